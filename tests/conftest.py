@@ -1,0 +1,39 @@
+"""Shared test helpers: build small vaults on disk from a dict of files."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+MKDOCS = "site_name: Test vault\ndocs_dir: notes\ntheme:\n  name: material\n"
+
+
+def write_vault(root: Path, files: dict[str, str | bytes], config: bool = True) -> Path:
+    """Create `root/mkdocs.yml` and `root/notes/<path>` for each file; return the vault root."""
+    notes = root / "notes"
+    notes.mkdir(parents=True, exist_ok=True)
+    if config:
+        (root / "mkdocs.yml").write_text(MKDOCS, encoding="utf-8")
+    for rel, content in files.items():
+        path = notes / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(content, bytes):
+            path.write_bytes(content)
+        else:
+            path.write_bytes(content.encode("utf-8"))
+    return root
+
+
+@pytest.fixture
+def make_vault(tmp_path: Path):
+    """`make_vault({"contacts/Jane Doe.md": "..."})` -> the vault root (holding mkdocs.yml)."""
+
+    def make(files: dict[str, str | bytes], config: bool = True) -> Path:
+        return write_vault(tmp_path / "vault", files, config)
+
+    return make
+
+
+REPO = Path(__file__).resolve().parent.parent
+DEMO_VAULT = REPO / "vault_template"

@@ -1,0 +1,82 @@
+"""Safe, bounded loading of a note's YAML front matter.
+
+Front matter is untrusted input (§9): only safe loading, a size cap, and a cap on how far aliases
+may expand, so a "billion laughs" document is refused in bounded time and memory. Dates are *not*
+turned into `datetime.date` by the loader: an impossible date such as 2026-02-30 would otherwise
+fail the whole document, and we want to report it as `bad-date` on its own line instead.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import yaml
+
+_BaseLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_TIMESTAMP = "tag:yaml.org,2002:timestamp"
+
+MAX_FRONT_MATTER_CHARS = 256 * 1024
+MAX_VALUES = 20_000
+
+
+class NoteLoader(_BaseLoader):  # type: ignore[misc, valid-type]
+    """Safe loader (C when available) that keeps ISO dates as strings."""
+
+
+NoteLoader.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag != _TIMESTAMP]
+    for first, resolvers in _BaseLoader.yaml_implicit_resolvers.items()
+}
+
+
+class FrontMatterError(ValueError):
+    """Front matter that cannot be used. `line` is the 1-based file line, or None."""
+
+    def __init__(self, message: str, line: int | None = None) -> None:
+        super().__init__(message)
+        self.line = line
+
+
+def load_front_matter(text: str, first_line: int = 1) -> Any:
+    """Parse front-matter text safely; raise FrontMatterError for anything unusable.
+
+    `first_line` is the file line the text starts on, so errors name lines of the file.
+    """
+    if len(text) > MAX_FRONT_MATTER_CHARS:
+        raise FrontMatterError(
+            f"front matter is {len(text):,} characters; more than {MAX_FRONT_MATTER_CHARS:,} "
+            "is refused"
+        )
+    try:
+        data = yaml.load(text, Loader=NoteLoader)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + first_line if mark is not None else None
+        message = f"invalid YAML: {exc.problem or exc.context or 'syntax error'}"
+        if exc.context and exc.context_mark is not None and exc.problem:
+            # e.g. an unclosed [ is reported where the text ends; say where it began too
+            message += f" ({exc.context} started on line {exc.context_mark.line + first_line})"
+        raise FrontMatterError(message, line) from None
+    except yaml.YAMLError as exc:
+        raise FrontMatterError(f"invalid YAML: {exc}") from None
+    _check_bounded(data)
+    return data
+
+
+def _check_bounded(data: Any) -> None:
+    """Refuse values whose aliases expand past MAX_VALUES, without ever expanding them."""
+    seen = 0
+    stack = [data]
+    while stack:
+        value = stack.pop()
+        seen += 1
+        if seen > MAX_VALUES:
+            raise FrontMatterError(
+                f"front matter expands to more than {MAX_VALUES:,} values "
+                "(aliases referring to aliases?); refused"
+            )
+        if isinstance(value, dict):
+            stack.extend(value.keys())
+            stack.extend(value.values())
+        elif isinstance(value, list):
+            stack.extend(value)

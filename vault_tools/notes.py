@@ -1,0 +1,189 @@
+"""Value types of the note model: small, frozen, and each carrying its source position.
+
+Everything here is data. Parsing lives in `parse.py`, lookups in `index.py`.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+Severity = Literal["error", "warning"]
+
+
+@dataclass(frozen=True)
+class Diagnostic:
+    """One problem found in one note. `path` is relative to the notes folder; `line` is 1-based."""
+
+    path: str
+    line: int | None
+    severity: Severity
+    code: str
+    message: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "path": self.path,
+            "line": self.line,
+            "severity": self.severity,
+            "code": self.code,
+            "message": self.message,
+        }
+
+
+@dataclass(frozen=True)
+class Link:
+    """An outgoing link as written in a note.
+
+    `target` is what names the note (`Jane Doe`, `contacts/Jane Doe`), `heading` the part after `#`,
+    `label` the part after `|`. `field` is the front-matter key for links written there (else None).
+    `context` is the line the link stands on, stripped, for backlink lists.
+    """
+
+    target: str
+    line: int
+    col: int
+    heading: str | None = None
+    label: str | None = None
+    embed: bool = False
+    field: str | None = None
+    kind: Literal["wiki", "markdown"] = "wiki"
+    context: str = ""
+
+
+@dataclass(frozen=True)
+class Task:
+    """A `- [ ]` item in a note body. `due` is None when undated or when the date did not parse."""
+
+    text: str
+    line: int
+    done: bool
+    due: dt.date | None = None
+
+
+@dataclass(frozen=True)
+class Block:
+    """A generated block. Lines are 1-based and point at the opening and closing marker lines.
+
+    `start`/`end` are character offsets of the block's *content*: text[start:end] is what lies
+    between the end of the opening marker line and the beginning of the closing marker line.
+    """
+
+    name: str
+    open_line: int
+    close_line: int
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class Heading:
+    level: int
+    text: str
+    line: int
+
+
+@dataclass(frozen=True)
+class Cadence:
+    """How often to keep in touch: a count of days, weeks or months."""
+
+    count: int
+    unit: Literal["d", "w", "m"]
+
+    def after(self, day: dt.date) -> dt.date:
+        """The date one cadence after `day`; months keep the day of month, clamped to month end."""
+        if self.unit == "d":
+            return day + dt.timedelta(days=self.count)
+        if self.unit == "w":
+            return day + dt.timedelta(weeks=self.count)
+        month_index = day.month - 1 + self.count
+        year, month = day.year + month_index // 12, month_index % 12 + 1
+        last = calendar.monthrange(year, month)[1]
+        return dt.date(year, month, min(day.day, last))
+
+    def __str__(self) -> str:
+        return f"{self.count}{self.unit}"
+
+
+@dataclass(frozen=True)
+class ContactFields:
+    company: str | None = None
+    role: str | None = None
+    email: str | None = None
+    phone: str | None = None
+    linkedin: str | None = None
+    location: str | None = None
+    introduced_by: str | None = None
+    cadence: Cadence | None = None
+    last_contact: dt.date | None = None
+    status: str | None = None
+    introducer_thanked: dt.date | None = None
+
+
+INTERVIEW_STATUSES = ("planned", "done", "cancelled")
+CAREER_STATUSES = ("exploring", "pursuing", "ruled-out")
+
+
+@dataclass(frozen=True)
+class InterviewFields:
+    date: dt.date | None = None
+    with_: tuple[str, ...] = ()
+    company: str | None = None
+    careers: tuple[str, ...] = ()
+    format: str | None = None
+    status: str = "done"
+    thank_you: dt.date | None = None
+    interest: int | None = None
+    referrals: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class CompanyFields:
+    industry: str | None = None
+    website: str | None = None
+    location: str | None = None
+
+
+@dataclass(frozen=True)
+class CareerFields:
+    status: str | None = None
+
+
+Fields = ContactFields | InterviewFields | CompanyFields | CareerFields | None
+
+
+@dataclass(frozen=True)
+class Note:
+    """One parsed note. Pure data: built by `parse.parse_note`, never touched after."""
+
+    path: str
+    name: str
+    title: str
+    type: str | None
+    meta: dict[str, Any]
+    fields: Fields
+    aliases: tuple[str, ...] = ()
+    tags: tuple[str, ...] = ()
+    private: bool = False
+    links: tuple[Link, ...] = ()
+    tasks: tuple[Task, ...] = ()
+    blocks: tuple[Block, ...] = ()
+    headings: tuple[Heading, ...] = ()
+    diagnostics: tuple[Diagnostic, ...] = ()
+    body_line: int = 1
+    newline: str = "\n"
+    bom: bool = False
+    unreadable: bool = field(default=False)
+
+    @property
+    def folder(self) -> str:
+        """The note's folder relative to the notes folder ('' at the top)."""
+        return self.path.rpartition("/")[0]
+
+    def block(self, name: str) -> Block | None:
+        for block in self.blocks:
+            if block.name == name:
+                return block
+        return None

@@ -1,0 +1,574 @@
+"""Parse one note's text into a `Note`. Pure: text in, data out, no file access.
+
+`decode_note` turns raw bytes into text (or a diagnostic); `parse_note` does the rest.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import posixpath
+import re
+from collections.abc import Iterator
+from typing import Any
+from urllib.parse import unquote
+
+from .frontmatter_yaml import FrontMatterError, load_front_matter
+from .notes import (
+    CAREER_STATUSES,
+    INTERVIEW_STATUSES,
+    Block,
+    Cadence,
+    CareerFields,
+    CompanyFields,
+    ContactFields,
+    Diagnostic,
+    Fields,
+    Heading,
+    InterviewFields,
+    Link,
+    Note,
+    Task,
+)
+
+BOM = "\ufeff"
+
+# Folders whose notes get a type when the front matter names none (a hand-made contacts/Bob.md).
+FOLDER_TYPES = {
+    "contacts": "contact",
+    "interviews": "interview",
+    "companies": "company",
+    "careers": "career",
+}
+# Front-matter keys whose bare string values are note names (§3); elsewhere only [[...]] links.
+LINK_KEYS = frozenset({"company", "introduced_by", "with", "career", "referrals"})
+
+MARKER_RE = re.compile(r"^[ \t]*<!--[ \t]*(/?)vault-tools:([A-Za-z0-9_-]+)[ \t]*-->[ \t]*$")
+FENCE_RE = re.compile(r"^ {0,3}(`{3,}|~{3,})(.*)$")
+WIKILINK_RE = re.compile(r"(!?)\[\[([^\[\]\n]+?)\]\]")
+MDLINK_RE = re.compile(
+    r"(!?)\[([^\]\n]*)\]\(\s*(<[^>\n]+>|[^)\s]+)(?:\s+\"[^\"\n]*\")?\s*\)"
+)
+CODE_SPAN_RE = re.compile(r"(`+)(.+?)(?<!`)\1(?!`)")
+COMMENT_RE = re.compile(r"<!--.*?-->")
+TASK_RE = re.compile(r"^[ \t]*(?:[-*+]|\d+[.)])[ \t]+\[([ xX/-])\][ \t]+(.*)$")
+DUE_RE = re.compile(r"(?:📅\s*|\bdue:\s*)(\S+)")
+HEADING_RE = re.compile(r"^ {0,3}(#{1,6})[ \t]+(.*?)(?:[ \t]+#+)?[ \t]*$")
+LIST_ITEM_RE = re.compile(r"^[ \t]*(?:[-*+]|\d+[.)])[ \t]")
+KEY_LINE_RE = re.compile(r"^([^\s#:\-][^:]*?)[ \t]*:(?:[ \t]|$)")
+ISO_DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}(?:[T ][0-9:.+\-Z]*)?$")
+CADENCE_RE = re.compile(r"^\s*(\d+)\s*([dwm]?)\s*$")
+ASSET_SUFFIX_RE = re.compile(r"\.(?!md$)[A-Za-z0-9]{1,5}$")
+CONFLICT_PREFIXES = ("<<<<<<< ", ">>>>>>> ")
+
+
+def decode_note(rel_path: str, data: bytes) -> tuple[str | None, Diagnostic | None]:
+    """Decode a note's bytes. Returns (text, None), or (None, diagnostic) when it is not text."""
+    if b"\x00" in data:
+        return None, Diagnostic(
+            rel_path, None, "error", "not-utf8", "binary file (contains NUL bytes); left alone"
+        )
+    try:
+        return data.decode("utf-8"), None
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        return None, Diagnostic(
+            rel_path,
+            line,
+            "error",
+            "not-utf8",
+            f"not valid UTF-8 (byte {exc.start}: {data[exc.start:exc.start + 1]!r}); "
+            "the note is left alone until it is saved as UTF-8",
+        )
+
+
+def unreadable_note(rel_path: str, diagnostic: Diagnostic) -> Note:
+    """A placeholder Note for a file that could not be decoded: indexed by name, never written."""
+    name = posixpath.splitext(posixpath.basename(rel_path))[0]
+    return Note(
+        path=rel_path, name=name, title=name, type=None, meta={}, fields=None,
+        diagnostics=(diagnostic,), unreadable=True,
+    )
+
+
+def parse_note(rel_path: str, text: str) -> Note:
+    """Parse a note's text (as decoded from its file, BOM included) into a Note.
+
+    Never raises on bad input: every problem becomes a Diagnostic with a line number.
+    """
+    name = posixpath.splitext(posixpath.basename(rel_path))[0]
+    diags: list[Diagnostic] = []
+    bom = text.startswith(BOM)
+    body_text = text[1:] if bom else text
+    offset0 = 1 if bom else 0
+    newline = "\r\n" if "\r\n" in body_text[: body_text.find("\n") + 1] else "\n"
+    lines = body_text.splitlines(keepends=True)
+
+    if not body_text.strip():
+        diags.append(Diagnostic(rel_path, None, "warning", "empty-note", "the note is empty"))
+
+    meta, fm_end, key_lines = _front_matter(rel_path, lines, diags)
+    body_line = fm_end + 1
+    folder_type = FOLDER_TYPES.get(rel_path.split("/", 1)[0]) if "/" in rel_path else None
+    note_type = meta.get("type") if isinstance(meta.get("type"), str) else folder_type
+
+    fm_links = _front_matter_links(meta, key_lines, lines, fm_end)
+    ctx = _FieldContext(rel_path, meta, key_lines, diags)
+    fields = _typed_fields(note_type, ctx)
+    aliases = ctx.string_list("aliases")
+    tags = ctx.string_list("tags")
+    private = ctx.private()
+
+    scan = _scan_body(rel_path, lines, fm_end, offset0, diags)
+    title = meta.get("title") if isinstance(meta.get("title"), str) else None
+    if not title:
+        title = next((h.text for h in scan.headings if h.level == 1), name)
+
+    return Note(
+        path=rel_path,
+        name=name,
+        title=title,
+        type=note_type,
+        meta=meta,
+        fields=fields,
+        aliases=aliases,
+        tags=tags,
+        private=private,
+        links=tuple(fm_links + scan.links),
+        tasks=tuple(scan.tasks),
+        blocks=tuple(scan.blocks),
+        headings=tuple(scan.headings),
+        diagnostics=tuple(diags),
+        body_line=body_line,
+        newline=newline,
+        bom=bom,
+    )
+
+
+# --- front matter -------------------------------------------------------------------------------
+
+
+def _front_matter(
+    rel_path: str, lines: list[str], diags: list[Diagnostic]
+) -> tuple[dict[str, Any], int, dict[str, int]]:
+    """Return (mapping, number of lines the front matter occupies, line of each top-level key)."""
+    if not lines or lines[0].rstrip() != "---":
+        return {}, 0, {}
+    close = next(
+        (i for i in range(1, len(lines)) if lines[i].rstrip() in ("---", "...")), None
+    )
+    if close is None:
+        diags.append(Diagnostic(
+            rel_path, 1, "error", "yaml-error",
+            "front matter opened with '---' on line 1 is never closed by a '---' line",
+        ))
+        return {}, 0, {}
+    fm_text = "".join(lines[1:close])
+    try:
+        data = load_front_matter(fm_text, first_line=2)
+    except FrontMatterError as exc:
+        line = exc.line if exc.line is not None else 1
+        diags.append(Diagnostic(rel_path, line, "error", "yaml-error", str(exc)))
+        return {}, close + 1, {}
+    if data is None:
+        return {}, close + 1, {}
+    if not isinstance(data, dict):
+        kind = type(data).__name__
+        kind = {"str": "a string", "list": "a list", "int": "a number"}.get(kind, kind)
+        diags.append(Diagnostic(
+            rel_path, 2, "error", "yaml-error",
+            f"front matter must be a mapping of keys to values, got {kind}",
+        ))
+        return {}, close + 1, {}
+    meta = {str(k): v for k, v in data.items()}
+    key_lines: dict[str, int] = {}
+    for i in range(1, close):
+        match = KEY_LINE_RE.match(lines[i])
+        if match:
+            key_lines.setdefault(match.group(1).strip("'\""), i + 1)
+    return meta, close + 1, key_lines
+
+
+def _front_matter_links(
+    meta: dict[str, Any], key_lines: dict[str, int], lines: list[str], fm_end: int
+) -> list[Link]:
+    links: list[Link] = []
+    for key, value in meta.items():
+        key_line = key_lines.get(key, 1)
+        for item in _strings_in(value):
+            found = False
+            for match in WIKILINK_RE.finditer(item):
+                found = True
+                link = _wikilink(match, 0, 0, "")
+                if link is not None:
+                    links.append(_place(link, key, item, key_line, lines, fm_end))
+            if not found and key in LINK_KEYS and item.strip():
+                target = item.strip()
+                links.append(_place(Link(target=target, line=0, col=0), key, item, key_line,
+                                    lines, fm_end))
+    return links
+
+
+def _place(link: Link, key: str, item: str, key_line: int, lines: list[str], fm_end: int) -> Link:
+    """Give a front-matter link the line its value stands on (the key's line when not found)."""
+    line = key_line
+    for i in range(key_line - 1, max(fm_end - 1, key_line)):
+        if item in lines[i]:
+            line = i + 1
+            break
+    context = f"{key}: {item.strip()}"
+    return Link(
+        target=link.target, line=line, col=0, heading=link.heading, label=link.label,
+        embed=False, field=key, kind="wiki", context=context,
+    )
+
+
+def _strings_in(value: Any) -> Iterator[str]:
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, list):
+        for item in value:
+            yield from _strings_in(item)
+    elif isinstance(value, dict):
+        for item in value.values():
+            yield from _strings_in(item)
+
+
+class _FieldContext:
+    """Reads typed values out of front matter, reporting each bad one on its key's line."""
+
+    def __init__(
+        self, rel_path: str, meta: dict[str, Any], key_lines: dict[str, int],
+        diags: list[Diagnostic],
+    ) -> None:
+        self.rel_path, self.meta, self.key_lines, self.diags = rel_path, meta, key_lines, diags
+
+    def report(self, key: str, severity: str, code: str, message: str) -> None:
+        self.diags.append(
+            Diagnostic(self.rel_path, self.key_lines.get(key, 1), severity, code, message)  # type: ignore[arg-type]
+        )
+
+    def text(self, key: str) -> str | None:
+        value = self.meta.get(key)
+        if value is None or isinstance(value, (dict, list)):
+            return None
+        return str(value).strip() or None
+
+    def link(self, key: str) -> str | None:
+        links = self.links(key)
+        return links[0] if links else None
+
+    def links(self, key: str) -> tuple[str, ...]:
+        value = self.meta.get(key)
+        items = value if isinstance(value, list) else [value]
+        out = []
+        for item in items:
+            if isinstance(item, str) and item.strip():
+                match = WIKILINK_RE.search(item)
+                target = _split_wikilink(match.group(2))[0] if match else item.strip()
+                if target:
+                    out.append(target)
+        return tuple(out)
+
+    def date(self, key: str) -> dt.date | None:
+        value = self.meta.get(key)
+        if value is None or value == "":
+            return None
+        return parse_date(value, lambda msg: self.report(key, "error", "bad-date", f"{key}: {msg}"))
+
+    def string_list(self, key: str) -> tuple[str, ...]:
+        value = self.meta.get(key)
+        if value is None:
+            return ()
+        if isinstance(value, str):
+            return (value,) if value.strip() else ()
+        if isinstance(value, list):
+            return tuple(str(v).strip() for v in value if v is not None and str(v).strip())
+        self.report(key, "error", "bad-value", f"{key}: expected a list of text, got {value!r}")
+        return ()
+
+    def private(self) -> bool:
+        value = self.meta.get("private")
+        if value is None or value is False:
+            return False
+        if value is True:
+            return True
+        # Anything but a clear "no" keeps the note private: a typo must never publish a note.
+        if isinstance(value, str) and value.strip().lower() in ("false", "no", "off", "0", ""):
+            return False
+        if value == 0:
+            return False
+        self.report("private", "warning", "bad-value",
+                    f"private: expected true or false, got {value!r}; treated as private")
+        return True
+
+    def choice(self, key: str, allowed: tuple[str, ...], default: str | None) -> str | None:
+        value = self.text(key)
+        if value is None:
+            return default
+        if value.lower() not in allowed:
+            self.report(key, "error", "bad-value",
+                        f"{key}: {value!r} is not one of {', '.join(allowed)}")
+            return default
+        return value.lower()
+
+
+def parse_date(value: Any, report) -> dt.date | None:
+    """An ISO date from a front-matter value or task token; calls report(message) when invalid."""
+    text = str(value).strip()
+    if not ISO_DATE_RE.match(text):
+        report(f"{text!r} is not a date (expected YYYY-MM-DD)")
+        return None
+    try:
+        return dt.date.fromisoformat(text[:10])
+    except ValueError as exc:
+        report(f"{text[:10]!r} is not a real date ({exc})")
+        return None
+
+
+def parse_cadence(value: Any) -> Cadence | None:
+    """`30d`, `6w`, `3m` or a whole number of days; None when it does not parse or is zero."""
+    if isinstance(value, bool):
+        return None
+    match = CADENCE_RE.match(str(value))
+    if not match or int(match.group(1)) == 0:
+        return None
+    return Cadence(int(match.group(1)), (match.group(2) or "d"))  # type: ignore[arg-type]
+
+
+def _typed_fields(note_type: str | None, ctx: _FieldContext) -> Fields:
+    if note_type == "contact":
+        cadence = None
+        if ctx.meta.get("cadence") not in (None, ""):
+            cadence = parse_cadence(ctx.meta["cadence"])
+            if cadence is None:
+                ctx.report("cadence", "error", "bad-value",
+                           f"cadence: {ctx.meta['cadence']!r} does not parse; write 30d, 6w, 3m "
+                           "or a whole number of days")
+        return ContactFields(
+            company=ctx.link("company"), role=ctx.text("role"), email=ctx.text("email"),
+            phone=ctx.text("phone"), linkedin=ctx.text("linkedin"),
+            location=ctx.text("location"), introduced_by=ctx.link("introduced_by"),
+            cadence=cadence, last_contact=ctx.date("last_contact"), status=ctx.text("status"),
+            introducer_thanked=ctx.date("introducer_thanked"),
+        )
+    if note_type == "interview":
+        if ctx.meta.get("date") in (None, ""):
+            ctx.report("date", "error", "missing-field",
+                       "an interview needs `date: YYYY-MM-DD` in its front matter")
+        with_ = ctx.links("with")
+        if not with_:
+            ctx.report("with", "error", "missing-field",
+                       "an interview needs `with:` naming who it was with, e.g. \"[[Jane Doe]]\"")
+        interest = ctx.meta.get("interest")
+        if interest is not None and (
+            isinstance(interest, bool) or not isinstance(interest, int) or not -2 <= interest <= 2
+        ):
+            ctx.report("interest", "error", "bad-value",
+                       f"interest: {interest!r} should be a whole number from -2 to 2")
+            interest = None
+        return InterviewFields(
+            date=ctx.date("date"), with_=with_, company=ctx.link("company"),
+            careers=ctx.links("career"), format=ctx.text("format"),
+            status=ctx.choice("status", INTERVIEW_STATUSES, "done") or "done",
+            thank_you=ctx.date("thank_you"), interest=interest,
+            referrals=ctx.links("referrals"),
+        )
+    if note_type == "company":
+        return CompanyFields(
+            industry=ctx.text("industry"), website=ctx.text("website"),
+            location=ctx.text("location"),
+        )
+    if note_type == "career":
+        return CareerFields(status=ctx.choice("status", CAREER_STATUSES, None))
+    return None
+
+
+# --- body ---------------------------------------------------------------------------------------
+
+
+class _BodyScan:
+    def __init__(self) -> None:
+        self.links: list[Link] = []
+        self.tasks: list[Task] = []
+        self.blocks: list[Block] = []
+        self.headings: list[Heading] = []
+
+
+def _scan_body(
+    rel_path: str, lines: list[str], first: int, offset0: int, diags: list[Diagnostic]
+) -> _BodyScan:
+    """One pass over the body: blocks, links, tasks and headings, skipping code and comments."""
+    scan = _BodyScan()
+    offset = offset0 + sum(len(line) for line in lines[:first])
+    fence: tuple[str, int] | None = None
+    in_comment = False
+    open_block: tuple[str, int, int] | None = None  # name, line, content start
+    seen_blocks: set[str] = set()
+    prev_blank = True
+    in_list = False
+    prev_code = False
+
+    for index in range(first, len(lines)):
+        raw = lines[index]
+        lineno = index + 1
+        line_start = offset
+        offset += len(raw)
+        line = raw.rstrip("\r\n")
+
+        if fence is not None:
+            stripped = line.strip()
+            if stripped.startswith(fence[0][0] * fence[1]) and not stripped.strip(fence[0][0]):
+                fence = None
+            prev_blank = False
+            continue
+
+        marker = None if in_comment else MARKER_RE.match(line)
+        if marker:
+            closing, name = marker.group(1) == "/", marker.group(2)
+            if not closing:
+                if open_block is not None:
+                    diags.append(Diagnostic(
+                        rel_path, lineno, "error", "bad-block",
+                        f"block '{name}' opens inside block '{open_block[0]}' "
+                        f"(opened on line {open_block[1]}), which is not closed"))
+                elif name in seen_blocks:
+                    diags.append(Diagnostic(rel_path, lineno, "error", "bad-block",
+                                            f"block '{name}' appears twice; delete one copy"))
+                open_block = (name, lineno, offset)
+            elif open_block is None or open_block[0] != name:
+                diags.append(Diagnostic(rel_path, lineno, "error", "bad-block",
+                                        f"closing marker for block '{name}' has no opening marker"))
+            else:
+                if name not in seen_blocks:
+                    scan.blocks.append(Block(name, open_block[1], lineno, open_block[2],
+                                             line_start))
+                seen_blocks.add(name)
+                open_block = None
+            prev_blank = False
+            continue
+        if open_block is not None:
+            continue
+
+        if line.startswith(CONFLICT_PREFIXES):
+            diags.append(Diagnostic(rel_path, lineno, "error", "conflict-markers",
+                                    "merge-conflict marker: resolve the conflict; the tool will "
+                                    "not write this note until then"))
+
+        if not line.strip():
+            prev_blank = True
+            prev_code = prev_code  # a blank line neither starts nor ends indented code
+            continue
+
+        indented = line.startswith(("    ", "\t"))
+        if indented and not in_list and (prev_blank or prev_code) and not in_comment:
+            prev_code = True
+            prev_blank = False
+            continue
+        prev_code = False
+
+        fence_match = None if in_comment else FENCE_RE.match(line)
+        if fence_match and not (fence_match.group(1)[0] == "`" and "`" in fence_match.group(2)):
+            fence = (fence_match.group(1)[0], len(fence_match.group(1)))
+            prev_blank = False
+            continue
+
+        if LIST_ITEM_RE.match(line):
+            in_list = True
+        elif not indented:
+            in_list = False
+        prev_blank = False
+
+        visible, in_comment = _strip_comments(line, in_comment)
+        if not visible.strip():
+            continue
+        if "`" in visible:
+            visible = CODE_SPAN_RE.sub(lambda m: " " * len(m.group(0)), visible)
+
+        heading = HEADING_RE.match(visible)
+        if heading:
+            scan.headings.append(Heading(len(heading.group(1)), heading.group(2).strip(), lineno))
+
+        if "[" in visible:
+            context = line.strip()
+            for match in WIKILINK_RE.finditer(visible):
+                link = _wikilink(match, lineno, match.start() + 1, context)
+                if link is not None:
+                    scan.links.append(link)
+            if "](" in visible:
+                for match in MDLINK_RE.finditer(visible):
+                    link = _mdlink(match, rel_path, lineno, context)
+                    if link is not None:
+                        scan.links.append(link)
+            task = TASK_RE.match(visible)
+            if task:
+                scan.tasks.append(_task(rel_path, task, lineno, diags))
+
+    if open_block is not None:
+        diags.append(Diagnostic(rel_path, open_block[1], "error", "bad-block",
+                                f"block '{open_block[0]}' is opened here but never closed "
+                                f"(add '<!-- /vault-tools:{open_block[0]} -->' after it)"))
+    return scan
+
+
+def _strip_comments(line: str, in_comment: bool) -> tuple[str, bool]:
+    """Remove HTML comments from a line, carrying an unclosed comment over to the next line."""
+    if in_comment:
+        end = line.find("-->")
+        if end < 0:
+            return "", True
+        line = line[end + 3:]
+    if "<!--" not in line:
+        return line, False
+    line = COMMENT_RE.sub(lambda m: " " * len(m.group(0)), line)
+    start = line.find("<!--")
+    if start >= 0:
+        return line[:start], True
+    return line, False
+
+
+def _split_wikilink(inner: str) -> tuple[str, str | None, str | None]:
+    """Split `target#heading|label` (a table's escaped `\\|` counts as `|`)."""
+    inner = inner.replace("\\|", "|")
+    target, _, label = inner.partition("|")
+    target, _, heading = target.partition("#")
+    return target.strip(), (heading.strip() or None), (label.strip() or None)
+
+
+def _wikilink(match: re.Match[str], line: int, col: int, context: str) -> Link | None:
+    target, heading, label = _split_wikilink(match.group(2))
+    if not target:
+        return None  # [[#Heading]] points into the note itself
+    if target.lower().endswith(".md"):
+        target = target[:-3]
+    return Link(target=target, line=line, col=col, heading=heading, label=label,
+                embed=bool(match.group(1)), context=context)
+
+
+def _mdlink(match: re.Match[str], rel_path: str, line: int, context: str) -> Link | None:
+    url = match.group(3).strip("<>")
+    if "://" in url or url.startswith(("mailto:", "#", "/")):
+        return None
+    path, _, heading = url.partition("#")
+    path = unquote(path)
+    if not path.lower().endswith(".md"):
+        return None
+    folder = rel_path.rpartition("/")[0]
+    joined = posixpath.normpath(posixpath.join(folder, path))
+    return Link(target=joined[:-3], line=line, col=match.start() + 1,
+                heading=unquote(heading) or None, label=match.group(2) or None,
+                embed=bool(match.group(1)), kind="markdown", context=context)
+
+
+def _task(rel_path: str, match: re.Match[str], line: int, diags: list[Diagnostic]) -> Task:
+    status, text = match.group(1), match.group(2).strip()
+    due = None
+    due_match = DUE_RE.search(text)
+    if due_match:
+        due = parse_date(due_match.group(1), lambda msg: diags.append(
+            Diagnostic(rel_path, line, "error", "bad-date", f"task due date: {msg}")))
+    return Task(text=text, line=line, done=status in "xX-", due=due)
+
+
+def is_asset_target(target: str) -> bool:
+    """True for links to attachments (`photo.png`, `cv.pdf`) rather than notes."""
+    return bool(ASSET_SUFFIX_RE.search(target))
