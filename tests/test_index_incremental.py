@@ -1,0 +1,64 @@
+"""The index updated note by note must equal an index built from scratch (for the watcher)."""
+
+from __future__ import annotations
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from vault_tools.index import VaultIndex
+from vault_tools.parse import parse_note
+
+NAMES = ["Ann", "Bob", "Cy", "ann"]
+FOLDERS = ["", "contacts/", "companies/"]
+
+
+@st.composite
+def note_texts(draw) -> str:
+    links = draw(st.lists(st.sampled_from([*NAMES, "contacts/Bob", "Nobody"]), max_size=3))
+    aliases = draw(st.lists(st.sampled_from(NAMES), max_size=2))
+    front = f"---\naliases: [{', '.join(aliases)}]\n---\n" if aliases else ""
+    return front + " ".join(f"[[{link}]]" for link in links) + "\n"
+
+
+operations = st.lists(
+    st.tuples(
+        st.sampled_from(["put", "remove"]),
+        st.sampled_from([f + n + ".md" for f in FOLDERS for n in NAMES[:3]]),
+        note_texts(),
+    ),
+    max_size=12,
+)
+
+
+def graph(index: VaultIndex) -> dict:
+    return {
+        "resolved": {n.path: index.resolutions(n.path) for n in index},
+        "backlinks": {n.path: [(b.source, b.link) for b in index.backlinks(n.path)]
+                      for n in index},
+        "placeholders": index.placeholders(),
+        "diagnostics": index.diagnostics(),
+    }
+
+
+@settings(max_examples=300, deadline=None)
+@given(operations)
+def test_incremental_updates_equal_a_full_rebuild(ops) -> None:
+    index = VaultIndex()
+    current: dict[str, str] = {}
+    for op, path, text in ops:
+        before = graph(index)
+        if op == "put":
+            affected = index.put(parse_note(path, text))
+            current[path] = text
+        else:
+            affected = index.remove(path)
+            current.pop(path, None)
+        fresh = VaultIndex(parse_note(p, t) for p, t in current.items())
+        assert graph(index) == graph(fresh)
+        # Every other note whose backlinks changed must be reported as affected.
+        after = graph(index)
+        for other in current:
+            if other == path:
+                continue
+            if before["backlinks"].get(other) != after["backlinks"].get(other):
+                assert other in affected

@@ -1,0 +1,318 @@
+"""The vault index: every note, name/alias/path lookup (§4), outgoing links and backlinks.
+
+The graph is two explicit maps, outgoing resolutions per note and backlinks per target, plus
+placeholders for targets that do not exist yet. `put` and `remove` update them per note and return
+which other notes' view of the graph changed, so a watcher can stay incremental.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from typing import Literal
+
+from .notes import Diagnostic, Link, Note
+from .parse import is_asset_target
+
+
+@dataclass(frozen=True)
+class Resolution:
+    """Where one link goes. `path` is set when status is "ok"; `candidates` when "ambiguous"."""
+
+    status: Literal["ok", "broken", "ambiguous", "asset"]
+    path: str | None = None
+    candidates: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Backlink:
+    source: str
+    link: Link
+
+
+def _strip_md(path: str) -> str:
+    return path[:-3] if path.lower().endswith(".md") else path
+
+
+def _folder_parts(path: str) -> list[str]:
+    return path.lower().split("/")[:-1]
+
+
+def _shared_suffix(a: list[str], b: list[str]) -> int:
+    count = 0
+    while count < min(len(a), len(b)) and a[-1 - count] == b[-1 - count]:
+        count += 1
+    return count
+
+
+def _lookup_keys(link: Link) -> tuple[str, ...]:
+    """Names whose arrival or departure can change where this link resolves."""
+    full = link.target.lower()
+    base = full.rpartition("/")[2]
+    return (base,) if base == full else (base, full)
+
+
+class VaultIndex:
+    """All notes of one vault, with link resolution and the link graph."""
+
+    def __init__(self, notes: Iterable[Note] = ()) -> None:
+        self.notes: dict[str, Note] = {}
+        self._by_path: dict[str, str] = {}
+        self._by_stem: dict[str, set[str]] = defaultdict(set)
+        self._by_alias: dict[str, set[str]] = defaultdict(set)
+        self._resolved: dict[str, tuple[Resolution, ...]] = {}
+        self._backlinks: dict[str, dict[str, list[Link]]] = defaultdict(dict)
+        self._placeholders: dict[str, set[str]] = defaultdict(set)
+        self._dependents: dict[str, set[str]] = defaultdict(set)
+        batch = list(notes)
+        for note in batch:
+            self._register(note)
+        for note in batch:
+            self._link(note.path)
+
+    # --- queries ------------------------------------------------------------------------------
+
+    def __len__(self) -> int:
+        return len(self.notes)
+
+    def __contains__(self, path: object) -> bool:
+        return path in self.notes
+
+    def __iter__(self) -> Iterator[Note]:
+        """Notes in path order, so everything derived from the index is order-stable."""
+        for path in sorted(self.notes):
+            yield self.notes[path]
+
+    def get(self, path: str) -> Note | None:
+        return self.notes.get(path)
+
+    def resolve(self, target: str, kind: str = "wiki") -> Resolution:
+        """Resolve a link target by the rules of §4: path, then stem, then alias, ignoring case.
+
+        Several matches are narrowed to the notes sharing the longest folder suffix with the link;
+        if more than one remains the link is ambiguous (never a silent pick).
+        """
+        if kind == "wiki" and is_asset_target(target):
+            return Resolution("asset")
+        wanted = _strip_md(target).strip("/").lower()
+        exact = self._by_path.get(wanted)
+        if exact is not None:
+            return Resolution("ok", exact)
+        if kind == "markdown":
+            return Resolution("broken")
+        base = wanted.rpartition("/")[2]
+        if "/" in wanted:
+            candidates = [
+                p for p in self._by_stem.get(base, ())
+                if _strip_md(p).lower().endswith("/" + wanted)
+            ]
+        else:
+            candidates = list(self._by_stem.get(base, ()))
+        if not candidates:
+            candidates = list(self._by_alias.get(wanted, ()))
+        if not candidates:
+            return Resolution("broken")
+        if len(candidates) == 1:
+            return Resolution("ok", candidates[0])
+        link_folder = wanted.split("/")[:-1]
+        scores = {p: _shared_suffix(_folder_parts(p), link_folder) for p in candidates}
+        best = max(scores.values())
+        winners = sorted(p for p, score in scores.items() if score == best)
+        if len(winners) == 1:
+            return Resolution("ok", winners[0])
+        return Resolution("ambiguous", candidates=tuple(winners))
+
+    def resolutions(self, path: str) -> tuple[Resolution, ...]:
+        """Resolutions of a note's links, parallel to `note.links`."""
+        return self._resolved.get(path, ())
+
+    def outgoing(self, path: str) -> list[tuple[Link, Resolution]]:
+        note = self.notes.get(path)
+        if note is None:
+            return []
+        return list(zip(note.links, self._resolved.get(path, ()), strict=True))
+
+    def targets(self, path: str) -> set[str]:
+        """Paths of the notes this note links to."""
+        return {r.path for r in self._resolved.get(path, ()) if r.path is not None}
+
+    def backlinks(self, path: str) -> list[Backlink]:
+        """Links into this note from other notes, in (source path, line, column) order."""
+        by_source = self._backlinks.get(path, {})
+        return [
+            Backlink(source, link)
+            for source in sorted(by_source)
+            for link in sorted(by_source[source], key=lambda lk: (lk.line, lk.col))
+        ]
+
+    def placeholders(self) -> dict[str, set[str]]:
+        """Missing targets (lower-cased) and the notes that link to them."""
+        return {key: set(sources) for key, sources in self._placeholders.items() if sources}
+
+    def by_type(self, note_type: str) -> list[Note]:
+        return [note for note in self if note.type == note_type]
+
+    def names(self) -> list[str]:
+        """Every name a link may use: stems and aliases, in their written case."""
+        names = {note.name for note in self.notes.values()}
+        for note in self.notes.values():
+            names.update(note.aliases)
+        return sorted(names)
+
+    def resolve_note(self, target: str) -> Note | None:
+        """The note a front-matter link names, or None when broken or ambiguous."""
+        resolution = self.resolve(target)
+        return self.notes.get(resolution.path) if resolution.path else None
+
+    # --- updates ------------------------------------------------------------------------------
+
+    def put(self, note: Note) -> set[str]:
+        """Add or replace a note; return paths of the *other* notes whose graph view changed."""
+        old = self.notes.get(note.path)
+        affected: set[str] = set()
+        if old is not None:
+            affected |= self.targets(old.path)
+            names_changed = old.name != note.name or old.aliases != note.aliases
+            self._unlink(old.path)
+            if names_changed:
+                self._unregister(old)
+                affected |= self._relink(self._names_of(old))
+                self._register(note)
+            else:
+                self.notes[note.path] = note
+        else:
+            self._register(note)
+        self._link(note.path)
+        affected |= self.targets(note.path)
+        if old is None or old.name != note.name or old.aliases != note.aliases:
+            affected |= self._relink(self._names_of(note))
+        affected.discard(note.path)
+        return affected
+
+    def remove(self, path: str) -> set[str]:
+        """Remove a note; return paths of the other notes whose graph view changed."""
+        old = self.notes.get(path)
+        if old is None:
+            return set()
+        affected = self.targets(path)
+        self._unlink(path)
+        self._unregister(old)
+        affected |= self._relink(self._names_of(old))
+        affected.discard(path)
+        return affected
+
+    # --- internals ----------------------------------------------------------------------------
+
+    @staticmethod
+    def _names_of(note: Note) -> set[str]:
+        return {note.name.lower(), *(alias.lower() for alias in note.aliases)}
+
+    def _register(self, note: Note) -> None:
+        self.notes[note.path] = note
+        self._by_path[_strip_md(note.path).lower()] = note.path
+        self._by_stem[note.name.lower()].add(note.path)
+        for alias in note.aliases:
+            self._by_alias[alias.lower()].add(note.path)
+
+    def _unregister(self, note: Note) -> None:
+        self.notes.pop(note.path, None)
+        self._by_path.pop(_strip_md(note.path).lower(), None)
+        self._by_stem[note.name.lower()].discard(note.path)
+        for alias in note.aliases:
+            self._by_alias[alias.lower()].discard(note.path)
+
+    def _link(self, path: str) -> None:
+        note = self.notes[path]
+        resolved = []
+        for link in note.links:
+            resolution = self.resolve(link.target, link.kind)
+            resolved.append(resolution)
+            for key in _lookup_keys(link):
+                self._dependents[key].add(path)
+            if resolution.path is not None:
+                self._backlinks[resolution.path].setdefault(path, []).append(link)
+            elif resolution.status == "broken":
+                self._placeholders[link.target.lower()].add(path)
+        self._resolved[path] = tuple(resolved)
+
+    def _unlink(self, path: str) -> None:
+        note = self.notes[path]
+        for link, resolution in zip(note.links, self._resolved.pop(path, ()), strict=False):
+            for key in _lookup_keys(link):
+                self._dependents[key].discard(path)
+            if resolution.path is not None:
+                self._backlinks[resolution.path].pop(path, None)
+            elif resolution.status == "broken":
+                self._placeholders[link.target.lower()].discard(path)
+
+    def _relink(self, names: set[str]) -> set[str]:
+        """Re-resolve every note that links by one of these names; return all touched paths."""
+        sources = set()
+        for name in names:
+            sources |= self._dependents.get(name, set())
+        touched = set()
+        for source in sorted(sources):
+            if source not in self.notes:
+                continue
+            before = self._resolved.get(source, ())
+            touched |= {r.path for r in before if r.path is not None}
+            self._unlink(source)
+            self._link(source)
+            if self._resolved[source] != before:
+                touched.add(source)
+                touched |= self.targets(source)
+        return touched
+
+    # --- diagnostics --------------------------------------------------------------------------
+
+    def diagnostics(self) -> list[Diagnostic]:
+        """Every diagnostic: each note's own, then broken/ambiguous links and duplicate names."""
+        out: list[Diagnostic] = []
+        names = None
+        for note in self:
+            out.extend(note.diagnostics)
+            for link, resolution in self.outgoing(note.path):
+                if resolution.status == "broken":
+                    if names is None:
+                        names = {name.lower(): name for name in self.names()}
+                    out.append(_broken_link(note, link, names))
+                elif resolution.status == "ambiguous":
+                    choices = ", ".join(_strip_md(p) for p in resolution.candidates)
+                    out.append(Diagnostic(
+                        note.path, link.line, "error", "ambiguous-link",
+                        f"[[{link.target}]] matches several notes ({choices}); "
+                        "write the folder too, e.g. [["
+                        f"{_strip_md(resolution.candidates[0])}]]",
+                    ))
+        for stem in sorted(self._by_stem):
+            paths = sorted(self._by_stem[stem])
+            if len(paths) > 1:
+                for path in paths:
+                    others = ", ".join(p for p in paths if p != path)
+                    out.append(Diagnostic(
+                        path, None, "warning", "duplicate-name",
+                        f"another note has the same name: {others}; links by name alone are "
+                        "ambiguous",
+                    ))
+        return sorted(out, key=lambda d: (d.path, d.line or 0, d.code, d.message))
+
+
+def _broken_link(note: Note, link: Link, names: dict[str, str]) -> Diagnostic:
+    shown = f"[[{link.target}]]" if link.kind == "wiki" else f"({link.target}.md)"
+    where = f" in `{link.field}`" if link.field else ""
+    message = f"{shown}{where} points to no note (kept as a placeholder)"
+    suggestion = _suggest(link.target.rpartition("/")[2].lower(), names)
+    if suggestion:
+        message += f". Did you mean '{suggestion}'?"
+    return Diagnostic(note.path, link.line, "warning", "broken-link", message)
+
+
+def _suggest(wanted: str, names: dict[str, str]) -> str | None:
+    """The closest existing name (lower-cased name -> written name), when one is close enough."""
+    # Only names of similar length can pass the 0.75 cutoff; filtering first keeps a large
+    # vault with many placeholders fast.
+    near = [n for n in names if abs(len(n) - len(wanted)) <= max(2, len(wanted) // 3)]
+    close = difflib.get_close_matches(wanted, near, n=1, cutoff=0.75)
+    return names[close[0]] if close else None
