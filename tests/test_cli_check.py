@@ -1,0 +1,178 @@
+"""`vault-tools check`, `init` and `summary` as a user runs them: exit codes, messages, JSON."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from vault_tools.cli import main
+
+from .conftest import DEMO_VAULT
+
+GOOD = {
+    "contacts/Jane Doe.md": "---\ntype: contact\ncompany: \"[[Acme]]\"\n---\nJane.\n",
+    "companies/Acme.md": "---\ntype: company\n---\nAcme.\n",
+}
+
+
+def run(*args: str):
+    return CliRunner().invoke(main, list(args), catch_exceptions=False)
+
+
+def check_json(vault: Path) -> tuple[int, list[dict]]:
+    result = run("check", "--vault", str(vault), "--json")
+    return result.exit_code, json.loads(result.output)
+
+
+def test_check_on_a_clean_vault_exits_0(make_vault) -> None:
+    result = run("check", "--vault", str(make_vault(GOOD)))
+    assert result.exit_code == 0
+    assert result.output == "2 notes checked: no problems.\n"
+
+
+def test_check_json_is_a_list_of_exactly_the_documented_keys(make_vault) -> None:
+    vault = make_vault({**GOOD, "a.md": "[[Nobody]]"})
+    code, items = check_json(vault)
+    assert code == 0  # a broken link is a warning: the placeholder is a feature
+    assert items == [{
+        "path": "a.md", "line": 1, "severity": "warning", "code": "broken-link",
+        "message": "[[Nobody]] points to no note (kept as a placeholder)",
+    }]
+
+
+def test_strict_turns_warnings_into_failure(make_vault) -> None:
+    vault = make_vault({**GOOD, "a.md": "[[Nobody]]"})
+    assert run("check", "--vault", str(vault), "--strict").exit_code == 1
+
+
+BAD_INPUTS = {
+    "yaml-error": ("bad.md", "---\nkey: [oops\n---\n", 3),
+    "not-utf8": ("bad.md", b"caf\xe9\n", 1),
+    "missing-field": ("interviews/bad.md", "---\ntype: interview\nwith: Jane Doe\n---\n", 1),
+    "bad-date": ("interviews/bad.md",
+                 "---\ntype: interview\ndate: 2026-02-30\nwith: Jane Doe\n---\n", 3),
+    "bad-value": ("contacts/bad.md", "---\ntype: contact\ncadence: sometimes\n---\nx\n", 3),
+    "bad-block": ("bad.md", "text\n<!-- vault-tools:related -->\nno end\n", 2),
+    "conflict-markers": ("bad.md", "a\n<<<<<<< HEAD\nb\n=======\nc\n>>>>>>> other\n", 2),
+    "broken-link": ("bad.md", "\n[[Jane Do]]\n", 2),
+}
+
+
+@pytest.mark.parametrize("code", sorted(BAD_INPUTS))
+def test_each_diagnostic_code_names_the_file_and_line(make_vault, code: str) -> None:
+    path, content, line = BAD_INPUTS[code]
+    vault = make_vault({**GOOD, path: content})
+    exit_code, items = check_json(vault)
+    found = [i for i in items if i["code"] == code]
+    assert found, items
+    assert (found[0]["path"], found[0]["line"]) == (path, line)
+    assert exit_code == (0 if found[0]["severity"] == "warning" else 1)
+
+
+def test_duplicate_names_and_ambiguous_links_are_reported(make_vault) -> None:
+    vault = make_vault({**GOOD, "contacts/Acme.md": "x", "a.md": "[[Acme]]"})
+    code, items = check_json(vault)
+    assert code == 1
+    codes = {(i["path"], i["code"]) for i in items}
+    assert ("a.md", "ambiguous-link") in codes
+    assert ("companies/Acme.md", "duplicate-name") in codes
+    assert ("contacts/Acme.md", "duplicate-name") in codes
+
+
+def test_one_bad_note_never_stops_the_rest(make_vault) -> None:
+    vault = make_vault({
+        **GOOD,
+        "binary.md": b"\x89PNG\r\n\x1a\n\x00\x00",
+        "list.md": "---\n- a\n---\n",
+        "string.md": "---\njust a string\n---\n",
+        "empty.md": "",
+        "z.md": "[[Jane Do]]",
+    })
+    code, items = check_json(vault)
+    assert code == 1
+    by_path = {i["path"]: i["code"] for i in items}
+    assert by_path == {
+        "binary.md": "not-utf8", "list.md": "yaml-error", "string.md": "yaml-error",
+        "empty.md": "empty-note", "z.md": "broken-link",
+    }
+
+
+def test_human_output_groups_by_note_and_suggests_a_fix(make_vault) -> None:
+    vault = make_vault({**GOOD, "a.md": "---\ntype: contact\ncadence: often\n---\n[[Jane Do]]\n"})
+    result = run("check", "--vault", str(vault))
+    assert result.exit_code == 1
+    assert result.output.splitlines() == [
+        "a.md",
+        "      3  error   bad-value        cadence: 'often' does not parse; write 30d, 6w, 3m or a"
+        " whole number of days",
+        "      5  warning broken-link      [[Jane Do]] points to no note (kept as a placeholder)."
+        " Did you mean 'Jane Doe'?",
+        "",
+        "3 notes checked: 1 error, 1 warning in 1 note.",
+    ]
+
+
+def test_skipped_files_are_not_indexed(make_vault) -> None:
+    vault = make_vault({
+        **GOOD,
+        ".obsidian/x.md": "[[Nobody]]",
+        "contacts/Jane Doe.md~": "[[Nobody]]",
+        "contacts/.Jane Doe.md.swp": "[[Nobody]]",
+        "a.sync-conflict-20261120-1.md": "[[Nobody]]",
+        "templates/contact.md": "---\ndate: \"{{date}}\"\n---\n[[{{name}}]]",
+    })
+    code, items = check_json(vault)
+    assert (code, items) == (0, [])
+
+
+def test_vault_is_found_by_walking_up_from_the_current_folder(make_vault, monkeypatch) -> None:
+    vault = make_vault(GOOD)
+    monkeypatch.chdir(vault / "notes" / "contacts")
+    assert run("check").output == "2 notes checked: no problems.\n"
+
+
+def test_no_vault_here_is_a_clear_error(tmp_path, monkeypatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    result = run("check")
+    assert result.exit_code == 1
+    assert "no vault here: no mkdocs.yml in" in result.output
+
+
+def test_the_demo_vault_has_no_errors() -> None:
+    code, items = check_json(DEMO_VAULT)
+    assert code == 0
+    assert [i for i in items if i["severity"] == "error"] == []
+
+
+def test_init_creates_a_vault_that_checks_clean(tmp_path) -> None:
+    target = tmp_path / "my-vault"
+    result = run("init", str(target))
+    assert result.exit_code == 0
+    assert (target / "mkdocs.yml").is_file()
+    assert (target / "notes" / "index.md").is_file()
+    assert "site/" in (target / ".gitignore").read_text()
+    assert run("check", "--vault", str(target)).exit_code == 0
+
+
+def test_init_refuses_a_non_empty_folder(tmp_path) -> None:
+    (tmp_path / "mine.md").write_text("my note")
+    result = run("init", str(tmp_path))
+    assert result.exit_code == 1
+    assert "not an empty folder" in result.output
+    assert (tmp_path / "mine.md").read_text() == "my note"
+
+
+def test_python_dash_m_runs_the_same_cli() -> None:
+    out = subprocess.run([sys.executable, "-m", "vault_tools", "--help"], capture_output=True,
+                         text=True, check=True)
+    assert "check" in out.stdout
+
+
+def test_every_command_has_help_text() -> None:
+    for name, command in main.commands.items():
+        assert command.help and command.help.strip(), f"{name} has no help text"

@@ -1,0 +1,156 @@
+"""Finding a vault on disk, walking its notes, and loading them into an index.
+
+This is the only place that reads notes from disk; everything after it works on `Note` values.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .index import VaultIndex
+from .notes import Diagnostic, Note
+from .parse import decode_note, parse_note, unreadable_note
+
+CONFIG_NAME = "mkdocs.yml"
+# Folders of the notes folder that hold no notes: note templates (MkDocs leaves them out too).
+RESERVED_FOLDERS = ("templates",)
+
+
+class VaultError(Exception):
+    """The vault cannot be used at all (no notes folder, unreadable config)."""
+
+
+@dataclass(frozen=True)
+class Vault:
+    """Where a vault lives. `root` holds mkdocs.yml (when there is one); `notes_dir` the notes."""
+
+    root: Path
+    notes_dir: Path
+    config_file: Path | None
+    options: dict[str, Any] = field(default_factory=dict)
+
+    def rel(self, path: Path) -> str:
+        """A path relative to the notes folder, with forward slashes (how notes are named)."""
+        return path.relative_to(self.notes_dir).as_posix()
+
+    def abs(self, rel_path: str) -> Path:
+        return self.notes_dir / rel_path
+
+
+class _ConfigLoader(yaml.SafeLoader):
+    """Reads mkdocs.yml without running anything: unknown tags (!ENV, !!python/name) become None."""
+
+
+_ConfigLoader.add_multi_constructor("", lambda loader, suffix, node: None)
+_ConfigLoader.add_multi_constructor("!", lambda loader, suffix, node: None)
+_ConfigLoader.add_multi_constructor("tag:yaml.org,2002:python/", lambda loader, suffix, node: None)
+
+
+def read_config(config_file: Path) -> dict[str, Any]:
+    try:
+        data = yaml.load(config_file.read_text(encoding="utf-8"), Loader=_ConfigLoader)
+    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
+        raise VaultError(f"{config_file}: cannot read the vault's configuration: {exc}") from None
+    return data if isinstance(data, dict) else {}
+
+
+def plugin_options(config: dict[str, Any]) -> dict[str, Any]:
+    """The `vault` plugin's options from an mkdocs config (empty when it is not listed)."""
+    for entry in config.get("plugins") or []:
+        if isinstance(entry, dict) and "vault" in entry:
+            return entry["vault"] or {}
+    return {}
+
+
+def find_vault(path: str | Path | None = None, cwd: Path | None = None) -> Vault:
+    """Locate the vault: `path` (a folder with mkdocs.yml, or a bare notes folder), else walk up."""
+    if path is not None:
+        start = Path(path).expanduser().resolve()
+        if not start.is_dir():
+            raise VaultError(f"{path}: no such folder")
+        if (start / CONFIG_NAME).is_file():
+            return _from_config(start / CONFIG_NAME)
+        return Vault(root=start, notes_dir=start, config_file=None)
+    here = (cwd or Path.cwd()).resolve()
+    for folder in (here, *here.parents):
+        if (folder / CONFIG_NAME).is_file():
+            return _from_config(folder / CONFIG_NAME)
+    raise VaultError(
+        f"no vault here: no {CONFIG_NAME} in {here} or above it; pass --vault PATH"
+    )
+
+
+def _from_config(config_file: Path) -> Vault:
+    config = read_config(config_file)
+    root = config_file.parent
+    notes_dir = (root / str(config.get("docs_dir") or "docs")).resolve()
+    if not notes_dir.is_dir():
+        raise VaultError(f"{config_file}: its docs_dir {notes_dir} is not a folder")
+    return Vault(root=root, notes_dir=notes_dir, config_file=config_file,
+                 options=plugin_options(config))
+
+
+_SKIP_FILE_PATTERNS = ("*~", ".*.swp", ".*.swo", ".*.swx", "#*#", "*.sync-conflict-*", ".#*")
+
+
+def is_skipped(rel_path: str) -> bool:
+    """True for files §6.4 says to leave alone: dot-folders, editor backups, sync conflicts."""
+    parts = rel_path.split("/")
+    if any(part.startswith(".") for part in parts[:-1]):
+        return True
+    if parts[0] in RESERVED_FOLDERS and len(parts) > 1:
+        return True
+    name = parts[-1]
+    return any(fnmatch.fnmatchcase(name, pattern) for pattern in _SKIP_FILE_PATTERNS)
+
+
+def is_note_path(rel_path: str) -> bool:
+    """True for a path the index holds: a `.md` file not skipped by §6.4."""
+    return rel_path.lower().endswith(".md") and not is_skipped(rel_path)
+
+
+def iter_note_paths(notes_dir: Path) -> Iterator[str]:
+    """Relative paths of every note, sorted. Follows folder symlinks once (no loops)."""
+    seen: set[tuple[int, int]] = set()
+    found: list[str] = []
+    for folder, dirs, files in os.walk(notes_dir, followlinks=True):
+        stat = os.stat(folder)
+        if (stat.st_dev, stat.st_ino) in seen:
+            dirs[:] = []
+            continue
+        seen.add((stat.st_dev, stat.st_ino))
+        dirs[:] = [d for d in dirs if not d.startswith(".")]
+        rel_folder = os.path.relpath(folder, notes_dir).replace(os.sep, "/")
+        prefix = "" if rel_folder == "." else rel_folder + "/"
+        for name in files:
+            rel = prefix + name
+            if is_note_path(rel):
+                found.append(rel)
+    yield from sorted(found)
+
+
+def load_note(vault: Vault, rel_path: str) -> Note:
+    """Read and parse one note. A note that cannot be read becomes a Note with a diagnostic."""
+    try:
+        data = vault.abs(rel_path).read_bytes()
+    except OSError as exc:
+        return unreadable_note(rel_path, Diagnostic(
+            rel_path, None, "error", "not-utf8", f"cannot read the file: {exc.strerror}"
+        ))
+    text, problem = decode_note(rel_path, data)
+    if text is None:
+        assert problem is not None
+        return unreadable_note(rel_path, problem)
+    return parse_note(rel_path, text)
+
+
+def load_index(vault: Vault) -> VaultIndex:
+    """Gather every note, then link them (gather-then-link: no result depends on file order)."""
+    return VaultIndex(load_note(vault, rel) for rel in iter_note_paths(vault.notes_dir))
