@@ -66,6 +66,8 @@ class VaultIndex:
         self._backlinks: dict[str, dict[str, list[Link]]] = defaultdict(dict)
         self._placeholders: dict[str, set[str]] = defaultdict(set)
         self._dependents: dict[str, set[str]] = defaultdict(set)
+        # Many links share a target; the cache is dropped whenever a name comes or goes.
+        self._cache: dict[tuple[str, str], Resolution] = {}
         batch = list(notes)
         for note in batch:
             self._register(note)
@@ -94,6 +96,13 @@ class VaultIndex:
         Several matches are narrowed to the notes sharing the longest folder suffix with the link;
         if more than one remains the link is ambiguous (never a silent pick).
         """
+        key = (target, kind)
+        cached = self._cache.get(key)
+        if cached is None:
+            cached = self._cache[key] = self._resolve(target, kind)
+        return cached
+
+    def _resolve(self, target: str, kind: str) -> Resolution:
         if kind == "wiki" and is_asset_target(target):
             return Resolution("asset")
         wanted = _strip_md(target).strip("/").lower()
@@ -210,6 +219,7 @@ class VaultIndex:
         return {note.name.lower(), *(alias.lower() for alias in note.aliases)}
 
     def _register(self, note: Note) -> None:
+        self._cache.clear()
         self.notes[note.path] = note
         self._by_path[_strip_md(note.path).lower()] = note.path
         self._by_stem[note.name.lower()].add(note.path)
@@ -217,6 +227,7 @@ class VaultIndex:
             self._by_alias[alias.lower()].add(note.path)
 
     def _unregister(self, note: Note) -> None:
+        self._cache.clear()
         self.notes.pop(note.path, None)
         self._by_path.pop(_strip_md(note.path).lower(), None)
         self._by_stem[note.name.lower()].discard(note.path)
@@ -270,14 +281,18 @@ class VaultIndex:
     def diagnostics(self) -> list[Diagnostic]:
         """Every diagnostic: each note's own, then broken/ambiguous links and duplicate names."""
         out: list[Diagnostic] = []
-        names = None
+        names: dict[str, str] | None = None
+        suggestions: dict[str, str | None] = {}
         for note in self:
             out.extend(note.diagnostics)
             for link, resolution in self.outgoing(note.path):
                 if resolution.status == "broken":
                     if names is None:
                         names = {name.lower(): name for name in self.names()}
-                    out.append(_broken_link(note, link, names))
+                    base = link.target.rpartition("/")[2].lower()
+                    if base not in suggestions:
+                        suggestions[base] = _suggest(base, names)
+                    out.append(_broken_link(note, link, suggestions[base]))
                 elif resolution.status == "ambiguous":
                     choices = ", ".join(_strip_md(p) for p in resolution.candidates)
                     out.append(Diagnostic(
@@ -299,11 +314,10 @@ class VaultIndex:
         return sorted(out, key=lambda d: (d.path, d.line or 0, d.code, d.message))
 
 
-def _broken_link(note: Note, link: Link, names: dict[str, str]) -> Diagnostic:
+def _broken_link(note: Note, link: Link, suggestion: str | None) -> Diagnostic:
     shown = f"[[{link.target}]]" if link.kind == "wiki" else f"({link.target}.md)"
     where = f" in `{link.field}`" if link.field else ""
     message = f"{shown}{where} points to no note (kept as a placeholder)"
-    suggestion = _suggest(link.target.rpartition("/")[2].lower(), names)
     if suggestion:
         message += f". Did you mean '{suggestion}'?"
     return Diagnostic(note.path, link.line, "warning", "broken-link", message)
@@ -311,8 +325,19 @@ def _broken_link(note: Note, link: Link, names: dict[str, str]) -> Diagnostic:
 
 def _suggest(wanted: str, names: dict[str, str]) -> str | None:
     """The closest existing name (lower-cased name -> written name), when one is close enough."""
-    # Only names of similar length can pass the 0.75 cutoff; filtering first keeps a large
-    # vault with many placeholders fast.
-    near = [n for n in names if abs(len(n) - len(wanted)) <= max(2, len(wanted) // 3)]
-    close = difflib.get_close_matches(wanted, near, n=1, cutoff=0.75)
+    close = difflib.get_close_matches(wanted, _candidates(wanted, names), n=1, cutoff=0.75)
     return names[close[0]] if close else None
+
+
+def _candidates(wanted: str, names: dict[str, str]) -> list[str]:
+    """Names worth comparing: sharing a whole word with the target, or its first two letters.
+
+    difflib against every name of a large vault costs seconds; a typo almost always keeps one
+    word or the start intact ("Jane Do", "Jnae Doe", "Acme Corp").
+    """
+    words = set(wanted.split())
+    prefix = wanted[:2]
+    return [
+        name for name in names
+        if name[:2] == prefix or not words.isdisjoint(name.split())
+    ]

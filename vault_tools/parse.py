@@ -44,9 +44,11 @@ LINK_KEYS = frozenset({"company", "introduced_by", "with", "career", "referrals"
 
 MARKER_RE = re.compile(r"^[ \t]*<!--[ \t]*(/?)vault-tools:([A-Za-z0-9_-]+)[ \t]*-->[ \t]*$")
 FENCE_RE = re.compile(r"^ {0,3}(`{3,}|~{3,})(.*)$")
-WIKILINK_RE = re.compile(r"(!?)\[\[([^\[\]\n]+?)\]\]")
+# Both start with a literal "[" so the regex engine can skip ahead; a leading "!" (an embed)
+# is looked up by hand (see _start).
+WIKILINK_RE = re.compile(r"\[\[([^\[\]\n]+?)\]\]")
 MDLINK_RE = re.compile(
-    r"(!?)\[([^\]\n]*)\]\(\s*(<[^>\n]+>|[^)\s]+)(?:\s+\"[^\"\n]*\")?\s*\)"
+    r"\[([^\]\n]*)\]\(\s*(<[^>\n]+>|[^)\s]+)(?:\s+\"[^\"\n]*\")?\s*\)"
 )
 CODE_SPAN_RE = re.compile(r"(`+)(.+?)(?<!`)\1(?!`)")
 COMMENT_RE = re.compile(r"<!--.*?-->")
@@ -59,6 +61,16 @@ ISO_DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}(?:[T ][0-9:.+\-Z]*)?$")
 CADENCE_RE = re.compile(r"^\s*(\d+)\s*([dwm]?)\s*$")
 ASSET_SUFFIX_RE = re.compile(r"\.(?!md$)[A-Za-z0-9]{1,5}$")
 CONFLICT_PREFIXES = ("<<<<<<< ", ">>>>>>> ")
+
+
+def split_lines(text: str) -> list[str]:
+    """Lines with their endings, split on "\n" only (as git and editors count lines; unlike
+    str.splitlines, a form feed or U+2028 inside a line does not start a new one)."""
+    lines = text.split("\n")
+    out = [line + "\n" for line in lines[:-1]]
+    if lines[-1]:
+        out.append(lines[-1])
+    return out
 
 
 def decode_note(rel_path: str, data: bytes) -> tuple[str | None, Diagnostic | None]:
@@ -101,7 +113,7 @@ def parse_note(rel_path: str, text: str) -> Note:
     body_text = text[1:] if bom else text
     offset0 = 1 if bom else 0
     newline = "\r\n" if "\r\n" in body_text[: body_text.find("\n") + 1] else "\n"
-    lines = body_text.splitlines(keepends=True)
+    lines = split_lines(body_text)
 
     if not body_text.strip():
         diags.append(Diagnostic(rel_path, None, "warning", "empty-note", "the note is empty"))
@@ -198,7 +210,7 @@ def _front_matter_links(
             found = False
             for match in WIKILINK_RE.finditer(item):
                 found = True
-                link = _wikilink(match, 0, 0, "")
+                link = _wikilink(match, item, 0, 0, "")
                 if link is not None:
                     links.append(_place(link, key, item, key_line, lines, fm_end))
             if not found and key in LINK_KEYS and item.strip():
@@ -264,7 +276,7 @@ class _FieldContext:
         for item in items:
             if isinstance(item, str) and item.strip():
                 match = WIKILINK_RE.search(item)
-                target = _split_wikilink(match.group(2))[0] if match else item.strip()
+                target = _split_wikilink(match.group(1))[0] if match else item.strip()
                 if target:
                     out.append(target)
         return tuple(out)
@@ -394,12 +406,18 @@ class _BodyScan:
         self.headings: list[Heading] = []
 
 
+_SPECIAL_LEADS = frozenset("<>`~-*+0123456789#")
+
+
 def _scan_body(
     rel_path: str, lines: list[str], first: int, offset0: int, diags: list[Diagnostic]
 ) -> _BodyScan:
-    """One pass over the body: blocks, links, tasks and headings, skipping code and comments."""
+    """One pass over the body: blocks, links, tasks and headings, skipping code and comments.
+
+    This loop is the hot path of `check`: a line of plain prose costs a strip and a few
+    membership tests; regular expressions run only on lines that can match them.
+    """
     scan = _BodyScan()
-    offset = offset0 + sum(len(line) for line in lines[:first])
     fence: tuple[str, int] | None = None
     in_comment = False
     open_block: tuple[str, int, int] | None = None  # name, line, content start
@@ -410,104 +428,128 @@ def _scan_body(
 
     for index in range(first, len(lines)):
         raw = lines[index]
-        lineno = index + 1
-        line_start = offset
-        offset += len(raw)
-        line = raw.rstrip("\r\n")
-
+        stripped = raw.strip()
         if fence is not None:
-            stripped = line.strip()
-            if stripped.startswith(fence[0][0] * fence[1]) and not stripped.strip(fence[0][0]):
+            char, length = fence
+            if stripped[:1] == char and stripped.startswith(char * length) \
+                    and not stripped.strip(char):
                 fence = None
             prev_blank = False
             continue
-
-        marker = None if in_comment else MARKER_RE.match(line)
-        if marker:
-            closing, name = marker.group(1) == "/", marker.group(2)
-            if not closing:
-                if open_block is not None:
-                    diags.append(Diagnostic(
-                        rel_path, lineno, "error", "bad-block",
-                        f"block '{name}' opens inside block '{open_block[0]}' "
-                        f"(opened on line {open_block[1]}), which is not closed"))
-                elif name in seen_blocks:
-                    diags.append(Diagnostic(rel_path, lineno, "error", "bad-block",
-                                            f"block '{name}' appears twice; delete one copy"))
-                open_block = (name, lineno, offset)
-            elif open_block is None or open_block[0] != name:
-                diags.append(Diagnostic(rel_path, lineno, "error", "bad-block",
-                                        f"closing marker for block '{name}' has no opening marker"))
-            else:
-                if name not in seen_blocks:
-                    scan.blocks.append(Block(name, open_block[1], lineno, open_block[2],
-                                             line_start))
-                seen_blocks.add(name)
-                open_block = None
-            prev_blank = False
+        if not stripped:
+            if open_block is None:
+                prev_blank = True  # a blank line neither starts nor ends indented code
             continue
+        lead = stripped[0]
+
+        if lead == "<" and not in_comment:
+            marker = MARKER_RE.match(raw.rstrip("\r\n"))
+            if marker:
+                line_start = offset0 + sum(map(len, lines[:index]))
+                open_block = _marker(rel_path, marker, index + 1, line_start + len(raw),
+                                     line_start, open_block, seen_blocks, scan, diags)
+                prev_blank = False
+                continue
         if open_block is not None:
             continue
 
-        if line.startswith(CONFLICT_PREFIXES):
-            diags.append(Diagnostic(rel_path, lineno, "error", "conflict-markers",
-                                    "merge-conflict marker: resolve the conflict; the tool will "
-                                    "not write this note until then"))
-
-        if not line.strip():
-            prev_blank = True
-            prev_code = prev_code  # a blank line neither starts nor ends indented code
-            continue
-
-        indented = line.startswith(("    ", "\t"))
-        if indented and not in_list and (prev_blank or prev_code) and not in_comment:
-            prev_code = True
+        indented = raw[0] in " \t"
+        list_item = False
+        if not indented and not in_comment and lead not in _SPECIAL_LEADS:
+            # Plain prose: ends any list and any indented code.
+            prev_blank = prev_code = in_list = False
+            if "[" not in raw and "<!--" not in raw:
+                continue
+            line = raw.rstrip("\r\n")
+        else:
+            line = raw.rstrip("\r\n")
+            if lead in "<>" and line.startswith(CONFLICT_PREFIXES):
+                diags.append(Diagnostic(rel_path, index + 1, "error", "conflict-markers",
+                                        "merge-conflict marker: resolve the conflict; the tool "
+                                        "will not write this note until then"))
+            if indented and not in_list and (prev_blank or prev_code) and not in_comment \
+                    and line.startswith(("    ", "\t")):
+                prev_code = True
+                prev_blank = False
+                continue
+            prev_code = False
+            if lead in "`~" and not in_comment:
+                fence_match = FENCE_RE.match(line)
+                if fence_match and not (fence_match.group(1)[0] == "`"
+                                        and "`" in fence_match.group(2)):
+                    fence = (fence_match.group(1)[0], len(fence_match.group(1)))
+                    prev_blank = False
+                    continue
+            list_item = lead in "-*+0123456789" and LIST_ITEM_RE.match(line) is not None
+            if list_item:
+                in_list = True
+            elif not indented:
+                in_list = False
             prev_blank = False
-            continue
-        prev_code = False
 
-        fence_match = None if in_comment else FENCE_RE.match(line)
-        if fence_match and not (fence_match.group(1)[0] == "`" and "`" in fence_match.group(2)):
-            fence = (fence_match.group(1)[0], len(fence_match.group(1)))
-            prev_blank = False
-            continue
-
-        if LIST_ITEM_RE.match(line):
-            in_list = True
-        elif not indented:
-            in_list = False
-        prev_blank = False
-
-        visible, in_comment = _strip_comments(line, in_comment)
-        if not visible.strip():
-            continue
+        visible = line
+        if in_comment or "<!--" in line:
+            visible, in_comment = _strip_comments(line, in_comment)
+            if not visible.strip():
+                continue
         if "`" in visible:
             visible = CODE_SPAN_RE.sub(lambda m: " " * len(m.group(0)), visible)
 
-        heading = HEADING_RE.match(visible)
-        if heading:
-            scan.headings.append(Heading(len(heading.group(1)), heading.group(2).strip(), lineno))
+        if lead == "#":
+            heading = HEADING_RE.match(visible)
+            if heading:
+                scan.headings.append(Heading(len(heading.group(1)), heading.group(2).strip(),
+                                             index + 1))
 
         if "[" in visible:
-            context = line.strip()
-            for match in WIKILINK_RE.finditer(visible):
-                link = _wikilink(match, lineno, match.start() + 1, context)
-                if link is not None:
-                    scan.links.append(link)
+            lineno = index + 1
+            found: list[Link | None] = []
+            if "[[" in visible:
+                found += [_wikilink(m, visible, lineno, _start(m, visible) + 1, stripped)
+                          for m in WIKILINK_RE.finditer(visible)]
             if "](" in visible:
-                for match in MDLINK_RE.finditer(visible):
-                    link = _mdlink(match, rel_path, lineno, context)
-                    if link is not None:
-                        scan.links.append(link)
-            task = TASK_RE.match(visible)
-            if task:
-                scan.tasks.append(_task(rel_path, task, lineno, diags))
+                found += [_mdlink(m, visible, rel_path, lineno, stripped, _start(m, visible) + 1)
+                          for m in MDLINK_RE.finditer(visible)]
+            if len(found) > 1:
+                found.sort(key=lambda lk: lk.col if lk is not None else 0)
+            scan.links += [lk for lk in found if lk is not None]
+            if list_item:
+                task = TASK_RE.match(line)
+                if task:
+                    scan.tasks.append(_task(rel_path, task, lineno, diags))
 
     if open_block is not None:
         diags.append(Diagnostic(rel_path, open_block[1], "error", "bad-block",
                                 f"block '{open_block[0]}' is opened here but never closed "
                                 f"(add '<!-- /vault-tools:{open_block[0]} -->' after it)"))
     return scan
+
+
+def _marker(
+    rel_path: str, marker: re.Match[str], lineno: int, offset: int, line_start: int,
+    open_block: tuple[str, int, int] | None, seen_blocks: set[str], scan: _BodyScan,
+    diags: list[Diagnostic],
+) -> tuple[str, int, int] | None:
+    """Handle one block marker line; return the block left open after it (or None)."""
+    closing, name = marker.group(1) == "/", marker.group(2)
+    if not closing:
+        if open_block is not None:
+            diags.append(Diagnostic(
+                rel_path, lineno, "error", "bad-block",
+                f"block '{name}' opens inside block '{open_block[0]}' "
+                f"(opened on line {open_block[1]}), which is not closed"))
+        elif name in seen_blocks:
+            diags.append(Diagnostic(rel_path, lineno, "error", "bad-block",
+                                    f"block '{name}' appears twice; delete one copy"))
+        return (name, lineno, offset)
+    if open_block is None or open_block[0] != name:
+        diags.append(Diagnostic(rel_path, lineno, "error", "bad-block",
+                                f"closing marker for block '{name}' has no opening marker"))
+        return open_block
+    if name not in seen_blocks:
+        scan.blocks.append(Block(name, open_block[1], lineno, open_block[2], line_start))
+    seen_blocks.add(name)
+    return None
 
 
 def _strip_comments(line: str, in_comment: bool) -> tuple[str, bool]:
@@ -534,18 +576,28 @@ def _split_wikilink(inner: str) -> tuple[str, str | None, str | None]:
     return target.strip(), (heading.strip() or None), (label.strip() or None)
 
 
-def _wikilink(match: re.Match[str], line: int, col: int, context: str) -> Link | None:
-    target, heading, label = _split_wikilink(match.group(2))
+def _start(match: re.Match[str], text: str) -> int:
+    """Where a link starts: at its "!" when it is an embed."""
+    start = match.start()
+    return start - 1 if start and text[start - 1] == "!" else start
+
+
+def _wikilink(
+    match: re.Match[str], text: str, line: int, col: int, context: str
+) -> Link | None:
+    target, heading, label = _split_wikilink(match.group(1))
     if not target:
         return None  # [[#Heading]] points into the note itself
     if target.lower().endswith(".md"):
         target = target[:-3]
     return Link(target=target, line=line, col=col, heading=heading, label=label,
-                embed=bool(match.group(1)), context=context)
+                embed=_start(match, text) != match.start(), context=context)
 
 
-def _mdlink(match: re.Match[str], rel_path: str, line: int, context: str) -> Link | None:
-    url = match.group(3).strip("<>")
+def _mdlink(
+    match: re.Match[str], text: str, rel_path: str, line: int, context: str, col: int
+) -> Link | None:
+    url = match.group(2).strip("<>")
     if "://" in url or url.startswith(("mailto:", "#", "/")):
         return None
     path, _, heading = url.partition("#")
@@ -554,9 +606,9 @@ def _mdlink(match: re.Match[str], rel_path: str, line: int, context: str) -> Lin
         return None
     folder = rel_path.rpartition("/")[0]
     joined = posixpath.normpath(posixpath.join(folder, path))
-    return Link(target=joined[:-3], line=line, col=match.start() + 1,
-                heading=unquote(heading) or None, label=match.group(2) or None,
-                embed=bool(match.group(1)), kind="markdown", context=context)
+    return Link(target=joined[:-3], line=line, col=col,
+                heading=unquote(heading) or None, label=match.group(1) or None,
+                embed=_start(match, text) != match.start(), kind="markdown", context=context)
 
 
 def _task(rel_path: str, match: re.Match[str], line: int, diags: list[Diagnostic]) -> Task:

@@ -136,21 +136,41 @@ def iter_note_paths(notes_dir: Path) -> Iterator[str]:
     yield from sorted(found)
 
 
-def load_note(vault: Vault, rel_path: str) -> Note:
-    """Read and parse one note. A note that cannot be read becomes a Note with a diagnostic."""
+def read_note(vault: Vault, rel_path: str) -> tuple[Note, str | None]:
+    """Read and parse one note; the text is None when the file could not be read as UTF-8.
+
+    A note that cannot be read becomes a Note with a diagnostic, never an exception.
+    """
     try:
         data = vault.abs(rel_path).read_bytes()
     except OSError as exc:
         return unreadable_note(rel_path, Diagnostic(
             rel_path, None, "error", "not-utf8", f"cannot read the file: {exc.strerror}"
-        ))
+        )), None
     text, problem = decode_note(rel_path, data)
     if text is None:
         assert problem is not None
-        return unreadable_note(rel_path, problem)
-    return parse_note(rel_path, text)
+        return unreadable_note(rel_path, problem), None
+    return parse_note(rel_path, text), text
+
+
+def load_note(vault: Vault, rel_path: str) -> Note:
+    """Read and parse one note (see read_note)."""
+    return read_note(vault, rel_path)[0]
 
 
 def load_index(vault: Vault) -> VaultIndex:
     """Gather every note, then link them (gather-then-link: no result depends on file order)."""
     return VaultIndex(load_note(vault, rel) for rel in iter_note_paths(vault.notes_dir))
+
+
+def load_index_and_texts(vault: Vault) -> tuple[VaultIndex, dict[str, str]]:
+    """The index plus each readable note's text, read once (fill compares blocks without
+    reading the files a second time)."""
+    notes, texts = [], {}
+    for rel in iter_note_paths(vault.notes_dir):
+        note, text = read_note(vault, rel)
+        notes.append(note)
+        if text is not None:
+            texts[rel] = text
+    return VaultIndex(notes), texts
