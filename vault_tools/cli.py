@@ -69,6 +69,38 @@ def check(vault: Vault, as_json: bool, strict: bool) -> None:
 
 
 @main.command()
+@vault_option
+@click.option("--check", "check_only", is_flag=True,
+              help="Write nothing; exit 1 if any block would change (for CI and pre-commit).")
+@click.option("--dry-run", is_flag=True, help="Write nothing; print the changes as a diff.")
+def fill(vault: Vault, check_only: bool, dry_run: bool) -> None:
+    """Write every generated block (backlinks, conversations, follow-ups) into the notes.
+
+    Only text between <!-- vault-tools:NAME --> markers is ever changed; a note whose blocks
+    are already up to date is not written at all.
+    """
+    from .fill import fill_vault  # TEMP: top-level once followups/writer land
+
+    result = fill_vault(vault, write=not (check_only or dry_run))
+    for diag in result.skipped + result.failed:
+        where = f"{diag.path}:{diag.line}" if diag.line else diag.path
+        click.echo(f"{where}: left alone: {diag.message}", err=True)
+    if dry_run:
+        for diff in result.diffs():
+            click.echo(diff, nl=False)
+    if check_only or dry_run:
+        for change in result.changed:
+            click.echo(f"would change {change.path} ({', '.join(change.blocks)})")
+        click.echo(f"{len(result.changed)} of {result.notes} notes would change.")
+        sys.exit(1 if check_only and result.changed else 0)
+    for change in result.changed:
+        if change.path in result.written:
+            click.echo(f"wrote {change.path} ({', '.join(change.blocks)})")
+    click.echo(f"{len(result.written)} of {result.notes} notes changed.")
+    sys.exit(1 if result.failed else 0)
+
+
+@main.command()
 @click.argument("directory", type=click.Path(path_type=Path))
 @click.option("--name", "site_name", default=None, help="The site's title (default: folder name).")
 def init(directory: Path, site_name: str | None) -> None:
@@ -101,3 +133,318 @@ def summary(vault: Vault) -> None:
 
 def _colour() -> bool:
     return sys.stdout.isatty()
+
+
+# --- follow-ups and the calendar feed (DESIGN.md §10) -------------------------------------------
+
+
+@main.command()
+@vault_option
+@click.option("--today", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
+              help="Pretend today is this date (YYYY-MM-DD). Default: the real date.")
+@click.option("--json", "as_json", is_flag=True,
+              help="Print a JSON list of {kind, due, title, note, line, contact} objects.")
+@click.option("--days", type=click.IntRange(min=0), default=7, show_default=True,
+              help="How many days after today count as upcoming.")
+def followups(vault: Vault, today: Any, as_json: bool, days: int) -> None:
+    """List open follow-ups: overdue, today, the next N days, later, and undated.
+
+    Thank-you notes, keeping in touch, telling introducers how it went, preparing for planned
+    conversations, every unchecked task, and planned conversations whose date has passed.
+    """
+    import datetime as dt
+
+    from .followups import followups_for_today, followups_json, format_followups, group_followups
+
+    day = today.date() if today is not None else dt.date.today()
+    items = followups_for_today(load_index(vault), day)
+    if as_json:
+        click.echo(followups_json(items))
+    else:
+        click.echo(format_followups(group_followups(items, day, days), colour=_colour()))
+
+
+@main.group()
+def export() -> None:
+    """Export the vault's data for other programs (calendar apps, spreadsheets)."""
+
+
+@export.command("ics")
+@vault_option
+@click.option("-o", "--output", type=click.File("wb"), default="-",
+              help="Write the feed to this file. Default: standard output.")
+@click.option("--include-private", is_flag=True,
+              help="Also include follow-ups and interviews from private notes.")
+def export_ics(vault: Vault, output: Any, include_private: bool) -> None:
+    """An iCalendar feed of dated follow-ups and planned interviews, for a calendar app.
+
+    Re-exporting an unchanged vault gives identical bytes, and each event keeps its UID, so a
+    subscribed calendar updates its events instead of duplicating them.
+    """
+    from .calendar_feed import followups_ics
+
+    output.write(followups_ics(load_index(vault), include_private=include_private))
+
+
+@main.group("git")
+def git_group() -> None:
+    """Sync the vault with git: generated blocks merge without conflicts."""
+
+
+@git_group.command("install")
+@vault_option
+@click.option("--pre-commit", "pre_commit", is_flag=True,
+              help="Also add a pre-commit hook that runs `fill --check` and `check`.")
+def git_install(vault: Vault, pre_commit: bool) -> None:
+    """Register the merge driver for notes and hooks that run fill after merges and rebases.
+
+    Running it twice changes nothing; hooks already there keep running (they are chained).
+    """
+    from .githooks import GitSetupError, install_git
+
+    try:
+        result = install_git(vault, pre_commit=pre_commit)
+    except (GitSetupError, OSError) as exc:
+        raise click.ClickException(str(exc)) from None
+    for change in result.changes:
+        click.echo(change)
+    for warning in result.warnings:
+        click.echo(f"Warning: {warning}", err=True)
+    click.echo("Installed." if result.changes else "Already installed: nothing changed.")
+
+
+@git_group.command("uninstall")
+@vault_option
+def git_uninstall(vault: Vault) -> None:
+    """Remove what `git install` added, putting back any hook it had moved aside."""
+    from .githooks import GitSetupError, uninstall_git
+
+    try:
+        changes = uninstall_git(vault)
+    except (GitSetupError, OSError) as exc:
+        raise click.ClickException(str(exc)) from None
+    for change in changes:
+        click.echo(change)
+    click.echo("Uninstalled." if changes else "Nothing to remove.")
+
+
+@git_group.command("merge-driver", hidden=True)
+@click.option("--marker-size", type=click.IntRange(min=1), default=7)
+@click.argument("ancestor", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("current", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("other", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("path", required=False, default="")
+def git_merge_driver(ancestor: Path, current: Path, other: Path, path: str,
+                     marker_size: int) -> None:
+    """Git's merge driver for notes (%O %A %B %P): writes the result to CURRENT.
+
+    Exits 0 when the merge is clean, 1 when the user's text conflicts (markers are left in).
+    """
+    from .gitsync import MergeError, merge_files
+
+    try:
+        conflicts = merge_files(ancestor, current, other, path, marker_size)
+    except (MergeError, OSError) as exc:
+        raise click.ClickException(f"{path or current}: {exc}") from None
+    sys.exit(1 if conflicts else 0)
+
+
+# --- capture: new notes from templates, imports, the contacts table (DESIGN.md §3, §8) ----------
+
+_DAY = click.DateTime(formats=["%Y-%m-%d"])
+_TODAY_HELP = "Pretend today is this date (YYYY-MM-DD). Default: the real date."
+_OPEN_HELP = "Open the new note in $EDITOR."
+
+
+@main.group()
+def new() -> None:
+    """Create a note from the vault's own template (templates/ in the notes folder).
+
+    Placeholders such as {{name}} and {{date}} are filled in; an existing note is never
+    overwritten. The path of the new note is printed.
+    """
+
+
+def _create(vault: Vault, note_type: str, name: str, today: Any, open_editor: bool,
+            **options: Any) -> None:
+    import datetime as dt
+
+    from .capture import CaptureError, new_note
+
+    day = today.date() if today is not None else dt.date.today()
+    try:
+        note, hints = new_note(vault, note_type, name, today=day, **options)
+    except CaptureError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(str(note.path))
+    for hint in hints:
+        click.echo(f"Hint: {hint}", err=True)
+    if open_editor:
+        click.edit(filename=str(note.path))
+
+
+@new.command("contact")
+@vault_option
+@click.argument("name")
+@click.option("--company", default=None, help="Their company (a link to its note).")
+@click.option("--introduced-by", default=None, help="Who introduced you (a link to their note).")
+@click.option("--email", default=None, help="Their email address.")
+@click.option("--today", type=_DAY, default=None, help=_TODAY_HELP)
+@click.option("--open", "open_editor", is_flag=True, help=_OPEN_HELP)
+def new_contact(vault: Vault, name: str, company: str | None, introduced_by: str | None,
+                email: str | None, today: Any, open_editor: bool) -> None:
+    """A new contact note: contacts/NAME.md."""
+    _create(vault, "contact", name, today, open_editor, company=company,
+            introduced_by=introduced_by, email=email)
+
+
+@new.command("interview")
+@vault_option
+@click.argument("name")
+@click.option("--date", "day", type=_DAY, default=None,
+              help="The day of the conversation (YYYY-MM-DD). Default: today.")
+@click.option("--planned", is_flag=True, help="Not happened yet: status planned.")
+@click.option("--today", type=_DAY, default=None, help=_TODAY_HELP)
+@click.option("--open", "open_editor", is_flag=True, help=_OPEN_HELP)
+def new_interview(vault: Vault, name: str, day: Any, planned: bool, today: Any,
+                  open_editor: bool) -> None:
+    """A new conversation with the person NAME: interviews/YYYY-MM-DD NAME.md.
+
+    Its status is planned with --planned or a date after today, else done.
+    """
+    _create(vault, "interview", name, today, open_editor,
+            date=day.date() if day is not None else None, planned=planned)
+
+
+@new.command("company")
+@vault_option
+@click.argument("name")
+@click.option("--today", type=_DAY, default=None, help=_TODAY_HELP)
+@click.option("--open", "open_editor", is_flag=True, help=_OPEN_HELP)
+def new_company(vault: Vault, name: str, today: Any, open_editor: bool) -> None:
+    """A new company note: companies/NAME.md."""
+    _create(vault, "company", name, today, open_editor)
+
+
+@new.command("career")
+@vault_option
+@click.argument("name")
+@click.option("--today", type=_DAY, default=None, help=_TODAY_HELP)
+@click.option("--open", "open_editor", is_flag=True, help=_OPEN_HELP)
+def new_career(vault: Vault, name: str, today: Any, open_editor: bool) -> None:
+    """A new career path note: careers/NAME.md."""
+    _create(vault, "career", name, today, open_editor)
+
+
+@main.group("import")
+def import_group() -> None:
+    """Add contacts from an address book or a LinkedIn export.
+
+    People already in the vault (same email, LinkedIn profile, name or alias) are skipped and
+    their notes are never touched. Each entry gets one line of output, then a summary.
+    Exits 1 when some entry could not be read.
+    """
+
+
+def _import(vault: Vault, kind: str, file: Path, dry_run: bool) -> None:
+    from .importers import ImportFileError, import_contacts
+
+    try:
+        report = import_contacts(vault, load_index(vault), kind, file, dry_run=dry_run)
+    except ImportFileError as exc:
+        raise click.ClickException(str(exc)) from None
+    for line in report.lines():
+        click.echo(line)
+    sys.exit(1 if report.failed else 0)
+
+
+_FILE = click.Path(exists=True, dir_okay=False, path_type=Path)
+_DRY_RUN_HELP = "Say what would be created; write nothing."
+
+
+@import_group.command("vcard")
+@vault_option
+@click.argument("file", type=_FILE)
+@click.option("--dry-run", is_flag=True, help=_DRY_RUN_HELP)
+def import_vcard(vault: Vault, file: Path, dry_run: bool) -> None:
+    """Contacts from a vCard file (.vcf, versions 2.1, 3.0 and 4.0, several cards per file)."""
+    _import(vault, "vcard", file, dry_run)
+
+
+@import_group.command("linkedin")
+@vault_option
+@click.argument("file", type=_FILE)
+@click.option("--dry-run", is_flag=True, help=_DRY_RUN_HELP)
+def import_linkedin(vault: Vault, file: Path, dry_run: bool) -> None:
+    """Contacts from Connections.csv of a LinkedIn data export."""
+    _import(vault, "linkedin", file, dry_run)
+
+
+@export.command("csv")
+@vault_option
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Write the table to this file. Default: standard output.")
+@click.option("--include-private", is_flag=True, help="Also include private contacts.")
+def export_contacts_csv(vault: Vault, output: Path | None, include_private: bool) -> None:
+    """The contacts table as CSV: fields, last interaction and next follow-up."""
+    import io
+
+    from .export_csv import write_contacts_csv
+
+    index = load_index(vault)
+    if output is None:
+        buffer = io.StringIO(newline="")
+        write_contacts_csv(index, buffer, include_private=include_private)
+        click.echo(buffer.getvalue(), nl=False)
+        return
+    try:
+        with output.open("w", encoding="utf-8", newline="") as handle:
+            count = write_contacts_csv(index, handle, include_private=include_private)
+    except OSError as exc:
+        raise click.ClickException(f"{output}: cannot write: {exc.strerror}") from None
+    click.echo(f"Wrote {count} contact{'' if count == 1 else 's'} to {output}.", err=True)
+
+
+@main.command("build")
+@vault_option
+@click.option("--strict", is_flag=True,
+              help="Fail on any warning (a broken or ambiguous link, a missing heading...).")
+def build_command(vault: Vault, strict: bool) -> None:
+    """Fill the generated blocks, then build the private site into <vault>/site/.
+
+    Private notes and unpublished fields never reach the site; the build fails if any
+    private value would appear in it.
+    """
+    from .site.build import SiteError, build_site, log_to_stderr
+
+    log_to_stderr()
+    try:
+        site_dir = build_site(vault, strict=strict)
+    except SiteError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(f"Site built in {site_dir}; open {site_dir / 'index.html'} or run "
+               "`vault-tools serve`.")
+
+
+@main.command("serve")
+@vault_option
+@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True,
+              help="The port to serve on.")
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="The address to bind. Anything but this machine needs --password.")
+@click.option("--password", default=None, envvar="VAULT_TOOLS_PASSWORD",
+              help="Require this password (HTTP basic auth, any user name) for every request. "
+                   "Also read from VAULT_TOOLS_PASSWORD.")
+def serve_command(vault: Vault, port: int, host: str, password: str | None) -> None:
+    """Fill the blocks and serve the private site with live reload, on 127.0.0.1.
+
+    Every save fills the blocks again and rebuilds the site once. Stop with Ctrl+C.
+    """
+    from .site.build import SiteError, check_bind, log_to_stderr, serve_site
+
+    try:
+        check_bind(host, password)
+        log_to_stderr()
+        serve_site(vault, host=host, port=port, password=password)
+    except SiteError as exc:
+        raise click.ClickException(str(exc)) from None

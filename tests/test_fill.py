@@ -1,0 +1,201 @@
+"""`vault-tools fill`: blocks written, nothing else touched, nothing written twice."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import tempfile
+import textwrap
+import time
+from pathlib import Path
+
+from click.testing import CliRunner
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from vault_tools.cli import main
+from vault_tools.fill import fill_vault
+from vault_tools.vault import find_vault
+
+from .conftest import DEMO_VAULT, write_vault
+from .test_splice_properties import outside_blocks
+
+BASE = {
+    "contacts/Jane Doe.md": "---\ntype: contact\n---\n# Jane\n",
+    "notes/Meeting.md": "Met [[Jane Doe]] today.\n",
+}
+
+
+def run(*args: str):
+    return CliRunner().invoke(main, list(args), catch_exceptions=False)
+
+
+def snapshot(root: Path) -> dict[str, tuple[bytes, int]]:
+    return {
+        p.relative_to(root).as_posix(): (p.read_bytes(), p.stat().st_mtime_ns)
+        for p in sorted(root.rglob("*")) if p.is_file()
+    }
+
+
+def test_fill_writes_the_backlink_into_the_target(make_vault) -> None:
+    vault = make_vault(BASE)
+    result = run("fill", "--vault", str(vault))
+    assert result.exit_code == 0
+    assert result.output == "wrote contacts/Jane Doe.md (related)\n1 of 2 notes changed.\n"
+    assert (vault / "notes/contacts/Jane Doe.md").read_text() == (
+        "---\ntype: contact\n---\n# Jane\n\n<!-- vault-tools:related -->\n**Linked from**\n\n"
+        "- [[Meeting]]: Met [[Jane Doe]] today.\n<!-- /vault-tools:related -->\n"
+    )
+
+
+def test_second_fill_writes_nothing_and_touches_no_mtime(make_vault) -> None:
+    vault = make_vault(BASE)
+    run("fill", "--vault", str(vault))
+    before = snapshot(vault)
+    time.sleep(0.01)
+    result = run("fill", "--vault", str(vault))
+    assert result.output == "0 of 2 notes changed.\n"
+    assert snapshot(vault) == before
+
+
+def test_check_exits_1_when_a_block_is_stale_and_writes_nothing(make_vault) -> None:
+    vault = make_vault(BASE)
+    before = snapshot(vault)
+    result = run("fill", "--vault", str(vault), "--check")
+    assert result.exit_code == 1
+    assert result.output == (
+        "would change contacts/Jane Doe.md (related)\n1 of 2 notes would change.\n"
+    )
+    assert snapshot(vault) == before
+    run("fill", "--vault", str(vault))
+    assert run("fill", "--vault", str(vault), "--check").exit_code == 0
+
+
+def test_dry_run_prints_a_unified_diff_and_writes_nothing(make_vault) -> None:
+    vault = make_vault(BASE)
+    before = snapshot(vault)
+    result = run("fill", "--vault", str(vault), "--dry-run")
+    assert result.exit_code == 0
+    assert "--- a/contacts/Jane Doe.md\n+++ b/contacts/Jane Doe.md\n" in result.output
+    assert "+<!-- vault-tools:related -->\n" in result.output
+    assert snapshot(vault) == before
+
+
+def test_a_moved_block_stays_where_the_user_put_it(make_vault) -> None:
+    note = ("# Jane\n<!-- vault-tools:related -->\nold\n<!-- /vault-tools:related -->\n"
+            "My own text after it.\n")
+    vault = make_vault({**BASE, "contacts/Jane Doe.md": note})
+    run("fill", "--vault", str(vault))
+    text = (vault / "notes/contacts/Jane Doe.md").read_text()
+    assert text.startswith("# Jane\n<!-- vault-tools:related -->\n**Linked from**")
+    assert text.endswith("<!-- /vault-tools:related -->\nMy own text after it.\n")
+
+
+def test_crlf_and_bom_are_kept(make_vault) -> None:
+    note = "\ufeff# Jane\r\nLine two\r\n".encode()
+    vault = make_vault({**BASE, "contacts/Jane Doe.md": note})
+    run("fill", "--vault", str(vault))
+    data = (vault / "notes/contacts/Jane Doe.md").read_bytes()
+    assert data.startswith(b"\xef\xbb\xbf# Jane\r\nLine two\r\n")
+    assert b"\n" not in data.replace(b"\r\n", b"")
+    assert b"<!-- vault-tools:related -->\r\n" in data
+
+
+def test_bad_notes_are_reported_and_left_byte_identical(make_vault) -> None:
+    bad = {
+        "bad-block.md": "[[Jane Doe]]\n<!-- vault-tools:related -->\nunclosed\n",
+        "conflict.md": "[[Jane Doe]]\n<<<<<<< HEAD\na\n=======\nb\n>>>>>>> x\n",
+        "latin1.md": b"caf\xe9 [[Jane Doe]]\n",
+        "unclosed-fence.md": "[[Jane Doe]]\n```\ncode never closed\n",
+    }
+    # Each of them is linked from a good note, so each would get a block.
+    linker = "".join(f"[[{name[:-3]}]]\n" for name in bad)
+    vault = make_vault({**BASE, **bad, "linker.md": linker})
+    before = {name: (vault / "notes" / name).read_bytes() for name in bad}
+    result = CliRunner().invoke(main, ["fill", "--vault", str(vault)])
+    for name in bad:
+        assert (vault / "notes" / name).read_bytes() == before[name], name
+    for name in ("bad-block.md", "conflict.md", "latin1.md", "unclosed-fence.md"):
+        assert f"{name}" in result.output
+    assert "<!-- vault-tools:related -->" in (vault / "notes/contacts/Jane Doe.md").read_text()
+
+
+def test_the_demo_vault_is_committed_filled() -> None:
+    result = run("fill", "--vault", str(DEMO_VAULT), "--check")
+    assert result.exit_code == 0, result.output
+
+
+# --- properties ---------------------------------------------------------------------------------
+
+NAMES = ["Ann", "Bob", "Cy"]
+bodies = st.lists(
+    st.sampled_from([
+        "text", "[[Ann]] said", "[[Bob]]", "- [ ] call [[Cy]] 📅 2026-12-01", "```", "---",
+        "<!-- vault-tools:related -->", "<!-- /vault-tools:related -->", "", "    [[Cy]]",
+    ]),
+    max_size=8,
+)
+vaults = st.dictionaries(
+    st.sampled_from(NAMES), st.tuples(bodies, st.sampled_from(["\n", "\r\n"]), st.booleans()),
+    min_size=1,
+)
+
+
+@settings(max_examples=150, deadline=None,
+          suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+@given(vaults)
+def test_fill_twice_equals_fill_once_and_keeps_every_user_byte(spec) -> None:
+    files = {
+        f"{name}.md": (newline.join(lines) + (newline if final else "")).encode()
+        for name, (lines, newline, final) in spec.items()
+    }
+    with tempfile.TemporaryDirectory() as tmp:
+        root = write_vault(Path(tmp), files)
+        vault = find_vault(root)
+        fill_vault(vault)
+        once = {n: (root / "notes" / n).read_bytes() for n in files}
+        for name, original in files.items():
+            text = original.decode()
+            after = once[name].decode()
+            assert outside_blocks(name, after).startswith(outside_blocks(name, text))
+        second = fill_vault(vault)
+        assert second.written == []
+        assert {n: (root / "notes" / n).read_bytes() for n in files} == once
+
+
+# --- concurrency --------------------------------------------------------------------------------
+
+APPENDER = textwrap.dedent("""
+    import sys, time
+    paths, seconds = sys.argv[1:-1], float(sys.argv[-1])
+    end, n = time.monotonic() + seconds, 0
+    while time.monotonic() < end:
+        for p in paths:
+            with open(p, "a", encoding="utf-8") as f:
+                f.write(f"user line {n} [[Hub]]\\n")
+            n += 1
+        time.sleep(0.002)
+    print(n)
+""")
+
+
+def test_no_line_is_lost_while_a_user_appends_during_repeated_fills(make_vault) -> None:
+    files = {f"n{i}.md": f"# Note {i}\n" for i in range(5)}
+    files["Hub.md"] = "# Hub\n"
+    vault_root = make_vault(files)
+    vault = find_vault(vault_root)
+    paths = [str(vault_root / "notes" / f"n{i}.md") for i in range(5)]
+    proc = subprocess.Popen([sys.executable, "-c", APPENDER, *paths, "3"],
+                            stdout=subprocess.PIPE, text=True)
+    fills = writes = 0
+    while proc.poll() is None:
+        writes += len(fill_vault(vault).written)
+        fills += 1
+    appended = int(proc.stdout.read())
+    fill_vault(vault)
+    lines = set()
+    for path in paths:
+        lines.update(Path(path).read_text(encoding="utf-8").splitlines())
+    missing = [n for n in range(appended) if f"user line {n} [[Hub]]" not in lines]
+    assert fills > 3 and writes > 0
+    assert missing == [], f"{len(missing)} of {appended} lines lost over {fills} fills"

@@ -1,0 +1,387 @@
+"""Follow-ups (§10): what needs doing next, worked out from the index alone.
+
+The rules are pure functions of the index: `open_followups` never looks at the clock, so generated
+blocks built from it stay byte-stable. Views that depend on the date (overdue, due this week, the
+`update-status` reminder) take `today` as an argument; the command line passes the real date.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import posixpath
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import click
+
+from .index import VaultIndex
+from .notes import ContactFields, InterviewFields, Note, Task
+from .parse import DUE_RE
+
+TASK = "task"
+PREPARE = "prepare"
+THANK_YOU = "thank-you"
+KEEP_IN_TOUCH = "keep-in-touch"
+THANK_INTRODUCER = "thank-introducer"
+UPDATE_STATUS = "update-status"
+KINDS = (TASK, PREPARE, THANK_YOU, KEEP_IN_TOUCH, THANK_INTRODUCER, UPDATE_STATUS)
+
+
+@dataclass(frozen=True)
+class FollowUp:
+    """One thing to do. `note` is where it comes from (and where to mark it done); `contact` is
+    the person it concerns; both are paths relative to the notes folder.
+
+    `private` is True when the follow-up would reveal a private note (its source, its contact or
+    anyone it names): the site leaves those out. It is not part of `to_dict()` (§10's shape).
+    """
+
+    kind: str
+    due: dt.date | None
+    title: str
+    note: str
+    line: int | None = None
+    contact: str | None = None
+    private: bool = False
+
+    def to_dict(self) -> dict[str, Any]:
+        """Exactly the §10 JSON object: kind, due (ISO or None), title, note, line, contact."""
+        return {
+            "kind": self.kind,
+            "due": self.due.isoformat() if self.due else None,
+            "title": self.title,
+            "note": self.note,
+            "line": self.line,
+            "contact": self.contact,
+        }
+
+    def sort_key(self) -> tuple[Any, ...]:
+        """Undated last, then by due date, note, line and kind (contact and title break ties)."""
+        return (
+            self.due is None, self.due or dt.date.min, self.note, self.line or 0, self.kind,
+            self.contact or "", self.title,
+        )
+
+
+# --- the rules ----------------------------------------------------------------------------------
+
+
+def open_followups(index: VaultIndex) -> list[FollowUp]:
+    """Every open follow-up of §10 except `update-status`, sorted. Clock-free."""
+    found: list[FollowUp] = []
+    for note in index:
+        found.extend(_task_followups(index, note))
+        if isinstance(note.fields, InterviewFields):
+            found.extend(_interview_followups(index, note, note.fields))
+        elif isinstance(note.fields, ContactFields):
+            found.extend(_contact_followups(index, note, note.fields))
+    return sorted(found, key=FollowUp.sort_key)
+
+
+def followups_for_today(index: VaultIndex, today: dt.date) -> list[FollowUp]:
+    """`open_followups` plus an `update-status` reminder for each planned interview whose date
+    is before `today` (the reminder depends on the date, so it never reaches generated blocks)."""
+    found = open_followups(index)
+    for note in index.by_type("interview"):
+        fields = note.fields
+        if not isinstance(fields, InterviewFields) or fields.status != "planned":
+            continue
+        if fields.date is None or fields.date >= today:
+            continue
+        people = interview_people(index, fields)
+        found.append(FollowUp(
+            UPDATE_STATUS, fields.date + dt.timedelta(days=1),
+            f"Mark {_conversation(people, note)} as done or cancelled",
+            note.path, None, first_person_path(people), _any_private(note, people),
+        ))
+    return sorted(found, key=FollowUp.sort_key)
+
+
+def last_interaction(index: VaultIndex, contact_path: str) -> dt.date | None:
+    """The latest of the contact's `last_contact` and the dates of done interviews with them."""
+    contact = index.get(contact_path)
+    if contact is None:
+        return None
+    latest, _ = _latest_interaction(index, contact)
+    return latest
+
+
+def next_followup(
+    index: VaultIndex, contact_path: str, followups: Iterable[FollowUp]
+) -> FollowUp | None:
+    """The first open follow-up (in the sorted order of `followups`) that concerns the contact:
+    one whose contact is them or that comes from their note."""
+    if contact_path not in index:
+        return None
+    for followup in followups:
+        if followup.contact == contact_path or followup.note == contact_path:
+            return followup
+    return None
+
+
+# --- tasks --------------------------------------------------------------------------------------
+
+
+def _task_followups(index: VaultIndex, note: Note) -> list[FollowUp]:
+    open_tasks = [task for task in note.tasks if not task.done]
+    if not open_tasks:
+        return []
+    on_line = _notes_by_line(index, note)
+    # Who a task concerns: the contact whose note it is in, the first person of the interview
+    # it is in, or else the first contact linked on the task's own line.
+    fixed: str | None = None
+    if note.type == "contact":
+        fixed = note.path
+    elif isinstance(note.fields, InterviewFields):
+        fixed = first_person_path(interview_people(index, note.fields))
+    out = []
+    for task in open_tasks:
+        linked = on_line.get(task.line, [])
+        contact = fixed
+        if contact is None and not isinstance(note.fields, InterviewFields):
+            contact = next((other.path for other in linked if other.type == "contact"), None)
+        private = (note.private or any(other.private for other in linked)
+                   or _is_private(index, contact))
+        out.append(FollowUp(TASK, task.due, task_title(task), note.path, task.line, contact,
+                            private))
+    return out
+
+
+def task_title(task: Task) -> str:
+    """The task's text without its due-date token. An invalid date stays in the text, so the
+    reader sees why the task has no date."""
+    if task.due is None:
+        return task.text
+    title = DUE_RE.sub("", task.text, count=1)
+    return re.sub(r"\s{2,}", " ", title).strip()
+
+
+def _notes_by_line(index: VaultIndex, note: Note) -> dict[int, list[Note]]:
+    """Notes linked from each body line of a note, in the order written."""
+    out: dict[int, list[Note]] = {}
+    for link, resolution in index.outgoing(note.path):
+        if link.field is None and resolution.path is not None:
+            target = index.get(resolution.path)
+            if target is not None:
+                out.setdefault(link.line, []).append(target)
+    return out
+
+
+# --- interviews ---------------------------------------------------------------------------------
+
+
+def _interview_followups(index: VaultIndex, note: Note, fields: InterviewFields) -> list[FollowUp]:
+    """`prepare` for a planned interview, `thank-you` for a done one without `thank_you`.
+    A missing or bad date gives an undated follow-up; a cancelled interview gives nothing."""
+    people = interview_people(index, fields)
+    contact = first_person_path(people)
+    private = _any_private(note, people)
+    if fields.status == "planned":
+        due = fields.date - dt.timedelta(days=1) if fields.date else None
+        return [FollowUp(PREPARE, due, f"Prepare for {_conversation(people, note)}", note.path,
+                         None, contact, private)]
+    if fields.status == "done" and fields.thank_you is None:
+        due = fields.date + dt.timedelta(days=1) if fields.date else None
+        who = _who(people)
+        title = f"Send a thank-you to {who}" if who else f"Send a thank-you for “{note.name}”"
+        return [FollowUp(THANK_YOU, due, title, note.path, None, contact, private)]
+    return []
+
+
+def _conversation(people: Sequence[tuple[str, Note | None]], note: Note) -> str:
+    """'the conversation with Jane Doe', or the note's name when `with` names no one."""
+    who = _who(people)
+    return f"the conversation with {who}" if who else f"the conversation “{note.name}”"
+
+
+def interview_people(index: VaultIndex, fields: InterviewFields) -> list[tuple[str, Note | None]]:
+    """Each distinct person of `with`: (name to show, their note or None when it names nobody)."""
+    out: list[tuple[str, Note | None]] = []
+    seen: set[str] = set()
+    for target in fields.with_:
+        person = index.resolve_note(target)
+        key = person.path if person is not None else target.lower()
+        if key in seen:
+            continue
+        seen.add(key)
+        out.append((person.name if person is not None else target, person))
+    return out
+
+
+def first_person_path(people: Sequence[tuple[str, Note | None]]) -> str | None:
+    """The path of the first person of `with` who has a note (None when nobody resolves)."""
+    return next((person.path for _, person in people if person is not None), None)
+
+
+def _who(people: Sequence[tuple[str, Note | None]]) -> str | None:
+    """Who an interview was with, for a title; None when `with` names no one."""
+    names = [name for name, _ in people]
+    return join_names(names) if names else None
+
+
+def join_names(names: Sequence[str]) -> str:
+    """'Jane Doe', 'Jane Doe and Sam Lee', 'A, B and C'."""
+    if len(names) <= 1:
+        return "".join(names)
+    return ", ".join(names[:-1]) + " and " + names[-1]
+
+
+def _any_private(note: Note, people: Sequence[tuple[str, Note | None]]) -> bool:
+    return note.private or any(person is not None and person.private for _, person in people)
+
+
+def _is_private(index: VaultIndex, path: str | None) -> bool:
+    other = index.get(path) if path is not None else None
+    return other is not None and other.private
+
+
+# --- contacts -----------------------------------------------------------------------------------
+
+
+def _done_interviews_with(index: VaultIndex, contact: Note) -> list[tuple[Note, InterviewFields]]:
+    """Done interviews whose `with` names this contact, in path order.
+
+    Uses the backlinks map: a `with` link lands there exactly when it resolves to this note, the
+    same answer `index.resolve_note` gives, without scanning every interview per contact.
+    """
+    out: list[tuple[Note, InterviewFields]] = []
+    for backlink in index.backlinks(contact.path):
+        if backlink.link.field != "with" or (out and out[-1][0].path == backlink.source):
+            continue
+        source = index.get(backlink.source)
+        fields = source.fields if source is not None else None
+        if source is not None and isinstance(fields, InterviewFields) and fields.status == "done":
+            out.append((source, fields))
+    return out
+
+
+def _latest_interaction(index: VaultIndex, contact: Note) -> tuple[dt.date | None, Note | None]:
+    """(date of the last interaction, the interview it was, or None when it was `last_contact`)."""
+    fields = contact.fields
+    latest = fields.last_contact if isinstance(fields, ContactFields) else None
+    source: Note | None = None
+    for interview, interview_fields in _done_interviews_with(index, contact):
+        day = interview_fields.date
+        if day is not None and (latest is None or day > latest):
+            latest, source = day, interview
+    return latest, source
+
+
+def _contact_followups(index: VaultIndex, note: Note, fields: ContactFields) -> list[FollowUp]:
+    out = []
+    if fields.cadence is not None:
+        latest, source = _latest_interaction(index, note)
+        due = fields.cadence.after(latest) if latest is not None else None
+        private = note.private or (source is not None and source.private)
+        out.append(FollowUp(KEEP_IN_TOUCH, due, f"Get back in touch with {note.name}", note.path,
+                            None, note.path, private))
+    if fields.introduced_by and fields.introducer_thanked is None:
+        done = _done_interviews_with(index, note)
+        if done:
+            out.append(_thank_introducer(index, note, fields.introduced_by, done))
+    return out
+
+
+def _thank_introducer(
+    index: VaultIndex, note: Note, introduced_by: str, done: list[tuple[Note, InterviewFields]]
+) -> FollowUp:
+    """Due two days after the first dated done interview; undated when none has a usable date."""
+    introducer = index.resolve_note(introduced_by)
+    dated = sorted((f.date, interview.path, interview) for interview, f in done if f.date)
+    first_day, first = (dated[0][0], dated[0][2]) if dated else (None, None)
+    name = introducer.name if introducer is not None else introduced_by
+    private = (note.private or (introducer is not None and introducer.private)
+               or (first is not None and first.private))
+    return FollowUp(
+        THANK_INTRODUCER, first_day + dt.timedelta(days=2) if first_day else None,
+        f"Tell {name} how the conversation with {note.name} went", note.path, None,
+        introducer.path if introducer is not None else None, private,
+    )
+
+
+# --- date-relative views ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class FollowUpGroup:
+    """One heading of the `followups` command: a label and its follow-ups, in sorted order."""
+
+    key: str
+    label: str
+    items: tuple[FollowUp, ...]
+
+
+def group_followups(
+    followups: Iterable[FollowUp], today: dt.date, days: int = 7
+) -> list[FollowUpGroup]:
+    """Split follow-ups into Overdue (before today), Today, Next N days (today+1 … today+N),
+    Later and Undated. Every group is returned, in that order, possibly empty."""
+    horizon = today + dt.timedelta(days=days)
+    buckets: dict[str, list[FollowUp]] = {k: [] for k in ("overdue", "today", "soon", "later",
+                                                           "undated")}
+    for followup in sorted(followups, key=FollowUp.sort_key):
+        if followup.due is None:
+            buckets["undated"].append(followup)
+        elif followup.due < today:
+            buckets["overdue"].append(followup)
+        elif followup.due == today:
+            buckets["today"].append(followup)
+        elif followup.due <= horizon:
+            buckets["soon"].append(followup)
+        else:
+            buckets["later"].append(followup)
+    labels = {
+        "overdue": "Overdue", "today": "Today",
+        "soon": f"Next {days} day{'' if days == 1 else 's'}", "later": "Later",
+        "undated": "Undated",
+    }
+    return [FollowUpGroup(key, labels[key], tuple(items)) for key, items in buckets.items()]
+
+
+_GROUP_COLOURS = {"overdue": "red", "today": "yellow", "soon": "cyan", "later": None,
+                  "undated": None}
+
+
+def person_name(followup: FollowUp) -> str | None:
+    """The name of the person a follow-up concerns (a note's name is its file stem)."""
+    if followup.contact is None:
+        return None
+    return posixpath.splitext(posixpath.basename(followup.contact))[0]
+
+
+def format_followups(groups: Sequence[FollowUpGroup], colour: bool = False) -> str:
+    """The `followups` command's text: each non-empty group under its heading, one line per
+    follow-up with its date, what to do, the person, and the note to mark it done in."""
+
+    def style(text: str, **kwargs: Any) -> str:
+        return click.style(text, **kwargs) if colour else text
+
+    lines: list[str] = []
+    for group in groups:
+        if not group.items:
+            continue
+        if lines:
+            lines.append("")
+        fg = _GROUP_COLOURS[group.key]
+        lines.append(style(f"{group.label} ({len(group.items)})", fg=fg, bold=True))
+        for followup in group.items:
+            due = followup.due.isoformat() if followup.due else "no date"
+            where = followup.note + (f":{followup.line}" if followup.line else "")
+            person = person_name(followup)
+            text = f"  {style(f'{due:<10}', fg=fg)}  {followup.title}"
+            # The person is on the line already when the title names them.
+            if person and person not in followup.title:
+                text += f" · {style(person, bold=True)}"
+            text += "  " + style(f"({where})", dim=True)
+            lines.append(text)
+    if not lines:
+        return "Nothing to follow up."
+    return "\n".join(lines)
+
+
+def followups_json(followups: Iterable[FollowUp]) -> str:
+    """The `--json` output: a list of §10 objects, in the order given."""
+    return json.dumps([f.to_dict() for f in followups], indent=2, ensure_ascii=False)
