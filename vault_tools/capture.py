@@ -1,0 +1,419 @@
+"""`vault-tools new`: a note from the vault's own template, never over an existing one (§3, §8).
+
+Templates are plain notes with `{{placeholder}}` markers. Filling them is text substitution, not
+YAML re-serialisation, so the user's comments and key order survive; each value is escaped for
+where it stands (inside double quotes, inside single quotes, bare, or in the body), and the filled
+front matter is parsed once more before anything is written.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import importlib
+import re
+import unicodedata
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from .frontmatter_yaml import FrontMatterError, load_front_matter
+from .index import VaultIndex
+from .scaffold import template_dir
+from .vault import Vault, VaultError, load_index
+from .writer import WriteError, create_note
+
+# The folder each type of note is created in (§2).
+NOTE_FOLDERS = {
+    "contact": "contacts",
+    "interview": "interviews",
+    "company": "companies",
+    "career": "careers",
+}
+
+PLACEHOLDER_RE = re.compile(r"\{\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*\}\}")
+
+# Characters no file name may hold on some OS (Windows, macOS Finder) plus the ones that would
+# break a [[wikilink]] to the note (`#` heading, `|` label, `^` block id, brackets).
+_UNSAFE_CHARS_RE = re.compile(r'[:*?"<>#^\[\]]')
+_SEPARATOR_CHARS_RE = re.compile(r"[/\\|]")
+_WINDOWS_RESERVED = frozenset(
+    {"con", "prn", "aux", "nul"}
+    | {f"com{i}" for i in range(10)}
+    | {f"lpt{i}" for i in range(10)}
+)
+# File names are limited to 255 bytes on common file systems; leave room for a date and ".md".
+MAX_NAME_BYTES = 200
+
+
+class CaptureError(Exception):
+    """A note cannot be created (it exists, the name is empty, the template is unusable)."""
+
+
+# --- names ------------------------------------------------------------------------------------
+
+
+def safe_name(name: str) -> str:
+    """A note name that is a valid file name on every OS and a valid [[wikilink]] target.
+
+    Accents are kept (NFC-normalised); path separators become `-`; other forbidden characters,
+    control characters and runs of white space become one space; trailing dots and spaces go;
+    Windows device names (`CON`, `com1.txt`) get a trailing `_`. Raises CaptureError when
+    nothing usable is left.
+    """
+    text = unicodedata.normalize("NFC", name)
+    text = "".join(" " if unicodedata.category(ch)[0] == "C" else ch for ch in text)
+    text = _SEPARATOR_CHARS_RE.sub("-", text)
+    text = _UNSAFE_CHARS_RE.sub(" ", text)
+    text = " ".join(text.split())
+    # A leading dot would hide the file (and vault tools skip hidden paths).
+    text = text.lstrip(". ").rstrip(". ")
+    while len(text.encode("utf-8")) > MAX_NAME_BYTES:
+        text = text[:-1].rstrip(". ")
+    if not text:
+        raise CaptureError(f"{name!r} leaves no usable file name once unsafe characters go")
+    if text.split(".", 1)[0].strip().lower() in _WINDOWS_RESERVED:
+        text += "_"
+    return text
+
+
+def link_target(value: str) -> str:
+    """The note name a user-given link value points to: `[[Acme]]`, `Acme` -> `Acme`."""
+    text = value.strip()
+    if text.startswith("[[") and text.endswith("]]"):
+        text = text[2:-2].split("|", 1)[0].strip()
+    return safe_name(text)
+
+
+# --- YAML-safe text ---------------------------------------------------------------------------
+
+
+def _needs_escape(ch: str) -> bool:
+    # Control and format characters, and the characters YAML treats as line breaks.
+    return unicodedata.category(ch) in ("Cc", "Cs", "Co", "Cn") or ch in "\u0085\u2028\u2029"
+
+
+def yaml_double_quoted_body(value: str) -> str:
+    """`value` escaped to stand between YAML double quotes (the quotes not included)."""
+    out = []
+    for ch in value:
+        if ch in ('"', "\\"):
+            out.append("\\" + ch)
+        elif ch == "\n":
+            out.append("\\n")
+        elif ch == "\t":
+            out.append("\\t")
+        elif _needs_escape(ch):
+            code = ord(ch)
+            out.append(f"\\u{code:04x}" if code <= 0xFFFF else f"\\U{code:08x}")
+        else:
+            out.append(ch)
+    return "".join(out)
+
+
+def yaml_quoted(value: str) -> str:
+    """`value` as a YAML double-quoted scalar."""
+    return f'"{yaml_double_quoted_body(value)}"'
+
+
+def single_line(value: str) -> str:
+    """Line breaks and control characters become spaces (for values that must stay on a line)."""
+    return " ".join(
+        "".join(" " if unicodedata.category(ch)[0] == "C" or _needs_escape(ch) else ch
+                for ch in value).split()
+    )
+
+
+# --- template filling -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Value:
+    """What a placeholder becomes. `link` values are note names written as `[[name]]`."""
+
+    text: str
+    link: bool = False
+
+    def rendered(self) -> str:
+        """The value as it reads in the note (before any YAML quoting): one line of text."""
+        return f"[[{self.text}]]" if self.link and self.text else single_line(self.text)
+
+
+def _front_matter_span(lines: list[str]) -> int:
+    """Number of lines of the front matter block (0 when there is none or it is unclosed)."""
+    if not lines or lines[0].rstrip("\r\n").rstrip() != "---":
+        return 0
+    for i in range(1, len(lines)):
+        if lines[i].rstrip("\r\n").rstrip() in ("---", "..."):
+            return i + 1
+    return 0
+
+
+def _starts_scalar(before: str) -> bool:
+    """True when the text before a position ends where a YAML value begins."""
+    stripped = before.rstrip()
+    return stripped == "" or stripped[-1] in ":-[{,?"
+
+
+def _fill_yaml_line(line: str, values: Mapping[str, Value]) -> str:
+    """Substitute placeholders on one front-matter line, escaping each for its quoting context."""
+    out: list[str] = []
+    state = "plain"  # plain | double | single | comment
+    i = 0
+    while i < len(line):
+        match = PLACEHOLDER_RE.match(line, i)
+        if match and match.group(1) in values:
+            value = values[match.group(1)]
+            if state == "double":
+                out.append(yaml_double_quoted_body(value.rendered()))
+            elif state == "single":
+                out.append(single_line(value.rendered()).replace("'", "''"))
+            elif state == "comment":
+                out.append(single_line(value.rendered()))
+            else:
+                rest = line[match.end():].split(" #", 1)[0].strip()
+                whole = _starts_scalar("".join(out)) and (rest == "" or rest[0] in ",]}")
+                # A bare placeholder that is the whole value is written quoted, so any text
+                # (a colon, a leading dash, "yes") stays a string; inside a longer plain scalar
+                # it goes in as is and the check after filling catches what YAML refuses.
+                out.append(yaml_quoted(value.rendered()) if whole else value.rendered())
+            i = match.end()
+            continue
+        ch = line[i]
+        if state == "plain":
+            if ch == '"' and _starts_scalar("".join(out)):
+                state = "double"
+            elif ch == "'" and _starts_scalar("".join(out)):
+                state = "single"
+            elif ch == "#" and (i == 0 or line[i - 1] in " \t"):
+                state = "comment"
+        elif state == "double":
+            if ch == "\\" and i + 1 < len(line):
+                out.append(line[i:i + 2])
+                i += 2
+                continue
+            if ch == '"':
+                state = "plain"
+        elif state == "single" and ch == "'":
+            if line[i + 1:i + 2] == "'":
+                out.append("''")
+                i += 2
+                continue
+            state = "plain"
+        out.append(ch)
+        i += 1
+    return "".join(out)
+
+
+def fill_template(text: str, values: Mapping[str, Value], source: str = "template") -> str:
+    """Fill `{{key}}` placeholders in a template's text; unknown placeholders are left as written.
+
+    In the front matter each value is escaped for its quoting context; in the body it is written
+    as text (links as `[[name]]`). Raises CaptureError, naming `source` and the line, when the
+    filled front matter is not valid YAML.
+    """
+    bom = "\ufeff" if text.startswith("\ufeff") else ""
+    lines = text[len(bom):].splitlines(keepends=True)
+    span = _front_matter_span(lines)
+    filled: list[str] = []
+    for number, line in enumerate(lines):
+        if 0 < number < span - 1:
+            ending = line[len(line.rstrip("\r\n")):]
+            filled.append(_fill_yaml_line(line[:len(line) - len(ending)], values) + ending)
+        else:
+            filled.append(PLACEHOLDER_RE.sub(
+                lambda m: values[m.group(1)].rendered() if m.group(1) in values else m.group(0),
+                line,
+            ))
+    if span:
+        try:
+            load_front_matter("".join(filled[1:span - 1]), first_line=2)
+        except FrontMatterError as exc:
+            where = f" line {exc.line}" if exc.line else ""
+            raise CaptureError(
+                f"{source}{where}: the filled front matter is not valid YAML ({exc}); "
+                "put quotes around the placeholder, e.g. company: \"{{company}}\""
+            ) from None
+    return bom + "".join(filled)
+
+
+def template_path(vault: Vault, note_type: str) -> Path:
+    """The vault's own `templates/<type>.md`, else the one shipped with the package."""
+    own = vault.notes_dir / "templates" / f"{note_type}.md"
+    if own.is_file():
+        return own
+    try:
+        shipped = template_dir() / "templates" / f"{note_type}.md"
+    except VaultError as exc:
+        raise CaptureError(str(exc)) from None
+    if not shipped.is_file():
+        raise CaptureError(f"no template for a {note_type}: {own} does not exist")
+    return shipped
+
+
+def read_template(path: Path) -> str:
+    try:
+        return path.read_bytes().decode("utf-8")
+    except OSError as exc:
+        raise CaptureError(f"{path}: cannot read the template: {exc.strerror}") from None
+    except UnicodeDecodeError as exc:
+        raise CaptureError(f"{path}: the template is not valid UTF-8 (byte {exc.start})") from None
+
+
+# --- new notes --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class NewNote:
+    """A note `new` is about to create (or created). `rel` is relative to the notes folder."""
+
+    rel: str
+    path: Path
+    text: str
+    note_type: str
+    template: Path
+    contact: str | None = None  # for interviews: the known contact note it links to
+    contact_known: bool = False
+
+
+def plan_new(
+    vault: Vault,
+    index: VaultIndex,
+    note_type: str,
+    name: str,
+    *,
+    today: dt.date,
+    company: str | None = None,
+    introduced_by: str | None = None,
+    email: str | None = None,
+    date: dt.date | None = None,
+    planned: bool = False,
+) -> NewNote:
+    """Work out the path and text of a new note of `note_type`; write nothing.
+
+    For an interview `name` is the person: the file is `interviews/<date> <person>.md`, its
+    `with` links the person (by the contact note's own name when the vault knows them), and its
+    status is `planned` with `planned=True` or a date after `today`, else `done`.
+    Raises CaptureError when the note (or another note of that name) exists.
+    """
+    if note_type not in NOTE_FOLDERS:
+        raise CaptureError(f"unknown note type {note_type!r}; use one of {', '.join(NOTE_FOLDERS)}")
+    display = single_line(name)
+    stem = safe_name(display)
+    values: dict[str, Value] = {
+        "name": Value(display),
+        "date": Value(today.isoformat()),
+    }
+    contact_rel, known = None, False
+    if note_type == "contact":
+        values["company"] = Value(link_target(company) if company else "", link=True)
+        values["introduced_by"] = Value(
+            link_target(introduced_by) if introduced_by else "", link=True
+        )
+        values["email"] = Value(single_line(email or ""))
+    elif note_type == "interview":
+        day = date or today
+        person = index.resolve_note(display)
+        if person is not None and person.type == "contact":
+            stem, contact_rel, known = person.name, person.path, True
+        values["date"] = Value(day.isoformat())
+        values["with"] = Value(stem, link=True)
+        values["status"] = Value("planned" if planned or day > today else "done")
+        stem = f"{day.isoformat()} {stem}"
+    values["title"] = Value(stem)
+
+    rel = f"{NOTE_FOLDERS[note_type]}/{stem}.md"
+    path = vault.abs(rel)
+    if path.exists() or path.is_symlink():
+        raise CaptureError(f"{rel} already exists; `new` never overwrites a note")
+    clash = next((n.path for n in index if n.name.lower() == stem.lower()), None)
+    if clash is not None:
+        raise CaptureError(
+            f"a note named {stem!r} already exists ({clash}); links by that name would "
+            "become ambiguous, so nothing was created"
+        )
+    alias_of = next((n.path for n in index
+                     if any(a.lower() == stem.lower() for a in n.aliases)), None)
+    if alias_of is not None:
+        raise CaptureError(
+            f"{stem!r} is already an alias of {alias_of}; links by that name go there, so "
+            "nothing was created"
+        )
+    template = template_path(vault, note_type)
+    text = fill_template(read_template(template), values, source=str(template))
+    return NewNote(rel, path, text, note_type, template, contact_rel, known)
+
+
+def new_note(
+    vault: Vault,
+    note_type: str,
+    name: str,
+    *,
+    today: dt.date,
+    company: str | None = None,
+    introduced_by: str | None = None,
+    email: str | None = None,
+    date: dt.date | None = None,
+    planned: bool = False,
+) -> tuple[NewNote, list[str]]:
+    """Create a new note (see `plan_new`) whole, never over an existing file.
+
+    Returns the note and hints for the user. After a new interview with a known contact the
+    vault's blocks are filled, so the contact's note lists the conversation.
+    """
+    index = load_index(vault)
+    note = plan_new(vault, index, note_type, name, today=today, company=company,
+                    introduced_by=introduced_by, email=email, date=date, planned=planned)
+    try:
+        create_note(note.path, note.text)
+    except FileExistsError:
+        raise CaptureError(f"{note.rel} already exists; `new` never overwrites a note") from None
+    except WriteError as exc:
+        raise CaptureError(str(exc)) from None
+    hints = []
+    if note.note_type == "interview" and not note.contact_known:
+        person = single_line(name)
+        hints.append(f"no contact named {person!r} yet: `vault-tools new contact "
+                     f"{_shell_quote(person)}` creates one")
+    hint = link_back(vault, note)
+    if hint:
+        hints.append(hint)
+    return note, hints
+
+
+def _shell_quote(text: str) -> str:
+    """`text` inside double quotes for a POSIX shell."""
+    for ch in ("\\", '"', "$", "`"):
+        text = text.replace(ch, "\\" + ch)
+    return f'"{text}"'
+
+
+def link_back(vault: Vault, note: NewNote) -> str | None:
+    """After a new interview with a known contact, fill the blocks so the contact lists it.
+
+    Returns a hint for the user when that could not be done here (no fill engine installed, or
+    the contact's block does not list the interview after filling), else None.
+    """
+    if note.note_type != "interview" or not note.contact_known or note.contact is None:
+        return None
+    fill_vault = _optional("vault_tools.fill", "fill_vault")
+    if fill_vault is None:
+        return "run `vault-tools fill` so the contact's note lists this conversation"
+    try:
+        fill_vault(vault)
+    except Exception as exc:  # the interview exists either way; say why the link is missing
+        return f"could not update {note.contact} ({exc}); run `vault-tools fill`"
+    try:
+        contact_text = vault.abs(note.contact).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        contact_text = ""
+    if note.rel[:-3].rpartition("/")[2] not in contact_text:
+        return f"{note.contact} does not list the conversation yet; run `vault-tools fill`"
+    return None
+
+
+def _optional(module: str, name: str) -> Callable[..., object] | None:
+    """A function from a module that may not be installed yet, or None."""
+    try:
+        return getattr(importlib.import_module(module), name, None)
+    except ImportError:
+        return None
