@@ -25,8 +25,8 @@ plugins:
 
 GITIGNORE = """\
 # Built site and caches: derived from the notes, never committed.
-site/
-.cache/
+/site/
+/.cache/
 __pycache__/
 """
 
