@@ -65,7 +65,9 @@ class VaultIndex:
         self._resolved: dict[str, tuple[Resolution, ...]] = {}
         self._backlinks: dict[str, dict[str, list[Link]]] = defaultdict(dict)
         self._placeholders: dict[str, set[str]] = defaultdict(set)
-        self._dependents: dict[str, set[str]] = defaultdict(set)
+        # Which notes link by each name: needed only for incremental updates, so built on the
+        # first put/remove rather than by every `check`.
+        self._dependents: dict[str, set[str]] | None = None
         # Many links share a target; the cache is dropped whenever a name comes or goes.
         self._cache: dict[tuple[str, str], Resolution] = {}
         batch = list(notes)
@@ -240,8 +242,9 @@ class VaultIndex:
         for link in note.links:
             resolution = self.resolve(link.target, link.kind)
             resolved.append(resolution)
-            for key in _lookup_keys(link):
-                self._dependents[key].add(path)
+            if self._dependents is not None:
+                for key in _lookup_keys(link):
+                    self._dependents[key].add(path)
             if resolution.path is not None:
                 self._backlinks[resolution.path].setdefault(path, []).append(link)
             elif resolution.status == "broken":
@@ -251,8 +254,9 @@ class VaultIndex:
     def _unlink(self, path: str) -> None:
         note = self.notes[path]
         for link, resolution in zip(note.links, self._resolved.pop(path, ()), strict=False):
-            for key in _lookup_keys(link):
-                self._dependents[key].discard(path)
+            if self._dependents is not None:
+                for key in _lookup_keys(link):
+                    self._dependents[key].discard(path)
             if resolution.path is not None:
                 self._backlinks[resolution.path].pop(path, None)
             elif resolution.status == "broken":
@@ -260,6 +264,12 @@ class VaultIndex:
 
     def _relink(self, names: set[str]) -> set[str]:
         """Re-resolve every note that links by one of these names; return all touched paths."""
+        if self._dependents is None:
+            self._dependents = defaultdict(set)
+            for source, note in self.notes.items():
+                for link in note.links:
+                    for key in _lookup_keys(link):
+                        self._dependents[key].add(source)
         sources = set()
         for name in names:
             sources |= self._dependents.get(name, set())
@@ -281,18 +291,18 @@ class VaultIndex:
     def diagnostics(self) -> list[Diagnostic]:
         """Every diagnostic: each note's own, then broken/ambiguous links and duplicate names."""
         out: list[Diagnostic] = []
-        names: dict[str, str] | None = None
+        suggester: _Suggester | None = None
         suggestions: dict[str, str | None] = {}
         for note in self:
             out.extend(note.diagnostics)
             for link, resolution in self.outgoing(note.path):
                 if resolution.status == "broken":
-                    if names is None:
-                        names = {name.lower(): name for name in self.names()}
-                    base = link.target.rpartition("/")[2].lower()
-                    if base not in suggestions:
-                        suggestions[base] = _suggest(base, names)
-                    out.append(_broken_link(note, link, suggestions[base]))
+                    if suggester is None:
+                        suggester = _Suggester(self.names())
+                    target = link.target.lower()
+                    if target not in suggestions:
+                        suggestions[target] = suggester.suggest(target)
+                    out.append(_broken_link(note, link, suggestions[target]))
                 elif resolution.status == "ambiguous":
                     choices = ", ".join(_strip_md(p) for p in resolution.candidates)
                     out.append(Diagnostic(
@@ -323,21 +333,26 @@ def _broken_link(note: Note, link: Link, suggestion: str | None) -> Diagnostic:
     return Diagnostic(note.path, link.line, "warning", "broken-link", message)
 
 
-def _suggest(wanted: str, names: dict[str, str]) -> str | None:
-    """The closest existing name (lower-cased name -> written name), when one is close enough."""
-    close = difflib.get_close_matches(wanted, _candidates(wanted, names), n=1, cutoff=0.75)
-    return names[close[0]] if close else None
+class _Suggester:
+    """Finds the closest existing name for a broken link's target ("Did you mean …?").
 
-
-def _candidates(wanted: str, names: dict[str, str]) -> list[str]:
-    """Names worth comparing: sharing a whole word with the target, or its first two letters.
-
-    difflib against every name of a large vault costs seconds; a typo almost always keeps one
-    word or the start intact ("Jane Do", "Jnae Doe", "Acme Corp").
+    difflib against every name of a large vault costs seconds, so it compares only names that
+    share a whole word or the first two letters with the target: a typo almost always keeps one
+    of them ("Jane Do", "Jnae Doe", "Acme Corp").
     """
-    words = set(wanted.split())
-    prefix = wanted[:2]
-    return [
-        name for name in names
-        if name[:2] == prefix or not words.isdisjoint(name.split())
-    ]
+
+    def __init__(self, names: Iterable[str]) -> None:
+        self.written = {name.lower(): name for name in names}
+        self.by_key: dict[str, set[str]] = defaultdict(set)
+        for lowered in self.written:
+            self.by_key["^" + lowered[:2]].add(lowered)
+            for word in lowered.split():
+                self.by_key[word].add(lowered)
+
+    def suggest(self, target: str) -> str | None:
+        wanted = target.rpartition("/")[2].lower()
+        candidates = set(self.by_key.get("^" + wanted[:2], ()))
+        for word in wanted.split():
+            candidates |= self.by_key.get(word, set())
+        close = difflib.get_close_matches(wanted, sorted(candidates), n=1, cutoff=0.75)
+        return self.written[close[0]] if close else None

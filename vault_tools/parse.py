@@ -47,6 +47,9 @@ FENCE_RE = re.compile(r"^ {0,3}(`{3,}|~{3,})(.*)$")
 # Both start with a literal "[" so the regex engine can skip ahead; a leading "!" (an embed)
 # is looked up by hand (see _start).
 WIKILINK_RE = re.compile(r"\[\[([^\[\]\n]+?)\]\]")
+# The same link split into target, heading and label in one match (a table's escaped "\|"
+# ends the target too; the backslash is trimmed in _wikilink).
+_WIKI_PARTS_RE = re.compile(r"([^#|]*)(?:#([^|]*))?(?:\|(.*))?", re.DOTALL)
 MDLINK_RE = re.compile(
     r"\[([^\]\n]*)\]\(\s*(<[^>\n]+>|[^)\s]+)(?:\s+\"[^\"\n]*\")?\s*\)"
 )
@@ -197,7 +200,31 @@ def _front_matter(
         match = KEY_LINE_RE.match(lines[i])
         if match:
             key_lines.setdefault(match.group(1).strip("'\""), i + 1)
+    for key, value in meta.items():
+        fixed = _unquoted_links(value)
+        if fixed is not value:
+            meta[key] = fixed
+            diags.append(Diagnostic(
+                rel_path, key_lines.get(key, 2), "warning", "bad-value",
+                f"{key}: a link in YAML needs quotes, e.g. {key}: \"[[Jane Doe]]\" "
+                "(read as a link anyway)",
+            ))
     return meta, close + 1, key_lines
+
+
+def _unquoted_links(value: Any) -> Any:
+    """`with: [[Jane Doe]]` without quotes is YAML for a list in a list: read it as the link the
+    user meant. Returns the value itself when there is nothing to fix."""
+    if _is_bare_link(value):
+        return f"[[{value[0][0]}]]"
+    if isinstance(value, list) and any(_is_bare_link(item) for item in value):
+        return [f"[[{item[0][0]}]]" if _is_bare_link(item) else item for item in value]
+    return value
+
+
+def _is_bare_link(value: Any) -> bool:
+    return (isinstance(value, list) and len(value) == 1 and isinstance(value[0], list)
+            and len(value[0]) == 1 and isinstance(value[0][0], str))
 
 
 def _front_matter_links(
@@ -570,10 +597,13 @@ def _strip_comments(line: str, in_comment: bool) -> tuple[str, bool]:
 
 def _split_wikilink(inner: str) -> tuple[str, str | None, str | None]:
     """Split `target#heading|label` (a table's escaped `\\|` counts as `|`)."""
-    inner = inner.replace("\\|", "|")
-    target, _, label = inner.partition("|")
-    target, _, heading = target.partition("#")
-    return target.strip(), (heading.strip() or None), (label.strip() or None)
+    target, heading, label = _WIKI_PARTS_RE.fullmatch(inner).groups()  # type: ignore[union-attr]
+    if target.endswith("\\"):
+        target = target[:-1]
+    if heading is not None and heading.endswith("\\"):
+        heading = heading[:-1]
+    return target.strip(), (heading.strip() if heading else None) or None, \
+        (label.strip() if label else None) or None
 
 
 def _start(match: re.Match[str], text: str) -> int:
