@@ -208,11 +208,13 @@ def test_interview_with_a_bad_or_missing_date_gives_an_undated_followup(date: st
     assert of_kind(followups_for_today(index, D(2027, 1, 1)), "update-status") == []
 
 
-def test_interview_with_an_unquoted_link_list_is_named_by_its_note() -> None:
-    # YAML reads `with: [[Jane Doe]]` as a nested list, not a link: `check` says `with` is missing.
+def test_interview_with_an_unquoted_link_still_names_the_person() -> None:
+    # YAML reads `with: [[Jane Doe]]` as a list in a list; the parser takes it as the link the
+    # user meant (with a warning), so the follow-up names Jane.
     index = index_of({JANE: contact(), "interviews/i.md": interview("2026-11-30", "[[Jane Doe]]")})
-    assert only(open_followups(index), "thank-you").title == "Send a thank-you for “i”"
-    assert [d.code for d in index.diagnostics()] == ["missing-field"]
+    followup = only(open_followups(index), "thank-you")
+    assert (followup.title, followup.contact) == ("Send a thank-you to Jane Doe", JANE)
+    assert [d.code for d in index.diagnostics()] == ["bad-value"]
 
 
 def test_interview_with_someone_who_has_no_note_still_needs_a_thank_you() -> None:

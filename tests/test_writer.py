@@ -557,3 +557,11 @@ def test_no_appended_line_is_lost_while_blocks_are_rewritten(tmp_path: Path) -> 
     for text in texts:  # and every block is whole, written by the last write
         assert text.count(OPEN) == 1 and text.count(CLOSE) == 1
 
+
+
+def test_conflict_markers_shown_inside_a_code_block_do_not_block_writing(tmp_path: Path) -> None:
+    note = tmp_path / "git.md"
+    text = "How a conflict looks:\n\n```\n<<<<<<< HEAD\nmine\n=======\ntheirs\n>>>>>>> x\n```\n"
+    note.write_text(text, encoding="utf-8")
+    assert write_note(note, lambda current: current + "more\n")
+    assert note.read_text(encoding="utf-8") == text + "more\n"

@@ -7,6 +7,10 @@ Two entry points:
   read, transform, write a temp file beside the real file, re-check, atomic replace.
 
 Everything else in the package computes text; only this module touches a note's bytes.
+
+The one race a rename-based write cannot close (a program that opened the note before our
+replace writes after it, into the replaced file) is detected after the replace and the save put
+back; see `_late_bytes`. What is left is a write landing after that last look.
 """
 
 from __future__ import annotations
@@ -25,7 +29,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from .parse import CONFLICT_PREFIXES, decode_note
+from .parse import CONFLICT_PREFIXES, decode_note, parse_note
 from .vault import is_skipped
 
 
@@ -473,13 +477,15 @@ def _apply(path: Path, source: bytes, transform: Callable[[str], str | None]) ->
         where = f"{path}:{problem.line}" if problem.line else str(path)
         raise NotUtf8Error(f"{where}: {problem.message}")
     # The caller should already have skipped notes with the parser's `conflict-markers`
-    # diagnostic; this is the last line of defence (and stricter: it looks inside code too).
-    for lineno, line in enumerate(text.split("\n"), 1):
-        if line.startswith(CONFLICT_PREFIXES):
-            raise ConflictMarkersError(
-                f"{path}:{lineno}: merge-conflict marker; resolve the conflict and the tool "
-                "will fill the note again"
-            )
+    # diagnostic; this is the last line of defence, with the parser's judgement (a marker shown
+    # inside a code block is the user's text, not a conflict).
+    if any(line.startswith(CONFLICT_PREFIXES) for line in text.split("\n")):
+        for diag in parse_note(path.name, text).diagnostics:
+            if diag.code == "conflict-markers":
+                raise ConflictMarkersError(
+                    f"{path}:{diag.line}: merge-conflict marker; resolve the conflict and the "
+                    "tool will fill the note again"
+                )
     new_text = transform(text)
     if new_text is None:
         return None
