@@ -16,7 +16,7 @@ from .blocks import BlockError, current_contents, desired_blocks, splice_blocks
 from .index import VaultIndex
 from .notes import Diagnostic
 from .vault import Vault, load_index_and_texts
-from .writer import WriteError, write_note
+from .writer import ConcurrentEditError, WriteError, write_note
 
 # Diagnostics that mean "do not touch this note" (§6.2, §6.4, §9).
 UNWRITABLE = ("bad-block", "conflict-markers", "not-utf8")
@@ -117,6 +117,9 @@ def apply_changes(vault: Vault, changes: Iterable[NoteChange], result: FillResul
         try:
             if write_note(vault.abs(change.path), transform):
                 result.written.append(change.path)
+        except ConcurrentEditError as exc:
+            # Its message says what happened, including any conflict copy kept beside the note.
+            result.failed.append(Diagnostic(change.path, None, "error", "write-failed", str(exc)))
         except (WriteError, OSError) as exc:
             result.failed.append(Diagnostic(change.path, None, "error", "write-failed",
                                             f"not written: {exc}"))
