@@ -58,6 +58,69 @@ def test_second_fill_writes_nothing_and_touches_no_mtime(make_vault) -> None:
     assert snapshot(vault) == before
 
 
+def test_second_full_fill_plans_no_change(make_vault) -> None:
+    vault = find_vault(make_vault(BASE))
+    fill_vault(vault)
+    again = fill_vault(vault, trust_manifest=False)
+    assert (again.notes, again.changed, again.written) == (2, [], [])
+
+
+def test_a_fill_with_nothing_changed_reads_no_note(make_vault, monkeypatch) -> None:
+    vault = find_vault(make_vault(BASE))
+    fill_vault(vault)
+
+    def must_not_read(_vault):
+        raise AssertionError("the notes were read although none changed")
+
+    monkeypatch.setattr("vault_tools.fill.load_index_and_texts", must_not_read)
+    result = fill_vault(vault)
+    assert (result.notes, result.changed) == (2, [])
+
+
+def test_a_changed_note_invalidates_the_manifest(make_vault) -> None:
+    root = make_vault(BASE)
+    vault = find_vault(root)
+    fill_vault(vault)
+    (root / "notes/notes/Other.md").write_text("Also [[Jane Doe]].\n", encoding="utf-8")
+    result = fill_vault(vault)
+    assert [c.path for c in result.changed] == ["contacts/Jane Doe.md"]
+    assert "[[Other]]" in (root / "notes/contacts/Jane Doe.md").read_text()
+
+
+def test_a_manifest_from_other_code_or_settings_is_not_trusted(make_vault) -> None:
+    from vault_tools import manifest
+
+    vault = find_vault(make_vault(BASE))
+    fill_vault(vault)
+    stamps = manifest.note_stamps(vault)
+    assert manifest.is_current(vault, "Follow-ups.md", stamps)
+    assert not manifest.is_current(vault, "Dashboard.md", stamps)
+    record = manifest.cache_dir(vault) / "fill.json"
+    record.write_text(record.read_text().replace('"fingerprint": "', '"fingerprint": "x'))
+    assert not manifest.is_current(vault, "Follow-ups.md", stamps)
+
+
+def test_a_save_racing_the_fill_leaves_no_record(make_vault) -> None:
+    from vault_tools import manifest
+    from vault_tools.fill import FillResult, _record_if_undisturbed
+
+    root = make_vault(BASE)
+    vault = find_vault(root)
+    before = manifest.note_stamps(vault)
+    # The user saves Meeting.md after the fill read it: its stamp moves.
+    time.sleep(0.01)
+    (root / "notes/notes/Meeting.md").write_text("Met [[Jane Doe]] and more.\n")
+    _record_if_undisturbed(vault, "Follow-ups.md", before, FillResult(notes=2))
+    assert not manifest.is_current(vault, "Follow-ups.md", manifest.note_stamps(vault))
+
+
+def test_a_bare_notes_folder_gets_no_cache_among_its_notes(tmp_path) -> None:
+    notes = write_vault(tmp_path, BASE, config=False) / "notes"
+    vault = find_vault(notes)
+    fill_vault(vault)
+    assert not (notes / ".cache").exists()
+
+
 def test_check_exits_1_when_a_block_is_stale_and_writes_nothing(make_vault) -> None:
     vault = make_vault(BASE)
     before = snapshot(vault)
@@ -158,8 +221,8 @@ def test_fill_twice_equals_fill_once_and_keeps_every_user_byte(spec) -> None:
             text = original.decode()
             after = once[name].decode()
             assert outside_blocks(name, after).startswith(outside_blocks(name, text))
-        second = fill_vault(vault)
-        assert second.written == []
+        second = fill_vault(vault, trust_manifest=False)
+        assert second.changed == [] and second.written == []
         assert {n: (root / "notes" / n).read_bytes() for n in files} == once
 
 

@@ -12,7 +12,15 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from . import followups as followup_rules
-from .blocks import BlockError, current_contents, desired_blocks, splice_blocks
+from . import manifest
+from .blocks import (
+    BlockError,
+    FollowUpLike,
+    current_contents,
+    desired_blocks,
+    is_dashboard,
+    splice_blocks,
+)
 from .index import VaultIndex
 from .notes import Diagnostic
 from .vault import Vault, load_index_and_texts
@@ -65,12 +73,18 @@ def plan_fill(
     texts: dict[str, str],
     paths: Iterable[str] | None = None,
     dashboard: str = "Follow-ups.md",
+    followups: list[followup_rules.FollowUp] | None = None,
 ) -> tuple[list[NoteChange], list[Diagnostic]]:
     """Work out which notes' blocks change. Pure: nothing is read or written.
 
     Returns (changes, skipped) where skipped holds the diagnostic of each note left alone.
+    `followups` saves recomputing them when the caller keeps them current (the watcher).
     """
-    followups = followup_rules.open_followups(index)
+    if followups is None:
+        followups = followup_rules.open_followups(index)
+    # Each note's blocks show only the follow-ups from it or about it (the dashboard shows all):
+    # grouping once keeps the cost at notes + follow-ups rather than their product.
+    concerning = followups_by_note(followups)
     changes: list[NoteChange] = []
     skipped: list[Diagnostic] = []
     for path in sorted(paths if paths is not None else index.notes):
@@ -82,7 +96,8 @@ def plan_fill(
             if blocking:
                 skipped.append(blocking[0])
             continue
-        wanted = desired_blocks(index, note, followups, dashboard)
+        shown = followups if is_dashboard(note, dashboard) else concerning.get(path, [])
+        wanted = desired_blocks(index, note, shown, dashboard)
         if not wanted:
             continue
         text = texts[path]
@@ -99,6 +114,17 @@ def plan_fill(
         if new != text:
             changes.append(NoteChange(path, tuple(sorted(differing)), wanted, text, new))
     return changes, skipped
+
+
+def followups_by_note(followups: Iterable[FollowUpLike]) -> dict[str, list[FollowUpLike]]:
+    """Each note's follow-ups: those it is the source of and those concerning it (its contact),
+    in the order given."""
+    concerning: dict[str, list[FollowUpLike]] = {}
+    for followup in followups:
+        concerning.setdefault(followup.note, []).append(followup)
+        if followup.contact is not None and followup.contact != followup.note:
+            concerning.setdefault(followup.contact, []).append(followup)
+    return concerning
 
 
 def apply_changes(vault: Vault, changes: Iterable[NoteChange], result: FillResult) -> None:
@@ -142,15 +168,43 @@ def refill(vault: Vault, index: VaultIndex, paths: Iterable[str]) -> FillResult:
     return result
 
 
-def fill_vault(vault: Vault, *, write: bool = True) -> FillResult:
+def fill_vault(vault: Vault, *, write: bool = True, trust_manifest: bool = True) -> FillResult:
     """Index the vault and bring every generated block up to date.
 
     With write=False nothing is written: the result says what would change (for --check and
-    --dry-run).
+    --dry-run). When no note moved since the last complete fill (see `manifest`), nothing is
+    read at all; trust_manifest=False always does the full work.
     """
+    dashboard = dashboard_of(vault)
+    before = manifest.note_stamps(vault)
+    if trust_manifest and manifest.is_current(vault, dashboard, before):
+        return FillResult(notes=len(before))
     index, texts = load_index_and_texts(vault)
-    changes, skipped = plan_fill(index, texts, dashboard=dashboard_of(vault))
+    changes, skipped = plan_fill(index, texts, dashboard=dashboard)
     result = FillResult(notes=len(index), changed=changes, skipped=skipped)
     if write:
         apply_changes(vault, changes, result)
+    if not result.failed and (write or not changes):
+        _record_if_undisturbed(vault, dashboard, before, result)
     return result
+
+
+def _record_if_undisturbed(
+    vault: Vault, dashboard: str, before: manifest.Stamps, result: FillResult
+) -> None:
+    """Record the manifest only when the vault on disk is exactly what this fill computed:
+    every note we did not write is as it was when we read it, and every note we wrote holds
+    our bytes. A save racing the fill means no record, so the next fill does the full work."""
+    written = {c.path: c.new for c in result.changed if c.path in result.written}
+    after = manifest.note_stamps(vault)
+    for path in before.keys() | after.keys():
+        if path not in written and before.get(path) != after.get(path):
+            return manifest.forget(vault)
+    for path, text in written.items():
+        try:
+            if vault.abs(path).read_bytes() != text.encode("utf-8"):
+                return manifest.forget(vault)
+        except OSError:
+            return manifest.forget(vault)
+    manifest.record(vault, dashboard, after)
+    return None
