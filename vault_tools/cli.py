@@ -448,3 +448,23 @@ def serve_command(vault: Vault, port: int, host: str, password: str | None) -> N
         serve_site(vault, host=host, port=port, password=password)
     except SiteError as exc:
         raise click.ClickException(str(exc)) from None
+
+
+@main.command("watch")
+@vault_option
+def watch_command(vault: Vault) -> None:
+    """Keep every generated block filled while you edit, until Ctrl-C.
+
+    Indexes and fills the vault once, then rewrites only the blocks a saved, created, renamed
+    or deleted note changes. Pauses while git works. Prints one line per note written.
+    """
+    from .watch import WatchError, watch_until_stopped
+
+    def echo(line: str, error: bool) -> None:
+        click.echo(line, err=error)
+
+    try:
+        summary = watch_until_stopped(vault, echo)
+    except WatchError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(summary.describe())

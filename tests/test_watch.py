@@ -1,0 +1,693 @@
+"""`watch`: blocks stay equal to what a full `fill` writes, while editors and git work.
+
+The pure parts (settling, which notes to refresh) are tested without threads; the watcher itself
+runs a real watchdog observer on a temporary vault, and the command runs as a real process.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import re
+import signal
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from vault_tools.fill import fill_vault, plan_fill
+from vault_tools.followups import open_followups
+from vault_tools.index import VaultIndex
+from vault_tools.parse import parse_note
+from vault_tools.vault import find_vault
+from vault_tools.watch import (
+    MISSING,
+    Batch,
+    FollowUpCache,
+    Probe,
+    Timing,
+    Watcher,
+    apply_updates,
+    git_busy,
+    note_event,
+    notes_to_refresh,
+    plan_refresh,
+    settle,
+)
+
+from .conftest import write_vault
+
+T = Timing()
+
+# --- settling -------------------------------------------------------------------------------------
+
+
+def test_a_path_settles_after_a_quiet_period_with_a_stable_size() -> None:
+    state = note_event(None, 10.0)
+    probe = Probe(120, 5, 1)
+    state, again = settle(state, probe, 10.0, T)
+    assert again == pytest.approx(10.0 + T.quiet)
+    state, again = settle(state, probe, 10.0 + T.quiet, T)
+    assert again is None
+
+
+def test_a_size_change_without_an_event_restarts_the_wait() -> None:
+    state, _ = settle(note_event(None, 0.0), Probe(10, 1, 1), 0.0, T)
+    state, again = settle(state, Probe(20, 2, 1), T.quiet, T)
+    assert again == pytest.approx(2 * T.quiet)
+    _, again = settle(state, Probe(20, 2, 1), 2 * T.quiet, T)
+    assert again is None
+
+
+def test_a_new_event_restarts_the_wait() -> None:
+    state, _ = settle(note_event(None, 0.0), Probe(10, 1, 1), 0.0, T)
+    state = note_event(state, 0.1)
+    _, again = settle(state, Probe(10, 1, 1), T.quiet, T)
+    assert again == pytest.approx(0.1 + T.quiet)
+
+
+@pytest.mark.parametrize("probe", [MISSING, Probe(0, 7, 1)], ids=["missing", "empty"])
+def test_a_missing_or_empty_file_must_stay_so_longer_before_it_counts(probe: Probe) -> None:
+    state, _ = settle(note_event(None, 0.0), probe, 0.0, T)
+    state, again = settle(state, probe, T.quiet, T)
+    assert again == pytest.approx(T.empty_quiet)
+    # The editor's rename lands: the note is back, and is read a quiet period later.
+    state = note_event(state, 0.2)
+    state, again = settle(state, Probe(300, 9, 2), 0.2, T)
+    assert again == pytest.approx(0.2 + T.quiet)
+    _, again = settle(state, Probe(300, 9, 2), 0.2 + T.quiet, T)
+    assert again is None
+
+
+def test_a_file_that_never_stops_changing_is_read_after_max_wait() -> None:
+    state = note_event(None, 0.0)
+    now = 0.0
+    size = 1
+    while True:
+        state = note_event(state, now)
+        state, again = settle(state, Probe(size, size, 1), now, T)
+        if again is None:
+            break
+        now += 0.05
+        size += 1
+    assert now == pytest.approx(T.max_wait, abs=0.06)
+
+
+def test_git_is_busy_while_it_holds_its_lock_or_merges(tmp_path: Path) -> None:
+    git_dir = tmp_path / ".git"
+    git_dir.mkdir()
+    assert git_busy(git_dir) is None
+    (git_dir / "index.lock").touch()
+    assert git_busy(git_dir) == "git holds index.lock"
+    (git_dir / "index.lock").unlink()
+    (git_dir / "rebase-merge").mkdir()
+    assert git_busy(git_dir) == "a rebase is in progress"
+    assert git_busy(None) is None
+
+
+# --- notes_to_refresh against a full fill, on random edit sequences -------------------------------
+
+DASH = "Follow-ups.md"
+CONTACTS = ["contacts/Ann.md", "contacts/Bob.md", "contacts/Cy.md", "other/Ann.md", "Bob.md"]
+INTERVIEWS = ["interviews/I1.md", "interviews/I2.md"]
+OTHERS = ["companies/Acme.md", "notes/Plain.md", "careers/UX.md", DASH]
+PATHS = CONTACTS + INTERVIEWS + OTHERS
+LINKABLE = ["Ann", "Bob", "Cy", "contacts/Ann", "Acme", "I1", "Plain", "UX", "Nobody", "Zed"]
+DAYS = ["2026-01-05", "2026-02-10", "2026-03-15"]
+
+
+@st.composite
+def bodies(draw: st.DrawFn) -> str:
+    lines = []
+    for _ in range(draw(st.integers(0, 3))):
+        target = draw(st.sampled_from(LINKABLE))
+        kind = draw(st.sampled_from(["text", "task", "dated-task", "done-task"]))
+        if kind == "text":
+            lines.append(f"Talked about [[{target}]] today.")
+        elif kind == "task":
+            lines.append(f"- [ ] write to [[{target}]]")
+        elif kind == "dated-task":
+            lines.append(f"- [ ] call [[{target}]] 📅 {draw(st.sampled_from(DAYS))}")
+        else:
+            lines.append(f"- [x] done with [[{target}]]")
+    return "".join(line + "\n" for line in lines)
+
+
+@st.composite
+def note_texts(draw: st.DrawFn, path: str) -> str:
+    """A note of the type its folder suggests, with random fields, links and tasks."""
+    front: list[str] = []
+    if path in CONTACTS or draw(st.integers(0, 3)) == 0:
+        front.append("type: contact")
+        if draw(st.booleans()):
+            front.append(f'introduced_by: "[[{draw(st.sampled_from(["Ann", "Bob", "Cy"]))}]]"')
+        if draw(st.booleans()):
+            front.append("cadence: 30d")
+        if draw(st.booleans()):
+            front.append(f"last_contact: {draw(st.sampled_from(DAYS))}")
+        if draw(st.integers(0, 3)) == 0:
+            front.append(f"introducer_thanked: {DAYS[0]}")
+        if draw(st.booleans()):
+            front.append("company: Acme")
+    elif path in INTERVIEWS:
+        people = draw(st.lists(st.sampled_from(["Ann", "Bob", "Cy", "Zed"]), min_size=1,
+                               max_size=2))
+        front += ["type: interview", f"date: {draw(st.sampled_from(DAYS))}",
+                  "with: [" + ", ".join(f'"[[{p}]]"' for p in people) + "]",
+                  f"status: {draw(st.sampled_from(['done', 'planned', 'cancelled']))}"]
+        if draw(st.booleans()):
+            front.append(f"thank_you: {DAYS[1]}")
+        if draw(st.booleans()):
+            front.append(f"referrals: [\"[[{draw(st.sampled_from(['Ann', 'Bob', 'Cy']))}]]\"]")
+        if draw(st.booleans()):
+            front.append("career: UX")
+            front.append(f"interest: {draw(st.integers(-2, 2))}")
+        if draw(st.booleans()):
+            front.append("company: Acme")
+    elif path == "companies/Acme.md":
+        front.append("type: company")
+    elif path == "careers/UX.md":
+        front.append("type: career")
+    if draw(st.integers(0, 4)) == 0:
+        front.append(f"aliases: [{draw(st.sampled_from(['Ann', 'Zed', 'Acme Corp']))}]")
+    head = "---\n" + "".join(f"{line}\n" for line in front) + "---\n" if front else ""
+    return head + draw(bodies())
+
+
+@st.composite
+def edit_sequences(draw: st.DrawFn) -> tuple[dict[str, str], list[tuple[str, str, str]]]:
+    start = {path: draw(note_texts(path)) for path in draw(
+        st.lists(st.sampled_from(PATHS), min_size=3, max_size=len(PATHS), unique=True))}
+    ops = []
+    for _ in range(draw(st.integers(1, 6))):
+        op = draw(st.sampled_from(["edit", "edit", "create", "delete", "rename"]))
+        path = draw(st.sampled_from(PATHS))
+        other = draw(st.sampled_from(PATHS))
+        ops.append((op, path, other, draw(note_texts(path))))
+    return start, ops
+
+
+def keep_blocks(old: str | None, new_body: str) -> str:
+    """An editor's save: new text before the note's blocks, the blocks themselves kept."""
+    if old is None or "<!-- vault-tools:" not in old:
+        return new_body
+    return new_body + "\n" + old[old.index("<!-- vault-tools:"):]
+
+
+def full_fill_changes(texts: dict[str, str]) -> list[str]:
+    index = VaultIndex(parse_note(path, text) for path, text in texts.items())
+    changes, _ = plan_fill(index, texts, dashboard=DASH)
+    return [change.path for change in changes]
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(edit_sequences())
+def test_refreshing_only_the_notes_it_names_leaves_what_a_full_fill_would_write(case) -> None:
+    """The watcher's core loop, in memory: after every batch, a full fill finds nothing to do."""
+    start, ops = case
+    texts = dict(start)
+    index = VaultIndex(parse_note(path, text) for path, text in texts.items())
+    followups = FollowUpCache(index)
+    changes, _ = plan_refresh(index, texts, followups.all(), DASH)
+    for change in changes:
+        texts[change.path] = change.new
+        index.put(parse_note(change.path, change.new))
+    for op, path, other, body in ops:
+        updates: dict[str, object] = {}
+        if op in ("edit", "create"):
+            texts[path] = keep_blocks(texts.get(path), body)
+            updates[path] = parse_note(path, texts[path])
+        elif op == "delete" and path in texts:
+            del texts[path]
+            updates[path] = None
+        elif op == "rename" and path in texts and other not in texts:
+            texts[other] = texts.pop(path)
+            updates[path] = None
+            updates[other] = parse_note(other, texts[other])
+        change = apply_updates(index, updates, followups)
+        refresh = notes_to_refresh(index, change, DASH)
+        subset = {p: texts[p] for p in refresh}
+        changes, _ = plan_refresh(index, subset, followups.all(), DASH)
+        for planned in changes:
+            texts[planned.path] = planned.new
+            index.put(parse_note(planned.path, planned.new))  # as the watcher indexes its writes
+        assert full_fill_changes(texts) == [], (op, path, other)
+
+
+def test_a_done_interview_reaches_the_introducers_block_through_the_follow_ups() -> None:
+    """C was introduced by X; a done interview with C adds 'tell X how it went' to X's block,
+    though the interview does not link to X at all."""
+    texts = {
+        "contacts/X.md": "---\ntype: contact\n---\n",
+        "contacts/C.md": '---\ntype: contact\nintroduced_by: "[[X]]"\n---\n',
+        DASH: "# Follow-ups\n",
+    }
+    index = VaultIndex(parse_note(p, t) for p, t in texts.items())
+    before = FollowUpCache(index)
+    interview = ("---\ntype: interview\ndate: 2026-11-20\nwith: \"[[C]]\"\n"
+                 "thank_you: 2026-11-21\n---\n")
+    change = apply_updates(index, {"interviews/C.md": parse_note("interviews/C.md", interview)},
+                           before)
+    refresh = notes_to_refresh(index, change, DASH)
+    assert "contacts/X.md" in refresh
+    assert DASH in refresh
+    assert "interviews/C.md" not in index.targets("contacts/X.md")
+
+
+def test_an_edit_refreshes_its_link_targets_not_the_whole_vault() -> None:
+    texts = {f"contacts/P{i}.md": "---\ntype: contact\n---\n" for i in range(50)}
+    texts["notes/Plain.md"] = "See [[P1]].\n"
+    index = VaultIndex(parse_note(p, t) for p, t in texts.items())
+    before = FollowUpCache(index)
+    change = apply_updates(index, {"notes/Plain.md": parse_note("notes/Plain.md",
+                                                                "See [[P2]].\n")}, before)
+    assert notes_to_refresh(index, change, DASH) == {
+        "notes/Plain.md", "contacts/P1.md", "contacts/P2.md"}
+
+
+# --- the watcher, with a real observer ------------------------------------------------------------
+
+JANE = "contacts/Jane Doe.md"
+SAM = "contacts/Sam Lee.md"
+MEETING = "notes/Meeting.md"
+BASE = {
+    JANE: "---\ntype: contact\n---\n# Jane\n",
+    SAM: "---\ntype: contact\n---\n# Sam\n",
+    MEETING: "Met [[Jane Doe]] today.\n",
+    DASH: "# Follow-ups\n",
+}
+FAST = Timing(quiet=0.1, empty_quiet=0.25, health_interval=1.0)
+
+
+def wait_for(condition: Callable[[], bool], timeout: float = 5.0) -> bool:
+    """Poll until `condition()` holds; False after `timeout` seconds."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(0.02)
+    return condition()
+
+
+class Running:
+    """A started watcher with everything it said and wrote, for assertions."""
+
+    def __init__(self, root: Path, timing: Timing = FAST) -> None:
+        self.root = root
+        self.notes = root / "notes"
+        self.lines: list[str] = []
+        self.batches: list[Batch] = []
+        self.watcher = Watcher(find_vault(root), echo=lambda line, error: self.lines.append(line),
+                               on_batch=self.batches.append, timing=timing)
+        self.watcher.start()
+        assert self.watcher.wait_ready(30), "the first fill did not finish"
+
+    def text(self, rel: str) -> str:
+        try:
+            return (self.notes / rel).read_text(encoding="utf-8")
+        except FileNotFoundError:
+            return ""
+
+    def block(self, rel: str) -> str:
+        text = self.text(rel)
+        start = text.find("<!-- vault-tools:related -->")
+        return text[start:] if start >= 0 else ""
+
+    def writes(self) -> list[str]:
+        return [line for line in self.lines if line.startswith("wrote ")]
+
+
+@pytest.fixture
+def running(tmp_path: Path):
+    started: list[Running] = []
+
+    def start(files: dict[str, str], timing: Timing = FAST) -> Running:
+        run = Running(write_vault(tmp_path / "vault", files), timing)
+        started.append(run)
+        return run
+
+    yield start
+    for run in started:
+        run.watcher.stop()
+        assert run.watcher.error is None
+
+
+def save(path: Path, text: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+
+
+def full_fill_is_clean(root: Path) -> bool:
+    return fill_vault(find_vault(root), write=False).changed == []
+
+
+def test_the_first_fill_writes_the_backlinks_and_says_why(running) -> None:
+    run = running(BASE)
+    assert "[[Meeting]]: Met [[Jane Doe]] today." in run.block(JANE)
+    assert f"wrote {JANE} (related) ← first fill" in run.lines
+    assert full_fill_is_clean(run.root)
+
+
+def test_a_new_link_appears_in_the_targets_block(running) -> None:
+    run = running(BASE)
+    save(run.notes / MEETING, "Met [[Jane Doe]] today.\nThen [[Sam Lee]] joined.\n")
+    assert wait_for(lambda: "[[Meeting]]: Then [[Sam Lee]] joined." in run.block(SAM))
+    # The line is printed just after the write lands.
+    assert wait_for(lambda: f"wrote {SAM} (related) ← {MEETING} changed" in run.lines)
+    assert wait_for(lambda: full_fill_is_clean(run.root))
+
+
+def test_a_deleted_link_disappears_from_the_targets_block(running) -> None:
+    run = running(BASE)
+    assert "[[Meeting]]" in run.block(JANE)
+    save(run.notes / MEETING, "Met nobody today.\n")
+    assert wait_for(lambda: "[[Meeting]]" not in run.text(JANE))
+    assert wait_for(lambda: full_fill_is_clean(run.root))
+
+
+def test_a_deleted_note_leaves_no_backlink_behind(running) -> None:
+    run = running(BASE)
+    (run.notes / MEETING).unlink()
+    assert wait_for(lambda: "[[Meeting]]" not in run.text(JANE))
+    assert wait_for(lambda: any(b.changed.get(MEETING) == "deleted" for b in run.batches))
+
+
+def test_a_renamed_note_moves_its_backlinks(running) -> None:
+    run = running(BASE)
+    os.rename(run.notes / MEETING, run.notes / "notes/Coffee.md")
+    assert wait_for(lambda: "[[Coffee]]: Met [[Jane Doe]] today." in run.block(JANE))
+    assert "[[Meeting]]" not in run.text(JANE)
+    assert wait_for(lambda: full_fill_is_clean(run.root))
+    assert wait_for(lambda: any(
+        b.changed.get("notes/Coffee.md") == f"renamed from {MEETING}"
+        and b.changed.get(MEETING) == "renamed to notes/Coffee.md" for b in run.batches))
+
+
+def test_renaming_a_target_breaks_links_to_it_and_empties_its_block(running) -> None:
+    run = running(BASE)
+    os.rename(run.notes / JANE, run.notes / "contacts/Jane Smith.md")
+    assert wait_for(lambda: "[[Meeting]]" not in run.text("contacts/Jane Smith.md"))
+    assert wait_for(lambda: full_fill_is_clean(run.root))
+
+
+def test_an_editor_that_truncates_then_writes_is_read_once_it_settles(running) -> None:
+    run = running(BASE)
+    with open(run.notes / MEETING, "w", encoding="utf-8") as handle:
+        handle.flush()  # the file is empty for a moment: that is not a deletion
+        time.sleep(0.15)
+        handle.write("Met [[Jane Doe]] and [[Sam Lee]].\n")
+    assert wait_for(lambda: "[[Meeting]]: Met [[Jane Doe]] and [[Sam Lee]]." in run.block(SAM))
+    assert "[[Meeting]]: Met [[Jane Doe]] and [[Sam Lee]]." in run.block(JANE)
+    assert not any(b.changed.get(MEETING) == "deleted" for b in run.batches)
+
+
+def test_an_editor_that_writes_a_temp_file_and_renames_it_is_followed(running) -> None:
+    run = running(BASE)
+    temp = run.notes / "notes/.Meeting.md.swx.tmp"  # VS Code / atomic-save style
+    temp.write_text("Met [[Sam Lee]] instead.\n", encoding="utf-8")
+    os.replace(temp, run.notes / MEETING)
+    assert wait_for(lambda: "[[Meeting]]: Met [[Sam Lee]] instead." in run.block(SAM))
+    assert wait_for(lambda: "[[Meeting]]" not in run.text(JANE))
+
+
+def test_a_vim_style_save_moving_the_original_aside_is_not_a_deletion(running) -> None:
+    run = running(BASE)
+    note = run.notes / MEETING
+    os.rename(note, note.with_name("Meeting.md~"))  # vim: backup by rename, then a new file
+    time.sleep(0.05)
+    note.write_text("Met [[Jane Doe]] and [[Sam Lee]].\n", encoding="utf-8")
+    (note.with_name("Meeting.md~")).unlink()
+    assert wait_for(lambda: "[[Meeting]]: Met [[Jane Doe]] and [[Sam Lee]]." in run.block(SAM))
+    assert not any(b.changed.get(MEETING) == "deleted" for b in run.batches)
+    assert "Meeting.md~" not in " ".join(run.lines)
+
+
+def test_its_own_writes_cause_no_further_writes(running) -> None:
+    run = running(BASE)
+    first = len(run.writes())
+    save(run.notes / MEETING, "Met [[Jane Doe]] today.\nAnd [[Sam Lee]].\n")
+    assert wait_for(lambda: "[[Sam Lee]]" in run.block(SAM))
+    time.sleep(1.5)  # a quiet period: the events of its own writes come and go
+    # Jane's block is unchanged (the line linking her is the same), so only Sam's is written.
+    assert run.writes()[first:] == [f"wrote {SAM} (related) ← {MEETING} changed"]
+    assert sum(len(b.written) for b in run.batches) == 1
+
+
+def test_a_task_reaches_the_follow_ups_dashboard(running) -> None:
+    run = running(BASE)
+    save(run.notes / MEETING, "Met [[Jane Doe]] today.\n- [ ] send [[Jane Doe]] the paper\n")
+    assert wait_for(lambda: "send [[Jane Doe]] the paper" in run.text(DASH))
+    assert wait_for(lambda: "send [[Jane Doe]] the paper" in run.text(JANE))
+
+
+def test_files_it_must_skip_cause_nothing(running) -> None:
+    run = running(BASE)
+    first = list(run.lines)
+    save(run.notes / "notes/.Meeting.md.swp", "[[Sam Lee]]")
+    save(run.notes / "notes/Meeting.md~", "[[Sam Lee]]")
+    save(run.notes / ".obsidian/workspace.md", "[[Sam Lee]]")
+    save(run.notes / "templates/contact.md", "[[Sam Lee]]")
+    save(run.notes / "notes/Meeting.sync-conflict-20260101-000000-ABC.md", "[[Sam Lee]]")
+    time.sleep(1.0)
+    assert run.lines == first
+    assert "[[" not in run.block(SAM)
+
+
+def test_it_pauses_while_git_holds_its_lock_and_rescans_after(running) -> None:
+    run = running(BASE)
+    git_dir = run.root / ".git"
+    (git_dir / "refs").mkdir(parents=True)
+    (git_dir / "objects").mkdir()
+    (git_dir / "HEAD").write_text("ref: refs/heads/main\n")
+    run.watcher.stop()
+    run = running(BASE)  # a watcher that finds the new repository
+    (git_dir / "index.lock").touch()
+    save(run.notes / MEETING, "Met [[Sam Lee]] today.\n")
+    assert wait_for(lambda: "paused: git holds index.lock" in run.lines)
+    time.sleep(0.5)
+    assert "[[Meeting]]" not in run.text(SAM)
+    (git_dir / "index.lock").unlink()
+    assert wait_for(lambda: "[[Meeting]]: Met [[Sam Lee]] today." in run.block(SAM))
+    assert "git finished: resuming" in run.lines
+
+
+def test_a_dead_observer_is_restarted_and_a_rescan_finds_what_it_missed(running) -> None:
+    run = running(BASE)
+    run.watcher._observer.stop()  # as if the inotify thread had died
+    run.watcher._observer.join(5)
+    save(run.notes / MEETING, "Met [[Sam Lee]] today.\n")
+    assert wait_for(lambda: "[[Meeting]]: Met [[Sam Lee]] today." in run.block(SAM))
+    assert "the file observer stopped; restarting it" in run.lines
+    assert any(line.startswith("rescanning (the observer restarted)") for line in run.lines)
+
+
+def many_notes(count: int) -> dict[str, str]:
+    files = dict(BASE)
+    for i in range(count):
+        files[f"contacts/P{i}.md"] = f"---\ntype: contact\ncadence: 30d\n---\n# P{i}\n"
+        files[f"notes/N{i}.md"] = f"Met [[P{i}]] and [[Jane Doe]].\n- [ ] write to [[P{i}]]\n"
+    return files
+
+
+def test_an_idle_watcher_writes_nothing_and_uses_almost_no_cpu(running) -> None:
+    run = running(many_notes(150), Timing())
+    time.sleep(1.0)  # the events of the first fill's own writes settle
+    lines = len(run.lines)
+    mtimes = {p: p.stat().st_mtime_ns for p in run.notes.rglob("*.md")}
+    cpu = time.process_time()
+    time.sleep(3.0)
+    used = time.process_time() - cpu
+    assert used < 0.2, f"{used:.3f} s of CPU in 3 s of idling"
+    assert len(run.lines) == lines
+    assert {p: p.stat().st_mtime_ns for p in run.notes.rglob("*.md")} == mtimes
+
+
+EDITOR = r'''
+import os, random, sys, time
+notes, seed, count = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
+rng = random.Random(seed)
+paths = sorted(os.path.join(d, f) for d, _, fs in os.walk(notes) for f in fs if f.endswith(".md"))
+for i in range(count):
+    path = rng.choice(paths)
+    line = f"- edit {i} about [[P{rng.randrange(5)}]]\n"
+    if rng.random() < 0.2:
+        line = f"- [ ] task {i} for [[P{rng.randrange(5)}]]\n"
+    if rng.random() < 0.5:
+        with open(path, "a", encoding="utf-8") as handle:  # in place, as nano or echo >> do
+            handle.write(line)
+    else:  # write a temp file, then rename it over the note, as VS Code and vim do
+        with open(path, encoding="utf-8") as handle:
+            text = handle.read()
+        temp = os.path.join(os.path.dirname(path), f".edit-{i}.tmp")
+        with open(temp, "w", encoding="utf-8") as handle:
+            handle.write(text + ("" if text.endswith("\n") else "\n") + line)
+        os.replace(temp, path)
+    print(os.path.relpath(path, notes) + "\t" + line.strip(), flush=True)
+    time.sleep(rng.random() * 0.02)
+'''
+
+
+def test_many_random_edits_lose_no_line_and_leave_what_fill_writes(running, tmp_path) -> None:
+    files = {**BASE, DASH: "# Follow-ups\n"}
+    for i in range(5):
+        files[f"contacts/P{i}.md"] = f"---\ntype: contact\n---\n# P{i}\n"
+        files[f"notes/N{i}.md"] = f"About [[P{i}]].\n"
+    run = running(files)
+    script = tmp_path / "editor.py"
+    script.write_text(EDITOR, encoding="utf-8")
+    started = time.monotonic()
+    editor = subprocess.run([sys.executable, str(script), str(run.notes), "7", "400"],
+                            capture_output=True, text=True, timeout=60, check=True)
+    assert time.monotonic() - started < 10
+    appended: dict[str, list[str]] = {}
+    for entry in editor.stdout.splitlines():
+        rel, line = entry.split("\t")
+        appended.setdefault(rel, []).append(line)
+    assert wait_for(lambda: full_fill_is_clean(run.root), timeout=8)
+    for rel, lines in appended.items():
+        text = run.text(rel)
+        body = re.sub(r"<!-- vault-tools:(\w+) -->.*?<!-- /vault-tools:\1 -->", "", text,
+                      flags=re.S)
+        for line in lines:
+            assert body.count(line + "\n") == 1, f"{rel}: {line!r} lost or duplicated"
+        assert text.count("<!-- vault-tools:related -->") <= 1, f"{rel}: duplicated block"
+        assert text.count("<!-- /vault-tools:related -->") <= 1
+    assert len(run.writes()) > 20  # the watcher wrote while the editor was saving
+    assert not list(run.notes.rglob("*.sync-conflict-*"))
+    assert not [line for line in run.lines if line.startswith("error")]
+    assert run.watcher.error is None
+
+
+# --- the command ----------------------------------------------------------------------------------
+
+
+class Lines:
+    """Collects a process's output lines on a thread, so the test can wait for one."""
+
+    def __init__(self, stream) -> None:
+        self.lines: list[str] = []
+        self._thread = threading.Thread(target=self._read, args=(stream,), daemon=True)
+        self._thread.start()
+
+    def _read(self, stream) -> None:
+        for line in stream:
+            self.lines.append(line.rstrip("\n"))
+
+    def has(self, prefix: str) -> bool:
+        return any(line.startswith(prefix) for line in self.lines)
+
+    def join(self) -> None:
+        self._thread.join(5)
+
+
+@pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM], ids=["SIGINT", "SIGTERM"])
+def test_the_watch_command_reports_each_write_and_stops_cleanly(make_vault, sig) -> None:
+    root = make_vault(BASE)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "vault_tools", "watch", "--vault", str(root)],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )
+    try:
+        out, err = Lines(proc.stdout), Lines(proc.stderr)
+        assert wait_for(lambda: out.has("watching "), timeout=15), (out.lines, err.lines)
+        assert f"wrote {JANE} (related) ← first fill" in out.lines
+        save(root / "notes" / MEETING, "Met [[Sam Lee]] today.\n")
+        assert wait_for(lambda: out.has(f"wrote {SAM} (related) ← {MEETING} changed"))
+        proc.send_signal(sig)
+        assert proc.wait(10) == 0
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    out.join()
+    err.join()
+    proc.stdout.close()
+    proc.stderr.close()
+    assert out.lines[-1].startswith("Stopped after ")
+    # First fill: Jane and the dashboard; then Sam gains the link and Jane loses it.
+    assert out.lines[-1].endswith(": 1 note change seen, 4 notes written, 0 errors.")
+    assert err.lines == []
+    assert list(root.rglob("*.tmp")) == []
+
+
+def test_a_task_moves_off_a_note_that_stops_being_a_contact() -> None:
+    """A task's person is the first contact linked on its line: when that note's type changes,
+    the task's follow-up changes though the note with the task did not."""
+    texts = {
+        "companies/Acme.md": "---\ntype: contact\n---\n",
+        "notes/Plain.md": "- [ ] write to [[Acme]]\n",
+        DASH: "# Follow-ups\n",
+    }
+    index = VaultIndex(parse_note(p, t) for p, t in texts.items())
+    cache = FollowUpCache(index)
+    assert [f.contact for f in cache.all()] == ["companies/Acme.md"]
+    texts["companies/Acme.md"] = "---\ntype: company\n---\n"
+    apply_updates(index, {"companies/Acme.md": parse_note("companies/Acme.md",
+                                                          texts["companies/Acme.md"])}, cache)
+    assert cache.all() == open_followups(index)
+    assert [f.contact for f in cache.all()] == [None]
+
+
+
+def test_lost_events_reported_by_watchdog_cause_a_rescan(running) -> None:
+    run = running(BASE)
+    logging.getLogger("watchdog.observers.inotify_c").warning(
+        "Inotify queue overflowed; filesystem events were lost")
+    assert wait_for(lambda: "rescanning (events were lost): 0 notes moved" in run.lines)
+
+
+def test_a_conflicted_note_is_reported_once_and_left_alone(running) -> None:
+    run = running(BASE)
+    conflicted = "<<<<<<< HEAD\nMet [[Sam Lee]].\n=======\nMet [[Jane Doe]].\n>>>>>>> other\n"
+    save(run.notes / MEETING, conflicted)
+    assert wait_for(lambda: "[[Meeting]]: Met [[Sam Lee]]." in run.block(SAM))
+    save(run.notes / MEETING, conflicted + "\n")
+    time.sleep(0.6)
+    assert run.text(MEETING) == conflicted + "\n"
+    left_alone = [line for line in run.lines if line.startswith(f"{MEETING}:1: left alone")]
+    assert len(left_alone) == 1
+
+
+def test_the_periodic_rescan_finds_a_change_whose_events_were_lost(running) -> None:
+    run = running(BASE, Timing(quiet=0.1, empty_quiet=0.25, rescan_interval=1.0,
+                               health_interval=100.0))
+    run.watcher._stop_observer()  # from here on, no file event reaches the watcher
+    save(run.notes / MEETING, "Met [[Sam Lee]] today.\n")
+    assert wait_for(lambda: "[[Meeting]]: Met [[Sam Lee]] today." in run.block(SAM))
+    assert "[[Meeting]]" not in run.text(JANE)
+
+
+def test_notes_in_a_new_folder_and_a_renamed_folder_are_followed(running) -> None:
+    run = running(BASE)
+    folder = run.notes / "projects/2026"
+    folder.mkdir(parents=True)
+    (folder / "Plan.md").write_text("Ask [[Sam Lee]].\n", encoding="utf-8")
+    assert wait_for(lambda: "[[Plan]]: Ask [[Sam Lee]]." in run.block(SAM))
+    outside = run.root / "elsewhere/people"
+    outside.mkdir(parents=True)
+    (outside / "Kim.md").write_text("Knows [[Sam Lee]].\n", encoding="utf-8")
+    os.rename(outside, run.notes / "people")  # a folder moved in: its notes come with it
+    assert wait_for(lambda: "[[Kim]]: Knows [[Sam Lee]]." in run.block(SAM))
+    assert wait_for(lambda: any(line.startswith("rescanning (a folder came, went or moved)")
+                                for line in run.lines))
+    os.rename(run.notes / "notes", run.notes / "journal")
+    assert wait_for(lambda: "journal/Meeting.md" in run.watcher.index.notes)
+    assert MEETING not in run.watcher.index.notes
+    assert "[[Meeting]]: Met [[Jane Doe]] today." in run.block(JANE)
+    assert wait_for(lambda: full_fill_is_clean(run.root))
+
+
+def test_a_burst_of_changes_is_handled_by_one_rescan(running) -> None:
+    run = running(BASE, Timing(quiet=0.1, empty_quiet=0.25, burst=5))
+    for i in range(12):
+        save(run.notes / f"notes/Burst {i}.md", f"Item {i} for [[Sam Lee]].\n")
+    assert wait_for(lambda: all(f"[[Burst {i}]]: Item {i} for [[Sam Lee]]." in run.block(SAM)
+                                for i in range(12)))
+    assert wait_for(lambda: any(line.startswith("rescanning (a burst of events): ")
+                                for line in run.lines))
+    assert wait_for(lambda: full_fill_is_clean(run.root))
