@@ -42,18 +42,20 @@ class FollowUpLike:
 
 def link_to(index: VaultIndex, path: str) -> str:
     """A wikilink that resolves back to `path`: the bare name, or the folder path when needed."""
-    note = index.notes[path]
-    if index.resolve(note.name).path == path:
-        return f"[[{note.name}]]"
-    return f"[[{path[:-3] if path.lower().endswith('.md') else path}]]"
+    return f"[[{index.link_name(path)}]]"
+
+
+_MARKUP_LEADS = frozenset("#>|*+-0123456789[")
 
 
 def _clean_context(context: str) -> str:
     """One line of context, safe inside a list item: no leading markup, bounded length."""
     text = " ".join(context.split())
-    for _ in range(3):
-        text = _LEADING_MARKUP.sub("", text)
-    text = text.replace("<!--", "<!- -").replace("-->", "- ->")
+    if text[:1] in _MARKUP_LEADS:
+        for _ in range(3):
+            text = _LEADING_MARKUP.sub("", text, count=1)
+    if "<!--" in text or "-->" in text:
+        text = text.replace("<!--", "<!- -").replace("-->", "- ->")
     if len(text) > CONTEXT_CHARS:
         text = text[: CONTEXT_CHARS - 1].rstrip() + "…"
     return text

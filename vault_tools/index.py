@@ -70,6 +70,7 @@ class VaultIndex:
         self._dependents: dict[str, set[str]] | None = None
         # Many links share a target; the cache is dropped whenever a name comes or goes.
         self._cache: dict[tuple[str, str], Resolution] = {}
+        self._link_names: dict[str, str] = {}
         batch = list(notes)
         for note in batch:
             self._register(note)
@@ -134,6 +135,16 @@ class VaultIndex:
         if len(winners) == 1:
             return Resolution("ok", winners[0])
         return Resolution("ambiguous", candidates=tuple(winners))
+
+    def link_name(self, path: str) -> str:
+        """The shortest link target that resolves back to this note: its name, or its path
+        without `.md` when the name alone is ambiguous or taken."""
+        name = self._link_names.get(path)
+        if name is None:
+            note = self.notes[path]
+            name = note.name if self.resolve(note.name).path == path else _strip_md(path)
+            self._link_names[path] = name
+        return name
 
     def resolutions(self, path: str) -> tuple[Resolution, ...]:
         """Resolutions of a note's links, parallel to `note.links`."""
@@ -222,6 +233,7 @@ class VaultIndex:
 
     def _register(self, note: Note) -> None:
         self._cache.clear()
+        self._link_names.clear()
         self.notes[note.path] = note
         self._by_path[_strip_md(note.path).lower()] = note.path
         self._by_stem[note.name.lower()].add(note.path)
@@ -230,6 +242,7 @@ class VaultIndex:
 
     def _unregister(self, note: Note) -> None:
         self._cache.clear()
+        self._link_names.clear()
         self.notes.pop(note.path, None)
         self._by_path.pop(_strip_md(note.path).lower(), None)
         self._by_stem[note.name.lower()].discard(note.path)

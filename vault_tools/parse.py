@@ -455,6 +455,8 @@ def _scan_body(
 
     for index in range(first, len(lines)):
         raw = lines[index]
+        if open_block is not None and "vault-tools:" not in raw:
+            continue  # inside a generated block only a marker line matters
         stripped = raw.strip()
         if fence is not None:
             char, length = fence
