@@ -72,7 +72,7 @@ def test_a_fill_with_nothing_changed_reads_no_note(make_vault, monkeypatch) -> N
     def must_not_read(_vault):
         raise AssertionError("the notes were read although none changed")
 
-    monkeypatch.setattr("vault_tools.fill.load_index_and_texts", must_not_read)
+    monkeypatch.setattr("vault_tools.fill.load_index", must_not_read)
     result = fill_vault(vault)
     assert (result.notes, result.changed) == (2, [])
 
@@ -102,7 +102,7 @@ def test_a_manifest_from_other_code_or_settings_is_not_trusted(make_vault) -> No
 
 def test_a_save_racing_the_fill_leaves_no_record(make_vault) -> None:
     from vault_tools import manifest
-    from vault_tools.fill import FillResult, _record_if_undisturbed
+    from vault_tools.fill import _record_if_undisturbed
 
     root = make_vault(BASE)
     vault = find_vault(root)
@@ -110,7 +110,7 @@ def test_a_save_racing_the_fill_leaves_no_record(make_vault) -> None:
     # The user saves Meeting.md after the fill read it: its stamp moves.
     time.sleep(0.01)
     (root / "notes/notes/Meeting.md").write_text("Met [[Jane Doe]] and more.\n")
-    _record_if_undisturbed(vault, "Follow-ups.md", before, FillResult(notes=2))
+    _record_if_undisturbed(vault, "Follow-ups.md", before, {})
     assert not manifest.is_current(vault, "Follow-ups.md", manifest.note_stamps(vault))
 
 

@@ -15,6 +15,7 @@ from typing import Any
 import click
 
 from . import __version__
+from .fill import fill_vault
 from .report import diagnostics_json, diagnostics_text
 from .scaffold import init_vault
 from .vault import Vault, VaultError, find_vault, load_index
@@ -79,9 +80,7 @@ def fill(vault: Vault, check_only: bool, dry_run: bool) -> None:
     Only text between <!-- vault-tools:NAME --> markers is ever changed; a note whose blocks
     are already up to date is not written at all.
     """
-    from .fill import fill_vault  # TEMP: top-level once followups/writer land
-
-    result = fill_vault(vault, write=not (check_only or dry_run))
+    result = fill_vault(vault, write=not (check_only or dry_run), diffs=dry_run)
     for diag in result.skipped + result.failed:
         where = f"{diag.path}:{diag.line}" if diag.line else diag.path
         click.echo(f"{where}: left alone: {diag.message}", err=True)

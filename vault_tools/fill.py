@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from . import followups as followup_rules
 from . import manifest
@@ -22,9 +22,9 @@ from .blocks import (
     splice_blocks,
 )
 from .index import VaultIndex
-from .notes import Diagnostic
-from .vault import Vault, load_index_and_texts
-from .writer import ConcurrentEditError, WriteError, write_note
+from .notes import Diagnostic, Note
+from .vault import Vault, load_index
+from .writer import ConcurrentEditError, WriteError, content_hash, write_note
 
 # Diagnostics that mean "do not touch this note" (§6.2, §6.4, §9).
 UNWRITABLE = ("bad-block", "conflict-markers", "not-utf8")
@@ -47,21 +47,26 @@ class NoteChange:
 
 @dataclass
 class FillResult:
+    """What a fill did. `changed` lists every note whose blocks changed (or would); when the
+    fill streamed through the vault its entries keep no text (`old`/`new` are "")."""
+
     notes: int = 0
     changed: list[NoteChange] = field(default_factory=list)
     written: list[str] = field(default_factory=list)
     skipped: list[Diagnostic] = field(default_factory=list)
     failed: list[Diagnostic] = field(default_factory=list)
+    diff_text: list[str] = field(default_factory=list)
 
     def diffs(self) -> list[str]:
-        """Unified diffs of every planned change, in path order."""
-        out = []
-        for change in self.changed:
-            out.append("".join(difflib.unified_diff(
-                change.old.splitlines(keepends=True), change.new.splitlines(keepends=True),
-                fromfile=f"a/{change.path}", tofile=f"b/{change.path}",
-            )))
-        return out
+        """Unified diffs of the planned changes, in path order (kept when asked for)."""
+        return self.diff_text or [unified_diff(change) for change in self.changed if change.old]
+
+
+def unified_diff(change: NoteChange) -> str:
+    return "".join(difflib.unified_diff(
+        change.old.splitlines(keepends=True), change.new.splitlines(keepends=True),
+        fromfile=f"a/{change.path}", tofile=f"b/{change.path}",
+    ))
 
 
 def dashboard_of(vault: Vault) -> str:
@@ -91,29 +96,45 @@ def plan_fill(
         note = index.notes.get(path)
         if note is None:
             continue
-        blocking = [d for d in note.diagnostics if d.code in UNWRITABLE]
-        if blocking or path not in texts:
-            if blocking:
-                skipped.append(blocking[0])
-            continue
-        shown = followups if is_dashboard(note, dashboard) else concerning.get(path, [])
-        wanted = desired_blocks(index, note, shown, dashboard)
-        if not wanted:
-            continue
-        text = texts[path]
-        current = current_contents(text, note)
-        differing = {name: content for name, content in wanted.items()
-                     if current.get(name) != content}
-        if not differing:
-            continue
-        try:
-            new = splice_blocks(path, text, wanted)
-        except BlockError as exc:  # pragma: no cover - caught above by diagnostics
-            skipped.append(Diagnostic(path, None, "error", "bad-block", str(exc)))
-            continue
-        if new != text:
-            changes.append(NoteChange(path, tuple(sorted(differing)), wanted, text, new))
+        planned = plan_note(index, note, texts.get(path), followups, concerning, dashboard)
+        if isinstance(planned, NoteChange):
+            changes.append(planned)
+        elif planned is not None:
+            skipped.append(planned)
     return changes, skipped
+
+
+def plan_note(
+    index: VaultIndex,
+    note: Note,
+    text: str | None,
+    followups: list[FollowUpLike],
+    concerning: dict[str, list[FollowUpLike]],
+    dashboard: str,
+) -> NoteChange | Diagnostic | None:
+    """What one note's blocks need: a change, the diagnostic of a note left alone, or None
+    when it is up to date (or unreadable: `text` None). Pure."""
+    blocking = [d for d in note.diagnostics if d.code in UNWRITABLE]
+    if blocking:
+        return blocking[0]
+    if text is None:
+        return None
+    shown = followups if is_dashboard(note, dashboard) else concerning.get(note.path, [])
+    wanted = desired_blocks(index, note, shown, dashboard)
+    if not wanted:
+        return None
+    current = current_contents(text, note)
+    differing = {name: content for name, content in wanted.items()
+                 if current.get(name) != content}
+    if not differing:
+        return None
+    try:
+        new = splice_blocks(note.path, text, wanted)
+    except BlockError as exc:  # e.g. a note ending inside an unclosed code fence
+        return Diagnostic(note.path, None, "error", "bad-block", str(exc))
+    if new == text:
+        return None
+    return NoteChange(note.path, tuple(sorted(differing)), wanted, text, new)
 
 
 def followups_by_note(followups: Iterable[FollowUpLike]) -> dict[str, list[FollowUpLike]]:
@@ -168,41 +189,65 @@ def refill(vault: Vault, index: VaultIndex, paths: Iterable[str]) -> FillResult:
     return result
 
 
-def fill_vault(vault: Vault, *, write: bool = True, trust_manifest: bool = True) -> FillResult:
+def fill_vault(
+    vault: Vault, *, write: bool = True, trust_manifest: bool = True, diffs: bool = False
+) -> FillResult:
     """Index the vault and bring every generated block up to date.
 
     With write=False nothing is written: the result says what would change (for --check and
-    --dry-run). When no note moved since the last complete fill (see `manifest`), nothing is
-    read at all; trust_manifest=False always does the full work.
+    --dry-run; diffs=True keeps a unified diff of each change). When no note moved since the
+    last complete fill (see `manifest`), nothing is read at all; trust_manifest=False always
+    does the full work. Notes are planned and written one at a time, so the texts of a large
+    vault are never all held at once.
     """
     dashboard = dashboard_of(vault)
     before = manifest.note_stamps(vault)
     if trust_manifest and manifest.is_current(vault, dashboard, before):
         return FillResult(notes=len(before))
-    index, texts = load_index_and_texts(vault)
-    changes, skipped = plan_fill(index, texts, dashboard=dashboard)
-    result = FillResult(notes=len(index), changed=changes, skipped=skipped)
-    if write:
-        apply_changes(vault, changes, result)
-    if not result.failed and (write or not changes):
-        _record_if_undisturbed(vault, dashboard, before, result)
+    index = load_index(vault)
+    followups = followup_rules.open_followups(index)
+    concerning = followups_by_note(followups)
+    result = FillResult(notes=len(index))
+    written_bytes: dict[str, str] = {}
+    for path in sorted(index.notes):
+        planned = plan_note(index, index.notes[path], _read_text(vault, path), followups,
+                            concerning, dashboard)
+        if isinstance(planned, Diagnostic):
+            result.skipped.append(planned)
+        elif planned is not None:
+            if diffs:
+                result.diff_text.append(unified_diff(planned))
+            if write:
+                apply_changes(vault, [planned], result)
+                if result.written and result.written[-1] == path:
+                    written_bytes[path] = content_hash(planned.new.encode("utf-8"))
+            result.changed.append(replace(planned, old="", new=""))
+    if not result.failed and (write or not result.changed):
+        _record_if_undisturbed(vault, dashboard, before, written_bytes)
     return result
 
 
+def _read_text(vault: Vault, path: str) -> str | None:
+    try:
+        return vault.abs(path).read_bytes().decode("utf-8")
+    except (OSError, UnicodeDecodeError):
+        return None  # gone or unreadable since it was indexed: nothing to fill
+
+
 def _record_if_undisturbed(
-    vault: Vault, dashboard: str, before: manifest.Stamps, result: FillResult
+    vault: Vault, dashboard: str, before: manifest.Stamps, written: dict[str, str]
 ) -> None:
     """Record the manifest only when the vault on disk is exactly what this fill computed:
     every note we did not write is as it was when we read it, and every note we wrote holds
-    our bytes. A save racing the fill means no record, so the next fill does the full work."""
-    written = {c.path: c.new for c in result.changed if c.path in result.written}
+    our bytes (`written`: path -> hash of the bytes written). A save racing the fill means no
+    record, so the next fill does the full work."""
     after = manifest.note_stamps(vault)
     for path in before.keys() | after.keys():
         if path not in written and before.get(path) != after.get(path):
             return manifest.forget(vault)
-    for path, text in written.items():
+    for path, digest in written.items():
         try:
-            if vault.abs(path).read_bytes() != text.encode("utf-8"):
+            if content_hash(vault.abs(path).read_bytes()) != digest:
                 return manifest.forget(vault)
         except OSError:
             return manifest.forget(vault)
