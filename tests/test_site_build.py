@@ -1,0 +1,232 @@
+"""The `vault` MkDocs plugin, built for real: links, cards, blocks, generated pages, the nav."""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from vault_tools.site.build import SiteError, build_site
+from vault_tools.vault import find_vault
+
+SITE_CONFIG = """site_name: Test vault
+docs_dir: notes
+theme:
+  name: material
+plugins:
+  - search
+  - vault{options}
+"""
+
+JANE = """---
+type: contact
+company: "[[Acme]]"
+role: Engineer
+email: jane@example.org
+last_contact: 2026-10-02
+aliases: [JD]
+---
+
+# Jane Doe
+
+## Career story
+
+Started in support.
+"""
+
+ACME = """---
+type: company
+industry: Widgets
+website: https://acme.example.org
+---
+
+# Acme
+"""
+
+TALK = """---
+type: interview
+date: 2026-11-20
+with: "[[Jane Doe]]"
+company: "[[Acme]]"
+career: "[[Data Work]]"
+interest: 1
+---
+
+# Talk with Jane
+
+By name [[Jane Doe]], by alias [[JD|Jane]], to a heading [[Jane Doe#Career story]].
+A missing one: [[Nobody Here]]. Two of them: [[Alex]].
+In code: `[[Jane Doe]]` stays as written.
+
+```
+[[Acme]] in a fence too
+```
+
+Embedded: ![[Acme]]
+"""
+
+
+def site_vault(make_vault, files: dict[str, str], options: str = "") -> Path:
+    root = make_vault(files)
+    (root / "mkdocs.yml").write_text(SITE_CONFIG.format(options=options), encoding="utf-8")
+    return root
+
+
+def build(root: Path, strict: bool = False) -> Path:
+    return build_site(find_vault(root), strict=strict)
+
+
+def page(site: Path, url_path: str) -> str:
+    return (site / url_path / "index.html").read_text(encoding="utf-8")
+
+
+def article(html: str) -> str:
+    """The page's own content, without the theme's header, nav and footer."""
+    return html[html.index("<article"):html.index("</article>")]
+
+
+@pytest.fixture
+def talk_site(make_vault) -> Path:
+    root = site_vault(make_vault, {
+        "contacts/Jane Doe.md": JANE,
+        "companies/Acme.md": ACME,
+        "careers/Data Work.md": "---\ntype: career\nstatus: exploring\n---\n\n# Data Work\n",
+        "interviews/2026-11-20 Jane Doe.md": TALK,
+        "people/Alex.md": "# Alex\n",
+        "friends/Alex.md": "# Alex\n",
+    })
+    return build(root)
+
+
+def test_wikilinks_by_name_alias_and_heading_land_on_the_right_pages(talk_site: Path) -> None:
+    html = article(page(talk_site, "interviews/2026-11-20 Jane Doe"))
+    assert '<a href="../../contacts/Jane%20Doe/">Jane Doe</a>' in html
+    assert '<a href="../../contacts/Jane%20Doe/">Jane</a>' in html
+    assert '<a href="../../contacts/Jane%20Doe/#career-story">Jane Doe › Career story</a>' in html
+    # The anchor is the id MkDocs gave the heading on the target page.
+    assert 'id="career-story"' in page(talk_site, "contacts/Jane Doe")
+
+
+def test_broken_and_ambiguous_links_are_shown_as_such(talk_site: Path) -> None:
+    html = article(page(talk_site, "interviews/2026-11-20 Jane Doe"))
+    assert re.search(r'<span class="vault-link vault-broken"[^>]*>Nobody Here</span>', html)
+    assert re.search(r'<span class="vault-link vault-ambiguous"[^>]*>Alex</span>', html)
+
+
+def test_links_inside_code_are_left_as_written(talk_site: Path) -> None:
+    html = article(page(talk_site, "interviews/2026-11-20 Jane Doe"))
+    assert "<code>[[Jane Doe]]</code>" in html
+    assert "[[Acme]] in a fence too" in html
+
+
+def test_an_embed_becomes_a_link_card(talk_site: Path) -> None:
+    html = article(page(talk_site, "interviews/2026-11-20 Jane Doe"))
+    assert '<span class="vault-embed"><a href="../../companies/Acme/">Acme</a></span>' in html
+
+
+def test_the_front_matter_card_links_formats_dates_and_leaves_out_unpublished_fields(
+    talk_site: Path,
+) -> None:
+    html = article(page(talk_site, "contacts/Jane Doe"))
+    card = html[html.index('<div class="vault-card'):html.index("</dl>")]
+    assert '<a href="../../companies/Acme/">Acme</a>' in card
+    assert '<time datetime="2026-10-02">2 Oct 2026</time>' in card
+    assert "Engineer" in card
+    assert "jane@example.org" not in card and "Email" not in card
+    company = article(page(talk_site, "companies/Acme"))
+    assert 'href="https://acme.example.org"' in company
+
+
+def test_publish_fields_opts_in_to_a_field(make_vault) -> None:
+    root = site_vault(make_vault, {"contacts/Jane Doe.md": JANE},
+                      options=":\n      publish_fields: [email]")
+    html = article(page(build(root), "contacts/Jane Doe"))
+    assert "jane@example.org" in html
+
+
+def test_generated_pages_exist_and_show_the_vault(talk_site: Path) -> None:
+    for path in ("followups", "people", "timeline", "companies", "careers", "network",
+                 "all-notes"):
+        assert (talk_site / path / "index.html").is_file(), path
+    people = article(page(talk_site, "people"))
+    assert '<a href="../contacts/Jane%20Doe/">Jane Doe</a>' in people
+    assert '<a href="../companies/Acme/">Acme</a>' in people
+    timeline = article(page(talk_site, "timeline"))
+    assert "2026-11-20" in timeline and "Jane Doe" in timeline
+    careers = article(page(talk_site, "careers"))
+    assert "Net interest: +1" in careers
+    data = (talk_site / "network" / "data.js").read_text(encoding="utf-8")
+    graph = json.loads(data[data.index("{"):data.rindex("}") + 1])
+    assert {"source": "contacts/Jane Doe.md", "target": "companies/Acme.md",
+            "kind": "works-at"} in graph["edges"]
+    assert (talk_site / "followups.ics").read_bytes().startswith(b"BEGIN:VCALENDAR")
+    assert (talk_site / "assets/vault/vendor/cytoscape.min.js").is_file()
+
+
+def test_generated_pages_are_not_written_into_the_notes_folder(make_vault) -> None:
+    root = site_vault(make_vault, {"contacts/Jane Doe.md": JANE})
+    before = sorted(p.relative_to(root) for p in (root / "notes").rglob("*"))
+    build(root)
+    assert sorted(p.relative_to(root) for p in (root / "notes").rglob("*")) == before
+
+
+def test_the_nav_stays_small_however_many_notes(make_vault) -> None:
+    files = {f"contacts/Person {i:03}.md": "---\ntype: contact\n---\n\n# P\n" for i in range(60)}
+    site = build(site_vault(make_vault, files))
+    html = page(site, "people")
+    nav = html[html.index('<nav class="md-nav md-nav--primary"'):]
+    nav = nav[:nav.index("</nav>")]
+    assert nav.count('class="md-nav__item') <= 10
+    assert "Person 001" not in nav
+
+
+def test_the_related_block_is_rendered_with_links(make_vault) -> None:
+    root = site_vault(make_vault, {
+        "contacts/Jane Doe.md": JANE,
+        "companies/Acme.md": ACME,
+        "interviews/2026-11-20 Jane Doe.md": TALK,
+    })
+    site = build(root)
+    text = (root / "notes/contacts/Jane Doe.md").read_text(encoding="utf-8")
+    assert "<!-- vault-tools:related -->" in text  # build filled the blocks first
+    html = article(page(site, "contacts/Jane Doe"))
+    assert "<!-- vault-tools:related -->" not in html
+    assert '<a href="../../interviews/2026-11-20%20Jane%20Doe/">2026-11-20 Jane Doe</a>' in html
+
+
+def test_strict_build_fails_on_a_broken_link_naming_file_and_line(make_vault) -> None:
+    root = site_vault(make_vault, {"index.md": "# Home\n\nSee [[Nobody Here]].\n"})
+    with pytest.raises(SiteError, match="strict"):
+        build(root, strict=True)
+    build(root)  # a warning only, without --strict
+
+
+def test_build_command_reports_the_broken_link_and_exits_1_in_strict_mode(make_vault) -> None:
+    root = site_vault(make_vault, {"index.md": "# Home\n\nSee [[Nobody Here]].\n"})
+    run = subprocess.run(
+        [sys.executable, "-m", "vault_tools", "build", "--vault", str(root), "--strict"],
+        capture_output=True, text=True, timeout=120,
+    )
+    assert run.returncode == 1
+    assert "index.md:3: [[Nobody Here]] points to no note" in run.stderr
+    assert "Error: Aborted with 1 warnings in strict mode!" in run.stderr
+
+
+def test_build_refuses_a_config_without_the_vault_plugin(make_vault) -> None:
+    root = make_vault({"index.md": "# Home\n"})  # conftest's mkdocs.yml: no plugins listed
+    with pytest.raises(SiteError, match="add `- vault` under `plugins:`"):
+        build(root)
+
+
+def test_a_note_with_broken_yaml_is_published_without_its_front_matter(make_vault) -> None:
+    root = site_vault(make_vault, {
+        "index.md": "---\ntitle: [unclosed\n---\n\n# Home\n\nStill [[Jane Doe]] here.\n",
+        "contacts/Jane Doe.md": JANE,
+    })
+    html = article((build(root) / "index.html").read_text(encoding="utf-8"))
+    assert "unclosed" not in html
+    assert '<a href="contacts/Jane%20Doe/">Jane Doe</a>' in html

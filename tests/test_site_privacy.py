@@ -1,0 +1,257 @@
+"""Privacy of the built site (§7): private notes and unpublished fields reach no output file, and
+the leak scan fails a build that would publish one."""
+
+from __future__ import annotations
+
+import gzip
+from pathlib import Path
+
+import pytest
+
+from vault_tools.site.build import SiteError, build_site
+from vault_tools.site.leaks import scan_site
+from vault_tools.vault import find_vault
+from vault_tools.views import Secret
+
+CONFIG = """site_name: Private vault
+docs_dir: notes
+theme:
+  name: material
+plugins:
+  - search
+  - vault
+"""
+
+CANARY = "Quokka Lantern Protocol"
+SECRET_SENTENCE = f"She is quietly building the {CANARY} team and nobody outside knows yet."
+
+PRIVATE = f"""---
+type: contact
+private: true
+company: "[[Acme]]"
+email: renata.secret@example.net
+phone: "555-0199"
+aliases: [Ren the Quiet]
+---
+
+# Renata Silva
+
+{SECRET_SENTENCE}
+
+- [ ] Ask Renata privately about the role 📅 2026-12-10
+"""
+
+PUBLIC = """---
+type: contact
+company: "[[Acme]]"
+email: priya.public@example.org
+phone: "555-0127"
+linkedin: https://www.linkedin.com/in/priya-fictional
+introduced_by: "[[Renata Silva]]"
+---
+
+# Priya Raman
+
+Met through [[Renata Silva]] and [[Ren the Quiet|her]]; see also [the note](Renata%20Silva.md).
+"""
+
+ACME = """---
+type: company
+---
+
+# Acme
+
+People I know there: [[Priya Raman]].
+"""
+
+TALK = """---
+type: interview
+date: 2026-11-02
+with: "[[Renata Silva]]"
+company: "[[Acme]]"
+private: true
+---
+
+# Coffee with Renata
+
+{sentence}
+"""
+
+KWAME = """---
+type: contact
+introduced_by: "[[Renata Silva]]"
+---
+
+# Kwame Asante
+"""
+
+KWAME_TALK = """---
+type: interview
+date: 2026-11-05
+with: "[[Kwame Asante]]"
+thank_you: 2026-11-06
+---
+
+# Kwame on data work
+"""
+
+SECRETS = (CANARY, "Renata Silva", "Ren the Quiet", "renata.secret@example.net", "555-0199",
+           "priya.public@example.org", "555-0127", "priya-fictional", "Coffee with Renata")
+
+
+def vault_files(**overrides: str) -> dict[str, str]:
+    files = {
+        "index.md": "# Home\n\nStart with [[Priya Raman]].\n",
+        "contacts/Renata Silva.md": PRIVATE,
+        "contacts/Priya Raman.md": PUBLIC,
+        "companies/Acme.md": ACME,
+        "interviews/2026-11-02 Renata Silva.md": TALK.format(sentence=SECRET_SENTENCE),
+        # A sync-conflict copy of the private note: never indexed, so never published.
+        "contacts/Renata Silva.sync-conflict-20261102.md": PRIVATE,
+        # Introduced by the private contact: fill writes "Tell Renata Silva how..." as plain
+        # text into Kwame's block, which the site must not reuse as it is.
+        "contacts/Kwame Asante.md": KWAME,
+        "interviews/2026-11-05 Kwame Asante.md": KWAME_TALK,
+    }
+    files.update(overrides)
+    return files
+
+
+def make_site_vault(make_vault, files: dict[str, str]) -> Path:
+    root = make_vault(files)
+    (root / "mkdocs.yml").write_text(CONFIG, encoding="utf-8")
+    return root
+
+
+def output_texts(site: Path) -> dict[str, str]:
+    """Every output file as text (gzip opened), as a grep over the site would see it."""
+    texts = {}
+    for path in site.rglob("*"):
+        if path.is_file():
+            data = path.read_bytes()
+            if path.suffix == ".gz":
+                data = gzip.decompress(data)
+            texts[path.relative_to(site).as_posix()] = data.decode("utf-8", errors="replace")
+    return texts
+
+
+@pytest.fixture
+def private_site(make_vault) -> Path:
+    return build_site(find_vault(make_site_vault(make_vault, vault_files())))
+
+
+def test_private_notes_and_unpublished_fields_appear_in_no_output_file(
+    private_site: Path,
+) -> None:
+    texts = output_texts(private_site)
+    assert "search/search_index.json" in texts and "sitemap.xml" in texts
+    assert "followups.ics" in texts and "network/data.js" in texts
+    for secret in SECRETS:
+        leaked = sorted(name for name, text in texts.items() if secret.lower() in text.lower())
+        assert leaked == [], f"{secret!r} found in {leaked}"
+
+
+def test_private_notes_have_no_page(private_site: Path) -> None:
+    assert not (private_site / "contacts" / "Renata Silva").exists()
+    assert not (private_site / "interviews" / "2026-11-02 Renata Silva").exists()
+    assert not any("sync-conflict" in p.name for p in private_site.rglob("*"))
+    assert (private_site / "contacts" / "Priya Raman" / "index.html").is_file()
+
+
+def test_links_to_a_private_note_show_a_private_note_without_a_link(private_site: Path) -> None:
+    html = (private_site / "contacts" / "Priya Raman" / "index.html").read_text(encoding="utf-8")
+    body = html[html.index("<article"):]
+    assert body.count('<span class="vault-link vault-private"') >= 3
+    assert "a private note" in body
+    assert "Renata" not in body
+
+
+def test_every_page_asks_not_to_be_indexed(private_site: Path) -> None:
+    pages = list(private_site.rglob("*.html"))
+    assert pages
+    for page in pages:
+        assert '<meta name="robots" content="noindex, nofollow">' in page.read_text("utf-8"), page
+
+
+def test_the_site_makes_no_request_to_another_host(private_site: Path) -> None:
+    for page in private_site.rglob("*.html"):
+        html = page.read_text(encoding="utf-8")
+        assert "fonts.googleapis.com" not in html and "fonts.gstatic.com" not in html, page
+
+
+def test_leak_scan_fails_a_build_that_would_publish_a_private_name(make_vault) -> None:
+    root = make_site_vault(make_vault, vault_files(**{
+        "companies/Acme.md": ACME + "\nRenata Silva runs the new team.\n",
+    }))
+    with pytest.raises(SiteError) as failure:
+        build_site(find_vault(root))
+    message = str(failure.value)
+    assert "companies/Acme/index.html: contains name 'Renata Silva' from " \
+           "contacts/Renata Silva.md" in message
+    # The leaking page is not left behind for anyone to open.
+    assert not (root / "site" / "companies" / "Acme" / "index.html").exists()
+
+
+def test_leak_scan_fails_a_build_that_would_publish_a_private_sentence_or_field(
+    make_vault,
+) -> None:
+    root = make_site_vault(make_vault, vault_files(**{
+        "index.md": f"# Home\n\nQuoting: *{SECRET_SENTENCE}*\n\nCall 555-0127.\n",
+    }))
+    with pytest.raises(SiteError) as failure:
+        build_site(find_vault(root))
+    message = str(failure.value)
+    assert "index.html: contains text" in message and CANARY in message
+    assert "index.html: contains field phone '555-0127' from contacts/Priya Raman.md" in message
+
+
+def test_a_note_whose_front_matter_fails_but_says_private_stays_off_the_site(make_vault) -> None:
+    broken = "---\nprivate: true\ntags: [unclosed\n---\n\n# Hidden Person\n\nDo not publish.\n"
+    root = make_site_vault(make_vault, vault_files(**{"contacts/Hidden Person.md": broken}))
+    site = build_site(find_vault(root))
+    assert not (site / "contacts" / "Hidden Person").exists()
+    assert all("Hidden Person" not in text for text in output_texts(site).values())
+
+
+def test_publish_fields_publishes_only_what_it_lists(make_vault) -> None:
+    root = make_site_vault(make_vault, vault_files())
+    (root / "mkdocs.yml").write_text(
+        CONFIG.replace("  - vault\n", "  - vault:\n      publish_fields: [email]\n"),
+        encoding="utf-8",
+    )
+    texts = output_texts(build_site(find_vault(root)))
+    page = texts["contacts/Priya Raman/index.html"]
+    assert "priya.public@example.org" in page
+    assert "555-0127" not in page and "priya-fictional" not in page
+    assert all("renata.secret@example.net" not in text for text in texts.values())
+
+
+def test_a_backlink_context_cut_inside_a_private_link_shows_no_part_of_its_name(
+    make_vault,
+) -> None:
+    prefix = "See [[Priya Raman]] about "
+    filler = "x" * (159 - len(prefix) - len("[[Rena") - 1) + " "
+    line = prefix + filler + "[[Renata Silva]] and the team."
+    assert (prefix + filler + "[[Rena")[:159].endswith("[[Rena")  # the cut falls in the link
+    root = make_site_vault(make_vault, vault_files(**{"companies/Acme.md": ACME + line + "\n"}))
+    site = build_site(find_vault(root))
+    written = (root / "notes/contacts/Priya Raman.md").read_text(encoding="utf-8")
+    assert "[[Rena" in written  # fill cut the context inside the link...
+    page = (site / "contacts/Priya Raman/index.html").read_text(encoding="utf-8")
+    assert "about xxx" in page and "Rena" not in page  # ...and the site shows none of it
+
+
+def test_leak_scan_reads_every_kind_of_output_file(tmp_path: Path) -> None:
+    site = tmp_path / "site"
+    (site / "a").mkdir(parents=True)
+    (site / "a" / "index.html").write_text(
+        '<meta name="description" content="Where Renata Silva works">', encoding="utf-8")
+    (site / "b.html").write_text("<p>Renata <em>Silva</em></p>", encoding="utf-8")
+    (site / "c.json").write_text('{"text": "Ren\\u0061ta Silva"}', encoding="utf-8")
+    (site / "d.xml.gz").write_bytes(gzip.compress(b"<loc>Renata Silva</loc>"))
+    (site / "e.ics").write_text("SUMMARY:Call Renata Si\r\n lva\r\n", encoding="utf-8")
+    (site / "f.html").write_text("<p>Renata Silvana and Anna-Renata Silva-Jones</p>",
+                                 encoding="utf-8")
+    secret = Secret("Renata Silva", "name", "contacts/Renata Silva.md", whole_word=True)
+    found = sorted(leak.file for leak in scan_site(site, [secret]))
+    assert found == ["a/index.html", "b.html", "c.json", "d.xml.gz", "e.ics"]

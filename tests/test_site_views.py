@@ -1,0 +1,103 @@
+"""The site's data (vault_tools.views): pure functions of the index, tested without MkDocs."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from vault_tools.index import VaultIndex
+from vault_tools.parse import parse_note
+from vault_tools.views import (
+    SiteView,
+    career_rows,
+    followup_groups,
+    network_graph,
+    people_rows,
+    secrets,
+    text_fragments,
+)
+
+
+def view_of(files: dict[str, str], **options) -> SiteView:
+    return SiteView(VaultIndex(parse_note(path, text) for path, text in files.items()), **options)
+
+
+def interview(day: str, who: str, career: str, interest: int, status: str = "done") -> str:
+    return (f"---\ntype: interview\ndate: {day}\nwith: \"[[{who}]]\"\ncareer: \"[[{career}]]\"\n"
+            f"interest: {interest}\nstatus: {status}\nthank_you: {day}\n---\n\n# Talk\n")
+
+
+def test_follow_ups_are_grouped_overdue_this_week_later_undated() -> None:
+    view = view_of({"todo.md": "# Todo\n\n"
+                    "- [ ] old 📅 2026-11-01\n"
+                    "- [ ] today 📅 2026-11-20\n"
+                    "- [ ] in six days 📅 2026-11-26\n"
+                    "- [ ] in seven days 📅 2026-11-27\n"
+                    "- [ ] someday\n"})
+    groups = {g.label: [f.title for f in g.items]
+              for g in followup_groups(view, dt.date(2026, 11, 20))}
+    assert groups == {"Overdue": ["old"], "This week": ["today", "in six days"],
+                      "Later": ["in seven days"], "Undated": ["someday"]}
+
+
+def test_career_net_interest_counts_done_conversations_only_and_ruled_out_comes_last() -> None:
+    view = view_of({
+        "careers/Alpha.md": "---\ntype: career\nstatus: ruled-out\n---\n",
+        "careers/Beta.md": "---\ntype: career\nstatus: exploring\n---\n",
+        "careers/Gamma.md": "---\ntype: career\nstatus: pursuing\n---\n",
+        "contacts/Ann Lee.md": "---\ntype: contact\n---\n",
+        "interviews/a.md": interview("2026-01-01", "Ann Lee", "Beta", 2),
+        "interviews/b.md": interview("2026-02-01", "Ann Lee", "Beta", -1),
+        "interviews/c.md": interview("2026-03-01", "Ann Lee", "Beta", 2, status="planned"),
+    })
+    rows = career_rows(view)
+    assert [r.career.text for r in rows] == ["Gamma", "Beta", "Alpha"]
+    beta = rows[1]
+    assert (beta.net_interest, beta.rated) == (1, 2)
+    assert [r.date.isoformat() for r in beta.conversations] == [
+        "2026-03-01", "2026-02-01", "2026-01-01"]
+    assert rows[2].ruled_out
+
+
+def test_private_notes_leave_no_row_node_or_name() -> None:
+    view = view_of({
+        "contacts/Ann Lee.md": "---\ntype: contact\nintroduced_by: \"[[Ren]]\"\n"
+                               "company: \"[[Acme]]\"\n---\n",
+        "contacts/Ren.md": "---\ntype: contact\nprivate: true\ncompany: \"[[Acme]]\"\n---\n",
+        "companies/Acme.md": "---\ntype: company\n---\n",
+    })
+    rows = people_rows(view)
+    assert [r.contact.text for r in rows] == ["Ann Lee"]
+    assert rows[0].introduced_by is not None and rows[0].introduced_by.status == "private"
+    assert rows[0].introduced_by.text == "a private note"
+    nodes, edges = network_graph(view)
+    assert {n.id for n in nodes} == {"contacts/Ann Lee.md", "companies/Acme.md"}
+    assert all("Ren.md" not in (e.source + e.target) for e in edges)
+
+
+def test_secrets_are_private_names_sentences_and_unpublished_fields() -> None:
+    private = ("---\ntype: contact\nprivate: true\naliases: [Rennie]\n---\n\n# Ren Solo\n\n"
+               "She plans the Quokka launch for the spring, quietly.\n\n"
+               "## Notes from the template for everyone\n")
+    files = {
+        "contacts/Ren Solo.md": private,
+        "contacts/Ann Lee.md": "---\ntype: contact\nemail: ann@example.org\nphone: '555'\n---\n",
+    }
+    template = "## Notes from the template for everyone\n"
+    values = {(s.kind, s.value) for s in secrets(view_of(files), files, [template])}
+    assert ("name", "Ren Solo") in values and ("name", "Rennie") in values
+    assert ("text", "She plans the Quokka launch for the spring, quietly") in values
+    assert not any("template" in value for _, value in values)
+    assert ("field email", "ann@example.org") in values
+    published = secrets(view_of(files, publish_fields=["email"]), files, [template])
+    assert ("field email", "ann@example.org") not in {(s.kind, s.value) for s in published}
+
+
+def test_text_fragments_split_at_sentences_and_markup() -> None:
+    body = ("Short one. This sentence is long enough to count as a secret here! "
+            "A [[link]] splits this sentence into two pieces of prose around it.\n"
+            "- a list item that is quite long enough to be a fragment too")
+    assert text_fragments(body) == [
+        "This sentence is long enough to count as a secret here",
+        "splits this sentence into two pieces of prose around it",
+        "a list item that is quite long enough to be a fragment too",
+    ]

@@ -1,0 +1,516 @@
+"""The `vault` MkDocs plugin: event hooks that map MkDocs' build onto the library.
+
+Each hook is short: the data comes from `vault_tools.views`, the Markdown and HTML from
+`vault_tools.site.render`, the link and block rewriting from `vault_tools.site.rewrite`, and the
+final check from `vault_tools.site.leaks`. MkDocs 1.6 is the last of its line, so nothing of the
+vault's logic lives here.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+import json
+import logging
+import posixpath
+import re
+from collections.abc import Callable
+from pathlib import Path
+from secrets import token_hex
+from typing import Any
+
+import pathspec
+from markdown.extensions.toc import slugify as toc_slugify
+from mkdocs.config import config_options as c
+from mkdocs.config.base import Config
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import BasePlugin, event_priority
+from mkdocs.structure.files import File, Files
+from mkdocs.structure.pages import Page
+
+from ..blocks import FOLLOWUPS, RELATED, render_followups, render_related
+from ..calendar_feed import followups_ics
+from ..index import VaultIndex
+from ..notes import Block, Link, Note
+from ..parse import parse_note
+from ..vault import Vault, is_note_path, load_index_and_texts
+from ..views import (
+    PRIVATE_TEXT,
+    Ref,
+    SiteView,
+    card_rows,
+    career_rows,
+    company_rows,
+    followup_groups,
+    graph_json,
+    looks_private_front_matter,
+    network_graph,
+    people_rows,
+    secrets,
+    timeline_rows,
+)
+from . import render
+from .leaks import scan_site
+from .rewrite import rewrite_markdown
+
+log = logging.getLogger("mkdocs.plugins.vault")
+
+ASSETS = Path(__file__).parent / "assets"
+ASSET_DIR = "assets/vault"
+STATIC_ASSETS = ("vault.css", "vault.js", "network.js", "vendor/cytoscape.min.js",
+                 "vendor/cytoscape.LICENSE")
+ROBOTS = '<meta name="robots" content="noindex, nofollow">'
+
+# (nav title, generated page). Pages a note already occupies are not generated.
+DASHBOARDS = (
+    ("Follow-ups", "followups/index.md"),
+    ("People", "people/index.md"),
+    ("Timeline", "timeline/index.md"),
+    ("Companies", "companies/index.md"),
+    ("Careers", "careers/index.md"),
+    ("Network", "network/index.md"),
+    ("All notes", "all-notes/index.md"),
+)
+NETWORK_DATA = "network/data.js"
+FEED = "followups.ics"
+
+
+# An index the caller has just loaded (`vault-tools build` fills first, from the same index):
+# the next build of that notes folder uses it instead of reading every note again.
+_PRELOADED: dict[Path, tuple[VaultIndex, dict[str, str]]] = {}
+
+
+def preload(notes_dir: Path, index: VaultIndex, texts: dict[str, str]) -> None:
+    """Hand the next build of `notes_dir` an index and texts that are up to date."""
+    _PRELOADED[notes_dir.resolve()] = (index, texts)
+
+
+class VaultPluginConfig(Config):
+    publish_fields = c.ListOfItems(c.Type(str), default=[])
+    followups_note = c.Type(str, default="Follow-ups.md")
+    leak_scan = c.Type(bool, default=True)
+
+
+class VaultPlugin(BasePlugin[VaultPluginConfig]):
+    """Publishes a vault: resolved wikilinks, front-matter cards, privacy-filtered blocks,
+    dashboards, the network graph and the follow-ups feed, and never a private note."""
+
+    supports_multiple_instances = False
+
+    def __init__(self) -> None:
+        self.view: SiteView | None = None
+        self.texts: dict[str, str] = {}
+        self.sources: dict[str, str] = {}
+        self.skip_scan: set[str] = set()
+        self.slugify: Callable[[str, str], str] = toc_slugify
+        self.separator = "-"
+        self.set_nav = False
+        self.urls: dict[str, str] = {}
+        self.leak_error = ""  # the last build's leak report, for callers of the build
+        # Generated blocks rendered to HTML, waiting for their page: {note: {slot: html}}.
+        self._slots: dict[str, dict[str, str]] = {}
+        self._nonce = token_hex(6)
+        self._slot_ids = itertools.count()
+
+    # --- configuration and files ----------------------------------------------------------------
+
+    def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
+        toc = config.mdx_configs.get("toc", {})
+        self.slugify = toc.get("slugify") or toc_slugify
+        self.separator = toc.get("separator", "-")
+        self.set_nav = config.nav is None
+        if config.not_in_nav is None:
+            # Notes are reached through dashboards and links, not the nav: say so, or MkDocs
+            # lists every note as "not included in the nav".
+            config.not_in_nav = pathspec.gitignore.GitIgnoreSpec.from_lines(["*"])
+        if not any(_extension_name(e) == "pymdownx.tasklist" for e in config.markdown_extensions):
+            # Tasks are follow-ups (§10): show them as checkboxes, not as "[ ]" text.
+            config.markdown_extensions.append("pymdownx.tasklist")
+            config.mdx_configs.setdefault("pymdownx.tasklist", {"custom_checkbox": True})
+        if config.theme.name == "material":
+            # Material fetches its fonts from Google by default: a private site makes no
+            # requests to anyone, and must work offline. System fonts it is.
+            config.theme["font"] = False
+        config.extra_css.append(f"{ASSET_DIR}/vault.css")
+        config.extra_javascript.append(f"{ASSET_DIR}/vault.js")
+        return config
+
+    def on_files(self, files: Files, config: MkDocsConfig) -> Files:
+        vault = self._vault(config)
+        loaded = _PRELOADED.pop(vault.notes_dir.resolve(), None)
+        index, texts = loaded if loaded is not None else load_index_and_texts(vault)
+        suspicious = [
+            path for path, note in index.notes.items()
+            if any(d.code == "yaml-error" for d in note.diagnostics)
+            and looks_private_front_matter(texts.get(path, ""))
+        ]
+        view = SiteView(index, self.config.publish_fields, suspicious)
+        self.view, self.texts = view, texts
+        self._log_link_problems(view)
+
+        docs = Path(config.docs_dir).resolve()
+        for file in list(files):
+            from_docs = bool(file.abs_src_path) and _inside(Path(file.abs_src_path), docs)
+            if file.is_documentation_page() and from_docs:
+                # Private notes, and files the index skips (sync-conflict copies, unreadable
+                # notes), which may hold private text the index cannot vouch for.
+                note = view.index.get(file.src_uri)
+                if (not is_note_path(file.src_uri) or note is None or note.unreadable
+                        or file.src_uri in view.hidden):
+                    files.remove(file)
+            elif file.abs_src_path and not from_docs:
+                self.skip_scan.add(file.dest_uri)  # the theme's own static files
+        for name in STATIC_ASSETS:
+            asset = File.generated(config, f"{ASSET_DIR}/{name}", abs_src_path=str(ASSETS / name))
+            files.append(asset)
+            self.skip_scan.add(asset.dest_uri)
+        self._add_pages(files, config, view)
+        return files
+
+    def _vault(self, config: MkDocsConfig) -> Vault:
+        config_file = Path(config.config_file_path) if config.config_file_path else None
+        root = config_file.parent if config_file else Path(config.docs_dir).parent
+        return Vault(root=root, notes_dir=Path(config.docs_dir), config_file=config_file,
+                     options=dict(self.config))
+
+    def _log_link_problems(self, view: SiteView) -> None:
+        for diag in view.index.diagnostics():
+            if diag.path in view.hidden:
+                continue
+            where = f"{diag.path}:{diag.line}" if diag.line else diag.path
+            if diag.code in ("broken-link", "ambiguous-link", "yaml-error", "not-utf8"):
+                log.warning(f"{where}: {diag.message}")
+            else:
+                log.info(f"{where}: {diag.message}")
+
+    def _add_pages(self, files: Files, config: MkDocsConfig, view: SiteView) -> None:
+        today = dt.date.today()
+        taken = {f.src_uri for f in files}
+        wanted = [src for _, src in DASHBOARDS if src not in taken]
+        for src in sorted(taken & {src for _, src in DASHBOARDS}):
+            log.info(f"{src} is one of your notes, so its generated page is not made")
+        if "index.md" not in taken and "README.md" not in taken:
+            wanted.append("index.md")
+        # Every page's URL is known before any is written, so links are resolved right here.
+        self.urls = {f.src_uri: f.url for f in files.documentation_pages()}
+        generated = {src: File.generated(config, src, content="") for src in wanted}
+        self.urls.update({src: file.url for src, file in generated.items()})
+
+        def linker(src: str) -> render.Linker:
+            return render.Linker(self.urls[src], self.urls, self._anchor)
+
+        nodes, edges = network_graph(view)
+        builders: dict[str, Callable[[str], str]] = {
+            "followups/index.md": lambda src: render.followups_page(
+                followup_groups(view, today), today, linker(src), self._note_name),
+            "people/index.md": lambda src: render.people_page(people_rows(view), linker(src)),
+            "timeline/index.md": lambda src: render.timeline_page(timeline_rows(view),
+                                                                  linker(src)),
+            "companies/index.md": lambda src: render.companies_page(company_rows(view),
+                                                                    linker(src)),
+            "careers/index.md": lambda src: render.careers_page(career_rows(view), linker(src)),
+            "network/index.md": lambda src: render.network_page(
+                ("../" + ASSET_DIR + "/vendor/cytoscape.min.js", "data.js",
+                 "../" + ASSET_DIR + "/network.js"), (len(nodes), len(edges))),
+            "all-notes/index.md": lambda src: render.all_notes_page(_by_folder(view),
+                                                                    linker(src)),
+            "index.md": lambda src: render.home_page(DASHBOARDS, linker(src)),
+        }
+        for src, file in generated.items():
+            file.content_string = builders[src](src)
+            files.append(file)
+
+        network_url = self.urls.get("network/index.md", "network/")
+        page_urls = {node.id: render.relative_url(self.urls[node.id], network_url)
+                     for node in nodes if node.id in self.urls}
+        data = json.dumps(graph_json(nodes, edges, page_urls), ensure_ascii=False)
+        files.append(File.generated(config, NETWORK_DATA,
+                                    content=f"window.vaultNetwork = {_script_safe(data)};\n"))
+        files.append(File.generated(config, FEED, content=followups_ics(view.index)))
+
+        if self.set_nav:
+            present = taken | set(generated)
+            nav: list[Any] = [{"Home": "index.md"}] if "index.md" in present else []
+            nav += [{title: src} for title, src in DASHBOARDS if src in present]
+            config.nav = nav
+
+    # --- pages ----------------------------------------------------------------------------------
+
+    def on_page_read_source(self, page: Page, config: MkDocsConfig) -> str | None:
+        """Serve the text the index was built from (read once), without its front matter when
+        the parser refused it (so MkDocs never loads YAML the parser found unsafe)."""
+        text = self.texts.get(page.file.src_uri)
+        if text is None or self.view is None:
+            return None
+        source = text.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
+        note = self.view.index.get(page.file.src_uri)
+        if note is not None and any(d.code == "yaml-error" for d in note.diagnostics):
+            lines = source.split("\n")
+            end = note.body_line - 1 if note.body_line > 1 else _fence_end(lines)
+            source = "\n" * end + "\n".join(lines[end:])
+        self.sources[page.file.src_uri] = source
+        return source
+
+    def on_page_markdown(self, markdown: str, page: Page, config: MkDocsConfig,
+                         files: Files) -> str:
+        view = self.view
+        note = view.index.get(page.file.src_uri) if view is not None else None
+        if note is None:
+            return markdown
+        linker = render.Linker(page.file.url, self.urls, self._anchor)
+        source = self.sources.pop(note.path, None)
+        return rewrite_markdown(
+            note, markdown, source,
+            lambda link: self._link_text(note, link, linker, files),
+            lambda block: self._block_text(note, block, linker, files),
+        )
+
+    def on_page_content(self, html: str, page: Page, config: MkDocsConfig, files: Files) -> str:
+        view = self.view
+        note = view.index.get(page.file.src_uri) if view is not None else None
+        if note is None or view is None:
+            return html
+        card = render.card_html(card_rows(view, note), note.type,
+                                render.Linker(page.file.url, self.urls, self._anchor))
+        if not card:
+            return html
+        end = html.find("</h1>")
+        if end < 0:
+            return card + "\n" + html
+        end += len("</h1>")
+        return html[:end] + "\n" + card + html[end:]
+
+    def on_post_page(self, output: str, page: Page, config: MkDocsConfig) -> str:
+        for slot, html in self._slots.pop(page.file.src_uri, {}).items():
+            output = output.replace(slot, html, 1)
+        return _add_robots(output)
+
+    def on_post_template(self, output_content: str, template_name: str,
+                         config: MkDocsConfig) -> str:
+        return _add_robots(output_content) if template_name.endswith(".html") else output_content
+
+    @event_priority(-100)  # after every other plugin has written its files (search index...)
+    def on_post_build(self, config: MkDocsConfig) -> None:
+        self.leak_error = ""
+        if self.view is None or not self.config.leak_scan:
+            return
+        vault = self._vault(config)
+        templates = vault.notes_dir / "templates"
+        shared = [p.read_text(encoding="utf-8", errors="replace")
+                  for p in sorted(templates.glob("*.md"))] if templates.is_dir() else []
+        site_dir = Path(config.site_dir)
+        leaks = scan_site(site_dir, secrets(self.view, self.texts, shared), self.skip_scan)
+        if not leaks:
+            return
+        for leaked in sorted({leak.file for leak in leaks}):
+            (site_dir / leaked).unlink(missing_ok=True)
+        shown = "\n  ".join(leak.describe() for leak in leaks[:20])
+        more = f"\n  ... and {len(leaks) - 20} more" if len(leaks) > 20 else ""
+        self.leak_error = (
+            f"vault: private values would be published, so the build fails and the files that "
+            f"held them were deleted:\n  {shown}{more}\n"
+            "Remove the value from the public note (or make that note private too), or publish "
+            "the field with `publish_fields`."
+        )
+        raise PluginError(self.leak_error)
+
+    # --- links ----------------------------------------------------------------------------------
+
+    def _link_text(self, note: Note, link: Link, linker: render.Linker, files: Files,
+                   raw: bool = False) -> str | None:
+        """What a body link becomes on the page; None leaves it to MkDocs (Markdown links to
+        public notes, which MkDocs resolves and checks itself). With `raw`, always HTML that
+        needs no Markdown pass."""
+        view = self.view
+        assert view is not None
+        resolution = view.index.resolve(link.target, link.kind)
+        if resolution.path is not None and resolution.path in view.hidden:
+            return render.unlinked(Ref("private", PRIVATE_TEXT))
+        if link.kind == "markdown":
+            if not raw:
+                return None
+            if resolution.path is None:
+                return render.html_text(link.label or link.target)
+            return linker.link(Ref("ok", link.label or "", resolution.path), link.label, raw=True)
+        if resolution.status == "asset":
+            if raw:
+                return render.html_text(link.label or posixpath.basename(link.target))
+            return self._asset_link(note, link, files)
+        shown = link.label or _shown_target(link)
+        if resolution.status != "ok" or resolution.path is None:
+            return render.unlinked(Ref(resolution.status, shown), shown)  # type: ignore[arg-type]
+        heading = link.heading.rpartition("#")[2] if link.heading else None
+        if heading and self._anchor(resolution.path, heading) is None:
+            log.warning(f"{note.path}:{link.line}: [[{link.target}#{link.heading}]]: "
+                        f"'{resolution.path}' has no heading '{heading}'")
+        anchor = linker.link(Ref("ok", shown, resolution.path, heading), shown, raw=raw)
+        if link.embed:
+            return f'<span class="vault-embed">{anchor}</span>'
+        return anchor
+
+    def _asset_link(self, note: Note, link: Link, files: Files) -> str:
+        target = link.target.strip("/")
+        file = files.get_file_from_path(target) or self._asset_by_name(target, files)
+        if file is None:
+            log.warning(f"{note.path}:{link.line}: [[{link.target}]]: no such attachment")
+            return render.unlinked(Ref("broken", link.target), link.label or link.target)
+        href = render.relative_md(file.src_uri, note.path)
+        text = render.md_text(link.label or posixpath.basename(target))
+        return f"![{text}]({href})" if link.embed else f"[{text}]({href})"
+
+    @staticmethod
+    def _asset_by_name(target: str, files: Files) -> File | None:
+        name = posixpath.basename(target).lower()
+        for file in files.media_files():
+            if posixpath.basename(file.src_uri).lower() == name:
+                return file
+        return None
+
+    def _block_text(self, note: Note, block: Block, linker: render.Linker, files: Files) -> str:
+        """A generated block, recomputed for the site with private notes left out (the bytes in
+        the file were written for the owner, who may see everything)."""
+        view = self.view
+        assert view is not None
+        parsed = self._written_block(note, block) if block.name == RELATED else None
+        if parsed is not None:
+            content = self._block_content(note, block)
+        elif block.name == RELATED:
+            mine = view.followups_of.get(note.path, [])
+            content = render_related(view.index, note, mine, public=True)
+        elif block.name == FOLLOWUPS:
+            content = render_followups(view.index, view.followups, public=True)
+        else:
+            return ""  # a block this version does not know: its content cannot be vetted
+        if not content:
+            return ""
+        if "[[" in content:
+            # A context line cut short inside a link ("... [[2026-04-24 Jane Do…") is no link:
+            # its target, maybe a private note's name, must not show as text.
+            cut = _CUT_LINK.sub("…", content)
+            if cut != content:
+                content, parsed = cut, None
+        heading = "## Related\n\n" if block.name == RELATED else ""
+        parsed = parsed or parse_note(note.path, content)
+        pieces: list[str] = []
+
+        def piece(link: Link) -> str:
+            pieces.append(self._link_text(note, link, linker, files, raw=True) or "")
+            return f"\x00{len(pieces) - 1}\x00"
+
+        html = render.block_html(rewrite_markdown(parsed, content, content, piece, _no_block),
+                                 pieces)
+        if html is None:  # not the usual shape: the full Markdown pass
+            return heading + rewrite_markdown(
+                parsed, content, content,
+                lambda link: self._link_text(note, link, linker, files), _no_block)
+        # The HTML goes in after Markdown and search are done with the page (on_post_page):
+        # a note's search result is its own words, not every page that mentions it.
+        slot = f'<div class="vault-block" data-vault-slot="{self._nonce}-{next(self._slot_ids)}">'
+        self._slots.setdefault(note.path, {})[slot + "</div>"] = (
+            f'{slot}\n{html}\n</div>')
+        return f"{heading}{slot}</div>\n"
+
+    def _block_content(self, note: Note, block: Block) -> str:
+        text = self.texts.get(note.path, "")
+        return text[block.start:block.end].replace("\r\n", "\n").rstrip("\n")
+
+    def _written_block(self, note: Note, block: Block) -> Note | None:
+        """The block as `fill` wrote it, parsed, when it says nothing about a private note (no
+        link to one, no follow-up about one): then it is what the site would compute, and
+        computing it again for every note would cost more than the rest of the page."""
+        view = self.view
+        assert view is not None
+        if note.path in view.touched_by_private or note.path not in self.texts:
+            return None
+        parsed = parse_note(note.path, self._block_content(note, block))
+        for link in parsed.links:
+            if view.index.resolve(link.target, link.kind).path in view.hidden:
+                return None
+        return parsed
+
+    def _anchor(self, path: str, heading: str) -> str | None:
+        """The id MkDocs gives `heading` on the page of `path`, or None if it has no such one."""
+        view = self.view
+        note = view.index.get(path) if view is not None else None
+        if note is None:
+            return None
+        wanted = heading.strip().lower()
+        for candidate in note.headings:
+            if candidate.text.strip().lower() == wanted:
+                return self.slugify(_heading_text(candidate.text), self.separator)
+        return None
+
+    def _note_name(self, path: str) -> str:
+        note = self.view.index.get(path) if self.view is not None else None
+        return note.name if note is not None else posixpath.basename(path)
+
+
+# --- helpers ------------------------------------------------------------------------------------
+
+
+_CUT_LINK = re.compile(r"!?\[\[(?:(?!\]\])[^\n])*$", re.MULTILINE)
+
+
+def _no_block(block: Block) -> str:
+    return ""
+
+
+def _extension_name(extension: object) -> str:
+    return extension if isinstance(extension, str) else type(extension).__module__
+
+
+def _inside(path: Path, folder: Path) -> bool:
+    try:
+        path.resolve().relative_to(folder)
+    except ValueError:
+        return False
+    return True
+
+
+def _by_folder(view: SiteView) -> list[tuple[str, list[Ref]]]:
+    groups: dict[str, list[Ref]] = {}
+    for note in view.public_notes():
+        groups.setdefault(note.folder, []).append(view.note_ref(note.path))
+    return [(folder, sorted(refs, key=lambda r: r.text.lower()))
+            for folder, refs in sorted(groups.items())]
+
+
+def _shown_target(link: Link) -> str:
+    """What a wikilink without a label shows: the name as written, `name › heading`."""
+    name = link.target.rpartition("/")[2]
+    return f"{name} › {link.heading}" if link.heading else name
+
+
+_MARKUP = re.compile(r"[*_`~]|\[\[([^\]|]*\|)?|\]\]")
+
+
+def _heading_text(text: str) -> str:
+    """A heading as the table of contents sees it: inline markup gone."""
+    return _MARKUP.sub("", text)
+
+
+def _fence_end(lines: list[str]) -> int:
+    """The number of lines a `---` front matter occupies (0 when there is none)."""
+    if not lines or lines[0].rstrip() != "---":
+        return 0
+    for number, line in enumerate(lines[1:], start=1):
+        if line.rstrip() in ("---", "..."):
+            return number + 1
+    return 0
+
+
+def _script_safe(data: str) -> str:
+    """JSON safe inside a script: no `</script>` can end it early."""
+    return data.replace("</", "<\\/").replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
+
+
+def _add_robots(output: str) -> str:
+    """Ask search engines not to index any page: the site is private even if exposed."""
+    if ROBOTS in output:
+        return output
+    head = output.find("<head>")
+    if head < 0:
+        return output
+    head += len("<head>")
+    return output[:head] + "\n" + ROBOTS + output[head:]

@@ -1,0 +1,350 @@
+"""Markdown and HTML for the site's pages, from the rows of `vault_tools.views`.
+
+No MkDocs here either: a `Linker` turns a `Ref` into a link from one page, so the same code
+serves every page. Links to notes are written as relative `.md` links, which MkDocs turns into
+page URLs (and checks), except in raw HTML, where the linker is given the final URLs.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+import posixpath
+import re
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from urllib.parse import quote
+
+from ..followups import FollowUp
+from ..views import (
+    CardItem,
+    CardRow,
+    CareerRow,
+    CompanyRow,
+    FollowUpGroupView,
+    InterviewRow,
+    PersonRow,
+    Ref,
+    Url,
+)
+
+MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+EMPTY = "—"
+# Wide tables and the graph need the room of the table of contents (Material's `hide`).
+WIDE = "---\nhide:\n  - toc\n---\n\n"
+_MD_SPECIAL = str.maketrans({c: "\\" + c for c in "\\`*_[]|#"})
+_REF_TITLES = {
+    "private": "This note is private: it is not published.",
+    "broken": "No note has this name yet.",
+    "ambiguous": "Several notes have this name: write the folder too.",
+}
+
+
+def nice_date(day: dt.date) -> str:
+    """`8 Jul 2026`: unambiguous in every locale and independent of the machine's locale."""
+    return f"{day.day} {MONTHS[day.month - 1]} {day.year}"
+
+
+def md_text(text: str) -> str:
+    """Text safe inside Markdown (and a table cell): markup characters escaped, HTML escaped."""
+    return html.escape(text, quote=False).translate(_MD_SPECIAL)
+
+
+def html_text(text: str) -> str:
+    return html.escape(text, quote=False)
+
+
+def relative_md(target: str, from_src: str) -> str:
+    """A relative, URL-quoted link from the page of `from_src` to the file `target`."""
+    start = posixpath.dirname(from_src) or "."
+    return quote(posixpath.relpath(target, start))
+
+
+def relative_url(target: str, page: str) -> str:
+    """The URL of `target` relative to the page at `page` (both relative to the site root, as
+    MkDocs writes them: `contacts/Jane%20Doe/`, `people/`, `` for the home page)."""
+    page, target = page.removeprefix("./"), target.removeprefix("./")  # the home page is "./"
+    folders = page.split("/")[:-1]
+    parts = target.split("/")
+    common = 0
+    while (common < len(folders) and common < len(parts) - 1
+           and folders[common] == parts[common]):
+        common += 1
+    return "../" * (len(folders) - common) + "/".join(parts[common:]) or "./"
+
+
+def unlinked(ref: Ref, text: str | None = None) -> str:
+    """A reference that is not a link (private, broken, ambiguous), visibly marked as such."""
+    shown = text if ref.status != "private" else ref.text
+    return (f'<span class="vault-link vault-{ref.status}" title="{_REF_TITLES[ref.status]}">'
+            f"{html.escape(shown or ref.text)}</span>")
+
+
+class Linker:
+    """Writes references as links from one page.
+
+    `urls` maps note paths to their page URLs (relative to the site root) and `page_url` is the
+    current page's; links are written as HTML, already resolved, so MkDocs need not look
+    them up again (the vault index has just done so).
+    """
+
+    def __init__(self, page_url: str, urls: Mapping[str, str],
+                 anchor: Callable[[str, str], str | None]) -> None:
+        self.page_url = page_url
+        self.urls = urls
+        self.anchor = anchor  # (note path, heading) -> the heading's id, or None
+
+    def href(self, ref: Ref) -> str | None:
+        target = self.urls.get(ref.path) if ref.path is not None else None
+        if target is None:
+            return None
+        href = relative_url(target, self.page_url)
+        if ref.heading:
+            slug = self.anchor(ref.path, ref.heading)  # type: ignore[arg-type]
+            if slug:
+                href += "#" + slug
+        return href
+
+    def link(self, ref: Ref | None, text: str | None = None, raw: bool = False) -> str:
+        """The link as HTML inside Markdown (its text Markdown-escaped), or as plain HTML when
+        `raw` (for HTML that bypasses Markdown)."""
+        if ref is None:
+            return EMPTY
+        escape = html_text if raw else md_text
+        href = self.href(ref) if ref.status == "ok" else None
+        if href is None:
+            return unlinked(ref, text) if ref.status != "ok" else escape(text or ref.text)
+        return f'<a href="{html.escape(href)}">{escape(text or ref.text)}</a>'
+
+    def links(self, refs: Iterable[Ref]) -> str:
+        return ", ".join(self.link(r) for r in refs) or EMPTY
+
+
+def _cell(value: object) -> str:
+    if value is None or value == "":
+        return EMPTY
+    if isinstance(value, dt.date):
+        return value.isoformat()  # ISO dates sort as text in the sortable tables
+    return md_text(str(value))
+
+
+def _table(header: Sequence[str], rows: Iterable[Sequence[str]], sortable: bool = True) -> str:
+    lines = ['<div class="vault-sortable"></div>', ""] if sortable else []
+    lines.append("| " + " | ".join(header) + " |")
+    lines.append("|" + "---|" * len(header))
+    count = 0
+    for row in rows:
+        lines.append("| " + " | ".join(row) + " |")
+        count += 1
+    if count == 0:
+        return "*Nothing here yet.*"
+    return "\n".join(lines)
+
+
+def _followup_text(followup: FollowUp | None) -> str:
+    if followup is None:
+        return EMPTY
+    due = followup.due.isoformat() if followup.due else "no date"
+    return f"{due} · {md_text(followup.title)}"
+
+
+def people_page(rows: Sequence[PersonRow], linker: Linker) -> str:
+    table = _table(
+        ("Name", "Company", "Role", "Last interaction", "Next follow-up", "Introduced by"),
+        ((linker.link(r.contact), linker.link(r.company), _cell(r.role),
+          _cell(r.last_interaction), _followup_text(r.next_followup),
+          linker.link(r.introduced_by)) for r in rows),
+    )
+    return (f"{WIDE}# People\n\nEvery contact: {len(rows)} in all. "
+            f"Click a column heading to sort.\n\n{table}\n")
+
+
+def _interview_cells(row: InterviewRow, linker: Linker) -> list[str]:
+    interest = f"{row.interest:+d}" if row.interest is not None else EMPTY
+    return [_cell(row.date), linker.link(row.interview), linker.links(row.people),
+            linker.link(row.company), linker.links(row.careers), _cell(row.format),
+            _cell(row.status), interest]
+
+
+_INTERVIEW_HEADER = ("Date", "Conversation", "With", "Company", "Career", "Format", "Status",
+                     "Interest")
+
+
+def timeline_page(rows: Sequence[InterviewRow], linker: Linker) -> str:
+    table = _table(_INTERVIEW_HEADER, (_interview_cells(r, linker) for r in rows))
+    return (f"{WIDE}# Timeline\n\nEvery conversation, newest first: {len(rows)} in all.\n\n"
+            f"{table}\n")
+
+
+def companies_page(rows: Sequence[CompanyRow], linker: Linker) -> str:
+    table = _table(
+        ("Company", "Industry", "Location", "People", "Conversations", "Latest"),
+        ((linker.link(r.company), _cell(r.industry), _cell(r.location), linker.links(r.people),
+          str(len(r.conversations)),
+          linker.link(r.conversations[0].interview) if r.conversations else EMPTY)
+         for r in rows),
+    )
+    return (f"{WIDE}# Companies\n\nEvery organisation, who you know there and your conversations "
+            f"with them: {len(rows)} in all.\n\n{table}\n")
+
+
+def _badge(status: str | None) -> str:
+    if not status:
+        return ""
+    return (f' <span class="vault-badge vault-badge--{html.escape(status)}">'
+            f"{html.escape(status.replace('-', ' '))}</span>")
+
+
+def careers_page(rows: Sequence[CareerRow], linker: Linker) -> str:
+    parts = ["# Careers\n",
+             "Each career path you are exploring, the conversations that informed it, and the "
+             "net change in your interest (the sum of `interest` over done conversations).\n"]
+    if not rows:
+        parts.append("*Nothing here yet.*\n")
+    for row in rows:
+        title = linker.link(row.career)
+        heading = f"## {title}{_badge(row.status)}"
+        net = (f"**Net interest: {row.net_interest:+d}** over {row.rated} rated conversation"
+               f"{'' if row.rated == 1 else 's'}." if row.rated else "No rated conversation yet.")
+        if row.ruled_out:
+            net = "Ruled out. " + net
+        cells = [_interview_cells(r, linker) for r in row.conversations]
+        table = _table(("Date", "Conversation", "With", "Interest", "Status"),
+                       ([c[0], c[1], c[2], c[7], c[6]] for c in cells), sortable=False)
+        parts.append(f"{heading}\n\n{net}\n\n{table}\n")
+    return "\n".join(parts)
+
+
+def followups_page(groups: Sequence[FollowUpGroupView], today: dt.date, linker: Linker,
+                   note_name: Callable[[str], str]) -> str:
+    total = sum(len(g.items) for g in groups)
+    parts = [
+        "# Follow-ups\n",
+        f"Everything to do next, as of **{nice_date(today)}** (when this site was built): "
+        f"{total} open. Mark one done where it comes from (tick the task, set `thank_you`, "
+        "`last_contact` or `introducer_thanked`) and it leaves this list at the next build.\n",
+    ]
+    for group in groups:
+        parts.append(f"## {group.label} ({len(group.items)})\n")
+        if not group.items:
+            parts.append("*Nothing.*\n")
+            continue
+        lines = []
+        for item in group.items:
+            due = f"**{item.due.isoformat()}**" if item.due else "**no date**"
+            where = Ref("ok", note_name(item.note), item.note)
+            line = f"- {due} · {md_text(item.title)} · in {linker.link(where)}"
+            if item.line:
+                line += f" (line {item.line})"
+            lines.append(line)
+        parts.append("\n".join(lines) + "\n")
+    return "\n".join(parts)
+
+
+def all_notes_page(groups: Sequence[tuple[str, Sequence[Ref]]], linker: Linker) -> str:
+    total = sum(len(refs) for _, refs in groups)
+    parts = [f"# All notes\n\nEvery published note, by folder: {total} in all.\n"]
+    for folder, refs in groups:
+        parts.append(f"## {md_text(folder or 'Top level')} ({len(refs)})\n")
+        parts.append("\n".join(f"- {linker.link(r)}" for r in refs) + "\n")
+    return "\n".join(parts)
+
+
+def network_page(scripts: Sequence[str], counts: tuple[int, int]) -> str:
+    tags = "\n".join(f'<script src="{html.escape(s)}"></script>' for s in scripts)
+    return (
+        f"{WIDE}# Network\n\n"
+        f"Who introduced whom, and who works where: {counts[0]} people and organisations, "
+        f"{counts[1]} connections. Drag to move, scroll to zoom, click a name to open its "
+        "note.\n\n"
+        '<div class="vault-legend"><span class="vault-legend__contact">person</span> '
+        '<span class="vault-legend__company">organisation</span> '
+        '<span class="vault-legend__introduced">introduced</span> '
+        '<span class="vault-legend__works">works at</span></div>\n\n'
+        '<div id="vault-network" class="vault-network" role="img" '
+        'aria-label="Network of people and organisations"></div>\n\n'
+        f"{tags}\n"
+    )
+
+
+def home_page(dashboards: Sequence[tuple[str, str]], linker: Linker) -> str:
+    items = "\n".join(f"- {linker.link(Ref('ok', title, src))}" for title, src in dashboards)
+    return f"# Your vault\n\n{items}\n"
+
+
+# --- the front-matter card (HTML: it is inserted into the rendered page) -------------------------
+
+
+def card_html(rows: Sequence[CardRow], note_type: str | None, linker: Linker) -> str:
+    """The card: a definition list of the note's front matter, as HTML."""
+    if not rows:
+        return ""
+    kind = html.escape(note_type or "note")
+    parts = [f'<div class="vault-card vault-card--{kind}">',
+             f'<div class="vault-card__type">{kind}</div>', "<dl>"]
+    for row in rows:
+        values = ", ".join(_card_item(item, linker) for item in row.items)
+        # One line each, so search previews read "Company Acme", not "CompanyAcme".
+        parts.append(f"<dt>{html.escape(row.label)}</dt>")
+        parts.append(f'<dd data-key="{html.escape(row.key)}">{values}</dd>')
+    parts += ["</dl>", "</div>"]
+    return "\n".join(parts)
+
+
+def _card_item(item: CardItem, linker: Linker) -> str:
+    if isinstance(item, Ref):
+        href = linker.href(item) if item.status == "ok" else None
+        if href is None:
+            return unlinked(item) if item.status != "ok" else html.escape(item.text)
+        return f'<a href="{html.escape(href)}">{html.escape(item.text)}</a>'
+    if isinstance(item, Url):
+        return (f'<a href="{html.escape(item.href)}" rel="noopener noreferrer">'
+                f"{html.escape(item.href)}</a>")
+    if isinstance(item, dt.date):
+        return f'<time datetime="{item.isoformat()}">{nice_date(item)}</time>'
+    return html.escape(item)
+
+
+# --- generated blocks, straight to HTML -----------------------------------------------------------
+
+_PIECE = re.compile("\x00(\\d+)\x00")
+_STRUCTURE = re.compile(r"^(?:#|\||>|```|~~~| {2,}|\t|\d+[.)]\s|[*+] )")
+_CODE = re.compile(r"`([^`]+)`")
+_STRONG = re.compile(r"\*\*(?=\S)(.+?)(?<=\S)\*\*")
+_EMPHASIS = re.compile(r"(?<![\w*])\*(?=\S)([^*]+?)(?<=\S)\*(?![\w*])")
+_MD_LINK = re.compile(r"\[([^\]]*)\]\([^)]*\)")
+
+
+def block_html(markdown: str, pieces: Sequence[str]) -> str | None:
+    """HTML for a generated block's Markdown, whose links were replaced by `\\x00N\\x00`
+    tokens standing for `pieces[N]` (HTML already).
+
+    Generated blocks are bold section titles, paragraphs and flat "- " lists, with one line of
+    someone's note as context; that much is rendered here, at a fraction of the cost of a full
+    Markdown pass over the most link-dense text of the site. Anything else (a heading, a table,
+    a nested list...) returns None, and the caller renders the block as Markdown.
+    """
+    out = []
+    for paragraph in re.split(r"\n[ \t]*\n", markdown.strip("\n")):
+        lines = [line.rstrip() for line in paragraph.split("\n") if line.strip()]
+        if not lines:
+            continue
+        if any(_STRUCTURE.match(line) for line in lines):
+            return None
+        if all(line.startswith("- ") for line in lines):
+            items = "\n".join(f"<li>{_inline(line[2:])}</li>" for line in lines)
+            out.append(f"<ul>\n{items}\n</ul>")
+        elif any(line.startswith("- ") for line in lines):
+            return None
+        else:
+            out.append("<p>" + "\n".join(_inline(line) for line in lines) + "</p>")
+    return _PIECE.sub(lambda m: pieces[int(m.group(1))], "\n".join(out))
+
+
+def _inline(text: str) -> str:
+    """A line of generated text as HTML: code, strong and emphasis kept, links to elsewhere
+    reduced to their text (a context line is a preview of another note, not a page)."""
+    text = html_text(text)
+    text = _MD_LINK.sub(r"\1", text)
+    text = _CODE.sub(r"<code>\1</code>", text)
+    text = _STRONG.sub(r"<strong>\1</strong>", text)
+    return _EMPHASIS.sub(r"<em>\1</em>", text)

@@ -1,0 +1,557 @@
+"""What the private site shows, as plain data: pure functions of the index, no MkDocs.
+
+The site is a thin adapter over this module: it turns the rows below into pages. Everything here
+already honours privacy (§7): a `SiteView` knows which notes are private, and no row, card, graph
+node or follow-up it hands out names one. A link to a private note becomes a `Ref` with status
+"private", which the site shows as "a private note" without a link.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from .followups import FollowUp, group_followups, open_followups
+from .index import VaultIndex
+from .notes import CareerFields, CompanyFields, ContactFields, InterviewFields, Note
+from .parse import LINK_KEYS, WIKILINK_RE
+
+# Published only when the `publish_fields` option lists them (§3, §7).
+UNPUBLISHED_BY_DEFAULT = ("email", "phone", "linkedin")
+PRIVATE_TEXT = "a private note"
+
+RefStatus = Literal["ok", "private", "broken", "ambiguous"]
+
+
+@dataclass(frozen=True)
+class Ref:
+    """A pointer to a note as the site shows it. `path` is set only when status is "ok"."""
+
+    status: RefStatus
+    text: str
+    path: str | None = None
+    heading: str | None = None
+
+
+@dataclass(frozen=True)
+class Url:
+    """A web address from front matter (shown as a link)."""
+
+    href: str
+
+
+CardItem = Ref | Url | dt.date | str
+
+
+@dataclass(frozen=True)
+class CardRow:
+    """One front-matter key of a note's card: its label and the values to show."""
+
+    key: str
+    label: str
+    items: tuple[CardItem, ...]
+
+
+# --- the view: an index plus what may be published ----------------------------------------------
+
+
+class SiteView:
+    """The index as the site may show it.
+
+    `extra_private` names notes to treat as private although their front matter does not say so
+    (a note whose front matter failed to parse but mentions `private:`): they are marked private
+    in a copy of the index, so every library function (follow-ups, blocks, the calendar feed)
+    leaves them out too.
+    """
+
+    def __init__(
+        self,
+        index: VaultIndex,
+        publish_fields: Iterable[str] = (),
+        extra_private: Iterable[str] = (),
+    ) -> None:
+        extra = [p for p in extra_private if p in index.notes and not index.notes[p].private]
+        if extra:
+            index = VaultIndex(
+                dataclasses.replace(note, private=True) if note.path in extra else note
+                for note in index.notes.values()
+            )
+        self.index = index
+        self.publish_fields = frozenset(str(f).lower() for f in publish_fields)
+        self.hidden = frozenset(p for p, note in index.notes.items() if note.private)
+        every = open_followups(index)
+        self.followups: list[FollowUp] = [
+            f for f in every
+            if not f.private and f.note not in self.hidden and f.contact not in self.hidden
+        ]
+        # Each note's follow-ups (from it or about it), in the sorted order.
+        self.followups_of: dict[str, list[FollowUp]] = {}
+        for followup in self.followups:
+            for path in dict.fromkeys((followup.note, followup.contact)):
+                if path:
+                    self.followups_of.setdefault(path, []).append(followup)
+        # Notes that a hidden follow-up is from or about: their blocks say something private.
+        shown = set(self.followups)
+        self.touched_by_private = frozenset(
+            path for f in every if f not in shown for path in (f.note, f.contact) if path
+        )
+
+    def is_public(self, path: str | None) -> bool:
+        return path is not None and path in self.index.notes and path not in self.hidden
+
+    def public_notes(self) -> list[Note]:
+        """Every note the site publishes, in path order."""
+        return [note for note in self.index if note.path not in self.hidden]
+
+    def ref(self, target: str, heading: str | None = None, text: str | None = None) -> Ref:
+        """Where a written link target goes, as the site may show it (§4 resolution)."""
+        resolution = self.index.resolve(target)
+        if resolution.status == "ok" and resolution.path is not None:
+            if resolution.path in self.hidden:
+                return Ref("private", PRIVATE_TEXT)
+            return Ref("ok", text or self.index.notes[resolution.path].name, resolution.path,
+                       heading)
+        if resolution.status == "ambiguous":
+            return Ref("ambiguous", text or target)
+        return Ref("broken", text or target)
+
+    def note_ref(self, path: str) -> Ref:
+        """A link to a note by its path (private notes become "a private note")."""
+        if path in self.hidden or path not in self.index.notes:
+            return Ref("private", PRIVATE_TEXT)
+        return Ref("ok", self.index.notes[path].name, path)
+
+    def field_allowed(self, key: str) -> bool:
+        """False for the fields that stay off the site unless `publish_fields` lists them."""
+        key = key.lower()
+        return key not in UNPUBLISHED_BY_DEFAULT or key in self.publish_fields
+
+
+def looks_private_front_matter(text: str) -> bool:
+    """For a note whose front matter could not be parsed: True when its raw front matter has a
+    `private:` line that is not clearly false (a typo must never publish a note)."""
+    lines = text.lstrip("\ufeff").splitlines()
+    if not lines or lines[0].rstrip() != "---":
+        return False
+    for line in lines[1:]:
+        if line.rstrip() in ("---", "..."):
+            break
+        match = re.match(r"^\s*['\"]?private['\"]?\s*:\s*(.*?)\s*(?:#.*)?$", line)
+        if match and match.group(1).strip("'\"").lower() not in ("false", "no", "off", "0"):
+            return True
+    return False
+
+
+# --- the front-matter card ----------------------------------------------------------------------
+
+_TYPE_KEYS = {
+    "contact": ("company", "role", "email", "phone", "linkedin", "location", "introduced_by",
+                "status", "cadence", "last_contact", "introducer_thanked"),
+    "interview": ("date", "with", "company", "career", "format", "status", "thank_you",
+                  "interest", "referrals"),
+    "company": ("industry", "website", "location"),
+    "career": ("status",),
+}
+# Shown elsewhere on the page (title, type badge) or never published.
+_CARD_SKIP = frozenset({"title", "type", "private"})
+_LABELS = {"introduced_by": "Introduced by", "last_contact": "Last contact",
+           "introducer_thanked": "Introducer thanked", "thank_you": "Thank-you sent",
+           "with": "With", "linkedin": "LinkedIn", "aliases": "Also known as"}
+
+
+def card_rows(view: SiteView, note: Note) -> list[CardRow]:
+    """The rows of a note's front-matter card: the keys of its type in §3 order, then any other
+    keys as written. Unpublished fields and empty values are left out; links become Refs."""
+    meta = note.meta
+    known = _TYPE_KEYS.get(note.type or "", ())
+    keys = [k for k in known if k in meta] + [k for k in meta if k not in known]
+    rows = []
+    for key in keys:
+        if key in _CARD_SKIP or not view.field_allowed(key):
+            continue
+        items = tuple(_card_items(view, key, meta[key]))
+        if items:
+            rows.append(CardRow(key, _LABELS.get(key, key.replace("_", " ").capitalize()), items))
+    return rows
+
+
+def _card_items(view: SiteView, key: str, value: Any) -> Iterable[CardItem]:
+    if value is None or value == "" or value == []:
+        return
+    if isinstance(value, list):
+        for item in value:
+            yield from _card_items(view, key, item)
+        return
+    if isinstance(value, bool):
+        yield "yes" if value else "no"
+    elif isinstance(value, dt.datetime):
+        yield value.date()
+    elif isinstance(value, dt.date):
+        yield value
+    elif isinstance(value, int) and key == "interest":
+        yield f"{value:+d}"
+    elif isinstance(value, dict):
+        for sub_key, sub_value in value.items():
+            yield f"{sub_key}: {_plain_text(view, str(sub_value))}"
+    elif isinstance(value, str):
+        text = value.strip()
+        match = WIKILINK_RE.fullmatch(text)
+        if match:
+            yield _wikilink_ref(view, match.group(1))
+        elif key in LINK_KEYS and text:
+            yield view.ref(text)
+        elif re.match(r"^https?://\S+$", text):
+            yield Url(text)
+        elif _ISO_DATE.match(text):
+            yield _date_or_text(text)
+        elif text:
+            yield _plain_text(view, text)
+    else:
+        yield str(value)
+
+
+_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+def _date_or_text(text: str) -> dt.date | str:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        return text
+
+
+def _wikilink_ref(view: SiteView, inner: str) -> Ref:
+    inner = inner.replace("\\|", "|")
+    target, _, label = inner.partition("|")
+    target, _, heading = target.partition("#")
+    return view.ref(target.strip(), heading.strip() or None, label.strip() or None)
+
+
+def _plain_text(view: SiteView, text: str) -> str:
+    """Text with its wikilinks replaced by what they show (a private target by PRIVATE_TEXT)."""
+    return WIKILINK_RE.sub(lambda m: _wikilink_ref(view, m.group(1)).text, text)
+
+
+# --- dashboards ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PersonRow:
+    contact: Ref
+    company: Ref | None
+    role: str | None
+    last_interaction: dt.date | None
+    next_followup: FollowUp | None
+    introduced_by: Ref | None
+
+
+@dataclass(frozen=True)
+class InterviewRow:
+    interview: Ref
+    date: dt.date | None
+    people: tuple[Ref, ...]
+    company: Ref | None
+    careers: tuple[Ref, ...]
+    format: str | None
+    status: str
+    interest: int | None
+
+
+@dataclass(frozen=True)
+class CompanyRow:
+    company: Ref
+    industry: str | None
+    location: str | None
+    website: str | None
+    people: tuple[Ref, ...]
+    conversations: tuple[InterviewRow, ...]
+
+
+@dataclass(frozen=True)
+class CareerRow:
+    career: Ref
+    status: str | None
+    net_interest: int
+    rated: int
+    conversations: tuple[InterviewRow, ...]
+
+    @property
+    def ruled_out(self) -> bool:
+        return self.status == "ruled-out"
+
+
+def _by_name(notes: Iterable[Note]) -> list[Note]:
+    return sorted(notes, key=lambda n: (n.name.lower(), n.path))
+
+
+def _optional_ref(view: SiteView, target: str | None) -> Ref | None:
+    return view.ref(target) if target else None
+
+
+def _public_sources(view: SiteView, path: str, field: str, note_type: str) -> list[Note]:
+    """Public notes of a type whose front-matter `field` links to `path`, in path order."""
+    out: dict[str, Note] = {}
+    for backlink in view.index.backlinks(path):
+        source = view.index.notes.get(backlink.source)
+        if (backlink.link.field == field and source is not None and source.type == note_type
+                and view.is_public(source.path)):
+            out[source.path] = source
+    return [out[p] for p in sorted(out)]
+
+
+def last_public_interaction(view: SiteView, contact: Note) -> dt.date | None:
+    """The latest of `last_contact` and the dates of done public interviews with the contact
+    (a private interview's date is not shown, not even as a date)."""
+    fields = contact.fields
+    latest = fields.last_contact if isinstance(fields, ContactFields) else None
+    for interview in _public_sources(view, contact.path, "with", "interview"):
+        info = interview.fields
+        if (isinstance(info, InterviewFields) and info.status == "done" and info.date
+                and (latest is None or info.date > latest)):
+            latest = info.date
+    return latest
+
+
+def people_rows(view: SiteView) -> list[PersonRow]:
+    """One row per public contact, by name."""
+    rows = []
+    for note in _by_name(n for n in view.public_notes() if n.type == "contact"):
+        fields = note.fields if isinstance(note.fields, ContactFields) else ContactFields()
+        rows.append(PersonRow(
+            contact=view.note_ref(note.path),
+            company=_optional_ref(view, fields.company),
+            role=fields.role,
+            last_interaction=last_public_interaction(view, note),
+            next_followup=next(iter(view.followups_of.get(note.path, ())), None),
+            introduced_by=_optional_ref(view, fields.introduced_by),
+        ))
+    return rows
+
+
+def interview_row(view: SiteView, note: Note) -> InterviewRow:
+    fields = note.fields if isinstance(note.fields, InterviewFields) else InterviewFields()
+    return InterviewRow(
+        interview=view.note_ref(note.path),
+        date=fields.date,
+        people=tuple(view.ref(t) for t in fields.with_),
+        company=_optional_ref(view, fields.company),
+        careers=tuple(view.ref(t) for t in fields.careers),
+        format=fields.format,
+        status=fields.status,
+        interest=fields.interest,
+    )
+
+
+def _newest_first(rows: Iterable[InterviewRow]) -> list[InterviewRow]:
+    """Newest first; undated ones last; ties by path so the order is stable."""
+    dated = sorted((r for r in rows if r.date), key=lambda r: (r.date, r.interview.path or ""),
+                   reverse=True)
+    undated = sorted((r for r in rows if not r.date), key=lambda r: r.interview.path or "")
+    return dated + undated
+
+
+def timeline_rows(view: SiteView) -> list[InterviewRow]:
+    """Every public interview, newest first."""
+    return _newest_first(interview_row(view, n) for n in view.public_notes()
+                         if n.type == "interview")
+
+
+def company_rows(view: SiteView) -> list[CompanyRow]:
+    """Each public company with the public people who work there and its conversations."""
+    rows = []
+    for note in _by_name(n for n in view.public_notes() if n.type == "company"):
+        fields = note.fields if isinstance(note.fields, CompanyFields) else CompanyFields()
+        people = _by_name(_public_sources(view, note.path, "company", "contact"))
+        talks = _public_sources(view, note.path, "company", "interview")
+        rows.append(CompanyRow(
+            company=view.note_ref(note.path), industry=fields.industry,
+            location=fields.location, website=fields.website,
+            people=tuple(view.note_ref(p.path) for p in people),
+            conversations=tuple(_newest_first(interview_row(view, t) for t in talks)),
+        ))
+    return rows
+
+
+def career_rows(view: SiteView) -> list[CareerRow]:
+    """Each public career path with its conversations and net interest (the sum of `interest`
+    over done conversations): pursued paths first, ruled-out ones last, by name within."""
+    rows = []
+    for note in _by_name(n for n in view.public_notes() if n.type == "career"):
+        fields = note.fields if isinstance(note.fields, CareerFields) else CareerFields()
+        talks = [interview_row(view, t)
+                 for t in _public_sources(view, note.path, "career", "interview")]
+        rated = [r.interest for r in talks if r.status == "done" and r.interest is not None]
+        rows.append(CareerRow(
+            career=view.note_ref(note.path), status=fields.status,
+            net_interest=sum(i for i in rated if i is not None), rated=len(rated),
+            conversations=tuple(_newest_first(talks)),
+        ))
+    return sorted(rows, key=lambda r: _CAREER_ORDER.get(r.status or "", 2))
+
+
+# Paths being pursued first, ruled-out ones last; the rest by name between them.
+_CAREER_ORDER = {"pursuing": 0, "exploring": 1, "ruled-out": 3}
+
+
+@dataclass(frozen=True)
+class FollowUpGroupView:
+    key: str
+    label: str
+    items: tuple[FollowUp, ...]
+
+
+def followup_groups(view: SiteView, today: dt.date) -> list[FollowUpGroupView]:
+    """The site's follow-ups dashboard: Overdue, This week (today and the next six days),
+    Later, Undated. Depends on `today`, so it lives on the site, never in a generated block."""
+    groups = {g.key: g for g in group_followups(view.followups, today, days=6)}
+    return [
+        FollowUpGroupView("overdue", "Overdue", groups["overdue"].items),
+        FollowUpGroupView("week", "This week", groups["today"].items + groups["soon"].items),
+        FollowUpGroupView("later", "Later", groups["later"].items),
+        FollowUpGroupView("undated", "Undated", groups["undated"].items),
+    ]
+
+
+# --- the network graph --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class GraphNode:
+    id: str
+    label: str
+    kind: str  # "contact" or "company"
+    degree: int
+
+
+@dataclass(frozen=True)
+class GraphEdge:
+    source: str
+    target: str
+    kind: str  # "introduced" (introducer -> contact) or "works-at" (contact -> company)
+
+
+def network_graph(view: SiteView) -> tuple[list[GraphNode], list[GraphEdge]]:
+    """Who introduced whom and who works where, among public notes only. Ids are note paths."""
+    edges: list[GraphEdge] = []
+    kinds: dict[str, str] = {}
+    for note in view.public_notes():
+        if note.type == "company":
+            kinds[note.path] = "company"
+        elif note.type == "contact":
+            kinds[note.path] = "contact"
+    for path, kind in kinds.items():
+        fields = view.index.notes[path].fields
+        if kind != "contact" or not isinstance(fields, ContactFields):
+            continue
+        introducer = view.index.resolve_note(fields.introduced_by) if fields.introduced_by else None
+        if introducer is not None and kinds.get(introducer.path) == "contact":
+            edges.append(GraphEdge(introducer.path, path, "introduced"))
+        company = view.index.resolve_note(fields.company) if fields.company else None
+        if company is not None and kinds.get(company.path) == "company":
+            edges.append(GraphEdge(path, company.path, "works-at"))
+    degree: dict[str, int] = dict.fromkeys(kinds, 0)
+    for edge in edges:
+        degree[edge.source] += 1
+        degree[edge.target] += 1
+    nodes = [GraphNode(p, view.index.notes[p].name, kinds[p], degree[p]) for p in sorted(kinds)]
+    return nodes, sorted(edges, key=lambda e: (e.kind, e.source, e.target))
+
+
+def graph_json(nodes: Iterable[GraphNode], edges: Iterable[GraphEdge],
+               urls: Mapping[str, str]) -> dict[str, Any]:
+    """The graph as JSON-ready data for the page's script (`urls`: note path -> page URL)."""
+    return {
+        "nodes": [{"id": n.id, "label": n.label, "kind": n.kind, "degree": n.degree,
+                   "url": urls.get(n.id, "")} for n in nodes],
+        "edges": [{"source": e.source, "target": e.target, "kind": e.kind} for e in edges],
+    }
+
+
+# --- what must never appear in the output -------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Secret:
+    """A value the site must not publish. `whole_word`: match only as whole words (names)."""
+
+    value: str
+    kind: str
+    source: str
+    whole_word: bool = False
+
+
+MIN_NAME_CHARS = 3
+MIN_FRAGMENT_CHARS = 30
+MIN_FRAGMENT_WORDS = 5
+# Markup splits a sentence into fragments: what lies between markup is rendered verbatim.
+_FRAGMENT_SPLIT = re.compile(r"[.!?;:](?:\s|$)|[\[\]`*_<>|#{}()~=\\^]|\n|https?://\S+")
+
+
+def text_fragments(body: str) -> list[str]:
+    """Runs of plain prose in a note body long enough to identify it (at least 30 characters and
+    five words), split at sentence ends and at any Markdown markup, so each one appears
+    verbatim in rendered HTML when the sentence is published."""
+    out = []
+    for piece in _FRAGMENT_SPLIT.split(body):
+        piece = " ".join(piece.split()).strip(" -+>")  # list and quote markers are markup too
+        if len(piece) >= MIN_FRAGMENT_CHARS and len(piece.split()) >= MIN_FRAGMENT_WORDS:
+            out.append(piece)
+    return out
+
+
+def _words(text: str) -> str:
+    """A fragment's words, lower case: how fragments are compared with each other."""
+    return " ".join(re.findall(r"\w+", text.lower()))
+
+
+def _body_of(text: str, note: Note) -> str:
+    lines = text.lstrip("\ufeff").split("\n")
+    body = lines[note.body_line - 1:]
+    # Generated blocks hold text about other notes; they are not this note's own words.
+    for block in sorted(note.blocks, key=lambda b: b.open_line, reverse=True):
+        start, end = block.open_line - note.body_line, block.close_line - note.body_line + 1
+        if 0 <= start < end <= len(body):
+            del body[start:end]
+    return "\n".join(body)
+
+
+def secrets(view: SiteView, texts: Mapping[str, str], shared: Iterable[str] = ()) -> list[Secret]:
+    """Every value that must not reach the output (§7): private notes' names, titles, aliases and
+    sentences, and the unpublished fields of every note.
+
+    `texts` maps note paths to their text; `shared` holds texts whose sentences are expected to
+    appear anywhere (the note templates), so a private note's template boilerplate is no
+    secret. A private sentence copied into a public note is one: that is the leak to catch.
+    """
+    boilerplate = {_words(f) for text in shared for f in text_fragments(text)}
+    found: dict[tuple[str, str], Secret] = {}
+
+    def add(value: str, kind: str, source: str, whole_word: bool = False) -> None:
+        value = " ".join(value.split())
+        key = (value.lower(), kind)
+        if key not in found:
+            found[key] = Secret(value, kind, source, whole_word)
+
+    for path in sorted(view.hidden):
+        note = view.index.notes[path]
+        for name in (note.name, note.title, *note.aliases):
+            if len(name.strip()) >= MIN_NAME_CHARS:
+                add(name, "name", path, whole_word=True)
+        text = texts.get(path)
+        if text is not None:
+            for fragment in text_fragments(_body_of(text, note)):
+                if _words(fragment) not in boilerplate:
+                    add(fragment, "text", path)
+    for note in view.index:
+        for key in UNPUBLISHED_BY_DEFAULT:
+            if view.field_allowed(key) and note.path not in view.hidden:
+                continue
+            value = note.meta.get(key)
+            for item in value if isinstance(value, list) else [value]:
+                if item is not None and len(str(item).strip()) >= MIN_NAME_CHARS:
+                    add(str(item).strip(), f"field {key}", note.path)
+    return sorted(found.values(), key=lambda s: (s.source, s.kind, s.value))
