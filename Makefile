@@ -14,11 +14,17 @@ $(STAMP): pyproject.toml
 
 demo: $(STAMP)
 	$(BIN)/vault-tools check --vault .
-	$(BIN)/vault-tools summary --vault .
+	$(BIN)/vault-tools serve --vault .
 
+# The browser tests drive the OS's Chromium (never a downloaded one): install it when missing.
 test: $(STAMP)
+	command -v chromium >/dev/null || (apt-get update && apt-get install -y chromium)
 	$(BIN)/ruff check vault_tools tests benchmarks
 	$(BIN)/pytest -q
+
+# Every DESIGN §11 budget against the peers, one run (< 15 min on 2 cores); see docs/performance.md.
+bench: $(STAMP)
+	$(BIN)/python benchmarks/run.py
 
 clean:
 	rm -rf $(VENV) site .pytest_cache .hypothesis .ruff_cache
