@@ -125,3 +125,12 @@ def test_links_use_the_folder_when_the_name_alone_is_ambiguous() -> None:
     })
     assert related(index, "companies/Acme.md") == "**Linked from**\n\n- [[b]]: [[companies/Acme]]"
     assert link_to(index, "contacts/Acme.md") == "[[contacts/Acme]]"
+
+
+def test_a_long_context_is_never_cut_inside_a_link() -> None:
+    from vault_tools.blocks import _clean_context
+
+    text = "x" * 150 + " met [[Somebody Private Name]] later"
+    cleaned = _clean_context(text)
+    assert cleaned.endswith("met…")
+    assert "[[" not in cleaned and "Somebody" not in cleaned

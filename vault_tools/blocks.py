@@ -57,15 +57,16 @@ def _clean_context(context: str) -> str:
     if "<!--" in text or "-->" in text:
         text = text.replace("<!--", "<!- -").replace("-->", "- ->")
     if len(text) > CONTEXT_CHARS:
-        text = text[: CONTEXT_CHARS - 1].rstrip() + "…"
+        text = text[: CONTEXT_CHARS - 1]
+        # Never cut inside a link: half a name is no link, and it may be a private one.
+        opened = text.rfind("[[")
+        if opened > text.rfind("]]"):
+            text = text[:opened]
+        text = text.rstrip() + "…"
     return text
 
 
 # --- the related block --------------------------------------------------------------------------
-
-
-def private_paths(index: VaultIndex) -> frozenset[str]:
-    return frozenset(note.path for note in index.notes.values() if note.private)
 
 
 def render_related(
@@ -79,7 +80,7 @@ def render_related(
     With public=True (the site), private notes and follow-ups touching them leave no trace.
     Returns "" when there is nothing to show.
     """
-    hide = private_paths(index) if public else frozenset()
+    hide = index.private_paths() if public else frozenset()
     if public:
         followups = [f for f in followups if not f.private]
     backlinks = [b for b in index.backlinks(note.path) if b.source not in hide]

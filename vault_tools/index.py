@@ -71,6 +71,7 @@ class VaultIndex:
         # Many links share a target; the cache is dropped whenever a name comes or goes.
         self._cache: dict[tuple[str, str], Resolution] = {}
         self._link_names: dict[str, str] = {}
+        self._private: frozenset[str] | None = None
         batch = list(notes)
         for note in batch:
             self._register(note)
@@ -146,6 +147,12 @@ class VaultIndex:
             self._link_names[path] = name
         return name
 
+    def private_paths(self) -> frozenset[str]:
+        """Paths of the notes marked `private: true` (what the site must never show)."""
+        if self._private is None:
+            self._private = frozenset(p for p, note in self.notes.items() if note.private)
+        return self._private
+
     def resolutions(self, path: str) -> tuple[Resolution, ...]:
         """Resolutions of a note's links, parallel to `note.links`."""
         return self._resolved.get(path, ())
@@ -193,6 +200,7 @@ class VaultIndex:
     def put(self, note: Note) -> set[str]:
         """Add or replace a note; return paths of the *other* notes whose graph view changed."""
         old = self.notes.get(note.path)
+        self._private = None
         affected: set[str] = set()
         if old is not None:
             affected |= self.targets(old.path)
@@ -218,6 +226,7 @@ class VaultIndex:
         old = self.notes.get(path)
         if old is None:
             return set()
+        self._private = None
         affected = self.targets(path)
         self._unlink(path)
         self._unregister(old)
