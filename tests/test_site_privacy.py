@@ -255,3 +255,19 @@ def test_leak_scan_reads_every_kind_of_output_file(tmp_path: Path) -> None:
     secret = Secret("Renata Silva", "name", "contacts/Renata Silva.md", whole_word=True)
     found = sorted(leak.file for leak in scan_site(site, [secret]))
     assert found == ["a/index.html", "b.html", "c.json", "d.xml.gz", "e.ics"]
+
+
+def test_an_attachment_only_a_private_note_shows_is_not_published(make_vault) -> None:
+    files = vault_files()
+    files["contacts/Renata Silva.md"] = PRIVATE + "\n![[renata-badge.png]]\n"
+    files["contacts/Priya Raman.md"] = PUBLIC + "\n![team photo](../media/team%20photo.png)\n"
+    root = make_site_vault(make_vault, files)
+    (root / "notes/contacts/renata-badge.png").write_bytes(b"\x89PNG private")
+    (root / "notes/media").mkdir()
+    (root / "notes/media/team photo.png").write_bytes(b"\x89PNG public")
+    (root / "notes/media/unreferenced.pdf").write_bytes(b"%PDF loose file")
+    site = build_site(find_vault(root))
+    published = {p.relative_to(site).as_posix() for p in site.rglob("*") if p.is_file()}
+    assert "contacts/renata-badge.png" not in published
+    assert "media/team photo.png" in published
+    assert "media/unreferenced.pdf" in published

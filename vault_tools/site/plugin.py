@@ -18,6 +18,7 @@ from collections.abc import Callable
 from pathlib import Path
 from secrets import token_hex
 from typing import Any
+from urllib.parse import quote
 
 import pathspec
 from markdown.extensions.toc import slugify as toc_slugify
@@ -159,6 +160,8 @@ class VaultPlugin(BasePlugin[VaultPluginConfig]):
                 if (not is_note_path(file.src_uri) or note is None or note.unreadable
                         or file.src_uri in view.hidden):
                     files.remove(file)
+            elif from_docs and _private_attachment(file.src_uri, view.hidden, texts):
+                files.remove(file)
             elif file.abs_src_path and not from_docs:
                 self.skip_scan.add(file.dest_uri)  # the theme's own static files
         for name in STATIC_ASSETS:
@@ -450,6 +453,20 @@ class VaultPlugin(BasePlugin[VaultPluginConfig]):
 
 
 _CUT_LINK = re.compile(r"!?\[\[(?:(?!\]\])[^\n])*$", re.MULTILINE)
+
+
+def _private_attachment(src_uri: str, hidden: frozenset[str], texts: dict[str, str]) -> bool:
+    """True for a file (an image, a PDF…) that a private note mentions and no public note does:
+    it belongs to the private note and stays off the site with it. Mentions are matched on the
+    file name as written or URL-encoded, which is what an embed or a Markdown link holds."""
+    name = src_uri.rpartition("/")[2]
+    names = {name, quote(name), name.replace(" ", "%20")}
+    private_text = "\n".join(texts.get(path, "") for path in hidden)
+    if not any(n in private_text for n in names):
+        return False
+    return not any(
+        n in text for path, text in texts.items() if path not in hidden for n in names
+    )
 
 
 def _no_block(block: Block) -> str:
