@@ -172,23 +172,6 @@ def apply_changes(vault: Vault, changes: Iterable[NoteChange], result: FillResul
                                             f"not written: {exc}"))
 
 
-def refill(vault: Vault, index: VaultIndex, paths: Iterable[str]) -> FillResult:
-    """Bring the blocks of some notes up to date against an index kept current by the caller
-    (the watcher). Reads only those notes; writes only what changed."""
-    texts = {}
-    for path in sorted(set(paths)):
-        if path not in index.notes:
-            continue
-        try:
-            texts[path] = vault.abs(path).read_bytes().decode("utf-8")
-        except (OSError, UnicodeDecodeError):
-            continue  # gone or unreadable since it was indexed: the next event will tell
-    changes, skipped = plan_fill(index, texts, texts.keys(), dashboard_of(vault))
-    result = FillResult(notes=len(texts), changed=changes, skipped=skipped)
-    apply_changes(vault, changes, result)
-    return result
-
-
 def fill_vault(
     vault: Vault, *, write: bool = True, trust_manifest: bool = True, diffs: bool = False
 ) -> FillResult:
