@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Collection, Iterable
-from dataclasses import dataclass
+from typing import Protocol
 
 from .index import Backlink, VaultIndex
 from .notes import InterviewFields, Note
@@ -24,9 +24,9 @@ CONTEXT_CHARS = 160
 _LEADING_MARKUP = re.compile(r"^(?:[#>|*+\-]+|\d+[.)]|\[[ xX/-]\])\s*")
 
 
-@dataclass(frozen=True)
-class FollowUpLike:
-    """The fields of a follow-up that blocks show (satisfied by followups.FollowUp)."""
+class FollowUpLike(Protocol):
+    """The fields of a follow-up that blocks show (satisfied by followups.FollowUp; blocks do
+    not import the rules, so either module can change without the other)."""
 
     kind: str
     due: object
