@@ -6,6 +6,7 @@ Usage::
 
     python benchmarks/bench_check.py [--notes 5000] [--runs 5] [--seed 1]
     python benchmarks/bench_check.py --smoke        # 200 notes, 1 run: for the test suite
+    python benchmarks/bench_check.py --json         # the figures as JSON on stdout (for run.py)
 
 Run it with the virtualenv's Python (``.venv/bin/python``): the baseline runs under the same
 interpreter, and ``vault-tools`` is taken from the same ``bin/`` folder.
@@ -23,10 +24,12 @@ fails (baseline exit status other than 0, ``check`` other than 0 or 1).
 from __future__ import annotations
 
 import argparse
+import contextlib
 import hashlib
 import json
 import os
 import platform
+import resource
 import shlex
 import shutil
 import statistics
@@ -136,13 +139,20 @@ def describe_diagnostics(output: str) -> str:
     )
 
 
+def _child_cpu() -> float:
+    """CPU seconds (user + system) used so far by every waited-for child process."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
 def _fmt(seconds: list[float]) -> tuple[str, str]:
     median = f"{statistics.median(seconds):.3f} s"
     return median, f"{min(seconds):.3f}–{max(seconds):.3f} s"
 
 
-def bench(notes: int, runs: int, seed: int, cache: Path) -> bool:
-    """Measure, print the report, and return whether the budget is met."""
+def bench(notes: int, runs: int, seed: int, cache: Path) -> dict[str, object]:
+    """Measure, print the report, and return the figures: wall and CPU seconds of every timed
+    run of each side, the ratio of the wall medians and whether the budget is met."""
     vault, reused = ensure_vault(cache, notes, seed)
     notes_dir = vault / "notes"
     size = sum(p.stat().st_size for p in notes_dir.rglob("*.md"))
@@ -169,11 +179,15 @@ def bench(notes: int, runs: int, seed: int, cache: Path) -> bool:
 
     base_times: list[float] = []
     check_times: list[float] = []
+    cpu: dict[int, list[float]] = {id(base_times): [], id(check_times): []}
     for i in range(runs):
         # Alternate which goes first, so slow drift (thermal, other load) hits both alike.
         order = ((base_times, baseline_cmd, (0,)), (check_times, check_cmd, CHECK_OK))
         for times, cmd, ok in order if i % 2 == 0 else order[::-1]:
+            # CPU time as well as wall time: on a shared machine it is the steadier figure.
+            cpu_before = _child_cpu()
             times.append(_run(cmd, ok)[0])
+            cpu[id(times)].append(_child_cpu() - cpu_before)
 
     ratio = statistics.median(check_times) / statistics.median(base_times)
     met = ratio <= BUDGET
@@ -186,7 +200,16 @@ def bench(notes: int, runs: int, seed: int, cache: Path) -> bool:
     print(f"  {'ratio of medians':<28}{'':>5}  {ratio:>8.2f}×")
     print()
     print(f"budget ≤ {BUDGET:.1f}×: {'met' if met else 'NOT met'} ({ratio:.2f}×)")
-    return met
+    return {
+        "notes": notes,
+        "seed": seed,
+        "runs": runs,
+        "budget": BUDGET,
+        "baseline": {"wall": base_times, "cpu": cpu[id(base_times)]},
+        "check": {"wall": check_times, "cpu": cpu[id(check_times)]},
+        "ratio": ratio,
+        "met": met,
+    }
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -196,6 +219,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--runs", type=int, default=None, help="timed runs of each (default 5)")
     parser.add_argument("--seed", type=int, default=1, help="generator seed (default 1)")
     parser.add_argument("--smoke", action="store_true", help="200 notes, 1 run (for tests)")
+    parser.add_argument(
+        "--json",
+        action="store_true",
+        help="print the figures as one JSON object on stdout (the report goes to stderr)",
+    )
     parser.add_argument(
         "--cache-dir",
         type=Path,
@@ -207,11 +235,16 @@ def main(argv: list[str] | None = None) -> int:
     runs = args.runs if args.runs is not None else 1 if args.smoke else 5
     if runs < 1:
         parser.error("--runs must be at least 1")
+    # With --json, stdout carries only the JSON, so the human report moves to stderr.
+    report_to = sys.stderr if args.json else sys.stdout
     try:
-        bench(notes, runs, args.seed, args.cache_dir)
+        with contextlib.redirect_stdout(report_to):
+            figures = bench(notes, runs, args.seed, args.cache_dir)
     except (BenchError, ValueError) as exc:
         print(f"benchmark failed: {exc}", file=sys.stderr)
         return 2
+    if args.json:
+        print(json.dumps(figures))
     return 0
 
 

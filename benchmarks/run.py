@@ -1,0 +1,914 @@
+#!/usr/bin/env python3
+"""Every DESIGN §11 budget, measured against the peers, in one run on the same synthetic vaults.
+
+Usage::
+
+    python benchmarks/run.py                 # the full run behind `make bench` (< 15 min, 2 cores)
+    python benchmarks/run.py --smoke         # 200 notes, one run, no peers: for the test suite
+    python benchmarks/run.py --only fill,memory --runs 5 --json out.json
+
+Run it with the project's virtualenv (``.venv/bin/python``): ``vault-tools`` is taken from the
+same ``bin/`` folder. Peers run from their own virtualenv, ``benchmarks/.peers/venv``, created
+on first use (see ``peers.py``); a peer that cannot be installed is reported in the table.
+
+Method: every measurement is a fresh process, timed by wall clock and by its own CPU time, and
+its peak memory is read from the kernel (``wait4``). Ours and the peer's runs alternate where a
+budget has a peer, so load from the rest of the machine lands on both. Each figure is the median
+over the runs, with the range beside it; ratios are of medians measured in this same run.
+
+Progress goes to stderr; the table (Markdown) and its notes go to stdout. The exit status is 0
+once the table is printed, whether budgets are met or not, and 2 if the harness itself fails.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import json
+import os
+import platform
+import re
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+if str(HERE) not in sys.path:  # benchmarks/ is a folder of scripts, not a package
+    sys.path.insert(0, str(HERE))
+
+import peers as peerlib  # noqa: E402
+from bench_check import DEFAULT_CACHE, ensure_vault, vault_tools_command  # noqa: E402
+
+BUDGETS = ("check", "fill", "watch", "build", "serve", "memory")
+SMOKE_NOTES = 200
+CHECK_RATIO = 3.0
+FILL_SECONDS = 1.5
+WATCH_SECONDS = 1.0
+BUILD_RATIO = 1.3
+SERVE_SECONDS = 2.0
+MEMORY_MB = 300.0
+OURS_MKDOCS_YML = """\
+site_name: Synthetic vault
+docs_dir: notes
+theme:
+  name: material
+plugins:
+  - search
+  - vault
+"""
+# `vault-tools serve` and `mkdocs serve` both log this once a rebuild has been built and the
+# browsers told to reload: the moment a user sees the change.
+RELOADED = "Reloading browsers"
+REBUILD_FAILED = "An error happened during the rebuild"
+SERVING = "Serving on"
+FILL_CACHE = Path(".cache") / "vault-tools"  # where fill keeps its manifest (manifest.py)
+
+
+class MeasureError(RuntimeError):
+    """One measurement failed; its row says why and the others carry on."""
+
+
+# --- measuring one process ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Sample:
+    """One run of one command: wall seconds, CPU seconds (user + system) and peak RSS in MB."""
+
+    wall: float
+    cpu: float
+    rss_mb: float
+
+
+def _rss_mb(maxrss: int) -> float:
+    # ru_maxrss is in kilobytes on Linux and in bytes on macOS.
+    return maxrss / (1024 * 1024) if sys.platform == "darwin" else maxrss / 1024
+
+
+def _tail(data: bytes, lines: int = 6) -> str:
+    text = data.decode("utf-8", "replace").strip().splitlines()
+    return " / ".join(line.strip() for line in text[-lines:]) or "(no output)"
+
+
+def run_once(cmd: list[str], *, ok: tuple[int, ...] = (0,), cwd: Path | None = None) -> Sample:
+    """Run ``cmd`` to completion as a fresh process and measure it. Raises ``MeasureError``
+    when its exit status is not in ``ok`` (with the end of what it printed)."""
+    with tempfile.TemporaryFile() as err:
+        started = time.perf_counter()
+        try:
+            proc = subprocess.Popen(
+                cmd, cwd=cwd, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=err
+            )
+        except OSError as exc:
+            raise MeasureError(f"cannot run {cmd[0]}: {exc}") from None
+        # wait4, not wait: the kernel's accounting of this one child (CPU time, peak memory).
+        _, status, usage = os.wait4(proc.pid, 0)
+        wall = time.perf_counter() - started
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        if proc.returncode not in ok:
+            err.seek(0)
+            raise MeasureError(
+                f"`{Path(cmd[0]).name} {' '.join(cmd[1:3])}…` exited with status "
+                f"{proc.returncode}: {_tail(err.read())}"
+            )
+    return Sample(wall, usage.ru_utime + usage.ru_stime, _rss_mb(usage.ru_maxrss))
+
+
+FileState = dict[str, tuple[int, int, int]]
+
+
+def file_states(root: Path) -> FileState:
+    """``{relative path: (inode, mtime_ns, size)}`` of every file under ``root``: a write by
+    ``os.replace`` changes the inode, an in-place write the mtime."""
+    states: FileState = {}
+    for folder, _, names in os.walk(root):
+        for name in names:
+            path = os.path.join(folder, name)
+            st = os.stat(path, follow_symlinks=False)
+            states[os.path.relpath(path, root)] = (st.st_ino, st.st_mtime_ns, st.st_size)
+    return states
+
+
+def count_writes(before: FileState, after: FileState) -> int:
+    """Files created, removed or rewritten between two ``file_states`` snapshots."""
+    return sum(1 for p in before.keys() | after.keys() if before.get(p) != after.get(p))
+
+
+# --- the table ----------------------------------------------------------------------------------
+
+
+@dataclass
+class Row:
+    """One line of the table: a budget at one size, our figures and one peer's."""
+
+    budget: str  # one of BUDGETS
+    work: str  # what was measured, e.g. "check, 5,000 notes, cold"
+    limit: str  # the §11 budget, or "—" for a reference row
+    unit: str = "s"
+    ours: list[float] = field(default_factory=list)
+    ours_cpu: list[float] = field(default_factory=list)
+    ours_text: str = ""  # replaces the median/range cell when the figure is not a plain series
+    peer: str = ""
+    peer_values: list[float] = field(default_factory=list)
+    peer_text: str = ""
+    verdict: str = "not measured"  # "met", "NOT met", "reference", "not measured", "failed"
+    writes: int | None = None  # notes written during the measured runs, where that is counted
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def ratio(self) -> float | None:
+        """Median of ours over median of the peer's, when both were measured."""
+        if not self.ours or not self.peer_values:
+            return None
+        peer = statistics.median(self.peer_values)
+        return statistics.median(self.ours) / peer if peer > 0 else None
+
+
+def fmt_series(values: list[float], unit: str) -> str:
+    """``median (min–max, n runs)`` in ``unit``; a single run shows only its value."""
+    if not values:
+        return "—"
+    digits = 0 if unit == "MB" else 2 if statistics.median(values) >= 1 else 3
+    med = f"{statistics.median(values):.{digits}f} {unit}"
+    if len(values) == 1:
+        return f"{med} (1 run)"
+    return f"{med} ({min(values):.{digits}f}–{max(values):.{digits}f}, {len(values)} runs)"
+
+
+def render_table(rows: list[Row]) -> str:
+    """The rows as a Markdown table followed by numbered notes."""
+    head = ("budget", "work", "limit", "ours: median (range)", "ours CPU", "peer",
+            "peer: median (range)", "ratio", "verdict")
+    lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
+    notes: list[str] = []
+    for row in rows:
+        marks = []
+        for note in row.notes:
+            notes.append(note)
+            marks.append(f"[{len(notes)}]")
+        ratio = row.ratio
+        cells = (
+            row.budget,
+            row.work,
+            row.limit,
+            row.ours_text or fmt_series(row.ours, row.unit),
+            fmt_series(row.ours_cpu, "s") if row.ours_cpu else "—",
+            row.peer or "—",
+            row.peer_text or fmt_series(row.peer_values, row.unit),
+            "—" if ratio is None else "<0.01×" if ratio < 0.01 else f"{ratio:.2f}×",
+            " ".join([row.verdict, *marks]),
+        )
+        lines.append("| " + " | ".join(c.replace("|", "\\|") for c in cells) + " |")
+    lines.append("")
+    lines += [f"[{i}] {note}" for i, note in enumerate(notes, 1)]
+    return "\n".join(lines)
+
+
+# --- the run ------------------------------------------------------------------------------------
+
+
+@dataclass
+class Plan:
+    """Sizes and run counts: the full run, or the seconds-long smoke run."""
+
+    smoke: bool
+    runs: int  # fill rounds, and the ezlinks runs at 1,000
+    check_runs: int
+    build_runs: int  # bench_build.py at 1,000 notes (one at 5,000)
+    serve_runs: int
+    main: int  # the 5,000-note size of most budgets
+    fill_sizes: tuple[int, ...]
+    build_sizes: tuple[int, ...]
+    memory_sizes: tuple[int, ...]
+    obsidian_sizes: tuple[int, ...]
+    # Runs of each wikilink-plugin peer by size; a size left out is not run (it says why).
+    plugin_runs: dict[str, dict[int, int]]
+
+    @classmethod
+    def make(cls, smoke: bool, runs: int | None, all_peers: bool = False) -> Plan:
+        """The smoke plan, or the full one sized to finish `make bench` within 15 minutes on a
+        2-core machine (``runs`` overrides every count; ``all_peers`` adds the slow peer runs:
+        obsidiantools and ezlinks at 5,000 notes, several minutes more)."""
+        if smoke:
+            n = SMOKE_NOTES
+            one = runs or 1
+            return cls(True, one, one, one, one, n, (n,), (n,), (n,), (), {})
+        # Measured here: obsidiantools takes ~16 s at 1,000 notes and ~3 min at 5,000;
+        # roamlinks ~2 min for one 1,000-note build (it searches the docs folder for every
+        # link); ezlinks ~12 s at 1,000 and ~1.5 min at 5,000.
+        plugin_runs = {"roamlinks": {1000: 1}, "ezlinks": {1000: runs or 2}}
+        obsidian: tuple[int, ...] = (1000,)
+        if all_peers:
+            plugin_runs["ezlinks"][5000] = 1
+            obsidian = (1000, 5000)
+        # serve: each save costs a full fill and build, over a minute at 5,000: one each.
+        return cls(False, runs or 3, runs or 5, runs or 2, runs or 1, 5000, (1000, 5000),
+                   (1000, 5000), (1000, 5000, 10000), obsidian, plugin_runs)
+
+
+class Bench:
+    """Shared state of one run: the plan, the vault cache, a scratch folder, the peers."""
+
+    def __init__(self, plan: Plan, seed: int, cache: Path, work: Path,
+                 peers: peerlib.Peers | None, no_peer_reason: str) -> None:
+        self.plan = plan
+        self.seed = seed
+        self.cache = cache
+        self.work = work
+        self.peers = peers
+        self.no_peer_reason = no_peer_reason
+        self.started = time.monotonic()
+        self.vt = vault_tools_command()
+        self.peer_memory: dict[int, float] = {}  # obsidiantools' peak RSS by vault size
+        self.peer_index_wall: dict[int, float] = {}
+        self.peer_cpu: dict[int, float] = {}
+        self._filled: dict[int, Path] = {}
+
+    def say(self, message: str) -> None:
+        """A progress line on stderr, stamped with the time since the run started."""
+        elapsed = time.monotonic() - self.started
+        print(f"[{int(elapsed) // 60:2d}:{int(elapsed) % 60:02d}] {message}", file=sys.stderr,
+              flush=True)
+
+    def peer(self, name: str) -> tuple[bool, str]:
+        """(can run, why not) for peer ``name``."""
+        if self.peers is None:
+            return False, self.no_peer_reason
+        if not self.peers.has(name):
+            return False, self.peers.why_missing(name)
+        return True, ""
+
+    def vault(self, notes: int) -> Path:
+        """The cached generated vault of ``notes`` notes (read-only: copy it to change it)."""
+        path, reused = ensure_vault(self.cache, notes, self.seed)
+        if not reused:
+            self.say(f"generated a {notes:,}-note vault in {path}")
+        return path
+
+    def filled(self, notes: int) -> Path:
+        """A private copy of the ``notes``-note vault with every block filled once: the steady
+        state of a vault in use, where `fill`, `build` and `serve` normally start from."""
+        if notes not in self._filled:
+            target = self.work / f"filled-{notes}"
+            shutil.copytree(self.vault(notes), target, symlinks=True)
+            self.say(f"filling a copy of the {notes:,}-note vault once (setup, not timed)")
+            run_once([*self.vt, "fill", "--vault", str(target)])
+            self._filled[notes] = target
+        return self._filled[notes]
+
+    def public_copy(self, notes: int, name: str) -> tuple[Path, int]:
+        """A copy of ``filled(notes)`` with every note made public (its ``private: true`` line
+        dropped): (vault root, notes changed). The site refuses to build the synthetic vault
+        at 5,000 notes, because private names show up on public pages; serve is timed here,
+        the leak scan is build's business."""
+        target = self.work / name
+        shutil.copytree(self.filled(notes), target, symlinks=True)
+        changed = 0
+        for path in sorted((target / "notes").rglob("*.md")):
+            text = path.read_text(encoding="utf-8")
+            end = text.find("\n---", 3) if text.startswith("---\n") else -1
+            flag = text.find("\nprivate: true\n", 0, end + 1) if end > 0 else -1
+            if flag >= 0:
+                path.write_text(text[:flag] + text[flag + len("\nprivate: true"):],
+                                encoding="utf-8")
+                changed += 1
+        return target, changed
+
+    def site_notes(self, notes: int, name: str) -> tuple[Path, str]:
+        """A fresh vault folder ``name`` holding the notes bench_build.py builds (its vault,
+        with interviews of private contacts made private so the leak scan passes, filled
+        once), without a config: (vault root, "" or a caveat for the table)."""
+        caveat = ""
+        try:
+            import bench_build
+
+            # bench_build reports on stdout; keep ours for the table.
+            with contextlib.redirect_stdout(sys.stderr):
+                source = bench_build.prepare(notes, self.seed)
+        except Exception as exc:  # its failure must not stop the other budgets
+            caveat = (f"bench_build.prepare() failed ({type(exc).__name__}: {exc}); used the "
+                      "generated vault filled once, which the leak scan may refuse")
+            source = self.filled(notes)
+        target = self.work / name
+        shutil.copytree(source / "notes", target / "notes", symlinks=True)
+        return target, caveat
+
+
+def _n(notes: int) -> str:
+    return f"{notes:,} notes"
+
+
+def measure_check(b: Bench) -> list[Row]:
+    """`check` cold vs the bare YAML read, through bench_check.py --json."""
+    n = b.plan.main
+    row = Row("check", f"check, {_n(n)}, cold", f"≤ {CHECK_RATIO:g}× bare YAML read",
+              peer="bare read + YAML parse (C loader)")
+    cmd = [sys.executable, str(HERE / "bench_check.py"), "--json", "--notes", str(n),
+           "--runs", str(b.plan.check_runs), "--seed", str(b.seed), "--cache-dir", str(b.cache)]
+    b.say(f"check: bench_check.py, {_n(n)}, {b.plan.check_runs} alternating runs each")
+    proc = subprocess.run(cmd, capture_output=True, text=True, check=False)
+    if proc.returncode != 0:
+        raise MeasureError(f"bench_check.py exited with {proc.returncode}: "
+                           f"{_tail(proc.stderr.encode())}")
+    data = json.loads(proc.stdout)
+    row.ours, row.ours_cpu = data["check"]["wall"], data["check"]["cpu"]
+    row.peer_values = data["baseline"]["wall"]
+    ratio = row.ratio or 0.0
+    row.verdict = "met" if ratio <= CHECK_RATIO else "NOT met"
+    cpu_ratio = statistics.median(data["check"]["cpu"]) / max(
+        statistics.median(data["baseline"]["cpu"]), 1e-9)
+    row.notes.append(f"check: CPU-time ratio {cpu_ratio:.2f}× (wall {ratio:.2f}×); both sides "
+                     "are fresh processes, interpreter start-up included.")
+    return [row]
+
+
+def _split_writes(before: FileState, after: FileState) -> tuple[int, int]:
+    """(notes written, other files written) between two snapshots of a vault root."""
+    def part(states: FileState, notes: bool) -> FileState:
+        return {p: v for p, v in states.items() if p.startswith(f"notes{os.sep}") == notes}
+
+    return (count_writes(part(before, True), part(after, True)),
+            count_writes(part(before, False), part(after, False)))
+
+
+def measure_fill(b: Bench) -> list[Row]:
+    """`fill` with nothing to change, twice over: as normally run (its manifest from the last
+    fill is current, so no note is read) and with that cache removed (the full work, as after a
+    clone or a checkout that touched every note). Time and writes, next to obsidiantools
+    indexing the same notes (the peer that also computes backlinks and a graph)."""
+    rows: list[Row] = []
+    for n in b.plan.fill_sizes:
+        rows += _measure_fill_at(b, n)
+    return rows
+
+
+def _measure_fill_at(b: Bench, n: int) -> list[Row]:
+    limit = f"≤ {FILL_SECONDS:g} s, zero writes" if n == b.plan.main else "—"
+    peer = "obsidiantools connect().gather()"
+    warm = Row("fill", f"fill, {_n(n)}, nothing changed", limit, peer=peer)
+    cold = Row("fill", f"fill, {_n(n)}, nothing changed, no fill cache", limit, peer=peer)
+    vault = b.filled(n)
+    cache = vault / FILL_CACHE
+    can_peer, why = b.peer("obsidiantools")
+    writes = {id(warm): [0, 0], id(cold): [0, 0]}  # [notes, other files]
+    for i in range(b.plan.runs):
+        order = ((warm, False), (cold, True))
+        for row, drop_cache in order if i % 2 == 0 else order[::-1]:
+            b.say(f"fill: run {i + 1}/{b.plan.runs} on {_n(n)}"
+                  f"{', fill cache removed' if drop_cache else ''}")
+            if drop_cache:
+                shutil.rmtree(cache, ignore_errors=True)  # our scratch copy
+            before = file_states(vault)
+            sample = run_once([*b.vt, "fill", "--vault", str(vault)])
+            notes, other = _split_writes(before, file_states(vault))
+            writes[id(row)][0] += notes
+            writes[id(row)][1] += other
+            row.ours.append(sample.wall)
+            row.ours_cpu.append(sample.cpu)
+        if i == 0 and can_peer and n in b.plan.obsidian_sizes:
+            # One peer run, between ours: it takes minutes at 5,000 notes.
+            b.say(f"fill: peer obsidiantools on {_n(n)}")
+            ran = run_once(peerlib.obsidiantools_command(b.peers, vault / "notes"))  # type: ignore[arg-type]
+            b.peer_memory[n], b.peer_index_wall[n] = ran.rss_mb, ran.wall
+            b.peer_cpu[n] = ran.cpu
+    for row in (warm, cold):
+        if not can_peer:
+            row.peer_text = f"not run: {why}"
+        elif n in b.peer_index_wall:
+            row.peer_values = [b.peer_index_wall[n]]
+        else:
+            row.peer_text = "not run at this size (minutes; --all-peers)"
+        notes, other = writes[id(row)]
+        row.writes = notes
+        fast = statistics.median(row.ours) <= FILL_SECONDS
+        if n == b.plan.main:
+            row.verdict = "met" if fast and notes == 0 else "NOT met"
+        else:
+            row.verdict = "reference" if notes == 0 else "NOT met"
+        row.notes.append(f"fill at {_n(n)}: {notes} note(s) written over {len(row.ours)} "
+                         f"run(s), and {other} other file(s) (fill's own cache); inode, mtime "
+                         "and size of every file compared before and after each run.")
+    if not cache.is_dir():
+        cold.notes.append(f"fill: no cache at {FILL_CACHE}: both fill rows did the same work.")
+    if n == b.plan.main:
+        warm.notes.append("fill: as normally run: the manifest the last fill recorded (size, "
+                          "mtime and inode of every note) still matches, so no note is read.")
+        cold.notes.append("fill: the full work (read, parse, index, render and compare every "
+                          "block), as after a clone or a checkout that touched every note.")
+    if n in b.peer_cpu:
+        cold.notes.append(f"obsidiantools at {_n(n)}: {b.peer_cpu[n]:.1f} s CPU.")
+    return [warm, cold]
+
+
+def measure_memory(b: Bench) -> list[Row]:
+    """Peak RSS of `check` and `fill --check` at each size (and their times, for growth)."""
+    rows = []
+    can_peer, why = b.peer("obsidiantools")
+    for n in b.plan.memory_sizes:
+        vault = b.vault(n)
+        b.say(f"memory: check and fill --check on {_n(n)}")
+        check = run_once([*b.vt, "check", "--vault", str(vault), "--json"], ok=(0, 1))
+        # An unfilled vault: fill --check renders and compares every block, its heaviest case.
+        fill = run_once([*b.vt, "fill", "--check", "--vault", str(vault)], ok=(0, 1))
+        peak = max(check.rss_mb, fill.rss_mb)
+        top = max(b.plan.memory_sizes)
+        row = Row("memory", f"peak RSS, {_n(n)}", f"≤ {MEMORY_MB:g} MB" if n == top else "—",
+                  unit="MB", ours=[peak], peer="obsidiantools connect().gather()")
+        row.ours_text = (f"{peak:.0f} MB (check {check.rss_mb:.0f}, "
+                         f"fill --check {fill.rss_mb:.0f})")
+        row.verdict = ("met" if peak <= MEMORY_MB else "NOT met") if n == top else "reference"
+        row.notes.append(f"memory at {_n(n)}: check took {check.wall:.2f} s "
+                         f"({check.cpu:.2f} s CPU), fill --check {fill.wall:.2f} s "
+                         f"({fill.cpu:.2f} s CPU).")
+        if not can_peer:
+            row.peer_text = f"not run: {why}"
+        elif n in b.peer_memory:
+            row.peer_values = [b.peer_memory[n]]
+        elif n in b.plan.obsidian_sizes:
+            b.say(f"memory: peer obsidiantools on {_n(n)}")
+            peer = run_once(peerlib.obsidiantools_command(b.peers, vault / "notes"))  # type: ignore[arg-type]
+            b.peer_memory[n], b.peer_index_wall[n] = peer.rss_mb, peer.wall
+            b.peer_cpu[n] = peer.cpu
+            row.peer_values = [peer.rss_mb]
+        else:
+            row.peer_text = "not run at this size (minutes; --all-peers at 5,000)"
+        if n in b.peer_index_wall:
+            row.notes.append(f"obsidiantools indexed {_n(n)} in {b.peer_index_wall[n]:.1f} s "
+                             f"({b.peer_cpu.get(n, 0.0):.1f} s CPU).")
+        rows.append(row)
+    return rows
+
+
+class ServerProcess:
+    """A `serve` process whose output is read on a thread, each line stamped on arrival."""
+
+    def __init__(self, cmd: list[str], cwd: Path) -> None:
+        env = dict(os.environ, PYTHONUNBUFFERED="1")
+        self.proc = subprocess.Popen(cmd, cwd=cwd, env=env, stdin=subprocess.DEVNULL,
+                                     stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+        self.lines: list[tuple[float, str]] = []
+        self._cond = threading.Condition()
+        self._closed = False
+        threading.Thread(target=self._pump, daemon=True).start()
+
+    def _pump(self) -> None:
+        assert self.proc.stdout is not None
+        for raw in self.proc.stdout:
+            with self._cond:
+                self.lines.append((time.monotonic(), raw.decode("utf-8", "replace").rstrip()))
+                self._cond.notify_all()
+        with self._cond:
+            self._closed = True
+            self._cond.notify_all()
+
+    def wait_for(self, needle: str, since: float, timeout: float) -> float:
+        """The arrival time of the first line after ``since`` that contains ``needle``. Raises
+        ``MeasureError`` on a failed rebuild, on exit, or after ``timeout`` seconds."""
+        deadline = time.monotonic() + timeout
+        with self._cond:
+            while True:
+                for stamp, line in self.lines:
+                    if stamp < since:
+                        continue
+                    if needle in line:
+                        return stamp
+                    if REBUILD_FAILED in line:
+                        raise MeasureError(f"the rebuild failed: {self.tail()}")
+                if self._closed:
+                    raise MeasureError(f"the server exited: {self.tail()}")
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    raise MeasureError(f"no {needle!r} within {timeout:.0f} s: {self.tail()}")
+                self._cond.wait(left)
+
+    def tail(self) -> str:
+        return " / ".join(line for _, line in self.lines[-5:]) or "(no output)"
+
+    def stop(self) -> None:
+        """Ctrl+C, as a user would stop it; killed if it does not stop within 15 s."""
+        if self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGINT)
+            try:
+                self.proc.wait(15)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _edit_target(vault: Path) -> Path:
+    """The note every serve run edits: the first contact, in a stable order."""
+    return sorted((vault / "notes" / "contacts").glob("*.md"))[0]
+
+
+def _save_edit(path: Path, i: int) -> float:
+    """Append a line of prose (no link: no block changes), as an editor save would; return
+    the moment the save completed."""
+    with path.open("a", encoding="utf-8") as handle:
+        handle.write(f"\nEdited during benchmark run {i}.\n")
+    return time.monotonic()
+
+
+
+def _process_cpu(pid: int) -> float | None:
+    """CPU seconds (user + system) a running process has used so far; None where /proc is
+    not there to ask."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return None
+    fields = stat[stat.rindex(")") + 2:].split()  # after "pid (name) "
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+_LEAK_REFUSAL = "private values would be published"
+
+
+def _start_server(b: Bench, label: str, cmd: list[str], vault: Path) -> ServerProcess:
+    """Start a server and wait for its first build; stopped again if that fails."""
+    b.say(f"serve: starting {label} on {vault.name} (first build)")
+    server = ServerProcess(cmd, vault)
+    try:
+        server.wait_for(SERVING, 0.0, 900)
+    except MeasureError:
+        server.stop()
+        raise
+    return server
+
+
+def measure_serve(b: Bench) -> list[Row]:
+    """Save one note while `vault-tools serve` runs; time until the browsers are told to reload.
+    The peer is plain `mkdocs serve` with Material and the small nav on the same notes. Both
+    servers stay up the whole time and the edits alternate between them."""
+    n = b.plan.main
+    row = Row("serve", f"serve, rebuild after one save, {_n(n)}", f"≤ {SERVE_SECONDS:g} s",
+              peer="mkdocs serve, Material, small nav")
+    # The notes bench_build.py builds (the build row shows the site accepts them).
+    ours_vault, caveat = b.site_notes(n, "serve-ours")
+    (ours_vault / "mkdocs.yml").write_text(OURS_MKDOCS_YML, encoding="utf-8")
+    ours_cmd = [*b.vt, "serve", "--vault", str(ours_vault), "--port", str(_free_port())]
+    servers: list[tuple[Row, list[float], Path, ServerProcess]] = []
+    public = False
+    try:
+        try:
+            ours = _start_server(b, "vault-tools serve", ours_cmd, ours_vault)
+        except MeasureError as exc:
+            if _LEAK_REFUSAL not in str(exc):
+                raise
+            # Refused by the leak scan: time the rebuild on notes that are all public instead.
+            ours_vault, made_public = b.public_copy(n, "serve-ours-public")
+            (ours_vault / "mkdocs.yml").write_text(OURS_MKDOCS_YML, encoding="utf-8")
+            ours_cmd[ours_cmd.index("--vault") + 1] = str(ours_vault)
+            ours = _start_server(b, "vault-tools serve", ours_cmd, ours_vault)
+            public = True
+            caveat = (f"the site refused these notes (private names on public pages), so "
+                      f"{made_public} private notes were made public in the served copy; with "
+                      "nothing private the leak scan has nothing to find: a lower bound")
+        if caveat:
+            row.notes.append(f"serve: {caveat}.")
+        servers.append((row, row.ours, ours_vault, ours))
+        can_peer, why = b.peer("mkdocs")
+        if can_peer:
+            peer_vault = (b.public_copy(n, "serve-peer")[0] if public
+                          else b.site_notes(n, "serve-peer")[0])
+            config = peer_vault / "mkdocs.yml"
+            config.write_text(peerlib.mkdocs_yml(b.work / "unused-site", small_nav=True),
+                              encoding="utf-8")
+            peer_cmd = [str(b.peers.bin / "mkdocs"), "serve", "-f", str(config),  # type: ignore[union-attr]
+                        "-a", f"127.0.0.1:{_free_port()}"]
+            peer = _start_server(b, "mkdocs serve", peer_cmd, peer_vault)
+            servers.append((row, row.peer_values, peer_vault, peer))
+        else:
+            row.peer_text = f"not run: {why}"
+        cpu: dict[int, list[float]] = {id(ours): [], id(servers[-1][3]): []}
+        builds: dict[int, int] = {id(ours): 0, id(servers[-1][3]): 0}
+        for i in range(b.plan.serve_runs):
+            for _, times, vault, server in servers if i % 2 == 0 else servers[::-1]:
+                who = "ours" if server is ours else "peer"
+                b.say(f"serve: save {i + 1}/{b.plan.serve_runs}, {who}")
+                cpu_before = _process_cpu(server.proc.pid)
+                saved = _save_edit(_edit_target(vault), i)
+                reloaded = server.wait_for(RELOADED, saved, 600)
+                times.append(reloaded - saved)
+                cpu_after = _process_cpu(server.proc.pid)
+                if cpu_before is not None and cpu_after is not None:
+                    cpu[id(server)].append(cpu_after - cpu_before)
+                builds[id(server)] += sum(1 for stamp, line in server.lines
+                                          if saved <= stamp <= reloaded
+                                          and "Detected file changes" in line)
+                time.sleep(0.5)  # let the server go idle before the other one is measured
+    finally:
+        for _, _, _, server in servers:
+            server.stop()
+    row.ours_cpu = cpu[id(ours)]
+    if len(servers) > 1:
+        peer_cpu = cpu[id(servers[1][3])]
+        if peer_cpu:
+            row.notes.append(f"serve: the peer server used {statistics.median(peer_cpu):.1f} s "
+                             "CPU per rebuild (median).")
+    for server, who in ((s[3], "ours" if s[3] is ours else "the peer") for s in servers):
+        if builds[id(server)] > b.plan.serve_runs:
+            row.notes.append(f"serve: {who} rebuilt {builds[id(server)]} times for "
+                             f"{b.plan.serve_runs} save(s).")
+    row.verdict = "met" if statistics.median(row.ours) <= SERVE_SECONDS else "NOT met"
+    if row.verdict == "NOT met":
+        row.notes.append("serve: every save runs a full fill and a full MkDocs build "
+                         "(vault_tools/site/build.py, serve_site's builder); there is no "
+                         "incremental rebuild, so the time grows with the whole vault.")
+    return [row]
+
+
+def measure_build_peers(b: Bench, ours_by_size: dict[int, list[float]]) -> list[Row]:
+    """The wikilink plugins a user could add to plain Material instead, with the small nav, on
+    the notes bench_build.py builds. Ratios are against our build at the same size (from
+    bench_build.py), when it was measured."""
+    rows = []
+    first_build: dict[str, tuple[int, float]] = {}  # plugin -> (size, seconds) of its first run
+    variants = [
+        ("roamlinks", "mkdocs build + roamlinks, small nav"),
+        ("ezlinks", "mkdocs build + ezlinks, small nav"),
+    ]
+    for n in b.plan.build_sizes:
+        for plugin, label in variants:
+            row = Row("build", f"build, {_n(n)} (reference peer)", "—", peer=label,
+                      verdict="reference")
+            rows.append(row)
+            can_peer, why = b.peer(plugin)
+            runs = b.plan.plugin_runs.get(plugin, {}).get(n, 0)
+            if can_peer and not runs:
+                can_peer, why = False, "too slow for the 15-minute run at this size"
+                if plugin in first_build:
+                    size, seconds = first_build[plugin]
+                    why += f" (one build of {_n(size)} took {seconds:.0f} s)"
+            if not can_peer:
+                row.peer_text = f"not run: {why}"
+                continue
+            vault, caveat = b.site_notes(n, f"build-{plugin}-{n}")
+            if caveat:
+                row.notes.append(f"build: {caveat}.")
+            config = vault / "mkdocs.yml"
+            config.write_text(peerlib.mkdocs_yml(vault / "site", small_nav=True, plugin=plugin),
+                              encoding="utf-8")
+            for i in range(runs):
+                b.say(f"build: peer {label}, {_n(n)}, run {i + 1}/{runs}")
+                cmd = [str(b.peers.bin / "mkdocs"), "build", "-q", "-f", str(config)]  # type: ignore[union-attr]
+                row.peer_values.append(run_once(cmd, cwd=vault).wall)
+                first_build.setdefault(plugin, (n, row.peer_values[0]))
+            row.ours = list(ours_by_size.get(n, []))
+            if not row.ours:
+                row.ours_text = "not measured (see the build row)"
+    return rows
+
+
+# --- the benchmarks other scripts own: bench_build.py and bench_watch.py --------------------------
+
+
+def run_script(b: Bench, name: str, args: list[str], timeout: float) -> str:
+    """Run ``benchmarks/<name>`` with this interpreter and return its stdout; raises
+    ``MeasureError`` if it is missing or fails."""
+    script = HERE / name
+    if not script.is_file():
+        raise MeasureError(f"benchmarks/{name} is not there (yet): nothing to run")
+    cmd = [sys.executable, str(script), *args]
+    b.say(f"{name} {' '.join(args)}")
+    try:
+        proc = subprocess.run(cmd, capture_output=True, text=True, check=False, timeout=timeout)
+    except subprocess.TimeoutExpired:
+        raise MeasureError(f"benchmarks/{name} took more than {timeout:.0f} s") from None
+    if proc.returncode != 0:
+        raise MeasureError(f"benchmarks/{name} exited with {proc.returncode}: "
+                           f"{_tail((proc.stderr or proc.stdout).encode())}")
+    return proc.stdout
+
+
+# bench_watch.py prints one line per timed save ("  save  3   0.412 s  link …") and a verdict.
+_WATCH_SAVE = re.compile(r"^\s*save\s+\d+\s+([0-9.]+) s\b", re.MULTILINE)
+_VERDICT = re.compile(r"^budget .*?: (met|NOT met)\b", re.MULTILINE)
+
+
+def measure_watch(b: Bench) -> list[Row]:
+    """One saved note -> every affected block rewritten, from bench_watch.py (its printed
+    report: it has no JSON mode)."""
+    n = b.plan.main
+    saves = 3 if b.plan.smoke else 10
+    args = ["--notes", str(n), "--saves", str(saves), "--seed", str(b.seed),
+            "--cache-dir", str(b.cache)]
+    out = run_script(b, "bench_watch.py", args, timeout=900)
+    times = [float(t) for t in _WATCH_SAVE.findall(out)]
+    if not times:
+        raise MeasureError(f"no timed saves in bench_watch.py's report: {_tail(out.encode())}")
+    row = Row("watch", f"watch, one save → blocks on disk, {_n(n)}", f"≤ {WATCH_SECONDS:g} s",
+              ours=times, peer="none (no peer writes blocks into notes)", peer_text="—")
+    verdict = _VERDICT.search(out)
+    # bench_watch.py judges the worst save, not the median: every save must land in time.
+    met = verdict.group(1) == "met" if verdict else max(times) <= WATCH_SECONDS
+    row.verdict = "met" if met else "NOT met"
+    row.notes.append(f"watch: {len(times)} editor-style saves (temp file + rename), half adding "
+                     f"a link, half a task; worst {max(times):.3f} s. The budget is judged on "
+                     "the worst save.")
+    return [row]
+
+
+# bench_build.py prints "run 2/3: vault-tools build: 15.21 s" per timed run and, at 1,000
+# notes or fewer, "stock Material, default nav: 31.90 s".
+_BUILD_RUN = re.compile(r"^run \d+/\d+: (?P<name>.+?): (?P<t>[0-9.]+) s$", re.MULTILINE)
+_BUILD_DEFAULT_NAV = re.compile(r"^stock Material, default nav: ([0-9.]+) s$", re.MULTILINE)
+
+
+def measure_build(b: Bench) -> list[Row]:
+    """Our build vs plain Material with the small nav, from bench_build.py (its printed report:
+    it has no JSON mode), then the other peers on the very same notes."""
+    rows: list[Row] = []
+    ours_by_size: dict[int, list[float]] = {}
+    for n in b.plan.build_sizes:
+        row = Row("build", f"build, {_n(n)}", f"≤ {BUILD_RATIO:g}× plain Material, small nav",
+                  peer="mkdocs build, Material, small nav")
+        rows.append(row)
+        # At 5,000 notes one run of each (after bench_build's own warm-up) keeps `make bench`
+        # under 15 minutes; the default nav is not run there (about 13 minutes by itself).
+        runs = 1 if n >= 5000 else b.plan.build_runs
+        args = ["--smoke"] if b.plan.smoke else ["--notes", str(n), "--runs", str(runs),
+                                                 "--seed", str(b.seed)]
+        try:
+            out = run_script(b, "bench_build.py", args, timeout=1500)
+        except MeasureError as exc:
+            row.verdict, row.notes = "failed", [f"build at {_n(n)}: {exc}"]
+            continue
+        for match in _BUILD_RUN.finditer(out):
+            side = row.ours if "vault-tools" in match["name"] else row.peer_values
+            side.append(float(match["t"]))
+        if not row.ours or not row.peer_values:
+            row.verdict = "failed"
+            row.notes.append(f"build at {_n(n)}: no timed runs in bench_build.py's report: "
+                             f"{_tail(out.encode())}")
+            continue
+        ours_by_size[n] = row.ours
+        row.verdict = "met" if (row.ratio or 0.0) <= BUILD_RATIO else "NOT met"
+        row.notes.append(f"build at {_n(n)}: bench_build.py; `vault-tools build` includes a "
+                         "fill that finds nothing to change, both sides build the same filled "
+                         "notes, each after one untimed warm-up.")
+        default_nav = _BUILD_DEFAULT_NAV.search(out)
+        if default_nav:
+            rows.append(Row("build", f"build, {_n(n)} (reference peer)", "—", ours=row.ours,
+                            peer="mkdocs build, Material, default nav",
+                            peer_values=[float(default_nav.group(1))], verdict="reference",
+                            notes=["build: stock Material's default nav lists every page in "
+                                   "every page, so its cost grows with the square of the "
+                                   "notes; it is run at 1,000 notes or fewer only (DESIGN §11 "
+                                   "reports ~13 min at 5,000)."]))
+    return rows + measure_build_peers(b, ours_by_size)
+
+
+# --- main ---------------------------------------------------------------------------------------
+
+MEASURES: dict[str, Callable[[Bench], list[Row]]] = {
+    "check": measure_check,
+    "fill": measure_fill,  # before memory: it leaves obsidiantools' figure at 5,000 to reuse
+    "memory": measure_memory,
+    "watch": measure_watch,
+    "build": measure_build,
+    "serve": measure_serve,
+}
+WORK_OF = {
+    "check": "check, cold",
+    "fill": "fill, nothing changed",
+    "watch": "watch, one save → blocks rewritten",
+    "build": "build vs plain Material, small nav",
+    "serve": "serve, rebuild after one save",
+    "memory": "peak memory",
+}
+
+
+def run_all(b: Bench, only: list[str]) -> list[Row]:
+    """Run each selected budget; a budget that fails becomes a `failed` row with the reason."""
+    rows: dict[str, list[Row]] = {}
+    for name, measure in MEASURES.items():
+        if name not in only:
+            continue
+        try:
+            rows[name] = measure(b)
+        except MeasureError as exc:
+            b.say(f"{name}: FAILED: {exc}")
+            rows[name] = [Row(name, WORK_OF[name], "—", verdict="failed", notes=[f"{name}: {exc}"])]
+    return [row for name in BUDGETS if name in rows for row in rows[name]]
+
+
+def header(b: Bench) -> str:
+    """What, where and when: enough to tell two tables apart."""
+    now = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+    versions = ", ".join(f"{k} {v}" for k, v in sorted((b.peers.versions if b.peers else {})
+                                                        .items()))
+    mode = "smoke run" if b.plan.smoke else "full run"
+    return (f"vault-tools §11 benchmarks — {mode}, {now}\n"
+            f"machine: {platform.machine()}, {os.cpu_count()} CPUs, "
+            f"Python {platform.python_version()}, {platform.system()} {platform.release()}\n"
+            f"peers: {versions or b.no_peer_reason}\n"
+            f"vaults: generate_vault.py, seed {b.seed}; runs: fill {b.plan.runs}, "
+            f"check {b.plan.check_runs}, build {b.plan.build_runs} (1 at 5,000), "
+            f"serve {b.plan.serve_runs}\n")
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Command-line entry point: 0 once the table is printed, 2 if the harness fails."""
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--smoke", action="store_true",
+                        help=f"{SMOKE_NOTES} notes, one run, no peers (seconds; for the tests)")
+    parser.add_argument("--runs", type=int, default=None,
+                        help="timed runs per figure (default 3; check 5, serve 2)")
+    parser.add_argument("--only", default=",".join(BUDGETS),
+                        help=f"comma-separated budgets to run (default all: {','.join(BUDGETS)})")
+    parser.add_argument("--no-peers", action="store_true", help="measure ours only")
+    parser.add_argument("--all-peers", action="store_true",
+                        help="also the slow peer runs at 5,000 notes (obsidiantools, ezlinks): "
+                             "several minutes more than the 15 of the default run")
+    parser.add_argument("--seed", type=int, default=1, help="generator seed (default 1)")
+    parser.add_argument("--cache-dir", type=Path, default=DEFAULT_CACHE,
+                        help="where generated vaults are kept (default benchmarks/.vaults)")
+    parser.add_argument("--json", type=Path, default=None, metavar="PATH",
+                        help="also write the rows as JSON to PATH")
+    args = parser.parse_args(argv)
+    only = [name.strip() for name in args.only.split(",") if name.strip()]
+    unknown = sorted(set(only) - set(BUDGETS))
+    if unknown:
+        parser.error(f"unknown budget(s) {', '.join(unknown)}; choose from {', '.join(BUDGETS)}")
+    if args.runs is not None and args.runs < 1:
+        parser.error("--runs must be at least 1")
+    plan = Plan.make(args.smoke, args.runs, args.all_peers)
+
+    work = Path(tempfile.mkdtemp(prefix="vault-tools-bench-"))
+    try:
+        if args.smoke or args.no_peers:
+            peers, why = None, "not run in --smoke mode" if args.smoke else "not run (--no-peers)"
+        else:
+            print("setting up the peers (benchmarks/.peers/venv)", file=sys.stderr, flush=True)
+            peers, why = peerlib.ensure_peers(lambda m: print(m, file=sys.stderr)), ""
+        b = Bench(plan, args.seed, args.cache_dir, work, peers, why)
+        rows = run_all(b, only)
+        table = header(b) + "\n" + render_table(rows)
+        b.say(f"done in {(time.monotonic() - b.started) / 60:.1f} min")
+    finally:
+        shutil.rmtree(work, ignore_errors=True)  # our own scratch folder
+    print(table)
+    if args.json is not None:
+        args.json.write_text(json.dumps([dict(asdict(r), ratio=r.ratio) for r in rows], indent=1),
+                             encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,76 @@
+"""Smoke run of the benchmark harness (benchmarks/run.py): it must keep working, and keep
+reporting every DESIGN §11 budget, so `make bench` never breaks unnoticed.
+
+The real figures come from `make bench`; here a couple of hundred notes, one run, no peers.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+BENCHMARKS = Path(__file__).resolve().parents[1] / "benchmarks"
+BUDGETS = ("check", "fill", "watch", "build", "serve", "memory")
+VERDICTS = {"met", "NOT met", "reference", "failed", "not measured"}
+
+
+@pytest.fixture(scope="module")
+def smoke(tmp_path_factory: pytest.TempPathFactory) -> tuple[subprocess.CompletedProcess, list]:
+    """One smoke run, shared by the tests below: (the finished process, its JSON rows)."""
+    tmp = tmp_path_factory.mktemp("bench")
+    rows_file = tmp / "rows.json"
+    proc = subprocess.run(
+        [sys.executable, str(BENCHMARKS / "run.py"), "--smoke",
+         "--cache-dir", str(tmp / "vaults"), "--json", str(rows_file)],
+        capture_output=True, text=True, timeout=600, check=False,
+    )
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    return proc, json.loads(rows_file.read_text(encoding="utf-8"))
+
+
+def _table_rows(stdout: str) -> list[list[str]]:
+    """The body rows of the Markdown table, as lists of cells."""
+    lines = [ln for ln in stdout.splitlines() if ln.startswith("| ")]
+    return [[cell.strip() for cell in ln.strip("|").split(" | ")] for ln in lines[1:]]
+
+
+def test_smoke_run_prints_a_table_row_for_every_budget(smoke) -> None:
+    proc, _ = smoke
+    rows = _table_rows(proc.stdout)
+    assert {row[0] for row in rows} == set(BUDGETS)
+    for row in rows:
+        assert len(row) == 9, row
+        assert any(row[-1].startswith(v) for v in VERDICTS), row
+
+
+def test_smoke_run_measures_check_fill_and_memory_with_figures(smoke) -> None:
+    _, rows = smoke
+    by_budget = {row["budget"]: row for row in rows}
+    check = by_budget["check"]
+    assert check["ours"] and check["peer_values"], check
+    assert check["ratio"] > 0
+    memory = by_budget["memory"]
+    assert 5 < memory["ours"][0] < 1000, memory  # MB: a real RSS reading, not bytes or zero
+
+
+def test_fill_with_nothing_changed_writes_no_file(smoke) -> None:
+    # The promise behind the fill budget: a filled vault is left byte-for-byte and
+    # inode-for-inode alone, so editors and git see nothing.
+    # Both with fill's own cache current and with it removed (the full work).
+    _, rows = smoke
+    fills = [row for row in rows if row["budget"] == "fill"]
+    assert len(fills) == 2
+    for fill in fills:
+        assert fill["ours"], fill
+        assert fill["writes"] == 0, fill
+
+
+def test_a_budget_that_cannot_be_measured_says_why(smoke) -> None:
+    _, rows = smoke
+    for row in rows:
+        if row["verdict"] in ("failed", "not measured"):
+            assert row["notes"], row
