@@ -325,17 +325,15 @@ def plan_new(
     path = vault.abs(rel)
     if path.exists() or path.is_symlink():
         raise CaptureError(f"{rel} already exists; `new` never overwrites a note")
-    clash = next((n.path for n in index if n.name.lower() == stem.lower()), None)
-    if clash is not None:
+    by_name, by_alias = index.named(stem)
+    if by_name:
         raise CaptureError(
-            f"a note named {stem!r} already exists ({clash}); links by that name would "
+            f"a note named {stem!r} already exists ({by_name[0]}); links by that name would "
             "become ambiguous, so nothing was created"
         )
-    alias_of = next((n.path for n in index
-                     if any(a.lower() == stem.lower() for a in n.aliases)), None)
-    if alias_of is not None:
+    if by_alias:
         raise CaptureError(
-            f"{stem!r} is already an alias of {alias_of}; links by that name go there, so "
+            f"{stem!r} is already an alias of {by_alias[0]}; links by that name go there, so "
             "nothing was created"
         )
     template = template_path(vault, note_type)

@@ -137,6 +137,12 @@ class VaultIndex:
             return Resolution("ok", winners[0])
         return Resolution("ambiguous", candidates=tuple(winners))
 
+    def named(self, name: str) -> tuple[list[str], list[str]]:
+        """Paths of the notes whose file name is `name`, and of those with `name` as an alias
+        (case ignored): what a new note of that name would collide with."""
+        key = name.lower()
+        return sorted(self._by_stem.get(key, ())), sorted(self._by_alias.get(key, ()))
+
     def link_name(self, path: str) -> str:
         """The shortest link target that resolves back to this note: its name, or its path
         without `.md` when the name alone is ambiguous or taken."""
