@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+from collections.abc import Iterable
+from dataclasses import dataclass
 
 import icalendar
 
@@ -44,12 +46,24 @@ def event_uid(kind: str, note: str, line: int | None = None, contact: str | None
     return f"{kind}-{digest}@{UID_DOMAIN}"
 
 
-def followups_ics(index: VaultIndex, *, include_private: bool = False) -> bytes:
-    """An iCalendar feed: one all-day event per dated open follow-up and per planned interview
-    (on the interview's date). Undated follow-ups are left out, and so is anything touching a
-    private note unless `include_private`."""
-    events: list[tuple[tuple[str, str], icalendar.Event]] = []
-    for followup in open_followups(index):
+@dataclass(frozen=True)
+class FeedEvent:
+    """One all-day event of the feed."""
+
+    uid: str
+    day: dt.date
+    summary: str
+    description: str
+
+
+def feed_events(index: VaultIndex, *, include_private: bool = False,
+                followups: Iterable[FollowUp] | None = None) -> list[FeedEvent]:
+    """The feed's events in order: one per dated open follow-up and per planned interview (on
+    the interview's date). Undated follow-ups are left out, and so is anything touching a
+    private note unless `include_private`. `followups`: `open_followups(index)`, when the
+    caller has it already."""
+    events: list[FeedEvent] = []
+    for followup in open_followups(index) if followups is None else followups:
         if followup.due is None or (followup.private and not include_private):
             continue
         events.append(_followup_event(followup))
@@ -57,29 +71,35 @@ def followups_ics(index: VaultIndex, *, include_private: bool = False) -> bytes:
         event = _interview_event(index, note, include_private)
         if event is not None:
             events.append(event)
+    return sorted(events, key=lambda event: (event.day.isoformat(), event.uid))
 
+
+def followups_ics(index: VaultIndex, *, include_private: bool = False) -> bytes:
+    """An iCalendar feed of `feed_events`."""
+    return render_feed(feed_events(index, include_private=include_private))
+
+
+def render_feed(events: list[FeedEvent]) -> bytes:
+    """The iCalendar bytes of `events`, in their order."""
     calendar = icalendar.Calendar()
     calendar.add("prodid", PRODID)
     calendar.add("version", "2.0")
     calendar.add("calscale", "GREGORIAN")
     calendar.add("x-wr-calname", CALENDAR_NAME)
-    for _, event in sorted(events, key=lambda pair: pair[0]):
-        calendar.add_component(event)
+    for event in events:
+        calendar.add_component(_all_day_event(event))
     return calendar.to_ical()
 
 
-def _followup_event(followup: FollowUp) -> tuple[tuple[str, str], icalendar.Event]:
+def _followup_event(followup: FollowUp) -> FeedEvent:
     assert followup.due is not None
     uid = event_uid(followup.kind, followup.note, followup.line, followup.contact)
     where = followup.note + (f", line {followup.line}" if followup.line else "")
     description = f"{_KIND_LABELS.get(followup.kind, followup.kind)}. From {where}."
-    event = _all_day_event(uid, followup.due, followup.title, description)
-    return (followup.due.isoformat(), uid), event
+    return FeedEvent(uid, followup.due, followup.title, description)
 
 
-def _interview_event(
-    index: VaultIndex, note: Note, include_private: bool
-) -> tuple[tuple[str, str], icalendar.Event] | None:
+def _interview_event(index: VaultIndex, note: Note, include_private: bool) -> FeedEvent | None:
     fields = note.fields
     if not isinstance(fields, InterviewFields) or fields.status != "planned":
         return None
@@ -94,11 +114,12 @@ def _interview_event(
     if fields.format:
         summary += f" ({fields.format})"
     uid = event_uid(PLANNED_INTERVIEW, note.path, None, first_person_path(people))
-    event = _all_day_event(uid, fields.date, summary, f"Planned interview. From {note.path}.")
-    return (fields.date.isoformat(), uid), event
+    return FeedEvent(uid, fields.date, summary, f"Planned interview. From {note.path}.")
 
 
-def _all_day_event(uid: str, day: dt.date, summary: str, description: str) -> icalendar.Event:
+def _all_day_event(feed_event: FeedEvent) -> icalendar.Event:
+    uid, day = feed_event.uid, feed_event.day
+    summary, description = feed_event.summary, feed_event.description
     event = icalendar.Event()
     event.add("uid", uid)
     # DTSTAMP is required; taking it from the event's own date (not the clock) is what makes an

@@ -437,7 +437,8 @@ def build_command(vault: Vault, strict: bool) -> None:
 def serve_command(vault: Vault, port: int, host: str, password: str | None) -> None:
     """Fill the blocks and serve the private site with live reload, on 127.0.0.1.
 
-    Every save fills the blocks again and rebuilds the site once. Stop with Ctrl+C.
+    Every save fills the blocks it affects and rebuilds the pages that change (a second or
+    two on thousands of notes). Stop with Ctrl+C.
     """
     from .site.build import SiteError, check_bind, log_to_stderr, serve_site
 

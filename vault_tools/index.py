@@ -316,12 +316,16 @@ class VaultIndex:
 
     # --- diagnostics --------------------------------------------------------------------------
 
-    def diagnostics(self) -> list[Diagnostic]:
-        """Every diagnostic: each note's own, then broken/ambiguous links and duplicate names."""
+    def diagnostics(self, paths: Iterable[str] | None = None) -> list[Diagnostic]:
+        """Every diagnostic: each note's own, then broken/ambiguous links and duplicate names;
+        with `paths`, only those notes' diagnostics."""
         out: list[Diagnostic] = []
         suggester: _Suggester | None = None
         suggestions: dict[str, str | None] = {}
+        wanted = None if paths is None else set(paths)
         for note in self:
+            if wanted is not None and note.path not in wanted:
+                continue
             out.extend(note.diagnostics)
             for link, resolution in self.outgoing(note.path):
                 if resolution.status == "broken":
@@ -340,10 +344,12 @@ class VaultIndex:
                         f"{_strip_md(resolution.candidates[0])}]]",
                     ))
         for stem in sorted(self._by_stem):
-            paths = sorted(self._by_stem[stem])
-            if len(paths) > 1:
-                for path in paths:
-                    others = ", ".join(p for p in paths if p != path)
+            same = sorted(self._by_stem[stem])
+            if len(same) > 1:
+                for path in same:
+                    if wanted is not None and path not in wanted:
+                        continue
+                    others = ", ".join(p for p in same if p != path)
                     out.append(Diagnostic(
                         path, None, "warning", "duplicate-name",
                         f"another note has the same name: {others}; links by name alone are "

@@ -84,6 +84,7 @@ class SiteView:
         self.publish_fields = frozenset(str(f).lower() for f in publish_fields)
         self.hidden = frozenset(p for p, note in index.notes.items() if note.private)
         every = open_followups(index)
+        self.all_followups = every  # private ones too: for the feed, which filters its own
         self.followups: list[FollowUp] = [
             f for f in every
             if not f.private and f.note not in self.hidden and f.contact not in self.hidden

@@ -2,15 +2,14 @@
 or serve the site, with the `vault` plugin guaranteed to be active.
 
 Serving binds to this machine only unless a password is given; with one, every request needs
-HTTP basic authentication. While serving, each rebuild fills the blocks first, and the server
-ignores the file events that fill's own writes cause, so one save leads to one rebuild.
+HTTP basic authentication. While serving, the watcher fills the blocks a save affects, then the
+site rebuilds only the pages that change (`incremental.LiveSite`): one save, one rebuild.
 """
 
 from __future__ import annotations
 
 import base64
 import binascii
-import hashlib
 import hmac
 import logging
 import os
@@ -18,12 +17,13 @@ import re
 import shutil
 import sys
 import tempfile
+import threading
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from ..vault import Vault
+from ..vault import RESERVED_FOLDERS, Vault, is_note_path, is_skipped
 
 log = logging.getLogger("mkdocs.plugins.vault")
 
@@ -71,40 +71,22 @@ def load_site_config(vault: Vault, **overrides: Any) -> Any:
     return config
 
 
-def fill_blocks(vault: Vault, own: OwnWrites | None = None) -> list[str]:
+def fill_blocks(vault: Vault) -> list[str]:
     """Fill the generated blocks (§5) before a build; returns the paths written. A vault whose
     blocks cannot be filled is still built, from the notes as they are.
 
     The index is handed to the plugin, so the build does not read every note a second time.
-    With `own` (serving), the bytes about to be written are remembered *before* writing, so a
-    file watcher that sees a write at once already knows it is the tool's own; the index fill
-    made is then brought up to date with its writes and reused.
     """
-    from ..fill import FillResult, apply_changes, dashboard_of, fill_vault, plan_fill
-    from ..vault import load_index_and_texts, read_note
+    from ..fill import fill_vault
+    from ..vault import load_index_and_texts
     from .plugin import preload
 
-    if own is None:
-        # `fill` knows when no note moved since it last ran (its manifest), and then reads
-        # nothing; the build reads the notes once, after it.
-        result = fill_vault(vault)
-        _report(result)
-        index, texts = load_index_and_texts(vault)
-        preload(vault.notes_dir, index, texts)
-        return list(result.written)
-    index, texts = load_index_and_texts(vault)
-    changes, skipped = plan_fill(index, texts, dashboard=dashboard_of(vault))
-    result = FillResult(notes=len(index), changed=changes, skipped=skipped)
-    if own is not None:
-        own.expect({vault.abs(change.path): change.new.encode("utf-8") for change in changes})
-    apply_changes(vault, changes, result)
-    for path in result.written:
-        note, text = read_note(vault, path)
-        index.put(note)
-        if text is not None:
-            texts[path] = text
-    preload(vault.notes_dir, index, texts)
+    # `fill` knows when no note moved since it last ran (its manifest), and then reads
+    # nothing; the build reads the notes once, after it.
+    result = fill_vault(vault)
     _report(result)
+    index, texts = load_index_and_texts(vault)
+    preload(vault.notes_dir, index, texts)
     return list(result.written)
 
 
@@ -177,89 +159,98 @@ def basic_auth(app: WsgiApp, password: str, realm: str = REALM) -> WsgiApp:
     return guarded
 
 
-class OwnWrites:
-    """Files the tool wrote itself, by content hash: their file events are not edits."""
-
-    def __init__(self) -> None:
-        self._hashes: dict[str, str] = {}
-
-    def expect(self, contents: dict[Path, bytes]) -> None:
-        """Remember the bytes about to be written to each path."""
-        for path, data in contents.items():
-            self._hashes[os.path.abspath(path)] = hashlib.sha256(data).hexdigest()
-
-    def caused(self, path: str) -> bool:
-        """True when the event at `path` is explained by the tool's own writes."""
-        if _WRITER_TEMP.match(os.path.basename(path)):
-            return True
-        wanted = self._hashes.get(os.path.abspath(path))
-        return wanted is not None and _digest(Path(path)) == wanted
-
-
-def _digest(path: Path) -> str | None:
-    try:
-        return hashlib.sha256(path.read_bytes()).hexdigest()
-    except OSError:
-        return None
-
-
 def serve_site(vault: Vault, *, host: str = "127.0.0.1", port: int = 8000,
-               password: str | None = None, fill: bool = True) -> None:
+               password: str | None = None) -> None:
     """Fill and build the site into a temporary folder and serve it with live reload until
-    interrupted. Each change to the notes (or mkdocs.yml) fills and rebuilds once."""
-    from mkdocs.commands.build import build
+    interrupted.
+
+    The notes are followed by the `watch` machinery (`Watcher`): each save fills the blocks it
+    affects, then the site rebuilds only the pages that change (`LiveSite`), and the open
+    pages reload. Other files in the notes folder (attachments) update the site the same way;
+    a change to mkdocs.yml builds everything again with the new configuration.
+    """
     from mkdocs.livereload import LiveReloadServer, _serve_url
 
+    from ..watch import Watcher
+    from .incremental import LiveSite
+
     check_bind(host, password)
-    own = OwnWrites()
     site_dir = tempfile.mkdtemp(prefix="vault-tools-site-")
 
     def get_config() -> Any:
-        return load_site_config(vault, site_dir=site_dir, dev_addr=f"{host}:{port}")
+        config = load_site_config(vault, site_dir=site_dir, dev_addr=f"{host}:{port}")
+        config.site_url = serve_url
+        return config
 
     try:
-        config = get_config()
+        first = load_site_config(vault, site_dir=site_dir, dev_addr=f"{host}:{port}")
     except SiteError:
         shutil.rmtree(site_dir, ignore_errors=True)
         raise
-    mount_path = urlsplit(config.site_url or "/").path
+    mount_path = urlsplit(first.site_url or "/").path
     serve_url = _serve_url(host, port, mount_path)
-    config.site_url = serve_url
+    first.site_url = serve_url
+    changes = _Changes()
+    live = LiveSite(vault, first, serve_url=serve_url)
 
-    def builder(config: Any = None) -> None:
-        if fill:
-            fill_blocks(vault, own)
-        if config is None:
-            config = get_config()
-            config.site_url = serve_url
-        log.info("Building the site...")
-        build(config, serve_url=serve_url)
+    def builder() -> None:
+        nonlocal live
+        paths, reconfigure = changes.take()
+        if reconfigure:
+            live = LiveSite(vault, get_config(), serve_url=serve_url)
+            log.info("Building the site...")
+            log.info(live.build("mkdocs.yml changed").describe())
+        elif paths:
+            log.info(live.update(paths).describe())
 
     class VaultServer(LiveReloadServer):
-        """MkDocs' live-reload server, deaf to the tool's own writes."""
+        """MkDocs' live-reload server, rebuilding when told to: the notes are followed by the
+        watcher, which tells it after filling; this server itself only watches the files the
+        watcher does not (attachments in the notes folder, mkdocs.yml)."""
+
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            import watchdog.observers
+
+            super().__init__(*args, **kwargs)
+            # The OS's file events, not MkDocs' polling: polling a vault of thousands of notes
+            # twice a second costs the CPU the rebuilds need.
+            self.observer = watchdog.observers.Observer()
+
+        def rebuild(self) -> None:
+            with self._rebuild_cond:
+                self._want_rebuild = True
+                self._rebuild_cond.notify_all()
 
         def watch(self, path: str, func: None = None, *, recursive: bool = True) -> None:
             import watchdog.events
 
             path = os.path.abspath(path)
-            if path in self._watched_paths:
-                self._watched_paths[path] += 1
-                return
-            self._watched_paths[path] = 1
+            is_config = os.path.isfile(path)
+            self._watched_paths[path] = 1  # (`serve` starts the observer only if there are any)
 
             def callback(event: Any) -> None:
-                if event.is_directory:
+                # Reads are no changes (and the builds read these files: a loop otherwise).
+                if event.is_directory or event.event_type in ("opened", "closed_no_write"):
                     return
-                paths = [p for p in (event.src_path, getattr(event, "dest_path", "")) if p]
-                if all(own.caused(os.fsdecode(p)) for p in paths):
-                    return
-                with self._rebuild_cond:
-                    self._want_rebuild = True
-                    self._rebuild_cond.notify_all()
+                for raw in (event.src_path, getattr(event, "dest_path", "")):
+                    if not raw:
+                        continue
+                    found = os.fsdecode(raw)
+                    if is_config:
+                        if os.path.abspath(found) == path:
+                            changes.reconfigure()
+                            self.rebuild()
+                        continue
+                    rel = _site_input(vault, found)
+                    if rel is not None:
+                        changes.add([rel])
+                        self.rebuild()
 
             handler = watchdog.events.FileSystemEventHandler()
             handler.on_any_event = callback  # type: ignore[method-assign]
-            self._watch_refs[path] = self.observer.schedule(handler, path, recursive=recursive)
+            folder = os.path.dirname(path) if is_config else path
+            self._watch_refs[path] = self.observer.schedule(handler, folder,
+                                                            recursive=not is_config)
 
     try:
         server = VaultServer(builder=builder, host=host, port=port, root=site_dir,
@@ -274,19 +265,29 @@ def serve_site(vault: Vault, *, host: str = "127.0.0.1", port: int = 8000,
         page = Path(site_dir) / f"{code}.html"
         return page.read_bytes() if code in (404, 500) and page.is_file() else None
 
+    def on_batch(batch: Any) -> None:
+        changes.add([*batch.changed, *batch.written])
+        server.rebuild()
+
     server.error_handler = error_page
+    watcher = Watcher(vault, echo=_log_line, on_batch=on_batch)
     try:
+        watcher.start()
+        watcher.wait_ready()
+        if watcher.error is not None:
+            raise SiteError(f"cannot follow the notes: {watcher.error}")
+        log.info("Building the site...")
         try:
-            builder(config)
+            log.info(live.build().describe())
         except Exception as exc:
             from mkdocs.exceptions import MkDocsException
 
             if isinstance(exc, MkDocsException):
-                raise SiteError(_build_failure(config, exc)) from None
+                raise SiteError(_build_failure(live.config, exc)) from None
             raise
-        server.watch(config.docs_dir)
-        if config.config_file_path:
-            server.watch(config.config_file_path)
+        server.watch(first.docs_dir)
+        if first.config_file_path:
+            server.watch(first.config_file_path)
         try:
             server.serve()
         except KeyboardInterrupt:
@@ -296,4 +297,51 @@ def serve_site(vault: Vault, *, host: str = "127.0.0.1", port: int = 8000,
         finally:
             server.shutdown()
     finally:
+        watcher.stop()
         shutil.rmtree(site_dir, ignore_errors=True)
+
+
+class _Changes:
+    """What changed since the last rebuild, handed from the watchers to the builder thread."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._paths: set[str] = set()
+        self._reconfigure = False
+
+    def add(self, paths: Iterable[str]) -> None:
+        with self._lock:
+            self._paths.update(paths)
+
+    def reconfigure(self) -> None:
+        with self._lock:
+            self._reconfigure = True
+
+    def take(self) -> tuple[set[str], bool]:
+        with self._lock:
+            taken = (self._paths, self._reconfigure)
+            self._paths, self._reconfigure = set(), False
+            return taken
+
+
+def _site_input(vault: Vault, path: str) -> str | None:
+    """The path (relative to the notes folder) of a changed file the watcher does not follow
+    and the site is made from: an attachment, a template. None for notes (the watcher's), for
+    hidden files and editors' and the writer's temporary files."""
+    try:
+        rel = Path(path).resolve().relative_to(vault.notes_dir.resolve()).as_posix()
+    except (OSError, ValueError):
+        return None
+    if is_note_path(rel) and not is_skipped(rel):
+        return None
+    name = rel.rpartition("/")[2]
+    if any(part.startswith(".") for part in rel.split("/")) or _WRITER_TEMP.match(name):
+        return None
+    if is_skipped(rel) and not rel.startswith(f"{RESERVED_FOLDERS[0]}/"):
+        return None  # editors' swap and backup files, sync-conflict copies
+    return rel
+
+
+def _log_line(line: str, error: bool) -> None:
+    """The watcher's lines ("wrote ... ← ..."), in the server's log."""
+    (log.error if error else log.info)(line)

@@ -170,29 +170,42 @@ def _json_strings(value: object) -> Iterator[str]:
             yield from _json_strings(item)
 
 
-def scan_site(site_dir: Path, secrets: Iterable[Secret], skip: Iterable[str] = ()) -> list[Leak]:
+def scan_site(site_dir: Path, secrets: Iterable[Secret], skip: Iterable[str] = (),
+              only: Iterable[str] | None = None) -> list[Leak]:
     """Every (file, secret) pair where a secret occurs in a file of `site_dir`.
 
     `skip` lists files (relative, '/'-separated) that cannot hold vault data: the theme's own
-    static files, copied unchanged.
+    static files, copied unchanged. `only`, when given, limits the scan to those files (the
+    ones an incremental rebuild wrote; the others were scanned when they were written).
     """
     scanner = LeakScanner(secrets)
     if not scanner:
         return []
     skipped = set(skip)
     leaks: list[Leak] = []
+    for path, rel in _site_files(site_dir, only):
+        if rel in skipped:
+            continue
+        # Search indexes hold HTML too (`Leila</p><p>`): their tags are no words either.
+        markup = path.name.lower().endswith((".html", ".htm", ".xml", ".xml.gz", ".json"))
+        found: dict[tuple[str, str], Secret] = {}
+        for text in file_texts(path, rel):
+            for secret in scanner.find(text, markup):
+                found[(secret.kind, secret.value)] = secret
+        leaks.extend(Leak(rel, s) for s in found.values())
+    return leaks
+
+
+def _site_files(site_dir: Path, only: Iterable[str] | None) -> Iterator[tuple[Path, str]]:
+    """(path, relative path) of the site's files, or of `only` those that exist, sorted."""
+    if only is not None:
+        for rel in sorted(set(only)):
+            path = site_dir / rel
+            if path.is_file():
+                yield path, rel
+        return
     for folder, dirs, names in os.walk(site_dir):
         dirs.sort()
         for name in sorted(names):
             path = Path(folder) / name
-            rel = path.relative_to(site_dir).as_posix()
-            if rel in skipped:
-                continue
-            # Search indexes hold HTML too (`Leila</p><p>`): their tags are no words either.
-            markup = name.lower().endswith((".html", ".htm", ".xml", ".xml.gz", ".json"))
-            found: dict[tuple[str, str], Secret] = {}
-            for text in file_texts(path, rel):
-                for secret in scanner.find(text, markup):
-                    found[(secret.kind, secret.value)] = secret
-            leaks.extend(Leak(rel, s) for s in found.values())
-    return leaks
+            yield path, path.relative_to(site_dir).as_posix()

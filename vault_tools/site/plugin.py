@@ -12,6 +12,7 @@ import datetime as dt
 import itertools
 import json
 import logging
+import os
 import posixpath
 import re
 from collections.abc import Callable
@@ -31,7 +32,7 @@ from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
 from ..blocks import FOLLOWUPS, RELATED, render_followups, render_related
-from ..calendar_feed import followups_ics
+from ..calendar_feed import FeedEvent, feed_events, render_feed
 from ..index import VaultIndex
 from ..notes import Block, Link, Note
 from ..parse import parse_note
@@ -113,6 +114,15 @@ class VaultPlugin(BasePlugin[VaultPluginConfig]):
         self._slots: dict[str, dict[str, str]] = {}
         self._nonce = token_hex(6)
         self._slot_ids = itertools.count()
+        self._block_parses: dict[tuple[str, str], Note] = {}
+        # Set by an incremental rebuild: the only output files (relative to the site folder)
+        # written this time, which are all the leak scan needs to read.
+        self.scan_only: set[str] | None = None
+        self._scanned_for: list[Any] | None = None  # the secrets the whole site was clean of
+        # Set by an incremental rebuild: the notes whose link problems are logged again (the
+        # others were logged when they last changed).
+        self.report_only: set[str] | None = None
+        self._feed: tuple[list[FeedEvent] | None, bytes] = (None, b"")
 
     # --- configuration and files ----------------------------------------------------------------
 
@@ -150,9 +160,12 @@ class VaultPlugin(BasePlugin[VaultPluginConfig]):
         self.view, self.texts = view, texts
         self._log_link_problems(view)
 
-        docs = Path(config.docs_dir).resolve()
+        # By the path MkDocs found the file at (not where a symlink leads): a file in the notes
+        # folder is the vault's, whatever it points to.
+        docs = os.path.join(os.path.normpath(config.docs_dir), "")
         for file in list(files):
-            from_docs = bool(file.abs_src_path) and _inside(Path(file.abs_src_path), docs)
+            from_docs = bool(file.abs_src_path) and os.path.normpath(
+                file.abs_src_path).startswith(docs)
             if file.is_documentation_page() and from_docs:
                 # Private notes, and files the index skips (sync-conflict copies, unreadable
                 # notes), which may hold private text the index cannot vouch for.
@@ -178,7 +191,7 @@ class VaultPlugin(BasePlugin[VaultPluginConfig]):
                      options=dict(self.config))
 
     def _log_link_problems(self, view: SiteView) -> None:
-        for diag in view.index.diagnostics():
+        for diag in view.index.diagnostics(self.report_only):
             if diag.path in view.hidden:
                 continue
             where = f"{diag.path}:{diag.line}" if diag.line else diag.path
@@ -230,7 +243,12 @@ class VaultPlugin(BasePlugin[VaultPluginConfig]):
         data = json.dumps(graph_json(nodes, edges, page_urls), ensure_ascii=False)
         files.append(File.generated(config, NETWORK_DATA,
                                     content=f"window.vaultNetwork = {_script_safe(data)};\n"))
-        files.append(File.generated(config, FEED, content=followups_ics(view.index)))
+        events = feed_events(view.index, followups=view.all_followups)
+        if events != self._feed[0]:
+            # Serialising the feed costs more than computing it: a rebuild whose events did
+            # not change (most saves) reuses the bytes.
+            self._feed = (events, render_feed(events))
+        files.append(File.generated(config, FEED, content=self._feed[1]))
 
         if self.set_nav:
             present = taken | set(generated)
@@ -303,8 +321,14 @@ class VaultPlugin(BasePlugin[VaultPluginConfig]):
         shared = [p.read_text(encoding="utf-8", errors="replace")
                   for p in sorted(templates.glob("*.md"))] if templates.is_dir() else []
         site_dir = Path(config.site_dir)
-        leaks = scan_site(site_dir, secrets(self.view, self.texts, shared), self.skip_scan)
+        found = secrets(self.view, self.texts, shared)
+        # Only the files just written need reading, unless what counts as private changed:
+        # then a page kept from before may hold a value that has just become a secret.
+        only = self.scan_only if found == self._scanned_for else None
+        self._scanned_for = None
+        leaks = scan_site(site_dir, found, self.skip_scan, only)
         if not leaks:
+            self._scanned_for = found
             return
         for leaked in sorted({leak.file for leak in leaks}):
             (site_dir / leaked).unlink(missing_ok=True)
@@ -317,6 +341,54 @@ class VaultPlugin(BasePlugin[VaultPluginConfig]):
             "the field with `publish_fields`."
         )
         raise PluginError(self.leak_error)
+
+    # --- what a page depends on ------------------------------------------------------------------
+
+    def page_inputs(self, note: Note, files: Files) -> tuple[Any, ...]:
+        """Everything the page of `note` is made from, besides the theme, the nav and the
+        configuration: its text, the public content of its blocks, where each of its links (in
+        the body, the front matter and the blocks) goes and with what anchor, and its card.
+        Two builds that give a note equal inputs render its page byte for byte the same (the
+        incremental rebuild of `serve` relies on it: keep it in step with the hooks above)."""
+        view = self.view
+        assert view is not None
+        links = list(note.links)
+        blocks = []
+        for block in note.blocks:
+            content, parsed = self._public_block(note, block)
+            blocks.append((block.name, content))
+            if content:
+                links += (parsed or self._parse_block(note.path, content)).links
+        return (
+            self.texts.get(note.path),
+            tuple(blocks),
+            tuple(self._link_input(link, files) for link in links),
+            tuple(card_rows(view, note)),
+        )
+
+    def _link_input(self, link: Link, files: Files) -> tuple[Any, ...]:
+        view = self.view
+        assert view is not None
+        resolution = view.index.resolve(link.target, link.kind)
+        path = resolution.path
+        heading = link.heading.rpartition("#")[2] if link.heading else None
+        anchor = self._anchor(path, heading) if path is not None and heading else None
+        asset = None
+        if resolution.status == "asset":
+            found = (files.get_file_from_path(link.target.strip("/"))
+                     or self._asset_by_name(link.target.strip("/"), files))
+            asset = found.src_uri if found is not None else None
+        return (link.target, link.kind, link.heading, resolution.status, path,
+                path in view.hidden, anchor, asset)
+
+    def _parse_block(self, path: str, content: str) -> Note:
+        """A block's content parsed, remembered: the same blocks are asked about again and
+        again by `page_inputs` while serving."""
+        key = (path, content)
+        parsed = self._block_parses.get(key)
+        if parsed is None:
+            parsed = self._block_parses[key] = parse_note(path, content)
+        return parsed
 
     # --- links ----------------------------------------------------------------------------------
 
@@ -373,18 +445,7 @@ class VaultPlugin(BasePlugin[VaultPluginConfig]):
     def _block_text(self, note: Note, block: Block, linker: render.Linker, files: Files) -> str:
         """A generated block, recomputed for the site with private notes left out (the bytes in
         the file were written for the owner, who may see everything)."""
-        view = self.view
-        assert view is not None
-        parsed = self._written_block(note, block) if block.name == RELATED else None
-        if parsed is not None:
-            content = self._block_content(note, block)
-        elif block.name == RELATED:
-            mine = view.followups_of.get(note.path, [])
-            content = render_related(view.index, note, mine, public=True)
-        elif block.name == FOLLOWUPS:
-            content = render_followups(view.index, view.followups, public=True)
-        else:
-            return ""  # a block this version does not know: its content cannot be vetted
+        content, parsed = self._public_block(note, block)
         if not content:
             return ""
         if "[[" in content:
@@ -410,9 +471,28 @@ class VaultPlugin(BasePlugin[VaultPluginConfig]):
         # The HTML goes in after Markdown and search are done with the page (on_post_page):
         # a note's search result is its own words, not every page that mentions it.
         slot = f'<div class="vault-block" data-vault-slot="{self._nonce}-{next(self._slot_ids)}">'
+        # The placeholder is unique to this build; the page gets a plain div, so that two
+        # builds of the same notes are byte for byte the same.
         self._slots.setdefault(note.path, {})[slot + "</div>"] = (
-            f'{slot}\n{html}\n</div>')
+            f'<div class="vault-block">\n{html}\n</div>')
         return f"{heading}{slot}</div>\n"
+
+    def _public_block(self, note: Note, block: Block) -> tuple[str, Note | None]:
+        """What the site shows of a generated block, as Markdown, with its parse when that is
+        already at hand: the block as written when it holds nothing private, else computed again
+        without the private notes; empty for a block this version does not know (its content
+        cannot be vetted)."""
+        view = self.view
+        assert view is not None
+        parsed = self._written_block(note, block) if block.name == RELATED else None
+        if parsed is not None:
+            return self._block_content(note, block), parsed
+        if block.name == RELATED:
+            mine = view.followups_of.get(note.path, [])
+            return render_related(view.index, note, mine, public=True), None
+        if block.name == FOLLOWUPS:
+            return render_followups(view.index, view.followups, public=True), None
+        return "", None
 
     def _block_content(self, note: Note, block: Block) -> str:
         text = self.texts.get(note.path, "")
@@ -426,7 +506,7 @@ class VaultPlugin(BasePlugin[VaultPluginConfig]):
         assert view is not None
         if note.path in view.touched_by_private or note.path not in self.texts:
             return None
-        parsed = parse_note(note.path, self._block_content(note, block))
+        parsed = self._parse_block(note.path, self._block_content(note, block))
         for link in parsed.links:
             if view.index.resolve(link.target, link.kind).path in view.hidden:
                 return None
@@ -475,14 +555,6 @@ def _no_block(block: Block) -> str:
 
 def _extension_name(extension: object) -> str:
     return extension if isinstance(extension, str) else type(extension).__module__
-
-
-def _inside(path: Path, folder: Path) -> bool:
-    try:
-        path.resolve().relative_to(folder)
-    except ValueError:
-        return False
-    return True
 
 
 def _by_folder(view: SiteView) -> list[tuple[str, list[Ref]]]:

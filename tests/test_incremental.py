@@ -1,0 +1,202 @@
+"""`serve`'s incremental rebuild (`LiveSite`): after any sequence of changes its site folder is,
+byte for byte, the folder a full `mkdocs build` of the same notes makes."""
+
+from __future__ import annotations
+
+import difflib
+import os
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from mkdocs.commands.build import build
+
+from vault_tools.fill import fill_vault
+from vault_tools.site.build import load_site_config
+from vault_tools.site.incremental import LiveSite
+from vault_tools.vault import Vault, find_vault
+
+from .conftest import DEMO_VAULT
+
+CONFIG = """site_name: Live vault
+docs_dir: notes
+theme:
+  name: material
+  features:
+    - navigation.indexes
+plugins:
+  - search
+  - vault
+"""
+
+
+def tree(folder: Path) -> dict[str, bytes]:
+    found = {}
+    for parent, _dirs, names in os.walk(folder):
+        for name in names:
+            path = Path(parent) / name
+            found[path.relative_to(folder).as_posix()] = path.read_bytes()
+    return found
+
+
+def folders(folder: Path) -> set[str]:
+    return {Path(parent).relative_to(folder).as_posix()
+            for parent, _dirs, _names in os.walk(folder)}
+
+
+def assert_same_site(live: Path, full: Path) -> None:
+    """Equal file sets and bytes; the first difference shown as a diff."""
+    mine, theirs = tree(live), tree(full)
+    assert sorted(mine) == sorted(theirs), (
+        f"only in the incremental site: {sorted(set(mine) - set(theirs))}; "
+        f"only in the full build: {sorted(set(theirs) - set(mine))}")
+    for rel in sorted(mine):
+        if mine[rel] != theirs[rel]:
+            diff = difflib.unified_diff(
+                theirs[rel].decode("utf-8", "replace").splitlines(),
+                mine[rel].decode("utf-8", "replace").splitlines(),
+                "full build", "incremental", lineterm="", n=1)
+            pytest.fail(f"{rel} differs:\n" + "\n".join(list(diff)[:40]))
+    assert folders(live) == folders(full), "empty folders left behind"
+
+
+class Session:
+    """A vault, its live site, and a full build to compare with after each change."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.vault: Vault = find_vault(root)
+        self.notes = self.vault.notes_dir
+        fill_vault(self.vault)
+        self.site = root / "live-site"
+        self.full = root / "full-site"
+        self.live = LiveSite(self.vault, load_site_config(self.vault, site_dir=str(self.site)))
+        self.live.build()
+        self.rendered: list[int] = []
+
+    def change(self, *paths: str) -> None:
+        """After the notes at `paths` changed: fill (as the watcher does), update, compare."""
+        written = fill_vault(self.vault).written
+        result = self.live.update([*paths, *written])
+        assert not result.full, result.reason
+        self.rendered.append(result.rendered)
+        shutil.rmtree(self.full, ignore_errors=True)
+        build(load_site_config(self.vault, site_dir=str(self.full)))
+        assert_same_site(self.site, self.full)
+
+    def write(self, rel: str, text: str) -> None:
+        path = self.notes / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+        self.change(rel)
+
+    def edit(self, rel: str, how: Callable[[str], str]) -> None:
+        self.write(rel, how((self.notes / rel).read_text(encoding="utf-8")))
+
+    def rename(self, old: str, new: str) -> None:
+        (self.notes / new).parent.mkdir(parents=True, exist_ok=True)
+        (self.notes / old).rename(self.notes / new)
+        self.change(old, new)
+
+    def delete(self, rel: str) -> None:
+        (self.notes / rel).unlink()
+        self.change(rel)
+
+
+@pytest.fixture
+def session(tmp_path: Path) -> Session:
+    root = tmp_path / "vault"
+    shutil.copytree(DEMO_VAULT, root / "notes")
+    (root / "mkdocs.yml").write_text(CONFIG, encoding="utf-8")
+    return Session(root)
+
+
+def test_every_kind_of_change_gives_the_full_builds_site_byte_for_byte(session) -> None:
+    s = session
+    s.edit("contacts/Priya Raman.md", lambda t: t + "\nShe mentioned [[Kwame Asante]] again.\n")
+    s.edit("contacts/Kwame Asante.md", lambda t: t + "\n## Advice\n\nTalk to people.\n")
+    s.write("contacts/Ines Duarte.md",
+            "---\ntype: contact\naliases: [Ines]\n---\n\n# Ines Duarte\n\n"
+            "Knows [[Kwame Asante#Advice]] and [[Priya Raman]].\n\n"
+            "- [ ] send notes 📅 2026-12-01\n")
+    s.edit("contacts/Priya Raman.md", lambda t: t + "\nAsk [[Ines]] about it.\n")
+    s.edit("contacts/Ines Duarte.md", lambda t: t.replace("type: contact", "private: true", 1))
+    s.edit("contacts/Ines Duarte.md", lambda t: t.replace("private: true", "type: contact", 1))
+    s.rename("contacts/Ines Duarte.md", "contacts/people/Ines D.md")
+    s.edit("contacts/Kwame Asante.md", lambda t: t.replace("## Advice", "## Guidance"))
+    (s.notes / "files").mkdir()
+    (s.notes / "files" / "card.txt").write_text("a business card\n", encoding="utf-8")
+    s.edit("contacts/Priya Raman.md", lambda t: t + "\nHer card: ![[card.txt]]\n")
+    (s.notes / "files" / "card.txt").unlink()
+    s.change("files/card.txt")
+    s.delete("contacts/people/Ines D.md")
+    s.write("contacts/Broken Front Matter.md",
+            "---\nprivate: [yes\n---\n\n# Oops\n\nSecret words.\n")
+    s.delete("contacts/Broken Front Matter.md")
+    # A save that changes one note's body renders few pages, not the whole site.
+    s.edit("contacts/Priya Raman.md", lambda t: t + "\nOne more line.\n")
+    assert s.rendered[-1] <= 3, s.rendered
+
+
+def test_a_page_whose_links_now_go_elsewhere_is_rendered_again(session) -> None:
+    s = session
+    s.write("notes/Reading list.md", "# Reading list\n\nAsk [[Marisol]] first.\n")
+    before = (s.site / "notes" / "Reading list" / "index.html").read_text(encoding="utf-8")
+    s.write("contacts/Marisol.md", "---\ntype: contact\n---\n\n# Marisol\n")  # the link resolves
+    after = (s.site / "notes" / "Reading list" / "index.html").read_text(encoding="utf-8")
+    assert before != after and "contacts/Marisol/" in after
+
+
+NAMES = ["Ada Moss", "Bo Lind", "Cy Park", "Dee Roy"]
+FOLDERS = ["contacts", "people"]
+
+
+@st.composite
+def steps(draw: st.DrawFn) -> list[tuple[str, ...]]:
+    kinds = st.sampled_from(["create", "edit", "link", "rename", "delete", "private", "heading"])
+    return [(draw(kinds), draw(st.sampled_from(NAMES)), draw(st.sampled_from(NAMES)),
+             draw(st.sampled_from(FOLDERS))) for _ in range(draw(st.integers(3, 6)))]
+
+
+def apply_step(s: Session, step: tuple[str, ...]) -> None:
+    kind, name, other, folder = step
+    found = [p.relative_to(s.notes).as_posix() for p in s.notes.rglob(f"{name}.md")]
+    rel = found[0] if found else None
+    if kind == "create" or rel is None:
+        # Every sentence names its note: a private note's words must be its own (or the leak
+        # scan rightly fails both builds).
+        s.write(f"{folder}/{name}.md",
+                f"---\ntype: contact\n---\n\n# {name}\n\nMet {name} at a fair.\n")
+    elif kind == "edit":
+        s.edit(rel, lambda t: t + f"\n{name} talked about [[{other}]] and jobs.\n")
+    elif kind == "link":
+        s.edit(rel, lambda t: t + f"\n- [ ] {name} writes to [[{other}#Notes]] "
+                              f"due:2026-12-0{len(t) % 9 + 1}\n")
+    elif kind == "heading":
+        s.edit(rel, lambda t: t + f"\n## Notes\n\nNotes of {name}.\n")
+    elif kind == "private":
+        s.edit(rel, lambda t: t.replace("---\n\n", "private: true\n---\n\n", 1)
+               if "private: true" not in t else t.replace("private: true\n", "", 1))
+    elif kind == "rename":
+        target = f"{folder}/{name}.md" if not rel.startswith(folder) else f"archive/{name}.md"
+        s.rename(rel, target)
+    else:
+        s.delete(rel)
+
+
+@settings(max_examples=4, deadline=None, derandomize=True,
+          suppress_health_check=[HealthCheck.function_scoped_fixture,
+                                 HealthCheck.too_slow])
+@given(sequence=steps())
+def test_any_sequence_of_changes_gives_the_full_builds_site(tmp_path_factory, sequence) -> None:
+    root = tmp_path_factory.mktemp("live") / "vault"
+    (root / "notes" / "contacts").mkdir(parents=True)
+    (root / "notes" / "index.md").write_text(
+        "# Home\n\n" + "".join(f"- [[{n}]]\n" for n in NAMES), encoding="utf-8")
+    (root / "mkdocs.yml").write_text(CONFIG, encoding="utf-8")
+    s = Session(root)
+    for step in sequence:
+        apply_step(s, step)

@@ -1,0 +1,346 @@
+"""The site kept up to date while serving: one full build, then rebuilds of only what changed.
+
+MkDocs rebuilds everything on every change: each page goes through Python-Markdown and the
+theme's templates, ~10 ms a page, so ~50 s for 5,000 notes (DESIGN §11 asks for 2 s). After one
+saved note only a few pages can show anything different. So `LiveSite` runs the steps of MkDocs'
+own build (`mkdocs.commands.build.build`, same order, same helpers) and carries every page whose
+inputs did not change (`VaultPlugin.page_inputs`: its text, the public content of its blocks,
+where its links go, its card) from one build to the next: its output stays on disk and its
+search entries in memory. What spans the vault is made again each time: the list of files, the
+navigation, the generated pages, the search index, the sitemap, the network data and the feed.
+
+The result of an update is the full build's output, byte for byte (`tests/test_incremental.py`
+checks it over edits, creations, renames, deletions, privacy changes and attachments). Where that
+cannot be vouched for, the update is a full build: the first one, after a failed one, on a new
+day (pages carry the build date), when the navigation changed (every page shows it), and when a
+plugin other than the vault's and the search is active (their state between builds is unknown).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ..blocks import FOLLOWUPS
+from ..index import VaultIndex
+from ..notes import Note
+from ..vault import Vault, is_note_path, is_skipped, load_index_and_texts, read_note
+
+log = logging.getLogger("mkdocs.plugins.vault")
+
+# Plugins whose state between builds this module knows. Material's search keeps a list of
+# entries, filled page by page: kept pages give back the entries they gave the last time.
+KNOWN_PLUGINS = frozenset({"vault", "search", "material/search"})
+SEARCH_INDEX = "search/search_index.json"
+
+
+@dataclass
+class Rebuilt:
+    """What one build did: `full` or not (and why), pages rendered, pages kept, seconds."""
+
+    full: bool
+    reason: str = ""
+    rendered: int = 0
+    kept: int = 0
+    seconds: float = 0.0
+
+    def describe(self) -> str:
+        if self.full:
+            why = f" ({self.reason})" if self.reason else ""
+            return f"built the site{why}: {self.rendered} pages in {self.seconds:.2f} s"
+        return (f"rebuilt {self.rendered} page{'' if self.rendered == 1 else 's'} "
+                f"(kept {self.kept}) in {self.seconds:.2f} s")
+
+
+@dataclass
+class _Kept:
+    """A page carried over: its File (with its rendered Page), its inputs, its search entries."""
+
+    file: Any
+    page: Any
+    inputs: tuple[Any, ...]
+    entries: list[dict[str, Any]] = field(default_factory=list)
+
+
+# What `_populate_page` gives a Page (MkDocs 1.6): carried over to the new Page of a kept file.
+_PAGE_STATE = ("markdown", "meta", "content", "toc", "_title_from_render", "present_anchor_ids",
+               "links_to_anchors")
+
+
+class LiveSite:
+    """A vault's site in `config.site_dir`, kept equal to what `mkdocs build` would make of
+    the notes as they are now.
+
+    `build()` builds everything; `update(paths)` reads the given notes or files again (paths
+    relative to the notes folder; a missing file is a deletion) and rebuilds what they change.
+    Both raise what MkDocs raises; after a failure the next update is a full build.
+    """
+
+    def __init__(self, vault: Vault, config: Any, *, serve_url: str | None = None,
+                 today: Callable[[], dt.date] = dt.date.today) -> None:
+        self.vault = vault
+        self.config = config
+        self.serve_url = serve_url
+        self._today = today
+        self._configured = False
+        self._env: Any = None
+        self._index = VaultIndex()
+        self._texts: dict[str, str] = {}
+        self._kept: dict[str, _Kept] = {}
+        self._outputs: set[str] = set()
+        self._nav_shape: Any = None
+        self._day: dt.date | None = None
+        self._stale: str | None = "first build"
+        self._inputs: dict[str, tuple[Any, ...]] = {}  # each note's page inputs, last build
+        self._dirty: set[str] | None = None  # notes whose inputs to compute again (None: all)
+        self._touched: frozenset[str] = frozenset()
+
+    @property
+    def plugin(self) -> Any:
+        return self.config.plugins["vault"]
+
+    def build(self, reason: str = "") -> Rebuilt:
+        """Read every note and build the whole site."""
+        self._index, self._texts = load_index_and_texts(self.vault)
+        self.plugin.report_only = None
+        self._dirty = None
+        return self._run(full=True, reason=reason or "full build")
+
+    def update(self, paths: Iterable[str]) -> Rebuilt:
+        """Bring the site up to date after `paths` changed (notes or any file in the notes
+        folder, relative to it)."""
+        stale = self._stale or (self._day != self._today() and "a new day") or self._unknown()
+        if stale:
+            return self.build(stale)
+        paths = set(paths)
+        changed = sorted(rel for rel in paths if is_note_path(rel) and not is_skipped(rel))
+        # The notes whose page inputs may differ now, found from the links around each
+        # change; every note when what is private changed, or an attachment (links to it).
+        dirty: set[str] | None = set(changed) if len(changed) == len(paths) else None
+        for rel in changed:
+            before = self._index.get(rel)
+            if dirty is not None:
+                dirty |= self._neighbours(rel)
+            affected = self._reread(rel)
+            if dirty is not None:
+                dirty |= affected | self._neighbours(rel)
+                if _privacy(before) != _privacy(self._index.get(rel)):
+                    dirty = None
+        self._dirty = dirty
+        self.plugin.report_only = set(changed)
+        return self._run(full=False)
+
+    def _neighbours(self, rel: str) -> set[str]:
+        """The notes `rel` links to and the notes linking to it: the ones whose page can show
+        its name, its headings, its privacy or its words (in their related blocks)."""
+        return self._index.targets(rel) | {b.source for b in self._index.backlinks(rel)}
+
+    def _unknown(self) -> str:
+        """Why pages cannot be kept with this configuration's plugins ("" when they can)."""
+        unknown = sorted(set(self.config.plugins) - KNOWN_PLUGINS)
+        if unknown:
+            return f"the plugin{'s' if len(unknown) > 1 else ''} {', '.join(unknown)}"
+        if "search" in self.config.plugins and _search_index(self.config) is None:
+            return "a search plugin other than Material's"
+        return ""
+
+    # --- the build -------------------------------------------------------------------------------
+
+    def _reread(self, rel: str) -> set[str]:
+        """Index `rel` as it is on disk now; returns the other notes whose links it moved."""
+        if not self.vault.abs(rel).is_file():
+            self._texts.pop(rel, None)
+            return self._index.remove(rel)
+        note, text = read_note(self.vault, rel)
+        if text is None:
+            self._texts.pop(rel, None)
+        else:
+            self._texts[rel] = text
+        return self._index.put(note)
+
+    def _page_inputs(self, file: Any, files: Any) -> tuple[Any, ...] | None:
+        """What the page of `file` is made from (None: unknown, so it is always rendered)."""
+        if file.generated_by is not None:
+            # The vault's generated pages are Markdown made from the whole vault.
+            return ("generated", file.content_string) if file.generated_by == "vault" else None
+        note = self.plugin.view.index.get(file.src_uri)
+        if note is None:
+            return None
+        known = self._inputs.get(note.path)
+        if known is not None and self._dirty is not None and note.path not in self._dirty:
+            return known
+        return self.plugin.page_inputs(note, files)
+
+    def _run(self, *, full: bool, reason: str = "") -> Rebuilt:
+        from mkdocs.commands.build import _build_extra_template, _build_page, _build_theme_template
+        from mkdocs.commands.build import _populate_page as populate
+        from mkdocs.structure.files import Files, InclusionLevel, get_files, set_exclusions
+        from mkdocs.structure.nav import get_navigation
+        from mkdocs.structure.pages import Page
+        from mkdocs.utils import clean_directory
+
+        from .plugin import preload
+
+        start = time.monotonic()
+        self._stale = "the last build failed"  # until this one succeeds
+        config = self.config
+        if not self._configured:
+            config = self.config = config.plugins.on_config(config)
+            config.plugins.on_pre_build(config=config)
+            self._env = config.theme.get_env()
+            self._configured = True
+        plugin = self.plugin
+        inclusion = InclusionLevel.is_in_serve if self.serve_url else InclusionLevel.is_included
+        if full:
+            clean_directory(config.site_dir)
+            self._kept = {}
+
+        # Gather: the files, the plugin's view of the vault, the pages that can be kept.
+        preload(self.vault.notes_dir, self._index, self._texts)
+        files = get_files(config)
+        files.add_files_from_theme(self._env, config)
+        files = config.plugins.on_files(files, config=config)
+        set_exclusions(files, config)
+        view = plugin.view
+        if self._dirty is not None:
+            # Pages made from more than their neighbours: the follow-ups dashboard note, and
+            # notes whose related block is computed again because it mentions a private note.
+            self._dirty |= view.touched_by_private | self._touched
+            self._dirty |= {n.path for n in view.index if n.block(FOLLOWUPS) is not None}
+        self._touched = view.touched_by_private
+        inputs: dict[str, tuple[Any, ...]] = {}
+        chosen = []
+        for file in files:
+            if file.is_documentation_page() and inclusion(file.inclusion):
+                found = self._page_inputs(file, files)
+                if found is not None:
+                    inputs[file.src_uri] = found
+                    kept = self._kept.get(file.src_uri)
+                    if (kept is not None and kept.inputs == found
+                            and kept.file.dest_uri == file.dest_uri):
+                        file = kept.file
+            chosen.append(file)
+        files = Files(chosen)
+        nav = get_navigation(files, config)
+        nav = config.plugins.on_nav(nav, config=config, files=files)
+        doc_files = files.documentation_pages(inclusion=inclusion)
+        keep: dict[str, _Kept] = {}
+        for file in doc_files:
+            kept = self._kept.get(file.src_uri)
+            if kept is not None and kept.file is file:
+                if file.page is not kept.page:
+                    # A page in the nav is made anew by every build: give it what the last
+                    # build read and rendered, as populating it would.
+                    for name in _PAGE_STATE:
+                        setattr(file.page, name, getattr(kept.page, name))
+                    kept.page = file.page
+                keep[file.src_uri] = kept
+            else:
+                if file.page is None:
+                    Page(None, file, config)
+                populate(file.page, config, files)
+        shape = _nav_shape(nav.items)
+        if keep and shape != self._nav_shape:
+            # Every page shows the navigation: none can be kept.
+            for kept in keep.values():
+                populate(kept.page, config, files)
+            keep = {}
+        self._nav_shape = shape
+        env = config.plugins.on_env(self._env, config=config, files=files)
+
+        # Write: static files, theme templates, pages (kept ones are already on disk).
+        written = {f.dest_uri for f in files
+                   if not f.is_documentation_page() and inclusion(f.inclusion)
+                   and (full or f.is_modified())}
+        files.copy_static_files(dirty=not full, inclusion=inclusion)
+        for template in config.theme.static_templates:
+            _build_theme_template(template, env, files, config, nav)
+            written |= {template, f"{template}.gz"}
+        for template in config.extra_templates:
+            _build_extra_template(template, files, config, nav)
+            written.add(template)
+        search = _search_index(config)
+        if search is not None:
+            search.entries = []
+        rendered = []
+        for file in doc_files:
+            if file.src_uri in keep:
+                if search is not None:
+                    search.entries.extend(keep[file.src_uri].entries)
+                continue
+            before = len(search.entries) if search is not None else 0
+            _build_page(file.page, config, doc_files, nav, env,
+                        excluded=file.inclusion.is_excluded())
+            rendered.append(file)
+            written.add(file.dest_uri)
+            if file.src_uri in inputs:
+                entries = search.entries[before:] if search is not None else []
+                keep[file.src_uri] = _Kept(file, file.page, inputs[file.src_uri], entries)
+        for file in rendered:
+            file.page.validate_anchor_links(files=files, log_level=config.validation.links.anchors)
+
+        # Finish: away with the files a full build would not make any more (a page of a note
+        # that just became private must be gone before the leak scan), then the search index
+        # and the leak scan (of the files written now).
+        outputs = {f.dest_uri for f in files if inclusion(f.inclusion)} | written
+        if not full:
+            _remove_outputs(Path(config.site_dir), self._outputs - outputs - {SEARCH_INDEX})
+        self._outputs = outputs
+        # The search index is not read again: its new entries are the text of the pages just
+        # written (which are read), the others were read when their pages were written.
+        plugin.scan_only = None if full else written
+        try:
+            config.plugins.on_post_build(config=config)
+        finally:
+            plugin.scan_only = plugin.report_only = None
+        self._kept = keep
+        self._inputs = inputs
+        self._dirty = None
+        self._day = self._today()
+        self._stale = None
+        return Rebuilt(full=full, reason=reason, rendered=len(rendered),
+                       kept=len(doc_files) - len(rendered),
+                       seconds=time.monotonic() - start)
+
+
+def _privacy(note: Note | None) -> tuple[bool, bool]:
+    """What decides whether a note is published: its `private`, and a front matter that did
+    not parse (which may be private, so the site keeps it out)."""
+    if note is None:
+        return (False, False)
+    return (note.private, any(d.code == "yaml-error" for d in note.diagnostics))
+
+
+def _search_index(config: Any) -> Any:
+    """Material's search index (a list of entries, page after page), or None without it."""
+    for name in ("material/search", "search"):
+        plugin = config.plugins.get(name)
+        if plugin is not None and hasattr(getattr(plugin, "search_index", None), "entries"):
+            return plugin.search_index
+    return None
+
+
+def _nav_shape(items: Iterable[Any]) -> tuple[Any, ...]:
+    """What the theme shows of the navigation: titles, addresses, nesting."""
+    return tuple(
+        (type(item).__name__, item.title, getattr(item, "url", None),
+         _nav_shape(item.children or ()) if getattr(item, "children", None) else ())
+        for item in items
+    )
+
+
+def _remove_outputs(site_dir: Path, gone: Iterable[str]) -> None:
+    """Delete output files no longer part of the site, and the folders that leaves empty."""
+    for rel in sorted(gone):
+        path = site_dir / rel
+        path.unlink(missing_ok=True)
+        folder = path.parent
+        while folder != site_dir and folder.is_dir() and not any(folder.iterdir()):
+            folder.rmdir()
+            folder = folder.parent
+
