@@ -9,6 +9,7 @@ the feed updates its events instead of adding duplicates.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -39,6 +40,7 @@ _KIND_LABELS = {
 }
 
 
+@functools.lru_cache(maxsize=1 << 16)  # the same events again on every rebuild while serving
 def event_uid(kind: str, note: str, line: int | None = None, contact: str | None = None) -> str:
     """A UID that names the same follow-up on every export: a hash of what identifies it."""
     key = "\n".join((kind, note, str(line or ""), contact or ""))

@@ -73,8 +73,11 @@ class SiteView:
         index: VaultIndex,
         publish_fields: Iterable[str] = (),
         extra_private: Iterable[str] = (),
+        followups: list[FollowUp] | None = None,
     ) -> None:
         extra = [p for p in extra_private if p in index.notes and not index.notes[p].private]
+        if extra:
+            followups = None  # they were worked out with these notes public
         if extra:
             index = VaultIndex(
                 dataclasses.replace(note, private=True) if note.path in extra else note
@@ -83,7 +86,7 @@ class SiteView:
         self.index = index
         self.publish_fields = frozenset(str(f).lower() for f in publish_fields)
         self.hidden = frozenset(p for p, note in index.notes.items() if note.private)
-        every = open_followups(index)
+        every = open_followups(index) if followups is None else followups
         self.all_followups = every  # private ones too: for the feed, which filters its own
         self.followups: list[FollowUp] = [
             f for f in every

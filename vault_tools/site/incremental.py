@@ -19,6 +19,8 @@ plugin other than the vault's and the search is active (their state between buil
 from __future__ import annotations
 
 import datetime as dt
+import gc
+import hashlib
 import logging
 import time
 from collections.abc import Callable, Iterable
@@ -99,6 +101,9 @@ class LiveSite:
         self._inputs: dict[str, tuple[Any, ...]] = {}  # each note's page inputs, last build
         self._dirty: set[str] | None = None  # notes whose inputs to compute again (None: all)
         self._touched: frozenset[str] = frozenset()
+        self._followups: Any = None  # watch.FollowUpCache over the index
+        self._theme_files: list[Any] | None = None
+        self._digests: dict[str, bytes] = {}  # output file -> digest, for files not pages
 
     @property
     def plugin(self) -> Any:
@@ -106,14 +111,24 @@ class LiveSite:
 
     def build(self, reason: str = "") -> Rebuilt:
         """Read every note and build the whole site."""
+        from ..watch import FollowUpCache
+
         self._index, self._texts = load_index_and_texts(self.vault)
+        self._followups = FollowUpCache(self._index)
         self.plugin.report_only = None
         self._dirty = None
-        return self._run(full=True, reason=reason or "full build")
+        built = self._run(full=True, reason=reason or "full build")
+        # What a full build leaves is long-lived and large (every page, its search entries):
+        # keep the garbage collector from walking it again on every update.
+        gc.collect()
+        gc.freeze()
+        return built
 
     def update(self, paths: Iterable[str]) -> Rebuilt:
         """Bring the site up to date after `paths` changed (notes or any file in the notes
         folder, relative to it)."""
+        from ..watch import apply_updates
+
         stale = self._stale or (self._day != self._today() and "a new day") or self._unknown()
         if stale:
             return self.build(stale)
@@ -122,18 +137,34 @@ class LiveSite:
         # The notes whose page inputs may differ now, found from the links around each
         # change; every note when what is private changed, or an attachment (links to it).
         dirty: set[str] | None = set(changed) if len(changed) == len(paths) else None
+        updates = {}
         for rel in changed:
             before = self._index.get(rel)
+            updates[rel] = self._read(rel)
+            if _privacy(before) != _privacy(updates[rel]):
+                dirty = None
             if dirty is not None:
                 dirty |= self._neighbours(rel)
-            affected = self._reread(rel)
-            if dirty is not None:
-                dirty |= affected | self._neighbours(rel)
-                if _privacy(before) != _privacy(self._index.get(rel)):
-                    dirty = None
+        change = apply_updates(self._index, updates, self._followups)
+        if dirty is not None:
+            dirty |= change.affected
+            for rel in changed:
+                dirty |= self._neighbours(rel)
         self._dirty = dirty
         self.plugin.report_only = set(changed)
         return self._run(full=False)
+
+    def _read(self, rel: str) -> Note | None:
+        """`rel` as it is on disk now (None: gone), its text remembered for the plugin."""
+        if not self.vault.abs(rel).is_file():
+            self._texts.pop(rel, None)
+            return None
+        note, text = read_note(self.vault, rel)
+        if text is None:
+            self._texts.pop(rel, None)
+        else:
+            self._texts[rel] = text
+        return note
 
     def _neighbours(self, rel: str) -> set[str]:
         """The notes `rel` links to and the notes linking to it: the ones whose page can show
@@ -151,18 +182,6 @@ class LiveSite:
 
     # --- the build -------------------------------------------------------------------------------
 
-    def _reread(self, rel: str) -> set[str]:
-        """Index `rel` as it is on disk now; returns the other notes whose links it moved."""
-        if not self.vault.abs(rel).is_file():
-            self._texts.pop(rel, None)
-            return self._index.remove(rel)
-        note, text = read_note(self.vault, rel)
-        if text is None:
-            self._texts.pop(rel, None)
-        else:
-            self._texts[rel] = text
-        return self._index.put(note)
-
     def _page_inputs(self, file: Any, files: Any) -> tuple[Any, ...] | None:
         """What the page of `file` is made from (None: unknown, so it is always rendered)."""
         if file.generated_by is not None:
@@ -175,6 +194,17 @@ class LiveSite:
         if known is not None and self._dirty is not None and note.path not in self._dirty:
             return known
         return self.plugin.page_inputs(note, files)
+
+    def _same_as_before(self, site_dir: Path, rel: str) -> bool:
+        """True when output file `rel` holds the bytes it held after the last build."""
+        try:
+            digest = hashlib.blake2b((site_dir / rel).read_bytes(), digest_size=16).digest()
+        except OSError:
+            self._digests.pop(rel, None)
+            return False
+        same = self._digests.get(rel) == digest
+        self._digests[rel] = digest
+        return same
 
     def _run(self, *, full: bool, reason: str = "") -> Rebuilt:
         from mkdocs.commands.build import _build_extra_template, _build_page, _build_theme_template
@@ -201,9 +231,16 @@ class LiveSite:
             self._kept = {}
 
         # Gather: the files, the plugin's view of the vault, the pages that can be kept.
-        preload(self.vault.notes_dir, self._index, self._texts)
+        preload(self.vault.notes_dir, self._index, self._texts, self._followups.all())
         files = get_files(config)
-        files.add_files_from_theme(self._env, config)
+        if self._theme_files is None:
+            # The theme's files do not change while serving: listed once (~0.15 s a time).
+            theme = Files([])
+            theme.add_files_from_theme(self._env, config)
+            self._theme_files = list(theme)
+        for file in self._theme_files:
+            if file.src_uri not in files.src_uris:  # a note's folder may override one
+                files.append(file)
         files = config.plugins.on_files(files, config=config)
         set_exclusions(files, config)
         view = plugin.view
@@ -287,13 +324,17 @@ class LiveSite:
         # Finish: away with the files a full build would not make any more (a page of a note
         # that just became private must be gone before the leak scan), then the search index
         # and the leak scan (of the files written now).
+        site_dir = Path(config.site_dir)
         outputs = {f.dest_uri for f in files if inclusion(f.inclusion)} | written
         if not full:
-            _remove_outputs(Path(config.site_dir), self._outputs - outputs - {SEARCH_INDEX})
+            _remove_outputs(site_dir, self._outputs - outputs - {SEARCH_INDEX})
         self._outputs = outputs
         # The search index is not read again: its new entries are the text of the pages just
-        # written (which are read), the others were read when their pages were written.
-        plugin.scan_only = None if full else written
+        # written (which are read), the others were read when their pages were written. Nor
+        # is a file written again with the same bytes (the sitemap, the feed, most times).
+        pages = {file.dest_uri for file in rendered}
+        same = {rel for rel in written - pages if self._same_as_before(site_dir, rel)}
+        plugin.scan_only = None if full else written - same
         try:
             config.plugins.on_post_build(config=config)
         finally:

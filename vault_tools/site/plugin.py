@@ -32,6 +32,7 @@ from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
 from ..blocks import FOLLOWUPS, RELATED, render_followups, render_related
+from ..followups import FollowUp
 from ..calendar_feed import FeedEvent, feed_events, render_feed
 from ..index import VaultIndex
 from ..notes import Block, Link, Note
@@ -80,12 +81,14 @@ FEED = "followups.ics"
 
 # An index the caller has just loaded (`vault-tools build` fills first, from the same index):
 # the next build of that notes folder uses it instead of reading every note again.
-_PRELOADED: dict[Path, tuple[VaultIndex, dict[str, str]]] = {}
+_PRELOADED: dict[Path, tuple[VaultIndex, dict[str, str], list[FollowUp] | None]] = {}
 
 
-def preload(notes_dir: Path, index: VaultIndex, texts: dict[str, str]) -> None:
-    """Hand the next build of `notes_dir` an index and texts that are up to date."""
-    _PRELOADED[notes_dir.resolve()] = (index, texts)
+def preload(notes_dir: Path, index: VaultIndex, texts: dict[str, str],
+            followups: list[FollowUp] | None = None) -> None:
+    """Hand the next build of `notes_dir` an index and texts that are up to date, and the
+    index's open follow-ups when they are at hand."""
+    _PRELOADED[notes_dir.resolve()] = (index, texts, followups)
 
 
 class VaultPluginConfig(Config):
@@ -123,6 +126,7 @@ class VaultPlugin(BasePlugin[VaultPluginConfig]):
         # others were logged when they last changed).
         self.report_only: set[str] | None = None
         self._feed: tuple[list[FeedEvent] | None, bytes] = (None, b"")
+        self._pages: dict[str, tuple[Any, str]] = {}  # generated page -> (its data, Markdown)
 
     # --- configuration and files ----------------------------------------------------------------
 
@@ -150,13 +154,13 @@ class VaultPlugin(BasePlugin[VaultPluginConfig]):
     def on_files(self, files: Files, config: MkDocsConfig) -> Files:
         vault = self._vault(config)
         loaded = _PRELOADED.pop(vault.notes_dir.resolve(), None)
-        index, texts = loaded if loaded is not None else load_index_and_texts(vault)
+        index, texts, followups = loaded or (*load_index_and_texts(vault), None)
         suspicious = [
             path for path, note in index.notes.items()
             if any(d.code == "yaml-error" for d in note.diagnostics)
             and looks_private_front_matter(texts.get(path, ""))
         ]
-        view = SiteView(index, self.config.publish_fields, suspicious)
+        view = SiteView(index, self.config.publish_fields, suspicious, followups)
         self.view, self.texts = view, texts
         self._log_link_problems(view)
 
@@ -217,24 +221,36 @@ class VaultPlugin(BasePlugin[VaultPluginConfig]):
             return render.Linker(self.urls[src], self.urls, self._anchor)
 
         nodes, edges = network_graph(view)
-        builders: dict[str, Callable[[str], str]] = {
-            "followups/index.md": lambda src: render.followups_page(
-                followup_groups(view, today), today, linker(src), self._note_name),
-            "people/index.md": lambda src: render.people_page(people_rows(view), linker(src)),
-            "timeline/index.md": lambda src: render.timeline_page(timeline_rows(view),
-                                                                  linker(src)),
-            "companies/index.md": lambda src: render.companies_page(company_rows(view),
-                                                                    linker(src)),
-            "careers/index.md": lambda src: render.careers_page(career_rows(view), linker(src)),
-            "network/index.md": lambda src: render.network_page(
-                ("../" + ASSET_DIR + "/vendor/cytoscape.min.js", "data.js",
-                 "../" + ASSET_DIR + "/network.js"), (len(nodes), len(edges))),
-            "all-notes/index.md": lambda src: render.all_notes_page(_by_folder(view),
-                                                                    linker(src)),
-            "index.md": lambda src: render.home_page(DASHBOARDS, linker(src)),
+        scripts = ("../" + ASSET_DIR + "/vendor/cytoscape.min.js", "data.js",
+                   "../" + ASSET_DIR + "/network.js")
+
+        def followups() -> tuple[Any, ...]:
+            groups = followup_groups(view, today)
+            names = tuple(self._note_name(i.note) for g in groups for i in g.items)
+            return groups, today, names
+
+        # Each page: (what it shows, as plain data; how that becomes Markdown). A page whose
+        # data equals the last build's is not rendered again (while serving, most saves).
+        pages: dict[str, tuple[Callable[[], Any], Callable[[Any, render.Linker], str]]] = {
+            "followups/index.md": (followups, lambda data, linker: render.followups_page(
+                data[0], data[1], linker, self._note_name)),
+            "people/index.md": (lambda: people_rows(view), render.people_page),
+            "timeline/index.md": (lambda: timeline_rows(view), render.timeline_page),
+            "companies/index.md": (lambda: company_rows(view), render.companies_page),
+            "careers/index.md": (lambda: career_rows(view), render.careers_page),
+            "network/index.md": (lambda: (len(nodes), len(edges)),
+                                 lambda counts, _: render.network_page(scripts, counts)),
+            "all-notes/index.md": (lambda: _by_folder(view), render.all_notes_page),
+            "index.md": (lambda: DASHBOARDS, render.home_page),
         }
         for src, file in generated.items():
-            file.content_string = builders[src](src)
+            shows, markdown = pages[src]
+            data = shows()
+            known = self._pages.get(src)
+            if known is None or known[0] != data:
+                linker = render.Linker(self.urls[src], self.urls, self._anchor)
+                known = self._pages[src] = (data, markdown(data, linker))
+            file.content_string = known[1]
             files.append(file)
 
         network_url = self.urls.get("network/index.md", "network/")
