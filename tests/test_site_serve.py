@@ -146,3 +146,27 @@ def test_one_save_rebuilds_once_and_fills_without_looping(served) -> None:
     assert "See [[Jane Doe]] on Tuesday." in jane.read_text(encoding="utf-8")
     time.sleep(3)
     assert (server.builds(), server.rebuilds()) == (1, 1), "\n".join(server.lines)
+
+
+def test_a_save_that_would_leak_is_refused_and_the_server_goes_on(served) -> None:
+    root, servers = served
+    secret = root / "notes" / "contacts" / "Sam Secret.md"
+    secret.write_text("---\ntype: contact\nprivate: true\n---\n\n# Sam Secret\n\n"
+                      "Sam is quietly leaving the company in March.\n", encoding="utf-8")
+    server = Server(root)
+    servers.append(server)
+    server.wait_for("Serving on")
+    home = root / "notes" / "index.md"
+    home.write_text("# Home\n\nSam is quietly leaving the company in March.\n", encoding="utf-8")
+    server.wait_for("private values would be published")
+    status, body = server.get("/")
+    assert b"quietly leaving" not in body
+    assert "Traceback" not in "\n".join(server.lines)
+
+    home.write_text("# Home\n\nSee [[Jane Doe]] again.\n", encoding="utf-8")
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and b"again" not in server.get("/")[1]:
+        time.sleep(0.3)
+    status, body = server.get("/")
+    assert status == 200 and b"again" in body
+    assert server.process.poll() is None

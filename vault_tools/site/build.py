@@ -194,14 +194,22 @@ def serve_site(vault: Vault, *, host: str = "127.0.0.1", port: int = 8000,
     live = LiveSite(vault, first, serve_url=serve_url)
 
     def builder() -> None:
+        from mkdocs.exceptions import MkDocsException
+
         nonlocal live
         paths, reconfigure = changes.take()
-        if reconfigure:
-            live = LiveSite(vault, get_config(), serve_url=serve_url)
-            log.info("Building the site...")
-            log.info(live.build("mkdocs.yml changed").describe())
-        elif paths:
-            log.info(live.update(paths).describe())
+        try:
+            if reconfigure:
+                live = LiveSite(vault, get_config(), serve_url=serve_url)
+                log.info("Building the site...")
+                log.info(live.build("mkdocs.yml changed").describe())
+            elif paths:
+                log.info(live.update(paths).describe())
+        except (MkDocsException, SiteError) as exc:
+            # Said once, plainly (a leak report, a broken mkdocs.yml); the next save tries
+            # again with a full build.
+            log.error(_build_failure(live.config, exc) if isinstance(exc, MkDocsException)
+                      else str(exc))
 
     class VaultServer(LiveReloadServer):
         """MkDocs' live-reload server, rebuilding when told to: the notes are followed by the
