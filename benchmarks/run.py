@@ -877,7 +877,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--smoke", action="store_true",
                         help=f"{SMOKE_NOTES} notes, one run, no peers (seconds; for the tests)")
     parser.add_argument("--runs", type=int, default=None,
-                        help="timed runs per figure (default 3; check 5, serve 2)")
+                        help="timed runs per figure (default 3; check 5; serve 5, its peer 1)")
     parser.add_argument("--only", default=",".join(BUDGETS),
                         help=f"comma-separated budgets to run (default all: {','.join(BUDGETS)})")
     parser.add_argument("--no-peers", action="store_true", help="measure ours only")
