@@ -430,3 +430,17 @@ def test_demo_vault_exports_its_contacts_but_not_private_ones(tmp_path: Path) ->
     assert len(names) == 7 and "Renata Silva" not in names  # her note is private
     result = run("export", "csv", "--include-private", "--vault", str(tmp_path))
     assert len(read_csv(result.stdout)) == 8
+
+
+def test_export_csv_never_hands_a_spreadsheet_a_formula(make_vault) -> None:
+    vault = make_vault({
+        "contacts/Mal Lory.md": (
+            "---\ntype: contact\nrole: \"=HYPERLINK(\\\"http://evil.example\\\",\\\"cv\\\")\"\n"
+            "location: \"@SUM(1+1)\"\nphone: \"+44 20 7946 0958\"\ncompany: \"-2+3\"\n---\n"
+        ),
+    })
+    row = read_csv(run("export", "csv", "--vault", str(vault)).stdout)[0]
+    assert row["role"] == "'=HYPERLINK(\"http://evil.example\",\"cv\")"
+    assert row["location"] == "'@SUM(1+1)"
+    assert row["company"] == "'-2+3"
+    assert row["phone"] == "+44 20 7946 0958"  # a phone number runs nothing: kept as written

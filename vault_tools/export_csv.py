@@ -7,6 +7,7 @@ Private contacts, and anything that would name a private note, are left out unle
 from __future__ import annotations
 
 import csv
+import re
 from collections.abc import Iterable
 from typing import Any, TextIO
 
@@ -87,13 +88,28 @@ def _row(index: VaultIndex, note: Note, followups: list[FollowUp],
     }
 
 
+# A cell a spreadsheet would run as a formula: `=HYPERLINK(...)` in an imported job title.
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+# ... unless it is only a number or a phone number, which runs nothing: "+44 20 7946 0958".
+_NUMBER = re.compile(r"[+-]?[0-9][0-9 ().\-]*")
+
+
+def spreadsheet_safe(value: str) -> str:
+    """`value`, with a leading apostrophe when a spreadsheet would read it as a formula (the
+    apostrophe makes it text there; notes come from imports and other people's profiles)."""
+    if value.startswith(_FORMULA_START) and not _NUMBER.fullmatch(value):
+        return "'" + value
+    return value
+
+
 def write_contacts_csv(index: VaultIndex, out: TextIO, include_private: bool = False) -> int:
     """Write the contacts table as CSV (header row first) to `out`; return the number of rows.
+    Cells that a spreadsheet would run as formulas are made text (`spreadsheet_safe`).
 
     `out` should be opened with newline="" so the csv module controls line endings.
     """
     rows = contact_rows(index, include_private)
     writer = csv.DictWriter(out, fieldnames=COLUMNS, lineterminator="\r\n")
     writer.writeheader()
-    writer.writerows(rows)
+    writer.writerows({k: spreadsheet_safe(v) for k, v in row.items()} for row in rows)
     return len(rows)
