@@ -5,7 +5,9 @@ This is the only place that reads notes from disk; everything after it works on 
 
 from __future__ import annotations
 
+import contextlib
 import fnmatch
+import gc
 import os
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -159,18 +161,38 @@ def load_note(vault: Vault, rel_path: str) -> Note:
     return read_note(vault, rel_path)[0]
 
 
+@contextlib.contextmanager
+def _gc_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector while a whole vault is loaded.
+
+    Loading allocates about a million small objects (links, strings, YAML values) and frees
+    almost none, so the collector's periodic passes keep re-scanning a growing heap for cycles
+    that do not exist: about 0.18 s of a 1.3 s load at 5,000 notes. Reference counting still
+    frees everything as usual; only cycle detection waits until the load is done.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
 def load_index(vault: Vault) -> VaultIndex:
     """Gather every note, then link them (gather-then-link: no result depends on file order)."""
-    return VaultIndex(load_note(vault, rel) for rel in iter_note_paths(vault.notes_dir))
+    with _gc_paused():
+        return VaultIndex(load_note(vault, rel) for rel in iter_note_paths(vault.notes_dir))
 
 
 def load_index_and_texts(vault: Vault) -> tuple[VaultIndex, dict[str, str]]:
     """The index plus each readable note's text, read once (fill compares blocks without
     reading the files a second time)."""
     notes, texts = [], {}
-    for rel in iter_note_paths(vault.notes_dir):
-        note, text = read_note(vault, rel)
-        notes.append(note)
-        if text is not None:
-            texts[rel] = text
-    return VaultIndex(notes), texts
+    with _gc_paused():
+        for rel in iter_note_paths(vault.notes_dir):
+            note, text = read_note(vault, rel)
+            notes.append(note)
+            if text is not None:
+                texts[rel] = text
+        return VaultIndex(notes), texts
