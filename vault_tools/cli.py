@@ -15,9 +15,7 @@ from typing import Any
 import click
 
 from . import __version__
-from .fill import fill_vault
 from .report import diagnostics_json, diagnostics_text
-from .scaffold import init_vault
 from .vault import Vault, VaultError, find_vault, load_index
 
 
@@ -80,6 +78,8 @@ def fill(vault: Vault, check_only: bool, dry_run: bool) -> None:
     Only text between <!-- vault-tools:NAME --> markers is ever changed; a note whose blocks
     are already up to date is not written at all.
     """
+    from .fill import fill_vault  # here, not at the top: `check` need not import the renderer
+
     result = fill_vault(vault, write=not (check_only or dry_run), diffs=dry_run)
     for diag in result.skipped + result.failed:
         where = f"{diag.path}:{diag.line}" if diag.line else diag.path
@@ -104,6 +104,8 @@ def fill(vault: Vault, check_only: bool, dry_run: bool) -> None:
 @click.option("--name", "site_name", default=None, help="The site's title (default: folder name).")
 def init(directory: Path, site_name: str | None) -> None:
     """Create a new vault in DIRECTORY from the demo template."""
+    from .scaffold import init_vault
+
     try:
         init_vault(directory, site_name)
     except VaultError as exc:
