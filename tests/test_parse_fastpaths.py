@@ -7,33 +7,10 @@ on the boundary between the two.
 from __future__ import annotations
 
 import pytest
+import yaml
 
-from vault_tools import parse
-from vault_tools.parse import parse_note, split_lines
-
-
-def _split_on_newline(text: str) -> list[str]:
-    lines = text.split("\n")
-    out = [line + "\n" for line in lines[:-1]]
-    if lines[-1]:
-        out.append(lines[-1])
-    return out
-
-
-@pytest.mark.parametrize("text", [
-    "",
-    "\n",
-    "one",
-    "one\ntwo\n",
-    "one\r\ntwo\r\n\r\n",
-    "lone\rcarriage\nreturn",
-    "form\x0cfeed\nvertical\x0btab",
-    "separators\u2028line\u2029paragraph\x85next\x1cfile\x1dgroup\x1erecord\n",
-    "ends with \r",
-    "mixed\r\n\n\r\n",
-])
-def test_split_lines_breaks_on_newline_only(text: str) -> None:
-    assert split_lines(text) == _split_on_newline(text)
+from vault_tools import frontmatter_yaml, parse
+from vault_tools.parse import parse_note
 
 
 @pytest.mark.parametrize("line", [
@@ -74,3 +51,56 @@ def test_task_due_dates_with_and_without_the_literals() -> None:
         ("overdue: not a due date", None),
     ]
     assert [d.code for d in note.diagnostics] == ["bad-date"]
+
+
+# --- front matter: the direct constructor against PyYAML's general one ------------------------
+
+class _GeneralLoader(frontmatter_yaml._BaseLoader):  # type: ignore[misc, valid-type]
+    """NoteLoader's resolvers, with PyYAML's own construct_document."""
+
+
+_GeneralLoader.yaml_implicit_resolvers = frontmatter_yaml.NoteLoader.yaml_implicit_resolvers
+
+
+def _outcome(text: str, loader: type) -> object:
+    try:
+        value = yaml.load(text, Loader=loader)
+    except yaml.YAMLError as exc:
+        return ("error", type(exc).__name__, str(exc))
+    return ("value", repr(value))
+
+
+YAML_DOCUMENTS = [
+    "type: contact\ncompany: \"[[Acme]]\"\ncadence: 30d\nlast_contact: 2026-01-02\n",
+    "with:\n  - \"[[Jane Doe]]\"\n  - Bob\ninterest: -2\nprivate: yes\nscore: 1.5\nnone: ~\n",
+    "nested:\n  deeper:\n    list: [1, two, 3.0, null, true, .inf, 0x1F, 0o17]\n",
+    "1: one\n2.5: float key\ntrue: bool key\n~: null key\n",
+    "dup: first\ndup: second\n",
+    "with: [[Jane Doe]]\n",
+    "anchor: &a [1, 2]\nalias: *a\n",
+    "scalar: &s text\nagain: *s\n",
+    "base: &b {x: 1}\nmerged:\n  <<: *b\n  y: 2\n",
+    "= : value key\n",
+    "explicit: !!str 12\nint: !!int '7'\nfloat: !!float '1'\n",
+    "timestamp: !!timestamp 2026-01-02\nbinary: !!binary aGVsbG8=\n",
+    "set: !!set {a, b}\nomap: !!omap [a: 1, b: 2]\npairs: !!pairs [a: 1]\n",
+    "? [a, b]\n: list key\n",
+    "? {a: 1}\n: mapping key\n",
+    "bad: !!str {a: 1}\n",
+    "unknown: !custom thing\n",
+    "recursive: &r [*r]\n",
+    "- a list\n- at the top\n",
+    "just a string\n",
+    "",
+    "key: [unclosed\n",
+]
+
+
+@pytest.mark.parametrize("text", YAML_DOCUMENTS)
+def test_front_matter_constructor_matches_pyyaml(text: str) -> None:
+    assert _outcome(text, frontmatter_yaml.NoteLoader) == _outcome(text, _GeneralLoader)
+
+
+def test_front_matter_deep_nesting_falls_back() -> None:
+    text = "deep: " + "[" * 3000 + "]" * 3000 + "\n"
+    assert _outcome(text, frontmatter_yaml.NoteLoader) == _outcome(text, _GeneralLoader)

@@ -67,17 +67,9 @@ ASSET_SUFFIX_RE = re.compile(r"\.(?!md$)[A-Za-z0-9]{1,5}$")
 CONFLICT_PREFIXES = ("<<<<<<< ", ">>>>>>> ")
 
 
-# Characters other than "\n" at which str.splitlines would also break a line (a lone "\r" too).
-_OTHER_BREAKS_RE = re.compile("\r(?!\n)|[\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]")
-
-
 def split_lines(text: str) -> list[str]:
     """Lines with their endings, split on "\n" only (as git and editors count lines; unlike
     str.splitlines, a form feed or U+2028 inside a line does not start a new one)."""
-    if not _OTHER_BREAKS_RE.search(text):
-        # Without those characters str.splitlines breaks exactly where we do, and it builds
-        # the lines in one C pass instead of splitting and then re-adding every "\n".
-        return text.splitlines(keepends=True)
     lines = text.split("\n")
     out = [line + "\n" for line in lines[:-1]]
     if lines[-1]:
