@@ -16,7 +16,7 @@ import click
 
 from . import __version__
 from .report import diagnostics_json, diagnostics_text
-from .vault import Vault, VaultError, find_vault, load_index
+from .vault import Vault, VaultError, find_vault, gc_paused, load_index
 
 
 def vault_option(command: Callable[..., Any]) -> Callable[..., Any]:
@@ -57,12 +57,18 @@ def check(vault: Vault, as_json: bool, strict: bool) -> None:
 
     Exits 1 when there is an error (or, with --strict, any warning).
     """
-    index = load_index(vault)
-    diagnostics = index.diagnostics()
+    # The collector stays paused until the index is gone, not only while it loads: the first
+    # collection after a pause walks every object allocated during it (~0.1 s at 5,000 notes),
+    # and none of them is part of a reference cycle.
+    with gc_paused():
+        index = load_index(vault)
+        diagnostics = index.diagnostics()
+        notes_checked = len(index)
+        del index
     if as_json:
         click.echo(diagnostics_json(diagnostics))
     else:
-        click.echo(diagnostics_text(diagnostics, len(index), colour=_colour()))
+        click.echo(diagnostics_text(diagnostics, notes_checked, colour=_colour()))
     failing = [d for d in diagnostics if strict or d.severity == "error"]
     sys.exit(1 if failing else 0)
 
