@@ -1,15 +1,17 @@
-"""The parser's speed tricks must give exactly what the general code gives.
+"""The speed tricks of reading and parsing must give exactly what the general code gives.
 
-Each fast path in parse.py is compared with the slow route it replaces, on inputs chosen to sit
-on the boundary between the two.
+Each fast path (parse.py, frontmatter_yaml.py, vault.py) is compared with the slow route it
+replaces, on inputs chosen to sit on the boundary between the two.
 """
 
 from __future__ import annotations
 
+import fnmatch
+
 import pytest
 import yaml
 
-from vault_tools import frontmatter_yaml, parse
+from vault_tools import frontmatter_yaml, parse, vault
 from vault_tools.parse import parse_note
 
 
@@ -104,3 +106,14 @@ def test_front_matter_constructor_matches_pyyaml(text: str) -> None:
 def test_front_matter_deep_nesting_falls_back() -> None:
     text = "deep: " + "[" * 3000 + "]" * 3000 + "\n"
     assert _outcome(text, frontmatter_yaml.NoteLoader) == _outcome(text, _GeneralLoader)
+
+
+@pytest.mark.parametrize("name", [
+    "a.md", "a.md~", "~a.md", ".a.md.swp", ".a.swp", "a.swp", ".a.swo", ".a.swx", "..swp",
+    "#a#", "#a.md", "a#", "#", "x.sync-conflict-1.md", "x.sync-conflict.md", ".#a.md", ".#",
+    "a\n~", "a~\n", "A.MD~", "Jane Doe.md",
+])
+def test_skipped_names_match_the_fnmatch_patterns(name: str) -> None:
+    expected = any(fnmatch.fnmatchcase(name, p) for p in vault._SKIP_FILE_PATTERNS)
+    assert vault.is_skipped(name) is expected
+    assert vault.is_skipped("folder/" + name) is expected
