@@ -12,7 +12,24 @@ import pytest
 import yaml
 
 from vault_tools import frontmatter_yaml, parse, vault
+from vault_tools.notes import Link
 from vault_tools.parse import parse_note
+
+
+def _general_wikilinks(line: str) -> list[Link]:
+    """The links of a line by the general route: every match split by _split_wikilink."""
+    links = []
+    for match in parse.WIKILINK_RE.finditer(line):
+        target, heading, label = parse._split_wikilink(match.group(1))
+        if not target:
+            continue
+        if target.lower().endswith(".md"):
+            target = target[:-3]
+        start = match.start()
+        embed = start > 0 and line[start - 1] == "!"
+        links.append(Link(target=target, line=7, col=start if embed else start + 1,
+                          heading=heading, label=label, embed=embed, context="ctx"))
+    return links
 
 
 @pytest.mark.parametrize("line", [
@@ -22,17 +39,12 @@ from vault_tools.parse import parse_note
     "table | [[Jane Doe\\|Jane]] | cell",
     "trailing backslash [[Jane Doe\\]]",
     "spaces [[  Jane Doe  ]] and [[ ]] and [[#Only heading]]",
-    "suffix [[Jane Doe.md]] and [[notes/Jane Doe.MD]] and [[x.md|label]]",
+    "suffix [[Jane Doe.md]] and [[notes/Jane Doe.MD]] and [[x.md|label]] and [[.md]]",
     "nested [[[Jane]]] and [[a]]b]] and [[]] and [[x\ny]]",
     "![[Embed]] at the start",
 ])
 def test_wikilinks_match_the_general_split(line: str) -> None:
-    expected = []
-    for match in parse.WIKILINK_RE.finditer(line):
-        link = parse._wikilink(match, line, 7, parse._start(match, line) + 1, "ctx")
-        if link is not None:
-            expected.append(link)
-    assert parse._wikilinks(line, 7, "ctx") == expected
+    assert parse._wikilinks(line, 7, "ctx") == _general_wikilinks(line)
 
 
 def test_task_due_dates_with_and_without_the_literals() -> None:

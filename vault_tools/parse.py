@@ -8,7 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import posixpath
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from typing import Any
 from urllib.parse import unquote
 
@@ -49,7 +49,7 @@ FENCE_RE = re.compile(r"^ {0,3}(`{3,}|~{3,})(.*)$")
 # can only end at the first "]]" anyway, and a lazy "+?" would try to end after every character.
 WIKILINK_RE = re.compile(r"\[\[([^\[\]\n]+)\]\]")
 # The same link split into target, heading and label in one match (a table's escaped "\|"
-# ends the target too; the backslash is trimmed in _wikilink).
+# ends the target too; the backslash is trimmed in _split_wikilink).
 _WIKI_PARTS_RE = re.compile(r"([^#|]*)(?:#([^|]*))?(?:\|(.*))?", re.DOTALL)
 MDLINK_RE = re.compile(
     r"\[([^\]\n]*)\]\(\s*(<[^>\n]+>|[^)\s]+)(?:\s+\"[^\"\n]*\")?\s*\)"
@@ -202,6 +202,8 @@ def _front_matter(
         if match:
             key_lines.setdefault(match.group(1).strip("'\""), i + 1)
     for key, value in meta.items():
+        if not isinstance(value, list):
+            continue  # only a list can be, or hold, a list in a list
         fixed = _unquoted_links(value)
         if fixed is not value:
             meta[key] = fixed
@@ -233,33 +235,36 @@ def _front_matter_links(
 ) -> list[Link]:
     links: list[Link] = []
     for key, value in meta.items():
+        # Only text holds links: a string, or the strings inside a list or a mapping.
+        if isinstance(value, str):
+            items: Iterable[str] = (value,)
+        elif isinstance(value, (list, dict)):
+            items = _strings_in(value)
+        else:
+            continue
         key_line = key_lines.get(key, 1)
-        for item in _strings_in(value):
-            found = False
-            for match in WIKILINK_RE.finditer(item):
-                found = True
-                link = _wikilink(match, item, 0, 0, "")
-                if link is not None:
-                    links.append(_place(link, key, item, key_line, lines, fm_end))
-            if not found and key in LINK_KEYS and item.strip():
-                target = item.strip()
-                links.append(_place(Link(target=target, line=0, col=0), key, item, key_line,
-                                    lines, fm_end))
+        for item in items:
+            inners = WIKILINK_RE.findall(item) if "[[" in item else ()
+            for inner in inners:
+                parts = _link_parts(inner)
+                if parts is not None:
+                    links.append(_place(*parts, key, item, key_line, lines, fm_end))
+            if not inners and key in LINK_KEYS and item.strip():
+                links.append(_place(item.strip(), None, None, key, item, key_line, lines, fm_end))
     return links
 
 
-def _place(link: Link, key: str, item: str, key_line: int, lines: list[str], fm_end: int) -> Link:
-    """Give a front-matter link the line its value stands on (the key's line when not found)."""
+def _place(
+    target: str, heading: str | None, label: str | None, key: str, item: str, key_line: int,
+    lines: list[str], fm_end: int,
+) -> Link:
+    """A front-matter link, on the line its value stands on (the key's line when not found)."""
     line = key_line
     for i in range(key_line - 1, max(fm_end - 1, key_line)):
         if item in lines[i]:
             line = i + 1
             break
-    context = f"{key}: {item.strip()}"
-    return Link(
-        target=link.target, line=line, col=0, heading=link.heading, label=link.label,
-        embed=False, field=key, kind="wiki", context=context,
-    )
+    return Link(target, line, 0, heading, label, False, key, "wiki", f"{key}: {item.strip()}")
 
 
 def _strings_in(value: Any) -> Iterator[str]:
@@ -612,36 +617,33 @@ def _start(match: re.Match[str], text: str) -> int:
     return start - 1 if start and text[start - 1] == "!" else start
 
 
-def _wikilink(
-    match: re.Match[str], text: str, line: int, col: int, context: str
-) -> Link | None:
-    target, heading, label = _split_wikilink(match.group(1))
+def _link_parts(inner: str) -> tuple[str, str | None, str | None] | None:
+    """Target, heading and label of a wikilink's inner text, the target without `.md`; None
+    for `[[#Heading]]`, which points into the note itself."""
+    if "#" in inner or "|" in inner or "\\" in inner:
+        target, heading, label = _split_wikilink(inner)
+    else:  # the common plain [[Name]]: what _split_wikilink returns, without its regex
+        target, heading, label = inner.strip(), None, None
     if not target:
-        return None  # [[#Heading]] points into the note itself
-    if target.lower().endswith(".md"):
+        return None
+    if target[-3:].lower() == ".md":
         target = target[:-3]
-    return Link(target=target, line=line, col=col, heading=heading, label=label,
-                embed=_start(match, text) != match.start(), context=context)
+    return target, heading, label
 
 
 def _wikilinks(text: str, line: int, context: str) -> list[Link]:
-    """Every `[[...]]` link of one body line, in column order (`_wikilink` for each match).
+    """Every `[[...]]` link of one body line, in column order.
 
-    The hot path of the body scan (one call per link-bearing line, ~50,000 at 5,000 notes),
-    so it avoids the general split for the common plain `[[Name]]` and builds each Link with
-    positional arguments (keywords cost a frozen dataclass noticeably more per call).
+    The hot path of the body scan (one call per link-bearing line, ~50,000 at 5,000 notes):
+    Links are built with positional arguments, which a frozen dataclass takes noticeably
+    faster than keywords.
     """
     links = []
     for match in WIKILINK_RE.finditer(text):
-        inner = match.group(1)
-        if "#" in inner or "|" in inner or "\\" in inner:
-            target, heading, label = _split_wikilink(inner)
-        else:  # what _split_wikilink returns for an inner without '#', '|' or '\'
-            target, heading, label = inner.strip(), None, None
-        if not target:
-            continue  # [[#Heading]] points into the note itself
-        if target[-3:].lower() == ".md":
-            target = target[:-3]
+        parts = _link_parts(match.group(1))
+        if parts is None:
+            continue
+        target, heading, label = parts
         start = match.start()
         embed = start > 0 and text[start - 1] == "!"
         col = start if embed else start + 1  # 1-based, at the "!" of an embed
