@@ -6,7 +6,6 @@ replaces, on inputs chosen to sit on the boundary between the two.
 
 from __future__ import annotations
 
-import dataclasses
 import fnmatch
 
 import pytest
@@ -130,16 +129,3 @@ def test_skipped_names_match_the_fnmatch_patterns(name: str) -> None:
     expected = any(fnmatch.fnmatchcase(name, p) for p in vault._SKIP_FILE_PATTERNS)
     assert vault.is_skipped(name) is expected
     assert vault.is_skipped("folder/" + name) is expected
-
-
-@pytest.mark.parametrize("args", [
-    ("Jane Doe", 3, 7, None, None, False, None, "wiki", "see [[Jane Doe]]"),
-    ("notes/x", 1, 0, "Heading", "label", True, "with", "markdown", ""),
-])
-def test_fast_link_is_the_dataclass_link(args: tuple) -> None:
-    fast, slow = parse._link(*args), Link(*args)
-    assert [f.name for f in dataclasses.fields(Link)] == list(vars(fast))
-    assert vars(fast) == vars(slow)
-    assert fast == slow and hash(fast) == hash(slow) and repr(fast) == repr(slow)
-    with pytest.raises(dataclasses.FrozenInstanceError):
-        fast.line = 9  # type: ignore[misc]
