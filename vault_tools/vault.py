@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import contextlib
 import fnmatch
-import functools
 import gc
 import os
 import re
@@ -18,15 +17,11 @@ from typing import Any
 
 import yaml
 
-from .forkmap import fork_map
 from .index import VaultIndex
 from .notes import Diagnostic, Note
 from .parse import decode_note, parse_note, unreadable_note
 
 CONFIG_NAME = "mkdocs.yml"
-# From this many notes on, load_index parses with the help of a forked child (forkmap.py):
-# below it, parsing takes less than ~0.1 s and a fork would not pay for itself.
-PARALLEL_MIN_NOTES = 500
 # Folders of the notes folder that hold no notes: note templates (MkDocs leaves them out too).
 RESERVED_FOLDERS = ("templates",)
 
@@ -195,10 +190,8 @@ def gc_paused() -> Iterator[None]:
 
 def load_index(vault: Vault) -> VaultIndex:
     """Gather every note, then link them (gather-then-link: no result depends on file order)."""
-    paths = list(iter_note_paths(vault.notes_dir))
     with gc_paused():
-        notes = fork_map(functools.partial(load_note, vault), paths, PARALLEL_MIN_NOTES)
-        return VaultIndex(notes)
+        return VaultIndex(load_note(vault, rel) for rel in iter_note_paths(vault.notes_dir))
 
 
 def load_index_and_texts(vault: Vault) -> tuple[VaultIndex, dict[str, str]]:
