@@ -40,6 +40,7 @@ def _general_wikilinks(line: str) -> list[Link]:
     "trailing backslash [[Jane Doe\\]]",
     "spaces [[  Jane Doe  ]] and [[ ]] and [[#Only heading]]",
     "suffix [[Jane Doe.md]] and [[notes/Jane Doe.MD]] and [[x.md|label]] and [[.md]]",
+    "suffix with spaces [[ Jane Doe.md  ]] and [[Jane Doe.md\t]] and [[md]]",
     "nested [[[Jane]]] and [[a]]b]] and [[]] and [[x\ny]]",
     "![[Embed]] at the start",
 ])
@@ -129,3 +130,4 @@ def test_skipped_names_match_the_fnmatch_patterns(name: str) -> None:
     expected = any(fnmatch.fnmatchcase(name, p) for p in vault._SKIP_FILE_PATTERNS)
     assert vault.is_skipped(name) is expected
     assert vault.is_skipped("folder/" + name) is expected
+
