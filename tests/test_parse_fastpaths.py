@@ -7,6 +7,7 @@ replaces, on inputs chosen to sit on the boundary between the two.
 from __future__ import annotations
 
 import fnmatch
+import itertools
 
 import pytest
 import yaml
@@ -131,3 +132,31 @@ def test_skipped_names_match_the_fnmatch_patterns(name: str) -> None:
     assert vault.is_skipped(name) is expected
     assert vault.is_skipped("folder/" + name) is expected
 
+
+
+def _heading_by_regex(line: str) -> tuple[int, str] | None:
+    match = parse.HEADING_RE.match(line)
+    return (len(match.group(1)), match.group(2).strip()) if match else None
+
+
+@pytest.mark.parametrize("line", [
+    "# Title", "## What I learned", "###### Six", "####### Seven", "#NoSpace", "#", "# ",
+    "#\t", "   # Three spaces", "    # Four spaces", "\t# Tab", "# Title ##", "# Title ##  ",
+    "# Title#", "# A # B ##", "# ##", "# # #", "# Title \xa0##", "# Title ##\xa0",
+    "# \xa0Title\xa0", "## Closing \t#\t ", "# Ends with hash#",
+])
+def test_heading_matches_the_regex(line: str) -> None:
+    heading = parse._heading(line, 3)
+    got = (heading.level, heading.text) if heading else None
+    assert got == _heading_by_regex(line)
+
+
+def test_heading_matches_the_regex_on_every_short_line() -> None:
+    # Every line of up to six characters from the characters that matter, after an opening.
+    for size in range(7):
+        for chars in itertools.product(" \t#a\xa0", repeat=size):
+            for opening in ("#", "# ", "## ", " #\t"):
+                line = opening + "".join(chars)
+                heading = parse._heading(line, 1)
+                assert ((heading.level, heading.text) if heading else None) \
+                    == _heading_by_regex(line), repr(line)
