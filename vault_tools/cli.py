@@ -15,10 +15,8 @@ from typing import Any
 import click
 
 from . import __version__
-from .fill import fill_vault
 from .report import diagnostics_json, diagnostics_text
-from .scaffold import init_vault
-from .vault import Vault, VaultError, find_vault, load_index
+from .vault import Vault, VaultError, find_vault, gc_paused, load_index
 
 
 def vault_option(command: Callable[..., Any]) -> Callable[..., Any]:
@@ -59,12 +57,18 @@ def check(vault: Vault, as_json: bool, strict: bool) -> None:
 
     Exits 1 when there is an error (or, with --strict, any warning).
     """
-    index = load_index(vault)
-    diagnostics = index.diagnostics()
+    # The collector stays paused until the index is gone, not only while it loads: the first
+    # collection after a pause walks every object allocated during it (~0.1 s at 5,000 notes),
+    # and none of them is part of a reference cycle.
+    with gc_paused():
+        index = load_index(vault)
+        diagnostics = index.diagnostics()
+        notes_checked = len(index)
+        del index
     if as_json:
         click.echo(diagnostics_json(diagnostics))
     else:
-        click.echo(diagnostics_text(diagnostics, len(index), colour=_colour()))
+        click.echo(diagnostics_text(diagnostics, notes_checked, colour=_colour()))
     failing = [d for d in diagnostics if strict or d.severity == "error"]
     sys.exit(1 if failing else 0)
 
@@ -80,6 +84,8 @@ def fill(vault: Vault, check_only: bool, dry_run: bool) -> None:
     Only text between <!-- vault-tools:NAME --> markers is ever changed; a note whose blocks
     are already up to date is not written at all.
     """
+    from .fill import fill_vault  # here, not at the top: `check` need not import the renderer
+
     result = fill_vault(vault, write=not (check_only or dry_run), diffs=dry_run)
     for diag in result.skipped + result.failed:
         where = f"{diag.path}:{diag.line}" if diag.line else diag.path
@@ -104,6 +110,8 @@ def fill(vault: Vault, check_only: bool, dry_run: bool) -> None:
 @click.option("--name", "site_name", default=None, help="The site's title (default: folder name).")
 def init(directory: Path, site_name: str | None) -> None:
     """Create a new vault in DIRECTORY from the demo template."""
+    from .scaffold import init_vault
+
     try:
         init_vault(directory, site_name)
     except VaultError as exc:

@@ -1,0 +1,162 @@
+"""The speed tricks of reading and parsing must give exactly what the general code gives.
+
+Each fast path (parse.py, frontmatter_yaml.py, vault.py) is compared with the slow route it
+replaces, on inputs chosen to sit on the boundary between the two.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import itertools
+
+import pytest
+import yaml
+
+from vault_tools import frontmatter_yaml, parse, vault
+from vault_tools.notes import Link
+from vault_tools.parse import parse_note
+
+
+def _general_wikilinks(line: str) -> list[Link]:
+    """The links of a line by the general route: every match split by _split_wikilink."""
+    links = []
+    for match in parse.WIKILINK_RE.finditer(line):
+        target, heading, label = parse._split_wikilink(match.group(1))
+        if not target:
+            continue
+        if target.lower().endswith(".md"):
+            target = target[:-3]
+        start = match.start()
+        embed = start > 0 and line[start - 1] == "!"
+        links.append(Link(target=target, line=7, col=start if embed else start + 1,
+                          heading=heading, label=label, embed=embed, context="ctx"))
+    return links
+
+
+@pytest.mark.parametrize("line", [
+    "plain [[Jane Doe]] link",
+    "two [[Jane Doe]] and ![[photo.png]] embed",
+    "[[Jane Doe|Jane]] and [[Acme#History]] and [[Acme#History|the story]]",
+    "table | [[Jane Doe\\|Jane]] | cell",
+    "trailing backslash [[Jane Doe\\]]",
+    "spaces [[  Jane Doe  ]] and [[ ]] and [[#Only heading]]",
+    "suffix [[Jane Doe.md]] and [[notes/Jane Doe.MD]] and [[x.md|label]] and [[.md]]",
+    "suffix with spaces [[ Jane Doe.md  ]] and [[Jane Doe.md\t]] and [[md]]",
+    "nested [[[Jane]]] and [[a]]b]] and [[]] and [[x\ny]]",
+    "![[Embed]] at the start",
+])
+def test_wikilinks_match_the_general_split(line: str) -> None:
+    assert parse._wikilinks(line, 7, "ctx") == _general_wikilinks(line)
+
+
+def test_task_due_dates_with_and_without_the_literals() -> None:
+    note = parse_note("n.md", (
+        "- [ ] plain task\n"
+        "- [ ] dated 📅 2026-01-02\n"
+        "- [ ] spaced 📅   2026-01-03\n"
+        "- [x] due:2026-01-04 done\n"
+        "- [ ] bad due:2026-02-30\n"
+        "- [ ] overdue: not a due date\n"
+    ))
+    assert [(t.text, t.due and t.due.isoformat()) for t in note.tasks] == [
+        ("plain task", None),
+        ("dated 📅 2026-01-02", "2026-01-02"),
+        ("spaced 📅   2026-01-03", "2026-01-03"),
+        ("due:2026-01-04 done", "2026-01-04"),
+        ("bad due:2026-02-30", None),
+        ("overdue: not a due date", None),
+    ]
+    assert [d.code for d in note.diagnostics] == ["bad-date"]
+
+
+# --- front matter: the direct constructor against PyYAML's general one ------------------------
+
+class _GeneralLoader(frontmatter_yaml._BaseLoader):  # type: ignore[misc, valid-type]
+    """NoteLoader's resolvers, with PyYAML's own construct_document."""
+
+
+_GeneralLoader.yaml_implicit_resolvers = frontmatter_yaml.NoteLoader.yaml_implicit_resolvers
+
+
+def _outcome(text: str, loader: type) -> object:
+    try:
+        value = yaml.load(text, Loader=loader)
+    except yaml.YAMLError as exc:
+        return ("error", type(exc).__name__, str(exc))
+    return ("value", repr(value))
+
+
+YAML_DOCUMENTS = [
+    "type: contact\ncompany: \"[[Acme]]\"\ncadence: 30d\nlast_contact: 2026-01-02\n",
+    "with:\n  - \"[[Jane Doe]]\"\n  - Bob\ninterest: -2\nprivate: yes\nscore: 1.5\nnone: ~\n",
+    "nested:\n  deeper:\n    list: [1, two, 3.0, null, true, .inf, 0x1F, 0o17]\n",
+    "1: one\n2.5: float key\ntrue: bool key\n~: null key\n",
+    "dup: first\ndup: second\n",
+    "with: [[Jane Doe]]\n",
+    "anchor: &a [1, 2]\nalias: *a\n",
+    "scalar: &s text\nagain: *s\n",
+    "base: &b {x: 1}\nmerged:\n  <<: *b\n  y: 2\n",
+    "= : value key\n",
+    "explicit: !!str 12\nint: !!int '7'\nfloat: !!float '1'\n",
+    "timestamp: !!timestamp 2026-01-02\nbinary: !!binary aGVsbG8=\n",
+    "set: !!set {a, b}\nomap: !!omap [a: 1, b: 2]\npairs: !!pairs [a: 1]\n",
+    "? [a, b]\n: list key\n",
+    "? {a: 1}\n: mapping key\n",
+    "bad: !!str {a: 1}\n",
+    "unknown: !custom thing\n",
+    "recursive: &r [*r]\n",
+    "- a list\n- at the top\n",
+    "just a string\n",
+    "",
+    "key: [unclosed\n",
+]
+
+
+@pytest.mark.parametrize("text", YAML_DOCUMENTS)
+def test_front_matter_constructor_matches_pyyaml(text: str) -> None:
+    assert _outcome(text, frontmatter_yaml.NoteLoader) == _outcome(text, _GeneralLoader)
+
+
+def test_front_matter_deep_nesting_falls_back() -> None:
+    text = "deep: " + "[" * 3000 + "]" * 3000 + "\n"
+    assert _outcome(text, frontmatter_yaml.NoteLoader) == _outcome(text, _GeneralLoader)
+
+
+@pytest.mark.parametrize("name", [
+    "a.md", "a.md~", "~a.md", ".a.md.swp", ".a.swp", "a.swp", ".a.swo", ".a.swx", "..swp",
+    "#a#", "#a.md", "a#", "#", "x.sync-conflict-1.md", "x.sync-conflict.md", ".#a.md", ".#",
+    "a\n~", "a~\n", "A.MD~", "Jane Doe.md",
+])
+def test_skipped_names_match_the_fnmatch_patterns(name: str) -> None:
+    expected = any(fnmatch.fnmatchcase(name, p) for p in vault._SKIP_FILE_PATTERNS)
+    assert vault.is_skipped(name) is expected
+    assert vault.is_skipped("folder/" + name) is expected
+
+
+
+def _heading_by_regex(line: str) -> tuple[int, str] | None:
+    match = parse.HEADING_RE.match(line)
+    return (len(match.group(1)), match.group(2).strip()) if match else None
+
+
+@pytest.mark.parametrize("line", [
+    "# Title", "## What I learned", "###### Six", "####### Seven", "#NoSpace", "#", "# ",
+    "#\t", "   # Three spaces", "    # Four spaces", "\t# Tab", "# Title ##", "# Title ##  ",
+    "# Title#", "# A # B ##", "# ##", "# # #", "# Title \xa0##", "# Title ##\xa0",
+    "# \xa0Title\xa0", "## Closing \t#\t ", "# Ends with hash#",
+])
+def test_heading_matches_the_regex(line: str) -> None:
+    heading = parse._heading(line, 3)
+    got = (heading.level, heading.text) if heading else None
+    assert got == _heading_by_regex(line)
+
+
+def test_heading_matches_the_regex_on_every_short_line() -> None:
+    # Every line of up to six characters from the characters that matter, after an opening.
+    for size in range(7):
+        for chars in itertools.product(" \t#a\xa0", repeat=size):
+            for opening in ("#", "# ", "## ", " #\t"):
+                line = opening + "".join(chars)
+                heading = parse._heading(line, 1)
+                assert ((heading.level, heading.text) if heading else None) \
+                    == _heading_by_regex(line), repr(line)
