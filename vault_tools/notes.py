@@ -13,7 +13,7 @@ from typing import Any, Literal
 Severity = Literal["error", "warning"]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Diagnostic:
     """One problem found in one note. `path` is relative to the notes folder; `line` is 1-based."""
 
@@ -33,7 +33,7 @@ class Diagnostic:
         }
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Link:
     """An outgoing link as written in a note.
 
@@ -53,7 +53,7 @@ class Link:
     context: str = ""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Task:
     """A `- [ ]` item in a note body. `due` is None when undated or when the date did not parse."""
 
@@ -63,7 +63,7 @@ class Task:
     due: dt.date | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Block:
     """A generated block. Lines are 1-based and point at the opening and closing marker lines.
 
@@ -78,7 +78,7 @@ class Block:
     end: int
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Heading:
     level: int
     text: str
