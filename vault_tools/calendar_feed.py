@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+from collections.abc import Iterable
 
 from .followups import (
     FollowUp,
@@ -42,12 +43,14 @@ def event_uid(kind: str, note: str, line: int | None = None, contact: str | None
     return f"{kind}-{digest}@{UID_DOMAIN}"
 
 
-def followups_ics(index: VaultIndex, *, include_private: bool = False) -> bytes:
+def followups_ics(index: VaultIndex, *, include_private: bool = False,
+                  followups: Iterable[FollowUp] | None = None) -> bytes:
     """An iCalendar feed: one all-day event per dated open follow-up and per planned interview
     (on the interview's date). Undated follow-ups are left out, and so is anything touching a
-    private note unless `include_private`."""
+    private note unless `include_private`. `followups`, when the caller has them already, must
+    be `open_followups(index)`."""
     events: list[tuple[tuple[str, str], list[str]]] = []
-    for followup in open_followups(index):
+    for followup in open_followups(index) if followups is None else followups:
         if followup.due is None or (followup.private and not include_private):
             continue
         events.append(_followup_event(followup))

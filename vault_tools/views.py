@@ -84,6 +84,8 @@ class SiteView:
         self.publish_fields = frozenset(str(f).lower() for f in publish_fields)
         self.hidden = frozenset(p for p, note in index.notes.items() if note.private)
         every = open_followups(index)
+        # Private ones included: the calendar feed filters its own.
+        self.all_followups: list[FollowUp] = every
         self.followups: list[FollowUp] = [
             f for f in every
             if not f.private and f.note not in self.hidden and f.contact not in self.hidden

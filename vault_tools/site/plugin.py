@@ -230,7 +230,8 @@ class VaultPlugin(BasePlugin[VaultPluginConfig]):
         data = json.dumps(graph_json(nodes, edges, page_urls), ensure_ascii=False)
         files.append(File.generated(config, NETWORK_DATA,
                                     content=f"window.vaultNetwork = {_script_safe(data)};\n"))
-        files.append(File.generated(config, FEED, content=followups_ics(view.index)))
+        files.append(File.generated(config, FEED, content=followups_ics(
+            view.index, followups=view.all_followups)))
 
         if self.set_nav:
             present = taken | set(generated)
