@@ -101,3 +101,42 @@ def test_text_fragments_split_at_sentences_and_markup() -> None:
         "splits this sentence into two pieces of prose around it",
         "a list item that is quite long enough to be a fragment too",
     ]
+
+
+def test_a_dashboard_list_written_as_html_is_what_markdown_makes_of_it() -> None:
+    import markdown
+
+    from vault_tools.followups import FollowUp
+    from vault_tools.site import render
+    from vault_tools.views import FollowUpGroupView
+
+    titles = ["Call *Ana* about_this_one", "Ask [[Bo]] & <i>Cy</i> re: `code` \\ done",
+              "Mail [x](y.md) &#123; &amp; **bold** ~~no~~ | pipe # hash", "Plain"]
+    items = tuple(FollowUp("task", dt.date(2026, 1, day) if day % 2 else None, title,
+                           f"contacts/N{day} & Co.md", day if day > 1 else None)
+                  for day, title in enumerate(titles, start=1))
+    groups = [FollowUpGroupView("later", "Later", items),
+              FollowUpGroupView("none", "Undated", ()),
+              FollowUpGroupView("tab", "Tabbed", (FollowUp("task", None, "a\tb", "x.md"),))]
+    urls = {item.note: f"contacts/N{n}%20%26%20Co/" for n, item in enumerate(items, start=1)}
+    del urls[items[1].note]  # a note without a page: its name, unlinked
+
+    def page(html_list: bool) -> str:
+        lists: dict[str, str] = {}
+
+        def stand_in(lis: list[str]) -> str:
+            lists[f"<p>stand-in-{len(lists)}</p>"] = "<ul>\n" + "\n".join(lis) + "\n</ul>"
+            return f"stand-in-{len(lists) - 1}"
+
+        linker = render.Linker("followups/", urls, lambda path, heading: None)
+        text = render.followups_page(groups, dt.date(2026, 1, 3), linker,
+                                     lambda path: path.rpartition("/")[2][:-3],
+                                     stand_in if html_list else None)
+        html = markdown.markdown(text, extensions=["toc", "tables", "fenced_code",
+                                                   "pymdownx.tasklist"])
+        for token, lis in lists.items():
+            html = html.replace(token, lis)
+        return html
+
+    assert "<a href=" in page(True) and "<strong>no date</strong>" in page(True)
+    assert page(True) == page(False)

@@ -73,6 +73,10 @@ DASHBOARDS = (
     ("Network", "network/index.md"),
     ("All notes", "all-notes/index.md"),
 )
+# The Markdown extensions under which a dashboard's list may be written as HTML straight away
+# (render.html_list_item): MkDocs' defaults and the task lists this plugin adds. Anything else
+# might render the same text differently, so it gets the Markdown pass.
+PLAIN_MARKDOWN = frozenset({"toc", "tables", "fenced_code", "pymdownx.tasklist"})
 NETWORK_DATA = "network/data.js"
 FEED = "followups.ics"
 
@@ -113,6 +117,9 @@ class VaultPlugin(BasePlugin[VaultPluginConfig]):
         self._slots: dict[str, dict[str, str]] = {}
         self._nonce = token_hex(6)
         self._slot_ids = itertools.count()
+        # Dashboard lists written as HTML, waiting for their page: {page: {paragraph: html}}.
+        self._lists: dict[str, dict[str, str]] = {}
+        self._plain_markdown = False
 
     # --- configuration and files ----------------------------------------------------------------
 
@@ -133,6 +140,8 @@ class VaultPlugin(BasePlugin[VaultPluginConfig]):
             # Material fetches its fonts from Google by default: a private site makes no
             # requests to anyone, and must work offline. System fonts it is.
             config.theme["font"] = False
+        self._plain_markdown = all(_extension_name(e) in PLAIN_MARKDOWN
+                                   for e in config.markdown_extensions)
         config.extra_css.append(f"{ASSET_DIR}/vault.css")
         config.extra_javascript.append(f"{ASSET_DIR}/vault.js")
         return config
@@ -203,10 +212,27 @@ class VaultPlugin(BasePlugin[VaultPluginConfig]):
         def linker(src: str) -> render.Linker:
             return render.Linker(self.urls[src], self.urls, self._anchor)
 
+        def html_list(src: str) -> Callable[[list[str]], str] | None:
+            """Where a dashboard's long list may skip the Markdown pass (thousands of links
+            cost Python-Markdown seconds): it is put in by on_page_content, before search
+            reads the page, as the very HTML Markdown would have made of it."""
+            if not self._plain_markdown:
+                return None
+
+            def stand_in(items: list[str]) -> str:
+                waiting = self._lists.setdefault(src, {})
+                token = f"vault-list-{self._nonce}-{len(waiting)}"
+                waiting[f"<p>{token}</p>"] = (
+                    "<ul>\n" + "\n".join(items) + "\n</ul>")
+                return token
+
+            return stand_in
+
         nodes, edges = network_graph(view)
         builders: dict[str, Callable[[str], str]] = {
             "followups/index.md": lambda src: render.followups_page(
-                followup_groups(view, today), today, linker(src), self._note_name),
+                followup_groups(view, today), today, linker(src), self._note_name,
+                html_list(src)),
             "people/index.md": lambda src: render.people_page(people_rows(view), linker(src)),
             "timeline/index.md": lambda src: render.timeline_page(timeline_rows(view),
                                                                   linker(src)),
@@ -271,6 +297,8 @@ class VaultPlugin(BasePlugin[VaultPluginConfig]):
         )
 
     def on_page_content(self, html: str, page: Page, config: MkDocsConfig, files: Files) -> str:
+        for stand_in, items in self._lists.pop(page.file.src_uri, {}).items():
+            html = html.replace(stand_in, items, 1)
         view = self.view
         note = view.index.get(page.file.src_uri) if view is not None else None
         if note is None or view is None:

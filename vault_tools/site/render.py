@@ -215,7 +215,11 @@ def careers_page(rows: Sequence[CareerRow], linker: Linker) -> str:
 
 
 def followups_page(groups: Sequence[FollowUpGroupView], today: dt.date, linker: Linker,
-                   note_name: Callable[[str], str]) -> str:
+                   note_name: Callable[[str], str],
+                   html_list: Callable[[list[str]], str] | None = None) -> str:
+    """The follow-ups dashboard. With `html_list`, each group's list is written as HTML
+    (`<li>` items) and handed to it; what it returns stands in the Markdown instead (see
+    `html_list_item`)."""
     total = sum(len(g.items) for g in groups)
     parts = [
         "# Follow-ups\n",
@@ -228,16 +232,34 @@ def followups_page(groups: Sequence[FollowUpGroupView], today: dt.date, linker: 
         if not group.items:
             parts.append("*Nothing.*\n")
             continue
-        lines = []
-        for item in group.items:
-            due = f"**{item.due.isoformat()}**" if item.due else "**no date**"
-            where = Ref("ok", note_name(item.note), item.note)
-            line = f"- {due} · {md_text(item.title)} · in {linker.link(where)}"
-            if item.line:
-                line += f" (line {item.line})"
-            lines.append(line)
-        parts.append("\n".join(lines) + "\n")
+        items = [_followup_item(item, linker, note_name, raw=html_list is not None)
+                 for item in group.items]
+        if html_list is not None and all(html_list_item(item) for item in items):
+            parts.append(html_list([f"<li>{item}</li>" for item in items]) + "\n")
+        else:
+            if html_list is not None:  # not plain enough: the Markdown pass after all
+                items = [_followup_item(item, linker, note_name, raw=False)
+                         for item in group.items]
+            parts.append("\n".join(f"- {item}" for item in items) + "\n")
     return "\n".join(parts)
+
+
+def _followup_item(item: FollowUp, linker: Linker, note_name: Callable[[str], str],
+                   raw: bool) -> str:
+    due = item.due.isoformat() if item.due else "no date"
+    where = linker.link(Ref("ok", note_name(item.note), item.note), raw=raw)
+    escape = html_text if raw else md_text
+    text = (f"<strong>{due}</strong>" if raw else f"**{due}**") + \
+        f" · {escape(item.title)} · in {where}"
+    return text + (f" (line {item.line})" if item.line else "")
+
+
+def html_list_item(html: str) -> bool:
+    """True when `html`, one list item as HTML, is what Python-Markdown with MkDocs' default
+    extensions makes of the same item written in Markdown (`md_text`, `**`, links as `<a>`):
+    it holds no character Markdown's whitespace normalisation would change (tabs, carriage
+    returns) and none of its placeholder marks."""
+    return not any(c in html for c in "\t\r\x02\x03")
 
 
 def all_notes_page(groups: Sequence[tuple[str, Sequence[Ref]]], linker: Linker) -> str:
