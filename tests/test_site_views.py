@@ -7,6 +7,7 @@ import datetime as dt
 from vault_tools.index import VaultIndex
 from vault_tools.parse import parse_note
 from vault_tools.views import (
+    Ref,
     SiteView,
     career_rows,
     followup_groups,
@@ -140,3 +141,30 @@ def test_a_dashboard_list_written_as_html_is_what_markdown_makes_of_it() -> None
 
     assert "<a href=" in page(True) and "<strong>no date</strong>" in page(True)
     assert page(True) == page(False)
+
+
+def test_the_all_notes_list_written_as_html_is_what_markdown_makes_of_it() -> None:
+    import markdown
+
+    from vault_tools.site import render
+
+    refs = [Ref("ok", "A *star* & <b>_x_</b> [y] \\ `z`", "a.md"), Ref("ok", "Gone", "gone.md"),
+            Ref("private", "a private note")]
+    linker = render.Linker("all-notes/", {"a.md": "a/"}, lambda path, heading: None)
+
+    def page(html_list: bool) -> str:
+        lists: dict[str, str] = {}
+
+        def stand_in(lis: list[str]) -> str:
+            lists[f"<p>stand-in-{len(lists)}</p>"] = "<ul>\n" + "\n".join(lis) + "\n</ul>"
+            return f"stand-in-{len(lists) - 1}"
+
+        text = render.all_notes_page([("", refs), ("b", refs[:1])], linker,
+                                     stand_in if html_list else None)
+        html = markdown.markdown(text, extensions=["toc", "tables", "fenced_code",
+                                                   "pymdownx.tasklist"])
+        for token, lis in lists.items():
+            html = html.replace(token, lis)
+        return html
+
+    assert "stand-in" not in page(True) and page(True) == page(False)

@@ -242,8 +242,8 @@ class VaultPlugin(BasePlugin[VaultPluginConfig]):
             "network/index.md": lambda src: render.network_page(
                 ("../" + ASSET_DIR + "/vendor/cytoscape.min.js", "data.js",
                  "../" + ASSET_DIR + "/network.js"), (len(nodes), len(edges))),
-            "all-notes/index.md": lambda src: render.all_notes_page(_by_folder(view),
-                                                                    linker(src)),
+            "all-notes/index.md": lambda src: render.all_notes_page(
+                _by_folder(view), linker(src), html_list(src)),
             "index.md": lambda src: render.home_page(DASHBOARDS, linker(src)),
         }
         for src, file in generated.items():

@@ -262,12 +262,19 @@ def html_list_item(html: str) -> bool:
     return not any(c in html for c in "\t\r\x02\x03")
 
 
-def all_notes_page(groups: Sequence[tuple[str, Sequence[Ref]]], linker: Linker) -> str:
+def all_notes_page(groups: Sequence[tuple[str, Sequence[Ref]]], linker: Linker,
+                   html_list: Callable[[list[str]], str] | None = None) -> str:
+    """Every published note by folder; `html_list` as for `followups_page`. The refs are notes'
+    own (`SiteView.note_ref`): a link or "a private note", never a broken or ambiguous one."""
     total = sum(len(refs) for _, refs in groups)
     parts = [f"# All notes\n\nEvery published note, by folder: {total} in all.\n"]
     for folder, refs in groups:
         parts.append(f"## {md_text(folder or 'Top level')} ({len(refs)})\n")
-        parts.append("\n".join(f"- {linker.link(r)}" for r in refs) + "\n")
+        items = [linker.link(r, raw=True) for r in refs] if html_list is not None else []
+        if html_list is not None and all(html_list_item(item) for item in items):
+            parts.append(html_list([f"<li>{item}</li>" for item in items]) + "\n")
+        else:
+            parts.append("\n".join(f"- {linker.link(r)}" for r in refs) + "\n")
     return "\n".join(parts)
 
 
