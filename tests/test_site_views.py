@@ -125,8 +125,8 @@ def test_a_dashboard_list_written_as_html_is_what_markdown_makes_of_it() -> None
     def page(html_list: bool) -> str:
         lists: dict[str, str] = {}
 
-        def stand_in(lis: list[str]) -> str:
-            lists[f"<p>stand-in-{len(lists)}</p>"] = "<ul>\n" + "\n".join(lis) + "\n</ul>"
+        def stand_in(html: str) -> str:
+            lists[f"<p>stand-in-{len(lists)}</p>"] = html
             return f"stand-in-{len(lists) - 1}"
 
         linker = render.Linker("followups/", urls, lambda path, heading: None)
@@ -155,8 +155,8 @@ def test_the_all_notes_list_written_as_html_is_what_markdown_makes_of_it() -> No
     def page(html_list: bool) -> str:
         lists: dict[str, str] = {}
 
-        def stand_in(lis: list[str]) -> str:
-            lists[f"<p>stand-in-{len(lists)}</p>"] = "<ul>\n" + "\n".join(lis) + "\n</ul>"
+        def stand_in(html: str) -> str:
+            lists[f"<p>stand-in-{len(lists)}</p>"] = html
             return f"stand-in-{len(lists) - 1}"
 
         text = render.all_notes_page([("", refs), ("b", refs[:1])], linker,
@@ -168,3 +168,41 @@ def test_the_all_notes_list_written_as_html_is_what_markdown_makes_of_it() -> No
         return html
 
     assert "stand-in" not in page(True) and page(True) == page(False)
+
+
+def test_a_dashboard_table_written_as_html_is_what_markdown_makes_of_it() -> None:
+    import markdown
+
+    from vault_tools.followups import FollowUp
+    from vault_tools.site import render
+    from vault_tools.views import PersonRow
+
+    def rows(odd: str) -> list[PersonRow]:
+        return [
+            PersonRow(Ref("ok", "Ana *A* & <b>", "a.md"), Ref("broken", "Acme Co"),
+                      "  Lead | *ops* `x` \\ [y]  ", dt.date(2026, 1, 2),
+                      FollowUp("task", None, "Ask [[Bo]] _now_", "a.md"), None),
+            PersonRow(Ref("ok", "Gone", "gone.md"), Ref("ambiguous", odd), None, None, None,
+                      Ref("private", "a private note")),
+        ]
+
+    linker = render.Linker("people/", {"a.md": "a/"}, lambda path, heading: None)
+
+    def page(people: list[PersonRow], html_table: bool) -> tuple[str, int]:
+        tables: dict[str, str] = {}
+
+        def stand_in(html: str) -> str:
+            tables[f"<p>stand-in-{len(tables)}</p>"] = html
+            return f"stand-in-{len(tables) - 1}"
+
+        text = render.people_page(people, linker, stand_in if html_table else None)
+        html = markdown.markdown(text, extensions=["toc", "tables", "fenced_code",
+                                                   "pymdownx.tasklist"])
+        for token, table in tables.items():
+            html = html.replace(token, table)
+        return html, len(tables)
+
+    plain, markup = rows("Plain Name"), rows("Odd *name* | here")
+    assert page(plain, True) == (page(plain, False)[0], 1)
+    # An unlinked name with markup in it: Markdown reads it, so Markdown renders the table.
+    assert page(markup, True) == (page(markup, False)[0], 0)

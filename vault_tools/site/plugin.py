@@ -117,7 +117,8 @@ class VaultPlugin(BasePlugin[VaultPluginConfig]):
         self._slots: dict[str, dict[str, str]] = {}
         self._nonce = token_hex(6)
         self._slot_ids = itertools.count()
-        # Dashboard lists written as HTML, waiting for their page: {page: {paragraph: html}}.
+        # Dashboard lists and tables written as HTML, waiting for their page:
+        # {page: {stand-in paragraph: html}}.
         self._lists: dict[str, dict[str, str]] = {}
         self._plain_markdown = False
 
@@ -212,18 +213,18 @@ class VaultPlugin(BasePlugin[VaultPluginConfig]):
         def linker(src: str) -> render.Linker:
             return render.Linker(self.urls[src], self.urls, self._anchor)
 
-        def html_list(src: str) -> Callable[[list[str]], str] | None:
-            """Where a dashboard's long list may skip the Markdown pass (thousands of links
-            cost Python-Markdown seconds): it is put in by on_page_content, before search
-            reads the page, as the very HTML Markdown would have made of it."""
+        def raw_html(src: str) -> Callable[[str], str] | None:
+            """Where a dashboard's long lists and tables may skip the Markdown pass (thousands
+            of links cost Python-Markdown seconds): the renderer writes them as the very HTML
+            Markdown would make of them, and on_page_content puts it in, before search reads
+            the page."""
             if not self._plain_markdown:
                 return None
 
-            def stand_in(items: list[str]) -> str:
+            def stand_in(html: str) -> str:
                 waiting = self._lists.setdefault(src, {})
                 token = f"vault-list-{self._nonce}-{len(waiting)}"
-                waiting[f"<p>{token}</p>"] = (
-                    "<ul>\n" + "\n".join(items) + "\n</ul>")
+                waiting[f"<p>{token}</p>"] = html
                 return token
 
             return stand_in
@@ -232,18 +233,20 @@ class VaultPlugin(BasePlugin[VaultPluginConfig]):
         builders: dict[str, Callable[[str], str]] = {
             "followups/index.md": lambda src: render.followups_page(
                 followup_groups(view, today), today, linker(src), self._note_name,
-                html_list(src)),
-            "people/index.md": lambda src: render.people_page(people_rows(view), linker(src)),
+                raw_html(src)),
+            "people/index.md": lambda src: render.people_page(people_rows(view), linker(src),
+                                                              raw_html(src)),
             "timeline/index.md": lambda src: render.timeline_page(timeline_rows(view),
-                                                                  linker(src)),
+                                                                  linker(src), raw_html(src)),
             "companies/index.md": lambda src: render.companies_page(company_rows(view),
-                                                                    linker(src)),
-            "careers/index.md": lambda src: render.careers_page(career_rows(view), linker(src)),
+                                                                    linker(src), raw_html(src)),
+            "careers/index.md": lambda src: render.careers_page(career_rows(view), linker(src),
+                                                                raw_html(src)),
             "network/index.md": lambda src: render.network_page(
                 ("../" + ASSET_DIR + "/vendor/cytoscape.min.js", "data.js",
                  "../" + ASSET_DIR + "/network.js"), (len(nodes), len(edges))),
             "all-notes/index.md": lambda src: render.all_notes_page(
-                _by_folder(view), linker(src), html_list(src)),
+                _by_folder(view), linker(src), raw_html(src)),
             "index.md": lambda src: render.home_page(DASHBOARDS, linker(src)),
         }
         for src, file in generated.items():
