@@ -34,7 +34,7 @@ from ..blocks import FOLLOWUPS, RELATED, render_followups, render_related
 from ..calendar_feed import followups_ics
 from ..index import VaultIndex
 from ..notes import Block, Link, Note
-from ..parse import parse_note
+from ..parse import is_asset_target, parse_note
 from ..vault import Vault, is_note_path, load_index_and_texts
 from ..views import (
     PRIVATE_TEXT,
@@ -120,6 +120,9 @@ class VaultPlugin(BasePlugin[VaultPluginConfig]):
         # Dashboard lists and tables written as HTML, waiting for their page:
         # {page: {stand-in paragraph: html}}.
         self._lists: dict[str, dict[str, str]] = {}
+        # What a link becomes on the page being built: a related block names the same notes
+        # again and again (half the links of a page are repeats).
+        self._link_memo: dict[tuple[Any, ...], str | None] = {}
         self._plain_markdown = False
 
     # --- configuration and files ----------------------------------------------------------------
@@ -292,6 +295,7 @@ class VaultPlugin(BasePlugin[VaultPluginConfig]):
         if note is None:
             return markdown
         linker = render.Linker(page.file.url, self.urls, self._anchor)
+        self._link_memo.clear()
         source = self.sources.pop(note.path, None)
         return rewrite_markdown(
             note, markdown, source,
@@ -357,6 +361,16 @@ class VaultPlugin(BasePlugin[VaultPluginConfig]):
         """What a body link becomes on the page; None leaves it to MkDocs (Markdown links to
         public notes, which MkDocs resolves and checks itself). With `raw`, always HTML that
         needs no Markdown pass."""
+        if link.heading or (link.kind == "wiki" and is_asset_target(link.target)):
+            # Worked out each time: a missing heading or attachment is warned about at each.
+            return self._page_link(note, link, linker, files, raw)
+        key = (linker.page_url, link.target, link.kind, link.label, link.embed, raw)
+        if key not in self._link_memo:
+            self._link_memo[key] = self._page_link(note, link, linker, files, raw)
+        return self._link_memo[key]
+
+    def _page_link(self, note: Note, link: Link, linker: render.Linker, files: Files,
+                   raw: bool) -> str | None:
         view = self.view
         assert view is not None
         resolution = view.index.resolve(link.target, link.kind)
