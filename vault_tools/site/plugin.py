@@ -73,9 +73,9 @@ DASHBOARDS = (
     ("Network", "network/index.md"),
     ("All notes", "all-notes/index.md"),
 )
-# The Markdown extensions under which a dashboard's list may be written as HTML straight away
-# (render.html_list_item): MkDocs' defaults and the task lists this plugin adds. Anything else
-# might render the same text differently, so it gets the Markdown pass.
+# The Markdown extensions under which a dashboard's lists and tables may be written as HTML
+# straight away (render.html_list_item): MkDocs' defaults and the task lists this plugin adds.
+# Anything else might render the same text differently, so it gets the Markdown pass.
 PLAIN_MARKDOWN = frozenset({"toc", "tables", "fenced_code", "pymdownx.tasklist"})
 NETWORK_DATA = "network/data.js"
 FEED = "followups.ics"
@@ -215,6 +215,8 @@ class VaultPlugin(BasePlugin[VaultPluginConfig]):
 
         def linker(src: str) -> render.Linker:
             return render.Linker(self.urls[src], self.urls, self._anchor)
+
+        self._lists.clear()  # a build that failed half-way may have left some
 
         def raw_html(src: str) -> Callable[[str], str] | None:
             """Where a dashboard's long lists and tables may skip the Markdown pass (thousands
