@@ -137,3 +137,17 @@ def test_demo_vault_feed_has_unique_uids_and_keeps_renata_private() -> None:
     assert len(uids) == len(set(uids)) > 10
     assert b"Renata" not in data and b"Bluebird" not in data
     assert data == followups_ics(load_index(find_vault(DEMO_VAULT)))
+
+
+def test_titles_are_escaped_and_long_lines_folded_without_splitting_an_escape(make_vault) -> None:
+    title = ("Ask Zoë; then Ana, and the C:\\\\ drive person about the café 🎉 roadmap, "
+             "a second time, in more words than one line holds; \\\\ twice")
+    vault = make_vault({JANE: f"---\ntype: contact\n---\n- [ ] {title} 📅 2026-12-01\n"})
+    data = feed(vault)
+    lines = data.split(b"\r\n")
+    assert all(len(line) <= 75 for line in lines)
+    assert any(line.startswith(b" ") for line in lines)  # the summary was folded
+    assert not any(line.endswith(b"\\") for line in lines)  # no escape cut in two
+    assert b"Zo\xc3\xab\\; then Ana\\, and" in data.replace(b"\r\n ", b"")
+    (event,) = events(data).values()
+    assert str(event["summary"]) == title

@@ -257,6 +257,20 @@ def test_leak_scan_reads_every_kind_of_output_file(tmp_path: Path) -> None:
     assert found == ["a/index.html", "b.html", "c.json", "d.xml.gz", "e.ics"]
 
 
+def test_leak_scan_finds_a_secret_across_indentation_and_in_an_opening_attribute(
+    tmp_path: Path,
+) -> None:
+    site = tmp_path / "site"
+    site.mkdir()
+    (site / "a.html").write_text("<li>\n        Renata\n\t\t  <b>Silva</b>\n</li>",
+                                 encoding="utf-8")
+    (site / "b.html").write_text(' title = "Renata\n   Silva"><p>nothing here</p>',
+                                 encoding="utf-8")
+    (site / "c.html").write_text("<p>Renata</p>\n\n<p>Silvana</p>", encoding="utf-8")
+    secret = Secret("Renata Silva", "name", "contacts/Renata Silva.md", whole_word=True)
+    assert sorted(leak.file for leak in scan_site(site, [secret])) == ["a.html", "b.html"]
+
+
 def test_an_attachment_only_a_private_note_shows_is_not_published(make_vault) -> None:
     files = vault_files()
     files["contacts/Renata Silva.md"] = PRIVATE + "\n![[renata-badge.png]]\n"

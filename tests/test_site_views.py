@@ -7,6 +7,7 @@ import datetime as dt
 from vault_tools.index import VaultIndex
 from vault_tools.parse import parse_note
 from vault_tools.views import (
+    Ref,
     SiteView,
     career_rows,
     followup_groups,
@@ -101,3 +102,107 @@ def test_text_fragments_split_at_sentences_and_markup() -> None:
         "splits this sentence into two pieces of prose around it",
         "a list item that is quite long enough to be a fragment too",
     ]
+
+
+def test_a_dashboard_list_written_as_html_is_what_markdown_makes_of_it() -> None:
+    import markdown
+
+    from vault_tools.followups import FollowUp
+    from vault_tools.site import render
+    from vault_tools.views import FollowUpGroupView
+
+    titles = ["Call *Ana* about_this_one", "Ask [[Bo]] & <i>Cy</i> re: `code` \\ done",
+              "Mail [x](y.md) &#123; &amp; **bold** ~~no~~ | pipe # hash", "Plain"]
+    items = tuple(FollowUp("task", dt.date(2026, 1, day) if day % 2 else None, title,
+                           f"contacts/N{day} & Co.md", day if day > 1 else None)
+                  for day, title in enumerate(titles, start=1))
+    groups = [FollowUpGroupView("later", "Later", items),
+              FollowUpGroupView("none", "Undated", ()),
+              FollowUpGroupView("tab", "Tabbed", (FollowUp("task", None, "a\tb", "x.md"),))]
+    urls = {item.note: f"contacts/N{n}%20%26%20Co/" for n, item in enumerate(items, start=1)}
+    del urls[items[1].note]  # a note without a page: its name, unlinked
+
+    def page(html_list: bool) -> str:
+        lists: dict[str, str] = {}
+
+        def stand_in(html: str) -> str:
+            lists[f"<p>stand-in-{len(lists)}</p>"] = html
+            return f"stand-in-{len(lists) - 1}"
+
+        linker = render.Linker("followups/", urls, lambda path, heading: None)
+        text = render.followups_page(groups, dt.date(2026, 1, 3), linker,
+                                     lambda path: path.rpartition("/")[2][:-3],
+                                     stand_in if html_list else None)
+        html = markdown.markdown(text, extensions=["toc", "tables", "fenced_code",
+                                                   "pymdownx.tasklist"])
+        for token, lis in lists.items():
+            html = html.replace(token, lis)
+        return html
+
+    assert "<a href=" in page(True) and "<strong>no date</strong>" in page(True)
+    assert page(True) == page(False)
+
+
+def test_the_all_notes_list_written_as_html_is_what_markdown_makes_of_it() -> None:
+    import markdown
+
+    from vault_tools.site import render
+
+    refs = [Ref("ok", "A *star* & <b>_x_</b> [y] \\ `z`", "a.md"), Ref("ok", "Gone", "gone.md"),
+            Ref("private", "a private note")]
+    linker = render.Linker("all-notes/", {"a.md": "a/"}, lambda path, heading: None)
+
+    def page(html_list: bool) -> str:
+        lists: dict[str, str] = {}
+
+        def stand_in(html: str) -> str:
+            lists[f"<p>stand-in-{len(lists)}</p>"] = html
+            return f"stand-in-{len(lists) - 1}"
+
+        text = render.all_notes_page([("", refs), ("b", refs[:1])], linker,
+                                     stand_in if html_list else None)
+        html = markdown.markdown(text, extensions=["toc", "tables", "fenced_code",
+                                                   "pymdownx.tasklist"])
+        for token, lis in lists.items():
+            html = html.replace(token, lis)
+        return html
+
+    assert "stand-in" not in page(True) and page(True) == page(False)
+
+
+def test_a_dashboard_table_written_as_html_is_what_markdown_makes_of_it() -> None:
+    import markdown
+
+    from vault_tools.followups import FollowUp
+    from vault_tools.site import render
+    from vault_tools.views import PersonRow
+
+    def rows(odd: str) -> list[PersonRow]:
+        return [
+            PersonRow(Ref("ok", "Ana *A* & <b>", "a.md"), Ref("broken", "Acme Co"),
+                      "  Lead | *ops* `x` \\ [y]  ", dt.date(2026, 1, 2),
+                      FollowUp("task", None, "Ask [[Bo]] _now_", "a.md"), None),
+            PersonRow(Ref("ok", "Gone", "gone.md"), Ref("ambiguous", odd), None, None, None,
+                      Ref("private", "a private note")),
+        ]
+
+    linker = render.Linker("people/", {"a.md": "a/"}, lambda path, heading: None)
+
+    def page(people: list[PersonRow], html_table: bool) -> tuple[str, int]:
+        tables: dict[str, str] = {}
+
+        def stand_in(html: str) -> str:
+            tables[f"<p>stand-in-{len(tables)}</p>"] = html
+            return f"stand-in-{len(tables) - 1}"
+
+        text = render.people_page(people, linker, stand_in if html_table else None)
+        html = markdown.markdown(text, extensions=["toc", "tables", "fenced_code",
+                                                   "pymdownx.tasklist"])
+        for token, table in tables.items():
+            html = html.replace(token, table)
+        return html, len(tables)
+
+    plain, markup = rows("Plain Name"), rows("Odd *name* | here")
+    assert page(plain, True) == (page(plain, False)[0], 1)
+    # An unlinked name with markup in it: Markdown reads it, so Markdown renders the table.
+    assert page(markup, True) == (page(markup, False)[0], 0)

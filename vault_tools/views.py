@@ -87,7 +87,8 @@ class SiteView:
         self.publish_fields = frozenset(str(f).lower() for f in publish_fields)
         self.hidden = frozenset(p for p, note in index.notes.items() if note.private)
         every = open_followups(index) if followups is None else followups
-        self.all_followups = every  # private ones too: for the feed, which filters its own
+        # Private ones included: the calendar feed filters its own.
+        self.all_followups: list[FollowUp] = every
         self.followups: list[FollowUp] = [
             f for f in every
             if not f.private and f.note not in self.hidden and f.contact not in self.hidden

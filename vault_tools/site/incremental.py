@@ -186,7 +186,9 @@ class LiveSite:
         """What the page of `file` is made from (None: unknown, so it is always rendered)."""
         if file.generated_by is not None:
             # The vault's generated pages are Markdown made from the whole vault.
-            return ("generated", file.content_string) if file.generated_by == "vault" else None
+            if file.generated_by != "vault":
+                return None
+            return self.plugin.generated_page_inputs(file.src_uri, file.content_string)
         note = self.plugin.view.index.get(file.src_uri)
         if note is None:
             return None

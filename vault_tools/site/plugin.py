@@ -32,11 +32,11 @@ from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
 from ..blocks import FOLLOWUPS, RELATED, render_followups, render_related
-from ..followups import FollowUp
 from ..calendar_feed import FeedEvent, feed_events, render_feed
+from ..followups import FollowUp
 from ..index import VaultIndex
 from ..notes import Block, Link, Note
-from ..parse import parse_note
+from ..parse import is_asset_target, parse_note
 from ..vault import Vault, is_note_path, load_index_and_texts
 from ..views import (
     PRIVATE_TEXT,
@@ -75,6 +75,10 @@ DASHBOARDS = (
     ("Network", "network/index.md"),
     ("All notes", "all-notes/index.md"),
 )
+# The Markdown extensions under which a dashboard's lists and tables may be written as HTML
+# straight away (render.html_list_item): MkDocs' defaults and the task lists this plugin adds.
+# Anything else might render the same text differently, so it gets the Markdown pass.
+PLAIN_MARKDOWN = frozenset({"toc", "tables", "fenced_code", "pymdownx.tasklist"})
 NETWORK_DATA = "network/data.js"
 FEED = "followups.ics"
 
@@ -126,7 +130,15 @@ class VaultPlugin(BasePlugin[VaultPluginConfig]):
         # others were logged when they last changed).
         self.report_only: set[str] | None = None
         self._feed: tuple[list[FeedEvent] | None, bytes] = (None, b"")
-        self._pages: dict[str, tuple[Any, str]] = {}  # generated page -> (its data, Markdown)
+        # generated page -> (its data, its Markdown, its HTML stand-ins, Markdown skipped)
+        self._pages: dict[str, tuple[Any, str, dict[str, str], bool]] = {}
+        # Dashboard lists and tables written as HTML, waiting for their page:
+        # {page: {stand-in paragraph: html}}.
+        self._lists: dict[str, dict[str, str]] = {}
+        # What a link becomes on the page being built: a related block names the same notes
+        # again and again (half the links of a page are repeats).
+        self._link_memo: dict[tuple[Any, ...], str | None] = {}
+        self._plain_markdown = False
 
     # --- configuration and files ----------------------------------------------------------------
 
@@ -147,6 +159,8 @@ class VaultPlugin(BasePlugin[VaultPluginConfig]):
             # Material fetches its fonts from Google by default: a private site makes no
             # requests to anyone, and must work offline. System fonts it is.
             config.theme["font"] = False
+        self._plain_markdown = all(_extension_name(e) in PLAIN_MARKDOWN
+                                   for e in config.markdown_extensions)
         config.extra_css.append(f"{ASSET_DIR}/vault.css")
         config.extra_javascript.append(f"{ASSET_DIR}/vault.js")
         return config
@@ -220,6 +234,24 @@ class VaultPlugin(BasePlugin[VaultPluginConfig]):
         def linker(src: str) -> render.Linker:
             return render.Linker(self.urls[src], self.urls, self._anchor)
 
+        self._lists.clear()  # a build that failed half-way may have left some
+
+        def raw_html(src: str) -> Callable[[str], str] | None:
+            """Where a dashboard's long lists and tables may skip the Markdown pass (thousands
+            of links cost Python-Markdown seconds): the renderer writes them as the very HTML
+            Markdown would make of them, and on_page_content puts it in, before search reads
+            the page."""
+            if not self._plain_markdown:
+                return None
+
+            def stand_in(html: str) -> str:
+                waiting = self._lists.setdefault(src, {})
+                token = f"vault-list-{self._nonce}-{len(waiting)}"
+                waiting[f"<p>{token}</p>"] = html
+                return token
+
+            return stand_in
+
         nodes, edges = network_graph(view)
         scripts = ("../" + ASSET_DIR + "/vendor/cytoscape.min.js", "data.js",
                    "../" + ASSET_DIR + "/network.js")
@@ -229,27 +261,33 @@ class VaultPlugin(BasePlugin[VaultPluginConfig]):
             names = tuple(self._note_name(i.note) for g in groups for i in g.items)
             return groups, today, names
 
-        # Each page: (what it shows, as plain data; how that becomes Markdown). A page whose
-        # data equals the last build's is not rendered again (while serving, most saves).
-        pages: dict[str, tuple[Callable[[], Any], Callable[[Any, render.Linker], str]]] = {
-            "followups/index.md": (followups, lambda data, linker: render.followups_page(
-                data[0], data[1], linker, self._note_name)),
+        # Each page: (what it shows, as plain data; how that becomes Markdown, given a linker
+        # and `raw_html`). A page whose data equals the last build's is not rendered again
+        # (while serving, most saves), and gets the HTML stand-ins it had.
+        Render = Callable[[Any, render.Linker, Callable[[str], str] | None], str]
+        pages: dict[str, tuple[Callable[[], Any], Render]] = {
+            "followups/index.md": (followups, lambda data, linker, raw: render.followups_page(
+                data[0], data[1], linker, self._note_name, raw)),
             "people/index.md": (lambda: people_rows(view), render.people_page),
             "timeline/index.md": (lambda: timeline_rows(view), render.timeline_page),
             "companies/index.md": (lambda: company_rows(view), render.companies_page),
             "careers/index.md": (lambda: career_rows(view), render.careers_page),
             "network/index.md": (lambda: (len(nodes), len(edges)),
-                                 lambda counts, _: render.network_page(scripts, counts)),
+                                 lambda counts, _, __: render.network_page(scripts, counts)),
             "all-notes/index.md": (lambda: _by_folder(view), render.all_notes_page),
-            "index.md": (lambda: DASHBOARDS, render.home_page),
+            "index.md": (lambda: DASHBOARDS,
+                         lambda data, linker, _: render.home_page(data, linker)),
         }
         for src, file in generated.items():
             shows, markdown = pages[src]
             data = shows()
             known = self._pages.get(src)
-            if known is None or known[0] != data:
-                linker = render.Linker(self.urls[src], self.urls, self._anchor)
-                known = self._pages[src] = (data, markdown(data, linker))
+            if known is None or known[0] != data or known[3] != self._plain_markdown:
+                text = markdown(data, linker(src), raw_html(src))
+                known = (data, text, dict(self._lists.get(src, {})), self._plain_markdown)
+                self._pages[src] = known
+            elif known[2]:
+                self._lists[src] = dict(known[2])
             file.content_string = known[1]
             files.append(file)
 
@@ -261,8 +299,7 @@ class VaultPlugin(BasePlugin[VaultPluginConfig]):
                                     content=f"window.vaultNetwork = {_script_safe(data)};\n"))
         events = feed_events(view.index, followups=view.all_followups)
         if events != self._feed[0]:
-            # Serialising the feed costs more than computing it: a rebuild whose events did
-            # not change (most saves) reuses the bytes.
+            # A rebuild whose events did not change (most saves while serving) reuses the bytes.
             self._feed = (events, render_feed(events))
         files.append(File.generated(config, FEED, content=self._feed[1]))
 
@@ -296,6 +333,7 @@ class VaultPlugin(BasePlugin[VaultPluginConfig]):
         if note is None:
             return markdown
         linker = render.Linker(page.file.url, self.urls, self._anchor)
+        self._link_memo.clear()
         source = self.sources.pop(note.path, None)
         return rewrite_markdown(
             note, markdown, source,
@@ -304,6 +342,8 @@ class VaultPlugin(BasePlugin[VaultPluginConfig]):
         )
 
     def on_page_content(self, html: str, page: Page, config: MkDocsConfig, files: Files) -> str:
+        for stand_in, items in self._lists.pop(page.file.src_uri, {}).items():
+            html = html.replace(stand_in, items, 1)
         view = self.view
         note = view.index.get(page.file.src_uri) if view is not None else None
         if note is None or view is None:
@@ -382,6 +422,11 @@ class VaultPlugin(BasePlugin[VaultPluginConfig]):
             tuple(card_rows(view, note)),
         )
 
+    def generated_page_inputs(self, src: str, markdown: str) -> tuple[Any, ...]:
+        """What a generated page (a dashboard) is made from: its Markdown and the HTML its
+        stand-ins are replaced with (see `page_inputs`)."""
+        return ("generated", markdown, tuple(sorted(self._lists.get(src, {}).items())))
+
     def _link_input(self, link: Link, files: Files) -> tuple[Any, ...]:
         view = self.view
         assert view is not None
@@ -413,6 +458,16 @@ class VaultPlugin(BasePlugin[VaultPluginConfig]):
         """What a body link becomes on the page; None leaves it to MkDocs (Markdown links to
         public notes, which MkDocs resolves and checks itself). With `raw`, always HTML that
         needs no Markdown pass."""
+        if link.heading or (link.kind == "wiki" and is_asset_target(link.target)):
+            # Worked out each time: a missing heading or attachment is warned about at each.
+            return self._page_link(note, link, linker, files, raw)
+        key = (linker.page_url, link.target, link.kind, link.label, link.embed, raw)
+        if key not in self._link_memo:
+            self._link_memo[key] = self._page_link(note, link, linker, files, raw)
+        return self._link_memo[key]
+
+    def _page_link(self, note: Note, link: Link, linker: render.Linker, files: Files,
+                   raw: bool) -> str | None:
         view = self.view
         assert view is not None
         resolution = view.index.resolve(link.target, link.kind)

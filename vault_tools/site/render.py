@@ -115,24 +115,39 @@ class Linker:
             return unlinked(ref, text) if ref.status != "ok" else escape(text or ref.text)
         return f'<a href="{html.escape(href)}">{escape(text or ref.text)}</a>'
 
-    def links(self, refs: Iterable[Ref]) -> str:
-        return ", ".join(self.link(r) for r in refs) or EMPTY
+    def links(self, refs: Iterable[Ref], raw: bool = False) -> str:
+        return ", ".join(self.link(r, raw=raw) for r in refs) or EMPTY
 
 
-def _cell(value: object) -> str:
+def _cell(value: object, raw: bool = False) -> str:
     if value is None or value == "":
         return EMPTY
     if isinstance(value, dt.date):
         return value.isoformat()  # ISO dates sort as text in the sortable tables
-    return md_text(str(value))
+    return html_text(str(value)) if raw else md_text(str(value))
 
 
-def _table(header: Sequence[str], rows: Iterable[Sequence[str]], sortable: bool = True) -> str:
-    lines = ['<div class="vault-sortable"></div>', ""] if sortable else []
-    lines.append("| " + " | ".join(header) + " |")
-    lines.append("|" + "---|" * len(header))
+# The cells of a table, as Markdown (False) or as HTML (True).
+Cells = Callable[[bool], Iterable[Sequence[str]]]
+
+
+def _table(header: Sequence[str], cells: Cells, sortable: bool = True,
+           raw_html: Callable[[str], str] | None = None) -> str:
+    """A table in Markdown; with `raw_html`, written as the HTML Python-Markdown makes of it
+    (see `followups_page`) when every cell allows."""
+    lead = ['<div class="vault-sortable"></div>', ""] if sortable else []
+    if raw_html is not None:
+        rows = [[cell.strip(" ") for cell in row] for row in cells(True)]
+        if rows and all(_markdown_proof(cell) for row in rows for cell in row):
+            head = "".join(f"<th>{html_text(h)}</th>\n" for h in header)
+            body = "".join("<tr>\n" + "".join(f"<td>{cell}</td>\n" for cell in row) + "</tr>\n"
+                           for row in rows)
+            table = (f"<table>\n<thead>\n<tr>\n{head}</tr>\n</thead>\n<tbody>\n{body}"
+                     "</tbody>\n</table>")
+            return "\n".join([*lead, raw_html(table)])
+    lines = [*lead, "| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
     count = 0
-    for row in rows:
+    for row in cells(False):
         lines.append("| " + " | ".join(row) + " |")
         count += 1
     if count == 0:
@@ -140,48 +155,72 @@ def _table(header: Sequence[str], rows: Iterable[Sequence[str]], sortable: bool 
     return "\n".join(lines)
 
 
-def _followup_text(followup: FollowUp | None) -> str:
+_UNLINKED_TEXT = re.compile(r'<span class="vault-link vault-[a-z]+" title="[^"]*">([^<]*)</span>')
+
+
+def _markdown_proof(cell: str) -> bool:
+    """True when a table cell written as HTML is what Python-Markdown makes of the same cell in
+    Markdown: `html_list_item`, and the text of an unlinked reference (written as is, not
+    Markdown-escaped) holds nothing Markdown or a table row would read as markup."""
+    if not html_list_item(cell):
+        return False
+    if "vault-link" not in cell:
+        return True
+    return not any(c in text for text in _UNLINKED_TEXT.findall(cell) for c in "*_`\\[]|")
+
+
+def _followup_text(followup: FollowUp | None, raw: bool = False) -> str:
     if followup is None:
         return EMPTY
     due = followup.due.isoformat() if followup.due else "no date"
-    return f"{due} · {md_text(followup.title)}"
+    return f"{due} · {html_text(followup.title) if raw else md_text(followup.title)}"
 
 
-def people_page(rows: Sequence[PersonRow], linker: Linker) -> str:
+def people_page(rows: Sequence[PersonRow], linker: Linker,
+                raw_html: Callable[[str], str] | None = None) -> str:
     table = _table(
         ("Name", "Company", "Role", "Last interaction", "Next follow-up", "Introduced by"),
-        ((linker.link(r.contact), linker.link(r.company), _cell(r.role),
-          _cell(r.last_interaction), _followup_text(r.next_followup),
-          linker.link(r.introduced_by)) for r in rows),
+        lambda raw: ((linker.link(r.contact, raw=raw), linker.link(r.company, raw=raw),
+                      _cell(r.role, raw), _cell(r.last_interaction, raw),
+                      _followup_text(r.next_followup, raw),
+                      linker.link(r.introduced_by, raw=raw)) for r in rows),
+        raw_html=raw_html,
     )
     return (f"{WIDE}# People\n\nEvery contact: {len(rows)} in all. "
             f"Click a column heading to sort.\n\n{table}\n")
 
 
-def _interview_cells(row: InterviewRow, linker: Linker) -> list[str]:
+def _interview_cells(row: InterviewRow, linker: Linker, raw: bool = False) -> list[str]:
     interest = f"{row.interest:+d}" if row.interest is not None else EMPTY
-    return [_cell(row.date), linker.link(row.interview), linker.links(row.people),
-            linker.link(row.company), linker.links(row.careers), _cell(row.format),
-            _cell(row.status), interest]
+    return [_cell(row.date, raw), linker.link(row.interview, raw=raw),
+            linker.links(row.people, raw), linker.link(row.company, raw=raw),
+            linker.links(row.careers, raw), _cell(row.format, raw), _cell(row.status, raw),
+            interest]
 
 
 _INTERVIEW_HEADER = ("Date", "Conversation", "With", "Company", "Career", "Format", "Status",
                      "Interest")
 
 
-def timeline_page(rows: Sequence[InterviewRow], linker: Linker) -> str:
-    table = _table(_INTERVIEW_HEADER, (_interview_cells(r, linker) for r in rows))
+def timeline_page(rows: Sequence[InterviewRow], linker: Linker,
+                  raw_html: Callable[[str], str] | None = None) -> str:
+    table = _table(_INTERVIEW_HEADER,
+                   lambda raw: (_interview_cells(r, linker, raw) for r in rows),
+                   raw_html=raw_html)
     return (f"{WIDE}# Timeline\n\nEvery conversation, newest first: {len(rows)} in all.\n\n"
             f"{table}\n")
 
 
-def companies_page(rows: Sequence[CompanyRow], linker: Linker) -> str:
+def companies_page(rows: Sequence[CompanyRow], linker: Linker,
+                   raw_html: Callable[[str], str] | None = None) -> str:
     table = _table(
         ("Company", "Industry", "Location", "People", "Conversations", "Latest"),
-        ((linker.link(r.company), _cell(r.industry), _cell(r.location), linker.links(r.people),
-          str(len(r.conversations)),
-          linker.link(r.conversations[0].interview) if r.conversations else EMPTY)
-         for r in rows),
+        lambda raw: ((linker.link(r.company, raw=raw), _cell(r.industry, raw),
+                      _cell(r.location, raw), linker.links(r.people, raw),
+                      str(len(r.conversations)),
+                      linker.link(r.conversations[0].interview, raw=raw)
+                      if r.conversations else EMPTY) for r in rows),
+        raw_html=raw_html,
     )
     return (f"{WIDE}# Companies\n\nEvery organisation, who you know there and your conversations "
             f"with them: {len(rows)} in all.\n\n{table}\n")
@@ -194,7 +233,8 @@ def _badge(status: str | None) -> str:
             f"{html.escape(status.replace('-', ' '))}</span>")
 
 
-def careers_page(rows: Sequence[CareerRow], linker: Linker) -> str:
+def careers_page(rows: Sequence[CareerRow], linker: Linker,
+                 raw_html: Callable[[str], str] | None = None) -> str:
     parts = ["# Careers\n",
              "Each career path you are exploring, the conversations that informed it, and the "
              "net change in your interest (the sum of `interest` over done conversations).\n"]
@@ -207,15 +247,25 @@ def careers_page(rows: Sequence[CareerRow], linker: Linker) -> str:
                f"{'' if row.rated == 1 else 's'}." if row.rated else "No rated conversation yet.")
         if row.ruled_out:
             net = "Ruled out. " + net
-        cells = [_interview_cells(r, linker) for r in row.conversations]
-        table = _table(("Date", "Conversation", "With", "Interest", "Status"),
-                       ([c[0], c[1], c[2], c[7], c[6]] for c in cells), sortable=False)
+
+        def cells(raw: bool, conversations: Sequence[InterviewRow] = row.conversations
+                  ) -> Iterable[list[str]]:
+            for conversation in conversations:
+                c = _interview_cells(conversation, linker, raw)
+                yield [c[0], c[1], c[2], c[7], c[6]]
+
+        table = _table(("Date", "Conversation", "With", "Interest", "Status"), cells,
+                       sortable=False, raw_html=raw_html)
         parts.append(f"{heading}\n\n{net}\n\n{table}\n")
     return "\n".join(parts)
 
 
 def followups_page(groups: Sequence[FollowUpGroupView], today: dt.date, linker: Linker,
-                   note_name: Callable[[str], str]) -> str:
+                   note_name: Callable[[str], str],
+                   raw_html: Callable[[str], str] | None = None) -> str:
+    """The follow-ups dashboard. With `raw_html`, each group's list is written as the HTML
+    Python-Markdown would make of it (see `html_list_item`) and handed to `raw_html`, whose
+    answer stands in the Markdown instead: thousands of lines skip the Markdown pass."""
     total = sum(len(g.items) for g in groups)
     parts = [
         "# Follow-ups\n",
@@ -228,24 +278,53 @@ def followups_page(groups: Sequence[FollowUpGroupView], today: dt.date, linker: 
         if not group.items:
             parts.append("*Nothing.*\n")
             continue
-        lines = []
-        for item in group.items:
-            due = f"**{item.due.isoformat()}**" if item.due else "**no date**"
-            where = Ref("ok", note_name(item.note), item.note)
-            line = f"- {due} · {md_text(item.title)} · in {linker.link(where)}"
-            if item.line:
-                line += f" (line {item.line})"
-            lines.append(line)
-        parts.append("\n".join(lines) + "\n")
+        items = [_followup_item(item, linker, note_name, raw=raw_html is not None)
+                 for item in group.items]
+        if raw_html is not None and all(html_list_item(item) for item in items):
+            parts.append(raw_html(_html_list(items)) + "\n")
+        else:
+            if raw_html is not None:  # not plain enough: the Markdown pass after all
+                items = [_followup_item(item, linker, note_name, raw=False)
+                         for item in group.items]
+            parts.append("\n".join(f"- {item}" for item in items) + "\n")
     return "\n".join(parts)
 
 
-def all_notes_page(groups: Sequence[tuple[str, Sequence[Ref]]], linker: Linker) -> str:
+def _followup_item(item: FollowUp, linker: Linker, note_name: Callable[[str], str],
+                   raw: bool) -> str:
+    due = item.due.isoformat() if item.due else "no date"
+    where = linker.link(Ref("ok", note_name(item.note), item.note), raw=raw)
+    escape = html_text if raw else md_text
+    text = (f"<strong>{due}</strong>" if raw else f"**{due}**") + \
+        f" · {escape(item.title)} · in {where}"
+    return text + (f" (line {item.line})" if item.line else "")
+
+
+def _html_list(items: Sequence[str]) -> str:
+    return "<ul>\n" + "".join(f"<li>{item}</li>\n" for item in items) + "</ul>"
+
+
+def html_list_item(html: str) -> bool:
+    """True when `html`, one list item as HTML, is what Python-Markdown with MkDocs' default
+    extensions makes of the same item written in Markdown (`md_text`, `**`, links as `<a>`):
+    it holds no character Markdown's whitespace normalisation would change (tabs, carriage
+    returns) and none of its placeholder marks."""
+    return not any(c in html for c in "\t\r\x02\x03")
+
+
+def all_notes_page(groups: Sequence[tuple[str, Sequence[Ref]]], linker: Linker,
+                   raw_html: Callable[[str], str] | None = None) -> str:
+    """Every published note by folder; `raw_html` as for `followups_page`. The refs are notes'
+    own (`SiteView.note_ref`): a link or "a private note", never a broken or ambiguous one."""
     total = sum(len(refs) for _, refs in groups)
     parts = [f"# All notes\n\nEvery published note, by folder: {total} in all.\n"]
     for folder, refs in groups:
         parts.append(f"## {md_text(folder or 'Top level')} ({len(refs)})\n")
-        parts.append("\n".join(f"- {linker.link(r)}" for r in refs) + "\n")
+        items = [linker.link(r, raw=True) for r in refs] if raw_html is not None else []
+        if raw_html is not None and all(html_list_item(item) for item in items):
+            parts.append(raw_html(_html_list(items)) + "\n")
+        else:
+            parts.append("\n".join(f"- {linker.link(r)}" for r in refs) + "\n")
     return "\n".join(parts)
 
 
@@ -344,7 +423,12 @@ def _inline(text: str) -> str:
     """A line of generated text as HTML: code, strong and emphasis kept, links to elsewhere
     reduced to their text (a context line is a preview of another note, not a page)."""
     text = html_text(text)
-    text = _MD_LINK.sub(r"\1", text)
-    text = _CODE.sub(r"<code>\1</code>", text)
-    text = _STRONG.sub(r"<strong>\1</strong>", text)
-    return _EMPHASIS.sub(r"<em>\1</em>", text)
+    # Each pattern needs a character most lines lack: tested first, the line costs no search.
+    if "](" in text:
+        text = _MD_LINK.sub(r"\1", text)
+    if "`" in text:
+        text = _CODE.sub(r"<code>\1</code>", text)
+    if "*" in text:
+        text = _STRONG.sub(r"<strong>\1</strong>", text)
+        text = _EMPHASIS.sub(r"<em>\1</em>", text)
+    return text
