@@ -285,3 +285,19 @@ def test_an_attachment_only_a_private_note_shows_is_not_published(make_vault) ->
     assert "contacts/renata-badge.png" not in published
     assert "media/team photo.png" in published
     assert "media/unreferenced.pdf" in published
+
+
+def test_a_private_note_that_is_a_symlink_to_a_file_elsewhere_stays_off_the_site(
+    make_vault, tmp_path: Path,
+) -> None:
+    outside = tmp_path / "elsewhere"
+    outside.mkdir()
+    (outside / "Zed Hidden.md").write_text(
+        "---\ntype: contact\nprivate: true\n---\n\n# Zed Hidden\n\n"
+        "Zed is about to resign from the board.\n", encoding="utf-8")
+    root = make_site_vault(make_vault, vault_files())
+    (root / "notes" / "contacts" / "Zed Hidden.md").symlink_to(outside / "Zed Hidden.md")
+    site = build_site(find_vault(root))
+    assert not (site / "contacts" / "Zed Hidden").exists()
+    for name, text in output_texts(site).items():
+        assert "about to resign" not in text and "Zed Hidden" not in text, name
