@@ -113,6 +113,7 @@ class LiveSite:
         """Read every note and build the whole site."""
         from ..watch import FollowUpCache
 
+        gc.unfreeze()  # the last full build's pages may be garbage now: let them be collected
         self._index, self._texts = load_index_and_texts(self.vault)
         self._followups = FollowUpCache(self._index)
         self.plugin.report_only = None
