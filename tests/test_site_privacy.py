@@ -301,3 +301,25 @@ def test_a_private_note_that_is_a_symlink_to_a_file_elsewhere_stays_off_the_site
     assert not (site / "contacts" / "Zed Hidden").exists()
     for name, text in output_texts(site).items():
         assert "about to resign" not in text and "Zed Hidden" not in text, name
+
+
+def test_the_leak_scan_finds_the_same_leaks_with_a_helper_process(tmp_path: Path) -> None:
+    from vault_tools.site.leaks import scan_site
+    from vault_tools.views import Secret
+
+    site = tmp_path / "site"
+    for i in range(40):
+        page = site / f"page{i:02d}" / "index.html"
+        page.parent.mkdir(parents=True)
+        words = "Renata Silva called" if i % 7 == 0 else "nothing to see"
+        page.write_text(f"<html><body><p>{words} on day {i}.</p></body></html>",
+                        encoding="utf-8")
+    (site / "search").mkdir()
+    (site / "search" / "search_index.json").write_text(
+        '{"docs": [{"text": "Renata <em>Silva</em> again"}]}', encoding="utf-8")
+    secrets = [Secret("Renata Silva", "name", "contacts/Renata Silva.md", True)]
+    alone = scan_site(site, secrets, parallel_from=10_000)
+    helped = scan_site(site, secrets, parallel_from=2)
+    assert [leak.file for leak in alone] == [leak.file for leak in helped]
+    assert [leak.file for leak in helped] == [
+        *(f"page{i:02d}/index.html" for i in range(0, 40, 7)), "search/search_index.json"]

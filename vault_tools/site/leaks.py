@@ -15,7 +15,9 @@ from __future__ import annotations
 import gzip
 import html
 import json
+import multiprocessing
 import os
+import pickle
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -174,22 +176,50 @@ def _json_strings(value: object) -> Iterator[str]:
             yield from _json_strings(item)
 
 
+# From this many files on, a second process scans half of them (the build itself is done by
+# then, so the second core is idle): about half the scan's time on a large site. Below it, a
+# process costs more than it saves.
+PARALLEL_FROM = 1000
+
+
 def scan_site(site_dir: Path, secrets: Iterable[Secret], skip: Iterable[str] = (),
-              only: Iterable[str] | None = None) -> list[Leak]:
-    """Every (file, secret) pair where a secret occurs in a file of `site_dir`.
+              only: Iterable[str] | None = None, *,
+              parallel_from: int = PARALLEL_FROM) -> list[Leak]:
+    """Every (file, secret) pair where a secret occurs in a file of `site_dir`, in file order.
 
     `skip` lists files (relative, '/'-separated) that cannot hold vault data: the theme's own
     static files, copied unchanged. `only`, when given, limits the scan to those files (the
     ones an incremental rebuild wrote; the others were scanned when they were written).
     """
-    scanner = LeakScanner(secrets)
-    if not scanner:
+    secrets = list(secrets)
+    if not LeakScanner(secrets):
         return []
     skipped = set(skip)
+    files = [rel for _, rel in _site_files(site_dir, only) if rel not in skipped]
+    if len(files) < parallel_from or (os.cpu_count() or 1) < 2:
+        return _scan_files(site_dir, secrets, files)
+    # Every other file to the helper process: big and small pages spread evenly.
+    theirs, mine = files[1::2], files[0::2]
+    try:
+        context = multiprocessing.get_context("spawn")  # no fork: `serve` builds in a thread
+        with context.Pool(1) as pool:
+            pending = pool.apply_async(_scan_files, (site_dir, secrets, theirs))
+            leaks = _scan_files(site_dir, secrets, mine)
+            leaks += pending.get()
+    except (OSError, multiprocessing.ProcessError, pickle.PickleError):
+        # No second process here (a sandbox, no semaphores): every file in this one. A
+        # failure inside the helper's scan itself is re-raised by get(), never swallowed.
+        return _scan_files(site_dir, secrets, files)
+    order = {rel: i for i, rel in enumerate(files)}
+    return sorted(leaks, key=lambda leak: order[leak.file])
+
+
+def _scan_files(site_dir: Path, secrets: list[Secret], files: list[str]) -> list[Leak]:
+    """The leaks in `files` (relative to `site_dir`), in their order."""
+    scanner = LeakScanner(secrets)
     leaks: list[Leak] = []
-    for path, rel in _site_files(site_dir, only):
-        if rel in skipped:
-            continue
+    for rel in files:
+        path = site_dir / rel
         # Search indexes hold HTML too (`Leila</p><p>`): their tags are no words either.
         markup = path.name.lower().endswith((".html", ".htm", ".xml", ".xml.gz", ".json"))
         found: dict[tuple[str, str], Secret] = {}
