@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 
 from vault_tools.index import VaultIndex
 from vault_tools.parse import parse_note
@@ -104,9 +105,28 @@ def test_text_fragments_split_at_sentences_and_markup() -> None:
     ]
 
 
-def test_a_dashboard_list_written_as_html_is_what_markdown_makes_of_it() -> None:
+def through_markdown(make_page: Callable[[Callable[[str], str] | None], str],
+                     html_parts: bool) -> tuple[str, int]:
+    """A dashboard's Markdown (made with HTML stand-ins, or without) through Python-Markdown with
+    the site's extensions, each stand-in then replaced by its HTML, as the plugin does; and how
+    many stand-ins there were."""
     import markdown
 
+    parts: dict[str, str] = {}
+
+    def stand_in(html: str) -> str:
+        parts[f"<p>stand-in-{len(parts)}</p>"] = html
+        return f"stand-in-{len(parts) - 1}"
+
+    text = make_page(stand_in if html_parts else None)
+    html = markdown.markdown(text, extensions=["toc", "tables", "fenced_code",
+                                               "pymdownx.tasklist"])
+    for token, part in parts.items():
+        html = html.replace(token, part)
+    return html, len(parts)
+
+
+def test_a_dashboard_list_written_as_html_is_what_markdown_makes_of_it() -> None:
     from vault_tools.followups import FollowUp
     from vault_tools.site import render
     from vault_tools.views import FollowUpGroupView
@@ -122,30 +142,18 @@ def test_a_dashboard_list_written_as_html_is_what_markdown_makes_of_it() -> None
     urls = {item.note: f"contacts/N{n}%20%26%20Co/" for n, item in enumerate(items, start=1)}
     del urls[items[1].note]  # a note without a page: its name, unlinked
 
+    linker = render.Linker("followups/", urls, lambda path, heading: None)
+
     def page(html_list: bool) -> str:
-        lists: dict[str, str] = {}
-
-        def stand_in(html: str) -> str:
-            lists[f"<p>stand-in-{len(lists)}</p>"] = html
-            return f"stand-in-{len(lists) - 1}"
-
-        linker = render.Linker("followups/", urls, lambda path, heading: None)
-        text = render.followups_page(groups, dt.date(2026, 1, 3), linker,
-                                     lambda path: path.rpartition("/")[2][:-3],
-                                     stand_in if html_list else None)
-        html = markdown.markdown(text, extensions=["toc", "tables", "fenced_code",
-                                                   "pymdownx.tasklist"])
-        for token, lis in lists.items():
-            html = html.replace(token, lis)
-        return html
+        return through_markdown(lambda raw: render.followups_page(
+            groups, dt.date(2026, 1, 3), linker, lambda path: path.rpartition("/")[2][:-3],
+            raw), html_list)[0]
 
     assert "<a href=" in page(True) and "<strong>no date</strong>" in page(True)
     assert page(True) == page(False)
 
 
 def test_the_all_notes_list_written_as_html_is_what_markdown_makes_of_it() -> None:
-    import markdown
-
     from vault_tools.site import render
 
     refs = [Ref("ok", "A *star* & <b>_x_</b> [y] \\ `z`", "a.md"), Ref("ok", "Gone", "gone.md"),
@@ -153,26 +161,13 @@ def test_the_all_notes_list_written_as_html_is_what_markdown_makes_of_it() -> No
     linker = render.Linker("all-notes/", {"a.md": "a/"}, lambda path, heading: None)
 
     def page(html_list: bool) -> str:
-        lists: dict[str, str] = {}
-
-        def stand_in(html: str) -> str:
-            lists[f"<p>stand-in-{len(lists)}</p>"] = html
-            return f"stand-in-{len(lists) - 1}"
-
-        text = render.all_notes_page([("", refs), ("b", refs[:1])], linker,
-                                     stand_in if html_list else None)
-        html = markdown.markdown(text, extensions=["toc", "tables", "fenced_code",
-                                                   "pymdownx.tasklist"])
-        for token, lis in lists.items():
-            html = html.replace(token, lis)
-        return html
+        return through_markdown(lambda raw: render.all_notes_page(
+            [("", refs), ("b", refs[:1])], linker, raw), html_list)[0]
 
     assert "stand-in" not in page(True) and page(True) == page(False)
 
 
 def test_a_dashboard_table_written_as_html_is_what_markdown_makes_of_it() -> None:
-    import markdown
-
     from vault_tools.followups import FollowUp
     from vault_tools.site import render
     from vault_tools.views import PersonRow
@@ -189,18 +184,7 @@ def test_a_dashboard_table_written_as_html_is_what_markdown_makes_of_it() -> Non
     linker = render.Linker("people/", {"a.md": "a/"}, lambda path, heading: None)
 
     def page(people: list[PersonRow], html_table: bool) -> tuple[str, int]:
-        tables: dict[str, str] = {}
-
-        def stand_in(html: str) -> str:
-            tables[f"<p>stand-in-{len(tables)}</p>"] = html
-            return f"stand-in-{len(tables) - 1}"
-
-        text = render.people_page(people, linker, stand_in if html_table else None)
-        html = markdown.markdown(text, extensions=["toc", "tables", "fenced_code",
-                                                   "pymdownx.tasklist"])
-        for token, table in tables.items():
-            html = html.replace(token, table)
-        return html, len(tables)
+        return through_markdown(lambda raw: render.people_page(people, linker, raw), html_table)
 
     plain, markup = rows("Plain Name"), rows("Odd *name* | here")
     assert page(plain, True) == (page(plain, False)[0], 1)
