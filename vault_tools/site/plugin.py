@@ -432,12 +432,11 @@ class VaultPlugin(BasePlugin[VaultPluginConfig]):
         assert view is not None
         resolution = view.index.resolve(link.target, link.kind)
         path = resolution.path
-        heading = link.heading.rpartition("#")[2] if link.heading else None
+        heading = _heading_of(link)
         anchor = self._anchor(path, heading) if path is not None and heading else None
         asset = None
         if resolution.status == "asset":
-            found = (files.get_file_from_path(link.target.strip("/"))
-                     or self._asset_by_name(link.target.strip("/"), files))
+            found = self._asset_file(link.target, files)
             asset = found.src_uri if found is not None else None
         return (link.target, link.kind, link.heading, resolution.status, path,
                 path in view.hidden, anchor, asset)
@@ -486,7 +485,7 @@ class VaultPlugin(BasePlugin[VaultPluginConfig]):
         shown = link.label or _shown_target(link)
         if resolution.status != "ok" or resolution.path is None:
             return render.unlinked(Ref(resolution.status, shown), shown)  # type: ignore[arg-type]
-        heading = link.heading.rpartition("#")[2] if link.heading else None
+        heading = _heading_of(link)
         if heading and self._anchor(resolution.path, heading) is None:
             log.warning(f"{note.path}:{link.line}: [[{link.target}#{link.heading}]]: "
                         f"'{resolution.path}' has no heading '{heading}'")
@@ -496,17 +495,22 @@ class VaultPlugin(BasePlugin[VaultPluginConfig]):
         return anchor
 
     def _asset_link(self, note: Note, link: Link, files: Files) -> str:
-        target = link.target.strip("/")
-        file = files.get_file_from_path(target) or self._asset_by_name(target, files)
+        file = self._asset_file(link.target, files)
         if file is None:
             log.warning(f"{note.path}:{link.line}: [[{link.target}]]: no such attachment")
             return render.unlinked(Ref("broken", link.target), link.label or link.target)
         href = render.relative_md(file.src_uri, note.path)
-        text = render.md_text(link.label or posixpath.basename(target))
+        text = render.md_text(link.label or posixpath.basename(link.target.strip("/")))
         return f"![{text}]({href})" if link.embed else f"[{text}]({href})"
 
     @staticmethod
-    def _asset_by_name(target: str, files: Files) -> File | None:
+    def _asset_file(target: str, files: Files) -> File | None:
+        """The attachment a link names: by its path in the notes folder, else by file name
+        (ignoring case) anywhere in it."""
+        target = target.strip("/")
+        found = files.get_file_from_path(target)
+        if found is not None:
+            return found
         name = posixpath.basename(target).lower()
         for file in files.media_files():
             if posixpath.basename(file.src_uri).lower() == name:
@@ -634,6 +638,11 @@ def _by_folder(view: SiteView) -> list[tuple[str, list[Ref]]]:
         groups.setdefault(note.folder, []).append(view.note_ref(note.path))
     return [(folder, sorted(refs, key=lambda r: r.text.lower()))
             for folder, refs in sorted(groups.items())]
+
+
+def _heading_of(link: Link) -> str | None:
+    """The heading a link points to (the last part of `Name#Section#Sub`), if any."""
+    return link.heading.rpartition("#")[2] if link.heading else None
 
 
 def _shown_target(link: Link) -> str:
