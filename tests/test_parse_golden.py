@@ -22,6 +22,8 @@ CASES = Path(__file__).parent / "cases"
 def _plain(value):
     if dataclasses.is_dataclass(value):
         return {f.name: _plain(getattr(value, f.name)) for f in dataclasses.fields(value)}
+    if isinstance(value, tuple) and hasattr(value, "_fields"):  # a NamedTuple (Link, Task...)
+        return {name: _plain(getattr(value, name)) for name in value._fields}
     if isinstance(value, (list, tuple)):
         return [_plain(v) for v in value]
     if isinstance(value, dict):

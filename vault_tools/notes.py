@@ -1,6 +1,13 @@
 """Value types of the note model: small, frozen, and each carrying its source position.
 
 Everything here is data. Parsing lives in `parse.py`, lookups in `index.py`.
+
+`Link`, `Task` and `Heading` are named tuples, the rest frozen dataclasses. Loading 5,000 notes
+makes about 100,000 of those three, and a named tuple is built four times faster than a frozen
+dataclass (0.28 against 1.04 us for a Link: the dataclass sets each field through
+`object.__setattr__`); that is about 0.05 s of `check`. They stay immutable and compare by value
+as before; unlike a dataclass, a named tuple also equals a plain tuple of the same values, which
+nothing here builds.
 """
 
 from __future__ import annotations
@@ -8,7 +15,7 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any, Literal, NamedTuple
 
 Severity = Literal["error", "warning"]
 
@@ -33,8 +40,7 @@ class Diagnostic:
         }
 
 
-@dataclass(frozen=True, slots=True)
-class Link:
+class Link(NamedTuple):
     """An outgoing link as written in a note.
 
     `target` is what names the note (`Jane Doe`, `contacts/Jane Doe`), `heading` the part after `#`,
@@ -53,8 +59,7 @@ class Link:
     context: str = ""
 
 
-@dataclass(frozen=True, slots=True)
-class Task:
+class Task(NamedTuple):
     """A `- [ ]` item in a note body. `due` is None when undated or when the date did not parse."""
 
     text: str
@@ -78,8 +83,9 @@ class Block:
     end: int
 
 
-@dataclass(frozen=True, slots=True)
-class Heading:
+class Heading(NamedTuple):
+    """An ATX heading (`## Text`) of a note body, `text` without its closing #s."""
+
     level: int
     text: str
     line: int
