@@ -47,6 +47,11 @@ BASELINE_SCRIPT = HERE / "bare_yaml_read.py"
 STAMP = ".generator.json"  # at the vault root, beside mkdocs.yml: outside the notes folder
 BUDGET = 3.0
 CHECK_OK = (0, 1)  # 1 = diagnostics with errors; the vault's broken links are only warnings
+# The commands run as after a normal install, with their bytecode cached: the warm-up writes it
+# for the package under test (pip writes it for installed packages). An inherited
+# PYTHONDONTWRITEBYTECODE would make every timed run compile the package's modules again
+# (~10 ms here); the baseline is one script, compiled on every run either way.
+CHILD_ENV = {key: value for key, value in os.environ.items() if key != "PYTHONDONTWRITEBYTECODE"}
 
 
 class BenchError(RuntimeError):
@@ -100,6 +105,7 @@ def _run(cmd: list[str], ok: tuple[int, ...], capture: bool = False) -> tuple[fl
         stdout=subprocess.PIPE if capture else subprocess.DEVNULL,
         stderr=subprocess.PIPE,
         check=False,
+        env=CHILD_ENV,
     )
     elapsed = time.perf_counter() - started
     if proc.returncode not in ok:
@@ -166,7 +172,8 @@ def bench(notes: int, runs: int, seed: int, cache: Path) -> dict[str, object]:
     print(f"  baseline  {shlex.join(baseline_cmd)}")
     print(f"  check     {shlex.join(check_cmd)}")
 
-    # Untimed warm-ups: bytecode compilation and first reads would otherwise land on run 1.
+    # Untimed warm-ups: bytecode compilation and first reads would otherwise land on run 1
+    # (see CHILD_ENV).
     before = _snapshot(vault)
     _run(baseline_cmd, (0,))
     _, out = _run(check_cmd, CHECK_OK, capture=True)
