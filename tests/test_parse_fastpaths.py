@@ -11,6 +11,8 @@ import itertools
 
 import pytest
 import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from vault_tools import frontmatter_yaml, parse, vault
 from vault_tools.notes import Link
@@ -115,6 +117,30 @@ YAML_DOCUMENTS = [
 @pytest.mark.parametrize("text", YAML_DOCUMENTS)
 def test_front_matter_constructor_matches_pyyaml(text: str) -> None:
     assert _outcome(text, frontmatter_yaml.NoteLoader) == _outcome(text, _GeneralLoader)
+
+
+_SCALAR_CHARS = "0123456789+-._eExXoObByYnNtTfFlLsuU~<=:!&*#'\" []{},|>%@`"
+
+
+@settings(max_examples=300)
+@given(value=st.text(alphabet=_SCALAR_CHARS, max_size=8), key=st.sampled_from(["k", "1", "~"]))
+def test_front_matter_resolver_matches_pyyaml(value: str, key: str) -> None:
+    # The lean resolve() against PyYAML's, on every kind of scalar: plain, quoted, a key.
+    for text in (f"{key}: {value}\n", f"{value}: {key}\n", f"- {value}\n- [{value}]\n"):
+        assert _outcome(text, frontmatter_yaml.NoteLoader) == _outcome(text, _GeneralLoader)
+
+
+def test_front_matter_aliases_share_one_value() -> None:
+    # An alias must be the very object its anchor built, as PyYAML makes it: a constructor
+    # that copied it instead would expand a "billion laughs" document before it is refused.
+    data = yaml.load("a: &x [1, [2]]\nb: *x\nc: [*x, *x]\n", Loader=frontmatter_yaml.NoteLoader)
+    assert data["b"] is data["a"] and data["c"][0] is data["a"] and data["c"][1] is data["a"]
+
+
+def test_front_matter_loader_has_only_what_the_lean_resolver_reads() -> None:
+    # resolve() skips path resolvers and wildcard implicit resolvers: there must be none.
+    assert not frontmatter_yaml.NoteLoader.yaml_path_resolvers
+    assert None not in frontmatter_yaml.NoteLoader.yaml_implicit_resolvers
 
 
 def test_front_matter_deep_nesting_falls_back() -> None:

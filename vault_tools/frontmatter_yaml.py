@@ -33,7 +33,16 @@ class _NotPlain(Exception):
 
 
 class NoteLoader(_BaseLoader):  # type: ignore[misc, valid-type]
-    """Safe loader (C when available) that keeps ISO dates as strings."""
+    """Safe loader (C when available) that keeps ISO dates as strings.
+
+    Its resolver and constructor are lean forms of PyYAML's for the shape front matter has
+    (each returns what PyYAML's own would); a test compares the two on tricky documents.
+    """
+
+    def __init__(self, stream: Any) -> None:
+        super().__init__(stream)
+        # Only an alias (*name) can make one node appear twice in a document.
+        self._may_alias = not isinstance(stream, str) or "*" in stream
 
     def construct_document(self, node: yaml.Node) -> Any:
         """The document's value, built directly when it is plain data (as front matter
@@ -45,10 +54,30 @@ class NoteLoader(_BaseLoader):  # type: ignore[misc, valid-type]
         else (an alias, a merge key, an explicit tag other than the standard ones, a mapping
         used as a key) goes the general way, errors included.
         """
-        try:
-            return _plain_value(self, node, set())
-        except (_NotPlain, RecursionError):
-            return super().construct_document(node)
+        if not self._may_alias:
+            try:
+                return _plain_value(self, node)
+            except (_NotPlain, RecursionError):
+                pass
+        return super().construct_document(node)
+
+    # The C parser calls these three for every node it composes. PyYAML's versions first look
+    # for path resolvers and wildcard implicit resolvers, which this loader never has (a test
+    # holds it to that): without them, each is a dictionary lookup at most.
+    def resolve(self, kind: type, value: Any, implicit: tuple[bool, bool]) -> str:
+        if kind is yaml.ScalarNode:
+            if implicit[0]:
+                for tag, regexp in self.yaml_implicit_resolvers.get(value[:1], ()):
+                    if regexp.match(value):
+                        return tag
+            return _STR
+        return _SEQ if kind is yaml.SequenceNode else _MAP
+
+    def descend_resolver(self, current_node: Any, current_index: Any) -> None:
+        pass
+
+    def ascend_resolver(self) -> None:
+        pass
 
 
 NoteLoader.yaml_implicit_resolvers = {
@@ -57,32 +86,29 @@ NoteLoader.yaml_implicit_resolvers = {
 }
 
 
-def _plain_value(loader: Any, node: yaml.Node, seen: set[int]) -> Any:
-    """What PyYAML's safe constructor builds from `node`; raises _NotPlain where the two
-    could differ. `seen` holds the nodes visited: a node met twice is an alias."""
-    if id(node) in seen:
-        raise _NotPlain
-    seen.add(id(node))
+def _plain_value(loader: Any, node: yaml.Node) -> Any:
+    """What PyYAML's safe constructor builds from `node`, which no alias reaches; raises
+    _NotPlain where the two could differ."""
     tag = node.tag
-    if isinstance(node, yaml.ScalarNode):
+    kind = type(node)
+    if kind is yaml.ScalarNode:
         if tag == _STR:
             return node.value
         if tag in _PLAIN_SCALARS:
             return loader.yaml_constructors[tag](loader, node)
-    elif isinstance(node, yaml.SequenceNode):
+    elif kind is yaml.SequenceNode:
         if tag == _SEQ:
-            return [_plain_value(loader, item, seen) for item in node.value]
-    elif isinstance(node, yaml.MappingNode) and tag == _MAP:
+            return [_plain_value(loader, item) for item in node.value]
+    elif kind is yaml.MappingNode and tag == _MAP:
         mapping = {}
         for key_node, value_node in node.value:
             # Only scalar keys of the plain tags: they give hashable keys, and no merge (<<)
             # or value (=) key, which the general constructor treats specially.
-            if not isinstance(key_node, yaml.ScalarNode) or (
+            if type(key_node) is not yaml.ScalarNode or (
                 key_node.tag != _STR and key_node.tag not in _PLAIN_SCALARS
             ):
                 raise _NotPlain
-            key = _plain_value(loader, key_node, seen)
-            mapping[key] = _plain_value(loader, value_node, seen)
+            mapping[_plain_value(loader, key_node)] = _plain_value(loader, value_node)
         return mapping
     raise _NotPlain
 
