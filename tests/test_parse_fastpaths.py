@@ -59,6 +59,9 @@ def test_task_due_dates_with_and_without_the_literals() -> None:
         "- [x] due:2026-01-04 done\n"
         "- [ ] bad due:2026-02-30\n"
         "- [ ] overdue: not a due date\n"
+        "- [ ] overdue: but due:2026-01-05\n"
+        "- [ ] due:2026-01-07 before 📅 2026-01-06\n"
+        "- [ ] 📅 2026-01-08 before due:2026-01-09\n"
     ))
     assert [(t.text, t.due and t.due.isoformat()) for t in note.tasks] == [
         ("plain task", None),
@@ -67,6 +70,9 @@ def test_task_due_dates_with_and_without_the_literals() -> None:
         ("due:2026-01-04 done", "2026-01-04"),
         ("bad due:2026-02-30", None),
         ("overdue: not a due date", None),
+        ("overdue: but due:2026-01-05", "2026-01-05"),
+        ("due:2026-01-07 before 📅 2026-01-06", "2026-01-07"),
+        ("📅 2026-01-08 before due:2026-01-09", "2026-01-08"),
     ]
     assert [d.code for d in note.diagnostics] == ["bad-date"]
 

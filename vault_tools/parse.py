@@ -694,13 +694,16 @@ def _mdlink(
 def _task(rel_path: str, match: re.Match[str], line: int, diags: list[Diagnostic]) -> Task:
     status, text = match.group(1), match.group(2).strip()
     due = None
-    # DUE_RE needs one of these two literals; testing for them first skips the regex search
-    # on the many tasks without a date.
-    due_match = DUE_RE.search(text) if "📅" in text or "due:" in text else None
+    # A DUE_RE match begins at one of these two literals: the search starts at the first of
+    # them (usually near the end of the task), and tasks with neither skip it.
+    emoji, word = text.find("📅"), text.find("due:")
+    due_match = None
+    if emoji >= 0 or word >= 0:
+        due_match = DUE_RE.search(text, min(at for at in (emoji, word) if at >= 0))
     if due_match:
         due = parse_date(due_match.group(1), lambda msg: diags.append(
             Diagnostic(rel_path, line, "error", "bad-date", f"task due date: {msg}")))
-    return Task(text=text, line=line, done=status in "xX-", due=due)
+    return Task(text, line, status in "xX-", due)  # positional: cheaper than keywords
 
 
 def is_asset_target(target: str) -> bool:
