@@ -11,6 +11,14 @@ import pytest
 from click.testing import CliRunner
 
 from vault_tools.cli import main
+from vault_tools.vault import (
+    READ_BATCH,
+    find_vault,
+    iter_note_paths,
+    load_index,
+    read_note,
+    read_notes,
+)
 
 from .conftest import DEMO_VAULT
 
@@ -100,6 +108,22 @@ def test_one_bad_note_never_stops_the_rest(make_vault) -> None:
         "binary.md": "not-utf8", "list.md": "yaml-error", "string.md": "yaml-error",
         "empty.md": "empty-note", "z.md": "broken-link",
     }
+
+
+def test_notes_read_in_batches_equal_notes_read_one_by_one(make_vault) -> None:
+    # Loading reads files a batch at a time before parsing them: order, texts and the
+    # diagnostics of unreadable files must be as if each were read on its own.
+    files = {f"n{i:03}.md": f"# Note {i}\n[[n{i + 1:03}]]\n" for i in range(READ_BATCH * 2 + 3)}
+    vault_dir = make_vault({**files, "binary.md": b"\x00\x01", "latin.md": b"caf\xe9\n"})
+    (vault_dir / "notes" / "gone.md").symlink_to(vault_dir / "nowhere.md")
+    vault = find_vault(vault_dir)
+    paths = list(iter_note_paths(vault.notes_dir))
+    assert len(paths) == len(files) + 3
+    assert list(read_notes(vault, paths)) == [read_note(vault, path) for path in paths]
+    by_path = {note.path: note for note in load_index(vault)}
+    assert [d.code for d in by_path["gone.md"].diagnostics] == ["not-utf8"]
+    assert "cannot read the file" in by_path["gone.md"].diagnostics[0].message
+    assert [link.target for link in by_path["n010.md"].links] == ["n011"]
 
 
 def test_human_output_groups_by_note_and_suggests_a_fix(make_vault) -> None:

@@ -10,8 +10,9 @@ import fnmatch
 import gc
 import os
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from itertools import islice
 from pathlib import Path
 from typing import Any
 
@@ -142,19 +143,46 @@ def iter_note_paths(notes_dir: Path) -> Iterator[str]:
     yield from sorted(found)
 
 
+READ_BATCH = 64  # files read before they are parsed (see read_notes)
+
+
 def read_note(vault: Vault, rel_path: str) -> tuple[Note, str | None]:
     """Read and parse one note; the text is None when the file could not be read as UTF-8.
 
     A note that cannot be read becomes a Note with a diagnostic, never an exception.
     """
+    return _note_from(rel_path, _read_file(vault, rel_path))
+
+
+def read_notes(vault: Vault, rel_paths: Iterable[str]) -> Iterator[tuple[Note, str | None]]:
+    """`read_note` for each path in turn, the files read a batch at a time.
+
+    A parse that directly follows its file's read runs about 10% slower here than one that
+    follows other parses (0.75 s against 0.69 s for 5,000 notes, the reads included): the
+    system calls leave the processor's caches cold. Reading READ_BATCH files, then parsing
+    them, keeps most parses warm while holding only a batch of files in memory.
+    """
+    paths = iter(rel_paths)
+    while batch := [(rel, _read_file(vault, rel)) for rel in islice(paths, READ_BATCH)]:
+        for rel, data in batch:
+            yield _note_from(rel, data)
+
+
+def _read_file(vault: Vault, rel_path: str) -> bytes | OSError:
+    """The file's bytes, or the error that kept them from being read."""
     try:
         # os-level open of a str path, not Path.read_bytes: the Path object and its methods
         # cost more than the read itself (~0.06 s over 5,000 notes).
         with open(os.path.join(vault.notes_dir, rel_path), "rb") as file:
-            data = file.read()
+            return file.read()
     except OSError as exc:
+        return exc
+
+
+def _note_from(rel_path: str, data: bytes | OSError) -> tuple[Note, str | None]:
+    if isinstance(data, OSError):
         return unreadable_note(rel_path, Diagnostic(
-            rel_path, None, "error", "not-utf8", f"cannot read the file: {exc.strerror}"
+            rel_path, None, "error", "not-utf8", f"cannot read the file: {data.strerror}"
         )), None
     text, problem = decode_note(rel_path, data)
     if text is None:
@@ -191,7 +219,7 @@ def gc_paused() -> Iterator[None]:
 def load_index(vault: Vault) -> VaultIndex:
     """Gather every note, then link them (gather-then-link: no result depends on file order)."""
     with gc_paused():
-        return VaultIndex(load_note(vault, rel) for rel in iter_note_paths(vault.notes_dir))
+        return VaultIndex(note for note, _ in read_notes(vault, iter_note_paths(vault.notes_dir)))
 
 
 def load_index_and_texts(vault: Vault) -> tuple[VaultIndex, dict[str, str]]:
@@ -199,9 +227,8 @@ def load_index_and_texts(vault: Vault) -> tuple[VaultIndex, dict[str, str]]:
     reading the files a second time)."""
     notes, texts = [], {}
     with gc_paused():
-        for rel in iter_note_paths(vault.notes_dir):
-            note, text = read_note(vault, rel)
+        for note, text in read_notes(vault, iter_note_paths(vault.notes_dir)):
             notes.append(note)
             if text is not None:
-                texts[rel] = text
+                texts[note.path] = text
         return VaultIndex(notes), texts
