@@ -80,6 +80,15 @@ def split_lines(text: str) -> list[str]:
     return out
 
 
+def _bare_lines(text: str) -> list[str]:
+    """The lines of split_lines without their "\n" (a "\r" before it stays): what the parser
+    reads, without building each line a second time to add its ending."""
+    lines = text.split("\n")
+    if not lines[-1]:
+        lines.pop()  # what follows a final "\n" is no line
+    return lines
+
+
 def decode_note(rel_path: str, data: bytes) -> tuple[str | None, Diagnostic | None]:
     """Decode a note's bytes. Returns (text, None), or (None, diagnostic) when it is not text."""
     if b"\x00" in data:
@@ -120,7 +129,7 @@ def parse_note(rel_path: str, text: str) -> Note:
     body_text = text[1:] if bom else text
     offset0 = 1 if bom else 0
     newline = "\r\n" if "\r\n" in body_text[: body_text.find("\n") + 1] else "\n"
-    lines = split_lines(body_text)
+    lines = _bare_lines(body_text)
 
     if not body_text.strip():
         diags.append(Diagnostic(rel_path, None, "warning", "empty-note", "the note is empty"))
@@ -169,7 +178,10 @@ def parse_note(rel_path: str, text: str) -> Note:
 def _front_matter(
     rel_path: str, lines: list[str], diags: list[Diagnostic]
 ) -> tuple[dict[str, Any], int, dict[str, int]]:
-    """Return (mapping, number of lines the front matter occupies, line of each top-level key)."""
+    """Return (mapping, number of lines the front matter occupies, line of each top-level key).
+
+    `lines` are the note's lines without their "\n" (see _bare_lines).
+    """
     if not lines or lines[0].rstrip() != "---":
         return {}, 0, {}
     close = next(
@@ -181,7 +193,7 @@ def _front_matter(
             "front matter opened with '---' on line 1 is never closed by a '---' line",
         ))
         return {}, 0, {}
-    fm_text = "".join(lines[1:close])
+    fm_text = "".join([line + "\n" for line in lines[1:close]])
     try:
         data = load_front_matter(fm_text, first_line=2)
     except FrontMatterError as exc:
@@ -264,7 +276,7 @@ def _place(
     """A front-matter link, on the line its value stands on (the key's line when not found)."""
     line = key_line
     for i in range(key_line - 1, max(fm_end - 1, key_line)):
-        if item in lines[i]:
+        if item in lines[i] + "\n":  # a block scalar's value ends with its line's "\n"
             line = i + 1
             break
     return Link(target, line, 0, heading, label, False, key, "wiki", f"{key}: {item.strip()}")
@@ -483,8 +495,8 @@ def _scan_body(
         if lead == "<" and not in_comment:
             marker = MARKER_RE.match(raw.rstrip("\r\n"))
             if marker:
-                line_start = offset0 + sum(map(len, lines[:index]))
-                open_block = _marker(rel_path, marker, index + 1, line_start + len(raw),
+                line_start = offset0 + sum(map(len, lines[:index])) + index  # and the "\n"s
+                open_block = _marker(rel_path, marker, index + 1, line_start + len(raw) + 1,
                                      line_start, open_block, seen_blocks, scan, diags)
                 prev_blank = False
                 continue
