@@ -192,3 +192,18 @@ def test_heading_matches_the_regex_on_every_short_line() -> None:
                 heading = parse._heading(line, 1)
                 assert ((heading.level, heading.text) if heading else None) \
                     == _heading_by_regex(line), repr(line)
+
+
+@pytest.mark.parametrize("newline", ["\n", "\r\n"])
+def test_lines_read_without_endings_keep_lines_and_offsets(newline: str) -> None:
+    # The parser reads lines without their "\n": a link in a block scalar still gets the line
+    # it stands on, and a block's offsets still count every line ending.
+    text = newline.join([
+        "---", "type: interview", "date: 2026-01-02", "with: |", "  [[Jane Doe]]", "---",
+        "# Met Jane", "<!-- vault-tools:backlinks -->", "- old", "<!-- /vault-tools:backlinks -->",
+        "[[Acme]]",
+    ])
+    note = parse_note("interviews/x.md", text)
+    assert [(link.target, link.line) for link in note.links] == [("Jane Doe", 5), ("Acme", 11)]
+    block = note.blocks[0]
+    assert text[block.start:block.end] == "- old" + newline

@@ -275,8 +275,11 @@ def _place(
 ) -> Link:
     """A front-matter link, on the line its value stands on (the key's line when not found)."""
     line = key_line
+    # A block scalar's value ends with a "\n" that YAML writes for any line ending ("\r\n"
+    # too): the value is looked for without it.
+    value = item.rstrip("\n")
     for i in range(key_line - 1, max(fm_end - 1, key_line)):
-        if item in lines[i] + "\n":  # a block scalar's value ends with its line's "\n"
+        if value in lines[i]:
             line = i + 1
             break
     return Link(target, line, 0, heading, label, False, key, "wiki", f"{key}: {item.strip()}")
