@@ -207,3 +207,12 @@ def test_lines_read_without_endings_keep_lines_and_offsets(newline: str) -> None
     assert [(link.target, link.line) for link in note.links] == [("Jane Doe", 5), ("Acme", 11)]
     block = note.blocks[0]
     assert text[block.start:block.end] == "- old" + newline
+
+
+def test_headings_keep_their_inline_code() -> None:
+    # Code spans are blanked out for finding links, but they are part of a heading's text;
+    # the title shows the code without its backticks, as the page does.
+    note = parse_note("n.md", "# Use `git` daily\n\n## The `[[x]]` syntax #\n")
+    assert [h.text for h in note.headings] == ["Use `git` daily", "The `[[x]]` syntax"]
+    assert note.title == "Use git daily"
+    assert note.links == ()

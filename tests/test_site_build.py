@@ -36,6 +36,8 @@ aliases: [JD]
 ## Career story
 
 Started in support.
+
+## Uses `git` daily
 """
 
 ACME = """---
@@ -59,6 +61,7 @@ interest: 1
 # Talk with Jane
 
 By name [[Jane Doe]], by alias [[JD|Jane]], to a heading [[Jane Doe#Career story]].
+To a heading with code in it: [[Jane Doe#Uses git daily]].
 A missing one: [[Nobody Here]]. Two of them: [[Alex]].
 In code: `[[Jane Doe]]` stays as written.
 
@@ -109,6 +112,10 @@ def test_wikilinks_by_name_alias_and_heading_land_on_the_right_pages(talk_site: 
     assert '<a href="../../contacts/Jane%20Doe/#career-story">Jane Doe › Career story</a>' in html
     # The anchor is the id MkDocs gave the heading on the target page.
     assert 'id="career-story"' in page(talk_site, "contacts/Jane Doe")
+    # A heading with inline code in it, linked by its text as the page shows it.
+    assert '<a href="../../contacts/Jane%20Doe/#uses-git-daily">Jane Doe › Uses git daily</a>' \
+        in html
+    assert 'id="uses-git-daily"' in page(talk_site, "contacts/Jane Doe")
 
 
 def test_broken_and_ambiguous_links_are_shown_as_such(talk_site: Path) -> None:

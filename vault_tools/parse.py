@@ -149,7 +149,7 @@ def parse_note(rel_path: str, text: str) -> Note:
     scan = _scan_body(rel_path, lines, fm_end, offset0, diags)
     title = meta.get("title") if isinstance(meta.get("title"), str) else None
     if not title:
-        title = next((h.text for h in scan.headings if h.level == 1), name)
+        title = next((_shown(h.text) for h in scan.headings if h.level == 1), name)
 
     return Note(
         path=rel_path,
@@ -551,13 +551,13 @@ def _scan_body(
             visible, in_comment = _strip_comments(line, in_comment)
             if not visible.strip():
                 continue
-        if "`" in visible:
-            visible = CODE_SPAN_RE.sub(lambda m: " " * len(m.group(0)), visible)
-
         if lead == "#":
+            # Read before code spans are blanked out: `code` in a heading is part of its text.
             heading = _heading(visible, index + 1)
             if heading is not None:
                 scan.headings.append(heading)
+        if "`" in visible:
+            visible = CODE_SPAN_RE.sub(lambda m: " " * len(m.group(0)), visible)
 
         if "[" in visible:
             lineno = index + 1
@@ -595,6 +595,11 @@ def _heading(line: str, lineno: int) -> Heading | None:
     if len(unclosed) < len(text) and unclosed[-1:] in (" ", "\t"):
         text = unclosed.rstrip(" \t")
     return Heading(len(opening.group(1)), text.strip(), lineno)
+
+
+def _shown(text: str) -> str:
+    """A heading's text as a page shows it: a code span's content without its backticks."""
+    return CODE_SPAN_RE.sub(lambda m: m.group(2), text) if "`" in text else text
 
 
 def _marker(

@@ -595,8 +595,10 @@ class VaultPlugin(BasePlugin[VaultPluginConfig]):
             return None
         wanted = heading.strip().lower()
         for candidate in note.headings:
-            if candidate.text.strip().lower() == wanted:
-                return self.slugify(_heading_text(candidate.text), self.separator)
+            # As written (`[[Jane#Uses `git`]]`) or as shown (`[[Jane#Uses git]]`).
+            shown = _heading_text(candidate.text)
+            if wanted in (candidate.text.strip().lower(), shown.strip().lower()):
+                return self.slugify(shown, self.separator)
         return None
 
     def _note_name(self, path: str) -> str:
