@@ -8,6 +8,7 @@ block already holds the right bytes is not written at all.
 from __future__ import annotations
 
 import difflib
+import os
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 
@@ -23,7 +24,7 @@ from .blocks import (
 )
 from .index import VaultIndex
 from .notes import Diagnostic, Note
-from .vault import Vault, load_index
+from .vault import Vault, gc_paused, load_index
 from .writer import ConcurrentEditError, WriteError, content_hash, write_note
 
 # Diagnostics that mean "do not touch this note" (§6.2, §6.4, §9).
@@ -187,24 +188,31 @@ def fill_vault(
     before = manifest.note_stamps(vault)
     if trust_manifest and manifest.is_current(vault, dashboard, before):
         return FillResult(notes=len(before))
-    index = load_index(vault)
-    followups = followup_rules.open_followups(index)
-    concerning = followups_by_note(followups)
-    result = FillResult(notes=len(index))
+    result = FillResult()
     written_bytes: dict[str, str] = {}
-    for path in sorted(index.notes):
-        planned = plan_note(index, index.notes[path], _read_text(vault, path), followups,
-                            concerning, dashboard)
-        if isinstance(planned, Diagnostic):
-            result.skipped.append(planned)
-        elif planned is not None:
-            if diffs:
-                result.diff_text.append(unified_diff(planned))
-            if write:
-                apply_changes(vault, [planned], result)
-                if result.written and result.written[-1] == path:
-                    written_bytes[path] = content_hash(planned.new.encode("utf-8"))
-            result.changed.append(replace(planned, old="", new=""))
+    # The collector stays paused for the whole fill, and the index is dropped before the pause
+    # ends: with a million objects alive its passes found nothing to free, and the first one
+    # after a pause walks every object the pause allocated that is still alive (together
+    # ~0.2 s of a 1.8 s fill of 5,000 notes). Planning makes no reference cycles to speak of.
+    with gc_paused():
+        index = load_index(vault)
+        followups = followup_rules.open_followups(index)
+        concerning = followups_by_note(followups)
+        result.notes = len(index)
+        for path in sorted(index.notes):
+            planned = plan_note(index, index.notes[path], _read_text(vault, path), followups,
+                                concerning, dashboard)
+            if isinstance(planned, Diagnostic):
+                result.skipped.append(planned)
+            elif planned is not None:
+                if diffs:
+                    result.diff_text.append(unified_diff(planned))
+                if write:
+                    apply_changes(vault, [planned], result)
+                    if result.written and result.written[-1] == path:
+                        written_bytes[path] = content_hash(planned.new.encode("utf-8"))
+                result.changed.append(replace(planned, old="", new=""))
+        del index, followups, concerning
     if not result.failed and (write or not result.changed):
         _record_if_undisturbed(vault, dashboard, before, written_bytes)
     return result
@@ -212,7 +220,9 @@ def fill_vault(
 
 def _read_text(vault: Vault, path: str) -> str | None:
     try:
-        return vault.abs(path).read_bytes().decode("utf-8")
+        # os-level open of a str path (as vault.read_note): Path objects cost more than the read
+        with open(os.path.join(vault.notes_dir, path), "rb") as file:
+            return file.read().decode("utf-8")
     except (OSError, UnicodeDecodeError):
         return None  # gone or unreadable since it was indexed: nothing to fill
 

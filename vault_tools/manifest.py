@@ -44,9 +44,10 @@ def fingerprint(dashboard: str) -> str:
 def note_stamps(vault: Vault) -> Stamps:
     """(size, mtime_ns, inode) of every note, by path."""
     stamps: Stamps = {}
+    notes_dir = str(vault.notes_dir)  # joined as strings: a Path per note costs more than its stat
     for rel in iter_note_paths(vault.notes_dir):
         try:
-            st = os.stat(vault.abs(rel))
+            st = os.stat(os.path.join(notes_dir, rel))
         except OSError:
             continue  # gone since the walk: it will not match the record either way
         stamps[rel] = [st.st_size, st.st_mtime_ns, st.st_ino]
