@@ -8,7 +8,6 @@ block already holds the right bytes is not written at all.
 from __future__ import annotations
 
 import difflib
-import os
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 
@@ -24,7 +23,7 @@ from .blocks import (
 )
 from .index import VaultIndex
 from .notes import Diagnostic, Note
-from .vault import Vault, gc_paused, load_index
+from .vault import Vault, gc_paused, load_index, read_file
 from .writer import ConcurrentEditError, WriteError, content_hash, write_note
 
 # Diagnostics that mean "do not touch this note" (§6.2, §6.4, §9).
@@ -219,11 +218,10 @@ def fill_vault(
 
 
 def _read_text(vault: Vault, path: str) -> str | None:
+    data = read_file(vault, path)
     try:
-        # os-level open of a str path (as vault.read_note): Path objects cost more than the read
-        with open(os.path.join(vault.notes_dir, path), "rb") as file:
-            return file.read().decode("utf-8")
-    except (OSError, UnicodeDecodeError):
+        return None if isinstance(data, OSError) else data.decode("utf-8")
+    except UnicodeDecodeError:
         return None  # gone or unreadable since it was indexed: nothing to fill
 
 

@@ -151,7 +151,7 @@ def read_note(vault: Vault, rel_path: str) -> tuple[Note, str | None]:
 
     A note that cannot be read becomes a Note with a diagnostic, never an exception.
     """
-    return _note_from(rel_path, _read_file(vault, rel_path))
+    return _note_from(rel_path, read_file(vault, rel_path))
 
 
 def read_notes(vault: Vault, rel_paths: Iterable[str]) -> Iterator[tuple[Note, str | None]]:
@@ -163,13 +163,13 @@ def read_notes(vault: Vault, rel_paths: Iterable[str]) -> Iterator[tuple[Note, s
     them, keeps most parses warm while holding only a batch of files in memory.
     """
     paths = iter(rel_paths)
-    while batch := [(rel, _read_file(vault, rel)) for rel in islice(paths, READ_BATCH)]:
+    while batch := [(rel, read_file(vault, rel)) for rel in islice(paths, READ_BATCH)]:
         for rel, data in batch:
             yield _note_from(rel, data)
 
 
-def _read_file(vault: Vault, rel_path: str) -> bytes | OSError:
-    """The file's bytes, or the error that kept them from being read."""
+def read_file(vault: Vault, rel_path: str) -> bytes | OSError:
+    """A note file's bytes, or the error that kept them from being read."""
     try:
         # os-level open of a str path, not Path.read_bytes: the Path object and its methods
         # cost more than the read itself (~0.06 s over 5,000 notes).
@@ -189,11 +189,6 @@ def _note_from(rel_path: str, data: bytes | OSError) -> tuple[Note, str | None]:
         assert problem is not None
         return unreadable_note(rel_path, problem), None
     return parse_note(rel_path, text), text
-
-
-def load_note(vault: Vault, rel_path: str) -> Note:
-    """Read and parse one note (see read_note)."""
-    return read_note(vault, rel_path)[0]
 
 
 @contextlib.contextmanager
