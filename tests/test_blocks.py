@@ -51,7 +51,7 @@ def test_contact_block_lists_conversations_introductions_followups_and_mentions(
         "- 2026-12-01 · Send Ann the article\n"
         "- 2026-12-02 · Get back in touch with Ann Lee\n\n"
         "**Linked from**\n\n"
-        "- [[Bo Chen]]: Bo, who knows [[Ann Lee]] from school."
+        "- [[Bo Chen]]: Bo, who knows Ann Lee from school."
     )
 
 
@@ -123,7 +123,7 @@ def test_links_use_the_folder_when_the_name_alone_is_ambiguous() -> None:
     index = build({
         "contacts/Acme.md": "x", "companies/Acme.md": "x", "b.md": "[[companies/Acme]]",
     })
-    assert related(index, "companies/Acme.md") == "**Linked from**\n\n- [[b]]: [[companies/Acme]]"
+    assert related(index, "companies/Acme.md") == "**Linked from**\n\n- [[b]]: Acme"
     assert link_to(index, "contacts/Acme.md") == "[[contacts/Acme]]"
 
 

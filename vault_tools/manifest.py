@@ -21,7 +21,8 @@ Stamps = dict[str, list[int]]
 
 # The modules whose code decides what a block says: a change to any of them invalidates the
 # record even when the version number did not move (as during development).
-_RENDERING_MODULES = ("blocks.py", "followups.py", "parse.py", "index.py", "fill.py", "notes.py")
+_RENDERING_MODULES = ("blocks.py", "followups.py", "parse.py", "index.py", "fill.py", "notes.py",
+                      "privacy.py")
 
 
 def cache_dir(vault: Vault) -> Path | None:
