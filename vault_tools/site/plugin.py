@@ -37,6 +37,7 @@ from ..followups import FollowUp
 from ..index import VaultIndex
 from ..notes import Block, Link, Note
 from ..parse import is_asset_target, parse_note
+from ..privacy import strip_comments_from_text
 from ..vault import Vault, is_note_path, load_index_and_texts
 from ..views import (
     PRIVATE_TEXT,
@@ -98,6 +99,8 @@ def preload(notes_dir: Path, index: VaultIndex, texts: dict[str, str],
 class VaultPluginConfig(Config):
     publish_fields = c.ListOfItems(c.Type(str), default=[])
     followups_note = c.Type(str, default="Follow-ups.md")
+    # §5: blocks `fill` writes into public notes list a private note as "a private note".
+    hide_private_in_files = c.Type(bool, default=False)
     leak_scan = c.Type(bool, default=True)
 
 
@@ -319,6 +322,8 @@ class VaultPlugin(BasePlugin[VaultPluginConfig]):
             return None
         source = text.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
         note = self.view.index.get(page.file.src_uri)
+        if note is not None and "%%" in source:
+            source = _without_obsidian_comments(source, note.body_line)
         if note is not None and any(d.code == "yaml-error" for d in note.diagnostics):
             lines = source.split("\n")
             end = note.body_line - 1 if note.body_line > 1 else _fence_end(lines)
@@ -581,7 +586,10 @@ class VaultPlugin(BasePlugin[VaultPluginConfig]):
         assert view is not None
         if note.path in view.touched_by_private or note.path not in self.texts:
             return None
-        parsed = self._parse_block(note.path, self._block_content(note, block))
+        content = self._block_content(note, block)
+        if PRIVATE_TEXT in content:  # written with `hide_private_in_files`: the site omits it
+            return None
+        parsed = self._parse_block(note.path, content)
         for link in parsed.links:
             if view.index.resolve(link.target, link.kind).path in view.hidden:
                 return None
@@ -624,6 +632,17 @@ def _private_attachment(src_uri: str, hidden: frozenset[str], texts: dict[str, s
     return not any(
         n in text for path, text in texts.items() if path not in hidden for n in names
     )
+
+
+def _without_obsidian_comments(source: str, body_line: int) -> str:
+    """The note's text with the Obsidian comments of its body blanked out (§4: never published;
+    same lines and columns, so the parser's link positions still fit)."""
+    start = 0
+    for _ in range(body_line - 1):
+        start = source.find("\n", start) + 1
+        if start == 0:
+            return source
+    return source[:start] + strip_comments_from_text(source[start:])
 
 
 def _no_block(block: Block) -> str:
