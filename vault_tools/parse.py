@@ -477,6 +477,7 @@ def _scan_body(
     fence: tuple[str, int] | None = None
     in_comment = False
     in_obsidian_comment = False  # inside a %% ... %% comment that started on an earlier line
+    memo: dict[int, tuple[str, bool, bool]] = {}  # lines looked at for contexts (_neighbour)
     open_block: tuple[str, int, int] | None = None  # name, line, content start
     seen_blocks: set[str] = set()
     prev_blank = True
@@ -586,9 +587,16 @@ def _scan_body(
                       for m in MDLINK_RE.finditer(visible)]
                 # Each kind comes out in column order; only a line holding both needs a sort.
                 found = sorted(found + [lk for lk in md if lk is not None], key=_column)
-            if found:
+            if found and (
+                commented or len(context) > CONTEXT_CHARS
+                or (index > first and lines[index - 1] not in _BLANK)
+                or (index + 1 < len(lines) and lines[index + 1] not in _BLANK)
+                or (not list_item and _SENTENCE_END_RE.search(context) is not None)
+            ):
+                # Not the common case of a short line that is a whole paragraph or list item
+                # of one sentence: the sentence or item around each link is looked for.
                 found = _with_contexts(found, lines, index, first, shown, list_item,
-                                       commented, in_obsidian_comment or in_comment)
+                                       commented, in_obsidian_comment or in_comment, memo)
             scan.links += found
             if list_item:
                 task = TASK_RE.match(line)
@@ -608,8 +616,11 @@ def _scan_body(
 # --- the sentence around a link (what a "Linked from" entry quotes, §5) -------------------------
 
 CONTEXT_CHARS = 160
+_BLANK = ("", "\r")
 # Where a sentence ends: its closing punctuation (and quotes or brackets after it), then blanks.
 _SENTENCE_END_RE = re.compile(r"[.!?…][\"'”’)\]*_]*\s+")
+# The same, or at the end of the text: where a walk over a paragraph's lines may stop.
+_SENTENCE_STOP_RE = re.compile(r"[.!?…][\"'”’)\]*_]*(?:\s|$)")
 
 
 def _breaks_unit(stripped: str) -> bool:
@@ -621,49 +632,57 @@ def _breaks_unit(stripped: str) -> bool:
 
 def _with_contexts(
     found: list[Link], lines: list[str], index: int, first: int, shown: str, list_item: bool,
-    opened: bool, open_after: bool,
+    opened: bool, open_after: bool, memo: dict[int, tuple[str, bool, bool]],
 ) -> list[Link]:
     """The links of one line, each with the sentence or list item around it as its context.
 
     `shown` is the line as read (comments blanked); `opened`: a comment was cut out of this
     line; `open_after`: a comment is still open at its end. A paragraph is read across its
-    lines, but never into a line that holds or may be inside a comment. Linear: each line
-    reads a bounded number of characters around it, and each link a bounded part of that.
+    lines, but never into a line that holds or may be inside a comment. `memo` keeps what was
+    learnt of each neighbouring line (see _neighbour) for the next link line of the paragraph.
+    Linear: each line is looked at once, a walk reads a few lines of bounded length each way,
+    and each link a bounded part of what they hold.
     """
     line = shown.strip()
     indent = len(shown) - len(shown.lstrip())
+    # Each way: up to the start (end) of the sentence, the item or the paragraph, and no
+    # further than a quote could reach.
     before: list[str] = []
+    item = list_item
     if not list_item and not opened:
-        budget = 2 * CONTEXT_CHARS
+        budget = CONTEXT_CHARS
         at = index - 1
-        while at >= first and budget > 0:
-            prev = lines[at].strip()
-            if _breaks_unit(prev):
+        while at >= first and budget > 0 and len(before) < _WALK_LINES:
+            text, is_item, stops = memo.get(at) or _neighbour(lines, at, memo)
+            if text is None:
                 break
-            before.append(prev)
-            budget -= len(prev)
-            if LIST_ITEM_RE.match(lines[at]):
-                break  # the list item this line continues
+            before.append(text)
+            budget -= len(text)
+            if is_item:
+                item = True  # the list item this line continues
+                break
             at -= 1
     after: list[str] = []
-    if not open_after:
-        budget = 2 * CONTEXT_CHARS
+    if not open_after and (
+        item or not _SENTENCE_STOP_RE.search(line, _last_link_end(found, indent))
+    ):
+        budget = CONTEXT_CHARS
         at = index + 1
-        while at < len(lines) and budget > 0:
-            following = lines[at].strip()
-            if _breaks_unit(following) or LIST_ITEM_RE.match(lines[at]):
+        while at < len(lines) and budget > 0 and len(after) < _WALK_LINES:
+            text, is_item, stops = memo.get(at) or _neighbour(lines, at, memo)
+            if text is None or is_item:
                 break
-            after.append(following)
-            budget -= len(following)
+            after.append(text)
+            budget -= len(text)
+            if stops and not item:
+                break  # the sentence ends on this line
             at += 1
-    item = list_item or (bool(before) and LIST_ITEM_RE.match(lines[index - len(before)])
-                         is not None)
     head = " ".join(reversed(before))
     unit = " ".join(part for part in (head, line, " ".join(after)) if part)
     if len(unit) <= CONTEXT_CHARS and (item or _SENTENCE_END_RE.search(unit) is None):
         if unit == line:
-            return found  # the common case: the line is the whole paragraph or item
-        return [link._replace(context=unit) for link in found]
+            return found  # the line is the whole paragraph or item
+        return [_relinked(link, unit) for link in found]
     shift = (len(head) + 1 if head else 0) - indent
     ends = [m.end() for m in _SENTENCE_END_RE.finditer(unit)]
     out = []
@@ -672,8 +691,37 @@ def _with_contexts(
         match = (WIKILINK_RE if link.kind == "wiki" else MDLINK_RE).match(
             unit, start + 1 if link.embed else start)
         end = match.end() if match is not None else start + 1
-        out.append(link._replace(context=_snippet(unit, start, end, ends)))
+        out.append(_relinked(link, _snippet(unit, start, end, ends)))
     return out
+
+
+_WALK_LINES = 4
+
+
+def _neighbour(
+    lines: list[str], at: int, memo: dict[int, tuple[str, bool, bool]]
+) -> tuple[str | None, bool, bool]:
+    """What a context walk needs of line `at`: its text (None when it belongs to no paragraph
+    around it), whether it starts a list item, whether a sentence ends on it."""
+    text = lines[at].strip()
+    if _breaks_unit(text):
+        found: tuple[str | None, bool, bool] = (None, False, False)
+    else:
+        found = (text, LIST_ITEM_RE.match(lines[at]) is not None,
+                 _SENTENCE_STOP_RE.search(text) is not None)
+    memo[at] = found  # type: ignore[assignment]
+    return found
+
+
+def _relinked(link: Link, context: str) -> Link:
+    # Positional: a named tuple is built faster so than by _replace.
+    return Link(link.target, link.line, link.col, link.heading, link.label, link.embed,
+                link.field, link.kind, context)
+
+
+def _last_link_end(found: list[Link], indent: int) -> int:
+    """Where, in the stripped line, the sentence of its last link may end at the earliest."""
+    return max(found[-1].col - 1 - indent, 0)
 
 
 def _snippet(unit: str, start: int, end: int, ends: list[int]) -> str:
