@@ -388,9 +388,12 @@ def test_no_unclear_private_note_reaches_the_site_and_comments_never_do(make_vau
 def test_a_public_notes_file_quotes_no_private_sentence_and_lists_no_private_task(
     make_vault,
 ) -> None:
-    files = vault_files(**{"Follow-ups.md": "# Follow-ups\n"})
+    files = vault_files(**{
+        "Follow-ups.md": "# Follow-ups\n",
+        "companies/Acme.md": ACME + "\nAsk [[Priya Raman]] and [[Renata Silva]] together.\n",
+    })
     root = make_site_vault(make_vault, files)
-    build_site(find_vault(root))
+    site = build_site(find_vault(root))
     for path in ("companies/Acme.md", "Follow-ups.md", "contacts/Priya Raman.md",
                  "contacts/Kwame Asante.md"):
         written = (root / "notes" / path).read_text(encoding="utf-8")
@@ -398,6 +401,12 @@ def test_a_public_notes_file_quotes_no_private_sentence_and_lists_no_private_tas
         assert CANARY not in block and "Ask Renata privately" not in block, path
     dashboard = (root / "notes/Follow-ups.md").read_text(encoding="utf-8")
     assert "- 2026-12-10 · [[Renata Silva]]" in dashboard
+    # A public sentence naming the private note is quoted in the file with the name as plain
+    # text (the name, not a word of hers); the site shows "a private note" in its place.
+    priya = (root / "notes/contacts/Priya Raman.md").read_text(encoding="utf-8")
+    assert "- [[Acme]]: Ask Priya Raman and Renata Silva together." in priya
+    page = (site / "contacts/Priya Raman/index.html").read_text(encoding="utf-8")
+    assert "Ask Priya Raman and a private note together." in page
 
 
 def test_hide_private_in_files_keeps_every_private_name_out_of_public_files(make_vault) -> None:
