@@ -213,3 +213,9 @@ def test_no_spelling_of_the_private_key_publishes_unless_it_is_a_clear_false(
     assert twice is None
     assert key.strip("'\" ") == "private"
     assert yaml.safe_load(f"v: {value}\n")["v"] is False
+
+
+def test_a_note_yaml_refuses_that_says_private_is_private_for_every_reader() -> None:
+    note = parse_note("contacts/X.md", "---\nprivate: true\ntags: [unclosed\n---\n\nHidden.\n")
+    assert note.private and [d.code for d in note.diagnostics] == ["yaml-error"]
+    assert not parse_note("x.md", "---\nprivate: false\ntags: [x\n---\n").private

@@ -149,6 +149,11 @@ def parse_note(rel_path: str, text: str) -> Note:
     tags = ctx.string_list("tags")
     visibility = privacy.note_visibility(meta, rel_path, key_lines, duplicates)
     diags += visibility.diagnostics
+    private = visibility.private
+    if not private and any(d.code == "yaml-error" for d in diags):
+        # YAML refused the front matter: its raw lines decide, so that a broken note that says
+        # it is private is never quoted in another note's block nor published.
+        private = privacy.looks_private_front_matter(body_text)
     for key, line in duplicates:
         if privacy.visibility_key(key) is None:  # those were reported by note_visibility
             diags.append(Diagnostic(rel_path, line, "warning", "duplicate-key",
@@ -169,7 +174,7 @@ def parse_note(rel_path: str, text: str) -> Note:
         fields=fields,
         aliases=aliases,
         tags=tags,
-        private=visibility.private,
+        private=private,
         links=tuple(fm_links + scan.links),
         tasks=tuple(scan.tasks),
         blocks=tuple(scan.blocks),
