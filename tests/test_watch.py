@@ -691,3 +691,12 @@ def test_a_burst_of_changes_is_handled_by_one_rescan(running) -> None:
     assert wait_for(lambda: any(line.startswith("rescanning (a burst of events): ")
                                 for line in run.lines))
     assert wait_for(lambda: full_fill_is_clean(run.root))
+
+
+def test_a_note_made_private_is_no_longer_quoted_in_public_notes(running) -> None:
+    run = running(BASE)
+    save(run.notes / MEETING, "Met [[Sam Lee]] about the quiet move.\n")
+    assert wait_for(lambda: "[[Meeting]]: Met Sam Lee about the quiet move." in run.block(SAM))
+    save(run.notes / MEETING, "---\nPrivate: true\n---\nMet [[Sam Lee]] about the quiet move.\n")
+    assert wait_for(lambda: "quiet move" not in run.block(SAM), timeout=10.0)
+    assert "- [[Meeting]]" in run.block(SAM)  # listed by its link only (§5)
