@@ -151,10 +151,10 @@ def _colour() -> bool:
               help="Pretend today is this date (YYYY-MM-DD). Default: the real date.")
 @click.option("--json", "as_json", is_flag=True,
               help="Print a JSON list of {kind, due, title, note, line, contact} objects.")
-@click.option("--days", type=click.IntRange(min=0), default=7, show_default=True,
-              help="How many days after today count as upcoming.")
+@click.option("--days", type=click.IntRange(min=0), default=6, show_default=True,
+              help="How many days after today count as \"This week\".")
 def followups(vault: Vault, today: Any, as_json: bool, days: int) -> None:
-    """List open follow-ups: overdue, today, the next N days, later, and undated.
+    """List open follow-ups: overdue, today, this week, later, and undated.
 
     Thank-you notes, keeping in touch, telling introducers how it went, preparing for planned
     conversations, every unchecked task, and planned conversations whose date has passed.
