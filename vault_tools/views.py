@@ -10,15 +10,24 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import posixpath
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
+from urllib.parse import unquote
 
-from .followups import FollowUp, group_followups, open_followups
+from .followups import (
+    FollowUp,
+    Timed,
+    open_followups,
+    shown_link,
+    shown_text,
+    timed_followups,
+)
 from .index import VaultIndex
 from .notes import CareerFields, CompanyFields, ContactFields, InterviewFields, Note
-from .parse import LINK_KEYS, WIKILINK_RE
+from .parse import LINK_KEYS, MDLINK_RE, WIKILINK_RE
 
 # Published only when the `publish_fields` option lists them (§3, §7).
 UNPUBLISHED_BY_DEFAULT = ("email", "phone", "linkedin")
@@ -89,10 +98,7 @@ class SiteView:
         every = open_followups(index) if followups is None else followups
         # Private ones included: the calendar feed filters its own.
         self.all_followups: list[FollowUp] = every
-        self.followups: list[FollowUp] = [
-            f for f in every
-            if not f.private and f.note not in self.hidden and f.contact not in self.hidden
-        ]
+        self.followups: list[FollowUp] = [f for f in every if self.shows(f)]
         # Each note's follow-ups (from it or about it), in the sorted order.
         self.followups_of: dict[str, list[FollowUp]] = {}
         for followup in self.followups:
@@ -104,6 +110,11 @@ class SiteView:
         self.touched_by_private = frozenset(
             path for f in every if f not in shown for path in (f.note, f.contact) if path
         )
+
+    def shows(self, followup: FollowUp) -> bool:
+        """True for a follow-up the site may show: it names no private note."""
+        return (not followup.private and followup.note not in self.hidden
+                and followup.contact not in self.hidden)
 
     def is_public(self, path: str | None) -> bool:
         return path is not None and path in self.index.notes and path not in self.hidden
@@ -402,23 +413,53 @@ def career_rows(view: SiteView) -> list[CareerRow]:
 _CAREER_ORDER = {"pursuing": 0, "exploring": 1, "ruled-out": 3}
 
 
-@dataclass(frozen=True)
-class FollowUpGroupView:
-    key: str
-    label: str
-    items: tuple[FollowUp, ...]
+def dashboard_items(view: SiteView) -> list[Timed]:
+    """The site's follow-ups dashboard: every public follow-up with the days it shows on
+    (`followups.timed_followups`). Clock-free: the browser groups them by its own date, so a
+    site built on Monday is right on Friday."""
+    return [t for t in timed_followups(view.index, view.all_followups) if view.shows(t.followup)]
 
 
-def followup_groups(view: SiteView, today: dt.date) -> list[FollowUpGroupView]:
-    """The site's follow-ups dashboard: Overdue, This week (today and the next six days),
-    Later, Undated. Depends on `today`, so it lives on the site, never in a generated block."""
-    groups = {g.key: g for g in group_followups(view.followups, today, days=6)}
-    return [
-        FollowUpGroupView("overdue", "Overdue", groups["overdue"].items),
-        FollowUpGroupView("week", "This week", groups["today"].items + groups["soon"].items),
-        FollowUpGroupView("later", "Later", groups["later"].items),
-        FollowUpGroupView("undated", "Undated", groups["undated"].items),
-    ]
+TitlePiece = Ref | str
+
+
+def title_pieces(view: SiteView, followup: FollowUp) -> list[TitlePiece]:
+    """A follow-up's title as the site shows it: text, and a Ref for each link its Markdown
+    holds (shown with the name the terminal shows). A Markdown link to a web page is shown as
+    its text: a follow-up is no place to follow one from."""
+    text = followup.text
+    if text is None:
+        return [followup.title]
+    pieces: list[TitlePiece] = []
+    at = 0
+    for match in _TITLE_LINK.finditer(text):
+        if match.start() > at:
+            pieces.append(text[at:match.start()])
+        at = match.end()
+        if match.group("wiki") is not None:
+            inner = match.group("wiki").replace("\\|", "|")
+            target, _, heading = inner.partition("|")[0].partition("#")
+            pieces.append(view.ref(target.strip(), heading.strip() or None, shown_link(inner)))
+            continue
+        label, url = match.group("label"), match.group("url").strip("<>")
+        if "://" in url or not url.lower().partition("#")[0].endswith(".md"):
+            pieces.append(label or url)
+            continue
+        path, _, heading = url.partition("#")
+        folder = followup.note.rpartition("/")[0]
+        target = posixpath.normpath(posixpath.join(folder, unquote(path)))[:-3]
+        pieces.append(view.ref(target, unquote(heading) or None, label or None))
+    if at < len(text):
+        pieces.append(text[at:])
+    # What is left between links is text: a link nested in brackets leaves none to decode.
+    return [shown_text(p) if isinstance(p, str) else p for p in pieces]
+
+
+_TITLE_LINK = re.compile(
+    "!?(?:" + WIKILINK_RE.pattern.replace("(", "(?P<wiki>", 1) + "|"
+    + MDLINK_RE.pattern.replace("(", "(?P<label>", 1).replace(
+        "\\(\\s*(", "\\(\\s*(?P<url>", 1) + ")"
+)
 
 
 # --- the network graph --------------------------------------------------------------------------
