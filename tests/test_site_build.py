@@ -237,3 +237,27 @@ def test_a_note_with_broken_yaml_is_published_without_its_front_matter(make_vaul
     html = article((build(root) / "index.html").read_text(encoding="utf-8"))
     assert "unclosed" not in html
     assert '<a href="contacts/Jane%20Doe/">Jane Doe</a>' in html
+
+
+def test_companies_without_a_note_get_one_build_warning_and_show_their_people(
+    make_vault, caplog
+) -> None:
+    files = {f"contacts/Person {n}.md":
+             f'---\ntype: contact\ncompany: "[[{"Globex" if n % 2 else "Initech"}]]"\n---\n'
+             for n in range(6)}
+    files["contacts/Hidden.md"] = ('---\ntype: contact\nprivate: true\n'
+                                   'company: "[[Umbrella]]"\n---\n')
+    root = site_vault(make_vault, files)
+    with caplog.at_level("WARNING", logger="mkdocs"):
+        site = build(root)
+    warnings = [r.getMessage() for r in caplog.records if r.levelname == "WARNING"]
+    assert [w for w in warnings if "Globex" in w or "Initech" in w] == [
+        "vault: 2 companies are named in `company` but have no note yet: Globex and Initech. "
+        'Each is kept as a placeholder; `vault-tools new company "Globex"` creates its note '
+        "(`vault-tools new company NAME` for each)."]
+    companies = article(page(site, "companies"))
+    globex = companies[companies.index("Globex"):].split("</tr>")[0]
+    assert all(f"Person {n}" in globex for n in (1, 3, 5))
+    assert "Umbrella" not in companies and "Hidden" not in companies
+    network = (site / "network" / "data.js").read_text(encoding="utf-8")
+    assert '"label": "Globex"' in network and "Umbrella" not in network

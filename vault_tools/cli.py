@@ -15,7 +15,7 @@ from typing import Any
 import click
 
 from . import __version__
-from .report import diagnostics_json, diagnostics_text
+from .report import company_placeholders, diagnostics_json, diagnostics_text
 from .vault import Vault, VaultError, find_vault, gc_paused, load_index
 
 
@@ -64,11 +64,13 @@ def check(vault: Vault, as_json: bool, strict: bool) -> None:
         index = load_index(vault)
         diagnostics = index.diagnostics()
         notes_checked = len(index)
+        placeholders = company_placeholders(index, diagnostics)
         del index
     if as_json:
         click.echo(diagnostics_json(diagnostics))
     else:
-        click.echo(diagnostics_text(diagnostics, notes_checked, colour=_colour()))
+        click.echo(diagnostics_text(diagnostics, notes_checked, colour=_colour(),
+                                    placeholders=placeholders))
     failing = [d for d in diagnostics if strict or d.severity == "error"]
     sys.exit(1 if failing else 0)
 

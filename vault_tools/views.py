@@ -376,8 +376,38 @@ def timeline_rows(view: SiteView) -> list[InterviewRow]:
                          if n.type == "interview")
 
 
+@dataclass(frozen=True)
+class Placeholder:
+    """A company public notes name in their `company` field that has no note yet (an import
+    makes many): its name as first written, and the public contacts and conversations naming
+    it, in path order."""
+
+    name: str
+    contacts: tuple[Note, ...]
+    interviews: tuple[Note, ...]
+
+
+def placeholder_companies(view: SiteView) -> dict[str, Placeholder]:
+    """Placeholder companies by lower-cased name, from public contacts and interviews only."""
+    found: dict[str, tuple[str, list[Note], list[Note]]] = {}
+    for note in view.public_notes():
+        if note.type not in ("contact", "interview"):
+            continue
+        for link, resolution in view.index.outgoing(note.path):
+            if link.field != "company" or resolution.status != "broken":
+                continue
+            name = link.target.rpartition("/")[2].strip()
+            entry = found.setdefault(name.lower(), (name, [], []))
+            people = entry[1] if note.type == "contact" else entry[2]
+            if not people or people[-1] is not note:
+                people.append(note)
+    return {key: Placeholder(name, tuple(contacts), tuple(talks))
+            for key, (name, contacts, talks) in found.items()}
+
+
 def company_rows(view: SiteView) -> list[CompanyRow]:
-    """Each public company with the public people who work there and its conversations."""
+    """Each public company with the public people who work there and its conversations, and
+    each placeholder company (named in a `company` field, no note yet) with the same, by name."""
     rows = []
     for note in _by_name(n for n in view.public_notes() if n.type == "company"):
         fields = note.fields if isinstance(note.fields, CompanyFields) else CompanyFields()
@@ -389,7 +419,15 @@ def company_rows(view: SiteView) -> list[CompanyRow]:
             people=tuple(view.note_ref(p.path) for p in people),
             conversations=tuple(_newest_first(interview_row(view, t) for t in talks)),
         ))
-    return rows
+    for placeholder in placeholder_companies(view).values():
+        rows.append(CompanyRow(
+            company=Ref("broken", placeholder.name), industry=None, location=None,
+            website=None,
+            people=tuple(view.note_ref(p.path) for p in _by_name(placeholder.contacts)),
+            conversations=tuple(_newest_first(interview_row(view, t)
+                                              for t in placeholder.interviews)),
+        ))
+    return sorted(rows, key=lambda r: (r.company.text.lower(), r.company.path or ""))
 
 
 def career_rows(view: SiteView) -> list[CareerRow]:
@@ -465,6 +503,10 @@ _TITLE_LINK = re.compile(
 # --- the network graph --------------------------------------------------------------------------
 
 
+# Node ids of placeholder companies: no note path starts like this (a note path has no ":").
+PLACEHOLDER_NODE = "placeholder:"
+
+
 @dataclass(frozen=True)
 class GraphNode:
     id: str
@@ -484,6 +526,7 @@ def network_graph(view: SiteView) -> tuple[list[GraphNode], list[GraphEdge]]:
     """Who introduced whom and who works where, among public notes only. Ids are note paths."""
     edges: list[GraphEdge] = []
     kinds: dict[str, str] = {}
+    names: dict[str, str] = {}  # placeholder node -> its name
     for note in view.public_notes():
         if note.type == "company":
             kinds[note.path] = "company"
@@ -499,11 +542,20 @@ def network_graph(view: SiteView) -> tuple[list[GraphNode], list[GraphEdge]]:
         company = view.index.resolve_note(fields.company) if fields.company else None
         if company is not None and kinds.get(company.path) == "company":
             edges.append(GraphEdge(path, company.path, "works-at"))
+    for key, placeholder in placeholder_companies(view).items():
+        # A company with no note yet is still where these people work.
+        node = PLACEHOLDER_NODE + key
+        for person in placeholder.contacts:
+            edges.append(GraphEdge(person.path, node, "works-at"))
+        if placeholder.contacts:
+            kinds[node] = "company"
+            names[node] = placeholder.name
     degree: dict[str, int] = dict.fromkeys(kinds, 0)
     for edge in edges:
         degree[edge.source] += 1
         degree[edge.target] += 1
-    nodes = [GraphNode(p, view.index.notes[p].name, kinds[p], degree[p]) for p in sorted(kinds)]
+    nodes = [GraphNode(p, names.get(p) or view.index.notes[p].name, kinds[p], degree[p])
+             for p in sorted(kinds)]
     return nodes, sorted(edges, key=lambda e: (e.kind, e.source, e.target))
 
 

@@ -37,6 +37,7 @@ from ..followups import FollowUp, Timed
 from ..index import VaultIndex
 from ..notes import Block, Link, Note
 from ..parse import is_asset_target, parse_note
+from ..report import Placeholders, company_placeholders
 from ..vault import Vault, is_note_path, load_index_and_texts
 from ..views import (
     PRIVATE_TEXT,
@@ -218,8 +219,18 @@ class VaultPlugin(BasePlugin[VaultPluginConfig]):
                      options=dict(self.config))
 
     def _log_link_problems(self, view: SiteView) -> None:
-        for diag in view.index.diagnostics(self.report_only):
-            if diag.path in view.hidden:
+        # Companies named in `company` fields with no note (an import makes hundreds): said
+        # once, with how to create them, not once per contact.
+        diagnostics = view.index.diagnostics(self.report_only)
+        placeholders = company_placeholders(view.index, diagnostics, view.hidden)
+        if self.report_only is not None:
+            placeholders = Placeholders(
+                placeholders.names, frozenset(where for where in placeholders.links
+                                              if where[0] in self.report_only))
+        if placeholders.links:
+            log.warning(f"vault: {placeholders.summary()}")
+        for diag in diagnostics:
+            if diag.path in view.hidden or placeholders.covers(diag):
                 continue
             where = f"{diag.path}:{diag.line}" if diag.line else diag.path
             if diag.code in ("broken-link", "ambiguous-link", "yaml-error", "not-utf8"):
