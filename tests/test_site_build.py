@@ -261,3 +261,32 @@ def test_companies_without_a_note_get_one_build_warning_and_show_their_people(
     assert "Umbrella" not in companies and "Hidden" not in companies
     network = (site / "network" / "data.js").read_text(encoding="utf-8")
     assert '"label": "Globex"' in network and "Umbrella" not in network
+
+
+def _nav(html: str) -> list[tuple[str, str]]:
+    nav = html[html.index("md-nav--primary"):]
+    return re.findall(r'<a href="([^"#]*)" class="md-nav__link[^"]*">\s*'
+                      r'<span class="md-ellipsis">\s*([^<]*?)\s*</span>', nav)
+
+
+def test_the_follow_ups_note_is_the_one_follow_ups_page(make_vault) -> None:
+    files = {
+        "contacts/Jane Doe.md": "---\ntype: contact\n---\n"
+                                "- [ ] Call [[Jane Doe|Jane]] 📅 2026-12-01\n",
+        "Follow-ups.md": "# Follow-ups\n\nMy list.\n\n<!-- vault-tools:followups -->\n"
+                         "- old bytes\n<!-- /vault-tools:followups -->\n",
+    }
+    root = site_vault(make_vault, files)
+    site = build(root)
+    assert not (site / "followups").exists()
+    assert [title for _, title in _nav(page(site, ""))].count("Follow-ups") == 1
+    assert ("Follow-ups/", "Follow-ups") in _nav(page(site, ""))
+    board = article(page(site, "Follow-ups"))
+    assert "My list." in board and "old bytes" not in board
+    assert 'data-due="2026-12-01"' in board
+    assert 'Call <a href="../contacts/Jane%20Doe/">Jane</a>' in board
+    # Without the note, the same dashboard is a generated page.
+    (root / "notes" / "Follow-ups.md").unlink()
+    site = build(root)
+    assert ("followups/", "Follow-ups") in _nav(page(site, ""))
+    assert 'Call <a href="../contacts/Jane%20Doe/">Jane</a>' in article(page(site, "followups"))

@@ -37,10 +37,12 @@ class Placeholders:
         names = list(self.names[:shown]) + ([f"{count - shown} more"] if count > shown else [])
         listed = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
         example = self.names[0].replace('"', '\\"')
-        return (f"{count} compan{'y is' if count == 1 else 'ies are'} named in `company` but "
-                f"ha{'s' if count == 1 else 've'} no note yet: {listed}. Each is kept as a "
-                f'placeholder; `vault-tools new company "{example}"` creates its note '
-                "(`vault-tools new company NAME` for each).")
+        if count == 1:
+            return (f"1 company is named in `company` but has no note yet: {listed}. It is kept "
+                    f'as a placeholder; `vault-tools new company "{example}"` creates its note.')
+        return (f"{count} companies are named in `company` but have no note yet: {listed}. Each "
+                f'is kept as a placeholder; `vault-tools new company "{example}"` creates its '
+                "note (`vault-tools new company NAME` for each).")
 
 
 def company_placeholders(index: VaultIndex, diagnostics: Iterable[Diagnostic],
