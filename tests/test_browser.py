@@ -25,7 +25,7 @@ CHROMIUM = Path("/usr/bin/chromium")
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
         "--disable-component-update", "--disable-sync", "--no-first-run"]
 SCREENSHOTS = REPO / "test-output" / "screenshots"
-DASHBOARDS = ("", "followups/", "people/", "timeline/", "companies/", "careers/", "network/",
+DASHBOARDS = ("", "Follow-ups/", "people/", "timeline/", "companies/", "careers/", "network/",
               "all-notes/")
 
 playwright_api = pytest.importorskip("playwright.sync_api")
