@@ -451,8 +451,11 @@ def build_command(vault: Vault, strict: bool) -> None:
         site_dir = build_site(vault, strict=strict)
     except SiteError as exc:
         raise click.ClickException(str(exc)) from None
-    click.echo(f"Site built in {site_dir}; open {site_dir / 'index.html'} or run "
-               "`vault-tools serve`.")
+    click.echo(f"Site built in {site_dir}.")
+    # Opened from disk (file://), the site's links to folders (contacts/Jane%20Doe/) lead to
+    # directory listings or nowhere: a server is the way to look at it.
+    click.echo("To look at it, run `vault-tools serve` and open http://127.0.0.1:8000/ "
+               "(opened as files, its links do not work).")
 
 
 @main.command("serve")
