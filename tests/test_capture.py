@@ -193,6 +193,23 @@ def test_new_interview_with_several_people_lists_them_all_and_copies_the_company
     assert note.fields.with_ == ("Jane Doe", "Sam Lee", "Ann Ray")
 
 
+def test_an_ambiguous_name_is_refused_naming_the_notes(make_vault) -> None:
+    vault = make_vault({**TEMPLATES, **KNOWN, "people/Jane Doe.md": "---\ntype: contact\n---\n"})
+    result = run("new", "interview", "Jane Doe", "--vault", str(vault))
+    assert result.exit_code == 1
+    assert result.output == (
+        "Error: 'Jane Doe' names several notes (contacts/Jane Doe.md, people/Jane Doe.md); "
+        "name one by its path, e.g. 'contacts/Jane Doe'; nothing was created\n"
+    )
+    assert not (vault / "notes" / "interviews").exists()
+    result = run("new", "interview", "people/Jane Doe", "--date", "2026-11-20",
+                 "--vault", str(vault))
+    assert result.exit_code == 0
+    # the link names the one meant: the name alone would be ambiguous
+    assert front_matter(vault / "notes" / "interviews" / "2026-11-20 Jane Doe.md")["with"] == \
+        ["[[people/Jane Doe]]"]
+
+
 def test_one_unknown_person_among_several_refuses_the_whole_note(make_vault) -> None:
     vault = make_vault({**TEMPLATES, **KNOWN})
     result = run("new", "interview", "Jane Doe", "--with", "Jane Dough", "--vault", str(vault))

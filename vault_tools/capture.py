@@ -370,7 +370,7 @@ def plan_new(
         values["email"] = Value(single_line(email or ""))
     elif note_type == "interview":
         day = date or today
-        people, contacts, unknown = interview_people(
+        people, links, contacts, unknown = interview_people(
             index, [display, *(single_line(w) for w in with_)], new_person)
         if contacts and contacts[0].name == people[0]:
             contact_rel, known = contacts[0].path, True
@@ -383,7 +383,7 @@ def plan_new(
         values["name"] = values["title"] = Value(title)
         values["person"] = Value(people[0])
         values["date"] = Value(day.isoformat())
-        values["with"] = Value("", link=True, items=tuple(people))
+        values["with"] = Value("", link=True, items=tuple(links))
         values["company"] = Value(company or "", link=True)
         values["status"] = Value("planned" if planned or day > today else "done")
         stem = f"{day.isoformat()} {people[0]}"
@@ -412,30 +412,38 @@ def plan_new(
 
 def interview_people(
     index: VaultIndex, typed: Sequence[str], new_person: bool,
-) -> tuple[list[str], list[Note], tuple[str, ...]]:
+) -> tuple[list[str], list[str], list[Note], tuple[str, ...]]:
     """The note names of the people of a conversation (each once, in the order given), the
+    link targets that reach them (the name, or a path where the name alone is ambiguous), the
     contact notes among them, and the names that have no contact note.
 
     A name (or alias) of a contact stands for that contact. Any other name is refused with a
     CaptureError suggesting the closest contact's name, unless `new_person`.
     """
     people: list[str] = []
+    links: list[str] = []
     contacts: list[Note] = []
     unknown: list[str] = []
     for text in typed:
+        resolution = index.resolve(text)
+        if resolution.status == "ambiguous":
+            raise CaptureError(
+                f"{text!r} names several notes ({', '.join(resolution.candidates)}); name one "
+                f"by its path, e.g. {resolution.candidates[0][:-3]!r}; nothing was created")
         person = index.resolve_note(text)
         if person is not None and person.type == "contact":
-            name = person.name
-            if name.casefold() not in (p.casefold() for p in people):
+            name, link = person.name, index.link_name(person.path)
+            if link.casefold() not in (p.casefold() for p in links):
                 contacts.append(person)
         elif new_person:
-            name = safe_name(text)
+            name = link = safe_name(text)
             unknown.append(text)
         else:
             raise CaptureError(_no_such_contact(index, text))
-        if name.casefold() not in (p.casefold() for p in people):
+        if link.casefold() not in (p.casefold() for p in links):
             people.append(name)
-    return people, contacts, tuple(unknown)
+            links.append(link)
+    return people, links, contacts, tuple(unknown)
 
 
 def _no_such_contact(index: VaultIndex, name: str) -> str:
