@@ -489,7 +489,8 @@ def watch_command(vault: Vault) -> None:
     """Keep every generated block filled while you edit, until Ctrl-C.
 
     Indexes and fills the vault once, then rewrites only the blocks a saved, created, renamed
-    or deleted note changes. Pauses while git works. Prints one line per note written.
+    or deleted note changes. Pauses while git works. Prints one line per note written, and
+    the problems of each note it reads (file:line: severity: message).
     """
     from .watch import WatchError, watch_until_stopped
 
