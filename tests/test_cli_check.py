@@ -250,7 +250,9 @@ def test_a_new_vault_builds_at_once_and_build_suggests_serve(tmp_path) -> None:
     result = CliRunner().invoke(main, ["build", "--vault", str(target)])
     assert result.exit_code == 0, result.output
     assert (target / "site" / "index.html").is_file()
-    assert (target / "site" / "followups" / "index.html").is_file()
+    # The Follow-ups note's page is the follow-ups dashboard: no second page.
+    assert (target / "site" / "Follow-ups" / "index.html").is_file()
+    assert not (target / "site" / "followups").exists()
     assert result.stdout.splitlines()[-2:] == [
         f"Site built in {target / 'site'}.",
         "To look at it, run `vault-tools serve` and open http://127.0.0.1:8000/ "

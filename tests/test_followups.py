@@ -694,27 +694,25 @@ def test_shown_text_leaves_no_link_to_decode(text: str) -> None:
 
 
 def test_a_new_vault_with_one_contact_and_one_planned_conversation_asks_only_to_prepare(
-    make_vault,
+    tmp_path,
 ) -> None:
-    """A starter-like vault (the demo's templates, dashboard note and question bank), one
-    contact and one planned conversation made with `new`: the only follow-up is to prepare,
-    the day before; the templates add nothing undated."""
-    vault = make_vault({
-        "Follow-ups.md": (DEMO_VAULT / "Follow-ups.md").read_text(encoding="utf-8"),
-        "questions.md": (DEMO_VAULT / "questions.md").read_text(encoding="utf-8"),
-        **{f"templates/{p.name}": p.read_text(encoding="utf-8")
-           for p in (DEMO_VAULT / "templates").glob("*.md")},
-    })
+    """The first hour: `init` (the starter vault, with the demo's templates and Follow-ups
+    note), one contact and one planned conversation made with `new`. The only follow-up is to
+    prepare, the day before; the templates add nothing undated."""
+    vault = tmp_path / "my-vault"
+    assert run("init", str(vault)).exit_code == 0
     where = ("--vault", str(vault))
     assert run("new", "contact", "Jane Doe", "--company", "Acme", "--today", "2026-11-25",
                *where).exit_code == 0
     assert run("new", "interview", "Jane Doe", "--date", "2026-12-03", "--planned",
                "--today", "2026-11-25", *where).exit_code == 0
     assert run("fill", *where).exit_code == 0
+    interview = json.loads(run("followups", *where, "--json").output)[0]["note"]
+    assert interview.startswith("interviews/2026-12-03 ")
     expected = [{
         "kind": "prepare", "due": "2026-12-02",
         "title": "Prepare for the conversation with Jane Doe",
-        "note": "interviews/2026-12-03 Jane Doe.md", "line": None, "contact": JANE,
+        "note": interview, "line": None, "contact": JANE,
     }]
     for today in ("2026-11-25", "2026-12-03"):
         result = run("followups", *where, "--today", today, "--json")
@@ -723,3 +721,9 @@ def test_a_new_vault_with_one_contact_and_one_planned_conversation_asks_only_to_
     result = run("followups", *where, "--today", "2026-12-04", "--json")
     assert [(i["kind"], i["due"]) for i in json.loads(result.output)] == [
         ("update-status", "2026-12-04")]
+    # And the note `fill` keeps lists just that.
+    dashboard = (vault / "notes" / "Follow-ups.md").read_text(encoding="utf-8")
+    block = dashboard.split("<!-- vault-tools:followups -->")[1].split("<!--")[0]
+    assert [line for line in block.splitlines() if line.startswith("- ")] == [
+        f"- 2026-12-02 · Prepare for the conversation with Jane Doe · "
+        f"[[{interview[len('interviews/'):-3]}]]"]
