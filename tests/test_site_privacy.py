@@ -360,7 +360,7 @@ Block aside: gravelwing
 - [ ] a task in a comment: driftcomb
 %%
 
-Visible end.
+Visible end. A draft's name is no secret: Draft Person, [[Draft Person]].
 """
 
 
@@ -383,6 +383,9 @@ def test_no_unclear_private_note_reaches_the_site_and_comments_never_do(make_vau
     assert "<dt>Publish</dt>" not in page and "<dt>Draft</dt>" not in page
     assert all("<dt>Private</dt>" not in text for text in texts.values())
     assert "Hidden Target" not in page
+    # A draft is off the site (a link to it is no link), but its name fails no build.
+    assert "name is no secret: Draft Person," in page
+    assert 'href="../Draft%20Person/"' not in page and "a private note" in page
 
 
 def test_a_public_notes_file_quotes_no_private_sentence_and_lists_no_private_task(
