@@ -592,16 +592,23 @@ def _scan_body(
                       for m in MDLINK_RE.finditer(visible)]
                 # Each kind comes out in column order; only a line holding both needs a sort.
                 found = sorted(found + [lk for lk in md if lk is not None], key=_column)
-            if found and (
-                commented or len(context) > CONTEXT_CHARS
-                or (index > first and lines[index - 1] not in _BLANK)
-                or (index + 1 < len(lines) and lines[index + 1] not in _BLANK)
-                or (not list_item and _SENTENCE_END_RE.search(context) is not None)
+            # Whether the line is its paragraph or list item, whole (no other line to read).
+            last = index + 1 == len(lines) or lines[index + 1] in _BLANK
+            if commented:
+                alone = False
+            elif list_item:  # an item ends where a blank line or the next item begins
+                alone = last or LIST_ITEM_RE.match(lines[index + 1]) is not None
+            else:
+                alone = last and (index == first or lines[index - 1] in _BLANK)
+            if found and not (
+                alone and len(context) <= CONTEXT_CHARS
+                and (list_item or _SENTENCE_END_RE.search(context) is None)
             ):
                 # Not the common case of a short line that is a whole paragraph or list item
                 # of one sentence: the sentence or item around each link is looked for.
                 found = _with_contexts(found, lines, index, first, shown, list_item,
-                                       commented, in_obsidian_comment or in_comment, memo)
+                                       commented or alone, in_obsidian_comment or in_comment
+                                       or alone, memo)
             scan.links += found
             if list_item:
                 task = TASK_RE.match(line)
@@ -642,7 +649,8 @@ def _with_contexts(
     """The links of one line, each with the sentence or list item around it as its context.
 
     `shown` is the line as read (comments blanked); `opened`: a comment was cut out of this
-    line; `open_after`: a comment is still open at its end. A paragraph is read across its
+    line, or it starts its paragraph (no walk back); `open_after`: a comment is still open at
+    its end, or it ends its paragraph (no walk forward). A paragraph is read across its
     lines, but never into a line that holds or may be inside a comment. `memo` keeps what was
     learnt of each neighbouring line (see _neighbour) for the next link line of the paragraph.
     Linear: each line is looked at once, a walk reads a few lines of bounded length each way,
@@ -682,8 +690,11 @@ def _with_contexts(
             if stops and not item:
                 break  # the sentence ends on this line
             at += 1
-    head = " ".join(reversed(before))
-    unit = " ".join(part for part in (head, line, " ".join(after)) if part)
+    if before or after:
+        head = " ".join(reversed(before))
+        unit = " ".join(part for part in (head, line, " ".join(after)) if part)
+    else:
+        head, unit = "", line
     if len(unit) <= CONTEXT_CHARS and (item or _SENTENCE_END_RE.search(unit) is None):
         if unit == line:
             return found  # the line is the whole paragraph or item
