@@ -219,3 +219,9 @@ def test_a_note_yaml_refuses_that_says_private_is_private_for_every_reader() -> 
     note = parse_note("contacts/X.md", "---\nprivate: true\ntags: [unclosed\n---\n\nHidden.\n")
     assert note.private and [d.code for d in note.diagnostics] == ["yaml-error"]
     assert not parse_note("x.md", "---\nprivate: false\ntags: [x\n---\n").private
+
+
+def test_a_full_width_private_key_counts_too() -> None:
+    text = "---\nｐｒｉｖａｔｅ: false\n---\n\n# Wide\n"
+    assert not published(text)
+    assert not published("---\nＰｒｉｖａｔｅ: true\ntags: [x\n---\n")

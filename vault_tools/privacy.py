@@ -21,6 +21,7 @@ Obsidian comments (`%% ... %%`) are not content: `strip_comments` blanks them ou
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -37,9 +38,12 @@ PRIVATE_NOTE_TEXT = "a private note"
 
 
 def visibility_key(key: Any) -> str | None:
-    """The visibility key (`private`, `publish`, `draft`) a front-matter key spells, in any case
-    and with blanks around it, or None."""
-    folded = str(key).strip().lower()
+    """The visibility key (`private`, `publish`, `draft`) a front-matter key spells, in any case,
+    with blanks around it or in another Unicode form (full-width letters), or None."""
+    text = str(key)
+    if not text.isascii():
+        text = unicodedata.normalize("NFKC", text)
+    folded = text.strip().casefold()
     return folded if folded in VISIBILITY_KEYS else None
 
 
@@ -149,28 +153,29 @@ def _shown(value: Any) -> str:
     return f"{value!r} is not true or false"
 
 
-_RAW_KEY_RE = re.compile(r"""^\s*['"]?([A-Za-z]+)['"]?\s*:\s*(.*?)\s*(?:#.*)?$""")
 _CLEAR = {PRIVATE: ("false",), PUBLISH: ("true",), DRAFT: ("false",)}
 
 
 def looks_private_front_matter(text: str) -> bool:
     """For a note whose front matter YAML refused: True when a raw front-matter line names a
     visibility key (any case) with anything but its clear public value. Lines end at "\\n",
-    "\\r\\n" or a lone "\\r", as the parser reads them."""
+    "\\r\\n" or a lone "\\r", as the parser reads them. Linear (no regular expression)."""
     lines = split_bare_lines(text.lstrip("\ufeff"))
     if not lines or lines[0].rstrip() != "---":
         return False
     for line in lines[1:]:
         if line.rstrip() in ("---", "..."):
             break
-        match = _RAW_KEY_RE.match(line)
-        which = visibility_key(match.group(1)) if match else None
-        if which is not None:
-            value = match.group(2).strip("'\" ").lower()  # type: ignore[union-attr]
-            if which == PRIVATE and match.group(1) != PRIVATE:  # type: ignore[union-attr]
-                return True
-            if value not in _CLEAR[which]:
-                return True
+        key, colon, value = line.partition(":")
+        written = key.strip().strip("'\"")
+        which = visibility_key(written) if colon else None
+        if which is None:
+            continue
+        if which == PRIVATE and written != PRIVATE:
+            return True
+        value = value.partition(" #")[0].strip().strip("'\" ").lower()
+        if value not in _CLEAR[which]:
+            return True
     return False
 
 
