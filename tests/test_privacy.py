@@ -225,3 +225,21 @@ def test_a_full_width_private_key_counts_too() -> None:
     text = "---\nｐｒｉｖａｔｅ: false\n---\n\n# Wide\n"
     assert not published(text)
     assert not published("---\nＰｒｉｖａｔｅ: true\ntags: [x\n---\n")
+
+
+# --- the sentence around a link ----------------------------------------------------------------
+
+_PIECES = st.sampled_from(["[[Ann]]", "[[Bob|B]]", "word", "words here", ". ", "? ", "\n",
+                           "\n\n", "\n- ", "\n  ", "x" * 70, "%%", "`", "[b](Bob.md)", ", "])
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(_PIECES, max_size=40))
+def test_a_links_context_holds_the_link_and_is_bounded(pieces: list[str]) -> None:
+    text = "".join(pieces)
+    note = parse_note("x.md", text)
+    for link in note.links:
+        assert len(link.context) <= 160 + 2, link
+        written = "[[Ann]]" if link.target == "Ann" and link.kind == "wiki" else None
+        if written is not None:
+            assert written in link.context, link
