@@ -11,6 +11,7 @@ import textwrap
 import time
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -282,6 +283,7 @@ vaults = st.dictionaries(
 )
 
 
+@pytest.mark.slow
 @settings(max_examples=150, deadline=None,
           suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
 @given(vaults)
@@ -320,6 +322,7 @@ APPENDER = textwrap.dedent("""
 """)
 
 
+@pytest.mark.slow
 def test_no_line_is_lost_while_a_user_appends_during_repeated_fills(make_vault) -> None:
     files = {f"n{i}.md": f"# Note {i}\n" for i in range(5)}
     files["Hub.md"] = "# Hub\n"
