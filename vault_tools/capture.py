@@ -362,7 +362,7 @@ def new_note(
     note = plan_new(vault, index, note_type, name, today=today, company=company,
                     introduced_by=introduced_by, email=email, date=date, planned=planned)
     try:
-        create_note(note.path, note.text)
+        create_note(note.path, note.text, notes_dir=vault.notes_dir)
     except FileExistsError:
         raise CaptureError(f"{note.rel} already exists; `new` never overwrites a note") from None
     except WriteError as exc:

@@ -38,7 +38,14 @@ from .followups import FollowUp, open_followups
 from .index import VaultIndex
 from .notes import Diagnostic, Note
 from .parse import decode_note, parse_note, unreadable_note
-from .vault import Vault, is_note_path, is_skipped, iter_note_paths
+from .vault import (
+    OutsideVaultError,
+    Vault,
+    is_note_path,
+    is_skipped,
+    iter_note_paths,
+    read_file,
+)
 from .writer import content_hash
 
 # --- timing ---------------------------------------------------------------------------------------
@@ -687,13 +694,19 @@ class Watcher:
         return None
 
     def _read(self, rel: str) -> tuple[bytes | None, _Indexed] | None:
-        """A note's bytes (None: unreadable) and what to remember of them; None when missing."""
+        """A note's bytes (None: unreadable) and what to remember of them; None when missing,
+        or when its link leaves the vault (never read: as a full fill, it is left out)."""
         path = self.vault.abs(rel)
         probe = probe_path(path)  # before reading: a save after it makes the next probe differ
         if probe.missing:
             return None
         try:
-            data = path.read_bytes()
+            data = read_file(self.vault, rel)  # the vault's one reader, confined to the vault
+            if isinstance(data, OutsideVaultError):
+                self._report(f"{rel}: left alone: {data.strerror}", error=True)
+                return None
+            if isinstance(data, OSError):
+                raise data
         except FileNotFoundError:
             return None
         except OSError as exc:

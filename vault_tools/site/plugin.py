@@ -37,7 +37,14 @@ from ..followups import FollowUp
 from ..index import VaultIndex
 from ..notes import Block, Link, Note
 from ..parse import is_asset_target, parse_note
-from ..vault import Vault, is_note_path, load_index_and_texts
+from ..vault import (
+    Vault,
+    inside_notes,
+    is_note_path,
+    load_index_and_texts,
+    loop_message,
+    scan_notes,
+)
 from ..views import (
     PRIVATE_TEXT,
     Ref,
@@ -143,6 +150,11 @@ class VaultPlugin(BasePlugin[VaultPluginConfig]):
     # --- configuration and files ----------------------------------------------------------------
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
+        # MkDocs walks the notes folder next, following every folder symlink: a loop would
+        # have it walk (and copy) the same notes ever deeper, so refuse while one is there.
+        loops = scan_notes(Path(config.docs_dir)).loops
+        if loops:
+            raise PluginError(loop_message(loops[0]))
         toc = config.mdx_configs.get("toc", {})
         self.slugify = toc.get("slugify") or toc_slugify
         self.separator = toc.get("separator", "-")
@@ -181,10 +193,13 @@ class VaultPlugin(BasePlugin[VaultPluginConfig]):
         # By the path MkDocs found the file at (not where a symlink leads): a file in the notes
         # folder is the vault's, whatever it points to.
         docs = os.path.join(os.path.normpath(config.docs_dir), "")
+        leaving = _leaving_vault(view.index)
         for file in list(files):
             from_docs = bool(file.abs_src_path) and os.path.normpath(
                 file.abs_src_path).startswith(docs)
-            if file.is_documentation_page() and from_docs:
+            if from_docs and _leaves_vault(file, leaving, config.docs_dir):
+                files.remove(file)  # never published: reported once, by _log_link_problems
+            elif file.is_documentation_page() and from_docs:
                 # Private notes, and files the index skips (sync-conflict copies, unreadable
                 # notes), which may hold private text the index cannot vouch for.
                 note = view.index.get(file.src_uri)
@@ -213,7 +228,8 @@ class VaultPlugin(BasePlugin[VaultPluginConfig]):
             if diag.path in view.hidden:
                 continue
             where = f"{diag.path}:{diag.line}" if diag.line else diag.path
-            if diag.code in ("broken-link", "ambiguous-link", "yaml-error", "not-utf8"):
+            if diag.code in ("broken-link", "ambiguous-link", "yaml-error", "not-utf8",
+                             "outside-vault"):
                 log.warning(f"{where}: {diag.message}")
             else:
                 log.info(f"{where}: {diag.message}")
@@ -610,6 +626,23 @@ class VaultPlugin(BasePlugin[VaultPluginConfig]):
 
 
 _CUT_LINK = re.compile(r"!?\[\[(?:(?!\]\])[^\n])*$", re.MULTILINE)
+
+
+def _leaving_vault(index: VaultIndex) -> tuple[str, ...]:
+    """The files and folders the vault's walk found leading out of the notes folder."""
+    return tuple(d.path for d in index.vault_problems
+                 if d.code in ("outside-vault", "symlink-loop"))
+
+
+def _leaves_vault(file: File, leaving: tuple[str, ...], docs_dir: str) -> bool:
+    """True for a file MkDocs found whose real path is outside the notes folder: in a folder
+    the walk found leading out, or itself a symlink leading out (checked again here: a file
+    may have become one since the notes were read)."""
+    uri = file.src_uri
+    if any(uri == path or uri.startswith(path + "/") for path in leaving):
+        return True
+    return os.path.islink(str(file.abs_src_path)) and not inside_notes(docs_dir,
+                                                                       str(file.abs_src_path))
 
 
 def _private_attachment(src_uri: str, hidden: frozenset[str], texts: dict[str, str]) -> bool:
