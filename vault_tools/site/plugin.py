@@ -193,11 +193,12 @@ class VaultPlugin(BasePlugin[VaultPluginConfig]):
         # By the path MkDocs found the file at (not where a symlink leads): a file in the notes
         # folder is the vault's, whatever it points to.
         docs = os.path.join(os.path.normpath(config.docs_dir), "")
-        leaving = _leaving_vault(view.index)
+        folders_inside: dict[str, bool] = {}
         for file in list(files):
             from_docs = bool(file.abs_src_path) and os.path.normpath(
                 file.abs_src_path).startswith(docs)
-            if from_docs and _leaves_vault(file, leaving, config.docs_dir):
+            if from_docs and _leaves_vault(str(file.abs_src_path), config.docs_dir,
+                                           folders_inside):
                 files.remove(file)  # never published: reported once, by _log_link_problems
             elif file.is_documentation_page() and from_docs:
                 # Private notes, and files the index skips (sync-conflict copies, unreadable
@@ -628,21 +629,15 @@ class VaultPlugin(BasePlugin[VaultPluginConfig]):
 _CUT_LINK = re.compile(r"!?\[\[(?:(?!\]\])[^\n])*$", re.MULTILINE)
 
 
-def _leaving_vault(index: VaultIndex) -> tuple[str, ...]:
-    """The files and folders the vault's walk found leading out of the notes folder."""
-    return tuple(d.path for d in index.vault_problems
-                 if d.code in ("outside-vault", "symlink-loop"))
-
-
-def _leaves_vault(file: File, leaving: tuple[str, ...], docs_dir: str) -> bool:
-    """True for a file MkDocs found whose real path is outside the notes folder: in a folder
-    the walk found leading out, or itself a symlink leading out (checked again here: a file
-    may have become one since the notes were read)."""
-    uri = file.src_uri
-    if any(uri == path or uri.startswith(path + "/") for path in leaving):
-        return True
-    return os.path.islink(str(file.abs_src_path)) and not inside_notes(docs_dir,
-                                                                       str(file.abs_src_path))
+def _leaves_vault(path: str, docs_dir: str, folders_inside: dict[str, bool]) -> bool:
+    """True for a file MkDocs found whose real path is outside the notes folder (MkDocs follows
+    every symlink). Its folder is asked once for all the files in it (`folders_inside`), the
+    file itself only when it is a symlink: a plain file in a folder inside is inside."""
+    folder = os.path.dirname(path)
+    inside = folders_inside.get(folder)
+    if inside is None:
+        inside = folders_inside[folder] = inside_notes(docs_dir, folder)
+    return not inside or (os.path.islink(path) and not inside_notes(docs_dir, path))
 
 
 def _private_attachment(src_uri: str, hidden: frozenset[str], texts: dict[str, str]) -> bool:
