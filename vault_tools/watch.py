@@ -764,10 +764,13 @@ class Watcher:
         refresh = notes_to_refresh(self._index, change, self._dashboard)
         texts = {}
         for rel in sorted(refresh):
+            data = read_file(self.vault, rel)
             try:
-                texts[rel] = self.vault.abs(rel).read_bytes().decode("utf-8")
+                if isinstance(data, OSError):
+                    raise data
+                texts[rel] = data.decode("utf-8")
             except (OSError, UnicodeDecodeError):
-                continue  # gone or not text since it was indexed: its own event will tell
+                continue  # gone, not text or led out of the vault since it was indexed
         changes, skipped = plan_refresh(self._index, texts, self._followups.all(),
                                         self._dashboard)
         written = self._write(changes, skipped, changed, "")
