@@ -148,12 +148,16 @@ def test_the_reader_never_opens_a_file_outside_the_vault(make_vault, outside: Pa
     vault = find_vault(root)
 
     assert isinstance(read_file(vault, "pipe.md"), OutsideVaultError)
+    assert isinstance(read_file(vault, "pipe.md", walked=True), OutsideVaultError)
+    (outside / "Other.md").write_text("# Other\n", encoding="utf-8")
+    (root / "notes" / "projects").symlink_to(outside, target_is_directory=True)
+    assert isinstance(read_file(vault, "projects/Other.md"), OutsideVaultError)
     note, text = read_note(vault, "pipe.md")
     assert text is None and [d.code for d in note.diagnostics] == ["outside-vault"]
     index = load_index(vault)
     assert "pipe.md" not in index.notes
     assert [(d.path, d.code) for d in index.diagnostics()] == [
-        ("a.md", "broken-link"), ("pipe.md", "outside-vault")]
+        ("a.md", "broken-link"), ("pipe.md", "outside-vault"), ("projects", "outside-vault")]
     assert not inside_notes(vault.notes_dir, vault.notes_dir / "pipe.md")
     assert inside_notes(vault.notes_dir, vault.notes_dir / "a.md")
 

@@ -230,7 +230,7 @@ def fill_vault(
 
 
 def _read_text(vault: Vault, path: str) -> str | None:
-    data = read_file(vault, path)
+    data = read_file(vault, path, walked=True)  # a path of the index: walked
     try:
         return None if isinstance(data, OSError) else data.decode("utf-8")
     except UnicodeDecodeError:
