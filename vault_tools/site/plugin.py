@@ -190,8 +190,8 @@ class VaultPlugin(BasePlugin[VaultPluginConfig]):
         self.view, self.texts = view, texts
         self._log_link_problems(view)
 
-        # By the path MkDocs found the file at (not where a symlink leads): a file in the notes
-        # folder is the vault's, whatever it points to.
+        # By the path MkDocs found the file at: a file in the notes folder is the vault's, but
+        # one whose real path leads out of it (through a symlink) is never published.
         docs = os.path.join(os.path.normpath(config.docs_dir), "")
         folders_inside: dict[str, bool] = {}
         for file in list(files):
