@@ -672,7 +672,7 @@ def _apply(vault: Vault, outcome: Outcome) -> Outcome:
     if outcome.action != "create" or outcome.rel is None or outcome.text is None:
         return outcome
     try:
-        create_note(vault.abs(outcome.rel), outcome.text)
+        create_note(vault.abs(outcome.rel), outcome.text, notes_dir=vault.notes_dir)
     except FileExistsError:
         return Outcome("skip", outcome.where, f"{outcome.name} ({outcome.where})",
                        reason=f"{outcome.rel} appeared while importing; left alone")

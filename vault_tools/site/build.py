@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import errno
 import gc
 import hmac
 import logging
@@ -24,7 +25,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from ..vault import RESERVED_FOLDERS, Vault, is_note_path, is_skipped
+from ..vault import RESERVED_FOLDERS, Vault, is_note_path, is_skipped, loop_message, scan_notes
 
 log = logging.getLogger("mkdocs.plugins.vault")
 
@@ -93,6 +94,8 @@ def fill_blocks(vault: Vault) -> list[str]:
 
 def _report(result: Any) -> None:
     for diag in [*result.skipped, *result.failed]:
+        if diag.code == "outside-vault":
+            continue  # the plugin warns about it once, for the pages and files it leaves out
         where = f"{diag.path}:{diag.line}" if diag.line else diag.path
         log.warning(f"{where}: not filled: {diag.message}")
 
@@ -104,17 +107,31 @@ def build_site(vault: Vault, *, strict: bool = False, fill: bool = True) -> Path
 
     site_dir = vault.root / "site"
     config = load_site_config(vault, site_dir=str(site_dir), strict=strict)
-    if fill:
-        fill_blocks(vault)
-        # The index just loaded lives until the build ends: keep the garbage collector from
-        # walking its million objects again and again while the pages are rendered.
-        gc.collect()
-        gc.freeze()
+    loops = scan_notes(vault.notes_dir).loops
+    if loops:  # the plugin refuses them too, but MkDocs would add a second, vaguer line
+        raise SiteError(loop_message(loops[0]))
     try:
+        if fill:
+            fill_blocks(vault)
+            # The index just loaded lives until the build ends: keep the garbage collector from
+            # walking its million objects again and again while the pages are rendered.
+            gc.collect()
+            gc.freeze()
         build(config)
     except MkDocsException as exc:
         raise SiteError(_build_failure(config, exc)) from None
+    except OSError as exc:  # a full disk, a read-only or unwritable site folder...
+        raise SiteError(_disk_failure(exc)) from None
     return site_dir
+
+
+def _disk_failure(exc: OSError) -> str:
+    """One line naming what could not be read or written and why (no traceback)."""
+    where = f"{exc.filename}: " if exc.filename else ""
+    if exc.filename2:  # a copy: the second name is the file being written
+        where = f"{exc.filename} -> {exc.filename2}: "
+    code = f" ({errno.errorcode[exc.errno]})" if exc.errno in errno.errorcode else ""
+    return f"the site could not be built: {where}{exc.strerror or exc}{code}"
 
 
 def _build_failure(config: Any, exc: Exception) -> str:

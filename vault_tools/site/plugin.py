@@ -38,7 +38,14 @@ from ..index import VaultIndex
 from ..notes import Block, Link, Note
 from ..parse import is_asset_target, parse_note
 from ..report import Placeholders, company_placeholders
-from ..vault import Vault, is_note_path, load_index_and_texts
+from ..vault import (
+    Vault,
+    inside_notes,
+    is_note_path,
+    load_index_and_texts,
+    loop_message,
+    scan_notes,
+)
 from ..views import (
     PRIVATE_TEXT,
     Ref,
@@ -152,6 +159,11 @@ class VaultPlugin(BasePlugin[VaultPluginConfig]):
     # --- configuration and files ----------------------------------------------------------------
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
+        # MkDocs walks the notes folder next, following every folder symlink: a loop would
+        # have it walk (and copy) the same notes ever deeper, so refuse while one is there.
+        loops = scan_notes(Path(config.docs_dir)).loops
+        if loops:
+            raise PluginError(loop_message(loops[0]))
         toc = config.mdx_configs.get("toc", {})
         self.slugify = toc.get("slugify") or toc_slugify
         self.separator = toc.get("separator", "-")
@@ -188,13 +200,17 @@ class VaultPlugin(BasePlugin[VaultPluginConfig]):
         self.view, self.texts = view, texts
         self._log_link_problems(view)
 
-        # By the path MkDocs found the file at (not where a symlink leads): a file in the notes
-        # folder is the vault's, whatever it points to.
+        # By the path MkDocs found the file at: a file in the notes folder is the vault's, but
+        # one whose real path leads out of it (through a symlink) is never published.
         docs = os.path.join(os.path.normpath(config.docs_dir), "")
+        folders_inside: dict[str, bool] = {}
         for file in list(files):
             from_docs = bool(file.abs_src_path) and os.path.normpath(
                 file.abs_src_path).startswith(docs)
-            if file.is_documentation_page() and from_docs:
+            if from_docs and _leaves_vault(str(file.abs_src_path), config.docs_dir,
+                                           folders_inside):
+                files.remove(file)  # never published: reported once, by _log_link_problems
+            elif file.is_documentation_page() and from_docs:
                 # Private notes, and files the index skips (sync-conflict copies, unreadable
                 # notes), which may hold private text the index cannot vouch for.
                 note = view.index.get(file.src_uri)
@@ -233,7 +249,8 @@ class VaultPlugin(BasePlugin[VaultPluginConfig]):
             if diag.path in view.hidden or placeholders.covers(diag):
                 continue
             where = f"{diag.path}:{diag.line}" if diag.line else diag.path
-            if diag.code in ("broken-link", "ambiguous-link", "yaml-error", "not-utf8"):
+            if diag.code in ("broken-link", "ambiguous-link", "yaml-error", "not-utf8",
+                             "outside-vault"):
                 log.warning(f"{where}: {diag.message}")
             else:
                 log.info(f"{where}: {diag.message}")
@@ -675,6 +692,17 @@ class VaultPlugin(BasePlugin[VaultPluginConfig]):
 
 
 _CUT_LINK = re.compile(r"!?\[\[(?:(?!\]\])[^\n])*$", re.MULTILINE)
+
+
+def _leaves_vault(path: str, docs_dir: str, folders_inside: dict[str, bool]) -> bool:
+    """True for a file MkDocs found whose real path is outside the notes folder (MkDocs follows
+    every symlink). Its folder is asked once for all the files in it (`folders_inside`), the
+    file itself only when it is a symlink: a plain file in a folder inside is inside."""
+    folder = os.path.dirname(path)
+    inside = folders_inside.get(folder)
+    if inside is None:
+        inside = folders_inside[folder] = inside_notes(docs_dir, folder)
+    return not inside or (os.path.islink(path) and not inside_notes(docs_dir, path))
 
 
 def _private_attachment(src_uri: str, hidden: frozenset[str], texts: dict[str, str]) -> bool:
