@@ -105,6 +105,8 @@ class VaultPluginConfig(Config):
     publish_fields = c.ListOfItems(c.Type(str), default=[])
     followups_note = c.Type(str, default="Follow-ups.md")
     leak_scan = c.Type(bool, default=True)
+    # Host names `vault-tools serve` answers to besides its address and localhost (§7).
+    allowed_hosts = c.ListOfItems(c.Type(str), default=[])
 
 
 class VaultPlugin(BasePlugin[VaultPluginConfig]):
