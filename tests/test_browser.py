@@ -213,3 +213,29 @@ def test_a_script_written_into_a_note_does_not_run(page, injected_site_url: str)
     # The page itself works: the theme's script drew the search box's behaviour.
     assert page.locator("article h1").inner_text() == "Jane Doe"
     assert page.evaluate("typeof window.document$") == "object"
+
+
+def test_live_reload_works_under_the_policy(page, make_vault) -> None:
+    """`serve` pages reload after a save, with the live-reload script allowed by the policy."""
+    from .test_site_serve import CONFIG, Server
+
+    root = make_vault({"contacts/Jane Doe.md": "---\ntype: contact\n---\n\n# Jane Doe\n\nHello.\n"})
+    (root / "mkdocs.yml").write_text(CONFIG, encoding="utf-8")
+    server = Server(root)
+    try:
+        server.wait_for("Serving on")
+        _watch_violations(page)
+        messages: list[str] = []
+        page.on("console", lambda m: messages.append(m.text))
+        page.goto(f"http://127.0.0.1:{server.port}/contacts/Jane%20Doe/")
+        page.wait_for_function("document.readyState === 'complete'")
+        page.wait_for_function("window.violations !== undefined")
+        assert page.evaluate("window.violations") == []
+        note = root / "notes" / "contacts" / "Jane Doe.md"
+        note.write_text(note.read_text(encoding="utf-8").replace("Hello.", "Hello again."),
+                        encoding="utf-8")
+        page.locator("article", has_text="Hello again.").wait_for(timeout=60000)
+        assert any("live reload" in m for m in messages)
+        assert page.problems == []
+    finally:
+        server.stop()
