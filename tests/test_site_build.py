@@ -9,6 +9,8 @@ import sys
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from vault_tools.site.build import SiteError, build_site
 from vault_tools.vault import find_vault
@@ -368,3 +370,39 @@ def test_every_page_allows_only_the_sites_own_scripts(make_vault) -> None:
     jane = page(site, "contacts/Jane Doe")
     assert injected in jane
     assert script_hash("window.injected = 1") not in _policy(jane)["script-src"]
+
+
+_FRONT_LINES = st.lists(
+    st.sampled_from(["type: contact", "title: T", "date: 2026-02-30", "x: !!python/object:a",
+                     "bad: [unclosed", "\tindented: tab", "- a list item", "private: true",
+                     "k: 'quoted", "...", "---", "", "  nested: x", "key: value: more",
+                     "hide: [toc]", "description: <b>", "&anchor", "*alias", "? complex"])
+    | st.text(alphabet="abc:-[]{}!&*?#'\"\t .%|>", max_size=20),
+    max_size=6)
+
+
+@settings(max_examples=300, deadline=None)
+@given(front=_FRONT_LINES, body=_FRONT_LINES, newline=st.sampled_from(["\n", "\r\n", "\r"]),
+       fenced=st.booleans())
+def test_mkdocs_never_reads_a_notes_front_matter(front: list[str], body: list[str],
+                                                  newline: str, fenced: bool) -> None:
+    """Whatever the front matter holds, MkDocs' own reading of what the plugin gives it (its
+    real `get_data`) keeps exactly the note's body and takes only the vetted meta."""
+    from mkdocs.utils.meta import get_data
+
+    from vault_tools.parse import parse_note
+    from vault_tools.site.plugin import page_meta, page_source
+
+    lines = (["---", *front, "---"] if fenced else []) + ["# Body", *body]
+    text = newline.join(lines) + newline
+    note = parse_note("n.md", text)
+    for_mkdocs, source = page_source(text, note.meta)
+    markdown, meta = get_data(for_mkdocs)
+    assert meta == page_meta(note.meta)
+    # The body is what follows the first closing line (the fence the note ends its front
+    # matter with, or an earlier `---`/`...` line that does it first).
+    closing = next((i for i, line in enumerate(front) if line.rstrip() in ("---", "...")),
+                   len(front))
+    after = [*front[closing + 1:], "---"] if fenced and closing < len(front) else []
+    assert markdown == ("\n".join([*after, "# Body", *body]) + "\n").lstrip("\n")
+    assert source.endswith(markdown)

@@ -327,15 +327,10 @@ class VaultPlugin(BasePlugin[VaultPluginConfig]):
         text = self.texts.get(page.file.src_uri)
         if text is None or self.view is None:
             return None
-        lines = text.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n").split("\n")
-        end = _fence_end(lines)
-        # The front matter's lines left blank: the body keeps the line numbers the index has.
-        source = "\n" * end + "\n".join(lines[end:])
-        self.sources[page.file.src_uri] = source
         note = self.view.index.get(page.file.src_uri)
-        # Without a front matter of its own, the text starts with a blank line: MkDocs then
-        # reads no "Key: value" first lines as MultiMarkdown meta (and takes them off the page).
-        return _meta_block(page_meta(note.meta if note is not None else {})) + "\n" + source
+        for_mkdocs, source = page_source(text, note.meta if note is not None else {})
+        self.sources[page.file.src_uri] = source
+        return for_mkdocs
 
     def on_page_markdown(self, markdown: str, page: Page, config: MkDocsConfig,
                          files: Files) -> str:
@@ -731,6 +726,19 @@ def page_meta(meta: dict[str, Any]) -> dict[str, Any]:
         if parts:
             out["hide"] = parts
     return out
+
+
+def page_source(text: str, meta: dict[str, Any]) -> tuple[str, str]:
+    """(what MkDocs is given to read, the note's text as the page is made from it) for a note's
+    `text` and its front matter `meta` as the vault parsed it. The second is the text with line
+    breaks normalised and the front matter's lines left blank (the body keeps the line numbers
+    the index has); the first is that behind a front matter of `page_meta(meta)` only, or a
+    blank line when there is none, so that MkDocs takes no "Key: value" first line of the body
+    for MultiMarkdown meta. Whatever the front matter holds, MkDocs never sees it."""
+    lines = text.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    end = _fence_end(lines)
+    source = "\n" * end + "\n".join(lines[end:])
+    return _meta_block(page_meta(meta)) + "\n" + source, source
 
 
 def _one_line(value: str) -> str:
