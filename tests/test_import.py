@@ -464,9 +464,12 @@ def test_hostile_imports_build_a_site_that_runs_no_script_of_theirs(make_vault) 
     assert import_file("vcard", "hostile.vcf", vault).exit_code == 0
     assert import_file("linkedin", "connections-hostile.csv", vault).exit_code == 0
     names = sorted(p.name for p in (vault / "notes" / "contacts").iterdir())
-    assert len(names) == 4
-    # File names hold no path separator and do not start with a dot.
+    assert len(names) == 5
+    # File names hold no path separator and do not start with a dot (`FN:../../.bashrc`), and
+    # nothing was written anywhere but in contacts/.
     assert all("/" not in n and "\\" not in n and not n.startswith(".") for n in names)
+    assert "-..-.bashrc.md" in names
+    assert sorted(p.name for p in (vault / "notes").iterdir()) == ["contacts"]
     site = build_site(find_vault(vault))
     assert site_problems(site) == {}
     # The values are shown as they were written, as text.
