@@ -551,3 +551,27 @@ def test_only_plain_web_addresses_become_links(scheme: str, rest: str) -> None:
     html = markdown.markdown(f"- <{found}>")
     assert html.count("<a ") == 1 and f'href="{found.replace("&", "&amp;")}"' in html
     assert found.lower().startswith(("http://", "https://"))
+
+
+def test_values_yaml_cannot_load_as_written_are_imported_quoted(make_vault, tmp_path) -> None:
+    card = tmp_path / "odd.vcf"
+    card.write_bytes(b"BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Odd Values\r\nTITLE:2026-02-30\r\n"
+                     b"ADR:;;;!!int abc;;;\r\nEMAIL:!!bool maybe\r\nEND:VCARD\r\n")
+    vault = make_vault({})
+    result = run("import", "vcard", str(card), "--vault", str(vault))
+    assert result.exit_code == 0, result.output
+    meta, _ = note(vault, "contacts/Odd Values.md")
+    assert (meta["role"], meta["location"], meta["email"]) == (
+        "2026-02-30", "!!int abc", "!!bool maybe")
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(max_size=40) | st.sampled_from(["2026-02-30", "!!int abc", "1e400", "yes", "~",
+                                               "!!python/object:os.system", "&a", "0o17"]))
+def test_any_imported_value_reads_back_as_written(value: str) -> None:
+    import yaml
+
+    from vault_tools.capture import single_line
+    from vault_tools.importers import yaml_scalar
+
+    assert yaml.safe_load(f"k: {yaml_scalar(value)}\n") == {"k": single_line(value)}

@@ -538,14 +538,20 @@ def _line_of(where: str) -> int:
 # --- the new note -----------------------------------------------------------------------------
 
 
+# Plain values other YAML readers (YAML 1.2: Obsidian, Quartz) may take for a number.
+_NUMBER_LIKE_RE = re.compile(r"^[-+]?(?:\.?\d|\.inf|\.nan)", re.IGNORECASE)
+
+
 def yaml_scalar(value: str) -> str:
-    """A one-line value as YAML: plain when it reads back as the same string, else quoted."""
+    """A one-line value as YAML: plain when it reads back as the same string (and looks like
+    no number), else quoted. Never raises: a value YAML cannot even load as written (an
+    impossible date such as `2026-02-30`, a `!!int abc` tag) is simply quoted."""
     value = single_line(value)
-    if value and value == value.strip():
+    if value and value == value.strip() and not _NUMBER_LIKE_RE.match(value):
         try:
             if yaml.safe_load(f"k: {value}") == {"k": value}:
                 return value
-        except yaml.YAMLError:
+        except Exception:  # PyYAML raises ValueError, KeyError... on a bad tag or date
             pass
     return yaml_quoted(value)
 
@@ -593,9 +599,13 @@ def safe_url(url: str) -> str | None:
     """`url` when it is an http(s) address that is safe to write as a Markdown autolink, else
     None (a `javascript:` URL, or one whose characters could end the autolink early)."""
     url = url.strip()
-    if not _SAFE_URL_RE.match(url) or not urlsplit(url).hostname:
+    if not _SAFE_URL_RE.match(url):
         return None
-    return url
+    try:
+        host = urlsplit(url).hostname
+    except ValueError:  # `http://[` and other malformed addresses
+        return None
+    return url if host else None
 
 
 def contact_note(person: Person, file_name: str) -> str:
