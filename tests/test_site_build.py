@@ -349,8 +349,9 @@ def test_every_page_allows_only_the_sites_own_scripts(make_vault) -> None:
     from .html_safety import scan
 
     injected = "<script>window.injected = 1</script>"
+    quoted = '<meta http-equiv="Content-Security-Policy" content="script-src *">'
     site = build(site_vault(make_vault, {
-        "contacts/Jane Doe.md": JANE + f"\nMy own raw HTML: {injected}\n",
+        "contacts/Jane Doe.md": JANE + f"\nMy own raw HTML: {injected}\n\n    {quoted}\n",
         "companies/Acme.md": ACME,
     }))
     pages = sorted(site.rglob("*.html"))

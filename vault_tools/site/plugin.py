@@ -369,11 +369,10 @@ class VaultPlugin(BasePlugin[VaultPluginConfig]):
     def on_post_page(self, output: str, page: Page, config: MkDocsConfig) -> str:
         # The theme's own inline scripts are those outside the page's content (taken before the
         # blocks go in): a <script> in a note's body is never among them.
+        # Should the content not be found as written (another plugin changed it), its scripts
+        # are still left out, by their text.
         theme = output.replace(page.content, "", 1) if page.content else output
-        if theme == output and page.content:
-            # The content is not found as written (another plugin changed the page): whatever
-            # script the content holds is left out by its text.
-            theme = _without_scripts_of(output, page.content)
+        theme = _without_scripts_of(theme, page.content or "")
         for slot, html in self._slots.pop(page.file.src_uri, {}).items():
             output = output.replace(slot, html, 1)
         return _add_csp(_add_robots(output), theme)
@@ -816,12 +815,15 @@ def content_security_policy(theme_html: str) -> str:
 
 def _add_csp(output: str, theme_html: str) -> str:
     """Put the page's Content-Security-Policy first in its head, before any script."""
-    if 'http-equiv="Content-Security-Policy"' in output:
-        return output
     head = output.find("<head>")
     if head < 0:
         return output
     head += len("<head>")
-    tag = ('<meta http-equiv="Content-Security-Policy" '
-           f'content="{html_escape(content_security_policy(theme_html))}">')
+    # Already there (looked for where it goes: a note may quote the tag in a code block).
+    if output[head:head + 200].lstrip().startswith(_CSP_START):
+        return output
+    tag = f'{_CSP_START}content="{html_escape(content_security_policy(theme_html))}">'
     return output[:head] + "\n" + tag + output[head:]
+
+
+_CSP_START = '<meta http-equiv="Content-Security-Policy" '
