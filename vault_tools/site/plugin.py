@@ -368,9 +368,8 @@ class VaultPlugin(BasePlugin[VaultPluginConfig]):
 
     def on_post_page(self, output: str, page: Page, config: MkDocsConfig) -> str:
         # The theme's own inline scripts are those outside the page's content (taken before the
-        # blocks go in): a <script> in a note's body is never among them.
-        # Should the content not be found as written (another plugin changed it), its scripts
-        # are still left out, by their text.
+        # blocks go in). A <script> in a note's body is never among them, even should another
+        # plugin have changed the content so that it is not found as written: by their text.
         theme = output.replace(page.content, "", 1) if page.content else output
         theme = _without_scripts_of(theme, page.content or "")
         for slot, html in self._slots.pop(page.file.src_uri, {}).items():
