@@ -1,8 +1,9 @@
 """What counts as private (§7), decided in one place.
 
-Every reader asks `note_visibility` (the parser, for each note's front matter) or
-`looks_private_front_matter` (the site, for a front matter YAML refused): nothing else decides
-whether a note is published. The rule leans one way: anything but a clear "no" keeps a note
+The parser asks `note_visibility` for each note's front matter, and `looks_private_front_matter`
+for one YAML refused (the site asks it again for those); every other reader (fill, the site,
+exports, the calendar feed) reads the parsed note's `private`: nothing else decides whether a
+note is published or quoted. The rule leans one way: anything but a clear "no" keeps a note
 private, because a typo must never publish one.
 
 - `private: true` makes a note private; so does the key in any other case (`Private`,
