@@ -19,7 +19,7 @@ from collections.abc import Callable
 from pathlib import Path
 from secrets import token_hex
 from typing import Any
-from urllib.parse import quote
+from urllib.parse import unquote
 
 import pathspec
 from markdown.extensions.toc import slugify as toc_slugify
@@ -41,6 +41,7 @@ from ..vault import Vault, is_note_path, load_index_and_texts
 from ..views import (
     PRIVATE_TEXT,
     Ref,
+    Secret,
     SiteView,
     card_rows,
     career_rows,
@@ -54,7 +55,7 @@ from ..views import (
     timeline_rows,
 )
 from . import render
-from .leaks import scan_site
+from .leaks import LeakScanner, scan_site
 from .rewrite import rewrite_markdown
 
 log = logging.getLogger("mkdocs.plugins.vault")
@@ -139,6 +140,7 @@ class VaultPlugin(BasePlugin[VaultPluginConfig]):
         # again and again (half the links of a page are repeats).
         self._link_memo: dict[tuple[Any, ...], str | None] = {}
         self._plain_markdown = False
+        self._private_files: set[str] = set()  # attachments kept off the site, by file name
 
     # --- configuration and files ----------------------------------------------------------------
 
@@ -181,9 +183,17 @@ class VaultPlugin(BasePlugin[VaultPluginConfig]):
         # By the path MkDocs found the file at (not where a symlink leads): a file in the notes
         # folder is the vault's, whatever it points to.
         docs = os.path.join(os.path.normpath(config.docs_dir), "")
-        for file in list(files):
-            from_docs = bool(file.abs_src_path) and os.path.normpath(
+
+        def in_docs(file: File) -> bool:
+            return bool(file.abs_src_path) and os.path.normpath(
                 file.abs_src_path).startswith(docs)
+
+        private_files = _private_attachments(
+            [f.src_uri for f in files if not f.is_documentation_page() and in_docs(f)],
+            view, texts)
+        self._private_files = {posixpath.basename(uri).lower() for uri in private_files}
+        for file in list(files):
+            from_docs = in_docs(file)
             if file.is_documentation_page() and from_docs:
                 # Private notes, and files the index skips (sync-conflict copies, unreadable
                 # notes), which may hold private text the index cannot vouch for.
@@ -191,7 +201,7 @@ class VaultPlugin(BasePlugin[VaultPluginConfig]):
                 if (not is_note_path(file.src_uri) or note is None or note.unreadable
                         or file.src_uri in view.hidden):
                     files.remove(file)
-            elif from_docs and _private_attachment(file.src_uri, view.hidden, texts):
+            elif from_docs and file.src_uri in private_files:
                 files.remove(file)
             elif file.abs_src_path and not from_docs:
                 self.skip_scan.add(file.dest_uri)  # the theme's own static files
@@ -472,6 +482,9 @@ class VaultPlugin(BasePlugin[VaultPluginConfig]):
         resolution = view.index.resolve(link.target, link.kind)
         if resolution.path is not None and resolution.path in view.hidden:
             return render.unlinked(Ref("private", PRIVATE_TEXT))
+        if self._private_files and posixpath.basename(
+                unquote(link.target)).lower() in self._private_files:
+            return render.unlinked(Ref("private", PRIVATE_TEXT))  # a private attachment
         if link.kind == "markdown":
             if not raw:
                 return None
@@ -612,18 +625,29 @@ class VaultPlugin(BasePlugin[VaultPluginConfig]):
 _CUT_LINK = re.compile(r"!?\[\[(?:(?!\]\])[^\n])*$", re.MULTILINE)
 
 
-def _private_attachment(src_uri: str, hidden: frozenset[str], texts: dict[str, str]) -> bool:
-    """True for a file (an image, a PDF…) that a private note mentions and no public note does:
-    it belongs to the private note and stays off the site with it. Mentions are matched on the
-    file name as written or URL-encoded, which is what an embed or a Markdown link holds."""
-    name = src_uri.rpartition("/")[2]
-    names = {name, quote(name), name.replace(" ", "%20")}
-    private_text = "\n".join(texts.get(path, "") for path in hidden)
-    if not any(n in private_text for n in names):
-        return False
-    return not any(
-        n in text for path, text in texts.items() if path not in hidden for n in names
-    )
+def _private_attachments(uris: list[str], view: SiteView, texts: dict[str, str]) -> set[str]:
+    """The attachments (images, PDFs…) among `uris` that stay off the site: each whose path
+    holds a private note's name, title or alias (`attachments/Li Na CV.pdf`), and each that a
+    private note mentions and no public note does (it belongs to the private note). Names and
+    mentions are compared as the leak scan compares them (whole words, decoded: an embed, a
+    `%20` link and an HTML `src` all mention a file). Each note is read once, and the public
+    ones only when a private note mentions an attachment."""
+    if not uris or not view.hidden:
+        return set()
+    hidden = [view.index.notes[path] for path in sorted(view.hidden)]
+    names = LeakScanner(Secret(name, "name", note.path)
+                        for note in hidden for name in (note.name, note.title, *note.aliases))
+    private = {uri for uri in uris if names.find(uri)}
+    files = LeakScanner(Secret(posixpath.basename(uri), "attachment", uri)
+                        for uri in uris if uri not in private)
+    mentioned = {s.source for note in hidden for s in files.find(texts.get(note.path, ""))}
+    if mentioned:
+        files = LeakScanner(Secret(posixpath.basename(uri), "attachment", uri)
+                            for uri in sorted(mentioned))
+        public = {s.source for path, text in texts.items() if path not in view.hidden
+                  for s in files.find(text)}
+        private |= mentioned - public
+    return private
 
 
 def _no_block(block: Block) -> str:
