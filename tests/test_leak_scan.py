@@ -286,3 +286,64 @@ def test_a_build_publishes_no_private_value_or_fails_with_the_leak_report(
         for rel, text in site_texts(root / "site").items():
             for value in values:
                 assert not found(value, text), f"{value!r} published in {rel} ({forms})"
+
+
+# --- regressions, one build each ------------------------------------------------------------------
+
+LI_NA = ("---\ntype: contact\nprivate: true\naliases: [Nana]\nemail: li.na@example.net\n"
+         "phone: +86 138 0000 1234\n---\n\n# Li Na\n\nPrivate.\n")
+
+
+def _vault(tmp_path: Path, public: str, **extra: str | bytes) -> Path:
+    root = write_vault(tmp_path / "vault", {
+        "index.md": "# Home\n\nStart with [[Public Person]].\n",
+        "contacts/Li Na.md": LI_NA,
+        "contacts/Public Person.md": "---\ntype: contact\n---\n\n# Public Person\n\n" + public,
+        **extra,
+    })
+    (root / "mkdocs.yml").write_text(CONFIG, encoding="utf-8")
+    return root
+
+
+def _leak_report(root: Path) -> str:
+    try:
+        build_site(find_vault(root))
+    except SiteError as failure:
+        return str(failure)
+    raise AssertionError("the build passed")
+
+
+def test_a_short_private_name_in_a_link_title_an_attribute_or_a_comment_fails_the_build(
+    tmp_path: Path,
+) -> None:
+    for public in ('See [her](https://example.org/team "Li Na").\n',
+                   '<span title="Li&#32;Na">her</span>\n',
+                   '<a href="https://example.org/people/Li%20Na">her</a>\n',
+                   "<!-- ask Li Na about the move -->\n"):
+        report = _leak_report(_vault(tmp_path / str(len(public)), public))
+        assert "contacts/Public Person/index.html: contains name 'Li Na'" in report, public
+
+
+def test_unpublished_contact_details_in_mailto_and_tel_links_fail_the_build(
+    tmp_path: Path,
+) -> None:
+    public = ("Reach her at <mailto:li.na@example.net> or "
+              "[call](tel:+8613800001234).\n")
+    report = _leak_report(_vault(tmp_path, public))
+    assert "contains field email 'li.na@example.net'" in report
+    assert "contains field phone '8613800001234'" in report
+
+
+def test_an_attachment_named_after_a_private_person_is_not_published(tmp_path: Path) -> None:
+    root = _vault(
+        tmp_path, "Her CV: ![[Li Na CV.pdf]] and ![[notes.pdf]]\n",
+        **{"attachments/Li Na CV.pdf": b"%PDF private", "attachments/Nana/photo.png": b"\x89PNG",
+           "attachments/notes.pdf": b"%PDF public"})
+    site = build_site(find_vault(root))
+    published = {p.relative_to(site).as_posix() for p in site.rglob("*") if p.is_file()}
+    assert "attachments/notes.pdf" in published
+    assert not any("Li Na" in p or "Nana" in p for p in published)
+    page = (site / "contacts/Public Person/index.html").read_text(encoding="utf-8")
+    assert "a private note" in page
+    for rel, text in site_texts(site).items():
+        assert not found("Li Na", text), rel
