@@ -67,6 +67,7 @@ _COMMON = frozenset({
     "com", "org", "net", "www", "http", "https", "example", "gmail", "linkedin", "mail",
     "the", "and", "for", "with", "that", "this", "html", "index",
 })
+FEW_ANCHORS = 8  # up to this many, a text is first searched for the anchors as strings
 CLEAN_MEMORY = 200_000  # attribute values remembered as clean, at most
 MIN_WORD_CHARS = 3  # a value of a single word is looked for from this many characters
 
@@ -198,16 +199,21 @@ class LeakScanner:
             # the theme's icons, classes and nav links are read once per scan, not per page.
             places = [p for p in markup_places(text) if p not in self._clean]
             text = _join(places)
-        words = WORD_RE.findall(fold(decode_entities(text)))
-        present = set(words)
-        hits = self._anchors.intersection(present)
+        text = fold(decode_entities(text))
         found = []
-        if hits:
-            # A secret is compared with the text only when all its words are in it: a page
-            # naming Jana Silva holds the anchor of her e-mail address, rarely `example`.
-            sequence = " " + " ".join(words) + " "
-            found = [n.secret for anchor in sorted(hits) for n in self._by_anchor[anchor]
-                     if n.rest <= present and n.words in sequence]
+        # An anchor not in the text as a string is not in it as a word: with a few anchors,
+        # looking costs less than cutting the text into words.
+        if len(self._anchors) > FEW_ANCHORS or any(a in text for a in self._anchors):
+            words = WORD_RE.findall(text)
+            present = set(words)
+            hits = self._anchors.intersection(present)
+            if hits:
+                # A secret is compared with the text only when all its words are in it: a
+                # page naming Jana Silva holds the anchor of her e-mail address, rarely
+                # `example`.
+                sequence = " " + " ".join(words) + " "
+                found = [n.secret for anchor in sorted(hits) for n in self._by_anchor[anchor]
+                         if n.rest <= present and n.words in sequence]
         if not found and len(self._clean) < CLEAN_MEMORY:
             self._clean.update(places[:-1])  # not the page's own text: it is seen once
         return found
