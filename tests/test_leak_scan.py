@@ -347,3 +347,27 @@ def test_an_attachment_named_after_a_private_person_is_not_published(tmp_path: P
     assert "a private note" in page
     for rel, text in site_texts(site).items():
         assert not found("Li Na", text), rel
+
+
+def test_a_private_notes_front_matter_values_are_secrets_but_shared_and_structural_ones_not(
+    tmp_path: Path,
+) -> None:
+    from vault_tools.vault import load_index_and_texts
+    from vault_tools.views import SiteView, secrets
+
+    root = write_vault(tmp_path / "vault", {
+        "contacts/Li Na.md": (
+            "---\ntype: contact\nprivate: true\ncompany: \"[[Acme]]\"\n"
+            "role: Head of Quokka Research\nlocation: Data City\nstatus: met\n"
+            "last_contact: 2026-11-02\ncadence: 30 days\n---\n\n# Li Na\n"),
+        "contacts/Priya Raman.md": "---\ntype: contact\nlocation: Data City\n---\n\n# Priya\n",
+        "companies/Acme.md": "---\ntype: company\n---\n\n# Acme\n",
+    })
+    index, texts = load_index_and_texts(find_vault(root))
+    found = {(s.kind, s.value) for s in secrets(SiteView(index), texts)}
+    assert ("field role", "Head of Quokka Research") in found
+    assert ("name", "Li Na") in found
+    values = {value for _, value in found}
+    # A public note has it too; a link names another note; dates, statuses, cadences are no
+    # one's in particular.
+    assert not values & {"Data City", "[[Acme]]", "Acme", "2026-11-02", "met", "30 days"}
