@@ -216,7 +216,7 @@ def test_unpublished_fields_are_found_as_links_write_them(tmp_path: Path) -> Non
         assert scanner.find(page, markup=True), how
 
 
-# --- a real build ----------------------------------------------------------------------------------
+# --- a real build ---------------------------------------------------------------------------------
 
 
 def _mentions(name: str, alias: str | None) -> dict[str, str]:
@@ -241,6 +241,13 @@ def _mentions(name: str, alias: str | None) -> dict[str, str]:
         "attachment": f"![[{name} CV.pdf]]",
         "attachment link": f"[CV](attachments/{quote(name)}%20CV.pdf)",
         "mailto": "Write to <mailto:secret.person@example.net>.",
+        "NFD text": f"I met {unicodedata.normalize('NFD', name)} at the fair.",
+        "heading": f"## About {name}",
+        "code span": f"Search for `{name}`.",
+        "table cell": f"| who | when |\n| --- | --- |\n| {name} | May |",
+        # Front matter (the card): "front matter:" lines go there.
+        "front-matter value": f"front matter: met_with: {json.dumps(name)}",
+        "front-matter link": f"front matter: introduced_by: \"[[{target}]]\"",
     }
 
 
@@ -263,9 +270,11 @@ def test_a_build_publishes_no_private_value_or_fails_with_the_leak_report(
     aliases = f"aliases: [{json.dumps(alias, ensure_ascii=False)}]\n" if alias else ""
     private = (f"---\ntype: contact\nprivate: true\n{aliases}email: secret.person@example.net\n"
                f"---\n\n# {name}\n\n## Notes\n\nNothing here.\n")
-    mentions = _mentions(name, alias)
-    public = "---\ntype: contact\n---\n\n# Public Person\n\n" + "\n\n".join(
-        mentions[form] for form in forms) + "\n"
+    chosen = [_mentions(name, alias)[form] for form in forms]
+    front = "".join(m.removeprefix("front matter: ") + "\n" for m in chosen
+                    if m.startswith("front matter: "))
+    public = f"---\ntype: contact\n{front}---\n\n# Public Person\n\n" + "\n\n".join(
+        m for m in chosen if not m.startswith("front matter: ")) + "\n"
     files: dict[str, str | bytes] = {
         "index.md": "# Home\n\nStart with [[Public Person]].\n",
         f"contacts/{file_name}.md": private,
