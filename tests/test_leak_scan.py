@@ -380,3 +380,17 @@ def test_a_private_notes_front_matter_values_are_secrets_but_shared_and_structur
     # A public note has it too; a link names another note; dates, statuses, cadences are no
     # one's in particular.
     assert not values & {"Data City", "[[Acme]]", "Acme", "2026-11-02", "met", "30 days"}
+
+
+def test_the_scan_reads_adversarial_pages_in_linear_time() -> None:
+    import time
+
+    scanner = LeakScanner([Secret("Li Na", "name", "contacts/Li Na.md", whole_word=True)])
+    # Each pattern, repeated to about a megabyte: unclosed comments, quotes, tags, escapes. A
+    # quadratic step would take hours here; a linear one takes well under a second.
+    for pattern in ("<!--", '="', "='", "<a ", "<a title=x ", "%2", "&#", "\\u00", "Li Li ",
+                    "李"):
+        text = pattern * (1_000_000 // len(pattern)) + " Li Na"
+        start = time.monotonic()
+        assert scanner.find(text, markup=True), pattern
+        assert time.monotonic() - start < 30, pattern
