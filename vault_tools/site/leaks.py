@@ -18,7 +18,8 @@ never joined. A value of one word shorter than three characters is too common a 
 for (see `LeakScanner`).
 
 Speed: each file is read into words once; each secret has one "anchor", its longest uncommon
-word, and is compared only with files holding that word.
+word, and is compared only with files holding that word and all its other words. An attribute
+value or comment found clean once (the theme's icons, classes, nav links) is not read again.
 """
 
 from __future__ import annotations
@@ -62,7 +63,8 @@ _TAG_RE = re.compile(r"<[A-Za-z/!?][^<>]*>")
 # Attribute values, anywhere: a `=` followed by a quoted or bare value. Each quoted value ends
 # at the next quote of its kind, so the scan stays linear whatever the file holds.
 _ATTRIBUTE_RE = re.compile(r"""=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'<>=`]+))""")
-# Words too common on any page to say anything about a secret (never an anchor).
+# Words too common on any page to say anything about a secret: never the anchor of a
+# value that has another word.
 _COMMON = frozenset({
     "com", "org", "net", "www", "http", "https", "example", "gmail", "linkedin", "mail",
     "the", "and", "for", "with", "that", "this", "html", "index",
