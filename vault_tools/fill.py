@@ -24,10 +24,17 @@ from .blocks import (
 from .index import VaultIndex
 from .notes import Diagnostic, Note
 from .vault import Vault, gc_paused, load_index, read_file
-from .writer import ConcurrentEditError, WriteError, content_hash, write_note
+from .writer import (
+    ConcurrentEditError,
+    OutsideVaultWriteError,
+    WriteError,
+    content_hash,
+    write_note,
+)
 
-# Diagnostics that mean "do not touch this note" (§6.2, §6.4, §9).
-UNWRITABLE = ("bad-block", "conflict-markers", "not-utf8")
+# Diagnostics that mean "do not touch this note" (§6.2, §6.4, §9): front matter that does not
+# parse is reported and left untouched, and so is a note whose link leaves the vault.
+UNWRITABLE = ("bad-block", "conflict-markers", "not-utf8", "yaml-error", "outside-vault")
 
 
 @dataclass(frozen=True)
@@ -162,8 +169,11 @@ def apply_changes(vault: Vault, changes: Iterable[NoteChange], result: FillResul
                 return None
 
         try:
-            if write_note(vault.abs(change.path), transform):
+            if write_note(vault.abs(change.path), transform, notes_dir=vault.notes_dir):
                 result.written.append(change.path)
+        except OutsideVaultWriteError as exc:
+            result.failed.append(Diagnostic(change.path, None, "warning", "outside-vault",
+                                            str(exc)))
         except ConcurrentEditError as exc:
             # Its message says what happened, including any conflict copy kept beside the note.
             result.failed.append(Diagnostic(change.path, None, "error", "write-failed", str(exc)))
@@ -198,6 +208,8 @@ def fill_vault(
         followups = followup_rules.open_followups(index)
         concerning = followups_by_note(followups)
         result.notes = len(index)
+        # Notes and folders whose link leaves the vault: never read or written; say so.
+        result.skipped += [d for d in index.vault_problems if d.code == "outside-vault"]
         for path in sorted(index.notes):
             planned = plan_note(index, index.notes[path], _read_text(vault, path), followups,
                                 concerning, dashboard)
@@ -218,7 +230,7 @@ def fill_vault(
 
 
 def _read_text(vault: Vault, path: str) -> str | None:
-    data = read_file(vault, path)
+    data = read_file(vault, path, walked=True)  # a path of the index: walked
     try:
         return None if isinstance(data, OSError) else data.decode("utf-8")
     except UnicodeDecodeError:
