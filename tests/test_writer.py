@@ -112,6 +112,7 @@ def scratch_note(scratch: Path, data: bytes) -> Path:
     return path
 
 
+@pytest.mark.slow
 @settings(max_examples=2000, deadline=None)
 @given(text=note_texts())
 def test_an_unchanged_note_is_never_written(scratch: Path, text: str) -> None:
@@ -123,6 +124,7 @@ def test_an_unchanged_note_is_never_written(scratch: Path, text: str) -> None:
     assert path.read_bytes() == text.encode("utf-8")
 
 
+@pytest.mark.slow
 @settings(max_examples=500, deadline=None)
 @given(text=note_texts(), extra=line_text)
 def test_the_note_holds_exactly_the_transforms_text(scratch: Path, text: str, extra: str) -> None:
@@ -141,6 +143,7 @@ def test_the_note_holds_exactly_the_transforms_text(scratch: Path, text: str, ex
     assert folder_listing(path.parent) == ["note.md"]
 
 
+@pytest.mark.slow
 @settings(max_examples=2000, deadline=None)
 @given(old=note_texts(), new=note_texts())
 def test_create_note_never_overwrites(scratch: Path, old: str, new: str) -> None:
@@ -151,6 +154,7 @@ def test_create_note_never_overwrites(scratch: Path, old: str, new: str) -> None
     assert folder_listing(path.parent) == ["note.md"]
 
 
+@pytest.mark.slow
 @settings(max_examples=300, deadline=None)
 @given(text=note_texts())
 def test_create_note_writes_the_text_exactly(scratch: Path, text: str) -> None:
@@ -526,6 +530,7 @@ APPENDER = textwrap.dedent(
 )
 
 
+@pytest.mark.slow
 def test_no_appended_line_is_lost_while_blocks_are_rewritten(tmp_path: Path) -> None:
     notes = [tmp_path / f"note {number}.md" for number in range(5)]
     for note in notes:
