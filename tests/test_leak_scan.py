@@ -15,6 +15,7 @@ from collections.abc import Callable
 from pathlib import Path
 from urllib.parse import quote, unquote
 
+import pytest
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
@@ -251,6 +252,7 @@ def _mentions(name: str, alias: str | None) -> dict[str, str]:
     }
 
 
+@pytest.mark.slow  # a real site build
 # No shrinking: each example is a build, and the failing one is reported as it is.
 @settings(max_examples=12, deadline=None, phases=[Phase.explicit, Phase.reuse, Phase.generate],
           suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
@@ -322,6 +324,7 @@ def _leak_report(root: Path) -> str:
     raise AssertionError("the build passed")
 
 
+@pytest.mark.slow  # a real site build
 def test_a_short_private_name_in_a_link_title_an_attribute_or_a_comment_fails_the_build(
     tmp_path: Path,
 ) -> None:
@@ -333,6 +336,7 @@ def test_a_short_private_name_in_a_link_title_an_attribute_or_a_comment_fails_th
         assert "contacts/Public Person/index.html: contains name 'Li Na'" in report, public
 
 
+@pytest.mark.slow  # a real site build
 def test_unpublished_contact_details_in_mailto_and_tel_links_fail_the_build(
     tmp_path: Path,
 ) -> None:
@@ -343,6 +347,7 @@ def test_unpublished_contact_details_in_mailto_and_tel_links_fail_the_build(
     assert "contains field phone '8613800001234'" in report
 
 
+@pytest.mark.slow  # a real site build
 def test_an_attachment_named_after_a_private_person_is_not_published(tmp_path: Path) -> None:
     root = _vault(
         tmp_path, "Her CV: ![[Li Na CV.pdf]] and ![[notes.pdf]]\n",
