@@ -28,6 +28,7 @@ GITIGNORE = """\
 /site/
 /.cache/
 __pycache__/
+.*.vault-tools-*
 """
 
 
