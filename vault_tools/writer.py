@@ -790,21 +790,26 @@ def _unchanged(real: str, target: _Target) -> bool:
 
 def _late_bytes_after(target: _Target, outcome: str) -> bytes | None:
     """`_late_bytes`, once no write through an old descriptor can still come, as far as this
-    system lets us know: after a raced replace, once the other program has closed the replaced
-    file (we can take a read lease on it again), for at most LATE_WAIT seconds; without
-    leases, after looking for UNLEASED_LOOK seconds."""
-    if outcome == REPLACED_RACED:
-        deadline = time.monotonic() + LATE_WAIT
-        pause = 0.001
-        while _take_lease(target.fd, _F_RDLCK) == HELD and time.monotonic() < deadline:
-            time.sleep(pause)
-            pause = min(pause * 2, 0.05)
-        _release_lease(target.fd)
-    elif outcome == REPLACED_UNLEASED:
+    system lets us know.
+
+    With leases: once nobody has the replaced file open for writing (we can take a read lease
+    on it again), waiting at most LATE_WAIT seconds. That covers a program whose open raced the
+    rename (REPLACED_RACED) and one whose open was still on its way into the kernel when we
+    looked (an open takes write access before it waits on a lease, so the look after the
+    folder fsync sees it). Without leases: after looking for UNLEASED_LOOK seconds.
+    """
+    if outcome == REPLACED_UNLEASED:
         deadline = time.monotonic() + UNLEASED_LOOK
         while (late := _late_bytes(target)) is None and time.monotonic() < deadline:
             time.sleep(0.005)
         return late
+    deadline = time.monotonic() + LATE_WAIT
+    pause = 0.001
+    while (lease := _take_lease(target.fd, _F_RDLCK)) == HELD and time.monotonic() < deadline:
+        time.sleep(pause)
+        pause = min(pause * 2, 0.05)
+    if lease == TAKEN:
+        _release_lease(target.fd)
     return _late_bytes(target)
 
 
