@@ -692,10 +692,12 @@ def wait_for(condition: Callable[[], bool], timeout: float = 30.0) -> bool:
     return condition()
 
 
-def lease_breaking() -> bool:
-    """Is some process's open waiting on a lease (Linux lists it in /proc/locks)?"""
+def lease_breaking(inode: int) -> bool:
+    """Is an open of the file `inode` waiting on a lease? (Linux lists leases in /proc/locks:
+    `1: LEASE  BREAKING  READ  <pid> <major>:<minor>:<inode> 0 EOF`.)"""
     with open("/proc/locks", encoding="ascii") as locks:
-        return any("LEASE" in line and "BREAKING" in line for line in locks)
+        return any("LEASE" in line and "BREAKING" in line and f":{inode} " in line
+                   for line in locks)
 
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="leases are Linux's")
@@ -716,14 +718,24 @@ def test_an_open_racing_the_replace_is_waited_for_and_its_write_put_back(
 
     def replace_while_an_open_waits(src, dst) -> None:
         if not racer and os.fspath(dst) == str(path):
+            inode = os.stat(dst).st_ino
             racer.append(threading.Thread(target=append_late))
             racer[0].start()
-            assert wait_for(lease_breaking, 20)  # the open is in, waiting for our lease
+            assert wait_for(lambda: lease_breaking(inode), 20)  # the open waits for our lease
         real_replace(src, dst)
 
+    outcomes: list[str] = []
+    late_bytes_after = writer._late_bytes_after
+
+    def recording(target, outcome: str):
+        outcomes.append(outcome)
+        return late_bytes_after(target, outcome)
+
     monkeypatch.setattr(writer.os, "replace", replace_while_an_open_waits)
+    monkeypatch.setattr(writer, "_late_bytes_after", recording)
     assert write_note(path, fill_block("x")) is True
     racer[0].join(30)
+    assert outcomes[0] == writer.REPLACED_RACED  # the race really was run
     assert path.read_text() == f"# Jane\n- raced the replace\n{OPEN}\nx\n{CLOSE}\n"
     assert folder_listing(tmp_path) == ["note.md"]
 
