@@ -2,7 +2,9 @@
 
 The site is built from a copy of the demo vault and served by a local `http.server` on
 127.0.0.1. Screenshots of every dashboard go to test-output/screenshots/ (git-ignored).
-Chromium is never downloaded: `make test` installs the OS package when it is missing.
+The browser is found by name on PATH (tests/browsers.py), never downloaded: `make test`
+installs the OS's Chromium when it can (as root, with apt-get); without one these tests are
+skipped with one line saying how to get one.
 """
 
 from __future__ import annotations
@@ -12,16 +14,15 @@ import http.server
 import shutil
 import threading
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 
 from vault_tools.site.build import build_site
 from vault_tools.vault import find_vault
 
+from .browsers import SKIP_REASON, find_browser
 from .conftest import DEMO_VAULT, REPO
 
-CHROMIUM = Path("/usr/bin/chromium")
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
         "--disable-component-update", "--disable-sync", "--no-first-run"]
 SCREENSHOTS = REPO / "test-output" / "screenshots"
@@ -29,8 +30,9 @@ DASHBOARDS = ("", "followups/", "people/", "timeline/", "companies/", "careers/"
               "all-notes/")
 
 playwright_api = pytest.importorskip("playwright.sync_api")
-pytestmark = pytest.mark.skipif(not CHROMIUM.is_file(),
-                                reason="needs the OS's Chromium (make test installs it)")
+BROWSER = find_browser()
+if BROWSER is None:
+    pytest.skip(SKIP_REASON, allow_module_level=True)
 
 
 class _Quiet(http.server.SimpleHTTPRequestHandler):
@@ -58,7 +60,7 @@ def site_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 @pytest.fixture(scope="module")
 def browser() -> Iterator[object]:
     with playwright_api.sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        chromium = playwright.chromium.launch(executable_path=BROWSER, args=ARGS)
         yield chromium
         chromium.close()
 

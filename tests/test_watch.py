@@ -610,9 +610,34 @@ def test_the_watch_command_reports_each_write_and_stops_cleanly(make_vault, sig)
     proc.stderr.close()
     assert out.lines[-1].startswith("Stopped after ")
     # First fill: Jane and the dashboard; then Sam gains the link and Jane loses it.
-    assert out.lines[-1].endswith(": 1 note change seen, 4 notes written, 0 errors.")
+    assert out.lines[-1].endswith(
+        ": 1 note change seen, 4 notes written, 0 errors, 0 problems in notes.")
     assert err.lines == []
     assert list(root.rglob("*.tmp")) == []
+
+
+def told(rel: str, text: str) -> list[str]:
+    """The lines watch prints for the problems of a note: file:line: severity: message."""
+    return [f"{d.path}:{d.line}: {d.severity}: {d.message}"
+            for d in parse_note(rel, text).diagnostics]
+
+
+def test_the_problems_of_each_note_read_are_printed_and_counted(running) -> None:
+    bad_yaml = "---\ntype: contact\ncompany: [oops\n---\n# Bad\n"
+    run = running({**BASE, "contacts/Bad.md": bad_yaml})
+    assert told("contacts/Bad.md", bad_yaml) == [
+        line for line in run.lines if line.startswith("contacts/Bad.md:")]
+    assert ": error: " in told("contacts/Bad.md", bad_yaml)[0]
+    bad_date = "---\ntype: interview\ndate: 2026-02-30\nwith: \"[[Jane Doe]]\"\n---\n"
+    save(run.notes / "interviews/Talk.md", bad_date)
+    expected = told("interviews/Talk.md", bad_date)
+    assert expected and expected[0].startswith("interviews/Talk.md:3: error: ")
+    assert wait_for(lambda: all(line in run.lines for line in expected))
+    assert run.watcher.summary.problems == len(told("contacts/Bad.md", bad_yaml)) + len(expected)
+    save(run.notes / "interviews/Talk.md", bad_date.replace("02-30", "02-28"))
+    assert wait_for(lambda: "interviews/Talk.md: no problems now" in run.lines)
+    assert run.watcher.stop().describe().endswith(
+        f", {run.watcher.summary.problems} problems in notes.")
 
 
 def test_a_task_moves_off_a_note_that_stops_being_a_contact() -> None:
@@ -701,6 +726,22 @@ def test_a_note_held_open_is_filled_once_closed_and_no_write_is_lost(running) ->
                                     "written later\n")
     assert f"{SAM}: held open by another program; not written, will be retried" in run.lines
     assert wait_for(lambda: full_fill_is_clean(run.root), timeout=30)
+
+
+def test_a_held_note_closed_without_a_write_is_still_filled(running) -> None:
+    from .test_writer import Holder
+
+    run = running(BASE)
+    held = Holder(run.notes / SAM, "", "")  # opened for writing, closed without writing
+    try:
+        save(run.notes / MEETING, "Met [[Sam Lee]] today.\n")
+        assert wait_for(lambda: any("held open" in line for line in run.lines), timeout=30)
+        held.finish()
+    finally:
+        held.kill()
+    assert wait_for(lambda: "[[Meeting]]" in run.block(SAM), timeout=30), run.lines
+    assert f"wrote {SAM} (related) ← no longer held open" in run.lines
+    assert run.text(SAM).startswith("---\ntype: contact\n---\n# Sam\n")
 
 
 def test_watch_start_removes_a_killed_writes_temp_file_and_nothing_else(tmp_path) -> None:

@@ -581,11 +581,12 @@ def test_conflict_markers_shown_inside_a_code_block_do_not_block_writing(tmp_pat
 HOLDER = textwrap.dedent(
     """
     import sys
+    first, later = sys.argv[2:4] if len(sys.argv) > 2 else ("written first\\n", "written later\\n")
     with open(sys.argv[1], "ab", buffering=0) as handle:
-        handle.write(b"written first\\n")
+        handle.write(first.encode())
         print("open", flush=True)
         sys.stdin.readline()
-        handle.write(b"written later\\n")
+        handle.write(later.encode())
     print("closed", flush=True)
     """
 )
@@ -594,9 +595,10 @@ HOLDER = textwrap.dedent(
 class Holder:
     """A real second process appending to a note through a descriptor it keeps open."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, *lines: str) -> None:
+        """Open `path` to append, write "written first" (or the first of `lines`), hold it."""
         self.proc = subprocess.Popen(
-            [sys.executable, "-c", HOLDER, str(path)],
+            [sys.executable, "-c", HOLDER, str(path), *lines],
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
         )
         assert self.proc.stdout is not None and self.proc.stdin is not None

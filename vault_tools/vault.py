@@ -87,7 +87,8 @@ def find_vault(path: str | Path | None = None, cwd: Path | None = None) -> Vault
         if (folder / CONFIG_NAME).is_file():
             return _from_config(folder / CONFIG_NAME)
     raise VaultError(
-        f"no vault here: no {CONFIG_NAME} in {here} or above it; pass --vault PATH"
+        f"no vault here: no {CONFIG_NAME} in {here} or above; run `vault-tools init DIR` "
+        "to create one, or pass --vault PATH"
     )
 
 

@@ -374,13 +374,15 @@ class WatchSummary:
     written: int = 0
     errors: int = 0
     rescans: int = 0
+    problems: int = 0  # diagnostics of the notes read (bad YAML, bad dates...), each time told
 
     def describe(self) -> str:
         minutes, seconds = divmod(int(time.monotonic() - self.started), 60)
         took = f"{minutes} min {seconds} s" if minutes else f"{seconds} s"
         return (
             f"Stopped after {took}: {self.changed} note change{_s(self.changed)} seen, "
-            f"{self.written} note{_s(self.written)} written, {self.errors} error{_s(self.errors)}."
+            f"{self.written} note{_s(self.written)} written, {self.errors} error{_s(self.errors)}, "
+            f"{self.problems} problem{_s(self.problems)} in notes."
         )
 
 
@@ -454,6 +456,8 @@ class Watcher:
         self._left_alone: dict[str, str] = {}  # path -> the last "left alone" message shown
         self._held: dict[str, float] = {}  # notes held open by another program -> when to retry
         self._held_delay: dict[str, float] = {}  # ... and the pause before that retry
+        self._retrying: set[str] = set()  # held notes queued again: plan them even if unchanged
+        self._troubled: set[str] = set()  # paths whose last reading had problems
         self._git_dir = find_git_dir(vault.root)
         # Shared with the observer thread, under _cond:
         self._cond = threading.Condition()
@@ -654,19 +658,16 @@ class Watcher:
         for rel, due in list(self._held.items()):
             if due <= now:
                 del self._held[rel]
+                self._retrying.add(rel)
                 self._pending[rel] = note_event(self._pending.get(rel), now)
         return min(self._held.values(), default=None)
 
     def _hold(self, rel: str) -> None:
-        """Another program holds `rel` open for writing: its block waits. Say so once, forget
-        its indexed bytes (so the next read of it is planned again, even if unchanged), and
-        try again after a pause that grows while it stays held."""
+        """Another program holds `rel` open for writing: its block waits. Say so once, and try
+        again after a pause that grows while it stays held (sooner if it changes)."""
         delay = min(self._held_delay.get(rel, HELD_RETRY / 2) * 2, HELD_RETRY_MAX)
         self._held_delay[rel] = delay
         self._held[rel] = time.monotonic() + delay
-        known = self._indexed.get(rel)
-        if known is not None:
-            self._indexed[rel] = replace(known, hash="held open")
         message = f"{rel}: held open by another program; not written, will be retried"
         if self._left_alone.get(rel) != message:
             self._left_alone[rel] = message
@@ -760,13 +761,30 @@ class Watcher:
             return unreadable_note(rel, problem), None
         return parse_note(rel, text), text
 
-    def _load(self, rel: str) -> tuple[Note, str | None, _Indexed] | None:
-        """Read and parse one note; None when it is missing."""
+    def _load(self, rel: str, tell: bool = True) -> tuple[Note, str | None, _Indexed] | None:
+        """Read and parse one note (telling its problems unless `tell` is False); None when it
+        is missing."""
         read = self._read(rel)
         if read is None:
             return None
         data, indexed = read
-        return (*self._parse(rel, data), indexed)
+        note, text = self._parse(rel, data)
+        if tell and data is not None:  # an unreadable note was told about by _read
+            self._tell_problems(note)
+        return note, text, indexed
+
+    def _tell_problems(self, note: Note) -> None:
+        """Print the diagnostics of a note just read (bad YAML, a bad date...), so a mistake
+        shows up as it is saved, not only in `check`; and say so when they are gone."""
+        for diag in note.diagnostics:
+            where = f"{diag.path}:{diag.line}" if diag.line else diag.path
+            self.summary.problems += 1
+            self._report(f"{where}: {diag.severity}: {diag.message}", error=True)
+        if note.diagnostics:
+            self._troubled.add(note.path)
+        elif note.path in self._troubled:
+            self._troubled.discard(note.path)
+            self._report(f"{note.path}: no problems now")
 
     def _batch(self, paths: list[str], causes: dict[str, str]) -> None:
         updates: dict[str, Note | None] = {}
@@ -776,6 +794,7 @@ class Watcher:
             if read is None:
                 if rel in self._indexed:
                     del self._indexed[rel]
+                    self._troubled.discard(rel)
                     updates[rel] = None
                     changed[rel] = "deleted"
                 continue
@@ -784,18 +803,26 @@ class Watcher:
             self._indexed[rel] = indexed
             if known is not None and known.hash == indexed.hash:
                 continue  # same bytes (our own write, or a save of unchanged text)
-            updates[rel] = self._parse(rel, data)[0]
+            updates[rel] = note = self._parse(rel, data)[0]
+            if data is not None:
+                self._tell_problems(note)
             # What happened is read from the outcome, not from the events on the way (an
             # editor's save may pass through "moved away" and "created").
             changed[rel] = "changed" if known is not None else causes.get(rel, "created")
         self._name_renames(changed)
-        if not updates:
+        # Notes that were held open: planned again whether or not their bytes changed (the
+        # program may have closed them without writing).
+        retry = self._retrying.intersection(paths)
+        self._retrying -= retry
+        if not updates and not retry:
             return
-        self.summary.batches += 1
-        self.summary.changed += len(changed)
-        change = apply_updates(self._index, updates, self._followups)
-        self.summary.notes = len(self._index)
-        refresh = notes_to_refresh(self._index, change, self._dashboard)
+        refresh = {rel for rel in retry if rel in self._index.notes}
+        if updates:
+            self.summary.batches += 1
+            self.summary.changed += len(changed)
+            change = apply_updates(self._index, updates, self._followups)
+            self.summary.notes = len(self._index)
+            refresh |= notes_to_refresh(self._index, change, self._dashboard)
         texts = {}
         for rel in sorted(refresh):
             try:
@@ -850,7 +877,7 @@ class Watcher:
             self._held_delay.pop(change.path, None)
             self.summary.written += 1
             self._left_alone.pop(change.path, None)
-            why = reason or self._why(change.path, causes)
+            why = reason or self._why(change.path, causes) or "no longer held open"
             self._report(f"wrote {change.path} ({', '.join(change.blocks)}) ← {why}")
             self._index_own_write(change)
         return written
@@ -869,7 +896,7 @@ class Watcher:
         if known is None or known.hash != content_hash(change.old.encode("utf-8")):
             self._post([(change.path, None)])
             return
-        loaded = self._load(change.path)
+        loaded = self._load(change.path, tell=False)  # our own write: told when first read
         if loaded is None:
             return
         note, _, indexed = loaded
