@@ -735,12 +735,15 @@ def test_a_held_note_closed_without_a_write_is_still_filled(running) -> None:
     held = Holder(run.notes / SAM, "", "")  # opened for writing, closed without writing
     try:
         save(run.notes / MEETING, "Met [[Sam Lee]] today.\n")
-        assert wait_for(lambda: any("held open" in line for line in run.lines), timeout=30)
+        assert wait_for(lambda: any("held open" in line for line in run.lines),
+                        timeout=30), run.lines
         held.finish()
     finally:
         held.kill()
-    assert wait_for(lambda: "[[Meeting]]" in run.block(SAM), timeout=30), run.lines
-    assert f"wrote {SAM} (related) ← no longer held open" in run.lines
+    # The line is printed just after the write: wait for it, not for the file.
+    assert wait_for(lambda: f"wrote {SAM} (related) ← no longer held open" in run.lines,
+                    timeout=30), run.lines
+    assert "[[Meeting]]" in run.block(SAM)
     assert run.text(SAM).startswith("---\ntype: contact\n---\n# Sam\n")
 
 

@@ -557,7 +557,9 @@ def test_no_appended_line_is_lost_while_blocks_are_rewritten(tmp_path: Path) -> 
     texts = [note.read_text() for note in notes]
     lost = [n for n in range(appends) if f"appended {n}\n" not in texts[n % len(notes)]]
     print(f"\n{writes} writes, {gave_up} given up, {appends} appends, {len(lost)} lost")
-    assert appends > 500 and writes > 100  # the race really was run
+    # The race really was run. (Fewer writes than appends: a write waits while the appender
+    # holds a note open, and a loaded machine slows both.)
+    assert appends > 500 and writes > 50
     assert lost == []
     # Each line once, no conflict copies, no temp files: the folder holds the five notes.
     assert sum(text.count("appended ") for text in texts) == appends

@@ -498,7 +498,8 @@ class _Writing:
                             f"{self.path}: held open by another program; not written"
                         )
                     holds += 1
-                    time.sleep(min(0.005 * 2 ** holds, 0.1, max(held_wait / 4, 0.001)))
+                    # Most programs hold a note for an instant (an append): look again soon.
+                    time.sleep(min(0.0005 * 2 ** holds, 0.1, max(held_wait / 4, 0.0005)))
                     continue
                 if self.stranded is not None:
                     # Giving up now would leave their stranded save only in a conflict copy:
