@@ -26,7 +26,7 @@ from .conftest import DEMO_VAULT, REPO
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
         "--disable-component-update", "--disable-sync", "--no-first-run"]
 SCREENSHOTS = REPO / "test-output" / "screenshots"
-DASHBOARDS = ("", "followups/", "people/", "timeline/", "companies/", "careers/", "network/",
+DASHBOARDS = ("", "Follow-ups/", "people/", "timeline/", "companies/", "careers/", "network/",
               "all-notes/")
 
 playwright_api = pytest.importorskip("playwright.sync_api")
@@ -143,4 +143,83 @@ def test_screenshots_of_every_dashboard(page, site_url: str) -> None:
         target = SCREENSHOTS / f"{name}.png"
         page.screenshot(path=str(target), full_page=True)
         assert target.stat().st_size > 10_000
+    assert page.problems == []
+
+
+def _groups_on(browser, url: str, day: str, javascript: bool = True) -> dict[str, list[str]]:
+    """The follow-ups page as a reader sees it on `day` (the browser's clock set to noon of that
+    day): each visible group's heading -> the visible items' text."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900},
+                                  java_script_enabled=javascript)
+    try:
+        page = context.new_page()
+        if javascript:
+            page.clock.set_fixed_time(f"{day}T12:00:00")
+        page.goto(url)
+        page.wait_for_load_state("networkidle")
+        if javascript:
+            page.locator(f".vault-followups[data-today='{day}']").wait_for(timeout=15000)
+        return page.evaluate("""() => {
+            const shown = (el) => el.offsetParent !== null;
+            const out = {};
+            for (const section of document.querySelectorAll('.vault-followups [data-group]')) {
+                if (!shown(section)) continue;
+                const title = section.querySelector('h2').innerText;
+                out[title] = [...section.querySelectorAll('li')].filter(shown)
+                    .map(li => li.innerText);
+            }
+            const all = document.querySelector('.vault-followups__all');
+            if (shown(all)) {
+                out['(all)'] = [...all.querySelectorAll('li')].filter(shown)
+                    .map(li => li.innerText);
+            }
+            return out;
+        }""")
+    finally:
+        context.close()
+
+
+def _find(groups: dict[str, list[str]], text: str) -> list[str]:
+    """The headings (without counts) of the groups holding an item that contains `text`."""
+    return [title.rsplit(" (", 1)[0] for title, items in groups.items()
+            if any(text in item for item in items)]
+
+
+def test_the_followups_page_groups_by_the_browsers_date(browser, site_url: str) -> None:
+    url = site_url + "Follow-ups/"
+    before = _groups_on(browser, url, "2026-11-25")
+    after = _groups_on(browser, url, "2026-12-10")
+    # Groups with nothing in them are left out (nothing is due on 25 Nov).
+    assert [t.rsplit(" (", 1)[0] for t in before] == [
+        "Overdue", "This week", "Later", "Undated"]
+    case_study = "Rewrite the case study opening"
+    assert _find(before, case_study) == ["This week"]
+    assert _find(after, case_study) == ["Overdue"]
+    # Jonah's conversation is planned for 9 Dec: prepare for it until then, and afterwards
+    # say how it went instead (the terminal's reminder, worked out by the browser).
+    prepare, update = "Prepare for the conversation with Jonah Feldman", \
+        "Mark the conversation with Jonah Feldman as done or cancelled"
+    assert _find(before, prepare) == ["Later"] and _find(before, update) == []
+    assert _find(after, prepare) == [] and _find(after, update) == ["Today"]
+    # A link in a task's text is a link; no raw link syntax anywhere.
+    assert all("[[" not in item for items in after.values() for item in items)
+    # Counts are of what is shown.
+    for title, items in after.items():
+        assert title.endswith(f"({len(items)})")
+
+
+def test_the_followups_page_without_javascript_is_one_full_list(browser, site_url: str) -> None:
+    groups = _groups_on(browser, site_url + "Follow-ups/", "2026-11-25", javascript=False)
+    assert list(groups) == ["(all)"]
+    items = groups["(all)"]
+    assert len(items) > 10
+    assert items[-1].startswith("no date")
+    assert any("Get back in touch with Kwame Asante" in item for item in items)
+
+
+def test_a_task_link_on_the_followups_page_is_a_link(page, site_url: str) -> None:
+    page.goto(site_url + "Follow-ups/")
+    item = page.locator(".vault-followups li", has_text="Look through the open data sets")
+    item.locator("a", has_text="Open Harbor").click()
+    page.wait_for_url("**/companies/Open%20Harbor%20Foundation/")
     assert page.problems == []

@@ -79,8 +79,8 @@ def test_private_notes_are_left_out_unless_asked_for(make_vault) -> None:
     assert b"Secret" not in public and b"Bluebird" not in public
     everything = events(feed(vault, include_private=True))
     summaries = {str(e["summary"]) for e in everything.values()}
-    assert {"Ask about Bluebird", "Get back in touch with Secret Person",
-            "Conversation with Secret Person"} <= summaries
+    # (No keep-in-touch: a conversation with them is planned.)
+    assert {"Ask about Bluebird", "Conversation with Secret Person"} <= summaries
 
 
 def test_reexporting_an_unchanged_vault_gives_identical_bytes(make_vault) -> None:
@@ -151,3 +151,10 @@ def test_titles_are_escaped_and_long_lines_folded_without_splitting_an_escape(ma
     assert b"Zo\xc3\xab\\; then Ana\\, and" in data.replace(b"\r\n ", b"")
     (event,) = events(data).values()
     assert str(event["summary"]) == title
+
+
+def test_a_task_with_links_is_titled_with_the_names_they_show(make_vault) -> None:
+    task = "- [ ] Ask [[Jane Doe|Jane]] about [[Acme#Teams]] 📅 2026-12-01\n"
+    vault = make_vault({"todo.md": task})
+    summaries = [str(e["summary"]) for e in events(feed(vault)).values()]
+    assert summaries == ["Ask Jane about Acme › Teams"]

@@ -250,7 +250,9 @@ def test_a_new_vault_builds_at_once_and_build_suggests_serve(tmp_path) -> None:
     result = CliRunner().invoke(main, ["build", "--vault", str(target)])
     assert result.exit_code == 0, result.output
     assert (target / "site" / "index.html").is_file()
-    assert (target / "site" / "followups" / "index.html").is_file()
+    # The Follow-ups note's page is the follow-ups dashboard: no second page.
+    assert (target / "site" / "Follow-ups" / "index.html").is_file()
+    assert not (target / "site" / "followups").exists()
     assert result.stdout.splitlines()[-2:] == [
         f"Site built in {target / 'site'}.",
         "To look at it, run `vault-tools serve` and open http://127.0.0.1:8000/ "
@@ -275,3 +277,27 @@ def test_python_dash_m_runs_the_same_cli() -> None:
 def test_every_command_has_help_text() -> None:
     for name, command in main.commands.items():
         assert command.help and command.help.strip(), f"{name} has no help text"
+
+
+IMPORTED = {
+    f"contacts/{name}.md": f'---\ntype: contact\ncompany: "[[{company}]]"\n---\n# {name}\n'
+    for name, company in (("Ann Lee", "Globex"), ("Bo Chan", "Globex"), ("Cy Diaz", "Initech"),
+                          ("Di Eno", "Acme Corporatoin"))
+} | {"companies/Acme Corporation.md": "---\ntype: company\n---\n# Acme Corporation\n"}
+
+
+def test_companies_without_a_note_are_said_once_with_how_to_create_them(make_vault) -> None:
+    vault = make_vault(IMPORTED)
+    result = run("check", "--vault", str(vault))
+    lines = result.output.splitlines()
+    # One paragraph for the placeholders, not one line per contact; a likely typo keeps its own.
+    assert not any("Globex" in line and "points to no note" in line for line in lines)
+    assert sum("points to no note" in line for line in lines) == 1
+    assert "Did you mean 'Acme Corporation'?" in result.output
+    assert ("2 companies are named in `company` but have no note yet: Globex and Initech. Each "
+            'is kept as a placeholder; `vault-tools new company "Globex"` creates its note '
+            "(`vault-tools new company NAME` for each).") in lines
+    assert lines[-1] == "5 notes checked: 0 errors, 4 warnings in 4 notes."
+    # The JSON output still lists every link, for programs.
+    _, items = check_json(vault)
+    assert sum(i["code"] == "broken-link" for i in items) == 4

@@ -237,3 +237,56 @@ def test_a_note_with_broken_yaml_is_published_without_its_front_matter(make_vaul
     html = article((build(root) / "index.html").read_text(encoding="utf-8"))
     assert "unclosed" not in html
     assert '<a href="contacts/Jane%20Doe/">Jane Doe</a>' in html
+
+
+def test_companies_without_a_note_get_one_build_warning_and_show_their_people(
+    make_vault, caplog
+) -> None:
+    files = {f"contacts/Person {n}.md":
+             f'---\ntype: contact\ncompany: "[[{"Globex" if n % 2 else "Initech"}]]"\n---\n'
+             for n in range(6)}
+    files["contacts/Hidden.md"] = ('---\ntype: contact\nprivate: true\n'
+                                   'company: "[[Umbrella]]"\n---\n')
+    root = site_vault(make_vault, files)
+    with caplog.at_level("WARNING", logger="mkdocs"):
+        site = build(root)
+    warnings = [r.getMessage() for r in caplog.records if r.levelname == "WARNING"]
+    assert [w for w in warnings if "Globex" in w or "Initech" in w] == [
+        "vault: 2 companies are named in `company` but have no note yet: Globex and Initech. "
+        'Each is kept as a placeholder; `vault-tools new company "Globex"` creates its note '
+        "(`vault-tools new company NAME` for each)."]
+    companies = article(page(site, "companies"))
+    globex = companies[companies.index("Globex"):].split("</tr>")[0]
+    assert all(f"Person {n}" in globex for n in (1, 3, 5))
+    assert "Umbrella" not in companies and "Hidden" not in companies
+    network = (site / "network" / "data.js").read_text(encoding="utf-8")
+    assert '"label": "Globex"' in network and "Umbrella" not in network
+
+
+def _nav(html: str) -> list[tuple[str, str]]:
+    nav = html[html.index("md-nav--primary"):]
+    return re.findall(r'<a href="([^"#]*)" class="md-nav__link[^"]*">\s*'
+                      r'<span class="md-ellipsis">\s*([^<]*?)\s*</span>', nav)
+
+
+def test_the_follow_ups_note_is_the_one_follow_ups_page(make_vault) -> None:
+    files = {
+        "contacts/Jane Doe.md": "---\ntype: contact\n---\n"
+                                "- [ ] Call [[Jane Doe|Jane]] 📅 2026-12-01\n",
+        "Follow-ups.md": "# Follow-ups\n\nMy list.\n\n<!-- vault-tools:followups -->\n"
+                         "- old bytes\n<!-- /vault-tools:followups -->\n",
+    }
+    root = site_vault(make_vault, files)
+    site = build(root)
+    assert not (site / "followups").exists()
+    assert [title for _, title in _nav(page(site, ""))].count("Follow-ups") == 1
+    assert ("Follow-ups/", "Follow-ups") in _nav(page(site, ""))
+    board = article(page(site, "Follow-ups"))
+    assert "My list." in board and "old bytes" not in board
+    assert 'data-due="2026-12-01"' in board
+    assert 'Call <a href="../contacts/Jane%20Doe/">Jane</a>' in board
+    # Without the note, the same dashboard is a generated page.
+    (root / "notes" / "Follow-ups.md").unlink()
+    site = build(root)
+    assert ("followups/", "Follow-ups") in _nav(page(site, ""))
+    assert 'Call <a href="../contacts/Jane%20Doe/">Jane</a>' in article(page(site, "followups"))

@@ -15,7 +15,7 @@ from typing import Any
 import click
 
 from . import __version__
-from .report import diagnostics_json, diagnostics_text
+from .report import company_placeholders, diagnostics_json, diagnostics_text
 from .vault import Vault, VaultError, find_vault, gc_paused, load_index
 
 
@@ -64,11 +64,13 @@ def check(vault: Vault, as_json: bool, strict: bool) -> None:
         index = load_index(vault)
         diagnostics = index.diagnostics()
         notes_checked = len(index)
+        placeholders = company_placeholders(index, diagnostics)
         del index
     if as_json:
         click.echo(diagnostics_json(diagnostics))
     else:
-        click.echo(diagnostics_text(diagnostics, notes_checked, colour=_colour()))
+        click.echo(diagnostics_text(diagnostics, notes_checked, colour=_colour(),
+                                    placeholders=placeholders))
     failing = [d for d in diagnostics if strict or d.severity == "error"]
     sys.exit(1 if failing else 0)
 
@@ -165,10 +167,10 @@ def _colour() -> bool:
               help="Pretend today is this date (YYYY-MM-DD). Default: the real date.")
 @click.option("--json", "as_json", is_flag=True,
               help="Print a JSON list of {kind, due, title, note, line, contact} objects.")
-@click.option("--days", type=click.IntRange(min=0), default=7, show_default=True,
-              help="How many days after today count as upcoming.")
+@click.option("--days", type=click.IntRange(min=0), default=6, show_default=True,
+              help="How many days after today count as \"This week\".")
 def followups(vault: Vault, today: Any, as_json: bool, days: int) -> None:
-    """List open follow-ups: overdue, today, the next N days, later, and undated.
+    """List open follow-ups: overdue, today, this week, later, and undated.
 
     Thank-you notes, keeping in touch, telling introducers how it went, preparing for planned
     conversations, every unchecked task, and planned conversations whose date has passed.

@@ -31,12 +31,13 @@ from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
-from ..blocks import FOLLOWUPS, RELATED, render_followups, render_related
+from ..blocks import FOLLOWUPS, RELATED, link_to, render_related
 from ..calendar_feed import FeedEvent, feed_events, render_feed
-from ..followups import FollowUp
+from ..followups import FollowUp, Timed
 from ..index import VaultIndex
 from ..notes import Block, Link, Note
 from ..parse import is_asset_target, parse_note
+from ..report import Placeholders, company_placeholders
 from ..vault import Vault, is_note_path, load_index_and_texts
 from ..views import (
     PRIVATE_TEXT,
@@ -45,13 +46,14 @@ from ..views import (
     card_rows,
     career_rows,
     company_rows,
-    followup_groups,
+    dashboard_items,
     graph_json,
     looks_private_front_matter,
     network_graph,
     people_rows,
     secrets,
     timeline_rows,
+    title_pieces,
 )
 from . import render
 from .leaks import scan_site
@@ -61,11 +63,14 @@ log = logging.getLogger("mkdocs.plugins.vault")
 
 ASSETS = Path(__file__).parent / "assets"
 ASSET_DIR = "assets/vault"
-STATIC_ASSETS = ("vault.css", "vault.js", "network.js", "vendor/cytoscape.min.js",
-                 "vendor/cytoscape.LICENSE")
+STATIC_ASSETS = ("vault.css", "vault.js", "followups.js", "network.js",
+                 "vendor/cytoscape.min.js", "vendor/cytoscape.LICENSE")
 ROBOTS = '<meta name="robots" content="noindex, nofollow">'
 
-# (nav title, generated page). Pages a note already occupies are not generated.
+# (nav title, generated page). Pages a note already occupies are not generated, and neither is
+# the follow-ups page when the vault has its follow-ups note (`followups_note`): that note's
+# page is the follow-ups dashboard, so the site has one "Follow-ups".
+FOLLOWUPS_PAGE = "followups/index.md"
 DASHBOARDS = (
     ("Follow-ups", "followups/index.md"),
     ("People", "people/index.md"),
@@ -139,6 +144,10 @@ class VaultPlugin(BasePlugin[VaultPluginConfig]):
         # again and again (half the links of a page are repeats).
         self._link_memo: dict[tuple[Any, ...], str | None] = {}
         self._plain_markdown = False
+        # The follow-ups dashboard of this build: its items and the day it was built, and the
+        # page that shows it (the follow-ups note's, or the generated one).
+        self._dashboard: tuple[list[Timed], dt.date] = ([], dt.date.min)
+        self.dashboard_src: str | None = None
 
     # --- configuration and files ----------------------------------------------------------------
 
@@ -163,6 +172,7 @@ class VaultPlugin(BasePlugin[VaultPluginConfig]):
                                    for e in config.markdown_extensions)
         config.extra_css.append(f"{ASSET_DIR}/vault.css")
         config.extra_javascript.append(f"{ASSET_DIR}/vault.js")
+        config.extra_javascript.append(f"{ASSET_DIR}/followups.js")
         return config
 
     def on_files(self, files: Files, config: MkDocsConfig) -> Files:
@@ -209,8 +219,18 @@ class VaultPlugin(BasePlugin[VaultPluginConfig]):
                      options=dict(self.config))
 
     def _log_link_problems(self, view: SiteView) -> None:
-        for diag in view.index.diagnostics(self.report_only):
-            if diag.path in view.hidden:
+        # Companies named in `company` fields with no note (an import makes hundreds): said
+        # once, with how to create them, not once per contact.
+        diagnostics = view.index.diagnostics(self.report_only)
+        placeholders = company_placeholders(view.index, diagnostics, view.hidden)
+        if self.report_only is not None:
+            placeholders = Placeholders(
+                placeholders.names, frozenset(where for where in placeholders.links
+                                              if where[0] in self.report_only))
+        if placeholders.links:
+            log.warning(f"vault: {placeholders.summary()}")
+        for diag in diagnostics:
+            if diag.path in view.hidden or placeholders.covers(diag):
                 continue
             where = f"{diag.path}:{diag.line}" if diag.line else diag.path
             if diag.code in ("broken-link", "ambiguous-link", "yaml-error", "not-utf8"):
@@ -220,8 +240,15 @@ class VaultPlugin(BasePlugin[VaultPluginConfig]):
 
     def _add_pages(self, files: Files, config: MkDocsConfig, view: SiteView) -> None:
         today = dt.date.today()
+        self._dashboard = (dashboard_items(view), today)
         taken = {f.src_uri for f in files}
-        wanted = [src for _, src in DASHBOARDS if src not in taken]
+        wanted_note = self.config.followups_note.strip("/").lower()
+        note = next((f.src_uri for f in files.documentation_pages()
+                     if f.src_uri.lower() == wanted_note), None)
+        self.dashboard_src = note or FOLLOWUPS_PAGE
+        dashboards = tuple((title, note if note and src == FOLLOWUPS_PAGE else src)
+                           for title, src in DASHBOARDS)
+        wanted = [src for _, src in dashboards if src not in taken]
         for src in sorted(taken & {src for _, src in DASHBOARDS}):
             log.info(f"{src} is one of your notes, so its generated page is not made")
         if "index.md" not in taken and "README.md" not in taken:
@@ -256,18 +283,15 @@ class VaultPlugin(BasePlugin[VaultPluginConfig]):
         scripts = ("../" + ASSET_DIR + "/vendor/cytoscape.min.js", "data.js",
                    "../" + ASSET_DIR + "/network.js")
 
-        def followups() -> tuple[Any, ...]:
-            groups = followup_groups(view, today)
-            names = tuple(self._note_name(i.note) for g in groups for i in g.items)
-            return groups, today, names
+        def followups() -> str:
+            return self._dashboard_html(linker(FOLLOWUPS_PAGE))
 
         # Each page: (what it shows, as plain data; how that becomes Markdown, given a linker
         # and `raw_html`). A page whose data equals the last build's is not rendered again
         # (while serving, most saves), and gets the HTML stand-ins it had.
         Render = Callable[[Any, render.Linker, Callable[[str], str] | None], str]
         pages: dict[str, tuple[Callable[[], Any], Render]] = {
-            "followups/index.md": (followups, lambda data, linker, raw: render.followups_page(
-                data[0], data[1], linker, self._note_name, raw)),
+            FOLLOWUPS_PAGE: (followups, lambda html, _, raw: render.followups_page(html, raw)),
             "people/index.md": (lambda: people_rows(view), render.people_page),
             "timeline/index.md": (lambda: timeline_rows(view), render.timeline_page),
             "companies/index.md": (lambda: company_rows(view), render.companies_page),
@@ -275,7 +299,7 @@ class VaultPlugin(BasePlugin[VaultPluginConfig]):
             "network/index.md": (lambda: (len(nodes), len(edges)),
                                  lambda counts, _, __: render.network_page(scripts, counts)),
             "all-notes/index.md": (lambda: _by_folder(view), render.all_notes_page),
-            "index.md": (lambda: DASHBOARDS,
+            "index.md": (lambda: dashboards,
                          lambda data, linker, _: render.home_page(data, linker)),
         }
         for src, file in generated.items():
@@ -306,7 +330,7 @@ class VaultPlugin(BasePlugin[VaultPluginConfig]):
         if self.set_nav:
             present = taken | set(generated)
             nav: list[Any] = [{"Home": "index.md"}] if "index.md" in present else []
-            nav += [{title: src} for title, src in DASHBOARDS if src in present]
+            nav += [{title: src} for title, src in dashboards if src in present]
             config.nav = nav
 
     # --- pages ----------------------------------------------------------------------------------
@@ -335,11 +359,16 @@ class VaultPlugin(BasePlugin[VaultPluginConfig]):
         linker = render.Linker(page.file.url, self.urls, self._anchor)
         self._link_memo.clear()
         source = self.sources.pop(note.path, None)
-        return rewrite_markdown(
+        markdown = rewrite_markdown(
             note, markdown, source,
             lambda link: self._link_text(note, link, linker, files),
             lambda block: self._block_text(note, block, linker, files),
         )
+        if note.path == self.dashboard_src and note.block(FOLLOWUPS) is None:
+            # The follow-ups note is the dashboard even before `fill` gave it its block.
+            markdown = markdown.rstrip("\n") + "\n\n" + self._slot(
+                note.path, self._dashboard_html(linker))
+        return markdown
 
     def on_page_content(self, html: str, page: Page, config: MkDocsConfig, files: Files) -> str:
         for stand_in, items in self._lists.pop(page.file.src_uri, {}).items():
@@ -415,6 +444,10 @@ class VaultPlugin(BasePlugin[VaultPluginConfig]):
             blocks.append((block.name, content))
             if content:
                 links += (parsed or self._parse_block(note.path, content)).links
+        if note.path == self.dashboard_src and note.block(FOLLOWUPS) is None:
+            content = self._dashboard_source()
+            blocks.append((FOLLOWUPS, content))
+            links += self._parse_block(note.path, content).links
         return (
             self.texts.get(note.path),
             tuple(blocks),
@@ -519,7 +552,10 @@ class VaultPlugin(BasePlugin[VaultPluginConfig]):
 
     def _block_text(self, note: Note, block: Block, linker: render.Linker, files: Files) -> str:
         """A generated block, recomputed for the site with private notes left out (the bytes in
-        the file were written for the owner, who may see everything)."""
+        the file were written for the owner, who may see everything). The `followups` block
+        becomes the live dashboard, grouped in the reader's browser."""
+        if block.name == FOLLOWUPS:
+            return self._slot(note.path, self._dashboard_html(linker)) + "\n"
         content, parsed = self._public_block(note, block)
         if not content:
             return ""
@@ -543,14 +579,43 @@ class VaultPlugin(BasePlugin[VaultPluginConfig]):
             return heading + rewrite_markdown(
                 parsed, content, content,
                 lambda link: self._link_text(note, link, linker, files), _no_block)
-        # The HTML goes in after Markdown and search are done with the page (on_post_page):
-        # a note's search result is its own words, not every page that mentions it.
+        return f"{heading}{self._slot(note.path, html)}\n"
+
+    def _slot(self, path: str, html: str) -> str:
+        """A stand-in for `html` in the Markdown of the page of `path`.
+
+        The HTML goes in after Markdown and search are done with the page (on_post_page):
+        a note's search result is its own words, not every page that mentions it.
+        """
         slot = f'<div class="vault-block" data-vault-slot="{self._nonce}-{next(self._slot_ids)}">'
         # The placeholder is unique to this build; the page gets a plain div, so that two
         # builds of the same notes are byte for byte the same.
-        self._slots.setdefault(note.path, {})[slot + "</div>"] = (
+        self._slots.setdefault(path, {})[slot + "</div>"] = (
             f'<div class="vault-block">\n{html}\n</div>')
-        return f"{heading}{slot}</div>\n"
+        return f"{slot}</div>"
+
+    def _dashboard_html(self, linker: render.Linker) -> str:
+        """The follow-ups dashboard, as HTML for the page `linker` writes links from."""
+        view = self.view
+        assert view is not None
+        items, built = self._dashboard
+        return render.followups_dashboard(items, built, linker, self._note_name,
+                                          lambda followup: title_pieces(view, followup))
+
+    def _dashboard_source(self) -> str:
+        """What the dashboard is made from, as Markdown that is never shown: each item's dates,
+        kind and text with its links, and a link to its note. Equal sources make equal
+        dashboards on a page (see `page_inputs`)."""
+        view = self.view
+        assert view is not None
+        items, built = self._dashboard
+        lines = [built.isoformat()]
+        for timed in items:
+            item = timed.followup
+            lines.append(f"- {item.due} {timed.shown_from} {timed.shown_until} {item.kind} "
+                         f"{item.line} · {item.text or item.title} · "
+                         f"{link_to(view.index, item.note)}")
+        return "\n".join(lines)
 
     def _public_block(self, note: Note, block: Block) -> tuple[str, Note | None]:
         """What the site shows of a generated block, as Markdown, with its parse when that is
@@ -566,7 +631,7 @@ class VaultPlugin(BasePlugin[VaultPluginConfig]):
             mine = view.followups_of.get(note.path, [])
             return render_related(view.index, note, mine, public=True), None
         if block.name == FOLLOWUPS:
-            return render_followups(view.index, view.followups, public=True), None
+            return self._dashboard_source(), None
         return "", None
 
     def _block_content(self, note: Note, block: Block) -> str:
