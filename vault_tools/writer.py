@@ -654,9 +654,10 @@ def _replace(path: Path, real: str, target: _Target, new_data: bytes) -> str:
             _write_all(fd, new_data)
             _fault("before-fsync")
             os.fsync(fd)
-            # Read-only, so that closing it after the replace raises no "written" event.
-            in_use = os.open(temp, os.O_RDONLY | getattr(os, "O_BINARY", 0))
-            _lock_shared(in_use)
+            if fcntl is not None:  # (Windows cannot rename a file it holds open; no flock)
+                # Read-only, so that closing it after the replace raises no "written" event.
+                in_use = os.open(temp, os.O_RDONLY)
+                _lock_shared(in_use)
         finally:
             os.close(fd)
         # Remembered before the replace: a watcher may see the change event before we return.
@@ -755,6 +756,11 @@ def _write_in_place(path: Path, real: str, target: _Target, new_data: bytes) -> 
 
 
 def _pwrite_all(fd: int, data: bytes) -> None:
+    """Write `data` at the start of the file."""
+    if not hasattr(os, "pwrite"):  # Windows
+        os.lseek(fd, 0, os.SEEK_SET)
+        _write_all(fd, data)
+        return
     view = memoryview(data)
     offset = 0
     while offset < len(data):
