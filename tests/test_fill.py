@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 import tempfile
@@ -299,3 +300,17 @@ def test_fill_removes_a_killed_writes_temp_file_and_nothing_else(make_vault) -> 
     assert all(item.exists() for item in foreign)
     assert [item for item in temps(notes) if item not in foreign] == []
     assert (notes / "note.md").read_text() == "# A note\n"
+
+
+def test_fill_writes_a_hard_linked_note_in_place_so_its_other_name_shows_the_block(
+    make_vault,
+) -> None:
+    root = make_vault(BASE)
+    jane = root / "notes" / "contacts/Jane Doe.md"
+    other = root / "Jane (a second name).md"  # e.g. a link kept outside the notes folder
+    os.link(jane, other)
+    assert run("fill", "--vault", str(root)).exit_code == 0
+    assert "[[Meeting]]" in jane.read_text()
+    assert other.read_bytes() == jane.read_bytes()
+    assert jane.stat().st_ino == other.stat().st_ino
+    assert list((root / "notes" / "contacts").glob(".*")) == []  # no .orig or .tmp left
