@@ -116,7 +116,7 @@ def test_notes_read_in_batches_equal_notes_read_one_by_one(make_vault) -> None:
     # diagnostics of unreadable files must be as if each were read on its own.
     files = {f"n{i:03}.md": f"# Note {i}\n[[n{i + 1:03}]]\n" for i in range(READ_BATCH * 2 + 3)}
     vault_dir = make_vault({**files, "binary.md": b"\x00\x01", "latin.md": b"caf\xe9\n"})
-    (vault_dir / "notes" / "gone.md").symlink_to(vault_dir / "nowhere.md")
+    (vault_dir / "notes" / "gone.md").symlink_to(vault_dir / "notes" / "nowhere")  # dangling
     vault = find_vault(vault_dir)
     paths = list(iter_note_paths(vault.notes_dir))
     assert len(paths) == len(files) + 3

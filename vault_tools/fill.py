@@ -28,14 +28,16 @@ from .writer import (
     HELD_WAIT,
     ConcurrentEditError,
     NoteHeldOpenError,
+    OutsideVaultWriteError,
     WriteError,
     content_hash,
     remove_stale_temps,
     write_note,
 )
 
-# Diagnostics that mean "do not touch this note" (§6.2, §6.4, §9).
-UNWRITABLE = ("bad-block", "conflict-markers", "not-utf8")
+# Diagnostics that mean "do not touch this note" (§6.2, §6.4, §9): front matter that does not
+# parse is reported and left untouched, and so is a note whose link leaves the vault.
+UNWRITABLE = ("bad-block", "conflict-markers", "not-utf8", "yaml-error", "outside-vault")
 
 
 @dataclass(frozen=True)
@@ -179,8 +181,12 @@ def apply_changes(
                 return None
 
         try:
-            if write_note(vault.abs(change.path), transform, held_wait=held_wait):
+            if write_note(vault.abs(change.path), transform, held_wait=held_wait,
+                          notes_dir=vault.notes_dir):
                 result.written.append(change.path)
+        except OutsideVaultWriteError as exc:
+            result.failed.append(Diagnostic(change.path, None, "warning", "outside-vault",
+                                            str(exc)))
         except NoteHeldOpenError as exc:
             result.held.append(change.path)
             result.failed.append(Diagnostic(
@@ -223,6 +229,8 @@ def fill_vault(
         followups = followup_rules.open_followups(index)
         concerning = followups_by_note(followups)
         result.notes = len(index)
+        # Notes and folders whose link leaves the vault: never read or written; say so.
+        result.skipped += [d for d in index.vault_problems if d.code == "outside-vault"]
         for path in sorted(index.notes):
             planned = plan_note(index, index.notes[path], _read_text(vault, path), followups,
                                 concerning, dashboard)
@@ -256,7 +264,7 @@ def _clean_leftovers(vault: Vault, result: FillResult) -> None:
 
 
 def _read_text(vault: Vault, path: str) -> str | None:
-    data = read_file(vault, path)
+    data = read_file(vault, path, walked=True)  # a path of the index: walked
     try:
         return None if isinstance(data, OSError) else data.decode("utf-8")
     except UnicodeDecodeError:

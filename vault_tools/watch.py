@@ -38,7 +38,14 @@ from .followups import FollowUp, open_followups
 from .index import VaultIndex
 from .notes import Diagnostic, Note
 from .parse import decode_note, parse_note, unreadable_note
-from .vault import Vault, is_note_path, is_skipped, iter_note_paths
+from .vault import (
+    OutsideVaultError,
+    Vault,
+    is_note_path,
+    is_skipped,
+    iter_note_paths,
+    read_file,
+)
 from .writer import content_hash, remove_stale_temps
 
 # --- timing ---------------------------------------------------------------------------------------
@@ -735,13 +742,19 @@ class Watcher:
         return None
 
     def _read(self, rel: str) -> tuple[bytes | None, _Indexed] | None:
-        """A note's bytes (None: unreadable) and what to remember of them; None when missing."""
+        """A note's bytes (None: unreadable) and what to remember of them; None when missing,
+        or when its link leaves the vault (never read: as a full fill, it is left out)."""
         path = self.vault.abs(rel)
         probe = probe_path(path)  # before reading: a save after it makes the next probe differ
         if probe.missing:
             return None
         try:
-            data = path.read_bytes()
+            data = read_file(self.vault, rel)  # the vault's one reader, confined to the vault
+            if isinstance(data, OutsideVaultError):
+                self._report(f"{rel}: left alone: {data.strerror}", error=True)
+                return None
+            if isinstance(data, OSError):
+                raise data
         except FileNotFoundError:
             return None
         except OSError as exc:
@@ -825,10 +838,13 @@ class Watcher:
             refresh |= notes_to_refresh(self._index, change, self._dashboard)
         texts = {}
         for rel in sorted(refresh):
+            data = read_file(self.vault, rel)
             try:
-                texts[rel] = self.vault.abs(rel).read_bytes().decode("utf-8")
+                if isinstance(data, OSError):
+                    raise data
+                texts[rel] = data.decode("utf-8")
             except (OSError, UnicodeDecodeError):
-                continue  # gone or not text since it was indexed: its own event will tell
+                continue  # gone, not text or led out of the vault since it was indexed
         changes, skipped = plan_refresh(self._index, texts, self._followups.all(),
                                         self._dashboard)
         written = self._write(changes, skipped, changed, "")

@@ -40,7 +40,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .parse import CONFLICT_PREFIXES, decode_note, parse_note
-from .vault import is_skipped
+from .vault import inside_notes, is_skipped
 
 try:
     import fcntl
@@ -70,6 +70,18 @@ class SkippedFileError(WriteError):
 
 class ReadOnlyNoteError(WriteError):
     """The note is read-only (no write permission): the user asked for it to be left alone."""
+
+
+class OutsideVaultWriteError(WriteError):
+    """The note's real path (symlinks resolved) leaves the notes folder: never written."""
+
+
+def refuse_outside(path: Path, notes_dir: Path | None) -> None:
+    """Raise `OutsideVaultWriteError` unless `path`, symlinks resolved, is inside `notes_dir`
+    (None: no vault to confine to). Defence in depth: the reader never offers such a note."""
+    if notes_dir is not None and not inside_notes(notes_dir, path):
+        raise OutsideVaultWriteError(
+            f"{path}: the link leaves the vault (to {os.path.realpath(path)}): never written")
 
 
 class ConcurrentEditError(WriteError):
@@ -258,15 +270,17 @@ def _remove_quietly(path: str) -> None:
 # --- create_note ----------------------------------------------------------------------------------
 
 
-def create_note(path: Path, text: str) -> None:
+def create_note(path: Path, text: str, *, notes_dir: Path | None = None) -> None:
     """Create a new note holding exactly `text` (UTF-8, newlines as given).
 
     Never overwrites: if anything exists at `path` (a file, a folder, even a dangling symlink),
     raises `NoteExistsError` (a `FileExistsError` and a `WriteError`) and writes nothing. Parent
     folders are created. The content is on disk (fsynced, folder too) before this returns, and
-    the note appears whole or not at all.
+    the note appears whole or not at all. With `notes_dir`, a path leading out of it through a
+    symlinked folder raises `OutsideVaultWriteError`.
     """
     path = Path(path)
+    refuse_outside(path, notes_dir)
     try:
         data = text.encode("utf-8")
     except UnicodeEncodeError as exc:
@@ -383,6 +397,7 @@ UNLEASED_LOOK = 0.05
 def write_note(
     path: Path, transform: Callable[[str], str | None], *, retries: int = 5,
     held_wait: float = HELD_WAIT,
+    notes_dir: Path | None = None,
 ) -> bool:
     """Rewrite an existing note as `transform(text)`, by the §6 protocol; True if it wrote.
 
@@ -404,10 +419,15 @@ def write_note(
     leave it untouched. A hard-linked note is rewritten in place, so every name keeps the same
     text (see `_write_in_place`).
 
+    With `notes_dir`, a note whose real path leaves that folder raises `OutsideVaultWriteError`
+    and is not touched (DESIGN §6: confined to the vault).
+
     Raises `NotUtf8Error`, `ConflictMarkersError`, `SkippedFileError`, `ReadOnlyNoteError`,
-    `ConcurrentEditError`, `NoteHeldOpenError` or `WriteError` (disk errors), each naming the file.
+    `ConcurrentEditError`, `NoteHeldOpenError`, `OutsideVaultWriteError` or `WriteError` (disk
+    errors), each naming the file.
     """
     path = Path(path)
+    refuse_outside(path, notes_dir)
     if is_skipped(path.name):
         raise SkippedFileError(f"{path}: a backup, swap or sync-conflict file; never written")
     writing = _Writing(path, transform)
