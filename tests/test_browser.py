@@ -23,6 +23,8 @@ from vault_tools.vault import find_vault
 from .browsers import SKIP_REASON, find_browser
 from .conftest import DEMO_VAULT, REPO
 
+pytestmark = pytest.mark.slow  # a real browser over a built site
+
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
         "--disable-component-update", "--disable-sync", "--no-first-run"]
 SCREENSHOTS = REPO / "test-output" / "screenshots"

@@ -244,6 +244,7 @@ def test_init_demo_copies_the_demo_vault(tmp_path) -> None:
     assert "  - vault " in (target / "mkdocs.yml").read_text(encoding="utf-8")
 
 
+@pytest.mark.slow
 def test_a_new_vault_builds_at_once_and_build_suggests_serve(tmp_path) -> None:
     target = tmp_path / "my-vault"
     assert run("init", str(target)).exit_code == 0

@@ -318,6 +318,7 @@ def site_texts(site: Path) -> dict[str, str]:
     return texts
 
 
+@pytest.mark.slow
 def test_the_site_publishes_nothing_reached_through_a_link_leaving_the_vault(
     make_vault, outside: Path,
 ) -> None:
@@ -351,6 +352,7 @@ def test_the_site_publishes_nothing_reached_through_a_link_leaving_the_vault(
         assert run.stderr.count(f"{rel}: the link leaves the vault") == 1, rel
 
 
+@pytest.mark.slow
 def test_build_on_a_folder_symlink_loop_ends_with_one_clear_line(make_vault) -> None:
     root = make_vault({"index.md": "# Home\n", "contacts/Jane Doe.md": "# Jane\n"})
     (root / "mkdocs.yml").write_text(SITE_CONFIG, encoding="utf-8")
@@ -384,6 +386,7 @@ def _limit_file_size() -> None:
     resource.setrlimit(resource.RLIMIT_FSIZE, (64 * 1024, 64 * 1024))
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(sys.platform == "win32", reason="POSIX resource limits")
 def test_build_on_a_full_disk_ends_with_one_clear_line(make_vault) -> None:
     root = make_vault({"index.md": "# Home\n"})
@@ -399,6 +402,7 @@ def test_build_on_a_full_disk_ends_with_one_clear_line(make_vault) -> None:
     assert str(root / "site") in last
 
 
+@pytest.mark.slow
 def test_build_into_a_site_folder_that_cannot_be_made_ends_with_one_clear_line(
     make_vault,
 ) -> None:

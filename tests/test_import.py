@@ -451,6 +451,7 @@ def test_export_csv_never_hands_a_spreadsheet_a_formula(make_vault) -> None:
 # --- imported values are data, never markup (DESIGN §7) ------------------------------------------
 
 
+@pytest.mark.slow
 def test_hostile_imports_build_a_site_that_runs_no_script_of_theirs(make_vault) -> None:
     from vault_tools.site.build import build_site
 
@@ -499,6 +500,7 @@ def test_imported_names_and_notes_are_inert_markdown() -> None:
     assert not [t for t in parsed.tags if t == "tag"]
 
 
+@pytest.mark.slow
 @settings(max_examples=300, deadline=None)
 @given(st.text(max_size=60) | st.text(alphabet="<>&\\`*_[]{}()#|!-+=.:%~^ 1aj/\"'\n\t",
                                       max_size=60))

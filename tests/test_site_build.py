@@ -15,6 +15,8 @@ from hypothesis import strategies as st
 from vault_tools.site.build import SiteError, build_site
 from vault_tools.vault import find_vault
 
+pytestmark = pytest.mark.slow  # real MkDocs builds
+
 SITE_CONFIG = """site_name: Test vault
 docs_dir: notes
 theme:

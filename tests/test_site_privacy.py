@@ -13,6 +13,8 @@ from vault_tools.site.leaks import scan_site
 from vault_tools.vault import find_vault
 from vault_tools.views import Secret
 
+pytestmark = pytest.mark.slow  # real MkDocs builds and their leak scan
+
 CONFIG = """site_name: Private vault
 docs_dir: notes
 theme:

@@ -18,6 +18,8 @@ import pytest
 
 from vault_tools.site.build import SiteError, check_bind
 
+pytestmark = pytest.mark.slow  # real servers rebuilding real sites
+
 CONFIG = "site_name: Served\ndocs_dir: notes\ntheme:\n  name: material\nplugins:\n  - vault\n"
 BUILDING = "Building the site..."
 REBUILT = "rebuilt "

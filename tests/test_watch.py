@@ -43,6 +43,8 @@ from vault_tools.watch import (
 
 from .conftest import write_vault
 
+pytestmark = pytest.mark.slow  # real watchers waiting on the file system
+
 T = Timing()
 
 # --- settling -------------------------------------------------------------------------------------

@@ -113,6 +113,7 @@ def scratch_note(scratch: Path, data: bytes) -> Path:
     return path
 
 
+@pytest.mark.slow
 @settings(max_examples=2000, deadline=None)
 @given(text=note_texts())
 def test_an_unchanged_note_is_never_written(scratch: Path, text: str) -> None:
@@ -124,6 +125,7 @@ def test_an_unchanged_note_is_never_written(scratch: Path, text: str) -> None:
     assert path.read_bytes() == text.encode("utf-8")
 
 
+@pytest.mark.slow
 @settings(max_examples=500, deadline=None)
 @given(text=note_texts(), extra=line_text)
 def test_the_note_holds_exactly_the_transforms_text(scratch: Path, text: str, extra: str) -> None:
@@ -142,6 +144,7 @@ def test_the_note_holds_exactly_the_transforms_text(scratch: Path, text: str, ex
     assert folder_listing(path.parent) == ["note.md"]
 
 
+@pytest.mark.slow
 @settings(max_examples=2000, deadline=None)
 @given(old=note_texts(), new=note_texts())
 def test_create_note_never_overwrites(scratch: Path, old: str, new: str) -> None:
@@ -152,6 +155,7 @@ def test_create_note_never_overwrites(scratch: Path, old: str, new: str) -> None
     assert folder_listing(path.parent) == ["note.md"]
 
 
+@pytest.mark.slow
 @settings(max_examples=300, deadline=None)
 @given(text=note_texts())
 def test_create_note_writes_the_text_exactly(scratch: Path, text: str) -> None:
@@ -534,6 +538,7 @@ APPENDER = textwrap.dedent(
 )
 
 
+@pytest.mark.slow
 def test_no_appended_line_is_lost_while_blocks_are_rewritten(tmp_path: Path) -> None:
     notes = [tmp_path / f"note {number}.md" for number in range(5)]
     for note in notes:
@@ -968,6 +973,7 @@ def test_a_temp_file_in_use_by_a_running_write_is_never_removed(tmp_path: Path) 
     assert temps(tmp_path) == []
 
 
+@pytest.mark.slow  # git
 def test_temp_files_are_ignored_by_git_in_a_new_vault(tmp_path: Path) -> None:
     from vault_tools.scaffold import init_vault
 
