@@ -343,3 +343,54 @@ def test_no_line_is_lost_while_a_user_appends_during_repeated_fills(make_vault) 
     missing = [n for n in range(appended) if f"user line {n} [[Hub]]" not in lines]
     assert fills > 3 and writes > 0
     assert missing == [], f"{len(missing)} of {appended} lines lost over {fills} fills"
+
+
+# --- issue #14: notes held open, temp files left by killed writes --------------------------------
+
+
+def test_fill_leaves_a_note_held_open_alone_and_loses_no_later_write(make_vault) -> None:
+    from .test_writer import Holder
+
+    root = make_vault(BASE)
+    jane = root / "notes" / "contacts/Jane Doe.md"
+    held = Holder(jane)  # a program appending through a descriptor it keeps open
+    try:
+        first = run("fill", "--vault", str(root))
+        assert first.exit_code == 1
+        assert ("contacts/Jane Doe.md: left alone: " in first.output
+                and "held open by another program; not written" in first.output)
+        assert jane.read_text() == "---\ntype: contact\n---\n# Jane\nwritten first\n"
+        held.finish()  # its later line goes through the descriptor it held all along
+    finally:
+        held.kill()
+    assert run("fill", "--vault", str(root)).exit_code == 0
+    text = jane.read_text()
+    assert text.startswith("---\ntype: contact\n---\n# Jane\nwritten first\nwritten later\n")
+    assert "[[Meeting]]" in text
+
+
+def test_fill_removes_a_killed_writes_temp_file_and_nothing_else(make_vault) -> None:
+    from .test_writer import make_leftovers, temps
+
+    root = make_vault({**BASE, "note.md": "# A note\n"})
+    notes = root / "notes"
+    stale, foreign = make_leftovers(notes)
+    assert run("fill", "--vault", str(root)).exit_code == 0
+    assert not stale.exists()
+    assert all(item.exists() for item in foreign)
+    assert [item for item in temps(notes) if item not in foreign] == []
+    assert (notes / "note.md").read_text() == "# A note\n"
+
+
+def test_fill_writes_a_hard_linked_note_in_place_so_its_other_name_shows_the_block(
+    make_vault,
+) -> None:
+    root = make_vault(BASE)
+    jane = root / "notes" / "contacts/Jane Doe.md"
+    other = root / "Jane (a second name).md"  # e.g. a link kept outside the notes folder
+    os.link(jane, other)
+    assert run("fill", "--vault", str(root)).exit_code == 0
+    assert "[[Meeting]]" in jane.read_text()
+    assert other.read_bytes() == jane.read_bytes()
+    assert jane.stat().st_ino == other.stat().st_ino
+    assert list((root / "notes" / "contacts").glob(".*")) == []  # no .orig or .tmp left

@@ -712,6 +712,61 @@ def test_notes_in_a_new_folder_and_a_renamed_folder_are_followed(running) -> Non
     assert wait_for(lambda: full_fill_is_clean(run.root))
 
 
+def test_a_note_held_open_is_filled_once_closed_and_no_write_is_lost(running) -> None:
+    from .test_writer import Holder
+
+    run = running(BASE)
+    sam = run.notes / SAM
+    held = Holder(sam)  # `(echo a; sleep 2; echo b) >> note.md`, the test deciding when b comes
+    try:
+        save(run.notes / MEETING, "Met [[Sam Lee]] today.\n")  # Sam's block must now change
+        assert wait_for(lambda: any("held open" in line for line in run.lines)
+                        or "[[Meeting]]" in run.block(SAM), timeout=30)
+        held.finish()
+    finally:
+        held.kill()
+    assert wait_for(lambda: "written later\n" in run.text(SAM)
+                    and "[[Meeting]]" in run.block(SAM), timeout=30), run.text(SAM)
+    assert run.text(SAM).startswith("---\ntype: contact\n---\n# Sam\nwritten first\n"
+                                    "written later\n")
+    assert f"{SAM}: held open by another program; not written, will be retried" in run.lines
+    assert wait_for(lambda: full_fill_is_clean(run.root), timeout=30)
+
+
+def test_a_held_note_closed_without_a_write_is_still_filled(running) -> None:
+    from .test_writer import Holder
+
+    run = running(BASE)
+    held = Holder(run.notes / SAM, "", "")  # opened for writing, closed without writing
+    try:
+        save(run.notes / MEETING, "Met [[Sam Lee]] today.\n")
+        assert wait_for(lambda: any("held open" in line for line in run.lines),
+                        timeout=30), run.lines
+        held.finish()
+    finally:
+        held.kill()
+    # The line is printed just after the write: wait for it, not for the file.
+    assert wait_for(lambda: f"wrote {SAM} (related) ← no longer held open" in run.lines,
+                    timeout=30), run.lines
+    assert "[[Meeting]]" in run.block(SAM)
+    assert run.text(SAM).startswith("---\ntype: contact\n---\n# Sam\n")
+
+
+def test_watch_start_removes_a_killed_writes_temp_file_and_nothing_else(tmp_path) -> None:
+    from .test_writer import make_leftovers, temps
+
+    root = write_vault(tmp_path / "vault", {**BASE, "note.md": "# A note\n"})
+    stale, foreign = make_leftovers(root / "notes")
+    run = Running(root)
+    try:
+        assert not stale.exists()
+        assert all(item.exists() for item in foreign)
+        assert [item for item in temps(root / "notes") if item not in foreign] == []
+        assert "removed 1 temp file left by an interrupted write" in run.lines
+    finally:
+        run.watcher.stop()
+
+
 def test_a_burst_of_changes_is_handled_by_one_rescan(running) -> None:
     run = running(BASE, Timing(quiet=0.1, empty_quiet=0.25, burst=5))
     for i in range(12):

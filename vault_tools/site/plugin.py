@@ -23,7 +23,7 @@ from html import unescape as html_unescape
 from pathlib import Path
 from secrets import token_hex
 from typing import Any
-from urllib.parse import quote
+from urllib.parse import unquote
 
 import pathspec
 import yaml
@@ -56,6 +56,7 @@ from ..vault import (
 from ..views import (
     PRIVATE_TEXT,
     Ref,
+    Secret,
     SiteView,
     card_rows,
     career_rows,
@@ -70,7 +71,7 @@ from ..views import (
     title_pieces,
 )
 from . import render
-from .leaks import scan_site
+from .leaks import LeakScanner, scan_site
 from .rewrite import rewrite_markdown
 
 log = logging.getLogger("mkdocs.plugins.vault")
@@ -162,6 +163,7 @@ class VaultPlugin(BasePlugin[VaultPluginConfig]):
         # again and again (half the links of a page are repeats).
         self._link_memo: dict[tuple[Any, ...], str | None] = {}
         self._plain_markdown = False
+        self._private_files: set[str] = set()  # attachments kept off the site, by file name
         # The follow-ups dashboard of this build: its items and the day it was built, and the
         # page that shows it (the follow-ups note's, or the generated one).
         self._dashboard: tuple[list[Timed], dt.date] = ([], dt.date.min)
@@ -214,10 +216,18 @@ class VaultPlugin(BasePlugin[VaultPluginConfig]):
         # By the path MkDocs found the file at: a file in the notes folder is the vault's, but
         # one whose real path leads out of it (through a symlink) is never published.
         docs = os.path.join(os.path.normpath(config.docs_dir), "")
+
+        def in_docs(file: File) -> bool:
+            return bool(file.abs_src_path) and os.path.normpath(
+                file.abs_src_path).startswith(docs)
+
+        private_files = _private_attachments(
+            [f.src_uri for f in files if not f.is_documentation_page() and in_docs(f)],
+            view, texts)
+        self._private_files = {posixpath.basename(uri).lower() for uri in private_files}
         folders_inside: dict[str, bool] = {}
         for file in list(files):
-            from_docs = bool(file.abs_src_path) and os.path.normpath(
-                file.abs_src_path).startswith(docs)
+            from_docs = in_docs(file)
             if from_docs and _leaves_vault(str(file.abs_src_path), config.docs_dir,
                                            folders_inside):
                 files.remove(file)  # never published: reported once, by _log_link_problems
@@ -228,7 +238,7 @@ class VaultPlugin(BasePlugin[VaultPluginConfig]):
                 if (not is_note_path(file.src_uri) or note is None or note.unreadable
                         or file.src_uri in view.hidden):
                     files.remove(file)
-            elif from_docs and _private_attachment(file.src_uri, view.hidden, texts):
+            elif from_docs and file.src_uri in private_files:
                 files.remove(file)
             elif file.abs_src_path and not from_docs:
                 self.skip_scan.add(file.dest_uri)  # the theme's own static files
@@ -546,6 +556,9 @@ class VaultPlugin(BasePlugin[VaultPluginConfig]):
         resolution = view.index.resolve(link.target, link.kind)
         if resolution.path is not None and resolution.path in view.hidden:
             return render.unlinked(Ref("private", PRIVATE_TEXT))
+        if self._private_files and posixpath.basename(
+                unquote(link.target)).lower() in self._private_files:
+            return render.unlinked(Ref("private", PRIVATE_TEXT))  # a private attachment
         if link.kind == "markdown":
             if not raw:
                 return None
@@ -732,18 +745,29 @@ def _leaves_vault(path: str, docs_dir: str, folders_inside: dict[str, bool]) -> 
     return not inside or (os.path.islink(path) and not inside_notes(docs_dir, path))
 
 
-def _private_attachment(src_uri: str, hidden: frozenset[str], texts: dict[str, str]) -> bool:
-    """True for a file (an image, a PDF…) that a private note mentions and no public note does:
-    it belongs to the private note and stays off the site with it. Mentions are matched on the
-    file name as written or URL-encoded, which is what an embed or a Markdown link holds."""
-    name = src_uri.rpartition("/")[2]
-    names = {name, quote(name), name.replace(" ", "%20")}
-    private_text = "\n".join(texts.get(path, "") for path in hidden)
-    if not any(n in private_text for n in names):
-        return False
-    return not any(
-        n in text for path, text in texts.items() if path not in hidden for n in names
-    )
+def _private_attachments(uris: list[str], view: SiteView, texts: dict[str, str]) -> set[str]:
+    """The attachments (images, PDFs…) among `uris` that stay off the site: each whose path
+    holds a private note's name, title or alias (`attachments/Li Na CV.pdf`), and each that a
+    private note mentions and no public note does (it belongs to the private note). Names and
+    mentions are compared as the leak scan compares them (whole words, decoded: an embed, a
+    `%20` link and an HTML `src` all mention a file). Each note is read once, and the public
+    ones only when a private note mentions an attachment."""
+    if not uris or not view.hidden:
+        return set()
+    hidden = [view.index.notes[path] for path in sorted(view.hidden)]
+    names = LeakScanner(Secret(name, "name", note.path)
+                        for note in hidden for name in (note.name, note.title, *note.aliases))
+    private = {uri for uri in uris if names.find(uri)}
+    files = LeakScanner(Secret(posixpath.basename(uri), "attachment", uri)
+                        for uri in uris if uri not in private)
+    mentioned = {s.source for note in hidden for s in files.find(texts.get(note.path, ""))}
+    if mentioned:
+        files = LeakScanner(Secret(posixpath.basename(uri), "attachment", uri)
+                            for uri in sorted(mentioned))
+        public = {s.source for path, text in texts.items() if path not in view.hidden
+                  for s in files.find(text)}
+        private |= mentioned - public
+    return private
 
 
 def _no_block(block: Block) -> str:
