@@ -32,8 +32,8 @@ from typing import Any
 
 from watchdog.events import FileSystemEvent, FileSystemEventHandler
 
-from .blocks import DASHBOARD_NOTE
-from .fill import (
+from ..blocks import DASHBOARD_NOTE
+from ..fill import (
     FillResult,
     NoteChange,
     apply_changes,
@@ -41,11 +41,11 @@ from .fill import (
     hide_private_of,
     plan_fill,
 )
-from .followups import FollowUp, open_followups
-from .index import VaultIndex
-from .notes import Diagnostic, Note
-from .parse import decode_note, parse_note, unreadable_note
-from .vault import (
+from ..followups import FollowUp, open_followups
+from ..index import VaultIndex
+from ..notes import Diagnostic, Note
+from ..parse import decode_note, parse_note, unreadable_note
+from ..vault import (
     OutsideVaultError,
     Vault,
     is_note_path,
@@ -53,7 +53,7 @@ from .vault import (
     iter_note_paths,
     read_file,
 )
-from .writer import content_hash, remove_stale_temps
+from ..writer import content_hash, remove_stale_temps
 
 # --- timing ---------------------------------------------------------------------------------------
 
