@@ -121,7 +121,7 @@ def init(directory: Path, site_name: str | None, demo: bool) -> None:
     """
     import shlex
 
-    from .scaffold import init_vault
+    from .capture.init import init_vault
 
     try:
         init_vault(directory, site_name, demo=demo)
@@ -292,7 +292,7 @@ def _create(vault: Vault, note_type: str, name: str, today: Any, open_editor: bo
             **options: Any) -> None:
     import datetime as dt
 
-    from .capture import CaptureError, new_note
+    from .capture.new import CaptureError, new_note
 
     day = today.date() if today is not None else dt.date.today()
     try:
@@ -378,7 +378,7 @@ def import_group() -> None:
 
 
 def _import(vault: Vault, kind: str, file: Path, dry_run: bool) -> None:
-    from .importers import ImportFileError, import_contacts
+    from .capture.importers import ImportFileError, import_contacts
 
     try:
         report = import_contacts(vault, load_index(vault), kind, file, dry_run=dry_run)

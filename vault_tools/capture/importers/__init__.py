@@ -23,10 +23,10 @@ from urllib.parse import unquote, urlsplit
 import vobject
 import yaml
 
-from .capture import CaptureError, link_target, safe_name, single_line, yaml_quoted
-from .index import VaultIndex
-from .vault import Vault
-from .writer import WriteError, create_note
+from ...index import VaultIndex
+from ...vault import Vault
+from ...writer import WriteError, create_note
+from ..new import CaptureError, link_target, safe_name, single_line, yaml_quoted
 
 CONTACTS_FOLDER = "contacts"
 

@@ -12,8 +12,8 @@ import shutil
 from importlib import resources
 from pathlib import Path
 
-from .parse import parse_note
-from .vault import VaultError
+from ..parse import parse_note
+from ..vault import VaultError
 
 MKDOCS_YML = """\
 # One configuration for the site and for the vault-tools command line.
