@@ -9,8 +9,8 @@ from pathlib import Path
 import icalendar
 from click.testing import CliRunner
 
-from vault_tools.calendar_feed import event_uid, followups_ics
 from vault_tools.cli import main
+from vault_tools.export.ics import event_uid, followups_ics
 from vault_tools.vault import find_vault, load_index
 
 from .conftest import DEMO_VAULT

@@ -204,7 +204,7 @@ def export_ics(vault: Vault, output: Any, include_private: bool) -> None:
     Re-exporting an unchanged vault gives identical bytes, and each event keeps its UID, so a
     subscribed calendar updates its events instead of duplicating them.
     """
-    from .calendar_feed import followups_ics
+    from .export.ics import followups_ics
 
     output.write(followups_ics(load_index(vault), include_private=include_private))
 
@@ -420,7 +420,7 @@ def export_contacts_csv(vault: Vault, output: Path | None, include_private: bool
     """The contacts table as CSV: fields, last interaction and next follow-up."""
     import io
 
-    from .export_csv import write_contacts_csv
+    from .export.contacts_csv import write_contacts_csv
 
     index = load_index(vault)
     if output is None:

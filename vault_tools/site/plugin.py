@@ -38,7 +38,7 @@ from mkdocs.structure.pages import Page
 from mkdocs.utils.meta import YAML_RE
 
 from ..blocks import FOLLOWUPS, RELATED, link_to, render_related
-from ..calendar_feed import FeedEvent, feed_events, render_feed
+from ..export.ics import FeedEvent, feed_events, render_feed
 from ..followups import FollowUp, Timed
 from ..index import VaultIndex
 from ..notes import Block, Link, Note

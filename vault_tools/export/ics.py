@@ -14,15 +14,15 @@ import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from .followups import (
+from ..followups import (
     FollowUp,
     first_person_path,
     interview_people,
     join_names,
     open_followups,
 )
-from .index import VaultIndex
-from .notes import InterviewFields, Note
+from ..index import VaultIndex
+from ..notes import InterviewFields, Note
 
 PRODID = "-//vault-tools//Follow-ups//EN"
 CALENDAR_NAME = "Follow-ups"
