@@ -223,7 +223,7 @@ def git_install(vault: Vault, pre_commit: bool) -> None:
 
     Running it twice changes nothing; hooks already there keep running (they are chained).
     """
-    from .githooks import GitSetupError, install_git
+    from .git.hooks import GitSetupError, install_git
 
     try:
         result = install_git(vault, pre_commit=pre_commit)
@@ -240,7 +240,7 @@ def git_install(vault: Vault, pre_commit: bool) -> None:
 @vault_option
 def git_uninstall(vault: Vault) -> None:
     """Remove what `git install` added, putting back any hook it had moved aside."""
-    from .githooks import GitSetupError, uninstall_git
+    from .git.hooks import GitSetupError, uninstall_git
 
     try:
         changes = uninstall_git(vault)
@@ -263,7 +263,7 @@ def git_merge_driver(ancestor: Path, current: Path, other: Path, path: str,
 
     Exits 0 when the merge is clean, 1 when the user's text conflicts (markers are left in).
     """
-    from .gitsync import MergeError, merge_files
+    from .git.sync import MergeError, merge_files
 
     try:
         conflicts = merge_files(ancestor, current, other, path, marker_size)
