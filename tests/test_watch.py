@@ -25,19 +25,16 @@ from vault_tools.fill import fill_vault, plan_fill
 from vault_tools.followups import open_followups
 from vault_tools.index import VaultIndex
 from vault_tools.parse import parse_note
+from vault_tools.refresh import FollowUpCache, apply_updates, notes_to_refresh, plan_refresh
 from vault_tools.vault import find_vault
 from vault_tools.watch import (
     MISSING,
     Batch,
-    FollowUpCache,
     Probe,
     Timing,
     Watcher,
-    apply_updates,
     git_busy,
     note_event,
-    notes_to_refresh,
-    plan_refresh,
     settle,
 )
 

@@ -239,7 +239,7 @@ def read_note(vault: Vault, rel_path: str) -> tuple[Note, str | None]:
 
     A note that cannot be read becomes a Note with a diagnostic, never an exception.
     """
-    return _note_from(rel_path, read_file(vault, rel_path))
+    return note_from_data(rel_path, read_file(vault, rel_path))
 
 
 def read_notes(
@@ -257,7 +257,7 @@ def read_notes(
     while batch := [(rel, read_file(vault, rel, walked=walked))
                     for rel in islice(paths, READ_BATCH)]:
         for rel, data in batch:
-            yield _note_from(rel, data)
+            yield note_from_data(rel, data)
 
 
 # Opening with O_NOFOLLOW fails on a symlink: a walked note that is not one needs no `realpath`.
@@ -294,7 +294,9 @@ def read_file(vault: Vault, rel_path: str, *, walked: bool = False) -> bytes | O
         return exc
 
 
-def _note_from(rel_path: str, data: bytes | OSError) -> tuple[Note, str | None]:
+def note_from_data(rel_path: str, data: bytes | OSError) -> tuple[Note, str | None]:
+    """Decode and parse what `read_file` returned; the text is None when the note is not
+    readable text (the Note then carries the diagnostic)."""
     if isinstance(data, OutsideVaultError):
         return outside_note(rel_path, data.strerror), None
     if isinstance(data, OSError):

@@ -101,7 +101,7 @@ class LiveSite:
         self._inputs: dict[str, tuple[Any, ...]] = {}  # each note's page inputs, last build
         self._dirty: set[str] | None = None  # notes whose inputs to compute again (None: all)
         self._touched: frozenset[str] = frozenset()
-        self._followups: Any = None  # watch.FollowUpCache over the index
+        self._followups: Any = None  # refresh.FollowUpCache over the index
         self._theme_files: list[Any] | None = None
         self._digests: dict[str, bytes] = {}  # output file -> digest, for files not pages
 
@@ -111,7 +111,7 @@ class LiveSite:
 
     def build(self, reason: str = "") -> Rebuilt:
         """Read every note and build the whole site."""
-        from ..watch import FollowUpCache
+        from ..refresh import FollowUpCache
 
         gc.unfreeze()  # the last full build's pages may be garbage now: let them be collected
         self._index, self._texts = load_index_and_texts(self.vault)
@@ -128,7 +128,7 @@ class LiveSite:
     def update(self, paths: Iterable[str]) -> Rebuilt:
         """Bring the site up to date after `paths` changed (notes or any file in the notes
         folder, relative to it)."""
-        from ..watch import apply_updates
+        from ..refresh import apply_updates
 
         stale = self._stale or (self._day != self._today() and "a new day") or self._unknown()
         if stale:
