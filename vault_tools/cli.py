@@ -15,6 +15,7 @@ from typing import Any
 import click
 
 from . import __version__
+from .capture.importers import READERS
 from .report import company_placeholders, diagnostics_json, diagnostics_text
 from .vault import Vault, VaultError, find_vault, gc_paused, load_index
 
@@ -378,7 +379,8 @@ def import_group() -> None:
 
 
 def _import(vault: Vault, kind: str, file: Path, dry_run: bool) -> None:
-    from .capture.importers import ImportFileError, import_contacts
+    from .capture.importers.common import ImportFileError
+    from .capture.importers.run import import_contacts
 
     try:
         report = import_contacts(vault, load_index(vault), kind, file, dry_run=dry_run)
@@ -393,22 +395,21 @@ _FILE = click.Path(exists=True, dir_okay=False, path_type=Path)
 _DRY_RUN_HELP = "Say what would be created; write nothing."
 
 
-@import_group.command("vcard")
-@vault_option
-@click.argument("file", type=_FILE)
-@click.option("--dry-run", is_flag=True, help=_DRY_RUN_HELP)
-def import_vcard(vault: Vault, file: Path, dry_run: bool) -> None:
-    """Contacts from a vCard file (.vcf, versions 2.1, 3.0 and 4.0, several cards per file)."""
-    _import(vault, "vcard", file, dry_run)
+def _import_command(kind: str, help_text: str) -> click.Command:
+    """The `import KIND FILE [--dry-run]` command of one format in the importer registry."""
+
+    @vault_option
+    @click.argument("file", type=_FILE)
+    @click.option("--dry-run", is_flag=True, help=_DRY_RUN_HELP)
+    def command(vault: Vault, file: Path, dry_run: bool) -> None:
+        _import(vault, kind, file, dry_run)
+
+    return import_group.command(kind, help=help_text)(command)
 
 
-@import_group.command("linkedin")
-@vault_option
-@click.argument("file", type=_FILE)
-@click.option("--dry-run", is_flag=True, help=_DRY_RUN_HELP)
-def import_linkedin(vault: Vault, file: Path, dry_run: bool) -> None:
-    """Contacts from Connections.csv of a LinkedIn data export."""
-    _import(vault, "linkedin", file, dry_run)
+# One command per format: a format added to the registry is a command, with its help line.
+for _kind, _format in READERS.items():
+    _import_command(_kind, _format.help)
 
 
 @export.command("csv")
