@@ -14,10 +14,11 @@ from typing import Any
 
 import click
 
-from . import __version__
+from . import __version__, gcpolicy
 from .capture.importers import READERS
+from .index import VaultIndex
 from .report import company_placeholders, diagnostics_json, diagnostics_text
-from .vault import Vault, VaultError, find_vault, gc_paused, load_index
+from .vault import Vault, VaultError, find_vault, load_index
 
 
 def vault_option(command: Callable[..., Any]) -> Callable[..., Any]:
@@ -37,6 +38,12 @@ def vault_option(command: Callable[..., Any]) -> Callable[..., Any]:
         return command(*args, vault=vault, **kwargs)
 
     return wrapper
+
+
+def _load_index(vault: Vault) -> VaultIndex:
+    """The vault's index, loaded with the garbage collector paused (`gcpolicy`)."""
+    with gcpolicy.paused():
+        return load_index(vault)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -61,7 +68,7 @@ def check(vault: Vault, as_json: bool, strict: bool) -> None:
     # The collector stays paused until the index is gone, not only while it loads: the first
     # collection after a pause walks every object allocated during it (~0.1 s at 5,000 notes),
     # and none of them is part of a reference cycle.
-    with gc_paused():
+    with gcpolicy.paused():
         index = load_index(vault)
         diagnostics = index.diagnostics()
         notes_checked = len(index)
@@ -89,7 +96,8 @@ def fill(vault: Vault, check_only: bool, dry_run: bool) -> None:
     """
     from .fill import fill_vault  # here, not at the top: `check` need not import the renderer
 
-    result = fill_vault(vault, write=not (check_only or dry_run), diffs=dry_run)
+    with gcpolicy.paused():  # for the whole fill: see `fill_vault`
+        result = fill_vault(vault, write=not (check_only or dry_run), diffs=dry_run)
     for diag in result.skipped + result.failed:
         where = f"{diag.path}:{diag.line}" if diag.line else diag.path
         click.echo(f"{where}: left alone: {diag.message}", err=True)
@@ -141,7 +149,7 @@ def init(directory: Path, site_name: str | None, demo: bool) -> None:
 @vault_option
 def summary(vault: Vault) -> None:
     """Count the vault's notes by type, links, placeholders and problems."""
-    index = load_index(vault)
+    index = _load_index(vault)
     types = Counter(note.type or "other" for note in index)
     links = sum(len(note.links) for note in index)
     diagnostics = index.diagnostics()
@@ -181,7 +189,7 @@ def followups(vault: Vault, today: Any, as_json: bool, days: int) -> None:
     from .followups import followups_for_today, followups_json, format_followups, group_followups
 
     day = today.date() if today is not None else dt.date.today()
-    items = followups_for_today(load_index(vault), day)
+    items = followups_for_today(_load_index(vault), day)
     if as_json:
         click.echo(followups_json(items))
     else:
@@ -207,7 +215,7 @@ def export_ics(vault: Vault, output: Any, include_private: bool) -> None:
     """
     from .export.ics import followups_ics
 
-    output.write(followups_ics(load_index(vault), include_private=include_private))
+    output.write(followups_ics(_load_index(vault), include_private=include_private))
 
 
 @main.group("git")
@@ -297,7 +305,8 @@ def _create(vault: Vault, note_type: str, name: str, today: Any, open_editor: bo
 
     day = today.date() if today is not None else dt.date.today()
     try:
-        note, hints = new_note(vault, note_type, name, today=day, **options)
+        with gcpolicy.paused():  # it loads the vault, and fills it after writing the note
+            note, hints = new_note(vault, note_type, name, today=day, **options)
     except CaptureError as exc:
         raise click.ClickException(str(exc)) from None
     click.echo(str(note.path))
@@ -383,7 +392,7 @@ def _import(vault: Vault, kind: str, file: Path, dry_run: bool) -> None:
     from .capture.importers.run import import_contacts
 
     try:
-        report = import_contacts(vault, load_index(vault), kind, file, dry_run=dry_run)
+        report = import_contacts(vault, _load_index(vault), kind, file, dry_run=dry_run)
     except ImportFileError as exc:
         raise click.ClickException(str(exc)) from None
     for line in report.lines():
@@ -423,7 +432,7 @@ def export_contacts_csv(vault: Vault, output: Path | None, include_private: bool
 
     from .export.contacts_csv import write_contacts_csv
 
-    index = load_index(vault)
+    index = _load_index(vault)
     if output is None:
         buffer = io.StringIO(newline="")
         write_contacts_csv(index, buffer, include_private=include_private)
@@ -451,7 +460,7 @@ def build_command(vault: Vault, strict: bool) -> None:
 
     log_to_stderr()
     try:
-        site_dir = build_site(vault, strict=strict)
+        site_dir = build_site(vault, strict=strict, filling=gcpolicy.frozen_after_load)
     except SiteError as exc:
         raise click.ClickException(str(exc)) from None
     click.echo(f"Site built in {site_dir}.")
