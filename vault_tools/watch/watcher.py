@@ -6,6 +6,10 @@ index update and the few notes whose blocks can change (`vault_tools.refresh`) -
 
 `Watcher` is the glue (an observer thread feeding one worker thread) and is embeddable: `start()`,
 `stop()`, and an `on_batch` callback for whoever wants to know what changed (the site's `serve`).
+
+Over 600 lines because `Watcher` is one class whose state (the index, the queue, the notes held
+open by other programs) is shared by its two threads under one lock: split, its locking would be
+spread over modules.
 """
 
 from __future__ import annotations
@@ -14,12 +18,10 @@ import contextlib
 import logging
 import os
 import signal
-import subprocess
 import threading
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 from watchdog.events import FileSystemEvent, FileSystemEventHandler
@@ -46,6 +48,7 @@ from ..vault import (
     read_file,
 )
 from ..writer import content_hash, remove_stale_temps
+from .gitstate import find_git_dir, git_busy
 from .report import Batch, Echo, WatchSummary, describe_causes, plural, silent
 from .settle import (
     HELD_RETRY,
@@ -59,50 +62,6 @@ from .settle import (
     probe_path,
     settle,
 )
-
-# --- git: pure-ish helpers ----------------------------------------------------------------------
-
-
-def find_git_dir(root: Path) -> Path | None:
-    """The git dir of the repository holding `root` (it may be above the notes folder)."""
-    try:
-        out = subprocess.run(
-            ["git", "rev-parse", "--git-dir"], cwd=root, capture_output=True, text=True,
-            timeout=5, check=False,
-        )
-        if out.returncode == 0 and out.stdout.strip():
-            return (root / out.stdout.strip()).resolve()
-    except (OSError, subprocess.SubprocessError):
-        pass  # no git installed: walk up for .git ourselves
-    for folder in (root, *root.parents):
-        dot_git = folder / ".git"
-        if dot_git.is_dir():
-            return dot_git
-        if dot_git.is_file():  # a worktree or submodule: "gitdir: <path>"
-            text = dot_git.read_text(encoding="utf-8", errors="replace").strip()
-            if text.startswith("gitdir:"):
-                return (folder / text.partition(":")[2].strip()).resolve()
-    return None
-
-
-_GIT_BUSY = (
-    ("index.lock", "git holds index.lock"),
-    ("MERGE_HEAD", "a merge is in progress"),
-    ("rebase-merge", "a rebase is in progress"),
-    ("rebase-apply", "a rebase is in progress"),
-    ("CHERRY_PICK_HEAD", "a cherry-pick is in progress"),
-)
-
-
-def git_busy(git_dir: Path | None) -> str | None:
-    """Why git is working on the repository now (None when it is not)."""
-    if git_dir is None:
-        return None
-    for name, reason in _GIT_BUSY:
-        if os.path.lexists(git_dir / name):
-            return reason
-    return None
-
 
 # --- the watcher ----------------------------------------------------------------------------------
 
