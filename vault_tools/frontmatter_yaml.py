@@ -61,6 +61,17 @@ class NoteLoader(_BaseLoader):  # type: ignore[misc, valid-type]
                 pass
         return super().construct_document(node)
 
+    def construct_object(self, node: yaml.Node, deep: bool = False) -> Any:
+        """PyYAML's, except that a value its explicit tag cannot hold (`!!int abc`,
+        `!!timestamp 2026-02-30`, `!!bool maybe`) is a YAML error at the value's line, not the
+        ValueError, KeyError or AttributeError PyYAML's constructors let escape."""
+        try:
+            return super().construct_object(node, deep=deep)
+        except yaml.YAMLError:
+            raise
+        except (ValueError, TypeError, KeyError, AttributeError, OverflowError):
+            raise _bad_tagged_value(node) from None
+
     # The C parser calls these three for every node it composes. PyYAML's versions first look
     # for path resolvers and wildcard implicit resolvers, which this loader never has (a test
     # holds it to that): without them, each is a dictionary lookup at most.
@@ -95,7 +106,10 @@ def _plain_value(loader: Any, node: yaml.Node) -> Any:
         if tag == _STR:
             return node.value
         if tag in _PLAIN_SCALARS:
-            return loader.yaml_constructors[tag](loader, node)
+            try:
+                return loader.yaml_constructors[tag](loader, node)
+            except (ValueError, TypeError, KeyError, AttributeError, OverflowError):
+                raise _bad_tagged_value(node) from None
     elif kind is yaml.SequenceNode:
         if tag == _SEQ:
             return [_plain_value(loader, item) for item in node.value]
@@ -111,6 +125,16 @@ def _plain_value(loader: Any, node: yaml.Node) -> Any:
             mapping[_plain_value(loader, key_node)] = _plain_value(loader, value_node)
         return mapping
     raise _NotPlain
+
+
+def _bad_tagged_value(node: yaml.Node) -> yaml.constructor.ConstructorError:
+    """The error for a scalar its tag's constructor refused, marked at the scalar."""
+    tag = node.tag.replace("tag:yaml.org,2002:", "!!")
+    value = node.value if isinstance(node.value, str) else type(node.value).__name__
+    return yaml.constructor.ConstructorError(
+        None, None, f"{value!r} is not a valid {tag} value (remove the tag or fix the value)",
+        node.start_mark,
+    )
 
 
 class FrontMatterError(ValueError):
@@ -143,6 +167,9 @@ def load_front_matter(text: str, first_line: int = 1) -> Any:
         raise FrontMatterError(message, line) from None
     except yaml.YAMLError as exc:
         raise FrontMatterError(f"invalid YAML: {exc}") from None
+    except (ValueError, TypeError, KeyError, AttributeError, OverflowError, RecursionError) as exc:
+        # The last line of defence: whatever a constructor raises is a refusal, never a crash.
+        raise FrontMatterError(f"invalid YAML: {type(exc).__name__}: {exc}") from None
     if "*" in text:  # only aliases (*name) can make a small document expand
         _check_bounded(data)
     return data

@@ -8,8 +8,9 @@ from __future__ import annotations
 import datetime as dt
 import posixpath
 import re
+from bisect import bisect_left
 from collections.abc import Iterable, Iterator
-from typing import Any
+from typing import Any, NamedTuple
 from urllib.parse import unquote
 
 from .frontmatter_yaml import FrontMatterError, load_front_matter
@@ -45,17 +46,21 @@ LINK_KEYS = frozenset({"company", "introduced_by", "with", "career", "referrals"
 MARKER_RE = re.compile(r"^[ \t]*<!--[ \t]*(/?)vault-tools:([A-Za-z0-9_-]+)[ \t]*-->[ \t]*$")
 FENCE_RE = re.compile(r"^ {0,3}(`{3,}|~{3,})(.*)$")
 # Both start with a literal "[" so the regex engine can skip ahead; a leading "!" (an embed)
-# is looked up by hand (see _start). The inner part is greedy: it cannot hold a "]", so it
+# is looked up by hand (see _wikilinks). The inner part is greedy: it cannot hold a "]", so it
 # can only end at the first "]]" anyway, and a lazy "+?" would try to end after every character.
 WIKILINK_RE = re.compile(r"\[\[([^\[\]\n]+)\]\]")
 # The same link split into target, heading and label in one match (a table's escaped "\|"
 # ends the target too; the backslash is trimmed in _split_wikilink).
 _WIKI_PARTS_RE = re.compile(r"([^#|]*)(?:#([^|]*))?(?:\|(.*))?", re.DOTALL)
+# What a Markdown link is. Used to match at a known position (site/rewrite.py) and as the
+# reference the body scan's _md_links is tested against: searched through a line, it backtracks
+# quadratically ("[" * N + "](" tries every "[" against the whole line).
 MDLINK_RE = re.compile(
     r"\[([^\]\n]*)\]\(\s*(<[^>\n]+>|[^)\s]+)(?:\s+\"[^\"\n]*\")?\s*\)"
 )
-CODE_SPAN_RE = re.compile(r"(`+)(.+?)(?<!`)\1(?!`)")
-COMMENT_RE = re.compile(r"<!--.*?-->")
+_TICK_RUN_RE = re.compile(r"`+")
+_SPACE_RUN_RE = re.compile(r"\s*")
+_URL_STOP_RE = re.compile(r"[)\s]")
 TASK_RE = re.compile(r"^[ \t]*(?:[-*+]|\d+[.)])[ \t]+\[([ xX/-])\][ \t]+(.*)$")
 DUE_RE = re.compile(r"(?:📅\s*|\bdue:\s*)(\S+)")
 HEADING_RE = re.compile(r"^ {0,3}(#{1,6})[ \t]+(.*?)(?:[ \t]+#+)?[ \t]*$")
@@ -63,7 +68,9 @@ HEADING_RE = re.compile(r"^ {0,3}(#{1,6})[ \t]+(.*?)(?:[ \t]+#+)?[ \t]*$")
 # closing sequence after every character (2.2 us for a 40-character heading).
 HEADING_OPEN_RE = re.compile(r" {0,3}(#{1,6})[ \t]+")
 LIST_ITEM_RE = re.compile(r"^[ \t]*(?:[-*+]|\d+[.)])[ \t]")
-KEY_LINE_RE = re.compile(r"^([^\s#:\-][^:]*?)[ \t]*:(?:[ \t]|$)")
+# The key is everything before the line's first ":" (trailing blanks cut by the caller): a
+# lazy key followed by "[ \t]*:" would rescan a run of blanks from each of its characters.
+KEY_LINE_RE = re.compile(r"^([^\s#:\-][^:]*):(?:[ \t]|$)")
 ISO_DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}(?:[T ][0-9:.+\-Z]*)?$")
 CADENCE_RE = re.compile(r"^\s*(\d+)\s*([dwm]?)\s*$")
 ASSET_SUFFIX_RE = re.compile(r"\.(?!md$)[A-Za-z0-9]{1,5}$")
@@ -215,7 +222,7 @@ def _front_matter(
     for i in range(1, close):
         match = KEY_LINE_RE.match(lines[i])
         if match:
-            key_lines.setdefault(match.group(1).strip("'\""), i + 1)
+            key_lines.setdefault(match.group(1).rstrip(" \t").strip("'\""), i + 1)
     for key, value in meta.items():
         if not isinstance(value, list):
             continue  # only a list can be, or hold, a list in a list
@@ -258,27 +265,34 @@ def _front_matter_links(
         else:
             continue
         key_line = key_lines.get(key, 1)
+        # A list's items stand in order: each is looked for from the line of the one before,
+        # so a long list costs its length, not its length squared.
+        at = key_line
         for item in items:
             inners = WIKILINK_RE.findall(item) if "[[" in item else ()
             for inner in inners:
                 parts = _link_parts(inner)
                 if parts is not None:
-                    links.append(_place(*parts, key, item, key_line, lines, fm_end))
+                    links.append(_place(*parts, key, item, at, key_line, lines, fm_end))
+                    at = links[-1].line
             if not inners and key in LINK_KEYS and item.strip():
-                links.append(_place(item.strip(), None, None, key, item, key_line, lines, fm_end))
+                links.append(_place(item.strip(), None, None, key, item, at, key_line, lines,
+                                    fm_end))
+                at = links[-1].line
     return links
 
 
 def _place(
-    target: str, heading: str | None, label: str | None, key: str, item: str, key_line: int,
-    lines: list[str], fm_end: int,
+    target: str, heading: str | None, label: str | None, key: str, item: str, start: int,
+    key_line: int, lines: list[str], fm_end: int,
 ) -> Link:
-    """A front-matter link, on the line its value stands on (the key's line when not found)."""
+    """A front-matter link, on the line its value stands on, looked for from line `start` on
+    (the key's line when not found)."""
     line = key_line
     # A block scalar's value ends with a "\n" that YAML writes for any line ending ("\r\n"
     # too): the value is looked for without it.
     value = item.rstrip("\n")
-    for i in range(key_line - 1, max(fm_end - 1, key_line)):
+    for i in range(start - 1, max(fm_end - 1, start)):
         if value in lines[i]:
             line = i + 1
             break
@@ -476,6 +490,9 @@ def _scan_body(
     prev_blank = True
     in_list = False
     prev_code = False
+    # Where line `offset_line` starts in the text: advanced only when a marker needs an offset,
+    # so finding many markers costs the note's length once, not once per marker.
+    offset_line, offset = 0, offset0
 
     for index in range(first, len(lines)):
         raw = lines[index]
@@ -504,7 +521,9 @@ def _scan_body(
         if lead == "<" and not in_comment:
             marker = MARKER_RE.match(raw.rstrip("\r\n"))
             if marker:
-                line_start = offset0 + sum(map(len, lines[:index])) + index  # and the "\n"s
+                offset += sum(map(len, lines[offset_line:index])) + index - offset_line
+                offset_line = index  # (the "\n"s count too)
+                line_start = offset
                 open_block = _marker(rel_path, marker, index + 1, line_start + len(raw) + 1,
                                      line_start, open_block, seen_blocks, scan, diags)
                 prev_blank = False
@@ -557,14 +576,14 @@ def _scan_body(
             if heading is not None:
                 scan.headings.append(heading)
         if "`" in visible:
-            visible = CODE_SPAN_RE.sub(lambda m: " " * len(m.group(0)), visible)
+            visible = _blank_code_spans(visible)
 
         if "[" in visible:
             lineno = index + 1
             found = _wikilinks(visible, lineno, stripped) if "[[" in visible else []
             if "](" in visible:
-                md = [_mdlink(m, visible, rel_path, lineno, stripped, _start(m, visible) + 1)
-                      for m in MDLINK_RE.finditer(visible)]
+                md = [_mdlink(m, visible, rel_path, lineno, stripped)
+                      for m in _md_links(visible)]
                 # Each kind comes out in column order; only a line holding both needs a sort.
                 found = sorted(found + [lk for lk in md if lk is not None], key=_column)
             scan.links += found
@@ -599,7 +618,58 @@ def _heading(line: str, lineno: int) -> Heading | None:
 
 def _shown(text: str) -> str:
     """A heading's text as a page shows it: a code span's content without its backticks."""
-    return CODE_SPAN_RE.sub(lambda m: m.group(2), text) if "`" in text else text
+    if "`" not in text:
+        return text
+    pieces, pos = [], 0
+    for start, end, width in _code_spans(text):
+        pieces += (text[pos:start], text[start + width:end - width])
+        pos = end
+    pieces.append(text[pos:])
+    return "".join(pieces)
+
+
+def _code_spans(text: str) -> list[tuple[int, int, int]]:
+    """(start, end, backticks) of each code span of a line, as CommonMark reads them: a run of
+    backticks opens a span that the next run of the same length closes; a run that nothing
+    closes is plain text.
+
+    Linear: each run is looked at once, and the search for a closing run of each length only
+    moves forward (a regular expression retries every unclosed run against the rest of the
+    line).
+    """
+    runs = [(m.start(), m.end()) for m in _TICK_RUN_RE.finditer(text)]
+    by_width: dict[int, list[int]] = {}
+    for number, (start, end) in enumerate(runs):
+        by_width.setdefault(end - start, []).append(number)
+    next_of_width = dict.fromkeys(by_width, 0)  # index into by_width[w]: no closer before it
+    spans = []
+    number = 0
+    while number < len(runs):
+        start, end = runs[number]
+        width = end - start
+        same, at = by_width[width], next_of_width[width]
+        while at < len(same) and same[at] <= number:
+            at += 1
+        next_of_width[width] = at
+        if at < len(same):
+            closer = same[at]
+            spans.append((start, runs[closer][1], width))
+            number = closer + 1
+        else:
+            number += 1
+    return spans
+
+
+def _blank_code_spans(text: str) -> str:
+    """The line with each code span (backticks included) replaced by as many spaces."""
+    pieces, pos = [], 0
+    for start, end, _ in _code_spans(text):
+        pieces += (text[pos:start], " " * (end - start))
+        pos = end
+    if not pieces:
+        return text
+    pieces.append(text[pos:])
+    return "".join(pieces)
 
 
 def _marker(
@@ -638,11 +708,18 @@ def _strip_comments(line: str, in_comment: bool) -> tuple[str, bool]:
         line = line[end + 3:]
     if "<!--" not in line:
         return line, False
-    line = COMMENT_RE.sub(lambda m: " " * len(m.group(0)), line)
-    start = line.find("<!--")
-    if start >= 0:
-        return line[:start], True
-    return line, False
+    # By index, each comment's end searched once from its start: "<!--.*?-->" searched
+    # through the line rescans the rest of it from every unclosed "<!--".
+    pieces, pos = [], 0
+    while (start := line.find("<!--", pos)) >= 0:
+        pieces.append(line[pos:start])
+        end = line.find("-->", start + 4)
+        if end < 0:
+            return "".join(pieces), True
+        pieces.append(" " * (end + 3 - start))
+        pos = end + 3
+    pieces.append(line[pos:])
+    return "".join(pieces), False
 
 
 def _split_wikilink(inner: str) -> tuple[str, str | None, str | None]:
@@ -654,12 +731,6 @@ def _split_wikilink(inner: str) -> tuple[str, str | None, str | None]:
         heading = heading[:-1]
     return target.strip(), (heading.strip() if heading else None) or None, \
         (label.strip() if label else None) or None
-
-
-def _start(match: re.Match[str], text: str) -> int:
-    """Where a link starts: at its "!" when it is an embed."""
-    start = match.start()
-    return start - 1 if start and text[start - 1] == "!" else start
 
 
 def _link_parts(inner: str) -> tuple[str, str | None, str | None] | None:
@@ -699,10 +770,83 @@ def _column(link: Link) -> int:
     return link.col
 
 
+class _MdMatch(NamedTuple):
+    """A Markdown link found by _md_links: where it starts and ends, its text and its URL
+    (MDLINK_RE's start, end, group 1 and group 2)."""
+
+    start: int
+    end: int
+    label: str
+    url: str
+
+
+def _md_links(text: str) -> list[_MdMatch]:
+    """What MDLINK_RE.finditer finds in one line (no "\n" in it), in linear time.
+
+    The pattern's parts are matched by hand, each at most once per place: the link text is
+    what lies between a "[" and the first "]" after it, so of all the "["s before one "]("
+    only the first can start a link, and if what follows that "](" is no link destination,
+    none can. The destination's own searches (the ">", the end of a bare URL, a title's
+    closing quote) are looked up in position lists made once per line, and runs of blanks
+    are measured once each, so destinations that overlap cost no more than one.
+    """
+    found: list[_MdMatch] = []
+    size = len(text)
+    pos = look = 0
+    blank_ends: dict[int, int] = {}
+    lists: dict[str, list[int]] = {}
+
+    def blank_end(at: int) -> int:
+        end = blank_ends.get(at)
+        if end is None:
+            end = blank_ends[at] = _SPACE_RUN_RE.match(text, at).end()  # type: ignore[union-attr]
+        return end
+
+    def first_at(kind: str, at: int) -> int:
+        """The first position >= at of a ">", a '"', or a ")" or blank (kind "stop")."""
+        where = lists.get(kind)
+        if where is None:
+            pattern = _URL_STOP_RE if kind == "stop" else re.compile(re.escape(kind))
+            where = lists[kind] = [m.start() for m in pattern.finditer(text)]
+        k = bisect_left(where, at)
+        return where[k] if k < len(where) else size
+
+    def closing(at: int) -> int:
+        r"""The end of `(?:\s+"[^"]*")?\s*\)` matched at `at`, or -1."""
+        blank = blank_end(at)
+        if blank > at and blank < size and text[blank] == '"':
+            quote = first_at('"', blank + 1)
+            if quote < size:
+                after = blank_end(quote + 1)
+                if after < size and text[after] == ")":
+                    return after + 1
+        return blank + 1 if blank < size and text[blank] == ")" else -1
+
+    while (bracket := text.find("](", look)) >= 0:
+        look = bracket + 1
+        opening = text.find("[", max(pos, text.rfind("]", pos, bracket) + 1), bracket)
+        if opening < 0:
+            continue
+        url = blank_end(bracket + 2)
+        end = -1
+        if url < size and text[url] == "<":
+            angle = first_at(">", url + 1)
+            if url + 1 < angle < size:
+                end, url_end = closing(angle + 1), angle + 1
+        if end < 0 and url < size and text[url] != ")" and not text[url].isspace():
+            url_end = first_at("stop", url)
+            end = closing(url_end)
+        if end < 0:
+            continue
+        found.append(_MdMatch(opening, end, text[opening + 1:bracket], text[url:url_end]))
+        pos = look = end
+    return found
+
+
 def _mdlink(
-    match: re.Match[str], text: str, rel_path: str, line: int, context: str, col: int
+    match: _MdMatch, text: str, rel_path: str, line: int, context: str
 ) -> Link | None:
-    url = match.group(2).strip("<>")
+    url = match.url.strip("<>")
     if "://" in url or url.startswith(("mailto:", "#", "/")):
         return None
     path, _, heading = url.partition("#")
@@ -711,9 +855,10 @@ def _mdlink(
         return None
     folder = rel_path.rpartition("/")[0]
     joined = posixpath.normpath(posixpath.join(folder, path))
-    return Link(target=joined[:-3], line=line, col=col,
-                heading=unquote(heading) or None, label=match.group(1) or None,
-                embed=_start(match, text) != match.start(), kind="markdown", context=context)
+    embed = match.start > 0 and text[match.start - 1] == "!"
+    return Link(target=joined[:-3], line=line, col=match.start if embed else match.start + 1,
+                heading=unquote(heading) or None, label=match.label or None,
+                embed=embed, kind="markdown", context=context)
 
 
 def _task(rel_path: str, match: re.Match[str], line: int, diags: list[Diagnostic]) -> Task:
