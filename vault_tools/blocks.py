@@ -14,7 +14,7 @@ from typing import Protocol
 
 from .index import Backlink, VaultIndex
 from .notes import InterviewFields, Note
-from .parse import MARKER_RE, parse_note
+from .parse import MARKER_RE, link_problem, parse_note
 
 RELATED = "related"
 FOLLOWUPS = "followups"
@@ -41,8 +41,18 @@ class FollowUpLike(Protocol):
 
 
 def link_to(index: VaultIndex, path: str) -> str:
-    """A wikilink that resolves back to `path`: the bare name, or the folder path when needed."""
-    return f"[[{index.link_name(path)}]]"
+    """A wikilink that resolves back to `path`: the bare name, or the folder path when needed.
+
+    A note no wikilink can reach (`C#.md`, a name ending in a blank; `check` reports it as
+    `unlinkable-name`) is named in plain text instead: a broken link is never written."""
+    name = index.link_name(path)
+    if link_problem(name) is not None:
+        return _PLAIN_UNSAFE.sub(lambda m: "\\" + m.group(0), " ".join(name.split()))
+    return f"[[{name}]]"
+
+
+# Characters that would make a plain-text name read as Markdown (a link, a heading, emphasis).
+_PLAIN_UNSAFE = re.compile(r"[\\`*_\[\]#|<>!^]")
 
 
 _MARKUP_LEADS = frozenset("#>|*+-0123456789[")

@@ -27,7 +27,7 @@ from .vault import Vault, gc_paused, load_index, read_file
 from .writer import ConcurrentEditError, WriteError, content_hash, write_note
 
 # Diagnostics that mean "do not touch this note" (§6.2, §6.4, §9).
-UNWRITABLE = ("bad-block", "conflict-markers", "not-utf8")
+UNWRITABLE = ("bad-block", "conflict-markers", "not-utf8", "too-large")
 
 
 @dataclass(frozen=True)

@@ -17,6 +17,9 @@ _TIMESTAMP = "tag:yaml.org,2002:timestamp"
 
 MAX_FRONT_MATTER_CHARS = 256 * 1024
 MAX_VALUES = 20_000
+# What PyYAML's safe constructors raise, besides YAMLError, for a value its explicit tag cannot
+# hold: int("abc"), a bool table lookup, a regular expression that did not match, ...
+_CONSTRUCTOR_ERRORS = (ValueError, TypeError, LookupError, AttributeError, ArithmeticError)
 
 
 _STR = "tag:yaml.org,2002:str"
@@ -69,7 +72,7 @@ class NoteLoader(_BaseLoader):  # type: ignore[misc, valid-type]
             return super().construct_object(node, deep=deep)
         except yaml.YAMLError:
             raise
-        except (ValueError, TypeError, KeyError, AttributeError, OverflowError):
+        except _CONSTRUCTOR_ERRORS:
             raise _bad_tagged_value(node) from None
 
     # The C parser calls these three for every node it composes. PyYAML's versions first look
@@ -108,7 +111,7 @@ def _plain_value(loader: Any, node: yaml.Node) -> Any:
         if tag in _PLAIN_SCALARS:
             try:
                 return loader.yaml_constructors[tag](loader, node)
-            except (ValueError, TypeError, KeyError, AttributeError, OverflowError):
+            except _CONSTRUCTOR_ERRORS:
                 raise _bad_tagged_value(node) from None
     elif kind is yaml.SequenceNode:
         if tag == _SEQ:
@@ -167,7 +170,7 @@ def load_front_matter(text: str, first_line: int = 1) -> Any:
         raise FrontMatterError(message, line) from None
     except yaml.YAMLError as exc:
         raise FrontMatterError(f"invalid YAML: {exc}") from None
-    except (ValueError, TypeError, KeyError, AttributeError, OverflowError, RecursionError) as exc:
+    except (*_CONSTRUCTOR_ERRORS, RecursionError) as exc:
         # The last line of defence: whatever a constructor raises is a refusal, never a crash.
         raise FrontMatterError(f"invalid YAML: {type(exc).__name__}: {exc}") from None
     if "*" in text:  # only aliases (*name) can make a small document expand

@@ -97,11 +97,17 @@ def _bare_lines(text: str) -> list[str]:
 
 
 def decode_note(rel_path: str, data: bytes) -> tuple[str | None, Diagnostic | None]:
-    """Decode a note's bytes. Returns (text, None), or (None, diagnostic) when it is not text."""
+    """Decode a note's bytes. Returns (text, None), or (None, diagnostic) when it is not text.
+
+    The messages say what the file is, not what is done with it: each command says that (fill's
+    "left alone: ..."), so the two never repeat each other.
+    """
+    if _is_utf16(data):
+        return None, Diagnostic(rel_path, None, "error", "not-utf8",
+                                "the note is saved as UTF-16: save it as UTF-8")
     if b"\x00" in data:
-        return None, Diagnostic(
-            rel_path, None, "error", "not-utf8", "binary file (contains NUL bytes); left alone"
-        )
+        return None, Diagnostic(rel_path, None, "error", "not-utf8",
+                                "binary file (contains NUL bytes), not a text note")
     try:
         return data.decode("utf-8"), None
     except UnicodeDecodeError as exc:
@@ -112,8 +118,29 @@ def decode_note(rel_path: str, data: bytes) -> tuple[str | None, Diagnostic | No
             "error",
             "not-utf8",
             f"not valid UTF-8 (byte {exc.start}: {data[exc.start:exc.start + 1]!r}); "
-            "the note is left alone until it is saved as UTF-8",
+            "save the note as UTF-8",
         )
+
+
+def _is_utf16(data: bytes) -> bool:
+    """True for UTF-16 text: a byte-order mark, or (without one) text whose every other byte
+    is NUL, as Latin-script text is in UTF-16, and that decodes as UTF-16."""
+    if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        return True
+    head = data[:4096]
+    if len(head) < 4 or b"\x00" not in head:
+        return False
+    head = head[:len(head) & ~1]
+    even, odd = head[0::2], head[1::2]
+    pairs = len(head) // 2
+    for zeros, encoding in ((odd, "utf-16-le"), (even, "utf-16-be")):
+        if zeros.count(0) >= 0.6 * pairs:
+            try:
+                head.decode(encoding)
+            except UnicodeDecodeError:
+                continue
+            return True
+    return False
 
 
 def unreadable_note(rel_path: str, diagnostic: Diagnostic) -> Note:
@@ -140,6 +167,13 @@ def parse_note(rel_path: str, text: str) -> Note:
 
     if not body_text.strip():
         diags.append(Diagnostic(rel_path, None, "warning", "empty-note", "the note is empty"))
+    problem = link_problem(name)
+    if problem is not None:
+        diags.append(Diagnostic(
+            rel_path, None, "warning", "unlinkable-name",
+            f"no [[link]] can reach this note: {problem}; rename the file (generated blocks "
+            "show its name as plain text until then)",
+        ))
 
     meta, fm_end, key_lines = _front_matter(rel_path, lines, diags)
     body_line = fm_end + 1
@@ -483,7 +517,7 @@ def _scan_body(
     membership tests; regular expressions run only on lines that can match them.
     """
     scan = _BodyScan()
-    fence: tuple[str, int] | None = None
+    fence: tuple[str, int, int] | None = None  # character, length, line
     in_comment = False
     open_block: tuple[str, int, int] | None = None  # name, line, content start
     seen_blocks: set[str] = set()
@@ -506,7 +540,7 @@ def _scan_body(
             continue  # inside a generated block only a marker line matters
         stripped = raw.strip()
         if fence is not None:
-            char, length = fence
+            char, length, _ = fence
             if stripped[:1] == char and stripped.startswith(char * length) \
                     and not stripped.strip(char):
                 fence = None
@@ -555,7 +589,7 @@ def _scan_body(
                 fence_match = FENCE_RE.match(line)
                 if fence_match and not (fence_match.group(1)[0] == "`"
                                         and "`" in fence_match.group(2)):
-                    fence = (fence_match.group(1)[0], len(fence_match.group(1)))
+                    fence = (fence_match.group(1)[0], len(fence_match.group(1)), index + 1)
                     prev_blank = False
                     continue
             list_item = lead in "-*+0123456789" and LIST_ITEM_RE.match(line) is not None
@@ -592,6 +626,16 @@ def _scan_body(
                 if task:
                     scan.tasks.append(_task(rel_path, task, lineno, diags))
 
+    if fence is not None:
+        # Markdown lets a fence run to the end of the note, but it is nearly always a slip, it
+        # hides every link and task after it, and fill cannot append a block after it.
+        fence_text = fence[0] * fence[1]
+        diags.append(Diagnostic(
+            rel_path, fence[2], "warning", "unclosed-fence",
+            f"the code fence opened here ({fence_text}) is never closed: the rest of the note "
+            f"is code (no links, tasks or headings) and fill cannot add a block after it; "
+            f"close it with a {fence_text} line",
+        ))
     if open_block is not None:
         diags.append(Diagnostic(rel_path, open_block[1], "error", "bad-block",
                                 f"block '{open_block[0]}' is opened here but never closed "
@@ -874,6 +918,27 @@ def _task(rel_path: str, match: re.Match[str], line: int, diags: list[Diagnostic
         due = parse_date(due_match.group(1), lambda msg: diags.append(
             Diagnostic(rel_path, line, "error", "bad-date", f"task due date: {msg}")))
     return Task(text, line, status in "xX-", due)  # positional: cheaper than keywords
+
+
+def link_problem(name: str) -> str | None:
+    """Why `[[name]]` would not lead to a note called `name`, or None when it would.
+
+    The test is the parser's own reading of the link (a "#" starts a heading, a "|" a label,
+    blanks at the ends are dropped, a final ".md" is cut, brackets and line breaks end it),
+    plus Obsidian's block-reference "^", which it refuses in file names.
+    """
+    if "^" in name:
+        return "its name holds '^', which Obsidian reads as a block reference"
+    match = WIKILINK_RE.fullmatch(f"[[{name}]]")
+    if match is not None and _link_parts(name) == (name, None, None):
+        return None
+    bad = sorted({char for char in name if char in "#|[]\\\n\r"})
+    if bad:
+        shown = ", ".join(repr(char) for char in bad)
+        return f"its name holds {shown}, which a link reads as part of its syntax"
+    if name != name.strip():
+        return "its name begins or ends with a blank, which a link drops"
+    return f"a link to '{name}' is read as '{(_link_parts(name) or ('',))[0]}'"
 
 
 def is_asset_target(target: str) -> bool:

@@ -145,6 +145,57 @@ def iter_note_paths(notes_dir: Path) -> Iterator[str]:
 
 READ_BATCH = 64  # files read before they are parsed (see read_notes)
 
+# The largest note read (bytes, 2 MiB). A note is one person, company or conversation: the
+# largest real ones are tens of kilobytes. Above this a note is reported `too-large` and
+# never read, written or published, so one pasted log or export cannot take the time and
+# memory of every command (a 50 MB note made fill peak at 1 GB). docs/notes.md states it.
+MAX_NOTE_BYTES = 2 * 1024 * 1024
+
+
+class NoteTooLargeError(OSError):
+    """The note is larger than MAX_NOTE_BYTES; `size` is how large it was found to be.
+
+    An OSError, so every reader that leaves an unreadable file alone leaves this one too."""
+
+    def __init__(self, size: int) -> None:
+        super().__init__(f"the note is {size:,} bytes, more than the {MAX_NOTE_BYTES:,} "
+                         "(2 MiB) a note may hold; it is not read, filled or published "
+                         "until it is made smaller (split it, or move the bulk to an attachment)")
+        self.size = size
+        self.strerror = str(self.args[0])
+
+
+def too_large(path_or_size: int | str | os.PathLike[str]) -> bool:
+    """True when a note of this size (or the file at this path) is above MAX_NOTE_BYTES.
+    A file that cannot be stat'ed is not too large: reading it will say what is wrong."""
+    if isinstance(path_or_size, int):
+        return path_or_size > MAX_NOTE_BYTES
+    try:
+        return os.stat(path_or_size).st_size > MAX_NOTE_BYTES
+    except OSError:
+        return False
+
+
+def read_bounded(path: str | os.PathLike[str]) -> bytes:
+    """A note file's bytes; NoteTooLargeError, having read at most MAX_NOTE_BYTES + 1 of them,
+    when it is too large (the size is checked before reading, and again by the read itself,
+    for a file that grows in between)."""
+    with open(path, "rb") as file:
+        size = os.fstat(file.fileno()).st_size
+        if size > MAX_NOTE_BYTES:
+            raise NoteTooLargeError(size)
+        # Asking for the size found (plus one, to see growth) keeps the buffer small.
+        data = file.read(size + 1)
+        if len(data) > size:  # grown since the stat: read on, still bounded
+            data += file.read(MAX_NOTE_BYTES + 1 - len(data))
+    if len(data) > MAX_NOTE_BYTES:
+        raise NoteTooLargeError(len(data))
+    return data
+
+
+def too_large_diagnostic(rel_path: str, error: NoteTooLargeError) -> Diagnostic:
+    return Diagnostic(rel_path, None, "error", "too-large", error.strerror)
+
 
 def read_note(vault: Vault, rel_path: str) -> tuple[Note, str | None]:
     """Read and parse one note; the text is None when the file could not be read as UTF-8.
@@ -169,17 +220,19 @@ def read_notes(vault: Vault, rel_paths: Iterable[str]) -> Iterator[tuple[Note, s
 
 
 def read_file(vault: Vault, rel_path: str) -> bytes | OSError:
-    """A note file's bytes, or the error that kept them from being read."""
+    """A note file's bytes, or the error that kept them from being read (NoteTooLargeError
+    for a note above MAX_NOTE_BYTES)."""
     try:
         # os-level open of a str path, not Path.read_bytes: the Path object and its methods
         # cost more than the read itself (~0.06 s over 5,000 notes).
-        with open(os.path.join(vault.notes_dir, rel_path), "rb") as file:
-            return file.read()
+        return read_bounded(os.path.join(vault.notes_dir, rel_path))
     except OSError as exc:
         return exc
 
 
 def _note_from(rel_path: str, data: bytes | OSError) -> tuple[Note, str | None]:
+    if isinstance(data, NoteTooLargeError):
+        return unreadable_note(rel_path, too_large_diagnostic(rel_path, data)), None
     if isinstance(data, OSError):
         return unreadable_note(rel_path, Diagnostic(
             rel_path, None, "error", "not-utf8", f"cannot read the file: {data.strerror}"

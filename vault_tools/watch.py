@@ -38,7 +38,15 @@ from .followups import FollowUp, open_followups
 from .index import VaultIndex
 from .notes import Diagnostic, Note
 from .parse import decode_note, parse_note, unreadable_note
-from .vault import Vault, is_note_path, is_skipped, iter_note_paths
+from .vault import (
+    NoteTooLargeError,
+    Vault,
+    is_note_path,
+    is_skipped,
+    iter_note_paths,
+    read_bounded,
+    too_large_diagnostic,
+)
 from .writer import content_hash
 
 # --- timing ---------------------------------------------------------------------------------------
@@ -686,16 +694,18 @@ class Watcher:
                 self._indexed.pop(rel, None)
         return None
 
-    def _read(self, rel: str) -> tuple[bytes | None, _Indexed] | None:
+    def _read(self, rel: str) -> tuple[bytes | NoteTooLargeError | None, _Indexed] | None:
         """A note's bytes (None: unreadable) and what to remember of them; None when missing."""
         path = self.vault.abs(rel)
         probe = probe_path(path)  # before reading: a save after it makes the next probe differ
         if probe.missing:
             return None
         try:
-            data = path.read_bytes()
+            data = read_bounded(path)
         except FileNotFoundError:
             return None
+        except NoteTooLargeError as exc:  # indexed by name, reported, never read or written
+            return None if probe_path(path).missing else (exc, _Indexed(probe, "too-large"))
         except OSError as exc:
             # Indexed as unreadable, as a full fill would: reported, never written.
             self._report(f"error: {rel}: cannot read: {exc.strerror}", error=True)
@@ -703,7 +713,9 @@ class Watcher:
         return data, _Indexed(probe, content_hash(data))
 
     @staticmethod
-    def _parse(rel: str, data: bytes | None) -> tuple[Note, str | None]:
+    def _parse(rel: str, data: bytes | NoteTooLargeError | None) -> tuple[Note, str | None]:
+        if isinstance(data, NoteTooLargeError):
+            return unreadable_note(rel, too_large_diagnostic(rel, data)), None
         if data is None:
             return unreadable_note(rel, Diagnostic(
                 rel, None, "error", "not-utf8", "cannot read the file")), None
@@ -752,7 +764,7 @@ class Watcher:
         texts = {}
         for rel in sorted(refresh):
             try:
-                texts[rel] = self.vault.abs(rel).read_bytes().decode("utf-8")
+                texts[rel] = read_bounded(self.vault.abs(rel)).decode("utf-8")
             except (OSError, UnicodeDecodeError):
                 continue  # gone or not text since it was indexed: its own event will tell
         changes, skipped = plan_refresh(self._index, texts, self._followups.all(),

@@ -213,7 +213,8 @@ class VaultPlugin(BasePlugin[VaultPluginConfig]):
             if diag.path in view.hidden:
                 continue
             where = f"{diag.path}:{diag.line}" if diag.line else diag.path
-            if diag.code in ("broken-link", "ambiguous-link", "yaml-error", "not-utf8"):
+            if diag.code in ("broken-link", "ambiguous-link", "yaml-error", "not-utf8",
+                             "too-large", "missing-heading", "missing-attachment"):
                 log.warning(f"{where}: {diag.message}")
             else:
                 log.info(f"{where}: {diag.message}")
