@@ -131,7 +131,9 @@ def plan_note(
     try:
         new = splice_blocks(note.path, text, wanted)
     except BlockError as exc:  # e.g. a note ending inside an unclosed code fence
-        return Diagnostic(note.path, None, "error", "bad-block", str(exc))
+        # (the message names the note, which the report names already)
+        return Diagnostic(note.path, None, "error", "bad-block",
+                          str(exc).removeprefix(f"{note.path}: "))
     if new == text:
         return None
     return NoteChange(note.path, tuple(sorted(differing)), wanted, text, new)

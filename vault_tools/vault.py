@@ -143,6 +143,25 @@ def iter_note_paths(notes_dir: Path) -> Iterator[str]:
     yield from sorted(found)
 
 
+def attachment_paths(notes_dir: Path) -> list[str]:
+    """Relative paths of the files beside the notes that links may name (images, PDFs): every
+    file that is not a note, outside dot-folders and skipped files. Sorted."""
+    found = []
+    seen: set[tuple[int, int]] = set()
+    for folder, dirs, files in os.walk(notes_dir, followlinks=True):
+        stat = os.stat(folder)
+        if (stat.st_dev, stat.st_ino) in seen:
+            dirs[:] = []
+            continue
+        seen.add((stat.st_dev, stat.st_ino))
+        dirs[:] = [d for d in dirs if not d.startswith(".")]
+        rel_folder = os.path.relpath(folder, notes_dir).replace(os.sep, "/")
+        prefix = "" if rel_folder == "." else rel_folder + "/"
+        found += (prefix + name for name in files
+                  if not name.lower().endswith(".md") and not is_skipped(prefix + name))
+    return sorted(found)
+
+
 READ_BATCH = 64  # files read before they are parsed (see read_notes)
 
 # The largest note read (bytes, 2 MiB). A note is one person, company or conversation: the
@@ -267,7 +286,10 @@ def gc_paused() -> Iterator[None]:
 def load_index(vault: Vault) -> VaultIndex:
     """Gather every note, then link them (gather-then-link: no result depends on file order)."""
     with gc_paused():
-        return VaultIndex(note for note, _ in read_notes(vault, iter_note_paths(vault.notes_dir)))
+        index = VaultIndex(note for note, _ in read_notes(vault, iter_note_paths(vault.notes_dir)))
+    # Listed only if a link names an attachment: most checks never walk the folder twice.
+    index.set_attachments(lambda: attachment_paths(vault.notes_dir))
+    return index
 
 
 def load_index_and_texts(vault: Vault) -> tuple[VaultIndex, dict[str, str]]:
@@ -279,4 +301,6 @@ def load_index_and_texts(vault: Vault) -> tuple[VaultIndex, dict[str, str]]:
             notes.append(note)
             if text is not None:
                 texts[note.path] = text
-        return VaultIndex(notes), texts
+        index = VaultIndex(notes)
+    index.set_attachments(lambda: attachment_paths(vault.notes_dir))
+    return index, texts
