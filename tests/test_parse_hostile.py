@@ -226,3 +226,39 @@ def _decode_and_parse(data: bytes) -> None:
         assert diag.line is None or diag.line >= 1
     # Generous: a few thousand characters parse in about a millisecond.
     assert time.perf_counter() - start < 2.0
+
+
+# --- the same through check and fill: indexing, diagnostics and block rendering -----------------
+
+WHOLE_VAULT = {
+    "links-on-one-line": lambda n: "x " + _repeat("[[Jane Doe]] ", n),
+    "md-link-opens": HOSTILE["md-link-opens"],
+    "comment-opens": HOSTILE["comment-opens"],
+    "heading-links": lambda n: _repeat("[[Jane Doe#No such heading]] ![[gone.png]] ", n),
+}
+
+
+def _check_and_plan(root) -> float:
+    from vault_tools.fill import fill_vault
+    from vault_tools.vault import find_vault, load_index
+
+    vault = find_vault(root)
+    start = time.perf_counter()
+    load_index(vault).diagnostics()
+    fill_vault(vault, write=False, trust_manifest=False)
+    return time.perf_counter() - start
+
+
+@pytest.mark.parametrize("name", sorted(WHOLE_VAULT))
+def test_check_and_fill_stay_linear_on_a_hostile_note(make_vault, tmp_path, name: str) -> None:
+    build = WHOLE_VAULT[name]
+    jane = "# Jane Doe\n\n## Career story\n"
+    times = []
+    for size in (MB // 8, MB):
+        root = make_vault({"Jane Doe.md": jane, f"Dump {size}.md": build(size)})  # type: ignore[operator]
+        times.append(min(_check_and_plan(root) for _ in range(2)))
+        (root / "notes" / f"Dump {size}.md").unlink()
+    small_time, large_time = times
+    assert large_time < 20.0, f"{name}: {large_time:.2f} s for 1 MB"
+    assert large_time < 16 * max(small_time, 0.02), (
+        f"{name}: {small_time:.3f} s at 1/8 MB, {large_time:.3f} s at 1 MB")

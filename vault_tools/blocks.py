@@ -224,10 +224,15 @@ def _career_sections(
 def _linked_from(index: VaultIndex, backlinks: list[Backlink], shown: set[str]) -> list[str]:
     """Body mentions always (their context is the point); front-matter links not shown above."""
     lines = []
+    # The links of one line share its context: cleaned once, so a line holding thousands of
+    # links costs its length once, not once per link.
+    cleaned: dict[str, str] = {}
     for backlink in backlinks:
         if backlink.link.field is not None and backlink.source in shown:
             continue
-        context = _clean_context(backlink.link.context)
+        context = cleaned.get(backlink.link.context)
+        if context is None:
+            context = cleaned[backlink.link.context] = _clean_context(backlink.link.context)
         lines.append(f"- {link_to(index, backlink.source)}" + (f": {context}" if context else ""))
     # A source that links twice from the same line appears once.
     return list(dict.fromkeys(lines))
