@@ -244,3 +244,23 @@ def test_no_attachment_is_looked_for_when_no_link_names_one(make_vault, monkeypa
     assert check_json(root) == (0, [])
     assert walks == []
     os.remove(root / "notes" / "Bob.md")
+
+
+def test_watch_starts_with_a_too_large_note_and_follows_it_when_it_shrinks(tmp_path) -> None:
+    from .conftest import write_vault
+    from .test_watch import Running, wait_for
+
+    root = write_vault(tmp_path / "vault", {JANE: JANE_TEXT})
+    dump = _huge(root, "Dump.md", 50 * 1024 * 1024)
+    before = dump.read_bytes()
+    run = Running(root)
+    try:
+        assert wait_for(lambda: any(line.startswith("error: Dump.md: the note is 52,428,800")
+                                    for line in run.lines), 30), run.lines
+        assert dump.read_bytes() == before
+        # Made small again: read, indexed and its link counted like any other note.
+        dump.write_text("Met [[Jane Doe]] again.\n", encoding="utf-8")
+        assert wait_for(lambda: "[[Dump]]" in run.text(JANE), 30), run.lines
+    finally:
+        run.watcher.stop()
+    assert run.watcher.error is None

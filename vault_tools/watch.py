@@ -705,6 +705,7 @@ class Watcher:
         except FileNotFoundError:
             return None
         except NoteTooLargeError as exc:  # indexed by name, reported, never read or written
+            self._report(f"error: {rel}: {exc.strerror}", error=True)
             return None if probe_path(path).missing else (exc, _Indexed(probe, "too-large"))
         except OSError as exc:
             # Indexed as unreadable, as a full fill would: reported, never written.
