@@ -72,6 +72,18 @@ def test_any_tag_with_any_value_never_raises(tag: str, value: str, nested: str) 
     assert any(link.target == "Target" for link in note.links)
 
 
+@pytest.mark.parametrize("depth", [60, 999, 5000])
+@pytest.mark.parametrize(("opening", "closing"), [("[", "]"), ("{a: ", "}")])
+def test_deeply_nested_front_matter_is_refused_not_a_crash(depth, opening, closing) -> None:
+    text = f"---\nk: {opening * depth}\"[[Z]]\"{closing * depth}\n---\nSee [[B]].\n"
+    note = parse_note("n.md", text)
+    errors = [d for d in note.diagnostics if d.code == "yaml-error"]
+    if depth <= 64:
+        assert errors == [] and [link.target for link in note.links] == ["Z", "B"]
+    else:
+        assert len(errors) == 1 and [link.target for link in note.links] == ["B"]
+
+
 # --- the Markdown link scan against the pattern it replaces ------------------------------------
 
 LINK_ALPHABET = '[]()<>" a!\t`.md#'

@@ -17,6 +17,9 @@ _TIMESTAMP = "tag:yaml.org,2002:timestamp"
 
 MAX_FRONT_MATTER_CHARS = 256 * 1024
 MAX_VALUES = 20_000
+# Lists and mappings inside each other: real front matter nests two or three deep. A thousand
+# levels load, but then break whatever walks them recursively (repr, templates, JSON).
+MAX_DEPTH = 64
 # What PyYAML's safe constructors raise, besides YAMLError, for a value its explicit tag cannot
 # hold: int("abc"), a bool table lookup, a regular expression that did not match, ...
 _CONSTRUCTOR_ERRORS = (ValueError, TypeError, LookupError, AttributeError, ArithmeticError)
@@ -175,7 +178,25 @@ def load_front_matter(text: str, first_line: int = 1) -> Any:
         raise FrontMatterError(f"invalid YAML: {type(exc).__name__}: {exc}") from None
     if "*" in text:  # only aliases (*name) can make a small document expand
         _check_bounded(data)
+    # Each level of nesting takes a "[", a "{", a "-" or a ":"; fewer in all, nothing to walk.
+    if sum(map(text.count, "[{-:")) > MAX_DEPTH:
+        _check_depth(data)
     return data
+
+
+def _check_depth(data: Any) -> None:
+    """Refuse values nested more than MAX_DEPTH deep (walked without recursion)."""
+    stack = [(data, 0)]
+    while stack:
+        value, depth = stack.pop()
+        if depth > MAX_DEPTH:
+            raise FrontMatterError(
+                f"front matter nests lists or mappings more than {MAX_DEPTH} deep; refused"
+            )
+        if isinstance(value, dict):
+            stack.extend((item, depth + 1) for item in value.values())
+        elif isinstance(value, list):
+            stack.extend((item, depth + 1) for item in value)
 
 
 def _check_bounded(data: Any) -> None:
