@@ -8,7 +8,6 @@ from __future__ import annotations
 import datetime as dt
 import posixpath
 import re
-from bisect import bisect_left
 from collections.abc import Iterable, Iterator
 from typing import Any, NamedTuple
 from urllib.parse import unquote
@@ -308,11 +307,11 @@ def _front_matter_links(
                 parts = _link_parts(inner)
                 if parts is not None:
                     links.append(_place(*parts, key, item, at, key_line, lines, fm_end))
-                    at = links[-1].line
+                    at = max(at, links[-1].line)
             if not inners and key in LINK_KEYS and item.strip():
                 links.append(_place(item.strip(), None, None, key, item, at, key_line, lines,
                                     fm_end))
-                at = links[-1].line
+                at = max(at, links[-1].line)
     return links
 
 
@@ -320,17 +319,22 @@ def _place(
     target: str, heading: str | None, label: str | None, key: str, item: str, start: int,
     key_line: int, lines: list[str], fm_end: int,
 ) -> Link:
-    """A front-matter link, on the line its value stands on, looked for from line `start` on
-    (the key's line when not found)."""
+    """A front-matter link, on the line its value stands on, looked for in the _PLACE_WINDOW
+    lines from line `start` on (the key's line when not found there)."""
     line = key_line
     # A block scalar's value ends with a "\n" that YAML writes for any line ending ("\r\n"
     # too): the value is looked for without it.
     value = item.rstrip("\n")
-    for i in range(start - 1, max(fm_end - 1, start)):
+    # The window bounds the search: values written differently from how YAML reads them
+    # (escapes, folded lines) would otherwise each be looked for down to the end.
+    for i in range(start - 1, min(max(fm_end - 1, start), start - 1 + _PLACE_WINDOW)):
         if value in lines[i]:
             line = i + 1
             break
     return Link(target, line, 0, heading, label, False, key, "wiki", f"{key}: {item.strip()}")
+
+
+_PLACE_WINDOW = 64
 
 
 def _strings_in(value: Any) -> Iterator[str]:
@@ -684,6 +688,9 @@ def _code_spans(text: str) -> list[tuple[int, int, int]]:
     moves forward (a regular expression retries every unclosed run against the rest of the
     line).
     """
+    if "``" not in text:  # single backticks only (nearly always): they pair up in order
+        ticks = [m.start() for m in _TICK_RUN_RE.finditer(text)]
+        return [(ticks[k], ticks[k + 1] + 1, 1) for k in range(0, len(ticks) - 1, 2)]
     runs = [(m.start(), m.end()) for m in _TICK_RUN_RE.finditer(text)]
     by_width: dict[int, list[int]] = {}
     for number, (start, end) in enumerate(runs):
@@ -833,61 +840,71 @@ def _md_links(text: str) -> list[_MdMatch]:
     The pattern's parts are matched by hand, each at most once per place: the link text is
     what lies between a "[" and the first "]" after it, so of all the "["s before one "]("
     only the first can start a link, and if what follows that "](" is no link destination,
-    none can. The destination's own searches (the ">", the end of a bare URL, a title's
-    closing quote) are looked up in position lists made once per line, and runs of blanks
-    are measured once each, so destinations that overlap cost no more than one.
+    none can. Destinations start at increasing positions, so the search for the ">" of
+    `<...>` and for the end of a bare URL is kept and reused until a destination starts past
+    what it found; what may follow a destination (a title, blanks, the ")") is worked out once
+    per place (`closings`).
     """
     found: list[_MdMatch] = []
+    bracket = text.find("](")
+    if bracket < 0:
+        return found
     size = len(text)
-    pos = look = 0
-    blank_ends: dict[int, int] = {}
-    lists: dict[str, list[int]] = {}
-
-    def blank_end(at: int) -> int:
-        end = blank_ends.get(at)
-        if end is None:
-            end = blank_ends[at] = _SPACE_RUN_RE.match(text, at).end()  # type: ignore[union-attr]
-        return end
-
-    def first_at(kind: str, at: int) -> int:
-        """The first position >= at of a ">", a '"', or a ")" or blank (kind "stop")."""
-        where = lists.get(kind)
-        if where is None:
-            pattern = _URL_STOP_RE if kind == "stop" else re.compile(re.escape(kind))
-            where = lists[kind] = [m.start() for m in pattern.finditer(text)]
-        k = bisect_left(where, at)
-        return where[k] if k < len(where) else size
-
-    def closing(at: int) -> int:
-        r"""The end of `(?:\s+"[^"]*")?\s*\)` matched at `at`, or -1."""
-        blank = blank_end(at)
-        if blank > at and blank < size and text[blank] == '"':
-            quote = first_at('"', blank + 1)
-            if quote < size:
-                after = blank_end(quote + 1)
-                if after < size and text[after] == ")":
-                    return after + 1
-        return blank + 1 if blank < size and text[blank] == ")" else -1
-
-    while (bracket := text.find("](", look)) >= 0:
+    pos = 0
+    angle_from = angle_at = stop_from = stop_at = -1  # the last searches and what they found
+    closings: dict[int, int] = {}
+    while bracket >= 0:
         look = bracket + 1
         opening = text.find("[", max(pos, text.rfind("]", pos, bracket) + 1), bracket)
-        if opening < 0:
-            continue
-        url = blank_end(bracket + 2)
-        end = -1
-        if url < size and text[url] == "<":
-            angle = first_at(">", url + 1)
-            if url + 1 < angle < size:
-                end, url_end = closing(angle + 1), angle + 1
-        if end < 0 and url < size and text[url] != ")" and not text[url].isspace():
-            url_end = first_at("stop", url)
-            end = closing(url_end)
-        if end < 0:
-            continue
-        found.append(_MdMatch(opening, end, text[opening + 1:bracket], text[url:url_end]))
-        pos = look = end
+        url = bracket + 2
+        if opening >= 0 and url < size:
+            if text[url].isspace():
+                url = _SPACE_RUN_RE.match(text, url).end()  # type: ignore[union-attr]
+            end = url_end = -1
+            char = text[url] if url < size else ")"
+            if char == "<":
+                if not angle_from <= url + 1 <= angle_at:
+                    angle_from = url + 1
+                    angle_at = text.find(">", angle_from)
+                    angle_at = size if angle_at < 0 else angle_at
+                if url + 1 < angle_at < size:
+                    url_end = angle_at + 1
+                    end = _closing(text, url_end, size, closings)
+            if end < 0 and char != ")":
+                if not stop_from <= url <= stop_at:
+                    stop_from = url
+                    stop = _URL_STOP_RE.search(text, url)
+                    stop_at = stop.start() if stop else size
+                url_end = stop_at
+                end = _closing(text, url_end, size, closings)
+            if end >= 0:
+                found.append(_MdMatch(opening, end, text[opening + 1:bracket], text[url:url_end]))
+                pos = look = end
+        bracket = text.find("](", look)
     return found
+
+
+def _closing(text: str, at: int, size: int, closings: dict[int, int]) -> int:
+    r"""Where `(?:\s+"[^"]*")?\s*\)` matched at `at` ends, or -1 (remembered in `closings`)."""
+    end = closings.get(at)
+    if end is not None:
+        return end
+    end = -1
+    blank = at
+    if blank < size and text[blank].isspace():
+        blank = _SPACE_RUN_RE.match(text, blank).end()  # type: ignore[union-attr]
+    if blank > at and blank < size and text[blank] == '"':
+        quote = text.find('"', blank + 1)
+        if quote >= 0:
+            after = quote + 1
+            if after < size and text[after].isspace():
+                after = _SPACE_RUN_RE.match(text, after).end()  # type: ignore[union-attr]
+            if after < size and text[after] == ")":
+                end = after + 1
+    if end < 0 and blank < size and text[blank] == ")":
+        end = blank + 1
+    closings[at] = end
+    return end
 
 
 def _mdlink(
