@@ -250,6 +250,9 @@ class VaultIndex:
         What `check` reports and what `build` warns about, from the same decision."""
         if resolution.status == "ok" and link.heading and resolution.path is not None:
             part = link.heading.rpartition("#")[2].strip()
+            target = self.notes.get(resolution.path)
+            if target is None or target.unreadable:
+                return None  # its headings are unknown (it is reported itself)
             if part and not part.startswith("^") and self.find_heading(
                     resolution.path, link.heading) is None:
                 # (a ^block reference names a paragraph, which the index does not keep)
