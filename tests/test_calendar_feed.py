@@ -81,8 +81,8 @@ def test_private_notes_are_left_out_unless_asked_for(make_vault) -> None:
     assert b"Secret" not in public and b"Bluebird" not in public
     everything = events(feed(vault, include_private=True))
     summaries = {str(e["summary"]) for e in everything.values()}
-    assert {"Ask about Bluebird", "Get back in touch with Secret Person",
-            "Conversation with Secret Person"} <= summaries
+    # (No keep-in-touch: a conversation with them is planned.)
+    assert {"Ask about Bluebird", "Conversation with Secret Person"} <= summaries
 
 
 def test_reexporting_an_unchanged_vault_gives_identical_bytes(make_vault) -> None:
@@ -175,3 +175,10 @@ def test_any_summary_reads_back_from_the_feed_as_written(summary: str) -> None:
     written = summary.replace("\r\n", "\n").replace("\r", "\n")
     assert str(event["summary"]) == written
     assert str(event["description"]) == written
+
+
+def test_a_task_with_links_is_titled_with_the_names_they_show(make_vault) -> None:
+    task = "- [ ] Ask [[Jane Doe|Jane]] about [[Acme#Teams]] 📅 2026-12-01\n"
+    vault = make_vault({"todo.md": task})
+    summaries = [str(e["summary"]) for e in events(feed(vault)).values()]
+    assert summaries == ["Ask Jane about Acme › Teams"]

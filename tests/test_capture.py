@@ -12,6 +12,8 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from vault_tools.capture import CaptureError, Value, fill_template, safe_name
 from vault_tools.cli import main
@@ -96,9 +98,11 @@ def test_new_interview_is_named_by_date_and_person_and_links_them(make_vault) ->
     assert result.stdout == f"{path}\n"
     assert result.stderr == ""
     meta = front_matter(path)
-    assert meta["with"] == "[[Jane Doe]]"  # the contact's own spelling, not what was typed
+    assert meta["with"] == ["[[Jane Doe]]"]  # the contact's own spelling, not what was typed
     assert meta["date"] == "2026-11-20"
     assert meta["status"] == "done"
+    # the title says what the note is: not just the person's name
+    assert "\n# Conversation with Jane Doe, 2026-11-20\n" in path.read_text(encoding="utf-8")
     # linked both ways: the contact's related block lists the conversation
     contact = (vault / "notes" / "contacts" / "Jane Doe.md").read_text(encoding="utf-8")
     assert "<!-- vault-tools:related -->" in contact
@@ -127,16 +131,103 @@ def test_new_interview_status(make_vault, args: list[str], status: str) -> None:
     assert path.name.startswith("2026-12-24 " if "--date" in args else "2026-11-25 ")
 
 
-def test_new_interview_with_an_unknown_person_hints_to_create_the_contact(make_vault) -> None:
+def test_new_interview_with_a_new_person_hints_to_create_the_contact(make_vault) -> None:
     vault = make_vault({**TEMPLATES})
-    result = run("new", "interview", "Sam Poe", "--date", "2026-11-20", "--vault", str(vault))
+    result = run("new", "interview", "Sam Poe", "--date", "2026-11-20", "--new-person",
+                 "--vault", str(vault))
     assert result.exit_code == 0
     assert result.stderr == (
         "Hint: no contact named 'Sam Poe' yet: `vault-tools new contact \"Sam Poe\"` "
         "creates one\n"
     )
     assert front_matter(vault / "notes" / "interviews" / "2026-11-20 Sam Poe.md")["with"] == \
-        "[[Sam Poe]]"
+        ["[[Sam Poe]]"]
+
+
+def test_new_interview_with_a_misspelt_person_suggests_the_contact_and_writes_nothing(
+    make_vault,
+) -> None:
+    vault = make_vault({**TEMPLATES, **KNOWN})
+    result = run("new", "interview", "Jane Do", "--date", "2026-11-20", "--vault", str(vault))
+    assert result.exit_code == 1
+    assert result.output == (
+        "Error: no contact named 'Jane Do'. Did you mean 'Jane Doe'? Nothing was created; "
+        "pass --new-person to talk with 'Jane Do' anyway\n"
+    )
+    assert not (vault / "notes" / "interviews").exists()
+
+
+def test_new_interview_with_a_stranger_says_how_to_add_them(make_vault) -> None:
+    vault = make_vault({**TEMPLATES, **KNOWN})
+    result = run("new", "interview", "Zed Quux", "--vault", str(vault))
+    assert result.exit_code == 1
+    assert result.output == (
+        "Error: no contact named 'Zed Quux'; nothing was created. Create the contact first "
+        "(`vault-tools new contact \"Zed Quux\"`) or pass --new-person\n"
+    )
+    assert not (vault / "notes" / "interviews").exists()
+
+
+def test_new_interview_with_several_people_lists_them_all_and_copies_the_company(
+    make_vault,
+) -> None:
+    vault = make_vault({
+        **TEMPLATES, **KNOWN,
+        "contacts/Sam Lee.md": "---\ntype: contact\ncompany: \"[[acme]]\"\n---\n",
+        "companies/Acme.md": "---\ntype: company\n---\n",
+    })
+    result = run("new", "interview", "JD", "--with", "sam lee", "--with", "Ann Ray",
+                 "--with", "Jane Doe", "--new-person", "--date", "2026-12-03",
+                 "--today", "2026-11-25", "--vault", str(vault))
+    path = vault / "notes" / "interviews" / "2026-12-03 Jane Doe.md"
+    assert result.exit_code == 0
+    assert result.stdout == f"{path}\n"
+    meta = front_matter(path)
+    assert meta["with"] == ["[[Jane Doe]]", "[[Sam Lee]]", "[[Ann Ray]]"]
+    assert meta["company"] == "[[Acme]]"  # Jane has none; Sam's, by the company's own name
+    assert meta["status"] == "planned"
+    text = path.read_text(encoding="utf-8")
+    assert "\n# Conversation with Jane Doe, Sam Lee and Ann Ray, 2026-12-03\n" in text
+    note = load_index(find_vault(vault)).get("interviews/2026-12-03 Jane Doe.md")
+    assert note is not None and not note.diagnostics
+    assert note.fields.with_ == ("Jane Doe", "Sam Lee", "Ann Ray")
+
+
+def test_an_ambiguous_name_is_refused_naming_the_notes(make_vault) -> None:
+    vault = make_vault({**TEMPLATES, **KNOWN, "people/Jane Doe.md": "---\ntype: contact\n---\n"})
+    result = run("new", "interview", "Jane Doe", "--vault", str(vault))
+    assert result.exit_code == 1
+    assert result.output == (
+        "Error: 'Jane Doe' names several notes (contacts/Jane Doe.md, people/Jane Doe.md); "
+        "name one by its path, e.g. 'contacts/Jane Doe'; nothing was created\n"
+    )
+    assert not (vault / "notes" / "interviews").exists()
+    result = run("new", "interview", "people/Jane Doe", "--date", "2026-11-20",
+                 "--vault", str(vault))
+    assert result.exit_code == 0
+    # the link names the one meant: the name alone would be ambiguous
+    assert front_matter(vault / "notes" / "interviews" / "2026-11-20 Jane Doe.md")["with"] == \
+        ["[[people/Jane Doe]]"]
+
+
+def test_one_unknown_person_among_several_refuses_the_whole_note(make_vault) -> None:
+    vault = make_vault({**TEMPLATES, **KNOWN})
+    result = run("new", "interview", "Jane Doe", "--with", "Jane Dough", "--vault", str(vault))
+    assert result.exit_code == 1
+    assert "Did you mean 'Jane Doe'?" in result.output
+    assert not (vault / "notes" / "interviews").exists()
+
+
+@settings(max_examples=60, deadline=None)
+@given(people=st.lists(st.text(st.characters(blacklist_categories=("Cs",)), min_size=1,
+                               max_size=12), min_size=1, max_size=4))
+def test_a_list_placeholder_always_gives_the_exact_list(people: list[str]) -> None:
+    value = Value("", link=True, items=tuple(people))
+    for template in ('with: "{{with}}"\n', "with: '{{with}}'\n", "with: {{with}}\n",
+                     "with:\n  - {{with}}\n", "with: [{{with}}]\n"):
+        text = fill_template(f"---\n{template}---\n", {"with": value})
+        loaded = load_front_matter(text[4:text.index("---\n", 4)])["with"]
+        assert loaded == [f"[[{p}]]" for p in people], template
 
 
 # --- never overwrite ---------------------------------------------------------------------------

@@ -11,6 +11,7 @@ import pytest
 from click.testing import CliRunner
 
 from vault_tools.cli import main
+from vault_tools.parse import parse_note
 from vault_tools.vault import (
     READ_BATCH,
     find_vault,
@@ -115,7 +116,7 @@ def test_notes_read_in_batches_equal_notes_read_one_by_one(make_vault) -> None:
     # diagnostics of unreadable files must be as if each were read on its own.
     files = {f"n{i:03}.md": f"# Note {i}\n[[n{i + 1:03}]]\n" for i in range(READ_BATCH * 2 + 3)}
     vault_dir = make_vault({**files, "binary.md": b"\x00\x01", "latin.md": b"caf\xe9\n"})
-    (vault_dir / "notes" / "gone.md").symlink_to(vault_dir / "nowhere.md")
+    (vault_dir / "notes" / "gone.md").symlink_to(vault_dir / "notes" / "nowhere")  # dangling
     vault = find_vault(vault_dir)
     paths = list(iter_note_paths(vault.notes_dir))
     assert len(paths) == len(files) + 3
@@ -164,7 +165,10 @@ def test_no_vault_here_is_a_clear_error(tmp_path, monkeypatch) -> None:
     monkeypatch.chdir(tmp_path)
     result = run("check")
     assert result.exit_code == 1
-    assert "no vault here: no mkdocs.yml in" in result.output
+    assert result.output == (
+        f"Error: no vault here: no mkdocs.yml in {tmp_path.resolve()} or above; run "
+        "`vault-tools init DIR` to create one, or pass --vault PATH\n"
+    )
 
 
 def test_the_demo_vault_has_no_errors() -> None:
@@ -180,7 +184,81 @@ def test_init_creates_a_vault_that_checks_clean(tmp_path) -> None:
     assert (target / "mkdocs.yml").is_file()
     assert (target / "notes" / "index.md").is_file()
     assert "site/" in (target / ".gitignore").read_text()
-    assert run("check", "--vault", str(target)).exit_code == 0
+    assert run("check", "--vault", str(target)).output == "3 notes checked: no problems.\n"
+
+
+def _files(folder: Path) -> list[str]:
+    return sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file())
+
+
+def test_init_makes_a_starter_vault_without_people_and_says_what_next(tmp_path) -> None:
+    target = tmp_path / "my vault"
+    result = run("init", str(target))
+    assert result.exit_code == 0
+    assert result.output == (
+        f"Created a starter vault in {target}: notes in {target / 'notes'}, settings in "
+        f"{target / 'mkdocs.yml'}.\n"
+        "Next steps:\n"
+        f"  cd '{target}'\n"
+        '  vault-tools new contact "Jane Doe" --company Acme\n'
+        "  vault-tools serve        # the private site on http://127.0.0.1:8000/\n"
+    )
+    assert _files(target / "notes") == [
+        "Follow-ups.md", "index.md", "questions.md", "templates/career.md",
+        "templates/company.md", "templates/contact.md", "templates/interview.md",
+    ]
+    index = load_index(find_vault(target))
+    assert sorted(note.path for note in index) == ["Follow-ups.md", "index.md", "questions.md"]
+    # no fictional people anywhere, not even in a generated block copied from the demo
+    demo_people = [p.stem for p in (DEMO_VAULT / "contacts").glob("*.md")]
+    text = "".join(p.read_text(encoding="utf-8") for p in (target / "notes").rglob("*.md"))
+    assert [name for name in demo_people if name in text] == []
+    assert "How to begin" in (target / "notes" / "index.md").read_text(encoding="utf-8")
+
+
+def test_the_starters_templates_and_bank_are_the_demos(tmp_path) -> None:
+    # One set of templates: the starter copies the demo's (only its home page is its own).
+    target = tmp_path / "v"
+    assert run("init", str(target)).exit_code == 0
+    notes = target / "notes"
+    for rel in _files(DEMO_VAULT / "templates"):
+        assert (notes / "templates" / rel).read_bytes() == \
+            (DEMO_VAULT / "templates" / rel).read_bytes(), rel
+    for rel in ("questions.md", "Follow-ups.md"):
+        demo = parse_note(rel, (DEMO_VAULT / rel).read_text(encoding="utf-8"))
+        starter = (notes / rel).read_text(encoding="utf-8")
+        demo_text = (DEMO_VAULT / rel).read_text(encoding="utf-8")
+        # the same text, but for what the demo's generated blocks say about the demo
+        outside = "".join(demo_text[end:start] for end, start in zip(
+            [0, *(b.end for b in demo.blocks)], [*(b.start for b in demo.blocks), None],
+            strict=True))
+        assert starter == outside, rel
+
+
+def test_init_demo_copies_the_demo_vault(tmp_path) -> None:
+    target = tmp_path / "demo"
+    result = run("init", "--demo", str(target))
+    assert result.exit_code == 0
+    assert result.output.startswith(f"Created the demo vault in {target}: ")
+    assert _files(target / "notes") == _files(DEMO_VAULT)
+    assert "  - vault " in (target / "mkdocs.yml").read_text(encoding="utf-8")
+
+
+@pytest.mark.slow
+def test_a_new_vault_builds_at_once_and_build_suggests_serve(tmp_path) -> None:
+    target = tmp_path / "my-vault"
+    assert run("init", str(target)).exit_code == 0
+    result = CliRunner().invoke(main, ["build", "--vault", str(target)])
+    assert result.exit_code == 0, result.output
+    assert (target / "site" / "index.html").is_file()
+    # The Follow-ups note's page is the follow-ups dashboard: no second page.
+    assert (target / "site" / "Follow-ups" / "index.html").is_file()
+    assert not (target / "site" / "followups").exists()
+    assert result.stdout.splitlines()[-2:] == [
+        f"Site built in {target / 'site'}.",
+        "To look at it, run `vault-tools serve` and open http://127.0.0.1:8000/ "
+        "(opened as files, its links do not work).",
+    ]
 
 
 def test_init_refuses_a_non_empty_folder(tmp_path) -> None:
@@ -200,3 +278,27 @@ def test_python_dash_m_runs_the_same_cli() -> None:
 def test_every_command_has_help_text() -> None:
     for name, command in main.commands.items():
         assert command.help and command.help.strip(), f"{name} has no help text"
+
+
+IMPORTED = {
+    f"contacts/{name}.md": f'---\ntype: contact\ncompany: "[[{company}]]"\n---\n# {name}\n'
+    for name, company in (("Ann Lee", "Globex"), ("Bo Chan", "Globex"), ("Cy Diaz", "Initech"),
+                          ("Di Eno", "Acme Corporatoin"))
+} | {"companies/Acme Corporation.md": "---\ntype: company\n---\n# Acme Corporation\n"}
+
+
+def test_companies_without_a_note_are_said_once_with_how_to_create_them(make_vault) -> None:
+    vault = make_vault(IMPORTED)
+    result = run("check", "--vault", str(vault))
+    lines = result.output.splitlines()
+    # One paragraph for the placeholders, not one line per contact; a likely typo keeps its own.
+    assert not any("Globex" in line and "points to no note" in line for line in lines)
+    assert sum("points to no note" in line for line in lines) == 1
+    assert "Did you mean 'Acme Corporation'?" in result.output
+    assert ("2 companies are named in `company` but have no note yet: Globex and Initech. Each "
+            'is kept as a placeholder; `vault-tools new company "Globex"` creates its note '
+            "(`vault-tools new company NAME` for each).") in lines
+    assert lines[-1] == "5 notes checked: 0 errors, 4 warnings in 4 notes."
+    # The JSON output still lists every link, for programs.
+    _, items = check_json(vault)
+    assert sum(i["code"] == "broken-link" for i in items) == 4

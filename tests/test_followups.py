@@ -9,9 +9,12 @@ import sys
 
 import pytest
 from click.testing import CliRunner
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from vault_tools.cli import main
 from vault_tools.followups import (
+    GROUPS,
     FollowUp,
     followups_for_today,
     format_followups,
@@ -19,9 +22,10 @@ from vault_tools.followups import (
     last_interaction,
     next_followup,
     open_followups,
+    shown_text,
 )
 from vault_tools.index import VaultIndex
-from vault_tools.parse import parse_note
+from vault_tools.parse import MDLINK_RE, WIKILINK_RE, parse_note
 from vault_tools.vault import find_vault, load_index
 
 from .conftest import DEMO_VAULT, REPO
@@ -128,7 +132,7 @@ def test_task_elsewhere_concerns_the_first_contact_linked_on_its_line() -> None:
     }
     tasks = of_kind(open_followups(index_of(files)), "task")
     assert [(t.title, t.contact) for t in tasks] == [
-        ("Ask [[Acme]] via [[Jane Doe]] and [[Nobody]]", JANE), ("Alone", None),
+        ("Ask Acme via Jane Doe and Nobody", JANE), ("Alone", None),
     ]
 
 
@@ -139,7 +143,7 @@ def test_task_is_private_when_its_note_or_a_note_it_names_is_private() -> None:
         "private.md": note("private: true", "- [ ] Hidden\n"),
     }
     privacy = {f.title: f.private for f in open_followups(index_of(files))}
-    assert privacy == {"Call [[Secret]]": True, "Public": False, "Hidden": True}
+    assert privacy == {"Call Secret": True, "Public": False, "Hidden": True}
 
 
 # --- interviews ---------------------------------------------------------------------------------
@@ -177,8 +181,19 @@ def test_cancelled_interview_counts_for_nothing() -> None:
         JANE: contact(cadence="30d", introduced_by="Sam Lee"), SAM: contact(),
         "interviews/i.md": interview("2026-11-30", "Jane Doe", "cancelled"),
     }
-    followups = open_followups(index_of(files))
-    assert [(f.kind, f.due) for f in followups] == [("keep-in-touch", None)]
+    assert open_followups(index_of(files)) == []
+
+
+def test_tasks_in_a_cancelled_interview_are_not_followups() -> None:
+    files = {
+        JANE: contact(),
+        "interviews/i.md": interview("2026-11-30", "Jane Doe", "cancelled")
+        + "- [ ] Research the company 📅 2026-11-29\n- [ ] Pick questions\n",
+        "interviews/j.md": interview("2026-12-30", "Jane Doe", "planned")
+        + "- [ ] Book a room\n",
+    }
+    tasks = of_kind(open_followups(index_of(files)), "task")
+    assert [(t.note, t.title) for t in tasks] == [("interviews/j.md", "Book a room")]
 
 
 def test_interview_with_several_people_names_them_all() -> None:
@@ -201,8 +216,10 @@ def test_interview_with_a_bad_or_missing_date_gives_an_undated_followup(date: st
              "interviews/i.md": interview(date, "Jane Doe")}
     index = index_of(files)
     followups = open_followups(index)
+    # Met, but on no known day: the thank-yous are undated, and keeping in touch waits for a
+    # dated interaction (the bad date is reported).
     assert [(f.kind, f.due) for f in followups] == [
-        ("keep-in-touch", None), ("thank-introducer", None), ("thank-you", None),
+        ("thank-introducer", None), ("thank-you", None),
     ]
     assert {d.code for d in index.diagnostics()} & {"bad-date", "missing-field"}
     assert of_kind(followups_for_today(index, D(2027, 1, 1)), "update-status") == []
@@ -266,7 +283,6 @@ def test_a_later_done_interview_moves_the_last_interaction() -> None:
         JANE: contact(cadence="30d", last_contact="2026-10-01"),
         "interviews/a.md": interview("2026-11-01", '"[[Jane Doe]]"', thank_you="2026-11-01"),
         "interviews/b.md": interview("2026-09-01", "Jane Doe", thank_you="2026-09-01"),
-        "interviews/c.md": interview("2026-12-01", "Jane Doe", "planned"),
         "interviews/d.md": interview("2026-12-02", "Jane Doe", "cancelled"),
     }
     index = index_of(files)
@@ -298,12 +314,33 @@ def test_interview_with_several_people_is_an_interaction_with_each() -> None:
     assert dues == {JANE: D(2026, 12, 1), SAM: D(2026, 12, 1)}
 
 
-def test_contact_with_cadence_but_no_interaction_yet_is_undated() -> None:
-    files = {JANE: contact(cadence="30d"),
-             "interviews/a.md": interview("2026-12-01", "Jane Doe", "planned")}
+def test_someone_never_met_gets_no_keep_in_touch() -> None:
+    files = {JANE: contact(cadence="30d"), SAM: contact(cadence="30d"),
+             "interviews/a.md": interview("2026-12-01", "Sam Lee", "cancelled")}
     index = index_of(files)
     assert last_interaction(index, JANE) is None
-    assert only(open_followups(index), "keep-in-touch").due is None
+    assert open_followups(index) == []
+
+
+def test_keep_in_touch_starts_at_the_first_interaction() -> None:
+    files = {JANE: contact(cadence="30d"),
+             "interviews/a.md": interview("2026-11-01", "Jane Doe", thank_you="2026-11-01")}
+    assert [(f.kind, f.due) for f in open_followups(index_of(files))] == [
+        ("keep-in-touch", D(2026, 12, 1))]
+
+
+def test_keep_in_touch_waits_while_a_conversation_is_planned() -> None:
+    files = {
+        JANE: contact(cadence="30d", last_contact="2026-09-01"),
+        "interviews/a.md": interview("2026-12-01", "Jane Doe", "planned"),
+    }
+    index = index_of(files)
+    assert [f.kind for f in open_followups(index)] == ["prepare"]
+    # Even once its day has passed: then the reminder is to say how it went.
+    assert [f.kind for f in followups_for_today(index, D(2026, 12, 5))] == ["update-status"]
+    files["interviews/a.md"] = interview("2026-12-01", "Jane Doe", thank_you="2026-12-01")
+    assert [(f.kind, f.due) for f in open_followups(index_of(files))] == [
+        ("keep-in-touch", D(2026, 12, 31))]
 
 
 def test_contact_without_cadence_has_no_keep_in_touch() -> None:
@@ -317,14 +354,14 @@ def test_cadence_that_does_not_parse_is_reported_and_skipped(cadence: str) -> No
     assert [d.code for d in index.diagnostics()] == ["bad-value"]
 
 
-def test_bad_last_contact_date_leaves_keep_in_touch_undated() -> None:
+def test_bad_last_contact_date_is_reported_and_counts_as_no_interaction() -> None:
     index = index_of({JANE: contact(cadence="30d", last_contact="2026-02-30")})
-    assert only(open_followups(index), "keep-in-touch").due is None
+    assert open_followups(index) == []
     assert [d.code for d in index.diagnostics()] == ["bad-date"]
 
 
 def test_keep_in_touch_is_private_when_the_contact_is() -> None:
-    index = index_of({JANE: contact(cadence="30d", private="true")})
+    index = index_of({JANE: contact(cadence="30d", last_contact="2026-11-01", private="true")})
     assert only(open_followups(index), "keep-in-touch").private is True
 
 
@@ -452,6 +489,10 @@ def test_grouping_boundaries() -> None:
         "Next 7 days": [D(2026, 11, 26), D(2026, 12, 2)], "Later": [D(2026, 12, 3)],
         "Undated": [None],
     }
+    # By default the horizon is a week: today and the six days after it.
+    week = {g.label: [f.due for f in g.items] for g in group_followups(items, today)}
+    assert week["This week"] == [D(2026, 11, 26)]
+    assert [label for label, _ in week.items()] == [label for _, label in GROUPS]
 
 
 def test_zero_days_puts_everything_after_today_in_later() -> None:
@@ -493,9 +534,6 @@ def test_json_output_is_exactly_the_documented_list(make_vault) -> None:
         {"kind": "thank-introducer", "due": "2026-11-22",
          "title": "Tell Sam Lee how the conversation with Jane Doe went",
          "note": JANE, "line": None, "contact": SAM},
-        {"kind": "prepare", "due": "2026-11-23",
-         "title": "Prepare for the conversation with Sam Lee",
-         "note": "interviews/2026-11-24 Sam Lee.md", "line": None, "contact": SAM},
         {"kind": "update-status", "due": "2026-11-25",
          "title": "Mark the conversation with Sam Lee as done or cancelled",
          "note": "interviews/2026-11-24 Sam Lee.md", "line": None, "contact": SAM},
@@ -510,21 +548,19 @@ def test_json_output_is_exactly_the_documented_list(make_vault) -> None:
 
 def test_text_output_groups_by_when_and_names_the_person(make_vault) -> None:
     vault = make_vault(SMALL)
-    result = run("followups", "--vault", str(vault), "--today", "2026-11-25", "--days", "6")
+    result = run("followups", "--vault", str(vault), "--today", "2026-11-25")
     assert result.exit_code == 0
     assert result.output.splitlines() == [
-        "Overdue (3)",
+        "Overdue (2)",
         "  2026-11-21  Send a thank-you to Jane Doe  (interviews/2026-11-20 Jane Doe.md)",
         "  2026-11-22  Tell Sam Lee how the conversation with Jane Doe went"
         "  (contacts/Jane Doe.md)",
-        "  2026-11-23  Prepare for the conversation with Sam Lee"
-        "  (interviews/2026-11-24 Sam Lee.md)",
         "",
         "Today (1)",
         "  2026-11-25  Mark the conversation with Sam Lee as done or cancelled"
         "  (interviews/2026-11-24 Sam Lee.md)",
         "",
-        "Next 6 days (1)",
+        "This week (1)",
         "  2026-12-01  Send Jane the article · Jane Doe  (contacts/Jane Doe.md:8)",
         "",
         "Later (1)",
@@ -574,7 +610,7 @@ def test_piped_output_is_plain_text(make_vault) -> None:
         capture_output=True, text=True, encoding="utf-8", check=False,
     )
     assert proc.returncode == 0, proc.stderr
-    assert proc.stdout.startswith("Overdue (3)\n")
+    assert proc.stdout.startswith("Overdue (2)\n")
     assert "\x1b[" not in proc.stdout
 
 
@@ -596,8 +632,8 @@ def test_demo_vault_followups_are_the_ones_its_notes_describe() -> None:
     keep = {f.contact: f.due for f in of_kind(followups, "keep-in-touch")}
     # Seun has no last_contact: his last interaction is the 2026-09-15 lunch, plus 3 months.
     assert keep["contacts/Oluwaseun Adeyemi.md"] == D(2026, 12, 15)
-    # Jonah's only conversation was cancelled: nothing to count from yet.
-    assert keep["contacts/Jonah Feldman.md"] is None
+    # Jonah's only conversation was cancelled and the next is planned: nothing to keep up yet.
+    assert "contacts/Jonah Feldman.md" not in keep
     assert [f.private for f in followups if f.contact == "contacts/Renata Silva.md"] == [True, True]
 
 
@@ -621,3 +657,73 @@ def test_the_user_guide_example_is_what_the_demo_vault_prints() -> None:
     printed = iter(result.output.splitlines())
     # Every line of the example appears, in order ("..." stands for lines left out).
     assert all(line in printed for line in shown), shown
+
+
+# --- links in task titles -----------------------------------------------------------------------
+
+
+LINKED = "- [ ] Ask [[Jane Doe|Jane]] about [[companies/Acme#Teams]], [[Acme]] and ![[cv.pdf]]" \
+    " (see [the post](notes/Post.md)) 📅 2026-12-01\n"
+
+
+def test_a_task_with_links_is_titled_with_the_names_they_show() -> None:
+    task = only(open_followups(index_of({"todo.md": LINKED})), "task")
+    assert task.title == "Ask Jane about Acme › Teams, Acme and cv.pdf (see the post)"
+    assert task.text == ("Ask [[Jane Doe|Jane]] about [[companies/Acme#Teams]], [[Acme]] and "
+                         "![[cv.pdf]] (see [the post](notes/Post.md))")
+
+
+def test_no_raw_link_reaches_the_terminal_or_the_json(make_vault) -> None:
+    vault = make_vault({"todo.md": LINKED})
+    for args in ((), ("--json",)):
+        result = run("followups", "--vault", str(vault), "--today", "2026-11-25", *args)
+        assert "Ask Jane about Acme › Teams" in result.output
+        assert "[[" not in result.output and "](" not in result.output
+
+
+@given(st.text(alphabet="[]|#!()ab. /\\", max_size=40))
+@settings(max_examples=300, deadline=None)
+def test_shown_text_leaves_no_link_to_decode(text: str) -> None:
+    shown = shown_text(text)
+    assert WIKILINK_RE.search(shown) is None
+    assert MDLINK_RE.search(shown) is None
+    assert shown_text(shown) == shown
+
+
+# --- the first hour -----------------------------------------------------------------------------
+
+
+def test_a_new_vault_with_one_contact_and_one_planned_conversation_asks_only_to_prepare(
+    tmp_path,
+) -> None:
+    """The first hour: `init` (the starter vault, with the demo's templates and Follow-ups
+    note), one contact and one planned conversation made with `new`. The only follow-up is to
+    prepare, the day before; the templates add nothing undated."""
+    vault = tmp_path / "my-vault"
+    assert run("init", str(vault)).exit_code == 0
+    where = ("--vault", str(vault))
+    assert run("new", "contact", "Jane Doe", "--company", "Acme", "--today", "2026-11-25",
+               *where).exit_code == 0
+    assert run("new", "interview", "Jane Doe", "--date", "2026-12-03", "--planned",
+               "--today", "2026-11-25", *where).exit_code == 0
+    assert run("fill", *where).exit_code == 0
+    interview = json.loads(run("followups", *where, "--json").output)[0]["note"]
+    assert interview.startswith("interviews/2026-12-03 ")
+    expected = [{
+        "kind": "prepare", "due": "2026-12-02",
+        "title": "Prepare for the conversation with Jane Doe",
+        "note": interview, "line": None, "contact": JANE,
+    }]
+    for today in ("2026-11-25", "2026-12-03"):
+        result = run("followups", *where, "--today", today, "--json")
+        assert json.loads(result.output) == expected, today
+    # The day after, it asks how the conversation went instead.
+    result = run("followups", *where, "--today", "2026-12-04", "--json")
+    assert [(i["kind"], i["due"]) for i in json.loads(result.output)] == [
+        ("update-status", "2026-12-04")]
+    # And the note `fill` keeps lists just that.
+    dashboard = (vault / "notes" / "Follow-ups.md").read_text(encoding="utf-8")
+    block = dashboard.split("<!-- vault-tools:followups -->")[1].split("<!--")[0]
+    assert [line for line in block.splitlines() if line.startswith("- ")] == [
+        f"- 2026-12-02 · Prepare for the conversation with Jane Doe · "
+        f"[[{interview[len('interviews/'):-3]}]]"]

@@ -11,11 +11,12 @@ from vault_tools.views import (
     Ref,
     SiteView,
     career_rows,
-    followup_groups,
+    dashboard_items,
     network_graph,
     people_rows,
     secrets,
     text_fragments,
+    title_pieces,
 )
 
 
@@ -28,17 +29,44 @@ def interview(day: str, who: str, career: str, interest: int, status: str = "don
             f"interest: {interest}\nstatus: {status}\nthank_you: {day}\n---\n\n# Talk\n")
 
 
-def test_follow_ups_are_grouped_overdue_this_week_later_undated() -> None:
-    view = view_of({"todo.md": "# Todo\n\n"
-                    "- [ ] old 📅 2026-11-01\n"
-                    "- [ ] today 📅 2026-11-20\n"
-                    "- [ ] in six days 📅 2026-11-26\n"
-                    "- [ ] in seven days 📅 2026-11-27\n"
-                    "- [ ] someday\n"})
-    groups = {g.label: [f.title for f in g.items]
-              for g in followup_groups(view, dt.date(2026, 11, 20))}
-    assert groups == {"Overdue": ["old"], "This week": ["today", "in six days"],
-                      "Later": ["in seven days"], "Undated": ["someday"]}
+def test_the_dashboard_holds_every_public_followup_with_the_days_it_shows_on() -> None:
+    view = view_of({
+        "contacts/Jane Doe.md": "---\ntype: contact\n---\n",
+        "contacts/Secret.md": "---\ntype: contact\nprivate: true\n---\n",
+        "interviews/a.md": "---\ntype: interview\ndate: 2026-11-26\nwith: \"[[Jane Doe]]\"\n"
+                           "status: planned\n---\n",
+        "interviews/b.md": "---\ntype: interview\ndate: 2026-11-27\nwith: \"[[Secret]]\"\n"
+                           "status: planned\n---\n",
+        "todo.md": "- [ ] old 📅 2026-11-01\n- [ ] someday\n",
+    })
+    shown = [(t.followup.kind, t.followup.due, t.shown_from, t.shown_until)
+             for t in dashboard_items(view)]
+    D = dt.date
+    # Prepare until the day of the conversation, then ask how it went: the browser decides
+    # which, by its own date. Nothing about the private contact.
+    assert shown == [
+        ("task", D(2026, 11, 1), None, None),
+        ("prepare", D(2026, 11, 25), None, D(2026, 11, 26)),
+        ("update-status", D(2026, 11, 27), D(2026, 11, 27), None),
+        ("task", None, None, None),
+    ]
+
+
+def test_a_task_title_on_the_site_links_what_its_text_links() -> None:
+    view = view_of({
+        "contacts/Jane Doe.md": "---\ntype: contact\n---\n# Jane\n\n## Notes\n",
+        "contacts/Secret.md": "---\ntype: contact\nprivate: true\n---\n",
+        "notes/Post.md": "# Post\n",
+        "notes/todo.md": "- [ ] Ask [[Jane Doe|Jane]] about [[Jane Doe#Notes]], [[Nobody]], "
+                         "[the post](Post.md) and [a site](https://example.com)\n",
+    })
+    [task] = [t.followup for t in dashboard_items(view)]
+    assert title_pieces(view, task) == [
+        "Ask ", Ref("ok", "Jane", "contacts/Jane Doe.md"), " about ",
+        Ref("ok", "Jane Doe › Notes", "contacts/Jane Doe.md", "Notes"), ", ",
+        Ref("broken", "Nobody"), ", ", Ref("ok", "the post", "notes/Post.md"), " and ",
+        "a site",
+    ]
 
 
 def test_career_net_interest_counts_done_conversations_only_and_ruled_out_comes_last() -> None:
@@ -126,30 +154,26 @@ def through_markdown(make_page: Callable[[Callable[[str], str] | None], str],
     return html, len(parts)
 
 
-def test_a_dashboard_list_written_as_html_is_what_markdown_makes_of_it() -> None:
-    from vault_tools.followups import FollowUp
+def test_the_dashboard_written_as_html_is_what_markdown_makes_of_it() -> None:
+    from vault_tools.followups import FollowUp, Timed
     from vault_tools.site import render
-    from vault_tools.views import FollowUpGroupView
 
     titles = ["Call *Ana* about_this_one", "Ask [[Bo]] & <i>Cy</i> re: `code` \\ done",
-              "Mail [x](y.md) &#123; &amp; **bold** ~~no~~ | pipe # hash", "Plain"]
-    items = tuple(FollowUp("task", dt.date(2026, 1, day) if day % 2 else None, title,
-                           f"contacts/N{day} & Co.md", day if day > 1 else None)
-                  for day, title in enumerate(titles, start=1))
-    groups = [FollowUpGroupView("later", "Later", items),
-              FollowUpGroupView("none", "Undated", ()),
-              FollowUpGroupView("tab", "Tabbed", (FollowUp("task", None, "a\tb", "x.md"),))]
-    urls = {item.note: f"contacts/N{n}%20%26%20Co/" for n, item in enumerate(items, start=1)}
-    del urls[items[1].note]  # a note without a page: its name, unlinked
-
+              "Mail [x](y.md) &#123; &amp; **bold** ~~no~~ | pipe # hash", "Plain", "a\tb"]
+    items = [Timed(FollowUp("task", dt.date(2026, 1, day) if day % 2 else None, title,
+                            f"contacts/N{day} & Co.md", day if day > 1 else None))
+             for day, title in enumerate(titles, start=1)]
+    urls = {t.followup.note: f"contacts/N{n}%20%26%20Co/" for n, t in enumerate(items, start=1)}
+    del urls[items[1].followup.note]  # a note without a page: its name, unlinked
     linker = render.Linker("followups/", urls, lambda path, heading: None)
+    board = render.followups_dashboard(
+        items, dt.date(2026, 1, 3), linker, lambda path: path.rpartition("/")[2][:-3],
+        lambda followup: [followup.title])
 
-    def page(html_list: bool) -> str:
-        return through_markdown(lambda raw: render.followups_page(
-            groups, dt.date(2026, 1, 3), linker, lambda path: path.rpartition("/")[2][:-3],
-            raw), html_list)[0]
+    def page(stand_ins: bool) -> str:
+        return through_markdown(lambda raw: render.followups_page(board, raw), stand_ins)[0]
 
-    assert "<a href=" in page(True) and "<strong>no date</strong>" in page(True)
+    assert "<a href=" in page(True) and "&lt;i&gt;Cy&lt;/i&gt;" in page(True)
     assert page(True) == page(False)
 
 

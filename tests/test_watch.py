@@ -43,6 +43,8 @@ from vault_tools.watch import (
 
 from .conftest import write_vault
 
+pytestmark = pytest.mark.slow  # real watchers waiting on the file system
+
 T = Timing()
 
 # --- settling -------------------------------------------------------------------------------------
@@ -442,8 +444,9 @@ def test_its_own_writes_cause_no_further_writes(running) -> None:
 def test_a_task_reaches_the_follow_ups_dashboard(running) -> None:
     run = running(BASE)
     save(run.notes / MEETING, "Met [[Jane Doe]] today.\n- [ ] send [[Jane Doe]] the paper\n")
-    assert wait_for(lambda: "send [[Jane Doe]] the paper" in run.text(DASH))
-    assert wait_for(lambda: "send [[Jane Doe]] the paper" in run.text(JANE))
+    # Shown as a person reads it: the name, not the link syntax.
+    assert wait_for(lambda: "send Jane Doe the paper" in run.text(DASH))
+    assert wait_for(lambda: "send Jane Doe the paper" in run.text(JANE))
 
 
 def test_files_it_must_skip_cause_nothing(running) -> None:
@@ -610,9 +613,36 @@ def test_the_watch_command_reports_each_write_and_stops_cleanly(make_vault, sig)
     proc.stderr.close()
     assert out.lines[-1].startswith("Stopped after ")
     # First fill: Jane and the dashboard; then Sam gains the link and Jane loses it.
-    assert out.lines[-1].endswith(": 1 note change seen, 4 notes written, 0 errors.")
+    assert out.lines[-1].endswith(
+        ": 1 note change seen, 4 notes written, 0 errors, 0 problems in notes.")
     assert err.lines == []
     assert list(root.rglob("*.tmp")) == []
+
+
+def told(rel: str, text: str) -> list[str]:
+    """The lines watch prints for the problems of a note: file:line: severity: message."""
+    return [f"{d.path}:{d.line}: {d.severity}: {d.message}"
+            for d in parse_note(rel, text).diagnostics]
+
+
+def test_the_problems_of_each_note_read_are_printed_and_counted(running) -> None:
+    bad_yaml = "---\ntype: contact\ncompany: [oops\n---\n# Bad\n"
+    run = running({**BASE, "contacts/Bad.md": bad_yaml})
+    assert told("contacts/Bad.md", bad_yaml) == [  # (and, once, that it is not filled)
+        line for line in run.lines
+        if line.startswith("contacts/Bad.md:") and ": left alone: " not in line]
+    assert [line for line in run.lines if line.startswith("contacts/Bad.md:4: left alone: ")]
+    assert ": error: " in told("contacts/Bad.md", bad_yaml)[0]
+    bad_date = "---\ntype: interview\ndate: 2026-02-30\nwith: \"[[Jane Doe]]\"\n---\n"
+    save(run.notes / "interviews/Talk.md", bad_date)
+    expected = told("interviews/Talk.md", bad_date)
+    assert expected and expected[0].startswith("interviews/Talk.md:3: error: ")
+    assert wait_for(lambda: all(line in run.lines for line in expected))
+    assert run.watcher.summary.problems == len(told("contacts/Bad.md", bad_yaml)) + len(expected)
+    save(run.notes / "interviews/Talk.md", bad_date.replace("02-30", "02-28"))
+    assert wait_for(lambda: "interviews/Talk.md: no problems now" in run.lines)
+    assert run.watcher.stop().describe().endswith(
+        f", {run.watcher.summary.problems} problems in notes.")
 
 
 def test_a_task_moves_off_a_note_that_stops_being_a_contact() -> None:
@@ -680,6 +710,61 @@ def test_notes_in_a_new_folder_and_a_renamed_folder_are_followed(running) -> Non
     assert MEETING not in run.watcher.index.notes
     assert "[[Meeting]]: Met [[Jane Doe]] today." in run.block(JANE)
     assert wait_for(lambda: full_fill_is_clean(run.root))
+
+
+def test_a_note_held_open_is_filled_once_closed_and_no_write_is_lost(running) -> None:
+    from .test_writer import Holder
+
+    run = running(BASE)
+    sam = run.notes / SAM
+    held = Holder(sam)  # `(echo a; sleep 2; echo b) >> note.md`, the test deciding when b comes
+    try:
+        save(run.notes / MEETING, "Met [[Sam Lee]] today.\n")  # Sam's block must now change
+        assert wait_for(lambda: any("held open" in line for line in run.lines)
+                        or "[[Meeting]]" in run.block(SAM), timeout=30)
+        held.finish()
+    finally:
+        held.kill()
+    assert wait_for(lambda: "written later\n" in run.text(SAM)
+                    and "[[Meeting]]" in run.block(SAM), timeout=30), run.text(SAM)
+    assert run.text(SAM).startswith("---\ntype: contact\n---\n# Sam\nwritten first\n"
+                                    "written later\n")
+    assert f"{SAM}: held open by another program; not written, will be retried" in run.lines
+    assert wait_for(lambda: full_fill_is_clean(run.root), timeout=30)
+
+
+def test_a_held_note_closed_without_a_write_is_still_filled(running) -> None:
+    from .test_writer import Holder
+
+    run = running(BASE)
+    held = Holder(run.notes / SAM, "", "")  # opened for writing, closed without writing
+    try:
+        save(run.notes / MEETING, "Met [[Sam Lee]] today.\n")
+        assert wait_for(lambda: any("held open" in line for line in run.lines),
+                        timeout=30), run.lines
+        held.finish()
+    finally:
+        held.kill()
+    # The line is printed just after the write: wait for it, not for the file.
+    assert wait_for(lambda: f"wrote {SAM} (related) ← no longer held open" in run.lines,
+                    timeout=30), run.lines
+    assert "[[Meeting]]" in run.block(SAM)
+    assert run.text(SAM).startswith("---\ntype: contact\n---\n# Sam\n")
+
+
+def test_watch_start_removes_a_killed_writes_temp_file_and_nothing_else(tmp_path) -> None:
+    from .test_writer import make_leftovers, temps
+
+    root = write_vault(tmp_path / "vault", {**BASE, "note.md": "# A note\n"})
+    stale, foreign = make_leftovers(root / "notes")
+    run = Running(root)
+    try:
+        assert not stale.exists()
+        assert all(item.exists() for item in foreign)
+        assert [item for item in temps(root / "notes") if item not in foreign] == []
+        assert "removed 1 temp file left by an interrupted write" in run.lines
+    finally:
+        run.watcher.stop()
 
 
 def test_a_burst_of_changes_is_handled_by_one_rescan(running) -> None:

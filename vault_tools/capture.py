@@ -9,15 +9,17 @@ front matter is parsed once more before anything is written.
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import importlib
 import re
 import unicodedata
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from .frontmatter_yaml import FrontMatterError, load_front_matter
 from .index import VaultIndex
+from .notes import ContactFields, Note
 from .scaffold import template_dir
 from .vault import Vault, VaultError, load_index
 from .writer import WriteError, create_note
@@ -128,14 +130,26 @@ def single_line(value: str) -> str:
 
 @dataclass(frozen=True)
 class Value:
-    """What a placeholder becomes. `link` values are note names written as `[[name]]`."""
+    """What a placeholder becomes. `link` values are note names written as `[[name]]`.
+
+    A value with `items` is a list: in front matter, where the placeholder is a key's whole
+    value (quoted or not), it becomes a YAML block list, one quoted item per line; anywhere
+    else its items are written joined by commas.
+    """
 
     text: str
     link: bool = False
+    items: tuple[str, ...] | None = None
 
     def rendered(self) -> str:
         """The value as it reads in the note (before any YAML quoting): one line of text."""
+        if self.items is not None:
+            return ", ".join(Value(item, self.link).rendered() for item in self.items)
         return f"[[{self.text}]]" if self.link and self.text else single_line(self.text)
+
+    def yaml_items(self) -> list[str]:
+        """Each item as a YAML double-quoted scalar."""
+        return [yaml_quoted(Value(item, self.link).rendered()) for item in self.items or ()]
 
 
 def _front_matter_span(lines: list[str]) -> int:
@@ -154,7 +168,7 @@ def _starts_scalar(before: str) -> bool:
     return stripped == "" or stripped[-1] in ":-[{,?"
 
 
-def _fill_yaml_line(line: str, values: Mapping[str, Value]) -> str:
+def _fill_yaml_line(line: str, values: Mapping[str, Value], newline: str = "\n") -> str:
     """Substitute placeholders on one front-matter line, escaping each for its quoting context."""
     out: list[str] = []
     state = "plain"  # plain | double | single | comment
@@ -163,6 +177,11 @@ def _fill_yaml_line(line: str, values: Mapping[str, Value]) -> str:
         match = PLACEHOLDER_RE.match(line, i)
         if match and match.group(1) in values:
             value = values[match.group(1)]
+            if value.items is not None:
+                listed = _fill_list(line, match, out, state, value, newline)
+                if listed is not None:
+                    i, state = listed
+                    continue
             if state == "double":
                 out.append(yaml_double_quoted_body(value.rendered()))
             elif state == "single":
@@ -204,6 +223,38 @@ def _fill_yaml_line(line: str, values: Mapping[str, Value]) -> str:
     return "".join(out)
 
 
+def _fill_list(
+    line: str, match: re.Match[str], out: list[str], state: str, value: Value, newline: str,
+) -> tuple[int, str] | None:
+    """Write a list value where its placeholder is a whole YAML value: after `key:` as a block
+    list, after `- ` as further items, inside `[...]` as flow items. Quotes around the
+    placeholder go with it. Returns where to go on and the new quoting state, or None when the
+    placeholder stands inside a longer value (the caller writes the items joined)."""
+    end = match.end()
+    if state in ("double", "single"):
+        quote = '"' if state == "double" else "'"
+        if not ("".join(out).endswith(quote) and line[end:end + 1] == quote):
+            return None
+        out.pop()  # the opening quote, a character of its own
+        end += 1
+    elif state != "plain":
+        return None
+    before = "".join(out).rstrip()
+    rest = line[end:].split(" #", 1)[0].strip()
+    items = value.yaml_items()
+    if before.endswith(":") and rest == "":
+        indent = " " * (len(line) - len(line.lstrip()) + 2)
+        out[:] = [before] + ([f"{newline}{indent}- {item}" for item in items] or [" []"])
+    elif before.endswith("-") and rest == "" and items:
+        indent = " " * (len(before) - 1)
+        out.append(f"{newline}{indent}- ".join(items))
+    elif before.endswith(("[", ",")) and rest[:1] in ("]", ","):
+        out.append(", ".join(items))
+    else:
+        return None
+    return end, "plain"
+
+
 def fill_template(text: str, values: Mapping[str, Value], source: str = "template") -> str:
     """Fill `{{key}}` placeholders in a template's text; unknown placeholders are left as written.
 
@@ -218,7 +269,8 @@ def fill_template(text: str, values: Mapping[str, Value], source: str = "templat
     for number, line in enumerate(lines):
         if 0 < number < span - 1:
             ending = line[len(line.rstrip("\r\n")):]
-            filled.append(_fill_yaml_line(line[:len(line) - len(ending)], values) + ending)
+            filled.append(_fill_yaml_line(line[:len(line) - len(ending)], values,
+                                          ending or "\n") + ending)
         else:
             filled.append(PLACEHOLDER_RE.sub(
                 lambda m: values[m.group(1)].rendered() if m.group(1) in values else m.group(0),
@@ -273,6 +325,7 @@ class NewNote:
     template: Path
     contact: str | None = None  # for interviews: the known contact note it links to
     contact_known: bool = False
+    unknown_people: tuple[str, ...] = ()  # for interviews: people with no contact note (yet)
 
 
 def plan_new(
@@ -287,12 +340,17 @@ def plan_new(
     email: str | None = None,
     date: dt.date | None = None,
     planned: bool = False,
+    with_: Sequence[str] = (),
+    new_person: bool = False,
 ) -> NewNote:
     """Work out the path and text of a new note of `note_type`; write nothing.
 
-    For an interview `name` is the person: the file is `interviews/<date> <person>.md`, its
-    `with` links the person (by the contact note's own name when the vault knows them), and its
-    status is `planned` with `planned=True` or a date after `today`, else `done`.
+    For an interview `name` is the person, `with_` more people: the file is
+    `interviews/<date> <person>.md`, its title "Conversation with <people>, <date>", its `with`
+    a list linking each person by their contact note's own name, its `company` the first
+    person's company, and its status `planned` with `planned=True` or a date after `today`,
+    else `done`. A person with no contact note is refused, with the closest contact's name as
+    a suggestion, unless `new_person`.
     Raises CaptureError when the note (or another note of that name) exists.
     """
     if note_type not in NOTE_FOLDERS:
@@ -312,14 +370,24 @@ def plan_new(
         values["email"] = Value(single_line(email or ""))
     elif note_type == "interview":
         day = date or today
-        person = index.resolve_note(display)
-        if person is not None and person.type == "contact":
-            stem, contact_rel, known = person.name, person.path, True
+        people, links, contacts, unknown = interview_people(
+            index, [display, *(single_line(w) for w in with_)], new_person)
+        if contacts and contacts[0].name == people[0]:
+            contact_rel, known = contacts[0].path, True
+        company = next((c.fields.company for c in contacts
+                        if isinstance(c.fields, ContactFields) and c.fields.company), None)
+        if company:
+            found = index.resolve_note(company)
+            company = found.name if found is not None else link_target(company)
+        title = f"Conversation with {_and(people)}, {day.isoformat()}"
+        values["name"] = values["title"] = Value(title)
+        values["person"] = Value(people[0])
         values["date"] = Value(day.isoformat())
-        values["with"] = Value(stem, link=True)
+        values["with"] = Value("", link=True, items=tuple(links))
+        values["company"] = Value(company or "", link=True)
         values["status"] = Value("planned" if planned or day > today else "done")
-        stem = f"{day.isoformat()} {stem}"
-    values["title"] = Value(stem)
+        stem = f"{day.isoformat()} {people[0]}"
+    values.setdefault("title", Value(stem))
 
     rel = f"{NOTE_FOLDERS[note_type]}/{stem}.md"
     path = vault.abs(rel)
@@ -338,7 +406,63 @@ def plan_new(
         )
     template = template_path(vault, note_type)
     text = fill_template(read_template(template), values, source=str(template))
-    return NewNote(rel, path, text, note_type, template, contact_rel, known)
+    return NewNote(rel, path, text, note_type, template, contact_rel, known,
+                   unknown if note_type == "interview" else ())
+
+
+def interview_people(
+    index: VaultIndex, typed: Sequence[str], new_person: bool,
+) -> tuple[list[str], list[str], list[Note], tuple[str, ...]]:
+    """The note names of the people of a conversation (each once, in the order given), the
+    link targets that reach them (the name, or a path where the name alone is ambiguous), the
+    contact notes among them, and the names that have no contact note.
+
+    A name (or alias) of a contact stands for that contact. Any other name is refused with a
+    CaptureError suggesting the closest contact's name, unless `new_person`.
+    """
+    people: list[str] = []
+    links: list[str] = []
+    contacts: list[Note] = []
+    unknown: list[str] = []
+    for text in typed:
+        resolution = index.resolve(text)
+        if resolution.status == "ambiguous":
+            raise CaptureError(
+                f"{text!r} names several notes ({', '.join(resolution.candidates)}); name one "
+                f"by its path, e.g. {resolution.candidates[0][:-3]!r}; nothing was created")
+        person = index.resolve_note(text)
+        if person is not None and person.type == "contact":
+            name, link = person.name, index.link_name(person.path)
+            if link.casefold() not in (p.casefold() for p in links):
+                contacts.append(person)
+        elif new_person:
+            name = link = safe_name(text)
+            unknown.append(text)
+        else:
+            raise CaptureError(_no_such_contact(index, text))
+        if link.casefold() not in (p.casefold() for p in links):
+            people.append(name)
+            links.append(link)
+    return people, links, contacts, tuple(unknown)
+
+
+def _no_such_contact(index: VaultIndex, name: str) -> str:
+    """Why an interview with `name` is refused, naming the closest contact when there is one."""
+    names: dict[str, str] = {}
+    for note in index.by_type("contact"):
+        for written in (note.name, *note.aliases):
+            names.setdefault(written.casefold(), note.name)
+    close = difflib.get_close_matches(name.casefold(), list(names), n=1, cutoff=0.6)
+    if close:
+        return (f"no contact named {name!r}. Did you mean {names[close[0]]!r}? Nothing was "
+                f"created; pass --new-person to talk with {name!r} anyway")
+    return (f"no contact named {name!r}; nothing was created. Create the contact first "
+            f"(`vault-tools new contact {_shell_quote(name)}`) or pass --new-person")
+
+
+def _and(names: Sequence[str]) -> str:
+    """'A', 'A and B', 'A, B and C'."""
+    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
 
 
 def new_note(
@@ -352,6 +476,8 @@ def new_note(
     email: str | None = None,
     date: dt.date | None = None,
     planned: bool = False,
+    with_: Sequence[str] = (),
+    new_person: bool = False,
 ) -> tuple[NewNote, list[str]]:
     """Create a new note (see `plan_new`) whole, never over an existing file.
 
@@ -360,18 +486,16 @@ def new_note(
     """
     index = load_index(vault)
     note = plan_new(vault, index, note_type, name, today=today, company=company,
-                    introduced_by=introduced_by, email=email, date=date, planned=planned)
+                    introduced_by=introduced_by, email=email, date=date, planned=planned,
+                    with_=with_, new_person=new_person)
     try:
-        create_note(note.path, note.text)
+        create_note(note.path, note.text, notes_dir=vault.notes_dir)
     except FileExistsError:
         raise CaptureError(f"{note.rel} already exists; `new` never overwrites a note") from None
     except WriteError as exc:
         raise CaptureError(str(exc)) from None
-    hints = []
-    if note.note_type == "interview" and not note.contact_known:
-        person = single_line(name)
-        hints.append(f"no contact named {person!r} yet: `vault-tools new contact "
-                     f"{_shell_quote(person)}` creates one")
+    hints = [f"no contact named {person!r} yet: `vault-tools new contact "
+             f"{_shell_quote(person)}` creates one" for person in note.unknown_people]
     hint = link_back(vault, note)
     if hint:
         hints.append(hint)

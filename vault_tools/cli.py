@@ -15,7 +15,7 @@ from typing import Any
 import click
 
 from . import __version__
-from .report import diagnostics_json, diagnostics_text
+from .report import company_placeholders, diagnostics_json, diagnostics_text
 from .vault import Vault, VaultError, find_vault, gc_paused, load_index
 
 
@@ -64,11 +64,13 @@ def check(vault: Vault, as_json: bool, strict: bool) -> None:
         index = load_index(vault)
         diagnostics = index.diagnostics()
         notes_checked = len(index)
+        placeholders = company_placeholders(index, diagnostics)
         del index
     if as_json:
         click.echo(diagnostics_json(diagnostics))
     else:
-        click.echo(diagnostics_text(diagnostics, notes_checked, colour=_colour()))
+        click.echo(diagnostics_text(diagnostics, notes_checked, colour=_colour(),
+                                    placeholders=placeholders))
     failing = [d for d in diagnostics if strict or d.severity == "error"]
     sys.exit(1 if failing else 0)
 
@@ -108,16 +110,30 @@ def fill(vault: Vault, check_only: bool, dry_run: bool) -> None:
 @main.command()
 @click.argument("directory", type=click.Path(path_type=Path))
 @click.option("--name", "site_name", default=None, help="The site's title (default: folder name).")
-def init(directory: Path, site_name: str | None) -> None:
-    """Create a new vault in DIRECTORY from the demo template."""
+@click.option("--demo", is_flag=True,
+              help="Copy the demo vault (a fictional career explorer's notes) instead of the "
+                   "empty starter.")
+def init(directory: Path, site_name: str | None, demo: bool) -> None:
+    """Create a new vault in DIRECTORY, ready to build and serve.
+
+    The starter vault has a home page, the Follow-ups note, a question bank and the note
+    templates, and no people; --demo copies the demo vault instead.
+    """
+    import shlex
+
     from .scaffold import init_vault
 
     try:
-        init_vault(directory, site_name)
+        init_vault(directory, site_name, demo=demo)
     except VaultError as exc:
         raise click.ClickException(str(exc)) from None
-    click.echo(f"Created a vault in {directory}: notes in {directory / 'notes'}, "
+    kind = "the demo vault" if demo else "a starter vault"
+    click.echo(f"Created {kind} in {directory}: notes in {directory / 'notes'}, "
                f"settings in {directory / 'mkdocs.yml'}.")
+    click.echo("Next steps:")
+    click.echo(f"  cd {shlex.quote(str(directory))}")
+    click.echo('  vault-tools new contact "Jane Doe" --company Acme')
+    click.echo("  vault-tools serve        # the private site on http://127.0.0.1:8000/")
 
 
 @main.command()
@@ -151,10 +167,10 @@ def _colour() -> bool:
               help="Pretend today is this date (YYYY-MM-DD). Default: the real date.")
 @click.option("--json", "as_json", is_flag=True,
               help="Print a JSON list of {kind, due, title, note, line, contact} objects.")
-@click.option("--days", type=click.IntRange(min=0), default=7, show_default=True,
-              help="How many days after today count as upcoming.")
+@click.option("--days", type=click.IntRange(min=0), default=6, show_default=True,
+              help="How many days after today count as \"This week\".")
 def followups(vault: Vault, today: Any, as_json: bool, days: int) -> None:
-    """List open follow-ups: overdue, today, the next N days, later, and undated.
+    """List open follow-ups: overdue, today, this week, later, and undated.
 
     Thank-you notes, keeping in touch, telling introducers how it went, preparing for planned
     conversations, every unchecked task, and planned conversations whose date has passed.
@@ -311,16 +327,24 @@ def new_contact(vault: Vault, name: str, company: str | None, introduced_by: str
 @click.option("--date", "day", type=_DAY, default=None,
               help="The day of the conversation (YYYY-MM-DD). Default: today.")
 @click.option("--planned", is_flag=True, help="Not happened yet: status planned.")
+@click.option("--with", "with_", multiple=True, metavar="NAME",
+              help="Someone else in the conversation (repeat for several).")
+@click.option("--new-person", is_flag=True,
+              help="Allow people who have no contact note yet (else such a name is refused).")
 @click.option("--today", type=_DAY, default=None, help=_TODAY_HELP)
 @click.option("--open", "open_editor", is_flag=True, help=_OPEN_HELP)
-def new_interview(vault: Vault, name: str, day: Any, planned: bool, today: Any,
-                  open_editor: bool) -> None:
+def new_interview(vault: Vault, name: str, day: Any, planned: bool, with_: tuple[str, ...],
+                  new_person: bool, today: Any, open_editor: bool) -> None:
     """A new conversation with the person NAME: interviews/YYYY-MM-DD NAME.md.
 
-    Its status is planned with --planned or a date after today, else done.
+    NAME (and each --with) must be a contact of the vault, by name or alias, unless
+    --new-person; the closest contact's name is suggested. The note's `with` lists them all,
+    its `company` is copied from their contact note. Its status is planned with --planned or
+    a date after today, else done.
     """
     _create(vault, "interview", name, today, open_editor,
-            date=day.date() if day is not None else None, planned=planned)
+            date=day.date() if day is not None else None, planned=planned, with_=with_,
+            new_person=new_person)
 
 
 @new.command("company")
@@ -429,8 +453,11 @@ def build_command(vault: Vault, strict: bool) -> None:
         site_dir = build_site(vault, strict=strict)
     except SiteError as exc:
         raise click.ClickException(str(exc)) from None
-    click.echo(f"Site built in {site_dir}; open {site_dir / 'index.html'} or run "
-               "`vault-tools serve`.")
+    click.echo(f"Site built in {site_dir}.")
+    # Opened from disk (file://), the site's links to folders (contacts/Jane%20Doe/) lead to
+    # directory listings or nowhere: a server is the way to look at it.
+    click.echo("To look at it, run `vault-tools serve` and open http://127.0.0.1:8000/ "
+               "(opened as files, its links do not work).")
 
 
 @main.command("serve")
@@ -442,7 +469,11 @@ def build_command(vault: Vault, strict: bool) -> None:
 @click.option("--password", default=None, envvar="VAULT_TOOLS_PASSWORD",
               help="Require this password (HTTP basic auth, any user name) for every request. "
                    "Also read from VAULT_TOOLS_PASSWORD.")
-def serve_command(vault: Vault, port: int, host: str, password: str | None) -> None:
+@click.option("--allow-host", "allow_hosts", multiple=True, metavar="NAME[:PORT]",
+              help="Also answer requests addressed to this host name (repeatable); by default "
+                   "only the bound address and localhost are answered.")
+def serve_command(vault: Vault, port: int, host: str, password: str | None,
+                  allow_hosts: tuple[str, ...]) -> None:
     """Fill the blocks and serve the private site with live reload, on 127.0.0.1.
 
     Every save fills the blocks it affects and rebuilds the pages that change (a second or
@@ -453,7 +484,7 @@ def serve_command(vault: Vault, port: int, host: str, password: str | None) -> N
     try:
         check_bind(host, password)
         log_to_stderr()
-        serve_site(vault, host=host, port=port, password=password)
+        serve_site(vault, host=host, port=port, password=password, allow_hosts=allow_hosts)
     except SiteError as exc:
         raise click.ClickException(str(exc)) from None
 
@@ -464,7 +495,8 @@ def watch_command(vault: Vault) -> None:
     """Keep every generated block filled while you edit, until Ctrl-C.
 
     Indexes and fills the vault once, then rewrites only the blocks a saved, created, renamed
-    or deleted note changes. Pauses while git works. Prints one line per note written.
+    or deleted note changes. Pauses while git works. Prints one line per note written, and
+    the problems of each note it reads (file:line: severity: message).
     """
     from .watch import WatchError, watch_until_stopped
 

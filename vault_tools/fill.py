@@ -24,10 +24,22 @@ from .blocks import (
 from .index import VaultIndex
 from .notes import Diagnostic, Note
 from .vault import Vault, gc_paused, load_index, read_file
-from .writer import ConcurrentEditError, WriteError, content_hash, write_note
+from .writer import (
+    HELD_WAIT,
+    ConcurrentEditError,
+    NoteHeldOpenError,
+    OutsideVaultWriteError,
+    WriteError,
+    content_hash,
+    remove_stale_temps,
+    write_note,
+)
 
-# Diagnostics that mean "do not touch this note" (§6.2, §6.4, §9).
-UNWRITABLE = ("bad-block", "conflict-markers", "not-utf8", "too-large")
+# Diagnostics that mean "do not touch this note" (§6.2, §6.4, §9): front matter that does not
+# parse is reported and left untouched, and so is a note whose link leaves the vault or that is
+# too large to read.
+UNWRITABLE = ("bad-block", "conflict-markers", "not-utf8", "yaml-error", "outside-vault",
+              "too-large")
 
 
 @dataclass(frozen=True)
@@ -48,7 +60,9 @@ class NoteChange:
 @dataclass
 class FillResult:
     """What a fill did. `changed` lists every note whose blocks changed (or would); when the
-    fill streamed through the vault its entries keep no text (`old`/`new` are "")."""
+    fill streamed through the vault its entries keep no text (`old`/`new` are ""). `held`:
+    notes not written because another program held them open for writing (also in `failed`).
+    `cleaned`: temp files of interrupted writes removed before the fill."""
 
     notes: int = 0
     changed: list[NoteChange] = field(default_factory=list)
@@ -56,6 +70,8 @@ class FillResult:
     skipped: list[Diagnostic] = field(default_factory=list)
     failed: list[Diagnostic] = field(default_factory=list)
     diff_text: list[str] = field(default_factory=list)
+    held: list[str] = field(default_factory=list)
+    cleaned: list[str] = field(default_factory=list)
 
     def diffs(self) -> list[str]:
         """Unified diffs of the planned changes, in path order (kept when asked for)."""
@@ -150,9 +166,14 @@ def followups_by_note(followups: Iterable[FollowUpLike]) -> dict[str, list[Follo
     return concerning
 
 
-def apply_changes(vault: Vault, changes: Iterable[NoteChange], result: FillResult) -> None:
+def apply_changes(
+    vault: Vault, changes: Iterable[NoteChange], result: FillResult, *,
+    held_wait: float = HELD_WAIT,
+) -> None:
     """Write each change through the safe writer. The splice is redone on the file's current
-    text, so a save made since the vault was read is kept, never overwritten."""
+    text, so a save made since the vault was read is kept, never overwritten. A note another
+    program holds open for writing is waited for up to `held_wait` seconds, then left untouched
+    and listed in `result.held` (and `result.failed`)."""
     for change in changes:
 
         def transform(current: str, change: NoteChange = change) -> str | None:
@@ -164,8 +185,17 @@ def apply_changes(vault: Vault, changes: Iterable[NoteChange], result: FillResul
                 return None
 
         try:
-            if write_note(vault.abs(change.path), transform):
+            if write_note(vault.abs(change.path), transform, held_wait=held_wait,
+                          notes_dir=vault.notes_dir):
                 result.written.append(change.path)
+        except OutsideVaultWriteError as exc:
+            result.failed.append(Diagnostic(change.path, None, "warning", "outside-vault",
+                                            str(exc)))
+        except NoteHeldOpenError as exc:
+            result.held.append(change.path)
+            result.failed.append(Diagnostic(
+                change.path, None, "error", "write-failed",
+                f"{exc}; run the command again once that program has closed it"))
         except ConcurrentEditError as exc:
             # Its message says what happened, including any conflict copy kept beside the note.
             result.failed.append(Diagnostic(change.path, None, "error", "write-failed", str(exc)))
@@ -186,10 +216,13 @@ def fill_vault(
     vault are never all held at once.
     """
     dashboard = dashboard_of(vault)
+    result = FillResult()
+    if write:
+        _clean_leftovers(vault, result)
     before = manifest.note_stamps(vault)
     if trust_manifest and manifest.is_current(vault, dashboard, before):
-        return FillResult(notes=len(before))
-    result = FillResult()
+        result.notes = len(before)
+        return result
     written_bytes: dict[str, str] = {}
     # The collector stays paused for the whole fill, and the index is dropped before the pause
     # ends: with a million objects alive its passes found nothing to free, and the first one
@@ -200,6 +233,8 @@ def fill_vault(
         followups = followup_rules.open_followups(index)
         concerning = followups_by_note(followups)
         result.notes = len(index)
+        # Notes and folders whose link leaves the vault: never read or written; say so.
+        result.skipped += [d for d in index.vault_problems if d.code == "outside-vault"]
         for path in sorted(index.notes):
             planned = plan_note(index, index.notes[path], _read_text(vault, path), followups,
                                 concerning, dashboard)
@@ -219,8 +254,21 @@ def fill_vault(
     return result
 
 
+def _clean_leftovers(vault: Vault, result: FillResult) -> None:
+    """Remove the temp files an interrupted write left (§6); report the previous versions of
+    hard-linked notes such a write kept, which only the user can judge."""
+    leftovers = remove_stale_temps(vault.notes_dir)
+    notes_dir = vault.notes_dir
+    result.cleaned = [p.relative_to(notes_dir).as_posix() for p in leftovers.removed]
+    for backup in leftovers.backups:
+        result.skipped.append(Diagnostic(
+            backup.relative_to(notes_dir).as_posix(), None, "warning", "write-failed",
+            "the previous version of a hard-linked note, kept by a write that was interrupted: "
+            "check that note, then delete this file"))
+
+
 def _read_text(vault: Vault, path: str) -> str | None:
-    data = read_file(vault, path)
+    data = read_file(vault, path, walked=True)  # a path of the index: walked
     try:
         return None if isinstance(data, OSError) else data.decode("utf-8")
     except UnicodeDecodeError:

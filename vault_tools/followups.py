@@ -2,7 +2,13 @@
 
 The rules are pure functions of the index: `open_followups` never looks at the clock, so generated
 blocks built from it stay byte-stable. Views that depend on the date (overdue, due this week, the
-`update-status` reminder) take `today` as an argument; the command line passes the real date.
+`update-status` reminder) take `today` as an argument; the command line passes the real date, and
+the site hands the same rules to the browser (`timed_followups`: each follow-up with the days it
+shows on), which applies them to the reader's date.
+
+Titles are what a person reads: a link in a task's text is written as the name it shows
+(`shown_text`); the Markdown as written is kept in `FollowUp.text` for the site, which makes
+those names links again.
 """
 
 from __future__ import annotations
@@ -11,7 +17,7 @@ import datetime as dt
 import json
 import posixpath
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -19,7 +25,7 @@ import click
 
 from .index import VaultIndex
 from .notes import ContactFields, InterviewFields, Note, Task
-from .parse import DUE_RE
+from .parse import DUE_RE, MDLINK_RE, WIKILINK_RE
 
 TASK = "task"
 PREPARE = "prepare"
@@ -36,7 +42,9 @@ class FollowUp:
     the person it concerns; both are paths relative to the notes folder.
 
     `private` is True when the follow-up would reveal a private note (its source, its contact or
-    anyone it names): the site leaves those out. It is not part of `to_dict()` (§10's shape).
+    anyone it names): the site leaves those out. `text` is the title as written in Markdown when
+    that holds a link (the title itself shows the link's name), else None: the site links it.
+    Neither is part of `to_dict()` (§10's shape).
     """
 
     kind: str
@@ -46,6 +54,7 @@ class FollowUp:
     line: int | None = None
     contact: str | None = None
     private: bool = False
+    text: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         """Exactly the §10 JSON object: kind, due (ISO or None), title, note, line, contact."""
@@ -81,23 +90,58 @@ def open_followups(index: VaultIndex) -> list[FollowUp]:
     return sorted(found, key=FollowUp.sort_key)
 
 
-def followups_for_today(index: VaultIndex, today: dt.date) -> list[FollowUp]:
-    """`open_followups` plus an `update-status` reminder for each planned interview whose date
-    is before `today` (the reminder depends on the date, so it never reaches generated blocks)."""
-    found = open_followups(index)
+@dataclass(frozen=True)
+class Timed:
+    """A follow-up and the days it is shown on: from `shown_from` (None: always) to
+    `shown_until` (None: for as long as it is open), both included."""
+
+    followup: FollowUp
+    shown_from: dt.date | None = None
+    shown_until: dt.date | None = None
+
+    def shown_on(self, today: dt.date) -> bool:
+        return ((self.shown_from is None or self.shown_from <= today)
+                and (self.shown_until is None or today <= self.shown_until))
+
+
+def timed_followups(index: VaultIndex,
+                    followups: Iterable[FollowUp] | None = None) -> list[Timed]:
+    """Every follow-up any day may show, with the days it shows on, sorted. Clock-free: the
+    site hands this to the browser, which applies it to the reader's date.
+
+    A planned interview asks to be prepared for up to its day; from the day after, it asks
+    instead to be marked done or cancelled (`update-status`). `followups`: `open_followups(index)`
+    when the caller has it already.
+    """
+    found = [Timed(f) for f in (open_followups(index) if followups is None else followups)]
+    passed: dict[str, dt.date] = {}  # planned interview -> its date
     for note in index.by_type("interview"):
         fields = note.fields
         if not isinstance(fields, InterviewFields) or fields.status != "planned":
             continue
-        if fields.date is None or fields.date >= today:
+        if fields.date is None:
             continue
+        passed[note.path] = fields.date
         people = interview_people(index, fields)
-        found.append(FollowUp(
-            UPDATE_STATUS, fields.date + dt.timedelta(days=1),
+        after = fields.date + dt.timedelta(days=1)
+        found.append(Timed(FollowUp(
+            UPDATE_STATUS, after,
             f"Mark {_conversation(people, note)} as done or cancelled",
             note.path, None, first_person_path(people), _any_private(note, people),
-        ))
-    return sorted(found, key=FollowUp.sort_key)
+        ), shown_from=after))
+    found = [
+        Timed(t.followup, t.shown_from, passed[t.followup.note])
+        if t.followup.kind == PREPARE and t.followup.note in passed else t
+        for t in found
+    ]
+    return sorted(found, key=lambda t: t.followup.sort_key())
+
+
+def followups_for_today(index: VaultIndex, today: dt.date) -> list[FollowUp]:
+    """What to do as of `today`: `open_followups`, except that a planned interview whose date is
+    before `today` asks to be marked done or cancelled (`update-status`) instead of to be
+    prepared for. The reminder depends on the date, so it never reaches generated blocks."""
+    return [t.followup for t in timed_followups(index) if t.shown_on(today)]
 
 
 def last_interaction(index: VaultIndex, contact_path: str) -> dt.date | None:
@@ -129,6 +173,8 @@ def _task_followups(index: VaultIndex, note: Note) -> list[FollowUp]:
     open_tasks = [task for task in note.tasks if not task.done]
     if not open_tasks:
         return []
+    if isinstance(note.fields, InterviewFields) and note.fields.status == "cancelled":
+        return []  # the conversation is off: what was to be done for it is too
     on_line = _notes_by_line(index, note)
     # Who a task concerns: the contact whose note it is in, the first person of the interview
     # it is in, or else the first contact linked on the task's own line.
@@ -145,18 +191,61 @@ def _task_followups(index: VaultIndex, note: Note) -> list[FollowUp]:
             contact = next((other.path for other in linked if other.type == "contact"), None)
         private = (note.private or any(other.private for other in linked)
                    or _is_private(index, contact))
-        out.append(FollowUp(TASK, task.due, task_title(task), note.path, task.line, contact,
-                            private))
+        written = task_text(task)
+        title = shown_text(written)
+        out.append(FollowUp(TASK, task.due, title, note.path, task.line, contact,
+                            private, written if title != written else None))
     return out
 
 
-def task_title(task: Task) -> str:
-    """The task's text without its due-date token. An invalid date stays in the text, so the
-    reader sees why the task has no date."""
+def task_text(task: Task) -> str:
+    """The task's text as written, without its due-date token. An invalid date stays in the
+    text, so the reader sees why the task has no date."""
     if task.due is None:
         return task.text
     title = DUE_RE.sub("", task.text, count=1)
     return re.sub(r"\s{2,}", " ", title).strip()
+
+
+def task_title(task: Task) -> str:
+    """The task's title as a person reads it: `task_text` with each link shown as its name."""
+    return shown_text(task_text(task))
+
+
+def shown_link(inner: str) -> str:
+    """What a wikilink shows, given what stands between its brackets: its label, else the
+    note's name (the last part of a path, `.md` dropped), with `› heading` when it has one."""
+    inner = inner.replace("\\|", "|")
+    target, bar, label = inner.partition("|")
+    if bar and label.strip():
+        return label.strip()
+    target, _, heading = target.partition("#")
+    name = target.strip().rstrip("/").rpartition("/")[2]
+    if name.lower().endswith(".md"):
+        name = name[:-3]
+    heading = heading.rpartition("#")[2].lstrip("^").strip()
+    if name and heading:
+        return f"{name} › {heading}"
+    return name or heading
+
+
+def shown_text(text: str) -> str:
+    """Markdown text with every link written as what it shows: `[[Jane Doe|Jane]]` -> Jane,
+    `[[contacts/Jane Doe#Notes]]` -> Jane Doe › Notes, `[the post](a.md)` -> the post, an
+    embed `![[x]]` -> x. No `[[` or `](` a reader would have to decode is left."""
+    # Each pass shortens the text, and one pass is enough unless links are nested.
+    while "[" in text:
+        shown = _SHOWN_WIKILINK.sub(lambda m: shown_link(m.group(1)), text)
+        shown = _SHOWN_MDLINK.sub(lambda m: m.group(1) or m.group(2).strip("<>"), shown)
+        if shown == text:
+            break
+        text = shown
+    return text
+
+
+# An embed's "!" goes with its link.
+_SHOWN_WIKILINK = re.compile("!?" + WIKILINK_RE.pattern)
+_SHOWN_MDLINK = re.compile("!?" + MDLINK_RE.pattern)
 
 
 def _notes_by_line(index: VaultIndex, note: Note) -> dict[int, list[Note]]:
@@ -241,8 +330,9 @@ def _is_private(index: VaultIndex, path: str | None) -> bool:
 # --- contacts -----------------------------------------------------------------------------------
 
 
-def _done_interviews_with(index: VaultIndex, contact: Note) -> list[tuple[Note, InterviewFields]]:
-    """Done interviews whose `with` names this contact, in path order.
+def _interviews_with(index: VaultIndex, contact: Note,
+                     status: str) -> list[tuple[Note, InterviewFields]]:
+    """Interviews with this status whose `with` names this contact, in path order.
 
     Uses the backlinks map: a `with` link lands there exactly when it resolves to this note, the
     same answer `index.resolve_note` gives, without scanning every interview per contact.
@@ -253,31 +343,66 @@ def _done_interviews_with(index: VaultIndex, contact: Note) -> list[tuple[Note, 
             continue
         source = index.get(backlink.source)
         fields = source.fields if source is not None else None
-        if source is not None and isinstance(fields, InterviewFields) and fields.status == "done":
+        if source is not None and isinstance(fields, InterviewFields) and fields.status == status:
             out.append((source, fields))
     return out
 
 
-def _latest_interaction(index: VaultIndex, contact: Note) -> tuple[dt.date | None, Note | None]:
-    """(date of the last interaction, the interview it was, or None when it was `last_contact`)."""
+def _done_interviews_with(index: VaultIndex, contact: Note) -> list[tuple[Note, InterviewFields]]:
+    return _interviews_with(index, contact, "done")
+
+
+# --- interactions: what starts and restarts keeping in touch ------------------------------------
+#
+# Each source lists the dated interactions with a contact: (day, the note that records it, or
+# None when it is the contact's own note). A new kind of interaction (a `## Log` item, a daily
+# note that mentions the person) is one more function in INTERACTIONS. A source may only look at
+# the contact's note and the notes linking to it, which keeps the watcher's follow-up cache right.
+
+Interaction = tuple[dt.date, Note | None]
+
+
+def _last_contact(index: VaultIndex, contact: Note) -> Iterable[Interaction]:
     fields = contact.fields
-    latest = fields.last_contact if isinstance(fields, ContactFields) else None
+    if isinstance(fields, ContactFields) and fields.last_contact is not None:
+        yield fields.last_contact, None
+
+
+def _done_interviews(index: VaultIndex, contact: Note) -> Iterable[Interaction]:
+    for interview, fields in _done_interviews_with(index, contact):
+        if fields.date is not None:
+            yield fields.date, interview
+
+
+INTERACTIONS: list[Callable[[VaultIndex, Note], Iterable[Interaction]]] = [
+    _last_contact, _done_interviews,
+]
+
+
+def _latest_interaction(index: VaultIndex, contact: Note) -> tuple[dt.date | None, Note | None]:
+    """(date of the last interaction, the note that records it: None for the contact's own
+    `last_contact`). On a tie the earlier source in INTERACTIONS wins. (None, None) before the
+    first interaction."""
+    latest: dt.date | None = None
     source: Note | None = None
-    for interview, interview_fields in _done_interviews_with(index, contact):
-        day = interview_fields.date
-        if day is not None and (latest is None or day > latest):
-            latest, source = day, interview
+    for interactions in INTERACTIONS:
+        for day, where in interactions(index, contact):
+            if latest is None or day > latest:
+                latest, source = day, where
     return latest, source
 
 
 def _contact_followups(index: VaultIndex, note: Note, fields: ContactFields) -> list[FollowUp]:
     out = []
-    if fields.cadence is not None:
+    if fields.cadence is not None and not _interviews_with(index, note, "planned"):
+        # Keeping in touch starts at the first interaction (someone never met is an outreach
+        # question, not a "get back in touch"), and waits while a conversation is planned.
         latest, source = _latest_interaction(index, note)
-        due = fields.cadence.after(latest) if latest is not None else None
-        private = note.private or (source is not None and source.private)
-        out.append(FollowUp(KEEP_IN_TOUCH, due, f"Get back in touch with {note.name}", note.path,
-                            None, note.path, private))
+        if latest is not None:
+            private = note.private or (source is not None and source.private)
+            out.append(FollowUp(KEEP_IN_TOUCH, fields.cadence.after(latest),
+                                f"Get back in touch with {note.name}", note.path, None,
+                                note.path, private))
     if fields.introduced_by and fields.introducer_thanked is None:
         done = _done_interviews_with(index, note)
         if done:
@@ -305,6 +430,18 @@ def _thank_introducer(
 # --- date-relative views ------------------------------------------------------------------------
 
 
+# The groups of a date-relative view, in order: the command and the site use these names.
+OVERDUE, TODAY, THIS_WEEK, LATER, UNDATED = "overdue", "today", "week", "later", "undated"
+GROUPS = (
+    (OVERDUE, "Overdue"),        # due before today
+    (TODAY, "Today"),
+    (THIS_WEEK, "This week"),    # the WEEK_DAYS days after today
+    (LATER, "Later"),
+    (UNDATED, "Undated"),
+)
+WEEK_DAYS = 6
+
+
 @dataclass(frozen=True)
 class FollowUpGroup:
     """One heading of the `followups` command: a label and its follow-ups, in sorted order."""
@@ -314,35 +451,38 @@ class FollowUpGroup:
     items: tuple[FollowUp, ...]
 
 
+def group_label(key: str, days: int = WEEK_DAYS) -> str:
+    """A group's heading; with another horizon than a week, "This week" says how many days."""
+    if key == THIS_WEEK and days != WEEK_DAYS:
+        return f"Next {days} day{'' if days == 1 else 's'}"
+    return dict(GROUPS)[key]
+
+
+def group_of(due: dt.date | None, today: dt.date, days: int = WEEK_DAYS) -> str:
+    """The group a due date falls in, as of `today` (the browser's script does the same)."""
+    if due is None:
+        return UNDATED
+    if due < today:
+        return OVERDUE
+    if due == today:
+        return TODAY
+    return THIS_WEEK if due <= today + dt.timedelta(days=days) else LATER
+
+
 def group_followups(
-    followups: Iterable[FollowUp], today: dt.date, days: int = 7
+    followups: Iterable[FollowUp], today: dt.date, days: int = WEEK_DAYS
 ) -> list[FollowUpGroup]:
-    """Split follow-ups into Overdue (before today), Today, Next N days (today+1 … today+N),
+    """Split follow-ups into Overdue (before today), Today, This week (today+1 … today+days),
     Later and Undated. Every group is returned, in that order, possibly empty."""
-    horizon = today + dt.timedelta(days=days)
-    buckets: dict[str, list[FollowUp]] = {k: [] for k in ("overdue", "today", "soon", "later",
-                                                           "undated")}
+    buckets: dict[str, list[FollowUp]] = {key: [] for key, _ in GROUPS}
     for followup in sorted(followups, key=FollowUp.sort_key):
-        if followup.due is None:
-            buckets["undated"].append(followup)
-        elif followup.due < today:
-            buckets["overdue"].append(followup)
-        elif followup.due == today:
-            buckets["today"].append(followup)
-        elif followup.due <= horizon:
-            buckets["soon"].append(followup)
-        else:
-            buckets["later"].append(followup)
-    labels = {
-        "overdue": "Overdue", "today": "Today",
-        "soon": f"Next {days} day{'' if days == 1 else 's'}", "later": "Later",
-        "undated": "Undated",
-    }
-    return [FollowUpGroup(key, labels[key], tuple(items)) for key, items in buckets.items()]
+        buckets[group_of(followup.due, today, days)].append(followup)
+    return [FollowUpGroup(key, group_label(key, days), tuple(items))
+            for key, items in buckets.items()]
 
 
-_GROUP_COLOURS = {"overdue": "red", "today": "yellow", "soon": "cyan", "later": None,
-                  "undated": None}
+_GROUP_COLOURS = {OVERDUE: "red", TODAY: "yellow", THIS_WEEK: "cyan", LATER: None,
+                  UNDATED: None}
 
 
 def person_name(followup: FollowUp) -> str | None:

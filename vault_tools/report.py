@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
+from dataclasses import dataclass, field
 
 import click
 
+from .index import VaultIndex
 from .notes import Diagnostic
 
 _COLOURS = {"error": "red", "warning": "yellow"}
@@ -17,11 +19,65 @@ def diagnostics_json(diagnostics: Iterable[Diagnostic]) -> str:
     return json.dumps([d.to_dict() for d in diagnostics], indent=2, ensure_ascii=False)
 
 
-def diagnostics_text(diagnostics: list[Diagnostic], notes_checked: int, colour: bool) -> str:
-    """Human output: grouped by note, one line per problem, then a one-line summary."""
+@dataclass(frozen=True)
+class Placeholders:
+    """Companies named in a `company` field that have no note yet (an import of contacts makes
+    many): their names as first written, by name, and where each such link is (note, line)."""
+
+    names: tuple[str, ...] = ()
+    links: frozenset[tuple[str, int | None]] = field(default_factory=frozenset)
+
+    def covers(self, diag: Diagnostic) -> bool:
+        """True for the broken-link warning of one of these links."""
+        return diag.code == "broken-link" and (diag.path, diag.line) in self.links
+
+    def summary(self, shown: int = 5) -> str:
+        """One paragraph saying which companies have no note and how to create them."""
+        count = len(self.names)
+        names = list(self.names[:shown]) + ([f"{count - shown} more"] if count > shown else [])
+        listed = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+        example = self.names[0].replace('"', '\\"')
+        if count == 1:
+            return (f"1 company is named in `company` but has no note yet: {listed}. It is kept "
+                    f'as a placeholder; `vault-tools new company "{example}"` creates its note.')
+        return (f"{count} companies are named in `company` but have no note yet: {listed}. Each "
+                f'is kept as a placeholder; `vault-tools new company "{example}"` creates its '
+                "note (`vault-tools new company NAME` for each).")
+
+
+def company_placeholders(index: VaultIndex, diagnostics: Iterable[Diagnostic],
+                         skip: Collection[str] = ()) -> Placeholders:
+    """The companies named in the `company` field of notes (other than `skip`) that point to
+    no note, among the broken links of `diagnostics`. A likely typo ("Did you mean …?") is left
+    out: it keeps its own line."""
+    typos = {(d.path, d.line) for d in diagnostics
+             if d.code == "broken-link" and "Did you mean" in d.message}
+    names: dict[str, str] = {}
+    links: set[tuple[str, int | None]] = set()
+    for note in index:
+        if note.path in skip:
+            continue
+        for link, resolution in index.outgoing(note.path):
+            if (link.field == "company" and resolution.status == "broken"
+                    and (note.path, link.line) not in typos):
+                name = link.target.rpartition("/")[2].strip()
+                names.setdefault(name.lower(), name)
+                links.add((note.path, link.line))
+    ordered = tuple(names[key] for key in sorted(names))
+    return Placeholders(ordered, frozenset(links))
+
+
+def diagnostics_text(diagnostics: list[Diagnostic], notes_checked: int, colour: bool,
+                     placeholders: Placeholders | None = None) -> str:
+    """Human output: grouped by note, one line per problem, then a one-line summary. With
+    `placeholders`, their broken-link warnings are said once, as one paragraph before the
+    summary, instead of one line per contact."""
     lines: list[str] = []
     current = None
-    for diag in diagnostics:
+    shown = diagnostics
+    if placeholders is not None and placeholders.names:
+        shown = [d for d in diagnostics if not placeholders.covers(d)]
+    for diag in shown:
         if diag.path != current:
             if current is not None:
                 lines.append("")
@@ -36,6 +92,8 @@ def diagnostics_text(diagnostics: list[Diagnostic], notes_checked: int, colour: 
         lines.append(f"  {where:>5}  {severity} {diag.code:<16} {diag.message}")
     if lines:
         lines.append("")
+    if placeholders is not None and placeholders.names:
+        lines += [placeholders.summary(), ""]
     lines.append(summary_line(diagnostics, notes_checked))
     return "\n".join(lines)
 

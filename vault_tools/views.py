@@ -10,15 +10,24 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import posixpath
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
+from urllib.parse import unquote
 
-from .followups import FollowUp, group_followups, open_followups
+from .followups import (
+    FollowUp,
+    Timed,
+    open_followups,
+    shown_link,
+    shown_text,
+    timed_followups,
+)
 from .index import VaultIndex
 from .notes import CareerFields, CompanyFields, ContactFields, InterviewFields, Note
-from .parse import LINK_KEYS, WIKILINK_RE
+from .parse import LINK_KEYS, MDLINK_RE, WIKILINK_RE
 
 # Published only when the `publish_fields` option lists them (§3, §7).
 UNPUBLISHED_BY_DEFAULT = ("email", "phone", "linkedin")
@@ -89,10 +98,7 @@ class SiteView:
         every = open_followups(index) if followups is None else followups
         # Private ones included: the calendar feed filters its own.
         self.all_followups: list[FollowUp] = every
-        self.followups: list[FollowUp] = [
-            f for f in every
-            if not f.private and f.note not in self.hidden and f.contact not in self.hidden
-        ]
+        self.followups: list[FollowUp] = [f for f in every if self.shows(f)]
         # Each note's follow-ups (from it or about it), in the sorted order.
         self.followups_of: dict[str, list[FollowUp]] = {}
         for followup in self.followups:
@@ -104,6 +110,11 @@ class SiteView:
         self.touched_by_private = frozenset(
             path for f in every if f not in shown for path in (f.note, f.contact) if path
         )
+
+    def shows(self, followup: FollowUp) -> bool:
+        """True for a follow-up the site may show: it names no private note."""
+        return (not followup.private and followup.note not in self.hidden
+                and followup.contact not in self.hidden)
 
     def is_public(self, path: str | None) -> bool:
         return path is not None and path in self.index.notes and path not in self.hidden
@@ -365,8 +376,38 @@ def timeline_rows(view: SiteView) -> list[InterviewRow]:
                          if n.type == "interview")
 
 
+@dataclass(frozen=True)
+class Placeholder:
+    """A company public notes name in their `company` field that has no note yet (an import
+    makes many): its name as first written, and the public contacts and conversations naming
+    it, in path order."""
+
+    name: str
+    contacts: tuple[Note, ...]
+    interviews: tuple[Note, ...]
+
+
+def placeholder_companies(view: SiteView) -> dict[str, Placeholder]:
+    """Placeholder companies by lower-cased name, from public contacts and interviews only."""
+    found: dict[str, tuple[str, list[Note], list[Note]]] = {}
+    for note in view.public_notes():
+        if note.type not in ("contact", "interview"):
+            continue
+        for link, resolution in view.index.outgoing(note.path):
+            if link.field != "company" or resolution.status != "broken":
+                continue
+            name = link.target.rpartition("/")[2].strip()
+            entry = found.setdefault(name.lower(), (name, [], []))
+            people = entry[1] if note.type == "contact" else entry[2]
+            if not people or people[-1] is not note:
+                people.append(note)
+    return {key: Placeholder(name, tuple(contacts), tuple(talks))
+            for key, (name, contacts, talks) in found.items()}
+
+
 def company_rows(view: SiteView) -> list[CompanyRow]:
-    """Each public company with the public people who work there and its conversations."""
+    """Each public company with the public people who work there and its conversations, and
+    each placeholder company (named in a `company` field, no note yet) with the same, by name."""
     rows = []
     for note in _by_name(n for n in view.public_notes() if n.type == "company"):
         fields = note.fields if isinstance(note.fields, CompanyFields) else CompanyFields()
@@ -378,7 +419,15 @@ def company_rows(view: SiteView) -> list[CompanyRow]:
             people=tuple(view.note_ref(p.path) for p in people),
             conversations=tuple(_newest_first(interview_row(view, t) for t in talks)),
         ))
-    return rows
+    for placeholder in placeholder_companies(view).values():
+        rows.append(CompanyRow(
+            company=Ref("broken", placeholder.name), industry=None, location=None,
+            website=None,
+            people=tuple(view.note_ref(p.path) for p in _by_name(placeholder.contacts)),
+            conversations=tuple(_newest_first(interview_row(view, t)
+                                              for t in placeholder.interviews)),
+        ))
+    return sorted(rows, key=lambda r: (r.company.text.lower(), r.company.path or ""))
 
 
 def career_rows(view: SiteView) -> list[CareerRow]:
@@ -402,26 +451,60 @@ def career_rows(view: SiteView) -> list[CareerRow]:
 _CAREER_ORDER = {"pursuing": 0, "exploring": 1, "ruled-out": 3}
 
 
-@dataclass(frozen=True)
-class FollowUpGroupView:
-    key: str
-    label: str
-    items: tuple[FollowUp, ...]
+def dashboard_items(view: SiteView) -> list[Timed]:
+    """The site's follow-ups dashboard: every public follow-up with the days it shows on
+    (`followups.timed_followups`). Clock-free: the browser groups them by its own date, so a
+    site built on Monday is right on Friday."""
+    return [t for t in timed_followups(view.index, view.all_followups) if view.shows(t.followup)]
 
 
-def followup_groups(view: SiteView, today: dt.date) -> list[FollowUpGroupView]:
-    """The site's follow-ups dashboard: Overdue, This week (today and the next six days),
-    Later, Undated. Depends on `today`, so it lives on the site, never in a generated block."""
-    groups = {g.key: g for g in group_followups(view.followups, today, days=6)}
-    return [
-        FollowUpGroupView("overdue", "Overdue", groups["overdue"].items),
-        FollowUpGroupView("week", "This week", groups["today"].items + groups["soon"].items),
-        FollowUpGroupView("later", "Later", groups["later"].items),
-        FollowUpGroupView("undated", "Undated", groups["undated"].items),
-    ]
+TitlePiece = Ref | str
+
+
+def title_pieces(view: SiteView, followup: FollowUp) -> list[TitlePiece]:
+    """A follow-up's title as the site shows it: text, and a Ref for each link its Markdown
+    holds (shown with the name the terminal shows). A Markdown link to a web page is shown as
+    its text: a follow-up is no place to follow one from."""
+    text = followup.text
+    if text is None:
+        return [followup.title]
+    pieces: list[TitlePiece] = []
+    at = 0
+    for match in _TITLE_LINK.finditer(text):
+        if match.start() > at:
+            pieces.append(text[at:match.start()])
+        at = match.end()
+        if match.group("wiki") is not None:
+            inner = match.group("wiki").replace("\\|", "|")
+            target, _, heading = inner.partition("|")[0].partition("#")
+            pieces.append(view.ref(target.strip(), heading.strip() or None, shown_link(inner)))
+            continue
+        label, url = match.group("label"), match.group("url").strip("<>")
+        if "://" in url or not url.lower().partition("#")[0].endswith(".md"):
+            pieces.append(label or url)
+            continue
+        path, _, heading = url.partition("#")
+        folder = followup.note.rpartition("/")[0]
+        target = posixpath.normpath(posixpath.join(folder, unquote(path)))[:-3]
+        pieces.append(view.ref(target, unquote(heading) or None, label or None))
+    if at < len(text):
+        pieces.append(text[at:])
+    # What is left between links is text: a link nested in brackets leaves none to decode.
+    return [shown_text(p) if isinstance(p, str) else p for p in pieces]
+
+
+_TITLE_LINK = re.compile(
+    "!?(?:" + WIKILINK_RE.pattern.replace("(", "(?P<wiki>", 1) + "|"
+    + MDLINK_RE.pattern.replace("(", "(?P<label>", 1).replace(
+        "\\(\\s*(", "\\(\\s*(?P<url>", 1) + ")"
+)
 
 
 # --- the network graph --------------------------------------------------------------------------
+
+
+# Node ids of placeholder companies: no note path starts like this (a note path has no ":").
+PLACEHOLDER_NODE = "placeholder:"
 
 
 @dataclass(frozen=True)
@@ -443,6 +526,7 @@ def network_graph(view: SiteView) -> tuple[list[GraphNode], list[GraphEdge]]:
     """Who introduced whom and who works where, among public notes only. Ids are note paths."""
     edges: list[GraphEdge] = []
     kinds: dict[str, str] = {}
+    names: dict[str, str] = {}  # placeholder node -> its name
     for note in view.public_notes():
         if note.type == "company":
             kinds[note.path] = "company"
@@ -458,11 +542,20 @@ def network_graph(view: SiteView) -> tuple[list[GraphNode], list[GraphEdge]]:
         company = view.index.resolve_note(fields.company) if fields.company else None
         if company is not None and kinds.get(company.path) == "company":
             edges.append(GraphEdge(path, company.path, "works-at"))
+    for key, placeholder in placeholder_companies(view).items():
+        # A company with no note yet is still where these people work.
+        node = PLACEHOLDER_NODE + key
+        for person in placeholder.contacts:
+            edges.append(GraphEdge(person.path, node, "works-at"))
+        if placeholder.contacts:
+            kinds[node] = "company"
+            names[node] = placeholder.name
     degree: dict[str, int] = dict.fromkeys(kinds, 0)
     for edge in edges:
         degree[edge.source] += 1
         degree[edge.target] += 1
-    nodes = [GraphNode(p, view.index.notes[p].name, kinds[p], degree[p]) for p in sorted(kinds)]
+    nodes = [GraphNode(p, names.get(p) or view.index.notes[p].name, kinds[p], degree[p])
+             for p in sorted(kinds)]
     return nodes, sorted(edges, key=lambda e: (e.kind, e.source, e.target))
 
 
@@ -489,7 +582,15 @@ class Secret:
     whole_word: bool = False
 
 
-MIN_NAME_CHARS = 3
+# Front-matter keys of a private note whose values say what kind of note it is, not whose:
+# the same few words on many notes, public ones too.
+_STRUCTURE_KEYS = frozenset({
+    "type", "private", "publish", "draft", "tags", "tag", "aliases", "alias", "status",
+    "cadence", "format", "cssclass", "cssclasses",
+})
+# A front-matter value of one word (`role: Engineer`, `location: Oslo`) says nothing about whom
+# it belongs to and is an ordinary word elsewhere: from this many words on, it is a secret.
+MIN_VALUE_WORDS = 2
 MIN_FRAGMENT_CHARS = 30
 MIN_FRAGMENT_WORDS = 5
 # Markup splits a sentence into fragments: what lies between markup is rendered verbatim.
@@ -524,9 +625,41 @@ def _body_of(text: str, note: Note) -> str:
     return "\n".join(body)
 
 
+# What a URL or address starts with that a page may write otherwise (`http:` for `https:`, no
+# `www.`, a bare address for a `mailto:`): left out of the secret, which is then found in all.
+_URL_PREFIX = re.compile(r"^(?:(?:[a-z][a-z0-9+.-]*:)?//(?:www\.)?|mailto:|tel:)", re.IGNORECASE)
+MIN_PHONE_DIGITS = 7
+
+
+def _front_matter_values(note: Note) -> Iterator[tuple[str, str]]:
+    """(key, text) for each text value in a note's front matter (in lists too), but links to
+    other notes (`company: "[[Acme]]"`: that note's own privacy decides) and the keys that
+    say what kind of note it is."""
+    for key, value in note.meta.items():
+        if key.lower() in _STRUCTURE_KEYS:
+            continue
+        for item in value if isinstance(value, list) else [value]:
+            if isinstance(item, str) and item.strip() and not WIKILINK_RE.fullmatch(
+                    item.strip()):
+                yield key, " ".join(item.split())
+
+
+def _public_values(view: SiteView) -> set[str]:
+    """What public notes show of themselves (names, aliases, front-matter values), lower case:
+    a private note's value that a public note also has (`company: Acme`, `role: Data
+    Engineer`) is no secret of the private one."""
+    values: set[str] = set()
+    for note in view.public_notes():
+        values.update(n.lower() for n in (note.name, note.title, *note.aliases))
+        values.update(v.lower() for _, v in _front_matter_values(note))
+    return values
+
+
 def secrets(view: SiteView, texts: Mapping[str, str], shared: Iterable[str] = ()) -> list[Secret]:
-    """Every value that must not reach the output (§7): private notes' names, titles, aliases and
-    sentences, and the unpublished fields of every note.
+    """Every value that must not reach the output (§7): private notes' names, titles, aliases,
+    sentences and front-matter values (of two words or more, and not a public note's too), and
+    the unpublished fields of every note (a URL without its scheme, a phone number also as its
+    digits alone). How short a value the scan still looks for is the scan's to decide.
 
     `texts` maps note paths to their text; `shared` holds texts whose sentences are expected to
     appear anywhere (the note templates), so a private note's template boilerplate is no
@@ -544,19 +677,34 @@ def secrets(view: SiteView, texts: Mapping[str, str], shared: Iterable[str] = ()
     for path in sorted(view.hidden):
         note = view.index.notes[path]
         for name in (note.name, note.title, *note.aliases):
-            if len(name.strip()) >= MIN_NAME_CHARS:
+            if name.strip():
                 add(name, "name", path, whole_word=True)
         text = texts.get(path)
         if text is not None:
             for fragment in text_fragments(_body_of(text, note)):
                 if _words(fragment) not in boilerplate:
                     add(fragment, "text", path)
+    public_values = _public_values(view)
+    for path in sorted(view.hidden):
+        for key, value in _front_matter_values(view.index.notes[path]):
+            if key.lower() in UNPUBLISHED_BY_DEFAULT:
+                continue  # below, with the same fields of public notes
+            words = _words(value).split()
+            # Dates, times and numbers (no letter in them) are no one's in particular.
+            if (value.lower() not in public_values and len(words) >= MIN_VALUE_WORDS
+                    and not all(w.isdigit() for w in words)):
+                add(value, f"field {key}", path)
     for note in view.index:
         for key in UNPUBLISHED_BY_DEFAULT:
             if view.field_allowed(key) and note.path not in view.hidden:
                 continue
             value = note.meta.get(key)
             for item in value if isinstance(value, list) else [value]:
-                if item is not None and len(str(item).strip()) >= MIN_NAME_CHARS:
-                    add(str(item).strip(), f"field {key}", note.path)
+                if item is None or not str(item).strip():
+                    continue
+                item = _URL_PREFIX.sub("", str(item).strip())
+                add(item, f"field {key}", note.path)
+                digits = re.sub(r"\D", "", item)
+                if key == "phone" and len(digits) >= MIN_PHONE_DIGITS and digits != item:
+                    add(digits, f"field {key}", note.path)  # as a `tel:` link writes it
     return sorted(found.values(), key=lambda s: (s.source, s.kind, s.value))

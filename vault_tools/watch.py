@@ -40,14 +40,15 @@ from .notes import Diagnostic, Note
 from .parse import decode_note, parse_note, unreadable_note
 from .vault import (
     NoteTooLargeError,
+    OutsideVaultError,
     Vault,
     is_note_path,
     is_skipped,
     iter_note_paths,
-    read_bounded,
+    read_file,
     too_large_diagnostic,
 )
-from .writer import content_hash
+from .writer import content_hash, remove_stale_temps
 
 # --- timing ---------------------------------------------------------------------------------------
 
@@ -66,6 +67,12 @@ class Timing:
 
 
 PAUSE_TOLD_AFTER = 1.0  # seconds of waiting for git before saying so
+# A note another program holds open for writing: how long one write waits for it to be closed
+# (short: the worker has other notes to fill), then the first and longest pauses before trying
+# again (it is also tried again as soon as that program's save or close is seen).
+HELD_WAIT = 0.3
+HELD_RETRY = 0.5
+HELD_RETRY_MAX = 10.0
 
 
 # --- settling: pure ------------------------------------------------------------------------------
@@ -376,13 +383,15 @@ class WatchSummary:
     written: int = 0
     errors: int = 0
     rescans: int = 0
+    problems: int = 0  # diagnostics of the notes read (bad YAML, bad dates...), each time told
 
     def describe(self) -> str:
         minutes, seconds = divmod(int(time.monotonic() - self.started), 60)
         took = f"{minutes} min {seconds} s" if minutes else f"{seconds} s"
         return (
             f"Stopped after {took}: {self.changed} note change{_s(self.changed)} seen, "
-            f"{self.written} note{_s(self.written)} written, {self.errors} error{_s(self.errors)}."
+            f"{self.written} note{_s(self.written)} written, {self.errors} error{_s(self.errors)}, "
+            f"{self.problems} problem{_s(self.problems)} in notes."
         )
 
 
@@ -454,6 +463,10 @@ class Watcher:
         self._followups = FollowUpCache(self._index)
         self._indexed: dict[str, _Indexed] = {}
         self._left_alone: dict[str, str] = {}  # path -> the last "left alone" message shown
+        self._held: dict[str, float] = {}  # notes held open by another program -> when to retry
+        self._held_delay: dict[str, float] = {}  # ... and the pause before that retry
+        self._retrying: set[str] = set()  # held notes queued again: plan them even if unchanged
+        self._troubled: set[str] = set()  # paths whose last reading had problems
         self._git_dir = find_git_dir(vault.root)
         # Shared with the observer thread, under _cond:
         self._cond = threading.Condition()
@@ -568,6 +581,7 @@ class Watcher:
                 self._report(f"waiting for git to finish ({reason})")
             time.sleep(self.timing.git_poll)
         self._paused = None
+        self._clean_leftovers()
         notes, texts = [], {}
         for rel in iter_note_paths(self.vault.notes_dir):
             loaded = self._load(rel)
@@ -591,6 +605,19 @@ class Watcher:
         self._report(f"watching {self.vault.notes_dir} ({len(self._index)} notes); "
                      "stop with Ctrl-C")
 
+    def _clean_leftovers(self) -> None:
+        """Remove the temp files interrupted writes left (§6); name the kept previous versions
+        of hard-linked notes, which only the user can judge."""
+        notes_dir = self.vault.notes_dir
+        leftovers = remove_stale_temps(notes_dir)
+        if leftovers.removed:
+            count = len(leftovers.removed)
+            self._report(f"removed {count} temp file{_s(count)} left by an interrupted write")
+        for backup in leftovers.backups:
+            self._report(f"{backup.relative_to(notes_dir).as_posix()}: the previous version of a "
+                         "hard-linked note, kept by a write that was interrupted: check that "
+                         "note, then delete this file", error=True)
+
     def _loop(self) -> None:
         timing = self.timing
         next_rescan = time.monotonic() + timing.rescan_interval
@@ -604,6 +631,7 @@ class Watcher:
             now = time.monotonic()
             if rescan is not None:
                 self._queue_rescan(rescan, now)
+            next_held = self._retry_held(now)
             for rel, renamed_from in events:
                 self._pending[rel] = note_event(self._pending.get(rel), now)
                 self._event_paths.add(rel)
@@ -629,10 +657,31 @@ class Watcher:
                 next_rescan = now + timing.rescan_interval
                 self._queue_rescan("", now)
                 wake = now
-            until = min(x for x in (wake, next_rescan, next_health) if x is not None)
+            until = min(x for x in (wake, next_rescan, next_health, next_held) if x is not None)
             with self._cond:
                 if not self._events and not self._stopping and self._rescan is None:
                     self._cond.wait(max(0.0, until - time.monotonic()))
+
+    def _retry_held(self, now: float) -> float | None:
+        """Queue the notes held open whose retry is due; return when the next one is."""
+        for rel, due in list(self._held.items()):
+            if due <= now:
+                del self._held[rel]
+                self._retrying.add(rel)
+                self._pending[rel] = note_event(self._pending.get(rel), now)
+        return min(self._held.values(), default=None)
+
+    def _hold(self, rel: str) -> None:
+        """Another program holds `rel` open for writing: its block waits. Say so once, and try
+        again after a pause that grows while it stays held (sooner if it changes)."""
+        delay = min(self._held_delay.get(rel, HELD_RETRY / 2) * 2, HELD_RETRY_MAX)
+        self._held_delay[rel] = delay
+        self._held[rel] = time.monotonic() + delay
+        message = f"{rel}: held open by another program; not written, will be retried"
+        if self._left_alone.get(rel) != message:
+            self._left_alone[rel] = message
+            self.summary.errors += 1
+            self._report(message, error=True)
 
     def _queue_rescan(self, reason: str, now: float, tell_if_none: bool = True) -> None:
         """Compare every note's size, mtime and inode with what was indexed; the ones that moved
@@ -695,13 +744,20 @@ class Watcher:
         return None
 
     def _read(self, rel: str) -> tuple[bytes | NoteTooLargeError | None, _Indexed] | None:
-        """A note's bytes (None: unreadable) and what to remember of them; None when missing."""
+        """A note's bytes (None: unreadable; NoteTooLargeError: too large, not read) and what to
+        remember of them; None when missing, or when its link leaves the vault (never read: as
+        a full fill, it is left out)."""
         path = self.vault.abs(rel)
         probe = probe_path(path)  # before reading: a save after it makes the next probe differ
         if probe.missing:
             return None
         try:
-            data = read_bounded(path)
+            data = read_file(self.vault, rel)  # the vault's one reader, confined to the vault
+            if isinstance(data, OutsideVaultError):
+                self._report(f"{rel}: left alone: {data.strerror}", error=True)
+                return None
+            if isinstance(data, OSError):
+                raise data
         except FileNotFoundError:
             return None
         except NoteTooLargeError as exc:  # indexed by name, reported, never read or written
@@ -726,13 +782,30 @@ class Watcher:
             return unreadable_note(rel, problem), None
         return parse_note(rel, text), text
 
-    def _load(self, rel: str) -> tuple[Note, str | None, _Indexed] | None:
-        """Read and parse one note; None when it is missing."""
+    def _load(self, rel: str, tell: bool = True) -> tuple[Note, str | None, _Indexed] | None:
+        """Read and parse one note (telling its problems unless `tell` is False); None when it
+        is missing."""
         read = self._read(rel)
         if read is None:
             return None
         data, indexed = read
-        return (*self._parse(rel, data), indexed)
+        note, text = self._parse(rel, data)
+        if tell and data is not None:  # an unreadable note was told about by _read
+            self._tell_problems(note)
+        return note, text, indexed
+
+    def _tell_problems(self, note: Note) -> None:
+        """Print the diagnostics of a note just read (bad YAML, a bad date...), so a mistake
+        shows up as it is saved, not only in `check`; and say so when they are gone."""
+        for diag in note.diagnostics:
+            where = f"{diag.path}:{diag.line}" if diag.line else diag.path
+            self.summary.problems += 1
+            self._report(f"{where}: {diag.severity}: {diag.message}", error=True)
+        if note.diagnostics:
+            self._troubled.add(note.path)
+        elif note.path in self._troubled:
+            self._troubled.discard(note.path)
+            self._report(f"{note.path}: no problems now")
 
     def _batch(self, paths: list[str], causes: dict[str, str]) -> None:
         updates: dict[str, Note | None] = {}
@@ -742,6 +815,7 @@ class Watcher:
             if read is None:
                 if rel in self._indexed:
                     del self._indexed[rel]
+                    self._troubled.discard(rel)
                     updates[rel] = None
                     changed[rel] = "deleted"
                 continue
@@ -750,24 +824,35 @@ class Watcher:
             self._indexed[rel] = indexed
             if known is not None and known.hash == indexed.hash:
                 continue  # same bytes (our own write, or a save of unchanged text)
-            updates[rel] = self._parse(rel, data)[0]
+            updates[rel] = note = self._parse(rel, data)[0]
+            if data is not None:
+                self._tell_problems(note)
             # What happened is read from the outcome, not from the events on the way (an
             # editor's save may pass through "moved away" and "created").
             changed[rel] = "changed" if known is not None else causes.get(rel, "created")
         self._name_renames(changed)
-        if not updates:
+        # Notes that were held open: planned again whether or not their bytes changed (the
+        # program may have closed them without writing).
+        retry = self._retrying.intersection(paths)
+        self._retrying -= retry
+        if not updates and not retry:
             return
-        self.summary.batches += 1
-        self.summary.changed += len(changed)
-        change = apply_updates(self._index, updates, self._followups)
-        self.summary.notes = len(self._index)
-        refresh = notes_to_refresh(self._index, change, self._dashboard)
+        refresh = {rel for rel in retry if rel in self._index.notes}
+        if updates:
+            self.summary.batches += 1
+            self.summary.changed += len(changed)
+            change = apply_updates(self._index, updates, self._followups)
+            self.summary.notes = len(self._index)
+            refresh |= notes_to_refresh(self._index, change, self._dashboard)
         texts = {}
         for rel in sorted(refresh):
+            data = read_file(self.vault, rel)
             try:
-                texts[rel] = read_bounded(self.vault.abs(rel)).decode("utf-8")
+                if isinstance(data, OSError):
+                    raise data
+                texts[rel] = data.decode("utf-8")
             except (OSError, UnicodeDecodeError):
-                continue  # gone or not text since it was indexed: its own event will tell
+                continue  # gone, not text or led out of the vault since it was indexed
         changes, skipped = plan_refresh(self._index, texts, self._followups.all(),
                                         self._dashboard)
         written = self._write(changes, skipped, changed, "")
@@ -803,16 +888,20 @@ class Watcher:
             if self._should_stop():
                 break
             result = FillResult()
-            apply_changes(self.vault, [change], result)
+            apply_changes(self.vault, [change], result, held_wait=HELD_WAIT)
+            if change.path in result.held:
+                self._hold(change.path)
+                continue
             for diag in result.failed:
                 self.summary.errors += 1
                 self._report(f"error: {diag.path}: {diag.message}", error=True)
             if change.path not in result.written:
                 continue
             written[change.path] = change.blocks
+            self._held_delay.pop(change.path, None)
             self.summary.written += 1
             self._left_alone.pop(change.path, None)
-            why = reason or self._why(change.path, causes)
+            why = reason or self._why(change.path, causes) or "no longer held open"
             self._report(f"wrote {change.path} ({', '.join(change.blocks)}) ← {why}")
             self._index_own_write(change)
         return written
@@ -831,7 +920,7 @@ class Watcher:
         if known is None or known.hash != content_hash(change.old.encode("utf-8")):
             self._post([(change.path, None)])
             return
-        loaded = self._load(change.path)
+        loaded = self._load(change.path, tell=False)  # our own write: told when first read
         if loaded is None:
             return
         note, _, indexed = loaded

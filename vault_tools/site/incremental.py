@@ -252,6 +252,8 @@ class LiveSite:
             # notes whose related block is computed again because it mentions a private note.
             self._dirty |= view.touched_by_private | self._touched
             self._dirty |= {n.path for n in view.index if n.block(FOLLOWUPS) is not None}
+            if plugin.dashboard_src is not None:
+                self._dirty.add(plugin.dashboard_src)
         self._touched = view.touched_by_private
         inputs: dict[str, tuple[Any, ...]] = {}
         chosen = []

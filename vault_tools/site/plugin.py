@@ -8,7 +8,9 @@ vault's logic lives here.
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
+import hashlib
 import itertools
 import json
 import logging
@@ -16,12 +18,15 @@ import os
 import posixpath
 import re
 from collections.abc import Callable
+from html import escape as html_escape
+from html import unescape as html_unescape
 from pathlib import Path
 from secrets import token_hex
 from typing import Any
-from urllib.parse import quote
+from urllib.parse import unquote
 
 import pathspec
+import yaml
 from markdown.extensions.toc import slugify as toc_slugify
 from mkdocs.config import config_options as c
 from mkdocs.config.base import Config
@@ -30,42 +35,56 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
+from mkdocs.utils.meta import YAML_RE
 
-from ..blocks import FOLLOWUPS, RELATED, render_followups, render_related
+from ..blocks import FOLLOWUPS, RELATED, link_to, render_related
 from ..calendar_feed import FeedEvent, feed_events, render_feed
-from ..followups import FollowUp
+from ..followups import FollowUp, Timed
 from ..index import VaultIndex
 from ..notes import Block, Link, Note
 from ..parse import parse_note
-from ..vault import Vault, is_note_path, load_index_and_texts
+from ..report import Placeholders, company_placeholders
+from ..vault import (
+    Vault,
+    inside_notes,
+    is_note_path,
+    load_index_and_texts,
+    loop_message,
+    scan_notes,
+)
 from ..views import (
     PRIVATE_TEXT,
     Ref,
+    Secret,
     SiteView,
     card_rows,
     career_rows,
     company_rows,
-    followup_groups,
+    dashboard_items,
     graph_json,
     looks_private_front_matter,
     network_graph,
     people_rows,
     secrets,
     timeline_rows,
+    title_pieces,
 )
 from . import render
-from .leaks import scan_site
+from .leaks import LeakScanner, scan_site
 from .rewrite import rewrite_markdown
 
 log = logging.getLogger("mkdocs.plugins.vault")
 
 ASSETS = Path(__file__).parent / "assets"
 ASSET_DIR = "assets/vault"
-STATIC_ASSETS = ("vault.css", "vault.js", "network.js", "vendor/cytoscape.min.js",
-                 "vendor/cytoscape.LICENSE")
+STATIC_ASSETS = ("vault.css", "vault.js", "followups.js", "network.js",
+                 "vendor/cytoscape.min.js", "vendor/cytoscape.LICENSE")
 ROBOTS = '<meta name="robots" content="noindex, nofollow">'
 
-# (nav title, generated page). Pages a note already occupies are not generated.
+# (nav title, generated page). Pages a note already occupies are not generated, and neither is
+# the follow-ups page when the vault has its follow-ups note (`followups_note`): that note's
+# page is the follow-ups dashboard, so the site has one "Follow-ups".
+FOLLOWUPS_PAGE = "followups/index.md"
 DASHBOARDS = (
     ("Follow-ups", "followups/index.md"),
     ("People", "people/index.md"),
@@ -99,6 +118,8 @@ class VaultPluginConfig(Config):
     publish_fields = c.ListOfItems(c.Type(str), default=[])
     followups_note = c.Type(str, default="Follow-ups.md")
     leak_scan = c.Type(bool, default=True)
+    # Host names `vault-tools serve` answers to besides its address and localhost (§7).
+    allowed_hosts = c.ListOfItems(c.Type(str), default=[])
 
 
 class VaultPlugin(BasePlugin[VaultPluginConfig]):
@@ -139,10 +160,20 @@ class VaultPlugin(BasePlugin[VaultPluginConfig]):
         # again and again (half the links of a page are repeats).
         self._link_memo: dict[tuple[Any, ...], str | None] = {}
         self._plain_markdown = False
+        self._private_files: set[str] = set()  # attachments kept off the site, by file name
+        # The follow-ups dashboard of this build: its items and the day it was built, and the
+        # page that shows it (the follow-ups note's, or the generated one).
+        self._dashboard: tuple[list[Timed], dt.date] = ([], dt.date.min)
+        self.dashboard_src: str | None = None
 
     # --- configuration and files ----------------------------------------------------------------
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
+        # MkDocs walks the notes folder next, following every folder symlink: a loop would
+        # have it walk (and copy) the same notes ever deeper, so refuse while one is there.
+        loops = scan_notes(Path(config.docs_dir)).loops
+        if loops:
+            raise PluginError(loop_message(loops[0]))
         toc = config.mdx_configs.get("toc", {})
         self.slugify = toc.get("slugify") or toc_slugify
         self.separator = toc.get("separator", "-")
@@ -163,6 +194,7 @@ class VaultPlugin(BasePlugin[VaultPluginConfig]):
                                    for e in config.markdown_extensions)
         config.extra_css.append(f"{ASSET_DIR}/vault.css")
         config.extra_javascript.append(f"{ASSET_DIR}/vault.js")
+        config.extra_javascript.append(f"{ASSET_DIR}/followups.js")
         return config
 
     def on_files(self, files: Files, config: MkDocsConfig) -> Files:
@@ -182,20 +214,32 @@ class VaultPlugin(BasePlugin[VaultPluginConfig]):
                                if not file.is_documentation_page()])
         self._log_link_problems(view)
 
-        # By the path MkDocs found the file at (not where a symlink leads): a file in the notes
-        # folder is the vault's, whatever it points to.
+        # By the path MkDocs found the file at: a file in the notes folder is the vault's, but
+        # one whose real path leads out of it (through a symlink) is never published.
         docs = os.path.join(os.path.normpath(config.docs_dir), "")
-        for file in list(files):
-            from_docs = bool(file.abs_src_path) and os.path.normpath(
+
+        def in_docs(file: File) -> bool:
+            return bool(file.abs_src_path) and os.path.normpath(
                 file.abs_src_path).startswith(docs)
-            if file.is_documentation_page() and from_docs:
+
+        private_files = _private_attachments(
+            [f.src_uri for f in files if not f.is_documentation_page() and in_docs(f)],
+            view, texts)
+        self._private_files = {posixpath.basename(uri).lower() for uri in private_files}
+        folders_inside: dict[str, bool] = {}
+        for file in list(files):
+            from_docs = in_docs(file)
+            if from_docs and _leaves_vault(str(file.abs_src_path), config.docs_dir,
+                                           folders_inside):
+                files.remove(file)  # never published: reported once, by _log_link_problems
+            elif file.is_documentation_page() and from_docs:
                 # Private notes, and files the index skips (sync-conflict copies, unreadable
                 # notes), which may hold private text the index cannot vouch for.
                 note = view.index.get(file.src_uri)
                 if (not is_note_path(file.src_uri) or note is None or note.unreadable
                         or file.src_uri in view.hidden):
                     files.remove(file)
-            elif from_docs and _private_attachment(file.src_uri, view.hidden, texts):
+            elif from_docs and file.src_uri in private_files:
                 files.remove(file)
             elif file.abs_src_path and not from_docs:
                 self.skip_scan.add(file.dest_uri)  # the theme's own static files
@@ -213,20 +257,38 @@ class VaultPlugin(BasePlugin[VaultPluginConfig]):
                      options=dict(self.config))
 
     def _log_link_problems(self, view: SiteView) -> None:
-        for diag in view.index.diagnostics(self.report_only):
-            if diag.path in view.hidden:
+        # Companies named in `company` fields with no note (an import makes hundreds): said
+        # once, with how to create them, not once per contact.
+        diagnostics = view.index.diagnostics(self.report_only)
+        placeholders = company_placeholders(view.index, diagnostics, view.hidden)
+        if self.report_only is not None:
+            placeholders = Placeholders(
+                placeholders.names, frozenset(where for where in placeholders.links
+                                              if where[0] in self.report_only))
+        if placeholders.links:
+            log.warning(f"vault: {placeholders.summary()}")
+        for diag in diagnostics:
+            if diag.path in view.hidden or placeholders.covers(diag):
                 continue
             where = f"{diag.path}:{diag.line}" if diag.line else diag.path
             if diag.code in ("broken-link", "ambiguous-link", "yaml-error", "not-utf8",
-                             "too-large", "missing-heading", "missing-attachment"):
+                             "outside-vault", "too-large", "missing-heading",
+                             "missing-attachment"):
                 log.warning(f"{where}: {diag.message}")
             else:
                 log.info(f"{where}: {diag.message}")
 
     def _add_pages(self, files: Files, config: MkDocsConfig, view: SiteView) -> None:
         today = dt.date.today()
+        self._dashboard = (dashboard_items(view), today)
         taken = {f.src_uri for f in files}
-        wanted = [src for _, src in DASHBOARDS if src not in taken]
+        wanted_note = self.config.followups_note.strip("/").lower()
+        note = next((f.src_uri for f in files.documentation_pages()
+                     if f.src_uri.lower() == wanted_note), None)
+        self.dashboard_src = note or FOLLOWUPS_PAGE
+        dashboards = tuple((title, note if note and src == FOLLOWUPS_PAGE else src)
+                           for title, src in DASHBOARDS)
+        wanted = [src for _, src in dashboards if src not in taken]
         for src in sorted(taken & {src for _, src in DASHBOARDS}):
             log.info(f"{src} is one of your notes, so its generated page is not made")
         if "index.md" not in taken and "README.md" not in taken:
@@ -261,18 +323,15 @@ class VaultPlugin(BasePlugin[VaultPluginConfig]):
         scripts = ("../" + ASSET_DIR + "/vendor/cytoscape.min.js", "data.js",
                    "../" + ASSET_DIR + "/network.js")
 
-        def followups() -> tuple[Any, ...]:
-            groups = followup_groups(view, today)
-            names = tuple(self._note_name(i.note) for g in groups for i in g.items)
-            return groups, today, names
+        def followups() -> str:
+            return self._dashboard_html(linker(FOLLOWUPS_PAGE))
 
         # Each page: (what it shows, as plain data; how that becomes Markdown, given a linker
         # and `raw_html`). A page whose data equals the last build's is not rendered again
         # (while serving, most saves), and gets the HTML stand-ins it had.
         Render = Callable[[Any, render.Linker, Callable[[str], str] | None], str]
         pages: dict[str, tuple[Callable[[], Any], Render]] = {
-            "followups/index.md": (followups, lambda data, linker, raw: render.followups_page(
-                data[0], data[1], linker, self._note_name, raw)),
+            FOLLOWUPS_PAGE: (followups, lambda html, _, raw: render.followups_page(html, raw)),
             "people/index.md": (lambda: people_rows(view), render.people_page),
             "timeline/index.md": (lambda: timeline_rows(view), render.timeline_page),
             "companies/index.md": (lambda: company_rows(view), render.companies_page),
@@ -280,7 +339,7 @@ class VaultPlugin(BasePlugin[VaultPluginConfig]):
             "network/index.md": (lambda: (len(nodes), len(edges)),
                                  lambda counts, _, __: render.network_page(scripts, counts)),
             "all-notes/index.md": (lambda: _by_folder(view), render.all_notes_page),
-            "index.md": (lambda: DASHBOARDS,
+            "index.md": (lambda: dashboards,
                          lambda data, linker, _: render.home_page(data, linker)),
         }
         for src, file in generated.items():
@@ -311,25 +370,23 @@ class VaultPlugin(BasePlugin[VaultPluginConfig]):
         if self.set_nav:
             present = taken | set(generated)
             nav: list[Any] = [{"Home": "index.md"}] if "index.md" in present else []
-            nav += [{title: src} for title, src in DASHBOARDS if src in present]
+            nav += [{title: src} for title, src in dashboards if src in present]
             config.nav = nav
 
     # --- pages ----------------------------------------------------------------------------------
 
     def on_page_read_source(self, page: Page, config: MkDocsConfig) -> str | None:
-        """Serve the text the index was built from (read once), without its front matter when
-        the parser refused it (so MkDocs never loads YAML the parser found unsafe)."""
+        """Serve the text the index was built from (read once), with its front matter taken out
+        whatever it holds, so that none ever reaches the page as text (MkDocs prints a front
+        matter it cannot load, an impossible date or a bad tag, as the page's first paragraph).
+        In its place MkDocs gets the few keys a page takes from it, vetted (`page_meta`)."""
         text = self.texts.get(page.file.src_uri)
         if text is None or self.view is None:
             return None
-        source = text.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
         note = self.view.index.get(page.file.src_uri)
-        if note is not None and any(d.code == "yaml-error" for d in note.diagnostics):
-            lines = source.split("\n")
-            end = note.body_line - 1 if note.body_line > 1 else _fence_end(lines)
-            source = "\n" * end + "\n".join(lines[end:])
+        for_mkdocs, source = page_source(text, note.meta if note is not None else {})
         self.sources[page.file.src_uri] = source
-        return source
+        return for_mkdocs
 
     def on_page_markdown(self, markdown: str, page: Page, config: MkDocsConfig,
                          files: Files) -> str:
@@ -340,11 +397,16 @@ class VaultPlugin(BasePlugin[VaultPluginConfig]):
         linker = render.Linker(page.file.url, self.urls, self._anchor)
         self._link_memo.clear()
         source = self.sources.pop(note.path, None)
-        return rewrite_markdown(
+        markdown = rewrite_markdown(
             note, markdown, source,
             lambda link: self._link_text(note, link, linker, files),
             lambda block: self._block_text(note, block, linker, files),
         )
+        if note.path == self.dashboard_src and note.block(FOLLOWUPS) is None:
+            # The follow-ups note is the dashboard even before `fill` gave it its block.
+            markdown = markdown.rstrip("\n") + "\n\n" + self._slot(
+                note.path, self._dashboard_html(linker))
+        return markdown
 
     def on_page_content(self, html: str, page: Page, config: MkDocsConfig, files: Files) -> str:
         for stand_in, items in self._lists.pop(page.file.src_uri, {}).items():
@@ -353,6 +415,8 @@ class VaultPlugin(BasePlugin[VaultPluginConfig]):
         note = view.index.get(page.file.src_uri) if view is not None else None
         if note is None or view is None:
             return html
+        if "title" not in page.meta:
+            page.meta["title"] = _safe_title(page)
         card = render.card_html(card_rows(view, note), note.type,
                                 render.Linker(page.file.url, self.urls, self._anchor))
         if not card:
@@ -364,13 +428,20 @@ class VaultPlugin(BasePlugin[VaultPluginConfig]):
         return html[:end] + "\n" + card + html[end:]
 
     def on_post_page(self, output: str, page: Page, config: MkDocsConfig) -> str:
+        # The theme's own inline scripts are those outside the page's content (taken before the
+        # blocks go in). A <script> in a note's body is never among them, even should another
+        # plugin have changed the content so that it is not found as written: by their text.
+        theme = output.replace(page.content, "", 1) if page.content else output
+        theme = _without_scripts_of(theme, page.content or "")
         for slot, html in self._slots.pop(page.file.src_uri, {}).items():
             output = output.replace(slot, html, 1)
-        return _add_robots(output)
+        return _add_csp(_add_robots(output), theme)
 
     def on_post_template(self, output_content: str, template_name: str,
                          config: MkDocsConfig) -> str:
-        return _add_robots(output_content) if template_name.endswith(".html") else output_content
+        if not template_name.endswith(".html"):
+            return output_content
+        return _add_csp(_add_robots(output_content), output_content)
 
     @event_priority(-100)  # after every other plugin has written its files (search index...)
     def on_post_build(self, config: MkDocsConfig) -> None:
@@ -420,6 +491,10 @@ class VaultPlugin(BasePlugin[VaultPluginConfig]):
             blocks.append((block.name, content))
             if content:
                 links += (parsed or self._parse_block(note.path, content)).links
+        if note.path == self.dashboard_src and note.block(FOLLOWUPS) is None:
+            content = self._dashboard_source()
+            blocks.append((FOLLOWUPS, content))
+            links += self._parse_block(note.path, content).links
         return (
             self.texts.get(note.path),
             tuple(blocks),
@@ -475,6 +550,9 @@ class VaultPlugin(BasePlugin[VaultPluginConfig]):
         resolution = view.index.resolve(link.target, link.kind)
         if resolution.path is not None and resolution.path in view.hidden:
             return render.unlinked(Ref("private", PRIVATE_TEXT))
+        if self._private_files and posixpath.basename(
+                unquote(link.target)).lower() in self._private_files:
+            return render.unlinked(Ref("private", PRIVATE_TEXT))  # a private attachment
         if link.kind == "markdown":
             if not raw:
                 return None
@@ -519,7 +597,10 @@ class VaultPlugin(BasePlugin[VaultPluginConfig]):
 
     def _block_text(self, note: Note, block: Block, linker: render.Linker, files: Files) -> str:
         """A generated block, recomputed for the site with private notes left out (the bytes in
-        the file were written for the owner, who may see everything)."""
+        the file were written for the owner, who may see everything). The `followups` block
+        becomes the live dashboard, grouped in the reader's browser."""
+        if block.name == FOLLOWUPS:
+            return self._slot(note.path, self._dashboard_html(linker)) + "\n"
         content, parsed = self._public_block(note, block)
         if not content:
             return ""
@@ -543,14 +624,43 @@ class VaultPlugin(BasePlugin[VaultPluginConfig]):
             return heading + rewrite_markdown(
                 parsed, content, content,
                 lambda link: self._link_text(note, link, linker, files), _no_block)
-        # The HTML goes in after Markdown and search are done with the page (on_post_page):
-        # a note's search result is its own words, not every page that mentions it.
+        return f"{heading}{self._slot(note.path, html)}\n"
+
+    def _slot(self, path: str, html: str) -> str:
+        """A stand-in for `html` in the Markdown of the page of `path`.
+
+        The HTML goes in after Markdown and search are done with the page (on_post_page):
+        a note's search result is its own words, not every page that mentions it.
+        """
         slot = f'<div class="vault-block" data-vault-slot="{self._nonce}-{next(self._slot_ids)}">'
         # The placeholder is unique to this build; the page gets a plain div, so that two
         # builds of the same notes are byte for byte the same.
-        self._slots.setdefault(note.path, {})[slot + "</div>"] = (
+        self._slots.setdefault(path, {})[slot + "</div>"] = (
             f'<div class="vault-block">\n{html}\n</div>')
-        return f"{heading}{slot}</div>\n"
+        return f"{slot}</div>"
+
+    def _dashboard_html(self, linker: render.Linker) -> str:
+        """The follow-ups dashboard, as HTML for the page `linker` writes links from."""
+        view = self.view
+        assert view is not None
+        items, built = self._dashboard
+        return render.followups_dashboard(items, built, linker, self._note_name,
+                                          lambda followup: title_pieces(view, followup))
+
+    def _dashboard_source(self) -> str:
+        """What the dashboard is made from, as Markdown that is never shown: each item's dates,
+        kind and text with its links, and a link to its note. Equal sources make equal
+        dashboards on a page (see `page_inputs`)."""
+        view = self.view
+        assert view is not None
+        items, built = self._dashboard
+        lines = [built.isoformat()]
+        for timed in items:
+            item = timed.followup
+            lines.append(f"- {item.due} {timed.shown_from} {timed.shown_until} {item.kind} "
+                         f"{item.line} · {item.text or item.title} · "
+                         f"{link_to(view.index, item.note)}")
+        return "\n".join(lines)
 
     def _public_block(self, note: Note, block: Block) -> tuple[str, Note | None]:
         """What the site shows of a generated block, as Markdown, with its parse when that is
@@ -566,7 +676,7 @@ class VaultPlugin(BasePlugin[VaultPluginConfig]):
             mine = view.followups_of.get(note.path, [])
             return render_related(view.index, note, mine, public=True), None
         if block.name == FOLLOWUPS:
-            return render_followups(view.index, view.followups, public=True), None
+            return self._dashboard_source(), None
         return "", None
 
     def _block_content(self, note: Note, block: Block) -> str:
@@ -609,18 +719,40 @@ class VaultPlugin(BasePlugin[VaultPluginConfig]):
 _CUT_LINK = re.compile(r"!?\[\[(?:(?!\]\])[^\n])*$", re.MULTILINE)
 
 
-def _private_attachment(src_uri: str, hidden: frozenset[str], texts: dict[str, str]) -> bool:
-    """True for a file (an image, a PDF…) that a private note mentions and no public note does:
-    it belongs to the private note and stays off the site with it. Mentions are matched on the
-    file name as written or URL-encoded, which is what an embed or a Markdown link holds."""
-    name = src_uri.rpartition("/")[2]
-    names = {name, quote(name), name.replace(" ", "%20")}
-    private_text = "\n".join(texts.get(path, "") for path in hidden)
-    if not any(n in private_text for n in names):
-        return False
-    return not any(
-        n in text for path, text in texts.items() if path not in hidden for n in names
-    )
+def _leaves_vault(path: str, docs_dir: str, folders_inside: dict[str, bool]) -> bool:
+    """True for a file MkDocs found whose real path is outside the notes folder (MkDocs follows
+    every symlink). Its folder is asked once for all the files in it (`folders_inside`), the
+    file itself only when it is a symlink: a plain file in a folder inside is inside."""
+    folder = os.path.dirname(path)
+    inside = folders_inside.get(folder)
+    if inside is None:
+        inside = folders_inside[folder] = inside_notes(docs_dir, folder)
+    return not inside or (os.path.islink(path) and not inside_notes(docs_dir, path))
+
+
+def _private_attachments(uris: list[str], view: SiteView, texts: dict[str, str]) -> set[str]:
+    """The attachments (images, PDFs…) among `uris` that stay off the site: each whose path
+    holds a private note's name, title or alias (`attachments/Li Na CV.pdf`), and each that a
+    private note mentions and no public note does (it belongs to the private note). Names and
+    mentions are compared as the leak scan compares them (whole words, decoded: an embed, a
+    `%20` link and an HTML `src` all mention a file). Each note is read once, and the public
+    ones only when a private note mentions an attachment."""
+    if not uris or not view.hidden:
+        return set()
+    hidden = [view.index.notes[path] for path in sorted(view.hidden)]
+    names = LeakScanner(Secret(name, "name", note.path)
+                        for note in hidden for name in (note.name, note.title, *note.aliases))
+    private = {uri for uri in uris if names.find(uri)}
+    files = LeakScanner(Secret(posixpath.basename(uri), "attachment", uri)
+                        for uri in uris if uri not in private)
+    mentioned = {s.source for note in hidden for s in files.find(texts.get(note.path, ""))}
+    if mentioned:
+        files = LeakScanner(Secret(posixpath.basename(uri), "attachment", uri)
+                            for uri in sorted(mentioned))
+        public = {s.source for path, text in texts.items() if path not in view.hidden
+                  for s in files.find(text)}
+        private |= mentioned - public
+    return private
 
 
 def _no_block(block: Block) -> str:
@@ -682,3 +814,129 @@ def _add_robots(output: str) -> str:
         return output
     head += len("<head>")
     return output[:head] + "\n" + ROBOTS + output[head:]
+
+
+# --- what a page takes from its front matter, and its Content-Security-Policy ---------------------
+
+# Material's `hide` values: which parts of the page a note may hide.
+_HIDE = frozenset({"navigation", "toc", "footer", "path", "tags", "feedback"})
+
+
+def page_meta(meta: dict[str, Any]) -> dict[str, Any]:
+    """The keys MkDocs and the theme get from a note's front matter (as the vault parsed it),
+    made safe: `title` and `description` as one line of HTML-escaped text (the theme writes
+    them into the page unescaped), `hide` as the known parts only. No other key: one such as
+    `template` would let a note choose how it is rendered, and the card shows them all."""
+    out: dict[str, Any] = {}
+    for key in ("title", "description"):
+        value = meta.get(key)
+        if isinstance(value, str) and _one_line(value):
+            out[key] = html_escape(_one_line(value))
+    hide = meta.get("hide")
+    if isinstance(hide, list):
+        parts = sorted({h for h in hide if isinstance(h, str) and h in _HIDE})
+        if parts:
+            out["hide"] = parts
+    return out
+
+
+def page_source(text: str, meta: dict[str, Any]) -> tuple[str, str]:
+    """(what MkDocs is given to read, the note's text as the page is made from it) for a note's
+    `text` and its front matter `meta` as the vault parsed it. The second is the text with line
+    breaks normalised and the front matter's lines left blank (the body keeps the line numbers
+    the index has); the first is that behind a front matter of `page_meta(meta)` only, or a
+    blank line when there is none, so that MkDocs takes no "Key: value" first line of the body
+    for MultiMarkdown meta. Whatever the front matter holds, MkDocs never sees it."""
+    lines = text.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    end = _fence_end(lines)
+    source = "\n" * end + "\n".join(lines[end:])
+    return _meta_block(page_meta(meta)) + "\n" + source, source
+
+
+def _one_line(value: str) -> str:
+    return " ".join("".join(" " if ch.isspace() or not ch.isprintable() else ch
+                            for ch in value).split())
+
+
+def _meta_block(meta: dict[str, Any]) -> str:
+    """`meta` as a front matter MkDocs is sure to read back as exactly `meta` (else none)."""
+    if not meta:
+        return ""
+    block = "---\n" + yaml.safe_dump(meta, allow_unicode=True, width=1 << 30,
+                                      sort_keys=True) + "---\n"
+    found = YAML_RE.match(block)
+    try:
+        if found is not None and yaml.safe_load(found.group(1)) == meta:
+            return block
+    except yaml.YAMLError:
+        pass
+    return ""
+
+
+_TAG = re.compile(r"<[^>]*>")
+
+
+def _safe_title(page: Page) -> str:
+    """The page's title as HTML text with no tag in it: the theme writes a title from `meta`
+    as is, but strips tags from any other and then decodes its entities (`&lt;/title&gt;`
+    would close the element)."""
+    rendered = getattr(page, "_title_from_render", None)
+    if rendered:
+        return html_escape(html_unescape(_TAG.sub("", rendered)))
+    return html_escape(str(page.title or ""))
+
+
+_SCRIPT = re.compile(r"<script\b([^>]*)>(.*?)</script\s*>", re.IGNORECASE | re.DOTALL)
+_SCRIPT_TYPE = re.compile(r"""\btype\s*=\s*["']?([^"'\s>]*)""", re.IGNORECASE)
+_SCRIPT_SRC = re.compile(r"\bsrc\s*=", re.IGNORECASE)
+_JS_TYPES = frozenset({"", "text/javascript", "application/javascript", "module"})
+
+
+def _inline_scripts(page_html: str) -> list[str]:
+    """The text of each inline script a browser would run in `page_html` (not JSON data, not a
+    script loaded by `src`)."""
+    found = []
+    for match in _SCRIPT.finditer(page_html):
+        attributes, text = match.groups()
+        kind = _SCRIPT_TYPE.search(attributes)
+        if _SCRIPT_SRC.search(attributes) or (kind and kind.group(1).lower() not in _JS_TYPES):
+            continue
+        found.append(text)
+    return found
+
+
+def _without_scripts_of(output: str, content: str) -> str:
+    for text in _inline_scripts(content):
+        output = output.replace(text, "")
+    return output
+
+
+def script_hash(text: str) -> str:
+    """The CSP source that allows an inline script with this text (as the browser hashes it:
+    line breaks normalised, UTF-8)."""
+    data = text.replace("\r\n", "\n").replace("\r", "\n").encode("utf-8")
+    return "'sha256-" + base64.b64encode(hashlib.sha256(data).digest()).decode("ascii") + "'"
+
+
+def content_security_policy(theme_html: str) -> str:
+    """The page's policy: scripts from the site's own files and the theme's inline scripts
+    (by hash, from `theme_html`, the page without its content), nothing else (§7)."""
+    hashes = sorted({script_hash(text) for text in _inline_scripts(theme_html)})
+    return "; ".join([" ".join(["script-src 'self'", *hashes]), "object-src 'none'",
+                      "base-uri 'self'"])
+
+
+def _add_csp(output: str, theme_html: str) -> str:
+    """Put the page's Content-Security-Policy first in its head, before any script."""
+    head = output.find("<head>")
+    if head < 0:
+        return output
+    head += len("<head>")
+    # Already there (looked for where it goes: a note may quote the tag in a code block).
+    if output[head:head + 200].lstrip().startswith(_CSP_START):
+        return output
+    tag = f'{_CSP_START}content="{html_escape(content_security_policy(theme_html))}">'
+    return output[:head] + "\n" + tag + output[head:]
+
+
+_CSP_START = '<meta http-equiv="Content-Security-Policy" '

@@ -14,16 +14,16 @@ import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from urllib.parse import quote
 
-from ..followups import FollowUp
+from ..followups import GROUPS, WEEK_DAYS, FollowUp, Timed
 from ..views import (
     CardItem,
     CardRow,
     CareerRow,
     CompanyRow,
-    FollowUpGroupView,
     InterviewRow,
     PersonRow,
     Ref,
+    TitlePiece,
     Url,
 )
 
@@ -260,44 +260,69 @@ def careers_page(rows: Sequence[CareerRow], linker: Linker,
     return "\n".join(parts)
 
 
-def followups_page(groups: Sequence[FollowUpGroupView], today: dt.date, linker: Linker,
-                   note_name: Callable[[str], str],
-                   raw_html: Callable[[str], str] | None = None) -> str:
-    """The follow-ups dashboard. With `raw_html`, each group's list is written as the HTML
-    Python-Markdown would make of it (see `html_list_item`) and handed to `raw_html`, whose
-    answer stands in the Markdown instead: thousands of lines skip the Markdown pass."""
-    total = sum(len(g.items) for g in groups)
-    parts = [
-        "# Follow-ups\n",
-        f"Everything to do next, as of **{nice_date(today)}** (when this site was built): "
-        f"{total} open. Mark one done where it comes from (tick the task, set `thank_you`, "
-        "`last_contact` or `introducer_thanked`) and it leaves this list at the next build.\n",
-    ]
-    for group in groups:
-        parts.append(f"## {group.label} ({len(group.items)})\n")
-        if not group.items:
-            parts.append("*Nothing.*\n")
-            continue
-        items = [_followup_item(item, linker, note_name, raw=raw_html is not None)
-                 for item in group.items]
-        if raw_html is not None and all(html_list_item(item) for item in items):
-            parts.append(raw_html(_html_list(items)) + "\n")
-        else:
-            if raw_html is not None:  # not plain enough: the Markdown pass after all
-                items = [_followup_item(item, linker, note_name, raw=False)
-                         for item in group.items]
-            parts.append("\n".join(f"- {item}" for item in items) + "\n")
-    return "\n".join(parts)
+def followups_page(dashboard: str, raw_html: Callable[[str], str] | None = None) -> str:
+    """The generated follow-ups page (for a vault without a follow-ups note): a title, what the
+    list is, and the dashboard (`followups_dashboard`), HTML that needs no Markdown pass."""
+    return (
+        "# Follow-ups\n\n"
+        "Everything to do next, grouped by when it is due. Mark one done where it comes from "
+        "(tick the task, set `thank_you`, `last_contact` or `introducer_thanked`) and it leaves "
+        "this list at the next build.\n\n"
+        f"{raw_html(dashboard) if raw_html is not None else dashboard}\n"
+    )
 
 
-def _followup_item(item: FollowUp, linker: Linker, note_name: Callable[[str], str],
-                   raw: bool) -> str:
-    due = item.due.isoformat() if item.due else "no date"
-    where = linker.link(Ref("ok", note_name(item.note), item.note), raw=raw)
-    escape = html_text if raw else md_text
-    text = (f"<strong>{due}</strong>" if raw else f"**{due}**") + \
-        f" · {escape(item.title)} · in {where}"
-    return text + (f" (line {item.line})" if item.line else "")
+def followups_dashboard(items: Sequence[Timed], built: dt.date, linker: Linker,
+                        note_name: Callable[[str], str],
+                        pieces: Callable[[FollowUp], Sequence[TitlePiece]]) -> str:
+    """The follow-ups dashboard as HTML, for a page of the site: never stale.
+
+    Every follow-up any day may show is in the page, with its due date and the days it shows on
+    as ISO dates in data attributes; the site's script (`followups.js`) groups them by the
+    reader's date under the headings of `followups.GROUPS`. Without the script, the page shows
+    one list by due date, as of `built` (the day the site was built), and says so. No blank
+    line inside: the HTML may stand in Markdown as one raw block.
+    """
+    rows = []
+    for timed in items:
+        item = timed.followup
+        due = item.due.isoformat() if item.due else ""
+        where = linker.link(Ref("ok", note_name(item.note), item.note), raw=True)
+        title = "".join(linker.link(p, raw=True) if isinstance(p, Ref) else html_text(p)
+                        for p in pieces(item))
+        data = f' data-due="{due}" data-kind="{html.escape(item.kind)}"'
+        if timed.shown_from:
+            data += f' data-from="{timed.shown_from.isoformat()}"'
+        if timed.shown_until:
+            data += f' data-until="{timed.shown_until.isoformat()}"'
+        hidden = "" if timed.shown_on(built) else " hidden"
+        line = f" (line {item.line})" if item.line else ""
+        rows.append(f'<li{data}{hidden}><span class="vault-followups__due">{due or "no date"}'
+                    f"</span> · {title} · in {where}{line}</li>")
+    shown = sum(1 for timed in items if timed.shown_on(built))
+    groups = "".join(
+        f'<section class="vault-followups__group vault-followups__group--{key}" '
+        f'data-group="{key}" hidden><h2>{html_text(label)} '
+        '<span class="vault-followups__count"></span></h2><ul></ul></section>\n'
+        for key, label in GROUPS
+    )
+    return (
+        f'<div class="vault-followups" data-built="{built.isoformat()}" '
+        f'data-week-days="{WEEK_DAYS}">\n'
+        f'<p class="vault-followups__asof">{shown} open, by due date, as of '
+        f'<time datetime="{built.isoformat()}">{nice_date(built)}</time>, when this site was '
+        "built.</p>\n"
+        f"{groups}"
+        '<ul class="vault-followups__all">\n' + "".join(r + "\n" for r in rows) + "</ul>\n"
+        f'<p class="vault-followups__none"{"" if shown == 0 else " hidden"}>'
+        "Nothing to follow up.</p>\n"
+        "</div>"
+    ).translate(_MARKDOWN_PROOF)
+
+
+# What Python-Markdown would change inside raw HTML (its whitespace normalisation and its own
+# placeholder marks): written as it would read, so the dashboard is the same either way.
+_MARKDOWN_PROOF = str.maketrans({"\t": " ", "\r": " ", "\x02": None, "\x03": None})
 
 
 def _html_list(items: Sequence[str]) -> str:
