@@ -10,6 +10,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 from vault_tools import vault as vault_module
@@ -109,6 +110,7 @@ def test_fill_leaves_a_too_large_note_byte_identical_and_fills_the_rest(make_vau
     assert "[[Bob]]" in jane  # the other notes were filled
 
 
+@pytest.mark.slow
 def test_build_does_not_publish_a_too_large_note(make_vault) -> None:
     root = make_vault({JANE: JANE_TEXT, "index.md": "# Home\n"})
     (root / "mkdocs.yml").write_text(
@@ -246,6 +248,7 @@ def test_no_attachment_is_looked_for_when_no_link_names_one(make_vault, monkeypa
     os.remove(root / "notes" / "Bob.md")
 
 
+@pytest.mark.slow
 def test_watch_starts_with_a_too_large_note_and_follows_it_when_it_shrinks(tmp_path) -> None:
     from .conftest import write_vault
     from .test_watch import Running, wait_for

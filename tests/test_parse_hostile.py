@@ -185,6 +185,7 @@ def _best_time(text: str, runs: int = 3) -> float:
     return best
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", sorted(HOSTILE))
 def test_hostile_note_parses_in_linear_time(name: str) -> None:
     build = HOSTILE[name]
@@ -261,6 +262,7 @@ def _check_and_plan(root) -> float:
     return time.perf_counter() - start
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", sorted(WHOLE_VAULT))
 def test_check_and_fill_stay_linear_on_a_hostile_note(make_vault, tmp_path, name: str) -> None:
     build = WHOLE_VAULT[name]
