@@ -276,3 +276,17 @@ def test_check_and_fill_stay_linear_on_a_hostile_note(make_vault, tmp_path, name
     assert large_time < 20.0, f"{name}: {large_time:.2f} s for 1 MB"
     assert large_time < 16 * max(small_time, 0.02), (
         f"{name}: {small_time:.3f} s at 1/8 MB, {large_time:.3f} s at 1 MB")
+
+
+@pytest.mark.slow
+def test_many_headings_linked_many_times_stay_linear(make_vault) -> None:
+    """A note of N headings and a note of N links to headings it lacks: N lookups, not N²."""
+    times = []
+    for count in (4_000, 32_000):
+        headings = "".join(f"## Section {k}\n" for k in range(count))
+        links = "".join(f"[[Headings#Missing {k}]]\n" for k in range(count))
+        root = make_vault({"Headings.md": headings, f"Links {count}.md": links})
+        times.append(min(_check_and_plan(root) for _ in range(2)))
+        (root / "notes" / f"Links {count}.md").unlink()
+    small_time, large_time = times
+    assert large_time < 20.0 and large_time < 16 * max(small_time, 0.02), times

@@ -83,6 +83,8 @@ class VaultIndex:
         # when unknown (then attachments are not checked); a callable is asked on first use.
         self._attachments: Callable[[], Iterable[str]] | frozenset[str] | None = None
         self._attachment_names: dict[str, str] | None = None
+        # Per note, its headings by the keys find_heading matches (made when first asked).
+        self._heading_tables: dict[str, tuple[dict[str, Heading], dict[str, Heading]]] = {}
         batch = list(notes)
         for note in batch:
             self._register(note)
@@ -234,19 +236,28 @@ class VaultIndex:
         """The heading of note `path` that a link's `#heading` part names (its last part, for
         `Note#Section#Sub`): as written, or as shown (inline markup dropped), or with
         punctuation dropped as Obsidian writes heading links; case ignored."""
-        note = self.notes.get(path)
-        if note is None:
-            return None
+        table = self._heading_tables.get(path)
+        if table is None:
+            note = self.notes.get(path)
+            if note is None:
+                return None
+            # Looked up, not searched: a note of many headings linked many times stays linear.
+            exact: dict[str, Heading] = {}
+            loose: dict[str, Heading] = {}
+            for candidate in note.headings:  # the first heading of a key wins, as on the page
+                written = candidate.text.strip().lower()
+                exact.setdefault(written, candidate)
+                exact.setdefault(heading_shown(candidate.text).strip().lower(), candidate)
+                key = _loose_heading(written)
+                if key:
+                    loose.setdefault(key, candidate)
+            table = self._heading_tables[path] = (exact, loose)
         wanted = heading.rpartition("#")[2].strip().lower()
-        loose = _loose_heading(wanted)
-        fallback = None
-        for candidate in note.headings:
-            written = candidate.text.strip().lower()
-            if wanted in (written, heading_shown(candidate.text).strip().lower()):
-                return candidate
-            if fallback is None and loose and _loose_heading(written) == loose:
-                fallback = candidate
-        return fallback
+        found = table[0].get(wanted)
+        if found is None:
+            key = _loose_heading(wanted)
+            found = table[1].get(key) if key else None
+        return found
 
     def link_target_problem(self, note: Note, link: Link, resolution: Resolution
                             ) -> Diagnostic | None:
@@ -286,6 +297,7 @@ class VaultIndex:
         """Add or replace a note; return paths of the *other* notes whose graph view changed."""
         old = self.notes.get(note.path)
         self._private = None
+        self._heading_tables.pop(note.path, None)
         affected: set[str] = set()
         if old is not None:
             affected |= self.targets(old.path)
@@ -312,6 +324,7 @@ class VaultIndex:
         if old is None:
             return set()
         self._private = None
+        self._heading_tables.pop(path, None)
         affected = self.targets(path)
         self._unlink(path)
         self._unregister(old)
