@@ -47,7 +47,7 @@ def test_fill_writes_the_backlink_into_the_target(make_vault) -> None:
     assert result.output == "wrote contacts/Jane Doe.md (related)\n1 of 2 notes changed.\n"
     assert (vault / "notes/contacts/Jane Doe.md").read_text() == (
         "---\ntype: contact\n---\n# Jane\n\n<!-- vault-tools:related -->\n**Linked from**\n\n"
-        "- [[Meeting]]: Met [[Jane Doe]] today.\n<!-- /vault-tools:related -->\n"
+        "- [[Meeting]]: Met Jane Doe today.\n<!-- /vault-tools:related -->\n"
     )
 
 

@@ -145,7 +145,7 @@ def test_one_save_rebuilds_once_and_fills_without_looping(served) -> None:
     assert b"on Tuesday" in server.get("/")[1]
     # The rebuild filled Jane's block with the new line that links to her: that write is the
     # tool's own, so it must not start another build.
-    assert "See [[Jane Doe]] on Tuesday." in jane.read_text(encoding="utf-8")
+    assert "- [[index]]: See Jane Doe on Tuesday." in jane.read_text(encoding="utf-8")
     time.sleep(3)
     assert (server.builds(), server.rebuilds()) == (1, 1), "\n".join(server.lines)
 

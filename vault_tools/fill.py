@@ -89,12 +89,19 @@ def dashboard_of(vault: Vault) -> str:
     return str(vault.options.get("followups_note") or "Follow-ups.md")
 
 
+def hide_private_of(vault: Vault) -> bool:
+    """The `hide_private_in_files` option of the `vault` plugin (§5): blocks in public notes
+    list a private note as "a private note", not by its name."""
+    return vault.options.get("hide_private_in_files") is True
+
+
 def plan_fill(
     index: VaultIndex,
     texts: dict[str, str],
     paths: Iterable[str] | None = None,
     dashboard: str = "Follow-ups.md",
     followups: list[followup_rules.FollowUp] | None = None,
+    hide_private: bool = False,
 ) -> tuple[list[NoteChange], list[Diagnostic]]:
     """Work out which notes' blocks change. Pure: nothing is read or written.
 
@@ -112,7 +119,8 @@ def plan_fill(
         note = index.notes.get(path)
         if note is None:
             continue
-        planned = plan_note(index, note, texts.get(path), followups, concerning, dashboard)
+        planned = plan_note(index, note, texts.get(path), followups, concerning, dashboard,
+                            hide_private)
         if isinstance(planned, NoteChange):
             changes.append(planned)
         elif planned is not None:
@@ -127,6 +135,7 @@ def plan_note(
     followups: list[FollowUpLike],
     concerning: dict[str, list[FollowUpLike]],
     dashboard: str,
+    hide_private: bool = False,
 ) -> NoteChange | Diagnostic | None:
     """What one note's blocks need: a change, the diagnostic of a note left alone, or None
     when it is up to date (or unreadable: `text` None). Pure."""
@@ -136,7 +145,7 @@ def plan_note(
     if text is None:
         return None
     shown = followups if is_dashboard(note, dashboard) else concerning.get(note.path, [])
-    wanted = desired_blocks(index, note, shown, dashboard)
+    wanted = desired_blocks(index, note, shown, dashboard, hide_private)
     if not wanted:
         return None
     current = current_contents(text, note)
@@ -216,11 +225,14 @@ def fill_vault(
     vault are never all held at once.
     """
     dashboard = dashboard_of(vault)
+    hide_private = hide_private_of(vault)
+    # The settings that shape blocks, as the manifest remembers them.
+    settings = f"{dashboard}\0hide_private_in_files" if hide_private else dashboard
     result = FillResult()
     if write:
         _clean_leftovers(vault, result)
     before = manifest.note_stamps(vault)
-    if trust_manifest and manifest.is_current(vault, dashboard, before):
+    if trust_manifest and manifest.is_current(vault, settings, before):
         result.notes = len(before)
         return result
     written_bytes: dict[str, str] = {}
@@ -237,7 +249,7 @@ def fill_vault(
         result.skipped += [d for d in index.vault_problems if d.code == "outside-vault"]
         for path in sorted(index.notes):
             planned = plan_note(index, index.notes[path], _read_text(vault, path), followups,
-                                concerning, dashboard)
+                                concerning, dashboard, hide_private)
             if isinstance(planned, Diagnostic):
                 result.skipped.append(planned)
             elif planned is not None:
@@ -250,7 +262,7 @@ def fill_vault(
                 result.changed.append(replace(planned, old="", new=""))
         del index, followups, concerning
     if not result.failed and (write or not result.changed):
-        _record_if_undisturbed(vault, dashboard, before, written_bytes)
+        _record_if_undisturbed(vault, settings, before, written_bytes)
     return result
 
 

@@ -28,10 +28,12 @@ from .followups import (
 from .index import VaultIndex
 from .notes import CareerFields, CompanyFields, ContactFields, InterviewFields, Note
 from .parse import LINK_KEYS, MDLINK_RE, WIKILINK_RE
+from .privacy import PRIVATE_NOTE_TEXT, only_a_draft, split_bare_lines, visibility_key
+from .privacy import looks_private_front_matter as looks_private_front_matter  # for the site
 
 # Published only when the `publish_fields` option lists them (§3, §7).
 UNPUBLISHED_BY_DEFAULT = ("email", "phone", "linkedin")
-PRIVATE_TEXT = "a private note"
+PRIVATE_TEXT = PRIVATE_NOTE_TEXT
 
 RefStatus = Literal["ok", "private", "broken", "ambiguous"]
 
@@ -107,9 +109,14 @@ class SiteView:
                     self.followups_of.setdefault(path, []).append(followup)
         # Notes that a hidden follow-up is from or about: their blocks say something private.
         shown = set(self.followups)
-        self.touched_by_private = frozenset(
-            path for f in every if f not in shown for path in (f.note, f.contact) if path
-        )
+        touched = {path for f in every if f not in shown for path in (f.note, f.contact) if path}
+        # Notes a public note links to in the same breath as a private one: their "Linked from"
+        # entries may quote a sentence that names it (as plain text).
+        for path in self.hidden:
+            for backlink in index.backlinks(path):
+                if backlink.source not in self.hidden:
+                    touched |= index.targets(backlink.source)
+        self.touched_by_private = frozenset(touched)
 
     def shows(self, followup: FollowUp) -> bool:
         """True for a follow-up the site may show: it names no private note."""
@@ -147,21 +154,6 @@ class SiteView:
         return key not in UNPUBLISHED_BY_DEFAULT or key in self.publish_fields
 
 
-def looks_private_front_matter(text: str) -> bool:
-    """For a note whose front matter could not be parsed: True when its raw front matter has a
-    `private:` line that is not clearly false (a typo must never publish a note)."""
-    lines = text.lstrip("\ufeff").splitlines()
-    if not lines or lines[0].rstrip() != "---":
-        return False
-    for line in lines[1:]:
-        if line.rstrip() in ("---", "..."):
-            break
-        match = re.match(r"^\s*['\"]?private['\"]?\s*:\s*(.*?)\s*(?:#.*)?$", line)
-        if match and match.group(1).strip("'\"").lower() not in ("false", "no", "off", "0"):
-            return True
-    return False
-
-
 # --- the front-matter card ----------------------------------------------------------------------
 
 _TYPE_KEYS = {
@@ -172,8 +164,9 @@ _TYPE_KEYS = {
     "company": ("industry", "website", "location"),
     "career": ("status",),
 }
-# Shown elsewhere on the page (title, type badge) or never published.
-_CARD_SKIP = frozenset({"title", "type", "private"})
+# Shown elsewhere on the page (title, type badge). The visibility keys (`private`, `publish`,
+# `draft`, in any case) are never shown either.
+_CARD_SKIP = frozenset({"title", "type"})
 _LABELS = {"introduced_by": "Introduced by", "last_contact": "Last contact",
            "introducer_thanked": "Introducer thanked", "thank_you": "Thank-you sent",
            "with": "With", "linkedin": "LinkedIn", "aliases": "Also known as"}
@@ -187,7 +180,7 @@ def card_rows(view: SiteView, note: Note) -> list[CardRow]:
     keys = [k for k in known if k in meta] + [k for k in meta if k not in known]
     rows = []
     for key in keys:
-        if key in _CARD_SKIP or not view.field_allowed(key):
+        if key in _CARD_SKIP or visibility_key(key) or not view.field_allowed(key):
             continue
         items = tuple(_card_items(view, key, meta[key]))
         if items:
@@ -615,7 +608,7 @@ def _words(text: str) -> str:
 
 
 def _body_of(text: str, note: Note) -> str:
-    lines = text.lstrip("\ufeff").split("\n")
+    lines = split_bare_lines(text.lstrip("\ufeff"))
     body = lines[note.body_line - 1:]
     # Generated blocks hold text about other notes; they are not this note's own words.
     for block in sorted(note.blocks, key=lambda b: b.open_line, reverse=True):
@@ -676,6 +669,8 @@ def secrets(view: SiteView, texts: Mapping[str, str], shared: Iterable[str] = ()
 
     for path in sorted(view.hidden):
         note = view.index.notes[path]
+        if only_a_draft(note.meta):
+            continue  # off the site as a draft: its name may be mentioned (privacy.py)
         for name in (note.name, note.title, *note.aliases):
             if name.strip():
                 add(name, "name", path, whole_word=True)

@@ -33,7 +33,14 @@ from typing import Any
 from watchdog.events import FileSystemEvent, FileSystemEventHandler
 
 from .blocks import DASHBOARD_NOTE
-from .fill import FillResult, NoteChange, apply_changes, dashboard_of, plan_fill
+from .fill import (
+    FillResult,
+    NoteChange,
+    apply_changes,
+    dashboard_of,
+    hide_private_of,
+    plan_fill,
+)
 from .followups import FollowUp, open_followups
 from .index import VaultIndex
 from .notes import Diagnostic, Note
@@ -232,6 +239,11 @@ def apply_updates(
         if old is None:  # a path's name never changes: only arrivals bring names
             names.add(note.name.lower())
         affected |= index.put(note)
+        if old is not None and old.private != note.private:
+            # Quotes in other notes' blocks that name it change with it (§5: "a private note"
+            # under `hide_private_in_files`): the notes linked from where it is linked.
+            for backlink in index.backlinks(path):
+                affected |= index.targets(backlink.source)
     # Whose follow-ups can differ: the changed notes, those whose links or backlinks moved
     # (e.g. a contact gaining a done interview), and those linking to a changed note (a task
     # line's person is the first *contact* linked on it, so a type change matters).
@@ -310,10 +322,10 @@ def notes_to_refresh(
 
 def plan_refresh(
     index: VaultIndex, texts: Mapping[str, str], followups: Sequence[FollowUp],
-    dashboard: str = DASHBOARD_NOTE,
+    dashboard: str = DASHBOARD_NOTE, hide_private: bool = False,
 ) -> tuple[list[NoteChange], list[Diagnostic]]:
     """`fill.plan_fill` for the notes in `texts`, with follow-ups the caller keeps current."""
-    return plan_fill(index, dict(texts), texts.keys(), dashboard, list(followups))
+    return plan_fill(index, dict(texts), texts.keys(), dashboard, list(followups), hide_private)
 
 
 # --- git: pure-ish helpers ----------------------------------------------------------------------
@@ -459,6 +471,7 @@ class Watcher:
         self._echo = echo
         self._on_batch = on_batch
         self._dashboard = dashboard_of(vault)
+        self._hide_private = hide_private_of(vault)
         self._index = VaultIndex()
         self._followups = FollowUpCache(self._index)
         self._indexed: dict[str, _Indexed] = {}
@@ -596,7 +609,7 @@ class Watcher:
         self._followups = FollowUpCache(self._index)
         self.summary.notes = len(self._index)
         changes, skipped = plan_refresh(self._index, texts, self._followups.all(),
-                                        self._dashboard)
+                                        self._dashboard, self._hide_private)
         self._write(changes, skipped, {}, "first fill")
         # The index is long-lived and large: keep the garbage collector from walking all of
         # it again and again (a full pass over 5,000 notes costs ~0.15 s, a save's budget).
@@ -854,7 +867,7 @@ class Watcher:
             except (OSError, UnicodeDecodeError):
                 continue  # gone, not text or led out of the vault since it was indexed
         changes, skipped = plan_refresh(self._index, texts, self._followups.all(),
-                                        self._dashboard)
+                                        self._dashboard, self._hide_private)
         written = self._write(changes, skipped, changed, "")
         if self._on_batch is not None:
             self._on_batch(Batch(changed=changed, written=written))

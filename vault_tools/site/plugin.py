@@ -43,6 +43,7 @@ from ..followups import FollowUp, Timed
 from ..index import VaultIndex
 from ..notes import Block, Link, Note
 from ..parse import parse_note
+from ..privacy import strip_comments_from_text
 from ..report import Placeholders, company_placeholders
 from ..vault import (
     Vault,
@@ -117,6 +118,8 @@ def preload(notes_dir: Path, index: VaultIndex, texts: dict[str, str],
 class VaultPluginConfig(Config):
     publish_fields = c.ListOfItems(c.Type(str), default=[])
     followups_note = c.Type(str, default="Follow-ups.md")
+    # §5: blocks `fill` writes into public notes list a private note as "a private note".
+    hide_private_in_files = c.Type(bool, default=False)
     leak_scan = c.Type(bool, default=True)
     # Host names `vault-tools serve` answers to besides its address and localhost (§7).
     allowed_hosts = c.ListOfItems(c.Type(str), default=[])
@@ -385,6 +388,12 @@ class VaultPlugin(BasePlugin[VaultPluginConfig]):
             return None
         note = self.view.index.get(page.file.src_uri)
         for_mkdocs, source = page_source(text, note.meta if note is not None else {})
+        if "%%" in source:
+            # Obsidian comments are never published (§4): blanked in place (lines and columns
+            # kept, so the parser's link positions still fit) in the body MkDocs renders.
+            blanked = strip_comments_from_text(source)
+            for_mkdocs = for_mkdocs[:len(for_mkdocs) - len(source)] + blanked
+            source = blanked
         self.sources[page.file.src_uri] = source
         return for_mkdocs
 
@@ -691,7 +700,10 @@ class VaultPlugin(BasePlugin[VaultPluginConfig]):
         assert view is not None
         if note.path in view.touched_by_private or note.path not in self.texts:
             return None
-        parsed = self._parse_block(note.path, self._block_content(note, block))
+        content = self._block_content(note, block)
+        if PRIVATE_TEXT in content:  # written with `hide_private_in_files`: the site omits it
+            return None
+        parsed = self._parse_block(note.path, content)
         for link in parsed.links:
             if view.index.resolve(link.target, link.kind).path in view.hidden:
                 return None
