@@ -25,7 +25,7 @@ import click
 
 from .index import VaultIndex
 from .notes import ContactFields, InterviewFields, Note, Task
-from .parse import DUE_RE, MDLINK_RE, WIKILINK_RE
+from .parse import DUE_RE, WIKILINK_RE, sub_md_links
 
 TASK = "task"
 PREPARE = "prepare"
@@ -233,19 +233,25 @@ def shown_text(text: str) -> str:
     """Markdown text with every link written as what it shows: `[[Jane Doe|Jane]]` -> Jane,
     `[[contacts/Jane Doe#Notes]]` -> Jane Doe › Notes, `[the post](a.md)` -> the post, an
     embed `![[x]]` -> x. No `[[` or `](` a reader would have to decode is left."""
-    # Each pass shortens the text, and one pass is enough unless links are nested.
-    while "[" in text:
+    # Each pass shortens the text, and one pass is enough unless links are nested; passes are
+    # bounded, so brackets nested without end (a hostile note) cost a few scans, not one each.
+    for _ in range(_SHOWN_PASSES):
+        if "[" not in text:
+            break
         shown = _SHOWN_WIKILINK.sub(lambda m: shown_link(m.group(1)), text)
-        shown = _SHOWN_MDLINK.sub(lambda m: m.group(1) or m.group(2).strip("<>"), shown)
+        # By index, not with MDLINK_RE, which rescans a line from every unclosed "[".
+        shown = sub_md_links(shown, lambda label, url: label or url.strip("<>"))
         if shown == text:
             break
         text = shown
     return text
 
 
+_SHOWN_PASSES = 8
+
+
 # An embed's "!" goes with its link.
 _SHOWN_WIKILINK = re.compile("!?" + WIKILINK_RE.pattern)
-_SHOWN_MDLINK = re.compile("!?" + MDLINK_RE.pattern)
 
 
 def _notes_by_line(index: VaultIndex, note: Note) -> dict[int, list[Note]]:

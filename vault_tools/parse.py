@@ -9,7 +9,7 @@ import bisect
 import datetime as dt
 import posixpath
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any, NamedTuple
 from urllib.parse import unquote
 
@@ -1071,6 +1071,27 @@ def _md_links(text: str) -> list[_MdMatch]:
                 pos = look = end
         bracket = text.find("](", look)
     return found
+
+
+def sub_md_links(text: str, replace: Callable[[str, str], str]) -> str:
+    """`text` with each Markdown link, an embed's "!" included, replaced by
+    `replace(label, url)`: what `re.sub("!?" + MDLINK_RE.pattern, ...)` gives on a line, in
+    linear time (the text may be a whole line of a hostile note). Lines are taken one at a
+    time: unlike the pattern, no link spans a line break."""
+    if "](" not in text:
+        return text
+    out: list[str] = []
+    for line in text.split("\n"):
+        pieces, at = [], 0
+        for match in _md_links(line):
+            start = match.start
+            if start > at and line[start - 1] == "!":
+                start -= 1
+            pieces += (line[at:start], replace(match.label, match.url))
+            at = match.end
+        pieces.append(line[at:])
+        out.append("".join(pieces))
+    return "\n".join(out)
 
 
 def _closing(text: str, at: int, size: int, closings: dict[int, int]) -> int:

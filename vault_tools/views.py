@@ -459,7 +459,9 @@ def title_pieces(view: SiteView, followup: FollowUp) -> list[TitlePiece]:
     holds (shown with the name the terminal shows). A Markdown link to a web page is shown as
     its text: a follow-up is no place to follow one from."""
     text = followup.text
-    if text is None:
+    if text is None or len(text) > TITLE_LINKS_MAX:
+        # (_TITLE_LINK backtracks quadratically on a hostile line: a task that long is shown
+        # as its plain title, links written as their names, without being linked.)
         return [followup.title]
     pieces: list[TitlePiece] = []
     at = 0
@@ -486,6 +488,7 @@ def title_pieces(view: SiteView, followup: FollowUp) -> list[TitlePiece]:
     return [shown_text(p) if isinstance(p, str) else p for p in pieces]
 
 
+TITLE_LINKS_MAX = 2000  # characters of a task whose links the site links
 _TITLE_LINK = re.compile(
     "!?(?:" + WIKILINK_RE.pattern.replace("(", "(?P<wiki>", 1) + "|"
     + MDLINK_RE.pattern.replace("(", "(?P<label>", 1).replace(
