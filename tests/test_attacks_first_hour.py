@@ -1,0 +1,82 @@
+"""Attacks on the first hour (issue #15's work) by a careless user and a hostile input: each
+test is an attack that once broke something, kept so it stays fixed."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import yaml
+from click.testing import CliRunner
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from vault_tools.cli import main
+from vault_tools.scaffold import mkdocs_config
+from vault_tools.vault import find_vault, read_config
+
+
+def run(*args: str):
+    return CliRunner().invoke(main, list(args))
+
+
+# --- init -----------------------------------------------------------------------------------
+
+
+def test_a_fresh_starter_vault_has_nothing_left_to_fill(tmp_path: Path) -> None:
+    # The starter's Follow-ups note and question bank were copied with emptied blocks: the
+    # first `fill --check` (a CI step, a pre-commit hook) failed on a vault nobody had touched.
+    for args in (["init"], ["init", "--demo"]):
+        target = tmp_path / args[-1]
+        assert run(*args, str(target)).exit_code == 0
+        result = run("fill", "--check", "--vault", str(target))
+        assert result.exit_code == 0, result.output
+        assert run("check", "--vault", str(target)).exit_code == 0
+
+
+def test_a_site_name_with_a_control_character_still_makes_a_vault_that_loads(
+        tmp_path: Path) -> None:
+    # A bell, a newline, quotes and a backslash: the mkdocs.yml init wrote was refused by
+    # every later command ("unacceptable character #x0007").
+    target = tmp_path / "v"
+    assert run("init", "--name", 'My\x07 "vault"\nof\\ notes # : x', str(target)).exit_code == 0
+    vault = find_vault(target)
+    assert read_config(vault.config_file)["site_name"] == 'My "vault" of\\ notes # : x'
+    assert run("check", "--vault", str(target)).exit_code == 0
+
+
+def test_init_in_a_folder_whose_name_is_not_utf8(tmp_path: Path) -> None:
+    # A folder name with an undecodable byte (a name from an old archive): init crashed while
+    # writing mkdocs.yml and left a vault without one behind.
+    target = Path(os.fsdecode(bytes(tmp_path) + b"/caf\xe9"))
+    result = subprocess.run([sys.executable, "-m", "vault_tools", "init", str(target)],
+                            capture_output=True)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith(b"Created a starter vault in " + bytes(target))
+    assert read_config(find_vault(target).config_file)["site_name"] == "caf\ufffd"
+    assert run("fill", "--check", "--vault", str(target)).exit_code == 0
+
+
+def test_init_where_no_folder_can_be_made_says_so_and_leaves_nothing(tmp_path: Path) -> None:
+    (tmp_path / "a-file").write_text("mine")
+    dangling = tmp_path / "gone"
+    dangling.symlink_to(tmp_path / "nowhere")
+    for target in (tmp_path / "a-file" / "vault", dangling):
+        result = run("init", str(target))
+        assert result.exit_code == 1
+        assert result.exception is None or isinstance(result.exception, SystemExit)
+        assert f"{target}: cannot create a vault there" in result.output
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a-file", "gone"]
+    assert (tmp_path / "a-file").read_text() == "mine"
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text())
+def test_any_site_name_is_written_so_that_it_loads_back(name: str) -> None:
+    site_name = yaml.safe_load(mkdocs_config(name))["site_name"]
+    # What was typed, on one line: only line breaks and control characters differ.
+    spaces = {c: " " for c in (*range(32), *range(0x7F, 0xA0), 0x2028, 0x2029)}
+    typed = name.translate(spaces | {0xFFFE: "\ufffd", 0xFFFF: "\ufffd"})
+    assert site_name == (" ".join(typed.split()) or "My vault")
