@@ -4,6 +4,8 @@ test is an attack that once broke something, kept so it stays fixed."""
 from __future__ import annotations
 
 import os
+import re
+import shlex
 import subprocess
 import sys
 from pathlib import Path
@@ -14,6 +16,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from vault_tools.cli import main
+from vault_tools.report import shell_word
 from vault_tools.scaffold import mkdocs_config
 from vault_tools.vault import find_vault, read_config
 
@@ -80,3 +83,36 @@ def test_any_site_name_is_written_so_that_it_loads_back(name: str) -> None:
     spaces = {c: " " for c in (*range(32), *range(0x7F, 0xA0), 0x2028, 0x2029)}
     typed = name.translate(spaces | {0xFFFE: "\ufffd", 0xFFFF: "\ufffd"})
     assert site_name == (" ".join(typed.split()) or "My vault")
+
+
+# --- check: the placeholder companies' paragraph -----------------------------------------------
+
+
+def test_the_command_check_suggests_for_a_placeholder_company_runs_nothing_else(
+        tmp_path: Path, make_vault) -> None:
+    # A company named `$(...)` in an imported contact: check said to run
+    # `vault-tools new company "$(touch owned)"`, which runs `touch owned` when pasted.
+    vault = make_vault({"contacts/Eve.md":
+                        '---\ntype: contact\ncompany: "Acme $(touch owned) `touch owned`!"\n---\n'})
+    output = run("check", "--vault", str(vault)).output
+    command = re.search(r"`(vault-tools new company [^\n]*?)` creates", output).group(1)
+    pasted = subprocess.run(
+        ["bash", "-c", 'vault-tools() { printf "%s\\n" "$@"; }\n' + command],
+        cwd=tmp_path, capture_output=True, text=True, check=True)
+    assert pasted.stdout.splitlines() == ["new", "company", "Acme $(touch owned) `touch owned`!"]
+    assert not (tmp_path / "owned").exists()
+
+
+def test_a_terminal_escape_in_a_placeholder_company_is_shown_as_text(make_vault) -> None:
+    # "\e]0;...\a" sets the terminal's title, "\e[2J" clears the screen: never sent raw.
+    vault = make_vault({"contacts/Eve.md":
+                        '---\ntype: contact\ncompany: "Evil\\e]0;owned\\a\\e[8mX"\n---\n'})
+    output = run("check", "--vault", str(vault)).output
+    assert "Evil\\x1b]0;owned\\x07\\x1b" in output
+    assert "\x1b" not in output and "\x07" not in output
+
+
+@settings(max_examples=300)
+@given(st.text(alphabet=st.characters(blacklist_characters="\x00"), min_size=1))
+def test_a_suggested_name_is_one_shell_word_that_expands_to_itself(name: str) -> None:
+    assert shlex.split(f"vault-tools new company {shell_word(name)}")[3:] == [name]

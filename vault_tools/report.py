@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import unicodedata
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
 
@@ -33,16 +34,33 @@ class Placeholders:
 
     def summary(self, shown: int = 5) -> str:
         """One paragraph saying which companies have no note and how to create them."""
+        # The names come from notes (an import writes what a CSV said): a terminal escape in
+        # one is shown as text, and the command to copy runs nothing but `vault-tools`.
         count = len(self.names)
-        names = list(self.names[:shown]) + ([f"{count - shown} more"] if count > shown else [])
+        names = [_printable(name) for name in self.names[:shown]]
+        names += [f"{count - shown} more"] if count > shown else []
         listed = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
-        example = self.names[0].replace('"', '\\"')
+        example = shell_word(_printable(self.names[0]))
         if count == 1:
             return (f"1 company is named in `company` but has no note yet: {listed}. It is kept "
-                    f'as a placeholder; `vault-tools new company "{example}"` creates its note.')
+                    f"as a placeholder; `vault-tools new company {example}` creates its note.")
         return (f"{count} companies are named in `company` but have no note yet: {listed}. Each "
-                f'is kept as a placeholder; `vault-tools new company "{example}"` creates its '
+                f"is kept as a placeholder; `vault-tools new company {example}` creates its "
                 "note (`vault-tools new company NAME` for each).")
+
+
+def _printable(text: str) -> str:
+    """`text` with each control character written as its escape (`\\x1b`), never sent raw."""
+    return "".join(ch.encode("unicode_escape").decode("ascii")
+                   if unicodedata.category(ch) == "Cc" else ch for ch in text)
+
+
+def shell_word(text: str) -> str:
+    """`text` as one word a POSIX shell passes on as it is: in double quotes when nothing in it
+    is special there, else in single quotes, where nothing expands (`$(...)`, `!`)."""
+    if not any(ch in text for ch in '"$`\\!'):
+        return f'"{text}"'
+    return "'" + text.replace("'", "'\\''") + "'"
 
 
 def company_placeholders(index: VaultIndex, diagnostics: Iterable[Diagnostic],
