@@ -641,6 +641,24 @@ def test_the_problems_of_each_note_read_are_printed_and_counted(running) -> None
         f", {run.watcher.summary.problems} problems in notes.")
 
 
+def test_a_problem_is_told_once_however_often_the_note_is_saved(running) -> None:
+    # An editor saving every few seconds a note whose date is wrong printed the same line at
+    # every save: the problems of a note are told when they change.
+    run = running(BASE)
+    talk = "interviews/Talk.md"
+    bad = "---\ntype: interview\ndate: 2026-02-30\nwith: \"[[Jane Doe]]\"\n---\n"
+    problem = told(talk, bad)[0]
+    for version in range(6):
+        save(run.notes / talk, bad + f"Met [[Jane Doe]], take {version}.\n")
+        assert wait_for(lambda v=version: f"take {v}." in run.block(JANE), timeout=30)
+    assert run.lines.count(problem) == 1
+    assert run.watcher.summary.problems == 1
+    save(run.notes / talk, bad.replace("02-30", "02-28"))
+    assert wait_for(lambda: f"{talk}: no problems now" in run.lines, timeout=30)
+    save(run.notes / talk, bad)
+    assert wait_for(lambda: run.lines.count(problem) == 2, timeout=30)
+
+
 def test_a_task_moves_off_a_note_that_stops_being_a_contact() -> None:
     """A task's person is the first contact linked on its line: when that note's type changes,
     the task's follow-up changes though the note with the task did not."""

@@ -448,7 +448,7 @@ class Watcher:
         self._followups = FollowUpCache(self._index)
         self._indexed: dict[str, _Indexed] = {}
         self._left_alone: dict[str, str] = {}  # path -> the last "left alone" message shown
-        self._troubled: set[str] = set()  # paths whose last reading had problems
+        self._troubled: dict[str, list[str]] = {}  # path -> the problems last told of it
         self._git_dir = find_git_dir(vault.root)
         # Shared with the observer thread, under _cond:
         self._cond = threading.Condition()
@@ -730,15 +730,19 @@ class Watcher:
 
     def _tell_problems(self, note: Note) -> None:
         """Print the diagnostics of a note just read (bad YAML, a bad date...), so a mistake
-        shows up as it is saved, not only in `check`; and say so when they are gone."""
-        for diag in note.diagnostics:
-            where = f"{diag.path}:{diag.line}" if diag.line else diag.path
-            self.summary.problems += 1
-            self._report(f"{where}: {diag.severity}: {diag.message}", error=True)
-        if note.diagnostics:
-            self._troubled.add(note.path)
-        elif note.path in self._troubled:
-            self._troubled.discard(note.path)
+        shows up as it is saved, not only in `check`; and say so when they are gone. Told when
+        they change: an editor saving every few seconds does not print the same lines again."""
+        problems = [f"{d.path}:{d.line}: {d.severity}: {d.message}" if d.line
+                    else f"{d.path}: {d.severity}: {d.message}" for d in note.diagnostics]
+        if problems == self._troubled.get(note.path, []):
+            return
+        if problems:
+            self._troubled[note.path] = problems
+            for line in problems:
+                self.summary.problems += 1
+                self._report(line, error=True)
+        else:
+            del self._troubled[note.path]
             self._report(f"{note.path}: no problems now")
 
     def _batch(self, paths: list[str], causes: dict[str, str]) -> None:
@@ -749,7 +753,7 @@ class Watcher:
             if read is None:
                 if rel in self._indexed:
                     del self._indexed[rel]
-                    self._troubled.discard(rel)
+                    self._troubled.pop(rel, None)
                     updates[rel] = None
                     changed[rel] = "deleted"
                 continue
