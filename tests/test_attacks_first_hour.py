@@ -10,12 +10,14 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 import yaml
 from click.testing import CliRunner
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from vault_tools.cli import main
+from vault_tools.followups import shown_text
 from vault_tools.report import shell_word
 from vault_tools.scaffold import mkdocs_config
 from vault_tools.vault import find_vault, read_config
@@ -116,3 +118,40 @@ def test_a_terminal_escape_in_a_placeholder_company_is_shown_as_text(make_vault)
 @given(st.text(alphabet=st.characters(blacklist_characters="\x00"), min_size=1))
 def test_a_suggested_name_is_one_shell_word_that_expands_to_itself(name: str) -> None:
     assert shlex.split(f"vault-tools new company {shell_word(name)}")[3:] == [name]
+
+
+# --- follow-up titles: link names -------------------------------------------------------------
+
+
+SLOW_TITLES = [  # each a task's text, about 100 KB, as a hostile or broken import may write
+    "[[" * 25_000 + "x" + "]]" * 25_000,
+    "[[a|" * 25_000 + "]]" * 25_000,
+    "[[x]] " + "[a](" * 25_000,
+    "[[x]] " + "[" * 100_000 + "](x)",
+]
+
+
+@pytest.mark.parametrize("text", SLOW_TITLES, ids=["nested", "nested-labels", "open", "brackets"])
+def test_a_title_full_of_brackets_is_shown_in_linear_time(text: str) -> None:
+    # Showing link names took time cubic in the brackets of a line: a 4 KB task line held up
+    # `followups`, `fill`, `watch` and `build` for 10 s, 8 KB for 80 s, 100 KB for hours.
+    script = (
+        "import sys\n"
+        "from vault_tools.followups import FollowUp, shown_text\n"
+        "from vault_tools.index import VaultIndex\n"
+        "from vault_tools.views import SiteView, title_pieces\n"
+        "text = sys.stdin.read()\n"
+        "shown = shown_text(text)\n"
+        "title_pieces(SiteView(VaultIndex([])), FollowUp('task', None, shown, 'a.md', 1,"
+        " text=text))\n"
+    )
+    subprocess.run([sys.executable, "-c", script], input=text, text=True, check=True,
+                   timeout=60)
+
+
+@settings(max_examples=300)
+@given(st.text(alphabet="[]()|#!<> ax.md\n", max_size=60))
+def test_shown_text_leaves_no_link_it_could_have_shown(text: str) -> None:
+    shown = shown_text(text)
+    # What is left has no link the title could have shown as its name instead.
+    assert shown_text(shown) == shown

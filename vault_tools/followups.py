@@ -25,7 +25,7 @@ import click
 
 from .index import VaultIndex
 from .notes import ContactFields, InterviewFields, Note, Task
-from .parse import DUE_RE, MDLINK_RE, WIKILINK_RE
+from .parse import DUE_RE
 
 TASK = "task"
 PREPARE = "prepare"
@@ -232,20 +232,34 @@ def shown_link(inner: str) -> str:
 def shown_text(text: str) -> str:
     """Markdown text with every link written as what it shows: `[[Jane Doe|Jane]]` -> Jane,
     `[[contacts/Jane Doe#Notes]]` -> Jane Doe › Notes, `[the post](a.md)` -> the post, an
-    embed `![[x]]` -> x. No `[[` or `](` a reader would have to decode is left."""
-    # Each pass shortens the text, and one pass is enough unless links are nested.
-    while "[" in text:
-        shown = _SHOWN_WIKILINK.sub(lambda m: shown_link(m.group(1)), text)
-        shown = _SHOWN_MDLINK.sub(lambda m: m.group(1) or m.group(2).strip("<>"), shown)
+    embed `![[x]]` -> x. No `[[` or `](` a reader would have to decode is left, but in links
+    nested more than MAX_NESTING deep (no one writes them; a broken import might). Linear in
+    the length of `text`."""
+    # Each pass shows one level of links (one pass is enough unless links are nested).
+    for _ in range(MAX_NESTING):
+        if "[" not in text:
+            break
+        shown = _SHOWN_WIKILINK.sub(lambda m: shown_link(m.group("wiki")), text)
+        shown = _SHOWN_MDLINK.sub(lambda m: m.group("label") or m.group("url").strip("<>"),
+                                  shown)
         if shown == text:
             break
         text = shown
     return text
 
 
+MAX_NESTING = 64
+
+# The links of a title as `shown_text` and the site (`views.title_pieces`) read them: parse's
+# WIKILINK_RE and MDLINK_RE, except that no part of a Markdown link holds a bracket. Every try
+# of a match then stops at the next bracket, so a pass is linear in the text's length however
+# many brackets it holds (with MDLINK_RE, a line of "[a](" took time quadratic in its length).
+TITLE_WIKILINK = r"\[\[(?P<wiki>[^\[\]\n]+)\]\]"
+TITLE_MDLINK = (r'\[(?P<label>[^\[\]\n]*)\]\(\s*(?P<url><[^<>\[\]\n]+>|[^)\s\[\]]+)'
+                r'(?:\s+"[^"\[\]\n]*")?\s*\)')
 # An embed's "!" goes with its link.
-_SHOWN_WIKILINK = re.compile("!?" + WIKILINK_RE.pattern)
-_SHOWN_MDLINK = re.compile("!?" + MDLINK_RE.pattern)
+_SHOWN_WIKILINK = re.compile("!?" + TITLE_WIKILINK)
+_SHOWN_MDLINK = re.compile("!?" + TITLE_MDLINK)
 
 
 def _notes_by_line(index: VaultIndex, note: Note) -> dict[int, list[Note]]:
