@@ -144,6 +144,19 @@ def test_new_interview_with_a_new_person_hints_to_create_the_contact(make_vault)
         ["[[Sam Poe]]"]
 
 
+def test_a_person_given_twice_is_listed_and_hinted_at_once(make_vault) -> None:
+    # "--with bob" after "--with Bob": one person in `with`, so one hint to create them.
+    vault = make_vault({**TEMPLATES, **KNOWN})
+    result = run("new", "interview", "Jane Doe", "--with", "JD", "--with", "Bob", "--with",
+                 "bob", "--with", "jane doe", "--new-person", "--date", "2026-11-20",
+                 "--vault", str(vault))
+    assert result.exit_code == 0
+    assert result.stderr == (
+        "Hint: no contact named 'Bob' yet: `vault-tools new contact \"Bob\"` creates one\n")
+    assert front_matter(vault / "notes" / "interviews" / "2026-11-20 Jane Doe.md")["with"] == \
+        ["[[Jane Doe]]", "[[Bob]]"]
+
+
 def test_new_interview_with_a_misspelt_person_suggests_the_contact_and_writes_nothing(
     make_vault,
 ) -> None:

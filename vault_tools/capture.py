@@ -437,12 +437,13 @@ def interview_people(
                 contacts.append(person)
         elif new_person:
             name = link = safe_name(text)
-            unknown.append(text)
         else:
             raise CaptureError(_no_such_contact(index, text))
         if link.casefold() not in (p.casefold() for p in links):
             people.append(name)
             links.append(link)
+            if person is None or person.type != "contact":
+                unknown.append(text)
     return people, links, contacts, tuple(unknown)
 
 
