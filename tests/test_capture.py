@@ -157,6 +157,24 @@ def test_a_person_given_twice_is_listed_and_hinted_at_once(make_vault) -> None:
         ["[[Jane Doe]]", "[[Bob]]"]
 
 
+def test_the_conversation_names_the_same_placeholder_company_as_the_contact(make_vault) -> None:
+    # "Acme, Inc." (an import's spelling) was copied as "[[Acme, Inc]]" and "AT&T / Bell Labs"
+    # as "[[AT&T - Bell Labs]]": each company had two placeholders, the conversation listed
+    # under the wrong one on the Companies page.
+    vault = make_vault({
+        **TEMPLATES,
+        "contacts/Ann.md": '---\ntype: contact\ncompany: "Acme, Inc."\n---\n',
+        "contacts/Bo.md": '---\ntype: contact\ncompany: "AT&T / Bell Labs"\n---\n',
+    })
+    for person in ("Ann", "Bo"):
+        assert run("new", "interview", person, "--date", "2026-11-20",
+                   "--vault", str(vault)).exit_code == 0
+    interviews = vault / "notes" / "interviews"
+    assert front_matter(interviews / "2026-11-20 Ann.md")["company"] == "[[Acme, Inc.]]"
+    assert front_matter(interviews / "2026-11-20 Bo.md")["company"] == "[[AT&T / Bell Labs]]"
+    assert "2 companies are named in `company`" in run("check", "--vault", str(vault)).output
+
+
 def test_new_interview_with_a_misspelt_person_suggests_the_contact_and_writes_nothing(
     make_vault,
 ) -> None:

@@ -374,11 +374,7 @@ def plan_new(
             index, [display, *(single_line(w) for w in with_)], new_person)
         if contacts and contacts[0].name == people[0]:
             contact_rel, known = contacts[0].path, True
-        company = next((c.fields.company for c in contacts
-                        if isinstance(c.fields, ContactFields) and c.fields.company), None)
-        if company:
-            found = index.resolve_note(company)
-            company = found.name if found is not None else link_target(company)
+        company = _company_of(index, contacts)
         title = f"Conversation with {_and(people)}, {day.isoformat()}"
         values["name"] = values["title"] = Value(title)
         values["person"] = Value(people[0])
@@ -445,6 +441,25 @@ def interview_people(
             if person is None or person.type != "contact":
                 unknown.append(text)
     return people, links, contacts, tuple(unknown)
+
+
+def _company_of(index: VaultIndex, contacts: Sequence[Note]) -> str | None:
+    """The link target for a conversation's `company`: the company of the first of `contacts`
+    that has one, as their note links it, so that both notes name the same company, or the
+    same placeholder when it has no note yet ("Acme, Inc." stays "Acme, Inc.")."""
+    for contact in contacts:
+        for link, resolution in index.outgoing(contact.path):
+            if link.field != "company":
+                continue
+            if resolution.path is not None:
+                return index.link_name(resolution.path)
+            if link.target.strip() and not any(ch in link.target for ch in "[]|#\n"):
+                return link.target.strip()
+            return link_target(link.target)
+        company = contact.fields.company if isinstance(contact.fields, ContactFields) else None
+        if company:
+            return link_target(company)
+    return None
 
 
 def _no_such_contact(index: VaultIndex, name: str) -> str:
