@@ -175,6 +175,20 @@ def test_the_conversation_names_the_same_placeholder_company_as_the_contact(make
     assert "2 companies are named in `company`" in run("check", "--vault", str(vault)).output
 
 
+@pytest.mark.parametrize("name", ["questions", "Questions.", "companies/Acme"])
+def test_a_new_person_named_like_a_note_that_is_no_contact_is_refused(
+        make_vault, name: str) -> None:
+    # --new-person "questions" wrote `with: [[questions]]`: the question bank became a person
+    # to thank and keep in touch with, and the hint offered a second note of that name.
+    vault = make_vault({**TEMPLATES, "questions.md": "# Questions\n",
+                        "companies/Acme.md": "---\ntype: company\n---\n"})
+    result = run("new", "interview", name, "--new-person", "--date", "2026-11-20",
+                 "--vault", str(vault))
+    assert result.exit_code == 1
+    assert "a note that is not a contact; nothing was created" in result.output
+    assert not (vault / "notes" / "interviews").exists()
+
+
 def test_new_interview_with_a_misspelt_person_suggests_the_contact_and_writes_nothing(
     make_vault,
 ) -> None:

@@ -427,10 +427,17 @@ def interview_people(
                 f"{text!r} names several notes ({', '.join(resolution.candidates)}); name one "
                 f"by its path, e.g. {resolution.candidates[0][:-3]!r}; nothing was created")
         person = index.resolve_note(text)
+        if person is None and new_person:
+            person = index.resolve_note(safe_name(text))  # the note its link would reach
         if person is not None and person.type == "contact":
             name, link = person.name, index.link_name(person.path)
             if link.casefold() not in (p.casefold() for p in links):
                 contacts.append(person)
+        elif new_person and person is not None:
+            # `with: [[questions]]` would make the question bank a person to thank.
+            raise CaptureError(
+                f"{text!r} names {person.path}, a note that is not a contact; nothing was "
+                "created. Give the person's full name, or make that note a contact")
         elif new_person:
             name = link = safe_name(text)
         else:
