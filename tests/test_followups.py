@@ -727,3 +727,12 @@ def test_a_new_vault_with_one_contact_and_one_planned_conversation_asks_only_to_
     assert [line for line in block.splitlines() if line.startswith("- ")] == [
         f"- 2026-12-02 · Prepare for the conversation with Jane Doe · "
         f"[[{interview[len('interviews/'):-3]}]]"]
+
+
+def test_a_terminal_escape_in_a_task_is_shown_as_text_not_obeyed(make_vault) -> None:
+    # A synced or imported note's task "\e]0;...\a" retitled the terminal, "\e[2J" cleared it.
+    vault = make_vault({"Sync\x1b[8m.md": "- [ ] call \x1b]0;owned\x07 now \x1b[2J📅 2026-12-03\n"})
+    output = run("followups", "--vault", str(vault), "--today", "2026-12-01").output
+    assert "call \\x1b]0;owned\\x07 now \\x1b[2J" in output
+    assert "(Sync\\x1b[8m.md:1)" in output
+    assert "\x1b" not in output and "\x07" not in output

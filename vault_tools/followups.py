@@ -26,6 +26,7 @@ import click
 from .index import VaultIndex
 from .notes import ContactFields, InterviewFields, Note, Task
 from .parse import DUE_RE
+from .report import printable
 
 TASK = "task"
 PREPARE = "prepare"
@@ -523,11 +524,14 @@ def format_followups(groups: Sequence[FollowUpGroup], colour: bool = False) -> s
         lines.append(style(f"{group.label} ({len(group.items)})", fg=fg, bold=True))
         for followup in group.items:
             due = followup.due.isoformat() if followup.due else "no date"
-            where = followup.note + (f":{followup.line}" if followup.line else "")
+            # A note's text goes to a terminal: an escape in it is shown, never obeyed.
+            where = printable(followup.note) + (f":{followup.line}" if followup.line else "")
             person = person_name(followup)
-            text = f"  {style(f'{due:<10}', fg=fg)}  {followup.title}"
+            person = printable(person) if person else None
+            title = printable(followup.title)
+            text = f"  {style(f'{due:<10}', fg=fg)}  {title}"
             # The person is on the line already when the title names them.
-            if person and person not in followup.title:
+            if person and person not in title:
                 text += f" · {style(person, bold=True)}"
             text += "  " + style(f"({where})", dim=True)
             lines.append(text)

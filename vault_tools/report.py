@@ -37,10 +37,10 @@ class Placeholders:
         # The names come from notes (an import writes what a CSV said): a terminal escape in
         # one is shown as text, and the command to copy runs nothing but `vault-tools`.
         count = len(self.names)
-        names = [_printable(name) for name in self.names[:shown]]
+        names = [printable(name) for name in self.names[:shown]]
         names += [f"{count - shown} more"] if count > shown else []
         listed = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
-        example = shell_word(_printable(self.names[0]))
+        example = shell_word(printable(self.names[0]))
         if count == 1:
             return (f"1 company is named in `company` but has no note yet: {listed}. It is kept "
                     f"as a placeholder; `vault-tools new company {example}` creates its note.")
@@ -49,7 +49,7 @@ class Placeholders:
                 "note (`vault-tools new company NAME` for each).")
 
 
-def _printable(text: str) -> str:
+def printable(text: str) -> str:
     """`text` with each control character written as its escape (`\\x1b`), never sent raw."""
     return "".join(ch.encode("unicode_escape").decode("ascii")
                    if unicodedata.category(ch) == "Cc" else ch for ch in text)
