@@ -124,7 +124,7 @@ def timed_followups(index: VaultIndex,
             continue
         passed[note.path] = fields.date
         people = interview_people(index, fields)
-        after = fields.date + dt.timedelta(days=1)
+        after = days_after(fields.date, 1)
         found.append(Timed(FollowUp(
             UPDATE_STATUS, after,
             f"Mark {_conversation(people, note)} as done or cancelled",
@@ -143,6 +143,15 @@ def followups_for_today(index: VaultIndex, today: dt.date) -> list[FollowUp]:
     before `today` asks to be marked done or cancelled (`update-status`) instead of to be
     prepared for. The reminder depends on the date, so it never reaches generated blocks."""
     return [t.followup for t in timed_followups(index) if t.shown_on(today)]
+
+
+def days_after(day: dt.date, days: int) -> dt.date:
+    """`day` moved by `days` (back when negative), held at the ends of the calendar: a note
+    dated 9999-12-31 must not stop the follow-ups of every other note."""
+    try:
+        return day + dt.timedelta(days=days)
+    except OverflowError:
+        return dt.date.max if days > 0 else dt.date.min
 
 
 def last_interaction(index: VaultIndex, contact_path: str) -> dt.date | None:
@@ -284,11 +293,11 @@ def _interview_followups(index: VaultIndex, note: Note, fields: InterviewFields)
     contact = first_person_path(people)
     private = _any_private(note, people)
     if fields.status == "planned":
-        due = fields.date - dt.timedelta(days=1) if fields.date else None
+        due = days_after(fields.date, -1) if fields.date else None
         return [FollowUp(PREPARE, due, f"Prepare for {_conversation(people, note)}", note.path,
                          None, contact, private)]
     if fields.status == "done" and fields.thank_you is None:
-        due = fields.date + dt.timedelta(days=1) if fields.date else None
+        due = days_after(fields.date, 1) if fields.date else None
         who = _who(people)
         title = f"Send a thank-you to {who}" if who else f"Send a thank-you for “{note.name}”"
         return [FollowUp(THANK_YOU, due, title, note.path, None, contact, private)]
@@ -436,7 +445,7 @@ def _thank_introducer(
     private = (note.private or (introducer is not None and introducer.private)
                or (first is not None and first.private))
     return FollowUp(
-        THANK_INTRODUCER, first_day + dt.timedelta(days=2) if first_day else None,
+        THANK_INTRODUCER, days_after(first_day, 2) if first_day else None,
         f"Tell {name} how the conversation with {note.name} went", note.path, None,
         introducer.path if introducer is not None else None, private,
     )
