@@ -155,3 +155,18 @@ def test_shown_text_leaves_no_link_it_could_have_shown(text: str) -> None:
     shown = shown_text(text)
     # What is left has no link the title could have shown as its name instead.
     assert shown_text(shown) == shown
+
+
+def test_init_inside_a_vaults_notes_is_refused(tmp_path: Path) -> None:
+    # A vault made in another's notes folder became its notes: a second Follow-ups, index and
+    # question bank (every link to them ambiguous) and templates read as notes.
+    outer = tmp_path / "outer"
+    assert run("init", str(outer)).exit_code == 0
+    for target in (outer / "notes" / "inner", outer / "notes" / "deeper" / "inner"):
+        result = run("init", str(target))
+        assert result.exit_code == 1
+        assert f"{target}: inside the notes of the vault at {outer}" in result.output
+        assert not target.exists()
+    assert run("check", "--vault", str(outer)).exit_code == 0
+    # Beside the notes, in the vault's own folder, is fine: that is not where notes are read.
+    assert run("init", str(outer / "another")).exit_code == 0

@@ -72,6 +72,11 @@ def init_vault(target: Path, site_name: str | None = None, demo: bool = False) -
     """
     if target.exists() and (not target.is_dir() or any(target.iterdir())):
         raise VaultError(f"{target}: not an empty folder; init never writes into existing notes")
+    outer = _notes_folder_around(target)
+    if outer is not None:
+        raise VaultError(f"{target}: inside the notes of the vault at {outer}, whose notes it "
+                         "would become (a second Follow-ups, index and templates); choose a "
+                         "folder outside it")
     source = template_dir()
     starter = None if demo else starter_dir()
     config = mkdocs_config(site_name or target.resolve().name)
@@ -99,6 +104,15 @@ def init_vault(target: Path, site_name: str | None = None, demo: bool = False) -
     # say of this vault, so the first `fill --check` or `git diff` sees nothing to do.
     fill_vault(find_vault(target))
     return sorted(p for p in target.rglob("*") if p.is_file())
+
+
+def _notes_folder_around(target: Path) -> Path | None:
+    """The notes folder of a vault that `target` would be inside, if any."""
+    try:
+        outer = find_vault(cwd=target.resolve().parent)
+    except VaultError:
+        return None
+    return outer.root if target.resolve().is_relative_to(outer.notes_dir) else None
 
 
 def _undo(target: Path, made_folder: bool) -> None:
