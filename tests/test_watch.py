@@ -659,6 +659,16 @@ def test_a_problem_is_told_once_however_often_the_note_is_saved(running) -> None
     assert wait_for(lambda: run.lines.count(problem) == 2, timeout=30)
 
 
+def test_a_note_with_thousands_of_problems_prints_a_few(running) -> None:
+    # A pasted log of 2,000 tasks with impossible dates printed 2,000 lines at every start.
+    log = "".join(f"- [ ] step {i} 📅 2026-02-30\n" for i in range(2000))
+    run = running({**BASE, "notes/Log.md": log})
+    mine = [line for line in run.lines if line.startswith("notes/Log.md")]
+    assert mine[:10] == told("notes/Log.md", log)[:10]
+    assert mine[10:] == ["notes/Log.md: 1,990 more problems; `vault-tools check` lists them all"]
+    assert run.watcher.summary.problems == 2000
+
+
 def test_a_task_moves_off_a_note_that_stops_being_a_contact() -> None:
     """A task's person is the first contact linked on its line: when that note's type changes,
     the task's follow-up changes though the note with the task did not."""

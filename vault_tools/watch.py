@@ -357,6 +357,10 @@ class Batch:
     written: dict[str, tuple[str, ...]]
 
 
+# The problems printed for one note at a time; the rest are counted.
+PROBLEMS_SHOWN = 10
+
+
 @dataclass
 class WatchSummary:
     """Totals since start, for the final line on Ctrl-C."""
@@ -738,9 +742,15 @@ class Watcher:
             return
         if problems:
             self._troubled[note.path] = problems
-            for line in problems:
-                self.summary.problems += 1
+            self.summary.problems += len(problems)
+            # A pasted log or a broken import can hold thousands: the first few say what is
+            # wrong, `check` lists them all.
+            for line in problems[:PROBLEMS_SHOWN]:
                 self._report(line, error=True)
+            if len(problems) > PROBLEMS_SHOWN:
+                more = len(problems) - PROBLEMS_SHOWN
+                self._report(f"{note.path}: {more:,} more problem{_s(more)}; "
+                             "`vault-tools check` lists them all", error=True)
         else:
             del self._troubled[note.path]
             self._report(f"{note.path}: no problems now")
