@@ -189,6 +189,21 @@ def test_a_new_person_named_like_a_note_that_is_no_contact_is_refused(
     assert not (vault / "notes" / "interviews").exists()
 
 
+def test_a_name_is_written_into_a_notes_body_as_text_never_as_html(make_vault) -> None:
+    # A contact file named "Eve <img src=x onerror=alert(1)>": `new interview` wrote the name
+    # into the body's heading as a tag, and the site ran its script.
+    name = "Eve <img src=x onerror=alert(1)>"
+    vault = make_vault({**TEMPLATES, f"contacts/{name}.md": "---\ntype: contact\n---\n"})
+    assert run("new", "interview", name, "--date", "2026-11-20", "--vault",
+               str(vault)).exit_code == 0
+    text = (vault / "notes" / "interviews" / f"2026-11-20 {name}.md").read_text(encoding="utf-8")
+    assert "# Conversation with Eve &lt;img src=x onerror=alert(1)>, 2026-11-20\n" in text
+    written = text.split("\n---\n", 1)[1].split("<!-- vault-tools:related -->")[0]
+    assert "<img" not in written
+    assert front_matter(vault / "notes" / "interviews" / f"2026-11-20 {name}.md")["with"] == \
+        [f"[[{name}]]"]
+
+
 def test_new_interview_with_a_misspelt_person_suggests_the_contact_and_writes_nothing(
     make_vault,
 ) -> None:

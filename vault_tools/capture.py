@@ -147,6 +147,14 @@ class Value:
             return ", ".join(Value(item, self.link).rendered() for item in self.items)
         return f"[[{self.text}]]" if self.link and self.text else single_line(self.text)
 
+    def body_text(self) -> str:
+        """The value as it stands in a note's Markdown body: text, never HTML (a name with
+        "<img onerror=...>" in it, from a file name, would otherwise be a tag on the site).
+        A link stays as written: its target must name the note exactly."""
+        if self.link and self.items is None:
+            return self.rendered()
+        return self.rendered().replace("<", "&lt;")
+
     def yaml_items(self) -> list[str]:
         """Each item as a YAML double-quoted scalar."""
         return [yaml_quoted(Value(item, self.link).rendered()) for item in self.items or ()]
@@ -259,8 +267,8 @@ def fill_template(text: str, values: Mapping[str, Value], source: str = "templat
     """Fill `{{key}}` placeholders in a template's text; unknown placeholders are left as written.
 
     In the front matter each value is escaped for its quoting context; in the body it is written
-    as text (links as `[[name]]`). Raises CaptureError, naming `source` and the line, when the
-    filled front matter is not valid YAML.
+    as text, a `<` as `&lt;` so that no value becomes HTML (links as `[[name]]`). Raises
+    CaptureError, naming `source` and the line, when the filled front matter is not valid YAML.
     """
     bom = "\ufeff" if text.startswith("\ufeff") else ""
     lines = text[len(bom):].splitlines(keepends=True)
@@ -273,7 +281,7 @@ def fill_template(text: str, values: Mapping[str, Value], source: str = "templat
                                           ending or "\n") + ending)
         else:
             filled.append(PLACEHOLDER_RE.sub(
-                lambda m: values[m.group(1)].rendered() if m.group(1) in values else m.group(0),
+                lambda m: values[m.group(1)].body_text() if m.group(1) in values else m.group(0),
                 line,
             ))
     if span:
