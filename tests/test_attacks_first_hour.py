@@ -170,3 +170,51 @@ def test_init_inside_a_vaults_notes_is_refused(tmp_path: Path) -> None:
     assert run("check", "--vault", str(outer)).exit_code == 0
     # Beside the notes, in the vault's own folder, is fine: that is not where notes are read.
     assert run("init", str(outer / "another")).exit_code == 0
+
+
+# --- the site's new pages: what a hostile name can do there -------------------------------------
+
+
+HOSTILE = "<img src=x onerror=alert(1)>"
+OWN_SCRIPTS = ("../assets/vault/vendor/cytoscape.min.js", "data.js", "../assets/vault/network.js")
+
+
+def test_hostile_names_stay_text_on_the_dashboard_companies_page_and_graph(make_vault) -> None:
+    # Attack (held): script in task text, link labels, note names, aliases and placeholder
+    # company names, through the dashboard's items and data attributes, the Companies page's
+    # placeholders and the graph's labels. Only the pages the site generates are looked at:
+    # a note's own body is the user's Markdown.
+    from html.parser import HTMLParser
+
+    from vault_tools.site.build import build_site
+
+    root = make_vault({
+        f"contacts/Eve {HOSTILE}.md": (
+            f'---\ntype: contact\ncompany: "{HOSTILE}\\" onmouseover=\\"x"\ncadence: 30d\n'
+            f'last_contact: 2026-11-01\naliases: ["{HOSTILE}"]\n---\n'
+            f"- [ ] call [[Eve {HOSTILE}|{HOSTILE}]] about <script>alert(2)</script> "
+            '" data-due="1999-01-01" 📅 2026-12-03\n'),
+    })
+    (root / "mkdocs.yml").write_text(
+        "site_name: t\ndocs_dir: notes\ntheme:\n  name: material\nplugins:\n  - vault\n",
+        encoding="utf-8")
+    site = build_site(find_vault(root))
+    found: list[tuple[str, str]] = []
+    dues: list[str | None] = []
+
+    class Tags(HTMLParser):
+        def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+            found.extend((tag, name) for name, _ in attrs if name.startswith("on"))
+            if tag == "img" or (tag == "script" and dict(attrs).get("src") not in OWN_SCRIPTS):
+                found.append((tag, str(attrs)))
+            if tag == "li" and "data-kind" in dict(attrs):
+                dues.append(dict(attrs).get("data-due"))
+
+    for page in ("followups", "companies", "people", "timeline", "network"):
+        text = (site / page / "index.html").read_text(encoding="utf-8")
+        Tags().feed(text[text.index("<article"):text.index("</article>")])
+    assert found == []
+    # The task and keeping in touch, with their own dates: nothing forged from the text.
+    assert sorted(dues) == ["2026-12-01", "2026-12-03"]
+    companies = (site / "companies" / "index.html").read_text(encoding="utf-8")
+    assert "&lt;img src=x onerror=alert(1)&gt;" in companies
