@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint bench clean
+.PHONY: demo test test-fast lint bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -22,6 +22,11 @@ test: $(STAMP)
 	@$(BIN)/python -m tests.browsers
 	$(BIN)/ruff check vault_tools tests benchmarks
 	$(BIN)/pytest -q
+
+# The tests not marked slow (no site builds, browser, watchers or git): under a minute.
+test-fast: $(STAMP)
+	$(BIN)/ruff check vault_tools tests benchmarks
+	$(BIN)/pytest -q -m "not slow"
 
 # Every DESIGN §11 budget against the peers, one run (< 15 min on 2 cores); see docs/performance.md.
 bench: $(STAMP)

@@ -13,6 +13,8 @@ from pathlib import Path
 
 import pytest
 
+pytestmark = pytest.mark.slow  # runs the benchmark scripts
+
 BENCHMARKS = Path(__file__).resolve().parents[1] / "benchmarks"
 BUDGETS = ("check", "fill", "watch", "build", "serve", "memory")
 VERDICTS = {"met", "NOT met", "reference", "failed", "not measured"}

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from vault_tools.blocks import desired_blocks, link_to, render_followups, render_related
 from vault_tools.followups import open_followups
 from vault_tools.index import VaultIndex
@@ -51,7 +54,7 @@ def test_contact_block_lists_conversations_introductions_followups_and_mentions(
         "- 2026-12-01 · Send Ann the article\n"
         "- 2026-12-02 · Get back in touch with Ann Lee\n\n"
         "**Linked from**\n\n"
-        "- [[Bo Chen]]: Bo, who knows [[Ann Lee]] from school."
+        "- [[Bo Chen]]: Bo, who knows Ann Lee from school."
     )
 
 
@@ -123,7 +126,7 @@ def test_links_use_the_folder_when_the_name_alone_is_ambiguous() -> None:
     index = build({
         "contacts/Acme.md": "x", "companies/Acme.md": "x", "b.md": "[[companies/Acme]]",
     })
-    assert related(index, "companies/Acme.md") == "**Linked from**\n\n- [[b]]: [[companies/Acme]]"
+    assert related(index, "companies/Acme.md") == "**Linked from**\n\n- [[b]]: Acme"
     assert link_to(index, "contacts/Acme.md") == "[[contacts/Acme]]"
 
 
@@ -134,3 +137,129 @@ def test_a_long_context_is_never_cut_inside_a_link() -> None:
     cleaned = _clean_context(text)
     assert cleaned.endswith("met…")
     assert "[[" not in cleaned and "Somebody" not in cleaned
+
+
+# --- private notes in public notes' files (§5) --------------------------------------------------
+
+SECRET = "She is quietly moving to the Quokka team"
+PRIVATE_VAULT = {
+    "companies/Acme.md": "---\ntype: company\n---\nA company.\n",
+    "contacts/Ren Silva.md": (
+        "---\ntype: contact\nprivate: true\ncompany: \"[[Acme]]\"\nrole: Secret Role\n---\n"
+        f"{SECRET}, says [[Acme]] is her next stop.\n"
+        "- [ ] Ask Ren privately about the Quokka role 📅 2026-12-10\n"
+    ),
+    "interviews/2026-11-02 Ren Silva.md": (
+        "---\ntype: interview\ndate: 2026-11-02\nwith: \"[[Ren Silva]]\"\ncompany: Acme\n"
+        "format: quokka-call\nprivate: true\n---\nNotes.\n"
+    ),
+    "contacts/Ann Lee.md": (
+        "---\ntype: contact\ncompany: \"[[Acme]]\"\n---\n"
+        "Met [[Ren Silva]] and [[Acme]] together.\n- [ ] Send Ann the deck 📅 2026-12-01\n"
+    ),
+    "Follow-ups.md": "# Follow-ups\n",
+}
+
+
+def _entries(block: str) -> list[str]:
+    return [line for line in block.split("\n") if line.startswith("- ")]
+
+
+def test_a_public_notes_block_lists_a_private_note_by_link_only() -> None:
+    index = build(PRIVATE_VAULT)
+    followups = open_followups(index)
+    acme = render_related(index, index.notes["companies/Acme.md"], followups)
+    assert "[[Ren Silva]]" in acme and "[[2026-11-02 Ren Silva]]" in acme
+    for word in ("Quokka", "quokka", "Secret Role", "next stop", "2026-11-02 ·"):
+        assert word not in acme, word
+    assert "- [[Ren Silva]]" in _entries(acme)
+    # Ann is public: her sentence is quoted, the private name in it as plain text.
+    assert "- [[Ann Lee]]: Met Ren Silva and Acme together." in acme
+
+
+def test_the_follow_ups_note_shows_a_private_persons_tasks_by_link_only() -> None:
+    index = build(PRIVATE_VAULT)
+    followups = open_followups(index)
+    dashboard = index.notes["Follow-ups.md"]
+    text = desired_blocks(index, dashboard, followups)["followups"]
+    assert "- 2026-12-10 · [[Ren Silva]]" in text
+    assert "Quokka" not in text and "Ask Ren" not in text
+    assert "- 2026-12-01 · Send Ann the deck · [[Ann Lee]]" in text
+    # A private dashboard is the user's own: it shows everything.
+    files = dict(PRIVATE_VAULT, **{"Follow-ups.md": "---\nprivate: true\n---\n# Follow-ups\n"})
+    index = build(files)
+    text = desired_blocks(index, index.notes["Follow-ups.md"], open_followups(index))
+    assert "Ask Ren privately about the Quokka role" in text["followups"]
+
+
+def test_hide_private_in_files_names_no_private_note() -> None:
+    index = build(PRIVATE_VAULT)
+    followups = open_followups(index)
+    for path in ("companies/Acme.md", "Follow-ups.md", "contacts/Ann Lee.md"):
+        blocks = desired_blocks(index, index.notes[path], followups, hide_private=True)
+        for content in blocks.values():
+            assert "Ren" not in content and "Quokka" not in content, (path, content)
+    acme = desired_blocks(index, index.notes["companies/Acme.md"], followups,
+                          hide_private=True)["related"]
+    assert "- a private note" in _entries(acme)
+    assert "- [[Ann Lee]]: Met a private note and Acme together." in acme
+
+
+def test_a_private_notes_own_block_may_quote_anything() -> None:
+    files = dict(PRIVATE_VAULT)
+    files["contacts/Ann Lee.md"] = files["contacts/Ann Lee.md"].replace(
+        "type: contact\n", "type: contact\nprivate: true\n")
+    files["contacts/Bo.md"] = f"{SECRET} [[Ann Lee]].\n"
+    index = build(files)
+    ann = render_related(index, index.notes["contacts/Ann Lee.md"], open_followups(index))
+    assert SECRET in ann
+
+
+# --- "Linked from": the sentence or list item, with one link per entry (§5) --------------------
+
+
+def test_linked_from_quotes_the_sentence_around_the_link_across_lines() -> None:
+    index = build({
+        "Jane.md": "x\n",
+        "Meeting.md": (
+            "An opening sentence. We met [[Jane]] at the fair, and she\n"
+            "introduced me to [[Acme]] right away. A closing sentence.\n\n"
+            "- A list item about [[Jane]]\n  that goes on. And on.\n"
+        ),
+    })
+    assert related(index, "Jane.md") == (
+        "**Linked from**\n\n"
+        "- [[Meeting]]: We met Jane at the fair, and she introduced me to Acme right away.\n"
+        "- [[Meeting]]: A list item about Jane that goes on. And on."
+    )
+
+
+def test_a_long_sentence_is_cut_around_its_link_at_blanks() -> None:
+    words = " ".join(f"w{i:03d}" for i in range(60))
+    index = build({"Jane.md": "x\n", "Long.md": f"Start {words} [[Jane]] {words} end.\n"})
+    entry = _entries(related(index, "Jane.md"))[0]
+    quote = entry.split(": ", 1)[1]
+    assert quote.startswith("…w") and quote.endswith("…") and " Jane " in quote
+    assert len(quote) <= 170
+
+
+_BODIES = st.lists(st.sampled_from([
+    "text with words.", "Met [[Ann]] and [[Bob]].", "- [ ] call [[Cy]]", "- item [[Ann]]",
+    "  continued [[Bob|B]] line", "See [b](Bob.md) and ![[Cy]].", "", "# Heading [[Ann]]",
+    "%% hidden [[Cy]] %%", "a [[Ann#Part]] b. Another [[Bob]] c", "x" * 90 + " [[Ann]]",
+]), max_size=6)
+
+
+@settings(max_examples=80, deadline=None)
+@given(bodies=st.dictionaries(st.sampled_from(["n1", "n2", "n3"]), _BODIES, max_size=3))
+def test_every_linked_from_entry_adds_exactly_one_link(bodies: dict[str, list[str]]) -> None:
+    files = {"Ann.md": "a\n", "Bob.md": "b\n", "Cy.md": "c\n"}
+    files.update({f"{name}.md": "\n".join(lines) + "\n" for name, lines in bodies.items()})
+    index = build(files)
+    for path in ("Ann.md", "Bob.md", "Cy.md"):
+        block = related(index, path)
+        section = block.partition("**Linked from**\n\n")[2]
+        for entry in _entries(section):
+            # Parsed as a note would be: exactly one link, the source's own.
+            assert len(parse_note("probe.md", entry).links) == 1, entry
+            assert "%%" not in entry and "hidden" not in entry

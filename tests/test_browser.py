@@ -23,6 +23,8 @@ from vault_tools.vault import find_vault
 from .browsers import SKIP_REASON, find_browser
 from .conftest import DEMO_VAULT, REPO
 
+pytestmark = pytest.mark.slow  # a real browser over a built site
+
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
         "--disable-component-update", "--disable-sync", "--no-first-run"]
 SCREENSHOTS = REPO / "test-output" / "screenshots"
@@ -144,6 +146,103 @@ def test_screenshots_of_every_dashboard(page, site_url: str) -> None:
         page.screenshot(path=str(target), full_page=True)
         assert target.stat().st_size > 10_000
     assert page.problems == []
+
+
+# --- the Content-Security-Policy: the site's own scripts run, nothing else (DESIGN §7) ----------
+
+INJECTED = ("Hello.\n\n<script>window.injected = 'inline';</script>\n\n"
+            '<img src="missing.png" onerror="window.injected = \'handler\'">\n\n'
+            "[click](javascript:window.injected='link')\n")
+
+
+@pytest.fixture(scope="module")
+def injected_site_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    root = tmp_path_factory.mktemp("injected")
+    notes = root / "notes"
+    (notes / "contacts").mkdir(parents=True)
+    (notes / "contacts" / "Jane Doe.md").write_text(
+        "---\ntype: contact\nrole: \"<img src=x onerror=\\\"window.injected='card'\\\">\"\n"
+        f"company: \"[[Acme]]\"\n---\n\n# Jane Doe\n\n{INJECTED}", encoding="utf-8")
+    (notes / "Acme.md").write_text("---\ntype: company\n---\n\n# Acme\n\n[[Jane Doe]]\n",
+                                   encoding="utf-8")
+    (root / "mkdocs.yml").write_text(
+        "site_name: Injected\ndocs_dir: notes\ntheme:\n  name: material\n"
+        "plugins:\n  - search\n  - vault\n", encoding="utf-8")
+    site = build_site(find_vault(root))
+    handler = functools.partial(_Quiet, directory=str(site))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/"
+    server.shutdown()
+    server.server_close()
+
+
+def _watch_violations(page) -> None:
+    page.add_init_script(
+        "window.violations = [];"
+        "document.addEventListener('securitypolicyviolation', function (e) {"
+        "  window.violations.push(e.violatedDirective + ' ' + e.blockedURI); });")
+
+
+def test_the_sites_own_scripts_run_under_its_policy(page, injected_site_url: str) -> None:
+    _watch_violations(page)
+    for path in ("", "people/", "network/", "Acme/"):
+        page.goto(injected_site_url + path)
+        page.wait_for_load_state("networkidle")
+        assert page.evaluate("window.violations") == [], path
+    # The graph drew itself (its scripts are files of the site)...
+    page.goto(injected_site_url + "network/")
+    page.locator("#vault-network canvas").first.wait_for(timeout=15000)
+    # ...and the theme's search works.
+    page.goto(injected_site_url)
+    page.locator("input.md-search__input").click()
+    page.keyboard.type("Jane", delay=30)
+    page.locator(".md-search-result__item").first.wait_for(timeout=15000)
+    assert "Jane Doe" in page.locator(".md-search-result").inner_text()
+    assert page.problems == []
+
+
+def test_a_script_written_into_a_note_does_not_run(page, injected_site_url: str) -> None:
+    _watch_violations(page)
+    page.goto(injected_site_url + "contacts/Jane%20Doe/")
+    page.wait_for_load_state("networkidle")
+    page.locator("article a", has_text="click").click()
+    page.wait_for_timeout(200)  # a javascript: link would have run by now (not an assertion)
+    assert page.evaluate("window.injected") is None
+    violations = page.evaluate("window.violations")
+    # The note's inline script and its event handler were refused; the theme's were not.
+    assert any(v.startswith("script-src-elem inline") for v in violations), violations
+    assert any(v.startswith("script-src-attr inline") for v in violations), violations
+    # The page itself works: the theme's script drew the search box's behaviour.
+    assert page.locator("article h1").inner_text() == "Jane Doe"
+    assert page.evaluate("typeof window.document$") == "object"
+
+
+def test_live_reload_works_under_the_policy(page, make_vault) -> None:
+    """`serve` pages reload after a save, with the live-reload script allowed by the policy."""
+    from .test_site_serve import CONFIG, Server
+
+    root = make_vault({"contacts/Jane Doe.md": "---\ntype: contact\n---\n\n# Jane Doe\n\nHello.\n"})
+    (root / "mkdocs.yml").write_text(CONFIG, encoding="utf-8")
+    server = Server(root)
+    try:
+        server.wait_for("Serving on")
+        _watch_violations(page)
+        messages: list[str] = []
+        page.on("console", lambda m: messages.append(m.text))
+        page.goto(f"http://127.0.0.1:{server.port}/contacts/Jane%20Doe/")
+        page.wait_for_function("document.readyState === 'complete'")
+        page.wait_for_function("window.violations !== undefined")
+        assert page.evaluate("window.violations") == []
+        note = root / "notes" / "contacts" / "Jane Doe.md"
+        note.write_text(note.read_text(encoding="utf-8").replace("Hello.", "Hello again."),
+                        encoding="utf-8")
+        page.locator("article", has_text="Hello again.").wait_for(timeout=60000)
+        assert any("live reload" in m for m in messages)
+        assert page.problems == []
+    finally:
+        server.stop()
 
 
 def _groups_on(browser, url: str, day: str, javascript: bool = True) -> dict[str, list[str]]:

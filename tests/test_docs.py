@@ -15,6 +15,7 @@ import urllib.request
 from pathlib import Path
 
 import click
+import pytest
 
 from vault_tools.cli import main
 
@@ -76,6 +77,15 @@ def test_quick_start_is_exactly_the_two_commands() -> None:
     makefile = (REPO / "Makefile").read_text(encoding="utf-8")
     assert re.search(r"^demo:", makefile, re.MULTILINE)
     assert re.search(r"^test:", makefile, re.MULTILINE)
+
+
+def test_make_test_fast_runs_the_tests_not_marked_slow(pytestconfig) -> None:
+    makefile = (REPO / "Makefile").read_text(encoding="utf-8")
+    recipe = makefile.split("\ntest-fast:", 1)[1].split("\n\n", 1)[0]
+    assert '$(BIN)/pytest -q -m "not slow"' in recipe
+    assert [m for m in pytestconfig.getini("markers") if m.startswith("slow:")]
+    assert "--strict-markers" in pytestconfig.getini("addopts")  # a misspelt mark fails
+    assert "`make test-fast`" in README.split("## Development", 1)[1]
 
 
 def test_every_docs_page_is_linked_from_the_readme() -> None:
@@ -202,6 +212,7 @@ def _until_ready_then_stop(argv: list[str], cwd: Path, env: dict[str, str], read
     return code, log.read_text(encoding="utf-8")
 
 
+@pytest.mark.slow
 def test_the_readmes_using_it_block_runs_command_by_command(tmp_path: Path) -> None:
     bin_dir = Path(sys.executable).parent
     assert (bin_dir / "vault-tools").is_file(), "run the tests with the virtualenv's python"
@@ -268,6 +279,7 @@ def test_make_tests_browser_step_never_fails_without_a_browser(tmp_path: Path) -
     assert "apt-get" not in recipe and "/usr/bin/chromium" not in recipe
 
 
+@pytest.mark.slow
 def test_without_a_browser_the_browser_tests_are_skipped_with_one_line(tmp_path: Path) -> None:
     done = subprocess.run(
         [sys.executable, "-m", "pytest", "-q", "-ra", "-p", "no:cacheprovider",

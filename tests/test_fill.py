@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -9,6 +11,7 @@ import textwrap
 import time
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -44,7 +47,7 @@ def test_fill_writes_the_backlink_into_the_target(make_vault) -> None:
     assert result.output == "wrote contacts/Jane Doe.md (related)\n1 of 2 notes changed.\n"
     assert (vault / "notes/contacts/Jane Doe.md").read_text() == (
         "---\ntype: contact\n---\n# Jane\n\n<!-- vault-tools:related -->\n**Linked from**\n\n"
-        "- [[Meeting]]: Met [[Jane Doe]] today.\n<!-- /vault-tools:related -->\n"
+        "- [[Meeting]]: Met Jane Doe today.\n<!-- /vault-tools:related -->\n"
     )
 
 
@@ -112,6 +115,82 @@ def test_a_save_racing_the_fill_leaves_no_record(make_vault) -> None:
     (root / "notes/notes/Meeting.md").write_text("Met [[Jane Doe]] and more.\n")
     _record_if_undisturbed(vault, "Follow-ups.md", before, {})
     assert not manifest.is_current(vault, "Follow-ups.md", manifest.note_stamps(vault))
+
+
+def copy_of_the_package(dest: Path) -> Path:
+    """A copy of the installed `vault_tools` in dest/vault_tools, as code to edit and run."""
+    from vault_tools import manifest
+
+    shutil.copytree(Path(manifest.__file__).parent, dest / "vault_tools",
+                    ignore=shutil.ignore_patterns("__pycache__"))
+    return dest / "vault_tools"
+
+
+def fill_with_code(code: Path, root: Path) -> str:
+    """`vault-tools fill` run by the package at `code`, in a process of its own."""
+    script = ("import sys, vault_tools.cli as cli\n"
+              "assert cli.__file__.startswith(sys.argv[1]), cli.__file__\n"
+              "cli.main(sys.argv[2:])\n")
+    done = subprocess.run(
+        [sys.executable, "-c", script, str(code), "fill", "--vault", str(root)],
+        env={**os.environ, "PYTHONPATH": str(code.parent)}, cwd=root,
+        capture_output=True, text=True, timeout=300,
+    )
+    assert done.returncode == 0, done.stderr
+    return done.stdout
+
+
+def test_a_fill_after_a_code_change_does_not_trust_the_old_record(make_vault, tmp_path) -> None:
+    code = copy_of_the_package(tmp_path / "code")
+    root = make_vault(BASE)
+    jane = root / "notes/contacts/Jane Doe.md"
+    assert fill_with_code(code, root).startswith("wrote contacts/Jane Doe.md")
+    # A block as other code might have written it, and a record still vouching for it: the
+    # edit keeps the note's size, inode and mtime.
+    filled = jane.read_bytes()
+    stat = jane.stat()
+    with open(jane, "r+b") as file:
+        file.write(filled.replace(b"today.", b"TODAY."))
+    os.utime(jane, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+    assert fill_with_code(code, root) == "0 of 2 notes changed.\n"  # the same code trusts it
+    # The YAML loader: a module the old hand-kept list of rendering modules missed.
+    with open(code / "frontmatter_yaml.py", "a", encoding="utf-8") as module:
+        module.write("\n# a change that could alter what a block says\n")
+    assert fill_with_code(code, root) == (
+        "wrote contacts/Jane Doe.md (related)\n1 of 2 notes changed.\n"
+    )
+    assert jane.read_bytes() == filled
+
+
+def test_every_module_of_the_package_is_in_the_fingerprint(tmp_path) -> None:
+    from vault_tools.manifest import code_digest
+
+    code = copy_of_the_package(tmp_path)
+    before = code_digest(code)
+    modules = sorted(code.rglob("*.py"))
+    assert code / "site/plugin.py" in modules
+    for module in modules:
+        original = module.read_bytes()
+        module.write_bytes(original + b"\n")
+        assert code_digest(code) != before, module
+        module.write_bytes(original)
+    (code / "site/new_module.py").write_text("X = 1\n", encoding="utf-8")
+    assert code_digest(code) != before
+    (code / "site/new_module.py").unlink()
+    # Bytecode Python writes beside the modules is not code that changed.
+    (code / "__pycache__").mkdir()
+    (code / "__pycache__/fill.cpython-311.pyc").write_bytes(b"\0")
+    assert code_digest(code) == before
+
+
+def test_another_pyyaml_is_not_trusted(monkeypatch) -> None:
+    import yaml
+
+    from vault_tools.manifest import fingerprint
+
+    before = fingerprint("Follow-ups.md")
+    monkeypatch.setattr(yaml, "__version__", yaml.__version__ + ".post1")
+    assert fingerprint("Follow-ups.md") != before
 
 
 def test_a_bare_notes_folder_gets_no_cache_among_its_notes(tmp_path) -> None:
@@ -204,6 +283,7 @@ vaults = st.dictionaries(
 )
 
 
+@pytest.mark.slow
 @settings(max_examples=150, deadline=None,
           suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
 @given(vaults)
@@ -242,6 +322,7 @@ APPENDER = textwrap.dedent("""
 """)
 
 
+@pytest.mark.slow
 def test_no_line_is_lost_while_a_user_appends_during_repeated_fills(make_vault) -> None:
     files = {f"n{i}.md": f"# Note {i}\n" for i in range(5)}
     files["Hub.md"] = "# Hub\n"
@@ -262,3 +343,54 @@ def test_no_line_is_lost_while_a_user_appends_during_repeated_fills(make_vault) 
     missing = [n for n in range(appended) if f"user line {n} [[Hub]]" not in lines]
     assert fills > 3 and writes > 0
     assert missing == [], f"{len(missing)} of {appended} lines lost over {fills} fills"
+
+
+# --- issue #14: notes held open, temp files left by killed writes --------------------------------
+
+
+def test_fill_leaves_a_note_held_open_alone_and_loses_no_later_write(make_vault) -> None:
+    from .test_writer import Holder
+
+    root = make_vault(BASE)
+    jane = root / "notes" / "contacts/Jane Doe.md"
+    held = Holder(jane)  # a program appending through a descriptor it keeps open
+    try:
+        first = run("fill", "--vault", str(root))
+        assert first.exit_code == 1
+        assert ("contacts/Jane Doe.md: left alone: " in first.output
+                and "held open by another program; not written" in first.output)
+        assert jane.read_text() == "---\ntype: contact\n---\n# Jane\nwritten first\n"
+        held.finish()  # its later line goes through the descriptor it held all along
+    finally:
+        held.kill()
+    assert run("fill", "--vault", str(root)).exit_code == 0
+    text = jane.read_text()
+    assert text.startswith("---\ntype: contact\n---\n# Jane\nwritten first\nwritten later\n")
+    assert "[[Meeting]]" in text
+
+
+def test_fill_removes_a_killed_writes_temp_file_and_nothing_else(make_vault) -> None:
+    from .test_writer import make_leftovers, temps
+
+    root = make_vault({**BASE, "note.md": "# A note\n"})
+    notes = root / "notes"
+    stale, foreign = make_leftovers(notes)
+    assert run("fill", "--vault", str(root)).exit_code == 0
+    assert not stale.exists()
+    assert all(item.exists() for item in foreign)
+    assert [item for item in temps(notes) if item not in foreign] == []
+    assert (notes / "note.md").read_text() == "# A note\n"
+
+
+def test_fill_writes_a_hard_linked_note_in_place_so_its_other_name_shows_the_block(
+    make_vault,
+) -> None:
+    root = make_vault(BASE)
+    jane = root / "notes" / "contacts/Jane Doe.md"
+    other = root / "Jane (a second name).md"  # e.g. a link kept outside the notes folder
+    os.link(jane, other)
+    assert run("fill", "--vault", str(root)).exit_code == 0
+    assert "[[Meeting]]" in jane.read_text()
+    assert other.read_bytes() == jane.read_bytes()
+    assert jane.stat().st_ino == other.stat().st_ino
+    assert list((root / "notes" / "contacts").glob(".*")) == []  # no .orig or .tmp left

@@ -21,6 +21,8 @@ from vault_tools.gitsync import lift_blocks, merge_note_texts, run_merge_file
 
 from .conftest import MKDOCS, REPO
 
+pytestmark = pytest.mark.slow  # real git repositories, merges and hooks
+
 # --- helpers ------------------------------------------------------------------------------------
 
 

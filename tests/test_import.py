@@ -11,6 +11,8 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from vault_tools.cli import main
 from vault_tools.frontmatter_yaml import load_front_matter
@@ -444,3 +446,134 @@ def test_export_csv_never_hands_a_spreadsheet_a_formula(make_vault) -> None:
     assert row["location"] == "'@SUM(1+1)"
     assert row["company"] == "'-2+3"
     assert row["phone"] == "+44 20 7946 0958"  # a phone number runs nothing: kept as written
+
+
+# --- imported values are data, never markup (DESIGN §7) ------------------------------------------
+
+
+@pytest.mark.slow
+def test_hostile_imports_build_a_site_that_runs_no_script_of_theirs(make_vault) -> None:
+    from vault_tools.site.build import build_site
+
+    from .html_safety import page_text, site_problems
+
+    vault = make_vault({})
+    (vault / "mkdocs.yml").write_text(
+        "site_name: Test vault\ndocs_dir: notes\ntheme:\n  name: material\n"
+        "plugins:\n  - search\n  - vault:\n      publish_fields: [email, phone, linkedin]\n",
+        encoding="utf-8")
+    assert import_file("vcard", "hostile.vcf", vault).exit_code == 0
+    assert import_file("linkedin", "connections-hostile.csv", vault).exit_code == 0
+    names = sorted(p.name for p in (vault / "notes" / "contacts").iterdir())
+    assert len(names) == 5
+    # File names hold no path separator and do not start with a dot (`FN:../../.bashrc`), and
+    # nothing was written anywhere but in contacts/.
+    assert all("/" not in n and "\\" not in n and not n.startswith(".") for n in names)
+    assert "-..-.bashrc.md" in names
+    assert sorted(p.name for p in (vault / "notes").iterdir()) == ["contacts"]
+    site = build_site(find_vault(vault))
+    assert site_problems(site) == {}
+    # The values are shown as they were written, as text.
+    eve = next(site.glob("contacts/Eve*/index.html")).read_text(encoding="utf-8")
+    text = page_text(eve)
+    assert "Eve <img src=x onerror=alert(1)>" in text
+    assert "<script>alert(4)</script> and [x](javascript:alert(5))" in text
+    assert '<a href="javascript:alert(6)">y</a>' in text
+    assert "javascript:alert(10)" in text
+    # A web address is still a link.
+    assert 'href="https://example.org/ok?a=1&amp;b=2"' in eve
+    # No Python-Markdown attribute list, reference definition or comment was read as such.
+    assert '{: onclick="alert(8)"}' in text and "[r]: javascript:alert(7)" in text
+
+
+def test_imported_names_and_notes_are_inert_markdown() -> None:
+    from vault_tools.importers import Person, contact_note
+    from vault_tools.parse import parse_note
+
+    person = Person(name="[[Jane Doe]] <b>x</b> %%hidden%% #tag", source="vcard",
+                    where="card 1", note="[[Jane Doe]]\n![[secret.png]]\n- [ ] a task",
+                    urls=("https://x.example/a b", "javascript:alert(1)"))
+    parsed = parse_note("contacts/X.md", contact_note(person, "f.vcf"))
+    # No link, embed, task, tag or block is read into the vault's index from imported text.
+    assert parsed.links == () or all(link.field for link in parsed.links)
+    assert not parsed.diagnostics and parsed.blocks == ()
+    assert not [t for t in parsed.tags if t == "tag"]
+
+
+@pytest.mark.slow
+@settings(max_examples=300, deadline=None)
+@given(st.text(max_size=60) | st.text(alphabet="<>&\\`*_[]{}()#|!-+=.:%~^ 1aj/\"'\n\t",
+                                      max_size=60))
+def test_imported_text_renders_as_exactly_that_text(text: str) -> None:
+    """Whatever an import file holds, its Markdown renders as one paragraph of that very text
+    (white space aside): no element, no link, no HTML."""
+    import unicodedata
+    from html.parser import HTMLParser
+
+    import markdown
+
+    from vault_tools.importers import _body_text
+
+    class Reader(HTMLParser):
+        def __init__(self) -> None:
+            super().__init__(convert_charrefs=True)
+            self.tags: set[str] = set()
+            self.text = ""
+
+        def handle_starttag(self, tag: str, attrs: object) -> None:
+            self.tags.add(tag)
+
+        def handle_data(self, data: str) -> None:
+            self.text += data
+
+    html = markdown.markdown(_body_text(text), extensions=[
+        "tables", "toc", "attr_list", "md_in_html", "footnotes", "pymdownx.tasklist"])
+    reader = Reader()
+    reader.feed(html)
+    reader.close()
+    assert reader.tags <= {"p"}, html
+    line_breaks = "\t\n\r\x0b\x0c\x1c\x1d\x1e\x85"
+    shown = "".join(ch for ch in text
+                    if ch in line_breaks or unicodedata.category(ch) != "Cc")
+    assert " ".join(reader.text.split()) == " ".join(shown.split())
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.sampled_from(["http://", "https://", "HTTPS://", "javascript:", "data:", ""]),
+       st.text(alphabet="hts:/<>\"'`{}|^\\ jav.x%&?#=()[]", max_size=40))
+def test_only_plain_web_addresses_become_links(scheme: str, rest: str) -> None:
+    url = scheme + rest
+    import markdown
+
+    from vault_tools.importers import safe_url
+
+    found = safe_url(url)
+    if found is None:
+        return
+    html = markdown.markdown(f"- <{found}>")
+    assert html.count("<a ") == 1 and f'href="{found.replace("&", "&amp;")}"' in html
+    assert found.lower().startswith(("http://", "https://"))
+
+
+def test_values_yaml_cannot_load_as_written_are_imported_quoted(make_vault, tmp_path) -> None:
+    card = tmp_path / "odd.vcf"
+    card.write_bytes(b"BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Odd Values\r\nTITLE:2026-02-30\r\n"
+                     b"ADR:;;;!!int abc;;;\r\nEMAIL:!!bool maybe\r\nEND:VCARD\r\n")
+    vault = make_vault({})
+    result = run("import", "vcard", str(card), "--vault", str(vault))
+    assert result.exit_code == 0, result.output
+    meta, _ = note(vault, "contacts/Odd Values.md")
+    assert (meta["role"], meta["location"], meta["email"]) == (
+        "2026-02-30", "!!int abc", "!!bool maybe")
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(max_size=40) | st.sampled_from(["2026-02-30", "!!int abc", "1e400", "yes", "~",
+                                               "!!python/object:os.system", "&a", "0o17"]))
+def test_any_imported_value_reads_back_as_written(value: str) -> None:
+    import yaml
+
+    from vault_tools.capture import single_line
+    from vault_tools.importers import yaml_scalar
+
+    assert yaml.safe_load(f"k: {yaml_scalar(value)}\n") == {"k": single_line(value)}

@@ -21,6 +21,8 @@ from vault_tools.vault import Vault, find_vault
 
 from .conftest import DEMO_VAULT
 
+pytestmark = pytest.mark.slow  # real MkDocs builds, compared byte for byte
+
 CONFIG = """site_name: Live vault
 docs_dir: notes
 theme:

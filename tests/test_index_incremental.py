@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -40,6 +41,7 @@ def graph(index: VaultIndex) -> dict:
     }
 
 
+@pytest.mark.slow
 @settings(max_examples=300, deadline=None)
 @given(operations)
 def test_incremental_updates_equal_a_full_rebuild(ops) -> None:

@@ -9,9 +9,13 @@ import sys
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from vault_tools.site.build import SiteError, build_site
 from vault_tools.vault import find_vault
+
+pytestmark = pytest.mark.slow  # real MkDocs builds
 
 SITE_CONFIG = """site_name: Test vault
 docs_dir: notes
@@ -237,6 +241,174 @@ def test_a_note_with_broken_yaml_is_published_without_its_front_matter(make_vaul
     html = article((build(root) / "index.html").read_text(encoding="utf-8"))
     assert "unclosed" not in html
     assert '<a href="contacts/Jane%20Doe/">Jane Doe</a>' in html
+
+
+# --- the plugin owns front matter; no script but the site's own (DESIGN §7) ----------------------
+
+SECRET_KEY = "secret_extra: zebra-quokka"
+HOSTILE_FRONT_MATTER = {
+    "impossible-date": f'type: interview\ndate: 2026-02-30\nwith: "[[Jane Doe]]"\n{SECRET_KEY}\n',
+    "impossible-date-crlf": f"{SECRET_KEY}\nwhen: 2026-13-45\n",
+    "python-tag": f"obj: !!python/object:os.system ls\n{SECRET_KEY}\n",
+    "bad-yaml": f"{SECRET_KEY}\nbad: [unclosed\n",
+    "tab-indent": f"{SECRET_KEY}\n\tnested: x\n",
+    "not-a-mapping": f"- {SECRET_KEY}\n",
+    "mkdocs-keys": f"template: redirect.html\nlocation: javascript:alert(1)\n{SECRET_KEY}\n",
+    "closed-by-dots": f"{SECRET_KEY}\nx: 2026-02-30\n...\n",
+}
+
+
+@pytest.mark.parametrize("newline", ["\n", "\r\n", "\r"])
+def test_no_front_matter_ever_reaches_a_page_as_text(make_vault, newline: str) -> None:
+    from .html_safety import page_problems, page_text
+
+    files = {"contacts/Jane Doe.md": JANE}
+    for name, front in HOSTILE_FRONT_MATTER.items():
+        closing = "" if front.endswith("...\n") else "---\n"
+        text = f"---\n{front}{closing}\n# Page {name}\n\nBody text of {name}.\n"
+        files[f"{name}.md"] = text.replace("\n", newline)
+    site = build(site_vault(make_vault, files))
+    for name in HOSTILE_FRONT_MATTER:
+        html = page(site, name)
+        shown = page_text(article(html))
+        assert f"Body text of {name}." in shown, name
+        # The card shows keys as "Secret extra", never the YAML as written.
+        assert "secret_extra" not in shown and "---" not in shown, (name, shown)
+        assert page_problems(html) == [], name
+    # Whatever MkDocs makes of it, a note picks no template: it is rendered as a page.
+    assert "window.location.replace" not in page(site, "mkdocs-keys")
+
+
+def test_check_still_reports_the_impossible_date_at_its_line(make_vault) -> None:
+    from click.testing import CliRunner
+
+    from vault_tools.cli import main
+
+    root = site_vault(make_vault, {
+        "contacts/Jane Doe.md": JANE,
+        "talk.md": f"---\n{HOSTILE_FRONT_MATTER['impossible-date']}---\n\n# Talk\n",
+    })
+    result = CliRunner().invoke(main, ["check", "--vault", str(root), "--json"])
+    found = [d for d in json.loads(result.output) if d["path"] == "talk.md"]
+    assert [(d["code"], d["line"]) for d in found] == [("bad-date", 3)]
+
+
+def test_a_first_line_like_key_value_is_body_text_not_meta(make_vault) -> None:
+    """Without front matter, MkDocs reads "Key: value" first lines as MultiMarkdown meta and
+    takes them off the page; the plugin owns front matter, so they stay."""
+    site = build(site_vault(make_vault, {"plain.md": "Role: told me about the job\n\n# Plain\n"}))
+    assert "Role: told me about the job" in article(page(site, "plain"))
+
+
+def test_front_matter_values_render_as_text_everywhere(make_vault) -> None:
+    from .html_safety import page_problems, page_text, site_problems
+
+    hostile = {
+        "contacts/Mal.md": (
+            "---\ntype: contact\n"
+            'title: "</title><script>alert(1)</script>"\n'
+            "description: '\"><script>alert(2)</script>'\n"
+            'role: "<img src=x onerror=alert(3)>"\n'
+            'company: "[[Evil <svg onload=alert(4)>]]"\n'
+            'location: "</script><script>alert(5)</script>"\n'
+            'introduced_by: "[[Jane Doe]]"\n'
+            'linkedin: "javascript:alert(6)"\n'
+            'tags: ["<img src=y onerror=alert(7)>"]\n'
+            "hide: [toc, \"<b onclick=alert(8)>\"]\n"
+            "---\n\n# Mal\n"),
+        "companies/Evil.md": ("---\ntype: company\nwebsite: \"javascript:alert(9)\"\n"
+                              "industry: \"<iframe src=javascript:alert(10)>\"\n---\n\n# Evil\n"),
+        "interviews/2026-11-20 Mal.md": (
+            '---\ntype: interview\ndate: 2026-11-20\nwith: "[[Mal]]"\n'
+            'format: "<script>alert(11)</script>"\ncompany: "[[Evil]]"\n---\n\n# Talk\n'),
+        "contacts/Jane Doe.md": JANE,
+    }
+    site = build(site_vault(make_vault, hostile, options=":\n      publish_fields: [linkedin]"))
+    assert site_problems(site) == {}
+    mal = page(site, "contacts/Mal")
+    assert "<img src=x onerror=alert(3)>" in page_text(mal)
+    assert "</title><script>alert(1)</script>" in page_text(mal)  # the title, as text
+    for dashboard in ("people", "timeline", "companies", "network"):
+        assert page_problems(page(site, dashboard)) == [], dashboard
+    # The graph's data cannot end the script element it is loaded into, and is still JSON.
+    data = (site / "network" / "data.js").read_text(encoding="utf-8")
+    assert "</" not in data and "<!--" not in data
+    json.loads(data.removeprefix("window.vaultNetwork = ").rstrip().removesuffix(";"))
+
+
+def _policy(html: str) -> dict[str, list[str]]:
+    found = re.search(r'<meta http-equiv="Content-Security-Policy" content="([^"]*)">', html)
+    assert found, "no Content-Security-Policy"
+    import html as html_module
+
+    return {d.split()[0]: d.split()[1:]
+            for d in html_module.unescape(found.group(1)).split(";") if d.strip()}
+
+
+def test_every_page_allows_only_the_sites_own_scripts(make_vault) -> None:
+    from vault_tools.site.plugin import script_hash
+
+    from .html_safety import scan
+
+    injected = "<script>window.injected = 1</script>"
+    quoted = '<meta http-equiv="Content-Security-Policy" content="script-src *">'
+    site = build(site_vault(make_vault, {
+        "contacts/Jane Doe.md": JANE + f"\nMy own raw HTML: {injected}\n\n    {quoted}\n",
+        "companies/Acme.md": ACME,
+    }))
+    pages = sorted(site.rglob("*.html"))
+    assert len(pages) > 8
+    for path in pages:
+        html = path.read_text(encoding="utf-8")
+        # First in the head: it covers every script after it.
+        assert re.search(r"<head>\s*<meta http-equiv=\"Content-Security-Policy\"", html), path
+        policy = _policy(html)
+        assert policy["object-src"] == ["'none'"] and policy["base-uri"] == ["'self'"]
+        sources = policy["script-src"]
+        assert sources[0] == "'self'" and all(s.startswith("'sha256-") for s in sources[1:])
+        # Every inline script the theme put in the page is allowed by its hash...
+        theme = scan(html.replace(injected, ""))
+        assert {script_hash(text) for text in theme.scripts} == set(sources[1:]), path
+    # ...and the one written in a note is not.
+    jane = page(site, "contacts/Jane Doe")
+    assert injected in jane
+    assert script_hash("window.injected = 1") not in _policy(jane)["script-src"]
+
+
+_FRONT_LINES = st.lists(
+    st.sampled_from(["type: contact", "title: T", "date: 2026-02-30", "x: !!python/object:a",
+                     "bad: [unclosed", "\tindented: tab", "- a list item", "private: true",
+                     "k: 'quoted", "...", "---", "", "  nested: x", "key: value: more",
+                     "hide: [toc]", "description: <b>", "&anchor", "*alias", "? complex"])
+    | st.text(alphabet="abc:-[]{}!&*?#'\"\t .%|>", max_size=20),
+    max_size=6)
+
+
+@settings(max_examples=300, deadline=None)
+@given(front=_FRONT_LINES, body=_FRONT_LINES, newline=st.sampled_from(["\n", "\r\n", "\r"]),
+       fenced=st.booleans())
+def test_mkdocs_never_reads_a_notes_front_matter(front: list[str], body: list[str],
+                                                  newline: str, fenced: bool) -> None:
+    """Whatever the front matter holds, MkDocs' own reading of what the plugin gives it (its
+    real `get_data`) keeps exactly the note's body and takes only the vetted meta."""
+    from mkdocs.utils.meta import get_data
+
+    from vault_tools.parse import parse_note
+    from vault_tools.site.plugin import page_meta, page_source
+
+    lines = (["---", *front, "---"] if fenced else []) + ["# Body", *body]
+    text = newline.join(lines) + newline
+    note = parse_note("n.md", text)
+    for_mkdocs, source = page_source(text, note.meta)
+    markdown, meta = get_data(for_mkdocs)
+    assert meta == page_meta(note.meta)
+    # The body is what follows the first closing line (the fence the note ends its front
+    # matter with, or an earlier `---`/`...` line that does it first).
+    closing = next((i for i, line in enumerate(front) if line.rstrip() in ("---", "...")),
+                   len(front))
+    after = [*front[closing + 1:], "---"] if fenced and closing < len(front) else []
+    assert markdown == ("\n".join([*after, "# Body", *body]) + "\n").lstrip("\n")
+    assert source.endswith(markdown)
 
 
 def test_companies_without_a_note_get_one_build_warning_and_show_their_people(

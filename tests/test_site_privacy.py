@@ -13,6 +13,8 @@ from vault_tools.site.leaks import scan_site
 from vault_tools.vault import find_vault
 from vault_tools.views import Secret
 
+pytestmark = pytest.mark.slow  # real MkDocs builds and their leak scan
+
 CONFIG = """site_name: Private vault
 docs_dir: notes
 theme:
@@ -236,7 +238,8 @@ def test_a_backlink_context_cut_inside_a_private_link_shows_no_part_of_its_name(
     root = make_site_vault(make_vault, vault_files(**{"companies/Acme.md": ACME + line + "\n"}))
     site = build_site(find_vault(root))
     written = (root / "notes/contacts/Priya Raman.md").read_text(encoding="utf-8")
-    assert "[[Rena" in written  # fill cut the context inside the link...
+    quotes = written[written.find("**Linked from**"):]
+    assert "about xxx" in quotes and "Rena" not in quotes  # a quote is never cut in a link
     page = (site / "contacts/Priya Raman/index.html").read_text(encoding="utf-8")
     assert "about xxx" in page and "Rena" not in page  # ...and the site shows none of it
 
@@ -250,11 +253,14 @@ def test_leak_scan_reads_every_kind_of_output_file(tmp_path: Path) -> None:
     (site / "c.json").write_text('{"text": "Ren\\u0061ta Silva"}', encoding="utf-8")
     (site / "d.xml.gz").write_bytes(gzip.compress(b"<loc>Renata Silva</loc>"))
     (site / "e.ics").write_text("SUMMARY:Call Renata Si\r\n lva\r\n", encoding="utf-8")
-    (site / "f.html").write_text("<p>Renata Silvana and Anna-Renata Silva-Jones</p>",
+    # Whole words only, in order (a hyphen separates words: `renata-silva` is how a URL
+    # writes the name, so it is found).
+    (site / "f.html").write_text("<p>Renata Silvana, Renatas Silva and Silva Renata</p>",
                                  encoding="utf-8")
+    (site / "g.html").write_text('<a href="/people/renata-silva/">them</a>', encoding="utf-8")
     secret = Secret("Renata Silva", "name", "contacts/Renata Silva.md", whole_word=True)
     found = sorted(leak.file for leak in scan_site(site, [secret]))
-    assert found == ["a/index.html", "b.html", "c.json", "d.xml.gz", "e.ics"]
+    assert found == ["a/index.html", "b.html", "c.json", "d.xml.gz", "e.ics", "g.html"]
 
 
 def test_leak_scan_finds_a_secret_across_indentation_and_in_an_opening_attribute(
@@ -323,3 +329,106 @@ def test_the_leak_scan_finds_the_same_leaks_with_a_helper_process(tmp_path: Path
     assert [leak.file for leak in alone] == [leak.file for leak in helped]
     assert [leak.file for leak in helped] == [
         *(f"page{i:02d}/index.html" for i in range(0, 40, 7)), "search/search_index.json"]
+
+
+# --- what counts as private (§7): one rule for every reader ----------------------------------
+
+# Each note says it is private (or a draft) in a way that once published it, and holds a word
+# of its own that must appear in no output file.
+UNCLEAR_PRIVATE = {
+    "contacts/Carriage Return.md": (
+        b"---\rtype: contact\rprivate: true\r---\r\r# Carriage Return\r\r"
+        b"Cr-only zephyrwhistle notes stay home.\r"),
+    "contacts/Upper Case.md": "---\ntype: contact\nPrivate: true\n---\n\nUppercase marmosetglow.\n",
+    "contacts/No Value.md": "---\ntype: contact\nprivate:\n---\n\nEmpty crinkleharbor.\n",
+    "contacts/Twice Said.md": (
+        "---\ntype: contact\nprivate: true\nprivate: false\n---\n\nDuplicate vellumtrout.\n"),
+    "contacts/Not Boolean.md": "---\ntype: contact\nprivate: \"no\"\n---\n\nString quillfen.\n",
+    "contacts/Draft Person.md": "---\ntype: contact\ndraft: true\n---\n\nDraft plumbrook.\n",
+    "contacts/Unpublished.md": "---\ntype: contact\nPublish: false\n---\n\nHeld saltmarrow.\n",
+}
+UNCLEAR_WORDS = ("zephyrwhistle", "marmosetglow", "crinkleharbor", "vellumtrout", "quillfen",
+                 "plumbrook", "saltmarrow")
+
+COMMENTED = """---
+type: contact
+publish: true
+Draft: false
+---
+
+# Open Person
+
+Public words. %% inline aside: lanternmoss [[Hidden Target]] %% More public words.
+
+%%
+Block aside: gravelwing
+- [ ] a task in a comment: driftcomb
+%%
+
+Visible end. A draft's name is no secret: Draft Person, [[Draft Person]].
+"""
+
+
+def test_no_unclear_private_note_reaches_the_site_and_comments_never_do(make_vault) -> None:
+    files: dict[str, str | bytes] = dict(vault_files())
+    files.update(UNCLEAR_PRIVATE)
+    files["contacts/Open Person.md"] = COMMENTED
+    files["contacts/Hidden Target.md"] = "---\ntype: contact\n---\n\n# Hidden Target\n"
+    site = build_site(find_vault(make_site_vault(make_vault, files)))
+    texts = output_texts(site)
+    for word in (*UNCLEAR_WORDS, "lanternmoss", "gravelwing", "driftcomb", "Carriage Return",
+                 "Upper Case", "Twice Said"):
+        leaked = sorted(name for name, text in texts.items() if word in text)
+        assert leaked == [], f"{word!r} found in {leaked}"
+    for path in UNCLEAR_PRIVATE:
+        assert not (site / path.removesuffix(".md")).exists(), path
+    page = texts["contacts/Open Person/index.html"]
+    assert "Public words." in page and "More public words." in page and "Visible end." in page
+    # The card shows no visibility key, whatever its case; the comment's link is no link.
+    assert "<dt>Publish</dt>" not in page and "<dt>Draft</dt>" not in page
+    assert all("<dt>Private</dt>" not in text for text in texts.values())
+    assert "Hidden Target" not in page
+    # A draft is off the site (a link to it is no link), but its name fails no build.
+    assert "name is no secret: Draft Person," in page
+    assert 'href="../Draft%20Person/"' not in page and "a private note" in page
+
+
+def test_a_public_notes_file_quotes_no_private_sentence_and_lists_no_private_task(
+    make_vault,
+) -> None:
+    files = vault_files(**{
+        "Follow-ups.md": "# Follow-ups\n",
+        "companies/Acme.md": ACME + "\nAsk [[Priya Raman]] and [[Renata Silva]] together.\n",
+    })
+    root = make_site_vault(make_vault, files)
+    site = build_site(find_vault(root))
+    for path in ("companies/Acme.md", "Follow-ups.md", "contacts/Priya Raman.md",
+                 "contacts/Kwame Asante.md"):
+        written = (root / "notes" / path).read_text(encoding="utf-8")
+        block = written[written.find("<!-- vault-tools:"):]
+        assert CANARY not in block and "Ask Renata privately" not in block, path
+    dashboard = (root / "notes/Follow-ups.md").read_text(encoding="utf-8")
+    assert "- 2026-12-10 · [[Renata Silva]]" in dashboard
+    # A public sentence naming the private note is quoted in the file with the name as plain
+    # text (the name, not a word of hers); the site shows "a private note" in its place.
+    priya = (root / "notes/contacts/Priya Raman.md").read_text(encoding="utf-8")
+    assert "- [[Acme]]: Ask Priya Raman and Renata Silva together." in priya
+    page = (site / "contacts/Priya Raman/index.html").read_text(encoding="utf-8")
+    assert "Ask Priya Raman and a private note together." in page
+
+
+def test_hide_private_in_files_keeps_every_private_name_out_of_public_files(make_vault) -> None:
+    files = vault_files(**{"Follow-ups.md": "# Follow-ups\n"})
+    root = make_site_vault(make_vault, files)
+    (root / "mkdocs.yml").write_text(
+        CONFIG.replace("  - vault\n", "  - vault:\n      hide_private_in_files: true\n"),
+        encoding="utf-8")
+    site = build_site(find_vault(root))
+    for path in ("companies/Acme.md", "Follow-ups.md", "contacts/Kwame Asante.md"):
+        written = (root / "notes" / path).read_text(encoding="utf-8")
+        block = written[written.find("<!-- vault-tools:"):]
+        assert "Renata" not in block and CANARY not in block, (path, block)
+        assert "a private note" in block, path
+    # The site shows no "a private note" entry the block in the file has.
+    acme = (site / "companies/Acme/index.html").read_text(encoding="utf-8")
+    assert "Renata" not in acme

@@ -18,6 +18,8 @@ import pytest
 
 from vault_tools.site.build import SiteError, check_bind
 
+pytestmark = pytest.mark.slow  # real servers rebuilding real sites
+
 CONFIG = "site_name: Served\ndocs_dir: notes\ntheme:\n  name: material\nplugins:\n  - vault\n"
 BUILDING = "Building the site..."
 REBUILT = "rebuilt "
@@ -143,7 +145,7 @@ def test_one_save_rebuilds_once_and_fills_without_looping(served) -> None:
     assert b"on Tuesday" in server.get("/")[1]
     # The rebuild filled Jane's block with the new line that links to her: that write is the
     # tool's own, so it must not start another build.
-    assert "See [[Jane Doe]] on Tuesday." in jane.read_text(encoding="utf-8")
+    assert "- [[index]]: See Jane Doe on Tuesday." in jane.read_text(encoding="utf-8")
     time.sleep(3)
     assert (server.builds(), server.rebuilds()) == (1, 1), "\n".join(server.lines)
 
@@ -170,3 +172,88 @@ def test_a_save_that_would_leak_is_refused_and_the_server_goes_on(served) -> Non
     status, body = server.get("/")
     assert status == 200 and b"again" in body
     assert server.process.poll() is None
+
+
+# --- DNS rebinding: only this server's own names are answered (DESIGN §7) -------------------------
+
+
+def request_as(server: Server, path: str, host: str | None) -> tuple[int, bytes]:
+    """GET `path` from the server with the given Host header (None: no Host header at all)."""
+    import http.client
+
+    connection = http.client.HTTPConnection("127.0.0.1", server.port, timeout=30)
+    try:
+        connection.putrequest("GET", path, skip_host=True)
+        if host is not None:
+            connection.putheader("Host", host)
+        connection.endheaders()
+        response = connection.getresponse()
+        return response.status, response.read()
+    finally:
+        connection.close()
+
+
+def test_serve_answers_only_its_own_host_names(served) -> None:
+    root, servers = served
+    (root / "mkdocs.yml").write_text(
+        CONFIG.replace("  - vault\n", "  - vault:\n      allowed_hosts: [vault.home.arpa]\n"),
+        encoding="utf-8")
+    server = Server(root)
+    servers.append(server)
+    server.wait_for("Serving on")
+    port = server.port
+    for host in (f"127.0.0.1:{port}", f"localhost:{port}", f"LOCALHOST.:{port}",
+                 f"[::1]:{port}", "vault.home.arpa", f"vault.home.arpa:{port}"):
+        status, body = request_as(server, "/contacts/Jane%20Doe/", host)
+        assert status == 200 and b"Hello." in body, host
+    for host in ("evil.example", f"evil.example:{port}", f"127.0.0.1.evil.example:{port}",
+                 f"localhost:{port + 1}", "localhost", f"vault.home.arpa.evil:{port}", None, ""):
+        for path in ("/", "/contacts/Jane%20Doe/", "/livereload/1/1", "/search/search_index.json"):
+            status, body = request_as(server, path, host)
+            assert status == 421, (host, path, status)
+            assert b"Hello." not in body and b"Jane" not in body
+    assert any("refused a request for host 'evil.example'" in line for line in server.lines)
+
+
+def test_live_reload_runs_under_the_pages_policy(served) -> None:
+    import re
+
+    root, servers = served
+    server = Server(root, "--allow-host", "notes.internal:8443")
+    servers.append(server)
+    server.wait_for("Serving on")
+    status, body = server.get("/contacts/Jane%20Doe/")
+    assert status == 200
+    assert request_as(server, "/", "notes.internal:8443")[0] != 421
+    assert request_as(server, "/", "notes.internal:8000")[0] == 421
+    page = body.decode()
+    # No inline script added by the server: the page's policy would refuse it.
+    assert "livereload(" not in page
+    found = re.search(r'<script src="(/\.vault-tools/livereload\.js\?[^"]+)"></script>', page)
+    assert found, page[-500:]
+    status, script = server.get(found.group(1).replace("&amp;", "&"))
+    assert status == 200 and b"/livereload/" in script
+    assert server.get("/.vault-tools/livereload.js?epoch=x&request=1")[0] == 404
+
+
+@pytest.mark.parametrize(("header", "bound", "allowed"), [
+    ("127.0.0.1:8000", "127.0.0.1", True),
+    ("localhost:8000", "127.0.0.1", True),
+    ("[::1]:8000", "127.0.0.1", True),
+    ("192.168.1.5:8000", "192.168.1.5", True),
+    ("192.168.1.5:8000", "0.0.0.0", True),  # every interface: any address, never a name
+    ("attacker.example:8000", "0.0.0.0", False),
+    ("localhost", "127.0.0.1", False),  # port 80 is not this server's
+    ("localhost:80", "127.0.0.1", False),
+    ("localhost:8000@evil", "127.0.0.1", False),
+    ("[::1", "127.0.0.1", False),
+    ("", "127.0.0.1", False),
+    (None, "127.0.0.1", False),
+])
+def test_host_names_a_request_may_use(header: str | None, bound: str, allowed: bool) -> None:
+    from vault_tools.site.build import host_allowed
+
+    assert host_allowed(header, bound, 8000) is allowed
+    assert host_allowed("Vault.Example.", bound, 8000, ["vault.example"])
+    assert host_allowed("vault.example:9", bound, 8000, ["vault.example:9"])
+    assert not host_allowed("vault.example:10", bound, 8000, ["vault.example:9"])

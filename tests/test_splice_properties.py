@@ -3,6 +3,7 @@ splicing twice equals splicing once."""
 
 from __future__ import annotations
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -37,6 +38,7 @@ def outside_blocks(path: str, text: str) -> str:
     return text
 
 
+@pytest.mark.slow
 @settings(max_examples=3000, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(texts, contents)
 def test_bytes_outside_blocks_never_change(text: str, wanted: dict[str, str]) -> None:
@@ -52,6 +54,7 @@ def test_bytes_outside_blocks_never_change(text: str, wanted: dict[str, str]) ->
         assert line == "" or line.startswith(("<!-- vault-tools:", "<!-- /vault-tools:"))
 
 
+@pytest.mark.slow
 @settings(max_examples=3000, deadline=None)
 @given(texts, contents)
 def test_splicing_twice_equals_splicing_once(text: str, wanted: dict[str, str]) -> None:
@@ -62,6 +65,7 @@ def test_splicing_twice_equals_splicing_once(text: str, wanted: dict[str, str]) 
     assert splice_blocks("a.md", once, wanted) == once
 
 
+@pytest.mark.slow
 @settings(max_examples=1000, deadline=None)
 @given(texts, contents)
 def test_spliced_content_is_in_the_notes_newline_style(text: str, wanted: dict[str, str]) -> None:

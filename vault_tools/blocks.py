@@ -14,7 +14,8 @@ from typing import Protocol
 
 from .index import Backlink, VaultIndex
 from .notes import InterviewFields, Note
-from .parse import MARKER_RE, parse_note
+from .parse import MARKER_RE, MDLINK_RE, WIKILINK_RE, _link_parts, parse_note
+from .privacy import PRIVATE_NOTE_TEXT
 
 RELATED = "related"
 FOLLOWUPS = "followups"
@@ -45,17 +46,85 @@ def link_to(index: VaultIndex, path: str) -> str:
     return f"[[{index.link_name(path)}]]"
 
 
+class _Privacy:
+    """How a block names the notes it lists (§5). In a public note's block, a note in `quiet`
+    (a private one) is listed by its link only, never quoted, and as "a private note" when
+    `hide_names` (the `hide_private_in_files` option; always on the site)."""
+
+    def __init__(self, quiet: Collection[str], hide_names: bool) -> None:
+        self.quiet, self.hide_names = quiet, hide_names
+
+    def ref(self, index: VaultIndex, path: str) -> str:
+        if path in self.quiet and self.hide_names:
+            return PRIVATE_NOTE_TEXT
+        return link_to(index, path)
+
+
+_QUOTE_ALL = _Privacy(frozenset(), False)
+
+
+def _privacy(index: VaultIndex, note: Note, public: bool, hide_private: bool) -> _Privacy:
+    """Who may be quoted in `note`'s blocks: everyone in a private note's own file; in a public
+    note's file, nobody private (listed by link, or as "a private note"); on the site, private
+    notes are left out altogether and a link to one in a quote reads "a private note"."""
+    if public:
+        return _Privacy(index.private_paths(), True)
+    if note.private:
+        return _QUOTE_ALL
+    quiet = index.private_paths()
+    return _Privacy(quiet, hide_private) if quiet else _QUOTE_ALL
+
+
 _MARKUP_LEADS = frozenset("#>|*+-0123456789[")
+_ANY_LINK_RE = re.compile(r"!?" + WIKILINK_RE.pattern + r"|!?" + MDLINK_RE.pattern)
 
 
-def _clean_context(context: str) -> str:
-    """One line of context, safe inside a list item: no leading markup, bounded length."""
+def _plain_links(index: VaultIndex, text: str, privacy: _Privacy) -> str:
+    """Every link of a quote written as the text it shows, so an entry adds exactly one link
+    (its own) and no edge for tools that read the files; a private target as "a private note"
+    where names are hidden."""
+
+    def shown(match: re.Match[str]) -> str:
+        inner, label, url = match.group(1), match.group(2), match.group(3)
+        if inner is not None:
+            parts = _link_parts(inner)
+            if parts is None:  # [[#Heading]] or [[|label]]
+                target, heading, name = "", inner.lstrip("#").partition("|")[0], None
+            else:
+                target, heading, name = parts
+            if not name:
+                # As Obsidian shows a link without a label: the name, then any heading.
+                name = target.rpartition("/")[2] if target else heading
+                if target and heading:
+                    name += f" > {heading}"
+            kind = "wiki"
+        else:
+            target, name, kind = url.strip("<>"), label, "markdown"
+            if target.lower().endswith(".md"):
+                target = target[:-3]
+        if privacy.hide_names and target:
+            resolved = index.resolve(target, kind).path
+            if resolved is not None and resolved in privacy.quiet:
+                return PRIVATE_NOTE_TEXT
+        return name or ""
+
+    return _ANY_LINK_RE.sub(shown, text) if "[" in text else text
+
+
+def _clean_context(context: str, index: VaultIndex | None = None,
+                   privacy: _Privacy = _QUOTE_ALL) -> str:
+    """A quote, safe inside a list item: one line, no leading markup, no link (see
+    _plain_links; when `index` is given), no comment, bounded length."""
     text = " ".join(context.split())
     if text[:1] in _MARKUP_LEADS:
         for _ in range(3):
             text = _LEADING_MARKUP.sub("", text, count=1)
+    if index is not None:
+        text = " ".join(_plain_links(index, text, privacy).split())
     if "<!--" in text or "-->" in text:
         text = text.replace("<!--", "<!- -").replace("-->", "- ->")
+    if "%%" in text:  # would open an Obsidian comment in the note the block is written to
+        text = re.sub(r"%(?=%)", "% ", text)
     if len(text) > CONTEXT_CHARS:
         text = text[: CONTEXT_CHARS - 1]
         # Never cut inside a link: half a name is no link, and it may be a private one.
@@ -74,13 +143,17 @@ def render_related(
     note: Note,
     followups: Iterable[FollowUpLike] = (),
     public: bool = False,
+    hide_private: bool = False,
 ) -> str:
     """The `related` block content for a note: the sections that apply to its type.
 
     With public=True (the site), private notes and follow-ups touching them leave no trace.
-    Returns "" when there is nothing to show.
+    Otherwise (the note's file) a public note's block lists a private note by its link only,
+    never a word from it; `hide_private` (the `hide_private_in_files` option) writes "a private
+    note" instead of the link. Returns "" when there is nothing to show.
     """
     hide = index.private_paths() if public else frozenset()
+    privacy = _privacy(index, note, public, hide_private)
     if public:
         followups = [f for f in followups if not f.private]
     backlinks = [b for b in index.backlinks(note.path) if b.source not in hide]
@@ -88,17 +161,18 @@ def render_related(
     sections: list[tuple[str, list[str]]] = []
 
     if note.type == "contact":
-        sections += _contact_sections(index, note, backlinks, hide, shown_sources)
+        sections += _contact_sections(index, note, backlinks, hide, shown_sources, privacy)
     elif note.type == "company":
-        sections += _company_sections(index, backlinks, shown_sources)
+        sections += _company_sections(index, backlinks, shown_sources, privacy)
     elif note.type == "career":
-        sections += _career_sections(index, backlinks, shown_sources)
+        sections += _career_sections(index, backlinks, shown_sources, privacy)
 
     mine = [f for f in followups if f.note == note.path or f.contact == note.path]
     if mine:
-        sections.append(("Open follow-ups", [_followup_line(index, f, note.path) for f in mine]))
+        sections.append(("Open follow-ups", [_followup_line(index, f, note.path, privacy)
+                                             for f in mine]))
 
-    linked = _linked_from(index, backlinks, shown_sources)
+    linked = _linked_from(index, backlinks, shown_sources, privacy)
     if linked:
         sections.append(("Linked from", linked))
     return _join_sections(sections)
@@ -117,7 +191,11 @@ def _interview(index: VaultIndex, path: str) -> InterviewFields | None:
     return fields if isinstance(fields, InterviewFields) else None
 
 
-def _conversation_line(index: VaultIndex, path: str, extra: str = "") -> str:
+def _conversation_line(
+    index: VaultIndex, path: str, extra: str = "", privacy: _Privacy = _QUOTE_ALL
+) -> str:
+    if path in privacy.quiet:
+        return f"- {privacy.ref(index, path)}"  # not a word from a private note (§5)
     fields = _interview(index, path)
     assert fields is not None
     parts = [fields.date.isoformat() if fields.date else "no date", link_to(index, path)]
@@ -148,55 +226,64 @@ def _sources(backlinks: list[Backlink], field: str, note_type: str, index: Vault
 
 def _contact_sections(
     index: VaultIndex, note: Note, backlinks: list[Backlink], hide: Collection[str],
-    shown: set[str],
+    shown: set[str], privacy: _Privacy = _QUOTE_ALL,
 ) -> list[tuple[str, list[str]]]:
     conversations = _newest_first(index, _sources(backlinks, "with", "interview", index))
     shown.update(conversations)
     intro_lines = []
     introducer = _resolved_field(index, note, "introduced_by")
     if introducer and introducer not in hide:
-        intro_lines.append(f"- Introduced by {link_to(index, introducer)}")
+        intro_lines.append(f"- Introduced by {privacy.ref(index, introducer)}")
     introduced = _sources(backlinks, "introduced_by", "contact", index)
     shown.update(introduced)
-    intro_lines += [f"- Introduced me to {link_to(index, p)}" for p in introduced]
+    intro_lines += [f"- Introduced me to {privacy.ref(index, p)}" for p in introduced]
     referred_in = _newest_first(index, _sources(backlinks, "referrals", "interview", index))
     shown.update(referred_in)
     for path in referred_in:
         fields = _interview(index, path)
-        people = [link_to(index, p) for p in _resolved_list(index, fields.with_ if fields else ())
-                  if p not in hide]
+        people = [] if path in privacy.quiet else [
+            privacy.ref(index, p) for p in _resolved_list(index, fields.with_ if fields else ())
+            if p not in hide]
         who = f" by {', '.join(people)}" if people else ""
-        intro_lines.append(f"- Offered as an introduction{who} in {link_to(index, path)}")
+        intro_lines.append(f"- Offered as an introduction{who} in {privacy.ref(index, path)}")
     return [
-        ("Conversations", [_conversation_line(index, p) for p in conversations]),
+        ("Conversations", [_conversation_line(index, p, privacy=privacy)
+                           for p in conversations]),
         ("Introductions", intro_lines),
     ]
 
 
 def _company_sections(
-    index: VaultIndex, backlinks: list[Backlink], shown: set[str]
+    index: VaultIndex, backlinks: list[Backlink], shown: set[str], privacy: _Privacy = _QUOTE_ALL
 ) -> list[tuple[str, list[str]]]:
     people = _sources(backlinks, "company", "contact", index)
     conversations = _newest_first(index, _sources(backlinks, "company", "interview", index))
     shown.update(people, conversations)
     people_lines = []
     for path in sorted(people, key=lambda p: index.notes[p].name.lower()):
+        if path in privacy.quiet:
+            people_lines.append(f"- {privacy.ref(index, path)}")
+            continue
         role = getattr(index.notes[path].fields, "role", None)
         people_lines.append(f"- {link_to(index, path)}" + (f" · {role}" if role else ""))
     return [
         ("People", people_lines),
-        ("Conversations", [_conversation_line(index, p) for p in conversations]),
+        ("Conversations", [_conversation_line(index, p, privacy=privacy)
+                           for p in conversations]),
     ]
 
 
 def _career_sections(
-    index: VaultIndex, backlinks: list[Backlink], shown: set[str]
+    index: VaultIndex, backlinks: list[Backlink], shown: set[str], privacy: _Privacy = _QUOTE_ALL
 ) -> list[tuple[str, list[str]]]:
     conversations = _newest_first(index, _sources(backlinks, "career", "interview", index))
     shown.update(conversations)
     lines = []
     interests = []
     for path in conversations:
+        if path in privacy.quiet:  # its interest is a word from a private note too
+            lines.append(_conversation_line(index, path, privacy=privacy))
+            continue
         fields = _interview(index, path)
         extra = ""
         if fields and fields.interest is not None:
@@ -211,13 +298,19 @@ def _career_sections(
     return [("Conversations", lines)]
 
 
-def _linked_from(index: VaultIndex, backlinks: list[Backlink], shown: set[str]) -> list[str]:
-    """Body mentions always (their context is the point); front-matter links not shown above."""
+def _linked_from(
+    index: VaultIndex, backlinks: list[Backlink], shown: set[str], privacy: _Privacy = _QUOTE_ALL
+) -> list[str]:
+    """Body mentions always (their context is the point); front-matter links not shown above.
+    Each entry quotes the sentence or list item around its link (a private source: nothing)."""
     lines = []
     for backlink in backlinks:
         if backlink.link.field is not None and backlink.source in shown:
             continue
-        context = _clean_context(backlink.link.context)
+        if backlink.source in privacy.quiet:
+            lines.append(f"- {privacy.ref(index, backlink.source)}")
+            continue
+        context = _clean_context(backlink.link.context, index, privacy)
         lines.append(f"- {link_to(index, backlink.source)}" + (f": {context}" if context else ""))
     # A source that links twice from the same line appears once.
     return list(dict.fromkeys(lines))
@@ -242,8 +335,17 @@ def _resolved_list(index: VaultIndex, names: Iterable[str]) -> list[str]:
 # --- follow-ups ---------------------------------------------------------------------------------
 
 
-def _followup_line(index: VaultIndex, followup: FollowUpLike, here: str | None = None) -> str:
+def _followup_line(
+    index: VaultIndex, followup: FollowUpLike, here: str | None = None,
+    privacy: _Privacy = _QUOTE_ALL,
+) -> str:
     due = followup.due.isoformat() if followup.due else "no date"  # type: ignore[attr-defined]
+    if followup.private and privacy.quiet:
+        # Its title may quote a private note (a task's text, a private person's name): only
+        # the date and the private note it concerns, by link or as "a private note".
+        about = next((p for p in (followup.note, followup.contact)
+                      if p is not None and p in privacy.quiet and p in index.notes), None)
+        return f"- {due} · " + (privacy.ref(index, about) if about else PRIVATE_NOTE_TEXT)
     line = f"- {due} · {followup.title}"
     if followup.note != here and followup.note in index.notes:
         line += f" · {link_to(index, followup.note)}"
@@ -251,19 +353,26 @@ def _followup_line(index: VaultIndex, followup: FollowUpLike, here: str | None =
 
 
 def render_followups(
-    index: VaultIndex, followups: Iterable[FollowUpLike], public: bool = False
+    index: VaultIndex, followups: Iterable[FollowUpLike], public: bool = False,
+    hide_private: bool = False, dashboard: Note | None = None,
 ) -> str:
     """The dashboard's `followups` block: every open follow-up by due date, undated last.
 
     Grouped by month (a calendar fact, not a relative one), so the bytes never depend on today.
-    With public=True, follow-ups touching private notes are left out.
+    With public=True, follow-ups touching private notes are left out. Otherwise, unless the
+    `dashboard` note is itself private, a private follow-up shows its date and the private note
+    it concerns by link only (as "a private note" with `hide_private`), never its text.
     """
+    privacy = _QUOTE_ALL
+    if not public and not (dashboard is not None and dashboard.private):
+        quiet = index.private_paths()
+        privacy = _Privacy(quiet, hide_private) if quiet else _QUOTE_ALL
     groups: dict[str, list[str]] = {}
     for followup in followups:
         if public and followup.private:
             continue
         month = followup.due.isoformat()[:7] if followup.due else "No date"  # type: ignore[attr-defined]
-        groups.setdefault(month, []).append(_followup_line(index, followup))
+        groups.setdefault(month, []).append(_followup_line(index, followup, None, privacy))
     if not groups:
         return "Nothing to follow up. 🎉"
     return _join_sections(list(groups.items()))
@@ -278,13 +387,16 @@ def desired_blocks(
     note: Note,
     followups: list[FollowUpLike],
     dashboard: str = DASHBOARD_NOTE,
+    hide_private: bool = False,
 ) -> dict[str, str]:
     """Block name -> content the note should hold. A block is wanted when it exists already or
-    has something to say (§5: no empty block is appended)."""
+    has something to say (§5: no empty block is appended). `hide_private`: the
+    `hide_private_in_files` option."""
     wanted: dict[str, str] = {}
     if is_dashboard(note, dashboard):
-        wanted[FOLLOWUPS] = render_followups(index, followups)
-    related = render_related(index, note, followups)
+        wanted[FOLLOWUPS] = render_followups(index, followups, hide_private=hide_private,
+                                             dashboard=note)
+    related = render_related(index, note, followups, hide_private=hide_private)
     if related or note.block(RELATED) is not None:
         wanted[RELATED] = related
     return wanted
@@ -324,7 +436,7 @@ def splice_blocks(rel_path: str, text: str, contents: dict[str, str]) -> str:
     for start, end, body in sorted(edits, reverse=True):
         text = text[:start] + body + text[end:]
     for name in appended:
-        if text and not text.endswith("\n"):
+        if text and not text.endswith(("\n", "\r")):
             text += newline
         separator = newline if text.strip("\ufeff") else ""
         text += (f"{separator}<!-- vault-tools:{name} -->{newline}"

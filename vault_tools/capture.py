@@ -520,7 +520,7 @@ def new_note(
                     introduced_by=introduced_by, email=email, date=date, planned=planned,
                     with_=with_, new_person=new_person)
     try:
-        create_note(note.path, note.text)
+        create_note(note.path, note.text, notes_dir=vault.notes_dir)
     except FileExistsError:
         raise CaptureError(f"{note.rel} already exists; `new` never overwrites a note") from None
     except WriteError as exc:

@@ -469,7 +469,11 @@ def build_command(vault: Vault, strict: bool) -> None:
 @click.option("--password", default=None, envvar="VAULT_TOOLS_PASSWORD",
               help="Require this password (HTTP basic auth, any user name) for every request. "
                    "Also read from VAULT_TOOLS_PASSWORD.")
-def serve_command(vault: Vault, port: int, host: str, password: str | None) -> None:
+@click.option("--allow-host", "allow_hosts", multiple=True, metavar="NAME[:PORT]",
+              help="Also answer requests addressed to this host name (repeatable); by default "
+                   "only the bound address and localhost are answered.")
+def serve_command(vault: Vault, port: int, host: str, password: str | None,
+                  allow_hosts: tuple[str, ...]) -> None:
     """Fill the blocks and serve the private site with live reload, on 127.0.0.1.
 
     Every save fills the blocks it affects and rebuilds the pages that change (a second or
@@ -480,7 +484,7 @@ def serve_command(vault: Vault, port: int, host: str, password: str | None) -> N
     try:
         check_bind(host, password)
         log_to_stderr()
-        serve_site(vault, host=host, port=port, password=password)
+        serve_site(vault, host=host, port=port, password=password, allow_hosts=allow_hosts)
     except SiteError as exc:
         raise click.ClickException(str(exc)) from None
 

@@ -24,10 +24,20 @@ from .blocks import (
 from .index import VaultIndex
 from .notes import Diagnostic, Note
 from .vault import Vault, gc_paused, load_index, read_file
-from .writer import ConcurrentEditError, WriteError, content_hash, write_note
+from .writer import (
+    HELD_WAIT,
+    ConcurrentEditError,
+    NoteHeldOpenError,
+    OutsideVaultWriteError,
+    WriteError,
+    content_hash,
+    remove_stale_temps,
+    write_note,
+)
 
-# Diagnostics that mean "do not touch this note" (§6.2, §6.4, §9).
-UNWRITABLE = ("bad-block", "conflict-markers", "not-utf8")
+# Diagnostics that mean "do not touch this note" (§6.2, §6.4, §9): front matter that does not
+# parse is reported and left untouched, and so is a note whose link leaves the vault.
+UNWRITABLE = ("bad-block", "conflict-markers", "not-utf8", "yaml-error", "outside-vault")
 
 
 @dataclass(frozen=True)
@@ -48,7 +58,9 @@ class NoteChange:
 @dataclass
 class FillResult:
     """What a fill did. `changed` lists every note whose blocks changed (or would); when the
-    fill streamed through the vault its entries keep no text (`old`/`new` are "")."""
+    fill streamed through the vault its entries keep no text (`old`/`new` are ""). `held`:
+    notes not written because another program held them open for writing (also in `failed`).
+    `cleaned`: temp files of interrupted writes removed before the fill."""
 
     notes: int = 0
     changed: list[NoteChange] = field(default_factory=list)
@@ -56,6 +68,8 @@ class FillResult:
     skipped: list[Diagnostic] = field(default_factory=list)
     failed: list[Diagnostic] = field(default_factory=list)
     diff_text: list[str] = field(default_factory=list)
+    held: list[str] = field(default_factory=list)
+    cleaned: list[str] = field(default_factory=list)
 
     def diffs(self) -> list[str]:
         """Unified diffs of the planned changes, in path order (kept when asked for)."""
@@ -73,12 +87,19 @@ def dashboard_of(vault: Vault) -> str:
     return str(vault.options.get("followups_note") or "Follow-ups.md")
 
 
+def hide_private_of(vault: Vault) -> bool:
+    """The `hide_private_in_files` option of the `vault` plugin (§5): blocks in public notes
+    list a private note as "a private note", not by its name."""
+    return vault.options.get("hide_private_in_files") is True
+
+
 def plan_fill(
     index: VaultIndex,
     texts: dict[str, str],
     paths: Iterable[str] | None = None,
     dashboard: str = "Follow-ups.md",
     followups: list[followup_rules.FollowUp] | None = None,
+    hide_private: bool = False,
 ) -> tuple[list[NoteChange], list[Diagnostic]]:
     """Work out which notes' blocks change. Pure: nothing is read or written.
 
@@ -96,7 +117,8 @@ def plan_fill(
         note = index.notes.get(path)
         if note is None:
             continue
-        planned = plan_note(index, note, texts.get(path), followups, concerning, dashboard)
+        planned = plan_note(index, note, texts.get(path), followups, concerning, dashboard,
+                            hide_private)
         if isinstance(planned, NoteChange):
             changes.append(planned)
         elif planned is not None:
@@ -111,6 +133,7 @@ def plan_note(
     followups: list[FollowUpLike],
     concerning: dict[str, list[FollowUpLike]],
     dashboard: str,
+    hide_private: bool = False,
 ) -> NoteChange | Diagnostic | None:
     """What one note's blocks need: a change, the diagnostic of a note left alone, or None
     when it is up to date (or unreadable: `text` None). Pure."""
@@ -120,7 +143,7 @@ def plan_note(
     if text is None:
         return None
     shown = followups if is_dashboard(note, dashboard) else concerning.get(note.path, [])
-    wanted = desired_blocks(index, note, shown, dashboard)
+    wanted = desired_blocks(index, note, shown, dashboard, hide_private)
     if not wanted:
         return None
     current = current_contents(text, note)
@@ -148,9 +171,14 @@ def followups_by_note(followups: Iterable[FollowUpLike]) -> dict[str, list[Follo
     return concerning
 
 
-def apply_changes(vault: Vault, changes: Iterable[NoteChange], result: FillResult) -> None:
+def apply_changes(
+    vault: Vault, changes: Iterable[NoteChange], result: FillResult, *,
+    held_wait: float = HELD_WAIT,
+) -> None:
     """Write each change through the safe writer. The splice is redone on the file's current
-    text, so a save made since the vault was read is kept, never overwritten."""
+    text, so a save made since the vault was read is kept, never overwritten. A note another
+    program holds open for writing is waited for up to `held_wait` seconds, then left untouched
+    and listed in `result.held` (and `result.failed`)."""
     for change in changes:
 
         def transform(current: str, change: NoteChange = change) -> str | None:
@@ -162,8 +190,17 @@ def apply_changes(vault: Vault, changes: Iterable[NoteChange], result: FillResul
                 return None
 
         try:
-            if write_note(vault.abs(change.path), transform):
+            if write_note(vault.abs(change.path), transform, held_wait=held_wait,
+                          notes_dir=vault.notes_dir):
                 result.written.append(change.path)
+        except OutsideVaultWriteError as exc:
+            result.failed.append(Diagnostic(change.path, None, "warning", "outside-vault",
+                                            str(exc)))
+        except NoteHeldOpenError as exc:
+            result.held.append(change.path)
+            result.failed.append(Diagnostic(
+                change.path, None, "error", "write-failed",
+                f"{exc}; run the command again once that program has closed it"))
         except ConcurrentEditError as exc:
             # Its message says what happened, including any conflict copy kept beside the note.
             result.failed.append(Diagnostic(change.path, None, "error", "write-failed", str(exc)))
@@ -184,10 +221,16 @@ def fill_vault(
     vault are never all held at once.
     """
     dashboard = dashboard_of(vault)
-    before = manifest.note_stamps(vault)
-    if trust_manifest and manifest.is_current(vault, dashboard, before):
-        return FillResult(notes=len(before))
+    hide_private = hide_private_of(vault)
+    # The settings that shape blocks, as the manifest remembers them.
+    settings = f"{dashboard}\0hide_private_in_files" if hide_private else dashboard
     result = FillResult()
+    if write:
+        _clean_leftovers(vault, result)
+    before = manifest.note_stamps(vault)
+    if trust_manifest and manifest.is_current(vault, settings, before):
+        result.notes = len(before)
+        return result
     written_bytes: dict[str, str] = {}
     # The collector stays paused for the whole fill, and the index is dropped before the pause
     # ends: with a million objects alive its passes found nothing to free, and the first one
@@ -198,9 +241,11 @@ def fill_vault(
         followups = followup_rules.open_followups(index)
         concerning = followups_by_note(followups)
         result.notes = len(index)
+        # Notes and folders whose link leaves the vault: never read or written; say so.
+        result.skipped += [d for d in index.vault_problems if d.code == "outside-vault"]
         for path in sorted(index.notes):
             planned = plan_note(index, index.notes[path], _read_text(vault, path), followups,
-                                concerning, dashboard)
+                                concerning, dashboard, hide_private)
             if isinstance(planned, Diagnostic):
                 result.skipped.append(planned)
             elif planned is not None:
@@ -213,12 +258,25 @@ def fill_vault(
                 result.changed.append(replace(planned, old="", new=""))
         del index, followups, concerning
     if not result.failed and (write or not result.changed):
-        _record_if_undisturbed(vault, dashboard, before, written_bytes)
+        _record_if_undisturbed(vault, settings, before, written_bytes)
     return result
 
 
+def _clean_leftovers(vault: Vault, result: FillResult) -> None:
+    """Remove the temp files an interrupted write left (§6); report the previous versions of
+    hard-linked notes such a write kept, which only the user can judge."""
+    leftovers = remove_stale_temps(vault.notes_dir)
+    notes_dir = vault.notes_dir
+    result.cleaned = [p.relative_to(notes_dir).as_posix() for p in leftovers.removed]
+    for backup in leftovers.backups:
+        result.skipped.append(Diagnostic(
+            backup.relative_to(notes_dir).as_posix(), None, "warning", "write-failed",
+            "the previous version of a hard-linked note, kept by a write that was interrupted: "
+            "check that note, then delete this file"))
+
+
 def _read_text(vault: Vault, path: str) -> str | None:
-    data = read_file(vault, path)
+    data = read_file(vault, path, walked=True)  # a path of the index: walked
     try:
         return None if isinstance(data, OSError) else data.decode("utf-8")
     except UnicodeDecodeError:

@@ -22,6 +22,7 @@ MAX_VALUES = 20_000
 _STR = "tag:yaml.org,2002:str"
 _SEQ = "tag:yaml.org,2002:seq"
 _MAP = "tag:yaml.org,2002:map"
+_MERGE = "tag:yaml.org,2002:merge"
 # Scalars whose safe constructors never look beyond the node itself.
 _PLAIN_SCALARS = frozenset(
     "tag:yaml.org,2002:" + name for name in ("null", "bool", "int", "float")
@@ -43,6 +44,9 @@ class NoteLoader(_BaseLoader):  # type: ignore[misc, valid-type]
         super().__init__(stream)
         # Only an alias (*name) can make one node appear twice in a document.
         self._may_alias = not isinstance(stream, str) or "*" in stream
+        # (key, 0-based line) of each mapping key written a second time in the same mapping:
+        # YAML keeps the last value silently, so the parser reports them (`duplicate-key`).
+        self.duplicate_keys: list[tuple[str, int]] = []
 
     def construct_document(self, node: yaml.Node) -> Any:
         """The document's value, built directly when it is plain data (as front matter
@@ -58,7 +62,8 @@ class NoteLoader(_BaseLoader):  # type: ignore[misc, valid-type]
             try:
                 return _plain_value(self, node)
             except (_NotPlain, RecursionError):
-                pass
+                self.duplicate_keys.clear()  # found again below, on the general way
+        self.duplicate_keys.extend(_duplicate_keys(node))
         return super().construct_document(node)
 
     # The C parser calls these three for every node it composes. PyYAML's versions first look
@@ -108,9 +113,37 @@ def _plain_value(loader: Any, node: yaml.Node) -> Any:
                 key_node.tag != _STR and key_node.tag not in _PLAIN_SCALARS
             ):
                 raise _NotPlain
-            mapping[_plain_value(loader, key_node)] = _plain_value(loader, value_node)
+            key = _plain_value(loader, key_node)
+            if key in mapping:
+                loader.duplicate_keys.append((str(key), key_node.start_mark.line))
+            mapping[key] = _plain_value(loader, value_node)
         return mapping
     raise _NotPlain
+
+
+def _duplicate_keys(root: yaml.Node) -> list[tuple[str, int]]:
+    """(key, 0-based line) of each scalar key written again in its mapping, anywhere in the
+    document; each node is visited once, so aliases cannot make this walk expand."""
+    found: list[tuple[str, int]] = []
+    seen: set[int] = set()
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        if id(node) in seen or isinstance(node, yaml.ScalarNode):
+            continue
+        seen.add(id(node))
+        if isinstance(node, yaml.MappingNode):
+            keys: set[tuple[str, str]] = set()
+            for key_node, value_node in node.value:
+                if isinstance(key_node, yaml.ScalarNode) and key_node.tag != _MERGE:
+                    key = (key_node.tag, key_node.value)
+                    if key in keys:
+                        found.append((key_node.value, key_node.start_mark.line))
+                    keys.add(key)
+                stack.extend((key_node, value_node))
+        else:
+            stack.extend(node.value)
+    return sorted(found, key=lambda item: item[1])
 
 
 class FrontMatterError(ValueError):
@@ -121,10 +154,14 @@ class FrontMatterError(ValueError):
         self.line = line
 
 
-def load_front_matter(text: str, first_line: int = 1) -> Any:
+def load_front_matter(
+    text: str, first_line: int = 1, duplicates: list[tuple[str, int]] | None = None
+) -> Any:
     """Parse front-matter text safely; raise FrontMatterError for anything unusable.
 
     `first_line` is the file line the text starts on, so errors name lines of the file.
+    `duplicates`, when given, receives (key, file line) for each key written a second time in
+    one mapping (YAML keeps the last value without a word).
     """
     if len(text) > MAX_FRONT_MATTER_CHARS:
         raise FrontMatterError(
@@ -132,7 +169,11 @@ def load_front_matter(text: str, first_line: int = 1) -> Any:
             "is refused"
         )
     try:
-        data = yaml.load(text, Loader=NoteLoader)
+        loader = NoteLoader(text)
+        try:
+            data = loader.get_single_data()
+        finally:
+            loader.dispose()
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + first_line if mark is not None else None
@@ -145,6 +186,8 @@ def load_front_matter(text: str, first_line: int = 1) -> Any:
         raise FrontMatterError(f"invalid YAML: {exc}") from None
     if "*" in text:  # only aliases (*name) can make a small document expand
         _check_bounded(data)
+    if duplicates is not None:
+        duplicates.extend((key, line + first_line) for key, line in loader.duplicate_keys)
     return data
 
 

@@ -57,8 +57,13 @@ def _lookup_keys(link: Link) -> tuple[str, ...]:
 class VaultIndex:
     """All notes of one vault, with link resolution and the link graph."""
 
-    def __init__(self, notes: Iterable[Note] = ()) -> None:
+    def __init__(
+        self, notes: Iterable[Note] = (), vault_problems: Iterable[Diagnostic] = ()
+    ) -> None:
         self.notes: dict[str, Note] = {}
+        # Problems of the vault's files rather than of one note (a folder symlink leaving the
+        # vault, a symlink loop): reported with the notes' own diagnostics.
+        self.vault_problems: tuple[Diagnostic, ...] = tuple(vault_problems)
         self._by_path: dict[str, str] = {}
         self._by_stem: dict[str, set[str]] = defaultdict(set)
         self._by_alias: dict[str, set[str]] = defaultdict(set)
@@ -323,6 +328,7 @@ class VaultIndex:
         suggester: _Suggester | None = None
         suggestions: dict[str, str | None] = {}
         wanted = None if paths is None else set(paths)
+        out.extend(d for d in self.vault_problems if wanted is None or d.path in wanted)
         for note in self:
             if wanted is not None and note.path not in wanted:
                 continue

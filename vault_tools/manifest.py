@@ -1,27 +1,28 @@
 """The fill manifest: a record that lets a `fill` with nothing to do finish without reading notes.
 
 Blocks are a pure, clock-free function of the notes' bytes (§5). So when every note has the same
-size, mtime_ns and inode as right after the last complete fill, by the same version of the
-rendering code, that fill's result still stands and there is nothing to read, render or write.
-This is the trick `git status` plays with its index. Anything unexpected (no manifest, another
-version, one note touched, a note added or removed) simply means a full fill.
+size, mtime_ns and inode as right after the last complete fill, by the same code (every module of
+the package, byte for byte, and the same YAML library), that fill's result still stands and there
+is nothing to read, render or write. This is the trick `git status` plays with its index.
+Anything unexpected (no manifest, other code, one note touched, a note added or removed) simply
+means a full fill.
 """
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import os
+import sys
 from pathlib import Path
+
+import yaml
 
 from . import __version__
 from .vault import Vault, iter_note_paths
 
 Stamps = dict[str, list[int]]
-
-# The modules whose code decides what a block says: a change to any of them invalidates the
-# record even when the version number did not move (as during development).
-_RENDERING_MODULES = ("blocks.py", "followups.py", "parse.py", "index.py", "fill.py", "notes.py")
 
 
 def cache_dir(vault: Vault) -> Path | None:
@@ -33,12 +34,48 @@ def cache_dir(vault: Vault) -> Path | None:
 
 
 def fingerprint(dashboard: str) -> str:
-    """Identifies the rendering code and the settings that shape blocks."""
-    digest = hashlib.sha256(f"{__version__}\0{dashboard}".encode())
-    package = Path(__file__).parent
-    for name in _RENDERING_MODULES:
-        digest.update((package / name).read_bytes())
+    """Identifies the code that renders blocks and the settings that shape them: a change to any
+    module of the package, to PyYAML (which parses front matter) or to Python means a full fill."""
+    digest = hashlib.sha256("\0".join((
+        __version__, dashboard, sys.version, yaml.__version__, str(yaml.__with_libyaml__),
+        _installed_code(),
+    )).encode())
     return digest.hexdigest()
+
+
+def code_digest(package: Path) -> str:
+    """A hash of every `.py` file under `package`, by relative path and content.
+
+    The whole package, not a list of the modules that render blocks: such a list goes stale
+    when a module starts to matter (the one this replaced already missed the YAML loader).
+    Package data is left out: templates and the starter vault are read only by `init` and
+    `new`, site assets only by the site; none of them reaches a block. Contents, not mtimes:
+    a reinstall touches every mtime without changing what fill computes.
+    """
+    paths: list[str] = []
+    pending = [str(package)]
+    while pending:
+        with os.scandir(pending.pop()) as entries:
+            for entry in entries:
+                if entry.is_dir(follow_symlinks=False):
+                    if entry.name != "__pycache__":
+                        pending.append(entry.path)
+                elif entry.name.endswith(".py"):
+                    paths.append(entry.path)
+    digest = hashlib.sha256()
+    for path in sorted(paths):
+        with open(path, "rb") as file:
+            data = file.read()
+        # Path and length first, so moving bytes between files or renaming one changes the hash.
+        digest.update(f"{os.path.relpath(path, package)}\0{len(data)}\0".encode())
+        digest.update(data)
+    return digest.hexdigest()
+
+
+@functools.cache
+def _installed_code() -> str:
+    # Once per process: its code does not change while it runs (about 1.4 ms for the whole package).
+    return code_digest(Path(__file__).parent)
 
 
 def note_stamps(vault: Vault) -> Stamps:

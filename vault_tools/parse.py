@@ -5,6 +5,7 @@
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import posixpath
 import re
@@ -12,6 +13,7 @@ from collections.abc import Iterable, Iterator
 from typing import Any
 from urllib.parse import unquote
 
+from . import privacy
 from .frontmatter_yaml import FrontMatterError, load_front_matter
 from .notes import (
     CAREER_STATUSES,
@@ -71,22 +73,22 @@ CONFLICT_PREFIXES = ("<<<<<<< ", ">>>>>>> ")
 
 
 def split_lines(text: str) -> list[str]:
-    """Lines with their endings, split on "\n" only (as git and editors count lines; unlike
-    str.splitlines, a form feed or U+2028 inside a line does not start a new one)."""
-    lines = text.split("\n")
-    out = [line + "\n" for line in lines[:-1]]
-    if lines[-1]:
-        out.append(lines[-1])
+    """Lines with their endings. A line ends at "\n", "\r\n" or a lone "\r" (as editors,
+    MkDocs and browsers read them; unlike str.splitlines, a form feed or U+2028 inside a line
+    does not start a new one)."""
+    out = []
+    at = 0
+    for line in _bare_lines(text):
+        at += len(line)
+        out.append(text[at - len(line):at + 1])  # with the one character that ends it
+        at += 1
     return out
 
 
 def _bare_lines(text: str) -> list[str]:
-    """The lines of split_lines without their "\n" (a "\r" before it stays): what the parser
-    reads, without building each line a second time to add its ending."""
-    lines = text.split("\n")
-    if not lines[-1]:
-        lines.pop()  # what follows a final "\n" is no line
-    return lines
+    """The lines of split_lines without their last character ("\n" or a lone "\r"; the "\r"
+    of a "\r\n" stays): what the parser reads, without building each line a second time."""
+    return privacy.split_bare_lines(text)
 
 
 def decode_note(rel_path: str, data: bytes) -> tuple[str | None, Diagnostic | None]:
@@ -128,13 +130,14 @@ def parse_note(rel_path: str, text: str) -> Note:
     bom = text.startswith(BOM)
     body_text = text[1:] if bom else text
     offset0 = 1 if bom else 0
-    newline = "\r\n" if "\r\n" in body_text[: body_text.find("\n") + 1] else "\n"
+    newline = _newline(body_text)
     lines = _bare_lines(body_text)
 
     if not body_text.strip():
         diags.append(Diagnostic(rel_path, None, "warning", "empty-note", "the note is empty"))
 
-    meta, fm_end, key_lines = _front_matter(rel_path, lines, diags)
+    duplicates: list[tuple[str, int]] = []
+    meta, fm_end, key_lines = _front_matter(rel_path, lines, diags, duplicates)
     body_line = fm_end + 1
     folder_type = FOLDER_TYPES.get(rel_path.split("/", 1)[0]) if "/" in rel_path else None
     note_type = meta.get("type") if isinstance(meta.get("type"), str) else folder_type
@@ -144,7 +147,18 @@ def parse_note(rel_path: str, text: str) -> Note:
     fields = _typed_fields(note_type, ctx)
     aliases = ctx.string_list("aliases")
     tags = ctx.string_list("tags")
-    private = ctx.private()
+    visibility = privacy.note_visibility(meta, rel_path, key_lines, duplicates)
+    diags += visibility.diagnostics
+    private = visibility.private
+    if not private and any(d.code == "yaml-error" for d in diags):
+        # YAML refused the front matter: its raw lines decide, so that a broken note that says
+        # it is private is never quoted in another note's block nor published.
+        private = privacy.looks_private_front_matter(body_text)
+    for key, line in duplicates:
+        if privacy.visibility_key(key) is None:  # those were reported by note_visibility
+            diags.append(Diagnostic(rel_path, line, "warning", "duplicate-key",
+                                    f"{key}: written more than once; only this last value "
+                                    "is used, the earlier one is ignored: keep one"))
 
     scan = _scan_body(rel_path, lines, fm_end, offset0, diags)
     title = meta.get("title") if isinstance(meta.get("title"), str) else None
@@ -172,15 +186,26 @@ def parse_note(rel_path: str, text: str) -> Note:
     )
 
 
+def _newline(text: str) -> str:
+    """The note's newline style, from its first line ending: "\n", "\r\n" or a lone "\r"."""
+    lf = text.find("\n")
+    cr = text.find("\r", 0, lf if lf >= 0 else len(text))
+    if cr < 0:
+        return "\n"
+    return "\r\n" if cr + 1 == lf else "\r"
+
+
 # --- front matter -------------------------------------------------------------------------------
 
 
 def _front_matter(
-    rel_path: str, lines: list[str], diags: list[Diagnostic]
+    rel_path: str, lines: list[str], diags: list[Diagnostic],
+    duplicates: list[tuple[str, int]] | None = None,
 ) -> tuple[dict[str, Any], int, dict[str, int]]:
     """Return (mapping, number of lines the front matter occupies, line of each top-level key).
 
-    `lines` are the note's lines without their "\n" (see _bare_lines).
+    `lines` are the note's lines without their "\n" (see _bare_lines). `duplicates` receives
+    (key, line) of each key written a second time in one mapping.
     """
     if not lines or lines[0].rstrip() != "---":
         return {}, 0, {}
@@ -195,7 +220,7 @@ def _front_matter(
         return {}, 0, {}
     fm_text = "".join([line + "\n" for line in lines[1:close]])
     try:
-        data = load_front_matter(fm_text, first_line=2)
+        data = load_front_matter(fm_text, first_line=2, duplicates=duplicates)
     except FrontMatterError as exc:
         line = exc.line if exc.line is not None else 1
         diags.append(Diagnostic(rel_path, line, "error", "yaml-error", str(exc)))
@@ -349,21 +374,6 @@ class _FieldContext:
         self.report(key, "error", "bad-value", f"{key}: expected a list of text, got {value!r}")
         return ()
 
-    def private(self) -> bool:
-        value = self.meta.get("private")
-        if value is None or value is False:
-            return False
-        if value is True:
-            return True
-        # Anything but a clear "no" keeps the note private: a typo must never publish a note.
-        if isinstance(value, str) and value.strip().lower() in ("false", "no", "off", "0", ""):
-            return False
-        if value == 0:
-            return False
-        self.report("private", "warning", "bad-value",
-                    f"private: expected true or false, got {value!r}; treated as private")
-        return True
-
     def choice(self, key: str, allowed: tuple[str, ...], default: str | None) -> str | None:
         value = self.text(key)
         if value is None:
@@ -471,6 +481,8 @@ def _scan_body(
     scan = _BodyScan()
     fence: tuple[str, int] | None = None
     in_comment = False
+    in_obsidian_comment = False  # inside a %% ... %% comment that started on an earlier line
+    memo: dict[int, tuple[str, bool, bool]] = {}  # lines looked at for contexts (_neighbour)
     open_block: tuple[str, int, int] | None = None  # name, line, content start
     seen_blocks: set[str] = set()
     prev_blank = True
@@ -499,6 +511,17 @@ def _scan_body(
             if open_block is None:
                 prev_blank = True  # a blank line neither starts nor ends indented code
             continue
+        commented = in_obsidian_comment
+        if in_obsidian_comment or "%%" in raw:
+            # Obsidian comments are no content (§4): blanked out, so columns stay where they are.
+            before = raw
+            raw, in_obsidian_comment = privacy.strip_comments(raw, in_obsidian_comment)
+            commented = commented or raw != before
+            stripped = raw.strip()
+            if not stripped:
+                if open_block is None:
+                    prev_blank = True
+                continue
         lead = stripped[0]
 
         if lead == "<" and not in_comment:
@@ -556,28 +579,194 @@ def _scan_body(
             heading = _heading(visible, index + 1)
             if heading is not None:
                 scan.headings.append(heading)
+        shown = visible  # what a reader sees of the line: comments gone, code spans kept
         if "`" in visible:
             visible = CODE_SPAN_RE.sub(lambda m: " " * len(m.group(0)), visible)
 
         if "[" in visible:
             lineno = index + 1
-            found = _wikilinks(visible, lineno, stripped) if "[[" in visible else []
+            context = shown.strip()
+            found = _wikilinks(visible, lineno, context) if "[[" in visible else []
             if "](" in visible:
-                md = [_mdlink(m, visible, rel_path, lineno, stripped, _start(m, visible) + 1)
+                md = [_mdlink(m, visible, rel_path, lineno, context, _start(m, visible) + 1)
                       for m in MDLINK_RE.finditer(visible)]
                 # Each kind comes out in column order; only a line holding both needs a sort.
                 found = sorted(found + [lk for lk in md if lk is not None], key=_column)
+            # Whether the line is its paragraph or list item, whole (no other line to read).
+            last = index + 1 == len(lines) or lines[index + 1] in _BLANK
+            if commented:
+                alone = False
+            elif list_item:  # an item ends where a blank line or the next item begins
+                alone = last or LIST_ITEM_RE.match(lines[index + 1]) is not None
+            else:
+                alone = last and (index == first or lines[index - 1] in _BLANK)
+            if found and not (
+                alone and len(context) <= CONTEXT_CHARS
+                and (list_item or _SENTENCE_END_RE.search(context) is None)
+            ):
+                # Not the common case of a short line that is a whole paragraph or list item
+                # of one sentence: the sentence or item around each link is looked for.
+                found = _with_contexts(found, lines, index, first, shown, list_item,
+                                       commented or alone, in_obsidian_comment or in_comment
+                                       or alone, memo)
             scan.links += found
             if list_item:
                 task = TASK_RE.match(line)
                 if task:
-                    scan.tasks.append(_task(rel_path, task, lineno, diags))
+                    made = _task(rel_path, task, lineno, diags)
+                    if commented:  # the blanks a comment left are no part of the task
+                        made = made._replace(text=" ".join(made.text.split()))
+                    scan.tasks.append(made)
 
     if open_block is not None:
         diags.append(Diagnostic(rel_path, open_block[1], "error", "bad-block",
                                 f"block '{open_block[0]}' is opened here but never closed "
                                 f"(add '<!-- /vault-tools:{open_block[0]} -->' after it)"))
     return scan
+
+
+# --- the sentence around a link (what a "Linked from" entry quotes, §5) -------------------------
+
+CONTEXT_CHARS = 160
+_BLANK = ("", "\r")
+# Where a sentence ends: its closing punctuation (and quotes or brackets after it), then blanks.
+_SENTENCE_END_RE = re.compile(r"[.!?…][\"'”’)\]*_]*\s+")
+# The same, or at the end of the text: where a walk over a paragraph's lines may stop.
+_SENTENCE_STOP_RE = re.compile(r"[.!?…][\"'”’)\]*_]*(?:\s|$)")
+
+
+def _breaks_unit(stripped: str) -> bool:
+    """True for a line that belongs to no paragraph around it: blank, a heading, a fence, a
+    quote or table row, a block marker or HTML comment, a thematic break, a comment."""
+    return (not stripped or stripped[0] in "#`~<>|" or "%%" in stripped or "-->" in stripped
+            or not stripped.strip("-=*_ "))
+
+
+def _with_contexts(
+    found: list[Link], lines: list[str], index: int, first: int, shown: str, list_item: bool,
+    opened: bool, open_after: bool, memo: dict[int, tuple[str, bool, bool]],
+) -> list[Link]:
+    """The links of one line, each with the sentence or list item around it as its context.
+
+    `shown` is the line as read (comments blanked); `opened`: a comment was cut out of this
+    line, or it starts its paragraph (no walk back); `open_after`: a comment is still open at
+    its end, or it ends its paragraph (no walk forward). A paragraph is read across its
+    lines, but never into a line that holds or may be inside a comment. `memo` keeps what was
+    learnt of each neighbouring line (see _neighbour) for the next link line of the paragraph.
+    Linear: each line is looked at once, a walk reads a few lines of bounded length each way,
+    and each link a bounded part of what they hold.
+    """
+    line = shown.strip()
+    indent = len(shown) - len(shown.lstrip())
+    # Each way: up to the start (end) of the sentence, the item or the paragraph, and no
+    # further than a quote could reach.
+    before: list[str] = []
+    item = list_item
+    if not list_item and not opened:
+        budget = CONTEXT_CHARS
+        at = index - 1
+        while at >= first and budget > 0 and len(before) < _WALK_LINES:
+            text, is_item, stops = memo.get(at) or _neighbour(lines, at, memo)
+            if text is None:
+                break
+            before.append(text)
+            budget -= len(text)
+            if is_item:
+                item = True  # the list item this line continues
+                break
+            at -= 1
+    after: list[str] = []
+    if not open_after and (
+        item or not _SENTENCE_STOP_RE.search(line, _last_link_end(found, indent))
+    ):
+        budget = CONTEXT_CHARS
+        at = index + 1
+        while at < len(lines) and budget > 0 and len(after) < _WALK_LINES:
+            text, is_item, stops = memo.get(at) or _neighbour(lines, at, memo)
+            if text is None or is_item:
+                break
+            after.append(text)
+            budget -= len(text)
+            if stops and not item:
+                break  # the sentence ends on this line
+            at += 1
+    if before or after:
+        head = " ".join(reversed(before))
+        unit = " ".join(part for part in (head, line, " ".join(after)) if part)
+    else:
+        head, unit = "", line
+    if len(unit) <= CONTEXT_CHARS and (item or _SENTENCE_END_RE.search(unit) is None):
+        if unit == line:
+            return found  # the line is the whole paragraph or item
+        return [_relinked(link, unit) for link in found]
+    shift = (len(head) + 1 if head else 0) - indent
+    ends = [m.end() for m in _SENTENCE_END_RE.finditer(unit)]
+    out = []
+    for link in found:
+        start = link.col - 1 + shift
+        match = (WIKILINK_RE if link.kind == "wiki" else MDLINK_RE).match(
+            unit, start + 1 if link.embed else start)
+        end = match.end() if match is not None else start + 1
+        out.append(_relinked(link, _snippet(unit, start, end, ends)))
+    return out
+
+
+_WALK_LINES = 4
+
+
+def _neighbour(
+    lines: list[str], at: int, memo: dict[int, tuple[str, bool, bool]]
+) -> tuple[str | None, bool, bool]:
+    """What a context walk needs of line `at`: its text (None when it belongs to no paragraph
+    around it), whether it starts a list item, whether a sentence ends on it."""
+    text = lines[at].strip()
+    if _breaks_unit(text):
+        found: tuple[str | None, bool, bool] = (None, False, False)
+    else:
+        found = (text, LIST_ITEM_RE.match(lines[at]) is not None,
+                 _SENTENCE_STOP_RE.search(text) is not None)
+    memo[at] = found  # type: ignore[assignment]
+    return found
+
+
+def _relinked(link: Link, context: str) -> Link:
+    # Positional: a named tuple is built faster so than by _replace.
+    return Link(link.target, link.line, link.col, link.heading, link.label, link.embed,
+                link.field, link.kind, context)
+
+
+def _last_link_end(found: list[Link], indent: int) -> int:
+    """Where, in the stripped line, the sentence of its last link may end at the earliest."""
+    return max(found[-1].col - 1 - indent, 0)
+
+
+def _snippet(unit: str, start: int, end: int, ends: list[int]) -> str:
+    """The sentence of `unit` that holds unit[start:end], cut to about CONTEXT_CHARS around it
+    (at blanks, never inside another link), with "…" where it was cut."""
+    at = bisect.bisect_right(ends, start)
+    low = ends[at - 1] if at else 0
+    high = len(unit)
+    while at < len(ends) and ends[at] <= end:
+        at += 1
+    if at < len(ends):
+        high = ends[at]
+    room = CONTEXT_CHARS - (end - start)
+    left = max(low, start - max(room // 2, room - (high - end)))
+    right = min(high, end + max(room - (start - left), 0))
+    if left > low:
+        blank = unit.find(" ", left, start)
+        left = blank + 1 if blank >= 0 else start
+        closing, opening = unit.find("]]", left, start), unit.find("[[", left, start)
+        if closing >= 0 and (opening < 0 or closing < opening):
+            left = closing + 2  # the cut fell inside a link: start after it
+    if right < high:
+        blank = unit.rfind(" ", end, right)
+        right = blank if blank >= 0 else end
+        opening, closing = unit.rfind("[[", end, right), unit.rfind("]]", end, right)
+        if opening > closing:
+            right = opening  # the cut fell inside a link: stop before it
+    text = unit[left:right].strip()
+    return ("…" if left > low else "") + text + ("…" if right < high else "")
 
 
 def _heading(line: str, lineno: int) -> Heading | None:

@@ -38,6 +38,7 @@ GITIGNORE = """\
 /site/
 /.cache/
 __pycache__/
+.*.vault-tools-*
 """
 
 # What the starter takes from the demo, as paths relative to the demo's notes folder.

@@ -12,7 +12,7 @@ import dataclasses
 import datetime as dt
 import posixpath
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
 from urllib.parse import unquote
@@ -30,10 +30,12 @@ from .followups import (
 from .index import VaultIndex
 from .notes import CareerFields, CompanyFields, ContactFields, InterviewFields, Note
 from .parse import LINK_KEYS, WIKILINK_RE
+from .privacy import PRIVATE_NOTE_TEXT, only_a_draft, split_bare_lines, visibility_key
+from .privacy import looks_private_front_matter as looks_private_front_matter  # for the site
 
 # Published only when the `publish_fields` option lists them (§3, §7).
 UNPUBLISHED_BY_DEFAULT = ("email", "phone", "linkedin")
-PRIVATE_TEXT = "a private note"
+PRIVATE_TEXT = PRIVATE_NOTE_TEXT
 
 RefStatus = Literal["ok", "private", "broken", "ambiguous"]
 
@@ -109,9 +111,14 @@ class SiteView:
                     self.followups_of.setdefault(path, []).append(followup)
         # Notes that a hidden follow-up is from or about: their blocks say something private.
         shown = set(self.followups)
-        self.touched_by_private = frozenset(
-            path for f in every if f not in shown for path in (f.note, f.contact) if path
-        )
+        touched = {path for f in every if f not in shown for path in (f.note, f.contact) if path}
+        # Notes a public note links to in the same breath as a private one: their "Linked from"
+        # entries may quote a sentence that names it (as plain text).
+        for path in self.hidden:
+            for backlink in index.backlinks(path):
+                if backlink.source not in self.hidden:
+                    touched |= index.targets(backlink.source)
+        self.touched_by_private = frozenset(touched)
 
     def shows(self, followup: FollowUp) -> bool:
         """True for a follow-up the site may show: it names no private note."""
@@ -149,21 +156,6 @@ class SiteView:
         return key not in UNPUBLISHED_BY_DEFAULT or key in self.publish_fields
 
 
-def looks_private_front_matter(text: str) -> bool:
-    """For a note whose front matter could not be parsed: True when its raw front matter has a
-    `private:` line that is not clearly false (a typo must never publish a note)."""
-    lines = text.lstrip("\ufeff").splitlines()
-    if not lines or lines[0].rstrip() != "---":
-        return False
-    for line in lines[1:]:
-        if line.rstrip() in ("---", "..."):
-            break
-        match = re.match(r"^\s*['\"]?private['\"]?\s*:\s*(.*?)\s*(?:#.*)?$", line)
-        if match and match.group(1).strip("'\"").lower() not in ("false", "no", "off", "0"):
-            return True
-    return False
-
-
 # --- the front-matter card ----------------------------------------------------------------------
 
 _TYPE_KEYS = {
@@ -174,8 +166,9 @@ _TYPE_KEYS = {
     "company": ("industry", "website", "location"),
     "career": ("status",),
 }
-# Shown elsewhere on the page (title, type badge) or never published.
-_CARD_SKIP = frozenset({"title", "type", "private"})
+# Shown elsewhere on the page (title, type badge). The visibility keys (`private`, `publish`,
+# `draft`, in any case) are never shown either.
+_CARD_SKIP = frozenset({"title", "type"})
 _LABELS = {"introduced_by": "Introduced by", "last_contact": "Last contact",
            "introducer_thanked": "Introducer thanked", "thank_you": "Thank-you sent",
            "with": "With", "linkedin": "LinkedIn", "aliases": "Also known as"}
@@ -189,7 +182,7 @@ def card_rows(view: SiteView, note: Note) -> list[CardRow]:
     keys = [k for k in known if k in meta] + [k for k in meta if k not in known]
     rows = []
     for key in keys:
-        if key in _CARD_SKIP or not view.field_allowed(key):
+        if key in _CARD_SKIP or visibility_key(key) or not view.field_allowed(key):
             continue
         items = tuple(_card_items(view, key, meta[key]))
         if items:
@@ -580,7 +573,15 @@ class Secret:
     whole_word: bool = False
 
 
-MIN_NAME_CHARS = 3
+# Front-matter keys of a private note whose values say what kind of note it is, not whose:
+# the same few words on many notes, public ones too.
+_STRUCTURE_KEYS = frozenset({
+    "type", "private", "publish", "draft", "tags", "tag", "aliases", "alias", "status",
+    "cadence", "format", "cssclass", "cssclasses",
+})
+# A front-matter value of one word (`role: Engineer`, `location: Oslo`) says nothing about whom
+# it belongs to and is an ordinary word elsewhere: from this many words on, it is a secret.
+MIN_VALUE_WORDS = 2
 MIN_FRAGMENT_CHARS = 30
 MIN_FRAGMENT_WORDS = 5
 # Markup splits a sentence into fragments: what lies between markup is rendered verbatim.
@@ -605,7 +606,7 @@ def _words(text: str) -> str:
 
 
 def _body_of(text: str, note: Note) -> str:
-    lines = text.lstrip("\ufeff").split("\n")
+    lines = split_bare_lines(text.lstrip("\ufeff"))
     body = lines[note.body_line - 1:]
     # Generated blocks hold text about other notes; they are not this note's own words.
     for block in sorted(note.blocks, key=lambda b: b.open_line, reverse=True):
@@ -615,9 +616,41 @@ def _body_of(text: str, note: Note) -> str:
     return "\n".join(body)
 
 
+# What a URL or address starts with that a page may write otherwise (`http:` for `https:`, no
+# `www.`, a bare address for a `mailto:`): left out of the secret, which is then found in all.
+_URL_PREFIX = re.compile(r"^(?:(?:[a-z][a-z0-9+.-]*:)?//(?:www\.)?|mailto:|tel:)", re.IGNORECASE)
+MIN_PHONE_DIGITS = 7
+
+
+def _front_matter_values(note: Note) -> Iterator[tuple[str, str]]:
+    """(key, text) for each text value in a note's front matter (in lists too), but links to
+    other notes (`company: "[[Acme]]"`: that note's own privacy decides) and the keys that
+    say what kind of note it is."""
+    for key, value in note.meta.items():
+        if key.lower() in _STRUCTURE_KEYS:
+            continue
+        for item in value if isinstance(value, list) else [value]:
+            if isinstance(item, str) and item.strip() and not WIKILINK_RE.fullmatch(
+                    item.strip()):
+                yield key, " ".join(item.split())
+
+
+def _public_values(view: SiteView) -> set[str]:
+    """What public notes show of themselves (names, aliases, front-matter values), lower case:
+    a private note's value that a public note also has (`company: Acme`, `role: Data
+    Engineer`) is no secret of the private one."""
+    values: set[str] = set()
+    for note in view.public_notes():
+        values.update(n.lower() for n in (note.name, note.title, *note.aliases))
+        values.update(v.lower() for _, v in _front_matter_values(note))
+    return values
+
+
 def secrets(view: SiteView, texts: Mapping[str, str], shared: Iterable[str] = ()) -> list[Secret]:
-    """Every value that must not reach the output (§7): private notes' names, titles, aliases and
-    sentences, and the unpublished fields of every note.
+    """Every value that must not reach the output (§7): private notes' names, titles, aliases,
+    sentences and front-matter values (of two words or more, and not a public note's too), and
+    the unpublished fields of every note (a URL without its scheme, a phone number also as its
+    digits alone). How short a value the scan still looks for is the scan's to decide.
 
     `texts` maps note paths to their text; `shared` holds texts whose sentences are expected to
     appear anywhere (the note templates), so a private note's template boilerplate is no
@@ -634,20 +667,37 @@ def secrets(view: SiteView, texts: Mapping[str, str], shared: Iterable[str] = ()
 
     for path in sorted(view.hidden):
         note = view.index.notes[path]
+        if only_a_draft(note.meta):
+            continue  # off the site as a draft: its name may be mentioned (privacy.py)
         for name in (note.name, note.title, *note.aliases):
-            if len(name.strip()) >= MIN_NAME_CHARS:
+            if name.strip():
                 add(name, "name", path, whole_word=True)
         text = texts.get(path)
         if text is not None:
             for fragment in text_fragments(_body_of(text, note)):
                 if _words(fragment) not in boilerplate:
                     add(fragment, "text", path)
+    public_values = _public_values(view)
+    for path in sorted(view.hidden):
+        for key, value in _front_matter_values(view.index.notes[path]):
+            if key.lower() in UNPUBLISHED_BY_DEFAULT:
+                continue  # below, with the same fields of public notes
+            words = _words(value).split()
+            # Dates, times and numbers (no letter in them) are no one's in particular.
+            if (value.lower() not in public_values and len(words) >= MIN_VALUE_WORDS
+                    and not all(w.isdigit() for w in words)):
+                add(value, f"field {key}", path)
     for note in view.index:
         for key in UNPUBLISHED_BY_DEFAULT:
             if view.field_allowed(key) and note.path not in view.hidden:
                 continue
             value = note.meta.get(key)
             for item in value if isinstance(value, list) else [value]:
-                if item is not None and len(str(item).strip()) >= MIN_NAME_CHARS:
-                    add(str(item).strip(), f"field {key}", note.path)
+                if item is None or not str(item).strip():
+                    continue
+                item = _URL_PREFIX.sub("", str(item).strip())
+                add(item, f"field {key}", note.path)
+                digits = re.sub(r"\D", "", item)
+                if key == "phone" and len(digits) >= MIN_PHONE_DIGITS and digits != item:
+                    add(digits, f"field {key}", note.path)  # as a `tel:` link writes it
     return sorted(found.values(), key=lambda s: (s.source, s.kind, s.value))

@@ -33,13 +33,27 @@ from typing import Any
 from watchdog.events import FileSystemEvent, FileSystemEventHandler
 
 from .blocks import DASHBOARD_NOTE
-from .fill import FillResult, NoteChange, apply_changes, dashboard_of, plan_fill
+from .fill import (
+    FillResult,
+    NoteChange,
+    apply_changes,
+    dashboard_of,
+    hide_private_of,
+    plan_fill,
+)
 from .followups import FollowUp, open_followups
 from .index import VaultIndex
 from .notes import Diagnostic, Note
 from .parse import decode_note, parse_note, unreadable_note
-from .vault import Vault, is_note_path, is_skipped, iter_note_paths
-from .writer import content_hash
+from .vault import (
+    OutsideVaultError,
+    Vault,
+    is_note_path,
+    is_skipped,
+    iter_note_paths,
+    read_file,
+)
+from .writer import content_hash, remove_stale_temps
 
 # --- timing ---------------------------------------------------------------------------------------
 
@@ -58,6 +72,12 @@ class Timing:
 
 
 PAUSE_TOLD_AFTER = 1.0  # seconds of waiting for git before saying so
+# A note another program holds open for writing: how long one write waits for it to be closed
+# (short: the worker has other notes to fill), then the first and longest pauses before trying
+# again (it is also tried again as soon as that program's save or close is seen).
+HELD_WAIT = 0.3
+HELD_RETRY = 0.5
+HELD_RETRY_MAX = 10.0
 
 
 # --- settling: pure ------------------------------------------------------------------------------
@@ -217,6 +237,11 @@ def apply_updates(
         if old is None:  # a path's name never changes: only arrivals bring names
             names.add(note.name.lower())
         affected |= index.put(note)
+        if old is not None and old.private != note.private:
+            # Quotes in other notes' blocks that name it change with it (§5: "a private note"
+            # under `hide_private_in_files`): the notes linked from where it is linked.
+            for backlink in index.backlinks(path):
+                affected |= index.targets(backlink.source)
     # Whose follow-ups can differ: the changed notes, those whose links or backlinks moved
     # (e.g. a contact gaining a done interview), and those linking to a changed note (a task
     # line's person is the first *contact* linked on it, so a type change matters).
@@ -295,10 +320,10 @@ def notes_to_refresh(
 
 def plan_refresh(
     index: VaultIndex, texts: Mapping[str, str], followups: Sequence[FollowUp],
-    dashboard: str = DASHBOARD_NOTE,
+    dashboard: str = DASHBOARD_NOTE, hide_private: bool = False,
 ) -> tuple[list[NoteChange], list[Diagnostic]]:
     """`fill.plan_fill` for the notes in `texts`, with follow-ups the caller keeps current."""
-    return plan_fill(index, dict(texts), texts.keys(), dashboard, list(followups))
+    return plan_fill(index, dict(texts), texts.keys(), dashboard, list(followups), hide_private)
 
 
 # --- git: pure-ish helpers ----------------------------------------------------------------------
@@ -448,10 +473,14 @@ class Watcher:
         self._echo = echo
         self._on_batch = on_batch
         self._dashboard = dashboard_of(vault)
+        self._hide_private = hide_private_of(vault)
         self._index = VaultIndex()
         self._followups = FollowUpCache(self._index)
         self._indexed: dict[str, _Indexed] = {}
         self._left_alone: dict[str, str] = {}  # path -> the last "left alone" message shown
+        self._held: dict[str, float] = {}  # notes held open by another program -> when to retry
+        self._held_delay: dict[str, float] = {}  # ... and the pause before that retry
+        self._retrying: set[str] = set()  # held notes queued again: plan them even if unchanged
         self._troubled: dict[str, list[str]] = {}  # path -> the problems last told of it
         self._git_dir = find_git_dir(vault.root)
         # Shared with the observer thread, under _cond:
@@ -567,6 +596,7 @@ class Watcher:
                 self._report(f"waiting for git to finish ({reason})")
             time.sleep(self.timing.git_poll)
         self._paused = None
+        self._clean_leftovers()
         notes, texts = [], {}
         for rel in iter_note_paths(self.vault.notes_dir):
             loaded = self._load(rel)
@@ -581,7 +611,7 @@ class Watcher:
         self._followups = FollowUpCache(self._index)
         self.summary.notes = len(self._index)
         changes, skipped = plan_refresh(self._index, texts, self._followups.all(),
-                                        self._dashboard)
+                                        self._dashboard, self._hide_private)
         self._write(changes, skipped, {}, "first fill")
         # The index is long-lived and large: keep the garbage collector from walking all of
         # it again and again (a full pass over 5,000 notes costs ~0.15 s, a save's budget).
@@ -589,6 +619,19 @@ class Watcher:
         gc.freeze()
         self._report(f"watching {self.vault.notes_dir} ({len(self._index)} notes); "
                      "stop with Ctrl-C")
+
+    def _clean_leftovers(self) -> None:
+        """Remove the temp files interrupted writes left (§6); name the kept previous versions
+        of hard-linked notes, which only the user can judge."""
+        notes_dir = self.vault.notes_dir
+        leftovers = remove_stale_temps(notes_dir)
+        if leftovers.removed:
+            count = len(leftovers.removed)
+            self._report(f"removed {count} temp file{_s(count)} left by an interrupted write")
+        for backup in leftovers.backups:
+            self._report(f"{backup.relative_to(notes_dir).as_posix()}: the previous version of a "
+                         "hard-linked note, kept by a write that was interrupted: check that "
+                         "note, then delete this file", error=True)
 
     def _loop(self) -> None:
         timing = self.timing
@@ -603,6 +646,7 @@ class Watcher:
             now = time.monotonic()
             if rescan is not None:
                 self._queue_rescan(rescan, now)
+            next_held = self._retry_held(now)
             for rel, renamed_from in events:
                 self._pending[rel] = note_event(self._pending.get(rel), now)
                 self._event_paths.add(rel)
@@ -628,10 +672,31 @@ class Watcher:
                 next_rescan = now + timing.rescan_interval
                 self._queue_rescan("", now)
                 wake = now
-            until = min(x for x in (wake, next_rescan, next_health) if x is not None)
+            until = min(x for x in (wake, next_rescan, next_health, next_held) if x is not None)
             with self._cond:
                 if not self._events and not self._stopping and self._rescan is None:
                     self._cond.wait(max(0.0, until - time.monotonic()))
+
+    def _retry_held(self, now: float) -> float | None:
+        """Queue the notes held open whose retry is due; return when the next one is."""
+        for rel, due in list(self._held.items()):
+            if due <= now:
+                del self._held[rel]
+                self._retrying.add(rel)
+                self._pending[rel] = note_event(self._pending.get(rel), now)
+        return min(self._held.values(), default=None)
+
+    def _hold(self, rel: str) -> None:
+        """Another program holds `rel` open for writing: its block waits. Say so once, and try
+        again after a pause that grows while it stays held (sooner if it changes)."""
+        delay = min(self._held_delay.get(rel, HELD_RETRY / 2) * 2, HELD_RETRY_MAX)
+        self._held_delay[rel] = delay
+        self._held[rel] = time.monotonic() + delay
+        message = f"{rel}: held open by another program; not written, will be retried"
+        if self._left_alone.get(rel) != message:
+            self._left_alone[rel] = message
+            self.summary.errors += 1
+            self._report(message, error=True)
 
     def _queue_rescan(self, reason: str, now: float, tell_if_none: bool = True) -> None:
         """Compare every note's size, mtime and inode with what was indexed; the ones that moved
@@ -694,13 +759,19 @@ class Watcher:
         return None
 
     def _read(self, rel: str) -> tuple[bytes | None, _Indexed] | None:
-        """A note's bytes (None: unreadable) and what to remember of them; None when missing."""
+        """A note's bytes (None: unreadable) and what to remember of them; None when missing,
+        or when its link leaves the vault (never read: as a full fill, it is left out)."""
         path = self.vault.abs(rel)
         probe = probe_path(path)  # before reading: a save after it makes the next probe differ
         if probe.missing:
             return None
         try:
-            data = path.read_bytes()
+            data = read_file(self.vault, rel)  # the vault's one reader, confined to the vault
+            if isinstance(data, OutsideVaultError):
+                self._report(f"{rel}: left alone: {data.strerror}", error=True)
+                return None
+            if isinstance(data, OSError):
+                raise data
         except FileNotFoundError:
             return None
         except OSError as exc:
@@ -779,21 +850,30 @@ class Watcher:
             # editor's save may pass through "moved away" and "created").
             changed[rel] = "changed" if known is not None else causes.get(rel, "created")
         self._name_renames(changed)
-        if not updates:
+        # Notes that were held open: planned again whether or not their bytes changed (the
+        # program may have closed them without writing).
+        retry = self._retrying.intersection(paths)
+        self._retrying -= retry
+        if not updates and not retry:
             return
-        self.summary.batches += 1
-        self.summary.changed += len(changed)
-        change = apply_updates(self._index, updates, self._followups)
-        self.summary.notes = len(self._index)
-        refresh = notes_to_refresh(self._index, change, self._dashboard)
+        refresh = {rel for rel in retry if rel in self._index.notes}
+        if updates:
+            self.summary.batches += 1
+            self.summary.changed += len(changed)
+            change = apply_updates(self._index, updates, self._followups)
+            self.summary.notes = len(self._index)
+            refresh |= notes_to_refresh(self._index, change, self._dashboard)
         texts = {}
         for rel in sorted(refresh):
+            data = read_file(self.vault, rel)
             try:
-                texts[rel] = self.vault.abs(rel).read_bytes().decode("utf-8")
+                if isinstance(data, OSError):
+                    raise data
+                texts[rel] = data.decode("utf-8")
             except (OSError, UnicodeDecodeError):
-                continue  # gone or not text since it was indexed: its own event will tell
+                continue  # gone, not text or led out of the vault since it was indexed
         changes, skipped = plan_refresh(self._index, texts, self._followups.all(),
-                                        self._dashboard)
+                                        self._dashboard, self._hide_private)
         written = self._write(changes, skipped, changed, "")
         if self._on_batch is not None:
             self._on_batch(Batch(changed=changed, written=written))
@@ -827,16 +907,20 @@ class Watcher:
             if self._should_stop():
                 break
             result = FillResult()
-            apply_changes(self.vault, [change], result)
+            apply_changes(self.vault, [change], result, held_wait=HELD_WAIT)
+            if change.path in result.held:
+                self._hold(change.path)
+                continue
             for diag in result.failed:
                 self.summary.errors += 1
                 self._report(f"error: {diag.path}: {diag.message}", error=True)
             if change.path not in result.written:
                 continue
             written[change.path] = change.blocks
+            self._held_delay.pop(change.path, None)
             self.summary.written += 1
             self._left_alone.pop(change.path, None)
-            why = reason or self._why(change.path, causes)
+            why = reason or self._why(change.path, causes) or "no longer held open"
             self._report(f"wrote {change.path} ({', '.join(change.blocks)}) ← {why}")
             self._index_own_write(change)
         return written

@@ -8,9 +8,16 @@ Two entry points:
 
 Everything else in the package computes text; only this module touches a note's bytes.
 
-The one race a rename-based write cannot close (a program that opened the note before our
-replace writes after it, into the replaced file) is detected after the replace and the save put
-back; see `_late_bytes`. What is left is a write landing after that last look.
+A rename-based write must never replace a file another program holds open for writing: what that
+program writes next would go into the replaced file, which no longer has a name. On Linux the
+writer takes a read lease on the note (`_take_lease`), which the kernel refuses while anyone has
+the file open for writing and breaks when anyone opens it for writing; such a note is left alone
+for a moment and tried again (`NoteHeldOpenError` when it stays held). Where leases are not
+available, late writes are detected after the replace and put back; see `_late_bytes`.
+
+A hard-linked note is written in place, under a write lease, with its previous version kept
+beside it until the new one is on disk (`_write_in_place`), so all its names keep one text.
+`remove_stale_temps` removes what an interrupted write (kill -9, power loss) left behind.
 """
 
 from __future__ import annotations
@@ -20,8 +27,11 @@ import datetime as dt
 import errno
 import hashlib
 import os
+import re
 import secrets
+import signal
 import stat
+import sys
 import threading
 import time
 from collections import OrderedDict
@@ -30,7 +40,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .parse import CONFLICT_PREFIXES, decode_note, parse_note
-from .vault import is_skipped
+from .vault import inside_notes, is_skipped
+
+try:
+    import fcntl
+except ImportError:  # Windows: no leases, no flock; the late-bytes check and age rules remain
+    fcntl = None  # type: ignore[assignment]
 
 
 class WriteError(Exception):
@@ -57,8 +72,26 @@ class ReadOnlyNoteError(WriteError):
     """The note is read-only (no write permission): the user asked for it to be left alone."""
 
 
+class OutsideVaultWriteError(WriteError):
+    """The note's real path (symlinks resolved) leaves the notes folder: never written."""
+
+
+def refuse_outside(path: Path, notes_dir: Path | None) -> None:
+    """Raise `OutsideVaultWriteError` unless `path`, symlinks resolved, is inside `notes_dir`
+    (None: no vault to confine to). Defence in depth: the reader never offers such a note."""
+    if notes_dir is not None and not inside_notes(notes_dir, path):
+        raise OutsideVaultWriteError(
+            f"{path}: the link leaves the vault (to {os.path.realpath(path)}): never written")
+
+
 class ConcurrentEditError(WriteError):
     """Another program kept saving the note while we tried to write it; we gave up, safely."""
+
+
+class NoteHeldOpenError(ConcurrentEditError):
+    """Another program held the note open for writing the whole time we waited: replacing it
+    would have sent that program's next write into a file with no name. The note is untouched;
+    the caller should try again later (`watch` does so by itself)."""
 
 
 # --- fault-injection seam -------------------------------------------------------------------------
@@ -134,25 +167,92 @@ def _fsync_folder(folder: str | os.PathLike[str]) -> None:
         os.close(fd)
 
 
-def _temp_name(name: str) -> str:
+TEMP_SUFFIX = ".tmp"  # a temp file holding the new text, about to become the note
+BACKUP_SUFFIX = ".orig"  # a hard-linked note's previous version, kept while it is rewritten
+# The names this module gives its temp files (`_temp_name`), and nothing else: `.<name>.vault-tools-
+# <8 hex digits>.tmp` (or `.orig`). `remove_stale_temps` touches only files matching these.
+TEMP_PATTERN = re.compile(r"\..+\.vault-tools-[0-9a-f]{8}\.tmp", re.DOTALL)
+BACKUP_PATTERN = re.compile(r"\..+\.vault-tools-[0-9a-f]{8}\.orig", re.DOTALL)
+
+
+def _temp_name(name: str, suffix: str = TEMP_SUFFIX) -> str:
     """A hidden temp-file name beside `name`. Dot-prefixed and not ending in .md, so the vault's
     skip rules, editors' file lists and our own watcher all pass it by."""
     # Keep within the usual 255-byte name limit, cutting on a character boundary.
-    stem = name.encode("utf-8")[:180].decode("utf-8", errors="ignore")
-    return f".{stem}.vault-tools-{secrets.token_hex(4)}.tmp"
+    stem = _cut_utf8(name, 180)
+    return f".{stem}.vault-tools-{secrets.token_hex(4)}{suffix}"
 
 
-def _create_temp(folder: str, name: str, mode: int = 0o600) -> tuple[int, str]:
-    """Exclusively create a new temp file in `folder`; return (fd, path)."""
+def _cut_utf8(text: str, limit: int) -> str:
+    """The longest start of `text` whose UTF-8 encoding fits in `limit` bytes (whole
+    characters only)."""
+    return text.encode("utf-8")[:max(limit, 0)].decode("utf-8", errors="ignore")
+
+
+def _create_temp(folder: str, name: str, mode: int = 0o600,
+                 suffix: str = TEMP_SUFFIX) -> tuple[int, str]:
+    """Exclusively create a new temp file in `folder`; return (fd, path).
+
+    The file carries a shared `flock` for as long as a descriptor of it is open: that is how
+    `remove_stale_temps` tells a temp file in use from one left by a killed process."""
     for _ in range(20):
-        temp = os.path.join(folder, _temp_name(name))
+        temp = os.path.join(folder, _temp_name(name, suffix))
         try:
             fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0),
                          mode)
         except FileExistsError:
             continue  # a name collision with a leftover of ours: draw another name
+        _lock_shared(fd)
         return fd, temp
     raise WriteError(f"{folder}: cannot create a temporary file (all names taken)")
+
+
+def _lock_shared(fd: int) -> None:
+    if fcntl is not None:
+        with contextlib.suppress(OSError):  # a file system without flock: the age rule remains
+            fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
+
+
+# --- leases: is another program holding the note open for writing? -------------------------------
+
+_F_SETLEASE = getattr(fcntl, "F_SETLEASE", 1024)
+_F_GETLEASE = getattr(fcntl, "F_GETLEASE", 1025)
+_F_SETSIG = getattr(fcntl, "F_SETSIG", 10)
+_F_RDLCK, _F_WRLCK, _F_UNLCK = 0, 1, 2
+# The kernel signals a lease holder when another program opens the file; the default signal,
+# SIGIO, would end this process. SIGURG is ignored unless a program asks for it.
+_LEASE_SIGNAL = getattr(signal, "SIGURG", 0)
+
+TAKEN, HELD, NO_LEASE = "taken", "held", "no-lease"
+
+
+def _take_lease(fd: int, kind: int) -> str:
+    """Try to take a lease on the open file `fd`: TAKEN; HELD when another program has the file
+    open in a way that conflicts (for a read lease: open for writing; for a write lease: open at
+    all); NO_LEASE where leases do not exist (not Linux, some file systems, a file we do not own
+    without CAP_LEASE)."""
+    if fcntl is None or not sys.platform.startswith("linux"):
+        return NO_LEASE
+    try:
+        fcntl.fcntl(fd, _F_SETSIG, _LEASE_SIGNAL)
+        fcntl.fcntl(fd, _F_SETLEASE, kind)
+    except OSError as exc:
+        return HELD if exc.errno in (errno.EAGAIN, errno.EBUSY) else NO_LEASE
+    return TAKEN
+
+
+def _lease_broken(fd: int, kind: int) -> bool:
+    """While we hold a lease: has another program started to open the file since? (Its open
+    waits for us; the lease now reports the type it is being broken to.)"""
+    try:
+        return fcntl.fcntl(fd, _F_GETLEASE) != kind  # type: ignore[union-attr]
+    except OSError:
+        return True
+
+
+def _release_lease(fd: int) -> None:
+    with contextlib.suppress(OSError):
+        fcntl.fcntl(fd, _F_SETLEASE, _F_UNLCK)  # type: ignore[union-attr]
 
 
 def _write_all(fd: int, data: bytes) -> None:
@@ -170,15 +270,17 @@ def _remove_quietly(path: str) -> None:
 # --- create_note ----------------------------------------------------------------------------------
 
 
-def create_note(path: Path, text: str) -> None:
+def create_note(path: Path, text: str, *, notes_dir: Path | None = None) -> None:
     """Create a new note holding exactly `text` (UTF-8, newlines as given).
 
     Never overwrites: if anything exists at `path` (a file, a folder, even a dangling symlink),
     raises `NoteExistsError` (a `FileExistsError` and a `WriteError`) and writes nothing. Parent
     folders are created. The content is on disk (fsynced, folder too) before this returns, and
-    the note appears whole or not at all.
+    the note appears whole or not at all. With `notes_dir`, a path leading out of it through a
+    symlinked folder raises `OutsideVaultWriteError`.
     """
     path = Path(path)
+    refuse_outside(path, notes_dir)
     try:
         data = text.encode("utf-8")
     except UnicodeEncodeError as exc:
@@ -263,7 +365,8 @@ def _create_exclusive(path: Path, data: bytes) -> None:
 @dataclass
 class _Target:
     """The file at the note's real path as we read it: held open, so that after replacing it we
-    can still see whether anything reached it late (see `_late_bytes`)."""
+    can still see whether anything reached it late (see `_late_bytes`). `linked`: it has other
+    names (hard links), so it is opened for writing and rewritten in place."""
 
     fd: int
     dev: int
@@ -275,13 +378,26 @@ class _Target:
     gid: int
     data: bytes
     hash: str
+    linked: bool = False
 
     def close(self) -> None:
         os.close(self.fd)
 
 
+# How long `write_note` waits, by default, for another program to close a note it holds open
+# for writing before giving up on it (`NoteHeldOpenError`).
+HELD_WAIT = 1.0
+# After a replace that another program's open raced (it now holds the replaced file), how long
+# to wait for it to close that file, so that everything it writes there is put back.
+LATE_WAIT = 10.0
+# Without leases, how long to keep looking at the replaced file for a late write.
+UNLEASED_LOOK = 0.05
+
+
 def write_note(
-    path: Path, transform: Callable[[str], str | None], *, retries: int = 5
+    path: Path, transform: Callable[[str], str | None], *, retries: int = 5,
+    held_wait: float = HELD_WAIT,
+    notes_dir: Path | None = None,
 ) -> bool:
     """Rewrite an existing note as `transform(text)`, by the §6 protocol; True if it wrote.
 
@@ -298,15 +414,25 @@ def write_note(
     `ConcurrentEditError` and leave the note as they saved it. Any failure leaves the note's old
     bytes and no temp file behind.
 
+    A note another program holds open for writing is never replaced (Linux; see `_take_lease`):
+    we wait up to `held_wait` seconds for it to be closed, then raise `NoteHeldOpenError` and
+    leave it untouched. A hard-linked note is rewritten in place, so every name keeps the same
+    text (see `_write_in_place`).
+
+    With `notes_dir`, a note whose real path leaves that folder raises `OutsideVaultWriteError`
+    and is not touched (DESIGN §6: confined to the vault).
+
     Raises `NotUtf8Error`, `ConflictMarkersError`, `SkippedFileError`, `ReadOnlyNoteError`,
-    `ConcurrentEditError` or `WriteError` (disk errors), each naming the file.
+    `ConcurrentEditError`, `NoteHeldOpenError`, `OutsideVaultWriteError` or `WriteError` (disk
+    errors), each naming the file.
     """
     path = Path(path)
+    refuse_outside(path, notes_dir)
     if is_skipped(path.name):
         raise SkippedFileError(f"{path}: a backup, swap or sync-conflict file; never written")
     writing = _Writing(path, transform)
     try:
-        return writing.run(retries)
+        return writing.run(retries, held_wait)
     except BaseException as exc:
         writing.keep_stranded()
         if isinstance(exc, OSError) and not isinstance(exc, WriteError):
@@ -319,6 +445,13 @@ def write_note(
 # A save that races our replace is put back by writing again (see `_Writing.run`); this bounds
 # how many times in a row we do so for one call, so a program saving non-stop cannot keep us here.
 _MAX_RECOVERIES = 50
+
+# What one attempt at steps 5-7 came to.
+MOVED = "moved"  # the note changed since we read it: nothing written
+REPLACED = "replaced"  # replaced under a lease nobody broke: no late write can reach the old file
+REPLACED_RACED = "replaced-raced"  # replaced, but a program began opening the old file meanwhile
+REPLACED_UNLEASED = "replaced-unleased"  # replaced without a lease (none available here)
+IN_PLACE = "in-place"  # a hard-linked note rewritten in place
 
 
 class _Writing:
@@ -334,9 +467,10 @@ class _Writing:
         self.expected = b""  # while stranded: the bytes the note's path held when we last looked
         self.kept: list[Path] = []  # conflict copies we had to make
 
-    def run(self, retries: int) -> bool:
+    def run(self, retries: int, held_wait: float) -> bool:
         wrote = False
-        moves = recoveries = 0
+        moves = recoveries = holds = 0
+        held_since: float | None = None
         while True:
             real = os.path.realpath(self.path)
             if self.target is None and not self._open(real):
@@ -350,9 +484,17 @@ class _Writing:
                     new_data = source
                 if new_data == target.data:
                     return self._done(wrote)
-                if _replace(self.path, real, target, new_data):
+                if target.linked:
+                    outcome = _write_in_place(self.path, real, target, new_data)
+                else:
+                    outcome = _replace(self.path, real, target, new_data)
+                if outcome == IN_PLACE:
+                    self.close()
+                    self.stranded = None
+                    return self._done(True)
+                if outcome in (REPLACED, REPLACED_RACED, REPLACED_UNLEASED):
                     wrote = True
-                    late = _late_bytes(target)
+                    late = _late_bytes_after(target, outcome)
                     self.close()
                     if late is None:
                         self.stranded = None
@@ -364,6 +506,21 @@ class _Writing:
                     break
                 self.expected = target.data
                 self.close()
+                if outcome == HELD:
+                    # Another program has the note open for writing: wait for it to close it.
+                    now = time.monotonic()
+                    held_since = now if held_since is None else held_since
+                    if now - held_since >= held_wait:
+                        if self.stranded is not None:
+                            self.keep_stranded()
+                            raise self._conflict()
+                        raise NoteHeldOpenError(
+                            f"{self.path}: held open by another program; not written"
+                        )
+                    holds += 1
+                    # Most programs hold a note for an instant (an append): look again soon.
+                    time.sleep(min(0.0005 * 2 ** holds, 0.1, max(held_wait / 4, 0.0005)))
+                    continue
                 if self.stranded is not None:
                     # Giving up now would leave their stranded save only in a conflict copy:
                     # keep going, on the separate (larger) budget, merging their new save in.
@@ -439,8 +596,15 @@ class _Writing:
 
 
 def _open_target(path: Path, real: str) -> _Target | None:
-    """Open and read the real file; None when it changed while we read it."""
-    fd = os.open(real, os.O_RDONLY | getattr(os, "O_BINARY", 0))
+    """Open and read the real file; None when it changed while we read it. A hard-linked file
+    is opened for reading and writing (it will be rewritten in place), any other read-only."""
+    linked = os.stat(real).st_nlink > 1
+    try:
+        fd = os.open(real, (os.O_RDWR if linked else os.O_RDONLY) | getattr(os, "O_BINARY", 0))
+    except PermissionError:
+        if linked:
+            raise ReadOnlyNoteError(f"{path}: the note is read-only; left alone") from None
+        raise
     try:
         before = os.fstat(fd)
         if not stat.S_ISREG(before.st_mode):
@@ -454,11 +618,11 @@ def _open_target(path: Path, real: str) -> _Target | None:
         raise
     if (before.st_size, before.st_mtime_ns) != (after.st_size, after.st_mtime_ns) or len(
         data
-    ) != after.st_size:
+    ) != after.st_size or (after.st_nlink > 1) != linked:
         os.close(fd)
         return None
     return _Target(fd, after.st_dev, after.st_ino, after.st_size, after.st_mtime_ns,
-                   after.st_mode, after.st_uid, after.st_gid, data, content_hash(data))
+                   after.st_mode, after.st_uid, after.st_gid, data, content_hash(data), linked)
 
 
 def _read_all(fd: int) -> bytes:
@@ -495,37 +659,132 @@ def _apply(path: Path, source: bytes, transform: Callable[[str], str | None]) ->
         raise WriteError(f"{path}: the new text cannot be written as UTF-8: {exc.reason}") from None
 
 
-def _replace(path: Path, real: str, target: _Target, new_data: bytes) -> bool:
-    """Steps 5-7 of §6: temp file, re-check, replace. False, having written nothing, if the
-    target moved since we read it."""
+def _replace(path: Path, real: str, target: _Target, new_data: bytes) -> str:
+    """Steps 5-7 of §6: temp file, re-check, replace. MOVED or HELD, having written nothing, if
+    the target moved since we read it or another program holds it open for writing; else one of
+    the REPLACED outcomes, which say whether a late write may have reached the replaced file."""
     folder = os.path.dirname(real)
     fd, temp = _create_temp(folder, os.path.basename(real))
     temp_exists = True
+    in_use = -1  # a read-only descriptor keeping the temp file's lock until it is the note
+    lease = NO_LEASE
     try:
         try:
             _copy_owner_and_mode(fd, temp, target)
             _write_all(fd, new_data)
             _fault("before-fsync")
             os.fsync(fd)
+            if fcntl is not None:  # (Windows cannot rename a file it holds open; no flock)
+                # Read-only, so that closing it after the replace raises no "written" event.
+                in_use = os.open(temp, os.O_RDONLY)
+                _lock_shared(in_use)
         finally:
             os.close(fd)
         # Remembered before the replace: a watcher may see the change event before we return.
         recent_writes.remember(path, content_hash(new_data))
         _fault("before-replace")
+        # A read lease: refused while another program has the note open for writing, and broken
+        # (its open waits for us) if one opens it for writing while we hold it.
+        lease = _take_lease(target.fd, _F_RDLCK)
+        if lease == HELD:
+            return HELD
         # The re-check and the replace sit back to back, with nothing slow between them. A save
         # that lands after the re-check but before the replace goes into the file we are about
-        # to replace; no rename-based write can close that window (POSIX has no
-        # compare-and-swap rename, and editors take no locks). `_late_bytes` catches it after.
+        # to replace; without a lease no rename-based write can close that window (POSIX has
+        # no compare-and-swap rename, and editors take no locks). `_late_bytes` catches it after.
         if not _unchanged(real, target):
-            return False
+            return MOVED
+        if lease == TAKEN and _lease_broken(target.fd, _F_RDLCK):
+            return HELD  # a program is opening it for writing right now: let it have it
         os.replace(temp, real)
         temp_exists = False
+        if lease == NO_LEASE:
+            outcome = REPLACED_UNLEASED
+        else:
+            # A program whose open reached the old file in the instant before the rename is
+            # waiting on our lease, and will write into the replaced file once we let go.
+            outcome = REPLACED_RACED if _lease_broken(target.fd, _F_RDLCK) else REPLACED
     finally:
+        if lease == TAKEN:
+            _release_lease(target.fd)
+        if in_use >= 0:
+            os.close(in_use)
         if temp_exists:
             _remove_quietly(temp)
     _fault("after-replace")
     _fsync_folder(folder)
-    return True
+    return outcome
+
+
+def _write_in_place(path: Path, real: str, target: _Target, new_data: bytes) -> str:
+    """A hard-linked note: write `new_data` into the file itself, so that every name it has
+    shows the new text (a replace would leave the other names with the old one).
+
+    The previous version is first kept beside it (`.<name>.vault-tools-<hex>.orig`, fsynced),
+    so a crash in the middle of the write loses nothing; it is removed once the new bytes are
+    on disk. The write happens under a write lease, which the kernel grants only while no other
+    program has the file open at all: nobody can write to it, or read a half-written note,
+    meanwhile. Returns IN_PLACE, or MOVED / HELD having changed nothing."""
+    folder = os.path.dirname(real)
+    fd, backup = _create_temp(folder, os.path.basename(real), suffix=BACKUP_SUFFIX)
+    try:
+        try:
+            _write_all(fd, target.data)
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+        _fsync_folder(folder)
+    except BaseException:
+        _remove_quietly(backup)
+        raise
+    keep_backup = False
+    lease = _take_lease(target.fd, _F_WRLCK)
+    try:
+        if lease == HELD:
+            return HELD
+        if not _unchanged(real, target):
+            return MOVED
+        if lease == TAKEN and _lease_broken(target.fd, _F_WRLCK):
+            return HELD
+        recent_writes.remember(path, content_hash(new_data))
+        _fault("before-replace")
+        try:
+            _pwrite_all(target.fd, new_data)
+            _fault("in-place")
+            os.ftruncate(target.fd, len(new_data))
+            os.fsync(target.fd)
+        except BaseException as exc:
+            # Put the previous version back; if even that fails, the backup is all there is.
+            try:
+                _pwrite_all(target.fd, target.data)
+                os.ftruncate(target.fd, len(target.data))
+                os.fsync(target.fd)
+            except OSError:
+                keep_backup = True
+                raise WriteError(
+                    f"{path}: the write failed half-way ({exc}); the note's previous version "
+                    f"is kept beside it as {os.path.basename(backup)}"
+                ) from exc
+            raise
+    finally:
+        if lease == TAKEN:
+            _release_lease(target.fd)
+        if not keep_backup:
+            _remove_quietly(backup)
+    _fsync_folder(folder)
+    return IN_PLACE
+
+
+def _pwrite_all(fd: int, data: bytes) -> None:
+    """Write `data` at the start of the file."""
+    if not hasattr(os, "pwrite"):  # Windows
+        os.lseek(fd, 0, os.SEEK_SET)
+        _write_all(fd, data)
+        return
+    view = memoryview(data)
+    offset = 0
+    while offset < len(data):
+        offset += os.pwrite(fd, view[offset:], offset)
 
 
 def _copy_owner_and_mode(fd: int, temp: str, target: _Target) -> None:
@@ -556,13 +815,36 @@ def _unchanged(real: str, target: _Target) -> bool:
     return content_hash(_read_all(target.fd)) == target.hash
 
 
+def _late_bytes_after(target: _Target, outcome: str) -> bytes | None:
+    """`_late_bytes`, once no write through an old descriptor can still come, as far as this
+    system lets us know.
+
+    With leases: once nobody has the replaced file open for writing (we can take a read lease
+    on it again), waiting at most LATE_WAIT seconds. That covers a program whose open raced the
+    rename (REPLACED_RACED) and one whose open was still on its way into the kernel when we
+    looked (an open takes write access before it waits on a lease, so the look after the
+    folder fsync sees it). Without leases: after looking for UNLEASED_LOOK seconds.
+    """
+    if outcome == REPLACED_UNLEASED:
+        deadline = time.monotonic() + UNLEASED_LOOK
+        while (late := _late_bytes(target)) is None and time.monotonic() < deadline:
+            time.sleep(0.005)
+        return late
+    deadline = time.monotonic() + LATE_WAIT
+    pause = 0.001
+    while (lease := _take_lease(target.fd, _F_RDLCK)) == HELD and time.monotonic() < deadline:
+        time.sleep(pause)
+        pause = min(pause * 2, 0.05)
+    if lease == TAKEN:
+        _release_lease(target.fd)
+    return _late_bytes(target)
+
+
 def _late_bytes(target: _Target) -> bytes | None:
     """After the replace: the replaced file's bytes if a save reached it after our re-check.
 
     A program that opened the note before our replace writes into the replaced file, which no
-    longer has a name. We still hold it open, so we can see such a save and put it back. A save
-    whose write comes after this look is the residual race: rare (the program must have opened
-    the note before our replace and written only after the folder fsync), but not impossible.
+    longer has a name. We still hold it open, so we can see such a save and put it back.
     """
     now = os.fstat(target.fd)
     data = _read_all(target.fd)
@@ -573,14 +855,20 @@ def _late_bytes(target: _Target) -> bytes | None:
     return data
 
 
+NAME_MAX = 255  # bytes in one file name, on the file systems notes live on
+
+
 def _rescue(path: Path, data: bytes) -> Path:
     """Keep bytes the user saved that are no longer under the note's name, as a conflict copy
-    beside the note (named like a sync-conflict file, so the vault's skip rules leave it alone)."""
+    beside the note (named like a sync-conflict file, so the vault's skip rules leave it alone).
+    A note name too long to take the suffix has its stem shortened: the copy is never dropped."""
     real = Path(os.path.realpath(path))
     stamp = dt.datetime.now(dt.timezone.utc).strftime("%Y%m%d-%H%M%S")
     for number in range(1, 1000):
         suffix = "" if number == 1 else f"-{number}"
-        copy = real.with_name(f"{real.stem}.sync-conflict-{stamp}-vault-tools{suffix}{real.suffix}")
+        tail = f".sync-conflict-{stamp}-vault-tools{suffix}{real.suffix}"
+        stem = _cut_utf8(real.stem, NAME_MAX - len(tail.encode("utf-8")))
+        copy = real.with_name(f"{stem}{tail}")
         try:
             _link_new_file(copy, data)
         except FileExistsError:
@@ -588,3 +876,71 @@ def _rescue(path: Path, data: bytes) -> Path:
         _fsync_folder(copy.parent)
         return copy
     raise WriteError(f"{path}: cannot keep the other version: too many conflict copies")
+
+
+# --- what interrupted writes left behind ----------------------------------------------------------
+
+# A temp file younger than this is left alone whatever its lock says: it may have been created
+# a moment ago by a writer that has not locked it yet, or be about to become its note.
+STALE_TEMP_AGE = 10.0
+# Where `flock` does not work, the lock cannot tell: only temp files this old are removed.
+UNLOCKABLE_TEMP_AGE = 24 * 3600.0
+
+
+@dataclass
+class Leftovers:
+    """What `remove_stale_temps` found: temp files removed, and previous versions of hard-linked
+    notes kept by a write that was interrupted (never removed: they may be all that is left)."""
+
+    removed: list[Path]
+    backups: list[Path]
+
+
+def remove_stale_temps(notes_dir: Path, *, now: float | None = None) -> Leftovers:
+    """Remove the temp files of interrupted writes (`.<name>.vault-tools-<8 hex>.tmp`) in the
+    notes folder and its sub-folders (not dot-folders, not through folder symlinks).
+
+    Only regular files whose name matches the writer's own pattern exactly, at least
+    STALE_TEMP_AGE seconds old, and not in use: a writer holds a lock on its temp file for its
+    whole life, so one we can lock exclusively belongs to a process that is gone. Such a temp file
+    is only a copy (the note is whole, old or new), so removing it loses nothing.
+    """
+    now = time.time() if now is None else now
+    found = Leftovers([], [])
+    for folder, dirs, files in os.walk(notes_dir):
+        dirs[:] = [name for name in dirs if not name.startswith(".")]
+        for name in files:
+            if not name.startswith("."):
+                continue
+            path = Path(folder, name)
+            if BACKUP_PATTERN.fullmatch(name):
+                found.backups.append(path)
+            elif TEMP_PATTERN.fullmatch(name) and _is_stale(path, now):
+                with contextlib.suppress(FileNotFoundError):
+                    os.unlink(path)
+                    found.removed.append(path)
+    return found
+
+
+def _is_stale(path: Path, now: float) -> bool:
+    try:
+        st = os.lstat(path)
+    except OSError:
+        return False
+    age = now - st.st_mtime
+    if not stat.S_ISREG(st.st_mode) or age < STALE_TEMP_AGE:
+        return False
+    if fcntl is None:
+        return age >= UNLOCKABLE_TEMP_AGE
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
+    except OSError:
+        return False
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError as exc:
+        # Locked: a writer is using it. Any other error: locks do not work here.
+        return exc.errno not in (errno.EWOULDBLOCK, errno.EAGAIN) and age >= UNLOCKABLE_TEMP_AGE
+    finally:
+        os.close(fd)  # also drops our lock
+    return True

@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import base64
 import binascii
+import errno
 import gc
 import hmac
+import ipaddress
 import logging
 import os
 import re
@@ -22,14 +24,17 @@ import threading
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import parse_qs, urlsplit
 
-from ..vault import RESERVED_FOLDERS, Vault, is_note_path, is_skipped
+from ..vault import RESERVED_FOLDERS, Vault, is_note_path, is_skipped, loop_message, scan_notes
 
 log = logging.getLogger("mkdocs.plugins.vault")
 
 LOCAL_HOSTS = ("127.0.0.1", "localhost", "::1")
 REALM = "vault-tools"
+# Where a served page loads its live-reload script from: a file of the site's origin, which
+# the pages' Content-Security-Policy allows (MkDocs writes the script inline, which it does not).
+LIVERELOAD_SCRIPT = "/.vault-tools/livereload.js"
 # The safe writer's temporary files (writer._temp_name): never a reason to rebuild.
 _WRITER_TEMP = re.compile(r"^\..*\.vault-tools-[0-9a-f]+\.tmp$")
 
@@ -93,6 +98,8 @@ def fill_blocks(vault: Vault) -> list[str]:
 
 def _report(result: Any) -> None:
     for diag in [*result.skipped, *result.failed]:
+        if diag.code == "outside-vault":
+            continue  # the plugin warns about it once, for the pages and files it leaves out
         where = f"{diag.path}:{diag.line}" if diag.line else diag.path
         log.warning(f"{where}: not filled: {diag.message}")
 
@@ -104,17 +111,31 @@ def build_site(vault: Vault, *, strict: bool = False, fill: bool = True) -> Path
 
     site_dir = vault.root / "site"
     config = load_site_config(vault, site_dir=str(site_dir), strict=strict)
-    if fill:
-        fill_blocks(vault)
-        # The index just loaded lives until the build ends: keep the garbage collector from
-        # walking its million objects again and again while the pages are rendered.
-        gc.collect()
-        gc.freeze()
+    loops = scan_notes(vault.notes_dir).loops
+    if loops:  # the plugin refuses them too, but MkDocs would add a second, vaguer line
+        raise SiteError(loop_message(loops[0]))
     try:
+        if fill:
+            fill_blocks(vault)
+            # The index just loaded lives until the build ends: keep the garbage collector from
+            # walking its million objects again and again while the pages are rendered.
+            gc.collect()
+            gc.freeze()
         build(config)
     except MkDocsException as exc:
         raise SiteError(_build_failure(config, exc)) from None
+    except OSError as exc:  # a full disk, a read-only or unwritable site folder...
+        raise SiteError(_disk_failure(exc)) from None
     return site_dir
+
+
+def _disk_failure(exc: OSError) -> str:
+    """One line naming what could not be read or written and why (no traceback)."""
+    where = f"{exc.filename}: " if exc.filename else ""
+    if exc.filename2:  # a copy: the second name is the file being written
+        where = f"{exc.filename} -> {exc.filename2}: "
+    code = f" ({errno.errorcode[exc.errno]})" if exc.errno in errno.errorcode else ""
+    return f"the site could not be built: {where}{exc.strerror or exc}{code}"
 
 
 def _build_failure(config: Any, exc: Exception) -> str:
@@ -164,8 +185,83 @@ def basic_auth(app: WsgiApp, password: str, realm: str = REALM) -> WsgiApp:
     return guarded
 
 
+def _split_host(value: str) -> tuple[str, int | None] | None:
+    """A Host header's (name, port), the name lower-cased without brackets or final dot; None
+    when it is not a host name."""
+    value = value.strip().lower()
+    if value.startswith("["):
+        name, bracket, rest = value[1:].partition("]")
+        if not bracket or (rest and not rest.startswith(":")):
+            return None
+        port_text = rest[1:] if rest else None
+    else:
+        name, colon, port_text = value.rpartition(":") if ":" in value else (value, "", "")
+        port_text = port_text if colon else None
+    if port_text is not None and not (port_text.isascii() and port_text.isdigit()):
+        return None
+    name = name.rstrip(".")
+    return (name, int(port_text) if port_text else None) if name else None
+
+
+def _is_ip(name: str) -> bool:
+    try:
+        ipaddress.ip_address(name)
+    except ValueError:
+        return False
+    return True
+
+
+def host_allowed(header: str | None, host: str, port: int, extra: Iterable[str] = ()) -> bool:
+    """True when a request's Host header names this server: the address it is bound to,
+    `localhost`, `127.0.0.1` or `[::1]`, each with its port, or a name the user allowed
+    (`NAME` on any port, `NAME:PORT` on that one). Any other name may be a DNS rebinding
+    (an attacker's name made to point to this machine, §7). Bound to every interface (0.0.0.0,
+    ::), the machine's own addresses are not known in advance: any IP address is accepted
+    then, since a rebinding always comes with a name."""
+    found = _split_host(header or "")
+    if found is None:
+        return False
+    name, given_port = found
+    for allowed in extra:
+        wanted = _split_host(allowed)
+        if wanted is not None and wanted[0] == name and wanted[1] in (None, given_port):
+            return True
+    if (given_port or 80) != port:
+        return False
+    bound = host.strip("[]").lower()
+    if name in ("localhost", "127.0.0.1", "::1", bound):
+        return True
+    return bound in ("0.0.0.0", "::", "") and _is_ip(name)
+
+
+def host_guard(app: WsgiApp, host: str, port: int | Callable[[], int],
+               extra: Iterable[str] = ()) -> WsgiApp:
+    """Wrap a WSGI app so that it answers only requests addressed to this server by a name
+    `host_allowed` accepts, live-reload polls included; others get 421 and a short text.
+    `port` may be a function giving it (known once the server is bound)."""
+    names = tuple(extra)
+    refused: set[str] = set()
+
+    def guarded(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
+        header = environ.get("HTTP_HOST")
+        number = port() if callable(port) else port
+        if host_allowed(header, host, number, names):
+            return app(environ, start_response)
+        shown = (header or "(none)")[:100]
+        if shown not in refused:
+            refused.add(shown)
+            log.warning(f"refused a request for host {shown!r}: not this server's name "
+                        "(a DNS rebinding?); allow a name with --allow-host or `allowed_hosts`")
+        start_response("421 Misdirected Request", [("Content-Type", "text/plain; charset=utf-8")])
+        return [b"This server does not answer to that host name. "
+                b"Open it as http://127.0.0.1:PORT/ or http://localhost:PORT/.\n"
+                .replace(b"PORT", str(number).encode())]
+
+    return guarded
+
+
 def serve_site(vault: Vault, *, host: str = "127.0.0.1", port: int = 8000,
-               password: str | None = None) -> None:
+               password: str | None = None, allow_hosts: Iterable[str] = ()) -> None:
     """Fill and build the site into a temporary folder and serve it with live reload until
     interrupted.
 
@@ -173,8 +269,11 @@ def serve_site(vault: Vault, *, host: str = "127.0.0.1", port: int = 8000,
     affects, then the site rebuilds only the pages that change (`LiveSite`), and the open
     pages reload. Other files in the notes folder (attachments) update the site the same way;
     a change to mkdocs.yml builds everything again with the new configuration.
+
+    Only requests addressed to this server are answered (`host_guard`): the bound address,
+    localhost, and the names in `allow_hosts` and the plugin's `allowed_hosts` option.
     """
-    from mkdocs.livereload import LiveReloadServer, _serve_url
+    from mkdocs.livereload import _SCRIPT_TEMPLATE, LiveReloadServer, _serve_url, _timestamp
 
     from ..watch import Watcher
     from .incremental import LiveSite
@@ -229,6 +328,32 @@ def serve_site(vault: Vault, *, host: str = "127.0.0.1", port: int = 8000,
             # twice a second costs the CPU the rebuilds need.
             self.observer = watchdog.observers.Observer()
 
+        def _inject_js_into_html(self, content: bytes, epoch: int) -> bytes:
+            # MkDocs writes its live-reload script inline, which the pages' policy refuses:
+            # the same script, loaded from this server as a file.
+            try:
+                body_end = content.rindex(b"</body>")
+            except ValueError:
+                body_end = len(content)
+            tag = (f'<script src="{LIVERELOAD_SCRIPT}?epoch={int(epoch)}&amp;'
+                   f'request={_timestamp()}"></script>').encode()
+            return content[:body_end] + tag + content[body_end:]
+
+        def _serve_request(self, environ: dict[str, Any],
+                           start_response: Callable[..., Any]) -> Iterable[bytes] | None:
+            if environ.get("PATH_INFO") != LIVERELOAD_SCRIPT:
+                return super()._serve_request(environ, start_response)
+            query = parse_qs(environ.get("QUERY_STRING", ""))
+            numbers = [query.get(key, [""])[0] for key in ("epoch", "request")]
+            if not all(n.isascii() and n.isdigit() for n in numbers):
+                return None
+            script = _SCRIPT_TEMPLATE.substitute(epoch=int(numbers[0]),
+                                                 request_id=int(numbers[1])).encode()
+            start_response("200 OK", [("Content-Type", "application/javascript"),
+                                      ("Content-Length", str(len(script))),
+                                      ("Cache-Control", "no-store")])
+            return [script]
+
         def rebuild(self) -> None:
             with self._rebuild_cond:
                 self._want_rebuild = True
@@ -271,8 +396,11 @@ def serve_site(vault: Vault, *, host: str = "127.0.0.1", port: int = 8000,
     except OSError as exc:
         shutil.rmtree(site_dir, ignore_errors=True)
         raise SiteError(f"cannot serve on {host}:{port}: {exc.strerror or exc}") from None
+    app: WsgiApp = server.serve_request
     if password:
-        server.set_app(basic_auth(server.serve_request, password))
+        app = basic_auth(app, password)
+    names = [*allow_hosts, *first.plugins["vault"].config.get("allowed_hosts", [])]
+    server.set_app(host_guard(app, host, lambda: getattr(server, "server_port", port), names))
 
     def error_page(code: int) -> bytes | None:
         page = Path(site_dir) / f"{code}.html"

@@ -1,13 +1,25 @@
 """The leak scan: read every file of a built site and report each private value found in it.
 
-The site is private by construction; this is the second lock. A value is found when its words
-appear one after the other in an output file, after the file's own escaping is undone (HTML
-entities, JSON and JavaScript `\\uXXXX`, iCalendar line folding, gzip) and, in HTML, its tags
-are dropped. So case, spacing, punctuation between words and markup (`Jane <em>Doe</em>`) do
-not hide a value, and a name is only found as whole words (`Ann` is not in `Anna`).
+The site is private by construction; this is the second lock. It reads every byte a browser
+could show or fetch: page text, every attribute value (links, image sources, titles, alt
+texts), HTML comments, inline scripts, JSON (the search index), feeds, XML and gzip files, and
+the file names and paths of the site itself.
+
+The matching rule. Before comparing, a file's own escaping is undone (HTML entities, URL
+percent-encoding, JSON and JavaScript `\\uXXXX`, iCalendar line folding, gzip) and both the file
+and the secret are normalised the same way: Unicode compatibility decomposition with accents
+dropped, then case folding (so NFC and NFD spellings, `LI NA` and `Lì Nà` are one value). Then
+both are cut into words: runs of letters and digits; in scripts written without spaces
+(Chinese, Japanese, Thai...) each character is a word. A value is found when its words appear
+one after the other, with nothing but spaces, punctuation or markup between them (`Li Na`,
+`li-na`, `Li%20Na`, `Li <b>Na</b>`), and only as whole words: `Li Na` is not in `Linalool` nor
+in `Lina`. Words from different places (two attribute values, an attribute and the text) are
+never joined. A value of one word shorter than three characters is too common a word to look
+for (see `LeakScanner`).
 
 Speed: each file is read into words once; each secret has one "anchor", its longest uncommon
-word, and is compared only with files holding that word.
+word, and is compared only with files holding that word and all its other words. An attribute
+value or comment found clean once (the theme's icons, classes, nav links) is not read again.
 """
 
 from __future__ import annotations
@@ -19,29 +31,56 @@ import multiprocessing
 import os
 import pickle
 import re
+import unicodedata
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from itertools import chain
 from pathlib import Path
+from urllib.parse import unquote
 
 from ..views import Secret
 
-# The words a value is compared by: runs of letters and digits, joined by the punctuation that
-# holds an address or a number together (`jane.doe@example.com`, `555-0100`, `o'brien`).
-WORD_RE = re.compile(r"\w+(?:[@.\-+'/:]\w+)*")
+# Scripts written without spaces between words: there each character is a word of its own, so
+# a name written inside a sentence ("我和李明见面") is still found as whole words.
+_UNSPACED = ("\u0e00-\u0eff"  # Thai, Lao
+             "\u1000-\u109f"  # Myanmar
+             "\u1780-\u17ff"  # Khmer
+             "\u3040-\u30ff"  # Hiragana, Katakana
+             "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"  # Han
+             "\U00020000-\U0003134f")  # Han, the rarer ones
+# A boundary between two places of a file (two attribute values, a comment and the text): a word
+# of its own that no secret holds, so that no value is ever found across two places.
+_BOUNDARY = "\x00"
+WORD_RE = re.compile(f"{_BOUNDARY}|[{_UNSPACED}]|[^\\W_{_UNSPACED}]+")
+# The combining accents that compatibility decomposition splits off Latin, Greek and Cyrillic
+# letters (a macOS file name is NFD): dropped, so `José` in either form is `jose`.
+_ACCENTS = re.compile("[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")
 JSON_CHUNK = 32_000  # characters of JSON strings compared at a time (no string is split)
 _UNICODE_ESCAPE = re.compile(r"\\u([0-9a-fA-F]{4})")
-_TAG_RE = re.compile(r"<[^<>]*>")
-_TEXT_ATTRIBUTE_RE = re.compile(
-    r"""\s(?:title|alt|content|aria-label|placeholder|value|label|summary)\s*=\s*"""
-    r"""(?:"([^"]*)"|'([^']*)')""", re.IGNORECASE)
-# Words too common on any page to say anything about a secret.
+# A tag (or comment, or doctype) starts with a letter, `/`, `!` or `?`: `a < b > c` in a script
+# or a text is no tag, and its words stay.
+_TAG_RE = re.compile(r"<[A-Za-z/!?][^<>]*>")
+# Attribute values, anywhere: a `=` followed by a quoted or bare value. Each quoted value ends
+# at the next quote of its kind, so the scan stays linear whatever the file holds.
+_ATTRIBUTE_RE = re.compile(r"""=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'<>=`]+))""")
+# Words too common on any page to say anything about a secret: never the anchor of a
+# value that has another word.
 _COMMON = frozenset({
     "com", "org", "net", "www", "http", "https", "example", "gmail", "linkedin", "mail",
-    "the", "and", "for", "with", "that", "this",
+    "the", "and", "for", "with", "that", "this", "html", "index",
 })
-_PLAIN = {"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"', "\u2013": "-",
-          "\u2014": "-", "\u00a0": " "}
-_FANCY_RE = re.compile("[" + "".join(_PLAIN) + "]")
+FEW_ANCHORS = 8  # up to this many, a text is first searched for the anchors as strings
+CLEAN_MEMORY = 200_000  # attribute values remembered as clean, at most
+MIN_WORD_CHARS = 3  # a value of a single word is looked for from this many characters
+
+
+def fold(text: str) -> str:
+    """`text` as the scan compares it: compatibility-decomposed, accents dropped, case-folded.
+    Equal for the NFC and NFD spellings of a name, and for its upper and lower case."""
+    if text.isascii():
+        return text.lower()
+    # Folded first: case folding can add an accent (`İ` is `i̇`), which then goes too.
+    return _ACCENTS.sub("", unicodedata.normalize("NFKD", text.casefold()))
 
 
 @dataclass(frozen=True)
@@ -57,72 +96,129 @@ class Leak:
 
 
 def decode_entities(text: str) -> str:
-    """HTML entities and `\\uXXXX` escapes turned back into the characters they stand for."""
+    """HTML entities, `\\uXXXX` escapes and URL percent-encoding (twice over, as a URL quoted
+    inside a URL is) turned back into the characters they stand for."""
     if "&" in text:
         text = html.unescape(text)
     if "\\u" in text:
         text = _UNICODE_ESCAPE.sub(lambda m: chr(int(m.group(1), 16)), text)
+    for _ in range(2):
+        if "%" not in text:
+            break
+        text = unquote(text, errors="replace")
     return text
 
 
 def words_of(text: str, markup: bool = False) -> list[str]:
-    """The words of `text`, lower case, with its escapes undone and, when `markup`, its HTML
-    tags dropped."""
+    """The words of `text` as the scan compares them (see the module's matching rule), with
+    its escapes undone. With `markup` (HTML, XML), the text between tags, every attribute
+    value and every comment are read, each as a place of its own."""
     if markup:
-        # Whitespace only separates words, so each run of it can be one space: the regular
-        # expressions below then skip a page's indentation in one step (a tenth off the scan
-        # of a built site). The spaces at the ends keep a match at the very start or end.
-        text = " " + " ".join(text.split()) + " "
-        # Dropping tags joins a name split by markup; the attributes that hold text (a page's
-        # description, a link's title, an image's alt text) are read on their own.
-        attributes = "\n".join(m.group(1) or m.group(2) or ""
-                               for m in _TEXT_ATTRIBUTE_RE.finditer(text))
-        text = _TAG_RE.sub(" ", text) + "\n" + attributes
-    text = decode_entities(text)
-    return WORD_RE.findall(_FANCY_RE.sub(lambda m: _PLAIN[m.group(0)], text).lower())
+        text = _join(markup_places(text))
+    return WORD_RE.findall(fold(decode_entities(text)))
+
+
+def markup_places(text: str) -> list[str]:
+    """The places of an HTML or XML text that hold words: each distinct attribute value, each
+    comment, and last the text with its tags dropped (which joins a name split by markup,
+    `Li <em>Na</em>`)."""
+    # Whitespace only separates words, so each run of it can be one space: the regular
+    # expressions below then skip a page's indentation in one step. The spaces at the ends
+    # keep a match at the very start or end.
+    text = " " + " ".join(text.split()) + " "
+    # Each distinct value once: a page repeats its nav's links and classes many times. (Each
+    # match gives its three groups, two of them empty: all go in, once.)
+    places = list(dict.fromkeys(chain.from_iterable(_ATTRIBUTE_RE.findall(text))))
+    places += _comments(text)
+    places.append(_TAG_RE.sub(" ", text))
+    return places
+
+
+def _join(places: Iterable[str]) -> str:
+    """Places as one text in which no value is found across two of them."""
+    return f" {_BOUNDARY} ".join(places)
+
+
+def _comments(text: str) -> list[str]:
+    """The insides of the HTML comments in `text` (an unclosed one runs to the end), found in
+    one pass: never the browser's to show, but in every copy of the page."""
+    found = []
+    start = text.find("<!--")
+    while start >= 0:
+        end = text.find("-->", start + 4)
+        if end < 0:
+            found.append(text[start + 4:])
+            break
+        found.append(text[start + 4:end])
+        start = text.find("<!--", end + 3)
+    return found
 
 
 class _Needle:
-    __slots__ = ("anchor", "secret", "words")
+    __slots__ = ("anchor", "rest", "secret", "words")
 
     def __init__(self, secret: Secret) -> None:
         self.secret = secret
         words = words_of(secret.value)
         self.words = " " + " ".join(words) + " "
-        rare = [w for w in words if w not in _COMMON and len(w) >= 3] or words
-        self.anchor = max(rare, key=len) if rare else None
+        self.anchor: str | None = None
+        if len(words) >= 2 or (words and len(words[0]) >= MIN_WORD_CHARS):
+            # The longest uncommon word: the one fewest files hold.
+            rare = [w for w in words if w not in _COMMON] or words
+            self.anchor = max(rare, key=len)
+        self.rest = frozenset(words) - {self.anchor}
 
 
 class LeakScanner:
-    """Finds secrets in text.
+    """Finds secrets in text, by the module's matching rule.
 
-    A secret whose longest word is shorter than three characters is too short to identify
-    anything and is not looked for.
+    A secret of a single word shorter than three characters (a note named `Bo`, a one-letter
+    alias) is not looked for: as a whole word it is found in ordinary text, and would fail
+    every build. Two short words (`Li Na`, `Bo Xu`) and two characters of Chinese (`李明`) are
+    looked for.
     """
 
     def __init__(self, secrets: Iterable[Secret]) -> None:
         self._by_anchor: dict[str, list[_Needle]] = {}
         for secret in secrets:
             needle = _Needle(secret)
-            if needle.anchor is not None and len(needle.anchor) >= 3:
+            if needle.anchor is not None:
                 self._by_anchor.setdefault(needle.anchor, []).append(needle)
         self._anchors = frozenset(self._by_anchor)
+        self._clean: set[str] = set()  # attribute values and comments found to hold no secret
 
     def __bool__(self) -> bool:
         return bool(self._by_anchor)
 
     def find(self, text: str, markup: bool = False) -> list[Secret]:
         """The secrets that occur in `text` (already decoded from its file format). `markup`:
-        the text is HTML or XML, whose tags are dropped."""
+        the text is HTML or XML (see `markup_places`)."""
         if not self:
             return []
-        words = words_of(text, markup)
-        hits = self._anchors.intersection(words)
-        if not hits:
-            return []
-        sequence = " " + " ".join(words) + " "
-        return [n.secret for anchor in sorted(hits) for n in self._by_anchor[anchor]
-                if n.words in sequence]
+        places: list[str] = []
+        if markup:
+            # A value found clean before is clean again (no secret is found across places):
+            # the theme's icons, classes and nav links are read once per scan, not per page.
+            places = [p for p in markup_places(text) if p not in self._clean]
+            text = _join(places)
+        text = fold(decode_entities(text))
+        found = []
+        # An anchor not in the text as a string is not in it as a word: with a few anchors,
+        # looking costs less than cutting the text into words.
+        if len(self._anchors) > FEW_ANCHORS or any(a in text for a in self._anchors):
+            words = WORD_RE.findall(text)
+            present = set(words)
+            hits = self._anchors.intersection(present)
+            if hits:
+                # A secret is compared with the text only when all its words are in it: a
+                # page naming Jana Silva holds the anchor of her e-mail address, rarely
+                # `example`.
+                sequence = " " + " ".join(words) + " "
+                found = [n.secret for anchor in sorted(hits) for n in self._by_anchor[anchor]
+                         if n.rest <= present and n.words in sequence]
+        if not found and len(self._clean) < CLEAN_MEMORY:
+            self._clean.update(places[:-1])  # not the page's own text: it is seen once
+        return found
 
 
 def file_texts(path: Path, rel: str) -> Iterator[str]:
@@ -153,15 +249,18 @@ def file_texts(path: Path, rel: str) -> Iterator[str]:
                 chunk.append(string)
                 size += len(string)
                 if size >= JSON_CHUNK:
-                    yield "\n".join(chunk)
+                    yield _JOIN.join(chunk)
                     chunk, size = [], 0
             if chunk:
-                yield "\n".join(chunk)
+                yield _JOIN.join(chunk)
             return
     if name.endswith(".ics"):
         text = re.sub(r"\r?\n[ \t]", "", text)
         text = re.sub(r"\\([,;\\])", r"\1", text).replace("\\n", "\n").replace("\\N", "\n")
     yield text
+
+
+_JOIN = f" {_BOUNDARY} "  # two JSON strings are two places: no value is found across them
 
 
 def _json_strings(value: object) -> Iterator[str]:
@@ -175,6 +274,9 @@ def _json_strings(value: object) -> Iterator[str]:
         for item in value:
             yield from _json_strings(item)
 
+
+# Files read as markup: their tags are dropped, their attribute values and comments read.
+MARKUP_FILES = (".html", ".htm", ".xhtml", ".xml", ".xml.gz", ".svg", ".json")
 
 # From this many files on, a second process scans half of them (the build itself is done by
 # then, so the second core is idle): about half the scan's time on a large site. Below it, a
@@ -221,9 +323,10 @@ def _scan_files(site_dir: Path, secrets: list[Secret], files: list[str]) -> list
     for rel in files:
         path = site_dir / rel
         # Search indexes hold HTML too (`Leila</p><p>`): their tags are no words either.
-        markup = path.name.lower().endswith((".html", ".htm", ".xml", ".xml.gz", ".json"))
+        markup = path.name.lower().endswith(MARKUP_FILES)
         found: dict[tuple[str, str], Secret] = {}
-        for text in file_texts(path, rel):
+        # The file's own name and path are published too (its URL).
+        for text in (rel, *file_texts(path, rel)):
             for secret in scanner.find(text, markup):
                 found[(secret.kind, secret.value)] = secret
         leaks.extend(Leak(rel, s) for s in found.values())

@@ -8,7 +8,9 @@ vault's logic lives here.
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
+import hashlib
 import itertools
 import json
 import logging
@@ -16,12 +18,15 @@ import os
 import posixpath
 import re
 from collections.abc import Callable
+from html import escape as html_escape
+from html import unescape as html_unescape
 from pathlib import Path
 from secrets import token_hex
 from typing import Any
-from urllib.parse import quote
+from urllib.parse import unquote
 
 import pathspec
+import yaml
 from markdown.extensions.toc import slugify as toc_slugify
 from mkdocs.config import config_options as c
 from mkdocs.config.base import Config
@@ -30,6 +35,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
+from mkdocs.utils.meta import YAML_RE
 
 from ..blocks import FOLLOWUPS, RELATED, link_to, render_related
 from ..calendar_feed import FeedEvent, feed_events, render_feed
@@ -37,11 +43,20 @@ from ..followups import FollowUp, Timed
 from ..index import VaultIndex
 from ..notes import Block, Link, Note
 from ..parse import is_asset_target, parse_note
+from ..privacy import strip_comments_from_text
 from ..report import Placeholders, company_placeholders
-from ..vault import Vault, is_note_path, load_index_and_texts
+from ..vault import (
+    Vault,
+    inside_notes,
+    is_note_path,
+    load_index_and_texts,
+    loop_message,
+    scan_notes,
+)
 from ..views import (
     PRIVATE_TEXT,
     Ref,
+    Secret,
     SiteView,
     card_rows,
     career_rows,
@@ -56,7 +71,7 @@ from ..views import (
     title_pieces,
 )
 from . import render
-from .leaks import scan_site
+from .leaks import LeakScanner, scan_site
 from .rewrite import rewrite_markdown
 
 log = logging.getLogger("mkdocs.plugins.vault")
@@ -103,7 +118,11 @@ def preload(notes_dir: Path, index: VaultIndex, texts: dict[str, str],
 class VaultPluginConfig(Config):
     publish_fields = c.ListOfItems(c.Type(str), default=[])
     followups_note = c.Type(str, default="Follow-ups.md")
+    # §5: blocks `fill` writes into public notes list a private note as "a private note".
+    hide_private_in_files = c.Type(bool, default=False)
     leak_scan = c.Type(bool, default=True)
+    # Host names `vault-tools serve` answers to besides its address and localhost (§7).
+    allowed_hosts = c.ListOfItems(c.Type(str), default=[])
 
 
 class VaultPlugin(BasePlugin[VaultPluginConfig]):
@@ -144,6 +163,7 @@ class VaultPlugin(BasePlugin[VaultPluginConfig]):
         # again and again (half the links of a page are repeats).
         self._link_memo: dict[tuple[Any, ...], str | None] = {}
         self._plain_markdown = False
+        self._private_files: set[str] = set()  # attachments kept off the site, by file name
         # The follow-ups dashboard of this build: its items and the day it was built, and the
         # page that shows it (the follow-ups note's, or the generated one).
         self._dashboard: tuple[list[Timed], dt.date] = ([], dt.date.min)
@@ -152,6 +172,11 @@ class VaultPlugin(BasePlugin[VaultPluginConfig]):
     # --- configuration and files ----------------------------------------------------------------
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
+        # MkDocs walks the notes folder next, following every folder symlink: a loop would
+        # have it walk (and copy) the same notes ever deeper, so refuse while one is there.
+        loops = scan_notes(Path(config.docs_dir)).loops
+        if loops:
+            raise PluginError(loop_message(loops[0]))
         toc = config.mdx_configs.get("toc", {})
         self.slugify = toc.get("slugify") or toc_slugify
         self.separator = toc.get("separator", "-")
@@ -188,20 +213,32 @@ class VaultPlugin(BasePlugin[VaultPluginConfig]):
         self.view, self.texts = view, texts
         self._log_link_problems(view)
 
-        # By the path MkDocs found the file at (not where a symlink leads): a file in the notes
-        # folder is the vault's, whatever it points to.
+        # By the path MkDocs found the file at: a file in the notes folder is the vault's, but
+        # one whose real path leads out of it (through a symlink) is never published.
         docs = os.path.join(os.path.normpath(config.docs_dir), "")
-        for file in list(files):
-            from_docs = bool(file.abs_src_path) and os.path.normpath(
+
+        def in_docs(file: File) -> bool:
+            return bool(file.abs_src_path) and os.path.normpath(
                 file.abs_src_path).startswith(docs)
-            if file.is_documentation_page() and from_docs:
+
+        private_files = _private_attachments(
+            [f.src_uri for f in files if not f.is_documentation_page() and in_docs(f)],
+            view, texts)
+        self._private_files = {posixpath.basename(uri).lower() for uri in private_files}
+        folders_inside: dict[str, bool] = {}
+        for file in list(files):
+            from_docs = in_docs(file)
+            if from_docs and _leaves_vault(str(file.abs_src_path), config.docs_dir,
+                                           folders_inside):
+                files.remove(file)  # never published: reported once, by _log_link_problems
+            elif file.is_documentation_page() and from_docs:
                 # Private notes, and files the index skips (sync-conflict copies, unreadable
                 # notes), which may hold private text the index cannot vouch for.
                 note = view.index.get(file.src_uri)
                 if (not is_note_path(file.src_uri) or note is None or note.unreadable
                         or file.src_uri in view.hidden):
                     files.remove(file)
-            elif from_docs and _private_attachment(file.src_uri, view.hidden, texts):
+            elif from_docs and file.src_uri in private_files:
                 files.remove(file)
             elif file.abs_src_path and not from_docs:
                 self.skip_scan.add(file.dest_uri)  # the theme's own static files
@@ -233,7 +270,8 @@ class VaultPlugin(BasePlugin[VaultPluginConfig]):
             if diag.path in view.hidden or placeholders.covers(diag):
                 continue
             where = f"{diag.path}:{diag.line}" if diag.line else diag.path
-            if diag.code in ("broken-link", "ambiguous-link", "yaml-error", "not-utf8"):
+            if diag.code in ("broken-link", "ambiguous-link", "yaml-error", "not-utf8",
+                             "outside-vault"):
                 log.warning(f"{where}: {diag.message}")
             else:
                 log.info(f"{where}: {diag.message}")
@@ -336,19 +374,23 @@ class VaultPlugin(BasePlugin[VaultPluginConfig]):
     # --- pages ----------------------------------------------------------------------------------
 
     def on_page_read_source(self, page: Page, config: MkDocsConfig) -> str | None:
-        """Serve the text the index was built from (read once), without its front matter when
-        the parser refused it (so MkDocs never loads YAML the parser found unsafe)."""
+        """Serve the text the index was built from (read once), with its front matter taken out
+        whatever it holds, so that none ever reaches the page as text (MkDocs prints a front
+        matter it cannot load, an impossible date or a bad tag, as the page's first paragraph).
+        In its place MkDocs gets the few keys a page takes from it, vetted (`page_meta`)."""
         text = self.texts.get(page.file.src_uri)
         if text is None or self.view is None:
             return None
-        source = text.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
         note = self.view.index.get(page.file.src_uri)
-        if note is not None and any(d.code == "yaml-error" for d in note.diagnostics):
-            lines = source.split("\n")
-            end = note.body_line - 1 if note.body_line > 1 else _fence_end(lines)
-            source = "\n" * end + "\n".join(lines[end:])
+        for_mkdocs, source = page_source(text, note.meta if note is not None else {})
+        if "%%" in source:
+            # Obsidian comments are never published (§4): blanked in place (lines and columns
+            # kept, so the parser's link positions still fit) in the body MkDocs renders.
+            blanked = strip_comments_from_text(source)
+            for_mkdocs = for_mkdocs[:len(for_mkdocs) - len(source)] + blanked
+            source = blanked
         self.sources[page.file.src_uri] = source
-        return source
+        return for_mkdocs
 
     def on_page_markdown(self, markdown: str, page: Page, config: MkDocsConfig,
                          files: Files) -> str:
@@ -377,6 +419,8 @@ class VaultPlugin(BasePlugin[VaultPluginConfig]):
         note = view.index.get(page.file.src_uri) if view is not None else None
         if note is None or view is None:
             return html
+        if "title" not in page.meta:
+            page.meta["title"] = _safe_title(page)
         card = render.card_html(card_rows(view, note), note.type,
                                 render.Linker(page.file.url, self.urls, self._anchor))
         if not card:
@@ -388,13 +432,20 @@ class VaultPlugin(BasePlugin[VaultPluginConfig]):
         return html[:end] + "\n" + card + html[end:]
 
     def on_post_page(self, output: str, page: Page, config: MkDocsConfig) -> str:
+        # The theme's own inline scripts are those outside the page's content (taken before the
+        # blocks go in). A <script> in a note's body is never among them, even should another
+        # plugin have changed the content so that it is not found as written: by their text.
+        theme = output.replace(page.content, "", 1) if page.content else output
+        theme = _without_scripts_of(theme, page.content or "")
         for slot, html in self._slots.pop(page.file.src_uri, {}).items():
             output = output.replace(slot, html, 1)
-        return _add_robots(output)
+        return _add_csp(_add_robots(output), theme)
 
     def on_post_template(self, output_content: str, template_name: str,
                          config: MkDocsConfig) -> str:
-        return _add_robots(output_content) if template_name.endswith(".html") else output_content
+        if not template_name.endswith(".html"):
+            return output_content
+        return _add_csp(_add_robots(output_content), output_content)
 
     @event_priority(-100)  # after every other plugin has written its files (search index...)
     def on_post_build(self, config: MkDocsConfig) -> None:
@@ -505,6 +556,9 @@ class VaultPlugin(BasePlugin[VaultPluginConfig]):
         resolution = view.index.resolve(link.target, link.kind)
         if resolution.path is not None and resolution.path in view.hidden:
             return render.unlinked(Ref("private", PRIVATE_TEXT))
+        if self._private_files and posixpath.basename(
+                unquote(link.target)).lower() in self._private_files:
+            return render.unlinked(Ref("private", PRIVATE_TEXT))  # a private attachment
         if link.kind == "markdown":
             if not raw:
                 return None
@@ -646,7 +700,10 @@ class VaultPlugin(BasePlugin[VaultPluginConfig]):
         assert view is not None
         if note.path in view.touched_by_private or note.path not in self.texts:
             return None
-        parsed = self._parse_block(note.path, self._block_content(note, block))
+        content = self._block_content(note, block)
+        if PRIVATE_TEXT in content:  # written with `hide_private_in_files`: the site omits it
+            return None
+        parsed = self._parse_block(note.path, content)
         for link in parsed.links:
             if view.index.resolve(link.target, link.kind).path in view.hidden:
                 return None
@@ -677,18 +734,40 @@ class VaultPlugin(BasePlugin[VaultPluginConfig]):
 _CUT_LINK = re.compile(r"!?\[\[(?:(?!\]\])[^\n])*$", re.MULTILINE)
 
 
-def _private_attachment(src_uri: str, hidden: frozenset[str], texts: dict[str, str]) -> bool:
-    """True for a file (an image, a PDF…) that a private note mentions and no public note does:
-    it belongs to the private note and stays off the site with it. Mentions are matched on the
-    file name as written or URL-encoded, which is what an embed or a Markdown link holds."""
-    name = src_uri.rpartition("/")[2]
-    names = {name, quote(name), name.replace(" ", "%20")}
-    private_text = "\n".join(texts.get(path, "") for path in hidden)
-    if not any(n in private_text for n in names):
-        return False
-    return not any(
-        n in text for path, text in texts.items() if path not in hidden for n in names
-    )
+def _leaves_vault(path: str, docs_dir: str, folders_inside: dict[str, bool]) -> bool:
+    """True for a file MkDocs found whose real path is outside the notes folder (MkDocs follows
+    every symlink). Its folder is asked once for all the files in it (`folders_inside`), the
+    file itself only when it is a symlink: a plain file in a folder inside is inside."""
+    folder = os.path.dirname(path)
+    inside = folders_inside.get(folder)
+    if inside is None:
+        inside = folders_inside[folder] = inside_notes(docs_dir, folder)
+    return not inside or (os.path.islink(path) and not inside_notes(docs_dir, path))
+
+
+def _private_attachments(uris: list[str], view: SiteView, texts: dict[str, str]) -> set[str]:
+    """The attachments (images, PDFs…) among `uris` that stay off the site: each whose path
+    holds a private note's name, title or alias (`attachments/Li Na CV.pdf`), and each that a
+    private note mentions and no public note does (it belongs to the private note). Names and
+    mentions are compared as the leak scan compares them (whole words, decoded: an embed, a
+    `%20` link and an HTML `src` all mention a file). Each note is read once, and the public
+    ones only when a private note mentions an attachment."""
+    if not uris or not view.hidden:
+        return set()
+    hidden = [view.index.notes[path] for path in sorted(view.hidden)]
+    names = LeakScanner(Secret(name, "name", note.path)
+                        for note in hidden for name in (note.name, note.title, *note.aliases))
+    private = {uri for uri in uris if names.find(uri)}
+    files = LeakScanner(Secret(posixpath.basename(uri), "attachment", uri)
+                        for uri in uris if uri not in private)
+    mentioned = {s.source for note in hidden for s in files.find(texts.get(note.path, ""))}
+    if mentioned:
+        files = LeakScanner(Secret(posixpath.basename(uri), "attachment", uri)
+                            for uri in sorted(mentioned))
+        public = {s.source for path, text in texts.items() if path not in view.hidden
+                  for s in files.find(text)}
+        private |= mentioned - public
+    return private
 
 
 def _no_block(block: Block) -> str:
@@ -750,3 +829,129 @@ def _add_robots(output: str) -> str:
         return output
     head += len("<head>")
     return output[:head] + "\n" + ROBOTS + output[head:]
+
+
+# --- what a page takes from its front matter, and its Content-Security-Policy ---------------------
+
+# Material's `hide` values: which parts of the page a note may hide.
+_HIDE = frozenset({"navigation", "toc", "footer", "path", "tags", "feedback"})
+
+
+def page_meta(meta: dict[str, Any]) -> dict[str, Any]:
+    """The keys MkDocs and the theme get from a note's front matter (as the vault parsed it),
+    made safe: `title` and `description` as one line of HTML-escaped text (the theme writes
+    them into the page unescaped), `hide` as the known parts only. No other key: one such as
+    `template` would let a note choose how it is rendered, and the card shows them all."""
+    out: dict[str, Any] = {}
+    for key in ("title", "description"):
+        value = meta.get(key)
+        if isinstance(value, str) and _one_line(value):
+            out[key] = html_escape(_one_line(value))
+    hide = meta.get("hide")
+    if isinstance(hide, list):
+        parts = sorted({h for h in hide if isinstance(h, str) and h in _HIDE})
+        if parts:
+            out["hide"] = parts
+    return out
+
+
+def page_source(text: str, meta: dict[str, Any]) -> tuple[str, str]:
+    """(what MkDocs is given to read, the note's text as the page is made from it) for a note's
+    `text` and its front matter `meta` as the vault parsed it. The second is the text with line
+    breaks normalised and the front matter's lines left blank (the body keeps the line numbers
+    the index has); the first is that behind a front matter of `page_meta(meta)` only, or a
+    blank line when there is none, so that MkDocs takes no "Key: value" first line of the body
+    for MultiMarkdown meta. Whatever the front matter holds, MkDocs never sees it."""
+    lines = text.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    end = _fence_end(lines)
+    source = "\n" * end + "\n".join(lines[end:])
+    return _meta_block(page_meta(meta)) + "\n" + source, source
+
+
+def _one_line(value: str) -> str:
+    return " ".join("".join(" " if ch.isspace() or not ch.isprintable() else ch
+                            for ch in value).split())
+
+
+def _meta_block(meta: dict[str, Any]) -> str:
+    """`meta` as a front matter MkDocs is sure to read back as exactly `meta` (else none)."""
+    if not meta:
+        return ""
+    block = "---\n" + yaml.safe_dump(meta, allow_unicode=True, width=1 << 30,
+                                      sort_keys=True) + "---\n"
+    found = YAML_RE.match(block)
+    try:
+        if found is not None and yaml.safe_load(found.group(1)) == meta:
+            return block
+    except yaml.YAMLError:
+        pass
+    return ""
+
+
+_TAG = re.compile(r"<[^>]*>")
+
+
+def _safe_title(page: Page) -> str:
+    """The page's title as HTML text with no tag in it: the theme writes a title from `meta`
+    as is, but strips tags from any other and then decodes its entities (`&lt;/title&gt;`
+    would close the element)."""
+    rendered = getattr(page, "_title_from_render", None)
+    if rendered:
+        return html_escape(html_unescape(_TAG.sub("", rendered)))
+    return html_escape(str(page.title or ""))
+
+
+_SCRIPT = re.compile(r"<script\b([^>]*)>(.*?)</script\s*>", re.IGNORECASE | re.DOTALL)
+_SCRIPT_TYPE = re.compile(r"""\btype\s*=\s*["']?([^"'\s>]*)""", re.IGNORECASE)
+_SCRIPT_SRC = re.compile(r"\bsrc\s*=", re.IGNORECASE)
+_JS_TYPES = frozenset({"", "text/javascript", "application/javascript", "module"})
+
+
+def _inline_scripts(page_html: str) -> list[str]:
+    """The text of each inline script a browser would run in `page_html` (not JSON data, not a
+    script loaded by `src`)."""
+    found = []
+    for match in _SCRIPT.finditer(page_html):
+        attributes, text = match.groups()
+        kind = _SCRIPT_TYPE.search(attributes)
+        if _SCRIPT_SRC.search(attributes) or (kind and kind.group(1).lower() not in _JS_TYPES):
+            continue
+        found.append(text)
+    return found
+
+
+def _without_scripts_of(output: str, content: str) -> str:
+    for text in _inline_scripts(content):
+        output = output.replace(text, "")
+    return output
+
+
+def script_hash(text: str) -> str:
+    """The CSP source that allows an inline script with this text (as the browser hashes it:
+    line breaks normalised, UTF-8)."""
+    data = text.replace("\r\n", "\n").replace("\r", "\n").encode("utf-8")
+    return "'sha256-" + base64.b64encode(hashlib.sha256(data).digest()).decode("ascii") + "'"
+
+
+def content_security_policy(theme_html: str) -> str:
+    """The page's policy: scripts from the site's own files and the theme's inline scripts
+    (by hash, from `theme_html`, the page without its content), nothing else (§7)."""
+    hashes = sorted({script_hash(text) for text in _inline_scripts(theme_html)})
+    return "; ".join([" ".join(["script-src 'self'", *hashes]), "object-src 'none'",
+                      "base-uri 'self'"])
+
+
+def _add_csp(output: str, theme_html: str) -> str:
+    """Put the page's Content-Security-Policy first in its head, before any script."""
+    head = output.find("<head>")
+    if head < 0:
+        return output
+    head += len("<head>")
+    # Already there (looked for where it goes: a note may quote the tag in a code block).
+    if output[head:head + 200].lstrip().startswith(_CSP_START):
+        return output
+    tag = f'{_CSP_START}content="{html_escape(content_security_policy(theme_html))}">'
+    return output[:head] + "\n" + tag + output[head:]
+
+
+_CSP_START = '<meta http-equiv="Content-Security-Policy" '

@@ -1,0 +1,401 @@
+"""The leak scan (§7): it reads every byte a browser could show or fetch, decoded and normalised,
+and finds a private value there however the page writes it, short names and CJK names
+included; and a real build with private notes linked and mentioned in every way Markdown allows
+either publishes none of their values or fails with the leak report."""
+
+from __future__ import annotations
+
+import gzip
+import html
+import json
+import re
+import tempfile
+import unicodedata
+from collections.abc import Callable
+from pathlib import Path
+from urllib.parse import quote, unquote
+
+import pytest
+from hypothesis import HealthCheck, Phase, given, settings
+from hypothesis import strategies as st
+
+from vault_tools.site.build import SiteError, build_site
+from vault_tools.site.leaks import LeakScanner, scan_site
+from vault_tools.vault import find_vault
+from vault_tools.views import Secret
+
+from .conftest import write_vault
+
+CONFIG = """site_name: Private vault
+docs_dir: notes
+theme:
+  name: material
+plugins:
+  - search
+  - vault
+"""
+
+# Names made of letters no English word, no theme string and no CSS class pairs this way, so
+# that the only place a generated name can be found is where the test put it.
+_FIRST = "qxzjkv"
+_VOWEL = "aeiouy"
+_short_word = st.builds(lambda a, b, c: (a + b + c).capitalize(), st.sampled_from(_FIRST),
+                        st.sampled_from(_VOWEL), st.sampled_from(["", *_FIRST]))
+_latin_name = st.lists(_short_word, min_size=1, max_size=3).map(" ".join).filter(
+    lambda name: " " in name or len(name) >= 3)
+_accented_name = st.lists(
+    st.builds(lambda a, b, c: a + b + c, st.sampled_from("ŽÇÑØ"), st.sampled_from("éüåñôï"),
+              st.sampled_from("qxzk")),
+    min_size=1, max_size=2).map(" ".join)
+_cjk_name = st.text(alphabet="李娜王明张伟刘芳陈静杨洋", min_size=2, max_size=3)
+NAMES = st.one_of(_latin_name, _accented_name, _cjk_name)
+
+
+def fold(text: str) -> str:
+    """The test's own normalisation: compatibility-decomposed, accents dropped, case-folded."""
+    text = unicodedata.normalize("NFKD", text.casefold())
+    return "".join(c for c in text if not unicodedata.combining(c))
+
+
+def decoded(text: str) -> str:
+    """A file's text with every escape a browser or a reader undoes, undone."""
+    text = re.sub(r"\\u([0-9a-fA-F]{4})", lambda m: chr(int(m.group(1), 16)), text)
+    return fold(unquote(unquote(html.unescape(text))))
+
+
+def found(value: str, text: str) -> bool:
+    """True when `value` is in `text` (both folded) as whole words in a row: an independent,
+    slower statement of the scan's matching rule."""
+    value = fold(value)
+    if all("\u3400" <= c <= "\u9fff" or c == " " for c in value):
+        return value.replace(" ", "") in text  # written without spaces: characters
+    words = re.findall(r"[^\W_]+", value)
+    pattern = r"(?<![^\W_])" + r"[\W_]+".join(map(re.escape, words)) + r"(?![^\W_])"
+    return re.search(pattern, text) is not None
+
+
+def site_texts(site: Path) -> dict[str, str]:
+    """Every file of the site as (its path, its text), gzip opened, escapes undone; but the
+    theme's and the plugin's own static files (`assets/`), copied as they are."""
+    texts = {}
+    for path in site.rglob("*"):
+        rel = path.relative_to(site).as_posix()
+        if path.is_file() and not rel.startswith("assets/"):
+            data = path.read_bytes()
+            if path.suffix == ".gz":
+                data = gzip.decompress(data)
+            text = data.decode("utf-8", errors="replace")
+            if path.suffix == ".ics":
+                text = re.sub(r"\r?\n[ \t]", "", text)
+            texts[rel] = decoded(rel) + "\n" + decoded(text)
+    return texts
+
+
+# --- the scanner on its own -----------------------------------------------------------------------
+
+
+def _entities(text: str) -> str:
+    return "".join(f"&#{ord(c)};" for c in text)
+
+
+# Each way a page may write a value: (file name, the file's text given the value).
+ENCODINGS: dict[str, tuple[str, Callable[[str], str]]] = {
+    "text": ("a.html", lambda v: f"<p>We met {v} today.</p>"),
+    "markup between words": ("a.html", lambda v: "<p>" + " <em>".join(v.split()) + "</em></p>"),
+    "upper case": ("a.html", lambda v: f"<p>{v.upper()}</p>"),
+    "NFD": ("a.html", lambda v: f"<p>{unicodedata.normalize('NFD', v)}</p>"),
+    "title attribute": ("a.html", lambda v: f'<a title="{v}">them</a>'),
+    "alt attribute": ("a.html", lambda v: f"<img alt='{v}' src='x.png'>"),
+    "bare attribute": ("a.html", lambda v: f"<img src={quote(v)}.png>"),
+    "href": ("a.html", lambda v: f'<a href="../{quote(v)}/">them</a>'),
+    "href twice encoded": ("a.html", lambda v: f'<a href="/go?to={quote(quote(v))}">x</a>'),
+    "slug": ("a.html", lambda v: f'<a href="#{"-".join(v.lower().split())}">x</a>'),
+    "entities": ("a.html", lambda v: f"<p>{_entities(v)}</p>"),
+    "entities in attribute": ("a.html", lambda v: f'<span title="{_entities(v)}">x</span>'),
+    "comment": ("a.html", lambda v: f"<p>x</p><!-- ask {v} later -->"),
+    "unclosed comment": ("a.html", lambda v: f"<p>x</p><!-- ask {v} later"),
+    "script": ("a.html", lambda v: f'<script>var who = "{v}";</script>'),
+    "mailto": ("a.html", lambda v: f'<a href="mailto:{quote(v)}%40example.org">mail</a>'),
+    "json": ("search/search_index.json",
+             lambda v: json.dumps({"docs": [{"text": f"<p>{v}</p>", "location": "x/"}]})),
+    "json location": ("search/search_index.json",
+                      lambda v: json.dumps({"docs": [{"location": f"people/{quote(v)}/"}]})),
+    "javascript": ("network/data.js",
+                   lambda v: "window.x = " + json.dumps({"label": v}) + ";"),
+    "gzip": ("sitemap.xml.gz", lambda v: f"<url><loc>https://x/{quote(v)}/</loc></url>"),
+    "calendar": ("followups.ics", lambda v: "SUMMARY:Call " + v[:2] + "\r\n " + v[2:] + "\r\n"),
+    "svg": ("img/a.svg", lambda v: f'<svg><text x="1">{v}</text></svg>'),
+}
+FILE_NAMES: dict[str, Callable[[str], str]] = {
+    "folder": lambda v: f"people/{v}/index.html",
+    "file": lambda v: f"attachments/{v} CV.pdf",
+}
+
+
+def _write(site: Path, rel: str, text: str) -> None:
+    path = site / rel
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(gzip.compress(text.encode()) if rel.endswith(".gz") else text.encode())
+
+
+@settings(max_examples=150, suppress_health_check=[HealthCheck.too_slow])
+@given(name=NAMES, encoding=st.sampled_from(sorted(ENCODINGS)), nfd=st.booleans())
+def test_the_scan_finds_a_private_name_however_a_page_writes_it(
+    name: str, encoding: str, nfd: bool,
+) -> None:
+    rel, write = ENCODINGS[encoding]
+    # The secret as the index holds it: maybe from an NFD file name (macOS).
+    secret = Secret(unicodedata.normalize("NFD" if nfd else "NFC", name), "name",
+                    "contacts/x.md", whole_word=True)
+    with tempfile.TemporaryDirectory() as tmp:
+        site = Path(tmp) / "site"
+        _write(site, rel, write(unicodedata.normalize("NFC", name)))
+        _write(site, "index.html", "<p>Nothing private here.</p>")
+        assert [leak.file for leak in scan_site(site, [secret])] == [rel]
+
+
+@settings(max_examples=40, suppress_health_check=[HealthCheck.too_slow])
+@given(name=NAMES, where=st.sampled_from(sorted(FILE_NAMES)))
+def test_the_scan_finds_a_private_name_in_a_file_name(name: str, where: str) -> None:
+    secret = Secret(name, "name", "contacts/x.md", whole_word=True)
+    with tempfile.TemporaryDirectory() as tmp:
+        site = Path(tmp) / "site"
+        rel = FILE_NAMES[where](unicodedata.normalize("NFD", name))
+        _write(site, rel, "nothing to see")
+        assert [leak.file for leak in scan_site(site, [secret])] == [rel]
+
+
+@settings(max_examples=100)
+@given(name=st.one_of(_latin_name, _accented_name), before=st.sampled_from(["", "x", "Ab"]),
+       after=st.sampled_from(["", "lool", "s", "y"]))
+def test_a_name_is_found_only_as_whole_words(name: str, before: str, after: str) -> None:
+    # `Li Na` is not in `Linalool`: glued to other letters, a name is another word.
+    scanner = LeakScanner([Secret(name, "name", "contacts/x.md", whole_word=True)])
+    glued = before + name + after
+    text = f"<p>Words around {glued} and more.</p>"
+    assert bool(scanner.find(text, markup=True)) == (glued == name)
+
+
+def test_short_and_chinese_names_are_looked_for_and_found_only_as_whole_words() -> None:
+    scanner = LeakScanner([Secret(n, "name", "contacts/x.md", whole_word=True)
+                           for n in ("Li Na", "Bo Xu", "李明")])
+
+    def names(text: str) -> list[str]:
+        return sorted(s.value for s in scanner.find(text, markup=True))
+
+    assert names("<p>Ask Li Na and BO XU</p>") == ["Bo Xu", "Li Na"]
+    assert names("<p>我和李明见面</p>") == ["李明"]
+    assert names("<p>Linalool, Lina, Bo Xuan, 李</p>") == []
+    # Two places of a page are never read as one: `Li` ends a title, `Na` starts the text.
+    assert names('<a title="Li">Na</a>') == []
+
+
+def test_a_one_word_name_shorter_than_three_letters_is_not_looked_for() -> None:
+    # Documented: as a whole word it is ordinary text ("Bo", "Jo"), and would fail every build.
+    assert not LeakScanner([Secret("Bo", "name", "contacts/Bo.md", whole_word=True)])
+
+
+def test_unpublished_fields_are_found_as_links_write_them(tmp_path: Path) -> None:
+    root = write_vault(tmp_path / "vault", {
+        "contacts/Priya Raman.md": (
+            "---\ntype: contact\nemail: priya.public@example.org\nphone: +1 555 0100 123\n"
+            "linkedin: https://www.linkedin.com/in/priya-fictional\n---\n\n# Priya Raman\n"),
+    })
+    from vault_tools.vault import load_index_and_texts
+    from vault_tools.views import SiteView, secrets
+
+    index, texts = load_index_and_texts(find_vault(root))
+    scanner = LeakScanner(secrets(SiteView(index), texts))
+    pages = {
+        "mailto": '<a href="mailto:priya.public%40example.org">mail</a>',
+        "mailto entities": '<a href="&#109;ailto:&#112;riya.public&#64;example.org">m</a>',
+        "tel": '<a href="tel:+15550100123">call</a>',
+        "phone text": "<p>Call +1 555 0100 123</p>",
+        "profile": '<a href="http://linkedin.com/in/priya-fictional/">profile</a>',
+    }
+    for how, page in pages.items():
+        assert scanner.find(page, markup=True), how
+
+
+# --- a real build ---------------------------------------------------------------------------------
+
+
+def _mentions(name: str, alias: str | None) -> dict[str, str]:
+    """Every way a public note may mention or link the private note `name`: its Markdown."""
+    target = alias or name
+    return {
+        "text": f"I met {name} at the fair.",
+        "upper text": f"I met {name.upper()} at the fair.",
+        "wikilink": f"See [[{name}]].",
+        "wikilink with shown text": f"See [[{name}|a friend]].",
+        "wikilink to a heading": f"See [[{name}#Notes]].",
+        "wikilink by alias": f"See [[{target}]].",
+        "shown text": f"See [[Public Person|{name}]].",
+        "markdown link": f"See [a friend]({quote(name)}.md).",
+        "markdown link text": f"See [{name}](https://example.org/about).",
+        "link title": f'See [a friend](https://example.org/about "{name}").',
+        "image": f"![{name}](photo.png)",
+        "embed": f"![[{name}]]",
+        "html attribute": f'<span title="{name}">a friend</span>',
+        "html link": f'<a href="/people/{quote(name)}/">a friend</a>',
+        "html comment": f"<!-- ask {name} about it -->",
+        "attachment": f"![[{name} CV.pdf]]",
+        "attachment link": f"[CV](attachments/{quote(name)}%20CV.pdf)",
+        "mailto": "Write to <mailto:secret.person@example.net>.",
+        "NFD text": f"I met {unicodedata.normalize('NFD', name)} at the fair.",
+        "heading": f"## About {name}",
+        "code span": f"Search for `{name}`.",
+        "table cell": f"| who | when |\n| --- | --- |\n| {name} | May |",
+        # Front matter (the card): "front matter:" lines go there.
+        "front-matter value": f"front matter: met_with: {json.dumps(name)}",
+        "front-matter link": f"front matter: introduced_by: \"[[{target}]]\"",
+    }
+
+
+@pytest.mark.slow  # a real site build
+# No shrinking: each example is a build, and the failing one is reported as it is.
+@settings(max_examples=12, deadline=None, phases=[Phase.explicit, Phase.reuse, Phase.generate],
+          suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@given(
+    name=NAMES,
+    alias=st.one_of(st.none(), NAMES),
+    nfd=st.booleans(),
+    forms=st.lists(st.sampled_from(sorted(_mentions("x", None))), min_size=1, max_size=4,
+                   unique=True),
+)
+def test_a_build_publishes_no_private_value_or_fails_with_the_leak_report(
+    name: str, alias: str | None, nfd: bool, forms: list[str],
+) -> None:
+    if alias is not None and fold(alias) == fold(name):
+        alias = None
+    file_name = unicodedata.normalize("NFD" if nfd else "NFC", name)
+    aliases = f"aliases: [{json.dumps(alias, ensure_ascii=False)}]\n" if alias else ""
+    private = (f"---\ntype: contact\nprivate: true\n{aliases}email: secret.person@example.net\n"
+               f"---\n\n# {name}\n\n## Notes\n\nNothing here.\n")
+    chosen = [_mentions(name, alias)[form] for form in forms]
+    front = "".join(m.removeprefix("front matter: ") + "\n" for m in chosen
+                    if m.startswith("front matter: "))
+    public = f"---\ntype: contact\n{front}---\n\n# Public Person\n\n" + "\n\n".join(
+        m for m in chosen if not m.startswith("front matter: ")) + "\n"
+    files: dict[str, str | bytes] = {
+        "index.md": "# Home\n\nStart with [[Public Person]].\n",
+        f"contacts/{file_name}.md": private,
+        "contacts/Public Person.md": public,
+        "contacts/photo.png": b"\x89PNG public",
+        f"contacts/attachments/{file_name} CV.pdf": b"%PDF private",
+    }
+    values = [name, "secret.person@example.net", *([alias] if alias else [])]
+    with tempfile.TemporaryDirectory() as tmp:
+        root = write_vault(Path(tmp) / "vault", files)
+        (root / "mkdocs.yml").write_text(CONFIG, encoding="utf-8")
+        try:
+            build_site(find_vault(root))
+        except SiteError as failure:
+            assert "private values would be published" in str(failure), str(failure)
+        # Built, or failed with the files that held a value deleted: either way, what is left
+        # in site/ holds none.
+        for rel, text in site_texts(root / "site").items():
+            for value in values:
+                assert not found(value, text), f"{value!r} published in {rel} ({forms})"
+
+
+# --- regressions, one build each ------------------------------------------------------------------
+
+LI_NA = ("---\ntype: contact\nprivate: true\naliases: [Nana]\nemail: li.na@example.net\n"
+         "phone: +86 138 0000 1234\n---\n\n# Li Na\n\nPrivate.\n")
+
+
+def _vault(tmp_path: Path, public: str, **extra: str | bytes) -> Path:
+    root = write_vault(tmp_path / "vault", {
+        "index.md": "# Home\n\nStart with [[Public Person]].\n",
+        "contacts/Li Na.md": LI_NA,
+        "contacts/Public Person.md": "---\ntype: contact\n---\n\n# Public Person\n\n" + public,
+        **extra,
+    })
+    (root / "mkdocs.yml").write_text(CONFIG, encoding="utf-8")
+    return root
+
+
+def _leak_report(root: Path) -> str:
+    try:
+        build_site(find_vault(root))
+    except SiteError as failure:
+        return str(failure)
+    raise AssertionError("the build passed")
+
+
+@pytest.mark.slow  # a real site build
+def test_a_short_private_name_in_a_link_title_an_attribute_or_a_comment_fails_the_build(
+    tmp_path: Path,
+) -> None:
+    for public in ('See [her](https://example.org/team "Li Na").\n',
+                   '<span title="Li&#32;Na">her</span>\n',
+                   '<a href="https://example.org/people/Li%20Na">her</a>\n',
+                   "<!-- ask Li Na about the move -->\n"):
+        report = _leak_report(_vault(tmp_path / str(len(public)), public))
+        assert "contacts/Public Person/index.html: contains name 'Li Na'" in report, public
+
+
+@pytest.mark.slow  # a real site build
+def test_unpublished_contact_details_in_mailto_and_tel_links_fail_the_build(
+    tmp_path: Path,
+) -> None:
+    public = ("Reach her at <mailto:li.na@example.net> or "
+              "[call](tel:+8613800001234).\n")
+    report = _leak_report(_vault(tmp_path, public))
+    assert "contains field email 'li.na@example.net'" in report
+    assert "contains field phone '8613800001234'" in report
+
+
+@pytest.mark.slow  # a real site build
+def test_an_attachment_named_after_a_private_person_is_not_published(tmp_path: Path) -> None:
+    root = _vault(
+        tmp_path, "Her CV: ![[Li Na CV.pdf]] and ![[notes.pdf]]\n",
+        **{"attachments/Li Na CV.pdf": b"%PDF private", "attachments/Nana/photo.png": b"\x89PNG",
+           "attachments/notes.pdf": b"%PDF public"})
+    site = build_site(find_vault(root))
+    published = {p.relative_to(site).as_posix() for p in site.rglob("*") if p.is_file()}
+    assert "attachments/notes.pdf" in published
+    assert not any("Li Na" in p or "Nana" in p for p in published)
+    page = (site / "contacts/Public Person/index.html").read_text(encoding="utf-8")
+    assert "a private note" in page
+    for rel, text in site_texts(site).items():
+        assert not found("Li Na", text), rel
+
+
+def test_a_private_notes_front_matter_values_are_secrets_but_shared_and_structural_ones_not(
+    tmp_path: Path,
+) -> None:
+    from vault_tools.vault import load_index_and_texts
+    from vault_tools.views import SiteView, secrets
+
+    root = write_vault(tmp_path / "vault", {
+        "contacts/Li Na.md": (
+            "---\ntype: contact\nprivate: true\ncompany: \"[[Acme]]\"\n"
+            "role: Head of Quokka Research\nlocation: Data City\nstatus: met\n"
+            "last_contact: 2026-11-02\ncadence: 30 days\n---\n\n# Li Na\n"),
+        "contacts/Priya Raman.md": "---\ntype: contact\nlocation: Data City\n---\n\n# Priya\n",
+        "companies/Acme.md": "---\ntype: company\n---\n\n# Acme\n",
+    })
+    index, texts = load_index_and_texts(find_vault(root))
+    found = {(s.kind, s.value) for s in secrets(SiteView(index), texts)}
+    assert ("field role", "Head of Quokka Research") in found
+    assert ("name", "Li Na") in found
+    values = {value for _, value in found}
+    # A public note has it too; a link names another note; dates, statuses, cadences are no
+    # one's in particular.
+    assert not values & {"Data City", "[[Acme]]", "Acme", "2026-11-02", "met", "30 days"}
+
+
+def test_the_scan_reads_adversarial_pages_in_linear_time() -> None:
+    import time
+
+    scanner = LeakScanner([Secret("Li Na", "name", "contacts/Li Na.md", whole_word=True)])
+    # Each pattern, repeated to about a megabyte: unclosed comments, quotes, tags, escapes. A
+    # quadratic step would take hours here; a linear one takes well under a second.
+    for pattern in ("<!--", '="', "='", "<a ", "<a title=x ", "%2", "&#", "\\u00", "Li Li ",
+                    "李"):
+        text = pattern * (1_000_000 // len(pattern)) + " Li Na"
+        start = time.monotonic()
+        assert scanner.find(text, markup=True), pattern
+        assert time.monotonic() - start < 30, pattern

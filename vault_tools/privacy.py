@@ -1,0 +1,286 @@
+"""What counts as private (§7), decided in one place.
+
+The parser asks `note_visibility` for each note's front matter, and `looks_private_front_matter`
+for one YAML refused (the site asks it again for those); every other reader (fill, the site,
+exports, the calendar feed) reads the parsed note's `private`: nothing else decides whether a
+note is published or quoted. The rule leans one way: anything but a clear "no" keeps a note
+private, because a typo must never publish one.
+
+- `private: true` makes a note private; so does the key in any other case (`Private`,
+  `PRIVATE`), an empty value, a value that is not a YAML boolean (`"yes"`, `1`, `maybe`) and a
+  key written twice; each of those is reported, on its line. Only `private: false` (or no key)
+  leaves a note public.
+- `publish: false` (Obsidian Publish) and `draft: true` (Quartz, Hugo), in any key case, keep a
+  note off the site too. Such a note is treated as private everywhere a note can be shown or
+  quoted (the site, feeds, other notes' blocks), but its name is no secret: the leak scan does
+  not fail a build that mentions it.
+
+Obsidian comments (`%% ... %%`) are not content: `strip_comments` blanks them out of a line, and
+`strip_comments_from_text` out of a whole note as the site renders it.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from .notes import Diagnostic
+
+PRIVATE = "private"
+PUBLISH = "publish"
+DRAFT = "draft"
+VISIBILITY_KEYS = frozenset({PRIVATE, PUBLISH, DRAFT})
+# What stands for a private note where its name may not be shown (the site; generated blocks
+# under the `hide_private_in_files` option).
+PRIVATE_NOTE_TEXT = "a private note"
+
+
+def visibility_key(key: Any) -> str | None:
+    """The visibility key (`private`, `publish`, `draft`) a front-matter key spells, in any case,
+    with blanks around it or in another Unicode form (full-width letters), or None."""
+    text = str(key)
+    if not text.isascii():
+        text = unicodedata.normalize("NFKC", text)
+    folded = text.strip().casefold()
+    return folded if folded in VISIBILITY_KEYS else None
+
+
+@dataclass(frozen=True)
+class Visibility:
+    """What a note's front matter says about publishing it.
+
+    `private`: the note is never published and never quoted in another note's block (§5, §7):
+    it says `private`, `publish: false` or `draft: true`, or something unclear about them.
+    `secret`: it is private because of `private` (not only a draft): its name and words are
+    what the leak scan looks for. `diagnostics`: what was unclear, each on its line.
+    """
+
+    private: bool
+    secret: bool
+    diagnostics: tuple[Diagnostic, ...] = ()
+
+
+PUBLIC = Visibility(False, False)
+
+
+def note_visibility(
+    meta: Mapping[str, Any],
+    path: str = "",
+    key_lines: Mapping[str, int] | None = None,
+    duplicates: Iterable[tuple[str, int]] = (),
+) -> Visibility:
+    """Decide whether a note is private from its front matter.
+
+    `key_lines` gives the line of each key as written (for the diagnostics); `duplicates` the
+    (key, line) of each key YAML saw a second time, whose first value YAML dropped. Pure and
+    cheap: it looks at three keys.
+    """
+    found: dict[str, list[tuple[str, Any]]] = {}
+    for key, value in meta.items():
+        which = visibility_key(key)
+        if which is not None:
+            found.setdefault(which, []).append((str(key), value))
+    repeated: dict[str, tuple[str, int]] = {}
+    for key, line in duplicates:
+        which = visibility_key(key)
+        if which is not None:
+            repeated.setdefault(which, (key, line))
+    if not found and not repeated:
+        return PUBLIC
+
+    lines = key_lines or {}
+    diagnostics: list[Diagnostic] = []
+
+    def report(key: str, code: str, message: str, line: int | None = None) -> None:
+        where = line if line is not None else lines.get(key, 1)
+        diagnostics.append(Diagnostic(path, where, "warning", code, message))
+
+    secret = False
+    for key, value in found.get(PRIVATE, ()):
+        if key != PRIVATE:
+            secret = True
+            report(key, "bad-value", f"{key}: read as `private`; write the key in lower case "
+                   "(`private: true` or `private: false`); treated as private")
+        elif value is True:
+            secret = True
+        elif value is not False:
+            secret = True
+            report(key, "bad-value", f"private: {_shown(value)}; write `private: true` or "
+                   "`private: false`; treated as private")
+    off_site = False
+    for key, value in found.get(PUBLISH, ()):
+        if value is not True:
+            off_site = True
+            if value is not False:
+                report(key, "bad-value", f"{key}: {_shown(value)}; write `publish: true` or "
+                       "`publish: false`; kept off the site")
+    for key, value in found.get(DRAFT, ()):
+        if value is not False:
+            off_site = True
+            if value is not True:
+                report(key, "bad-value", f"{key}: {_shown(value)}; write `draft: true` or "
+                       "`draft: false`; kept off the site")
+    for which in (PRIVATE, PUBLISH, DRAFT):
+        spelled = found.get(which, [])
+        if which in repeated or len(spelled) > 1:
+            key, line = repeated.get(which) or (spelled[1][0], lines.get(spelled[1][0], 1))
+            if which == PRIVATE:
+                secret = True
+                consequence = "treated as private"
+            else:
+                off_site = True
+                consequence = "kept off the site"
+            spellings = sorted({k for k, _ in spelled} | {key})
+            also = f" (as {', '.join(spellings)})" if len(spellings) > 1 else ""
+            report(key, "duplicate-key", f"{key}: written more than once{also}; keep one; "
+                   f"{consequence}", line)
+    return Visibility(secret or off_site, secret, tuple(diagnostics))
+
+
+def only_a_draft(meta: Mapping[str, Any]) -> bool:
+    """True when the front matter keeps a note off the site only as a draft (`publish: false`,
+    `draft: true`) and says nothing about `private`: its name and words are no secret, so the
+    leak scan does not look for them."""
+    visibility = note_visibility(meta)
+    return visibility.private and not visibility.secret
+
+
+def _shown(value: Any) -> str:
+    if value is None or value == "":
+        return "no value"
+    return f"{value!r} is not true or false"
+
+
+_CLEAR = {PRIVATE: ("false",), PUBLISH: ("true",), DRAFT: ("false",)}
+
+
+def looks_private_front_matter(text: str) -> bool:
+    """For a note whose front matter YAML refused: True when a raw front-matter line names a
+    visibility key (any case) with anything but its clear public value. Lines end at "\\n",
+    "\\r\\n" or a lone "\\r", as the parser reads them. Linear (no regular expression)."""
+    lines = split_bare_lines(text.lstrip("\ufeff"))
+    if not lines or lines[0].rstrip() != "---":
+        return False
+    for line in lines[1:]:
+        if line.rstrip() in ("---", "..."):
+            break
+        key, colon, value = line.partition(":")
+        written = key.strip().strip("'\"")
+        which = visibility_key(written) if colon else None
+        if which is None:
+            continue
+        if which == PRIVATE and written != PRIVATE:
+            return True
+        value = value.partition(" #")[0].strip().strip("'\" ").lower()
+        if value not in _CLEAR[which]:
+            return True
+    return False
+
+
+# --- line endings -------------------------------------------------------------------------------
+
+_LONE_CR = re.compile(r"\r(?!\n)")
+
+
+def split_bare_lines(text: str) -> list[str]:
+    """The lines of `text` without their endings, where a line ends at "\\n", "\\r\\n" or a lone
+    "\\r" (old Mac files; MkDocs and browsers read a lone "\\r" as a line end, so the parser
+    must too). A "\\r" before a "\\n" stays on its line, so each line plus one character is
+    what the file holds. What follows a final line ending is no line."""
+    if "\r" in text and text.count("\r") != text.count("\r\n"):
+        text = _LONE_CR.sub("\n", text)  # the same length: offsets stay right
+    lines = text.split("\n")
+    if not lines[-1]:
+        lines.pop()
+    return lines
+
+
+# --- Obsidian comments --------------------------------------------------------------------------
+
+COMMENT_MARK = "%%"
+_TICKS_RE = re.compile(r"`+")
+
+
+def strip_comments(line: str, in_comment: bool) -> tuple[str, bool]:
+    """`line` with its Obsidian comments (`%% ... %%`, also one opened on an earlier line when
+    `in_comment`) replaced by blanks, and whether a comment is still open at its end.
+
+    Blanks keep every column where it was. A `%%` inside a code span is text. Linear: each
+    backtick run is paired with the next run of the same length in one backward pass.
+    """
+    if not in_comment and COMMENT_MARK not in line:
+        return line, False
+    spans: list[tuple[int, int]] = []  # code spans, in order, as (start, end)
+    if "`" in line:
+        runs = [(m.start(), m.end()) for m in _TICKS_RE.finditer(line)]
+        next_same: dict[int, int] = {}
+        last: dict[int, int] = {}
+        for i in range(len(runs) - 1, -1, -1):
+            size = runs[i][1] - runs[i][0]
+            if size in last:
+                next_same[i] = last[size]
+            last[size] = i
+        i = 0
+        while i < len(runs):
+            if i in next_same:
+                spans.append((runs[i][0], runs[next_same[i]][1]))
+                i = next_same[i] + 1
+            else:
+                i += 1
+    out: list[str] = []
+    pos = 0
+    span = 0  # the first code span that may still matter
+    size = len(line)
+    while pos < size:
+        if in_comment:
+            end = line.find(COMMENT_MARK, pos)
+            stop = size if end < 0 else end + 2
+            out.append(" " * (stop - pos))
+            pos = stop
+            in_comment = end < 0
+            continue
+        start = line.find(COMMENT_MARK, pos)
+        if start < 0:
+            out.append(line[pos:])
+            break
+        while span < len(spans) and spans[span][1] <= pos:
+            span += 1
+        if span < len(spans) and spans[span][0] <= start < spans[span][1]:
+            # The mark is inside a code span: it is text, and so is the rest of the span.
+            out.append(line[pos:spans[span][1]])
+            pos = spans[span][1]
+            continue
+        out.append(line[pos:start] + "  ")
+        pos = start + 2
+        in_comment = True
+    return "".join(out), in_comment
+
+
+def strip_comments_from_text(text: str) -> str:
+    """A note's text with its Obsidian comments blanked out (same length, same lines), outside
+    fenced code. What the site renders, so no comment reaches a page."""
+    if COMMENT_MARK not in text:
+        return text
+    out: list[str] = []
+    fence: str | None = None
+    in_comment = False
+    for line in text.split("\n"):
+        bare = line[:-1] if line.endswith("\r") else line
+        stripped = bare.lstrip(" ")
+        if not in_comment and len(bare) - len(stripped) <= 3 and stripped[:3] in ("```", "~~~"):
+            mark = stripped[: len(stripped) - len(stripped.lstrip(stripped[0]))]
+            if fence is None:
+                fence = mark
+            elif mark.startswith(fence) and not stripped.strip(fence[0]):
+                fence = None
+            out.append(line)
+            continue
+        if fence is not None:
+            out.append(line)
+            continue
+        visible, in_comment = strip_comments(bare, in_comment)
+        out.append(visible + line[len(bare):])
+    return "\n".join(out)
