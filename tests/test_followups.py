@@ -771,3 +771,18 @@ def test_a_note_at_the_ends_of_the_calendar_stops_no_other_follow_up(make_vault)
     assert found[("update-status", "interviews/First.md")] == "0001-01-02"
     assert run("fill", "--vault", str(vault)).exit_code == 0
     assert run("export", "ics", "--vault", str(vault)).exit_code == 0
+
+
+@pytest.mark.parametrize("status", ["canceled", "planed", "dnoe"])
+def test_a_misspelt_status_makes_up_no_follow_up(make_vault, status: str) -> None:
+    # "status: canceled" (the US spelling) read as done: a thank-you for a conversation that
+    # never happened, and keeping in touch counted from it.
+    vault = make_vault({
+        "contacts/Ann.md": "---\ntype: contact\ncadence: 30d\n---\n",
+        "interviews/Talk.md": f"---\ntype: interview\ndate: 2026-11-20\nwith: \"[[Ann]]\"\n"
+                              f"status: {status}\n---\n",
+    })
+    result = run("followups", "--vault", str(vault), "--today", "2026-12-01", "--json")
+    assert json.loads(result.output) == []
+    check = run("check", "--vault", str(vault), "--json")
+    assert [(d["code"], d["line"]) for d in json.loads(check.output)] == [("bad-value", 5)]
