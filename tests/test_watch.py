@@ -673,6 +673,15 @@ def test_a_note_with_thousands_of_problems_prints_a_few(running) -> None:
     assert run.watcher.summary.problems == 2000
 
 
+def test_an_escape_sequence_in_a_note_name_is_printed_as_text(running) -> None:
+    # A synced file named "Clear\e[2J.md" with a bad date: watch cleared the terminal.
+    bad = "---\ntype: contact\nlast_contact: 2026-02-30\n---\n"
+    run = running({**BASE, "Clear\x1b[2J.md": bad})
+    assert "Clear\\x1b[2J.md:3: error: " + told("x.md", bad)[0].split(": error: ")[1] \
+        in run.lines
+    assert not any("\x1b" in line for line in run.lines)
+
+
 def test_a_task_moves_off_a_note_that_stops_being_a_contact() -> None:
     """A task's person is the first contact linked on its line: when that note's type changes,
     the task's follow-up changes though the note with the task did not."""

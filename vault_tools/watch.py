@@ -45,6 +45,7 @@ from .followups import FollowUp, open_followups
 from .index import VaultIndex
 from .notes import Diagnostic, Note
 from .parse import decode_note, parse_note, unreadable_note
+from .report import printable
 from .vault import (
     OutsideVaultError,
     Vault,
@@ -950,9 +951,10 @@ class Watcher:
         self._index.put(note)
 
     def _report(self, line: str, error: bool = False) -> None:
-        # Output trouble (a closed pipe) must not stop the watch.
+        # Output trouble (a closed pipe) must not stop the watch. Note names and problems come
+        # from files: an escape sequence in one is printed as text, never obeyed.
         with contextlib.suppress(Exception):
-            self._echo(line, error)
+            self._echo(printable(line), error)
 
 
 class _Handler(FileSystemEventHandler):
