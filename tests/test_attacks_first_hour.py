@@ -218,3 +218,11 @@ def test_hostile_names_stay_text_on_the_dashboard_companies_page_and_graph(make_
     assert sorted(dues) == ["2026-12-01", "2026-12-03"]
     companies = (site / "companies" / "index.html").read_text(encoding="utf-8")
     assert "&lt;img src=x onerror=alert(1)&gt;" in companies
+
+
+def test_check_prints_an_escape_sequence_in_a_note_as_text(make_vault) -> None:
+    # A file named "Clear\e[2J.md" linking to "[[No\ebody\a]]": check cleared the screen.
+    vault = make_vault({"Clear\x1b[2J.md": "See [[No\x1bbody\x07]].\n- [ ] x 📅 2026-02-30\n"})
+    output = run("check", "--vault", str(vault)).output
+    assert "Clear\\x1b[2J.md" in output
+    assert "\x1b" not in output and "\x07" not in output

@@ -100,14 +100,16 @@ def diagnostics_text(diagnostics: list[Diagnostic], notes_checked: int, colour: 
             if current is not None:
                 lines.append("")
             current = diag.path
-            lines.append(click.style(diag.path, bold=True) if colour else diag.path)
+            # Names and messages come from files: an escape sequence is shown, never obeyed.
+            path = printable(diag.path)
+            lines.append(click.style(path, bold=True) if colour else path)
         where = f"{diag.line}" if diag.line is not None else "-"
         severity = diag.severity
         if colour:
             severity = click.style(f"{severity:<7}", fg=_COLOURS[diag.severity])
         else:
             severity = f"{severity:<7}"
-        lines.append(f"  {where:>5}  {severity} {diag.code:<16} {diag.message}")
+        lines.append(f"  {where:>5}  {severity} {diag.code:<16} {printable(diag.message)}")
     if lines:
         lines.append("")
     if placeholders is not None and placeholders.names:
