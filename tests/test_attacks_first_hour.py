@@ -226,3 +226,27 @@ def test_check_prints_an_escape_sequence_in_a_note_as_text(make_vault) -> None:
     output = run("check", "--vault", str(vault)).output
     assert "Clear\\x1b[2J.md" in output
     assert "\x1b" not in output and "\x07" not in output
+
+
+def test_the_starters_follow_ups_note_made_private_still_builds(tmp_path: Path) -> None:
+    # A user hid their to-do note: every page failed the leak scan for "Follow-ups", the nav
+    # entry the site writes itself, and for the note's shipped introduction.
+    from vault_tools.site.build import SiteError, build_site
+
+    target = tmp_path / "v"
+    assert run("init", str(target)).exit_code == 0
+    note = target / "notes" / "Follow-ups.md"
+    secret = "Call the lawyer about the quiet severance offer before Friday's board meeting."
+    note.write_text(note.read_text(encoding="utf-8").replace(
+        "title: Follow-ups\n", "title: Follow-ups\nprivate: true\n") + f"\n{secret}\n",
+        encoding="utf-8")
+    site = build_site(find_vault(target))
+    assert (site / "followups" / "index.html").is_file()  # the public follow-ups, generated
+    assert not (site / "Follow-ups").exists()
+    text = "".join(p.read_text(encoding="utf-8", errors="replace")
+                   for p in site.rglob("*") if p.is_file() and p.suffix in (".html", ".json"))
+    assert "severance" not in text
+    # The scan still stands: the private sentence copied into a public note fails the build.
+    (target / "notes" / "index.md").write_text(f"# Home\n\n{secret}\n", encoding="utf-8")
+    with pytest.raises(SiteError, match="severance"):
+        build_site(find_vault(target))
