@@ -439,10 +439,15 @@ def _typed_fields(note_type: str | None, ctx: _FieldContext) -> Fields:
             ctx.report("interest", "error", "bad-value",
                        f"interest: {interest!r} should be a whole number from -2 to 2")
             interest = None
+        # No status: done (a conversation written up is one that happened). A status that is
+        # none of them (a typo: "planed", "canceled") is reported and read as "unknown":
+        # neither done nor planned, so no thank-you, preparation or interaction is made up.
+        status = ctx.choice("status", INTERVIEW_STATUSES, None) or (
+            "done" if ctx.text("status") is None else "unknown")
         return InterviewFields(
             date=ctx.date("date"), with_=with_, company=ctx.link("company"),
             careers=ctx.links("career"), format=ctx.text("format"),
-            status=ctx.choice("status", INTERVIEW_STATUSES, "done") or "done",
+            status=status,
             thank_you=ctx.date("thank_you"), interest=interest,
             referrals=ctx.links("referrals"),
         )
