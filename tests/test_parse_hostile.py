@@ -97,16 +97,6 @@ def test_md_links_find_what_the_pattern_finds(line: str) -> None:
     assert [tuple(m) for m in parse._md_links(line)] == expected
 
 
-@settings(max_examples=300, deadline=None)
-@given(st.text(alphabet=LINK_ALPHABET, max_size=40))
-def test_sub_md_links_replaces_what_the_pattern_finds(text: str) -> None:
-    """On one line (a task title): the pattern's \\s can also cross a line break, which the
-    line-by-line scan does not."""
-    pattern = re.compile("!?" + parse.MDLINK_RE.pattern)
-    expected = pattern.sub(lambda m: f"<{m.group(1)}|{m.group(2)}>", text)
-    assert parse.sub_md_links(text, lambda label, url: f"<{label}|{url}>") == expected
-
-
 _OLD_COMMENT_RE = re.compile(r"<!--.*?-->")
 
 

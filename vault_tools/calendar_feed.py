@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 from .followups import (
     FollowUp,
+    days_after,
     first_person_path,
     interview_people,
     join_names,
@@ -130,7 +131,7 @@ def _all_day_event(event: FeedEvent) -> list[str]:
         "BEGIN:VEVENT",
         f"SUMMARY:{_text(summary)}",
         f"DTSTART;VALUE=DATE:{_date(day)}",
-        f"DTEND;VALUE=DATE:{_date(day + dt.timedelta(days=1))}",
+        f"DTEND;VALUE=DATE:{_date(days_after(day, 1))}",
         f"DTSTAMP:{_date(day)}T000000Z",
         f"UID:{_text(uid)}",
         f"DESCRIPTION:{_text(description)}",

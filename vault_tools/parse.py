@@ -9,7 +9,7 @@ import bisect
 import datetime as dt
 import posixpath
 import re
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from typing import Any, NamedTuple
 from urllib.parse import unquote
 
@@ -494,10 +494,15 @@ def _typed_fields(note_type: str | None, ctx: _FieldContext) -> Fields:
             ctx.report("interest", "error", "bad-value",
                        f"interest: {interest!r} should be a whole number from -2 to 2")
             interest = None
+        # No status: done (a conversation written up is one that happened). A status that is
+        # none of them (a typo: "planed", "canceled") is reported and read as "unknown":
+        # neither done nor planned, so no thank-you, preparation or interaction is made up.
+        status = ctx.choice("status", INTERVIEW_STATUSES, None) or (
+            "done" if ctx.text("status") is None else "unknown")
         return InterviewFields(
             date=ctx.date("date"), with_=with_, company=ctx.link("company"),
             careers=ctx.links("career"), format=ctx.text("format"),
-            status=ctx.choice("status", INTERVIEW_STATUSES, "done") or "done",
+            status=status,
             thank_you=ctx.date("thank_you"), interest=interest,
             referrals=ctx.links("referrals"),
         )
@@ -1071,27 +1076,6 @@ def _md_links(text: str) -> list[_MdMatch]:
                 pos = look = end
         bracket = text.find("](", look)
     return found
-
-
-def sub_md_links(text: str, replace: Callable[[str, str], str]) -> str:
-    """`text` with each Markdown link, an embed's "!" included, replaced by
-    `replace(label, url)`: what `re.sub("!?" + MDLINK_RE.pattern, ...)` gives on a line, in
-    linear time (the text may be a whole line of a hostile note). Lines are taken one at a
-    time: unlike the pattern, no link spans a line break."""
-    if "](" not in text:
-        return text
-    out: list[str] = []
-    for line in text.split("\n"):
-        pieces, at = [], 0
-        for match in _md_links(line):
-            start = match.start
-            if start > at and line[start - 1] == "!":
-                start -= 1
-            pieces += (line[at:start], replace(match.label, match.url))
-            at = match.end
-        pieces.append(line[at:])
-        out.append("".join(pieces))
-    return "\n".join(out)
 
 
 def _closing(text: str, at: int, size: int, closings: dict[int, int]) -> int:

@@ -45,6 +45,7 @@ from ..notes import Block, Link, Note
 from ..parse import parse_note
 from ..privacy import strip_comments_from_text
 from ..report import Placeholders, company_placeholders
+from ..scaffold import template_dir
 from ..vault import (
     Vault,
     inside_notes,
@@ -461,8 +462,14 @@ class VaultPlugin(BasePlugin[VaultPluginConfig]):
         templates = vault.notes_dir / "templates"
         shared = [p.read_text(encoding="utf-8", errors="replace")
                   for p in sorted(templates.glob("*.md"))] if templates.is_dir() else []
+        # The Follow-ups note `init` ships says what every copy of it says.
+        shared.append((template_dir() / "Follow-ups.md").read_text(encoding="utf-8"))
         site_dir = Path(config.site_dir)
-        found = secrets(self.view, self.texts, shared)
+        # The site's own words are no secret: the starter's Follow-ups note made private must
+        # not fail every page for the nav entry the site writes itself.
+        own = {title.lower() for title, _ in DASHBOARDS} | {"home"}
+        found = [s for s in secrets(self.view, self.texts, shared)
+                 if not (s.kind in ("name", "field title") and s.value.lower() in own)]
         # Only the files just written need reading, unless what counts as private changed:
         # then a page kept from before may hold a value that has just become a secret.
         only = self.scan_only if found == self._scanned_for else None
