@@ -133,7 +133,8 @@ def init(directory: Path, site_name: str | None, demo: bool) -> None:
     from .capture.init import init_vault
 
     try:
-        init_vault(directory, site_name, demo=demo)
+        with gcpolicy.paused():  # it fills the new vault
+            init_vault(directory, site_name, demo=demo)
     except VaultError as exc:
         raise click.ClickException(str(exc)) from None
     kind = "the demo vault" if demo else "a starter vault"

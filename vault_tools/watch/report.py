@@ -17,6 +17,10 @@ class Batch:
     written: dict[str, tuple[str, ...]]
 
 
+# The problems printed for one note at a time; the rest are counted.
+PROBLEMS_SHOWN = 10
+
+
 @dataclass
 class WatchSummary:
     """Totals since start, for the final line on Ctrl-C."""
