@@ -291,6 +291,7 @@ class LiveSite:
             else:
                 if file.page is None:
                     Page(None, file, config)
+                assert file.page is not None  # Page() sets it (as in mkdocs build)
                 populate(file.page, config, files)
         shape = _nav_shape(nav.items)
         if keep and shape != self._nav_shape:
@@ -322,6 +323,7 @@ class LiveSite:
                     search.entries.extend(keep[file.src_uri].entries)
                 continue
             before = len(search.entries) if search is not None else 0
+            assert file.page is not None  # every page was populated above
             _build_page(file.page, config, doc_files, nav, env,
                         excluded=file.inclusion.is_excluded())
             rendered.append(file)
@@ -330,6 +332,7 @@ class LiveSite:
                 entries = search.entries[before:] if search is not None else []
                 keep[file.src_uri] = _Kept(file, file.page, inputs[file.src_uri], entries)
         for file in rendered:
+            assert file.page is not None  # rendered above
             file.page.validate_anchor_links(files=files, log_level=config.validation.links.anchors)
 
         # Finish: away with the files a full build would not make any more (a page of a note

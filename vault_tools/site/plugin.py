@@ -223,8 +223,8 @@ class VaultPlugin(BasePlugin[VaultPluginConfig]):
         docs = os.path.join(os.path.normpath(config.docs_dir), "")
 
         def in_docs(file: File) -> bool:
-            return bool(file.abs_src_path) and os.path.normpath(
-                file.abs_src_path).startswith(docs)
+            return bool(file.abs_src_path and os.path.normpath(
+                file.abs_src_path).startswith(docs))
 
         private_files = _private_attachments(
             [f.src_uri for f in files if not f.is_documentation_page() and in_docs(f)],
@@ -581,7 +581,7 @@ class VaultPlugin(BasePlugin[VaultPluginConfig]):
             return self._asset_link(note, link, files)
         shown = link.label or _shown_target(link)
         if resolution.status != "ok" or resolution.path is None:
-            return render.unlinked(Ref(resolution.status, shown), shown)  # type: ignore[arg-type]
+            return render.unlinked(Ref(resolution.status, shown), shown)
         # A heading that is not there is reported once, by the index (missing-heading).
         heading = _heading_of(link)
         anchor = linker.link(Ref("ok", shown, resolution.path, heading), shown, raw=raw)
