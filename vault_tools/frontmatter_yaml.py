@@ -184,11 +184,22 @@ def load_front_matter(
         raise FrontMatterError(message, line) from None
     except yaml.YAMLError as exc:
         raise FrontMatterError(f"invalid YAML: {exc}") from None
+    except (ValueError, TypeError, OverflowError, KeyError) as exc:
+        # An explicit tag on a value it cannot hold (`!!int abc`, `!!bool maybe`): PyYAML's
+        # constructors raise plain errors that carry no line, so find the tag's line.
+        raise FrontMatterError(f"invalid YAML: a tagged value cannot be read ({exc})",
+                               _tag_line(text, first_line)) from None
     if "*" in text:  # only aliases (*name) can make a small document expand
         _check_bounded(data)
     if duplicates is not None:
         duplicates.extend((key, line + first_line) for key, line in loader.duplicate_keys)
     return data
+
+
+def _tag_line(text: str, first_line: int) -> int | None:
+    """The file line of the first explicit `!!` tag in `text`, or None."""
+    at = text.find("!!")
+    return None if at < 0 else text.count("\n", 0, at) + first_line
 
 
 def _check_bounded(data: Any) -> None:
