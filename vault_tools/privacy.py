@@ -167,17 +167,26 @@ def looks_private_front_matter(text: str) -> bool:
     for line in lines[1:]:
         if line.rstrip() in ("---", "..."):
             break
-        key, colon, value = line.partition(":")
-        written = key.strip().strip("'\"")
-        which = visibility_key(written) if colon else None
-        if which is None:
-            continue
-        if which == PRIVATE and written != PRIVATE:
-            return True
-        value = value.partition(" #")[0].strip().strip("'\" ").lower()
-        if value not in _CLEAR[which]:
-            return True
+        # Keys may stand after `{`, `,`, `- ` or `? ` (flow mappings, list items, complex
+        # keys), none of which YAML got far enough to read: look at every key-like word.
+        folded = line if line.isascii() else unicodedata.normalize("NFKC", line)
+        for piece in _KEY_START.split(folded):
+            key, colon, value = piece.partition(":")
+            written = key.strip().strip("'\"")
+            which = visibility_key(written)
+            if which is None:
+                continue
+            if not colon or (which == PRIVATE and written != PRIVATE):
+                return True  # `? private` with its value on the next line, or `Private:`
+            value = value.partition(" #")[0].partition(",")[0].partition("}")[0]
+            if value.strip().strip("'\" ").lower() not in _CLEAR[which]:
+                return True
     return False
+
+
+# Where a key may begin on a raw front-matter line: the line's start, or after `{`, `,`, `[`,
+# `- ` or `? `.
+_KEY_START = re.compile(r"[{,\[]|(?:^|\s)[-?](?=\s|$)")
 
 
 # --- line endings -------------------------------------------------------------------------------
