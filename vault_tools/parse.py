@@ -111,12 +111,23 @@ def decode_note(rel_path: str, data: bytes) -> tuple[str | None, Diagnostic | No
         )
 
 
-def unreadable_note(rel_path: str, diagnostic: Diagnostic) -> Note:
-    """A placeholder Note for a file that could not be decoded: indexed by name, never written."""
+def unreadable_note(rel_path: str, diagnostic: Diagnostic, data: bytes = b"") -> Note:
+    """A placeholder Note for a file that could not be decoded: indexed by name, never written.
+
+    It is private when its bytes, read leniently (UTF-16 by its BOM, else UTF-8 without NULs,
+    bad bytes replaced), say so: a private note saved as UTF-16 or Latin-1 must not have its
+    name listed or linked on the site."""
     name = posixpath.splitext(posixpath.basename(rel_path))[0]
+    private = False
+    if data:
+        if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
+            text = data.decode("utf-16", "replace")
+        else:
+            text = data.replace(b"\x00", b"").decode("utf-8", "replace")
+        private = parse_note(rel_path, text).private
     return Note(
         path=rel_path, name=name, title=name, type=None, meta={}, fields=None,
-        diagnostics=(diagnostic,), unreadable=True,
+        diagnostics=(diagnostic,), unreadable=True, private=private,
     )
 
 

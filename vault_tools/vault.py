@@ -304,7 +304,7 @@ def _note_from(rel_path: str, data: bytes | OSError) -> tuple[Note, str | None]:
     text, problem = decode_note(rel_path, data)
     if text is None:
         assert problem is not None
-        return unreadable_note(rel_path, problem), None
+        return unreadable_note(rel_path, problem, data), None
     return parse_note(rel_path, text), text
 
 

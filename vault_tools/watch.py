@@ -789,7 +789,7 @@ class Watcher:
         text, problem = decode_note(rel, data)
         if text is None:
             assert problem is not None
-            return unreadable_note(rel, problem), None
+            return unreadable_note(rel, problem, data), None
         return parse_note(rel, text), text
 
     def _load(self, rel: str, tell: bool = True) -> tuple[Note, str | None, _Indexed] | None:
