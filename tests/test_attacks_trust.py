@@ -1,0 +1,153 @@
+"""Attacks on issue #14's fixes (privacy, confinement, the writer, the leak scan, script), as a
+hostile input and a careless user would make them: each test is an attack that broke something,
+kept so it stays fixed."""
+
+from __future__ import annotations
+
+import gzip
+import os
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from vault_tools.cli import main
+from vault_tools.parse import parse_note
+from vault_tools.privacy import looks_private_front_matter
+from vault_tools.site.build import build_site
+from vault_tools.vault import find_vault
+from vault_tools.writer import OutsideVaultWriteError, write_note
+
+SITE_CONFIG = """site_name: Private vault
+docs_dir: notes
+theme:
+  name: material
+plugins:
+  - search
+  - vault
+"""
+
+BLOCK = "<!-- vault-tools:related -->\nX\n<!-- /vault-tools:related -->\n"
+
+
+def site_texts(site: Path) -> dict[str, str]:
+    """Every output file as text (gzip opened), as a grep over the site would see it."""
+    texts = {}
+    for path in site.rglob("*"):
+        if path.is_file():
+            data = path.read_bytes()
+            if path.suffix == ".gz":
+                data = gzip.decompress(data)
+            texts[path.relative_to(site).as_posix()] = data.decode("utf-8", errors="replace")
+    return texts
+
+
+# --- front matter: a tag YAML cannot honour ---------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "value", ["!!int abc", "!!bool maybe", "!!float x", "!!timestamp 2026-02-30"])
+def test_a_tagged_value_yaml_cannot_build_is_a_yaml_error_on_its_line(value: str) -> None:
+    # Issue #14 item 14: `!!int abc` raised ValueError out of the loader (PyYAML's constructors
+    # raise plain errors): `check`, `fill`, `build` and `watch` all died with a traceback.
+    note = parse_note("Bad.md", f"---\ntype: contact\nprivate: true\nx: {value}\n---\nhi\n")
+    errors = [d for d in note.diagnostics if d.code == "yaml-error"]
+    assert errors and errors[0].line == 4
+    assert note.private  # its raw lines still say private
+
+
+def test_check_reports_a_tagged_value_instead_of_crashing(make_vault) -> None:
+    root = make_vault({"Bad.md": "---\nx: !!int abc\n---\nhi\n", "Good.md": "# Good\n"})
+    result = CliRunner().invoke(main, ["check", "--vault", str(root)])
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.output
+    assert "Bad.md" in result.output and "yaml-error" in result.output
+
+
+# --- privacy: front matter YAML refused, written as a flow mapping or a list -------------------
+
+
+@pytest.mark.parametrize("front", [
+    "{private: true, tags: [x}",       # a flow mapping, broken
+    "tags: {private: true",            # a key inside a flow value, unclosed
+    "- private: true\n- [",            # a list item
+    "? private\n: true\nx: [",         # a complex key, its value on the next line
+    "{Private: false, x: [}",          # the key in another case
+])
+def test_a_front_matter_yaml_refuses_that_says_private_in_flow_style_is_private(front: str) -> None:
+    # The raw check read only `key: value` at a line's start: `{private: true, ...}` with a
+    # typo published the whole note (its name on every page that links it, its text on its page).
+    text = f"---\n{front}\n---\n# Someone\n\nA secret.\n"
+    assert looks_private_front_matter(text)
+    assert parse_note("contacts/Someone.md", text).private
+
+
+@pytest.mark.parametrize("front", [
+    "{private: false, x: [}", "private: false\nx: [", "note: nothing private here\nx: [",
+])
+def test_a_clear_private_false_in_refused_yaml_stays_public(front: str) -> None:
+    assert not looks_private_front_matter(f"---\n{front}\n---\nbody\n")
+
+
+@pytest.mark.slow
+def test_a_private_note_with_broken_flow_front_matter_reaches_no_page(make_vault) -> None:
+    root = make_vault({
+        "contacts/Flowbroke Person.md":
+            "---\n{private: true, type: contact, tags: [x}\n---\n# Flowbroke Person\n\nPlover.\n",
+        "contacts/Pub.md": "---\ntype: contact\n---\n# Pub\n\nMet [[Flowbroke Person]].\n",
+    })
+    (root / "mkdocs.yml").write_text(SITE_CONFIG, encoding="utf-8")
+    site = build_site(find_vault(root))
+    leaked = [rel for rel, text in site_texts(site).items()
+              if "Flowbroke" in text or "Plover" in text or "Flowbroke" in rel]
+    assert not leaked
+
+
+# --- privacy: a private note the tool cannot decode ------------------------------------------
+
+
+@pytest.mark.slow
+def test_a_private_note_saved_as_utf16_has_its_name_on_no_page(make_vault) -> None:
+    # A UTF-16 note is "not UTF-8" and indexed by name only, as public: its name was listed on
+    # All notes, in the search index and as a link on every page linking it, though the note
+    # says `private: true` (Windows Notepad's "Unicode" saves exactly this).
+    secret = "---\ntype: contact\nprivate: true\n---\n# Utf Sixteen\n".encode("utf-16")
+    root = make_vault({
+        "contacts/Utf Sixteen.md": secret,
+        "contacts/Pub.md": "---\ntype: contact\n---\n# Pub\n\nMet [[Utf Sixteen]].\n",
+    })
+    (root / "mkdocs.yml").write_text(SITE_CONFIG, encoding="utf-8")
+    site = build_site(find_vault(root))
+    leaked = [rel for rel, text in site_texts(site).items() if "Sixteen" in text]
+    assert not leaked
+    assert (root / "notes" / "contacts" / "Utf Sixteen.md").read_bytes() == secret  # untouched
+
+
+# --- the writer: a symlink turned outside while a write retries -------------------------------
+
+
+def test_a_link_turned_outside_between_two_tries_is_never_written(tmp_path: Path) -> None:
+    # The confinement check ran once, before the §6 loop; a retry (the user saved meanwhile)
+    # resolved the link again and wrote wherever it pointed by then: ~/.bashrc got a block.
+    notes = tmp_path / "notes"
+    notes.mkdir()
+    outside = tmp_path / "bashrc"
+    outside.write_text("export PATH=/bin\n")
+    inner = notes / "real.md"
+    inner.write_text("hello\n")
+    link = notes / "x.md"
+    link.symlink_to(inner)
+    calls: list[str] = []
+
+    def transform(text: str) -> str:
+        calls.append(text)
+        if len(calls) == 1:  # while we work: the user saves, and the link is turned outside
+            with open(inner, "a") as file:
+                file.write("user saved\n")
+            os.remove(link)
+            link.symlink_to(outside)
+        return text + BLOCK
+
+    with pytest.raises(OutsideVaultWriteError):
+        write_note(link, transform, notes_dir=notes)
+    assert outside.read_text() == "export PATH=/bin\n"
+    assert inner.read_text() == "hello\nuser saved\n"
