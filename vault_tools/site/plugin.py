@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
+import gzip
 import hashlib
 import itertools
 import json
@@ -241,6 +242,10 @@ class VaultPlugin(BasePlugin[VaultPluginConfig]):
                     files.remove(file)
             elif from_docs and file.src_uri in private_files:
                 files.remove(file)
+            elif from_docs and _runs_script(str(file.abs_src_path)):
+                files.remove(file)
+                log.warning(f"vault: {file.src_uri}: a web page or a scripted SVG in the "
+                            "notes folder; not published (it would run on the site)")
             elif file.abs_src_path and not from_docs:
                 self.skip_scan.add(file.dest_uri)  # the theme's own static files
         for name in STATIC_ASSETS:
@@ -775,6 +780,34 @@ def _private_attachments(uris: list[str], view: SiteView, texts: dict[str, str])
                   for s in files.find(text)}
         private |= mentioned - public
     return private
+
+
+# Attachments a browser opens as a document on the site's own origin, with no policy of
+# ours, whose script could read every page: a saved web page (a web clipper's, an email's).
+# (`.js` files stay: the docs tell users to put their own scripts in files.)
+_SCRIPTED_SUFFIXES = (".html", ".htm", ".xhtml", ".xht", ".shtml", ".mht", ".mhtml", ".xml",
+                      ".xsl", ".xslt")
+_SVG_SCRIPT_RE = re.compile(rb"script|foreignobject|<!entity|&#|\son[a-z]+\s*=|"
+                            rb"href\s*=\s*[\"']?\s*[^\s\"'#]")
+
+
+def _runs_script(path: str) -> bool:
+    """True for an attachment that could run script on the site: a web page, or an
+    SVG (opened on its own it is a document) holding script, event handlers, entities or
+    links other than to its own parts. Other SVGs (logos, diagrams) stay."""
+    lowered = path.lower()
+    if lowered.endswith(_SCRIPTED_SUFFIXES):
+        return True
+    if not lowered.endswith((".svg", ".svgz")):
+        return False
+    try:
+        with open(path, "rb") as file:
+            data = file.read(8 << 20)
+        if lowered.endswith(".svgz"):
+            data = gzip.decompress(data)
+    except (OSError, EOFError, ValueError):
+        return True
+    return bool(_SVG_SCRIPT_RE.search(data.lower()))
 
 
 def _no_block(block: Block) -> str:
