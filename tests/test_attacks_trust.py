@@ -180,3 +180,57 @@ def test_a_saved_web_page_or_scripted_svg_is_not_published_but_a_plain_svg_is(ma
     assert "plain.svg" in published
     assert not published & {"clip.html", "Job Posting.htm", "logo.svg", "badge.svg", "link.svg"}
     assert not [rel for rel, text in site_texts(site).items() if "evil/?" in text]
+
+
+# --- a FIFO named like a note ------------------------------------------------------------------
+
+
+def _in_thread(work, timeout: float = 60.0):
+    """Run `work()` in a thread; return (finished, result or exception)."""
+    import threading
+
+    box: list[object] = []
+
+    def run() -> None:
+        try:
+            box.append(work())
+        except BaseException as exc:  # handed to the test
+            box.append(exc)
+
+    thread = threading.Thread(target=run, daemon=True)
+    thread.start()
+    thread.join(timeout)
+    return (not thread.is_alive()), (box[0] if box else None)
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no FIFOs here")
+def test_a_fifo_named_like_a_note_is_reported_not_waited_on_forever(make_vault) -> None:
+    # `mkfifo notes/x.md` (or a tool's named pipe left in the vault): opening it for reading
+    # waits for a writer, so `check`, `fill`, `build` and `watch` hung without a word.
+    root = make_vault({"A.md": "# A\n\nSee [[Pipe]].\n"})
+    os.mkfifo(root / "notes" / "Pipe.md")
+    for command in ("check", "fill"):
+        finished, result = _in_thread(
+            lambda command=command: CliRunner().invoke(main, [command, "--vault", str(root)]))
+        assert finished, f"{command} hangs on a FIFO"
+        assert "Pipe.md" in result.output and "not a regular file" in result.output
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no FIFOs here")
+def test_a_note_replaced_by_a_fifo_while_written_is_left_alone(tmp_path: Path) -> None:
+    notes = tmp_path / "notes"
+    notes.mkdir()
+    note = notes / "n.md"
+    note.write_text("hi\n")
+    calls: list[str] = []
+
+    def transform(text: str) -> str:
+        calls.append(text)
+        if len(calls) == 1:  # while we work, the note becomes a FIFO: a retry opens it
+            os.remove(note)
+            os.mkfifo(note)
+        return text + BLOCK
+
+    finished, result = _in_thread(lambda: write_note(note, transform, notes_dir=notes))
+    assert finished, "the writer waits forever on a FIFO"
+    assert isinstance(result, Exception) and "not a regular file" in str(result)

@@ -11,6 +11,7 @@ import fnmatch
 import gc
 import os
 import re
+import stat
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from itertools import islice
@@ -262,7 +263,9 @@ def read_notes(
 
 # Opening with O_NOFOLLOW fails on a symlink: a walked note that is not one needs no `realpath`.
 _NO_FOLLOW = getattr(os, "O_NOFOLLOW", 0)
-_READ = os.O_RDONLY | getattr(os, "O_BINARY", 0)
+# O_NONBLOCK: a FIFO named like a note (`mkfifo x.md`) opens at once instead of waiting forever
+# for a writer; it is then refused as no regular file. (No effect on regular files.)
+_READ = os.O_RDONLY | getattr(os, "O_BINARY", 0) | getattr(os, "O_NONBLOCK", 0)
 
 
 def read_file(vault: Vault, rel_path: str, *, walked: bool = False) -> bytes | OSError:
@@ -289,6 +292,8 @@ def read_file(vault: Vault, rel_path: str, *, walked: bool = False) -> bytes | O
                                          path)
             fd = os.open(path, _READ)
         with open(fd, "rb") as file:
+            if not stat.S_ISREG(os.fstat(fd).st_mode):
+                return OSError(errno.EINVAL, "not a regular file (a pipe or a device)", path)
             return file.read()
     except OSError as exc:
         return exc

@@ -606,7 +606,9 @@ def _open_target(path: Path, real: str) -> _Target | None:
     is opened for reading and writing (it will be rewritten in place), any other read-only."""
     linked = os.stat(real).st_nlink > 1
     try:
-        fd = os.open(real, (os.O_RDWR if linked else os.O_RDONLY) | getattr(os, "O_BINARY", 0))
+        # O_NONBLOCK: a FIFO put in the note's place opens at once (and is refused below).
+        fd = os.open(real, (os.O_RDWR if linked else os.O_RDONLY) | getattr(os, "O_BINARY", 0)
+                     | getattr(os, "O_NONBLOCK", 0))
     except PermissionError:
         if linked:
             raise ReadOnlyNoteError(f"{path}: the note is read-only; left alone") from None
