@@ -234,3 +234,34 @@ def test_a_note_replaced_by_a_fifo_while_written_is_left_alone(tmp_path: Path) -
     finished, result = _in_thread(lambda: write_note(note, transform, notes_dir=notes))
     assert finished, "the writer waits forever on a FIFO"
     assert isinstance(result, Exception) and "not a regular file" in str(result)
+
+
+# --- the leak scan: characters a browser shows as nothing -----------------------------------
+
+
+@pytest.mark.parametrize("hidden", ["&shy;", "\u00ad", "\u200b", "&#x200B;", "\u2060", "\ufeff"])
+def test_a_name_split_by_an_invisible_character_is_still_found(tmp_path: Path, hidden: str) -> None:
+    # `Re&shy;nata Silva` (a soft hyphen, as names copied from web pages carry) or a zero-width
+    # space reads as "Renata Silva" on the page, but split the word for the scan: it passed.
+    from vault_tools.site.leaks import scan_site
+    from vault_tools.views import Secret
+
+    site = tmp_path / "site"
+    site.mkdir()
+    (site / "a.html").write_text(f"<p>We met Re{hidden}nata Silva.</p>", encoding="utf-8")
+    (site / "b.html").write_text(f'<a title="Renata Sil{hidden}va">x</a>', encoding="utf-8")
+    secret = Secret("Renata Silva", "name", "contacts/Renata Silva.md", whole_word=True)
+    assert sorted(leak.file for leak in scan_site(site, [secret])) == ["a.html", "b.html"]
+
+
+@pytest.mark.slow
+def test_a_build_that_shows_a_private_name_with_a_soft_hyphen_fails(make_vault) -> None:
+    from vault_tools.site.build import SiteError
+
+    root = make_vault({
+        "contacts/Renata Silva.md": "---\ntype: contact\nprivate: true\n---\n# Renata Silva\n",
+        "contacts/Pub.md": "---\ntype: contact\n---\n# Pub\n\nLunch with Re&shy;nata Silva.\n",
+    })
+    (root / "mkdocs.yml").write_text(SITE_CONFIG, encoding="utf-8")
+    with pytest.raises(SiteError, match="Renata Silva"):
+        build_site(find_vault(root))
