@@ -265,3 +265,19 @@ def test_a_build_that_shows_a_private_name_with_a_soft_hyphen_fails(make_vault) 
     (root / "mkdocs.yml").write_text(SITE_CONFIG, encoding="utf-8")
     with pytest.raises(SiteError, match="Renata Silva"):
         build_site(find_vault(root))
+
+
+# --- privacy: a key that looks like `private` ------------------------------------------------
+
+
+@pytest.mark.parametrize("key", ["private\u200b", "\u200bprivate", "pri\u00advate", "\ufeffprivate",
+                                 "private\u200e"])
+@pytest.mark.parametrize("broken", [False, True])
+def test_private_with_an_invisible_character_in_the_key_is_private(key: str, broken: bool) -> None:
+    # A key pasted from a web page or a chat with a zero-width space or a soft hyphen looks like
+    # `private: true` in every editor, but was another key: the note was published.
+    text = f"---\n{key}: true\n{'tags: [x' if broken else 'type: contact'}\n---\n# Secret\n"
+    note = parse_note("contacts/Secret.md", text)
+    assert note.private
+    if not broken and "private" not in note.meta:  # (YAML itself drops a leading BOM)
+        assert any("shown as nothing" in d.message for d in note.diagnostics)

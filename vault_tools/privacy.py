@@ -38,12 +38,17 @@ VISIBILITY_KEYS = frozenset({PRIVATE, PUBLISH, DRAFT})
 PRIVATE_NOTE_TEXT = "a private note"
 
 
+_INVISIBLE = re.compile("[\u00ad\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufe00-\ufe0f\ufeff]")
+
+
 def visibility_key(key: Any) -> str | None:
     """The visibility key (`private`, `publish`, `draft`) a front-matter key spells, in any case,
     with blanks around it or in another Unicode form (full-width letters), or None."""
     text = str(key)
     if not text.isascii():
-        text = unicodedata.normalize("NFKC", text)
+        # Characters shown as nothing (a zero-width space or soft hyphen pasted along with the
+        # key) would make `private` look written and be another key.
+        text = _INVISIBLE.sub("", unicodedata.normalize("NFKC", text))
     folded = text.strip().casefold()
     return folded if folded in VISIBILITY_KEYS else None
 
@@ -102,7 +107,10 @@ def note_visibility(
     for key, value in found.get(PRIVATE, ()):
         if key != PRIVATE:
             secret = True
-            report(key, "bad-value", f"{key}: read as `private`; write the key in lower case "
+            hidden = _INVISIBLE.search(key)
+            how = ("retype the key: it holds characters shown as nothing" if hidden
+                   else "write the key in lower case")
+            report(key, "bad-value", f"{ascii(key) if hidden else key}: read as `private`; {how} "
                    "(`private: true` or `private: false`); treated as private")
         elif value is True:
             secret = True
