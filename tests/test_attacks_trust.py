@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from vault_tools.cli import main
 from vault_tools.parse import parse_note
@@ -281,3 +283,23 @@ def test_private_with_an_invisible_character_in_the_key_is_private(key: str, bro
     assert note.private
     if not broken and "private" not in note.meta:  # (YAML itself drops a leading BOM)
         assert any("shown as nothing" in d.message for d in note.diagnostics)
+
+
+_TAGS = ["!!int", "!!float", "!!bool", "!!null", "!!timestamp", "!!binary", "!!set", "!!omap",
+         "!!pairs", "!!str", "!!seq", "!!map", "!!python/object", "!custom", "!"]
+
+
+@settings(max_examples=150, deadline=None)
+@given(tag=st.sampled_from(_TAGS),
+       value=st.text(st.characters(blacklist_categories=("Cs",)), max_size=12)
+       | st.sampled_from(["abc", "maybe", "2026-02-30", "1e400", "[1, 2]", "{a: 1}", "-", "~",
+                          "=", "0x", "***", "&a", "*a"]))
+def test_any_tagged_value_is_read_or_reported_never_raised(tag: str, value: str) -> None:
+    # The class of #14 item 14: every explicit tag on any value gives a note (maybe with a
+    # yaml-error on the value's line), and a note that says private stays private.
+    line = value.replace("\n", " ").replace("\r", " ")
+    note = parse_note("contacts/X.md", f"---\nprivate: true\nx: {tag} {line}\n---\n# X\n")
+    assert note.private
+    for diag in note.diagnostics:
+        if diag.code == "yaml-error":
+            assert diag.line in (1, 2, 3, 4)

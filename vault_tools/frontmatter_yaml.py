@@ -184,7 +184,7 @@ def load_front_matter(
         raise FrontMatterError(message, line) from None
     except yaml.YAMLError as exc:
         raise FrontMatterError(f"invalid YAML: {exc}") from None
-    except (ValueError, TypeError, OverflowError, KeyError) as exc:
+    except (ValueError, TypeError, OverflowError, KeyError, IndexError, AttributeError) as exc:
         # An explicit tag on a value it cannot hold (`!!int abc`, `!!bool maybe`): PyYAML's
         # constructors raise plain errors that carry no line, so find the tag's line.
         raise FrontMatterError(f"invalid YAML: a tagged value cannot be read ({exc})",
