@@ -74,6 +74,9 @@ def test_check_reports_a_tagged_value_instead_of_crashing(make_vault) -> None:
     "- private: true\n- [",            # a list item
     "? private\n: true\nx: [",         # a complex key, its value on the next line
     "{Private: false, x: [}",          # the key in another case
+    'private: "false"\nx: [',          # a quoted "false" is a string to YAML: private
+    "publish: 'true'\nx: [",
+    "private: false, maybe\nx: [",     # in block style the comma is part of the value
 ])
 def test_a_front_matter_yaml_refuses_that_says_private_in_flow_style_is_private(front: str) -> None:
     # The raw check read only `key: value` at a line's start: `{private: true, ...}` with a
@@ -85,6 +88,7 @@ def test_a_front_matter_yaml_refuses_that_says_private_in_flow_style_is_private(
 
 @pytest.mark.parametrize("front", [
     "{private: false, x: [}", "private: false\nx: [", "note: nothing private here\nx: [",
+    "{x: 1, private: false}\ny: [", "private: false  # for now\nx: [", "title: a, b\nx: [",
 ])
 def test_a_clear_private_false_in_refused_yaml_stays_public(front: str) -> None:
     assert not looks_private_front_matter(f"---\n{front}\n---\nbody\n")
@@ -303,3 +307,24 @@ def test_any_tagged_value_is_read_or_reported_never_raised(tag: str, value: str)
     for diag in note.diagnostics:
         if diag.code == "yaml-error":
             assert diag.line in (1, 2, 3, 4)
+
+
+_VISIBILITY_LINES = st.sampled_from(["private", "Private", "'private'", '"private"', "publish",
+                                     "draft", "DRAFT"])
+_VALUES = st.sampled_from(["true", "false", "yes", "no", "'false'", '"true"', "", "~", "1",
+                           "maybe", "false, x", "[false]", "!!str false", "False"])
+_STYLES = st.sampled_from(["{k}: {v}", "{{{k}: {v}}}", "{{x: 1, {k}: {v}}}", "- {k}: {v}",
+                           "? {k}\n: {v}", "{k} :  {v}  # note", "x: 1\n{k}: {v}"])
+
+
+@settings(max_examples=300, deadline=None)
+@given(key=_VISIBILITY_LINES, value=_VALUES, style=_STYLES,
+       breaker=st.sampled_from(["z: [", "\tz: 1", "z: !!int q", "z: {"]))
+def test_a_private_note_stays_private_when_its_yaml_breaks(
+        key: str, value: str, style: str, breaker: str) -> None:
+    # The raw reader (for front matter YAML refused) and YAML must agree on every note YAML
+    # reads as private: one typo elsewhere in the front matter must not publish it.
+    front = style.format(k=key, v=value)
+    whole = parse_note("a.md", f"---\n{front}\n---\nbody\n")
+    if whole.private and not any(d.code == "yaml-error" for d in whole.diagnostics):
+        assert parse_note("a.md", f"---\n{front}\n{breaker}\n---\nbody\n").private

@@ -168,33 +168,38 @@ _CLEAR = {PRIVATE: ("false",), PUBLISH: ("true",), DRAFT: ("false",)}
 def looks_private_front_matter(text: str) -> bool:
     """For a note whose front matter YAML refused: True when a raw front-matter line names a
     visibility key (any case) with anything but its clear public value. Lines end at "\\n",
-    "\\r\\n" or a lone "\\r", as the parser reads them. Linear (no regular expression)."""
+    "\\r\\n" or a lone "\\r", as the parser reads them. Linear: one pass of a regular
+    expression without nested repetition per line."""
     lines = split_bare_lines(text.lstrip("\ufeff"))
     if not lines or lines[0].rstrip() != "---":
         return False
     for line in lines[1:]:
         if line.rstrip() in ("---", "..."):
             break
-        # Keys may stand after `{`, `,`, `- ` or `? ` (flow mappings, list items, complex
+        # Keys may stand after `{`, `,`, `[`, `- ` or `? ` (flow mappings, list items, complex
         # keys), none of which YAML got far enough to read: look at every key-like word.
         folded = line if line.isascii() else unicodedata.normalize("NFKC", line)
-        for piece in _KEY_START.split(folded):
-            key, colon, value = piece.partition(":")
-            written = key.strip().strip("'\"")
+        for match in _KEY_RE.finditer(folded):
+            written = match.group("key")
             which = visibility_key(written)
             if which is None:
                 continue
-            if not colon or (which == PRIVATE and written != PRIVATE):
+            if not match.group("colon") or (which == PRIVATE and written != PRIVATE):
                 return True  # `? private` with its value on the next line, or `Private:`
-            value = value.partition(" #")[0].partition(",")[0].partition("}")[0]
-            if value.strip().strip("'\" ").lower() not in _CLEAR[which]:
+            value = folded[match.end():].partition(" #")[0]
+            if match.group("lead").startswith(("{", ",", "[")):  # in a flow collection
+                value = re.split(r"[,}\]]", value, maxsplit=1)[0]
+            # Quotes stay: YAML reads `"false"` as a string, which keeps a note private.
+            if value.strip().lower() not in _CLEAR[which]:
                 return True
     return False
 
 
-# Where a key may begin on a raw front-matter line: the line's start, or after `{`, `,`, `[`,
-# `- ` or `? `.
-_KEY_START = re.compile(r"[{,\[]|(?:^|\s)[-?](?=\s|$)")
+# A key-like word on a raw front-matter line, where a key may begin: the line's start, or
+# after `{`, `,`, `[`, `- ` or `? `; quoted or not; then its colon (or the line's end).
+_KEY_RE = re.compile(
+    r"""(?P<lead>^|[{,\[]|(?<!\S)[-?](?=\s))\s*(?P<q>["']?)(?P<key>[^\s:"',{}\[\]]+)(?P=q)"""
+    r"""[ \t]*(?P<colon>:|$)""")
 
 
 # --- line endings -------------------------------------------------------------------------------
