@@ -151,8 +151,10 @@ def _date(day: dt.date) -> str:
 
 
 def _text(value: str) -> str:
-    """A TEXT value escaped (§3.3.11): backslash, semicolon, comma, line breaks."""
-    return (value.replace("\\N", "\n").replace("\\", "\\\\").replace(";", "\\;")
+    """A TEXT value escaped (§3.3.11): backslash, semicolon, comma, line breaks. The value is
+    the user's text as written: a backslash in it is a backslash (a task about `C:\\New` or
+    `\\N` keeps it), so it is escaped first and nothing is read as an escape."""
+    return (value.replace("\\", "\\\\").replace(";", "\\;")
             .replace(",", "\\,").replace("\r\n", "\\n").replace("\n", "\\n")
             .replace("\r", "\\n"))
 

@@ -47,12 +47,14 @@ from .notes import Diagnostic, Note
 from .parse import decode_note, parse_note, unreadable_note
 from .report import printable
 from .vault import (
+    NoteTooLargeError,
     OutsideVaultError,
     Vault,
     is_note_path,
     is_skipped,
     iter_note_paths,
     read_file,
+    too_large_diagnostic,
 )
 from .writer import content_hash, remove_stale_temps
 
@@ -759,9 +761,10 @@ class Watcher:
                 self._indexed.pop(rel, None)
         return None
 
-    def _read(self, rel: str) -> tuple[bytes | None, _Indexed] | None:
-        """A note's bytes (None: unreadable) and what to remember of them; None when missing,
-        or when its link leaves the vault (never read: as a full fill, it is left out)."""
+    def _read(self, rel: str) -> tuple[bytes | NoteTooLargeError | None, _Indexed] | None:
+        """A note's bytes (None: unreadable; NoteTooLargeError: too large, not read) and what to
+        remember of them; None when missing, or when its link leaves the vault (never read: as
+        a full fill, it is left out)."""
         path = self.vault.abs(rel)
         probe = probe_path(path)  # before reading: a save after it makes the next probe differ
         if probe.missing:
@@ -775,6 +778,9 @@ class Watcher:
                 raise data
         except FileNotFoundError:
             return None
+        except NoteTooLargeError as exc:  # indexed by name, reported, never read or written
+            self._report(f"error: {rel}: {exc.strerror}", error=True)
+            return None if probe_path(path).missing else (exc, _Indexed(probe, "too-large"))
         except OSError as exc:
             # Indexed as unreadable, as a full fill would: reported, never written.
             self._report(f"error: {rel}: cannot read: {exc.strerror}", error=True)
@@ -782,7 +788,9 @@ class Watcher:
         return data, _Indexed(probe, content_hash(data))
 
     @staticmethod
-    def _parse(rel: str, data: bytes | None) -> tuple[Note, str | None]:
+    def _parse(rel: str, data: bytes | NoteTooLargeError | None) -> tuple[Note, str | None]:
+        if isinstance(data, NoteTooLargeError):
+            return unreadable_note(rel, too_large_diagnostic(rel, data)), None
         if data is None:
             return unreadable_note(rel, Diagnostic(
                 rel, None, "error", "not-utf8", "cannot read the file")), None

@@ -43,7 +43,7 @@ from ..calendar_feed import FeedEvent, feed_events, render_feed
 from ..followups import FollowUp, Timed
 from ..index import VaultIndex
 from ..notes import Block, Link, Note
-from ..parse import is_asset_target, parse_note
+from ..parse import parse_note
 from ..privacy import strip_comments_from_text
 from ..report import Placeholders, company_placeholders
 from ..scaffold import template_dir
@@ -213,6 +213,10 @@ class VaultPlugin(BasePlugin[VaultPluginConfig]):
         ]
         view = SiteView(index, self.config.publish_fields, suspicious, followups)
         self.view, self.texts = view, texts
+        # The attachments MkDocs found, before private ones are taken out below: a link to an
+        # attachment that exists is not "missing", whether or not it is published.
+        index.set_attachments([file.src_uri for file in files
+                               if not file.is_documentation_page()])
         self._log_link_problems(view)
 
         # By the path MkDocs found the file at: a file in the notes folder is the vault's, but
@@ -277,7 +281,8 @@ class VaultPlugin(BasePlugin[VaultPluginConfig]):
                 continue
             where = f"{diag.path}:{diag.line}" if diag.line else diag.path
             if diag.code in ("broken-link", "ambiguous-link", "yaml-error", "not-utf8",
-                             "outside-vault"):
+                             "outside-vault", "too-large", "missing-heading",
+                             "missing-attachment"):
                 log.warning(f"{where}: {diag.message}")
             else:
                 log.info(f"{where}: {diag.message}")
@@ -553,10 +558,8 @@ class VaultPlugin(BasePlugin[VaultPluginConfig]):
         """What a body link becomes on the page; None leaves it to MkDocs (Markdown links to
         public notes, which MkDocs resolves and checks itself). With `raw`, always HTML that
         needs no Markdown pass."""
-        if link.heading or (link.kind == "wiki" and is_asset_target(link.target)):
-            # Worked out each time: a missing heading or attachment is warned about at each.
-            return self._page_link(note, link, linker, files, raw)
-        key = (linker.page_url, link.target, link.kind, link.label, link.embed, raw)
+        key = (linker.page_url, link.target, link.heading, link.kind, link.label, link.embed,
+               raw)
         if key not in self._link_memo:
             self._link_memo[key] = self._page_link(note, link, linker, files, raw)
         return self._link_memo[key]
@@ -584,10 +587,8 @@ class VaultPlugin(BasePlugin[VaultPluginConfig]):
         shown = link.label or _shown_target(link)
         if resolution.status != "ok" or resolution.path is None:
             return render.unlinked(Ref(resolution.status, shown), shown)  # type: ignore[arg-type]
+        # A heading that is not there is reported once, by the index (missing-heading).
         heading = _heading_of(link)
-        if heading and self._anchor(resolution.path, heading) is None:
-            log.warning(f"{note.path}:{link.line}: [[{link.target}#{link.heading}]]: "
-                        f"'{resolution.path}' has no heading '{heading}'")
         anchor = linker.link(Ref("ok", shown, resolution.path, heading), shown, raw=raw)
         if link.embed:
             return f'<span class="vault-embed">{anchor}</span>'
@@ -595,8 +596,7 @@ class VaultPlugin(BasePlugin[VaultPluginConfig]):
 
     def _asset_link(self, note: Note, link: Link, files: Files) -> str:
         file = self._asset_file(link.target, files)
-        if file is None:
-            log.warning(f"{note.path}:{link.line}: [[{link.target}]]: no such attachment")
+        if file is None:  # reported once, by the index (missing-attachment)
             return render.unlinked(Ref("broken", link.target), link.label or link.target)
         href = render.relative_md(file.src_uri, note.path)
         text = render.md_text(link.label or posixpath.basename(link.target.strip("/")))
@@ -727,13 +727,10 @@ class VaultPlugin(BasePlugin[VaultPluginConfig]):
         note = view.index.get(path) if view is not None else None
         if note is None:
             return None
-        wanted = heading.strip().lower()
-        for candidate in note.headings:
-            # As written (`[[Jane#Uses `git`]]`) or as shown (`[[Jane#Uses git]]`).
-            shown = _heading_text(candidate.text)
-            if wanted in (candidate.text.strip().lower(), shown.strip().lower()):
-                return self.slugify(shown, self.separator)
-        return None
+        # As written (`[[Jane#Uses `git`]]`), as shown (`[[Jane#Uses git]]`), or without
+        # punctuation: the index decides, as it does for `check`'s missing-heading.
+        found = view.index.find_heading(path, heading) if view is not None else None
+        return None if found is None else self.slugify(_heading_text(found.text), self.separator)
 
     def _note_name(self, path: str) -> str:
         note = self.view.index.get(path) if self.view is not None else None
