@@ -328,3 +328,23 @@ def test_a_private_note_stays_private_when_its_yaml_breaks(
     whole = parse_note("a.md", f"---\n{front}\n---\nbody\n")
     if whole.private and not any(d.code == "yaml-error" for d in whole.diagnostics):
         assert parse_note("a.md", f"---\n{front}\n{breaker}\n---\nbody\n").private
+
+
+# --- privacy: a private note too large to read --------------------------------------------------
+
+
+@pytest.mark.slow
+def test_a_private_note_too_large_to_read_has_its_name_on_no_page(make_vault) -> None:
+    # A note above the size limit is not read: it was indexed by name as a public note, so its
+    # name was on All notes, in the search index and on every page linking it.
+    from vault_tools.vault import MAX_NOTE_BYTES
+
+    huge = "---\ntype: contact\nprivate: true\n---\n# Huge\n\n" + "big words " * (
+        MAX_NOTE_BYTES // 10 + 1)
+    root = make_vault({
+        "contacts/Huge Secretname.md": huge,
+        "contacts/Pub.md": "---\ntype: contact\n---\n# Pub\n\nMet [[Huge Secretname]].\n",
+    })
+    (root / "mkdocs.yml").write_text(SITE_CONFIG, encoding="utf-8")
+    site = build_site(find_vault(root))
+    assert not [rel for rel, text in site_texts(site).items() if "Secretname" in text]

@@ -268,12 +268,14 @@ class NoteTooLargeError(OSError):
 
     An OSError, so every reader that leaves an unreadable file alone leaves this one too."""
 
-    def __init__(self, size: int) -> None:
+    def __init__(self, size: int, head: bytes = b"") -> None:
         super().__init__(f"the note is {size:,} bytes, more than the {MAX_NOTE_BYTES:,} "
                          "(2 MiB) a note may hold; it is not read, filled or published "
                          "until it is made smaller (split it, or move the bulk to an attachment)")
         self.size = size
         self.strerror = str(self.args[0])
+        # The note's first bytes (its front matter, at most): enough to tell it is private.
+        self.head = head
 
 
 def too_large(path_or_size: int | str | os.PathLike[str]) -> bool:
@@ -295,16 +297,22 @@ def read_bounded(path: str | os.PathLike[str]) -> bytes:
         return _read_bounded(file)
 
 
+# What is read of a note too large to read whole: room for any front matter YAML accepts
+# (256 Ki characters), so its privacy is still known; a front matter cut short there is read
+# by its raw lines, as any YAML refused is.
+_HEAD_BYTES = 512 * 1024
+
+
 def _read_bounded(file: BinaryIO) -> bytes:
     size = os.fstat(file.fileno()).st_size
     if size > MAX_NOTE_BYTES:
-        raise NoteTooLargeError(size)
+        raise NoteTooLargeError(size, file.read(_HEAD_BYTES))
     # Asking for the size found (plus one, to see growth) keeps the buffer small.
     data = file.read(size + 1)
     if len(data) > size:  # grown since the stat: read on, still bounded
         data += file.read(MAX_NOTE_BYTES + 1 - len(data))
     if len(data) > MAX_NOTE_BYTES:
-        raise NoteTooLargeError(len(data))
+        raise NoteTooLargeError(len(data), data[:_HEAD_BYTES])
     return data
 
 
@@ -379,7 +387,7 @@ def read_file(vault: Vault, rel_path: str, *, walked: bool = False) -> bytes | O
 
 def _note_from(rel_path: str, data: bytes | OSError) -> tuple[Note, str | None]:
     if isinstance(data, NoteTooLargeError):
-        return unreadable_note(rel_path, too_large_diagnostic(rel_path, data)), None
+        return unreadable_note(rel_path, too_large_diagnostic(rel_path, data), data.head), None
     if isinstance(data, OutsideVaultError):
         return outside_note(rel_path, data.strerror), None
     if isinstance(data, OSError):

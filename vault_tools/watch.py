@@ -790,7 +790,7 @@ class Watcher:
     @staticmethod
     def _parse(rel: str, data: bytes | NoteTooLargeError | None) -> tuple[Note, str | None]:
         if isinstance(data, NoteTooLargeError):
-            return unreadable_note(rel, too_large_diagnostic(rel, data)), None
+            return unreadable_note(rel, too_large_diagnostic(rel, data), data.head), None
         if data is None:
             return unreadable_note(rel, Diagnostic(
                 rel, None, "error", "not-utf8", "cannot read the file")), None
