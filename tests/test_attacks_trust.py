@@ -348,3 +348,27 @@ def test_a_private_note_too_large_to_read_has_its_name_on_no_page(make_vault) ->
     (root / "mkdocs.yml").write_text(SITE_CONFIG, encoding="utf-8")
     site = build_site(find_vault(root))
     assert not [rel for rel, text in site_texts(site).items() if "Secretname" in text]
+
+
+# --- the leak scan: what a failed build leaves behind -----------------------------------------
+
+
+@pytest.mark.slow
+def test_a_failed_build_leaves_no_folder_named_after_a_private_person(make_vault) -> None:
+    # A public interview named after a private contact fails the build, and its page is
+    # deleted, but the page's folder stayed: `site/interviews/2026-01-01 Zorblat Quimby/`, a
+    # private name in the site folder that a deploy step copies as it is.
+    from vault_tools.site.build import SiteError
+
+    root = make_vault({
+        "contacts/Zorblat Quimby.md": "---\ntype: contact\nprivate: true\n---\n# Zorblat Quimby\n",
+        "interviews/2026-01-01 Zorblat Quimby.md":
+            '---\ntype: interview\ndate: 2026-01-01\nwith: "[[Zorblat Quimby]]"\n---\nTalked.\n',
+        "contacts/Pub.md": "---\ntype: contact\n---\n# Pub\n",
+    })
+    (root / "mkdocs.yml").write_text(SITE_CONFIG, encoding="utf-8")
+    with pytest.raises(SiteError, match="Zorblat Quimby"):
+        build_site(find_vault(root))
+    site = root / "site"
+    assert not [p for p in site.rglob("*") if "Zorblat" in p.name]
+    assert (site / "contacts" / "Pub" / "index.html").is_file()  # the rest stays

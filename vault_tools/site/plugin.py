@@ -484,7 +484,16 @@ class VaultPlugin(BasePlugin[VaultPluginConfig]):
             self._scanned_for = found
             return
         for leaked in sorted({leak.file for leak in leaks}):
-            (site_dir / leaked).unlink(missing_ok=True)
+            path = site_dir / leaked
+            path.unlink(missing_ok=True)
+            # A folder named after the secret (`interviews/<name>/`) would still show it.
+            for parent in path.parents:
+                if parent == site_dir or not parent.is_relative_to(site_dir):
+                    break
+                try:
+                    parent.rmdir()
+                except OSError:
+                    break  # not empty: it holds other pages
         shown = "\n  ".join(leak.describe() for leak in leaks[:20])
         more = f"\n  ... and {len(leaks) - 20} more" if len(leaks) > 20 else ""
         self.leak_error = (
