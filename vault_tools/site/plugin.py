@@ -12,6 +12,7 @@ import base64
 import datetime as dt
 import gzip
 import hashlib
+import io
 import itertools
 import json
 import logging
@@ -797,6 +798,9 @@ _SVG_SCRIPT_RE = re.compile(rb"script|foreignobject|<!entity|&#|\son[a-z]+\s*=|"
                             rb"href\s*=\s*[\"']?\s*[^\s\"'#]")
 
 
+_SVG_READ = 8 << 20  # bytes of an SVG looked through, at most
+
+
 def _runs_script(path: str) -> bool:
     """True for an attachment that could run script on the site: a web page, or an
     SVG (opened on its own it is a document) holding script, event handlers, entities or
@@ -808,11 +812,13 @@ def _runs_script(path: str) -> bool:
         return False
     try:
         with open(path, "rb") as file:
-            data = file.read(8 << 20)
+            data = file.read(_SVG_READ + 1)
         if lowered.endswith(".svgz"):
-            data = gzip.decompress(data)
+            data = gzip.GzipFile(fileobj=io.BytesIO(data)).read(_SVG_READ + 1)
     except (OSError, EOFError, ValueError):
         return True
+    if len(data) > _SVG_READ:
+        return True  # too large to look through: kept off rather than published unread
     return bool(_SVG_SCRIPT_RE.search(data.lower()))
 
 
