@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import gzip
 import os
+import sys
 from pathlib import Path
 
 import pytest
@@ -372,3 +373,37 @@ def test_a_failed_build_leaves_no_folder_named_after_a_private_person(make_vault
     site = root / "site"
     assert not [p for p in site.rglob("*") if "Zorblat" in p.name]
     assert (site / "contacts" / "Pub" / "index.html").is_file()  # the rest stays
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="leases are Linux's")
+def test_a_note_under_another_writers_lease_is_read_once_it_is_let_go(tmp_path: Path) -> None:
+    # The FIFO fix opens notes without blocking; a regular note another writer holds a write
+    # lease on (vault-tools rewriting a hard-linked note in place) must still be waited for,
+    # as a blocking open waits, not reported unreadable.
+    import threading
+    import time
+
+    from vault_tools import writer
+    from vault_tools.vault import Vault, read_file
+
+    notes = tmp_path / "notes"
+    notes.mkdir()
+    note = notes / "a.md"
+    note.write_text("# A\n")
+    vault = Vault(root=tmp_path, notes_dir=notes, config_file=None, options={})
+    fd = os.open(note, os.O_RDWR)
+    try:
+        if writer._take_lease(fd, writer._F_WRLCK) != "taken":
+            pytest.skip("no write lease here")
+        found: list[object] = []
+        reader = threading.Thread(target=lambda: found.append(read_file(vault, "a.md")))
+        reader.start()
+        deadline = time.monotonic() + 30
+        while not writer._lease_broken(fd, writer._F_WRLCK) and reader.is_alive():
+            assert time.monotonic() < deadline
+            time.sleep(0.01)
+        writer._release_lease(fd)
+    finally:
+        os.close(fd)
+    reader.join(30)
+    assert found == [b"# A\n"]

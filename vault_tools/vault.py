@@ -350,7 +350,17 @@ def read_notes(
 _NO_FOLLOW = getattr(os, "O_NOFOLLOW", 0)
 # O_NONBLOCK: a FIFO named like a note (`mkfifo x.md`) opens at once instead of waiting forever
 # for a writer; it is then refused as no regular file. (No effect on regular files.)
-_READ = os.O_RDONLY | getattr(os, "O_BINARY", 0) | getattr(os, "O_NONBLOCK", 0)
+_NONBLOCK = getattr(os, "O_NONBLOCK", 0)
+_READ = os.O_RDONLY | getattr(os, "O_BINARY", 0) | _NONBLOCK
+
+
+def _open_to_read(path: str, flags: int) -> int:
+    """`os.open`, which a FIFO does not keep waiting (O_NONBLOCK); a regular file whose open
+    would wait (another program's lease being broken) is opened again, waiting, as usual."""
+    try:
+        return os.open(path, flags)
+    except BlockingIOError:
+        return os.open(path, flags & ~_NONBLOCK)
 
 
 def read_file(vault: Vault, rel_path: str, *, walked: bool = False) -> bytes | OSError:
@@ -368,7 +378,7 @@ def read_file(vault: Vault, rel_path: str, *, walked: bool = False) -> bytes | O
         fd = None
         if walked and _NO_FOLLOW:
             try:
-                fd = os.open(path, _READ | _NO_FOLLOW)
+                fd = _open_to_read(path, _READ | _NO_FOLLOW)
             except OSError as exc:
                 if exc.errno not in (errno.ELOOP, errno.EMLINK):  # EMLINK: FreeBSD's ELOOP
                     raise
@@ -376,7 +386,7 @@ def read_file(vault: Vault, rel_path: str, *, walked: bool = False) -> bytes | O
             if not inside_notes(vault.notes_dir, path):
                 return OutsideVaultError(errno.EXDEV, outside_message(vault.notes_dir, rel_path),
                                          path)
-            fd = os.open(path, _READ)
+            fd = _open_to_read(path, _READ)
         with open(fd, "rb") as file:
             if not stat.S_ISREG(os.fstat(fd).st_mode):
                 return OSError(errno.EINVAL, "not a regular file (a pipe or a device)", path)

@@ -607,8 +607,11 @@ def _open_target(path: Path, real: str) -> _Target | None:
     linked = os.stat(real).st_nlink > 1
     try:
         # O_NONBLOCK: a FIFO put in the note's place opens at once (and is refused below).
-        fd = os.open(real, (os.O_RDWR if linked else os.O_RDONLY) | getattr(os, "O_BINARY", 0)
-                     | getattr(os, "O_NONBLOCK", 0))
+        flags = (os.O_RDWR if linked else os.O_RDONLY) | getattr(os, "O_BINARY", 0)
+        try:
+            fd = os.open(real, flags | getattr(os, "O_NONBLOCK", 0))
+        except BlockingIOError:  # a regular file under another program's lease: wait for it
+            fd = os.open(real, flags)
     except PermissionError:
         if linked:
             raise ReadOnlyNoteError(f"{path}: the note is read-only; left alone") from None
