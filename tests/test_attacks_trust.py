@@ -407,3 +407,22 @@ def test_a_note_under_another_writers_lease_is_read_once_it_is_let_go(tmp_path: 
         os.close(fd)
     reader.join(30)
     assert found == [b"# A\n"]
+
+
+@pytest.mark.slow
+def test_a_link_by_the_alias_of_a_private_note_with_broken_yaml_shows_no_alias(
+        make_vault) -> None:
+    # YAML refused the private note's front matter, so its aliases were unknown: a public
+    # note's [[Ren the Quiet]] was a broken link shown as its text, and the scan, not knowing
+    # the alias either, let it through.
+    root = make_vault({
+        "contacts/Renata Silva.md": "---\ntype: contact\nprivate: true\n"
+                                    "aliases: [Ren the Quiet]\ntags: [oops\n---\n# Renata\n",
+        "contacts/Pub.md": "---\ntype: contact\n---\n# Pub\n\nMet [[Ren the Quiet]] today.\n",
+    })
+    (root / "mkdocs.yml").write_text(SITE_CONFIG, encoding="utf-8")
+    site = build_site(find_vault(root))
+    assert not [rel for rel, text in site_texts(site).items() if "Quiet" in text]
+    assert parse_note("contacts/Renata Silva.md",
+                      (root / "notes/contacts/Renata Silva.md").read_text()).aliases == (
+        "Ren the Quiet",)

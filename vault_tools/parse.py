@@ -205,6 +205,9 @@ def parse_note(rel_path: str, text: str) -> Note:
         # YAML refused the front matter: its raw lines decide, so that a broken note that says
         # it is private is never quoted in another note's block nor published.
         private = privacy.looks_private_front_matter(body_text)
+        if private and not aliases:
+            # Its other names too, so a link by one shows "a private note", not the name.
+            aliases = privacy.raw_aliases(body_text)
     for key, line in duplicates:
         if privacy.visibility_key(key) is None:  # those were reported by note_visibility
             diags.append(Diagnostic(rel_path, line, "warning", "duplicate-key",

@@ -27,6 +27,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+import yaml
+
 from .notes import Diagnostic
 
 PRIVATE = "private"
@@ -193,6 +195,41 @@ def looks_private_front_matter(text: str) -> bool:
             if value.strip().lower() not in _CLEAR[which]:
                 return True
     return False
+
+
+def raw_aliases(text: str) -> tuple[str, ...]:
+    """For a private note whose front matter YAML refused: the names its `aliases` line (a
+    flow list or one name) or the `- name` lines under it give, each read as YAML on its own
+    where it can be. The site then hides links by those names as it hides the note's name."""
+    lines = split_bare_lines(text.lstrip("\ufeff"))
+    if not lines or lines[0].rstrip() != "---":
+        return ()
+    found: list[str] = []
+    under = False
+    for line in lines[1:]:
+        if line.rstrip() in ("---", "..."):
+            break
+        key, colon, value = line.partition(":")
+        if colon and key.strip().strip("'\"").casefold() in ("aliases", "alias"):
+            under = not value.strip()
+            found += _yaml_names(value.strip())
+        elif under and line.lstrip().startswith("- "):
+            found += _yaml_names(line.lstrip()[2:].strip())
+        else:
+            under = False
+    return tuple(dict.fromkeys(name for name in found if name))
+
+
+def _yaml_names(value: str) -> list[str]:
+    """The names one YAML value holds (a string, or a flow list of them); the text itself,
+    stripped of brackets and quotes, when YAML refuses it too."""
+    try:
+        loaded = yaml.safe_load(value) if len(value) < 10_000 else None
+    except yaml.YAMLError:
+        loaded = [part.strip().strip("'\"") for part in value.strip("[] ").split(",")]
+    items = loaded if isinstance(loaded, list) else [loaded]
+    return [str(item).strip() for item in items
+            if isinstance(item, (str, int, float)) and str(item).strip()]
 
 
 # A key-like word on a raw front-matter line, where a key may begin: the line's start, or
