@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
+import gzip
 import hashlib
+import io
 import itertools
 import json
 import logging
@@ -245,6 +247,10 @@ class VaultPlugin(BasePlugin[VaultPluginConfig]):
                     files.remove(file)
             elif from_docs and file.src_uri in private_files:
                 files.remove(file)
+            elif from_docs and _runs_script(str(file.abs_src_path)):
+                files.remove(file)
+                log.warning(f"vault: {file.src_uri}: a web page or a scripted SVG in the "
+                            "notes folder; not published (it would run on the site)")
             elif file.abs_src_path and not from_docs:
                 self.skip_scan.add(file.dest_uri)  # the theme's own static files
         for name in STATIC_ASSETS:
@@ -479,7 +485,16 @@ class VaultPlugin(BasePlugin[VaultPluginConfig]):
             self._scanned_for = found
             return
         for leaked in sorted({leak.file for leak in leaks}):
-            (site_dir / leaked).unlink(missing_ok=True)
+            path = site_dir / leaked
+            path.unlink(missing_ok=True)
+            # A folder named after the secret (`interviews/<name>/`) would still show it.
+            for parent in path.parents:
+                if parent == site_dir or not parent.is_relative_to(site_dir):
+                    break
+                try:
+                    parent.rmdir()
+                except OSError:
+                    break  # not empty: it holds other pages
         shown = "\n  ".join(leak.describe() for leak in leaks[:20])
         more = f"\n  ... and {len(leaks) - 20} more" if len(leaks) > 20 else ""
         self.leak_error = (
@@ -772,6 +787,39 @@ def _private_attachments(uris: list[str], view: SiteView, texts: dict[str, str])
                   for s in files.find(text)}
         private |= mentioned - public
     return private
+
+
+# Attachments a browser opens as a document on the site's own origin, with no policy of
+# ours, whose script could read every page: a saved web page (a web clipper's, an email's).
+# (`.js` files stay: the docs tell users to put their own scripts in files.)
+_SCRIPTED_SUFFIXES = (".html", ".htm", ".xhtml", ".xht", ".shtml", ".mht", ".mhtml", ".xml",
+                      ".xsl", ".xslt")
+_SVG_SCRIPT_RE = re.compile(rb"script|foreignobject|<!entity|&#|\son[a-z]+\s*=|"
+                            rb"href\s*=\s*[\"']?\s*[^\s\"'#]")
+
+
+_SVG_READ = 8 << 20  # bytes of an SVG looked through, at most
+
+
+def _runs_script(path: str) -> bool:
+    """True for an attachment that could run script on the site: a web page, or an
+    SVG (opened on its own it is a document) holding script, event handlers, entities or
+    links other than to its own parts. Other SVGs (logos, diagrams) stay."""
+    lowered = path.lower()
+    if lowered.endswith(_SCRIPTED_SUFFIXES):
+        return True
+    if not lowered.endswith((".svg", ".svgz")):
+        return False
+    try:
+        with open(path, "rb") as file:
+            data = file.read(_SVG_READ + 1)
+        if lowered.endswith(".svgz"):
+            data = gzip.GzipFile(fileobj=io.BytesIO(data)).read(_SVG_READ + 1)
+    except (OSError, EOFError, ValueError):
+        return True
+    if len(data) > _SVG_READ:
+        return True  # too large to look through: kept off rather than published unread
+    return bool(_SVG_SCRIPT_RE.search(data.lower()))
 
 
 def _no_block(block: Block) -> str:
