@@ -69,11 +69,6 @@ class _Kept:
     entries: list[dict[str, Any]] = field(default_factory=list)
 
 
-# What `_populate_page` gives a Page (MkDocs 1.6): carried over to the new Page of a kept file.
-_PAGE_STATE = ("markdown", "meta", "content", "toc", "_title_from_render", "present_anchor_ids",
-               "links_to_anchors")
-
-
 class LiveSite:
     """A vault's site in `config.site_dir`, kept equal to what `mkdocs build` would make of
     the notes as they are now.
@@ -210,8 +205,9 @@ class LiveSite:
         return same
 
     def _run(self, *, full: bool, reason: str = "") -> Rebuilt:
-        from mkdocs.commands.build import _build_extra_template, _build_page, _build_theme_template
-        from mkdocs.commands.build import _populate_page as populate
+        from ._mkdocs_private import PAGE_STATE, build_extra_template, build_page
+        from ._mkdocs_private import build_theme_template
+        from ._mkdocs_private import populate_page as populate
         from mkdocs.structure.files import Files, InclusionLevel, get_files, set_exclusions
         from mkdocs.structure.nav import get_navigation
         from mkdocs.structure.pages import Page
@@ -278,7 +274,7 @@ class LiveSite:
                 if file.page is not kept.page:
                     # A page in the nav is made anew by every build: give it what the last
                     # build read and rendered, as populating it would.
-                    for name in _PAGE_STATE:
+                    for name in PAGE_STATE:
                         setattr(file.page, name, getattr(kept.page, name))
                     kept.page = file.page
                 keep[file.src_uri] = kept
@@ -301,10 +297,10 @@ class LiveSite:
                    and (full or f.is_modified())}
         files.copy_static_files(dirty=not full, inclusion=inclusion)
         for template in config.theme.static_templates:
-            _build_theme_template(template, env, files, config, nav)
+            build_theme_template(template, env, files, config, nav)
             written |= {template, f"{template}.gz"}
         for template in config.extra_templates:
-            _build_extra_template(template, files, config, nav)
+            build_extra_template(template, files, config, nav)
             written.add(template)
         search = _search_index(config)
         if search is not None:
@@ -316,7 +312,7 @@ class LiveSite:
                     search.entries.extend(keep[file.src_uri].entries)
                 continue
             before = len(search.entries) if search is not None else 0
-            _build_page(file.page, config, doc_files, nav, env,
+            build_page(file.page, config, doc_files, nav, env,
                         excluded=file.inclusion.is_excluded())
             rendered.append(file)
             written.add(file.dest_uri)

@@ -71,6 +71,7 @@ from ..views import (
     title_pieces,
 )
 from . import render
+from ._mkdocs_private import title_from_render
 from .leaks import LeakScanner, scan_site
 from .rewrite import rewrite_markdown
 
@@ -895,7 +896,7 @@ def _safe_title(page: Page) -> str:
     """The page's title as HTML text with no tag in it: the theme writes a title from `meta`
     as is, but strips tags from any other and then decodes its entities (`&lt;/title&gt;`
     would close the element)."""
-    rendered = getattr(page, "_title_from_render", None)
+    rendered = title_from_render(page)
     if rendered:
         return html_escape(html_unescape(_TAG.sub("", rendered)))
     return html_escape(str(page.title or ""))
