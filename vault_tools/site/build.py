@@ -77,22 +77,22 @@ def load_site_config(vault: Vault, **overrides: Any) -> Any:
     return config
 
 
-def fill_blocks(vault: Vault) -> list[str]:
+def fill_blocks(vault: Vault, config: Any) -> list[str]:
     """Fill the generated blocks (§5) before a build; returns the paths written. A vault whose
     blocks cannot be filled is still built, from the notes as they are.
 
-    The index is handed to the plugin, so the build does not read every note a second time.
+    The index is handed to the plugin of `config`, so the build does not read every note a
+    second time.
     """
     from ..fill import fill_vault
     from ..vault import load_index_and_texts
-    from .plugin import preload
 
     # `fill` knows when no note moved since it last ran (its manifest), and then reads
     # nothing; the build reads the notes once, after it.
     result = fill_vault(vault)
     _report(result)
     index, texts = load_index_and_texts(vault)
-    preload(vault.notes_dir, index, texts)
+    config.plugins["vault"].preload(index, texts)
     return list(result.written)
 
 
@@ -116,7 +116,7 @@ def build_site(vault: Vault, *, strict: bool = False, fill: bool = True) -> Path
         raise SiteError(loop_message(loops[0]))
     try:
         if fill:
-            fill_blocks(vault)
+            fill_blocks(vault, config)
             # The index just loaded lives until the build ends: keep the garbage collector from
             # walking its million objects again and again while the pages are rendered.
             gc.collect()

@@ -205,16 +205,18 @@ class LiveSite:
         return same
 
     def _run(self, *, full: bool, reason: str = "") -> Rebuilt:
-        from ._mkdocs_private import PAGE_STATE, build_extra_template, build_page
-        from ._mkdocs_private import build_theme_template
-        from ._mkdocs_private import populate_page as populate
         from mkdocs.structure.files import Files, InclusionLevel, get_files, set_exclusions
         from mkdocs.structure.nav import get_navigation
         from mkdocs.structure.pages import Page
         from mkdocs.utils import clean_directory
 
-        from .plugin import preload
-
+        from ._mkdocs_private import (
+            PAGE_STATE,
+            build_extra_template,
+            build_page,
+            build_theme_template,
+        )
+        from ._mkdocs_private import populate_page as populate
         start = time.monotonic()
         self._stale = "the last build failed"  # until this one succeeds
         config = self.config
@@ -230,7 +232,7 @@ class LiveSite:
             self._kept = {}
 
         # Gather: the files, the plugin's view of the vault, the pages that can be kept.
-        preload(self.vault.notes_dir, self._index, self._texts, self._followups.all())
+        plugin.preload(self._index, self._texts, self._followups.all())
         files = get_files(config)
         if self._theme_files is None:
             # The theme's files do not change while serving: listed once (~0.15 s a time).

@@ -346,3 +346,25 @@ def _site_files(site_dir: Path, only: Iterable[str] | None) -> Iterator[tuple[Pa
         for name in sorted(names):
             path = Path(folder) / name
             yield path, path.relative_to(site_dir).as_posix()
+
+
+def shared_templates(notes_dir: Path) -> list[str]:
+    """The texts of the vault's note templates (`templates/*.md`), whose values are shared by
+    many notes and so never a secret of one."""
+    templates = notes_dir / "templates"
+    return [p.read_text(encoding="utf-8", errors="replace")
+            for p in sorted(templates.glob("*.md"))] if templates.is_dir() else []
+
+
+def leak_report(site_dir: Path, leaks: list[Leak]) -> str:
+    """Delete the files that held `leaks` and say what they were and how to fix them."""
+    for leaked in sorted({leak.file for leak in leaks}):
+        (site_dir / leaked).unlink(missing_ok=True)
+    shown = "\n  ".join(leak.describe() for leak in leaks[:20])
+    more = f"\n  ... and {len(leaks) - 20} more" if len(leaks) > 20 else ""
+    return (
+        f"vault: private values would be published, so the build fails and the files that "
+        f"held them were deleted:\n  {shown}{more}\n"
+        "Remove the value from the public note (or make that note private too), or publish "
+        "the field with `publish_fields`."
+    )
