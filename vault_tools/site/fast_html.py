@@ -2,9 +2,11 @@
 
 Python-Markdown costs the site most of its time on the most link-dense text it has: the
 dashboards' long lists and tables and the notes' generated blocks. Those are written here
-straight as HTML, as Python-Markdown with the site's extensions would make them (`block_html`,
-`html_list_item`), or not at all: the fast path declines (None, False) whatever it is not sure
-of, and the caller renders that text as Markdown. `tests/test_fast_html.py` checks the promise
+straight as HTML, as Python-Markdown with MkDocs' default extensions would make them
+(`block_html`, `html_list_item`), or not at all: the fast path declines (None, False) whatever it
+is not sure of, and the caller renders that text as Markdown. The dashboards take it only under
+those extensions (`plain_markdown`); generated blocks always do, as they always have: their
+shapes are plain, and only HTML put in after search keeps them out of it. `tests/test_fast_html.py` checks the promise
 against Python-Markdown itself (a Hypothesis property).
 
 The HTML goes into the page through one mechanism, `StandIns`: the Markdown gets a stand-in,

@@ -29,15 +29,13 @@ _PIECE = re.compile("\x00(\\d+)\x00")
 
 class NotePages:
     """The pages of the notes in one build. `board_page` is the page that shows the follow-ups
-    dashboard (the follow-ups note's, or the generated one); `fast` says whether blocks may be
-    written as HTML straight away (`fast_html`: plain Markdown only)."""
+    dashboard (the follow-ups note's, or the generated one)."""
 
     def __init__(self, view: SiteView, texts: dict[str, str], links: PageLinks,
-                 board: FollowupsBoard, board_page: str, stand_ins: StandIns, fast: bool,
+                 board: FollowupsBoard, board_page: str, stand_ins: StandIns,
                  parses: dict[tuple[str, str], Note]) -> None:
         self.view, self.texts, self.links, self.board = view, texts, links, board
-        self.board_page, self.stand_ins, self.fast, self._parses = (board_page, stand_ins,
-                                                                    fast, parses)
+        self.board_page, self.stand_ins, self._parses = board_page, stand_ins, parses
 
     def markdown(self, note: Note, markdown: str, source: str | None, page_url: str,
                  files: Files) -> str:
@@ -101,7 +99,9 @@ class NotePages:
                 content, parsed = cut, None
         heading = "## Related\n\n" if block.name == RELATED else ""
         parsed = parsed or parse_note(note.path, content)
-        html = self._fast_block(note, parsed, content, linker, files) if self.fast else None
+        # Written as HTML whatever the Markdown extensions, as it always was: a block is the
+        # fast path's plain shapes, and it stays out of search only as HTML put in after it.
+        html = self._fast_block(note, parsed, content, linker, files)
         if html is None:  # not the usual shape: the full Markdown pass
             return heading + self._markdown_block(note, parsed, content, linker, files)
         return f"{heading}{self.stand_ins.in_output(note.path, html)}\n"

@@ -168,7 +168,7 @@ class VaultPlugin(BasePlugin[VaultPluginConfig]):
         if md.set_nav:
             config.nav = dashboards.nav(listed, taken | set(generated))
         pages = NotePages(view, texts, links, board, board_note or dashboards.FOLLOWUPS_PAGE,
-                          self.stand_ins, md.plain, self._block_parses)
+                          self.stand_ins, self._block_parses)
         return _Build(view, texts, pages, skip_scan)
 
     # --- pages ----------------------------------------------------------------------------------
