@@ -53,3 +53,27 @@ def test_no_other_site_module_reaches_into_mkdocs_privates() -> None:
             continue
         found = private.search(module.read_text(encoding="utf-8"))
         assert found is None, f"{module.name}: {found.group(0)}"
+
+
+def test_no_site_module_keeps_mutable_state_at_module_level() -> None:
+    """A build's state lives in the plugin instance (and what `serve` keeps, in `LiveSite`),
+    never in a module: two builds, or two vaults, cannot see each other's notes. (A filled
+    table named as a constant is a constant; an empty container is state to be filled.)"""
+    import ast
+
+    mutable = (ast.Dict, ast.List, ast.Set, ast.DictComp, ast.ListComp, ast.SetComp)
+    for module in sorted(SITE.rglob("*.py")):
+        tree = ast.parse(module.read_text(encoding="utf-8"))
+        for node in tree.body:
+            if not isinstance(node, (ast.Assign, ast.AnnAssign)) or node.value is None:
+                continue
+            value = node.value
+            target = node.targets[0] if isinstance(node, ast.Assign) else node.target
+            name = target.id if isinstance(target, ast.Name) else ""
+            called = (isinstance(value, ast.Call) and isinstance(value.func, ast.Name)
+                      and value.func.id in ("dict", "list", "set", "defaultdict"))
+            empty = called or (isinstance(value, (ast.Dict, ast.List, ast.Set))
+                               and not getattr(value, "keys", getattr(value, "elts", None)))
+            constant = name.lstrip("_").isupper()
+            assert not empty and (constant or not isinstance(value, mutable)), (
+                f"{module.name}:{node.lineno}: module-level mutable state ({name})")

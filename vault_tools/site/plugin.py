@@ -32,15 +32,12 @@ from ..notes import Note
 from ..vault import Vault, load_index_and_texts, loop_message, scan_notes
 from ..views import SiteView, dashboard_items, looks_private_front_matter, secrets
 from . import csp, dashboards
-from .csp import content_security_policy, script_hash
 from .fast_html import StandIns, extension_name, plain_markdown
 from .files import ASSET_DIR, publish_files
 from .leaks import leak_report, scan_site, shared_templates
 from .links import PageLinks, log_link_problems
 from .note_page import NotePages
-from .page_source import note_source, page_meta, page_source, safe_title
-
-__all__ = ["VaultPlugin", "content_security_policy", "page_meta", "page_source", "script_hash"]
+from .page_source import note_source, safe_title
 
 Preloaded = tuple[VaultIndex, dict[str, str], list[FollowUp] | None]
 
