@@ -322,3 +322,25 @@ def test_a_task_link_on_the_followups_page_is_a_link(page, site_url: str) -> Non
     item.locator("a", has_text="Open Harbor").click()
     page.wait_for_url("**/companies/Open%20Harbor%20Foundation/")
     assert page.problems == []
+
+
+@pytest.mark.parametrize(("zone", "day"), [("Pacific/Honolulu", "2026-12-08"),
+                                           ("Pacific/Kiritimati", "2026-12-09")])
+def test_the_followups_page_groups_by_the_readers_own_date_near_midnight(
+        browser, site_url: str, zone: str, day: str) -> None:
+    # 9 Dec 09:30 UTC is still the 8th in Honolulu (UTC-10) and already late on the 9th in
+    # Kiritimati (UTC+14): each reader's "Today" is their own date, not UTC's.
+    context = browser.new_context(timezone_id=zone)
+    try:
+        page = context.new_page()
+        page.clock.set_fixed_time("2026-12-09T09:30:00Z")
+        page.goto(site_url + "Follow-ups/")
+        page.locator(f".vault-followups[data-today='{day}']").wait_for(timeout=15000)
+        today = page.evaluate("""() => [...document.querySelectorAll(
+            '.vault-followups [data-group="today"] li:not([hidden])')].map(li => li.innerText)""")
+    finally:
+        context.close()
+    # Jonah's conversation is on the 9th: the day before, preparing for it is due today; on
+    # the day, nothing is due today (preparing was due yesterday).
+    prepare = "Prepare for the conversation with Jonah Feldman"
+    assert any(prepare in item for item in today) == (day == "2026-12-08")

@@ -8,6 +8,8 @@ from pathlib import Path
 
 import icalendar
 from click.testing import CliRunner
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from vault_tools.calendar_feed import event_uid, followups_ics
 from vault_tools.cli import main
@@ -151,6 +153,28 @@ def test_titles_are_escaped_and_long_lines_folded_without_splitting_an_escape(ma
     assert b"Zo\xc3\xab\\; then Ana\\, and" in data.replace(b"\r\n ", b"")
     (event,) = events(data).values()
     assert str(event["summary"]) == title
+
+
+def test_a_literal_backslash_n_in_a_task_title_stays_in_the_feed(make_vault) -> None:
+    """Issue #14: `\\N` in a task title became a line break in calendar apps."""
+    title = "Look up \\N and \\n in C:\\New\\notes; then Ana, too \\"
+    vault = make_vault({JANE: f"---\ntype: contact\n---\n- [ ] {title} 📅 2026-12-01\n"})
+    (event,) = events(feed(vault)).values()
+    assert str(event["summary"]) == title
+    assert "\n" not in str(event["summary"])
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list("\\Nn;,:\r\n a\"é🎉")), max_size=90))
+def test_any_summary_reads_back_from_the_feed_as_written(summary: str) -> None:
+    from vault_tools.calendar_feed import FeedEvent, render_feed
+
+    data = render_feed([FeedEvent("u-1@vault-tools", dt.date(2026, 1, 2), summary, summary)])
+    (event,) = icalendar.Calendar.from_ical(data).walk("VEVENT")
+    # RFC 5545 TEXT has one kind of line break: CR LF and a lone CR come back as LF.
+    written = summary.replace("\r\n", "\n").replace("\r", "\n")
+    assert str(event["summary"]) == written
+    assert str(event["description"]) == written
 
 
 def test_a_task_with_links_is_titled_with_the_names_they_show(make_vault) -> None:

@@ -144,6 +144,66 @@ def test_new_interview_with_a_new_person_hints_to_create_the_contact(make_vault)
         ["[[Sam Poe]]"]
 
 
+def test_a_person_given_twice_is_listed_and_hinted_at_once(make_vault) -> None:
+    # "--with bob" after "--with Bob": one person in `with`, so one hint to create them.
+    vault = make_vault({**TEMPLATES, **KNOWN})
+    result = run("new", "interview", "Jane Doe", "--with", "JD", "--with", "Bob", "--with",
+                 "bob", "--with", "jane doe", "--new-person", "--date", "2026-11-20",
+                 "--vault", str(vault))
+    assert result.exit_code == 0
+    assert result.stderr == (
+        "Hint: no contact named 'Bob' yet: `vault-tools new contact \"Bob\"` creates one\n")
+    assert front_matter(vault / "notes" / "interviews" / "2026-11-20 Jane Doe.md")["with"] == \
+        ["[[Jane Doe]]", "[[Bob]]"]
+
+
+def test_the_conversation_names_the_same_placeholder_company_as_the_contact(make_vault) -> None:
+    # "Acme, Inc." (an import's spelling) was copied as "[[Acme, Inc]]" and "AT&T / Bell Labs"
+    # as "[[AT&T - Bell Labs]]": each company had two placeholders, the conversation listed
+    # under the wrong one on the Companies page.
+    vault = make_vault({
+        **TEMPLATES,
+        "contacts/Ann.md": '---\ntype: contact\ncompany: "Acme, Inc."\n---\n',
+        "contacts/Bo.md": '---\ntype: contact\ncompany: "AT&T / Bell Labs"\n---\n',
+    })
+    for person in ("Ann", "Bo"):
+        assert run("new", "interview", person, "--date", "2026-11-20",
+                   "--vault", str(vault)).exit_code == 0
+    interviews = vault / "notes" / "interviews"
+    assert front_matter(interviews / "2026-11-20 Ann.md")["company"] == "[[Acme, Inc.]]"
+    assert front_matter(interviews / "2026-11-20 Bo.md")["company"] == "[[AT&T / Bell Labs]]"
+    assert "2 companies are named in `company`" in run("check", "--vault", str(vault)).output
+
+
+@pytest.mark.parametrize("name", ["questions", "Questions.", "companies/Acme"])
+def test_a_new_person_named_like_a_note_that_is_no_contact_is_refused(
+        make_vault, name: str) -> None:
+    # --new-person "questions" wrote `with: [[questions]]`: the question bank became a person
+    # to thank and keep in touch with, and the hint offered a second note of that name.
+    vault = make_vault({**TEMPLATES, "questions.md": "# Questions\n",
+                        "companies/Acme.md": "---\ntype: company\n---\n"})
+    result = run("new", "interview", name, "--new-person", "--date", "2026-11-20",
+                 "--vault", str(vault))
+    assert result.exit_code == 1
+    assert "a note that is not a contact; nothing was created" in result.output
+    assert not (vault / "notes" / "interviews").exists()
+
+
+def test_a_name_is_written_into_a_notes_body_as_text_never_as_html(make_vault) -> None:
+    # A contact file named "Eve <img src=x onerror=alert(1)>": `new interview` wrote the name
+    # into the body's heading as a tag, and the site ran its script.
+    name = "Eve <img src=x onerror=alert(1)>"
+    vault = make_vault({**TEMPLATES, f"contacts/{name}.md": "---\ntype: contact\n---\n"})
+    assert run("new", "interview", name, "--date", "2026-11-20", "--vault",
+               str(vault)).exit_code == 0
+    text = (vault / "notes" / "interviews" / f"2026-11-20 {name}.md").read_text(encoding="utf-8")
+    assert "# Conversation with Eve &lt;img src=x onerror=alert(1)>, 2026-11-20\n" in text
+    written = text.split("\n---\n", 1)[1].split("<!-- vault-tools:related -->")[0]
+    assert "<img" not in written
+    assert front_matter(vault / "notes" / "interviews" / f"2026-11-20 {name}.md")["with"] == \
+        [f"[[{name}]]"]
+
+
 def test_new_interview_with_a_misspelt_person_suggests_the_contact_and_writes_nothing(
     make_vault,
 ) -> None:

@@ -11,6 +11,7 @@ from vault_tools.views import (
     Ref,
     SiteView,
     career_rows,
+    company_rows,
     dashboard_items,
     network_graph,
     people_rows,
@@ -214,3 +215,21 @@ def test_a_dashboard_table_written_as_html_is_what_markdown_makes_of_it() -> Non
     assert page(plain, True) == (page(plain, False)[0], 1)
     # An unlinked name with markup in it: Markdown reads it, so Markdown renders the table.
     assert page(markup, True) == (page(markup, False)[0], 0)
+
+
+def test_a_placeholder_company_named_only_in_private_notes_is_not_on_the_site() -> None:
+    # Attack (held): a company with no note, named only by a private contact or a private
+    # conversation, must reach neither the Companies page nor the graph; one a public
+    # contact names does, with that contact only.
+    view = view_of({
+        "contacts/Secret.md": "---\ntype: contact\nprivate: true\ncompany: Zeta Hidden\n---\n",
+        "interviews/Talk.md": "---\ntype: interview\nprivate: true\ndate: 2026-11-01\n"
+                              "with: \"[[Secret]]\"\ncompany: Omega Hidden\n---\n",
+        "contacts/Jane.md": "---\ntype: contact\ncompany: Acme\n---\n",
+        "contacts/Sam.md": "---\ntype: contact\nprivate: true\ncompany: Acme\n---\n",
+    })
+    rows = company_rows(view)
+    assert [(r.company.text, [p.text for p in r.people]) for r in rows] == [("Acme", ["Jane"])]
+    nodes, edges = network_graph(view)
+    assert sorted(n.label for n in nodes) == ["Acme", "Jane"]
+    assert [(e.source, e.kind) for e in edges] == [("contacts/Jane.md", "works-at")]

@@ -645,6 +645,43 @@ def test_the_problems_of_each_note_read_are_printed_and_counted(running) -> None
         f", {run.watcher.summary.problems} problems in notes.")
 
 
+def test_a_problem_is_told_once_however_often_the_note_is_saved(running) -> None:
+    # An editor saving every few seconds a note whose date is wrong printed the same line at
+    # every save: the problems of a note are told when they change.
+    run = running(BASE)
+    talk = "interviews/Talk.md"
+    bad = "---\ntype: interview\ndate: 2026-02-30\nwith: \"[[Jane Doe]]\"\n---\n"
+    problem = told(talk, bad)[0]
+    for version in range(6):
+        save(run.notes / talk, bad + f"Met [[Jane Doe]], take {version}.\n")
+        assert wait_for(lambda v=version: f"take {v}." in run.block(JANE), timeout=30)
+    assert run.lines.count(problem) == 1
+    assert run.watcher.summary.problems == 1
+    save(run.notes / talk, bad.replace("02-30", "02-28"))
+    assert wait_for(lambda: f"{talk}: no problems now" in run.lines, timeout=30)
+    save(run.notes / talk, bad)
+    assert wait_for(lambda: run.lines.count(problem) == 2, timeout=30)
+
+
+def test_a_note_with_thousands_of_problems_prints_a_few(running) -> None:
+    # A pasted log of 2,000 tasks with impossible dates printed 2,000 lines at every start.
+    log = "".join(f"- [ ] step {i} 📅 2026-02-30\n" for i in range(2000))
+    run = running({**BASE, "notes/Log.md": log})
+    mine = [line for line in run.lines if line.startswith("notes/Log.md")]
+    assert mine[:10] == told("notes/Log.md", log)[:10]
+    assert mine[10:] == ["notes/Log.md: 1,990 more problems; `vault-tools check` lists them all"]
+    assert run.watcher.summary.problems == 2000
+
+
+def test_an_escape_sequence_in_a_note_name_is_printed_as_text(running) -> None:
+    # A synced file named "Clear\e[2J.md" with a bad date: watch cleared the terminal.
+    bad = "---\ntype: contact\nlast_contact: 2026-02-30\n---\n"
+    run = running({**BASE, "Clear\x1b[2J.md": bad})
+    assert "Clear\\x1b[2J.md:3: error: " + told("x.md", bad)[0].split(": error: ")[1] \
+        in run.lines
+    assert not any("\x1b" in line for line in run.lines)
+
+
 def test_a_task_moves_off_a_note_that_stops_being_a_contact() -> None:
     """A task's person is the first contact linked on its line: when that note's type changes,
     the task's follow-up changes though the note with the task did not."""

@@ -14,7 +14,7 @@ from typing import Protocol
 
 from .index import Backlink, VaultIndex
 from .notes import InterviewFields, Note
-from .parse import MARKER_RE, MDLINK_RE, WIKILINK_RE, _link_parts, parse_note
+from .parse import MARKER_RE, MDLINK_RE, WIKILINK_RE, _link_parts, link_problem, parse_note
 from .privacy import PRIVATE_NOTE_TEXT
 
 RELATED = "related"
@@ -42,8 +42,18 @@ class FollowUpLike(Protocol):
 
 
 def link_to(index: VaultIndex, path: str) -> str:
-    """A wikilink that resolves back to `path`: the bare name, or the folder path when needed."""
-    return f"[[{index.link_name(path)}]]"
+    """A wikilink that resolves back to `path`: the bare name, or the folder path when needed.
+
+    A note no wikilink can reach (`C#.md`, a name ending in a blank; `check` reports it as
+    `unlinkable-name`) is named in plain text instead: a broken link is never written."""
+    name = index.link_name(path)
+    if link_problem(name) is not None:
+        return _PLAIN_UNSAFE.sub(lambda m: "\\" + m.group(0), " ".join(name.split()))
+    return f"[[{name}]]"
+
+
+# Characters that would make a plain-text name read as Markdown (a link, a heading, emphasis).
+_PLAIN_UNSAFE = re.compile(r"[\\`*_\[\]#|<>!^]")
 
 
 class _Privacy:
@@ -304,13 +314,19 @@ def _linked_from(
     """Body mentions always (their context is the point); front-matter links not shown above.
     Each entry quotes the sentence or list item around its link (a private source: nothing)."""
     lines = []
+    # The links of one line share its context: cleaned once, so a line holding thousands of
+    # links costs its length once, not once per link.
+    cleaned: dict[str, str] = {}
     for backlink in backlinks:
         if backlink.link.field is not None and backlink.source in shown:
             continue
         if backlink.source in privacy.quiet:
             lines.append(f"- {privacy.ref(index, backlink.source)}")
             continue
-        context = _clean_context(backlink.link.context, index, privacy)
+        context = cleaned.get(backlink.link.context)
+        if context is None:
+            context = cleaned[backlink.link.context] = _clean_context(
+                backlink.link.context, index, privacy)
         lines.append(f"- {link_to(index, backlink.source)}" + (f": {context}" if context else ""))
     # A source that links twice from the same line appears once.
     return list(dict.fromkeys(lines))

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 from .followups import (
     FollowUp,
+    days_after,
     first_person_path,
     interview_people,
     join_names,
@@ -130,7 +131,7 @@ def _all_day_event(event: FeedEvent) -> list[str]:
         "BEGIN:VEVENT",
         f"SUMMARY:{_text(summary)}",
         f"DTSTART;VALUE=DATE:{_date(day)}",
-        f"DTEND;VALUE=DATE:{_date(day + dt.timedelta(days=1))}",
+        f"DTEND;VALUE=DATE:{_date(days_after(day, 1))}",
         f"DTSTAMP:{_date(day)}T000000Z",
         f"UID:{_text(uid)}",
         f"DESCRIPTION:{_text(description)}",
@@ -150,8 +151,10 @@ def _date(day: dt.date) -> str:
 
 
 def _text(value: str) -> str:
-    """A TEXT value escaped (§3.3.11): backslash, semicolon, comma, line breaks."""
-    return (value.replace("\\N", "\n").replace("\\", "\\\\").replace(";", "\\;")
+    """A TEXT value escaped (§3.3.11): backslash, semicolon, comma, line breaks. The value is
+    the user's text as written: a backslash in it is a backslash (a task about `C:\\New` or
+    `\\N` keeps it), so it is escaped first and nothing is read as an escape."""
+    return (value.replace("\\", "\\\\").replace(";", "\\;")
             .replace(",", "\\,").replace("\r\n", "\\n").replace("\n", "\\n")
             .replace("\r", "\\n"))
 

@@ -147,6 +147,14 @@ class Value:
             return ", ".join(Value(item, self.link).rendered() for item in self.items)
         return f"[[{self.text}]]" if self.link and self.text else single_line(self.text)
 
+    def body_text(self) -> str:
+        """The value as it stands in a note's Markdown body: text, never HTML (a name with
+        "<img onerror=...>" in it, from a file name, would otherwise be a tag on the site).
+        A link stays as written: its target must name the note exactly."""
+        if self.link and self.items is None:
+            return self.rendered()
+        return self.rendered().replace("<", "&lt;")
+
     def yaml_items(self) -> list[str]:
         """Each item as a YAML double-quoted scalar."""
         return [yaml_quoted(Value(item, self.link).rendered()) for item in self.items or ()]
@@ -259,8 +267,8 @@ def fill_template(text: str, values: Mapping[str, Value], source: str = "templat
     """Fill `{{key}}` placeholders in a template's text; unknown placeholders are left as written.
 
     In the front matter each value is escaped for its quoting context; in the body it is written
-    as text (links as `[[name]]`). Raises CaptureError, naming `source` and the line, when the
-    filled front matter is not valid YAML.
+    as text, a `<` as `&lt;` so that no value becomes HTML (links as `[[name]]`). Raises
+    CaptureError, naming `source` and the line, when the filled front matter is not valid YAML.
     """
     bom = "\ufeff" if text.startswith("\ufeff") else ""
     lines = text[len(bom):].splitlines(keepends=True)
@@ -273,7 +281,7 @@ def fill_template(text: str, values: Mapping[str, Value], source: str = "templat
                                           ending or "\n") + ending)
         else:
             filled.append(PLACEHOLDER_RE.sub(
-                lambda m: values[m.group(1)].rendered() if m.group(1) in values else m.group(0),
+                lambda m: values[m.group(1)].body_text() if m.group(1) in values else m.group(0),
                 line,
             ))
     if span:
@@ -374,11 +382,7 @@ def plan_new(
             index, [display, *(single_line(w) for w in with_)], new_person)
         if contacts and contacts[0].name == people[0]:
             contact_rel, known = contacts[0].path, True
-        company = next((c.fields.company for c in contacts
-                        if isinstance(c.fields, ContactFields) and c.fields.company), None)
-        if company:
-            found = index.resolve_note(company)
-            company = found.name if found is not None else link_target(company)
+        company = _company_of(index, contacts)
         title = f"Conversation with {_and(people)}, {day.isoformat()}"
         values["name"] = values["title"] = Value(title)
         values["person"] = Value(people[0])
@@ -431,19 +435,46 @@ def interview_people(
                 f"{text!r} names several notes ({', '.join(resolution.candidates)}); name one "
                 f"by its path, e.g. {resolution.candidates[0][:-3]!r}; nothing was created")
         person = index.resolve_note(text)
+        if person is None and new_person:
+            person = index.resolve_note(safe_name(text))  # the note its link would reach
         if person is not None and person.type == "contact":
             name, link = person.name, index.link_name(person.path)
             if link.casefold() not in (p.casefold() for p in links):
                 contacts.append(person)
+        elif new_person and person is not None:
+            # `with: [[questions]]` would make the question bank a person to thank.
+            raise CaptureError(
+                f"{text!r} names {person.path}, a note that is not a contact; nothing was "
+                "created. Give the person's full name, or make that note a contact")
         elif new_person:
             name = link = safe_name(text)
-            unknown.append(text)
         else:
             raise CaptureError(_no_such_contact(index, text))
         if link.casefold() not in (p.casefold() for p in links):
             people.append(name)
             links.append(link)
+            if person is None or person.type != "contact":
+                unknown.append(text)
     return people, links, contacts, tuple(unknown)
+
+
+def _company_of(index: VaultIndex, contacts: Sequence[Note]) -> str | None:
+    """The link target for a conversation's `company`: the company of the first of `contacts`
+    that has one, as their note links it, so that both notes name the same company, or the
+    same placeholder when it has no note yet ("Acme, Inc." stays "Acme, Inc.")."""
+    for contact in contacts:
+        for link, resolution in index.outgoing(contact.path):
+            if link.field != "company":
+                continue
+            if resolution.path is not None:
+                return index.link_name(resolution.path)
+            if link.target.strip() and not any(ch in link.target for ch in "[]|#\n"):
+                return link.target.strip()
+            return link_target(link.target)
+        company = contact.fields.company if isinstance(contact.fields, ContactFields) else None
+        if company:
+            return link_target(company)
+    return None
 
 
 def _no_such_contact(index: VaultIndex, name: str) -> str:

@@ -36,8 +36,10 @@ from .writer import (
 )
 
 # Diagnostics that mean "do not touch this note" (§6.2, §6.4, §9): front matter that does not
-# parse is reported and left untouched, and so is a note whose link leaves the vault.
-UNWRITABLE = ("bad-block", "conflict-markers", "not-utf8", "yaml-error", "outside-vault")
+# parse is reported and left untouched, and so is a note whose link leaves the vault or that is
+# too large to read.
+UNWRITABLE = ("bad-block", "conflict-markers", "not-utf8", "yaml-error", "outside-vault",
+              "too-large")
 
 
 @dataclass(frozen=True)
@@ -154,7 +156,9 @@ def plan_note(
     try:
         new = splice_blocks(note.path, text, wanted)
     except BlockError as exc:  # e.g. a note ending inside an unclosed code fence
-        return Diagnostic(note.path, None, "error", "bad-block", str(exc))
+        # (the message names the note, which the report names already)
+        return Diagnostic(note.path, None, "error", "bad-block",
+                          str(exc).removeprefix(f"{note.path}: "))
     if new == text:
         return None
     return NoteChange(note.path, tuple(sorted(differing)), wanted, text, new)

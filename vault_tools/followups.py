@@ -25,7 +25,8 @@ import click
 
 from .index import VaultIndex
 from .notes import ContactFields, InterviewFields, Note, Task
-from .parse import DUE_RE, MDLINK_RE, WIKILINK_RE
+from .parse import DUE_RE
+from .report import printable
 
 TASK = "task"
 PREPARE = "prepare"
@@ -123,7 +124,7 @@ def timed_followups(index: VaultIndex,
             continue
         passed[note.path] = fields.date
         people = interview_people(index, fields)
-        after = fields.date + dt.timedelta(days=1)
+        after = days_after(fields.date, 1)
         found.append(Timed(FollowUp(
             UPDATE_STATUS, after,
             f"Mark {_conversation(people, note)} as done or cancelled",
@@ -142,6 +143,15 @@ def followups_for_today(index: VaultIndex, today: dt.date) -> list[FollowUp]:
     before `today` asks to be marked done or cancelled (`update-status`) instead of to be
     prepared for. The reminder depends on the date, so it never reaches generated blocks."""
     return [t.followup for t in timed_followups(index) if t.shown_on(today)]
+
+
+def days_after(day: dt.date, days: int) -> dt.date:
+    """`day` moved by `days` (back when negative), held at the ends of the calendar: a note
+    dated 9999-12-31 must not stop the follow-ups of every other note."""
+    try:
+        return day + dt.timedelta(days=days)
+    except OverflowError:
+        return dt.date.max if days > 0 else dt.date.min
 
 
 def last_interaction(index: VaultIndex, contact_path: str) -> dt.date | None:
@@ -232,20 +242,34 @@ def shown_link(inner: str) -> str:
 def shown_text(text: str) -> str:
     """Markdown text with every link written as what it shows: `[[Jane Doe|Jane]]` -> Jane,
     `[[contacts/Jane Doe#Notes]]` -> Jane Doe › Notes, `[the post](a.md)` -> the post, an
-    embed `![[x]]` -> x. No `[[` or `](` a reader would have to decode is left."""
-    # Each pass shortens the text, and one pass is enough unless links are nested.
-    while "[" in text:
-        shown = _SHOWN_WIKILINK.sub(lambda m: shown_link(m.group(1)), text)
-        shown = _SHOWN_MDLINK.sub(lambda m: m.group(1) or m.group(2).strip("<>"), shown)
+    embed `![[x]]` -> x. No `[[` or `](` a reader would have to decode is left, but in links
+    nested more than MAX_NESTING deep (no one writes them; a broken import might). Linear in
+    the length of `text`."""
+    # Each pass shows one level of links (one pass is enough unless links are nested).
+    for _ in range(MAX_NESTING):
+        if "[" not in text:
+            break
+        shown = _SHOWN_WIKILINK.sub(lambda m: shown_link(m.group("wiki")), text)
+        shown = _SHOWN_MDLINK.sub(lambda m: m.group("label") or m.group("url").strip("<>"),
+                                  shown)
         if shown == text:
             break
         text = shown
     return text
 
 
+MAX_NESTING = 64
+
+# The links of a title as `shown_text` and the site (`views.title_pieces`) read them: parse's
+# WIKILINK_RE and MDLINK_RE, except that no part of a Markdown link holds a bracket. Every try
+# of a match then stops at the next bracket, so a pass is linear in the text's length however
+# many brackets it holds (with MDLINK_RE, a line of "[a](" took time quadratic in its length).
+TITLE_WIKILINK = r"\[\[(?P<wiki>[^\[\]\n]+)\]\]"
+TITLE_MDLINK = (r'\[(?P<label>[^\[\]\n]*)\]\(\s*(?P<url><[^<>\[\]\n]+>|[^)\s\[\]]+)'
+                r'(?:\s+"[^"\[\]\n]*")?\s*\)')
 # An embed's "!" goes with its link.
-_SHOWN_WIKILINK = re.compile("!?" + WIKILINK_RE.pattern)
-_SHOWN_MDLINK = re.compile("!?" + MDLINK_RE.pattern)
+_SHOWN_WIKILINK = re.compile("!?" + TITLE_WIKILINK)
+_SHOWN_MDLINK = re.compile("!?" + TITLE_MDLINK)
 
 
 def _notes_by_line(index: VaultIndex, note: Note) -> dict[int, list[Note]]:
@@ -269,11 +293,11 @@ def _interview_followups(index: VaultIndex, note: Note, fields: InterviewFields)
     contact = first_person_path(people)
     private = _any_private(note, people)
     if fields.status == "planned":
-        due = fields.date - dt.timedelta(days=1) if fields.date else None
+        due = days_after(fields.date, -1) if fields.date else None
         return [FollowUp(PREPARE, due, f"Prepare for {_conversation(people, note)}", note.path,
                          None, contact, private)]
     if fields.status == "done" and fields.thank_you is None:
-        due = fields.date + dt.timedelta(days=1) if fields.date else None
+        due = days_after(fields.date, 1) if fields.date else None
         who = _who(people)
         title = f"Send a thank-you to {who}" if who else f"Send a thank-you for “{note.name}”"
         return [FollowUp(THANK_YOU, due, title, note.path, None, contact, private)]
@@ -421,7 +445,7 @@ def _thank_introducer(
     private = (note.private or (introducer is not None and introducer.private)
                or (first is not None and first.private))
     return FollowUp(
-        THANK_INTRODUCER, first_day + dt.timedelta(days=2) if first_day else None,
+        THANK_INTRODUCER, days_after(first_day, 2) if first_day else None,
         f"Tell {name} how the conversation with {note.name} went", note.path, None,
         introducer.path if introducer is not None else None, private,
     )
@@ -509,11 +533,14 @@ def format_followups(groups: Sequence[FollowUpGroup], colour: bool = False) -> s
         lines.append(style(f"{group.label} ({len(group.items)})", fg=fg, bold=True))
         for followup in group.items:
             due = followup.due.isoformat() if followup.due else "no date"
-            where = followup.note + (f":{followup.line}" if followup.line else "")
+            # A note's text goes to a terminal: an escape in it is shown, never obeyed.
+            where = printable(followup.note) + (f":{followup.line}" if followup.line else "")
             person = person_name(followup)
-            text = f"  {style(f'{due:<10}', fg=fg)}  {followup.title}"
+            person = printable(person) if person else None
+            title = printable(followup.title)
+            text = f"  {style(f'{due:<10}', fg=fg)}  {title}"
             # The person is on the line already when the title names them.
-            if person and person not in followup.title:
+            if person and person not in title:
                 text += f" · {style(person, bold=True)}"
             text += "  " + style(f"({where})", dim=True)
             lines.append(text)

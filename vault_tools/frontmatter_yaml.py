@@ -17,6 +17,12 @@ _TIMESTAMP = "tag:yaml.org,2002:timestamp"
 
 MAX_FRONT_MATTER_CHARS = 256 * 1024
 MAX_VALUES = 20_000
+# Lists and mappings inside each other: real front matter nests two or three deep. A thousand
+# levels load, but then break whatever walks them recursively (repr, templates, JSON).
+MAX_DEPTH = 64
+# What PyYAML's safe constructors raise, besides YAMLError, for a value its explicit tag cannot
+# hold: int("abc"), a bool table lookup, a regular expression that did not match, ...
+_CONSTRUCTOR_ERRORS = (ValueError, TypeError, LookupError, AttributeError, ArithmeticError)
 
 
 _STR = "tag:yaml.org,2002:str"
@@ -66,6 +72,17 @@ class NoteLoader(_BaseLoader):  # type: ignore[misc, valid-type]
         self.duplicate_keys.extend(_duplicate_keys(node))
         return super().construct_document(node)
 
+    def construct_object(self, node: yaml.Node, deep: bool = False) -> Any:
+        """PyYAML's, except that a value its explicit tag cannot hold (`!!int abc`,
+        `!!timestamp 2026-02-30`, `!!bool maybe`) is a YAML error at the value's line, not the
+        ValueError, KeyError or AttributeError PyYAML's constructors let escape."""
+        try:
+            return super().construct_object(node, deep=deep)
+        except yaml.YAMLError:
+            raise
+        except _CONSTRUCTOR_ERRORS:
+            raise _bad_tagged_value(node) from None
+
     # The C parser calls these three for every node it composes. PyYAML's versions first look
     # for path resolvers and wildcard implicit resolvers, which this loader never has (a test
     # holds it to that): without them, each is a dictionary lookup at most.
@@ -100,7 +117,10 @@ def _plain_value(loader: Any, node: yaml.Node) -> Any:
         if tag == _STR:
             return node.value
         if tag in _PLAIN_SCALARS:
-            return loader.yaml_constructors[tag](loader, node)
+            try:
+                return loader.yaml_constructors[tag](loader, node)
+            except _CONSTRUCTOR_ERRORS:
+                raise _bad_tagged_value(node) from None
     elif kind is yaml.SequenceNode:
         if tag == _SEQ:
             return [_plain_value(loader, item) for item in node.value]
@@ -119,6 +139,16 @@ def _plain_value(loader: Any, node: yaml.Node) -> Any:
             mapping[key] = _plain_value(loader, value_node)
         return mapping
     raise _NotPlain
+
+
+def _bad_tagged_value(node: yaml.Node) -> yaml.constructor.ConstructorError:
+    """The error for a scalar its tag's constructor refused, marked at the scalar."""
+    tag = node.tag.replace("tag:yaml.org,2002:", "!!")
+    value = node.value if isinstance(node.value, str) else type(node.value).__name__
+    return yaml.constructor.ConstructorError(
+        None, None, f"{value!r} is not a valid {tag} value (remove the tag or fix the value)",
+        node.start_mark,
+    )
 
 
 def _duplicate_keys(root: yaml.Node) -> list[tuple[str, int]]:
@@ -184,11 +214,32 @@ def load_front_matter(
         raise FrontMatterError(message, line) from None
     except yaml.YAMLError as exc:
         raise FrontMatterError(f"invalid YAML: {exc}") from None
+    except (*_CONSTRUCTOR_ERRORS, RecursionError) as exc:
+        # The last line of defence: whatever a constructor raises is a refusal, never a crash.
+        raise FrontMatterError(f"invalid YAML: {type(exc).__name__}: {exc}") from None
     if "*" in text:  # only aliases (*name) can make a small document expand
         _check_bounded(data)
+    # Each level of nesting takes a "[", a "{", a "-" or a ":"; fewer in all, nothing to walk.
+    if sum(map(text.count, "[{-:")) > MAX_DEPTH:
+        _check_depth(data)
     if duplicates is not None:
         duplicates.extend((key, line + first_line) for key, line in loader.duplicate_keys)
     return data
+
+
+def _check_depth(data: Any) -> None:
+    """Refuse values nested more than MAX_DEPTH deep (walked without recursion)."""
+    stack = [(data, 0)]
+    while stack:
+        value, depth = stack.pop()
+        if depth > MAX_DEPTH:
+            raise FrontMatterError(
+                f"front matter nests lists or mappings more than {MAX_DEPTH} deep; refused"
+            )
+        if isinstance(value, dict):
+            stack.extend((item, depth + 1) for item in value.values())
+        elif isinstance(value, list):
+            stack.extend((item, depth + 1) for item in value)
 
 
 def _check_bounded(data: Any) -> None:

@@ -8,12 +8,14 @@ which other notes' view of the graph changed, so a watcher can stay incremental.
 from __future__ import annotations
 
 import difflib
+import posixpath
+import re
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Literal
 
-from .notes import Diagnostic, Link, Note
+from .notes import Diagnostic, Heading, Link, Note
 from .parse import is_asset_target
 
 
@@ -77,6 +79,12 @@ class VaultIndex:
         self._cache: dict[tuple[str, str], Resolution] = {}
         self._link_names: dict[str, str] = {}
         self._private: frozenset[str] | None = None
+        # Paths of the files beside the notes (images, PDFs), for missing-attachment: None
+        # when unknown (then attachments are not checked); a callable is asked on first use.
+        self._attachments: Callable[[], Iterable[str]] | frozenset[str] | None = None
+        self._attachment_names: dict[str, str] | None = None
+        # Per note, its headings by the keys find_heading matches (made when first asked).
+        self._heading_tables: dict[str, tuple[dict[str, Heading], dict[str, Heading]]] = {}
         batch = list(notes)
         for note in batch:
             self._register(note)
@@ -201,6 +209,83 @@ class VaultIndex:
             names.update(note.aliases)
         return sorted(names)
 
+    def set_attachments(self, paths: Iterable[str] | Callable[[], Iterable[str]]) -> None:
+        """Tell the index which attachment files exist (paths relative to the notes folder),
+        or how to list them when first needed."""
+        self._attachments = paths if callable(paths) else frozenset(paths)
+        self._attachment_names = None
+
+    def find_attachment(self, target: str) -> str | None:
+        """The attachment a link names: by its path in the notes folder, else by file name
+        (case ignored) anywhere in it, as Obsidian finds it. None when there is none, or when
+        the index was not told which files exist."""
+        if self._attachments is None:
+            return None
+        if callable(self._attachments):
+            self._attachments = frozenset(self._attachments())
+        wanted = target.strip("/")
+        if wanted in self._attachments:
+            return wanted
+        if self._attachment_names is None:
+            self._attachment_names = {}
+            for path in sorted(self._attachments):
+                self._attachment_names.setdefault(posixpath.basename(path).lower(), path)
+        return self._attachment_names.get(posixpath.basename(wanted).lower())
+
+    def find_heading(self, path: str, heading: str) -> Heading | None:
+        """The heading of note `path` that a link's `#heading` part names (its last part, for
+        `Note#Section#Sub`): as written, or as shown (inline markup dropped), or with
+        punctuation dropped as Obsidian writes heading links; case ignored."""
+        table = self._heading_tables.get(path)
+        if table is None:
+            note = self.notes.get(path)
+            if note is None:
+                return None
+            # Looked up, not searched: a note of many headings linked many times stays linear.
+            exact: dict[str, Heading] = {}
+            loose: dict[str, Heading] = {}
+            for candidate in note.headings:  # the first heading of a key wins, as on the page
+                written = candidate.text.strip().lower()
+                exact.setdefault(written, candidate)
+                exact.setdefault(heading_shown(candidate.text).strip().lower(), candidate)
+                key = _loose_heading(written)
+                if key:
+                    loose.setdefault(key, candidate)
+            table = self._heading_tables[path] = (exact, loose)
+        wanted = heading.rpartition("#")[2].strip().lower()
+        found = table[0].get(wanted)
+        if found is None:
+            key = _loose_heading(wanted)
+            found = table[1].get(key) if key else None
+        return found
+
+    def link_target_problem(self, note: Note, link: Link, resolution: Resolution
+                            ) -> Diagnostic | None:
+        """`missing-heading` for a link to a heading its note does not have, and
+        `missing-attachment` for a link to a file that does not exist; else None.
+        What `check` reports and what `build` warns about, from the same decision."""
+        if resolution.status == "ok" and link.heading and resolution.path is not None:
+            part = link.heading.rpartition("#")[2].strip()
+            target = self.notes.get(resolution.path)
+            if target is None or target.unreadable:
+                return None  # its headings are unknown (it is reported itself)
+            if part and not part.startswith("^") and self.find_heading(
+                    resolution.path, link.heading) is None:
+                # (a ^block reference names a paragraph, which the index does not keep)
+                return Diagnostic(
+                    note.path, link.line, "warning", "missing-heading",
+                    f"[[{link.target}#{link.heading}]]: '{_strip_md(resolution.path)}' has no "
+                    f"heading '{part}'",
+                )
+        elif resolution.status == "asset" and self._attachments is not None \
+                and self.find_attachment(link.target) is None:
+            shown = f"![[{link.target}]]" if link.embed else f"[[{link.target}]]"
+            return Diagnostic(
+                note.path, link.line, "warning", "missing-attachment",
+                f"{shown}: no such attachment in the notes folder",
+            )
+        return None
+
     def resolve_note(self, target: str) -> Note | None:
         """The note a front-matter link names, or None when broken or ambiguous."""
         resolution = self.resolve(target)
@@ -212,6 +297,7 @@ class VaultIndex:
         """Add or replace a note; return paths of the *other* notes whose graph view changed."""
         old = self.notes.get(note.path)
         self._private = None
+        self._heading_tables.pop(note.path, None)
         affected: set[str] = set()
         if old is not None:
             affected |= self.targets(old.path)
@@ -238,6 +324,7 @@ class VaultIndex:
         if old is None:
             return set()
         self._private = None
+        self._heading_tables.pop(path, None)
         affected = self.targets(path)
         self._unlink(path)
         self._unregister(old)
@@ -341,6 +428,10 @@ class VaultIndex:
                     if target not in suggestions:
                         suggestions[target] = suggester.suggest(target)
                     out.append(_broken_link(note, link, suggestions[target]))
+                elif resolution.status in ("ok", "asset"):
+                    problem = self.link_target_problem(note, link, resolution)
+                    if problem is not None:
+                        out.append(problem)
                 elif resolution.status == "ambiguous":
                     choices = ", ".join(_strip_md(p) for p in resolution.candidates)
                     out.append(Diagnostic(
@@ -362,6 +453,22 @@ class VaultIndex:
                         "ambiguous",
                     ))
         return sorted(out, key=lambda d: (d.path, d.line or 0, d.code, d.message))
+
+
+# (No "[" in a label: so a run of "[[" cannot make each one scan the rest of the heading.)
+_MARKUP = re.compile(r"[*_`~]|\[\[([^\[\]|]*\|)?|\]\]")
+
+
+def heading_shown(text: str) -> str:
+    """A heading as a table of contents shows it: inline markup (emphasis, code, [[links]])
+    gone."""
+    return _MARKUP.sub("", text)
+
+
+def _loose_heading(text: str) -> str:
+    """A heading with punctuation dropped and blanks collapsed (Obsidian drops `:`, `#`, `|`,
+    `^` and brackets from the heading links it writes)."""
+    return " ".join("".join(c if c.isalnum() else " " for c in heading_shown(text)).split())
 
 
 def _broken_link(note: Note, link: Link, suggestion: str | None) -> Diagnostic:

@@ -99,15 +99,19 @@ class Cadence:
     unit: Literal["d", "w", "m"]
 
     def after(self, day: dt.date) -> dt.date:
-        """The date one cadence after `day`; months keep the day of month, clamped to month end."""
-        if self.unit == "d":
-            return day + dt.timedelta(days=self.count)
-        if self.unit == "w":
-            return day + dt.timedelta(weeks=self.count)
-        month_index = day.month - 1 + self.count
-        year, month = day.year + month_index // 12, month_index % 12 + 1
-        last = calendar.monthrange(year, month)[1]
-        return dt.date(year, month, min(day.day, last))
+        """The date one cadence after `day`; months keep the day of month, clamped to month end.
+        Past the calendar's last day (`cadence: 99999999d`), its last day."""
+        try:
+            if self.unit == "d":
+                return day + dt.timedelta(days=self.count)
+            if self.unit == "w":
+                return day + dt.timedelta(weeks=self.count)
+            month_index = day.month - 1 + self.count
+            year, month = day.year + month_index // 12, month_index % 12 + 1
+            last = calendar.monthrange(year, month)[1]
+            return dt.date(year, month, min(day.day, last))
+        except (OverflowError, ValueError):
+            return dt.date.max
 
     def __str__(self) -> str:
         return f"{self.count}{self.unit}"

@@ -10,7 +10,7 @@ import datetime as dt
 import posixpath
 import re
 from collections.abc import Iterable, Iterator
-from typing import Any
+from typing import Any, NamedTuple
 from urllib.parse import unquote
 
 from . import privacy
@@ -47,17 +47,21 @@ LINK_KEYS = frozenset({"company", "introduced_by", "with", "career", "referrals"
 MARKER_RE = re.compile(r"^[ \t]*<!--[ \t]*(/?)vault-tools:([A-Za-z0-9_-]+)[ \t]*-->[ \t]*$")
 FENCE_RE = re.compile(r"^ {0,3}(`{3,}|~{3,})(.*)$")
 # Both start with a literal "[" so the regex engine can skip ahead; a leading "!" (an embed)
-# is looked up by hand (see _start). The inner part is greedy: it cannot hold a "]", so it
+# is looked up by hand (see _wikilinks). The inner part is greedy: it cannot hold a "]", so it
 # can only end at the first "]]" anyway, and a lazy "+?" would try to end after every character.
 WIKILINK_RE = re.compile(r"\[\[([^\[\]\n]+)\]\]")
 # The same link split into target, heading and label in one match (a table's escaped "\|"
 # ends the target too; the backslash is trimmed in _split_wikilink).
 _WIKI_PARTS_RE = re.compile(r"([^#|]*)(?:#([^|]*))?(?:\|(.*))?", re.DOTALL)
+# What a Markdown link is. Used to match at a known position (site/rewrite.py) and as the
+# reference the body scan's _md_links is tested against: searched through a line, it backtracks
+# quadratically ("[" * N + "](" tries every "[" against the whole line).
 MDLINK_RE = re.compile(
     r"\[([^\]\n]*)\]\(\s*(<[^>\n]+>|[^)\s]+)(?:\s+\"[^\"\n]*\")?\s*\)"
 )
-CODE_SPAN_RE = re.compile(r"(`+)(.+?)(?<!`)\1(?!`)")
-COMMENT_RE = re.compile(r"<!--.*?-->")
+_TICK_RUN_RE = re.compile(r"`+")
+_SPACE_RUN_RE = re.compile(r"\s*")
+_URL_STOP_RE = re.compile(r"[)\s]")
 TASK_RE = re.compile(r"^[ \t]*(?:[-*+]|\d+[.)])[ \t]+\[([ xX/-])\][ \t]+(.*)$")
 DUE_RE = re.compile(r"(?:📅\s*|\bdue:\s*)(\S+)")
 HEADING_RE = re.compile(r"^ {0,3}(#{1,6})[ \t]+(.*?)(?:[ \t]+#+)?[ \t]*$")
@@ -65,7 +69,9 @@ HEADING_RE = re.compile(r"^ {0,3}(#{1,6})[ \t]+(.*?)(?:[ \t]+#+)?[ \t]*$")
 # closing sequence after every character (2.2 us for a 40-character heading).
 HEADING_OPEN_RE = re.compile(r" {0,3}(#{1,6})[ \t]+")
 LIST_ITEM_RE = re.compile(r"^[ \t]*(?:[-*+]|\d+[.)])[ \t]")
-KEY_LINE_RE = re.compile(r"^([^\s#:\-][^:]*?)[ \t]*:(?:[ \t]|$)")
+# The key is everything before the line's first ":" (trailing blanks cut by the caller): a
+# lazy key followed by "[ \t]*:" would rescan a run of blanks from each of its characters.
+KEY_LINE_RE = re.compile(r"^([^\s#:\-][^:]*):(?:[ \t]|$)")
 ISO_DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}(?:[T ][0-9:.+\-Z]*)?$")
 CADENCE_RE = re.compile(r"^\s*(\d+)\s*([dwm]?)\s*$")
 ASSET_SUFFIX_RE = re.compile(r"\.(?!md$)[A-Za-z0-9]{1,5}$")
@@ -92,11 +98,17 @@ def _bare_lines(text: str) -> list[str]:
 
 
 def decode_note(rel_path: str, data: bytes) -> tuple[str | None, Diagnostic | None]:
-    """Decode a note's bytes. Returns (text, None), or (None, diagnostic) when it is not text."""
+    """Decode a note's bytes. Returns (text, None), or (None, diagnostic) when it is not text.
+
+    The messages say what the file is, not what is done with it: each command says that (fill's
+    "left alone: ..."), so the two never repeat each other.
+    """
+    if _is_utf16(data):
+        return None, Diagnostic(rel_path, None, "error", "not-utf8",
+                                "the note is saved as UTF-16: save it as UTF-8")
     if b"\x00" in data:
-        return None, Diagnostic(
-            rel_path, None, "error", "not-utf8", "binary file (contains NUL bytes); left alone"
-        )
+        return None, Diagnostic(rel_path, None, "error", "not-utf8",
+                                "binary file (contains NUL bytes), not a text note")
     try:
         return data.decode("utf-8"), None
     except UnicodeDecodeError as exc:
@@ -107,8 +119,29 @@ def decode_note(rel_path: str, data: bytes) -> tuple[str | None, Diagnostic | No
             "error",
             "not-utf8",
             f"not valid UTF-8 (byte {exc.start}: {data[exc.start:exc.start + 1]!r}); "
-            "the note is left alone until it is saved as UTF-8",
+            "save the note as UTF-8",
         )
+
+
+def _is_utf16(data: bytes) -> bool:
+    """True for UTF-16 text: a byte-order mark, or (without one) text whose every other byte
+    is NUL, as Latin-script text is in UTF-16, and that decodes as UTF-16."""
+    if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        return True
+    head = data[:4096]
+    if len(head) < 4 or b"\x00" not in head:
+        return False
+    head = head[:len(head) & ~1]
+    even, odd = head[0::2], head[1::2]
+    pairs = len(head) // 2
+    for zeros, encoding in ((odd, "utf-16-le"), (even, "utf-16-be")):
+        if zeros.count(0) >= 0.6 * pairs:
+            try:
+                head.decode(encoding)
+            except UnicodeDecodeError:
+                continue
+            return True
+    return False
 
 
 def unreadable_note(rel_path: str, diagnostic: Diagnostic) -> Note:
@@ -135,6 +168,13 @@ def parse_note(rel_path: str, text: str) -> Note:
 
     if not body_text.strip():
         diags.append(Diagnostic(rel_path, None, "warning", "empty-note", "the note is empty"))
+    problem = link_problem(name)
+    if problem is not None:
+        diags.append(Diagnostic(
+            rel_path, None, "warning", "unlinkable-name",
+            f"no [[link]] can reach this note: {problem}; rename the file (generated blocks "
+            "show its name as plain text until then)",
+        ))
 
     duplicates: list[tuple[str, int]] = []
     meta, fm_end, key_lines = _front_matter(rel_path, lines, diags, duplicates)
@@ -240,7 +280,7 @@ def _front_matter(
     for i in range(1, close):
         match = KEY_LINE_RE.match(lines[i])
         if match:
-            key_lines.setdefault(match.group(1).strip("'\""), i + 1)
+            key_lines.setdefault(match.group(1).rstrip(" \t").strip("'\""), i + 1)
     for key, value in meta.items():
         if not isinstance(value, list):
             continue  # only a list can be, or hold, a list in a list
@@ -283,42 +323,57 @@ def _front_matter_links(
         else:
             continue
         key_line = key_lines.get(key, 1)
+        # A list's items stand in order: each is looked for from the line of the one before,
+        # so a long list costs its length, not its length squared.
+        at = key_line
         for item in items:
             inners = WIKILINK_RE.findall(item) if "[[" in item else ()
             for inner in inners:
                 parts = _link_parts(inner)
                 if parts is not None:
-                    links.append(_place(*parts, key, item, key_line, lines, fm_end))
+                    links.append(_place(*parts, key, item, at, key_line, lines, fm_end))
+                    at = max(at, links[-1].line)
             if not inners and key in LINK_KEYS and item.strip():
-                links.append(_place(item.strip(), None, None, key, item, key_line, lines, fm_end))
+                links.append(_place(item.strip(), None, None, key, item, at, key_line, lines,
+                                    fm_end))
+                at = max(at, links[-1].line)
     return links
 
 
 def _place(
-    target: str, heading: str | None, label: str | None, key: str, item: str, key_line: int,
-    lines: list[str], fm_end: int,
+    target: str, heading: str | None, label: str | None, key: str, item: str, start: int,
+    key_line: int, lines: list[str], fm_end: int,
 ) -> Link:
-    """A front-matter link, on the line its value stands on (the key's line when not found)."""
+    """A front-matter link, on the line its value stands on, looked for in the _PLACE_WINDOW
+    lines from line `start` on (the key's line when not found there)."""
     line = key_line
     # A block scalar's value ends with a "\n" that YAML writes for any line ending ("\r\n"
     # too): the value is looked for without it.
     value = item.rstrip("\n")
-    for i in range(key_line - 1, max(fm_end - 1, key_line)):
+    # The window bounds the search: values written differently from how YAML reads them
+    # (escapes, folded lines) would otherwise each be looked for down to the end.
+    for i in range(start - 1, min(max(fm_end - 1, start), start - 1 + _PLACE_WINDOW)):
         if value in lines[i]:
             line = i + 1
             break
     return Link(target, line, 0, heading, label, False, key, "wiki", f"{key}: {item.strip()}")
 
 
+_PLACE_WINDOW = 64
+
+
 def _strings_in(value: Any) -> Iterator[str]:
-    if isinstance(value, str):
-        yield value
-    elif isinstance(value, list):
-        for item in value:
-            yield from _strings_in(item)
-    elif isinstance(value, dict):
-        for item in value.values():
-            yield from _strings_in(item)
+    """The strings in a front-matter value, in document order (without recursion: a value
+    may nest deeply)."""
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str):
+            yield item
+        elif isinstance(item, list):
+            stack.extend(reversed(item))
+        elif isinstance(item, dict):
+            stack.extend(reversed(item.values()))
 
 
 class _FieldContext:
@@ -439,10 +494,15 @@ def _typed_fields(note_type: str | None, ctx: _FieldContext) -> Fields:
             ctx.report("interest", "error", "bad-value",
                        f"interest: {interest!r} should be a whole number from -2 to 2")
             interest = None
+        # No status: done (a conversation written up is one that happened). A status that is
+        # none of them (a typo: "planed", "canceled") is reported and read as "unknown":
+        # neither done nor planned, so no thank-you, preparation or interaction is made up.
+        status = ctx.choice("status", INTERVIEW_STATUSES, None) or (
+            "done" if ctx.text("status") is None else "unknown")
         return InterviewFields(
             date=ctx.date("date"), with_=with_, company=ctx.link("company"),
             careers=ctx.links("career"), format=ctx.text("format"),
-            status=ctx.choice("status", INTERVIEW_STATUSES, "done") or "done",
+            status=status,
             thank_you=ctx.date("thank_you"), interest=interest,
             referrals=ctx.links("referrals"),
         )
@@ -479,7 +539,7 @@ def _scan_body(
     membership tests; regular expressions run only on lines that can match them.
     """
     scan = _BodyScan()
-    fence: tuple[str, int] | None = None
+    fence: tuple[str, int, int] | None = None  # character, length, line
     in_comment = False
     in_obsidian_comment = False  # inside a %% ... %% comment that started on an earlier line
     memo: dict[int, tuple[str, bool, bool]] = {}  # lines looked at for contexts (_neighbour)
@@ -488,6 +548,9 @@ def _scan_body(
     prev_blank = True
     in_list = False
     prev_code = False
+    # Where line `offset_line` starts in the text: advanced only when a marker needs an offset,
+    # so finding many markers costs the note's length once, not once per marker.
+    offset_line, offset = 0, offset0
 
     for index in range(first, len(lines)):
         raw = lines[index]
@@ -501,7 +564,7 @@ def _scan_body(
             continue  # inside a generated block only a marker line matters
         stripped = raw.strip()
         if fence is not None:
-            char, length = fence
+            char, length, _ = fence
             if stripped[:1] == char and stripped.startswith(char * length) \
                     and not stripped.strip(char):
                 fence = None
@@ -527,7 +590,9 @@ def _scan_body(
         if lead == "<" and not in_comment:
             marker = MARKER_RE.match(raw.rstrip("\r\n"))
             if marker:
-                line_start = offset0 + sum(map(len, lines[:index])) + index  # and the "\n"s
+                offset += sum(map(len, lines[offset_line:index])) + index - offset_line
+                offset_line = index  # (the "\n"s count too)
+                line_start = offset
                 open_block = _marker(rel_path, marker, index + 1, line_start + len(raw) + 1,
                                      line_start, open_block, seen_blocks, scan, diags)
                 prev_blank = False
@@ -559,7 +624,7 @@ def _scan_body(
                 fence_match = FENCE_RE.match(line)
                 if fence_match and not (fence_match.group(1)[0] == "`"
                                         and "`" in fence_match.group(2)):
-                    fence = (fence_match.group(1)[0], len(fence_match.group(1)))
+                    fence = (fence_match.group(1)[0], len(fence_match.group(1)), index + 1)
                     prev_blank = False
                     continue
             list_item = lead in "-*+0123456789" and LIST_ITEM_RE.match(line) is not None
@@ -581,15 +646,15 @@ def _scan_body(
                 scan.headings.append(heading)
         shown = visible  # what a reader sees of the line: comments gone, code spans kept
         if "`" in visible:
-            visible = CODE_SPAN_RE.sub(lambda m: " " * len(m.group(0)), visible)
+            visible = _blank_code_spans(visible)
 
         if "[" in visible:
             lineno = index + 1
             context = shown.strip()
             found = _wikilinks(visible, lineno, context) if "[[" in visible else []
             if "](" in visible:
-                md = [_mdlink(m, visible, rel_path, lineno, context, _start(m, visible) + 1)
-                      for m in MDLINK_RE.finditer(visible)]
+                md = [_mdlink(m, visible, rel_path, lineno, context)
+                      for m in _md_links(visible)]
                 # Each kind comes out in column order; only a line holding both needs a sort.
                 found = sorted(found + [lk for lk in md if lk is not None], key=_column)
             # Whether the line is its paragraph or list item, whole (no other line to read).
@@ -618,6 +683,16 @@ def _scan_body(
                         made = made._replace(text=" ".join(made.text.split()))
                     scan.tasks.append(made)
 
+    if fence is not None:
+        # Markdown lets a fence run to the end of the note, but it is nearly always a slip, it
+        # hides every link and task after it, and fill cannot append a block after it.
+        fence_text = fence[0] * fence[1]
+        diags.append(Diagnostic(
+            rel_path, fence[2], "warning", "unclosed-fence",
+            f"the code fence opened here ({fence_text}) is never closed: the rest of the note "
+            f"is code (no links, tasks or headings) and fill cannot add a block after it; "
+            f"close it with a {fence_text} line",
+        ))
     if open_block is not None:
         diags.append(Diagnostic(rel_path, open_block[1], "error", "bad-block",
                                 f"block '{open_block[0]}' is opened here but never closed "
@@ -788,7 +863,61 @@ def _heading(line: str, lineno: int) -> Heading | None:
 
 def _shown(text: str) -> str:
     """A heading's text as a page shows it: a code span's content without its backticks."""
-    return CODE_SPAN_RE.sub(lambda m: m.group(2), text) if "`" in text else text
+    if "`" not in text:
+        return text
+    pieces, pos = [], 0
+    for start, end, width in _code_spans(text):
+        pieces += (text[pos:start], text[start + width:end - width])
+        pos = end
+    pieces.append(text[pos:])
+    return "".join(pieces)
+
+
+def _code_spans(text: str) -> list[tuple[int, int, int]]:
+    """(start, end, backticks) of each code span of a line, as CommonMark reads them: a run of
+    backticks opens a span that the next run of the same length closes; a run that nothing
+    closes is plain text.
+
+    Linear: each run is looked at once, and the search for a closing run of each length only
+    moves forward (a regular expression retries every unclosed run against the rest of the
+    line).
+    """
+    if "``" not in text:  # single backticks only (nearly always): they pair up in order
+        ticks = [m.start() for m in _TICK_RUN_RE.finditer(text)]
+        return [(ticks[k], ticks[k + 1] + 1, 1) for k in range(0, len(ticks) - 1, 2)]
+    runs = [(m.start(), m.end()) for m in _TICK_RUN_RE.finditer(text)]
+    by_width: dict[int, list[int]] = {}
+    for number, (start, end) in enumerate(runs):
+        by_width.setdefault(end - start, []).append(number)
+    next_of_width = dict.fromkeys(by_width, 0)  # index into by_width[w]: no closer before it
+    spans = []
+    number = 0
+    while number < len(runs):
+        start, end = runs[number]
+        width = end - start
+        same, at = by_width[width], next_of_width[width]
+        while at < len(same) and same[at] <= number:
+            at += 1
+        next_of_width[width] = at
+        if at < len(same):
+            closer = same[at]
+            spans.append((start, runs[closer][1], width))
+            number = closer + 1
+        else:
+            number += 1
+    return spans
+
+
+def _blank_code_spans(text: str) -> str:
+    """The line with each code span (backticks included) replaced by as many spaces."""
+    pieces, pos = [], 0
+    for start, end, _ in _code_spans(text):
+        pieces += (text[pos:start], " " * (end - start))
+        pos = end
+    if not pieces:
+        return text
+    pieces.append(text[pos:])
+    return "".join(pieces)
 
 
 def _marker(
@@ -827,11 +956,18 @@ def _strip_comments(line: str, in_comment: bool) -> tuple[str, bool]:
         line = line[end + 3:]
     if "<!--" not in line:
         return line, False
-    line = COMMENT_RE.sub(lambda m: " " * len(m.group(0)), line)
-    start = line.find("<!--")
-    if start >= 0:
-        return line[:start], True
-    return line, False
+    # By index, each comment's end searched once from its start: "<!--.*?-->" searched
+    # through the line rescans the rest of it from every unclosed "<!--".
+    pieces, pos = [], 0
+    while (start := line.find("<!--", pos)) >= 0:
+        pieces.append(line[pos:start])
+        end = line.find("-->", start + 4)
+        if end < 0:
+            return "".join(pieces), True
+        pieces.append(" " * (end + 3 - start))
+        pos = end + 3
+    pieces.append(line[pos:])
+    return "".join(pieces), False
 
 
 def _split_wikilink(inner: str) -> tuple[str, str | None, str | None]:
@@ -843,12 +979,6 @@ def _split_wikilink(inner: str) -> tuple[str, str | None, str | None]:
         heading = heading[:-1]
     return target.strip(), (heading.strip() if heading else None) or None, \
         (label.strip() if label else None) or None
-
-
-def _start(match: re.Match[str], text: str) -> int:
-    """Where a link starts: at its "!" when it is an embed."""
-    start = match.start()
-    return start - 1 if start and text[start - 1] == "!" else start
 
 
 def _link_parts(inner: str) -> tuple[str, str | None, str | None] | None:
@@ -888,10 +1018,93 @@ def _column(link: Link) -> int:
     return link.col
 
 
+class _MdMatch(NamedTuple):
+    """A Markdown link found by _md_links: where it starts and ends, its text and its URL
+    (MDLINK_RE's start, end, group 1 and group 2)."""
+
+    start: int
+    end: int
+    label: str
+    url: str
+
+
+def _md_links(text: str) -> list[_MdMatch]:
+    """What MDLINK_RE.finditer finds in one line (no "\n" in it), in linear time.
+
+    The pattern's parts are matched by hand, each at most once per place: the link text is
+    what lies between a "[" and the first "]" after it, so of all the "["s before one "]("
+    only the first can start a link, and if what follows that "](" is no link destination,
+    none can. Destinations start at increasing positions, so the search for the ">" of
+    `<...>` and for the end of a bare URL is kept and reused until a destination starts past
+    what it found; what may follow a destination (a title, blanks, the ")") is worked out once
+    per place (`closings`).
+    """
+    found: list[_MdMatch] = []
+    bracket = text.find("](")
+    if bracket < 0:
+        return found
+    size = len(text)
+    pos = 0
+    angle_from = angle_at = stop_from = stop_at = -1  # the last searches and what they found
+    closings: dict[int, int] = {}
+    while bracket >= 0:
+        look = bracket + 1
+        opening = text.find("[", max(pos, text.rfind("]", pos, bracket) + 1), bracket)
+        url = bracket + 2
+        if opening >= 0 and url < size:
+            if text[url].isspace():
+                url = _SPACE_RUN_RE.match(text, url).end()  # type: ignore[union-attr]
+            end = url_end = -1
+            char = text[url] if url < size else ")"
+            if char == "<":
+                if not angle_from <= url + 1 <= angle_at:
+                    angle_from = url + 1
+                    angle_at = text.find(">", angle_from)
+                    angle_at = size if angle_at < 0 else angle_at
+                if url + 1 < angle_at < size:
+                    url_end = angle_at + 1
+                    end = _closing(text, url_end, size, closings)
+            if end < 0 and char != ")":
+                if not stop_from <= url <= stop_at:
+                    stop_from = url
+                    stop = _URL_STOP_RE.search(text, url)
+                    stop_at = stop.start() if stop else size
+                url_end = stop_at
+                end = _closing(text, url_end, size, closings)
+            if end >= 0:
+                found.append(_MdMatch(opening, end, text[opening + 1:bracket], text[url:url_end]))
+                pos = look = end
+        bracket = text.find("](", look)
+    return found
+
+
+def _closing(text: str, at: int, size: int, closings: dict[int, int]) -> int:
+    r"""Where `(?:\s+"[^"]*")?\s*\)` matched at `at` ends, or -1 (remembered in `closings`)."""
+    end = closings.get(at)
+    if end is not None:
+        return end
+    end = -1
+    blank = at
+    if blank < size and text[blank].isspace():
+        blank = _SPACE_RUN_RE.match(text, blank).end()  # type: ignore[union-attr]
+    if blank > at and blank < size and text[blank] == '"':
+        quote = text.find('"', blank + 1)
+        if quote >= 0:
+            after = quote + 1
+            if after < size and text[after].isspace():
+                after = _SPACE_RUN_RE.match(text, after).end()  # type: ignore[union-attr]
+            if after < size and text[after] == ")":
+                end = after + 1
+    if end < 0 and blank < size and text[blank] == ")":
+        end = blank + 1
+    closings[at] = end
+    return end
+
+
 def _mdlink(
-    match: re.Match[str], text: str, rel_path: str, line: int, context: str, col: int
+    match: _MdMatch, text: str, rel_path: str, line: int, context: str
 ) -> Link | None:
-    url = match.group(2).strip("<>")
+    url = match.url.strip("<>")
     if "://" in url or url.startswith(("mailto:", "#", "/")):
         return None
     path, _, heading = url.partition("#")
@@ -900,9 +1113,10 @@ def _mdlink(
         return None
     folder = rel_path.rpartition("/")[0]
     joined = posixpath.normpath(posixpath.join(folder, path))
-    return Link(target=joined[:-3], line=line, col=col,
-                heading=unquote(heading) or None, label=match.group(1) or None,
-                embed=_start(match, text) != match.start(), kind="markdown", context=context)
+    embed = match.start > 0 and text[match.start - 1] == "!"
+    return Link(target=joined[:-3], line=line, col=match.start if embed else match.start + 1,
+                heading=unquote(heading) or None, label=match.label or None,
+                embed=embed, kind="markdown", context=context)
 
 
 def _task(rel_path: str, match: re.Match[str], line: int, diags: list[Diagnostic]) -> Task:
@@ -918,6 +1132,27 @@ def _task(rel_path: str, match: re.Match[str], line: int, diags: list[Diagnostic
         due = parse_date(due_match.group(1), lambda msg: diags.append(
             Diagnostic(rel_path, line, "error", "bad-date", f"task due date: {msg}")))
     return Task(text, line, status in "xX-", due)  # positional: cheaper than keywords
+
+
+def link_problem(name: str) -> str | None:
+    """Why `[[name]]` would not lead to a note called `name`, or None when it would.
+
+    The test is the parser's own reading of the link (a "#" starts a heading, a "|" a label,
+    blanks at the ends are dropped, a final ".md" is cut, brackets and line breaks end it),
+    plus Obsidian's block-reference "^", which it refuses in file names.
+    """
+    if "^" in name:
+        return "its name holds '^', which Obsidian reads as a block reference"
+    match = WIKILINK_RE.fullmatch(f"[[{name}]]")
+    if match is not None and _link_parts(name) == (name, None, None):
+        return None
+    bad = sorted({char for char in name if char in "#|[]\\\n\r"})
+    if bad:
+        shown = ", ".join(repr(char) for char in bad)
+        return f"its name holds {shown}, which a link reads as part of its syntax"
+    if name != name.strip():
+        return "its name begins or ends with a blank, which a link drops"
+    return f"a link to '{name}' is read as '{(_link_parts(name) or ('',))[0]}'"
 
 
 def is_asset_target(target: str) -> bool:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import unicodedata
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
 
@@ -33,16 +34,33 @@ class Placeholders:
 
     def summary(self, shown: int = 5) -> str:
         """One paragraph saying which companies have no note and how to create them."""
+        # The names come from notes (an import writes what a CSV said): a terminal escape in
+        # one is shown as text, and the command to copy runs nothing but `vault-tools`.
         count = len(self.names)
-        names = list(self.names[:shown]) + ([f"{count - shown} more"] if count > shown else [])
+        names = [printable(name) for name in self.names[:shown]]
+        names += [f"{count - shown} more"] if count > shown else []
         listed = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
-        example = self.names[0].replace('"', '\\"')
+        example = shell_word(printable(self.names[0]))
         if count == 1:
             return (f"1 company is named in `company` but has no note yet: {listed}. It is kept "
-                    f'as a placeholder; `vault-tools new company "{example}"` creates its note.')
+                    f"as a placeholder; `vault-tools new company {example}` creates its note.")
         return (f"{count} companies are named in `company` but have no note yet: {listed}. Each "
-                f'is kept as a placeholder; `vault-tools new company "{example}"` creates its '
+                f"is kept as a placeholder; `vault-tools new company {example}` creates its "
                 "note (`vault-tools new company NAME` for each).")
+
+
+def printable(text: str) -> str:
+    """`text` with each control character written as its escape (`\\x1b`), never sent raw."""
+    return "".join(ch.encode("unicode_escape").decode("ascii")
+                   if unicodedata.category(ch) == "Cc" else ch for ch in text)
+
+
+def shell_word(text: str) -> str:
+    """`text` as one word a POSIX shell passes on as it is: in double quotes when nothing in it
+    is special there, else in single quotes, where nothing expands (`$(...)`, `!`)."""
+    if not any(ch in text for ch in '"$`\\!'):
+        return f'"{text}"'
+    return "'" + text.replace("'", "'\\''") + "'"
 
 
 def company_placeholders(index: VaultIndex, diagnostics: Iterable[Diagnostic],
@@ -82,14 +100,16 @@ def diagnostics_text(diagnostics: list[Diagnostic], notes_checked: int, colour: 
             if current is not None:
                 lines.append("")
             current = diag.path
-            lines.append(click.style(diag.path, bold=True) if colour else diag.path)
+            # Names and messages come from files: an escape sequence is shown, never obeyed.
+            path = printable(diag.path)
+            lines.append(click.style(path, bold=True) if colour else path)
         where = f"{diag.line}" if diag.line is not None else "-"
         severity = diag.severity
         if colour:
             severity = click.style(f"{severity:<7}", fg=_COLOURS[diag.severity])
         else:
             severity = f"{severity:<7}"
-        lines.append(f"  {where:>5}  {severity} {diag.code:<16} {diag.message}")
+        lines.append(f"  {where:>5}  {severity} {diag.code:<16} {printable(diag.message)}")
     if lines:
         lines.append("")
     if placeholders is not None and placeholders.names:

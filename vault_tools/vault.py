@@ -15,7 +15,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from itertools import islice
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 import yaml
 
@@ -231,7 +231,84 @@ def iter_note_paths(notes_dir: Path) -> Iterator[str]:
     yield from scan_notes(notes_dir).notes
 
 
+def attachment_paths(notes_dir: Path) -> list[str]:
+    """Relative paths of the files beside the notes that links may name (images, PDFs): every
+    file that is not a note, outside dot-folders and skipped files. Sorted."""
+    found = []
+    seen: set[tuple[int, int]] = set()
+    for folder, dirs, files in os.walk(notes_dir, followlinks=True):
+        stat = os.stat(folder)
+        if (stat.st_dev, stat.st_ino) in seen:
+            dirs[:] = []
+            continue
+        seen.add((stat.st_dev, stat.st_ino))
+        # Never into a folder whose link leaves the vault (it could be the whole disk).
+        dirs[:] = [d for d in dirs if not d.startswith(".") and not (
+            os.path.islink(os.path.join(folder, d))
+            and not inside_notes(notes_dir, os.path.join(folder, d)))]
+        rel_folder = os.path.relpath(folder, notes_dir).replace(os.sep, "/")
+        prefix = "" if rel_folder == "." else rel_folder + "/"
+        found += (prefix + name for name in files
+                  if not name.lower().endswith(".md") and not is_skipped(prefix + name))
+    return sorted(found)
+
+
 READ_BATCH = 64  # files read before they are parsed (see read_notes)
+
+# The largest note read (bytes, 2 MiB). A note is one person, company or conversation: the
+# largest real ones are tens of kilobytes. Above this a note is reported `too-large` and
+# never read, written or published, so one pasted log or export cannot take the time and
+# memory of every command (a 50 MB note made fill peak at 1 GB). docs/notes.md states it.
+MAX_NOTE_BYTES = 2 * 1024 * 1024
+
+
+class NoteTooLargeError(OSError):
+    """The note is larger than MAX_NOTE_BYTES; `size` is how large it was found to be.
+
+    An OSError, so every reader that leaves an unreadable file alone leaves this one too."""
+
+    def __init__(self, size: int) -> None:
+        super().__init__(f"the note is {size:,} bytes, more than the {MAX_NOTE_BYTES:,} "
+                         "(2 MiB) a note may hold; it is not read, filled or published "
+                         "until it is made smaller (split it, or move the bulk to an attachment)")
+        self.size = size
+        self.strerror = str(self.args[0])
+
+
+def too_large(path_or_size: int | str | os.PathLike[str]) -> bool:
+    """True when a note of this size (or the file at this path) is above MAX_NOTE_BYTES.
+    A file that cannot be stat'ed is not too large: reading it will say what is wrong."""
+    if isinstance(path_or_size, int):
+        return path_or_size > MAX_NOTE_BYTES
+    try:
+        return os.stat(path_or_size).st_size > MAX_NOTE_BYTES
+    except OSError:
+        return False
+
+
+def read_bounded(path: str | os.PathLike[str]) -> bytes:
+    """A note file's bytes; NoteTooLargeError, having read at most MAX_NOTE_BYTES + 1 of them,
+    when it is too large (the size is checked before reading, and again by the read itself,
+    for a file that grows in between)."""
+    with open(path, "rb") as file:
+        return _read_bounded(file)
+
+
+def _read_bounded(file: BinaryIO) -> bytes:
+    size = os.fstat(file.fileno()).st_size
+    if size > MAX_NOTE_BYTES:
+        raise NoteTooLargeError(size)
+    # Asking for the size found (plus one, to see growth) keeps the buffer small.
+    data = file.read(size + 1)
+    if len(data) > size:  # grown since the stat: read on, still bounded
+        data += file.read(MAX_NOTE_BYTES + 1 - len(data))
+    if len(data) > MAX_NOTE_BYTES:
+        raise NoteTooLargeError(len(data))
+    return data
+
+
+def too_large_diagnostic(rel_path: str, error: NoteTooLargeError) -> Diagnostic:
+    return Diagnostic(rel_path, None, "error", "too-large", error.strerror)
 
 
 def read_note(vault: Vault, rel_path: str) -> tuple[Note, str | None]:
@@ -267,7 +344,8 @@ _READ = os.O_RDONLY | getattr(os, "O_BINARY", 0)
 
 def read_file(vault: Vault, rel_path: str, *, walked: bool = False) -> bytes | OSError:
     """A note file's bytes, or the error that kept them from being read: `OutsideVaultError`
-    (the file is never opened) when its real path leaves the notes folder.
+    (the file is never opened) when its real path leaves the notes folder, `NoteTooLargeError`
+    (having read at most MAX_NOTE_BYTES + 1 bytes) for a note above MAX_NOTE_BYTES.
 
     `walked`: the path comes from `scan_notes`, whose folders are known to be inside, so only
     a note that is itself a symlink (perhaps since the walk) needs its real path checked.
@@ -289,12 +367,14 @@ def read_file(vault: Vault, rel_path: str, *, walked: bool = False) -> bytes | O
                                          path)
             fd = os.open(path, _READ)
         with open(fd, "rb") as file:
-            return file.read()
+            return _read_bounded(file)
     except OSError as exc:
         return exc
 
 
 def _note_from(rel_path: str, data: bytes | OSError) -> tuple[Note, str | None]:
+    if isinstance(data, NoteTooLargeError):
+        return unreadable_note(rel_path, too_large_diagnostic(rel_path, data)), None
     if isinstance(data, OutsideVaultError):
         return outside_note(rel_path, data.strerror), None
     if isinstance(data, OSError):
@@ -358,4 +438,7 @@ def load_index_and_texts(
             notes.append(note)
             if keep_texts and text is not None:
                 texts[note.path] = text
-        return VaultIndex(notes, scan.problems(vault.notes_dir)), texts
+        index = VaultIndex(notes, scan.problems(vault.notes_dir))
+    # Listed only if a link names an attachment: most checks never walk the folder twice.
+    index.set_attachments(lambda: attachment_paths(vault.notes_dir))
+    return index, texts

@@ -18,6 +18,8 @@ from typing import Any, Literal
 from urllib.parse import unquote
 
 from .followups import (
+    TITLE_MDLINK,
+    TITLE_WIKILINK,
     FollowUp,
     Timed,
     open_followups,
@@ -27,7 +29,7 @@ from .followups import (
 )
 from .index import VaultIndex
 from .notes import CareerFields, CompanyFields, ContactFields, InterviewFields, Note
-from .parse import LINK_KEYS, MDLINK_RE, WIKILINK_RE
+from .parse import LINK_KEYS, WIKILINK_RE
 from .privacy import PRIVATE_NOTE_TEXT, only_a_draft, split_bare_lines, visibility_key
 from .privacy import looks_private_front_matter as looks_private_front_matter  # for the site
 
@@ -486,11 +488,7 @@ def title_pieces(view: SiteView, followup: FollowUp) -> list[TitlePiece]:
     return [shown_text(p) if isinstance(p, str) else p for p in pieces]
 
 
-_TITLE_LINK = re.compile(
-    "!?(?:" + WIKILINK_RE.pattern.replace("(", "(?P<wiki>", 1) + "|"
-    + MDLINK_RE.pattern.replace("(", "(?P<label>", 1).replace(
-        "\\(\\s*(", "\\(\\s*(?P<url>", 1) + ")"
-)
+_TITLE_LINK = re.compile(f"!?(?:{TITLE_WIKILINK}|{TITLE_MDLINK})")
 
 
 # --- the network graph --------------------------------------------------------------------------

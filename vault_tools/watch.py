@@ -45,13 +45,16 @@ from .followups import FollowUp, open_followups
 from .index import VaultIndex
 from .notes import Diagnostic, Note
 from .parse import decode_note, parse_note, unreadable_note
+from .report import printable
 from .vault import (
+    NoteTooLargeError,
     OutsideVaultError,
     Vault,
     is_note_path,
     is_skipped,
     iter_note_paths,
     read_file,
+    too_large_diagnostic,
 )
 from .writer import content_hash, remove_stale_temps
 
@@ -382,6 +385,10 @@ class Batch:
     written: dict[str, tuple[str, ...]]
 
 
+# The problems printed for one note at a time; the rest are counted.
+PROBLEMS_SHOWN = 10
+
+
 @dataclass
 class WatchSummary:
     """Totals since start, for the final line on Ctrl-C."""
@@ -477,7 +484,7 @@ class Watcher:
         self._held: dict[str, float] = {}  # notes held open by another program -> when to retry
         self._held_delay: dict[str, float] = {}  # ... and the pause before that retry
         self._retrying: set[str] = set()  # held notes queued again: plan them even if unchanged
-        self._troubled: set[str] = set()  # paths whose last reading had problems
+        self._troubled: dict[str, list[str]] = {}  # path -> the problems last told of it
         self._git_dir = find_git_dir(vault.root)
         # Shared with the observer thread, under _cond:
         self._cond = threading.Condition()
@@ -754,9 +761,10 @@ class Watcher:
                 self._indexed.pop(rel, None)
         return None
 
-    def _read(self, rel: str) -> tuple[bytes | None, _Indexed] | None:
-        """A note's bytes (None: unreadable) and what to remember of them; None when missing,
-        or when its link leaves the vault (never read: as a full fill, it is left out)."""
+    def _read(self, rel: str) -> tuple[bytes | NoteTooLargeError | None, _Indexed] | None:
+        """A note's bytes (None: unreadable; NoteTooLargeError: too large, not read) and what to
+        remember of them; None when missing, or when its link leaves the vault (never read: as
+        a full fill, it is left out)."""
         path = self.vault.abs(rel)
         probe = probe_path(path)  # before reading: a save after it makes the next probe differ
         if probe.missing:
@@ -770,6 +778,9 @@ class Watcher:
                 raise data
         except FileNotFoundError:
             return None
+        except NoteTooLargeError as exc:  # indexed by name, reported, never read or written
+            self._report(f"error: {rel}: {exc.strerror}", error=True)
+            return None if probe_path(path).missing else (exc, _Indexed(probe, "too-large"))
         except OSError as exc:
             # Indexed as unreadable, as a full fill would: reported, never written.
             self._report(f"error: {rel}: cannot read: {exc.strerror}", error=True)
@@ -777,7 +788,9 @@ class Watcher:
         return data, _Indexed(probe, content_hash(data))
 
     @staticmethod
-    def _parse(rel: str, data: bytes | None) -> tuple[Note, str | None]:
+    def _parse(rel: str, data: bytes | NoteTooLargeError | None) -> tuple[Note, str | None]:
+        if isinstance(data, NoteTooLargeError):
+            return unreadable_note(rel, too_large_diagnostic(rel, data)), None
         if data is None:
             return unreadable_note(rel, Diagnostic(
                 rel, None, "error", "not-utf8", "cannot read the file")), None
@@ -801,15 +814,25 @@ class Watcher:
 
     def _tell_problems(self, note: Note) -> None:
         """Print the diagnostics of a note just read (bad YAML, a bad date...), so a mistake
-        shows up as it is saved, not only in `check`; and say so when they are gone."""
-        for diag in note.diagnostics:
-            where = f"{diag.path}:{diag.line}" if diag.line else diag.path
-            self.summary.problems += 1
-            self._report(f"{where}: {diag.severity}: {diag.message}", error=True)
-        if note.diagnostics:
-            self._troubled.add(note.path)
-        elif note.path in self._troubled:
-            self._troubled.discard(note.path)
+        shows up as it is saved, not only in `check`; and say so when they are gone. Told when
+        they change: an editor saving every few seconds does not print the same lines again."""
+        problems = [f"{d.path}:{d.line}: {d.severity}: {d.message}" if d.line
+                    else f"{d.path}: {d.severity}: {d.message}" for d in note.diagnostics]
+        if problems == self._troubled.get(note.path, []):
+            return
+        if problems:
+            self._troubled[note.path] = problems
+            self.summary.problems += len(problems)
+            # A pasted log or a broken import can hold thousands: the first few say what is
+            # wrong, `check` lists them all.
+            for line in problems[:PROBLEMS_SHOWN]:
+                self._report(line, error=True)
+            if len(problems) > PROBLEMS_SHOWN:
+                more = len(problems) - PROBLEMS_SHOWN
+                self._report(f"{note.path}: {more:,} more problem{_s(more)}; "
+                             "`vault-tools check` lists them all", error=True)
+        else:
+            del self._troubled[note.path]
             self._report(f"{note.path}: no problems now")
 
     def _batch(self, paths: list[str], causes: dict[str, str]) -> None:
@@ -820,7 +843,7 @@ class Watcher:
             if read is None:
                 if rel in self._indexed:
                     del self._indexed[rel]
-                    self._troubled.discard(rel)
+                    self._troubled.pop(rel, None)
                     updates[rel] = None
                     changed[rel] = "deleted"
                 continue
@@ -936,9 +959,10 @@ class Watcher:
         self._index.put(note)
 
     def _report(self, line: str, error: bool = False) -> None:
-        # Output trouble (a closed pipe) must not stop the watch.
+        # Output trouble (a closed pipe) must not stop the watch. Note names and problems come
+        # from files: an escape sequence in one is printed as text, never obeyed.
         with contextlib.suppress(Exception):
-            self._echo(line, error)
+            self._echo(printable(line), error)
 
 
 class _Handler(FileSystemEventHandler):

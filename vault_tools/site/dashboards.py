@@ -141,6 +141,8 @@ DASHBOARDS: tuple[Dashboard, ...] = (
 )
 HOME = Dashboard("Home", HOME_PAGE, lambda site: site.listed,
                  lambda data, linker, _: render.home_page(data, linker))
+# The words the site writes itself (nav titles): never a secret of a note.
+OWN_WORDS = frozenset({d.title.lower() for d in (*DASHBOARDS, HOME)})
 
 
 def followups_note(files: Files, wanted: str) -> str | None:

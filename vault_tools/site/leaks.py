@@ -38,6 +38,7 @@ from itertools import chain
 from pathlib import Path
 from urllib.parse import unquote
 
+from ..scaffold import template_dir
 from ..views import Secret
 
 # Scripts written without spaces between words: there each character is a word of its own, so
@@ -349,11 +350,14 @@ def _site_files(site_dir: Path, only: Iterable[str] | None) -> Iterator[tuple[Pa
 
 
 def shared_templates(notes_dir: Path) -> list[str]:
-    """The texts of the vault's note templates (`templates/*.md`), whose values are shared by
-    many notes and so never a secret of one."""
+    """The texts of the vault's note templates (`templates/*.md`) and of the starter's notes,
+    whose values are shared by many notes and so never a secret of one."""
     templates = notes_dir / "templates"
-    return [p.read_text(encoding="utf-8", errors="replace")
-            for p in sorted(templates.glob("*.md"))] if templates.is_dir() else []
+    shared = [p.read_text(encoding="utf-8", errors="replace")
+              for p in sorted(templates.glob("*.md"))] if templates.is_dir() else []
+    # The Follow-ups note `init` ships says what every copy of it says.
+    shared.append((template_dir() / "Follow-ups.md").read_text(encoding="utf-8"))
+    return shared
 
 
 def leak_report(site_dir: Path, leaks: list[Leak]) -> str:

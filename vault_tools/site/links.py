@@ -17,7 +17,6 @@ from urllib.parse import unquote
 from mkdocs.structure.files import File, Files
 
 from ..notes import Link, Note
-from ..parse import is_asset_target
 from ..report import Placeholders, company_placeholders
 from ..views import PRIVATE_TEXT, Ref, SiteView
 from . import render
@@ -55,13 +54,10 @@ class PageLinks:
         note = self.view.index.get(path)
         if note is None:
             return None
-        wanted = heading.strip().lower()
-        for candidate in note.headings:
-            # As written (`[[Jane#Uses `git`]]`) or as shown (`[[Jane#Uses git]]`).
-            shown = _heading_text(candidate.text)
-            if wanted in (candidate.text.strip().lower(), shown.strip().lower()):
-                return self.slugify(shown, self.separator)
-        return None
+        # As written (`[[Jane#Uses `git`]]`), as shown (`[[Jane#Uses git]]`), or without
+        # punctuation: the index decides, as it does for `check`'s missing-heading.
+        found = self.view.index.find_heading(path, heading)
+        return None if found is None else self.slugify(_heading_text(found.text), self.separator)
 
     def note_name(self, path: str) -> str:
         note = self.view.index.get(path)
@@ -72,10 +68,8 @@ class PageLinks:
         """What a body link becomes on the page; None leaves it to MkDocs (Markdown links to
         public notes, which MkDocs resolves and checks itself). With `raw`, always HTML that
         needs no Markdown pass."""
-        if link.heading or (link.kind == "wiki" and is_asset_target(link.target)):
-            # Worked out each time: a missing heading or attachment is warned about at each.
-            return self._page_link(note, link, linker, files, raw)
-        key = (linker.page_url, link.target, link.kind, link.label, link.embed, raw)
+        key = (linker.page_url, link.target, link.heading, link.kind, link.label, link.embed,
+               raw)
         if key not in self._memo:
             self._memo[key] = self._page_link(note, link, linker, files, raw)
         return self._memo[key]
@@ -117,10 +111,8 @@ class PageLinks:
         shown = link.label or _shown_target(link)
         if resolution.status != "ok" or resolution.path is None:
             return render.unlinked(Ref(resolution.status, shown), shown)  # type: ignore[arg-type]
+        # A heading that is not there is reported once, by the index (missing-heading).
         heading = heading_of(link)
-        if heading and self.anchor(resolution.path, heading) is None:
-            log.warning(f"{note.path}:{link.line}: [[{link.target}#{link.heading}]]: "
-                        f"'{resolution.path}' has no heading '{heading}'")
         anchor = linker.link(Ref("ok", shown, resolution.path, heading), shown, raw=raw)
         if link.embed:
             return f'<span class="vault-embed">{anchor}</span>'
@@ -129,8 +121,7 @@ class PageLinks:
 
 def _asset_link(note: Note, link: Link, files: Files) -> str:
     file = asset_file(link.target, files)
-    if file is None:
-        log.warning(f"{note.path}:{link.line}: [[{link.target}]]: no such attachment")
+    if file is None:  # reported once, by the index (missing-attachment)
         return render.unlinked(Ref("broken", link.target), link.label or link.target)
     href = render.relative_md(file.src_uri, note.path)
     text = render.md_text(link.label or posixpath.basename(link.target.strip("/")))
@@ -188,7 +179,8 @@ def log_link_problems(view: SiteView, report_only: set[str] | None = None) -> No
             continue
         where = f"{diag.path}:{diag.line}" if diag.line else diag.path
         if diag.code in ("broken-link", "ambiguous-link", "yaml-error", "not-utf8",
-                         "outside-vault"):
+                         "outside-vault", "too-large", "missing-heading",
+                         "missing-attachment"):
             log.warning(f"{where}: {diag.message}")
         else:
             log.info(f"{where}: {diag.message}")
