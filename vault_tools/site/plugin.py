@@ -4,8 +4,8 @@ Each hook is short and delegates: which files are published to `files`, a note's
 `note_page` (links by `links`, blocks as HTML by `fast_html`), the generated pages to the
 registry in `dashboards`, what MkDocs reads of a note to `page_source`, each page's policy to
 `csp`, and the final check to `leaks`. The plugin keeps two kinds of state: what one build is
-made of (`_Build`, made anew by `on_files`) and what lives as long as the plugin (the stand-ins
-and the generated pages it remembers between the rebuilds of `serve`).
+made of (`_Build`, made anew by `on_files`) and what it remembers between the rebuilds of
+`serve` (`_Remembered`).
 """
 
 from __future__ import annotations
@@ -63,6 +63,18 @@ class _Build:
     sources: dict[str, str] = field(default_factory=dict)  # what MkDocs read, by note
 
 
+class _Remembered:
+    """What the plugin keeps from one build to the next (the rebuilds of `serve`): the
+    stand-ins (unique to the plugin), the generated pages, the parses of blocks, and the
+    secrets the whole site was last found clean of."""
+
+    def __init__(self) -> None:
+        self.stand_ins = StandIns()
+        self.generated = dashboards.GeneratedPages(self.stand_ins)
+        self.block_parses: dict[tuple[str, str], Note] = {}
+        self.scanned_for: list[Any] | None = None
+
+
 @dataclass
 class _Markdown:
     """How the configuration has MkDocs write Markdown (set by `on_config`)."""
@@ -82,9 +94,7 @@ class VaultPlugin(BasePlugin[VaultPluginConfig]):
     def __init__(self) -> None:
         self.build: _Build | None = None
         self.markdown = _Markdown()
-        self.stand_ins = StandIns()
-        self.generated = dashboards.GeneratedPages(self.stand_ins)
-        self._block_parses: dict[tuple[str, str], Note] = {}
+        self.remembered = _Remembered()
         self._preloaded: Preloaded | None = None
         self.leak_error = ""  # the last build's leak report, for callers of the build
         # Set by an incremental rebuild: the only output files (relative to the site folder)
@@ -92,7 +102,6 @@ class VaultPlugin(BasePlugin[VaultPluginConfig]):
         # link problems are logged again (the others were logged when they last changed).
         self.scan_only: set[str] | None = None
         self.report_only: set[str] | None = None
-        self._scanned_for: list[Any] | None = None  # the secrets the whole site was clean of
 
     def preload(self, index: VaultIndex, texts: dict[str, str],
                 followups: list[FollowUp] | None = None) -> None:
@@ -165,11 +174,11 @@ class VaultPlugin(BasePlugin[VaultPluginConfig]):
         links = PageLinks(view, urls, md.slugify, md.separator, private_files)
         board = dashboards.FollowupsBoard(view, links, dashboard_items(view), dt.date.today())
         site = dashboards.site_of(view, links, board, listed)
-        self.generated.add(files, config, site, generated, md.plain)
+        self.remembered.generated.add(files, config, site, generated, md.plain)
         if md.set_nav:
             config.nav = dashboards.nav(listed, taken | set(generated))
         pages = NotePages(view, texts, links, board, board_note or dashboards.FOLLOWUPS_PAGE,
-                          self.stand_ins, self._block_parses)
+                          self.remembered.stand_ins, self.remembered.block_parses)
         return _Build(view, texts, pages, skip_scan)
 
     # --- pages ----------------------------------------------------------------------------------
@@ -197,7 +206,7 @@ class VaultPlugin(BasePlugin[VaultPluginConfig]):
         return build.pages.markdown(note, markdown, source, page.file.url, files)
 
     def on_page_content(self, html: str, page: Page, config: MkDocsConfig, files: Files) -> str:
-        html = self.stand_ins.fill_content(page.file.src_uri, html)
+        html = self.remembered.stand_ins.fill_content(page.file.src_uri, html)
         build = self.build
         note = build.view.index.get(page.file.src_uri) if build is not None else None
         if note is None or build is None:
@@ -215,7 +224,7 @@ class VaultPlugin(BasePlugin[VaultPluginConfig]):
 
     def on_post_page(self, output: str, page: Page, config: MkDocsConfig) -> str:
         theme = csp.theme_html(output, page.content)  # before the blocks go in
-        return csp.secure(self.stand_ins.fill_output(page.file.src_uri, output), theme)
+        return csp.secure(self.remembered.stand_ins.fill_output(page.file.src_uri, output), theme)
 
     def on_post_template(self, output_content: str, template_name: str,
                          config: MkDocsConfig) -> str:
@@ -237,11 +246,11 @@ class VaultPlugin(BasePlugin[VaultPluginConfig]):
                                           and s.value.lower() in dashboards.OWN_WORDS)]
         # Only the files just written need reading, unless what counts as private changed:
         # then a page kept from before may hold a value that has just become a secret.
-        only = self.scan_only if found == self._scanned_for else None
-        self._scanned_for = None
+        only = self.scan_only if found == self.remembered.scanned_for else None
+        self.remembered.scanned_for = None
         leaks = scan_site(site_dir, found, build.skip_scan, only)
         if not leaks:
-            self._scanned_for = found
+            self.remembered.scanned_for = found
             return
         self.leak_error = leak_report(site_dir, leaks)
         raise PluginError(self.leak_error)
@@ -257,7 +266,7 @@ class VaultPlugin(BasePlugin[VaultPluginConfig]):
     def generated_page_inputs(self, src: str, markdown: str) -> tuple[Any, ...]:
         """What a generated page (a dashboard) is made from: its Markdown and the HTML its
         stand-ins are replaced with."""
-        return self.generated.inputs(src, markdown)
+        return self.remembered.generated.inputs(src, markdown)
 
 
 def _adjust(config: MkDocsConfig) -> None:
