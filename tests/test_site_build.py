@@ -483,3 +483,24 @@ def test_the_follow_ups_note_is_the_one_follow_ups_page(make_vault) -> None:
     site = build(root)
     assert ("followups/", "Follow-ups") in _nav(page(site, ""))
     assert 'Call <a href="../contacts/Jane%20Doe/">Jane</a>' in article(page(site, "followups"))
+
+
+def test_an_index_handed_to_the_plugin_serves_its_next_build_only(make_vault) -> None:
+    """`plugin.preload` is the explicit hand-over from `build` (and `serve`) to the plugin
+    instance of that configuration: its next build uses the index given, the one after reads
+    the notes again."""
+    from mkdocs.commands.build import build as mkdocs_build
+
+    from vault_tools.site.build import load_site_config
+    from vault_tools.vault import load_index_and_texts
+
+    root = site_vault(make_vault, {"notes-a.md": "# A\n\nOn disk.\n"})
+    vault = find_vault(root)
+    config = load_site_config(vault, site_dir=str(root / "site"))
+    index, texts = load_index_and_texts(vault)
+    texts["notes-a.md"] = "# A\n\nHanded over.\n"
+    config.plugins["vault"].preload(index, texts)
+    mkdocs_build(config)
+    assert "Handed over." in page(root / "site", "notes-a")
+    mkdocs_build(config)
+    assert "On disk." in page(root / "site", "notes-a")
