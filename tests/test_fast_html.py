@@ -81,3 +81,55 @@ def test_a_stand_in_is_replaced_by_its_html_once_and_only_in_its_page() -> None:
     assert stand_ins.fill_output("a.md", page) == (
         '<main><div class="vault-block">\n<p>block</p>\n</div></main>')
     assert stand_ins.fill_output("a.md", page) == page  # used up
+
+
+# Names and values as a vault holds them, with the marks Markdown might read.
+TEXT = st.lists(st.one_of(WORDS, MARKS, st.sampled_from(["Ana", "Acme Co", " ", "  "])),
+                min_size=1, max_size=5).map(" ".join)
+
+
+def dashboard_html(make_page, fast: bool) -> str:
+    """A dashboard page through Markdown, its lists and tables put in by `StandIns` (fast) or
+    written as Markdown (not fast), as the plugin does."""
+    stand_ins = StandIns()
+    text = make_page((lambda html: stand_ins.in_content("p.md", html)) if fast else None)
+    return stand_ins.fill_content("p.md", through_markdown(text))
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.tuples(TEXT, st.booleans()), min_size=1, max_size=4))
+def test_a_dashboard_list_written_as_html_is_what_markdown_makes_of_it(names) -> None:
+    """All notes lists notes' own references: a link to the note's page or "a private
+    note"."""
+    from vault_tools.site import render
+    from vault_tools.views import PRIVATE_TEXT, Ref
+
+    refs = [Ref("ok", text, f"n{i}.md") if public else Ref("private", PRIVATE_TEXT)
+            for i, (text, public) in enumerate(names)]
+    linker = render.Linker("all-notes/", {f"n{i}.md": f"n{i}/" for i in range(len(refs))},
+                           lambda path, heading: None)
+
+    def page(raw):
+        return render.all_notes_page([("folder", refs)], linker, raw)
+
+    assert dashboard_html(page, True) == dashboard_html(page, False)
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.tuples(TEXT, TEXT, st.sampled_from(["ok", "broken", "ambiguous"])),
+                min_size=1, max_size=3))
+def test_a_dashboard_table_written_as_html_is_what_markdown_makes_of_it(rows) -> None:
+    from vault_tools.site import render
+    from vault_tools.views import PersonRow, Ref
+
+    people = [PersonRow(Ref("ok", name, f"n{i}.md"), Ref(status, company), role or None, None,
+                        None, None)  # type: ignore[arg-type]
+              for i, (name, role, status) in enumerate(rows)
+              for company in [name[::-1] or "x"]]
+    linker = render.Linker("people/", {"n0.md": "n0/", "n1.md": "n1/"},
+                           lambda path, heading: None)
+
+    def page(raw):
+        return render.people_page(people, linker, raw)
+
+    assert dashboard_html(page, True) == dashboard_html(page, False)

@@ -169,7 +169,9 @@ def html_list_item(fragment: str) -> bool:
     """True when `html`, one list item as HTML, is what Python-Markdown with MkDocs' default
     extensions makes of the same item written in Markdown (`md_text`, `**`, links as `<a>`):
     it holds no character Markdown's whitespace normalisation would change (tabs, carriage
-    returns) and none of its placeholder marks."""
+    returns, space at either end) and none of its placeholder marks."""
+    if fragment[:1].isspace() or fragment[-1:].isspace():
+        return False  # Markdown strips an item's text
     return not any(c in fragment for c in "\t\r\x02\x03")
 
 
