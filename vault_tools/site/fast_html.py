@@ -175,3 +175,16 @@ def html_list_item(fragment: str) -> bool:
     return not any(c in fragment for c in "\t\r\x02\x03")
 
 
+# The text of an unlinked reference as `render.unlinked` writes it.
+_UNLINKED_TEXT = re.compile(r'<span class="vault-link vault-[a-z]+" title="[^"]*">([^<]*)</span>')
+
+
+def html_table_cell(cell: str) -> bool:
+    """True when a table cell written as HTML is what Python-Markdown makes of the same cell in
+    Markdown: `html_list_item`, and the text of an unlinked reference (written as is, not
+    Markdown-escaped) holds nothing Markdown or a table row would read as markup."""
+    if not html_list_item(cell):
+        return False
+    if "vault-link" not in cell:
+        return True
+    return not any(c in text for text in _UNLINKED_TEXT.findall(cell) for c in "*_`\\[]|")

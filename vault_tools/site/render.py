@@ -26,7 +26,7 @@ from ..views import (
     TitlePiece,
     Url,
 )
-from .fast_html import html_list_item
+from .fast_html import html_list_item, html_table_cell
 
 MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 EMPTY = "—"
@@ -139,7 +139,7 @@ def _table(header: Sequence[str], cells: Cells, sortable: bool = True,
     lead = ['<div class="vault-sortable"></div>', ""] if sortable else []
     if raw_html is not None:
         rows = [[cell.strip(" ") for cell in row] for row in cells(True)]
-        if rows and all(_markdown_proof(cell) for row in rows for cell in row):
+        if rows and all(html_table_cell(cell) for row in rows for cell in row):
             head = "".join(f"<th>{html_text(h)}</th>\n" for h in header)
             body = "".join("<tr>\n" + "".join(f"<td>{cell}</td>\n" for cell in row) + "</tr>\n"
                            for row in rows)
@@ -154,20 +154,6 @@ def _table(header: Sequence[str], cells: Cells, sortable: bool = True,
     if count == 0:
         return "*Nothing here yet.*"
     return "\n".join(lines)
-
-
-_UNLINKED_TEXT = re.compile(r'<span class="vault-link vault-[a-z]+" title="[^"]*">([^<]*)</span>')
-
-
-def _markdown_proof(cell: str) -> bool:
-    """True when a table cell written as HTML is what Python-Markdown makes of the same cell in
-    Markdown: `html_list_item`, and the text of an unlinked reference (written as is, not
-    Markdown-escaped) holds nothing Markdown or a table row would read as markup."""
-    if not html_list_item(cell):
-        return False
-    if "vault-link" not in cell:
-        return True
-    return not any(c in text for text in _UNLINKED_TEXT.findall(cell) for c in "*_`\\[]|")
 
 
 def _followup_text(followup: FollowUp | None, raw: bool = False) -> str:
