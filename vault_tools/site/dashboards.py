@@ -20,7 +20,7 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.structure.files import File, Files
 
 from ..blocks import link_to
-from ..calendar_feed import FeedEvent, feed_events, render_feed
+from ..export.ics import FeedEvent, feed_events, render_feed
 from ..followups import Timed
 from ..views import (
     Ref,

@@ -38,7 +38,7 @@ from itertools import chain
 from pathlib import Path
 from urllib.parse import unquote
 
-from ..scaffold import template_dir
+from ..capture.init import template_dir
 from ..views import Secret
 
 # Scripts written without spaces between words: there each character is a word of its own, so
