@@ -1,12 +1,16 @@
 """Which of the files MkDocs found are published: never a private note, a file the index
-cannot vouch for, a private attachment, or a file whose real path leads out of the notes
-folder; and the plugin's own static files.
+cannot vouch for, a private attachment, an attachment that would run script on the site, or a
+file whose real path leads out of the notes folder; and the plugin's own static files.
 """
 
 from __future__ import annotations
 
+import gzip
+import io
+import logging
 import os
 import posixpath
+import re
 from pathlib import Path
 
 from mkdocs.config.defaults import MkDocsConfig
@@ -15,6 +19,8 @@ from mkdocs.structure.files import File, Files
 from ..vault import inside_notes, is_note_path
 from ..views import Secret, SiteView
 from .leaks import LeakScanner
+
+log = logging.getLogger("mkdocs.plugins.vault")
 
 ASSETS = Path(__file__).parent / "assets"
 ASSET_DIR = "assets/vault"
@@ -54,6 +60,10 @@ def publish_files(files: Files, config: MkDocsConfig, view: SiteView,
                 files.remove(file)
         elif from_docs and file.src_uri in private_files:
             files.remove(file)
+        elif from_docs and _runs_script(str(file.abs_src_path)):
+            files.remove(file)
+            log.warning(f"vault: {file.src_uri}: a web page or a scripted SVG in the "
+                        "notes folder; not published (it would run on the site)")
         elif file.abs_src_path and not from_docs:
             skip_scan.add(file.dest_uri)  # the theme's own static files
     for name in STATIC_ASSETS:
@@ -97,3 +107,36 @@ def private_attachments(uris: list[str], view: SiteView, texts: dict[str, str]) 
                   for s in files.find(text)}
         private |= mentioned - public
     return private
+
+
+# Attachments a browser opens as a document on the site's own origin, with no policy of
+# ours, whose script could read every page: a saved web page (a web clipper's, an email's).
+# (`.js` files stay: the docs tell users to put their own scripts in files.)
+_SCRIPTED_SUFFIXES = (".html", ".htm", ".xhtml", ".xht", ".shtml", ".mht", ".mhtml", ".xml",
+                      ".xsl", ".xslt")
+_SVG_SCRIPT_RE = re.compile(rb"script|foreignobject|<!entity|&#|\son[a-z]+\s*=|"
+                            rb"href\s*=\s*[\"']?\s*[^\s\"'#]")
+
+
+_SVG_READ = 8 << 20  # bytes of an SVG looked through, at most
+
+
+def _runs_script(path: str) -> bool:
+    """True for an attachment that could run script on the site: a web page, or an
+    SVG (opened on its own it is a document) holding script, event handlers, entities or
+    links other than to its own parts. Other SVGs (logos, diagrams) stay."""
+    lowered = path.lower()
+    if lowered.endswith(_SCRIPTED_SUFFIXES):
+        return True
+    if not lowered.endswith((".svg", ".svgz")):
+        return False
+    try:
+        with open(path, "rb") as file:
+            data = file.read(_SVG_READ + 1)
+        if lowered.endswith(".svgz"):
+            data = gzip.GzipFile(fileobj=io.BytesIO(data)).read(_SVG_READ + 1)
+    except (OSError, EOFError, ValueError):
+        return True
+    if len(data) > _SVG_READ:
+        return True  # too large to look through: kept off rather than published unread
+    return bool(_SVG_SCRIPT_RE.search(data.lower()))

@@ -54,8 +54,11 @@ _UNSPACED = ("\u0e00-\u0eff"  # Thai, Lao
 _BOUNDARY = "\x00"
 WORD_RE = re.compile(f"{_BOUNDARY}|[{_UNSPACED}]|[^\\W_{_UNSPACED}]+")
 # The combining accents that compatibility decomposition splits off Latin, Greek and Cyrillic
-# letters (a macOS file name is NFD): dropped, so `José` in either form is `jose`.
-_ACCENTS = re.compile("[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")
+# letters (a macOS file name is NFD): dropped, so `José` in either form is `jose`. So are the
+# characters a browser shows as nothing (soft hyphen, zero-width space and joiners, word
+# joiner, variation selectors, BOM): `Re&shy;nata` reads as `Renata` on the page.
+_ACCENTS = re.compile("[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f"
+                      "\u00ad\u180e\u200b-\u200f\u2060-\u2064\ufe00-\ufe0f\ufeff]")
 JSON_CHUNK = 32_000  # characters of JSON strings compared at a time (no string is split)
 _UNICODE_ESCAPE = re.compile(r"\\u([0-9a-fA-F]{4})")
 # A tag (or comment, or doctype) starts with a letter, `/`, `!` or `?`: `a < b > c` in a script
@@ -363,7 +366,16 @@ def shared_templates(notes_dir: Path) -> list[str]:
 def leak_report(site_dir: Path, leaks: list[Leak]) -> str:
     """Delete the files that held `leaks` and say what they were and how to fix them."""
     for leaked in sorted({leak.file for leak in leaks}):
-        (site_dir / leaked).unlink(missing_ok=True)
+        path = site_dir / leaked
+        path.unlink(missing_ok=True)
+        # A folder named after the secret (`interviews/<name>/`) would still show it.
+        for parent in path.parents:
+            if parent == site_dir or not parent.is_relative_to(site_dir):
+                break
+            try:
+                parent.rmdir()
+            except OSError:
+                break  # not empty: it holds other pages
     shown = "\n  ".join(leak.describe() for leak in leaks[:20])
     more = f"\n  ... and {len(leaks) - 20} more" if len(leaks) > 20 else ""
     return (
