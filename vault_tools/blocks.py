@@ -461,7 +461,7 @@ def splice_blocks(rel_path: str, text: str, contents: dict[str, str]) -> str:
     if appended:
         # An appended block must be found again: a note ending inside an unclosed code fence
         # or comment would swallow it, and every fill would append another copy.
-        check = parse_note(rel_path, text)
+        check = parse_note(rel_path, text, contexts=False)
         if any(check.block(name) is None for name in appended):
             raise BlockError(
                 f"{rel_path}: cannot add the '{appended[0]}' block: the note ends inside an "

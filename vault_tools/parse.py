@@ -153,10 +153,13 @@ def unreadable_note(rel_path: str, diagnostic: Diagnostic) -> Note:
     )
 
 
-def parse_note(rel_path: str, text: str) -> Note:
+def parse_note(rel_path: str, text: str, *, contexts: bool = True) -> Note:
     """Parse a note's text (as decoded from its file, BOM included) into a Note.
 
     Never raises on bad input: every problem becomes a Diagnostic with a line number.
+    `contexts=False`: body links get no `context` (the sentence a "Linked from" entry quotes),
+    for a caller that renders no block, as `check`. Everything else is the same; the scan costs
+    about a fifth less on ordinary notes and far less on long lines holding many links.
     """
     name = posixpath.splitext(posixpath.basename(rel_path))[0]
     diags: list[Diagnostic] = []
@@ -200,7 +203,7 @@ def parse_note(rel_path: str, text: str) -> Note:
                                     f"{key}: written more than once; only this last value "
                                     "is used, the earlier one is ignored: keep one"))
 
-    scan = _scan_body(rel_path, lines, fm_end, offset0, diags)
+    scan = _scan_body(rel_path, lines, fm_end, offset0, diags, contexts)
     title = meta.get("title") if isinstance(meta.get("title"), str) else None
     if not title:
         title = next((_shown(h.text) for h in scan.headings if h.level == 1), name)
@@ -531,9 +534,11 @@ _SPECIAL_LEADS = frozenset("<>`~-*+0123456789#")
 
 
 def _scan_body(
-    rel_path: str, lines: list[str], first: int, offset0: int, diags: list[Diagnostic]
+    rel_path: str, lines: list[str], first: int, offset0: int, diags: list[Diagnostic],
+    contexts: bool = True,
 ) -> _BodyScan:
-    """One pass over the body: blocks, links, tasks and headings, skipping code and comments.
+    """One pass over the body: blocks, links, tasks and headings, skipping code and comments
+    (with `contexts`, each body link with the sentence around it).
 
     This loop is the hot path of `check`: a line of plain prose costs a strip and a few
     membership tests; regular expressions run only on lines that can match them.
@@ -650,30 +655,32 @@ def _scan_body(
 
         if "[" in visible:
             lineno = index + 1
-            context = shown.strip()
+            # Only a rendered "Linked from" entry reads a context: without one, none is made.
+            context = shown.strip() if contexts else ""
             found = _wikilinks(visible, lineno, context) if "[[" in visible else []
             if "](" in visible:
                 md = [_mdlink(m, visible, rel_path, lineno, context)
                       for m in _md_links(visible)]
                 # Each kind comes out in column order; only a line holding both needs a sort.
                 found = sorted(found + [lk for lk in md if lk is not None], key=_column)
-            # Whether the line is its paragraph or list item, whole (no other line to read).
-            last = index + 1 == len(lines) or lines[index + 1] in _BLANK
-            if commented:
-                alone = False
-            elif list_item:  # an item ends where a blank line or the next item begins
-                alone = last or LIST_ITEM_RE.match(lines[index + 1]) is not None
-            else:
-                alone = last and (index == first or lines[index - 1] in _BLANK)
-            if found and not (
-                alone and len(context) <= CONTEXT_CHARS
-                and (list_item or _SENTENCE_END_RE.search(context) is None)
-            ):
-                # Not the common case of a short line that is a whole paragraph or list item
-                # of one sentence: the sentence or item around each link is looked for.
-                found = _with_contexts(found, lines, index, first, shown, list_item,
-                                       commented or alone, in_obsidian_comment or in_comment
-                                       or alone, memo)
+            if contexts and found:
+                # Whether the line is its paragraph or list item, whole (no other line to read).
+                last = index + 1 == len(lines) or lines[index + 1] in _BLANK
+                if commented:
+                    alone = False
+                elif list_item:  # an item ends where a blank line or the next item begins
+                    alone = last or LIST_ITEM_RE.match(lines[index + 1]) is not None
+                else:
+                    alone = last and (index == first or lines[index - 1] in _BLANK)
+                if not (
+                    alone and len(context) <= CONTEXT_CHARS
+                    and (list_item or _SENTENCE_END_RE.search(context) is None)
+                ):
+                    # Not the common case of a short line that is a whole paragraph or list
+                    # item of one sentence: the sentence or item around each link is looked for.
+                    found = _with_contexts(found, lines, index, first, shown, list_item,
+                                           commented or alone, in_obsidian_comment or in_comment
+                                           or alone, memo)
             scan.links += found
             if list_item:
                 task = TASK_RE.match(line)
