@@ -12,6 +12,7 @@ import re
 from collections.abc import Collection, Iterable
 from typing import Protocol
 
+from . import schema
 from .index import Backlink, VaultIndex
 from .notes import InterviewFields, Note
 from .parse import MARKER_RE, MDLINK_RE, WIKILINK_RE, _link_parts, link_problem, parse_note
@@ -170,11 +171,11 @@ def render_related(
     shown_sources: set[str] = set()
     sections: list[tuple[str, list[str]]] = []
 
-    if note.type == "contact":
+    if note.type == schema.CONTACT:
         sections += _contact_sections(index, note, backlinks, hide, shown_sources, privacy)
-    elif note.type == "company":
+    elif note.type == schema.COMPANY:
         sections += _company_sections(index, backlinks, shown_sources, privacy)
-    elif note.type == "career":
+    elif note.type == schema.CAREER:
         sections += _career_sections(index, backlinks, shown_sources, privacy)
 
     mine = [f for f in followups if f.note == note.path or f.contact == note.path]
@@ -211,7 +212,7 @@ def _conversation_line(
     parts = [fields.date.isoformat() if fields.date else "no date", link_to(index, path)]
     if fields.format:
         parts.append(fields.format)
-    if fields.status != "done":
+    if fields.status != schema.DONE:
         parts.append(fields.status)
     if extra:
         parts.append(extra)
@@ -238,16 +239,16 @@ def _contact_sections(
     index: VaultIndex, note: Note, backlinks: list[Backlink], hide: Collection[str],
     shown: set[str], privacy: _Privacy = _QUOTE_ALL,
 ) -> list[tuple[str, list[str]]]:
-    conversations = _newest_first(index, _sources(backlinks, "with", "interview", index))
+    conversations = _newest_first(index, _sources(backlinks, "with", schema.INTERVIEW, index))
     shown.update(conversations)
     intro_lines = []
     introducer = _resolved_field(index, note, "introduced_by")
     if introducer and introducer not in hide:
         intro_lines.append(f"- Introduced by {privacy.ref(index, introducer)}")
-    introduced = _sources(backlinks, "introduced_by", "contact", index)
+    introduced = _sources(backlinks, "introduced_by", schema.CONTACT, index)
     shown.update(introduced)
     intro_lines += [f"- Introduced me to {privacy.ref(index, p)}" for p in introduced]
-    referred_in = _newest_first(index, _sources(backlinks, "referrals", "interview", index))
+    referred_in = _newest_first(index, _sources(backlinks, "referrals", schema.INTERVIEW, index))
     shown.update(referred_in)
     for path in referred_in:
         fields = _interview(index, path)
@@ -266,8 +267,8 @@ def _contact_sections(
 def _company_sections(
     index: VaultIndex, backlinks: list[Backlink], shown: set[str], privacy: _Privacy = _QUOTE_ALL
 ) -> list[tuple[str, list[str]]]:
-    people = _sources(backlinks, "company", "contact", index)
-    conversations = _newest_first(index, _sources(backlinks, "company", "interview", index))
+    people = _sources(backlinks, "company", schema.CONTACT, index)
+    conversations = _newest_first(index, _sources(backlinks, "company", schema.INTERVIEW, index))
     shown.update(people, conversations)
     people_lines = []
     for path in sorted(people, key=lambda p: index.notes[p].name.lower()):
@@ -286,7 +287,7 @@ def _company_sections(
 def _career_sections(
     index: VaultIndex, backlinks: list[Backlink], shown: set[str], privacy: _Privacy = _QUOTE_ALL
 ) -> list[tuple[str, list[str]]]:
-    conversations = _newest_first(index, _sources(backlinks, "career", "interview", index))
+    conversations = _newest_first(index, _sources(backlinks, "career", schema.INTERVIEW, index))
     shown.update(conversations)
     lines = []
     interests = []
@@ -298,7 +299,7 @@ def _career_sections(
         extra = ""
         if fields and fields.interest is not None:
             extra = f"interest {fields.interest:+d}"
-            if fields.status == "done":
+            if fields.status == schema.DONE:
                 interests.append(fields.interest)
         lines.append(_conversation_line(index, path, extra))
     if interests:

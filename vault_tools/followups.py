@@ -23,18 +23,22 @@ from typing import Any
 
 import click
 
+from . import schema
 from .index import VaultIndex
 from .notes import ContactFields, InterviewFields, Note, Task
 from .parse import DUE_RE
 from .report import printable
-
-TASK = "task"
-PREPARE = "prepare"
-THANK_YOU = "thank-you"
-KEEP_IN_TOUCH = "keep-in-touch"
-THANK_INTRODUCER = "thank-introducer"
-UPDATE_STATUS = "update-status"
-KINDS = (TASK, PREPARE, THANK_YOU, KEEP_IN_TOUCH, THANK_INTRODUCER, UPDATE_STATUS)
+from .schema import (
+    CANCELLED,
+    DONE,
+    KEEP_IN_TOUCH,
+    PLANNED,
+    PREPARE,
+    TASK,
+    THANK_INTRODUCER,
+    THANK_YOU,
+    UPDATE_STATUS,
+)
 
 
 @dataclass(frozen=True)
@@ -116,9 +120,9 @@ def timed_followups(index: VaultIndex,
     """
     found = [Timed(f) for f in (open_followups(index) if followups is None else followups)]
     passed: dict[str, dt.date] = {}  # planned interview -> its date
-    for note in index.by_type("interview"):
+    for note in index.by_type(schema.INTERVIEW):
         fields = note.fields
-        if not isinstance(fields, InterviewFields) or fields.status != "planned":
+        if not isinstance(fields, InterviewFields) or fields.status != PLANNED:
             continue
         if fields.date is None:
             continue
@@ -183,13 +187,13 @@ def _task_followups(index: VaultIndex, note: Note) -> list[FollowUp]:
     open_tasks = [task for task in note.tasks if not task.done]
     if not open_tasks:
         return []
-    if isinstance(note.fields, InterviewFields) and note.fields.status == "cancelled":
+    if isinstance(note.fields, InterviewFields) and note.fields.status == CANCELLED:
         return []  # the conversation is off: what was to be done for it is too
     on_line = _notes_by_line(index, note)
     # Who a task concerns: the contact whose note it is in, the first person of the interview
     # it is in, or else the first contact linked on the task's own line.
     fixed: str | None = None
-    if note.type == "contact":
+    if note.type == schema.CONTACT:
         fixed = note.path
     elif isinstance(note.fields, InterviewFields):
         fixed = first_person_path(interview_people(index, note.fields))
@@ -198,7 +202,7 @@ def _task_followups(index: VaultIndex, note: Note) -> list[FollowUp]:
         linked = on_line.get(task.line, [])
         contact = fixed
         if contact is None and not isinstance(note.fields, InterviewFields):
-            contact = next((other.path for other in linked if other.type == "contact"), None)
+            contact = next((other.path for other in linked if other.type == schema.CONTACT), None)
         private = (note.private or any(other.private for other in linked)
                    or _is_private(index, contact))
         written = task_text(task)
@@ -292,11 +296,11 @@ def _interview_followups(index: VaultIndex, note: Note, fields: InterviewFields)
     people = interview_people(index, fields)
     contact = first_person_path(people)
     private = _any_private(note, people)
-    if fields.status == "planned":
+    if fields.status == PLANNED:
         due = days_after(fields.date, -1) if fields.date else None
         return [FollowUp(PREPARE, due, f"Prepare for {_conversation(people, note)}", note.path,
                          None, contact, private)]
-    if fields.status == "done" and fields.thank_you is None:
+    if fields.status == DONE and fields.thank_you is None:
         due = days_after(fields.date, 1) if fields.date else None
         who = _who(people)
         title = f"Send a thank-you to {who}" if who else f"Send a thank-you for “{note.name}”"
@@ -373,7 +377,7 @@ def _interviews_with(index: VaultIndex, contact: Note,
 
 
 def _done_interviews_with(index: VaultIndex, contact: Note) -> list[tuple[Note, InterviewFields]]:
-    return _interviews_with(index, contact, "done")
+    return _interviews_with(index, contact, DONE)
 
 
 # --- interactions: what starts and restarts keeping in touch ------------------------------------
@@ -418,7 +422,7 @@ def _latest_interaction(index: VaultIndex, contact: Note) -> tuple[dt.date | Non
 
 def _contact_followups(index: VaultIndex, note: Note, fields: ContactFields) -> list[FollowUp]:
     out = []
-    if fields.cadence is not None and not _interviews_with(index, note, "planned"):
+    if fields.cadence is not None and not _interviews_with(index, note, PLANNED):
         # Keeping in touch starts at the first interaction (someone never met is an outreach
         # question, not a "get back in touch"), and waits while a conversation is planned.
         latest, source = _latest_interaction(index, note)

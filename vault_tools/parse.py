@@ -13,7 +13,7 @@ from collections.abc import Iterable, Iterator
 from typing import Any, NamedTuple
 from urllib.parse import unquote
 
-from . import privacy
+from . import privacy, schema
 from .frontmatter_yaml import FrontMatterError, load_front_matter
 from .notes import (
     CAREER_STATUSES,
@@ -34,15 +34,9 @@ from .notes import (
 
 BOM = "\ufeff"
 
-# Folders whose notes get a type when the front matter names none (a hand-made contacts/Bob.md).
-FOLDER_TYPES = {
-    "contacts": "contact",
-    "interviews": "interview",
-    "companies": "company",
-    "careers": "career",
-}
-# Front-matter keys whose bare string values are note names (§3); elsewhere only [[...]] links.
-LINK_KEYS = frozenset({"company", "introduced_by", "with", "career", "referrals"})
+# The schema's, named here for the modules that read them from the parser.
+FOLDER_TYPES = schema.FOLDER_TYPES
+LINK_KEYS = schema.LINK_KEYS
 
 MARKER_RE = re.compile(r"^[ \t]*<!--[ \t]*(/?)vault-tools:([A-Za-z0-9_-]+)[ \t]*-->[ \t]*$")
 FENCE_RE = re.compile(r"^ {0,3}(`{3,}|~{3,})(.*)$")
@@ -182,7 +176,7 @@ def parse_note(rel_path: str, text: str, *, contexts: bool = True) -> Note:
     duplicates: list[tuple[str, int]] = []
     meta, fm_end, key_lines = _front_matter(rel_path, lines, diags, duplicates)
     body_line = fm_end + 1
-    folder_type = FOLDER_TYPES.get(rel_path.split("/", 1)[0]) if "/" in rel_path else None
+    folder_type = schema.folder_type(rel_path)
     note_type = meta.get("type") if isinstance(meta.get("type"), str) else folder_type
 
     fm_links = _front_matter_links(meta, key_lines, lines, fm_end)
@@ -467,7 +461,7 @@ def parse_cadence(value: Any) -> Cadence | None:
 
 
 def _typed_fields(note_type: str | None, ctx: _FieldContext) -> Fields:
-    if note_type == "contact":
+    if note_type == schema.CONTACT:
         cadence = None
         if ctx.meta.get("cadence") not in (None, ""):
             cadence = parse_cadence(ctx.meta["cadence"])
@@ -482,7 +476,7 @@ def _typed_fields(note_type: str | None, ctx: _FieldContext) -> Fields:
             cadence=cadence, last_contact=ctx.date("last_contact"), status=ctx.text("status"),
             introducer_thanked=ctx.date("introducer_thanked"),
         )
-    if note_type == "interview":
+    if note_type == schema.INTERVIEW:
         if ctx.meta.get("date") in (None, ""):
             ctx.report("date", "error", "missing-field",
                        "an interview needs `date: YYYY-MM-DD` in its front matter")
@@ -501,7 +495,7 @@ def _typed_fields(note_type: str | None, ctx: _FieldContext) -> Fields:
         # none of them (a typo: "planed", "canceled") is reported and read as "unknown":
         # neither done nor planned, so no thank-you, preparation or interaction is made up.
         status = ctx.choice("status", INTERVIEW_STATUSES, None) or (
-            "done" if ctx.text("status") is None else "unknown")
+            schema.DONE if ctx.text("status") is None else schema.UNKNOWN_STATUS)
         return InterviewFields(
             date=ctx.date("date"), with_=with_, company=ctx.link("company"),
             careers=ctx.links("career"), format=ctx.text("format"),
@@ -509,12 +503,12 @@ def _typed_fields(note_type: str | None, ctx: _FieldContext) -> Fields:
             thank_you=ctx.date("thank_you"), interest=interest,
             referrals=ctx.links("referrals"),
         )
-    if note_type == "company":
+    if note_type == schema.COMPANY:
         return CompanyFields(
             industry=ctx.text("industry"), website=ctx.text("website"),
             location=ctx.text("location"),
         )
-    if note_type == "career":
+    if note_type == schema.CAREER:
         return CareerFields(status=ctx.choice("status", CAREER_STATUSES, None))
     return None
 

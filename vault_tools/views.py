@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from typing import Any, Literal
 from urllib.parse import unquote
 
+from . import schema
 from .followups import (
     TITLE_MDLINK,
     TITLE_WIKILINK,
@@ -29,9 +30,10 @@ from .followups import (
 )
 from .index import VaultIndex
 from .notes import CareerFields, CompanyFields, ContactFields, InterviewFields, Note
-from .parse import LINK_KEYS, WIKILINK_RE
+from .parse import WIKILINK_RE
 from .privacy import PRIVATE_NOTE_TEXT, only_a_draft, split_bare_lines, visibility_key
 from .privacy import looks_private_front_matter as looks_private_front_matter  # for the site
+from .schema import LINK_KEYS
 
 # Published only when the `publish_fields` option lists them (§3, §7).
 UNPUBLISHED_BY_DEFAULT = ("email", "phone", "linkedin")
@@ -158,27 +160,16 @@ class SiteView:
 
 # --- the front-matter card ----------------------------------------------------------------------
 
-_TYPE_KEYS = {
-    "contact": ("company", "role", "email", "phone", "linkedin", "location", "introduced_by",
-                "status", "cadence", "last_contact", "introducer_thanked"),
-    "interview": ("date", "with", "company", "career", "format", "status", "thank_you",
-                  "interest", "referrals"),
-    "company": ("industry", "website", "location"),
-    "career": ("status",),
-}
 # Shown elsewhere on the page (title, type badge). The visibility keys (`private`, `publish`,
 # `draft`, in any case) are never shown either.
 _CARD_SKIP = frozenset({"title", "type"})
-_LABELS = {"introduced_by": "Introduced by", "last_contact": "Last contact",
-           "introducer_thanked": "Introducer thanked", "thank_you": "Thank-you sent",
-           "with": "With", "linkedin": "LinkedIn", "aliases": "Also known as"}
 
 
 def card_rows(view: SiteView, note: Note) -> list[CardRow]:
     """The rows of a note's front-matter card: the keys of its type in §3 order, then any other
     keys as written. Unpublished fields and empty values are left out; links become Refs."""
     meta = note.meta
-    known = _TYPE_KEYS.get(note.type or "", ())
+    known = schema.TYPE_KEYS.get(note.type or "", ())
     keys = [k for k in known if k in meta] + [k for k in meta if k not in known]
     rows = []
     for key in keys:
@@ -186,7 +177,7 @@ def card_rows(view: SiteView, note: Note) -> list[CardRow]:
             continue
         items = tuple(_card_items(view, key, meta[key]))
         if items:
-            rows.append(CardRow(key, _LABELS.get(key, key.replace("_", " ").capitalize()), items))
+            rows.append(CardRow(key, schema.key_label(key), items))
     return rows
 
 
@@ -292,7 +283,7 @@ class CareerRow:
 
     @property
     def ruled_out(self) -> bool:
-        return self.status == "ruled-out"
+        return self.status == schema.RULED_OUT
 
 
 def _by_name(notes: Iterable[Note]) -> list[Note]:
@@ -319,9 +310,9 @@ def last_public_interaction(view: SiteView, contact: Note) -> dt.date | None:
     (a private interview's date is not shown, not even as a date)."""
     fields = contact.fields
     latest = fields.last_contact if isinstance(fields, ContactFields) else None
-    for interview in _public_sources(view, contact.path, "with", "interview"):
+    for interview in _public_sources(view, contact.path, "with", schema.INTERVIEW):
         info = interview.fields
-        if (isinstance(info, InterviewFields) and info.status == "done" and info.date
+        if (isinstance(info, InterviewFields) and info.status == schema.DONE and info.date
                 and (latest is None or info.date > latest)):
             latest = info.date
     return latest
@@ -330,7 +321,7 @@ def last_public_interaction(view: SiteView, contact: Note) -> dt.date | None:
 def people_rows(view: SiteView) -> list[PersonRow]:
     """One row per public contact, by name."""
     rows = []
-    for note in _by_name(n for n in view.public_notes() if n.type == "contact"):
+    for note in _by_name(n for n in view.public_notes() if n.type == schema.CONTACT):
         fields = note.fields if isinstance(note.fields, ContactFields) else ContactFields()
         rows.append(PersonRow(
             contact=view.note_ref(note.path),
@@ -368,7 +359,7 @@ def _newest_first(rows: Iterable[InterviewRow]) -> list[InterviewRow]:
 def timeline_rows(view: SiteView) -> list[InterviewRow]:
     """Every public interview, newest first."""
     return _newest_first(interview_row(view, n) for n in view.public_notes()
-                         if n.type == "interview")
+                         if n.type == schema.INTERVIEW)
 
 
 @dataclass(frozen=True)
@@ -386,14 +377,14 @@ def placeholder_companies(view: SiteView) -> dict[str, Placeholder]:
     """Placeholder companies by lower-cased name, from public contacts and interviews only."""
     found: dict[str, tuple[str, list[Note], list[Note]]] = {}
     for note in view.public_notes():
-        if note.type not in ("contact", "interview"):
+        if note.type not in (schema.CONTACT, schema.INTERVIEW):
             continue
         for link, resolution in view.index.outgoing(note.path):
             if link.field != "company" or resolution.status != "broken":
                 continue
             name = link.target.rpartition("/")[2].strip()
             entry = found.setdefault(name.lower(), (name, [], []))
-            people = entry[1] if note.type == "contact" else entry[2]
+            people = entry[1] if note.type == schema.CONTACT else entry[2]
             if not people or people[-1] is not note:
                 people.append(note)
     return {key: Placeholder(name, tuple(contacts), tuple(talks))
@@ -404,10 +395,10 @@ def company_rows(view: SiteView) -> list[CompanyRow]:
     """Each public company with the public people who work there and its conversations, and
     each placeholder company (named in a `company` field, no note yet) with the same, by name."""
     rows = []
-    for note in _by_name(n for n in view.public_notes() if n.type == "company"):
+    for note in _by_name(n for n in view.public_notes() if n.type == schema.COMPANY):
         fields = note.fields if isinstance(note.fields, CompanyFields) else CompanyFields()
-        people = _by_name(_public_sources(view, note.path, "company", "contact"))
-        talks = _public_sources(view, note.path, "company", "interview")
+        people = _by_name(_public_sources(view, note.path, "company", schema.CONTACT))
+        talks = _public_sources(view, note.path, "company", schema.INTERVIEW)
         rows.append(CompanyRow(
             company=view.note_ref(note.path), industry=fields.industry,
             location=fields.location, website=fields.website,
@@ -429,11 +420,11 @@ def career_rows(view: SiteView) -> list[CareerRow]:
     """Each public career path with its conversations and net interest (the sum of `interest`
     over done conversations): pursued paths first, ruled-out ones last, by name within."""
     rows = []
-    for note in _by_name(n for n in view.public_notes() if n.type == "career"):
+    for note in _by_name(n for n in view.public_notes() if n.type == schema.CAREER):
         fields = note.fields if isinstance(note.fields, CareerFields) else CareerFields()
         talks = [interview_row(view, t)
-                 for t in _public_sources(view, note.path, "career", "interview")]
-        rated = [r.interest for r in talks if r.status == "done" and r.interest is not None]
+                 for t in _public_sources(view, note.path, "career", schema.INTERVIEW)]
+        rated = [r.interest for r in talks if r.status == schema.DONE and r.interest is not None]
         rows.append(CareerRow(
             career=view.note_ref(note.path), status=fields.status,
             net_interest=sum(i for i in rated if i is not None), rated=len(rated),
@@ -443,7 +434,7 @@ def career_rows(view: SiteView) -> list[CareerRow]:
 
 
 # Paths being pursued first, ruled-out ones last; the rest by name between them.
-_CAREER_ORDER = {"pursuing": 0, "exploring": 1, "ruled-out": 3}
+_CAREER_ORDER = {schema.PURSUING: 0, schema.EXPLORING: 1, schema.RULED_OUT: 3}
 
 
 def dashboard_items(view: SiteView) -> list[Timed]:
@@ -519,9 +510,9 @@ def network_graph(view: SiteView) -> tuple[list[GraphNode], list[GraphEdge]]:
     kinds: dict[str, str] = {}
     names: dict[str, str] = {}  # placeholder node -> its name
     for note in view.public_notes():
-        if note.type == "company":
+        if note.type == schema.COMPANY:
             kinds[note.path] = "company"
-        elif note.type == "contact":
+        elif note.type == schema.CONTACT:
             kinds[note.path] = "contact"
     for path, kind in kinds.items():
         fields = view.index.notes[path].fields
