@@ -15,8 +15,10 @@ from typing import Protocol
 from . import schema
 from .index import Backlink, VaultIndex
 from .notes import InterviewFields, Note
-from .parse import MARKER_RE, MDLINK_RE, WIKILINK_RE, _link_parts, link_problem, parse_note
+from .parse import MARKER_RE, link_problem, parse_note
 from .privacy import PRIVATE_NOTE_TEXT
+from .wikilinks import MDLINK_RE, WIKILINK_RE, wikilink
+from .wikilinks import link_parts as _link_parts
 
 RELATED = "related"
 FOLLOWUPS = "followups"
@@ -50,7 +52,7 @@ def link_to(index: VaultIndex, path: str) -> str:
     name = index.link_name(path)
     if link_problem(name) is not None:
         return _PLAIN_UNSAFE.sub(lambda m: "\\" + m.group(0), " ".join(name.split()))
-    return f"[[{name}]]"
+    return wikilink(name)
 
 
 # Characters that would make a plain-text name read as Markdown (a link, a heading, emphasis).

@@ -39,6 +39,7 @@ from .schema import (
     THANK_YOU,
     UPDATE_STATUS,
 )
+from .wikilinks import TITLE_MDLINK, TITLE_WIKILINK
 
 
 @dataclass(frozen=True)
@@ -264,14 +265,7 @@ def shown_text(text: str) -> str:
 
 MAX_NESTING = 64
 
-# The links of a title as `shown_text` and the site (`views.title_pieces`) read them: parse's
-# WIKILINK_RE and MDLINK_RE, except that no part of a Markdown link holds a bracket. Every try
-# of a match then stops at the next bracket, so a pass is linear in the text's length however
-# many brackets it holds (with MDLINK_RE, a line of "[a](" took time quadratic in its length).
-TITLE_WIKILINK = r"\[\[(?P<wiki>[^\[\]\n]+)\]\]"
-TITLE_MDLINK = (r'\[(?P<label>[^\[\]\n]*)\]\(\s*(?P<url><[^<>\[\]\n]+>|[^)\s\[\]]+)'
-                r'(?:\s+"[^"\[\]\n]*")?\s*\)')
-# An embed's "!" goes with its link.
+# The links of a title (see wikilinks.TITLE_WIKILINK); an embed's "!" goes with its link.
 _SHOWN_WIKILINK = re.compile("!?" + TITLE_WIKILINK)
 _SHOWN_MDLINK = re.compile("!?" + TITLE_MDLINK)
 

@@ -31,6 +31,9 @@ from .notes import (
     Note,
     Task,
 )
+from .wikilinks import MDLINK_RE, WIKILINK_RE, closes_front_matter, opens_front_matter, wikilink
+from .wikilinks import link_parts as _link_parts  # the old names, for the modules that use them
+from .wikilinks import split_wikilink as _split_wikilink
 
 BOM = "\ufeff"
 
@@ -40,19 +43,6 @@ LINK_KEYS = schema.LINK_KEYS
 
 MARKER_RE = re.compile(r"^[ \t]*<!--[ \t]*(/?)vault-tools:([A-Za-z0-9_-]+)[ \t]*-->[ \t]*$")
 FENCE_RE = re.compile(r"^ {0,3}(`{3,}|~{3,})(.*)$")
-# Both start with a literal "[" so the regex engine can skip ahead; a leading "!" (an embed)
-# is looked up by hand (see _wikilinks). The inner part is greedy: it cannot hold a "]", so it
-# can only end at the first "]]" anyway, and a lazy "+?" would try to end after every character.
-WIKILINK_RE = re.compile(r"\[\[([^\[\]\n]+)\]\]")
-# The same link split into target, heading and label in one match (a table's escaped "\|"
-# ends the target too; the backslash is trimmed in _split_wikilink).
-_WIKI_PARTS_RE = re.compile(r"([^#|]*)(?:#([^|]*))?(?:\|(.*))?", re.DOTALL)
-# What a Markdown link is. Used to match at a known position (site/rewrite.py) and as the
-# reference the body scan's _md_links is tested against: searched through a line, it backtracks
-# quadratically ("[" * N + "](" tries every "[" against the whole line).
-MDLINK_RE = re.compile(
-    r"\[([^\]\n]*)\]\(\s*(<[^>\n]+>|[^)\s]+)(?:\s+\"[^\"\n]*\")?\s*\)"
-)
 _TICK_RUN_RE = re.compile(r"`+")
 _SPACE_RUN_RE = re.compile(r"\s*")
 _URL_STOP_RE = re.compile(r"[)\s]")
@@ -244,11 +234,9 @@ def _front_matter(
     `lines` are the note's lines without their "\n" (see _bare_lines). `duplicates` receives
     (key, line) of each key written a second time in one mapping.
     """
-    if not lines or lines[0].rstrip() != "---":
+    if not lines or not opens_front_matter(lines[0]):
         return {}, 0, {}
-    close = next(
-        (i for i in range(1, len(lines)) if lines[i].rstrip() in ("---", "...")), None
-    )
+    close = next((i for i in range(1, len(lines)) if closes_front_matter(lines[i])), None)
     if close is None:
         diags.append(Diagnostic(
             rel_path, 1, "error", "yaml-error",
@@ -296,9 +284,9 @@ def _unquoted_links(value: Any) -> Any:
     """`with: [[Jane Doe]]` without quotes is YAML for a list in a list: read it as the link the
     user meant. Returns the value itself when there is nothing to fix."""
     if _is_bare_link(value):
-        return f"[[{value[0][0]}]]"
+        return wikilink(value[0][0])
     if isinstance(value, list) and any(_is_bare_link(item) for item in value):
-        return [f"[[{item[0][0]}]]" if _is_bare_link(item) else item for item in value]
+        return [wikilink(item[0][0]) if _is_bare_link(item) else item for item in value]
     return value
 
 
@@ -969,31 +957,6 @@ def _strip_comments(line: str, in_comment: bool) -> tuple[str, bool]:
         pos = end + 3
     pieces.append(line[pos:])
     return "".join(pieces), False
-
-
-def _split_wikilink(inner: str) -> tuple[str, str | None, str | None]:
-    """Split `target#heading|label` (a table's escaped `\\|` counts as `|`)."""
-    target, heading, label = _WIKI_PARTS_RE.fullmatch(inner).groups()  # type: ignore[union-attr]
-    if target.endswith("\\"):
-        target = target[:-1]
-    if heading is not None and heading.endswith("\\"):
-        heading = heading[:-1]
-    return target.strip(), (heading.strip() if heading else None) or None, \
-        (label.strip() if label else None) or None
-
-
-def _link_parts(inner: str) -> tuple[str, str | None, str | None] | None:
-    """Target, heading and label of a wikilink's inner text, the target without `.md`; None
-    for `[[#Heading]]`, which points into the note itself."""
-    if "#" in inner or "|" in inner or "\\" in inner:
-        target, heading, label = _split_wikilink(inner)
-    else:  # the common plain [[Name]]: what _split_wikilink returns, without its regex
-        target, heading, label = inner.strip(), None, None
-    if not target:
-        return None
-    if target[-3:].lower() == ".md":
-        target = target[:-3]
-    return target, heading, label
 
 
 def _wikilinks(text: str, line: int, context: str) -> list[Link]:

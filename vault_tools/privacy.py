@@ -28,6 +28,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from .notes import Diagnostic
+from .wikilinks import closes_front_matter, opens_front_matter
 
 PRIVATE = "private"
 PUBLISH = "publish"
@@ -162,10 +163,10 @@ def looks_private_front_matter(text: str) -> bool:
     visibility key (any case) with anything but its clear public value. Lines end at "\\n",
     "\\r\\n" or a lone "\\r", as the parser reads them. Linear (no regular expression)."""
     lines = split_bare_lines(text.lstrip("\ufeff"))
-    if not lines or lines[0].rstrip() != "---":
+    if not lines or not opens_front_matter(lines[0]):
         return False
     for line in lines[1:]:
-        if line.rstrip() in ("---", "..."):
+        if closes_front_matter(line):
             break
         key, colon, value = line.partition(":")
         written = key.strip().strip("'\"")

@@ -19,8 +19,6 @@ from urllib.parse import unquote
 
 from . import schema
 from .followups import (
-    TITLE_MDLINK,
-    TITLE_WIKILINK,
     FollowUp,
     Timed,
     open_followups,
@@ -30,10 +28,10 @@ from .followups import (
 )
 from .index import VaultIndex
 from .notes import CareerFields, CompanyFields, ContactFields, InterviewFields, Note
-from .parse import WIKILINK_RE
 from .privacy import PRIVATE_NOTE_TEXT, only_a_draft, split_bare_lines, visibility_key
 from .privacy import looks_private_front_matter as looks_private_front_matter  # for the site
 from .schema import LINK_KEYS
+from .wikilinks import TITLE_MDLINK, TITLE_WIKILINK, WIKILINK_RE
 
 # Published only when the `publish_fields` option lists them (§3, §7).
 UNPUBLISHED_BY_DEFAULT = ("email", "phone", "linkedin")
