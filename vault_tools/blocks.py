@@ -13,6 +13,7 @@ from collections.abc import Collection, Iterable
 from typing import Protocol
 
 from . import schema
+from .followups import concerns
 from .index import Backlink, VaultIndex
 from .notes import InterviewFields, Note
 from .parse import MARKER_RE, link_problem, parse_note
@@ -29,8 +30,9 @@ _LEADING_MARKUP = re.compile(r"^(?:[#>|*+\-]+|\d+[.)]|\[[ xX/-]\])\s*")
 
 
 class FollowUpLike(Protocol):
-    """The fields of a follow-up that blocks show (satisfied by followups.FollowUp; blocks do
-    not import the rules, so either module can change without the other)."""
+    """The fields of a follow-up that blocks show (satisfied by followups.FollowUp; of the
+    rules, blocks use only `followups.concerns`, so either module can change without the
+    other)."""
 
     kind: str
     due: object
@@ -180,7 +182,7 @@ def render_related(
     elif note.type == schema.CAREER:
         sections += _career_sections(index, backlinks, shown_sources, privacy)
 
-    mine = [f for f in followups if f.note == note.path or f.contact == note.path]
+    mine = [f for f in followups if concerns(f, note.path)]
     if mine:
         sections.append(("Open follow-ups", [_followup_line(index, f, note.path, privacy)
                                              for f in mine]))

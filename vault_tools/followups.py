@@ -19,7 +19,7 @@ import posixpath
 import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol, TypeVar
 
 import click
 
@@ -168,6 +168,34 @@ def last_interaction(index: VaultIndex, contact_path: str) -> dt.date | None:
     return latest
 
 
+class _Placed(Protocol):
+    """What says whose a follow-up is (FollowUp, and the blocks' FollowUpLike)."""
+
+    @property
+    def note(self) -> str: ...
+    @property
+    def contact(self) -> str | None: ...
+
+
+_F = TypeVar("_F", bound=_Placed)
+
+
+def concerns(followup: _Placed, path: str) -> bool:
+    """Whether a follow-up is one of the note's: it comes from the note, or the note is the
+    person it concerns (its contact). The one rule behind "a note's follow-ups"."""
+    return followup.note == path or followup.contact == path
+
+
+def followups_by_note(followups: Iterable[_F]) -> dict[str, list[_F]]:
+    """Each note's follow-ups (see `concerns`), in the order given."""
+    by_note: dict[str, list[_F]] = {}
+    for followup in followups:
+        by_note.setdefault(followup.note, []).append(followup)
+        if followup.contact is not None and followup.contact != followup.note:
+            by_note.setdefault(followup.contact, []).append(followup)
+    return by_note
+
+
 def next_followup(
     index: VaultIndex, contact_path: str, followups: Iterable[FollowUp]
 ) -> FollowUp | None:
@@ -176,7 +204,7 @@ def next_followup(
     if contact_path not in index:
         return None
     for followup in followups:
-        if followup.contact == contact_path or followup.note == contact_path:
+        if concerns(followup, contact_path):
             return followup
     return None
 
