@@ -975,7 +975,7 @@ def test_a_temp_file_in_use_by_a_running_write_is_never_removed(tmp_path: Path) 
 
 @pytest.mark.slow  # git
 def test_temp_files_are_ignored_by_git_in_a_new_vault(tmp_path: Path) -> None:
-    from vault_tools.scaffold import init_vault
+    from vault_tools.capture.init import init_vault
 
     root = tmp_path / "vault"
     init_vault(root)

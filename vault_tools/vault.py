@@ -5,10 +5,8 @@ This is the only place that reads notes from disk; everything after it works on 
 
 from __future__ import annotations
 
-import contextlib
 import errno
 import fnmatch
-import gc
 import os
 import re
 from collections.abc import Iterable, Iterator
@@ -316,7 +314,7 @@ def read_note(vault: Vault, rel_path: str) -> tuple[Note, str | None]:
 
     A note that cannot be read becomes a Note with a diagnostic, never an exception.
     """
-    return _note_from(rel_path, read_file(vault, rel_path))
+    return note_from_data(rel_path, read_file(vault, rel_path))
 
 
 def read_notes(
@@ -334,7 +332,7 @@ def read_notes(
     while batch := [(rel, read_file(vault, rel, walked=walked))
                     for rel in islice(paths, READ_BATCH)]:
         for rel, data in batch:
-            yield _note_from(rel, data, contexts)
+            yield note_from_data(rel, data, contexts)
 
 
 # Opening with O_NOFOLLOW fails on a symlink: a walked note that is not one needs no `realpath`.
@@ -372,9 +370,11 @@ def read_file(vault: Vault, rel_path: str, *, walked: bool = False) -> bytes | O
         return exc
 
 
-def _note_from(
+def note_from_data(
     rel_path: str, data: bytes | OSError, contexts: bool = True
 ) -> tuple[Note, str | None]:
+    """Decode and parse what `read_file` returned; the text is None when the note is not
+    readable text (the Note then carries the diagnostic). `contexts`: see `parse_note`."""
     if isinstance(data, NoteTooLargeError):
         return unreadable_note(rel_path, too_large_diagnostic(rel_path, data)), None
     if isinstance(data, OutsideVaultError):
@@ -398,26 +398,6 @@ def outside_note(rel_path: str, message: str) -> Note:
                                                 message))
 
 
-@contextlib.contextmanager
-def gc_paused() -> Iterator[None]:
-    """Pause the cyclic garbage collector while a whole vault is loaded (or longer).
-
-    Loading allocates about a million small objects (links, strings, YAML values) and frees
-    almost none, so the collector's periodic passes keep re-scanning a growing heap for cycles
-    that do not exist: about 0.18 s of a 1.3 s load at 5,000 notes. Reference counting still
-    frees everything as usual; only cycle detection waits. The first collection after the
-    pause walks whatever the pause allocated and is still alive, so a caller done with the
-    index before the pause ends (as `check` is) saves that walk too.
-    """
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
-
-
 def load_index(vault: Vault, *, contexts: bool = True) -> VaultIndex:
     """Gather every note, then link them (gather-then-link: no result depends on file order).
     `contexts=False` for a caller that renders no block (see `parse_note`)."""
@@ -433,15 +413,17 @@ def load_index_and_texts(
     What the walk left out, files and folders whose link leaves the vault and symlink loops,
     are the index's `vault_problems`: nothing of them is read, so nothing of them (not even
     that a note of that name exists) reaches a block or the site.
+
+    Loading a whole vault is where the garbage collector's passes cost most: commands call it
+    inside `gcpolicy.paused()` (or one of its variants).
     """
     notes, texts = [], {}
     scan = scan_notes(vault.notes_dir)
-    with gc_paused():
-        for note, text in read_notes(vault, scan.notes, walked=True, contexts=contexts):
-            notes.append(note)
-            if keep_texts and text is not None:
-                texts[note.path] = text
-        index = VaultIndex(notes, scan.problems(vault.notes_dir))
+    for note, text in read_notes(vault, scan.notes, walked=True, contexts=contexts):
+        notes.append(note)
+        if keep_texts and text is not None:
+            texts[note.path] = text
+    index = VaultIndex(notes, scan.problems(vault.notes_dir))
     # Listed only if a link names an attachment: most checks never walk the folder twice.
     index.set_attachments(lambda: attachment_paths(vault.notes_dir))
     return index, texts

@@ -11,7 +11,7 @@ from __future__ import annotations
 import base64
 import binascii
 import errno
-import gc
+import contextlib
 import hmac
 import ipaddress
 import logging
@@ -22,10 +22,12 @@ import sys
 import tempfile
 import threading
 from collections.abc import Callable, Iterable
+from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
+from .. import gcpolicy
 from ..vault import RESERVED_FOLDERS, Vault, is_note_path, is_skipped, loop_message, scan_notes
 
 log = logging.getLogger("mkdocs.plugins.vault")
@@ -104,8 +106,13 @@ def _report(result: Any) -> None:
         log.warning(f"{where}: not filled: {diag.message}")
 
 
-def build_site(vault: Vault, *, strict: bool = False, fill: bool = True) -> Path:
-    """Fill, then build the site into `<vault root>/site/`. Returns the site folder."""
+def build_site(vault: Vault, *, strict: bool = False, fill: bool = True,
+               filling: Callable[[], AbstractContextManager[Any]] = contextlib.nullcontext
+               ) -> Path:
+    """Fill, then build the site into `<vault root>/site/`. Returns the site folder.
+
+    `filling` wraps the fill: the `build` command passes its garbage-collector policy
+    (`gcpolicy.frozen_after_load`: the index just loaded lives until the build ends)."""
     from mkdocs.commands.build import build
     from mkdocs.exceptions import MkDocsException
 
@@ -116,11 +123,8 @@ def build_site(vault: Vault, *, strict: bool = False, fill: bool = True) -> Path
         raise SiteError(loop_message(loops[0]))
     try:
         if fill:
-            fill_blocks(vault)
-            # The index just loaded lives until the build ends: keep the garbage collector from
-            # walking its million objects again and again while the pages are rendered.
-            gc.collect()
-            gc.freeze()
+            with filling():
+                fill_blocks(vault)
         build(config)
     except MkDocsException as exc:
         raise SiteError(_build_failure(config, exc)) from None
@@ -295,7 +299,11 @@ def serve_site(vault: Vault, *, host: str = "127.0.0.1", port: int = 8000,
     serve_url = _serve_url(host, port, mount_path)
     first.site_url = serve_url
     changes = _Changes()
-    live = LiveSite(vault, first, serve_url=serve_url)
+    # Each full build loads the vault with the collector paused and freezes what it built
+    # (docs/performance.md); the watcher's first fill is not frozen here, the first build
+    # would unfreeze it at once.
+    gc_hooks = {"reloading": gcpolicy.reloading, "built": gcpolicy.freeze_loaded}
+    live = LiveSite(vault, first, serve_url=serve_url, **gc_hooks)
 
     def builder() -> None:
         from mkdocs.exceptions import MkDocsException
@@ -304,7 +312,7 @@ def serve_site(vault: Vault, *, host: str = "127.0.0.1", port: int = 8000,
         paths, reconfigure = changes.take()
         try:
             if reconfigure:
-                live = LiveSite(vault, get_config(), serve_url=serve_url)
+                live = LiveSite(vault, get_config(), serve_url=serve_url, **gc_hooks)
                 log.info("Building the site...")
                 log.info(live.build("mkdocs.yml changed").describe())
             elif paths:

@@ -19,11 +19,12 @@ plugin other than the vault's and the search is active (their state between buil
 from __future__ import annotations
 
 import datetime as dt
-import gc
+import contextlib
 import hashlib
 import logging
 import time
 from collections.abc import Callable, Iterable
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -84,8 +85,14 @@ class LiveSite:
     """
 
     def __init__(self, vault: Vault, config: Any, *, serve_url: str | None = None,
-                 today: Callable[[], dt.date] = dt.date.today) -> None:
+                 today: Callable[[], dt.date] = dt.date.today,
+                 reloading: Callable[[], AbstractContextManager[Any]] = contextlib.nullcontext,
+                 built: Callable[[], None] = lambda: None) -> None:
         self.vault = vault
+        # The garbage-collector policy of the command serving this site (`gcpolicy`): what to
+        # wrap a full load of the vault in, and what to do once a full build is done.
+        self._reloading = reloading
+        self._built = built
         self.config = config
         self.serve_url = serve_url
         self._today = today
@@ -101,7 +108,7 @@ class LiveSite:
         self._inputs: dict[str, tuple[Any, ...]] = {}  # each note's page inputs, last build
         self._dirty: set[str] | None = None  # notes whose inputs to compute again (None: all)
         self._touched: frozenset[str] = frozenset()
-        self._followups: Any = None  # watch.FollowUpCache over the index
+        self._followups: Any = None  # refresh.FollowUpCache over the index
         self._theme_files: list[Any] | None = None
         self._digests: dict[str, bytes] = {}  # output file -> digest, for files not pages
 
@@ -111,24 +118,23 @@ class LiveSite:
 
     def build(self, reason: str = "") -> Rebuilt:
         """Read every note and build the whole site."""
-        from ..watch import FollowUpCache
+        from ..refresh import FollowUpCache
 
-        gc.unfreeze()  # the last full build's pages may be garbage now: let them be collected
-        self._index, self._texts = load_index_and_texts(self.vault)
+        with self._reloading():  # serve: unfreezes the last full build's pages, pauses
+            self._index, self._texts = load_index_and_texts(self.vault)
         self._followups = FollowUpCache(self._index)
         self.plugin.report_only = None
         self._dirty = None
         built = self._run(full=True, reason=reason or "full build")
         # What a full build leaves is long-lived and large (every page, its search entries):
-        # keep the garbage collector from walking it again on every update.
-        gc.collect()
-        gc.freeze()
+        # serve keeps the garbage collector from walking it again on every update.
+        self._built()
         return built
 
     def update(self, paths: Iterable[str]) -> Rebuilt:
         """Bring the site up to date after `paths` changed (notes or any file in the notes
         folder, relative to it)."""
-        from ..watch import apply_updates
+        from ..refresh import apply_updates
 
         stale = self._stale or (self._day != self._today() and "a new day") or self._unknown()
         if stale:

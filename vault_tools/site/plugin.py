@@ -38,14 +38,14 @@ from mkdocs.structure.pages import Page
 from mkdocs.utils.meta import YAML_RE
 
 from ..blocks import FOLLOWUPS, RELATED, link_to, render_related
-from ..calendar_feed import FeedEvent, feed_events, render_feed
+from ..export.ics import FeedEvent, feed_events, render_feed
 from ..followups import FollowUp, Timed
 from ..index import VaultIndex
 from ..notes import Block, Link, Note
 from ..parse import parse_note
 from ..privacy import strip_comments_from_text
 from ..report import Placeholders, company_placeholders
-from ..scaffold import template_dir
+from ..capture.init import template_dir
 from ..vault import (
     Vault,
     inside_notes,
