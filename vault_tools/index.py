@@ -16,8 +16,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from .notes import Diagnostic, Heading, Link, Note
-from .parse import is_asset_target
-from .wikilinks import wikilink
+from .wikilinks import is_asset_target, wikilink
 
 
 @dataclass(frozen=True)

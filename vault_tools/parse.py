@@ -31,7 +31,14 @@ from .notes import (
     Note,
     Task,
 )
-from .wikilinks import MDLINK_RE, WIKILINK_RE, closes_front_matter, opens_front_matter, wikilink
+from .wikilinks import (
+    MDLINK_RE,
+    WIKILINK_RE,
+    closes_front_matter,
+    link_problem,
+    opens_front_matter,
+    wikilink,
+)
 from .wikilinks import link_parts as _link_parts  # the old names, for the modules that use them
 from .wikilinks import split_wikilink as _split_wikilink
 
@@ -58,7 +65,6 @@ LIST_ITEM_RE = re.compile(r"^[ \t]*(?:[-*+]|\d+[.)])[ \t]")
 KEY_LINE_RE = re.compile(r"^([^\s#:\-][^:]*):(?:[ \t]|$)")
 ISO_DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}(?:[T ][0-9:.+\-Z]*)?$")
 CADENCE_RE = re.compile(r"^\s*(\d+)\s*([dwm]?)\s*$")
-ASSET_SUFFIX_RE = re.compile(r"\.(?!md$)[A-Za-z0-9]{1,5}$")
 CONFLICT_PREFIXES = ("<<<<<<< ", ">>>>>>> ")
 
 
@@ -1096,29 +1102,3 @@ def _task(rel_path: str, match: re.Match[str], line: int, diags: list[Diagnostic
         due = parse_date(due_match.group(1), lambda msg: diags.append(
             Diagnostic(rel_path, line, "error", "bad-date", f"task due date: {msg}")))
     return Task(text, line, status in "xX-", due)  # positional: cheaper than keywords
-
-
-def link_problem(name: str) -> str | None:
-    """Why `[[name]]` would not lead to a note called `name`, or None when it would.
-
-    The test is the parser's own reading of the link (a "#" starts a heading, a "|" a label,
-    blanks at the ends are dropped, a final ".md" is cut, brackets and line breaks end it),
-    plus Obsidian's block-reference "^", which it refuses in file names.
-    """
-    if "^" in name:
-        return "its name holds '^', which Obsidian reads as a block reference"
-    match = WIKILINK_RE.fullmatch(f"[[{name}]]")
-    if match is not None and _link_parts(name) == (name, None, None):
-        return None
-    bad = sorted({char for char in name if char in "#|[]\\\n\r"})
-    if bad:
-        shown = ", ".join(repr(char) for char in bad)
-        return f"its name holds {shown}, which a link reads as part of its syntax"
-    if name != name.strip():
-        return "its name begins or ends with a blank, which a link drops"
-    return f"a link to '{name}' is read as '{(_link_parts(name) or ('',))[0]}'"
-
-
-def is_asset_target(target: str) -> bool:
-    """True for links to attachments (`photo.png`, `cv.pdf`) rather than notes."""
-    return bool(ASSET_SUFFIX_RE.search(target))

@@ -63,6 +63,36 @@ def link_parts(inner: str) -> tuple[str, str | None, str | None] | None:
     return target, heading, label
 
 
+# What a link to an attachment ends with: a file suffix other than .md.
+ASSET_SUFFIX_RE = re.compile(r"\.(?!md$)[A-Za-z0-9]{1,5}$")
+
+
+def link_problem(name: str) -> str | None:
+    """Why `[[name]]` would not lead to a note called `name`, or None when it would.
+
+    The test is the parser's own reading of the link (a "#" starts a heading, a "|" a label,
+    blanks at the ends are dropped, a final ".md" is cut, brackets and line breaks end it),
+    plus Obsidian's block-reference "^", which it refuses in file names.
+    """
+    if "^" in name:
+        return "its name holds '^', which Obsidian reads as a block reference"
+    match = WIKILINK_RE.fullmatch(f"[[{name}]]")
+    if match is not None and link_parts(name) == (name, None, None):
+        return None
+    bad = sorted({char for char in name if char in "#|[]\\\n\r"})
+    if bad:
+        shown = ", ".join(repr(char) for char in bad)
+        return f"its name holds {shown}, which a link reads as part of its syntax"
+    if name != name.strip():
+        return "its name begins or ends with a blank, which a link drops"
+    return f"a link to '{name}' is read as '{(link_parts(name) or ('',))[0]}'"
+
+
+def is_asset_target(target: str) -> bool:
+    """True for links to attachments (`photo.png`, `cv.pdf`) rather than notes."""
+    return bool(ASSET_SUFFIX_RE.search(target))
+
+
 # --- writing -------------------------------------------------------------------------------------
 
 
