@@ -88,12 +88,20 @@ def open_followups(index: VaultIndex) -> list[FollowUp]:
     """Every open follow-up of §10 except `update-status`, sorted. Clock-free."""
     found: list[FollowUp] = []
     for note in index:
-        found.extend(_task_followups(index, note))
-        if isinstance(note.fields, InterviewFields):
-            found.extend(_interview_followups(index, note, note.fields))
-        elif isinstance(note.fields, ContactFields):
-            found.extend(_contact_followups(index, note, note.fields))
+        for rule in RULES:
+            found.extend(rule(index, note))
     return sorted(found, key=FollowUp.sort_key)
+
+
+def _interview_rule(index: VaultIndex, note: Note) -> list[FollowUp]:
+    fields = note.fields
+    return _interview_followups(index, note, fields) if isinstance(fields, InterviewFields) else []
+
+
+def _contact_rule(index: VaultIndex, note: Note) -> list[FollowUp]:
+    fields = note.fields
+    return _contact_followups(index, note, fields) if isinstance(fields, ContactFields) else []
+
 
 
 @dataclass(frozen=True)
@@ -578,3 +586,12 @@ def format_followups(groups: Sequence[FollowUpGroup], colour: bool = False) -> s
 def followups_json(followups: Iterable[FollowUp]) -> str:
     """The `--json` output: a list of §10 objects, in the order given."""
     return json.dumps([f.to_dict() for f in followups], indent=2, ensure_ascii=False)
+
+
+# --- the registry -------------------------------------------------------------------------------
+
+Rule = Callable[[VaultIndex, Note], list[FollowUp]]
+# The rules of §10, each asked about every note for the open follow-ups it makes, in this order.
+# A new kind of follow-up is one more rule here (and its name and label in schema.py): the
+# blocks, the dashboard, the site and the feed take every open follow-up as it comes.
+RULES: tuple[Rule, ...] = (_task_followups, _interview_rule, _contact_rule)
