@@ -134,12 +134,23 @@ def _is_utf16(data: bytes) -> bool:
     return False
 
 
-def unreadable_note(rel_path: str, diagnostic: Diagnostic) -> Note:
-    """A placeholder Note for a file that could not be decoded: indexed by name, never written."""
+def unreadable_note(rel_path: str, diagnostic: Diagnostic, data: bytes = b"") -> Note:
+    """A placeholder Note for a file that could not be decoded: indexed by name, never written.
+
+    It is private when its bytes, read leniently (UTF-16 by its BOM, else UTF-8 without NULs,
+    bad bytes replaced), say so: a private note saved as UTF-16 or Latin-1 must not have its
+    name listed or linked on the site."""
     name = posixpath.splitext(posixpath.basename(rel_path))[0]
+    private = False
+    if data:
+        if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
+            text = data.decode("utf-16", "replace")
+        else:
+            text = data.replace(b"\x00", b"").decode("utf-8", "replace")
+        private = parse_note(rel_path, text).private
     return Note(
         path=rel_path, name=name, title=name, type=None, meta={}, fields=None,
-        diagnostics=(diagnostic,), unreadable=True,
+        diagnostics=(diagnostic,), unreadable=True, private=private,
     )
 
 
@@ -187,6 +198,9 @@ def parse_note(rel_path: str, text: str, *, contexts: bool = True) -> Note:
         # YAML refused the front matter: its raw lines decide, so that a broken note that says
         # it is private is never quoted in another note's block nor published.
         private = privacy.looks_private_front_matter(body_text)
+        if private and not aliases:
+            # Its other names too, so a link by one shows "a private note", not the name.
+            aliases = privacy.raw_aliases(body_text)
     for key, line in duplicates:
         if privacy.visibility_key(key) is None:  # those were reported by note_visibility
             diags.append(Diagnostic(rel_path, line, "warning", "duplicate-key",

@@ -31,6 +31,8 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+import yaml
+
 from .notes import Diagnostic, Note
 from .wikilinks import WIKILINK_RE, closes_front_matter, opens_front_matter
 
@@ -46,12 +48,17 @@ VISIBILITY_KEYS = frozenset({PRIVATE, PUBLISH, DRAFT})
 PRIVATE_NOTE_TEXT = "a private note"
 
 
+_INVISIBLE = re.compile("[\u00ad\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufe00-\ufe0f\ufeff]")
+
+
 def visibility_key(key: Any) -> str | None:
     """The visibility key (`private`, `publish`, `draft`) a front-matter key spells, in any case,
     with blanks around it or in another Unicode form (full-width letters), or None."""
     text = str(key)
     if not text.isascii():
-        text = unicodedata.normalize("NFKC", text)
+        # Characters shown as nothing (a zero-width space or soft hyphen pasted along with the
+        # key) would make `private` look written and be another key.
+        text = _INVISIBLE.sub("", unicodedata.normalize("NFKC", text))
     folded = text.strip().casefold()
     return folded if folded in VISIBILITY_KEYS else None
 
@@ -110,7 +117,10 @@ def note_visibility(
     for key, value in found.get(PRIVATE, ()):
         if key != PRIVATE:
             secret = True
-            report(key, "bad-value", f"{key}: read as `private`; write the key in lower case "
+            hidden = _INVISIBLE.search(key)
+            how = ("retype the key: it holds characters shown as nothing" if hidden
+                   else "write the key in lower case")
+            report(key, "bad-value", f"{ascii(key) if hidden else key}: read as `private`; {how} "
                    "(`private: true` or `private: false`); treated as private")
         elif value is True:
             secret = True
@@ -168,24 +178,73 @@ _CLEAR = {PRIVATE: ("false",), PUBLISH: ("true",), DRAFT: ("false",)}
 def looks_private_front_matter(text: str) -> bool:
     """For a note whose front matter YAML refused: True when a raw front-matter line names a
     visibility key (any case) with anything but its clear public value. Lines end at "\\n",
-    "\\r\\n" or a lone "\\r", as the parser reads them. Linear (no regular expression)."""
+    "\\r\\n" or a lone "\\r", as the parser reads them. Linear: one pass of a regular
+    expression without nested repetition per line."""
     lines = split_bare_lines(text.lstrip("\ufeff"))
     if not lines or not opens_front_matter(lines[0]):
         return False
     for line in lines[1:]:
         if closes_front_matter(line):
             break
-        key, colon, value = line.partition(":")
-        written = key.strip().strip("'\"")
-        which = visibility_key(written) if colon else None
-        if which is None:
-            continue
-        if which == PRIVATE and written != PRIVATE:
-            return True
-        value = value.partition(" #")[0].strip().strip("'\" ").lower()
-        if value not in _CLEAR[which]:
-            return True
+        # Keys may stand after `{`, `,`, `[`, `- ` or `? ` (flow mappings, list items, complex
+        # keys), none of which YAML got far enough to read: look at every key-like word.
+        folded = line if line.isascii() else unicodedata.normalize("NFKC", line)
+        for match in _KEY_RE.finditer(folded):
+            written = match.group("key")
+            which = visibility_key(written)
+            if which is None:
+                continue
+            if not match.group("colon") or (which == PRIVATE and written != PRIVATE):
+                return True  # `? private` with its value on the next line, or `Private:`
+            value = folded[match.end():].partition(" #")[0]
+            if match.group("lead").startswith(("{", ",", "[")):  # in a flow collection
+                value = re.split(r"[,}\]]", value, maxsplit=1)[0]
+            # Quotes stay: YAML reads `"false"` as a string, which keeps a note private.
+            if value.strip().lower() not in _CLEAR[which]:
+                return True
     return False
+
+
+def raw_aliases(text: str) -> tuple[str, ...]:
+    """For a private note whose front matter YAML refused: the names its `aliases` line (a
+    flow list or one name) or the `- name` lines under it give, each read as YAML on its own
+    where it can be. The site then hides links by those names as it hides the note's name."""
+    lines = split_bare_lines(text.lstrip("\ufeff"))
+    if not lines or lines[0].rstrip() != "---":
+        return ()
+    found: list[str] = []
+    under = False
+    for line in lines[1:]:
+        if line.rstrip() in ("---", "..."):
+            break
+        key, colon, value = line.partition(":")
+        if colon and key.strip().strip("'\"").casefold() in ("aliases", "alias"):
+            under = not value.strip()
+            found += _yaml_names(value.strip())
+        elif under and line.lstrip().startswith("- "):
+            found += _yaml_names(line.lstrip()[2:].strip())
+        else:
+            under = False
+    return tuple(dict.fromkeys(name for name in found if name))
+
+
+def _yaml_names(value: str) -> list[str]:
+    """The names one YAML value holds (a string, or a flow list of them); the text itself,
+    stripped of brackets and quotes, when YAML refuses it too."""
+    try:
+        loaded = yaml.safe_load(value) if len(value) < 10_000 else None
+    except yaml.YAMLError:
+        loaded = [part.strip().strip("'\"") for part in value.strip("[] ").split(",")]
+    items = loaded if isinstance(loaded, list) else [loaded]
+    return [str(item).strip() for item in items
+            if isinstance(item, (str, int, float)) and str(item).strip()]
+
+
+# A key-like word on a raw front-matter line, where a key may begin: the line's start, or
+# after `{`, `,`, `[`, `- ` or `? `; quoted or not; then its colon (or the line's end).
+_KEY_RE = re.compile(
+    r"""(?P<lead>^|[{,\[]|(?<!\S)[-?](?=\s))\s*(?P<q>["']?)(?P<key>[^\s:"',{}\[\]]+)(?P=q)"""
+    r"""[ \t]*(?P<colon>:|$)""")
 
 
 # --- line endings -------------------------------------------------------------------------------

@@ -9,6 +9,7 @@ import errno
 import fnmatch
 import os
 import re
+import stat
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from itertools import islice
@@ -265,12 +266,14 @@ class NoteTooLargeError(OSError):
 
     An OSError, so every reader that leaves an unreadable file alone leaves this one too."""
 
-    def __init__(self, size: int) -> None:
+    def __init__(self, size: int, head: bytes = b"") -> None:
         super().__init__(f"the note is {size:,} bytes, more than the {MAX_NOTE_BYTES:,} "
                          "(2 MiB) a note may hold; it is not read, filled or published "
                          "until it is made smaller (split it, or move the bulk to an attachment)")
         self.size = size
         self.strerror = str(self.args[0])
+        # The note's first bytes (its front matter, at most): enough to tell it is private.
+        self.head = head
 
 
 def too_large(path_or_size: int | str | os.PathLike[str]) -> bool:
@@ -292,16 +295,22 @@ def read_bounded(path: str | os.PathLike[str]) -> bytes:
         return _read_bounded(file)
 
 
+# What is read of a note too large to read whole: room for any front matter YAML accepts
+# (256 Ki characters), so its privacy is still known; a front matter cut short there is read
+# by its raw lines, as any YAML refused is.
+_HEAD_BYTES = 512 * 1024
+
+
 def _read_bounded(file: BinaryIO) -> bytes:
     size = os.fstat(file.fileno()).st_size
     if size > MAX_NOTE_BYTES:
-        raise NoteTooLargeError(size)
+        raise NoteTooLargeError(size, file.read(_HEAD_BYTES))
     # Asking for the size found (plus one, to see growth) keeps the buffer small.
     data = file.read(size + 1)
     if len(data) > size:  # grown since the stat: read on, still bounded
         data += file.read(MAX_NOTE_BYTES + 1 - len(data))
     if len(data) > MAX_NOTE_BYTES:
-        raise NoteTooLargeError(len(data))
+        raise NoteTooLargeError(len(data), data[:_HEAD_BYTES])
     return data
 
 
@@ -337,7 +346,19 @@ def read_notes(
 
 # Opening with O_NOFOLLOW fails on a symlink: a walked note that is not one needs no `realpath`.
 _NO_FOLLOW = getattr(os, "O_NOFOLLOW", 0)
-_READ = os.O_RDONLY | getattr(os, "O_BINARY", 0)
+# O_NONBLOCK: a FIFO named like a note (`mkfifo x.md`) opens at once instead of waiting forever
+# for a writer; it is then refused as no regular file. (No effect on regular files.)
+_NONBLOCK = getattr(os, "O_NONBLOCK", 0)
+_READ = os.O_RDONLY | getattr(os, "O_BINARY", 0) | _NONBLOCK
+
+
+def _open_to_read(path: str, flags: int) -> int:
+    """`os.open`, which a FIFO does not keep waiting (O_NONBLOCK); a regular file whose open
+    would wait (another program's lease being broken) is opened again, waiting, as usual."""
+    try:
+        return os.open(path, flags)
+    except BlockingIOError:
+        return os.open(path, flags & ~_NONBLOCK)
 
 
 def read_file(vault: Vault, rel_path: str, *, walked: bool = False) -> bytes | OSError:
@@ -355,7 +376,7 @@ def read_file(vault: Vault, rel_path: str, *, walked: bool = False) -> bytes | O
         fd = None
         if walked and _NO_FOLLOW:
             try:
-                fd = os.open(path, _READ | _NO_FOLLOW)
+                fd = _open_to_read(path, _READ | _NO_FOLLOW)
             except OSError as exc:
                 if exc.errno not in (errno.ELOOP, errno.EMLINK):  # EMLINK: FreeBSD's ELOOP
                     raise
@@ -363,8 +384,10 @@ def read_file(vault: Vault, rel_path: str, *, walked: bool = False) -> bytes | O
             if not inside_notes(vault.notes_dir, path):
                 return OutsideVaultError(errno.EXDEV, outside_message(vault.notes_dir, rel_path),
                                          path)
-            fd = os.open(path, _READ)
+            fd = _open_to_read(path, _READ)
         with open(fd, "rb") as file:
+            if not stat.S_ISREG(os.fstat(fd).st_mode):
+                return OSError(errno.EINVAL, "not a regular file (a pipe or a device)", path)
             return _read_bounded(file)
     except OSError as exc:
         return exc
@@ -376,7 +399,7 @@ def note_from_data(
     """Decode and parse what `read_file` returned; the text is None when the note is not
     readable text (the Note then carries the diagnostic). `contexts`: see `parse_note`."""
     if isinstance(data, NoteTooLargeError):
-        return unreadable_note(rel_path, too_large_diagnostic(rel_path, data)), None
+        return unreadable_note(rel_path, too_large_diagnostic(rel_path, data), data.head), None
     if isinstance(data, OutsideVaultError):
         return outside_note(rel_path, data.strerror), None
     if isinstance(data, OSError):
@@ -386,7 +409,7 @@ def note_from_data(
     text, problem = decode_note(rel_path, data)
     if text is None:
         assert problem is not None
-        return unreadable_note(rel_path, problem), None
+        return unreadable_note(rel_path, problem, data), None
     return parse_note(rel_path, text, contexts=contexts), text
 
 
