@@ -426,3 +426,15 @@ def test_a_link_by_the_alias_of_a_private_note_with_broken_yaml_shows_no_alias(
     assert parse_note("contacts/Renata Silva.md",
                       (root / "notes/contacts/Renata Silva.md").read_text()).aliases == (
         "Ren the Quiet",)
+
+
+@pytest.mark.parametrize("breaker", ["\x85", "\u2028", "\u2029"])
+def test_a_yaml_line_break_inside_a_value_does_not_shift_the_lines_reported(breaker: str) -> None:
+    # YAML ends lines at NEL, LS and PS too; the note's lines do not. A problem found after such
+    # a character must still name the line the user wrote it on, inside the front matter.
+    bad = parse_note("contacts/X.md", f"---\nrole: a{breaker}b\nx: !!int q\n---\n# X\n")
+    assert [(d.code, d.line) for d in bad.diagnostics if d.code == "yaml-error"] == [
+        ("yaml-error", 3)]
+    twice = parse_note("contacts/X.md", f'---\nrole: "a{breaker}b"\nrole: c\n---\n# X\n')
+    assert [(d.code, d.line) for d in twice.diagnostics if d.code == "duplicate-key"] == [
+        ("duplicate-key", 3)]

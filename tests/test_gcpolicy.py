@@ -55,9 +55,9 @@ def test_commands_load_the_vault_with_the_collector_paused(make_vault, monkeypat
     real = cli.load_index
     import vault_tools.fill as fill
 
-    def spy(vault):
+    def spy(vault, **options):  # check passes contexts=False
         seen.append(gc.isenabled())
-        return real(vault)
+        return real(vault, **options)
 
     monkeypatch.setattr(cli, "load_index", spy)
     monkeypatch.setattr(fill, "load_index", spy)

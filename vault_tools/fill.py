@@ -21,6 +21,7 @@ from .blocks import (
     is_dashboard,
     splice_blocks,
 )
+from .followups import followups_by_note
 from .index import VaultIndex
 from .notes import Diagnostic, Note
 from .vault import Vault, load_index, read_file
@@ -162,17 +163,6 @@ def plan_note(
     if new == text:
         return None
     return NoteChange(note.path, tuple(sorted(differing)), wanted, text, new)
-
-
-def followups_by_note(followups: Iterable[FollowUpLike]) -> dict[str, list[FollowUpLike]]:
-    """Each note's follow-ups: those it is the source of and those concerning it (its contact),
-    in the order given."""
-    concerning: dict[str, list[FollowUpLike]] = {}
-    for followup in followups:
-        concerning.setdefault(followup.note, []).append(followup)
-        if followup.contact is not None and followup.contact != followup.note:
-            concerning.setdefault(followup.contact, []).append(followup)
-    return concerning
 
 
 def apply_changes(

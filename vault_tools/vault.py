@@ -331,10 +331,10 @@ def read_note(vault: Vault, rel_path: str) -> tuple[Note, str | None]:
 
 
 def read_notes(
-    vault: Vault, rel_paths: Iterable[str], *, walked: bool = False
+    vault: Vault, rel_paths: Iterable[str], *, walked: bool = False, contexts: bool = True
 ) -> Iterator[tuple[Note, str | None]]:
     """`read_note` for each path in turn, the files read a batch at a time (`walked`: the
-    paths come from `scan_notes`; see `read_file`).
+    paths come from `scan_notes`; see `read_file`; `contexts`: see `parse_note`).
 
     A parse that directly follows its file's read runs about 10% slower here than one that
     follows other parses (0.75 s against 0.69 s for 5,000 notes, the reads included): the
@@ -345,7 +345,7 @@ def read_notes(
     while batch := [(rel, read_file(vault, rel, walked=walked))
                     for rel in islice(paths, READ_BATCH)]:
         for rel, data in batch:
-            yield note_from_data(rel, data)
+            yield note_from_data(rel, data, contexts)
 
 
 # Opening with O_NOFOLLOW fails on a symlink: a walked note that is not one needs no `realpath`.
@@ -397,9 +397,11 @@ def read_file(vault: Vault, rel_path: str, *, walked: bool = False) -> bytes | O
         return exc
 
 
-def note_from_data(rel_path: str, data: bytes | OSError) -> tuple[Note, str | None]:
+def note_from_data(
+    rel_path: str, data: bytes | OSError, contexts: bool = True
+) -> tuple[Note, str | None]:
     """Decode and parse what `read_file` returned; the text is None when the note is not
-    readable text (the Note then carries the diagnostic)."""
+    readable text (the Note then carries the diagnostic). `contexts`: see `parse_note`."""
     if isinstance(data, NoteTooLargeError):
         return unreadable_note(rel_path, too_large_diagnostic(rel_path, data), data.head), None
     if isinstance(data, OutsideVaultError):
@@ -412,7 +414,7 @@ def note_from_data(rel_path: str, data: bytes | OSError) -> tuple[Note, str | No
     if text is None:
         assert problem is not None
         return unreadable_note(rel_path, problem, data), None
-    return parse_note(rel_path, text), text
+    return parse_note(rel_path, text, contexts=contexts), text
 
 
 def outside_note(rel_path: str, message: str) -> Note:
@@ -423,13 +425,14 @@ def outside_note(rel_path: str, message: str) -> Note:
                                                 message))
 
 
-def load_index(vault: Vault) -> VaultIndex:
-    """Gather every note, then link them (gather-then-link: no result depends on file order)."""
-    return load_index_and_texts(vault, keep_texts=False)[0]
+def load_index(vault: Vault, *, contexts: bool = True) -> VaultIndex:
+    """Gather every note, then link them (gather-then-link: no result depends on file order).
+    `contexts=False` for a caller that renders no block (see `parse_note`)."""
+    return load_index_and_texts(vault, keep_texts=False, contexts=contexts)[0]
 
 
 def load_index_and_texts(
-    vault: Vault, keep_texts: bool = True
+    vault: Vault, keep_texts: bool = True, contexts: bool = True
 ) -> tuple[VaultIndex, dict[str, str]]:
     """The index plus each readable note's text, read once (fill compares blocks without
     reading the files a second time).
@@ -443,7 +446,7 @@ def load_index_and_texts(
     """
     notes, texts = [], {}
     scan = scan_notes(vault.notes_dir)
-    for note, text in read_notes(vault, scan.notes, walked=True):
+    for note, text in read_notes(vault, scan.notes, walked=True, contexts=contexts):
         notes.append(note)
         if keep_texts and text is not None:
             texts[note.path] = text
