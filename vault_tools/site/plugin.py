@@ -71,7 +71,7 @@ from ..views import (
     timeline_rows,
     title_pieces,
 )
-from . import render
+from . import markdown_guard, render
 from .leaks import LeakScanner, scan_site
 from .rewrite import rewrite_markdown
 
@@ -407,11 +407,13 @@ class VaultPlugin(BasePlugin[VaultPluginConfig]):
         linker = render.Linker(page.file.url, self.urls, self._anchor)
         self._link_memo.clear()
         source = self.sources.pop(note.path, None)
+        line = markdown_guard.first_line(source, markdown)
         markdown = rewrite_markdown(
             note, markdown, source,
             lambda link: self._link_text(note, link, linker, files),
             lambda block: self._block_text(note, block, linker, files),
         )
+        markdown = markdown_guard.guard_page(note.path, markdown, line)  # linear render (§9)
         if note.path == self.dashboard_src and note.block(FOLLOWUPS) is None:
             # The follow-ups note is the dashboard even before `fill` gave it its block.
             markdown = markdown.rstrip("\n") + "\n\n" + self._slot(
