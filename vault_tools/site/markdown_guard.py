@@ -104,12 +104,18 @@ def first_line(source: str | None, markdown: str) -> int:
 
 
 def guard_page(path: str, markdown: str, line: int = 1) -> str:
-    """`guard_markdown(markdown).text`, warning once per paragraph made plain, with its note
-    `path` and line in the note (`line` is the note line of `markdown`'s first line)."""
+    """`guard_markdown(markdown).text`, warning once per reason a paragraph was made plain, with
+    the note `path` and the first such line in the note (`line`: the note line of `markdown`'s
+    first line)."""
     guarded = guard_markdown(markdown)
+    # One warning per reason, at its first paragraph: a hostile note can have thousands.
+    first: dict[str, tuple[int, int]] = {}
     for paragraph in guarded.plain:
-        log.warning(f"{path}:{paragraph.line + line - 1}: rendered as plain text: "
-                    f"{paragraph.reason}")
+        at, count = first.get(paragraph.reason, (paragraph.line, 0))
+        first[paragraph.reason] = (at, count + 1)
+    for reason, (at, count) in first.items():
+        more = f" (and {count - 1:,} more paragraphs)" if count > 1 else ""
+        log.warning(f"{path}:{at + line - 1}: rendered as plain text: {reason}{more}")
     return guarded.text
 
 
@@ -185,15 +191,15 @@ def _inline_reason(lines: list[str]) -> str:
     """Why this paragraph is too costly for Markdown's inline patterns, or ""."""
     for unit in _units(lines):
         size = len(unit)
-        markup = sum(unit.count(ch) for ch in _MARKUP)
-        if markup * size > MARKUP_BUDGET:
-            return "a paragraph this long with this much markup; add blank lines to split it"
         brackets, backticks = _scan_steps(unit)
         allowed = STEPS_PER_CHAR * size + STEPS_FREE
         if brackets > allowed:
             return "too many unmatched brackets"
         if backticks > allowed:
             return "too many unmatched backticks"
+        markup = sum(unit.count(ch) for ch in _MARKUP)
+        if markup * size > MARKUP_BUDGET:
+            return "a paragraph this long with this much markup; add blank lines to split it"
     return ""
 
 
