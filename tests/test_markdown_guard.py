@@ -49,7 +49,8 @@ def _hostile_notes(n: int) -> dict[str, str]:
         "contacts/Tags.md": FRONT + "<b\n\n" * (n // 4),
         "contacts/Fences.md": FRONT + "```a\n" * (n // 5),
         "contacts/Backticks.md": FRONT + "".join("`" * k + " a " for k in range(1, int(n ** 0.5))),
-        "contacts/Emphasis.md": FRONT + "*a* " * (n // 4) * 4 + "\n",
+        "contacts/Emphasis.md": FRONT + "*a* " * (n // 4) + "\n",
+        "contacts/Nested.md": FRONT + "- " * (n // 2) + "a\n",  # a RecursionError, unguarded
     }
 
 
@@ -61,8 +62,9 @@ def _render(text: str, extensions: list[str] = SITE_EXTENSIONS) -> str:
 
 @pytest.mark.parametrize("text", [
     "[" * 20_000, "![" * 10_000, "[a](" * 5_000, "[^" * 10_000, "<b\n\n" * 5_000,
-    "```a\n" * 4_000, "*a* " * 50_000,
-], ids=["brackets", "images", "destinations", "footnotes", "tags", "fences", "emphasis"])
+    "```a\n" * 4_000, "*a* " * 50_000, "`` a ` b " * 10_000,
+], ids=["brackets", "images", "destinations", "footnotes", "tags", "fences", "emphasis",
+        "backticks"])
 def test_a_hostile_note_renders_in_well_under_seconds_as_plain_text(text: str) -> None:
     start = time.perf_counter()
     html = _render(guard_markdown(text).text)
@@ -71,6 +73,16 @@ def test_a_hostile_note_renders_in_well_under_seconds_as_plain_text(text: str) -
     assert time.perf_counter() - start < 10
     assert 'class="vault-plain"' in html
     assert html.count("[") == text.count("[")  # the text is shown, not lost
+
+
+@pytest.mark.parametrize("text", [
+    "".join("    " * k + "- a\n" for k in range(300)), "- " * 500 + "a\n", "1. " * 500 + "a\n",
+], ids=["indented-lists", "list-markers", "numbered-markers"])
+def test_a_note_nested_hundreds_deep_renders_instead_of_crashing(text: str) -> None:
+    # Unguarded, Python-Markdown recurses once per level and dies with a RecursionError.
+    guarded = guard_markdown(text)
+    assert [p.reason for p in guarded.plain] == ["nested too deeply"]
+    assert 'class="vault-plain"' in _render(guarded.text)
 
 
 def test_the_plain_paragraph_names_its_line_and_the_reason() -> None:

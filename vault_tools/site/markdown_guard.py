@@ -36,6 +36,11 @@ MARKUP_BUDGET = 50_000_000
 SCAN_PER_CHAR = 16
 SCAN_FREE = 4_000_000
 
+# Columns of indentation, ">" and list markers a line may start with: Python-Markdown recurses
+# once per level of nesting, and a few hundred levels exhaust Python's stack (a crash, not a
+# slow page). A hundred levels is far beyond any note.
+MAX_NESTING_COLUMNS = 400
+
 PLAIN_CLASS = "vault-plain"
 
 _FENCE_OPEN = re.compile(r"(`{3,}|~{3,})")
@@ -43,6 +48,7 @@ _STRICT_OPEN = re.compile(r"(`{3,}|~{3,})[ ]*(?:\{[^\n]*\}|\.?[\w#.+-]*)[ ]*(?:h
 _BARE_FENCE = re.compile(r"(`{3,}|~{3,})[ ]*")
 _LIST_ITEM = re.compile(r"[ \t>]*(?:[-*+]|\d+[.)])[ \t]")
 _TABLE_RULE = re.compile(r"[ \t]*\|?[ \t]*:?-+:?[ \t]*(?:\|[ \t]*:?-+:?[ \t]*)*\|?[ \t]*")
+_NESTING = re.compile(r"(?:[ \t>]|[-*+][ \t]|\d{1,9}[.)][ \t])*")
 _TAG_START = re.compile(r"<[A-Za-z/!?]")
 _SPECIAL = re.compile(r"\\.|`+|[\[\]()]", re.DOTALL)
 _MARKUP = "*_`\\&[<~=^"
@@ -188,7 +194,11 @@ def _units(lines: list[str]) -> list[str]:
 
 
 def _inline_reason(lines: list[str]) -> str:
-    """Why this paragraph is too costly for Markdown's inline patterns, or ""."""
+    """Why this paragraph is too costly for Markdown (its nesting, its inline patterns), or ""."""
+    for line in lines:
+        prefix = _NESTING.match(line)
+        if prefix is not None and len(prefix.group().expandtabs(4)) > MAX_NESTING_COLUMNS:
+            return "nested too deeply"
     for unit in _units(lines):
         size = len(unit)
         brackets, backticks = _scan_steps(unit)
