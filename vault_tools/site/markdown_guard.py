@@ -88,16 +88,23 @@ def guard_markdown(text: str) -> Guarded:
     _flag_page_scans(text, lines, code, starts, paragraphs, reasons)
     if not reasons:
         return Guarded(text, ())
-    out: list[str] = []
-    done = 0
-    plain = []
+    # Flagged paragraphs with only blank lines between them become one HTML paragraph:
+    # Python-Markdown's time grows faster than linearly with the number of HTML blocks.
+    runs: list[tuple[int, int]] = []
     for index in sorted(reasons):
         first, end = paragraphs[index]
+        if runs and all(not code[i] for i in range(runs[-1][1], first)):
+            runs[-1] = (runs[-1][0], end)
+        else:
+            runs.append((first, end))
+    out: list[str] = []
+    done = 0
+    for first, end in runs:
         out.extend(lines[done:first])
         out.append("\n" + _plain_html(lines[first:end]) + "\n")
         done = end
-        plain.append(PlainParagraph(first + 1, reasons[index]))
     out.extend(lines[done:])
+    plain = (PlainParagraph(paragraphs[i][0] + 1, reasons[i]) for i in sorted(reasons))
     return Guarded("\n".join(out), tuple(plain))
 
 
