@@ -92,6 +92,13 @@ def test_the_plain_paragraph_names_its_line_and_the_reason() -> None:
     assert '<a href="x">link</a>' in html and "<p>after</p>" in html
 
 
+def test_neighbouring_plain_paragraphs_become_one_html_block() -> None:
+    # Python-Markdown is itself slower than linear in the number of HTML blocks.
+    guarded = guard_markdown("<b\n\n" * 5000)
+    assert len(guarded.plain) > 1000
+    assert guarded.text.count('class="vault-plain"') == 1
+
+
 def test_plain_text_is_escaped_so_a_hostile_paragraph_adds_no_tag() -> None:
     text = "<img src=x onerror=alert(1)> " + "[" * 5000
     html = _render(guard_markdown(text).text)
