@@ -16,10 +16,10 @@ from click.testing import CliRunner
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from vault_tools.capture.init import mkdocs_config
 from vault_tools.cli import main
 from vault_tools.followups import shown_text
 from vault_tools.report import shell_word
-from vault_tools.scaffold import mkdocs_config
 from vault_tools.vault import find_vault, read_config
 
 

@@ -11,8 +11,8 @@ from click.testing import CliRunner
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from vault_tools.calendar_feed import event_uid, followups_ics
 from vault_tools.cli import main
+from vault_tools.export.ics import event_uid, followups_ics
 from vault_tools.vault import find_vault, load_index
 
 from .conftest import DEMO_VAULT
@@ -167,7 +167,7 @@ def test_a_literal_backslash_n_in_a_task_title_stays_in_the_feed(make_vault) -> 
 @settings(max_examples=150, deadline=None)
 @given(st.text(alphabet=st.sampled_from(list("\\Nn;,:\r\n a\"é🎉")), max_size=90))
 def test_any_summary_reads_back_from_the_feed_as_written(summary: str) -> None:
-    from vault_tools.calendar_feed import FeedEvent, render_feed
+    from vault_tools.export.ics import FeedEvent, render_feed
 
     data = render_feed([FeedEvent("u-1@vault-tools", dt.date(2026, 1, 2), summary, summary)])
     (event,) = icalendar.Calendar.from_ical(data).walk("VEVENT")

@@ -786,3 +786,37 @@ def test_a_misspelt_status_makes_up_no_follow_up(make_vault, status: str) -> Non
     assert json.loads(result.output) == []
     check = run("check", "--vault", str(vault), "--json")
     assert [(d["code"], d["line"]) for d in json.loads(check.output)] == [("bad-value", 5)]
+
+
+# --- the recipe of docs/architecture.md: a new follow-up kind -----------------------------------
+
+
+def test_a_kind_added_by_the_recipe_reaches_its_notes_blocks_the_dashboard_and_the_json(
+    monkeypatch,
+) -> None:
+    from vault_tools import followups as rules
+    from vault_tools import schema
+    from vault_tools.blocks import render_followups, render_related
+
+    # 1. schema.py: its name and label.
+    referral = "ask-for-referral"
+    monkeypatch.setattr(schema, "KINDS", (*schema.KINDS, referral))
+    monkeypatch.setattr(schema, "KIND_LABELS", {**schema.KIND_LABELS, referral: "Ask"})
+
+    # 2. followups.py: one rule in RULES.
+    def ask_for_referral(index: VaultIndex, note) -> list[FollowUp]:
+        if note.type != schema.COMPANY:
+            return []
+        return [FollowUp(referral, dt.date(2026, 5, 1), f"Ask Jane for a referral at {note.name}",
+                         note.path, None, JANE)]
+
+    monkeypatch.setattr(rules, "RULES", (*rules.RULES, ask_for_referral))
+    index = index_of({JANE: contact(), "companies/Acme.md": note("type: company", "# Acme\n")})
+    found = open_followups(index)
+    assert [(f.kind, f.note, f.contact) for f in found] == [
+        (referral, "companies/Acme.md", JANE)]
+    title = "Ask Jane for a referral at Acme"
+    assert title in render_related(index, index.get("companies/Acme.md"), found)
+    assert title in render_related(index, index.get(JANE), found)  # its contact's block too
+    assert title in render_followups(index, found)
+    assert json.loads(rules.followups_json(found))[0]["kind"] == referral

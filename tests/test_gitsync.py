@@ -16,8 +16,8 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from vault_tools.githooks import notes_pattern
-from vault_tools.gitsync import lift_blocks, merge_note_texts, run_merge_file
+from vault_tools.git.hooks import notes_pattern
+from vault_tools.git.sync import lift_blocks, merge_note_texts, run_merge_file
 
 from .conftest import MKDOCS, REPO
 

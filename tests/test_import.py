@@ -14,9 +14,11 @@ from click.testing import CliRunner
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from vault_tools.capture.importers.linkedin import parse_connected_on
+from vault_tools.capture.importers.matching import normalize_linkedin
+from vault_tools.capture.importers.vcard import read_vcard
 from vault_tools.cli import main
 from vault_tools.frontmatter_yaml import load_front_matter
-from vault_tools.importers import normalize_linkedin, parse_connected_on, read_vcard
 from vault_tools.vault import find_vault, load_index
 
 DATA = Path(__file__).resolve().parent / "data"
@@ -138,7 +140,7 @@ def test_a_file_that_is_not_a_vcard_is_refused(make_vault) -> None:
 def test_imported_text_cannot_open_a_generated_block() -> None:
     data = (b"BEGIN:VCARD\nVERSION:3.0\nFN:Ann Lee\n"
             b"NOTE:<!-- vault-tools:related -->\\n<<<<<<< HEAD\nEND:VCARD\n")
-    from vault_tools.importers import contact_note
+    from vault_tools.capture.importers.note import contact_note
     from vault_tools.parse import parse_note
 
     person = read_vcard(data).people[0]
@@ -487,7 +489,8 @@ def test_hostile_imports_build_a_site_that_runs_no_script_of_theirs(make_vault) 
 
 
 def test_imported_names_and_notes_are_inert_markdown() -> None:
-    from vault_tools.importers import Person, contact_note
+    from vault_tools.capture.importers.common import Person
+    from vault_tools.capture.importers.note import contact_note
     from vault_tools.parse import parse_note
 
     person = Person(name="[[Jane Doe]] <b>x</b> %%hidden%% #tag", source="vcard",
@@ -512,7 +515,7 @@ def test_imported_text_renders_as_exactly_that_text(text: str) -> None:
 
     import markdown
 
-    from vault_tools.importers import _body_text
+    from vault_tools.capture.importers.note import _body_text
 
     class Reader(HTMLParser):
         def __init__(self) -> None:
@@ -545,7 +548,7 @@ def test_only_plain_web_addresses_become_links(scheme: str, rest: str) -> None:
     url = scheme + rest
     import markdown
 
-    from vault_tools.importers import safe_url
+    from vault_tools.capture.importers.note import safe_url
 
     found = safe_url(url)
     if found is None:
@@ -573,7 +576,42 @@ def test_values_yaml_cannot_load_as_written_are_imported_quoted(make_vault, tmp_
 def test_any_imported_value_reads_back_as_written(value: str) -> None:
     import yaml
 
-    from vault_tools.capture import single_line
-    from vault_tools.importers import yaml_scalar
+    from vault_tools.capture.importers.note import yaml_scalar
+    from vault_tools.capture.new import single_line
 
     assert yaml.safe_load(f"k: {yaml_scalar(value)}\n") == {"k": single_line(value)}
+
+
+# --- the registry: one entry per format, one command per entry --------------------------------
+
+
+def test_every_registered_format_is_an_import_command_listed_in_help() -> None:
+    from vault_tools.capture.importers import READERS
+
+    listing = run("import", "--help").output
+    for kind, fmt in READERS.items():
+        assert kind in listing
+        shown = " ".join(run("import", kind, "--help").output.split())
+        assert " ".join(fmt.help.split()) in shown
+        assert "--dry-run" in shown and "--vault" in shown
+
+
+def test_a_format_added_to_the_registry_imports_through_its_own_command(
+    make_vault, monkeypatch
+) -> None:
+    """The recipe in docs/architecture.md: a registry entry (here reusing the vCard reader under
+    a new name) is all `import NAME FILE` needs."""
+    from vault_tools import cli
+    from vault_tools.capture.importers import READERS, Format
+
+    monkeypatch.setattr(cli.import_group, "commands", dict(cli.import_group.commands))
+    entry = Format("vcard", "read_vcard", "Contacts from an address book export.")
+    monkeypatch.setitem(READERS, "addressbook", entry)
+    cli._import_command("addressbook", entry.help)
+
+    assert "addressbook" in run("import", "--help").output
+    vault = make_vault({})
+    result = import_file("addressbook", "contacts-v30.vcf", vault)
+    assert result.exit_code == 0, result.output
+    assert (vault / "notes" / "contacts").is_dir()
+    assert "created  contacts/" in result.output

@@ -6,6 +6,7 @@ replaces, on inputs chosen to sit on the boundary between the two.
 
 from __future__ import annotations
 
+import dataclasses
 import fnmatch
 import itertools
 
@@ -216,3 +217,43 @@ def test_headings_keep_their_inline_code() -> None:
     assert [h.text for h in note.headings] == ["Use `git` daily", "The `[[x]]` syntax"]
     assert note.title == "Use git daily"
     assert note.links == ()
+
+
+# --- a parse without contexts (what `check` reads) ----------------------------------------------
+
+_NOTE_PIECES = st.sampled_from([
+    "[[Ann]]", "![[Bob|B]]", "[c](Cy.md)", "word", ". ", "? ", "\n", "\n\n", "\n- ", "\n  ",
+    "\n- [ ] task 📅 2026-01-02", "\n# Head [[Dee]]", "<!--", "-->", "%%", "`", "\n```\n",
+    "x" * 70, "<!-- vault-tools:related -->\n", "<!-- /vault-tools:related -->\n",
+    "---\ntype: contact\nintroduced_by: \"[[Eve]]\"\n---\n",
+])
+
+
+def _without_body_contexts(note):
+    return [link._replace(context="") if link.field is None else link for link in note.links]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_NOTE_PIECES, max_size=40))
+def test_a_parse_without_contexts_differs_only_in_the_body_links_contexts(pieces) -> None:
+    text = "".join(pieces)
+    full = parse_note("contacts/x.md", text)
+    bare = parse_note("contacts/x.md", text, contexts=False)
+    assert bare.links == tuple(_without_body_contexts(full))
+    assert bare == dataclasses.replace(full, links=bare.links)
+
+
+def test_check_reads_the_vault_without_contexts_and_reports_the_same(tmp_path) -> None:
+    notes = tmp_path / "notes"
+    (notes / "contacts").mkdir(parents=True)
+    (tmp_path / "mkdocs.yml").write_text("docs_dir: notes\nplugins:\n  - vault\n")
+    (notes / "contacts" / "Ann.md").write_text(
+        "---\ntype: contact\n---\n\nMet [[Bob]] at the fair. Then [[Nobody]] called.\n")
+    (notes / "contacts" / "Bob.md").write_text("# Bob\n\nSee [[Ann]].\n")
+    found = vault.find_vault(tmp_path)
+    bare = vault.load_index(found, contexts=False)
+    full = vault.load_index(found)
+    assert bare.diagnostics() == full.diagnostics()
+    assert [link.context for link in bare.get("contacts/Ann.md").links] == ["", ""]
+    assert [link.context for link in full.get("contacts/Ann.md").links] == [
+        "Met [[Bob]] at the fair.", "Then [[Nobody]] called."]

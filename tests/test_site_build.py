@@ -293,6 +293,27 @@ def test_check_still_reports_the_impossible_date_at_its_line(make_vault) -> None
     assert [(d["code"], d["line"]) for d in found] == [("bad-date", 3)]
 
 
+@pytest.mark.parametrize("extensions", ["", "markdown_extensions:\n  - admonition\n"])
+def test_html_quoted_in_a_generated_block_is_text_on_the_markdown_path_too(
+        make_vault, extensions: str) -> None:
+    """A related block quotes an interview's `format`; with marks the fast HTML path declines
+    (`_x_`, `\\*`) or with other Markdown extensions, the block takes the Markdown pass, and
+    its HTML is still shown as text, never run."""
+    from .html_safety import site_problems
+
+    root = site_vault(make_vault, {
+        "contacts/Mal.md": "---\ntype: contact\n---\n\n# Mal\n",
+        "interviews/2026-11-20 Mal.md": (
+            '---\ntype: interview\ndate: 2026-11-20\nwith: "[[Mal]]"\n'
+            'format: "<script>alert(1)</script> _x_ \\\\* <b onclick=alert(2)>"\n---\n\n# Talk\n'),
+    })
+    config = root / "mkdocs.yml"
+    config.write_text(config.read_text(encoding="utf-8") + extensions, encoding="utf-8")
+    site = build(root)
+    assert site_problems(site) == {}
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page(site, "contacts/Mal")
+
+
 def test_a_first_line_like_key_value_is_body_text_not_meta(make_vault) -> None:
     """Without front matter, MkDocs reads "Key: value" first lines as MultiMarkdown meta and
     takes them off the page; the plugin owns front matter, so they stay."""
@@ -346,7 +367,7 @@ def _policy(html: str) -> dict[str, list[str]]:
 
 
 def test_every_page_allows_only_the_sites_own_scripts(make_vault) -> None:
-    from vault_tools.site.plugin import script_hash
+    from vault_tools.site.csp import script_hash
 
     from .html_safety import scan
 
@@ -394,7 +415,7 @@ def test_mkdocs_never_reads_a_notes_front_matter(front: list[str], body: list[st
     from mkdocs.utils.meta import get_data
 
     from vault_tools.parse import parse_note
-    from vault_tools.site.plugin import page_meta, page_source
+    from vault_tools.site.page_source import page_meta, page_source
 
     lines = (["---", *front, "---"] if fenced else []) + ["# Body", *body]
     text = newline.join(lines) + newline
@@ -462,3 +483,24 @@ def test_the_follow_ups_note_is_the_one_follow_ups_page(make_vault) -> None:
     site = build(root)
     assert ("followups/", "Follow-ups") in _nav(page(site, ""))
     assert 'Call <a href="../contacts/Jane%20Doe/">Jane</a>' in article(page(site, "followups"))
+
+
+def test_an_index_handed_to_the_plugin_serves_its_next_build_only(make_vault) -> None:
+    """`plugin.preload` is the explicit hand-over from `build` (and `serve`) to the plugin
+    instance of that configuration: its next build uses the index given, the one after reads
+    the notes again."""
+    from mkdocs.commands.build import build as mkdocs_build
+
+    from vault_tools.site.build import load_site_config
+    from vault_tools.vault import load_index_and_texts
+
+    root = site_vault(make_vault, {"notes-a.md": "# A\n\nOn disk.\n"})
+    vault = find_vault(root)
+    config = load_site_config(vault, site_dir=str(root / "site"))
+    index, texts = load_index_and_texts(vault)
+    texts["notes-a.md"] = "# A\n\nHanded over.\n"
+    config.plugins["vault"].preload(index, texts)
+    mkdocs_build(config)
+    assert "Handed over." in page(root / "site", "notes-a")
+    mkdocs_build(config)
+    assert "On disk." in page(root / "site", "notes-a")

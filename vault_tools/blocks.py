@@ -12,10 +12,14 @@ import re
 from collections.abc import Collection, Iterable
 from typing import Protocol
 
+from . import schema
+from .followups import concerns
 from .index import Backlink, VaultIndex
 from .notes import InterviewFields, Note
-from .parse import MARKER_RE, MDLINK_RE, WIKILINK_RE, _link_parts, link_problem, parse_note
+from .parse import MARKER_RE, link_problem, parse_note
 from .privacy import PRIVATE_NOTE_TEXT
+from .wikilinks import MDLINK_RE, WIKILINK_RE, wikilink
+from .wikilinks import link_parts as _link_parts
 
 RELATED = "related"
 FOLLOWUPS = "followups"
@@ -26,8 +30,9 @@ _LEADING_MARKUP = re.compile(r"^(?:[#>|*+\-]+|\d+[.)]|\[[ xX/-]\])\s*")
 
 
 class FollowUpLike(Protocol):
-    """The fields of a follow-up that blocks show (satisfied by followups.FollowUp; blocks do
-    not import the rules, so either module can change without the other)."""
+    """The fields of a follow-up that blocks show (satisfied by followups.FollowUp; of the
+    rules, blocks use only `followups.concerns`, so either module can change without the
+    other)."""
 
     kind: str
     due: object
@@ -49,7 +54,7 @@ def link_to(index: VaultIndex, path: str) -> str:
     name = index.link_name(path)
     if link_problem(name) is not None:
         return _PLAIN_UNSAFE.sub(lambda m: "\\" + m.group(0), " ".join(name.split()))
-    return f"[[{name}]]"
+    return wikilink(name)
 
 
 # Characters that would make a plain-text name read as Markdown (a link, a heading, emphasis).
@@ -170,14 +175,14 @@ def render_related(
     shown_sources: set[str] = set()
     sections: list[tuple[str, list[str]]] = []
 
-    if note.type == "contact":
+    if note.type == schema.CONTACT:
         sections += _contact_sections(index, note, backlinks, hide, shown_sources, privacy)
-    elif note.type == "company":
+    elif note.type == schema.COMPANY:
         sections += _company_sections(index, backlinks, shown_sources, privacy)
-    elif note.type == "career":
+    elif note.type == schema.CAREER:
         sections += _career_sections(index, backlinks, shown_sources, privacy)
 
-    mine = [f for f in followups if f.note == note.path or f.contact == note.path]
+    mine = [f for f in followups if concerns(f, note.path)]
     if mine:
         sections.append(("Open follow-ups", [_followup_line(index, f, note.path, privacy)
                                              for f in mine]))
@@ -211,7 +216,7 @@ def _conversation_line(
     parts = [fields.date.isoformat() if fields.date else "no date", link_to(index, path)]
     if fields.format:
         parts.append(fields.format)
-    if fields.status != "done":
+    if fields.status != schema.DONE:
         parts.append(fields.status)
     if extra:
         parts.append(extra)
@@ -238,16 +243,16 @@ def _contact_sections(
     index: VaultIndex, note: Note, backlinks: list[Backlink], hide: Collection[str],
     shown: set[str], privacy: _Privacy = _QUOTE_ALL,
 ) -> list[tuple[str, list[str]]]:
-    conversations = _newest_first(index, _sources(backlinks, "with", "interview", index))
+    conversations = _newest_first(index, _sources(backlinks, "with", schema.INTERVIEW, index))
     shown.update(conversations)
     intro_lines = []
     introducer = _resolved_field(index, note, "introduced_by")
     if introducer and introducer not in hide:
         intro_lines.append(f"- Introduced by {privacy.ref(index, introducer)}")
-    introduced = _sources(backlinks, "introduced_by", "contact", index)
+    introduced = _sources(backlinks, "introduced_by", schema.CONTACT, index)
     shown.update(introduced)
     intro_lines += [f"- Introduced me to {privacy.ref(index, p)}" for p in introduced]
-    referred_in = _newest_first(index, _sources(backlinks, "referrals", "interview", index))
+    referred_in = _newest_first(index, _sources(backlinks, "referrals", schema.INTERVIEW, index))
     shown.update(referred_in)
     for path in referred_in:
         fields = _interview(index, path)
@@ -266,8 +271,8 @@ def _contact_sections(
 def _company_sections(
     index: VaultIndex, backlinks: list[Backlink], shown: set[str], privacy: _Privacy = _QUOTE_ALL
 ) -> list[tuple[str, list[str]]]:
-    people = _sources(backlinks, "company", "contact", index)
-    conversations = _newest_first(index, _sources(backlinks, "company", "interview", index))
+    people = _sources(backlinks, "company", schema.CONTACT, index)
+    conversations = _newest_first(index, _sources(backlinks, "company", schema.INTERVIEW, index))
     shown.update(people, conversations)
     people_lines = []
     for path in sorted(people, key=lambda p: index.notes[p].name.lower()):
@@ -286,7 +291,7 @@ def _company_sections(
 def _career_sections(
     index: VaultIndex, backlinks: list[Backlink], shown: set[str], privacy: _Privacy = _QUOTE_ALL
 ) -> list[tuple[str, list[str]]]:
-    conversations = _newest_first(index, _sources(backlinks, "career", "interview", index))
+    conversations = _newest_first(index, _sources(backlinks, "career", schema.INTERVIEW, index))
     shown.update(conversations)
     lines = []
     interests = []
@@ -298,7 +303,7 @@ def _career_sections(
         extra = ""
         if fields and fields.interest is not None:
             extra = f"interest {fields.interest:+d}"
-            if fields.status == "done":
+            if fields.status == schema.DONE:
                 interests.append(fields.interest)
         lines.append(_conversation_line(index, path, extra))
     if interests:
@@ -461,7 +466,7 @@ def splice_blocks(rel_path: str, text: str, contents: dict[str, str]) -> str:
     if appended:
         # An appended block must be found again: a note ending inside an unclosed code fence
         # or comment would swallow it, and every fill would append another copy.
-        check = parse_note(rel_path, text)
+        check = parse_note(rel_path, text, contexts=False)
         if any(check.block(name) is None for name in appended):
             raise BlockError(
                 f"{rel_path}: cannot add the '{appended[0]}' block: the note ends inside an "

@@ -14,9 +14,11 @@ from typing import Any
 
 import click
 
-from . import __version__
+from . import __version__, gcpolicy
+from .capture.importers import READERS
+from .index import VaultIndex
 from .report import company_placeholders, diagnostics_json, diagnostics_text
-from .vault import Vault, VaultError, find_vault, gc_paused, load_index
+from .vault import Vault, VaultError, find_vault, load_index
 
 
 def vault_option(command: Callable[..., Any]) -> Callable[..., Any]:
@@ -36,6 +38,12 @@ def vault_option(command: Callable[..., Any]) -> Callable[..., Any]:
         return command(*args, vault=vault, **kwargs)
 
     return wrapper
+
+
+def _load_index(vault: Vault) -> VaultIndex:
+    """The vault's index, loaded with the garbage collector paused (`gcpolicy`)."""
+    with gcpolicy.paused():
+        return load_index(vault)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -60,8 +68,8 @@ def check(vault: Vault, as_json: bool, strict: bool) -> None:
     # The collector stays paused until the index is gone, not only while it loads: the first
     # collection after a pause walks every object allocated during it (~0.1 s at 5,000 notes),
     # and none of them is part of a reference cycle.
-    with gc_paused():
-        index = load_index(vault)
+    with gcpolicy.paused():
+        index = load_index(vault, contexts=False)  # no block is rendered: no sentences
         diagnostics = index.diagnostics()
         notes_checked = len(index)
         placeholders = company_placeholders(index, diagnostics)
@@ -88,7 +96,8 @@ def fill(vault: Vault, check_only: bool, dry_run: bool) -> None:
     """
     from .fill import fill_vault  # here, not at the top: `check` need not import the renderer
 
-    result = fill_vault(vault, write=not (check_only or dry_run), diffs=dry_run)
+    with gcpolicy.paused():  # for the whole fill: see `fill_vault`
+        result = fill_vault(vault, write=not (check_only or dry_run), diffs=dry_run)
     for diag in result.skipped + result.failed:
         where = f"{diag.path}:{diag.line}" if diag.line else diag.path
         click.echo(f"{where}: left alone: {diag.message}", err=True)
@@ -121,10 +130,11 @@ def init(directory: Path, site_name: str | None, demo: bool) -> None:
     """
     import shlex
 
-    from .scaffold import init_vault
+    from .capture.init import init_vault
 
     try:
-        init_vault(directory, site_name, demo=demo)
+        with gcpolicy.paused():  # it fills the new vault
+            init_vault(directory, site_name, demo=demo)
     except VaultError as exc:
         raise click.ClickException(str(exc)) from None
     kind = "the demo vault" if demo else "a starter vault"
@@ -140,7 +150,7 @@ def init(directory: Path, site_name: str | None, demo: bool) -> None:
 @vault_option
 def summary(vault: Vault) -> None:
     """Count the vault's notes by type, links, placeholders and problems."""
-    index = load_index(vault)
+    index = _load_index(vault)
     types = Counter(note.type or "other" for note in index)
     links = sum(len(note.links) for note in index)
     diagnostics = index.diagnostics()
@@ -180,7 +190,7 @@ def followups(vault: Vault, today: Any, as_json: bool, days: int) -> None:
     from .followups import followups_for_today, followups_json, format_followups, group_followups
 
     day = today.date() if today is not None else dt.date.today()
-    items = followups_for_today(load_index(vault), day)
+    items = followups_for_today(_load_index(vault), day)
     if as_json:
         click.echo(followups_json(items))
     else:
@@ -204,9 +214,9 @@ def export_ics(vault: Vault, output: Any, include_private: bool) -> None:
     Re-exporting an unchanged vault gives identical bytes, and each event keeps its UID, so a
     subscribed calendar updates its events instead of duplicating them.
     """
-    from .calendar_feed import followups_ics
+    from .export.ics import followups_ics
 
-    output.write(followups_ics(load_index(vault), include_private=include_private))
+    output.write(followups_ics(_load_index(vault), include_private=include_private))
 
 
 @main.group("git")
@@ -223,7 +233,7 @@ def git_install(vault: Vault, pre_commit: bool) -> None:
 
     Running it twice changes nothing; hooks already there keep running (they are chained).
     """
-    from .githooks import GitSetupError, install_git
+    from .git.hooks import GitSetupError, install_git
 
     try:
         result = install_git(vault, pre_commit=pre_commit)
@@ -240,7 +250,7 @@ def git_install(vault: Vault, pre_commit: bool) -> None:
 @vault_option
 def git_uninstall(vault: Vault) -> None:
     """Remove what `git install` added, putting back any hook it had moved aside."""
-    from .githooks import GitSetupError, uninstall_git
+    from .git.hooks import GitSetupError, uninstall_git
 
     try:
         changes = uninstall_git(vault)
@@ -263,7 +273,7 @@ def git_merge_driver(ancestor: Path, current: Path, other: Path, path: str,
 
     Exits 0 when the merge is clean, 1 when the user's text conflicts (markers are left in).
     """
-    from .gitsync import MergeError, merge_files
+    from .git.sync import MergeError, merge_files
 
     try:
         conflicts = merge_files(ancestor, current, other, path, marker_size)
@@ -292,11 +302,12 @@ def _create(vault: Vault, note_type: str, name: str, today: Any, open_editor: bo
             **options: Any) -> None:
     import datetime as dt
 
-    from .capture import CaptureError, new_note
+    from .capture.new import CaptureError, new_note
 
     day = today.date() if today is not None else dt.date.today()
     try:
-        note, hints = new_note(vault, note_type, name, today=day, **options)
+        with gcpolicy.paused():  # it loads the vault, and fills it after writing the note
+            note, hints = new_note(vault, note_type, name, today=day, **options)
     except CaptureError as exc:
         raise click.ClickException(str(exc)) from None
     click.echo(str(note.path))
@@ -378,10 +389,11 @@ def import_group() -> None:
 
 
 def _import(vault: Vault, kind: str, file: Path, dry_run: bool) -> None:
-    from .importers import ImportFileError, import_contacts
+    from .capture.importers.common import ImportFileError
+    from .capture.importers.run import import_contacts
 
     try:
-        report = import_contacts(vault, load_index(vault), kind, file, dry_run=dry_run)
+        report = import_contacts(vault, _load_index(vault), kind, file, dry_run=dry_run)
     except ImportFileError as exc:
         raise click.ClickException(str(exc)) from None
     for line in report.lines():
@@ -393,22 +405,21 @@ _FILE = click.Path(exists=True, dir_okay=False, path_type=Path)
 _DRY_RUN_HELP = "Say what would be created; write nothing."
 
 
-@import_group.command("vcard")
-@vault_option
-@click.argument("file", type=_FILE)
-@click.option("--dry-run", is_flag=True, help=_DRY_RUN_HELP)
-def import_vcard(vault: Vault, file: Path, dry_run: bool) -> None:
-    """Contacts from a vCard file (.vcf, versions 2.1, 3.0 and 4.0, several cards per file)."""
-    _import(vault, "vcard", file, dry_run)
+def _import_command(kind: str, help_text: str) -> click.Command:
+    """The `import KIND FILE [--dry-run]` command of one format in the importer registry."""
+
+    @vault_option
+    @click.argument("file", type=_FILE)
+    @click.option("--dry-run", is_flag=True, help=_DRY_RUN_HELP)
+    def command(vault: Vault, file: Path, dry_run: bool) -> None:
+        _import(vault, kind, file, dry_run)
+
+    return import_group.command(kind, help=help_text)(command)
 
 
-@import_group.command("linkedin")
-@vault_option
-@click.argument("file", type=_FILE)
-@click.option("--dry-run", is_flag=True, help=_DRY_RUN_HELP)
-def import_linkedin(vault: Vault, file: Path, dry_run: bool) -> None:
-    """Contacts from Connections.csv of a LinkedIn data export."""
-    _import(vault, "linkedin", file, dry_run)
+# One command per format: a format added to the registry is a command, with its help line.
+for _kind, _format in READERS.items():
+    _import_command(_kind, _format.help)
 
 
 @export.command("csv")
@@ -420,9 +431,9 @@ def export_contacts_csv(vault: Vault, output: Path | None, include_private: bool
     """The contacts table as CSV: fields, last interaction and next follow-up."""
     import io
 
-    from .export_csv import write_contacts_csv
+    from .export.contacts_csv import write_contacts_csv
 
-    index = load_index(vault)
+    index = _load_index(vault)
     if output is None:
         buffer = io.StringIO(newline="")
         write_contacts_csv(index, buffer, include_private=include_private)
@@ -450,7 +461,7 @@ def build_command(vault: Vault, strict: bool) -> None:
 
     log_to_stderr()
     try:
-        site_dir = build_site(vault, strict=strict)
+        site_dir = build_site(vault, strict=strict, filling=gcpolicy.frozen_after_load)
     except SiteError as exc:
         raise click.ClickException(str(exc)) from None
     click.echo(f"Site built in {site_dir}.")

@@ -19,22 +19,27 @@ import posixpath
 import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol, TypeVar
 
 import click
 
+from . import schema
 from .index import VaultIndex
 from .notes import ContactFields, InterviewFields, Note, Task
 from .parse import DUE_RE
 from .report import printable
-
-TASK = "task"
-PREPARE = "prepare"
-THANK_YOU = "thank-you"
-KEEP_IN_TOUCH = "keep-in-touch"
-THANK_INTRODUCER = "thank-introducer"
-UPDATE_STATUS = "update-status"
-KINDS = (TASK, PREPARE, THANK_YOU, KEEP_IN_TOUCH, THANK_INTRODUCER, UPDATE_STATUS)
+from .schema import (
+    CANCELLED,
+    DONE,
+    KEEP_IN_TOUCH,
+    PLANNED,
+    PREPARE,
+    TASK,
+    THANK_INTRODUCER,
+    THANK_YOU,
+    UPDATE_STATUS,
+)
+from .wikilinks import TITLE_MDLINK, TITLE_WIKILINK
 
 
 @dataclass(frozen=True)
@@ -83,12 +88,20 @@ def open_followups(index: VaultIndex) -> list[FollowUp]:
     """Every open follow-up of §10 except `update-status`, sorted. Clock-free."""
     found: list[FollowUp] = []
     for note in index:
-        found.extend(_task_followups(index, note))
-        if isinstance(note.fields, InterviewFields):
-            found.extend(_interview_followups(index, note, note.fields))
-        elif isinstance(note.fields, ContactFields):
-            found.extend(_contact_followups(index, note, note.fields))
+        for rule in RULES:
+            found.extend(rule(index, note))
     return sorted(found, key=FollowUp.sort_key)
+
+
+def _interview_rule(index: VaultIndex, note: Note) -> list[FollowUp]:
+    fields = note.fields
+    return _interview_followups(index, note, fields) if isinstance(fields, InterviewFields) else []
+
+
+def _contact_rule(index: VaultIndex, note: Note) -> list[FollowUp]:
+    fields = note.fields
+    return _contact_followups(index, note, fields) if isinstance(fields, ContactFields) else []
+
 
 
 @dataclass(frozen=True)
@@ -116,9 +129,9 @@ def timed_followups(index: VaultIndex,
     """
     found = [Timed(f) for f in (open_followups(index) if followups is None else followups)]
     passed: dict[str, dt.date] = {}  # planned interview -> its date
-    for note in index.by_type("interview"):
+    for note in index.by_type(schema.INTERVIEW):
         fields = note.fields
-        if not isinstance(fields, InterviewFields) or fields.status != "planned":
+        if not isinstance(fields, InterviewFields) or fields.status != PLANNED:
             continue
         if fields.date is None:
             continue
@@ -163,6 +176,34 @@ def last_interaction(index: VaultIndex, contact_path: str) -> dt.date | None:
     return latest
 
 
+class _Placed(Protocol):
+    """What says whose a follow-up is (FollowUp, and the blocks' FollowUpLike)."""
+
+    @property
+    def note(self) -> str: ...
+    @property
+    def contact(self) -> str | None: ...
+
+
+_F = TypeVar("_F", bound=_Placed)
+
+
+def concerns(followup: _Placed, path: str) -> bool:
+    """Whether a follow-up is one of the note's: it comes from the note, or the note is the
+    person it concerns (its contact). The one rule behind "a note's follow-ups"."""
+    return followup.note == path or followup.contact == path
+
+
+def followups_by_note(followups: Iterable[_F]) -> dict[str, list[_F]]:
+    """Each note's follow-ups (see `concerns`), in the order given."""
+    by_note: dict[str, list[_F]] = {}
+    for followup in followups:
+        by_note.setdefault(followup.note, []).append(followup)
+        if followup.contact is not None and followup.contact != followup.note:
+            by_note.setdefault(followup.contact, []).append(followup)
+    return by_note
+
+
 def next_followup(
     index: VaultIndex, contact_path: str, followups: Iterable[FollowUp]
 ) -> FollowUp | None:
@@ -171,7 +212,7 @@ def next_followup(
     if contact_path not in index:
         return None
     for followup in followups:
-        if followup.contact == contact_path or followup.note == contact_path:
+        if concerns(followup, contact_path):
             return followup
     return None
 
@@ -183,13 +224,13 @@ def _task_followups(index: VaultIndex, note: Note) -> list[FollowUp]:
     open_tasks = [task for task in note.tasks if not task.done]
     if not open_tasks:
         return []
-    if isinstance(note.fields, InterviewFields) and note.fields.status == "cancelled":
+    if isinstance(note.fields, InterviewFields) and note.fields.status == CANCELLED:
         return []  # the conversation is off: what was to be done for it is too
     on_line = _notes_by_line(index, note)
     # Who a task concerns: the contact whose note it is in, the first person of the interview
     # it is in, or else the first contact linked on the task's own line.
     fixed: str | None = None
-    if note.type == "contact":
+    if note.type == schema.CONTACT:
         fixed = note.path
     elif isinstance(note.fields, InterviewFields):
         fixed = first_person_path(interview_people(index, note.fields))
@@ -198,7 +239,7 @@ def _task_followups(index: VaultIndex, note: Note) -> list[FollowUp]:
         linked = on_line.get(task.line, [])
         contact = fixed
         if contact is None and not isinstance(note.fields, InterviewFields):
-            contact = next((other.path for other in linked if other.type == "contact"), None)
+            contact = next((other.path for other in linked if other.type == schema.CONTACT), None)
         private = (note.private or any(other.private for other in linked)
                    or _is_private(index, contact))
         written = task_text(task)
@@ -260,14 +301,7 @@ def shown_text(text: str) -> str:
 
 MAX_NESTING = 64
 
-# The links of a title as `shown_text` and the site (`views.title_pieces`) read them: parse's
-# WIKILINK_RE and MDLINK_RE, except that no part of a Markdown link holds a bracket. Every try
-# of a match then stops at the next bracket, so a pass is linear in the text's length however
-# many brackets it holds (with MDLINK_RE, a line of "[a](" took time quadratic in its length).
-TITLE_WIKILINK = r"\[\[(?P<wiki>[^\[\]\n]+)\]\]"
-TITLE_MDLINK = (r'\[(?P<label>[^\[\]\n]*)\]\(\s*(?P<url><[^<>\[\]\n]+>|[^)\s\[\]]+)'
-                r'(?:\s+"[^"\[\]\n]*")?\s*\)')
-# An embed's "!" goes with its link.
+# The links of a title (see wikilinks.TITLE_WIKILINK); an embed's "!" goes with its link.
 _SHOWN_WIKILINK = re.compile("!?" + TITLE_WIKILINK)
 _SHOWN_MDLINK = re.compile("!?" + TITLE_MDLINK)
 
@@ -292,11 +326,11 @@ def _interview_followups(index: VaultIndex, note: Note, fields: InterviewFields)
     people = interview_people(index, fields)
     contact = first_person_path(people)
     private = _any_private(note, people)
-    if fields.status == "planned":
+    if fields.status == PLANNED:
         due = days_after(fields.date, -1) if fields.date else None
         return [FollowUp(PREPARE, due, f"Prepare for {_conversation(people, note)}", note.path,
                          None, contact, private)]
-    if fields.status == "done" and fields.thank_you is None:
+    if fields.status == DONE and fields.thank_you is None:
         due = days_after(fields.date, 1) if fields.date else None
         who = _who(people)
         title = f"Send a thank-you to {who}" if who else f"Send a thank-you for “{note.name}”"
@@ -373,7 +407,7 @@ def _interviews_with(index: VaultIndex, contact: Note,
 
 
 def _done_interviews_with(index: VaultIndex, contact: Note) -> list[tuple[Note, InterviewFields]]:
-    return _interviews_with(index, contact, "done")
+    return _interviews_with(index, contact, DONE)
 
 
 # --- interactions: what starts and restarts keeping in touch ------------------------------------
@@ -418,7 +452,7 @@ def _latest_interaction(index: VaultIndex, contact: Note) -> tuple[dt.date | Non
 
 def _contact_followups(index: VaultIndex, note: Note, fields: ContactFields) -> list[FollowUp]:
     out = []
-    if fields.cadence is not None and not _interviews_with(index, note, "planned"):
+    if fields.cadence is not None and not _interviews_with(index, note, PLANNED):
         # Keeping in touch starts at the first interaction (someone never met is an outreach
         # question, not a "get back in touch"), and waits while a conversation is planned.
         latest, source = _latest_interaction(index, note)
@@ -552,3 +586,12 @@ def format_followups(groups: Sequence[FollowUpGroup], colour: bool = False) -> s
 def followups_json(followups: Iterable[FollowUp]) -> str:
     """The `--json` output: a list of §10 objects, in the order given."""
     return json.dumps([f.to_dict() for f in followups], indent=2, ensure_ascii=False)
+
+
+# --- the registry -------------------------------------------------------------------------------
+
+Rule = Callable[[VaultIndex, Note], list[FollowUp]]
+# The rules of §10, each asked about every note for the open follow-ups it makes, in this order.
+# A new kind of follow-up is one more rule here (and its name and label in schema.py): the
+# blocks, the dashboard, the site and the feed take every open follow-up as it comes.
+RULES: tuple[Rule, ...] = (_task_followups, _interview_rule, _contact_rule)

@@ -135,7 +135,7 @@ def _plain_value(loader: Any, node: yaml.Node) -> Any:
                 raise _NotPlain
             key = _plain_value(loader, key_node)
             if key in mapping:
-                loader.duplicate_keys.append((str(key), key_node.start_mark.line))
+                loader.duplicate_keys.append((str(key), key_node.start_mark.index))
             mapping[key] = _plain_value(loader, value_node)
         return mapping
     raise _NotPlain
@@ -152,7 +152,7 @@ def _bad_tagged_value(node: yaml.Node) -> yaml.constructor.ConstructorError:
 
 
 def _duplicate_keys(root: yaml.Node) -> list[tuple[str, int]]:
-    """(key, 0-based line) of each scalar key written again in its mapping, anywhere in the
+    """(key, character offset) of each scalar key written again in its mapping, anywhere in the
     document; each node is visited once, so aliases cannot make this walk expand."""
     found: list[tuple[str, int]] = []
     seen: set[int] = set()
@@ -168,7 +168,7 @@ def _duplicate_keys(root: yaml.Node) -> list[tuple[str, int]]:
                 if isinstance(key_node, yaml.ScalarNode) and key_node.tag != _MERGE:
                     key = (key_node.tag, key_node.value)
                     if key in keys:
-                        found.append((key_node.value, key_node.start_mark.line))
+                        found.append((key_node.value, key_node.start_mark.index))
                     keys.add(key)
                 stack.extend((key_node, value_node))
         else:
@@ -206,11 +206,12 @@ def load_front_matter(
             loader.dispose()
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
-        line = mark.line + first_line if mark is not None else None
+        line = _file_line(text, mark.index) + first_line if mark is not None else None
         message = f"invalid YAML: {exc.problem or exc.context or 'syntax error'}"
         if exc.context and exc.context_mark is not None and exc.problem:
             # e.g. an unclosed [ is reported where the text ends; say where it began too
-            message += f" ({exc.context} started on line {exc.context_mark.line + first_line})"
+            began = _file_line(text, exc.context_mark.index) + first_line
+            message += f" ({exc.context} started on line {began})"
         raise FrontMatterError(message, line) from None
     except yaml.YAMLError as exc:
         raise FrontMatterError(f"invalid YAML: {exc}") from None
@@ -223,8 +224,17 @@ def load_front_matter(
     if sum(map(text.count, "[{-:")) > MAX_DEPTH:
         _check_depth(data)
     if duplicates is not None:
-        duplicates.extend((key, line + first_line) for key, line in loader.duplicate_keys)
+        duplicates.extend((key, _file_line(text, index) + first_line)
+                          for key, index in loader.duplicate_keys)
     return data
+
+
+def _file_line(text: str, index: int) -> int:
+    """The 0-based line of character `index` as the note's parser counts lines (ended by
+    \n, \r\n or a lone \r). YAML's own marks also end lines at NEL, LS and PS, so a value
+    holding one would name a line further down the file."""
+    before = text[:index]
+    return before.count("\n") + before.count("\r") - before.count("\r\n")
 
 
 def _check_depth(data: Any) -> None:

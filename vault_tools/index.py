@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from .notes import Diagnostic, Heading, Link, Note
-from .parse import is_asset_target
+from .wikilinks import is_asset_target, wikilink
 
 
 @dataclass(frozen=True)
@@ -274,12 +274,12 @@ class VaultIndex:
                 # (a ^block reference names a paragraph, which the index does not keep)
                 return Diagnostic(
                     note.path, link.line, "warning", "missing-heading",
-                    f"[[{link.target}#{link.heading}]]: '{_strip_md(resolution.path)}' has no "
+                    f"{wikilink(link.target, link.heading)}: '{_strip_md(resolution.path)}' has no "
                     f"heading '{part}'",
                 )
         elif resolution.status == "asset" and self._attachments is not None \
                 and self.find_attachment(link.target) is None:
-            shown = f"![[{link.target}]]" if link.embed else f"[[{link.target}]]"
+            shown = wikilink(link.target, embed=link.embed)
             return Diagnostic(
                 note.path, link.line, "warning", "missing-attachment",
                 f"{shown}: no such attachment in the notes folder",
@@ -434,11 +434,11 @@ class VaultIndex:
                         out.append(problem)
                 elif resolution.status == "ambiguous":
                     choices = ", ".join(_strip_md(p) for p in resolution.candidates)
+                    example = wikilink(_strip_md(resolution.candidates[0]))
                     out.append(Diagnostic(
                         note.path, link.line, "error", "ambiguous-link",
-                        f"[[{link.target}]] matches several notes ({choices}); "
-                        "write the folder too, e.g. [["
-                        f"{_strip_md(resolution.candidates[0])}]]",
+                        f"{wikilink(link.target)} matches several notes ({choices}); "
+                        f"write the folder too, e.g. {example}",
                     ))
         for stem in sorted(self._by_stem):
             same = sorted(self._by_stem[stem])
@@ -472,7 +472,7 @@ def _loose_heading(text: str) -> str:
 
 
 def _broken_link(note: Note, link: Link, suggestion: str | None) -> Diagnostic:
-    shown = f"[[{link.target}]]" if link.kind == "wiki" else f"({link.target}.md)"
+    shown = wikilink(link.target) if link.kind == "wiki" else f"({link.target}.md)"
     where = f" in `{link.field}`" if link.field else ""
     message = f"{shown}{where} points to no note (kept as a placeholder)"
     if suggestion:

@@ -17,6 +17,8 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any, Literal, NamedTuple
 
+from . import schema
+
 Severity = Literal["error", "warning"]
 
 
@@ -132,8 +134,9 @@ class ContactFields:
     introducer_thanked: dt.date | None = None
 
 
-INTERVIEW_STATUSES = ("planned", "done", "cancelled")
-CAREER_STATUSES = ("exploring", "pursuing", "ruled-out")
+# The statuses live in the schema; named here too for the code that reads them beside the fields.
+INTERVIEW_STATUSES = schema.INTERVIEW_STATUSES
+CAREER_STATUSES = schema.CAREER_STATUSES
 
 
 @dataclass(frozen=True)
@@ -143,7 +146,7 @@ class InterviewFields:
     company: str | None = None
     careers: tuple[str, ...] = ()
     format: str | None = None
-    status: str = "done"
+    status: str = schema.DONE
     thank_you: dt.date | None = None
     interest: int | None = None
     referrals: tuple[str, ...] = ()

@@ -13,7 +13,7 @@ from collections.abc import Iterable, Iterator
 from typing import Any, NamedTuple
 from urllib.parse import unquote
 
-from . import privacy
+from . import privacy, schema
 from .frontmatter_yaml import FrontMatterError, load_front_matter
 from .notes import (
     CAREER_STATUSES,
@@ -31,34 +31,25 @@ from .notes import (
     Note,
     Task,
 )
+from .wikilinks import (
+    MDLINK_RE,
+    WIKILINK_RE,
+    closes_front_matter,
+    link_problem,
+    opens_front_matter,
+    wikilink,
+)
+from .wikilinks import link_parts as _link_parts  # the old names, for the modules that use them
+from .wikilinks import split_wikilink as _split_wikilink
 
 BOM = "\ufeff"
 
-# Folders whose notes get a type when the front matter names none (a hand-made contacts/Bob.md).
-FOLDER_TYPES = {
-    "contacts": "contact",
-    "interviews": "interview",
-    "companies": "company",
-    "careers": "career",
-}
-# Front-matter keys whose bare string values are note names (§3); elsewhere only [[...]] links.
-LINK_KEYS = frozenset({"company", "introduced_by", "with", "career", "referrals"})
+# The schema's, named here for the modules that read them from the parser.
+FOLDER_TYPES = schema.FOLDER_TYPES
+LINK_KEYS = schema.LINK_KEYS
 
 MARKER_RE = re.compile(r"^[ \t]*<!--[ \t]*(/?)vault-tools:([A-Za-z0-9_-]+)[ \t]*-->[ \t]*$")
 FENCE_RE = re.compile(r"^ {0,3}(`{3,}|~{3,})(.*)$")
-# Both start with a literal "[" so the regex engine can skip ahead; a leading "!" (an embed)
-# is looked up by hand (see _wikilinks). The inner part is greedy: it cannot hold a "]", so it
-# can only end at the first "]]" anyway, and a lazy "+?" would try to end after every character.
-WIKILINK_RE = re.compile(r"\[\[([^\[\]\n]+)\]\]")
-# The same link split into target, heading and label in one match (a table's escaped "\|"
-# ends the target too; the backslash is trimmed in _split_wikilink).
-_WIKI_PARTS_RE = re.compile(r"([^#|]*)(?:#([^|]*))?(?:\|(.*))?", re.DOTALL)
-# What a Markdown link is. Used to match at a known position (site/rewrite.py) and as the
-# reference the body scan's _md_links is tested against: searched through a line, it backtracks
-# quadratically ("[" * N + "](" tries every "[" against the whole line).
-MDLINK_RE = re.compile(
-    r"\[([^\]\n]*)\]\(\s*(<[^>\n]+>|[^)\s]+)(?:\s+\"[^\"\n]*\")?\s*\)"
-)
 _TICK_RUN_RE = re.compile(r"`+")
 _SPACE_RUN_RE = re.compile(r"\s*")
 _URL_STOP_RE = re.compile(r"[)\s]")
@@ -74,7 +65,6 @@ LIST_ITEM_RE = re.compile(r"^[ \t]*(?:[-*+]|\d+[.)])[ \t]")
 KEY_LINE_RE = re.compile(r"^([^\s#:\-][^:]*):(?:[ \t]|$)")
 ISO_DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}(?:[T ][0-9:.+\-Z]*)?$")
 CADENCE_RE = re.compile(r"^\s*(\d+)\s*([dwm]?)\s*$")
-ASSET_SUFFIX_RE = re.compile(r"\.(?!md$)[A-Za-z0-9]{1,5}$")
 CONFLICT_PREFIXES = ("<<<<<<< ", ">>>>>>> ")
 
 
@@ -144,19 +134,33 @@ def _is_utf16(data: bytes) -> bool:
     return False
 
 
-def unreadable_note(rel_path: str, diagnostic: Diagnostic) -> Note:
-    """A placeholder Note for a file that could not be decoded: indexed by name, never written."""
+def unreadable_note(rel_path: str, diagnostic: Diagnostic, data: bytes = b"") -> Note:
+    """A placeholder Note for a file that could not be decoded: indexed by name, never written.
+
+    It is private when its bytes, read leniently (UTF-16 by its BOM, else UTF-8 without NULs,
+    bad bytes replaced), say so: a private note saved as UTF-16 or Latin-1 must not have its
+    name listed or linked on the site."""
     name = posixpath.splitext(posixpath.basename(rel_path))[0]
+    private = False
+    if data:
+        if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
+            text = data.decode("utf-16", "replace")
+        else:
+            text = data.replace(b"\x00", b"").decode("utf-8", "replace")
+        private = parse_note(rel_path, text).private
     return Note(
         path=rel_path, name=name, title=name, type=None, meta={}, fields=None,
-        diagnostics=(diagnostic,), unreadable=True,
+        diagnostics=(diagnostic,), unreadable=True, private=private,
     )
 
 
-def parse_note(rel_path: str, text: str) -> Note:
+def parse_note(rel_path: str, text: str, *, contexts: bool = True) -> Note:
     """Parse a note's text (as decoded from its file, BOM included) into a Note.
 
     Never raises on bad input: every problem becomes a Diagnostic with a line number.
+    `contexts=False`: body links get no `context` (the sentence a "Linked from" entry quotes),
+    for a caller that renders no block, as `check`. Everything else is the same; the scan costs
+    about a fifth less on ordinary notes and far less on long lines holding many links.
     """
     name = posixpath.splitext(posixpath.basename(rel_path))[0]
     diags: list[Diagnostic] = []
@@ -179,7 +183,7 @@ def parse_note(rel_path: str, text: str) -> Note:
     duplicates: list[tuple[str, int]] = []
     meta, fm_end, key_lines = _front_matter(rel_path, lines, diags, duplicates)
     body_line = fm_end + 1
-    folder_type = FOLDER_TYPES.get(rel_path.split("/", 1)[0]) if "/" in rel_path else None
+    folder_type = schema.folder_type(rel_path)
     note_type = meta.get("type") if isinstance(meta.get("type"), str) else folder_type
 
     fm_links = _front_matter_links(meta, key_lines, lines, fm_end)
@@ -194,13 +198,16 @@ def parse_note(rel_path: str, text: str) -> Note:
         # YAML refused the front matter: its raw lines decide, so that a broken note that says
         # it is private is never quoted in another note's block nor published.
         private = privacy.looks_private_front_matter(body_text)
+        if private and not aliases:
+            # Its other names too, so a link by one shows "a private note", not the name.
+            aliases = privacy.raw_aliases(body_text)
     for key, line in duplicates:
         if privacy.visibility_key(key) is None:  # those were reported by note_visibility
             diags.append(Diagnostic(rel_path, line, "warning", "duplicate-key",
                                     f"{key}: written more than once; only this last value "
                                     "is used, the earlier one is ignored: keep one"))
 
-    scan = _scan_body(rel_path, lines, fm_end, offset0, diags)
+    scan = _scan_body(rel_path, lines, fm_end, offset0, diags, contexts)
     title = meta.get("title") if isinstance(meta.get("title"), str) else None
     if not title:
         title = next((_shown(h.text) for h in scan.headings if h.level == 1), name)
@@ -247,11 +254,9 @@ def _front_matter(
     `lines` are the note's lines without their "\n" (see _bare_lines). `duplicates` receives
     (key, line) of each key written a second time in one mapping.
     """
-    if not lines or lines[0].rstrip() != "---":
+    if not lines or not opens_front_matter(lines[0]):
         return {}, 0, {}
-    close = next(
-        (i for i in range(1, len(lines)) if lines[i].rstrip() in ("---", "...")), None
-    )
+    close = next((i for i in range(1, len(lines)) if closes_front_matter(lines[i])), None)
     if close is None:
         diags.append(Diagnostic(
             rel_path, 1, "error", "yaml-error",
@@ -299,9 +304,9 @@ def _unquoted_links(value: Any) -> Any:
     """`with: [[Jane Doe]]` without quotes is YAML for a list in a list: read it as the link the
     user meant. Returns the value itself when there is nothing to fix."""
     if _is_bare_link(value):
-        return f"[[{value[0][0]}]]"
+        return wikilink(value[0][0])
     if isinstance(value, list) and any(_is_bare_link(item) for item in value):
-        return [f"[[{item[0][0]}]]" if _is_bare_link(item) else item for item in value]
+        return [wikilink(item[0][0]) if _is_bare_link(item) else item for item in value]
     return value
 
 
@@ -464,7 +469,7 @@ def parse_cadence(value: Any) -> Cadence | None:
 
 
 def _typed_fields(note_type: str | None, ctx: _FieldContext) -> Fields:
-    if note_type == "contact":
+    if note_type == schema.CONTACT:
         cadence = None
         if ctx.meta.get("cadence") not in (None, ""):
             cadence = parse_cadence(ctx.meta["cadence"])
@@ -479,7 +484,7 @@ def _typed_fields(note_type: str | None, ctx: _FieldContext) -> Fields:
             cadence=cadence, last_contact=ctx.date("last_contact"), status=ctx.text("status"),
             introducer_thanked=ctx.date("introducer_thanked"),
         )
-    if note_type == "interview":
+    if note_type == schema.INTERVIEW:
         if ctx.meta.get("date") in (None, ""):
             ctx.report("date", "error", "missing-field",
                        "an interview needs `date: YYYY-MM-DD` in its front matter")
@@ -498,7 +503,7 @@ def _typed_fields(note_type: str | None, ctx: _FieldContext) -> Fields:
         # none of them (a typo: "planed", "canceled") is reported and read as "unknown":
         # neither done nor planned, so no thank-you, preparation or interaction is made up.
         status = ctx.choice("status", INTERVIEW_STATUSES, None) or (
-            "done" if ctx.text("status") is None else "unknown")
+            schema.DONE if ctx.text("status") is None else schema.UNKNOWN_STATUS)
         return InterviewFields(
             date=ctx.date("date"), with_=with_, company=ctx.link("company"),
             careers=ctx.links("career"), format=ctx.text("format"),
@@ -506,12 +511,12 @@ def _typed_fields(note_type: str | None, ctx: _FieldContext) -> Fields:
             thank_you=ctx.date("thank_you"), interest=interest,
             referrals=ctx.links("referrals"),
         )
-    if note_type == "company":
+    if note_type == schema.COMPANY:
         return CompanyFields(
             industry=ctx.text("industry"), website=ctx.text("website"),
             location=ctx.text("location"),
         )
-    if note_type == "career":
+    if note_type == schema.CAREER:
         return CareerFields(status=ctx.choice("status", CAREER_STATUSES, None))
     return None
 
@@ -531,9 +536,11 @@ _SPECIAL_LEADS = frozenset("<>`~-*+0123456789#")
 
 
 def _scan_body(
-    rel_path: str, lines: list[str], first: int, offset0: int, diags: list[Diagnostic]
+    rel_path: str, lines: list[str], first: int, offset0: int, diags: list[Diagnostic],
+    contexts: bool = True,
 ) -> _BodyScan:
-    """One pass over the body: blocks, links, tasks and headings, skipping code and comments.
+    """One pass over the body: blocks, links, tasks and headings, skipping code and comments
+    (with `contexts`, each body link with the sentence around it).
 
     This loop is the hot path of `check`: a line of plain prose costs a strip and a few
     membership tests; regular expressions run only on lines that can match them.
@@ -650,30 +657,32 @@ def _scan_body(
 
         if "[" in visible:
             lineno = index + 1
-            context = shown.strip()
+            # Only a rendered "Linked from" entry reads a context: without one, none is made.
+            context = shown.strip() if contexts else ""
             found = _wikilinks(visible, lineno, context) if "[[" in visible else []
             if "](" in visible:
                 md = [_mdlink(m, visible, rel_path, lineno, context)
                       for m in _md_links(visible)]
                 # Each kind comes out in column order; only a line holding both needs a sort.
                 found = sorted(found + [lk for lk in md if lk is not None], key=_column)
-            # Whether the line is its paragraph or list item, whole (no other line to read).
-            last = index + 1 == len(lines) or lines[index + 1] in _BLANK
-            if commented:
-                alone = False
-            elif list_item:  # an item ends where a blank line or the next item begins
-                alone = last or LIST_ITEM_RE.match(lines[index + 1]) is not None
-            else:
-                alone = last and (index == first or lines[index - 1] in _BLANK)
-            if found and not (
-                alone and len(context) <= CONTEXT_CHARS
-                and (list_item or _SENTENCE_END_RE.search(context) is None)
-            ):
-                # Not the common case of a short line that is a whole paragraph or list item
-                # of one sentence: the sentence or item around each link is looked for.
-                found = _with_contexts(found, lines, index, first, shown, list_item,
-                                       commented or alone, in_obsidian_comment or in_comment
-                                       or alone, memo)
+            if contexts and found:
+                # Whether the line is its paragraph or list item, whole (no other line to read).
+                last = index + 1 == len(lines) or lines[index + 1] in _BLANK
+                if commented:
+                    alone = False
+                elif list_item:  # an item ends where a blank line or the next item begins
+                    alone = last or LIST_ITEM_RE.match(lines[index + 1]) is not None
+                else:
+                    alone = last and (index == first or lines[index - 1] in _BLANK)
+                if not (
+                    alone and len(context) <= CONTEXT_CHARS
+                    and (list_item or _SENTENCE_END_RE.search(context) is None)
+                ):
+                    # Not the common case of a short line that is a whole paragraph or list
+                    # item of one sentence: the sentence or item around each link is looked for.
+                    found = _with_contexts(found, lines, index, first, shown, list_item,
+                                           commented or alone, in_obsidian_comment or in_comment
+                                           or alone, memo)
             scan.links += found
             if list_item:
                 task = TASK_RE.match(line)
@@ -970,31 +979,6 @@ def _strip_comments(line: str, in_comment: bool) -> tuple[str, bool]:
     return "".join(pieces), False
 
 
-def _split_wikilink(inner: str) -> tuple[str, str | None, str | None]:
-    """Split `target#heading|label` (a table's escaped `\\|` counts as `|`)."""
-    target, heading, label = _WIKI_PARTS_RE.fullmatch(inner).groups()  # type: ignore[union-attr]
-    if target.endswith("\\"):
-        target = target[:-1]
-    if heading is not None and heading.endswith("\\"):
-        heading = heading[:-1]
-    return target.strip(), (heading.strip() if heading else None) or None, \
-        (label.strip() if label else None) or None
-
-
-def _link_parts(inner: str) -> tuple[str, str | None, str | None] | None:
-    """Target, heading and label of a wikilink's inner text, the target without `.md`; None
-    for `[[#Heading]]`, which points into the note itself."""
-    if "#" in inner or "|" in inner or "\\" in inner:
-        target, heading, label = _split_wikilink(inner)
-    else:  # the common plain [[Name]]: what _split_wikilink returns, without its regex
-        target, heading, label = inner.strip(), None, None
-    if not target:
-        return None
-    if target[-3:].lower() == ".md":
-        target = target[:-3]
-    return target, heading, label
-
-
 def _wikilinks(text: str, line: int, context: str) -> list[Link]:
     """Every `[[...]]` link of one body line, in column order.
 
@@ -1132,29 +1116,3 @@ def _task(rel_path: str, match: re.Match[str], line: int, diags: list[Diagnostic
         due = parse_date(due_match.group(1), lambda msg: diags.append(
             Diagnostic(rel_path, line, "error", "bad-date", f"task due date: {msg}")))
     return Task(text, line, status in "xX-", due)  # positional: cheaper than keywords
-
-
-def link_problem(name: str) -> str | None:
-    """Why `[[name]]` would not lead to a note called `name`, or None when it would.
-
-    The test is the parser's own reading of the link (a "#" starts a heading, a "|" a label,
-    blanks at the ends are dropped, a final ".md" is cut, brackets and line breaks end it),
-    plus Obsidian's block-reference "^", which it refuses in file names.
-    """
-    if "^" in name:
-        return "its name holds '^', which Obsidian reads as a block reference"
-    match = WIKILINK_RE.fullmatch(f"[[{name}]]")
-    if match is not None and _link_parts(name) == (name, None, None):
-        return None
-    bad = sorted({char for char in name if char in "#|[]\\\n\r"})
-    if bad:
-        shown = ", ".join(repr(char) for char in bad)
-        return f"its name holds {shown}, which a link reads as part of its syntax"
-    if name != name.strip():
-        return "its name begins or ends with a blank, which a link drops"
-    return f"a link to '{name}' is read as '{(_link_parts(name) or ('',))[0]}'"
-
-
-def is_asset_target(target: str) -> bool:
-    """True for links to attachments (`photo.png`, `cv.pdf`) rather than notes."""
-    return bool(ASSET_SUFFIX_RE.search(target))

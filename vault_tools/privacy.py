@@ -17,17 +17,27 @@ private, because a typo must never publish one.
 
 Obsidian comments (`%% ... %%`) are not content: `strip_comments` blanks them out of a line, and
 `strip_comments_from_text` out of a whole note as the site renders it.
+
+What the site may never show follows from the same decisions, so it is here too: the fields
+published only on request (`UNPUBLISHED_BY_DEFAULT`) and `secrets`, every value of a private
+note (and every unpublished field) that the leak scan (`site/leaks.py`) looks for in the output.
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from .notes import Diagnostic
+import yaml
+
+from .notes import Diagnostic, Note
+from .wikilinks import WIKILINK_RE, closes_front_matter, opens_front_matter
+
+if TYPE_CHECKING:  # the site's view of the vault, which itself asks this module what is private
+    from .views import SiteView
 
 PRIVATE = "private"
 PUBLISH = "publish"
@@ -38,12 +48,17 @@ VISIBILITY_KEYS = frozenset({PRIVATE, PUBLISH, DRAFT})
 PRIVATE_NOTE_TEXT = "a private note"
 
 
+_INVISIBLE = re.compile("[\u00ad\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufe00-\ufe0f\ufeff]")
+
+
 def visibility_key(key: Any) -> str | None:
     """The visibility key (`private`, `publish`, `draft`) a front-matter key spells, in any case,
     with blanks around it or in another Unicode form (full-width letters), or None."""
     text = str(key)
     if not text.isascii():
-        text = unicodedata.normalize("NFKC", text)
+        # Characters shown as nothing (a zero-width space or soft hyphen pasted along with the
+        # key) would make `private` look written and be another key.
+        text = _INVISIBLE.sub("", unicodedata.normalize("NFKC", text))
     folded = text.strip().casefold()
     return folded if folded in VISIBILITY_KEYS else None
 
@@ -102,7 +117,10 @@ def note_visibility(
     for key, value in found.get(PRIVATE, ()):
         if key != PRIVATE:
             secret = True
-            report(key, "bad-value", f"{key}: read as `private`; write the key in lower case "
+            hidden = _INVISIBLE.search(key)
+            how = ("retype the key: it holds characters shown as nothing" if hidden
+                   else "write the key in lower case")
+            report(key, "bad-value", f"{ascii(key) if hidden else key}: read as `private`; {how} "
                    "(`private: true` or `private: false`); treated as private")
         elif value is True:
             secret = True
@@ -160,24 +178,73 @@ _CLEAR = {PRIVATE: ("false",), PUBLISH: ("true",), DRAFT: ("false",)}
 def looks_private_front_matter(text: str) -> bool:
     """For a note whose front matter YAML refused: True when a raw front-matter line names a
     visibility key (any case) with anything but its clear public value. Lines end at "\\n",
-    "\\r\\n" or a lone "\\r", as the parser reads them. Linear (no regular expression)."""
+    "\\r\\n" or a lone "\\r", as the parser reads them. Linear: one pass of a regular
+    expression without nested repetition per line."""
+    lines = split_bare_lines(text.lstrip("\ufeff"))
+    if not lines or not opens_front_matter(lines[0]):
+        return False
+    for line in lines[1:]:
+        if closes_front_matter(line):
+            break
+        # Keys may stand after `{`, `,`, `[`, `- ` or `? ` (flow mappings, list items, complex
+        # keys), none of which YAML got far enough to read: look at every key-like word.
+        folded = line if line.isascii() else unicodedata.normalize("NFKC", line)
+        for match in _KEY_RE.finditer(folded):
+            written = match.group("key")
+            which = visibility_key(written)
+            if which is None:
+                continue
+            if not match.group("colon") or (which == PRIVATE and written != PRIVATE):
+                return True  # `? private` with its value on the next line, or `Private:`
+            value = folded[match.end():].partition(" #")[0]
+            if match.group("lead").startswith(("{", ",", "[")):  # in a flow collection
+                value = re.split(r"[,}\]]", value, maxsplit=1)[0]
+            # Quotes stay: YAML reads `"false"` as a string, which keeps a note private.
+            if value.strip().lower() not in _CLEAR[which]:
+                return True
+    return False
+
+
+def raw_aliases(text: str) -> tuple[str, ...]:
+    """For a private note whose front matter YAML refused: the names its `aliases` line (a
+    flow list or one name) or the `- name` lines under it give, each read as YAML on its own
+    where it can be. The site then hides links by those names as it hides the note's name."""
     lines = split_bare_lines(text.lstrip("\ufeff"))
     if not lines or lines[0].rstrip() != "---":
-        return False
+        return ()
+    found: list[str] = []
+    under = False
     for line in lines[1:]:
         if line.rstrip() in ("---", "..."):
             break
         key, colon, value = line.partition(":")
-        written = key.strip().strip("'\"")
-        which = visibility_key(written) if colon else None
-        if which is None:
-            continue
-        if which == PRIVATE and written != PRIVATE:
-            return True
-        value = value.partition(" #")[0].strip().strip("'\" ").lower()
-        if value not in _CLEAR[which]:
-            return True
-    return False
+        if colon and key.strip().strip("'\"").casefold() in ("aliases", "alias"):
+            under = not value.strip()
+            found += _yaml_names(value.strip())
+        elif under and line.lstrip().startswith("- "):
+            found += _yaml_names(line.lstrip()[2:].strip())
+        else:
+            under = False
+    return tuple(dict.fromkeys(name for name in found if name))
+
+
+def _yaml_names(value: str) -> list[str]:
+    """The names one YAML value holds (a string, or a flow list of them); the text itself,
+    stripped of brackets and quotes, when YAML refuses it too."""
+    try:
+        loaded = yaml.safe_load(value) if len(value) < 10_000 else None
+    except yaml.YAMLError:
+        loaded = [part.strip().strip("'\"") for part in value.strip("[] ").split(",")]
+    items = loaded if isinstance(loaded, list) else [loaded]
+    return [str(item).strip() for item in items
+            if isinstance(item, (str, int, float)) and str(item).strip()]
+
+
+# A key-like word on a raw front-matter line, where a key may begin: the line's start, or
+# after `{`, `,`, `[`, `- ` or `? `; quoted or not; then its colon (or the line's end).
+_KEY_RE = re.compile(
+    r"""(?P<lead>^|[{,\[]|(?<!\S)[-?](?=\s))\s*(?P<q>["']?)(?P<key>[^\s:"',{}\[\]]+)(?P=q)"""
+    r"""[ \t]*(?P<colon>:|$)""")
 
 
 # --- line endings -------------------------------------------------------------------------------
@@ -284,3 +351,150 @@ def strip_comments_from_text(text: str) -> str:
         visible, in_comment = strip_comments(bare, in_comment)
         out.append(visible + line[len(bare):])
     return "\n".join(out)
+
+
+# Published only when the `publish_fields` option lists them (§3, §7).
+UNPUBLISHED_BY_DEFAULT = ("email", "phone", "linkedin")
+
+
+# --- what must never appear in the output -------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Secret:
+    """A value the site must not publish. `whole_word`: match only as whole words (names)."""
+
+    value: str
+    kind: str
+    source: str
+    whole_word: bool = False
+
+
+# Front-matter keys of a private note whose values say what kind of note it is, not whose:
+# the same few words on many notes, public ones too.
+_STRUCTURE_KEYS = frozenset({
+    "type", "private", "publish", "draft", "tags", "tag", "aliases", "alias", "status",
+    "cadence", "format", "cssclass", "cssclasses",
+})
+# A front-matter value of one word (`role: Engineer`, `location: Oslo`) says nothing about whom
+# it belongs to and is an ordinary word elsewhere: from this many words on, it is a secret.
+MIN_VALUE_WORDS = 2
+MIN_FRAGMENT_CHARS = 30
+MIN_FRAGMENT_WORDS = 5
+# Markup splits a sentence into fragments: what lies between markup is rendered verbatim.
+_FRAGMENT_SPLIT = re.compile(r"[.!?;:](?:\s|$)|[\[\]`*_<>|#{}()~=\\^]|\n|https?://\S+")
+
+
+def text_fragments(body: str) -> list[str]:
+    """Runs of plain prose in a note body long enough to identify it (at least 30 characters and
+    five words), split at sentence ends and at any Markdown markup, so each one appears
+    verbatim in rendered HTML when the sentence is published."""
+    out = []
+    for piece in _FRAGMENT_SPLIT.split(body):
+        piece = " ".join(piece.split()).strip(" -+>")  # list and quote markers are markup too
+        if len(piece) >= MIN_FRAGMENT_CHARS and len(piece.split()) >= MIN_FRAGMENT_WORDS:
+            out.append(piece)
+    return out
+
+
+def _words(text: str) -> str:
+    """A fragment's words, lower case: how fragments are compared with each other."""
+    return " ".join(re.findall(r"\w+", text.lower()))
+
+
+def _body_of(text: str, note: Note) -> str:
+    lines = split_bare_lines(text.lstrip("\ufeff"))
+    body = lines[note.body_line - 1:]
+    # Generated blocks hold text about other notes; they are not this note's own words.
+    for block in sorted(note.blocks, key=lambda b: b.open_line, reverse=True):
+        start, end = block.open_line - note.body_line, block.close_line - note.body_line + 1
+        if 0 <= start < end <= len(body):
+            del body[start:end]
+    return "\n".join(body)
+
+
+# What a URL or address starts with that a page may write otherwise (`http:` for `https:`, no
+# `www.`, a bare address for a `mailto:`): left out of the secret, which is then found in all.
+_URL_PREFIX = re.compile(r"^(?:(?:[a-z][a-z0-9+.-]*:)?//(?:www\.)?|mailto:|tel:)", re.IGNORECASE)
+MIN_PHONE_DIGITS = 7
+
+
+def _front_matter_values(note: Note) -> Iterator[tuple[str, str]]:
+    """(key, text) for each text value in a note's front matter (in lists too), but links to
+    other notes (`company: "[[Acme]]"`: that note's own privacy decides) and the keys that
+    say what kind of note it is."""
+    for key, value in note.meta.items():
+        if key.lower() in _STRUCTURE_KEYS:
+            continue
+        for item in value if isinstance(value, list) else [value]:
+            if isinstance(item, str) and item.strip() and not WIKILINK_RE.fullmatch(
+                    item.strip()):
+                yield key, " ".join(item.split())
+
+
+def _public_values(view: SiteView) -> set[str]:
+    """What public notes show of themselves (names, aliases, front-matter values), lower case:
+    a private note's value that a public note also has (`company: Acme`, `role: Data
+    Engineer`) is no secret of the private one."""
+    values: set[str] = set()
+    for note in view.public_notes():
+        values.update(n.lower() for n in (note.name, note.title, *note.aliases))
+        values.update(v.lower() for _, v in _front_matter_values(note))
+    return values
+
+
+def secrets(view: SiteView, texts: Mapping[str, str], shared: Iterable[str] = ()) -> list[Secret]:
+    """Every value that must not reach the output (§7): private notes' names, titles, aliases,
+    sentences and front-matter values (of two words or more, and not a public note's too), and
+    the unpublished fields of every note (a URL without its scheme, a phone number also as its
+    digits alone). How short a value the scan still looks for is the scan's to decide.
+
+    `texts` maps note paths to their text; `shared` holds texts whose sentences are expected to
+    appear anywhere (the note templates), so a private note's template boilerplate is no
+    secret. A private sentence copied into a public note is one: that is the leak to catch.
+    """
+    boilerplate = {_words(f) for text in shared for f in text_fragments(text)}
+    found: dict[tuple[str, str], Secret] = {}
+
+    def add(value: str, kind: str, source: str, whole_word: bool = False) -> None:
+        value = " ".join(value.split())
+        key = (value.lower(), kind)
+        if key not in found:
+            found[key] = Secret(value, kind, source, whole_word)
+
+    for path in sorted(view.hidden):
+        note = view.index.notes[path]
+        if only_a_draft(note.meta):
+            continue  # off the site as a draft: its name may be mentioned (privacy.py)
+        for name in (note.name, note.title, *note.aliases):
+            if name.strip():
+                add(name, "name", path, whole_word=True)
+        text = texts.get(path)
+        if text is not None:
+            for fragment in text_fragments(_body_of(text, note)):
+                if _words(fragment) not in boilerplate:
+                    add(fragment, "text", path)
+    public_values = _public_values(view)
+    for path in sorted(view.hidden):
+        for key, value in _front_matter_values(view.index.notes[path]):
+            if key.lower() in UNPUBLISHED_BY_DEFAULT:
+                continue  # below, with the same fields of public notes
+            words = _words(value).split()
+            # Dates, times and numbers (no letter in them) are no one's in particular.
+            if (value.lower() not in public_values and len(words) >= MIN_VALUE_WORDS
+                    and not all(w.isdigit() for w in words)):
+                add(value, f"field {key}", path)
+    for note in view.index:
+        for key in UNPUBLISHED_BY_DEFAULT:
+            if view.field_allowed(key) and note.path not in view.hidden:
+                continue
+            value = note.meta.get(key)
+            for item in value if isinstance(value, list) else [value]:
+                if item is None or not str(item).strip():
+                    continue
+                item = _URL_PREFIX.sub("", str(item).strip())
+                add(item, f"field {key}", note.path)
+                digits = re.sub(r"\D", "", item)
+                if key == "phone" and len(digits) >= MIN_PHONE_DIGITS and digits != item:
+                    add(digits, f"field {key}", note.path)  # as a `tel:` link writes it
+    return sorted(found.values(), key=lambda s: (s.source, s.kind, s.value))

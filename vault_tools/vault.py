@@ -5,12 +5,11 @@ This is the only place that reads notes from disk; everything after it works on 
 
 from __future__ import annotations
 
-import contextlib
 import errno
 import fnmatch
-import gc
 import os
 import re
+import stat
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from itertools import islice
@@ -267,12 +266,14 @@ class NoteTooLargeError(OSError):
 
     An OSError, so every reader that leaves an unreadable file alone leaves this one too."""
 
-    def __init__(self, size: int) -> None:
+    def __init__(self, size: int, head: bytes = b"") -> None:
         super().__init__(f"the note is {size:,} bytes, more than the {MAX_NOTE_BYTES:,} "
                          "(2 MiB) a note may hold; it is not read, filled or published "
                          "until it is made smaller (split it, or move the bulk to an attachment)")
         self.size = size
         self.strerror = str(self.args[0])
+        # The note's first bytes (its front matter, at most): enough to tell it is private.
+        self.head = head
 
 
 def too_large(path_or_size: int | str | os.PathLike[str]) -> bool:
@@ -294,16 +295,22 @@ def read_bounded(path: str | os.PathLike[str]) -> bytes:
         return _read_bounded(file)
 
 
+# What is read of a note too large to read whole: room for any front matter YAML accepts
+# (256 Ki characters), so its privacy is still known; a front matter cut short there is read
+# by its raw lines, as any YAML refused is.
+_HEAD_BYTES = 512 * 1024
+
+
 def _read_bounded(file: BinaryIO) -> bytes:
     size = os.fstat(file.fileno()).st_size
     if size > MAX_NOTE_BYTES:
-        raise NoteTooLargeError(size)
+        raise NoteTooLargeError(size, file.read(_HEAD_BYTES))
     # Asking for the size found (plus one, to see growth) keeps the buffer small.
     data = file.read(size + 1)
     if len(data) > size:  # grown since the stat: read on, still bounded
         data += file.read(MAX_NOTE_BYTES + 1 - len(data))
     if len(data) > MAX_NOTE_BYTES:
-        raise NoteTooLargeError(len(data))
+        raise NoteTooLargeError(len(data), data[:_HEAD_BYTES])
     return data
 
 
@@ -316,14 +323,14 @@ def read_note(vault: Vault, rel_path: str) -> tuple[Note, str | None]:
 
     A note that cannot be read becomes a Note with a diagnostic, never an exception.
     """
-    return _note_from(rel_path, read_file(vault, rel_path))
+    return note_from_data(rel_path, read_file(vault, rel_path))
 
 
 def read_notes(
-    vault: Vault, rel_paths: Iterable[str], *, walked: bool = False
+    vault: Vault, rel_paths: Iterable[str], *, walked: bool = False, contexts: bool = True
 ) -> Iterator[tuple[Note, str | None]]:
     """`read_note` for each path in turn, the files read a batch at a time (`walked`: the
-    paths come from `scan_notes`; see `read_file`).
+    paths come from `scan_notes`; see `read_file`; `contexts`: see `parse_note`).
 
     A parse that directly follows its file's read runs about 10% slower here than one that
     follows other parses (0.75 s against 0.69 s for 5,000 notes, the reads included): the
@@ -334,12 +341,24 @@ def read_notes(
     while batch := [(rel, read_file(vault, rel, walked=walked))
                     for rel in islice(paths, READ_BATCH)]:
         for rel, data in batch:
-            yield _note_from(rel, data)
+            yield note_from_data(rel, data, contexts)
 
 
 # Opening with O_NOFOLLOW fails on a symlink: a walked note that is not one needs no `realpath`.
 _NO_FOLLOW = getattr(os, "O_NOFOLLOW", 0)
-_READ = os.O_RDONLY | getattr(os, "O_BINARY", 0)
+# O_NONBLOCK: a FIFO named like a note (`mkfifo x.md`) opens at once instead of waiting forever
+# for a writer; it is then refused as no regular file. (No effect on regular files.)
+_NONBLOCK = getattr(os, "O_NONBLOCK", 0)
+_READ = os.O_RDONLY | getattr(os, "O_BINARY", 0) | _NONBLOCK
+
+
+def _open_to_read(path: str, flags: int) -> int:
+    """`os.open`, which a FIFO does not keep waiting (O_NONBLOCK); a regular file whose open
+    would wait (another program's lease being broken) is opened again, waiting, as usual."""
+    try:
+        return os.open(path, flags)
+    except BlockingIOError:
+        return os.open(path, flags & ~_NONBLOCK)
 
 
 def read_file(vault: Vault, rel_path: str, *, walked: bool = False) -> bytes | OSError:
@@ -357,7 +376,7 @@ def read_file(vault: Vault, rel_path: str, *, walked: bool = False) -> bytes | O
         fd = None
         if walked and _NO_FOLLOW:
             try:
-                fd = os.open(path, _READ | _NO_FOLLOW)
+                fd = _open_to_read(path, _READ | _NO_FOLLOW)
             except OSError as exc:
                 if exc.errno not in (errno.ELOOP, errno.EMLINK):  # EMLINK: FreeBSD's ELOOP
                     raise
@@ -365,16 +384,22 @@ def read_file(vault: Vault, rel_path: str, *, walked: bool = False) -> bytes | O
             if not inside_notes(vault.notes_dir, path):
                 return OutsideVaultError(errno.EXDEV, outside_message(vault.notes_dir, rel_path),
                                          path)
-            fd = os.open(path, _READ)
+            fd = _open_to_read(path, _READ)
         with open(fd, "rb") as file:
+            if not stat.S_ISREG(os.fstat(fd).st_mode):
+                return OSError(errno.EINVAL, "not a regular file (a pipe or a device)", path)
             return _read_bounded(file)
     except OSError as exc:
         return exc
 
 
-def _note_from(rel_path: str, data: bytes | OSError) -> tuple[Note, str | None]:
+def note_from_data(
+    rel_path: str, data: bytes | OSError, contexts: bool = True
+) -> tuple[Note, str | None]:
+    """Decode and parse what `read_file` returned; the text is None when the note is not
+    readable text (the Note then carries the diagnostic). `contexts`: see `parse_note`."""
     if isinstance(data, NoteTooLargeError):
-        return unreadable_note(rel_path, too_large_diagnostic(rel_path, data)), None
+        return unreadable_note(rel_path, too_large_diagnostic(rel_path, data), data.head), None
     if isinstance(data, OutsideVaultError):
         return outside_note(rel_path, data.strerror), None
     if isinstance(data, OSError):
@@ -384,8 +409,8 @@ def _note_from(rel_path: str, data: bytes | OSError) -> tuple[Note, str | None]:
     text, problem = decode_note(rel_path, data)
     if text is None:
         assert problem is not None
-        return unreadable_note(rel_path, problem), None
-    return parse_note(rel_path, text), text
+        return unreadable_note(rel_path, problem, data), None
+    return parse_note(rel_path, text, contexts=contexts), text
 
 
 def outside_note(rel_path: str, message: str) -> Note:
@@ -396,33 +421,14 @@ def outside_note(rel_path: str, message: str) -> Note:
                                                 message))
 
 
-@contextlib.contextmanager
-def gc_paused() -> Iterator[None]:
-    """Pause the cyclic garbage collector while a whole vault is loaded (or longer).
-
-    Loading allocates about a million small objects (links, strings, YAML values) and frees
-    almost none, so the collector's periodic passes keep re-scanning a growing heap for cycles
-    that do not exist: about 0.18 s of a 1.3 s load at 5,000 notes. Reference counting still
-    frees everything as usual; only cycle detection waits. The first collection after the
-    pause walks whatever the pause allocated and is still alive, so a caller done with the
-    index before the pause ends (as `check` is) saves that walk too.
-    """
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
-
-
-def load_index(vault: Vault) -> VaultIndex:
-    """Gather every note, then link them (gather-then-link: no result depends on file order)."""
-    return load_index_and_texts(vault, keep_texts=False)[0]
+def load_index(vault: Vault, *, contexts: bool = True) -> VaultIndex:
+    """Gather every note, then link them (gather-then-link: no result depends on file order).
+    `contexts=False` for a caller that renders no block (see `parse_note`)."""
+    return load_index_and_texts(vault, keep_texts=False, contexts=contexts)[0]
 
 
 def load_index_and_texts(
-    vault: Vault, keep_texts: bool = True
+    vault: Vault, keep_texts: bool = True, contexts: bool = True
 ) -> tuple[VaultIndex, dict[str, str]]:
     """The index plus each readable note's text, read once (fill compares blocks without
     reading the files a second time).
@@ -430,15 +436,17 @@ def load_index_and_texts(
     What the walk left out, files and folders whose link leaves the vault and symlink loops,
     are the index's `vault_problems`: nothing of them is read, so nothing of them (not even
     that a note of that name exists) reaches a block or the site.
+
+    Loading a whole vault is where the garbage collector's passes cost most: commands call it
+    inside `gcpolicy.paused()` (or one of its variants).
     """
     notes, texts = [], {}
     scan = scan_notes(vault.notes_dir)
-    with gc_paused():
-        for note, text in read_notes(vault, scan.notes, walked=True):
-            notes.append(note)
-            if keep_texts and text is not None:
-                texts[note.path] = text
-        index = VaultIndex(notes, scan.problems(vault.notes_dir))
+    for note, text in read_notes(vault, scan.notes, walked=True, contexts=contexts):
+        notes.append(note)
+        if keep_texts and text is not None:
+            texts[note.path] = text
+    index = VaultIndex(notes, scan.problems(vault.notes_dir))
     # Listed only if a link names an attachment: most checks never walk the folder twice.
     index.set_attachments(lambda: attachment_paths(vault.notes_dir))
     return index, texts

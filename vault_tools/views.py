@@ -12,16 +12,16 @@ import dataclasses
 import datetime as dt
 import posixpath
 import re
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
 from urllib.parse import unquote
 
+from . import schema
 from .followups import (
-    TITLE_MDLINK,
-    TITLE_WIKILINK,
     FollowUp,
     Timed,
+    followups_by_note,
     open_followups,
     shown_link,
     shown_text,
@@ -29,12 +29,16 @@ from .followups import (
 )
 from .index import VaultIndex
 from .notes import CareerFields, CompanyFields, ContactFields, InterviewFields, Note
-from .parse import LINK_KEYS, WIKILINK_RE
-from .privacy import PRIVATE_NOTE_TEXT, only_a_draft, split_bare_lines, visibility_key
-from .privacy import looks_private_front_matter as looks_private_front_matter  # for the site
+from .privacy import PRIVATE_NOTE_TEXT, UNPUBLISHED_BY_DEFAULT, visibility_key
 
-# Published only when the `publish_fields` option lists them (§3, §7).
-UNPUBLISHED_BY_DEFAULT = ("email", "phone", "linkedin")
+# The leak scan's secrets live in privacy.py; named here too for the site and the tests.
+from .privacy import Secret as Secret
+from .privacy import looks_private_front_matter as looks_private_front_matter  # for the site
+from .privacy import secrets as secrets
+from .privacy import text_fragments as text_fragments
+from .schema import LINK_KEYS
+from .wikilinks import TITLE_MDLINK, TITLE_WIKILINK, WIKILINK_RE
+
 PRIVATE_TEXT = PRIVATE_NOTE_TEXT
 
 RefStatus = Literal["ok", "private", "broken", "ambiguous"]
@@ -104,11 +108,7 @@ class SiteView:
         self.all_followups: list[FollowUp] = every
         self.followups: list[FollowUp] = [f for f in every if self.shows(f)]
         # Each note's follow-ups (from it or about it), in the sorted order.
-        self.followups_of: dict[str, list[FollowUp]] = {}
-        for followup in self.followups:
-            for path in dict.fromkeys((followup.note, followup.contact)):
-                if path:
-                    self.followups_of.setdefault(path, []).append(followup)
+        self.followups_of: dict[str, list[FollowUp]] = followups_by_note(self.followups)
         # Notes that a hidden follow-up is from or about: their blocks say something private.
         shown = set(self.followups)
         touched = {path for f in every if f not in shown for path in (f.note, f.contact) if path}
@@ -158,27 +158,16 @@ class SiteView:
 
 # --- the front-matter card ----------------------------------------------------------------------
 
-_TYPE_KEYS = {
-    "contact": ("company", "role", "email", "phone", "linkedin", "location", "introduced_by",
-                "status", "cadence", "last_contact", "introducer_thanked"),
-    "interview": ("date", "with", "company", "career", "format", "status", "thank_you",
-                  "interest", "referrals"),
-    "company": ("industry", "website", "location"),
-    "career": ("status",),
-}
 # Shown elsewhere on the page (title, type badge). The visibility keys (`private`, `publish`,
 # `draft`, in any case) are never shown either.
 _CARD_SKIP = frozenset({"title", "type"})
-_LABELS = {"introduced_by": "Introduced by", "last_contact": "Last contact",
-           "introducer_thanked": "Introducer thanked", "thank_you": "Thank-you sent",
-           "with": "With", "linkedin": "LinkedIn", "aliases": "Also known as"}
 
 
 def card_rows(view: SiteView, note: Note) -> list[CardRow]:
     """The rows of a note's front-matter card: the keys of its type in §3 order, then any other
     keys as written. Unpublished fields and empty values are left out; links become Refs."""
     meta = note.meta
-    known = _TYPE_KEYS.get(note.type or "", ())
+    known = schema.TYPE_KEYS.get(note.type or "", ())
     keys = [k for k in known if k in meta] + [k for k in meta if k not in known]
     rows = []
     for key in keys:
@@ -186,7 +175,7 @@ def card_rows(view: SiteView, note: Note) -> list[CardRow]:
             continue
         items = tuple(_card_items(view, key, meta[key]))
         if items:
-            rows.append(CardRow(key, _LABELS.get(key, key.replace("_", " ").capitalize()), items))
+            rows.append(CardRow(key, schema.key_label(key), items))
     return rows
 
 
@@ -292,7 +281,7 @@ class CareerRow:
 
     @property
     def ruled_out(self) -> bool:
-        return self.status == "ruled-out"
+        return self.status == schema.RULED_OUT
 
 
 def _by_name(notes: Iterable[Note]) -> list[Note]:
@@ -319,9 +308,9 @@ def last_public_interaction(view: SiteView, contact: Note) -> dt.date | None:
     (a private interview's date is not shown, not even as a date)."""
     fields = contact.fields
     latest = fields.last_contact if isinstance(fields, ContactFields) else None
-    for interview in _public_sources(view, contact.path, "with", "interview"):
+    for interview in _public_sources(view, contact.path, "with", schema.INTERVIEW):
         info = interview.fields
-        if (isinstance(info, InterviewFields) and info.status == "done" and info.date
+        if (isinstance(info, InterviewFields) and info.status == schema.DONE and info.date
                 and (latest is None or info.date > latest)):
             latest = info.date
     return latest
@@ -330,7 +319,7 @@ def last_public_interaction(view: SiteView, contact: Note) -> dt.date | None:
 def people_rows(view: SiteView) -> list[PersonRow]:
     """One row per public contact, by name."""
     rows = []
-    for note in _by_name(n for n in view.public_notes() if n.type == "contact"):
+    for note in _by_name(n for n in view.public_notes() if n.type == schema.CONTACT):
         fields = note.fields if isinstance(note.fields, ContactFields) else ContactFields()
         rows.append(PersonRow(
             contact=view.note_ref(note.path),
@@ -368,7 +357,7 @@ def _newest_first(rows: Iterable[InterviewRow]) -> list[InterviewRow]:
 def timeline_rows(view: SiteView) -> list[InterviewRow]:
     """Every public interview, newest first."""
     return _newest_first(interview_row(view, n) for n in view.public_notes()
-                         if n.type == "interview")
+                         if n.type == schema.INTERVIEW)
 
 
 @dataclass(frozen=True)
@@ -386,14 +375,14 @@ def placeholder_companies(view: SiteView) -> dict[str, Placeholder]:
     """Placeholder companies by lower-cased name, from public contacts and interviews only."""
     found: dict[str, tuple[str, list[Note], list[Note]]] = {}
     for note in view.public_notes():
-        if note.type not in ("contact", "interview"):
+        if note.type not in (schema.CONTACT, schema.INTERVIEW):
             continue
         for link, resolution in view.index.outgoing(note.path):
             if link.field != "company" or resolution.status != "broken":
                 continue
             name = link.target.rpartition("/")[2].strip()
             entry = found.setdefault(name.lower(), (name, [], []))
-            people = entry[1] if note.type == "contact" else entry[2]
+            people = entry[1] if note.type == schema.CONTACT else entry[2]
             if not people or people[-1] is not note:
                 people.append(note)
     return {key: Placeholder(name, tuple(contacts), tuple(talks))
@@ -404,10 +393,10 @@ def company_rows(view: SiteView) -> list[CompanyRow]:
     """Each public company with the public people who work there and its conversations, and
     each placeholder company (named in a `company` field, no note yet) with the same, by name."""
     rows = []
-    for note in _by_name(n for n in view.public_notes() if n.type == "company"):
+    for note in _by_name(n for n in view.public_notes() if n.type == schema.COMPANY):
         fields = note.fields if isinstance(note.fields, CompanyFields) else CompanyFields()
-        people = _by_name(_public_sources(view, note.path, "company", "contact"))
-        talks = _public_sources(view, note.path, "company", "interview")
+        people = _by_name(_public_sources(view, note.path, "company", schema.CONTACT))
+        talks = _public_sources(view, note.path, "company", schema.INTERVIEW)
         rows.append(CompanyRow(
             company=view.note_ref(note.path), industry=fields.industry,
             location=fields.location, website=fields.website,
@@ -429,11 +418,11 @@ def career_rows(view: SiteView) -> list[CareerRow]:
     """Each public career path with its conversations and net interest (the sum of `interest`
     over done conversations): pursued paths first, ruled-out ones last, by name within."""
     rows = []
-    for note in _by_name(n for n in view.public_notes() if n.type == "career"):
+    for note in _by_name(n for n in view.public_notes() if n.type == schema.CAREER):
         fields = note.fields if isinstance(note.fields, CareerFields) else CareerFields()
         talks = [interview_row(view, t)
-                 for t in _public_sources(view, note.path, "career", "interview")]
-        rated = [r.interest for r in talks if r.status == "done" and r.interest is not None]
+                 for t in _public_sources(view, note.path, "career", schema.INTERVIEW)]
+        rated = [r.interest for r in talks if r.status == schema.DONE and r.interest is not None]
         rows.append(CareerRow(
             career=view.note_ref(note.path), status=fields.status,
             net_interest=sum(i for i in rated if i is not None), rated=len(rated),
@@ -443,7 +432,7 @@ def career_rows(view: SiteView) -> list[CareerRow]:
 
 
 # Paths being pursued first, ruled-out ones last; the rest by name between them.
-_CAREER_ORDER = {"pursuing": 0, "exploring": 1, "ruled-out": 3}
+_CAREER_ORDER = {schema.PURSUING: 0, schema.EXPLORING: 1, schema.RULED_OUT: 3}
 
 
 def dashboard_items(view: SiteView) -> list[Timed]:
@@ -519,9 +508,9 @@ def network_graph(view: SiteView) -> tuple[list[GraphNode], list[GraphEdge]]:
     kinds: dict[str, str] = {}
     names: dict[str, str] = {}  # placeholder node -> its name
     for note in view.public_notes():
-        if note.type == "company":
+        if note.type == schema.COMPANY:
             kinds[note.path] = "company"
-        elif note.type == "contact":
+        elif note.type == schema.CONTACT:
             kinds[note.path] = "contact"
     for path, kind in kinds.items():
         fields = view.index.notes[path].fields
@@ -558,146 +547,3 @@ def graph_json(nodes: Iterable[GraphNode], edges: Iterable[GraphEdge],
                    "url": urls.get(n.id, "")} for n in nodes],
         "edges": [{"source": e.source, "target": e.target, "kind": e.kind} for e in edges],
     }
-
-
-# --- what must never appear in the output -------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Secret:
-    """A value the site must not publish. `whole_word`: match only as whole words (names)."""
-
-    value: str
-    kind: str
-    source: str
-    whole_word: bool = False
-
-
-# Front-matter keys of a private note whose values say what kind of note it is, not whose:
-# the same few words on many notes, public ones too.
-_STRUCTURE_KEYS = frozenset({
-    "type", "private", "publish", "draft", "tags", "tag", "aliases", "alias", "status",
-    "cadence", "format", "cssclass", "cssclasses",
-})
-# A front-matter value of one word (`role: Engineer`, `location: Oslo`) says nothing about whom
-# it belongs to and is an ordinary word elsewhere: from this many words on, it is a secret.
-MIN_VALUE_WORDS = 2
-MIN_FRAGMENT_CHARS = 30
-MIN_FRAGMENT_WORDS = 5
-# Markup splits a sentence into fragments: what lies between markup is rendered verbatim.
-_FRAGMENT_SPLIT = re.compile(r"[.!?;:](?:\s|$)|[\[\]`*_<>|#{}()~=\\^]|\n|https?://\S+")
-
-
-def text_fragments(body: str) -> list[str]:
-    """Runs of plain prose in a note body long enough to identify it (at least 30 characters and
-    five words), split at sentence ends and at any Markdown markup, so each one appears
-    verbatim in rendered HTML when the sentence is published."""
-    out = []
-    for piece in _FRAGMENT_SPLIT.split(body):
-        piece = " ".join(piece.split()).strip(" -+>")  # list and quote markers are markup too
-        if len(piece) >= MIN_FRAGMENT_CHARS and len(piece.split()) >= MIN_FRAGMENT_WORDS:
-            out.append(piece)
-    return out
-
-
-def _words(text: str) -> str:
-    """A fragment's words, lower case: how fragments are compared with each other."""
-    return " ".join(re.findall(r"\w+", text.lower()))
-
-
-def _body_of(text: str, note: Note) -> str:
-    lines = split_bare_lines(text.lstrip("\ufeff"))
-    body = lines[note.body_line - 1:]
-    # Generated blocks hold text about other notes; they are not this note's own words.
-    for block in sorted(note.blocks, key=lambda b: b.open_line, reverse=True):
-        start, end = block.open_line - note.body_line, block.close_line - note.body_line + 1
-        if 0 <= start < end <= len(body):
-            del body[start:end]
-    return "\n".join(body)
-
-
-# What a URL or address starts with that a page may write otherwise (`http:` for `https:`, no
-# `www.`, a bare address for a `mailto:`): left out of the secret, which is then found in all.
-_URL_PREFIX = re.compile(r"^(?:(?:[a-z][a-z0-9+.-]*:)?//(?:www\.)?|mailto:|tel:)", re.IGNORECASE)
-MIN_PHONE_DIGITS = 7
-
-
-def _front_matter_values(note: Note) -> Iterator[tuple[str, str]]:
-    """(key, text) for each text value in a note's front matter (in lists too), but links to
-    other notes (`company: "[[Acme]]"`: that note's own privacy decides) and the keys that
-    say what kind of note it is."""
-    for key, value in note.meta.items():
-        if key.lower() in _STRUCTURE_KEYS:
-            continue
-        for item in value if isinstance(value, list) else [value]:
-            if isinstance(item, str) and item.strip() and not WIKILINK_RE.fullmatch(
-                    item.strip()):
-                yield key, " ".join(item.split())
-
-
-def _public_values(view: SiteView) -> set[str]:
-    """What public notes show of themselves (names, aliases, front-matter values), lower case:
-    a private note's value that a public note also has (`company: Acme`, `role: Data
-    Engineer`) is no secret of the private one."""
-    values: set[str] = set()
-    for note in view.public_notes():
-        values.update(n.lower() for n in (note.name, note.title, *note.aliases))
-        values.update(v.lower() for _, v in _front_matter_values(note))
-    return values
-
-
-def secrets(view: SiteView, texts: Mapping[str, str], shared: Iterable[str] = ()) -> list[Secret]:
-    """Every value that must not reach the output (§7): private notes' names, titles, aliases,
-    sentences and front-matter values (of two words or more, and not a public note's too), and
-    the unpublished fields of every note (a URL without its scheme, a phone number also as its
-    digits alone). How short a value the scan still looks for is the scan's to decide.
-
-    `texts` maps note paths to their text; `shared` holds texts whose sentences are expected to
-    appear anywhere (the note templates), so a private note's template boilerplate is no
-    secret. A private sentence copied into a public note is one: that is the leak to catch.
-    """
-    boilerplate = {_words(f) for text in shared for f in text_fragments(text)}
-    found: dict[tuple[str, str], Secret] = {}
-
-    def add(value: str, kind: str, source: str, whole_word: bool = False) -> None:
-        value = " ".join(value.split())
-        key = (value.lower(), kind)
-        if key not in found:
-            found[key] = Secret(value, kind, source, whole_word)
-
-    for path in sorted(view.hidden):
-        note = view.index.notes[path]
-        if only_a_draft(note.meta):
-            continue  # off the site as a draft: its name may be mentioned (privacy.py)
-        for name in (note.name, note.title, *note.aliases):
-            if name.strip():
-                add(name, "name", path, whole_word=True)
-        text = texts.get(path)
-        if text is not None:
-            for fragment in text_fragments(_body_of(text, note)):
-                if _words(fragment) not in boilerplate:
-                    add(fragment, "text", path)
-    public_values = _public_values(view)
-    for path in sorted(view.hidden):
-        for key, value in _front_matter_values(view.index.notes[path]):
-            if key.lower() in UNPUBLISHED_BY_DEFAULT:
-                continue  # below, with the same fields of public notes
-            words = _words(value).split()
-            # Dates, times and numbers (no letter in them) are no one's in particular.
-            if (value.lower() not in public_values and len(words) >= MIN_VALUE_WORDS
-                    and not all(w.isdigit() for w in words)):
-                add(value, f"field {key}", path)
-    for note in view.index:
-        for key in UNPUBLISHED_BY_DEFAULT:
-            if view.field_allowed(key) and note.path not in view.hidden:
-                continue
-            value = note.meta.get(key)
-            for item in value if isinstance(value, list) else [value]:
-                if item is None or not str(item).strip():
-                    continue
-                item = _URL_PREFIX.sub("", str(item).strip())
-                add(item, f"field {key}", note.path)
-                digits = re.sub(r"\D", "", item)
-                if key == "phone" and len(digits) >= MIN_PHONE_DIGITS and digits != item:
-                    add(digits, f"field {key}", note.path)  # as a `tel:` link writes it
-    return sorted(found.values(), key=lambda s: (s.source, s.kind, s.value))

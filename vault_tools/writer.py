@@ -430,7 +430,7 @@ def write_note(
     refuse_outside(path, notes_dir)
     if is_skipped(path.name):
         raise SkippedFileError(f"{path}: a backup, swap or sync-conflict file; never written")
-    writing = _Writing(path, transform)
+    writing = _Writing(path, transform, notes_dir)
     try:
         return writing.run(retries, held_wait)
     except BaseException as exc:
@@ -457,9 +457,11 @@ IN_PLACE = "in-place"  # a hard-linked note rewritten in place
 class _Writing:
     """One `write_note` call: the §6 loop and the state it needs to never drop a save."""
 
-    def __init__(self, path: Path, transform: Callable[[str], str | None]) -> None:
+    def __init__(self, path: Path, transform: Callable[[str], str | None],
+                 notes_dir: Path | None = None) -> None:
         self.path = path
         self.transform = transform
+        self.notes_dir = notes_dir
         self.target: _Target | None = None  # the file at the note's path, held open
         # Bytes the user saved into a file we had just replaced (see `_late_bytes`). They exist
         # nowhere else, so until they are back under the note's name they must not be dropped.
@@ -473,6 +475,10 @@ class _Writing:
         held_since: float | None = None
         while True:
             real = os.path.realpath(self.path)
+            if self.notes_dir is not None and not inside_notes(self.notes_dir, real):
+                # Checked again at each try: the link may have been turned outside since.
+                raise OutsideVaultWriteError(
+                    f"{self.path}: the link leaves the vault (to {real}): never written")
             if self.target is None and not self._open(real):
                 moves += 1  # it changed while we read it
             else:
@@ -600,7 +606,12 @@ def _open_target(path: Path, real: str) -> _Target | None:
     is opened for reading and writing (it will be rewritten in place), any other read-only."""
     linked = os.stat(real).st_nlink > 1
     try:
-        fd = os.open(real, (os.O_RDWR if linked else os.O_RDONLY) | getattr(os, "O_BINARY", 0))
+        # O_NONBLOCK: a FIFO put in the note's place opens at once (and is refused below).
+        flags = (os.O_RDWR if linked else os.O_RDONLY) | getattr(os, "O_BINARY", 0)
+        try:
+            fd = os.open(real, flags | getattr(os, "O_NONBLOCK", 0))
+        except BlockingIOError:  # a regular file under another program's lease: wait for it
+            fd = os.open(real, flags)
     except PermissionError:
         if linked:
             raise ReadOnlyNoteError(f"{path}: the note is read-only; left alone") from None

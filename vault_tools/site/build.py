@@ -11,7 +11,7 @@ from __future__ import annotations
 import base64
 import binascii
 import errno
-import gc
+import contextlib
 import hmac
 import ipaddress
 import logging
@@ -22,10 +22,12 @@ import sys
 import tempfile
 import threading
 from collections.abc import Callable, Iterable
+from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
+from .. import gcpolicy
 from ..vault import RESERVED_FOLDERS, Vault, is_note_path, is_skipped, loop_message, scan_notes
 
 log = logging.getLogger("mkdocs.plugins.vault")
@@ -77,22 +79,22 @@ def load_site_config(vault: Vault, **overrides: Any) -> Any:
     return config
 
 
-def fill_blocks(vault: Vault) -> list[str]:
+def fill_blocks(vault: Vault, config: Any) -> list[str]:
     """Fill the generated blocks (§5) before a build; returns the paths written. A vault whose
     blocks cannot be filled is still built, from the notes as they are.
 
-    The index is handed to the plugin, so the build does not read every note a second time.
+    The index is handed to the plugin of `config`, so the build does not read every note a
+    second time.
     """
     from ..fill import fill_vault
     from ..vault import load_index_and_texts
-    from .plugin import preload
 
     # `fill` knows when no note moved since it last ran (its manifest), and then reads
     # nothing; the build reads the notes once, after it.
     result = fill_vault(vault)
     _report(result)
     index, texts = load_index_and_texts(vault)
-    preload(vault.notes_dir, index, texts)
+    config.plugins["vault"].preload(index, texts)
     return list(result.written)
 
 
@@ -104,8 +106,13 @@ def _report(result: Any) -> None:
         log.warning(f"{where}: not filled: {diag.message}")
 
 
-def build_site(vault: Vault, *, strict: bool = False, fill: bool = True) -> Path:
-    """Fill, then build the site into `<vault root>/site/`. Returns the site folder."""
+def build_site(vault: Vault, *, strict: bool = False, fill: bool = True,
+               filling: Callable[[], AbstractContextManager[Any]] = contextlib.nullcontext
+               ) -> Path:
+    """Fill, then build the site into `<vault root>/site/`. Returns the site folder.
+
+    `filling` wraps the fill: the `build` command passes its garbage-collector policy
+    (`gcpolicy.frozen_after_load`: the index just loaded lives until the build ends)."""
     from mkdocs.commands.build import build
     from mkdocs.exceptions import MkDocsException
 
@@ -116,11 +123,8 @@ def build_site(vault: Vault, *, strict: bool = False, fill: bool = True) -> Path
         raise SiteError(loop_message(loops[0]))
     try:
         if fill:
-            fill_blocks(vault)
-            # The index just loaded lives until the build ends: keep the garbage collector from
-            # walking its million objects again and again while the pages are rendered.
-            gc.collect()
-            gc.freeze()
+            with filling():
+                fill_blocks(vault, config)
         build(config)
     except MkDocsException as exc:
         raise SiteError(_build_failure(config, exc)) from None
@@ -273,9 +277,9 @@ def serve_site(vault: Vault, *, host: str = "127.0.0.1", port: int = 8000,
     Only requests addressed to this server are answered (`host_guard`): the bound address,
     localhost, and the names in `allow_hosts` and the plugin's `allowed_hosts` option.
     """
-    from mkdocs.livereload import _SCRIPT_TEMPLATE, LiveReloadServer, _serve_url, _timestamp
-
     from ..watch import Watcher
+    from ._mkdocs_private import live_reload_script, live_reload_server
+    from ._mkdocs_private import serve_url as mkdocs_serve_url
     from .incremental import LiveSite
 
     check_bind(host, password)
@@ -292,10 +296,14 @@ def serve_site(vault: Vault, *, host: str = "127.0.0.1", port: int = 8000,
         shutil.rmtree(site_dir, ignore_errors=True)
         raise
     mount_path = urlsplit(first.site_url or "/").path
-    serve_url = _serve_url(host, port, mount_path)
+    serve_url = mkdocs_serve_url(host, port, mount_path)
     first.site_url = serve_url
     changes = _Changes()
-    live = LiveSite(vault, first, serve_url=serve_url)
+    # Each full build loads the vault with the collector paused and freezes what it built
+    # (docs/performance.md); the watcher's first fill is not frozen here, the first build
+    # would unfreeze it at once.
+    gc_hooks = {"reloading": gcpolicy.reloading, "built": gcpolicy.freeze_loaded}
+    live = LiveSite(vault, first, serve_url=serve_url, **gc_hooks)
 
     def builder() -> None:
         from mkdocs.exceptions import MkDocsException
@@ -304,7 +312,7 @@ def serve_site(vault: Vault, *, host: str = "127.0.0.1", port: int = 8000,
         paths, reconfigure = changes.take()
         try:
             if reconfigure:
-                live = LiveSite(vault, get_config(), serve_url=serve_url)
+                live = LiveSite(vault, get_config(), serve_url=serve_url, **gc_hooks)
                 log.info("Building the site...")
                 log.info(live.build("mkdocs.yml changed").describe())
             elif paths:
@@ -315,7 +323,7 @@ def serve_site(vault: Vault, *, host: str = "127.0.0.1", port: int = 8000,
             log.error(_build_failure(live.config, exc) if isinstance(exc, MkDocsException)
                       else str(exc))
 
-    class VaultServer(LiveReloadServer):
+    class VaultServer(live_reload_server()):  # type: ignore[misc]
         """MkDocs' live-reload server, rebuilding when told to: the notes are followed by the
         watcher, which tells it after filling; this server itself only watches the files the
         watcher does not (attachments in the notes folder, mkdocs.yml)."""
@@ -328,43 +336,34 @@ def serve_site(vault: Vault, *, host: str = "127.0.0.1", port: int = 8000,
             # twice a second costs the CPU the rebuilds need.
             self.observer = watchdog.observers.Observer()
 
-        def _inject_js_into_html(self, content: bytes, epoch: int) -> bytes:
+        def script_tag(self, epoch: int, request_id: int) -> bytes:
             # MkDocs writes its live-reload script inline, which the pages' policy refuses:
             # the same script, loaded from this server as a file.
-            try:
-                body_end = content.rindex(b"</body>")
-            except ValueError:
-                body_end = len(content)
-            tag = (f'<script src="{LIVERELOAD_SCRIPT}?epoch={int(epoch)}&amp;'
-                   f'request={_timestamp()}"></script>').encode()
-            return content[:body_end] + tag + content[body_end:]
+            return (f'<script src="{LIVERELOAD_SCRIPT}?epoch={epoch}&amp;'
+                    f'request={request_id}"></script>').encode()
 
-        def _serve_request(self, environ: dict[str, Any],
-                           start_response: Callable[..., Any]) -> Iterable[bytes] | None:
+        def serve_extra(self, environ: dict[str, Any],
+                        start_response: Callable[..., Any]) -> Iterable[bytes] | None:
             if environ.get("PATH_INFO") != LIVERELOAD_SCRIPT:
-                return super()._serve_request(environ, start_response)
+                return None
             query = parse_qs(environ.get("QUERY_STRING", ""))
             numbers = [query.get(key, [""])[0] for key in ("epoch", "request")]
             if not all(n.isascii() and n.isdigit() for n in numbers):
                 return None
-            script = _SCRIPT_TEMPLATE.substitute(epoch=int(numbers[0]),
-                                                 request_id=int(numbers[1])).encode()
+            script = live_reload_script(int(numbers[0]), int(numbers[1]))
             start_response("200 OK", [("Content-Type", "application/javascript"),
                                       ("Content-Length", str(len(script))),
                                       ("Cache-Control", "no-store")])
             return [script]
 
         def rebuild(self) -> None:
-            with self._rebuild_cond:
-                self._want_rebuild = True
-                self._rebuild_cond.notify_all()
+            self.request_rebuild()
 
         def watch(self, path: str, func: None = None, *, recursive: bool = True) -> None:
             import watchdog.events
 
             path = os.path.abspath(path)
             is_config = os.path.isfile(path)
-            self._watched_paths[path] = 1  # (`serve` starts the observer only if there are any)
 
             def callback(event: Any) -> None:
                 # Reads are no changes (and the builds read these files: a loop otherwise).
@@ -387,8 +386,7 @@ def serve_site(vault: Vault, *, host: str = "127.0.0.1", port: int = 8000,
             handler = watchdog.events.FileSystemEventHandler()
             handler.on_any_event = callback  # type: ignore[method-assign]
             folder = os.path.dirname(path) if is_config else path
-            self._watch_refs[path] = self.observer.schedule(handler, folder,
-                                                            recursive=not is_config)
+            self.watched(path, self.observer.schedule(handler, folder, recursive=not is_config))
 
     try:
         server = VaultServer(builder=builder, host=host, port=port, root=site_dir,

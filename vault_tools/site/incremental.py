@@ -3,7 +3,8 @@
 MkDocs rebuilds everything on every change: each page goes through Python-Markdown and the
 theme's templates, ~10 ms a page, so ~50 s for 5,000 notes (DESIGN §11 asks for 2 s). After one
 saved note only a few pages can show anything different. So `LiveSite` runs the steps of MkDocs'
-own build (`mkdocs.commands.build.build`, same order, same helpers) and carries every page whose
+own build (`mkdocs.commands.build.build`, same order, same helpers, each phase a method of
+`LiveSite._run`; the private ones come from `_mkdocs_private`) and carries every page whose
 inputs did not change (`VaultPlugin.page_inputs`: its text, the public content of its blocks,
 where its links go, its card) from one build to the next: its output stays on disk and its
 search entries in memory. What spans the vault is made again each time: the list of files, the
@@ -19,19 +20,32 @@ plugin other than the vault's and the search is active (their state between buil
 from __future__ import annotations
 
 import datetime as dt
-import gc
+import contextlib
 import hashlib
 import logging
 import time
 from collections.abc import Callable, Iterable
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+
+from mkdocs.structure.files import Files, InclusionLevel, get_files, set_exclusions
+from mkdocs.structure.nav import get_navigation
+from mkdocs.structure.pages import Page
+from mkdocs.utils import clean_directory
 
 from ..blocks import FOLLOWUPS
 from ..index import VaultIndex
 from ..notes import Note
 from ..vault import Vault, is_note_path, is_skipped, load_index_and_texts, read_note
+from ._mkdocs_private import (
+    PAGE_STATE,
+    build_extra_template,
+    build_page,
+    build_theme_template,
+    populate_page,
+)
 
 log = logging.getLogger("mkdocs.plugins.vault")
 
@@ -69,9 +83,20 @@ class _Kept:
     entries: list[dict[str, Any]] = field(default_factory=list)
 
 
-# What `_populate_page` gives a Page (MkDocs 1.6): carried over to the new Page of a kept file.
-_PAGE_STATE = ("markdown", "meta", "content", "toc", "_title_from_render", "present_anchor_ids",
-               "links_to_anchors")
+@dataclass
+class _Run:
+    """One build's files, navigation and pages, as its phases make them."""
+
+    config: Any
+    full: bool
+    inclusion: Any  # which files the build includes (drafts too while serving)
+    files: Any = None
+    nav: Any = None
+    doc_files: list[Any] = field(default_factory=list)
+    inputs: dict[str, tuple[Any, ...]] = field(default_factory=dict)
+    keep: dict[str, _Kept] = field(default_factory=dict)
+    written: set[str] = field(default_factory=set)
+    rendered: list[Any] = field(default_factory=list)
 
 
 class LiveSite:
@@ -84,8 +109,14 @@ class LiveSite:
     """
 
     def __init__(self, vault: Vault, config: Any, *, serve_url: str | None = None,
-                 today: Callable[[], dt.date] = dt.date.today) -> None:
+                 today: Callable[[], dt.date] = dt.date.today,
+                 reloading: Callable[[], AbstractContextManager[Any]] = contextlib.nullcontext,
+                 built: Callable[[], None] = lambda: None) -> None:
         self.vault = vault
+        # The garbage-collector policy of the command serving this site (`gcpolicy`): what to
+        # wrap a full load of the vault in, and what to do once a full build is done.
+        self._reloading = reloading
+        self._built = built
         self.config = config
         self.serve_url = serve_url
         self._today = today
@@ -101,7 +132,7 @@ class LiveSite:
         self._inputs: dict[str, tuple[Any, ...]] = {}  # each note's page inputs, last build
         self._dirty: set[str] | None = None  # notes whose inputs to compute again (None: all)
         self._touched: frozenset[str] = frozenset()
-        self._followups: Any = None  # watch.FollowUpCache over the index
+        self._followups: Any = None  # refresh.FollowUpCache over the index
         self._theme_files: list[Any] | None = None
         self._digests: dict[str, bytes] = {}  # output file -> digest, for files not pages
 
@@ -111,24 +142,23 @@ class LiveSite:
 
     def build(self, reason: str = "") -> Rebuilt:
         """Read every note and build the whole site."""
-        from ..watch import FollowUpCache
+        from ..refresh import FollowUpCache
 
-        gc.unfreeze()  # the last full build's pages may be garbage now: let them be collected
-        self._index, self._texts = load_index_and_texts(self.vault)
+        with self._reloading():  # serve: unfreezes the last full build's pages, pauses
+            self._index, self._texts = load_index_and_texts(self.vault)
         self._followups = FollowUpCache(self._index)
         self.plugin.report_only = None
         self._dirty = None
         built = self._run(full=True, reason=reason or "full build")
         # What a full build leaves is long-lived and large (every page, its search entries):
-        # keep the garbage collector from walking it again on every update.
-        gc.collect()
-        gc.freeze()
+        # serve keeps the garbage collector from walking it again on every update.
+        self._built()
         return built
 
     def update(self, paths: Iterable[str]) -> Rebuilt:
         """Bring the site up to date after `paths` changed (notes or any file in the notes
         folder, relative to it)."""
-        from ..watch import apply_updates
+        from ..refresh import apply_updates
 
         stale = self._stale or (self._day != self._today() and "a new day") or self._unknown()
         if stale:
@@ -210,31 +240,44 @@ class LiveSite:
         return same
 
     def _run(self, *, full: bool, reason: str = "") -> Rebuilt:
-        from mkdocs.commands.build import _build_extra_template, _build_page, _build_theme_template
-        from mkdocs.commands.build import _populate_page as populate
-        from mkdocs.structure.files import Files, InclusionLevel, get_files, set_exclusions
-        from mkdocs.structure.nav import get_navigation
-        from mkdocs.structure.pages import Page
-        from mkdocs.utils import clean_directory
-
-        from .plugin import preload
-
+        """The phases of `mkdocs build`, in its order, keeping the pages whose inputs did not
+        change: configuration, files, navigation, pages read, pages rendered, post-build."""
         start = time.monotonic()
         self._stale = "the last build failed"  # until this one succeeds
-        config = self.config
+        inclusion = InclusionLevel.is_in_serve if self.serve_url else InclusionLevel.is_included
+        run = _Run(self._configure(), full, inclusion)
+        if full:
+            clean_directory(run.config.site_dir)
+            self._kept = {}
+        self._gather_files(run)
+        self._choose_pages(run)
+        self._navigation(run)
+        self._read_pages(run)
+        self._write(run)
+        self._post_build(run)
+        self._kept = run.keep
+        self._inputs = run.inputs
+        self._dirty = None
+        self._day = self._today()
+        self._stale = None
+        return Rebuilt(full=full, reason=reason, rendered=len(run.rendered),
+                       kept=len(run.doc_files) - len(run.rendered),
+                       seconds=time.monotonic() - start)
+
+    def _configure(self) -> Any:
+        """The configuration as the plugins left it (once: `serve` keeps one configuration)."""
         if not self._configured:
-            config = self.config = config.plugins.on_config(config)
+            config = self.config = self.config.plugins.on_config(self.config)
             config.plugins.on_pre_build(config=config)
             self._env = config.theme.get_env()
             self._configured = True
-        plugin = self.plugin
-        inclusion = InclusionLevel.is_in_serve if self.serve_url else InclusionLevel.is_included
-        if full:
-            clean_directory(config.site_dir)
-            self._kept = {}
+        return self.config
 
-        # Gather: the files, the plugin's view of the vault, the pages that can be kept.
-        preload(self.vault.notes_dir, self._index, self._texts, self._followups.all())
+    def _gather_files(self, run: _Run) -> None:
+        """The files, the plugin's view of the vault (handed the index this site keeps), and
+        the notes whose page inputs are computed again."""
+        config, plugin = run.config, self.plugin
+        plugin.preload(self._index, self._texts, self._followups.all())
         files = get_files(config)
         if self._theme_files is None:
             # The theme's files do not change while serving: listed once (~0.15 s a time).
@@ -244,8 +287,8 @@ class LiveSite:
         for file in self._theme_files:
             if file.src_uri not in files.src_uris:  # a note's folder may override one
                 files.append(file)
-        files = config.plugins.on_files(files, config=config)
-        set_exclusions(files, config)
+        run.files = config.plugins.on_files(files, config=config)
+        set_exclusions(run.files, config)
         view = plugin.view
         if self._dirty is not None:
             # Pages made from more than their neighbours: the follow-ups dashboard note, and
@@ -255,103 +298,115 @@ class LiveSite:
             if plugin.dashboard_src is not None:
                 self._dirty.add(plugin.dashboard_src)
         self._touched = view.touched_by_private
-        inputs: dict[str, tuple[Any, ...]] = {}
+
+    def _choose_pages(self, run: _Run) -> None:
+        """Each page's inputs; a page whose inputs equal the last build's keeps its File."""
         chosen = []
-        for file in files:
-            if file.is_documentation_page() and inclusion(file.inclusion):
-                found = self._page_inputs(file, files)
+        for file in run.files:
+            if file.is_documentation_page() and run.inclusion(file.inclusion):
+                found = self._page_inputs(file, run.files)
                 if found is not None:
-                    inputs[file.src_uri] = found
+                    run.inputs[file.src_uri] = found
                     kept = self._kept.get(file.src_uri)
                     if (kept is not None and kept.inputs == found
                             and kept.file.dest_uri == file.dest_uri):
                         file = kept.file
             chosen.append(file)
-        files = Files(chosen)
-        nav = get_navigation(files, config)
-        nav = config.plugins.on_nav(nav, config=config, files=files)
-        doc_files = files.documentation_pages(inclusion=inclusion)
-        keep: dict[str, _Kept] = {}
-        for file in doc_files:
+        run.files = Files(chosen)
+
+    def _navigation(self, run: _Run) -> None:
+        config = run.config
+        nav = get_navigation(run.files, config)
+        run.nav = config.plugins.on_nav(nav, config=config, files=run.files)
+        run.doc_files = run.files.documentation_pages(inclusion=run.inclusion)
+
+    def _read_pages(self, run: _Run) -> None:
+        """Read (populate) the pages that are not kept; give a kept page's new Page what the
+        last build read. None is kept when the navigation changed: every page shows it."""
+        config, files = run.config, run.files
+        for file in run.doc_files:
             kept = self._kept.get(file.src_uri)
             if kept is not None and kept.file is file:
                 if file.page is not kept.page:
                     # A page in the nav is made anew by every build: give it what the last
                     # build read and rendered, as populating it would.
-                    for name in _PAGE_STATE:
+                    for name in PAGE_STATE:
                         setattr(file.page, name, getattr(kept.page, name))
                     kept.page = file.page
-                keep[file.src_uri] = kept
+                run.keep[file.src_uri] = kept
             else:
                 if file.page is None:
                     Page(None, file, config)
-                populate(file.page, config, files)
-        shape = _nav_shape(nav.items)
-        if keep and shape != self._nav_shape:
-            # Every page shows the navigation: none can be kept.
-            for kept in keep.values():
-                populate(kept.page, config, files)
-            keep = {}
+                populate_page(file.page, config, files)
+        shape = _nav_shape(run.nav.items)
+        if run.keep and shape != self._nav_shape:
+            for kept in run.keep.values():
+                populate_page(kept.page, config, files)
+            run.keep = {}
         self._nav_shape = shape
-        env = config.plugins.on_env(self._env, config=config, files=files)
 
-        # Write: static files, theme templates, pages (kept ones are already on disk).
-        written = {f.dest_uri for f in files
-                   if not f.is_documentation_page() and inclusion(f.inclusion)
-                   and (full or f.is_modified())}
-        files.copy_static_files(dirty=not full, inclusion=inclusion)
+    def _write(self, run: _Run) -> None:
+        """Write the static files, the theme's templates and the pages not kept (kept ones are
+        on disk already, and give back their search entries)."""
+        env = run.config.plugins.on_env(self._env, config=run.config, files=run.files)
+        self._write_static(run, env)
+        self._write_pages(run, env)
+
+    def _write_static(self, run: _Run, env: Any) -> None:
+        config, files, nav, full = run.config, run.files, run.nav, run.full
+        run.written = {f.dest_uri for f in files
+                       if not f.is_documentation_page() and run.inclusion(f.inclusion)
+                       and (full or f.is_modified())}
+        files.copy_static_files(dirty=not full, inclusion=run.inclusion)
         for template in config.theme.static_templates:
-            _build_theme_template(template, env, files, config, nav)
-            written |= {template, f"{template}.gz"}
+            build_theme_template(template, env, files, config, nav)
+            run.written |= {template, f"{template}.gz"}
         for template in config.extra_templates:
-            _build_extra_template(template, files, config, nav)
-            written.add(template)
+            build_extra_template(template, files, config, nav)
+            run.written.add(template)
+
+    def _write_pages(self, run: _Run, env: Any) -> None:
+        config, files, nav = run.config, run.files, run.nav
         search = _search_index(config)
         if search is not None:
             search.entries = []
-        rendered = []
-        for file in doc_files:
-            if file.src_uri in keep:
+        for file in run.doc_files:
+            if file.src_uri in run.keep:
                 if search is not None:
-                    search.entries.extend(keep[file.src_uri].entries)
+                    search.entries.extend(run.keep[file.src_uri].entries)
                 continue
             before = len(search.entries) if search is not None else 0
-            _build_page(file.page, config, doc_files, nav, env,
-                        excluded=file.inclusion.is_excluded())
-            rendered.append(file)
-            written.add(file.dest_uri)
-            if file.src_uri in inputs:
+            build_page(file.page, config, run.doc_files, nav, env,
+                       excluded=file.inclusion.is_excluded())
+            run.rendered.append(file)
+            run.written.add(file.dest_uri)
+            if file.src_uri in run.inputs:
                 entries = search.entries[before:] if search is not None else []
-                keep[file.src_uri] = _Kept(file, file.page, inputs[file.src_uri], entries)
-        for file in rendered:
-            file.page.validate_anchor_links(files=files, log_level=config.validation.links.anchors)
+                run.keep[file.src_uri] = _Kept(file, file.page, run.inputs[file.src_uri], entries)
+        for file in run.rendered:
+            file.page.validate_anchor_links(files=files,
+                                            log_level=config.validation.links.anchors)
 
-        # Finish: away with the files a full build would not make any more (a page of a note
-        # that just became private must be gone before the leak scan), then the search index
-        # and the leak scan (of the files written now).
+    def _post_build(self, run: _Run) -> None:
+        """Away with the files a full build would not make any more (a page of a note that
+        just became private must be gone before the leak scan), then the plugins' post-build:
+        the search index and the leak scan (of the files written now)."""
+        config, plugin = run.config, self.plugin
         site_dir = Path(config.site_dir)
-        outputs = {f.dest_uri for f in files if inclusion(f.inclusion)} | written
-        if not full:
+        outputs = {f.dest_uri for f in run.files if run.inclusion(f.inclusion)} | run.written
+        if not run.full:
             _remove_outputs(site_dir, self._outputs - outputs - {SEARCH_INDEX})
         self._outputs = outputs
         # The search index is not read again: its new entries are the text of the pages just
         # written (which are read), the others were read when their pages were written. Nor
         # is a file written again with the same bytes (the sitemap, the feed, most times).
-        pages = {file.dest_uri for file in rendered}
-        same = {rel for rel in written - pages if self._same_as_before(site_dir, rel)}
-        plugin.scan_only = None if full else written - same
+        pages = {file.dest_uri for file in run.rendered}
+        same = {rel for rel in run.written - pages if self._same_as_before(site_dir, rel)}
+        plugin.scan_only = None if run.full else run.written - same
         try:
             config.plugins.on_post_build(config=config)
         finally:
             plugin.scan_only = plugin.report_only = None
-        self._kept = keep
-        self._inputs = inputs
-        self._dirty = None
-        self._day = self._today()
-        self._stale = None
-        return Rebuilt(full=full, reason=reason, rendered=len(rendered),
-                       kept=len(doc_files) - len(rendered),
-                       seconds=time.monotonic() - start)
 
 
 def _privacy(note: Note | None) -> tuple[bool, bool]:

@@ -38,6 +38,7 @@ from itertools import chain
 from pathlib import Path
 from urllib.parse import unquote
 
+from ..capture.init import template_dir
 from ..views import Secret
 
 # Scripts written without spaces between words: there each character is a word of its own, so
@@ -53,8 +54,11 @@ _UNSPACED = ("\u0e00-\u0eff"  # Thai, Lao
 _BOUNDARY = "\x00"
 WORD_RE = re.compile(f"{_BOUNDARY}|[{_UNSPACED}]|[^\\W_{_UNSPACED}]+")
 # The combining accents that compatibility decomposition splits off Latin, Greek and Cyrillic
-# letters (a macOS file name is NFD): dropped, so `José` in either form is `jose`.
-_ACCENTS = re.compile("[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")
+# letters (a macOS file name is NFD): dropped, so `José` in either form is `jose`. So are the
+# characters a browser shows as nothing (soft hyphen, zero-width space and joiners, word
+# joiner, variation selectors, BOM): `Re&shy;nata` reads as `Renata` on the page.
+_ACCENTS = re.compile("[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f"
+                      "\u00ad\u180e\u200b-\u200f\u2060-\u2064\ufe00-\ufe0f\ufeff]")
 JSON_CHUNK = 32_000  # characters of JSON strings compared at a time (no string is split)
 _UNICODE_ESCAPE = re.compile(r"\\u([0-9a-fA-F]{4})")
 # A tag (or comment, or doctype) starts with a letter, `/`, `!` or `?`: `a < b > c` in a script
@@ -346,3 +350,37 @@ def _site_files(site_dir: Path, only: Iterable[str] | None) -> Iterator[tuple[Pa
         for name in sorted(names):
             path = Path(folder) / name
             yield path, path.relative_to(site_dir).as_posix()
+
+
+def shared_templates(notes_dir: Path) -> list[str]:
+    """The texts of the vault's note templates (`templates/*.md`) and of the starter's notes,
+    whose values are shared by many notes and so never a secret of one."""
+    templates = notes_dir / "templates"
+    shared = [p.read_text(encoding="utf-8", errors="replace")
+              for p in sorted(templates.glob("*.md"))] if templates.is_dir() else []
+    # The Follow-ups note `init` ships says what every copy of it says.
+    shared.append((template_dir() / "Follow-ups.md").read_text(encoding="utf-8"))
+    return shared
+
+
+def leak_report(site_dir: Path, leaks: list[Leak]) -> str:
+    """Delete the files that held `leaks` and say what they were and how to fix them."""
+    for leaked in sorted({leak.file for leak in leaks}):
+        path = site_dir / leaked
+        path.unlink(missing_ok=True)
+        # A folder named after the secret (`interviews/<name>/`) would still show it.
+        for parent in path.parents:
+            if parent == site_dir or not parent.is_relative_to(site_dir):
+                break
+            try:
+                parent.rmdir()
+            except OSError:
+                break  # not empty: it holds other pages
+    shown = "\n  ".join(leak.describe() for leak in leaks[:20])
+    more = f"\n  ... and {len(leaks) - 20} more" if len(leaks) > 20 else ""
+    return (
+        f"vault: private values would be published, so the build fails and the files that "
+        f"held them were deleted:\n  {shown}{more}\n"
+        "Remove the value from the public note (or make that note private too), or publish "
+        "the field with `publish_fields`."
+    )

@@ -26,6 +26,7 @@ from ..views import (
     TitlePiece,
     Url,
 )
+from .fast_html import html_list_item, html_table_cell
 
 MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 EMPTY = "—"
@@ -138,7 +139,7 @@ def _table(header: Sequence[str], cells: Cells, sortable: bool = True,
     lead = ['<div class="vault-sortable"></div>', ""] if sortable else []
     if raw_html is not None:
         rows = [[cell.strip(" ") for cell in row] for row in cells(True)]
-        if rows and all(_markdown_proof(cell) for row in rows for cell in row):
+        if rows and all(html_table_cell(cell) for row in rows for cell in row):
             head = "".join(f"<th>{html_text(h)}</th>\n" for h in header)
             body = "".join("<tr>\n" + "".join(f"<td>{cell}</td>\n" for cell in row) + "</tr>\n"
                            for row in rows)
@@ -153,20 +154,6 @@ def _table(header: Sequence[str], cells: Cells, sortable: bool = True,
     if count == 0:
         return "*Nothing here yet.*"
     return "\n".join(lines)
-
-
-_UNLINKED_TEXT = re.compile(r'<span class="vault-link vault-[a-z]+" title="[^"]*">([^<]*)</span>')
-
-
-def _markdown_proof(cell: str) -> bool:
-    """True when a table cell written as HTML is what Python-Markdown makes of the same cell in
-    Markdown: `html_list_item`, and the text of an unlinked reference (written as is, not
-    Markdown-escaped) holds nothing Markdown or a table row would read as markup."""
-    if not html_list_item(cell):
-        return False
-    if "vault-link" not in cell:
-        return True
-    return not any(c in text for text in _UNLINKED_TEXT.findall(cell) for c in "*_`\\[]|")
 
 
 def _followup_text(followup: FollowUp | None, raw: bool = False) -> str:
@@ -329,14 +316,6 @@ def _html_list(items: Sequence[str]) -> str:
     return "<ul>\n" + "".join(f"<li>{item}</li>\n" for item in items) + "</ul>"
 
 
-def html_list_item(html: str) -> bool:
-    """True when `html`, one list item as HTML, is what Python-Markdown with MkDocs' default
-    extensions makes of the same item written in Markdown (`md_text`, `**`, links as `<a>`):
-    it holds no character Markdown's whitespace normalisation would change (tabs, carriage
-    returns) and none of its placeholder marks."""
-    return not any(c in html for c in "\t\r\x02\x03")
-
-
 def all_notes_page(groups: Sequence[tuple[str, Sequence[Ref]]], linker: Linker,
                    raw_html: Callable[[str], str] | None = None) -> str:
     """Every published note by folder; `raw_html` as for `followups_page`. The refs are notes'
@@ -406,54 +385,3 @@ def _card_item(item: CardItem, linker: Linker) -> str:
     if isinstance(item, dt.date):
         return f'<time datetime="{item.isoformat()}">{nice_date(item)}</time>'
     return html.escape(item)
-
-
-# --- generated blocks, straight to HTML -----------------------------------------------------------
-
-_PIECE = re.compile("\x00(\\d+)\x00")
-_STRUCTURE = re.compile(r"^(?:#|\||>|```|~~~| {2,}|\t|\d+[.)]\s|[*+] )")
-_CODE = re.compile(r"`([^`]+)`")
-_STRONG = re.compile(r"\*\*(?=\S)(.+?)(?<=\S)\*\*")
-_EMPHASIS = re.compile(r"(?<![\w*])\*(?=\S)([^*]+?)(?<=\S)\*(?![\w*])")
-_MD_LINK = re.compile(r"\[([^\]]*)\]\([^)]*\)")
-
-
-def block_html(markdown: str, pieces: Sequence[str]) -> str | None:
-    """HTML for a generated block's Markdown, whose links were replaced by `\\x00N\\x00`
-    tokens standing for `pieces[N]` (HTML already).
-
-    Generated blocks are bold section titles, paragraphs and flat "- " lists, with one line of
-    someone's note as context; that much is rendered here, at a fraction of the cost of a full
-    Markdown pass over the most link-dense text of the site. Anything else (a heading, a table,
-    a nested list...) returns None, and the caller renders the block as Markdown.
-    """
-    out = []
-    for paragraph in re.split(r"\n[ \t]*\n", markdown.strip("\n")):
-        lines = [line.rstrip() for line in paragraph.split("\n") if line.strip()]
-        if not lines:
-            continue
-        if any(_STRUCTURE.match(line) for line in lines):
-            return None
-        if all(line.startswith("- ") for line in lines):
-            items = "\n".join(f"<li>{_inline(line[2:])}</li>" for line in lines)
-            out.append(f"<ul>\n{items}\n</ul>")
-        elif any(line.startswith("- ") for line in lines):
-            return None
-        else:
-            out.append("<p>" + "\n".join(_inline(line) for line in lines) + "</p>")
-    return _PIECE.sub(lambda m: pieces[int(m.group(1))], "\n".join(out))
-
-
-def _inline(text: str) -> str:
-    """A line of generated text as HTML: code, strong and emphasis kept, links to elsewhere
-    reduced to their text (a context line is a preview of another note, not a page)."""
-    text = html_text(text)
-    # Each pattern needs a character most lines lack: tested first, the line costs no search.
-    if "](" in text:
-        text = _MD_LINK.sub(r"\1", text)
-    if "`" in text:
-        text = _CODE.sub(r"<code>\1</code>", text)
-    if "*" in text:
-        text = _STRONG.sub(r"<strong>\1</strong>", text)
-        text = _EMPHASIS.sub(r"<em>\1</em>", text)
-    return text

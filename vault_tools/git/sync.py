@@ -17,7 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from .parse import MARKER_RE, decode_note, parse_note
+from ..parse import MARKER_RE, decode_note, parse_note
 
 # Labels of the conflict markers the driver writes (git gives an external driver no branch names).
 LABELS = ("ours", "base", "theirs")

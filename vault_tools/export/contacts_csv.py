@@ -11,9 +11,9 @@ import re
 from collections.abc import Iterable
 from typing import Any, TextIO
 
-from .followups import FollowUp, last_interaction, next_followup, open_followups
-from .index import VaultIndex
-from .notes import ContactFields, Note
+from ..followups import FollowUp, last_interaction, next_followup, open_followups
+from ..index import VaultIndex
+from ..notes import ContactFields, Note
 
 COLUMNS = (
     "name", "company", "role", "email", "phone", "linkedin", "location", "introduced_by",

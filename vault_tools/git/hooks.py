@@ -19,7 +19,7 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .vault import Vault
+from ..vault import Vault
 
 DRIVER = "vault-tools"
 DRIVER_NAME = "vault-tools: notes merge; generated blocks never conflict"

@@ -1,434 +1,69 @@
 """`watch`: keep every generated block filled while the user edits (DESIGN.md §6, §11).
 
-The flow is: watchdog event -> queue -> per-path settling -> one batch -> incremental index
-update -> the few notes whose blocks can change -> `fill.plan_fill` -> `writer.write_note`.
-
-The decisions are pure and live at the top of this module, testable without threads or files:
-
-- `note_event` / `settle`: when has a path been quiet long enough, with a stable size and mtime,
-  to be read? (Editors save by truncate-then-write, by rename, by temp file: a note may be briefly
-  empty or missing, which is not a deletion until it stays so.)
-- `apply_updates` / `notes_to_refresh`: after some notes changed, which notes' blocks may now
-  differ? The answer must make the blocks equal what a full `fill` would write.
+The flow is: watchdog event -> queue -> per-path settling (`settle`) -> one batch -> incremental
+index update and the few notes whose blocks can change (`vault_tools.refresh`) ->
+`fill.plan_fill` -> `writer.write_note`, each round told through `report`.
 
 `Watcher` is the glue (an observer thread feeding one worker thread) and is embeddable: `start()`,
 `stop()`, and an `on_batch` callback for whoever wants to know what changed (the site's `serve`).
+
+Over 600 lines because `Watcher` is one class whose state (the index, the queue, the notes held
+open by other programs) is shared by its two threads under one lock: split, its locking would be
+spread over modules.
 """
 
 from __future__ import annotations
 
 import contextlib
-import gc
 import logging
 import os
 import signal
-import subprocess
 import threading
 import time
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field, replace
-from pathlib import Path
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from watchdog.events import FileSystemEvent, FileSystemEventHandler
 
-from .blocks import DASHBOARD_NOTE
-from .fill import (
+from .. import gcpolicy
+from ..fill import (
     FillResult,
     NoteChange,
     apply_changes,
     dashboard_of,
     hide_private_of,
-    plan_fill,
 )
-from .followups import FollowUp, open_followups
-from .index import VaultIndex
-from .notes import Diagnostic, Note
-from .parse import decode_note, parse_note, unreadable_note
-from .report import printable
-from .vault import (
+from ..index import VaultIndex
+from ..notes import Diagnostic, Note
+from ..parse import unreadable_note
+from ..refresh import FollowUpCache, apply_updates, dashboard_path, notes_to_refresh, plan_refresh
+from ..report import printable
+from ..vault import (
     NoteTooLargeError,
     OutsideVaultError,
     Vault,
     is_note_path,
     is_skipped,
     iter_note_paths,
+    note_from_data,
     read_file,
-    too_large_diagnostic,
 )
-from .writer import content_hash, remove_stale_temps
-
-# --- timing ---------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Timing:
-    """How long the watcher waits for what. Seconds, on the monotonic clock."""
-
-    quiet: float = 0.15  # no event for this long, and the same size/mtime: the save is over
-    empty_quiet: float = 0.3  # an empty or missing file must stay so this long to count
-    max_wait: float = 5.0  # a file that never stops changing is read anyway after this
-    rescan_interval: float = 60.0  # the safety-net comparison of every note's size and mtime
-    health_interval: float = 5.0  # how often an idle watcher checks that its observer lives
-    git_poll: float = 0.25  # how often to look whether git has finished
-    burst: int = 2000  # more paths than this in one batch: events were probably lost
-
-
-PAUSE_TOLD_AFTER = 1.0  # seconds of waiting for git before saying so
-# A note another program holds open for writing: how long one write waits for it to be closed
-# (short: the worker has other notes to fill), then the first and longest pauses before trying
-# again (it is also tried again as soon as that program's save or close is seen).
-HELD_WAIT = 0.3
-HELD_RETRY = 0.5
-HELD_RETRY_MAX = 10.0
-
-
-# --- settling: pure ------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Probe:
-    """What `stat` says about a path: `size` None when it is missing."""
-
-    size: int | None = None
-    mtime_ns: int = 0
-    ino: int = 0
-
-    @property
-    def missing(self) -> bool:
-        return self.size is None
-
-
-MISSING = Probe()
-
-
-@dataclass(frozen=True)
-class Settling:
-    """A path with unprocessed events: when they came, and what the file looked like since when."""
-
-    first_event: float
-    last_event: float
-    probe: Probe | None = None
-    probe_since: float = 0.0
-
-
-def note_event(state: Settling | None, now: float) -> Settling:
-    """The state of a path after an event at `now`."""
-    if state is None:
-        return Settling(first_event=now, last_event=now)
-    return replace(state, last_event=now)
-
-
-def settle(
-    state: Settling, probe: Probe, now: float, timing: Timing = Timing()
-) -> tuple[Settling, float | None]:
-    """Look at a path again: returns (new state, None) once it has settled, else (new state,
-    the time to look again).
-
-    Settled means: no event for `timing.quiet`, and the file's size, mtime and inode unchanged
-    for `quiet` (for `empty_quiet` when it is empty or missing, which an editor's save passes
-    through). A path still changing after `max_wait` counts as settled, so one busy file cannot
-    hold the others back for ever.
-    """
-    if probe != state.probe:
-        state = replace(state, probe=probe, probe_since=now)
-    hold = timing.empty_quiet if not probe.size else timing.quiet
-    ready_at = max(state.last_event + timing.quiet, state.probe_since + hold)
-    if now >= ready_at or now - state.first_event >= timing.max_wait:
-        return state, None
-    return state, min(ready_at, state.first_event + timing.max_wait)
-
-
-def probe_path(path: Path) -> Probe:
-    try:
-        st = os.stat(path)
-    except OSError:
-        return MISSING
-    return Probe(st.st_size, st.st_mtime_ns, st.st_ino)
-
-
-# --- which notes to refresh: pure ---------------------------------------------------------------
-
-
-class _Scoped:
-    """The index as `open_followups` should see it to work out some notes' follow-ups: iterating
-    gives only those notes, while every lookup (links, backlinks, names) sees the whole vault."""
-
-    def __init__(self, index: VaultIndex, paths: Iterable[str]) -> None:
-        self._index = index
-        self._paths = sorted(path for path in paths if path in index.notes)
-
-    def __iter__(self) -> Iterator[Note]:
-        for path in self._paths:
-            yield self._index.notes[path]
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self._index, name)
-
-
-class FollowUpCache:
-    """Open follow-ups (§10) per note they come from, kept current note by note.
-
-    A note's follow-ups depend only on the note, the notes it links to and the notes linking to
-    it, so after a change only those are worked out again (the whole vault takes ~0.15 s per
-    5,000 notes, too much to repeat on every save).
-    """
-
-    def __init__(self, index: VaultIndex) -> None:
-        self._by_note: dict[str, list[FollowUp]] = {}
-        for followup in open_followups(index):
-            self._by_note.setdefault(followup.note, []).append(followup)
-        self._all: list[FollowUp] | None = None
-
-    def all(self) -> list[FollowUp]:
-        """Every open follow-up, in `open_followups` order."""
-        if self._all is None:
-            self._all = sorted((f for items in self._by_note.values() for f in items),
-                               key=FollowUp.sort_key)
-        return self._all
-
-    def recompute(
-        self, index: VaultIndex, paths: Iterable[str]
-    ) -> tuple[tuple[FollowUp, ...], tuple[FollowUp, ...]]:
-        """Work out these notes' follow-ups again; return theirs (before, after), sorted."""
-        wanted = set(paths)
-        before = sorted((f for path in wanted for f in self._by_note.get(path, ())),
-                        key=FollowUp.sort_key)
-        after = [f for f in open_followups(_Scoped(index, wanted))  # type: ignore[arg-type]
-                 if f.note in wanted]
-        for path in wanted:
-            self._by_note.pop(path, None)
-        for followup in after:
-            self._by_note.setdefault(followup.note, []).append(followup)
-        if before != after:
-            self._all = None
-        return tuple(before), tuple(after)
-
-
-@dataclass(frozen=True)
-class IndexChange:
-    """What one batch did to the index.
-
-    `paths`: notes put or removed; `affected`: the other notes `put`/`remove` said changed view;
-    `names`: lower-cased note names that came or went (a name shared by several notes changes
-    how each of them is linked); `followups_before`/`_after`: the follow-ups of every note whose
-    follow-ups could have changed, before and after, to see whose lists moved.
-    """
-
-    paths: frozenset[str]
-    affected: frozenset[str]
-    names: frozenset[str]
-    followups_before: tuple[FollowUp, ...]
-    followups_after: tuple[FollowUp, ...]
-
-
-def apply_updates(
-    index: VaultIndex, updates: Mapping[str, Note | None], followups: FollowUpCache
-) -> IndexChange:
-    """Put each note (None: remove it) into the index, in path order, bring the follow-ups up to
-    date, and say what changed."""
-    affected: set[str] = set()
-    names: set[str] = set()
-    for path in sorted(updates):
-        note = updates[path]
-        old = index.get(path)
-        if note is None:
-            if old is not None:
-                names.add(old.name.lower())
-                affected |= index.remove(path)
-            continue
-        if old is None:  # a path's name never changes: only arrivals bring names
-            names.add(note.name.lower())
-        affected |= index.put(note)
-        if old is not None and old.private != note.private:
-            # Quotes in other notes' blocks that name it change with it (§5: "a private note"
-            # under `hide_private_in_files`): the notes linked from where it is linked.
-            for backlink in index.backlinks(path):
-                affected |= index.targets(backlink.source)
-    # Whose follow-ups can differ: the changed notes, those whose links or backlinks moved
-    # (e.g. a contact gaining a done interview), and those linking to a changed note (a task
-    # line's person is the first *contact* linked on it, so a type change matters).
-    reach = set(updates) | affected
-    for path in updates:
-        reach.update(backlink.source for backlink in index.backlinks(path))
-    before, after = followups.recompute(index, reach)
-    return IndexChange(
-        paths=frozenset(updates), affected=frozenset(affected), names=frozenset(names),
-        followups_before=before, followups_after=after,
-    )
-
-
-def _shown(followup: FollowUp) -> tuple[Any, ...]:
-    """What a block shows of a follow-up (not its line: a block's own rewrite moves lines)."""
-    return (followup.kind, followup.due, followup.title, followup.note, followup.contact)
-
-
-def _followups_by_note(followups: Iterable[FollowUp]) -> dict[str, list[tuple[Any, ...]]]:
-    """Per note, the follow-ups its `related` block lists (its own and those concerning it)."""
-    out: dict[str, list[tuple[Any, ...]]] = {}
-    for followup in followups:
-        shown = _shown(followup)
-        out.setdefault(followup.note, []).append(shown)
-        if followup.contact is not None and followup.contact != followup.note:
-            out.setdefault(followup.contact, []).append(shown)
-    return out
-
-
-def dashboard_path(index: VaultIndex, dashboard: str = DASHBOARD_NOTE) -> str | None:
-    wanted = dashboard.lower()
-    if dashboard in index.notes:
-        return dashboard
-    return next((path for path in index.notes if path.lower() == wanted), None)
-
-
-def notes_to_refresh(
-    index: VaultIndex, change: IndexChange, dashboard: str = DASHBOARD_NOTE
-) -> set[str]:
-    """The notes whose generated blocks may differ after `change` (a superset; never misses one).
-
-    A block shows its note's own fields, the notes linking into it, the follow-ups that come from
-    or concern it, and how each shown note is linked. So, besides the changed notes and the ones
-    `put`/`remove` reported: every note whose follow-up list moved (a done interview with C
-    changes C's thank-introducer item, which shows on the introducer X's note); the dashboard
-    when any follow-up moved; and, when a name came or went, everything that shows a note of
-    that name, since `[[Name]]` may have become `[[folder/Name]]` (or back).
-    """
-    refresh = set(change.paths) | set(change.affected)
-    before, after = change.followups_before, change.followups_after
-    if before != after:
-        by_note_before, by_note_after = _followups_by_note(before), _followups_by_note(after)
-        for path in by_note_before.keys() | by_note_after.keys():
-            if by_note_before.get(path) != by_note_after.get(path):
-                refresh.add(path)
-        if [_shown(f) for f in before] != [_shown(f) for f in after]:
-            refresh.add(dashboard)
-    # Notes that did not change but share a name with one that came or went: how they are
-    # linked may have flipped. (The changed notes' own places are covered above.)
-    shifted = [note for note in index.notes.values()
-               if note.name.lower() in change.names and note.path not in change.paths]
-    if shifted:
-        refresh.add(dashboard)
-        for note in shifted:
-            # Its targets show it as a source, and its follow-ups show on the person they
-            # concern, who is the note itself or a note it links to.
-            refresh |= index.targets(note.path)
-            for backlink in index.backlinks(note.path):
-                refresh.add(backlink.source)
-                refresh |= index.targets(backlink.source)  # e.g. "offered ... by [[Name]]"
-    found = dashboard_path(index, dashboard)
-    if dashboard in refresh and found is not None:
-        refresh.add(found)
-    return {path for path in refresh if path in index.notes}
-
-
-def plan_refresh(
-    index: VaultIndex, texts: Mapping[str, str], followups: Sequence[FollowUp],
-    dashboard: str = DASHBOARD_NOTE, hide_private: bool = False,
-) -> tuple[list[NoteChange], list[Diagnostic]]:
-    """`fill.plan_fill` for the notes in `texts`, with follow-ups the caller keeps current."""
-    return plan_fill(index, dict(texts), texts.keys(), dashboard, list(followups), hide_private)
-
-
-# --- git: pure-ish helpers ----------------------------------------------------------------------
-
-
-def find_git_dir(root: Path) -> Path | None:
-    """The git dir of the repository holding `root` (it may be above the notes folder)."""
-    try:
-        out = subprocess.run(
-            ["git", "rev-parse", "--git-dir"], cwd=root, capture_output=True, text=True,
-            timeout=5, check=False,
-        )
-        if out.returncode == 0 and out.stdout.strip():
-            return (root / out.stdout.strip()).resolve()
-    except (OSError, subprocess.SubprocessError):
-        pass  # no git installed: walk up for .git ourselves
-    for folder in (root, *root.parents):
-        dot_git = folder / ".git"
-        if dot_git.is_dir():
-            return dot_git
-        if dot_git.is_file():  # a worktree or submodule: "gitdir: <path>"
-            text = dot_git.read_text(encoding="utf-8", errors="replace").strip()
-            if text.startswith("gitdir:"):
-                return (folder / text.partition(":")[2].strip()).resolve()
-    return None
-
-
-_GIT_BUSY = (
-    ("index.lock", "git holds index.lock"),
-    ("MERGE_HEAD", "a merge is in progress"),
-    ("rebase-merge", "a rebase is in progress"),
-    ("rebase-apply", "a rebase is in progress"),
-    ("CHERRY_PICK_HEAD", "a cherry-pick is in progress"),
+from ..writer import content_hash, remove_stale_temps
+from .gitstate import find_git_dir, git_busy
+from .report import PROBLEMS_SHOWN, Batch, Echo, WatchSummary, describe_causes, plural, silent
+from .settle import (
+    HELD_RETRY,
+    HELD_RETRY_MAX,
+    HELD_WAIT,
+    PAUSE_TOLD_AFTER,
+    Probe,
+    Settling,
+    Timing,
+    note_event,
+    probe_path,
+    settle,
 )
-
-
-def git_busy(git_dir: Path | None) -> str | None:
-    """Why git is working on the repository now (None when it is not)."""
-    if git_dir is None:
-        return None
-    for name, reason in _GIT_BUSY:
-        if os.path.lexists(git_dir / name):
-            return reason
-    return None
-
-
-# --- reporting ------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Batch:
-    """One round of work: the notes that changed on disk (path -> 'changed', 'created',
-    'deleted', 'renamed from X'...) and the notes the watcher wrote (path -> block names)."""
-
-    changed: dict[str, str]
-    written: dict[str, tuple[str, ...]]
-
-
-# The problems printed for one note at a time; the rest are counted.
-PROBLEMS_SHOWN = 10
-
-
-@dataclass
-class WatchSummary:
-    """Totals since start, for the final line on Ctrl-C."""
-
-    started: float = field(default_factory=time.monotonic)
-    notes: int = 0
-    batches: int = 0
-    changed: int = 0
-    written: int = 0
-    errors: int = 0
-    rescans: int = 0
-    problems: int = 0  # diagnostics of the notes read (bad YAML, bad dates...), each time told
-
-    def describe(self) -> str:
-        minutes, seconds = divmod(int(time.monotonic() - self.started), 60)
-        took = f"{minutes} min {seconds} s" if minutes else f"{seconds} s"
-        return (
-            f"Stopped after {took}: {self.changed} note change{_s(self.changed)} seen, "
-            f"{self.written} note{_s(self.written)} written, {self.errors} error{_s(self.errors)}, "
-            f"{self.problems} problem{_s(self.problems)} in notes."
-        )
-
-
-def _s(count: int) -> str:
-    return "" if count == 1 else "s"
-
-
-def _describe_causes(causes: Mapping[str, str], limit: int = 2) -> str:
-    items = [f"{path} {what}" for path, what in sorted(causes.items())]
-    if len(items) > limit:
-        return ", ".join(items[:limit]) + f" and {len(items) - limit} more"
-    return ", ".join(items)
-
-
-Echo = Callable[[str, bool], None]  # (line, is_error)
-
-
-def _silent(line: str, error: bool) -> None:
-    """The default output: none."""
-
 
 # --- the watcher ----------------------------------------------------------------------------------
 
@@ -466,12 +101,16 @@ class Watcher:
         self,
         vault: Vault,
         *,
-        echo: Echo = _silent,
+        echo: Echo = silent,
         on_batch: Callable[[Batch], None] | None = None,
         timing: Timing = Timing(),
+        first_filled: Callable[[], None] | None = None,
     ) -> None:
         self.vault = vault
         self.timing = timing
+        # Called (on the worker thread) once the first fill is written: `watch` freezes the
+        # index for the garbage collector there (`gcpolicy.freeze_loaded`).
+        self._first_filled = first_filled
         self.summary = WatchSummary()
         self._echo = echo
         self._on_batch = on_batch
@@ -616,10 +255,8 @@ class Watcher:
         changes, skipped = plan_refresh(self._index, texts, self._followups.all(),
                                         self._dashboard, self._hide_private)
         self._write(changes, skipped, {}, "first fill")
-        # The index is long-lived and large: keep the garbage collector from walking all of
-        # it again and again (a full pass over 5,000 notes costs ~0.15 s, a save's budget).
-        gc.collect()
-        gc.freeze()
+        if self._first_filled is not None:
+            self._first_filled()
         self._report(f"watching {self.vault.notes_dir} ({len(self._index)} notes); "
                      "stop with Ctrl-C")
 
@@ -630,7 +267,7 @@ class Watcher:
         leftovers = remove_stale_temps(notes_dir)
         if leftovers.removed:
             count = len(leftovers.removed)
-            self._report(f"removed {count} temp file{_s(count)} left by an interrupted write")
+            self._report(f"removed {count} temp file{plural(count)} left by an interrupted write")
         for backup in leftovers.backups:
             self._report(f"{backup.relative_to(notes_dir).as_posix()}: the previous version of a "
                          "hard-linked note, kept by a write that was interrupted: check that "
@@ -715,7 +352,7 @@ class Watcher:
         moved += [rel for rel in self._indexed if rel not in seen]
         if reason and (moved or tell_if_none):
             self.summary.rescans += 1
-            self._report(f"rescanning ({reason}): {len(moved)} note{_s(len(moved))} moved")
+            self._report(f"rescanning ({reason}): {len(moved)} note{plural(len(moved))} moved")
         for rel in moved:
             self._pending[rel] = note_event(self._pending.get(rel), now)
 
@@ -789,16 +426,10 @@ class Watcher:
 
     @staticmethod
     def _parse(rel: str, data: bytes | NoteTooLargeError | None) -> tuple[Note, str | None]:
-        if isinstance(data, NoteTooLargeError):
-            return unreadable_note(rel, too_large_diagnostic(rel, data)), None
         if data is None:
             return unreadable_note(rel, Diagnostic(
                 rel, None, "error", "not-utf8", "cannot read the file")), None
-        text, problem = decode_note(rel, data)
-        if text is None:
-            assert problem is not None
-            return unreadable_note(rel, problem), None
-        return parse_note(rel, text), text
+        return note_from_data(rel, data)
 
     def _load(self, rel: str, tell: bool = True) -> tuple[Note, str | None, _Indexed] | None:
         """Read and parse one note (telling its problems unless `tell` is False); None when it
@@ -829,7 +460,7 @@ class Watcher:
                 self._report(line, error=True)
             if len(problems) > PROBLEMS_SHOWN:
                 more = len(problems) - PROBLEMS_SHOWN
-                self._report(f"{note.path}: {more:,} more problem{_s(more)}; "
+                self._report(f"{note.path}: {more:,} more problem{plural(more)}; "
                              "`vault-tools check` lists them all", error=True)
         else:
             del self._troubled[note.path]
@@ -938,7 +569,7 @@ class Watcher:
         """The changed notes that explain a write: the note itself or notes linking to it."""
         mine = {p: c for p, c in causes.items()
                 if p == path or (p in self._index and path in self._index.targets(p))}
-        return _describe_causes(mine or causes)
+        return describe_causes(mine or causes)
 
     def _index_own_write(self, change: NoteChange) -> None:
         """Index the bytes we just wrote. Only when they are exactly the indexed text with new
@@ -1019,7 +650,9 @@ def watch_until_stopped(vault: Vault, echo: Echo, timing: Timing = Timing()) -> 
         stop.set()
 
     previous = {sig: signal.signal(sig, on_signal) for sig in (signal.SIGINT, signal.SIGTERM)}
-    watcher = Watcher(vault, echo=echo, timing=timing)
+    # The index is long-lived and large: keep the garbage collector from walking all of it
+    # again and again (a full pass over 5,000 notes costs ~0.15 s, a save's budget).
+    watcher = Watcher(vault, echo=echo, timing=timing, first_filled=gcpolicy.freeze_loaded)
     try:
         watcher.start()
         while not stop.wait(1.0):

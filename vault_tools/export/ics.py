@@ -14,7 +14,7 @@ import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from .followups import (
+from ..followups import (
     FollowUp,
     days_after,
     first_person_path,
@@ -22,8 +22,8 @@ from .followups import (
     join_names,
     open_followups,
 )
-from .index import VaultIndex
-from .notes import InterviewFields, Note
+from ..index import VaultIndex
+from ..notes import InterviewFields, Note
 
 PRODID = "-//vault-tools//Follow-ups//EN"
 CALENDAR_NAME = "Follow-ups"

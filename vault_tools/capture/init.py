@@ -14,9 +14,9 @@ import unicodedata
 from importlib import resources
 from pathlib import Path
 
-from .fill import fill_vault
-from .parse import parse_note
-from .vault import VaultError, find_vault
+from ..fill import fill_vault
+from ..parse import parse_note
+from ..vault import VaultError, find_vault
 
 MKDOCS_YML = """\
 # One configuration for the site and for the vault-tools command line.

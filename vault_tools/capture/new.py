@@ -17,12 +17,12 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from .frontmatter_yaml import FrontMatterError, load_front_matter
-from .index import VaultIndex
-from .notes import ContactFields, Note
-from .scaffold import template_dir
-from .vault import Vault, VaultError, load_index
-from .writer import WriteError, create_note
+from ..frontmatter_yaml import FrontMatterError, load_front_matter
+from ..index import VaultIndex
+from ..notes import ContactFields, Note
+from ..vault import Vault, VaultError, load_index
+from ..writer import WriteError, create_note
+from .init import template_dir
 
 # The folder each type of note is created in (§2).
 NOTE_FOLDERS = {

@@ -1,0 +1,92 @@
+"""The garbage-collector tricks have one owner (`gcpolicy`), used by the command entry points:
+library code leaves the process-global collector alone, and the commands still pause it
+around the same work (docs/performance.md)."""
+
+from __future__ import annotations
+
+import ast
+import gc
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+import vault_tools
+from vault_tools import cli, gcpolicy
+from vault_tools.vault import find_vault, load_index
+
+PACKAGE = Path(vault_tools.__file__).parent
+NOTES = {
+    "contacts/Jane Doe.md": "---\ntype: contact\n---\n# Jane Doe\n\nMet [[Acme]].\n",
+    "companies/Acme.md": "---\ntype: company\n---\n# Acme\n",
+}
+
+
+def _uses_gc(path: Path) -> bool:
+    tree = ast.parse(path.read_text(encoding="utf-8"), str(path))
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import) and any(a.name == "gc" for a in node.names):
+            return True
+        if isinstance(node, ast.ImportFrom) and node.module == "gc":
+            return True
+    return False
+
+
+def test_only_gcpolicy_touches_the_garbage_collector() -> None:
+    users = sorted(p.relative_to(PACKAGE).as_posix() for p in PACKAGE.rglob("*.py")
+                   if _uses_gc(p))
+    assert users == ["gcpolicy.py"]
+
+
+def test_loading_a_vault_leaves_the_collector_as_it_found_it(make_vault, monkeypatch) -> None:
+    calls: list[str] = []
+    monkeypatch.setattr(gc, "disable", lambda: calls.append("disable"))
+    monkeypatch.setattr(gc, "freeze", lambda: calls.append("freeze"))
+    index = load_index(find_vault(make_vault(NOTES)))
+    assert len(index) == 2
+    assert calls == []
+
+
+@pytest.mark.parametrize("args", [["check"], ["fill"], ["followups"], ["summary"],
+                                  ["export", "csv"]])
+def test_commands_load_the_vault_with_the_collector_paused(make_vault, monkeypatch,
+                                                           args: list[str]) -> None:
+    seen: list[bool] = []
+    real = cli.load_index
+    import vault_tools.fill as fill
+
+    def spy(vault, **options):  # check passes contexts=False
+        seen.append(gc.isenabled())
+        return real(vault, **options)
+
+    monkeypatch.setattr(cli, "load_index", spy)
+    monkeypatch.setattr(fill, "load_index", spy)
+    vault = make_vault(NOTES)
+    result = CliRunner().invoke(cli.main, [*args, "--vault", str(vault)])
+    assert result.exit_code == 0, result.output
+    assert seen and not any(seen)
+    assert gc.isenabled()
+
+
+def test_paused_restores_the_collector_even_when_the_body_fails() -> None:
+    assert gc.isenabled()
+    with pytest.raises(RuntimeError), gcpolicy.paused():
+        assert not gc.isenabled()
+        raise RuntimeError
+    assert gc.isenabled()
+
+
+def test_frozen_after_load_freezes_what_the_body_loaded() -> None:
+    kept: list[object] = []
+    try:
+        with gcpolicy.frozen_after_load():
+            assert not gc.isenabled()
+            kept.append([[] for _ in range(100)])
+        assert gc.isenabled()
+        assert gc.get_freeze_count() > 0
+        with gcpolicy.reloading():
+            assert gc.get_freeze_count() == 0
+            assert not gc.isenabled()
+        assert gc.isenabled()
+    finally:
+        gc.unfreeze()

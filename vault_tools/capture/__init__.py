@@ -1,0 +1,2 @@
+"""The verbs that put notes into a vault: `init` (a new vault), `new` (one note from its
+template) and `import` (contacts from other programs, one module per format in `importers/`)."""

@@ -1,0 +1,128 @@
+"""The text of a new contact note for an imported person: only inert text and safe values."""
+
+from __future__ import annotations
+
+import contextlib
+import re
+import unicodedata
+from urllib.parse import urlsplit
+
+import yaml
+
+from ..new import CaptureError, link_target, single_line, yaml_quoted
+from .common import Person
+
+# Plain values other YAML readers (YAML 1.2: Obsidian, Quartz) may take for a number.
+_NUMBER_LIKE_RE = re.compile(r"^[-+]?(?:\.?\d|\.inf|\.nan)", re.IGNORECASE)
+
+
+def yaml_scalar(value: str) -> str:
+    """A one-line value as YAML: plain when it reads back as the same string (and looks like
+    no number), else quoted. Never raises: a value YAML cannot even load as written (an
+    impossible date such as `2026-02-30`, a `!!int abc` tag) is simply quoted."""
+    value = single_line(value)
+    if value and value == value.strip() and not _NUMBER_LIKE_RE.match(value):
+        try:
+            if yaml.safe_load(f"k: {value}") == {"k": value}:
+                return value
+        except Exception:  # PyYAML raises ValueError, KeyError... on a bad tag or date
+            pass
+    return yaml_quoted(value)
+
+
+# Characters Markdown (Python-Markdown's escapable set, with `|` for tables and `{}` for
+# attribute lists) would read as markup: each gets a backslash. `<`, `>` and `&` become
+# character references instead, so no tag, comment, autolink or entity survives.
+_MD_ESCAPES = str.maketrans({c: "\\" + c for c in "\\`*_[]{}#|"})
+_HTML_ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;"})
+# A line that starts with a number and `.` or `)` is a numbered list item to Markdown.
+_NUMBERED_RE = re.compile(r"^\d{1,9}(?=[.)])")
+_SAFE_URL_RE = re.compile(r"^https?://[^\s<>\"'`\\{}|^]+$", re.IGNORECASE)
+
+
+def inert_text(text: str) -> str:
+    """Imported text as Markdown that shows exactly that text and nothing else: no HTML (tags,
+    comments, entities), no links, images, emphasis, code, tables, headings, lists or Obsidian
+    comments (`%%`). Imported values are data, never markup (§7): a card's `FN:<img onerror=…>`
+    must read as those characters, not run."""
+    text = text.translate(_HTML_ESCAPES).translate(_MD_ESCAPES)
+    # `\](` is still a link to Markdown parsers that ignore escapes (the vault's own scan).
+    text = text.replace("\\](", "\\]\\(").replace("%%", "%&#37;")
+    return text
+
+
+def _body_text(text: str) -> str:
+    """Imported free text made inert, line by line (see `inert_text`): besides markup, no line
+    may open a generated block, look like a merge conflict, or start a list, a rule, a setext
+    heading or a code block. Control characters go (a NUL would make the note unreadable)."""
+    out = []
+    for raw in text.splitlines():
+        line = inert_text("".join(ch for ch in raw if ch == "\t" or
+                                  unicodedata.category(ch) != "Cc").strip())
+        if line[:1] in ("-", "+"):
+            line = "\\" + line
+        elif line[:1] == "=":
+            line = "&#61;" + line[1:]  # `\=` is no escape to Python-Markdown: it would show
+        elif (number := _NUMBERED_RE.match(line)) is not None:
+            line = f"{number.group()}\\{line[number.end():]}"
+        out.append(line)
+    return "\n".join(out).strip()
+
+
+def safe_url(url: str) -> str | None:
+    """`url` when it is an http(s) address that is safe to write as a Markdown autolink, else
+    None (a `javascript:` URL, or one whose characters could end the autolink early)."""
+    url = url.strip()
+    if not _SAFE_URL_RE.match(url):
+        return None
+    try:
+        host = urlsplit(url).hostname
+    except ValueError:  # `http://[` and other malformed addresses
+        return None
+    return url if host else None
+
+
+def contact_note(person: Person, file_name: str) -> str:
+    """The text of a new contact note for an imported person.
+
+    Only the fields that have values are written. Extra emails and phones go into front-matter
+    comments: kept with the note, never published on the site (email and phone are private
+    by default, §7).
+    """
+    lines = ["---", "type: contact"]
+    if person.company:
+        # A company name made only of unsafe characters has no note name to link to.
+        with contextlib.suppress(CaptureError):
+            lines.append(f"company: {yaml_quoted('[[' + link_target(person.company) + ']]')}")
+    if person.role:
+        lines.append(f"role: {yaml_scalar(person.role)}")
+    if person.emails:
+        lines.append(f"email: {yaml_scalar(person.emails[0])}")
+        if person.emails[1:]:
+            lines.append(f"# other emails: {single_line(', '.join(person.emails[1:]))}")
+    if person.phones:
+        lines.append(f"phone: {yaml_quoted(person.phones[0])}")
+        if person.phones[1:]:
+            lines.append(f"# other phones: {single_line(', '.join(person.phones[1:]))}")
+    if person.linkedin:
+        lines.append(f"linkedin: {yaml_scalar(person.linkedin)}")
+    if person.location:
+        lines.append(f"location: {yaml_scalar(person.location)}")
+    if person.connected_on:
+        lines.append(f"connected_on: {person.connected_on.isoformat()}")
+    lines.append(f"source: {person.source}")
+    lines += ["---", "", f"# {inert_text(person.name)}", "", "## How we met", ""]
+    if person.source == "linkedin":
+        since = f" on {person.connected_on.isoformat()}" if person.connected_on else ""
+        lines.append(f"Connected on LinkedIn{since}.")
+    else:
+        lines.append(f"Imported from the address book ({_body_text(single_line(file_name))}).")
+    lines += ["", "## Notes", ""]
+    if person.note:
+        lines += [_body_text(person.note), ""]
+    if person.urls:
+        # A web address as an autolink; anything else (`javascript:`, `data:`) as plain text.
+        lines += [f"- <{safe_url(url)}>" if safe_url(url) else f"- {_body_text(url)}"
+                  for url in person.urls]
+        lines.append("")
+    return "\n".join(lines).rstrip("\n") + "\n"

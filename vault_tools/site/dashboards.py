@@ -1,0 +1,231 @@
+"""The site's generated pages: the dashboards, the home page, the network's data and the
+follow-ups feed.
+
+A dashboard is one entry of `DASHBOARDS`: its nav title, its page, what it shows (plain data,
+from `vault_tools.views`) and how that becomes Markdown (a function of `render`). The entry is
+all a new dashboard needs: it is generated (unless a note has its page), listed in the nav and
+on the home page, and carried over by the rebuilds of `serve` while its data stays the same.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import logging
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.structure.files import File, Files
+
+from ..blocks import link_to
+from ..export.ics import FeedEvent, feed_events, render_feed
+from ..followups import Timed
+from ..views import (
+    Ref,
+    SiteView,
+    career_rows,
+    company_rows,
+    graph_json,
+    network_graph,
+    people_rows,
+    timeline_rows,
+    title_pieces,
+)
+from . import render
+from .fast_html import StandIns
+from .files import ASSET_DIR
+from .links import PageLinks
+
+log = logging.getLogger("mkdocs.plugins.vault")
+
+FOLLOWUPS_PAGE = "followups/index.md"
+HOME_PAGE = "index.md"
+NETWORK_DATA = "network/data.js"
+FEED = "followups.ics"
+
+# Where a dashboard's long lists and tables may skip the Markdown pass: the renderer writes
+# them as the very HTML Markdown would make of them and puts in a stand-in (None: no such
+# shortcut, write Markdown).
+RawHtml = Callable[[str], str] | None
+
+
+class FollowupsBoard:
+    """The follow-ups dashboard of one build: its items and the day it was built."""
+
+    def __init__(self, view: SiteView, links: PageLinks, items: list[Timed],
+                 built: dt.date) -> None:
+        self.view, self.links, self.items, self.built = view, links, items, built
+
+    def html(self, linker: render.Linker) -> str:
+        """The dashboard, as HTML for the page `linker` writes links from."""
+        return render.followups_dashboard(self.items, self.built, linker, self.links.note_name,
+                                          lambda followup: title_pieces(self.view, followup))
+
+    def source(self) -> str:
+        """What the dashboard is made from, as Markdown that is never shown: each item's dates,
+        kind and text with its links, and a link to its note. Equal sources make equal
+        dashboards on a page (see `VaultPlugin.page_inputs`)."""
+        lines = [self.built.isoformat()]
+        for timed in self.items:
+            item = timed.followup
+            lines.append(f"- {item.due} {timed.shown_from} {timed.shown_until} {item.kind} "
+                         f"{item.line} · {item.text or item.title} · "
+                         f"{link_to(self.view.index, item.note)}")
+        return "\n".join(lines)
+
+
+@dataclass
+class Site:
+    """What the generated pages of one build are made from."""
+
+    view: SiteView
+    links: PageLinks
+    board: FollowupsBoard
+    listed: tuple[tuple[str, str], ...]  # the dashboards' (title, page), as the nav lists them
+    nodes: Sequence[Any]
+    edges: Sequence[Any]
+
+
+def site_of(view: SiteView, links: PageLinks, board: FollowupsBoard,
+            listed: tuple[tuple[str, str], ...]) -> Site:
+    nodes, edges = network_graph(view)
+    return Site(view, links, board, listed, nodes, edges)
+
+
+@dataclass(frozen=True)
+class Dashboard:
+    """A generated page: `data` is what it shows (compared between builds: equal data, same
+    page), `markdown` writes it from a linker for its page and a `RawHtml`."""
+
+    title: str
+    src: str
+    data: Callable[[Site], Any]
+    markdown: Callable[[Any, render.Linker, RawHtml], str]
+
+
+def _network_page(counts: tuple[int, int], linker: render.Linker, raw_html: RawHtml) -> str:
+    scripts = ("../" + ASSET_DIR + "/vendor/cytoscape.min.js", "data.js",
+               "../" + ASSET_DIR + "/network.js")
+    return render.network_page(scripts, counts)
+
+
+def _by_folder(view: SiteView) -> list[tuple[str, list[Ref]]]:
+    groups: dict[str, list[Ref]] = {}
+    for note in view.public_notes():
+        groups.setdefault(note.folder, []).append(view.note_ref(note.path))
+    return [(folder, sorted(refs, key=lambda r: r.text.lower()))
+            for folder, refs in sorted(groups.items())]
+
+
+# The dashboards, in nav order. Pages a note already occupies are not generated, and neither is
+# the follow-ups page when the vault has its follow-ups note (`followups_note`): that note's
+# page is the follow-ups dashboard, so the site has one "Follow-ups".
+DASHBOARDS: tuple[Dashboard, ...] = (
+    Dashboard("Follow-ups", FOLLOWUPS_PAGE,
+              lambda site: site.board.html(site.links.linker(site.links.urls[FOLLOWUPS_PAGE])),
+              lambda html, _, raw: render.followups_page(html, raw)),
+    Dashboard("People", "people/index.md", lambda site: people_rows(site.view),
+              render.people_page),
+    Dashboard("Timeline", "timeline/index.md", lambda site: timeline_rows(site.view),
+              render.timeline_page),
+    Dashboard("Companies", "companies/index.md", lambda site: company_rows(site.view),
+              render.companies_page),
+    Dashboard("Careers", "careers/index.md", lambda site: career_rows(site.view),
+              render.careers_page),
+    Dashboard("Network", "network/index.md", lambda site: (len(site.nodes), len(site.edges)),
+              _network_page),
+    Dashboard("All notes", "all-notes/index.md", lambda site: _by_folder(site.view),
+              render.all_notes_page),
+)
+HOME = Dashboard("Home", HOME_PAGE, lambda site: site.listed,
+                 lambda data, linker, _: render.home_page(data, linker))
+# The words the site writes itself (nav titles): never a secret of a note.
+OWN_WORDS = frozenset({d.title.lower() for d in (*DASHBOARDS, HOME)})
+
+
+def followups_note(files: Files, wanted: str) -> str | None:
+    """The note that is the follow-ups dashboard (the `followups_note` option), if there is one."""
+    wanted = wanted.strip("/").lower()
+    return next((f.src_uri for f in files.documentation_pages() if f.src_uri.lower() == wanted),
+                None)
+
+
+def plan(files: Files, board_note: str | None) -> tuple[tuple[tuple[str, str], ...], list[str]]:
+    """(the dashboards' (title, page) as the nav lists them, the pages to generate): each
+    dashboard whose page no note has, and the home page unless a note is it."""
+    taken = {f.src_uri for f in files}
+    listed = tuple((d.title, board_note if board_note and d.src == FOLLOWUPS_PAGE else d.src)
+                   for d in DASHBOARDS)
+    wanted = [src for _, src in listed if src not in taken]
+    for src in sorted(taken & {d.src for d in DASHBOARDS}):
+        log.info(f"{src} is one of your notes, so its generated page is not made")
+    if HOME_PAGE not in taken and "README.md" not in taken:
+        wanted.append(HOME_PAGE)
+    return listed, wanted
+
+
+def nav(listed: Sequence[tuple[str, str]], present: set[str]) -> list[Any]:
+    """The site's navigation: home, then each dashboard that has a page."""
+    items: list[Any] = [{"Home": HOME_PAGE}] if HOME_PAGE in present else []
+    return items + [{title: src} for title, src in listed if src in present]
+
+
+class GeneratedPages:
+    """The generated pages and files, remembered from one build to the next (while serving):
+    a page whose data equals the last build's is not rendered again (most saves) and gets the
+    HTML stand-ins it had; a feed whose events did not change reuses its bytes."""
+
+    def __init__(self, stand_ins: StandIns) -> None:
+        self.stand_ins = stand_ins
+        # page -> (its data, its Markdown, its HTML stand-ins, Markdown skipped)
+        self._pages: dict[str, tuple[Any, str, dict[str, str], bool]] = {}
+        self._feed: tuple[list[FeedEvent] | None, bytes] = (None, b"")
+
+    def add(self, files: Files, config: MkDocsConfig, site: Site,
+            generated: dict[str, File], plain: bool) -> None:
+        """Give each of the `generated` files (by page) its Markdown, and add them, the
+        network's data and the feed to `files`. With `plain` Markdown, long lists and tables
+        are written as HTML (`fast_html`)."""
+        by_src = {d.src: d for d in (*DASHBOARDS, HOME)}
+        self.stand_ins.forget_content()  # a build that failed half-way may have left some
+        for src, file in generated.items():
+            data = by_src[src].data(site)
+            known = self._pages.get(src)
+            if known is None or known[0] != data or known[3] != plain:
+                raw_html = ((lambda html, src=src: self.stand_ins.in_content(src, html))
+                            if plain else None)
+                text = by_src[src].markdown(data, site.links.linker(site.links.urls[src]),
+                                            raw_html)
+                known = (data, text, self.stand_ins.content_of(src), plain)
+                self._pages[src] = known
+            else:
+                self.stand_ins.restore(src, known[2])
+            file.content_string = known[1]
+            files.append(file)
+        self._add_network_data(files, config, site)
+        events = feed_events(site.view.index, followups=site.view.all_followups)
+        if events != self._feed[0]:
+            self._feed = (events, render_feed(events))
+        files.append(File.generated(config, FEED, content=self._feed[1]))
+
+    def inputs(self, src: str, markdown: str) -> tuple[Any, ...]:
+        """What a generated page is made from: its Markdown and the HTML its stand-ins are
+        replaced with (see `VaultPlugin.page_inputs`)."""
+        return ("generated", markdown, tuple(sorted(self.stand_ins.content_of(src).items())))
+
+    @staticmethod
+    def _add_network_data(files: Files, config: MkDocsConfig, site: Site) -> None:
+        urls = site.links.urls
+        network_url = urls.get("network/index.md", "network/")
+        page_urls = {node.id: render.relative_url(urls[node.id], network_url)
+                     for node in site.nodes if node.id in urls}
+        data = json.dumps(graph_json(site.nodes, site.edges, page_urls), ensure_ascii=False)
+        files.append(File.generated(config, NETWORK_DATA,
+                                    content=f"window.vaultNetwork = {_script_safe(data)};\n"))
+
+
+def _script_safe(data: str) -> str:
+    """JSON safe inside a script: no `</script>` can end it early."""
+    return data.replace("</", "<\\/").replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")

@@ -1,0 +1,142 @@
+"""Which of the files MkDocs found are published: never a private note, a file the index
+cannot vouch for, a private attachment, an attachment that would run script on the site, or a
+file whose real path leads out of the notes folder; and the plugin's own static files.
+"""
+
+from __future__ import annotations
+
+import gzip
+import io
+import logging
+import os
+import posixpath
+import re
+from pathlib import Path
+
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.structure.files import File, Files
+
+from ..vault import inside_notes, is_note_path
+from ..views import Secret, SiteView
+from .leaks import LeakScanner
+
+log = logging.getLogger("mkdocs.plugins.vault")
+
+ASSETS = Path(__file__).parent / "assets"
+ASSET_DIR = "assets/vault"
+STATIC_ASSETS = ("vault.css", "vault.js", "followups.js", "network.js",
+                 "vendor/cytoscape.min.js", "vendor/cytoscape.LICENSE")
+
+
+def publish_files(files: Files, config: MkDocsConfig, view: SiteView,
+                  texts: dict[str, str]) -> tuple[set[str], set[str]]:
+    """Take out of `files` what is never published and add the plugin's assets. Returns (the
+    private attachments' file names, lower-cased; the output files the leak scan skips: the
+    theme's and the plugin's own static files)."""
+    # By the path MkDocs found the file at: a file in the notes folder is the vault's, but
+    # one whose real path leads out of it (through a symlink) is never published.
+    docs = os.path.join(os.path.normpath(config.docs_dir), "")
+
+    def in_docs(file: File) -> bool:
+        return bool(file.abs_src_path) and os.path.normpath(
+            file.abs_src_path).startswith(docs)
+
+    private_files = private_attachments(
+        [f.src_uri for f in files if not f.is_documentation_page() and in_docs(f)],
+        view, texts)
+    skip_scan: set[str] = set()
+    folders_inside: dict[str, bool] = {}
+    for file in list(files):
+        from_docs = in_docs(file)
+        if from_docs and _leaves_vault(str(file.abs_src_path), config.docs_dir,
+                                       folders_inside):
+            files.remove(file)  # never published: reported once, with the link problems
+        elif file.is_documentation_page() and from_docs:
+            # Private notes, and files the index skips (sync-conflict copies, unreadable
+            # notes), which may hold private text the index cannot vouch for.
+            note = view.index.get(file.src_uri)
+            if (not is_note_path(file.src_uri) or note is None or note.unreadable
+                    or file.src_uri in view.hidden):
+                files.remove(file)
+        elif from_docs and file.src_uri in private_files:
+            files.remove(file)
+        elif from_docs and _runs_script(str(file.abs_src_path)):
+            files.remove(file)
+            log.warning(f"vault: {file.src_uri}: a web page or a scripted SVG in the "
+                        "notes folder; not published (it would run on the site)")
+        elif file.abs_src_path and not from_docs:
+            skip_scan.add(file.dest_uri)  # the theme's own static files
+    for name in STATIC_ASSETS:
+        asset = File.generated(config, f"{ASSET_DIR}/{name}", abs_src_path=str(ASSETS / name))
+        files.append(asset)
+        skip_scan.add(asset.dest_uri)
+    return {posixpath.basename(uri).lower() for uri in private_files}, skip_scan
+
+
+def _leaves_vault(path: str, docs_dir: str, folders_inside: dict[str, bool]) -> bool:
+    """True for a file MkDocs found whose real path is outside the notes folder (MkDocs follows
+    every symlink). Its folder is asked once for all the files in it (`folders_inside`), the
+    file itself only when it is a symlink: a plain file in a folder inside is inside."""
+    folder = os.path.dirname(path)
+    inside = folders_inside.get(folder)
+    if inside is None:
+        inside = folders_inside[folder] = inside_notes(docs_dir, folder)
+    return not inside or (os.path.islink(path) and not inside_notes(docs_dir, path))
+
+
+def private_attachments(uris: list[str], view: SiteView, texts: dict[str, str]) -> set[str]:
+    """The attachments (images, PDFs…) among `uris` that stay off the site: each whose path
+    holds a private note's name, title or alias (`attachments/Li Na CV.pdf`), and each that a
+    private note mentions and no public note does (it belongs to the private note). Names and
+    mentions are compared as the leak scan compares them (whole words, decoded: an embed, a
+    `%20` link and an HTML `src` all mention a file). Each note is read once, and the public
+    ones only when a private note mentions an attachment."""
+    if not uris or not view.hidden:
+        return set()
+    hidden = [view.index.notes[path] for path in sorted(view.hidden)]
+    names = LeakScanner(Secret(name, "name", note.path)
+                        for note in hidden for name in (note.name, note.title, *note.aliases))
+    private = {uri for uri in uris if names.find(uri)}
+    files = LeakScanner(Secret(posixpath.basename(uri), "attachment", uri)
+                        for uri in uris if uri not in private)
+    mentioned = {s.source for note in hidden for s in files.find(texts.get(note.path, ""))}
+    if mentioned:
+        files = LeakScanner(Secret(posixpath.basename(uri), "attachment", uri)
+                            for uri in sorted(mentioned))
+        public = {s.source for path, text in texts.items() if path not in view.hidden
+                  for s in files.find(text)}
+        private |= mentioned - public
+    return private
+
+
+# Attachments a browser opens as a document on the site's own origin, with no policy of
+# ours, whose script could read every page: a saved web page (a web clipper's, an email's).
+# (`.js` files stay: the docs tell users to put their own scripts in files.)
+_SCRIPTED_SUFFIXES = (".html", ".htm", ".xhtml", ".xht", ".shtml", ".mht", ".mhtml", ".xml",
+                      ".xsl", ".xslt")
+_SVG_SCRIPT_RE = re.compile(rb"script|foreignobject|<!entity|&#|\son[a-z]+\s*=|"
+                            rb"href\s*=\s*[\"']?\s*[^\s\"'#]")
+
+
+_SVG_READ = 8 << 20  # bytes of an SVG looked through, at most
+
+
+def _runs_script(path: str) -> bool:
+    """True for an attachment that could run script on the site: a web page, or an
+    SVG (opened on its own it is a document) holding script, event handlers, entities or
+    links other than to its own parts. Other SVGs (logos, diagrams) stay."""
+    lowered = path.lower()
+    if lowered.endswith(_SCRIPTED_SUFFIXES):
+        return True
+    if not lowered.endswith((".svg", ".svgz")):
+        return False
+    try:
+        with open(path, "rb") as file:
+            data = file.read(_SVG_READ + 1)
+        if lowered.endswith(".svgz"):
+            data = gzip.GzipFile(fileobj=io.BytesIO(data)).read(_SVG_READ + 1)
+    except (OSError, EOFError, ValueError):
+        return True
+    if len(data) > _SVG_READ:
+        return True  # too large to look through: kept off rather than published unread
+    return bool(_SVG_SCRIPT_RE.search(data.lower()))

@@ -1,0 +1,186 @@
+"""How a note's links become links on a page: a page URL with the heading's anchor, an
+attachment, or "a private note" (never a private note's name), resolved by the vault index.
+
+`PageLinks` lives for one build: it knows every page's URL before any page is written, so links
+are resolved as the Markdown is rewritten, and MkDocs need not look them up again.
+"""
+
+from __future__ import annotations
+
+import logging
+import posixpath
+import re
+from collections.abc import Callable, Mapping
+from typing import Any
+from urllib.parse import unquote
+
+from mkdocs.structure.files import File, Files
+
+from ..notes import Link, Note
+from ..report import Placeholders, company_placeholders
+from ..views import PRIVATE_TEXT, Ref, SiteView
+from . import render
+
+log = logging.getLogger("mkdocs.plugins.vault")
+
+
+class PageLinks:
+    """Links for the pages of one build: `urls` maps note paths to page URLs (relative to the
+    site root), `slugify`/`separator` are the table of contents' (anchors), `private_files`
+    the attachments kept off the site, by lower-cased file name."""
+
+    def __init__(self, view: SiteView, urls: Mapping[str, str],
+                 slugify: Callable[[str, str], str], separator: str,
+                 private_files: set[str]) -> None:
+        self.view = view
+        self.urls = urls
+        self.slugify = slugify
+        self.separator = separator
+        self.private_files = private_files
+        # What a link becomes on the page being built: a related block names the same notes
+        # again and again (half the links of a page are repeats).
+        self._memo: dict[tuple[Any, ...], str | None] = {}
+
+    def linker(self, page_url: str) -> render.Linker:
+        """A linker writing links from the page at `page_url`."""
+        return render.Linker(page_url, self.urls, self.anchor)
+
+    def start_page(self) -> None:
+        """Forget the last page's links (the memory is for one page at a time)."""
+        self._memo.clear()
+
+    def anchor(self, path: str, heading: str) -> str | None:
+        """The id MkDocs gives `heading` on the page of `path`, or None if it has no such one."""
+        note = self.view.index.get(path)
+        if note is None:
+            return None
+        # As written (`[[Jane#Uses `git`]]`), as shown (`[[Jane#Uses git]]`), or without
+        # punctuation: the index decides, as it does for `check`'s missing-heading.
+        found = self.view.index.find_heading(path, heading)
+        return None if found is None else self.slugify(_heading_text(found.text), self.separator)
+
+    def note_name(self, path: str) -> str:
+        note = self.view.index.get(path)
+        return note.name if note is not None else posixpath.basename(path)
+
+    def link_text(self, note: Note, link: Link, linker: render.Linker, files: Files,
+                  raw: bool = False) -> str | None:
+        """What a body link becomes on the page; None leaves it to MkDocs (Markdown links to
+        public notes, which MkDocs resolves and checks itself). With `raw`, always HTML that
+        needs no Markdown pass."""
+        key = (linker.page_url, link.target, link.heading, link.kind, link.label, link.embed,
+               raw)
+        if key not in self._memo:
+            self._memo[key] = self._page_link(note, link, linker, files, raw)
+        return self._memo[key]
+
+    def link_input(self, link: Link, files: Files) -> tuple[Any, ...]:
+        """Where `link` goes, with what anchor and to which attachment: what its text on a
+        page is made from (see `VaultPlugin.page_inputs`)."""
+        view = self.view
+        resolution = view.index.resolve(link.target, link.kind)
+        path = resolution.path
+        heading = heading_of(link)
+        anchor = self.anchor(path, heading) if path is not None and heading else None
+        asset = None
+        if resolution.status == "asset":
+            found = asset_file(link.target, files)
+            asset = found.src_uri if found is not None else None
+        return (link.target, link.kind, link.heading, resolution.status, path,
+                path in view.hidden, anchor, asset)
+
+    def _page_link(self, note: Note, link: Link, linker: render.Linker, files: Files,
+                   raw: bool) -> str | None:
+        view = self.view
+        resolution = view.index.resolve(link.target, link.kind)
+        if resolution.path is not None and resolution.path in view.hidden:
+            return render.unlinked(Ref("private", PRIVATE_TEXT))
+        if self.private_files and posixpath.basename(
+                unquote(link.target)).lower() in self.private_files:
+            return render.unlinked(Ref("private", PRIVATE_TEXT))  # a private attachment
+        if link.kind == "markdown":
+            if not raw:
+                return None
+            if resolution.path is None:
+                return render.html_text(link.label or link.target)
+            return linker.link(Ref("ok", link.label or "", resolution.path), link.label, raw=True)
+        if resolution.status == "asset":
+            if raw:
+                return render.html_text(link.label or posixpath.basename(link.target))
+            return _asset_link(note, link, files)
+        shown = link.label or _shown_target(link)
+        if resolution.status != "ok" or resolution.path is None:
+            return render.unlinked(Ref(resolution.status, shown), shown)  # type: ignore[arg-type]
+        # A heading that is not there is reported once, by the index (missing-heading).
+        heading = heading_of(link)
+        anchor = linker.link(Ref("ok", shown, resolution.path, heading), shown, raw=raw)
+        if link.embed:
+            return f'<span class="vault-embed">{anchor}</span>'
+        return anchor
+
+
+def _asset_link(note: Note, link: Link, files: Files) -> str:
+    file = asset_file(link.target, files)
+    if file is None:  # reported once, by the index (missing-attachment)
+        return render.unlinked(Ref("broken", link.target), link.label or link.target)
+    href = render.relative_md(file.src_uri, note.path)
+    text = render.md_text(link.label or posixpath.basename(link.target.strip("/")))
+    return f"![{text}]({href})" if link.embed else f"[{text}]({href})"
+
+
+def asset_file(target: str, files: Files) -> File | None:
+    """The attachment a link names: by its path in the notes folder, else by file name
+    (ignoring case) anywhere in it."""
+    target = target.strip("/")
+    found = files.get_file_from_path(target)
+    if found is not None:
+        return found
+    name = posixpath.basename(target).lower()
+    for file in files.media_files():
+        if posixpath.basename(file.src_uri).lower() == name:
+            return file
+    return None
+
+
+def heading_of(link: Link) -> str | None:
+    """The heading a link points to (the last part of `Name#Section#Sub`), if any."""
+    return link.heading.rpartition("#")[2] if link.heading else None
+
+
+def _shown_target(link: Link) -> str:
+    """What a wikilink without a label shows: the name as written, `name › heading`."""
+    name = link.target.rpartition("/")[2]
+    return f"{name} › {link.heading}" if link.heading else name
+
+
+_MARKUP = re.compile(r"[*_`~]|\[\[([^\]|]*\|)?|\]\]")
+
+
+def _heading_text(text: str) -> str:
+    """A heading as the table of contents sees it: inline markup gone."""
+    return _MARKUP.sub("", text)
+
+
+def log_link_problems(view: SiteView, report_only: set[str] | None = None) -> None:
+    """Say what is wrong with the vault's links and notes (of the notes in `report_only` only,
+    when given: the others were said when they last changed), never about a private note."""
+    # Companies named in `company` fields with no note (an import makes hundreds): said
+    # once, with how to create them, not once per contact.
+    diagnostics = view.index.diagnostics(report_only)
+    placeholders = company_placeholders(view.index, diagnostics, view.hidden)
+    if report_only is not None:
+        placeholders = Placeholders(
+            placeholders.names, frozenset(where for where in placeholders.links
+                                          if where[0] in report_only))
+    if placeholders.links:
+        log.warning(f"vault: {placeholders.summary()}")
+    for diag in diagnostics:
+        if diag.path in view.hidden or placeholders.covers(diag):
+            continue
+        where = f"{diag.path}:{diag.line}" if diag.line else diag.path
+        if diag.code in ("broken-link", "ambiguous-link", "yaml-error", "not-utf8",
+                         "outside-vault", "too-large", "missing-heading",
+                         "missing-attachment"):
+            log.warning(f"{where}: {diag.message}")
+        else:
+            log.info(f"{where}: {diag.message}")
