@@ -185,16 +185,21 @@ def _best_time(text: str, runs: int = 3) -> float:
     return best
 
 
+# 8x the input: linear work grows ~8x, quadratic ~64x; 32x is halfway, in ratio.
+GROWTH = 32
+
+
 @pytest.mark.slow
 @pytest.mark.parametrize("name", sorted(HOSTILE))
 def test_hostile_note_parses_in_linear_time(name: str) -> None:
     build = HOSTILE[name]
     small, large = build(MB // 8), build(MB)  # type: ignore[operator]
     small_time, large_time = _best_time(small), _best_time(large)
-    # 8x the input: a linear scan takes ~8x; a quadratic one ~64x. Tiny times are all noise,
-    # so the ratio only counts above a floor.
+    # 8x the input: a linear scan takes ~8x; a quadratic one ~64x. The bound sits halfway (in
+    # ratio) so that a loaded machine slowing one side does not fail a linear scan. Tiny times
+    # are all noise, so the ratio only counts above a floor.
     assert large_time < 5.0, f"{name}: {large_time:.2f} s for 1 MB"
-    assert large_time < 16 * max(small_time, 0.01), (
+    assert large_time < GROWTH * max(small_time, 0.01), (
         f"{name}: {small_time:.4f} s for {len(small):,} characters, "
         f"{large_time:.4f} s for {len(large):,}"
     )
@@ -274,11 +279,11 @@ def test_check_and_fill_stay_linear_on_a_hostile_note(make_vault, tmp_path, name
     times = []
     for size in (MB // 8, MB):
         root = make_vault({"Jane Doe.md": jane, f"Dump {size}.md": build(size)})  # type: ignore[operator]
-        times.append(min(_check_and_plan(root) for _ in range(2)))
+        times.append(min(_check_and_plan(root) for _ in range(3)))
         (root / "notes" / f"Dump {size}.md").unlink()
     small_time, large_time = times
     assert large_time < 20.0, f"{name}: {large_time:.2f} s for 1 MB"
-    assert large_time < 16 * max(small_time, 0.02), (
+    assert large_time < GROWTH * max(small_time, 0.02), (
         f"{name}: {small_time:.3f} s at 1/8 MB, {large_time:.3f} s at 1 MB")
 
 
@@ -290,7 +295,7 @@ def test_many_headings_linked_many_times_stay_linear(make_vault) -> None:
         headings = "".join(f"## Section {k}\n" for k in range(count))
         links = "".join(f"[[Headings#Missing {k}]]\n" for k in range(count))
         root = make_vault({"Headings.md": headings, f"Links {count}.md": links})
-        times.append(min(_check_and_plan(root) for _ in range(2)))
+        times.append(min(_check_and_plan(root) for _ in range(3)))
         (root / "notes" / f"Links {count}.md").unlink()
     small_time, large_time = times
-    assert large_time < 20.0 and large_time < 16 * max(small_time, 0.02), times
+    assert large_time < 20.0 and large_time < GROWTH * max(small_time, 0.02), times

