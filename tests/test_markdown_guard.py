@@ -201,7 +201,7 @@ def test_hostile_notes_build_in_linear_time_with_a_warning_naming_file_and_line(
     n = 40_000
     empty = _vault(tmp_path / "empty", {})
     small = _vault(tmp_path / "small", _hostile_notes(n))
-    large = _vault(tmp_path / "large", _hostile_notes(2 * n))
+    large = _vault(tmp_path / "large", _hostile_notes(4 * n))
     times: dict[Path, float] = {}
     for _ in range(2):
         for root in (empty, small, large):
@@ -209,14 +209,15 @@ def test_hostile_notes_build_in_linear_time_with_a_warning_naming_file_and_line(
             assert run.returncode == 0, run.stderr[-2000:]
             times[root] = min(times.get(root, seconds), seconds)
     assert times[large] < 240  # a loaded machine's generous cap
-    # Twice the text costs about twice the work (beyond the fixed cost of any build): a
-    # quadratic render costs four times as much.
+    # Four times the text costs about four times the work (beyond the fixed cost of any build);
+    # a quadratic render costs sixteen times as much. The bound sits halfway, so a loaded
+    # machine slowing one build cannot fail a linear render.
     base = times[empty]
-    assert times[large] - base < 3 * max(times[small] - base, 1.0)
+    assert times[large] - base < 8 * max(times[small] - base, 1.0)
     assert ("contacts/Brackets.md:7: rendered as plain text: too many unmatched brackets"
             in run.stderr)
     assert ("contacts/Tags.md:7: rendered as plain text: too many unclosed HTML tags (and "
             in run.stderr)
     assert run.stderr.count("Tags.md") == 1  # one warning for the note's thousands of paragraphs
     page = (large / "site" / "contacts" / "Brackets" / "index.html").read_text(encoding="utf-8")
-    assert "[" * (2 * n) in page
+    assert "[" * (4 * n) in page
