@@ -4,6 +4,8 @@ the leak scan fails a build that would publish one."""
 from __future__ import annotations
 
 import gzip
+import os
+import time
 from pathlib import Path
 
 import pytest
@@ -432,3 +434,66 @@ def test_hide_private_in_files_keeps_every_private_name_out_of_public_files(make
     # The site shows no "a private note" entry the block in the file has.
     acme = (site / "companies/Acme/index.html").read_text(encoding="utf-8")
     assert "Renata" not in acme
+
+
+def _helper_processes() -> list[int]:
+    """This process's multiprocessing children (Linux /proc)."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            ppid = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
+            command = (entry / "cmdline").read_bytes()
+        except (OSError, ValueError, IndexError):
+            continue
+        if ppid == os.getpid() and b"spawn_main" in command:
+            found.append(int(entry.name))
+    return found
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads /proc")
+def test_a_helper_process_that_never_answers_neither_hangs_the_scan_nor_skips_its_files(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # The helper is stopped (SIGSTOP) as soon as it exists, so its half never comes back; it is
+    # killed a while later, which the pool survives without ever answering. The scan must end
+    # anyway, with every leak of both halves.
+    import signal
+    import threading
+
+    from vault_tools.site import leaks
+    from vault_tools.views import Secret
+
+    site = tmp_path / "site"
+    for i in range(300):
+        page = site / f"page{i:03d}" / "index.html"
+        page.parent.mkdir(parents=True)
+        words = "Renata Silva called" if i % 7 == 0 else "nothing to see"
+        page.write_text(f"<html><body><p>{words} on day {i}.</p></body></html>",
+                        encoding="utf-8")
+    secrets = [Secret("Renata Silva", "name", "contacts/Renata Silva.md", True)]
+    alone = leaks.scan_site(site, secrets, parallel_from=10_000)
+    monkeypatch.setattr(leaks, "HELPER_PATIENCE", 2.0)
+    frozen: list[int] = []
+    stop = threading.Event()
+
+    def freeze_then_kill_the_helper() -> None:
+        while not stop.is_set() and not frozen:
+            for pid in _helper_processes():
+                os.kill(pid, signal.SIGSTOP)
+                frozen.append(pid)
+            time.sleep(0.001)
+        stop.wait(4.0)
+        for pid in frozen:
+            os.kill(pid, signal.SIGKILL)
+
+    killer = threading.Thread(target=freeze_then_kill_the_helper, daemon=True)
+    killer.start()
+    try:
+        helped = leaks.scan_site(site, secrets, parallel_from=2)
+    finally:
+        stop.set()
+        killer.join()
+    assert frozen, "the helper process was never seen"
+    assert [leak.file for leak in helped] == [leak.file for leak in alone]
+    assert len(alone) == len(range(0, 300, 7))

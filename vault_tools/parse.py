@@ -1,6 +1,11 @@
 """Parse one note's text into a `Note`. Pure: text in, data out, no file access.
 
 `decode_note` turns raw bytes into text (or a diagnostic); `parse_note` does the rest.
+
+Over 600 lines because the body scan is one linear pass that must see every construct at once
+(fences, comments, code spans, blocks, headings, tasks, links): each decides what the others
+may match, and splitting the pass would mean scanning a note several times. The syntax itself
+lives in `wikilinks.py`, the keys and types in `schema.py`, the privacy rule in `privacy.py`.
 """
 
 from __future__ import annotations

@@ -18,6 +18,9 @@ available, late writes are detected after the replace and put back; see `_late_b
 A hard-linked note is written in place, under a write lease, with its previous version kept
 beside it until the new one is on disk (`_write_in_place`), so all its names keep one text.
 `remove_stale_temps` removes what an interrupted write (kill -9, power loss) left behind.
+
+Over 600 lines on purpose: every way a note's bytes can change on disk goes through this one
+door, so its re-checks, leases, retries and conflict copies can be read (and audited) together.
 """
 
 from __future__ import annotations

@@ -31,6 +31,7 @@ import multiprocessing
 import os
 import pickle
 import re
+import time
 import unicodedata
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -286,6 +287,8 @@ MARKUP_FILES = (".html", ".htm", ".xhtml", ".xml", ".xml.gz", ".svg", ".json")
 # then, so the second core is idle): about half the scan's time on a large site. Below it, a
 # process costs more than it saves.
 PARALLEL_FROM = 1000
+# Seconds the helper process may take beyond our own half before its half is scanned here.
+HELPER_PATIENCE = 30.0
 
 
 def scan_site(site_dir: Path, secrets: Iterable[Secret], skip: Iterable[str] = (),
@@ -310,8 +313,15 @@ def scan_site(site_dir: Path, secrets: Iterable[Secret], skip: Iterable[str] = (
         context = multiprocessing.get_context("spawn")  # no fork: `serve` builds in a thread
         with context.Pool(1) as pool:
             pending = pool.apply_async(_scan_files, (site_dir, secrets, theirs))
+            started = time.monotonic()
             leaks = _scan_files(site_dir, secrets, mine)
-            leaks += pending.get()
+            # The helper has the same work: far longer than ours means it is lost (a pool whose
+            # result thread died never answers). Then its files are scanned here, never skipped.
+            patience = max(HELPER_PATIENCE, 4 * (time.monotonic() - started))
+            try:
+                leaks += pending.get(timeout=patience)
+            except multiprocessing.TimeoutError:
+                leaks += _scan_files(site_dir, secrets, theirs)
     except (OSError, multiprocessing.ProcessError, pickle.PickleError):
         # No second process here (a sandbox, no semaphores): every file in this one. A
         # failure inside the helper's scan itself is re-raised by get(), never swallowed.
