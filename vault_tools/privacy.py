@@ -210,12 +210,12 @@ def raw_aliases(text: str) -> tuple[str, ...]:
     flow list or one name) or the `- name` lines under it give, each read as YAML on its own
     where it can be. The site then hides links by those names as it hides the note's name."""
     lines = split_bare_lines(text.lstrip("\ufeff"))
-    if not lines or lines[0].rstrip() != "---":
+    if not lines or not opens_front_matter(lines[0]):
         return ()
     found: list[str] = []
     under = False
     for line in lines[1:]:
-        if line.rstrip() in ("---", "..."):
+        if closes_front_matter(line):
             break
         key, colon, value = line.partition(":")
         if colon and key.strip().strip("'\"").casefold() in ("aliases", "alias"):

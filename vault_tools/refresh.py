@@ -16,7 +16,7 @@ from typing import Any
 
 from .blocks import DASHBOARD_NOTE
 from .fill import NoteChange, plan_fill
-from .followups import FollowUp, open_followups
+from .followups import FollowUp, followups_by_note, open_followups
 from .index import VaultIndex
 from .notes import Diagnostic, Note
 
@@ -135,14 +135,10 @@ def _shown(followup: FollowUp) -> tuple[Any, ...]:
 
 
 def _followups_by_note(followups: Iterable[FollowUp]) -> dict[str, list[tuple[Any, ...]]]:
-    """Per note, the follow-ups its `related` block lists (its own and those concerning it)."""
-    out: dict[str, list[tuple[Any, ...]]] = {}
-    for followup in followups:
-        shown = _shown(followup)
-        out.setdefault(followup.note, []).append(shown)
-        if followup.contact is not None and followup.contact != followup.note:
-            out.setdefault(followup.contact, []).append(shown)
-    return out
+    """Per note, what its `related` block shows of the follow-ups it lists (its own and those
+    concerning it: `followups_by_note`)."""
+    return {path: [_shown(followup) for followup in listed]
+            for path, listed in followups_by_note(followups).items()}
 
 
 def dashboard_path(index: VaultIndex, dashboard: str = DASHBOARD_NOTE) -> str | None:

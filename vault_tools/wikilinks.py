@@ -36,6 +36,9 @@ MDLINK_RE = re.compile(
 TITLE_WIKILINK = r"\[\[(?P<wiki>[^\[\]\n]+)\]\]"
 TITLE_MDLINK = (r'\[(?P<label>[^\[\]\n]*)\]\(\s*(?P<url><[^<>\[\]\n]+>|[^)\s\[\]]+)'
                 r'(?:\s+"[^"\[\]\n]*")?\s*\)')
+# A line cut short inside a wikilink ("... [[2026-04-24 Jane Do…"): a `[[` (or `![[`) with no
+# `]]` after it before the line ends. Matched per line (MULTILINE), through to the line's end.
+CUT_WIKILINK_RE = re.compile(r"!?\[\[(?:(?!\]\])[^\n])*$", re.MULTILINE)
 
 
 def split_wikilink(inner: str) -> tuple[str, str | None, str | None]:

@@ -20,17 +20,14 @@ from pathlib import Path
 from ..frontmatter_yaml import FrontMatterError, load_front_matter
 from ..index import VaultIndex
 from ..notes import ContactFields, Note
+from ..schema import CONTACT, DONE, INTERVIEW, PLANNED, TYPE_FOLDERS
 from ..vault import Vault, VaultError, load_index
+from ..wikilinks import closes_front_matter, opens_front_matter, wikilink
 from ..writer import WriteError, create_note
 from .init import template_dir
 
-# The folder each type of note is created in (§2).
-NOTE_FOLDERS = {
-    "contact": "contacts",
-    "interview": "interviews",
-    "company": "companies",
-    "career": "careers",
-}
+# The folder each type of note is created in (§2): the schema's.
+NOTE_FOLDERS = TYPE_FOLDERS
 
 PLACEHOLDER_RE = re.compile(r"\{\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*\}\}")
 
@@ -145,7 +142,7 @@ class Value:
         """The value as it reads in the note (before any YAML quoting): one line of text."""
         if self.items is not None:
             return ", ".join(Value(item, self.link).rendered() for item in self.items)
-        return f"[[{self.text}]]" if self.link and self.text else single_line(self.text)
+        return wikilink(self.text) if self.link and self.text else single_line(self.text)
 
     def body_text(self) -> str:
         """The value as it stands in a note's Markdown body: text, never HTML (a name with
@@ -162,10 +159,10 @@ class Value:
 
 def _front_matter_span(lines: list[str]) -> int:
     """Number of lines of the front matter block (0 when there is none or it is unclosed)."""
-    if not lines or lines[0].rstrip("\r\n").rstrip() != "---":
+    if not lines or not opens_front_matter(lines[0]):
         return 0
     for i in range(1, len(lines)):
-        if lines[i].rstrip("\r\n").rstrip() in ("---", "..."):
+        if closes_front_matter(lines[i]):
             return i + 1
     return 0
 
@@ -370,13 +367,13 @@ def plan_new(
         "date": Value(today.isoformat()),
     }
     contact_rel, known = None, False
-    if note_type == "contact":
+    if note_type == CONTACT:
         values["company"] = Value(link_target(company) if company else "", link=True)
         values["introduced_by"] = Value(
             link_target(introduced_by) if introduced_by else "", link=True
         )
         values["email"] = Value(single_line(email or ""))
-    elif note_type == "interview":
+    elif note_type == INTERVIEW:
         day = date or today
         people, links, contacts, unknown = interview_people(
             index, [display, *(single_line(w) for w in with_)], new_person)
@@ -389,7 +386,7 @@ def plan_new(
         values["date"] = Value(day.isoformat())
         values["with"] = Value("", link=True, items=tuple(links))
         values["company"] = Value(company or "", link=True)
-        values["status"] = Value("planned" if planned or day > today else "done")
+        values["status"] = Value(PLANNED if planned or day > today else DONE)
         stem = f"{day.isoformat()} {people[0]}"
     values.setdefault("title", Value(stem))
 
@@ -411,7 +408,7 @@ def plan_new(
     template = template_path(vault, note_type)
     text = fill_template(read_template(template), values, source=str(template))
     return NewNote(rel, path, text, note_type, template, contact_rel, known,
-                   unknown if note_type == "interview" else ())
+                   unknown if note_type == INTERVIEW else ())
 
 
 def interview_people(
@@ -437,7 +434,7 @@ def interview_people(
         person = index.resolve_note(text)
         if person is None and new_person:
             person = index.resolve_note(safe_name(text))  # the note its link would reach
-        if person is not None and person.type == "contact":
+        if person is not None and person.type == CONTACT:
             name, link = person.name, index.link_name(person.path)
             if link.casefold() not in (p.casefold() for p in links):
                 contacts.append(person)
@@ -453,7 +450,7 @@ def interview_people(
         if link.casefold() not in (p.casefold() for p in links):
             people.append(name)
             links.append(link)
-            if person is None or person.type != "contact":
+            if person is None or person.type != CONTACT:
                 unknown.append(text)
     return people, links, contacts, tuple(unknown)
 
@@ -480,7 +477,7 @@ def _company_of(index: VaultIndex, contacts: Sequence[Note]) -> str | None:
 def _no_such_contact(index: VaultIndex, name: str) -> str:
     """Why an interview with `name` is refused, naming the closest contact when there is one."""
     names: dict[str, str] = {}
-    for note in index.by_type("contact"):
+    for note in index.by_type(CONTACT):
         for written in (note.name, *note.aliases):
             names.setdefault(written.casefold(), note.name)
     close = difflib.get_close_matches(name.casefold(), list(names), n=1, cutoff=0.6)
@@ -546,7 +543,7 @@ def link_back(vault: Vault, note: NewNote) -> str | None:
     Returns a hint for the user when that could not be done here (no fill engine installed, or
     the contact's block does not list the interview after filling), else None.
     """
-    if note.note_type != "interview" or not note.contact_known or note.contact is None:
+    if note.note_type != INTERVIEW or not note.contact_known or note.contact is None:
         return None
     fill_vault = _optional("vault_tools.fill", "fill_vault")
     if fill_vault is None:

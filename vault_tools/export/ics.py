@@ -24,19 +24,12 @@ from ..followups import (
 )
 from ..index import VaultIndex
 from ..notes import InterviewFields, Note
+from ..schema import INTERVIEW, KIND_LABELS, PLANNED
 
 PRODID = "-//vault-tools//Follow-ups//EN"
 CALENDAR_NAME = "Follow-ups"
 UID_DOMAIN = "vault-tools"
 PLANNED_INTERVIEW = "interview"
-
-_KIND_LABELS = {
-    "task": "Task",
-    "prepare": "Prepare",
-    "thank-you": "Thank-you",
-    "keep-in-touch": "Keep in touch",
-    "thank-introducer": "Thank the introducer",
-}
 
 
 @functools.lru_cache(maxsize=1 << 16)  # the same events again on every rebuild while serving
@@ -68,7 +61,7 @@ def feed_events(index: VaultIndex, *, include_private: bool = False,
         if followup.due is None or (followup.private and not include_private):
             continue
         events.append(_followup_event(followup))
-    for note in index.by_type("interview"):
+    for note in index.by_type(INTERVIEW):
         event = _interview_event(index, note, include_private)
         if event is not None:
             events.append(event)
@@ -100,13 +93,13 @@ def _followup_event(followup: FollowUp) -> FeedEvent:
     assert followup.due is not None
     uid = event_uid(followup.kind, followup.note, followup.line, followup.contact)
     where = followup.note + (f", line {followup.line}" if followup.line else "")
-    description = f"{_KIND_LABELS.get(followup.kind, followup.kind)}. From {where}."
+    description = f"{KIND_LABELS.get(followup.kind, followup.kind)}. From {where}."
     return FeedEvent(uid, followup.due, followup.title, description)
 
 
 def _interview_event(index: VaultIndex, note: Note, include_private: bool) -> FeedEvent | None:
     fields = note.fields
-    if not isinstance(fields, InterviewFields) or fields.status != "planned":
+    if not isinstance(fields, InterviewFields) or fields.status != PLANNED:
         return None
     if fields.date is None:
         return None

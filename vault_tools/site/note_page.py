@@ -16,14 +16,13 @@ from ..blocks import FOLLOWUPS, RELATED, render_related
 from ..notes import Block, Link, Note
 from ..parse import parse_note
 from ..views import PRIVATE_TEXT, SiteView, card_rows
+from ..wikilinks import CUT_WIKILINK_RE
 from . import render
 from .dashboards import FollowupsBoard
 from .fast_html import StandIns, block_html, shown_as_text
 from .links import PageLinks
 from .rewrite import rewrite_markdown
 
-# A context line cut short inside a link ("... [[2026-04-24 Jane Do…").
-_CUT_LINK = re.compile(r"!?\[\[(?:(?!\]\])[^\n])*$", re.MULTILINE)
 _PIECE = re.compile("\x00(\\d+)\x00")
 
 
@@ -94,7 +93,7 @@ class NotePages:
         if "[[" in content:
             # A context line cut short inside a link is no link: its target, maybe a private
             # note's name, must not show as text.
-            cut = _CUT_LINK.sub("…", content)
+            cut = CUT_WIKILINK_RE.sub("…", content)
             if cut != content:
                 content, parsed = cut, None
         heading = "## Related\n\n" if block.name == RELATED else ""

@@ -16,6 +16,7 @@ from mkdocs.utils.meta import YAML_RE
 
 from ..notes import Note
 from ..privacy import strip_comments_from_text
+from ..wikilinks import closes_front_matter, opens_front_matter
 from ._mkdocs_private import title_from_render
 
 
@@ -33,10 +34,10 @@ def note_source(text: str, note: Note | None) -> tuple[str, str]:
 
 def _fence_end(lines: list[str]) -> int:
     """The number of lines a `---` front matter occupies (0 when there is none)."""
-    if not lines or lines[0].rstrip() != "---":
+    if not lines or not opens_front_matter(lines[0]):
         return 0
     for number, line in enumerate(lines[1:], start=1):
-        if line.rstrip() in ("---", "..."):
+        if closes_front_matter(line):
             return number + 1
     return 0
 

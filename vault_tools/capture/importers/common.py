@@ -8,7 +8,9 @@ from dataclasses import dataclass, field
 from typing import Literal
 from urllib.parse import urlsplit
 
-CONTACTS_FOLDER = "contacts"
+from ...schema import CONTACT, TYPE_FOLDERS
+
+CONTACTS_FOLDER = TYPE_FOLDERS[CONTACT]
 
 
 class ImportFileError(Exception):

@@ -11,6 +11,7 @@ from typing import Any, Literal
 from urllib.parse import unquote, urlsplit
 
 from ...index import VaultIndex
+from ...schema import CONTACT
 from ..new import CaptureError, safe_name
 from .common import CONTACTS_FOLDER, Person, ReadResult
 from .note import contact_note
@@ -86,7 +87,7 @@ def vault_matcher(index: VaultIndex) -> _Matcher:
     """A matcher over the vault's contacts, and every note's name (file names must not clash)."""
     matcher = _Matcher()
     for note in index:
-        if note.type == "contact":
+        if note.type == CONTACT:
             matcher.add(note.path, _strings(note.meta.get("email")),
                         _strings(note.meta.get("linkedin")), [note.name, *note.aliases])
     return matcher

@@ -9,6 +9,8 @@ from urllib.parse import urlsplit
 
 import yaml
 
+from ...schema import CONTACT
+from ...wikilinks import FENCE, wikilink
 from ..new import CaptureError, link_target, single_line, yaml_quoted
 from .common import Person
 
@@ -89,11 +91,11 @@ def contact_note(person: Person, file_name: str) -> str:
     comments: kept with the note, never published on the site (email and phone are private
     by default, §7).
     """
-    lines = ["---", "type: contact"]
+    lines = [FENCE, f"type: {CONTACT}"]
     if person.company:
         # A company name made only of unsafe characters has no note name to link to.
         with contextlib.suppress(CaptureError):
-            lines.append(f"company: {yaml_quoted('[[' + link_target(person.company) + ']]')}")
+            lines.append(f"company: {yaml_quoted(wikilink(link_target(person.company)))}")
     if person.role:
         lines.append(f"role: {yaml_scalar(person.role)}")
     if person.emails:
@@ -111,7 +113,7 @@ def contact_note(person: Person, file_name: str) -> str:
     if person.connected_on:
         lines.append(f"connected_on: {person.connected_on.isoformat()}")
     lines.append(f"source: {person.source}")
-    lines += ["---", "", f"# {inert_text(person.name)}", "", "## How we met", ""]
+    lines += [FENCE, "", f"# {inert_text(person.name)}", "", "## How we met", ""]
     if person.source == "linkedin":
         since = f" on {person.connected_on.isoformat()}" if person.connected_on else ""
         lines.append(f"Connected on LinkedIn{since}.")
