@@ -21,11 +21,13 @@ demo: $(STAMP)
 test: $(STAMP)
 	@$(BIN)/python -m tests.browsers
 	$(BIN)/ruff check vault_tools tests benchmarks
+	$(BIN)/mypy vault_tools
 	$(BIN)/pytest -q
 
 # The tests not marked slow (no site builds, browser, watchers or git): under a minute.
 test-fast: $(STAMP)
 	$(BIN)/ruff check vault_tools tests benchmarks
+	$(BIN)/mypy vault_tools
 	$(BIN)/pytest -q -m "not slow"
 
 # Every DESIGN §11 budget against the peers, one run (< 15 min on 2 cores); see docs/performance.md.

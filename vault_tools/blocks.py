@@ -8,8 +8,9 @@ one note can only change the blocks of the notes it links to: what keeps the wat
 
 from __future__ import annotations
 
+import datetime as dt
 import re
-from collections.abc import Collection, Iterable
+from collections.abc import Collection, Iterable, Sequence
 from typing import Protocol
 
 from . import schema
@@ -32,15 +33,25 @@ _LEADING_MARKUP = re.compile(r"^(?:[#>|*+\-]+|\d+[.)]|\[[ xX/-]\])\s*")
 class FollowUpLike(Protocol):
     """The fields of a follow-up that blocks show (satisfied by followups.FollowUp; of the
     rules, blocks use only `followups.concerns`, so either module can change without the
-    other)."""
+    other).
 
-    kind: str
-    due: object
-    title: str
-    note: str
-    line: int | None
-    contact: str | None
-    private: bool
+    Read-only properties, not plain attributes: blocks only read them, and a frozen dataclass
+    (as FollowUp is) satisfies a protocol only when its members are not settable."""
+
+    @property
+    def kind(self) -> str: ...
+    @property
+    def due(self) -> dt.date | None: ...
+    @property
+    def title(self) -> str: ...
+    @property
+    def note(self) -> str: ...
+    @property
+    def line(self) -> int | None: ...
+    @property
+    def contact(self) -> str | None: ...
+    @property
+    def private(self) -> bool: ...
 
 
 # --- linking ------------------------------------------------------------------------------------
@@ -360,7 +371,7 @@ def _followup_line(
     index: VaultIndex, followup: FollowUpLike, here: str | None = None,
     privacy: _Privacy = _QUOTE_ALL,
 ) -> str:
-    due = followup.due.isoformat() if followup.due else "no date"  # type: ignore[attr-defined]
+    due = followup.due.isoformat() if followup.due else "no date"
     if followup.private and privacy.quiet:
         # Its title may quote a private note (a task's text, a private person's name): only
         # the date and the private note it concerns, by link or as "a private note".
@@ -392,7 +403,7 @@ def render_followups(
     for followup in followups:
         if public and followup.private:
             continue
-        month = followup.due.isoformat()[:7] if followup.due else "No date"  # type: ignore[attr-defined]
+        month = followup.due.isoformat()[:7] if followup.due else "No date"
         groups.setdefault(month, []).append(_followup_line(index, followup, None, privacy))
     if not groups:
         return "Nothing to follow up. 🎉"
@@ -406,7 +417,7 @@ def is_dashboard(note: Note, dashboard: str = DASHBOARD_NOTE) -> bool:
 def desired_blocks(
     index: VaultIndex,
     note: Note,
-    followups: list[FollowUpLike],
+    followups: Sequence[FollowUpLike],
     dashboard: str = DASHBOARD_NOTE,
     hide_private: bool = False,
 ) -> dict[str, str]:

@@ -8,7 +8,7 @@ block already holds the right bytes is not written at all.
 from __future__ import annotations
 
 import difflib
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
 from . import followups as followup_rules
@@ -133,8 +133,8 @@ def plan_note(
     index: VaultIndex,
     note: Note,
     text: str | None,
-    followups: list[FollowUpLike],
-    concerning: dict[str, list[FollowUpLike]],
+    followups: Sequence[FollowUpLike],
+    concerning: Mapping[str, Sequence[FollowUpLike]],
     dashboard: str,
     hide_private: bool = False,
 ) -> NoteChange | Diagnostic | None:

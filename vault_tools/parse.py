@@ -879,7 +879,8 @@ def _shown(text: str) -> str:
     """A heading's text as a page shows it: a code span's content without its backticks."""
     if "`" not in text:
         return text
-    pieces, pos = [], 0
+    pieces: list[str] = []
+    pos = 0
     for start, end, width in _code_spans(text):
         pieces += (text[pos:start], text[start + width:end - width])
         pos = end
@@ -924,7 +925,8 @@ def _code_spans(text: str) -> list[tuple[int, int, int]]:
 
 def _blank_code_spans(text: str) -> str:
     """The line with each code span (backticks included) replaced by as many spaces."""
-    pieces, pos = [], 0
+    pieces: list[str] = []
+    pos = 0
     for start, end, _ in _code_spans(text):
         pieces += (text[pos:start], " " * (end - start))
         pos = end

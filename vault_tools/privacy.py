@@ -488,8 +488,8 @@ def secrets(view: SiteView, texts: Mapping[str, str], shared: Iterable[str] = ()
         for key in UNPUBLISHED_BY_DEFAULT:
             if view.field_allowed(key) and note.path not in view.hidden:
                 continue
-            value = note.meta.get(key)
-            for item in value if isinstance(value, list) else [value]:
+            raw = note.meta.get(key)  # any YAML value (`value` above is a str)
+            for item in raw if isinstance(raw, list) else [raw]:
                 if item is None or not str(item).strip():
                     continue
                 item = _URL_PREFIX.sub("", str(item).strip())

@@ -104,7 +104,7 @@ def diagnostics_text(diagnostics: list[Diagnostic], notes_checked: int, colour: 
             path = printable(diag.path)
             lines.append(click.style(path, bold=True) if colour else path)
         where = f"{diag.line}" if diag.line is not None else "-"
-        severity = diag.severity
+        severity: str = diag.severity  # then padded and styled: no longer the Literal
         if colour:
             severity = click.style(f"{severity:<7}", fg=_COLOURS[diag.severity])
         else:

@@ -127,6 +127,8 @@ def is_note_path(rel_path: str) -> bool:
 class OutsideVaultError(OSError):
     """A file whose real path leaves the notes folder: it is never read, written or published."""
 
+    strerror: str  # always made with (errno, message, path): the message is what users see
+
 
 def _within(real_root: str, real_path: str) -> bool:
     return real_path == real_root or real_path.startswith(os.path.join(real_root, ""))
@@ -233,7 +235,7 @@ def iter_note_paths(notes_dir: Path) -> Iterator[str]:
 def attachment_paths(notes_dir: Path) -> list[str]:
     """Relative paths of the files beside the notes that links may name (images, PDFs): every
     file that is not a note, outside dot-folders and skipped files. Sorted."""
-    found = []
+    found: list[str] = []
     seen: set[tuple[int, int]] = set()
     for folder, dirs, files in os.walk(notes_dir, followlinks=True):
         stat = os.stat(folder)
@@ -265,6 +267,8 @@ class NoteTooLargeError(OSError):
     """The note is larger than MAX_NOTE_BYTES; `size` is how large it was found to be.
 
     An OSError, so every reader that leaves an unreadable file alone leaves this one too."""
+
+    strerror: str  # set in __init__: the message the too-large diagnostic shows
 
     def __init__(self, size: int, head: bytes = b"") -> None:
         super().__init__(f"the note is {size:,} bytes, more than the {MAX_NOTE_BYTES:,} "

@@ -248,14 +248,14 @@ def _lease_broken(fd: int, kind: int) -> bool:
     """While we hold a lease: has another program started to open the file since? (Its open
     waits for us; the lease now reports the type it is being broken to.)"""
     try:
-        return fcntl.fcntl(fd, _F_GETLEASE) != kind  # type: ignore[union-attr]
+        return fcntl.fcntl(fd, _F_GETLEASE) != kind
     except OSError:
         return True
 
 
 def _release_lease(fd: int) -> None:
     with contextlib.suppress(OSError):
-        fcntl.fcntl(fd, _F_SETLEASE, _F_UNLCK)  # type: ignore[union-attr]
+        fcntl.fcntl(fd, _F_SETLEASE, _F_UNLCK)
 
 
 def _write_all(fd: int, data: bytes) -> None:

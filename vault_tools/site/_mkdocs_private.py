@@ -94,7 +94,7 @@ def live_reload_server() -> type:
     a watch scheduled by the subclass, as `watch()` would."""
     from mkdocs import livereload
 
-    class Server(livereload.LiveReloadServer):  # type: ignore[misc]
+    class Server(livereload.LiveReloadServer):
         def script_tag(self, epoch: int, request_id: int) -> bytes:
             raise NotImplementedError
 

@@ -138,7 +138,9 @@ def _disk_failure(exc: OSError) -> str:
     where = f"{exc.filename}: " if exc.filename else ""
     if exc.filename2:  # a copy: the second name is the file being written
         where = f"{exc.filename} -> {exc.filename2}: "
-    code = f" ({errno.errorcode[exc.errno]})" if exc.errno in errno.errorcode else ""
+    code = ""
+    if exc.errno is not None and exc.errno in errno.errorcode:
+        code = f" ({errno.errorcode[exc.errno]})"
     return f"the site could not be built: {where}{exc.strerror or exc}{code}"
 
 
@@ -302,8 +304,8 @@ def serve_site(vault: Vault, *, host: str = "127.0.0.1", port: int = 8000,
     # Each full build loads the vault with the collector paused and freezes what it built
     # (docs/performance.md); the watcher's first fill is not frozen here, the first build
     # would unfreeze it at once.
-    gc_hooks = {"reloading": gcpolicy.reloading, "built": gcpolicy.freeze_loaded}
-    live = LiveSite(vault, first, serve_url=serve_url, **gc_hooks)
+    live = LiveSite(vault, first, serve_url=serve_url, reloading=gcpolicy.reloading,
+                    built=gcpolicy.freeze_loaded)
 
     def builder() -> None:
         from mkdocs.exceptions import MkDocsException
@@ -312,7 +314,8 @@ def serve_site(vault: Vault, *, host: str = "127.0.0.1", port: int = 8000,
         paths, reconfigure = changes.take()
         try:
             if reconfigure:
-                live = LiveSite(vault, get_config(), serve_url=serve_url, **gc_hooks)
+                live = LiveSite(vault, get_config(), serve_url=serve_url,
+                                reloading=gcpolicy.reloading, built=gcpolicy.freeze_loaded)
                 log.info("Building the site...")
                 log.info(live.build("mkdocs.yml changed").describe())
             elif paths:

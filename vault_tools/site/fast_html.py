@@ -121,7 +121,7 @@ def block_html(markdown: str, pieces: Sequence[str]) -> str | None:
     a nested list...) returns None, and the caller renders the block as Markdown. What is not
     None is what Python-Markdown makes of `shown_as_text(markdown)` (its HTML shown as text).
     """
-    out = []
+    out: list[str] = []
     for paragraph in re.split(r"\n[ \t]*\n", markdown.strip("\n")):
         lines = [line.rstrip() for line in paragraph.split("\n") if line.strip()]
         if not lines:

@@ -38,8 +38,8 @@ def publish_files(files: Files, config: MkDocsConfig, view: SiteView,
     docs = os.path.join(os.path.normpath(config.docs_dir), "")
 
     def in_docs(file: File) -> bool:
-        return bool(file.abs_src_path) and os.path.normpath(
-            file.abs_src_path).startswith(docs)
+        return bool(file.abs_src_path and os.path.normpath(
+            file.abs_src_path).startswith(docs))
 
     private_files = private_attachments(
         [f.src_uri for f in files if not f.is_documentation_page() and in_docs(f)],

@@ -110,7 +110,7 @@ class PageLinks:
             return _asset_link(note, link, files)
         shown = link.label or _shown_target(link)
         if resolution.status != "ok" or resolution.path is None:
-            return render.unlinked(Ref(resolution.status, shown), shown)  # type: ignore[arg-type]
+            return render.unlinked(Ref(resolution.status, shown), shown)
         # A heading that is not there is reported once, by the index (missing-heading).
         heading = heading_of(link)
         anchor = linker.link(Ref("ok", shown, resolution.path, heading), shown, raw=raw)

@@ -505,11 +505,11 @@ class Watcher:
             refresh |= notes_to_refresh(self._index, change, self._dashboard)
         texts = {}
         for rel in sorted(refresh):
-            data = read_file(self.vault, rel)
+            content = read_file(self.vault, rel)
             try:
-                if isinstance(data, OSError):
-                    raise data
-                texts[rel] = data.decode("utf-8")
+                if isinstance(content, OSError):
+                    raise content
+                texts[rel] = content.decode("utf-8")
             except (OSError, UnicodeDecodeError):
                 continue  # gone, not text or led out of the vault since it was indexed
         changes, skipped = plan_refresh(self._index, texts, self._followups.all(),
