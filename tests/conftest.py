@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 from pathlib import Path
 
 import pytest
@@ -44,3 +45,15 @@ def make_vault(tmp_path: Path):
 
 REPO = Path(__file__).resolve().parent.parent
 DEMO_VAULT = REPO / "vault_template"
+
+
+def site_texts(site: Path) -> dict[str, str]:
+    """Every output file as text (gzip opened), as a grep over the site would see it."""
+    texts = {}
+    for path in site.rglob("*"):
+        if path.is_file():
+            data = path.read_bytes()
+            if path.suffix == ".gz":
+                data = gzip.decompress(data)
+            texts[path.relative_to(site).as_posix()] = data.decode("utf-8", errors="replace")
+    return texts

@@ -4,7 +4,6 @@ kept so it stays fixed."""
 
 from __future__ import annotations
 
-import gzip
 import os
 import sys
 from pathlib import Path
@@ -21,6 +20,8 @@ from vault_tools.site.build import build_site
 from vault_tools.vault import find_vault
 from vault_tools.writer import OutsideVaultWriteError, write_note
 
+from .conftest import site_texts
+
 SITE_CONFIG = """site_name: Private vault
 docs_dir: notes
 theme:
@@ -32,17 +33,6 @@ plugins:
 
 BLOCK = "<!-- vault-tools:related -->\nX\n<!-- /vault-tools:related -->\n"
 
-
-def site_texts(site: Path) -> dict[str, str]:
-    """Every output file as text (gzip opened), as a grep over the site would see it."""
-    texts = {}
-    for path in site.rglob("*"):
-        if path.is_file():
-            data = path.read_bytes()
-            if path.suffix == ".gz":
-                data = gzip.decompress(data)
-            texts[path.relative_to(site).as_posix()] = data.decode("utf-8", errors="replace")
-    return texts
 
 
 # --- front matter: a tag YAML cannot honour ---------------------------------------------------

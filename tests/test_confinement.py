@@ -7,7 +7,6 @@ Everything runs on real files and symlinks; the site tests run `vault-tools buil
 
 from __future__ import annotations
 
-import gzip
 import json
 import os
 import subprocess
@@ -35,7 +34,7 @@ from vault_tools.vault import (
 from vault_tools.watch import Timing, Watcher
 from vault_tools.writer import OutsideVaultWriteError, create_note, write_note
 
-from .conftest import write_vault
+from .conftest import site_texts, write_vault
 
 SITE_CONFIG = """site_name: Test vault
 docs_dir: notes
@@ -305,17 +304,6 @@ def test_watch_leaves_broken_front_matter_and_links_leaving_the_vault_alone(
 
 SSH_KEY = "-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAAAnotreally\n"
 
-
-def site_texts(site: Path) -> dict[str, str]:
-    """Every output file as text (gzip opened), as a grep over the site would see it."""
-    texts = {}
-    for path in site.rglob("*"):
-        if path.is_file():
-            data = path.read_bytes()
-            if path.suffix == ".gz":
-                data = gzip.decompress(data)
-            texts[path.relative_to(site).as_posix()] = data.decode("utf-8", errors="replace")
-    return texts
 
 
 @pytest.mark.slow

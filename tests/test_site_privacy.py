@@ -15,6 +15,8 @@ from vault_tools.site.leaks import scan_site
 from vault_tools.vault import find_vault
 from vault_tools.views import Secret
 
+from .conftest import site_texts
+
 pytestmark = pytest.mark.slow  # real MkDocs builds and their leak scan
 
 CONFIG = """site_name: Private vault
@@ -127,17 +129,6 @@ def make_site_vault(make_vault, files: dict[str, str]) -> Path:
     return root
 
 
-def output_texts(site: Path) -> dict[str, str]:
-    """Every output file as text (gzip opened), as a grep over the site would see it."""
-    texts = {}
-    for path in site.rglob("*"):
-        if path.is_file():
-            data = path.read_bytes()
-            if path.suffix == ".gz":
-                data = gzip.decompress(data)
-            texts[path.relative_to(site).as_posix()] = data.decode("utf-8", errors="replace")
-    return texts
-
 
 @pytest.fixture
 def private_site(make_vault) -> Path:
@@ -147,7 +138,7 @@ def private_site(make_vault) -> Path:
 def test_private_notes_and_unpublished_fields_appear_in_no_output_file(
     private_site: Path,
 ) -> None:
-    texts = output_texts(private_site)
+    texts = site_texts(private_site)
     assert "search/search_index.json" in texts and "sitemap.xml" in texts
     assert "followups.ics" in texts and "network/data.js" in texts
     for secret in SECRETS:
@@ -214,7 +205,7 @@ def test_a_note_whose_front_matter_fails_but_says_private_stays_off_the_site(mak
     root = make_site_vault(make_vault, vault_files(**{"contacts/Hidden Person.md": broken}))
     site = build_site(find_vault(root))
     assert not (site / "contacts" / "Hidden Person").exists()
-    assert all("Hidden Person" not in text for text in output_texts(site).values())
+    assert all("Hidden Person" not in text for text in site_texts(site).values())
 
 
 def test_publish_fields_publishes_only_what_it_lists(make_vault) -> None:
@@ -223,7 +214,7 @@ def test_publish_fields_publishes_only_what_it_lists(make_vault) -> None:
         CONFIG.replace("  - vault\n", "  - vault:\n      publish_fields: [email]\n"),
         encoding="utf-8",
     )
-    texts = output_texts(build_site(find_vault(root)))
+    texts = site_texts(build_site(find_vault(root)))
     page = texts["contacts/Priya Raman/index.html"]
     assert "priya.public@example.org" in page
     assert "555-0127" not in page and "priya-fictional" not in page
@@ -307,7 +298,7 @@ def test_a_private_note_that_is_a_symlink_to_a_file_elsewhere_stays_off_the_site
     (root / "notes" / "contacts" / "Zed Hidden.md").symlink_to(outside / "Zed Hidden.md")
     site = build_site(find_vault(root))
     assert not (site / "contacts" / "Zed Hidden").exists()
-    for name, text in output_texts(site).items():
+    for name, text in site_texts(site).items():
         assert "about to resign" not in text and "Zed Hidden" not in text, name
 
 
@@ -377,7 +368,7 @@ def test_no_unclear_private_note_reaches_the_site_and_comments_never_do(make_vau
     files["contacts/Open Person.md"] = COMMENTED
     files["contacts/Hidden Target.md"] = "---\ntype: contact\n---\n\n# Hidden Target\n"
     site = build_site(find_vault(make_site_vault(make_vault, files)))
-    texts = output_texts(site)
+    texts = site_texts(site)
     for word in (*UNCLEAR_WORDS, "lanternmoss", "gravelwing", "driftcomb", "Carriage Return",
                  "Upper Case", "Twice Said"):
         leaked = sorted(name for name, text in texts.items() if word in text)
