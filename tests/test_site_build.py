@@ -293,7 +293,7 @@ def test_check_still_reports_the_impossible_date_at_its_line(make_vault) -> None
     assert [(d["code"], d["line"]) for d in found] == [("bad-date", 3)]
 
 
-@pytest.mark.parametrize("extensions", ["", "markdown_extensions:\n  - admonition\n"])
+@pytest.mark.parametrize("extensions", ["", "markdown_extensions:\n  - attr_list\n"])
 def test_html_quoted_in_a_generated_block_is_text_on_the_markdown_path_too(
         make_vault, extensions: str) -> None:
     """A related block quotes an interview's `format`; with marks the fast HTML path declines
