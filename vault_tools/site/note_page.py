@@ -52,11 +52,11 @@ class NotePages:
 
     def __init__(self, view: SiteView, texts: dict[str, str], links: PageLinks,
                  board: FollowupsBoard, board_page: str, stand_ins: StandIns,
-                 parses: dict[tuple[str, str], Note], render: Renderer | None = None) -> None:
+                 parses: dict[tuple[str, str], Note], renderer: Renderer | None = None) -> None:
         self.view, self.texts, self.links, self.board = view, texts, links, board
         self.board_page, self.stand_ins, self._parses = board_page, stand_ins, parses
         # Embedded notes are rendered with it; without one, an embed of a note is a link.
-        self.render = render
+        self.renderer = renderer
 
     def markdown(self, note: Note, markdown: str, source: str | None, page_url: str,
                  files: Files) -> str:
@@ -106,7 +106,7 @@ class NotePages:
         None leaves the embed to `link_text` (a link to it, "a private note", a broken
         link): for an attachment, a private note, a missing heading or block, a note already
         shown around it, and past the limits of `embeds`."""
-        if self.render is None:
+        if self.renderer is None:
             return None
         index = self.view.index
         path = index.resolve(link.target, link.kind).path
@@ -139,7 +139,7 @@ class NotePages:
         inner = f"{embedding.host}\x00embed-{number}"
         body = self._body(target, markdown, markdown if found is None else None, linker, files,
                           embedding, (*chain, key), inner, _no_block)
-        html = self.render(guard_markdown(body).text, path, linker.page_url)
+        html = self.renderer(guard_markdown(body).text, path, linker.page_url)
         html = embeds.prefix_ids(self.stand_ins.fill_output(inner, html), f"embed-{number}-")
         shown = link.label or _shown_target(link)
         title = linker.link(Ref("ok", shown, path, heading), shown, raw=True)
@@ -180,7 +180,7 @@ class NotePages:
     def _embedded_inputs(self, note: Note, files: Files) -> tuple[Any, ...]:
         """What the notes the page may show through embeds are made of (their texts and where
         their links go), down to `embeds.MAX_DEPTH` levels: a superset of what it shows."""
-        if self.render is None:
+        if self.renderer is None:
             return ()
         index, hidden = self.view.index, self.view.hidden
         found: dict[str, tuple[Any, ...]] = {}
