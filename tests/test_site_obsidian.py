@@ -246,3 +246,21 @@ def test_serve_renders_again_the_pages_that_show_a_changed_note_through_embeds(
     assert "second words of C" in (s.site / "A" / "index.html").read_text(encoding="utf-8")
     s.edit("C.md", lambda t: "---\nprivate: true\n---\n" + t)
     assert "words of C" not in (s.site / "A" / "index.html").read_text(encoding="utf-8")
+
+
+def test_a_page_of_too_many_embeds_shows_the_first_and_links_the_rest_with_a_warning(
+        make_vault, caplog) -> None:
+    """A note embedding another hundreds of times (or a fan of notes embedding each other) is
+    bounded per page; the build goes on and says where it stopped."""
+    body = "".join(f"![[B]] line {i}\n\n" for i in range(70))  # the 65th on line 131
+    root = site_vault(make_vault, {"A.md": f"# A\n\n{body}", "B.md": "# B\n\nwords of B\n",
+                                   "C.md": "# C\n\n![[B]]\n"})
+    with caplog.at_level("WARNING", logger="mkdocs"):
+        site = build(root)
+    html = article(page(site, "A"))
+    assert html.count("words of B") == 64
+    assert html.count('<span class="vault-embed"><a href="../B/">B</a></span>') == 6
+    assert "words of B" in page(site, "C")  # the next page has its own allowance
+    warnings = [r.getMessage() for r in caplog.records if r.levelname == "WARNING"]
+    assert any(w.startswith("A.md:131: the page of A.md shows as many embedded notes")
+               for w in warnings), warnings

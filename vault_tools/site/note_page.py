@@ -106,7 +106,7 @@ class NotePages:
         None leaves the embed to `link_text` (a link to it, "a private note", a broken
         link): for an attachment, a private note, a missing heading or block, a note already
         shown around it, and past the limits of `embeds`."""
-        if self.renderer is None:
+        if self.renderer is None or embedding.warned:  # (warned: the page's allowance is used)
             return None
         index = self.view.index
         path = index.resolve(link.target, link.kind).path
