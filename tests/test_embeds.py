@@ -180,3 +180,26 @@ def test_any_embed_graph_terminates_within_the_limits(graph) -> None:
         assert not nesting.cycle
         assert len(shown) <= embeds.MAX_PER_PAGE
         assert "vault-block" not in out or "data-vault-slot" not in out  # every slot filled
+
+
+def test_a_line_of_thousands_of_links_is_rewritten_in_linear_time() -> None:
+    """(An embed of a note many times over on one line took minutes: every replaced link
+    copied the whole line again.)"""
+    import time
+
+    from vault_tools.site.rewrite import rewrite_markdown
+
+    def best(count: int) -> float:
+        text = "# A\n\n" + "![[B]] " * count + "\n"
+        note = parse_note("A.md", text)
+        times = []
+        for _ in range(3):
+            start = time.perf_counter()
+            out = rewrite_markdown(note, text, text, lambda link: "<span>B embedded</span>",
+                                   lambda block: "")
+            times.append(time.perf_counter() - start)
+        assert out.count("<span>B embedded</span>") == count
+        return min(times)
+
+    small, large = best(10_000), best(40_000)
+    assert large < 12 * small + 0.05  # 4x the links: about 4x the time, not 16x
