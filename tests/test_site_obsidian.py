@@ -264,3 +264,15 @@ def test_a_page_of_too_many_embeds_shows_the_first_and_links_the_rest_with_a_war
     warnings = [r.getMessage() for r in caplog.records if r.levelname == "WARNING"]
     assert any(w.startswith("A.md:131: the page of A.md shows as many embedded notes")
                for w in warnings), warnings
+
+
+def test_a_markdown_image_link_to_a_note_embeds_it_too(make_vault) -> None:
+    """`![Jane](contacts/Jane.md)`, as Obsidian writes an embed with Markdown links on."""
+    root = site_vault(make_vault, {
+        "contacts/Jane.md": "# Jane\n\nJane's own words here.\n",
+        "index.md": "# Home\n\n![Jane](contacts/Jane.md)\n",
+    })
+    html = article(page(build(root), ""))
+    assert "own words here." in html
+    assert '<p class="vault-embed-title"><a href="contacts/Jane/">Jane</a></p>' in html
+    assert "<img" not in html

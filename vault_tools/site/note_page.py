@@ -83,7 +83,7 @@ class NotePages:
 
         def link_text(link: Link) -> str | None:
             text = self._embed(note, link, linker, files, embedding, chain, slots) \
-                if link.embed and link.kind == "wiki" else None
+                if link.embed else None
             if text is None:
                 text = self.links.link_text(note, link, linker, files)
             if text is None or not callouts:
@@ -189,7 +189,7 @@ class NotePages:
             reached = []
             for shown in frontier:
                 for link in shown.links:
-                    if not link.embed or link.kind != "wiki" or link.field is not None:
+                    if not link.embed or link.field is not None:
                         continue
                     path = index.resolve(link.target, link.kind).path
                     target = index.get(path) if path is not None else None
