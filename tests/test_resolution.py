@@ -55,13 +55,19 @@ def test_longest_folder_suffix_breaks_a_tie() -> None:
     assert target_of(index, "b.md").status == "broken"
 
 
-def test_same_name_twice_is_ambiguous_never_a_silent_pick() -> None:
-    index = index_of({"contacts/Acme.md": "", "companies/Acme.md": "", "a.md": "[[Acme]]"})
+def test_a_true_tie_is_an_ambiguous_warning_naming_the_fix_and_a_fixed_pick() -> None:
+    # Neither note is in the linking note's folder and both paths are equally long.
+    index = index_of({"people/Acme.md": "", "family/Acme.md": "", "a.md": "[[Acme]]"})
     resolution = target_of(index, "a.md")
     assert resolution.status == "ambiguous"
-    assert resolution.candidates == ("companies/Acme.md", "contacts/Acme.md")
+    assert resolution.candidates == ("family/Acme.md", "people/Acme.md")
+    assert resolution.path == "family/Acme.md"  # the site's pick, the same every time
+    (diagnostic,) = [d for d in index.diagnostics() if d.code == "ambiguous-link"]
+    assert diagnostic.severity == "warning"
+    assert diagnostic.path == "a.md" and diagnostic.line == 1
+    assert "Write [[family/Acme]] or [[people/Acme]]" in diagnostic.message
     codes = {d.code for d in index.diagnostics()}
-    assert {"ambiguous-link", "duplicate-name"} <= codes
+    assert "duplicate-name" in codes
 
 
 def test_heading_and_label_do_not_change_the_target() -> None:
