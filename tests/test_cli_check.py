@@ -21,7 +21,7 @@ from vault_tools.vault import (
     read_notes,
 )
 
-from .conftest import DEMO_VAULT
+from .conftest import DEMO_VAULT, copy_obsidian_help
 
 GOOD = {
     "contacts/Jane Doe.md": "---\ntype: contact\ncompany: \"[[Acme]]\"\n---\nJane.\n",
@@ -102,6 +102,16 @@ def test_a_name_two_notes_share_goes_where_obsidian_sends_it_without_an_error(
     code, items = check_json(vault)
     assert code == 0
     assert not [i for i in items if i["code"] in ("ambiguous-link", "broken-link")], items
+
+
+def test_check_on_a_vault_shaped_like_obsidians_help_errs_only_where_obsidian_would(
+        tmp_path: Path) -> None:
+    # Obsidian resolves every link of this vault: check reports no error and no link problem,
+    # only that two pairs of notes share a name (a warning, as duplicate-name says).
+    vault = copy_obsidian_help(tmp_path / "help")
+    code, items = check_json(vault)
+    assert code == 0
+    assert {i["code"] for i in items} == {"duplicate-name"}, items
 
 
 def test_one_bad_note_never_stops_the_rest(make_vault) -> None:

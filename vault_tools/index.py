@@ -70,24 +70,25 @@ def _joined(folder: str, target: str) -> str | None:
 
 class _Tie:
     """The notes a link names by name (or alias) when there are several: which one it
-    reaches depends on the linking note's folder, so the choice is made per link."""
+    reaches depends on the linking note's folder, so the choice is made per link, in constant
+    time (a vault of folder notes, each `README`, may have thousands of one name)."""
 
-    __slots__ = ("paths",)
+    __slots__ = ("by_folder", "shortest")
 
     def __init__(self, paths: list[str]) -> None:
-        self.paths = paths
+        self.by_folder: dict[str, str] = {}
+        for path in sorted(paths):
+            self.by_folder.setdefault(_folder(path), path)
+        least = min(len(path) for path in paths)
+        winners = sorted(path for path in paths if len(path) == least)
+        self.shortest = (Resolution("ok", winners[0]) if len(winners) == 1
+                         else Resolution("ambiguous", winners[0], tuple(winners)))
 
     def pick(self, folder: str | None) -> Resolution:
         """Obsidian's choice: a note in the linking note's own folder, else the shortest
-        path. Only notes equal on both are a tie (ambiguous)."""
-        def rank(path: str) -> tuple[bool, int]:
-            return (folder is None or _folder(path) != folder, len(path))
-
-        best = min(rank(path) for path in self.paths)
-        winners = sorted(path for path in self.paths if rank(path) == best)
-        if len(winners) == 1:
-            return Resolution("ok", winners[0])
-        return Resolution("ambiguous", winners[0], tuple(winners))
+        path. Only notes equally short, none in that folder, are a tie (ambiguous)."""
+        mine = self.by_folder.get(folder) if folder is not None else None
+        return Resolution("ok", mine) if mine is not None else self.shortest
 
 
 class VaultIndex:

@@ -135,7 +135,8 @@ class SiteView:
     def ref(self, target: str, heading: str | None = None, text: str | None = None) -> Ref:
         """Where a written link target goes, as the site may show it (§4 resolution)."""
         resolution = self.index.resolve(target)
-        if resolution.status == "ok" and resolution.path is not None:
+        # A true tie goes to the note the index picks, as in a note's body (`check` warns).
+        if resolution.status in ("ok", "ambiguous") and resolution.path is not None:
             if resolution.path in self.hidden:
                 return Ref("private", PRIVATE_TEXT)
             return Ref("ok", text or self.index.notes[resolution.path].name, resolution.path,

@@ -68,7 +68,7 @@ def link_parts(inner: str) -> tuple[str, str | None, str | None] | None:
 
 # A name ending in a file suffix other than .md (`photo.png`, but also `Booking.com`,
 # `Node.js`, `2021.07.17`): a note when a note has that name (§4), else maybe a file.
-ASSET_SUFFIX_RE = re.compile(r"\.(?!md$)[A-Za-z0-9]{1,5}$")
+ASSET_SUFFIX_RE = re.compile(r"\.(?!md$)[A-Za-z0-9]{1,10}$")
 
 # The suffixes of files a link names as attachments even when no such file exists (then
 # `check` reports `missing-attachment`): Obsidian's accepted file formats and the usual
