@@ -534,15 +534,16 @@ def test_a_vault_shaped_like_obsidians_help_builds_every_link_and_warns_about_no
     assert '<a href="../Obsidian%20Sync/Security%20and%20privacy/">' in home
     assert '<a href="../Companies/Booking.com/">Booking.com</a>' in home
     assert '<a href="../Board.canvas">Board.canvas</a>' in home
-    assert '<a href="../Obsidian%20Sync/Plans%20and%20storage%20limits/#how-large-can-my-vault-be">' \
-        in home
+    plans = "../Obsidian%20Sync/Plans%20and%20storage%20limits/"
+    assert f'<a href="{plans}#how-large-can-my-vault-be">' in home
     # From inside Obsidian Publish/, the page of that folder.
     assert '<a href="../Security%20and%20privacy/">' in article(
         page(site, "Obsidian Publish/Publish limitations"))
     links = article(page(site, "Linking notes and files/Internal links"))
     # A block reference lands on the paragraph, which carries the id; links within the note.
     assert '<a href="../2023-01-01/#^quote-of-the-day">' in links
-    assert '<span id="^quote-of-the-day"></span>' in page(site, "Linking notes and files/2023-01-01")
+    day = page(site, "Linking notes and files/2023-01-01")
+    assert '<span id="^quote-of-the-day"></span>' in day
     assert '<a href="./#supported-formats-for-internal-links">' in links
     assert '<a href="./#^this-block">the block above</a>' in links
     assert '<span id="^this-block"></span>' in links
