@@ -126,6 +126,7 @@ class VaultIndex:
         self._asks_files = False
         # Per note, its headings by the keys find_heading matches (made when first asked).
         self._heading_tables: dict[str, tuple[dict[str, Heading], dict[str, Heading]]] = {}
+        self._block_tables: dict[str, dict[str, int]] = {}  # per note, its block ids' lines
         batch = list(notes)
         for note in batch:
             self._register(note)
@@ -361,14 +362,16 @@ class VaultIndex:
     def find_block(self, path: str, ref: str) -> int | None:
         """The line of the paragraph a block reference (`^id`, the part after `#`) names in
         note `path`: the one ending in ` ^id` (case ignored, as Obsidian matches), or None."""
-        wanted = ref.rpartition("#")[2].strip().lstrip("^").lower()
-        note = self.notes.get(path)
-        if note is None or not wanted:
-            return None
-        for ident, line in note.block_ids:
-            if ident.lower() == wanted:
-                return line
-        return None
+        table = self._block_tables.get(path)
+        if table is None:
+            note = self.notes.get(path)
+            if note is None:
+                return None
+            table = {}
+            for ident, line in note.block_ids:  # the first of an id wins, as in Obsidian
+                table.setdefault(ident.lower(), line)
+            self._block_tables[path] = table
+        return table.get(ref.rpartition("#")[2].strip().lstrip("^").lower())
 
     def link_target_problem(self, note: Note, link: Link, resolution: Resolution
                             ) -> Diagnostic | None:
@@ -417,6 +420,7 @@ class VaultIndex:
         old = self.notes.get(note.path)
         self._private = None
         self._heading_tables.pop(note.path, None)
+        self._block_tables.pop(note.path, None)
         affected: set[str] = set()
         if old is not None:
             affected |= self.targets(old.path)
@@ -444,6 +448,7 @@ class VaultIndex:
             return set()
         self._private = None
         self._heading_tables.pop(path, None)
+        self._block_tables.pop(path, None)
         affected = self.targets(path)
         self._unlink(path)
         self._unregister(old)
