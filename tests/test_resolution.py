@@ -304,3 +304,27 @@ def test_resolution_is_obsidians_rule_whatever_the_order_notes_arrive(
     for index in (at_once, one_by_one):
         resolution = target_of(index, source_path)
         assert (resolution.status, resolution.path) == expected
+
+
+IDS = st.text(st.sampled_from("abcXYZ019-"), min_size=1, max_size=12)
+
+
+@settings(max_examples=200, deadline=None)
+@given(text=st.text(st.characters(blacklist_categories=("Cs",), blacklist_characters="\r\n"),
+                    max_size=40), ident=IDS)
+def test_a_block_marker_ending_any_line_is_found_and_the_page_drops_only_the_marker(
+        text: str, ident: str) -> None:
+    from vault_tools.parse import block_id
+    from vault_tools.site.rewrite import _without_marker
+
+    line = f"{text} ^{ident}\n"
+    assert block_id(line) == ident
+    assert _without_marker(line, ident, lambda i: f"<{i}>") == f"{text} <{ident}>\n"
+
+
+@settings(max_examples=100, deadline=None)
+@given(words=st.text(st.sampled_from("abc XYZ.,;:!?'0"), max_size=40), ident=IDS,
+       lead=st.sampled_from(["", "- ", "> ", "1. ", "- [ ] "]))
+def test_a_paragraph_item_or_quote_ending_in_a_marker_is_a_block(words, ident, lead) -> None:
+    note = parse_note("n.md", f"# N\n\n{lead}{words.lstrip()} ^{ident}\n\nafter\n")
+    assert note.block_ids == ((ident, 3),)
