@@ -215,8 +215,12 @@ def test_markdown_links_resolve_from_the_notes_folder_and_by_name_too() -> None:
 
 def test_a_link_typed_composed_reaches_a_file_name_stored_decomposed() -> None:
     decomposed = unicodedata.normalize("NFD", "Zoë Müller")
-    index = index_of({f"contacts/{decomposed}.md": "", "a.md": "[[zoë müller]]"})
+    index = index_of({
+        f"contacts/{decomposed}.md": f"## {unicodedata.normalize('NFD', 'Café')}\n",
+        "a.md": "[[zoë müller#café]]",
+    })
     assert target_of(index, "a.md").path == f"contacts/{decomposed}.md"
+    assert index.diagnostics() == []  # the heading is found too
 
 
 def test_block_references_reach_the_paragraph_ending_in_its_id() -> None:

@@ -335,7 +335,8 @@ class VaultIndex:
     def find_heading(self, path: str, heading: str) -> Heading | None:
         """The heading of note `path` that a link's `#heading` part names (its last part, for
         `Note#Section#Sub`): as written, or as shown (inline markup dropped), or with
-        punctuation dropped as Obsidian writes heading links; case ignored."""
+        punctuation dropped as Obsidian writes heading links; case and Unicode normalisation
+        ignored."""
         table = self._heading_tables.get(path)
         if table is None:
             note = self.notes.get(path)
@@ -345,14 +346,14 @@ class VaultIndex:
             exact: dict[str, Heading] = {}
             loose: dict[str, Heading] = {}
             for candidate in note.headings:  # the first heading of a key wins, as on the page
-                written = candidate.text.strip().lower()
+                written = fold(candidate.text.strip())
                 exact.setdefault(written, candidate)
-                exact.setdefault(heading_shown(candidate.text).strip().lower(), candidate)
+                exact.setdefault(fold(heading_shown(candidate.text).strip()), candidate)
                 key = _loose_heading(written)
                 if key:
                     loose.setdefault(key, candidate)
             table = self._heading_tables[path] = (exact, loose)
-        wanted = heading.rpartition("#")[2].strip().lower()
+        wanted = fold(heading.rpartition("#")[2].strip())
         found = table[0].get(wanted)
         if found is None:
             key = _loose_heading(wanted)
