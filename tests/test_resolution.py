@@ -332,3 +332,12 @@ def test_a_block_marker_ending_any_line_is_found_and_the_page_drops_only_the_mar
 def test_a_paragraph_item_or_quote_ending_in_a_marker_is_a_block(words, ident, lead) -> None:
     note = parse_note("n.md", f"# N\n\n{lead}{words.lstrip()} ^{ident}\n\nafter\n")
     assert note.block_ids == ((ident, 3),)
+
+
+def test_an_imported_company_with_a_dotted_name_is_a_placeholder_until_its_note_exists() -> None:
+    index = index_of({"contacts/Ann.md": "---\ntype: contact\ncompany: Booking.com\n---\nAnn.\n"})
+    assert target_of(index, "contacts/Ann.md").status == "broken"
+    assert index.placeholders() == {"booking.com": {"contacts/Ann.md"}}
+    affected = index.put(parse_note("companies/Booking.com.md", "---\ntype: company\n---\n"))
+    assert affected == {"contacts/Ann.md"}
+    assert [b.source for b in index.backlinks("companies/Booking.com.md")] == ["contacts/Ann.md"]

@@ -429,7 +429,9 @@ def interview_people(
         # A name several notes share is refused even where a link would pick one of them
         # (own folder, then shortest path): typed on the command line, it is a guess.
         same = index.named(text)[0]
-        if len(same) > 1 and index.resolve(text).path in same:
+        reached = index.resolve(text).path
+        if len(same) > 1 and reached in same and \
+                reached[:-3].casefold() != text.strip().casefold():  # (not by its exact path)
             raise CaptureError(
                 f"{text!r} names several notes ({', '.join(same)}); name one "
                 f"by its path, e.g. {same[0][:-3]!r}; nothing was created")
