@@ -214,9 +214,14 @@ def export_ics(vault: Vault, output: Any, include_private: bool) -> None:
     Re-exporting an unchanged vault gives identical bytes, and each event keeps its UID, so a
     subscribed calendar updates its events instead of duplicating them.
     """
-    from .export.ics import followups_ics
+    from .export.ics import FeedSettingsError, followups_ics, vault_feed_options
 
-    output.write(followups_ics(_load_index(vault), include_private=include_private))
+    try:
+        settings, url_of = vault_feed_options(vault)
+    except FeedSettingsError as exc:
+        raise click.ClickException(f"{vault.config_file}: the vault plugin's {exc}") from None
+    output.write(followups_ics(_load_index(vault), include_private=include_private,
+                               settings=settings, url_of=url_of))
 
 
 @main.group("git")
