@@ -413,14 +413,24 @@ def test_without_site_url_events_carry_no_url(make_vault) -> None:
     assert all(event["url"] is None for event in read_back(data))
 
 
+def test_a_site_url_with_a_line_break_adds_no_line_to_the_feed(make_vault) -> None:
+    vault = vault_with_config(make_vault, FILES,
+                              'site_url: "https://me.example/\\r\\nX-EVIL:1"\n')
+    data = export_ics(vault).stdout_bytes
+    assert b"X-EVIL" not in data and b"URL:" not in data
+    assert len(read_back(data)) == 4
+
+
 @settings(max_examples=150, deadline=None)
 @given(st.lists(st.text(st.characters(blacklist_categories=("Cs",), blacklist_characters="/\0"),
-                        min_size=1, max_size=12), min_size=1, max_size=3),
+                        min_size=1, max_size=12).filter(lambda part: part not in (".", ".."))
+                | st.sampled_from(["index", "README", ".x", "..md", "a.b"]),
+                min_size=1, max_size=3),
        st.booleans())
 def test_page_urls_are_the_ones_mkdocs_gives_the_pages(parts: list[str], directory: bool) -> None:
     from mkdocs.structure.files import File
 
-    path = "/".join(parts) + ".md"
+    path = "/".join(parts) + ".md"  # a note's path never holds a "." or ".." folder
     mkdocs_file = File(path, "/notes", "/site", directory)
     assert page_url(path, directory) == mkdocs_file.url
     for special in ("index.md", "README.md", "a b/index.md", "x/README.md", "Booking.com.md"):

@@ -16,6 +16,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import hashlib
+import posixpath
 import re
 import zoneinfo
 from collections.abc import Callable, Iterable, Mapping
@@ -95,7 +96,7 @@ def page_url(path: str, directory_urls: bool = True) -> str:
     (`use_directory_urls`): `interviews/2026-12-10%20Sam%20Lee/`, or `....html` without
     directory URLs."""
     parent, _, file_name = path.rpartition("/")
-    stem = file_name.rpartition(".")[0] if "." in file_name else file_name
+    stem = posixpath.splitext(file_name)[0]
     stem = "index" if stem == "README" else stem
     prefix = parent + "/" if parent else ""
     if not directory_urls or stem == "index":
@@ -107,14 +108,21 @@ def page_url(path: str, directory_urls: bool = True) -> str:
     return quote(url)
 
 
+def _no_url(path: str) -> str | None:
+    return None
+
+
 def site_page_urls(site_url: str | None,
                    relative: Callable[[str], str | None]) -> Callable[[str], str | None]:
     """Each note's page as an absolute URL on the site at `site_url` (`relative` gives the
     page's URL relative to the site, or None when the note has no page); no URLs at all when
     the site's address is not configured (a relative URL means nothing to a calendar app)."""
-    if not site_url or not site_url.strip():
-        return lambda path: None
-    base = site_url.strip().rstrip("/") + "/"
+    base = (site_url or "").strip().rstrip("/") + "/"
+    # A URL holds no space or control character: one that does (a line break in a hand-edited
+    # mkdocs.yml) would end the URL property and start another line of the feed.
+    if base == "/" or any(char.isspace() or ord(char) < 32 or ord(char) == 127
+                          for char in base):
+        return _no_url
 
     def url_of(path: str) -> str | None:
         url = relative(path)
@@ -123,10 +131,6 @@ def site_page_urls(site_url: str | None,
         return base + (url[2:] if url.startswith("./") else "" if url == "." else url)
 
     return url_of
-
-
-def _no_url(path: str) -> str | None:
-    return None
 
 
 def vault_feed_options(vault: Vault) -> tuple[FeedSettings, Callable[[str], str | None]]:

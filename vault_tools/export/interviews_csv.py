@@ -11,7 +11,7 @@ note".
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import TextIO
 
 from ..followups import FollowUp, interview_people, open_followups
@@ -40,6 +40,14 @@ def interview_rows(index: VaultIndex, texts: Mapping[str, str] | None = None,
     for followup in followups:  # sorted: the first one from each note is its next step
         first_step.setdefault(followup.note, followup)
     cells = Cells(index, include_private)
+    texts = texts or {}
+    connections: dict[str, str] = {}  # person -> how connected: once, however many talks
+
+    def connected(person: Note) -> str:
+        if person.path not in connections:
+            connections[person.path] = how_connected(cells, person, texts.get(person.path))
+        return connections[person.path]
+
     rows: list[tuple[tuple[bool, dt.date, str], dict[str, str]]] = []
     for note in index.by_type(INTERVIEW):
         fields = note.fields if isinstance(note.fields, InterviewFields) else InterviewFields()
@@ -49,23 +57,23 @@ def interview_rows(index: VaultIndex, texts: Mapping[str, str] | None = None,
             continue
         key = (fields.date is None, fields.date or dt.date.min, note.path)
         rows.append((key, _row(note, fields, people, cells, first_step.get(note.path),
-                               texts or {})))
+                               connected)))
     return [row for _, row in sorted(rows, key=lambda pair: pair[0])]
 
 
 def _row(note: Note, fields: InterviewFields, people: list[tuple[str, Note | None]],
-         cells: Cells, step: FollowUp | None, texts: Mapping[str, str]) -> dict[str, str]:
+         cells: Cells, step: FollowUp | None,
+         connected: Callable[[Note], str]) -> dict[str, str]:
     persons = [person for _, person in people if person is not None]
-    connected = [(person.name, how_connected(cells, person, texts.get(person.path)))
-                 for person in persons]
-    connected = [(name, how) for name, how in connected if how]
+    hows = [(person.name, connected(person)) for person in persons]
+    hows = [(name, how) for name, how in hows if how]
     return {
         "date": _when(note, fields),
         "people": "; ".join(name if person is not None else cells.text(name)
                             for name, person in people),
         "organisation": _organisation(cells, fields, persons),
         "how_connected": "; ".join(how if len(persons) == 1 else f"{name}: {how}"
-                                   for name, how in connected),
+                                   for name, how in hows),
         "format": cells.text(fields.format, note.path),
         "status": fields.status,
         "thank_you": fields.thank_you.isoformat() if fields.thank_you else "",
