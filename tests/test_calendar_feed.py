@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import os
 import subprocess
 import sys
@@ -320,11 +321,19 @@ def test_a_time_with_its_own_offset_keeps_it_whatever_the_vaults_zone(make_vault
     assert found["interviews/Plus.md."]["start"] == dt.datetime(2026, 12, 9, 9, 0, tzinfo=utc)
 
 
-def test_a_time_of_day_that_does_not_exist_leaves_an_all_day_event(make_vault) -> None:
+def test_a_time_of_day_that_does_not_exist_is_reported_and_leaves_an_all_day_event(
+    make_vault,
+) -> None:
     vault = make_vault({SAM: "---\ntype: contact\n---\n",
                         "interviews/Late.md": planned("2026-12-09T25:61")})
     (event,) = conversations(feed(vault)).values()
     assert event["start"] == D(2026, 12, 9)
+    result = CliRunner().invoke(main, ["check", "--json", "--vault", str(vault)])
+    assert result.exit_code == 1
+    assert json.loads(result.output) == [{
+        "path": "interviews/Late.md", "line": 3, "severity": "error", "code": "bad-date",
+        "message": "date: '2026-12-09T25:61' has no such time of day (expected YYYY-MM-DDTHH:MM)",
+    }]
 
 
 def test_without_the_timezone_option_a_time_is_the_machines_local_time(make_vault) -> None:

@@ -34,6 +34,7 @@ from ..followups import (
 )
 from ..index import VaultIndex
 from ..notes import InterviewFields, Note
+from ..parse import TIME_OF_DAY_RE
 from ..schema import INTERVIEW, KIND_LABELS, PLANNED
 from ..vault import Vault, read_config
 
@@ -222,24 +223,14 @@ def _followup_event(followup: FollowUp, url: str | None) -> FeedEvent:
     return FeedEvent(uid, followup.due, followup.title, description, None, url)
 
 
-# A time of day after the date, as Obsidian writes it (`2026-12-09T14:30`), with seconds,
-# a fraction, a space for the T, and an offset (`Z`, `+02:00`) allowed.
-_TIME_RE = re.compile(
-    r"\d{4}-\d{2}-\d{2}[T ]([0-9]{2}):([0-9]{2})(?::([0-9]{2})(?:\.[0-9]+)?)?"
-    r"\s*(Z|[+-][0-9]{2}(?::?[0-9]{2})?)?"
-)
-
-
 def written_time(value: Any, day: dt.date, zone: dt.tzinfo | None) -> dt.datetime | None:
     """The moment (in UTC) a front-matter date-and-time value names on `day`, read in `zone`
     (None: the machine's local zone) unless it carries its own offset; None when it has no
     time of day, or one that does not exist (`25:00`)."""
-    match = _TIME_RE.fullmatch(str(value).strip())
+    match = TIME_OF_DAY_RE.fullmatch(str(value).strip())
     if match is None:
         return None
     hour, minute, second = (int(g or 0) for g in match.group(1, 2, 3))
-    if hour > 23 or minute > 59 or second > 59:
-        return None
     offset = match.group(4)
     naive = dt.datetime(day.year, day.month, day.day, hour, minute, second)
     if offset == "Z":
@@ -247,8 +238,6 @@ def written_time(value: Any, day: dt.date, zone: dt.tzinfo | None) -> dt.datetim
     elif offset:
         digits = offset[1:].replace(":", "")
         hours, minutes = int(digits[:2]), int(digits[2:] or 0)
-        if hours > 23 or minutes > 59:
-            return None
         delta = dt.timedelta(hours=hours, minutes=minutes)
         moment = naive.replace(tzinfo=dt.timezone(delta if offset[0] == "+" else -delta))
     elif zone is not None:
