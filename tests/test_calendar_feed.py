@@ -59,6 +59,8 @@ def feed(vault: Path, include_private: bool = False) -> bytes:
 
 
 def events(data: bytes) -> dict[str, icalendar.Event]:
+    """The feed's events by UID, as icalendar reads them (vobject must read the same)."""
+    read_back(data)
     calendar = icalendar.Calendar.from_ical(data)
     return {str(event["uid"]): event for event in calendar.walk("VEVENT")}
 
