@@ -411,6 +411,9 @@ def test_each_event_links_to_its_page_on_the_site(make_vault) -> None:
         "Conversation with Sam Lee (video)":
             "https://me.example/crm/interviews/2026-12-10%20Sam%20Lee/",
     }
+    # A private note has no page: its events, in a feed with private notes, carry no URL.
+    with_private = read_back(export_ics(vault, "--include-private").stdout_bytes)
+    assert [e["url"] for e in with_private if e["summary"] == "Ask about Bluebird"] == [None]
     flat = vault_with_config(make_vault, FILES,
                              "site_url: https://me.example/\nuse_directory_urls: false\n")
     urls = {e["url"] for e in read_back(export_ics(flat).stdout_bytes)}

@@ -177,13 +177,17 @@ def feed_events(index: VaultIndex, *, include_private: bool = False,
     follow-ups are left out, and so is anything touching a private note unless
     `include_private`. `followups`: `open_followups(index)`, when the caller has it already.
     `url_of(path)`: the absolute URL of a note's page (see `site_page_urls`)."""
+    def page_of(path: str) -> str | None:  # a private note has no page on the site
+        note = index.get(path)
+        return None if note is None or note.private else url_of(path)
+
     events: list[FeedEvent] = []
     for followup in open_followups(index) if followups is None else followups:
         if followup.due is None or (followup.private and not include_private):
             continue
-        events.append(_followup_event(followup, url_of(followup.note)))
+        events.append(_followup_event(followup, page_of(followup.note)))
     for note in index.by_type(INTERVIEW):
-        event = _interview_event(index, note, include_private, settings.zone, url_of)
+        event = _interview_event(index, note, include_private, settings.zone, page_of)
         if event is not None:
             events.append(event)
     return sorted(events, key=lambda event: (event.day.isoformat(), event.uid))
