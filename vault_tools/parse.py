@@ -69,6 +69,12 @@ LIST_ITEM_RE = re.compile(r"^[ \t]*(?:[-*+]|\d+[.)])[ \t]")
 # lazy key followed by "[ \t]*:" would rescan a run of blanks from each of its characters.
 KEY_LINE_RE = re.compile(r"^([^\s#:\-][^:]*):(?:[ \t]|$)")
 ISO_DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}(?:[T ][0-9:.+\-Z]*)?$")
+# A date with a time of day (`2026-12-09T14:30`, Obsidian's date-and-time property), seconds, a
+# fraction and an offset allowed. Groups: hour, minute, second, offset. (export/ics.py times it.)
+TIME_OF_DAY_RE = re.compile(
+    r"\d{4}-\d{2}-\d{2}[T ]([01][0-9]|2[0-3]):([0-5][0-9])(?::([0-5][0-9])(?:\.[0-9]+)?)?"
+    r"(Z|[+-](?:[01][0-9]|2[0-3])(?::?[0-5][0-9])?)?"
+)
 CADENCE_RE = re.compile(r"^\s*(\d+)\s*([dwm]?)\s*$")
 CONFLICT_PREFIXES = ("<<<<<<< ", ">>>>>>> ")
 
@@ -457,10 +463,14 @@ def parse_date(value: Any, report) -> dt.date | None:
         report(f"{text!r} is not a date (expected YYYY-MM-DD)")
         return None
     try:
-        return dt.date.fromisoformat(text[:10])
+        day = dt.date.fromisoformat(text[:10])
     except ValueError as exc:
         report(f"{text[:10]!r} is not a real date ({exc})")
         return None
+    if len(text) > 10 and TIME_OF_DAY_RE.fullmatch(text) is None:
+        # The day still counts (follow-ups keep their dates); only the time is unusable.
+        report(f"{text!r} has no such time of day (expected YYYY-MM-DDTHH:MM)")
+    return day
 
 
 def parse_cadence(value: Any) -> Cadence | None:
