@@ -16,6 +16,7 @@ from vault_tools.cli import main
 from vault_tools.followups import followups_for_today, open_followups, timed_followups
 from vault_tools.index import VaultIndex
 from vault_tools.parse import parse_note, read_task_text
+from vault_tools.views import SiteView, dashboard_items
 
 D = dt.date
 
@@ -88,6 +89,12 @@ def test_a_hidden_task_is_in_the_generated_blocks_under_its_date_on_every_day() 
     assert "- 2026-12-10 · Send the deck" in dashboard
     assert "- 2026-12-10 · Send the deck" in render_related(
         index, index.notes["contacts/Jane Doe.md"], followups)
+
+
+def test_the_sites_dashboard_shows_a_scheduled_task_from_its_day() -> None:
+    view = SiteView(index_of({"todo.md": "- [ ] Apply 🛫 2026-12-01 📅 2026-12-15\n"}))
+    assert [(t.followup.due, t.shown_from, t.shown_on(D(2026, 11, 30)), t.shown_on(D(2026, 12, 1)))
+            for t in dashboard_items(view)] == [(D(2026, 12, 15), D(2026, 12, 1), False, True)]
 
 
 def test_the_followups_command_hides_a_scheduled_task_until_its_day(make_vault) -> None:
