@@ -173,6 +173,21 @@ def test_a_list_key_is_set_whole_whatever_the_template_held() -> None:
     assert text == "---\nwith:\n  - \"[[A]]\"\n  - \"[[B]]\"\ncareer: []\n---\nBody\n"
 
 
+def test_new_writes_an_older_templates_empty_list_keys_as_lists(make_vault) -> None:
+    vault = make_vault({
+        "contacts/Jane Doe.md": "---\ntype: contact\n---\n",
+        "templates/interview.md": "---\ntype: interview\ndate: \"{{date}}\"\n"
+                                  "with: \"{{with}}\"\ncareer: \"\"\nreferrals:\n---\n# {{name}}\n",
+    })
+    assert run("new", "interview", "Jane Doe", "--date", "2026-11-20", "--vault",
+               str(vault)).exit_code == 0
+    text = (vault / "notes/interviews/2026-11-20 Jane Doe.md").read_text("utf-8")
+    assert text.startswith(
+        "---\ntype: interview\ndate: \"2026-11-20\"\nwith:\n  - \"[[Jane Doe]]\"\n"
+        "career: []\nreferrals: []\nstatus: \"done\"\n---\n"
+        "# Conversation with Jane Doe, 2026-11-20\n")
+
+
 def test_new_keeps_a_templates_crlf_when_it_sets_keys() -> None:
     template = "---\r\ntype: interview\r\nwith: []\r\n---\r\n# {{title}}\r\n"
     text = fill_template(template, {"title": Value("t")},

@@ -36,6 +36,8 @@ NOTE_FOLDERS = TYPE_FOLDERS
 
 # `{{name}}`, or `{{date:FORMAT}}` / `{{time:FORMAT}}` with a moment.js format, as Obsidian writes.
 PLACEHOLDER_RE = re.compile(r"\{\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*(?::([^{}\r\n]*))?\}\}")
+# The interview keys that hold lists, whatever a template says (Obsidian wants one type each).
+LIST_KEYS = ("with", "career", "referrals")
 # The placeholders that take a format, and Obsidian's default format for each.
 FORMATTED = {"date": "YYYY-MM-DD", "time": "HH:mm"}
 
@@ -288,11 +290,12 @@ def _value_of(match: re.Match[str], values: Mapping[str, Value]) -> Value | None
 
 
 def fill_template(text: str, values: Mapping[str, Value], source: str = "template",
-                  fields: Mapping[str, Value] | None = None) -> str:
+                  fields: Mapping[str, Value] | None = None, lists: Sequence[str] = ()) -> str:
     """Fill `{{key}}` and `{{key:FORMAT}}` placeholders in a template's text; unknown
     placeholders are left as written. Then set each front-matter key of `fields` to its value,
     whatever the template gave it (a key the template lacks is added at the end of its front
-    matter).
+    matter), and write each key of `lists` the template leaves empty (`career: ""`) as an empty
+    list, so that the property has one type in every note.
 
     In the front matter each value is escaped for its quoting context; in the body it is written
     as text, a `<` as `&lt;` so that no value becomes HTML (links as `[[name]]`). Raises
@@ -312,10 +315,10 @@ def fill_template(text: str, values: Mapping[str, Value], source: str = "templat
                 lambda m: _body_text(m, values),
                 line,
             ))
-    if span and fields:
+    if span and (fields or lists):
         # A list placeholder may have become several lines: the keys are looked for line by line.
         filled = "".join(filled).splitlines(keepends=True)
-        filled = _set_fields(filled, _front_matter_span(filled), fields)
+        filled = _set_fields(filled, _front_matter_span(filled), fields or {}, lists)
         span = _front_matter_span(filled)
     if span:
         try:
@@ -334,13 +337,16 @@ def _body_text(match: re.Match[str], values: Mapping[str, Value]) -> str:
     return match.group(0) if value is None else value.body_text()
 
 
+_EMPTY_VALUES = ("", '""', "''", "~", "null")
 _TOP_KEY_RE = re.compile(r"([^\s#:\-\[{'\"][^:]*):(?:[ \t]|$)")
 
 
-def _set_fields(lines: list[str], span: int, fields: Mapping[str, Value]) -> list[str]:
+def _set_fields(lines: list[str], span: int, fields: Mapping[str, Value],
+                lists: Sequence[str] = ()) -> list[str]:
     """`lines` (a note's, with their endings; its front matter `span` lines long) with each
     key of `fields` set: its line, and the indented or list lines under it, replaced by the
-    key and its value; a key the front matter lacks is added at its end."""
+    key and its value; a key the front matter lacks is added at its end. A key of `lists`
+    with an empty value becomes `[]`."""
     newline = lines[0][len(lines[0].rstrip("\r\n")):] or "\n"
     inner = lines[1:span - 1]
     out: list[str] = []
@@ -351,6 +357,11 @@ def _set_fields(lines: list[str], span: int, fields: Mapping[str, Value]) -> lis
         key = _TOP_KEY_RE.match(line.rstrip("\r\n"))
         name = key.group(1).rstrip() if key else None
         at += 1
+        if name is not None and name in lists and name not in fields and key is not None \
+                and line[key.end():].strip() in _EMPTY_VALUES \
+                and not (at < len(inner) and inner[at].startswith((" ", "\t", "-"))):
+            out += _field_lines(name, Value("", items=()), newline)
+            continue
         if name is None or name not in fields or name in written:
             out.append(line)
             continue
@@ -549,7 +560,8 @@ def plan_new(
             "nothing was created"
         )
     template = template_path(vault, note_type)
-    text = fill_template(read_template(template), values, source=str(template), fields=fields)
+    text = fill_template(read_template(template), values, source=str(template), fields=fields,
+                         lists=LIST_KEYS if note_type == INTERVIEW else ())
     return NewNote(rel, path, text, note_type, template, contact_rel, known,
                    unknown if note_type == INTERVIEW else ())
 
