@@ -298,8 +298,9 @@ _OPEN_HELP = "Open the new note in $EDITOR."
 def new() -> None:
     """Create a note from the vault's own template (templates/ in the notes folder).
 
-    Placeholders such as {{name}} and {{date}} are filled in; an existing note is never
-    overwritten. The path of the new note is printed.
+    Obsidian's placeholders ({{title}}, {{date}}, {{time}}, {{date:FORMAT}}) are filled in as
+    Obsidian fills them, and the options go into the properties of the same name; an existing
+    note is never overwritten. The path of the new note is printed.
     """
 
 
