@@ -475,7 +475,7 @@ def _thank_introducer(
     index: VaultIndex, note: Note, introduced_by: str, done: list[tuple[Note, InterviewFields]]
 ) -> FollowUp:
     """Due two days after the first dated done interview; undated when none has a usable date."""
-    introducer = index.resolve_note(introduced_by)
+    introducer = index.resolve_note(introduced_by, note.path)
     dated = sorted((f.date, interview.path, interview) for interview, f in done if f.date)
     first_day, first = (dated[0][0], dated[0][2]) if dated else (None, None)
     name = introducer.name if introducer is not None else introduced_by

@@ -187,6 +187,8 @@ class Note:
     tasks: tuple[Task, ...] = ()
     blocks: tuple[Block, ...] = ()
     headings: tuple[Heading, ...] = ()
+    # Obsidian block markers (`paragraph ^id`): (id, line), what `[[Note#^id]]` links to.
+    block_ids: tuple[tuple[str, int], ...] = ()
     diagnostics: tuple[Diagnostic, ...] = ()
     body_line: int = 1
     newline: str = "\n"

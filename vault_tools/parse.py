@@ -237,6 +237,7 @@ def parse_note(rel_path: str, text: str, *, contexts: bool = True) -> Note:
         tasks=tuple(scan.tasks),
         blocks=tuple(scan.blocks),
         headings=tuple(scan.headings),
+        block_ids=tuple(scan.block_ids),
         diagnostics=tuple(diags),
         body_line=body_line,
         newline=newline,
@@ -545,6 +546,7 @@ class _BodyScan:
         self.tasks: list[Task] = []
         self.blocks: list[Block] = []
         self.headings: list[Heading] = []
+        self.block_ids: list[tuple[str, int]] = []
 
 
 _SPECIAL_LEADS = frozenset("<>`~-*+0123456789#")
@@ -628,6 +630,8 @@ def _scan_body(
             # Plain prose: ends any list and any indented code.
             prev_blank = prev_code = in_list = False
             if "[" not in raw and "<!--" not in raw:
+                if "^" in raw:
+                    _add_block_id(raw, index + 1, scan)
                 continue
             line = raw.rstrip("\r\n")
         else:
@@ -669,6 +673,8 @@ def _scan_body(
         shown = visible  # what a reader sees of the line: comments gone, code spans kept
         if "`" in visible:
             visible = _blank_code_spans(visible)
+        if "^" in visible:
+            _add_block_id(visible, index + 1, scan)
 
         if "[" in visible:
             lineno = index + 1
@@ -996,6 +1002,26 @@ def _strip_comments(line: str, in_comment: bool) -> tuple[str, bool]:
     return "".join(pieces), False
 
 
+_BLOCK_ID_RE = re.compile(r"[A-Za-z0-9-]+")
+
+
+def block_id(line: str) -> str | None:
+    """The id of Obsidian's block marker ending a line (`text ^id`, or `^id` alone on the line
+    after a list or table), or None. Ids are letters, digits and dashes."""
+    text = line.rstrip()
+    at = text.rfind("^")
+    if at < 0 or (at > 0 and text[at - 1] not in " \t"):
+        return None
+    ident = text[at + 1:]
+    return ident if ident and _BLOCK_ID_RE.fullmatch(ident) else None
+
+
+def _add_block_id(line: str, lineno: int, scan: _BodyScan) -> None:
+    ident = block_id(line)
+    if ident is not None:
+        scan.block_ids.append((ident, lineno))
+
+
 def _wikilinks(text: str, line: int, context: str) -> list[Link]:
     """Every `[[...]]` link of one body line, in column order.
 
@@ -1006,8 +1032,13 @@ def _wikilinks(text: str, line: int, context: str) -> list[Link]:
     for match in WIKILINK_RE.finditer(text):
         parts = _link_parts(match.group(1))
         if parts is None:
-            continue
-        target, heading, label = parts
+            # `[[#Heading]]`, `[[#^id]]`: a link within the note (target "").
+            _, heading, label = _split_wikilink(match.group(1))
+            if heading is None:
+                continue
+            target = ""
+        else:
+            target, heading, label = parts
         start = match.start()
         embed = start > 0 and text[start - 1] == "!"
         col = start if embed else start + 1  # 1-based, at the "!" of an embed

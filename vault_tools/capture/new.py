@@ -581,11 +581,15 @@ def interview_people(
     contacts: list[Note] = []
     unknown: list[str] = []
     for text in typed:
-        resolution = index.resolve(text)
-        if resolution.status == "ambiguous":
+        # A name several notes share is refused even where a link would pick one of them
+        # (own folder, then shortest path): typed on the command line, it is a guess.
+        same = index.named(text)[0]
+        reached = index.resolve(text).path
+        if len(same) > 1 and reached in same and \
+                reached[:-3].casefold() != text.strip().casefold():  # (not by its exact path)
             raise CaptureError(
-                f"{text!r} names several notes ({', '.join(resolution.candidates)}); name one "
-                f"by its path, e.g. {resolution.candidates[0][:-3]!r}; nothing was created")
+                f"{text!r} names several notes ({', '.join(same)}); name one "
+                f"by its path, e.g. {same[0][:-3]!r}; nothing was created")
         person = index.resolve_note(text)
         if person is None and new_person:
             person = index.resolve_note(safe_name(text))  # the note its link would reach
