@@ -219,6 +219,26 @@ def export_ics(vault: Vault, output: Any, include_private: bool) -> None:
     output.write(followups_ics(_load_index(vault), include_private=include_private))
 
 
+@export.command("vcard")
+@vault_option
+@click.option("-o", "--output", type=click.File("wb"), default="-",
+              help="Write the cards to this file. Default: standard output.")
+@click.option("--include-private", is_flag=True,
+              help="Also include private contacts, and names of private notes.")
+def export_vcard(vault: Vault, output: Any, include_private: bool) -> None:
+    """The contacts as vCard 4.0, for a phone: who they are and who introduced you.
+
+    Private contacts are left out unless --include-private. `import vcard` reads the file back.
+    """
+    from .export.contacts_vcard import contacts_vcard
+
+    data, count = contacts_vcard(_load_index(vault), include_private=include_private)
+    output.write(data)
+    if output.name != "<stdout>":
+        click.echo(f"Wrote {count} contact{'' if count == 1 else 's'} to {output.name}.",
+                   err=True)
+
+
 @main.group("git")
 def git_group() -> None:
     """Sync the vault with git: generated blocks merge without conflicts."""
