@@ -185,6 +185,22 @@ def test_linkedin_export_with_its_preamble(make_vault) -> None:
     assert meta["company"] == "[[Acme-Widgets]]"  # from 'Acme/Widgets'
 
 
+def test_linkedin_rows_of_hidden_members_are_skipped_and_counted_not_errors(make_vault) -> None:
+    """LinkedIn exports members who hide their profile as rows with no name, URL or email: a
+    real export must import with exit 0, saying how many were left out."""
+    vault = make_vault({})
+    result = import_file("linkedin", "connections-hidden-members.csv", vault)
+    assert result.exit_code == 0
+    assert result.output == (
+        "created  contacts/Zoë O'Brien.md\n"
+        "warning  connections-hidden-members.csv, line 6: 3 connections with no name, profile "
+        "or email (LinkedIn leaves out members who hide them from exports): skipped (lines 6, "
+        "7, 9)\n"
+        "created  contacts/Kwame Asante.md\n"
+        "connections-hidden-members.csv: 2 created, 0 skipped, 0 errors.\n"
+    )
+
+
 def test_cp1252_file_is_read_with_a_warning(make_vault) -> None:
     vault = make_vault({})
     result = import_file("linkedin", "connections-cp1252.csv", vault)

@@ -70,7 +70,7 @@ def _strings(value: Any) -> list[str]:
 def _date_line(name: str, value: Any) -> str | None:
     """BDAY or ANNIVERSARY: a date as `19800412`, `--04-12` as `--0412`, other text as text."""
     if isinstance(value, dt.date):
-        return f"{name}:{value.strftime('%Y%m%d')}"
+        return f"{name}:{value.year:04d}{value.month:02d}{value.day:02d}"
     texts = _strings(value)
     if not texts:
         return None
@@ -121,8 +121,8 @@ def contact_card(note: Note, names: _Names) -> str:
         "BEGIN:VCARD", "VERSION:4.0", f"PRODID:{PRODID}", f"UID:urn:uuid:{uid}",
         f"FN:{escape_text(note.name)}", f"N:{escape_text(family)};{escape_text(given)};;;",
     ]
-    if note.aliases:
-        lines.append("NICKNAME:" + ",".join(escape_text(a) for a in note.aliases))
+    # One NICKNAME each: readers that take NICKNAME as one text (vobject, some phones) keep all.
+    lines += [f"NICKNAME:{escape_text(alias)}" for alias in note.aliases]
     company = names.name(fields.company) if fields.company else None
     department = ", ".join(_strings(meta.get("department")))
     if company or department:

@@ -97,7 +97,9 @@ def read_linkedin(data: bytes, file_name: str = "the file") -> ReadResult:
         result.problems.append(Problem(
             hidden[0], f"{count} connection{'s' if count > 1 else ''} with no name, profile or "
             f"email (LinkedIn leaves out members who hide them from exports): skipped "
-            f"({', '.join(hidden[:5])}{', ...' if count > 5 else ''})", "warning",
+            f"({'lines' if count > 1 else 'line'} "
+            f"{', '.join(w.removeprefix('line ') for w in hidden[:5])}"
+            f"{', ...' if count > 5 else ''})", "warning",
         ))
     return result
 

@@ -34,13 +34,22 @@ _LINE_END_RE = re.compile(rb"\r*\n|\r")
 _BASE64_LINE_RE = re.compile(rb"[A-Za-z0-9+/=]+")
 # Bare vCard 2.1 parameters (`TEL;WORK;PREF:`) are types, except these encodings.
 _ENCODINGS = {"quoted-printable", "base64", "b", "8bit", "7bit"}
-_BINARY = {"PHOTO", "LOGO", "SOUND", "KEY"}
+# The properties read into a note; the others (PHOTO, REV, X-MS-OL-DESIGN...) are never decoded,
+# so a photo or an exporter's private data costs nothing and warns of nothing.
+_READ = {
+    "VERSION", "UID", "FN", "N", "NICKNAME", "ORG", "TITLE", "ROLE", "EMAIL", "TEL", "URL",
+    "X-SOCIALPROFILE", "IMPP", "ADR", "NOTE", "CATEGORIES", "BDAY", "ANNIVERSARY",
+    "X-ANNIVERSARY", "X-MS-ANNIVERSARY", "X-EVOLUTION-ANNIVERSARY", "X-ABDATE", "RELATED",
+    "X-ABRELATEDNAMES", "X-ANDROID-CUSTOM", "X-ABLABEL",
+}
 # Android's relation kinds (`X-ANDROID-CUSTOM:vnd.android.cursor.item/relation;NAME;KIND`).
 _ANDROID_RELATIONS = {
-    "1": "assistant", "2": "sibling", "3": "child", "4": "spouse", "5": "parent",
-    "6": "friend", "7": "manager", "8": "parent", "9": "parent", "10": "spouse",
-    "11": INTRODUCED_BY_TYPE, "12": "kin", "13": "sibling", "14": "spouse",
+    "1": "assistant", "2": "brother", "3": "child", "4": "domestic-partner", "5": "father",
+    "6": "friend", "7": "manager", "8": "mother", "9": "parent", "10": "partner",
+    "11": INTRODUCED_BY_TYPE, "12": "relative", "13": "sister", "14": "spouse",
 }
+# Relation labels that mean "introduced by" (Google's and Android's "referred by").
+_INTRODUCED_BY_LABELS = {INTRODUCED_BY_TYPE, "introduced-by", "referred-by", "x-referred-by"}
 
 
 @dataclass(frozen=True)
@@ -114,8 +123,9 @@ def _as_utf8_bytes(data: bytes, file_name: str) -> bytes:
     return data.removeprefix(b"\xef\xbb\xbf")
 
 
-def _logical_lines(data: bytes, reading: _Reading) -> Iterator[tuple[int, bytes]]:
-    """Unfolded content lines, as bytes, with the file line each starts on.
+def _logical_lines(data: bytes) -> Iterator[tuple[int, bytes, list[int]]]:
+    """Unfolded content lines, as bytes, with the file line each starts on (and the unindented
+    base64 lines it took in).
 
     A line starting with a space or tab continues the previous one (that one character
     dropped); so does any line after a quoted-printable value ending in `=` (a vCard 2.1 soft
@@ -146,21 +156,11 @@ def _logical_lines(data: bytes, reading: _Reading) -> Iterator[tuple[int, bytes]
         if not raw.strip():
             continue
         if current:
-            yield start, b"".join(current)
-            _report_unindented(reading, start, head, unindented)
+            yield start, b"".join(current), unindented
         current, start, unindented = [raw], number, []
         head = raw.split(b":", 1)[0].upper()
     if current:
-        yield start, b"".join(current)
-        _report_unindented(reading, start, head, unindented)
-
-
-def _report_unindented(reading: _Reading, start: int, head: bytes, lines: list[int]) -> None:
-    if lines:
-        name = head.split(b";", 1)[0].decode("latin-1")
-        reading.warn(start, f"the base64 data of {name} runs "
-                     f"on unindented lines {lines[0]}-{lines[-1]} (a vCard 2.1 shape); read "
-                     f"as part of it ({name} is not imported)")
+        yield start, b"".join(current), unindented
 
 
 def _split_cards(data: bytes, reading: _Reading) -> list[_Card]:
@@ -168,7 +168,12 @@ def _split_cards(data: bytes, reading: _Reading) -> list[_Card]:
     card: _Card | None = None
     count = 0
     problems = reading.result.problems
-    for number, line in _logical_lines(data, reading):
+    for number, line, unindented in _logical_lines(data):
+        if unindented:
+            name = line.split(b";", 1)[0].split(b":", 1)[0].decode("latin-1")
+            reading.warn(number, f"the base64 data of {name} runs on unindented lines "
+                         f"{unindented[0]}-{unindented[-1]} (a vCard 2.1 shape); read as part "
+                         f"of it ({name} is not imported)", card)
         key = line.strip().upper()
         if key == b"BEGIN:VCARD":
             count += 1
@@ -252,8 +257,8 @@ def _property(number: int, line: bytes, card: _Card, reading: _Reading) -> Prope
         params.setdefault(key, []).extend(v for v in values if v)
     group, name = (name_match.group(1) or "").upper(), name_match.group(2).upper()
     frozen = {k: tuple(v) for k, v in params.items()}
-    if name in _BINARY:
-        return Property(number, group, name, frozen, "")  # photos and sounds are not imported
+    if name not in _READ:
+        return Property(number, group, name, frozen, "")
     text = _decode(line[colon + 1:], frozen, name, number, card, reading)
     if text is None:
         return None
@@ -526,6 +531,8 @@ def _person(props: list[Property], card: _Card, reading: _Reading,
             if parts[0] == "vnd.android.cursor.item/relation":
                 kind = _ANDROID_RELATIONS.get(parts[2], single_line(parts[3]).lower())
                 related.append((single_line(parts[1]), kind))
+    related = [(value, INTRODUCED_BY_TYPE if re.sub(r"[\s_]+", "-", kind) in
+                _INTRODUCED_BY_LABELS else kind) for value, kind in related]
     introduced_by = next((value for value, kind in related
                           if kind == INTRODUCED_BY_TYPE and value), None)
     return Person(
@@ -537,7 +544,7 @@ def _person(props: list[Property], card: _Card, reading: _Reading,
         tags=_unique(t for t in tags if t), birthday=birthday, anniversary=anniversary,
         introduced_by=introduced_by,
         related=tuple(dict.fromkeys((v, k) for v, k in related
-                                    if v and k != INTRODUCED_BY_TYPE)),
+                                    if v and (v, k) != (introduced_by, INTRODUCED_BY_TYPE))),
     )
 
 
