@@ -86,10 +86,14 @@ def safe_url(url: str) -> str | None:
     return url if host else None
 
 
+# What Obsidian allows in a tag: letters, digits (any script), `_`, `-` and `/`.
+_NOT_IN_TAG_RE = re.compile(r"[^\w/-]+")
+
+
 def tag_name(text: str) -> str:
-    """An address-book group as a tag: no leading `#`, white space as `-` (a tag has no
-    spaces in Obsidian)."""
-    return "-".join(single_line(text).lstrip("#").split())
+    """An address-book group as a tag Obsidian accepts: each run of other characters (white
+    space, `&`, `<`, `#`...) becomes one `-` (`Data people` -> `Data-people`)."""
+    return _NOT_IN_TAG_RE.sub("-", single_line(text)).strip("-")
 
 
 def _yaml_list(key: str, values: Iterable[str]) -> list[str]:
