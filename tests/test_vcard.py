@@ -274,6 +274,10 @@ def test_a_second_import_matches_on_every_email_of_the_list(make_vault) -> None:
     b"BEGIN:VCARD\nFN;CHARSET=\"utf-8:x\nEND:VCARD\n",
     b"BEGIN:VCARD\n:\n;\n.:\nFN:\\\nEND:VCARD",
     "BEGIN:VCARD\nFN:x\nEND:VCARD".encode("utf-16-le"),
+    # codecs that are no charset: Python refuses them as text encodings
+    b"BEGIN:VCARD\nFN;CHARSET=base64:QUJD\nNOTE;CHARSET=rot13:\xe9\nEND:VCARD\n",
+    b"BEGIN:VCARD\nFN:x\nNOTE;CHARSET=idna:\xff.\xfe\nTITLE;CHARSET=punycode:\xff-\n"
+    b"ORG;CHARSET=unicode_escape:\\x\nEND:VCARD\n",
 ])
 def test_odd_bytes_give_warnings_not_tracebacks(data: bytes) -> None:
     try:
@@ -288,7 +292,9 @@ def test_odd_bytes_give_warnings_not_tracebacks(data: bytes) -> None:
                      b"NOTE;ENCODING=QUOTED-PRINTABLE:a=", b"=C3", b"PHOTO;ENCODING=BASE64:",
                      b"AAAA", b" folded", b"\t", b"", b"ORG:a\\;b;c", b"EMAIL:a@b",
                      b"RELATED:urn:uuid:1", b"UID:urn:uuid:1", b"X-AB_C:1", b"ADR;;;:;;",
-                     b"FN;CHARSET=nope:\xe9", b"TEL;\"a:b\":1", b"CATEGORIES:a\\,b,c"]),
+                     b"FN;CHARSET=nope:\xe9", b"TEL;\"a:b\":1", b"CATEGORIES:a\\,b,c",
+                     b"NOTE;CHARSET=rot13:\xe9", b"TITLE;CHARSET=idna:\xff.x",
+                     b"ORG;CHARSET=utf-16:\xff", b"BDAY:19800230"]),
     max_size=30).map(lambda parts: b"\r\n".join(parts)))
 def test_arbitrary_bytes_never_crash_the_importer(data: bytes) -> None:
     """Whatever the file holds, reading it gives people and problems, or refuses the file

@@ -81,7 +81,11 @@ class _Card:
 
     @property
     def where(self) -> str:
-        return f"card {self.number}, line {self.line}"
+        return self.at(self.line)
+
+    def at(self, line: int) -> str:
+        """Where one line of this card is, as a problem names it."""
+        return f"card {self.number}, line {line}"
 
 
 @dataclass
@@ -93,7 +97,7 @@ class _Reading:
     warned_fallback: bool = False
 
     def warn(self, line: int, message: str, card: _Card | None = None) -> None:
-        where = f"{card.where.split(',')[0]}, line {line}" if card else f"line {line}"
+        where = card.at(line) if card else f"line {line}"
         self.result.problems.append(Problem(where, message, "warning"))
 
 
@@ -281,14 +285,11 @@ def _decode(raw: bytes, params: dict[str, tuple[str, ...]], name: str, number: i
             return None
     charset = next(iter(params.get("CHARSET", ())), None)
     if charset:
-        try:
-            codec = codecs.lookup(charset).name
-        except LookupError:
-            codec = None
+        codec = _text_codec(charset)
         if codec is not None:
             try:
                 return raw.decode(codec)
-            except UnicodeDecodeError:
+            except (UnicodeError, ValueError):  # idna and punycode raise plain UnicodeError
                 pass
         try:
             text = raw.decode("utf-8")
@@ -312,6 +313,16 @@ def _decode(raw: bytes, params: dict[str, tuple[str, ...]], name: str, number: i
             return raw.decode("cp1252")
         except UnicodeDecodeError:
             return raw.decode("latin-1")
+
+
+def _text_codec(charset: str) -> str | None:
+    """Python's name for a CHARSET when it is a text encoding; None for an unknown one and for
+    the codecs that are no charset (`base64`, `rot13`, `zlib`)."""
+    try:
+        info = codecs.lookup(charset)
+    except LookupError:
+        return None
+    return info.name if getattr(info, "_is_text_encoding", True) else None
 
 
 def _shorten(text: str, limit: int = 60) -> str:
