@@ -507,3 +507,22 @@ def test_notes_imported_from_every_fixture_pass_check(make_vault) -> None:
     # company and introducer links are placeholders until those notes exist: warnings only
     assert {d.code for d in diagnostics} <= {"broken-link"}
     assert all(d.severity == "warning" for d in diagnostics)
+
+
+@pytest.mark.parametrize("data", [
+    b"BEGIN:VCARD\r\nFN:a\r\nNOTE:" + b"x\\," * 300_000 + b"\r\nEND:VCARD\r\n",
+    b"BEGIN:VCARD\r\nFN:a\r\nNOTE:x" + b"\r\n y" * 200_000 + b"\r\nEND:VCARD\r\n",
+    b"BEGIN:VCARD\r\nFN:a\r\nNOTE;ENCODING=QUOTED-PRINTABLE:x" + b"=\r\n=C3=A9" * 100_000
+    + b"\r\nEND:VCARD\r\n",
+    b"BEGIN:VCARD\r\n" + b"x" * 1_000_000 + b"\r\nEND:VCARD\r\n",
+    b"BEGIN:VCARD\r\nFN" + b';a="b' * 100_000 + b":x\r\nEND:VCARD\r\n",
+    b"BEGIN:VCARD\r\nFN:a\r\nPHOTO;ENCODING=BASE64:" + b"QUJD\r\n" * 200_000 + b"END:VCARD\r\n",
+], ids=["escapes", "folds", "qp-soft-breaks", "no-colon", "quoted-params", "base64-lines"])
+def test_a_megabyte_of_any_shape_is_read_in_bounded_time(data: bytes) -> None:
+    """Every step is linear: about 0.2 s here for each shape on an idle machine; the bound is
+    generous for a loaded one."""
+    import time
+
+    start = time.perf_counter()
+    read_vcard(data, "big.vcf")
+    assert time.perf_counter() - start < 10
