@@ -348,6 +348,8 @@ def test_export_vcard_is_read_by_an_independent_parser(make_vault) -> None:
     assert sorted(cards) == ["Kwame Asante", "Olu", "Smith, Jane"]  # no private contact
     jane = cards["Smith, Jane"]
     assert jane.version.value == "4.0"
+    assert (jane.n.value.family, jane.n.value.given) == ("Smith", "Jane")
+    assert cards["Kwame Asante"].n.value.family == "Asante"
     assert jane.org.value == ["Acme; Co", "R&D"]
     assert jane.title.value == "VP, Sales & Ops"
     assert [e.value for e in jane.contents["email"]] == ["jane@example.com", "jane@home.example"]

@@ -110,12 +110,21 @@ class _Names:
         return note.name
 
 
+def _name_parts(name: str) -> tuple[str, str]:
+    """(family, given) for N: `Doe, Jane` as written, else the last word as the family name."""
+    if name.count(",") == 1:
+        family, given = (part.strip() for part in name.split(","))
+        if family and given:
+            return family, given
+    words = name.split()
+    return (words[-1], " ".join(words[:-1])) if len(words) > 1 else ("", name)
+
+
 def contact_card(note: Note, names: _Names) -> str:
     """The vCard 4.0 of one contact note, folded, with CRLF line ends."""
     meta = note.meta
     fields = note.fields if isinstance(note.fields, ContactFields) else ContactFields()
-    words = note.name.split()
-    family, given = (words[-1], " ".join(words[:-1])) if len(words) > 1 else ("", note.name)
+    family, given = _name_parts(note.name)
     uid = uuid.uuid5(_UID_NAMESPACE, note.path)
     lines = [
         "BEGIN:VCARD", "VERSION:4.0", f"PRODID:{PRODID}", f"UID:urn:uuid:{uid}",
