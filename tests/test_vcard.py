@@ -528,3 +528,25 @@ def test_a_megabyte_of_any_shape_is_read_in_bounded_time(data: bytes) -> None:
     start = time.perf_counter()
     read_vcard(data, "big.vcf")
     assert time.perf_counter() - start < 10
+
+
+def test_an_imported_contacts_other_emails_and_phones_stay_off_the_site() -> None:
+    """`emails` and `phones` are as private as `email` and `phone` (they were YAML comments,
+    which the site never saw): off the card unless `publish_fields` lists them, and looked
+    for by the leak scan."""
+    from vault_tools.privacy import secrets
+    from vault_tools.views import SiteView, card_rows
+
+    person = read_vcard((VCARDS / "outlook-v21.vcf").read_bytes()).people[0]
+    text = contact_note(person, "outlook-v21.vcf")
+    files = {"contacts/Kenji Nakamura.md": text}
+    index = VaultIndex([parse_note(path, t) for path, t in files.items()])
+    kenji = index.notes["contacts/Kenji Nakamura.md"]
+    shown = {row.key for row in card_rows(SiteView(index), kenji)}
+    assert {"role", "department", "birthday"} <= shown
+    assert not shown & {"email", "emails", "phone", "phones"}
+    found = {(s.kind, s.value) for s in secrets(SiteView(index), files, [])}
+    assert ("field emails", "kenji@home.example") in found
+    assert ("field phones", "(425) 555-0199") in found and ("field phones", "4255550199") in found
+    opted = SiteView(index, publish_fields=["emails", "phones"])
+    assert {"emails", "phones"} <= {row.key for row in card_rows(opted, kenji)}
