@@ -224,6 +224,31 @@ def export_ics(vault: Vault, output: Any, include_private: bool) -> None:
                                settings=settings, url_of=url_of))
 
 
+@export.command("vcard")
+@vault_option
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Write the cards to this file. Default: standard output.")
+@click.option("--include-private", is_flag=True,
+              help="Also include private contacts, and names of private notes.")
+def export_vcard(vault: Vault, output: Path | None, include_private: bool) -> None:
+    """The contacts as vCard 4.0, for a phone: who they are and who introduced you.
+
+    Private contacts are left out unless --include-private. `import vcard` reads the file back.
+    """
+    from .export.contacts_vcard import contacts_vcard
+
+    data, count = contacts_vcard(_load_index(vault), include_private=include_private)
+    if output is None:
+        with click.open_file("-", "wb") as stdout:
+            stdout.write(data)
+        return
+    try:
+        output.write_bytes(data)
+    except OSError as exc:
+        raise click.ClickException(f"{output}: cannot write: {exc.strerror}") from None
+    click.echo(f"Wrote {count} contact{'' if count == 1 else 's'} to {output}.", err=True)
+
+
 @main.group("git")
 def git_group() -> None:
     """Sync the vault with git: generated blocks merge without conflicts."""
