@@ -276,3 +276,20 @@ def test_a_markdown_image_link_to_a_note_embeds_it_too(make_vault) -> None:
     assert "own words here." in html
     assert '<p class="vault-embed-title"><a href="contacts/Jane/">Jane</a></p>' in html
     assert "<img" not in html
+
+
+def test_a_block_embed_shows_that_paragraph_list_item_or_marked_block(make_vault) -> None:
+    root = site_vault(make_vault, {
+        "Jane.md": ("# Jane\n\nBefore words.\n\nThe key insight is this\nspread on two lines. ^key\n"
+                    "\n- first item\n- second item ^item\n- third item\n\n"
+                    "| a | b |\n| - | - |\n| cell one | cell two |\n\n^table\n\nAfter words.\n"),
+        "Talk.md": "# Talk\n\n![[Jane#^key]]\n\n![[Jane#^item]]\n\n![[Jane#^table]]\n\n"
+                   "![[Jane#^nothing]]\n",
+    })
+    html = article(page(build(root), "Talk"))
+    assert "The key insight is this\nspread on two lines." in html
+    assert "second item" in html and "first item" not in html and "third item" not in html
+    assert "<td>cell one</td>" in html
+    assert "Before words" not in html and "After words" not in html
+    assert 'two lines. <span id="embed-1-^key"></span></p>' in html  # the marker is not shown
+    assert '<span class="vault-embed"><a href="../Jane/">Jane › ^nothing</a></span>' in html

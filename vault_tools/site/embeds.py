@@ -39,21 +39,50 @@ MAX_PER_PAGE = 64
 MAX_CHARS = 1_000_000
 
 
-def embedded_markdown(text: str, note: Note, heading: Heading | None) -> str:
+def embedded_markdown(text: str, note: Note, heading: Heading | None = None,
+                      block: int | None = None) -> str:
     """The Markdown an embed of `note` (whose file holds `text`) shows: its body without front
     matter, Obsidian comments or generated blocks (a public note's block is on its own page,
-    and the page that embeds it has its own), or only the section of `heading`: from that
-    heading to the next of the same or a higher level."""
+    and the page that embeds it has its own); or only the section of `heading`, from that
+    heading to the next of the same or a higher level; or only the block whose ` ^id` marker
+    is on line `block` (`VaultIndex.find_block`): its paragraph or list item, or, for a marker
+    alone on its line, the block (a list, a table, a quote) above it."""
     _, source = note_source(text, note)
     lines = source.split("\n")
-    for block in note.blocks:
-        for i in range(block.open_line - 1, min(block.close_line, len(lines))):
+    for generated in note.blocks:
+        for i in range(generated.open_line - 1, min(generated.close_line, len(lines))):
             lines[i] = ""
+    if block is not None:
+        start, end = _block_span(lines, block - 1)
+        return "\n".join(lines[start:end])
     if heading is None:
         return "\n".join(lines)
     end = next((h.line for h in note.headings
                 if h.line > heading.line and h.level <= heading.level), len(lines) + 1)
     return "\n".join(lines[heading.line - 1:end - 1])
+
+
+_LIST_ITEM = re.compile(r"[ \t]*(?:[-*+]|\d+[.)])[ \t]")
+
+
+def _block_span(lines: list[str], at: int) -> tuple[int, int]:
+    """(first line, end) of the block whose marker is on line `at` (0-based)."""
+    if not 0 <= at < len(lines):
+        return 0, 0
+    end = at + 1
+    if lines[at].strip().startswith("^"):  # alone on its line: the block above it
+        at -= 1
+        while at >= 0 and not lines[at].strip():
+            at -= 1
+        if at < 0:
+            return 0, 0
+        end = at + 1
+    elif _LIST_ITEM.match(lines[at]):
+        return at, end  # one item of a list, as Obsidian shows it
+    start = at
+    while start > 0 and lines[start - 1].strip() and not lines[start - 1].startswith("#"):
+        start -= 1
+    return start, end
 
 
 def embedders(index: VaultIndex, path: str) -> set[str]:

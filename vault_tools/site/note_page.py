@@ -7,6 +7,7 @@ plugin, since `serve` asks about the same blocks again and again.
 
 from __future__ import annotations
 
+import html
 import logging
 import re
 from collections.abc import Callable
@@ -24,7 +25,7 @@ from . import embeds, render
 from .callouts import callouts_to_admonitions, has_callout
 from .dashboards import FollowupsBoard
 from .fast_html import StandIns, block_html, shown_as_text
-from .links import PageLinks, _shown_target, heading_of
+from .links import PageLinks, _shown_target, block_anchor, heading_of
 from .markdown_guard import guard_markdown
 from .rewrite import rewrite_markdown
 
@@ -92,7 +93,8 @@ class NotePages:
             pieces.append(text)
             return f"\x00{len(pieces) - 1}\x00"
 
-        markdown = rewrite_markdown(note, markdown, source, link_text, block_text)
+        markdown = rewrite_markdown(note, markdown, source, link_text, block_text,
+                                    _block_id_html)
         if not callouts:
             return markdown
         markdown = callouts_to_admonitions(markdown)
@@ -102,29 +104,34 @@ class NotePages:
     def _embed(self, note: Note, link: Link, linker: render.Linker, files: Files,
                embedding: _Embedding, chain: tuple[tuple[str, int], ...],
                slots: str) -> str | None:
-        """An embed of a public note (or of one of its sections) as a stand-in for its HTML;
+        """An embed of a public note (or of one of its sections or blocks) as a stand-in for
+        its HTML;
         None leaves the embed to `link_text` (a link to it, "a private note", a broken
         link): for an attachment, a private note, a missing heading or block, a note already
         shown around it, and past the limits of `embeds`."""
         if self.renderer is None or embedding.warned:  # (warned: the page's allowance is used)
             return None
         index = self.view.index
-        path = index.resolve(link.target, link.kind).path
+        path = index.resolve(link.target, link.kind, note.path).path
         if path is None or path in self.view.hidden:
             return None
         target, text = index.get(path), self.texts.get(path)
         if target is None or text is None or target.unreadable:
             return None
         heading = heading_of(link)
-        found = None
-        if heading:
-            found = None if heading.startswith("^") else index.find_heading(path, heading)
-            if found is None:  # a block reference, or a heading it does not have: a link
+        found, block = None, None
+        if heading and heading.startswith("^"):
+            block = index.find_block(path, heading)
+            if block is None:  # a block it does not have: a link (`check` warns)
                 return None
-        key = (path, found.line if found is not None else 0)
+        elif heading:
+            found = index.find_heading(path, heading)
+            if found is None:  # a heading it does not have: a link (`check` warns)
+                return None
+        key = (path, block or (found.line if found is not None else 0))
         if key in chain or len(chain) > embeds.MAX_DEPTH:
             return None
-        markdown = embeds.embedded_markdown(text, target, found)
+        markdown = embeds.embedded_markdown(text, target, found, block)
         if embedding.shown >= embeds.MAX_PER_PAGE \
                 or embedding.chars + len(markdown) > embeds.MAX_CHARS:
             if not embedding.warned:
@@ -137,15 +144,17 @@ class NotePages:
         embedding.chars += len(markdown)
         number = embedding.shown
         inner = f"{embedding.host}\x00embed-{number}"
-        body = self._body(target, markdown, markdown if found is None else None, linker, files,
+        whole = found is None and block is None  # (a part is parsed again: its own positions)
+        body = self._body(target, markdown, markdown if whole else None, linker, files,
                           embedding, (*chain, key), inner, _no_block)
-        html = self.renderer(guard_markdown(body).text, path, linker.page_url)
-        html = embeds.prefix_ids(self.stand_ins.fill_output(inner, html), f"embed-{number}-")
+        content = self.renderer(guard_markdown(body).text, path, linker.page_url)
+        content = embeds.prefix_ids(self.stand_ins.fill_output(inner, content),
+                                    f"embed-{number}-")
         shown = link.label or _shown_target(link)
         title = linker.link(Ref("ok", shown, path, heading), shown, raw=True)
         return self.stand_ins.in_output(slots, (
             f'<div class="vault-embed-note">\n<p class="vault-embed-title">{title}</p>\n'
-            f"{html}\n</div>"))
+            f"{content}\n</div>"))
 
     def card(self, note: Note, page_url: str) -> str:
         """The note's front-matter card, as HTML ("" when it has none)."""
@@ -172,7 +181,7 @@ class NotePages:
         return (
             self.texts.get(note.path),
             tuple(blocks),
-            tuple(self.links.link_input(link, files) for link in links),
+            tuple(self.links.link_input(link, files, note.path) for link in links),
             tuple(card_rows(self.view, note)),
             self._embedded_inputs(note, files),
         )
@@ -191,12 +200,12 @@ class NotePages:
                 for link in shown.links:
                     if not link.embed or link.field is not None:
                         continue
-                    path = index.resolve(link.target, link.kind).path
+                    path = index.resolve(link.target, link.kind, shown.path).path
                     target = index.get(path) if path is not None else None
                     if target is None or path in hidden or path in found or path == note.path:
                         continue
                     found[target.path] = (self.texts.get(target.path), tuple(
-                        self.links.link_input(each, files) for each in target.links))
+                        self.links.link_input(each, files, target.path) for each in target.links))
                     reached.append(target)
             frontier = reached
         return tuple(sorted(found.items()))
@@ -283,7 +292,7 @@ class NotePages:
             return None
         parsed = self._parse_block(note.path, content)
         for link in parsed.links:
-            if view.index.resolve(link.target, link.kind).path in view.hidden:
+            if view.index.resolve(link.target, link.kind, note.path).path in view.hidden:
                 return None
         return parsed
 
@@ -299,3 +308,9 @@ class NotePages:
 
 def _no_block(block: Block) -> str:
     return ""
+
+
+def _block_id_html(ident: str) -> str:
+    """What stands for Obsidian's ` ^id` block marker on the page: the id a block reference
+    `[[Note#^id]]` links to, and no text (Obsidian does not show the marker either)."""
+    return f'<span id="{html.escape(block_anchor(ident))}"></span>'
