@@ -280,8 +280,9 @@ def test_a_markdown_image_link_to_a_note_embeds_it_too(make_vault) -> None:
 
 def test_a_block_embed_shows_that_paragraph_list_item_or_marked_block(make_vault) -> None:
     root = site_vault(make_vault, {
-        "Jane.md": ("# Jane\n\nBefore words.\n\nThe key insight is this\nspread on two lines. ^key\n"
-                    "\n- first item\n- second item ^item\n- third item\n\n"
+        "Jane.md": ("# Jane\n\nBefore words.\n\nThe key insight is this\n"
+                    "spread on two lines. ^key\n\n"
+                    "- first item\n- second item ^item\n- third item\n\n"
                     "| a | b |\n| - | - |\n| cell one | cell two |\n\n^table\n\nAfter words.\n"),
         "Talk.md": "# Talk\n\n![[Jane#^key]]\n\n![[Jane#^item]]\n\n![[Jane#^table]]\n\n"
                    "![[Jane#^nothing]]\n",
