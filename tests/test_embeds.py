@@ -141,19 +141,20 @@ class _Nesting(HTMLParser):
 
 
 NAMES = ["A", "B", "C", "D"]
-EMBED = st.tuples(st.sampled_from(NAMES), st.sampled_from(["", "#One", "#Two"]))
+EMBED = st.tuples(st.sampled_from(NAMES), st.sampled_from(["", "#One", "#Two", "#^b", "#^top"]))
 
 
 @settings(max_examples=60, deadline=None)
 @given(st.dictionaries(st.sampled_from(NAMES), st.lists(EMBED, max_size=6), min_size=1))
 def test_any_embed_graph_terminates_within_the_limits(graph) -> None:
-    """Notes embedding each other (and their sections) in any pattern, cycles included: every
-    page renders, shows no note inside itself, and nests no deeper than `MAX_DEPTH`."""
+    """Notes embedding each other (and their sections and blocks) in any pattern, cycles included:
+    every page renders, shows no note inside itself, and nests no deeper than `MAX_DEPTH`."""
     texts = {}
     for name in NAMES:
         lines = [f"# {name}", "", "## One", ""]
+        lines += [" ".join(f"![[{t}{h}]]" for t, h in graph.get(name, [])[:2]) + " ^top", ""]
         lines += [f"![[{target}{heading}]]" for target, heading in graph.get(name, [])]
-        lines += ["", "## Two", "", f"words of {name}", ""]
+        lines += ["", "## Two", "", f"words of {name} ^b", ""]
         texts[f"{name}.md"] = "\n".join(lines)
     index = VaultIndex(parse_note(path, text) for path, text in texts.items())
     view = SiteView(index)
