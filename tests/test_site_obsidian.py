@@ -294,3 +294,22 @@ def test_a_block_embed_shows_that_paragraph_list_item_or_marked_block(make_vault
     assert "Before words" not in html and "After words" not in html
     assert 'two lines. <span id="embed-1-^key"></span></p>' in html  # the marker is not shown
     assert '<span class="vault-embed"><a href="../Jane/">Jane › ^nothing</a></span>' in html
+
+
+def test_serve_renders_again_a_page_showing_a_link_whose_target_changed_through_an_embed(
+        tmp_path: Path) -> None:
+    """A shows C, and C links to D: when D loses the linked heading, appears or goes, A's page
+    shows C's link as the full build does (not the link as it was)."""
+    from .test_incremental import CONFIG, Session
+
+    root = tmp_path / "vault"
+    (root / "notes").mkdir(parents=True)
+    for rel, text in {"A.md": "# A\n\n![[C]]\n", "C.md": "# C\n\nsee [[D#Head]] and [[E]]\n",
+                      "D.md": "# D\n\n## Head\n\nx\n"}.items():
+        (root / "notes" / rel).write_text(text, encoding="utf-8")
+    (root / "mkdocs.yml").write_text(CONFIG, encoding="utf-8")
+    s = Session(root)  # each change below is compared with a full build, byte for byte
+    s.edit("D.md", lambda t: t.replace("## Head", "## Other"))
+    s.write("E.md", "# E\n")
+    s.delete("D.md")
+    assert "vault-broken" in (s.site / "A" / "index.html").read_text(encoding="utf-8")

@@ -85,11 +85,11 @@ def _block_span(lines: list[str], at: int) -> tuple[int, int]:
     return start, end
 
 
-def embedders(index: VaultIndex, path: str) -> set[str]:
-    """The notes whose page shows `path` through embeds (nested ones too, up to `MAX_DEPTH`
-    levels): their pages change when it does."""
+def embedders(index: VaultIndex, *paths: str) -> set[str]:
+    """The notes whose page shows any of `paths` through embeds (nested ones too, up to
+    `MAX_DEPTH` levels), a superset: their pages change when one of those notes does."""
     found: set[str] = set()
-    frontier = {path}
+    frontier = set(paths)
     for _ in range(MAX_DEPTH):
         reached = {b.source for target in frontier for b in index.backlinks(target)
                    if b.link.embed and b.source not in found}
@@ -97,7 +97,6 @@ def embedders(index: VaultIndex, path: str) -> set[str]:
         frontier = reached
         if not frontier:
             break
-    found.discard(path)
     return found
 
 
