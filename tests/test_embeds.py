@@ -68,6 +68,17 @@ def test_nested_callouts_and_callouts_in_quotes_and_code_left_alone() -> None:
     assert "&gt; [!bug] code" in out
 
 
+def test_fenced_code_in_a_callout_stays_a_code_block() -> None:
+    """Obsidian shows a fence inside a callout as a code block; `fenced_code` never sees a fence
+    inside an admonition, which ran its lines into one inline code span (language and all)."""
+    out = rendered("> [!tip] T\n> before\n> ```python\n> x = '<b>'\n>\n>     y\n> ```\n"
+                   "> after\n")
+    assert "<pre><code>x = '&lt;b&gt;'\n\n    y\n</code></pre>" in out
+    assert "<p>before</p>" in out and "<p>after</p>" in out and "python" not in out
+    # A callout marker inside that code is code too.
+    assert "[!note] in code" in rendered("> [!tip] T\n> ~~~\n> > [!note] in code\n> ~~~\n")
+
+
 def test_a_callout_keeps_its_number_of_lines_and_the_rest_of_the_text() -> None:
     text = "a\n> [!tip] T\n> b\n>\n> c\nd\n\n> quote\n"
     out = callouts_to_admonitions(text)
