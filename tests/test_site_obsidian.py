@@ -313,3 +313,50 @@ def test_serve_renders_again_a_page_showing_a_link_whose_target_changed_through_
     s.write("E.md", "# E\n")
     s.delete("D.md")
     assert "vault-broken" in (s.site / "A" / "index.html").read_text(encoding="utf-8")
+
+
+def test_serve_compares_pages_in_time_linear_in_a_vault_whose_notes_embed_each_other(
+        tmp_path: Path, monkeypatch) -> None:
+    """What `serve` compares of a page's embedded notes is what the page showed (at most
+    `MAX_PER_PAGE` notes), not every note within four embeds: in a vault of notes that each
+    embed ten others, that grew with the vault, and a save cost the square of the notes."""
+    import random
+
+    from vault_tools.site import embeds
+    from vault_tools.site.build import load_site_config
+    from vault_tools.site.incremental import LiveSite
+    from vault_tools.site.links import PageLinks
+
+    from .test_incremental import CONFIG
+
+    monkeypatch.setattr(embeds, "MAX_PER_PAGE", 4)  # rendering stays cheap; the walk does not
+    real = PageLinks.link_input
+    calls = [0]
+
+    def counted(self, *args, **kwargs):
+        calls[0] += 1
+        return real(self, *args, **kwargs)
+
+    monkeypatch.setattr(PageLinks, "link_input", counted)
+
+    def work(n: int) -> int:
+        pick = random.Random(n)
+        root = tmp_path / f"v{n}"
+        (root / "notes").mkdir(parents=True)
+        for i in range(n):
+            embedded = "".join(f"![[N{pick.randrange(n)}]]\n\n" for _ in range(10))
+            (root / "notes" / f"N{i}.md").write_text(f"# N{i}\n\nwords {i}\n\n{embedded}",
+                                                     encoding="utf-8")
+        (root / "mkdocs.yml").write_text(CONFIG, encoding="utf-8")
+        vault = find_vault(root)
+        live = LiveSite(vault, load_site_config(vault, site_dir=str(root / "site")))
+        live.build()
+        (root / "notes" / "Hidden.md").write_text("---\nprivate: true\n---\n# Hidden\n",
+                                                  encoding="utf-8")
+        calls[0] = 0
+        live.update(["Hidden.md"])  # what is private changed: every page compared again
+        return calls[0]
+
+    small, large = work(60), work(240)
+    # 4x the notes: linear work grows ~4x, quadratic ~16x; the bound sits halfway.
+    assert large < 8 * small, (small, large)

@@ -11,7 +11,7 @@ import html
 import logging
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from mkdocs.structure.files import Files
@@ -45,6 +45,8 @@ class _Embedding:
     shown: int = 0
     chars: int = 0
     warned: bool = False
+    # The notes its embeds reached, each True when it was shown (what `inputs` compares).
+    reached: dict[str, bool] = field(default_factory=dict)
 
 
 class NotePages:
@@ -53,20 +55,26 @@ class NotePages:
 
     def __init__(self, view: SiteView, texts: dict[str, str], links: PageLinks,
                  board: FollowupsBoard, board_page: str, stand_ins: StandIns,
-                 parses: dict[tuple[str, str], Note], renderer: Renderer | None = None) -> None:
+                 parses: dict[tuple[str, str], Note], renderer: Renderer | None = None,
+                 reached: dict[str, dict[str, bool]] | None = None) -> None:
         self.view, self.texts, self.links, self.board = view, texts, links, board
         self.board_page, self.stand_ins, self._parses = board_page, stand_ins, parses
         # Embedded notes are rendered with it; without one, an embed of a note is a link.
         self.renderer = renderer
+        # The notes each page's embeds reached when it was last rendered (kept between
+        # builds, like `parses`): what `inputs` compares of embedded notes.
+        self._reached = reached if reached is not None else {}
 
     def markdown(self, note: Note, markdown: str, source: str | None, page_url: str,
                  files: Files) -> str:
         """The note's Markdown as the site shows it (`source`: the text MkDocs read)."""
         linker = self.links.linker(page_url)
         self.links.start_page()
+        embedding = _Embedding(note.path)
         markdown = self._body(
-            note, markdown, source, linker, files, _Embedding(note.path), ((note.path, 0),),
+            note, markdown, source, linker, files, embedding, ((note.path, 0),),
             note.path, lambda block: self._block_text(note, block, linker, files))
+        self._reached[note.path] = embedding.reached
         if note.path == self.board_page and note.block(FOLLOWUPS) is None:
             # The follow-ups note is the dashboard even before `fill` gave it its block.
             markdown = markdown.rstrip("\n") + "\n\n" + self.stand_ins.in_output(
@@ -116,6 +124,7 @@ class NotePages:
         if path is None or path in self.view.hidden:
             return None
         target, text = index.get(path), self.texts.get(path)
+        embedding.reached.setdefault(path, False)
         if target is None or text is None or target.unreadable:
             return None
         heading = heading_of(link)
@@ -142,6 +151,7 @@ class NotePages:
             return None
         embedding.shown += 1
         embedding.chars += len(markdown)
+        embedding.reached[path] = True
         number = embedding.shown
         inner = f"{embedding.host}\x00embed-{number}"
         whole = found is None and block is None  # (a part is parsed again: its own positions)
@@ -187,28 +197,30 @@ class NotePages:
         )
 
     def _embedded_inputs(self, note: Note, files: Files) -> tuple[Any, ...]:
-        """What the notes the page may show through embeds are made of (their texts and where
-        their links go), down to `embeds.MAX_DEPTH` levels: a superset of what it shows."""
-        if self.renderer is None:
+        """What the notes the page showed through embeds when it was last rendered are made of
+        (their texts and where their links go), and whether the others its embeds reached are
+        readable: the page's embeds, rendered again, take the same turns while these are the
+        same. A page not rendered yet (or rendered with other notes) compares unequal.
+
+        Only what the page showed: every note within `embeds.MAX_DEPTH` embeds would make
+        each page's inputs grow with the vault (a vault whose notes embed each other)."""
+        if self.renderer is None or not any(link.embed for link in note.links):
             return ()
-        index, hidden = self.view.index, self.view.hidden
-        found: dict[str, tuple[Any, ...]] = {}
-        frontier = [note]
-        for _ in range(embeds.MAX_DEPTH):
-            reached = []
-            for shown in frontier:
-                for link in shown.links:
-                    if not link.embed or link.field is not None:
-                        continue
-                    path = index.resolve(link.target, link.kind, shown.path).path
-                    target = index.get(path) if path is not None else None
-                    if target is None or path in hidden or path in found or path == note.path:
-                        continue
-                    found[target.path] = (self.texts.get(target.path), tuple(
-                        self.links.link_input(each, files, target.path) for each in target.links))
-                    reached.append(target)
-            frontier = reached
-        return tuple(sorted(found.items()))
+        reached = self._reached.get(note.path)
+        if reached is None:
+            return (object(),)  # equal to nothing: the page is rendered
+        index = self.view.index
+        found = []
+        for path, shown in sorted(reached.items()):
+            target = index.get(path)
+            if target is None:
+                found.append((path, None))
+            elif shown:
+                found.append((path, self.texts.get(path), target.unreadable, tuple(
+                    self.links.link_input(each, files, path) for each in target.links)))
+            else:
+                found.append((path, path in self.texts, target.unreadable))
+        return tuple(found)
 
     def _block_text(self, note: Note, block: Block, linker: render.Linker, files: Files) -> str:
         """A generated block, recomputed for the site with private notes left out (the bytes in

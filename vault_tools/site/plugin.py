@@ -78,6 +78,7 @@ class _Remembered:
         self.stand_ins = StandIns()
         self.generated = dashboards.GeneratedPages(self.stand_ins)
         self.block_parses: dict[tuple[str, str], Note] = {}
+        self.embeds_reached: dict[str, dict[str, bool]] = {}
         self.scanned_for: list[Any] | None = None
 
 
@@ -190,7 +191,8 @@ class VaultPlugin(BasePlugin[VaultPluginConfig]):
             config.nav = dashboards.nav(listed, taken | set(generated))
         renderer = EmbedRenderer(config.markdown_extensions, config.mdx_configs, files)
         pages = NotePages(view, texts, links, board, board_note or dashboards.FOLLOWUPS_PAGE,
-                          self.remembered.stand_ins, self.remembered.block_parses, renderer)
+                          self.remembered.stand_ins, self.remembered.block_parses, renderer,
+                          self.remembered.embeds_reached)
         return _Build(view, texts, pages, skip_scan)
 
     # --- pages ----------------------------------------------------------------------------------
