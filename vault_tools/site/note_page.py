@@ -210,7 +210,7 @@ class NotePages:
         if reached is None:
             return (object(),)  # equal to nothing: the page is rendered
         index = self.view.index
-        found = []
+        found: list[tuple[Any, ...]] = []
         for path, shown in sorted(reached.items()):
             target = index.get(path)
             if target is None:
