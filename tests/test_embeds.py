@@ -120,6 +120,23 @@ def test_an_embedded_section_runs_to_the_next_heading_of_its_level() -> None:
     assert section == "## One\n\na\n\n### Sub\n\nb\n"
 
 
+def test_a_block_embed_of_a_continued_list_item_or_a_paragraph_under_code_shows_that_only(
+) -> None:
+    """A marker on the continuation line of a list item is that item's, not the whole list's;
+    a paragraph right under fenced code does not take the code (half of it, unclosed)."""
+    text = ("# T\n\n- first\n- second\n  continued ^item\n- third\n\n```\ncode\n```\n"
+            "para under code ^para\n\n- a\n- b\n- c\n\n^list\n")
+    note = parse_note("T.md", text)
+
+    def shown(ident: str) -> str:
+        block = VaultIndex([note]).find_block("T.md", ident)
+        return embeds.embedded_markdown(text, note, None, block)
+
+    assert shown("^item") == "- second\n  continued ^item"
+    assert shown("^para") == "para under code ^para"
+    assert shown("^list") == "- a\n- b\n- c"
+
+
 class _Nesting(HTMLParser):
     """The deepest nesting of embedded notes in a page, and whether a note shows inside itself."""
 

@@ -63,6 +63,7 @@ def embedded_markdown(text: str, note: Note, heading: Heading | None = None,
 
 
 _LIST_ITEM = re.compile(r"[ \t]*(?:[-*+]|\d+[.)])[ \t]")
+_FENCE_LINE = re.compile(r" {0,3}(?:`{3,}|~{3,})")
 
 
 def _block_span(lines: list[str], at: int) -> tuple[int, int]:
@@ -70,7 +71,8 @@ def _block_span(lines: list[str], at: int) -> tuple[int, int]:
     if not 0 <= at < len(lines):
         return 0, 0
     end = at + 1
-    if lines[at].strip().startswith("^"):  # alone on its line: the block above it
+    alone = lines[at].strip().startswith("^")
+    if alone:  # the block above it (a list, a table, a quote, fenced code)
         at -= 1
         while at >= 0 and not lines[at].strip():
             at -= 1
@@ -81,7 +83,11 @@ def _block_span(lines: list[str], at: int) -> tuple[int, int]:
         return at, end  # one item of a list, as Obsidian shows it
     start = at
     while start > 0 and lines[start - 1].strip() and not lines[start - 1].startswith("#"):
+        if not alone and _FENCE_LINE.match(lines[start - 1]):
+            break  # a paragraph right under fenced code is not part of it
         start -= 1
+        if not alone and _LIST_ITEM.match(lines[start]):
+            break  # the marker ends this item's continuation lines: the item only
     return start, end
 
 
