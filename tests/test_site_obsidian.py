@@ -176,8 +176,8 @@ def test_embedded_headings_and_footnotes_take_no_id_of_the_page(embed_site: Path
     assert len(ids) == len(set(ids)), sorted(i for i in ids if ids.count(i) > 1)
     content = article(html)
     assert 'id="career-story"' in content  # the page's own heading keeps its id
-    assert re.search(r'id="embed-\d+-career-story"', content)
-    assert re.search(r'href="#embed-\d+-fn:1"', content)  # the embed's footnote still links
+    assert re.search(r'id="embed-\d+:career-story"', content)
+    assert re.search(r'href="#embed-\d+:fn:1"', content)  # the embed's footnote still links
 
 
 def test_an_embed_cycle_terminates_and_shows_a_link_where_it_closes(embed_site: Path) -> None:
@@ -292,7 +292,7 @@ def test_a_block_embed_shows_that_paragraph_list_item_or_marked_block(make_vault
     assert "second item" in html and "first item" not in html and "third item" not in html
     assert "<td>cell one</td>" in html
     assert "Before words" not in html and "After words" not in html
-    assert 'two lines. <span id="embed-1-^key"></span></p>' in html  # the marker is not shown
+    assert 'two lines. <span id="embed-1:^key"></span></p>' in html  # the marker is not shown
     assert '<span class="vault-embed"><a href="../Jane/">Jane › ^nothing</a></span>' in html
 
 
@@ -360,3 +360,17 @@ def test_serve_compares_pages_in_time_linear_in_a_vault_whose_notes_embed_each_o
     small, large = work(60), work(240)
     # 4x the notes: linear work grows ~4x, quadratic ~16x; the bound sits halfway.
     assert large < 8 * small, (small, large)
+
+
+def test_a_page_heading_named_like_an_embed_takes_no_id_of_the_embedded_note(make_vault) -> None:
+    """A heading "Embed 1 Jane" is `embed-1-jane`: an embedded Jane's title heading took that
+    id too, and a link to the page's heading could land in the embed."""
+    root = site_vault(make_vault, {
+        "Jane.md": "# Jane\n\n## Plans\n\nJane's words.\n",
+        "Talk.md": "# Talk\n\n![[Jane]]\n\n## Embed 1 Jane\n\n## Embed 1 Plans\n\n"
+                   "[[#Embed 1 Jane]]\n",
+    })
+    html = page(build(root), "Talk")
+    ids = ids_of(html)
+    assert len(ids) == len(set(ids)), sorted(i for i in ids if ids.count(i) > 1)
+    assert "Jane's words." in html and 'id="embed-1-jane"' in html

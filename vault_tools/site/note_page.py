@@ -158,8 +158,9 @@ class NotePages:
         body = self._body(target, markdown, markdown if whole else None, linker, files,
                           embedding, (*chain, key), inner, _no_block)
         content = self.renderer(guard_markdown(body).text, path, linker.page_url)
+        # A ":" no heading's id holds (slugs drop punctuation): "## Embed 1 Jane" is the page's.
         content = embeds.prefix_ids(self.stand_ins.fill_output(inner, content),
-                                    f"embed-{number}-")
+                                    f"embed-{number}:")
         shown = link.label or _shown_target(link)
         title = linker.link(Ref("ok", shown, path, heading), shown, raw=True)
         return self.stand_ins.in_output(slots, (
