@@ -374,3 +374,21 @@ def test_a_page_heading_named_like_an_embed_takes_no_id_of_the_embedded_note(mak
     ids = ids_of(html)
     assert len(ids) == len(set(ids)), sorted(i for i in ids if ids.count(i) > 1)
     assert "Jane's words." in html and 'id="embed-1-jane"' in html
+
+
+def test_serve_links_and_embeds_a_note_cut_below_the_size_limit(tmp_path: Path) -> None:
+    """A note too large to publish is shown by name only; cut down while serving, the All notes
+    page links it and the page embedding it shows it, as a full build does (the dashboard's
+    rows were the same, so its old Markdown, without the link, was kept)."""
+    from .test_incremental import CONFIG, Session
+
+    root = tmp_path / "vault"
+    (root / "notes").mkdir(parents=True)
+    (root / "notes" / "A.md").write_text("# A\n\n![[T]]\n\n![[T#H]]\n", encoding="utf-8")
+    (root / "notes" / "T.md").write_text("# T\n\n## H\n\n" + "word " * 500_000,
+                                         encoding="utf-8")
+    (root / "mkdocs.yml").write_text(CONFIG, encoding="utf-8")
+    s = Session(root)  # each change below is compared with a full build, byte for byte
+    s.write("T.md", "# T\n\n## H\n\nsmall now\n")
+    assert "small now" in (s.site / "A" / "index.html").read_text(encoding="utf-8")
+    s.write("T.md", "# T\n\n## H\n\n" + "word " * 500_000)
