@@ -47,11 +47,24 @@ def embedded_markdown(text: str, note: Note, heading: Heading | None = None,
     heading to the next of the same or a higher level; or only the block whose ` ^id` marker
     is on line `block` (`VaultIndex.find_block`): its paragraph or list item, or, for a marker
     alone on its line, the block (a list, a table, a quote) above it."""
+    return embedded_part(embeddable_lines(text, note), note, heading, block)
+
+
+def embeddable_lines(text: str, note: Note) -> list[str]:
+    """The lines of `note` (whose file holds `text`) an embed may show, the rest blank: its
+    body without front matter, Obsidian comments or generated blocks. Linear in the note: made
+    once per note and build, however many of its sections pages embed (`embedded_part`)."""
     _, source = note_source(text, note)
     lines = source.split("\n")
     for generated in note.blocks:
         for i in range(generated.open_line - 1, min(generated.close_line, len(lines))):
             lines[i] = ""
+    return lines
+
+
+def embedded_part(lines: list[str], note: Note, heading: Heading | None = None,
+                  block: int | None = None) -> str:
+    """What `embedded_markdown` shows, from the note's `embeddable_lines` (left unchanged)."""
     if block is not None:
         start, end = _block_span(lines, block - 1)
         return "\n".join(lines[start:end])

@@ -64,6 +64,7 @@ class NotePages:
         # The notes each page's embeds reached when it was last rendered (kept between
         # builds, like `parses`): what `inputs` compares of embedded notes.
         self._reached = reached if reached is not None else {}
+        self._embeddable: dict[str, list[str]] = {}  # by note: `embeds.embeddable_lines`
 
     def markdown(self, note: Note, markdown: str, source: str | None, page_url: str,
                  files: Files) -> str:
@@ -140,7 +141,10 @@ class NotePages:
         key = (path, block or (found.line if found is not None else 0))
         if key in chain or len(chain) > embeds.MAX_DEPTH:
             return None
-        markdown = embeds.embedded_markdown(text, target, found, block)
+        lines = self._embeddable.get(path)
+        if lines is None:  # made once per note: a page may show 64 sections of one long note
+            lines = self._embeddable[path] = embeds.embeddable_lines(text, target)
+        markdown = embeds.embedded_part(lines, target, found, block)
         if embedding.shown >= embeds.MAX_PER_PAGE \
                 or embedding.chars + len(markdown) > embeds.MAX_CHARS:
             if not embedding.warned:
