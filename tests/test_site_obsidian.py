@@ -419,3 +419,27 @@ def test_many_sections_of_one_long_note_embedded_read_that_note_once_per_build(
     site = build(root)
     assert "section 57 words" in page(site, "P") and "section 58 words" in page(site, "Q")
     assert read.count("Big.md") == 1, len(read)
+
+
+def test_markdown_image_embeds_of_audio_video_and_pdf_play_and_take_their_size(
+        make_vault) -> None:
+    """With Markdown links (Obsidian's "Use [[Wikilinks]]" off) an embed is `![text](file)`:
+    audio, video and a PDF were broken images, and `![Jane|100](jane.png)` kept "|100" as alt
+    text. In an embedded note too."""
+    root = site_vault(make_vault, {
+        "Media.md": ("# Media\n\n![](files/talk.mp4)\n\n![Song](files/song.mp3)\n\n"
+                     "![CV](files/cv.pdf#page=2)\n\n![Jane|100x50](files/jane.png)\n\n"
+                     "![plain](files/jane.png)\n\n![far](https://example.com/x.mp4)\n"),
+        "Talk.md": "# Talk\n\n![[Media]]\n",
+        **{f"files/{name}": b"data" for name in ("talk.mp4", "song.mp3", "cv.pdf", "jane.png")},
+    })
+    site = build(root)
+    up = "../"
+    for html in (article(page(site, "Media")), article(page(site, "Talk"))):
+        assert f'<video controls preload="metadata" src="{up}files/talk.mp4" title="talk.mp4">' \
+            in html
+        assert f'<audio controls preload="metadata" src="{up}files/song.mp3" title="Song">' in html
+        assert f'<iframe class="vault-pdf" src="{up}files/cv.pdf#page=2" title="CV">' in html
+        assert f'<img alt="Jane" src="{up}files/jane.png" width="100" height="50" />' in html
+        assert f'<img alt="plain" src="{up}files/jane.png" />' in html
+        assert '<img alt="far" src="https://example.com/x.mp4" />' in html  # not ours: as is

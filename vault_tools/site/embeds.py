@@ -28,6 +28,7 @@ from mkdocs.structure.files import Files
 
 from ..index import VaultIndex
 from ..notes import Heading, Note
+from .links import markdown_media
 from .page_source import note_source
 from .render import relative_url
 
@@ -184,4 +185,4 @@ class EmbedRenderer:
             self._md.treeprocessors.register(self._urls, "vault_embed_urls", 0)
         self._md.reset()
         self._urls.src, self._urls.page_url = src_path, page_url
-        return self._md.convert(text)
+        return markdown_media(self._md.convert(text))

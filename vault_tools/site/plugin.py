@@ -37,7 +37,7 @@ from .embeds import EmbedRenderer
 from .fast_html import StandIns, extension_name, plain_markdown
 from .files import ASSET_DIR, publish_files
 from .leaks import leak_report, scan_site, shared_templates
-from .links import PageLinks, log_link_problems
+from .links import PageLinks, log_link_problems, markdown_media
 from .note_page import NotePages
 from .page_source import note_source, safe_title
 
@@ -222,7 +222,7 @@ class VaultPlugin(BasePlugin[VaultPluginConfig]):
         return markdown_guard.guard_page(note.path, markdown, line)  # linear render (§9)
 
     def on_page_content(self, html: str, page: Page, config: MkDocsConfig, files: Files) -> str:
-        html = self.remembered.stand_ins.fill_content(page.file.src_uri, html)
+        html = self.remembered.stand_ins.fill_content(page.file.src_uri, markdown_media(html))
         build = self.build
         note = build.view.index.get(page.file.src_uri) if build is not None else None
         if note is None or build is None:
