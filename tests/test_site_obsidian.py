@@ -8,6 +8,8 @@ from pathlib import Path
 
 import pytest
 import yaml
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from vault_tools.capture.init import init_vault
 from vault_tools.site.build import build_site
@@ -15,6 +17,8 @@ from vault_tools.site.csp import content_security_policy
 from vault_tools.vault import find_vault
 
 from .conftest import REPO, site_texts
+from .test_incremental import CONFIG as LIVE_CONFIG
+from .test_incremental import Session
 from .test_site_build import article, build, page, site_vault
 
 pytestmark = pytest.mark.slow  # real MkDocs builds
@@ -443,3 +447,43 @@ def test_markdown_image_embeds_of_audio_video_and_pdf_play_and_take_their_size(
         assert f'<img alt="Jane" src="{up}files/jane.png" width="100" height="50" />' in html
         assert f'<img alt="plain" src="{up}files/jane.png" />' in html
         assert '<img alt="far" src="https://example.com/x.mp4" />' in html  # not ours: as is
+
+
+EMBED_NAMES = ("A", "B", "C")
+# What one line of a note may hold: embeds of a note, a section, a block; a link to a heading.
+EMBED_LINES = st.sampled_from(
+    [f"![[{n}]]" for n in EMBED_NAMES] + [f"![[{n}#Part]]" for n in EMBED_NAMES]
+    + [f"![[{n}#^key]]" for n in EMBED_NAMES] + [f"see [[{n}#Part]]" for n in EMBED_NAMES]
+    + ["words ^key", "## Part", "plain words", "> [!tip] T\n> body ![[A]]"])
+EMBED_STEPS = st.lists(st.tuples(
+    st.sampled_from(EMBED_NAMES),
+    st.one_of(st.lists(EMBED_LINES, max_size=4).map(lambda lines: ("write", lines)),
+              st.just(("private", [])), st.just(("delete", [])))), min_size=1, max_size=3)
+
+
+@settings(max_examples=6, deadline=None, derandomize=True,
+          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@given(start=st.dictionaries(st.sampled_from(EMBED_NAMES), st.lists(EMBED_LINES, max_size=4),
+                             min_size=2),
+       steps=EMBED_STEPS)
+def test_serve_gives_the_full_builds_site_after_any_change_to_notes_that_embed_each_other(
+        tmp_path_factory, start, steps) -> None:
+    """Any embed graph (whole notes, sections, blocks, links to headings, cycles), any edit,
+    a note made private or deleted: `serve`'s pages are those of a full build, byte for byte."""
+    def note(name: str, lines: list[str]) -> str:
+        return f"# {name}\n\n" + "".join(f"{line}\n\n" for line in lines)
+
+    root = tmp_path_factory.mktemp("embeds") / "vault"
+    (root / "notes").mkdir(parents=True)
+    for name, lines in start.items():
+        (root / "notes" / f"{name}.md").write_text(note(name, lines), encoding="utf-8")
+    (root / "mkdocs.yml").write_text(LIVE_CONFIG, encoding="utf-8")
+    s = Session(root)
+    for name, (kind, lines) in steps:
+        path = s.notes / f"{name}.md"
+        if kind == "write":
+            s.write(f"{name}.md", note(name, lines))
+        elif kind == "private" and path.exists():
+            s.write(f"{name}.md", "---\nprivate: true\n---\n" + path.read_text("utf-8"))
+        elif kind == "delete" and path.exists():
+            s.delete(f"{name}.md")
