@@ -40,6 +40,7 @@ from pathlib import Path
 from urllib.parse import unquote
 
 from ..capture.init import template_dir
+from ..vault import in_reserved_folder, inside_notes
 from ..views import Secret
 
 # Scripts written without spaces between words: there each character is a word of its own, so
@@ -363,11 +364,15 @@ def _site_files(site_dir: Path, only: Iterable[str] | None) -> Iterator[tuple[Pa
 
 
 def shared_templates(notes_dir: Path) -> list[str]:
-    """The texts of the vault's note templates (`templates/*.md`) and of the starter's notes,
-    whose values are shared by many notes and so never a secret of one."""
-    templates = notes_dir / "templates"
+    """The texts of the vault's note templates (`templates/*.md`, the folder in any case) and
+    of the starter's notes, whose values are shared by many notes and so never a secret of one."""
+    folders: list[Path] = []
+    if notes_dir.is_dir():
+        folders = sorted(p for p in notes_dir.iterdir()
+                         if in_reserved_folder(p.name + "/") and p.is_dir())
     shared = [p.read_text(encoding="utf-8", errors="replace")
-              for p in sorted(templates.glob("*.md"))] if templates.is_dir() else []
+              for folder in folders for p in sorted(folder.glob("*.md"))
+              if inside_notes(notes_dir, p)]
     # The Follow-ups note `init` ships says what every copy of it says.
     shared.append((template_dir() / "Follow-ups.md").read_text(encoding="utf-8"))
     return shared
