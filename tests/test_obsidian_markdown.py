@@ -8,12 +8,18 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
+from vault_tools import privacy
 from vault_tools.cli import main
-from vault_tools.site.build import build_site
+from vault_tools.index import VaultIndex
+from vault_tools.parse import parse_note
+from vault_tools.site.build import SiteError, build_site
 from vault_tools.vault import find_vault, is_note_path, iter_note_paths
+from vault_tools.views import SiteView
 
-from .conftest import site_texts
+from .conftest import site_texts, write_vault
 
 SITE_CONFIG = """site_name: Test vault
 docs_dir: notes
@@ -73,3 +79,184 @@ def test_the_site_publishes_nothing_of_a_templates_folder_in_any_case(make_vault
     for word in ("Templatewords", "Templateimage", "Uppertemplatewords", "tplbanner"):
         assert [name for name, text in texts.items() if word in text or word in name] == [], word
     assert not any(name.lower().startswith("templates/") for name in texts)
+
+
+# --- %% comments %% are not content, and never published -----------------------------------------
+
+
+def test_an_unclosed_comment_hides_the_rest_of_the_note_and_is_reported(make_vault) -> None:
+    # As in Obsidian: a `%%` nothing closes comments out everything after it.
+    text = "# Note\n\nSeen [[Ann]].\n\nThen %% forgot to close\n\n- [ ] hidden task [[Bob]]\n"
+    note = parse_note("Note.md", text)
+    assert [link.target for link in note.links] == ["Ann"]
+    assert note.tasks == ()
+    assert [(d.line, d.severity, d.code) for d in note.diagnostics] == [
+        (5, "warning", "unclosed-comment")]
+    vault = make_vault({"Note.md": text, "Ann.md": "# Ann\n\nSee [[Note]].\n"})
+    code, items = check_json(vault)
+    assert code == 0 and [(i["path"], i["line"], i["code"]) for i in items] == [
+        ("Note.md", 5, "unclosed-comment")]
+    # fill cannot add a block after it (it would be inside the comment): it says why.
+    result = run("fill", "--vault", str(vault))
+    assert "%% comment" in result.output
+    assert (vault / "notes/Note.md").read_text(encoding="utf-8") == text
+
+
+def test_a_comment_opened_again_on_the_line_that_closes_one_is_reported_there() -> None:
+    note = parse_note("x.md", "a %% one\ntwo %% b %% three\nfour\n")
+    assert [(d.line, d.code) for d in note.diagnostics] == [(2, "unclosed-comment")]
+
+
+def test_comment_texts_are_each_comment_whole_and_never_code() -> None:
+    text = ("Seen %% one aside %% seen. `%% code span %%`\n"
+            "%%\nblock aside\nover lines\n%%\n"
+            "```\n%% in a fence %%\n```\n"
+            "tail %% never closed\nto the end\n")
+    assert privacy.comment_texts(text) == ["one aside", "block aside over lines",
+                                   "never closed to the end"]
+    assert privacy.comment_texts("no comment here") == []
+
+
+# Each fence below is one Markdown does not read as the parser's and the old site's rule did
+# (a closer with trailing blanks or a tab, a backtick in the info string, a fence never
+# closed, an indented fence): the comment after it is text to Markdown, so it must be blanked.
+FENCE_EDGES = {
+    "Trailing.md": "# T\n\n```\ncode\n```   \n\n%% trailingcanary %%\n",
+    "Tab.md": "# T\n\n```\ncode\n```\t\n\n%% tabcanary %%\n",
+    "Info.md": "# T\n\n``` a`b\n\n%% infocanary %%\n\n```\n",
+    "Unclosed.md": "# T\n\n```\n\n%% unclosedcanary %%\n",
+    "Indented.md": "# T\n\n  ```\n  code\n   ```\n\n%% indentcanary %%\n",
+    "Escaped.md": "# T\n\nA \\`%% escapecanary %% ` tick.\n",
+}
+
+
+@pytest.mark.slow
+def test_no_comment_after_a_fence_markdown_reads_otherwise_reaches_the_site(make_vault) -> None:
+    files: dict[str, str | bytes] = {"index.md": "# Home\n", **FENCE_EDGES}
+    texts = site_texts(build_site(find_vault(site_vault(make_vault, files))))
+    for word in ("trailingcanary", "tabcanary", "infocanary", "unclosedcanary", "indentcanary",
+                 "escapecanary"):
+        assert [name for name, text in texts.items() if word in text] == [], word
+    assert "code" in texts["Trailing/index.html"]
+
+
+@pytest.mark.slow
+def test_comments_in_code_are_code_and_shown_and_others_are_in_no_output_file(
+    make_vault,
+) -> None:
+    note = ("---\ntype: contact\n---\n\n# Open %% titlecanary %%\n\n"
+            "Public words. %% inline aside: lanterncanary [[Hidden]] %% More words.\n\n"
+            "| a | b |\n|---|---|\n| x %% tablecanary %% | y |\n\n"
+            "> quoted %% quotecanary %%\n\n"
+            "Talk to [[Ann]] %% linkcanary %% soon. Code: `%% spanshown %%`.\n\n"
+            "```matlab\n%% cellshown\nx = 1;\n```\n\n"
+            "The end %% unclosed tailcanary\n\nstill tailcanary2 [[Ann]]\n")
+    root = site_vault(make_vault, {"Open.md": note, "Ann.md": "# Ann\n", "Hidden.md": "# H\n"})
+    site = build_site(find_vault(root))
+    texts = site_texts(site)
+    for word in ("titlecanary", "lanterncanary", "tablecanary", "quotecanary", "linkcanary",
+                 "tailcanary"):
+        assert [name for name, text in texts.items() if word in text] == [], word
+    page = texts["Open/index.html"]
+    assert "%% spanshown %%" in page and "%% cellshown" in page
+    assert "Public words." in page and "More words." in page
+    # Ann's "Linked from" quotes the sentence without the comment, in the file and the site.
+    ann = (root / "notes/Ann.md").read_text(encoding="utf-8")
+    assert "- [[Open]]: Talk to Ann soon." in ann and "canary" not in ann
+    assert "Talk to Ann soon." in texts["Ann/index.html"]
+
+
+def test_a_public_notes_comment_sentences_are_secrets_but_not_template_boilerplate() -> None:
+    texts = {
+        "Open.md": "# Open\n\nHello. %% She told me the merger closes in March next year. %%\n"
+                   "%% Write what you learned and why it matters here %%\n",
+        "Private.md": "---\nprivate: true\n---\n%% a private note's own comment words here %%\n",
+    }
+    index = VaultIndex(parse_note(path, text) for path, text in texts.items())
+    template = "# {{title}}\n\n%% Write what you learned and why it matters here %%\n"
+    found = [(s.kind, s.value, s.source)
+             for s in privacy.secrets(SiteView(index), texts, [template]) if s.kind == "comment"]
+    assert found == [("comment", "She told me the merger closes in March next year", "Open.md")]
+
+
+@pytest.mark.slow
+def test_the_leak_scan_fails_a_build_that_would_publish_a_comment_written_nowhere_else(
+    make_vault,
+) -> None:
+    aside = "She told me the merger closes in March next year"
+    files: dict[str, str | bytes] = {
+        "index.md": f"# Home\n\nHello. %% {aside}. %%\n",
+        # A copy the site publishes as it is (an attachment): the comment's words in it.
+        "attachments/export.txt": f"Hello. {aside}.\n",
+    }
+    with pytest.raises(SiteError) as failure:
+        build_site(find_vault(site_vault(make_vault, files)))
+    assert f"attachments/export.txt: contains comment {aside!r} from index.md" in str(
+        failure.value)
+
+
+@pytest.mark.slow
+def test_a_comment_also_written_outside_a_comment_fails_no_build(make_vault) -> None:
+    # Commented out in one note, written in another (or a longer sentence holding it): the
+    # words are published by choice, not leaked.
+    aside = "She told me the merger closes in March next year"
+    files: dict[str, str | bytes] = {
+        "index.md": f"# Home\n\nHello. %% old: {aside} %%\n",
+        "News.md": f"# News\n\n{aside}, and the team moves too.\n",
+    }
+    texts = site_texts(build_site(find_vault(site_vault(make_vault, files))))
+    assert aside in texts["News/index.html"] and aside not in texts["index.html"]
+
+
+# The property: whatever Markdown surrounds a comment, no word of it reaches the site (nor a
+# generated block). Prose pieces are whole constructs (a fence on lines of its own, a code span
+# with both backticks), so that no comment ends up inside code, where it is code.
+_PROSE = st.sampled_from([
+    "Hello", "some words", "[[N0]]", "[[N1|one]]", "[[N2#Part]]", "[n](N0.md)", "\n", "\n\n",
+    "\n# Head ", "\n## Part\n", "\n> ", "\n- ", "\n- [ ] task ", "\n1. ",
+    "\n| a | b |\n|---|---|\n| ",
+    " ", ". ", "*em* ", "**bold** ", "<!-- html -->", "`span`", "\\", "#tag ", "==mark== ",
+    "\n```\ncode\n```\n", "\n~~~py\nx = 1\n~~~\n", "\n    indented\n", "![[N1]]", "[^1]",
+    "\n\n[^1]: note ", "\n> [!note] Title\n> ", "http://x.org/#frag ",
+])
+_INSIDE = st.lists(st.sampled_from(["words", " ", "\n", "[[N0]]", "- [ ] hidden ", "`", "```",
+                                    "\n```\n", "#", "<!--", "-->", "*", "[", "]", "|", ">"]),
+                   max_size=8).map("".join)
+
+
+@st.composite
+def _commented_note(draw: st.DrawFn, number: int) -> tuple[str, list[str]]:
+    pieces: list[str] = []
+    canaries: list[str] = []
+    for at in range(draw(st.integers(min_value=1, max_value=4))):
+        pieces += draw(st.lists(_PROSE, max_size=6))
+        canary = f"zqcanary{number}x{at}"
+        canaries.append(canary)
+        pieces.append(f"%%{draw(_INSIDE)} {canary} {draw(_INSIDE)}%%")
+    pieces += draw(st.lists(_PROSE, max_size=6))
+    if draw(st.booleans()):
+        canary = f"zqcanary{number}tail"
+        canaries.append(canary)
+        pieces.append(f"%% {canary} {draw(_INSIDE)}")  # never closed: to the note's end
+    return f"# N{number}\n\n" + "".join(pieces) + "\n", canaries
+
+
+@pytest.mark.slow
+@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow,
+                                                                  HealthCheck.data_too_large])
+@given(notes=st.tuples(_commented_note(0), _commented_note(1), _commented_note(2)))
+def test_no_word_of_a_comment_ever_reaches_the_site(
+    tmp_path_factory: pytest.TempPathFactory, notes: tuple[tuple[str, list[str]], ...],
+) -> None:
+    files: dict[str, str | bytes] = {f"N{i}.md": text for i, (text, _) in enumerate(notes)}
+    root = write_vault(tmp_path_factory.mktemp("vault"), {"index.md": "# Home\n", **files})
+    (root / "mkdocs.yml").write_text(SITE_CONFIG, encoding="utf-8")
+    texts = site_texts(build_site(find_vault(root)))
+    canaries = [canary for _, found in notes for canary in found]
+    for canary in canaries:
+        assert [name for name, text in texts.items() if canary in text] == [], canary
+    for path in files:
+        written = (root / "notes" / path).read_text(encoding="utf-8")
+        block = written[written.find("<!-- vault-tools:"):] if "<!-- vault-tools:" in written \
+            else ""
+        assert not any(canary in block for canary in canaries), path

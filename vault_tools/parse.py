@@ -554,6 +554,7 @@ def _scan_body(
     fence: tuple[str, int, int] | None = None  # character, length, line
     in_comment = False
     in_obsidian_comment = False  # inside a %% ... %% comment that started on an earlier line
+    comment_line = 0  # the line the comment still open was opened on
     memo: dict[int, tuple[str, bool, bool]] = {}  # lines looked at for contexts (_neighbour)
     open_block: tuple[str, int, int] | None = None  # name, line, content start
     seen_blocks: set[str] = set()
@@ -589,8 +590,10 @@ def _scan_body(
         commented = in_obsidian_comment
         if in_obsidian_comment or "%%" in raw:
             # Obsidian comments are no content (§4): blanked out, so columns stay where they are.
-            before = raw
+            before, was_open = raw, in_obsidian_comment
             raw, in_obsidian_comment = privacy.strip_comments(raw, in_obsidian_comment)
+            if in_obsidian_comment and (not was_open or "%%" in before):
+                comment_line = index + 1  # opened here (an open one is closed by any "%%")
             commented = commented or raw != before
             stripped = raw.strip()
             if not stripped:
@@ -706,6 +709,15 @@ def _scan_body(
             f"the code fence opened here ({fence_text}) is never closed: the rest of the note "
             f"is code (no links, tasks or headings) and fill cannot add a block after it; "
             f"close it with a {fence_text} line",
+        ))
+    if in_obsidian_comment:
+        # As in Obsidian, the comment runs to the end of the note: all of it stays off the
+        # site. Said, because it is nearly always a forgotten "%%".
+        diags.append(Diagnostic(
+            rel_path, comment_line, "warning", "unclosed-comment",
+            "the %% comment opened here is never closed: the rest of the note is a comment "
+            "(no links, tasks or tags, never published) and fill cannot add a block after it; "
+            "close it with %%",
         ))
     if open_block is not None:
         diags.append(Diagnostic(rel_path, open_block[1], "error", "bad-block",

@@ -33,7 +33,7 @@ import pickle
 import re
 import time
 import unicodedata
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from itertools import chain
 from pathlib import Path
@@ -41,7 +41,8 @@ from urllib.parse import unquote
 
 from ..capture.init import template_dir
 from ..vault import in_reserved_folder, inside_notes
-from ..views import Secret
+from ..privacy import COMMENT_SECRET, strip_comments_from_text
+from ..views import Secret, SiteView
 
 # Scripts written without spaces between words: there each character is a word of its own, so
 # a name written inside a sentence ("我和李明见面") is still found as whole words.
@@ -376,6 +377,24 @@ def shared_templates(notes_dir: Path) -> list[str]:
     # The Follow-ups note `init` ships says what every copy of it says.
     shared.append((template_dir() / "Follow-ups.md").read_text(encoding="utf-8"))
     return shared
+
+
+def without_shown_comments(leaks: list[Leak], view: SiteView,
+                           texts: Mapping[str, str]) -> list[Leak]:
+    """`leaks` but the comments (`COMMENT_SECRET`) a public note also writes outside its
+    comments, as the scan reads text: a sentence kept as a comment in one place and written in
+    another is published by its writer's choice. Only the comments found are looked for, so a
+    clean site costs nothing more."""
+    found = {leak.secret for leak in leaks if leak.secret.kind == COMMENT_SECRET}
+    if not found:
+        return leaks
+    scanner = LeakScanner(found)
+    shown: set[Secret] = set()
+    for note in view.public_notes():
+        text = texts.get(note.path)
+        if text:
+            shown.update(scanner.find(strip_comments_from_text(text)))
+    return [leak for leak in leaks if leak.secret not in shown]
 
 
 def leak_report(site_dir: Path, leaks: list[Leak]) -> str:

@@ -34,7 +34,7 @@ from ..views import SiteView, dashboard_items, looks_private_front_matter, secre
 from . import csp, dashboards, markdown_guard
 from .fast_html import StandIns, extension_name, plain_markdown
 from .files import ASSET_DIR, publish_files
-from .leaks import leak_report, scan_site, shared_templates
+from .leaks import leak_report, scan_site, shared_templates, without_shown_comments
 from .links import PageLinks, log_link_problems
 from .note_page import NotePages
 from .page_source import note_source, safe_title
@@ -250,7 +250,8 @@ class VaultPlugin(BasePlugin[VaultPluginConfig]):
         # then a page kept from before may hold a value that has just become a secret.
         only = self.scan_only if found == self.remembered.scanned_for else None
         self.remembered.scanned_for = None
-        leaks = scan_site(site_dir, found, build.skip_scan, only)
+        leaks = without_shown_comments(scan_site(site_dir, found, build.skip_scan, only),
+                                       build.view, build.texts)
         if not leaks:
             self.remembered.scanned_for = found
             return
