@@ -260,3 +260,83 @@ def test_no_word_of_a_comment_ever_reaches_the_site(
         block = written[written.find("<!-- vault-tools:"):] if "<!-- vault-tools:" in written \
             else ""
         assert not any(canary in block for canary in canaries), path
+
+
+# --- inline #tags -------------------------------------------------------------------------------
+
+TAGGED = """---
+tags: [fm, '#Hash', '123']
+---
+# Heading #intitle
+#atstart, #nested/deep/x, #tag-with_dash, #123 and C#sharp and x#y and \\#escaped
+See [[Note#Heading]], [[Note|label #inlabel]], http://x.org/#frag, `#code` and ## twice
+%% #commented %%
+```
+#infence
+```
+
+    #indented code
+
+- [ ] a task #FM (the front matter's tag again)
+<!-- #htmlcomment -->
+<!-- vault-tools:related -->
+#inblock
+<!-- /vault-tools:related -->
+"""
+
+
+def test_inline_tags_count_as_obsidian_reads_them() -> None:
+    note = parse_note("x.md", TAGGED)
+    assert note.tags == ("fm", "Hash", "intitle", "atstart", "nested/deep/x", "tag-with_dash")
+
+
+TAG_VAULT: dict[str, str | bytes] = {
+    "index.md": "# Home\n",
+    "contacts/Jane Doe.md": "---\ntype: contact\ntags: [career]\n---\n\n# Jane Doe\n\n"
+                            "Met at the #meetup/berlin.\n",
+    "contacts/Ann Lee.md": "# Ann Lee\n\nAsk about #Career changes.\n",
+    "contacts/Li Na.md": "---\nprivate: true\n---\n\n# Li Na\n\n#career and #quietmerger\n",
+    "Drafty.md": "---\ndraft: true\n---\n\n# Drafty\n\n#draftonlytag #career\n",
+}
+
+
+@pytest.mark.slow
+def test_each_public_tag_has_a_page_listing_its_public_notes(make_vault) -> None:
+    site = build_site(find_vault(site_vault(make_vault, TAG_VAULT)))
+    texts = site_texts(site)
+    career = texts["tags/career/index.html"]
+    assert 'href="../../contacts/Ann%20Lee/"' in career
+    assert 'href="../../contacts/Jane%20Doe/"' in career
+    assert "Li Na" not in career and "Drafty" not in career and "2 notes tagged" in career
+    # Nested: the note is under #meetup too, which lists the tag nested in it.
+    meetup = texts["tags/meetup/index.html"]
+    assert "Jane Doe" in meetup and 'href="berlin/"' in meetup
+    assert "Jane Doe" in texts["tags/meetup/berlin/index.html"]
+    tags = texts["tags/index.html"]
+    assert 'href="career/"' in tags and 'href="meetup/berlin/"' in tags
+    # A tag only private notes (or drafts) have could say what they are about: no page, no
+    # mention anywhere.
+    for word in ("quietmerger", "draftonlytag"):
+        assert [name for name, text in texts.items() if word in text or word in name] == [], word
+    # The note's page shows its tags, front matter and body alike, each a link to its page.
+    jane = texts["contacts/Jane Doe/index.html"]
+    assert 'href="../../tags/career/">#career</a>' in jane
+    assert 'href="../../tags/meetup/berlin/">#meetup/berlin</a>' in jane
+    # Searchable: each tag page is in the search index.
+    index = json.loads(texts["search/search_index.json"])
+    titles = {doc["location"]: doc["title"] for doc in index["docs"]}
+    assert titles["tags/career/"] == "#career" and titles["tags/"] == "Tags"
+
+
+@pytest.mark.slow
+def test_the_nav_has_one_tags_entry_however_many_tags(make_vault) -> None:
+    files: dict[str, str | bytes] = {
+        f"Note {i:02}.md": f"# Note {i}\n\n#topic{i:02} #shared\n" for i in range(30)}
+    texts = site_texts(build_site(find_vault(site_vault(make_vault, files))))
+    home = texts["index.html"]
+    nav = home[home.index('<nav class="md-nav md-nav--primary"'):]
+    nav = nav[:nav.index("</nav>")]
+    assert 'href="tags/"' in nav and "topic" not in nav and "#shared" not in nav
+    assert nav.count('class="md-nav__item') <= 10
+    assert "Note 07" in texts["tags/topic07/index.html"]
+    assert texts["tags/shared/index.html"].count("<li>") == 30

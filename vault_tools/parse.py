@@ -36,6 +36,7 @@ from .notes import (
     Note,
     Task,
 )
+from .tags import inline_tags, tag_name, unique_tags
 from .wikilinks import (
     MDLINK_RE,
     WIKILINK_RE,
@@ -195,7 +196,7 @@ def parse_note(rel_path: str, text: str, *, contexts: bool = True) -> Note:
     ctx = _FieldContext(rel_path, meta, key_lines, diags)
     fields = _typed_fields(note_type, ctx)
     aliases = ctx.string_list("aliases")
-    tags = ctx.string_list("tags")
+    tags = [tag for tag in map(tag_name, ctx.string_list("tags")) if tag is not None]
     visibility = privacy.note_visibility(meta, rel_path, key_lines, duplicates)
     diags += visibility.diagnostics
     private = visibility.private
@@ -225,7 +226,7 @@ def parse_note(rel_path: str, text: str, *, contexts: bool = True) -> Note:
         meta=meta,
         fields=fields,
         aliases=aliases,
-        tags=tags,
+        tags=unique_tags([*tags, *scan.tags]),
         private=private,
         links=tuple(fm_links + scan.links),
         tasks=tuple(scan.tasks),
@@ -535,6 +536,7 @@ class _BodyScan:
         self.tasks: list[Task] = []
         self.blocks: list[Block] = []
         self.headings: list[Heading] = []
+        self.tags: list[str] = []
 
 
 _SPECIAL_LEADS = frozenset("<>`~-*+0123456789#")
@@ -620,7 +622,7 @@ def _scan_body(
         if not indented and not in_comment and lead not in _SPECIAL_LEADS:
             # Plain prose: ends any list and any indented code.
             prev_blank = prev_code = in_list = False
-            if "[" not in raw and "<!--" not in raw:
+            if "[" not in raw and "<!--" not in raw and "#" not in raw:
                 continue
             line = raw.rstrip("\r\n")
         else:
@@ -662,6 +664,9 @@ def _scan_body(
         shown = visible  # what a reader sees of the line: comments gone, code spans kept
         if "`" in visible:
             visible = _blank_code_spans(visible)
+
+        if "#" in visible:
+            scan.tags += _inline_tags(visible)
 
         if "[" in visible:
             lineno = index + 1
@@ -996,6 +1001,14 @@ def _strip_comments(line: str, in_comment: bool) -> tuple[str, bool]:
         pos = end + 3
     pieces.append(line[pos:])
     return "".join(pieces), False
+
+
+def _inline_tags(visible: str) -> list[str]:
+    """The inline `#tags` of a line whose code spans and comments are blanked out; none inside
+    a wikilink (`[[Note#Heading]]`, `[[Note|see #this]]`)."""
+    if "[[" in visible:
+        visible = WIKILINK_RE.sub(lambda m: " " * len(m.group(0)), visible)
+    return inline_tags(visible)
 
 
 def _wikilinks(text: str, line: int, context: str) -> list[Link]:

@@ -165,7 +165,8 @@ class VaultPlugin(BasePlugin[VaultPluginConfig]):
         """The build's state, once the generated pages are added to `files`. Every page's URL
         is known before any is written, so links are resolved as pages are rendered."""
         board_note = dashboards.followups_note(files, self.config.followups_note)
-        listed, wanted = dashboards.plan(files, board_note)
+        extra = dashboards.subpages(view)
+        listed, wanted = dashboards.plan(files, board_note, extra)
         taken = {f.src_uri for f in files}
         generated = {src: File.generated(config, src, content="") for src in wanted}
         urls = {f.src_uri: f.url for f in files.documentation_pages()}
@@ -173,7 +174,7 @@ class VaultPlugin(BasePlugin[VaultPluginConfig]):
         md = self.markdown
         links = PageLinks(view, urls, md.slugify, md.separator, private_files)
         board = dashboards.FollowupsBoard(view, links, dashboard_items(view), dt.date.today())
-        site = dashboards.site_of(view, links, board, listed)
+        site = dashboards.site_of(view, links, board, listed, extra)
         self.remembered.generated.add(files, config, site, generated, md.plain)
         if md.set_nav:
             config.nav = dashboards.nav(listed, taken | set(generated))

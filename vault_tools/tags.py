@@ -1,0 +1,68 @@
+"""Tags (DESIGN §3, §7): what an inline `#tag` is, as Obsidian reads one, how two tags compare,
+and the page of a tag on the site. Imports nothing of the package: any module may read it.
+
+An inline tag is a `#` at the start of a line or after a blank, then letters, digits, `_`, `-`
+and `/` (`#career/ux` is nested: it is also under `#career`), with at least one character that
+is not a digit (`#123` is an issue number, not a tag). So `# Heading`, `C#`, `[[Note#Heading]]`
+and `http://x.org/#frag` hold none. Where a tag may not stand (code, comments, generated
+blocks) is the body scan's to know (`parse.py`). Tags compare ignoring case, as in Obsidian.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+# `(?<!\S)`: at the start of the text or after a blank. `\w` is Unicode: letters of any script.
+INLINE_TAG_RE = re.compile(r"(?<!\S)#([\w/-]+)")
+TAGS_PAGE = "tags/index.md"
+_TAG_TEXT_RE = re.compile(r"[\w/-]+")
+_UNSAFE_IN_PATH_RE = re.compile(r"[^\w-]+")
+
+
+def tag_name(written: str) -> str | None:
+    """The tag `written` names (an inline tag's text, or a front-matter value with or without
+    its `#`), its empty nesting levels dropped (`a//b/` is `a/b`); None when it is no tag, as
+    in Obsidian: empty, digits only, or holding a character a tag may not (a blank, `<`)."""
+    name = "/".join(part for part in written.strip().lstrip("#").split("/") if part)
+    if not _TAG_TEXT_RE.fullmatch(name) or all(c.isdigit() or c == "/" for c in name):
+        return None
+    return name
+
+
+def inline_tags(line: str) -> list[str]:
+    """The tags written in one line of text, in order (the caller has blanked out what holds
+    none: code, comments, links). Linear: one pass of a regular expression."""
+    found = []
+    for match in INLINE_TAG_RE.finditer(line):
+        name = tag_name(match.group(1))
+        if name is not None:
+            found.append(name)
+    return found
+
+
+def tag_key(name: str) -> str:
+    """What two spellings of one tag share (`#Career` is `#career`)."""
+    return name.casefold()
+
+
+def with_parents(name: str) -> list[str]:
+    """The tag and each tag it is nested in, outermost first: `a/b/c` -> `a`, `a/b`, `a/b/c`."""
+    parts = name.split("/")
+    return ["/".join(parts[:i]) for i in range(1, len(parts) + 1)]
+
+
+def unique_tags(names: Iterable[str]) -> tuple[str, ...]:
+    """`names` without repeats (ignoring case), each as first written."""
+    seen: dict[str, str] = {}
+    for name in names:
+        seen.setdefault(tag_key(name), name)
+    return tuple(seen.values())
+
+
+def tag_page(name: str) -> str:
+    """The site's page of a tag: `tags/<tag, lower case>/index.md`, each nesting level a folder,
+    every character a path may not hold (from a front-matter tag) made a `-`."""
+    parts = [_UNSAFE_IN_PATH_RE.sub("-", part).strip("-") or "-"
+             for part in tag_key(name).split("/")]
+    return "tags/" + "/".join(parts) + "/index.md"
