@@ -20,6 +20,8 @@ from vault_tools.vault import find_vault, is_note_path, iter_note_paths
 from vault_tools.views import SiteView
 
 from .conftest import site_texts, write_vault
+from .test_incremental import CONFIG as INCREMENTAL_CONFIG
+from .test_incremental import Session
 
 SITE_CONFIG = """site_name: Test vault
 docs_dir: notes
@@ -340,3 +342,23 @@ def test_the_nav_has_one_tags_entry_however_many_tags(make_vault) -> None:
     assert nav.count('class="md-nav__item') <= 10
     assert "Note 07" in texts["tags/topic07/index.html"]
     assert texts["tags/shared/index.html"].count("<li>") == 30
+
+
+@pytest.mark.slow
+def test_serve_adds_and_drops_tag_pages_as_a_full_build_does(tmp_path: Path) -> None:
+    root = write_vault(tmp_path / "vault", {
+        "index.md": "# Home\n",
+        "Jane.md": "# Jane\n\nMet at #alpha.\n",
+        "Li.md": "---\nprivate: true\n---\n\n# Li\n\nNothing yet.\n",
+    })
+    (root / "mkdocs.yml").write_text(INCREMENTAL_CONFIG, encoding="utf-8")
+    s = Session(root)
+    assert (s.site / "tags/alpha/index.html").exists()
+    s.edit("Jane.md", lambda t: t.replace("#alpha", "#beta/gamma"))
+    assert not (s.site / "tags/alpha").exists()
+    assert (s.site / "tags/beta/gamma/index.html").exists()
+    # A private note taking a tag up adds nothing; a public one joins the tag's page.
+    s.edit("Li.md", lambda t: t + "\n#delta #beta\n")
+    assert not (s.site / "tags/delta").exists()
+    s.write("Ann.md", "# Ann\n\n#beta too\n")
+    assert "Ann" in (s.site / "tags/beta/index.html").read_text(encoding="utf-8")
