@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gzip
+import shutil
 from pathlib import Path
 
 import pytest
@@ -45,6 +46,20 @@ def make_vault(tmp_path: Path):
 
 REPO = Path(__file__).resolve().parent.parent
 DEMO_VAULT = REPO / "vault_template"
+# A vault of the link shapes of Obsidian's own help vault (obsidianmd/obsidian-help), written
+# for these tests: the same name in two folders, dotted names, canvas files, block references,
+# links within a note, Markdown links by name.
+OBSIDIAN_HELP = Path(__file__).resolve().parent / "data" / "obsidian-help"
+
+
+def copy_obsidian_help(root: Path) -> Path:
+    """The help-shaped vault copied to `root` (notes in `root/notes`, an mkdocs.yml with the
+    vault plugin): commands may write to it."""
+    shutil.copytree(OBSIDIAN_HELP, root / "notes")
+    (root / "mkdocs.yml").write_text(
+        "site_name: Help\ndocs_dir: notes\ntheme:\n  name: material\nplugins:\n  - search\n"
+        "  - vault\n", encoding="utf-8")
+    return root
 
 
 def site_texts(site: Path) -> dict[str, str]:

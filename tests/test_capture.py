@@ -65,8 +65,8 @@ def test_new_contact_fills_the_template_and_prints_the_path(make_vault) -> None:
     text = path.read_text(encoding="utf-8")
     assert "# Zoë O'Brien\n" in text and "_Added on 2026-11-25._" in text
     assert "{{" not in text
-    # the template's comments survive: the note is filled, not re-serialised
-    assert "# Add when it happens:" in text
+    # the template's keys keep their order and spelling: the note is filled, not re-serialised
+    assert 'company: "[[Acme]]"\nrole: ""\nemail: "zoe@example.com"\nphone: ""\n' in text
 
 
 def test_new_contact_without_options_leaves_link_fields_empty(make_vault) -> None:
@@ -101,8 +101,8 @@ def test_new_interview_is_named_by_date_and_person_and_links_them(make_vault) ->
     assert meta["with"] == ["[[Jane Doe]]"]  # the contact's own spelling, not what was typed
     assert meta["date"] == "2026-11-20"
     assert meta["status"] == "done"
-    # the title says what the note is: not just the person's name
-    assert "\n# Conversation with Jane Doe, 2026-11-20\n" in path.read_text(encoding="utf-8")
+    # the heading is the note's name, as Obsidian's {{title}} gives it
+    assert "\n# 2026-11-20 Jane Doe\n" in path.read_text(encoding="utf-8")
     # linked both ways: the contact's related block lists the conversation
     contact = (vault / "notes" / "contacts" / "Jane Doe.md").read_text(encoding="utf-8")
     assert "<!-- vault-tools:related -->" in contact
@@ -197,7 +197,7 @@ def test_a_name_is_written_into_a_notes_body_as_text_never_as_html(make_vault) -
     assert run("new", "interview", name, "--date", "2026-11-20", "--vault",
                str(vault)).exit_code == 0
     text = (vault / "notes" / "interviews" / f"2026-11-20 {name}.md").read_text(encoding="utf-8")
-    assert "# Conversation with Eve &lt;img src=x onerror=alert(1)>, 2026-11-20\n" in text
+    assert "# 2026-11-20 Eve &lt;img src=x onerror=alert(1)>\n" in text
     written = text.split("\n---\n", 1)[1].split("<!-- vault-tools:related -->")[0]
     assert "<img" not in written
     assert front_matter(vault / "notes" / "interviews" / f"2026-11-20 {name}.md")["with"] == \
@@ -247,7 +247,7 @@ def test_new_interview_with_several_people_lists_them_all_and_copies_the_company
     assert meta["company"] == "[[Acme]]"  # Jane has none; Sam's, by the company's own name
     assert meta["status"] == "planned"
     text = path.read_text(encoding="utf-8")
-    assert "\n# Conversation with Jane Doe, Sam Lee and Ann Ray, 2026-12-03\n" in text
+    assert "\n# 2026-12-03 Jane Doe\n" in text
     note = load_index(find_vault(vault)).get("interviews/2026-12-03 Jane Doe.md")
     assert note is not None and not note.diagnostics
     assert note.fields.with_ == ("Jane Doe", "Sam Lee", "Ann Ray")
@@ -450,7 +450,7 @@ def test_without_a_templates_folder_the_packaged_template_is_used(make_vault) ->
     assert result.exit_code == 0
     text = (vault / "notes" / "companies" / "Acme.md").read_text(encoding="utf-8")
     assert text == (DEMO_VAULT / "templates" / "company.md").read_text(encoding="utf-8") \
-        .replace("{{name}}", "Acme").replace("{{date}}", dt.date.today().isoformat())
+        .replace("{{title}}", "Acme").replace("{{date}}", dt.date.today().isoformat())
 
 
 def test_crlf_templates_give_crlf_notes(make_vault) -> None:

@@ -207,7 +207,8 @@ def test_missing_headings_and_attachments_are_reported_once_at_the_users_line(ma
     assert codes(items) == [
         ("Bob.md", 4, "missing-heading"),
         ("Bob.md", 6, "missing-attachment"),
-        ("Bob.md", 7, "missing-heading"),
+        ("Bob.md", 7, "missing-heading"),  # no paragraph of Jane's ends in " ^para-id"
+        ("Bob.md", 7, "missing-heading"),  # nor has she a heading "No sub"
         ("Carol.md", 1, "missing-heading"),
     ]
     assert "no heading 'No such heading'" in items[0]["message"]

@@ -10,7 +10,7 @@ import sys
 
 import pytest
 from click.testing import CliRunner
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from vault_tools.cli import main
@@ -684,6 +684,7 @@ def test_no_raw_link_reaches_the_terminal_or_the_json(make_vault) -> None:
 
 
 @given(st.text(alphabet="[]|#!()ab. /\\", max_size=40))
+@example("[](])")  # an address that is a bracket is shown as written, as one holding one is
 @settings(max_examples=300, deadline=None)
 def test_shown_text_leaves_no_link_to_decode(text: str) -> None:
     shown = shown_text(text)
@@ -691,7 +692,8 @@ def test_shown_text_leaves_no_link_to_decode(text: str) -> None:
     # A Markdown link whose label or address holds a bracket (`[x](http://[::1]/)`) is shown as
     # written: reading those as links takes time quadratic in a line of brackets.
     assert re.search(TITLE_MDLINK, shown) is None
-    assert MDLINK_RE.search(shown) is None or "[" in MDLINK_RE.search(shown).group(0)[1:]
+    left = MDLINK_RE.search(shown)
+    assert left is None or re.search(r"[\[\]]", left.group(1) + left.group(2))
     assert shown_text(shown) == shown
 
 

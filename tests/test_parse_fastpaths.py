@@ -25,8 +25,8 @@ def _general_wikilinks(line: str) -> list[Link]:
     links = []
     for match in parse.WIKILINK_RE.finditer(line):
         target, heading, label = parse._split_wikilink(match.group(1))
-        if not target:
-            continue
+        if not target and heading is None:
+            continue  # [[#Heading]] is a link within the note; [[ ]] and [[|x]] are none
         if target.lower().endswith(".md"):
             target = target[:-3]
         start = match.start()

@@ -15,6 +15,8 @@ from hypothesis import strategies as st
 from vault_tools.site.build import SiteError, build_site
 from vault_tools.vault import find_vault
 
+from .conftest import copy_obsidian_help
+
 pytestmark = pytest.mark.slow  # real MkDocs builds
 
 SITE_CONFIG = """site_name: Test vault
@@ -104,7 +106,7 @@ def talk_site(make_vault) -> Path:
         "careers/Data Work.md": "---\ntype: career\nstatus: exploring\n---\n\n# Data Work\n",
         "interviews/2026-11-20 Jane Doe.md": TALK,
         "people/Alex.md": "# Alex\n",
-        "friends/Alex.md": "# Alex\n",
+        "family/Alex.md": "# Alex\n",  # as long a path as people/Alex.md: a true tie
     })
     return build(root)
 
@@ -122,10 +124,12 @@ def test_wikilinks_by_name_alias_and_heading_land_on_the_right_pages(talk_site: 
     assert 'id="uses-git-daily"' in page(talk_site, "contacts/Jane Doe")
 
 
-def test_broken_and_ambiguous_links_are_shown_as_such(talk_site: Path) -> None:
+def test_broken_links_are_shown_as_such_and_a_true_tie_links_to_a_fixed_pick(
+        talk_site: Path) -> None:
     html = article(page(talk_site, "interviews/2026-11-20 Jane Doe"))
     assert re.search(r'<span class="vault-link vault-broken"[^>]*>Nobody Here</span>', html)
-    assert re.search(r'<span class="vault-link vault-ambiguous"[^>]*>Alex</span>', html)
+    # `check` warns about the tie; the site links to the first of the tied notes.
+    assert '<a href="../../family/Alex/">Alex</a>' in html
 
 
 def test_links_inside_code_are_left_as_written(talk_site: Path) -> None:
@@ -504,3 +508,58 @@ def test_an_index_handed_to_the_plugin_serves_its_next_build_only(make_vault) ->
     assert "Handed over." in page(root / "site", "notes-a")
     mkdocs_build(config)
     assert "On disk." in page(root / "site", "notes-a")
+
+
+# --- links as Obsidian resolves them (issue #17) ----------------------------------------------
+
+
+def test_a_vault_shaped_like_obsidians_help_builds_every_link_and_warns_about_none(
+        tmp_path: Path, caplog) -> None:
+    root = copy_obsidian_help(tmp_path / "help")
+    with caplog.at_level("WARNING", logger="mkdocs"):
+        site = build(root)
+    warnings = [r.getMessage() for r in caplog.records if r.levelname == "WARNING"]
+    assert warnings == []
+    for html_file in site.rglob("*.html"):
+        body = html_file.read_text(encoding="utf-8")
+        if "<article" not in body:
+            continue
+        shown = re.sub(r"<code>.*?</code>", "", article(body), flags=re.DOTALL)
+        assert "[[" not in shown, html_file  # no link left raw
+        # No block marker shown where a paragraph or item ends.
+        assert not re.search(r" \^[A-Za-z0-9-]+\s*(</p>|</li>|$)", shown, re.MULTILINE), \
+            html_file
+    home = article(page(site, "Home"))
+    # The shorter path of the two notes named "Security and privacy".
+    assert '<a href="../Obsidian%20Sync/Security%20and%20privacy/">' in home
+    assert '<a href="../Companies/Booking.com/">Booking.com</a>' in home
+    assert '<a href="../Board.canvas">Board.canvas</a>' in home
+    plans = "../Obsidian%20Sync/Plans%20and%20storage%20limits/"
+    assert f'<a href="{plans}#how-large-can-my-vault-be">' in home
+    # From inside Obsidian Publish/, the page of that folder.
+    assert '<a href="../Security%20and%20privacy/">' in article(
+        page(site, "Obsidian Publish/Publish limitations"))
+    links = article(page(site, "Linking notes and files/Internal links"))
+    # A block reference lands on the paragraph, which carries the id; links within the note.
+    assert '<a href="../2023-01-01/#^quote-of-the-day">' in links
+    day = page(site, "Linking notes and files/2023-01-01")
+    assert '<span id="^quote-of-the-day"></span>' in day
+    assert '<a href="./#supported-formats-for-internal-links">' in links
+    assert '<a href="./#^this-block">the block above</a>' in links
+    assert '<span id="^this-block"></span>' in links
+    # A Markdown link by the note's name alone, as Obsidian writes them.
+    assert '<a href="../Three%20laws%20of%20motion/">the laws</a>' in links
+    assert "Ann Lee" in article(page(site, "Companies/Booking.com"))  # a backlink
+
+
+def test_a_markdown_link_from_the_notes_folder_is_written_for_mkdocs(
+        make_vault, caplog) -> None:
+    root = site_vault(make_vault, {
+        "sub/Note.md": "# Note\n",
+        "a/x.md": "# X\n\nSee [the note](sub/Note.md) and [again](../sub/Note.md).\n",
+    })
+    with caplog.at_level("WARNING", logger="mkdocs"):
+        site = build(root)
+    assert [r.getMessage() for r in caplog.records if r.levelname == "WARNING"] == []
+    html = article(page(site, "a/x"))
+    assert html.count('href="../../sub/Note/"') == 2

@@ -27,7 +27,7 @@ FOLLOWUPS = "followups"
 DASHBOARD_NOTE = "Follow-ups.md"
 CONTEXT_CHARS = 160
 
-_LEADING_MARKUP = re.compile(r"^(?:[#>|*+\-]+|\d+[.)]|\[[ xX/-]\])\s*")
+_LEADING_MARKUP = re.compile(r"^(?:[#>|*+\-]+|\d+[.)]|\[[^\[\]]\])\s*")
 
 
 class FollowUpLike(Protocol):

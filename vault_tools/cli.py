@@ -18,7 +18,7 @@ from . import __version__, gcpolicy
 from .capture.importers import READERS
 from .index import VaultIndex
 from .report import company_placeholders, diagnostics_json, diagnostics_text
-from .vault import Vault, VaultError, find_vault, load_index
+from .vault import Vault, VaultError, find_vault, load_index, load_index_and_texts
 
 
 def vault_option(command: Callable[..., Any]) -> Callable[..., Any]:
@@ -214,9 +214,39 @@ def export_ics(vault: Vault, output: Any, include_private: bool) -> None:
     Re-exporting an unchanged vault gives identical bytes, and each event keeps its UID, so a
     subscribed calendar updates its events instead of duplicating them.
     """
-    from .export.ics import followups_ics
+    from .export.ics import FeedSettingsError, followups_ics, vault_feed_options
 
-    output.write(followups_ics(_load_index(vault), include_private=include_private))
+    try:
+        settings, url_of = vault_feed_options(vault)
+    except FeedSettingsError as exc:
+        raise click.ClickException(f"{vault.config_file}: the vault plugin's {exc}") from None
+    output.write(followups_ics(_load_index(vault), include_private=include_private,
+                               settings=settings, url_of=url_of))
+
+
+@export.command("vcard")
+@vault_option
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Write the cards to this file. Default: standard output.")
+@click.option("--include-private", is_flag=True,
+              help="Also include private contacts, and names of private notes.")
+def export_vcard(vault: Vault, output: Path | None, include_private: bool) -> None:
+    """The contacts as vCard 4.0, for a phone: who they are and who introduced you.
+
+    Private contacts are left out unless --include-private. `import vcard` reads the file back.
+    """
+    from .export.contacts_vcard import contacts_vcard
+
+    data, count = contacts_vcard(_load_index(vault), include_private=include_private)
+    if output is None:
+        with click.open_file("-", "wb") as stdout:
+            stdout.write(data)
+        return
+    try:
+        output.write_bytes(data)
+    except OSError as exc:
+        raise click.ClickException(f"{output}: cannot write: {exc.strerror}") from None
+    click.echo(f"Wrote {count} contact{'' if count == 1 else 's'} to {output}.", err=True)
 
 
 @main.group("git")
@@ -293,8 +323,9 @@ _OPEN_HELP = "Open the new note in $EDITOR."
 def new() -> None:
     """Create a note from the vault's own template (templates/ in the notes folder).
 
-    Placeholders such as {{name}} and {{date}} are filled in; an existing note is never
-    overwritten. The path of the new note is printed.
+    Obsidian's placeholders ({{title}}, {{date}}, {{time}}, {{date:FORMAT}}) are filled in as
+    Obsidian fills them, and the options go into the properties of the same name; an existing
+    note is never overwritten. The path of the new note is printed.
     """
 
 
@@ -426,25 +457,42 @@ for _kind, _format in READERS.items():
 @vault_option
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Write the table to this file. Default: standard output.")
-@click.option("--include-private", is_flag=True, help="Also include private contacts.")
-def export_contacts_csv(vault: Vault, output: Path | None, include_private: bool) -> None:
-    """The contacts table as CSV: fields, last interaction and next follow-up."""
+@click.option("--include-private", is_flag=True,
+              help="Also include private notes and the names of private notes.")
+@click.option("--interviews", is_flag=True,
+              help="One row per conversation (a tracking sheet) instead of per contact.")
+@click.option("--excel", is_flag=True,
+              help="Start with the byte-order mark Excel needs to read the file as UTF-8.")
+def export_contacts_csv(vault: Vault, output: Path | None, include_private: bool,
+                        interviews: bool, excel: bool) -> None:
+    """The contacts table as CSV: fields, last interaction and next follow-up; or, with
+    --interviews, the conversations: date, people, organisation, how you were connected,
+    format, status, thank-you, referrals and the next step."""
     import io
 
     from .export.contacts_csv import write_contacts_csv
+    from .export.interviews_csv import write_interviews_csv
 
-    index = _load_index(vault)
+    buffer = io.StringIO(newline="")
+    if interviews:
+        with gcpolicy.paused():
+            index, texts = load_index_and_texts(vault)
+        count = write_interviews_csv(index, buffer, texts, include_private, excel)
+        what = "conversation"
+    else:
+        count = write_contacts_csv(_load_index(vault), buffer, include_private, excel)
+        what = "contact"
+    # As bytes: the rows' CRLF line ends reach the file as written, on every platform.
+    data = buffer.getvalue().encode("utf-8")
     if output is None:
-        buffer = io.StringIO(newline="")
-        write_contacts_csv(index, buffer, include_private=include_private)
-        click.echo(buffer.getvalue(), nl=False)
+        sys.stdout.buffer.write(data)
+        sys.stdout.buffer.flush()
         return
     try:
-        with output.open("w", encoding="utf-8", newline="") as handle:
-            count = write_contacts_csv(index, handle, include_private=include_private)
+        output.write_bytes(data)
     except OSError as exc:
         raise click.ClickException(f"{output}: cannot write: {exc.strerror}") from None
-    click.echo(f"Wrote {count} contact{'' if count == 1 else 's'} to {output}.", err=True)
+    click.echo(f"Wrote {count} {what}{'' if count == 1 else 's'} to {output}.", err=True)
 
 
 @main.command("build")

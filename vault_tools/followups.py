@@ -26,7 +26,7 @@ import click
 from . import schema
 from .index import VaultIndex
 from .notes import ContactFields, InterviewFields, Note, Task
-from .parse import DUE_RE
+from .parse import read_task_text
 from .report import printable
 from .schema import (
     CANCELLED,
@@ -50,7 +50,9 @@ class FollowUp:
     `private` is True when the follow-up would reveal a private note (its source, its contact or
     anyone it names): the site leaves those out. `text` is the title as written in Markdown when
     that holds a link (the title itself shows the link's name), else None: the site links it.
-    Neither is part of `to_dict()` (§10's shape).
+    `shown_from` is the day a task's scheduled or start date hides it until: the date-relative
+    views leave it out before then, generated blocks (clock-free) list it under its date.
+    None of the three is part of `to_dict()` (§10's shape).
     """
 
     kind: str
@@ -61,6 +63,7 @@ class FollowUp:
     contact: str | None = None
     private: bool = False
     text: str | None = None
+    shown_from: dt.date | None = None
 
     def to_dict(self) -> dict[str, Any]:
         """Exactly the §10 JSON object: kind, due (ISO or None), title, note, line, contact."""
@@ -124,10 +127,12 @@ def timed_followups(index: VaultIndex,
     site hands this to the browser, which applies it to the reader's date.
 
     A planned interview asks to be prepared for up to its day; from the day after, it asks
-    instead to be marked done or cancelled (`update-status`). `followups`: `open_followups(index)`
+    instead to be marked done or cancelled (`update-status`). A task with a scheduled (⏳) or
+    start (🛫) date shows from that day. `followups`: `open_followups(index)`
     when the caller has it already.
     """
-    found = [Timed(f) for f in (open_followups(index) if followups is None else followups)]
+    found = [Timed(f, f.shown_from)
+             for f in (open_followups(index) if followups is None else followups)]
     passed: dict[str, dt.date] = {}  # planned interview -> its date
     for note in index.by_type(schema.INTERVIEW):
         fields = note.fields
@@ -245,17 +250,15 @@ def _task_followups(index: VaultIndex, note: Note) -> list[FollowUp]:
         written = task_text(task)
         title = shown_text(written)
         out.append(FollowUp(TASK, task.due, title, note.path, task.line, contact,
-                            private, written if title != written else None))
+                            private, written if title != written else None, task.shown_from))
     return out
 
 
 def task_text(task: Task) -> str:
-    """The task's text as written, without its due-date token. An invalid date stays in the
-    text, so the reader sees why the task has no date."""
-    if task.due is None:
-        return task.text
-    title = DUE_RE.sub("", task.text, count=1)
-    return re.sub(r"\s{2,}", " ", title).strip()
+    """The task's text as written, without the dates, priority, recurrence and inline fields
+    the parser read in it (`parse.read_task_text`). An invalid date stays in the text, so the
+    reader sees why the task has no date."""
+    return read_task_text(task.text).title
 
 
 def task_title(task: Task) -> str:
@@ -472,7 +475,7 @@ def _thank_introducer(
     index: VaultIndex, note: Note, introduced_by: str, done: list[tuple[Note, InterviewFields]]
 ) -> FollowUp:
     """Due two days after the first dated done interview; undated when none has a usable date."""
-    introducer = index.resolve_note(introduced_by)
+    introducer = index.resolve_note(introduced_by, note.path)
     dated = sorted((f.date, interview.path, interview) for interview, f in done if f.date)
     first_day, first = (dated[0][0], dated[0][2]) if dated else (None, None)
     name = introducer.name if introducer is not None else introduced_by

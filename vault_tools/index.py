@@ -10,18 +10,21 @@ from __future__ import annotations
 import difflib
 import posixpath
 import re
+import unicodedata
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Literal
 
 from .notes import Diagnostic, Heading, Link, Note
-from .wikilinks import is_asset_target, wikilink
+from .wikilinks import has_file_suffix, is_asset_target, wikilink
 
 
 @dataclass(frozen=True)
 class Resolution:
-    """Where one link goes. `path` is set when status is "ok"; `candidates` when "ambiguous"."""
+    """Where one link goes. `path` is set when status is "ok", and on "ambiguous" too: the
+    note the site links to, picked the same way every time (the first of `candidates`, the
+    notes tied for the link; `check` warns about it)."""
 
     status: Literal["ok", "broken", "ambiguous", "asset"]
     path: str | None = None
@@ -38,29 +41,62 @@ def _strip_md(path: str) -> str:
     return path[:-3] if path.lower().endswith(".md") else path
 
 
-def _folder_parts(path: str) -> list[str]:
-    return path.lower().split("/")[:-1]
+def fold(text: str) -> str:
+    """A name or path as links match it: case ignored, and NFC and NFD spellings of one
+    name equal (macOS writes file names decomposed, keyboards type them composed)."""
+    return unicodedata.normalize("NFC", text).lower()
 
 
-def _shared_suffix(a: list[str], b: list[str]) -> int:
-    count = 0
-    while count < min(len(a), len(b)) and a[-1 - count] == b[-1 - count]:
-        count += 1
-    return count
+def _folder(path: str) -> str:
+    return path.rpartition("/")[0]
 
 
 def _lookup_keys(link: Link) -> tuple[str, ...]:
     """Names whose arrival or departure can change where this link resolves."""
-    full = link.target.lower()
+    full = fold(link.target)
     base = full.rpartition("/")[2]
     return (base,) if base == full else (base, full)
+
+
+def _relative(target: str) -> bool:
+    return target.startswith(("./", "../")) or target in (".", "..")
+
+
+def _joined(folder: str, target: str) -> str | None:
+    """`target` taken relative to `folder`, or None when it leaves the notes folder."""
+    joined = posixpath.normpath(posixpath.join(folder, target))
+    return None if joined == ".." or joined.startswith("../") else joined
+
+
+class _Tie:
+    """The notes a link names by name (or alias) when there are several: which one it
+    reaches depends on the linking note's folder, so the choice is made per link, in constant
+    time (a vault of folder notes, each `README`, may have thousands of one name)."""
+
+    __slots__ = ("by_folder", "shortest")
+
+    def __init__(self, paths: list[str]) -> None:
+        self.by_folder: dict[str, str] = {}
+        for path in sorted(paths):
+            self.by_folder.setdefault(_folder(path), path)
+        least = min(len(path) for path in paths)
+        winners = sorted(path for path in paths if len(path) == least)
+        self.shortest = (Resolution("ok", winners[0]) if len(winners) == 1
+                         else Resolution("ambiguous", winners[0], tuple(winners)))
+
+    def pick(self, folder: str | None) -> Resolution:
+        """Obsidian's choice: a note in the linking note's own folder, else the shortest
+        path. Only notes equally short, none in that folder, are a tie (ambiguous)."""
+        mine = self.by_folder.get(folder) if folder is not None else None
+        return Resolution("ok", mine) if mine is not None else self.shortest
 
 
 class VaultIndex:
     """All notes of one vault, with link resolution and the link graph."""
 
     def __init__(
-        self, notes: Iterable[Note] = (), vault_problems: Iterable[Diagnostic] = ()
+        self, notes: Iterable[Note] = (), vault_problems: Iterable[Diagnostic] = (),
+        attachments: Iterable[str] | Callable[[], Iterable[str]] | None = None,
     ) -> None:
         self.notes: dict[str, Note] = {}
         # Problems of the vault's files rather than of one note (a folder symlink leaving the
@@ -76,15 +112,21 @@ class VaultIndex:
         # first put/remove rather than by every `check`.
         self._dependents: dict[str, set[str]] | None = None
         # Many links share a target; the cache is dropped whenever a name comes or goes.
-        self._cache: dict[tuple[str, str], Resolution] = {}
+        self._cache: dict[tuple[str, ...], Resolution | _Tie] = {}
         self._link_names: dict[str, str] = {}
         self._private: frozenset[str] | None = None
         # Paths of the files beside the notes (images, PDFs), for missing-attachment: None
         # when unknown (then attachments are not checked); a callable is asked on first use.
-        self._attachments: Callable[[], Iterable[str]] | frozenset[str] | None = None
+        self._attachments: Callable[[], Iterable[str]] | frozenset[str] | None = (
+            None if attachments is None
+            else attachments if callable(attachments) else frozenset(attachments))
         self._attachment_names: dict[str, str] | None = None
+        # Whether a link was resolved by looking for a file (`[[notes.txt]]`): then a new
+        # list of attachments may change where it goes.
+        self._asks_files = False
         # Per note, its headings by the keys find_heading matches (made when first asked).
         self._heading_tables: dict[str, tuple[dict[str, Heading], dict[str, Heading]]] = {}
+        self._block_tables: dict[str, dict[str, int]] = {}  # per note, its block ids' lines
         batch = list(notes)
         for note in batch:
             self._register(note)
@@ -107,62 +149,112 @@ class VaultIndex:
     def get(self, path: str) -> Note | None:
         return self.notes.get(path)
 
-    def resolve(self, target: str, kind: str = "wiki") -> Resolution:
-        """Resolve a link target by the rules of §4: path, then stem, then alias, ignoring case.
+    def resolve(self, target: str, kind: str = "wiki", source: str | None = None) -> Resolution:
+        """Resolve a link target by the rules of §4, as Obsidian does, case and Unicode
+        normalisation ignored: the exact path from the notes folder (`.md` optional); a
+        `./` or `../` path relative to the linking note; a note of that name (or whose path
+        ends with the link's `folder/name`) anywhere, preferring the linking note's own folder,
+        then the shortest path; then an alias. A name with a file suffix (`photo.png`,
+        `Board.canvas`) that reaches no note is an attachment ("asset").
 
-        Several matches are narrowed to the notes sharing the longest folder suffix with the link;
-        if more than one remains the link is ambiguous (never a silent pick).
+        `source` is the path of the linking note (None: no folder is preferred, and relative
+        targets count from the notes folder). `target == ""` is a link within the note
+        itself (`[[#Heading]]`), which goes to `source`. A Markdown link's target is already
+        joined to its note's folder (`parse` does it); when no note is there, it is also
+        looked for from the notes folder and by name.
+
+        A true tie (no note in the linking note's folder, several equally short paths) is
+        "ambiguous": `path` is the first of the tied notes, for the site, and `check` warns.
         """
+        if not target:
+            return Resolution("ok", source) if source is not None else Resolution("broken")
+        folder = None if source is None else _folder(source)
+        if kind == "markdown" or _relative(target):
+            # Depends on the linking note's folder as a whole: cached per folder.
+            key: tuple[str, ...] = (target, kind, folder or "")
+            cached = self._cache.get(key)
+            if cached is None:
+                cached = self._cache[key] = self._resolve_from(target, kind, folder or "")
+            return cached.pick(folder) if isinstance(cached, _Tie) else cached
         key = (target, kind)
-        cached = self._cache.get(key)
-        if cached is None:
-            cached = self._cache[key] = self._resolve(target, kind)
-        return cached
+        found = self._cache.get(key)
+        if found is None:
+            found = self._cache[key] = self._resolve_name(target, aliases=True)
+        return found.pick(folder) if isinstance(found, _Tie) else found
 
-    def _resolve(self, target: str, kind: str) -> Resolution:
-        if kind == "wiki" and is_asset_target(target):
-            return Resolution("asset")
-        wanted = _strip_md(target).strip("/").lower()
+    def _resolve_from(self, target: str, kind: str, folder: str) -> Resolution | _Tie:
+        """A Markdown link (already joined to `folder`) or a `./`, `../` wikilink."""
+        if kind == "markdown":
+            exact = self._by_path.get(fold(_strip_md(target)))
+            if exact is not None:
+                return Resolution("ok", exact)
+            # As written: the path relative to the note, which Obsidian also reads from the
+            # notes folder and, for a bare file name, as a name anywhere.
+            written = posixpath.relpath(target, folder or ".")
+            if _relative(written):
+                return Resolution("broken")
+            return self._resolve_name(written, aliases=False)
+        joined = _joined(folder, target)
+        if joined is None:
+            return Resolution("broken")
+        exact = self._by_path.get(fold(_strip_md(joined)))
+        if exact is not None:
+            return Resolution("ok", exact)
+        return self._file_or_broken(joined)
+
+    def _resolve_name(self, target: str, aliases: bool) -> Resolution | _Tie:
+        """Path, then name (or folder/name), then alias: what does not depend on the linking
+        note. Several notes of the name come back as a `_Tie`, chosen per link."""
+        wanted = fold(_strip_md(target).strip("/"))
         exact = self._by_path.get(wanted)
         if exact is not None:
             return Resolution("ok", exact)
-        if kind == "markdown":
-            return Resolution("broken")
         base = wanted.rpartition("/")[2]
         if "/" in wanted:
             candidates = [
                 p for p in self._by_stem.get(base, ())
-                if _strip_md(p).lower().endswith("/" + wanted)
+                if fold(_strip_md(p)).endswith("/" + wanted)
             ]
         else:
             candidates = list(self._by_stem.get(base, ()))
-        if not candidates:
+        if not candidates and aliases:
             candidates = list(self._by_alias.get(wanted, ()))
-        if not candidates:
-            return Resolution("broken")
         if len(candidates) == 1:
             return Resolution("ok", candidates[0])
-        link_folder = wanted.split("/")[:-1]
-        scores = {p: _shared_suffix(_folder_parts(p), link_folder) for p in candidates}
-        best = max(scores.values())
-        winners = sorted(p for p, score in scores.items() if score == best)
-        if len(winners) == 1:
-            return Resolution("ok", winners[0])
-        return Resolution("ambiguous", candidates=tuple(winners))
+        if candidates:
+            return _Tie(candidates)
+        return self._file_or_broken(target)
+
+    def _file_or_broken(self, target: str) -> Resolution:
+        """A target no note answers to: an attachment when its suffix says so (`.png`,
+        `.canvas`, `.pdf`) or when a file of that name exists (`[[notes.txt]]`); otherwise a
+        missing note, kept as a placeholder (`[[Booking.com]]`, `[[2021.07.17]]`)."""
+        if is_asset_target(target):
+            return Resolution("asset")
+        if has_file_suffix(target):
+            self._asks_files = True
+            if self.find_attachment(target) is not None:
+                return Resolution("asset")
+        return Resolution("broken")
 
     def named(self, name: str) -> tuple[list[str], list[str]]:
         """Paths of the notes whose file name is `name`, and of those with `name` as an alias
         (case ignored): what a new note of that name would collide with."""
-        key = name.lower()
+        key = fold(name)
         return sorted(self._by_stem.get(key, ())), sorted(self._by_alias.get(key, ()))
 
     def link_name(self, path: str) -> str:
-        """The shortest link target that resolves back to this note: its name, or its path
-        without `.md` when the name alone is ambiguous or taken."""
+        """The shortest link target that resolves back to this note from any note: its name,
+        or its path without `.md` when another note has the name (from some folder the name
+        alone would reach that one) or an exact path takes it."""
         name = self._link_names.get(path)
         if name is None:
             note = self.notes[path]
-            name = note.name if self.resolve(note.name).path == path else _strip_md(path)
+            resolution = self.resolve(note.name)
+            unique = resolution.status == "ok" and resolution.path == path and (
+                len(self._by_stem.get(fold(note.name), ())) == 1
+                or self._by_path.get(fold(note.name)) == path)
+            name = note.name if unique else _strip_md(path)
             self._link_names[path] = name
         return name
 
@@ -214,6 +306,14 @@ class VaultIndex:
         or how to list them when first needed."""
         self._attachments = paths if callable(paths) else frozenset(paths)
         self._attachment_names = None
+        if self._asks_files:
+            # `[[notes.txt]]` is an attachment or a missing note by whether the file exists.
+            self._asks_files = False
+            self._cache.clear()
+            for path, note in list(self.notes.items()):
+                if any(has_file_suffix(link.target) for link in note.links):
+                    self._unlink(path)
+                    self._link(path)
 
     def find_attachment(self, target: str) -> str | None:
         """The attachment a link names: by its path in the notes folder, else by file name
@@ -229,13 +329,14 @@ class VaultIndex:
         if self._attachment_names is None:
             self._attachment_names = {}
             for path in sorted(self._attachments):
-                self._attachment_names.setdefault(posixpath.basename(path).lower(), path)
-        return self._attachment_names.get(posixpath.basename(wanted).lower())
+                self._attachment_names.setdefault(fold(posixpath.basename(path)), path)
+        return self._attachment_names.get(fold(posixpath.basename(wanted)))
 
     def find_heading(self, path: str, heading: str) -> Heading | None:
         """The heading of note `path` that a link's `#heading` part names (its last part, for
         `Note#Section#Sub`): as written, or as shown (inline markup dropped), or with
-        punctuation dropped as Obsidian writes heading links; case ignored."""
+        punctuation dropped as Obsidian writes heading links; case and Unicode normalisation
+        ignored."""
         table = self._heading_tables.get(path)
         if table is None:
             note = self.notes.get(path)
@@ -245,36 +346,57 @@ class VaultIndex:
             exact: dict[str, Heading] = {}
             loose: dict[str, Heading] = {}
             for candidate in note.headings:  # the first heading of a key wins, as on the page
-                written = candidate.text.strip().lower()
+                written = fold(candidate.text.strip())
                 exact.setdefault(written, candidate)
-                exact.setdefault(heading_shown(candidate.text).strip().lower(), candidate)
+                exact.setdefault(fold(heading_shown(candidate.text).strip()), candidate)
                 key = _loose_heading(written)
                 if key:
                     loose.setdefault(key, candidate)
             table = self._heading_tables[path] = (exact, loose)
-        wanted = heading.rpartition("#")[2].strip().lower()
+        wanted = fold(heading.rpartition("#")[2].strip())
         found = table[0].get(wanted)
         if found is None:
             key = _loose_heading(wanted)
             found = table[1].get(key) if key else None
         return found
 
+    def find_block(self, path: str, ref: str) -> int | None:
+        """The line of the paragraph a block reference (`^id`, the part after `#`) names in
+        note `path`: the one ending in ` ^id` (case ignored, as Obsidian matches), or None."""
+        table = self._block_tables.get(path)
+        if table is None:
+            note = self.notes.get(path)
+            if note is None:
+                return None
+            table = {}
+            for ident, line in note.block_ids:  # the first of an id wins, as in Obsidian
+                table.setdefault(ident.lower(), line)
+            self._block_tables[path] = table
+        return table.get(ref.rpartition("#")[2].strip().lstrip("^").lower())
+
     def link_target_problem(self, note: Note, link: Link, resolution: Resolution
                             ) -> Diagnostic | None:
         """`missing-heading` for a link to a heading its note does not have, and
         `missing-attachment` for a link to a file that does not exist; else None.
         What `check` reports and what `build` warns about, from the same decision."""
-        if resolution.status == "ok" and link.heading and resolution.path is not None:
+        if resolution.status in ("ok", "ambiguous") and link.heading \
+                and resolution.path is not None:
             part = link.heading.rpartition("#")[2].strip()
             target = self.notes.get(resolution.path)
             if target is None or target.unreadable:
                 return None  # its headings are unknown (it is reported itself)
-            if part and not part.startswith("^") and self.find_heading(
-                    resolution.path, link.heading) is None:
-                # (a ^block reference names a paragraph, which the index does not keep)
+            shown = _strip_md(resolution.path)
+            if part.startswith("^"):
+                if part[1:] and self.find_block(resolution.path, part) is None:
+                    return Diagnostic(
+                        note.path, link.line, "warning", "missing-heading",
+                        f"{wikilink(link.target, link.heading)}: '{shown}' has no block "
+                        f"'{part}' (a paragraph ending in ' {part}')",
+                    )
+            elif part and self.find_heading(resolution.path, link.heading) is None:
                 return Diagnostic(
                     note.path, link.line, "warning", "missing-heading",
-                    f"{wikilink(link.target, link.heading)}: '{_strip_md(resolution.path)}' has no "
+                    f"{wikilink(link.target, link.heading)}: '{shown}' has no "
                     f"heading '{part}'",
                 )
         elif resolution.status == "asset" and self._attachments is not None \
@@ -286,9 +408,10 @@ class VaultIndex:
             )
         return None
 
-    def resolve_note(self, target: str) -> Note | None:
-        """The note a front-matter link names, or None when broken or ambiguous."""
-        resolution = self.resolve(target)
+    def resolve_note(self, target: str, source: str | None = None) -> Note | None:
+        """The note a front-matter link names (from the note at `source`), or None when
+        broken; for a true tie, the note the site links to."""
+        resolution = self.resolve(target, source=source)
         return self.notes.get(resolution.path) if resolution.path else None
 
     # --- updates ------------------------------------------------------------------------------
@@ -298,6 +421,7 @@ class VaultIndex:
         old = self.notes.get(note.path)
         self._private = None
         self._heading_tables.pop(note.path, None)
+        self._block_tables.pop(note.path, None)
         affected: set[str] = set()
         if old is not None:
             affected |= self.targets(old.path)
@@ -325,6 +449,7 @@ class VaultIndex:
             return set()
         self._private = None
         self._heading_tables.pop(path, None)
+        self._block_tables.pop(path, None)
         affected = self.targets(path)
         self._unlink(path)
         self._unregister(old)
@@ -336,39 +461,41 @@ class VaultIndex:
 
     @staticmethod
     def _names_of(note: Note) -> set[str]:
-        return {note.name.lower(), *(alias.lower() for alias in note.aliases)}
+        return {fold(note.name), *(fold(alias) for alias in note.aliases)}
 
     def _register(self, note: Note) -> None:
         self._cache.clear()
         self._link_names.clear()
         self.notes[note.path] = note
-        self._by_path[_strip_md(note.path).lower()] = note.path
-        self._by_stem[note.name.lower()].add(note.path)
+        self._by_path[fold(_strip_md(note.path))] = note.path
+        self._by_stem[fold(note.name)].add(note.path)
         for alias in note.aliases:
-            self._by_alias[alias.lower()].add(note.path)
+            self._by_alias[fold(alias)].add(note.path)
 
     def _unregister(self, note: Note) -> None:
         self._cache.clear()
         self._link_names.clear()
         self.notes.pop(note.path, None)
-        self._by_path.pop(_strip_md(note.path).lower(), None)
-        self._by_stem[note.name.lower()].discard(note.path)
+        self._by_path.pop(fold(_strip_md(note.path)), None)
+        self._by_stem[fold(note.name)].discard(note.path)
         for alias in note.aliases:
-            self._by_alias[alias.lower()].discard(note.path)
+            self._by_alias[fold(alias)].discard(note.path)
 
     def _link(self, path: str) -> None:
         note = self.notes[path]
         resolved = []
         for link in note.links:
-            resolution = self.resolve(link.target, link.kind)
+            resolution = self.resolve(link.target, link.kind, path)
             resolved.append(resolution)
             if self._dependents is not None:
                 for key in _lookup_keys(link):
                     self._dependents[key].add(path)
+            if not link.target:
+                continue  # [[#Heading]]: within the note, no backlink
             if resolution.path is not None:
                 self._backlinks[resolution.path].setdefault(path, []).append(link)
             elif resolution.status == "broken":
-                self._placeholders[link.target.lower()].add(path)
+                self._placeholders[fold(link.target)].add(path)
         self._resolved[path] = tuple(resolved)
 
     def _unlink(self, path: str) -> None:
@@ -377,10 +504,12 @@ class VaultIndex:
             if self._dependents is not None:
                 for key in _lookup_keys(link):
                     self._dependents[key].discard(path)
+            if not link.target:
+                continue
             if resolution.path is not None:
                 self._backlinks[resolution.path].pop(path, None)
             elif resolution.status == "broken":
-                self._placeholders[link.target.lower()].discard(path)
+                self._placeholders[fold(link.target)].discard(path)
 
     def _relink(self, names: set[str]) -> set[str]:
         """Re-resolve every note that links by one of these names; return all touched paths."""
@@ -428,18 +557,12 @@ class VaultIndex:
                     if target not in suggestions:
                         suggestions[target] = suggester.suggest(target)
                     out.append(_broken_link(note, link, suggestions[target]))
-                elif resolution.status in ("ok", "asset"):
+                else:
+                    if resolution.status == "ambiguous":
+                        out.append(_ambiguous_link(note, link, resolution))
                     problem = self.link_target_problem(note, link, resolution)
                     if problem is not None:
                         out.append(problem)
-                elif resolution.status == "ambiguous":
-                    choices = ", ".join(_strip_md(p) for p in resolution.candidates)
-                    example = wikilink(_strip_md(resolution.candidates[0]))
-                    out.append(Diagnostic(
-                        note.path, link.line, "error", "ambiguous-link",
-                        f"{wikilink(link.target)} matches several notes ({choices}); "
-                        f"write the folder too, e.g. {example}",
-                    ))
         for stem in sorted(self._by_stem):
             same = sorted(self._by_stem[stem])
             if len(same) > 1:
@@ -449,8 +572,9 @@ class VaultIndex:
                     others = ", ".join(p for p in same if p != path)
                     out.append(Diagnostic(
                         path, None, "warning", "duplicate-name",
-                        f"another note has the same name: {others}; links by name alone are "
-                        "ambiguous",
+                        f"another note has the same name: {others}; a link by the name alone "
+                        "goes to the one in the linking note's folder, else to the shortest "
+                        "path",
                     ))
         return sorted(out, key=lambda d: (d.path, d.line or 0, d.code, d.message))
 
@@ -469,6 +593,18 @@ def _loose_heading(text: str) -> str:
     """A heading with punctuation dropped and blanks collapsed (Obsidian drops `:`, `#`, `|`,
     `^` and brackets from the heading links it writes)."""
     return " ".join("".join(c if c.isalnum() else " " for c in heading_shown(text)).split())
+
+
+def _ambiguous_link(note: Note, link: Link, resolution: Resolution) -> Diagnostic:
+    """A true tie: no candidate in the linking note's folder, several equally short paths."""
+    names = [_strip_md(p) for p in resolution.candidates]
+    fixes = " or ".join(wikilink(name, link.heading) for name in names)
+    return Diagnostic(
+        note.path, link.line, "warning", "ambiguous-link",
+        f"{wikilink(link.target, link.heading)} could be any of {', '.join(names)} (none is "
+        f"in this note's folder, and their paths are equally short); the site links to "
+        f"{names[0]}. Write {fixes}",
+    )
 
 
 def _broken_link(note: Note, link: Link, suggestion: str | None) -> Diagnostic:

@@ -62,12 +62,15 @@ class Link(NamedTuple):
 
 
 class Task(NamedTuple):
-    """A `- [ ]` item in a note body. `due` is None when undated or when the date did not parse."""
+    """A `- [ ]` item in a note body (any one character between the brackets). `done` for
+    `[x]`, `[X]` and `[-]` (cancelled). `due` is None when undated or when the date did not
+    parse; `shown_from` is the day a scheduled (⏳) or start (🛫) date hides the task until."""
 
     text: str
     line: int
     done: bool
     due: dt.date | None = None
+    shown_from: dt.date | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -184,6 +187,8 @@ class Note:
     tasks: tuple[Task, ...] = ()
     blocks: tuple[Block, ...] = ()
     headings: tuple[Heading, ...] = ()
+    # Obsidian block markers (`paragraph ^id`): (id, line), what `[[Note#^id]]` links to.
+    block_ids: tuple[tuple[str, int], ...] = ()
     diagnostics: tuple[Diagnostic, ...] = ()
     body_line: int = 1
     newline: str = "\n"

@@ -59,8 +59,8 @@ FENCE_RE = re.compile(r"^ {0,3}(`{3,}|~{3,})(.*)$")
 _TICK_RUN_RE = re.compile(r"`+")
 _SPACE_RUN_RE = re.compile(r"\s*")
 _URL_STOP_RE = re.compile(r"[)\s]")
-TASK_RE = re.compile(r"^[ \t]*(?:[-*+]|\d+[.)])[ \t]+\[([ xX/-])\][ \t]+(.*)$")
-DUE_RE = re.compile(r"(?:📅\s*|\bdue:\s*)(\S+)")
+# Any one character between the brackets is a task, as in Obsidian (`[>]`, `[/]`, `[!]`...).
+TASK_RE = re.compile(r"^[ \t]*(?:[-*+]|\d+[.)])[ \t]+\[([^\[\]])\][ \t]+(.*)$")
 HEADING_RE = re.compile(r"^ {0,3}(#{1,6})[ \t]+(.*?)(?:[ \t]+#+)?[ \t]*$")
 # HEADING_RE's opening alone; _heading does the rest without the lazy (.*?), which retries the
 # closing sequence after every character (2.2 us for a 40-character heading).
@@ -70,6 +70,12 @@ LIST_ITEM_RE = re.compile(r"^[ \t]*(?:[-*+]|\d+[.)])[ \t]")
 # lazy key followed by "[ \t]*:" would rescan a run of blanks from each of its characters.
 KEY_LINE_RE = re.compile(r"^([^\s#:\-][^:]*):(?:[ \t]|$)")
 ISO_DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}(?:[T ][0-9:.+\-Z]*)?$")
+# A date with a time of day (`2026-12-09T14:30`, Obsidian's date-and-time property), seconds, a
+# fraction and an offset allowed. Groups: hour, minute, second, offset. (export/ics.py times it.)
+TIME_OF_DAY_RE = re.compile(
+    r"\d{4}-\d{2}-\d{2}[T ]([01][0-9]|2[0-3]):([0-5][0-9])(?::([0-5][0-9])(?:\.[0-9]+)?)?"
+    r"(Z|[+-](?:[01][0-9]|2[0-3])(?::?[0-5][0-9])?)?"
+)
 CADENCE_RE = re.compile(r"^\s*(\d+)\s*([dwm]?)\s*$")
 CONFLICT_PREFIXES = ("<<<<<<< ", ">>>>>>> ")
 
@@ -232,6 +238,7 @@ def parse_note(rel_path: str, text: str, *, contexts: bool = True) -> Note:
         tasks=tuple(scan.tasks),
         blocks=tuple(scan.blocks),
         headings=tuple(scan.headings),
+        block_ids=tuple(scan.block_ids),
         diagnostics=tuple(diags),
         body_line=body_line,
         newline=newline,
@@ -458,10 +465,14 @@ def parse_date(value: Any, report) -> dt.date | None:
         report(f"{text!r} is not a date (expected YYYY-MM-DD)")
         return None
     try:
-        return dt.date.fromisoformat(text[:10])
+        day = dt.date.fromisoformat(text[:10])
     except ValueError as exc:
         report(f"{text[:10]!r} is not a real date ({exc})")
         return None
+    if len(text) > 10 and TIME_OF_DAY_RE.fullmatch(text) is None:
+        # The day still counts (follow-ups keep their dates); only the time is unusable.
+        report(f"{text!r} has no such time of day (expected YYYY-MM-DDTHH:MM)")
+    return day
 
 
 def parse_cadence(value: Any) -> Cadence | None:
@@ -537,6 +548,7 @@ class _BodyScan:
         self.blocks: list[Block] = []
         self.headings: list[Heading] = []
         self.tags: list[str] = []
+        self.block_ids: list[tuple[str, int]] = []
 
 
 _SPECIAL_LEADS = frozenset("<>`~-*+0123456789#")
@@ -623,6 +635,8 @@ def _scan_body(
             # Plain prose: ends any list and any indented code.
             prev_blank = prev_code = in_list = False
             if "[" not in raw and "<!--" not in raw and "#" not in raw:
+                if "^" in raw:
+                    _add_block_id(raw, index + 1, scan)
                 continue
             line = raw.rstrip("\r\n")
         else:
@@ -664,6 +678,8 @@ def _scan_body(
         shown = visible  # what a reader sees of the line: comments gone, code spans kept
         if "`" in visible:
             visible = _blank_code_spans(visible)
+        if "^" in visible:
+            _add_block_id(visible, index + 1, scan)
 
         if "#" in visible:
             scan.tags += _inline_tags(visible)
@@ -1011,6 +1027,26 @@ def _inline_tags(visible: str) -> list[str]:
     return inline_tags(visible)
 
 
+_BLOCK_ID_RE = re.compile(r"[A-Za-z0-9-]+")
+
+
+def block_id(line: str) -> str | None:
+    """The id of Obsidian's block marker ending a line (`text ^id`, or `^id` alone on the line
+    after a list or table), or None. Ids are letters, digits and dashes."""
+    text = line.rstrip()
+    at = text.rfind("^")
+    if at < 0 or (at > 0 and text[at - 1] not in " \t"):
+        return None
+    ident = text[at + 1:]
+    return ident if ident and _BLOCK_ID_RE.fullmatch(ident) else None
+
+
+def _add_block_id(line: str, lineno: int, scan: _BodyScan) -> None:
+    ident = block_id(line)
+    if ident is not None:
+        scan.block_ids.append((ident, lineno))
+
+
 def _wikilinks(text: str, line: int, context: str) -> list[Link]:
     """Every `[[...]]` link of one body line, in column order.
 
@@ -1021,8 +1057,13 @@ def _wikilinks(text: str, line: int, context: str) -> list[Link]:
     for match in WIKILINK_RE.finditer(text):
         parts = _link_parts(match.group(1))
         if parts is None:
-            continue
-        target, heading, label = parts
+            # `[[#Heading]]`, `[[#^id]]`: a link within the note (target "").
+            _, heading, label = _split_wikilink(match.group(1))
+            if heading is None:
+                continue
+            target = ""
+        else:
+            target, heading, label = parts
         start = match.start()
         embed = start > 0 and text[start - 1] == "!"
         col = start if embed else start + 1  # 1-based, at the "!" of an embed
@@ -1137,14 +1178,165 @@ def _mdlink(
 
 def _task(rel_path: str, match: re.Match[str], line: int, diags: list[Diagnostic]) -> Task:
     status, text = match.group(1), match.group(2).strip()
-    due = None
-    # A DUE_RE match begins at one of these two literals: the search starts at the first of
-    # them (usually near the end of the task), and tasks with neither skip it.
-    emoji, word = text.find("📅"), text.find("due:")
-    due_match = None
-    if emoji >= 0 or word >= 0:
-        due_match = DUE_RE.search(text, min(at for at in (emoji, word) if at >= 0))
-    if due_match:
-        due = parse_date(due_match.group(1), lambda msg: diags.append(
-            Diagnostic(rel_path, line, "error", "bad-date", f"task due date: {msg}")))
-    return Task(text, line, status in "xX-", due)  # positional: cheaper than keywords
+    if status not in TASK_STATUSES:
+        diags.append(Diagnostic(
+            rel_path, line, "warning", "task-status",
+            f"task status [{status}] is not one vault-tools knows: read as an open task; "
+            "write [ ] for open, [x] for done or [-] for cancelled"))
+    read = read_task_text(text)
+    for problem in read.problems:
+        diags.append(Diagnostic(rel_path, line, "error", "bad-date", problem))
+    # positional: cheaper than keywords
+    return Task(text, line, status in "xX-", read.due, read.shown_from)
+
+
+# --- a task's text, as the Tasks plugin and Dataview write it (§10) ----------------------------
+
+# The statuses read without a warning: open, done, cancelled (cancelled counts as done).
+TASK_STATUSES = " xX-"
+
+# The Tasks plugin's date signs and what each date is (the plugin accepts the second spellings
+# too). `due:` is this tool's own older spelling.
+_DATE_SIGNS = {
+    "📅": "due", "📆": "due", "🗓": "due", "due:": "due",
+    "⏳": "scheduled", "⌛": "scheduled", "🛫": "start",
+    "➕": "created", "✅": "done", "❌": "cancelled",
+}
+# After these, anything is read as a date (and reported when it is not one); after the other
+# signs only a word that starts with a digit is, so "✅ booked" or "⏳ waiting" stays prose.
+_ALWAYS_A_DATE = frozenset({"📅", "📆", "🗓", "due:"})
+_PRIORITY_SIGNS = "🔺⏫🔼🔽⏬"
+_ALL_SIGNS = "".join(sign for sign in _DATE_SIGNS if len(sign) == 1) + _PRIORITY_SIGNS + "🔁"
+_TASK_SIGN_RE = re.compile(
+    # A date sign and its date: an ISO date that ends where a word does, else the next word
+    # (up to a blank or another sign), which is then reported as not a date.
+    r"(?P<sign>[📅📆🗓⏳⌛🛫➕✅❌]|\bdue:(?!:))\ufe0f?\s*"
+    rf"(?P<value>\d{{4}}-\d{{2}}-\d{{2}}(?![\w-])|[^\s{_ALL_SIGNS}]+)"
+    # A priority, or a recurrence with its rule ("🔁 every 2 weeks when done"): its words up to
+    # a sign, or a word with a colon (`due:2026-12-05`).
+    rf"|[{_PRIORITY_SIGNS}]\ufe0f?"
+    r"|🔁\ufe0f?(?:[ \t]*[A-Za-z0-9,!]+(?![A-Za-z0-9,!:]))*"
+)
+# Dataview's inline fields, `[key:: value]` and `(key:: value)`: the opening bracket and the key
+# (no bracket or colon in it, so the keys tried from different brackets never overlap: linear).
+_FIELD_RE = re.compile(r"[\[(]([^\[\]():]*)::")
+_BRACKET_RE = re.compile(r"[\[\]()]")
+# The Tasks plugin's Dataview keys for dates, and what each date is.
+_DATE_FIELDS = {
+    "due": "due", "scheduled": "scheduled", "start": "start",
+    "created": "created", "completion": "done", "cancelled": "cancelled",
+}
+
+
+class TaskText(NamedTuple):
+    """What a task's text says. `title` is the text without the signs and fields read (dates,
+    priority, recurrence, `[key:: value]`), blanks between words made single; a date that does
+    not parse stays in it, so the reader sees why the task has no date. `due` is the first due
+    date written, else the scheduled date, else the start date; `shown_from` is the later of
+    the scheduled and start dates (the task is hidden before it). `problems` are the messages
+    of the dates that do not parse."""
+
+    title: str
+    due: dt.date | None = None
+    shown_from: dt.date | None = None
+    problems: tuple[str, ...] = ()
+
+
+def read_task_text(text: str) -> TaskText:
+    """Read a task's text (after its checkbox) as the Tasks plugin writes it, with its emoji
+    signs (`📅 2026-12-05`, `⏳`, `🛫`, `➕`, `✅`, `❌`, `🔺⏫🔼🔽⏬`, `🔁 every week`) or
+    Dataview's fields (`[due:: 2026-12-05]`, `(scheduled:: …)`, any `[key:: value]`), and
+    `due:2026-12-05`.
+    Where a date is written twice, the first counts. Pure; linear in the length of `text`."""
+    fields = _inline_fields(text) if "::" in text else []
+    # (start, end, what the date is or None for a sign without one, the date as written, sign)
+    found: list[tuple[int, int, str | None, str, str]] = [
+        (start, end, _DATE_FIELDS.get(key), value, f"[{key}::]")
+        for start, end, key, value in fields
+    ]
+    inside = 0  # the first field that does not end before the sign looked at
+    for match in _TASK_SIGN_RE.finditer(text):
+        start = match.start()
+        while inside < len(fields) and fields[inside][1] <= start:
+            inside += 1
+        if inside < len(fields) and fields[inside][0] <= start:
+            continue  # part of a field's value: the field is read whole
+        sign = match.group("sign")
+        if sign is None:
+            found.append((start, match.end(), None, "", match.group()))
+            continue
+        value = match.group("value")
+        if sign not in _ALWAYS_A_DATE and not value[:1].isdigit():
+            continue
+        found.append((start, match.end(), _DATE_SIGNS[sign], value, sign))
+    if not found:
+        return TaskText(text)
+    found.sort()
+    dates: dict[str, dt.date] = {}
+    problems: list[str] = []
+    cuts: list[tuple[int, int]] = []
+    for start, end, kind, value, sign in found:
+        if kind is not None:
+            bad: list[str] = []
+            day = parse_date(value, bad.append)
+            if day is None:
+                problems.append(f"task {_DATE_WORDS[kind]} ({sign}): {bad[0]}")
+                continue  # stays in the title
+            dates.setdefault(kind, day)
+        cuts.append((start, end))
+    title = _cut(text, cuts)
+    scheduled, begins = dates.get("scheduled"), dates.get("start")
+    hidden = [day for day in (scheduled, begins) if day is not None]
+    return TaskText(title, dates.get("due") or scheduled or begins,
+                    max(hidden) if hidden else None, tuple(problems))
+
+
+_DATE_WORDS = {"due": "due date", "scheduled": "scheduled date", "start": "start date",
+               "created": "created date", "done": "done date", "cancelled": "cancelled date"}
+_BLANK_RUN_RE = re.compile(r"\s{2,}")
+
+
+def _cut(text: str, cuts: list[tuple[int, int]]) -> str:
+    """`text` with each span in `cuts` (sorted by start) replaced by a blank, so the words on
+    either side never join, and runs of blanks made one."""
+    if not cuts:
+        return text
+    pieces, at = [], 0
+    for start, end in cuts:
+        if end <= at:
+            continue
+        pieces.append(text[at:max(start, at)])
+        at = end
+    pieces.append(text[at:])
+    return _BLANK_RUN_RE.sub(" ", " ".join(pieces)).strip()
+
+
+def _inline_fields(text: str) -> list[tuple[int, int, str, str]]:
+    """Dataview's inline fields in `text`: (start, end, key in lower case, value), the
+    outermost only, in order. A field's bracket closes at its matching bracket, so a value may
+    hold a link (`[with:: [[Jane Doe]]]`). Linear in the length of `text`."""
+    closes: dict[int, int] = {}
+    stacks: dict[str, list[int]] = {"[": [], "(": []}
+    for bracket in _BRACKET_RE.finditer(text):
+        char, at = bracket.group(), bracket.start()
+        if char in "[(":
+            stacks[char].append(at)
+        else:
+            stack = stacks["[" if char == "]" else "("]
+            if stack:
+                closes[stack.pop()] = at
+    out: list[tuple[int, int, str, str]] = []
+    taken = 0  # where the last field ended: a field inside it is part of its value
+    for start in sorted(closes):
+        if start < taken:
+            continue
+        match = _FIELD_RE.match(text, start)
+        if match is None or not match.group(1).strip():
+            continue
+        close = closes[start]
+        if text[start] == "[" and text[start - 1:start] == "[" and text[close + 1:close + 2] == "]":
+            continue  # the inside of a wikilink, [[...]]
+        key, value = match.group(1).strip().lower(), text[match.end():close].strip()
+        out.append((start, close + 1, key, value))
+        taken = close + 1
+    return out

@@ -423,8 +423,9 @@ def comment_texts(text: str) -> list[str]:
     return [comment for comment in found if comment]
 
 
-# Published only when the `publish_fields` option lists them (§3, §7).
-UNPUBLISHED_BY_DEFAULT = ("email", "phone", "linkedin")
+# Published only when the `publish_fields` option lists them (§3, §7); `emails` and `phones`
+# hold a contact's other addresses and numbers (imports write them), private as the first ones.
+UNPUBLISHED_BY_DEFAULT = ("email", "phone", "linkedin", "emails", "phones")
 
 
 # --- what must never appear in the output -------------------------------------------------------
@@ -580,6 +581,7 @@ def secrets(view: SiteView, texts: Mapping[str, str], shared: Iterable[str] = ()
                 item = _URL_PREFIX.sub("", str(item).strip())
                 add(item, f"field {key}", note.path)
                 digits = re.sub(r"\D", "", item)
-                if key == "phone" and len(digits) >= MIN_PHONE_DIGITS and digits != item:
+                if (key in ("phone", "phones") and len(digits) >= MIN_PHONE_DIGITS
+                        and digits != item):
                     add(digits, f"field {key}", note.path)  # as a `tel:` link writes it
     return sorted(found.values(), key=lambda s: (s.source, s.kind, s.value))

@@ -458,7 +458,8 @@ def load_index_and_texts(
         notes.append(note)
         if keep_texts and text is not None:
             texts[note.path] = text
-    index = VaultIndex(notes, scan.problems(vault.notes_dir))
     # Listed only if a link names an attachment: most checks never walk the folder twice.
-    index.set_attachments(lambda: attachment_paths(vault.notes_dir))
+    # Given before the notes are linked: `[[notes.txt]]` is a file only when it exists.
+    index = VaultIndex(notes, scan.problems(vault.notes_dir),
+                       attachments=lambda: attachment_paths(vault.notes_dir))
     return index, texts

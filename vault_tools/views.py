@@ -137,7 +137,8 @@ class SiteView:
     def ref(self, target: str, heading: str | None = None, text: str | None = None) -> Ref:
         """Where a written link target goes, as the site may show it (§4 resolution)."""
         resolution = self.index.resolve(target)
-        if resolution.status == "ok" and resolution.path is not None:
+        # A true tie goes to the note the index picks, as in a note's body (`check` warns).
+        if resolution.status in ("ok", "ambiguous") and resolution.path is not None:
             if resolution.path in self.hidden:
                 return Ref("private", PRIVATE_TEXT)
             return Ref("ok", text or self.index.notes[resolution.path].name, resolution.path,
@@ -572,10 +573,11 @@ def network_graph(view: SiteView) -> tuple[list[GraphNode], list[GraphEdge]]:
         fields = view.index.notes[path].fields
         if kind != "contact" or not isinstance(fields, ContactFields):
             continue
-        introducer = view.index.resolve_note(fields.introduced_by) if fields.introduced_by else None
+        introducer = (view.index.resolve_note(fields.introduced_by, path)
+                      if fields.introduced_by else None)
         if introducer is not None and kinds.get(introducer.path) == "contact":
             edges.append(GraphEdge(introducer.path, path, "introduced"))
-        company = view.index.resolve_note(fields.company) if fields.company else None
+        company = view.index.resolve_note(fields.company, path) if fields.company else None
         if company is not None and kinds.get(company.path) == "company":
             edges.append(GraphEdge(path, company.path, "works-at"))
     for key, placeholder in placeholder_companies(view).items():

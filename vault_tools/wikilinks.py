@@ -66,8 +66,22 @@ def link_parts(inner: str) -> tuple[str, str | None, str | None] | None:
     return target, heading, label
 
 
-# What a link to an attachment ends with: a file suffix other than .md.
-ASSET_SUFFIX_RE = re.compile(r"\.(?!md$)[A-Za-z0-9]{1,5}$")
+# A name ending in a file suffix other than .md (`photo.png`, but also `Booking.com`,
+# `Node.js`, `2021.07.17`): a note when a note has that name (§4), else maybe a file.
+ASSET_SUFFIX_RE = re.compile(r"\.(?!md$)[A-Za-z0-9]{1,10}$")
+
+# The suffixes of files a link names as attachments even when no such file exists (then
+# `check` reports `missing-attachment`): Obsidian's accepted file formats and the usual
+# documents. Any other suffix is a file only when the file is there (`[[notes.txt]]` is,
+# `[[Booking.com]]` is a note yet to be written).
+ATTACHMENT_SUFFIXES = frozenset({
+    "canvas", "base", "pdf",
+    "avif", "bmp", "gif", "jpeg", "jpg", "png", "svg", "webp", "heic", "tif", "tiff",
+    "flac", "m4a", "mp3", "ogg", "wav", "3gp", "aac", "opus",
+    "mkv", "mov", "mp4", "ogv", "webm", "avi",
+    "doc", "docx", "xls", "xlsx", "ppt", "pptx", "odt", "ods", "odp", "epub", "zip",
+    "excalidraw",
+})
 
 
 def link_problem(name: str) -> str | None:
@@ -92,8 +106,16 @@ def link_problem(name: str) -> str | None:
 
 
 def is_asset_target(target: str) -> bool:
-    """True for links to attachments (`photo.png`, `cv.pdf`) rather than notes."""
-    return bool(ASSET_SUFFIX_RE.search(target))
+    """True for a target whose suffix names an attachment type (`photo.png`, `cv.pdf`,
+    `Board.canvas`): a file, unless a note has that very name."""
+    match = ASSET_SUFFIX_RE.search(target)
+    return match is not None and match.group(0)[1:].lower() in ATTACHMENT_SUFFIXES
+
+
+def has_file_suffix(target: str) -> bool:
+    """True for a target ending in a suffix other than `.md` (`Booking.com`, `notes.txt`):
+    it may name a file, when no note has that name."""
+    return ASSET_SUFFIX_RE.search(target) is not None
 
 
 # --- writing -------------------------------------------------------------------------------------

@@ -1,9 +1,14 @@
 """`vault-tools new`: a note from the vault's own template, never over an existing one (§3, §8).
 
-Templates are plain notes with `{{placeholder}}` markers. Filling them is text substitution, not
-YAML re-serialisation, so the user's comments and key order survive; each value is escaped for
-where it stands (inside double quotes, inside single quotes, bare, or in the body), and the filled
-front matter is parsed once more before anything is written.
+Templates are plain notes with the placeholders Obsidian's Templates plugin fills (`{{title}}`,
+`{{date}}`, `{{time}}`, `{{date:YYYY-MM-DD}}`), so a note made from them inside Obsidian is
+as complete as one made here. What only `new` knows (the company, the people of a conversation,
+its status) goes into the front-matter key of that name (`company: ""` becomes
+`company: "[[Acme]]"`); the older `{{company}}`-style placeholders are still filled, for
+templates written before. Filling is text substitution, not YAML re-serialisation, so the
+user's key order and text survive; each value is escaped for where it stands (inside double
+quotes, inside single quotes, bare, or in the body), and the filled front matter is parsed once
+more before anything is written.
 """
 
 from __future__ import annotations
@@ -29,7 +34,12 @@ from .init import template_dir
 # The folder each type of note is created in (§2): the schema's.
 NOTE_FOLDERS = TYPE_FOLDERS
 
-PLACEHOLDER_RE = re.compile(r"\{\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*\}\}")
+# `{{name}}`, or `{{date:FORMAT}}` / `{{time:FORMAT}}` with a moment.js format, as Obsidian writes.
+PLACEHOLDER_RE = re.compile(r"\{\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*(?::([^{}\r\n]*))?\}\}")
+# The interview keys that hold lists, whatever a template says (Obsidian wants one type each).
+LIST_KEYS = ("with", "career", "referrals")
+# The placeholders that take a format, and Obsidian's default format for each.
+FORMATTED = {"date": "YYYY-MM-DD", "time": "HH:mm"}
 
 # Characters no file name may hold on some OS (Windows, macOS Finder) plus the ones that would
 # break a [[wikilink]] to the note (`#` heading, `|` label, `^` block id, brackets).
@@ -137,6 +147,16 @@ class Value:
     text: str
     link: bool = False
     items: tuple[str, ...] | None = None
+    when: dt.datetime | None = None  # for {{date:FORMAT}} and {{time:FORMAT}}
+
+    def formatted(self, fmt: str | None) -> Value | None:
+        """The value of `{{name:fmt}}`: itself without a format, else its moment formatted
+        (None when it has none: the placeholder is left as written)."""
+        if fmt is None:
+            return self
+        if self.when is None:
+            return None
+        return Value(format_moment(self.when, fmt))
 
     def rendered(self) -> str:
         """The value as it reads in the note (before any YAML quoting): one line of text."""
@@ -180,8 +200,8 @@ def _fill_yaml_line(line: str, values: Mapping[str, Value], newline: str = "\n")
     i = 0
     while i < len(line):
         match = PLACEHOLDER_RE.match(line, i)
-        if match and match.group(1) in values:
-            value = values[match.group(1)]
+        value = _value_of(match, values) if match else None
+        if match and value is not None:
             if value.items is not None:
                 listed = _fill_list(line, match, out, state, value, newline)
                 if listed is not None:
@@ -260,8 +280,22 @@ def _fill_list(
     return end, "plain"
 
 
-def fill_template(text: str, values: Mapping[str, Value], source: str = "template") -> str:
-    """Fill `{{key}}` placeholders in a template's text; unknown placeholders are left as written.
+def _value_of(match: re.Match[str], values: Mapping[str, Value]) -> Value | None:
+    """What a placeholder becomes, or None to leave it as written (unknown, or a format on a
+    value that takes none)."""
+    value = values.get(match.group(1))
+    if value is None:
+        return None
+    return value.formatted(match.group(2))
+
+
+def fill_template(text: str, values: Mapping[str, Value], source: str = "template",
+                  fields: Mapping[str, Value] | None = None, lists: Sequence[str] = ()) -> str:
+    """Fill `{{key}}` and `{{key:FORMAT}}` placeholders in a template's text; unknown
+    placeholders are left as written. Then set each front-matter key of `fields` to its value,
+    whatever the template gave it (a key the template lacks is added at the end of its front
+    matter), and write each key of `lists` the template leaves empty (`career: ""`) as an empty
+    list, so that the property has one type in every note.
 
     In the front matter each value is escaped for its quoting context; in the body it is written
     as text, a `<` as `&lt;` so that no value becomes HTML (links as `[[name]]`). Raises
@@ -278,9 +312,14 @@ def fill_template(text: str, values: Mapping[str, Value], source: str = "templat
                                           ending or "\n") + ending)
         else:
             filled.append(PLACEHOLDER_RE.sub(
-                lambda m: values[m.group(1)].body_text() if m.group(1) in values else m.group(0),
+                lambda m: _body_text(m, values),
                 line,
             ))
+    if span and (fields or lists):
+        # A list placeholder may have become several lines: the keys are looked for line by line.
+        filled = "".join(filled).splitlines(keepends=True)
+        filled = _set_fields(filled, _front_matter_span(filled), fields or {}, lists)
+        span = _front_matter_span(filled)
     if span:
         try:
             load_front_matter("".join(filled[1:span - 1]), first_line=2)
@@ -291,6 +330,107 @@ def fill_template(text: str, values: Mapping[str, Value], source: str = "templat
                 "put quotes around the placeholder, e.g. company: \"{{company}}\""
             ) from None
     return bom + "".join(filled)
+
+
+def _body_text(match: re.Match[str], values: Mapping[str, Value]) -> str:
+    value = _value_of(match, values)
+    return match.group(0) if value is None else value.body_text()
+
+
+_EMPTY_VALUES = ("", '""', "''", "~", "null")
+_TOP_KEY_RE = re.compile(r"([^\s#:\-\[{'\"][^:]*):(?:[ \t]|$)")
+
+
+def _set_fields(lines: list[str], span: int, fields: Mapping[str, Value],
+                lists: Sequence[str] = ()) -> list[str]:
+    """`lines` (a note's, with their endings; its front matter `span` lines long) with each
+    key of `fields` set: its line, and the indented or list lines under it, replaced by the
+    key and its value; a key the front matter lacks is added at its end. A key of `lists`
+    with an empty value becomes `[]`."""
+    newline = lines[0][len(lines[0].rstrip("\r\n")):] or "\n"
+    inner = lines[1:span - 1]
+    out: list[str] = []
+    written: set[str] = set()
+    at = 0
+    while at < len(inner):
+        line = inner[at]
+        key = _TOP_KEY_RE.match(line.rstrip("\r\n"))
+        name = key.group(1).rstrip() if key else None
+        at += 1
+        if name is not None and name in lists and name not in fields and key is not None \
+                and line[key.end():].strip() in _EMPTY_VALUES \
+                and not (at < len(inner) and inner[at].startswith((" ", "\t", "-"))):
+            out += _field_lines(name, Value("", items=()), newline)
+            continue
+        if name is None or name not in fields or name in written:
+            out.append(line)
+            continue
+        while at < len(inner) and inner[at].startswith((" ", "\t", "-")):
+            at += 1  # the value's own lines: a block list or a continued scalar
+        out += _field_lines(name, fields[name], newline)
+        written.add(name)
+    for name, value in fields.items():
+        if name not in written:
+            out += _field_lines(name, value, newline)
+    return [lines[0], *out, *lines[span - 1:]]
+
+
+def _field_lines(key: str, value: Value, newline: str) -> list[str]:
+    """`key: value` as front-matter lines: a list as a block list (`[]` when empty), anything
+    else double-quoted, so that every text stays a string."""
+    if value.items is None:
+        return [f"{key}: {yaml_quoted(value.rendered())}{newline}"]
+    if not value.items:
+        return [f"{key}: []{newline}"]
+    return [f"{key}:{newline}", *(f"  - {item}{newline}" for item in value.yaml_items())]
+
+
+# --- moment.js formats (what Obsidian's {{date:FORMAT}} takes) --------------------------------
+
+_MOMENT_TOKEN_RE = re.compile(
+    r"\[([^\]]*)\]|YYYY|YY|Q|MMMM|MMM|MM|M|DDDD|DDD|Do|DD|D|dddd|ddd|dd|d|E|GGGG|WW|W"
+    r"|HH|H|hh|h|kk|k|mm|m|ss|s|A|a"
+)
+
+
+_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
+           "September", "October", "November", "December")
+_WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+
+
+def format_moment(when: dt.datetime, fmt: str) -> str:
+    """`when` written in a moment.js format, as Obsidian's `{{date:FORMAT}}` writes it (English
+    names): `YYYY-MM-DD`, `DD MMM YYYY`, `dddd, MMMM Do`, `HH:mm`, `[week] WW`... Text in
+    brackets is written as it is, and so is any letter that is no token."""
+    return _MOMENT_TOKEN_RE.sub(lambda m: _moment_token(when, m), fmt)
+
+
+def _moment_token(when: dt.datetime, match: re.Match[str]) -> str:
+    token = match.group(0)
+    if match.group(1) is not None:
+        return match.group(1)
+    day = when.day
+    ordinal = "th" if 10 <= day % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(day % 10, "th")
+    twelve = when.hour % 12 or 12
+    iso_year, iso_week, iso_day = when.isocalendar()
+    parts = {
+        "YYYY": f"{when.year:04d}", "YY": f"{when.year % 100:02d}",
+        "Q": str((when.month - 1) // 3 + 1),
+        "MMMM": _MONTHS[when.month - 1], "MMM": _MONTHS[when.month - 1][:3],
+        "MM": f"{when.month:02d}", "M": str(when.month),
+        "DDDD": f"{when.timetuple().tm_yday:03d}", "DDD": str(when.timetuple().tm_yday),
+        "Do": f"{day}{ordinal}", "DD": f"{day:02d}", "D": str(day),
+        "dddd": _WEEKDAYS[iso_day - 1], "ddd": _WEEKDAYS[iso_day - 1][:3],
+        "dd": _WEEKDAYS[iso_day - 1][:2],
+        "d": str(iso_day % 7), "E": str(iso_day),
+        "GGGG": f"{iso_year:04d}", "WW": f"{iso_week:02d}", "W": str(iso_week),
+        "HH": f"{when.hour:02d}", "H": str(when.hour), "hh": f"{twelve:02d}", "h": str(twelve),
+        "kk": f"{when.hour or 24:02d}", "k": str(when.hour or 24),
+        "mm": f"{when.minute:02d}", "m": str(when.minute),
+        "ss": f"{when.second:02d}", "s": str(when.second),
+        "A": "AM" if when.hour < 12 else "PM", "a": "am" if when.hour < 12 else "pm",
+    }
+    return parts[token]
 
 
 def template_path(vault: Vault, note_type: str) -> Path:
@@ -347,6 +487,7 @@ def plan_new(
     planned: bool = False,
     with_: Sequence[str] = (),
     new_person: bool = False,
+    now: dt.datetime | None = None,
 ) -> NewNote:
     """Work out the path and text of a new note of `note_type`; write nothing.
 
@@ -355,17 +496,23 @@ def plan_new(
     a list linking each person by their contact note's own name, its `company` the first
     person's company, and its status `planned` with `planned=True` or a date after `today`,
     else `done`. A person with no contact note is refused, with the closest contact's name as
-    a suggestion, unless `new_person`.
+    a suggestion, unless `new_person`. `{{date}}` is `today` (an interview's own date), `{{time}}`
+    the time of day of `now` (default: the clock's), `{{title}}` the note's name.
     Raises CaptureError when the note (or another note of that name) exists.
     """
     if note_type not in NOTE_FOLDERS:
         raise CaptureError(f"unknown note type {note_type!r}; use one of {', '.join(NOTE_FOLDERS)}")
     display = single_line(name)
     stem = safe_name(display)
+    day = date or today if note_type == INTERVIEW else today
+    moment = dt.datetime.combine(day, (now or dt.datetime.now()).time().replace(microsecond=0))
     values: dict[str, Value] = {
         "name": Value(display),
-        "date": Value(today.isoformat()),
+        "date": Value(day.isoformat(), when=moment),
+        "time": Value(format_moment(moment, FORMATTED["time"]), when=moment),
     }
+    # The front-matter keys `new` sets, whatever the template holds there.
+    fields: dict[str, Value] = {}
     contact_rel, known = None, False
     if note_type == CONTACT:
         values["company"] = Value(link_target(company) if company else "", link=True)
@@ -373,22 +520,29 @@ def plan_new(
             link_target(introduced_by) if introduced_by else "", link=True
         )
         values["email"] = Value(single_line(email or ""))
+        fields.update((key, values[key]) for key, given in
+                      (("company", company), ("introduced_by", introduced_by), ("email", email))
+                      if given)
     elif note_type == INTERVIEW:
-        day = date or today
         people, links, contacts, unknown = interview_people(
             index, [display, *(single_line(w) for w in with_)], new_person)
         if contacts and contacts[0].name == people[0]:
             contact_rel, known = contacts[0].path, True
         company = _company_of(index, contacts)
-        title = f"Conversation with {_and(people)}, {day.isoformat()}"
-        values["name"] = values["title"] = Value(title)
+        # `{{name}}` (the older templates' heading) says what the note is.
+        values["name"] = Value(f"Conversation with {_and(people)}, {day.isoformat()}")
         values["person"] = Value(people[0])
-        values["date"] = Value(day.isoformat())
         values["with"] = Value("", link=True, items=tuple(links))
         values["company"] = Value(company or "", link=True)
         values["status"] = Value(PLANNED if planned or day > today else DONE)
         stem = f"{day.isoformat()} {people[0]}"
-    values.setdefault("title", Value(stem))
+        fields["date"], fields["with"] = values["date"], values["with"]
+        fields["status"] = values["status"]
+        if company:
+            fields["company"] = values["company"]
+    # {{title}} is the note's name, as in Obsidian: the name typed (its file name, but for the
+    # characters no file name may hold), and for an interview its file name.
+    values["title"] = Value(stem if note_type == INTERVIEW else display)
 
     rel = f"{NOTE_FOLDERS[note_type]}/{stem}.md"
     path = vault.abs(rel)
@@ -406,7 +560,8 @@ def plan_new(
             "nothing was created"
         )
     template = template_path(vault, note_type)
-    text = fill_template(read_template(template), values, source=str(template))
+    text = fill_template(read_template(template), values, source=str(template), fields=fields,
+                         lists=LIST_KEYS if note_type == INTERVIEW else ())
     return NewNote(rel, path, text, note_type, template, contact_rel, known,
                    unknown if note_type == INTERVIEW else ())
 
@@ -426,11 +581,15 @@ def interview_people(
     contacts: list[Note] = []
     unknown: list[str] = []
     for text in typed:
-        resolution = index.resolve(text)
-        if resolution.status == "ambiguous":
+        # A name several notes share is refused even where a link would pick one of them
+        # (own folder, then shortest path): typed on the command line, it is a guess.
+        same = index.named(text)[0]
+        reached = index.resolve(text).path
+        if len(same) > 1 and reached in same and \
+                reached[:-3].casefold() != text.strip().casefold():  # (not by its exact path)
             raise CaptureError(
-                f"{text!r} names several notes ({', '.join(resolution.candidates)}); name one "
-                f"by its path, e.g. {resolution.candidates[0][:-3]!r}; nothing was created")
+                f"{text!r} names several notes ({', '.join(same)}); name one "
+                f"by its path, e.g. {same[0][:-3]!r}; nothing was created")
         person = index.resolve_note(text)
         if person is None and new_person:
             person = index.resolve_note(safe_name(text))  # the note its link would reach

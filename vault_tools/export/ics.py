@@ -1,9 +1,14 @@
 """The follow-ups calendar feed: dated follow-ups and planned interviews as an iCalendar file.
 
-Pure and clock-free: the bytes are a function of the vault's contents only, so re-exporting an
-unchanged vault gives identical bytes and a subscribed calendar sees no change. Each event's UID
-is derived from what it is (kind, note path, line or person), so a calendar app that refreshes
-the feed updates its events instead of adding duplicates.
+Pure and clock-free: the bytes are a function of the vault's contents and the feed's settings
+(`FeedSettings`: time zone, alarm, site address) only, so re-exporting an unchanged vault gives
+identical bytes and a subscribed calendar sees no change. Each event's UID is derived from what
+it is (kind, note path, line or person), so a calendar app that refreshes the feed updates its
+events instead of adding duplicates.
+
+Events are all-day, except a planned interview whose `date` has a time of day
+(`2026-12-09T14:30`, as Obsidian's date-and-time property writes it): that one is timed, read in
+the vault's time zone and written in UTC (`...Z`), which every calendar app reads the same way.
 """
 
 from __future__ import annotations
@@ -11,8 +16,13 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import hashlib
-from collections.abc import Iterable
+import posixpath
+import re
+import zoneinfo
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
+from typing import Any
+from urllib.parse import quote
 
 from ..followups import (
     FollowUp,
@@ -24,12 +34,117 @@ from ..followups import (
 )
 from ..index import VaultIndex
 from ..notes import InterviewFields, Note
+from ..parse import TIME_OF_DAY_RE
 from ..schema import INTERVIEW, KIND_LABELS, PLANNED
+from ..vault import Vault, read_config
 
 PRODID = "-//vault-tools//Follow-ups//EN"
 CALENDAR_NAME = "Follow-ups"
 UID_DOMAIN = "vault-tools"
 PLANNED_INTERVIEW = "interview"
+# How long a timed conversation is shown: informational interviews are short.
+CONVERSATION_LENGTH = dt.timedelta(minutes=30)
+
+
+class FeedSettingsError(ValueError):
+    """A feed option of the `vault` plugin (`timezone`, `feed_alarm`) that cannot be used."""
+
+
+@dataclass(frozen=True)
+class FeedSettings:
+    """How the feed is written: the time zone a written time of day is in (None: the
+    machine's local zone), and how long before each event its alarm rings (None: no alarm)."""
+
+    zone: dt.tzinfo | None = None
+    alarm: dt.timedelta | None = None
+
+
+_ALARM_RE = re.compile(r"\s*(\d{1,4})\s*([dhm])\s*")
+_ALARM_UNITS = {"d": "days", "h": "hours", "m": "minutes"}
+
+
+def feed_settings(options: Mapping[str, Any]) -> FeedSettings:
+    """The feed's settings from the `vault` plugin's options (`timezone`: an IANA name such as
+    `Europe/Paris`; `feed_alarm`: `1d`, `2h` or `30m` before each event). Raises
+    FeedSettingsError, naming the option, for a value that cannot be used."""
+    if not isinstance(options, Mapping):  # `vault:` written as something else: no options
+        options = {}
+    zone: dt.tzinfo | None = None
+    name = options.get("timezone")
+    if name is not None:
+        if not isinstance(name, str) or not name.strip():
+            raise FeedSettingsError(f"timezone: {name!r} is not a time zone name; write an "
+                                    "IANA name such as Europe/Paris or America/New_York")
+        try:
+            zone = zoneinfo.ZoneInfo(name.strip())
+        except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+            raise FeedSettingsError(f"timezone: {name!r} is not a time zone this machine "
+                                    "knows; write an IANA name such as Europe/Paris or "
+                                    "America/New_York") from None
+    alarm: dt.timedelta | None = None
+    before = options.get("feed_alarm")
+    if before is not None:
+        match = _ALARM_RE.fullmatch(before) if isinstance(before, str) else None
+        if match is None:
+            raise FeedSettingsError(f"feed_alarm: {before!r} does not parse; write how long "
+                                    "before each event, e.g. 1d, 2h or 30m")
+        alarm = dt.timedelta(**{_ALARM_UNITS[match.group(2)]: int(match.group(1))})
+    return FeedSettings(zone, alarm)
+
+
+def page_url(path: str, directory_urls: bool = True) -> str:
+    """The URL of a note's page relative to the site's root, as MkDocs makes it
+    (`use_directory_urls`): `interviews/2026-12-10%20Sam%20Lee/`, or `....html` without
+    directory URLs."""
+    parent, _, file_name = path.rpartition("/")
+    stem = posixpath.splitext(file_name)[0]
+    stem = "index" if stem == "README" else stem
+    prefix = parent + "/" if parent else ""
+    if not directory_urls or stem == "index":
+        url = prefix + stem + ".html"
+    else:
+        url = prefix + stem + "/index.html"
+    if directory_urls and url.rpartition("/")[2] == "index.html":
+        url = (url.rpartition("/")[0] or ".") + "/"
+    return quote(url)
+
+
+def _no_url(path: str) -> str | None:
+    return None
+
+
+def site_page_urls(site_url: str | None,
+                   relative: Callable[[str], str | None]) -> Callable[[str], str | None]:
+    """Each note's page as an absolute URL on the site at `site_url` (`relative` gives the
+    page's URL relative to the site, or None when the note has no page); no URLs at all when
+    the site's address is not configured (a relative URL means nothing to a calendar app)."""
+    base = (site_url or "").strip().rstrip("/") + "/"
+    # A URL holds no space or control character: one that does (a line break in a hand-edited
+    # mkdocs.yml) would end the URL property and start another line of the feed.
+    if base == "/" or any(char.isspace() or ord(char) < 32 or ord(char) == 127
+                          for char in base):
+        return _no_url
+
+    def url_of(path: str) -> str | None:
+        url = relative(path)
+        if url is None:
+            return None
+        return base + (url[2:] if url.startswith("./") else "" if url == "." else url)
+
+    return url_of
+
+
+def vault_feed_options(vault: Vault) -> tuple[FeedSettings, Callable[[str], str | None]]:
+    """The feed's settings and page URLs for `vault-tools export ics`, from the vault's
+    mkdocs.yml (the plugin's options, `site_url`, `use_directory_urls`), so the exported feed
+    is the one the site serves. Raises FeedSettingsError for an option that cannot be used."""
+    settings = feed_settings(vault.options)
+    config = read_config(vault.config_file) if vault.config_file is not None else {}
+    site_url = config.get("site_url")
+    directory_urls = config.get("use_directory_urls") is not False
+    url_of = site_page_urls(site_url if isinstance(site_url, str) else None,
+                            lambda path: page_url(path, directory_urls))
+    return settings, url_of
 
 
 @functools.lru_cache(maxsize=1 << 16)  # the same events again on every rebuild while serving
@@ -42,40 +157,55 @@ def event_uid(kind: str, note: str, line: int | None = None, contact: str | None
 
 @dataclass(frozen=True)
 class FeedEvent:
-    """One all-day event of the feed."""
+    """One event of the feed: all day on `day`, or from `start` (UTC) for `CONVERSATION_LENGTH`
+    when a time of day was written; `url`, the note's page on the site (when known)."""
 
     uid: str
     day: dt.date
     summary: str
     description: str
+    start: dt.datetime | None = None
+    url: str | None = None
 
 
 def feed_events(index: VaultIndex, *, include_private: bool = False,
-                followups: Iterable[FollowUp] | None = None) -> list[FeedEvent]:
+                followups: Iterable[FollowUp] | None = None,
+                settings: FeedSettings = FeedSettings(),
+                url_of: Callable[[str], str | None] = _no_url) -> list[FeedEvent]:
     """The feed's events in order: one per dated open follow-up and per planned interview (on
-    the interview's date). Undated follow-ups are left out, and so is anything touching a
-    private note unless `include_private`. `followups`: `open_followups(index)`, when the
-    caller has it already."""
+    the interview's date, at its time when one is written, in `settings.zone`). Undated
+    follow-ups are left out, and so is anything touching a private note unless
+    `include_private`. `followups`: `open_followups(index)`, when the caller has it already.
+    `url_of(path)`: the absolute URL of a note's page (see `site_page_urls`)."""
+    def page_of(path: str) -> str | None:  # a private note has no page on the site
+        note = index.get(path)
+        return None if note is None or note.private else url_of(path)
+
     events: list[FeedEvent] = []
     for followup in open_followups(index) if followups is None else followups:
         if followup.due is None or (followup.private and not include_private):
             continue
-        events.append(_followup_event(followup))
+        events.append(_followup_event(followup, page_of(followup.note)))
     for note in index.by_type(INTERVIEW):
-        event = _interview_event(index, note, include_private)
+        event = _interview_event(index, note, include_private, settings.zone, page_of)
         if event is not None:
             events.append(event)
     return sorted(events, key=lambda event: (event.day.isoformat(), event.uid))
 
 
 def followups_ics(index: VaultIndex, *, include_private: bool = False,
-                  followups: Iterable[FollowUp] | None = None) -> bytes:
+                  followups: Iterable[FollowUp] | None = None,
+                  settings: FeedSettings = FeedSettings(),
+                  url_of: Callable[[str], str | None] = _no_url) -> bytes:
     """An iCalendar feed of `feed_events`."""
-    return render_feed(feed_events(index, include_private=include_private, followups=followups))
+    events = feed_events(index, include_private=include_private, followups=followups,
+                         settings=settings, url_of=url_of)
+    return render_feed(events, settings.alarm)
 
 
-def render_feed(events: list[FeedEvent]) -> bytes:
-    """The iCalendar bytes of `events`, in their order."""
+def render_feed(events: list[FeedEvent], alarm: dt.timedelta | None = None) -> bytes:
+    """The iCalendar bytes of `events`, in their order; each with an alarm `alarm` before it
+    when one is given."""
     lines = [
         "BEGIN:VCALENDAR",
         "VERSION:2.0",
@@ -84,20 +214,52 @@ def render_feed(events: list[FeedEvent]) -> bytes:
         f"X-WR-CALNAME:{_text(CALENDAR_NAME)}",
     ]
     for event in events:
-        lines += _all_day_event(event)
+        lines += _event(event, alarm)
     lines.append("END:VCALENDAR")
     return "".join(_fold(line) + "\r\n" for line in lines).encode("utf-8")
 
 
-def _followup_event(followup: FollowUp) -> FeedEvent:
+def _followup_event(followup: FollowUp, url: str | None) -> FeedEvent:
     assert followup.due is not None
     uid = event_uid(followup.kind, followup.note, followup.line, followup.contact)
     where = followup.note + (f", line {followup.line}" if followup.line else "")
     description = f"{KIND_LABELS.get(followup.kind, followup.kind)}. From {where}."
-    return FeedEvent(uid, followup.due, followup.title, description)
+    return FeedEvent(uid, followup.due, followup.title, description, None, url)
 
 
-def _interview_event(index: VaultIndex, note: Note, include_private: bool) -> FeedEvent | None:
+def written_time(value: Any, day: dt.date, zone: dt.tzinfo | None) -> dt.datetime | None:
+    """The moment (in UTC) a front-matter date-and-time value names on `day`, read in `zone`
+    (None: the machine's local zone) unless it carries its own offset; None when it has no
+    time of day, or one that does not exist (`25:00`)."""
+    match = TIME_OF_DAY_RE.fullmatch(str(value).strip())
+    if match is None:
+        return None
+    hour, minute, second = (int(g or 0) for g in match.group(1, 2, 3))
+    offset = match.group(4)
+    naive = dt.datetime(day.year, day.month, day.day, hour, minute, second)
+    if offset == "Z":
+        moment = naive.replace(tzinfo=dt.timezone.utc)
+    elif offset:
+        digits = offset[1:].replace(":", "")
+        hours, minutes = int(digits[:2]), int(digits[2:] or 0)
+        delta = dt.timedelta(hours=hours, minutes=minutes)
+        moment = naive.replace(tzinfo=dt.timezone(delta if offset[0] == "+" else -delta))
+    elif zone is not None:
+        moment = naive.replace(tzinfo=zone)
+    else:
+        try:
+            moment = naive.astimezone()  # a naive time is the machine's local time
+        except (OverflowError, OSError, ValueError):  # beyond what the C library can place
+            return None
+    try:
+        return moment.astimezone(dt.timezone.utc)
+    except OverflowError:  # a time on 0001-01-01 or 9999-12-31 that leaves the calendar
+        return None
+
+
+def _interview_event(index: VaultIndex, note: Note, include_private: bool,
+                     zone: dt.tzinfo | None,
+                     url_of: Callable[[str], str | None]) -> FeedEvent | None:
     fields = note.fields
     if not isinstance(fields, InterviewFields) or fields.status != PLANNED:
         return None
@@ -112,24 +274,42 @@ def _interview_event(index: VaultIndex, note: Note, include_private: bool) -> Fe
     if fields.format:
         summary += f" ({fields.format})"
     uid = event_uid(PLANNED_INTERVIEW, note.path, None, first_person_path(people))
-    return FeedEvent(uid, fields.date, summary, f"Planned interview. From {note.path}.")
+    start = written_time(note.meta.get("date"), fields.date, zone)
+    return FeedEvent(uid, fields.date, summary, f"Planned interview. From {note.path}.",
+                     start, url_of(note.path))
 
 
-def _all_day_event(event: FeedEvent) -> list[str]:
-    """The content lines of one all-day event (unfolded), properties in RFC 5545's usual order.
+def _event(event: FeedEvent, alarm: dt.timedelta | None) -> list[str]:
+    """The content lines of one event (unfolded), properties in RFC 5545's usual order.
     DTSTAMP is required; taking it from the event's own date (not the clock) is what makes an
     unchanged vault export to identical bytes."""
     uid, day, summary, description = event.uid, event.day, event.summary, event.description
-    return [
+    if event.start is not None:
+        when = [f"DTSTART:{_utc(event.start)}",
+                f"DTEND:{_utc(_later(event.start, CONVERSATION_LENGTH))}"]
+    else:
+        when = [f"DTSTART;VALUE=DATE:{_date(day)}",
+                f"DTEND;VALUE=DATE:{_date(days_after(day, 1))}"]
+    lines = [
         "BEGIN:VEVENT",
         f"SUMMARY:{_text(summary)}",
-        f"DTSTART;VALUE=DATE:{_date(day)}",
-        f"DTEND;VALUE=DATE:{_date(days_after(day, 1))}",
+        *when,
         f"DTSTAMP:{_date(day)}T000000Z",
         f"UID:{_text(uid)}",
         f"DESCRIPTION:{_text(description)}",
-        "END:VEVENT",
     ]
+    if event.url is not None:
+        lines.append(f"URL:{event.url}")
+    if alarm is not None:
+        lines += [
+            "BEGIN:VALARM",
+            "ACTION:DISPLAY",
+            f"DESCRIPTION:{_text(summary)}",
+            f"TRIGGER:{_before(alarm)}",
+            "END:VALARM",
+        ]
+    lines.append("END:VEVENT")
+    return lines
 
 
 # --- serialising (RFC 5545) ------------------------------------------------------------------
@@ -141,6 +321,28 @@ def _all_day_event(event: FeedEvent) -> list[str]:
 
 def _date(day: dt.date) -> str:
     return f"{day.year:04d}{day.month:02d}{day.day:02d}"
+
+
+def _utc(moment: dt.datetime) -> str:
+    """A DATE-TIME in UTC form (§3.3.5, form #2)."""
+    return f"{_date(moment)}T{moment.hour:02d}{moment.minute:02d}{moment.second:02d}Z"
+
+
+def _later(moment: dt.datetime, length: dt.timedelta) -> dt.datetime:
+    try:
+        return moment + length
+    except OverflowError:  # at the very end of the calendar: a moment-long event
+        return moment
+
+
+def _before(alarm: dt.timedelta) -> str:
+    """A TRIGGER duration (§3.3.6) `alarm` before the event's start: -P1D, -PT2H, -PT30M."""
+    seconds = int(alarm.total_seconds())
+    if seconds and seconds % 86400 == 0:
+        return f"-P{seconds // 86400}D"
+    if seconds and seconds % 3600 == 0:
+        return f"-PT{seconds // 3600}H"
+    return f"-PT{seconds // 60}M"
 
 
 def _text(value: str) -> str:

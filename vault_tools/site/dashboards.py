@@ -20,7 +20,7 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.structure.files import File, Files
 
 from ..blocks import link_to
-from ..export.ics import FeedEvent, feed_events, render_feed
+from ..export.ics import FeedEvent, FeedSettings, feed_events, render_feed, site_page_urls
 from ..followups import Timed
 from ..tags import TAGS_PAGE
 from ..views import (
@@ -207,13 +207,14 @@ class GeneratedPages:
         self.stand_ins = stand_ins
         # page -> (its data, its Markdown, its HTML stand-ins, Markdown skipped)
         self._pages: dict[str, tuple[Any, str, dict[str, str], bool]] = {}
-        self._feed: tuple[list[FeedEvent] | None, bytes] = (None, b"")
+        self._feed: tuple[tuple[list[FeedEvent], Any] | None, bytes] = (None, b"")
 
     def add(self, files: Files, config: MkDocsConfig, site: Site,
-            generated: dict[str, File], plain: bool) -> None:
+            generated: dict[str, File], plain: bool, feed: FeedSettings = FeedSettings()) -> None:
         """Give each of the `generated` files (by page) its Markdown, and add them, the
-        network's data and the feed to `files`. With `plain` Markdown, long lists and tables
-        are written as HTML (`fast_html`)."""
+        network's data and the feed (written with `feed`; each event links to its page under
+        `site_url`) to `files`. With `plain` Markdown, long lists and tables are written as
+        HTML (`fast_html`)."""
         by_src = {d.src: d for d in (*DASHBOARDS, HOME, *site.extra)}
         for gone in set(self._pages) - set(generated):
             del self._pages[gone]  # a tag no note has any more
@@ -233,9 +234,11 @@ class GeneratedPages:
             file.content_string = known[1]
             files.append(file)
         self._add_network_data(files, config, site)
-        events = feed_events(site.view.index, followups=site.view.all_followups)
-        if events != self._feed[0]:
-            self._feed = (events, render_feed(events))
+        url_of = site_page_urls(config.site_url, site.links.urls.get)
+        events = feed_events(site.view.index, followups=site.view.all_followups,
+                             settings=feed, url_of=url_of)
+        if (events, feed.alarm) != self._feed[0]:
+            self._feed = ((events, feed.alarm), render_feed(events, feed.alarm))
         files.append(File.generated(config, FEED, content=self._feed[1]))
 
     def inputs(self, src: str, markdown: str) -> tuple[Any, ...]:

@@ -54,6 +54,11 @@ class PageLinks:
         note = self.view.index.get(path)
         if note is None:
             return None
+        if heading.startswith("^"):
+            # A block reference: the paragraph ending in ` ^id` carries the id `^id` (see
+            # `block_anchor`).
+            line = self.view.index.find_block(path, heading)
+            return None if line is None else block_anchor(heading[1:])
         # As written (`[[Jane#Uses `git`]]`), as shown (`[[Jane#Uses git]]`), or without
         # punctuation: the index decides, as it does for `check`'s missing-heading.
         found = self.view.index.find_heading(path, heading)
@@ -74,11 +79,12 @@ class PageLinks:
             self._memo[key] = self._page_link(note, link, linker, files, raw)
         return self._memo[key]
 
-    def link_input(self, link: Link, files: Files) -> tuple[Any, ...]:
-        """Where `link` goes, with what anchor and to which attachment: what its text on a
-        page is made from (see `VaultPlugin.page_inputs`)."""
+    def link_input(self, link: Link, files: Files, source: str | None = None
+                   ) -> tuple[Any, ...]:
+        """Where `link`, written in the note at `source`, goes, with what anchor and to which
+        attachment: what its text on a page is made from (see `VaultPlugin.page_inputs`)."""
         view = self.view
-        resolution = view.index.resolve(link.target, link.kind)
+        resolution = view.index.resolve(link.target, link.kind, source)
         path = resolution.path
         heading = heading_of(link)
         anchor = self.anchor(path, heading) if path is not None and heading else None
@@ -92,24 +98,27 @@ class PageLinks:
     def _page_link(self, note: Note, link: Link, linker: render.Linker, files: Files,
                    raw: bool) -> str | None:
         view = self.view
-        resolution = view.index.resolve(link.target, link.kind)
+        resolution = view.index.resolve(link.target, link.kind, note.path)
         if resolution.path is not None and resolution.path in view.hidden:
             return render.unlinked(Ref("private", PRIVATE_TEXT))
         if self.private_files and posixpath.basename(
                 unquote(link.target)).lower() in self.private_files:
             return render.unlinked(Ref("private", PRIVATE_TEXT))  # a private attachment
         if link.kind == "markdown":
-            if not raw:
-                return None
+            if not raw and (resolution.path is None or resolution.path == link.target + ".md"):
+                return None  # where MkDocs finds it too (relative to the page)
             if resolution.path is None:
                 return render.html_text(link.label or link.target)
-            return linker.link(Ref("ok", link.label or "", resolution.path), link.label, raw=True)
+            # From the notes folder or by name, as Obsidian finds it: written here.
+            return linker.link(Ref("ok", link.label or "", resolution.path, heading_of(link)),
+                               link.label or link.target.rpartition("/")[2], raw=raw)
         if resolution.status == "asset":
             if raw:
                 return render.html_text(link.label or posixpath.basename(link.target))
             return _asset_link(note, link, files)
         shown = link.label or _shown_target(link)
-        if resolution.status != "ok" or resolution.path is None:
+        # A true tie ("ambiguous") links to the note the index picks; `check` warns about it.
+        if resolution.status not in ("ok", "ambiguous") or resolution.path is None:
             return render.unlinked(Ref(resolution.status, shown), shown)
         # A heading that is not there is reported once, by the index (missing-heading).
         heading = heading_of(link)
@@ -148,9 +157,17 @@ def heading_of(link: Link) -> str | None:
 
 
 def _shown_target(link: Link) -> str:
-    """What a wikilink without a label shows: the name as written, `name › heading`."""
+    """What a wikilink without a label shows: the name as written, `name › heading`; a link
+    within the note (`[[#Heading]]`), the heading."""
     name = link.target.rpartition("/")[2]
+    if not name:
+        return link.heading or ""
     return f"{name} › {link.heading}" if link.heading else name
+
+
+def block_anchor(ident: str) -> str:
+    """The id of the paragraph that ends in ` ^ident` on its page (Obsidian Publish's)."""
+    return "^" + ident
 
 
 _MARKUP = re.compile(r"[*_`~]|\[\[([^\]|]*\|)?|\]\]")

@@ -7,6 +7,7 @@ plugin, since `serve` asks about the same blocks again and again.
 
 from __future__ import annotations
 
+import html
 import re
 from typing import Any
 
@@ -20,7 +21,7 @@ from ..wikilinks import CUT_WIKILINK_RE
 from . import render
 from .dashboards import FollowupsBoard
 from .fast_html import StandIns, block_html, shown_as_text
-from .links import PageLinks
+from .links import PageLinks, block_anchor
 from .rewrite import rewrite_markdown
 
 _PIECE = re.compile("\x00(\\d+)\x00")
@@ -45,6 +46,7 @@ class NotePages:
             note, markdown, source,
             lambda link: self.links.link_text(note, link, linker, files),
             lambda block: self._block_text(note, block, linker, files),
+            _block_id_html,
         )
         if note.path == self.board_page and note.block(FOLLOWUPS) is None:
             # The follow-ups note is the dashboard even before `fill` gave it its block.
@@ -77,7 +79,7 @@ class NotePages:
         return (
             self.texts.get(note.path),
             tuple(blocks),
-            tuple(self.links.link_input(link, files) for link in links),
+            tuple(self.links.link_input(link, files, note.path) for link in links),
             tuple(card_rows(self.view, note)),
         )
 
@@ -163,7 +165,7 @@ class NotePages:
             return None
         parsed = self._parse_block(note.path, content)
         for link in parsed.links:
-            if view.index.resolve(link.target, link.kind).path in view.hidden:
+            if view.index.resolve(link.target, link.kind, note.path).path in view.hidden:
                 return None
         return parsed
 
@@ -179,3 +181,9 @@ class NotePages:
 
 def _no_block(block: Block) -> str:
     return ""
+
+
+def _block_id_html(ident: str) -> str:
+    """What stands for Obsidian's ` ^id` block marker on the page: the id a block reference
+    `[[Note#^id]]` links to, and no text (Obsidian does not show the marker either)."""
+    return f'<span id="{html.escape(block_anchor(ident))}"></span>'

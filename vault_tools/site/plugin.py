@@ -26,6 +26,7 @@ from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
+from ..export.ics import FeedSettings, FeedSettingsError, feed_settings
 from ..followups import FollowUp
 from ..index import VaultIndex
 from ..notes import Note
@@ -50,6 +51,10 @@ class VaultPluginConfig(Config):
     leak_scan = c.Type(bool, default=True)
     # Host names `vault-tools serve` answers to besides its address and localhost (§7).
     allowed_hosts = c.ListOfItems(c.Type(str), default=[])
+    # The follow-ups feed: the IANA time zone of times written in notes (default: the
+    # machine's), and an alarm before each event (`1d`, `2h`, `30m`; default: none).
+    timezone = c.Optional(c.Type(str))
+    feed_alarm = c.Optional(c.Type(str))
 
 
 @dataclass
@@ -94,6 +99,7 @@ class VaultPlugin(BasePlugin[VaultPluginConfig]):
     def __init__(self) -> None:
         self.build: _Build | None = None
         self.markdown = _Markdown()
+        self.feed = FeedSettings()
         self.remembered = _Remembered()
         self._preloaded: Preloaded | None = None
         self.leak_error = ""  # the last build's leak report, for callers of the build
@@ -132,6 +138,10 @@ class VaultPlugin(BasePlugin[VaultPluginConfig]):
                                   config.nav is None)
         _adjust(config)
         self.markdown.plain = plain_markdown(config.markdown_extensions)
+        try:
+            self.feed = feed_settings(self.config)
+        except FeedSettingsError as exc:
+            raise PluginError(f"{config.config_file_path}: the vault plugin's {exc}") from None
         return config
 
     def on_files(self, files: Files, config: MkDocsConfig) -> Files:
@@ -175,7 +185,7 @@ class VaultPlugin(BasePlugin[VaultPluginConfig]):
         links = PageLinks(view, urls, md.slugify, md.separator, private_files)
         board = dashboards.FollowupsBoard(view, links, dashboard_items(view), dt.date.today())
         site = dashboards.site_of(view, links, board, listed, extra)
-        self.remembered.generated.add(files, config, site, generated, md.plain)
+        self.remembered.generated.add(files, config, site, generated, md.plain, self.feed)
         if md.set_nav:
             config.nav = dashboards.nav(listed, taken | set(generated))
         pages = NotePages(view, texts, links, board, board_note or dashboards.FOLLOWUPS_PAGE,

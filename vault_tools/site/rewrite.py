@@ -12,7 +12,7 @@ import re
 from collections.abc import Callable
 
 from ..notes import Block, Link, Note
-from ..parse import MDLINK_RE, WIKILINK_RE, parse_note, split_lines
+from ..parse import MDLINK_RE, WIKILINK_RE, block_id, parse_note, split_lines
 
 
 def _span(line: str, link: Link) -> tuple[int, int] | None:
@@ -50,6 +50,7 @@ def rewrite_markdown(
     source: str | None,
     link_text: Callable[[Link], str | None],
     block_text: Callable[[Block], str],
+    block_id_text: Callable[[str], str] | None = None,
 ) -> str:
     """`markdown` with each body link replaced by `link_text(link)` (None: leave it) and each
     generated block, markers included, replaced by `block_text(block)`.
@@ -57,20 +58,26 @@ def rewrite_markdown(
     `source` is the full text MkDocs read (front matter included, newlines normalised), whose
     tail `markdown` is; when it is not (another plugin changed the text), the body is parsed
     again, so positions always come from the parser.
+
+    With `block_id_text`, each Obsidian block marker (` ^id` ending a paragraph) is replaced
+    by `block_id_text(id)`.
     """
     lines = split_lines(markdown)
     located = None
     blocks: list[tuple[Block, int, int]] = []
+    block_ids = [(ident, line - 1) for ident, line in note.block_ids]
     if source is not None and source.endswith(markdown):
         offset = len(split_lines(source)) - len(lines)
         located = _locate(note, lines, offset)
         blocks = [(b, b.open_line - 1 - offset, b.close_line - offset) for b in note.blocks]
+        block_ids = [(ident, index - offset) for ident, index in block_ids]
         if any(not 0 <= start < end <= len(lines) for _, start, end in blocks):
             located = None
     if located is None:
         reparsed = parse_note(note.path, markdown)
         located = _locate(reparsed, lines, 0) or []
         blocks = [(b, b.open_line - 1, b.close_line) for b in reparsed.blocks]
+        block_ids = [(ident, line - 1) for ident, line in reparsed.block_ids]
 
     by_line: dict[int, list[tuple[int, int, str]]] = {}
     for link, index, start, end in located:
@@ -82,9 +89,22 @@ def rewrite_markdown(
         for start, end, text in sorted(edits, reverse=True):
             line = line[:start] + text + line[end:]
         lines[index] = line
+    if block_id_text is not None:
+        for ident, index in block_ids:
+            if 0 <= index < len(lines):
+                lines[index] = _without_marker(lines[index], ident, block_id_text)
     for block, start, end in sorted(blocks, key=lambda b: b[1], reverse=True):
         content = block_text(block)
         newline = "\n" if end >= len(lines) or lines[end - 1].endswith("\n") else ""
         # Blank lines around the content keep it from running into the paragraphs beside it.
         lines[start:end] = [f"\n{content}\n{newline}" if content else newline]
     return "".join(lines)
+
+
+def _without_marker(line: str, ident: str, replacement: Callable[[str], str]) -> str:
+    """`line` with its closing ` ^ident` replaced (unchanged when it does not end so)."""
+    body = line.rstrip()
+    marker = "^" + ident
+    if not body.endswith(marker) or block_id(body) != ident:
+        return line
+    return body[:-len(marker)] + replacement(ident) + line[len(body):]
