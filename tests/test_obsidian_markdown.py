@@ -16,8 +16,9 @@ from vault_tools.cli import main
 from vault_tools.index import VaultIndex
 from vault_tools.parse import parse_note
 from vault_tools.site.build import SiteError, build_site
+from vault_tools.tags import with_parents
 from vault_tools.vault import find_vault, is_note_path, iter_note_paths
-from vault_tools.views import SiteView
+from vault_tools.views import SiteView, tag_rows
 
 from .conftest import site_texts, write_vault
 from .test_incremental import CONFIG as INCREMENTAL_CONFIG
@@ -362,3 +363,27 @@ def test_serve_adds_and_drops_tag_pages_as_a_full_build_does(tmp_path: Path) -> 
     assert not (s.site / "tags/delta").exists()
     s.write("Ann.md", "# Ann\n\n#beta too\n")
     assert "Ann" in (s.site / "tags/beta/index.html").read_text(encoding="utf-8")
+
+
+_TAG_POOL = st.sampled_from(["career", "Career", "meetup/berlin", "meetup", "a/b/c", "x-y_z"])
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from(["", "private: true\n", "draft: true\n",
+                                           "publish: false\n"]),
+                          st.lists(_TAG_POOL, max_size=3), st.booleans()), max_size=6))
+def test_tag_pages_are_made_from_public_notes_only(notes: list[tuple[str, list[str], bool]],
+                                                   ) -> None:
+    texts = {}
+    for i, (visibility, tags, inline) in enumerate(notes):
+        body = " ".join(f"#{tag}" for tag in tags) if inline else ""
+        front = "" if inline else f"tags: [{', '.join(tags)}]\n"
+        texts[f"N{i}.md"] = f"---\n{visibility}{front}---\n\n# N{i}\n\n{body}\n"
+    view = SiteView(VaultIndex(parse_note(path, text) for path, text in texts.items()))
+    rows = tag_rows(view)
+    public = {tag.casefold() for i, (visibility, tags, _) in enumerate(notes) if not visibility
+              for name in tags for tag in with_parents(name)}
+    assert {row.name.casefold() for row in rows} == public
+    for row in rows:
+        assert row.notes and all(ref.status == "ok" and view.is_public(ref.path)
+                                 for ref in row.notes)
