@@ -387,3 +387,16 @@ def test_tag_pages_are_made_from_public_notes_only(notes: list[tuple[str, list[s
     for row in rows:
         assert row.notes and all(ref.status == "ok" and view.is_public(ref.path)
                                  for ref in row.notes)
+
+
+@pytest.mark.slow
+def test_a_body_tag_is_a_link_to_its_page_and_a_line_it_opens_no_heading(make_vault) -> None:
+    # Python-Markdown reads `#word` at a line's start as a heading; Obsidian shows a tag.
+    note = ("# Jane\n\n#met-at-conference with Ann\n\n- #todo/call\n\n"
+            "Also `#code` and [[Ann#Part]].\n")
+    root = site_vault(make_vault, {"Jane.md": note, "Ann.md": "# Ann\n\n## Part\n"})
+    page = site_texts(build_site(find_vault(root)))["Jane/index.html"]
+    article = page[page.index("<article"):page.index("</article>")]
+    assert '<p><a href="../tags/met-at-conference/">#met-at-conference</a> with Ann</p>' in article
+    assert '<li><a href="../tags/todo/call/">#todo/call</a></li>' in article
+    assert "<code>#code</code>" in article and article.count("<h1") == 1

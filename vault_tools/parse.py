@@ -31,6 +31,7 @@ from .notes import (
     Diagnostic,
     Fields,
     Heading,
+    InlineTag,
     InterviewFields,
     Link,
     Note,
@@ -232,7 +233,8 @@ def parse_note(rel_path: str, text: str, *, contexts: bool = True) -> Note:
         meta=meta,
         fields=fields,
         aliases=aliases,
-        tags=unique_tags([*tags, *scan.tags]),
+        tags=unique_tags([*tags, *(tag.name for tag in scan.tags)]),
+        inline_tags=tuple(scan.tags),
         private=private,
         links=tuple(fm_links + scan.links),
         tasks=tuple(scan.tasks),
@@ -547,7 +549,7 @@ class _BodyScan:
         self.tasks: list[Task] = []
         self.blocks: list[Block] = []
         self.headings: list[Heading] = []
-        self.tags: list[str] = []
+        self.tags: list[InlineTag] = []
         self.block_ids: list[tuple[str, int]] = []
 
 
@@ -682,7 +684,7 @@ def _scan_body(
             _add_block_id(visible, index + 1, scan)
 
         if "#" in visible:
-            scan.tags += _inline_tags(visible)
+            scan.tags += _inline_tags(visible, index + 1)
 
         if "[" in visible:
             lineno = index + 1
@@ -1019,12 +1021,30 @@ def _strip_comments(line: str, in_comment: bool) -> tuple[str, bool]:
     return "".join(pieces), False
 
 
-def _inline_tags(visible: str) -> list[str]:
+def _inline_tags(visible: str, line: int) -> list[InlineTag]:
     """The inline `#tags` of a line whose code spans and comments are blanked out; none inside
-    a wikilink (`[[Note#Heading]]`, `[[Note|see #this]]`)."""
+    a link (`[[Note#Heading]]`, `[[Note|see #this]]`, `[see #this](x.md)`) or an HTML tag
+    (`<span title="a #b">`), where the site could not make one a link."""
     if "[[" in visible:
-        visible = WIKILINK_RE.sub(lambda m: " " * len(m.group(0)), visible)
-    return inline_tags(visible)
+        visible = WIKILINK_RE.sub(_blank, visible)
+    if "](" in visible:
+        pieces: list[str] = []
+        pos = 0
+        for match in _md_links(visible):
+            pieces += (visible[pos:match.start], " " * (match.end - match.start))
+            pos = match.end
+        visible = "".join(pieces) + visible[pos:]
+    if "<" in visible:
+        visible = _HTML_TAG_RE.sub(_blank, visible)
+    return [InlineTag(name, line, start + 1, end - start)
+            for name, start, end in inline_tags(visible)]
+
+
+_HTML_TAG_RE = re.compile(r"<[A-Za-z/!?][^<>]*>")
+
+
+def _blank(match: re.Match[str]) -> str:
+    return " " * len(match.group(0))
 
 
 _BLOCK_ID_RE = re.compile(r"[A-Za-z0-9-]+")

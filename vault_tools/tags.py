@@ -30,14 +30,15 @@ def tag_name(written: str) -> str | None:
     return name
 
 
-def inline_tags(line: str) -> list[str]:
-    """The tags written in one line of text, in order (the caller has blanked out what holds
-    none: code, comments, links). Linear: one pass of a regular expression."""
+def inline_tags(line: str) -> list[tuple[str, int, int]]:
+    """(tag, start, end) of each tag written in one line of text, in order, `start` at its `#`
+    (the caller has blanked out what holds none: code, comments, links, HTML tags). Linear: one
+    pass of a regular expression."""
     found = []
     for match in INLINE_TAG_RE.finditer(line):
         name = tag_name(match.group(1))
         if name is not None:
-            found.append(name)
+            found.append((name, match.start(), match.end()))
     return found
 
 

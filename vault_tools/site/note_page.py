@@ -16,7 +16,8 @@ from mkdocs.structure.files import Files
 from ..blocks import FOLLOWUPS, RELATED, render_related
 from ..notes import Block, Link, Note
 from ..parse import parse_note
-from ..views import PRIVATE_TEXT, SiteView, card_rows
+from ..tags import tag_page
+from ..views import PRIVATE_TEXT, Ref, SiteView, card_rows
 from ..wikilinks import CUT_WIKILINK_RE
 from . import render
 from .dashboards import FollowupsBoard
@@ -47,6 +48,8 @@ class NotePages:
             lambda link: self.links.link_text(note, link, linker, files),
             lambda block: self._block_text(note, block, linker, files),
             _block_id_html,
+            # A tag is a link to its page (and a `#tag` opening a line is no heading).
+            lambda tag: linker.link(Ref("ok", f"#{tag.name}", tag_page(tag.name))),
         )
         if note.path == self.board_page and note.block(FOLLOWUPS) is None:
             # The follow-ups note is the dashboard even before `fill` gave it its block.
