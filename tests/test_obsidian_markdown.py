@@ -70,6 +70,14 @@ def test_a_templates_folder_in_any_case_holds_no_notes(make_vault, folder: str) 
     assert is_note_path("Templates.md") and is_note_path("contacts/templates/x.md")
 
 
+def test_new_uses_the_vaults_own_template_in_a_templates_folder_of_any_case(make_vault) -> None:
+    vault = make_vault({"Templates/career.md": "---\ntype: career\n---\n# {{title}}\n\nMine.\n"})
+    result = run("new", "career", "Data Work", "--vault", str(vault))
+    assert result.exit_code == 0, result.output
+    assert (vault / "notes/careers/Data Work.md").read_text(encoding="utf-8") == \
+        "---\ntype: career\n---\n# Data Work\n\nMine.\n"
+
+
 @pytest.mark.slow
 def test_the_site_publishes_nothing_of_a_templates_folder_in_any_case(make_vault) -> None:
     root = site_vault(make_vault, {

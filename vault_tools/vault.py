@@ -28,6 +28,16 @@ CONFIG_NAME = "mkdocs.yml"
 RESERVED_FOLDERS = ("templates",)
 
 
+def templates_folders(notes_dir: Path) -> list[Path]:
+    """The vault's note-template folders: each top-level folder of `RESERVED_FOLDERS` in any
+    case (`templates/`, `Templates/`), lower case first, then in name order."""
+    try:
+        found = [p for p in notes_dir.iterdir() if in_reserved_folder(p.name + "/") and p.is_dir()]
+    except OSError:
+        return []
+    return sorted(found, key=lambda p: (p.name != p.name.lower(), p.name))
+
+
 def in_reserved_folder(rel_path: str) -> bool:
     """True for a path inside a top-level folder of `RESERVED_FOLDERS`, in any case
     (`Templates/contact.md`, `TEMPLATES/x.png`): never a note, never published."""

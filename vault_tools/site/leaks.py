@@ -40,7 +40,7 @@ from pathlib import Path
 from urllib.parse import unquote
 
 from ..capture.init import template_dir
-from ..vault import in_reserved_folder, inside_notes
+from ..vault import inside_notes, templates_folders
 from ..privacy import COMMENT_SECRET, strip_comments_from_text
 from ..views import Secret, SiteView
 
@@ -367,12 +367,8 @@ def _site_files(site_dir: Path, only: Iterable[str] | None) -> Iterator[tuple[Pa
 def shared_templates(notes_dir: Path) -> list[str]:
     """The texts of the vault's note templates (`templates/*.md`, the folder in any case) and
     of the starter's notes, whose values are shared by many notes and so never a secret of one."""
-    folders: list[Path] = []
-    if notes_dir.is_dir():
-        folders = sorted(p for p in notes_dir.iterdir()
-                         if in_reserved_folder(p.name + "/") and p.is_dir())
     shared = [p.read_text(encoding="utf-8", errors="replace")
-              for folder in folders for p in sorted(folder.glob("*.md"))
+              for folder in templates_folders(notes_dir) for p in sorted(folder.glob("*.md"))
               if inside_notes(notes_dir, p)]
     # The Follow-ups note `init` ships says what every copy of it says.
     shared.append((template_dir() / "Follow-ups.md").read_text(encoding="utf-8"))
