@@ -5,6 +5,7 @@ No vault logic lives here; named library exceptions become `click.ClickException
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import sys
 from collections import Counter
@@ -453,6 +454,24 @@ for _kind, _format in READERS.items():
     _import_command(_kind, _format.help)
 
 
+def _contact_hints(vault: Vault) -> set[str]:
+    """The "How we met" hints of the contact templates a note may have been made from: the
+    vault's own and the one shipped with the package."""
+    from .capture.init import template_dir
+    from .export.interviews_csv import template_hint
+    from .vault import VaultError, read_file
+
+    texts = []
+    own = read_file(vault, "templates/contact.md")  # never read from outside the notes
+    if isinstance(own, bytes):
+        texts.append(own)
+    with contextlib.suppress(VaultError, OSError):
+        texts.append((template_dir() / "templates" / "contact.md").read_bytes())
+    hints = {template_hint(data.decode("utf-8", "replace")) for data in texts}
+    hints.discard("")
+    return hints
+
+
 @export.command("csv")
 @vault_option
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
@@ -477,7 +496,8 @@ def export_contacts_csv(vault: Vault, output: Path | None, include_private: bool
     if interviews:
         with gcpolicy.paused():
             index, texts = load_index_and_texts(vault)
-        count = write_interviews_csv(index, buffer, texts, include_private, excel)
+        count = write_interviews_csv(index, buffer, texts, include_private, excel,
+                                     _contact_hints(vault))
         what = "conversation"
     else:
         count = write_contacts_csv(_load_index(vault), buffer, include_private, excel)

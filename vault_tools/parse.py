@@ -85,6 +85,15 @@ def split_lines(text: str) -> list[str]:
     """Lines with their endings. A line ends at "\n", "\r\n" or a lone "\r" (as editors,
     MkDocs and browsers read them; unlike str.splitlines, a form feed or U+2028 inside a line
     does not start a new one)."""
+    if "\r" not in text or text.count("\r") == text.count("\r\n"):
+        # No lone "\r" (nearly every note): every line ends at a "\n", so splitting there is
+        # the same and costs a tenth of the loop below.
+        lines = text.split("\n")
+        last = lines.pop()
+        lines = [line + "\n" for line in lines]
+        if last:
+            lines.append(last)
+        return lines
     out = []
     at = 0
     for line in _bare_lines(text):

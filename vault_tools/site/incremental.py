@@ -292,8 +292,12 @@ class LiveSite:
         view = plugin.view
         if self._dirty is not None:
             # Pages made from more than their neighbours: the follow-ups dashboard note, and
-            # notes whose related block is computed again because it mentions a private note.
-            self._dirty |= view.touched_by_private | self._touched
+            # notes whose related block the site computes from the index (it mentions a
+            # private note) instead of reading it from the file, since the last build or from
+            # now on. A note that stays computed changes with its neighbours, like any other:
+            # the change's reach (`refresh`) covers its block, and a change of privacy makes
+            # every page dirty.
+            self._dirty |= view.touched_by_private ^ self._touched
             self._dirty |= {n.path for n in view.index if n.block(FOLLOWUPS) is not None}
             if plugin.dashboard_src is not None:
                 self._dirty.add(plugin.dashboard_src)
