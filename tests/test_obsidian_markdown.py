@@ -298,7 +298,11 @@ See [[Note#Heading]], [[Note|label #inlabel]], http://x.org/#frag, `#code` and #
 
 def test_inline_tags_count_as_obsidian_reads_them() -> None:
     note = parse_note("x.md", TAGGED)
-    assert note.tags == ("fm", "Hash", "intitle", "atstart", "nested/deep/x", "tag-with_dash")
+    assert [tag.name for tag in note.inline_tags] == [
+        "intitle", "atstart", "nested/deep/x", "tag-with_dash", "FM"]
+    # The front matter's as written (exports carry them so), then the body's not among them.
+    assert note.tags == ("fm", "#Hash", "123", "intitle", "atstart", "nested/deep/x",
+                         "tag-with_dash")
 
 
 TAG_VAULT: dict[str, str | bytes] = {

@@ -37,7 +37,7 @@ from .notes import (
     Note,
     Task,
 )
-from .tags import inline_tags, tag_name, unique_tags
+from .tags import inline_tags, with_inline_tags
 from .wikilinks import (
     MDLINK_RE,
     WIKILINK_RE,
@@ -212,7 +212,7 @@ def parse_note(rel_path: str, text: str, *, contexts: bool = True) -> Note:
     ctx = _FieldContext(rel_path, meta, key_lines, diags)
     fields = _typed_fields(note_type, ctx)
     aliases = ctx.string_list("aliases")
-    tags = [tag for tag in map(tag_name, ctx.string_list("tags")) if tag is not None]
+    tags = ctx.string_list("tags")
     visibility = privacy.note_visibility(meta, rel_path, key_lines, duplicates)
     diags += visibility.diagnostics
     private = visibility.private
@@ -242,7 +242,7 @@ def parse_note(rel_path: str, text: str, *, contexts: bool = True) -> Note:
         meta=meta,
         fields=fields,
         aliases=aliases,
-        tags=unique_tags([*tags, *(tag.name for tag in scan.tags)]),
+        tags=with_inline_tags(tags, (tag.name for tag in scan.tags)),
         inline_tags=tuple(scan.tags),
         private=private,
         links=tuple(fm_links + scan.links),

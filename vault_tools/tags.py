@@ -53,12 +53,17 @@ def with_parents(name: str) -> list[str]:
     return ["/".join(parts[:i]) for i in range(1, len(parts) + 1)]
 
 
-def unique_tags(names: Iterable[str]) -> tuple[str, ...]:
-    """`names` without repeats (ignoring case), each as first written."""
-    seen: dict[str, str] = {}
-    for name in names:
-        seen.setdefault(tag_key(name), name)
-    return tuple(seen.values())
+def with_inline_tags(front_matter: Iterable[str], inline: Iterable[str]) -> tuple[str, ...]:
+    """A note's tags: its front matter's `tags` as written (exports carry them so, a vCard
+    category with a blank too), then each inline tag none of them names (ignoring case)."""
+    tags = tuple(front_matter)
+    seen = {tag_key(name) for name in map(tag_name, tags) if name is not None}
+    added: list[str] = []
+    for name in inline:
+        if tag_key(name) not in seen:
+            seen.add(tag_key(name))
+            added.append(name)
+    return (*tags, *added)
 
 
 def tag_page(name: str) -> str:

@@ -182,12 +182,13 @@ def card_rows(view: SiteView, note: Note) -> list[CardRow]:
         if items:
             rows.append(CardRow(key, schema.key_label(key), items))
     # Each tag a link to its page (the note is public, so its tags have pages); a value of
-    # `tags:` that is no tag (`career change`) as the text it is.
-    not_tags = tuple(item for item in _card_items(view, TAGS_KEY, meta.get(TAGS_KEY))
-                     if not isinstance(item, str) or tag_name(item) is None)
-    if note.tags or not_tags:
-        rows.append(CardRow(TAGS_KEY, schema.key_label(TAGS_KEY), (
-            *(Ref("ok", f"#{name}", tag_page(name)) for name in note.tags), *not_tags)))
+    # `tags:` Obsidian reads as no tag (`career change`) as the text it is.
+    tags: list[CardItem] = []
+    for written in note.tags:
+        name = tag_name(written)
+        tags.append(Ref("ok", f"#{name}", tag_page(name)) if name is not None else written)
+    if tags:
+        rows.append(CardRow(TAGS_KEY, schema.key_label(TAGS_KEY), tuple(tags)))
     return rows
 
 
@@ -272,7 +273,7 @@ def tag_rows(view: SiteView) -> list[TagRow]:
     tagged: dict[str, list[Note]] = {}
     children: dict[str, set[str]] = {}
     for note in view.public_notes():
-        for name in note.tags:
+        for name in filter(None, map(tag_name, note.tags)):
             parent = None
             for level in with_parents(name):
                 page = tag_page(level)
