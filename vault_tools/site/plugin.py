@@ -33,6 +33,7 @@ from ..notes import Note
 from ..vault import Vault, load_index_and_texts, loop_message, scan_notes
 from ..views import SiteView, dashboard_items, looks_private_front_matter, secrets
 from . import csp, dashboards, markdown_guard
+from .embeds import EmbedRenderer
 from .fast_html import StandIns, extension_name, plain_markdown
 from .files import ASSET_DIR, publish_files
 from .leaks import leak_report, scan_site, shared_templates, without_shown_comments
@@ -188,8 +189,9 @@ class VaultPlugin(BasePlugin[VaultPluginConfig]):
         self.remembered.generated.add(files, config, site, generated, md.plain, self.feed)
         if md.set_nav:
             config.nav = dashboards.nav(listed, taken | set(generated))
+        renderer = EmbedRenderer(config.markdown_extensions, config.mdx_configs, files)
         pages = NotePages(view, texts, links, board, board_note or dashboards.FOLLOWUPS_PAGE,
-                          self.remembered.stand_ins, self.remembered.block_parses)
+                          self.remembered.stand_ins, self.remembered.block_parses, renderer)
         return _Build(view, texts, pages, skip_scan)
 
     # --- pages ----------------------------------------------------------------------------------
@@ -283,17 +285,34 @@ class VaultPlugin(BasePlugin[VaultPluginConfig]):
         return self.remembered.generated.inputs(src, markdown)
 
 
+# The Markdown extensions every vault's site gets (each unless its mkdocs.yml lists it already),
+# with their options: what Obsidian's own Markdown needs.
+OBSIDIAN_MARKDOWN: tuple[tuple[str, dict[str, Any]], ...] = (
+    ("pymdownx.tasklist", {"custom_checkbox": True}),
+    ("admonition", {}),
+    ("pymdownx.details", {}),
+    ("pymdownx.mark", {}),
+    ("footnotes", {}),
+)
+
+
 def _adjust(config: MkDocsConfig) -> None:
-    """What the vault needs of MkDocs' configuration: notes outside the nav, task lists, no
-    fonts from elsewhere, the plugin's stylesheet and scripts."""
+    """What the vault needs of MkDocs' configuration: notes outside the nav, Obsidian's
+    Markdown (task lists, callouts, highlights, footnotes), no fonts from elsewhere, the
+    plugin's stylesheet and scripts."""
     if config.not_in_nav is None:
         # Notes are reached through dashboards and links, not the nav: say so, or MkDocs
         # lists every note as "not included in the nav".
         config.not_in_nav = pathspec.gitignore.GitIgnoreSpec.from_lines(["*"])
-    if not any(extension_name(e) == "pymdownx.tasklist" for e in config.markdown_extensions):
-        # Tasks are follow-ups (§10): show them as checkboxes, not as "[ ]" text.
-        config.markdown_extensions.append("pymdownx.tasklist")
-        config.mdx_configs.setdefault("pymdownx.tasklist", {"custom_checkbox": True})
+    listed = {extension_name(e) for e in config.markdown_extensions}
+    # Obsidian's Markdown renders as Obsidian shows it (§7) in every vault, whatever its
+    # mkdocs.yml lists: tasks are follow-ups (§10), checkboxes rather than "[ ]" text; callouts
+    # are admonitions (`callouts`); `==highlight==` and footnotes[^1] as Obsidian draws them.
+    for name, options in OBSIDIAN_MARKDOWN:
+        if name not in listed:
+            config.markdown_extensions.append(name)
+            if options:
+                config.mdx_configs.setdefault(name, dict(options))
     if config.theme.name == "material":
         # Material fetches its fonts from Google by default: a private site makes no
         # requests to anyone, and must work offline. System fonts it is.

@@ -108,10 +108,16 @@ def rewrite_markdown(
         for index, start, end, tag in _locate_tags(tags, lines, offset):
             by_line.setdefault(index, []).append((start, end, tag_text(tag)))
     for index, edits in by_line.items():
-        line = lines[index]
-        for start, end, text in sorted(edits, reverse=True):
-            line = line[:start] + text + line[end:]
-        lines[index] = line
+        # Joined once: a line of thousands of links costs its length, not links x length.
+        line, done = lines[index], 0
+        parts: list[str] = []
+        for start, end, text in sorted(edits):
+            if start < done:
+                continue
+            parts += (line[done:start], text)
+            done = end
+        parts.append(line[done:])
+        lines[index] = "".join(parts)
     if block_id_text is not None:
         for ident, index in block_ids:
             if 0 <= index < len(lines):
