@@ -412,3 +412,16 @@ def test_a_body_tag_is_a_link_to_its_page_and_a_line_it_opens_no_heading(make_va
     assert '<p><a href="../tags/met-at-conference/">#met-at-conference</a> with Ann</p>' in article
     assert '<li><a href="../tags/todo/call/">#todo/call</a></li>' in article
     assert "<code>#code</code>" in article and article.count("<h1") == 1
+
+
+@pytest.mark.slow
+def test_a_tag_in_a_callout_title_or_an_embedded_note_is_a_link_too(make_vault) -> None:
+    files: dict[str, str | bytes] = {
+        "Jane.md": "# Jane\n\n> [!note] About #career\n> Body #inbody\n\n![[Ann]]\n",
+        "Ann.md": "# Ann\n\nAnn's #embedded tag.\n",
+    }
+    page = site_texts(build_site(find_vault(site_vault(make_vault, files))))["Jane/index.html"]
+    article = page[page.index("<article"):page.index("</article>")]
+    for tag in ("career", "inbody", "embedded"):
+        assert f'<a href="../tags/{tag}/">#{tag}</a>' in article, tag
+    assert "&lt;a href" not in article
