@@ -481,7 +481,7 @@ def splice_blocks(rel_path: str, text: str, contents: dict[str, str]) -> str:
         if any(check.block(name) is None for name in appended):
             raise BlockError(
                 f"{rel_path}: cannot add the '{appended[0]}' block: the note ends inside an "
-                "unclosed code fence or HTML comment; close it and run fill again"
+                "unclosed code fence, HTML comment or %% comment; close it and run fill again"
             )
     return text
 

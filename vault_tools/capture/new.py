@@ -26,7 +26,7 @@ from ..frontmatter_yaml import FrontMatterError, load_front_matter
 from ..index import VaultIndex
 from ..notes import ContactFields, Note
 from ..schema import CONTACT, DONE, INTERVIEW, PLANNED, TYPE_FOLDERS
-from ..vault import Vault, VaultError, load_index
+from ..vault import Vault, VaultError, load_index, templates_folders
 from ..wikilinks import closes_front_matter, opens_front_matter, wikilink
 from ..writer import WriteError, create_note
 from .init import template_dir
@@ -434,10 +434,12 @@ def _moment_token(when: dt.datetime, match: re.Match[str]) -> str:
 
 
 def template_path(vault: Vault, note_type: str) -> Path:
-    """The vault's own `templates/<type>.md`, else the one shipped with the package."""
+    """The vault's own `templates/<type>.md` (the folder in any case: `Templates/`), else the
+    one shipped with the package."""
     own = vault.notes_dir / "templates" / f"{note_type}.md"
-    if own.is_file():
-        return own
+    for folder in templates_folders(vault.notes_dir):
+        if (folder / f"{note_type}.md").is_file():
+            return folder / f"{note_type}.md"
     try:
         shipped = template_dir() / "templates" / f"{note_type}.md"
     except VaultError as exc:
