@@ -17,8 +17,9 @@ from typing import Any
 from mkdocs.structure.files import Files
 
 from ..blocks import FOLLOWUPS, RELATED, render_related
-from ..notes import Block, Link, Note
+from ..notes import Block, InlineTag, Link, Note
 from ..parse import parse_note
+from ..tags import tag_page
 from ..views import PRIVATE_TEXT, Ref, SiteView, card_rows
 from ..wikilinks import CUT_WIKILINK_RE
 from . import embeds, render
@@ -102,8 +103,16 @@ class NotePages:
             pieces.append(text)
             return f"\x00{len(pieces) - 1}\x00"
 
+        def tag_text(tag: InlineTag) -> str:
+            # A tag is a link to its page (and a `#tag` opening a line is no heading).
+            text = linker.link(Ref("ok", f"#{tag.name}", tag_page(tag.name)))
+            if not callouts:
+                return text
+            pieces.append(text)
+            return f"\x00{len(pieces) - 1}\x00"
+
         markdown = rewrite_markdown(note, markdown, source, link_text, block_text,
-                                    _block_id_html)
+                                    _block_id_html, tag_text)
         if not callouts:
             return markdown
         markdown = callouts_to_admonitions(markdown)

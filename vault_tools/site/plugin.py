@@ -36,7 +36,7 @@ from . import csp, dashboards, markdown_guard
 from .embeds import EmbedRenderer
 from .fast_html import StandIns, extension_name, plain_markdown
 from .files import ASSET_DIR, publish_files
-from .leaks import leak_report, scan_site, shared_templates
+from .leaks import leak_report, scan_site, shared_templates, without_shown_comments
 from .links import PageLinks, log_link_problems, markdown_media
 from .note_page import NotePages
 from .page_source import note_source, safe_title
@@ -177,7 +177,8 @@ class VaultPlugin(BasePlugin[VaultPluginConfig]):
         """The build's state, once the generated pages are added to `files`. Every page's URL
         is known before any is written, so links are resolved as pages are rendered."""
         board_note = dashboards.followups_note(files, self.config.followups_note)
-        listed, wanted = dashboards.plan(files, board_note)
+        extra = dashboards.subpages(view)
+        listed, wanted = dashboards.plan(files, board_note, extra)
         taken = {f.src_uri for f in files}
         generated = {src: File.generated(config, src, content="") for src in wanted}
         urls = {f.src_uri: f.url for f in files.documentation_pages()}
@@ -185,7 +186,7 @@ class VaultPlugin(BasePlugin[VaultPluginConfig]):
         md = self.markdown
         links = PageLinks(view, urls, md.slugify, md.separator, private_files)
         board = dashboards.FollowupsBoard(view, links, dashboard_items(view), dt.date.today())
-        site = dashboards.site_of(view, links, board, listed)
+        site = dashboards.site_of(view, links, board, listed, extra)
         self.remembered.generated.add(files, config, site, generated, md.plain, self.feed)
         if md.set_nav:
             config.nav = dashboards.nav(listed, taken | set(generated))
@@ -264,7 +265,8 @@ class VaultPlugin(BasePlugin[VaultPluginConfig]):
         # then a page kept from before may hold a value that has just become a secret.
         only = self.scan_only if found == self.remembered.scanned_for else None
         self.remembered.scanned_for = None
-        leaks = scan_site(site_dir, found, build.skip_scan, only)
+        leaks = without_shown_comments(scan_site(site_dir, found, build.skip_scan, only),
+                                       build.view, build.texts)
         if not leaks:
             self.remembered.scanned_for = found
             return
