@@ -183,7 +183,7 @@ def attachment_embed(link: Link, files: Files, page_url: str) -> str:
 
 # `![Talk](files/talk.mp4)`, `![Jane|100](jane.png)`: Obsidian's embeds written as Markdown
 # images, as Python-Markdown writes them (attributes escaped, in this order).
-_MARKDOWN_IMG = re.compile(r'<img alt="([^"]*)" src="([^"]*)" />')
+_MARKDOWN_IMG = re.compile(r'<img alt="([^"]*)" src="([^"]*)"(?: title="([^"]*)")? />')
 
 
 def markdown_media(content: str) -> str:
@@ -197,7 +197,7 @@ def markdown_media(content: str) -> str:
 
 
 def _markdown_medium(found: re.Match[str]) -> str:
-    alt, src = found.groups()
+    alt, src, title = found.groups()
     path, _, fragment = src.partition("#")
     if ":" in path.split("/", 1)[0] or path.startswith("/"):
         return found.group(0)  # from elsewhere: the policy decides, not the look
@@ -208,7 +208,7 @@ def _markdown_medium(found: re.Match[str]) -> str:
         width, height = size_found.groups()
         size = f' width="{width}"' + (f' height="{height}"' if height else "")
         alt = text.strip()
-    shown = alt or html.escape(posixpath.basename(unquote(html.unescape(path))))
+    shown = title or alt or html.escape(posixpath.basename(unquote(html.unescape(path))))
     suffix = posixpath.splitext(path)[1].lower().lstrip(".")
     if suffix in AUDIO:
         return f'<audio controls preload="metadata" src="{path}" title="{shown}"></audio>'
@@ -218,7 +218,8 @@ def _markdown_medium(found: re.Match[str]) -> str:
         page = f"#{fragment}" if _PDF_PAGE.fullmatch(fragment) else ""
         return f'<iframe class="vault-pdf" src="{path}{page}" title="{shown}"{size}></iframe>'
     if size:
-        return f'<img alt="{alt}" src="{src}"{size} />'
+        titled = f' title="{title}"' if title is not None else ""
+        return f'<img alt="{alt}" src="{src}"{titled}{size} />'
     return found.group(0)
 
 
