@@ -434,7 +434,7 @@ def test_markdown_image_embeds_of_audio_video_and_pdf_play_and_take_their_size(
         "Media.md": ("# Media\n\n![](files/talk.mp4)\n\n![Song](files/song.mp3)\n\n"
                      "![CV](files/cv.pdf#page=2)\n\n![Jane|100x50](files/jane.png)\n\n"
                      "![plain](files/jane.png)\n\n![far](https://example.com/x.mp4)\n\n"
-                     '![clip](files/talk.mp4 "A talk")\n'),
+                     '![clip](files/talk.mp4 "A talk")\n\n![2024](files/jane.png)\n'),
         "Talk.md": "# Talk\n\n![[Media]]\n",
         **{f"files/{name}": b"data" for name in ("talk.mp4", "song.mp3", "cv.pdf", "jane.png")},
     })
@@ -449,6 +449,7 @@ def test_markdown_image_embeds_of_audio_video_and_pdf_play_and_take_their_size(
         assert f'<img alt="plain" src="{up}files/jane.png" />' in html
         assert '<img alt="far" src="https://example.com/x.mp4" />' in html  # not ours: as is
         assert f'src="{up}files/talk.mp4" title="A talk"></video>' in html
+        assert f'<img alt="2024" src="{up}files/jane.png" />' in html  # no "|": text, no size
 
 
 EMBED_NAMES = ("A", "B", "C")

@@ -201,8 +201,9 @@ def _markdown_medium(found: re.Match[str]) -> str:
     path, _, fragment = src.partition("#")
     if ":" in path.split("/", 1)[0] or path.startswith("/"):
         return found.group(0)  # from elsewhere: the policy decides, not the look
-    text, _, last = alt.rpartition("|")
-    size_found = _SIZE.fullmatch(last.strip())
+    text, pipe, last = alt.rpartition("|")
+    # Only after a "|": an image whose text is "2024" keeps it as its text.
+    size_found = _SIZE.fullmatch(last.strip()) if pipe else None
     size = ""
     if size_found is not None:
         width, height = size_found.groups()
