@@ -79,6 +79,19 @@ def test_fenced_code_in_a_callout_stays_a_code_block() -> None:
     assert "[!note] in code" in rendered("> [!tip] T\n> ~~~\n> > [!note] in code\n> ~~~\n")
 
 
+def test_a_line_continuing_a_callouts_paragraph_without_a_marker_stays_in_the_callout() -> None:
+    """`> [!tip] T`, `> body`, `more body`: Obsidian (and a plain quote here) reads the last
+    line as the paragraph's, lazily; the callout ended before it, leaving it outside the box."""
+    out = rendered("> [!tip] T\n> body\nmore body\n\nafter\n")
+    assert out == ('<div class="admonition tip">\n<p class="admonition-title">T</p>\n'
+                   '<p>body\nmore body</p>\n</div>\n<p>after</p>')
+    # Never after fenced code, a blank quote line, or before a line that starts a block.
+    for text in ("> [!tip] T\n> ```\n> code\nnot lazy\n", "> [!tip] T\n>\nnot lazy\n",
+                 "> [!tip] T\n> body\n- not lazy\n", "> [!tip] T\n> body\n# not lazy\n"):
+        out = rendered(text)
+        assert out.index("not lazy") > out.index("</div>"), out
+
+
 def test_a_callout_keeps_its_number_of_lines_and_the_rest_of_the_text() -> None:
     text = "a\n> [!tip] T\n> b\n>\n> c\nd\n\n> quote\n"
     out = callouts_to_admonitions(text)
