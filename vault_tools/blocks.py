@@ -9,9 +9,11 @@ one note can only change the blocks of the notes it links to: what keeps the wat
 from __future__ import annotations
 
 import datetime as dt
+import posixpath
 import re
 from collections.abc import Collection, Iterable, Sequence
 from typing import Protocol
+from urllib.parse import unquote
 
 from . import schema
 from .followups import concerns
@@ -105,10 +107,13 @@ _MARKUP_LEADS = frozenset("#>|*+-0123456789[")
 _ANY_LINK_RE = re.compile(r"!?" + WIKILINK_RE.pattern + r"|!?" + MDLINK_RE.pattern)
 
 
-def _plain_links(index: VaultIndex, text: str, privacy: _Privacy) -> str:
+def _plain_links(index: VaultIndex, text: str, privacy: _Privacy, source: str | None = None
+                 ) -> str:
     """Every link of a quote written as the text it shows, so an entry adds exactly one link
     (its own) and no edge for tools that read the files; a private target as "a private note"
-    where names are hidden."""
+    where names are hidden. `source`: the note the quote is from, where its links start (a
+    `[[./Name]]` or a name its own folder has reaches the note the link graph says)."""
+    folder = (source or "").rpartition("/")[0]
 
     def shown(match: re.Match[str]) -> str:
         inner, label, url = match.group(1), match.group(2), match.group(3)
@@ -125,11 +130,13 @@ def _plain_links(index: VaultIndex, text: str, privacy: _Privacy) -> str:
                     name += f" > {heading}"
             kind = "wiki"
         else:
-            target, name, kind = url.strip("<>"), label, "markdown"
+            target, name, kind = unquote(url.strip("<>").partition("#")[0]), label, "markdown"
             if target.lower().endswith(".md"):
                 target = target[:-3]
+            # As the parser stores a Markdown link: joined to the note's folder.
+            target = posixpath.normpath(posixpath.join(folder, target)) if target else ""
         if privacy.hide_names and target:
-            resolved = index.resolve(target, kind).path
+            resolved = index.resolve(target, kind, source).path
             if resolved is not None and resolved in privacy.quiet:
                 return PRIVATE_NOTE_TEXT
         return name or ""
@@ -138,15 +145,15 @@ def _plain_links(index: VaultIndex, text: str, privacy: _Privacy) -> str:
 
 
 def _clean_context(context: str, index: VaultIndex | None = None,
-                   privacy: _Privacy = _QUOTE_ALL) -> str:
-    """A quote, safe inside a list item: one line, no leading markup, no link (see
-    _plain_links; when `index` is given), no comment, bounded length."""
+                   privacy: _Privacy = _QUOTE_ALL, source: str | None = None) -> str:
+    """A quote from the note at `source`, safe inside a list item: one line, no leading
+    markup, no link (see _plain_links; when `index` is given), no comment, bounded length."""
     text = " ".join(context.split())
     if text[:1] in _MARKUP_LEADS:
         for _ in range(3):
             text = _LEADING_MARKUP.sub("", text, count=1)
     if index is not None:
-        text = " ".join(_plain_links(index, text, privacy).split())
+        text = " ".join(_plain_links(index, text, privacy, source).split())
     if "<!--" in text or "-->" in text:
         text = text.replace("<!--", "<!- -").replace("-->", "- ->")
     if "%%" in text:  # would open an Obsidian comment in the note the block is written to
@@ -268,7 +275,8 @@ def _contact_sections(
     for path in referred_in:
         fields = _interview(index, path)
         people = [] if path in privacy.quiet else [
-            privacy.ref(index, p) for p in _resolved_list(index, fields.with_ if fields else ())
+            privacy.ref(index, p)
+            for p in _resolved_list(index, fields.with_ if fields else (), path)
             if p not in hide]
         who = f" by {', '.join(people)}" if people else ""
         intro_lines.append(f"- Offered as an introduction{who} in {privacy.ref(index, path)}")
@@ -332,17 +340,19 @@ def _linked_from(
     lines = []
     # The links of one line share its context: cleaned once, so a line holding thousands of
     # links costs its length once, not once per link.
-    cleaned: dict[str, str] = {}
+    cleaned: dict[tuple[str, str], str] = {}
     for backlink in backlinks:
         if backlink.link.field is not None and backlink.source in shown:
             continue
         if backlink.source in privacy.quiet:
             lines.append(f"- {privacy.ref(index, backlink.source)}")
             continue
-        context = cleaned.get(backlink.link.context)
+        # Its links start from its note's folder: the same line elsewhere may name others.
+        key = (backlink.source.rpartition("/")[0], backlink.link.context)
+        context = cleaned.get(key)
         if context is None:
-            context = cleaned[backlink.link.context] = _clean_context(
-                backlink.link.context, index, privacy)
+            context = cleaned[key] = _clean_context(
+                backlink.link.context, index, privacy, backlink.source)
         lines.append(f"- {link_to(index, backlink.source)}" + (f": {context}" if context else ""))
     # A source that links twice from the same line appears once.
     return list(dict.fromkeys(lines))
@@ -355,10 +365,11 @@ def _resolved_field(index: VaultIndex, note: Note, field: str) -> str | None:
     return None
 
 
-def _resolved_list(index: VaultIndex, names: Iterable[str]) -> list[str]:
+def _resolved_list(index: VaultIndex, names: Iterable[str], source: str) -> list[str]:
+    """The notes the links `names` of the note at `source` reach, each once."""
     out = []
     for name in names:
-        resolution = index.resolve(name)
+        resolution = index.resolve(name, source=source)
         if resolution.path is not None and resolution.path not in out:
             out.append(resolution.path)
     return out

@@ -54,45 +54,47 @@ class Cells:
         text = str(value).strip()
         if "[" not in text:
             return text
-        folder = source.rpartition("/")[0]
-        return _LINK_RE.sub(lambda match: self._shown(match, folder), text)
+        return _LINK_RE.sub(lambda match: self._shown(match, source), text)
 
-    def _shown(self, match: re.Match[str], folder: str) -> str:
+    def _shown(self, match: re.Match[str], source: str) -> str:
         wiki = match.group("wiki")
         if wiki is not None:
             parts = link_parts(wiki.replace("\\|", "|"))
-            if parts is not None and self._hides(parts[0], folder, relative_only=True):
+            if parts is not None and self._hides(parts[0], "wiki", source):
                 return PRIVATE_NOTE_TEXT
             return shown_link(wiki)
         url = match.group("url").strip("<>")
         target = unquote(url.partition("#")[0])
-        if target.lower().endswith(".md") and self._hides(target[:-3], folder):
-            return PRIVATE_NOTE_TEXT
+        if target.lower().endswith(".md"):
+            # As the parser stores a Markdown link: joined to the note's folder.
+            joined = posixpath.normpath(posixpath.join(source.rpartition("/")[0], target[:-3]))
+            if self._hides(joined, "markdown", source):
+                return PRIVATE_NOTE_TEXT
         return match.group("label") or url
 
-    def _hides(self, target: str, folder: str, relative_only: bool = False) -> bool:
-        """Whether the link names a private note that is not to be named. A Markdown link's
-        path starts from the note's folder; a wikilink's only when it starts with ./ or ../."""
-        if not relative_only or target.startswith(("./", "../")):
-            target = posixpath.normpath(posixpath.join(folder, target))
-        note = self.index.resolve_note(target)
+    def _hides(self, target: str, kind: str, source: str) -> bool:
+        """Whether the link, written in the note at `source`, names a private note that is
+        not to be named: resolved as the link graph resolves it (relative to that note, its
+        own folder first)."""
+        path = self.index.resolve(target, kind, source or None).path
+        note = self.index.get(path) if path is not None else None
         return note is not None and note.private and not self.include_private
 
-    def link(self, target: str | None) -> str:
-        """A link field as the name of the note it points to ('' when it would reveal a
-        private note and private notes are not included)."""
+    def link(self, target: str | None, source: str = "") -> str:
+        """A link field of the note at `source` as the name of the note it points to ('' when
+        it would reveal a private note and private notes are not included)."""
         if not target:
             return ""
-        note = self.index.resolve_note(target)
+        note = self.index.resolve_note(target, source or None)
         if note is None:
-            return self.text(target)
+            return self.text(target, source)
         if note.private and not self.include_private:
             return ""
         return note.name
 
-    def links(self, targets: Iterable[str]) -> str:
+    def links(self, targets: Iterable[str], source: str = "") -> str:
         """Link fields as names joined by "; ", private ones left out (see `link`)."""
-        return "; ".join(name for name in (self.link(t) for t in targets) if name)
+        return "; ".join(name for name in (self.link(t, source) for t in targets) if name)
 
 
 def _text(value: Any) -> str:
@@ -125,21 +127,21 @@ def _row(index: VaultIndex, note: Note, followups: list[FollowUp],
     upcoming = next_followup(index, note.path, followups)
     return {
         "name": note.name,
-        "company": cells.link(fields.company),
-        "role": cells.text(fields.role),
+        "company": cells.link(fields.company, note.path),
+        "role": cells.text(fields.role, note.path),
         "email": _text(fields.email),
         "phone": _text(fields.phone),
         "linkedin": _text(fields.linkedin),
-        "location": cells.text(fields.location),
-        "introduced_by": cells.link(fields.introduced_by),
+        "location": cells.text(fields.location, note.path),
+        "introduced_by": cells.link(fields.introduced_by, note.path),
         "cadence": _text(fields.cadence),
         "status": _text(fields.status),
         "last_contact": fields.last_contact.isoformat() if fields.last_contact else "",
         "introducer_thanked": (
             fields.introducer_thanked.isoformat() if fields.introducer_thanked else ""
         ),
-        "connected_on": cells.text(note.meta.get("connected_on")),
-        "source": cells.text(note.meta.get("source")),
+        "connected_on": cells.text(note.meta.get("connected_on"), note.path),
+        "source": cells.text(note.meta.get("source"), note.path),
         "tags": _text(note.tags),
         "aliases": _text(note.aliases),
         "last_interaction": last.isoformat() if last else "",
