@@ -118,3 +118,23 @@ def test_the_csv_tables_name_no_private_note_a_relative_link_reaches(make_vault)
         run("export", "csv", "--vault", vault).stdout_bytes.decode("utf-8"), newline="")))
     assert [(row["name"], row["introduced_by"], row["role"]) for row in rows] == [
         ("Lee Open", "", "works with a private note")]
+
+
+# --- the feed's time zone ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", ["Europe", "America", "Etc", "tzdata.zi", "zone.tab"])
+def test_a_timezone_naming_a_region_or_a_data_file_is_an_error_naming_the_option(
+    make_vault, name: str,
+) -> None:
+    # `timezone: Europe` (the city forgotten) names a folder of the zone database: it was a
+    # traceback (IsADirectoryError) from `export ics` and an OS error from `build`.
+    vault = make_vault(RELATIVE_WITH)
+    (vault / "mkdocs.yml").write_text(
+        SITE_CONFIG.replace("  - vault\n", f"  - vault:\n      timezone: {name}\n"),
+        encoding="utf-8")
+    result = CliRunner().invoke(main, ["export", "ics", "--vault", str(vault)])
+    assert result.exit_code == 1, result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+    assert (f"{vault / 'mkdocs.yml'}: the vault plugin's timezone: '{name}' is not a time zone "
+            "this machine knows") in result.output

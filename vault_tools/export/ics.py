@@ -77,7 +77,9 @@ def feed_settings(options: Mapping[str, Any]) -> FeedSettings:
                                     "IANA name such as Europe/Paris or America/New_York")
         try:
             zone = zoneinfo.ZoneInfo(name.strip())
-        except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        # OSError: a name that is a folder of the zone database (`Europe`, the city
+        # forgotten) or an unreadable file there.
+        except (zoneinfo.ZoneInfoNotFoundError, ValueError, OSError):
             raise FeedSettingsError(f"timezone: {name!r} is not a time zone this machine "
                                     "knows; write an IANA name such as Europe/Paris or "
                                     "America/New_York") from None
