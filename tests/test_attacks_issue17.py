@@ -138,3 +138,29 @@ def test_a_timezone_naming_a_region_or_a_data_file_is_an_error_naming_the_option
     assert result.exception is None or isinstance(result.exception, SystemExit)
     assert (f"{vault / 'mkdocs.yml'}: the vault plugin's timezone: '{name}' is not a time zone "
             "this machine knows") in result.output
+
+
+# --- block references on the site ---------------------------------------------------------------
+
+
+@pytest.mark.slow
+def test_a_block_reference_written_in_another_case_reaches_its_paragraph_and_ids_stay_unique(
+    make_vault,
+) -> None:
+    # Obsidian matches `[[Target#^ABC]]` to the paragraph ending in ` ^abc`; the page's link
+    # must name the id the paragraph carries (ids are case-sensitive in HTML). A second
+    # paragraph with the same id gets none: the first is the one a reference reaches.
+    vault = make_vault({
+        "Home.md": "# Home\n\nSee [[Target#^ABC]] and [[#^Dup]].\n\nOne ^dup\n\nTwo ^dup\n",
+        "Target.md": "# Target\n\nA paragraph ^abc\n",
+    })
+    (vault / "mkdocs.yml").write_text(SITE_CONFIG, encoding="utf-8")
+    result = run("build", "--vault", str(vault))
+    assert result.exit_code == 0, result.output
+    texts = site_texts(vault / "site")
+    home, target = texts["Home/index.html"], texts["Target/index.html"]
+    assert 'href="../Target/#^abc"' in home and '<span id="^abc"></span>' in target
+    assert 'href="./#^dup"' in home
+    assert home.count('id="^dup"') == 1
+    assert "One" in home and "Two" in home and "^dup" not in home.replace('"./#^dup"', "").replace(
+        'id="^dup"', "")

@@ -126,7 +126,8 @@ class VaultIndex:
         self._asks_files = False
         # Per note, its headings by the keys find_heading matches (made when first asked).
         self._heading_tables: dict[str, tuple[dict[str, Heading], dict[str, Heading]]] = {}
-        self._block_tables: dict[str, dict[str, int]] = {}  # per note, its block ids' lines
+        # Per note, its block ids (lower-cased) as written, with their lines.
+        self._block_tables: dict[str, dict[str, tuple[str, int]]] = {}
         batch = list(notes)
         for note in batch:
             self._register(note)
@@ -363,6 +364,16 @@ class VaultIndex:
     def find_block(self, path: str, ref: str) -> int | None:
         """The line of the paragraph a block reference (`^id`, the part after `#`) names in
         note `path`: the one ending in ` ^id` (case ignored, as Obsidian matches), or None."""
+        found = self._block(path, ref)
+        return None if found is None else found[1]
+
+    def block_id(self, path: str, ref: str) -> str | None:
+        """The id as the note writes it (`abc` for a reference `^ABC`) of the paragraph
+        `find_block` finds: what its anchor on the page is made of, or None."""
+        found = self._block(path, ref)
+        return None if found is None else found[0]
+
+    def _block(self, path: str, ref: str) -> tuple[str, int] | None:
         table = self._block_tables.get(path)
         if table is None:
             note = self.notes.get(path)
@@ -370,7 +381,7 @@ class VaultIndex:
                 return None
             table = {}
             for ident, line in note.block_ids:  # the first of an id wins, as in Obsidian
-                table.setdefault(ident.lower(), line)
+                table.setdefault(ident.lower(), (ident, line))
             self._block_tables[path] = table
         return table.get(ref.rpartition("#")[2].strip().lstrip("^").lower())
 

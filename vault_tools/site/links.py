@@ -56,9 +56,9 @@ class PageLinks:
             return None
         if heading.startswith("^"):
             # A block reference: the paragraph ending in ` ^id` carries the id `^id` (see
-            # `block_anchor`).
-            line = self.view.index.find_block(path, heading)
-            return None if line is None else block_anchor(heading[1:])
+            # `block_anchor`), as the note spells it: Obsidian matches `^ABC` to ` ^abc`.
+            ident = self.view.index.block_id(path, heading)
+            return None if ident is None else block_anchor(ident)
         # As written (`[[Jane#Uses `git`]]`), as shown (`[[Jane#Uses git]]`), or without
         # punctuation: the index decides, as it does for `check`'s missing-heading.
         found = self.view.index.find_heading(path, heading)

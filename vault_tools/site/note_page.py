@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import html
 import re
+from collections.abc import Callable
 from typing import Any
 
 from mkdocs.structure.files import Files
@@ -46,7 +47,7 @@ class NotePages:
             note, markdown, source,
             lambda link: self.links.link_text(note, link, linker, files),
             lambda block: self._block_text(note, block, linker, files),
-            _block_id_html,
+            _block_ids_html(),
         )
         if note.path == self.board_page and note.block(FOLLOWUPS) is None:
             # The follow-ups note is the dashboard even before `fill` gave it its block.
@@ -183,7 +184,17 @@ def _no_block(block: Block) -> str:
     return ""
 
 
-def _block_id_html(ident: str) -> str:
-    """What stands for Obsidian's ` ^id` block marker on the page: the id a block reference
-    `[[Note#^id]]` links to, and no text (Obsidian does not show the marker either)."""
-    return f'<span id="{html.escape(block_anchor(ident))}"></span>'
+def _block_ids_html() -> Callable[[str], str]:
+    """For one page: what stands for each Obsidian ` ^id` block marker, the id a block
+    reference `[[Note#^id]]` links to and no text (Obsidian does not show the marker either).
+    Only the first paragraph of an id (case ignored) carries it, the one a reference reaches:
+    an id twice on a page is invalid HTML."""
+    seen: set[str] = set()
+
+    def marker(ident: str) -> str:
+        if ident.lower() in seen:
+            return ""
+        seen.add(ident.lower())
+        return f'<span id="{html.escape(block_anchor(ident))}"></span>'
+
+    return marker
