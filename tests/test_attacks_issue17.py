@@ -5,11 +5,15 @@ from __future__ import annotations
 
 import csv
 import io
+import time
 
 import pytest
 from click.testing import CliRunner, Result
 
 from vault_tools.cli import main
+from vault_tools.index import VaultIndex
+from vault_tools.notes import Note
+from vault_tools.parse import parse_note
 
 from .conftest import site_texts
 
@@ -164,3 +168,48 @@ def test_a_block_reference_written_in_another_case_reaches_its_paragraph_and_ids
     assert home.count('id="^dup"') == 1
     assert "One" in home and "Two" in home and "^dup" not in home.replace('"./#^dup"', "").replace(
         'id="^dup"', "")
+
+
+# --- thousands of notes of one name ---------------------------------------------------------------
+
+
+def _folder_notes(count: int) -> list[Note]:
+    """A vault of folder notes, each `README`, each linking the next as `[[Folder/README]]`
+    (its path is longer: the link is resolved by the end of the path), and a home note whose
+    `[[README]]` is a tie among them all."""
+    notes = [parse_note(f"top/f{k:06d}/README.md", f"# R\n\n[[f{(k + 1) % count:06d}/README]]\n")
+             for k in range(count)]
+    return [*notes, parse_note("Home.md", "[[README]]\n")]
+
+
+def _index_and_check(notes: list[Note]) -> float:
+    best = float("inf")
+    for _ in range(3):
+        start = time.perf_counter()
+        diagnostics = VaultIndex(notes).diagnostics()
+        best = min(best, time.perf_counter() - start)
+    assert {d.code for d in diagnostics} == {"duplicate-name", "ambiguous-link"}
+    return best
+
+
+@pytest.mark.slow
+def test_thousands_of_folder_notes_of_one_name_index_and_check_in_linear_time() -> None:
+    # Each `[[Folder/README]]` looked through every README, and each duplicate-name warning
+    # listed every other README: both quadratic (20,000 folder notes took minutes).
+    small, large = _folder_notes(1_500), _folder_notes(6_000)
+    small_time, large_time = _index_and_check(small), _index_and_check(large)
+    # 4x the notes: linear work grows ~4x, quadratic ~16x; the bound is halfway, in ratio.
+    assert large_time < 8 * max(small_time, 0.02), (small_time, large_time)
+    warning = next(d for d in VaultIndex(small).diagnostics() if d.code == "duplicate-name")
+    assert warning.message.startswith("another note has the same name: top/f000001/README.md, "
+                                      "top/f000002/README.md, top/f000003/README.md and 1,496 "
+                                      "more;"), warning.message
+
+
+def test_a_folder_and_name_link_follows_notes_that_come_and_go() -> None:
+    index = VaultIndex([parse_note("a/b/N.md", ""), parse_note("Home.md", "[[b/N]]\n")])
+    assert index.resolve("b/N").path == "a/b/N.md"
+    index.put(parse_note("x/y/b/N.md", ""))
+    index.remove("a/b/N.md")
+    assert index.resolve("b/N").path == "x/y/b/N.md"
+    assert index.resolutions("Home.md")[0].path == "x/y/b/N.md"

@@ -58,6 +58,12 @@ def _lookup_keys(link: Link) -> tuple[str, ...]:
     return (base,) if base == full else (base, full)
 
 
+def _tail(path: str) -> str:
+    """The last folder and the name of a path (`b/name` of `a/b/name`), or the name alone."""
+    folder, _, name = path.rpartition("/")
+    return folder.rpartition("/")[2] + "/" + name if folder else name
+
+
 def _relative(target: str) -> bool:
     return target.startswith(("./", "../")) or target in (".", "..")
 
@@ -128,6 +134,9 @@ class VaultIndex:
         self._heading_tables: dict[str, tuple[dict[str, Heading], dict[str, Heading]]] = {}
         # Per note, its block ids (lower-cased) as written, with their lines.
         self._block_tables: dict[str, dict[str, tuple[str, int]]] = {}
+        # Notes by the last folder and name of their path (`acme/readme`), for links written
+        # `[[Folder/Name]]`: made when first asked, then kept up to date.
+        self._by_tail: dict[str, set[str]] | None = None
         batch = list(notes)
         for note in batch:
             self._register(note)
@@ -212,8 +221,11 @@ class VaultIndex:
             return Resolution("ok", exact)
         base = wanted.rpartition("/")[2]
         if "/" in wanted:
+            # Looked up by the path's last folder and name, not among every note of the name:
+            # a vault of folder notes (`Acme/README`), each linked as `[[Acme/README]]`,
+            # stays linear.
             candidates = [
-                p for p in self._by_stem.get(base, ())
+                p for p in self._tails().get(_tail(wanted), ())
                 if fold(_strip_md(p)).endswith("/" + wanted)
             ]
         else:
@@ -470,6 +482,13 @@ class VaultIndex:
 
     # --- internals ----------------------------------------------------------------------------
 
+    def _tails(self) -> dict[str, set[str]]:
+        if self._by_tail is None:
+            self._by_tail = defaultdict(set)
+            for path in self.notes:
+                self._by_tail[_tail(fold(_strip_md(path)))].add(path)
+        return self._by_tail
+
     @staticmethod
     def _names_of(note: Note) -> set[str]:
         return {fold(note.name), *(fold(alias) for alias in note.aliases)}
@@ -482,6 +501,8 @@ class VaultIndex:
         self._by_stem[fold(note.name)].add(note.path)
         for alias in note.aliases:
             self._by_alias[fold(alias)].add(note.path)
+        if self._by_tail is not None:
+            self._by_tail[_tail(fold(_strip_md(note.path)))].add(note.path)
 
     def _unregister(self, note: Note) -> None:
         self._cache.clear()
@@ -491,6 +512,8 @@ class VaultIndex:
         self._by_stem[fold(note.name)].discard(note.path)
         for alias in note.aliases:
             self._by_alias[fold(alias)].discard(note.path)
+        if self._by_tail is not None:
+            self._by_tail[_tail(fold(_strip_md(note.path)))].discard(note.path)
 
     def _link(self, path: str) -> None:
         note = self.notes[path]
@@ -580,7 +603,8 @@ class VaultIndex:
                 for path in same:
                     if wanted is not None and path not in wanted:
                         continue
-                    others = ", ".join(p for p in same if p != path)
+                    others = _some_of([p for p in same[:LISTED + 1] if p != path],
+                                      len(same) - 1)
                     out.append(Diagnostic(
                         path, None, "warning", "duplicate-name",
                         f"another note has the same name: {others}; a link by the name alone "
@@ -606,13 +630,26 @@ def _loose_heading(text: str) -> str:
     return " ".join("".join(c if c.isalnum() else " " for c in heading_shown(text)).split())
 
 
+# How many notes of one name a message lists: a vault of folder notes has thousands of
+# `README`, and listing all the others in each one's message is quadratic output.
+LISTED = 3
+
+
+def _some_of(paths: list[str], count: int) -> str:
+    """The first LISTED of `paths` (the first of `count` paths), and how many more there are."""
+    shown = ", ".join(paths[:LISTED])
+    more = count - LISTED
+    return f"{shown} and {more:,} more" if more > 0 else shown
+
+
 def _ambiguous_link(note: Note, link: Link, resolution: Resolution) -> Diagnostic:
     """A true tie: no candidate in the linking note's folder, several equally short paths."""
-    names = [_strip_md(p) for p in resolution.candidates]
+    names = [_strip_md(p) for p in resolution.candidates[:LISTED]]
     fixes = " or ".join(wikilink(name, link.heading) for name in names)
     return Diagnostic(
         note.path, link.line, "warning", "ambiguous-link",
-        f"{wikilink(link.target, link.heading)} could be any of {', '.join(names)} (none is "
+        f"{wikilink(link.target, link.heading)} could be any of "
+        f"{_some_of(names, len(resolution.candidates))} (none is "
         f"in this note's folder, and their paths are equally short); the site links to "
         f"{names[0]}. Write {fixes}",
     )
