@@ -213,3 +213,28 @@ def test_a_folder_and_name_link_follows_notes_that_come_and_go() -> None:
     index.remove("a/b/N.md")
     assert index.resolve("b/N").path == "x/y/b/N.md"
     assert index.resolutions("Home.md")[0].path == "x/y/b/N.md"
+
+
+# --- the feed's text -----------------------------------------------------------------------------
+
+
+def test_a_conversations_format_naming_a_private_note_reads_a_private_note_in_the_feed(
+    make_vault,
+) -> None:
+    # `format` went into the event's title as written: link syntax and a private name.
+    vault = make_vault({
+        "contacts/Secret Sue.md": "---\ntype: contact\nprivate: true\n---\n",
+        "contacts/Jane Doe.md": "---\ntype: contact\n---\n",
+        "interviews/2026-12-09 Jane.md": (
+            "---\ntype: interview\nwith: \"[[Jane Doe]]\"\ndate: 2026-12-09\nstatus: planned\n"
+            "format: \"call with [[Secret Sue]] and [Sue](../contacts/Secret%20Sue.md)\"\n---\n"
+        ),
+    })
+    feed = run("export", "ics", "--vault", str(vault))
+    assert feed.exit_code == 0, feed.output
+    unfolded = feed.stdout_bytes.replace(b"\r\n ", b"")
+    assert b"Secret" not in unfolded and b"Sue" not in unfolded
+    assert (b"SUMMARY:Conversation with Jane Doe (call with a private note and a private note)"
+            in unfolded)
+    everything = run("export", "ics", "--include-private", "--vault", str(vault))
+    assert b"(call with Secret Sue and Sue)" in everything.stdout_bytes.replace(b"\r\n ", b"")
