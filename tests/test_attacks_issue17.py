@@ -5,17 +5,24 @@ from __future__ import annotations
 
 import csv
 import io
+import tempfile
 import time
+from pathlib import Path
 
 import pytest
 from click.testing import CliRunner, Result
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from vault_tools.cli import main
+from vault_tools.fill import fill_vault
 from vault_tools.index import VaultIndex
 from vault_tools.notes import Note
 from vault_tools.parse import parse_note
+from vault_tools.vault import find_vault
 
-from .conftest import site_texts
+from .conftest import site_texts, write_vault
+from .test_splice_properties import outside_blocks
 
 
 def run(*args: str) -> Result:
@@ -238,3 +245,47 @@ def test_a_conversations_format_naming_a_private_note_reads_a_private_note_in_th
             in unfolded)
     everything = run("export", "ics", "--include-private", "--vault", str(vault))
     assert b"(call with Secret Sue and Sue)" in everything.stdout_bytes.replace(b"\r\n ", b"")
+
+
+# --- fill keeps every byte of the Tasks plugin's lines ------------------------------------------
+
+TASK_TOKENS = st.sampled_from([
+    "call", "[[Ann]]", "[[Bob|B]]", "📅 2026-12-01", "📅\ufe0f 2026-12-02", "📅\ufe0e 2026-12-02",
+    "📅 2026-02-30", "⏳ 2026-12-03", "🛫 2027-01-01", "➕ 2026-11-01", "✅ 2026-11-30",
+    "❌ 2026-11-29", "[due:: 2026-12-05]", "(scheduled:: 2026-12-04)", "[due:: ", "[start::",
+    "🔁 every week when done", "⏫", "🔽", "^abc", "%%", "`", "due:2026-12-06", "<b>", "\t",
+])
+TASK_LINES = st.tuples(
+    st.sampled_from(["- [ ] ", "- [x] ", "- [-] ", "- [>] ", "* [?] ", "1. [ ] ", "text "]),
+    st.lists(TASK_TOKENS, max_size=6),
+).map(lambda parts: parts[0] + " ".join(parts[1]))
+TASK_NOTES = st.dictionaries(
+    st.sampled_from(["contacts/Ann", "contacts/Bob", "interviews/2026-12-01 Ann"]),
+    st.tuples(st.lists(TASK_LINES, max_size=6), st.sampled_from(["\n", "\r\n"]), st.booleans()),
+    min_size=1,
+)
+
+
+@pytest.mark.slow
+@settings(max_examples=60, deadline=None,
+          suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+@given(TASK_NOTES)
+def test_fill_keeps_every_byte_of_task_lines_as_the_tasks_plugin_writes_them(spec) -> None:
+    front = {"contacts/Ann": "type: contact\ncadence: 30d",
+             "contacts/Bob": "type: contact\nprivate: true",
+             "interviews/2026-12-01 Ann": "type: interview\nwith: \"[[Ann]]\"\ndate: 2026-12-01"}
+    files: dict[str, str | bytes] = {}
+    for name, (lines, newline, final) in spec.items():
+        head = newline.join(["---", *front[name].split("\n"), "---"]) + newline
+        files[f"{name}.md"] = (head + newline.join(lines) + (newline if final else "")).encode()
+    with tempfile.TemporaryDirectory() as tmp:
+        root = write_vault(Path(tmp), files)
+        vault = find_vault(root)
+        fill_vault(vault)
+        once = {n: (root / "notes" / n).read_bytes() for n in files}
+        for name, original in files.items():
+            assert isinstance(original, bytes)
+            after = once[name].decode()
+            assert outside_blocks(name, after).startswith(outside_blocks(name, original.decode()))
+        assert fill_vault(vault, trust_manifest=False).written == []
+        assert {n: (root / "notes" / n).read_bytes() for n in files} == once
