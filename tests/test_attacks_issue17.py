@@ -289,3 +289,15 @@ def test_fill_keeps_every_byte_of_task_lines_as_the_tasks_plugin_writes_them(spe
             assert outside_blocks(name, after).startswith(outside_blocks(name, original.decode()))
         assert fill_vault(vault, trust_manifest=False).written == []
         assert {n: (root / "notes" / n).read_bytes() for n in files} == once
+
+
+@pytest.mark.parametrize("sign", ["📅", "⏳", "🛫", "⏫", "🔁"])
+def test_a_sign_in_text_presentation_reads_as_the_sign(sign: str) -> None:
+    # U+FE0E asks for the sign drawn as text (some keyboards and fonts add it): the same sign.
+    # A date after it was a bad-date error whose message quoted the invisible selector.
+    from vault_tools.parse import read_task_text
+    value = " every week" if sign == "🔁" else "" if sign == "⏫" else " 2026-12-05"
+    read = read_task_text(f"Call Jane {sign}\ufe0e{value}")
+    assert read.title == "Call Jane" and read.problems == ()
+    if value.endswith("05"):
+        assert read.due == read_task_text(f"Call Jane {sign}{value}").due is not None

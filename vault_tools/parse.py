@@ -1185,12 +1185,13 @@ _ALL_SIGNS = "".join(sign for sign in _DATE_SIGNS if len(sign) == 1) + _PRIORITY
 _TASK_SIGN_RE = re.compile(
     # A date sign and its date: an ISO date that ends where a word does, else the next word
     # (up to a blank or another sign), which is then reported as not a date.
-    r"(?P<sign>[📅📆🗓⏳⌛🛫➕✅❌]|\bdue:(?!:))\ufe0f?\s*"
+    # (A variation selector may follow a sign: U+FE0F draws it as an emoji, U+FE0E as text.)
+    r"(?P<sign>[📅📆🗓⏳⌛🛫➕✅❌]|\bdue:(?!:))[\ufe0e\ufe0f]?\s*"
     rf"(?P<value>\d{{4}}-\d{{2}}-\d{{2}}(?![\w-])|[^\s{_ALL_SIGNS}]+)"
     # A priority, or a recurrence with its rule ("🔁 every 2 weeks when done"): its words up to
     # a sign, or a word with a colon (`due:2026-12-05`).
-    rf"|[{_PRIORITY_SIGNS}]\ufe0f?"
-    r"|🔁\ufe0f?(?:[ \t]*[A-Za-z0-9,!]+(?![A-Za-z0-9,!:]))*"
+    rf"|[{_PRIORITY_SIGNS}][\ufe0e\ufe0f]?"
+    r"|🔁[\ufe0e\ufe0f]?(?:[ \t]*[A-Za-z0-9,!]+(?![A-Za-z0-9,!:]))*"
 )
 # Dataview's inline fields, `[key:: value]` and `(key:: value)`: the opening bracket and the key
 # (no bracket or colon in it, so the keys tried from different brackets never overlap: linear).
