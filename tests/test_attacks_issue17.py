@@ -301,3 +301,26 @@ def test_a_sign_in_text_presentation_reads_as_the_sign(sign: str) -> None:
     assert read.title == "Call Jane" and read.problems == ()
     if value.endswith("05"):
         assert read.due == read_task_text(f"Call Jane {sign}{value}").due is not None
+
+
+# --- attachments named in another Unicode form --------------------------------------------------
+
+
+@pytest.mark.slow
+def test_an_attachment_linked_in_composed_form_is_shown_though_its_file_name_is_decomposed(
+    make_vault,
+) -> None:
+    # macOS writes file names decomposed (e + U+0301), keyboards type them composed (é):
+    # `check` found the file, but the page showed the embed as "No note has this name yet".
+    vault = make_vault({
+        "Home.md": "# Home\n\n![[Caf\u00e9.png]] and [[Caf\u00e9 menu.pdf|the menu]]\n",
+        "Cafe\u0301.png": b"\x89PNG\r\n\x1a\n" + b"\0" * 60,
+        "Cafe\u0301 menu.pdf": b"%PDF-1.4\n",
+    })
+    (vault / "mkdocs.yml").write_text(SITE_CONFIG, encoding="utf-8")
+    result = run("build", "--vault", str(vault))
+    assert result.exit_code == 0, result.output
+    page = site_texts(vault / "site")["Home/index.html"]
+    assert "vault-broken" not in page
+    assert '<img alt="Café.png" src="../Cafe%CC%81.png"' in page
+    assert '<a href="../Cafe%CC%81%20menu.pdf">the menu</a>' in page

@@ -16,6 +16,7 @@ from urllib.parse import unquote
 
 from mkdocs.structure.files import File, Files
 
+from ..index import fold
 from ..notes import Link, Note
 from ..report import Placeholders, company_placeholders
 from ..views import PRIVATE_TEXT, Ref, SiteView
@@ -27,7 +28,7 @@ log = logging.getLogger("mkdocs.plugins.vault")
 class PageLinks:
     """Links for the pages of one build: `urls` maps note paths to page URLs (relative to the
     site root), `slugify`/`separator` are the table of contents' (anchors), `private_files`
-    the attachments kept off the site, by lower-cased file name."""
+    the attachments kept off the site, by file name as `index.fold` writes it."""
 
     def __init__(self, view: SiteView, urls: Mapping[str, str],
                  slugify: Callable[[str, str], str], separator: str,
@@ -101,8 +102,8 @@ class PageLinks:
         resolution = view.index.resolve(link.target, link.kind, note.path)
         if resolution.path is not None and resolution.path in view.hidden:
             return render.unlinked(Ref("private", PRIVATE_TEXT))
-        if self.private_files and posixpath.basename(
-                unquote(link.target)).lower() in self.private_files:
+        if self.private_files and fold(posixpath.basename(
+                unquote(link.target))) in self.private_files:
             return render.unlinked(Ref("private", PRIVATE_TEXT))  # a private attachment
         if link.kind == "markdown":
             if not raw and (resolution.path is None or resolution.path == link.target + ".md"):
@@ -139,14 +140,15 @@ def _asset_link(note: Note, link: Link, files: Files) -> str:
 
 def asset_file(target: str, files: Files) -> File | None:
     """The attachment a link names: by its path in the notes folder, else by file name
-    (ignoring case) anywhere in it."""
+    anywhere in it, case and Unicode normalisation ignored as the index ignores them (a name
+    typed `Café.png` is the file macOS wrote as `Cafe\u0301.png`)."""
     target = target.strip("/")
     found = files.get_file_from_path(target)
     if found is not None:
         return found
-    name = posixpath.basename(target).lower()
+    name = fold(posixpath.basename(target))
     for file in files.media_files():
-        if posixpath.basename(file.src_uri).lower() == name:
+        if fold(posixpath.basename(file.src_uri)) == name:
             return file
     return None
 
