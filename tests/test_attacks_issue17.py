@@ -324,3 +324,18 @@ def test_an_attachment_linked_in_composed_form_is_shown_though_its_file_name_is_
     assert "vault-broken" not in page
     assert '<img alt="Café.png" src="../Cafe%CC%81.png"' in page
     assert '<a href="../Cafe%CC%81%20menu.pdf">the menu</a>' in page
+
+
+@pytest.mark.parametrize(("text", "title", "due"), [
+    ("Call Jane 📅 2026-12-01 ^task-1", "Call Jane", "2026-12-01"),
+    ("Call [[Jane]] ^abc", "Call [[Jane]]", None),
+    ("Read chapter 2^3", "Read chapter 2^3", None),  # no blank before it: not a marker
+])
+def test_a_block_id_ending_a_task_is_no_part_of_its_title(text: str, title: str,
+                                                          due: str | None) -> None:
+    # A task others link to (`[[Note#^task-1]]`) ends in its block id, as the Tasks plugin
+    # keeps it: Obsidian does not show it, and the follow-up's title did ("Call Jane ^task-1").
+    from vault_tools.parse import read_task_text
+    read = read_task_text(text)
+    assert read.title == title
+    assert (read.due.isoformat() if read.due else None) == due

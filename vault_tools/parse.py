@@ -1223,7 +1223,13 @@ def read_task_text(text: str) -> TaskText:
     signs (`📅 2026-12-05`, `⏳`, `🛫`, `➕`, `✅`, `❌`, `🔺⏫🔼🔽⏬`, `🔁 every week`) or
     Dataview's fields (`[due:: 2026-12-05]`, `(scheduled:: …)`, any `[key:: value]`), and
     `due:2026-12-05`.
-    Where a date is written twice, the first counts. Pure; linear in the length of `text`."""
+    Where a date is written twice, the first counts. A block id ending the task (` ^id`, what
+    a `[[Note#^id]]` reaches) is no part of its title either: Obsidian does not show it.
+    Pure; linear in the length of `text`."""
+    if "^" in text:
+        ident = block_id(text)
+        if ident is not None:
+            text = text.rstrip()[:-len(ident) - 1].rstrip()
     fields = _inline_fields(text) if "::" in text else []
     # (start, end, what the date is or None for a sign without one, the date as written, sign)
     found: list[tuple[int, int, str | None, str, str]] = [
