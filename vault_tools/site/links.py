@@ -41,6 +41,9 @@ class PageLinks:
         # What a link becomes on the page being built: a related block names the same notes
         # again and again (half the links of a page are repeats).
         self._memo: dict[tuple[Any, ...], str | None] = {}
+        # The attachments of `files` by name (see `asset_file`), made once per set of files:
+        # looking through every attachment for each link was quadratic in a vault of photos.
+        self._media: tuple[Files, int, dict[str, File]] | None = None
 
     def linker(self, page_url: str) -> render.Linker:
         """A linker writing links from the page at `page_url`."""
@@ -64,6 +67,18 @@ class PageLinks:
         # punctuation: the index decides, as it does for `check`'s missing-heading.
         found = self.view.index.find_heading(path, heading)
         return None if found is None else self.slugify(_heading_text(found.text), self.separator)
+
+    def asset_file(self, target: str, files: Files) -> File | None:
+        """The attachment a link names: by its path in the notes folder, else by file name
+        anywhere in it, case and Unicode normalisation ignored as the index ignores them (a
+        name typed `Café.png` is the file macOS wrote as `Cafe\u0301.png`)."""
+        target = target.strip("/")
+        found = files.get_file_from_path(target)
+        if found is not None:
+            return found
+        if self._media is None or self._media[0] is not files or self._media[1] != len(files):
+            self._media = (files, len(files), _media_by_name(files))
+        return self._media[2].get(fold(posixpath.basename(target)))
 
     def note_name(self, path: str) -> str:
         note = self.view.index.get(path)
@@ -91,7 +106,7 @@ class PageLinks:
         anchor = self.anchor(path, heading) if path is not None and heading else None
         asset = None
         if resolution.status == "asset":
-            found = asset_file(link.target, files)
+            found = self.asset_file(link.target, files)
             asset = found.src_uri if found is not None else None
         return (link.target, link.kind, link.heading, resolution.status, path,
                 path in view.hidden, anchor, asset)
@@ -116,7 +131,7 @@ class PageLinks:
         if resolution.status == "asset":
             if raw:
                 return render.html_text(link.label or posixpath.basename(link.target))
-            return _asset_link(note, link, files)
+            return _asset_link(note, link, self.asset_file(link.target, files))
         shown = link.label or _shown_target(link)
         # A true tie ("ambiguous") links to the note the index picks; `check` warns about it.
         if resolution.status not in ("ok", "ambiguous") or resolution.path is None:
@@ -129,8 +144,7 @@ class PageLinks:
         return anchor
 
 
-def _asset_link(note: Note, link: Link, files: Files) -> str:
-    file = asset_file(link.target, files)
+def _asset_link(note: Note, link: Link, file: File | None) -> str:
     if file is None:  # reported once, by the index (missing-attachment)
         return render.unlinked(Ref("broken", link.target), link.label or link.target)
     href = render.relative_md(file.src_uri, note.path)
@@ -138,19 +152,13 @@ def _asset_link(note: Note, link: Link, files: Files) -> str:
     return f"![{text}]({href})" if link.embed else f"[{text}]({href})"
 
 
-def asset_file(target: str, files: Files) -> File | None:
-    """The attachment a link names: by its path in the notes folder, else by file name
-    anywhere in it, case and Unicode normalisation ignored as the index ignores them (a name
-    typed `Café.png` is the file macOS wrote as `Cafe\u0301.png`)."""
-    target = target.strip("/")
-    found = files.get_file_from_path(target)
-    if found is not None:
-        return found
-    name = fold(posixpath.basename(target))
+def _media_by_name(files: Files) -> dict[str, File]:
+    """The attachments of `files` by file name as `index.fold` writes it (the first of a
+    name, in the order MkDocs lists them)."""
+    names: dict[str, File] = {}
     for file in files.media_files():
-        if fold(posixpath.basename(file.src_uri)) == name:
-            return file
-    return None
+        names.setdefault(fold(posixpath.basename(file.src_uri)), file)
+    return names
 
 
 def heading_of(link: Link) -> str | None:
