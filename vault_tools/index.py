@@ -52,8 +52,9 @@ def _folder(path: str) -> str:
 
 
 def _lookup_keys(link: Link) -> tuple[str, ...]:
-    """Names whose arrival or departure can change where this link resolves."""
-    full = fold(link.target)
+    """Names whose arrival or departure can change where this link resolves (a slash ending
+    the link is dropped, as resolution drops it: `[[work/Ann/]]` waits for `Ann`)."""
+    full = fold(link.target).rstrip("/")
     base = full.rpartition("/")[2]
     return (base,) if base == full else (base, full)
 
