@@ -4,6 +4,7 @@ the interviews table and the timed calendar feed), each a regression test of a b
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import tempfile
 import time
@@ -368,7 +369,7 @@ def test_thousands_of_attachments_embedded_by_name_are_found_in_linear_time() ->
     assert large_time < 8 * max(small_time, 0.01), (small_time, large_time)
 
 
-# --- the index updated note by note, with Obsidian's link shapes -----------------------------------
+# --- the index updated note by note, with Obsidian's link shapes ---------------------------------
 
 _FOLDERS = ["", "contacts/", "contacts/work/", "companies/"]
 _LINKS = ["[[Ann]]", "[[./Ann]]", "[[../Ann]]", "[[work/Ann]]", "[[contacts/work/Ann]]",
@@ -420,3 +421,34 @@ def test_a_link_ending_in_a_slash_reaches_a_note_created_after_it(link: str) -> 
     fresh = VaultIndex([parse_note("Home.md", link + "\n"), parse_note("work/Ann.md", "")])
     assert fresh.resolutions("Home.md")[0].path == "work/Ann.md"
     assert index.resolutions("Home.md") == fresh.resolutions("Home.md")
+
+
+def _daily_notes(count: int) -> list[Note]:
+    """A vault of daily notes, each linking the next day and a day that has no note."""
+    first = dt.date(2020, 1, 1)
+    days = [first + dt.timedelta(days=k) for k in range(count)]
+    return [parse_note(f"Daily/{day}.md",
+                       f"[[{day + dt.timedelta(days=1)}]] [[{day + dt.timedelta(days=9000)}]]\n")
+            for day in days]
+
+
+def _check_time(notes: list[Note]) -> float:
+    index = VaultIndex(notes)
+    best = float("inf")
+    for _ in range(3):
+        start = time.perf_counter()
+        index.diagnostics()
+        best = min(best, time.perf_counter() - start)
+    return best
+
+
+@pytest.mark.slow
+def test_check_of_daily_notes_linking_days_without_a_note_is_linear() -> None:
+    # Every daily note's name starts with "20": "Did you mean" compared each link to a day
+    # without a note with every daily note (4,000 days: 100 s for `check`).
+    small_time, large_time = _check_time(_daily_notes(500)), _check_time(_daily_notes(2_000))
+    assert large_time < 8 * max(small_time, 0.02), (small_time, large_time)
+    # The suggestion still comes where a typo has one.
+    index = VaultIndex([*_daily_notes(400), parse_note("x.md", "[[2020-01-32]]\n")])
+    (broken,) = [d for d in index.diagnostics(["x.md"]) if d.code == "broken-link"]
+    assert broken.message.endswith("Did you mean '2020-01-31'?"), broken.message
