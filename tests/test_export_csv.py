@@ -223,3 +223,25 @@ def test_demo_vault_lists_its_conversations_and_keeps_renata_private(tmp_path: P
     assert [r["date"] for r in rows] == sorted(r["date"] for r in rows)
     assert b"Renata" not in result.stdout_bytes
     assert all("[[" not in value for row in rows for value in row.values())
+
+
+def test_a_how_we_met_still_holding_the_templates_hint_is_not_exported(tmp_path: Path) -> None:
+    """A contact made with `new` keeps the template's "Where, when, and who introduced us."
+    until the user writes their own: that is no answer to "how connected", and the column
+    stays empty; words the user wrote there are exported."""
+    vault = tmp_path / "v"
+    assert run("init", str(vault)).exit_code == 0
+    for name in ("Jane Doe", "Sam Lee"):
+        assert run("new", "contact", name, "--vault", str(vault)).exit_code == 0
+        assert run("new", "interview", name, "--date", "2026-12-09", "--planned",
+                   "--vault", str(vault)).exit_code == 0
+    sam = vault / "notes" / "contacts" / "Sam Lee.md"
+    text = sam.read_text(encoding="utf-8")
+    hint = "Where, when, and who introduced us."
+    assert hint in text
+    sam.write_text(text.replace(hint, "At the Women in Data meetup in June."), encoding="utf-8")
+    result = run("export", "csv", "--interviews", "--vault", str(vault))
+    assert result.exit_code == 0, result.output
+    rows = {row["people"]: row for row in csv.DictReader(io.StringIO(result.stdout))}
+    assert rows["Jane Doe"]["how_connected"] == ""
+    assert rows["Sam Lee"]["how_connected"] == "At the Women in Data meetup in June."

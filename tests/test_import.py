@@ -62,16 +62,18 @@ def test_vcard_21_with_quoted_printable(make_vault) -> None:
     )
     meta, body = note(vault, "contacts/José Núñez.md")
     assert meta == {
-        "type": "contact", "company": "[[Smith, Jones & Co]]", "role": "Senior Associate",
-        "email": "jose.nunez@example.com", "phone": "+1 555 0100", "source": "vcard",
+        "type": "contact", "company": "[[Smith, Jones & Co]]", "department": "Advisory",
+        "role": "Senior Associate", "email": "jose.nunez@example.com",
+        "emails": ["jose@home.example"], "phone": "+1 555 0100", "phones": ["+1 555 0101"],
+        "source": "vcard",
     }
     # quoted-printable soft line breaks are joined, =0D=0A is a line break, UTF-8 decoded
     assert "Met at the café meetup in March.\nKnows everyone in consulting; ask about the " \
            "graduate programme.\n" in body
     text = (vault / "notes" / "contacts" / "José Núñez.md").read_text(encoding="utf-8")
-    # extra emails and phones are kept as comments: with the note, never on the site
-    assert "# other emails: jose@home.example\n" in text
-    assert "# other phones: +1 555 0101\n" in text
+    # extra emails and phones are lists of their own (`email` stays text in every note), and
+    # never comments, which Obsidian's property editor drops
+    assert "\nemails:\n  - jose@home.example\nphone:" in text and "# other" not in text
     meta, _ = note(vault, "contacts/Zoë O'Brien.md")
     assert meta["linkedin"] == "https://www.linkedin.com/in/zoe-obrien-fictional/"
     assert meta["location"] == "Cork, Ireland"
@@ -111,13 +113,17 @@ def test_malformed_cards_are_reported_and_valid_ones_imported(make_vault) -> Non
     assert result.exit_code == 1
     assert result.output == (
         "created  contacts/Good Person.md\n"
-        "error  card 2, line 6: line 9 is not a vCard property (NAME:value): "
-        "'this line is not a property'; card skipped\n"
-        "error  card 3, line 11: no name: the card has neither FN nor N; skipped\n"
-        "error  card 4, line 15: the card is never closed by END:VCARD; skipped\n"
-        "malformed.vcf: 1 created, 0 skipped, 3 errors.\n"
+        "created  contacts/Broken Card.md\n"
+        "warning  malformed.vcf, card 2, line 9: not a vCard property (NAME:value): "
+        "'this line is not a property'; ignored\n"
+        "warning  malformed.vcf, card 3, line 11: the card has no name (FN or N); imported as "
+        "'nameless', from its email address\n"
+        "created  contacts/nameless.md\n"
+        "error  malformed.vcf, card 4, line 15: the card is never closed by END:VCARD; skipped\n"
+        "malformed.vcf: 3 created, 0 skipped, 1 error.\n"
     )
-    assert sorted(p.name for p in (vault / "notes" / "contacts").iterdir()) == ["Good Person.md"]
+    assert sorted(p.name for p in (vault / "notes" / "contacts").iterdir()) == [
+        "Broken Card.md", "Good Person.md", "nameless.md"]
 
 
 def test_an_empty_file_is_refused_with_a_clear_message(make_vault, tmp_path: Path) -> None:
@@ -179,13 +185,29 @@ def test_linkedin_export_with_its_preamble(make_vault) -> None:
     assert meta["company"] == "[[Acme-Widgets]]"  # from 'Acme/Widgets'
 
 
+def test_linkedin_rows_of_hidden_members_are_skipped_and_counted_not_errors(make_vault) -> None:
+    """LinkedIn exports members who hide their profile as rows with no name, URL or email: a
+    real export must import with exit 0, saying how many were left out."""
+    vault = make_vault({})
+    result = import_file("linkedin", "connections-hidden-members.csv", vault)
+    assert result.exit_code == 0
+    assert result.output == (
+        "created  contacts/Zoë O'Brien.md\n"
+        "warning  connections-hidden-members.csv, line 6: 3 connections with no name, profile "
+        "or email (LinkedIn leaves out members who hide them from exports): skipped (lines 6, "
+        "7, 9)\n"
+        "created  contacts/Kwame Asante.md\n"
+        "connections-hidden-members.csv: 2 created, 0 skipped, 0 errors.\n"
+    )
+
+
 def test_cp1252_file_is_read_with_a_warning(make_vault) -> None:
     vault = make_vault({})
     result = import_file("linkedin", "connections-cp1252.csv", vault)
     assert result.exit_code == 0
     assert result.output == (
-        "warning  line 5: connections-cp1252.csv is not UTF-8 (first bad byte on line 5); "
-        "read as Windows-1252: check accented names\n"
+        "warning  connections-cp1252.csv, line 5: connections-cp1252.csv is not UTF-8 "
+        "(first bad byte on line 5); read as Windows-1252: check accented names\n"
         "created  contacts/René Müller.md\n"
         "connections-cp1252.csv: 1 created, 0 skipped, 0 errors.\n"
     )
@@ -197,12 +219,12 @@ def test_missing_columns_bad_rows_and_a_repeated_name(make_vault) -> None:
     result = import_file("linkedin", "connections-bad-rows.csv", vault)
     assert result.exit_code == 1
     assert result.output == (
-        "warning  line 1: the header has no 'Email Address', 'Position', 'Connected On' "
-        "columns; those values are left empty\n"
+        "warning  connections-bad-rows.csv, line 1: the header has no 'Email Address', "
+        "'Position', 'Connected On' columns; those values are left empty\n"
         "created  contacts/Ana Lima.md\n"
-        "error  line 3: 5 values where the header has 4 columns (an unquoted comma?); "
-        "row skipped\n"
-        "error  line 4: no first or last name; row skipped\n"
+        "error  connections-bad-rows.csv, line 3: 5 values where the header has 4 columns "
+        "(an unquoted comma?); row skipped\n"
+        "error  connections-bad-rows.csv, line 4: no first or last name; row skipped\n"
         "skipped  Ana Lima (line 5): same name as line 2 earlier in this file; if they are "
         "someone else, add them by hand under a distinct name\n"
         "connections-bad-rows.csv: 1 created, 1 skipped, 2 errors.\n"
@@ -333,7 +355,7 @@ def test_a_write_failure_is_an_error_and_leaves_nothing_behind(make_vault) -> No
     result = import_file("vcard", "contacts-v21.vcf", vault)
     assert result.exit_code == 1
     lines = result.output.splitlines()
-    assert lines[0].startswith("error  card 1, line 1: ")
+    assert lines[0].startswith("error  contacts-v21.vcf, card 1, line 1: ")
     assert "cannot create the note" in lines[0]
     assert lines[-1] == "contacts-v21.vcf: 0 created, 0 skipped, 2 errors."
     assert snapshot(vault) == before

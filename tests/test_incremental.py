@@ -169,8 +169,9 @@ def apply_step(s: Session, step: tuple[str, ...]) -> None:
     rel = found[0] if found else None
     if kind == "create" or rel is None:
         # Every sentence names its note: a private note's words must be its own (or the leak
-        # scan rightly fails both builds).
-        s.write(f"{folder}/{name}.md",
+        # scan rightly fails both builds). For the same reason a name is never given to two
+        # notes: a public note named like a private one would publish its name.
+        s.write(rel or f"{folder}/{name}.md",
                 f"---\ntype: contact\n---\n\n# {name}\n\nMet {name} at a fair.\n")
     elif kind == "edit":
         s.edit(rel, lambda t: t + f"\n{name} talked about [[{other}]] and jobs.\n")

@@ -257,3 +257,21 @@ def test_check_reads_the_vault_without_contexts_and_reports_the_same(tmp_path) -
     assert [link.context for link in bare.get("contacts/Ann.md").links] == ["", ""]
     assert [link.context for link in full.get("contacts/Ann.md").links] == [
         "Met [[Bob]] at the fair.", "Then [[Nobody]] called."]
+
+
+def _lines_by_the_loop(text: str) -> list[str]:
+    """split_lines by its general route: each bare line plus the one character that ends it."""
+    out, at = [], 0
+    for line in parse._bare_lines(text):
+        out.append(text[at:at + len(line) + 1])
+        at += len(line) + 1
+    return out
+
+
+@given(st.text(alphabet="a\r\n\x0c\u2028\u0085 ", max_size=30))
+@settings(max_examples=500, deadline=None)
+def test_split_lines_without_a_lone_cr_is_the_general_split(text: str) -> None:
+    """Without a lone CR split_lines splits at "\\n" directly; with one it walks the lines: the
+    two agree on every text, and the lines put together are the text."""
+    assert parse.split_lines(text) == _lines_by_the_loop(text)
+    assert "".join(parse.split_lines(text)) == text

@@ -107,12 +107,11 @@ _MARKUP_LEADS = frozenset("#>|*+-0123456789[")
 _ANY_LINK_RE = re.compile(r"!?" + WIKILINK_RE.pattern + r"|!?" + MDLINK_RE.pattern)
 
 
-def _plain_links(index: VaultIndex, text: str, privacy: _Privacy, source: str | None = None
-                 ) -> str:
+def _plain_links(index: VaultIndex, text: str, privacy: _Privacy,
+                 source: str | None = None) -> str:
     """Every link of a quote written as the text it shows, so an entry adds exactly one link
     (its own) and no edge for tools that read the files; a private target as "a private note"
-    where names are hidden. `source`: the note the quote is from, where its links start (a
-    `[[./Name]]` or a name its own folder has reaches the note the link graph says)."""
+    where names are hidden."""
     folder = (source or "").rpartition("/")[0]
 
     def shown(match: re.Match[str]) -> str:
@@ -133,7 +132,8 @@ def _plain_links(index: VaultIndex, text: str, privacy: _Privacy, source: str | 
             target, name, kind = unquote(url.strip("<>").partition("#")[0]), label, "markdown"
             if target.lower().endswith(".md"):
                 target = target[:-3]
-            # As the parser stores a Markdown link: joined to the note's folder.
+            # As the parser stores a Markdown link: decoded, and joined to its note's folder
+            # (`[Zelda](Zelda%20Quietwater.md)` reached no note, and showed her name).
             target = posixpath.normpath(posixpath.join(folder, target)) if target else ""
         if privacy.hide_names and target:
             resolved = index.resolve(target, kind, source).path
@@ -274,10 +274,9 @@ def _contact_sections(
     shown.update(referred_in)
     for path in referred_in:
         fields = _interview(index, path)
+        with_ = fields.with_ if fields else ()
         people = [] if path in privacy.quiet else [
-            privacy.ref(index, p)
-            for p in _resolved_list(index, fields.with_ if fields else (), path)
-            if p not in hide]
+            privacy.ref(index, p) for p in _resolved_list(index, with_, path) if p not in hide]
         who = f" by {', '.join(people)}" if people else ""
         intro_lines.append(f"- Offered as an introduction{who} in {privacy.ref(index, path)}")
     return [
@@ -347,8 +346,7 @@ def _linked_from(
         if backlink.source in privacy.quiet:
             lines.append(f"- {privacy.ref(index, backlink.source)}")
             continue
-        # Its links start from its note's folder: the same line elsewhere may name others.
-        key = (backlink.source.rpartition("/")[0], backlink.link.context)
+        key = (backlink.source, backlink.link.context)
         context = cleaned.get(key)
         if context is None:
             context = cleaned[key] = _clean_context(
@@ -366,7 +364,7 @@ def _resolved_field(index: VaultIndex, note: Note, field: str) -> str | None:
 
 
 def _resolved_list(index: VaultIndex, names: Iterable[str], source: str) -> list[str]:
-    """The notes the links `names` of the note at `source` reach, each once."""
+    """The notes a front-matter list of the note at `source` links to, as its links go."""
     out = []
     for name in names:
         resolution = index.resolve(name, source=source)
@@ -492,7 +490,7 @@ def splice_blocks(rel_path: str, text: str, contents: dict[str, str]) -> str:
         if any(check.block(name) is None for name in appended):
             raise BlockError(
                 f"{rel_path}: cannot add the '{appended[0]}' block: the note ends inside an "
-                "unclosed code fence or HTML comment; close it and run fill again"
+                "unclosed code fence, HTML comment or %% comment; close it and run fill again"
             )
     return text
 

@@ -5,6 +5,7 @@ No vault logic lives here; named library exceptions become `click.ClickException
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import sys
 from collections import Counter
@@ -224,6 +225,31 @@ def export_ics(vault: Vault, output: Any, include_private: bool) -> None:
                                settings=settings, url_of=url_of))
 
 
+@export.command("vcard")
+@vault_option
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Write the cards to this file. Default: standard output.")
+@click.option("--include-private", is_flag=True,
+              help="Also include private contacts, and names of private notes.")
+def export_vcard(vault: Vault, output: Path | None, include_private: bool) -> None:
+    """The contacts as vCard 4.0, for a phone: who they are and who introduced you.
+
+    Private contacts are left out unless --include-private. `import vcard` reads the file back.
+    """
+    from .export.contacts_vcard import contacts_vcard
+
+    data, count = contacts_vcard(_load_index(vault), include_private=include_private)
+    if output is None:
+        with click.open_file("-", "wb") as stdout:
+            stdout.write(data)
+        return
+    try:
+        output.write_bytes(data)
+    except OSError as exc:
+        raise click.ClickException(f"{output}: cannot write: {exc.strerror}") from None
+    click.echo(f"Wrote {count} contact{'' if count == 1 else 's'} to {output}.", err=True)
+
+
 @main.group("git")
 def git_group() -> None:
     """Sync the vault with git: generated blocks merge without conflicts."""
@@ -343,6 +369,9 @@ def new_contact(vault: Vault, name: str, company: str | None, introduced_by: str
 @click.argument("name")
 @click.option("--date", "day", type=_DAY, default=None,
               help="The day of the conversation (YYYY-MM-DD). Default: today.")
+@click.option("--time", "at", type=click.DateTime(formats=["%H:%M"]), default=None,
+              help="Its time of day (HH:MM, 24-hour): the date becomes a date and time, and "
+                   "the calendar feed a timed event.")
 @click.option("--planned", is_flag=True, help="Not happened yet: status planned.")
 @click.option("--with", "with_", multiple=True, metavar="NAME",
               help="Someone else in the conversation (repeat for several).")
@@ -350,8 +379,9 @@ def new_contact(vault: Vault, name: str, company: str | None, introduced_by: str
               help="Allow people who have no contact note yet (else such a name is refused).")
 @click.option("--today", type=_DAY, default=None, help=_TODAY_HELP)
 @click.option("--open", "open_editor", is_flag=True, help=_OPEN_HELP)
-def new_interview(vault: Vault, name: str, day: Any, planned: bool, with_: tuple[str, ...],
-                  new_person: bool, today: Any, open_editor: bool) -> None:
+def new_interview(vault: Vault, name: str, day: Any, at: Any, planned: bool,
+                  with_: tuple[str, ...], new_person: bool, today: Any,
+                  open_editor: bool) -> None:
     """A new conversation with the person NAME: interviews/YYYY-MM-DD NAME.md.
 
     NAME (and each --with) must be a contact of the vault, by name or alias, unless
@@ -360,7 +390,8 @@ def new_interview(vault: Vault, name: str, day: Any, planned: bool, with_: tuple
     a date after today, else done.
     """
     _create(vault, "interview", name, today, open_editor,
-            date=day.date() if day is not None else None, planned=planned, with_=with_,
+            date=day.date() if day is not None else None,
+            at=at.time() if at is not None else None, planned=planned, with_=with_,
             new_person=new_person)
 
 
@@ -428,6 +459,24 @@ for _kind, _format in READERS.items():
     _import_command(_kind, _format.help)
 
 
+def _contact_hints(vault: Vault) -> set[str]:
+    """The "How we met" hints of the contact templates a note may have been made from: the
+    vault's own and the one shipped with the package."""
+    from .capture.init import template_dir
+    from .export.interviews_csv import template_hint
+    from .vault import VaultError, read_file
+
+    texts = []
+    own = read_file(vault, "templates/contact.md")  # never read from outside the notes
+    if isinstance(own, bytes):
+        texts.append(own)
+    with contextlib.suppress(VaultError, OSError):
+        texts.append((template_dir() / "templates" / "contact.md").read_bytes())
+    hints = {template_hint(data.decode("utf-8", "replace")) for data in texts}
+    hints.discard("")
+    return hints
+
+
 @export.command("csv")
 @vault_option
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
@@ -452,7 +501,8 @@ def export_contacts_csv(vault: Vault, output: Path | None, include_private: bool
     if interviews:
         with gcpolicy.paused():
             index, texts = load_index_and_texts(vault)
-        count = write_interviews_csv(index, buffer, texts, include_private, excel)
+        count = write_interviews_csv(index, buffer, texts, include_private, excel,
+                                     _contact_hints(vault))
         what = "conversation"
     else:
         count = write_contacts_csv(_load_index(vault), buffer, include_private, excel)

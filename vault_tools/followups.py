@@ -348,11 +348,9 @@ def _conversation(people: Sequence[tuple[str, Note | None]], note: Note) -> str:
 
 
 def interview_people(index: VaultIndex, fields: InterviewFields,
-                     source: str) -> list[tuple[str, Note | None]]:
-    """Each distinct person of `with` of the interview note at `source`: (name to show, their
-    note or None when it names nobody). Each link is resolved from `source`, as the link graph
-    resolves it (`[[../contacts/Jane]]`, a note in the interview's own folder first): whoever
-    the privacy of an interview is judged by is the person its link reaches."""
+                     source: str | None = None) -> list[tuple[str, Note | None]]:
+    """Each distinct person of `with`: (name to show, their note or None when it names nobody),
+    resolved from the interview note at `source` as its links are (own folder first)."""
     out: list[tuple[str, Note | None]] = []
     seen: set[str] = set()
     for target in fields.with_:

@@ -12,6 +12,7 @@ import dataclasses
 import datetime as dt
 import posixpath
 import re
+from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
@@ -37,6 +38,7 @@ from .privacy import looks_private_front_matter as looks_private_front_matter  #
 from .privacy import secrets as secrets
 from .privacy import text_fragments as text_fragments
 from .schema import LINK_KEYS
+from .tags import tag_key, tag_name, tag_page, with_parents
 from .wikilinks import TITLE_MDLINK, TITLE_WIKILINK, WIKILINK_RE
 
 PRIVATE_TEXT = PRIVATE_NOTE_TEXT
@@ -134,9 +136,8 @@ class SiteView:
 
     def ref(self, target: str, heading: str | None = None, text: str | None = None,
             source: str | None = None) -> Ref:
-        """Where a written link target goes, as the site may show it (§4 resolution), from the
-        note at `source`: a relative link, or a name a note in its own folder has, reaches
-        the note the link graph says (and so is "a private note" when that one is)."""
+        """Where a link target written in the note at `source` goes, as the site may show it
+        (§4 resolution, the note's own folder first)."""
         resolution = self.index.resolve(target, source=source)
         # A true tie goes to the note the index picks, as in a note's body (`check` warns).
         if resolution.status in ("ok", "ambiguous") and resolution.path is not None:
@@ -177,9 +178,19 @@ def card_rows(view: SiteView, note: Note) -> list[CardRow]:
     for key in keys:
         if key in _CARD_SKIP or visibility_key(key) or not view.field_allowed(key):
             continue
+        if key == TAGS_KEY:
+            continue  # below, with the body's tags
         items = tuple(_card_items(view, key, meta[key], note.path))
         if items:
             rows.append(CardRow(key, schema.key_label(key), items))
+    # Each tag a link to its page (the note is public, so its tags have pages); a value of
+    # `tags:` Obsidian reads as no tag (`career change`) as the text it is.
+    tags: list[CardItem] = []
+    for written in note.tags:
+        name = tag_name(written)
+        tags.append(Ref("ok", f"#{name}", tag_page(name)) if name is not None else written)
+    if tags:
+        rows.append(CardRow(TAGS_KEY, schema.key_label(TAGS_KEY), tuple(tags)))
     return rows
 
 
@@ -228,16 +239,61 @@ def _date_or_text(text: str) -> dt.date | str:
         return text
 
 
-def _wikilink_ref(view: SiteView, inner: str, source: str | None = None) -> Ref:
+def _wikilink_ref(view: SiteView, inner: str, source: str) -> Ref:
     inner = inner.replace("\\|", "|")
     target, _, label = inner.partition("|")
     target, _, heading = target.partition("#")
     return view.ref(target.strip(), heading.strip() or None, label.strip() or None, source)
 
 
-def _plain_text(view: SiteView, text: str, source: str | None = None) -> str:
+def _plain_text(view: SiteView, text: str, source: str) -> str:
     """Text with its wikilinks replaced by what they show (a private target by PRIVATE_TEXT)."""
     return WIKILINK_RE.sub(lambda m: _wikilink_ref(view, m.group(1), source).text, text)
+
+
+# --- tags ---------------------------------------------------------------------------------------
+
+TAGS_KEY = "tags"
+
+
+@dataclass(frozen=True)
+class TagRow:
+    """A tag as the site shows it: its name (as first written), its page, the public notes
+    tagged with it or a tag nested in it (by name), and the tags nested right under it."""
+
+    name: str
+    page: str
+    notes: tuple[Ref, ...]
+    nested: tuple[tuple[str, str], ...] = ()  # (name, page)
+
+
+def tag_rows(view: SiteView) -> list[TagRow]:
+    """Every tag of a public note, with its parents (`#a/b` is under `#a` too), sorted by name.
+    A private note is on no tag's list, and a tag only private notes have is none of these:
+    its name may say what the note is about."""
+    spellings: dict[str, Counter[str]] = {}
+    tagged: dict[str, list[Note]] = {}
+    children: dict[str, set[str]] = {}
+    for note in view.public_notes():
+        for name in filter(None, map(tag_name, note.tags)):
+            parent = None
+            for level in with_parents(name):
+                page = tag_page(level)
+                spellings.setdefault(page, Counter())[level] += 1
+                notes = tagged.setdefault(page, [])
+                if not notes or notes[-1] is not note:
+                    notes.append(note)
+                if parent is not None:
+                    children.setdefault(parent, set()).add(page)
+                parent = page
+    # Shown as most notes write it (lower case on a tie): the same whatever the notes' order.
+    names = {page: min(counts, key=lambda s: (-counts[s], s != s.lower(), s))
+             for page, counts in spellings.items()}
+    return [TagRow(names[page], page,
+                   tuple(view.note_ref(n.path) for n in _by_name(tagged[page])),
+                   tuple((names[child], child) for child in sorted(
+                       children.get(page, ()), key=lambda child: tag_key(names[child]))))
+            for page in sorted(names, key=lambda page: (tag_key(names[page]), page))]
 
 
 # --- dashboards ---------------------------------------------------------------------------------

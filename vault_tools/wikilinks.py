@@ -10,6 +10,7 @@ here. A change to link syntax starts here; a change to how a link finds its note
 
 from __future__ import annotations
 
+import functools
 import re
 
 # --- reading -------------------------------------------------------------------------------------
@@ -84,6 +85,8 @@ ATTACHMENT_SUFFIXES = frozenset({
 })
 
 
+# Asked for every link a block writes (tens of thousands in a fill), about a few thousand names.
+@functools.lru_cache(maxsize=1 << 16)
 def link_problem(name: str) -> str | None:
     """Why `[[name]]` would not lead to a note called `name`, or None when it would.
 

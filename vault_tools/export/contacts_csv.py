@@ -60,39 +60,37 @@ class Cells:
         wiki = match.group("wiki")
         if wiki is not None:
             parts = link_parts(wiki.replace("\\|", "|"))
-            if parts is not None and self._hides(parts[0], "wiki", source):
+            if parts is not None and self._hides(parts[0], source, relative_only=True):
                 return PRIVATE_NOTE_TEXT
             return shown_link(wiki)
         url = match.group("url").strip("<>")
         target = unquote(url.partition("#")[0])
-        if target.lower().endswith(".md"):
-            # As the parser stores a Markdown link: joined to the note's folder.
-            joined = posixpath.normpath(posixpath.join(source.rpartition("/")[0], target[:-3]))
-            if self._hides(joined, "markdown", source):
-                return PRIVATE_NOTE_TEXT
+        if target.lower().endswith(".md") and self._hides(target[:-3], source):
+            return PRIVATE_NOTE_TEXT
         return match.group("label") or url
 
-    def _hides(self, target: str, kind: str, source: str) -> bool:
-        """Whether the link, written in the note at `source`, names a private note that is
-        not to be named: resolved as the link graph resolves it (relative to that note, its
-        own folder first)."""
-        path = self.index.resolve(target, kind, source or None).path
-        note = self.index.get(path) if path is not None else None
+    def _hides(self, target: str, source: str, relative_only: bool = False) -> bool:
+        """Whether a link in the note at `source` names a private note that is not to be
+        named. A Markdown link's path starts from the note's folder; a wikilink's only when it
+        starts with ./ or ../; a name is looked for in that folder first."""
+        if not relative_only or target.startswith(("./", "../")):
+            target = posixpath.normpath(posixpath.join(source.rpartition("/")[0], target))
+        note = self.index.resolve_note(target, source or None)
         return note is not None and note.private and not self.include_private
 
-    def link(self, target: str | None, source: str = "") -> str:
+    def link(self, target: str | None, source: str | None = None) -> str:
         """A link field of the note at `source` as the name of the note it points to ('' when
         it would reveal a private note and private notes are not included)."""
         if not target:
             return ""
-        note = self.index.resolve_note(target, source or None)
+        note = self.index.resolve_note(target, source)
         if note is None:
-            return self.text(target, source)
+            return self.text(target)
         if note.private and not self.include_private:
             return ""
         return note.name
 
-    def links(self, targets: Iterable[str], source: str = "") -> str:
+    def links(self, targets: Iterable[str], source: str | None = None) -> str:
         """Link fields as names joined by "; ", private ones left out (see `link`)."""
         return "; ".join(name for name in (self.link(t, source) for t in targets) if name)
 
@@ -128,11 +126,11 @@ def _row(index: VaultIndex, note: Note, followups: list[FollowUp],
     return {
         "name": note.name,
         "company": cells.link(fields.company, note.path),
-        "role": cells.text(fields.role, note.path),
+        "role": cells.text(fields.role),
         "email": _text(fields.email),
         "phone": _text(fields.phone),
         "linkedin": _text(fields.linkedin),
-        "location": cells.text(fields.location, note.path),
+        "location": cells.text(fields.location),
         "introduced_by": cells.link(fields.introduced_by, note.path),
         "cadence": _text(fields.cadence),
         "status": _text(fields.status),
@@ -140,8 +138,8 @@ def _row(index: VaultIndex, note: Note, followups: list[FollowUp],
         "introducer_thanked": (
             fields.introducer_thanked.isoformat() if fields.introducer_thanked else ""
         ),
-        "connected_on": cells.text(note.meta.get("connected_on"), note.path),
-        "source": cells.text(note.meta.get("source"), note.path),
+        "connected_on": cells.text(note.meta.get("connected_on")),
+        "source": cells.text(note.meta.get("source")),
         "tags": _text(note.tags),
         "aliases": _text(note.aliases),
         "last_interaction": last.isoformat() if last else "",

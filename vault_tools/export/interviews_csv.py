@@ -11,12 +11,13 @@ note".
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Mapping
 from typing import TextIO
 
 from ..followups import FollowUp, interview_people, open_followups
 from ..index import VaultIndex
 from ..notes import ContactFields, InterviewFields, Note
+from ..parse import parse_note
 from ..privacy import strip_comments_from_text
 from ..schema import INTERVIEW
 from .contacts_csv import Cells, write_table
@@ -32,9 +33,11 @@ HOW_WE_MET = "how we met"
 
 
 def interview_rows(index: VaultIndex, texts: Mapping[str, str] | None = None,
-                   include_private: bool = False) -> list[dict[str, str]]:
+                   include_private: bool = False,
+                   hints: Collection[str] = ()) -> list[dict[str, str]]:
     """One dict per interview note (keys: COLUMNS), by date then path; undated ones last.
-    `texts` (each note's text by path) gives "how we met" from the contacts' notes."""
+    `texts` (each note's text by path) gives "how we met" from the contacts' notes, unless
+    what is written there is one of `hints` (a template's words, not the user's)."""
     followups = [f for f in open_followups(index) if include_private or not f.private]
     first_step: dict[str, FollowUp] = {}
     for followup in followups:  # sorted: the first one from each note is its next step
@@ -45,7 +48,8 @@ def interview_rows(index: VaultIndex, texts: Mapping[str, str] | None = None,
 
     def connected(person: Note) -> str:
         if person.path not in connections:
-            connections[person.path] = how_connected(cells, person, texts.get(person.path))
+            connections[person.path] = how_connected(cells, person, texts.get(person.path),
+                                                     hints)
         return connections[person.path]
 
     rows: list[tuple[tuple[bool, dt.date, str], dict[str, str]]] = []
@@ -69,7 +73,7 @@ def _row(note: Note, fields: InterviewFields, people: list[tuple[str, Note | Non
     hows = [(name, how) for name, how in hows if how]
     return {
         "date": _when(note, fields),
-        "people": "; ".join(name if person is not None else cells.text(name, note.path)
+        "people": "; ".join(name if person is not None else cells.text(name)
                             for name, person in people),
         "organisation": _organisation(cells, note, fields, persons),
         "how_connected": "; ".join(how if len(persons) == 1 else f"{name}: {how}"
@@ -95,7 +99,8 @@ def _when(note: Note, fields: InterviewFields) -> str:
     return fields.date.isoformat() + " " + written[11:]
 
 
-def _organisation(cells: Cells, note: Note, fields: InterviewFields, persons: list[Note]) -> str:
+def _organisation(cells: Cells, note: Note, fields: InterviewFields,
+                  persons: list[Note]) -> str:
     """The interview's `company`; else the companies of the people it was with."""
     if fields.company:
         return cells.link(fields.company, note.path)
@@ -108,16 +113,18 @@ def _organisation(cells: Cells, note: Note, fields: InterviewFields, persons: li
     return "; ".join(names)
 
 
-def how_connected(cells: Cells, person: Note, text: str | None) -> str:
+def how_connected(cells: Cells, person: Note, text: str | None,
+                  hints: Collection[str] = ()) -> str:
     """How you came to know `person`: "introduced by NAME" (unless that names a private note
     and private notes are left out), else the first paragraph under the "How we met" heading
-    of their note, else their `source` (`linkedin` for an import)."""
+    of their note (unless it is still the template's hint, one of `hints`), else their
+    `source` (`linkedin` for an import)."""
     fields = person.fields if isinstance(person.fields, ContactFields) else ContactFields()
     introducer = cells.link(fields.introduced_by, person.path)
     if introducer:
         return f"introduced by {introducer}"
     met = first_paragraph_under(person, text, HOW_WE_MET) if text is not None else ""
-    if met:
+    if met and met not in hints:
         return cells.text(met, person.path)
     return cells.text(person.meta.get("source"), person.path)
 
@@ -148,10 +155,17 @@ def first_paragraph_under(note: Note, text: str, heading: str) -> str:
     return " ".join(" ".join(paragraph).split())  # a comment left blanks: one space each
 
 
+def template_hint(template: str) -> str:
+    """What a contact template writes under "How we met" for the user to replace ('' when
+    it has no such section): a note still holding it says nothing about how you met."""
+    return first_paragraph_under(parse_note("template.md", template), template, HOW_WE_MET)
+
+
 def write_interviews_csv(index: VaultIndex, out: TextIO, texts: Mapping[str, str] | None = None,
-                         include_private: bool = False, excel: bool = False) -> int:
+                         include_private: bool = False, excel: bool = False,
+                         hints: Collection[str] = ()) -> int:
     """Write the conversations table to `out` (see `contacts_csv.write_table`); return the
     number of rows."""
-    rows = interview_rows(index, texts, include_private)
+    rows = interview_rows(index, texts, include_private, hints)
     write_table(out, COLUMNS, rows, excel=excel)
     return len(rows)

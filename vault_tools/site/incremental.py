@@ -19,8 +19,8 @@ plugin other than the vault's and the search is active (their state between buil
 
 from __future__ import annotations
 
-import datetime as dt
 import contextlib
+import datetime as dt
 import hashlib
 import logging
 import time
@@ -46,6 +46,7 @@ from ._mkdocs_private import (
     build_theme_template,
     populate_page,
 )
+from .embeds import embedders
 
 log = logging.getLogger("mkdocs.plugins.vault")
 
@@ -199,8 +200,10 @@ class LiveSite:
 
     def _neighbours(self, rel: str) -> set[str]:
         """The notes `rel` links to and the notes linking to it: the ones whose page can show
-        its name, its headings, its privacy or its words (in their related blocks)."""
-        return self._index.targets(rel) | {b.source for b in self._index.backlinks(rel)}
+        its name, its headings, its privacy or its words (in their related blocks), and the
+        notes that show it through embeds of embeds."""
+        return (self._index.targets(rel) | {b.source for b in self._index.backlinks(rel)}
+                | embedders(self._index, rel))
 
     def _unknown(self) -> str:
         """Why pages cannot be kept with this configuration's plugins ("" when they can)."""
@@ -292,8 +295,12 @@ class LiveSite:
         view = plugin.view
         if self._dirty is not None:
             # Pages made from more than their neighbours: the follow-ups dashboard note, and
-            # notes whose related block is computed again because it mentions a private note.
-            self._dirty |= view.touched_by_private | self._touched
+            # notes whose related block the site computes from the index (it mentions a
+            # private note) instead of reading it from the file, since the last build or from
+            # now on. A note that stays computed changes with its neighbours, like any other:
+            # the change's reach (`refresh`) covers its block, and a change of privacy makes
+            # every page dirty.
+            self._dirty |= view.touched_by_private ^ self._touched
             self._dirty |= {n.path for n in view.index if n.block(FOLLOWUPS) is not None}
             if plugin.dashboard_src is not None:
                 self._dirty.add(plugin.dashboard_src)

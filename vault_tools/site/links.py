@@ -7,9 +7,11 @@ are resolved as the Markdown is rewritten, and MkDocs need not look them up agai
 
 from __future__ import annotations
 
+import html
 import logging
 import posixpath
 import re
+import weakref
 from collections.abc import Callable, Mapping
 from typing import Any
 from urllib.parse import unquote
@@ -41,9 +43,6 @@ class PageLinks:
         # What a link becomes on the page being built: a related block names the same notes
         # again and again (half the links of a page are repeats).
         self._memo: dict[tuple[Any, ...], str | None] = {}
-        # The attachments of `files` by name (see `asset_file`), made once per set of files:
-        # looking through every attachment for each link was quadratic in a vault of photos.
-        self._media: tuple[Files, int, dict[str, File]] | None = None
 
     def linker(self, page_url: str) -> render.Linker:
         """A linker writing links from the page at `page_url`."""
@@ -67,18 +66,6 @@ class PageLinks:
         # punctuation: the index decides, as it does for `check`'s missing-heading.
         found = self.view.index.find_heading(path, heading)
         return None if found is None else self.slugify(_heading_text(found.text), self.separator)
-
-    def asset_file(self, target: str, files: Files) -> File | None:
-        """The attachment a link names: by its path in the notes folder, else by file name
-        anywhere in it, case and Unicode normalisation ignored as the index ignores them (a
-        name typed `Café.png` is the file macOS wrote as `Cafe\u0301.png`)."""
-        target = target.strip("/")
-        found = files.get_file_from_path(target)
-        if found is not None:
-            return found
-        if self._media is None or self._media[0] is not files or self._media[1] != len(files):
-            self._media = (files, len(files), _media_by_name(files))
-        return self._media[2].get(fold(posixpath.basename(target)))
 
     def note_name(self, path: str) -> str:
         note = self.view.index.get(path)
@@ -106,7 +93,7 @@ class PageLinks:
         anchor = self.anchor(path, heading) if path is not None and heading else None
         asset = None
         if resolution.status == "asset":
-            found = self.asset_file(link.target, files)
+            found = asset_file(link.target, files)
             asset = found.src_uri if found is not None else None
         return (link.target, link.kind, link.heading, resolution.status, path,
                 path in view.hidden, anchor, asset)
@@ -131,7 +118,9 @@ class PageLinks:
         if resolution.status == "asset":
             if raw:
                 return render.html_text(link.label or posixpath.basename(link.target))
-            return _asset_link(note, link, self.asset_file(link.target, files))
+            if link.embed:
+                return attachment_embed(link, files, linker.page_url)
+            return _asset_link(note, link, asset_file(link.target, files))
         shown = link.label or _shown_target(link)
         # A true tie ("ambiguous") links to the note the index picks; `check` warns about it.
         if resolution.status not in ("ok", "ambiguous") or resolution.path is None:
@@ -152,12 +141,75 @@ def _asset_link(note: Note, link: Link, file: File | None) -> str:
     return f"![{text}]({href})" if link.embed else f"[{text}]({href})"
 
 
+# What an embedded attachment becomes, by its suffix (Obsidian's list); any other file is a
+# link to it. A `.webm` may be sound only: a <video> element plays that too.
+IMAGES = frozenset({"png", "jpg", "jpeg", "gif", "bmp", "svg", "webp", "avif", "ico"})
+AUDIO = frozenset({"mp3", "wav", "m4a", "ogg", "oga", "flac", "opus", "3gp"})
+VIDEO = frozenset({"mp4", "webm", "ogv", "mov", "mkv", "m4v"})
+# `![[photo.png|100]]`, `![[photo.png|100x145]]`, `![[photo.png|a caption|100]]`.
+_SIZE = re.compile(r"(\d{1,5})(?:x(\d{1,5}))?")
+_PDF_PAGE = re.compile(r"page=\d{1,6}")
+
+
+def attachment_embed(link: Link, files: Files, page_url: str) -> str:
+    """An embedded attachment as HTML for the page at `page_url`: an image (with the width and
+    height the link gives), an audio or video player, a PDF in a frame (at `#page=N`), or a
+    link to any other file; "(missing)" when there is no such file."""
+    file = asset_file(link.target, files)
+    if file is None:  # reported once, by the index (missing-attachment)
+        return render.unlinked(Ref("broken", link.target), link.label or link.target)
+    src = html.escape(render.relative_url(file.url, page_url))
+    name = posixpath.basename(link.target.strip("/"))
+    label, size = link.label, ""
+    if label:
+        text, _, last = label.rpartition("|")
+        found = _SIZE.fullmatch(last.strip())
+        if found is not None:
+            width, height = found.groups()
+            size = f' width="{width}"' + (f' height="{height}"' if height else "")
+            label = text.strip() or None
+    shown = html.escape(label or name)
+    suffix = posixpath.splitext(name)[1].lower().lstrip(".")
+    if suffix in IMAGES:
+        return f'<img src="{src}" alt="{shown}"{size}>'
+    if suffix in AUDIO:
+        return f'<audio controls preload="metadata" src="{src}" title="{shown}"></audio>'
+    if suffix in VIDEO:
+        return f'<video controls preload="metadata" src="{src}" title="{shown}"{size}></video>'
+    if suffix == "pdf":
+        page = f"#{link.heading}" if link.heading and _PDF_PAGE.fullmatch(link.heading) else ""
+        return f'<iframe class="vault-pdf" src="{src}{page}" title="{shown}"{size}></iframe>'
+    return f'<a href="{src}">{render.md_text(label or name)}</a>'
+
+
+def asset_file(target: str, files: Files) -> File | None:
+    """The attachment a link names: by its path in the notes folder, else by file name
+    anywhere in it, case and Unicode normalisation ignored as the index ignores them (a name
+    typed `Café.png` is the file macOS wrote as `Cafe\u0301.png`)."""
+    target = target.strip("/")
+    found = files.get_file_from_path(target)
+    if found is not None:
+        return found
+    return _media_by_name(files).get(fold(posixpath.basename(target)))
+
+
+# The attachments of each set of files by name, made once per set (and again when it grows
+# or shrinks): looking through every attachment for each link was quadratic in a vault of
+# photos embedded by name.
+_MEDIA: weakref.WeakKeyDictionary[Files, tuple[int, dict[str, File]]] = (
+    weakref.WeakKeyDictionary())
+
+
 def _media_by_name(files: Files) -> dict[str, File]:
     """The attachments of `files` by file name as `index.fold` writes it (the first of a
     name, in the order MkDocs lists them)."""
+    known = _MEDIA.get(files)
+    if known is not None and known[0] == len(files):
+        return known[1]
     names: dict[str, File] = {}
     for file in files.media_files():
         names.setdefault(fold(posixpath.basename(file.src_uri)), file)
+    _MEDIA[files] = (len(files), names)
     return names
 
 

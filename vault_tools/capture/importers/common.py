@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 from typing import Literal
 from urllib.parse import urlsplit
@@ -33,6 +34,13 @@ class Person:
     location: str | None = None
     note: str | None = None
     connected_on: dt.date | None = None
+    department: str | None = None  # an ORG's units
+    aliases: tuple[str, ...] = ()
+    tags: tuple[str, ...] = ()
+    birthday: dt.date | str | None = None  # a date, `--MM-DD` without a year, or as written
+    anniversary: dt.date | str | None = None
+    introduced_by: str | None = None  # a name
+    related: tuple[tuple[str, str], ...] = ()  # (name, relation type or "")
 
 
 @dataclass(frozen=True)
@@ -91,6 +99,34 @@ def text_of_file(data: bytes, file_name: str, result: ReadResult) -> str:
         result.problems.append(warning)
     return text
 
+
+
+# --- relations: how a vCard RELATED is kept in a note's `related` list ---------------------------
+
+# RFC 6350 §6.6.6 relation types; another word in a `Name (word)` entry is part of the name.
+RELATED_TYPES = (
+    "contact", "acquaintance", "friend", "met", "co-worker", "colleague", "co-resident",
+    "neighbor", "child", "parent", "sibling", "spouse", "kin", "muse", "crush", "date",
+    "sweetheart", "me", "agent", "emergency",
+)
+# The RELATED type `export vcard` writes for `introduced_by`, and the importers read back.
+INTRODUCED_BY_TYPE = "x-introduced-by"
+_RELATED_ENTRY_RE = re.compile(r"(.*\S)\s*\(([A-Za-z0-9-]+)\)")
+
+
+def related_entry(name: str, kind: str) -> str:
+    """One item of a note's `related` list: `Jane Doe (spouse)`, or the name alone."""
+    return f"{name} ({kind})" if kind else name
+
+
+def parse_related_entry(entry: str) -> tuple[str, str]:
+    """(name, relation type) of a `related` item; the type only when it is one vCard knows
+    (RFC 6350's, or an `x-` word), so `Ana Lima (Porto)` stays a name."""
+    match = _RELATED_ENTRY_RE.fullmatch(entry.strip())
+    if match and (match.group(2).lower() in RELATED_TYPES or
+                  match.group(2).lower().startswith("x-")):
+        return match.group(1), match.group(2).lower()
+    return entry.strip(), ""
 
 
 def is_linkedin(url: str) -> bool:

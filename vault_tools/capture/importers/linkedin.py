@@ -67,6 +67,7 @@ def read_linkedin(data: bytes, file_name: str = "the file") -> ReadResult:
         ))
     reader = csv.reader(io.StringIO("".join(lines[header_at + 1:]), newline=""))
     row_start = header_at + 2
+    hidden: list[str] = []
     while True:
         try:
             row = next(reader)
@@ -85,10 +86,30 @@ def read_linkedin(data: bytes, file_name: str = "the file") -> ReadResult:
                 "(an unquoted comma?); row skipped",
             ))
             continue
+        if _hidden_member(row, columns):
+            hidden.append(where)
+            continue
         person = _person_from_row(row, columns, where, result)
         if person is not None:
             result.people.append(person)
+    if hidden:
+        count = len(hidden)
+        result.problems.append(Problem(
+            hidden[0], f"{count} connection{'s' if count > 1 else ''} with no name, profile or "
+            f"email (LinkedIn leaves out members who hide them from exports): skipped "
+            f"({'lines' if count > 1 else 'line'} "
+            f"{', '.join(w.removeprefix('line ') for w in hidden[:5])}"
+            f"{', ...' if count > 5 else ''})", "warning",
+        ))
     return result
+
+
+def _hidden_member(row: list[str], columns: dict[str, int]) -> bool:
+    """A row of a member who hides their profile from exports: no name, URL or email (their
+    company, position and date may be there)."""
+    return not any(row[columns[c]].strip() for c in ("first name", "last name", "url",
+                                                     "email address")
+                   if columns.get(c) is not None and columns[c] < len(row))
 
 
 def _person_from_row(row: list[str], columns: dict[str, int], where: str,

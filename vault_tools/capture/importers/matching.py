@@ -88,7 +88,8 @@ def vault_matcher(index: VaultIndex) -> _Matcher:
     matcher = _Matcher()
     for note in index:
         if note.type == CONTACT:
-            matcher.add(note.path, _strings(note.meta.get("email")),
+            emails = _strings(note.meta.get("email")) + _strings(note.meta.get("emails"))
+            matcher.add(note.path, emails,
                         _strings(note.meta.get("linkedin")), [note.name, *note.aliases])
     return matcher
 

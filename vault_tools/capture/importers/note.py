@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import re
 import unicodedata
+from collections.abc import Iterable
 from urllib.parse import urlsplit
 
 import yaml
@@ -12,7 +14,7 @@ import yaml
 from ...schema import CONTACT
 from ...wikilinks import FENCE, wikilink
 from ..new import CaptureError, link_target, single_line, yaml_quoted
-from .common import Person
+from .common import Person, related_entry
 
 # Plain values other YAML readers (YAML 1.2: Obsidian, Quartz) may take for a number.
 _NUMBER_LIKE_RE = re.compile(r"^[-+]?(?:\.?\d|\.inf|\.nan)", re.IGNORECASE)
@@ -84,34 +86,67 @@ def safe_url(url: str) -> str | None:
     return url if host else None
 
 
+# What Obsidian allows in a tag: letters, digits (any script), `_`, `-` and `/`.
+_NOT_IN_TAG_RE = re.compile(r"[^\w/-]+")
+
+
+def tag_name(text: str) -> str:
+    """An address-book group as a tag Obsidian accepts: each run of other characters (white
+    space, `&`, `<`, `#`...) becomes one `-` (`Data people` -> `Data-people`)."""
+    return _NOT_IN_TAG_RE.sub("-", single_line(text)).strip("-")
+
+
+def _yaml_list(key: str, values: Iterable[str]) -> list[str]:
+    items = [v for v in values if single_line(v)]
+    return [f"{key}:", *(f"  - {yaml_scalar(v)}" for v in items)] if items else []
+
+
+def _date_value(value: dt.date | str) -> str:
+    return value.isoformat() if isinstance(value, dt.date) else yaml_scalar(value)
+
+
 def contact_note(person: Person, file_name: str) -> str:
     """The text of a new contact note for an imported person.
 
-    Only the fields that have values are written. Extra emails and phones go into front-matter
-    comments: kept with the note, never published on the site (email and phone are private
-    by default, §7).
+    Only the fields that have values are written, each with one YAML type in every note (as
+    Obsidian's property editor wants): `email` and `phone` are the preferred (or first) ones,
+    text; the others go in the lists `emails` and `phones`. `aliases`, `tags` and `related`
+    are lists; `introduced_by` and `company` are links.
     """
     lines = [FENCE, f"type: {CONTACT}"]
+    lines += _yaml_list("aliases", person.aliases)
     if person.company:
         # A company name made only of unsafe characters has no note name to link to.
         with contextlib.suppress(CaptureError):
             lines.append(f"company: {yaml_quoted(wikilink(link_target(person.company)))}")
+    if person.department:
+        lines.append(f"department: {yaml_scalar(person.department)}")
     if person.role:
         lines.append(f"role: {yaml_scalar(person.role)}")
     if person.emails:
         lines.append(f"email: {yaml_scalar(person.emails[0])}")
-        if person.emails[1:]:
-            lines.append(f"# other emails: {single_line(', '.join(person.emails[1:]))}")
+        lines += _yaml_list("emails", person.emails[1:])
     if person.phones:
-        lines.append(f"phone: {yaml_quoted(person.phones[0])}")
-        if person.phones[1:]:
-            lines.append(f"# other phones: {single_line(', '.join(person.phones[1:]))}")
+        lines.append(f"phone: {yaml_quoted(single_line(person.phones[0]))}")
+        if person.phones[1:]:  # always quoted: YAML must never read a phone as a number
+            lines += ["phones:", *(f"  - {yaml_quoted(single_line(p))}"
+                                   for p in person.phones[1:])]
     if person.linkedin:
         lines.append(f"linkedin: {yaml_scalar(person.linkedin)}")
     if person.location:
         lines.append(f"location: {yaml_scalar(person.location)}")
+    if person.birthday:
+        lines.append(f"birthday: {_date_value(person.birthday)}")
+    if person.anniversary:
+        lines.append(f"anniversary: {_date_value(person.anniversary)}")
+    if person.introduced_by:
+        with contextlib.suppress(CaptureError):
+            lines.append(f"introduced_by: "
+                         f"{yaml_quoted(wikilink(link_target(person.introduced_by)))}")
+    lines += _yaml_list("related", (related_entry(single_line(n), k) for n, k in person.related))
     if person.connected_on:
         lines.append(f"connected_on: {person.connected_on.isoformat()}")
+    lines += _yaml_list("tags", dict.fromkeys(t for t in map(tag_name, person.tags) if t))
     lines.append(f"source: {person.source}")
     lines += [FENCE, "", f"# {inert_text(person.name)}", "", "## How we met", ""]
     if person.source == "linkedin":

@@ -37,7 +37,8 @@ class ImportReport:
             elif o.action == "skip":
                 out.append(f"skipped  {o.name}: {o.reason}")
             else:
-                out.append(f"{o.action}  {o.where}: {o.reason}")
+                # File and line, as a compiler says them: the file may be one of several.
+                out.append(f"{o.action}  {self.file_name}, {o.where}: {o.reason}")
         created, skipped, errors = self.count("create"), self.count("skip"), self.count("error")
         verb = "would be created" if self.dry_run else "created"
         summary = (f"{self.file_name}: {created} {verb}, {skipped} skipped, "
