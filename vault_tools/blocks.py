@@ -9,9 +9,11 @@ one note can only change the blocks of the notes it links to: what keeps the wat
 from __future__ import annotations
 
 import datetime as dt
+import posixpath
 import re
 from collections.abc import Collection, Iterable, Sequence
 from typing import Protocol
+from urllib.parse import unquote
 
 from . import schema
 from .followups import concerns
@@ -110,6 +112,7 @@ def _plain_links(index: VaultIndex, text: str, privacy: _Privacy,
     """Every link of a quote written as the text it shows, so an entry adds exactly one link
     (its own) and no edge for tools that read the files; a private target as "a private note"
     where names are hidden."""
+    folder = (source or "").rpartition("/")[0]
 
     def shown(match: re.Match[str]) -> str:
         inner, label, url = match.group(1), match.group(2), match.group(3)
@@ -126,9 +129,12 @@ def _plain_links(index: VaultIndex, text: str, privacy: _Privacy,
                     name += f" > {heading}"
             kind = "wiki"
         else:
-            target, name, kind = url.strip("<>"), label, "markdown"
+            target, name, kind = unquote(url.strip("<>").partition("#")[0]), label, "markdown"
             if target.lower().endswith(".md"):
                 target = target[:-3]
+            # As the parser stores a Markdown link: decoded, and joined to its note's folder
+            # (`[Zelda](Zelda%20Quietwater.md)` reached no note, and showed her name).
+            target = posixpath.normpath(posixpath.join(folder, target)) if target else ""
         if privacy.hide_names and target:
             resolved = index.resolve(target, kind, source).path
             if resolved is not None and resolved in privacy.quiet:

@@ -52,10 +52,17 @@ def _folder(path: str) -> str:
 
 
 def _lookup_keys(link: Link) -> tuple[str, ...]:
-    """Names whose arrival or departure can change where this link resolves."""
-    full = fold(link.target)
+    """Names whose arrival or departure can change where this link resolves (a slash ending
+    the link is dropped, as resolution drops it: `[[work/Ann/]]` waits for `Ann`)."""
+    full = fold(link.target).rstrip("/")
     base = full.rpartition("/")[2]
     return (base,) if base == full else (base, full)
+
+
+def _tail(path: str) -> str:
+    """The last folder and the name of a path (`b/name` of `a/b/name`), or the name alone."""
+    folder, _, name = path.rpartition("/")
+    return folder.rpartition("/")[2] + "/" + name if folder else name
 
 
 def _relative(target: str) -> bool:
@@ -126,7 +133,11 @@ class VaultIndex:
         self._asks_files = False
         # Per note, its headings by the keys find_heading matches (made when first asked).
         self._heading_tables: dict[str, tuple[dict[str, Heading], dict[str, Heading]]] = {}
-        self._block_tables: dict[str, dict[str, int]] = {}  # per note, its block ids' lines
+        # Per note, its block ids (lower-cased) as written, with their lines.
+        self._block_tables: dict[str, dict[str, tuple[str, int]]] = {}
+        # Notes by the last folder and name of their path (`acme/readme`), for links written
+        # `[[Folder/Name]]`: made when first asked, then kept up to date.
+        self._by_tail: dict[str, set[str]] | None = None
         batch = list(notes)
         for note in batch:
             self._register(note)
@@ -211,8 +222,11 @@ class VaultIndex:
             return Resolution("ok", exact)
         base = wanted.rpartition("/")[2]
         if "/" in wanted:
+            # Looked up by the path's last folder and name, not among every note of the name:
+            # a vault of folder notes (`Acme/README`), each linked as `[[Acme/README]]`,
+            # stays linear.
             candidates = [
-                p for p in self._by_stem.get(base, ())
+                p for p in self._tails().get(_tail(wanted), ())
                 if fold(_strip_md(p)).endswith("/" + wanted)
             ]
         else:
@@ -363,6 +377,16 @@ class VaultIndex:
     def find_block(self, path: str, ref: str) -> int | None:
         """The line of the paragraph a block reference (`^id`, the part after `#`) names in
         note `path`: the one ending in ` ^id` (case ignored, as Obsidian matches), or None."""
+        found = self._block(path, ref)
+        return None if found is None else found[1]
+
+    def block_id(self, path: str, ref: str) -> str | None:
+        """The id as the note writes it (`abc` for a reference `^ABC`) of the paragraph
+        `find_block` finds: what its anchor on the page is made of, or None."""
+        found = self._block(path, ref)
+        return None if found is None else found[0]
+
+    def _block(self, path: str, ref: str) -> tuple[str, int] | None:
         table = self._block_tables.get(path)
         if table is None:
             note = self.notes.get(path)
@@ -370,7 +394,7 @@ class VaultIndex:
                 return None
             table = {}
             for ident, line in note.block_ids:  # the first of an id wins, as in Obsidian
-                table.setdefault(ident.lower(), line)
+                table.setdefault(ident.lower(), (ident, line))
             self._block_tables[path] = table
         return table.get(ref.rpartition("#")[2].strip().lstrip("^").lower())
 
@@ -459,6 +483,13 @@ class VaultIndex:
 
     # --- internals ----------------------------------------------------------------------------
 
+    def _tails(self) -> dict[str, set[str]]:
+        if self._by_tail is None:
+            self._by_tail = defaultdict(set)
+            for path in self.notes:
+                self._by_tail[_tail(fold(_strip_md(path)))].add(path)
+        return self._by_tail
+
     @staticmethod
     def _names_of(note: Note) -> set[str]:
         return {fold(note.name), *(fold(alias) for alias in note.aliases)}
@@ -471,6 +502,8 @@ class VaultIndex:
         self._by_stem[fold(note.name)].add(note.path)
         for alias in note.aliases:
             self._by_alias[fold(alias)].add(note.path)
+        if self._by_tail is not None:
+            self._by_tail[_tail(fold(_strip_md(note.path)))].add(note.path)
 
     def _unregister(self, note: Note) -> None:
         self._cache.clear()
@@ -480,6 +513,8 @@ class VaultIndex:
         self._by_stem[fold(note.name)].discard(note.path)
         for alias in note.aliases:
             self._by_alias[fold(alias)].discard(note.path)
+        if self._by_tail is not None:
+            self._by_tail[_tail(fold(_strip_md(note.path)))].discard(note.path)
 
     def _link(self, path: str) -> None:
         note = self.notes[path]
@@ -569,7 +604,8 @@ class VaultIndex:
                 for path in same:
                     if wanted is not None and path not in wanted:
                         continue
-                    others = ", ".join(p for p in same if p != path)
+                    others = _some_of([p for p in same[:LISTED + 1] if p != path],
+                                      len(same) - 1)
                     out.append(Diagnostic(
                         path, None, "warning", "duplicate-name",
                         f"another note has the same name: {others}; a link by the name alone "
@@ -595,13 +631,26 @@ def _loose_heading(text: str) -> str:
     return " ".join("".join(c if c.isalnum() else " " for c in heading_shown(text)).split())
 
 
+# How many notes of one name a message lists: a vault of folder notes has thousands of
+# `README`, and listing all the others in each one's message is quadratic output.
+LISTED = 3
+
+
+def _some_of(paths: list[str], count: int) -> str:
+    """The first LISTED of `paths` (the first of `count` paths), and how many more there are."""
+    shown = ", ".join(paths[:LISTED])
+    more = count - LISTED
+    return f"{shown} and {more:,} more" if more > 0 else shown
+
+
 def _ambiguous_link(note: Note, link: Link, resolution: Resolution) -> Diagnostic:
     """A true tie: no candidate in the linking note's folder, several equally short paths."""
-    names = [_strip_md(p) for p in resolution.candidates]
+    names = [_strip_md(p) for p in resolution.candidates[:LISTED]]
     fixes = " or ".join(wikilink(name, link.heading) for name in names)
     return Diagnostic(
         note.path, link.line, "warning", "ambiguous-link",
-        f"{wikilink(link.target, link.heading)} could be any of {', '.join(names)} (none is "
+        f"{wikilink(link.target, link.heading)} could be any of "
+        f"{_some_of(names, len(resolution.candidates))} (none is "
         f"in this note's folder, and their paths are equally short); the site links to "
         f"{names[0]}. Write {fixes}",
     )
@@ -620,22 +669,39 @@ class _Suggester:
     """Finds the closest existing name for a broken link's target ("Did you mean …?").
 
     difflib against every name of a large vault costs seconds, so it compares only names that
-    share a whole word or the first two letters with the target: a typo almost always keeps one
-    of them ("Jane Do", "Jnae Doe", "Acme Corp").
+    share a whole word or the longest possible start (two to eight letters) with the target: a
+    typo almost always keeps one of them ("Jane Do", "Jnae Doe", "Acme Corp"). A word or a
+    start that more than COMPARED names share says too little to be worth comparing them all:
+    in a vault of daily notes every name starts with "20", and comparing each link to a day
+    without a note against all of them was quadratic (4,000 days: 100 s).
     """
+
+    COMPARED = 200
+    STARTS = range(8, 1, -1)  # the lengths of the starts looked up, longest first
 
     def __init__(self, names: Iterable[str]) -> None:
         self.written = {name.lower(): name for name in names}
         self.by_key: dict[str, set[str]] = defaultdict(set)
         for lowered in self.written:
-            self.by_key["^" + lowered[:2]].add(lowered)
+            for length in self.STARTS:
+                self.by_key["^" + lowered[:length]].add(lowered)
             for word in lowered.split():
                 self.by_key[word].add(lowered)
 
     def suggest(self, target: str) -> str | None:
         wanted = target.rpartition("/")[2].lower()
-        candidates = set(self.by_key.get("^" + wanted[:2], ()))
+        candidates: set[str] = set()
+        for length in self.STARTS:
+            if length > len(wanted):
+                continue
+            found = self.by_key.get("^" + wanted[:length])
+            if found:  # the longest start any name has
+                if len(found) <= self.COMPARED:
+                    candidates |= found
+                break
         for word in wanted.split():
-            candidates |= self.by_key.get(word, set())
+            found = self.by_key.get(word)
+            if found and len(found) <= self.COMPARED:
+                candidates |= found
         close = difflib.get_close_matches(wanted, sorted(candidates), n=1, cutoff=0.75)
         return self.written[close[0]] if close else None

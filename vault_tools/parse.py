@@ -1239,12 +1239,13 @@ _ALL_SIGNS = "".join(sign for sign in _DATE_SIGNS if len(sign) == 1) + _PRIORITY
 _TASK_SIGN_RE = re.compile(
     # A date sign and its date: an ISO date that ends where a word does, else the next word
     # (up to a blank or another sign), which is then reported as not a date.
-    r"(?P<sign>[📅📆🗓⏳⌛🛫➕✅❌]|\bdue:(?!:))\ufe0f?\s*"
+    # (A variation selector may follow a sign: U+FE0F draws it as an emoji, U+FE0E as text.)
+    r"(?P<sign>[📅📆🗓⏳⌛🛫➕✅❌]|\bdue:(?!:))[\ufe0e\ufe0f]?\s*"
     rf"(?P<value>\d{{4}}-\d{{2}}-\d{{2}}(?![\w-])|[^\s{_ALL_SIGNS}]+)"
     # A priority, or a recurrence with its rule ("🔁 every 2 weeks when done"): its words up to
     # a sign, or a word with a colon (`due:2026-12-05`).
-    rf"|[{_PRIORITY_SIGNS}]\ufe0f?"
-    r"|🔁\ufe0f?(?:[ \t]*[A-Za-z0-9,!]+(?![A-Za-z0-9,!:]))*"
+    rf"|[{_PRIORITY_SIGNS}][\ufe0e\ufe0f]?"
+    r"|🔁[\ufe0e\ufe0f]?(?:[ \t]*[A-Za-z0-9,!]+(?![A-Za-z0-9,!:]))*"
 )
 # Dataview's inline fields, `[key:: value]` and `(key:: value)`: the opening bracket and the key
 # (no bracket or colon in it, so the keys tried from different brackets never overlap: linear).
@@ -1276,7 +1277,13 @@ def read_task_text(text: str) -> TaskText:
     signs (`📅 2026-12-05`, `⏳`, `🛫`, `➕`, `✅`, `❌`, `🔺⏫🔼🔽⏬`, `🔁 every week`) or
     Dataview's fields (`[due:: 2026-12-05]`, `(scheduled:: …)`, any `[key:: value]`), and
     `due:2026-12-05`.
-    Where a date is written twice, the first counts. Pure; linear in the length of `text`."""
+    Where a date is written twice, the first counts. A block id ending the task (` ^id`, what
+    a `[[Note#^id]]` reaches) is no part of its title either: Obsidian does not show it.
+    Pure; linear in the length of `text`."""
+    if "^" in text:
+        ident = block_id(text)
+        if ident is not None:
+            text = text.rstrip()[:-len(ident) - 1].rstrip()
     fields = _inline_fields(text) if "::" in text else []
     # (start, end, what the date is or None for a sign without one, the date as written, sign)
     found: list[tuple[int, int, str | None, str, str]] = [
