@@ -55,6 +55,10 @@ LINK_KEYS = schema.LINK_KEYS
 
 MARKER_RE = re.compile(r"^[ \t]*<!--[ \t]*(/?)vault-tools:([A-Za-z0-9_-]+)[ \t]*-->[ \t]*$")
 FENCE_RE = re.compile(r"^ {0,3}(`{3,}|~{3,})(.*)$")
+# CommonMark's raw HTML block (type 1): from a line opening <pre>, <script>, <style> or
+# <textarea> to the line holding any of their end tags, nothing is Markdown: no fence, no link.
+RAW_HTML_OPEN_RE = re.compile(r" {0,3}<(?:pre|script|style|textarea)(?:[\s>]|$)", re.IGNORECASE)
+RAW_HTML_CLOSE_RE = re.compile(r"</(?:pre|script|style|textarea)>", re.IGNORECASE)
 _TICK_RUN_RE = re.compile(r"`+")
 _SPACE_RUN_RE = re.compile(r"\s*")
 _URL_STOP_RE = re.compile(r"[)\s]")
@@ -573,6 +577,7 @@ def _scan_body(
     """
     scan = _BodyScan()
     fence: tuple[str, int, int] | None = None  # character, length, line
+    in_raw_html = False  # inside a <pre>, <script>, <style> or <textarea> block
     in_comment = False
     in_obsidian_comment = False  # inside a %% ... %% comment that started on an earlier line
     memo: dict[int, tuple[str, bool, bool]] = {}  # lines looked at for contexts (_neighbour)
@@ -603,6 +608,13 @@ def _scan_body(
                 fence = None
             prev_blank = False
             continue
+        if in_raw_html:
+            # A block marker ends it: an unclosed <pre> must not hide a generated block.
+            in_raw_html = RAW_HTML_CLOSE_RE.search(raw) is None
+            if not ("vault-tools:" in raw and MARKER_RE.match(raw.rstrip("\r\n"))):
+                prev_blank = False
+                continue
+            in_raw_html = False
         if not stripped:
             if open_block is None:
                 prev_blank = True  # a blank line neither starts nor ends indented code
@@ -629,6 +641,10 @@ def _scan_body(
                 open_block = _marker(rel_path, marker, index + 1, line_start + len(raw) + 1,
                                      line_start, open_block, seen_blocks, scan, diags)
                 prev_blank = False
+                continue
+            if open_block is None and RAW_HTML_OPEN_RE.match(raw):
+                in_raw_html = RAW_HTML_CLOSE_RE.search(raw) is None
+                prev_blank = prev_code = in_list = False
                 continue
         if open_block is not None:
             continue
