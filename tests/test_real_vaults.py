@@ -3,6 +3,8 @@ our own with the shape of one that went wrong, and says what Obsidian does with 
 
 from __future__ import annotations
 
+import pytest
+
 from vault_tools.blocks import splice_blocks
 from vault_tools.parse import parse_note
 
@@ -41,3 +43,46 @@ def test_an_unclosed_pre_does_not_hide_a_generated_block() -> None:
     once = splice_blocks("A.md", text, {"related": "- [[B]]"})
     again = splice_blocks("A.md", once, {"related": "- [[B]]"})
     assert once == again and once.startswith(text)
+
+
+# --- Markdown links to attachments, as Obsidian writes them with wikilinks turned off ----------
+
+# A 1x1 PNG: the attachment exists, in the attachments folder, not beside the note.
+PNG = bytes.fromhex(
+    "89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c489"
+    "0000000d4944415478da63f8cfc0f01f0005000201a3e2a8f30000000049454e44ae426082")
+
+IMAGE_NOTES = {
+    "Attachments/Pasted image 20240101.png": PNG,
+    "Journal/Monday.md": (
+        "# Monday\n\nThe whiteboard: ![](Pasted%20image%2020240101.png)\n\n"
+        "From the notes folder: ![board](Attachments/Pasted%20image%2020240101.png)\n\n"
+        "Never saved: ![](Pasted%20image%2020991231.png)\n"),
+}
+
+
+def test_check_finds_a_markdown_image_by_name_and_reports_one_that_is_missing(
+        make_vault) -> None:
+    from .test_cli_check import check_json
+
+    code, items = check_json(make_vault(IMAGE_NOTES))
+    assert code == 0
+    assert [(i["path"], i["line"], i["code"]) for i in items] == [
+        ("Journal/Monday.md", 7, "missing-attachment")], items
+    assert "Pasted image 20991231.png" in items[0]["message"]
+
+
+@pytest.mark.slow
+def test_the_site_shows_a_markdown_image_found_by_name_and_mkdocs_warns_about_none(
+        make_vault, caplog) -> None:
+    from .test_site_build import article, build, page, site_vault
+
+    root = site_vault(make_vault, IMAGE_NOTES)
+    with caplog.at_level("WARNING", logger="mkdocs"):
+        site = build(root)
+    shown = article(page(site, "Journal/Monday"))
+    src = 'src="../../Attachments/Pasted%20image%2020240101.png"'
+    assert shown.count(src) == 2, shown
+    warnings = [r.getMessage() for r in caplog.records if r.levelname == "WARNING"]
+    # One warning, ours, naming the line; not MkDocs' "not found among documentation files".
+    assert len(warnings) == 1 and "Journal/Monday.md:7" in warnings[0], warnings

@@ -40,6 +40,7 @@ from .wikilinks import (
     MDLINK_RE,
     WIKILINK_RE,
     closes_front_matter,
+    is_asset_target,
     link_problem,
     opens_front_matter,
     wikilink,
@@ -1166,12 +1167,16 @@ def _mdlink(
         return None
     path, _, heading = url.partition("#")
     path = unquote(path)
-    if not path.lower().endswith(".md"):
+    note = path.lower().endswith(".md")
+    # An image or other attachment (`![](Pasted%20image.png)`) is a link too: Obsidian finds
+    # it beside the note, from the notes folder or by its name anywhere, as it finds a note.
+    if not note and not is_asset_target(path):
         return None
     folder = rel_path.rpartition("/")[0]
     joined = posixpath.normpath(posixpath.join(folder, path))
     embed = match.start > 0 and text[match.start - 1] == "!"
-    return Link(target=joined[:-3], line=line, col=match.start if embed else match.start + 1,
+    return Link(target=joined[:-3] if note else joined, line=line,
+                col=match.start if embed else match.start + 1,
                 heading=unquote(heading) or None, label=match.label or None,
                 embed=embed, kind="markdown", context=context)
 

@@ -104,6 +104,13 @@ class PageLinks:
         if self.private_files and posixpath.basename(
                 unquote(link.target)).lower() in self.private_files:
             return render.unlinked(Ref("private", PRIVATE_TEXT))  # a private attachment
+        if link.kind == "markdown" and resolution.status == "asset":
+            if raw:
+                return render.html_text(link.label or posixpath.basename(link.target))
+            file = asset_file(link.target, files)
+            if file is not None and file.src_uri == link.target:
+                return None  # beside the note, where MkDocs finds it too
+            return _asset_link(note, link, files)  # by name, as Obsidian finds it, or missing
         if link.kind == "markdown":
             if not raw and (resolution.path is None or resolution.path == link.target + ".md"):
                 return None  # where MkDocs finds it too (relative to the page)
