@@ -86,3 +86,25 @@ def test_the_site_shows_a_markdown_image_found_by_name_and_mkdocs_warns_about_no
     warnings = [r.getMessage() for r in caplog.records if r.levelname == "WARNING"]
     # One warning, ours, naming the line; not MkDocs' "not found among documentation files".
     assert len(warnings) == 1 and "Journal/Monday.md:7" in warnings[0], warnings
+
+
+# --- a "Templates" folder, as Obsidian suggests it ------------------------------------------------
+
+TEMPLATE_NOTES = {
+    # Obsidian's Templates plugin fills {{date}} when the template is used: in the template
+    # itself it is no YAML, and its task is nobody's follow-up.
+    "Templates/Meeting Template.md": (
+        "---\ncategories:\n  - \"[[Meetings]]\"\ndate: {{date}}\n---\n\n- [ ] Send notes\n"),
+    "Notes/Kickoff.md": "---\ncategories:\n  - \"[[Meetings]]\"\n---\n\nWe met.\n",
+}
+
+
+def test_a_capitalised_templates_folder_holds_no_notes(make_vault) -> None:
+    from .test_cli_check import check_json, run
+
+    vault = make_vault(TEMPLATE_NOTES)
+    code, items = check_json(vault)
+    assert code == 0
+    assert not [i for i in items if i["path"].startswith("Templates/")], items
+    followups = run("followups", "--vault", str(vault), "--json")
+    assert "Send notes" not in followups.output

@@ -113,7 +113,9 @@ def is_skipped(rel_path: str) -> bool:
     parts = rel_path.split("/")
     if any(part.startswith(".") for part in parts[:-1]):
         return True
-    if parts[0] in RESERVED_FOLDERS and len(parts) > 1:
+    # Any case: Obsidian's own suggestion is "Templates", and on macOS and Windows the two
+    # spellings are one folder.
+    if parts[0].lower() in RESERVED_FOLDERS and len(parts) > 1:
         return True
     name = parts[-1]
     return _SKIP_FILE_RE.match(name) is not None

@@ -479,7 +479,8 @@ def _site_input(vault: Vault, path: str) -> str | None:
     name = rel.rpartition("/")[2]
     if any(part.startswith(".") for part in rel.split("/")) or _WRITER_TEMP.match(name):
         return None
-    if is_skipped(rel) and not rel.startswith(f"{RESERVED_FOLDERS[0]}/"):
+    if is_skipped(rel) and not (
+            "/" in rel and rel.split("/", 1)[0].lower() in RESERVED_FOLDERS):
         return None  # editors' swap and backup files, sync-conflict copies
     return rel
 
