@@ -108,3 +108,40 @@ def test_a_capitalised_templates_folder_holds_no_notes(make_vault) -> None:
     assert not [i for i in items if i["path"].startswith("Templates/")], items
     followups = run("followups", "--vault", str(vault), "--json")
     assert "Send notes" not in followups.output
+
+
+# --- a generated line never defines a block ------------------------------------------------------
+
+BLOCK_NOTES = {
+    # An embed of a block on a line of its own: Obsidian shows it as "Glossary > ^term-vault",
+    # and a list item ending so would be a block marker in the note the entry is written to.
+    "Guide.md": "# Guide\n\nSee below.\n\n![[Glossary#^term-vault]]\n\n![[Glossary#^never-made]]\n",
+    "Glossary.md": "# Glossary\n\nA vault is a folder of notes. ^term-vault\n",
+    # A quoted paragraph whose own marker follows its link.
+    "Notes.md": "# Notes\n\nAs the [[Glossary]] says, folders hold notes.\n^notes-one\n",
+}
+
+
+def test_fill_writes_no_line_that_obsidian_reads_as_a_block_marker(make_vault) -> None:
+    from vault_tools.parse import block_id
+
+    from .test_cli_check import run
+
+    vault = make_vault(BLOCK_NOTES)
+    assert run("fill", "--vault", str(vault)).exit_code == 0
+    text = (vault / "notes" / "Glossary.md").read_text(encoding="utf-8")
+    generated = text[text.index("<!-- vault-tools:related -->"):]
+    assert "Guide" in generated and "Notes" in generated
+    # Obsidian reads a marker at the end of any line: none may end so but the user's own.
+    assert [line for line in generated.splitlines() if block_id(line)] == [], generated
+    assert "Glossary > `^term-vault`" in generated  # as Obsidian shows the link, as code
+    assert "folders hold notes." in generated and "notes-one" not in generated
+
+
+@pytest.mark.slow
+def test_the_site_shows_a_block_link_entry_as_the_file_holds_it(make_vault) -> None:
+    from .test_site_build import article, build, page, site_vault
+
+    site = build(site_vault(make_vault, BLOCK_NOTES))
+    shown = article(page(site, "Glossary"))
+    assert "Glossary &gt; <code>^term-vault</code>" in shown, shown
