@@ -145,3 +145,13 @@ def test_the_site_shows_a_block_link_entry_as_the_file_holds_it(make_vault) -> N
     site = build(site_vault(make_vault, BLOCK_NOTES))
     shown = article(page(site, "Glossary"))
     assert "Glossary &gt; <code>^term-vault</code>" in shown, shown
+
+
+def test_a_base_kept_in_the_templates_folder_is_found_by_its_embeds(make_vault) -> None:
+    from .test_cli_check import check_json
+
+    code, items = check_json(make_vault({
+        "Templates/Bases/Daily.base": "views:\n  - type: table\n    name: Daily\n",
+        "Daily/2024-05-01.md": "## Notes\n\n![[Daily.base]]\n",
+    }))
+    assert code == 0 and items == [], items
