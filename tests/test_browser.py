@@ -344,3 +344,53 @@ def test_the_followups_page_groups_by_the_readers_own_date_near_midnight(
     # the day, nothing is due today (preparing was due yesterday).
     prepare = "Prepare for the conversation with Jonah Feldman"
     assert any(prepare in item for item in today) == (day == "2026-12-08")
+
+
+# --- embedded audio, video and PDFs play from the site, never from elsewhere (§7) ---------------
+
+
+@pytest.fixture(scope="module")
+def media_site_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    root = tmp_path_factory.mktemp("media")
+    notes = root / "notes"
+    (notes / "files").mkdir(parents=True)
+    (notes / "files" / "talk.mp4").write_bytes(b"\x00\x00\x00\x18ftypmp42" + b"\x00" * 64)
+    (notes / "files" / "voice.mp3").write_bytes(b"ID3" + b"\x00" * 64)
+    (notes / "files" / "cv.pdf").write_bytes(
+        b"%PDF-1.1\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
+        b"2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n")
+    # 127.0.0.2 is this machine too, but another origin: a player pointed there is refused.
+    (notes / "Media.md").write_text(
+        "# Media\n\n![[talk.mp4]]\n\n![[voice.mp3]]\n\n![[cv.pdf]]\n\n"
+        '<video src="http://127.0.0.2:9/elsewhere.mp4"></video>\n', encoding="utf-8")
+    (root / "mkdocs.yml").write_text(
+        "site_name: Media\ndocs_dir: notes\ntheme:\n  name: material\n"
+        "plugins:\n  - search\n  - vault\n", encoding="utf-8")
+    site = build_site(find_vault(root))
+    handler = functools.partial(_Quiet, directory=str(site))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/"
+    server.shutdown()
+    server.server_close()
+
+
+def test_embedded_video_audio_and_pdf_load_from_the_site_under_its_policy(
+        page, media_site_url: str) -> None:
+    _watch_violations(page)
+    fetched: dict[str, int] = {}
+    page.on("response", lambda r: fetched.__setitem__(r.url.rsplit("/", 1)[-1], r.status))
+    page.goto(media_site_url + "Media/")
+    page.wait_for_load_state("networkidle")
+    assert page.locator("article video[controls]").count() == 1
+    assert page.locator("article audio[controls]").count() == 1
+    assert page.locator("article iframe.vault-pdf").count() == 1
+    page.wait_for_function("document.querySelector('iframe.vault-pdf').contentWindow !== null")
+    # Each was asked of the site (and served), and the policy refused none of them...
+    for name in ("talk.mp4", "cv.pdf"):
+        assert fetched.get(name) in (200, 206), (name, fetched)
+    violations = page.evaluate("window.violations")
+    assert not [v for v in violations if "127.0.0.1" in v], violations
+    # ...but the player pointed at another origin was refused.
+    assert any(v.startswith("media-src") and "127.0.0.2" in v for v in violations), violations

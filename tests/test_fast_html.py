@@ -10,8 +10,10 @@ from hypothesis import strategies as st
 
 from vault_tools.site.fast_html import StandIns, block_html, plain_markdown, shown_as_text
 
-# The site's Markdown as the plugin configures it by default (MkDocs' defaults, task lists).
-EXTENSIONS = ["toc", "tables", "fenced_code", "pymdownx.tasklist"]
+# The site's Markdown as the plugin configures it by default (MkDocs' defaults, task lists,
+# and Obsidian's callouts, highlights and footnotes).
+EXTENSIONS = ["toc", "tables", "fenced_code", "pymdownx.tasklist", "admonition",
+              "pymdownx.details", "pymdownx.mark", "footnotes"]
 PIECE = '<a href="../x/">X &amp; Co</a>'
 
 
@@ -31,7 +33,8 @@ WORDS = st.sampled_from(["Jane", "met", "at", "Acme", "x", "a_b", "LINK", "2026-
                          "—", "(line 3)", "**Linked from**", "*kind*", "`code`"])
 MARKS = st.sampled_from(["*", "**", "_", "__", "`", "&", "&amp;", "&#123;", "\\", "<", ">",
                          "<b>", "[", "]", "](", ")", "!", "~~", "#", "|", "-", ".", ":", "'",
-                         '"', "1.", "+", "x*y", "a`b", "*x*y", "http://x.org", "\t"])
+                         '"', "1.", "+", "x*y", "a`b", "*x*y", "http://x.org", "\t", "==",
+                         "==x==", "[^1]", "[^1]:", "!!! note", "???+ tip", "^"])
 LINE = st.lists(st.one_of(WORDS, MARKS), min_size=1, max_size=8).map(
     lambda parts: "".join(p if i % 2 else p + " " for i, p in enumerate(parts)).strip())
 # Lines as a block holds them, and with the spaces a quoted line may keep at its ends.
@@ -66,7 +69,8 @@ def test_the_usual_block_takes_the_fast_path(text: str) -> None:
 
 def test_other_markdown_extensions_turn_the_fast_path_off() -> None:
     assert plain_markdown(EXTENSIONS)
-    assert not plain_markdown([*EXTENSIONS, "admonition"])
+    assert not plain_markdown([*EXTENSIONS, "attr_list"])
+    assert not plain_markdown(["toc", "pymdownx.superfences"])
 
 
 def test_a_stand_in_is_replaced_by_its_html_once_and_only_in_its_page() -> None:

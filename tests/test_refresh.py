@@ -6,7 +6,7 @@ test_watch.py with the code.)"""
 from __future__ import annotations
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from vault_tools.fill import plan_fill
@@ -112,8 +112,23 @@ def full_fill_changes(texts: dict[str, str]) -> list[str]:
     return [change.path for change in changes]
 
 
+# An alias given to a second note, in another folder than the interview linking by it: the
+# follow-ups resolved `with` without the interview's folder and named the other note.
+_ALIAS_IN_TWO_FOLDERS = (
+    {"interviews/I1.md": '---\ntype: interview\ndate: 2026-01-05\nwith: ["[[Zed]]"]\n'
+                         'status: done\n---\n',
+     "interviews/I2.md": "---\ntype: interview\ndate: 2026-01-05\nstatus: done\n"
+                         "aliases: [Zed]\n---\n",
+     "contacts/Ann.md": "---\ntype: contact\n---\n",
+     DASH: "# Follow-ups\n"},
+    [("edit", "contacts/Ann.md", "contacts/Ann.md",
+      "---\ntype: contact\naliases: [Zed]\n---\n")],
+)
+
+
 @settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(edit_sequences())
+@example(_ALIAS_IN_TWO_FOLDERS)
 def test_refreshing_only_the_notes_it_names_leaves_what_a_full_fill_would_write(case) -> None:
     """The watcher's core loop, in memory: after every batch, a full fill finds nothing to do."""
     start, ops = case

@@ -341,3 +341,36 @@ def test_an_imported_company_with_a_dotted_name_is_a_placeholder_until_its_note_
     affected = index.put(parse_note("companies/Booking.com.md", "---\ntype: company\n---\n"))
     assert affected == {"contacts/Ann.md"}
     assert [b.source for b in index.backlinks("companies/Booking.com.md")] == ["contacts/Ann.md"]
+
+
+def test_front_matter_links_go_where_the_notes_body_links_go() -> None:
+    """Two people called Alex: a conversation filed in work/ with `with: [[Alex]]` is with
+    work/Alex (its own folder), in its follow-ups, the site's card and the exports alike, as
+    its links in the index say; resolved without the folder it went to ab/Alex, the shorter
+    path, so the thank-you named one Alex and the backlink the other."""
+    from vault_tools.export.interviews_csv import interview_rows
+    from vault_tools.followups import open_followups
+    from vault_tools.views import SiteView, card_rows, interview_row
+
+    index = index_of({
+        "ab/Alex.md": "---\ntype: contact\ncompany: \"[[Acme]]\"\n---\n",
+        "work/Alex.md": "---\ntype: contact\ncompany: \"[[Acme]]\"\n---\n",
+        "work/Acme.md": "---\ntype: company\n---\n",
+        "xy/Acme.md": "---\ntype: company\n---\n",
+        "work/2026-12-01 Alex.md": ("---\ntype: interview\ndate: 2026-12-01\n"
+                                    'with: ["[[Alex]]"]\ncompany: "[[Acme]]"\n'
+                                    "status: done\n---\n"),
+    })
+    talk = "work/2026-12-01 Alex.md"
+    assert {b.source for b in index.backlinks("work/Alex.md")} >= {talk}
+    thanks = [f for f in open_followups(index) if f.note == talk]
+    assert [f.contact for f in thanks] == ["work/Alex.md"]
+    view = SiteView(index)
+    row = interview_row(view, index.notes[talk])
+    assert [r.path for r in row.people] == ["work/Alex.md"]
+    assert row.company is not None and row.company.path == "work/Acme.md"
+    card = {r.key: r.items for r in card_rows(view, index.notes[talk])}
+    assert [getattr(i, "path", None) for i in card["with"]] == ["work/Alex.md"]
+    assert [getattr(i, "path", None) for i in card["company"]] == ["work/Acme.md"]
+    rows = interview_rows(index)
+    assert rows[0]["organisation"] == "Acme"

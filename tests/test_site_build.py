@@ -138,9 +138,12 @@ def test_links_inside_code_are_left_as_written(talk_site: Path) -> None:
     assert "[[Acme]] in a fence too" in html
 
 
-def test_an_embed_becomes_a_link_card(talk_site: Path) -> None:
+def test_an_embed_shows_the_note_under_a_link_to_it(talk_site: Path) -> None:
+    """(It was a link card; §7: the embedded note's content, as Obsidian shows it. More in
+    test_site_obsidian.py.)"""
     html = article(page(talk_site, "interviews/2026-11-20 Jane Doe"))
-    assert '<span class="vault-embed"><a href="../../companies/Acme/">Acme</a></span>' in html
+    assert ('<div class="vault-embed-note">\n<p class="vault-embed-title">'
+            '<a href="../../companies/Acme/">Acme</a></p>\n<h1 id="embed-1-acme">Acme</h1>') in html
 
 
 def test_the_front_matter_card_links_formats_dates_and_leaves_out_unpublished_fields(
@@ -297,7 +300,7 @@ def test_check_still_reports_the_impossible_date_at_its_line(make_vault) -> None
     assert [(d["code"], d["line"]) for d in found] == [("bad-date", 3)]
 
 
-@pytest.mark.parametrize("extensions", ["", "markdown_extensions:\n  - admonition\n"])
+@pytest.mark.parametrize("extensions", ["", "markdown_extensions:\n  - attr_list\n"])
 def test_html_quoted_in_a_generated_block_is_text_on_the_markdown_path_too(
         make_vault, extensions: str) -> None:
     """A related block quotes an interview's `format`; with marks the fast HTML path declines

@@ -216,3 +216,30 @@ def test_a_single_link_written_without_a_list_is_still_read() -> None:
     assert not note.diagnostics
     assert (note.fields.with_, note.fields.careers, note.fields.referrals) == (
         ("Jane Doe",), ("UX Research",), ("Sam",))
+
+
+def test_new_interview_with_a_time_writes_a_date_and_time_the_feed_times(tmp_path: Path) -> None:
+    """`new interview --date D --time HH:MM` writes `date: "DTHH:MM"` (Obsidian's date-and-time
+    property), files the note under the day, and the calendar feed gives a timed event; a
+    time that is no time of day is refused by the command, writing nothing."""
+    runner = CliRunner()
+    vault = tmp_path / "v"
+    assert runner.invoke(main, ["init", str(vault)]).exit_code == 0
+    assert runner.invoke(main, ["new", "contact", "Jane Doe", "--vault", str(vault)]).exit_code == 0
+    refused = runner.invoke(main, ["new", "interview", "Jane Doe", "--date", "2026-12-09",
+                                   "--time", "25:61", "--vault", str(vault)])
+    assert refused.exit_code != 0 and not (vault / "notes" / "interviews").exists()
+    made = runner.invoke(main, ["new", "interview", "Jane Doe", "--date", "2026-12-09",
+                                "--time", "14:30", "--today", "2026-12-02", "--vault", str(vault)])
+    assert made.exit_code == 0, made.output
+    note = vault / "notes" / "interviews" / "2026-12-09 Jane Doe.md"
+    meta = load_front_matter(note.read_text(encoding="utf-8").split("---\n")[1])
+    assert str(meta["date"]) == "2026-12-09T14:30" and meta["status"] == "planned"
+    yml = vault / "mkdocs.yml"
+    yml.write_text(yml.read_text(encoding="utf-8").replace(
+        "  - vault", "  - vault:\n      timezone: Europe/Berlin", 1), encoding="utf-8")
+    feed = runner.invoke(main, ["export", "ics", "--vault", str(vault)])
+    assert feed.exit_code == 0, feed.output
+    assert "DTSTART:20261209T133000Z" in feed.output  # 14:30 in Berlin, in December
+    check = runner.invoke(main, ["check", "--vault", str(vault)])
+    assert check.exit_code == 0, check.output

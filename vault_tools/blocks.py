@@ -105,7 +105,8 @@ _MARKUP_LEADS = frozenset("#>|*+-0123456789[")
 _ANY_LINK_RE = re.compile(r"!?" + WIKILINK_RE.pattern + r"|!?" + MDLINK_RE.pattern)
 
 
-def _plain_links(index: VaultIndex, text: str, privacy: _Privacy) -> str:
+def _plain_links(index: VaultIndex, text: str, privacy: _Privacy,
+                 source: str | None = None) -> str:
     """Every link of a quote written as the text it shows, so an entry adds exactly one link
     (its own) and no edge for tools that read the files; a private target as "a private note"
     where names are hidden."""
@@ -129,7 +130,7 @@ def _plain_links(index: VaultIndex, text: str, privacy: _Privacy) -> str:
             if target.lower().endswith(".md"):
                 target = target[:-3]
         if privacy.hide_names and target:
-            resolved = index.resolve(target, kind).path
+            resolved = index.resolve(target, kind, source).path
             if resolved is not None and resolved in privacy.quiet:
                 return PRIVATE_NOTE_TEXT
         return name or ""
@@ -138,9 +139,9 @@ def _plain_links(index: VaultIndex, text: str, privacy: _Privacy) -> str:
 
 
 def _clean_context(context: str, index: VaultIndex | None = None,
-                   privacy: _Privacy = _QUOTE_ALL) -> str:
-    """A quote, safe inside a list item: one line, no leading markup, no link (see
-    _plain_links; when `index` is given), no comment, bounded length."""
+                   privacy: _Privacy = _QUOTE_ALL, source: str | None = None) -> str:
+    """A quote from the note at `source`, safe inside a list item: one line, no leading
+    markup, no link (see _plain_links; when `index` is given), no comment, bounded length."""
     text = " ".join(context.split())
     ident = block_id(text)
     if ident is not None:  # the quoted paragraph's own block marker: no words of it
@@ -149,7 +150,7 @@ def _clean_context(context: str, index: VaultIndex | None = None,
         for _ in range(3):
             text = _LEADING_MARKUP.sub("", text, count=1)
     if index is not None:
-        text = " ".join(_plain_links(index, text, privacy).split())
+        text = " ".join(_plain_links(index, text, privacy, source).split())
     if "<!--" in text or "-->" in text:
         text = text.replace("<!--", "<!- -").replace("-->", "- ->")
     if "%%" in text:  # would open an Obsidian comment in the note the block is written to
@@ -282,9 +283,9 @@ def _contact_sections(
     shown.update(referred_in)
     for path in referred_in:
         fields = _interview(index, path)
+        with_ = fields.with_ if fields else ()
         people = [] if path in privacy.quiet else [
-            privacy.ref(index, p) for p in _resolved_list(index, fields.with_ if fields else ())
-            if p not in hide]
+            privacy.ref(index, p) for p in _resolved_list(index, with_, path) if p not in hide]
         who = f" by {', '.join(people)}" if people else ""
         intro_lines.append(f"- Offered as an introduction{who} in {privacy.ref(index, path)}")
     return [
@@ -347,17 +348,18 @@ def _linked_from(
     lines = []
     # The links of one line share its context: cleaned once, so a line holding thousands of
     # links costs its length once, not once per link.
-    cleaned: dict[str, str] = {}
+    cleaned: dict[tuple[str, str], str] = {}
     for backlink in backlinks:
         if backlink.link.field is not None and backlink.source in shown:
             continue
         if backlink.source in privacy.quiet:
             lines.append(f"- {privacy.ref(index, backlink.source)}")
             continue
-        context = cleaned.get(backlink.link.context)
+        key = (backlink.source, backlink.link.context)
+        context = cleaned.get(key)
         if context is None:
-            context = cleaned[backlink.link.context] = _clean_context(
-                backlink.link.context, index, privacy)
+            context = cleaned[key] = _clean_context(
+                backlink.link.context, index, privacy, backlink.source)
         lines.append(f"- {link_to(index, backlink.source)}" + (f": {context}" if context else ""))
     # A source that links twice from the same line appears once.
     return list(dict.fromkeys(lines))
@@ -370,10 +372,11 @@ def _resolved_field(index: VaultIndex, note: Note, field: str) -> str | None:
     return None
 
 
-def _resolved_list(index: VaultIndex, names: Iterable[str]) -> list[str]:
+def _resolved_list(index: VaultIndex, names: Iterable[str], source: str) -> list[str]:
+    """The notes a front-matter list of the note at `source` links to, as its links go."""
     out = []
     for name in names:
-        resolution = index.resolve(name)
+        resolution = index.resolve(name, source=source)
         if resolution.path is not None and resolution.path not in out:
             out.append(resolution.path)
     return out
@@ -496,7 +499,7 @@ def splice_blocks(rel_path: str, text: str, contents: dict[str, str]) -> str:
         if any(check.block(name) is None for name in appended):
             raise BlockError(
                 f"{rel_path}: cannot add the '{appended[0]}' block: the note ends inside an "
-                "unclosed code fence or HTML comment; close it and run fill again"
+                "unclosed code fence, HTML comment or %% comment; close it and run fill again"
             )
     return text
 

@@ -369,6 +369,9 @@ def new_contact(vault: Vault, name: str, company: str | None, introduced_by: str
 @click.argument("name")
 @click.option("--date", "day", type=_DAY, default=None,
               help="The day of the conversation (YYYY-MM-DD). Default: today.")
+@click.option("--time", "at", type=click.DateTime(formats=["%H:%M"]), default=None,
+              help="Its time of day (HH:MM, 24-hour): the date becomes a date and time, and "
+                   "the calendar feed a timed event.")
 @click.option("--planned", is_flag=True, help="Not happened yet: status planned.")
 @click.option("--with", "with_", multiple=True, metavar="NAME",
               help="Someone else in the conversation (repeat for several).")
@@ -376,8 +379,9 @@ def new_contact(vault: Vault, name: str, company: str | None, introduced_by: str
               help="Allow people who have no contact note yet (else such a name is refused).")
 @click.option("--today", type=_DAY, default=None, help=_TODAY_HELP)
 @click.option("--open", "open_editor", is_flag=True, help=_OPEN_HELP)
-def new_interview(vault: Vault, name: str, day: Any, planned: bool, with_: tuple[str, ...],
-                  new_person: bool, today: Any, open_editor: bool) -> None:
+def new_interview(vault: Vault, name: str, day: Any, at: Any, planned: bool,
+                  with_: tuple[str, ...], new_person: bool, today: Any,
+                  open_editor: bool) -> None:
     """A new conversation with the person NAME: interviews/YYYY-MM-DD NAME.md.
 
     NAME (and each --with) must be a contact of the vault, by name or alias, unless
@@ -386,7 +390,8 @@ def new_interview(vault: Vault, name: str, day: Any, planned: bool, with_: tuple
     a date after today, else done.
     """
     _create(vault, "interview", name, today, open_editor,
-            date=day.date() if day is not None else None, planned=planned, with_=with_,
+            date=day.date() if day is not None else None,
+            at=at.time() if at is not None else None, planned=planned, with_=with_,
             new_person=new_person)
 
 

@@ -141,7 +141,7 @@ def timed_followups(index: VaultIndex,
         if fields.date is None:
             continue
         passed[note.path] = fields.date
-        people = interview_people(index, fields)
+        people = interview_people(index, fields, note.path)
         after = days_after(fields.date, 1)
         found.append(Timed(FollowUp(
             UPDATE_STATUS, after,
@@ -238,7 +238,7 @@ def _task_followups(index: VaultIndex, note: Note) -> list[FollowUp]:
     if note.type == schema.CONTACT:
         fixed = note.path
     elif isinstance(note.fields, InterviewFields):
-        fixed = first_person_path(interview_people(index, note.fields))
+        fixed = first_person_path(interview_people(index, note.fields, note.path))
     out = []
     for task in open_tasks:
         linked = on_line.get(task.line, [])
@@ -326,7 +326,7 @@ def _notes_by_line(index: VaultIndex, note: Note) -> dict[int, list[Note]]:
 def _interview_followups(index: VaultIndex, note: Note, fields: InterviewFields) -> list[FollowUp]:
     """`prepare` for a planned interview, `thank-you` for a done one without `thank_you`.
     A missing or bad date gives an undated follow-up; a cancelled interview gives nothing."""
-    people = interview_people(index, fields)
+    people = interview_people(index, fields, note.path)
     contact = first_person_path(people)
     private = _any_private(note, people)
     if fields.status == PLANNED:
@@ -347,12 +347,14 @@ def _conversation(people: Sequence[tuple[str, Note | None]], note: Note) -> str:
     return f"the conversation with {who}" if who else f"the conversation “{note.name}”"
 
 
-def interview_people(index: VaultIndex, fields: InterviewFields) -> list[tuple[str, Note | None]]:
-    """Each distinct person of `with`: (name to show, their note or None when it names nobody)."""
+def interview_people(index: VaultIndex, fields: InterviewFields,
+                     source: str | None = None) -> list[tuple[str, Note | None]]:
+    """Each distinct person of `with`: (name to show, their note or None when it names nobody),
+    resolved from the interview note at `source` as its links are (own folder first)."""
     out: list[tuple[str, Note | None]] = []
     seen: set[str] = set()
     for target in fields.with_:
-        person = index.resolve_note(target)
+        person = index.resolve_note(target, source)
         key = person.path if person is not None else target.lower()
         if key in seen:
             continue

@@ -88,6 +88,16 @@ class Block:
     end: int
 
 
+class InlineTag(NamedTuple):
+    """An inline `#tag` of a note body: the tag (`career/ux`, without its `#`), and where its
+    `#` stands (1-based line and column); `length` counts the `#` and the text as written."""
+
+    name: str
+    line: int
+    col: int
+    length: int
+
+
 class Heading(NamedTuple):
     """An ATX heading (`## Text`) of a note body, `text` without its closing #s."""
 
@@ -189,6 +199,7 @@ class Note:
     headings: tuple[Heading, ...] = ()
     # Obsidian block markers (`paragraph ^id`): (id, line), what `[[Note#^id]]` links to.
     block_ids: tuple[tuple[str, int], ...] = ()
+    inline_tags: tuple[InlineTag, ...] = ()  # where the body's tags stand (`tags` has them all)
     diagnostics: tuple[Diagnostic, ...] = ()
     body_line: int = 1
     newline: str = "\n"

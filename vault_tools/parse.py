@@ -31,11 +31,13 @@ from .notes import (
     Diagnostic,
     Fields,
     Heading,
+    InlineTag,
     InterviewFields,
     Link,
     Note,
     Task,
 )
+from .tags import inline_tags, with_inline_tags
 from .wikilinks import (
     MDLINK_RE,
     WIKILINK_RE,
@@ -245,7 +247,8 @@ def parse_note(rel_path: str, text: str, *, contexts: bool = True) -> Note:
         meta=meta,
         fields=fields,
         aliases=aliases,
-        tags=tags,
+        tags=with_inline_tags(tags, (tag.name for tag in scan.tags)),
+        inline_tags=tuple(scan.tags),
         private=private,
         links=tuple(fm_links + scan.links),
         tasks=tuple(scan.tasks),
@@ -560,6 +563,7 @@ class _BodyScan:
         self.tasks: list[Task] = []
         self.blocks: list[Block] = []
         self.headings: list[Heading] = []
+        self.tags: list[InlineTag] = []
         self.block_ids: list[tuple[str, int]] = []
 
 
@@ -581,6 +585,7 @@ def _scan_body(
     in_raw_html = False  # inside a <pre>, <script>, <style> or <textarea> block
     in_comment = False
     in_obsidian_comment = False  # inside a %% ... %% comment that started on an earlier line
+    comment_line = 0  # the line the comment still open was opened on
     memo: dict[int, tuple[str, bool, bool]] = {}  # lines looked at for contexts (_neighbour)
     open_block: tuple[str, int, int] | None = None  # name, line, content start
     seen_blocks: set[str] = set()
@@ -623,8 +628,10 @@ def _scan_body(
         commented = in_obsidian_comment
         if in_obsidian_comment or "%%" in raw:
             # Obsidian comments are no content (§4): blanked out, so columns stay where they are.
-            before = raw
+            before, was_open = raw, in_obsidian_comment
             raw, in_obsidian_comment = privacy.strip_comments(raw, in_obsidian_comment)
+            if in_obsidian_comment and (not was_open or "%%" in before):
+                comment_line = index + 1  # opened here (an open one is closed by any "%%")
             commented = commented or raw != before
             stripped = raw.strip()
             if not stripped:
@@ -655,7 +662,7 @@ def _scan_body(
         if not indented and not in_comment and lead not in _SPECIAL_LEADS:
             # Plain prose: ends any list and any indented code.
             prev_blank = prev_code = in_list = False
-            if "[" not in raw and "<!--" not in raw:
+            if "[" not in raw and "<!--" not in raw and "#" not in raw:
                 if "^" in raw:
                     _add_block_id(raw, index + 1, scan)
                 continue
@@ -701,6 +708,9 @@ def _scan_body(
             visible = _blank_code_spans(visible)
         if "^" in visible:
             _add_block_id(visible, index + 1, scan)
+
+        if "#" in visible:
+            scan.tags += _inline_tags(visible, index + 1)
 
         if "[" in visible:
             lineno = index + 1
@@ -748,6 +758,15 @@ def _scan_body(
             f"the code fence opened here ({fence_text}) is never closed: the rest of the note "
             f"is code (no links, tasks or headings) and fill cannot add a block after it; "
             f"close it with a {fence_text} line",
+        ))
+    if in_obsidian_comment:
+        # As in Obsidian, the comment runs to the end of the note: all of it stays off the
+        # site. Said, because it is nearly always a forgotten "%%".
+        diags.append(Diagnostic(
+            rel_path, comment_line, "warning", "unclosed-comment",
+            "the %% comment opened here is never closed: the rest of the note is a comment "
+            "(no links, tasks or tags, never published) and fill cannot add a block after it; "
+            "close it with %%",
         ))
     if open_block is not None:
         diags.append(Diagnostic(rel_path, open_block[1], "error", "bad-block",
@@ -1026,6 +1045,32 @@ def _strip_comments(line: str, in_comment: bool) -> tuple[str, bool]:
         pos = end + 3
     pieces.append(line[pos:])
     return "".join(pieces), False
+
+
+def _inline_tags(visible: str, line: int) -> list[InlineTag]:
+    """The inline `#tags` of a line whose code spans and comments are blanked out; none inside
+    a link (`[[Note#Heading]]`, `[[Note|see #this]]`, `[see #this](x.md)`) or an HTML tag
+    (`<span title="a #b">`), where the site could not make one a link."""
+    if "[[" in visible:
+        visible = WIKILINK_RE.sub(_blank, visible)
+    if "](" in visible:
+        pieces: list[str] = []
+        pos = 0
+        for match in _md_links(visible):
+            pieces += (visible[pos:match.start], " " * (match.end - match.start))
+            pos = match.end
+        visible = "".join(pieces) + visible[pos:]
+    if "<" in visible:
+        visible = _HTML_TAG_RE.sub(_blank, visible)
+    return [InlineTag(name, line, start + 1, end - start)
+            for name, start, end in inline_tags(visible)]
+
+
+_HTML_TAG_RE = re.compile(r"<[A-Za-z/!?][^<>]*>")
+
+
+def _blank(match: re.Match[str]) -> str:
+    return " " * len(match.group(0))
 
 
 _BLOCK_ID_RE = re.compile(r"[A-Za-z0-9-]+")

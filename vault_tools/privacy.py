@@ -275,31 +275,23 @@ def strip_comments(line: str, in_comment: bool) -> tuple[str, bool]:
     """`line` with its Obsidian comments (`%% ... %%`, also one opened on an earlier line when
     `in_comment`) replaced by blanks, and whether a comment is still open at its end.
 
-    Blanks keep every column where it was. A `%%` inside a code span is text. Linear: each
-    backtick run is paired with the next run of the same length in one backward pass.
+    Blanks keep every column where it was. A `%%` inside a code span is text; a backtick
+    inside a comment is comment, and opens no code span. Linear: each backtick run is paired
+    with the next run of the same length in one backward pass, and each is passed once.
     """
     if not in_comment and COMMENT_MARK not in line:
         return line, False
-    spans: list[tuple[int, int]] = []  # code spans, in order, as (start, end)
-    if "`" in line:
-        runs = [(m.start(), m.end()) for m in _TICKS_RE.finditer(line)]
-        next_same: dict[int, int] = {}
-        last: dict[int, int] = {}
-        for i in range(len(runs) - 1, -1, -1):
-            size = runs[i][1] - runs[i][0]
-            if size in last:
-                next_same[i] = last[size]
-            last[size] = i
-        i = 0
-        while i < len(runs):
-            if i in next_same:
-                spans.append((runs[i][0], runs[next_same[i]][1]))
-                i = next_same[i] + 1
-            else:
-                i += 1
+    runs = [(m.start(), m.end()) for m in _TICKS_RE.finditer(line)] if "`" in line else []
+    next_same: dict[int, int] = {}  # run -> the next run of the same length
+    last: dict[int, int] = {}
+    for i in range(len(runs) - 1, -1, -1):
+        length = runs[i][1] - runs[i][0]
+        if length in last:
+            next_same[i] = last[length]
+        last[length] = i
     out: list[str] = []
     pos = 0
-    span = 0  # the first code span that may still matter
+    run = 0  # the first backtick run not passed yet
     size = len(line)
     while pos < size:
         if in_comment:
@@ -313,12 +305,23 @@ def strip_comments(line: str, in_comment: bool) -> tuple[str, bool]:
         if start < 0:
             out.append(line[pos:])
             break
-        while span < len(spans) and spans[span][1] <= pos:
-            span += 1
-        if span < len(spans) and spans[span][0] <= start < spans[span][1]:
-            # The mark is inside a code span: it is text, and so is the rest of the span.
-            out.append(line[pos:spans[span][1]])
-            pos = spans[span][1]
+        while run < len(runs) and runs[run][0] < pos:
+            run += 1  # inside a comment or a code span already passed
+        span_end = -1
+        # The runs before the mark, outside comments: a code span one opens may hold the mark.
+        while run < len(runs) and runs[run][0] < start:
+            closer = next_same.get(run)
+            if closer is None:
+                run += 1  # nothing closes it: plain backticks
+            elif runs[closer][0] > start:
+                span_end = runs[closer][1]
+                run = closer + 1
+                break
+            else:
+                run = closer + 1  # a code span that ends before the mark
+        if span_end >= 0:
+            out.append(line[pos:span_end])  # the mark is text, and so is the rest of the span
+            pos = span_end
             continue
         out.append(line[pos:start] + "  ")
         pos = start + 2
@@ -326,31 +329,98 @@ def strip_comments(line: str, in_comment: bool) -> tuple[str, bool]:
     return "".join(out), in_comment
 
 
+# A fence opener as Python-Markdown's `fenced_code` reads one, and `pymdownx.superfences` too:
+# at the very start of a line, then a language (or nothing) and quoted `hl_lines`.
+_FENCE_OPEN_RE = re.compile(
+    r"""(`{3,}|~{3,})[ ]*(?:\.?[\w#.+-]*[ ]*)?(?:hl_lines=(["'])[^"'\n]*\2[ ]*)?""")
+# The closer of a fence: the opener's very fence, then only blanks.
+_FENCE_CLOSE_RE = re.compile(r"(`{3,}|~{3,})[ ]*")
+# Anything a Markdown extension might read as a fence: indented, in a quote, with another info.
+_FENCE_LIKE_RE = re.compile(r"[ >]*(`{3,}|~{3,})")
+
+
 def strip_comments_from_text(text: str) -> str:
-    """A note's text with its Obsidian comments blanked out (same length, same lines), outside
-    fenced code. What the site renders, so no comment reaches a page."""
+    """A note's text with its Obsidian comments blanked out (same length, same lines), but in
+    the fenced code Markdown is certain to show as code. What the site renders, so no comment
+    reaches a page.
+
+    A comment Markdown would show as text is a leak; one blanked inside code only a blemish.
+    So a fence counts only as certain when `fenced_code` and `superfences` both read it so: an
+    opener at the line's start with a plain language and the very same fence closing it below
+    (an unclosed fence is no code for `fenced_code`). From the first fence-like line that is
+    less certain (indented, quoted, another info string, unclosed), every comment after it is
+    blanked, code or not: the pairing of the fences after it is no longer known. Linear.
+    """
     if COMMENT_MARK not in text:
         return text
+    lines = text.split("\n")
+    # Python-Markdown reads a tab as blanks and a "\r" as a line end before it looks for fences.
+    bare = [line.replace("\t", " ").rstrip("\r") for line in lines]
+    closer_after: dict[int, int] = {}  # opener line -> the line of its closer
+    nearest: dict[str, int] = {}
+    for i in range(len(lines) - 1, -1, -1):
+        line = bare[i]
+        if not line.startswith(("```", "~~~")):
+            continue
+        opener = _FENCE_OPEN_RE.fullmatch(line)
+        if opener is not None and opener.group(1) in nearest:
+            closer_after[i] = nearest[opener.group(1)]
+        if _FENCE_CLOSE_RE.fullmatch(line):
+            nearest[line.rstrip(" ")] = i
     out: list[str] = []
-    fence: str | None = None
+    certain = True
     in_comment = False
-    for line in text.split("\n"):
-        bare = line[:-1] if line.endswith("\r") else line
-        stripped = bare.lstrip(" ")
-        if not in_comment and len(bare) - len(stripped) <= 3 and stripped[:3] in ("```", "~~~"):
-            mark = stripped[: len(stripped) - len(stripped.lstrip(stripped[0]))]
-            if fence is None:
-                fence = mark
-            elif mark.startswith(fence) and not stripped.strip(fence[0]):
-                fence = None
-            out.append(line)
-            continue
-        if fence is not None:
-            out.append(line)
-            continue
-        visible, in_comment = strip_comments(bare, in_comment)
-        out.append(visible + line[len(bare):])
+    code_until = -1  # the closing line of the fenced code being read
+    fence = ""
+    for i, line in enumerate(lines):
+        if i <= code_until:
+            like = _FENCE_LIKE_RE.match(bare[i])
+            if i == code_until or like is None or like.group(1) != fence \
+                    or bare[i][like.end():].strip(" "):
+                out.append(line)
+                continue
+            # The fence again, indented or quoted: `superfences` may end the code here.
+            certain, code_until = False, -1
+        elif not in_comment and certain and (like := _FENCE_LIKE_RE.match(bare[i])):
+            closer = closer_after.get(i)
+            if closer is not None:
+                code_until, fence = closer, like.group(1)
+                out.append(line)
+                continue
+            certain = False
+        visible = line[:len(line) - 1] if line.endswith("\r") else line
+        visible, in_comment = _strip_comments_certain(visible, in_comment)
+        out.append(visible + line[len(visible):])
     return "\n".join(out)
+
+
+def _strip_comments_certain(line: str, in_comment: bool) -> tuple[str, bool]:
+    """`strip_comments` for what the site renders: a code span Markdown may read otherwise (a
+    backtick after a backslash) keeps no comment in it."""
+    if "\\`" not in line or (not in_comment and COMMENT_MARK not in line):
+        return strip_comments(line, in_comment)
+    neutral, in_comment = strip_comments(line.replace("`", "'"), in_comment)
+    return "".join(" " if n == " " else c for c, n in zip(line, neutral, strict=True)), in_comment
+
+
+_BLANK_RUN_RE = re.compile(r"[ \r\n]+")
+
+
+def comment_texts(text: str) -> list[str]:
+    """The text of each Obsidian comment in `text` (outside fenced code, as the site blanks
+    them), one string per comment, its `%%` marks left out: what the site must never show.
+    Linear: one pass of `strip_comments_from_text` and one of a regular expression."""
+    if COMMENT_MARK not in text:
+        return []
+    blanked = strip_comments_from_text(text)
+    found = []
+    for run in _BLANK_RUN_RE.finditer(blanked):
+        # Where the blanked text has only blanks and line ends, the text had a comment (or
+        # blanks of its own): a comment over several lines comes out whole.
+        written = text[run.start():run.end()]
+        if not written.isspace():
+            found.append(" ".join(written.replace(COMMENT_MARK, " ").split()))
+    return [comment for comment in found if comment]
 
 
 # Published only when the `publish_fields` option lists them (§3, §7); `emails` and `phones`
@@ -380,6 +450,8 @@ _STRUCTURE_KEYS = frozenset({
 # A front-matter value of one word (`role: Engineer`, `location: Oslo`) says nothing about whom
 # it belongs to and is an ordinary word elsewhere: from this many words on, it is a secret.
 MIN_VALUE_WORDS = 2
+# The kind of secret a public note's comment is (see `secrets`).
+COMMENT_SECRET = "comment"
 MIN_FRAGMENT_CHARS = 30
 MIN_FRAGMENT_WORDS = 5
 # Markup splits a sentence into fragments: what lies between markup is rendered verbatim.
@@ -446,15 +518,17 @@ def _public_values(view: SiteView) -> set[str]:
 
 def secrets(view: SiteView, texts: Mapping[str, str], shared: Iterable[str] = ()) -> list[Secret]:
     """Every value that must not reach the output (§7): private notes' names, titles, aliases,
-    sentences and front-matter values (of two words or more, and not a public note's too), and
-    the unpublished fields of every note (a URL without its scheme, a phone number also as its
-    digits alone). How short a value the scan still looks for is the scan's to decide.
+    sentences and front-matter values (of two words or more, and not a public note's too), the
+    sentences of public notes' `%%` comments, and the unpublished fields of every note (a URL
+    without its scheme, a phone number also as its digits alone). How short a value the scan
+    still looks for is the scan's to decide.
 
     `texts` maps note paths to their text; `shared` holds texts whose sentences are expected to
     appear anywhere (the note templates), so a private note's template boilerplate is no
     secret. A private sentence copied into a public note is one: that is the leak to catch.
     """
-    boilerplate = {_words(f) for text in shared for f in text_fragments(text)}
+    boilerplate = {_words(f) for text in shared
+                   for f in text_fragments("\n".join([text, *comment_texts(text)]))}
     found: dict[tuple[str, str], Secret] = {}
 
     def add(value: str, kind: str, source: str, whole_word: bool = False) -> None:
@@ -475,6 +549,17 @@ def secrets(view: SiteView, texts: Mapping[str, str], shared: Iterable[str] = ()
             for fragment in text_fragments(_body_of(text, note)):
                 if _words(fragment) not in boilerplate:
                     add(fragment, "text", path)
+    for note in view.index:
+        text = texts.get(note.path)
+        if note.path in view.hidden or text is None or COMMENT_MARK not in text:
+            continue  # a private note's comments are among its sentences above
+        # The words of a public note's comments (§4): never published, so a build that
+        # would show them fails (a sentence also written outside a comment is let through by
+        # the scan, `site/leaks.py`).
+        for comment in comment_texts(_body_of(text, note)):
+            for fragment in text_fragments(comment):
+                if _words(fragment) not in boilerplate:
+                    add(fragment, COMMENT_SECRET, note.path)
     public_values = _public_values(view)
     for path in sorted(view.hidden):
         for key, value in _front_matter_values(view.index.notes[path]):

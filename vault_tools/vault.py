@@ -23,8 +23,26 @@ from .notes import Diagnostic, Note
 from .parse import decode_note, parse_note, unreadable_note
 
 CONFIG_NAME = "mkdocs.yml"
-# Folders of the notes folder that hold no notes: note templates (MkDocs leaves them out too).
+# Folders of the notes folder that hold no notes: note templates (MkDocs leaves `templates/` out
+# too). Matched in any case: Obsidian's own vaults name it `Templates/`.
 RESERVED_FOLDERS = ("templates",)
+
+
+def templates_folders(notes_dir: Path) -> list[Path]:
+    """The vault's note-template folders: each top-level folder of `RESERVED_FOLDERS` in any
+    case (`templates/`, `Templates/`), lower case first, then in name order."""
+    try:
+        found = [p for p in notes_dir.iterdir() if in_reserved_folder(p.name + "/") and p.is_dir()]
+    except OSError:
+        return []
+    return sorted(found, key=lambda p: (p.name != p.name.lower(), p.name))
+
+
+def in_reserved_folder(rel_path: str) -> bool:
+    """True for a path inside a top-level folder of `RESERVED_FOLDERS`, in any case
+    (`Templates/contact.md`, `TEMPLATES/x.png`): never a note, never published."""
+    top, slash, _ = rel_path.partition("/")
+    return bool(slash) and top.lower() in RESERVED_FOLDERS
 
 
 class VaultError(Exception):
@@ -113,9 +131,7 @@ def is_skipped(rel_path: str) -> bool:
     parts = rel_path.split("/")
     if any(part.startswith(".") for part in parts[:-1]):
         return True
-    # Any case: Obsidian's own suggestion is "Templates", and on macOS and Windows the two
-    # spellings are one folder.
-    if parts[0].lower() in RESERVED_FOLDERS and len(parts) > 1:
+    if in_reserved_folder(rel_path):
         return True
     name = parts[-1]
     return _SKIP_FILE_RE.match(name) is not None

@@ -12,6 +12,7 @@ import dataclasses
 import datetime as dt
 import posixpath
 import re
+from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
@@ -37,6 +38,7 @@ from .privacy import looks_private_front_matter as looks_private_front_matter  #
 from .privacy import secrets as secrets
 from .privacy import text_fragments as text_fragments
 from .schema import LINK_KEYS
+from .tags import tag_key, tag_name, tag_page, with_parents
 from .wikilinks import TITLE_MDLINK, TITLE_WIKILINK, WIKILINK_RE
 
 PRIVATE_TEXT = PRIVATE_NOTE_TEXT
@@ -132,9 +134,11 @@ class SiteView:
         """Every note the site publishes, in path order."""
         return [note for note in self.index if note.path not in self.hidden]
 
-    def ref(self, target: str, heading: str | None = None, text: str | None = None) -> Ref:
-        """Where a written link target goes, as the site may show it (§4 resolution)."""
-        resolution = self.index.resolve(target)
+    def ref(self, target: str, heading: str | None = None, text: str | None = None,
+            source: str | None = None) -> Ref:
+        """Where a link target written in the note at `source` goes, as the site may show it
+        (§4 resolution, the note's own folder first)."""
+        resolution = self.index.resolve(target, source=source)
         # A true tie goes to the note the index picks, as in a note's body (`check` warns).
         if resolution.status in ("ok", "ambiguous") and resolution.path is not None:
             if resolution.path in self.hidden:
@@ -174,18 +178,28 @@ def card_rows(view: SiteView, note: Note) -> list[CardRow]:
     for key in keys:
         if key in _CARD_SKIP or visibility_key(key) or not view.field_allowed(key):
             continue
-        items = tuple(_card_items(view, key, meta[key]))
+        if key == TAGS_KEY:
+            continue  # below, with the body's tags
+        items = tuple(_card_items(view, key, meta[key], note.path))
         if items:
             rows.append(CardRow(key, schema.key_label(key), items))
+    # Each tag a link to its page (the note is public, so its tags have pages); a value of
+    # `tags:` Obsidian reads as no tag (`career change`) as the text it is.
+    tags: list[CardItem] = []
+    for written in note.tags:
+        name = tag_name(written)
+        tags.append(Ref("ok", f"#{name}", tag_page(name)) if name is not None else written)
+    if tags:
+        rows.append(CardRow(TAGS_KEY, schema.key_label(TAGS_KEY), tuple(tags)))
     return rows
 
 
-def _card_items(view: SiteView, key: str, value: Any) -> Iterable[CardItem]:
+def _card_items(view: SiteView, key: str, value: Any, source: str) -> Iterable[CardItem]:
     if value is None or value == "" or value == []:
         return
     if isinstance(value, list):
         for item in value:
-            yield from _card_items(view, key, item)
+            yield from _card_items(view, key, item, source)
         return
     if isinstance(value, bool):
         yield "yes" if value else "no"
@@ -197,20 +211,20 @@ def _card_items(view: SiteView, key: str, value: Any) -> Iterable[CardItem]:
         yield f"{value:+d}"
     elif isinstance(value, dict):
         for sub_key, sub_value in value.items():
-            yield f"{sub_key}: {_plain_text(view, str(sub_value))}"
+            yield f"{sub_key}: {_plain_text(view, str(sub_value), source)}"
     elif isinstance(value, str):
         text = value.strip()
         match = WIKILINK_RE.fullmatch(text)
         if match:
-            yield _wikilink_ref(view, match.group(1))
+            yield _wikilink_ref(view, match.group(1), source)
         elif key in LINK_KEYS and text:
-            yield view.ref(text)
+            yield view.ref(text, source=source)
         elif re.match(r"^https?://\S+$", text):
             yield Url(text)
         elif _ISO_DATE.match(text):
             yield _date_or_text(text)
         elif text:
-            yield _plain_text(view, text)
+            yield _plain_text(view, text, source)
     else:
         yield str(value)
 
@@ -225,16 +239,61 @@ def _date_or_text(text: str) -> dt.date | str:
         return text
 
 
-def _wikilink_ref(view: SiteView, inner: str) -> Ref:
+def _wikilink_ref(view: SiteView, inner: str, source: str) -> Ref:
     inner = inner.replace("\\|", "|")
     target, _, label = inner.partition("|")
     target, _, heading = target.partition("#")
-    return view.ref(target.strip(), heading.strip() or None, label.strip() or None)
+    return view.ref(target.strip(), heading.strip() or None, label.strip() or None, source)
 
 
-def _plain_text(view: SiteView, text: str) -> str:
+def _plain_text(view: SiteView, text: str, source: str) -> str:
     """Text with its wikilinks replaced by what they show (a private target by PRIVATE_TEXT)."""
-    return WIKILINK_RE.sub(lambda m: _wikilink_ref(view, m.group(1)).text, text)
+    return WIKILINK_RE.sub(lambda m: _wikilink_ref(view, m.group(1), source).text, text)
+
+
+# --- tags ---------------------------------------------------------------------------------------
+
+TAGS_KEY = "tags"
+
+
+@dataclass(frozen=True)
+class TagRow:
+    """A tag as the site shows it: its name (as first written), its page, the public notes
+    tagged with it or a tag nested in it (by name), and the tags nested right under it."""
+
+    name: str
+    page: str
+    notes: tuple[Ref, ...]
+    nested: tuple[tuple[str, str], ...] = ()  # (name, page)
+
+
+def tag_rows(view: SiteView) -> list[TagRow]:
+    """Every tag of a public note, with its parents (`#a/b` is under `#a` too), sorted by name.
+    A private note is on no tag's list, and a tag only private notes have is none of these:
+    its name may say what the note is about."""
+    spellings: dict[str, Counter[str]] = {}
+    tagged: dict[str, list[Note]] = {}
+    children: dict[str, set[str]] = {}
+    for note in view.public_notes():
+        for name in filter(None, map(tag_name, note.tags)):
+            parent = None
+            for level in with_parents(name):
+                page = tag_page(level)
+                spellings.setdefault(page, Counter())[level] += 1
+                notes = tagged.setdefault(page, [])
+                if not notes or notes[-1] is not note:
+                    notes.append(note)
+                if parent is not None:
+                    children.setdefault(parent, set()).add(page)
+                parent = page
+    # Shown as most notes write it (lower case on a tie): the same whatever the notes' order.
+    names = {page: min(counts, key=lambda s: (-counts[s], s != s.lower(), s))
+             for page, counts in spellings.items()}
+    return [TagRow(names[page], page,
+                   tuple(view.note_ref(n.path) for n in _by_name(tagged[page])),
+                   tuple((names[child], child) for child in sorted(
+                       children.get(page, ()), key=lambda child: tag_key(names[child]))))
+            for page in sorted(names, key=lambda page: (tag_key(names[page]), page))]
 
 
 # --- dashboards ---------------------------------------------------------------------------------
@@ -289,8 +348,8 @@ def _by_name(notes: Iterable[Note]) -> list[Note]:
     return sorted(notes, key=lambda n: (n.name.lower(), n.path))
 
 
-def _optional_ref(view: SiteView, target: str | None) -> Ref | None:
-    return view.ref(target) if target else None
+def _optional_ref(view: SiteView, target: str | None, source: str) -> Ref | None:
+    return view.ref(target, source=source) if target else None
 
 
 def _public_sources(view: SiteView, path: str, field: str, note_type: str) -> list[Note]:
@@ -324,11 +383,11 @@ def people_rows(view: SiteView) -> list[PersonRow]:
         fields = note.fields if isinstance(note.fields, ContactFields) else ContactFields()
         rows.append(PersonRow(
             contact=view.note_ref(note.path),
-            company=_optional_ref(view, fields.company),
+            company=_optional_ref(view, fields.company, note.path),
             role=fields.role,
             last_interaction=last_public_interaction(view, note),
             next_followup=next(iter(view.followups_of.get(note.path, ())), None),
-            introduced_by=_optional_ref(view, fields.introduced_by),
+            introduced_by=_optional_ref(view, fields.introduced_by, note.path),
         ))
     return rows
 
@@ -338,9 +397,9 @@ def interview_row(view: SiteView, note: Note) -> InterviewRow:
     return InterviewRow(
         interview=view.note_ref(note.path),
         date=fields.date,
-        people=tuple(view.ref(t) for t in fields.with_),
-        company=_optional_ref(view, fields.company),
-        careers=tuple(view.ref(t) for t in fields.careers),
+        people=tuple(view.ref(t, source=note.path) for t in fields.with_),
+        company=_optional_ref(view, fields.company, note.path),
+        careers=tuple(view.ref(t, source=note.path) for t in fields.careers),
         format=fields.format,
         status=fields.status,
         interest=fields.interest,
@@ -462,7 +521,8 @@ def title_pieces(view: SiteView, followup: FollowUp) -> list[TitlePiece]:
         if match.group("wiki") is not None:
             inner = match.group("wiki").replace("\\|", "|")
             target, _, heading = inner.partition("|")[0].partition("#")
-            pieces.append(view.ref(target.strip(), heading.strip() or None, shown_link(inner)))
+            pieces.append(view.ref(target.strip(), heading.strip() or None, shown_link(inner),
+                                   followup.note))
             continue
         label, url = match.group("label"), match.group("url").strip("<>")
         if "://" in url or not url.lower().partition("#")[0].endswith(".md"):
@@ -471,7 +531,7 @@ def title_pieces(view: SiteView, followup: FollowUp) -> list[TitlePiece]:
         path, _, heading = url.partition("#")
         folder = followup.note.rpartition("/")[0]
         target = posixpath.normpath(posixpath.join(folder, unquote(path)))[:-3]
-        pieces.append(view.ref(target, unquote(heading) or None, label or None))
+        pieces.append(view.ref(target, unquote(heading) or None, label or None, followup.note))
     if at < len(text):
         pieces.append(text[at:])
     # What is left between links is text: a link nested in brackets leaves none to decode.

@@ -26,7 +26,7 @@ from ..frontmatter_yaml import FrontMatterError, load_front_matter
 from ..index import VaultIndex
 from ..notes import ContactFields, Note
 from ..schema import CONTACT, DONE, INTERVIEW, PLANNED, TYPE_FOLDERS
-from ..vault import Vault, VaultError, load_index
+from ..vault import Vault, VaultError, load_index, templates_folders
 from ..wikilinks import closes_front_matter, opens_front_matter, wikilink
 from ..writer import WriteError, create_note
 from .init import template_dir
@@ -434,10 +434,12 @@ def _moment_token(when: dt.datetime, match: re.Match[str]) -> str:
 
 
 def template_path(vault: Vault, note_type: str) -> Path:
-    """The vault's own `templates/<type>.md`, else the one shipped with the package."""
+    """The vault's own `templates/<type>.md` (the folder in any case: `Templates/`), else the
+    one shipped with the package."""
     own = vault.notes_dir / "templates" / f"{note_type}.md"
-    if own.is_file():
-        return own
+    for folder in templates_folders(vault.notes_dir):
+        if (folder / f"{note_type}.md").is_file():
+            return folder / f"{note_type}.md"
     try:
         shipped = template_dir() / "templates" / f"{note_type}.md"
     except VaultError as exc:
@@ -484,6 +486,7 @@ def plan_new(
     introduced_by: str | None = None,
     email: str | None = None,
     date: dt.date | None = None,
+    at: dt.time | None = None,
     planned: bool = False,
     with_: Sequence[str] = (),
     new_person: bool = False,
@@ -496,8 +499,10 @@ def plan_new(
     a list linking each person by their contact note's own name, its `company` the first
     person's company, and its status `planned` with `planned=True` or a date after `today`,
     else `done`. A person with no contact note is refused, with the closest contact's name as
-    a suggestion, unless `new_person`. `{{date}}` is `today` (an interview's own date), `{{time}}`
-    the time of day of `now` (default: the clock's), `{{title}}` the note's name.
+    a suggestion, unless `new_person`. `at`, an interview's time of day, makes its `date` a
+    date and time (`2026-12-09T14:30`, as Obsidian's date-and-time property writes it; the
+    calendar feed makes it a timed event). `{{date}}` is `today` (an interview's own date),
+    `{{time}}` the time of day of `now` (default: the clock's), `{{title}}` the note's name.
     Raises CaptureError when the note (or another note of that name) exists.
     """
     if note_type not in NOTE_FOLDERS:
@@ -536,7 +541,9 @@ def plan_new(
         values["company"] = Value(company or "", link=True)
         values["status"] = Value(PLANNED if planned or day > today else DONE)
         stem = f"{day.isoformat()} {people[0]}"
-        fields["date"], fields["with"] = values["date"], values["with"]
+        fields["date"] = (Value(f"{day.isoformat()}T{at.strftime('%H:%M')}") if at is not None
+                          else values["date"])
+        fields["with"] = values["with"]
         fields["status"] = values["status"]
         if company:
             fields["company"] = values["company"]
@@ -662,6 +669,7 @@ def new_note(
     introduced_by: str | None = None,
     email: str | None = None,
     date: dt.date | None = None,
+    at: dt.time | None = None,
     planned: bool = False,
     with_: Sequence[str] = (),
     new_person: bool = False,
@@ -673,8 +681,8 @@ def new_note(
     """
     index = load_index(vault)
     note = plan_new(vault, index, note_type, name, today=today, company=company,
-                    introduced_by=introduced_by, email=email, date=date, planned=planned,
-                    with_=with_, new_person=new_person)
+                    introduced_by=introduced_by, email=email, date=date, at=at,
+                    planned=planned, with_=with_, new_person=new_person)
     try:
         create_note(note.path, note.text, notes_dir=vault.notes_dir)
     except FileExistsError:

@@ -54,45 +54,45 @@ class Cells:
         text = str(value).strip()
         if "[" not in text:
             return text
-        folder = source.rpartition("/")[0]
-        return _LINK_RE.sub(lambda match: self._shown(match, folder), text)
+        return _LINK_RE.sub(lambda match: self._shown(match, source), text)
 
-    def _shown(self, match: re.Match[str], folder: str) -> str:
+    def _shown(self, match: re.Match[str], source: str) -> str:
         wiki = match.group("wiki")
         if wiki is not None:
             parts = link_parts(wiki.replace("\\|", "|"))
-            if parts is not None and self._hides(parts[0], folder, relative_only=True):
+            if parts is not None and self._hides(parts[0], source, relative_only=True):
                 return PRIVATE_NOTE_TEXT
             return shown_link(wiki)
         url = match.group("url").strip("<>")
         target = unquote(url.partition("#")[0])
-        if target.lower().endswith(".md") and self._hides(target[:-3], folder):
+        if target.lower().endswith(".md") and self._hides(target[:-3], source):
             return PRIVATE_NOTE_TEXT
         return match.group("label") or url
 
-    def _hides(self, target: str, folder: str, relative_only: bool = False) -> bool:
-        """Whether the link names a private note that is not to be named. A Markdown link's
-        path starts from the note's folder; a wikilink's only when it starts with ./ or ../."""
+    def _hides(self, target: str, source: str, relative_only: bool = False) -> bool:
+        """Whether a link in the note at `source` names a private note that is not to be
+        named. A Markdown link's path starts from the note's folder; a wikilink's only when it
+        starts with ./ or ../; a name is looked for in that folder first."""
         if not relative_only or target.startswith(("./", "../")):
-            target = posixpath.normpath(posixpath.join(folder, target))
-        note = self.index.resolve_note(target)
+            target = posixpath.normpath(posixpath.join(source.rpartition("/")[0], target))
+        note = self.index.resolve_note(target, source or None)
         return note is not None and note.private and not self.include_private
 
-    def link(self, target: str | None) -> str:
-        """A link field as the name of the note it points to ('' when it would reveal a
-        private note and private notes are not included)."""
+    def link(self, target: str | None, source: str | None = None) -> str:
+        """A link field of the note at `source` as the name of the note it points to ('' when
+        it would reveal a private note and private notes are not included)."""
         if not target:
             return ""
-        note = self.index.resolve_note(target)
+        note = self.index.resolve_note(target, source)
         if note is None:
             return self.text(target)
         if note.private and not self.include_private:
             return ""
         return note.name
 
-    def links(self, targets: Iterable[str]) -> str:
+    def links(self, targets: Iterable[str], source: str | None = None) -> str:
         """Link fields as names joined by "; ", private ones left out (see `link`)."""
-        return "; ".join(name for name in (self.link(t) for t in targets) if name)
+        return "; ".join(name for name in (self.link(t, source) for t in targets) if name)
 
 
 def _text(value: Any) -> str:
@@ -125,13 +125,13 @@ def _row(index: VaultIndex, note: Note, followups: list[FollowUp],
     upcoming = next_followup(index, note.path, followups)
     return {
         "name": note.name,
-        "company": cells.link(fields.company),
+        "company": cells.link(fields.company, note.path),
         "role": cells.text(fields.role),
         "email": _text(fields.email),
         "phone": _text(fields.phone),
         "linkedin": _text(fields.linkedin),
         "location": cells.text(fields.location),
-        "introduced_by": cells.link(fields.introduced_by),
+        "introduced_by": cells.link(fields.introduced_by, note.path),
         "cadence": _text(fields.cadence),
         "status": _text(fields.status),
         "last_contact": fields.last_contact.isoformat() if fields.last_contact else "",

@@ -98,11 +98,11 @@ class _Names:
         self.index = index
         self.include_private = include_private
 
-    def name(self, value: str) -> str | None:
+    def name(self, value: str, source: str | None = None) -> str | None:
         match = WIKILINK_RE.search(value)
         parts = link_parts(match.group(1)) if match else None
         target = parts[0] if parts else value.strip()
-        note = self.index.resolve_note(target) if target else None
+        note = self.index.resolve_note(target, source) if target else None
         if note is None:
             return target or None
         if note.private and not self.include_private:
@@ -132,7 +132,7 @@ def contact_card(note: Note, names: _Names) -> str:
     ]
     # One NICKNAME each: readers that take NICKNAME as one text (vobject, some phones) keep all.
     lines += [f"NICKNAME:{escape_text(alias)}" for alias in note.aliases]
-    company = names.name(fields.company) if fields.company else None
+    company = names.name(fields.company, note.path) if fields.company else None
     department = ", ".join(_strings(meta.get("department")))
     if company or department:
         lines.append(f"ORG:{escape_text(company or '')}"
@@ -153,12 +153,13 @@ def contact_card(note: Note, names: _Names) -> str:
         line = _date_line(name, meta.get(key))
         if line:
             lines.append(line)
-    introducer = names.name(fields.introduced_by) if fields.introduced_by else None
+    introducer = (names.name(fields.introduced_by, note.path) if fields.introduced_by
+                  else None)
     if introducer:
         lines.append(f"RELATED;VALUE=text;TYPE={INTRODUCED_BY_TYPE}:{escape_text(introducer)}")
     for entry in _strings(meta.get("related")):
         person, kind = parse_related_entry(entry)
-        shown = names.name(person)
+        shown = names.name(person, note.path)
         if shown:
             lines.append(f"RELATED;VALUE=text{f';TYPE={kind}' if kind else ''}:"
                          f"{escape_text(shown)}")

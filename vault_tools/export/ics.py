@@ -265,7 +265,7 @@ def _interview_event(index: VaultIndex, note: Note, include_private: bool,
         return None
     if fields.date is None:
         return None
-    people = interview_people(index, fields)
+    people = interview_people(index, fields, note.path)
     private = note.private or any(p is not None and p.private for _, p in people)
     if private and not include_private:
         return None

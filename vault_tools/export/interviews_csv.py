@@ -55,7 +55,7 @@ def interview_rows(index: VaultIndex, texts: Mapping[str, str] | None = None,
     rows: list[tuple[tuple[bool, dt.date, str], dict[str, str]]] = []
     for note in index.by_type(INTERVIEW):
         fields = note.fields if isinstance(note.fields, InterviewFields) else InterviewFields()
-        people = interview_people(index, fields)
+        people = interview_people(index, fields, note.path)
         hidden = note.private or any(p is not None and p.private for _, p in people)
         if hidden and not include_private:
             continue
@@ -75,13 +75,13 @@ def _row(note: Note, fields: InterviewFields, people: list[tuple[str, Note | Non
         "date": _when(note, fields),
         "people": "; ".join(name if person is not None else cells.text(name)
                             for name, person in people),
-        "organisation": _organisation(cells, fields, persons),
+        "organisation": _organisation(cells, note, fields, persons),
         "how_connected": "; ".join(how if len(persons) == 1 else f"{name}: {how}"
                                    for name, how in hows),
         "format": cells.text(fields.format, note.path),
         "status": fields.status,
         "thank_you": fields.thank_you.isoformat() if fields.thank_you else "",
-        "referrals": cells.links(fields.referrals),
+        "referrals": cells.links(fields.referrals, note.path),
         "next_step": step.title if step is not None else "",
         "next_step_due": step.due.isoformat() if step is not None and step.due else "",
         "note": note.name,
@@ -99,14 +99,15 @@ def _when(note: Note, fields: InterviewFields) -> str:
     return fields.date.isoformat() + " " + written[11:]
 
 
-def _organisation(cells: Cells, fields: InterviewFields, persons: list[Note]) -> str:
+def _organisation(cells: Cells, note: Note, fields: InterviewFields,
+                  persons: list[Note]) -> str:
     """The interview's `company`; else the companies of the people it was with."""
     if fields.company:
-        return cells.link(fields.company)
+        return cells.link(fields.company, note.path)
     names: list[str] = []
     for person in persons:
         if isinstance(person.fields, ContactFields):
-            name = cells.link(person.fields.company)
+            name = cells.link(person.fields.company, person.path)
             if name and name not in names:
                 names.append(name)
     return "; ".join(names)
@@ -119,7 +120,7 @@ def how_connected(cells: Cells, person: Note, text: str | None,
     of their note (unless it is still the template's hint, one of `hints`), else their
     `source` (`linkedin` for an import)."""
     fields = person.fields if isinstance(person.fields, ContactFields) else ContactFields()
-    introducer = cells.link(fields.introduced_by)
+    introducer = cells.link(fields.introduced_by, person.path)
     if introducer:
         return f"introduced by {introducer}"
     met = first_paragraph_under(person, text, HOW_WE_MET) if text is not None else ""

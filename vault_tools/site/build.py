@@ -28,7 +28,14 @@ from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 from .. import gcpolicy
-from ..vault import RESERVED_FOLDERS, Vault, is_note_path, is_skipped, loop_message, scan_notes
+from ..vault import (
+    Vault,
+    in_reserved_folder,
+    is_note_path,
+    is_skipped,
+    loop_message,
+    scan_notes,
+)
 
 log = logging.getLogger("mkdocs.plugins.vault")
 
@@ -479,8 +486,7 @@ def _site_input(vault: Vault, path: str) -> str | None:
     name = rel.rpartition("/")[2]
     if any(part.startswith(".") for part in rel.split("/")) or _WRITER_TEMP.match(name):
         return None
-    if is_skipped(rel) and not (
-            "/" in rel and rel.split("/", 1)[0].lower() in RESERVED_FOLDERS):
+    if is_skipped(rel) and not in_reserved_folder(rel):
         return None  # editors' swap and backup files, sync-conflict copies
     return rel
 

@@ -72,10 +72,13 @@ def script_hash(text: str) -> str:
 
 def content_security_policy(theme_html: str) -> str:
     """The page's policy: scripts from the site's own files and the theme's inline scripts
-    (by hash, from `theme_html`, the page without its content), nothing else (§7)."""
+    (by hash, from `theme_html`, the page without its content), nothing else (§7); audio,
+    video and frames (a PDF) from the site's own files only; no plugins."""
     hashes = sorted({script_hash(text) for text in _inline_scripts(theme_html)})
+    # Embedded audio, video and PDFs (`![[talk.mp4]]`) play from the site itself, never
+    # from another host (§7: nothing loads from elsewhere).
     return "; ".join([" ".join(["script-src 'self'", *hashes]), "object-src 'none'",
-                      "base-uri 'self'"])
+                      "media-src 'self'", "frame-src 'self'", "base-uri 'self'"])
 
 
 def add_csp(output: str, theme_html: str) -> str:

@@ -22,14 +22,17 @@ from mkdocs.structure.files import File, Files
 from ..blocks import link_to
 from ..export.ics import FeedEvent, FeedSettings, feed_events, render_feed, site_page_urls
 from ..followups import Timed
+from ..tags import TAGS_PAGE
 from ..views import (
     Ref,
     SiteView,
+    TagRow,
     career_rows,
     company_rows,
     graph_json,
     network_graph,
     people_rows,
+    tag_rows,
     timeline_rows,
     title_pieces,
 )
@@ -86,12 +89,13 @@ class Site:
     listed: tuple[tuple[str, str], ...]  # the dashboards' (title, page), as the nav lists them
     nodes: Sequence[Any]
     edges: Sequence[Any]
+    extra: Sequence[Dashboard] = ()  # the dashboards' subpages (`subpages`)
 
 
 def site_of(view: SiteView, links: PageLinks, board: FollowupsBoard,
-            listed: tuple[tuple[str, str], ...]) -> Site:
+            listed: tuple[tuple[str, str], ...], extra: Sequence[Dashboard] = ()) -> Site:
     nodes, edges = network_graph(view)
-    return Site(view, links, board, listed, nodes, edges)
+    return Site(view, links, board, listed, nodes, edges, extra)
 
 
 @dataclass(frozen=True)
@@ -103,6 +107,9 @@ class Dashboard:
     src: str
     data: Callable[[Site], Any]
     markdown: Callable[[Any, render.Linker, RawHtml], str]
+    # The pages of its own the dashboard links to (one per tag), each a Dashboard too, from
+    # the view: generated as the dashboard is, but never listed in the nav (§7: it stays small).
+    subpages: Callable[[SiteView], Sequence[Dashboard]] | None = None
 
 
 def _network_page(counts: tuple[int, int], linker: render.Linker, raw_html: RawHtml) -> str:
@@ -117,6 +124,14 @@ def _by_folder(view: SiteView) -> list[tuple[str, list[Ref]]]:
         groups.setdefault(note.folder, []).append(view.note_ref(note.path))
     return [(folder, sorted(refs, key=lambda r: r.text.lower()))
             for folder, refs in sorted(groups.items())]
+
+
+def _tag_pages(view: SiteView) -> list[Dashboard]:
+    def shows(row: TagRow) -> Callable[[Site], TagRow]:
+        return lambda site: row
+
+    return [Dashboard(f"#{row.name}", row.page, shows(row), render.tag_page)
+            for row in tag_rows(view)]
 
 
 # The dashboards, in nav order. Pages a note already occupies are not generated, and neither is
@@ -138,6 +153,9 @@ DASHBOARDS: tuple[Dashboard, ...] = (
               _network_page),
     Dashboard("All notes", "all-notes/index.md", lambda site: _by_folder(site.view),
               render.all_notes_page),
+    Dashboard("Tags", TAGS_PAGE, lambda site: tuple(
+        (row.name, row.page, len(row.notes)) for row in tag_rows(site.view)),
+        render.tags_page, _tag_pages),
 )
 HOME = Dashboard("Home", HOME_PAGE, lambda site: site.listed,
                  lambda data, linker, _: render.home_page(data, linker))
@@ -152,13 +170,21 @@ def followups_note(files: Files, wanted: str) -> str | None:
                 None)
 
 
-def plan(files: Files, board_note: str | None) -> tuple[tuple[tuple[str, str], ...], list[str]]:
+def subpages(view: SiteView) -> list[Dashboard]:
+    """The dashboards' own pages (`Dashboard.subpages`) in this build."""
+    return [page for d in DASHBOARDS if d.subpages is not None for page in d.subpages(view)]
+
+
+def plan(files: Files, board_note: str | None, extra: Sequence[Dashboard] = ()
+         ) -> tuple[tuple[tuple[str, str], ...], list[str]]:
     """(the dashboards' (title, page) as the nav lists them, the pages to generate): each
-    dashboard whose page no note has, and the home page unless a note is it."""
+    dashboard and each of `extra` (their subpages) whose page no note has, and the home page
+    unless a note is it."""
     taken = {f.src_uri for f in files}
     listed = tuple((d.title, board_note if board_note and d.src == FOLLOWUPS_PAGE else d.src)
                    for d in DASHBOARDS)
     wanted = [src for _, src in listed if src not in taken]
+    wanted += [d.src for d in extra if d.src not in taken]
     for src in sorted(taken & {d.src for d in DASHBOARDS}):
         log.info(f"{src} is one of your notes, so its generated page is not made")
     if HOME_PAGE not in taken and "README.md" not in taken:
@@ -189,7 +215,9 @@ class GeneratedPages:
         network's data and the feed (written with `feed`; each event links to its page under
         `site_url`) to `files`. With `plain` Markdown, long lists and tables are written as
         HTML (`fast_html`)."""
-        by_src = {d.src: d for d in (*DASHBOARDS, HOME)}
+        by_src = {d.src: d for d in (*DASHBOARDS, HOME, *site.extra)}
+        for gone in set(self._pages) - set(generated):
+            del self._pages[gone]  # a tag no note has any more
         self.stand_ins.forget_content()  # a build that failed half-way may have left some
         for src, file in generated.items():
             data = by_src[src].data(site)

@@ -24,9 +24,13 @@ from collections.abc import Iterable, Sequence
 from secrets import token_hex
 
 # The Markdown extensions under which the fast path writes what Python-Markdown would: MkDocs'
-# defaults and the task lists the plugin adds. Anything else might render the same text
+# defaults and the ones the plugin adds for Obsidian's Markdown (whose marks, `==`, `[^`,
+# `!!!` and `???`, the fast path declines). Anything else might render the same text
 # differently, so it gets the Markdown pass.
-PLAIN_MARKDOWN = frozenset({"toc", "tables", "fenced_code", "pymdownx.tasklist"})
+PLAIN_MARKDOWN = frozenset({"toc", "tables", "fenced_code", "pymdownx.tasklist", "admonition",
+                            "pymdownx.details", "pymdownx.mark", "footnotes"})
+# The marks of those extensions (highlight, footnote, admonition, details) in a fragment.
+_EXTENSION_MARKS = ("==", "[^", "!!!", "???")
 
 
 def extension_name(extension: object) -> str:
@@ -87,13 +91,20 @@ class StandIns:
 
     def fill_output(self, page: str, output: str) -> str:
         for stand_in, fragment in self._output.pop(page, {}).items():
-            output = output.replace(stand_in, fragment, 1)
+            # A stand-in Markdown made a paragraph of (in a list item, a callout, a line of
+            # its own in an embedded note) gives its block the paragraph's place.
+            wrapped = f"<p>{stand_in}</p>"
+            if wrapped in output:
+                output = output.replace(wrapped, fragment, 1)
+            else:
+                output = output.replace(stand_in, fragment, 1)
         return output
 
 
 _PIECE = re.compile("\x00(\\d+)\x00")
-_STRUCTURE = re.compile(r"^(?:#|\||>|```|~~~| |\t|\d+[.)]\s|[*+] |[-=]+$|(?:[-*_] *){3,}$)")
-_ITEM_STRUCTURE = re.compile(r"^(?:#|>|```|~~~|\s|\d+[.)]\s|[*+-] |\[[ xX]\])")
+_STRUCTURE = re.compile(
+    r"^(?:#|\||>|```|~~~| |\t|\d+[.)]\s|[*+] |[-=]+$|(?:[-*_] *){3,}$|!!!|\?\?\?)")
+_ITEM_STRUCTURE = re.compile(r"^(?:#|>|```|~~~|\s|\d+[.)]\s|[*+-] |\[[ xX]\]|!!!|\?\?\?)")
 # A code span with no `*` in it nor space at its ends; a backtick left over declines.
 _CODE = re.compile(r"(?<!`)`(?=[^\s`])([^`*\x00]+?)(?<=\S)`(?!`)")
 # `**strong**` and `*emphasis*` with no `*` inside, in one pass; a `*` left over declines.
@@ -102,7 +113,7 @@ _EMPHASIS = re.compile(r"\*\*(?=\S)([^*]+?)(?<=\S)\*\*"
 # What the fast path does not write as Markdown would, so it declines: backslash escapes, entities (`&amp;` stays as written), emphasis with underscores (not
 # inside a word: `snake_case` is plain text), Markdown links, table rows (`|`), spaces ending a
 # line, and what Markdown changes or keeps for itself (tabs, carriage returns, its marks).
-_DECLINE = re.compile(r"[|\\\t\r\x02\x03]| \n| $|&#?\w+;|(?<!\w)_|_(?!\w)|\]\(")
+_DECLINE = re.compile(r"[|\\\t\r\x02\x03]| \n| $|&#?\w+;|(?<!\w)_|_(?!\w)|\]\(|==|\[\^")
 
 
 def shown_as_text(markdown: str) -> str:
@@ -172,6 +183,8 @@ def html_list_item(fragment: str) -> bool:
     returns, space at either end) and none of its placeholder marks."""
     if fragment[:1].isspace() or fragment[-1:].isspace():
         return False  # Markdown strips an item's text
+    if any(mark in fragment for mark in _EXTENSION_MARKS):
+        return False  # `==x==` is a highlight in Markdown, not in the fragment's text
     return not any(c in fragment for c in "\t\r\x02\x03")
 
 

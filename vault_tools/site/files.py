@@ -16,7 +16,7 @@ from pathlib import Path
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.structure.files import File, Files
 
-from ..vault import inside_notes, is_note_path
+from ..vault import in_reserved_folder, inside_notes, is_note_path
 from ..views import Secret, SiteView
 from .leaks import LeakScanner
 
@@ -51,6 +51,10 @@ def publish_files(files: Files, config: MkDocsConfig, view: SiteView,
         if from_docs and _leaves_vault(str(file.abs_src_path), config.docs_dir,
                                        folders_inside):
             files.remove(file)  # never published: reported once, with the link problems
+        elif from_docs and in_reserved_folder(file.src_uri):
+            # The templates, in whatever case (MkDocs leaves out only `templates/`): their
+            # notes and their images are no pages of the vault.
+            files.remove(file)
         elif file.is_documentation_page() and from_docs:
             # Private notes, and files the index skips (sync-conflict copies, unreadable
             # notes), which may hold private text the index cannot vouch for.

@@ -19,8 +19,8 @@ plugin other than the vault's and the search is active (their state between buil
 
 from __future__ import annotations
 
-import datetime as dt
 import contextlib
+import datetime as dt
 import hashlib
 import logging
 import time
@@ -46,6 +46,7 @@ from ._mkdocs_private import (
     build_theme_template,
     populate_page,
 )
+from .embeds import embedders
 
 log = logging.getLogger("mkdocs.plugins.vault")
 
@@ -199,8 +200,10 @@ class LiveSite:
 
     def _neighbours(self, rel: str) -> set[str]:
         """The notes `rel` links to and the notes linking to it: the ones whose page can show
-        its name, its headings, its privacy or its words (in their related blocks)."""
-        return self._index.targets(rel) | {b.source for b in self._index.backlinks(rel)}
+        its name, its headings, its privacy or its words (in their related blocks), and the
+        notes that show it through embeds of embeds."""
+        return (self._index.targets(rel) | {b.source for b in self._index.backlinks(rel)}
+                | embedders(self._index, rel))
 
     def _unknown(self) -> str:
         """Why pages cannot be kept with this configuration's plugins ("" when they can)."""

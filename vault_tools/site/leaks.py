@@ -33,14 +33,16 @@ import pickle
 import re
 import time
 import unicodedata
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from itertools import chain
 from pathlib import Path
 from urllib.parse import unquote
 
 from ..capture.init import template_dir
-from ..views import Secret
+from ..privacy import COMMENT_SECRET, strip_comments_from_text
+from ..vault import inside_notes, templates_folders
+from ..views import Secret, SiteView
 
 # Scripts written without spaces between words: there each character is a word of its own, so
 # a name written inside a sentence ("我和李明见面") is still found as whole words.
@@ -363,14 +365,32 @@ def _site_files(site_dir: Path, only: Iterable[str] | None) -> Iterator[tuple[Pa
 
 
 def shared_templates(notes_dir: Path) -> list[str]:
-    """The texts of the vault's note templates (`templates/*.md`) and of the starter's notes,
-    whose values are shared by many notes and so never a secret of one."""
-    templates = notes_dir / "templates"
+    """The texts of the vault's note templates (`templates/*.md`, the folder in any case) and
+    of the starter's notes, whose values are shared by many notes and so never a secret of one."""
     shared = [p.read_text(encoding="utf-8", errors="replace")
-              for p in sorted(templates.glob("*.md"))] if templates.is_dir() else []
+              for folder in templates_folders(notes_dir) for p in sorted(folder.glob("*.md"))
+              if inside_notes(notes_dir, p)]
     # The Follow-ups note `init` ships says what every copy of it says.
     shared.append((template_dir() / "Follow-ups.md").read_text(encoding="utf-8"))
     return shared
+
+
+def without_shown_comments(leaks: list[Leak], view: SiteView,
+                           texts: Mapping[str, str]) -> list[Leak]:
+    """`leaks` but the comments (`COMMENT_SECRET`) a public note also writes outside its
+    comments, as the scan reads text: a sentence kept as a comment in one place and written in
+    another is published by its writer's choice. Only the comments found are looked for, so a
+    clean site costs nothing more."""
+    found = {leak.secret for leak in leaks if leak.secret.kind == COMMENT_SECRET}
+    if not found:
+        return leaks
+    scanner = LeakScanner(found)
+    shown: set[Secret] = set()
+    for note in view.public_notes():
+        text = texts.get(note.path)
+        if text:
+            shown.update(scanner.find(strip_comments_from_text(text)))
+    return [leak for leak in leaks if leak.secret not in shown]
 
 
 def leak_report(site_dir: Path, leaks: list[Leak]) -> str:

@@ -7,6 +7,7 @@ are resolved as the Markdown is rewritten, and MkDocs need not look them up agai
 
 from __future__ import annotations
 
+import html
 import logging
 import posixpath
 import re
@@ -122,6 +123,8 @@ class PageLinks:
         if resolution.status == "asset":
             if raw:
                 return render.html_text(link.label or posixpath.basename(link.target))
+            if link.embed:
+                return attachment_embed(link, files, linker.page_url)
             return _asset_link(note, link, files)
         shown = link.label or _shown_target(link)
         # A true tie ("ambiguous") links to the note the index picks; `check` warns about it.
@@ -142,6 +145,47 @@ def _asset_link(note: Note, link: Link, files: Files) -> str:
     href = render.relative_md(file.src_uri, note.path)
     text = render.md_text(link.label or posixpath.basename(link.target.strip("/")))
     return f"![{text}]({href})" if link.embed else f"[{text}]({href})"
+
+
+# What an embedded attachment becomes, by its suffix (Obsidian's list); any other file is a
+# link to it. A `.webm` may be sound only: a <video> element plays that too.
+IMAGES = frozenset({"png", "jpg", "jpeg", "gif", "bmp", "svg", "webp", "avif", "ico"})
+AUDIO = frozenset({"mp3", "wav", "m4a", "ogg", "oga", "flac", "opus", "3gp"})
+VIDEO = frozenset({"mp4", "webm", "ogv", "mov", "mkv", "m4v"})
+# `![[photo.png|100]]`, `![[photo.png|100x145]]`, `![[photo.png|a caption|100]]`.
+_SIZE = re.compile(r"(\d{1,5})(?:x(\d{1,5}))?")
+_PDF_PAGE = re.compile(r"page=\d{1,6}")
+
+
+def attachment_embed(link: Link, files: Files, page_url: str) -> str:
+    """An embedded attachment as HTML for the page at `page_url`: an image (with the width and
+    height the link gives), an audio or video player, a PDF in a frame (at `#page=N`), or a
+    link to any other file; "(missing)" when there is no such file."""
+    file = asset_file(link.target, files)
+    if file is None:  # reported once, by the index (missing-attachment)
+        return render.unlinked(Ref("broken", link.target), link.label or link.target)
+    src = html.escape(render.relative_url(file.url, page_url))
+    name = posixpath.basename(link.target.strip("/"))
+    label, size = link.label, ""
+    if label:
+        text, _, last = label.rpartition("|")
+        found = _SIZE.fullmatch(last.strip())
+        if found is not None:
+            width, height = found.groups()
+            size = f' width="{width}"' + (f' height="{height}"' if height else "")
+            label = text.strip() or None
+    shown = html.escape(label or name)
+    suffix = posixpath.splitext(name)[1].lower().lstrip(".")
+    if suffix in IMAGES:
+        return f'<img src="{src}" alt="{shown}"{size}>'
+    if suffix in AUDIO:
+        return f'<audio controls preload="metadata" src="{src}" title="{shown}"></audio>'
+    if suffix in VIDEO:
+        return f'<video controls preload="metadata" src="{src}" title="{shown}"{size}></video>'
+    if suffix == "pdf":
+        page = f"#{link.heading}" if link.heading and _PDF_PAGE.fullmatch(link.heading) else ""
+        return f'<iframe class="vault-pdf" src="{src}{page}" title="{shown}"{size}></iframe>'
+    return f'<a href="{src}">{render.md_text(label or name)}</a>'
 
 
 def asset_file(target: str, files: Files) -> File | None:

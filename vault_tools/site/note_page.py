@@ -8,23 +8,44 @@ plugin, since `serve` asks about the same blocks again and again.
 from __future__ import annotations
 
 import html
+import logging
 import re
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from mkdocs.structure.files import Files
 
 from ..blocks import FOLLOWUPS, RELATED, render_related
-from ..notes import Block, Link, Note
+from ..notes import Block, InlineTag, Link, Note
 from ..parse import parse_note
-from ..views import PRIVATE_TEXT, SiteView, card_rows
+from ..tags import tag_page
+from ..views import PRIVATE_TEXT, Ref, SiteView, card_rows
 from ..wikilinks import CUT_WIKILINK_RE
-from . import render
+from . import embeds, render
+from .callouts import callouts_to_admonitions, has_callout
 from .dashboards import FollowupsBoard
 from .fast_html import StandIns, block_html, shown_as_text
-from .links import PageLinks, block_anchor
+from .links import PageLinks, _shown_target, block_anchor, heading_of
+from .markdown_guard import guard_markdown
 from .rewrite import rewrite_markdown
 
+log = logging.getLogger("mkdocs.plugins.vault")
+
 _PIECE = re.compile("\x00(\\d+)\x00")
+
+# (Markdown of a note, that note's path, the URL of the page showing it) -> HTML.
+Renderer = Callable[[str, str, str], str]
+
+
+@dataclass
+class _Embedding:
+    """What the embeds of one page have used of their limits (`embeds`)."""
+
+    host: str
+    shown: int = 0
+    chars: int = 0
+    warned: bool = False
 
 
 class NotePages:
@@ -33,26 +54,116 @@ class NotePages:
 
     def __init__(self, view: SiteView, texts: dict[str, str], links: PageLinks,
                  board: FollowupsBoard, board_page: str, stand_ins: StandIns,
-                 parses: dict[tuple[str, str], Note]) -> None:
+                 parses: dict[tuple[str, str], Note], renderer: Renderer | None = None) -> None:
         self.view, self.texts, self.links, self.board = view, texts, links, board
         self.board_page, self.stand_ins, self._parses = board_page, stand_ins, parses
+        # Embedded notes are rendered with it; without one, an embed of a note is a link.
+        self.renderer = renderer
 
     def markdown(self, note: Note, markdown: str, source: str | None, page_url: str,
                  files: Files) -> str:
         """The note's Markdown as the site shows it (`source`: the text MkDocs read)."""
         linker = self.links.linker(page_url)
         self.links.start_page()
-        markdown = rewrite_markdown(
-            note, markdown, source,
-            lambda link: self.links.link_text(note, link, linker, files),
-            lambda block: self._block_text(note, block, linker, files),
-            _block_id_html,
-        )
+        markdown = self._body(
+            note, markdown, source, linker, files, _Embedding(note.path), ((note.path, 0),),
+            note.path, lambda block: self._block_text(note, block, linker, files))
         if note.path == self.board_page and note.block(FOLLOWUPS) is None:
             # The follow-ups note is the dashboard even before `fill` gave it its block.
             markdown = markdown.rstrip("\n") + "\n\n" + self.stand_ins.in_output(
                 note.path, self.board.html(linker))
         return markdown
+
+    def _body(self, note: Note, markdown: str, source: str | None, linker: render.Linker,
+              files: Files, embedding: _Embedding, chain: tuple[tuple[str, int], ...],
+              slots: str, block_text: Callable[[Block], str]) -> str:
+        """`markdown` of `note` for the page of `linker`: links resolved, blocks by
+        `block_text`, embeds of notes shown (their HTML waiting in `stand_ins` under `slots`),
+        callouts as admonitions. `chain`: the notes (and sections) being shown around it."""
+        pieces: list[str] = []
+        callouts = has_callout(markdown)
+
+        def link_text(link: Link) -> str | None:
+            text = self._embed(note, link, linker, files, embedding, chain, slots) \
+                if link.embed else None
+            if text is None:
+                text = self.links.link_text(note, link, linker, files)
+            if text is None or not callouts:
+                return text
+            # A link in a callout's title must not be escaped with the title's text.
+            pieces.append(text)
+            return f"\x00{len(pieces) - 1}\x00"
+
+        def tag_text(tag: InlineTag) -> str:
+            # A tag is a link to its page (and a `#tag` opening a line is no heading).
+            text = linker.link(Ref("ok", f"#{tag.name}", tag_page(tag.name)))
+            if not callouts:
+                return text
+            pieces.append(text)
+            return f"\x00{len(pieces) - 1}\x00"
+
+        markdown = rewrite_markdown(note, markdown, source, link_text, block_text,
+                                    _block_id_html, tag_text)
+        if not callouts:
+            return markdown
+        markdown = callouts_to_admonitions(markdown)
+        return _PIECE.sub(lambda m: pieces[int(m.group(1))] if int(m.group(1)) < len(pieces)
+                          else m.group(0), markdown) if pieces else markdown
+
+    def _embed(self, note: Note, link: Link, linker: render.Linker, files: Files,
+               embedding: _Embedding, chain: tuple[tuple[str, int], ...],
+               slots: str) -> str | None:
+        """An embed of a public note (or of one of its sections or blocks) as a stand-in for
+        its HTML;
+        None leaves the embed to `link_text` (a link to it, "a private note", a broken
+        link): for an attachment, a private note, a missing heading or block, a note already
+        shown around it, and past the limits of `embeds`."""
+        if self.renderer is None or embedding.warned:  # (warned: the page's allowance is used)
+            return None
+        index = self.view.index
+        path = index.resolve(link.target, link.kind, note.path).path
+        if path is None or path in self.view.hidden:
+            return None
+        target, text = index.get(path), self.texts.get(path)
+        if target is None or text is None or target.unreadable:
+            return None
+        heading = heading_of(link)
+        found, block = None, None
+        if heading and heading.startswith("^"):
+            block = index.find_block(path, heading)
+            if block is None:  # a block it does not have: a link (`check` warns)
+                return None
+        elif heading:
+            found = index.find_heading(path, heading)
+            if found is None:  # a heading it does not have: a link (`check` warns)
+                return None
+        key = (path, block or (found.line if found is not None else 0))
+        if key in chain or len(chain) > embeds.MAX_DEPTH:
+            return None
+        markdown = embeds.embedded_markdown(text, target, found, block)
+        if embedding.shown >= embeds.MAX_PER_PAGE \
+                or embedding.chars + len(markdown) > embeds.MAX_CHARS:
+            if not embedding.warned:
+                embedding.warned = True
+                log.warning(f"{note.path}:{link.line}: the page of {embedding.host} shows as "
+                            f"many embedded notes as a page may ({embeds.MAX_PER_PAGE} notes "
+                            f"or {embeds.MAX_CHARS:,} characters); the rest are links")
+            return None
+        embedding.shown += 1
+        embedding.chars += len(markdown)
+        number = embedding.shown
+        inner = f"{embedding.host}\x00embed-{number}"
+        whole = found is None and block is None  # (a part is parsed again: its own positions)
+        body = self._body(target, markdown, markdown if whole else None, linker, files,
+                          embedding, (*chain, key), inner, _no_block)
+        content = self.renderer(guard_markdown(body).text, path, linker.page_url)
+        content = embeds.prefix_ids(self.stand_ins.fill_output(inner, content),
+                                    f"embed-{number}-")
+        shown = link.label or _shown_target(link)
+        title = linker.link(Ref("ok", shown, path, heading), shown, raw=True)
+        return self.stand_ins.in_output(slots, (
+            f'<div class="vault-embed-note">\n<p class="vault-embed-title">{title}</p>\n'
+            f"{content}\n</div>"))
 
     def card(self, note: Note, page_url: str) -> str:
         """The note's front-matter card, as HTML ("" when it has none)."""
@@ -81,7 +192,32 @@ class NotePages:
             tuple(blocks),
             tuple(self.links.link_input(link, files, note.path) for link in links),
             tuple(card_rows(self.view, note)),
+            self._embedded_inputs(note, files),
         )
+
+    def _embedded_inputs(self, note: Note, files: Files) -> tuple[Any, ...]:
+        """What the notes the page may show through embeds are made of (their texts and where
+        their links go), down to `embeds.MAX_DEPTH` levels: a superset of what it shows."""
+        if self.renderer is None:
+            return ()
+        index, hidden = self.view.index, self.view.hidden
+        found: dict[str, tuple[Any, ...]] = {}
+        frontier = [note]
+        for _ in range(embeds.MAX_DEPTH):
+            reached = []
+            for shown in frontier:
+                for link in shown.links:
+                    if not link.embed or link.field is not None:
+                        continue
+                    path = index.resolve(link.target, link.kind, shown.path).path
+                    target = index.get(path) if path is not None else None
+                    if target is None or path in hidden or path in found or path == note.path:
+                        continue
+                    found[target.path] = (self.texts.get(target.path), tuple(
+                        self.links.link_input(each, files, target.path) for each in target.links))
+                    reached.append(target)
+            frontier = reached
+        return tuple(sorted(found.items()))
 
     def _block_text(self, note: Note, block: Block, linker: render.Linker, files: Files) -> str:
         """A generated block, recomputed for the site with private notes left out (the bytes in

@@ -33,9 +33,10 @@ from ..notes import Note
 from ..vault import Vault, load_index_and_texts, loop_message, scan_notes
 from ..views import SiteView, dashboard_items, looks_private_front_matter, secrets
 from . import csp, dashboards, markdown_guard
+from .embeds import EmbedRenderer
 from .fast_html import StandIns, extension_name, plain_markdown
 from .files import ASSET_DIR, publish_files
-from .leaks import leak_report, scan_site, shared_templates
+from .leaks import leak_report, scan_site, shared_templates, without_shown_comments
 from .links import PageLinks, log_link_problems
 from .note_page import NotePages
 from .page_source import note_source, safe_title
@@ -175,7 +176,8 @@ class VaultPlugin(BasePlugin[VaultPluginConfig]):
         """The build's state, once the generated pages are added to `files`. Every page's URL
         is known before any is written, so links are resolved as pages are rendered."""
         board_note = dashboards.followups_note(files, self.config.followups_note)
-        listed, wanted = dashboards.plan(files, board_note)
+        extra = dashboards.subpages(view)
+        listed, wanted = dashboards.plan(files, board_note, extra)
         taken = {f.src_uri for f in files}
         generated = {src: File.generated(config, src, content="") for src in wanted}
         urls = {f.src_uri: f.url for f in files.documentation_pages()}
@@ -183,12 +185,13 @@ class VaultPlugin(BasePlugin[VaultPluginConfig]):
         md = self.markdown
         links = PageLinks(view, urls, md.slugify, md.separator, private_files)
         board = dashboards.FollowupsBoard(view, links, dashboard_items(view), dt.date.today())
-        site = dashboards.site_of(view, links, board, listed)
+        site = dashboards.site_of(view, links, board, listed, extra)
         self.remembered.generated.add(files, config, site, generated, md.plain, self.feed)
         if md.set_nav:
             config.nav = dashboards.nav(listed, taken | set(generated))
+        renderer = EmbedRenderer(config.markdown_extensions, config.mdx_configs, files)
         pages = NotePages(view, texts, links, board, board_note or dashboards.FOLLOWUPS_PAGE,
-                          self.remembered.stand_ins, self.remembered.block_parses)
+                          self.remembered.stand_ins, self.remembered.block_parses, renderer)
         return _Build(view, texts, pages, skip_scan)
 
     # --- pages ----------------------------------------------------------------------------------
@@ -260,7 +263,8 @@ class VaultPlugin(BasePlugin[VaultPluginConfig]):
         # then a page kept from before may hold a value that has just become a secret.
         only = self.scan_only if found == self.remembered.scanned_for else None
         self.remembered.scanned_for = None
-        leaks = scan_site(site_dir, found, build.skip_scan, only)
+        leaks = without_shown_comments(scan_site(site_dir, found, build.skip_scan, only),
+                                       build.view, build.texts)
         if not leaks:
             self.remembered.scanned_for = found
             return
@@ -281,17 +285,34 @@ class VaultPlugin(BasePlugin[VaultPluginConfig]):
         return self.remembered.generated.inputs(src, markdown)
 
 
+# The Markdown extensions every vault's site gets (each unless its mkdocs.yml lists it already),
+# with their options: what Obsidian's own Markdown needs.
+OBSIDIAN_MARKDOWN: tuple[tuple[str, dict[str, Any]], ...] = (
+    ("pymdownx.tasklist", {"custom_checkbox": True}),
+    ("admonition", {}),
+    ("pymdownx.details", {}),
+    ("pymdownx.mark", {}),
+    ("footnotes", {}),
+)
+
+
 def _adjust(config: MkDocsConfig) -> None:
-    """What the vault needs of MkDocs' configuration: notes outside the nav, task lists, no
-    fonts from elsewhere, the plugin's stylesheet and scripts."""
+    """What the vault needs of MkDocs' configuration: notes outside the nav, Obsidian's
+    Markdown (task lists, callouts, highlights, footnotes), no fonts from elsewhere, the
+    plugin's stylesheet and scripts."""
     if config.not_in_nav is None:
         # Notes are reached through dashboards and links, not the nav: say so, or MkDocs
         # lists every note as "not included in the nav".
         config.not_in_nav = pathspec.gitignore.GitIgnoreSpec.from_lines(["*"])
-    if not any(extension_name(e) == "pymdownx.tasklist" for e in config.markdown_extensions):
-        # Tasks are follow-ups (§10): show them as checkboxes, not as "[ ]" text.
-        config.markdown_extensions.append("pymdownx.tasklist")
-        config.mdx_configs.setdefault("pymdownx.tasklist", {"custom_checkbox": True})
+    listed = {extension_name(e) for e in config.markdown_extensions}
+    # Obsidian's Markdown renders as Obsidian shows it (§7) in every vault, whatever its
+    # mkdocs.yml lists: tasks are follow-ups (§10), checkboxes rather than "[ ]" text; callouts
+    # are admonitions (`callouts`); `==highlight==` and footnotes[^1] as Obsidian draws them.
+    for name, options in OBSIDIAN_MARKDOWN:
+        if name not in listed:
+            config.markdown_extensions.append(name)
+            if options:
+                config.mdx_configs.setdefault(name, dict(options))
     if config.theme.name == "material":
         # Material fetches its fonts from Google by default: a private site makes no
         # requests to anyone, and must work offline. System fonts it is.

@@ -23,9 +23,11 @@ from ..views import (
     InterviewRow,
     PersonRow,
     Ref,
+    TagRow,
     TitlePiece,
     Url,
 )
+from ..tags import TAGS_PAGE
 from .fast_html import html_list_item, html_table_cell
 
 MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
@@ -329,6 +331,31 @@ def all_notes_page(groups: Sequence[tuple[str, Sequence[Ref]]], linker: Linker,
             parts.append(raw_html(_html_list(items)) + "\n")
         else:
             parts.append("\n".join(f"- {linker.link(r)}" for r in refs) + "\n")
+    return "\n".join(parts)
+
+
+def tags_page(tags: Sequence[tuple[str, str, int]], linker: Linker,
+              raw_html: Callable[[str], str] | None = None) -> str:
+    """Every tag of a published note, each a link to its page, with how many notes have it."""
+    if not tags:
+        return "# Tags\n\nNo published note has a tag yet: write `#tag` in a note, or `tags:` " \
+            "in its front matter.\n"
+    items = [f"- {linker.link(Ref('ok', f'#{name}', page))} ({count})"
+             for name, page, count in tags]
+    return f"# Tags\n\n{len(tags)} tags of published notes.\n\n" + "\n".join(items) + "\n"
+
+
+def tag_page(row: TagRow, linker: Linker, raw_html: Callable[[str], str] | None = None) -> str:
+    """One tag's page: the published notes tagged with it (or a tag nested in it), and the
+    tags nested in it."""
+    title = md_text(f"#{row.name}")
+    count = f"{len(row.notes)} note{'s' if len(row.notes) != 1 else ''}"
+    parts = [f"# {title}\n\n{count} tagged {title}. "
+             f"{linker.link(Ref('ok', 'All tags', TAGS_PAGE))}\n"]
+    if row.nested:
+        nested = ", ".join(linker.link(Ref("ok", f"#{name}", page)) for name, page in row.nested)
+        parts.append(f"Nested: {nested}\n")
+    parts.append("\n".join(f"- {linker.link(ref)}" for ref in row.notes) + "\n")
     return "\n".join(parts)
 
 

@@ -1,4 +1,5 @@
-"""Rewrite a note's Markdown for the site: its links and its generated blocks, nothing else.
+"""Rewrite a note's Markdown for the site: its links, its inline tags and its generated blocks,
+nothing else.
 
 The parser already knows where the real links are (not in code spans, fences, comments or
 blocks): `Link.line`/`Link.col`. MkDocs hands the plugin the note's text without its front
@@ -11,8 +12,9 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from ..notes import Block, Link, Note
+from ..notes import Block, InlineTag, Link, Note
 from ..parse import MDLINK_RE, WIKILINK_RE, block_id, parse_note, split_lines
+from ..tags import tag_name
 
 
 def _span(line: str, link: Link) -> tuple[int, int] | None:
@@ -44,6 +46,20 @@ def _locate(note: Note, lines: list[str], offset: int) -> list[tuple[Link, int, 
     return found
 
 
+def _locate_tags(tags: tuple[InlineTag, ...], lines: list[str], offset: int
+                 ) -> list[tuple[int, int, int, InlineTag]]:
+    """(line index, start, end, tag) for each inline tag found where the parser saw it (one
+    that is not there is left as written)."""
+    found = []
+    for tag in tags:
+        index, start = tag.line - 1 - offset, tag.col - 1
+        if 0 <= index < len(lines):
+            written = lines[index][start:start + tag.length]
+            if written.startswith("#") and tag_name(written) == tag.name:
+                found.append((index, start, start + tag.length, tag))
+    return found
+
+
 def rewrite_markdown(
     note: Note,
     markdown: str,
@@ -51,6 +67,7 @@ def rewrite_markdown(
     link_text: Callable[[Link], str | None],
     block_text: Callable[[Block], str],
     block_id_text: Callable[[str], str] | None = None,
+    tag_text: Callable[[InlineTag], str] | None = None,
 ) -> str:
     """`markdown` with each body link replaced by `link_text(link)` (None: leave it) and each
     generated block, markers included, replaced by `block_text(block)`.
@@ -60,12 +77,14 @@ def rewrite_markdown(
     again, so positions always come from the parser.
 
     With `block_id_text`, each Obsidian block marker (` ^id` ending a paragraph) is replaced
-    by `block_id_text(id)`.
+    by `block_id_text(id)`; with `tag_text`, each inline `#tag` by `tag_text(tag)`.
     """
     lines = split_lines(markdown)
     located = None
     blocks: list[tuple[Block, int, int]] = []
     block_ids = [(ident, line - 1) for ident, line in note.block_ids]
+    tags = note.inline_tags
+    offset = 0
     if source is not None and source.endswith(markdown):
         offset = len(split_lines(source)) - len(lines)
         located = _locate(note, lines, offset)
@@ -75,6 +94,7 @@ def rewrite_markdown(
             located = None
     if located is None:
         reparsed = parse_note(note.path, markdown)
+        tags, offset = reparsed.inline_tags, 0
         located = _locate(reparsed, lines, 0) or []
         blocks = [(b, b.open_line - 1, b.close_line) for b in reparsed.blocks]
         block_ids = [(ident, line - 1) for ident, line in reparsed.block_ids]
@@ -84,11 +104,20 @@ def rewrite_markdown(
         text = link_text(link)
         if text is not None:
             by_line.setdefault(index, []).append((start, end, text))
+    if tag_text is not None:
+        for index, start, end, tag in _locate_tags(tags, lines, offset):
+            by_line.setdefault(index, []).append((start, end, tag_text(tag)))
     for index, edits in by_line.items():
-        line = lines[index]
-        for start, end, text in sorted(edits, reverse=True):
-            line = line[:start] + text + line[end:]
-        lines[index] = line
+        # Joined once: a line of thousands of links costs its length, not links x length.
+        line, done = lines[index], 0
+        parts: list[str] = []
+        for start, end, text in sorted(edits):
+            if start < done:
+                continue
+            parts += (line[done:start], text)
+            done = end
+        parts.append(line[done:])
+        lines[index] = "".join(parts)
     if block_id_text is not None:
         for ident, index in block_ids:
             if 0 <= index < len(lines):

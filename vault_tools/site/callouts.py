@@ -1,0 +1,105 @@
+"""Obsidian callouts as the theme's admonitions: `> [!tip] Title` becomes `!!! tip "Title"`,
+with the quote's lines as its indented body, for the `admonition` extension to render; a
+foldable one (`> [!faq]- Title`, `+` open) becomes `??? question "Title"` (`???+`) for
+`pymdownx.details`. Material styles both. The plugin turns the two extensions on (`_adjust`).
+
+Only the Markdown's shape changes: the type names a class (Obsidian's aliases mapped to the
+one Material knows, an unknown type to `note`), the title is the user's text, escaped, so no
+HTML in it is ever run; nested callouts (`> > [!note]`) become nested admonitions. Fenced code
+is left alone, and so is a quote that does not open with `[!type]`. Linear in the text for a
+bounded nesting depth (`MAX_DEPTH`; deeper quotes are left as they are written).
+"""
+
+from __future__ import annotations
+
+import html
+import re
+
+# Obsidian's callout types and their aliases, as the Material admonition class that looks the
+# same. (Material styles most aliases too, but names the canonical class in its docs.)
+TYPES = {
+    "note": "note",
+    "abstract": "abstract", "summary": "abstract", "tldr": "abstract",
+    "info": "info",
+    "todo": "info",
+    "tip": "tip", "hint": "tip", "important": "tip",
+    "success": "success", "check": "success", "done": "success",
+    "question": "question", "help": "question", "faq": "question",
+    "warning": "warning", "caution": "warning", "attention": "warning",
+    "failure": "failure", "fail": "failure", "missing": "failure",
+    "danger": "danger", "error": "danger",
+    "bug": "bug",
+    "example": "example",
+    "quote": "quote", "cite": "quote",
+}
+# Nesting levels turned into admonitions; a quote nested deeper keeps its `>` (and a page that
+# deep is made plain text by `markdown_guard` anyway).
+MAX_DEPTH = 32
+
+_QUOTE = re.compile(r" {0,3}> ?")
+_CALLOUT = re.compile(r" {0,3}> ?\[!([^\]\n]*)\]([+-]?)[ \t]*(.*)")
+_FENCE = re.compile(r" {0,3}(`{3,}|~{3,})")
+
+
+def has_callout(markdown: str) -> bool:
+    """True when `markdown` may hold a callout (a cheap test before `callouts_to_admonitions`)."""
+    return "[!" in markdown
+
+
+def callouts_to_admonitions(markdown: str) -> str:
+    """`markdown` with each callout written as an admonition (or a collapsible one), the rest
+    as it was, line for line (a callout keeps its number of lines)."""
+    if not has_callout(markdown):
+        return markdown
+    return "\n".join(_convert(markdown.split("\n"), 0))
+
+
+def _convert(lines: list[str], depth: int) -> list[str]:
+    out: list[str] = []
+    fence = ""
+    i = 0
+    while i < len(lines):
+        line = lines[i]
+        if fence:
+            out.append(line)
+            closing = _FENCE.match(line)
+            if closing and closing.group(1)[0] == fence[0] and len(closing.group(1)) >= len(fence) \
+                    and not line[closing.end():].strip():
+                fence = ""
+            i += 1
+            continue
+        opening = _FENCE.match(line)
+        if opening:
+            fence = opening.group(1)
+            out.append(line)
+            i += 1
+            continue
+        if not _QUOTE.match(line) or depth >= MAX_DEPTH:
+            out.append(line)
+            i += 1
+            continue
+        end = i + 1
+        while end < len(lines) and _QUOTE.match(lines[end]):
+            end += 1
+        out.extend(_quote(lines[i:end], depth))
+        i = end
+    return out
+
+
+def _quote(run: list[str], depth: int) -> list[str]:
+    """A run of quoted lines: an admonition when it opens with `[!type]`, else a quote whose
+    inside is converted (a callout may sit in a plain quote)."""
+    body = [line[_QUOTE.match(line).end():] for line in run]  # type: ignore[union-attr]
+    header = _CALLOUT.fullmatch(run[0])
+    if header is None:
+        if not any(has_callout(line) for line in body):
+            return run
+        return [f"> {line}" if line else ">" for line in _convert(body, depth + 1)]
+    kind, fold, title = header.groups()
+    written = kind.strip().lower()
+    css = TYPES.get(written, "note")
+    # Obsidian's default title is the type as written, capitalised ("Faq", "Custom").
+    shown = html.escape(title.strip() or written.capitalize() or css.capitalize(), quote=True)
+    marker = {"": "!!!", "-": "???", "+": "???+"}[fold]
+    inside = _convert(body[1:], depth + 1)
+    return [f'{marker} {css} "{shown}"', *("    " + line if line.strip() else "" for line in inside)]
