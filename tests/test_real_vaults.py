@@ -155,3 +155,20 @@ def test_a_base_kept_in_the_templates_folder_is_found_by_its_embeds(make_vault) 
         "Daily/2024-05-01.md": "## Notes\n\n![[Daily.base]]\n",
     }))
     assert code == 0 and items == [], items
+
+
+# --- a Markdown link to a note not written yet: one warning, not MkDocs' second one ---------------
+
+@pytest.mark.slow
+def test_a_markdown_link_to_a_missing_note_is_warned_about_once(make_vault, caplog) -> None:
+    from .test_site_build import article, build, page, site_vault
+
+    root = site_vault(make_vault, {
+        # As Foam writes its notes: Markdown links beside the note, some not written yet.
+        "features/daily.md": "# Daily\n\nUse [templates](note-templates.md) for them.\n",
+    })
+    with caplog.at_level("WARNING", logger="mkdocs"):
+        site = build(root)
+    warnings = [r.getMessage() for r in caplog.records if r.levelname == "WARNING"]
+    assert len(warnings) == 1 and "features/daily.md:3" in warnings[0], warnings
+    assert "templates" in article(page(site, "features/daily"))
