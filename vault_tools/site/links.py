@@ -121,7 +121,7 @@ class PageLinks:
                 # No note there: shown as a wikilink to no note is, and warned about once,
                 # by the index (broken-link), not a second time by MkDocs.
                 shown = link.label or link.target.rpartition("/")[2]
-                return render.unlinked(Ref(resolution.status, shown), shown)
+                return render.unlinked(Ref("broken", shown), shown)
             # From the notes folder or by name, as Obsidian finds it: written here.
             return linker.link(Ref("ok", link.label or "", resolution.path, heading_of(link)),
                                link.label or link.target.rpartition("/")[2], raw=raw)
