@@ -19,7 +19,7 @@ from . import schema
 from .followups import concerns
 from .index import Backlink, VaultIndex
 from .notes import InterviewFields, Note
-from .parse import MARKER_RE, link_problem, parse_note
+from .parse import MARKER_RE, block_id, link_problem, parse_note
 from .privacy import PRIVATE_NOTE_TEXT
 from .wikilinks import MDLINK_RE, WIKILINK_RE, wikilink
 from .wikilinks import link_parts as _link_parts
@@ -149,6 +149,9 @@ def _clean_context(context: str, index: VaultIndex | None = None,
     """A quote from the note at `source`, safe inside a list item: one line, no leading
     markup, no link (see _plain_links; when `index` is given), no comment, bounded length."""
     text = " ".join(context.split())
+    ident = block_id(text)
+    if ident is not None:  # the quoted paragraph's own block marker: no words of it
+        text = text[:text.rfind("^" + ident)].rstrip()
     if text[:1] in _MARKUP_LEADS:
         for _ in range(3):
             text = _LEADING_MARKUP.sub("", text, count=1)
@@ -215,8 +218,20 @@ def _join_sections(sections: list[tuple[str, list[str]]]) -> str:
     parts = []
     for title, lines in sections:
         if lines:
-            parts.append(f"**{title}**\n\n" + "\n".join(lines))
+            parts.append(f"**{title}**\n\n" + "\n".join(map(_defines_no_block, lines)))
     return "\n\n".join(parts)
+
+
+def _defines_no_block(line: str) -> str:
+    """`line`, unless it ends as an Obsidian block marker does (`… > ^id`, a block link shown
+    as Obsidian shows it; a task's own marker): then with the marker as code, shown alike by
+    Obsidian and the site. Otherwise the generated line would give its note a block the user
+    never wrote, and a link to that block would land on it."""
+    ident = block_id(line)
+    if ident is None:
+        return line
+    at = line.rstrip().rfind("^")
+    return f"{line[:at]}`^{ident}`"
 
 
 def _interview(index: VaultIndex, path: str) -> InterviewFields | None:

@@ -199,6 +199,8 @@ class VaultIndex:
             exact = self._by_path.get(fold(_strip_md(target)))
             if exact is not None:
                 return Resolution("ok", exact)
+            if is_asset_target(target):
+                return Resolution("asset")  # found beside the note or by name (find_attachment)
             # As written: the path relative to the note, which Obsidian also reads from the
             # notes folder and, for a bare file name, as a name anywhere.
             written = posixpath.relpath(target, folder or ".")
@@ -425,7 +427,8 @@ class VaultIndex:
                 )
         elif resolution.status == "asset" and self._attachments is not None \
                 and self.find_attachment(link.target) is None:
-            shown = wikilink(link.target, embed=link.embed)
+            shown = (f"{'!' if link.embed else ''}[{link.label or ''}]({link.target})"
+                     if link.kind == "markdown" else wikilink(link.target, embed=link.embed))
             return Diagnostic(
                 note.path, link.line, "warning", "missing-attachment",
                 f"{shown}: no such attachment in the notes folder",

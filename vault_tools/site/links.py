@@ -107,11 +107,23 @@ class PageLinks:
         if self.private_files and fold(posixpath.basename(
                 unquote(link.target))) in self.private_files:
             return render.unlinked(Ref("private", PRIVATE_TEXT))  # a private attachment
+        if link.kind == "markdown" and resolution.status == "asset":
+            if raw:
+                return render.html_text(link.label or posixpath.basename(link.target))
+            file = asset_file(link.target, files)
+            if file is not None and file.src_uri == link.target:
+                return None  # beside the note, where MkDocs finds it too
+            return _asset_link(note, link, files)  # by name, as Obsidian finds it, or missing
         if link.kind == "markdown":
-            if not raw and (resolution.path is None or resolution.path == link.target + ".md"):
+            if not raw and resolution.path == link.target + ".md":
                 return None  # where MkDocs finds it too (relative to the page)
             if resolution.path is None:
-                return render.html_text(link.label or link.target)
+                if raw:
+                    return render.html_text(link.label or link.target)
+                # No note there: shown as a wikilink to no note is, and warned about once,
+                # by the index (broken-link), not a second time by MkDocs.
+                shown = link.label or link.target.rpartition("/")[2]
+                return render.unlinked(Ref("broken", shown), shown)
             # From the notes folder or by name, as Obsidian finds it: written here.
             return linker.link(Ref("ok", link.label or "", resolution.path, heading_of(link)),
                                link.label or link.target.rpartition("/")[2], raw=raw)
