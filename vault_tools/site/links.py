@@ -113,7 +113,7 @@ class PageLinks:
             file = asset_file(link.target, files)
             if file is not None and file.src_uri == link.target:
                 return None  # beside the note, where MkDocs finds it too
-            return _asset_link(note, link, files)  # by name, as Obsidian finds it, or missing
+            return _asset_link(note, link, file)  # by name, as Obsidian finds it, or missing
         if link.kind == "markdown":
             if not raw and resolution.path == link.target + ".md":
                 return None  # where MkDocs finds it too (relative to the page)
