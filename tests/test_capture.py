@@ -15,7 +15,8 @@ from click.testing import CliRunner
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from vault_tools.capture.new import CaptureError, Value, fill_template, safe_name
+from vault_tools.capture.new import CaptureError, safe_name
+from vault_tools.capture.templates import Value, fill_template
 from vault_tools.cli import main
 from vault_tools.frontmatter_yaml import load_front_matter
 from vault_tools.parse import parse_note

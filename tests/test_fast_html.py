@@ -11,9 +11,9 @@ from hypothesis import strategies as st
 from vault_tools.site.fast_html import StandIns, block_html, plain_markdown, shown_as_text
 
 # The site's Markdown as the plugin configures it by default (MkDocs' defaults, task lists,
-# and Obsidian's callouts, highlights and footnotes).
+# and Obsidian's callouts, highlights, footnotes and code blocks inside callouts and lists).
 EXTENSIONS = ["toc", "tables", "fenced_code", "pymdownx.tasklist", "admonition",
-              "pymdownx.details", "pymdownx.mark", "footnotes"]
+              "pymdownx.details", "pymdownx.mark", "footnotes", "pymdownx.superfences"]
 PIECE = '<a href="../x/">X &amp; Co</a>'
 
 
@@ -34,7 +34,8 @@ WORDS = st.sampled_from(["Jane", "met", "at", "Acme", "x", "a_b", "LINK", "2026-
 MARKS = st.sampled_from(["*", "**", "_", "__", "`", "&", "&amp;", "&#123;", "\\", "<", ">",
                          "<b>", "[", "]", "](", ")", "!", "~~", "#", "|", "-", ".", ":", "'",
                          '"', "1.", "+", "x*y", "a`b", "*x*y", "http://x.org", "\t", "==",
-                         "==x==", "[^1]", "[^1]:", "!!! note", "???+ tip", "^"])
+                         "==x==", "[^1]", "[^1]:", "!!! note", "???+ tip", "^", "```",
+                         "~~~", "```py"])
 LINE = st.lists(st.one_of(WORDS, MARKS), min_size=1, max_size=8).map(
     lambda parts: "".join(p if i % 2 else p + " " for i, p in enumerate(parts)).strip())
 # Lines as a block holds them, and with the spaces a quoted line may keep at its ends.
@@ -70,7 +71,8 @@ def test_the_usual_block_takes_the_fast_path(text: str) -> None:
 def test_other_markdown_extensions_turn_the_fast_path_off() -> None:
     assert plain_markdown(EXTENSIONS)
     assert not plain_markdown([*EXTENSIONS, "attr_list"])
-    assert not plain_markdown(["toc", "pymdownx.superfences"])
+    assert not plain_markdown(["toc", "pymdownx.emoji"])
+    assert not plain_markdown(["toc", "pymdownx.highlight"])
 
 
 def test_a_stand_in_is_replaced_by_its_html_once_and_only_in_its_page() -> None:

@@ -599,7 +599,7 @@ def test_any_imported_value_reads_back_as_written(value: str) -> None:
     import yaml
 
     from vault_tools.capture.importers.note import yaml_scalar
-    from vault_tools.capture.new import single_line
+    from vault_tools.capture.templates import single_line
 
     assert yaml.safe_load(f"k: {yaml_scalar(value)}\n") == {"k": single_line(value)}
 

@@ -110,6 +110,18 @@ def test_code_in_fences_is_never_made_plain() -> None:
     assert guard_markdown(text).text == text
 
 
+def test_a_code_span_showing_backticks_in_an_aligned_table_stays_a_table() -> None:
+    # The shape of a syntax table in a help vault: a cell shows a fence as code (`` ``` ``),
+    # columns padded to line up. The runs inside the span are text to Markdown, not openers
+    # that read on to the end of the row.
+    cells = [("`` ``` ``", "code block"), ("`` `x` ``", "inline code"), ("`==a==`", "highlight")]
+    rows = "\n".join(f"| {a:<40} | {b:<60} |" for a, b in cells)
+    text = f"| {'Syntax':<40} | {'Meaning':<60} |\n| {'-' * 40} | {'-' * 60} |\n{rows}\n"
+    guarded = guard_markdown(text)
+    assert guarded.plain == ()
+    assert "<table>" in _render(guarded.text)
+
+
 def test_the_guard_is_linear() -> None:
     def best(text: str) -> float:
         times = []
@@ -147,7 +159,8 @@ _inline = st.one_of(
     st.builds(lambda t: f"`{t}`", _word),
     st.builds(lambda t: f"<span>{t}</span>", _word),
     st.sampled_from(["[^1]", "&amp;", "a < b", "[x]", "(see this)", "2 * 3", "a_b_c", "<br>",
-                     "[[Jane Doe]]", "[ref][1]", "<https://example.org>", "~~gone~~", "==hi=="]),
+                     "[[Jane Doe]]", "[ref][1]", "<https://example.org>", "~~gone~~", "==hi==",
+                     "`` ``` ``", "`` `a` ``", "``` `` ```"]),
 )
 _line = st.lists(_inline, min_size=1, max_size=8).map(" ".join)
 _block = st.one_of(

@@ -53,6 +53,23 @@ def test_callouts_render_as_admonitions_and_details_with_escaped_titles(make_vau
     assert "<script>alert(1)" not in html
 
 
+def test_code_blocks_inside_callouts_and_list_items_are_code(make_vault) -> None:
+    """As in Obsidian's own help vault: a fence inside a callout or under a list item is a code
+    block (`fenced_code` alone saw a fence only at the start of a line and printed the
+    backticks, and the callout written inside the code became a quote)."""
+    root = site_vault(make_vault, {
+        "code.md": ("# Code\n\n> [!example] Writing a callout\n>\n> ```md\n"
+                    "> > [!note] inner\n> ```\n\n- A step:\n\n    ```python\n"
+                    "    x = 1\n    ```\n"),
+    })
+    html = article(page(build(root), "code"))
+    assert "```" not in html
+    assert re.search(r'<div class="admonition example">.*<pre>.*\[!note\] inner.*</pre>', html,
+                     re.DOTALL)
+    assert '<div class="admonition note">' not in html  # the inner callout is code, not one
+    assert re.search(r"<li>.*A step:.*<pre>.*x</span>.*=.*1.*</pre>.*</li>", html, re.DOTALL)
+
+
 OBSIDIAN_TEXT = ("# Marks\n\nThis is ==very important== text.[^1]\n\n- [ ] open task\n"
                  "- [x] done task\n\n> [!note] N\n> n\n\n[^1]: The footnote itself.\n")
 

@@ -11,7 +11,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from vault_tools.capture.new import Value, fill_template, format_moment, plan_new
+from vault_tools.capture.new import plan_new
+from vault_tools.capture.templates import Value, fill_template, format_moment
 from vault_tools.cli import main
 from vault_tools.frontmatter_yaml import load_front_matter
 from vault_tools.parse import parse_note

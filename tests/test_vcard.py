@@ -21,7 +21,8 @@ from vault_tools.capture.importers.common import (
 )
 from vault_tools.capture.importers.note import contact_note, tag_name
 from vault_tools.capture.importers.vcard import read_vcard
-from vault_tools.capture.new import safe_name, single_line, yaml_quoted
+from vault_tools.capture.new import safe_name
+from vault_tools.capture.templates import single_line, yaml_quoted
 from vault_tools.cli import main
 from vault_tools.export.contacts_vcard import contacts_vcard, escape_text, fold
 from vault_tools.frontmatter_yaml import load_front_matter

@@ -9,15 +9,17 @@ one note can only change the blocks of the notes it links to: what keeps the wat
 from __future__ import annotations
 
 import datetime as dt
+import posixpath
 import re
 from collections.abc import Collection, Iterable, Sequence
 from typing import Protocol
+from urllib.parse import unquote
 
 from . import schema
 from .followups import concerns
 from .index import Backlink, VaultIndex
 from .notes import InterviewFields, Note
-from .parse import MARKER_RE, link_problem, parse_note
+from .parse import MARKER_RE, block_id, link_problem, parse_note
 from .privacy import PRIVATE_NOTE_TEXT
 from .wikilinks import MDLINK_RE, WIKILINK_RE, wikilink
 from .wikilinks import link_parts as _link_parts
@@ -110,6 +112,7 @@ def _plain_links(index: VaultIndex, text: str, privacy: _Privacy,
     """Every link of a quote written as the text it shows, so an entry adds exactly one link
     (its own) and no edge for tools that read the files; a private target as "a private note"
     where names are hidden."""
+    folder = (source or "").rpartition("/")[0]
 
     def shown(match: re.Match[str]) -> str:
         inner, label, url = match.group(1), match.group(2), match.group(3)
@@ -126,9 +129,12 @@ def _plain_links(index: VaultIndex, text: str, privacy: _Privacy,
                     name += f" > {heading}"
             kind = "wiki"
         else:
-            target, name, kind = url.strip("<>"), label, "markdown"
+            target, name, kind = unquote(url.strip("<>").partition("#")[0]), label, "markdown"
             if target.lower().endswith(".md"):
                 target = target[:-3]
+            # As the parser stores a Markdown link: decoded, and joined to its note's folder
+            # (`[Zelda](Zelda%20Quietwater.md)` reached no note, and showed her name).
+            target = posixpath.normpath(posixpath.join(folder, target)) if target else ""
         if privacy.hide_names and target:
             resolved = index.resolve(target, kind, source).path
             if resolved is not None and resolved in privacy.quiet:
@@ -143,6 +149,9 @@ def _clean_context(context: str, index: VaultIndex | None = None,
     """A quote from the note at `source`, safe inside a list item: one line, no leading
     markup, no link (see _plain_links; when `index` is given), no comment, bounded length."""
     text = " ".join(context.split())
+    ident = block_id(text)
+    if ident is not None:  # the quoted paragraph's own block marker: no words of it
+        text = text[:text.rfind("^" + ident)].rstrip()
     if text[:1] in _MARKUP_LEADS:
         for _ in range(3):
             text = _LEADING_MARKUP.sub("", text, count=1)
@@ -209,8 +218,20 @@ def _join_sections(sections: list[tuple[str, list[str]]]) -> str:
     parts = []
     for title, lines in sections:
         if lines:
-            parts.append(f"**{title}**\n\n" + "\n".join(lines))
+            parts.append(f"**{title}**\n\n" + "\n".join(map(_defines_no_block, lines)))
     return "\n\n".join(parts)
+
+
+def _defines_no_block(line: str) -> str:
+    """`line`, unless it ends as an Obsidian block marker does (`… > ^id`, a block link shown
+    as Obsidian shows it; a task's own marker): then with the marker as code, shown alike by
+    Obsidian and the site. Otherwise the generated line would give its note a block the user
+    never wrote, and a link to that block would land on it."""
+    ident = block_id(line)
+    if ident is None:
+        return line
+    at = line.rstrip().rfind("^")
+    return f"{line[:at]}`^{ident}`"
 
 
 def _interview(index: VaultIndex, path: str) -> InterviewFields | None:

@@ -7,7 +7,6 @@ which other notes' view of the graph changed, so a watcher can stay incremental.
 
 from __future__ import annotations
 
-import difflib
 import posixpath
 import re
 import unicodedata
@@ -17,7 +16,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from .notes import Diagnostic, Heading, Link, Note
-from .wikilinks import has_file_suffix, is_asset_target, wikilink
+from .wikilinks import has_file_suffix, is_asset_target
 
 
 @dataclass(frozen=True)
@@ -37,7 +36,7 @@ class Backlink:
     link: Link
 
 
-def _strip_md(path: str) -> str:
+def strip_md(path: str) -> str:
     return path[:-3] if path.lower().endswith(".md") else path
 
 
@@ -52,10 +51,17 @@ def _folder(path: str) -> str:
 
 
 def _lookup_keys(link: Link) -> tuple[str, ...]:
-    """Names whose arrival or departure can change where this link resolves."""
-    full = fold(link.target)
+    """Names whose arrival or departure can change where this link resolves (a slash ending
+    the link is dropped, as resolution drops it: `[[work/Ann/]]` waits for `Ann`)."""
+    full = fold(link.target).rstrip("/")
     base = full.rpartition("/")[2]
     return (base,) if base == full else (base, full)
+
+
+def _tail(path: str) -> str:
+    """The last folder and the name of a path (`b/name` of `a/b/name`), or the name alone."""
+    folder, _, name = path.rpartition("/")
+    return folder.rpartition("/")[2] + "/" + name if folder else name
 
 
 def _relative(target: str) -> bool:
@@ -126,7 +132,11 @@ class VaultIndex:
         self._asks_files = False
         # Per note, its headings by the keys find_heading matches (made when first asked).
         self._heading_tables: dict[str, tuple[dict[str, Heading], dict[str, Heading]]] = {}
-        self._block_tables: dict[str, dict[str, int]] = {}  # per note, its block ids' lines
+        # Per note, its block ids (lower-cased) as written, with their lines.
+        self._block_tables: dict[str, dict[str, tuple[str, int]]] = {}
+        # Notes by the last folder and name of their path (`acme/readme`), for links written
+        # `[[Folder/Name]]`: made when first asked, then kept up to date.
+        self._by_tail: dict[str, set[str]] | None = None
         batch = list(notes)
         for note in batch:
             self._register(note)
@@ -185,9 +195,11 @@ class VaultIndex:
     def _resolve_from(self, target: str, kind: str, folder: str) -> Resolution | _Tie:
         """A Markdown link (already joined to `folder`) or a `./`, `../` wikilink."""
         if kind == "markdown":
-            exact = self._by_path.get(fold(_strip_md(target)))
+            exact = self._by_path.get(fold(strip_md(target)))
             if exact is not None:
                 return Resolution("ok", exact)
+            if is_asset_target(target):
+                return Resolution("asset")  # found beside the note or by name (find_attachment)
             # As written: the path relative to the note, which Obsidian also reads from the
             # notes folder and, for a bare file name, as a name anywhere.
             written = posixpath.relpath(target, folder or ".")
@@ -197,7 +209,7 @@ class VaultIndex:
         joined = _joined(folder, target)
         if joined is None:
             return Resolution("broken")
-        exact = self._by_path.get(fold(_strip_md(joined)))
+        exact = self._by_path.get(fold(strip_md(joined)))
         if exact is not None:
             return Resolution("ok", exact)
         return self._file_or_broken(joined)
@@ -205,15 +217,18 @@ class VaultIndex:
     def _resolve_name(self, target: str, aliases: bool) -> Resolution | _Tie:
         """Path, then name (or folder/name), then alias: what does not depend on the linking
         note. Several notes of the name come back as a `_Tie`, chosen per link."""
-        wanted = fold(_strip_md(target).strip("/"))
+        wanted = fold(strip_md(target).strip("/"))
         exact = self._by_path.get(wanted)
         if exact is not None:
             return Resolution("ok", exact)
         base = wanted.rpartition("/")[2]
         if "/" in wanted:
+            # Looked up by the path's last folder and name, not among every note of the name:
+            # a vault of folder notes (`Acme/README`), each linked as `[[Acme/README]]`,
+            # stays linear.
             candidates = [
-                p for p in self._by_stem.get(base, ())
-                if fold(_strip_md(p)).endswith("/" + wanted)
+                p for p in self._tails().get(_tail(wanted), ())
+                if fold(strip_md(p)).endswith("/" + wanted)
             ]
         else:
             candidates = list(self._by_stem.get(base, ()))
@@ -254,7 +269,7 @@ class VaultIndex:
             unique = resolution.status == "ok" and resolution.path == path and (
                 len(self._by_stem.get(fold(note.name), ())) == 1
                 or self._by_path.get(fold(note.name)) == path)
-            name = note.name if unique else _strip_md(path)
+            name = note.name if unique else strip_md(path)
             self._link_names[path] = name
         return name
 
@@ -363,6 +378,16 @@ class VaultIndex:
     def find_block(self, path: str, ref: str) -> int | None:
         """The line of the paragraph a block reference (`^id`, the part after `#`) names in
         note `path`: the one ending in ` ^id` (case ignored, as Obsidian matches), or None."""
+        found = self._block(path, ref)
+        return None if found is None else found[1]
+
+    def block_id(self, path: str, ref: str) -> str | None:
+        """The id as the note writes it (`abc` for a reference `^ABC`) of the paragraph
+        `find_block` finds: what its anchor on the page is made of, or None."""
+        found = self._block(path, ref)
+        return None if found is None else found[0]
+
+    def _block(self, path: str, ref: str) -> tuple[str, int] | None:
         table = self._block_tables.get(path)
         if table is None:
             note = self.notes.get(path)
@@ -370,43 +395,16 @@ class VaultIndex:
                 return None
             table = {}
             for ident, line in note.block_ids:  # the first of an id wins, as in Obsidian
-                table.setdefault(ident.lower(), line)
+                table.setdefault(ident.lower(), (ident, line))
             self._block_tables[path] = table
         return table.get(ref.rpartition("#")[2].strip().lstrip("^").lower())
 
     def link_target_problem(self, note: Note, link: Link, resolution: Resolution
                             ) -> Diagnostic | None:
-        """`missing-heading` for a link to a heading its note does not have, and
-        `missing-attachment` for a link to a file that does not exist; else None.
-        What `check` reports and what `build` warns about, from the same decision."""
-        if resolution.status in ("ok", "ambiguous") and link.heading \
-                and resolution.path is not None:
-            part = link.heading.rpartition("#")[2].strip()
-            target = self.notes.get(resolution.path)
-            if target is None or target.unreadable:
-                return None  # its headings are unknown (it is reported itself)
-            shown = _strip_md(resolution.path)
-            if part.startswith("^"):
-                if part[1:] and self.find_block(resolution.path, part) is None:
-                    return Diagnostic(
-                        note.path, link.line, "warning", "missing-heading",
-                        f"{wikilink(link.target, link.heading)}: '{shown}' has no block "
-                        f"'{part}' (a paragraph ending in ' {part}')",
-                    )
-            elif part and self.find_heading(resolution.path, link.heading) is None:
-                return Diagnostic(
-                    note.path, link.line, "warning", "missing-heading",
-                    f"{wikilink(link.target, link.heading)}: '{shown}' has no "
-                    f"heading '{part}'",
-                )
-        elif resolution.status == "asset" and self._attachments is not None \
-                and self.find_attachment(link.target) is None:
-            shown = wikilink(link.target, embed=link.embed)
-            return Diagnostic(
-                note.path, link.line, "warning", "missing-attachment",
-                f"{shown}: no such attachment in the notes folder",
-            )
-        return None
+        """See `link_diagnostics.link_target_problem`."""
+        from .link_diagnostics import link_target_problem
+
+        return link_target_problem(self, note, link, resolution)
 
     def resolve_note(self, target: str, source: str | None = None) -> Note | None:
         """The note a front-matter link names (from the note at `source`), or None when
@@ -459,6 +457,13 @@ class VaultIndex:
 
     # --- internals ----------------------------------------------------------------------------
 
+    def _tails(self) -> dict[str, set[str]]:
+        if self._by_tail is None:
+            self._by_tail = defaultdict(set)
+            for path in self.notes:
+                self._by_tail[_tail(fold(strip_md(path)))].add(path)
+        return self._by_tail
+
     @staticmethod
     def _names_of(note: Note) -> set[str]:
         return {fold(note.name), *(fold(alias) for alias in note.aliases)}
@@ -467,19 +472,23 @@ class VaultIndex:
         self._cache.clear()
         self._link_names.clear()
         self.notes[note.path] = note
-        self._by_path[fold(_strip_md(note.path))] = note.path
+        self._by_path[fold(strip_md(note.path))] = note.path
         self._by_stem[fold(note.name)].add(note.path)
         for alias in note.aliases:
             self._by_alias[fold(alias)].add(note.path)
+        if self._by_tail is not None:
+            self._by_tail[_tail(fold(strip_md(note.path)))].add(note.path)
 
     def _unregister(self, note: Note) -> None:
         self._cache.clear()
         self._link_names.clear()
         self.notes.pop(note.path, None)
-        self._by_path.pop(fold(_strip_md(note.path)), None)
+        self._by_path.pop(fold(strip_md(note.path)), None)
         self._by_stem[fold(note.name)].discard(note.path)
         for alias in note.aliases:
             self._by_alias[fold(alias)].discard(note.path)
+        if self._by_tail is not None:
+            self._by_tail[_tail(fold(strip_md(note.path)))].discard(note.path)
 
     def _link(self, path: str) -> None:
         note = self.notes[path]
@@ -538,45 +547,21 @@ class VaultIndex:
     # --- diagnostics --------------------------------------------------------------------------
 
     def diagnostics(self, paths: Iterable[str] | None = None) -> list[Diagnostic]:
-        """Every diagnostic: each note's own, then broken/ambiguous links and duplicate names;
-        with `paths`, only those notes' diagnostics."""
-        out: list[Diagnostic] = []
-        suggester: _Suggester | None = None
-        suggestions: dict[str, str | None] = {}
-        wanted = None if paths is None else set(paths)
-        out.extend(d for d in self.vault_problems if wanted is None or d.path in wanted)
-        for note in self:
-            if wanted is not None and note.path not in wanted:
-                continue
-            out.extend(note.diagnostics)
-            for link, resolution in self.outgoing(note.path):
-                if resolution.status == "broken":
-                    if suggester is None:
-                        suggester = _Suggester(self.names())
-                    target = link.target.lower()
-                    if target not in suggestions:
-                        suggestions[target] = suggester.suggest(target)
-                    out.append(_broken_link(note, link, suggestions[target]))
-                else:
-                    if resolution.status == "ambiguous":
-                        out.append(_ambiguous_link(note, link, resolution))
-                    problem = self.link_target_problem(note, link, resolution)
-                    if problem is not None:
-                        out.append(problem)
-        for stem in sorted(self._by_stem):
-            same = sorted(self._by_stem[stem])
-            if len(same) > 1:
-                for path in same:
-                    if wanted is not None and path not in wanted:
-                        continue
-                    others = ", ".join(p for p in same if p != path)
-                    out.append(Diagnostic(
-                        path, None, "warning", "duplicate-name",
-                        f"another note has the same name: {others}; a link by the name alone "
-                        "goes to the one in the linking note's folder, else to the shortest "
-                        "path",
-                    ))
-        return sorted(out, key=lambda d: (d.path, d.line or 0, d.code, d.message))
+        """See `link_diagnostics.vault_diagnostics`."""
+        from .link_diagnostics import vault_diagnostics
+
+        return vault_diagnostics(self, paths)
+
+    def same_names(self) -> list[list[str]]:
+        """The paths of each name several notes share (sorted), name by name."""
+        return [sorted(self._by_stem[stem]) for stem in sorted(self._by_stem)
+                if len(self._by_stem[stem]) > 1]
+
+    @property
+    def knows_attachments(self) -> bool:
+        """Whether the notes folder's other files were given (`set_attachments`): only then is
+        a link to a file that is not there a missing attachment."""
+        return self._attachments is not None
 
 
 # (No "[" in a label: so a run of "[[" cannot make each one scan the rest of the heading.)
@@ -593,49 +578,3 @@ def _loose_heading(text: str) -> str:
     """A heading with punctuation dropped and blanks collapsed (Obsidian drops `:`, `#`, `|`,
     `^` and brackets from the heading links it writes)."""
     return " ".join("".join(c if c.isalnum() else " " for c in heading_shown(text)).split())
-
-
-def _ambiguous_link(note: Note, link: Link, resolution: Resolution) -> Diagnostic:
-    """A true tie: no candidate in the linking note's folder, several equally short paths."""
-    names = [_strip_md(p) for p in resolution.candidates]
-    fixes = " or ".join(wikilink(name, link.heading) for name in names)
-    return Diagnostic(
-        note.path, link.line, "warning", "ambiguous-link",
-        f"{wikilink(link.target, link.heading)} could be any of {', '.join(names)} (none is "
-        f"in this note's folder, and their paths are equally short); the site links to "
-        f"{names[0]}. Write {fixes}",
-    )
-
-
-def _broken_link(note: Note, link: Link, suggestion: str | None) -> Diagnostic:
-    shown = wikilink(link.target) if link.kind == "wiki" else f"({link.target}.md)"
-    where = f" in `{link.field}`" if link.field else ""
-    message = f"{shown}{where} points to no note (kept as a placeholder)"
-    if suggestion:
-        message += f". Did you mean '{suggestion}'?"
-    return Diagnostic(note.path, link.line, "warning", "broken-link", message)
-
-
-class _Suggester:
-    """Finds the closest existing name for a broken link's target ("Did you mean …?").
-
-    difflib against every name of a large vault costs seconds, so it compares only names that
-    share a whole word or the first two letters with the target: a typo almost always keeps one
-    of them ("Jane Do", "Jnae Doe", "Acme Corp").
-    """
-
-    def __init__(self, names: Iterable[str]) -> None:
-        self.written = {name.lower(): name for name in names}
-        self.by_key: dict[str, set[str]] = defaultdict(set)
-        for lowered in self.written:
-            self.by_key["^" + lowered[:2]].add(lowered)
-            for word in lowered.split():
-                self.by_key[word].add(lowered)
-
-    def suggest(self, target: str) -> str | None:
-        wanted = target.rpartition("/")[2].lower()
-        candidates = set(self.by_key.get("^" + wanted[:2], ()))
-        for word in wanted.split():
-            candidates |= self.by_key.get(word, set())
-        close = difflib.get_close_matches(wanted, sorted(candidates), n=1, cutoff=0.75)
-        return self.written[close[0]] if close else None

@@ -42,6 +42,7 @@ from .wikilinks import (
     MDLINK_RE,
     WIKILINK_RE,
     closes_front_matter,
+    is_asset_target,
     link_problem,
     opens_front_matter,
     wikilink,
@@ -57,6 +58,10 @@ LINK_KEYS = schema.LINK_KEYS
 
 MARKER_RE = re.compile(r"^[ \t]*<!--[ \t]*(/?)vault-tools:([A-Za-z0-9_-]+)[ \t]*-->[ \t]*$")
 FENCE_RE = re.compile(r"^ {0,3}(`{3,}|~{3,})(.*)$")
+# CommonMark's raw HTML block (type 1): from a line opening <pre>, <script>, <style> or
+# <textarea> to the line holding any of their end tags, nothing is Markdown: no fence, no link.
+RAW_HTML_OPEN_RE = re.compile(r" {0,3}<(?:pre|script|style|textarea)(?:[\s>]|$)", re.IGNORECASE)
+RAW_HTML_CLOSE_RE = re.compile(r"</(?:pre|script|style|textarea)>", re.IGNORECASE)
 _TICK_RUN_RE = re.compile(r"`+")
 _SPACE_RUN_RE = re.compile(r"\s*")
 _URL_STOP_RE = re.compile(r"[)\s]")
@@ -577,6 +582,7 @@ def _scan_body(
     """
     scan = _BodyScan()
     fence: tuple[str, int, int] | None = None  # character, length, line
+    in_raw_html = False  # inside a <pre>, <script>, <style> or <textarea> block
     in_comment = False
     in_obsidian_comment = False  # inside a %% ... %% comment that started on an earlier line
     comment_line = 0  # the line the comment still open was opened on
@@ -608,6 +614,13 @@ def _scan_body(
                 fence = None
             prev_blank = False
             continue
+        if in_raw_html:
+            # A block marker ends it: an unclosed <pre> must not hide a generated block.
+            in_raw_html = RAW_HTML_CLOSE_RE.search(raw) is None
+            if not ("vault-tools:" in raw and MARKER_RE.match(raw.rstrip("\r\n"))):
+                prev_blank = False
+                continue
+            in_raw_html = False
         if not stripped:
             if open_block is None:
                 prev_blank = True  # a blank line neither starts nor ends indented code
@@ -636,6 +649,10 @@ def _scan_body(
                 open_block = _marker(rel_path, marker, index + 1, line_start + len(raw) + 1,
                                      line_start, open_block, seen_blocks, scan, diags)
                 prev_blank = False
+                continue
+            if open_block is None and RAW_HTML_OPEN_RE.match(raw):
+                in_raw_html = RAW_HTML_CLOSE_RE.search(raw) is None
+                prev_blank = prev_code = in_list = False
                 continue
         if open_block is not None:
             continue
@@ -1195,12 +1212,16 @@ def _mdlink(
         return None
     path, _, heading = url.partition("#")
     path = unquote(path)
-    if not path.lower().endswith(".md"):
+    note = path.lower().endswith(".md")
+    # An image or other attachment (`![](Pasted%20image.png)`) is a link too: Obsidian finds
+    # it beside the note, from the notes folder or by its name anywhere, as it finds a note.
+    if not note and not is_asset_target(path):
         return None
     folder = rel_path.rpartition("/")[0]
     joined = posixpath.normpath(posixpath.join(folder, path))
     embed = match.start > 0 and text[match.start - 1] == "!"
-    return Link(target=joined[:-3], line=line, col=match.start if embed else match.start + 1,
+    return Link(target=joined[:-3] if note else joined, line=line,
+                col=match.start if embed else match.start + 1,
                 heading=unquote(heading) or None, label=match.label or None,
                 embed=embed, kind="markdown", context=context)
 
@@ -1239,12 +1260,13 @@ _ALL_SIGNS = "".join(sign for sign in _DATE_SIGNS if len(sign) == 1) + _PRIORITY
 _TASK_SIGN_RE = re.compile(
     # A date sign and its date: an ISO date that ends where a word does, else the next word
     # (up to a blank or another sign), which is then reported as not a date.
-    r"(?P<sign>[📅📆🗓⏳⌛🛫➕✅❌]|\bdue:(?!:))\ufe0f?\s*"
+    # (A variation selector may follow a sign: U+FE0F draws it as an emoji, U+FE0E as text.)
+    r"(?P<sign>[📅📆🗓⏳⌛🛫➕✅❌]|\bdue:(?!:))[\ufe0e\ufe0f]?\s*"
     rf"(?P<value>\d{{4}}-\d{{2}}-\d{{2}}(?![\w-])|[^\s{_ALL_SIGNS}]+)"
     # A priority, or a recurrence with its rule ("🔁 every 2 weeks when done"): its words up to
     # a sign, or a word with a colon (`due:2026-12-05`).
-    rf"|[{_PRIORITY_SIGNS}]\ufe0f?"
-    r"|🔁\ufe0f?(?:[ \t]*[A-Za-z0-9,!]+(?![A-Za-z0-9,!:]))*"
+    rf"|[{_PRIORITY_SIGNS}][\ufe0e\ufe0f]?"
+    r"|🔁[\ufe0e\ufe0f]?(?:[ \t]*[A-Za-z0-9,!]+(?![A-Za-z0-9,!:]))*"
 )
 # Dataview's inline fields, `[key:: value]` and `(key:: value)`: the opening bracket and the key
 # (no bracket or colon in it, so the keys tried from different brackets never overlap: linear).
@@ -1276,7 +1298,13 @@ def read_task_text(text: str) -> TaskText:
     signs (`📅 2026-12-05`, `⏳`, `🛫`, `➕`, `✅`, `❌`, `🔺⏫🔼🔽⏬`, `🔁 every week`) or
     Dataview's fields (`[due:: 2026-12-05]`, `(scheduled:: …)`, any `[key:: value]`), and
     `due:2026-12-05`.
-    Where a date is written twice, the first counts. Pure; linear in the length of `text`."""
+    Where a date is written twice, the first counts. A block id ending the task (` ^id`, what
+    a `[[Note#^id]]` reaches) is no part of its title either: Obsidian does not show it.
+    Pure; linear in the length of `text`."""
+    if "^" in text:
+        ident = block_id(text)
+        if ident is not None:
+            text = text.rstrip()[:-len(ident) - 1].rstrip()
     fields = _inline_fields(text) if "::" in text else []
     # (start, end, what the date is or None for a sign without one, the date as written, sign)
     found: list[tuple[int, int, str | None, str, str]] = [

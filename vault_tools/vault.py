@@ -267,8 +267,10 @@ def attachment_paths(notes_dir: Path) -> list[str]:
             and not inside_notes(notes_dir, os.path.join(folder, d)))]
         rel_folder = os.path.relpath(folder, notes_dir).replace(os.sep, "/")
         prefix = "" if rel_folder == "." else rel_folder + "/"
+        # The templates folder holds no notes, but its files are files Obsidian links reach
+        # (a base embedded from every daily note, an image a template shows).
         found += (prefix + name for name in files
-                  if not name.lower().endswith(".md") and not is_skipped(prefix + name))
+                  if not name.lower().endswith(".md") and _SKIP_FILE_RE.match(name) is None)
     return sorted(found)
 
 

@@ -32,12 +32,14 @@ plugins:
   - search
   - vault        # the vault-tools site plugin: wikilinks, cards, dashboards, privacy
 # Obsidian's Markdown: callouts (as admonitions, foldable ones as details), ==highlights==,
-# footnotes and task lists. The vault plugin turns these on even when this list lacks them.
+# footnotes, task lists, and code blocks inside callouts and lists. The vault plugin turns
+# these on even when this list lacks them.
 markdown_extensions:
   - admonition
   - pymdownx.details
   - pymdownx.mark
   - footnotes
+  - pymdownx.superfences
   - pymdownx.tasklist:
       custom_checkbox: true
 """

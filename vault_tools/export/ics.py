@@ -37,6 +37,7 @@ from ..notes import InterviewFields, Note
 from ..parse import TIME_OF_DAY_RE
 from ..schema import INTERVIEW, KIND_LABELS, PLANNED
 from ..vault import Vault, read_config
+from .contacts_csv import Cells
 
 PRODID = "-//vault-tools//Follow-ups//EN"
 CALENDAR_NAME = "Follow-ups"
@@ -77,7 +78,9 @@ def feed_settings(options: Mapping[str, Any]) -> FeedSettings:
                                     "IANA name such as Europe/Paris or America/New_York")
         try:
             zone = zoneinfo.ZoneInfo(name.strip())
-        except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        # OSError: a name that is a folder of the zone database (`Europe`, the city
+        # forgotten) or an unreadable file there.
+        except (zoneinfo.ZoneInfoNotFoundError, ValueError, OSError):
             raise FeedSettingsError(f"timezone: {name!r} is not a time zone this machine "
                                     "knows; write an IANA name such as Europe/Paris or "
                                     "America/New_York") from None
@@ -272,7 +275,8 @@ def _interview_event(index: VaultIndex, note: Note, include_private: bool,
     who = join_names([name for name, _ in people])
     summary = f"Conversation with {who}" if who else f"Conversation: {note.name}"
     if fields.format:
-        summary += f" ({fields.format})"
+        # As the tables write it: links as their names, a private note's never.
+        summary += f" ({Cells(index, include_private).text(fields.format, note.path)})"
     uid = event_uid(PLANNED_INTERVIEW, note.path, None, first_person_path(people))
     start = written_time(note.meta.get("date"), fields.date, zone)
     return FeedEvent(uid, fields.date, summary, f"Planned interview. From {note.path}.",

@@ -28,7 +28,8 @@ from secrets import token_hex
 # `!!!` and `???`, the fast path declines). Anything else might render the same text
 # differently, so it gets the Markdown pass.
 PLAIN_MARKDOWN = frozenset({"toc", "tables", "fenced_code", "pymdownx.tasklist", "admonition",
-                            "pymdownx.details", "pymdownx.mark", "footnotes"})
+                            "pymdownx.details", "pymdownx.mark", "footnotes",
+                            "pymdownx.superfences"})
 # The marks of those extensions (highlight, footnote, admonition, details) in a fragment.
 _EXTENSION_MARKS = ("==", "[^", "!!!", "???")
 

@@ -16,6 +16,7 @@ from pathlib import Path
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.structure.files import File, Files
 
+from ..index import fold
 from ..vault import in_reserved_folder, inside_notes, is_note_path
 from ..views import Secret, SiteView
 from .leaks import LeakScanner
@@ -31,8 +32,8 @@ STATIC_ASSETS = ("vault.css", "vault.js", "followups.js", "network.js",
 def publish_files(files: Files, config: MkDocsConfig, view: SiteView,
                   texts: dict[str, str]) -> tuple[set[str], set[str]]:
     """Take out of `files` what is never published and add the plugin's assets. Returns (the
-    private attachments' file names, lower-cased; the output files the leak scan skips: the
-    theme's and the plugin's own static files)."""
+    private attachments' file names, as `index.fold` writes them; the output files the leak
+    scan skips: the theme's and the plugin's own static files)."""
     # By the path MkDocs found the file at: a file in the notes folder is the vault's, but
     # one whose real path leads out of it (through a symlink) is never published.
     docs = os.path.join(os.path.normpath(config.docs_dir), "")
@@ -74,7 +75,7 @@ def publish_files(files: Files, config: MkDocsConfig, view: SiteView,
         asset = File.generated(config, f"{ASSET_DIR}/{name}", abs_src_path=str(ASSETS / name))
         files.append(asset)
         skip_scan.add(asset.dest_uri)
-    return {posixpath.basename(uri).lower() for uri in private_files}, skip_scan
+    return {fold(posixpath.basename(uri)) for uri in private_files}, skip_scan
 
 
 def _leaves_vault(path: str, docs_dir: str, folders_inside: dict[str, bool]) -> bool:

@@ -11,12 +11,14 @@ import html
 import logging
 import posixpath
 import re
+import weakref
 from collections.abc import Callable, Mapping
 from typing import Any
 from urllib.parse import unquote
 
 from mkdocs.structure.files import File, Files
 
+from ..index import fold
 from ..notes import Link, Note
 from ..report import Placeholders, company_placeholders
 from ..views import PRIVATE_TEXT, Ref, SiteView
@@ -28,7 +30,7 @@ log = logging.getLogger("mkdocs.plugins.vault")
 class PageLinks:
     """Links for the pages of one build: `urls` maps note paths to page URLs (relative to the
     site root), `slugify`/`separator` are the table of contents' (anchors), `private_files`
-    the attachments kept off the site, by lower-cased file name."""
+    the attachments kept off the site, by file name as `index.fold` writes it."""
 
     def __init__(self, view: SiteView, urls: Mapping[str, str],
                  slugify: Callable[[str, str], str], separator: str,
@@ -57,9 +59,9 @@ class PageLinks:
             return None
         if heading.startswith("^"):
             # A block reference: the paragraph ending in ` ^id` carries the id `^id` (see
-            # `block_anchor`).
-            line = self.view.index.find_block(path, heading)
-            return None if line is None else block_anchor(heading[1:])
+            # `block_anchor`), as the note spells it: Obsidian matches `^ABC` to ` ^abc`.
+            ident = self.view.index.block_id(path, heading)
+            return None if ident is None else block_anchor(ident)
         # As written (`[[Jane#Uses `git`]]`), as shown (`[[Jane#Uses git]]`), or without
         # punctuation: the index decides, as it does for `check`'s missing-heading.
         found = self.view.index.find_heading(path, heading)
@@ -102,14 +104,26 @@ class PageLinks:
         resolution = view.index.resolve(link.target, link.kind, note.path)
         if resolution.path is not None and resolution.path in view.hidden:
             return render.unlinked(Ref("private", PRIVATE_TEXT))
-        if self.private_files and posixpath.basename(
-                unquote(link.target)).lower() in self.private_files:
+        if self.private_files and fold(posixpath.basename(
+                unquote(link.target))) in self.private_files:
             return render.unlinked(Ref("private", PRIVATE_TEXT))  # a private attachment
+        if link.kind == "markdown" and resolution.status == "asset":
+            if raw:
+                return render.html_text(link.label or posixpath.basename(link.target))
+            file = asset_file(link.target, files)
+            if file is not None and file.src_uri == link.target:
+                return None  # beside the note, where MkDocs finds it too
+            return _asset_link(note, link, file)  # by name, as Obsidian finds it, or missing
         if link.kind == "markdown":
-            if not raw and (resolution.path is None or resolution.path == link.target + ".md"):
+            if not raw and resolution.path == link.target + ".md":
                 return None  # where MkDocs finds it too (relative to the page)
             if resolution.path is None:
-                return render.html_text(link.label or link.target)
+                if raw:
+                    return render.html_text(link.label or link.target)
+                # No note there: shown as a wikilink to no note is, and warned about once,
+                # by the index (broken-link), not a second time by MkDocs.
+                shown = link.label or link.target.rpartition("/")[2]
+                return render.unlinked(Ref("broken", shown), shown)
             # From the notes folder or by name, as Obsidian finds it: written here.
             return linker.link(Ref("ok", link.label or "", resolution.path, heading_of(link)),
                                link.label or link.target.rpartition("/")[2], raw=raw)
@@ -118,7 +132,7 @@ class PageLinks:
                 return render.html_text(link.label or posixpath.basename(link.target))
             if link.embed:
                 return attachment_embed(link, files, linker.page_url)
-            return _asset_link(note, link, files)
+            return _asset_link(note, link, asset_file(link.target, files))
         shown = link.label or _shown_target(link)
         # A true tie ("ambiguous") links to the note the index picks; `check` warns about it.
         if resolution.status not in ("ok", "ambiguous") or resolution.path is None:
@@ -131,8 +145,7 @@ class PageLinks:
         return anchor
 
 
-def _asset_link(note: Note, link: Link, files: Files) -> str:
-    file = asset_file(link.target, files)
+def _asset_link(note: Note, link: Link, file: File | None) -> str:
     if file is None:  # reported once, by the index (missing-attachment)
         return render.unlinked(Ref("broken", link.target), link.label or link.target)
     href = render.relative_md(file.src_uri, note.path)
@@ -226,16 +239,33 @@ def _markdown_medium(found: re.Match[str]) -> str:
 
 def asset_file(target: str, files: Files) -> File | None:
     """The attachment a link names: by its path in the notes folder, else by file name
-    (ignoring case) anywhere in it."""
+    anywhere in it, case and Unicode normalisation ignored as the index ignores them (a name
+    typed `Café.png` is the file macOS wrote as `Cafe\u0301.png`)."""
     target = target.strip("/")
     found = files.get_file_from_path(target)
     if found is not None:
         return found
-    name = posixpath.basename(target).lower()
+    return _media_by_name(files).get(fold(posixpath.basename(target)))
+
+
+# The attachments of each set of files by name, made once per set (and again when it grows
+# or shrinks): looking through every attachment for each link was quadratic in a vault of
+# photos embedded by name.
+_MEDIA: weakref.WeakKeyDictionary[Files, tuple[int, dict[str, File]]] = (
+    weakref.WeakKeyDictionary())
+
+
+def _media_by_name(files: Files) -> dict[str, File]:
+    """The attachments of `files` by file name as `index.fold` writes it (the first of a
+    name, in the order MkDocs lists them)."""
+    known = _MEDIA.get(files)
+    if known is not None and known[0] == len(files):
+        return known[1]
+    names: dict[str, File] = {}
     for file in files.media_files():
-        if posixpath.basename(file.src_uri).lower() == name:
-            return file
-    return None
+        names.setdefault(fold(posixpath.basename(file.src_uri)), file)
+    _MEDIA[files] = (len(files), names)
+    return names
 
 
 def heading_of(link: Link) -> str | None:

@@ -254,12 +254,25 @@ def _scan_steps(unit: str) -> tuple[int, int]:
             while scans and scans[-1] >= paren_depth:
                 scans.pop()
     steps += (open_brackets + len(scans)) * (len(unit) - last)
-    backticks = 0
+    # Markdown reads code spans left to right: a run with a partner makes one span, and the
+    # runs inside it (`` ``` `` shows three backticks) are text, never read as openers.
+    partners: list[int | None] = [None] * len(runs)
     following: dict[int, int] = {}
-    for at, length in reversed(runs):
-        partner = following.get(length)
-        backticks += partner - at if partner is not None else length * (len(unit) - at)
-        following[length] = at
+    for k in range(len(runs) - 1, -1, -1):
+        length = runs[k][1]
+        partners[k] = following.get(length)
+        following[length] = k
+    backticks = 0
+    k = 0
+    while k < len(runs):
+        at, length = runs[k]
+        partner = partners[k]
+        if partner is None:
+            backticks += length * (len(unit) - at)
+            k += 1
+        else:
+            backticks += runs[partner][0] - at
+            k = partner + 1
     return steps, backticks
 
 

@@ -112,7 +112,7 @@ class NotePages:
             return f"\x00{len(pieces) - 1}\x00"
 
         markdown = rewrite_markdown(note, markdown, source, link_text, block_text,
-                                    _block_id_html, tag_text)
+                                    _block_ids_html(), tag_text)
         if not callouts:
             return markdown
         markdown = callouts_to_admonitions(markdown)
@@ -336,7 +336,17 @@ def _no_block(block: Block) -> str:
     return ""
 
 
-def _block_id_html(ident: str) -> str:
-    """What stands for Obsidian's ` ^id` block marker on the page: the id a block reference
-    `[[Note#^id]]` links to, and no text (Obsidian does not show the marker either)."""
-    return f'<span id="{html.escape(block_anchor(ident))}"></span>'
+def _block_ids_html() -> Callable[[str], str]:
+    """For one page: what stands for each Obsidian ` ^id` block marker, the id a block
+    reference `[[Note#^id]]` links to and no text (Obsidian does not show the marker either).
+    Only the first paragraph of an id (case ignored) carries it, the one a reference reaches:
+    an id twice on a page is invalid HTML."""
+    seen: set[str] = set()
+
+    def marker(ident: str) -> str:
+        if ident.lower() in seen:
+            return ""
+        seen.add(ident.lower())
+        return f'<span id="{html.escape(block_anchor(ident))}"></span>'
+
+    return marker

@@ -295,6 +295,9 @@ OBSIDIAN_MARKDOWN: tuple[tuple[str, dict[str, Any]], ...] = (
     ("pymdownx.details", {}),
     ("pymdownx.mark", {}),
     ("footnotes", {}),
+    # Code blocks inside callouts and list items, as Obsidian shows them (`fenced_code` sees a
+    # fence only at the start of a line).
+    ("pymdownx.superfences", {}),
 )
 
 

@@ -7,7 +7,7 @@ import datetime as dt
 import io
 import re
 
-from ..new import single_line
+from ..templates import single_line
 from .common import ImportFileError, Person, Problem, ReadResult, text_of_file
 
 LINKEDIN_COLUMNS = ("First Name", "Last Name", "URL", "Email Address", "Company", "Position",

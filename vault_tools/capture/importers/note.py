@@ -13,7 +13,8 @@ import yaml
 
 from ...schema import CONTACT
 from ...wikilinks import FENCE, wikilink
-from ..new import CaptureError, link_target, single_line, yaml_quoted
+from ..new import link_target
+from ..templates import CaptureError, single_line, yaml_quoted
 from .common import Person, related_entry
 
 # Plain values other YAML readers (YAML 1.2: Obsidian, Quartz) may take for a number.

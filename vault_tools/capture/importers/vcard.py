@@ -18,7 +18,7 @@ import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
-from ..new import single_line
+from ..templates import single_line
 from .common import (
     INTRODUCED_BY_TYPE,
     ImportFileError,
