@@ -68,15 +68,20 @@ def test_nested_callouts_and_callouts_in_quotes_and_code_left_alone() -> None:
     assert "&gt; [!bug] code" in out
 
 
-def test_fenced_code_in_a_callout_stays_a_code_block() -> None:
-    """Obsidian shows a fence inside a callout as a code block; `fenced_code` never sees a fence
-    inside an admonition, which ran its lines into one inline code span (language and all)."""
-    out = rendered("> [!tip] T\n> before\n> ```python\n> x = '<b>'\n>\n>     y\n> ```\n"
-                   "> after\n")
-    assert "<pre><code>x = '&lt;b&gt;'\n\n    y\n</code></pre>" in out
-    assert "<p>before</p>" in out and "<p>after</p>" in out and "python" not in out
+def test_fenced_code_in_a_callout_stays_a_code_block_in_its_language() -> None:
+    """Obsidian shows a fence inside a callout as a code block: `fenced_code` never sees a fence
+    inside an admonition, and ran its lines into one inline code span, language and all (the
+    plugin turns on `pymdownx.superfences`, which does)."""
+    out = markdown.markdown(callouts_to_admonitions(
+        "> [!tip] T\n> before\n>\n> ```python\n> x = '<b>'\n>\n>     y\n> ```\n>\n> after\n"),
+        extensions=[*EXTENSIONS, "pymdownx.superfences"])
+    assert '<div class="highlight"><pre><span></span><code><span class="n">x</span>' in out
+    assert "'&lt;b&gt;'</span>\n\n    <span class=\"n\">y</span>\n</code></pre>" in out
+    assert "<p>before</p>" in out and "<p>after</p>" in out and "```" not in out
     # A callout marker inside that code is code too.
-    assert "[!note] in code" in rendered("> [!tip] T\n> ~~~\n> > [!note] in code\n> ~~~\n")
+    assert "&gt; [!note] in code" in markdown.markdown(
+        callouts_to_admonitions("> [!tip] T\n> ~~~\n> > [!note] in code\n> ~~~\n"),
+        extensions=[*EXTENSIONS, "pymdownx.superfences"])
 
 
 def test_a_line_continuing_a_callouts_paragraph_without_a_marker_stays_in_the_callout() -> None:

@@ -138,28 +138,6 @@ def _quote(run: list[str], depth: int) -> list[str]:
     # Obsidian's default title is the type as written, capitalised ("Faq", "Custom").
     shown = html.escape(title.strip() or written.capitalize() or css.capitalize(), quote=True)
     marker = {"": "!!!", "-": "???", "+": "???+"}[fold]
-    inside = _fences_indented(_convert(body[1:], depth + 1))
+    inside = _convert(body[1:], depth + 1)
     return [f'{marker} {css} "{shown}"', *("    " + line if line.strip() else "" for line in inside)]
 
-
-def _fences_indented(lines: list[str]) -> list[str]:
-    """`lines` with each fenced code block written as an indented one, as many lines: the
-    `fenced_code` extension finds fences at the start of a line only, never inside an
-    admonition, where its code would be run together into one line of inline code."""
-    out: list[str] = []
-    fence = ""
-    for line in lines:
-        found = _FENCE.match(line)
-        if fence:
-            if found and found.group(1)[0] == fence[0] and len(found.group(1)) >= len(fence) \
-                    and not line[found.end():].strip():
-                fence = ""
-                out.append("")
-            else:
-                out.append("    " + line)
-        elif found and not (found.group(1)[0] == "`" and "`" in line[found.end():]):
-            fence = found.group(1)
-            out.append("")
-        else:
-            out.append(line)
-    return out
