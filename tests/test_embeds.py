@@ -68,6 +68,35 @@ def test_nested_callouts_and_callouts_in_quotes_and_code_left_alone() -> None:
     assert "&gt; [!bug] code" in out
 
 
+def test_fenced_code_in_a_callout_stays_a_code_block_in_its_language() -> None:
+    """Obsidian shows a fence inside a callout as a code block: `fenced_code` never sees a fence
+    inside an admonition, and ran its lines into one inline code span, language and all (the
+    plugin turns on `pymdownx.superfences`, which does)."""
+    out = markdown.markdown(callouts_to_admonitions(
+        "> [!tip] T\n> before\n>\n> ```python\n> x = '<b>'\n>\n>     y\n> ```\n>\n> after\n"),
+        extensions=[*EXTENSIONS, "pymdownx.superfences"])
+    assert '<div class="highlight"><pre><span></span><code><span class="n">x</span>' in out
+    assert "'&lt;b&gt;'</span>\n\n    <span class=\"n\">y</span>\n</code></pre>" in out
+    assert "<p>before</p>" in out and "<p>after</p>" in out and "```" not in out
+    # A callout marker inside that code is code too.
+    assert "&gt; [!note] in code" in markdown.markdown(
+        callouts_to_admonitions("> [!tip] T\n> ~~~\n> > [!note] in code\n> ~~~\n"),
+        extensions=[*EXTENSIONS, "pymdownx.superfences"])
+
+
+def test_a_line_continuing_a_callouts_paragraph_without_a_marker_stays_in_the_callout() -> None:
+    """`> [!tip] T`, `> body`, `more body`: Obsidian (and a plain quote here) reads the last
+    line as the paragraph's, lazily; the callout ended before it, leaving it outside the box."""
+    out = rendered("> [!tip] T\n> body\nmore body\n\nafter\n")
+    assert out == ('<div class="admonition tip">\n<p class="admonition-title">T</p>\n'
+                   '<p>body\nmore body</p>\n</div>\n<p>after</p>')
+    # Never after fenced code, a blank quote line, or before a line that starts a block.
+    for text in ("> [!tip] T\n> ```\n> code\nnot lazy\n", "> [!tip] T\n>\nnot lazy\n",
+                 "> [!tip] T\n> body\n- not lazy\n", "> [!tip] T\n> body\n# not lazy\n"):
+        out = rendered(text)
+        assert out.index("not lazy") > out.index("</div>"), out
+
+
 def test_a_callout_keeps_its_number_of_lines_and_the_rest_of_the_text() -> None:
     text = "a\n> [!tip] T\n> b\n>\n> c\nd\n\n> quote\n"
     out = callouts_to_admonitions(text)
@@ -107,6 +136,23 @@ def test_an_embedded_section_runs_to_the_next_heading_of_its_level() -> None:
     one = next(h for h in note.headings if h.text == "One")
     section = embeds.embedded_markdown(text, note, one)
     assert section == "## One\n\na\n\n### Sub\n\nb\n"
+
+
+def test_a_block_embed_of_a_continued_list_item_or_a_paragraph_under_code_shows_that_only(
+) -> None:
+    """A marker on the continuation line of a list item is that item's, not the whole list's;
+    a paragraph right under fenced code does not take the code (half of it, unclosed)."""
+    text = ("# T\n\n- first\n- second\n  continued ^item\n- third\n\n```\ncode\n```\n"
+            "para under code ^para\n\n- a\n- b\n- c\n\n^list\n")
+    note = parse_note("T.md", text)
+
+    def shown(ident: str) -> str:
+        block = VaultIndex([note]).find_block("T.md", ident)
+        return embeds.embedded_markdown(text, note, None, block)
+
+    assert shown("^item") == "- second\n  continued ^item"
+    assert shown("^para") == "para under code ^para"
+    assert shown("^list") == "- a\n- b\n- c"
 
 
 class _Nesting(HTMLParser):

@@ -143,7 +143,7 @@ def test_an_embed_shows_the_note_under_a_link_to_it(talk_site: Path) -> None:
     test_site_obsidian.py.)"""
     html = article(page(talk_site, "interviews/2026-11-20 Jane Doe"))
     assert ('<div class="vault-embed-note">\n<p class="vault-embed-title">'
-            '<a href="../../companies/Acme/">Acme</a></p>\n<h1 id="embed-1-acme">Acme</h1>') in html
+            '<a href="../../companies/Acme/">Acme</a></p>\n<h1 id="embed-1:acme">Acme</h1>') in html
 
 
 def test_the_front_matter_card_links_formats_dates_and_leaves_out_unpublished_fields(

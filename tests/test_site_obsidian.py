@@ -8,6 +8,8 @@ from pathlib import Path
 
 import pytest
 import yaml
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from vault_tools.capture.init import init_vault
 from vault_tools.site.build import build_site
@@ -15,6 +17,8 @@ from vault_tools.site.csp import content_security_policy
 from vault_tools.vault import find_vault
 
 from .conftest import REPO, site_texts
+from .test_incremental import CONFIG as LIVE_CONFIG
+from .test_incremental import Session
 from .test_site_build import article, build, page, site_vault
 
 pytestmark = pytest.mark.slow  # real MkDocs builds
@@ -193,8 +197,8 @@ def test_embedded_headings_and_footnotes_take_no_id_of_the_page(embed_site: Path
     assert len(ids) == len(set(ids)), sorted(i for i in ids if ids.count(i) > 1)
     content = article(html)
     assert 'id="career-story"' in content  # the page's own heading keeps its id
-    assert re.search(r'id="embed-\d+-career-story"', content)
-    assert re.search(r'href="#embed-\d+-fn:1"', content)  # the embed's footnote still links
+    assert re.search(r'id="embed-\d+:career-story"', content)
+    assert re.search(r'href="#embed-\d+:fn:1"', content)  # the embed's footnote still links
 
 
 def test_an_embed_cycle_terminates_and_shows_a_link_where_it_closes(embed_site: Path) -> None:
@@ -309,5 +313,197 @@ def test_a_block_embed_shows_that_paragraph_list_item_or_marked_block(make_vault
     assert "second item" in html and "first item" not in html and "third item" not in html
     assert "<td>cell one</td>" in html
     assert "Before words" not in html and "After words" not in html
-    assert 'two lines. <span id="embed-1-^key"></span></p>' in html  # the marker is not shown
+    assert 'two lines. <span id="embed-1:^key"></span></p>' in html  # the marker is not shown
     assert '<span class="vault-embed"><a href="../Jane/">Jane › ^nothing</a></span>' in html
+
+
+def test_serve_renders_again_a_page_showing_a_link_whose_target_changed_through_an_embed(
+        tmp_path: Path) -> None:
+    """A shows C, and C links to D: when D loses the linked heading, appears or goes, A's page
+    shows C's link as the full build does (not the link as it was)."""
+    from .test_incremental import CONFIG, Session
+
+    root = tmp_path / "vault"
+    (root / "notes").mkdir(parents=True)
+    for rel, text in {"A.md": "# A\n\n![[C]]\n", "C.md": "# C\n\nsee [[D#Head]] and [[E]]\n",
+                      "D.md": "# D\n\n## Head\n\nx\n"}.items():
+        (root / "notes" / rel).write_text(text, encoding="utf-8")
+    (root / "mkdocs.yml").write_text(CONFIG, encoding="utf-8")
+    s = Session(root)  # each change below is compared with a full build, byte for byte
+    s.edit("D.md", lambda t: t.replace("## Head", "## Other"))
+    s.write("E.md", "# E\n")
+    s.delete("D.md")
+    assert "vault-broken" in (s.site / "A" / "index.html").read_text(encoding="utf-8")
+
+
+def test_serve_compares_pages_in_time_linear_in_a_vault_whose_notes_embed_each_other(
+        tmp_path: Path, monkeypatch) -> None:
+    """What `serve` compares of a page's embedded notes is what the page showed (at most
+    `MAX_PER_PAGE` notes), not every note within four embeds: in a vault of notes that each
+    embed ten others, that grew with the vault, and a save cost the square of the notes."""
+    import random
+
+    from vault_tools.site import embeds
+    from vault_tools.site.build import load_site_config
+    from vault_tools.site.incremental import LiveSite
+    from vault_tools.site.links import PageLinks
+
+    from .test_incremental import CONFIG
+
+    monkeypatch.setattr(embeds, "MAX_PER_PAGE", 4)  # rendering stays cheap; the walk does not
+    real = PageLinks.link_input
+    calls = [0]
+
+    def counted(self, *args, **kwargs):
+        calls[0] += 1
+        return real(self, *args, **kwargs)
+
+    monkeypatch.setattr(PageLinks, "link_input", counted)
+
+    def work(n: int) -> int:
+        pick = random.Random(n)
+        root = tmp_path / f"v{n}"
+        (root / "notes").mkdir(parents=True)
+        for i in range(n):
+            embedded = "".join(f"![[N{pick.randrange(n)}]]\n\n" for _ in range(10))
+            (root / "notes" / f"N{i}.md").write_text(f"# N{i}\n\nwords {i}\n\n{embedded}",
+                                                     encoding="utf-8")
+        (root / "mkdocs.yml").write_text(CONFIG, encoding="utf-8")
+        vault = find_vault(root)
+        live = LiveSite(vault, load_site_config(vault, site_dir=str(root / "site")))
+        live.build()
+        (root / "notes" / "Hidden.md").write_text("---\nprivate: true\n---\n# Hidden\n",
+                                                  encoding="utf-8")
+        calls[0] = 0
+        live.update(["Hidden.md"])  # what is private changed: every page compared again
+        return calls[0]
+
+    small, large = work(60), work(240)
+    # 4x the notes: linear work grows ~4x, quadratic ~16x; the bound sits halfway.
+    assert large < 8 * small, (small, large)
+
+
+def test_a_page_heading_named_like_an_embed_takes_no_id_of_the_embedded_note(make_vault) -> None:
+    """A heading "Embed 1 Jane" is `embed-1-jane`: an embedded Jane's title heading took that
+    id too, and a link to the page's heading could land in the embed."""
+    root = site_vault(make_vault, {
+        "Jane.md": "# Jane\n\n## Plans\n\nJane's words.\n",
+        "Talk.md": "# Talk\n\n![[Jane]]\n\n## Embed 1 Jane\n\n## Embed 1 Plans\n\n"
+                   "[[#Embed 1 Jane]]\n",
+    })
+    html = page(build(root), "Talk")
+    ids = ids_of(html)
+    assert len(ids) == len(set(ids)), sorted(i for i in ids if ids.count(i) > 1)
+    assert "Jane's words." in html and 'id="embed-1-jane"' in html
+
+
+def test_serve_links_and_embeds_a_note_cut_below_the_size_limit(tmp_path: Path) -> None:
+    """A note too large to publish is shown by name only; cut down while serving, the All notes
+    page links it and the page embedding it shows it, as a full build does (the dashboard's
+    rows were the same, so its old Markdown, without the link, was kept)."""
+    from .test_incremental import CONFIG, Session
+
+    root = tmp_path / "vault"
+    (root / "notes").mkdir(parents=True)
+    (root / "notes" / "A.md").write_text("# A\n\n![[T]]\n\n![[T#H]]\n", encoding="utf-8")
+    (root / "notes" / "T.md").write_text("# T\n\n## H\n\n" + "word " * 500_000,
+                                         encoding="utf-8")
+    (root / "mkdocs.yml").write_text(CONFIG, encoding="utf-8")
+    s = Session(root)  # each change below is compared with a full build, byte for byte
+    s.write("T.md", "# T\n\n## H\n\nsmall now\n")
+    assert "small now" in (s.site / "A" / "index.html").read_text(encoding="utf-8")
+    s.write("T.md", "# T\n\n## H\n\n" + "word " * 500_000)
+
+
+def test_many_sections_of_one_long_note_embedded_read_that_note_once_per_build(
+        make_vault, monkeypatch) -> None:
+    """A page embedding 40 sections of a 1.5 MB note read (and stripped of comments) the whole
+    note for each: 3.7 s a page, 40 times the note, where once is enough."""
+    from vault_tools.site import embeds
+
+    real = embeds.note_source
+    read: list[str] = []
+
+    def counted(text, note):
+        read.append(note.path)
+        return real(text, note)
+
+    monkeypatch.setattr(embeds, "note_source", counted)
+    filler = "%% a comment %% filler words of a long note\n" * 600
+    big = "# Big\n\n" + "".join(f"## S{i}\n\nsection {i} words\n\n```\n{filler}```\n\n"
+                                for i in range(60))
+    root = site_vault(make_vault, {
+        "Big.md": big,
+        "P.md": "# P\n\n" + "".join(f"![[Big#S{i}]]\n\n" for i in range(0, 60, 3)),
+        "Q.md": "# Q\n\n" + "".join(f"![[Big#S{i}]]\n\n" for i in range(1, 60, 3)),
+    })
+    site = build(root)
+    assert "section 57 words" in page(site, "P") and "section 58 words" in page(site, "Q")
+    assert read.count("Big.md") == 1, len(read)
+
+
+def test_markdown_image_embeds_of_audio_video_and_pdf_play_and_take_their_size(
+        make_vault) -> None:
+    """With Markdown links (Obsidian's "Use [[Wikilinks]]" off) an embed is `![text](file)`:
+    audio, video and a PDF were broken images, and `![Jane|100](jane.png)` kept "|100" as alt
+    text. In an embedded note too."""
+    root = site_vault(make_vault, {
+        "Media.md": ("# Media\n\n![](files/talk.mp4)\n\n![Song](files/song.mp3)\n\n"
+                     "![CV](files/cv.pdf#page=2)\n\n![Jane|100x50](files/jane.png)\n\n"
+                     "![plain](files/jane.png)\n\n![far](https://example.com/x.mp4)\n\n"
+                     '![clip](files/talk.mp4 "A talk")\n\n![2024](files/jane.png)\n'),
+        "Talk.md": "# Talk\n\n![[Media]]\n",
+        **{f"files/{name}": b"data" for name in ("talk.mp4", "song.mp3", "cv.pdf", "jane.png")},
+    })
+    site = build(root)
+    up = "../"
+    for html in (article(page(site, "Media")), article(page(site, "Talk"))):
+        assert f'<video controls preload="metadata" src="{up}files/talk.mp4" title="talk.mp4">' \
+            in html
+        assert f'<audio controls preload="metadata" src="{up}files/song.mp3" title="Song">' in html
+        assert f'<iframe class="vault-pdf" src="{up}files/cv.pdf#page=2" title="CV">' in html
+        assert f'<img alt="Jane" src="{up}files/jane.png" width="100" height="50" />' in html
+        assert f'<img alt="plain" src="{up}files/jane.png" />' in html
+        assert '<img alt="far" src="https://example.com/x.mp4" />' in html  # not ours: as is
+        assert f'src="{up}files/talk.mp4" title="A talk"></video>' in html
+        assert f'<img alt="2024" src="{up}files/jane.png" />' in html  # no "|": text, no size
+
+
+EMBED_NAMES = ("A", "B", "C")
+# What one line of a note may hold: embeds of a note, a section, a block; a link to a heading.
+EMBED_LINES = st.sampled_from(
+    [f"![[{n}]]" for n in EMBED_NAMES] + [f"![[{n}#Part]]" for n in EMBED_NAMES]
+    + [f"![[{n}#^key]]" for n in EMBED_NAMES] + [f"see [[{n}#Part]]" for n in EMBED_NAMES]
+    + ["words ^key", "## Part", "plain words", "> [!tip] T\n> body ![[A]]"])
+EMBED_STEPS = st.lists(st.tuples(
+    st.sampled_from(EMBED_NAMES),
+    st.one_of(st.lists(EMBED_LINES, max_size=4).map(lambda lines: ("write", lines)),
+              st.just(("private", [])), st.just(("delete", [])))), min_size=1, max_size=3)
+
+
+@settings(max_examples=6, deadline=None, derandomize=True,
+          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@given(start=st.dictionaries(st.sampled_from(EMBED_NAMES), st.lists(EMBED_LINES, max_size=4),
+                             min_size=2),
+       steps=EMBED_STEPS)
+def test_serve_gives_the_full_builds_site_after_any_change_to_notes_that_embed_each_other(
+        tmp_path_factory, start, steps) -> None:
+    """Any embed graph (whole notes, sections, blocks, links to headings, cycles), any edit,
+    a note made private or deleted: `serve`'s pages are those of a full build, byte for byte."""
+    def note(name: str, lines: list[str]) -> str:
+        return f"# {name}\n\n" + "".join(f"{line}\n\n" for line in lines)
+
+    root = tmp_path_factory.mktemp("embeds") / "vault"
+    (root / "notes").mkdir(parents=True)
+    for name, lines in start.items():
+        (root / "notes" / f"{name}.md").write_text(note(name, lines), encoding="utf-8")
+    (root / "mkdocs.yml").write_text(LIVE_CONFIG, encoding="utf-8")
+    s = Session(root)
+    for name, (kind, lines) in steps:
+        path = s.notes / f"{name}.md"
+        if kind == "write":
+            s.write(f"{name}.md", note(name, lines))
+        elif kind == "private" and path.exists():
+            s.write(f"{name}.md", "---\nprivate: true\n---\n" + path.read_text("utf-8"))
+        elif kind == "delete" and path.exists():
+            s.delete(f"{name}.md")

@@ -37,8 +37,13 @@ TYPES = {
 MAX_DEPTH = 32
 
 _QUOTE = re.compile(r" {0,3}> ?")
+_QUOTES = re.compile(r"(?: {0,3}> ?)*")  # every level of a line's quote markers
 _CALLOUT = re.compile(r" {0,3}> ?\[!([^\]\n]*)\]([+-]?)[ \t]*(.*)")
 _FENCE = re.compile(r" {0,3}(`{3,}|~{3,})")
+# What ends a paragraph: a line of this shape starts a block of its own (a heading, a fence, a
+# list item, HTML, a rule), so it never continues a quote's paragraph lazily.
+_BLOCK_START = re.compile(r" {0,3}(?:#{1,6}(?:[ \t]|$)|`{3,}|~{3,}|[-*+][ \t]|\d{1,9}[.)][ \t]|<|"
+                          r"(?:[-*_][ \t]*){3,}$|=+[ \t]*$)")
 
 
 def has_callout(markdown: str) -> bool:
@@ -78,18 +83,50 @@ def _convert(lines: list[str], depth: int) -> list[str]:
             out.append(line)
             i += 1
             continue
-        end = i + 1
-        while end < len(lines) and _QUOTE.match(lines[end]):
-            end += 1
+        end = _quote_end(lines, i)
         out.extend(_quote(lines[i:end], depth))
         i = end
     return out
 
 
+def _quote_end(lines: list[str], start: int) -> int:
+    """Where the quote starting on line `start` ends: after its `>` lines and the lines that
+    continue its last paragraph without a `>` (lazily, as Obsidian and Python-Markdown read
+    them: `> [!tip] T`, `> body`, `more of the body`)."""
+    end = checked = start
+    fence, paragraph = "", False
+    while True:
+        while end < len(lines) and _QUOTE.match(lines[end]):
+            end += 1
+        if end >= len(lines) or not lines[end].strip() or _BLOCK_START.match(lines[end]):
+            return end
+        # A line that may continue the paragraph: is there an open one (not fenced code)?
+        for line in lines[checked:end]:  # (each line looked at once: `checked` moves on)
+            inner = line[_QUOTES.match(line).end():]  # type: ignore[union-attr]
+            found = _FENCE.match(inner)
+            if fence:
+                if found and found.group(1)[0] == fence[0] and len(found.group(1)) >= len(fence):
+                    fence = ""
+                paragraph = False
+            elif found:
+                fence, paragraph = found.group(1), False
+            else:
+                paragraph = bool(inner.strip()) and not _BLOCK_START.match(inner)
+        if not paragraph:
+            return end
+        end += 1
+        checked = end  # the lazy line keeps the paragraph open
+
+
+def _unquoted(line: str) -> str:
+    marker = _QUOTE.match(line)
+    return line[marker.end():] if marker is not None else line
+
+
 def _quote(run: list[str], depth: int) -> list[str]:
     """A run of quoted lines: an admonition when it opens with `[!type]`, else a quote whose
     inside is converted (a callout may sit in a plain quote)."""
-    body = [line[_QUOTE.match(line).end():] for line in run]  # type: ignore[union-attr]
+    body = [_unquoted(line) for line in run]
     header = _CALLOUT.fullmatch(run[0])
     if header is None:
         if not any(has_callout(line) for line in body):
@@ -103,3 +140,4 @@ def _quote(run: list[str], depth: int) -> list[str]:
     marker = {"": "!!!", "-": "???", "+": "???+"}[fold]
     inside = _convert(body[1:], depth + 1)
     return [f'{marker} {css} "{shown}"', *("    " + line if line.strip() else "" for line in inside)]
+

@@ -205,8 +205,9 @@ class GeneratedPages:
 
     def __init__(self, stand_ins: StandIns) -> None:
         self.stand_ins = stand_ins
-        # page -> (its data, its Markdown, its HTML stand-ins, Markdown skipped)
-        self._pages: dict[str, tuple[Any, str, dict[str, str], bool]] = {}
+        # page -> (its data, its Markdown, its HTML stand-ins, Markdown skipped, the pages'
+        # URLs it was linked with)
+        self._pages: dict[str, tuple[Any, str, dict[str, str], bool, Any]] = {}
         self._feed: tuple[tuple[list[FeedEvent], Any] | None, bytes] = (None, b"")
 
     def add(self, files: Files, config: MkDocsConfig, site: Site,
@@ -219,15 +220,18 @@ class GeneratedPages:
         for gone in set(self._pages) - set(generated):
             del self._pages[gone]  # a tag no note has any more
         self.stand_ins.forget_content()  # a build that failed half-way may have left some
+        # Which notes have a page decides whether a row links to one: a note that was too large
+        # to publish, cut down, has the same data and a page now.
+        urls = dict(site.links.urls)
         for src, file in generated.items():
             data = by_src[src].data(site)
             known = self._pages.get(src)
-            if known is None or known[0] != data or known[3] != plain:
+            if known is None or known[0] != data or known[3] != plain or known[4] != urls:
                 raw_html = ((lambda html, src=src: self.stand_ins.in_content(src, html))
                             if plain else None)
                 text = by_src[src].markdown(data, site.links.linker(site.links.urls[src]),
                                             raw_html)
-                known = (data, text, self.stand_ins.content_of(src), plain)
+                known = (data, text, self.stand_ins.content_of(src), plain, urls)
                 self._pages[src] = known
             else:
                 self.stand_ins.restore(src, known[2])

@@ -28,6 +28,7 @@ from mkdocs.structure.files import Files
 
 from ..index import VaultIndex
 from ..notes import Heading, Note
+from .links import markdown_media
 from .page_source import note_source
 from .render import relative_url
 
@@ -47,11 +48,24 @@ def embedded_markdown(text: str, note: Note, heading: Heading | None = None,
     heading to the next of the same or a higher level; or only the block whose ` ^id` marker
     is on line `block` (`VaultIndex.find_block`): its paragraph or list item, or, for a marker
     alone on its line, the block (a list, a table, a quote) above it."""
+    return embedded_part(embeddable_lines(text, note), note, heading, block)
+
+
+def embeddable_lines(text: str, note: Note) -> list[str]:
+    """The lines of `note` (whose file holds `text`) an embed may show, the rest blank: its
+    body without front matter, Obsidian comments or generated blocks. Linear in the note: made
+    once per note and build, however many of its sections pages embed (`embedded_part`)."""
     _, source = note_source(text, note)
     lines = source.split("\n")
     for generated in note.blocks:
         for i in range(generated.open_line - 1, min(generated.close_line, len(lines))):
             lines[i] = ""
+    return lines
+
+
+def embedded_part(lines: list[str], note: Note, heading: Heading | None = None,
+                  block: int | None = None) -> str:
+    """What `embedded_markdown` shows, from the note's `embeddable_lines` (left unchanged)."""
     if block is not None:
         start, end = _block_span(lines, block - 1)
         return "\n".join(lines[start:end])
@@ -63,6 +77,7 @@ def embedded_markdown(text: str, note: Note, heading: Heading | None = None,
 
 
 _LIST_ITEM = re.compile(r"[ \t]*(?:[-*+]|\d+[.)])[ \t]")
+_FENCE_LINE = re.compile(r" {0,3}(?:`{3,}|~{3,})")
 
 
 def _block_span(lines: list[str], at: int) -> tuple[int, int]:
@@ -70,7 +85,8 @@ def _block_span(lines: list[str], at: int) -> tuple[int, int]:
     if not 0 <= at < len(lines):
         return 0, 0
     end = at + 1
-    if lines[at].strip().startswith("^"):  # alone on its line: the block above it
+    alone = lines[at].strip().startswith("^")
+    if alone:  # the block above it (a list, a table, a quote, fenced code)
         at -= 1
         while at >= 0 and not lines[at].strip():
             at -= 1
@@ -81,15 +97,19 @@ def _block_span(lines: list[str], at: int) -> tuple[int, int]:
         return at, end  # one item of a list, as Obsidian shows it
     start = at
     while start > 0 and lines[start - 1].strip() and not lines[start - 1].startswith("#"):
+        if not alone and _FENCE_LINE.match(lines[start - 1]):
+            break  # a paragraph right under fenced code is not part of it
         start -= 1
+        if not alone and _LIST_ITEM.match(lines[start]):
+            break  # the marker ends this item's continuation lines: the item only
     return start, end
 
 
-def embedders(index: VaultIndex, path: str) -> set[str]:
-    """The notes whose page shows `path` through embeds (nested ones too, up to `MAX_DEPTH`
-    levels): their pages change when it does."""
+def embedders(index: VaultIndex, *paths: str) -> set[str]:
+    """The notes whose page shows any of `paths` through embeds (nested ones too, up to
+    `MAX_DEPTH` levels), a superset: their pages change when one of those notes does."""
     found: set[str] = set()
-    frontier = {path}
+    frontier = set(paths)
     for _ in range(MAX_DEPTH):
         reached = {b.source for target in frontier for b in index.backlinks(target)
                    if b.link.embed and b.source not in found}
@@ -97,7 +117,6 @@ def embedders(index: VaultIndex, path: str) -> set[str]:
         frontier = reached
         if not frontier:
             break
-    found.discard(path)
     return found
 
 
@@ -166,4 +185,4 @@ class EmbedRenderer:
             self._md.treeprocessors.register(self._urls, "vault_embed_urls", 0)
         self._md.reset()
         self._urls.src, self._urls.page_url = src_path, page_url
-        return self._md.convert(text)
+        return markdown_media(self._md.convert(text))

@@ -201,9 +201,11 @@ class LiveSite:
     def _neighbours(self, rel: str) -> set[str]:
         """The notes `rel` links to and the notes linking to it: the ones whose page can show
         its name, its headings, its privacy or its words (in their related blocks), and the
-        notes that show it through embeds of embeds."""
-        return (self._index.targets(rel) | {b.source for b in self._index.backlinks(rel)}
-                | embedders(self._index, rel))
+        notes that show it, or a note linking to it, through embeds of embeds."""
+        linking = {b.source for b in self._index.backlinks(rel)}
+        # A page embedding C shows C's link to `rel` as the full build resolves it now (to a
+        # heading `rel` may have lost, to a note just created or deleted).
+        return self._index.targets(rel) | linking | embedders(self._index, rel, *linking)
 
     def _unknown(self) -> str:
         """Why pages cannot be kept with this configuration's plugins ("" when they can)."""

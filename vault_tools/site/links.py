@@ -194,6 +194,49 @@ def attachment_embed(link: Link, files: Files, page_url: str) -> str:
     return f'<a href="{src}">{render.md_text(label or name)}</a>'
 
 
+# `![Talk](files/talk.mp4)`, `![Jane|100](jane.png)`: Obsidian's embeds written as Markdown
+# images, as Python-Markdown writes them (attributes escaped, in this order).
+_MARKDOWN_IMG = re.compile(r'<img alt="([^"]*)" src="([^"]*)"(?: title="([^"]*)")? />')
+
+
+def markdown_media(content: str) -> str:
+    """`content` (a page's HTML) with each Markdown image of a file on the site (a relative
+    `src`) that is audio, video or a PDF made the player or frame `attachment_embed` makes, and
+    the size an image's text ends with (`|100`, `|100x145`) made its width and height, as
+    Obsidian shows them. The rest is unchanged."""
+    if "<img " not in content:
+        return content
+    return _MARKDOWN_IMG.sub(_markdown_medium, content)
+
+
+def _markdown_medium(found: re.Match[str]) -> str:
+    alt, src, title = found.groups()
+    path, _, fragment = src.partition("#")
+    if ":" in path.split("/", 1)[0] or path.startswith("/"):
+        return found.group(0)  # from elsewhere: the policy decides, not the look
+    text, pipe, last = alt.rpartition("|")
+    # Only after a "|": an image whose text is "2024" keeps it as its text.
+    size_found = _SIZE.fullmatch(last.strip()) if pipe else None
+    size = ""
+    if size_found is not None:
+        width, height = size_found.groups()
+        size = f' width="{width}"' + (f' height="{height}"' if height else "")
+        alt = text.strip()
+    shown = title or alt or html.escape(posixpath.basename(unquote(html.unescape(path))))
+    suffix = posixpath.splitext(path)[1].lower().lstrip(".")
+    if suffix in AUDIO:
+        return f'<audio controls preload="metadata" src="{path}" title="{shown}"></audio>'
+    if suffix in VIDEO:
+        return f'<video controls preload="metadata" src="{path}" title="{shown}"{size}></video>'
+    if suffix == "pdf":
+        page = f"#{fragment}" if _PDF_PAGE.fullmatch(fragment) else ""
+        return f'<iframe class="vault-pdf" src="{path}{page}" title="{shown}"{size}></iframe>'
+    if size:
+        titled = f' title="{title}"' if title is not None else ""
+        return f'<img alt="{alt}" src="{src}"{titled}{size} />'
+    return found.group(0)
+
+
 def asset_file(target: str, files: Files) -> File | None:
     """The attachment a link names: by its path in the notes folder, else by file name
     anywhere in it, case and Unicode normalisation ignored as the index ignores them (a name

@@ -11,7 +11,7 @@ import html
 import logging
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from mkdocs.structure.files import Files
@@ -46,6 +46,8 @@ class _Embedding:
     shown: int = 0
     chars: int = 0
     warned: bool = False
+    # The notes its embeds reached, each True when it was shown (what `inputs` compares).
+    reached: dict[str, bool] = field(default_factory=dict)
 
 
 class NotePages:
@@ -54,20 +56,27 @@ class NotePages:
 
     def __init__(self, view: SiteView, texts: dict[str, str], links: PageLinks,
                  board: FollowupsBoard, board_page: str, stand_ins: StandIns,
-                 parses: dict[tuple[str, str], Note], renderer: Renderer | None = None) -> None:
+                 parses: dict[tuple[str, str], Note], renderer: Renderer | None = None,
+                 reached: dict[str, dict[str, bool]] | None = None) -> None:
         self.view, self.texts, self.links, self.board = view, texts, links, board
         self.board_page, self.stand_ins, self._parses = board_page, stand_ins, parses
         # Embedded notes are rendered with it; without one, an embed of a note is a link.
         self.renderer = renderer
+        # The notes each page's embeds reached when it was last rendered (kept between
+        # builds, like `parses`): what `inputs` compares of embedded notes.
+        self._reached = reached if reached is not None else {}
+        self._embeddable: dict[str, list[str]] = {}  # by note: `embeds.embeddable_lines`
 
     def markdown(self, note: Note, markdown: str, source: str | None, page_url: str,
                  files: Files) -> str:
         """The note's Markdown as the site shows it (`source`: the text MkDocs read)."""
         linker = self.links.linker(page_url)
         self.links.start_page()
+        embedding = _Embedding(note.path)
         markdown = self._body(
-            note, markdown, source, linker, files, _Embedding(note.path), ((note.path, 0),),
+            note, markdown, source, linker, files, embedding, ((note.path, 0),),
             note.path, lambda block: self._block_text(note, block, linker, files))
+        self._reached[note.path] = embedding.reached
         if note.path == self.board_page and note.block(FOLLOWUPS) is None:
             # The follow-ups note is the dashboard even before `fill` gave it its block.
             markdown = markdown.rstrip("\n") + "\n\n" + self.stand_ins.in_output(
@@ -125,6 +134,7 @@ class NotePages:
         if path is None or path in self.view.hidden:
             return None
         target, text = index.get(path), self.texts.get(path)
+        embedding.reached.setdefault(path, False)
         if target is None or text is None or target.unreadable:
             return None
         heading = heading_of(link)
@@ -140,7 +150,10 @@ class NotePages:
         key = (path, block or (found.line if found is not None else 0))
         if key in chain or len(chain) > embeds.MAX_DEPTH:
             return None
-        markdown = embeds.embedded_markdown(text, target, found, block)
+        lines = self._embeddable.get(path)
+        if lines is None:  # made once per note: a page may show 64 sections of one long note
+            lines = self._embeddable[path] = embeds.embeddable_lines(text, target)
+        markdown = embeds.embedded_part(lines, target, found, block)
         if embedding.shown >= embeds.MAX_PER_PAGE \
                 or embedding.chars + len(markdown) > embeds.MAX_CHARS:
             if not embedding.warned:
@@ -151,14 +164,16 @@ class NotePages:
             return None
         embedding.shown += 1
         embedding.chars += len(markdown)
+        embedding.reached[path] = True
         number = embedding.shown
         inner = f"{embedding.host}\x00embed-{number}"
         whole = found is None and block is None  # (a part is parsed again: its own positions)
         body = self._body(target, markdown, markdown if whole else None, linker, files,
                           embedding, (*chain, key), inner, _no_block)
         content = self.renderer(guard_markdown(body).text, path, linker.page_url)
+        # A ":" no heading's id holds (slugs drop punctuation): "## Embed 1 Jane" is the page's.
         content = embeds.prefix_ids(self.stand_ins.fill_output(inner, content),
-                                    f"embed-{number}-")
+                                    f"embed-{number}:")
         shown = link.label or _shown_target(link)
         title = linker.link(Ref("ok", shown, path, heading), shown, raw=True)
         return self.stand_ins.in_output(slots, (
@@ -196,28 +211,30 @@ class NotePages:
         )
 
     def _embedded_inputs(self, note: Note, files: Files) -> tuple[Any, ...]:
-        """What the notes the page may show through embeds are made of (their texts and where
-        their links go), down to `embeds.MAX_DEPTH` levels: a superset of what it shows."""
-        if self.renderer is None:
+        """What the notes the page showed through embeds when it was last rendered are made of
+        (their texts and where their links go), and whether the others its embeds reached are
+        readable: the page's embeds, rendered again, take the same turns while these are the
+        same. A page not rendered yet (or rendered with other notes) compares unequal.
+
+        Only what the page showed: every note within `embeds.MAX_DEPTH` embeds would make
+        each page's inputs grow with the vault (a vault whose notes embed each other)."""
+        if self.renderer is None or not any(link.embed for link in note.links):
             return ()
-        index, hidden = self.view.index, self.view.hidden
-        found: dict[str, tuple[Any, ...]] = {}
-        frontier = [note]
-        for _ in range(embeds.MAX_DEPTH):
-            reached = []
-            for shown in frontier:
-                for link in shown.links:
-                    if not link.embed or link.field is not None:
-                        continue
-                    path = index.resolve(link.target, link.kind, shown.path).path
-                    target = index.get(path) if path is not None else None
-                    if target is None or path in hidden or path in found or path == note.path:
-                        continue
-                    found[target.path] = (self.texts.get(target.path), tuple(
-                        self.links.link_input(each, files, target.path) for each in target.links))
-                    reached.append(target)
-            frontier = reached
-        return tuple(sorted(found.items()))
+        reached = self._reached.get(note.path)
+        if reached is None:
+            return (object(),)  # equal to nothing: the page is rendered
+        index = self.view.index
+        found: list[tuple[Any, ...]] = []
+        for path, shown in sorted(reached.items()):
+            target = index.get(path)
+            if target is None:
+                found.append((path, None))
+            elif shown:
+                found.append((path, self.texts.get(path), target.unreadable, tuple(
+                    self.links.link_input(each, files, path) for each in target.links)))
+            else:
+                found.append((path, path in self.texts, target.unreadable))
+        return tuple(found)
 
     def _block_text(self, note: Note, block: Block, linker: render.Linker, files: Files) -> str:
         """A generated block, recomputed for the site with private notes left out (the bytes in

@@ -37,7 +37,7 @@ from .embeds import EmbedRenderer
 from .fast_html import StandIns, extension_name, plain_markdown
 from .files import ASSET_DIR, publish_files
 from .leaks import leak_report, scan_site, shared_templates, without_shown_comments
-from .links import PageLinks, log_link_problems
+from .links import PageLinks, log_link_problems, markdown_media
 from .note_page import NotePages
 from .page_source import note_source, safe_title
 
@@ -78,6 +78,7 @@ class _Remembered:
         self.stand_ins = StandIns()
         self.generated = dashboards.GeneratedPages(self.stand_ins)
         self.block_parses: dict[tuple[str, str], Note] = {}
+        self.embeds_reached: dict[str, dict[str, bool]] = {}
         self.scanned_for: list[Any] | None = None
 
 
@@ -191,7 +192,8 @@ class VaultPlugin(BasePlugin[VaultPluginConfig]):
             config.nav = dashboards.nav(listed, taken | set(generated))
         renderer = EmbedRenderer(config.markdown_extensions, config.mdx_configs, files)
         pages = NotePages(view, texts, links, board, board_note or dashboards.FOLLOWUPS_PAGE,
-                          self.remembered.stand_ins, self.remembered.block_parses, renderer)
+                          self.remembered.stand_ins, self.remembered.block_parses, renderer,
+                          self.remembered.embeds_reached)
         return _Build(view, texts, pages, skip_scan)
 
     # --- pages ----------------------------------------------------------------------------------
@@ -221,7 +223,7 @@ class VaultPlugin(BasePlugin[VaultPluginConfig]):
         return markdown_guard.guard_page(note.path, markdown, line)  # linear render (§9)
 
     def on_page_content(self, html: str, page: Page, config: MkDocsConfig, files: Files) -> str:
-        html = self.remembered.stand_ins.fill_content(page.file.src_uri, html)
+        html = self.remembered.stand_ins.fill_content(page.file.src_uri, markdown_media(html))
         build = self.build
         note = build.view.index.get(page.file.src_uri) if build is not None else None
         if note is None or build is None:
