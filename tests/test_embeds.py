@@ -240,11 +240,11 @@ def test_a_line_of_thousands_of_links_is_rewritten_in_linear_time() -> None:
         text = "# A\n\n" + "![[B]] " * count + "\n"
         note = parse_note("A.md", text)
         times = []
-        for _ in range(3):
-            start = time.perf_counter()
+        for _ in range(5):  # CPU time, best of five: a loaded machine must not fail it
+            start = time.process_time()
             out = rewrite_markdown(note, text, text, lambda link: "<span>B embedded</span>",
                                    lambda block: "")
-            times.append(time.perf_counter() - start)
+            times.append(time.process_time() - start)
         assert out.count("<span>B embedded</span>") == count
         return min(times)
 
