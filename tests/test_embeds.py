@@ -250,3 +250,15 @@ def test_a_line_of_thousands_of_links_is_rewritten_in_linear_time() -> None:
 
     small, large = best(10_000), best(40_000)
     assert large < 12 * small + 0.05  # 4x the links: about 4x the time, not 16x
+
+
+def test_a_callout_after_a_pre_block_showing_a_fence_is_still_a_callout() -> None:
+    """Obsidian's help vault shows search syntax as `<pre><code>```query …```</code></pre>`:
+    the "```" closing that raw HTML block opened a fence that never closed, so every callout
+    after it stayed a quote showing "[!note]". A callout inside the <pre> stays its text."""
+    text = ("<pre><code>```query\nembed OR search\n> [!tip] shown as written\n"
+            "```</code></pre>\n\n> [!note] After\n> body\n")
+    out = callouts_to_admonitions(text)
+    assert '!!! note "After"\n    body' in out
+    assert "> [!tip] shown as written" in out
+    assert out.count("\n") == text.count("\n")

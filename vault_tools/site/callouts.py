@@ -15,6 +15,8 @@ from __future__ import annotations
 import html
 import re
 
+from ..parse import RAW_HTML_CLOSE_RE, RAW_HTML_OPEN_RE
+
 # Obsidian's callout types and their aliases, as the Material admonition class that looks the
 # same. (Material styles most aliases too, but names the canonical class in its docs.)
 TYPES = {
@@ -72,6 +74,15 @@ def _convert(lines: list[str], depth: int) -> list[str]:
                     and not line[closing.end():].strip():
                 fence = ""
             i += 1
+            continue
+        if depth == 0 and RAW_HTML_OPEN_RE.match(line):
+            # A <pre>, <script>, <style> or <textarea> block is raw HTML to its closing tag,
+            # as Markdown (and `parse`) read it: a "```" inside it opens no code block.
+            while i < len(lines):
+                out.append(lines[i])
+                i += 1
+                if RAW_HTML_CLOSE_RE.search(lines[i - 1]):
+                    break
             continue
         opening = _FENCE.match(line)
         if opening:
