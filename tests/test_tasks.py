@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 
 import pytest
 from click.testing import CliRunner
@@ -232,3 +233,19 @@ def test_any_task_line_parses_into_one_task_on_its_line(text: str, status: str) 
     assert [task.line for task in note.tasks] == [3]
     assert note.tasks[0].done == (status in "xX-")
     assert all(d.line == 3 for d in note.diagnostics)
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(alphabet="ab 1-:^[]()📅⏳🔁🔼✅\ufe0fdue2026", max_size=40))
+def test_a_task_the_glance_skips_reads_as_the_full_reading_would(text: str) -> None:
+    """`read_task_text` returns a task without any sign, field or block id at a glance: the
+    full reading of the same text (the glance bypassed) gives the same."""
+    from vault_tools import parse
+
+    at_a_glance = parse.read_task_text(text)
+    saved = parse._MAY_HOLD_SIGN_RE
+    parse._MAY_HOLD_SIGN_RE = re.compile("")  # matches everything: the full reading
+    try:
+        assert parse.read_task_text(text) == at_a_glance
+    finally:
+        parse._MAY_HOLD_SIGN_RE = saved

@@ -1268,6 +1268,8 @@ _TASK_SIGN_RE = re.compile(
     rf"|[{_PRIORITY_SIGNS}][\ufe0e\ufe0f]?"
     r"|🔁[\ufe0e\ufe0f]?(?:[ \t]*[A-Za-z0-9,!]+(?![A-Za-z0-9,!:]))*"
 )
+# What every sign, field and block id read below holds: a task without any is only its text.
+_MAY_HOLD_SIGN_RE = re.compile(rf"[{_ALL_SIGNS}^]|due:|::")
 # Dataview's inline fields, `[key:: value]` and `(key:: value)`: the opening bracket and the key
 # (no bracket or colon in it, so the keys tried from different brackets never overlap: linear).
 _FIELD_RE = re.compile(r"[\[(]([^\[\]():]*)::")
@@ -1301,6 +1303,8 @@ def read_task_text(text: str) -> TaskText:
     Where a date is written twice, the first counts. A block id ending the task (` ^id`, what
     a `[[Note#^id]]` reaches) is no part of its title either: Obsidian does not show it.
     Pure; linear in the length of `text`."""
+    if _MAY_HOLD_SIGN_RE.search(text) is None:
+        return TaskText(text)  # no sign, field or block id: most tasks, read at a glance
     if "^" in text:
         ident = block_id(text)
         if ident is not None:
