@@ -245,3 +245,23 @@ def test_a_how_we_met_still_holding_the_templates_hint_is_not_exported(tmp_path:
     rows = {row["people"]: row for row in csv.DictReader(io.StringIO(result.stdout))}
     assert rows["Jane Doe"]["how_connected"] == ""
     assert rows["Sam Lee"]["how_connected"] == "At the Women in Data meetup in June."
+
+
+def test_the_hint_of_a_template_kept_in_a_capitalised_templates_folder_is_not_exported(
+        tmp_path: Path) -> None:
+    """Obsidian users often name the folder `Templates/`: its contact template's own hint is
+    known too (here a hint of the user's own wording)."""
+    vault = tmp_path / "v"
+    assert run("init", str(vault)).exit_code == 0
+    notes = vault / "notes"
+    (notes / "templates").rename(notes / "Templates")
+    template = notes / "Templates" / "contact.md"
+    template.write_text(template.read_text(encoding="utf-8").replace(
+        "Where, when, and who introduced us.", "Which event, which day?"), encoding="utf-8")
+    assert run("new", "contact", "Jane Doe", "--vault", str(vault)).exit_code == 0
+    assert "Which event, which day?" in (notes / "contacts" / "Jane Doe.md").read_text(
+        encoding="utf-8")
+    assert run("new", "interview", "Jane Doe", "--date", "2026-12-09", "--planned",
+               "--vault", str(vault)).exit_code == 0
+    rows = interviews(vault)
+    assert [row["how_connected"] for row in rows] == [""]

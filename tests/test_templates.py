@@ -244,3 +244,20 @@ def test_new_interview_with_a_time_writes_a_date_and_time_the_feed_times(tmp_pat
     assert "DTSTART:20261209T133000Z" in feed.output  # 14:30 in Berlin, in December
     check = runner.invoke(main, ["check", "--vault", str(vault)])
     assert check.exit_code == 0, check.output
+
+
+def test_a_template_linked_to_a_file_outside_the_vault_is_never_read(tmp_path: Path) -> None:
+    """`new` reads the vault's template as notes are read: a `templates/contact.md` that is a
+    symlink out of the vault is refused with a message, and no note carries its words."""
+    runner = CliRunner()
+    vault = tmp_path / "v"
+    assert runner.invoke(main, ["init", str(vault)]).exit_code == 0
+    outside = tmp_path / "outside.md"
+    outside.write_text("words from outside the vault {{title}}\n", encoding="utf-8")
+    template = vault / "notes" / "templates" / "contact.md"
+    template.unlink()
+    template.symlink_to(outside)
+    result = runner.invoke(main, ["new", "contact", "Ann Lee", "--vault", str(vault)])
+    assert result.exit_code != 0
+    assert "leaves the vault" in result.output
+    assert not (vault / "notes" / "contacts" / "Ann Lee.md").exists()

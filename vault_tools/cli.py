@@ -5,7 +5,6 @@ No vault logic lives here; named library exceptions become `click.ClickException
 
 from __future__ import annotations
 
-import contextlib
 import functools
 import sys
 from collections import Counter
@@ -460,21 +459,11 @@ for _kind, _format in READERS.items():
 
 
 def _contact_hints(vault: Vault) -> set[str]:
-    """The "How we met" hints of the contact templates a note may have been made from: the
-    vault's own and the one shipped with the package."""
-    from .capture.init import template_dir
+    """The "How we met" hints of the contact templates a note may have been made from."""
+    from .capture.new import template_texts
     from .export.interviews_csv import template_hint
-    from .vault import VaultError, read_file
 
-    texts = []
-    own = read_file(vault, "templates/contact.md")  # never read from outside the notes
-    if isinstance(own, bytes):
-        texts.append(own)
-    with contextlib.suppress(VaultError, OSError):
-        texts.append((template_dir() / "templates" / "contact.md").read_bytes())
-    hints = {template_hint(data.decode("utf-8", "replace")) for data in texts}
-    hints.discard("")
-    return hints
+    return {template_hint(text) for text in template_texts(vault, "contact")} - {""}
 
 
 @export.command("csv")

@@ -6,6 +6,7 @@ a conversation found among the contacts, its status; the template is filled by `
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import difflib
 import importlib
@@ -18,7 +19,7 @@ from pathlib import Path
 from ..index import VaultIndex
 from ..notes import ContactFields, Note
 from ..schema import CONTACT, DONE, INTERVIEW, PLANNED, TYPE_FOLDERS
-from ..vault import Vault, VaultError, load_index, templates_folders
+from ..vault import Vault, VaultError, load_index, read_file, templates_folders
 from ..writer import WriteError, create_note
 from .init import template_dir
 from .templates import (
@@ -100,11 +101,33 @@ def template_path(vault: Vault, note_type: str) -> Path:
     return shipped
 
 
-def read_template(path: Path) -> str:
+def template_texts(vault: Vault, note_type: str) -> list[str]:
+    """The texts of every template a note of `note_type` may have been made from: the vault's
+    own (in a templates folder of any case) and the one shipped with the package. Unreadable
+    ones (see `read_template`) are left out."""
+    paths = [folder / f"{note_type}.md" for folder in templates_folders(vault.notes_dir)]
+    with contextlib.suppress(VaultError):
+        paths.append(template_dir() / "templates" / f"{note_type}.md")
+    texts = []
+    for path in paths:
+        with contextlib.suppress(CaptureError):
+            texts.append(read_template(vault, path))
+    return texts
+
+
+def read_template(vault: Vault, path: Path) -> str:
+    """A template's text. One in the notes folder is read as notes are (`read_file`): a
+    template that is a link to a file outside the vault is refused, never read."""
     try:
-        return path.read_bytes().decode("utf-8")
+        if path.is_relative_to(vault.notes_dir):
+            data = read_file(vault, path.relative_to(vault.notes_dir).as_posix())
+            if isinstance(data, OSError):
+                raise data
+        else:
+            data = path.read_bytes()
+        return data.decode("utf-8")
     except OSError as exc:
-        raise CaptureError(f"{path}: cannot read the template: {exc.strerror}") from None
+        raise CaptureError(f"{path}: cannot read the template: {exc.strerror or exc}") from None
     except UnicodeDecodeError as exc:
         raise CaptureError(f"{path}: the template is not valid UTF-8 (byte {exc.start})") from None
 
@@ -218,8 +241,8 @@ def plan_new(
             "nothing was created"
         )
     template = template_path(vault, note_type)
-    text = fill_template(read_template(template), values, source=str(template), fields=fields,
-                         lists=LIST_KEYS if note_type == INTERVIEW else ())
+    text = fill_template(read_template(vault, template), values, source=str(template),
+                         fields=fields, lists=LIST_KEYS if note_type == INTERVIEW else ())
     return NewNote(rel, path, text, note_type, template, contact_rel, known,
                    unknown if note_type == INTERVIEW else ())
 
