@@ -145,6 +145,9 @@ class ContactFields:
     last_contact: dt.date | None = None
     status: str | None = None
     introducer_thanked: dt.date | None = None
+    asked: dt.date | None = None
+    replied: dt.date | None = None
+    nudged: dt.date | None = None
 
 
 # The statuses live in the schema; named here too for the code that reads them beside the fields.

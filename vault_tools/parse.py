@@ -510,12 +510,19 @@ def _typed_fields(note_type: str | None, ctx: _FieldContext) -> Fields:
                 ctx.report("cadence", "error", "bad-value",
                            f"cadence: {ctx.meta['cadence']!r} does not parse; write 30d, 6w, 3m "
                            "or a whole number of days")
+        status = ctx.text("status")
+        if status is not None and status.lower() not in schema.CONTACT_STATUSES:
+            # Kept as written (the card shows it); the stage is then derived (§12).
+            ctx.report("status", "warning", "bad-value",
+                       f"status: {status!r} is not one of {', '.join(schema.CONTACT_STATUSES)} "
+                       "(the stage is worked out from the note instead)")
         return ContactFields(
             company=ctx.link("company"), role=ctx.text("role"), email=ctx.text("email"),
             phone=ctx.text("phone"), linkedin=ctx.text("linkedin"),
             location=ctx.text("location"), introduced_by=ctx.link("introduced_by"),
             cadence=cadence, last_contact=ctx.date("last_contact"), status=ctx.text("status"),
             introducer_thanked=ctx.date("introducer_thanked"),
+            asked=ctx.date("asked"), replied=ctx.date("replied"), nudged=ctx.date("nudged"),
         )
     if note_type == schema.INTERVIEW:
         if ctx.meta.get("date") in (None, ""):

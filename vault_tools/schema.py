@@ -37,7 +37,8 @@ def folder_type(rel_path: str) -> str | None:
 # The keys of each type, in the order a note's card shows them.
 TYPE_KEYS = {
     CONTACT: ("company", "role", "email", "phone", "linkedin", "location", "introduced_by",
-              "status", "cadence", "last_contact", "introducer_thanked"),
+              "status", "cadence", "last_contact", "asked", "replied", "nudged",
+              "introducer_thanked"),
     INTERVIEW: ("date", "with", "company", "career", "format", "status", "thank_you",
                 "interest", "referrals"),
     COMPANY: ("industry", "website", "location"),
@@ -66,6 +67,13 @@ INTERVIEW_STATUSES = (PLANNED, DONE, CANCELLED)
 UNKNOWN_STATUS = "unknown"
 EXPLORING, PURSUING, RULED_OUT = "exploring", "pursuing", "ruled-out"
 CAREER_STATUSES = (EXPLORING, PURSUING, RULED_OUT)
+# A contact's pipeline stage (§12), in the order a relationship moves through them; `status`
+# names one, or the stage is derived from the facts (asked, replied, conversations).
+TO_CONTACT, ASKED, SCHEDULED, MET = "to-contact", "asked", "scheduled", "met"
+KEEP_WARM, NO_RESPONSE, DECLINED, PAUSED = "keep-warm", "no-response", "declined", "paused"
+CONTACT_STATUSES = (TO_CONTACT, ASKED, SCHEDULED, MET, KEEP_WARM, NO_RESPONSE, DECLINED, PAUSED)
+# The stages that end outreach: nobody is asked to reach out to, or nudge, such a person.
+CLOSED_STATUSES = frozenset({DECLINED, PAUSED, NO_RESPONSE})
 
 # --- follow-up kinds (§10) ---------------------------------------------------------------------
 
@@ -75,7 +83,12 @@ THANK_YOU = "thank-you"
 KEEP_IN_TOUCH = "keep-in-touch"
 THANK_INTRODUCER = "thank-introducer"
 UPDATE_STATUS = "update-status"
-KINDS = (TASK, PREPARE, THANK_YOU, KEEP_IN_TOUCH, THANK_INTRODUCER, UPDATE_STATUS)
+ADD_REFERRAL = "add-referral"
+REACH_OUT = "reach-out"
+NUDGE = "nudge"
+NO_REPLY = "no-reply"
+KINDS = (TASK, PREPARE, THANK_YOU, KEEP_IN_TOUCH, THANK_INTRODUCER, UPDATE_STATUS,
+         ADD_REFERRAL, REACH_OUT, NUDGE, NO_REPLY)
 # How a kind is named to a reader (the calendar feed's event titles). `update-status` is no
 # open follow-up (it asks to correct a note) and appears in no feed.
 KIND_LABELS = {
@@ -84,4 +97,8 @@ KIND_LABELS = {
     THANK_YOU: "Thank-you",
     KEEP_IN_TOUCH: "Keep in touch",
     THANK_INTRODUCER: "Thank the introducer",
+    ADD_REFERRAL: "Add a referral",
+    REACH_OUT: "Reach out",
+    NUDGE: "Nudge",
+    NO_REPLY: "No reply",
 }
