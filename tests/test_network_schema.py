@@ -40,4 +40,4 @@ def test_an_unknown_status_is_a_warning_on_its_line_and_is_kept_as_written() -> 
 def test_a_bad_outreach_date_names_its_key() -> None:
     fields, diags = _contact("asked: last week\n")
     assert fields.asked is None
-    assert [d.code for d in diags] == ["bad-value"] and "asked" in diags[0].message
+    assert [d.code for d in diags] == ["bad-date"] and "asked" in diags[0].message
