@@ -7,6 +7,7 @@ replaces, on inputs chosen to sit on the boundary between the two.
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import fnmatch
 import itertools
 
@@ -275,3 +276,55 @@ def test_split_lines_without_a_lone_cr_is_the_general_split(text: str) -> None:
     two agree on every text, and the lines put together are the text."""
     assert parse.split_lines(text) == _lines_by_the_loop(text)
     assert "".join(parse.split_lines(text)) == text
+
+
+# --- a task's due date at its end, read without the sign patterns -------------------------------
+
+_TASK_PREFIX = st.text(alphabet="ab 1-:^[]()#\t\u00a0📅⏳🔁🔼✅\ufe0fdue٣", max_size=20)
+_TASK_DAY = st.one_of(
+    st.dates().map(dt.date.isoformat),
+    st.text(alphabet="0123456789-٣x", min_size=10, max_size=10),  # not dates, not ASCII
+)
+_TASK_SIGN = st.sampled_from(["📅 ", "📅  ", "📅", "📅\ufe0f ", " due:", "due:", "xdue:", " due: ",
+                              "📆 ", "⏳ "])
+
+
+@settings(max_examples=1000, deadline=None)
+@given(prefix=_TASK_PREFIX, sign=_TASK_SIGN, day=_TASK_DAY, tail=st.sampled_from(["", " ", "x"]))
+def test_a_due_date_ending_a_task_reads_as_the_full_reading(
+    prefix: str, sign: str, day: str, tail: str,
+) -> None:
+    text = prefix + sign + day + tail
+    fast = parse._due_at_end(text)
+    if fast is not None:
+        assert fast == parse._read_signs(text)
+    assert parse.read_task_text(text) == parse._read_signs(text)
+
+
+@pytest.mark.parametrize("text", [
+    "Call Jane 📅 2026-12-05", "Call  Jane\t📅 2026-12-05", "📅 2026-12-05", " 📅 2026-12-05",
+    "Call Jane due:2026-12-05", "due:2026-12-05", "Call 📅 2026-02-30", "Call 📅 2026-1-05x",
+    "Call ⏳ 2026-12-01 📅 2026-12-05", "a ^id 📅 2026-12-05", "a [x:: y] due:2026-12-05",
+])
+def test_the_dated_task_fast_path_on_its_edges(text: str) -> None:
+    fast = parse._due_at_end(text)
+    assert fast is None or fast == parse._read_signs(text)
+    assert parse.read_task_text(text) == parse._read_signs(text)
+
+
+def test_the_dated_task_fast_path_takes_the_common_tasks() -> None:
+    # Not vacuous: the two spellings the benchmark vault's dated tasks use go the fast way.
+    assert parse._due_at_end("Call  Jane 📅 2026-12-05") == parse.TaskText(
+        "Call Jane", dt.date(2026, 12, 5))
+    assert parse._due_at_end("Call Jane due:2026-12-05") == parse.TaskText(
+        "Call Jane", dt.date(2026, 12, 5))
+    assert parse._due_at_end("Call Jane 📅 2026-02-30") is None  # reported by the full reading
+
+
+@settings(max_examples=1000, deadline=None)
+@given(st.text(alphabet="ab 1-:^[]()#\t\u00a0📅⏳🔁🔼✅\ufe0fdue٣", max_size=40))
+def test_a_task_read_at_a_glance_or_the_fast_way_reads_as_the_full_reading(text: str) -> None:
+    # The glance (ASCII texts asked without the pattern) and the dated fast path together give
+    # what the full reading of every sign, field and block id gives.
+    assert parse._may_hold_sign(text) == (parse._MAY_HOLD_SIGN_RE.search(text) is not None)
+    assert parse.read_task_text(text) == parse._read_signs(text)
