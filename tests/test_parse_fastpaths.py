@@ -10,13 +10,14 @@ import dataclasses
 import datetime as dt
 import fnmatch
 import itertools
+import re
 
 import pytest
 import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from vault_tools import frontmatter_yaml, parse, vault
+from vault_tools import blocks, frontmatter_yaml, parse, vault
 from vault_tools.notes import Link
 from vault_tools.parse import parse_note
 
@@ -328,3 +329,33 @@ def test_a_task_read_at_a_glance_or_the_fast_way_reads_as_the_full_reading(text:
     # what the full reading of every sign, field and block id gives.
     assert parse._may_hold_sign(text) == (parse._MAY_HOLD_SIGN_RE.search(text) is not None)
     assert parse.read_task_text(text) == parse._read_signs(text)
+
+
+# --- blocks: the quote of a backlink ------------------------------------------------------------
+
+_QUOTE_TEXT = st.text(alphabet="ab !#>|*+-1٣.)[]()<>\"x.md:/ \t", max_size=40)
+
+
+@settings(max_examples=1000, deadline=None)
+@given(_QUOTE_TEXT)
+def test_the_link_pattern_with_its_lookahead_finds_what_the_plain_one_finds(text: str) -> None:
+    plain = re.compile(blocks._ANY_LINK_PATTERN)
+    assert [m.span() for m in blocks._ANY_LINK_RE.finditer(text)] == \
+        [m.span() for m in plain.finditer(text)]
+
+
+def _clean_by_sub(context: str) -> str:
+    """_clean_context's markup stripping as it was written: three substitutions."""
+    text = " ".join(context.split())
+    if text[:1] in blocks._MARKUP_LEADS:
+        for _ in range(3):
+            text = blocks._LEADING_MARKUP.sub("", text, count=1)
+    return text
+
+
+@settings(max_examples=1000, deadline=None)
+@given(_QUOTE_TEXT)
+def test_a_quote_loses_its_leading_markup_as_by_three_substitutions(text: str) -> None:
+    cleaned = blocks._clean_context(text)
+    if "^" not in text and "%" not in text and "<" not in text and len(text) < 100:
+        assert cleaned == _clean_by_sub(text)
