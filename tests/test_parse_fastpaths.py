@@ -359,3 +359,21 @@ def test_a_quote_loses_its_leading_markup_as_by_three_substitutions(text: str) -
     cleaned = blocks._clean_context(text)
     if "^" not in text and "%" not in text and "<" not in text and len(text) < 100:
         assert cleaned == _clean_by_sub(text)
+
+
+@settings(max_examples=1000, deadline=None)
+@given(st.text(alphabet="[]#|\\ a.mdM!\t^", max_size=30))
+def test_any_line_links_as_by_the_general_split(line: str) -> None:
+    # _wikilinks reads a plain [[Name]] without _link_parts: the same links on any line.
+    assert parse._wikilinks(line, 7, "ctx") == _general_wikilinks(line)
+
+
+@settings(max_examples=1000, deadline=None)
+@given(opening=st.sampled_from(["#", "# ", "## ", "   ### ", "###### ", "####### ", "#\t"]),
+       rest=st.text(alphabet="#ab `\t/1", max_size=20))
+def test_a_heading_line_has_the_tags_a_full_tag_scan_finds(opening: str, rest: str) -> None:
+    # A heading whose only #s are its opening is not scanned for tags: the same tags.
+    line = opening + rest
+    note = parse_note("n.md", "Intro.\n\n" + line + "\n")
+    expected = parse._inline_tags(parse._blank_code_spans(line.rstrip()), 3)
+    assert list(note.inline_tags) == expected

@@ -705,18 +705,20 @@ def _scan_body(
             visible, in_comment = _strip_comments(line, in_comment)
             if not visible.strip():
                 continue
+        hashes = 0  # the #s opening a heading: they start no tag
         if lead == "#":
             # Read before code spans are blanked out: `code` in a heading is part of its text.
             heading = _heading(visible, index + 1)
             if heading is not None:
                 scan.headings.append(heading)
+                hashes = heading.level
         shown = visible  # what a reader sees of the line: comments gone, code spans kept
         if "`" in visible:
             visible = _blank_code_spans(visible)
         if "^" in visible:
             _add_block_id(visible, index + 1, scan)
 
-        if "#" in visible:
+        if "#" in visible and (not hashes or visible.count("#") > hashes):
             scan.tags += _inline_tags(visible, index + 1)
 
         if "[" in visible:
@@ -1108,15 +1110,24 @@ def _wikilinks(text: str, line: int, context: str) -> list[Link]:
     """
     links = []
     for match in WIKILINK_RE.finditer(text):
-        parts = _link_parts(match.group(1))
-        if parts is None:
-            # `[[#Heading]]`, `[[#^id]]`: a link within the note (target "").
-            _, heading, label = _split_wikilink(match.group(1))
-            if heading is None:
-                continue
-            target = ""
+        inner = match.group(1)
+        if "#" not in inner and "|" not in inner and "\\" not in inner:
+            # The common plain [[Name]]: what _link_parts gives, without the call.
+            target, heading, label = inner.strip(), None, None
+            if not target:
+                continue  # [[ ]]: no link
+            if target[-3:].lower() == ".md":
+                target = target[:-3]
         else:
-            target, heading, label = parts
+            parts = _link_parts(inner)
+            if parts is None:
+                # `[[#Heading]]`, `[[#^id]]`: a link within the note (target "").
+                _, heading, label = _split_wikilink(inner)
+                if heading is None:
+                    continue
+                target = ""
+            else:
+                target, heading, label = parts
         start = match.start()
         embed = start > 0 and text[start - 1] == "!"
         col = start if embed else start + 1  # 1-based, at the "!" of an embed
