@@ -622,7 +622,7 @@ def _add_referral_rule(index: VaultIndex, note: Note) -> list[FollowUp]:
     due the day after the conversation (undated without a date). It goes when a note of that
     name exists."""
     out = []
-    for offer in referrals.offers_in(index, note):
+    for offer in referrals.offers_in(index, note, brief=True):
         if offer.who.path is not None:
             continue
         names = [person.name for person in offer.offered_by]
@@ -657,13 +657,16 @@ def _reach_out(index: VaultIndex, note: Note, fields: ContactFields) -> FollowUp
     if fields.status == schema.ASKED or any(
             day is not None for day in (fields.asked, fields.replied, fields.nudged)):
         return None
-    offered = referrals.offers_of(index, note.path)
-    if not offered and not fields.introduced_by:
+    linked = referrals.linked_from(index, note.path, ("with", "referrals"))
+    if not linked["referrals"] and not fields.introduced_by:
         return None
-    if referrals.conversations_with(index, note.path):
+    if any(isinstance(other.fields, InterviewFields) for other in linked["with"]):
         return None  # planned or done (a cancelled one was arranged: they were asked)
     if _latest_interaction(index, note)[0] is not None:
         return None
+    offered = referrals.offers_of(index, note.path, brief=True)
+    if not offered and not fields.introduced_by:
+        return None  # linked from `referrals` of conversations that offer no one
     first = offered[0] if offered else None
     if fields.introduced_by:
         by = referrals.resolve_people(index, (fields.introduced_by,), note.path)

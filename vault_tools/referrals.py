@@ -112,30 +112,36 @@ def offers(index: VaultIndex) -> list[Offer]:
     return sorted(found, key=Offer.sort_key)
 
 
-def offers_in(index: VaultIndex, interview: Note) -> list[Offer]:
+def offers_in(index: VaultIndex, interview: Note, brief: bool = False) -> list[Offer]:
     """The offers one note makes: none unless it is a done interview; each distinct person of
-    its `referrals` once, in the order written, leaving out its own `with` people."""
+    its `referrals` once, in the order written, leaving out its own `with` people.
+
+    `brief`: leave `careers` empty and `state` blank, for the follow-up rules, which need
+    neither (working out a state reads every conversation with the person)."""
     fields = interview.fields
-    if not isinstance(fields, InterviewFields) or fields.status != schema.DONE:
+    if (not isinstance(fields, InterviewFields) or fields.status != schema.DONE
+            or not fields.referrals):
         return []
-    people = resolve_people(index, fields.with_, interview.path)
+    people = tuple(resolve_people(index, fields.with_, interview.path))
     own = {_key(person) for person in people}
-    careers = resolve_people(index, fields.careers, interview.path)
+    careers = () if brief else tuple(resolve_people(index, fields.careers, interview.path))
     out: list[Offer] = []
     for who in resolve_people(index, fields.referrals, interview.path):
         if _key(who) in own:
             continue  # "Oluwaseun offered to introduce Oluwaseun": no introduction
         private = interview.private or who.private or any(p.private for p in people)
-        out.append(Offer(who, tuple(people), interview.path, fields.date, tuple(careers),
-                         offer_state(index, who.path), private))
+        state = "" if brief else offer_state(index, who.path)
+        out.append(Offer(who, people, interview.path, fields.date, careers, state, private))
     return out
 
 
-def offers_of(index: VaultIndex, path: str) -> list[Offer]:
-    """The offers to introduce the person whose note is at `path`, sorted."""
+def offers_of(index: VaultIndex, path: str, brief: bool = False) -> list[Offer]:
+    """The offers to introduce the person whose note is at `path`, sorted (`brief`: as for
+    `offers_in`)."""
     found: list[Offer] = []
     for source in _sources(index, path, "referrals"):
-        found.extend(offer for offer in offers_in(index, source) if offer.who.path == path)
+        found.extend(offer for offer in offers_in(index, source, brief)
+                     if offer.who.path == path)
     return sorted(found, key=Offer.sort_key)
 
 
@@ -268,13 +274,21 @@ def _conversations_with(index: VaultIndex, path: str) -> list[InterviewFields]:
 def _sources(index: VaultIndex, path: str, field: str) -> list[Note]:
     """The notes whose front-matter `field` links to the note at `path`, each once, in path
     order (the backlinks map holds exactly the links that resolve to it)."""
-    out: list[Note] = []
+    return linked_from(index, path, (field,))[field]
+
+
+def linked_from(index: VaultIndex, path: str,
+                fields: tuple[str, ...]) -> dict[str, list[Note]]:
+    """For each front-matter key of `fields`, the notes whose key links to the note at `path`,
+    each once, in path order: one pass over its backlinks."""
+    out: dict[str, list[Note]] = {field: [] for field in fields}
     for backlink in index.backlinks(path):
-        if backlink.link.field != field or (out and out[-1].path == backlink.source):
+        found = out.get(backlink.link.field or "")
+        if found is None or (found and found[-1].path == backlink.source):
             continue
         source = index.get(backlink.source)
         if source is not None:
-            out.append(source)
+            found.append(source)
     return out
 
 
