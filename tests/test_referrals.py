@@ -194,6 +194,8 @@ def test_introduced_by_alone_asks_to_reach_out_undated() -> None:
     assert outreach(index) == [(
         "reach-out", None, "Ask Ines Moreau for a conversation (introduced by Oluwaseun Adebayo)",
         INES, INES)]
+    index = index_of({INES: contact('introduced_by: "[[Ines Moreau]]"')})
+    assert [f.title for f in kinds(index)] == ["Ask Ines Moreau for a conversation"]
 
 
 def test_reach_out_leaves_once_anything_happens() -> None:

@@ -637,6 +637,8 @@ def _add_referral_rule(index: VaultIndex, note: Note) -> list[FollowUp]:
 
 
 def _outreach_rule(index: VaultIndex, note: Note, nudge_days: int = NUDGE_DAYS) -> list[FollowUp]:
+    """A contact's outreach follow-up, at most one: `reach-out` before they are asked, then
+    `nudge` and `no-reply` while the ask waits; none once a `status` closed or answered it."""
     fields = note.fields
     if not isinstance(fields, ContactFields):
         return []
@@ -672,6 +674,7 @@ def _reach_out(index: VaultIndex, note: Note, fields: ContactFields) -> FollowUp
         by = referrals.resolve_people(index, (fields.introduced_by,), note.path)
     else:
         by = list(first.offered_by) if first is not None else []
+    by = [person for person in by if person.path != note.path]  # "introduced by" themself
     title = f"Ask {note.name} for a conversation"
     if by:
         title += f" (introduced by {join_names([person.name for person in by])})"
