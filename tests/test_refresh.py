@@ -61,6 +61,14 @@ def note_texts(draw: st.DrawFn, path: str) -> str:
             front.append(f"introducer_thanked: {DAYS[0]}")
         if draw(st.booleans()):
             front.append("company: Acme")
+        # The outreach facts of §12: asked, nudged, replied, a status, a private person.
+        for key in ("asked", "nudged", "replied"):
+            if draw(st.integers(0, 2)) == 0:
+                front.append(f"{key}: {draw(st.sampled_from(DAYS))}")
+        if draw(st.integers(0, 3)) == 0:
+            front.append(f"status: {draw(st.sampled_from(['asked', 'declined', 'met']))}")
+        if draw(st.integers(0, 4)) == 0:
+            front.append("private: true")
     elif path in INTERVIEWS:
         people = draw(st.lists(st.sampled_from(["Ann", "Bob", "Cy", "Zed"]), min_size=1,
                                max_size=2))
@@ -70,7 +78,11 @@ def note_texts(draw: st.DrawFn, path: str) -> str:
         if draw(st.booleans()):
             front.append(f"thank_you: {DAYS[1]}")
         if draw(st.booleans()):
-            front.append(f"referrals: [\"[[{draw(st.sampled_from(['Ann', 'Bob', 'Cy']))}]]\"]")
+            offered = draw(st.lists(st.sampled_from(["Ann", "Bob", "Cy", "Nobody", "Zed"]),
+                                    min_size=1, max_size=2))
+            front.append("referrals: [" + ", ".join(f'"[[{p}]]"' for p in offered) + "]")
+        if draw(st.integers(0, 4)) == 0:
+            front.append("private: true")
         if draw(st.booleans()):
             front.append("career: UX")
             front.append(f"interest: {draw(st.integers(-2, 2))}")
@@ -159,6 +171,7 @@ def test_refreshing_only_the_notes_it_names_leaves_what_a_full_fill_would_write(
             texts[planned.path] = planned.new
             index.put(parse_note(planned.path, planned.new))  # as the watcher indexes its writes
         assert full_fill_changes(texts) == [], (op, path, other)
+        assert followups.all() == open_followups(index), (op, path, other)
 
 
 def test_a_done_interview_reaches_the_introducers_block_through_the_follow_ups() -> None:
@@ -208,3 +221,37 @@ def test_a_task_moves_off_a_note_that_stops_being_a_contact() -> None:
                                                           texts["companies/Acme.md"])}, cache)
     assert cache.all() == open_followups(index)
     assert [f.contact for f in cache.all()] == [None]
+
+
+def test_a_person_made_private_reaches_the_blocks_listing_their_follow_ups() -> None:
+    """The thank-you of an interview with Ann shows only its date once Ann is private: the
+    follow-up changed only in being private, and the interview's block must be written again."""
+    texts = {
+        "contacts/Ann.md": "---\ntype: contact\n---\n",
+        "interviews/I2.md": '---\ntype: interview\ndate: 2026-01-05\nwith: ["[[Ann]]"]\n---\n',
+        DASH: "# Follow-ups\n",
+    }
+    index = VaultIndex(parse_note(p, t) for p, t in texts.items())
+    cache = FollowUpCache(index)
+    change = apply_updates(index, {"contacts/Ann.md": parse_note(
+        "contacts/Ann.md", "---\ntype: contact\nprivate: true\n---\n")}, cache)
+    assert "interviews/I2.md" in notes_to_refresh(index, change, DASH)
+
+
+def test_a_private_referrer_deleted_reaches_the_person_they_offered() -> None:
+    """Ines's reach-out names Oluwaseun, who offered her in I1: Oluwaseun's note links to
+    neither, yet when that private note goes, the follow-up on Ines's note is public again."""
+    texts = {
+        "contacts/Oluwaseun.md": "---\ntype: contact\nprivate: true\n---\n",
+        "contacts/Ines.md": "---\ntype: contact\n---\n",
+        "interviews/I1.md": ('---\ntype: interview\ndate: 2026-01-05\nwith: "[[Oluwaseun]]"\n'
+                             'thank_you: 2026-01-06\nreferrals: ["[[Ines]]"]\n---\n'),
+        DASH: "# Follow-ups\n",
+    }
+    index = VaultIndex(parse_note(p, t) for p, t in texts.items())
+    cache = FollowUpCache(index)
+    assert [(f.kind, f.private) for f in cache.all()] == [("reach-out", True)]
+    change = apply_updates(index, {"contacts/Oluwaseun.md": None}, cache)
+    assert cache.all() == open_followups(index)
+    assert [(f.kind, f.private) for f in cache.all()] == [("reach-out", False)]
+    assert "contacts/Ines.md" in notes_to_refresh(index, change, DASH)

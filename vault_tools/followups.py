@@ -23,17 +23,21 @@ from typing import Any, Protocol, TypeVar
 
 import click
 
-from . import schema
+from . import referrals, schema
 from .index import VaultIndex
 from .notes import ContactFields, InterviewFields, Note, Task
 from .parse import read_task_text
 from .report import printable
 from .schema import (
+    ADD_REFERRAL,
     CANCELLED,
     DONE,
     KEEP_IN_TOUCH,
+    NO_REPLY,
+    NUDGE,
     PLANNED,
     PREPARE,
+    REACH_OUT,
     TASK,
     THANK_INTRODUCER,
     THANK_YOU,
@@ -593,10 +597,131 @@ def followups_json(followups: Iterable[FollowUp]) -> str:
     return json.dumps([f.to_dict() for f in followups], indent=2, ensure_ascii=False)
 
 
+# --- outreach: referrals become conversations (§12) ---------------------------------------------
+#
+# The facts (who offered whom, resolved from the interview) are `referrals.py`'s; these rules
+# turn them into things to do. Each rule reads only its note, the notes it links to and the
+# notes linking to it, with one exception the watcher already covers: a reach-out names who
+# offered the person, two links away (person <- interview -> referrer). A referrer's name only
+# changes when their note comes or goes, and the index then reports the interview relinked
+# with its targets; a change of privacy reaches the targets of the notes linking to it.
+
+# Days after `asked` that a `nudge` is due (the `nudge_days` option, once options reach the
+# rules: `_outreach_rule` takes it as a parameter).
+NUDGE_DAYS = 7
+# Days after the nudge that a `no-reply` is due.
+NO_REPLY_DAYS = 7
+# Days after the offer that a `reach-out` is due.
+REACH_OUT_DAYS = 3
+# The statuses that say the person answered: nobody is nudged, or asked to be reached, then.
+_ANSWERED_STATUSES = frozenset({schema.SCHEDULED, schema.MET, schema.KEEP_WARM})
+
+
+def _add_referral_rule(index: VaultIndex, note: Note) -> list[FollowUp]:
+    """`add-referral`: each name a done conversation's `referrals` offers that has no note yet,
+    due the day after the conversation (undated without a date). It goes when a note of that
+    name exists."""
+    out = []
+    for offer in referrals.offers_in(index, note, brief=True):
+        if offer.who.path is not None:
+            continue
+        names = [person.name for person in offer.offered_by]
+        if names:
+            title = f"Add {offer.who.name}, whom {join_names(names)} offered to introduce"
+        else:
+            title = f"Add {offer.who.name}, offered in “{note.name}”"
+        contact = next((p.path for p in offer.offered_by if p.path is not None), None)
+        due = days_after(offer.date, 1) if offer.date else None
+        out.append(FollowUp(ADD_REFERRAL, due, title, note.path, None, contact, offer.private))
+    return out
+
+
+def _outreach_rule(index: VaultIndex, note: Note, nudge_days: int = NUDGE_DAYS) -> list[FollowUp]:
+    """A contact's outreach follow-up, at most one: `reach-out` before they are asked, then
+    `nudge` and `no-reply` while the ask waits; none once a `status` closed or answered it."""
+    fields = note.fields
+    if not isinstance(fields, ContactFields):
+        return []
+    if fields.status in schema.CLOSED_STATUSES or fields.status in _ANSWERED_STATUSES:
+        return []  # outreach is over, one way or the other
+    reach = _reach_out(index, note, fields)
+    if reach is not None:
+        return [reach]
+    waiting = _waiting(index, note, fields, nudge_days)
+    return [waiting] if waiting is not None else []
+
+
+def _reach_out(index: VaultIndex, note: Note, fields: ContactFields) -> FollowUp | None:
+    """`reach-out`: offered in a done conversation or `introduced_by` someone, and nothing yet:
+    not asked (no `asked`, `replied`, `nudged` or `status: asked`), no conversation planned or
+    done, no interaction (INTERACTIONS). Due REACH_OUT_DAYS after the earliest dated offer;
+    undated when no offer has a date (someone only `introduced_by`)."""
+    if fields.status == schema.ASKED or any(
+            day is not None for day in (fields.asked, fields.replied, fields.nudged)):
+        return None
+    linked = referrals.linked_from(index, note.path, ("with", "referrals"))
+    if not linked["referrals"] and not fields.introduced_by:
+        return None
+    if any(isinstance(other.fields, InterviewFields) for other in linked["with"]):
+        return None  # planned or done (a cancelled one was arranged: they were asked)
+    if _latest_interaction(index, note)[0] is not None:
+        return None
+    offered = referrals.offers_of(index, note.path, brief=True)
+    if not offered and not fields.introduced_by:
+        return None  # linked from `referrals` of conversations that offer no one
+    first = offered[0] if offered else None
+    if fields.introduced_by:
+        by = referrals.resolve_people(index, (fields.introduced_by,), note.path)
+    else:
+        by = list(first.offered_by) if first is not None else []
+    by = [person for person in by if person.path != note.path]  # "introduced by" themself
+    title = f"Ask {note.name} for a conversation"
+    if by:
+        title += f" (introduced by {join_names([person.name for person in by])})"
+    private = (note.private or any(person.private for person in by)
+               or any(offer.private for offer in offered))
+    due = days_after(first.date, REACH_OUT_DAYS) if first is not None and first.date else None
+    return FollowUp(REACH_OUT, due, title, note.path, None, note.path, private)
+
+
+def _waiting(index: VaultIndex, note: Note, fields: ContactFields,
+             nudge_days: int) -> FollowUp | None:
+    """`nudge` (asked, `nudge_days` later) and then `no-reply` (nudged, NO_REPLY_DAYS later),
+    while nothing answered: no `replied` on or after the ask, no conversation dated on or after
+    it, none planned without a date. A `nudged` before a later `asked` belongs to an earlier
+    round: the new ask is nudged again."""
+    asked, nudged = fields.asked, fields.nudged
+    if nudged is not None and asked is not None and nudged < asked:
+        nudged = None
+    since = asked or nudged
+    if since is None:
+        return None
+    if fields.replied is not None and fields.replied >= since:
+        return None
+    for _, interview in referrals.conversations_with(index, note.path):
+        if ((interview.date is None and interview.status == PLANNED)
+                or (interview.date is not None and interview.date >= since)):
+            return None
+    if nudged is None:
+        assert asked is not None
+        return FollowUp(NUDGE, days_after(asked, nudge_days),
+                        f"Nudge {note.name}: asked on {asked.isoformat()}, no reply yet",
+                        note.path, None, note.path, note.private)
+    company = (referrals.resolve_people(index, (fields.company,), note.path)
+               if fields.company else [])
+    elsewhere = (f"write to someone else at {company[0].name}" if company
+                 else "write to someone else")
+    return FollowUp(NO_REPLY, days_after(nudged, NO_REPLY_DAYS),
+                    f"No reply from {note.name}: mark no-response, or {elsewhere}",
+                    note.path, None, note.path,
+                    note.private or any(c.private for c in company))
+
+
 # --- the registry -------------------------------------------------------------------------------
 
 Rule = Callable[[VaultIndex, Note], list[FollowUp]]
 # The rules of §10, each asked about every note for the open follow-ups it makes, in this order.
 # A new kind of follow-up is one more rule here (and its name and label in schema.py): the
 # blocks, the dashboard, the site and the feed take every open follow-up as it comes.
-RULES: tuple[Rule, ...] = (_task_followups, _interview_rule, _contact_rule)
+RULES: tuple[Rule, ...] = (_task_followups, _interview_rule, _contact_rule,
+                           _add_referral_rule, _outreach_rule)

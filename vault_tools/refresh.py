@@ -130,8 +130,10 @@ def apply_updates(
 
 
 def _shown(followup: FollowUp) -> tuple[Any, ...]:
-    """What a block shows of a follow-up (not its line: a block's own rewrite moves lines)."""
-    return (followup.kind, followup.due, followup.title, followup.note, followup.contact)
+    """What a block shows of a follow-up (not its line: a block's own rewrite moves lines). A
+    private one shows only its date and the private note, so `private` is part of it."""
+    return (followup.kind, followup.due, followup.title, followup.note, followup.contact,
+            followup.private)
 
 
 def _followups_by_note(followups: Iterable[FollowUp]) -> dict[str, list[tuple[Any, ...]]]:
