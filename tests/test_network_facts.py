@@ -9,6 +9,7 @@ import time
 import pytest
 
 from vault_tools import schema
+from vault_tools.fill import plan_fill
 from vault_tools.followups import (
     CONVERSATION,
     DAILY_NOTE,
@@ -22,6 +23,7 @@ from vault_tools.index import VaultIndex
 from vault_tools.network import Stage, days_in, pipeline, stage
 from vault_tools.notes import LogItem
 from vault_tools.parse import parse_note
+from vault_tools.refresh import FollowUpCache, apply_updates, notes_to_refresh, plan_refresh
 from vault_tools.views import SiteView, last_public_interaction
 
 D = dt.date
@@ -346,3 +348,122 @@ def test_the_pipeline_lists_every_contact_by_stage_order_with_last_touch() -> No
 def test_every_written_status_is_its_stage(status: str) -> None:
     assert stage_of({JANE: contact(status=status)}).name == status
     assert not stage_of({JANE: contact(status=status)}).derived
+
+
+# --- what a change reaches (watch, serve) ---------------------------------------------------------
+
+DASH = "Follow-ups.md"
+
+
+class Watched:
+    """The watcher's loop in memory: the index, the cached follow-ups and the notes' texts,
+    with each batch refreshing only the notes `notes_to_refresh` names."""
+
+    def __init__(self, texts: dict[str, str]) -> None:
+        self.texts = dict(texts)
+        self.index = index_of(self.texts)
+        self.cache = FollowUpCache(self.index)
+        self._write(plan_refresh(self.index, self.texts, self.cache.all(), DASH)[0])
+
+    def _write(self, changes) -> None:
+        for change in changes:
+            self.texts[change.path] = change.new
+            self.index.put(parse_note(change.path, change.new))
+
+    def save(self, changes: dict[str, str | None]) -> set[str]:
+        """Apply edits (None: delete), refresh what they reach; return the refreshed paths."""
+        updates = {}
+        for path, text in changes.items():
+            if text is None:
+                del self.texts[path]
+                updates[path] = None
+            else:
+                self.texts[path] = text
+                updates[path] = parse_note(path, text)
+        change = apply_updates(self.index, updates, self.cache)
+        refresh = notes_to_refresh(self.index, change, DASH)
+        subset = {path: self.texts[path] for path in refresh}
+        self._write(plan_refresh(self.index, subset, self.cache.all(), DASH)[0])
+        assert self.cache.all() == open_followups(self.index)
+        full = index_of(self.texts)
+        assert plan_fill(full, dict(self.texts), dashboard=DASH)[0] == []
+        return refresh
+
+
+def due_of(watched: Watched) -> D | None:
+    return keep_in_touch(watched.index).due
+
+
+def watched_vault() -> Watched:
+    return Watched({JANE: contact(cadence="30d", last_contact="2026-10-01"),
+                    SAM: contact(cadence="30d", last_contact="2026-10-01"),
+                    DASH: "# Follow-ups\n"})
+
+
+def test_a_contact_link_added_to_or_removed_from_a_daily_note_reaches_the_contact() -> None:
+    watched = watched_vault()
+    assert JANE in watched.save({"daily/2026-11-20.md": "Lunch with [[Jane Doe]].\n"})
+    assert due_of(watched) == D(2026, 12, 20)
+    assert "2026-12-20" in watched.texts[JANE]
+    # The link moves to Sam: both are reached.
+    reached = watched.save({"daily/2026-11-20.md": "Lunch with [[Sam Lee]].\n"})
+    assert {JANE, SAM} <= reached
+    assert due_of(watched) == D(2026, 10, 31)
+    assert keep_in_touch(watched.index, SAM).due == D(2026, 12, 20)
+
+
+def test_renaming_a_note_to_and_from_a_day_reaches_the_contacts_it_touches() -> None:
+    watched = watched_vault()
+    watched.save({"notes/Lunch.md": "Lunch with [[Jane Doe]].\n"})
+    assert due_of(watched) == D(2026, 10, 31)
+    text = watched.texts["notes/Lunch.md"]
+    assert JANE in watched.save({"notes/Lunch.md": None, "daily/2026-11-20.md": text})
+    assert due_of(watched) == D(2026, 12, 20)
+    text = watched.texts["daily/2026-11-20.md"]
+    assert JANE in watched.save({"daily/2026-11-20.md": None, "notes/Lunch.md": text})
+    assert due_of(watched) == D(2026, 10, 31)
+
+
+def test_a_journal_type_or_date_change_reaches_the_contacts_it_touches() -> None:
+    watched = watched_vault()
+    path = "journal/Thursday.md"
+    watched.save({path: "---\ntype: journal\n---\nCalled [[Jane Doe]].\n"})
+    assert due_of(watched) == D(2026, 10, 31)
+    assert JANE in watched.save({path: "---\ntype: journal\ndate: 2026-11-19\n---\n"
+                                       "Called [[Jane Doe]].\n"})
+    assert due_of(watched) == D(2026, 12, 19)
+    assert JANE in watched.save({path: "---\ntype: note\ndate: 2026-11-19\n---\n"
+                                       "Called [[Jane Doe]].\n"})
+    assert due_of(watched) == D(2026, 10, 31)
+
+
+def test_a_daily_note_turning_private_reaches_the_contact() -> None:
+    watched = watched_vault()
+    watched.save({"daily/2026-11-20.md": "Lunch with [[Jane Doe]].\n"})
+    assert not keep_in_touch(watched.index).private
+    assert JANE in watched.save({"daily/2026-11-20.md": "---\nprivate: true\n---\n"
+                                                        "Lunch with [[Jane Doe]].\n"})
+    assert keep_in_touch(watched.index).private
+
+
+def test_an_edited_log_item_reaches_the_contacts_own_block_and_the_dashboard() -> None:
+    watched = watched_vault()
+    old = watched.texts[JANE]
+    blocks = old[old.index("<!-- vault-tools:"):]
+    new = contact("## Log\n- 2026-11-25 call: caught up\n\n", cadence="30d",
+                  last_contact="2026-10-01") + blocks
+    assert {JANE, DASH} <= watched.save({JANE: new})
+    assert due_of(watched) == D(2026, 12, 25)
+    assert "2026-12-25" in watched.texts[JANE]
+
+
+def test_a_conversation_turning_private_reaches_the_dashboard() -> None:
+    """Only the follow-up's privacy moves (no title, no date): the dashboard must still show
+    it as "a private note" from then on."""
+    watched = watched_vault()
+    path = "interviews/Coffee.md"
+    watched.save({path: "---\ntype: interview\ndate: 2026-11-20\nwith: \"[[Jane Doe]]\"\n---\n"})
+    reached = watched.save({path: "---\ntype: interview\ndate: 2026-11-20\n"
+                                  "with: \"[[Jane Doe]]\"\nprivate: true\n---\n"})
+    assert DASH in reached
+    assert "a private note" in watched.texts[DASH]
