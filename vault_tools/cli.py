@@ -414,6 +414,45 @@ def new_career(vault: Vault, name: str, today: Any, open_editor: bool) -> None:
     _create(vault, "career", name, today, open_editor)
 
 
+@main.command("log")
+@vault_option
+@click.argument("name")
+@click.argument("text")
+@click.option("--kind", default=None, metavar="WORD",
+              help="What kind of touch: email, call, message, coffee... (one word).")
+@click.option("--date", "day", default=None, metavar="YYYY-MM-DD",
+              help="The day it happened. Default: today.")
+@click.option("--today", type=_DAY, default=None, help=_TODAY_HELP)
+@click.option("--dry-run", is_flag=True, help="Print the item and where it would go; write "
+                                               "nothing.")
+def log_command(vault: Vault, name: str, text: str, kind: str | None, day: str | None,
+                today: Any, dry_run: bool) -> None:
+    """Add a dated item to the contact NAME's log: `- 2026-11-20 email: TEXT`.
+
+    The item goes under the note's Log heading, after its last item (a `## Log` section is
+    added when there is none, before the generated blocks at the end); nothing else in the
+    note changes. Line breaks in TEXT become spaces. NAME is a contact's name, alias or path.
+    """
+    import datetime as dt
+
+    from .capture.log import LogError, log_item, log_touch, parse_day
+
+    real_today = today.date() if today is not None else dt.date.today()
+    try:
+        item = log_item(parse_day(day) if day is not None else real_today, text, kind)
+        with gcpolicy.paused():  # it loads the vault
+            logged = log_touch(vault, name, item, dry_run=dry_run)
+    except LogError as exc:
+        raise click.ClickException(str(exc)) from None
+    heading = " (under a new ## Log heading)" if logged.new_heading else ""
+    if dry_run:
+        click.echo(f"would add to {logged.path}:{logged.line}{heading}: {logged.item}")
+    else:
+        click.echo(f"added to {logged.path}:{logged.line}{heading}: {logged.item}")
+    if day is not None and parse_day(day) > real_today:
+        click.echo(f"Note: {day.strip()} is after today.", err=True)
+
+
 @main.group("import")
 def import_group() -> None:
     """Add contacts from an address book or a LinkedIn export.
