@@ -9,6 +9,7 @@ import time
 import pytest
 
 from vault_tools import schema
+from vault_tools.export.contacts_csv import contact_rows
 from vault_tools.fill import plan_fill
 from vault_tools.followups import (
     CONVERSATION,
@@ -467,3 +468,13 @@ def test_a_conversation_turning_private_reaches_the_dashboard() -> None:
                                   "with: \"[[Jane Doe]]\"\nprivate: true\n---\n"})
     assert DASH in reached
     assert "a private note" in watched.texts[DASH]
+
+
+def test_the_contacts_csv_dates_the_last_interaction_from_notes_it_may_name() -> None:
+    files = {JANE: contact("## Log\n- 2026-11-02 email: hello\n"),
+             "daily/2026-11-20.md": "---\nprivate: true\n---\nLunch with [[Jane Doe]].\n"}
+    index = index_of(files)
+    [row] = contact_rows(index)
+    assert row["last_interaction"] == "2026-11-02"
+    [row] = contact_rows(index, include_private=True)
+    assert row["last_interaction"] == "2026-11-20"
