@@ -229,6 +229,8 @@ def test_logging_inserts_one_run_of_lines_read_back_under_a_log_heading(text: st
         if section is None and heading.text.lower() == "log":
             section = heading
     assert section is not None
+    # And the parser reads it back as a log item of the contact, on that line (§12).
+    assert [i.line for i in after.log if i.line == placed.line] == [placed.line]
     assert text.endswith(("\n", "\r")) == placed.text.endswith(("\n", "\r")) or not text \
         or text == "\ufeff"
 

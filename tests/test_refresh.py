@@ -23,7 +23,10 @@ DASH = "Follow-ups.md"
 CONTACTS = ["contacts/Ann.md", "contacts/Bob.md", "contacts/Cy.md", "other/Ann.md", "Bob.md"]
 INTERVIEWS = ["interviews/I1.md", "interviews/I2.md"]
 OTHERS = ["companies/Acme.md", "notes/Plain.md", "careers/UX.md", DASH]
-PATHS = CONTACTS + INTERVIEWS + OTHERS
+# Daily notes (§12): by name, in any folder, or by `type: journal` with a `date`; a rename
+# between these and OTHERS makes a note a daily note or stops it being one.
+DAILIES = ["daily/2026-01-06.md", "2026-02-11.md", "journal/Thursday.md"]
+PATHS = CONTACTS + INTERVIEWS + OTHERS + DAILIES
 LINKABLE = ["Ann", "Bob", "Cy", "contacts/Ann", "Acme", "I1", "Plain", "UX", "Nobody", "Zed"]
 DAYS = ["2026-01-05", "2026-02-10", "2026-03-15"]
 
@@ -33,8 +36,15 @@ def bodies(draw: st.DrawFn) -> str:
     lines = []
     for _ in range(draw(st.integers(0, 3))):
         target = draw(st.sampled_from(LINKABLE))
-        kind = draw(st.sampled_from(["text", "task", "dated-task", "done-task"]))
-        if kind == "text":
+        kind = draw(st.sampled_from(["text", "task", "dated-task", "done-task", "log"]))
+        if kind == "log":
+            # A contact's interaction log (§12), sometimes cut short by a heading, or with a
+            # day the calendar lacks; the date may be a link to a daily note.
+            lines.append(draw(st.sampled_from(["## Log", "### log", "## Notes"])))
+            for day in draw(st.lists(st.sampled_from([*DAYS, "2026-02-30"]), max_size=2)):
+                written = f"[[{day}]]" if draw(st.booleans()) else day
+                lines.append(f"- {written} email: wrote to [[{target}]]")
+        elif kind == "text":
             lines.append(f"Talked about [[{target}]] today.")
         elif kind == "task":
             lines.append(f"- [ ] write to [[{target}]]")
@@ -88,6 +98,15 @@ def note_texts(draw: st.DrawFn, path: str) -> str:
             front.append(f"interest: {draw(st.integers(-2, 2))}")
         if draw(st.booleans()):
             front.append("company: Acme")
+    elif path in DAILIES or draw(st.integers(0, 5)) == 0:
+        if draw(st.booleans()):
+            front.append("type: journal")
+            if draw(st.booleans()):
+                front.append(f"date: {draw(st.sampled_from(DAYS))}")
+        if draw(st.integers(0, 3)) == 0:
+            front.append("private: true")
+        if draw(st.integers(0, 3)) == 0:
+            front.append('attendees: "[[Ann]]"')  # a front-matter link: no touch
     elif path == "companies/Acme.md":
         front.append("type: company")
     elif path == "careers/UX.md":

@@ -19,7 +19,7 @@ import posixpath
 import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any, Protocol, TypeVar
+from typing import Any, NamedTuple, Protocol, TypeVar
 
 import click
 
@@ -177,12 +177,25 @@ def days_after(day: dt.date, days: int) -> dt.date:
 
 
 def last_interaction(index: VaultIndex, contact_path: str) -> dt.date | None:
-    """The latest of the contact's `last_contact` and the dates of done interviews with them."""
+    """The day of the contact's last interaction (§12): the latest of their `last_contact`,
+    done conversations with them, their `Log` items and daily notes that link to them. None
+    before the first one (or when no contact has that path). Keep-in-touch runs from it."""
+    latest = latest_interaction(index, contact_path)
+    return latest.day if latest is not None else None
+
+
+def latest_interaction(
+    index: VaultIndex, contact_path: str, shown: Callable[[Note], bool] | None = None
+) -> Interaction | None:
+    """The contact's last interaction with where it is recorded (see `Interaction`), or None.
+    `shown`: only interactions recorded in notes it accepts count (the site passes "is
+    public", so a private conversation's date is never shown); the contact's own facts
+    (`last_contact`, the log) always count. On a tie the contact's own facts win, then
+    conversations, then daily notes (INTERACTIONS order)."""
     contact = index.get(contact_path)
     if contact is None:
         return None
-    latest, _ = _latest_interaction(index, contact)
-    return latest
+    return _latest_interaction(index, contact, shown)
 
 
 class _Placed(Protocol):
@@ -421,42 +434,79 @@ def _done_interviews_with(index: VaultIndex, contact: Note) -> list[tuple[Note, 
 
 # --- interactions: what starts and restarts keeping in touch ------------------------------------
 #
-# Each source lists the dated interactions with a contact: (day, the note that records it, or
-# None when it is the contact's own note). A new kind of interaction (a `## Log` item, a daily
-# note that mentions the person) is one more function in INTERACTIONS. A source may only look at
-# the contact's note and the notes linking to it, which keeps the watcher's follow-up cache right.
+# Each source lists the dated interactions with a contact (§12). A new kind of interaction is one
+# more function in INTERACTIONS. A source may only look at the contact's note and the notes
+# linking to it, which keeps the watcher's follow-up cache right: a daily note that mentions the
+# person links to them, so it is one of those.
 
-Interaction = tuple[dt.date, Note | None]
+# How an interaction is recorded (`Interaction.how`).
+LAST_CONTACT, CONVERSATION, LOG, DAILY_NOTE = "last_contact", "conversation", "log", "daily-note"
+
+
+class Interaction(NamedTuple):
+    """One dated interaction with a contact: the day, the note that records it (None when it is
+    the contact's own note: `last_contact` or a `Log` item), how it is recorded (LAST_CONTACT,
+    CONVERSATION, LOG or DAILY_NOTE) and the line it is written on (None for a front-matter
+    date)."""
+
+    day: dt.date
+    where: Note | None
+    how: str
+    line: int | None = None
 
 
 def _last_contact(index: VaultIndex, contact: Note) -> Iterable[Interaction]:
     fields = contact.fields
     if isinstance(fields, ContactFields) and fields.last_contact is not None:
-        yield fields.last_contact, None
+        yield Interaction(fields.last_contact, None, LAST_CONTACT)
+
+
+def _log_items(index: VaultIndex, contact: Note) -> Iterable[Interaction]:
+    for item in contact.log:
+        yield Interaction(item.day, None, LOG, item.line)
 
 
 def _done_interviews(index: VaultIndex, contact: Note) -> Iterable[Interaction]:
     for interview, fields in _done_interviews_with(index, contact):
         if fields.date is not None:
-            yield fields.date, interview
+            yield Interaction(fields.date, interview, CONVERSATION)
+
+
+def _daily_touches(index: VaultIndex, contact: Note) -> Iterable[Interaction]:
+    """A daily note's body link to the contact, except on the line of an open task (a plan, not
+    a touch: `- [ ] call [[Jane]]`). A daily note dated ahead counts as written: the rules read
+    no clock, and a plan is written as a task."""
+    for backlink in index.backlinks(contact.path):
+        link = backlink.link
+        if link.field is not None:
+            continue
+        source = index.get(backlink.source)
+        if source is None or source.day is None:
+            continue
+        if any(task.line == link.line and not task.done for task in source.tasks):
+            continue
+        yield Interaction(source.day, source, DAILY_NOTE, link.line)
 
 
 INTERACTIONS: list[Callable[[VaultIndex, Note], Iterable[Interaction]]] = [
-    _last_contact, _done_interviews,
+    _last_contact, _log_items, _done_interviews, _daily_touches,
 ]
 
 
-def _latest_interaction(index: VaultIndex, contact: Note) -> tuple[dt.date | None, Note | None]:
-    """(date of the last interaction, the note that records it: None for the contact's own
-    `last_contact`). On a tie the earlier source in INTERACTIONS wins. (None, None) before the
-    first interaction."""
-    latest: dt.date | None = None
-    source: Note | None = None
+def _latest_interaction(
+    index: VaultIndex, contact: Note, shown: Callable[[Note], bool] | None = None
+) -> Interaction | None:
+    """The last interaction (see `latest_interaction`); on a tie the earlier source in
+    INTERACTIONS wins, then the first one a source lists. None before the first interaction."""
+    latest: Interaction | None = None
     for interactions in INTERACTIONS:
-        for day, where in interactions(index, contact):
-            if latest is None or day > latest:
-                latest, source = day, where
-    return latest, source
+        for found in interactions(index, contact):
+            if latest is not None and found.day <= latest.day:
+                continue
+            if shown is not None and found.where is not None and not shown(found.where):
+                continue
+            latest = found
+    return latest
 
 
 def _contact_followups(index: VaultIndex, note: Note, fields: ContactFields) -> list[FollowUp]:
@@ -464,10 +514,11 @@ def _contact_followups(index: VaultIndex, note: Note, fields: ContactFields) -> 
     if fields.cadence is not None and not _interviews_with(index, note, PLANNED):
         # Keeping in touch starts at the first interaction (someone never met is an outreach
         # question, not a "get back in touch"), and waits while a conversation is planned.
-        latest, source = _latest_interaction(index, note)
+        latest = _latest_interaction(index, note)
         if latest is not None:
-            private = note.private or (source is not None and source.private)
-            out.append(FollowUp(KEEP_IN_TOUCH, fields.cadence.after(latest),
+            # A private note that holds the last interaction would show through its date.
+            private = note.private or (latest.where is not None and latest.where.private)
+            out.append(FollowUp(KEEP_IN_TOUCH, fields.cadence.after(latest.day),
                                 f"Get back in touch with {note.name}", note.path, None,
                                 note.path, private))
     if fields.introduced_by and fields.introducer_thanked is None:
@@ -664,7 +715,7 @@ def _reach_out(index: VaultIndex, note: Note, fields: ContactFields) -> FollowUp
         return None
     if any(isinstance(other.fields, InterviewFields) for other in linked["with"]):
         return None  # planned or done (a cancelled one was arranged: they were asked)
-    if _latest_interaction(index, note)[0] is not None:
+    if _latest_interaction(index, note) is not None:
         return None
     offered = referrals.offers_of(index, note.path, brief=True)
     if not offered and not fields.introduced_by:

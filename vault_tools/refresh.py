@@ -130,8 +130,9 @@ def apply_updates(
 
 
 def _shown(followup: FollowUp) -> tuple[Any, ...]:
-    """What a block shows of a follow-up (not its line: a block's own rewrite moves lines). A
-    private one shows only its date and the private note, so `private` is part of it."""
+    """What a block shows of a follow-up (not its line: a block's own rewrite moves lines).
+    Whether it is private too: the dashboard shows a private one as "a private note", so a
+    note turning private changes the dashboard though no title or date moved."""
     return (followup.kind, followup.due, followup.title, followup.note, followup.contact,
             followup.private)
 
