@@ -22,7 +22,7 @@ import datetime as dt
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-from . import schema
+from . import referrals, schema
 from .followups import latest_interaction
 from .index import VaultIndex
 from .notes import ContactFields, InterviewFields, Note
@@ -62,19 +62,10 @@ def conversations_with(
     index: VaultIndex, contact: Note, status: str, shown: Shown | None = None
 ) -> list[tuple[Note, InterviewFields]]:
     """The conversations (interview notes) with this status whose `with` names the contact, in
-    path order; with `shown`, only those it accepts."""
-    out: list[tuple[Note, InterviewFields]] = []
-    seen: set[str] = set()
-    for backlink in index.backlinks(contact.path):
-        if backlink.link.field != "with" or backlink.source in seen:
-            continue
-        seen.add(backlink.source)
-        source = index.get(backlink.source)
-        if source is None or not isinstance(source.fields, InterviewFields):
-            continue
-        if source.fields.status == status and (shown is None or shown(source)):
-            out.append((source, source.fields))
-    return out
+    path order (`referrals.conversations_with`); with `shown`, only those it accepts."""
+    return [(note, fields) for note, fields in
+            referrals.conversations_with(index, contact.path, status)
+            if shown is None or shown(note)]
 
 
 def stage(index: VaultIndex, contact: Note, shown: Shown | None = None) -> Stage:
