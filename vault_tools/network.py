@@ -26,6 +26,7 @@ from . import referrals, schema
 from .followups import latest_interaction
 from .index import VaultIndex
 from .notes import ContactFields, InterviewFields, Note
+from .settings import DEFAULTS, Settings
 
 Shown = Callable[[Note], bool]
 
@@ -119,6 +120,37 @@ def days_in(stage_: Stage, today: dt.date) -> int | None:
     if stage_.since is None:
         return None
     return max((today - stage_.since).days, 0)
+
+
+# Days a stage that waits on something may stay quiet before it is stale (§12: nothing goes
+# cold): a planned conversation that long after they said yes, or someone met and left
+# without a next step (`keep-warm`, or closing the outreach). `asked` waits
+# `Settings.nudge_days`: from then on the ask itself has gone quiet.
+STALE_DAYS = {schema.SCHEDULED: 30, schema.MET: 30}
+
+
+def stale_after(stage_name: str, settings: Settings = DEFAULTS) -> int | None:
+    """How many quiet days make a contact in this stage stale; None for the stages that wait
+    on nothing (`to-contact` has not started, `keep-warm` has its cadence, the closed ones
+    are over)."""
+    if stage_name == schema.ASKED:
+        return settings.nudge_days
+    return STALE_DAYS.get(stage_name)
+
+
+def is_stale(stage_: Stage, today: dt.date, last_touch: dt.date | None = None,
+             settings: Settings = DEFAULTS) -> bool:
+    """Whether a contact has sat quiet in their stage too long, as of `today`: more than
+    `stale_after(stage)` days since the later of the day the stage began (`Stage.since`) and
+    their last touch (`PipelineRow.last_touch`: a logged e-mail after the ask is a sign of
+    life). False when neither day is known, and for the stages that wait on nothing. The one
+    rule behind "stale" for the `pipeline` command and the site's Pipeline page: pass
+    `index.settings`."""
+    limit = stale_after(stage_.name, settings)
+    known = [day for day in (stage_.since, last_touch) if day is not None]
+    if limit is None or not known:
+        return False
+    return (today - max(known)).days > limit
 
 
 def pipeline(index: VaultIndex, shown: Shown | None = None) -> list[PipelineRow]:
