@@ -386,3 +386,46 @@ def test_default_settings_keep_the_fill_cache_key_it_always_had(vault) -> None:
     assert manifest_key(find_vault(vault)) == "Follow-ups.md"
     set_nudge_days(vault, 8)
     assert manifest_key(find_vault(vault)) == "Follow-ups.md\0nudge_days=8"
+
+
+# --- the long-running paths: watch, build, mkdocs itself -----------------------------------------
+
+SITE_CONFIG = ("site_name: Test\ndocs_dir: notes\ntheme:\n  name: material\nplugins:\n"
+               "  - vault:\n      nudge_days: {days}\n")
+
+
+@pytest.mark.slow
+def test_watch_and_the_site_read_nudge_days(vault) -> None:
+    from vault_tools.site.build import build_site
+    from vault_tools.watch.watcher import Watcher
+
+    (vault / "mkdocs.yml").write_text(SITE_CONFIG.format(days=3), encoding="utf-8")
+    kofi = vault / "notes" / "contacts" / "Kofi Mensah.md"
+    watcher = Watcher(find_vault(vault))
+    watcher.start()
+    try:
+        assert watcher.wait_ready(60), "the first fill did not finish"
+        assert "- 2026-11-18 · Nudge Kofi Mensah" in kofi.read_text(encoding="utf-8")
+    finally:
+        watcher.stop()
+    assert watcher.error is None
+    kofi.write_text(kofi.read_text(encoding="utf-8").split("<!--")[0], encoding="utf-8")
+    (vault / "mkdocs.yml").write_text(SITE_CONFIG.format(days=4), encoding="utf-8")
+    site = build_site(find_vault(vault))  # it fills first: the block moves
+    assert "- 2026-11-19 · Nudge Kofi Mensah" in kofi.read_text(encoding="utf-8")
+    page = (site / "contacts" / "Kofi Mensah" / "index.html").read_text(encoding="utf-8")
+    assert "2026-11-19" in page
+
+
+@pytest.mark.slow
+def test_mkdocs_itself_refuses_a_bad_nudge_days_naming_the_option(vault) -> None:
+    import subprocess
+    import sys
+
+    (vault / "mkdocs.yml").write_text(SITE_CONFIG.format(days=0), encoding="utf-8")
+    result = subprocess.run([sys.executable, "-m", "mkdocs", "build", "-f",
+                             str(vault / "mkdocs.yml")], capture_output=True, text=True,
+                            timeout=300)
+    assert result.returncode != 0
+    assert "the vault plugin's nudge_days: 0 is out of range" in result.stderr
+    assert not (vault / "site").exists()
