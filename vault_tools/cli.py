@@ -40,10 +40,11 @@ def vault_option(command: Callable[..., Any]) -> Callable[..., Any]:
     return wrapper
 
 
-def _load_index(vault: Vault) -> VaultIndex:
-    """The vault's index, loaded with the garbage collector paused (`gcpolicy`)."""
+def _load_index(vault: Vault, contexts: bool = True) -> VaultIndex:
+    """The vault's index, loaded with the garbage collector paused (`gcpolicy`);
+    `contexts=False` for a command that shows no link's context line (see `parse_note`)."""
     with gcpolicy.paused():
-        return load_index(vault)
+        return load_index(vault, contexts=contexts)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -214,7 +215,7 @@ def leads(vault: Vault, as_json: bool) -> None:
     from .network_report import as_json as dumps
     from .network_report import format_leads, leads_data
 
-    rows = leads_data(_load_index(vault))
+    rows = leads_data(_load_index(vault, contexts=False))
     click.echo(dumps(rows) if as_json else format_leads(rows, colour=_colour()))
 
 
@@ -232,7 +233,7 @@ def pipeline(vault: Vault, today: Any, as_json: bool) -> None:
     from .network_report import format_pipeline, pipeline_data
 
     day = today.date() if today is not None else dt.date.today()
-    data = pipeline_data(_load_index(vault), day)
+    data = pipeline_data(_load_index(vault, contexts=False), day)
     click.echo(dumps(data) if as_json else format_pipeline(data, colour=_colour()))
 
 
