@@ -601,6 +601,8 @@ def test_bad_input_never_crashes_the_command(make_vault) -> None:
     assert {(i["kind"], i["note"]) for i in items} == {
         ("thank-you", "interviews/a.md"), ("prepare", "interviews/b.md"),
         ("task", "todo.md"), ("task", "broken.md"),
+        # introduced, no usable last_contact and no conversation: an undated "ask them"
+        ("reach-out", JANE),
     }
 
 

@@ -23,7 +23,10 @@ DASH = "Follow-ups.md"
 CONTACTS = ["contacts/Ann.md", "contacts/Bob.md", "contacts/Cy.md", "other/Ann.md", "Bob.md"]
 INTERVIEWS = ["interviews/I1.md", "interviews/I2.md"]
 OTHERS = ["companies/Acme.md", "notes/Plain.md", "careers/UX.md", DASH]
-PATHS = CONTACTS + INTERVIEWS + OTHERS
+# Daily notes (§12): by name, in any folder, or by `type: journal` with a `date`; a rename
+# between these and OTHERS makes a note a daily note or stops it being one.
+DAILIES = ["daily/2026-01-06.md", "2026-02-11.md", "journal/Thursday.md"]
+PATHS = CONTACTS + INTERVIEWS + OTHERS + DAILIES
 LINKABLE = ["Ann", "Bob", "Cy", "contacts/Ann", "Acme", "I1", "Plain", "UX", "Nobody", "Zed"]
 DAYS = ["2026-01-05", "2026-02-10", "2026-03-15"]
 
@@ -33,8 +36,15 @@ def bodies(draw: st.DrawFn) -> str:
     lines = []
     for _ in range(draw(st.integers(0, 3))):
         target = draw(st.sampled_from(LINKABLE))
-        kind = draw(st.sampled_from(["text", "task", "dated-task", "done-task"]))
-        if kind == "text":
+        kind = draw(st.sampled_from(["text", "task", "dated-task", "done-task", "log"]))
+        if kind == "log":
+            # A contact's interaction log (§12), sometimes cut short by a heading, or with a
+            # day the calendar lacks; the date may be a link to a daily note.
+            lines.append(draw(st.sampled_from(["## Log", "### log", "## Notes"])))
+            for day in draw(st.lists(st.sampled_from([*DAYS, "2026-02-30"]), max_size=2)):
+                written = f"[[{day}]]" if draw(st.booleans()) else day
+                lines.append(f"- {written} email: wrote to [[{target}]]")
+        elif kind == "text":
             lines.append(f"Talked about [[{target}]] today.")
         elif kind == "task":
             lines.append(f"- [ ] write to [[{target}]]")
@@ -61,6 +71,14 @@ def note_texts(draw: st.DrawFn, path: str) -> str:
             front.append(f"introducer_thanked: {DAYS[0]}")
         if draw(st.booleans()):
             front.append("company: Acme")
+        # The outreach facts of §12: asked, nudged, replied, a status, a private person.
+        for key in ("asked", "nudged", "replied"):
+            if draw(st.integers(0, 2)) == 0:
+                front.append(f"{key}: {draw(st.sampled_from(DAYS))}")
+        if draw(st.integers(0, 3)) == 0:
+            front.append(f"status: {draw(st.sampled_from(['asked', 'declined', 'met']))}")
+        if draw(st.integers(0, 4)) == 0:
+            front.append("private: true")
     elif path in INTERVIEWS:
         people = draw(st.lists(st.sampled_from(["Ann", "Bob", "Cy", "Zed"]), min_size=1,
                                max_size=2))
@@ -70,12 +88,25 @@ def note_texts(draw: st.DrawFn, path: str) -> str:
         if draw(st.booleans()):
             front.append(f"thank_you: {DAYS[1]}")
         if draw(st.booleans()):
-            front.append(f"referrals: [\"[[{draw(st.sampled_from(['Ann', 'Bob', 'Cy']))}]]\"]")
+            offered = draw(st.lists(st.sampled_from(["Ann", "Bob", "Cy", "Nobody", "Zed"]),
+                                    min_size=1, max_size=2))
+            front.append("referrals: [" + ", ".join(f'"[[{p}]]"' for p in offered) + "]")
+        if draw(st.integers(0, 4)) == 0:
+            front.append("private: true")
         if draw(st.booleans()):
             front.append("career: UX")
             front.append(f"interest: {draw(st.integers(-2, 2))}")
         if draw(st.booleans()):
             front.append("company: Acme")
+    elif path in DAILIES or draw(st.integers(0, 5)) == 0:
+        if draw(st.booleans()):
+            front.append("type: journal")
+            if draw(st.booleans()):
+                front.append(f"date: {draw(st.sampled_from(DAYS))}")
+        if draw(st.integers(0, 3)) == 0:
+            front.append("private: true")
+        if draw(st.integers(0, 3)) == 0:
+            front.append('attendees: "[[Ann]]"')  # a front-matter link: no touch
     elif path == "companies/Acme.md":
         front.append("type: company")
     elif path == "careers/UX.md":
@@ -159,6 +190,7 @@ def test_refreshing_only_the_notes_it_names_leaves_what_a_full_fill_would_write(
             texts[planned.path] = planned.new
             index.put(parse_note(planned.path, planned.new))  # as the watcher indexes its writes
         assert full_fill_changes(texts) == [], (op, path, other)
+        assert followups.all() == open_followups(index), (op, path, other)
 
 
 def test_a_done_interview_reaches_the_introducers_block_through_the_follow_ups() -> None:
@@ -208,3 +240,37 @@ def test_a_task_moves_off_a_note_that_stops_being_a_contact() -> None:
                                                           texts["companies/Acme.md"])}, cache)
     assert cache.all() == open_followups(index)
     assert [f.contact for f in cache.all()] == [None]
+
+
+def test_a_person_made_private_reaches_the_blocks_listing_their_follow_ups() -> None:
+    """The thank-you of an interview with Ann shows only its date once Ann is private: the
+    follow-up changed only in being private, and the interview's block must be written again."""
+    texts = {
+        "contacts/Ann.md": "---\ntype: contact\n---\n",
+        "interviews/I2.md": '---\ntype: interview\ndate: 2026-01-05\nwith: ["[[Ann]]"]\n---\n',
+        DASH: "# Follow-ups\n",
+    }
+    index = VaultIndex(parse_note(p, t) for p, t in texts.items())
+    cache = FollowUpCache(index)
+    change = apply_updates(index, {"contacts/Ann.md": parse_note(
+        "contacts/Ann.md", "---\ntype: contact\nprivate: true\n---\n")}, cache)
+    assert "interviews/I2.md" in notes_to_refresh(index, change, DASH)
+
+
+def test_a_private_referrer_deleted_reaches_the_person_they_offered() -> None:
+    """Ines's reach-out names Oluwaseun, who offered her in I1: Oluwaseun's note links to
+    neither, yet when that private note goes, the follow-up on Ines's note is public again."""
+    texts = {
+        "contacts/Oluwaseun.md": "---\ntype: contact\nprivate: true\n---\n",
+        "contacts/Ines.md": "---\ntype: contact\n---\n",
+        "interviews/I1.md": ('---\ntype: interview\ndate: 2026-01-05\nwith: "[[Oluwaseun]]"\n'
+                             'thank_you: 2026-01-06\nreferrals: ["[[Ines]]"]\n---\n'),
+        DASH: "# Follow-ups\n",
+    }
+    index = VaultIndex(parse_note(p, t) for p, t in texts.items())
+    cache = FollowUpCache(index)
+    assert [(f.kind, f.private) for f in cache.all()] == [("reach-out", True)]
+    change = apply_updates(index, {"contacts/Oluwaseun.md": None}, cache)
+    assert cache.all() == open_followups(index)
+    assert [(f.kind, f.private) for f in cache.all()] == [("reach-out", False)]
+    assert "contacts/Ines.md" in notes_to_refresh(index, change, DASH)

@@ -19,26 +19,31 @@ import posixpath
 import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any, Protocol, TypeVar
+from typing import Any, NamedTuple, Protocol, TypeVar
 
 import click
 
-from . import schema
+from . import referrals, schema
 from .index import VaultIndex
 from .notes import ContactFields, InterviewFields, Note, Task
 from .parse import read_task_text
 from .report import printable
 from .schema import (
+    ADD_REFERRAL,
     CANCELLED,
     DONE,
     KEEP_IN_TOUCH,
+    NO_REPLY,
+    NUDGE,
     PLANNED,
     PREPARE,
+    REACH_OUT,
     TASK,
     THANK_INTRODUCER,
     THANK_YOU,
     UPDATE_STATUS,
 )
+from .settings import DEFAULT_NUDGE_DAYS
 from .wikilinks import TITLE_MDLINK, TITLE_WIKILINK
 
 
@@ -173,12 +178,25 @@ def days_after(day: dt.date, days: int) -> dt.date:
 
 
 def last_interaction(index: VaultIndex, contact_path: str) -> dt.date | None:
-    """The latest of the contact's `last_contact` and the dates of done interviews with them."""
+    """The day of the contact's last interaction (§12): the latest of their `last_contact`,
+    done conversations with them, their `Log` items and daily notes that link to them. None
+    before the first one (or when no contact has that path). Keep-in-touch runs from it."""
+    latest = latest_interaction(index, contact_path)
+    return latest.day if latest is not None else None
+
+
+def latest_interaction(
+    index: VaultIndex, contact_path: str, shown: Callable[[Note], bool] | None = None
+) -> Interaction | None:
+    """The contact's last interaction with where it is recorded (see `Interaction`), or None.
+    `shown`: only interactions recorded in notes it accepts count (the site passes "is
+    public", so a private conversation's date is never shown); the contact's own facts
+    (`last_contact`, the log) always count. On a tie the contact's own facts win, then
+    conversations, then daily notes (INTERACTIONS order)."""
     contact = index.get(contact_path)
     if contact is None:
         return None
-    latest, _ = _latest_interaction(index, contact)
-    return latest
+    return _latest_interaction(index, contact, shown)
 
 
 class _Placed(Protocol):
@@ -395,20 +413,8 @@ def _is_private(index: VaultIndex, path: str | None) -> bool:
 
 def _interviews_with(index: VaultIndex, contact: Note,
                      status: str) -> list[tuple[Note, InterviewFields]]:
-    """Interviews with this status whose `with` names this contact, in path order.
-
-    Uses the backlinks map: a `with` link lands there exactly when it resolves to this note, the
-    same answer `index.resolve_note` gives, without scanning every interview per contact.
-    """
-    out: list[tuple[Note, InterviewFields]] = []
-    for backlink in index.backlinks(contact.path):
-        if backlink.link.field != "with" or (out and out[-1][0].path == backlink.source):
-            continue
-        source = index.get(backlink.source)
-        fields = source.fields if source is not None else None
-        if source is not None and isinstance(fields, InterviewFields) and fields.status == status:
-            out.append((source, fields))
-    return out
+    """Interviews with this status whose `with` names this contact, in path order."""
+    return referrals.conversations_with(index, contact.path, status)
 
 
 def _done_interviews_with(index: VaultIndex, contact: Note) -> list[tuple[Note, InterviewFields]]:
@@ -417,42 +423,79 @@ def _done_interviews_with(index: VaultIndex, contact: Note) -> list[tuple[Note, 
 
 # --- interactions: what starts and restarts keeping in touch ------------------------------------
 #
-# Each source lists the dated interactions with a contact: (day, the note that records it, or
-# None when it is the contact's own note). A new kind of interaction (a `## Log` item, a daily
-# note that mentions the person) is one more function in INTERACTIONS. A source may only look at
-# the contact's note and the notes linking to it, which keeps the watcher's follow-up cache right.
+# Each source lists the dated interactions with a contact (§12). A new kind of interaction is one
+# more function in INTERACTIONS. A source may only look at the contact's note and the notes
+# linking to it, which keeps the watcher's follow-up cache right: a daily note that mentions the
+# person links to them, so it is one of those.
 
-Interaction = tuple[dt.date, Note | None]
+# How an interaction is recorded (`Interaction.how`).
+LAST_CONTACT, CONVERSATION, LOG, DAILY_NOTE = "last_contact", "conversation", "log", "daily-note"
+
+
+class Interaction(NamedTuple):
+    """One dated interaction with a contact: the day, the note that records it (None when it is
+    the contact's own note: `last_contact` or a `Log` item), how it is recorded (LAST_CONTACT,
+    CONVERSATION, LOG or DAILY_NOTE) and the line it is written on (None for a front-matter
+    date)."""
+
+    day: dt.date
+    where: Note | None
+    how: str
+    line: int | None = None
 
 
 def _last_contact(index: VaultIndex, contact: Note) -> Iterable[Interaction]:
     fields = contact.fields
     if isinstance(fields, ContactFields) and fields.last_contact is not None:
-        yield fields.last_contact, None
+        yield Interaction(fields.last_contact, None, LAST_CONTACT)
+
+
+def _log_items(index: VaultIndex, contact: Note) -> Iterable[Interaction]:
+    for item in contact.log:
+        yield Interaction(item.day, None, LOG, item.line)
 
 
 def _done_interviews(index: VaultIndex, contact: Note) -> Iterable[Interaction]:
     for interview, fields in _done_interviews_with(index, contact):
         if fields.date is not None:
-            yield fields.date, interview
+            yield Interaction(fields.date, interview, CONVERSATION)
+
+
+def _daily_touches(index: VaultIndex, contact: Note) -> Iterable[Interaction]:
+    """A daily note's body link to the contact, except on the line of an open task (a plan, not
+    a touch: `- [ ] call [[Jane]]`). A daily note dated ahead counts as written: the rules read
+    no clock, and a plan is written as a task."""
+    for backlink in index.backlinks(contact.path):
+        link = backlink.link
+        if link.field is not None:
+            continue
+        source = index.get(backlink.source)
+        if source is None or source.day is None:
+            continue
+        if any(task.line == link.line and not task.done for task in source.tasks):
+            continue
+        yield Interaction(source.day, source, DAILY_NOTE, link.line)
 
 
 INTERACTIONS: list[Callable[[VaultIndex, Note], Iterable[Interaction]]] = [
-    _last_contact, _done_interviews,
+    _last_contact, _log_items, _done_interviews, _daily_touches,
 ]
 
 
-def _latest_interaction(index: VaultIndex, contact: Note) -> tuple[dt.date | None, Note | None]:
-    """(date of the last interaction, the note that records it: None for the contact's own
-    `last_contact`). On a tie the earlier source in INTERACTIONS wins. (None, None) before the
-    first interaction."""
-    latest: dt.date | None = None
-    source: Note | None = None
+def _latest_interaction(
+    index: VaultIndex, contact: Note, shown: Callable[[Note], bool] | None = None
+) -> Interaction | None:
+    """The last interaction (see `latest_interaction`); on a tie the earlier source in
+    INTERACTIONS wins, then the first one a source lists. None before the first interaction."""
+    latest: Interaction | None = None
     for interactions in INTERACTIONS:
-        for day, where in interactions(index, contact):
-            if latest is None or day > latest:
-                latest, source = day, where
-    return latest, source
+        for found in interactions(index, contact):
+            if latest is not None and found.day <= latest.day:
+                continue
+            if shown is not None and found.where is not None and not shown(found.where):
+                continue
+            latest = found
+    return latest
 
 
 def _contact_followups(index: VaultIndex, note: Note, fields: ContactFields) -> list[FollowUp]:
@@ -460,10 +503,11 @@ def _contact_followups(index: VaultIndex, note: Note, fields: ContactFields) -> 
     if fields.cadence is not None and not _interviews_with(index, note, PLANNED):
         # Keeping in touch starts at the first interaction (someone never met is an outreach
         # question, not a "get back in touch"), and waits while a conversation is planned.
-        latest, source = _latest_interaction(index, note)
+        latest = _latest_interaction(index, note)
         if latest is not None:
-            private = note.private or (source is not None and source.private)
-            out.append(FollowUp(KEEP_IN_TOUCH, fields.cadence.after(latest),
+            # A private note that holds the last interaction would show through its date.
+            private = note.private or (latest.where is not None and latest.where.private)
+            out.append(FollowUp(KEEP_IN_TOUCH, fields.cadence.after(latest.day),
                                 f"Get back in touch with {note.name}", note.path, None,
                                 note.path, private))
     if fields.introduced_by and fields.introducer_thanked is None:
@@ -593,10 +637,132 @@ def followups_json(followups: Iterable[FollowUp]) -> str:
     return json.dumps([f.to_dict() for f in followups], indent=2, ensure_ascii=False)
 
 
+# --- outreach: referrals become conversations (§12) ---------------------------------------------
+#
+# The facts (who offered whom, resolved from the interview) are `referrals.py`'s; these rules
+# turn them into things to do. Each rule reads only its note, the notes it links to and the
+# notes linking to it, with one exception the watcher already covers: a reach-out names who
+# offered the person, two links away (person <- interview -> referrer). A referrer's name only
+# changes when their note comes or goes, and the index then reports the interview relinked
+# with its targets; a change of privacy reaches the targets of the notes linking to it.
+
+# Days after `asked` that a `nudge` is due by default; a vault sets its own with the
+# `nudge_days` option, which the rule reads from `index.settings`.
+NUDGE_DAYS = DEFAULT_NUDGE_DAYS
+# Days after the nudge that a `no-reply` is due.
+NO_REPLY_DAYS = 7
+# Days after the offer that a `reach-out` is due.
+REACH_OUT_DAYS = 3
+# The statuses that say the person answered: nobody is nudged, or asked to be reached, then.
+_ANSWERED_STATUSES = frozenset({schema.SCHEDULED, schema.MET, schema.KEEP_WARM})
+
+
+def _add_referral_rule(index: VaultIndex, note: Note) -> list[FollowUp]:
+    """`add-referral`: each name a done conversation's `referrals` offers that has no note yet,
+    due the day after the conversation (undated without a date). It goes when a note of that
+    name exists."""
+    out = []
+    for offer in referrals.offers_in(index, note, brief=True):
+        if offer.who.path is not None:
+            continue
+        names = [person.name for person in offer.offered_by]
+        if names:
+            title = f"Add {offer.who.name}, whom {join_names(names)} offered to introduce"
+        else:
+            title = f"Add {offer.who.name}, offered in “{note.name}”"
+        contact = next((p.path for p in offer.offered_by if p.path is not None), None)
+        due = days_after(offer.date, 1) if offer.date else None
+        out.append(FollowUp(ADD_REFERRAL, due, title, note.path, None, contact, offer.private))
+    return out
+
+
+def _outreach_rule(index: VaultIndex, note: Note) -> list[FollowUp]:
+    """A contact's outreach follow-up, at most one: `reach-out` before they are asked, then
+    `nudge` (`index.settings.nudge_days` after `asked`) and `no-reply` while the ask waits;
+    none once a `status` closed or answered it."""
+    fields = note.fields
+    if not isinstance(fields, ContactFields):
+        return []
+    if fields.status in schema.CLOSED_STATUSES or fields.status in _ANSWERED_STATUSES:
+        return []  # outreach is over, one way or the other
+    reach = _reach_out(index, note, fields)
+    if reach is not None:
+        return [reach]
+    waiting = _waiting(index, note, fields, index.settings.nudge_days)
+    return [waiting] if waiting is not None else []
+
+
+def _reach_out(index: VaultIndex, note: Note, fields: ContactFields) -> FollowUp | None:
+    """`reach-out`: offered in a done conversation or `introduced_by` someone, and nothing yet:
+    not asked (no `asked`, `replied`, `nudged` or `status: asked`), no conversation planned or
+    done, no interaction (INTERACTIONS). Due REACH_OUT_DAYS after the earliest dated offer;
+    undated when no offer has a date (someone only `introduced_by`)."""
+    if fields.status == schema.ASKED or any(
+            day is not None for day in (fields.asked, fields.replied, fields.nudged)):
+        return None
+    linked = referrals.linked_from(index, note.path, ("with", "referrals"))
+    if not linked["referrals"] and not fields.introduced_by:
+        return None
+    if any(isinstance(other.fields, InterviewFields) for other in linked["with"]):
+        return None  # planned or done (a cancelled one was arranged: they were asked)
+    if _latest_interaction(index, note) is not None:
+        return None
+    offered = referrals.offers_of(index, note.path, brief=True)
+    if not offered and not fields.introduced_by:
+        return None  # linked from `referrals` of conversations that offer no one
+    first = offered[0] if offered else None
+    if fields.introduced_by:
+        by = referrals.resolve_people(index, (fields.introduced_by,), note.path)
+    else:
+        by = list(first.offered_by) if first is not None else []
+    by = [person for person in by if person.path != note.path]  # "introduced by" themself
+    title = f"Ask {note.name} for a conversation"
+    if by:
+        title += f" (introduced by {join_names([person.name for person in by])})"
+    private = (note.private or any(person.private for person in by)
+               or any(offer.private for offer in offered))
+    due = days_after(first.date, REACH_OUT_DAYS) if first is not None and first.date else None
+    return FollowUp(REACH_OUT, due, title, note.path, None, note.path, private)
+
+
+def _waiting(index: VaultIndex, note: Note, fields: ContactFields,
+             nudge_days: int) -> FollowUp | None:
+    """`nudge` (asked, `nudge_days` later) and then `no-reply` (nudged, NO_REPLY_DAYS later),
+    while nothing answered: no `replied` on or after the ask, no conversation dated on or after
+    it, none planned without a date. A `nudged` before a later `asked` belongs to an earlier
+    round: the new ask is nudged again."""
+    asked, nudged = fields.asked, fields.nudged
+    if nudged is not None and asked is not None and nudged < asked:
+        nudged = None
+    since = asked or nudged
+    if since is None:
+        return None
+    if fields.replied is not None and fields.replied >= since:
+        return None
+    for _, interview in referrals.conversations_with(index, note.path):
+        if ((interview.date is None and interview.status == PLANNED)
+                or (interview.date is not None and interview.date >= since)):
+            return None
+    if nudged is None:
+        assert asked is not None
+        return FollowUp(NUDGE, days_after(asked, nudge_days),
+                        f"Nudge {note.name}: asked on {asked.isoformat()}, no reply yet",
+                        note.path, None, note.path, note.private)
+    company = (referrals.resolve_people(index, (fields.company,), note.path)
+               if fields.company else [])
+    elsewhere = (f"write to someone else at {company[0].name}" if company
+                 else "write to someone else")
+    return FollowUp(NO_REPLY, days_after(nudged, NO_REPLY_DAYS),
+                    f"No reply from {note.name}: mark no-response, or {elsewhere}",
+                    note.path, None, note.path,
+                    note.private or any(c.private for c in company))
+
+
 # --- the registry -------------------------------------------------------------------------------
 
 Rule = Callable[[VaultIndex, Note], list[FollowUp]]
 # The rules of §10, each asked about every note for the open follow-ups it makes, in this order.
 # A new kind of follow-up is one more rule here (and its name and label in schema.py): the
 # blocks, the dashboard, the site and the feed take every open follow-up as it comes.
-RULES: tuple[Rule, ...] = (_task_followups, _interview_rule, _contact_rule)
+RULES: tuple[Rule, ...] = (_task_followups, _interview_rule, _contact_rule,
+                           _add_referral_rule, _outreach_rule)

@@ -126,6 +126,12 @@ def _broken_link(note: Note, link: Link, suggestion: str | None) -> Diagnostic:
     return Diagnostic(note.path, link.line, "warning", "broken-link", message)
 
 
+def closest_name(names: Iterable[str], target: str) -> str | None:
+    """The name among `names` closest to `target` (a typo of it), as a broken link's "Did you
+    mean" suggests it; None when none is close. For a command given a name that is not there."""
+    return _Suggester(names).suggest(target)
+
+
 class _Suggester:
     """Finds the closest existing name for a broken link's target ("Did you mean …?").
 

@@ -106,6 +106,18 @@ class Heading(NamedTuple):
     line: int
 
 
+class LogItem(NamedTuple):
+    """A dated item of a contact's interaction log (§12): a list item under a `Log` heading that
+    starts with an ISO date (`- 2026-11-20 email: sent the article`, or the date as a link,
+    `- [[2026-11-20]] call: …`). `kind` is the one word before a colon right after the date,
+    lower-cased (None when there is none); `text` is the rest as written; `line` is 1-based."""
+
+    day: dt.date
+    kind: str | None
+    text: str
+    line: int
+
+
 @dataclass(frozen=True)
 class Cadence:
     """How often to keep in touch: a count of days, weeks or months."""
@@ -203,6 +215,10 @@ class Note:
     # Obsidian block markers (`paragraph ^id`): (id, line), what `[[Note#^id]]` links to.
     block_ids: tuple[tuple[str, int], ...] = ()
     inline_tags: tuple[InlineTag, ...] = ()  # where the body's tags stand (`tags` has them all)
+    log: tuple[LogItem, ...] = ()  # the dated items under its `Log` heading (§12)
+    # The day a daily note is of (§12: named `YYYY-MM-DD`, or `type: journal` with a `date`);
+    # None for every other note.
+    day: dt.date | None = None
     diagnostics: tuple[Diagnostic, ...] = ()
     body_line: int = 1
     newline: str = "\n"

@@ -34,6 +34,7 @@ from .notes import (
     InlineTag,
     InterviewFields,
     Link,
+    LogItem,
     Note,
     Task,
 )
@@ -84,6 +85,20 @@ TIME_OF_DAY_RE = re.compile(
 )
 CADENCE_RE = re.compile(r"^\s*(\d+)\s*([dwm]?)\s*$")
 CONFLICT_PREFIXES = ("<<<<<<< ", ">>>>>>> ")
+# A log item (§12): a list item whose text starts with an ISO date, bare or as a link to the
+# daily note (`[[2026-11-20]]`, `[[2026-11-20|Friday]]`), a time of day after a bare date
+# allowed and dropped. Groups: the linked date, the bare date, the rest of the item.
+LOG_ITEM_RE = re.compile(
+    r"[ \t]*(?:[-*+]|\d+[.)])[ \t]+"
+    r"(?:\[\[(\d{4}-\d{2}-\d{2})(?:\|[^\[\]]*)?\]\]"
+    r"|(\d{4}-\d{2}-\d{2})(?:[T ](?:[01]\d|2[0-3]):[0-5]\d(?::[0-5]\d)?)?(?![\w-]))"
+    r"[ \t]*(?:[:\u2013\u2014-](?=[ \t]|$)[ \t]*)?(.*)$"
+)
+# The kind of a log item: one word (hyphens allowed) and a colon, right after its date.
+LOG_KIND_RE = re.compile(r"([^\W\d_][\w-]*):(?:[ \t]+|$)")
+# A daily note's name (§12): its day, in any folder.
+DAILY_NAME_RE = re.compile(r"\d{4}-\d{2}-\d{2}")
+JOURNAL = "journal"
 
 
 def split_lines(text: str) -> list[str]:
@@ -235,6 +250,7 @@ def parse_note(rel_path: str, text: str, *, contexts: bool = True) -> Note:
                                     "is used, the earlier one is ignored: keep one"))
 
     scan = _scan_body(rel_path, lines, fm_end, offset0, diags, contexts)
+    day = _daily_day(name, note_type, ctx)
     title = meta.get("title") if isinstance(meta.get("title"), str) else None
     if not title:
         title = next((_shown(h.text) for h in scan.headings if h.level == 1), name)
@@ -255,11 +271,28 @@ def parse_note(rel_path: str, text: str, *, contexts: bool = True) -> Note:
         blocks=tuple(scan.blocks),
         headings=tuple(scan.headings),
         block_ids=tuple(scan.block_ids),
+        log=tuple(scan.log),
+        day=day,
         diagnostics=tuple(diags),
         body_line=body_line,
         newline=newline,
         bom=bom,
     )
+
+
+def _daily_day(name: str, note_type: str | None, ctx: _FieldContext) -> dt.date | None:
+    """The day of a daily note (§12): a `type: journal` note's `date` (a bad one reported as
+    every date key is), else a name that is a real `YYYY-MM-DD` date; None for other notes."""
+    if isinstance(note_type, str) and note_type.lower() == JOURNAL:
+        day = ctx.date("date")
+        if day is not None:
+            return day
+    if len(name) == 10 and DAILY_NAME_RE.fullmatch(name):
+        try:
+            return dt.date.fromisoformat(name)
+        except ValueError:
+            return None  # a name, not a date: nothing to report
+    return None
 
 
 def _newline(text: str) -> str:
@@ -572,6 +605,7 @@ class _BodyScan:
         self.headings: list[Heading] = []
         self.tags: list[InlineTag] = []
         self.block_ids: list[tuple[str, int]] = []
+        self.log: list[LogItem] = []
 
 
 _SPECIAL_LEADS = frozenset("<>`~-*+0123456789#")
@@ -599,6 +633,7 @@ def _scan_body(
     prev_blank = True
     in_list = False
     prev_code = False
+    log_level: int | None = None  # the level of the `Log` heading whose section this is
     # Where line `offset_line` starts in the text: advanced only when a marker needs an offset,
     # so finding many markers costs the note's length once, not once per marker.
     offset_line, offset = 0, offset0
@@ -712,6 +747,12 @@ def _scan_body(
             if heading is not None:
                 scan.headings.append(heading)
                 hashes = heading.level
+                if log_level is not None and heading.level <= log_level:
+                    log_level = None  # a heading of the same or a higher level ends the section
+                if heading.text.lower() == "log":
+                    log_level = heading.level
+        elif log_level is not None and list_item:
+            _add_log_item(rel_path, visible, index + 1, scan, diags)
         shown = visible  # what a reader sees of the line: comments gone, code spans kept
         if "`" in visible:
             visible = _blank_code_spans(visible)
@@ -792,6 +833,30 @@ _BLANK = ("", "\r")
 _SENTENCE_END_RE = re.compile(r"[.!?…][\"'”’)\]*_]*\s+")
 # The same, or at the end of the text: where a walk over a paragraph's lines may stop.
 _SENTENCE_STOP_RE = re.compile(r"[.!?…][\"'”’)\]*_]*(?:\s|$)")
+
+
+def _add_log_item(
+    rel_path: str, line: str, lineno: int, scan: _BodyScan, diags: list[Diagnostic]
+) -> None:
+    """Add the list item on `line` (comments already blanked out) to the log when it starts
+    with a date; a date that is no day of the calendar is reported and the item not counted."""
+    match = LOG_ITEM_RE.match(line)
+    if match is None:
+        return
+    written = match.group(1) or match.group(2)
+    try:
+        day = dt.date.fromisoformat(written)
+    except ValueError:
+        diags.append(Diagnostic(rel_path, lineno, "warning", "bad-date",
+                                f"log item: {written!r} is not a real date, so this item is "
+                                "not counted as an interaction; write YYYY-MM-DD"))
+        return
+    rest = match.group(3).strip()
+    kind_match = LOG_KIND_RE.match(rest)
+    kind = None
+    if kind_match is not None:
+        kind, rest = kind_match.group(1).lower(), rest[kind_match.end():]
+    scan.log.append(LogItem(day, kind, " ".join(rest.split()) if "  " in rest else rest, lineno))
 
 
 def _breaks_unit(stripped: str) -> bool:

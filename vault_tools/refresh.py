@@ -130,8 +130,11 @@ def apply_updates(
 
 
 def _shown(followup: FollowUp) -> tuple[Any, ...]:
-    """What a block shows of a follow-up (not its line: a block's own rewrite moves lines)."""
-    return (followup.kind, followup.due, followup.title, followup.note, followup.contact)
+    """What a block shows of a follow-up (not its line: a block's own rewrite moves lines).
+    Whether it is private too: the dashboard shows a private one as "a private note", so a
+    note turning private changes the dashboard though no title or date moved."""
+    return (followup.kind, followup.due, followup.title, followup.note, followup.contact,
+            followup.private)
 
 
 def _followups_by_note(followups: Iterable[FollowUp]) -> dict[str, list[tuple[Any, ...]]]:

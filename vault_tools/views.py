@@ -23,6 +23,7 @@ from .followups import (
     FollowUp,
     Timed,
     followups_by_note,
+    latest_interaction,
     open_followups,
     shown_link,
     shown_text,
@@ -99,8 +100,9 @@ class SiteView:
             followups = None  # they were worked out with these notes public
         if extra:
             index = VaultIndex(
-                dataclasses.replace(note, private=True) if note.path in extra else note
-                for note in index.notes.values()
+                (dataclasses.replace(note, private=True) if note.path in extra else note
+                 for note in index.notes.values()),
+                settings=index.settings,
             )
         self.index = index
         self.publish_fields = frozenset(str(f).lower() for f in publish_fields)
@@ -364,16 +366,12 @@ def _public_sources(view: SiteView, path: str, field: str, note_type: str) -> li
 
 
 def last_public_interaction(view: SiteView, contact: Note) -> dt.date | None:
-    """The latest of `last_contact` and the dates of done public interviews with the contact
-    (a private interview's date is not shown, not even as a date)."""
-    fields = contact.fields
-    latest = fields.last_contact if isinstance(fields, ContactFields) else None
-    for interview in _public_sources(view, contact.path, "with", schema.INTERVIEW):
-        info = interview.fields
-        if (isinstance(info, InterviewFields) and info.status == schema.DONE and info.date
-                and (latest is None or info.date > latest)):
-            latest = info.date
-    return latest
+    """The contact's last interaction (`followups.latest_interaction`: `last_contact`, the log,
+    done conversations, daily notes) among those the site may show: a private conversation's
+    or daily note's date is not shown, not even as a date."""
+    latest = latest_interaction(view.index, contact.path,
+                                shown=lambda note: view.is_public(note.path))
+    return latest.day if latest is not None else None
 
 
 def people_rows(view: SiteView) -> list[PersonRow]:

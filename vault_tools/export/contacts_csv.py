@@ -17,7 +17,13 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, TextIO
 from urllib.parse import unquote
 
-from ..followups import FollowUp, last_interaction, next_followup, open_followups, shown_link
+from ..followups import (
+    FollowUp,
+    latest_interaction,
+    next_followup,
+    open_followups,
+    shown_link,
+)
 from ..index import VaultIndex
 from ..notes import ContactFields, Note
 from ..privacy import PRIVATE_NOTE_TEXT
@@ -121,7 +127,10 @@ def contact_rows(index: VaultIndex, include_private: bool = False) -> list[dict[
 def _row(index: VaultIndex, note: Note, followups: list[FollowUp],
          cells: Cells) -> dict[str, str]:
     fields = note.fields if isinstance(note.fields, ContactFields) else ContactFields()
-    last = last_interaction(index, note.path)
+    # Without private notes, a private conversation or daily note gives no date either.
+    latest = latest_interaction(
+        index, note.path, None if cells.include_private else (lambda other: not other.private))
+    last = latest.day if latest is not None else None
     upcoming = next_followup(index, note.path, followups)
     return {
         "name": note.name,
