@@ -65,7 +65,40 @@
     });
   }
 
+  // The Pipeline page: days in stage, counted from each row's ISO `data-since` to the reader's
+  // date (the page holds no build date, so it is right on any day), and the rows past their
+  // `data-stale-after` flagged as stale.
+  function isoDay(text) {
+    var parts = text.split("-");
+    return Date.UTC(Number(parts[0]), Number(parts[1]) - 1, Number(parts[2]));
+  }
+
+  function countDays() {
+    var now = new Date();
+    var today = Date.UTC(now.getFullYear(), now.getMonth(), now.getDate());
+    var cells = document.querySelectorAll(".vault-days[data-since]");
+    Array.prototype.forEach.call(cells, function (cell) {
+      var days = Math.max(0, Math.round((today - isoDay(cell.getAttribute("data-since"))) / 864e5));
+      if (isNaN(days)) {
+        return;
+      }
+      cell.textContent = String(days);
+      var limit = cell.getAttribute("data-stale-after");
+      var row = cell.closest("tr");
+      if (limit !== null && days > Number(limit) && row && !row.classList.contains("vault-stale")) {
+        row.classList.add("vault-stale");
+        var badge = document.createElement("span");
+        badge.className = "vault-stale-badge";
+        badge.title = "In this stage for more than " + limit + " days";
+        badge.textContent = "stale";
+        cell.appendChild(document.createTextNode(" "));
+        cell.appendChild(badge);
+      }
+    });
+  }
+
   function init() {
+    countDays();
     var markers = document.querySelectorAll(".vault-sortable");
     Array.prototype.forEach.call(markers, function (marker) {
       var next = marker.nextElementSibling;
