@@ -28,7 +28,8 @@ pytestmark = pytest.mark.slow  # a real browser over a built site
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
         "--disable-component-update", "--disable-sync", "--no-first-run"]
 SCREENSHOTS = REPO / "test-output" / "screenshots"
-DASHBOARDS = ("", "Follow-ups/", "people/", "timeline/", "companies/", "careers/", "network/",
+DASHBOARDS = ("", "Follow-ups/", "people/", "leads/", "pipeline/", "timeline/", "companies/",
+              "careers/", "network/",
               "all-notes/")
 
 playwright_api = pytest.importorskip("playwright.sync_api")
