@@ -253,10 +253,18 @@ def test_the_pipeline_lists_public_contacts_by_stage_with_derived_and_stale_limi
     assert [(r.contact.text, r.stage, r.derived, r.since, r.stale_after) for r in rows] == [
         ("Kwame Asante", "asked", True, D(2026, 11, 10), 7),
         ("Ines Moreau", "scheduled", True, D(2026, 11, 29), 30),
-        ("Priya Raman", "met", True, D(2026, 11, 5), None),
+        ("Priya Raman", "met", True, D(2026, 11, 5), 30),
         ("Marisol Vega", "keep-warm", False, None, None),
     ]
     assert rows[0].last_touch == D(2026, 11, 27)  # the daily note
+
+
+def test_the_pipelines_stale_limit_for_an_ask_is_the_vaults_nudge_days() -> None:
+    from vault_tools.settings import Settings
+
+    index = VaultIndex((parse_note(p, t) for p, t in VAULT.items()),
+                       settings=Settings(nudge_days=3))
+    assert pipeline_rows(SiteView(index))[0].stale_after == 3
 
 
 def test_the_people_table_says_where_the_last_touch_is_recorded() -> None:
@@ -279,7 +287,12 @@ def test_the_pipeline_page_counts_each_stage_marks_derived_ones_and_bakes_in_no_
     page = render.pipeline_page(rows, linker())
     assert "## Asked (2)" in page and "## Met (1)" in page and "Asked 2 · Met 1" in page
     assert '<em class="vault-derived"' in page and "Priya &lt;b&gt;" in page
-    assert 'data-since="2026-11-10" data-stale-after="7"' in page
+    # Stale is counted from the later of the stage's start and the last touch (is_stale).
+    assert ('data-since="2026-11-10" data-quiet-since="2026-11-10" data-stale-after="7"'
+            in page)
+    assert "asked 7 days" in page
+    touched = StageRow(Ref("ok", "Bo", "b.md"), "met", False, D(2026, 1, 2), D(2026, 3, 4), 30)
+    assert 'data-quiet-since="2026-03-04"' in render.pipeline_page([touched], linker())
     assert dt.date.today().isoformat() not in page  # no build date: the browser counts
     assert render.pipeline_page([], linker()).count("Nothing here yet") == 1
 
@@ -329,8 +342,12 @@ def test_the_pipeline_page_counts_days_in_the_browser(make_vault, tmp_path: Path
     root = make_vault(VAULT)
     (root / "mkdocs.yml").write_text(CONFIG, encoding="utf-8")
     site = build_site(find_vault(root))
+    from vault_tools.network import Stage, is_stale
+
     today = dt.date.today()
     expected = str(max((today - D(2026, 11, 10)).days, 0))
+    stale_rows = sum(is_stale(Stage(r.stage, r.derived, r.since), today, r.last_touch)
+                     for r in pipeline_rows(SiteView(index_of(VAULT))))
     with sync_api.sync_playwright() as playwright:
         chromium = playwright.chromium.launch(executable_path=browser,
                                               args=["--headless", "--no-sandbox"])
@@ -340,7 +357,7 @@ def test_the_pipeline_page_counts_days_in_the_browser(make_vault, tmp_path: Path
         stale = page.eval_on_selector_all("tr.vault-stale", "rows => rows.length")
         chromium.close()
     assert days.startswith(expected)
-    assert stale == (1 if int(expected) > 7 else 0)
+    assert stale == stale_rows  # the browser applies network.is_stale
 
 
 # --- what `watch` refreshes ---------------------------------------------------------------------

@@ -20,7 +20,6 @@ from urllib.parse import unquote
 
 from . import referrals, schema
 from .followups import (
-    NUDGE_DAYS,
     FollowUp,
     Timed,
     followups_by_note,
@@ -31,7 +30,7 @@ from .followups import (
     timed_followups,
 )
 from .index import VaultIndex
-from .network import pipeline
+from .network import pipeline, stale_after
 from .notes import CareerFields, CompanyFields, ContactFields, InterviewFields, Note
 from .privacy import PRIVATE_NOTE_TEXT, UNPUBLISHED_BY_DEFAULT, visibility_key
 
@@ -102,8 +101,9 @@ class SiteView:
             followups = None  # they were worked out with these notes public
         if extra:
             index = VaultIndex(
-                dataclasses.replace(note, private=True) if note.path in extra else note
-                for note in index.notes.values()
+                (dataclasses.replace(note, private=True) if note.path in extra else note
+                 for note in index.notes.values()),
+                settings=index.settings,
             )
         self.index = index
         self.publish_fields = frozenset(str(f).lower() for f in publish_fields)
@@ -476,18 +476,12 @@ def _person_ref(view: SiteView, person: referrals.Person) -> Ref:
     return view.note_ref(person.path) if person.path is not None else Ref("broken", person.name)
 
 
-# How long a contact may stay in a stage before the Pipeline page flags them as stale, in days
-# from the day they entered it: an ask unanswered past the nudge window, a conversation
-# scheduled a month ago and never written up. The other stages are never stale: `to-contact`
-# has no start date (the `reach-out` follow-up covers it) and the rest are settled.
-STALE_AFTER = {schema.ASKED: NUDGE_DAYS, schema.SCHEDULED: 30}
-
-
 @dataclass(frozen=True)
 class StageRow:
     """One public contact on the Pipeline page: their stage (`network.Stage`: its name, whether
-    it is derived, the day it began), their last touch, and after how many days in the stage
-    the page flags them as stale (None: never)."""
+    it is derived, the day it began), their last touch, and after how many quiet days the page
+    flags them as stale (`network.stale_after`; None: never). The page applies
+    `network.is_stale` in the reader's browser, on the reader's date."""
 
     contact: Ref
     stage: str
@@ -500,8 +494,9 @@ class StageRow:
 def pipeline_rows(view: SiteView) -> list[StageRow]:
     """Every public contact by stage, in the vocabulary's order, then by name: stages and dates
     read from public notes only (a private conversation never shows through)."""
+    settings = view.index.settings
     return [StageRow(view.note_ref(row.path), row.stage.name, row.stage.derived,
-                     row.stage.since, row.last_touch, STALE_AFTER.get(row.stage.name))
+                     row.stage.since, row.last_touch, stale_after(row.stage.name, settings))
             for row in pipeline(view.index, view.shows_note)
             if view.is_public(row.path)]
 

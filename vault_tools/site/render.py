@@ -14,6 +14,7 @@ import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from urllib.parse import quote
 
+from ..schema import CONTACT_STATUSES as STAGE_ORDER
 from ..followups import GROUPS, WEEK_DAYS, FollowUp, Timed
 from ..views import (
     CardItem,
@@ -23,7 +24,6 @@ from ..views import (
     InterviewRow,
     LeadRow,
     PersonRow,
-    STALE_AFTER,
     Ref,
     StageRow,
     TagRow,
@@ -241,12 +241,14 @@ def _stage_cell(row: StageRow) -> str:
 
 def _days_cell(row: StageRow) -> str:
     """Empty until the site's script counts the days from `since` by the reader's date (so a
-    page built on Monday is right on Friday) and flags the row past `stale_after`."""
-    if row.since is None:
-        return EMPTY
-    stale = f' data-stale-after="{row.stale_after}"' if row.stale_after is not None else ""
-    return (f'<span class="vault-days" data-since="{row.since.isoformat()}"{stale}>'
-            f"{EMPTY}</span>")
+    page built on Monday is right on Friday) and flags the row as `network.is_stale` does:
+    quiet for more than `stale_after` days since the later of `since` and the last touch."""
+    known = [day for day in (row.since, row.last_touch) if day is not None]
+    data = f' data-since="{row.since.isoformat()}"' if row.since is not None else ""
+    if row.stale_after is not None and known:
+        data += (f' data-quiet-since="{max(known).isoformat()}"'
+                 f' data-stale-after="{row.stale_after}"')
+    return f'<span class="vault-days"{data}>{EMPTY}</span>' if data else EMPTY
 
 
 def pipeline_page(rows: Sequence[StageRow], linker: Linker,
@@ -256,13 +258,16 @@ def pipeline_page(rows: Sequence[StageRow], linker: Linker,
     for row in rows:
         stages.setdefault(row.stage, []).append(row)
     counts = " · ".join(f"{_stage_title(stage)} {len(items)}" for stage, items in stages.items())
-    limits = sorted(STALE_AFTER.items(), key=lambda item: item[1])
+    limits = sorted({(row.stage, row.stale_after) for row in rows if row.stale_after is not None},
+                    key=lambda item: STAGE_ORDER.index(item[0]))
     parts = [f"{WIDE}# Pipeline\n",
              f"Where each contact stands: {len(rows)} in all." + (f" {counts}." if counts else ""),
              "A stage in *italics* is derived from the facts (the note has no `status`). "
-             "*Days* counts from the day the stage began; a contact still "
-             + ", or ".join(f"{_stage_title(s).lower()} after {n} days" for s, n in limits)
-             + ' is flagged <span class="vault-stale-badge">stale</span>.\n']
+             "*Days* counts from the day the stage began. "
+             + ('A contact is flagged <span class="vault-stale-badge">stale</span> when quiet '
+                "(nothing since the stage began or the last touch) for longer than its stage "
+                "waits: " + ", ".join(f"{_stage_title(s).lower()} {n} days" for s, n in limits)
+                + "." if limits else "") + "\n"]
     if not rows:
         parts.append("*Nothing here yet.*\n")
     for stage, items in stages.items():
