@@ -740,11 +740,13 @@ def _scan_body(
             visible, in_comment = _strip_comments(line, in_comment)
             if not visible.strip():
                 continue
+        hashes = 0  # the #s opening a heading: they start no tag
         if lead == "#":
             # Read before code spans are blanked out: `code` in a heading is part of its text.
             heading = _heading(visible, index + 1)
             if heading is not None:
                 scan.headings.append(heading)
+                hashes = heading.level
                 if log_level is not None and heading.level <= log_level:
                     log_level = None  # a heading of the same or a higher level ends the section
                 if heading.text.lower() == "log":
@@ -757,7 +759,7 @@ def _scan_body(
         if "^" in visible:
             _add_block_id(visible, index + 1, scan)
 
-        if "#" in visible:
+        if "#" in visible and (not hashes or visible.count("#") > hashes):
             scan.tags += _inline_tags(visible, index + 1)
 
         if "[" in visible:
@@ -1173,15 +1175,24 @@ def _wikilinks(text: str, line: int, context: str) -> list[Link]:
     """
     links = []
     for match in WIKILINK_RE.finditer(text):
-        parts = _link_parts(match.group(1))
-        if parts is None:
-            # `[[#Heading]]`, `[[#^id]]`: a link within the note (target "").
-            _, heading, label = _split_wikilink(match.group(1))
-            if heading is None:
-                continue
-            target = ""
+        inner = match.group(1)
+        if "#" not in inner and "|" not in inner and "\\" not in inner:
+            # The common plain [[Name]]: what _link_parts gives, without the call.
+            target, heading, label = inner.strip(), None, None
+            if not target:
+                continue  # [[ ]]: no link
+            if target[-3:].lower() == ".md":
+                target = target[:-3]
         else:
-            target, heading, label = parts
+            parts = _link_parts(inner)
+            if parts is None:
+                # `[[#Heading]]`, `[[#^id]]`: a link within the note (target "").
+                _, heading, label = _split_wikilink(inner)
+                if heading is None:
+                    continue
+                target = ""
+            else:
+                target, heading, label = parts
         start = match.start()
         embed = start > 0 and text[start - 1] == "!"
         col = start if embed else start + 1  # 1-based, at the "!" of an embed
@@ -1375,8 +1386,45 @@ def read_task_text(text: str) -> TaskText:
     Where a date is written twice, the first counts. A block id ending the task (` ^id`, what
     a `[[Note#^id]]` reaches) is no part of its title either: Obsidian does not show it.
     Pure; linear in the length of `text`."""
-    if _MAY_HOLD_SIGN_RE.search(text) is None:
+    if not _may_hold_sign(text):
         return TaskText(text)  # no sign, field or block id: most tasks, read at a glance
+    return _due_at_end(text) or _read_signs(text)
+
+
+def _may_hold_sign(text: str) -> bool:
+    """Whether `text` holds what _MAY_HOLD_SIGN_RE finds. Every sign is outside ASCII, so an
+    ASCII text (most task titles) is asked with three substring tests, a tenth of the search."""
+    if text.isascii():
+        return "^" in text or "::" in text or "due:" in text
+    return _MAY_HOLD_SIGN_RE.search(text) is not None
+
+
+def _due_at_end(text: str) -> TaskText | None:
+    """The common dated task, `Call Jane 📅 2026-12-05` or `… due:2026-12-05`: a due date (ASCII
+    digits, a real day) ending the text, and no other sign, field or block id before it. What
+    _read_signs makes of it, without its patterns; None for any other text (tests compare the
+    two: tests/test_parse_fastpaths.py)."""
+    day = text[-10:]
+    if text[-11:-10] == " " and text[-12:-11] == "📅":
+        start = len(text) - 12
+    elif text[-14:-10] == "due:" and text[-15:-14] == " ":
+        start = len(text) - 14
+    else:
+        return None
+    if not (day[4] == "-" == day[7] and day.isascii() and (day[:4] + day[5:7] + day[8:]).isdigit()):
+        return None
+    prefix = text[:start]
+    if _may_hold_sign(prefix):
+        return None
+    try:
+        due = dt.date.fromisoformat(day)
+    except ValueError:
+        return None  # the general reading reports it
+    return TaskText(_BLANK_RUN_RE.sub(" ", prefix + " ").strip(), due)
+
+
+def _read_signs(text: str) -> TaskText:
+    """read_task_text's general reading: every sign, field and block id of `text`."""
     if "^" in text:
         ident = block_id(text)
         if ident is not None:
