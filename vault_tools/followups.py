@@ -511,9 +511,13 @@ def _latest_interaction(
 
 def _contact_followups(index: VaultIndex, note: Note, fields: ContactFields) -> list[FollowUp]:
     out = []
-    if fields.cadence is not None and not _interviews_with(index, note, PLANNED):
+    if (fields.cadence is not None and fields.status not in schema.CLOSED_STATUSES
+            and not _interviews_with(index, note, PLANNED) and not _awaiting_reply(index, note)):
         # Keeping in touch starts at the first interaction (someone never met is an outreach
-        # question, not a "get back in touch"), and waits while a conversation is planned.
+        # question, not a "get back in touch"), and waits while a conversation is planned or
+        # an ask waits for its answer (the ask written in the Log is no conversation: `nudge`
+        # and `no-reply` say what to do then). A closed outreach (`no-response`, `declined`,
+        # `paused`) is never "get back in touch".
         latest = _latest_interaction(index, note)
         if latest is not None:
             # A private note that holds the last interaction would show through its date.
@@ -526,6 +530,11 @@ def _contact_followups(index: VaultIndex, note: Note, fields: ContactFields) -> 
         if done:
             out.append(_thank_introducer(index, note, fields.introduced_by, done))
     return out
+
+
+def _awaiting_reply(index: VaultIndex, note: Note) -> bool:
+    """Whether the contact's ask waits for an answer: a `nudge` or `no-reply` is open."""
+    return any(f.kind in (NUDGE, NO_REPLY) for f in _outreach_rule(index, note))
 
 
 def _thank_introducer(

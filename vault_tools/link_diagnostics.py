@@ -12,7 +12,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 
 from .index import Resolution, VaultIndex, strip_md
-from .notes import Diagnostic, Link, Note
+from .notes import Diagnostic, InterviewFields, Link, Note
 from .wikilinks import wikilink
 
 
@@ -72,6 +72,8 @@ def vault_diagnostics(index: VaultIndex, paths: Iterable[str] | None = None
                 target = link.target.lower()
                 if target not in suggestions:
                     suggestions[target] = suggester.suggest(target)
+                if suggestions[target] is None and _offered(note, link):
+                    continue  # a lead not written down yet: the add-referral follow-up says so
                 out.append(_broken_link(note, link, suggestions[target]))
             else:
                 if resolution.status == "ambiguous":
@@ -115,6 +117,13 @@ def _ambiguous_link(note: Note, link: Link, resolution: Resolution) -> Diagnosti
         f"in this note's folder, and their paths are equally short); the site links to "
         f"{names[0]}. Write {fixes}",
     )
+
+
+def _offered(note: Note, link: Link) -> bool:
+    """Whether the link is a name an interview's `referrals` offers (§12): with no note of
+    that name it is a person to add, not a broken link, unless it is close to an existing name
+    (a typo, warned with its "Did you mean")."""
+    return link.field == "referrals" and isinstance(note.fields, InterviewFields)
 
 
 def _broken_link(note: Note, link: Link, suggestion: str | None) -> Diagnostic:
