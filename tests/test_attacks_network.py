@@ -5,7 +5,10 @@ fix it names in its docstring."""
 from __future__ import annotations
 
 import datetime as dt
+import time
+from dataclasses import replace
 
+from vault_tools import referrals
 from vault_tools.followups import open_followups
 from vault_tools.index import VaultIndex
 from vault_tools.link_diagnostics import vault_diagnostics
@@ -109,3 +112,64 @@ def test_a_broken_link_in_the_body_or_another_key_still_warns() -> None:
                                            body="Met [[Ines Moreau]].\n"),
     })
     assert [d.code for d in vault_diagnostics(index)] == ["broken-link", "broken-link"]
+
+
+# --- a long referrals list costs linear time ------------------------------------------------
+
+
+def offered_vault(people: int) -> VaultIndex:
+    refs = "".join(f'  - "[[Person {k}]]"\n' for k in range(people))
+    files = {
+        "contacts/Seun.md": note("type: contact"),
+        "interviews/2026-11-20 Seun.md": note(
+            "type: interview", "date: 2026-11-20", 'with: "[[Seun]]"',
+            "thank_you: 2026-11-21", "referrals:\n" + refs.rstrip("\n")),
+    }
+    files.update({f"contacts/Person {k}.md": note("type: contact") for k in range(people)})
+    return index_of(files)
+
+
+def rules_cpu(index: VaultIndex) -> float:
+    best = float("inf")
+    for _ in range(3):
+        start = time.process_time()
+        open_followups(index)
+        best = min(best, time.process_time() - start)
+    return best
+
+
+def test_an_interview_offering_many_people_with_notes_is_linear() -> None:
+    """One conversation whose `referrals` lists 400 people who all have notes (a pasted
+    conference attendee list): each person's reach-out read every name of the list, so the
+    rules cost grew with the square of the list (1,000 names: 10 s of CPU, 2,000: 36 s)."""
+    small, large = offered_vault(200), offered_vault(400)
+    found = open_followups(large)
+    assert sum(f.kind == "reach-out" for f in found) == 400
+    assert next(f for f in found if f.kind == "reach-out").due == D(2026, 11, 23)
+    # Twice the names costs about twice the time; the square would be four times.
+    assert rules_cpu(large) < 3.0 * rules_cpu(small) + 0.05
+
+
+def test_the_offers_of_a_person_are_the_offers_that_name_them() -> None:
+    """`offers_of` reads backlinks instead of whole lists: it must find exactly what the full
+    scan finds, with duplicates, self-offers, a planned interview and case-folded names."""
+    files = {
+        "contacts/Seun.md": note("type: contact"),
+        "contacts/Ines.md": note("type: contact", "private: true"),
+        "contacts/Kofi.md": note("type: contact"),
+        "interviews/a.md": note("type: interview", "date: 2026-11-20", 'with: "[[Seun]]"',
+                                'referrals: ["[[Ines]]", "[[ines]]", "[[Seun]]", "[[Kofi]]"]'),
+        "interviews/b.md": note("type: interview", "date: 2026-11-10",
+                                'with: ["[[Kofi]]", "[[Seun]]"]', 'career: "[[UX]]"',
+                                'referrals: ["[[Kofi]]", "[[Ines]]", "[[Nobody]]"]'),
+        "interviews/c.md": note("type: interview", "date: 2026-11-12", "status: planned",
+                                'with: "[[Seun]]"', 'referrals: ["[[Kofi]]"]'),
+    }
+    index = index_of(files)
+    every = referrals.offers(index)
+    for path in ("contacts/Seun.md", "contacts/Ines.md", "contacts/Kofi.md"):
+        for brief in (False, True):
+            expected = [o for o in every if o.who.path == path]
+            if brief:
+                expected = [replace(o, careers=(), state="") for o in expected]
+            assert referrals.offers_of(index, path, brief) == expected, (path, brief)
