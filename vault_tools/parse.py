@@ -544,7 +544,11 @@ def _typed_fields(note_type: str | None, ctx: _FieldContext) -> Fields:
                            f"cadence: {ctx.meta['cadence']!r} does not parse; write 30d, 6w, 3m "
                            "or a whole number of days")
         status = ctx.text("status")
-        if status is not None and status.lower() not in schema.CONTACT_STATUSES:
+        if status is not None and status.strip().lower() in schema.CONTACT_STATUSES:
+            # `Met` is `met`: every rule then compares one spelling (they once compared the
+            # text as written, so a `No-Response` contact was still nudged).
+            status = status.strip().lower()
+        elif status is not None:
             # Kept as written (the card shows it); the stage is then derived (§12).
             ctx.report("status", "warning", "bad-value",
                        f"status: {status!r} is not one of {', '.join(schema.CONTACT_STATUSES)} "
@@ -553,7 +557,7 @@ def _typed_fields(note_type: str | None, ctx: _FieldContext) -> Fields:
             company=ctx.link("company"), role=ctx.text("role"), email=ctx.text("email"),
             phone=ctx.text("phone"), linkedin=ctx.text("linkedin"),
             location=ctx.text("location"), introduced_by=ctx.link("introduced_by"),
-            cadence=cadence, last_contact=ctx.date("last_contact"), status=ctx.text("status"),
+            cadence=cadence, last_contact=ctx.date("last_contact"), status=status,
             introducer_thanked=ctx.date("introducer_thanked"),
             asked=ctx.date("asked"), replied=ctx.date("replied"), nudged=ctx.date("nudged"),
         )
