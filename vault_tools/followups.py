@@ -476,6 +476,7 @@ def _daily_touches(index: VaultIndex, contact: Note) -> Iterable[Interaction]:
     """A daily note's body link to the contact, except on the line of an open task (a plan, not
     a touch: `- [ ] call [[Jane]]`). A daily note dated ahead counts as written: the rules read
     no clock, and a plan is written as a task."""
+    plans: dict[str, set[int]] = {}  # per daily note, the lines of its open tasks
     for backlink in index.backlinks(contact.path):
         link = backlink.link
         if link.field is not None:
@@ -483,7 +484,11 @@ def _daily_touches(index: VaultIndex, contact: Note) -> Iterable[Interaction]:
         source = index.get(backlink.source)
         if source is None or source.day is None:
             continue
-        if any(task.line == link.line and not task.done for task in source.tasks):
+        if source.path not in plans:
+            # One set per note, not a scan of its tasks per link: a daily note of thousands
+            # of `- [ ] call [[Jane]]` was quadratic.
+            plans[source.path] = {task.line for task in source.tasks if not task.done}
+        if link.line in plans[source.path]:
             continue
         yield Interaction(source.day, source, DAILY_NOTE, link.line)
 
