@@ -217,3 +217,42 @@ def test_a_daily_note_of_thousands_of_tasks_linking_a_contact_is_linear() -> Non
     small, large = daily_plans(2000), daily_plans(4000)
     assert kinds(large, "contacts/Jane.md") == {"keep-in-touch": D(2026, 12, 20)}
     assert rules_cpu(large) < 3.0 * rules_cpu(small) + 0.05
+
+
+# --- a note named by its date is a daily note only when it is no other kind of note ---------
+
+
+def test_a_cancelled_conversation_named_by_its_date_is_no_touch() -> None:
+    """Some people name conversation notes by the day alone (`interviews/2026-10-21.md`). Its
+    body link to the person made it a daily note: a conversation that never happened counted
+    as being in touch, so the reach-out for someone never met disappeared."""
+    index = index_of({
+        "contacts/Jonah.md": note("type: contact", "cadence: 6w", 'introduced_by: "[[Seun]]"'),
+        "contacts/Seun.md": note("type: contact"),
+        "interviews/2026-10-21.md": note(
+            "type: interview", "date: 2026-10-21", 'with: "[[Jonah]]"', "status: cancelled",
+            body="Cancelled: [[Jonah]] was paged an hour before.\n"),
+    })
+    assert index.get("interviews/2026-10-21.md").day is None
+    assert kinds(index, "contacts/Jonah.md") == {}  # asked already: a call was arranged
+
+
+def test_a_planned_conversation_named_by_its_date_does_not_start_keeping_in_touch() -> None:
+    index = index_of({
+        "contacts/Jane.md": note("type: contact", "cadence: 30d", "asked: 2026-11-01",
+                                 "replied: 2026-11-02"),
+        "interviews/2026-12-09.md": note(
+            "type: interview", "date: 2026-12-09", 'with: "[[Jane]]"', "status: planned",
+            body="Questions for [[Jane]].\n"),
+    })
+    assert [f.kind for f in open_followups(index)] == ["prepare"]
+
+
+def test_a_contact_named_like_a_day_is_no_daily_note_but_a_journal_one_is() -> None:
+    index = index_of({
+        "contacts/2026-11-20.md": note("type: contact"),
+        "journal/2026-11-21.md": note("type: Journal"),
+        "journal/2026-11-22.md": note("tags: [daily]"),
+    })
+    assert [index.get(p).day for p in sorted(index.notes)] == [
+        None, D(2026, 11, 21), D(2026, 11, 22)]

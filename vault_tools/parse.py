@@ -282,11 +282,15 @@ def parse_note(rel_path: str, text: str, *, contexts: bool = True) -> Note:
 
 def _daily_day(name: str, note_type: str | None, ctx: _FieldContext) -> dt.date | None:
     """The day of a daily note (§12): a `type: journal` note's `date` (a bad one reported as
-    every date key is), else a name that is a real `YYYY-MM-DD` date; None for other notes."""
+    every date key is), else a name that is a real `YYYY-MM-DD` date, unless the note is of
+    one of the schema's types (a contact, a conversation named by its day: its links are no
+    touches, and a cancelled one would count as having talked); None for other notes."""
     if isinstance(note_type, str) and note_type.lower() == JOURNAL:
         day = ctx.date("date")
         if day is not None:
             return day
+    if isinstance(note_type, str) and note_type.lower() in schema.NOTE_TYPES:
+        return None
     if len(name) == 10 and DAILY_NAME_RE.fullmatch(name):
         try:
             return dt.date.fromisoformat(name)
