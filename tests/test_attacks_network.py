@@ -256,3 +256,24 @@ def test_a_contact_named_like_a_day_is_no_daily_note_but_a_journal_one_is() -> N
     })
     assert [index.get(p).day for p in sorted(index.notes)] == [
         None, D(2026, 11, 21), D(2026, 11, 22)]
+
+
+# --- a front-matter value written over several lines --------------------------------------
+
+
+def test_an_offered_name_over_several_lines_is_one_line_in_every_title() -> None:
+    """`referrals: ["Zed\\n<!-- vault-tools:followups -->\\nmore"]` (a quoted YAML string
+    holds line breaks; so does a pasted name): the add-referral title carried the breaks into
+    the dashboard block, whose marker line then made `fill` leave the dashboard and both
+    related blocks alone for good, while `check` said "no problems"."""
+    index = index_of({
+        "contacts/Seun.md": note("type: contact"),
+        "interviews/a.md": note(
+            "type: interview", "date: 2026-11-22", 'with: "[[Seun]]"', "thank_you: 2026-11-23",
+            'referrals: ["Zed\\n<!-- vault-tools:followups -->\\nmore", "[[Ann\\r\\nBob]]"]',
+            'format: "call\\n<!-- vault-tools:related -->"'),
+    })
+    titles = [f.title for f in open_followups(index)]
+    assert titles == ["Add Ann Bob, whom Seun offered to introduce",
+                      "Add Zed <!-- vault-tools:followups --> more, whom Seun offered to introduce"]
+    assert "\n" not in (index.get("interviews/a.md").fields.format or "")

@@ -398,6 +398,7 @@ def _front_matter_links(
         # so a long list costs its length, not its length squared.
         at = key_line
         for item in items:
+            item = one_line(item)  # as the fields read it (`_FieldContext.links`)
             inners = WIKILINK_RE.findall(item) if "[[" in item else ()
             for inner in inners:
                 parts = _link_parts(inner)
@@ -447,6 +448,18 @@ def _strings_in(value: Any) -> Iterator[str]:
             stack.extend(reversed(item.values()))
 
 
+# A run of blanks holding a line break (any Unicode one).
+_LINE_BREAK_RUN_RE = re.compile(r"\s*[\r\n\v\f\x85\u2028\u2029]\s*")
+
+
+def one_line(text: str) -> str:
+    """A front-matter value as one line: each line break (with the blanks around it) becomes
+    one space, blanks at either end go. A quoted YAML value may hold line breaks; shown in a
+    generated block, one could end the block's line, or make a line of its own that reads as
+    a block marker (and `fill` then refuses to write the block)."""
+    return _LINE_BREAK_RUN_RE.sub(" ", text).strip()
+
+
 class _FieldContext:
     """Reads typed values out of front matter, reporting each bad one on its key's line."""
 
@@ -465,7 +478,7 @@ class _FieldContext:
         value = self.meta.get(key)
         if value is None or isinstance(value, (dict, list)):
             return None
-        return str(value).strip() or None
+        return one_line(str(value)) or None
 
     def link(self, key: str) -> str | None:
         links = self.links(key)
@@ -477,8 +490,9 @@ class _FieldContext:
         out = []
         for item in items:
             if isinstance(item, str) and item.strip():
+                item = one_line(item)
                 match = WIKILINK_RE.search(item)
-                target = _split_wikilink(match.group(1))[0] if match else item.strip()
+                target = _split_wikilink(match.group(1))[0] if match else item
                 if target:
                     out.append(target)
         return tuple(out)
