@@ -277,3 +277,20 @@ def test_an_offered_name_over_several_lines_is_one_line_in_every_title() -> None
     assert titles == ["Add Ann Bob, whom Seun offered to introduce",
                       "Add Zed <!-- vault-tools:followups --> more, whom Seun offered to introduce"]
     assert "\n" not in (index.get("interviews/a.md").fields.format or "")
+
+
+# --- a link to a day with no daily note -----------------------------------------------------
+
+
+def test_log_items_dated_by_a_link_to_a_day_without_a_daily_note_are_no_warnings() -> None:
+    """docs/network.md invites `- [[2026-10-15]] call: …` in the Log; without daily notes
+    (most vaults) each such item was a broken-link warning, so following the docs made
+    `check` complain once per item. A day's link is a daily note not written yet, as in
+    Obsidian; a day the calendar lacks still warns."""
+    index = index_of({"contacts/Jane.md": note(
+        "type: contact",
+        body="## Log\n- [[2026-11-20]] call: hi\n- [[2026-11-21|Sat]] email: x\n"
+             "Met on [[2026-11-22]]; see [[2026-02-30]] and [[Nobody]].\n")})
+    found = vault_diagnostics(index)
+    assert sorted(d.message.split(" ")[0] for d in found if d.code == "broken-link") == [
+        "[[2026-02-30]]", "[[Nobody]]"]
