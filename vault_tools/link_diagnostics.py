@@ -69,6 +69,8 @@ def vault_diagnostics(index: VaultIndex, paths: Iterable[str] | None = None
         out.extend(note.diagnostics)
         for link, resolution in index.outgoing(note.path):
             if resolution.status == "broken":
+                if _a_day(link.target):
+                    continue  # a daily note not written yet (Obsidian makes it on a click)
                 if suggester is None:
                     suggester = _Suggester(index.names())
                 target = link.target.lower()
@@ -76,8 +78,6 @@ def vault_diagnostics(index: VaultIndex, paths: Iterable[str] | None = None
                     suggestions[target] = suggester.suggest(target)
                 if suggestions[target] is None and _offered(note, link):
                     continue  # a lead not written down yet: the add-referral follow-up says so
-                if _a_day(link.target):
-                    continue  # a daily note not written yet (Obsidian makes it on a click)
                 out.append(_broken_link(note, link, suggestions[target]))
             else:
                 if resolution.status == "ambiguous":
