@@ -5,10 +5,15 @@ fix it names in its docstring."""
 from __future__ import annotations
 
 import datetime as dt
+import json
 import time
 from dataclasses import replace
 
+from hypothesis import assume, given, settings
+from hypothesis import strategies as st
+
 from vault_tools import referrals
+from vault_tools.fill import plan_fill
 from vault_tools.followups import open_followups
 from vault_tools.index import VaultIndex
 from vault_tools.link_diagnostics import vault_diagnostics
@@ -294,3 +299,23 @@ def test_log_items_dated_by_a_link_to_a_day_without_a_daily_note_are_no_warnings
     found = vault_diagnostics(index)
     assert sorted(d.message.split(" ")[0] for d in found if d.code == "broken-link") == [
         "[[2026-02-30]]", "[[Nobody]]"]
+
+
+@settings(max_examples=150, deadline=None)
+@given(name=st.text(min_size=1, max_size=40))
+def test_any_offered_name_gives_one_line_titles_and_blocks_fill_can_write(name: str) -> None:
+    """Whatever a referral's name holds (line breaks of any kind, markers, brackets), every
+    title is one line and the blocks of `fill` are written, not refused."""
+    quoted = json.dumps(name, ensure_ascii=False)  # a YAML double-quoted string, near enough
+    files = {
+        "contacts/Seun.md": note("type: contact"),
+        "Follow-ups.md": "# Follow-ups\n",
+        "interviews/a.md": note("type: interview", "date: 2026-11-22", 'with: "[[Seun]]"',
+                                "thank_you: 2026-11-23", f"referrals: [{quoted}]"),
+    }
+    index = index_of(files)
+    assume(not index.get("interviews/a.md").diagnostics)  # a character YAML refuses
+    for followup in open_followups(index):
+        assert followup.title.splitlines() == [followup.title]
+    _, skipped = plan_fill(index, files)
+    assert skipped == []

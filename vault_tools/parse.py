@@ -448,8 +448,8 @@ def _strings_in(value: Any) -> Iterator[str]:
             stack.extend(reversed(item.values()))
 
 
-# A run of blanks holding a line break (any Unicode one).
-_LINE_BREAK_RUN_RE = re.compile(r"\s*[\r\n\v\f\x85\u2028\u2029]\s*")
+# A run of blanks holding a line break: any that `str.splitlines` ends a line at.
+_LINE_BREAK_RUN_RE = re.compile(r"\s*[\r\n\v\f\x1c-\x1e\x85\u2028\u2029]\s*")
 
 
 def one_line(text: str) -> str:
