@@ -40,10 +40,11 @@ def vault_option(command: Callable[..., Any]) -> Callable[..., Any]:
     return wrapper
 
 
-def _load_index(vault: Vault) -> VaultIndex:
-    """The vault's index, loaded with the garbage collector paused (`gcpolicy`)."""
+def _load_index(vault: Vault, contexts: bool = True) -> VaultIndex:
+    """The vault's index, loaded with the garbage collector paused (`gcpolicy`);
+    `contexts=False` for a command that shows no link's context line (see `parse_note`)."""
     with gcpolicy.paused():
-        return load_index(vault)
+        return load_index(vault, contexts=contexts)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -168,6 +169,10 @@ def _colour() -> bool:
     return sys.stdout.isatty()
 
 
+_DAY = click.DateTime(formats=["%Y-%m-%d"])
+_TODAY_HELP = "Pretend today is this date (YYYY-MM-DD). Default: the real date."
+
+
 # --- follow-ups and the calendar feed (DESIGN.md §10) -------------------------------------------
 
 
@@ -195,6 +200,70 @@ def followups(vault: Vault, today: Any, as_json: bool, days: int) -> None:
         click.echo(followups_json(items))
     else:
         click.echo(format_followups(group_followups(items, day, days), colour=_colour()))
+
+
+# --- the network: leads, pipeline, one contact (DESIGN.md §12) ---------------------------------
+
+
+@main.command()
+@vault_option
+@click.option("--json", "as_json", is_flag=True,
+              help="Print a JSON list, one object per person offered (see docs/network.md).")
+def leads(vault: Vault, as_json: bool) -> None:
+    """Every offered introduction: who, offered by whom, when, for which career, and where it
+    stands (not added, to ask, asked, scheduled, met, or closed). Open ones first."""
+    from .network_report import as_json as dumps
+    from .network_report import format_leads, leads_data
+
+    rows = leads_data(_load_index(vault, contexts=False))
+    click.echo(dumps(rows) if as_json else format_leads(rows, colour=_colour()))
+
+
+@main.command()
+@vault_option
+@click.option("--today", type=_DAY, default=None, help=_TODAY_HELP)
+@click.option("--json", "as_json", is_flag=True,
+              help="Print a JSON object: every stage with its count and contacts.")
+def pipeline(vault: Vault, today: Any, as_json: bool) -> None:
+    """Contacts by stage (to-contact, asked, scheduled, met, keep-warm, no-response, declined,
+    paused), with days in stage, derived stages marked and stale ones flagged."""
+    import datetime as dt
+
+    from .network_report import as_json as dumps
+    from .network_report import format_pipeline, pipeline_data
+
+    day = today.date() if today is not None else dt.date.today()
+    data = pipeline_data(_load_index(vault, contexts=False), day)
+    click.echo(dumps(data) if as_json else format_pipeline(data, colour=_colour()))
+
+
+@main.command()
+@vault_option
+@click.argument("name")
+@click.option("--today", type=_DAY, default=None, help=_TODAY_HELP)
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON object (see docs/network.md).")
+def show(vault: Vault, name: str, today: Any, as_json: bool) -> None:
+    """Everything about the contact NAME: card, stage, introduction chain, conversations, log,
+    last touch, open follow-ups and the notes linking to them.
+
+    NAME is a contact's name, alias or path, as for `log`. Private contacts are shown (this is
+    your terminal), marked as private.
+    """
+    import datetime as dt
+
+    from .lookup import ContactNameError, contact_named
+    from .network_report import as_json as dumps
+    from .network_report import format_show, show_data
+    from .report import printable
+
+    day = today.date() if today is not None else dt.date.today()
+    index = _load_index(vault)
+    try:
+        contact = contact_named(index, name)
+    except ContactNameError as exc:
+        raise click.ClickException(printable(exc.message())) from None
+    data = show_data(index, contact, day)
+    click.echo(dumps(data) if as_json else format_show(data, colour=_colour()))
 
 
 @main.group()
@@ -314,8 +383,6 @@ def git_merge_driver(ancestor: Path, current: Path, other: Path, path: str,
 
 # --- capture: new notes from templates, imports, the contacts table (DESIGN.md §3, §8) ----------
 
-_DAY = click.DateTime(formats=["%Y-%m-%d"])
-_TODAY_HELP = "Pretend today is this date (YYYY-MM-DD). Default: the real date."
 _OPEN_HELP = "Open the new note in $EDITOR."
 
 

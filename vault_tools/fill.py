@@ -96,6 +96,18 @@ def hide_private_of(vault: Vault) -> bool:
     return vault.options.get("hide_private_in_files") is True
 
 
+def manifest_key(vault: Vault) -> str:
+    """The settings that shape blocks, as the fill cache (`manifest`) remembers them: the
+    follow-ups note, `hide_private_in_files` and the rules' settings (`nudge_days`), so that
+    changing any of them in mkdocs.yml refills the blocks. A vault that sets none of the rules'
+    settings keeps the key it always had."""
+    key = dashboard_of(vault)
+    if hide_private_of(vault):
+        key += "\0hide_private_in_files"
+    rules = vault.settings.cache_key()
+    return f"{key}\0{rules}" if rules else key
+
+
 def plan_fill(
     index: VaultIndex,
     texts: dict[str, str],
@@ -216,8 +228,7 @@ def fill_vault(
     """
     dashboard = dashboard_of(vault)
     hide_private = hide_private_of(vault)
-    # The settings that shape blocks, as the manifest remembers them.
-    settings = f"{dashboard}\0hide_private_in_files" if hide_private else dashboard
+    settings = manifest_key(vault)
     result = FillResult()
     if write:
         _clean_leftovers(vault, result)

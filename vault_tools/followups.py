@@ -43,6 +43,7 @@ from .schema import (
     THANK_YOU,
     UPDATE_STATUS,
 )
+from .settings import DEFAULT_NUDGE_DAYS
 from .wikilinks import TITLE_MDLINK, TITLE_WIKILINK
 
 
@@ -412,20 +413,8 @@ def _is_private(index: VaultIndex, path: str | None) -> bool:
 
 def _interviews_with(index: VaultIndex, contact: Note,
                      status: str) -> list[tuple[Note, InterviewFields]]:
-    """Interviews with this status whose `with` names this contact, in path order.
-
-    Uses the backlinks map: a `with` link lands there exactly when it resolves to this note, the
-    same answer `index.resolve_note` gives, without scanning every interview per contact.
-    """
-    out: list[tuple[Note, InterviewFields]] = []
-    for backlink in index.backlinks(contact.path):
-        if backlink.link.field != "with" or (out and out[-1][0].path == backlink.source):
-            continue
-        source = index.get(backlink.source)
-        fields = source.fields if source is not None else None
-        if source is not None and isinstance(fields, InterviewFields) and fields.status == status:
-            out.append((source, fields))
-    return out
+    """Interviews with this status whose `with` names this contact, in path order."""
+    return referrals.conversations_with(index, contact.path, status)
 
 
 def _done_interviews_with(index: VaultIndex, contact: Note) -> list[tuple[Note, InterviewFields]]:
@@ -671,9 +660,9 @@ def followups_json(followups: Iterable[FollowUp]) -> str:
 # changes when their note comes or goes, and the index then reports the interview relinked
 # with its targets; a change of privacy reaches the targets of the notes linking to it.
 
-# Days after `asked` that a `nudge` is due (the `nudge_days` option, once options reach the
-# rules: `_outreach_rule` takes it as a parameter).
-NUDGE_DAYS = 7
+# Days after `asked` that a `nudge` is due by default; a vault sets its own with the
+# `nudge_days` option, which the rule reads from `index.settings`.
+NUDGE_DAYS = DEFAULT_NUDGE_DAYS
 # Days after the nudge that a `no-reply` is due.
 NO_REPLY_DAYS = 7
 # Days after the offer that a `reach-out` is due.
@@ -701,9 +690,10 @@ def _add_referral_rule(index: VaultIndex, note: Note) -> list[FollowUp]:
     return out
 
 
-def _outreach_rule(index: VaultIndex, note: Note, nudge_days: int = NUDGE_DAYS) -> list[FollowUp]:
+def _outreach_rule(index: VaultIndex, note: Note) -> list[FollowUp]:
     """A contact's outreach follow-up, at most one: `reach-out` before they are asked, then
-    `nudge` and `no-reply` while the ask waits; none once a `status` closed or answered it."""
+    `nudge` (`index.settings.nudge_days` after `asked`) and `no-reply` while the ask waits;
+    none once a `status` closed or answered it."""
     fields = note.fields
     if not isinstance(fields, ContactFields):
         return []
@@ -712,7 +702,7 @@ def _outreach_rule(index: VaultIndex, note: Note, nudge_days: int = NUDGE_DAYS) 
     reach = _reach_out(index, note, fields)
     if reach is not None:
         return [reach]
-    waiting = _waiting(index, note, fields, nudge_days)
+    waiting = _waiting(index, note, fields, index.settings.nudge_days)
     return [waiting] if waiting is not None else []
 
 

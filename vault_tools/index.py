@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from .notes import Diagnostic, Heading, Link, Note
+from .settings import DEFAULTS, Settings
 from .wikilinks import has_file_suffix, is_asset_target
 
 
@@ -103,8 +104,12 @@ class VaultIndex:
     def __init__(
         self, notes: Iterable[Note] = (), vault_problems: Iterable[Diagnostic] = (),
         attachments: Iterable[str] | Callable[[], Iterable[str]] | None = None,
+        settings: Settings = DEFAULTS,
     ) -> None:
         self.notes: dict[str, Note] = {}
+        # The vault's settings the rules read (`nudge_days`): carried here so that every
+        # path computing follow-ups from this index sees the same value.
+        self.settings = settings
         # Problems of the vault's files rather than of one note (a folder symlink leaving the
         # vault, a symlink loop): reported with the notes' own diagnostics.
         self.vault_problems: tuple[Diagnostic, ...] = tuple(vault_problems)

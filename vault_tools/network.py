@@ -22,10 +22,11 @@ import datetime as dt
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-from . import schema
+from . import referrals, schema
 from .followups import latest_interaction
 from .index import VaultIndex
 from .notes import ContactFields, InterviewFields, Note
+from .settings import DEFAULTS, Settings
 
 Shown = Callable[[Note], bool]
 
@@ -62,19 +63,10 @@ def conversations_with(
     index: VaultIndex, contact: Note, status: str, shown: Shown | None = None
 ) -> list[tuple[Note, InterviewFields]]:
     """The conversations (interview notes) with this status whose `with` names the contact, in
-    path order; with `shown`, only those it accepts."""
-    out: list[tuple[Note, InterviewFields]] = []
-    seen: set[str] = set()
-    for backlink in index.backlinks(contact.path):
-        if backlink.link.field != "with" or backlink.source in seen:
-            continue
-        seen.add(backlink.source)
-        source = index.get(backlink.source)
-        if source is None or not isinstance(source.fields, InterviewFields):
-            continue
-        if source.fields.status == status and (shown is None or shown(source)):
-            out.append((source, source.fields))
-    return out
+    path order (`referrals.conversations_with`); with `shown`, only those it accepts."""
+    return [(note, fields) for note, fields in
+            referrals.conversations_with(index, contact.path, status)
+            if shown is None or shown(note)]
 
 
 def stage(index: VaultIndex, contact: Note, shown: Shown | None = None) -> Stage:
@@ -128,6 +120,37 @@ def days_in(stage_: Stage, today: dt.date) -> int | None:
     if stage_.since is None:
         return None
     return max((today - stage_.since).days, 0)
+
+
+# Days a stage that waits on something may stay quiet before it is stale (§12: nothing goes
+# cold): a planned conversation that long after they said yes, or someone met and left
+# without a next step (`keep-warm`, or closing the outreach). `asked` waits
+# `Settings.nudge_days`: from then on the ask itself has gone quiet.
+STALE_DAYS = {schema.SCHEDULED: 30, schema.MET: 30}
+
+
+def stale_after(stage_name: str, settings: Settings = DEFAULTS) -> int | None:
+    """How many quiet days make a contact in this stage stale; None for the stages that wait
+    on nothing (`to-contact` has not started, `keep-warm` has its cadence, the closed ones
+    are over)."""
+    if stage_name == schema.ASKED:
+        return settings.nudge_days
+    return STALE_DAYS.get(stage_name)
+
+
+def is_stale(stage_: Stage, today: dt.date, last_touch: dt.date | None = None,
+             settings: Settings = DEFAULTS) -> bool:
+    """Whether a contact has sat quiet in their stage too long, as of `today`: more than
+    `stale_after(stage)` days since the later of the day the stage began (`Stage.since`) and
+    their last touch (`PipelineRow.last_touch`: a logged e-mail after the ask is a sign of
+    life). False when neither day is known, and for the stages that wait on nothing. The one
+    rule behind "stale" for the `pipeline` command and the site's Pipeline page: pass
+    `index.settings`."""
+    limit = stale_after(stage_.name, settings)
+    known = [day for day in (stage_.since, last_touch) if day is not None]
+    if limit is None or not known:
+        return False
+    return (today - max(known)).days > limit
 
 
 def pipeline(index: VaultIndex, shown: Shown | None = None) -> list[PipelineRow]:

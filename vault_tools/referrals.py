@@ -274,12 +274,19 @@ def written_name(target: str) -> str:
     return name[:-3] if name.lower().endswith(".md") else name
 
 
-def conversations_with(index: VaultIndex, path: str) -> list[tuple[Note, InterviewFields]]:
-    """Every interview whose `with` names the note at `path` (any status), in path order."""
+def conversations_with(index: VaultIndex, path: str,
+                       status: str | None = None) -> list[tuple[Note, InterviewFields]]:
+    """Every interview whose `with` names the note at `path`, each once, in path order; with
+    `status`, only those with that status. The one answer to "the conversations with someone"
+    (the follow-up rules and the stages ask it too).
+
+    It reads the backlinks map: a `with` link lands there exactly when it resolves to this
+    note, the answer `index.resolve_note` gives, without scanning every interview."""
     out: list[tuple[Note, InterviewFields]] = []
     for source in _sources(index, path, "with"):
-        if isinstance(source.fields, InterviewFields):
-            out.append((source, source.fields))
+        fields = source.fields
+        if isinstance(fields, InterviewFields) and (status is None or fields.status == status):
+            out.append((source, fields))
     return out
 
 

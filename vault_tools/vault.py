@@ -21,6 +21,7 @@ import yaml
 from .index import VaultIndex
 from .notes import Diagnostic, Note
 from .parse import decode_note, parse_note, unreadable_note
+from .settings import Settings, SettingsError, settings_from_options
 
 CONFIG_NAME = "mkdocs.yml"
 # Folders of the notes folder that hold no notes: note templates (MkDocs leaves `templates/` out
@@ -57,6 +58,12 @@ class Vault:
     notes_dir: Path
     config_file: Path | None
     options: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def settings(self) -> Settings:
+        """The settings the rules read (`nudge_days`), from the plugin's options.
+        SettingsError for a bad value (`find_vault` has refused one already)."""
+        return settings_from_options(self.options)
 
     def rel(self, path: Path) -> str:
         """A path relative to the notes folder, with forward slashes (how notes are named)."""
@@ -116,8 +123,13 @@ def _from_config(config_file: Path) -> Vault:
     notes_dir = (root / str(config.get("docs_dir") or "docs")).resolve()
     if not notes_dir.is_dir():
         raise VaultError(f"{config_file}: its docs_dir {notes_dir} is not a folder")
-    return Vault(root=root, notes_dir=notes_dir, config_file=config_file,
-                 options=plugin_options(config))
+    vault = Vault(root=root, notes_dir=notes_dir, config_file=config_file,
+                  options=plugin_options(config))
+    try:
+        vault.settings  # noqa: B018 -- refused here, before any command reads or writes a note
+    except SettingsError as exc:
+        raise VaultError(f"{config_file}: the vault plugin's {exc}") from None
+    return vault
 
 
 _SKIP_FILE_PATTERNS = ("*~", ".*.swp", ".*.swo", ".*.swx", "#*#", "*.sync-conflict-*", ".#*")
@@ -473,5 +485,6 @@ def load_index_and_texts(
     # Listed only if a link names an attachment: most checks never walk the folder twice.
     # Given before the notes are linked: `[[notes.txt]]` is a file only when it exists.
     index = VaultIndex(notes, scan.problems(vault.notes_dir),
-                       attachments=lambda: attachment_paths(vault.notes_dir))
+                       attachments=lambda: attachment_paths(vault.notes_dir),
+                       settings=vault.settings)
     return index, texts

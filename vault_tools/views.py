@@ -100,8 +100,9 @@ class SiteView:
             followups = None  # they were worked out with these notes public
         if extra:
             index = VaultIndex(
-                dataclasses.replace(note, private=True) if note.path in extra else note
-                for note in index.notes.values()
+                (dataclasses.replace(note, private=True) if note.path in extra else note
+                 for note in index.notes.values()),
+                settings=index.settings,
             )
         self.index = index
         self.publish_fields = frozenset(str(f).lower() for f in publish_fields)

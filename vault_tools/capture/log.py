@@ -13,15 +13,13 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import shlex
 import unicodedata
 from dataclasses import dataclass
 
-from ..index import VaultIndex, fold, strip_md
-from ..link_diagnostics import closest_name
+from .. import lookup
+from ..index import VaultIndex
 from ..notes import Note
 from ..parse import BOM, LIST_ITEM_RE, parse_note, split_lines
-from ..schema import CONTACT
 from ..vault import Vault, load_index, read_note
 from ..writer import WriteError, write_note
 
@@ -270,45 +268,15 @@ def _check_lands_in_log(path: str, new_text: str, line: int, item: str) -> None:
 
 
 def contact_named(index: VaultIndex, name: str) -> Note:
-    """The contact note `name` stands for, as a link would resolve it (name, path or alias,
-    case ignored). LogError naming the candidates when several notes have that name, with
-    "Did you mean" for an unknown one, and for a note that is not a contact or must not be
-    written."""
-    wanted = name.strip()
-    if not wanted:
-        raise LogError("give the contact's name; nothing was written")
-    resolution = index.resolve(wanted)
-    same = index.named(wanted)[0]
-    exact_path = resolution.path is not None and fold(strip_md(resolution.path)) == fold(
-        strip_md(wanted))
-    if resolution.status == "ambiguous" or (len(same) > 1 and not exact_path):
-        found = list(resolution.candidates) or same
-        raise LogError(
-            f"{name!r} names several notes ({', '.join(found)}); name one by its path, e.g. "
-            f"{strip_md(found[0])!r}; nothing was written")
-    note = index.notes.get(resolution.path) if resolution.status == "ok" and \
-        resolution.path is not None else None
-    if note is None:
-        raise LogError(_no_such_contact(index, wanted))
-    if note.type != CONTACT:
-        what = f"a {note.type} note" if note.type else "a note without a type"
-        raise LogError(f"{name!r} is {note.path}, {what}, not a contact; nothing was written. "
-                       "Log touches in contact notes (type: contact)")
+    """The contact note `name` stands for (`lookup.contact_named`: as a link would resolve
+    it, with "Did you mean" for an unknown name), which must also be one the tool may write.
+    LogError otherwise, saying that nothing was written."""
+    try:
+        note = lookup.contact_named(index, name)
+    except lookup.ContactNameError as exc:
+        raise LogError(exc.message("nothing was written")) from None
     _refuse_unwritable(note)
     return note
-
-
-def _no_such_contact(index: VaultIndex, name: str) -> str:
-    for problem in index.vault_problems:
-        if problem.code == "outside-vault" and fold(strip_md(problem.path).rpartition("/")[2]) \
-                == fold(name.rpartition("/")[2]):
-            return f"{problem.path}: {problem.message}; nothing was written"
-    names = [written for note in index.by_type(CONTACT) for written in (note.name, *note.aliases)]
-    close = closest_name(names, name)
-    if close is not None:
-        return f"no contact named {name!r}. Did you mean {close!r}? Nothing was written"
-    return (f"no contact named {name!r}; nothing was written. Create the contact first: "
-            f"vault-tools new contact {shlex.quote(name)}")
 
 
 # --- the command ------------------------------------------------------------------------------

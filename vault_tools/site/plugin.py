@@ -31,6 +31,7 @@ from ..followups import FollowUp
 from ..index import VaultIndex
 from ..notes import Note
 from ..vault import Vault, load_index_and_texts, loop_message, scan_notes
+from ..settings import SettingsError, settings_from_options
 from ..views import SiteView, dashboard_items, looks_private_front_matter, secrets
 from . import csp, dashboards, markdown_guard
 from .embeds import EmbedRenderer
@@ -56,6 +57,8 @@ class VaultPluginConfig(Config):
     # machine's), and an alarm before each event (`1d`, `2h`, `30m`; default: none).
     timezone = c.Optional(c.Type(str))
     feed_alarm = c.Optional(c.Type(str))
+    # Days after `asked` that the `nudge` follow-up is due (§12; default 7): `settings.py`.
+    nudge_days = c.Optional(c.Type(int))
 
 
 @dataclass
@@ -142,7 +145,8 @@ class VaultPlugin(BasePlugin[VaultPluginConfig]):
         self.markdown.plain = plain_markdown(config.markdown_extensions)
         try:
             self.feed = feed_settings(self.config)
-        except FeedSettingsError as exc:
+            settings_from_options(self.config)  # refused here, before a note is read
+        except (FeedSettingsError, SettingsError) as exc:
             raise PluginError(f"{config.config_file_path}: the vault plugin's {exc}") from None
         return config
 

@@ -249,7 +249,7 @@ class Watcher:
             if text is not None:
                 texts[rel] = text
             self._indexed[rel] = indexed
-        self._index = VaultIndex(notes)
+        self._index = VaultIndex(notes, settings=self.vault.settings)
         self._followups = FollowUpCache(self._index)
         self.summary.notes = len(self._index)
         changes, skipped = plan_refresh(self._index, texts, self._followups.all(),

@@ -1,0 +1,80 @@
+"""Which contact a name typed on the command line means (`log NAME`, `show NAME`).
+
+A name is found as a link would find it (`VaultIndex.resolve`: the note's name, an alias or a
+path from the notes folder, case ignored); an unknown one gets the closest contact suggested
+("Did you mean 'Jane Doe'?"), a shared one the list of notes to choose from. Pure: a function
+of the index.
+"""
+
+from __future__ import annotations
+
+import shlex
+
+from .index import VaultIndex, fold, strip_md
+from .link_diagnostics import closest_name
+from .notes import Note
+from .schema import CONTACT
+
+
+class ContactNameError(ValueError):
+    """The name does not stand for exactly one contact. `reason` says why; `hint` (maybe
+    empty) what to do; `message(outcome)` says both, with what the command did not do."""
+
+    def __init__(self, reason: str, hint: str = "") -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.hint = hint
+
+    def message(self, outcome: str = "") -> str:
+        """The sentence a command prints: `no contact named 'Jane Do'. Did you mean 'Jane
+        Doe'? Nothing was written` (a question goes before the outcome), `'Acme' is
+        companies/Acme.md, a company note, not a contact; nothing was written. Give …`."""
+        if self.hint.endswith("?"):
+            said = f"{self.reason}. {self.hint}"
+            return f"{said} {outcome[:1].upper()}{outcome[1:]}" if outcome else said
+        said = f"{self.reason}; {outcome}" if outcome else self.reason
+        return f"{said}. {self.hint}" if self.hint else said
+
+    def __str__(self) -> str:
+        return self.message()
+
+
+def contact_named(index: VaultIndex, name: str) -> Note:
+    """The contact note `name` stands for, as a link would resolve it (name, path or alias,
+    case ignored). ContactNameError when the name is empty, unknown (with "Did you mean" when
+    a contact's name or alias is close), names several notes (listing them), names a file
+    whose link leaves the vault, or names a note that is not a contact."""
+    wanted = name.strip()
+    if not wanted:
+        raise ContactNameError("give the contact's name")
+    resolution = index.resolve(wanted)
+    same = index.named(wanted)[0]
+    exact_path = resolution.path is not None and fold(strip_md(resolution.path)) == fold(
+        strip_md(wanted))
+    if resolution.status == "ambiguous" or (len(same) > 1 and not exact_path):
+        found = list(resolution.candidates) or same
+        raise ContactNameError(
+            f"{name!r} names several notes ({', '.join(found)}); name one by its path, e.g. "
+            f"{strip_md(found[0])!r}")
+    note = index.notes.get(resolution.path) if resolution.status == "ok" and \
+        resolution.path is not None else None
+    if note is None:
+        raise _no_such_contact(index, wanted)
+    if note.type != CONTACT:
+        what = f"a {note.type} note" if note.type else "a note without a type"
+        raise ContactNameError(f"{name!r} is {note.path}, {what}, not a contact",
+                               "Name a contact note (type: contact)")
+    return note
+
+
+def _no_such_contact(index: VaultIndex, name: str) -> ContactNameError:
+    for problem in index.vault_problems:
+        if problem.code == "outside-vault" and fold(strip_md(problem.path).rpartition("/")[2]) \
+                == fold(name.rpartition("/")[2]):
+            return ContactNameError(f"{problem.path}: {problem.message}")
+    names = [written for note in index.by_type(CONTACT) for written in (note.name, *note.aliases)]
+    close = closest_name(names, name)
+    if close is not None:
+        return ContactNameError(f"no contact named {name!r}", f"Did you mean {close!r}?")
+    return ContactNameError(f"no contact named {name!r}", "Create the contact first: "
+                            f"vault-tools new contact {shlex.quote(name)}")
