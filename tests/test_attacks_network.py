@@ -319,3 +319,18 @@ def test_any_offered_name_gives_one_line_titles_and_blocks_fill_can_write(name: 
         assert followup.title.splitlines() == [followup.title]
     _, skipped = plan_fill(index, files)
     assert skipped == []
+
+
+# --- a Log date written in bold ------------------------------------------------------------
+
+
+def test_a_log_date_in_bold_or_italics_is_a_log_item() -> None:
+    """`- **2026-11-20** email: …` is how many people make dates stand out in Obsidian; such
+    items were silently no log at all (no item, no warning), so the last touch stayed old."""
+    text = note("type: contact", body=(
+        "## Log\n- **2026-11-20** email: bold\n- _2026-11-21_ call\n"
+        "- __2026-11-22__ — coffee\n- *2026-11-23*: message: hi\n- **2026-11-24 call\n"))
+    log = parse_note("contacts/J.md", text).log
+    assert [(i.day, i.kind, i.text) for i in log] == [
+        (D(2026, 11, 20), "email", "bold"), (D(2026, 11, 21), None, "call"),
+        (D(2026, 11, 22), None, "coffee"), (D(2026, 11, 23), "message", "hi")]

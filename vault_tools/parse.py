@@ -87,11 +87,13 @@ CADENCE_RE = re.compile(r"^\s*(\d+)\s*([dwm]?)\s*$")
 CONFLICT_PREFIXES = ("<<<<<<< ", ">>>>>>> ")
 # A log item (§12): a list item whose text starts with an ISO date, bare or as a link to the
 # daily note (`[[2026-11-20]]`, `[[2026-11-20|Friday]]`), a time of day after a bare date
-# allowed and dropped. Groups: the linked date, the bare date, the rest of the item.
+# allowed and dropped; a bare date may be in bold or italics (`**2026-11-20**`). Groups: the
+# linked date, the emphasis, the bare date, the rest of the item.
 LOG_ITEM_RE = re.compile(
     r"[ \t]*(?:[-*+]|\d+[.)])[ \t]+"
     r"(?:\[\[(\d{4}-\d{2}-\d{2})(?:\|[^\[\]]*)?\]\]"
-    r"|(\d{4}-\d{2}-\d{2})(?:[T ](?:[01]\d|2[0-3]):[0-5]\d(?::[0-5]\d)?)?(?![\w-]))"
+    r"|(?P<em>\*\*|__|\*|_)?(\d{4}-\d{2}-\d{2})"
+    r"(?:[T ](?:[01]\d|2[0-3]):[0-5]\d(?::[0-5]\d)?)?(?(em)(?P=em))(?![\w*-]))"
     r"[ \t]*(?:[:\u2013\u2014-](?=[ \t]|$)[ \t]*)?(.*)$"
 )
 # The kind of a log item: one word (hyphens allowed) and a colon, right after its date.
@@ -863,7 +865,7 @@ def _add_log_item(
     match = LOG_ITEM_RE.match(line)
     if match is None:
         return
-    written = match.group(1) or match.group(2)
+    written = match.group(1) or match.group(3)
     try:
         day = dt.date.fromisoformat(written)
     except ValueError:
@@ -871,7 +873,7 @@ def _add_log_item(
                                 f"log item: {written!r} is not a real date, so this item is "
                                 "not counted as an interaction; write YYYY-MM-DD"))
         return
-    rest = match.group(3).strip()
+    rest = match.group(4).strip()
     kind_match = LOG_KIND_RE.match(rest)
     kind = None
     if kind_match is not None:
