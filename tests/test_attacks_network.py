@@ -334,3 +334,31 @@ def test_a_log_date_in_bold_or_italics_is_a_log_item() -> None:
     assert [(i.day, i.kind, i.text) for i in log] == [
         (D(2026, 11, 20), "email", "bold"), (D(2026, 11, 21), None, "call"),
         (D(2026, 11, 22), None, "coffee"), (D(2026, 11, 23), "message", "hi")]
+
+
+# --- a status written as a list (Obsidian's list-typed property) ----------------------------
+
+
+def test_a_status_in_a_one_item_list_is_that_status() -> None:
+    """Obsidian writes `status:\\n  - planned` once the property is typed as a list. A planned
+    conversation so written was read as done (no status means done): a thank-you due for a
+    talk that had not happened, its referrals offered, the person `met`."""
+    index = index_of({
+        "contacts/Jane.md": note("type: contact", "status:\n  - Declined", "asked: 2026-11-01"),
+        "interviews/a.md": note("type: interview", "date: 2026-12-20", 'with: "[[Jane]]"',
+                                "status:\n  - planned", 'referrals: ["[[Ines]]"]'),
+    })
+    assert index.get("interviews/a.md").fields.status == "planned"
+    assert index.get("contacts/Jane.md").fields.status == "declined"
+    assert [f.kind for f in open_followups(index)] == ["prepare"]
+
+
+def test_a_status_of_several_values_is_a_warning_and_no_status() -> None:
+    index = index_of({
+        "contacts/Jane.md": note("type: contact", "status: [met, declined]"),
+        "interviews/a.md": note("type: interview", "date: 2026-11-20", 'with: "[[Jane]]"',
+                                "status: [done, planned]"),
+    })
+    assert sorted(d.code for d in vault_diagnostics(index)) == ["bad-value", "bad-value"]
+    assert index.get("interviews/a.md").fields.status == "unknown"
+    assert [f.kind for f in open_followups(index)] == []

@@ -516,8 +516,19 @@ class _FieldContext:
         self.report(key, "error", "bad-value", f"{key}: expected a list of text, got {value!r}")
         return ()
 
+    def single(self, key: str) -> str | None:
+        """A value that is one word of a vocabulary (a `status`): as `text`, and a one-item
+        list is its item (Obsidian writes a list once the property is typed as one); other
+        lists and mappings come back as written, for the caller to report as no such word."""
+        value = self.meta.get(key)
+        if isinstance(value, list) and len(value) == 1 and isinstance(value[0], (str, int)):
+            return one_line(str(value[0])) or None
+        if isinstance(value, (list, dict)):
+            return one_line(str(value)) if value else None
+        return self.text(key)
+
     def choice(self, key: str, allowed: tuple[str, ...], default: str | None) -> str | None:
-        value = self.text(key)
+        value = self.single(key)
         if value is None:
             return default
         if value.lower() not in allowed:
@@ -563,7 +574,7 @@ def _typed_fields(note_type: str | None, ctx: _FieldContext) -> Fields:
                 ctx.report("cadence", "error", "bad-value",
                            f"cadence: {ctx.meta['cadence']!r} does not parse; write 30d, 6w, 3m "
                            "or a whole number of days")
-        status = ctx.text("status")
+        status = ctx.single("status")
         if status is not None and status.strip().lower() in schema.CONTACT_STATUSES:
             # `Met` is `met`: every rule then compares one spelling (they once compared the
             # text as written, so a `No-Response` contact was still nudged).
@@ -600,7 +611,7 @@ def _typed_fields(note_type: str | None, ctx: _FieldContext) -> Fields:
         # none of them (a typo: "planed", "canceled") is reported and read as "unknown":
         # neither done nor planned, so no thank-you, preparation or interaction is made up.
         status = ctx.choice("status", INTERVIEW_STATUSES, None) or (
-            schema.DONE if ctx.text("status") is None else schema.UNKNOWN_STATUS)
+            schema.DONE if ctx.single("status") is None else schema.UNKNOWN_STATUS)
         return InterviewFields(
             date=ctx.date("date"), with_=with_, company=ctx.link("company"),
             careers=ctx.links("career"), format=ctx.text("format"),
