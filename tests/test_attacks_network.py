@@ -8,16 +8,20 @@ import datetime as dt
 import json
 import time
 from dataclasses import replace
+from pathlib import Path
 
+from click.testing import CliRunner
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from vault_tools import referrals
+from vault_tools import network, referrals
+from vault_tools.cli import main
 from vault_tools.fill import plan_fill
 from vault_tools.followups import open_followups
 from vault_tools.index import VaultIndex
 from vault_tools.link_diagnostics import vault_diagnostics
 from vault_tools.parse import parse_note
+from vault_tools.vault import find_vault, load_index
 
 D = dt.date
 DAN = "contacts/Daniel Okafor.md"
@@ -362,3 +366,25 @@ def test_a_status_of_several_values_is_a_warning_and_no_status() -> None:
     assert sorted(d.code for d in vault_diagnostics(index)) == ["bad-value", "bad-value"]
     assert index.get("interviews/a.md").fields.status == "unknown"
     assert [f.kind for f in open_followups(index)] == []
+
+
+# --- a contact made from the template ----------------------------------------------------------
+
+
+def test_a_contact_made_from_the_template_moves_through_the_stages(tmp_path: Path) -> None:
+    """The contact template wrote `status: to-contact`, and a written status wins: every
+    contact made with `vault-tools new contact` stayed `to-contact` in the pipeline after
+    being asked, scheduled or met, unless its status was edited by hand each time."""
+    runner = CliRunner()
+    assert runner.invoke(main, ["init", str(tmp_path / "v")]).exit_code == 0
+    vault = tmp_path / "v"
+    made = runner.invoke(main, ["new", "contact", "Ines Moreau", "--vault", str(vault)])
+    assert made.exit_code == 0, made.output
+    path = next(vault.rglob("Ines Moreau.md"))
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("type: contact\n", "type: contact\nasked: 2026-11-27\n", 1),
+                    encoding="utf-8")
+    index = load_index(find_vault(vault))
+    note_ = next(n for n in index if n.name == "Ines Moreau")
+    assert network.stage(index, note_) == network.Stage("asked", True, D(2026, 11, 27))
+    assert vault_diagnostics(index) == []
