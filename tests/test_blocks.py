@@ -48,6 +48,8 @@ def test_contact_block_lists_conversations_introductions_followups_and_mentions(
         "- 2026-10-01 · [[2026-10-01 Ann Lee]] · video\n\n"
         "**Introductions**\n\n"
         "- Introduced by [[Bo Chen]]\n\n"
+        "**Introduction chain**\n\n"
+        "[[Bo Chen]] → Ann Lee\n\n"
         "**Open follow-ups**\n\n"
         "- 2026-10-02 · Send a thank-you to Ann Lee and Bo Chen · [[2026-10-01 Ann Lee]]\n"
         "- 2026-10-03 · Tell Bo Chen how the conversation with Ann Lee went\n"

@@ -28,8 +28,8 @@ pytestmark = pytest.mark.slow  # a real browser over a built site
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
         "--disable-component-update", "--disable-sync", "--no-first-run"]
 SCREENSHOTS = REPO / "test-output" / "screenshots"
-DASHBOARDS = ("", "Follow-ups/", "people/", "timeline/", "companies/", "careers/", "network/",
-              "all-notes/")
+DASHBOARDS = ("", "Follow-ups/", "people/", "leads/", "pipeline/", "timeline/", "companies/",
+              "careers/", "network/", "all-notes/")
 
 playwright_api = pytest.importorskip("playwright.sync_api")
 BROWSER = find_browser()
@@ -125,13 +125,22 @@ def test_the_network_page_draws_its_nodes(page, site_url: str) -> None:
 
 def test_people_table_sorts_by_a_column(page, site_url: str) -> None:
     page.goto(site_url + "people/")
-    header = page.locator("article table th", has_text="Last interaction")
+    header = page.locator("article table th", has_text="Last touch")
     header.click()
     header.click()  # descending: the most recent first
     first = page.locator("article table tbody tr").first.locator("td").nth(3).inner_text()
-    dates = [d for d in page.locator("article table tbody tr td:nth-child(4)").all_inner_texts()
+    # A cell is the date, then where it is recorded ("2026-11-19 · log"): it sorts by the date.
+    dates = [d[:10] for d in
+             page.locator("article table tbody tr td:nth-child(4)").all_inner_texts()
              if d != "—"]
-    assert first == max(dates)
+    assert first[:10] == max(dates)
+
+
+def test_the_pipeline_page_counts_days_in_stage(page, site_url: str) -> None:
+    page.goto(site_url + "pipeline/")
+    counted = page.locator(".vault-days[data-since]").all_inner_texts()
+    assert counted and all(text.split()[0].isdigit() for text in counted)
+    assert page.problems == []
 
 
 def test_screenshots_of_every_dashboard(page, site_url: str) -> None:

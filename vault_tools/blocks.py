@@ -15,7 +15,7 @@ from collections.abc import Collection, Iterable, Sequence
 from typing import Protocol
 from urllib.parse import unquote
 
-from . import schema
+from . import referrals, schema
 from .followups import concerns
 from .index import Backlink, VaultIndex
 from .notes import InterviewFields, Note
@@ -72,6 +72,16 @@ def link_to(index: VaultIndex, path: str) -> str:
 
 # Characters that would make a plain-text name read as Markdown (a link, a heading, emphasis).
 _PLAIN_UNSAFE = re.compile(r"[\\`*_\[\]#|<>!^]")
+
+
+def plain_name(name: str) -> str:
+    """A name with no note (a referral not added yet), as plain text inside a list item: one
+    line, Markdown and HTML characters escaped, and nothing that opens a comment (`%%`,
+    `<!--`) and would hide the rest of the note."""
+    text = " ".join(name.split())
+    text = text.replace("<!--", "<!- -").replace("-->", "- ->")
+    text = re.sub(r"%(?=%)", "% ", text)
+    return _PLAIN_UNSAFE.sub(lambda m: "\\" + m.group(0), text)
 
 
 class _Privacy:
@@ -298,7 +308,60 @@ def _contact_sections(
         ("Conversations", [_conversation_line(index, p, privacy=privacy)
                            for p in conversations]),
         ("Introductions", intro_lines),
+        ("Introduction chain", _chain_lines(index, note, hide, privacy)),
+        ("Offered to introduce you to", _offered_lines(index, note, hide, privacy)),
     ]
+
+
+def _reads(privacy: _Privacy) -> referrals.Shown | None:
+    """Which notes a block may read facts from: all, or (in a public note's block, on the
+    site) the public ones only."""
+    if not privacy.quiet:
+        return None
+    quiet = privacy.quiet
+    return lambda source: source.path not in quiet
+
+
+def _person(index: VaultIndex, person: referrals.Person, privacy: _Privacy) -> str:
+    if person.path is None:
+        return plain_name(person.name)
+    return privacy.ref(index, person.path)
+
+
+def _offered_lines(index: VaultIndex, note: Note, hide: Collection[str],
+                   privacy: _Privacy) -> list[str]:
+    """Each person this contact offered to introduce, once, with where the introduction stands
+    (`referrals.offer_state`). An offer made in a private conversation is that note's word: not
+    listed in a public note's block. A private person is listed by link only, with no state
+    (it is read from their note), and not at all on the site."""
+    shown = _reads(privacy)
+    lines: dict[str, str] = {}
+    for offer in referrals.offers_from(index, note.path):
+        who = offer.who
+        key = who.path or "\0" + who.name.casefold()
+        if offer.interview in privacy.quiet or key in lines or who.path in hide:
+            continue
+        if who.path is not None and who.path in privacy.quiet:
+            lines[key] = f"- {privacy.ref(index, who.path)}"
+            continue
+        state = referrals.offer_state(index, who.path, shown)
+        lines[key] = f"- {_person(index, who, privacy)} · {state}"
+    return list(lines.values())
+
+
+def _chain_lines(index: VaultIndex, note: Note, hide: Collection[str],
+                 privacy: _Privacy) -> list[str]:
+    """The introduction chain that led to this contact, when someone introduced them: the
+    introducers as links (a name without a note as text), the contact last. A public note's
+    block reads no private note: the chain stops at a private person, shown by link only (as
+    "a private note" with `hide_private`), and on the site it starts after them."""
+    people = referrals.chain(index, note.path, shown=_reads(privacy))
+    while people and people[0].path is not None and people[0].path in hide:
+        people = people[1:]
+    if len(people) < 2:
+        return []
+    names = [_person(index, person, privacy) for person in people[:-1]]
+    return [" → ".join([*names, plain_name(note.name)])]
 
 
 def _company_sections(

@@ -26,7 +26,7 @@ the backlinks map), so the follow-up rules built on it stay right under the watc
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from . import schema
@@ -39,6 +39,8 @@ OFFER_STATES = (NOT_ADDED, TO_ASK, ASKED, SCHEDULED, MET,
                 schema.NO_RESPONSE, schema.DECLINED, schema.PAUSED)
 # How long a chain of introductions may get before `chain` stops following it.
 MAX_CHAIN = 32
+# Which notes a caller may read from (the site and a public note's block pass "is not private").
+Shown = Callable[[Note], bool]
 
 
 @dataclass(frozen=True)
@@ -182,16 +184,18 @@ def leads(index: VaultIndex) -> list[Lead]:
             for items in grouped.values()]
 
 
-def offer_state(index: VaultIndex, path: str | None) -> str:
+def offer_state(index: VaultIndex, path: str | None, shown: Shown | None = None) -> str:
     """How far the introduction to the note at `path` went (one of OFFER_STATES).
 
     What happened wins over what was written down: a done conversation is `met`, a planned one
-    `scheduled`, whatever `status` says; then a closed `status`; then `asked`.
+    `scheduled`, whatever `status` says; then a closed `status`; then `asked`. With `shown`,
+    only the conversations it accepts count (a private conversation never shows through).
     """
     note = index.get(path) if path is not None else None
     if note is None:
         return NOT_ADDED
-    statuses = {fields.status for fields in _conversations_with(index, note.path)}
+    statuses = {fields.status for source, fields in conversations_with(index, note.path)
+                if shown is None or shown(source)}
     fields = note.fields
     status = fields.status if isinstance(fields, ContactFields) else None
     if schema.DONE in statuses or status in (schema.MET, schema.KEEP_WARM):
@@ -207,22 +211,25 @@ def offer_state(index: VaultIndex, path: str | None) -> str:
 # --- the introduction chain ---------------------------------------------------------------------
 
 
-def introducer(index: VaultIndex, path: str) -> Person | None:
+def introducer(index: VaultIndex, path: str, shown: Shown | None = None) -> Person | None:
     """Who introduced the person whose note is at `path`: their `introduced_by`, else the first
-    person of their earliest offer; None when neither names anyone."""
+    person of their earliest offer; None when neither names anyone. With `shown`, only offers
+    made in conversations it accepts count."""
     note = index.get(path)
     if note is None:
         return None
     fields = note.fields
     if isinstance(fields, ContactFields) and fields.introduced_by:
         return resolve_people(index, (fields.introduced_by,), path)[0]
-    for offer in offers_of(index, path):
-        if offer.offered_by:
+    for offer in offers_of(index, path, brief=True):
+        source = index.get(offer.interview)
+        if offer.offered_by and (shown is None or (source is not None and shown(source))):
             return offer.offered_by[0]
     return None
 
 
-def chain(index: VaultIndex, path: str, limit: int = MAX_CHAIN) -> list[Person]:
+def chain(index: VaultIndex, path: str, limit: int = MAX_CHAIN,
+          shown: Shown | None = None) -> list[Person]:
     """The introductions that led to the person at `path`, first introducer first and the
     person last: [Marisol Vega, Priya Raman, Kwame Asante] when Marisol introduced Priya and
     Priya introduced Kwame. Just [the person] when nobody introduced them; [] when `path` is
@@ -231,6 +238,10 @@ def chain(index: VaultIndex, path: str, limit: int = MAX_CHAIN) -> list[Person]:
     It follows `introducer` upward and stops at a name without a note, at someone already in
     the chain (a loop: Ann introduced Bob, Bob introduced Ann) and after `limit` people. A
     private person stays in the list, marked: the view decides how to hide them.
+
+    With `shown` (a view that must not read a private note), only offers made in
+    conversations it accepts are followed, and the chain stops at a person whose note it
+    refuses: that person is first, and who introduced them (a fact of their note) is not read.
     """
     note = index.get(path)
     if note is None:
@@ -238,13 +249,16 @@ def chain(index: VaultIndex, path: str, limit: int = MAX_CHAIN) -> list[Person]:
     out = [Person(note.name, note.path, note.private)]
     seen = {note.path}
     while len(out) < limit:
-        previous = introducer(index, out[0].path or "")
+        previous = introducer(index, out[0].path or "", shown)
         if previous is None or previous.path in seen:
             break
         out.insert(0, previous)
         if previous.path is None:
             break
         seen.add(previous.path)
+        known = index.get(previous.path)
+        if shown is not None and known is not None and not shown(known):
+            break
     return out
 
 
@@ -288,10 +302,6 @@ def conversations_with(index: VaultIndex, path: str,
         if isinstance(fields, InterviewFields) and (status is None or fields.status == status):
             out.append((source, fields))
     return out
-
-
-def _conversations_with(index: VaultIndex, path: str) -> list[InterviewFields]:
-    return [fields for _, fields in conversations_with(index, path)]
 
 
 def _sources(index: VaultIndex, path: str, field: str) -> list[Note]:

@@ -185,10 +185,53 @@ def notes_to_refresh(
             for backlink in index.backlinks(note.path):
                 refresh.add(backlink.source)
                 refresh |= index.targets(backlink.source)  # e.g. "offered ... by [[Name]]"
+    refresh |= _network_reach(index, set(change.paths) | set(change.affected)
+                              | {note.path for note in shifted})
     found = dashboard_path(index, dashboard)
     if dashboard in refresh and found is not None:
         refresh.add(found)
     return {path for path in refresh if path in index.notes}
+
+
+def _network_reach(index: VaultIndex, touched: set[str]) -> set[str]:
+    """The notes whose network sections (§12, `blocks`) may show one of `touched`.
+
+    "Offered to introduce you to" on X shows the state of each person Y that X offered, which
+    reads Y's note and every conversation with Y: so a touched note reached by a `referrals`
+    link (Y itself, or Y reached from a conversation that names Y) reaches the people of the
+    conversations that offered Y. The introduction chain of Z reads each introducer upward, so
+    a touched note reaches everyone below it: the contacts whose `introduced_by` names it and
+    the people offered in conversations it took part in, and theirs in turn."""
+    people = set(touched)
+    for path in touched:
+        people |= index.targets(path)  # an interview names Y in `with` or `referrals`
+    reach = set(people)
+    for path in people:
+        for backlink in index.backlinks(path):
+            if backlink.link.field == "referrals":
+                reach |= _linked_by(index, backlink.source, "with")
+    # Everyone below a touched note in some chain (each visited once: loops end).
+    todo = sorted(people)
+    seen = set(todo)
+    while todo:
+        path = todo.pop()
+        below: set[str] = set()
+        for backlink in index.backlinks(path):
+            if backlink.link.field == "introduced_by":
+                below.add(backlink.source)
+            elif backlink.link.field == "with":
+                below |= _linked_by(index, backlink.source, "referrals")
+        for found in below - seen:
+            seen.add(found)
+            todo.append(found)
+            reach.add(found)
+    return reach
+
+
+def _linked_by(index: VaultIndex, path: str, field: str) -> set[str]:
+    """The notes the front-matter `field` of the note at `path` links to."""
+    return {resolution.path for link, resolution in index.outgoing(path)
+            if link.field == field and resolution.path is not None}
 
 
 def plan_refresh(

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from typing import Any, Literal
 from urllib.parse import unquote
 
-from . import schema
+from . import referrals, schema
 from .followups import (
     FollowUp,
     Timed,
@@ -30,6 +30,7 @@ from .followups import (
     timed_followups,
 )
 from .index import VaultIndex
+from .network import pipeline, stale_after
 from .notes import CareerFields, CompanyFields, ContactFields, InterviewFields, Note
 from .privacy import PRIVATE_NOTE_TEXT, UNPUBLISHED_BY_DEFAULT, visibility_key
 
@@ -128,6 +129,10 @@ class SiteView:
         """True for a follow-up the site may show: it names no private note."""
         return (not followup.private and followup.note not in self.hidden
                 and followup.contact not in self.hidden)
+
+    def shows_note(self, note: Note) -> bool:
+        """Whether the site publishes this note (the `shown` filter of the library's rules)."""
+        return note.path not in self.hidden
 
     def is_public(self, path: str | None) -> bool:
         return path is not None and path in self.index.notes and path not in self.hidden
@@ -303,12 +308,17 @@ def tag_rows(view: SiteView) -> list[TagRow]:
 
 @dataclass(frozen=True)
 class PersonRow:
+    """One contact in the People table. `last_interaction` is their last touch among the notes
+    the site publishes; `last_touch_from` says where it is recorded: the conversation or daily
+    note (a Ref), or how their own note records it (`last_contact`, `log`)."""
+
     contact: Ref
     company: Ref | None
     role: str | None
     last_interaction: dt.date | None
     next_followup: FollowUp | None
     introduced_by: Ref | None
+    last_touch_from: Ref | str | None = None
 
 
 @dataclass(frozen=True)
@@ -379,15 +389,116 @@ def people_rows(view: SiteView) -> list[PersonRow]:
     rows = []
     for note in _by_name(n for n in view.public_notes() if n.type == schema.CONTACT):
         fields = note.fields if isinstance(note.fields, ContactFields) else ContactFields()
+        latest = latest_interaction(view.index, note.path, shown=view.shows_note)
+        where: Ref | str | None = None
+        if latest is not None:
+            where = view.note_ref(latest.where.path) if latest.where is not None else latest.how
         rows.append(PersonRow(
             contact=view.note_ref(note.path),
             company=_optional_ref(view, fields.company, note.path),
             role=fields.role,
-            last_interaction=last_public_interaction(view, note),
+            last_interaction=latest.day if latest is not None else None,
             next_followup=next(iter(view.followups_of.get(note.path, ())), None),
             introduced_by=_optional_ref(view, fields.introduced_by, note.path),
+            last_touch_from=where,
         ))
     return rows
+
+
+# --- the network: leads and the pipeline (§12) --------------------------------------------------
+
+# Offer states still moving (the rest are settled: met, or closed by a status), in the order
+# an introduction goes through them.
+OPEN_OFFER_STATES = (referrals.NOT_ADDED, referrals.TO_ASK, referrals.ASKED, referrals.SCHEDULED)
+
+
+@dataclass(frozen=True)
+class LeadRow:
+    """One person someone offered to introduce, as the Leads page shows them: who (a link, or
+    the name as written when no note has it: a "broken" Ref), everyone who offered them, the
+    earliest offer's date, the careers of the conversations, and where it stands (one of
+    `referrals.OFFER_STATES`)."""
+
+    who: Ref
+    offered_by: tuple[Ref, ...]
+    date: dt.date | None
+    careers: tuple[Ref, ...]
+    state: str
+
+    @property
+    def open(self) -> bool:
+        return self.state in OPEN_OFFER_STATES
+
+
+def lead_rows(view: SiteView) -> list[LeadRow]:
+    """Every offered introduction the site may show, each person once: open ones first (not
+    added, to ask, asked, scheduled), by their earliest offer, oldest first (the longest
+    waiting), undated last; then the settled ones (met, or closed by a status) the same way.
+
+    An offer made in a private conversation, or by a private person, is left out; a private
+    person is not listed at all; a state never reads a private conversation."""
+    rows = []
+    for lead in referrals.leads(view.index):
+        if lead.who.path is not None and not view.is_public(lead.who.path):
+            continue
+        offers = [offer for offer in lead.offers if view.is_public(offer.interview)
+                  and all(p.path is None or view.is_public(p.path) for p in offer.offered_by)]
+        if not offers:
+            continue
+        who = (view.note_ref(lead.who.path) if lead.who.path is not None
+               else Ref("broken", lead.who.name))
+        dates = [offer.date for offer in offers if offer.date is not None]
+        rows.append(LeadRow(
+            who=who,
+            offered_by=tuple(_person_ref(view, p) for p in _each_once(
+                person for offer in offers for person in offer.offered_by)),
+            date=min(dates) if dates else None,
+            careers=tuple(_person_ref(view, p) for p in _each_once(
+                career for offer in offers for career in offer.careers)),
+            state=referrals.offer_state(view.index, lead.who.path, view.shows_note),
+        ))
+    return sorted(rows, key=_lead_order)
+
+
+def _lead_order(row: LeadRow) -> tuple[object, ...]:
+    return (not row.open, row.date is None, row.date or dt.date.min, row.who.text.casefold(),
+            row.who.path or "")
+
+
+def _each_once(people: Iterable[referrals.Person]) -> list[referrals.Person]:
+    seen: dict[str, referrals.Person] = {}
+    for person in people:
+        seen.setdefault(person.path or "\0" + person.name.casefold(), person)
+    return list(seen.values())
+
+
+def _person_ref(view: SiteView, person: referrals.Person) -> Ref:
+    return view.note_ref(person.path) if person.path is not None else Ref("broken", person.name)
+
+
+@dataclass(frozen=True)
+class StageRow:
+    """One public contact on the Pipeline page: their stage (`network.Stage`: its name, whether
+    it is derived, the day it began), their last touch, and after how many quiet days the page
+    flags them as stale (`network.stale_after`; None: never). The page applies
+    `network.is_stale` in the reader's browser, on the reader's date."""
+
+    contact: Ref
+    stage: str
+    derived: bool
+    since: dt.date | None
+    last_touch: dt.date | None
+    stale_after: int | None
+
+
+def pipeline_rows(view: SiteView) -> list[StageRow]:
+    """Every public contact by stage, in the vocabulary's order, then by name: stages and dates
+    read from public notes only (a private conversation never shows through)."""
+    settings = view.index.settings
+    return [StageRow(view.note_ref(row.path), row.stage.name, row.stage.derived,
+                     row.stage.since, row.last_touch, stale_after(row.stage.name, settings))
+            for row in pipeline(view.index, view.shows_note)
+            if view.is_public(row.path)]
 
 
 def interview_row(view: SiteView, note: Note) -> InterviewRow:

@@ -14,6 +14,7 @@ import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from urllib.parse import quote
 
+from ..schema import CONTACT_STATUSES as STAGE_ORDER
 from ..followups import GROUPS, WEEK_DAYS, FollowUp, Timed
 from ..views import (
     CardItem,
@@ -21,8 +22,10 @@ from ..views import (
     CareerRow,
     CompanyRow,
     InterviewRow,
+    LeadRow,
     PersonRow,
     Ref,
+    StageRow,
     TagRow,
     TitlePiece,
     Url,
@@ -165,18 +168,119 @@ def _followup_text(followup: FollowUp | None, raw: bool = False) -> str:
     return f"{due} · {html_text(followup.title) if raw else md_text(followup.title)}"
 
 
+# How a contact's own note records a touch (`followups.Interaction.how`), as the site says it.
+_TOUCH_WORDS = {"last_contact": "last contact", "log": "log"}
+
+
+def _last_touch(row: PersonRow, linker: Linker, raw: bool) -> str:
+    """`2026-11-20 · log`, or the date and a link to the conversation or daily note: the date
+    first, so the column sorts by it."""
+    if row.last_interaction is None:
+        return EMPTY
+    where = row.last_touch_from
+    if where is None:
+        return _cell(row.last_interaction, raw)
+    shown = (linker.link(where, raw=raw) if isinstance(where, Ref)
+             else _cell(_TOUCH_WORDS.get(where, where), raw))
+    return f"{_cell(row.last_interaction, raw)} · {shown}"
+
+
 def people_page(rows: Sequence[PersonRow], linker: Linker,
                 raw_html: Callable[[str], str] | None = None) -> str:
     table = _table(
-        ("Name", "Company", "Role", "Last interaction", "Next follow-up", "Introduced by"),
+        ("Name", "Company", "Role", "Last touch", "Next follow-up", "Introduced by"),
         lambda raw: ((linker.link(r.contact, raw=raw), linker.link(r.company, raw=raw),
-                      _cell(r.role, raw), _cell(r.last_interaction, raw),
+                      _cell(r.role, raw), _last_touch(r, linker, raw),
                       _followup_text(r.next_followup, raw),
                       linker.link(r.introduced_by, raw=raw)) for r in rows),
         raw_html=raw_html,
     )
-    return (f"{WIDE}# People\n\nEvery contact: {len(rows)} in all. "
+    return (f"{WIDE}# People\n\nEvery contact: {len(rows)} in all. Last touch is the latest "
+            "of `last_contact`, the log, done conversations and daily notes. "
             f"Click a column heading to sort.\n\n{table}\n")
+
+
+def _slug(word: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", word.lower()).strip("-")
+
+
+def _state(state: str) -> str:
+    """An offer's state as a small label (the words are the vocabulary's, never a note's)."""
+    return f'<span class="vault-state vault-state--{_slug(state)}">{html_text(state)}</span>'
+
+
+def leads_page(rows: Sequence[LeadRow], linker: Linker,
+               raw_html: Callable[[str], str] | None = None) -> str:
+    """Every offered introduction, each person once (`views.lead_rows`)."""
+    table = _table(
+        ("Who", "Offered by", "When", "Career", "State"),
+        lambda raw: ((linker.link(r.who, raw=raw), linker.links(r.offered_by, raw),
+                      _cell(r.date, raw), linker.links(r.careers, raw), _state(r.state))
+                     for r in rows),
+        raw_html=raw_html,
+    )
+    still = sum(1 for r in rows if r.open)
+    return (f"{WIDE}# Leads\n\nEvery introduction someone offered you (an interview's "
+            f"`referrals`), each person once: {len(rows)} in all, {still} still open. Open ones "
+            "come first, the longest waiting first; *When* is the first time they were "
+            f"offered.\n\n{table}\n")
+
+
+def _stage_title(stage: str) -> str:
+    return stage.replace("-", " ").capitalize()
+
+
+_DERIVED_TITLE = "Derived from the facts: the note has no status (or an unknown one)."
+
+
+def _stage_cell(row: StageRow) -> str:
+    if row.derived:
+        return f'<em class="vault-derived" title="{_DERIVED_TITLE}">{html_text(row.stage)}</em>'
+    return html_text(row.stage)
+
+
+def _days_cell(row: StageRow) -> str:
+    """Empty until the site's script counts the days from `since` by the reader's date (so a
+    page built on Monday is right on Friday) and flags the row as `network.is_stale` does:
+    quiet for more than `stale_after` days since the later of `since` and the last touch."""
+    known = [day for day in (row.since, row.last_touch) if day is not None]
+    data = f' data-since="{row.since.isoformat()}"' if row.since is not None else ""
+    if row.stale_after is not None and known:
+        data += (f' data-quiet-since="{max(known).isoformat()}"'
+                 f' data-stale-after="{row.stale_after}"')
+    return f'<span class="vault-days"{data}>{EMPTY}</span>' if data else EMPTY
+
+
+def pipeline_page(rows: Sequence[StageRow], linker: Linker,
+                  raw_html: Callable[[str], str] | None = None) -> str:
+    """Every contact by stage (`views.pipeline_rows`), a table per stage with its count."""
+    stages: dict[str, list[StageRow]] = {}
+    for row in rows:
+        stages.setdefault(row.stage, []).append(row)
+    counts = " · ".join(f"{_stage_title(stage)} {len(items)}" for stage, items in stages.items())
+    limits = sorted({(row.stage, row.stale_after) for row in rows if row.stale_after is not None},
+                    key=lambda item: STAGE_ORDER.index(item[0]))
+    parts = [f"{WIDE}# Pipeline\n",
+             f"Where each contact stands: {len(rows)} in all." + (f" {counts}." if counts else ""),
+             "A stage in *italics* is derived from the facts (the note has no `status`). "
+             "*Days* counts from the day the stage began. "
+             + ('A contact is flagged <span class="vault-stale-badge">stale</span> when quiet '
+                "(nothing since the stage began or the last touch) for longer than its stage "
+                "waits: " + ", ".join(f"{_stage_title(s).lower()} {n} days" for s, n in limits)
+                + "." if limits else "") + "\n"]
+    if not rows:
+        parts.append("*Nothing here yet.*\n")
+    for stage, items in stages.items():
+
+        def cells(raw: bool, items: Sequence[StageRow] = items) -> Iterable[list[str]]:
+            for row in items:
+                yield [linker.link(row.contact, raw=raw), _stage_cell(row),
+                       _cell(row.since, raw), _days_cell(row), _cell(row.last_touch, raw)]
+
+        table = _table(("Name", "Stage", "Since", "Days", "Last touch"), cells,
+                       raw_html=raw_html)
+        parts.append(f"## {_stage_title(stage)} ({len(items)})\n\n{table}\n")
+    return "\n".join(parts)
 
 
 def _interview_cells(row: InterviewRow, linker: Linker, raw: bool = False) -> list[str]:

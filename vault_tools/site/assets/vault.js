@@ -65,7 +65,49 @@
     });
   }
 
+  // The Pipeline page: days in stage, counted from each row's ISO `data-since` to the reader's
+  // date (the page holds no build date, so it is right on any day), and the rows quiet for more
+  // than `data-stale-after` days since `data-quiet-since` (the later of the day the stage began
+  // and the last touch: `network.is_stale`) flagged as stale.
+  function isoDay(text) {
+    var parts = (text || "").split("-");
+    return Date.UTC(Number(parts[0]), Number(parts[1]) - 1, Number(parts[2]));
+  }
+
+  function countDays() {
+    var now = new Date();
+    var today = Date.UTC(now.getFullYear(), now.getMonth(), now.getDate());
+    function daysSince(text) {
+      return Math.round((today - isoDay(text)) / 864e5);
+    }
+    var cells = document.querySelectorAll(".vault-days");
+    Array.prototype.forEach.call(cells, function (cell) {
+      var row = cell.closest("tr");
+      if (!row || row.hasAttribute("data-vault-counted")) {
+        return;
+      }
+      row.setAttribute("data-vault-counted", "yes");
+      var since = cell.getAttribute("data-since");
+      var days = since ? daysSince(since) : NaN;
+      if (!isNaN(days)) {
+        cell.textContent = String(Math.max(0, days));
+      }
+      var limit = cell.getAttribute("data-stale-after");
+      var quiet = daysSince(cell.getAttribute("data-quiet-since"));
+      if (limit !== null && !isNaN(quiet) && quiet > Number(limit)) {
+        row.classList.add("vault-stale");
+        var badge = document.createElement("span");
+        badge.className = "vault-stale-badge";
+        badge.title = "Quiet for more than " + limit + " days";
+        badge.textContent = "stale";
+        cell.appendChild(document.createTextNode(" "));
+        cell.appendChild(badge);
+      }
+    });
+  }
+
   function init() {
+    countDays();
     var markers = document.querySelectorAll(".vault-sortable");
     Array.prototype.forEach.call(markers, function (marker) {
       var next = marker.nextElementSibling;
