@@ -357,7 +357,9 @@ def _clean_by_sub(context: str) -> str:
 @given(_QUOTE_TEXT)
 def test_a_quote_loses_its_leading_markup_as_by_three_substitutions(text: str) -> None:
     cleaned = blocks._clean_context(text)
-    if "^" not in text and "%" not in text and "<" not in text and len(text) < 100:
+    # Block ids, comments and comment fences are the later guards' business, not the markup's.
+    if ("^" not in text and "%" not in text and "<" not in text and "-->" not in text
+            and len(text) < 100):
         assert cleaned == _clean_by_sub(text)
 
 
