@@ -388,3 +388,23 @@ def test_a_contact_made_from_the_template_moves_through_the_stages(tmp_path: Pat
     note_ = next(n for n in index if n.name == "Ines Moreau")
     assert network.stage(index, note_) == network.Stage("asked", True, D(2026, 11, 27))
     assert vault_diagnostics(index) == []
+
+
+def test_a_referral_name_with_markup_is_plain_text_in_every_followups_list() -> None:
+    # The add-referral title quotes the name as written in front matter; in the dashboard
+    # and the related blocks it is plain text: no comment opened, no HTML.
+    from vault_tools.blocks import render_followups
+
+    index = index_of({
+        "contacts/Hana.md": note("type: contact"),
+        "interviews/2026-11-19 Hana.md": note(
+            "type: interview", "date: 2026-11-19", 'with: "[[Hana]]"',
+            'referrals: ["<!-- Evil", "a %% b", "<img src=x onerror=alert(1)> Zed"]'),
+    })
+    text = render_followups(index, open_followups(index))
+    lines = [line for line in text.splitlines() if " · Add " in line]
+    assert len(lines) == 3
+    for line in lines:
+        assert "<!--" not in line and "%%" not in line
+        assert "<" not in line.replace("\\<", "")  # every angle bracket escaped: no tag
+    assert any("Evil, whom Hana offered" in line for line in lines)

@@ -472,7 +472,10 @@ def _followup_line(
         about = next((p for p in (followup.note, followup.contact)
                       if p is not None and p in privacy.quiet and p in index.notes), None)
         return f"- {due} · " + (privacy.ref(index, about) if about else PRIVATE_NOTE_TEXT)
-    line = f"- {due} · {followup.title}"
+    # A task's title is Markdown the user wrote in the note; any other title is built from
+    # front-matter values (a referral's name), plain text that must not open a comment or tag.
+    title = followup.title if followup.kind == schema.TASK else plain_name(followup.title)
+    line = f"- {due} · {title}"
     if followup.note != here and followup.note in index.notes:
         line += f" · {link_to(index, followup.note)}"
     return line
