@@ -14,7 +14,7 @@ import pytest
 from vault_tools.site import render
 from vault_tools.site.build import build_site
 from vault_tools.vault import find_vault
-from vault_tools.views import LeadRow, PersonRow, Ref, StageRow
+from vault_tools.views import LeadRow, PersonRow, Ref
 
 from .conftest import site_texts
 
@@ -55,3 +55,94 @@ def test_an_introducer_with_a_pipe_in_the_people_table_keeps_the_row_whole() -> 
     [cells] = table_cells(render.people_page(rows, linker("people/")))
     assert len(cells) == 6, cells
     assert re.sub(r"<[^>]+>", "", cells[5]) == HOSTILE
+
+
+# --- nudge_days in mkdocs.yml ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("value", ['!ENV [NUDGE_DAYS, 10]',
+                                   '!!python/object/apply:os.system ["exit 3"]',
+                                   '!!python/name:os.system'])
+def test_a_nudge_days_given_through_a_tag_is_refused_not_silently_seven(
+        tmp_path: Path, value: str) -> None:
+    """MkDocs resolves `!ENV` for the site; the commands do not run tags: if they read such a
+    value as absent, `pipeline` would flag an ask stale after 7 days while the site waits 10."""
+    from vault_tools.vault import VaultError
+
+    (tmp_path / "notes").mkdir()
+    (tmp_path / "mkdocs.yml").write_text(
+        f"site_name: T\ndocs_dir: notes\nplugins:\n  - vault:\n      nudge_days: {value}\n",
+        encoding="utf-8")
+    with pytest.raises(VaultError, match="nudge_days"):
+        find_vault(tmp_path)
+
+
+def test_a_tag_elsewhere_in_mkdocs_yml_still_reads_as_absent(tmp_path: Path) -> None:
+    (tmp_path / "notes").mkdir()
+    (tmp_path / "mkdocs.yml").write_text(
+        "site_name: !ENV [SITE, T]\ndocs_dir: notes\nplugins:\n  - vault:\n      nudge_days: 9\n"
+        "  - search: !ENV SEARCH\n", encoding="utf-8")
+    assert find_vault(tmp_path).settings.nudge_days == 9
+
+
+# --- privacy in a real build -------------------------------------------------------------------
+
+PRIVATE_VAULT = {
+    "contacts/Priya Raman.md": "---\ntype: contact\n---\n",
+    "contacts/Olga Public.md": "---\ntype: contact\n---\n",
+    "contacts/Rex Secretson.md": "---\ntype: contact\nprivate: true\n---\n",
+    "contacts/Tom Touched.md": "---\ntype: contact\nlast_contact: 2026-10-01\n---\n",
+    "contacts/Mid Hiddenperson.md": ('---\ntype: contact\nprivate: true\n'
+                                     'introduced_by: "[[Priya Raman]]"\n---\n'),
+    "contacts/Bottom Person.md": ('---\ntype: contact\n'
+                                  'introduced_by: "[[Mid Hiddenperson]]"\n---\n'),
+    "contacts/Quinn Offered.md": "---\ntype: contact\n---\n",
+    "careers/Secret Career.md": "---\ntype: career\nprivate: true\n---\n",
+    # A public conversation with a private person, who offered a public one and a new name.
+    "interviews/2026-11-05 Lunch.md": (
+        '---\ntype: interview\ndate: 2026-11-05\nwith: "[[Rex Secretson]]"\n'
+        'referrals: ["[[Olga Public]]", "[[Nobody Yetnoted]]"]\n---\n'),
+    # A private conversation offering a public person and a name only it holds.
+    "interviews/2026-11-07 Priya.md": (
+        '---\ntype: interview\ndate: 2026-11-07\nprivate: true\nwith: "[[Priya Raman]]"\n'
+        'referrals: ["[[Quinn Offered]]", "[[Xavier Sneakyname]]"]\n---\nAbout zebracorn.\n'),
+    "interviews/2026-11-08 Priya.md": (
+        '---\ntype: interview\ndate: 2026-11-08\nwith: "[[Priya Raman]]"\n'
+        'career: "[[Secret Career]]"\nreferrals: ["[[Bottom Person]]"]\n---\n'),
+    # Private daily notes touching public contacts, later than any public touch.
+    "2026-11-20.md": "---\nprivate: true\n---\nCoffee with [[Tom Touched]], unicornlatte.\n",
+    "journal/Entry.md": ("---\ntype: journal\ndate: 2026-11-22\nprivate: true\n---\n"
+                         "Met [[Olga Public]] secretly.\n"),
+}
+
+
+@pytest.mark.slow
+def test_no_private_person_date_or_sentence_reaches_any_file_of_the_built_site(
+        make_vault) -> None:
+    root = make_vault(PRIVATE_VAULT)
+    (root / "mkdocs.yml").write_text(CONFIG, encoding="utf-8")
+    texts = site_texts(build_site(find_vault(root)))
+    # Every file: pages, the search index, the network graph's data, the calendar feed.
+    for secret in ("Secretson", "Hiddenperson", "Sneakyname", "zebracorn", "unicornlatte",
+                   "secretly", "Secret Career", "2026-11-07", "2026-11-20", "2026-11-22"):
+        leaked = sorted(name for name, text in texts.items() if secret in text)
+        assert leaked == [], (secret, leaked)
+
+    def words(page: str) -> str:
+        article = re.search(r"<article.*?</article>", texts[page], re.S)
+        assert article is not None
+        return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", article.group(0)))
+
+    # Last touch falls back to the latest public one (the private daily note's is later).
+    people = words("people/index.html")
+    assert "Tom Touched — — 2026-10-01 · last contact" in people
+    pipeline = words("pipeline/index.html")
+    assert "Tom Touched to-contact — — 2026-10-01" in pipeline
+    # The stage reads public conversations only: met on the 8th, not the private 7th.
+    assert "Priya Raman met 2026-11-08" in pipeline
+    # Counts are of public people only (Priya, Olga, Tom, Bottom, Quinn).
+    assert "5 in all" in pipeline and "5 in all" in people
+    leads = words("leads/index.html")
+    assert "1 in all" in leads and "Bottom Person Priya Raman 2026-11-08" in leads
+    # The chain stops at the private introducer; the private career is never named.
+    assert "Introduced by a private note" in words("contacts/Bottom Person/index.html")
