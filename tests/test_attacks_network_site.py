@@ -146,3 +146,35 @@ def test_no_private_person_date_or_sentence_reaches_any_file_of_the_built_site(
     assert "1 in all" in leads and "Bottom Person Priya Raman 2026-11-08" in leads
     # The chain stops at the private introducer; the private career is never named.
     assert "Introduced by a private note" in words("contacts/Bottom Person/index.html")
+
+
+# --- which contact a typed name means (`show`, `log`) -------------------------------------------
+
+
+def index_of(files: dict[str, str]):
+    from vault_tools.index import VaultIndex
+    from vault_tools.parse import parse_note
+
+    return VaultIndex(parse_note(path, text) for path, text in files.items())
+
+
+def test_a_name_shared_by_a_company_and_a_contact_suggests_the_contacts_path() -> None:
+    """`show Acme` with a company and a contact both named Acme: the path it suggests must be
+    one `show` accepts, not the company's (which it then refuses as not a contact)."""
+    from vault_tools.lookup import ContactNameError, contact_named
+
+    index = index_of({"companies/Acme.md": "---\ntype: company\n---\n",
+                      "contacts/Acme.md": "---\ntype: contact\n---\n"})
+    with pytest.raises(ContactNameError) as raised:
+        contact_named(index, "Acme")
+    suggested = re.search(r"e\.g\. '([^']+)'", str(raised.value))
+    assert suggested is not None, str(raised.value)
+    assert contact_named(index, suggested.group(1)).path == "contacts/Acme.md"
+
+
+def test_a_name_that_is_an_interview_says_an_interview_note() -> None:
+    from vault_tools.lookup import ContactNameError, contact_named
+
+    index = index_of({"interviews/2026-11-05 Jo.md": "---\ntype: interview\n---\n"})
+    with pytest.raises(ContactNameError, match=r"is interviews/2026-11-05 Jo\.md, an interview "):
+        contact_named(index, "2026-11-05 Jo")
