@@ -178,3 +178,39 @@ def test_a_name_that_is_an_interview_says_an_interview_note() -> None:
     index = index_of({"interviews/2026-11-05 Jo.md": "---\ntype: interview\n---\n"})
     with pytest.raises(ContactNameError, match=r"is interviews/2026-11-05 Jo\.md, an interview "):
         contact_named(index, "2026-11-05 Jo")
+
+
+# --- the days-in-stage script --------------------------------------------------------------------
+
+
+@pytest.mark.slow
+def test_the_days_script_counts_odd_dates_as_the_pipeline_command_does(make_vault) -> None:
+    """A date in the future counts 0 days and is never stale; a year typed short ('0026', a
+    slip for 2026) counts from that year, as Python does, not from 1926 (JavaScript's
+    Date.UTC reads years 0-99 as 1900-1999); year 9999 is 0."""
+    from .browsers import find_browser
+
+    browser = find_browser()
+    sync_api = pytest.importorskip("playwright.sync_api")
+    if browser is None:
+        pytest.skip("no Chromium")
+    asks = {"Future": "2099-01-01", "Far": "9999-12-31", "Typo": "0026-11-10"}
+    root = make_vault({f"contacts/{name}.md": f"---\ntype: contact\nasked: {day}\n---\n"
+                       for name, day in asks.items()})
+    (root / "mkdocs.yml").write_text(CONFIG, encoding="utf-8")
+    site = build_site(find_vault(root))
+    with sync_api.sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=browser,
+                                              args=["--headless", "--no-sandbox"])
+        page = chromium.new_page()
+        page.goto((site / "pipeline" / "index.html").as_uri())
+        shown = {day: page.eval_on_selector(f'.vault-days[data-since="{day}"]',
+                                            "e => [e.firstChild.textContent, "
+                                            "e.closest('tr').classList.contains('vault-stale')]")
+                 for day in asks.values()}
+        chromium.close()
+    today = dt.date.today()
+    assert shown["2099-01-01"] == ["0", False]
+    assert shown["9999-12-31"] == ["0", False]
+    typo_days = (today - D(26, 11, 10)).days
+    assert shown["0026-11-10"] == [str(typo_days), True]
