@@ -214,3 +214,43 @@ def test_the_days_script_counts_odd_dates_as_the_pipeline_command_does(make_vaul
     assert shown["9999-12-31"] == ["0", False]
     typo_days = (today - D(26, 11, 10)).days
     assert shown["0026-11-10"] == [str(typo_days), True]
+
+
+# --- serve keeps Leads and Pipeline current ------------------------------------------------------
+
+
+@pytest.mark.slow
+def test_serve_updates_leads_and_pipeline_as_a_full_build_would(tmp_path: Path) -> None:
+    """`serve`'s incremental rebuild (`LiveSite.update`, after the watcher's fill), compared
+    byte for byte with a full build after each change by `Session`."""
+    from .test_incremental import CONFIG as SERVE_CONFIG
+    from .test_incremental import Session
+
+    root = tmp_path / "vault"
+    files = {
+        "contacts/Priya Raman.md": "---\ntype: contact\n---\n",
+        "contacts/Kwame Asante.md": "---\ntype: contact\nasked: 2026-11-10\n---\n",
+        "interviews/2026-11-05 Priya.md": ('---\ntype: interview\ndate: 2026-11-05\n'
+                                           'with: "[[Priya Raman]]"\n---\n\nNotes.\n'),
+    }
+    for rel, text in files.items():
+        (root / "notes" / rel).parent.mkdir(parents=True, exist_ok=True)
+        (root / "notes" / rel).write_text(text, encoding="utf-8")
+    (root / "mkdocs.yml").write_text(SERVE_CONFIG, encoding="utf-8")
+    s = Session(root)
+
+    def page(rel: str) -> str:
+        return (s.site / rel).read_text(encoding="utf-8")
+
+    assert "Nothing here yet" in page("leads/index.html")
+    s.edit("interviews/2026-11-05 Priya.md", lambda t: t.replace(
+        "---\n\n", 'referrals: ["[[Ines Moreau]]", "[[Kwame Asante]]"]\n---\n\n', 1))
+    leads = page("leads/index.html")
+    assert "Ines Moreau" in leads and "vault-state--not-added" in leads
+    assert "Kwame Asante" in leads and "vault-state--asked" in leads
+    assert "Kwame Asante" in page("pipeline/index.html")
+    s.edit("contacts/Kwame Asante.md", lambda t: t.replace("---\n", "---\nprivate: true\n", 1))
+    for rel in ("pipeline/index.html", "leads/index.html", "people/index.html",
+                "contacts/Priya Raman/index.html"):
+        assert "Kwame" not in page(rel), rel
+    assert "Ines Moreau" in page("leads/index.html")
