@@ -254,3 +254,35 @@ def test_serve_updates_leads_and_pipeline_as_a_full_build_would(tmp_path: Path) 
                 "contacts/Priya Raman/index.html"):
         assert "Kwame" not in page(rel), rel
     assert "Ines Moreau" in page("leads/index.html")
+
+
+# --- the commands' text output ------------------------------------------------------------------
+
+
+def test_show_pipeline_and_leads_never_print_a_bidi_override_raw(tmp_path: Path) -> None:
+    """A right-to-left override in a name or a log line reorders the terminal's line (the name
+    'Ana \\u202egnp.exe' reads as 'Ana exe.png'); the commands write it as its escape, as they
+    do control characters."""
+    from click.testing import CliRunner
+
+    from vault_tools.cli import main
+
+    notes = tmp_path / "notes"
+    (notes / "contacts").mkdir(parents=True)
+    (notes / "interviews").mkdir()
+    (notes / "contacts" / "Jo Smith.md").write_text(
+        "---\ntype: contact\nasked: 2026-11-01\n---\n## Log\n"
+        "- 2026-11-12 email: sent \u202egnp.exe\n", encoding="utf-8")
+    (notes / "interviews" / "2026-11-05 Jo.md").write_text(
+        '---\ntype: interview\ndate: 2026-11-05\nwith: "[[Jo Smith]]"\n'
+        'referrals: ["Ana \u2066\u202egnp.exe\u2069"]\n---\n', encoding="utf-8")
+    (tmp_path / "mkdocs.yml").write_text("site_name: T\ndocs_dir: notes\nplugins:\n  - vault\n",
+                                         encoding="utf-8")
+    for args in (["show", "Jo Smith"], ["leads"], ["pipeline"]):
+        result = CliRunner().invoke(main, [*args, "--vault", str(tmp_path)])
+        assert result.exit_code == 0, result.output
+        bidi = [ch for ch in result.output if "\u202a" <= ch <= "\u202e"
+                or "\u2066" <= ch <= "\u2069"]
+        assert bidi == [], (args, result.output)
+    assert "\\u202egnp.exe" in CliRunner().invoke(
+        main, ["show", "Jo Smith", "--vault", str(tmp_path)]).output
