@@ -286,3 +286,31 @@ def test_show_pipeline_and_leads_never_print_a_bidi_override_raw(tmp_path: Path)
         assert bidi == [], (args, result.output)
     assert "\\u202egnp.exe" in CliRunner().invoke(
         main, ["show", "Jo Smith", "--vault", str(tmp_path)]).output
+
+
+# --- the Leads rows -----------------------------------------------------------------------------
+
+
+def test_a_lead_offered_in_a_public_conversation_with_a_private_person_there_too_is_listed(
+) -> None:
+    """Priya (public) and Rex (private) together offered Olga and a new name in a public
+    conversation: Priya's and Olga's blocks show the offer, so the Leads page lists both,
+    offered by Priya; Rex is never named. An offer whose only offerer is private stays out."""
+    from vault_tools.views import SiteView, lead_rows
+
+    index = index_of({
+        "contacts/Priya.md": "---\ntype: contact\n---\n",
+        "contacts/Rex Secretson.md": "---\ntype: contact\nprivate: true\n---\n",
+        "contacts/Olga.md": "---\ntype: contact\n---\n",
+        "interviews/2026-11-05 Both.md": (
+            '---\ntype: interview\ndate: 2026-11-05\nwith: ["[[Priya]]", "[[Rex Secretson]]"]\n'
+            'referrals: ["[[Olga]]", "Newbie Name"]\n---\n'),
+        "interviews/2026-11-06 Rex.md": (
+            '---\ntype: interview\ndate: 2026-11-06\nwith: "[[Rex Secretson]]"\n'
+            'referrals: ["Only Rex Knows"]\n---\n'),
+    })
+    rows = {r.who.text: r for r in lead_rows(SiteView(index))}
+    assert sorted(rows) == ["Newbie Name", "Olga"]
+    for row in rows.values():
+        assert row.offered_by == (Ref("ok", "Priya", "contacts/Priya.md"),)
+        assert row.date == D(2026, 11, 5)
