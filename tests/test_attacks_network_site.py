@@ -314,3 +314,24 @@ def test_a_lead_offered_in_a_public_conversation_with_a_private_person_there_too
     for row in rows.values():
         assert row.offered_by == (Ref("ok", "Priya", "contacts/Priya.md"),)
         assert row.date == D(2026, 11, 5)
+
+
+def test_log_never_sends_an_escape_sequence_to_the_terminal(tmp_path: Path) -> None:
+    """An unknown name holding ESC[2J (clear the screen) came back raw in the "Create the
+    contact first" hint (and click drops it only when the output is not a terminal, so a pipe
+    showed the wrong command: 'new contact Priya'); the text logged is echoed too."""
+    from click.testing import CliRunner
+
+    from vault_tools.cli import main
+
+    (tmp_path / "notes" / "contacts").mkdir(parents=True)
+    (tmp_path / "notes" / "contacts" / "Priya.md").write_text("---\ntype: contact\n---\n",
+                                                              encoding="utf-8")
+    (tmp_path / "mkdocs.yml").write_text("site_name: T\ndocs_dir: notes\nplugins:\n  - vault\n",
+                                         encoding="utf-8")
+    for args in (["log", "Pr\x1b[2Jiya", "called"], ["log", "Pri\u202eya", "called"],
+                 ["log", "Priya", "sent \x1b[31mred\x1b[0m and \u202eabc", "--dry-run"]):
+        result = CliRunner().invoke(main, [*args, "--vault", str(tmp_path)], color=True)
+        assert "\x1b" not in result.output and "\u202e" not in result.output, result.output
+    unknown = CliRunner().invoke(main, ["log", "Pr\x1b[2Jiya", "x", "--vault", str(tmp_path)])
+    assert "new contact 'Pr\\x1b[2Jiya'" in unknown.output
