@@ -154,6 +154,14 @@ def _plain_links(index: VaultIndex, text: str, privacy: _Privacy,
     return _ANY_LINK_RE.sub(shown, text) if "[" in text else text
 
 
+def plain_quote(index: VaultIndex, text: str, hidden: Collection[str],
+                source: str | None = None) -> str:
+    """Text from the note at `source` as one line with its links written as the words they
+    show, a link to a note in `hidden` as "a private note" (the site's Questions page quotes
+    answers so). Not escaped: the caller escapes for where it writes."""
+    return " ".join(_plain_links(index, text, _Privacy(hidden, True), source).split())
+
+
 def _clean_context(context: str, index: VaultIndex | None = None,
                    privacy: _Privacy = _QUOTE_ALL, source: str | None = None) -> str:
     """A quote from the note at `source`, safe inside a list item: one line, no leading
@@ -426,7 +434,7 @@ def _bank_sections(
     lines = []
     for usage in found:
         text = _clean_context(usage.question.text, index, privacy, note.path)
-        used.update((use.interview, use.line) for use in usage.asked + usage.prepared)
+        used.update(usage.links)
         told = [use for use in usage.asked if use.interview not in privacy.quiet]
         quiet = list(dict.fromkeys(use.interview for use in usage.asked
                                    if use.interview in privacy.quiet))

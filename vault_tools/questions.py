@@ -81,6 +81,9 @@ class Usage:
     question: Question
     asked: tuple[Use, ...]
     prepared: tuple[Use, ...] = ()
+    # Where it is linked as a question: (conversation, line) of every use counted, including
+    # a preparation its conversation also asks (not in `prepared`).
+    links: frozenset[tuple[str, int]] = frozenset()
 
     @property
     def times(self) -> int:
@@ -221,17 +224,19 @@ def usage_of(index: VaultIndex, bank_note: str, public: bool = False) -> list[Us
         return []
     by_key: dict[tuple[str, str], list[Use]] = {}
     ready: dict[tuple[str, str], list[Use]] = {}
+    links: dict[tuple[str, str], set[tuple[str, int]]] = {}
     for source in sources:
         found = [use for use in _uses_in(index, index.notes[source], questions)
                  if not (public and use.private)]
         asked_here = {use.question.key for use in found if use.asked}
         for use in found:
+            links.setdefault(use.question.key, set()).add((use.interview, use.line))
             if use.asked:
                 by_key.setdefault(use.question.key, []).append(use)
             elif use.question.key not in asked_here:
                 ready.setdefault(use.question.key, []).append(use)
     return [Usage(question, tuple(_by_date(by_key.get(key, []))),
-                  tuple(_by_date(ready.get(key, []))))
+                  tuple(_by_date(ready.get(key, []))), frozenset(links.get(key, ())))
             for key, question in questions.items()]
 
 
