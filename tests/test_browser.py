@@ -29,7 +29,7 @@ ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-net
         "--disable-component-update", "--disable-sync", "--no-first-run"]
 SCREENSHOTS = REPO / "test-output" / "screenshots"
 DASHBOARDS = ("", "Follow-ups/", "people/", "leads/", "pipeline/", "timeline/", "companies/",
-              "careers/", "network/", "all-notes/")
+              "careers/", "question-answers/", "network/", "all-notes/")
 
 playwright_api = pytest.importorskip("playwright.sync_api")
 BROWSER = find_browser()

@@ -33,6 +33,7 @@ from .notes import (
     Heading,
     InlineTag,
     InterviewFields,
+    ItemLine,
     Link,
     LogItem,
     Note,
@@ -274,6 +275,7 @@ def parse_note(rel_path: str, text: str, *, contexts: bool = True) -> Note:
         headings=tuple(scan.headings),
         block_ids=tuple(scan.block_ids),
         log=tuple(scan.log),
+        items=tuple(scan.items),
         day=day,
         diagnostics=tuple(diags),
         body_line=body_line,
@@ -641,6 +643,7 @@ class _BodyScan:
         self.tags: list[InlineTag] = []
         self.block_ids: list[tuple[str, int]] = []
         self.log: list[LogItem] = []
+        self.items: list[ItemLine] = []
 
 
 _SPECIAL_LEADS = frozenset("<>`~-*+0123456789#")
@@ -793,6 +796,8 @@ def _scan_body(
             visible = _blank_code_spans(visible)
         if "^" in visible:
             _add_block_id(visible, index + 1, scan)
+            if list_item and scan.block_ids and scan.block_ids[-1][1] == index + 1:
+                scan.items.append(ItemLine(index + 1, shown))  # a bank question (§13)
 
         if "#" in visible and (not hashes or visible.count("#") > hashes):
             scan.tags += _inline_tags(visible, index + 1)
@@ -826,6 +831,9 @@ def _scan_body(
                                            commented or alone, in_obsidian_comment or in_comment
                                            or alone, memo)
             scan.links += found
+            if list_item and (not scan.items or scan.items[-1].line != lineno) and any(
+                    link.heading and link.heading.startswith("^") for link in found):
+                scan.items.append(ItemLine(lineno, shown))  # maybe a question asked (§13)
             if list_item:
                 task = TASK_RE.match(line)
                 if task:
