@@ -371,8 +371,8 @@ def careers_page(board: CareersBoard, linker: Linker,
 def _comparison(board: CareersBoard, linker: Linker,
                 raw_html: Callable[[str], str] | None) -> str:
     scored = bool(board.criteria)
-    header = ["Career", "Status", *(["Score"] if scored else []), "Conversations", "People",
-              "Companies", "Interest (recent)", "Open questions", "Last", "Next"]
+    header = ["Career", "Status", *(["Score"] if scored else []), "Conversations",
+              "Interest (recent)", "Open questions", "Last", "Next"]
 
     def cells(raw: bool) -> Iterable[list[str]]:
         for row in board.rows:
@@ -380,17 +380,27 @@ def _comparison(board: CareersBoard, linker: Linker,
             questions = (f"{row.questions_answered} of {row.questions_total}"
                          if row.questions_total else EMPTY)
             yield [linker.link(row.career, raw=raw), _cell(row.status, raw), *score,
-                   str(row.done), str(len(row.people)), str(len(row.companies)),
-                   _interest(row),
+                   _evidence(row), _interest(row),
                    questions, _talk(row.last, linker, raw), _talk(row.next, linker, raw)]
 
     weights = ", ".join(f"{md_text(name)} ×{weight}" for name, weight in board.criteria)
     lead = ("Score: each path's scores (1 to 5) weighted by the criteria in mkdocs.yml "
             f"({weights}), over the criteria it is scored on. " if scored else "")
-    note = (f"{lead}Conversations, people and companies count done conversations. Interest: "
+    note = (f"{lead}Conversations: the done ones, with how many people at how many "
+            "companies. Interest: "
             "the sum of `interest` over done conversations (in brackets: over the last three "
             "that rated it). Next: the earliest planned conversation.")
     return f"## Compare\n\n{note}\n\n{_table(header, cells, raw_html=raw_html)}\n"
+
+
+def _evidence(row: CareerRow) -> str:
+    people, companies = len(row.people), len(row.companies)
+    text = str(row.done)
+    if people:
+        text += f" · {people} {'person' if people == 1 else 'people'}"
+    if companies:
+        text += f" · {companies} compan{'y' if companies == 1 else 'ies'}"
+    return text
 
 
 def _interest(row: CareerRow) -> str:
