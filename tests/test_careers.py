@@ -430,3 +430,13 @@ def test_the_careers_page_builds_with_its_chart_and_no_private_value(make_vault)
     assert "<svg" in article and "<table>" in article
     assert "ruled out on 2026-03-01: meetings" in article
     assert "2026-07-17" not in html and "Zed Secret" not in html
+
+
+def test_a_bad_criteria_option_stops_the_command_naming_mkdocs_yml(make_vault) -> None:
+    root = make_vault({"careers/Data.md": career()})
+    (root / "mkdocs.yml").write_text(
+        "site_name: T\ndocs_dir: notes\nplugins:\n  - vault:\n      criteria: {Pay: 2}\n",
+        encoding="utf-8")
+    result = CliRunner().invoke(main, ["careers", "--vault", str(root)])
+    assert result.exit_code == 1
+    assert f"{root / 'mkdocs.yml'}: the vault plugin's criteria: 'Pay'" in result.output
