@@ -316,7 +316,7 @@ def test_the_followups_page_groups_by_the_browsers_date(browser, site_url: str) 
     # Groups with nothing in them are left out (nothing is due on 25 Nov).
     assert [t.rsplit(" (", 1)[0] for t in before] == [
         "Overdue", "This week", "Later", "Undated"]
-    case_study = "Rewrite the case study opening"
+    case_study = "Draft a one-page research plan"
     assert _find(before, case_study) == ["This week"]
     assert _find(after, case_study) == ["Overdue"]
     # Jonah's conversation is planned for 9 Dec: prepare for it until then, and afterwards

@@ -114,7 +114,11 @@ def _privacy(index: VaultIndex, note: Note, public: bool, hide_private: bool) ->
 
 
 _MARKUP_LEADS = frozenset("#>|*+-0123456789[")
-_ANY_LINK_RE = re.compile(r"!?" + WIKILINK_RE.pattern + r"|!?" + MDLINK_RE.pattern)
+_ANY_LINK_PATTERN = r"!?" + WIKILINK_RE.pattern + r"|!?" + MDLINK_RE.pattern
+# The lookahead adds nothing to what matches (every link starts with "!" or "["), but lets the
+# search skip to those characters: a pattern opening with "!?" is tried at every position
+# (_plain_links on the 45,000 contexts of a 5,000-note fill: 40% less).
+_ANY_LINK_RE = re.compile(r"(?=[!\[])(?:" + _ANY_LINK_PATTERN + ")")
 
 
 def _plain_links(index: VaultIndex, text: str, privacy: _Privacy,
@@ -163,8 +167,11 @@ def _clean_context(context: str, index: VaultIndex | None = None,
     if ident is not None:  # the quoted paragraph's own block marker: no words of it
         text = text[:text.rfind("^" + ident)].rstrip()
     if text[:1] in _MARKUP_LEADS:
-        for _ in range(3):
-            text = _LEADING_MARKUP.sub("", text, count=1)
+        for _ in range(3):  # up to three layers of it: `> - [ ] ...`
+            markup = _LEADING_MARKUP.match(text)
+            if markup is None:
+                break  # nor would a second try match
+            text = text[markup.end():]
     if index is not None:
         text = " ".join(_plain_links(index, text, privacy, source).split())
     if "<!--" in text or "-->" in text:
@@ -465,7 +472,10 @@ def _followup_line(
         about = next((p for p in (followup.note, followup.contact)
                       if p is not None and p in privacy.quiet and p in index.notes), None)
         return f"- {due} · " + (privacy.ref(index, about) if about else PRIVATE_NOTE_TEXT)
-    line = f"- {due} · {followup.title}"
+    # A task's title is Markdown the user wrote in the note; any other title is built from
+    # front-matter values (a referral's name), plain text that must not open a comment or tag.
+    title = followup.title if followup.kind == schema.TASK else plain_name(followup.title)
+    line = f"- {due} · {title}"
     if followup.note != here and followup.note in index.notes:
         line += f" · {link_to(index, followup.note)}"
     return line
