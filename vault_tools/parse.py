@@ -1281,10 +1281,10 @@ def _wikilinks(text: str, line: int, context: str) -> list[Link]:
         if "#" not in inner and "|" not in inner and "\\" not in inner:
             # The common plain [[Name]]: what _link_parts gives, without the call.
             target, heading, label = inner.strip(), None, None
-            if not target:
-                continue  # [[ ]]: no link
             if target[-3:].lower() == ".md":
                 target = target[:-3]
+            if not target:
+                continue  # [[ ]] and [[.md]]: no link
         else:
             parts = _link_parts(inner)
             if parts is None:
