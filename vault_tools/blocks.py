@@ -15,7 +15,7 @@ from collections.abc import Collection, Iterable, Sequence
 from typing import Protocol
 from urllib.parse import unquote
 
-from . import referrals, schema
+from . import questions, referrals, schema
 from .followups import concerns
 from .index import Backlink, VaultIndex
 from .notes import InterviewFields, Note
@@ -158,6 +158,14 @@ def _plain_links(index: VaultIndex, text: str, privacy: _Privacy,
     return _ANY_LINK_RE.sub(shown, text) if "[" in text else text
 
 
+def plain_quote(index: VaultIndex, text: str, hidden: Collection[str],
+                source: str | None = None) -> str:
+    """Text from the note at `source` as one line with its links written as the words they
+    show, a link to a note in `hidden` as "a private note" (the site's Questions page quotes
+    answers so). Not escaped: the caller escapes for where it writes."""
+    return " ".join(_plain_links(index, text, _Privacy(hidden, True), source).split())
+
+
 def _clean_context(context: str, index: VaultIndex | None = None,
                    privacy: _Privacy = _QUOTE_ALL, source: str | None = None) -> str:
     """A quote from the note at `source`, safe inside a list item: one line, no leading
@@ -219,13 +227,17 @@ def render_related(
         sections += _company_sections(index, backlinks, shown_sources, privacy)
     elif note.type == schema.CAREER:
         sections += _career_sections(index, backlinks, shown_sources, privacy)
+    used: set[tuple[str, int]] = set()  # the question links "Usage" lists (source, line)
+    if note.items and note.type not in schema.NOTE_TYPES:
+        sections += _bank_sections(index, note, hide, used, privacy, public)
 
     mine = [f for f in followups if concerns(f, note.path)]
     if mine:
         sections.append(("Open follow-ups", [_followup_line(index, f, note.path, privacy)
                                              for f in mine]))
 
-    linked = _linked_from(index, backlinks, shown_sources, privacy)
+    linked = _linked_from(index, [b for b in backlinks if (b.source, b.link.line) not in used],
+                          shown_sources, privacy)
     if linked:
         sections.append(("Linked from", linked))
     return _join_sections(sections)
@@ -414,6 +426,51 @@ def _career_sections(
         lines.append(f"Net interest: {sum(interests):+d} over {len(interests)} "
                      f"conversation{'s' if len(interests) != 1 else ''}")
     return [("Conversations", lines)]
+
+
+def _bank_sections(
+    index: VaultIndex, note: Note, hide: Collection[str], used: set[tuple[str, int]],
+    privacy: _Privacy, public: bool,
+) -> list[tuple[str, list[str]]]:
+    """A question bank's "Usage" (§13): per question, in the bank's order, how often it was
+    asked, when last, by whom and in which careers. The question links it counts (`used`:
+    source and line) are left out of "Linked from". In a public bank's file a private
+    conversation is counted and named by link only (or as "a private note"): none of its
+    facts (people, careers, date) are read; on the site it is left out."""
+    found = questions.usage_of(index, note.path, public=public)
+    lines = []
+    for usage in found:
+        text = _clean_context(usage.question.text, index, privacy, note.path)
+        used.update(usage.links)
+        told = [use for use in usage.asked if use.interview not in privacy.quiet]
+        quiet = list(dict.fromkeys(use.interview for use in usage.asked
+                                   if use.interview in privacy.quiet))
+        ready = ", ".join(privacy.ref(index, p)
+                          for p in _distinct(use.interview for use in usage.prepared))
+        if not usage.asked:
+            lines.append(f"- {text} · not asked yet" + (f" · prepared for {ready}" if ready
+                                                        else ""))
+            continue
+        parts = [text, f"asked {usage.times} time{'s' if usage.times != 1 else ''}"]
+        days = [use.date for use in told if use.date is not None]
+        if days:
+            parts.append(f"last {max(days).isoformat()}")
+        people = _distinct(p for use in reversed(told) for p in use.people if p not in hide)
+        if people:
+            parts.append("by " + ", ".join(privacy.ref(index, p) for p in people))
+        careers = _distinct(c for use in reversed(told) for c in use.careers if c not in hide)
+        if careers:
+            parts.append("in " + ", ".join(privacy.ref(index, c) for c in careers))
+        if quiet:
+            parts.append("also in " + ", ".join(privacy.ref(index, p) for p in quiet))
+        if ready:
+            parts.append(f"prepared for {ready}")
+        lines.append("- " + " · ".join(parts))
+    return [("Usage", lines)]
+
+
+def _distinct(paths: Iterable[str]) -> list[str]:
+    return list(dict.fromkeys(paths))
 
 
 def _linked_from(

@@ -202,6 +202,25 @@ def followups(vault: Vault, today: Any, as_json: bool, days: int) -> None:
         click.echo(format_followups(group_followups(items, day, days), colour=_colour()))
 
 
+# --- learning and deciding (DESIGN.md §13) -----------------------------------------------------
+
+
+@main.command()
+@vault_option
+@click.option("--json", "as_json", is_flag=True,
+              help="Print a JSON object: the criteria, then one object per career "
+                   "(see docs/learning.md).")
+def careers(vault: Vault, as_json: bool) -> None:
+    """Compare your career paths: weighted score against mkdocs.yml's `criteria`,
+    conversations, people, companies, interest, open questions answered, last and next
+    conversation; ruled-out paths last, with when and why."""
+    from .careers_report import careers_data, format_careers
+    from .network_report import as_json as dumps
+
+    data = careers_data(_load_index(vault, contexts=False))
+    click.echo(dumps(data) if as_json else format_careers(data, colour=_colour()))
+
+
 # --- the network: leads, pipeline, one contact (DESIGN.md §12) ---------------------------------
 
 
@@ -264,6 +283,36 @@ def show(vault: Vault, name: str, today: Any, as_json: bool) -> None:
         raise click.ClickException(printable(exc.message())) from None
     data = show_data(index, contact, day)
     click.echo(dumps(data) if as_json else format_show(data, colour=_colour()))
+
+
+# --- learning: the question bank (DESIGN.md §13) ------------------------------------------------
+
+
+@main.command("questions")
+@vault_option
+@click.option("--career", default=None, metavar="CAREER",
+              help="Only the conversations of this career (its name, alias or path).")
+@click.option("--unasked", is_flag=True,
+              help="Only the bank questions not yet asked (in that career, with --career).")
+@click.option("--json", "as_json", is_flag=True,
+              help="Print a JSON list, one object per bank question (see docs/learning.md).")
+def questions_command(vault: Vault, career: str | None, unasked: bool, as_json: bool) -> None:
+    """The question bank: each question with every answer it got (date, who, career) and the
+    conversations it is prepared for. Private conversations are shown, marked as private."""
+    from .lookup import ContactNameError, career_named
+    from .questions_report import as_json as dumps
+    from .questions_report import format_questions, questions_data
+    from .report import printable
+
+    index = _load_index(vault, contexts=False)
+    career_path = None
+    if career is not None:
+        try:
+            career_path = career_named(index, career).path
+        except ContactNameError as exc:
+            raise click.ClickException(printable(exc.message())) from None
+    rows = questions_data(index, career_path, unasked)
+    click.echo(dumps(rows) if as_json else format_questions(rows, unasked))
 
 
 @main.group()

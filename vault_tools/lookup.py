@@ -13,7 +13,7 @@ import shlex
 from .index import VaultIndex, fold, strip_md
 from .link_diagnostics import closest_name
 from .notes import Note
-from .schema import CONTACT
+from .schema import CAREER, CONTACT
 
 
 class ContactNameError(ValueError):
@@ -44,42 +44,54 @@ def contact_named(index: VaultIndex, name: str) -> Note:
     case ignored). ContactNameError when the name is empty, unknown (with "Did you mean" when
     a contact's name or alias is close), names several notes (listing them), names a file
     whose link leaves the vault, or names a note that is not a contact."""
+    return note_named(index, name, CONTACT)
+
+
+def career_named(index: VaultIndex, name: str) -> Note:
+    """The career note `name` stands for, as `contact_named` finds a contact (`questions
+    --career`); its errors name careers."""
+    return note_named(index, name, CAREER)
+
+
+def note_named(index: VaultIndex, name: str, note_type: str) -> Note:
+    """The note of type `note_type` that `name` stands for (see `contact_named`)."""
     wanted = name.strip()
     if not wanted:
-        raise ContactNameError("give the contact's name")
+        raise ContactNameError(f"give the {note_type}'s name")
     resolution = index.resolve(wanted)
     same = index.named(wanted)[0]
     exact_path = resolution.path is not None and fold(strip_md(resolution.path)) == fold(
         strip_md(wanted))
     if resolution.status == "ambiguous" or (len(same) > 1 and not exact_path):
         found = list(resolution.candidates) or same
-        # The example is a contact's path when there is one: the command takes only contacts,
-        # and would refuse the company or interview sharing the name.
+        # The example is a path of the type wanted when there is one: the command takes only
+        # that type, and would refuse the company or interview sharing a contact's name.
         example = next((path for path in found if (tied := index.notes.get(path)) is not None
-                        and tied.type == CONTACT), found[0])
+                        and tied.type == note_type), found[0])
         raise ContactNameError(
             f"{name!r} names several notes ({', '.join(found)}); name one by its path, e.g. "
             f"{strip_md(example)!r}")
     note = index.notes.get(resolution.path) if resolution.status == "ok" and \
         resolution.path is not None else None
     if note is None:
-        raise _no_such_contact(index, wanted)
-    if note.type != CONTACT:
+        raise _no_such_note(index, wanted, note_type)
+    if note.type != note_type:
         article = "an" if note.type and note.type[0] in "aeiou" else "a"
         what = f"{article} {note.type} note" if note.type else "a note without a type"
-        raise ContactNameError(f"{name!r} is {note.path}, {what}, not a contact",
-                               "Name a contact note (type: contact)")
+        raise ContactNameError(f"{name!r} is {note.path}, {what}, not a {note_type}",
+                               f"Name a {note_type} note (type: {note_type})")
     return note
 
 
-def _no_such_contact(index: VaultIndex, name: str) -> ContactNameError:
+def _no_such_note(index: VaultIndex, name: str, note_type: str) -> ContactNameError:
     for problem in index.vault_problems:
         if problem.code == "outside-vault" and fold(strip_md(problem.path).rpartition("/")[2]) \
                 == fold(name.rpartition("/")[2]):
             return ContactNameError(f"{problem.path}: {problem.message}")
-    names = [written for note in index.by_type(CONTACT) for written in (note.name, *note.aliases)]
+    names = [written for note in index.by_type(note_type)
+             for written in (note.name, *note.aliases)]
     close = closest_name(names, name)
     if close is not None:
-        return ContactNameError(f"no contact named {name!r}", f"Did you mean {close!r}?")
-    return ContactNameError(f"no contact named {name!r}", "Create the contact first: "
-                            f"vault-tools new contact {shlex.quote(name)}")
+        return ContactNameError(f"no {note_type} named {name!r}", f"Did you mean {close!r}?")
+    return ContactNameError(f"no {note_type} named {name!r}", f"Create the {note_type} first: "
+                            f"vault-tools new {note_type} {shlex.quote(name)}")

@@ -23,6 +23,8 @@ from .frontmatter_yaml import FrontMatterError, load_front_matter
 from .notes import (
     CAREER_STATUSES,
     INTERVIEW_STATUSES,
+    SCORE_MAX,
+    SCORE_MIN,
     Block,
     Cadence,
     CareerFields,
@@ -33,9 +35,12 @@ from .notes import (
     Heading,
     InlineTag,
     InterviewFields,
+    ItemLine,
     Link,
+    ListItem,
     LogItem,
     Note,
+    Score,
     Task,
 )
 from .tags import inline_tags, with_inline_tags
@@ -73,6 +78,8 @@ HEADING_RE = re.compile(r"^ {0,3}(#{1,6})[ \t]+(.*?)(?:[ \t]+#+)?[ \t]*$")
 # closing sequence after every character (2.2 us for a 40-character heading).
 HEADING_OPEN_RE = re.compile(r" {0,3}(#{1,6})[ \t]+")
 LIST_ITEM_RE = re.compile(r"^[ \t]*(?:[-*+]|\d+[.)])[ \t]")
+# A task's checkbox after a list marker (`[ ] `, `[x] `): not part of an item's text.
+TASK_BOX_RE = re.compile(r"\[.\][ \t]+")
 # The key is everything before the line's first ":" (trailing blanks cut by the caller): a
 # lazy key followed by "[ \t]*:" would rescan a run of blanks from each of its characters.
 KEY_LINE_RE = re.compile(r"^([^\s#:\-][^:]*):(?:[ \t]|$)")
@@ -274,6 +281,8 @@ def parse_note(rel_path: str, text: str, *, contexts: bool = True) -> Note:
         headings=tuple(scan.headings),
         block_ids=tuple(scan.block_ids),
         log=tuple(scan.log),
+        items=tuple(scan.items),
+        open_questions=tuple(scan.open_questions),
         day=day,
         diagnostics=tuple(diags),
         body_line=body_line,
@@ -625,8 +634,35 @@ def _typed_fields(note_type: str | None, ctx: _FieldContext) -> Fields:
             location=ctx.text("location"),
         )
     if note_type == schema.CAREER:
-        return CareerFields(status=ctx.choice("status", CAREER_STATUSES, None))
+        return _career_fields(ctx)
     return None
+
+
+def _career_fields(ctx: _FieldContext) -> CareerFields:
+    status = ctx.choice("status", CAREER_STATUSES, None)
+    ruled_out = ctx.date("ruled_out")
+    if ruled_out is not None and status != schema.RULED_OUT:
+        # The status decides where the path stands; the date alone is likely a half-done edit.
+        ctx.report("ruled_out", "warning", "bad-value",
+                   f"ruled_out: {ruled_out.isoformat()} but the status is "
+                   f"{status or 'not set'}: write `status: ruled-out` if you ruled this path "
+                   "out, or remove ruled_out")
+    scores = []
+    for key, value in ctx.meta.items():
+        if not (isinstance(key, str) and key.startswith(schema.SCORE_PREFIX)):
+            continue
+        criterion = key[len(schema.SCORE_PREFIX):]
+        if value is None or value == "":
+            continue  # `score_pay:` left blank: not scored yet
+        if isinstance(value, bool) or not isinstance(value, int) \
+                or not SCORE_MIN <= value <= SCORE_MAX:
+            ctx.report(key, "warning", "bad-value",
+                       f"{key}: {value!r} is not a score; write a whole number from "
+                       f"{SCORE_MIN} to {SCORE_MAX}, e.g. {key}: 4")
+            continue
+        scores.append(Score(criterion, value, ctx.key_lines.get(key, 1)))
+    return CareerFields(status=status, ruled_out=ruled_out, reason=ctx.text("reason"),
+                        scores=tuple(scores))
 
 
 # --- body ---------------------------------------------------------------------------------------
@@ -641,6 +677,8 @@ class _BodyScan:
         self.tags: list[InlineTag] = []
         self.block_ids: list[tuple[str, int]] = []
         self.log: list[LogItem] = []
+        self.items: list[ItemLine] = []
+        self.open_questions: list[ListItem] = []
 
 
 _SPECIAL_LEADS = frozenset("<>`~-*+0123456789#")
@@ -669,6 +707,7 @@ def _scan_body(
     in_list = False
     prev_code = False
     log_level: int | None = None  # the level of the `Log` heading whose section this is
+    questions_level: int | None = None  # the same for an `Open questions` heading (§13)
     # Where line `offset_line` starts in the text: advanced only when a marker needs an offset,
     # so finding many markers costs the note's length once, not once per marker.
     offset_line, offset = 0, offset0
@@ -784,15 +823,24 @@ def _scan_body(
                 hashes = heading.level
                 if log_level is not None and heading.level <= log_level:
                     log_level = None  # a heading of the same or a higher level ends the section
-                if heading.text.lower() == "log":
+                if questions_level is not None and heading.level <= questions_level:
+                    questions_level = None
+                name = heading.text.lower()
+                if name == "log":
                     log_level = heading.level
+                elif " ".join(name.split()) == "open questions":
+                    questions_level = heading.level
         elif log_level is not None and list_item:
             _add_log_item(rel_path, visible, index + 1, scan, diags)
+        elif questions_level is not None and list_item:
+            _add_list_item(visible, index + 1, scan.open_questions)
         shown = visible  # what a reader sees of the line: comments gone, code spans kept
         if "`" in visible:
             visible = _blank_code_spans(visible)
         if "^" in visible:
             _add_block_id(visible, index + 1, scan)
+            if list_item and scan.block_ids and scan.block_ids[-1][1] == index + 1:
+                scan.items.append(ItemLine(index + 1, shown))  # a bank question (§13)
 
         if "#" in visible and (not hashes or visible.count("#") > hashes):
             scan.tags += _inline_tags(visible, index + 1)
@@ -826,6 +874,9 @@ def _scan_body(
                                            commented or alone, in_obsidian_comment or in_comment
                                            or alone, memo)
             scan.links += found
+            if list_item and (not scan.items or scan.items[-1].line != lineno) and any(
+                    link.heading and link.heading.startswith("^") for link in found):
+                scan.items.append(ItemLine(lineno, shown))  # maybe a question asked (§13)
             if list_item:
                 task = TASK_RE.match(line)
                 if task:
@@ -868,6 +919,22 @@ _BLANK = ("", "\r")
 _SENTENCE_END_RE = re.compile(r"[.!?…][\"'”’)\]*_]*\s+")
 # The same, or at the end of the text: where a walk over a paragraph's lines may stop.
 _SENTENCE_STOP_RE = re.compile(r"[.!?…][\"'”’)\]*_]*(?:\s|$)")
+
+
+def _add_list_item(line: str, lineno: int, items: list[ListItem]) -> None:
+    """Add the list item on `line` (comments already blanked out): its text after the marker
+    (and a task's checkbox), blanks collapsed, and how deep it is indented."""
+    marker = LIST_ITEM_RE.match(line)
+    if marker is None:
+        return
+    text = line[marker.end():]
+    checkbox = TASK_BOX_RE.match(text)
+    if checkbox is not None:
+        text = text[checkbox.end():]
+    text = " ".join(text.split())
+    if text:
+        indent = len(line) - len(line.lstrip(" \t"))
+        items.append(ListItem(text, lineno, indent))
 
 
 def _add_log_item(
@@ -1214,10 +1281,10 @@ def _wikilinks(text: str, line: int, context: str) -> list[Link]:
         if "#" not in inner and "|" not in inner and "\\" not in inner:
             # The common plain [[Name]]: what _link_parts gives, without the call.
             target, heading, label = inner.strip(), None, None
-            if not target:
-                continue  # [[ ]]: no link
             if target[-3:].lower() == ".md":
                 target = target[:-3]
+            if not target:
+                continue  # [[ ]] and [[.md]]: no link
         else:
             parts = _link_parts(inner)
             if parts is None:
