@@ -335,3 +335,16 @@ def test_log_never_sends_an_escape_sequence_to_the_terminal(tmp_path: Path) -> N
         assert "\x1b" not in result.output and "\u202e" not in result.output, result.output
     unknown = CliRunner().invoke(main, ["log", "Pr\x1b[2Jiya", "x", "--vault", str(tmp_path)])
     assert "new contact 'Pr\\x1b[2Jiya'" in unknown.output
+
+
+def test_hide_private_in_files_given_through_a_tag_hides_rather_than_names(
+        tmp_path: Path) -> None:
+    """`hide_private_in_files: !ENV HIDE`: MkDocs may read it as true, the commands run no
+    tag; when unsure, `fill` keeps private names out of public notes' blocks."""
+    from vault_tools.fill import hide_private_of
+
+    (tmp_path / "notes").mkdir()
+    (tmp_path / "mkdocs.yml").write_text(
+        "site_name: T\ndocs_dir: notes\nplugins:\n  - vault:\n"
+        "      hide_private_in_files: !ENV [HIDE, true]\n", encoding="utf-8")
+    assert hide_private_of(find_vault(tmp_path)) is True
