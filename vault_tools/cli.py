@@ -17,7 +17,7 @@ import click
 from . import __version__, gcpolicy
 from .capture.importers import READERS
 from .index import VaultIndex
-from .report import company_placeholders, diagnostics_json, diagnostics_text
+from .report import company_placeholders, diagnostics_json, diagnostics_text, printable
 from .vault import Vault, VaultError, find_vault, load_index, load_index_and_texts
 
 
@@ -559,12 +559,12 @@ def log_command(vault: Vault, name: str, text: str, kind: str | None, day: str |
         with gcpolicy.paused():  # it loads the vault
             logged = log_touch(vault, name, item, dry_run=dry_run)
     except LogError as exc:
-        raise click.ClickException(str(exc)) from None
+        # printable: the name typed comes back in the message (a "Did you mean", the command
+        # to create it), escape sequences and all.
+        raise click.ClickException(printable(str(exc))) from None
     heading = " (under a new ## Log heading)" if logged.new_heading else ""
-    if dry_run:
-        click.echo(f"would add to {logged.path}:{logged.line}{heading}: {logged.item}")
-    else:
-        click.echo(f"added to {logged.path}:{logged.line}{heading}: {logged.item}")
+    said = printable(f"{logged.path}:{logged.line}{heading}: {logged.item}")
+    click.echo(f"would add to {said}" if dry_run else f"added to {said}")
     if day is not None and parse_day(day) > real_today:
         click.echo(f"Note: {day.strip()} is after today.", err=True)
 

@@ -24,7 +24,7 @@ from .blocks import (
 from .followups import followups_by_note
 from .index import VaultIndex
 from .notes import Diagnostic, Note
-from .vault import Vault, load_index, read_file
+from .vault import Untagged, Vault, load_index, read_file
 from .writer import (
     HELD_WAIT,
     ConcurrentEditError,
@@ -92,8 +92,10 @@ def dashboard_of(vault: Vault) -> str:
 
 def hide_private_of(vault: Vault) -> bool:
     """The `hide_private_in_files` option of the `vault` plugin (§5): blocks in public notes
-    list a private note as "a private note", not by its name."""
-    return vault.options.get("hide_private_in_files") is True
+    list a private note as "a private note", not by its name. A value given through a tag
+    (`!ENV`, which only MkDocs reads) hides: when unsure, no private name is written."""
+    value = vault.options.get("hide_private_in_files")
+    return value is True or isinstance(value, Untagged)
 
 
 def manifest_key(vault: Vault) -> str:

@@ -64,15 +64,20 @@ def note_named(index: VaultIndex, name: str, note_type: str) -> Note:
         strip_md(wanted))
     if resolution.status == "ambiguous" or (len(same) > 1 and not exact_path):
         found = list(resolution.candidates) or same
+        # The example is a path of the type wanted when there is one: the command takes only
+        # that type, and would refuse the company or interview sharing a contact's name.
+        example = next((path for path in found if (tied := index.notes.get(path)) is not None
+                        and tied.type == note_type), found[0])
         raise ContactNameError(
             f"{name!r} names several notes ({', '.join(found)}); name one by its path, e.g. "
-            f"{strip_md(found[0])!r}")
+            f"{strip_md(example)!r}")
     note = index.notes.get(resolution.path) if resolution.status == "ok" and \
         resolution.path is not None else None
     if note is None:
         raise _no_such_note(index, wanted, note_type)
     if note.type != note_type:
-        what = f"a {note.type} note" if note.type else "a note without a type"
+        article = "an" if note.type and note.type[0] in "aeiou" else "a"
+        what = f"{article} {note.type} note" if note.type else "a note without a type"
         raise ContactNameError(f"{name!r} is {note.path}, {what}, not a {note_type}",
                                f"Name a {note_type} note (type: {note_type})")
     return note

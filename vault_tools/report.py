@@ -49,10 +49,18 @@ class Placeholders:
                 "note (`vault-tools new company NAME` for each).")
 
 
+# The bidirectional embeddings, overrides and isolates: sent raw they reorder the rest of the
+# terminal's line, so a name can read as another ("Ana \u202egnp.exe" shows "Ana exe.png").
+# The plain direction marks (U+200E, U+200F) stay: they are part of right-to-left names.
+_BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+
+
 def printable(text: str) -> str:
-    """`text` with each control character written as its escape (`\\x1b`), never sent raw."""
+    """`text` with each control character and bidirectional override written as its escape
+    (`\\x1b`, `\\u202e`), never sent raw."""
     return "".join(ch.encode("unicode_escape").decode("ascii")
-                   if unicodedata.category(ch) == "Cc" else ch for ch in text)
+                   if unicodedata.category(ch) == "Cc" or ch in _BIDI_CONTROLS else ch
+                   for ch in text)
 
 
 def shell_word(text: str) -> str:

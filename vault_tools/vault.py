@@ -73,13 +73,35 @@ class Vault:
         return self.notes_dir / rel_path
 
 
+class Untagged:
+    """A value mkdocs.yml gives through a tag (`!ENV`, `!!python/...`), never run here. Falsy,
+    so a setting given this way reads as absent where a default is harmless (`docs_dir`,
+    `site_url`); but not None, so an option that must be a value (`nudge_days`) is refused
+    rather than silently taking its default while the site, where MkDocs resolves `!ENV`,
+    uses another."""
+
+    def __init__(self, tag: str) -> None:
+        self.tag = tag
+
+    def __bool__(self) -> bool:
+        return False
+
+    def __repr__(self) -> str:
+        return f"a tag ({self.tag})"
+
+
 class _ConfigLoader(yaml.SafeLoader):
-    """Reads mkdocs.yml without running anything: unknown tags (!ENV, !!python/name) become None."""
+    """Reads mkdocs.yml without running anything: unknown tags (!ENV, !!python/name) become
+    `Untagged`."""
 
 
-_ConfigLoader.add_multi_constructor("", lambda loader, suffix, node: None)
-_ConfigLoader.add_multi_constructor("!", lambda loader, suffix, node: None)
-_ConfigLoader.add_multi_constructor("tag:yaml.org,2002:python/", lambda loader, suffix, node: None)
+def _untagged(loader: yaml.SafeLoader, suffix: str, node: yaml.Node) -> Untagged:
+    return Untagged(node.tag)
+
+
+_ConfigLoader.add_multi_constructor("", _untagged)
+_ConfigLoader.add_multi_constructor("!", _untagged)
+_ConfigLoader.add_multi_constructor("tag:yaml.org,2002:python/", _untagged)
 
 
 def read_config(config_file: Path) -> dict[str, Any]:

@@ -461,14 +461,17 @@ def lead_rows(view: SiteView) -> list[LeadRow]:
     added, to ask, asked, scheduled), by their earliest offer, oldest first (the longest
     waiting), undated last; then the settled ones (met, or closed by a status) the same way.
 
-    An offer made in a private conversation, or by a private person, is left out; a private
-    person is not listed at all; a state never reads a private conversation."""
+    An offer made in a private conversation, or by private people only, is left out; a
+    private person is never named (not listed, not among those who offered: a public
+    conversation with a public and a private person lists its offers as the public one's,
+    as their blocks do); a state never reads a private conversation."""
     rows = []
     for lead in referrals.leads(view.index):
         if lead.who.path is not None and not view.is_public(lead.who.path):
             continue
         offers = [offer for offer in lead.offers if view.is_public(offer.interview)
-                  and all(p.path is None or view.is_public(p.path) for p in offer.offered_by)]
+                  and (not offer.offered_by or any(_public_person(view, p)
+                                                   for p in offer.offered_by))]
         if not offers:
             continue
         who = (view.note_ref(lead.who.path) if lead.who.path is not None
@@ -477,7 +480,8 @@ def lead_rows(view: SiteView) -> list[LeadRow]:
         rows.append(LeadRow(
             who=who,
             offered_by=tuple(_person_ref(view, p) for p in _each_once(
-                person for offer in offers for person in offer.offered_by)),
+                person for offer in offers for person in offer.offered_by
+                if _public_person(view, person))),
             date=min(dates) if dates else None,
             careers=tuple(_person_ref(view, p) for p in _each_once(
                 career for offer in offers for career in offer.careers)),
@@ -496,6 +500,11 @@ def _each_once(people: Iterable[referrals.Person]) -> list[referrals.Person]:
     for person in people:
         seen.setdefault(person.path or "\0" + person.name.casefold(), person)
     return list(seen.values())
+
+
+def _public_person(view: SiteView, person: referrals.Person) -> bool:
+    """A name without a note, or a public note's person: one the site may name."""
+    return person.path is None or view.is_public(person.path)
 
 
 def _person_ref(view: SiteView, person: referrals.Person) -> Ref:

@@ -83,11 +83,14 @@ def relative_url(target: str, page: str) -> str:
     return "../" * (len(folders) - common) + "/".join(parts[common:]) or "./"
 
 
-def unlinked(ref: Ref, text: str | None = None) -> str:
-    """A reference that is not a link (private, broken, ambiguous), visibly marked as such."""
+def unlinked(ref: Ref, text: str | None = None,
+             escape: Callable[[str], str] = html.escape) -> str:
+    """A reference that is not a link (private, broken, ambiguous), visibly marked as such.
+    `escape` writes its text: `md_text` where the span sits in Markdown, which reads inline
+    HTML's content as Markdown (a `|` in a table cell would end the cell)."""
     shown = text if ref.status != "private" else ref.text
     return (f'<span class="vault-link vault-{ref.status}" title="{_REF_TITLES[ref.status]}">'
-            f"{html.escape(shown or ref.text)}</span>")
+            f"{escape(shown or ref.text)}</span>")
 
 
 class Linker:
@@ -123,7 +126,7 @@ class Linker:
         escape = html_text if raw else md_text
         href = self.href(ref) if ref.status == "ok" else None
         if href is None:
-            return unlinked(ref, text) if ref.status != "ok" else escape(text or ref.text)
+            return unlinked(ref, text, escape) if ref.status != "ok" else escape(text or ref.text)
         return f'<a href="{html.escape(href)}">{escape(text or ref.text)}</a>'
 
     def links(self, refs: Iterable[Ref], raw: bool = False) -> str:

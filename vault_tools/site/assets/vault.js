@@ -71,7 +71,11 @@
   // and the last touch: `network.is_stale`) flagged as stale.
   function isoDay(text) {
     var parts = (text || "").split("-");
-    return Date.UTC(Number(parts[0]), Number(parts[1]) - 1, Number(parts[2]));
+    // setUTCFullYear, not Date.UTC: Date.UTC reads years 0-99 as 1900-1999, so a year typed
+    // short ("0026") would count from 1926 here and from year 26 in the pipeline command.
+    var day = new Date(0);
+    day.setUTCFullYear(Number(parts[0]), Number(parts[1]) - 1, Number(parts[2]));
+    return day.getTime();
   }
 
   function countDays() {
