@@ -118,6 +118,25 @@ class LogItem(NamedTuple):
     line: int
 
 
+class Insight(NamedTuple):
+    """A candidate insight of an interview note (§13): a top-level list item or a paragraph,
+    its continuation lines and nested items joined into one line (`text`, list marker and
+    comments gone), with the innermost heading above it (`section`, None before the first),
+    the inline tags on its lines (`tags`, as written, without `#`), whether it is a list item
+    (`item`) and its first line (1-based).
+
+    The parser records every such unit of an interview under a heading, and each tagged list
+    item before one; which of them are insights (a section named in `insight_sections`, or a
+    tagged list item) is `learning.insights_of`'s decision, since the names are a setting and
+    parsing is settings-free. Never a task, code, a comment or a generated block's text."""
+
+    section: str | None
+    tags: tuple[str, ...]
+    text: str
+    line: int
+    item: bool = True
+
+
 @dataclass(frozen=True)
 class Cadence:
     """How often to keep in touch: a count of days, weeks or months."""
@@ -216,6 +235,8 @@ class Note:
     block_ids: tuple[tuple[str, int], ...] = ()
     inline_tags: tuple[InlineTag, ...] = ()  # where the body's tags stand (`tags` has them all)
     log: tuple[LogItem, ...] = ()  # the dated items under its `Log` heading (§12)
+    # An interview's list items and paragraphs, each with its heading: candidate insights (§13).
+    insights: tuple[Insight, ...] = ()
     # The day a daily note is of (§12: named `YYYY-MM-DD`, or `type: journal` with a `date`);
     # None for every other note.
     day: dt.date | None = None

@@ -31,6 +31,7 @@ from .notes import (
     Diagnostic,
     Fields,
     Heading,
+    Insight,
     InlineTag,
     InterviewFields,
     Link,
@@ -249,7 +250,8 @@ def parse_note(rel_path: str, text: str, *, contexts: bool = True) -> Note:
                                     f"{key}: written more than once; only this last value "
                                     "is used, the earlier one is ignored: keep one"))
 
-    scan = _scan_body(rel_path, lines, fm_end, offset0, diags, contexts)
+    scan = _scan_body(rel_path, lines, fm_end, offset0, diags, contexts,
+                      note_type == schema.INTERVIEW)
     day = _daily_day(name, note_type, ctx)
     title = meta.get("title") if isinstance(meta.get("title"), str) else None
     if not title:
@@ -272,6 +274,7 @@ def parse_note(rel_path: str, text: str, *, contexts: bool = True) -> Note:
         headings=tuple(scan.headings),
         block_ids=tuple(scan.block_ids),
         log=tuple(scan.log),
+        insights=_insights(scan) if scan.units else (),
         day=day,
         diagnostics=tuple(diags),
         body_line=body_line,
@@ -606,6 +609,8 @@ class _BodyScan:
         self.tags: list[InlineTag] = []
         self.block_ids: list[tuple[str, int]] = []
         self.log: list[LogItem] = []
+        # An interview's content lines (index, text, list item, indented), for `_insights`.
+        self.units: list[tuple[int, str, bool, bool]] = []
 
 
 _SPECIAL_LEADS = frozenset("<>`~-*+0123456789#")
@@ -613,10 +618,11 @@ _SPECIAL_LEADS = frozenset("<>`~-*+0123456789#")
 
 def _scan_body(
     rel_path: str, lines: list[str], first: int, offset0: int, diags: list[Diagnostic],
-    contexts: bool = True,
+    contexts: bool = True, insights: bool = False,
 ) -> _BodyScan:
     """One pass over the body: blocks, links, tasks and headings, skipping code and comments
-    (with `contexts`, each body link with the sentence around it).
+    (with `contexts`, each body link with the sentence around it; with `insights`, an
+    interview's, every content line, which `_insights` reads after the pass).
 
     This loop is the hot path of `check`: a line of plain prose costs a strip and a few
     membership tests; regular expressions run only on lines that can match them.
@@ -634,6 +640,9 @@ def _scan_body(
     in_list = False
     prev_code = False
     log_level: int | None = None  # the level of the `Log` heading whose section this is
+    # Only an interview keeps its content lines: for other notes this stays None and costs a
+    # test on the lines that get that far.
+    units = scan.units if insights else None
     # Where line `offset_line` starts in the text: advanced only when a marker needs an offset,
     # so finding many markers costs the note's length once, not once per marker.
     offset_line, offset = 0, offset0
@@ -707,6 +716,8 @@ def _scan_body(
             if "[" not in raw and "<!--" not in raw and "#" not in raw:
                 if "^" in raw:
                     _add_block_id(raw, index + 1, scan)
+                if units is not None:
+                    units.append((index, raw, False, False))
                 continue
             line = raw.rstrip("\r\n")
         else:
@@ -752,6 +763,9 @@ def _scan_body(
         elif log_level is not None and list_item:
             _add_log_item(rel_path, visible, index + 1, scan, diags)
         shown = visible  # what a reader sees of the line: comments gone, code spans kept
+        if units is not None and not (lead == "#" and scan.headings
+                                      and scan.headings[-1].line == index + 1):
+            units.append((index, shown, list_item, indented))
         if "`" in visible:
             visible = _blank_code_spans(visible)
         if "^" in visible:
@@ -855,6 +869,72 @@ def _add_log_item(
     if kind_match is not None:
         kind, rest = kind_match.group(1).lower(), rest[kind_match.end():]
     scan.log.append(LogItem(day, kind, " ".join(rest.split()) if "  " in rest else rest, lineno))
+
+
+# --- an interview's candidate insights (§13) ---------------------------------------------------
+
+# What goes between a list item's text and a nested item's: nothing more after punctuation.
+_JOINED_ENDS = (".", ":", ";", "!", "?", ",", "…")
+
+
+def _insights(scan: _BodyScan) -> tuple[Insight, ...]:
+    """The interview's list items and paragraphs (`Insight`), from the content lines the pass
+    kept. A top-level item takes its continuation lines and nested items (joined by "; "); a
+    paragraph its following lines; a heading, a blank line or anything skipped (code, a
+    comment, a block) ends a paragraph, and a heading or an unindented line after a blank ends
+    an item. Tasks are none; a unit before the first heading counts only as a tagged item."""
+    tags_by_line: dict[int, list[str]] = {}
+    for tag in scan.tags:
+        tags_by_line.setdefault(tag.line, []).append(tag.name)
+    headings = scan.headings
+    next_heading = 0
+    section: str | None = None
+    found: list[Insight] = []
+    # The unit being read: first line, texts, item, task, last index, lines.
+    unit: tuple[int, list[str], bool, bool, list[int]] | None = None
+
+    def close() -> None:
+        if unit is None:
+            return
+        first, texts, item, task, unit_lines = unit
+        text = " ".join(" ".join(texts).split())
+        if task or not text.strip("-=*_ #"):
+            return
+        names = tuple(dict.fromkeys(
+            name for line in unit_lines for name in tags_by_line.get(line + 1, ())))
+        if section is None and not (item and names):
+            return
+        found.append(Insight(section, names, text, first + 1, item))
+
+    for index, raw, list_item, indented in scan.units:
+        if next_heading < len(headings) and headings[next_heading].line <= index + 1:
+            close()
+            unit = None
+            while next_heading < len(headings) and headings[next_heading].line <= index + 1:
+                section = headings[next_heading].text
+                next_heading += 1
+        text = raw.strip()
+        follows = unit is not None and index == unit[4][-1] + 1
+        if unit is not None and unit[2] and not (list_item and not indented) \
+                and (indented or follows):
+            if list_item:  # a nested item
+                text = LIST_ITEM_RE.sub("", text, count=1).strip()
+                texts = unit[1]
+                texts[-1] = texts[-1] if texts[-1].endswith(_JOINED_ENDS) else texts[-1] + ";"
+            unit[1].append(text)
+            unit[4].append(index)
+        elif unit is not None and not unit[2] and not list_item and follows:
+            unit[1].append(text)
+            unit[4].append(index)
+        else:
+            close()
+            if list_item:
+                task = TASK_RE.match(raw) is not None
+                unit = (index, [LIST_ITEM_RE.sub("", text, count=1).strip()], True, task, [index])
+            else:
+                unit = (index, [text], False, False, [index])
+    close()
+    return tuple(found)
 
 
 def _breaks_unit(stripped: str) -> bool:

@@ -59,6 +59,9 @@ class VaultPluginConfig(Config):
     feed_alarm = c.Optional(c.Type(str))
     # Days after `asked` that the `nudge` follow-up is due (§12; default 7): `settings.py`.
     nudge_days = c.Optional(c.Type(int))
+    # The interview headings whose items are insights (§13): any value here, so that
+    # `settings.py` refuses a bad one with its own message.
+    insight_sections = c.Optional(c.Type(object))
 
 
 @dataclass
