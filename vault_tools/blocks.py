@@ -443,7 +443,8 @@ def _clean_insight(index: VaultIndex, item: learning.Learned, privacy: _Privacy)
     and it tags nothing), then cleaned as any quote (`_clean_context`)."""
     text = _plain_links(index, item.insight.text, privacy, item.interview)
     if "#" in text:
-        pieces, at = [], 0
+        pieces: list[str] = []
+        at = 0
         for _, start, _ in inline_tags(text):
             pieces += (text[at:start], "\\")
             at = start

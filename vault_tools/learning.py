@@ -33,7 +33,8 @@ from .tags import tag_key, with_parents
 class Learned:
     """One insight of one conversation. `group`: the insight section it stands in, as
     `insight_sections` spells it, or `#tag` (its first tag, lower-cased) for a tagged item
-    outside them (a tag naming a section, as `#culture`, joins that section's group). `people`: the notes the conversation was `with`, as its links resolve."""
+    outside them (a tag naming a section, as `#culture`, joins that section's group).
+    `people`: the notes the conversation was `with`, as its links resolve."""
 
     interview: str
     day: dt.date | None

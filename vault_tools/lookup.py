@@ -1,4 +1,5 @@
-"""Which contact a name typed on the command line means (`log NAME`, `show NAME`).
+"""Which contact a name typed on the command line means (`log NAME`, `show NAME`), and which
+company or career (`learned --company C`, `--career C`): `note_named`.
 
 A name is found as a link would find it (`VaultIndex.resolve`: the note's name, an alias or a
 path from the notes folder, case ignored); an unknown one gets the closest contact suggested
@@ -13,7 +14,7 @@ import shlex
 from .index import VaultIndex, fold, strip_md
 from .link_diagnostics import closest_name
 from .notes import Note
-from .schema import CONTACT
+from .schema import CONTACT, TYPE_FOLDERS
 
 
 class ContactNameError(ValueError):
@@ -44,9 +45,15 @@ def contact_named(index: VaultIndex, name: str) -> Note:
     case ignored). ContactNameError when the name is empty, unknown (with "Did you mean" when
     a contact's name or alias is close), names several notes (listing them), names a file
     whose link leaves the vault, or names a note that is not a contact."""
+    return note_named(index, name, CONTACT)
+
+
+def note_named(index: VaultIndex, name: str, note_type: str) -> Note:
+    """The note of type `note_type` (`contact`, `company`, `career`) that `name` stands for,
+    found and refused as `contact_named` says, the messages naming that type."""
     wanted = name.strip()
     if not wanted:
-        raise ContactNameError("give the contact's name")
+        raise ContactNameError(f"give the {note_type}'s name")
     resolution = index.resolve(wanted)
     same = index.named(wanted)[0]
     exact_path = resolution.path is not None and fold(strip_md(resolution.path)) == fold(
@@ -59,22 +66,24 @@ def contact_named(index: VaultIndex, name: str) -> Note:
     note = index.notes.get(resolution.path) if resolution.status == "ok" and \
         resolution.path is not None else None
     if note is None:
-        raise _no_such_contact(index, wanted)
-    if note.type != CONTACT:
+        raise _no_such_note(index, wanted, note_type)
+    if note.type != note_type:
         what = f"a {note.type} note" if note.type else "a note without a type"
-        raise ContactNameError(f"{name!r} is {note.path}, {what}, not a contact",
-                               "Name a contact note (type: contact)")
+        raise ContactNameError(f"{name!r} is {note.path}, {what}, not a {note_type}",
+                               f"Name a {note_type} note (type: {note_type})")
     return note
 
 
-def _no_such_contact(index: VaultIndex, name: str) -> ContactNameError:
+def _no_such_note(index: VaultIndex, name: str, note_type: str) -> ContactNameError:
     for problem in index.vault_problems:
         if problem.code == "outside-vault" and fold(strip_md(problem.path).rpartition("/")[2]) \
                 == fold(name.rpartition("/")[2]):
             return ContactNameError(f"{problem.path}: {problem.message}")
-    names = [written for note in index.by_type(CONTACT) for written in (note.name, *note.aliases)]
+    names = [written for note in index.by_type(note_type)
+             for written in (note.name, *note.aliases)]
     close = closest_name(names, name)
     if close is not None:
-        return ContactNameError(f"no contact named {name!r}", f"Did you mean {close!r}?")
-    return ContactNameError(f"no contact named {name!r}", "Create the contact first: "
-                            f"vault-tools new contact {shlex.quote(name)}")
+        return ContactNameError(f"no {note_type} named {name!r}", f"Did you mean {close!r}?")
+    hint = (f"Create the {note_type} first: vault-tools new {note_type} {shlex.quote(name)}"
+            if note_type in TYPE_FOLDERS else "")
+    return ContactNameError(f"no {note_type} named {name!r}", hint)
