@@ -14,7 +14,7 @@ import bisect
 import datetime as dt
 import posixpath
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from typing import Any, NamedTuple
 from urllib.parse import unquote
 
@@ -274,7 +274,7 @@ def parse_note(rel_path: str, text: str, *, contexts: bool = True) -> Note:
         headings=tuple(scan.headings),
         block_ids=tuple(scan.block_ids),
         log=tuple(scan.log),
-        insights=_insights(scan) if scan.units else (),
+        insight_lines=tuple(scan.units),
         day=day,
         diagnostics=tuple(diags),
         body_line=body_line,
@@ -609,7 +609,7 @@ class _BodyScan:
         self.tags: list[InlineTag] = []
         self.block_ids: list[tuple[str, int]] = []
         self.log: list[LogItem] = []
-        # An interview's content lines (index, text, list item, indented), for `_insights`.
+        # An interview's content lines (index, text, list item, indented), for `Note.insights`.
         self.units: list[tuple[int, str, bool, bool]] = []
 
 
@@ -622,7 +622,7 @@ def _scan_body(
 ) -> _BodyScan:
     """One pass over the body: blocks, links, tasks and headings, skipping code and comments
     (with `contexts`, each body link with the sentence around it; with `insights`, an
-    interview's, every content line, which `_insights` reads after the pass).
+    interview's, every content line, which `insights_from_lines` reads when asked).
 
     This loop is the hot path of `check`: a line of plain prose costs a strip and a few
     membership tests; regular expressions run only on lines that can match them.
@@ -877,64 +877,84 @@ def _add_log_item(
 _JOINED_ENDS = (".", ":", ";", "!", "?", ",", "…")
 
 
-def _insights(scan: _BodyScan) -> tuple[Insight, ...]:
-    """The interview's list items and paragraphs (`Insight`), from the content lines the pass
-    kept. A top-level item takes its continuation lines and nested items (joined by "; "); a
+def insights_from_lines(
+    units: Iterable[tuple[int, str, bool, bool]], headings: Sequence[Heading],
+    tags: Iterable[InlineTag],
+) -> tuple[Insight, ...]:
+    """An interview's list items and paragraphs (`Insight`, what `Note.insights` holds), from
+    the content lines the body pass kept (`Note.insight_lines`), its headings and tags.
+
+    A top-level item takes its continuation lines and nested items (joined by "; "); a
     paragraph its following lines; a heading, a blank line or anything skipped (code, a
     comment, a block) ends a paragraph, and a heading or an unindented line after a blank ends
-    an item. Tasks are none; a unit before the first heading counts only as a tagged item."""
+    an item. Tasks are none; a unit before the first heading counts only as a tagged item.
+    """
     tags_by_line: dict[int, list[str]] = {}
-    for tag in scan.tags:
-        tags_by_line.setdefault(tag.line, []).append(tag.name)
-    headings = scan.headings
-    next_heading = 0
-    section: str | None = None
+    for tag in tags:
+        tags_by_line.setdefault(tag.line - 1, []).append(tag.name)
     found: list[Insight] = []
-    # The unit being read: first line, texts, item, task, last index, lines.
-    unit: tuple[int, list[str], bool, bool, list[int]] | None = None
+    heading_lines = [(heading.line - 1, heading.text) for heading in headings]
+    next_heading = 0
+    next_at = heading_lines[0][0] if heading_lines else -1
+    section: str | None = None
+    # The unit being read: its first and last line index, its texts, item or not, task or not.
+    first = last = -2
+    texts: list[str] = []
+    item = task = False
 
-    def close() -> None:
-        if unit is None:
-            return
-        first, texts, item, task, unit_lines = unit
-        text = " ".join(" ".join(texts).split())
-        if task or not text.strip("-=*_ #"):
-            return
-        names = tuple(dict.fromkeys(
-            name for line in unit_lines for name in tags_by_line.get(line + 1, ())))
-        if section is None and not (item and names):
-            return
-        found.append(Insight(section, names, text, first + 1, item))
-
-    for index, raw, list_item, indented in scan.units:
-        if next_heading < len(headings) and headings[next_heading].line <= index + 1:
-            close()
-            unit = None
-            while next_heading < len(headings) and headings[next_heading].line <= index + 1:
-                section = headings[next_heading].text
+    for index, raw, list_item, indented in units:
+        if 0 <= next_at <= index:  # a heading since the last line: it ends the unit
+            _close(found, section, first, last, texts, item, task, tags_by_line)
+            texts = []
+            while next_at <= index:
+                section = heading_lines[next_heading][1]
                 next_heading += 1
+                next_at = (heading_lines[next_heading][0] if next_heading < len(heading_lines)
+                           else -1)
+                if next_at < 0:
+                    break
         text = raw.strip()
-        follows = unit is not None and index == unit[4][-1] + 1
-        if unit is not None and unit[2] and not (list_item and not indented) \
-                and (indented or follows):
+        if texts and item and (indented or index == last + 1) \
+                and not (list_item and not indented):
             if list_item:  # a nested item
                 text = LIST_ITEM_RE.sub("", text, count=1).strip()
-                texts = unit[1]
-                texts[-1] = texts[-1] if texts[-1].endswith(_JOINED_ENDS) else texts[-1] + ";"
-            unit[1].append(text)
-            unit[4].append(index)
-        elif unit is not None and not unit[2] and not list_item and follows:
-            unit[1].append(text)
-            unit[4].append(index)
+                if not texts[-1].endswith(_JOINED_ENDS):
+                    texts[-1] += ";"
+            texts.append(text)
+            last = index
+        elif texts and not item and not list_item and index == last + 1:
+            texts.append(text)
+            last = index
         else:
-            close()
-            if list_item:
-                task = TASK_RE.match(raw) is not None
-                unit = (index, [LIST_ITEM_RE.sub("", text, count=1).strip()], True, task, [index])
-            else:
-                unit = (index, [text], False, False, [index])
-    close()
+            _close(found, section, first, last, texts, item, task, tags_by_line)
+            first = last = index
+            item = list_item
+            task = list_item and TASK_RE.match(raw) is not None
+            texts = [LIST_ITEM_RE.sub("", text, count=1).strip() if list_item else text]
+    _close(found, section, first, last, texts, item, task, tags_by_line)
     return tuple(found)
+
+
+def _close(
+    found: list[Insight], section: str | None, first: int, last: int, texts: list[str],
+    item: bool, task: bool, tags_by_line: dict[int, list[str]],
+) -> None:
+    """Add the unit read to `found`, unless it is a task, has no words, or stands before the
+    first heading without being a tagged list item."""
+    if not texts or task:
+        return
+    text = " ".join(" ".join(texts).split())
+    if not text.strip("-=*_ #"):
+        return
+    names: tuple[str, ...] = ()
+    if tags_by_line:
+        # Every line from its first to its last is the unit's or holds no tag (a blank line,
+        # code, a comment): the tags on those lines are its own.
+        names = tuple(dict.fromkeys(
+            name for line in range(first, last + 1) for name in tags_by_line.get(line, ())))
+    if section is None and not (item and names):
+        return
+    found.append(Insight(section, names, text, first + 1, item))
 
 
 def _breaks_unit(stripped: str) -> bool:
