@@ -13,8 +13,8 @@ nothing here builds.
 from __future__ import annotations
 
 import calendar
-import functools
 import datetime as dt
+import functools
 from dataclasses import dataclass, field
 from typing import Any, Literal, NamedTuple
 
@@ -127,9 +127,10 @@ class Insight(NamedTuple):
     (`item`) and its first line (1-based).
 
     Every such unit of an interview under a heading is one, and each tagged list item before
-    one (`Note.insights`, read from the lines the parser kept); which of them are insights (a section named in `insight_sections`, or a
-    tagged list item) is `learning.insights_of`'s decision, since the names are a setting and
-    parsing is settings-free. Never a task, code, a comment or a generated block's text."""
+    one (`Note.insights`, read from the lines the parser kept). Which of them are insights (a
+    section named in `insight_sections`, or a tagged list item) is `learning.insights_of`'s
+    decision, since the names are a setting and parsing is settings-free. Never a task,
+    code, a comment or a generated block's text."""
 
     section: str | None
     tags: tuple[str, ...]
