@@ -296,3 +296,43 @@ def test_the_site_shows_roll_ups_escaped_and_nothing_private(tmp_path: Path) -> 
         assert "SECRET-TALK" not in text, name
         if "SECRET-ROSA" in text:  # the public conversation itself is published, as written
             assert name.startswith(("interviews/2026-11-25", "search/")), name
+
+
+# --- hostile notes ------------------------------------------------------------------------
+
+
+def _cpu_of_insights(n: int) -> float:
+    import time
+
+    # Many sections, each heading deeper then shallower, items and nested items between.
+    body = "".join(f"{'#' * (2 + i % 4)} {'Advice' if i % 3 else 'Notes'}\n\n- item {i} #pay\n"
+                   f"  - nested {i}\n\nA paragraph {i}\n\n" for i in range(n))
+    index = VaultIndex([parse_note("interviews/T.md", interview(body)),
+                        parse_note("contacts/Jane.md", "---\ntype: contact\n---\n")])
+    start = time.process_time()
+    found = learning.insights_of(index, "interviews/T.md")
+    spent = time.process_time() - start
+    assert len(found) >= 2 * n // 3
+    return spent
+
+
+def test_insights_of_a_huge_interview_take_time_linear_in_its_size() -> None:
+    small = min(_cpu_of_insights(2_000) for _ in range(3))
+    large = min(_cpu_of_insights(16_000) for _ in range(2))
+    # Eight times the note: linear is ~8x; a walk over the headings for each insight is 64x.
+    assert large < max(small, 0.01) * 24, (small, large)
+
+
+def test_an_insight_quoting_html_and_markup_stays_one_safe_line_in_the_block() -> None:
+    text = ("- <script>alert(1)</script> and [[Rosa Quiet]] said [x](https://example.com)\n"
+            "  `code #notag` " + "long " * 200 + "^block-id\n")
+    index = fixture_index()
+    talk = parse_note("interviews/2026-12-01 Hostile.md", interview(
+        "## Culture\n\n" + text, 'company: "[[Globex]]"\n').replace("[[Jane]]", "[[Priya Nair]]"))
+    index.put(talk)
+    block = render_related(index, index.notes["companies/Globex.md"], hide_private=True)
+    line = next(line for line in block.splitlines() if "alert(1)" in line)
+    quoted = line.split(": ", 1)[1]
+    assert quoted.startswith("<script>alert(1)</script> and a private note said x `code #notag`")
+    assert "[[" not in quoted and "](" not in quoted and "^block-id" not in quoted
+    assert len(quoted) == 280 and quoted.endswith("…")

@@ -19,7 +19,7 @@ from . import learning, referrals, schema
 from .followups import concerns
 from .index import Backlink, VaultIndex
 from .notes import InterviewFields, Note
-from .parse import MARKER_RE, block_id, link_problem, parse_note
+from .parse import MARKER_RE, blank_code_spans, block_id, link_problem, parse_note
 from .privacy import PRIVATE_NOTE_TEXT
 from .tags import inline_tags
 from .wikilinks import MDLINK_RE, WIKILINK_RE, wikilink
@@ -440,12 +440,14 @@ def _learned_lines(index: VaultIndex, path: str, privacy: _Privacy) -> list[str]
 def _clean_insight(index: VaultIndex, item: learning.Learned, privacy: _Privacy) -> str:
     """An insight's text as a roll-up quotes it: links as the text they show (so the block
     adds no link the user did not write), each inline tag escaped (`\\#pay`: shown as written,
-    and it tags nothing), then cleaned as any quote (`_clean_context`)."""
+    and it tags nothing; a `#` in code is left alone), then cleaned as any quote
+    (`_clean_context`)."""
     text = _plain_links(index, item.insight.text, privacy, item.interview)
     if "#" in text:
         pieces: list[str] = []
         at = 0
-        for _, start, _ in inline_tags(text):
+        # Where the tags are, as the parser finds them: none inside a code span.
+        for _, start, _ in inline_tags(blank_code_spans(text) if "`" in text else text):
             pieces += (text[at:start], "\\")
             at = start
         text = "".join(pieces) + text[at:]

@@ -25,7 +25,7 @@ from dataclasses import dataclass
 
 from . import schema
 from .index import VaultIndex
-from .notes import Insight, InterviewFields, Note
+from .notes import Insight, InterviewFields
 from .tags import tag_key, with_parents
 
 
@@ -66,29 +66,35 @@ def insights_of(index: VaultIndex, interview: str) -> list[Learned]:
     note = index.notes.get(interview)
     if note is None or not isinstance(note.fields, InterviewFields) or not note.insights:
         return []
-    names = {name.casefold(): name for name in index.settings.insight_sections}
+    names = {" ".join(name.split()).casefold(): name
+             for name in index.settings.insight_sections}
     people = _people(index, interview)
     found = []
+    # The headings enclosing the next insight, outermost first (at most six: one a level),
+    # kept by one walk over the headings beside the insights: linear in the note.
+    enclosing: list[tuple[int, str | None]] = []
+    headings = note.headings
+    next_heading = 0
     for insight in note.insights:
-        group = _group(note, insight, names)
+        while next_heading < len(headings) and headings[next_heading].line < insight.line:
+            heading = headings[next_heading]
+            next_heading += 1
+            while enclosing and enclosing[-1][0] >= heading.level:
+                enclosing.pop()
+            enclosing.append((heading.level, names.get(" ".join(heading.text.split()).casefold())))
+        group = _group(insight, enclosing, names)
         if group is not None:
             found.append(Learned(interview, note.fields.date, people, group, insight))
     return found
 
 
-def _group(note: Note, insight: Insight, names: dict[str, str]) -> str | None:
-    """The insight section above `insight` (the nearest enclosing heading that names one), or
-    `#tag` for a tagged list item; None when it is no insight."""
-    level = 7
-    for heading in reversed(note.headings):
-        if heading.line >= insight.line or heading.level >= level:
-            continue
-        level = heading.level
-        name = names.get(" ".join(heading.text.split()).casefold())
+def _group(insight: Insight, enclosing: list[tuple[int, str | None]],
+           names: dict[str, str]) -> str | None:
+    """The insight section enclosing `insight` (the nearest heading above it that names one),
+    or `#tag` for a tagged list item; None when it is no insight."""
+    for _, name in reversed(enclosing):
         if name is not None:
             return name
-        if level == 1:
-            break
     if insight.item and insight.tags:
         # `#culture` on an item outside the sections joins the Culture section's group.
         tag = tag_key(insight.tags[0])

@@ -1169,6 +1169,10 @@ def _blank_code_spans(text: str) -> str:
     return "".join(pieces)
 
 
+# For a module quoting a line, to find what is code in it as the parser does (blocks.py).
+blank_code_spans = _blank_code_spans
+
+
 def _marker(
     rel_path: str, marker: re.Match[str], lineno: int, offset: int, line_start: int,
     open_block: tuple[str, int, int] | None, seen_blocks: set[str], scan: _BodyScan,
