@@ -29,7 +29,7 @@ ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-net
         "--disable-component-update", "--disable-sync", "--no-first-run"]
 SCREENSHOTS = REPO / "test-output" / "screenshots"
 DASHBOARDS = ("", "Follow-ups/", "people/", "leads/", "pipeline/", "timeline/", "companies/",
-              "careers/", "network/", "all-notes/")
+              "careers/", "question-answers/", "network/", "all-notes/")
 
 playwright_api = pytest.importorskip("playwright.sync_api")
 BROWSER = find_browser()
@@ -300,7 +300,7 @@ def test_the_followups_page_groups_by_the_browsers_date(browser, site_url: str) 
     # Groups with nothing in them are left out (nothing is due on 25 Nov).
     assert [t.rsplit(" (", 1)[0] for t in before] == [
         "Overdue", "This week", "Later", "Undated"]
-    case_study = "Rewrite the case study opening"
+    case_study = "Draft a one-page research plan"
     assert _find(before, case_study) == ["This week"]
     assert _find(after, case_study) == ["Overdue"]
     # Jonah's conversation is planned for 9 Dec: prepare for it until then, and afterwards

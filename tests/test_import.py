@@ -453,9 +453,9 @@ def test_demo_vault_exports_its_contacts_but_not_private_ones(tmp_path: Path) ->
     result = run("export", "csv", "--vault", str(tmp_path))
     assert result.exit_code == 0
     names = [r["name"] for r in read_csv(result.stdout)]
-    assert len(names) == 7 and "Renata Silva" not in names  # her note is private
+    assert len(names) == 9 and "Renata Silva" not in names  # her note is private
     result = run("export", "csv", "--include-private", "--vault", str(tmp_path))
-    assert len(read_csv(result.stdout)) == 8
+    assert len(read_csv(result.stdout)) == 10
 
 
 def test_export_csv_never_hands_a_spreadsheet_a_formula(make_vault) -> None:

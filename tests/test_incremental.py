@@ -120,21 +120,21 @@ def test_every_kind_of_change_gives_the_full_builds_site_byte_for_byte(session) 
     s = session
     s.edit("contacts/Priya Raman.md", lambda t: t + "\nShe mentioned [[Kwame Asante]] again.\n")
     s.edit("contacts/Kwame Asante.md", lambda t: t + "\n## Advice\n\nTalk to people.\n")
-    s.write("contacts/Ines Duarte.md",
-            "---\ntype: contact\naliases: [Ines]\n---\n\n# Ines Duarte\n\n"
+    s.write("contacts/Zofia Duarte.md",
+            "---\ntype: contact\naliases: [Zofia]\n---\n\n# Zofia Duarte\n\n"
             "Knows [[Kwame Asante#Advice]] and [[Priya Raman]].\n\n"
             "- [ ] send notes 📅 2026-12-01\n")
-    s.edit("contacts/Priya Raman.md", lambda t: t + "\nAsk [[Ines]] about it.\n")
-    s.edit("contacts/Ines Duarte.md", lambda t: t.replace("type: contact", "private: true", 1))
-    s.edit("contacts/Ines Duarte.md", lambda t: t.replace("private: true", "type: contact", 1))
-    s.rename("contacts/Ines Duarte.md", "contacts/people/Ines D.md")
+    s.edit("contacts/Priya Raman.md", lambda t: t + "\nAsk [[Zofia]] about it.\n")
+    s.edit("contacts/Zofia Duarte.md", lambda t: t.replace("type: contact", "private: true", 1))
+    s.edit("contacts/Zofia Duarte.md", lambda t: t.replace("private: true", "type: contact", 1))
+    s.rename("contacts/Zofia Duarte.md", "contacts/people/Zofia D.md")
     s.edit("contacts/Kwame Asante.md", lambda t: t.replace("## Advice", "## Guidance"))
     (s.notes / "files").mkdir()
     (s.notes / "files" / "card.txt").write_text("a business card\n", encoding="utf-8")
     s.edit("contacts/Priya Raman.md", lambda t: t + "\nHer card: ![[card.txt]]\n")
     (s.notes / "files" / "card.txt").unlink()
     s.change("files/card.txt")
-    s.delete("contacts/people/Ines D.md")
+    s.delete("contacts/people/Zofia D.md")
     s.write("contacts/Broken Front Matter.md",
             "---\nprivate: [yes\n---\n\n# Oops\n\nSecret words.\n")
     s.delete("contacts/Broken Front Matter.md")

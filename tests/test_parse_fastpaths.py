@@ -7,15 +7,17 @@ replaces, on inputs chosen to sit on the boundary between the two.
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import fnmatch
 import itertools
+import re
 
 import pytest
 import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from vault_tools import frontmatter_yaml, parse, vault
+from vault_tools import blocks, frontmatter_yaml, parse, vault
 from vault_tools.notes import Link
 from vault_tools.parse import parse_note
 
@@ -275,3 +277,105 @@ def test_split_lines_without_a_lone_cr_is_the_general_split(text: str) -> None:
     two agree on every text, and the lines put together are the text."""
     assert parse.split_lines(text) == _lines_by_the_loop(text)
     assert "".join(parse.split_lines(text)) == text
+
+
+# --- a task's due date at its end, read without the sign patterns -------------------------------
+
+_TASK_PREFIX = st.text(alphabet="ab 1-:^[]()#\t\u00a0📅⏳🔁🔼✅\ufe0fdue٣", max_size=20)
+_TASK_DAY = st.one_of(
+    st.dates().map(dt.date.isoformat),
+    st.text(alphabet="0123456789-٣x", min_size=10, max_size=10),  # not dates, not ASCII
+)
+_TASK_SIGN = st.sampled_from(["📅 ", "📅  ", "📅", "📅\ufe0f ", " due:", "due:", "xdue:", " due: ",
+                              "📆 ", "⏳ "])
+
+
+@settings(max_examples=1000, deadline=None)
+@given(prefix=_TASK_PREFIX, sign=_TASK_SIGN, day=_TASK_DAY, tail=st.sampled_from(["", " ", "x"]))
+def test_a_due_date_ending_a_task_reads_as_the_full_reading(
+    prefix: str, sign: str, day: str, tail: str,
+) -> None:
+    text = prefix + sign + day + tail
+    fast = parse._due_at_end(text)
+    if fast is not None:
+        assert fast == parse._read_signs(text)
+    assert parse.read_task_text(text) == parse._read_signs(text)
+
+
+@pytest.mark.parametrize("text", [
+    "Call Jane 📅 2026-12-05", "Call  Jane\t📅 2026-12-05", "📅 2026-12-05", " 📅 2026-12-05",
+    "Call Jane due:2026-12-05", "due:2026-12-05", "Call 📅 2026-02-30", "Call 📅 2026-1-05x",
+    "Call ⏳ 2026-12-01 📅 2026-12-05", "a ^id 📅 2026-12-05", "a [x:: y] due:2026-12-05",
+])
+def test_the_dated_task_fast_path_on_its_edges(text: str) -> None:
+    fast = parse._due_at_end(text)
+    assert fast is None or fast == parse._read_signs(text)
+    assert parse.read_task_text(text) == parse._read_signs(text)
+
+
+def test_the_dated_task_fast_path_takes_the_common_tasks() -> None:
+    # Not vacuous: the two spellings the benchmark vault's dated tasks use go the fast way.
+    assert parse._due_at_end("Call  Jane 📅 2026-12-05") == parse.TaskText(
+        "Call Jane", dt.date(2026, 12, 5))
+    assert parse._due_at_end("Call Jane due:2026-12-05") == parse.TaskText(
+        "Call Jane", dt.date(2026, 12, 5))
+    assert parse._due_at_end("Call Jane 📅 2026-02-30") is None  # reported by the full reading
+
+
+@settings(max_examples=1000, deadline=None)
+@given(st.text(alphabet="ab 1-:^[]()#\t\u00a0📅⏳🔁🔼✅\ufe0fdue٣", max_size=40))
+def test_a_task_read_at_a_glance_or_the_fast_way_reads_as_the_full_reading(text: str) -> None:
+    # The glance (ASCII texts asked without the pattern) and the dated fast path together give
+    # what the full reading of every sign, field and block id gives.
+    assert parse._may_hold_sign(text) == (parse._MAY_HOLD_SIGN_RE.search(text) is not None)
+    assert parse.read_task_text(text) == parse._read_signs(text)
+
+
+# --- blocks: the quote of a backlink ------------------------------------------------------------
+
+_QUOTE_TEXT = st.text(alphabet="ab !#>|*+-1٣.)[]()<>\"x.md:/ \t", max_size=40)
+
+
+@settings(max_examples=1000, deadline=None)
+@given(_QUOTE_TEXT)
+def test_the_link_pattern_with_its_lookahead_finds_what_the_plain_one_finds(text: str) -> None:
+    plain = re.compile(blocks._ANY_LINK_PATTERN)
+    assert [m.span() for m in blocks._ANY_LINK_RE.finditer(text)] == \
+        [m.span() for m in plain.finditer(text)]
+
+
+def _clean_by_sub(context: str) -> str:
+    """_clean_context's markup stripping as it was written: three substitutions."""
+    text = " ".join(context.split())
+    if text[:1] in blocks._MARKUP_LEADS:
+        for _ in range(3):
+            text = blocks._LEADING_MARKUP.sub("", text, count=1)
+    return text
+
+
+@settings(max_examples=1000, deadline=None)
+@given(_QUOTE_TEXT)
+def test_a_quote_loses_its_leading_markup_as_by_three_substitutions(text: str) -> None:
+    cleaned = blocks._clean_context(text)
+    # Block ids, comments and comment fences are the later guards' business, not the markup's.
+    if ("^" not in text and "%" not in text and "<" not in text and "-->" not in text
+            and len(text) < 100):
+        assert cleaned == _clean_by_sub(text)
+
+
+@settings(max_examples=1000, deadline=None)
+@given(st.text(alphabet="[]#|\\ a.mdM!\t^", max_size=30))
+def test_any_line_links_as_by_the_general_split(line: str) -> None:
+    # _wikilinks reads a plain [[Name]] without _link_parts: the same links on any line.
+    assert parse._wikilinks(line, 7, "ctx") == _general_wikilinks(line)
+
+
+@settings(max_examples=1000, deadline=None)
+@given(opening=st.sampled_from(["#", "# ", "## ", "   ### ", "###### ", "####### ", "#\t"]),
+       rest=st.text(alphabet="#ab `\t/1", max_size=20))
+def test_a_heading_line_has_the_tags_a_full_tag_scan_finds(opening: str, rest: str) -> None:
+    # A heading whose only #s are its opening is not scanned for tags: the same tags.
+    line = opening + rest
+    note = parse_note("n.md", "Intro.\n\n" + line + "\n")
+    expected = parse._inline_tags(parse._blank_code_spans(line.rstrip()), 3)
+    assert list(note.inline_tags) == expected

@@ -22,7 +22,7 @@ pytestmark = pytest.mark.slow  # a 200-example Hypothesis run, as in test_watch.
 DASH = "Follow-ups.md"
 CONTACTS = ["contacts/Ann.md", "contacts/Bob.md", "contacts/Cy.md", "other/Ann.md", "Bob.md"]
 INTERVIEWS = ["interviews/I1.md", "interviews/I2.md"]
-OTHERS = ["companies/Acme.md", "notes/Plain.md", "careers/UX.md", DASH]
+OTHERS = ["companies/Acme.md", "notes/Plain.md", "careers/UX.md", DASH, "questions.md"]
 # Daily notes (§12): by name, in any folder, or by `type: journal` with a `date`; a rename
 # between these and OTHERS makes a note a daily note or stops it being one.
 DAILIES = ["daily/2026-01-06.md", "2026-02-11.md", "journal/Thursday.md"]
@@ -37,7 +37,7 @@ def bodies(draw: st.DrawFn) -> str:
     for _ in range(draw(st.integers(0, 3))):
         target = draw(st.sampled_from(LINKABLE))
         kind = draw(st.sampled_from(["text", "task", "dated-task", "done-task", "log",
-                                     "insight"]))
+                                     "question", "bank", "insight"]))
         if kind == "insight":
             # Insights (§13): items under an insight section (or another heading), tagged or
             # not, linking or not; an interview's reach the company of each person it is with.
@@ -47,6 +47,19 @@ def bodies(draw: st.DrawFn) -> str:
                 tag = draw(st.sampled_from(["", " #pay", " #culture"]))
                 link = f" as [[{target}]] said" if draw(st.booleans()) else ""
                 lines.append(f"- keep pipelines boring{link}{tag}")
+        elif kind == "question":
+            # A bank question asked (with or without an answer, by label) or prepared (§13);
+            # the bank is `questions` by name, or any plain note a conversation links so.
+            if draw(st.booleans()):
+                lines.append("## Questions I want to ask")
+            bank = draw(st.sampled_from(["questions", "Plain"]))
+            ident = draw(st.sampled_from(["q-a", "q-b", "Q-A", "q-nope"]))
+            label = draw(st.sampled_from(["", "|the week"]))
+            answer = draw(st.sampled_from(["", ": mostly [[Bob]]", " — meetings"]))
+            lines.append(f"- [[{bank}#^{ident}{label}]]{answer}")
+        elif kind == "bank":
+            for ident in draw(st.lists(st.sampled_from(["q-a", "q-b"]), max_size=2)):
+                lines.append(f"- What about {ident}? ^{ident}")
         elif kind == "log":
             # A contact's interaction log (§12), sometimes cut short by a heading, or with a
             # day the calendar lacks; the date may be a link to a daily note.
@@ -66,9 +79,34 @@ def bodies(draw: st.DrawFn) -> str:
 
 
 @st.composite
+def _questions_asked(draw: st.DrawFn) -> str:
+    """An interview's bank questions (§13): asked, with or without an answer, by label or
+    not, or prepared under `Questions I want to ask`; a bank by name or a plain note."""
+    lines = []
+    for _ in range(draw(st.integers(1, 3))):
+        if draw(st.integers(0, 3)) == 0:
+            lines.append("## Questions I want to ask")
+        bank = draw(st.sampled_from(["questions", "questions", "Plain"]))
+        ident = draw(st.sampled_from(["q-a", "q-b", "Q-A", "q-nope"]))
+        label = draw(st.sampled_from(["", "|the week"]))
+        answer = draw(st.sampled_from(["", ": mostly [[Bob]]", " — meetings"]))
+        lines.append(f"- [[{bank}#^{ident}{label}]]{answer}")
+    return "".join(line + "\n" for line in lines)
+
+
+@st.composite
 def note_texts(draw: st.DrawFn, path: str) -> str:
     """A note of the type its folder suggests, with random fields, links and tasks."""
     front: list[str] = []
+    if path == "questions.md" and draw(st.integers(0, 5)) > 0:
+        # The question bank (§13), mostly as a bank: its items' block ids are what
+        # conversations link to; the "Usage" in its block counts them.
+        if draw(st.integers(0, 3)) == 0:
+            front.append("private: true")
+        items = draw(st.lists(st.sampled_from(["q-a", "q-b", "q-c"]), min_size=1, max_size=3))
+        head = "---\n" + "".join(f"{line}\n" for line in front) + "---\n" if front else ""
+        return head + "".join(f"- What about {ident}? ^{ident}\n" for ident in items) \
+            + draw(bodies())
     if path in CONTACTS or draw(st.integers(0, 3)) == 0:
         front.append("type: contact")
         if draw(st.booleans()):
@@ -108,6 +146,9 @@ def note_texts(draw: st.DrawFn, path: str) -> str:
             front.append(f"interest: {draw(st.integers(-2, 2))}")
         if draw(st.booleans()):
             front.append("company: Acme")
+        if draw(st.integers(0, 2)) > 0:
+            head = "---\n" + "".join(f"{line}\n" for line in front) + "---\n"
+            return head + draw(bodies()) + draw(_questions_asked())
     elif path in DAILIES or draw(st.integers(0, 5)) == 0:
         if draw(st.booleans()):
             front.append("type: journal")

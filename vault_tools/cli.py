@@ -266,7 +266,34 @@ def show(vault: Vault, name: str, today: Any, as_json: bool) -> None:
     click.echo(dumps(data) if as_json else format_show(data, colour=_colour()))
 
 
-# --- learning and deciding (DESIGN.md §13) ------------------------------------------------------
+# --- learning: the question bank (DESIGN.md §13) ------------------------------------------------
+
+
+@main.command("questions")
+@vault_option
+@click.option("--career", default=None, metavar="CAREER",
+              help="Only the conversations of this career (its name, alias or path).")
+@click.option("--unasked", is_flag=True,
+              help="Only the bank questions not yet asked (in that career, with --career).")
+@click.option("--json", "as_json", is_flag=True,
+              help="Print a JSON list, one object per bank question (see docs/learning.md).")
+def questions_command(vault: Vault, career: str | None, unasked: bool, as_json: bool) -> None:
+    """The question bank: each question with every answer it got (date, who, career) and the
+    conversations it is prepared for. Private conversations are shown, marked as private."""
+    from .lookup import ContactNameError, career_named
+    from .questions_report import as_json as dumps
+    from .questions_report import format_questions, questions_data
+    from .report import printable
+
+    index = _load_index(vault, contexts=False)
+    career_path = None
+    if career is not None:
+        try:
+            career_path = career_named(index, career).path
+        except ContactNameError as exc:
+            raise click.ClickException(printable(exc.message())) from None
+    rows = questions_data(index, career_path, unasked)
+    click.echo(dumps(rows) if as_json else format_questions(rows, unasked))
 
 
 @main.command()

@@ -465,6 +465,7 @@ def _daily_touches(index: VaultIndex, contact: Note) -> Iterable[Interaction]:
     """A daily note's body link to the contact, except on the line of an open task (a plan, not
     a touch: `- [ ] call [[Jane]]`). A daily note dated ahead counts as written: the rules read
     no clock, and a plan is written as a task."""
+    plans: dict[str, set[int]] = {}  # per daily note, the lines of its open tasks
     for backlink in index.backlinks(contact.path):
         link = backlink.link
         if link.field is not None:
@@ -472,7 +473,11 @@ def _daily_touches(index: VaultIndex, contact: Note) -> Iterable[Interaction]:
         source = index.get(backlink.source)
         if source is None or source.day is None:
             continue
-        if any(task.line == link.line and not task.done for task in source.tasks):
+        if source.path not in plans:
+            # One set per note, not a scan of its tasks per link: a daily note of thousands
+            # of `- [ ] call [[Jane]]` was quadratic.
+            plans[source.path] = {task.line for task in source.tasks if not task.done}
+        if link.line in plans[source.path]:
             continue
         yield Interaction(source.day, source, DAILY_NOTE, link.line)
 
@@ -500,9 +505,13 @@ def _latest_interaction(
 
 def _contact_followups(index: VaultIndex, note: Note, fields: ContactFields) -> list[FollowUp]:
     out = []
-    if fields.cadence is not None and not _interviews_with(index, note, PLANNED):
+    if (fields.cadence is not None and fields.status not in schema.CLOSED_STATUSES
+            and not _interviews_with(index, note, PLANNED) and not _awaiting_reply(index, note)):
         # Keeping in touch starts at the first interaction (someone never met is an outreach
-        # question, not a "get back in touch"), and waits while a conversation is planned.
+        # question, not a "get back in touch"), and waits while a conversation is planned or
+        # an ask waits for its answer (the ask written in the Log is no conversation: `nudge`
+        # and `no-reply` say what to do then). A closed outreach (`no-response`, `declined`,
+        # `paused`) is never "get back in touch".
         latest = _latest_interaction(index, note)
         if latest is not None:
             # A private note that holds the last interaction would show through its date.
@@ -515,6 +524,11 @@ def _contact_followups(index: VaultIndex, note: Note, fields: ContactFields) -> 
         if done:
             out.append(_thank_introducer(index, note, fields.introduced_by, done))
     return out
+
+
+def _awaiting_reply(index: VaultIndex, note: Note) -> bool:
+    """Whether the contact's ask waits for an answer: a `nudge` or `no-reply` is open."""
+    return any(f.kind in (NUDGE, NO_REPLY) for f in _outreach_rule(index, note))
 
 
 def _thank_introducer(

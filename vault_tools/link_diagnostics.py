@@ -7,12 +7,14 @@ words that name the fix. `build` warns with the same decisions (`link_target_pro
 
 from __future__ import annotations
 
+import datetime as dt
 import difflib
 from collections import defaultdict
 from collections.abc import Iterable
 
 from .index import Resolution, VaultIndex, strip_md
-from .notes import Diagnostic, Link, Note
+from .notes import Diagnostic, InterviewFields, Link, Note
+from .parse import DAILY_NAME_RE
 from .wikilinks import wikilink
 
 
@@ -67,11 +69,15 @@ def vault_diagnostics(index: VaultIndex, paths: Iterable[str] | None = None
         out.extend(note.diagnostics)
         for link, resolution in index.outgoing(note.path):
             if resolution.status == "broken":
+                if _a_day(link.target):
+                    continue  # a daily note not written yet (Obsidian makes it on a click)
                 if suggester is None:
                     suggester = _Suggester(index.names())
                 target = link.target.lower()
                 if target not in suggestions:
                     suggestions[target] = suggester.suggest(target)
+                if suggestions[target] is None and _offered(note, link):
+                    continue  # a lead not written down yet: the add-referral follow-up says so
                 out.append(_broken_link(note, link, suggestions[target]))
             else:
                 if resolution.status == "ambiguous":
@@ -115,6 +121,26 @@ def _ambiguous_link(note: Note, link: Link, resolution: Resolution) -> Diagnosti
         f"in this note's folder, and their paths are equally short); the site links to "
         f"{names[0]}. Write {fixes}",
     )
+
+
+def _a_day(target: str) -> bool:
+    """Whether a link target names a day of the calendar (`2026-11-20`, in any folder): the
+    name of a daily note (§12), linked before it exists, as in a Log item's date."""
+    name = target.rpartition("/")[2]
+    if len(name) != 10 or not DAILY_NAME_RE.fullmatch(name):
+        return False
+    try:
+        dt.date.fromisoformat(name)
+    except ValueError:
+        return False  # 2026-02-30: a typo worth a warning
+    return True
+
+
+def _offered(note: Note, link: Link) -> bool:
+    """Whether the link is a name an interview's `referrals` offers (§12): with no note of
+    that name it is a person to add, not a broken link, unless it is close to an existing name
+    (a typo, warned with its "Did you mean")."""
+    return link.field == "referrals" and isinstance(note.fields, InterviewFields)
 
 
 def _broken_link(note: Note, link: Link, suggestion: str | None) -> Diagnostic:

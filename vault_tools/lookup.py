@@ -14,7 +14,7 @@ import shlex
 from .index import VaultIndex, fold, strip_md
 from .link_diagnostics import closest_name
 from .notes import Note
-from .schema import CONTACT, TYPE_FOLDERS
+from .schema import CAREER, CONTACT
 
 
 class ContactNameError(ValueError):
@@ -46,6 +46,12 @@ def contact_named(index: VaultIndex, name: str) -> Note:
     a contact's name or alias is close), names several notes (listing them), names a file
     whose link leaves the vault, or names a note that is not a contact."""
     return note_named(index, name, CONTACT)
+
+
+def career_named(index: VaultIndex, name: str) -> Note:
+    """The career note `name` stands for, as `contact_named` finds a contact (`questions
+    --career`); its errors name careers."""
+    return note_named(index, name, CAREER)
 
 
 def note_named(index: VaultIndex, name: str, note_type: str) -> Note:
@@ -84,6 +90,5 @@ def _no_such_note(index: VaultIndex, name: str, note_type: str) -> ContactNameEr
     close = closest_name(names, name)
     if close is not None:
         return ContactNameError(f"no {note_type} named {name!r}", f"Did you mean {close!r}?")
-    hint = (f"Create the {note_type} first: vault-tools new {note_type} {shlex.quote(name)}"
-            if note_type in TYPE_FOLDERS else "")
-    return ContactNameError(f"no {note_type} named {name!r}", hint)
+    return ContactNameError(f"no {note_type} named {name!r}", f"Create the {note_type} first: "
+                            f"vault-tools new {note_type} {shlex.quote(name)}")

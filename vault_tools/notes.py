@@ -99,6 +99,17 @@ class InlineTag(NamedTuple):
     length: int
 
 
+class ItemLine(NamedTuple):
+    """The first line of a list item that carries an Obsidian block id (a bank question,
+    `- What does a typical week look like? ^q-week`) or links to one (a question asked,
+    `- [[questions#^q-week]]: mostly meetings`): `text` as a reader sees it (comments blanked
+    out, columns kept, so a link's `col` points into it), `line` 1-based. Only such items are
+    kept: what `questions.py` reads, at no cost to the other notes."""
+
+    line: int
+    text: str
+
+
 class Heading(NamedTuple):
     """An ATX heading (`## Text`) of a note body, `text` without its closing #s."""
 
@@ -240,6 +251,8 @@ class Note:
     # An interview's content lines as the parser saw them (line index, text with comments
     # gone, list item, indented): what `insights` is read from, only when asked (§13).
     insight_lines: tuple[tuple[int, str, bool, bool], ...] = ()
+    # The list items carrying a block id or linking to one (§13: the question bank), by line.
+    items: tuple[ItemLine, ...] = ()
     # The day a daily note is of (§12: named `YYYY-MM-DD`, or `type: journal` with a `date`);
     # None for every other note.
     day: dt.date | None = None

@@ -34,6 +34,7 @@ from .notes import (
     InlineTag,
     Insight,
     InterviewFields,
+    ItemLine,
     Link,
     LogItem,
     Note,
@@ -88,11 +89,13 @@ CADENCE_RE = re.compile(r"^\s*(\d+)\s*([dwm]?)\s*$")
 CONFLICT_PREFIXES = ("<<<<<<< ", ">>>>>>> ")
 # A log item (§12): a list item whose text starts with an ISO date, bare or as a link to the
 # daily note (`[[2026-11-20]]`, `[[2026-11-20|Friday]]`), a time of day after a bare date
-# allowed and dropped. Groups: the linked date, the bare date, the rest of the item.
+# allowed and dropped; a bare date may be in bold or italics (`**2026-11-20**`). Groups: the
+# linked date, the emphasis, the bare date, the rest of the item.
 LOG_ITEM_RE = re.compile(
     r"[ \t]*(?:[-*+]|\d+[.)])[ \t]+"
     r"(?:\[\[(\d{4}-\d{2}-\d{2})(?:\|[^\[\]]*)?\]\]"
-    r"|(\d{4}-\d{2}-\d{2})(?:[T ](?:[01]\d|2[0-3]):[0-5]\d(?::[0-5]\d)?)?(?![\w-]))"
+    r"|(?P<em>\*\*|__|\*|_)?(\d{4}-\d{2}-\d{2})"
+    r"(?:[T ](?:[01]\d|2[0-3]):[0-5]\d(?::[0-5]\d)?)?(?(em)(?P=em))(?![\w*-]))"
     r"[ \t]*(?:[:\u2013\u2014-](?=[ \t]|$)[ \t]*)?(.*)$"
 )
 # The kind of a log item: one word (hyphens allowed) and a colon, right after its date.
@@ -275,6 +278,7 @@ def parse_note(rel_path: str, text: str, *, contexts: bool = True) -> Note:
         block_ids=tuple(scan.block_ids),
         log=tuple(scan.log),
         insight_lines=tuple(scan.units),
+        items=tuple(scan.items),
         day=day,
         diagnostics=tuple(diags),
         body_line=body_line,
@@ -285,11 +289,15 @@ def parse_note(rel_path: str, text: str, *, contexts: bool = True) -> Note:
 
 def _daily_day(name: str, note_type: str | None, ctx: _FieldContext) -> dt.date | None:
     """The day of a daily note (§12): a `type: journal` note's `date` (a bad one reported as
-    every date key is), else a name that is a real `YYYY-MM-DD` date; None for other notes."""
+    every date key is), else a name that is a real `YYYY-MM-DD` date, unless the note is of
+    one of the schema's types (a contact, a conversation named by its day: its links are no
+    touches, and a cancelled one would count as having talked); None for other notes."""
     if isinstance(note_type, str) and note_type.lower() == JOURNAL:
         day = ctx.date("date")
         if day is not None:
             return day
+    if isinstance(note_type, str) and note_type.lower() in schema.NOTE_TYPES:
+        return None
     if len(name) == 10 and DAILY_NAME_RE.fullmatch(name):
         try:
             return dt.date.fromisoformat(name)
@@ -397,6 +405,7 @@ def _front_matter_links(
         # so a long list costs its length, not its length squared.
         at = key_line
         for item in items:
+            item = one_line(item)  # as the fields read it (`_FieldContext.links`)
             inners = WIKILINK_RE.findall(item) if "[[" in item else ()
             for inner in inners:
                 parts = _link_parts(inner)
@@ -446,6 +455,18 @@ def _strings_in(value: Any) -> Iterator[str]:
             stack.extend(reversed(item.values()))
 
 
+# A run of blanks holding a line break: any that `str.splitlines` ends a line at.
+_LINE_BREAK_RUN_RE = re.compile(r"\s*[\r\n\v\f\x1c-\x1e\x85\u2028\u2029]\s*")
+
+
+def one_line(text: str) -> str:
+    """A front-matter value as one line: each line break (with the blanks around it) becomes
+    one space, blanks at either end go. A quoted YAML value may hold line breaks; shown in a
+    generated block, one could end the block's line, or make a line of its own that reads as
+    a block marker (and `fill` then refuses to write the block)."""
+    return _LINE_BREAK_RUN_RE.sub(" ", text).strip()
+
+
 class _FieldContext:
     """Reads typed values out of front matter, reporting each bad one on its key's line."""
 
@@ -464,7 +485,7 @@ class _FieldContext:
         value = self.meta.get(key)
         if value is None or isinstance(value, (dict, list)):
             return None
-        return str(value).strip() or None
+        return one_line(str(value)) or None
 
     def link(self, key: str) -> str | None:
         links = self.links(key)
@@ -476,8 +497,9 @@ class _FieldContext:
         out = []
         for item in items:
             if isinstance(item, str) and item.strip():
+                item = one_line(item)
                 match = WIKILINK_RE.search(item)
-                target = _split_wikilink(match.group(1))[0] if match else item.strip()
+                target = _split_wikilink(match.group(1))[0] if match else item
                 if target:
                     out.append(target)
         return tuple(out)
@@ -499,8 +521,19 @@ class _FieldContext:
         self.report(key, "error", "bad-value", f"{key}: expected a list of text, got {value!r}")
         return ()
 
+    def single(self, key: str) -> str | None:
+        """A value that is one word of a vocabulary (a `status`): as `text`, and a one-item
+        list is its item (Obsidian writes a list once the property is typed as one); other
+        lists and mappings come back as written, for the caller to report as no such word."""
+        value = self.meta.get(key)
+        if isinstance(value, list) and len(value) == 1 and isinstance(value[0], (str, int)):
+            return one_line(str(value[0])) or None
+        if isinstance(value, (list, dict)):
+            return one_line(str(value)) if value else None
+        return self.text(key)
+
     def choice(self, key: str, allowed: tuple[str, ...], default: str | None) -> str | None:
-        value = self.text(key)
+        value = self.single(key)
         if value is None:
             return default
         if value.lower() not in allowed:
@@ -546,8 +579,12 @@ def _typed_fields(note_type: str | None, ctx: _FieldContext) -> Fields:
                 ctx.report("cadence", "error", "bad-value",
                            f"cadence: {ctx.meta['cadence']!r} does not parse; write 30d, 6w, 3m "
                            "or a whole number of days")
-        status = ctx.text("status")
-        if status is not None and status.lower() not in schema.CONTACT_STATUSES:
+        status = ctx.single("status")
+        if status is not None and status.strip().lower() in schema.CONTACT_STATUSES:
+            # `Met` is `met`: every rule then compares one spelling (they once compared the
+            # text as written, so a `No-Response` contact was still nudged).
+            status = status.strip().lower()
+        elif status is not None:
             # Kept as written (the card shows it); the stage is then derived (§12).
             ctx.report("status", "warning", "bad-value",
                        f"status: {status!r} is not one of {', '.join(schema.CONTACT_STATUSES)} "
@@ -556,7 +593,7 @@ def _typed_fields(note_type: str | None, ctx: _FieldContext) -> Fields:
             company=ctx.link("company"), role=ctx.text("role"), email=ctx.text("email"),
             phone=ctx.text("phone"), linkedin=ctx.text("linkedin"),
             location=ctx.text("location"), introduced_by=ctx.link("introduced_by"),
-            cadence=cadence, last_contact=ctx.date("last_contact"), status=ctx.text("status"),
+            cadence=cadence, last_contact=ctx.date("last_contact"), status=status,
             introducer_thanked=ctx.date("introducer_thanked"),
             asked=ctx.date("asked"), replied=ctx.date("replied"), nudged=ctx.date("nudged"),
         )
@@ -579,7 +616,7 @@ def _typed_fields(note_type: str | None, ctx: _FieldContext) -> Fields:
         # none of them (a typo: "planed", "canceled") is reported and read as "unknown":
         # neither done nor planned, so no thank-you, preparation or interaction is made up.
         status = ctx.choice("status", INTERVIEW_STATUSES, None) or (
-            schema.DONE if ctx.text("status") is None else schema.UNKNOWN_STATUS)
+            schema.DONE if ctx.single("status") is None else schema.UNKNOWN_STATUS)
         return InterviewFields(
             date=ctx.date("date"), with_=with_, company=ctx.link("company"),
             careers=ctx.links("career"), format=ctx.text("format"),
@@ -611,6 +648,7 @@ class _BodyScan:
         self.log: list[LogItem] = []
         # An interview's content lines (index, text, list item, indented), for `Note.insights`.
         self.units: list[tuple[int, str, bool, bool]] = []
+        self.items: list[ItemLine] = []
 
 
 _SPECIAL_LEADS = frozenset("<>`~-*+0123456789#")
@@ -751,11 +789,13 @@ def _scan_body(
             visible, in_comment = _strip_comments(line, in_comment)
             if not visible.strip():
                 continue
+        hashes = 0  # the #s opening a heading: they start no tag
         if lead == "#":
             # Read before code spans are blanked out: `code` in a heading is part of its text.
             heading = _heading(visible, index + 1)
             if heading is not None:
                 scan.headings.append(heading)
+                hashes = heading.level
                 if log_level is not None and heading.level <= log_level:
                     log_level = None  # a heading of the same or a higher level ends the section
                 if heading.text.lower() == "log":
@@ -770,8 +810,10 @@ def _scan_body(
             visible = _blank_code_spans(visible)
         if "^" in visible:
             _add_block_id(visible, index + 1, scan)
+            if list_item and scan.block_ids and scan.block_ids[-1][1] == index + 1:
+                scan.items.append(ItemLine(index + 1, shown))  # a bank question (§13)
 
-        if "#" in visible:
+        if "#" in visible and (not hashes or visible.count("#") > hashes):
             scan.tags += _inline_tags(visible, index + 1)
 
         if "[" in visible:
@@ -803,6 +845,9 @@ def _scan_body(
                                            commented or alone, in_obsidian_comment or in_comment
                                            or alone, memo)
             scan.links += found
+            if list_item and (not scan.items or scan.items[-1].line != lineno) and any(
+                    link.heading and link.heading.startswith("^") for link in found):
+                scan.items.append(ItemLine(lineno, shown))  # maybe a question asked (§13)
             if list_item:
                 task = TASK_RE.match(line)
                 if task:
@@ -855,7 +900,7 @@ def _add_log_item(
     match = LOG_ITEM_RE.match(line)
     if match is None:
         return
-    written = match.group(1) or match.group(2)
+    written = match.group(1) or match.group(3)
     try:
         day = dt.date.fromisoformat(written)
     except ValueError:
@@ -863,7 +908,7 @@ def _add_log_item(
                                 f"log item: {written!r} is not a real date, so this item is "
                                 "not counted as an interaction; write YYYY-MM-DD"))
         return
-    rest = match.group(3).strip()
+    rest = match.group(4).strip()
     kind_match = LOG_KIND_RE.match(rest)
     kind = None
     if kind_match is not None:
@@ -1277,15 +1322,24 @@ def _wikilinks(text: str, line: int, context: str) -> list[Link]:
     """
     links = []
     for match in WIKILINK_RE.finditer(text):
-        parts = _link_parts(match.group(1))
-        if parts is None:
-            # `[[#Heading]]`, `[[#^id]]`: a link within the note (target "").
-            _, heading, label = _split_wikilink(match.group(1))
-            if heading is None:
-                continue
-            target = ""
+        inner = match.group(1)
+        if "#" not in inner and "|" not in inner and "\\" not in inner:
+            # The common plain [[Name]]: what _link_parts gives, without the call.
+            target, heading, label = inner.strip(), None, None
+            if not target:
+                continue  # [[ ]]: no link
+            if target[-3:].lower() == ".md":
+                target = target[:-3]
         else:
-            target, heading, label = parts
+            parts = _link_parts(inner)
+            if parts is None:
+                # `[[#Heading]]`, `[[#^id]]`: a link within the note (target "").
+                _, heading, label = _split_wikilink(inner)
+                if heading is None:
+                    continue
+                target = ""
+            else:
+                target, heading, label = parts
         start = match.start()
         embed = start > 0 and text[start - 1] == "!"
         col = start if embed else start + 1  # 1-based, at the "!" of an embed
@@ -1479,8 +1533,45 @@ def read_task_text(text: str) -> TaskText:
     Where a date is written twice, the first counts. A block id ending the task (` ^id`, what
     a `[[Note#^id]]` reaches) is no part of its title either: Obsidian does not show it.
     Pure; linear in the length of `text`."""
-    if _MAY_HOLD_SIGN_RE.search(text) is None:
+    if not _may_hold_sign(text):
         return TaskText(text)  # no sign, field or block id: most tasks, read at a glance
+    return _due_at_end(text) or _read_signs(text)
+
+
+def _may_hold_sign(text: str) -> bool:
+    """Whether `text` holds what _MAY_HOLD_SIGN_RE finds. Every sign is outside ASCII, so an
+    ASCII text (most task titles) is asked with three substring tests, a tenth of the search."""
+    if text.isascii():
+        return "^" in text or "::" in text or "due:" in text
+    return _MAY_HOLD_SIGN_RE.search(text) is not None
+
+
+def _due_at_end(text: str) -> TaskText | None:
+    """The common dated task, `Call Jane 📅 2026-12-05` or `… due:2026-12-05`: a due date (ASCII
+    digits, a real day) ending the text, and no other sign, field or block id before it. What
+    _read_signs makes of it, without its patterns; None for any other text (tests compare the
+    two: tests/test_parse_fastpaths.py)."""
+    day = text[-10:]
+    if text[-11:-10] == " " and text[-12:-11] == "📅":
+        start = len(text) - 12
+    elif text[-14:-10] == "due:" and text[-15:-14] == " ":
+        start = len(text) - 14
+    else:
+        return None
+    if not (day[4] == "-" == day[7] and day.isascii() and (day[:4] + day[5:7] + day[8:]).isdigit()):
+        return None
+    prefix = text[:start]
+    if _may_hold_sign(prefix):
+        return None
+    try:
+        due = dt.date.fromisoformat(day)
+    except ValueError:
+        return None  # the general reading reports it
+    return TaskText(_BLANK_RUN_RE.sub(" ", prefix + " ").strip(), due)
+
+
+def _read_signs(text: str) -> TaskText:
+    """read_task_text's general reading: every sign, field and block id of `text`."""
     if "^" in text:
         ident = block_id(text)
         if ident is not None:

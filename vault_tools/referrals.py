@@ -139,11 +139,27 @@ def offers_in(index: VaultIndex, interview: Note, brief: bool = False) -> list[O
 
 def offers_of(index: VaultIndex, path: str, brief: bool = False) -> list[Offer]:
     """The offers to introduce the person whose note is at `path`, sorted (`brief`: as for
-    `offers_in`)."""
+    `offers_in`): the same offers `offers_in` makes of them.
+
+    It reads only the backlinks from `referrals` (the entries that resolve to this person),
+    never the rest of each list: every person of a 1,000-name list reading all 1,000 names
+    made the rules quadratic in the list."""
+    person = index.get(path)
+    if person is None:
+        return []
+    who = Person(person.name, person.path, person.private)
+    state = "" if brief else offer_state(index, path)
     found: list[Offer] = []
-    for source in _sources(index, path, "referrals"):
-        found.extend(offer for offer in offers_in(index, source, brief)
-                     if offer.who.path == path)
+    for interview in _sources(index, path, "referrals"):
+        fields = interview.fields
+        if not isinstance(fields, InterviewFields) or fields.status != schema.DONE:
+            continue
+        people = tuple(resolve_people(index, fields.with_, interview.path))
+        if any(_key(other) == _key(who) for other in people):
+            continue  # offered by themself: no introduction (as in `offers_in`)
+        careers = () if brief else tuple(resolve_people(index, fields.careers, interview.path))
+        private = interview.private or who.private or any(p.private for p in people)
+        found.append(Offer(who, people, interview.path, fields.date, careers, state, private))
     return sorted(found, key=Offer.sort_key)
 
 

@@ -24,6 +24,7 @@ from ..export.ics import FeedEvent, FeedSettings, feed_events, render_feed, site
 from ..followups import Timed
 from ..tags import TAGS_PAGE
 from ..views import (
+    question_rows,
     Ref,
     SiteView,
     TagRow,
@@ -154,6 +155,8 @@ DASHBOARDS: tuple[Dashboard, ...] = (
               render.companies_page),
     Dashboard("Careers", "careers/index.md", lambda site: career_rows(site.view),
               render.careers_page),
+    Dashboard("Questions", "question-answers/index.md", lambda site: question_rows(site.view),
+              render.questions_page),
     Dashboard("Network", "network/index.md", lambda site: (len(site.nodes), len(site.edges)),
               _network_page),
     Dashboard("All notes", "all-notes/index.md", lambda site: _by_folder(site.view),
