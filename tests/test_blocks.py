@@ -81,7 +81,10 @@ def test_career_block_shows_each_conversations_interest_and_the_net() -> None:
         "**Conversations**\n\n"
         "- 2026-11-02 · [[2026-11-02 Ann Lee]] · call · interest +2\n"
         "- 2026-10-01 · [[2026-10-01 Ann Lee]] · video · interest -1\n\n"
-        "Net interest: +1 over 2 conversations"
+        "Net interest: +1 over 2 conversations\n\n"
+        # An exploring path: explore_days (60) after its latest conversation.
+        "**Open follow-ups**\n\n"
+        "- 2027-01-01 · Talk to someone in UX Research, or rule it out"
     )
 
 
@@ -94,7 +97,9 @@ def test_dashboard_groups_by_month_with_undated_last_and_no_relative_words() -> 
         "- 2026-10-03 · Tell Bo Chen how the conversation with Ann Lee went · [[Ann Lee]]\n\n"
         "**2026-12**\n\n"
         "- 2026-12-01 · Send Ann the article · [[Ann Lee]]\n"
-        "- 2026-12-02 · Get back in touch with Ann Lee · [[Ann Lee]]"
+        "- 2026-12-02 · Get back in touch with Ann Lee · [[Ann Lee]]\n\n"
+        "**2027-01**\n\n"
+        "- 2027-01-01 · Talk to someone in UX Research, or rule it out · [[UX Research]]"
     )
     assert "overdue" not in text.lower()
 

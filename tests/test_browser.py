@@ -123,6 +123,22 @@ def test_the_network_page_draws_its_nodes(page, site_url: str) -> None:
     assert page.problems == []
 
 
+def test_the_careers_chart_draws_a_line_per_rated_path(page, site_url: str) -> None:
+    page.goto(site_url + "careers/")
+    chart = page.locator("svg.vault-chart")
+    chart.wait_for(timeout=15000)
+    # The demo's three paths each have a rated done conversation: three lines, each drawn
+    # (a path with a real length on screen, not an empty or zero-sized element).
+    series = page.locator("svg.vault-chart .vault-chart__series")
+    assert series.count() == 3
+    lengths = page.evaluate("[...document.querySelectorAll('svg.vault-chart "
+                            ".vault-chart__series path')].map(p => p.getTotalLength())")
+    assert len(lengths) >= 3 and all(length > 0 for length in lengths)
+    box = chart.bounding_box()
+    assert box is not None and box["width"] > 300 and box["height"] > 200
+    assert page.problems == []
+
+
 def test_people_table_sorts_by_a_column(page, site_url: str) -> None:
     page.goto(site_url + "people/")
     header = page.locator("article table th", has_text="Last touch")

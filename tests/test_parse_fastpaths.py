@@ -27,10 +27,10 @@ def _general_wikilinks(line: str) -> list[Link]:
     links = []
     for match in parse.WIKILINK_RE.finditer(line):
         target, heading, label = parse._split_wikilink(match.group(1))
-        if not target and heading is None:
-            continue  # [[#Heading]] is a link within the note; [[ ]] and [[|x]] are none
         if target.lower().endswith(".md"):
             target = target[:-3]
+        if not target and heading is None:
+            continue  # [[#Heading]] is a link within the note; [[ ]], [[|x]], [[.md]] none
         start = match.start()
         embed = start > 0 and line[start - 1] == "!"
         links.append(Link(target=target, line=7, col=start if embed else start + 1,

@@ -202,6 +202,25 @@ def followups(vault: Vault, today: Any, as_json: bool, days: int) -> None:
         click.echo(format_followups(group_followups(items, day, days), colour=_colour()))
 
 
+# --- learning and deciding (DESIGN.md §13) -----------------------------------------------------
+
+
+@main.command()
+@vault_option
+@click.option("--json", "as_json", is_flag=True,
+              help="Print a JSON object: the criteria, then one object per career "
+                   "(see docs/learning.md).")
+def careers(vault: Vault, as_json: bool) -> None:
+    """Compare your career paths: weighted score against mkdocs.yml's `criteria`,
+    conversations, people, companies, interest, open questions answered, last and next
+    conversation; ruled-out paths last, with when and why."""
+    from .careers_report import careers_data, format_careers
+    from .network_report import as_json as dumps
+
+    data = careers_data(_load_index(vault, contexts=False))
+    click.echo(dumps(data) if as_json else format_careers(data, colour=_colour()))
+
+
 # --- the network: leads, pipeline, one contact (DESIGN.md §12) ---------------------------------
 
 

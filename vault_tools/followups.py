@@ -23,15 +23,16 @@ from typing import Any, NamedTuple, Protocol, TypeVar
 
 import click
 
-from . import referrals, schema
+from . import careers, referrals, schema
 from .index import VaultIndex
-from .notes import ContactFields, InterviewFields, Note, Task
+from .notes import CareerFields, ContactFields, InterviewFields, Note, Task
 from .parse import read_task_text
 from .report import printable
 from .schema import (
     ADD_REFERRAL,
     CANCELLED,
     DONE,
+    EXPLORE_OR_DROP,
     KEEP_IN_TOUCH,
     NO_REPLY,
     NUDGE,
@@ -772,6 +773,27 @@ def _waiting(index: VaultIndex, note: Note, fields: ContactFields,
                     note.private or any(c.private for c in company))
 
 
+# --- careers (§13) ---------------------------------------------------------------------------
+
+
+def _explore_or_drop_rule(index: VaultIndex, note: Note) -> list[FollowUp]:
+    """`explore-or-drop`: an `exploring` career, due `index.settings.explore_days` after its
+    latest conversation, done or planned (a cancelled one does not count); undated when it has
+    had none at all. Clock-free: a conversation added, or the status changed, takes it away or
+    moves it. Private when the career is, or when its due date would tell a private
+    conversation's."""
+    fields = note.fields
+    if not isinstance(fields, CareerFields) or fields.status != schema.EXPLORING:
+        return []
+    latest = careers.latest_conversation(careers.conversations_of(index, note.path))
+    title = f"Talk to someone in {note.name}, or rule it out"
+    if latest is None or latest.date is None:
+        return [FollowUp(EXPLORE_OR_DROP, None, title, note.path, None, None, note.private)]
+    private = note.private or _is_private(index, latest.path)
+    return [FollowUp(EXPLORE_OR_DROP, days_after(latest.date, index.settings.explore_days),
+                     title, note.path, None, None, private)]
+
+
 # --- the registry -------------------------------------------------------------------------------
 
 Rule = Callable[[VaultIndex, Note], list[FollowUp]]
@@ -779,4 +801,4 @@ Rule = Callable[[VaultIndex, Note], list[FollowUp]]
 # A new kind of follow-up is one more rule here (and its name and label in schema.py): the
 # blocks, the dashboard, the site and the feed take every open follow-up as it comes.
 RULES: tuple[Rule, ...] = (_task_followups, _interview_rule, _contact_rule,
-                           _add_referral_rule, _outreach_rule)
+                           _add_referral_rule, _outreach_rule, _explore_or_drop_rule)

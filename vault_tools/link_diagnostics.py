@@ -12,6 +12,8 @@ import difflib
 from collections import defaultdict
 from collections.abc import Iterable
 
+from . import schema
+from .careers import score_diagnostics
 from .index import Resolution, VaultIndex, strip_md
 from .notes import Diagnostic, InterviewFields, Link, Note
 from .parse import DAILY_NAME_RE
@@ -67,6 +69,8 @@ def vault_diagnostics(index: VaultIndex, paths: Iterable[str] | None = None
         if wanted is not None and note.path not in wanted:
             continue
         out.extend(note.diagnostics)
+        if note.type == schema.CAREER:
+            out.extend(score_diagnostics(index, note))
         for link, resolution in index.outgoing(note.path):
             if resolution.status == "broken":
                 if _a_day(link.target):

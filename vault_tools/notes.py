@@ -219,9 +219,34 @@ class CompanyFields:
     location: str | None = None
 
 
+class Score(NamedTuple):
+    """A career's flat score against one criterion (`score_growth: 4`, §13): the criterion
+    (`growth`), the score (SCORE_MIN to SCORE_MAX) and the line of its key."""
+
+    criterion: str
+    value: int
+    line: int
+
+
+# A score is a whole number on a five-point scale: coarse enough to give honestly.
+SCORE_MIN, SCORE_MAX = 1, 5
+
+
 @dataclass(frozen=True)
 class CareerFields:
     status: str | None = None
+    ruled_out: dt.date | None = None
+    reason: str | None = None
+    scores: tuple[Score, ...] = ()
+
+
+class ListItem(NamedTuple):
+    """A list item of a note's section (`open_questions`): its first line's text without the
+    marker, its 1-based line and its indent (columns before the marker: a sub-item is deeper)."""
+
+    text: str
+    line: int
+    indent: int
 
 
 Fields = ContactFields | InterviewFields | CompanyFields | CareerFields | None
@@ -253,6 +278,8 @@ class Note:
     insight_lines: tuple[tuple[int, str, bool, bool], ...] = ()
     # The list items carrying a block id or linking to one (§13: the question bank), by line.
     items: tuple[ItemLine, ...] = ()
+    # The list items under an `Open questions` heading (§13; any note, read in careers).
+    open_questions: tuple[ListItem, ...] = ()
     # The day a daily note is of (§12: named `YYYY-MM-DD`, or `type: journal` with a `date`);
     # None for every other note.
     day: dt.date | None = None

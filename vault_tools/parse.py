@@ -23,6 +23,8 @@ from .frontmatter_yaml import FrontMatterError, load_front_matter
 from .notes import (
     CAREER_STATUSES,
     INTERVIEW_STATUSES,
+    SCORE_MAX,
+    SCORE_MIN,
     Block,
     Cadence,
     CareerFields,
@@ -36,8 +38,10 @@ from .notes import (
     InterviewFields,
     ItemLine,
     Link,
+    ListItem,
     LogItem,
     Note,
+    Score,
     Task,
 )
 from .tags import inline_tags, with_inline_tags
@@ -75,6 +79,8 @@ HEADING_RE = re.compile(r"^ {0,3}(#{1,6})[ \t]+(.*?)(?:[ \t]+#+)?[ \t]*$")
 # closing sequence after every character (2.2 us for a 40-character heading).
 HEADING_OPEN_RE = re.compile(r" {0,3}(#{1,6})[ \t]+")
 LIST_ITEM_RE = re.compile(r"^[ \t]*(?:[-*+]|\d+[.)])[ \t]")
+# A task's checkbox after a list marker (`[ ] `, `[x] `): not part of an item's text.
+TASK_BOX_RE = re.compile(r"\[.\][ \t]+")
 # The key is everything before the line's first ":" (trailing blanks cut by the caller): a
 # lazy key followed by "[ \t]*:" would rescan a run of blanks from each of its characters.
 KEY_LINE_RE = re.compile(r"^([^\s#:\-][^:]*):(?:[ \t]|$)")
@@ -279,6 +285,7 @@ def parse_note(rel_path: str, text: str, *, contexts: bool = True) -> Note:
         log=tuple(scan.log),
         insight_lines=tuple(scan.units),
         items=tuple(scan.items),
+        open_questions=tuple(scan.open_questions),
         day=day,
         diagnostics=tuple(diags),
         body_line=body_line,
@@ -630,8 +637,35 @@ def _typed_fields(note_type: str | None, ctx: _FieldContext) -> Fields:
             location=ctx.text("location"),
         )
     if note_type == schema.CAREER:
-        return CareerFields(status=ctx.choice("status", CAREER_STATUSES, None))
+        return _career_fields(ctx)
     return None
+
+
+def _career_fields(ctx: _FieldContext) -> CareerFields:
+    status = ctx.choice("status", CAREER_STATUSES, None)
+    ruled_out = ctx.date("ruled_out")
+    if ruled_out is not None and status != schema.RULED_OUT:
+        # The status decides where the path stands; the date alone is likely a half-done edit.
+        ctx.report("ruled_out", "warning", "bad-value",
+                   f"ruled_out: {ruled_out.isoformat()} but the status is "
+                   f"{status or 'not set'}: write `status: ruled-out` if you ruled this path "
+                   "out, or remove ruled_out")
+    scores = []
+    for key, value in ctx.meta.items():
+        if not (isinstance(key, str) and key.startswith(schema.SCORE_PREFIX)):
+            continue
+        criterion = key[len(schema.SCORE_PREFIX):]
+        if value is None or value == "":
+            continue  # `score_pay:` left blank: not scored yet
+        if isinstance(value, bool) or not isinstance(value, int) \
+                or not SCORE_MIN <= value <= SCORE_MAX:
+            ctx.report(key, "warning", "bad-value",
+                       f"{key}: {value!r} is not a score; write a whole number from "
+                       f"{SCORE_MIN} to {SCORE_MAX}, e.g. {key}: 4")
+            continue
+        scores.append(Score(criterion, value, ctx.key_lines.get(key, 1)))
+    return CareerFields(status=status, ruled_out=ruled_out, reason=ctx.text("reason"),
+                        scores=tuple(scores))
 
 
 # --- body ---------------------------------------------------------------------------------------
@@ -649,6 +683,7 @@ class _BodyScan:
         # An interview's content lines (index, text, list item, indented), for `Note.insights`.
         self.units: list[tuple[int, str, bool, bool]] = []
         self.items: list[ItemLine] = []
+        self.open_questions: list[ListItem] = []
 
 
 _SPECIAL_LEADS = frozenset("<>`~-*+0123456789#")
@@ -678,6 +713,7 @@ def _scan_body(
     in_list = False
     prev_code = False
     log_level: int | None = None  # the level of the `Log` heading whose section this is
+    questions_level: int | None = None  # the same for an `Open questions` heading (§13)
     # Only an interview keeps its content lines: for other notes this stays None and costs a
     # test on the lines that get that far.
     units = scan.units if insights else None
@@ -798,10 +834,17 @@ def _scan_body(
                 hashes = heading.level
                 if log_level is not None and heading.level <= log_level:
                     log_level = None  # a heading of the same or a higher level ends the section
-                if heading.text.lower() == "log":
+                if questions_level is not None and heading.level <= questions_level:
+                    questions_level = None
+                name = heading.text.lower()
+                if name == "log":
                     log_level = heading.level
+                elif " ".join(name.split()) == "open questions":
+                    questions_level = heading.level
         elif log_level is not None and list_item:
             _add_log_item(rel_path, visible, index + 1, scan, diags)
+        elif questions_level is not None and list_item:
+            _add_list_item(visible, index + 1, scan.open_questions)
         shown = visible  # what a reader sees of the line: comments gone, code spans kept
         if units is not None and not (lead == "#" and scan.headings
                                       and scan.headings[-1].line == index + 1):
@@ -890,6 +933,22 @@ _BLANK = ("", "\r")
 _SENTENCE_END_RE = re.compile(r"[.!?…][\"'”’)\]*_]*\s+")
 # The same, or at the end of the text: where a walk over a paragraph's lines may stop.
 _SENTENCE_STOP_RE = re.compile(r"[.!?…][\"'”’)\]*_]*(?:\s|$)")
+
+
+def _add_list_item(line: str, lineno: int, items: list[ListItem]) -> None:
+    """Add the list item on `line` (comments already blanked out): its text after the marker
+    (and a task's checkbox), blanks collapsed, and how deep it is indented."""
+    marker = LIST_ITEM_RE.match(line)
+    if marker is None:
+        return
+    text = line[marker.end():]
+    checkbox = TASK_BOX_RE.match(text)
+    if checkbox is not None:
+        text = text[checkbox.end():]
+    text = " ".join(text.split())
+    if text:
+        indent = len(line) - len(line.lstrip(" \t"))
+        items.append(ListItem(text, lineno, indent))
 
 
 def _add_log_item(
@@ -1326,10 +1385,10 @@ def _wikilinks(text: str, line: int, context: str) -> list[Link]:
         if "#" not in inner and "|" not in inner and "\\" not in inner:
             # The common plain [[Name]]: what _link_parts gives, without the call.
             target, heading, label = inner.strip(), None, None
-            if not target:
-                continue  # [[ ]]: no link
             if target[-3:].lower() == ".md":
                 target = target[:-3]
+            if not target:
+                continue  # [[ ]] and [[.md]]: no link
         else:
             parts = _link_parts(inner)
             if parts is None:

@@ -42,13 +42,16 @@ TYPE_KEYS = {
     INTERVIEW: ("date", "with", "company", "career", "format", "status", "thank_you",
                 "interest", "referrals"),
     COMPANY: ("industry", "website", "location"),
-    CAREER: ("status",),
+    CAREER: ("status", "ruled_out", "reason"),
 }
+# A career's score against a criterion of mkdocs.yml's `criteria` (§13): `score_growth: 4`.
+SCORE_PREFIX = "score_"
 # How a key is shown where its name would read badly; any other key is shown capitalised, with
 # its underscores as blanks.
 KEY_LABELS = {"introduced_by": "Introduced by", "last_contact": "Last contact",
               "introducer_thanked": "Introducer thanked", "thank_you": "Thank-you sent",
-              "with": "With", "linkedin": "LinkedIn", "aliases": "Also known as"}
+              "with": "With", "linkedin": "LinkedIn", "aliases": "Also known as",
+              "ruled_out": "Ruled out"}
 
 
 def key_label(key: str) -> str:
@@ -87,8 +90,9 @@ ADD_REFERRAL = "add-referral"
 REACH_OUT = "reach-out"
 NUDGE = "nudge"
 NO_REPLY = "no-reply"
+EXPLORE_OR_DROP = "explore-or-drop"
 KINDS = (TASK, PREPARE, THANK_YOU, KEEP_IN_TOUCH, THANK_INTRODUCER, UPDATE_STATUS,
-         ADD_REFERRAL, REACH_OUT, NUDGE, NO_REPLY)
+         ADD_REFERRAL, REACH_OUT, NUDGE, NO_REPLY, EXPLORE_OR_DROP)
 # How a kind is named to a reader (the calendar feed's event titles). `update-status` is no
 # open follow-up (it asks to correct a note) and appears in no feed.
 KIND_LABELS = {
@@ -101,4 +105,5 @@ KIND_LABELS = {
     REACH_OUT: "Reach out",
     NUDGE: "Nudge",
     NO_REPLY: "No reply",
+    EXPLORE_OR_DROP: "Explore or drop",
 }

@@ -60,10 +60,10 @@ def link_parts(inner: str) -> tuple[str, str | None, str | None] | None:
         target, heading, label = split_wikilink(inner)
     else:  # the common plain [[Name]]: what split_wikilink returns, without its regex
         target, heading, label = inner.strip(), None, None
-    if not target:
-        return None
     if target[-3:].lower() == ".md":
         target = target[:-3]
+    if not target:  # `[[#Heading]]`, and `[[.md]]`, which names no note either
+        return None
     return target, heading, label
 
 

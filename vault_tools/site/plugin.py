@@ -59,6 +59,10 @@ class VaultPluginConfig(Config):
     feed_alarm = c.Optional(c.Type(str))
     # Days after `asked` that the `nudge` follow-up is due (§12; default 7): `settings.py`.
     nudge_days = c.Optional(c.Type(int))
+    # The career criteria and their weights (`{values: 3, growth: 2}`) and the days an
+    # exploring career may go without a conversation (§13; default 60): `settings.py`.
+    criteria = c.Optional(c.Type(dict))
+    explore_days = c.Optional(c.Type(int))
     # The interview headings whose items are insights (§13): any value here, so that
     # `settings.py` refuses a bad one with its own message.
     insight_sections = c.Optional(c.Type(object))
