@@ -38,10 +38,13 @@ def parsed(case: Path) -> dict:
     text, problem = decode_note(rel, case.read_bytes())
     if text is None:
         return {"undecodable": _plain(problem)}
-    note = _plain(parse_note(rel, text))
-    # Fields that only repeat the input are left out so the golden files stay readable.
-    for key in ("meta",):
+    parsed_note = parse_note(rel, text)
+    note = _plain(parsed_note)
+    # Fields that only repeat the input are left out so the golden files stay readable; an
+    # interview's kept lines are shown as what they make, its insights.
+    for key in ("meta", "insight_lines"):
         note.pop(key)
+    note["insights"] = _plain(parsed_note.insights)
     return note
 
 

@@ -37,8 +37,17 @@ def bodies(draw: st.DrawFn) -> str:
     for _ in range(draw(st.integers(0, 3))):
         target = draw(st.sampled_from(LINKABLE))
         kind = draw(st.sampled_from(["text", "task", "dated-task", "done-task", "log",
-                                     "question", "bank"]))
-        if kind == "question":
+                                     "question", "bank", "insight"]))
+        if kind == "insight":
+            # Insights (§13): items under an insight section (or another heading), tagged or
+            # not, linking or not; an interview's reach the company of each person it is with.
+            lines.append(draw(st.sampled_from(["## What I learned", "### culture", "## Notes",
+                                               "## Advice"])))
+            for _ in range(draw(st.integers(1, 2))):
+                tag = draw(st.sampled_from(["", " #pay", " #culture"]))
+                link = f" as [[{target}]] said" if draw(st.booleans()) else ""
+                lines.append(f"- keep pipelines boring{link}{tag}")
+        elif kind == "question":
             # A bank question asked (with or without an answer, by label) or prepared (§13);
             # the bank is `questions` by name, or any plain note a conversation links so.
             if draw(st.booleans()):
@@ -316,3 +325,26 @@ def test_a_private_referrer_deleted_reaches_the_person_they_offered() -> None:
     assert cache.all() == open_followups(index)
     assert [(f.kind, f.private) for f in cache.all()] == [("reach-out", False)]
     assert "contacts/Ines.md" in notes_to_refresh(index, change, DASH)
+
+
+def test_an_insight_reaches_the_company_of_the_person_told_it_and_the_old_one() -> None:
+    """A company's roll-up (§13) reads conversations with the people who work there, though the
+    conversation names no company: an insight edited in reaches it; a person moving company
+    reaches both companies."""
+    texts = {
+        "contacts/Jane.md": '---\ntype: contact\ncompany: "[[Acme]]"\n---\n',
+        "companies/Acme.md": "---\ntype: company\n---\n",
+        "companies/Globex.md": "---\ntype: company\n---\n",
+        "interviews/I.md": ('---\ntype: interview\ndate: 2026-11-20\nwith: "[[Jane]]"\n'
+                            "status: done\n---\n"),
+    }
+    index = VaultIndex(parse_note(p, t) for p, t in texts.items())
+    cache = FollowUpCache(index)
+    edited = texts["interviews/I.md"] + "\n## Culture\n\n- remote-first\n"
+    change = apply_updates(index, {"interviews/I.md": parse_note("interviews/I.md", edited)},
+                           cache)
+    assert "companies/Acme.md" in notes_to_refresh(index, change, DASH)
+    moved = '---\ntype: contact\ncompany: "[[Globex]]"\n---\n'
+    change = apply_updates(index, {"contacts/Jane.md": parse_note("contacts/Jane.md", moved)},
+                           cache)
+    assert {"companies/Acme.md", "companies/Globex.md"} <= notes_to_refresh(index, change, DASH)

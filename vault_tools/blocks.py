@@ -15,12 +15,13 @@ from collections.abc import Collection, Iterable, Sequence
 from typing import Protocol
 from urllib.parse import unquote
 
-from . import questions, referrals, schema
+from . import learning, questions, referrals, schema
 from .followups import concerns
 from .index import Backlink, VaultIndex
 from .notes import InterviewFields, Note
-from .parse import MARKER_RE, block_id, link_problem, parse_note
+from .parse import MARKER_RE, blank_code_spans, block_id, link_problem, parse_note
 from .privacy import PRIVATE_NOTE_TEXT
+from .tags import inline_tags
 from .wikilinks import MDLINK_RE, WIKILINK_RE, wikilink
 from .wikilinks import link_parts as _link_parts
 
@@ -28,6 +29,8 @@ RELATED = "related"
 FOLLOWUPS = "followups"
 DASHBOARD_NOTE = "Follow-ups.md"
 CONTEXT_CHARS = 160
+# An insight quoted in a roll-up (§13) is the point of its line: longer than a context.
+INSIGHT_CHARS = 280
 
 _LEADING_MARKUP = re.compile(r"^(?:[#>|*+\-]+|\d+[.)]|\[[^\[\]]\])\s*")
 
@@ -167,9 +170,11 @@ def plain_quote(index: VaultIndex, text: str, hidden: Collection[str],
 
 
 def _clean_context(context: str, index: VaultIndex | None = None,
-                   privacy: _Privacy = _QUOTE_ALL, source: str | None = None) -> str:
+                   privacy: _Privacy = _QUOTE_ALL, source: str | None = None,
+                   limit: int = CONTEXT_CHARS) -> str:
     """A quote from the note at `source`, safe inside a list item: one line, no leading
-    markup, no link (see _plain_links; when `index` is given), no comment, bounded length."""
+    markup, no link (see _plain_links; when `index` is given), no comment, at most `limit`
+    characters."""
     text = " ".join(context.split())
     ident = block_id(text)
     if ident is not None:  # the quoted paragraph's own block marker: no words of it
@@ -186,8 +191,8 @@ def _clean_context(context: str, index: VaultIndex | None = None,
         text = text.replace("<!--", "<!- -").replace("-->", "- ->")
     if "%%" in text:  # would open an Obsidian comment in the note the block is written to
         text = re.sub(r"%(?=%)", "% ", text)
-    if len(text) > CONTEXT_CHARS:
-        text = text[: CONTEXT_CHARS - 1]
+    if len(text) > limit:
+        text = text[: limit - 1]
         # Never cut inside a link: half a name is no link, and it may be a private one.
         opened = text.rfind("[[")
         if opened > text.rfind("]]"):
@@ -224,9 +229,9 @@ def render_related(
     if note.type == schema.CONTACT:
         sections += _contact_sections(index, note, backlinks, hide, shown_sources, privacy)
     elif note.type == schema.COMPANY:
-        sections += _company_sections(index, backlinks, shown_sources, privacy)
+        sections += _company_sections(index, note.path, backlinks, shown_sources, privacy)
     elif note.type == schema.CAREER:
-        sections += _career_sections(index, backlinks, shown_sources, privacy)
+        sections += _career_sections(index, note.path, backlinks, shown_sources, privacy)
     used: set[tuple[str, int]] = set()  # the question links "Usage" lists (source, line)
     if note.items and note.type not in schema.NOTE_TYPES:
         sections += _bank_sections(index, note, hide, used, privacy, public)
@@ -384,7 +389,8 @@ def _chain_lines(index: VaultIndex, note: Note, hide: Collection[str],
 
 
 def _company_sections(
-    index: VaultIndex, backlinks: list[Backlink], shown: set[str], privacy: _Privacy = _QUOTE_ALL
+    index: VaultIndex, company: str, backlinks: list[Backlink], shown: set[str],
+    privacy: _Privacy = _QUOTE_ALL,
 ) -> list[tuple[str, list[str]]]:
     people = _sources(backlinks, "company", schema.CONTACT, index)
     conversations = _newest_first(index, _sources(backlinks, "company", schema.INTERVIEW, index))
@@ -400,11 +406,13 @@ def _company_sections(
         ("People", people_lines),
         ("Conversations", [_conversation_line(index, p, privacy=privacy)
                            for p in conversations]),
+        ("What people told me", _learned_lines(index, company, privacy)),
     ]
 
 
 def _career_sections(
-    index: VaultIndex, backlinks: list[Backlink], shown: set[str], privacy: _Privacy = _QUOTE_ALL
+    index: VaultIndex, career: str, backlinks: list[Backlink], shown: set[str],
+    privacy: _Privacy = _QUOTE_ALL,
 ) -> list[tuple[str, list[str]]]:
     conversations = _newest_first(index, _sources(backlinks, "career", schema.INTERVIEW, index))
     shown.update(conversations)
@@ -425,7 +433,44 @@ def _career_sections(
         lines.append("")
         lines.append(f"Net interest: {sum(interests):+d} over {len(interests)} "
                      f"conversation{'s' if len(interests) != 1 else ''}")
-    return [("Conversations", lines)]
+    return [("Conversations", lines), ("What I learned", _learned_lines(index, career, privacy))]
+
+
+def _learned_lines(index: VaultIndex, path: str, privacy: _Privacy) -> list[str]:
+    """The roll-up of a company or career (§13, `learning.rollup`): each section or tag as an
+    emphasised line, then its insights newest first, `- date · who: text`. A public note's
+    block reads no private note: a conversation that is private, or with a private person,
+    adds nothing (not even its link: the Conversations section lists it already)."""
+    lines: list[str] = []
+    for group in learning.rollup(index, path, hidden=privacy.quiet):
+        if lines:
+            lines.append("")
+        # A tag as code: in the note's file it must not tag the company or career itself.
+        lines += [f"`{group.title}`" if group.is_tag else f"*{plain_name(group.title)}*", ""]
+        for item in group.items:
+            day = item.day.isoformat() if item.day else "no date"
+            people = item.people or (item.interview,)
+            who = ", ".join(privacy.ref(index, person) for person in people)
+            text = _clean_insight(index, item, privacy)
+            lines.append(f"- {day} · {who}" + (f": {text}" if text else ""))
+    return lines
+
+
+def _clean_insight(index: VaultIndex, item: learning.Learned, privacy: _Privacy) -> str:
+    """An insight's text as a roll-up quotes it: links as the text they show (so the block
+    adds no link the user did not write), each inline tag escaped (`\\#pay`: shown as written,
+    and it tags nothing; a `#` in code is left alone), then cleaned as any quote
+    (`_clean_context`)."""
+    text = _plain_links(index, item.insight.text, privacy, item.interview)
+    if "#" in text:
+        pieces: list[str] = []
+        at = 0
+        # Where the tags are, as the parser finds them: none inside a code span.
+        for _, start, _ in inline_tags(blank_code_spans(text) if "`" in text else text):
+            pieces += (text[at:start], "\\")
+            at = start
+        text = "".join(pieces) + text[at:]
+    return _clean_context(text, index, privacy, item.interview, INSIGHT_CHARS)
 
 
 def _bank_sections(

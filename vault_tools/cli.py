@@ -315,6 +315,50 @@ def questions_command(vault: Vault, career: str | None, unasked: bool, as_json: 
     click.echo(dumps(rows) if as_json else format_questions(rows, unasked))
 
 
+@main.command()
+@vault_option
+@click.option("--company", default=None, metavar="NAME",
+              help="What people told you about this company (name, alias or path).")
+@click.option("--career", default=None, metavar="NAME",
+              help="What you learned about this career path (name, alias or path).")
+@click.option("--tag", default=None, metavar="TAG",
+              help="Every insight tagged so (#pay also takes #pay/equity).")
+@click.option("--json", "as_json", is_flag=True,
+              help="Print a JSON object: what it is about, then each group of insights "
+                   "(see docs/learning.md).")
+def learned(vault: Vault, company: str | None, career: str | None, tag: str | None,
+            as_json: bool) -> None:
+    """What your done conversations taught you about a company, a career or a tag: the items
+    under What I learned, Culture and Advice (the `insight_sections` option) and tagged items,
+    grouped by section or tag, newest first, with who said it and when.
+
+    Give exactly one of --company, --career or --tag. Private conversations are shown (this is
+    your terminal), marked as private.
+    """
+    from .learning_report import format_learned, learned_data
+    from .lookup import ContactNameError, note_named
+    from .network_report import as_json as dumps
+    from .report import printable
+
+    given = [(option, value) for option, value in
+             (("company", company), ("career", career), ("tag", tag)) if value is not None]
+    if len(given) != 1:
+        raise click.UsageError("give exactly one of --company, --career or --tag")
+    option, value = given[0]
+    index = _load_index(vault, contexts=False)
+    if option == "tag":
+        if not value.lstrip("#").strip():
+            raise click.UsageError("--tag: give a tag, e.g. --tag culture")
+        data = learned_data(index, tag=value)
+    else:
+        try:
+            about = note_named(index, value, option)
+        except ContactNameError as exc:
+            raise click.ClickException(printable(exc.message())) from None
+        data = learned_data(index, about)
+    click.echo(dumps(data) if as_json else format_learned(data, colour=_colour()))
+
+
 @main.group()
 def export() -> None:
     """Export the vault's data for other programs (calendar apps, spreadsheets)."""

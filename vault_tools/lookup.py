@@ -1,4 +1,5 @@
-"""Which contact a name typed on the command line means (`log NAME`, `show NAME`).
+"""Which contact a name typed on the command line means (`log NAME`, `show NAME`), and which
+company or career (`learned --company C`, `--career C`): `note_named`.
 
 A name is found as a link would find it (`VaultIndex.resolve`: the note's name, an alias or a
 path from the notes folder, case ignored); an unknown one gets the closest contact suggested
@@ -54,7 +55,8 @@ def career_named(index: VaultIndex, name: str) -> Note:
 
 
 def note_named(index: VaultIndex, name: str, note_type: str) -> Note:
-    """The note of type `note_type` that `name` stands for (see `contact_named`)."""
+    """The note of type `note_type` (`contact`, `company`, `career`) that `name` stands for,
+    found and refused as `contact_named` says, the messages naming that type."""
     wanted = name.strip()
     if not wanted:
         raise ContactNameError(f"give the {note_type}'s name")

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+import functools
 from dataclasses import dataclass, field
 from typing import Any, Literal, NamedTuple
 
@@ -127,6 +128,26 @@ class LogItem(NamedTuple):
     kind: str | None
     text: str
     line: int
+
+
+class Insight(NamedTuple):
+    """A candidate insight of an interview note (§13): a top-level list item or a paragraph,
+    its continuation lines and nested items joined into one line (`text`, list marker and
+    comments gone), with the innermost heading above it (`section`, None before the first),
+    the inline tags on its lines (`tags`, as written, without `#`), whether it is a list item
+    (`item`) and its first line (1-based).
+
+    Every such unit of an interview under a heading is one, and each tagged list item before
+    one (`Note.insights`, read from the lines the parser kept). Which of them are insights (a
+    section named in `insight_sections`, or a tagged list item) is `learning.insights_of`'s
+    decision, since the names are a setting and parsing is settings-free. Never a task,
+    code, a comment or a generated block's text."""
+
+    section: str | None
+    tags: tuple[str, ...]
+    text: str
+    line: int
+    item: bool = True
 
 
 @dataclass(frozen=True)
@@ -252,6 +273,9 @@ class Note:
     block_ids: tuple[tuple[str, int], ...] = ()
     inline_tags: tuple[InlineTag, ...] = ()  # where the body's tags stand (`tags` has them all)
     log: tuple[LogItem, ...] = ()  # the dated items under its `Log` heading (§12)
+    # An interview's content lines as the parser saw them (line index, text with comments
+    # gone, list item, indented): what `insights` is read from, only when asked (§13).
+    insight_lines: tuple[tuple[int, str, bool, bool], ...] = ()
     # The list items carrying a block id or linking to one (§13: the question bank), by line.
     items: tuple[ItemLine, ...] = ()
     # The list items under an `Open questions` heading (§13; any note, read in careers).
@@ -269,6 +293,17 @@ class Note:
     def folder(self) -> str:
         """The note's folder relative to the notes folder ('' at the top)."""
         return self.path.rpartition("/")[0]
+
+    @functools.cached_property
+    def insights(self) -> tuple[Insight, ...]:
+        """The interview's list items and paragraphs, each with its heading: the candidate
+        insights (§13, `Insight`). Worked out on first use, not while parsing: `check` reads
+        thousands of interviews and never asks (a quarter of the parse time if it did)."""
+        if not self.insight_lines:
+            return ()
+        from .parse import insights_from_lines  # parse builds Notes: imported when first used
+
+        return insights_from_lines(self.insight_lines, self.headings, self.inline_tags)
 
     def block(self, name: str) -> Block | None:
         for block in self.blocks:

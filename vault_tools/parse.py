@@ -14,7 +14,7 @@ import bisect
 import datetime as dt
 import posixpath
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from typing import Any, NamedTuple
 from urllib.parse import unquote
 
@@ -34,6 +34,7 @@ from .notes import (
     Fields,
     Heading,
     InlineTag,
+    Insight,
     InterviewFields,
     ItemLine,
     Link,
@@ -258,7 +259,8 @@ def parse_note(rel_path: str, text: str, *, contexts: bool = True) -> Note:
                                     f"{key}: written more than once; only this last value "
                                     "is used, the earlier one is ignored: keep one"))
 
-    scan = _scan_body(rel_path, lines, fm_end, offset0, diags, contexts)
+    scan = _scan_body(rel_path, lines, fm_end, offset0, diags, contexts,
+                      note_type == schema.INTERVIEW)
     day = _daily_day(name, note_type, ctx)
     title = meta.get("title") if isinstance(meta.get("title"), str) else None
     if not title:
@@ -281,6 +283,7 @@ def parse_note(rel_path: str, text: str, *, contexts: bool = True) -> Note:
         headings=tuple(scan.headings),
         block_ids=tuple(scan.block_ids),
         log=tuple(scan.log),
+        insight_lines=tuple(scan.units),
         items=tuple(scan.items),
         open_questions=tuple(scan.open_questions),
         day=day,
@@ -677,6 +680,8 @@ class _BodyScan:
         self.tags: list[InlineTag] = []
         self.block_ids: list[tuple[str, int]] = []
         self.log: list[LogItem] = []
+        # An interview's content lines (index, text, list item, indented), for `Note.insights`.
+        self.units: list[tuple[int, str, bool, bool]] = []
         self.items: list[ItemLine] = []
         self.open_questions: list[ListItem] = []
 
@@ -686,10 +691,11 @@ _SPECIAL_LEADS = frozenset("<>`~-*+0123456789#")
 
 def _scan_body(
     rel_path: str, lines: list[str], first: int, offset0: int, diags: list[Diagnostic],
-    contexts: bool = True,
+    contexts: bool = True, insights: bool = False,
 ) -> _BodyScan:
     """One pass over the body: blocks, links, tasks and headings, skipping code and comments
-    (with `contexts`, each body link with the sentence around it).
+    (with `contexts`, each body link with the sentence around it; with `insights`, an
+    interview's, every content line, which `insights_from_lines` reads when asked).
 
     This loop is the hot path of `check`: a line of plain prose costs a strip and a few
     membership tests; regular expressions run only on lines that can match them.
@@ -708,6 +714,9 @@ def _scan_body(
     prev_code = False
     log_level: int | None = None  # the level of the `Log` heading whose section this is
     questions_level: int | None = None  # the same for an `Open questions` heading (§13)
+    # Only an interview keeps its content lines: for other notes this stays None and costs a
+    # test on the lines that get that far.
+    units = scan.units if insights else None
     # Where line `offset_line` starts in the text: advanced only when a marker needs an offset,
     # so finding many markers costs the note's length once, not once per marker.
     offset_line, offset = 0, offset0
@@ -781,6 +790,8 @@ def _scan_body(
             if "[" not in raw and "<!--" not in raw and "#" not in raw:
                 if "^" in raw:
                     _add_block_id(raw, index + 1, scan)
+                if units is not None:
+                    units.append((index, raw, False, False))
                 continue
             line = raw.rstrip("\r\n")
         else:
@@ -835,6 +846,9 @@ def _scan_body(
         elif questions_level is not None and list_item:
             _add_list_item(visible, index + 1, scan.open_questions)
         shown = visible  # what a reader sees of the line: comments gone, code spans kept
+        if units is not None and not (lead == "#" and scan.headings
+                                      and scan.headings[-1].line == index + 1):
+            units.append((index, shown, list_item, indented))
         if "`" in visible:
             visible = _blank_code_spans(visible)
         if "^" in visible:
@@ -959,6 +973,92 @@ def _add_log_item(
     if kind_match is not None:
         kind, rest = kind_match.group(1).lower(), rest[kind_match.end():]
     scan.log.append(LogItem(day, kind, " ".join(rest.split()) if "  " in rest else rest, lineno))
+
+
+# --- an interview's candidate insights (§13) ---------------------------------------------------
+
+# What goes between a list item's text and a nested item's: nothing more after punctuation.
+_JOINED_ENDS = (".", ":", ";", "!", "?", ",", "…")
+
+
+def insights_from_lines(
+    units: Iterable[tuple[int, str, bool, bool]], headings: Sequence[Heading],
+    tags: Iterable[InlineTag],
+) -> tuple[Insight, ...]:
+    """An interview's list items and paragraphs (`Insight`, what `Note.insights` holds), from
+    the content lines the body pass kept (`Note.insight_lines`), its headings and tags.
+
+    A top-level item takes its continuation lines and nested items (joined by "; "); a
+    paragraph its following lines; a heading, a blank line or anything skipped (code, a
+    comment, a block) ends a paragraph, and a heading or an unindented line after a blank ends
+    an item. Tasks are none; a unit before the first heading counts only as a tagged item.
+    """
+    tags_by_line: dict[int, list[str]] = {}
+    for tag in tags:
+        tags_by_line.setdefault(tag.line - 1, []).append(tag.name)
+    found: list[Insight] = []
+    heading_lines = [(heading.line - 1, heading.text) for heading in headings]
+    next_heading = 0
+    next_at = heading_lines[0][0] if heading_lines else -1
+    section: str | None = None
+    # The unit being read: its first and last line index, its texts, item or not, task or not.
+    first = last = -2
+    texts: list[str] = []
+    item = task = False
+
+    for index, raw, list_item, indented in units:
+        if 0 <= next_at <= index:  # a heading since the last line: it ends the unit
+            _close(found, section, first, last, texts, item, task, tags_by_line)
+            texts = []
+            while next_at <= index:
+                section = heading_lines[next_heading][1]
+                next_heading += 1
+                next_at = (heading_lines[next_heading][0] if next_heading < len(heading_lines)
+                           else -1)
+                if next_at < 0:
+                    break
+        text = raw.strip()
+        if texts and item and (indented or index == last + 1) \
+                and not (list_item and not indented):
+            if list_item:  # a nested item
+                text = LIST_ITEM_RE.sub("", text, count=1).strip()
+                if not texts[-1].endswith(_JOINED_ENDS):
+                    texts[-1] += ";"
+            texts.append(text)
+            last = index
+        elif texts and not item and not list_item and index == last + 1:
+            texts.append(text)
+            last = index
+        else:
+            _close(found, section, first, last, texts, item, task, tags_by_line)
+            first = last = index
+            item = list_item
+            task = list_item and TASK_RE.match(raw) is not None
+            texts = [LIST_ITEM_RE.sub("", text, count=1).strip() if list_item else text]
+    _close(found, section, first, last, texts, item, task, tags_by_line)
+    return tuple(found)
+
+
+def _close(
+    found: list[Insight], section: str | None, first: int, last: int, texts: list[str],
+    item: bool, task: bool, tags_by_line: dict[int, list[str]],
+) -> None:
+    """Add the unit read to `found`, unless it is a task, has no words, or stands before the
+    first heading without being a tagged list item."""
+    if not texts or task:
+        return
+    text = " ".join(" ".join(texts).split())
+    if not text.strip("-=*_ #"):
+        return
+    names: tuple[str, ...] = ()
+    if tags_by_line:
+        # Every line from its first to its last is the unit's or holds no tag (a blank line,
+        # code, a comment): the tags on those lines are its own.
+        names = tuple(dict.fromkeys(
+            name for line in range(first, last + 1) for name in tags_by_line.get(line, ())))
+    if section is None and not (item and names):
+        return
+    found.append(Insight(section, names, text, first + 1, item))
 
 
 def _breaks_unit(stripped: str) -> bool:
@@ -1171,6 +1271,10 @@ def _blank_code_spans(text: str) -> str:
         return text
     pieces.append(text[pos:])
     return "".join(pieces)
+
+
+# For a module quoting a line, to find what is code in it as the parser does (blocks.py).
+blank_code_spans = _blank_code_spans
 
 
 def _marker(

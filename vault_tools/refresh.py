@@ -19,6 +19,7 @@ from .fill import NoteChange, plan_fill
 from .followups import FollowUp, followups_by_note, open_followups
 from .index import VaultIndex
 from .notes import Diagnostic, Note
+from .schema import CONTACT
 
 
 class _Scoped:
@@ -185,8 +186,9 @@ def notes_to_refresh(
             for backlink in index.backlinks(note.path):
                 refresh.add(backlink.source)
                 refresh |= index.targets(backlink.source)  # e.g. "offered ... by [[Name]]"
-    refresh |= _network_reach(index, set(change.paths) | set(change.affected)
-                              | {note.path for note in shifted})
+    touched = set(change.paths) | set(change.affected) | {note.path for note in shifted}
+    refresh |= _network_reach(index, touched)
+    refresh |= _learning_reach(index, touched)
     found = dashboard_path(index, dashboard)
     if dashboard in refresh and found is not None:
         refresh.add(found)
@@ -225,6 +227,23 @@ def _network_reach(index: VaultIndex, touched: set[str]) -> set[str]:
             seen.add(found)
             todo.append(found)
             reach.add(found)
+    return reach
+
+
+def _learning_reach(index: VaultIndex, touched: set[str]) -> set[str]:
+    """The companies whose roll-up (§13, "What people told me") may show one of `touched`.
+
+    A company's roll-up reads the conversations naming it and those with the people who work
+    there, so a conversation reaches its people's companies, not only the notes it links to.
+    An edited conversation's people are among `touched` (`put` reports the targets it had and
+    has), as is a person whose company moved (the old company too): so each touched contact
+    reaches its company. A career's roll-up reads only the conversations linking to it, which
+    `put` reports already."""
+    reach: set[str] = set()
+    for path in touched:
+        note = index.notes.get(path)
+        if note is not None and note.type == CONTACT:
+            reach |= _linked_by(index, path, "company")
     return reach
 
 

@@ -1,5 +1,5 @@
-"""The vault's settings that shape what the rules compute: `nudge_days` (DESIGN §12), and the
-career `criteria` with their weights and `explore_days` (§13).
+"""The vault's settings that shape what the rules compute: `nudge_days` (DESIGN §12), the
+career `criteria` with their weights and `explore_days`, and `insight_sections` (§13).
 
 They are options of the `vault` plugin in mkdocs.yml. They are read once, where a vault is found
 (`vault.find_vault` refuses a bad value before anything is read or written), and carried by the
@@ -29,6 +29,8 @@ MAX_EXPLORE_DAYS = 3650
 MAX_WEIGHT = 100
 # A criterion's name becomes a front-matter key (`score_growth`): a word, as YAML keys read.
 _CRITERION_RE = re.compile(r"[a-z][a-z0-9_]{0,39}")
+# The headings of an interview whose items are insights (§13), when mkdocs.yml says nothing.
+DEFAULT_INSIGHT_SECTIONS = ("What I learned", "Culture", "Advice")
 
 
 class SettingsError(ValueError):
@@ -41,11 +43,14 @@ class Settings:
     """The settings the rules read. `nudge_days`: days after `asked` that the `nudge`
     follow-up is due (1 to MAX_NUDGE_DAYS). `criteria`: the career criteria and their weights,
     in the order mkdocs.yml gives them (empty: careers are not scored). `explore_days`: days an
-    exploring career may go without a conversation (1 to MAX_EXPLORE_DAYS)."""
+    exploring career may go without a conversation (1 to MAX_EXPLORE_DAYS). `insight_sections`:
+    the headings (any level, case ignored) whose list items and paragraphs are insights, in the
+    order roll-ups list them."""
 
     nudge_days: int = DEFAULT_NUDGE_DAYS
     criteria: tuple[tuple[str, int], ...] = ()
     explore_days: int = DEFAULT_EXPLORE_DAYS
+    insight_sections: tuple[str, ...] = DEFAULT_INSIGHT_SECTIONS
 
     def cache_key(self) -> str:
         """What the fill cache must remember of these settings: empty for the defaults, so a
@@ -59,6 +64,8 @@ class Settings:
                                                 for name, weight in self.criteria))
         if self.explore_days != DEFAULT_EXPLORE_DAYS:
             parts.append(f"explore_days={self.explore_days}")
+        if self.insight_sections != DEFAULT_INSIGHT_SECTIONS:
+            parts.append("insight_sections=" + "\x1f".join(self.insight_sections))
         return ";".join(parts)
 
 
@@ -75,7 +82,9 @@ def settings_from_options(options: Mapping[str, Any] | Any) -> Settings:
     nudge = _days(options, "nudge_days", DEFAULT_NUDGE_DAYS, MAX_NUDGE_DAYS, 7)
     explore = _days(options, "explore_days", DEFAULT_EXPLORE_DAYS, MAX_EXPLORE_DAYS, 60)
     criteria = _criteria(options.get("criteria"))
-    settings = Settings(nudge_days=nudge, criteria=criteria, explore_days=explore)
+    sections = _insight_sections(options.get("insight_sections"))
+    settings = Settings(nudge_days=nudge, criteria=criteria, explore_days=explore,
+                        insight_sections=sections)
     return DEFAULTS if settings == DEFAULTS else settings
 
 
@@ -115,3 +124,22 @@ def _criteria(value: Any) -> tuple[tuple[str, int], ...]:
                                 f"number from 1 to {MAX_WEIGHT}, {_CRITERIA_EXAMPLE}")
         out.append((name, weight))
     return tuple(out)
+
+
+def _insight_sections(value: Any) -> tuple[str, ...]:
+    """`insight_sections` as written: a list of heading names (or one name); absent, the
+    defaults. SettingsError for anything else, or a name that is blank."""
+    if value is None:
+        return DEFAULT_INSIGHT_SECTIONS
+    names = [value] if isinstance(value, str) else value
+    example = "e.g. insight_sections: [What I learned, Culture, Advice]"
+    if not isinstance(names, list) or not all(isinstance(name, str) for name in names):
+        raise SettingsError(f"insight_sections: {value!r} is not a list of heading names; "
+                            f"write the headings whose items are insights, {example}")
+    cleaned = [" ".join(name.split()) for name in names]
+    if not cleaned or not all(cleaned):
+        raise SettingsError(f"insight_sections: {value!r} holds no heading name or a blank "
+                            f"one; {example}")
+    # Each once, as first written: the names compare without case.
+    unique = {name.casefold(): name for name in reversed(cleaned)}
+    return tuple(unique[key] for key in dict.fromkeys(name.casefold() for name in cleaned))

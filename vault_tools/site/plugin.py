@@ -63,6 +63,9 @@ class VaultPluginConfig(Config):
     # exploring career may go without a conversation (§13; default 60): `settings.py`.
     criteria = c.Optional(c.Type(dict))
     explore_days = c.Optional(c.Type(int))
+    # The interview headings whose items are insights (§13): any value here, so that
+    # `settings.py` refuses a bad one with its own message.
+    insight_sections = c.Optional(c.Type(object))
 
 
 @dataclass
