@@ -1,0 +1,58 @@
+"""Attacks on #19 (learn and decide) as a hostile and a real-world user: each test is a break
+found by trying it (privacy, escaping, parsing, refresh), pinned so it stays fixed."""
+
+from __future__ import annotations
+
+from vault_tools import learning
+from vault_tools.blocks import render_related
+from vault_tools.index import VaultIndex
+from vault_tools.parse import parse_note
+
+
+def _talk(day: str, person: str, body: str, company: str | None = None,
+          private: bool = False) -> str:
+    return ("---\ntype: interview\n"
+            f"date: {day}\nwith: \"[[{person}]]\"\nstatus: done\n"
+            + (f"company: \"[[{company}]]\"\n" if company else "")
+            + ("private: true\n" if private else "")
+            + f"---\n\n# Talk\n\n{body}")
+
+
+def _contact(company: str) -> str:
+    return f"---\ntype: contact\ncompany: \"[[{company}]]\"\n---\n"
+
+
+# --- roll-ups: whose conversations a company reads ----------------------------------------------
+
+
+def test_a_company_rolls_up_no_conversation_that_names_another_company() -> None:
+    # Jane told me about Globex while she worked there, then moved to Acme: what she said about
+    # Globex's culture is no word about Acme's, and Acme's page must not show it as such.
+    index = VaultIndex([
+        parse_note("contacts/Jane.md", _contact("Acme")),
+        parse_note("companies/Acme.md", "---\ntype: company\n---\n"),
+        parse_note("companies/Globex.md", "---\ntype: company\n---\n"),
+        parse_note("interviews/Old.md", _talk(
+            "2025-03-01", "Jane", "## Culture\n\n- GLOBEX-CULTURE: nobody ships on Fridays\n",
+            company="Globex")),
+        parse_note("interviews/New.md", _talk(
+            "2026-03-01", "Jane", "## Culture\n\n- ACME-CULTURE: async by default\n")),
+    ])
+    acme = [i.insight.text for g in learning.rollup(index, "companies/Acme.md") for i in g.items]
+    globex = [i.insight.text
+              for g in learning.rollup(index, "companies/Globex.md") for i in g.items]
+    assert acme == ["ACME-CULTURE: async by default"]
+    assert globex == ["GLOBEX-CULTURE: nobody ships on Fridays"]
+
+
+def test_a_conversation_about_a_private_company_adds_nothing_to_a_public_ones_block() -> None:
+    index = VaultIndex([
+        parse_note("contacts/Jane.md", _contact("Acme")),
+        parse_note("companies/Acme.md", "---\ntype: company\n---\n"),
+        parse_note("companies/Stealth.md", "---\ntype: company\nprivate: true\n---\n"),
+        parse_note("interviews/T.md", _talk(
+            "2026-03-01", "Jane", "## Advice\n\n- STEALTH-PLAN: they launch in May\n",
+            company="Stealth")),
+    ])
+    block = render_related(index, index.notes["companies/Acme.md"], hide_private=True)
+    assert "STEALTH-PLAN" not in block
