@@ -56,3 +56,40 @@ def test_a_conversation_about_a_private_company_adds_nothing_to_a_public_ones_bl
     ])
     block = render_related(index, index.notes["companies/Acme.md"], hide_private=True)
     assert "STEALTH-PLAN" not in block
+
+
+# --- scale: the Questions page --------------------------------------------------------------
+
+
+def _question_rows_cpu(questions: int, talks: int) -> float:
+    import random
+    import time
+
+    from vault_tools.views import SiteView, question_rows
+
+    pick = random.Random(1)
+    bank = "# Questions\n\n" + "".join(f"- Question {i}? ^q-{i}\n" for i in range(questions))
+    notes = [parse_note("questions.md", bank),
+             parse_note("contacts/Jane.md", "---\ntype: contact\n---\n"),
+             parse_note("careers/Data.md", "---\ntype: career\nstatus: exploring\n---\n")]
+    for k in range(talks):
+        asked = "".join(f"- [[questions#^q-{pick.randrange(questions)}]]: answer {k}\n"
+                        for _ in range(5))
+        notes.append(parse_note(f"interviews/I{k}.md", (
+            f"---\ntype: interview\ndate: 2026-01-{1 + k % 28:02d}\nwith: \"[[Jane]]\"\n"
+            f"career: \"[[Data]]\"\nstatus: done\n---\n\n## Questions\n\n{asked}")))
+    view = SiteView(VaultIndex(notes))
+    start = time.process_time()
+    rows, _ = question_rows(view)
+    spent = time.process_time() - start
+    assert sum(len(row.answers) for row in rows) == 5 * talks
+    return spent
+
+
+def test_the_questions_page_takes_time_linear_in_the_bank_and_the_answers() -> None:
+    # A bank of 2,000 questions asked in 5,000 conversations took 56 s of CPU for this page
+    # alone (each question scanned every answer); twice the input took 4.7 times as long.
+    small = min(_question_rows_cpu(300, 800) for _ in range(2))
+    large = _question_rows_cpu(1200, 3200)
+    # Four times the input: linear is ~4x, one scan of the answers per question 16x.
+    assert large < max(small, 0.02) * 9, (small, large)
