@@ -61,11 +61,8 @@ def test_a_conversation_about_a_private_company_adds_nothing_to_a_public_ones_bl
 # --- scale: the Questions page --------------------------------------------------------------
 
 
-def _question_rows_cpu(questions: int, talks: int) -> float:
+def _question_vault(questions: int, talks: int) -> VaultIndex:
     import random
-    import time
-
-    from vault_tools.views import SiteView, question_rows
 
     pick = random.Random(1)
     bank = "# Questions\n\n" + "".join(f"- Question {i}? ^q-{i}\n" for i in range(questions))
@@ -78,7 +75,15 @@ def _question_rows_cpu(questions: int, talks: int) -> float:
         notes.append(parse_note(f"interviews/I{k}.md", (
             f"---\ntype: interview\ndate: 2026-01-{1 + k % 28:02d}\nwith: \"[[Jane]]\"\n"
             f"career: \"[[Data]]\"\nstatus: done\n---\n\n## Questions\n\n{asked}")))
-    view = SiteView(VaultIndex(notes))
+    return VaultIndex(notes)
+
+
+def _question_rows_cpu(questions: int, talks: int) -> float:
+    import time
+
+    from vault_tools.views import SiteView, question_rows
+
+    view = SiteView(_question_vault(questions, talks))
     start = time.process_time()
     rows, _ = question_rows(view)
     spent = time.process_time() - start
@@ -92,4 +97,24 @@ def test_the_questions_page_takes_time_linear_in_the_bank_and_the_answers() -> N
     small = min(_question_rows_cpu(300, 800) for _ in range(2))
     large = _question_rows_cpu(1200, 3200)
     # Four times the input: linear is ~4x, one scan of the answers per question 16x.
+    assert large < max(small, 0.02) * 9, (small, large)
+
+
+def _questions_command_cpu(questions: int, talks: int) -> float:
+    import time
+
+    from vault_tools.questions_report import questions_data
+
+    index = _question_vault(questions, talks)
+    start = time.process_time()
+    rows = questions_data(index)
+    spent = time.process_time() - start
+    assert sum(len(row["asked"]) for row in rows) == 5 * talks
+    return spent
+
+
+def test_the_questions_command_takes_time_linear_in_the_bank_and_the_answers() -> None:
+    # The same scan as the Questions page had, in `vault-tools questions`.
+    small = min(_questions_command_cpu(300, 800) for _ in range(2))
+    large = _questions_command_cpu(1200, 3200)
     assert large < max(small, 0.02) * 9, (small, large)
