@@ -3,6 +3,8 @@ found by trying it (privacy, escaping, parsing, refresh), pinned so it stays fix
 
 from __future__ import annotations
 
+import pytest
+
 from vault_tools import learning
 from vault_tools.blocks import render_related
 from vault_tools.index import VaultIndex
@@ -118,3 +120,32 @@ def test_the_questions_command_takes_time_linear_in_the_bank_and_the_answers() -
     small = min(_questions_command_cpu(300, 800) for _ in range(2))
     large = _questions_command_cpu(1200, 3200)
     assert large < max(small, 0.02) * 9, (small, large)
+
+
+# --- scale: a huge insight -------------------------------------------------------------------
+
+
+def _roll_up_cpu(unit: str, count: int) -> float:
+    import time
+
+    index = VaultIndex([
+        parse_note("contacts/Jane.md", _contact("Acme")),
+        parse_note("companies/Acme.md", "---\ntype: company\n---\n"),
+        parse_note("interviews/T.md", _talk("2026-03-01", "Jane",
+                                            "## Advice\n\n- " + unit * count + "\n")),
+    ])
+    start = time.process_time()
+    block = render_related(index, index.notes["companies/Acme.md"])
+    spent = time.process_time() - start
+    assert "What people told me" in block
+    return spent
+
+
+@pytest.mark.parametrize("unit", ["[[a ", "![[x|", "[x](", "[a "])
+def test_a_roll_up_of_a_huge_insight_full_of_brackets_takes_linear_time(unit: str) -> None:
+    # One pasted 16 KB insight of unclosed links took 2.5 s to roll up (a 1 MB one, hours):
+    # each "[" was tried as a Markdown link's label running to the end of the text.
+    small = min(_roll_up_cpu(unit, 1_000) for _ in range(2))
+    large = _roll_up_cpu(unit, 8_000)
+    # Eight times the text: linear is ~8x, quadratic 64x.
+    assert large < max(small, 0.01) * 24, (small, large)
