@@ -313,3 +313,34 @@ def test_once_the_conversation_is_no_longer_planned_its_brief_empties(tmp_path: 
     fill(root)
     assert block_of(path.read_text(encoding="utf-8")) == (
         "<!-- vault-tools:prep -->\n<!-- /vault-tools:prep -->\n")
+
+
+# --- what a change reaches --------------------------------------------------------------------
+
+
+def test_a_change_reaches_the_briefs_that_read_through_it_and_not_others() -> None:
+    from vault_tools.refresh import FollowUpCache, apply_updates, notes_to_refresh
+
+    notes = {
+        "interviews/P.md": planned('company: "[[Acme]]"\n'),
+        "interviews/Q.md": planned().replace("[[Jane]]", "[[Bo]]"),
+        "contacts/Jane.md": JANE, "contacts/Bo.md": "---\ntype: contact\n---\n",
+        "contacts/Omar.md": "---\ntype: contact\ncompany: \"[[Acme]]\"\n---\n",
+        "companies/Acme.md": "---\ntype: company\n---\n",
+        "questions.md": "- Typical week? ^q-week\n",
+        "interviews/O.md": "---\ntype: interview\ndate: 2026-09-01\nwith: \"[[Omar]]\"\n"
+                           "status: done\n---\n## Culture\n\n- Quiet mornings\n",
+    }
+    index = index_of(notes)
+    cache = FollowUpCache(index)
+
+    def reach(path: str, text: str) -> set[str]:
+        change = apply_updates(index, {path: parse_note(path, text)}, cache)
+        return notes_to_refresh(index, change)
+
+    # Culture told by Omar, who works at Acme, reaches the brief of a talk at Acme only.
+    told = reach("interviews/O.md", notes["interviews/O.md"].replace("Quiet", "Loud"))
+    assert "interviews/P.md" in told and "interviews/Q.md" not in told
+    # The bank reaches every brief.
+    banked = reach("questions.md", "- Typical week? ^q-week\n- Best part? ^q-best\n")
+    assert {"interviews/P.md", "interviews/Q.md"} <= banked
