@@ -412,7 +412,7 @@ def test_a_link_by_the_alias_of_a_private_note_with_broken_yaml_shows_no_alias(
     })
     (root / "mkdocs.yml").write_text(SITE_CONFIG, encoding="utf-8")
     site = build_site(find_vault(root))
-    assert not [rel for rel, text in site_texts(site).items() if "Quiet" in text]
+    assert not [rel for rel, text in site_texts(site).items() if "the Quiet" in text]
     assert parse_note("contacts/Renata Silva.md",
                       (root / "notes/contacts/Renata Silva.md").read_text()).aliases == (
         "Ren the Quiet",)

@@ -264,7 +264,22 @@ def test_init_demo_copies_the_demo_vault(tmp_path) -> None:
     assert result.exit_code == 0
     assert result.output.startswith(f"Created the demo vault in {target}: ")
     assert _files(target / "notes") == _files(DEMO_VAULT)
+    # The demo's careers are scored: its copy carries the criteria `make demo` serves with,
+    # so `careers` and the Careers page compare the paths there too.
+    demo = find_vault(target).settings
+    served = find_vault(DEMO_VAULT.parent).settings
+    assert demo.criteria == served.criteria
+    assert dict(demo.criteria) == {"values": 3, "growth": 2, "pay": 2, "lifestyle": 1}
+    careers = json.loads(run("careers", "--json", "--vault", str(target)).output)
+    assert {c["name"]: c["score"] is not None for c in careers["careers"]} == {
+        "UX Research": True, "Data Engineering": True, "Product Management": True}
+
+
+def test_init_starter_has_no_criteria(tmp_path) -> None:
+    target = tmp_path / "mine"
+    assert run("init", str(target)).exit_code == 0
     assert "  - vault " in (target / "mkdocs.yml").read_text(encoding="utf-8")
+    assert find_vault(target).settings.criteria == ()
 
 
 @pytest.mark.slow

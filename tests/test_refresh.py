@@ -21,13 +21,14 @@ pytestmark = pytest.mark.slow  # a 200-example Hypothesis run, as in test_watch.
 
 DASH = "Follow-ups.md"
 CONTACTS = ["contacts/Ann.md", "contacts/Bob.md", "contacts/Cy.md", "other/Ann.md", "Bob.md"]
-INTERVIEWS = ["interviews/I1.md", "interviews/I2.md"]
+INTERVIEWS = ["interviews/I1.md", "interviews/I2.md", "interviews/I3.md"]
 OTHERS = ["companies/Acme.md", "notes/Plain.md", "careers/UX.md", DASH, "questions.md"]
 # Daily notes (§12): by name, in any folder, or by `type: journal` with a `date`; a rename
 # between these and OTHERS makes a note a daily note or stops it being one.
 DAILIES = ["daily/2026-01-06.md", "2026-02-11.md", "journal/Thursday.md"]
 PATHS = CONTACTS + INTERVIEWS + OTHERS + DAILIES
-LINKABLE = ["Ann", "Bob", "Cy", "contacts/Ann", "Acme", "I1", "Plain", "UX", "Nobody", "Zed"]
+LINKABLE = ["Ann", "Bob", "Cy", "contacts/Ann", "Acme", "I1", "I2", "Plain", "UX", "Nobody",
+            "Zed"]
 DAYS = ["2026-01-05", "2026-02-10", "2026-03-15"]
 
 
@@ -37,12 +38,17 @@ def bodies(draw: st.DrawFn) -> str:
     for _ in range(draw(st.integers(0, 3))):
         target = draw(st.sampled_from(LINKABLE))
         kind = draw(st.sampled_from(["text", "task", "dated-task", "done-task", "log",
-                                     "question", "bank", "insight"]))
-        if kind == "insight":
+                                     "question", "bank", "insight", "open-question"]))
+        if kind == "open-question":
+            # A career's open questions (§13), answered by linking a done conversation: what
+            # a planned conversation's brief lists while unanswered.
+            lines.append(draw(st.sampled_from(["## Open questions", "## Notes"])))
+            lines.append(f"- How bad is on-call? [[{target}]]")
+        elif kind == "insight":
             # Insights (§13): items under an insight section (or another heading), tagged or
             # not, linking or not; an interview's reach the company of each person it is with.
             lines.append(draw(st.sampled_from(["## What I learned", "### culture", "## Notes",
-                                               "## Advice"])))
+                                               "## Advice", "## Next steps"])))
             for _ in range(draw(st.integers(1, 2))):
                 tag = draw(st.sampled_from(["", " #pay", " #culture"]))
                 link = f" as [[{target}]] said" if draw(st.booleans()) else ""

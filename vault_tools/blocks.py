@@ -15,10 +15,10 @@ from collections.abc import Collection, Iterable, Sequence
 from typing import Protocol
 from urllib.parse import unquote
 
-from . import learning, questions, referrals, schema
+from . import learning, prep, questions, referrals, schema
 from .followups import concerns
 from .index import Backlink, VaultIndex
-from .notes import InterviewFields, Note
+from .notes import Block, InterviewFields, Note
 from .parse import MARKER_RE, blank_code_spans, block_id, link_problem, parse_note
 from .privacy import PRIVATE_NOTE_TEXT
 from .tags import inline_tags
@@ -26,6 +26,7 @@ from .wikilinks import TITLE_MDLINK, TITLE_WIKILINK, wikilink
 from .wikilinks import link_parts as _link_parts
 
 RELATED = "related"
+PREP = "prep"
 FOLLOWUPS = "followups"
 DASHBOARD_NOTE = "Follow-ups.md"
 CONTEXT_CHARS = 160
@@ -564,6 +565,104 @@ def _resolved_list(index: VaultIndex, names: Iterable[str], source: str) -> list
     return out
 
 
+# --- the prep brief -----------------------------------------------------------------------------
+
+
+def render_prep(index: VaultIndex, note: Note, public: bool = False,
+                hide_private: bool = False) -> str:
+    """The `prep` block of a planned conversation (§13, `prep.brief`): last time, who
+    introduced you, the others you know at their company and what they said of its culture,
+    the careers' open questions and the bank questions not asked yet in them. "" for any
+    other note, or when there is nothing to say.
+
+    Privacy as in `render_related`: in a public note's file a private note is listed by its
+    link only (or as "a private note" with `hide_private`), never a word of it (no advice, no
+    task, no role); on the site (`public`) it is left out."""
+    privacy = _privacy(index, note, public, hide_private)
+    hide = index.private_paths() if public else frozenset()
+    found = prep.brief(index, note.path, privacy.quiet, public)
+    if found is None:
+        return ""
+    return _join_sections([
+        ("Last time", _last_time_lines(index, found, hide, privacy)),
+        ("Who introduced you", [
+            f"- {privacy.ref(index, intro.person)}: introduced by "
+            f"{_person(index, intro.by, privacy)}"
+            + (f" · offered in {privacy.ref(index, intro.offered_in)}"
+               if intro.offered_in else "")
+            for intro in found.introductions
+            if not (intro.by.path is not None and intro.by.path in hide)]),
+        ("Others you know at their company", [
+            _colleague_line(index, path, found, privacy)
+            for path in found.colleagues if path not in hide]),
+        ("What they said about its culture", [
+            _told_line(index, item, privacy) for item in found.culture]),
+        ("Open questions", [
+            f"- {link_to(index, career)}: "
+            + _clean_context(question.text, index, privacy, career, INSIGHT_CHARS)
+            for career, question in found.open_questions]),
+        ("Questions not asked yet in this career", [
+            f"- {link_to(index, career)}: "
+            + _clean_context(question.text, index, privacy, question.note, INSIGHT_CHARS)
+            + _question_link(index, question)
+            for career, question in found.unasked]),
+    ])
+
+
+def _last_time_lines(index: VaultIndex, found: prep.Brief, hide: Collection[str],
+                     privacy: _Privacy) -> list[str]:
+    lines = []
+    for earlier in found.earlier:
+        if earlier.interview in hide:
+            continue
+        if not earlier.readable:  # not a word of it, not even its date (§5)
+            lines.append(f"- {privacy.ref(index, earlier.interview)}")
+            continue
+        day = earlier.day.isoformat() if earlier.day else "no date"
+        lines.append(f"- {day} · {link_to(index, earlier.interview)}")
+        for label, items in (("Advice", earlier.advice), ("Next step", earlier.next_steps)):
+            for item in items:
+                text = _clean_insight(index, item, privacy)
+                if text:
+                    lines.append(f"- {label} ({day}): {text}")
+        for task in earlier.ticked:
+            text = _clean_context(task.text, index, privacy, earlier.interview, INSIGHT_CHARS)
+            if text:
+                lines.append(f"- Done since ({day}): {text}")
+    for person, task in found.ticked:
+        text = _clean_context(task.text, index, privacy, person, INSIGHT_CHARS)
+        if text:
+            lines.append(f"- Done since · {link_to(index, person)}: {text}")
+    return lines
+
+
+def _colleague_line(index: VaultIndex, path: str, found: prep.Brief, privacy: _Privacy) -> str:
+    if path in privacy.quiet:
+        return f"- {privacy.ref(index, path)}"
+    role = getattr(index.notes[path].fields, "role", None)
+    line = f"- {link_to(index, path)}" + (f" · {plain_name(role)}" if role else "")
+    if len(found.companies) > 1:  # which company, when the people work at more than one
+        line += " · " + ", ".join(link_to(index, c) for c in prep.companies_of(index, path)
+                                  if c in found.companies)
+    return line
+
+
+def _told_line(index: VaultIndex, item: learning.Learned, privacy: _Privacy) -> str:
+    day = item.day.isoformat() if item.day else "no date"
+    who = ", ".join(privacy.ref(index, person) for person in item.people or (item.interview,))
+    text = _clean_insight(index, item, privacy)
+    return f"- {day} · {who}" + (f": {text}" if text else "")
+
+
+def _question_link(index: VaultIndex, question: questions.Question) -> str:
+    """A link to paste into the conversation to ask it (none when the bank's name cannot be
+    linked)."""
+    name = index.link_name(question.note)
+    if link_problem(name) is not None:
+        return ""
+    return " · " + wikilink(name, "^" + question.id)
+
+
 # --- follow-ups ---------------------------------------------------------------------------------
 
 
@@ -631,6 +730,10 @@ def desired_blocks(
     if is_dashboard(note, dashboard):
         wanted[FOLLOWUPS] = render_followups(index, followups, hide_private=hide_private,
                                              dashboard=note)
+    # The brief before `related` (§13): read first, and where a new note gets it, above.
+    brief = render_prep(index, note, hide_private=hide_private)
+    if brief or note.block(PREP) is not None:
+        wanted[PREP] = brief
     related = render_related(index, note, followups, hide_private=hide_private)
     if related or note.block(RELATED) is not None:
         wanted[RELATED] = related
@@ -668,6 +771,15 @@ def splice_blocks(rel_path: str, text: str, contents: dict[str, str]) -> str:
             appended.append(name)
         elif text[block.start:block.end] != body:
             edits.append((block.start, block.end, body))
+    related = note.block(RELATED)
+    if PREP in appended and related is not None:
+        # A brief comes above the related block (read first), wherever that block stands:
+        # inserted as whole lines just before its opening marker, nothing else moved.
+        appended.remove(PREP)
+        at = _marker_line_start(text, related)
+        edits.append((at, at, f"<!-- vault-tools:{PREP} -->{newline}"
+                              f"{_with_newlines(contents[PREP], newline)}"
+                              f"<!-- /vault-tools:{PREP} -->{newline}"))
     for start, end, body in sorted(edits, reverse=True):
         text = text[:start] + body + text[end:]
     for name in appended:
@@ -687,6 +799,17 @@ def splice_blocks(rel_path: str, text: str, contents: dict[str, str]) -> str:
                 "unclosed code fence, HTML comment or %% comment; close it and run fill again"
             )
     return text
+
+
+def _marker_line_start(text: str, block: Block) -> int:
+    """Where the line of `block`'s opening marker starts: the line just before its content
+    (lines end in \n, \r\n or \r)."""
+    end = block.start
+    if text.startswith("\r\n", end - 2):
+        end -= 2
+    elif end and text[end - 1] in "\r\n":
+        end -= 1
+    return max(text.rfind("\n", 0, end), text.rfind("\r", 0, end)) + 1
 
 
 def _with_newlines(content: str, newline: str) -> str:

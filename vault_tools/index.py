@@ -13,11 +13,13 @@ import unicodedata
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
-from typing import Literal
+from typing import Literal, TypeVar
 
 from .notes import Diagnostic, Heading, Link, Note
 from .settings import DEFAULTS, Settings
 from .wikilinks import has_file_suffix, is_asset_target
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -142,6 +144,9 @@ class VaultIndex:
         # Notes by the last folder and name of their path (`acme/readme`), for links written
         # `[[Folder/Name]]`: made when first asked, then kept up to date.
         self._by_tail: dict[str, set[str]] | None = None
+        # What a whole-vault question computed once for many notes (the bank questions asked
+        # in each career, read by every planned conversation's brief): dropped on any change.
+        self._derived: dict[str, object] = {}
         batch = list(notes)
         for note in batch:
             self._register(note)
@@ -417,12 +422,21 @@ class VaultIndex:
         resolution = self.resolve(target, source=source)
         return self.notes.get(resolution.path) if resolution.path else None
 
+    def derived(self, key: str, compute: Callable[[], T]) -> T:
+        """`compute()`, worked out once while the index does not change (any `put` or
+        `remove` forgets it): for an answer about the whole vault that many notes' blocks read.
+        `key` names the question; one key, one kind of answer."""
+        if key not in self._derived:
+            self._derived[key] = compute()
+        return self._derived[key]  # type: ignore[return-value]
+
     # --- updates ------------------------------------------------------------------------------
 
     def put(self, note: Note) -> set[str]:
         """Add or replace a note; return paths of the *other* notes whose graph view changed."""
         old = self.notes.get(note.path)
         self._private = None
+        self._derived.clear()
         self._heading_tables.pop(note.path, None)
         self._block_tables.pop(note.path, None)
         affected: set[str] = set()
@@ -451,6 +465,7 @@ class VaultIndex:
         if old is None:
             return set()
         self._private = None
+        self._derived.clear()
         self._heading_tables.pop(path, None)
         self._block_tables.pop(path, None)
         affected = self.targets(path)

@@ -25,7 +25,7 @@ from dataclasses import dataclass
 
 from . import schema
 from .index import VaultIndex
-from .notes import Insight, InterviewFields
+from .notes import Insight, InterviewFields, Note
 from .tags import tag_key, with_parents
 
 
@@ -68,6 +68,26 @@ def insights_of(index: VaultIndex, interview: str) -> list[Learned]:
         return []
     names = {" ".join(name.split()).casefold(): name
              for name in index.settings.insight_sections}
+    return _walk(index, note, names, tagged=True)
+
+
+def section_items(index: VaultIndex, interview: str, section: str) -> list[Learned]:
+    """The list items and paragraphs under a heading named `section` (any level, case and
+    blanks ignored; a deeper heading inside it stays in it) of the interview at `interview`,
+    in note order, each with `section` as its group: what a prep brief reads of an earlier
+    conversation's "Next steps". No task (a task is a follow-up), nothing in code, a comment
+    or a generated block, as for insights. [] for a note that is no interview."""
+    note = index.notes.get(interview)
+    if note is None or not isinstance(note.fields, InterviewFields) or not note.insights:
+        return []
+    return _walk(index, note, {" ".join(section.split()).casefold(): section}, tagged=False)
+
+
+def _walk(index: VaultIndex, note: Note, names: dict[str, str], tagged: bool) -> list[Learned]:
+    """The candidate insights of `note` under a heading of `names` (folded name -> name as
+    the caller spells it), and with `tagged` the tagged list items elsewhere."""
+    assert isinstance(note.fields, InterviewFields)
+    interview = note.path
     people = _people(index, interview)
     found = []
     # The headings enclosing the next insight, outermost first (at most six: one a level),
@@ -82,20 +102,20 @@ def insights_of(index: VaultIndex, interview: str) -> list[Learned]:
             while enclosing and enclosing[-1][0] >= heading.level:
                 enclosing.pop()
             enclosing.append((heading.level, names.get(" ".join(heading.text.split()).casefold())))
-        group = _group(insight, enclosing, names)
+        group = _group(insight, enclosing, names, tagged)
         if group is not None:
             found.append(Learned(interview, note.fields.date, people, group, insight))
     return found
 
 
 def _group(insight: Insight, enclosing: list[tuple[int, str | None]],
-           names: dict[str, str]) -> str | None:
+           names: dict[str, str], tagged: bool = True) -> str | None:
     """The insight section enclosing `insight` (the nearest heading above it that names one),
-    or `#tag` for a tagged list item; None when it is no insight."""
+    or `#tag` for a tagged list item (when `tagged`); None when it is no insight."""
     for _, name in reversed(enclosing):
         if name is not None:
             return name
-    if insight.item and insight.tags:
+    if tagged and insight.item and insight.tags:
         # `#culture` on an item outside the sections joins the Culture section's group.
         tag = tag_key(insight.tags[0])
         return names.get(tag, "#" + tag)

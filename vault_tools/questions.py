@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass
 
 from . import schema
@@ -240,12 +240,31 @@ def usage_of(index: VaultIndex, bank_note: str, public: bool = False) -> list[Us
             for key, question in questions.items()]
 
 
-def unasked_in_career(index: VaultIndex, career_path: str) -> list[Question]:
+def unasked_in_career(index: VaultIndex, career_path: str,
+                      public: bool = False) -> list[Question]:
     """The bank questions not yet asked anyone in a conversation of this career (bank order):
     what a planned conversation's brief suggests. A question only prepared counts as unasked;
-    one asked in a private conversation counts as asked (the user's own view)."""
-    done = {use.question.key for use in asked(index) if career_path in use.careers}
-    return [question for question in bank(index) if question.key not in done]
+    one asked in a private conversation counts as asked (the user's own view), unless
+    `public` (the site), where a private conversation counts nowhere.
+
+    The bank and who asked what are worked out once per state of the index (`derived`), not
+    once per call: a fill asks this for every planned conversation."""
+    questions, by_career = index.derived(
+        "questions.asked_by_career" + (".public" if public else ""),
+        lambda: _asked_by_career(index, public))
+    done: Collection[tuple[str, str]] = by_career.get(career_path, frozenset())
+    return [question for question in questions if question.key not in done]
+
+
+def _asked_by_career(index: VaultIndex, public: bool
+                     ) -> tuple[list[Question], dict[str, set[tuple[str, str]]]]:
+    """The bank, and per career the keys of the questions asked in its conversations."""
+    by_career: dict[str, set[tuple[str, str]]] = {}
+    for use in asked(index):
+        if not (public and use.private):
+            for career in use.careers:
+                by_career.setdefault(career, set()).add(use.question.key)
+    return bank(index), by_career
 
 
 def _resolved(index: VaultIndex, names: Iterable[str], source: str) -> tuple[str, ...]:

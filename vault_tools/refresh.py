@@ -14,12 +14,13 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from . import prep
 from .blocks import DASHBOARD_NOTE
 from .fill import NoteChange, plan_fill
 from .followups import FollowUp, followups_by_note, open_followups
 from .index import VaultIndex
 from .notes import Diagnostic, Note
-from .schema import CONTACT
+from .schema import CONTACT, INTERVIEW, NOTE_TYPES
 
 
 class _Scoped:
@@ -189,6 +190,7 @@ def notes_to_refresh(
     touched = set(change.paths) | set(change.affected) | {note.path for note in shifted}
     refresh |= _network_reach(index, touched)
     refresh |= _learning_reach(index, touched)
+    refresh |= _prep_reach(index, touched | set(change.paths))
     found = dashboard_path(index, dashboard)
     if dashboard in refresh and found is not None:
         refresh.add(found)
@@ -245,6 +247,34 @@ def _learning_reach(index: VaultIndex, touched: set[str]) -> set[str]:
         if note is not None and note.type == CONTACT:
             reach |= _linked_by(index, path, "company")
     return reach
+
+
+def _prep_reach(index: VaultIndex, touched: set[str]) -> set[str]:
+    """The planned conversations whose brief (§13, the `prep` block) may show one of `touched`.
+
+    A brief reads its people, their introducers, its companies and careers (`prep.footprint`)
+    and, through them, many notes: earlier conversations with the people, the companies'
+    contacts and their conversations, the careers' open questions (which link conversations),
+    the bank. So a touched note reaches a planned conversation when its own footprint meets
+    that one's: a note, the notes it links to and the notes linking to it, and the companies
+    of the contacts among them. A touched note of no schema type (maybe a bank, or one no
+    longer), or one removed, reaches every planned conversation: there are few."""
+    planned = [note.path for note in index.by_type(INTERVIEW) if prep.is_planned(note)]
+    if not planned:
+        return set()
+    near: set[str] = set()
+    for path in touched:
+        note = index.notes.get(path)
+        if note is None or note.type not in NOTE_TYPES:
+            return set(planned)
+        around = {path, *index.targets(path)}
+        around.update(backlink.source for backlink in index.backlinks(path))
+        for other in list(around):
+            found = index.notes.get(other)
+            if found is not None and found.type == CONTACT:
+                around |= _linked_by(index, other, "company")
+        near |= around
+    return {path for path in planned if prep.footprint(index, path) & near}
 
 
 def _linked_by(index: VaultIndex, path: str, field: str) -> set[str]:

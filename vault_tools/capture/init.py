@@ -30,7 +30,7 @@ theme:
     - search.highlight
 plugins:
   - search
-  - vault        # the vault-tools site plugin: wikilinks, cards, dashboards, privacy
+  - vault{vault_options}
 # Obsidian's Markdown: callouts (as admonitions, foldable ones as details), ==highlights==,
 # footnotes, task lists, and code blocks inside callouts and lists. The vault plugin turns
 # these on even when this list lacks them.
@@ -43,6 +43,13 @@ markdown_extensions:
   - pymdownx.tasklist:
       custom_checkbox: true
 """
+
+# The `vault` plugin line: bare in a starter vault, with the demo's options in a demo one (its
+# careers are scored against these criteria, so the Careers page compares them as `make demo` does).
+PLUGIN_BARE = "        # the vault-tools site plugin: wikilinks, cards, dashboards, privacy"
+PLUGIN_DEMO = """:      # the vault-tools site plugin: wikilinks, cards, dashboards, privacy
+      # Careers are scored 1-5 against these criteria; the numbers are their weights.
+      criteria: {values: 3, growth: 2, pay: 2, lifestyle: 1}"""
 
 GITIGNORE = """\
 # Built site and caches: derived from the notes, never committed.
@@ -91,7 +98,7 @@ def init_vault(target: Path, site_name: str | None = None, demo: bool = False) -
                          "folder outside it")
     source = template_dir()
     starter = None if demo else starter_dir()
-    config = mkdocs_config(site_name or target.resolve().name)
+    config = mkdocs_config(site_name or target.resolve().name, demo=demo)
     made_folder = not target.exists()
     notes = target / "notes"
     try:
@@ -146,10 +153,12 @@ def without_generated_text(rel: str, text: str) -> str:
     return text
 
 
-def mkdocs_config(site_name: str) -> str:
+def mkdocs_config(site_name: str, demo: bool = False) -> str:
     """The text of a new vault's mkdocs.yml. `site_name` is written as one line that YAML
-    loads back whatever it holds (quotes, `#`, `: `, line breaks, control characters)."""
-    return MKDOCS_YML.format(site_name=_yaml_text(_one_line(site_name) or "My vault"))
+    loads back whatever it holds (quotes, `#`, `: `, line breaks, control characters). With
+    `demo`, the `vault` plugin carries the demo's criteria, which its careers are scored on."""
+    return MKDOCS_YML.format(site_name=_yaml_text(_one_line(site_name) or "My vault"),
+                             vault_options=PLUGIN_DEMO if demo else PLUGIN_BARE)
 
 
 def _one_line(value: str) -> str:

@@ -16,7 +16,7 @@ from typing import Any
 
 from mkdocs.structure.files import Files
 
-from ..blocks import FOLLOWUPS, RELATED, render_related
+from ..blocks import FOLLOWUPS, PREP, RELATED, render_prep, render_related
 from ..notes import Block, InlineTag, Link, Note
 from ..parse import parse_note
 from ..tags import tag_page
@@ -251,7 +251,7 @@ class NotePages:
             cut = CUT_WIKILINK_RE.sub("…", content)
             if cut != content:
                 content, parsed = cut, None
-        heading = "## Related\n\n" if block.name == RELATED else ""
+        heading = {RELATED: "## Related\n\n", PREP: "## Prep brief\n\n"}.get(block.name, "")
         parsed = parsed or parse_note(note.path, content)
         # Written as HTML whatever the Markdown extensions, as it always was: a block is the
         # fast path's plain shapes, and it stays out of search only as HTML put in after it.
@@ -300,6 +300,10 @@ class NotePages:
             return render_related(self.view.index, note, mine, public=True), None
         if block.name == FOLLOWUPS:
             return self.board.source(), None
+        if block.name == PREP:
+            # Always computed again: a brief reads many notes (the company's people, the
+            # careers, the bank), any of which may be private.
+            return render_prep(self.view.index, note, public=True), None
         return "", None
 
     def _block_content(self, note: Note, block: Block) -> str:
