@@ -140,17 +140,25 @@ def _sources(index: VaultIndex, path: str, field: str, note_type: str) -> set[st
             if b.link.field == field and index.notes[b.source].type == note_type}
 
 
+def _names_no_company(index: VaultIndex, path: str) -> bool:
+    fields = index.notes[path].fields
+    return isinstance(fields, InterviewFields) and fields.company is None
+
+
 def conversations_of(index: VaultIndex, path: str) -> list[str]:
     """The done conversations a roll-up of the note at `path` reads: for a company, those
-    whose `company` is it and those with someone whose `company` is it; for a career, those
-    whose `career` names it; none for another note. Sorted by path."""
+    whose `company` is it and those naming no company with someone whose `company` is it;
+    for a career, those whose `career` names it; none for another note. Sorted by path."""
     note = index.notes.get(path)
     if note is None:
         return []
     if note.type == schema.COMPANY:
         found = _sources(index, path, "company", schema.INTERVIEW)
         for person in _sources(index, path, "company", schema.CONTACT):
-            found |= _sources(index, person, "with", schema.INTERVIEW)
+            # A conversation that names its company is about that one: what someone said at
+            # a former employer (or at a private company) is no word about where they are now.
+            found |= {talk for talk in _sources(index, person, "with", schema.INTERVIEW)
+                      if _names_no_company(index, talk)}
     elif note.type == schema.CAREER:
         found = _sources(index, path, "career", schema.INTERVIEW)
     else:

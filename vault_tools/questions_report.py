@@ -41,9 +41,13 @@ def questions_data(index: VaultIndex, career: str | None = None,
     if career is not None:
         uses = [use for use in uses if career in use.careers]
     asked_in = {(use.interview, use.question.key) for use in uses if use.asked}
+    # Each question's uses, found in one pass (not one scan of every use per question).
+    by_key: dict[tuple[str, str], list[questions.Use]] = {}
+    for use in uses:
+        by_key.setdefault(use.question.key, []).append(use)
     rows = []
     for question in questions.bank(index):
-        mine = [use for use in uses if use.question.key == question.key]
+        mine = by_key.get(question.key, [])
         asked = [use for use in mine if use.asked]
         if unasked and asked:
             continue
