@@ -530,7 +530,11 @@ def test_json_output_is_exactly_the_documented_list(make_vault) -> None:
     vault = make_vault(SMALL)
     result = run("followups", "--vault", str(vault), "--today", "2026-11-25", "--json")
     assert result.exit_code == 0
-    assert json.loads(result.output) == [
+    listed = json.loads(result.output)
+    # Each item carries its short id (tests/test_followup_ids.py); the rest is §10's object.
+    ids = [item.pop("id") for item in listed]
+    assert len(set(ids)) == len(ids) and all(len(i) == 6 and i.isalnum() for i in ids)
+    assert listed == [
         {"kind": "thank-you", "due": "2026-11-21", "title": "Send a thank-you to Jane Doe",
          "note": "interviews/2026-11-20 Jane Doe.md", "line": None, "contact": JANE},
         {"kind": "thank-introducer", "due": "2026-11-22",
@@ -552,7 +556,11 @@ def test_text_output_groups_by_when_and_names_the_person(make_vault) -> None:
     vault = make_vault(SMALL)
     result = run("followups", "--vault", str(vault), "--today", "2026-11-25")
     assert result.exit_code == 0
-    assert result.output.splitlines() == [
+    # Each line ends with the item's id (what `done` and `snooze` are given).
+    shown = [re.sub(r"  \[[a-z2-7]{6}\]$", "", line) for line in result.output.splitlines()]
+    assert all(re.search(r"  \[[a-z2-7]{6}\]$", line)
+               for line in result.output.splitlines() if line.startswith("  "))
+    assert shown == [
         "Overdue (2)",
         "  2026-11-21  Send a thank-you to Jane Doe  (interviews/2026-11-20 Jane Doe.md)",
         "  2026-11-22  Tell Sam Lee how the conversation with Jane Doe went"
@@ -725,7 +733,9 @@ def test_a_new_vault_with_one_contact_and_one_planned_conversation_asks_only_to_
     }]
     for today in ("2026-11-25", "2026-12-03"):
         result = run("followups", *where, "--today", today, "--json")
-        assert json.loads(result.output) == expected, today
+        listed = json.loads(result.output)
+        assert [item.pop("id") for item in listed] == ["unf35y"] * len(listed)
+        assert listed == expected, today
     # The day after, it asks how the conversation went instead.
     result = run("followups", *where, "--today", "2026-12-04", "--json")
     assert [(i["kind"], i["due"]) for i in json.loads(result.output)] == [

@@ -13,7 +13,9 @@ those names links again.
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
+import hashlib
 import json
 import posixpath
 import re
@@ -616,11 +618,14 @@ def person_name(followup: FollowUp) -> str | None:
 
 def format_followups(groups: Sequence[FollowUpGroup], colour: bool = False) -> str:
     """The `followups` command's text: each non-empty group under its heading, one line per
-    follow-up with its date, what to do, the person, and the note to mark it done in."""
+    follow-up with its date, what to do, the person, the note to mark it done in and its id
+    (`followup_ids` of every item shown)."""
 
     def style(text: str, **kwargs: Any) -> str:
         return click.style(text, **kwargs) if colour else text
 
+    everything = [f for group in groups for f in group.items]
+    ids = dict(zip(map(id, everything), followup_ids(everything), strict=True))
     lines: list[str] = []
     for group in groups:
         if not group.items:
@@ -641,15 +646,90 @@ def format_followups(groups: Sequence[FollowUpGroup], colour: bool = False) -> s
             if person and person not in title:
                 text += f" · {style(person, bold=True)}"
             text += "  " + style(f"({where})", dim=True)
+            # The id last: what `done ID` and `snooze ID` are given.
+            text += "  " + style(f"[{ids[id(followup)]}]", dim=True)
             lines.append(text)
     if not lines:
         return "Nothing to follow up."
     return "\n".join(lines)
 
 
+# --- ids: what `done` and `snooze` are given ---------------------------------------------------
+
+# Characters of an id; more only where two items' ids would otherwise be the same.
+ID_LENGTH = 6
+# The kinds one note may give several of for the same person: their title tells them apart.
+_TITLED_KINDS = frozenset({TASK, ADD_REFERRAL})
+
+
+def _identity(followup: FollowUp) -> str:
+    """What makes a follow-up the same item from one run to the next: its kind, note and
+    person, and for a task (or an offered name) its text without its dates, so that moving a
+    due date, a line or another item keeps the id."""
+    parts = [followup.kind, followup.note, followup.contact or ""]
+    if followup.kind in _TITLED_KINDS:
+        parts.append(followup.text or followup.title)
+    return "\x00".join(parts)
+
+
+def _digest(identity: str, occurrence: int) -> str:
+    data = f"{identity}\x00{occurrence}".encode("utf-8", "surrogatepass")
+    raw = hashlib.blake2b(data, digest_size=20).digest()
+    return base64.b32encode(raw).decode("ascii").lower()
+
+
+def _full_ids(followups: Sequence[FollowUp]) -> list[str]:
+    """Each follow-up's whole id (32 characters), in the order given."""
+    digests = [""] * len(followups)
+    seen: dict[str, int] = {}
+    for i in sorted(range(len(followups)),
+                    key=lambda i: (followups[i].note, followups[i].line or 0)):
+        identity = _identity(followups[i])
+        occurrence = seen.get(identity, 0)
+        seen[identity] = occurrence + 1
+        digests[i] = _digest(identity, occurrence)
+    return digests
+
+
+def followup_ids(followups: Sequence[FollowUp]) -> list[str]:
+    """A short id for each follow-up, in the order given: the same item gets the same id on
+    every run while it exists (its kind, note, person and, for a task, its text decide it;
+    not its date or line). Two items alike in all of that (the same task twice in a note) are
+    told apart by their order in the note. Ids are ID_LENGTH lower-case letters and digits,
+    longer only where two would otherwise be equal; no two items of the list share one."""
+    digests = _full_ids(followups)
+    ids = [d[:ID_LENGTH] for d in digests]
+    clashes: dict[str, list[int]] = {}
+    for i, short in enumerate(ids):
+        clashes.setdefault(short, []).append(i)
+    for group in clashes.values():
+        length = ID_LENGTH
+        while len({digests[i][:length] for i in group}) < len(group) and length < 32:
+            length += 1
+        for i in group:
+            ids[i] = digests[i][:length]
+    return ids
+
+
+def find_followup(followups: Sequence[FollowUp], wanted: str) -> FollowUp | None:
+    """The follow-up `wanted` names: the start of exactly one item's whole id, four characters
+    or more (any case, spaces around ignored), so an id shown by `followups` (ID_LENGTH
+    characters, or longer) finds its item. None if no item, or several, match."""
+    wanted = wanted.strip().lower()
+    if len(wanted) < 4:
+        return None
+    full = _full_ids(followups)
+    found = [f for f, fid in zip(followups, full, strict=True) if fid.startswith(wanted)]
+    return found[0] if len(found) == 1 else None
+
+
 def followups_json(followups: Iterable[FollowUp]) -> str:
-    """The `--json` output: a list of §10 objects, in the order given."""
-    return json.dumps([f.to_dict() for f in followups], indent=2, ensure_ascii=False)
+    """The `--json` output: a list of §10 objects, in the order given, each with its `id`
+    (what `done` and `snooze` are given)."""
+    items = list(followups)
+    ids = followup_ids(items)
+    return json.dumps([{**f.to_dict(), "id": fid} for f, fid in zip(items, ids, strict=True)],
+                      indent=2, ensure_ascii=False)
 
 
 # --- outreach: referrals become conversations (§12) ---------------------------------------------
