@@ -94,7 +94,8 @@ def set_key(text: str, key: str, value: str | dt.date, path: str = "the note") -
     if len(found) > 1:
         where = ", ".join(str(i + 1) for i in found)
         raise FrontMatterEditError(f"{path}:{found[1] + 1}: {key} is written more than once "
-                                   f"(lines {where}); keep one, then try again; nothing was written")
+                                   f"(lines {where}); keep one, then try again; nothing was "
+                                   "written")
     offsets = [start]
     for line in lines:
         offsets.append(offsets[-1] + len(line))
@@ -108,6 +109,21 @@ def set_key(text: str, key: str, value: str | dt.date, path: str = "the note") -
         new_text = text[:offsets[close]] + f"{key}: {scalar}{newline}" + text[offsets[close]:]
     _check(path, text, new_text, key, value, before)
     return new_text
+
+
+def key_line(text: str, key: str) -> int | None:
+    """The 1-based line of top-level front-matter `key` in `text` (its first, if written
+    twice), or None when the note has no front matter or no such key."""
+    start = len(BOM) if text.startswith(BOM) else 0
+    lines = split_lines(text[start:])
+    if not lines or not opens_front_matter(lines[0].rstrip("\r\n")):
+        return None
+    for i in range(1, len(lines)):
+        if closes_front_matter(lines[i].rstrip("\r\n")):
+            return None
+        if _key_of(lines[i]) == key:
+            return i + 1
+    return None
 
 
 def _newline_of(line: str) -> str:
