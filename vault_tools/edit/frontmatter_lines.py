@@ -38,6 +38,9 @@ _PLAIN_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9 _./+-]*[A-Za-z0-9_./+-]|[A-Za-z0-
 # or it cannot be written in a file at all.
 _ESCAPED = {"\\": "\\\\", '"': '\\"', "\t": "\\t", "\n": "\\n", "\r": "\\r",
             "\x85": "\\N", "\u2028": "\\L", "\u2029": "\\P", "\ufeff": "\\uFEFF"}
+# What a YAML file may hold as it is (YAML 1.1's printable set, as PyYAML checks it); anything
+# else is escaped.
+_PRINTABLE_RE = re.compile("[\t\n\r\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 # The characters that open a value that is not a one-line scalar: a block scalar, a flow
 # collection, an anchor, an alias or a tag.
 _NOT_SCALAR_START = ("|", ">", "[", "{", "&", "*", "!")
@@ -54,8 +57,7 @@ def yaml_scalar(value: str | dt.date) -> str:
     out = []
     for char in value:
         escaped = _ESCAPED.get(char)
-        if escaped is None and (ord(char) < 0x20 or 0x7F <= ord(char) < 0xA0
-                                or 0xD800 <= ord(char) < 0xE000):
+        if escaped is None and not _PRINTABLE_RE.match(char):
             escaped = f"\\x{ord(char):02X}" if ord(char) < 0x100 else f"\\u{ord(char):04X}"
         out.append(escaped if escaped is not None else char)
     return '"' + "".join(out) + '"'
@@ -183,6 +185,9 @@ def _replaced_line(path: str, lines: list[str], i: int, close: int, key: str,
                 f"{path}:{i + 1}: {key}'s value runs over several lines (a list or a block); "
                 f"write `{key}: {scalar}` there yourself, nothing was written")
         break
+    if not value or value.startswith("#"):
+        # No value (null), perhaps a comment: the value goes before the comment.
+        return f"{body[:match.end()]} {scalar}{_spaced(rest)}{ending}"
     if value.startswith(_NOT_SCALAR_START):
         raise FrontMatterEditError(
             f"{path}:{i + 1}: {key}'s value is not a single value ({value[:20]}…); "
