@@ -185,7 +185,7 @@ def test_setting_a_key_changes_one_line_and_that_key_only(text, key, value) -> N
         bom = text[:len(text) - len(bare)]
         assert new == f"{bom}---{nl}{key}: {yaml_scalar(value)}{nl}---{nl}{bare}"
     elif len(new_lines) == len(old_lines):
-        differ = [i for i, (a, b) in enumerate(zip(old_lines, new_lines)) if a != b]
+        differ = [i for i, (a, b) in enumerate(zip(old_lines, new_lines, strict=True)) if a != b]
         if not differ:  # the value was written so already
             assert new == text
             return
