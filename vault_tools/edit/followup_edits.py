@@ -329,8 +329,10 @@ def _check_task(path: str, new_text: str, line: int, task: Task, *, done: bool,
     title), now done or now shown from `until`: a line the edit would have broken."""
     note = parse_note(path, new_text, contexts=False)
     now = next((t for t in note.tasks if t.line == line), None)
-    title = read_task_text(task.text).title
-    ok = (now is not None and read_task_text(now.text).title == title and now.done == done
+    # Blanks compared as one: a title read with a sign has its runs of blanks made single.
+    title = read_task_text(task.text).title.split()
+    ok = (now is not None and read_task_text(now.text).title.split() == title
+          and now.done == done
           and (until is None or (now.shown_from is not None and now.shown_from >= until)))
     if not ok:
         raise EditError(f"{path}:{line}: the task could not be edited as a plain line (it would "
