@@ -534,3 +534,21 @@ def test_the_rules_see_a_snooze_as_a_shown_from_day_and_blocks_as_before(vault: 
     timed = {t.followup.kind: t.shown_from for t in timed_followups(index)
              if t.followup.note == JANE}
     assert timed["thank-introducer"] == dt.date(2026, 12, 8)  # the site's data-from
+
+
+def test_an_id_holding_escape_sequences_is_shown_not_obeyed(vault: Path) -> None:
+    result = run(vault, "done", "\x1b[2J\x1b]0;owned\x07abcd", "--today", TODAY)
+    assert result.exit_code == 1
+    assert "\x1b" not in result.output and "\x07" not in result.output
+    assert "No follow-up with id" in result.output
+
+
+def test_a_task_in_a_long_note_is_ticked_without_touching_the_others(make_vault) -> None:
+    lines = [f"- [ ] task number {i}" for i in range(5000)]
+    text = "# Many\n" + "\n".join(lines) + "\n"
+    vault = make_vault({"many.md": text})
+    ident = id_of(vault, "task", title="task number 4999")
+    result = run(vault, "done", ident, "--today", TODAY)
+    assert result.exit_code == 0, result.output
+    assert read(vault, "many.md") == text.replace("- [ ] task number 4999\n",
+                                                  "- [x] task number 4999 ✅ 2026-12-01\n")
