@@ -552,3 +552,13 @@ def test_a_task_in_a_long_note_is_ticked_without_touching_the_others(make_vault)
     assert result.exit_code == 0, result.output
     assert read(vault, "many.md") == text.replace("- [ ] task number 4999\n",
                                                   "- [x] task number 4999 ✅ 2026-12-01\n")
+
+
+def test_a_recurring_task_is_ticked_with_a_note_that_its_next_occurrence_is_not_added(
+        make_vault) -> None:
+    vault = make_vault({"todo.md": "- [ ] water the plants 🔁 every week 📅 2026-11-30\n"})
+    result = run(vault, "done", id_of(vault, "task"), "--today", TODAY)
+    assert result.exit_code == 0
+    assert read(vault, "todo.md") == (
+        "- [x] water the plants 🔁 every week 📅 2026-11-30 ✅ 2026-12-01\n")
+    assert "its next occurrence was not added" in result.stderr

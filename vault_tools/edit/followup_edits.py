@@ -26,7 +26,7 @@ import datetime as dt
 import difflib
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from .. import referrals, schema
 from ..capture.log import UNWRITABLE
@@ -86,8 +86,8 @@ _ISO_DAY_RE = re.compile(r"\d{4}-\d{2}-\d{2}")
 @dataclass(frozen=True)
 class Edited:
     """What `done` or `snooze` did (or, dry, would do): the note, the line changed in its new
-    text and that line, the diff, whether the note was written, and the other follow-ups of
-    the note a snooze hides too."""
+    text and that line, the diff, whether the note was written, the other follow-ups of the
+    note a snooze hides too, and a note for the user (None, or what was left to them)."""
 
     followup: FollowUp
     path: str
@@ -96,6 +96,7 @@ class Edited:
     diff: str
     written: bool
     also: tuple[FollowUp, ...] = ()
+    note: str | None = None
 
 
 def parse_day(value: str, option: str) -> dt.date:
@@ -132,8 +133,14 @@ def done(vault: Vault, wanted: str, today: dt.date, day: dt.date | None = None, 
     followup = resolve(index, today, wanted)
     if followup.kind == schema.TASK:
         task = _task_of(index, followup)
-        return _apply(vault, followup, lambda text: _tick(followup.note, text, task, day),
-                      dry_run)
+        edited = _apply(vault, followup, lambda text: _tick(followup.note, text, task, day),
+                        dry_run)
+        if "🔁" in task.text:
+            # The Tasks plugin adds the next occurrence when a recurring task is ticked in
+            # Obsidian; a line of the user's own that this command would have to invent.
+            return replace(edited, note="the task recurs (🔁): its next occurrence was not "
+                                        "added; add it, or tick recurring tasks in Obsidian")
+        return edited
     if followup.kind not in ANSWERS:
         raise EditError(f"{followup.note}: `done` cannot mark “{followup.title}” done: "
                         + _refusal(index, followup, wanted))
@@ -164,8 +171,7 @@ def snooze(vault: Vault, wanted: str, today: dt.date, until: dt.date, *,
                  if f.note == followup.note and f.kind != schema.TASK and f != followup)
     edited = _apply(vault, followup,
                     lambda text: _set(followup.note, text, schema.SNOOZED_UNTIL, until), dry_run)
-    return Edited(edited.followup, edited.path, edited.line, edited.text, edited.diff,
-                  edited.written, also)
+    return replace(edited, also=also)
 
 
 # --- writing ----------------------------------------------------------------------------------
