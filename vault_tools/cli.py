@@ -654,8 +654,8 @@ def done_command(vault: Vault, followup_id: str, day: str | None, today: Any,
     except EditError as exc:
         raise click.ClickException(printable(str(exc))) from None
     _edited(edited, dry_run, "marked done in", "would mark done in")
-    if edited.note:
-        click.echo(printable(f"Note: {edited.note}."), err=True)
+    if edited.remark:
+        click.echo(printable(f"Note: {edited.remark}."), err=True)
     if when is not None and when > real_today:
         click.echo(f"Note: {when.isoformat()} is after today.", err=True)
 

@@ -87,7 +87,7 @@ _ISO_DAY_RE = re.compile(r"\d{4}-\d{2}-\d{2}")
 class Edited:
     """What `done` or `snooze` did (or, dry, would do): the note, the line changed in its new
     text and that line, the diff, whether the note was written, the other follow-ups of the
-    note a snooze hides too, and a note for the user (None, or what was left to them)."""
+    note a snooze hides too, and a remark for the user (None, or what was left to them)."""
 
     followup: FollowUp
     path: str
@@ -96,7 +96,7 @@ class Edited:
     diff: str
     written: bool
     also: tuple[FollowUp, ...] = ()
-    note: str | None = None
+    remark: str | None = None
 
 
 def parse_day(value: str, option: str) -> dt.date:
@@ -138,7 +138,7 @@ def done(vault: Vault, wanted: str, today: dt.date, day: dt.date | None = None, 
         if "🔁" in task.text:
             # The Tasks plugin adds the next occurrence when a recurring task is ticked in
             # Obsidian; a line of the user's own that this command would have to invent.
-            return replace(edited, note="the task recurs (🔁): its next occurrence was not "
+            return replace(edited, remark="the task recurs (🔁): its next occurrence was not "
                                         "added; add it, or tick recurring tasks in Obsidian")
         return edited
     if followup.kind not in ANSWERS:
