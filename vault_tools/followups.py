@@ -101,11 +101,19 @@ def open_followups(index: VaultIndex) -> list[FollowUp]:
     `snoozed_until` is honoured here, once for every rule (see `snoozed`)."""
     found: list[FollowUp] = []
     for note in index:
-        until = snoozed_until(note)
-        for rule in RULES:
-            made = rule(index, note)
-            found.extend(made if until is None else [snoozed(f, until) for f in made])
+        found.extend(followups_of(index, note))
     return sorted(found, key=FollowUp.sort_key)
+
+
+def followups_of(index: VaultIndex, note: Note) -> list[FollowUp]:
+    """The open follow-ups `note` makes (every rule asked about it; its `snoozed_until`
+    honoured), in RULES order: the part of `open_followups` that comes from it."""
+    until = snoozed_until(note)
+    found: list[FollowUp] = []
+    for rule in RULES:
+        made = rule(index, note)
+        found.extend(made if until is None else [snoozed(f, until) for f in made])
+    return found
 
 
 def snoozed_until(note: Note) -> dt.date | None:
