@@ -359,6 +359,47 @@ def learned(vault: Vault, company: str | None, career: str | None, tag: str | No
     click.echo(dumps(data) if as_json else format_learned(data, colour=_colour()))
 
 
+# --- everyday verbs: message drafts (DESIGN.md §14) ----------------------------------------------
+
+
+@main.command("draft")
+@vault_option
+@click.argument("kind")
+@click.argument("note")
+@click.option("--mailto", "as_mailto", is_flag=True,
+              help="Print a mailto: link (recipient, subject and body) to open in a mail "
+                   "program, instead of the text.")
+@click.option("--today", type=_DAY, default=None, help=_TODAY_HELP)
+def draft_command(vault: Vault, kind: str, note: str, as_mailto: bool, today: Any) -> None:
+    """Draft a message about the contact NOTE: request, thank-you, introducer-update, nudge
+    or keep-warm (KIND).
+
+    The text comes from the vault's templates/messages/KIND.md (else the packaged one), filled
+    from the notes: first name, who introduced you, company, career, the advice they gave,
+    the date of the last conversation. NOTE is a contact's name, alias or path, or a
+    conversation's (for a thank-you). Prints `Subject: ...`, a blank line and the body. Never
+    sends anything and writes nothing.
+    """
+    import datetime as dt
+
+    from .draft.message import mailto
+    from .draft.run import DraftError, draft
+
+    day = today.date() if today is not None else dt.date.today()
+    try:
+        made = draft(vault, _load_index(vault), kind, note, day)
+    except DraftError as exc:
+        raise click.ClickException(printable(str(exc))) from None
+    for said in made.notes:
+        if as_mailto:
+            click.echo(f"Note: {printable(said)}.", err=True)
+    if as_mailto:
+        click.echo(mailto(made.message, made.to))
+    else:
+        for line in made.message.text().split("\n"):
+            click.echo(printable(line))
+
+
 @main.group()
 def export() -> None:
     """Export the vault's data for other programs (calendar apps, spreadsheets)."""
