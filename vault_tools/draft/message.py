@@ -69,10 +69,10 @@ def compose(template: str, values: Mapping[str, Value]) -> Message:
 def address(value: object) -> str | None:
     """`value` as one e-mail address a link may carry, or None when it is none: not text,
     several, or holding anything a URL or a header would read as more (`?`, `&`, `,`, a line
-    break...). A leading `mailto:` and surrounding blanks are dropped."""
-    if not isinstance(value, str):
-        return None
-    text = value.strip()
+    break, even at its end...). A leading `mailto:` and surrounding blanks are dropped."""
+    if not isinstance(value, str) or any(ch in value for ch in "\r\n\x00"):
+        return None  # a line break is where a header would be smuggled in
+    text = value.strip(" \t")
     if text.casefold().startswith("mailto:"):
         text = text[len("mailto:"):]
     if len(text) > MAX_ADDRESS or _ADDRESS_RE.fullmatch(text) is None:
