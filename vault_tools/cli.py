@@ -387,7 +387,7 @@ def draft_command(vault: Vault, kind: str, note: str, as_mailto: bool, today: An
 
     day = today.date() if today is not None else dt.date.today()
     try:
-        made = draft(vault, _load_index(vault), kind, note, day)
+        made = draft(vault, _load_index(vault, contexts=False), kind, note, day)
     except DraftError as exc:
         raise click.ClickException(printable(str(exc))) from None
     for said in made.notes:
