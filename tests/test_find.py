@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from hypothesis import given
+from hypothesis import strategies as st
 
 from vault_tools.cli import main
 from vault_tools.index import VaultIndex
@@ -86,7 +88,7 @@ def test_searching_priya_puts_the_contact_before_the_conversations_mentioning_he
 def test_the_ranking_goes_name_alias_start_part_field_text(vault: Path) -> None:
     rows = found(vault, "ana")
     assert [(row["name"], row["match"]) for row in rows] == [
-        ("Ana Lima", "name-start"),          # "ana" is a word at its start, no full name is
+        ("Ana Lima", "name-start"),
         ("Anabel Ortiz", "name-start"),
         ("2026-10-06 Ana Lima", "name-part"),
         ("2026-12-10 Anabel Ortiz", "name-part"),
@@ -165,6 +167,29 @@ def test_terminal_escapes_in_notes_are_shown_never_sent(make_vault) -> None:
     out = run(root, "find", "boss").output
     assert "\x1b" not in out and "\x07" not in out and "\u202e" not in out
     assert "\\x1b[2Jboss" in out and "\\u202e" in out
+
+
+_WORDS = st.text(st.sampled_from("aAéE.*+?[](){}|\\^$ ßs\u0301x\n#"), max_size=30)
+
+
+@given(bodies=st.lists(_WORDS, min_size=1, max_size=5), query=_WORDS)
+def test_any_text_finds_exactly_the_notes_holding_it_in_their_body(
+        bodies: list[str], query: str) -> None:
+    notes = [parse_note(f"n{number}.md", f"# n{number}\n\n{body}\n")
+             for number, body in enumerate(bodies)]
+    index = VaultIndex(notes)
+    texts = {f"n{number}.md": f"# n{number}\n\n{body}\n" for number, body in enumerate(bodies)}
+    needle = search_key(" ".join(query.split()))
+    hits = find(index, texts, query)
+    if not needle:
+        assert len(hits) == len(notes)
+        return
+    expected = {f"n{number}.md" for number, body in enumerate(bodies)
+                if any(needle in search_key(line) for line in f"# n{number}\n\n{body}".split("\n"))
+                or needle in f"n{number}"}
+    assert {hit.note.path for hit in hits} == expected
+    for hit in hits:
+        assert hit.match != "text" or needle in search_key(hit.snippet)
 
 
 # --- filters --------------------------------------------------------------------------------
