@@ -327,6 +327,20 @@ def test_a_missing_fact_leaves_its_line_out_and_the_blank_lines_close_up() -> No
     assert compose("Just {{name}}\n", values) == Message(None, "Just Ana")
 
 
+def test_a_crlf_template_with_a_bom_reads_as_the_same_message() -> None:
+    values = {"name": Value("Ana")}
+    plain = "Subject: Hi {{name}}\n\nHello {{name}},\n\nBye\n"
+    assert compose("\ufeff" + plain.replace("\n", "\r\n"), values) == compose(plain, values)
+
+
+def test_a_value_holding_a_placeholder_is_never_filled_again(make_vault) -> None:
+    root = make_vault({"contacts/{{advice}} Bob.md":
+                       "---\ntype: contact\nrole: \"{{name}}\"\n---\n",
+                       "templates/messages/keep-warm.md": "Hi {{first_name}}, {{role}}!\n"})
+    assert run(root, "draft", "keep-warm", "{{advice}} Bob").output == \
+        "Hi {{advice}}, {{name}}!\n"
+
+
 # --- the notes as they are now --------------------------------------------------------------
 
 
