@@ -56,7 +56,8 @@ class Filters:
     the paths of those notes (as typed names resolve); `status` a contact's stage
     (`network.stage`), or a conversation's or career's `status`; `stale_days`: contacts whose
     last interaction (`followups.latest_interaction`) is more than that many days before
-    `today`, or who have none; `note_type` a type, or OTHER."""
+    `today` (required with it: the module reads no clock), or who have none; `note_type` a
+    type, or OTHER."""
 
     company: str | None = None
     career: str | None = None
@@ -207,6 +208,9 @@ class _Filter:
         self.tag = None if filters.tag is None else tag_key(filters.tag.strip().lstrip("#"))
         self.status = None if filters.status is None else filters.status.strip().casefold()
         self.type = None if filters.note_type is None else filters.note_type.casefold()
+        if filters.stale_days is not None and filters.today is None:
+            raise ValueError("--stale needs today's date (Filters.today)")
+        self.today = filters.today or dt.date.min
 
     def reasons(self, note: Note) -> tuple[str, ...] | None:
         """What the filters saw of `note` (empty when nothing worth saying), or None when one
@@ -232,8 +236,7 @@ class _Filter:
             if note.type != schema.CONTACT:
                 return None
             latest = latest_interaction(self.index, note.path)
-            today = f.today or dt.date.today()
-            if latest is not None and (today - latest.day).days <= f.stale_days:
+            if latest is not None and (self.today - latest.day).days <= f.stale_days:
                 return None
             reasons.append(f"last touch {latest.day.isoformat()}" if latest is not None
                            else "never in touch")
