@@ -202,6 +202,65 @@ def followups(vault: Vault, today: Any, as_json: bool, days: int) -> None:
         click.echo(format_followups(group_followups(items, day, days), colour=_colour()))
 
 
+# --- the digest: what is due, to wherever it reaches you (DESIGN.md §14) -----------------------
+
+
+@main.command()
+@vault_option
+@click.option("--days", type=click.IntRange(min=0, max=366), default=1, show_default=True,
+              help="Also what falls due in this many days after today (1: tomorrow).")
+@click.option("--to", "channel", type=click.Choice(["stdout", "email", "webhook", "ntfy"]),
+              default="stdout", show_default=True,
+              help="Where to send it; each channel's settings are in mkdocs.yml "
+                   "(see docs/reminders.md).")
+@click.option("--public-only", is_flag=True,
+              help="Leave out every follow-up touching a private note, and every private "
+                   "person from the context lines.")
+@click.option("--today", type=_DAY, default=None, help=_TODAY_HELP)
+@click.option("--json", "as_json", is_flag=True,
+              help="Print the digest as a JSON object (with --to stdout).")
+def digest(vault: Vault, days: int, channel: str, public_only: bool, today: Any,
+           as_json: bool) -> None:
+    """What is due: overdue, today and the next --days days, each with when you were last in
+    touch, what you promised and its page on the site. Prints and sends nothing, and exits 0,
+    when nothing is due (safe in cron). A message sent leaves this machine: see --public-only.
+    """
+    import datetime as dt
+    import json
+    import os
+
+    from .digest.compose import compose, digest_data, digest_text
+    from .digest.deliver import DeliveryError, ready, send
+    from .export.ics import vault_page_urls
+
+    if as_json and channel != "stdout":
+        raise click.UsageError("--json is for --to stdout (a webhook always receives JSON)")
+    delivery = vault.settings.delivery
+    config = str(vault.config_file or "mkdocs.yml")
+    try:
+        target = ready(channel, delivery, os.environ, config)
+    except DeliveryError as exc:
+        raise click.ClickException(str(exc)) from None
+    day = today.date() if today is not None else dt.date.today()
+    found = compose(_load_index(vault, contexts=False), day, days, public_only=public_only,
+                    url_of=vault_page_urls(vault))
+    if not found:
+        return
+    if channel == "stdout":
+        if as_json:
+            click.echo(json.dumps(digest_data(found), indent=2, ensure_ascii=False))
+        else:
+            click.echo(digest_text(found), nl=False)
+        return
+    base = vault.config_file.parent if vault.config_file is not None else None
+    try:
+        said = send(found, target, delivery, base)
+    except DeliveryError as exc:
+        raise click.ClickException(str(exc)) from None
+    if sys.stderr.isatty():  # cron mails whatever a job prints: quiet unless someone watches
+        click.echo(said, err=True)
+
+
 # --- learning and deciding (DESIGN.md §13) -----------------------------------------------------
 
 

@@ -141,13 +141,18 @@ def vault_feed_options(vault: Vault) -> tuple[FeedSettings, Callable[[str], str 
     """The feed's settings and page URLs for `vault-tools export ics`, from the vault's
     mkdocs.yml (the plugin's options, `site_url`, `use_directory_urls`), so the exported feed
     is the one the site serves. Raises FeedSettingsError for an option that cannot be used."""
-    settings = feed_settings(vault.options)
+    return feed_settings(vault.options), vault_page_urls(vault)
+
+
+def vault_page_urls(vault: Vault) -> Callable[[str], str | None]:
+    """Each note's page as an absolute URL on the vault's site, from mkdocs.yml's `site_url`
+    and `use_directory_urls` as MkDocs reads them (none without a `site_url`): what the feed
+    and the digest link to. The caller leaves out a private note, which has no page."""
     config = read_config(vault.config_file) if vault.config_file is not None else {}
     site_url = config.get("site_url")
     directory_urls = config.get("use_directory_urls") is not False
-    url_of = site_page_urls(site_url if isinstance(site_url, str) else None,
-                            lambda path: page_url(path, directory_urls))
-    return settings, url_of
+    return site_page_urls(site_url if isinstance(site_url, str) else None,
+                          lambda path: page_url(path, directory_urls))
 
 
 @functools.lru_cache(maxsize=1 << 16)  # the same events again on every rebuild while serving

@@ -66,6 +66,25 @@ class VaultPluginConfig(Config):
     # The interview headings whose items are insights (§13): any value here, so that
     # `settings.py` refuses a bad one with its own message.
     insight_sections = c.Optional(c.Type(object))
+    # Where `vault-tools digest` sends (§14; the site reads none of them): any value here, so
+    # that `settings.py` refuses a bad one, and a password written here, with its own message.
+    smtp_host = c.Optional(c.Type(object))
+    smtp_port = c.Optional(c.Type(object))
+    smtp_security = c.Optional(c.Type(object))
+    smtp_user = c.Optional(c.Type(object))
+    smtp_password_env = c.Optional(c.Type(object))
+    smtp_cafile = c.Optional(c.Type(object))
+    email_from = c.Optional(c.Type(object))
+    email_to = c.Optional(c.Type(object))
+    webhook_url = c.Optional(c.Type(object))
+    webhook_token_env = c.Optional(c.Type(object))
+    ntfy_url = c.Optional(c.Type(object))
+    ntfy_token_env = c.Optional(c.Type(object))
+    smtp_password = c.Optional(c.Type(object))
+    password = c.Optional(c.Type(object))
+    email_password = c.Optional(c.Type(object))
+    webhook_token = c.Optional(c.Type(object))
+    ntfy_token = c.Optional(c.Type(object))
 
 
 @dataclass
