@@ -429,20 +429,27 @@ def export() -> None:
               help="Write the feed to this file. Default: standard output.")
 @click.option("--include-private", is_flag=True,
               help="Also include follow-ups and interviews from private notes.")
-def export_ics(vault: Vault, output: Any, include_private: bool) -> None:
+@click.option("--today", type=_DAY, default=None,
+              help="With feed_overdue: today in mkdocs.yml, the day overdue follow-ups move to "
+                   "(YYYY-MM-DD). Default: the real date.")
+def export_ics(vault: Vault, output: Any, include_private: bool, today: Any) -> None:
     """An iCalendar feed of dated follow-ups and planned interviews, for a calendar app.
 
     Re-exporting an unchanged vault gives identical bytes, and each event keeps its UID, so a
-    subscribed calendar updates its events instead of duplicating them.
+    subscribed calendar updates its events instead of duplicating them (with feed_overdue:
+    today, an overdue follow-up moves to the day of the export).
     """
+    import datetime as dt
+
     from .export.ics import FeedSettingsError, followups_ics, vault_feed_options
 
     try:
         settings, url_of = vault_feed_options(vault)
     except FeedSettingsError as exc:
         raise click.ClickException(f"{vault.config_file}: the vault plugin's {exc}") from None
+    day = today.date() if today is not None else dt.date.today()
     output.write(followups_ics(_load_index(vault), include_private=include_private,
-                               settings=settings, url_of=url_of))
+                               settings=settings, url_of=url_of, today=day))
 
 
 @export.command("vcard")

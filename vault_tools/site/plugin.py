@@ -57,6 +57,8 @@ class VaultPluginConfig(Config):
     # machine's), and an alarm before each event (`1d`, `2h`, `30m`; default: none).
     timezone = c.Optional(c.Type(str))
     feed_alarm = c.Optional(c.Type(str))
+    # `today`: overdue follow-ups on the build's day in the feed (default `due`: on their own).
+    feed_overdue = c.Optional(c.Type(str))
     # Days after `asked` that the `nudge` follow-up is due (§12; default 7): `settings.py`.
     nudge_days = c.Optional(c.Type(int))
     # The career criteria and their weights (`{values: 3, growth: 2}`) and the days an
