@@ -168,7 +168,10 @@ def send_email(digest: Digest, delivery: Delivery, password: str | None,
         raise DeliveryError(f"email: {where} refused the login of {delivery.smtp_user} "
                             f"({_reply(exc.smtp_code, exc.smtp_error)}); check smtp_user and "
                             f"the password in ${delivery.smtp_password_env}") from None
-    except smtplib.SMTPNotSupportedError:
+    except smtplib.SMTPNotSupportedError as exc:
+        if "AUTH" in str(exc):
+            raise DeliveryError(f"email: {where} offers no login (AUTH) on this connection; "
+                                f"nothing was sent") from None
         raise DeliveryError(f"email: {where} does not offer STARTTLS; nothing was sent "
                             f"(try smtp_security: ssl, often on port 465)") from None
     except smtplib.SMTPRecipientsRefused as exc:
@@ -214,6 +217,9 @@ def _reason(exc: BaseException) -> str:
     if isinstance(exc, socket.gaierror):
         return "no such host"
     if isinstance(exc, smtplib.SMTPServerDisconnected):
+        # smtplib reports a read that timed out as a closed connection.
+        if "timed out" in str(exc):
+            return f"no answer within {TIMEOUT:g} s"
         return "the server closed the connection"
     text = getattr(exc, "strerror", None) or str(exc) or type(exc).__name__
     return one_line(str(text))[:200]
