@@ -34,6 +34,7 @@ from ..followups import (
     interview_people,
     join_names,
     open_followups,
+    timed_followups,
 )
 from ..index import VaultIndex
 from ..notes import InterviewFields, Note
@@ -205,18 +206,26 @@ def feed_events(index: VaultIndex, *, include_private: bool = False,
     `include_private`. `followups`: `open_followups(index)`, when the caller has it already.
     `url_of(path)`: the absolute URL of a note's page (see `site_page_urls`). With
     `settings.overdue_today` and a `today`, a follow-up due before `today` is on `today`
-    instead, its description saying when it was due (same UID: a calendar moves the event);
-    without a `today` nothing moves and the feed stays clock-free."""
+    instead, its description saying when it was due (same UID: a calendar moves the event),
+    and a planned conversation that has passed asks to be marked done or cancelled instead of
+    prepared for; without a `today` nothing moves and the feed stays clock-free."""
     def page_of(path: str) -> str | None:  # a private note has no page on the site
         note = index.get(path)
         return None if note is None or note.private else url_of(path)
 
+    found = open_followups(index) if followups is None else list(followups)
+    moving = settings.overdue_today and today is not None
+    if moving:
+        # As of a day, a planned conversation that has passed asks to be marked done or
+        # cancelled, no longer to be prepared for (`timed_followups`), as `followups` says.
+        found = [timed.followup for timed in timed_followups(index, found)
+                 if timed.shown_until is None or today is None or today <= timed.shown_until]
     events: list[FeedEvent] = []
-    for followup in open_followups(index) if followups is None else followups:
+    for followup in found:
         if followup.due is None or (followup.private and not include_private):
             continue
         event = _followup_event(followup, page_of(followup.note))
-        if settings.overdue_today and today is not None and event.day < today:
+        if moving and today is not None and event.day < today:
             event = replace(event, day=today,
                             description=f"Overdue: due {event.day.isoformat()}. "
                                         f"{event.description}")
