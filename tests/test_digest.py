@@ -21,7 +21,7 @@ from vault_tools.digest.deliver import DeliveryError, email_message, one_line, r
 from vault_tools.settings import DEFAULTS, Delivery, SettingsError, settings_from_options
 from vault_tools.vault import find_vault, load_index
 
-from .conftest import MKDOCS
+from .conftest import DEMO_VAULT, MKDOCS, REPO
 
 TODAY = "2026-12-02"
 D = dt.date(2026, 12, 2)
@@ -364,3 +364,14 @@ def test_ready_reads_the_password_from_the_named_variable_only() -> None:
     assert ready("email", delivery, {"PASS": "s3cret"}).secret == "s3cret"
     with pytest.raises(DeliveryError, match="PASS"):
         ready("email", delivery, {"SMTP_PASSWORD": "s3cret"})
+
+
+def test_the_reminders_page_example_is_what_the_demo_vault_prints() -> None:
+    page = (REPO / "docs" / "reminders.md").read_text(encoding="utf-8")
+    example = page.split("$ vault-tools digest --today 2026-12-01\n", 1)[1].split("```")[0]
+    shown = [line for line in example.splitlines() if line.strip() != "..."]
+    result = CliRunner().invoke(main, ["digest", "--vault", str(DEMO_VAULT),
+                                       "--today", "2026-12-01"])
+    printed = iter(result.stdout.splitlines())
+    # Every line of the example appears, in order ("..." stands for lines left out).
+    assert all(line in printed for line in shown), shown
