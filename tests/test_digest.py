@@ -375,3 +375,32 @@ def test_the_reminders_page_example_is_what_the_demo_vault_prints() -> None:
     printed = iter(result.stdout.splitlines())
     # Every line of the example appears, in order ("..." stands for lines left out).
     assert all(line in printed for line in shown), shown
+
+
+@pytest.mark.slow
+def test_mkdocs_builds_strict_with_the_delivery_settings_and_refuses_a_password(
+    make_vault,
+) -> None:
+    import subprocess
+    import sys
+
+    options = ("      smtp_host: smtp.example.org\n      smtp_port: 465\n"
+               "      smtp_security: ssl\n      smtp_user: me@example.org\n"
+               "      smtp_password_env: VAULT_SMTP_PASSWORD\n      smtp_cafile: ca.pem\n"
+               "      email_from: me@example.org\n      email_to: [me@example.org]\n"
+               "      webhook_url: https://hooks.example.org/x\n"
+               "      webhook_token_env: HOOK_TOKEN\n"
+               "      ntfy_url: https://ntfy.sh/topic\n      ntfy_token_env: NTFY_TOKEN\n")
+
+    def mkdocs(vault: Path) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "-f",
+                               str(vault / "mkdocs.yml")], capture_output=True, text=True,
+                              timeout=300)
+
+    # Every option is the plugin's own: no "unrecognised configuration" under --strict.
+    built = mkdocs(with_config(make_vault, FILES, options))
+    assert built.returncode == 0, built.stderr
+    refused = mkdocs(with_config(make_vault, FILES, options + "      smtp_password: x\n"))
+    assert refused.returncode != 0
+    assert "the vault plugin's smtp_password: a password or token is never read" in (
+        refused.stderr)
