@@ -562,3 +562,18 @@ def test_a_recurring_task_is_ticked_with_a_note_that_its_next_occurrence_is_not_
     assert read(vault, "todo.md") == (
         "- [x] water the plants 🔁 every week 📅 2026-11-30 ✅ 2026-12-01\n")
     assert "its next occurrence was not added" in result.stderr
+
+
+def test_the_feed_that_moves_overdue_items_puts_a_snoozed_one_on_its_day(vault: Path) -> None:
+    from vault_tools.export.ics import FeedSettings, feed_events
+
+    ident = id_of(vault, "thank-you")
+    assert run(vault, "snooze", ident, "--until", "2026-12-08", "--today", TODAY).exit_code == 0
+    index = load_index(find_vault(vault))
+    thanks = [e for e in feed_events(index, settings=FeedSettings(overdue_today=True),
+                                     today=dt.date(2026, 12, 1)) if "thank-you" in e.summary]
+    assert [(e.day, e.description[:25]) for e in thanks] == [
+        (dt.date(2026, 12, 8), "Overdue: due 2026-11-11. ")]
+    # The clock-free feed keeps its due date.
+    assert [e.day for e in feed_events(index) if "thank-you" in e.summary] == [
+        dt.date(2026, 11, 11)]
