@@ -946,12 +946,12 @@ def write_notes_together(
     created_folders: list[Path] = []
     committed = False
     try:
-        for write in writes:
-            slots.append(_open_slot(write, notes_dir))
-        for slot in slots:
-            _prepare_slot(slot, created_folders)
-        _recheck(slots, held_wait)
         try:
+            for write in writes:
+                slots.append(_open_slot(write, notes_dir))
+            for slot in slots:
+                _prepare_slot(slot, created_folders)
+            _recheck(slots, held_wait)
             _commit(slots)
         except BaseException as exc:
             _roll_back(slots)

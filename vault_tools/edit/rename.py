@@ -25,10 +25,11 @@ import posixpath
 import re
 import unicodedata
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from urllib.parse import quote, unquote
 
+from ..blocks import BlockError, splice_blocks
 from ..fill import UNWRITABLE, dashboard_of, hide_private_of, plan_fill
 from ..index import Resolution, VaultIndex, fold, strip_md
 from ..link_diagnostics import closest_name
@@ -573,16 +574,27 @@ def plan_rename(
                     reach if path in after_texts or texts.get(_old(path, move)) is not None}
     block_changes, _ = plan_fill(index, refill_texts, refill_texts.keys(), dashboard,
                                  followups.all(), hide_private)
-    refilled = {change.path: change for change in block_changes}
+    refilled: dict[str, tuple[str, tuple[str, ...]]] = {}
+    for planned in block_changes:
+        # Only the blocks a note has are refilled: a rename adds no block to a note (a vault
+        # whose user never ran `fill` gets none from a rename).
+        has = {block.name for block in index.notes[planned.path].blocks}
+        contents = {name: text for name, text in planned.contents.items() if name in has}
+        names = tuple(name for name in planned.blocks if name in has)
+        if names:
+            try:
+                refilled[planned.path] = (
+                    splice_blocks(planned.path, planned.old, contents), names)
+            except BlockError:
+                continue  # (plan_fill made it from these very blocks: not seen)
     edits = []
     for path in sorted(set(after_texts) | set(refilled)):
         old_path = _old(path, move)
-        refill = refilled.get(path)
-        new = refill.new if refill is not None else after_texts[path]
+        new, blocks = refilled.get(path, (after_texts.get(path, texts[old_path]), ()))
         if new == texts[old_path] and path == old_path:
             continue
         edits.append(NoteEdit(old_path, path, texts[old_path], new, counts.get(old_path, 0),
-                              refill.blocks if refill is not None else ()))
+                              blocks))
     return RenamePlan(note.path, new_path, tuple(edits), alias_added)
 
 
@@ -655,6 +667,7 @@ def rename(vault: Vault, old: str, new: str, *, keep_alias: bool = False,
                            dashboard=dashboard_of(vault), hide_private=hide_private_of(vault))
         if dry_run:
             return Renamed(plan, False)
+        plan = _one_edit_per_file(vault, plan)
         writes = [NoteWrite(vault.abs(edit.path), edit.old.encode("utf-8"),
                             edit.new.encode("utf-8"),
                             vault.abs(edit.new_path) if edit.new_path != edit.path else None)
@@ -667,6 +680,25 @@ def rename(vault: Vault, old: str, new: str, *, keep_alias: bool = False,
             continue
         return Renamed(plan, True, tuple(path.name for path in kept))
     raise AssertionError("unreachable")
+
+
+def _one_edit_per_file(vault: Vault, plan: RenamePlan) -> RenamePlan:
+    """A note reached under two names (a symlink to another note): it is one file, written
+    once. RenameError when its two names would need different texts (a relative link reads
+    differently from each folder)."""
+    seen: dict[str, NoteEdit] = {}
+    kept = []
+    for edit in plan.edits:
+        real = os.path.realpath(vault.abs(edit.path))
+        first = seen.get(real)
+        if first is None:
+            seen[real] = edit
+            kept.append(edit)
+        elif first.new != edit.new or edit.new_path != edit.path or \
+                first.new_path != first.path:
+            raise RenameError(f"{first.path} and {edit.path} are one file (a symlink) whose "
+                              "links would need two different texts; rename by hand")
+    return replace(plan, edits=tuple(kept))
 
 
 def _refuse_taken(vault: Vault, old_path: str, new_path: str) -> None:
