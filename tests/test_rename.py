@@ -160,6 +160,28 @@ def test_a_new_name_yaml_would_misread_is_quoted_in_front_matter() -> None:
     assert after["contacts/Bob.md"] == contact.replace("Jane Doe", '"Yes"')
 
 
+def test_front_matter_values_are_escaped_for_their_quotes_and_comments_are_left_alone(
+) -> None:
+    contact = ("---\ntype: contact\nintroduced_by: 'Jane Doe'  # met Jane Doe\n"
+               'company: "[[Jane Doe]]"\nwith: [\'[[Jane Doe|J]]\', Jane Doe]\n---\n')
+    after = new_texts({"contacts/Jane Doe.md": JANE, "contacts/Bob.md": contact},
+                      "Jane Doe", "Zoë O'Brien")
+    assert after["contacts/Bob.md"] == (
+        "---\ntype: contact\nintroduced_by: 'Zoë O''Brien'  # met Jane Doe\n"
+        'company: "[[Zoë O\'Brien]]"\nwith: [\'[[Zoë O\'\'Brien|J]]\', Zoë O\'Brien]\n---\n')
+    parsed = parse_note("contacts/Bob.md", after["contacts/Bob.md"])
+    assert parsed.meta["introduced_by"] == "Zoë O'Brien"
+    assert parsed.meta["with"] == ["[[Zoë O'Brien|J]]", "Zoë O'Brien"]
+
+
+def test_a_linking_note_whose_front_matter_does_not_parse_stops_the_rename() -> None:
+    files = {"contacts/Jane Doe.md": JANE,
+             "contacts/Bob.md": "---\ntype: [contact\n---\n[[Jane Doe]]\n"}
+    with pytest.raises(RenameError, match=r"contacts/Bob\.md:\d+: .*this note would have to "
+                                          r"change, so nothing was changed"):
+        plan(files, "Jane Doe", "Jane Roe")
+
+
 def test_crlf_and_bom_are_kept() -> None:
     bob = "\ufeff---\r\ntype: contact\r\nintroduced_by: Jane Doe\r\n---\r\n[[Jane Doe]]\r\n"
     jane = "\ufeff---\r\naliases: [Janey]\r\n---\r\nHi [[Jane Doe#x]]\r\n"
@@ -546,6 +568,13 @@ def vaults(draw):
             pattern, reaches = _fragments(target, homes[NAMES.index(target)], here)[which]
             parts.append((pattern, target, reaches))
             parts.append((gap, None, False))
+        front = draw(st.lists(st.tuples(st.sampled_from(NAMES), st.sampled_from(
+            ["  - {N}\n", '  - "[[{N}]]"\n', "  - '[[{N}|x]]'\n", '  - "[[{P}{N}.md]]"\n'])),
+            max_size=4))
+        if front:
+            parts = [("---\nreferrals:\n", None, False)] + [
+                (pattern, target, True) for target, pattern in front] + [
+                ("---\n", None, False)] + parts
         bodies[name] = parts
     return paths, homes, old, bodies
 
@@ -586,3 +615,19 @@ def test_after_a_rename_links_reach_the_new_name_and_no_other_byte_moved(vault) 
             if was.status == "ok":
                 assert res.status == "ok"
                 assert res.path == (new_path if was.path == paths[old] else was.path), link
+
+
+def test_a_note_held_open_for_writing_is_left_alone_with_every_other(tmp_path: Path) -> None:
+    one, two = tmp_path / "one.md", tmp_path / "two.md"
+    one.write_bytes(b"a\n")
+    two.write_bytes(b"b\n")
+    fd = os.open(two, os.O_WRONLY | os.O_APPEND)  # held by this test, as by a logger
+    try:
+        with pytest.raises(WriteError, match=r"two\.md: held open by another program; no note "
+                                             r"was changed"):
+            write_notes_together([NoteWrite(one, b"a\n", b"A\n"), NoteWrite(two, b"b\n", b"B\n")],
+                                 held_wait=0.2)
+    finally:
+        os.close(fd)
+    assert one.read_bytes() == b"a\n" and two.read_bytes() == b"b\n"
+    assert sorted(os.listdir(tmp_path)) == ["one.md", "two.md"]

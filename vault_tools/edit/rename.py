@@ -24,6 +24,7 @@ import os
 import posixpath
 import re
 import unicodedata
+from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -33,13 +34,12 @@ from ..blocks import BlockError, splice_blocks
 from ..fill import UNWRITABLE, dashboard_of, hide_private_of, plan_fill
 from ..index import Resolution, VaultIndex, fold, strip_md
 from ..link_diagnostics import closest_name
-from ..lookup import ContactNameError
 from ..notes import Link, Note
 from ..parse import BOM, KEY_LINE_RE, MDLINK_RE, WIKILINK_RE, parse_note, split_lines
 from ..refresh import FollowUpCache, apply_updates, notes_to_refresh
 from ..vault import Vault, in_reserved_folder, is_skipped, load_index_and_texts
 from ..wikilinks import closes_front_matter, link_problem, opens_front_matter
-from ..writer import ConcurrentEditError, NoteWrite, write_notes_together
+from ..writer import ConcurrentEditError, NoteHeldOpenError, NoteWrite, write_notes_together
 
 
 class RenameError(ValueError):
@@ -319,49 +319,112 @@ def _yaml_scalar(text: str) -> str:
     return json.dumps(text, ensure_ascii=False)
 
 
+def _quoting(line: str, start: int) -> tuple[list[str | None], int]:
+    """How YAML reads the value part of a front-matter line from `start`: for each position,
+    the quote (`'` or `"`) of the scalar it stands in (None outside quotes), and where a
+    comment begins (the line's length when there is none)."""
+    quotes: list[str | None] = [None] * len(line)
+    state: str | None = None
+    at = start
+    while at < len(line):
+        char = line[at]
+        if state is None:
+            if char in "'\"" and (at == start or line[at - 1] in " \t[,{:-"):
+                state = char  # an opening quote (itself in no scalar's text)
+            elif char == "#" and (at == start or line[at - 1] in " \t"):
+                return quotes, at
+        elif (state == "'" and line.startswith("''", at)) or (state == '"' and char == "\\"):
+            quotes[at:at + 2] = [state] * len(quotes[at:at + 2])  # an escape: two characters
+            at += 2
+            continue
+        elif char == state:
+            state = None
+        else:
+            quotes[at] = state
+        at += 1
+    return quotes, len(line)
+
+
+def _in_quotes(text: str, quote: str | None, plain: bool) -> str:
+    """`text` written inside a scalar quoted with `quote` (None: unquoted; `plain`: the text
+    is the whole scalar, so quoted when YAML would misread it)."""
+    if quote == "'":
+        return text.replace("'", "''")
+    if quote == '"':
+        return json.dumps(text, ensure_ascii=False)[1:-1]
+    return _yaml_scalar(text) if plain else text
+
+
+def _as_read(written: str, quote: str | None) -> str:
+    """What YAML reads for `written` inside a scalar quoted with `quote`."""
+    if quote == "'":
+        return written.replace("''", "'")
+    if quote == '"' and "\\" in written:
+        try:
+            return str(json.loads(f'"{written}"'))
+        except ValueError:
+            return written
+    return written
+
+
 def _front_matter_edits(lines: list[str], starts: list[int], links: list[Link], move: _Move,
-                        source_folder: str, edits: _Edits) -> int:
+                        source_folder: str, close: int, edits: _Edits) -> int:
     """Rewrite the front-matter links in `links` (all resolving to the renamed note) where they
-    stand; return how many were rewritten."""
+    stand, before any comment on the line, escaped for the quotes they stand in; return how
+    many were rewritten. `close` is the index of the line closing the front matter.
+
+    A link is looked for from the line the parser placed it on: the parser places a value
+    written twice (`- Jane Doe` on two lines) on the first line holding it, so what a line
+    does not hold is looked for on the lines after it. (One never found stays as written, and
+    `_verify` refuses the plan.)"""
     done = 0
-    by_line: dict[int, list[Link]] = {}
-    for link in links:
-        by_line.setdefault(link.line - 1, []).append(link)
-    for index, wanted in by_line.items():
+    by_line = Counter(link.line - 1 for link in links if link.target)
+    pending: Counter[str] = Counter()
+    first = min(by_line, default=close)
+    for index in range(first, close):
+        for link in links:
+            if link.line - 1 == index and link.target:
+                pending[link.target] += 1
+        if not +pending:
+            if index > max(by_line):
+                break
+            continue
         line = lines[index].rstrip("\r\n")
         key = KEY_LINE_RE.match(line)
         value_from = key.end() if key else 0
-        wiki_targets = {link.target for link in wanted if link.target}
+        quotes, comment = _quoting(line, value_from)
         taken: list[tuple[int, int]] = []
-        for match in WIKILINK_RE.finditer(line, value_from):
+        for match in WIKILINK_RE.finditer(line, value_from, comment):
             taken.append(match.span())
             span = _target_in(match, line)
             if span is None:
                 continue
-            written = line[span[0]:span[1]]
-            if (written[:-3] if written[-3:].lower() == ".md" else written) not in wiki_targets:
+            quote = quotes[span[0]]
+            written = _as_read(line[span[0]:span[1]], quote)
+            bare_written = written[:-3] if written[-3:].lower() == ".md" else written
+            if pending[bare_written] <= 0:
                 continue
+            pending[bare_written] -= 1
             edits.add(starts[index] + span[0], starts[index] + span[1],
-                      _new_wiki_target(written, move, source_folder))
+                      _in_quotes(_new_wiki_target(written, move, source_folder), quote, False))
             done += 1
-        bare = {link.target for link in wanted if link.target} - {
-            line[s:e] for s, e in (_target_in(m, line) or (0, 0)
-                                   for m in WIKILINK_RE.finditer(line, value_from))}
-        for target in sorted(bare, key=len, reverse=True):
-            at = line.find(target, value_from)
-            while at >= 0:
+        # What is left are bare names (`with: ['[[Jane Doe|J]]', Jane Doe]` holds one of each).
+        for target in sorted((t for t, left in pending.items() if left > 0), key=len,
+                             reverse=True):
+            at = line.find(target, value_from, comment)
+            while at >= 0 and pending[target] > 0:
                 end = at + len(target)
-                inside = any(s <= at < e for s, e in taken)
-                if not inside and (at == 0 or _BARE_BEFORE.match(line, at - 1)) and \
+                if not any(s <= at < e for s, e in taken) and \
+                        (at == 0 or _BARE_BEFORE.match(line, at - 1)) and \
                         _BARE_AFTER.match(line, end):
-                    quoted = at > 0 and line[at - 1] in "\"'"
                     new = move.new_stem if "/" not in target else _new_wiki_target(
                         target, move, source_folder)
                     edits.add(starts[index] + at, starts[index] + end,
-                              new if quoted else _yaml_scalar(new))
+                              _in_quotes(new, quotes[at], True))
                     taken.append((at, end))
+                    pending[target] -= 1
                     done += 1
-                at = line.find(target, end)
+                at = line.find(target, end, comment)
     return done
 
 
@@ -507,7 +570,8 @@ def _rewrite_note(note: Note, text: str, index: VaultIndex, move: _Move,
             edits.add(offset + start, offset + end, new)
         count += 1 if to_renamed else 0
     if front:
-        count += _front_matter_edits(lines, starts, front, move, source_folder, edits)
+        count += _front_matter_edits(lines, starts, front, move, source_folder,
+                                     max(note.body_line - 2, 0), edits)
     new_body = edits.apply(body)
     return (BOM + new_body if bom else new_body), count
 
@@ -551,6 +615,8 @@ def plan_rename(
         added = _alias_edit(current[1:] if bom else current, note, note.name)
         if added is not None:
             new_texts[note.path] = (BOM if bom else "") + added
+            _verify_alias(parse_note(new_path, new_texts[note.path]),
+                          parse_note(note.path, current))
             alias_added = True
     for path in new_texts:
         blocking = [d for d in index.notes[path].diagnostics if d.code in UNWRITABLE]
@@ -566,8 +632,6 @@ def plan_rename(
         updates[path] = parse_note(path, text)
     change = apply_updates(index, updates, followups)
     _verify(index, before, move)
-    if alias_added:
-        _verify_alias(index.notes[new_path], note)
     # The generated blocks the rename reaches, refilled as `fill` would.
     reach = notes_to_refresh(index, change, dashboard) | set(after_texts)
     refill_texts = {path: after_texts.get(path, texts.get(_old(path, move), "")) for path in
@@ -626,6 +690,8 @@ def _verify(index: VaultIndex, before: Mapping[str, list[tuple[Link, Resolution]
 
 
 def _verify_alias(after: Note, before: Note) -> None:
+    """RenameError unless `after` reads as `before` with its name added to its aliases and
+    its front matter otherwise the same."""
     if tuple(after.aliases) != (*before.aliases, before.name) or {
             key: value for key, value in after.meta.items() if key != "aliases"} != {
             key: value for key, value in before.meta.items() if key != "aliases"}:
@@ -657,10 +723,7 @@ def rename(vault: Vault, old: str, new: str, *, keep_alias: bool = False,
     RenameError for a refusal, WriteError when a note could not be written (nothing was)."""
     for attempt in range(REPLANS + 1):
         index, texts = load_index_and_texts(vault)
-        try:
-            note = note_to_rename(index, old)
-        except ContactNameError as exc:  # (not raised today; kept for lookup's errors)
-            raise RenameError(str(exc)) from None
+        note = note_to_rename(index, old)
         new_path = new_path_for(index, note, new)
         _refuse_taken(vault, note.path, new_path)
         plan = plan_rename(index, texts, note, new_path, keep_alias=keep_alias,
@@ -674,10 +737,12 @@ def rename(vault: Vault, old: str, new: str, *, keep_alias: bool = False,
                   for edit in plan.edits]
         try:
             kept = write_notes_together(writes, notes_dir=vault.notes_dir)
+        except NoteHeldOpenError:
+            raise  # waited for already: planning again would not help
         except ConcurrentEditError:
             if attempt == REPLANS:
                 raise
-            continue
+            continue  # the user saved a note: plan again from their text
         return Renamed(plan, True, tuple(path.name for path in kept))
     raise AssertionError("unreachable")
 
