@@ -631,3 +631,48 @@ def test_a_note_held_open_for_writing_is_left_alone_with_every_other(tmp_path: P
         os.close(fd)
     assert one.read_bytes() == b"a\n" and two.read_bytes() == b"b\n"
     assert sorted(os.listdir(tmp_path)) == ["one.md", "two.md"]
+
+
+def test_a_case_only_rename_rewrites_the_links_to_the_new_spelling(make_vault) -> None:
+    root = make_vault({"contacts/Jane doe.md": "# Jane\n",
+                       "contacts/Bob.md": "[[jane doe]] [[Jane doe#x]] [a](Jane%20doe.md)\n"})
+    result = run("rename", "Jane doe", "Jane Doe", "--vault", str(root))
+    assert result.exit_code == 0, result.output
+    assert sorted(os.listdir(notes(root) / "contacts")) == ["Bob.md", "Jane Doe.md"]
+    assert read(root, "contacts/Bob.md") == "[[Jane Doe]] [[Jane Doe#x]] [a](Jane%20Doe.md)\n"
+
+
+def test_a_move_out_of_the_folder_that_gave_the_note_its_type_says_so(make_vault) -> None:
+    root = make_vault({"contacts/Jane Doe.md": "# Jane\n", "contacts/Bob.md": "[[Jane Doe]]\n"})
+    result = CliRunner().invoke(
+        main, ["rename", "Jane Doe", "people/Jane Doe", "--vault", str(root)])
+    assert result.exit_code == 0, result.output
+    assert ("Note: people/Jane Doe.md is a note without a type in its new folder (it was a "
+            "contact note); add `type: contact` to its front matter to keep it one."
+            ) in result.stderr
+
+
+def test_the_follow_ups_note_is_not_renamed(make_vault) -> None:
+    root = make_vault({"Follow-ups.md": "# Follow-ups\n"})
+    result = run("rename", "Follow-ups", "Todo", "--vault", str(root))
+    assert result.exit_code == 1 and "is the follow-ups note mkdocs.yml names" in result.output
+
+
+def test_renaming_a_private_note_keeps_its_text_out_of_public_notes_blocks(make_vault) -> None:
+    root = make_vault({
+        "contacts/Sam.md": "---\ntype: contact\nprivate: true\n---\nSam's secret salary.\n"
+                           "Works with [[Bob]].\n",
+        "contacts/Bob.md": "---\ntype: contact\n---\nMet [[Sam]] about the secret salary.\n",
+        "contacts/Ann.md": "---\ntype: contact\n---\nMy own note.\n",
+    })
+    (root / "mkdocs.yml").write_text(
+        "site_name: t\ndocs_dir: notes\nplugins:\n  - vault:\n      hide_private_in_files: true\n",
+        encoding="utf-8")
+    assert run("fill", "--vault", str(root)).exit_code == 0
+    result = run("rename", "Sam", "Sam Q", "--vault", str(root))
+    assert result.exit_code == 0, result.output
+    bob = read(root, "contacts/Bob.md")
+    assert "Met [[Sam Q]] about the secret salary." in bob  # the user's own sentence
+    block = bob.split("<!-- vault-tools:related -->", 1)[1]
+    assert "Sam" not in block and "salary" not in block
+    assert run("fill", "--check", "--vault", str(root)).exit_code == 0

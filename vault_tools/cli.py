@@ -652,6 +652,13 @@ def rename_command(vault: Vault, old: str, new: str, keep_alias: bool, dry_run: 
         if refilled else ""
     click.echo(f"{'would rename' if dry_run else 'renamed'} {said}: {counted} "
                f"{'would be ' if dry_run else ''}rewritten{alias}{blocks}.")
+    if plan.type_change is not None:
+        was, now = plan.type_change
+        click.echo(f"Note: {printable(plan.new_path)} is "
+                   f"{'a ' + printable(now) + ' note' if now else 'a note without a type'} in "
+                   f"its new folder (it was a {printable(was or 'untyped')} note); add "
+                   f"`type: {printable(was or '')}` to its front matter to keep it one.",
+                   err=True)
     for copy in done.kept:
         click.echo(f"another program saved a note while it was written; its version is kept "
                    f"as {printable(copy)}: merge it by hand", err=True)

@@ -30,7 +30,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from urllib.parse import quote, unquote
 
-from ..blocks import BlockError, splice_blocks
+from ..blocks import BlockError, is_dashboard, splice_blocks
 from ..fill import UNWRITABLE, dashboard_of, hide_private_of, plan_fill
 from ..index import Resolution, VaultIndex, fold, strip_md
 from ..link_diagnostics import closest_name
@@ -68,6 +68,9 @@ class RenamePlan:
     new_path: str
     edits: tuple[NoteEdit, ...]
     alias_added: bool = False
+    # The note's type (`contact`, …) before and after, when the move changes it: a note
+    # without `type:` takes it from its folder (`contacts/`), so moving it out loses it.
+    type_change: tuple[str | None, str | None] | None = None
 
     @property
     def links(self) -> int:
@@ -659,7 +662,9 @@ def plan_rename(
             continue
         edits.append(NoteEdit(old_path, path, texts[old_path], new, counts.get(old_path, 0),
                               blocks))
-    return RenamePlan(note.path, new_path, tuple(edits), alias_added)
+    moved = index.notes[new_path]
+    type_change = (note.type, moved.type) if moved.type != note.type else None
+    return RenamePlan(note.path, new_path, tuple(edits), alias_added, type_change)
 
 
 def _old(path: str, move: _Move) -> str:
@@ -724,6 +729,10 @@ def rename(vault: Vault, old: str, new: str, *, keep_alias: bool = False,
     for attempt in range(REPLANS + 1):
         index, texts = load_index_and_texts(vault)
         note = note_to_rename(index, old)
+        if is_dashboard(note, dashboard_of(vault)):
+            raise RenameError(f"{note.path} is the follow-ups note mkdocs.yml names "
+                              "(`followups_note`); change that option when you rename it by "
+                              "hand. Nothing was changed")
         new_path = new_path_for(index, note, new)
         _refuse_taken(vault, note.path, new_path)
         plan = plan_rename(index, texts, note, new_path, keep_alias=keep_alias,
