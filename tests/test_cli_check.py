@@ -227,6 +227,9 @@ def test_init_makes_a_starter_vault_without_people_and_says_what_next(tmp_path) 
     assert _files(target / "notes") == [
         "Follow-ups.md", "index.md", "questions.md", "templates/career.md",
         "templates/company.md", "templates/contact.md", "templates/interview.md",
+        "templates/messages/introducer-update.md", "templates/messages/keep-warm.md",
+        "templates/messages/nudge.md", "templates/messages/request.md",
+        "templates/messages/thank-you.md",
     ]
     index = load_index(find_vault(target))
     assert sorted(note.path for note in index) == ["Follow-ups.md", "index.md", "questions.md"]

@@ -359,6 +359,118 @@ def learned(vault: Vault, company: str | None, career: str | None, tag: str | No
     click.echo(dumps(data) if as_json else format_learned(data, colour=_colour()))
 
 
+# --- everyday verbs: message drafts (DESIGN.md §14) ----------------------------------------------
+
+
+@main.command("draft")
+@vault_option
+@click.argument("kind")
+@click.argument("note")
+@click.option("--mailto", "as_mailto", is_flag=True,
+              help="Print a mailto: link (recipient, subject and body) to open in a mail "
+                   "program, instead of the text.")
+@click.option("--today", type=_DAY, default=None, help=_TODAY_HELP)
+def draft_command(vault: Vault, kind: str, note: str, as_mailto: bool, today: Any) -> None:
+    """Draft a message about the contact NOTE: request, thank-you, introducer-update, nudge
+    or keep-warm (KIND).
+
+    The text comes from the vault's templates/messages/KIND.md (else the packaged one), filled
+    from the notes: first name, who introduced you, company, career, the advice they gave,
+    the date of the last conversation. NOTE is a contact's name, alias or path, or a
+    conversation's (for a thank-you). Prints `Subject: ...`, a blank line and the body. Never
+    sends anything and writes nothing.
+    """
+    import datetime as dt
+
+    from .draft.message import mailto
+    from .draft.run import DraftError, draft
+
+    day = today.date() if today is not None else dt.date.today()
+    try:
+        made = draft(vault, _load_index(vault, contexts=False), kind, note, day)
+    except DraftError as exc:
+        raise click.ClickException(printable(str(exc))) from None
+    for said in made.notes:
+        if as_mailto:
+            click.echo(f"Note: {printable(said)}.", err=True)
+    if as_mailto:
+        click.echo(mailto(made.message, made.to))
+    else:
+        for line in made.message.text().split("\n"):
+            click.echo(printable(line))
+
+
+# --- everyday verbs: finding notes (DESIGN.md §14) -----------------------------------------------
+
+
+@main.command("find")
+@vault_option
+@click.argument("text", required=False)
+@click.option("--company", default=None, metavar="NAME",
+              help="Only notes tied to this company: its people, conversations with them, "
+                   "notes linking it.")
+@click.option("--career", default=None, metavar="NAME",
+              help="Only notes tied to this career path: its conversations, their people, "
+                   "notes linking it.")
+@click.option("--tag", default=None, metavar="TAG",
+              help="Only notes with this tag (#pay also takes #pay/equity).")
+@click.option("--status", default=None, metavar="STATUS",
+              help="Only contacts at this stage (met, asked...) and conversations or careers "
+                   "with this status (planned, exploring...).")
+@click.option("--stale", "stale_days", type=click.IntRange(min=0), default=None, metavar="DAYS",
+              help="Only contacts last in touch more than DAYS days ago, or never.")
+@click.option("--type", "note_type", default=None,
+              type=click.Choice(["contact", "interview", "company", "career", "other"],
+                                case_sensitive=False),
+              help="Only notes of this type.")
+@click.option("--limit", type=click.IntRange(min=0), default=50, show_default=True,
+              help="Show at most this many (0: all).")
+@click.option("--json", "as_json", is_flag=True,
+              help="Print a JSON list, one object per note found (see docs/find.md).")
+@click.option("--today", type=_DAY, default=None, help=_TODAY_HELP)
+def find_command(vault: Vault, text: str | None, company: str | None, career: str | None,
+                 tag: str | None, status: str | None, stale_days: int | None,
+                 note_type: str | None, limit: int, as_json: bool, today: Any) -> None:
+    """Find people, conversations and other notes: by name or alias first, then front-matter
+    values, then the text of the notes; narrowed by the options (all must hold).
+
+    Case and accents are ignored; TEXT is plain text, never a pattern. Without TEXT, every
+    note the options keep is listed. Private notes are listed (this is your terminal), marked
+    as private.
+    """
+    import datetime as dt
+
+    from .find_report import find_rows, format_find
+    from .lookup import ContactNameError, note_named
+    from .network_report import as_json as dumps
+    from .search import Filters, find, statuses
+
+    if status is not None and status.strip().casefold() not in statuses():
+        raise click.UsageError(f"--status: {printable(status)!r} is no status; choose one of "
+                               f"{', '.join(statuses())}")
+    if tag is not None and not tag.strip().lstrip("#"):
+        raise click.UsageError("--tag: give a tag, e.g. --tag culture")
+    with gcpolicy.paused():
+        index, texts = load_index_and_texts(vault, contexts=False)
+    about: dict[str, str | None] = {"company": None, "career": None}
+    for option, value in (("company", company), ("career", career)):
+        if value is not None:
+            try:
+                about[option] = note_named(index, value, option).path
+            except ContactNameError as exc:
+                raise click.ClickException(printable(exc.message())) from None
+    day = today.date() if today is not None else dt.date.today()
+    hits = find(index, texts, text, Filters(
+        about["company"], about["career"], tag, status, stale_days,
+        note_type.lower() if note_type else None, day))
+    shown = hits[:limit] if limit else hits
+    rows = find_rows(shown)
+    if as_json:
+        click.echo(dumps(rows))
+    else:
+        click.echo(format_find(rows, len(hits) - len(shown), colour=_colour()))
+
+
 @main.group()
 def export() -> None:
     """Export the vault's data for other programs (calendar apps, spreadsheets)."""

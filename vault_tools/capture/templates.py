@@ -326,6 +326,32 @@ def _field_lines(key: str, value: Value, newline: str) -> list[str]:
     return [f"{key}:{newline}", *(f"  - {item}{newline}" for item in value.yaml_items())]
 
 
+# --- plain text: message drafts -----------------------------------------------------------------
+
+
+def fill_plain_line(line: str, values: Mapping[str, Value]) -> str | None:
+    """One line of a plain-text template (a message draft) with its placeholders filled as
+    text, nothing escaped (`{{date:FORMAT}}` formats a moment as in a note). None when the
+    line names a placeholder of `values` whose value is empty: the fact is not known, and the
+    line is left out whole rather than read "Hi ," or "None". A placeholder `values` does not
+    name stays as written."""
+    missing = False
+
+    def fill(match: re.Match[str]) -> str:
+        nonlocal missing
+        value = values.get(match.group(1))
+        if value is None:
+            return match.group(0)
+        shown = value.formatted(match.group(2)) or value  # a format on a plain value: ignored
+        text = shown.rendered()
+        if not text:
+            missing = True
+        return text
+
+    filled = PLACEHOLDER_RE.sub(fill, line)
+    return None if missing else filled
+
+
 # --- moment.js formats (what Obsidian's {{date:FORMAT}} takes) --------------------------------
 
 _MOMENT_TOKEN_RE = re.compile(
