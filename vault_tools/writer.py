@@ -957,10 +957,17 @@ def write_notes_together(
             _roll_back(slots)
             raise _undone(slots, exc) from exc
         committed = True
-        kept = []
+        # Each note's outcome is read while its lease is held; then every lease is let go
+        # before any waiting for late writes, so no program opening one note waits on another.
+        outcomes = [_outcome(slot) for slot in slots]
         for slot in slots:
+            if slot.lease == TAKEN:
+                _release_lease(slot.target.fd)
+                slot.lease = NO_LEASE
+        kept = []
+        for slot, outcome in zip(slots, outcomes, strict=True):
             if slot.replaced or slot.write.move_to is not None:
-                late = _late_bytes_after(slot.target, _outcome(slot))
+                late = _late_bytes_after(slot.target, outcome)
                 if late is not None:
                     kept.append(_rescue(slot.write.move_to or slot.write.path, late))
         return kept
