@@ -676,3 +676,19 @@ def test_renaming_a_private_note_keeps_its_text_out_of_public_notes_blocks(make_
     block = bob.split("<!-- vault-tools:related -->", 1)[1]
     assert "Sam" not in block and "salary" not in block
     assert run("fill", "--check", "--vault", str(root)).exit_code == 0
+
+
+def test_a_moved_notes_relative_attachments_still_show(make_vault) -> None:
+    jane = ("![photo](photo%20one.png) ![[./cv.pdf]] ![[logo.png]] [up](../index.md) "
+            "[top](contacts/Bob.md)\n")
+    root = make_vault({"contacts/Jane Doe.md": jane, "contacts/Bob.md": "x\n",
+                       "contacts/photo one.png": b"\x89PNG", "contacts/cv.pdf": b"%PDF",
+                       "assets/logo.png": b"\x89PNG", "index.md": "# Home\n"})
+    result = run("rename", "Jane Doe", "people/team/Jane Doe", "--vault", str(root))
+    assert result.exit_code == 0, result.output
+    assert read(root, "people/team/Jane Doe.md") == (
+        "![photo](../../contacts/photo%20one.png) ![[../../contacts/cv.pdf]] ![[logo.png]] "
+        "[up](../../index.md) [top](contacts/Bob.md)\n")
+    check = run("check", "--vault", str(root))
+    assert "missing-attachment" not in check.output and "broken" not in check.output, \
+        check.output

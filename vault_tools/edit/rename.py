@@ -232,13 +232,6 @@ def _new_markdown_path(written: str, joined: str, move: _Move, source_folder: st
     return strip_md(move.new_path) + suffix  # from the notes folder, or by its name
 
 
-def _moved_markdown_path(written: str, target_path: str, new_folder: str) -> str:
-    """The path of a Markdown link from the renamed note to another note, written relative to
-    its new folder."""
-    suffix = written[-3:] if written[-3:].lower() == ".md" else ".md"
-    return _relative(strip_md(target_path), new_folder) + suffix
-
-
 # --- finding a link's target in the text ---------------------------------------------------------
 
 
@@ -526,11 +519,10 @@ def _rewrite_note(note: Note, text: str, index: VaultIndex, move: _Move,
     alias_keys = {fold(alias) for alias in renamed.aliases}
     for link, resolution in outgoing:
         to_renamed = resolution.status == "ok" and resolution.path == move.old_path
-        relative_elsewhere = (is_moved and not move.same_folder and not to_renamed
-                              and resolution.status == "ok" and link.field is None
-                              and (link.kind == "markdown" or link.target.startswith(("./",
-                                                                                      "../"))))
-        if not (to_renamed or relative_elsewhere) or not link.target:
+        elsewhere = None
+        if is_moved and not move.same_folder and not to_renamed and link.field is None:
+            elsewhere = _relative_target(index, link, resolution)
+        if not (to_renamed or elsewhere) or not link.target:
             continue
         if to_renamed and link.kind == "wiki":
             key = fold(strip_md(link.target).strip("/"))
@@ -550,8 +542,8 @@ def _rewrite_note(note: Note, text: str, index: VaultIndex, move: _Move,
             if to_renamed:
                 new = _new_wiki_target(written, move, source_folder)
             else:
-                assert resolution.path is not None
-                rel = _relative(strip_md(resolution.path), source_folder)
+                assert elsewhere is not None
+                rel = _relative(elsewhere, source_folder)
                 suffix = written[-3:] if written[-3:].lower() == ".md" else ""
                 new = (rel if rel.startswith("../") else "./" + rel) + suffix
             edits.add(offset + span[0], offset + span[1], new)
@@ -567,8 +559,9 @@ def _rewrite_note(note: Note, text: str, index: VaultIndex, move: _Move,
                                           posixpath.dirname(note.path) if not is_moved
                                           else source_folder)
             else:
-                assert resolution.path is not None
-                path = _moved_markdown_path(written, resolution.path, source_folder)
+                assert elsewhere is not None
+                path = _relative(elsewhere, source_folder) + (
+                    written[-3:] if resolution.status == "ok" else "")
             new = path if angled else _url_path(path, written != raw)
             edits.add(offset + start, offset + end, new)
         count += 1 if to_renamed else 0
@@ -577,6 +570,25 @@ def _rewrite_note(note: Note, text: str, index: VaultIndex, move: _Move,
                                      max(note.body_line - 2, 0), edits)
     new_body = edits.apply(body)
     return (BOM + new_body if bom else new_body), count
+
+
+def _relative_target(index: VaultIndex, link: Link, resolution: Resolution) -> str | None:
+    """For a link of the renamed note to another note or a file: the path (a note's without
+    `.md`) it must be written relative to from the note's new folder, when it is written
+    relative to the note's folder now (`[x](../companies/Acme.md)`, `[[../companies/Acme]]`,
+    `![](photo.png)` beside it); None for a link that reads the same from any folder (a name,
+    a path from the notes folder, an attachment found by its name)."""
+    if link.kind == "wiki" and not link.target.startswith(("./", "../")):
+        return None
+    if resolution.status == "ok" and resolution.path is not None:
+        if link.kind == "wiki" or fold(link.target) == fold(strip_md(resolution.path)):
+            return strip_md(resolution.path)
+        return None
+    if resolution.status == "asset":
+        found = index.find_attachment(link.target)
+        if found is not None and (link.kind == "wiki" or found == link.target):
+            return found
+    return None
 
 
 def _not_found(note: Note, link: Link) -> RenameError:
@@ -682,7 +694,14 @@ def _verify(index: VaultIndex, before: Mapping[str, list[tuple[Link, Resolution]
         if len(now) != len(links):
             raise RenameError(f"{path}: the rewritten links would not read back as links; "
                               "nothing was changed")
-        for (link, was), (_, res) in zip(links, now, strict=True):
+        for (link, was), (link_now, res) in zip(links, now, strict=True):
+            if was.status == "asset":
+                found = index.find_attachment(link.target)
+                if found is not None and index.find_attachment(link_now.target) != found:
+                    raise RenameError(f"{path}:{link.line}: the link to the file {found} would "
+                                      "no longer find it; nothing was changed (rename by hand, "
+                                      "or report this)")
+                continue
             if was.status != "ok" or was.path is None:
                 continue
             wanted = move.new_path if was.path == move.old_path else was.path
