@@ -101,7 +101,8 @@ class NoteHeldOpenError(ConcurrentEditError):
 
 
 def _fault(step: str) -> None:
-    """Called at each step of a write ("before-fsync", "before-replace", "after-replace").
+    """Called at each step of a write ("before-fsync", "before-replace", "after-replace"; a
+    hard-linked note's "in-place"; `write_notes_together`'s "before-move" and "before-remove").
 
     Does nothing. Tests replace it to raise at a chosen step, so the fault tests exercise the
     real code path rather than a copy of it.
