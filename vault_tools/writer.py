@@ -1,10 +1,13 @@
 """The only code that writes notes (DESIGN.md §6: nothing the user wrote is ever lost).
 
-Two entry points:
+Three entry points:
 
 - `create_note(path, text)` makes a NEW note and never overwrites anything;
 - `write_note(path, transform)` rewrites an existing note through a pure `transform(text)`:
-  read, transform, write a temp file beside the real file, re-check, atomic replace.
+  read, transform, write a temp file beside the real file, re-check, atomic replace;
+- `write_notes_together(writes)` writes several notes (one of them maybe renamed) all or
+  nothing, for `rename`: every note checked and its temp file ready before any is replaced, a
+  failure at any step undone.
 
 Everything else in the package computes text; only this module touches a note's bytes.
 
