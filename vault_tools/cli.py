@@ -202,6 +202,65 @@ def followups(vault: Vault, today: Any, as_json: bool, days: int) -> None:
         click.echo(format_followups(group_followups(items, day, days), colour=_colour()))
 
 
+# --- the digest: what is due, to wherever it reaches you (DESIGN.md §14) -----------------------
+
+
+@main.command()
+@vault_option
+@click.option("--days", type=click.IntRange(min=0, max=366), default=1, show_default=True,
+              help="Also what falls due in this many days after today (1: tomorrow).")
+@click.option("--to", "channel", type=click.Choice(["stdout", "email", "webhook", "ntfy"]),
+              default="stdout", show_default=True,
+              help="Where to send it; each channel's settings are in mkdocs.yml "
+                   "(see docs/reminders.md).")
+@click.option("--public-only", is_flag=True,
+              help="Leave out every follow-up touching a private note, and every private "
+                   "person from the context lines.")
+@click.option("--today", type=_DAY, default=None, help=_TODAY_HELP)
+@click.option("--json", "as_json", is_flag=True,
+              help="Print the digest as a JSON object (with --to stdout).")
+def digest(vault: Vault, days: int, channel: str, public_only: bool, today: Any,
+           as_json: bool) -> None:
+    """What is due: overdue, today and the next --days days, each with when you were last in
+    touch, what you promised and its page on the site. Prints and sends nothing, and exits 0,
+    when nothing is due (safe in cron). A message sent leaves this machine: see --public-only.
+    """
+    import datetime as dt
+    import json
+    import os
+
+    from .digest.compose import compose, digest_data, digest_text
+    from .digest.deliver import DeliveryError, ready, send
+    from .export.ics import vault_page_urls
+
+    if as_json and channel != "stdout":
+        raise click.UsageError("--json is for --to stdout (a webhook always receives JSON)")
+    delivery = vault.settings.delivery
+    config = str(vault.config_file or "mkdocs.yml")
+    try:
+        target = ready(channel, delivery, os.environ, config)
+    except DeliveryError as exc:
+        raise click.ClickException(str(exc)) from None
+    day = today.date() if today is not None else dt.date.today()
+    found = compose(_load_index(vault, contexts=False), day, days, public_only=public_only,
+                    url_of=vault_page_urls(vault))
+    if not found:
+        return
+    if channel == "stdout":
+        if as_json:
+            click.echo(json.dumps(digest_data(found), indent=2, ensure_ascii=False))
+        else:
+            click.echo(digest_text(found), nl=False)
+        return
+    base = vault.config_file.parent if vault.config_file is not None else None
+    try:
+        said = send(found, target, delivery, base)
+    except DeliveryError as exc:
+        raise click.ClickException(str(exc)) from None
+    if sys.stderr.isatty():  # cron mails whatever a job prints: quiet unless someone watches
+        click.echo(said, err=True)
+
+
 # --- learning and deciding (DESIGN.md §13) -----------------------------------------------------
 
 
@@ -482,20 +541,27 @@ def export() -> None:
               help="Write the feed to this file. Default: standard output.")
 @click.option("--include-private", is_flag=True,
               help="Also include follow-ups and interviews from private notes.")
-def export_ics(vault: Vault, output: Any, include_private: bool) -> None:
+@click.option("--today", type=_DAY, default=None,
+              help="With feed_overdue: today in mkdocs.yml, the day overdue follow-ups move to "
+                   "(YYYY-MM-DD). Default: the real date.")
+def export_ics(vault: Vault, output: Any, include_private: bool, today: Any) -> None:
     """An iCalendar feed of dated follow-ups and planned interviews, for a calendar app.
 
     Re-exporting an unchanged vault gives identical bytes, and each event keeps its UID, so a
-    subscribed calendar updates its events instead of duplicating them.
+    subscribed calendar updates its events instead of duplicating them (with feed_overdue:
+    today, an overdue follow-up moves to the day of the export).
     """
+    import datetime as dt
+
     from .export.ics import FeedSettingsError, followups_ics, vault_feed_options
 
     try:
         settings, url_of = vault_feed_options(vault)
     except FeedSettingsError as exc:
         raise click.ClickException(f"{vault.config_file}: the vault plugin's {exc}") from None
+    day = today.date() if today is not None else dt.date.today()
     output.write(followups_ics(_load_index(vault), include_private=include_private,
-                               settings=settings, url_of=url_of))
+                               settings=settings, url_of=url_of, today=day))
 
 
 @export.command("vcard")
