@@ -870,6 +870,57 @@ def snooze_command(vault: Vault, followup_id: str, until: str, today: Any,
         click.echo(printable(f"  also hidden until then: {other.title}"))
 
 
+@main.command("rename")
+@vault_option
+@click.argument("old")
+@click.argument("new")
+@click.option("--keep-alias", is_flag=True,
+              help="Add the old name to the note's aliases, so links from outside the vault "
+                   "keep working.")
+@click.option("--dry-run", is_flag=True, help="Print every change as a diff; write nothing.")
+def rename_command(vault: Vault, old: str, new: str, keep_alias: bool, dry_run: bool) -> None:
+    """Rename the note OLD to NEW and rewrite every link to it, all or nothing.
+
+    OLD is a note's name, alias or path. NEW is a name (the note stays in its folder) or a
+    path from the notes folder (`people/Jane Roe`). Every link that reaches the note is
+    rewritten in its own style (wikilinks with headings, block ids, shown text and embeds,
+    Markdown links, front-matter links); nothing else in any note changes, and if any note
+    cannot be written, none is.
+    """
+    from .edit.rename import RenameError, rename
+    from .writer import WriteError
+
+    try:
+        with gcpolicy.paused():  # it loads the vault
+            done = rename(vault, old, new, keep_alias=keep_alias, dry_run=dry_run)
+    except (RenameError, WriteError) as exc:
+        raise click.ClickException(printable(str(exc))) from None
+    plan = done.plan
+    if dry_run:
+        click.echo(plan.diff(), nl=False)
+    notes = plan.linking_notes
+    said = printable(f"{plan.old_path} -> {plan.new_path}")
+    counted = (f"{plan.links} link{'s' if plan.links != 1 else ''} in {notes} "
+               f"note{'s' if notes != 1 else ''}")
+    alias = f"; '{printable(plan.old_path.rpartition('/')[2][:-3])}' kept as an alias" \
+        if plan.alias_added else ""
+    refilled = sum(1 for edit in plan.edits if edit.blocks)
+    blocks = f"; generated blocks refilled in {refilled} note{'s' if refilled != 1 else ''}" \
+        if refilled else ""
+    click.echo(f"{'would rename' if dry_run else 'renamed'} {said}: {counted} "
+               f"{'would be ' if dry_run else ''}rewritten{alias}{blocks}.")
+    if plan.type_change is not None:
+        was, now = plan.type_change
+        click.echo(f"Note: {printable(plan.new_path)} is "
+                   f"{'a ' + printable(now) + ' note' if now else 'a note without a type'} in "
+                   f"its new folder (it was a {printable(was or 'untyped')} note); add "
+                   f"`type: {printable(was or '')}` to its front matter to keep it one.",
+                   err=True)
+    for copy in done.kept:
+        click.echo(f"another program saved a note while it was written; its version is kept "
+                   f"as {printable(copy)}: merge it by hand", err=True)
+
+
 @main.group("import")
 def import_group() -> None:
     """Add contacts from an address book or a LinkedIn export.
