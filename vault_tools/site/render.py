@@ -633,8 +633,7 @@ def network_page(scripts: Sequence[str], nodes: Sequence[GraphNode],
 
     listing = (
         '<section class="vault-graph__list" id="vault-connections" '
-        'aria-label="Connections, as a list">\n'
-        f'<h2 id="connections-as-a-list">Connections, as a list</h2>\n'
+        'aria-labelledby="connections-as-a-list">\n'
         f"<h3>Introductions ({len(introduced)})</h3>\n{items(introduced, 'introduced')}\n"
         f"<h3>Who works where ({len(works)})</h3>\n{items(works, 'works at')}\n"
         "</section>"
@@ -648,7 +647,8 @@ def network_page(scripts: Sequence[str], nodes: Sequence[GraphNode],
         "double-click to open its note; *Highlight* does the same from the keyboard. Drag to "
         "move, scroll or pinch to zoom: more names show as you zoom in. The same connections "
         "are [listed below the graph](#connections-as-a-list).\n\n"
-        f"{controls}\n\n{graph}\n\n{listing}\n\n{tags}\n"
+        # The list's heading in Markdown: MkDocs knows its anchor (the link above points to it).
+        f"{controls}\n\n{graph}\n\n## Connections, as a list\n\n{listing}\n\n{tags}\n"
     )
 
 
