@@ -57,7 +57,9 @@
     var MIN_NODE = 14;  // px on screen: never smaller than a fingertip can find
     function sheet(zoom) {
       var scale = 1 / zoom;
-      var small = Math.max(18, MIN_NODE * scale);
+      // Never smaller than a fingertip can find, unless that would make neighbours one blob
+      // (a whole large graph on a phone: then dots).
+      var small = Math.max(18, Math.max(3, Math.min(MIN_NODE, 60 * zoom)) * scale);
       return [
         { selector: "node", style: {
           "label": "data(label)", "font-size": FONT * scale, "color": ink,
@@ -97,7 +99,7 @@
       container: container,
       elements: elements,
       layout: { name: "preset", fit: true, padding: 30 },
-      minZoom: 0.02,
+      minZoom: 0.002,  // the whole of a 5,000-note graph fits in a phone's view
       maxZoom: 4,
       boxSelectionEnabled: false,
       style: sheet(1)
@@ -123,6 +125,25 @@
       var grid = {};
       var hide = [];
       var show = [];
+      function cellsOf(box) {
+        var keys = [];
+        for (var cx = Math.floor(box[0] / cell); cx <= Math.floor(box[2] / cell); cx++) {
+          for (var cy2 = Math.floor(box[1] / cell); cy2 <= Math.floor(box[3] / cell); cy2++) {
+            keys.push(cx + ":" + cy2);
+          }
+        }
+        return keys;
+      }
+      // The nodes in view first: a label is not drawn over another node either.
+      cy.nodes(":visible").forEach(function (node) {
+        var p = node.renderedPosition();
+        if (p.x < -200 || p.y < -200 || p.x > width + 200 || p.y > height + 200) {
+          return;
+        }
+        var half = node.renderedHeight() / 2;
+        var box = [p.x - half, p.y - half, p.x + half, p.y + half];
+        cellsOf(box).forEach(function (key) { (grid[key] = grid[key] || []).push(box); });
+      });
       var near = cy.nodes(".vault-near");
       var order = near.union(ranked.difference(near));
       order.forEach(function (node) {
@@ -138,12 +159,7 @@
         var top = p.y + node.renderedHeight() / 2 + 3;
         var box = [p.x - w / 2, top, p.x + w / 2, top + font * 1.3];
         var clear = node.hasClass("vault-near");
-        var cells = [];
-        for (var cx = Math.floor(box[0] / cell); cx <= Math.floor(box[2] / cell); cx++) {
-          for (var cy2 = Math.floor(box[1] / cell); cy2 <= Math.floor(box[3] / cell); cy2++) {
-            cells.push(cx + ":" + cy2);
-          }
-        }
+        var cells = cellsOf(box);
         if (!clear) {
           clear = cells.every(function (key) {
             return (grid[key] || []).every(function (other) {
