@@ -203,3 +203,10 @@ def test_setting_a_key_changes_one_line_and_that_key_only(text, key, value) -> N
         at = next(i for i, line in enumerate(new_lines) if line.startswith(f"{key}: "))
         assert new_lines[:at] + new_lines[at + 1:] == old_lines
         assert new_lines[at].rstrip("\r\n") == f"{key}: {yaml_scalar(value)}"
+
+
+def test_a_key_yaml_reads_but_no_line_starts_is_refused_not_written_twice() -> None:
+    # `? key` / `: value`, YAML's explicit key: the key is there, on no `key:` line.
+    text = "---\ntype: interview\n? thank_you\n: 2020-01-01\n---\n"
+    with pytest.raises(FrontMatterEditError, match="thank_you"):
+        set_key(text, "thank_you", dt.date(2026, 12, 1), "n.md")
