@@ -577,3 +577,46 @@ def test_the_feed_that_moves_overdue_items_puts_a_snoozed_one_on_its_day(vault: 
     # The clock-free feed keeps its due date.
     assert [e.day for e in feed_events(index) if "thank-you" in e.summary] == [
         dt.date(2026, 11, 11)]
+
+
+# --- found by attacking the landed work -------------------------------------------------------
+
+
+@pytest.mark.parametrize("command, saved_line", [
+    (["done", "{id}"], "thank_you: 2026-11-28  # sent from my phone"),
+    (["snooze", "{id}", "--until", "2026-12-24"], "snoozed_until: 2026-12-03"),
+])
+def test_a_value_the_user_wrote_after_the_read_is_not_overwritten(
+        vault: Path, monkeypatch, command: list[str], saved_line: str) -> None:
+    """The command replaces only the value it read: one the user saved since (the thank-you
+    recorded by hand meanwhile) is theirs, and the command refuses rather than overwrite it."""
+    ident = id_of(vault, "thank-you")
+    saved = CONVERSATION_TEXT.replace("---\n# A", f"{saved_line}\n---\n# A")
+    _user_saves(monkeypatch, vault, CONVERSATION, saved)
+    result = run(vault, *[a.format(id=ident) for a in command], "--today", TODAY)
+    assert result.exit_code == 1, result.output
+    key, value = saved_line.split()[0].rstrip(":"), saved_line.split()[1]
+    assert (f"{CONVERSATION}:8: {key} was changed since the command read the note "
+            f"(it is now '{value}', was absent)") in result.output
+    assert "nothing was written" in result.output
+    assert read(vault, CONVERSATION) == saved
+
+
+def test_done_replaces_the_done_date_an_unticked_task_still_carries(make_vault) -> None:
+    """A task unticked by hand keeps the Tasks plugin's old ✅ date; ticking it again records
+    the new day in its place, not a second ✅ that readers would skip (the first counts)."""
+    vault = make_vault({"todo.md": "# T\n\n- [ ] call Kim ✅ 2026-01-05 ^k\n"})
+    result = run(vault, "done", id_of(vault, "task"), "--today", TODAY)
+    assert result.exit_code == 0, result.output
+    assert read(vault, "todo.md") == "# T\n\n- [x] call Kim ✅ 2026-12-01 ^k\n"
+
+
+def test_the_dry_run_diff_of_a_note_without_a_final_newline_keeps_its_lines_apart(
+        make_vault) -> None:
+    vault = make_vault({"todo.md": "# T\n\n- [ ] call Kim"})
+    result = run(vault, "done", id_of(vault, "task"), "--dry-run", "--today", TODAY)
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert "-- [ ] call Kim" in lines
+    assert "+- [x] call Kim ✅ 2026-12-01" in lines
+    assert lines.count("\\ No newline at end of file") == 2

@@ -23,13 +23,14 @@ line ticked.
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, replace
+from typing import Any
 
 from .. import referrals, schema
 from ..capture.log import UNWRITABLE
+from ..fill import text_diff
 from ..followups import (
     FollowUp,
     find_followup,
@@ -80,6 +81,11 @@ REFUSED: dict[str, str] = {
 _SCHEDULED_SIGN_RE = re.compile(r"([⏳⌛][\ufe0e\ufe0f]?[ \t]*)(\d{4}-\d{2}-\d{2})(?![\w-])")
 _SCHEDULED_FIELD_RE = re.compile(r"([\[(]scheduled::[ \t]*)(\d{4}-\d{2}-\d{2})(?=[ \t]*[\])])",
                                  re.IGNORECASE)
+# A Tasks plugin done date, and Dataview's field for it: what a task unticked by hand may
+# still carry, its date replaced when `done` ticks it again.
+_DONE_SIGN_RE = re.compile(r"(✅[\ufe0e\ufe0f]?[ \t]*)(\d{4}-\d{2}-\d{2})(?![\w-])")
+_DONE_FIELD_RE = re.compile(r"([\[(]completion::[ \t]*)(\d{4}-\d{2}-\d{2})(?=[ \t]*[\])])",
+                            re.IGNORECASE)
 _ISO_DAY_RE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
@@ -147,10 +153,13 @@ def done(vault: Vault, wanted: str, today: dt.date, day: dt.date | None = None, 
     key, value = ANSWERS[followup.kind]
     answer: str | dt.date = value if value is not None else day
     note = _writable(index, followup.note)
+    was = note.meta.get(key)
     _, text = read_note(vault, note.path)
     if text is not None:
-        _check_it_closes(index, note, followup, key, answer, _set(note.path, text, key, answer)[0])
-    return _apply(vault, followup, lambda text: _set(followup.note, text, key, answer), dry_run)
+        _check_it_closes(index, note, followup, key, answer,
+                         _set(note.path, text, key, answer, was)[0])
+    return _apply(vault, followup, lambda text: _set(followup.note, text, key, answer, was),
+                  dry_run)
 
 
 def snooze(vault: Vault, wanted: str, today: dt.date, until: dt.date, *,
@@ -166,11 +175,12 @@ def snooze(vault: Vault, wanted: str, today: dt.date, until: dt.date, *,
         task = _task_of(index, followup)
         return _apply(vault, followup,
                       lambda text: _schedule(followup.note, text, task, until), dry_run)
-    _writable(index, followup.note)
+    was = _writable(index, followup.note).meta.get(schema.SNOOZED_UNTIL)
     also = tuple(f for f in followups_for_today(index, today)
                  if f.note == followup.note and f.kind != schema.TASK and f != followup)
     edited = _apply(vault, followup,
-                    lambda text: _set(followup.note, text, schema.SNOOZED_UNTIL, until), dry_run)
+                    lambda text: _set(followup.note, text, schema.SNOOZED_UNTIL, until, was),
+                    dry_run)
     return replace(edited, also=also)
 
 
@@ -202,9 +212,7 @@ def _apply(vault: Vault, followup: FollowUp, edit: Callable[[str], tuple[str, in
             raise EditError(f"{exc}; nothing was written") from None
     old, new, line = seen[-1]
     changed = split_lines(new)[line - 1].rstrip("\r\n") if new else ""
-    diff = "".join(difflib.unified_diff(old.splitlines(keepends=True),
-                                        new.splitlines(keepends=True),
-                                        fromfile=f"a/{path}", tofile=f"b/{path}"))
+    diff = text_diff(old, new, f"a/{path}", f"b/{path}")
     return Edited(followup, path, line, changed, diff, written)
 
 
@@ -225,9 +233,18 @@ def _writable(index: VaultIndex, path: str) -> Note:
     return note
 
 
-def _set(path: str, text: str, key: str, value: str | dt.date) -> tuple[str, int]:
-    """`set_key` as an edit: the new text and the key's line in it."""
+def _set(path: str, text: str, key: str, value: str | dt.date, was: Any) -> tuple[str, int]:
+    """`set_key` as an edit: the new text and the key's line in it. `was` is the key's value
+    when the follow-up was resolved: a value the user saved since is theirs, never
+    overwritten (EditError)."""
     _refuse_unwritable_text(path, text)
+    now = parse_note(path, text, contexts=False).meta.get(key)
+    if now != was:
+        where = key_line(text, key)
+        raise EditError(f"{path}:{where or 1}: {key} was changed since the command read the note "
+                        f"(it is now {_shown(now)}, was {_shown(was)}); run `vault-tools "
+                        "followups` again if there is still something to do; nothing was "
+                        "written")
     try:
         new_text = set_key(text, key, value, path)
     except FrontMatterEditError as exc:
@@ -235,6 +252,10 @@ def _set(path: str, text: str, key: str, value: str | dt.date) -> tuple[str, int
     line = key_line(new_text, key)
     assert line is not None
     return new_text, line
+
+
+def _shown(value: Any) -> str:
+    return "absent" if value is None else repr(str(value))
 
 
 def _refuse_unwritable_text(path: str, text: str) -> None:
@@ -286,7 +307,7 @@ def _tick(path: str, text: str, task: Task, day: dt.date) -> tuple[str, int]:
     assert match is not None
     box = match.start(1)
     body = body[:box] + "x" + body[box + 1:]
-    lines[at] = _before_block_id(body, f"✅ {day.isoformat()}") + ending
+    lines[at] = _dated(body, (_DONE_SIGN_RE, _DONE_FIELD_RE), "✅", day) + ending
     new_text = "".join(lines)
     _check_task(path, new_text, at + 1, task, done=True)
     return new_text, at + 1
@@ -297,18 +318,20 @@ def _schedule(path: str, text: str, task: Task, until: dt.date) -> tuple[str, in
     else ` ⏳ D` added at the end of its line (before a block id)."""
     lines, at = _find_task(path, text, task)
     body, ending = _cut_ending(lines[at])
-    day = until.isoformat()
-    for pattern in (_SCHEDULED_SIGN_RE, _SCHEDULED_FIELD_RE):
-        match = pattern.search(body)
-        if match is not None:
-            body = body[:match.start(2)] + day + body[match.end(2):]
-            break
-    else:
-        body = _before_block_id(body, f"⏳ {day}")
-    lines[at] = body + ending
+    lines[at] = _dated(body, (_SCHEDULED_SIGN_RE, _SCHEDULED_FIELD_RE), "⏳", until) + ending
     new_text = "".join(lines)
     _check_task(path, new_text, at + 1, task, done=False, until=until)
     return new_text, at + 1
+
+
+def _dated(body: str, patterns: tuple[re.Pattern[str], ...], sign: str, day: dt.date) -> str:
+    """`body` (a task's line) with the date of the first of `patterns` it holds replaced by
+    `day`, else ` sign day` added (before a block id)."""
+    for pattern in patterns:
+        match = pattern.search(body)
+        if match is not None:
+            return body[:match.start(2)] + day.isoformat() + body[match.end(2):]
+    return _before_block_id(body, f"{sign} {day.isoformat()}")
 
 
 def _cut_ending(line: str) -> tuple[str, str]:
