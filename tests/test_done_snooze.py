@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 
 from vault_tools.cli import main
 from vault_tools.edit import followup_edits
-from vault_tools.followups import open_followups, timed_followups
+from vault_tools.followups import FollowUp, followup_ids, open_followups, timed_followups
 from vault_tools.parse import parse_note, read_task_text, split_lines
 from vault_tools.vault import find_vault, load_index
 
@@ -620,3 +620,23 @@ def test_the_dry_run_diff_of_a_note_without_a_final_newline_keeps_its_lines_apar
     assert "-- [ ] call Kim" in lines
     assert "+- [x] call Kim ✅ 2026-12-01" in lines
     assert lines.count("\\ No newline at end of file") == 2
+
+
+def test_an_id_prefix_that_names_several_items_says_so(make_vault) -> None:
+    # Enough tasks that two ids share their first four characters (the ids are a hash of the
+    # text: the same every run).
+    tasks = [FollowUp("task", None, f"task {n}", "todo.md", n + 3) for n in range(3000)]
+    firsts: dict[str, int] = {}
+    for n, fid in enumerate(followup_ids(tasks)):
+        if fid[:4] in firsts:
+            break
+        firsts[fid[:4]] = n
+    count = n + 1
+    vault = make_vault({"todo.md": "# T\n\n" + "".join(f"- [ ] task {i}\n" for i in range(count))})
+    shared = followup_ids(tasks[:count])[n][:4]
+    before = snapshot(vault)
+    result = run(vault, "done", shared.upper(), "--today", TODAY)
+    assert result.exit_code == 1
+    assert f"The id {shared.upper()!r} is the start of 2 follow-ups' ids; give more of it" in (
+        result.output)
+    assert snapshot(vault) == before

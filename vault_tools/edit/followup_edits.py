@@ -35,6 +35,7 @@ from ..followups import (
     FollowUp,
     find_followup,
     followups_for_today,
+    followups_named,
     followups_of,
     latest_interaction,
 )
@@ -120,7 +121,12 @@ def parse_day(value: str, option: str) -> dt.date:
 def resolve(index: VaultIndex, today: dt.date, wanted: str) -> FollowUp:
     """The follow-up `wanted` names among those `followups` shows as of `today`; EditError
     when none (or several: a prefix too short) does."""
-    found = find_followup(followups_for_today(index, today), wanted)
+    shown = followups_for_today(index, today)
+    found = find_followup(shown, wanted)
+    if found is None and len(named := followups_named(shown, wanted)) > 1:
+        raise EditError(f"The id {wanted.strip()!r} is the start of {len(named)} follow-ups' "
+                        "ids; give more of it, as `vault-tools followups` shows it; nothing "
+                        "was written")
     if found is None:
         raise EditError(f"No follow-up with id {wanted.strip()!r}; run `vault-tools followups` "
                         "to see the ids; nothing was written")
