@@ -640,3 +640,31 @@ def test_an_id_prefix_that_names_several_items_says_so(make_vault) -> None:
     assert f"The id {shared.upper()!r} is the start of 2 follow-ups' ids; give more of it" in (
         result.output)
     assert snapshot(vault) == before
+
+
+@pytest.mark.parametrize("kind, title, then, written", [
+    ("thank-you", "", ["done", "{id}"], "thank_you: 2026-12-01\n"),
+    ("thank-you", "", ["snooze", "{id}", "--until", "2026-12-03"], "snoozed_until: 2026-12-03\n"),
+    ("task", "article", ["done", "{id}"],
+     "- [x] Send Jane the article 📅 2026-11-20 ⏳ 2026-12-08 ✅ 2026-12-01 ^send\n"),
+    ("task", "article", ["snooze", "{id}", "--until", "2026-12-20"],
+     "- [ ] Send Jane the article 📅 2026-11-20 ⏳ 2026-12-20 ^send\n"),
+])
+def test_a_snoozed_item_keeps_its_id_for_done_and_for_another_snooze(
+        vault: Path, kind: str, title: str, then: list[str], written: str) -> None:
+    """Snoozed, then done the next day (the thank-you sent after all), or snoozed again: the id
+    `followups` showed still names it, though the list hides it until the day."""
+    ident = id_of(vault, kind, title=title)
+    assert run(vault, "snooze", ident, "--until", "2026-12-08", "--today", TODAY).exit_code == 0
+    assert ident not in [f["id"] for f in listed(vault)]
+    result = run(vault, *[a.format(id=ident) for a in then], "--today", TODAY)
+    assert result.exit_code == 0, result.output
+    assert written in read(vault, JANE if kind == "task" else CONVERSATION)
+
+
+def test_an_item_gone_for_good_has_no_id_though_it_once_showed(vault: Path) -> None:
+    # A planned conversation's `prepare` stops on its day: after it, its id names nothing.
+    ident = id_of(vault, "prepare", today="2026-12-19")
+    result = run(vault, "snooze", ident, "--until", "2026-12-30", "--today", "2026-12-22")
+    assert result.exit_code == 1
+    assert "No follow-up with id" in result.output

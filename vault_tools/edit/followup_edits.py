@@ -1,8 +1,8 @@
 """`vault-tools done ID` and `vault-tools snooze ID --until D` (DESIGN §6, §10, §14).
 
 An id is what `vault-tools followups` shows beside each item (`followups.followup_ids`), and
-is looked up in the same list (`followups_for_today`): an item that list does not show today
-(a snoozed one, a task scheduled later) has no id to give.
+is looked up in the same list (`followups_for_today`), then among the items hidden today that
+a later day shows (a snoozed one, a task scheduled later), so that a snoozed item can be done.
 
 What each writes, and nothing else:
 
@@ -38,6 +38,7 @@ from ..followups import (
     followups_named,
     followups_of,
     latest_interaction,
+    timed_followups,
 )
 from ..index import VaultIndex
 from ..notes import ContactFields, Note, Task
@@ -119,10 +120,19 @@ def parse_day(value: str, option: str) -> dt.date:
 
 
 def resolve(index: VaultIndex, today: dt.date, wanted: str) -> FollowUp:
-    """The follow-up `wanted` names among those `followups` shows as of `today`; EditError
-    when none (or several: a prefix too short) does."""
-    shown = followups_for_today(index, today)
+    """The follow-up `wanted` names among those `followups` shows as of `today`, else among
+    those it will show from a later day (snoozed, or a task scheduled later: the id the user
+    was shown before still names it); EditError when none (or several: a prefix too short)
+    does."""
+    timed = timed_followups(index)
+    shown = [t.followup for t in timed if t.shown_on(today)]
     found = find_followup(shown, wanted)
+    if found is None and not followups_named(shown, wanted):
+        # Every item still to come; one whose days are over (a past conversation's
+        # `prepare`) is not. (An id does not depend on the list but for a task written twice,
+        # which is told apart by its order among those listed.)
+        found = find_followup([t.followup for t in timed
+                               if t.shown_until is None or t.shown_until >= today], wanted)
     if found is None and len(named := followups_named(shown, wanted)) > 1:
         raise EditError(f"The id {wanted.strip()!r} is the start of {len(named)} follow-ups' "
                         "ids; give more of it, as `vault-tools followups` shows it; nothing "
