@@ -668,3 +668,27 @@ def test_an_item_gone_for_good_has_no_id_though_it_once_showed(vault: Path) -> N
     result = run(vault, "snooze", ident, "--until", "2026-12-30", "--today", "2026-12-22")
     assert result.exit_code == 1
     assert "No follow-up with id" in result.output
+
+
+@pytest.mark.parametrize("task, words, done", [
+    # a date sign inside a link's shown text or address, a code span or a comment is words,
+    # not a field: the field is added after them, or the task refused, never the words edited
+    ("- [ ] see [[Note|✅ 2020-01-01]] now", "[[Note|✅ 2020-01-01]]",
+     "- [x] see [[Note|✅ 2020-01-01]] now ✅ 2026-12-01"),
+    ("- [ ] code `✅ 2020-01-01` x %%✅ 2020-02-02%%", "`✅ 2020-01-01` x %%✅ 2020-02-02%%",
+     "- [x] code `✅ 2020-01-01` x %%✅ 2020-02-02%% ✅ 2026-12-01"),
+    ("- [ ] see [the ⏳ 2020-01-01 post](http://x.y/⏳ 2020-01-01) now",
+     "[the ⏳ 2020-01-01 post](http://x.y/⏳ 2020-01-01)", None),
+    ("- [ ] code `⏳ 2020-01-01` x", "`⏳ 2020-01-01`", None),
+])
+def test_a_date_sign_in_a_link_code_or_comment_of_a_task_is_never_rewritten(
+        make_vault, task: str, words: str, done: str | None) -> None:
+    for command in (["done", "{id}"], ["snooze", "{id}", "--until", "2026-12-05"]):
+        vault = make_vault({"t.md": f"# T\n\n{task}\n"})
+        ident = id_of(vault, "task")
+        result = run(vault, *[a.format(id=ident) for a in command], "--today", TODAY)
+        text = read(vault, "t.md")
+        assert words in text, (result.output, text)
+        if command[0] == "done" and done is not None:
+            assert result.exit_code == 0, result.output
+            assert text == f"# T\n\n{done}\n"

@@ -88,6 +88,9 @@ _SCHEDULED_FIELD_RE = re.compile(r"([\[(]scheduled::[ \t]*)(\d{4}-\d{2}-\d{2})(?
 _DONE_SIGN_RE = re.compile(r"(✅[\ufe0e\ufe0f]?[ \t]*)(\d{4}-\d{2}-\d{2})(?![\w-])")
 _DONE_FIELD_RE = re.compile(r"([\[(]completion::[ \t]*)(\d{4}-\d{2}-\d{2})(?=[ \t]*[\])])",
                             re.IGNORECASE)
+# What a task's words may hold that is no field: a code span, a comment, a wikilink, a
+# Markdown link (its text and address). A date sign inside one is left as it is.
+_WORDS_RE = re.compile(r"(`+).*?\1|%%.*?%%|\[\[.*?\]\]|\[[^\]]*\]\([^)]*\)")
 _ISO_DAY_RE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
@@ -341,10 +344,13 @@ def _schedule(path: str, text: str, task: Task, until: dt.date) -> tuple[str, in
 
 
 def _dated(body: str, patterns: tuple[re.Pattern[str], ...], sign: str, day: dt.date) -> str:
-    """`body` (a task's line) with the date of the first of `patterns` it holds replaced by
-    `day`, else ` sign day` added (before a block id)."""
+    """`body` (a task's line) with the date of the first of `patterns` it holds (outside a
+    link, code span or comment) replaced by `day`, else ` sign day` added (before a block
+    id)."""
+    # Searched with the words blanked out (same length, so the places are the line's).
+    fields = _WORDS_RE.sub(lambda m: " " * len(m.group(0)), body)
     for pattern in patterns:
-        match = pattern.search(body)
+        match = pattern.search(fields)
         if match is not None:
             return body[:match.start(2)] + day.isoformat() + body[match.end(2):]
     return _before_block_id(body, f"{sign} {day.isoformat()}")
