@@ -692,3 +692,18 @@ def test_a_date_sign_in_a_link_code_or_comment_of_a_task_is_never_rewritten(
         if command[0] == "done" and done is not None:
             assert result.exit_code == 0, result.output
             assert text == f"# T\n\n{done}\n"
+
+
+def test_done_says_the_generated_blocks_catch_up_at_the_next_fill(vault: Path) -> None:
+    """The Follow-ups note and the blocks `fill` wrote keep listing a done item until the next
+    fill (or at once under `watch`): done says so, where there are blocks, rather than leave
+    the user wondering why the Follow-ups note still shows it."""
+    assert run(vault, "fill").exit_code == 0
+    result = run(vault, "done", id_of(vault, "thank-you"), "--today", TODAY)
+    assert result.exit_code == 0, result.output
+    assert ("Note: the generated blocks listing it (the Follow-ups note among them) are brought "
+            "up to date by the next `vault-tools fill`, or at once while `vault-tools watch` "
+            "runs.") in result.stderr
+    # A snooze changes no block: nothing to say.
+    result = run(vault, "snooze", id_of(vault, "nudge"), "--until", "2026-12-24", "--today", TODAY)
+    assert result.exit_code == 0 and not result.stderr

@@ -98,7 +98,8 @@ _ISO_DAY_RE = re.compile(r"\d{4}-\d{2}-\d{2}")
 class Edited:
     """What `done` or `snooze` did (or, dry, would do): the note, the line changed in its new
     text and that line, the diff, whether the note was written, the other follow-ups of the
-    note a snooze hides too, and a remark for the user (None, or what was left to them)."""
+    note a snooze hides too, a remark for the user (None, or what was left to them), and
+    whether the vault has generated blocks, which list a done item until the next `fill`."""
 
     followup: FollowUp
     path: str
@@ -108,6 +109,7 @@ class Edited:
     written: bool
     also: tuple[FollowUp, ...] = ()
     remark: str | None = None
+    blocks_behind: bool = False
 
 
 def parse_day(value: str, option: str) -> dt.date:
@@ -156,6 +158,14 @@ def done(vault: Vault, wanted: str, today: dt.date, day: dt.date | None = None, 
     day = day or today
     index = load_index(vault, contexts=False)
     followup = resolve(index, today, wanted)
+    edited = _done(vault, index, followup, wanted, day, dry_run)
+    # Generated blocks (the Follow-ups note's among them) list open follow-ups: this one goes
+    # from them at the next `fill`, or at once under `watch`. A snooze changes none.
+    return replace(edited, blocks_behind=any(note.blocks for note in index))
+
+
+def _done(vault: Vault, index: VaultIndex, followup: FollowUp, wanted: str, day: dt.date,
+          dry_run: bool) -> Edited:
     if followup.kind == schema.TASK:
         task = _task_of(index, followup)
         edited = _apply(vault, followup, lambda text: _tick(followup.note, text, task, day),
