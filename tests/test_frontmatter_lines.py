@@ -210,3 +210,10 @@ def test_a_key_yaml_reads_but_no_line_starts_is_refused_not_written_twice() -> N
     text = "---\ntype: interview\n? thank_you\n: 2020-01-01\n---\n"
     with pytest.raises(FrontMatterEditError, match="thank_you"):
         set_key(text, "thank_you", dt.date(2026, 12, 1), "n.md")
+
+
+def test_explicit_keys_elsewhere_are_refused_too() -> None:
+    # `? thank_you` with no value, and a `thank_you:` line: YAML reads the key twice.
+    text = "---\n? thank_you\nthank_you: 2020-01-01\n---\n"
+    with pytest.raises(FrontMatterEditError, match=r"n\.md:2: .*explicit `\? key`"):
+        set_key(text, "thank_you", dt.date(2026, 12, 1), "n.md")
