@@ -104,3 +104,38 @@ def test_a_note_with_thousands_of_generated_blocks_is_searched_in_linear_time() 
 
     small, large = cost(1000), cost(8000)
     assert large < 8 * 4 * max(small, 0.01)
+
+
+# --- draft: the templates -------------------------------------------------------------------
+
+
+_ANA = {"contacts/Ana Lima.md": "---\ntype: contact\nemail: ana@example.com\n---\n"}
+
+
+def test_a_message_template_with_front_matter_drafts_without_it(make_vault) -> None:
+    # A template saved from Obsidian often has properties (`tags: [template]`): they were
+    # printed as the first lines of the message, and its Subject: line was then body text.
+    root = make_vault({**_ANA, "templates/messages/request.md":
+                       "---\ntags: [template]\n---\nSubject: Hi {{first_name}}\n\n"
+                       "Hello {{name}}\n"})
+    assert run(root, "draft", "request", "Ana Lima").output == "Subject: Hi Ana\n\nHello Ana Lima\n"
+    # a dashed line that opens nothing (no closing line) is the user's text
+    root = make_vault({**_ANA, "templates/messages/request.md": "---\nHello {{name}}\n"})
+    assert run(root, "draft", "request", "Ana Lima").output == "---\nHello Ana Lima\n"
+
+
+def test_a_messages_folder_linked_outside_the_vault_is_not_listed(make_vault,
+                                                                   tmp_path: Path) -> None:
+    # The kinds were listed from a folder outside the vault: its file names reached the
+    # terminal, though nothing outside the notes folder is ever read.
+    outside = tmp_path / "elsewhere"
+    outside.mkdir()
+    (outside / "payroll-2026.md").write_text("Subject: x\n\nsecret\n", encoding="utf-8")
+    root = make_vault(_ANA)
+    (root / "notes" / "templates").mkdir()
+    (root / "notes" / "templates" / "messages").symlink_to(outside, target_is_directory=True)
+    result = run(root, "draft", "nope", "Ana Lima")
+    assert result.exit_code == 1 and "payroll" not in result.output
+    result = run(root, "draft", "payroll-2026", "Ana Lima")
+    assert result.exit_code == 1 and "secret" not in result.output
+    assert "unknown kind of draft 'payroll-2026'" in result.output

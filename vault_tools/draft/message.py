@@ -1,7 +1,8 @@
 """A message draft made from a template and the facts (pure): its subject and body, and the
 `mailto:` link that opens it in a mail program (RFC 6068).
 
-A message template is plain text. Its first lines, up to the first blank line, may be
+A message template is plain text, after its front matter when it has one (properties such as
+`tags: [template]` are left out). Its first lines, up to the first blank line, may be
 `Subject:` lines: the first whose facts are all known is the subject (so a template can offer
 a fallback). The rest is the body. A line naming a fact the notes do not have is left out
 whole (`capture.templates.fill_plain_line`), and the blank lines around it close up: a
@@ -16,6 +17,7 @@ from dataclasses import dataclass
 from urllib.parse import quote
 
 from ..capture.templates import Value, fill_plain_line
+from ..wikilinks import closes_front_matter, opens_front_matter
 
 SUBJECT = "subject:"
 
@@ -48,7 +50,9 @@ def compose(template: str, values: Mapping[str, Value]) -> Message:
     """The message `template` says with `values` (see the module for the rules)."""
     lines = template.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n").split("\n")
     subject: str | None = None
-    at = 0
+    at = _front_matter_end(lines)
+    while at < len(lines) and not lines[at].strip():
+        at += 1
     while at < len(lines) and lines[at].strip().casefold().startswith(SUBJECT):
         if subject is None:
             filled = fill_plain_line(lines[at].strip()[len(SUBJECT):].strip(), values)
@@ -64,6 +68,17 @@ def compose(template: str, values: Mapping[str, Value]) -> Message:
     while body and not body[-1].strip():
         body.pop()
     return Message(subject, "\n".join(body))
+
+
+def _front_matter_end(lines: list[str]) -> int:
+    """The index of the first line after the template's front matter (0 without one): the
+    properties Obsidian keeps on a template file (`tags: [template]`) are no words of the
+    message. A `---` line never closed is text."""
+    if lines and opens_front_matter(lines[0]):
+        for at in range(1, len(lines)):
+            if closes_front_matter(lines[at]):
+                return at + 1
+    return 0
 
 
 def address(value: object) -> str | None:

@@ -16,7 +16,7 @@ from ..capture.templates import CaptureError
 from ..index import VaultIndex
 from ..lookup import ContactNameError
 from ..notes import Note
-from ..vault import Vault, VaultError, templates_folders
+from ..vault import Vault, VaultError, inside_notes, templates_folders
 from . import facts as facts_
 from .message import Message, address, compose
 
@@ -48,9 +48,13 @@ class Draft:
 
 def kinds(vault: Vault) -> list[str]:
     """The kinds a draft may be: the packaged ones, then each other `templates/messages/
-    KIND.md` of the vault, by name."""
-    own = {path.stem for folder in templates_folders(vault.notes_dir)
-           for path in _messages_folder(folder).glob("*.md") if _KIND_RE.fullmatch(path.stem)}
+    KIND.md` of the vault, by name. A messages folder whose link leaves the notes folder is
+    not listed (nothing outside is read, not even its file names)."""
+    inside = [folder for folder in templates_folders(vault.notes_dir)
+              if inside_notes(vault.notes_dir, folder)]
+    folders = [_messages_folder(folder) for folder in inside]
+    own = {path.stem for folder in folders if inside_notes(vault.notes_dir, folder)
+           for path in folder.glob("*.md") if _KIND_RE.fullmatch(path.stem)}
     return [*KINDS, *sorted(own - set(KINDS))]
 
 
