@@ -139,3 +139,73 @@ def test_a_messages_folder_linked_outside_the_vault_is_not_listed(make_vault,
     result = run(root, "draft", "payroll-2026", "Ana Lima")
     assert result.exit_code == 1 and "secret" not in result.output
     assert "unknown kind of draft 'payroll-2026'" in result.output
+
+
+# --- draft: the mailto: link ------------------------------------------------------------------
+
+
+def _mailto_to(root: Path, email: str) -> tuple[str, str]:
+    (root / "notes" / "contacts" / "Ana Lima.md").write_text(
+        f"---\ntype: contact\nemail: \"{email}\"\n---\n", encoding="utf-8")
+    result = run(root, "draft", "keep-warm", "Ana Lima", "--mailto")
+    assert result.exit_code == 0
+    return result.stdout.strip().partition("?")[0], result.stderr
+
+
+def test_an_address_in_another_script_is_kept_in_the_link(make_vault) -> None:
+    # `josé@bücher.de` is one plain address (RFC 6530): it was left out of the link. Its
+    # domain goes in its ASCII form, its name percent-encoded as UTF-8 (RFC 6068).
+    root = make_vault(_ANA)
+    assert _mailto_to(root, "ana@bücher.de") == ("mailto:ana@xn--bcher-kva.de", "")
+    assert _mailto_to(root, "josé@Bücher.example") == (
+        "mailto:jos%C3%A9@xn--bcher-kva.example", "")
+    assert _mailto_to(root, "李@例え.テスト")[0] == "mailto:%E6%9D%8E@xn--r8jz45g.xn--zckzah"
+
+
+def test_an_address_its_encoding_would_change_is_left_out(make_vault) -> None:
+    # The old IDNA rules make "straße.de" "strasse.de", someone else's domain; an invisible
+    # joiner, a full-width dot or "＠", a right-to-left mark: none may reach a recipient.
+    root = make_vault(_ANA)
+    for email in ("ana@straße.de", "ana@exa\u200dmple.com", "ana@example\u3002com",
+                  "ana\uff20example.com", "ana@exam\u202eple.com", "an\u00a0a@example.com",
+                  "ana@exa？mple.com"):
+        to, said = _mailto_to(root, email)
+        assert to == "mailto:", email
+        assert "not one plain address" in said
+
+
+def test_a_link_too_long_for_mail_programs_is_said(make_vault) -> None:
+    # A long Advice item gave a link of many thousand characters with no word: many mail
+    # programs and browsers cut a mailto: link near 2,000 characters, mid-sentence.
+    long_advice = "Keep every draft of the portfolio, and show the messy middle. " * 60
+    root = make_vault({**_ANA, "interviews/2026-10-06 Ana Lima.md": (
+        "---\ntype: interview\ndate: 2026-10-06\nwith: [\"[[Ana Lima]]\"]\nstatus: done\n---\n"
+        f"## Advice\n\n- {long_advice}\n")})
+    result = run(root, "draft", "thank-you", "Ana Lima", "--mailto")
+    assert result.exit_code == 0 and len(result.stdout.strip()) > 2000
+    assert result.stdout.strip().endswith("With%20thanks%2C")
+    assert "characters long" in result.stderr and "without --mailto" in result.stderr
+    short = run(root, "draft", "request", "Ana Lima", "--mailto")
+    assert short.exit_code == 0 and short.stderr == ""
+
+
+_PARTS = st.text(st.sampled_from("aZ9.-_+@?&,;%<> \t\u00e9\u00df\u200d\u3002\uff20\u202e\u674e"
+                                 "\u0301\u00a0:/"), max_size=16)
+
+
+@given(name=_PARTS, domain=_PARTS)
+def test_any_address_in_any_script_gives_one_recipient_and_nothing_more(name: str,
+                                                                       domain: str) -> None:
+    from urllib.parse import unquote, urlsplit
+
+    from vault_tools.draft.message import Message, address, mailto
+
+    to = address(f"{name}@{domain}")
+    if to is None:
+        return
+    url = mailto(Message("s", "b"), to)
+    parts = urlsplit(url)
+    assert unquote(parts.path) == to and to.count("@") == 1
+    assert parts.query == "subject=s&body=b"
+    assert to.rpartition("@")[2].isascii()
+    assert all(ch.isascii() or ch.isalnum() or ch in "\u0301" for ch in to)

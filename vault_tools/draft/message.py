@@ -11,7 +11,9 @@ template reads well with a fact missing when each fact's sentence stands on its 
 
 from __future__ import annotations
 
+import encodings.idna as idna_codec
 import re
+import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass
 from urllib.parse import quote
@@ -27,7 +29,10 @@ _ADDRESS_RE = re.compile(
     r"[A-Za-z0-9!#$'*+/=^_`{|}~-]+(?:\.[A-Za-z0-9!#$'*+/=^_`{|}~-]+)*"
     r"@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}"
     r"[A-Za-z0-9])?)+")
-MAX_ADDRESS = 254  # RFC 5321's limit on a path
+MAX_ADDRESS = 254  # RFC 5321's limit on a path (in bytes)
+# Many mail programs and browsers cut a `mailto:` link longer than this (Windows hands a link
+# of about 2,048 characters to the mail program, older browsers 2,083): the draft says so.
+MAILTO_SAFE_LENGTH = 2000
 
 
 @dataclass(frozen=True)
@@ -84,15 +89,42 @@ def _front_matter_end(lines: list[str]) -> int:
 def address(value: object) -> str | None:
     """`value` as one e-mail address a link may carry, or None when it is none: not text,
     several, or holding anything a URL or a header would read as more (`?`, `&`, `,`, a line
-    break, even at its end...). A leading `mailto:` and surrounding blanks are dropped."""
+    break, even at its end...). A leading `mailto:` and surrounding blanks are dropped.
+
+    An address in another script (RFC 6530) is kept: its domain in its ASCII form
+    (`bücher.de` is `xn--bcher-kva.de`), its name as letters, marks and digits of any script
+    (`mailto` percent-encodes them). A domain the encoding would change (`straße.de` would
+    be `strasse.de`, someone else's) or holding anything but letters, marks and digits
+    beyond ASCII (an invisible joiner, a full-width dot, a direction mark) is none."""
     if not isinstance(value, str) or any(ch in value for ch in "\r\n\x00"):
         return None  # a line break is where a header would be smuggled in
     text = value.strip(" \t")
     if text.casefold().startswith("mailto:"):
         text = text[len("mailto:"):]
-    if len(text) > MAX_ADDRESS or _ADDRESS_RE.fullmatch(text) is None:
+    if not text.isascii():
+        text = _ascii_domain(unicodedata.normalize("NFC", text)) or ""
+    # The name's own letters stand in as "a" for the check: the pattern is ASCII's.
+    plain = "".join(ch if ch.isascii() else "a" for ch in text)
+    if len(text.encode("utf-8")) > MAX_ADDRESS or _ADDRESS_RE.fullmatch(plain) is None:
         return None
     return text
+
+
+def _ascii_domain(text: str) -> str | None:
+    """`name@domain` with its domain in IDNA's ASCII form; None when a character beyond ASCII
+    is no letter, mark or digit, or when a label's encoding would change it (beyond case)."""
+    if any(not ch.isascii() and unicodedata.category(ch)[0] not in "LMN" for ch in text):
+        return None
+    name, at, domain = text.rpartition("@")
+    labels = []
+    for label in domain.split("."):
+        try:
+            if idna_codec.nameprep(label) != label.lower():
+                return None
+            labels.append(idna_codec.ToASCII(label).decode("ascii"))
+        except UnicodeError:
+            return None
+    return f"{name}{at}{'.'.join(labels)}"
 
 
 def mailto(message: Message, to: str | None) -> str:
