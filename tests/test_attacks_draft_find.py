@@ -209,3 +209,19 @@ def test_any_address_in_any_script_gives_one_recipient_and_nothing_more(name: st
     assert parts.query == "subject=s&body=b"
     assert to.rpartition("@")[2].isascii()
     assert all(ch.isascii() or ch.isalnum() or ch in "\u0301" for ch in to)
+
+
+def test_an_embed_in_the_advice_is_no_words_of_the_message(make_vault) -> None:
+    # `![[whiteboard.png]]` read "!whiteboard.png", and `![sketch](s.png)` "!sketch": an
+    # image or an embedded note cannot travel in a plain-text message.
+    from vault_tools.draft.facts import plain_text
+
+    assert plain_text("Draw it first ![[whiteboard.png]] then ![sketch](s.png) talk, "
+                      "as [[Bea Cruz|Bea]] did ![[Bea Cruz#Method]]") == (
+        "Draw it first then talk, as Bea did")
+    root = make_vault({**_ANA, "interviews/2026-10-06 Ana Lima.md": (
+        "---\ntype: interview\ndate: 2026-10-06\nwith: [\"[[Ana Lima]]\"]\nstatus: done\n---\n"
+        "## Advice\n\n- ![[map.png]] Map the field before you pick a road.\n"),
+        "templates/messages/thank-you.md": "Your advice: {{advice}}\n"})
+    assert run(root, "draft", "thank-you", "Ana Lima").output == (
+        "Your advice: Map the field before you pick a road.\n")
