@@ -225,3 +225,24 @@ def test_an_embed_in_the_advice_is_no_words_of_the_message(make_vault) -> None:
         "templates/messages/thank-you.md": "Your advice: {{advice}}\n"})
     assert run(root, "draft", "thank-you", "Ana Lima").output == (
         "Your advice: Map the field before you pick a road.\n")
+
+
+# --- find: notes the tool could not read whole ----------------------------------------------
+
+
+def test_a_note_with_broken_front_matter_is_found_and_says_why_its_properties_were_not(
+        make_vault) -> None:
+    # It was listed like any other: searching its role found nothing, and nothing said why.
+    root = make_vault({"contacts/Bob Ray.md": "---\ntype: contact\nrole: [Designer\n---\n"
+                                              "Met at the fair.\n",
+                       "contacts/Too Big.md": "x" * (2 * 1024 * 1024 + 10),
+                       "contacts/Fine.md": "---\ntype: contact\n---\nMet at the fair too.\n"})
+    rows = {row["name"]: row for row in found(root, "fair")}
+    assert rows["Fine"]["problem"] is None
+    assert rows["Bob Ray"]["problem"].startswith("front matter unreadable (line 4)")
+    out = run(root, "find", "fair").output
+    assert "Bob Ray  [contact]  line 5: Met at the fair.  (contacts/Bob Ray.md)  " \
+           "! front matter unreadable (line 4)" in out
+    (big,) = found(root, "too big")
+    assert big["problem"].startswith("not read")
+    assert "vault-tools check" in big["problem"]

@@ -223,6 +223,20 @@ def _locate(text: str, needle: str) -> tuple[int, int]:
     return origin[found], origin[found + len(needle) - 1] + 1
 
 
+def unread(note: Note) -> str | None:
+    """What of `note` could not be searched, in a sentence naming `vault-tools check`: its
+    front matter when YAML refused it (its properties, type and aliases are unknown), its
+    text when the file could not be read (too large, not UTF-8); None when all of it was."""
+    for diagnostic in note.diagnostics:
+        if diagnostic.code == "yaml-error":
+            where = f" (line {diagnostic.line})" if diagnostic.line else ""
+            return (f"front matter unreadable{where}: its properties were not searched "
+                    "(vault-tools check says why)")
+        if diagnostic.code in ("not-utf8", "too-large"):
+            return "not read: only its name was searched (vault-tools check says why)"
+    return None
+
+
 # --- filters ---------------------------------------------------------------------------------
 
 
