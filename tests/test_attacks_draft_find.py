@@ -246,3 +246,16 @@ def test_a_note_with_broken_front_matter_is_found_and_says_why_its_properties_we
     (big,) = found(root, "too big")
     assert big["problem"].startswith("not read")
     assert "vault-tools check" in big["problem"]
+
+
+def test_find_json_sends_no_direction_override_or_c1_control_to_the_terminal(make_vault) -> None:
+    # JSON escapes only the C0 controls: a right-to-left override in a name ("Eve\u202eman"
+    # shows as "Evenam") and an 8-bit CSI (U+009B) went to the terminal raw.
+    root = make_vault({"contacts/Eve\u202eman.md": (
+        "---\ntype: contact\nrole: \"\\u009b2Jboss \\u2067x\"\n---\n")})
+    out = run(root, "find", "boss", "--json").output
+    assert not any(ch in out for ch in "\u202e\u2067\u009b")
+    (row,) = json.loads(out)
+    assert row["name"] == "Eve\u202eman" and row["snippet"] == "\u009b2Jboss \u2067x"
+    assert "José" in run(make_vault({"contacts/José.md": "---\ntype: contact\n---\n"}),
+                         "find", "jose", "--json").output  # other letters stay as they are
