@@ -259,3 +259,21 @@ def test_find_json_sends_no_direction_override_or_c1_control_to_the_terminal(mak
     assert row["name"] == "Eve\u202eman" and row["snippet"] == "\u009b2Jboss \u2067x"
     assert "José" in run(make_vault({"contacts/José.md": "---\ntype: contact\n---\n"}),
                          "find", "jose", "--json").output  # other letters stay as they are
+
+
+def test_a_template_file_named_in_capitals_is_a_kind(make_vault) -> None:
+    # Obsidian users name files "Coffee.md": it was silently no kind, and the list of kinds
+    # given for `draft coffee` did not say why.
+    root = make_vault({**_ANA, "templates/messages/Coffee.md": "Coffee, {{first_name}}?\n",
+                       "templates/messages/Thank-You.md": "Ta, {{first_name}}.\n"})
+    assert run(root, "draft", "coffee", "Ana Lima").output == "Coffee, Ana?\n"
+    assert run(root, "draft", "thank-you", "Ana Lima").output == "Ta, Ana.\n"
+    wrong = run(root, "draft", "Coffee", "Ana Lima")
+    assert wrong.exit_code == 1 and "keep-warm, coffee (" in wrong.output
+
+
+def test_a_greeting_for_a_name_written_last_name_first(make_vault) -> None:
+    # "Lima, Ana" (as address books export it) was greeted "Hi Lima,,".
+    root = make_vault({"contacts/Lima, Ana.md": "---\ntype: contact\n---\n",
+                       "templates/messages/keep-warm.md": "Hi {{first_name}},\n"})
+    assert run(root, "draft", "keep-warm", "Lima, Ana").output == "Hi Ana,\n"

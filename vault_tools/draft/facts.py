@@ -115,7 +115,7 @@ def gather(index: VaultIndex, person: Note, conversation: Note | None = None,
 
 def first_name(note: Note) -> str:
     """What a greeting calls the person of `note`: their `first_name` when the note gives
-    one, else the first word of their name."""
+    one, else the first word of their name (after its comma: "Lima, Ana" is Ana)."""
     given = note.meta.get("first_name")
     if isinstance(given, str) and given.strip():
         return " ".join(given.split())
@@ -123,7 +123,10 @@ def first_name(note: Note) -> str:
 
 
 def _first_word(name: str) -> str:
-    words = name.split()
+    """The first word of a name; of what follows the comma in one written last name first
+    ("Lima, Ana" is Ana, as address books export it)."""
+    last, comma, given = name.partition(",")
+    words = (given if comma and given.strip() and last.strip() else name).split()
     return words[0] if words else ""
 
 
