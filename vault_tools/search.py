@@ -56,15 +56,20 @@ def search_key(text: str) -> str:
 
 
 def fold(text: str) -> str:
-    """`text` without case and accents: compatibility-decomposed and case-folded twice (a
-    letter like "ℌ" or "𝐁" only decomposes to an upper-case one), the letters of
-    _PLAIN_LETTERS made plain, combining marks dropped ("Ő" and "o" are equal). ASCII text
-    takes the fast path: only its case changes."""
+    """`text` without case and accents: case-folded and compatibility-decomposed, combining
+    marks dropped ("Ő" and "o" are equal); when that leaves more than ASCII, once more (a
+    letter like "ℌ" or "𝐁" only decomposes to an upper-case one) with the letters of
+    _PLAIN_LETTERS made plain. ASCII text takes the fast path: only its case changes."""
     if text.isascii():
         return text.lower()
-    once = unicodedata.normalize("NFKD", unicodedata.normalize("NFKD", text).casefold())
-    twice = unicodedata.normalize("NFKD", once.casefold().translate(_PLAIN_LETTERS))
-    return "".join(ch for ch in twice if not unicodedata.combining(ch))
+    once = _unmarked(unicodedata.normalize("NFKD", text.casefold()))
+    if once.isascii():
+        return once.lower()
+    return _unmarked(unicodedata.normalize("NFKD", once.casefold().translate(_PLAIN_LETTERS)))
+
+
+def _unmarked(text: str) -> str:
+    return "".join(ch for ch in text if not unicodedata.combining(ch))
 
 
 @dataclass(frozen=True)
