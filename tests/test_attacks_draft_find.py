@@ -277,3 +277,17 @@ def test_a_greeting_for_a_name_written_last_name_first(make_vault) -> None:
     root = make_vault({"contacts/Lima, Ana.md": "---\ntype: contact\n---\n",
                        "templates/messages/keep-warm.md": "Hi {{first_name}},\n"})
     assert run(root, "draft", "keep-warm", "Lima, Ana").output == "Hi Ana,\n"
+
+
+def test_a_long_or_multi_line_property_is_cut_around_the_match(make_vault) -> None:
+    # A property's whole value was the snippet: a 5,000-character `summary` filled the
+    # terminal, and a block scalar's line breaks showed as "\n".
+    summary = "word " * 500 + "needle" + " word" * 500
+    root = make_vault({"contacts/Ana Lima.md": (
+        f"---\ntype: contact\nsummary: \"{summary}\"\nrole: |\n  Staff\n  designer\n---\n")})
+    (row,) = found(root, "needle")
+    assert row["field"] == "summary" and "needle" in row["snippet"]
+    assert len(row["snippet"]) <= 95 and row["snippet"].startswith("…")
+    (row,) = found(root, "designer")
+    assert row["snippet"] == "Staff designer"
+    assert "role: Staff designer  (contacts" in run(root, "find", "designer").output

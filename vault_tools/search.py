@@ -152,7 +152,7 @@ def _match(note: Note, needle: str, text: str | None) -> Hit | None:
     key_of = search_key if " " in needle else fold
     for key, value in _fields(note):
         if needle in key_of(value):
-            return Hit(note, FIELD, key, None, value)
+            return Hit(note, FIELD, key, None, _snippet(value, needle))
     if text is not None:
         for number, line in _body_lines(note, text):
             if needle in key_of(line):
@@ -198,8 +198,9 @@ def _body_lines(note: Note, text: str) -> Iterator[tuple[int, str]]:
 
 
 def _snippet(line: str, needle: str) -> str:
-    """`line`, stripped, cut to about SNIPPET characters around the first match of
-    `needle` (an ellipsis where it is cut)."""
+    """`line` (a body line or a property's value, several lines perhaps), its blanks
+    collapsed, cut to about SNIPPET characters around the first match of `needle` (an
+    ellipsis where it is cut)."""
     text = " ".join(line.split())
     if len(text) <= SNIPPET:
         return text
