@@ -99,6 +99,14 @@ def _secret(env: Mapping[str, str], name: str | None, key: str, why: str, config
     if not value:
         raise DeliveryError(f"the environment variable {name} ({key} in {config}) is not set "
                             f"or empty; set it where the digest runs")
+    # smtplib sends a login as ASCII and an HTTP header is one line of Latin-1: anything else
+    # would end in a traceback quoting the value (or a header of its own), so it is refused
+    # here, and the value never repeated.
+    if not all(" " <= char <= "~" for char in value) or value != value.strip():
+        raise DeliveryError(f"the environment variable {name} ({key} in {config}) holds a "
+                            f"line break, a tab, a space at either end or a character "
+                            f"outside ASCII, which cannot be sent as a password or token; "
+                            f"check how it is set")
     return value
 
 

@@ -1,0 +1,238 @@
+"""Attacks on `vault-tools digest` and its delivery, each against real servers started here
+(aiosmtpd, http.server), never a mock: credentials written in a URL, addresses and tokens the
+wire cannot carry, a recipient refused among several, a script asking for JSON on a quiet day,
+and the feed's folding and escaping of multi-byte text."""
+
+from __future__ import annotations
+
+import json
+import plistlib
+import re
+import threading
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+
+import pytest
+from aiosmtpd.controller import Controller
+from click.testing import CliRunner
+
+from vault_tools.cli import main
+from vault_tools.settings import SettingsError, delivery_from_options
+
+from .conftest import MKDOCS, REPO
+from .test_digest import FILES, TODAY
+from .test_digest_delivery import EMPTY, Mailbox, free_port
+
+
+def run(vault: Path, *args: str, env: dict[str, str] | None = None) -> Any:
+    return CliRunner().invoke(main, ["digest", "--vault", str(vault), "--today", TODAY, *args],
+                              env=env)
+
+
+def vault_with(make_vault, options: str, files: dict[str, str] | None = None) -> Path:
+    root = make_vault(FILES if files is None else files)
+    (root / "mkdocs.yml").write_text(MKDOCS + "plugins:\n  - vault:\n" + options,
+                                     encoding="utf-8")
+    return root
+
+
+@pytest.fixture
+def http_paths() -> Iterator[tuple[list[tuple[str, dict[str, str]]], int]]:
+    """An HTTP server answering 204 to every POST, recording each request's path and
+    headers."""
+    seen: list[tuple[str, dict[str, str]]] = []
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_POST(self) -> None:
+            self.rfile.read(int(self.headers.get("Content-Length", 0)))
+            seen.append((self.path, dict(self.headers)))
+            self.send_response(204)
+            self.end_headers()
+
+        def log_message(self, *args: Any) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True)
+    thread.start()
+    yield seen, server.server_address[1]
+    server.shutdown()
+    server.server_close()
+
+
+# --- credentials and text the wire cannot carry ------------------------------------------------
+
+
+@pytest.mark.parametrize("key", ["webhook_url", "ntfy_url"])
+def test_a_password_written_in_a_url_is_refused_and_never_echoed(key: str) -> None:
+    with pytest.raises(SettingsError) as error:
+        delivery_from_options({key: "https://me:hunter2@hooks.example.org/vault"})
+    message = str(error.value)
+    assert message.startswith(f"{key}:") and "_token_env" in message
+    assert "hunter2" not in message
+
+
+def test_a_url_with_credentials_stops_the_command_without_printing_them(make_vault) -> None:
+    vault = vault_with(make_vault, "      webhook_url: https://me:hunter2@127.0.0.1:9/x\n")
+    result = run(vault, "--to", "webhook")
+    assert result.exit_code == 1
+    assert "hunter2" not in result.output and "Traceback" not in result.output
+
+
+def test_a_topic_with_non_ascii_letters_is_posted_percent_encoded(make_vault, http_paths
+                                                                  ) -> None:
+    seen, port = http_paths
+    vault = vault_with(make_vault, f"      ntfy_url: http://127.0.0.1:{port}/café-ünd?x=é\n")
+    result = run(vault, "--to", "ntfy")
+    assert result.exit_code == 0, result.output
+    assert [path for path, _ in seen] == ["/caf%C3%A9-%C3%BCnd?x=%C3%A9"]
+
+
+@pytest.mark.parametrize("token", ["tök€n", "tk_1\r\nX-Evil: 1", "tk 1\t"])
+def test_a_token_a_header_cannot_carry_is_refused_without_showing_it(make_vault, http_paths,
+                                                                     token: str) -> None:
+    seen, port = http_paths
+    vault = vault_with(make_vault, f"      webhook_url: http://127.0.0.1:{port}/x\n"
+                                   "      webhook_token_env: VAULT_TEST_TOKEN\n")
+    result = run(vault, "--to", "webhook", env={"VAULT_TEST_TOKEN": token})
+    assert result.exit_code == 1
+    assert "Traceback" not in result.output and len(result.stderr.splitlines()) == 1
+    assert "VAULT_TEST_TOKEN" in result.stderr
+    assert "tk_1" not in result.output and "tök" not in result.output
+    assert seen == []
+
+
+def test_a_password_smtp_cannot_send_is_reported_not_a_traceback(make_vault) -> None:
+    mailbox = Mailbox()
+    controller = Controller(mailbox, hostname="127.0.0.1", port=free_port(),
+                            auth_require_tls=False, authenticator=lambda *a: False)
+    controller.start()
+    try:
+        vault = vault_with(make_vault, f"      smtp_host: 127.0.0.1\n"
+                                       f"      smtp_port: {controller.port}\n"
+                                       "      smtp_security: ssl\n      smtp_user: me\n"
+                                       "      smtp_password_env: VAULT_TEST_PW\n"
+                                       "      email_from: me@example.org\n"
+                                       "      email_to: me@example.org\n")
+        result = run(vault, "--to", "email", env={"VAULT_TEST_PW": "pässwörd"})
+    finally:
+        controller.stop()
+    assert result.exit_code == 1
+    assert "Traceback" not in result.output and "pässwörd" not in result.output
+    assert "VAULT_TEST_PW" in result.stderr and len(result.stderr.splitlines()) == 1
+
+
+# --- recipients --------------------------------------------------------------------------------
+
+
+class RefusingMailbox(Mailbox):
+    """Refuses `nobody@example.org` at RCPT, takes every other recipient."""
+
+    async def handle_RCPT(self, server: Any, session: Any, envelope: Any, address: str,
+                          options: Any) -> str:
+        if address == "nobody@example.org":
+            return "550 5.1.1 no such user here"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
+
+def plain_smtp_vault(make_vault, port: int, to: str) -> Path:
+    return vault_with(make_vault, f"      smtp_host: 127.0.0.1\n      smtp_port: {port}\n"
+                                  "      smtp_security: none\n"
+                                  "      email_from: me@example.org\n"
+                                  f"      email_to: {to}\n")
+
+
+def test_a_recipient_refused_among_several_is_reported_and_exit_1(make_vault) -> None:
+    mailbox = RefusingMailbox()
+    controller = Controller(mailbox, hostname="127.0.0.1", port=free_port())
+    controller.start()
+    try:
+        vault = plain_smtp_vault(make_vault, controller.port,
+                                 "[me@example.org, nobody@example.org]")
+        result = run(vault, "--to", "email")
+    finally:
+        controller.stop()
+    [envelope] = mailbox.envelopes
+    assert envelope.rcpt_tos == ["me@example.org"]
+    # A cron job prints only on failure: a recipient who never gets the digest must show.
+    assert result.exit_code == 1
+    assert "nobody@example.org" in result.stderr and "550" in result.stderr
+    assert "me@example.org" in result.stderr  # it says who did get it: do not resend blindly
+    assert len(result.stderr.splitlines()) == 1 and result.stdout == ""
+
+
+def test_an_address_needing_smtputf8_is_reported_as_such(make_vault) -> None:
+    mailbox = Mailbox()
+    controller = Controller(mailbox, hostname="127.0.0.1", port=free_port())
+    controller.start()
+    try:
+        vault = plain_smtp_vault(make_vault, controller.port, "josé@example.org")
+        result = run(vault, "--to", "email")
+    finally:
+        controller.stop()
+    assert result.exit_code == 1
+    assert "STARTTLS" not in result.stderr  # the server was never asked for it
+    assert "SMTPUTF8" in result.stderr and mailbox.envelopes == []
+
+
+def test_non_ascii_names_and_text_reach_the_mailbox_intact(make_vault) -> None:
+    mailbox = Mailbox()
+    controller = Controller(mailbox, hostname="127.0.0.1", port=free_port())
+    controller.start()
+    files = {"contacts/Zoë Ωμέγα 李.md": "---\ntype: contact\n---\n"
+                                         "- [ ] Écrire à Zoë 🎉 📅 2026-12-02\n"}
+    try:
+        vault = vault_with(make_vault, f"      smtp_host: 127.0.0.1\n"
+                                       f"      smtp_port: {controller.port}\n"
+                                       "      smtp_security: none\n"
+                                       "      email_from: Zoë Vault <me@example.org>\n"
+                                       "      email_to: Ünïcode <me@example.org>\n", files)
+        result = run(vault, "--to", "email")
+    finally:
+        controller.stop()
+    assert result.exit_code == 0, result.output
+    [message] = mailbox.messages()
+    assert "Écrire à Zoë 🎉" in message.get_content()
+    assert str(message["From"]) == "Zoë Vault <me@example.org>"
+    # Every header line on the wire is ASCII (RFC 2047 words for the names).
+    raw = mailbox.envelopes[0].original_content
+    head = raw.split(b"\r\n\r\n", 1)[0]
+    assert head.isascii()
+
+
+# --- scripts -----------------------------------------------------------------------------------
+
+
+def test_json_on_a_quiet_day_is_an_empty_digest_not_nothing(make_vault) -> None:
+    result = run(make_vault(EMPTY), "--json")
+    assert result.exit_code == 0
+    data = json.loads(result.stdout)  # a script parses it on every day
+    assert data["items"] == [] and data["counts"] == {"overdue": 0, "today": 0, "upcoming": 0}
+    assert run(make_vault(EMPTY)).output == ""  # the text stays silent for cron
+
+
+# --- the recipes of docs/reminders.md ----------------------------------------------------------
+
+
+def _blocks(language: str) -> list[str]:
+    text = (REPO / "docs" / "reminders.md").read_text(encoding="utf-8")
+    return re.findall(rf"```{language}\n(.*?)```", text, re.S)
+
+
+def test_the_launchd_recipe_is_a_valid_property_list() -> None:
+    [xml] = _blocks("xml")
+    plist = plistlib.loads(xml.encode("utf-8"))
+    assert plist["Label"] == "org.example.vault-digest"
+    assert plist["StartCalendarInterval"] == {"Hour": 8, "Minute": 0}
+    assert plist["ProgramArguments"][:2] == ["/bin/sh", "-c"]
+    assert "digest" in plist["ProgramArguments"][2] and "&&" in plist["ProgramArguments"][2]
+
+
+def test_the_cron_recipe_has_five_time_fields_then_the_command() -> None:
+    [cron] = _blocks("cron")
+    [line] = [line for line in cron.splitlines() if line and not line.startswith("#")]
+    fields = line.split(None, 5)
+    assert fields[:5] == ["0", "8", "*", "*", "*"] and "digest" in fields[5]
