@@ -25,7 +25,7 @@ from email.utils import formatdate, make_msgid, parseaddr
 from http.client import HTTPException
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit, urlunsplit
 
 from .. import __version__
 from ..settings import Delivery
@@ -254,10 +254,20 @@ def _where(url: str) -> str:
     return f"{parts.scheme}://{host}" + (f":{parts.port}" if parts.port else "")
 
 
+def _ascii_url(url: str) -> str:
+    """`url` with each non-ASCII character of its path and query percent-encoded as UTF-8
+    (an ntfy topic `café`): http.client sends the request line as ASCII and would fail on
+    them. The host is left to the IDNA encoding of the socket layer."""
+    parts = urlsplit(url)
+    path = quote(parts.path, safe="".join(chr(n) for n in range(33, 127)))
+    query = quote(parts.query, safe="".join(chr(n) for n in range(33, 127)))
+    return urlunsplit((parts.scheme, parts.netloc, path, query, parts.fragment))
+
+
 def post(url: str, body: bytes, headers: Mapping[str, str], token: str | None,
          channel: str) -> None:
     """POST `body` to `url`; DeliveryError unless the server answers 2xx within TIMEOUT."""
-    request = urllib.request.Request(url, data=body, method="POST",
+    request = urllib.request.Request(_ascii_url(url), data=body, method="POST",
                                      headers={"User-Agent": USER_AGENT, **headers})
     if token is not None:
         request.add_header("Authorization", f"Bearer {token}")
