@@ -164,15 +164,22 @@ def test_a_recipient_refused_among_several_is_reported_and_exit_1(make_vault) ->
     assert len(result.stderr.splitlines()) == 1 and result.stdout == ""
 
 
-def test_an_address_needing_smtputf8_is_reported_as_such(make_vault) -> None:
+@pytest.mark.parametrize("smtputf8", [True, False])
+def test_an_address_with_non_ascii_letters_is_sent_or_reported_as_such(make_vault,
+                                                                      smtputf8: bool) -> None:
     mailbox = Mailbox()
-    controller = Controller(mailbox, hostname="127.0.0.1", port=free_port())
+    controller = Controller(mailbox, hostname="127.0.0.1", port=free_port(),
+                            enable_SMTPUTF8=smtputf8)
     controller.start()
     try:
         vault = plain_smtp_vault(make_vault, controller.port, "josé@example.org")
         result = run(vault, "--to", "email")
     finally:
         controller.stop()
+    if smtputf8:
+        assert result.exit_code == 0, result.output
+        assert mailbox.envelopes[0].rcpt_tos == ["josé@example.org"]
+        return
     assert result.exit_code == 1
     assert "STARTTLS" not in result.stderr  # the server was never asked for it
     assert "SMTPUTF8" in result.stderr and mailbox.envelopes == []

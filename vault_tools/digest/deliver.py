@@ -177,6 +177,10 @@ def send_email(digest: Digest, delivery: Delivery, password: str | None,
                             f"({_reply(exc.smtp_code, exc.smtp_error)}); check smtp_user and "
                             f"the password in ${delivery.smtp_password_env}") from None
     except smtplib.SMTPNotSupportedError as exc:
+        if "SMTPUTF8" in str(exc):
+            raise DeliveryError(f"email: {where} does not take addresses with non-ASCII "
+                                f"letters (it offers no SMTPUTF8); nothing was sent, write "
+                                f"email_from and email_to in ASCII") from None
         if "AUTH" in str(exc):
             raise DeliveryError(f"email: {where} offers no login (AUTH) on this connection; "
                                 f"nothing was sent") from None
@@ -196,6 +200,13 @@ def send_email(digest: Digest, delivery: Delivery, password: str | None,
     except (smtplib.SMTPException, OSError) as exc:
         raise DeliveryError(f"email: cannot send through {where}: {_reason(exc)}") from None
     sent = [to for to in delivery.email_to if parseaddr(to)[1] not in refused]
+    if refused:
+        # The others have it, so this is no retry, but a recipient who never gets the digest
+        # must show in cron's mail: a failure, saying who has it so nobody resends blindly.
+        address, (code, text) = next(iter(refused.items()))
+        raise DeliveryError(f"email: {where} refused {', '.join(refused)} "
+                            f"({_reply(code, text)}); the digest was sent to "
+                            f"{', '.join(sent)} only")
     return f"Sent {headline(digest)} by e-mail to {', '.join(sent)}."
 
 
