@@ -203,7 +203,7 @@ def send_email(digest: Digest, delivery: Delivery, password: str | None,
     if refused:
         # The others have it, so this is no retry, but a recipient who never gets the digest
         # must show in cron's mail: a failure, saying who has it so nobody resends blindly.
-        address, (code, text) = next(iter(refused.items()))
+        code, text = next(iter(refused.values()))
         raise DeliveryError(f"email: {where} refused {', '.join(refused)} "
                             f"({_reply(code, text)}); the digest was sent to "
                             f"{', '.join(sent)} only")
