@@ -5,6 +5,7 @@ and the feed's folding and escaping of multi-byte text."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import plistlib
 import re
@@ -243,3 +244,41 @@ def test_the_cron_recipe_has_five_time_fields_then_the_command() -> None:
     [line] = [line for line in cron.splitlines() if line and not line.startswith("#")]
     fields = line.split(None, 5)
     assert fields[:5] == ["0", "8", "*", "*", "*"] and "digest" in fields[5]
+
+
+# --- the feed ----------------------------------------------------------------------------------
+
+
+def test_feed_overdue_today_keeps_a_hidden_task_hidden_until_its_day(make_vault) -> None:
+    from .test_feed_reminders import by_summary, export
+
+    root = make_vault({"contacts/Jane Doe.md":
+                       "---\ntype: contact\n---\n"
+                       "- [ ] Hidden until the tenth ⏳ 2026-12-10 📅 2026-12-01\n"
+                       "- [ ] Shown since the tenth of November ⏳ 2026-11-10 📅 2026-11-20\n"})
+    (root / "mkdocs.yml").write_text(MKDOCS + "plugins:\n  - vault:\n      feed_overdue: today\n",
+                                     encoding="utf-8")
+    events = by_summary(export(root, "--today", "2026-12-02").stdout_bytes)
+    # `followups` and the digest hide it until the tenth: the feed as of today moves it to the
+    # tenth, the day it comes back, not to today.
+    hidden = events["Hidden until the tenth"]
+    assert hidden["start"] == dt.date(2026, 12, 10)
+    assert hidden["description"].startswith("Overdue: due 2026-12-01. ")
+    assert events["Shown since the tenth of November"]["start"] == dt.date(2026, 12, 2)
+    digest = run(root)
+    assert "Hidden until the tenth" not in digest.output
+
+
+def test_feed_lines_fold_at_octets_and_escape_text(make_vault) -> None:
+    from .test_feed_reminders import by_summary, export
+
+    title = "Écrire à Zoë, 李娜; \\N \\ long 🎉" + " 日本語テキスト" * 12
+    root = make_vault({"contacts/Jane Doe.md":
+                       f"---\ntype: contact\n---\n- [ ] {title} 📅 2026-12-01\n"})
+    (root / "mkdocs.yml").write_text(MKDOCS + "plugins:\n  - vault:\n      feed_alarm: 30m\n",
+                                     encoding="utf-8")
+    data = export(root).stdout_bytes
+    for line in data.split(b"\r\n"):
+        assert len(line) <= 75
+        line.decode("utf-8")  # never cut inside a character
+    assert by_summary(data)[title]["start"] == dt.date(2026, 12, 1)

@@ -206,7 +206,8 @@ def feed_events(index: VaultIndex, *, include_private: bool = False,
     `include_private`. `followups`: `open_followups(index)`, when the caller has it already.
     `url_of(path)`: the absolute URL of a note's page (see `site_page_urls`). With
     `settings.overdue_today` and a `today`, a follow-up due before `today` is on `today`
-    instead, its description saying when it was due (same UID: a calendar moves the event),
+    instead (or on the later day a task is hidden until, ⏳ or 🛫), its description saying
+    when it was due (same UID: a calendar moves the event),
     and a planned conversation that has passed asks to be marked done or cancelled instead of
     prepared for; without a `today` nothing moves and the feed stays clock-free."""
     def page_of(path: str) -> str | None:  # a private note has no page on the site
@@ -226,7 +227,10 @@ def feed_events(index: VaultIndex, *, include_private: bool = False,
             continue
         event = _followup_event(followup, page_of(followup.note))
         if moving and today is not None and event.day < today:
-            event = replace(event, day=today,
+            # A task hidden until a later day (⏳, 🛫) is hidden by `followups` and the digest
+            # until then: it comes back on that day, not today.
+            back = followup.shown_from
+            event = replace(event, day=back if back is not None and back > today else today,
                             description=f"Overdue: due {event.day.isoformat()}. "
                                         f"{event.description}")
         events.append(event)
