@@ -9,8 +9,10 @@ import datetime as dt
 import json
 import plistlib
 import re
+import socket
 import threading
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
@@ -20,6 +22,7 @@ from aiosmtpd.controller import Controller
 from click.testing import CliRunner
 
 from vault_tools.cli import main
+from vault_tools.digest import deliver
 from vault_tools.settings import SettingsError, delivery_from_options
 
 from .conftest import MKDOCS, REPO
@@ -282,3 +285,63 @@ def test_feed_lines_fold_at_octets_and_escape_text(make_vault) -> None:
         assert len(line) <= 75
         line.decode("utf-8")  # never cut inside a character
     assert by_summary(data)[title]["start"] == dt.date(2026, 12, 1)
+
+
+# --- servers that never finish -----------------------------------------------------------------
+
+
+@pytest.fixture
+def trickler() -> Iterator[Callable[[bytes, bytes], int]]:
+    """`trickler(greeting, drip)`: a server that sends `greeting` then `drip` every 0.1 s,
+    for ever: each read gets its bytes well within any timeout, the answer never ends."""
+    stop = threading.Event()
+    sockets: list[socket.socket] = []
+
+    def start(greeting: bytes, drip: bytes) -> int:
+        listener = socket.socket()
+        listener.bind(("127.0.0.1", 0))
+        listener.listen(4)
+        sockets.append(listener)
+
+        def serve() -> None:
+            try:
+                conn, _ = listener.accept()
+            except OSError:
+                return
+            sockets.append(conn)
+            with conn:
+                try:
+                    conn.sendall(greeting)
+                    while not stop.wait(0.1):
+                        conn.sendall(drip)
+                except OSError:
+                    pass
+
+        threading.Thread(target=serve, daemon=True).start()
+        return int(listener.getsockname()[1])
+
+    yield start
+    stop.set()
+    for sock in sockets:
+        sock.close()
+
+
+@pytest.mark.parametrize("channel", ["email", "webhook"])
+def test_a_server_that_trickles_for_ever_is_given_up_on_in_bounded_time(
+        make_vault, trickler, monkeypatch, channel: str) -> None:
+    monkeypatch.setattr(deliver, "TIMEOUT", 0.5)
+    monkeypatch.setattr(deliver, "TOTAL_TIMEOUT", 1.5)
+    if channel == "email":
+        port = trickler(b"220-hello\r\n", b"220-still here\r\n")
+        vault = plain_smtp_vault(make_vault, port, "me@example.org")
+    else:
+        # Reads the request's first bytes, then answers a status and headers without end.
+        port = trickler(b"HTTP/1.1 200 OK\r\n", b"X-Still-Here: 1\r\n")
+        vault = vault_with(make_vault, f"      webhook_url: http://127.0.0.1:{port}/x\n")
+    started = time.monotonic()
+    result = run(vault, "--to", channel)
+    took = time.monotonic() - started
+    assert result.exit_code == 1
+    assert "1.5 s" in result.stderr and len(result.stderr.splitlines()) == 1
+    assert "Traceback" not in result.output
+    assert took < 30  # generous on a loaded machine; without the bound it never ends

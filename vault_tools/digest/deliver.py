@@ -15,6 +15,7 @@ import json
 import smtplib
 import socket
 import ssl
+import threading
 import urllib.error
 import urllib.request
 from collections.abc import Mapping
@@ -34,6 +35,9 @@ from .compose import Digest, digest_data, digest_text, headline
 CHANNELS = ("stdout", "email", "webhook", "ntfy")
 # Seconds one network step (connecting, a command, a response) may take.
 TIMEOUT = 20.0
+# Seconds a whole delivery may take: a server sending a byte every few seconds satisfies
+# every step's TIMEOUT and would hold a cron job for ever.
+TOTAL_TIMEOUT = 120.0
 USER_AGENT = f"vault-tools/{__version__}"
 # Characters a one-line value (a subject, a header) never carries: line breaks of every kind
 # and the other control characters.
@@ -112,7 +116,31 @@ def _secret(env: Mapping[str, str], name: str | None, key: str, why: str, config
 
 def send(digest: Digest, target: Ready, delivery: Delivery, base: Path | None = None) -> str:
     """Send a non-empty digest through `target` (from `ready`); return one line saying where it
-    went. `base`: the folder a relative `smtp_cafile` is read from (mkdocs.yml's)."""
+    went. `base`: the folder a relative `smtp_cafile` is read from (mkdocs.yml's). Gives up
+    after TOTAL_TIMEOUT seconds however the server dribbles its answers."""
+    outcome: list[str | BaseException] = []
+
+    def work() -> None:
+        try:
+            outcome.append(_send(digest, target, delivery, base))
+        except BaseException as exc:  # handed to the caller's thread as it is
+            outcome.append(exc)
+
+    # The sending runs in a daemon thread the caller stops waiting for: sockets offer no
+    # deadline over a whole exchange, only per step. Left behind, it ends with the process.
+    worker = threading.Thread(target=work, name="vault-tools-digest-send", daemon=True)
+    worker.start()
+    worker.join(TOTAL_TIMEOUT)
+    if not outcome:
+        raise DeliveryError(f"{target.channel}: the server did not finish within "
+                            f"{TOTAL_TIMEOUT:g} s; the digest may or may not have been "
+                            f"delivered")
+    if isinstance(outcome[0], BaseException):
+        raise outcome[0]
+    return outcome[0]
+
+
+def _send(digest: Digest, target: Ready, delivery: Delivery, base: Path | None) -> str:
     if target.channel == "email":
         return send_email(digest, delivery, target.secret, base)
     if target.channel == "webhook":
