@@ -345,3 +345,20 @@ def test_a_server_that_trickles_for_ever_is_given_up_on_in_bounded_time(
     assert "1.5 s" in result.stderr and len(result.stderr.splitlines()) == 1
     assert "Traceback" not in result.output
     assert took < 30  # generous on a loaded machine; without the bound it never ends
+
+
+# --- size --------------------------------------------------------------------------------------
+
+
+def test_a_huge_task_keeps_the_digest_text_short(make_vault) -> None:
+    huge = "word " * 40000
+    root = make_vault({"contacts/Jane Doe.md":
+                       f"---\ntype: contact\n---\n- [ ] Call Jane {huge}📅 2026-12-02\n"
+                       "- [ ] Send Jane the deck 📅 2026-12-02\n"})
+    result = run(root)
+    assert result.exit_code == 0
+    # An e-mail or a phone notification of 200 KB for one task: the line is cut, the id kept.
+    assert len(result.stdout.encode("utf-8")) < 4096
+    [line] = [line for line in result.stdout.splitlines() if "Call Jane" in line]
+    assert "…" in line and re.search(r"\[[a-z0-9]{6}\]$", line)
+    assert "Send Jane the deck" in result.stdout
