@@ -362,3 +362,22 @@ def test_a_huge_task_keeps_the_digest_text_short(make_vault) -> None:
     [line] = [line for line in result.stdout.splitlines() if "Call Jane" in line]
     assert "…" in line and re.search(r"\[[a-z0-9]{6}\]$", line)
     assert "Send Jane the deck" in result.stdout
+
+
+@pytest.mark.parametrize("channel", ["webhook", "ntfy"])
+def test_a_token_is_never_sent_unencrypted_off_this_machine(make_vault, channel: str) -> None:
+    # 192.0.2.1 is TEST-NET-1: nothing may even try to connect there.
+    vault = vault_with(make_vault, f"      {channel}_url: http://192.0.2.1/hook\n"
+                                   f"      {channel}_token_env: VAULT_TEST_TOKEN\n")
+    started = time.monotonic()
+    result = run(vault, "--to", channel, env={"VAULT_TEST_TOKEN": "tk_secret"})
+    assert result.exit_code == 1
+    assert "https" in result.stderr and len(result.stderr.splitlines()) == 1
+    assert "tk_secret" not in result.output and "/hook" not in result.output
+    assert time.monotonic() - started < 10  # refused before any connection
+
+
+def test_a_token_over_http_to_this_machine_is_fine() -> None:
+    for url in ("http://127.0.0.1:8080/x", "http://localhost/x", "http://[::1]:80/x"):
+        delivery = delivery_from_options({"webhook_url": url, "webhook_token_env": "T"})
+        assert deliver.ready("webhook", delivery, {"T": "tk"}).secret == "tk"

@@ -11,6 +11,7 @@ was not sent.
 
 from __future__ import annotations
 
+import ipaddress
 import json
 import smtplib
 import socket
@@ -90,9 +91,30 @@ def ready(channel: str, delivery: Delivery, env: Mapping[str, str],
             raise DeliveryError(f"{config}: the vault plugin has no {channel}_url; --to "
                                 f"{channel} needs it (see docs/reminders.md)")
         name = delivery.webhook_token_env if channel == "webhook" else delivery.ntfy_token_env
+        if name is not None and not _encrypted_or_local(url):
+            # As smtp_security: none refuses a login: whoever is on the network would read
+            # the token on its way and could post as you (or read the ntfy topic).
+            raise DeliveryError(f"{config}: {channel}_url is http to another machine, where "
+                                f"the token of {channel}_token_env would travel unencrypted; "
+                                f"write an https address (nothing was sent)")
         token = None if name is None else _secret(env, name, f"{channel}_token_env", "", config)
         return Ready(channel, token)
     raise DeliveryError(f"{channel}: not a channel; use one of {', '.join(CHANNELS)}")
+
+
+def _encrypted_or_local(url: str) -> bool:
+    """Whether what is sent to `url` is encrypted (https) or stays on this machine (http to a
+    loopback address)."""
+    parts = urlsplit(url)
+    if parts.scheme.lower() == "https":
+        return True
+    host = (parts.hostname or "").lower()
+    if host == "localhost" or host.endswith(".localhost"):
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
 
 
 def _secret(env: Mapping[str, str], name: str | None, key: str, why: str, config: str) -> str:
