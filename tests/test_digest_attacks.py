@@ -9,7 +9,9 @@ import datetime as dt
 import json
 import plistlib
 import re
+import shutil
 import socket
+import subprocess
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -381,3 +383,117 @@ def test_a_token_over_http_to_this_machine_is_fine() -> None:
     for url in ("http://127.0.0.1:8080/x", "http://localhost/x", "http://[::1]:80/x"):
         delivery = delivery_from_options({"webhook_url": url, "webhook_token_env": "T"})
         assert deliver.ready("webhook", delivery, {"T": "tk"}).secret == "tk"
+
+
+# --- servers that misbehave --------------------------------------------------------------------
+
+
+def test_a_certificate_for_another_host_name_is_refused(make_vault, tmp_path) -> None:
+    import ssl
+
+    import trustme
+
+    ca = trustme.CA()
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    ca.issue_cert("mail.other.example").configure_cert(context)  # valid, but not 127.0.0.1's
+    mailbox = Mailbox()
+    controller = Controller(mailbox, hostname="127.0.0.1", port=free_port(),
+                            tls_context=context, require_starttls=True)
+    controller.start()
+    try:
+        vault = vault_with(make_vault, f"      smtp_host: 127.0.0.1\n"
+                                       f"      smtp_port: {controller.port}\n"
+                                       "      smtp_cafile: ca.pem\n"
+                                       "      email_from: me@example.org\n"
+                                       "      email_to: me@example.org\n")
+        ca.cert_pem.write_to_path(str(vault / "ca.pem"))
+        result = run(vault, "--to", "email")
+    finally:
+        controller.stop()
+    assert result.exit_code == 1
+    assert "certificate is not trusted" in result.stderr and "127.0.0.1" in result.stderr
+    assert len(result.stderr.splitlines()) == 1 and mailbox.envelopes == []
+
+
+def test_a_server_that_hangs_up_during_data_is_one_line(make_vault) -> None:
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(1)
+
+    def serve() -> None:  # speaks SMTP until the message starts, then hangs up
+        conn, _ = listener.accept()
+        with conn, conn.makefile("rwb") as wire:
+            wire.write(b"220 hi\r\n")
+            wire.flush()
+            for line in wire:
+                verb = line[:4].upper()
+                if verb == b"DATA":
+                    wire.write(b"354 go on\r\n")
+                    wire.flush()
+                    wire.readline()
+                    return
+                wire.write(b"250 ok\r\n")
+                wire.flush()
+
+    threading.Thread(target=serve, daemon=True).start()
+    try:
+        vault = plain_smtp_vault(make_vault, listener.getsockname()[1], "me@example.org")
+        result = run(vault, "--to", "email")
+    finally:
+        listener.close()
+    assert result.exit_code == 1
+    assert "closed the connection" in result.stderr or "Connection reset" in result.stderr
+    assert len(result.stderr.splitlines()) == 1 and "Traceback" not in result.output
+
+
+@pytest.mark.parametrize(("status", "expected"), [(204, 0), (429, 1), (301, 1)])
+def test_webhook_statuses(make_vault, status: int, expected: int) -> None:
+    posts: list[str] = []
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_POST(self) -> None:
+            self.rfile.read(int(self.headers.get("Content-Length", 0)))
+            posts.append(self.path)
+            self.send_response(status)
+            if status == 429:
+                self.send_header("Retry-After", "3600")
+            if status == 301:
+                self.send_header("Location", "/moved")
+            # A huge body, never read whole.
+            self.send_header("Content-Length", str(50_000_000))
+            self.end_headers()
+            try:
+                self.wfile.write(b"x" * 1_000_000)
+            except OSError:
+                pass
+
+        def log_message(self, *args: Any) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True).start()
+    try:
+        vault = vault_with(make_vault,
+                           f"      webhook_url: http://127.0.0.1:{server.server_address[1]}/h\n")
+        result = run(vault, "--to", "webhook")
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert result.exit_code == expected, result.output
+    assert posts == ["/h"]  # once: nothing retried, no redirect followed
+    if expected:
+        assert f"answered {status}" in result.stderr and len(result.stderr.splitlines()) == 1
+
+
+@pytest.mark.skipif(shutil.which("systemd-analyze") is None, reason="no systemd-analyze")
+def test_the_systemd_recipe_verifies(tmp_path: Path) -> None:
+    service, timer = _blocks("ini")
+    # The recipe's vault-tools path exists on no test machine: verify checks it is executable.
+    (tmp_path / "vault-digest.service").write_text(
+        service.replace("/home/me/.local/bin/vault-tools", "/bin/true"), encoding="utf-8")
+    (tmp_path / "vault-digest.timer").write_text(timer, encoding="utf-8")
+    checked = subprocess.run(["systemd-analyze", "verify", "vault-digest.service",
+                              "vault-digest.timer"], cwd=tmp_path, capture_output=True,
+                             text=True, timeout=60)
+    assert checked.returncode == 0, checked.stderr
+    assert "vault-digest" not in checked.stderr  # no warning about either unit
