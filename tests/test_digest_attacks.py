@@ -5,6 +5,7 @@ and the feed's folding and escaping of multi-byte text."""
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
 import plistlib
@@ -462,10 +463,8 @@ def test_webhook_statuses(make_vault, status: int, expected: int) -> None:
             # A huge body, never read whole.
             self.send_header("Content-Length", str(50_000_000))
             self.end_headers()
-            try:
+            with contextlib.suppress(OSError):
                 self.wfile.write(b"x" * 1_000_000)
-            except OSError:
-                pass
 
         def log_message(self, *args: Any) -> None:
             pass
