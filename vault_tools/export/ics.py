@@ -206,8 +206,8 @@ def feed_events(index: VaultIndex, *, include_private: bool = False,
     `include_private`. `followups`: `open_followups(index)`, when the caller has it already.
     `url_of(path)`: the absolute URL of a note's page (see `site_page_urls`). With
     `settings.overdue_today` and a `today`, a follow-up due before `today` is on `today`
-    instead (or on the later day a task is hidden until, ⏳ or 🛫), its description saying
-    when it was due (same UID: a calendar moves the event),
+    instead (on the day it is hidden until, `shown_from`, when that is later: a snooze, a ⏳),
+    its description saying when it was due (same UID: a calendar moves the event),
     and a planned conversation that has passed asks to be marked done or cancelled instead of
     prepared for; without a `today` nothing moves and the feed stays clock-free."""
     def page_of(path: str) -> str | None:  # a private note has no page on the site
@@ -226,11 +226,11 @@ def feed_events(index: VaultIndex, *, include_private: bool = False,
         if followup.due is None or (followup.private and not include_private):
             continue
         event = _followup_event(followup, page_of(followup.note))
-        if moving and today is not None and event.day < today:
-            # A task hidden until a later day (⏳, 🛫) is hidden by `followups` and the digest
-            # until then: it comes back on that day, not today.
-            back = followup.shown_from
-            event = replace(event, day=back if back is not None and back > today else today,
+        # A follow-up hidden until a later day (a snoozed note, a task's ⏳) moves to that day,
+        # as `followups` shows it then; either way it is overdue on the day it lands.
+        to = max(today, followup.shown_from or today) if moving and today is not None else None
+        if to is not None and event.day < to:
+            event = replace(event, day=to,
                             description=f"Overdue: due {event.day.isoformat()}. "
                                         f"{event.description}")
         events.append(event)
