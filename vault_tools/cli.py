@@ -202,6 +202,66 @@ def followups(vault: Vault, today: Any, as_json: bool, days: int) -> None:
         click.echo(format_followups(group_followups(items, day, days), colour=_colour()))
 
 
+# --- the digest: what is due, to wherever it reaches you (DESIGN.md §14) -----------------------
+
+
+@main.command()
+@vault_option
+@click.option("--days", type=click.IntRange(min=0, max=366), default=1, show_default=True,
+              help="Also what falls due in this many days after today (1: tomorrow).")
+@click.option("--to", "channel", type=click.Choice(["stdout", "email", "webhook", "ntfy"]),
+              default="stdout", show_default=True,
+              help="Where to send it; each channel's settings are in mkdocs.yml "
+                   "(see docs/reminders.md).")
+@click.option("--public-only", is_flag=True,
+              help="Leave out every follow-up touching a private note, and every private "
+                   "person from the context lines.")
+@click.option("--today", type=_DAY, default=None, help=_TODAY_HELP)
+@click.option("--json", "as_json", is_flag=True,
+              help="Print the digest as a JSON object (with --to stdout).")
+def digest(vault: Vault, days: int, channel: str, public_only: bool, today: Any,
+           as_json: bool) -> None:
+    """What is due: overdue, today and the next --days days, each with when you were last in
+    touch, what you promised and its page on the site. Prints (but for --json's empty digest)
+    and sends nothing, and exits 0, when nothing is due (safe in cron). A message sent leaves
+    this machine: see --public-only.
+    """
+    import datetime as dt
+    import json
+    import os
+
+    from .digest.compose import compose, digest_data, digest_text
+    from .digest.deliver import DeliveryError, ready, send
+    from .export.ics import vault_page_urls
+
+    if as_json and channel != "stdout":
+        raise click.UsageError("--json is for --to stdout (a webhook always receives JSON)")
+    delivery = vault.settings.delivery
+    config = str(vault.config_file or "mkdocs.yml")
+    try:
+        target = ready(channel, delivery, os.environ, config)
+    except DeliveryError as exc:
+        raise click.ClickException(str(exc)) from None
+    day = today.date() if today is not None else dt.date.today()
+    found = compose(_load_index(vault, contexts=False), day, days, public_only=public_only,
+                    url_of=vault_page_urls(vault))
+    if as_json:  # a script parses the output every day: an empty digest is still JSON
+        click.echo(json.dumps(digest_data(found), indent=2, ensure_ascii=False))
+        return
+    if not found:
+        return
+    if channel == "stdout":
+        click.echo(digest_text(found), nl=False)
+        return
+    base = vault.config_file.parent if vault.config_file is not None else None
+    try:
+        said = send(found, target, delivery, base)
+    except DeliveryError as exc:
+        raise click.ClickException(str(exc)) from None
+    if sys.stderr.isatty():  # cron mails whatever a job prints: quiet unless someone watches
+        click.echo(said, err=True)
+
+
 # --- learning and deciding (DESIGN.md §13) -----------------------------------------------------
 
 
@@ -487,20 +547,27 @@ def export() -> None:
               help="Write the feed to this file. Default: standard output.")
 @click.option("--include-private", is_flag=True,
               help="Also include follow-ups and interviews from private notes.")
-def export_ics(vault: Vault, output: Any, include_private: bool) -> None:
+@click.option("--today", type=_DAY, default=None,
+              help="With feed_overdue: today in mkdocs.yml, the day overdue follow-ups move to "
+                   "(YYYY-MM-DD). Default: the real date.")
+def export_ics(vault: Vault, output: Any, include_private: bool, today: Any) -> None:
     """An iCalendar feed of dated follow-ups and planned interviews, for a calendar app.
 
     Re-exporting an unchanged vault gives identical bytes, and each event keeps its UID, so a
-    subscribed calendar updates its events instead of duplicating them.
+    subscribed calendar updates its events instead of duplicating them (with feed_overdue:
+    today, an overdue follow-up moves to the day of the export).
     """
+    import datetime as dt
+
     from .export.ics import FeedSettingsError, followups_ics, vault_feed_options
 
     try:
         settings, url_of = vault_feed_options(vault)
     except FeedSettingsError as exc:
         raise click.ClickException(f"{vault.config_file}: the vault plugin's {exc}") from None
+    day = today.date() if today is not None else dt.date.today()
     output.write(followups_ics(_load_index(vault), include_private=include_private,
-                               settings=settings, url_of=url_of))
+                               settings=settings, url_of=url_of, today=day))
 
 
 @export.command("vcard")
@@ -728,6 +795,136 @@ def log_command(vault: Vault, name: str, text: str, kind: str | None, day: str |
     click.echo(f"would add to {said}" if dry_run else f"added to {said}")
     if day is not None and parse_day(day) > real_today:
         click.echo(f"Note: {day.strip()} is after today.", err=True)
+
+
+# --- done and snooze: explicit edits of a follow-up's note (DESIGN.md §6, §14) ----------------
+
+
+def _edited(edited: Any, dry_run: bool, did: str, would: str) -> None:
+    """Print what `done` or `snooze` changed (`did`), or with `dry_run` the diff and what it
+    `would` change: the note, the line and its new text."""
+    if dry_run:
+        for line in edited.diff.splitlines():
+            click.echo(printable(line))
+    said = printable(f"{edited.path}:{edited.line}: {edited.text.strip()}")
+    click.echo(f"{would if dry_run else did} {said}")
+
+
+@main.command("done")
+@vault_option
+@click.argument("followup_id", metavar="ID")
+@click.option("--date", "day", default=None, metavar="YYYY-MM-DD",
+              help="The day it was done. Default: today.")
+@click.option("--today", type=_DAY, default=None, help=_TODAY_HELP)
+@click.option("--dry-run", is_flag=True, help="Print the change as a diff; write nothing.")
+def done_command(vault: Vault, followup_id: str, day: str | None, today: Any,
+                 dry_run: bool) -> None:
+    """Mark the follow-up ID (as `vault-tools followups` shows it) done.
+
+    A task is ticked, with the Tasks plugin's ✅ date; a thank-you, thank-introducer,
+    keep-in-touch, reach-out, nudge or no-reply gets the one front-matter line that answers
+    it (thank_you, introducer_thanked, last_contact, asked, nudged, status: no-response).
+    Nothing else in the note changes. See docs/done-and-snooze.md.
+    """
+    import datetime as dt
+
+    from .edit.followup_edits import EditError, done, parse_day
+
+    real_today = today.date() if today is not None else dt.date.today()
+    try:
+        when = parse_day(day, "--date") if day is not None else None
+        with gcpolicy.paused():  # it loads the vault
+            edited = done(vault, followup_id, real_today, when, dry_run=dry_run)
+    except EditError as exc:
+        raise click.ClickException(printable(str(exc))) from None
+    _edited(edited, dry_run, "marked done in", "would mark done in")
+    if edited.remark:
+        click.echo(printable(f"Note: {edited.remark}."), err=True)
+    if when is not None and when > real_today:
+        click.echo(f"Note: {when.isoformat()} is after today.", err=True)
+
+
+@main.command("snooze")
+@vault_option
+@click.argument("followup_id", metavar="ID")
+@click.option("--until", "until", required=True, metavar="YYYY-MM-DD",
+              help="The day it shows again (after today).")
+@click.option("--today", type=_DAY, default=None, help=_TODAY_HELP)
+@click.option("--dry-run", is_flag=True, help="Print the change as a diff; write nothing.")
+def snooze_command(vault: Vault, followup_id: str, until: str, today: Any,
+                   dry_run: bool) -> None:
+    """Hide the follow-up ID (as `vault-tools followups` shows it) until a later day.
+
+    A task gets the Tasks plugin's ⏳ date; any other follow-up a `snoozed_until` line in its
+    note's front matter, which hides every follow-up of that note (but its tasks) until then.
+    See docs/done-and-snooze.md.
+    """
+    import datetime as dt
+
+    from .edit.followup_edits import EditError, parse_day, snooze
+
+    real_today = today.date() if today is not None else dt.date.today()
+    try:
+        day = parse_day(until, "--until")
+        with gcpolicy.paused():  # it loads the vault
+            edited = snooze(vault, followup_id, real_today, day, dry_run=dry_run)
+    except EditError as exc:
+        raise click.ClickException(printable(str(exc))) from None
+    _edited(edited, dry_run, f"snoozed until {day.isoformat()} in",
+            f"would snooze until {day.isoformat()} in")
+    for other in edited.also:
+        click.echo(printable(f"  also hidden until then: {other.title}"))
+
+
+@main.command("rename")
+@vault_option
+@click.argument("old")
+@click.argument("new")
+@click.option("--keep-alias", is_flag=True,
+              help="Add the old name to the note's aliases, so links from outside the vault "
+                   "keep working.")
+@click.option("--dry-run", is_flag=True, help="Print every change as a diff; write nothing.")
+def rename_command(vault: Vault, old: str, new: str, keep_alias: bool, dry_run: bool) -> None:
+    """Rename the note OLD to NEW and rewrite every link to it, all or nothing.
+
+    OLD is a note's name, alias or path. NEW is a name (the note stays in its folder) or a
+    path from the notes folder (`people/Jane Roe`). Every link that reaches the note is
+    rewritten in its own style (wikilinks with headings, block ids, shown text and embeds,
+    Markdown links, front-matter links); nothing else in any note changes, and if any note
+    cannot be written, none is.
+    """
+    from .edit.rename import RenameError, rename
+    from .writer import WriteError
+
+    try:
+        with gcpolicy.paused():  # it loads the vault
+            done = rename(vault, old, new, keep_alias=keep_alias, dry_run=dry_run)
+    except (RenameError, WriteError) as exc:
+        raise click.ClickException(printable(str(exc))) from None
+    plan = done.plan
+    if dry_run:
+        click.echo(plan.diff(), nl=False)
+    notes = plan.linking_notes
+    said = printable(f"{plan.old_path} -> {plan.new_path}")
+    counted = (f"{plan.links} link{'s' if plan.links != 1 else ''} in {notes} "
+               f"note{'s' if notes != 1 else ''}")
+    alias = f"; '{printable(plan.old_path.rpartition('/')[2][:-3])}' kept as an alias" \
+        if plan.alias_added else ""
+    refilled = sum(1 for edit in plan.edits if edit.blocks)
+    blocks = f"; generated blocks refilled in {refilled} note{'s' if refilled != 1 else ''}" \
+        if refilled else ""
+    click.echo(f"{'would rename' if dry_run else 'renamed'} {said}: {counted} "
+               f"{'would be ' if dry_run else ''}rewritten{alias}{blocks}.")
+    if plan.type_change is not None:
+        was, now = plan.type_change
+        click.echo(f"Note: {printable(plan.new_path)} is "
+                   f"{'a ' + printable(now) + ' note' if now else 'a note without a type'} in "
+                   f"its new folder (it was a {printable(was or 'untyped')} note); add "
+                   f"`type: {printable(was or '')}` to its front matter to keep it one.",
+                   err=True)
+    for copy in done.kept:
+        click.echo(f"another program saved a note while it was written; its version is kept "
+                   f"as {printable(copy)}: merge it by hand", err=True)
 
 
 @main.group("import")

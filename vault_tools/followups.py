@@ -20,7 +20,7 @@ import json
 import posixpath
 import re
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, NamedTuple, Protocol, TypeVar
 
 import click
@@ -58,8 +58,9 @@ class FollowUp:
     `private` is True when the follow-up would reveal a private note (its source, its contact or
     anyone it names): the site leaves those out. `text` is the title as written in Markdown when
     that holds a link (the title itself shows the link's name), else None: the site links it.
-    `shown_from` is the day a task's scheduled or start date hides it until: the date-relative
-    views leave it out before then, generated blocks (clock-free) list it under its date.
+    `shown_from` is the day a task's scheduled or start date, or its note's `snoozed_until`
+    (a derived follow-up), hides it until: the date-relative views leave it out before then,
+    generated blocks (clock-free) list it under its date.
     None of the three is part of `to_dict()` (§10's shape).
     """
 
@@ -96,12 +97,40 @@ class FollowUp:
 
 
 def open_followups(index: VaultIndex) -> list[FollowUp]:
-    """Every open follow-up of §10 except `update-status`, sorted. Clock-free."""
+    """Every open follow-up of §10 except `update-status`, sorted. Clock-free. A note's
+    `snoozed_until` is honoured here, once for every rule (see `snoozed`)."""
     found: list[FollowUp] = []
     for note in index:
-        for rule in RULES:
-            found.extend(rule(index, note))
+        found.extend(followups_of(index, note))
     return sorted(found, key=FollowUp.sort_key)
+
+
+def followups_of(index: VaultIndex, note: Note) -> list[FollowUp]:
+    """The open follow-ups `note` makes (every rule asked about it; its `snoozed_until`
+    honoured), in RULES order: the part of `open_followups` that comes from it."""
+    until = snoozed_until(note)
+    found: list[FollowUp] = []
+    for rule in RULES:
+        made = rule(index, note)
+        found.extend(made if until is None else [snoozed(f, until) for f in made])
+    return found
+
+
+def snoozed_until(note: Note) -> dt.date | None:
+    """The day the note's `snoozed_until` hides its derived follow-ups until (None: not
+    snoozed; a bad date is reported by the parser and snoozes nothing)."""
+    return getattr(note.fields, "snoozed_until", None)
+
+
+def snoozed(followup: FollowUp, until: dt.date) -> FollowUp:
+    """A derived follow-up of a note snoozed until `until` (§10): shown from that day, as a
+    task with a ⏳ date is (the date-relative views leave it out before then; generated
+    blocks, clock-free, list it as before). Its due date and id stay. A task keeps its own
+    dates: it is snoozed with ⏳ on its line."""
+    if followup.kind == TASK or (followup.shown_from is not None
+                                 and followup.shown_from >= until):
+        return followup
+    return replace(followup, shown_from=until)
 
 
 def _interview_rule(index: VaultIndex, note: Note) -> list[FollowUp]:
@@ -151,11 +180,14 @@ def timed_followups(index: VaultIndex,
         passed[note.path] = fields.date
         people = interview_people(index, fields, note.path)
         after = days_after(fields.date, 1)
-        found.append(Timed(FollowUp(
+        update = FollowUp(
             UPDATE_STATUS, after,
             f"Mark {_conversation(people, note)} as done or cancelled",
-            note.path, None, first_person_path(people), _any_private(note, people),
-        ), shown_from=after))
+            note.path, None, first_person_path(people), _any_private(note, people))
+        shown = after
+        if fields.snoozed_until is not None and fields.snoozed_until > after:
+            shown = fields.snoozed_until  # as `snoozed` does for the other kinds
+        found.append(Timed(update, shown_from=shown))
     found = [
         Timed(t.followup, t.shown_from, passed[t.followup.note])
         if t.followup.kind == PREPARE and t.followup.note in passed else t

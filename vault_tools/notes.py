@@ -192,6 +192,7 @@ class ContactFields:
     asked: dt.date | None = None
     replied: dt.date | None = None
     nudged: dt.date | None = None
+    snoozed_until: dt.date | None = None
 
 
 # The statuses live in the schema; named here too for the code that reads them beside the fields.
@@ -210,6 +211,7 @@ class InterviewFields:
     thank_you: dt.date | None = None
     interest: int | None = None
     referrals: tuple[str, ...] = ()
+    snoozed_until: dt.date | None = None
 
 
 @dataclass(frozen=True)
@@ -238,6 +240,7 @@ class CareerFields:
     ruled_out: dt.date | None = None
     reason: str | None = None
     scores: tuple[Score, ...] = ()
+    snoozed_until: dt.date | None = None
 
 
 class ListItem(NamedTuple):

@@ -603,6 +603,7 @@ def _typed_fields(note_type: str | None, ctx: _FieldContext) -> Fields:
             cadence=cadence, last_contact=ctx.date("last_contact"), status=status,
             introducer_thanked=ctx.date("introducer_thanked"),
             asked=ctx.date("asked"), replied=ctx.date("replied"), nudged=ctx.date("nudged"),
+            snoozed_until=ctx.date(schema.SNOOZED_UNTIL),
         )
     if note_type == schema.INTERVIEW:
         if ctx.meta.get("date") in (None, ""):
@@ -629,7 +630,7 @@ def _typed_fields(note_type: str | None, ctx: _FieldContext) -> Fields:
             careers=ctx.links("career"), format=ctx.text("format"),
             status=status,
             thank_you=ctx.date("thank_you"), interest=interest,
-            referrals=ctx.links("referrals"),
+            referrals=ctx.links("referrals"), snoozed_until=ctx.date(schema.SNOOZED_UNTIL),
         )
     if note_type == schema.COMPANY:
         return CompanyFields(
@@ -665,7 +666,7 @@ def _career_fields(ctx: _FieldContext) -> CareerFields:
             continue
         scores.append(Score(criterion, value, ctx.key_lines.get(key, 1)))
     return CareerFields(status=status, ruled_out=ruled_out, reason=ctx.text("reason"),
-                        scores=tuple(scores))
+                        scores=tuple(scores), snoozed_until=ctx.date(schema.SNOOZED_UNTIL))
 
 
 # --- body ---------------------------------------------------------------------------------------

@@ -38,12 +38,15 @@ def folder_type(rel_path: str) -> str | None:
 TYPE_KEYS = {
     CONTACT: ("company", "role", "email", "phone", "linkedin", "location", "introduced_by",
               "status", "cadence", "last_contact", "asked", "replied", "nudged",
-              "introducer_thanked"),
+              "introducer_thanked", "snoozed_until"),
     INTERVIEW: ("date", "with", "company", "career", "format", "status", "thank_you",
-                "interest", "referrals"),
+                "interest", "referrals", "snoozed_until"),
     COMPANY: ("industry", "website", "location"),
-    CAREER: ("status", "ruled_out", "reason"),
+    CAREER: ("status", "ruled_out", "reason", "snoozed_until"),
 }
+# The day until which a note's derived follow-ups (every kind but `task`) are hidden from the
+# date-relative views (§10; `vault-tools snooze` writes it). A task is snoozed with its own ⏳.
+SNOOZED_UNTIL = "snoozed_until"
 # A career's score against a criterion of mkdocs.yml's `criteria` (§13): `score_growth: 4`.
 SCORE_PREFIX = "score_"
 # How a key is shown where its name would read badly; any other key is shown capitalised, with
@@ -51,7 +54,7 @@ SCORE_PREFIX = "score_"
 KEY_LABELS = {"introduced_by": "Introduced by", "last_contact": "Last contact",
               "introducer_thanked": "Introducer thanked", "thank_you": "Thank-you sent",
               "with": "With", "linkedin": "LinkedIn", "aliases": "Also known as",
-              "ruled_out": "Ruled out"}
+              "ruled_out": "Ruled out", "snoozed_until": "Snoozed until"}
 
 
 def key_label(key: str) -> str:

@@ -1,5 +1,7 @@
 """The vault's settings that shape what the rules compute: `nudge_days` (DESIGN §12), the
-career `criteria` with their weights and `explore_days`, and `insight_sections` (§13).
+career `criteria` with their weights and `explore_days`, and `insight_sections` (§13); and
+where `vault-tools digest` delivers (`Delivery`, §14: the e-mail server, the webhook and ntfy
+addresses), which no rule reads.
 
 They are options of the `vault` plugin in mkdocs.yml. They are read once, where a vault is found
 (`vault.find_vault` refuses a bad value before anything is read or written), and carried by the
@@ -15,7 +17,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 # Days after `asked` that a `nudge` is due, when mkdocs.yml says nothing.
@@ -33,9 +35,53 @@ _CRITERION_RE = re.compile(r"[a-z][a-z0-9_]{0,39}")
 DEFAULT_INSIGHT_SECTIONS = ("What I learned", "Culture", "Advice")
 
 
+# How `digest` reaches an e-mail server, and the port each way uses when mkdocs.yml names none.
+SMTP_SECURITIES = {"starttls": 587, "ssl": 465, "none": 25}
+# An environment variable's name, as a shell writes one.
+_ENV_NAME_RE = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,127}")
+# Keys that would hold a secret in mkdocs.yml, a file people share and commit: refused.
+_SECRET_KEYS = {
+    "smtp_password": "smtp_password_env",
+    "password": "smtp_password_env",
+    "email_password": "smtp_password_env",
+    "webhook_token": "webhook_token_env",
+    "ntfy_token": "ntfy_token_env",
+}
+
+
 class SettingsError(ValueError):
     """An option of the `vault` plugin that cannot be used; the message names it and says
     what to write instead."""
+
+
+@dataclass(frozen=True)
+class Delivery:
+    """Where `vault-tools digest` may send the digest, as mkdocs.yml gives it (None: not set).
+    E-mail: `smtp_host`, `smtp_port` (None: the usual port of `smtp_security`), `smtp_security`
+    (`starttls`, `ssl` for implicit TLS, or `none` for a relay on this machine, never with a
+    login), `smtp_user`, `smtp_password_env` (the name of the environment variable holding
+    the password: never the password itself), `smtp_cafile` (a certificate authority to trust,
+    for a self-signed server; relative to mkdocs.yml's folder), `email_from`, `email_to`. The
+    HTTP channels: `webhook_url` and `ntfy_url` (http or https), each with an optional
+    `*_token_env` naming the variable holding a bearer token."""
+
+    smtp_host: str | None = None
+    smtp_port: int | None = None
+    smtp_security: str = "starttls"
+    smtp_user: str | None = None
+    smtp_password_env: str | None = None
+    smtp_cafile: str | None = None
+    email_from: str | None = None
+    email_to: tuple[str, ...] = ()
+    webhook_url: str | None = None
+    webhook_token_env: str | None = None
+    ntfy_url: str | None = None
+    ntfy_token_env: str | None = None
+
+    @property
+    def port(self) -> int:
+        """The port to connect to: the one written, else the usual one of the security."""
+        return self.smtp_port or SMTP_SECURITIES[self.smtp_security]
 
 
 @dataclass(frozen=True)
@@ -51,12 +97,15 @@ class Settings:
     criteria: tuple[tuple[str, int], ...] = ()
     explore_days: int = DEFAULT_EXPLORE_DAYS
     insight_sections: tuple[str, ...] = DEFAULT_INSIGHT_SECTIONS
+    # Where the digest goes: read by `digest` alone, so no part of the fill cache's key.
+    delivery: Delivery = field(default_factory=Delivery)
 
     def cache_key(self) -> str:
         """What the fill cache must remember of these settings: empty for the defaults, so a
         vault that sets nothing keeps the cache it had; only the settings that differ from
-        their defaults otherwise, so adding a setting keeps every older key."""
-        if self == DEFAULTS:
+        their defaults otherwise, so adding a setting keeps every older key. `delivery`
+        shapes no block: changing it keeps the cache."""
+        if replace(self, delivery=DEFAULTS.delivery) == DEFAULTS:
             return ""
         parts = [f"nudge_days={self.nudge_days}"]
         if self.criteria:
@@ -84,8 +133,131 @@ def settings_from_options(options: Mapping[str, Any] | Any) -> Settings:
     criteria = _criteria(options.get("criteria"))
     sections = _insight_sections(options.get("insight_sections"))
     settings = Settings(nudge_days=nudge, criteria=criteria, explore_days=explore,
-                        insight_sections=sections)
+                        insight_sections=sections, delivery=delivery_from_options(options))
     return DEFAULTS if settings == DEFAULTS else settings
+
+
+def delivery_from_options(options: Mapping[str, Any]) -> Delivery:
+    """The digest's delivery settings from the plugin's options (see `Delivery`).
+    SettingsError, naming the option, for a value that cannot be used, and for a password or
+    token written in mkdocs.yml (only the name of the environment variable holding it is)."""
+    for key, instead in _SECRET_KEYS.items():
+        if options.get(key) is not None:  # the site's plugin lists every key, as None
+            raise SettingsError(
+                f"{key}: a password or token is never read from mkdocs.yml, a file that is "
+                f"easily shared or committed; remove it, put it in an environment variable "
+                f"and name that variable instead, e.g. {instead}: VAULT_SECRET")
+    security = options.get("smtp_security")
+    if security is None:
+        security = "starttls"
+    elif not isinstance(security, str) or security.strip().lower() not in SMTP_SECURITIES:
+        raise SettingsError(f"smtp_security: {security!r} is not a way to reach the server; "
+                            f"write starttls (port 587), ssl (implicit TLS, port 465) or none "
+                            f"(a relay on this machine, no login)")
+    else:
+        security = security.strip().lower()
+    user = _word(options, "smtp_user", "a user name", "smtp_user: me@example.org")
+    if user is not None and security == "none":
+        raise SettingsError("smtp_user: a login over smtp_security: none would send the "
+                            "password unencrypted; write smtp_security: starttls or ssl")
+    port = options.get("smtp_port")
+    if port is not None and (isinstance(port, bool) or not isinstance(port, int)
+                             or not 1 <= port <= 65535):
+        raise SettingsError(f"smtp_port: {port!r} is not a port; write a whole number from "
+                            f"1 to 65535, e.g. smtp_port: 587")
+    to = options.get("email_to")
+    recipients = [to] if isinstance(to, str) else to
+    if to is not None and (not isinstance(recipients, list) or not recipients):
+        raise SettingsError(f"email_to: {to!r} is not an address or a list of addresses; "
+                            f"e.g. email_to: me@example.org")
+    return Delivery(
+        smtp_host=_word(options, "smtp_host", "a host name", "smtp_host: smtp.example.org"),
+        smtp_port=port,
+        smtp_security=security,
+        smtp_user=user,
+        smtp_password_env=_env_name(options, "smtp_password_env"),
+        smtp_cafile=_text(options, "smtp_cafile", "a file name",
+                          "smtp_cafile: certs/my-server-ca.pem"),
+        email_from=_address(options.get("email_from"), "email_from"),
+        email_to=tuple(_address(value, "email_to") or "" for value in recipients or ()),
+        webhook_url=_url(options, "webhook_url", "https://example.org/hooks/vault"),
+        webhook_token_env=_env_name(options, "webhook_token_env"),
+        ntfy_url=_url(options, "ntfy_url", "https://ntfy.sh/my-secret-topic"),
+        ntfy_token_env=_env_name(options, "ntfy_token_env"),
+    )
+
+
+def _controls(text: str) -> bool:
+    """Whether `text` holds a control character or a line break of any kind: none may reach
+    a mail header, an HTTP request line or a message of ours."""
+    return any(ord(char) < 32 or 127 <= ord(char) < 160 or char in "\u2028\u2029"
+               for char in text)
+
+
+def _text(options: Mapping[str, Any], key: str, what: str, example: str) -> str | None:
+    value = options.get(key)
+    if value is None:
+        return None
+    # A tag (`!ENV`) is not str: refused, since MkDocs would read it one way and this another.
+    if not isinstance(value, str) or not value.strip() or _controls(value):
+        raise SettingsError(f"{key}: {value!r} is not {what} written out (a tag such as !ENV "
+                            f"is not read here); e.g. {example}")
+    return value.strip()
+
+
+def _word(options: Mapping[str, Any], key: str, what: str, example: str) -> str | None:
+    value = _text(options, key, what, example)
+    if value is not None and any(char.isspace() for char in value):
+        raise SettingsError(f"{key}: {value!r} is not {what}: it holds a space; e.g. {example}")
+    return value
+
+
+def _env_name(options: Mapping[str, Any], key: str) -> str | None:
+    value = options.get(key)
+    if value is None:
+        return None
+    if not isinstance(value, str) or _ENV_NAME_RE.fullmatch(value.strip()) is None:
+        raise SettingsError(f"{key}: {value!r} is not the name of an environment variable; "
+                            f"write its name (letters, digits, underscores), e.g. "
+                            f"{key}: VAULT_SECRET, and set that variable where the digest runs")
+    return value.strip()
+
+
+def _address(value: Any, key: str) -> str | None:
+    """An e-mail address as written (`me@example.org` or `Me <me@example.org>`)."""
+    if value is None:
+        return None
+    if not isinstance(value, str) or _controls(value) or "@" not in value or not (
+            _ADDRESS_RE.fullmatch(value.strip())):
+        raise SettingsError(f"{key}: {value!r} is not an e-mail address; e.g. "
+                            f"{key}: me@example.org or {key}: Me <me@example.org>")
+    return value.strip()
+
+
+# `local@domain`, or a display name then `<local@domain>`; no spaces in the address itself.
+_BARE_ADDRESS = r"[^\s<>@,;\"]+@[^\s<>@,;\"]+"
+_ADDRESS_RE = re.compile(rf"{_BARE_ADDRESS}|[^<>@,;\"]*<{_BARE_ADDRESS}>")
+
+
+def _url(options: Mapping[str, Any], key: str, example: str) -> str | None:
+    value = _text(options, key, "an address", f"{key}: {example}")
+    if value is None:
+        return None
+    # http(s) only: urllib would also open `file:` and `ftp:` addresses.
+    scheme, _, rest = value.partition("://")
+    if scheme.lower() not in ("http", "https") or not rest or rest.startswith("/") or any(
+            char.isspace() for char in value):
+        raise SettingsError(f"{key}: {value!r} is not an http or https address; e.g. "
+                            f"{key}: {example}")
+    if "@" in rest.split("/", 1)[0].split("?", 1)[0].split("#", 1)[0]:
+        # `https://me:secret@host/`: a password in mkdocs.yml, and a message quoting the
+        # value would print it; the address is not repeated.
+        token = f"{key.removesuffix('_url')}_token_env"
+        raise SettingsError(f"{key}: a user name or password written in the address is never "
+                            f"read from mkdocs.yml; remove the part before @ and name the "
+                            f"environment variable holding a token instead, e.g. "
+                            f"{token}: VAULT_SECRET")
+    return value
 
 
 def _days(options: Mapping[str, Any], key: str, default: int, most: int, example: int) -> int:

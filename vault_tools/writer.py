@@ -1,10 +1,13 @@
 """The only code that writes notes (DESIGN.md §6: nothing the user wrote is ever lost).
 
-Two entry points:
+Three entry points:
 
 - `create_note(path, text)` makes a NEW note and never overwrites anything;
 - `write_note(path, transform)` rewrites an existing note through a pure `transform(text)`:
-  read, transform, write a temp file beside the real file, re-check, atomic replace.
+  read, transform, write a temp file beside the real file, re-check, atomic replace;
+- `write_notes_together(writes)` writes several notes (one of them maybe renamed) all or
+  nothing, for `rename`: every note checked and its temp file ready before any is replaced, a
+  failure at any step undone.
 
 Everything else in the package computes text; only this module touches a note's bytes.
 
@@ -101,7 +104,8 @@ class NoteHeldOpenError(ConcurrentEditError):
 
 
 def _fault(step: str) -> None:
-    """Called at each step of a write ("before-fsync", "before-replace", "after-replace").
+    """Called at each step of a write ("before-fsync", "before-replace", "after-replace"; a
+    hard-linked note's "in-place"; `write_notes_together`'s "before-move" and "before-remove").
 
     Does nothing. Tests replace it to raise at a chosen step, so the fault tests exercise the
     real code path rather than a copy of it.
@@ -890,6 +894,301 @@ def _rescue(path: Path, data: bytes) -> Path:
         _fsync_folder(copy.parent)
         return copy
     raise WriteError(f"{path}: cannot keep the other version: too many conflict copies")
+
+
+# --- write_notes_together: several notes, all or nothing -----------------------------------------
+
+
+@dataclass(frozen=True)
+class NoteWrite:
+    """One note of a `write_notes_together`: its bytes as they were read (`old`), its new bytes,
+    and for a note being renamed its new path (`move_to`: created, never over an existing file;
+    the old name is removed last)."""
+
+    path: Path
+    old: bytes
+    new: bytes
+    move_to: Path | None = None
+
+
+@dataclass
+class _Slot:
+    """One note while `write_notes_together` runs: the file as read, the temp file holding its
+    new bytes, and what the commit did to it (so that a failure can undo it)."""
+
+    write: NoteWrite
+    real: str
+    target: _Target
+    symlink: bool = False  # the note (being moved) is a symlink: the link itself moves
+    temp: str | None = None
+    in_use: int = -1
+    lease: str = NO_LEASE
+    replaced: bool = False
+    created: Path | None = None
+
+
+def write_notes_together(
+    writes: list[NoteWrite], *, notes_dir: Path | None = None, held_wait: float = HELD_WAIT,
+) -> list[Path]:
+    """Write every note of `writes`, and move the one with `move_to`, or change nothing.
+
+    Each note is read and checked as `write_note` checks it (inside the notes folder, not a
+    backup or sync-conflict copy, UTF-8, no conflict markers, writable, not hard-linked) and
+    must still hold `old`; every new text goes to a temp file beside its note (permission bits
+    copied, fsynced); every note is re-checked unchanged and not held open for writing; only
+    then are they replaced, one by one (symlinked notes stay symlinks: their target is
+    written), the renamed note's new name is created without ever replacing a file (a hard
+    link of its temp file) and its old name removed last. If anything fails on the way, the
+    notes already replaced get their original bytes back (and their mtime), the new name is
+    removed and the error names the file and why, ending "no note was changed".
+
+    A note changed since it was read raises `ConcurrentEditError` before anything is written
+    (the caller plans again from the new text). Returns the conflict copies kept when a save
+    reached a note in the instant of its replace (see `_late_bytes`): nothing is lost.
+    """
+    slots: list[_Slot] = []
+    created_folders: list[Path] = []
+    committed = False
+    try:
+        try:
+            for write in writes:
+                slots.append(_open_slot(write, notes_dir))
+            for slot in slots:
+                _prepare_slot(slot, created_folders)
+            _recheck(slots, held_wait)
+            _commit(slots)
+        except BaseException as exc:
+            _roll_back(slots)
+            raise _undone(slots, exc) from exc
+        committed = True
+        # Each note's outcome is read while its lease is held; then every lease is let go
+        # before any waiting for late writes, so no program opening one note waits on another.
+        outcomes = [_outcome(slot) for slot in slots]
+        for slot in slots:
+            if slot.lease == TAKEN:
+                _release_lease(slot.target.fd)
+                slot.lease = NO_LEASE
+        kept = []
+        for slot, outcome in zip(slots, outcomes, strict=True):
+            if slot.replaced or slot.write.move_to is not None:
+                late = _late_bytes_after(slot.target, outcome)
+                if late is not None:
+                    kept.append(_rescue(slot.write.move_to or slot.write.path, late))
+        return kept
+    finally:
+        for slot in slots:
+            if slot.lease == TAKEN:
+                _release_lease(slot.target.fd)
+            if slot.in_use >= 0:
+                os.close(slot.in_use)
+            if slot.temp is not None:
+                _remove_quietly(slot.temp)
+            slot.target.close()
+        if not committed:
+            for folder in reversed(created_folders):  # made for the new name: empty again
+                with contextlib.suppress(OSError):
+                    folder.rmdir()
+
+
+def _open_slot(write: NoteWrite, notes_dir: Path | None) -> _Slot:
+    path = Path(write.path)
+    refuse_outside(path, notes_dir)
+    if is_skipped(path.name):
+        raise SkippedFileError(f"{path}: a backup, swap or sync-conflict file; never written; "
+                               "no note was changed")
+    if write.move_to is not None:
+        refuse_outside(Path(write.move_to), notes_dir)
+        if os.path.lexists(write.move_to) and not _same_file(write.move_to, path):
+            raise NoteExistsError(errno.EEXIST, "a file with this name already exists; no "
+                                  "note was changed", str(write.move_to))
+    real = os.path.realpath(path)
+    try:
+        if not os.path.exists(real):
+            raise ConcurrentEditError(f"{path}: no longer there; no note was changed")
+        target = _open_target(path, real)
+    except WriteError as exc:
+        raise type(exc)(f"{exc}; no note was changed") from None
+    except OSError as exc:
+        raise WriteError(f"{path}: cannot be read: {exc.strerror or exc}; no note was changed"
+                         ) from exc
+    if target is None:
+        raise ConcurrentEditError(f"{path}: changed while it was read; no note was changed")
+    slot = _Slot(write, real, target, symlink=os.path.islink(path))
+    try:
+        if target.linked:
+            raise WriteError(f"{path}: hard-linked (it has other names), which this command "
+                             "does not write; no note was changed")
+        if target.data != write.old:
+            raise ConcurrentEditError(f"{path}: changed since it was read; no note was changed")
+        try:
+            _apply(path, target.data, lambda text: None)  # refuses non-UTF-8 and conflicts
+        except WriteError as exc:
+            raise type(exc)(f"{exc}; no note was changed") from None
+        if write.new != write.old:
+            write.new.decode("utf-8")  # (the caller's bytes: UTF-8, as every note)
+    except BaseException:
+        target.close()
+        raise
+    return slot
+
+
+def _same_file(one: str | os.PathLike[str], other: str | os.PathLike[str]) -> bool:
+    """Is `one` the very file `other` is (a case-only rename on a case-insensitive disk)?"""
+    try:
+        return os.path.samefile(one, other)
+    except OSError:
+        return False
+
+
+def _prepare_slot(slot: _Slot, created_folders: list[Path]) -> None:
+    """Step 5 for one note: its new bytes in a temp file, where they will be linked or
+    replaced into place."""
+    write = slot.write
+    if write.move_to is not None:
+        created_folders += _make_folders(Path(write.move_to).parent)
+    if write.new == write.old and (write.move_to is None or slot.symlink):
+        return  # nothing to write: at most the symlink itself moves
+    folder = (os.path.dirname(slot.real) if write.move_to is None or slot.symlink
+              else str(Path(write.move_to).parent))
+    fd, slot.temp = _create_temp(folder, os.path.basename(slot.real))
+    try:
+        _copy_owner_and_mode(fd, slot.temp, slot.target)
+        _write_all(fd, write.new)
+        _fault("before-fsync")
+        os.fsync(fd)
+        if fcntl is not None:
+            slot.in_use = os.open(slot.temp, os.O_RDONLY)
+            _lock_shared(slot.in_use)
+    finally:
+        os.close(fd)
+
+
+def _recheck(slots: list[_Slot], held_wait: float) -> None:
+    """Step 6 for every note at once: each still the file we read, none held open for writing
+    by another program (waiting up to `held_wait` seconds for one to be closed). The read
+    leases taken here are kept until the end, so a program opening a note for writing during
+    the commit is seen (`_lease_broken`)."""
+    started = time.monotonic()
+    pause = 0.001
+    while True:
+        held = None
+        for slot in slots:
+            if slot.lease != TAKEN:
+                slot.lease = _take_lease(slot.target.fd, _F_RDLCK)
+            if slot.lease == HELD:
+                held = slot
+                break
+        if held is None:
+            break
+        if time.monotonic() - started >= held_wait:
+            raise NoteHeldOpenError(f"{held.write.path}: held open by another program; no note "
+                                    "was changed")
+        time.sleep(pause)
+        pause = min(pause * 2, 0.05)
+    for slot in slots:
+        if not _unchanged(slot.real, slot.target):
+            raise ConcurrentEditError(f"{slot.write.path}: changed since it was read; no note "
+                                      "was changed")
+
+
+def _commit(slots: list[_Slot]) -> None:
+    """Step 7 for every note: the replaces, then the new name, then the old name removed."""
+    for slot in slots:
+        if slot.temp is None or (slot.write.move_to is not None and not slot.symlink):
+            continue
+        _fault("before-replace")
+        if slot.lease == TAKEN and _lease_broken(slot.target.fd, _F_RDLCK):
+            raise NoteHeldOpenError(f"{slot.write.path}: another program opened it for writing")
+        if not _unchanged(slot.real, slot.target):
+            raise ConcurrentEditError(f"{slot.write.path}: changed while being written")
+        recent_writes.remember(slot.write.path, content_hash(slot.write.new))
+        os.replace(slot.temp, slot.real)
+        slot.temp, slot.replaced = None, True
+        _fault("after-replace")
+    moving = [slot for slot in slots if slot.write.move_to is not None]
+    for slot in moving:
+        destination = Path(slot.write.move_to)  # type: ignore[arg-type]
+        _fault("before-move")
+        if slot.symlink:
+            pointed = os.readlink(slot.write.path)
+            if not os.path.isabs(pointed):
+                pointed = os.path.relpath(slot.real, destination.parent)
+            os.symlink(pointed, destination)  # fails rather than replaces
+        else:
+            assert slot.temp is not None
+            recent_writes.remember(destination, content_hash(slot.write.new))
+            if _same_file(destination, slot.write.path):
+                # A case-only rename on a case-insensitive disk: the name is the note's own.
+                os.replace(slot.temp, destination)
+                slot.temp = None
+                slot.created = destination
+                continue
+            os.link(slot.temp, destination)  # fails rather than replaces an existing file
+        slot.created = destination
+    for slot in moving:
+        if slot.created is not None and _same_file(slot.created, slot.write.path) and \
+                not slot.symlink:
+            continue  # the same name in another case: nothing left to remove
+        _fault("before-remove")
+        if not slot.symlink and not _unchanged(slot.real, slot.target):
+            raise ConcurrentEditError(f"{slot.write.path}: changed while being renamed")
+        os.unlink(slot.write.path)
+    folders = {os.path.dirname(slot.real) for slot in slots if slot.replaced}
+    folders |= {os.path.dirname(os.path.abspath(slot.write.path)) for slot in moving}
+    folders |= {str(Path(slot.write.move_to).parent) for slot in moving}  # type: ignore[arg-type]
+    for folder in sorted(folders):
+        _fsync_folder(folder)
+
+
+def _roll_back(slots: list[_Slot]) -> None:
+    """Undo what `_commit` did: the new name removed, each replaced note given its original
+    bytes and mtime back. A note that cannot be put back keeps its original bytes in a
+    conflict copy beside it, never lost."""
+    for slot in reversed(slots):
+        if slot.created is not None and not _same_file(slot.created, slot.write.path):
+            _remove_quietly(str(slot.created))
+            slot.created = None
+        if slot.replaced:
+            try:
+                fd, temp = _create_temp(os.path.dirname(slot.real),
+                                        os.path.basename(slot.real))
+                try:
+                    _copy_owner_and_mode(fd, temp, slot.target)
+                    _write_all(fd, slot.target.data)
+                    os.fsync(fd)
+                finally:
+                    os.close(fd)
+                os.replace(temp, slot.real)
+                os.utime(slot.real, ns=(time.time_ns(), slot.target.mtime_ns))
+                recent_writes.remember(slot.write.path, slot.target.hash)
+                slot.replaced = False
+            except OSError:
+                _rescue(slot.write.path, slot.target.data)
+
+
+def _undone(slots: list[_Slot], exc: BaseException) -> BaseException:
+    """The error to raise once a failed commit was undone: its own kind, saying so."""
+    if not isinstance(exc, Exception):
+        return exc  # KeyboardInterrupt and the like: as they were
+    left = [str(slot.write.path) for slot in slots if slot.replaced]
+    if isinstance(exc, OSError) and not isinstance(exc, WriteError):
+        said = f"{exc.filename}: {exc.strerror or exc}" if exc.filename else str(exc)
+    else:
+        said = str(exc)
+    if left:
+        return WriteError(f"{said}; these notes could not be put back and keep their original "
+                          f"text in a conflict copy beside them: {', '.join(left)}")
+    kind = type(exc) if isinstance(exc, WriteError) else WriteError
+    message = said if "no note was changed" in said else f"{said}; no note was changed"
+    if not isinstance(exc, WriteError):
+        message = f"cannot write the notes: {message}"
+    return kind(message)
+
+
+def _outcome(slot: _Slot) -> str:
+    if slot.lease != TAKEN:
+        return REPLACED_UNLEASED
+    return REPLACED_RACED if _lease_broken(slot.target.fd, _F_RDLCK) else REPLACED
 
 
 # --- what interrupted writes left behind ----------------------------------------------------------

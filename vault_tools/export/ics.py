@@ -2,9 +2,12 @@
 
 Pure and clock-free: the bytes are a function of the vault's contents and the feed's settings
 (`FeedSettings`: time zone, alarm, site address) only, so re-exporting an unchanged vault gives
-identical bytes and a subscribed calendar sees no change. Each event's UID is derived from what
-it is (kind, note path, line or person), so a calendar app that refreshes the feed updates its
-events instead of adding duplicates.
+identical bytes and a subscribed calendar sees no change. One option needs a date:
+`feed_overdue: today` moves each overdue follow-up to the day given as `today` (the export's
+`--today`, the site's build date), so the feed is then as of that day.
+
+Each event's UID is derived from what it is (kind, note path, line or person), so a calendar
+app that refreshes the feed updates its events instead of adding duplicates.
 
 Events are all-day, except a planned interview whose `date` has a time of day
 (`2026-12-09T14:30`, as Obsidian's date-and-time property writes it): that one is timed, read in
@@ -20,7 +23,7 @@ import posixpath
 import re
 import zoneinfo
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 from urllib.parse import quote
 
@@ -31,6 +34,7 @@ from ..followups import (
     interview_people,
     join_names,
     open_followups,
+    timed_followups,
 )
 from ..index import VaultIndex
 from ..notes import InterviewFields, Note
@@ -47,17 +51,24 @@ PLANNED_INTERVIEW = "interview"
 CONVERSATION_LENGTH = dt.timedelta(minutes=30)
 
 
+# `feed_overdue`: an overdue follow-up stays on the day it was due, or moves to today.
+OVERDUE_DUE, OVERDUE_TODAY = "due", "today"
+
+
 class FeedSettingsError(ValueError):
-    """A feed option of the `vault` plugin (`timezone`, `feed_alarm`) that cannot be used."""
+    """A feed option of the `vault` plugin (`timezone`, `feed_alarm`, `feed_overdue`) that
+    cannot be used."""
 
 
 @dataclass(frozen=True)
 class FeedSettings:
     """How the feed is written: the time zone a written time of day is in (None: the
-    machine's local zone), and how long before each event its alarm rings (None: no alarm)."""
+    machine's local zone), how long before each event its alarm rings (None: no alarm), and
+    whether an overdue follow-up moves to the feed's day (`overdue_today`, see `feed_events`)."""
 
     zone: dt.tzinfo | None = None
     alarm: dt.timedelta | None = None
+    overdue_today: bool = False
 
 
 _ALARM_RE = re.compile(r"\s*(\d{1,4})\s*([dhm])\s*")
@@ -66,8 +77,9 @@ _ALARM_UNITS = {"d": "days", "h": "hours", "m": "minutes"}
 
 def feed_settings(options: Mapping[str, Any]) -> FeedSettings:
     """The feed's settings from the `vault` plugin's options (`timezone`: an IANA name such as
-    `Europe/Paris`; `feed_alarm`: `1d`, `2h` or `30m` before each event). Raises
-    FeedSettingsError, naming the option, for a value that cannot be used."""
+    `Europe/Paris`; `feed_alarm`: `1d`, `2h` or `30m` before each event; `feed_overdue`: `due`
+    or `today`). Raises FeedSettingsError, naming the option, for a value that cannot be
+    used."""
     if not isinstance(options, Mapping):  # `vault:` written as something else: no options
         options = {}
     zone: dt.tzinfo | None = None
@@ -92,7 +104,14 @@ def feed_settings(options: Mapping[str, Any]) -> FeedSettings:
             raise FeedSettingsError(f"feed_alarm: {before!r} does not parse; write how long "
                                     "before each event, e.g. 1d, 2h or 30m")
         alarm = dt.timedelta(**{_ALARM_UNITS[match.group(2)]: int(match.group(1))})
-    return FeedSettings(zone, alarm)
+    overdue = options.get("feed_overdue")
+    if overdue is not None and (not isinstance(overdue, str)
+                                or overdue.strip().lower() not in (OVERDUE_DUE, OVERDUE_TODAY)):
+        raise FeedSettingsError(f"feed_overdue: {overdue!r} is not a choice; write today (an "
+                                f"overdue follow-up shows on the day the feed is made) or due "
+                                f"(it stays on the day it was due, the default)")
+    today = isinstance(overdue, str) and overdue.strip().lower() == OVERDUE_TODAY
+    return FeedSettings(zone, alarm, today)
 
 
 def page_url(path: str, directory_urls: bool = True) -> str:
@@ -141,13 +160,18 @@ def vault_feed_options(vault: Vault) -> tuple[FeedSettings, Callable[[str], str 
     """The feed's settings and page URLs for `vault-tools export ics`, from the vault's
     mkdocs.yml (the plugin's options, `site_url`, `use_directory_urls`), so the exported feed
     is the one the site serves. Raises FeedSettingsError for an option that cannot be used."""
-    settings = feed_settings(vault.options)
+    return feed_settings(vault.options), vault_page_urls(vault)
+
+
+def vault_page_urls(vault: Vault) -> Callable[[str], str | None]:
+    """Each note's page as an absolute URL on the vault's site, from mkdocs.yml's `site_url`
+    and `use_directory_urls` as MkDocs reads them (none without a `site_url`): what the feed
+    and the digest link to. The caller leaves out a private note, which has no page."""
     config = read_config(vault.config_file) if vault.config_file is not None else {}
     site_url = config.get("site_url")
     directory_urls = config.get("use_directory_urls") is not False
-    url_of = site_page_urls(site_url if isinstance(site_url, str) else None,
-                            lambda path: page_url(path, directory_urls))
-    return settings, url_of
+    return site_page_urls(site_url if isinstance(site_url, str) else None,
+                          lambda path: page_url(path, directory_urls))
 
 
 @functools.lru_cache(maxsize=1 << 16)  # the same events again on every rebuild while serving
@@ -174,35 +198,57 @@ class FeedEvent:
 def feed_events(index: VaultIndex, *, include_private: bool = False,
                 followups: Iterable[FollowUp] | None = None,
                 settings: FeedSettings = FeedSettings(),
-                url_of: Callable[[str], str | None] = _no_url) -> list[FeedEvent]:
+                url_of: Callable[[str], str | None] = _no_url,
+                today: dt.date | None = None) -> list[FeedEvent]:
     """The feed's events in order: one per dated open follow-up and per planned interview (on
     the interview's date, at its time when one is written, in `settings.zone`). Undated
     follow-ups are left out, and so is anything touching a private note unless
     `include_private`. `followups`: `open_followups(index)`, when the caller has it already.
-    `url_of(path)`: the absolute URL of a note's page (see `site_page_urls`)."""
+    `url_of(path)`: the absolute URL of a note's page (see `site_page_urls`). With
+    `settings.overdue_today` and a `today`, a follow-up due before `today` is on `today`
+    instead (on the day it is hidden until, `shown_from`, when that is later: a snooze, a ⏳),
+    its description saying when it was due (same UID: a calendar moves the event),
+    and a planned conversation that has passed asks to be marked done or cancelled instead of
+    prepared for; without a `today` nothing moves and the feed stays clock-free."""
     def page_of(path: str) -> str | None:  # a private note has no page on the site
         note = index.get(path)
         return None if note is None or note.private else url_of(path)
 
+    found = open_followups(index) if followups is None else list(followups)
+    moving = settings.overdue_today and today is not None
+    if moving:
+        # As of a day, a planned conversation that has passed asks to be marked done or
+        # cancelled, no longer to be prepared for (`timed_followups`), as `followups` says.
+        found = [timed.followup for timed in timed_followups(index, found)
+                 if timed.shown_until is None or today is None or today <= timed.shown_until]
     events: list[FeedEvent] = []
-    for followup in open_followups(index) if followups is None else followups:
+    for followup in found:
         if followup.due is None or (followup.private and not include_private):
             continue
-        events.append(_followup_event(followup, page_of(followup.note)))
+        event = _followup_event(followup, page_of(followup.note))
+        # A follow-up hidden until a later day (a snoozed note, a task's ⏳) moves to that day,
+        # as `followups` shows it then; either way it is overdue on the day it lands.
+        to = max(today, followup.shown_from or today) if moving and today is not None else None
+        if to is not None and event.day < to:
+            event = replace(event, day=to,
+                            description=f"Overdue: due {event.day.isoformat()}. "
+                                        f"{event.description}")
+        events.append(event)
     for note in index.by_type(INTERVIEW):
-        event = _interview_event(index, note, include_private, settings.zone, page_of)
-        if event is not None:
-            events.append(event)
+        planned = _interview_event(index, note, include_private, settings.zone, page_of)
+        if planned is not None:  # a conversation keeps its own day, passed or not
+            events.append(planned)
     return sorted(events, key=lambda event: (event.day.isoformat(), event.uid))
 
 
 def followups_ics(index: VaultIndex, *, include_private: bool = False,
                   followups: Iterable[FollowUp] | None = None,
                   settings: FeedSettings = FeedSettings(),
-                  url_of: Callable[[str], str | None] = _no_url) -> bytes:
+                  url_of: Callable[[str], str | None] = _no_url,
+                  today: dt.date | None = None) -> bytes:
     """An iCalendar feed of `feed_events`."""
     events = feed_events(index, include_private=include_private, followups=followups,
-                         settings=settings, url_of=url_of)
+                         settings=settings, url_of=url_of, today=today)
     return render_feed(events, settings.alarm)
 
 

@@ -247,8 +247,11 @@ class GeneratedPages:
             files.append(file)
         self._add_network_data(files, config, site)
         url_of = site_page_urls(config.site_url, site.links.urls.get)
+        # `feed_overdue: today` moves overdue items to the build's day: the served feed is as
+        # of its build (`serve` builds anew on a new day's first change), as the dashboard's
+        # own date is.
         events = feed_events(site.view.index, followups=site.view.all_followups,
-                             settings=feed, url_of=url_of)
+                             settings=feed, url_of=url_of, today=site.board.built)
         if (events, feed.alarm) != self._feed[0]:
             self._feed = ((events, feed.alarm), render_feed(events, feed.alarm))
         files.append(File.generated(config, FEED, content=self._feed[1]))

@@ -57,6 +57,8 @@ class VaultPluginConfig(Config):
     # machine's), and an alarm before each event (`1d`, `2h`, `30m`; default: none).
     timezone = c.Optional(c.Type(str))
     feed_alarm = c.Optional(c.Type(str))
+    # `today`: overdue follow-ups on the build's day in the feed (default `due`: on their own).
+    feed_overdue = c.Optional(c.Type(str))
     # Days after `asked` that the `nudge` follow-up is due (§12; default 7): `settings.py`.
     nudge_days = c.Optional(c.Type(int))
     # The career criteria and their weights (`{values: 3, growth: 2}`) and the days an
@@ -66,6 +68,25 @@ class VaultPluginConfig(Config):
     # The interview headings whose items are insights (§13): any value here, so that
     # `settings.py` refuses a bad one with its own message.
     insight_sections = c.Optional(c.Type(object))
+    # Where `vault-tools digest` sends (§14; the site reads none of them): any value here, so
+    # that `settings.py` refuses a bad one, and a password written here, with its own message.
+    smtp_host = c.Optional(c.Type(object))
+    smtp_port = c.Optional(c.Type(object))
+    smtp_security = c.Optional(c.Type(object))
+    smtp_user = c.Optional(c.Type(object))
+    smtp_password_env = c.Optional(c.Type(object))
+    smtp_cafile = c.Optional(c.Type(object))
+    email_from = c.Optional(c.Type(object))
+    email_to = c.Optional(c.Type(object))
+    webhook_url = c.Optional(c.Type(object))
+    webhook_token_env = c.Optional(c.Type(object))
+    ntfy_url = c.Optional(c.Type(object))
+    ntfy_token_env = c.Optional(c.Type(object))
+    smtp_password = c.Optional(c.Type(object))
+    password = c.Optional(c.Type(object))
+    email_password = c.Optional(c.Type(object))
+    webhook_token = c.Optional(c.Type(object))
+    ntfy_token = c.Optional(c.Type(object))
 
 
 @dataclass
