@@ -107,7 +107,8 @@ class Hit:
     def sort_key(self) -> tuple[int, bool, int, str, str]:
         # Among notes matched alike, a name goes before an alias: "Acme" finds the note
         # [[Acme]] opens before a contact nicknamed Acme.
-        return (MATCHES.index(self.match), self.field == "alias", type_rank(self.note),
+        by_alias = self.match in (NAME, NAME_START, NAME_PART) and self.field == "alias"
+        return (MATCHES.index(self.match), by_alias, type_rank(self.note),
                 self.note.name.casefold(), self.note.path)
 
 
