@@ -291,3 +291,15 @@ def test_a_long_or_multi_line_property_is_cut_around_the_match(make_vault) -> No
     (row,) = found(root, "designer")
     assert row["snippet"] == "Staff designer"
     assert "role: Staff designer  (contacts" in run(root, "find", "designer").output
+
+
+def test_a_draft_with_nothing_left_says_so_instead_of_printing_a_blank_line(make_vault) -> None:
+    # A one-line template whose fact is unknown printed one empty line and exited 0, and
+    # --mailto opened an empty message.
+    root = make_vault({**_ANA, "templates/messages/advice.md": "Your advice: {{advice}}\n",
+                       "templates/messages/empty.md": "\ufeff\n\n"})
+    for kind in ("advice", "empty"):
+        for extra in ([], ["--mailto"]):
+            result = run(root, "draft", kind, "Ana Lima", *extra)
+            assert result.exit_code == 1, (kind, extra)
+            assert "the draft is empty" in result.output and "Ana Lima" in result.output

@@ -102,7 +102,8 @@ def draft(vault: Vault, index: VaultIndex, kind: str, name: str,
           today: dt.date | None = None) -> Draft:
     """The `kind` draft about the note `name` (a contact, or a conversation: see
     `facts.subject_note`). DraftError for an unknown kind, name or unreadable template; an
-    introducer update about someone nobody introduced is refused too."""
+    introducer update about someone nobody introduced is refused too, and so is a draft with
+    nothing left (no subject, no body)."""
     path = template_path(vault, kind)
     try:
         person, conversation = facts_.subject_note(index, name)
@@ -134,4 +135,8 @@ def draft(vault: Vault, index: VaultIndex, kind: str, name: str,
         elif to is None:
             notes.append(f"the email of {recipient.path} is not one plain address: left out "
                          "of the link")
-    return Draft(kind, compose(text, found.values), to_name, to, path, tuple(notes))
+    message = compose(text, found.values)
+    if message.subject is None and not message.body.strip():
+        raise DraftError(f"{path}: the draft is empty: the template holds no text, or each of "
+                         f"its lines names a fact the notes of {person.name} do not have")
+    return Draft(kind, message, to_name, to, path, tuple(notes))
