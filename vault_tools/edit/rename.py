@@ -300,9 +300,8 @@ def _markdown_url_span(line: str, col: int) -> tuple[int, int, bool] | None:
 
 
 # A bare name in front matter (`introduced_by: Jane Doe`, `- Jane Doe`, `[A, Jane Doe]`): where it
-# may begin and end.
-_BARE_BEFORE = re.compile(r"[\s\[,\"':-]")
-_BARE_AFTER = re.compile(r"\s*(?:$|[,\]\"']|\s#)")
+# may end (where it may begin: `_starts_scalar`).
+_BARE_AFTER = re.compile(r"\s*(?:$|[,\]}\"']|\s#)")
 # A scalar YAML reads as the same string when written plain.
 _PLAIN_SCALAR = re.compile(r"[^\W\d_][\w .'&()-]*[\w.)]|[^\W\d_]")
 _YAML_WORDS = frozenset({"true", "false", "yes", "no", "on", "off", "null", "y", "n"})
@@ -363,6 +362,16 @@ def _as_read(written: str, quote: str | None) -> str:
     return written
 
 
+def _starts_scalar(line: str, value_from: int, at: int) -> bool:
+    """Does a scalar of the front-matter value (from `value_from`) begin at `at`: the value's
+    start, or a list's `[`, `,`, `- ` or an opening quote before it, blanks between? (In
+    `[Mary Jane Doe, Jane Doe]` the first "Jane Doe" is the end of another name.)"""
+    before = line[value_from:at].rstrip(" \t")
+    if not before or before[-1] in "[{,:'\"":
+        return True
+    return before[-1] == "-" and not before[:-1].strip()
+
+
 def _front_matter_edits(lines: list[str], starts: list[int], links: list[Link], move: _Move,
                         source_folder: str, close: int, edits: _Edits) -> int:
     """Rewrite the front-matter links in `links` (all resolving to the renamed note) where they
@@ -411,7 +420,7 @@ def _front_matter_edits(lines: list[str], starts: list[int], links: list[Link], 
             while at >= 0 and pending[target] > 0:
                 end = at + len(target)
                 if not any(s <= at < e for s, e in taken) and \
-                        (at == 0 or _BARE_BEFORE.match(line, at - 1)) and \
+                        _starts_scalar(line, value_from, at) and \
                         _BARE_AFTER.match(line, end):
                     new = move.new_stem if "/" not in target else _new_wiki_target(
                         target, move, source_folder)
