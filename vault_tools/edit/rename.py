@@ -383,15 +383,19 @@ def _front_matter_edits(lines: list[str], starts: list[int], links: list[Link], 
     does not hold is looked for on the lines after it. (One never found stays as written, and
     `_verify` refuses the plan.)"""
     done = 0
-    by_line = Counter(link.line - 1 for link in links if link.target)
+    # Targets by the line the parser placed them on: one look per line (a list of thousands
+    # of links is one pass, not thousands).
+    by_line: dict[int, list[str]] = {}
+    for link in links:
+        if link.target:
+            by_line.setdefault(link.line - 1, []).append(link.target)
     pending: Counter[str] = Counter()
     first = min(by_line, default=close)
+    last = max(by_line, default=close)
     for index in range(first, close):
-        for link in links:
-            if link.line - 1 == index and link.target:
-                pending[link.target] += 1
+        pending.update(by_line.get(index, ()))
         if not +pending:
-            if index > max(by_line):
+            if index > last:
                 break
             continue
         line = lines[index].rstrip("\r\n")
