@@ -213,9 +213,11 @@ def _new_wiki_target(written: str, move: _Move, source_folder: str) -> str:
 
 def _url_path(path: str, encoded: bool) -> str:
     """A path as a Markdown link's URL writes it: percent-encoded when the link was (as
-    Obsidian writes them), else only what would end the URL early."""
+    Obsidian writes them), else only what would end the URL early. Parentheses are always
+    encoded: CommonMark (Obsidian, the site) takes a URL's parentheses only balanced, so a raw
+    one in a name (`Jane (Acme`) would end the link or keep it from being one."""
     if encoded:
-        return quote(path, safe="/!$&'(*+,;=:@~")
+        return quote(path, safe="/!$&'*+,;=:@~")
     return "".join(quote(char) if char.isspace() or char in "%()<>" else char for char in path)
 
 
