@@ -744,3 +744,24 @@ def test_a_note_listing_the_name_thousands_of_times_in_front_matter_is_planned_i
         return time.process_time() - started
 
     assert cost(5000) < 4.0
+
+
+def test_dry_run_previews_a_symlinked_note_as_the_real_run_writes_it(make_vault) -> None:
+    # The dry run planned without folding a note's two names into one file: it showed two
+    # edits of one file, and promised a rename the real run then refused.
+    root = make_vault({"contacts/Jane Doe.md": JANE, "contacts/Bob.md": "[x](Jane%20Doe.md)\n"})
+    (notes(root) / "other").mkdir()
+    os.symlink("../contacts/Bob.md", notes(root) / "other/Bob2.md")
+    before = snapshot(root)
+    dry = run("rename", "Jane Doe", "people/Jane Roe", "--dry-run", "--vault", str(root))
+    real = run("rename", "Jane Doe", "people/Jane Roe", "--vault", str(root))
+    assert dry.exit_code == real.exit_code == 1
+    assert "one file (a symlink)" in dry.output and "nothing was changed" in dry.output
+    assert dry.output == real.output
+    assert snapshot(root) == before
+
+    (notes(root) / "contacts/Bob.md").write_text("[[Jane Doe]]\n", encoding="utf-8")
+    dry = run("rename", "Jane Doe", "Jane Roe", "--dry-run", "--vault", str(root))
+    assert dry.exit_code == 0, dry.output
+    assert dry.output.count("+[[Jane Roe]]") == 1  # one file, shown once
+    assert "1 link in 1 note would be rewritten" in dry.output

@@ -771,9 +771,11 @@ def rename(vault: Vault, old: str, new: str, *, keep_alias: bool = False,
         _refuse_taken(vault, note.path, new_path)
         plan = plan_rename(index, texts, note, new_path, keep_alias=keep_alias,
                            dashboard=dashboard_of(vault), hide_private=hide_private_of(vault))
+        # A note reached under two names is one file: folded before the dry run returns, so
+        # its preview is what the real run writes (or refuses).
+        plan = _one_edit_per_file(vault, plan)
         if dry_run:
             return Renamed(plan, False)
-        plan = _one_edit_per_file(vault, plan)
         writes = [NoteWrite(vault.abs(edit.path), edit.old.encode("utf-8"),
                             edit.new.encode("utf-8"),
                             vault.abs(edit.new_path) if edit.new_path != edit.path else None)
@@ -805,7 +807,8 @@ def _one_edit_per_file(vault: Vault, plan: RenamePlan) -> RenamePlan:
         elif first.new != edit.new or edit.new_path != edit.path or \
                 first.new_path != first.path:
             raise RenameError(f"{first.path} and {edit.path} are one file (a symlink) whose "
-                              "links would need two different texts; rename by hand")
+                              "links would need two different texts (rename by hand); nothing "
+                              "was changed")
     return replace(plan, edits=tuple(kept))
 
 
