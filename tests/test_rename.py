@@ -765,3 +765,16 @@ def test_dry_run_previews_a_symlinked_note_as_the_real_run_writes_it(make_vault)
     assert dry.exit_code == 0, dry.output
     assert dry.output.count("+[[Jane Roe]]") == 1  # one file, shown once
     assert "1 link in 1 note would be rewritten" in dry.output
+
+
+@pytest.mark.parametrize("empty", ["~", "null", "Null", "NULL", "~  # none yet"])
+def test_keep_alias_on_an_aliases_key_written_null_makes_a_list_without_the_null(empty: str
+                                                                               ) -> None:
+    # `aliases: ~` is YAML's empty value: it became `[~, Jane Doe]`, a list holding a null.
+    before = f"---\naliases: {empty}\ntype: contact\n---\n"
+    texts = new_texts({"contacts/Jane Doe.md": before}, "Jane Doe", "Jane Roe",
+                      keep_alias=True)
+    after = texts["contacts/Jane Roe.md"]
+    assert after == before.replace(empty.split("#")[0].strip(), "[Jane Doe]", 1)
+    import yaml
+    assert yaml.safe_load(after.split("---")[1])["aliases"] == ["Jane Doe"]

@@ -474,6 +474,9 @@ def _alias_edit(text: str, note: Note, alias: str) -> str | None:
         assert at is not None
         closing = at + len(written) - 1
         return text[:closing] + (f", {value}" if inner else value) + text[closing:]
+    if written in ("~", "null", "Null", "NULL"):  # YAML's empty value: no alias to keep
+        assert at is not None
+        return text[:at] + f"[{value}]" + text[at + len(written):]
     if written and not written.startswith(("|", ">", "&", "*", "!")):
         assert at is not None
         return text[:at] + f"[{written}, {value}]" + text[at + len(written):]
