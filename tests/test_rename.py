@@ -778,3 +778,11 @@ def test_keep_alias_on_an_aliases_key_written_null_makes_a_list_without_the_null
     assert after == before.replace(empty.split("#")[0].strip(), "[Jane Doe]", 1)
     import yaml
     assert yaml.safe_load(after.split("---")[1])["aliases"] == ["Jane Doe"]
+
+
+def test_a_bare_front_matter_name_written_with_md_keeps_it() -> None:
+    # Each link keeps its style, `.md` included: `introduced_by: Jane Doe.md` lost its `.md`.
+    contact = "---\ntype: contact\nintroduced_by: Jane Doe.md\nwith: [contacts/Jane Doe.md]\n---\n"
+    after = new_texts({"contacts/Jane Doe.md": JANE, "contacts/Bob.md": contact},
+                      "Jane Doe", "Jane Roe")
+    assert after["contacts/Bob.md"] == contact.replace("Jane Doe", "Jane Roe")

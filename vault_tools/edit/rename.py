@@ -305,7 +305,7 @@ def _markdown_url_span(line: str, col: int) -> tuple[int, int, bool] | None:
 # may end (where it may begin: `_starts_scalar`).
 _BARE_AFTER = re.compile(r"\s*(?:$|[,\]}\"']|\s#)")
 # A scalar YAML reads as the same string when written plain.
-_PLAIN_SCALAR = re.compile(r"[^\W\d_][\w .'&()-]*[\w.)]|[^\W\d_]")
+_PLAIN_SCALAR = re.compile(r"[^\W\d_][\w .'&()/-]*[\w.)]|[^\W\d_]")
 _YAML_WORDS = frozenset({"true", "false", "yes", "no", "on", "off", "null", "y", "n"})
 
 
@@ -428,8 +428,8 @@ def _front_matter_edits(lines: list[str], starts: list[int], links: list[Link], 
                 if not any(s <= at < e for s, e in taken) and \
                         _starts_scalar(line, value_from, at) and \
                         _BARE_AFTER.match(line, end):
-                    new = move.new_stem if "/" not in target else _new_wiki_target(
-                        target, move, source_folder)
+                    # (as written: a name stays a name, a path a path, `.md` kept)
+                    new = _new_wiki_target(line[at:end], move, source_folder)
                     edits.add(starts[index] + at, starts[index] + end,
                               _in_quotes(new, quotes[at], True))
                     taken.append((at, end))
