@@ -786,3 +786,27 @@ def test_a_bare_front_matter_name_written_with_md_keeps_it() -> None:
     after = new_texts({"contacts/Jane Doe.md": JANE, "contacts/Bob.md": contact},
                       "Jane Doe", "Jane Roe")
     assert after["contacts/Bob.md"] == contact.replace("Jane Doe", "Jane Roe")
+
+
+def test_a_save_landing_after_its_note_was_replaced_survives_a_rollback(
+        make_vault, monkeypatch: pytest.MonkeyPatch) -> None:
+    # The user saves Bob (already rewritten) in the instant before a later step fails: the
+    # rollback put Bob's original bytes back over that save, which was then nowhere.
+    root = linked_vault(make_vault)
+    bob = notes(root) / "contacts/Bob.md"
+    original = bob.read_bytes()
+    saved = b"---\ntype: contact\n---\n[[Jane Roe]] and a line the user just typed\n"
+
+    def fault(step: str) -> None:
+        if step == "before-move":
+            bob.write_bytes(saved)
+            raise InjectedFault("late")
+
+    monkeypatch.setattr(writer, "_fault", fault)
+    result = run("rename", "Jane Doe", "Jane Roe", "--vault", str(root))
+    assert result.exit_code == 1
+    copies = [path for path in bob.parent.iterdir() if "sync-conflict" in path.name]
+    assert bob.read_bytes() == original  # all or nothing: the vault as it was
+    assert [copy.read_bytes() for copy in copies] == [saved]  # and the save kept beside it
+    assert copies[0].name in result.output
+    assert (notes(root) / "contacts/Jane Doe.md").exists()
