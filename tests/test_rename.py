@@ -810,3 +810,26 @@ def test_a_save_landing_after_its_note_was_replaced_survives_a_rollback(
     assert [copy.read_bytes() for copy in copies] == [saved]  # and the save kept beside it
     assert copies[0].name in result.output
     assert (notes(root) / "contacts/Jane Doe.md").exists()
+
+
+def test_a_save_to_the_new_name_before_a_failing_last_step_survives_the_rollback(
+        make_vault, monkeypatch: pytest.MonkeyPatch) -> None:
+    # The renamed note is already at its new name when its old name's removal fails; the user
+    # saved it there meanwhile: the rollback removed the new name, save and all.
+    root = linked_vault(make_vault)
+    new_name = notes(root) / "contacts/Jane Roe.md"
+    saved = b"# Jane Roe\n\nA line the user just typed.\n"
+
+    def fault(step: str) -> None:
+        if step == "before-remove":
+            new_name.write_bytes(saved)
+            raise InjectedFault("late")
+
+    monkeypatch.setattr(writer, "_fault", fault)
+    result = run("rename", "Jane Doe", "Jane Roe", "--vault", str(root))
+    assert result.exit_code == 1
+    assert not new_name.exists()
+    copies = [path for path in new_name.parent.iterdir() if "sync-conflict" in path.name]
+    assert [copy.read_bytes() for copy in copies] == [saved]
+    assert copies[0].name in result.output
+    assert read(root, "contacts/Jane Doe.md") == JANE

@@ -1147,6 +1147,13 @@ def _roll_back(slots: list[_Slot]) -> None:
     conflict copy beside it, never lost."""
     for slot in reversed(slots):
         if slot.created is not None and not _same_file(slot.created, slot.write.path):
+            current = None if slot.symlink else _read_quietly(str(slot.created))
+            if current is not None and current != slot.write.new:
+                try:  # saved under its new name meanwhile: kept before the name goes
+                    slot.saved_meanwhile = _rescue(slot.created, current)
+                except (OSError, WriteError):
+                    slot.created = None
+                    continue  # cannot keep it: the new name stays, save and all
             _remove_quietly(str(slot.created))
             slot.created = None
         if slot.replaced:
