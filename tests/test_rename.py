@@ -833,3 +833,21 @@ def test_a_save_to_the_new_name_before_a_failing_last_step_survives_the_rollback
     assert [copy.read_bytes() for copy in copies] == [saved]
     assert copies[0].name in result.output
     assert read(root, "contacts/Jane Doe.md") == JANE
+
+
+@pytest.mark.parametrize(("new", "said"), [
+    ("CON", "a name Windows keeps for a device"),
+    ("people/com1", "a name Windows keeps for a device"),
+    ("aux.notes", "a name Windows keeps for a device"),
+    ("x" * 250, "too long for a file name"),
+])
+def test_a_new_name_no_system_could_hold_is_refused_before_anything_is_written(
+        make_vault, new: str, said: str) -> None:
+    # `new` never makes these names (safe_name); rename made `CON.md`, which a Windows or
+    # synced vault cannot hold, and a 250-character name failed only at the write.
+    root = linked_vault(make_vault)
+    before = snapshot(root)
+    result = run("rename", "Jane Doe", new, "--vault", str(root))
+    assert result.exit_code == 1
+    assert said in result.output and "nothing was changed" in result.output, result.output
+    assert snapshot(root) == before

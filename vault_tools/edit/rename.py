@@ -31,6 +31,7 @@ from pathlib import Path
 from urllib.parse import quote, unquote
 
 from ..blocks import BlockError, is_dashboard, splice_blocks
+from ..capture.new import MAX_NAME_BYTES, WINDOWS_RESERVED
 from ..fill import UNWRITABLE, dashboard_of, hide_private_of, plan_fill
 from ..index import Resolution, VaultIndex, fold, strip_md
 from ..link_diagnostics import closest_name
@@ -145,6 +146,13 @@ def new_path_for(index: VaultIndex, note: Note, new: str) -> str:
         if _UNSAFE_FILE_CHARS.search(part) or part != part.strip() or part.endswith("."):
             raise RenameError(f"{new!r} is not a file name every system accepts (no : * ? \" "
                               "< > \\, no blank or dot at the end); nothing was changed")
+        if part.split(".", 1)[0].strip().lower() in WINDOWS_RESERVED:
+            raise RenameError(f"{new!r}: {part!r} is a name Windows keeps for a device (a vault "
+                              "synced to Windows could not hold it); nothing was changed")
+        if len(part.encode("utf-8")) > MAX_NAME_BYTES:
+            raise RenameError(f"{new!r}: {part[:20]!r}… is too long for a file name (at most "
+                              f"{MAX_NAME_BYTES} bytes, as `new` makes them); nothing was "
+                              "changed")
     problem = link_problem(stem)
     if problem is not None:
         raise RenameError(f"no link could reach a note named {stem!r}: {problem}; nothing was "
