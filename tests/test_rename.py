@@ -851,3 +851,28 @@ def test_a_new_name_no_system_could_hold_is_refused_before_anything_is_written(
     assert result.exit_code == 1
     assert said in result.output and "nothing was changed" in result.output, result.output
     assert snapshot(root) == before
+
+
+@pytest.mark.parametrize("new", ["cv.pdf", "people/photo.PNG", "Board.canvas"])
+def test_a_new_name_read_as_an_attachment_is_refused(make_vault, new: str) -> None:
+    # `[[cv.pdf]]` names the file cv.pdf: renaming a note to "cv.pdf" made the vault's
+    # `![[cv.pdf]]` embed the note instead of the PDF (and in Obsidian the rewritten links
+    # reached the PDF, not the note).
+    root = make_vault({"contacts/Jane Doe.md": JANE, "contacts/cv.pdf": "pdf",
+                       "contacts/Bob.md": "![[cv.pdf]] [[Jane Doe]]\n"})
+    before = snapshot(root)
+    result = run("rename", "Jane Doe", new, "--vault", str(root))
+    assert result.exit_code == 1
+    assert "attachment" in result.output and "nothing was changed" in result.output
+    assert snapshot(root) == before
+
+
+def test_the_plan_refuses_a_rewrite_that_would_turn_a_file_link_into_a_note_link() -> None:
+    # The last guard (_verify) knew a file link only by the file it finds, not by whether a
+    # note now takes the link over.
+    files = {"contacts/Jane Doe.md": JANE, "contacts/Bob.md": "![[cv.pdf]] [[Jane Doe]]\n"}
+    index = VaultIndex([parse_note(path, text) for path, text in files.items()],
+                       attachments=["contacts/cv.pdf"])
+    note = note_to_rename(index, "Jane Doe")
+    with pytest.raises(RenameError, match=r"cv\.pdf"):
+        plan_rename(index, files, note, "contacts/cv.pdf.md")

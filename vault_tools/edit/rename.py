@@ -39,7 +39,12 @@ from ..notes import Link, Note
 from ..parse import BOM, KEY_LINE_RE, MDLINK_RE, WIKILINK_RE, parse_note, split_lines
 from ..refresh import FollowUpCache, apply_updates, notes_to_refresh
 from ..vault import Vault, in_reserved_folder, is_skipped, load_index_and_texts
-from ..wikilinks import closes_front_matter, link_problem, opens_front_matter
+from ..wikilinks import (
+    closes_front_matter,
+    is_asset_target,
+    link_problem,
+    opens_front_matter,
+)
 from ..writer import ConcurrentEditError, NoteHeldOpenError, NoteWrite, write_notes_together
 
 
@@ -157,6 +162,11 @@ def new_path_for(index: VaultIndex, note: Note, new: str) -> str:
     if problem is not None:
         raise RenameError(f"no link could reach a note named {stem!r}: {problem}; nothing was "
                           "changed")
+    if is_asset_target(stem):
+        # `[[cv.pdf]]` names the file: Obsidian takes such a link to an attachment of that
+        # name, and every file link of that name would change meaning with such a note.
+        raise RenameError(f"{stem!r} ends like an attachment's name (a link to it is read as "
+                          "a link to a file); nothing was changed")
     folder = "/".join(parts[:-1]) if len(parts) > 1 else note.folder
     new_path = f"{folder}/{stem}.md" if folder else f"{stem}.md"
     if in_reserved_folder(new_path) or is_skipped(new_path):
@@ -723,7 +733,8 @@ def _verify(index: VaultIndex, before: Mapping[str, list[tuple[Link, Resolution]
         for (link, was), (link_now, res) in zip(links, now, strict=True):
             if was.status == "asset":
                 found = index.find_attachment(link.target)
-                if found is not None and index.find_attachment(link_now.target) != found:
+                if found is not None and (index.find_attachment(link_now.target) != found
+                                          or res.status != "asset"):
                     raise RenameError(f"{path}:{link.line}: the link to the file {found} would "
                                       "no longer find it; nothing was changed (rename by hand, "
                                       "or report this)")
