@@ -876,3 +876,18 @@ def test_the_plan_refuses_a_rewrite_that_would_turn_a_file_link_into_a_note_link
     note = note_to_rename(index, "Jane Doe")
     with pytest.raises(RenameError, match=r"cv\.pdf"):
         plan_rename(index, files, note, "contacts/cv.pdf.md")
+
+
+@pytest.mark.parametrize(("before", "after"), [
+    ("---\r\naliases:\r\n  - Janey\r\n---\r\n",
+     "---\r\naliases:\r\n  - Janey\r\n  - Jane Doe\r\n---\r\n"),
+    ("---\r\naliases:\r\ntype: contact\r\n---\r\n",
+     "---\r\naliases: [Jane Doe]\r\ntype: contact\r\n---\r\n"),
+])
+def test_keep_alias_finds_an_aliases_key_ending_its_line_in_a_crlf_note(before: str, after: str
+                                                                       ) -> None:
+    # `aliases:` then CRLF was not seen as the key (its "\r"): a second `aliases` key was
+    # planned and the rename refused.
+    texts = new_texts({"contacts/Jane Doe.md": before}, "Jane Doe", "Jane Roe",
+                      keep_alias=True)
+    assert texts["contacts/Jane Roe.md"] == after

@@ -477,7 +477,8 @@ def _alias_edit(text: str, note: Note, alias: str) -> str | None:
         raise RenameError(f"{note.path}: its front matter is never closed; fix it first")
     starts = _line_starts(lines)
     key_at = next((i for i in range(1, close)
-                   if (m := KEY_LINE_RE.match(lines[i])) and m.group(1).strip("'\" \t")
+                   if (m := KEY_LINE_RE.match(lines[i].rstrip("\r\n")))
+                   and m.group(1).strip("'\" \t")
                    == "aliases"), None)
     if key_at is None:
         return text[:starts[close]] + f"aliases: [{value}]{nl}" + text[starts[close]:]
