@@ -891,3 +891,15 @@ def test_keep_alias_finds_an_aliases_key_ending_its_line_in_a_crlf_note(before: 
     texts = new_texts({"contacts/Jane Doe.md": before}, "Jane Doe", "Jane Roe",
                       keep_alias=True)
     assert texts["contacts/Jane Roe.md"] == after
+
+
+def test_the_moved_notes_relative_front_matter_links_still_reach_their_notes() -> None:
+    # Only body links were rewritten from the new folder: a relative `company:` link made a
+    # move refuse ("would reach no note").
+    jane = ('---\ntype: contact\ncompany: "[[../companies/Acme]]"\n'
+            "with:\n  - '[[./Bob|B]]'\n---\nx\n")
+    files = {"contacts/Jane Doe.md": jane, "companies/Acme.md": "x\n", "contacts/Bob.md": "y\n"}
+    after = new_texts(files, "Jane Doe", "people/deep/Jane Roe")
+    assert after["people/deep/Jane Roe.md"] == jane.replace(
+        "../companies/Acme", "../../companies/Acme").replace("./Bob", "../../contacts/Bob")
+    assert plan(files, "Jane Doe", "people/deep/Jane Roe").links == 0  # none reach Jane

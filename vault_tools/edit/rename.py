@@ -392,11 +392,22 @@ def _starts_scalar(line: str, value_from: int, at: int) -> bool:
     return before[-1] == "-" and not before[:-1].strip()
 
 
+def _relative_wiki_target(written: str, elsewhere: str, source_folder: str) -> str:
+    """A relative wikilink target (as written) to the note or file at `elsewhere`, written
+    again from `source_folder` (the moved note's new folder), `.md` kept."""
+    rel = _relative(elsewhere, source_folder)
+    suffix = written[-3:] if written[-3:].lower() == ".md" else ""
+    return (rel if rel.startswith("../") else "./" + rel) + suffix
+
+
 def _front_matter_edits(lines: list[str], starts: list[int], links: list[Link], move: _Move,
-                        source_folder: str, close: int, edits: _Edits) -> int:
-    """Rewrite the front-matter links in `links` (all resolving to the renamed note) where they
+                        source_folder: str, close: int, edits: _Edits,
+                        elsewhere: Mapping[str, str] | None = None) -> int:
+    """Rewrite the front-matter links in `links` (resolving to the renamed note, or, those
+    whose target is in `elsewhere`, the moved note's relative links to that path) where they
     stand, before any comment on the line, escaped for the quotes they stand in; return how
-    many were rewritten. `close` is the index of the line closing the front matter.
+    many of them reach the renamed note. `close` is the index of the line closing the front
+    matter.
 
     A link is looked for from the line the parser placed it on: the parser places a value
     written twice (`- Jane Doe` on two lines) on the first line holding it, so what a line
@@ -434,9 +445,12 @@ def _front_matter_edits(lines: list[str], starts: list[int], links: list[Link], 
             if pending[bare_written] <= 0:
                 continue
             pending[bare_written] -= 1
+            other = (elsewhere or {}).get(bare_written)
+            new = (_relative_wiki_target(written, other, source_folder) if other is not None
+                   else _new_wiki_target(written, move, source_folder))
             edits.add(starts[index] + span[0], starts[index] + span[1],
-                      _in_quotes(_new_wiki_target(written, move, source_folder), quote, False))
-            done += 1
+                      _in_quotes(new, quote, False))
+            done += other is None
         # What is left are bare names (`with: ['[[Jane Doe|J]]', Jane Doe]` holds one of each).
         for target in sorted((t for t, left in pending.items() if left > 0), key=len,
                              reverse=True):
@@ -447,12 +461,15 @@ def _front_matter_edits(lines: list[str], starts: list[int], links: list[Link], 
                         _starts_scalar(line, value_from, at) and \
                         _BARE_AFTER.match(line, end):
                     # (as written: a name stays a name, a path a path, `.md` kept)
-                    new = _new_wiki_target(line[at:end], move, source_folder)
+                    other = (elsewhere or {}).get(target)
+                    new = (_relative_wiki_target(line[at:end], other, source_folder)
+                           if other is not None
+                           else _new_wiki_target(line[at:end], move, source_folder))
                     edits.add(starts[index] + at, starts[index] + end,
                               _in_quotes(new, quotes[at], True))
                     taken.append((at, end))
                     pending[target] -= 1
-                    done += 1
+                    done += other is None
                 at = line.find(target, end, comment)
     return done
 
@@ -551,13 +568,16 @@ def _rewrite_note(note: Note, text: str, index: VaultIndex, move: _Move,
     source_folder = posixpath.dirname(move.new_path if is_moved else note.path)
     edits = _Edits()
     front: list[Link] = []
+    # A front-matter target of the moved note reaching another note relatively: that note's
+    # path (the same target string always reaches the same note from one note).
+    front_elsewhere: dict[str, str] = {}
     count = 0
     renamed = index.notes[move.old_path]
     alias_keys = {fold(alias) for alias in renamed.aliases}
     for link, resolution in outgoing:
         to_renamed = resolution.status == "ok" and resolution.path == move.old_path
         elsewhere = None
-        if is_moved and not move.same_folder and not to_renamed and link.field is None:
+        if is_moved and not move.same_folder and not to_renamed:
             elsewhere = _relative_target(index, link, resolution)
         if not (to_renamed or elsewhere) or not link.target:
             continue
@@ -567,6 +587,8 @@ def _rewrite_note(note: Note, text: str, index: VaultIndex, move: _Move,
                 continue  # written with an alias: it still reaches the note
         if link.field is not None:
             front.append(link)
+            if elsewhere is not None:
+                front_elsewhere[link.target] = elsewhere
             continue
         index_ = link.line - 1
         line = lines[index_] if 0 <= index_ < len(lines) else ""
@@ -580,9 +602,7 @@ def _rewrite_note(note: Note, text: str, index: VaultIndex, move: _Move,
                 new = _new_wiki_target(written, move, source_folder)
             else:
                 assert elsewhere is not None
-                rel = _relative(elsewhere, source_folder)
-                suffix = written[-3:] if written[-3:].lower() == ".md" else ""
-                new = (rel if rel.startswith("../") else "./" + rel) + suffix
+                new = _relative_wiki_target(written, elsewhere, source_folder)
             edits.add(offset + span[0], offset + span[1], new)
         else:
             found = _markdown_url_span(line, link.col)
@@ -604,7 +624,7 @@ def _rewrite_note(note: Note, text: str, index: VaultIndex, move: _Move,
         count += 1 if to_renamed else 0
     if front:
         count += _front_matter_edits(lines, starts, front, move, source_folder,
-                                     max(note.body_line - 2, 0), edits)
+                                     max(note.body_line - 2, 0), edits, front_elsewhere)
     new_body = edits.apply(body)
     return (BOM + new_body if bom else new_body), count
 
