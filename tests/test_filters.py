@@ -272,3 +272,25 @@ def test_the_leak_scan_finds_a_private_value_written_into_a_data_attribute(tmp_p
     secret = Secret("Zorblaxcorp Uniquestring", "company", "contacts/Secret.md")
     leaks = scan_site(tmp_path, [secret])
     assert [leak.secret for leak in leaks] == [secret]
+
+
+@pytest.mark.slow
+def test_a_built_site_names_no_private_value_in_any_attribute(make_vault) -> None:
+    """A private contact's company and location, unique strings, are nowhere in the built site
+    (the leak scan, run by the build, reads attribute values too), while a public contact's
+    are in the People page's rows."""
+    from vault_tools.site.build import build_site
+    from vault_tools.vault import find_vault
+
+    from .conftest import site_texts
+
+    root = make_vault(VAULT)
+    (root / "mkdocs.yml").write_text(
+        "site_name: Filters\ndocs_dir: notes\ntheme:\n  name: material\n"
+        "plugins:\n  - search\n  - vault\n", encoding="utf-8")
+    texts = site_texts(build_site(find_vault(root)))
+    for name, text in texts.items():
+        for secret in ("Zorblaxcorp", "Uniquestring", "Quxxvillian", "Uniqueplace"):
+            assert secret not in text, name
+    people = texts["people/index.html"]
+    assert 'data-location="Oslo, NO"' in people and "data-vault-cards" in people
