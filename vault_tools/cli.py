@@ -442,7 +442,7 @@ def draft_command(vault: Vault, kind: str, note: str, as_mailto: bool, today: An
     """
     import datetime as dt
 
-    from .draft.message import mailto
+    from .draft.message import MAILTO_SAFE_LENGTH, mailto
     from .draft.run import DraftError, draft
 
     day = today.date() if today is not None else dt.date.today()
@@ -454,7 +454,12 @@ def draft_command(vault: Vault, kind: str, note: str, as_mailto: bool, today: An
         if as_mailto:
             click.echo(f"Note: {printable(said)}.", err=True)
     if as_mailto:
-        click.echo(mailto(made.message, made.to))
+        url = mailto(made.message, made.to)
+        if len(url) > MAILTO_SAFE_LENGTH:
+            click.echo(f"Note: the link is {len(url):,} characters long: many mail programs "
+                       f"cut a link longer than about {MAILTO_SAFE_LENGTH:,}; draft it "
+                       "without --mailto and paste the text instead.", err=True)
+        click.echo(url)
     else:
         for line in made.message.text().split("\n"):
             click.echo(printable(line))
@@ -835,6 +840,10 @@ def done_command(vault: Vault, followup_id: str, day: str | None, today: Any,
     _edited(edited, dry_run, "marked done in", "would mark done in")
     if edited.remark:
         click.echo(printable(f"Note: {edited.remark}."), err=True)
+    if edited.blocks_behind and not dry_run:
+        click.echo("Note: the generated blocks listing it (the Follow-ups note among them) are "
+                   "brought up to date by the next `vault-tools fill`, or at once while "
+                   "`vault-tools watch` runs.", err=True)
     if when is not None and when > real_today:
         click.echo(f"Note: {when.isoformat()} is after today.", err=True)
 
