@@ -32,6 +32,7 @@ from .followups import (
 )
 from .index import VaultIndex
 from .network import pipeline, stale_after
+from .network import stage as contact_stage
 from .notes import CareerFields, CompanyFields, ContactFields, InterviewFields, Note
 from .privacy import PRIVATE_NOTE_TEXT, UNPUBLISHED_BY_DEFAULT, visibility_key
 
@@ -320,6 +321,11 @@ class PersonRow:
     next_followup: FollowUp | None
     introduced_by: Ref | None
     last_touch_from: Ref | str | None = None
+    # What the page's filters read (`render.row_data`): the published `location`, the note's
+    # tags with the tags they are nested in, and the pipeline stage (`network.stage`).
+    location: str | None = None
+    tags: tuple[str, ...] = ()
+    stage: str | None = None
 
 
 @dataclass(frozen=True)
@@ -332,6 +338,7 @@ class InterviewRow:
     format: str | None
     status: str
     interest: int | None
+    tags: tuple[str, ...] = ()  # the conversation's, with their parents (`row_tags`)
 
 
 @dataclass(frozen=True)
@@ -342,6 +349,7 @@ class CompanyRow:
     website: str | None
     people: tuple[Ref, ...]
     conversations: tuple[InterviewRow, ...]
+    tags: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -367,6 +375,7 @@ class CareerRow:
     ruled_out_on: dt.date | None = None
     reason: str | None = None
     series: tuple[tuple[dt.date, int], ...] = ()
+    tags: tuple[str, ...] = ()
 
     @property
     def ruled_out(self) -> bool:
@@ -410,6 +419,20 @@ def last_public_interaction(view: SiteView, contact: Note) -> dt.date | None:
     return latest.day if latest is not None else None
 
 
+def row_tags(note: Note) -> tuple[str, ...]:
+    """A public note's tags as its row's filters offer them: each tag and the tags it is nested
+    in (`#a/b` is under `#a` too, as on the tag pages), once whatever the case, by name."""
+    found: dict[str, str] = {}
+    for name in filter(None, map(tag_name, note.tags)):
+        for level in with_parents(name):
+            found.setdefault(tag_key(level), level)
+    return tuple(sorted(found.values(), key=tag_key))
+
+
+def _location(view: SiteView, fields: ContactFields | CompanyFields) -> str | None:
+    return fields.location if view.field_allowed("location") else None
+
+
 def people_rows(view: SiteView) -> list[PersonRow]:
     """One row per public contact, by name."""
     rows = []
@@ -427,6 +450,9 @@ def people_rows(view: SiteView) -> list[PersonRow]:
             next_followup=next(iter(view.followups_of.get(note.path, ())), None),
             introduced_by=_optional_ref(view, fields.introduced_by, note.path),
             last_touch_from=where,
+            location=_location(view, fields),
+            tags=row_tags(note),
+            stage=contact_stage(view.index, note, view.shows_note).name,
         ))
     return rows
 
@@ -450,6 +476,7 @@ class LeadRow:
     date: dt.date | None
     careers: tuple[Ref, ...]
     state: str
+    company: Ref | None = None  # the person's, when their note is public
 
     @property
     def open(self) -> bool:
@@ -477,6 +504,9 @@ def lead_rows(view: SiteView) -> list[LeadRow]:
         who = (view.note_ref(lead.who.path) if lead.who.path is not None
                else Ref("broken", lead.who.name))
         dates = [offer.date for offer in offers if offer.date is not None]
+        person = view.index.notes.get(lead.who.path) if lead.who.path is not None else None
+        fields = (person.fields if person is not None
+                  and isinstance(person.fields, ContactFields) else ContactFields())
         rows.append(LeadRow(
             who=who,
             offered_by=tuple(_person_ref(view, p) for p in _each_once(
@@ -486,6 +516,8 @@ def lead_rows(view: SiteView) -> list[LeadRow]:
             careers=tuple(_person_ref(view, p) for p in _each_once(
                 career for offer in offers for career in offer.careers)),
             state=referrals.offer_state(view.index, lead.who.path, view.shows_note),
+            company=(_optional_ref(view, fields.company, person.path)
+                     if person is not None else None),
         ))
     return sorted(rows, key=_lead_order)
 
@@ -524,16 +556,30 @@ class StageRow:
     since: dt.date | None
     last_touch: dt.date | None
     stale_after: int | None
+    # What the page's filters read, as on People.
+    company: Ref | None = None
+    introduced_by: Ref | None = None
+    location: str | None = None
+    tags: tuple[str, ...] = ()
 
 
 def pipeline_rows(view: SiteView) -> list[StageRow]:
     """Every public contact by stage, in the vocabulary's order, then by name: stages and dates
     read from public notes only (a private conversation never shows through)."""
     settings = view.index.settings
-    return [StageRow(view.note_ref(row.path), row.stage.name, row.stage.derived,
-                     row.stage.since, row.last_touch, stale_after(row.stage.name, settings))
-            for row in pipeline(view.index, view.shows_note)
-            if view.is_public(row.path)]
+    rows = []
+    for row in pipeline(view.index, view.shows_note):
+        if not view.is_public(row.path):
+            continue
+        note = view.index.notes[row.path]
+        fields = note.fields if isinstance(note.fields, ContactFields) else ContactFields()
+        rows.append(StageRow(
+            view.note_ref(row.path), row.stage.name, row.stage.derived, row.stage.since,
+            row.last_touch, stale_after(row.stage.name, settings),
+            company=_optional_ref(view, fields.company, note.path),
+            introduced_by=_optional_ref(view, fields.introduced_by, note.path),
+            location=_location(view, fields), tags=row_tags(note)))
+    return rows
 
 
 def interview_row(view: SiteView, note: Note) -> InterviewRow:
@@ -547,6 +593,7 @@ def interview_row(view: SiteView, note: Note) -> InterviewRow:
         format=fields.format,
         status=fields.status,
         interest=fields.interest,
+        tags=row_tags(note),
     )
 
 
@@ -603,9 +650,10 @@ def company_rows(view: SiteView) -> list[CompanyRow]:
         talks = _public_sources(view, note.path, "company", schema.INTERVIEW)
         rows.append(CompanyRow(
             company=view.note_ref(note.path), industry=fields.industry,
-            location=fields.location, website=fields.website,
+            location=_location(view, fields), website=fields.website,
             people=tuple(view.note_ref(p.path) for p in people),
             conversations=tuple(_newest_first(interview_row(view, t) for t in talks)),
+            tags=row_tags(note),
         ))
     for placeholder in placeholder_companies(view).values():
         rows.append(CompanyRow(
@@ -647,6 +695,7 @@ def career_rows(view: SiteView) -> list[CareerRow]:
                   if compared.next is not None else None),
             ruled_out_on=fields.ruled_out, reason=fields.reason,
             series=tuple(careers.interest_series(view.index, note.path, shown)),
+            tags=row_tags(note),
         ))
     return sorted(rows, key=lambda r: _CAREER_ORDER.get(r.status or "", 2))
 

@@ -33,7 +33,7 @@ from ..notes import Note
 from ..vault import Vault, load_index_and_texts, loop_message, scan_notes
 from ..settings import SettingsError, settings_from_options
 from ..views import SiteView, dashboard_items, looks_private_front_matter, secrets
-from . import csp, dashboards, markdown_guard
+from . import csp, dashboards, markdown_guard, render
 from .embeds import EmbedRenderer
 from .fast_html import StandIns, extension_name, plain_markdown
 from .files import ASSET_DIR, publish_files
@@ -259,7 +259,7 @@ class VaultPlugin(BasePlugin[VaultPluginConfig]):
         build = self.build
         note = build.view.index.get(page.file.src_uri) if build is not None else None
         if note is None or build is None:
-            return html
+            return render.card_tables(html)  # a dashboard: its tables are cards on a phone
         if "title" not in page.meta:
             page.meta["title"] = safe_title(page)
         card = build.pages.card(note, page.file.url)
@@ -357,3 +357,4 @@ def _adjust(config: MkDocsConfig) -> None:
     config.extra_css.append(f"{ASSET_DIR}/vault.css")
     config.extra_javascript.append(f"{ASSET_DIR}/vault.js")
     config.extra_javascript.append(f"{ASSET_DIR}/followups.js")
+    config.extra_javascript.append(f"{ASSET_DIR}/filters.js")

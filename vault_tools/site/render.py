@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from urllib.parse import quote
 
 from ..schema import CONTACT_STATUSES as STAGE_ORDER
+from ..schema import DONE
 from ..followups import GROUPS, WEEK_DAYS, FollowUp, Timed
 from ..views import (
     AnswerRow,
@@ -145,11 +146,67 @@ def _cell(value: object, raw: bool = False) -> str:
 Cells = Callable[[bool], Iterable[Sequence[str]]]
 
 
+# --- filters (the site's `filters.js`) ---------------------------------------------------------
+
+# The filter reading a row's `data-touch` date ("no touch in more than N days"): a number the
+# reader types, not a choice among the rows' values.
+QUIET = "quiet"
+Filters = Sequence[tuple[str, str]]  # (key: the rows' data attribute and the URL's, label)
+
+
+def filter_bar(filters: Filters) -> str:
+    """The marker `filters.js` puts a page's filters at, naming them and their labels (the
+    site's own words): HTML on a line of its own, which Markdown passes through as it is.
+    Without the script it shows nothing, and every row stays."""
+    labels = "".join(f' data-label-{key}="{html.escape(label)}"' for key, label in filters)
+    keys = " ".join(key for key, _ in filters)
+    return f'<div class="vault-filters" data-filters="{keys}"{labels}></div>'
+
+
+def _data_text(value: str) -> str:
+    """A value as a row's data attribute holds it, read the same by Markdown (in a table cell)
+    and by HTML: blanks as one space, control characters dropped, and every other character
+    but a letter, a digit or a space written as a character reference, so that none ends the
+    attribute or the cell (`"`, `|`) or is read as Markdown (`*`, `_`, `` ` ``, `[`, `\\`);
+    the few marks no Markdown reads there (`_DATA_MARKS`) stay as they are."""
+    return "".join(c if c.isalnum() or c in _DATA_MARKS else f"&#{ord(c)};"
+                   for c in " ".join(value.split()) if c.isprintable())
+
+
+# What a data attribute's value keeps as written: dates, "Portland, OR", "Acme (UK)".
+_DATA_MARKS = frozenset(" -,.:/()+@")
+
+
+def ref_value(ref: Ref | None) -> tuple[str, ...]:
+    """What a filter reads of a reference: its name, unless it is a private note's (never
+    named) or there is none."""
+    return (ref.text,) if ref is not None and ref.status != "private" else ()
+
+
+def row_data(facts: Mapping[str, Iterable[str]]) -> str:
+    """An empty span opening a row's first cell with what the page's filters read of the row,
+    `data-KEY` each (several values one a line; `data-touch`, an ISO date, for `QUIET`).
+    Values come from public notes only (the rows' own); empty ones are left out."""
+    attributes = []
+    for key, values in facts.items():
+        texts = list(dict.fromkeys(t for t in map(_data_text, values) if t))
+        if texts:
+            attributes.append(f' data-{key}="{"&#10;".join(texts)}"')
+    return f'<span class="vault-row"{"".join(attributes)}></span>'
+
+
+def _touch(day: dt.date | None) -> tuple[str, ...]:
+    return (day.isoformat(),) if day is not None else ()
+
+
 def _table(header: Sequence[str], cells: Cells, sortable: bool = True,
-           raw_html: Callable[[str], str] | None = None) -> str:
+           raw_html: Callable[[str], str] | None = None, filters: Filters = ()) -> str:
     """A table in Markdown; with `raw_html`, written as the HTML Python-Markdown makes of it
-    (see `followups_page`) when every cell allows."""
+    (see `followups_page`) when every cell allows. With `filters`, the page's filter bar
+    (`filter_bar`) comes first: the rows' first cells carry their `row_data`."""
     lead = ['<div class="vault-sortable"></div>', ""] if sortable else []
+    if filters:
+        lead = [filter_bar(filters), "", *lead]
     if raw_html is not None:
         rows = [[cell.strip(" ") for cell in row] for row in cells(True)]
         if rows and all(html_table_cell(cell) for row in rows for cell in row):
@@ -167,6 +224,45 @@ def _table(header: Sequence[str], cells: Cells, sortable: bool = True,
     if count == 0:
         return "*Nothing here yet.*"
     return "\n".join(lines)
+
+
+# A table as Python-Markdown writes it (and `_table`'s fast path, the same), its header row and
+# its body; a table written otherwise (another extension's) is left as it is.
+_HTML_TABLE = re.compile(r"<table>\n<thead>\n<tr>\n(.*?)</tr>\n</thead>\n<tbody>\n(.*?)</tbody>"
+                         r"\n</table>", re.DOTALL)
+_HEADER_CELL = re.compile(r"<th(?: [^>]*)?>(.*?)</th>", re.DOTALL)
+_ROW_OR_CELL = re.compile("<tr>|<td>")
+_TAG = re.compile(r"<[^>]*>")
+
+
+def card_tables(page_html: str) -> str:
+    """A generated page's HTML with each table's cells labelled by their column's heading
+    (`data-label`), an empty cell (`—`) marked `data-empty`, and the table marked
+    `data-vault-cards`: on a narrow screen the stylesheet shows each row as a card, each value
+    under its column's name, rather than a table to scroll sideways. Works on the HTML either
+    path wrote (Markdown or `_table`'s own), so the two still agree before it; one pass."""
+    return _HTML_TABLE.sub(_card_table, page_html)
+
+
+def _card_table(match: re.Match[str]) -> str:
+    labels = [html.escape(html.unescape(_TAG.sub("", text)).strip())
+              for text in _HEADER_CELL.findall(match.group(1))]
+    column = -1
+
+    def cell(found: re.Match[str]) -> str:
+        nonlocal column
+        if found.group() == "<tr>":
+            column = -1
+            return "<tr>"
+        column += 1
+        label = labels[column] if column < len(labels) else ""
+        empty = " data-empty" if found.end() < len(body) and body.startswith(
+            EMPTY + "</td>", found.end()) else ""
+        return f'<td data-label="{label}"{empty}>'
+
+    body = match.group(2)
+    return (f"<table data-vault-cards>\n<thead>\n<tr>\n{match.group(1)}</tr>\n</thead>\n"
+            f"<tbody>\n{_ROW_OR_CELL.sub(cell, body)}</tbody>\n</table>")
 
 
 def _followup_text(followup: FollowUp | None, raw: bool = False) -> str:
@@ -193,15 +289,28 @@ def _last_touch(row: PersonRow, linker: Linker, raw: bool) -> str:
     return f"{_cell(row.last_interaction, raw)} · {shown}"
 
 
+PEOPLE_FILTERS = (("company", "Company"), ("stage", "Stage"), ("tag", "Tag"),
+                  ("location", "Location"), ("introducer", "Introduced by"),
+                  (QUIET, "No touch in more than"))
+
+
+def _person_data(row: PersonRow) -> str:
+    return row_data({"company": ref_value(row.company), "stage": (row.stage or "",),
+                     "tag": row.tags, "location": (row.location or "",),
+                     "introducer": ref_value(row.introduced_by),
+                     "touch": _touch(row.last_interaction)})
+
+
 def people_page(rows: Sequence[PersonRow], linker: Linker,
                 raw_html: Callable[[str], str] | None = None) -> str:
     table = _table(
         ("Name", "Company", "Role", "Last touch", "Next follow-up", "Introduced by"),
-        lambda raw: ((linker.link(r.contact, raw=raw), linker.link(r.company, raw=raw),
+        lambda raw: ((_person_data(r) + linker.link(r.contact, raw=raw),
+                      linker.link(r.company, raw=raw),
                       _cell(r.role, raw), _last_touch(r, linker, raw),
                       _followup_text(r.next_followup, raw),
                       linker.link(r.introduced_by, raw=raw)) for r in rows),
-        raw_html=raw_html,
+        raw_html=raw_html, filters=PEOPLE_FILTERS if rows else (),
     )
     return (f"{WIDE}# People\n\nEvery contact: {len(rows)} in all. Last touch is the latest "
             "of `last_contact`, the log, done conversations and daily notes. "
@@ -217,15 +326,27 @@ def _state(state: str) -> str:
     return f'<span class="vault-state vault-state--{_slug(state)}">{html_text(state)}</span>'
 
 
+LEAD_FILTERS = (("state", "State"), ("introducer", "Offered by"), ("career", "Career"),
+                ("company", "Company"))
+
+
+def _lead_data(row: LeadRow) -> str:
+    return row_data({"state": (row.state,),
+                     "introducer": [v for r in row.offered_by for v in ref_value(r)],
+                     "career": [v for r in row.careers for v in ref_value(r)],
+                     "company": ref_value(row.company)})
+
+
 def leads_page(rows: Sequence[LeadRow], linker: Linker,
                raw_html: Callable[[str], str] | None = None) -> str:
     """Every offered introduction, each person once (`views.lead_rows`)."""
     table = _table(
         ("Who", "Offered by", "When", "Career", "State"),
-        lambda raw: ((linker.link(r.who, raw=raw), linker.links(r.offered_by, raw),
+        lambda raw: ((_lead_data(r) + linker.link(r.who, raw=raw),
+                      linker.links(r.offered_by, raw),
                       _cell(r.date, raw), linker.links(r.careers, raw), _state(r.state))
                      for r in rows),
-        raw_html=raw_html,
+        raw_html=raw_html, filters=LEAD_FILTERS if rows else (),
     )
     still = sum(1 for r in rows if r.open)
     return (f"{WIDE}# Leads\n\nEvery introduction someone offered you (an interview's "
@@ -259,6 +380,18 @@ def _days_cell(row: StageRow) -> str:
     return f'<span class="vault-days"{data}>{EMPTY}</span>' if data else EMPTY
 
 
+PIPELINE_FILTERS = (("stage", "Stage"), ("company", "Company"), ("tag", "Tag"),
+                    ("location", "Location"), ("introducer", "Introduced by"),
+                    (QUIET, "No touch in more than"))
+
+
+def _stage_data(row: StageRow) -> str:
+    return row_data({"stage": (row.stage,), "company": ref_value(row.company), "tag": row.tags,
+                     "location": (row.location or "",),
+                     "introducer": ref_value(row.introduced_by),
+                     "touch": _touch(row.last_touch)})
+
+
 def pipeline_page(rows: Sequence[StageRow], linker: Linker,
                   raw_html: Callable[[str], str] | None = None) -> str:
     """Every contact by stage (`views.pipeline_rows`), a table per stage with its count."""
@@ -278,13 +411,15 @@ def pipeline_page(rows: Sequence[StageRow], linker: Linker,
                 + "." if limits else "") + "\n"]
     if not rows:
         parts.append("*Nothing here yet.*\n")
-    for stage, items in stages.items():
+    for number, (stage, items) in enumerate(stages.items()):
 
         def cells(raw: bool, items: Sequence[StageRow] = items) -> Iterable[list[str]]:
             for row in items:
-                yield [linker.link(row.contact, raw=raw), _stage_cell(row),
+                yield [_stage_data(row) + linker.link(row.contact, raw=raw), _stage_cell(row),
                        _cell(row.since, raw), _days_cell(row), _cell(row.last_touch, raw)]
 
+        if number == 0:  # one bar for the page, above its first table
+            parts.append(filter_bar(PIPELINE_FILTERS) + "\n")
         table = _table(("Name", "Stage", "Since", "Days", "Last touch"), cells,
                        raw_html=raw_html)
         parts.append(f"## {_stage_title(stage)} ({len(items)})\n\n{table}\n")
@@ -303,25 +438,56 @@ _INTERVIEW_HEADER = ("Date", "Conversation", "With", "Company", "Career", "Forma
                      "Interest")
 
 
+TIMELINE_FILTERS = (("company", "Company"), ("career", "Career"), ("status", "Status"),
+                    ("tag", "Tag"))
+
+
+def _interview_data(row: InterviewRow) -> str:
+    return row_data({"company": ref_value(row.company),
+                     "career": [v for r in row.careers for v in ref_value(r)],
+                     "status": (row.status,), "tag": row.tags})
+
+
 def timeline_page(rows: Sequence[InterviewRow], linker: Linker,
                   raw_html: Callable[[str], str] | None = None) -> str:
-    table = _table(_INTERVIEW_HEADER,
-                   lambda raw: (_interview_cells(r, linker, raw) for r in rows),
-                   raw_html=raw_html)
+    def cells(raw: bool) -> Iterable[list[str]]:
+        for row in rows:
+            first, *rest = _interview_cells(row, linker, raw)
+            yield [_interview_data(row) + first, *rest]
+
+    table = _table(_INTERVIEW_HEADER, cells, raw_html=raw_html,
+                   filters=TIMELINE_FILTERS if rows else ())
     return (f"{WIDE}# Timeline\n\nEvery conversation, newest first: {len(rows)} in all.\n\n"
             f"{table}\n")
+
+
+COMPANY_FILTERS = (("industry", "Industry"), ("location", "Location"), ("tag", "Tag"),
+                   (QUIET, "No conversation in more than"))
+
+
+def _last_done(conversations: Iterable[InterviewRow]) -> dt.date | None:
+    """The day of the latest done conversation, what "no conversation in N days" counts from
+    (a planned one is no touch yet)."""
+    return max((c.date for c in conversations if c.status == DONE and c.date is not None),
+               default=None)
+
+
+def _company_data(row: CompanyRow) -> str:
+    return row_data({"industry": (row.industry or "",), "location": (row.location or "",),
+                     "tag": row.tags, "touch": _touch(_last_done(row.conversations))})
 
 
 def companies_page(rows: Sequence[CompanyRow], linker: Linker,
                    raw_html: Callable[[str], str] | None = None) -> str:
     table = _table(
         ("Company", "Industry", "Location", "People", "Conversations", "Latest"),
-        lambda raw: ((linker.link(r.company, raw=raw), _cell(r.industry, raw),
+        lambda raw: ((_company_data(r) + linker.link(r.company, raw=raw),
+                      _cell(r.industry, raw),
                       _cell(r.location, raw), linker.links(r.people, raw),
                       str(len(r.conversations)),
                       linker.link(r.conversations[0].interview, raw=raw)
                       if r.conversations else EMPTY) for r in rows),
-        raw_html=raw_html,
+        raw_html=raw_html, filters=COMPANY_FILTERS if rows else (),
     )
     return (f"{WIDE}# Companies\n\nEvery organisation, who you know there and your conversations "
             f"with them: {len(rows)} in all.\n\n{table}\n")
@@ -374,6 +540,15 @@ def careers_page(board: CareersBoard, linker: Linker,
     return "\n".join(parts)
 
 
+CAREER_FILTERS = (("status", "Status"), ("tag", "Tag"),
+                  (QUIET, "No conversation in more than"))
+
+
+def _career_data(row: CareerRow) -> str:
+    return row_data({"status": (row.status or "",), "tag": row.tags,
+                     "touch": _touch(_last_done(row.conversations))})
+
+
 def _comparison(board: CareersBoard, linker: Linker,
                 raw_html: Callable[[str], str] | None) -> str:
     scored = bool(board.criteria)
@@ -385,7 +560,8 @@ def _comparison(board: CareersBoard, linker: Linker,
             score = [_score(row, raw)] if scored else []
             questions = (f"{row.questions_answered} of {row.questions_total}"
                          if row.questions_total else EMPTY)
-            yield [linker.link(row.career, raw=raw), _cell(row.status, raw), *score,
+            yield [_career_data(row) + linker.link(row.career, raw=raw),
+                   _cell(row.status, raw), *score,
                    _evidence(row), _interest(row),
                    questions, _talk(row.last, linker, raw), _talk(row.next, linker, raw)]
 
@@ -396,7 +572,8 @@ def _comparison(board: CareersBoard, linker: Linker,
             "companies. Interest: "
             "the sum of `interest` over done conversations (in brackets: over the last three "
             "that rated it). Next: the earliest planned conversation.")
-    return f"## Compare\n\n{note}\n\n{_table(header, cells, raw_html=raw_html)}\n"
+    table = _table(header, cells, raw_html=raw_html, filters=CAREER_FILTERS)
+    return f"## Compare\n\n{note}\n\n{table}\n"
 
 
 def _evidence(row: CareerRow) -> str:
