@@ -10,9 +10,10 @@ on the home page, and carried over by the rebuilds of `serve` while its data sta
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -21,9 +22,10 @@ from mkdocs.structure.files import File, Files
 
 from ..blocks import link_to
 from ..export.ics import FeedEvent, FeedSettings, feed_events, render_feed, site_page_urls
-from ..followups import Timed
+from ..followups import OVERDUE, TODAY, Timed
 from ..tags import TAGS_PAGE
 from ..views import (
+    HomeRows,
     question_rows,
     Ref,
     SiteView,
@@ -31,6 +33,7 @@ from ..views import (
     careers_board,
     company_rows,
     graph_json,
+    home_rows,
     lead_rows,
     network_graph,
     people_rows,
@@ -64,10 +67,14 @@ class FollowupsBoard:
                  built: dt.date) -> None:
         self.view, self.links, self.items, self.built = view, links, items, built
 
-    def html(self, linker: render.Linker) -> str:
-        """The dashboard, as HTML for the page `linker` writes links from."""
-        return render.followups_dashboard(self.items, self.built, linker, self.links.note_name,
-                                          lambda followup: title_pieces(self.view, followup))
+    def html(self, linker: render.Linker, groups: Sequence[str] | None = None) -> str:
+        """The dashboard, as HTML for the page `linker` writes links from; with `groups`, only
+        the items of those groups (`render.followups_dashboard`)."""
+        items = self.items if groups is None else [
+            timed for timed in self.items if timed.followup.due is not None]
+        return render.followups_dashboard(items, self.built, linker, self.links.note_name,
+                                          lambda followup: title_pieces(self.view, followup),
+                                          groups)
 
     def source(self) -> str:
         """What the dashboard is made from, as Markdown that is never shown: each item's dates,
@@ -93,6 +100,59 @@ class Site:
     nodes: Sequence[Any]
     edges: Sequence[Any]
     extra: Sequence[Dashboard] = ()  # the dashboards' subpages (`subpages`)
+
+    @functools.cached_property
+    def home(self) -> HomeData:
+        """What the home dashboard shows in this build (`home_data`), worked out once."""
+        return home_data(self)
+
+
+@dataclass(frozen=True)
+class HomeData:
+    """What the home dashboard shows (compared between builds: equal data, same dashboard):
+    the dashboards as the nav lists them, the build's day, the follow-ups overdue or due
+    today as HTML for the home page (only dated ones: an undated one is never due), and the
+    rest of its rows (`views.home_rows`)."""
+
+    listed: tuple[tuple[str, str], ...]
+    built: dt.date
+    due: str
+    rows: HomeRows
+
+    def html(self, linker: render.Linker) -> str:
+        return render.home_dashboard(self.rows, self.built, self.due, dict(self.listed), linker)
+
+
+def home_url(urls: Mapping[str, str]) -> str:
+    """The home page's URL: the site's root, whichever page is there."""
+    return urls.get(HOME_PAGE, urls.get("README.md", ""))
+
+
+def home_data(site: Site) -> HomeData:
+    """The home dashboard of `site` (see `HomeData`)."""
+    linker = site.links.linker(home_url(site.links.urls))
+    due = site.board.html(linker, (OVERDUE, TODAY))
+    return HomeData(site.listed, site.board.built, due, home_rows(site.view, site.board.built))
+
+
+class HomeNote:
+    """The vault's own home note (`index.md`, else `README.md`) showing the home dashboard:
+    its text first, the dashboard after its title (`NotePages`)."""
+
+    def __init__(self, src: str, site: Site) -> None:
+        self.src, self.site = src, site
+
+    def data(self) -> HomeData:
+        return self.site.home
+
+    def html(self, linker: render.Linker) -> str:
+        return self.site.home.html(linker)
+
+
+def home_note(files: Files) -> str | None:
+    """The note that is the site's home page, if the vault has one (published)."""
+    pages = {f.src_uri for f in files.documentation_pages()}
+    return next((src for src in (HOME_PAGE, "README.md") if src in pages), None)
 
 
 def site_of(view: SiteView, links: PageLinks, board: FollowupsBoard,
@@ -165,8 +225,9 @@ DASHBOARDS: tuple[Dashboard, ...] = (
         (row.name, row.page, len(row.notes)) for row in tag_rows(site.view)),
         render.tags_page, _tag_pages),
 )
-HOME = Dashboard("Home", HOME_PAGE, lambda site: site.listed,
-                 lambda data, linker, _: render.home_page(data, linker))
+HOME = Dashboard("Home", HOME_PAGE, lambda site: site.home,
+                 lambda data, linker, raw: render.home_page((data.listed, data.html(linker)),
+                                                            linker, raw))
 # The words the site writes itself (nav titles): never a secret of a note.
 OWN_WORDS = frozenset({d.title.lower() for d in (*DASHBOARDS, HOME)})
 

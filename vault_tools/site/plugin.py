@@ -209,6 +209,7 @@ class VaultPlugin(BasePlugin[VaultPluginConfig]):
         """The build's state, once the generated pages are added to `files`. Every page's URL
         is known before any is written, so links are resolved as pages are rendered."""
         board_note = dashboards.followups_note(files, self.config.followups_note)
+        home_note = dashboards.home_note(files)  # (before the generated home joins them)
         extra = dashboards.subpages(view)
         listed, wanted = dashboards.plan(files, board_note, extra)
         taken = {f.src_uri for f in files}
@@ -225,7 +226,8 @@ class VaultPlugin(BasePlugin[VaultPluginConfig]):
         renderer = EmbedRenderer(config.markdown_extensions, config.mdx_configs, files)
         pages = NotePages(view, texts, links, board, board_note or dashboards.FOLLOWUPS_PAGE,
                           self.remembered.stand_ins, self.remembered.block_parses, renderer,
-                          self.remembered.embeds_reached)
+                          self.remembered.embeds_reached,
+                          dashboards.HomeNote(home_note, site) if home_note else None)
         return _Build(view, texts, pages, skip_scan)
 
     # --- pages ----------------------------------------------------------------------------------
