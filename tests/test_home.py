@@ -75,9 +75,10 @@ PRIVATE_VAULT = {
         "2026-11-20", "Jane Doe", extra="career: \"[[Data]]\"\nreferrals: [\"[[Ola Public]]\"]\n",
         body="## Advice\n\n- Ask [[Zed Secret]] about the plan.\n"
              "- Learn SQL well.\n\n## What I learned\n\n- Teams are small.\n"),
-    "interviews/2026-11-25 Zed Secret.md": talk(
+    "interviews/2026-11-25 A talk.md": talk(
         "2026-11-25", "Zed Secret", extra="referrals: [\"[[Mole Name]]\"]\n",
-        body="## What I learned\n\n- Zed's confidential insight.\n"),
+        body="## What I learned\n\n- Zed's confidential insight.\n").replace(
+            "# 2026-11-25 Zed Secret", "# A talk"),
     "interviews/2026-11-26 Secret talk.md": talk(
         "2026-11-26", "Ola Public", extra="private: true\ncareer: \"[[Data]]\"\n",
         body="## What I learned\n\n- Words of a private conversation.\n"),
