@@ -533,10 +533,13 @@ def _dated_board(rows: Sequence[str], built: dt.date, keys: Sequence[str], asof:
         for key, label in GROUPS if key in keys
     )
     template = f' data-summary="{html.escape(summary)}"' if summary is not None else ""
+    # A list that says what it is (`summary`) says nothing more when nothing shows: `none`
+    # says it.
+    quiet = " hidden" if summary is not None and shown == 0 else ""
     return (
         f'<div class="vault-followups" data-built="{built.isoformat()}" '
         f'data-week-days="{WEEK_DAYS}"{template}>\n'
-        f'<p class="vault-followups__asof">{asof}</p>\n'
+        f'<p class="vault-followups__asof"{quiet}>{asof}</p>\n'
         f"{sections}"
         '<ul class="vault-followups__all">\n' + "".join(r + "\n" for r in rows) + "</ul>\n"
         f'<p class="vault-followups__none"{"" if shown == 0 else " hidden"}>{none}</p>\n'

@@ -89,6 +89,9 @@
       var date = now.getDate() + " " + MONTHS[now.getMonth()] + " " + now.getFullYear();
       var summary = board.getAttribute("data-summary") || "{n} open, grouped as of today, {date}.";
       asof.textContent = summary.replace("{n}", shown).replace("{date}", date);
+      if (board.hasAttribute("data-summary")) {
+        asof.hidden = shown === 0; // the list's own "nothing" line says it
+      }
     }
     board.setAttribute("data-today", today);
   }
