@@ -65,6 +65,9 @@ def test_a_vault_without_a_home_note_gets_the_generated_home(make_vault) -> None
     assert "Your vault</h1>" in article and "vault-home" in article
     assert "Every dashboard" in article and 'href="people/"' in article
     assert "Nothing planned for the next seven days" in article
+    # Out of search: the names it lists are found on their own pages.
+    index = (site / "search" / "search_index.json").read_text(encoding="utf-8")
+    assert "Every dashboard" in index and "Nothing planned" not in index
 
 
 def test_a_private_home_note_leaves_the_generated_home(make_vault) -> None:

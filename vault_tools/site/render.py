@@ -639,13 +639,25 @@ def home_dashboard(rows: HomeRows, built: dt.date, due: str, pages: Mapping[str,
     Never stale, as the follow-ups dashboard: the conversations carry their dates and
     `followups.js` shows those of the reader's week, and counts the done conversations of the
     reader's month; without it, all is as of `built`. No blank line inside."""
-    parts = ['<div class="vault-home">', _progress(rows.progress, built),
-             '<h2 id="conversations">Conversations</h2>', _planned_board(rows.planned, built, linker),
-             '<h2 id="due-now">Due now</h2>', due,
-             _see_all(linker, pages, "Follow-ups", "Every follow-up"),
-             '<h2 id="leads-waiting">Leads waiting</h2>', _waiting(rows, linker, pages),
-             '<h2 id="recently-learned">Recently learned</h2>', _learned(rows.learned, linker),
-             "</div>"]
+    sections = [
+        ("Conversations", _planned_board(rows.planned, built, linker)),
+        ("Due now", due),
+        ("Leads waiting", _waiting(rows, linker, pages)),
+        ("Recently learned", _learned(rows.learned, linker)),
+    ]
+    # Out of search, each part: the names it lists are found on their own pages. (The theme's
+    # search stops leaving out at a heading, and at the end of any div inside: one block a
+    # part.)
+    parts = ['<div class="vault-home">',
+             f"<div data-search-exclude>{_progress(rows.progress, built)}</div>"]
+    for title, content in sections:
+        parts.append(f'<h2 id="{_slug(title)}">{title}</h2>')
+        if content.strip():
+            parts.append(f"<div data-search-exclude>\n{content.strip()}\n</div>")
+        if title == "Due now":
+            parts.append("<div data-search-exclude>"
+                         f"{_see_all(linker, pages, 'Follow-ups', 'Every follow-up')}</div>")
+    parts.append("</div>")
     return "\n".join(part for part in parts if part).translate(_MARKDOWN_PROOF)
 
 
