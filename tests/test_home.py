@@ -245,3 +245,11 @@ def test_the_dashboard_goes_after_the_home_notes_title() -> None:
     assert _after_title("Hello.\n\n# Later title\n", "BLOCK") == \
         "BLOCK\n\nHello.\n\n# Later title\n"
     assert _after_title("", "BLOCK") == "BLOCK\n\n"
+
+
+def test_only_the_next_weeks_briefs_are_worked_out_every_conversation_is_listed() -> None:
+    files = dict(PRIVATE_VAULT)
+    files["interviews/2027-03-01 Jane Doe.md"] = talk("2027-03-01", "Jane Doe", "planned")
+    rows = home_rows(view_of(files), BUILT).planned
+    assert [(str(r.row.date), bool(r.brief)) for r in rows] == [
+        ("2026-12-04", True), ("2027-03-01", False)]

@@ -726,6 +726,7 @@ HOME_LEADS = 5  # the leads waiting the home page lists (the Leads page has them
 HOME_INSIGHTS = 5  # the insights it quotes
 HOME_INSIGHTS_EACH = 2  # at most from one conversation: the list spans a few
 HOME_INSIGHT_CHARS = 200  # the longest quote of one
+HOME_BRIEF_DAYS = 21  # the planned conversations, from the build on, shown with their briefs
 
 
 @dataclass(frozen=True)
@@ -762,10 +763,12 @@ class Progress:
     careers_ruled_out: int
 
 
-def planned_rows(view: SiteView, since: dt.date) -> list[PlannedRow]:
+def planned_rows(view: SiteView, since: dt.date, briefs_until: dt.date | None = None
+                 ) -> list[PlannedRow]:
     """Every public planned conversation dated `since` or later, soonest first (ties by
-    path), each with its public prep brief. A private person or company is in no row or brief:
-    `interview_row` names them "a private note", the brief leaves them out."""
+    path), each with its public prep brief (up to `briefs_until`, when given: a later one has
+    none). A private person or company is in no row or brief: `interview_row` names them "a
+    private note", the brief leaves them out."""
     found = []
     for note in view.public_notes():
         fields = note.fields
@@ -773,16 +776,18 @@ def planned_rows(view: SiteView, since: dt.date) -> list[PlannedRow]:
                 or fields.status != schema.PLANNED or fields.date is None
                 or fields.date < since):
             continue
-        brief = render_prep(view.index, note, public=True)
+        brief = (render_prep(view.index, note, public=True)
+                 if briefs_until is None or fields.date <= briefs_until else "")
         found.append(PlannedRow(interview_row(view, note),
                                 tuple(markdown_pieces(view, brief, note.path)) if brief else ()))
     return sorted(found, key=lambda r: (r.row.date, r.row.interview.path or ""))
 
 
-def waiting_leads(view: SiteView) -> list[LeadRow]:
+def waiting_leads(view: SiteView, leads: list[LeadRow] | None = None) -> list[LeadRow]:
     """The leads waiting on you: offered and not asked yet (not added, or to ask), the
-    longest waiting first (`lead_rows`' order)."""
-    return [row for row in lead_rows(view) if row.state in (referrals.NOT_ADDED, referrals.TO_ASK)]
+    longest waiting first (`lead_rows`' order, or that of `leads`, the same rows)."""
+    return [row for row in (lead_rows(view) if leads is None else leads)
+            if row.state in (referrals.NOT_ADDED, referrals.TO_ASK)]
 
 
 def recent_insights(view: SiteView, limit: int = HOME_INSIGHTS) -> list[InsightRow]:
@@ -854,16 +859,22 @@ class HomeRows:
     progress: Progress
 
 
-def home_rows(view: SiteView, built: dt.date) -> HomeRows:
+def home_rows(view: SiteView, built: dt.date, leads: list[LeadRow] | None = None
+              ) -> HomeRows:
     """The home page's rows for a site built on `built`: the planned conversations a reader
     may see as this week's (from the day before `built`: a reader's date may be behind the
     build's by a time zone), the leads waiting, the latest insights, and the counts (with the
     done conversations' days from the first of the month of the day before `built`, all any
-    reader's month may count)."""
+    reader's month may count). `leads`: `lead_rows`, when the caller has them already.
+
+    Every planned conversation from then on is listed, a site read weeks after it was built
+    included; the briefs are those of the first `HOME_BRIEF_DAYS` days (each costs a read of
+    the notes around it): a later one's row links to its page."""
     since = built - dt.timedelta(days=1)
-    leads = waiting_leads(view)
-    return HomeRows(tuple(planned_rows(view, since)), tuple(leads[:HOME_LEADS]), len(leads),
-                    tuple(recent_insights(view)), progress(view, since.replace(day=1)))
+    waiting = waiting_leads(view, leads)
+    return HomeRows(tuple(planned_rows(view, since, built + dt.timedelta(days=HOME_BRIEF_DAYS))),
+                    tuple(waiting[:HOME_LEADS]), len(waiting), tuple(recent_insights(view)),
+                    progress(view, since.replace(day=1)))
 
 
 # --- the network graph --------------------------------------------------------------------------

@@ -13,8 +13,8 @@ import datetime as dt
 import functools
 import json
 import logging
-from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
 from mkdocs.config.defaults import MkDocsConfig
@@ -26,6 +26,7 @@ from ..followups import OVERDUE, TODAY, Timed
 from ..tags import TAGS_PAGE
 from ..views import (
     HomeRows,
+    LeadRow,
     question_rows,
     Ref,
     SiteView,
@@ -66,6 +67,7 @@ class FollowupsBoard:
     def __init__(self, view: SiteView, links: PageLinks, items: list[Timed],
                  built: dt.date) -> None:
         self.view, self.links, self.items, self.built = view, links, items, built
+        self._source: str | None = None
 
     def html(self, linker: render.Linker, groups: Sequence[str] | None = None) -> str:
         """The dashboard, as HTML for the page `linker` writes links from; with `groups`, only
@@ -79,14 +81,18 @@ class FollowupsBoard:
     def source(self) -> str:
         """What the dashboard is made from, as Markdown that is never shown: each item's dates,
         kind and text with its links, and a link to its note. Equal sources make equal
-        dashboards on a page (see `VaultPlugin.page_inputs`)."""
+        dashboards on a page (see `VaultPlugin.page_inputs`). Worked out once: the home page
+        compares it too."""
+        if self._source is not None:
+            return self._source
         lines = [self.built.isoformat()]
         for timed in self.items:
             item = timed.followup
             lines.append(f"- {item.due} {timed.shown_from} {timed.shown_until} {item.kind} "
                          f"{item.line} · {item.text or item.title} · "
                          f"{link_to(self.view.index, item.note)}")
-        return "\n".join(lines)
+        self._source = "\n".join(lines)
+        return self._source
 
 
 @dataclass
@@ -106,33 +112,35 @@ class Site:
         """What the home dashboard shows in this build (`home_data`), worked out once."""
         return home_data(self)
 
+    @functools.cached_property
+    def leads(self) -> list[LeadRow]:
+        """Every lead (`views.lead_rows`), worked out once: the Leads page and the home's."""
+        return lead_rows(self.view)
+
 
 @dataclass(frozen=True)
 class HomeData:
     """What the home dashboard shows (compared between builds: equal data, same dashboard):
-    the dashboards as the nav lists them, the build's day, the follow-ups overdue or due
-    today as HTML for the home page (only dated ones: an undated one is never due), and the
-    rest of its rows (`views.home_rows`)."""
+    the dashboards as the nav lists them, the build's day, the follow-ups (as the follow-ups
+    dashboard's `source`: its overdue and today groups are written from the `board` only when
+    the page is), and the rest of its rows (`views.home_rows`)."""
 
     listed: tuple[tuple[str, str], ...]
     built: dt.date
     due: str
     rows: HomeRows
+    board: FollowupsBoard = field(compare=False)
 
     def html(self, linker: render.Linker) -> str:
-        return render.home_dashboard(self.rows, self.built, self.due, dict(self.listed), linker)
-
-
-def home_url(urls: Mapping[str, str]) -> str:
-    """The home page's URL: the site's root, whichever page is there."""
-    return urls.get(HOME_PAGE, urls.get("README.md", ""))
+        due = self.board.html(linker, (OVERDUE, TODAY))
+        return render.home_dashboard(self.rows, self.built, due, dict(self.listed), linker)
 
 
 def home_data(site: Site) -> HomeData:
     """The home dashboard of `site` (see `HomeData`)."""
-    linker = site.links.linker(home_url(site.links.urls))
-    due = site.board.html(linker, (OVERDUE, TODAY))
-    return HomeData(site.listed, site.board.built, due, home_rows(site.view, site.board.built))
+    board = site.board
+    return HomeData(site.listed, board.built, board.source(),
+                    home_rows(site.view, board.built, site.leads), board)
 
 
 class HomeNote:
@@ -206,7 +214,7 @@ DASHBOARDS: tuple[Dashboard, ...] = (
               lambda html, _, raw: render.followups_page(html, raw)),
     Dashboard("People", "people/index.md", lambda site: people_rows(site.view),
               render.people_page),
-    Dashboard("Leads", "leads/index.md", lambda site: lead_rows(site.view), render.leads_page),
+    Dashboard("Leads", "leads/index.md", lambda site: site.leads, render.leads_page),
     Dashboard("Pipeline", "pipeline/index.md", lambda site: pipeline_rows(site.view),
               render.pipeline_page),
     Dashboard("Timeline", "timeline/index.md", lambda site: timeline_rows(site.view),

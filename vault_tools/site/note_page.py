@@ -208,7 +208,10 @@ class NotePages:
             blocks.append((FOLLOWUPS, content))
             links += self._parse_block(note.path, content).links
         if self.home is not None and note.path == self.home.src:
-            blocks.append(("home", self.home.data()))
+            home = self.home.data()
+            blocks.append(("home", home))
+            # Where the links of the follow-ups go (parsed once for the follow-ups note too).
+            links += self._parse_block(self.board_page, home.due).links
         return (
             self.texts.get(note.path),
             tuple(blocks),
