@@ -18,7 +18,6 @@ refilled in the same plan (`refresh.notes_to_refresh`), so `fill --check` stays 
 
 from __future__ import annotations
 
-import difflib
 import json
 import os
 import posixpath
@@ -31,7 +30,7 @@ from pathlib import Path
 from urllib.parse import quote, unquote
 
 from ..blocks import BlockError, is_dashboard, splice_blocks
-from ..fill import UNWRITABLE, dashboard_of, hide_private_of, plan_fill
+from ..fill import UNWRITABLE, dashboard_of, hide_private_of, plan_fill, text_diff
 from ..index import Resolution, VaultIndex, fold, strip_md
 from ..link_diagnostics import closest_name
 from ..notes import Link, Note
@@ -88,9 +87,7 @@ class RenamePlan:
         for edit in self.edits:
             if edit.path != edit.new_path:
                 parts.append(f"rename from {edit.path}\nrename to {edit.new_path}\n")
-            parts.append("".join(difflib.unified_diff(
-                edit.old.splitlines(keepends=True), edit.new.splitlines(keepends=True),
-                fromfile=f"a/{edit.path}", tofile=f"b/{edit.new_path}")))
+            parts.append(text_diff(edit.old, edit.new, f"a/{edit.path}", f"b/{edit.new_path}"))
         return "".join(parts)
 
 
