@@ -89,7 +89,8 @@ def test_home_page_loads_without_console_errors(page, site_url: str) -> None:
 
 def test_a_wikilink_click_lands_on_the_right_page(page, site_url: str) -> None:
     page.goto(site_url)
-    page.locator("article a", has_text="Priya Raman").first.click()
+    # A link of the home note's own text (`article > p`), not of the dashboard above it.
+    page.locator("article > p a", has_text="Priya Raman").first.click()
     page.wait_for_url("**/contacts/Priya%20Raman/")
     assert page.locator("article h1").inner_text() == "Priya Raman"
 
