@@ -16,7 +16,7 @@ from urllib.parse import quote
 
 from ..schema import CONTACT_STATUSES as STAGE_ORDER
 from ..schema import DONE
-from ..followups import GROUPS, WEEK_DAYS, FollowUp, Timed
+from ..followups import GROUPS, THIS_WEEK, TODAY, WEEK_DAYS, FollowUp, Timed, group_of
 from ..views import (
     AnswerRow,
     CareersBoard,
@@ -24,10 +24,14 @@ from ..views import (
     CardRow,
     CareerRow,
     CompanyRow,
+    HomeRows,
+    InsightRow,
     InterviewRow,
     LeadRow,
     PersonRow,
+    PlannedRow,
     PreparedRow,
+    Progress,
     QuestionRow,
     Ref,
     StageRow,
@@ -37,7 +41,7 @@ from ..views import (
 )
 from ..tags import TAGS_PAGE
 from .chart import interest_chart
-from .fast_html import html_list_item, html_table_cell
+from .fast_html import block_html, html_list_item, html_table_cell
 
 MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 EMPTY = "—"
@@ -652,7 +656,8 @@ def followups_page(dashboard: str, raw_html: Callable[[str], str] | None = None)
 
 def followups_dashboard(items: Sequence[Timed], built: dt.date, linker: Linker,
                         note_name: Callable[[str], str],
-                        pieces: Callable[[FollowUp], Sequence[TitlePiece]]) -> str:
+                        pieces: Callable[[FollowUp], Sequence[TitlePiece]],
+                        groups: Sequence[str] | None = None) -> str:
     """The follow-ups dashboard as HTML, for a page of the site: never stale.
 
     Every follow-up any day may show is in the page, with its due date and the days it shows on
@@ -660,8 +665,13 @@ def followups_dashboard(items: Sequence[Timed], built: dt.date, linker: Linker,
     reader's date under the headings of `followups.GROUPS`. Without the script, the page shows
     one list by due date, as of `built` (the day the site was built), and says so. No blank
     line inside: the HTML may stand in Markdown as one raw block.
+
+    `groups` (the home page's: overdue and today) lists only those groups: an item in
+    another is not shown, by the script or without it.
     """
+    keys = tuple(key for key, _ in GROUPS) if groups is None else tuple(groups)
     rows = []
+    shown = 0
     for timed in items:
         item = timed.followup
         due = item.due.isoformat() if item.due else ""
@@ -673,27 +683,43 @@ def followups_dashboard(items: Sequence[Timed], built: dt.date, linker: Linker,
             data += f' data-from="{timed.shown_from.isoformat()}"'
         if timed.shown_until:
             data += f' data-until="{timed.shown_until.isoformat()}"'
-        hidden = "" if timed.shown_on(built) else " hidden"
+        visible = timed.shown_on(built) and group_of(item.due, built) in keys
+        shown += visible
         line = f" (line {item.line})" if item.line else ""
-        rows.append(f'<li{data}{hidden}><span class="vault-followups__due">{due or "no date"}'
-                    f"</span> · {title} · in {where}{line}</li>")
-    shown = sum(1 for timed in items if timed.shown_on(built))
-    groups = "".join(
+        rows.append(f'<li{data}{"" if visible else " hidden"}><span class="vault-followups__due">'
+                    f"{due or 'no date'}</span> · {title} · in {where}{line}</li>")
+    when = f'<time datetime="{built.isoformat()}">{nice_date(built)}</time>'
+    if groups is None:
+        return _dated_board(rows, built, keys, f"{shown} open, by due date, as of {when}, "
+                            "when this site was built.", "Nothing to follow up.", shown)
+    return _dated_board(rows, built, keys, f"{shown} overdue or due today, as of {when}, when "
+                        "this site was built.", "Nothing overdue or due today.", shown,
+                        summary="{n} overdue or due today, as of today, {date}.", level=3)
+
+
+def _dated_board(rows: Sequence[str], built: dt.date, keys: Sequence[str], asof: str, none: str,
+                 shown: int, summary: str | None = None, level: int = 2) -> str:
+    """A list that `followups.js` groups by the reader's date (see `followups_dashboard`):
+    `rows` are its `<li data-due data-kind>` items, `keys` the groups it lists (headings of
+    `level`), `asof` what it says of itself without the script (the script writes `summary`
+    instead, `{n}` and `{date}` filled in), `none` what it says when no item shows."""
+    sections = "".join(
         f'<section class="vault-followups__group vault-followups__group--{key}" '
-        f'data-group="{key}" hidden><h2>{html_text(label)} '
-        '<span class="vault-followups__count"></span></h2><ul></ul></section>\n'
-        for key, label in GROUPS
+        f'data-group="{key}" hidden><h{level}>{html_text(label)} '
+        f'<span class="vault-followups__count"></span></h{level}><ul></ul></section>\n'
+        for key, label in GROUPS if key in keys
     )
+    template = f' data-summary="{html.escape(summary)}"' if summary is not None else ""
+    # A list that says what it is (`summary`) says nothing more when nothing shows: `none`
+    # says it.
+    quiet = " hidden" if summary is not None and shown == 0 else ""
     return (
         f'<div class="vault-followups" data-built="{built.isoformat()}" '
-        f'data-week-days="{WEEK_DAYS}">\n'
-        f'<p class="vault-followups__asof">{shown} open, by due date, as of '
-        f'<time datetime="{built.isoformat()}">{nice_date(built)}</time>, when this site was '
-        "built.</p>\n"
-        f"{groups}"
+        f'data-week-days="{WEEK_DAYS}"{template}>\n'
+        f'<p class="vault-followups__asof"{quiet}>{asof}</p>\n'
+        f"{sections}"
         '<ul class="vault-followups__all">\n' + "".join(r + "\n" for r in rows) + "</ul>\n"
-        f'<p class="vault-followups__none"{"" if shown == 0 else " hidden"}>'
-        "Nothing to follow up.</p>\n"
+        f'<p class="vault-followups__none"{"" if shown == 0 else " hidden"}>{none}</p>\n'
         "</div>"
     ).translate(_MARKDOWN_PROOF)
 
@@ -765,9 +791,155 @@ def network_page(scripts: Sequence[str], counts: tuple[int, int]) -> str:
     )
 
 
-def home_page(dashboards: Sequence[tuple[str, str]], linker: Linker) -> str:
+# --- the home page: what now? --------------------------------------------------------------------
+
+WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+
+
+def home_page(data: tuple[Sequence[tuple[str, str]], str], linker: Linker,
+              raw_html: Callable[[str], str] | None = None) -> str:
+    """The generated home page (for a vault without an `index.md` of its own): a title, the
+    home dashboard (`home_dashboard`, HTML that needs no Markdown pass) and every dashboard."""
+    dashboards, dashboard = data
     items = "\n".join(f"- {linker.link(Ref('ok', title, src))}" for title, src in dashboards)
-    return f"# Your vault\n\n{items}\n"
+    shown = raw_html(dashboard) if raw_html is not None else dashboard
+    return f"# Your vault\n\n{shown}\n\n## Every dashboard\n\n{items}\n"
+
+
+def home_dashboard(rows: HomeRows, built: dt.date, due: str, pages: Mapping[str, str],
+                   linker: Linker) -> str:
+    """The home dashboard as HTML: what now? The counts; this week's planned conversations,
+    each with its prep brief folded; what is overdue or due today (`due`, the follow-ups
+    dashboard limited to those groups); the leads waiting; the latest insights. `pages`: the
+    page of each dashboard it links to, by title ("Follow-ups", "Leads").
+
+    Never stale, as the follow-ups dashboard: the conversations carry their dates and
+    `followups.js` shows those of the reader's week, and counts the done conversations of the
+    reader's month; without it, all is as of `built`. No blank line inside."""
+    sections = [
+        ("Conversations", _planned_board(rows.planned, built, linker)),
+        ("Due now", due),
+        ("Leads waiting", _waiting(rows, linker, pages)),
+        ("Recently learned", _learned(rows.learned, linker)),
+    ]
+    # Out of search, each part: the names it lists are found on their own pages. (The theme's
+    # search stops leaving out at a heading, and at the end of any div inside: one block a
+    # part.)
+    parts = ['<div class="vault-home">',
+             f"<div data-search-exclude>{_progress(rows.progress, built)}</div>"]
+    for title, content in sections:
+        parts.append(f'<h2 id="{_slug(title)}">{title}</h2>')
+        if content.strip():
+            parts.append(f"<div data-search-exclude>\n{content.strip()}\n</div>")
+        if title == "Due now":
+            parts.append("<div data-search-exclude>"
+                         f"{_see_all(linker, pages, 'Follow-ups', 'Every follow-up')}</div>")
+    parts.append("</div>")
+    return "\n".join(part for part in parts if part).translate(_MARKDOWN_PROOF)
+
+
+def _see_all(linker: Linker, pages: Mapping[str, str], title: str, text: str) -> str:
+    src = pages.get(title)
+    return (f'<p class="vault-home__more">{linker.link(Ref("ok", text, src), raw=True)}</p>'
+            if src else "")
+
+
+def _weekday_date(day: dt.date) -> str:
+    return f"{WEEKDAYS[day.weekday()]} {nice_date(day)}"
+
+
+def _planned_board(rows: Sequence[PlannedRow], built: dt.date, linker: Linker) -> str:
+    items = []
+    shown = 0
+    for planned in rows:
+        row = planned.row
+        day = row.date or built  # (planned rows are dated)
+        visible = group_of(day, built) in (TODAY, THIS_WEEK)
+        shown += visible
+        who = linker.links(row.people, raw=True)
+        at = f" at {linker.link(row.company, raw=True)}" if row.company is not None else ""
+        items.append(
+            f'<li data-due="{day.isoformat()}" data-kind="conversation"'
+            f'{"" if visible else " hidden"}><span class="vault-followups__due">'
+            f"{_weekday_date(day)}</span> · {linker.link(row.interview, raw=True)} · with "
+            f"{who}{at}{_brief(planned, linker)}</li>")
+    when = f'<time datetime="{built.isoformat()}">{nice_date(built)}</time>'
+    return _dated_board(
+        items, built, (TODAY, THIS_WEEK),
+        f"{shown} planned for the next seven days, as of {when}, when this site was built.",
+        "Nothing planned for the next seven days. Plan a conversation with "
+        '<code>vault-tools new interview "Jane Doe" --date YYYY-MM-DD --planned</code>.',
+        shown, summary="{n} planned for the next seven days, as of today, {date}.", level=3)
+
+
+def _brief(planned: PlannedRow, linker: Linker) -> str:
+    """The prep brief, folded: as the conversation's page shows it (`fast_html.block_html`),
+    or, when it is more than that fast path writes, a link to it there."""
+    if not planned.brief:
+        return ""
+    pieces: list[str] = []
+    markdown = []
+    for piece in planned.brief:
+        if isinstance(piece, Ref):
+            markdown.append(f"\x00{len(pieces)}\x00")
+            pieces.append(linker.link(piece, raw=True))
+        else:
+            markdown.append(piece.replace("\x00", ""))
+    body = block_html("".join(markdown), pieces)
+    if body is None:
+        href = linker.href(planned.row.interview)
+        if href is None:
+            return ""
+        body = f'<p><a href="{html.escape(href)}#prep-brief">Read it on its page</a></p>'
+    return (f'<details class="vault-home__brief"><summary>Prep brief</summary>\n{body}\n'
+            "</details>")
+
+
+def _progress(progress: Progress, built: dt.date) -> str:
+    month = built.isoformat()[:7]
+    this_month = sum(1 for day in progress.done_dates if day.isoformat()[:7] == month)
+    dates = " ".join(day.isoformat() for day in progress.done_dates)
+    counts = [(f'<strong class="vault-home__month" data-dates="{dates}">{this_month}</strong>',
+               "conversations this month"),
+              (f"<strong>{progress.people_met}</strong>", "people met"),
+              (f"<strong>{progress.careers_explored}</strong>", "careers explored"),
+              (f"<strong>{progress.careers_ruled_out}</strong>", "careers ruled out")]
+    return ('<ul class="vault-home__counts">'
+            + "".join(f"<li>{number} <span>{label}</span></li>" for number, label in counts)
+            + "</ul>")
+
+
+def _waiting(rows: HomeRows, linker: Linker, pages: Mapping[str, str]) -> str:
+    if not rows.leads:
+        return ('<p class="vault-home__none">No introduction waiting. When someone offers to '
+                "introduce you, list the name under <code>referrals</code> in the "
+                "conversation's note.</p>")
+    items = []
+    for row in rows.leads:
+        who = linker.links(row.offered_by, raw=True)
+        when = f" on {row.date.isoformat()}" if row.date else ""
+        items.append(f"<li>{linker.link(row.who, raw=True)} {_state(row.state)} · offered by "
+                     f"{who}{when}</li>")
+    more = rows.leads_waiting - len(rows.leads)
+    text = f"{more} more, and every lead" if more > 0 else "Every lead"
+    return ('<ul class="vault-home__leads">' + "".join(items) + "</ul>"
+            + _see_all(linker, pages, "Leads", text))
+
+
+def _learned(rows: Sequence[InsightRow], linker: Linker) -> str:
+    if not rows:
+        return ('<p class="vault-home__none">Nothing learned yet. Write what you hear under '
+                "<code>## What I learned</code>, <code>## Culture</code> or "
+                "<code>## Advice</code> in a done conversation's note.</p>")
+    items = []
+    for row in rows:
+        # The date, unless the conversation's name says it (`2026-11-19 Hana Kobayashi`).
+        when = row.date.isoformat() if row.date else "no date"
+        when = "" if when in row.interview.text else f" ({when})"
+        items.append(f"<li>{html_text(row.text)} <span class=\"vault-home__from\">· "
+                     f"{html_text(row.group)} · {linker.link(row.interview, raw=True)}"
+                     f"{when}</span></li>")
+    return '<ul class="vault-home__learned">' + "".join(items) + "</ul>"
 
 
 # --- the front-matter card (HTML: it is inserted into the rendered page) -------------------------
