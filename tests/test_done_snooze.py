@@ -6,6 +6,7 @@ import datetime as dt
 import difflib
 import json
 import os
+import re
 from pathlib import Path
 
 import pytest
@@ -514,7 +515,10 @@ def test_done_and_snooze_change_the_task_line_only(above, below, words, nl, end,
         changed = new_lines[line - 1]
         assert f"{sign} {day.isoformat()}" in changed
         assert changed.startswith("- [x] " if sign == "✅" else "- [ ] ")
-        assert changed.rstrip("\r\n").endswith(ident or f"{sign} {day.isoformat()}")
+        # A date goes before a block id: the one written, or words that end as one (`^a`).
+        block_id = re.search(r" \^[A-Za-z0-9-]+$", task_line)
+        assert changed.rstrip("\r\n").endswith(
+            block_id.group(0) if block_id else f"{sign} {day.isoformat()}")
 
 
 def test_the_rules_see_a_snooze_as_a_shown_from_day_and_blocks_as_before(vault: Path) -> None:
