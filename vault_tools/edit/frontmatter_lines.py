@@ -30,7 +30,7 @@ class FrontMatterEditError(Exception):
 # Keys this module writes: plain words, never needing quotes.
 _KEY_RE = re.compile(r"[A-Za-z_][A-Za-z0-9_-]*")
 # A top-level key line: the key (bare or quoted) at column 0, its colon, then the value.
-_TOP_KEY_RE = re.compile(r"""(?P<key>"[^"]*"|'[^']*'|[^\s#:\-"'][^:]*?)[ \t]*:(?=[ \t]|$)""")
+_TOP_KEY_RE = re.compile(r"""(?P<key>"[^"]*"|'[^']*'|[^\s#:\-"'][^:]*?)[ \t]*:(?=[ \t\r\n]|$)""")
 # A plain scalar safe to write unquoted: starts with a letter or digit, holds only these, and
 # reads back as the same string (checked by `yaml_scalar`: `yes`, `null`, `12` do not).
 _PLAIN_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9 _./+-]*[A-Za-z0-9_./+-]|[A-Za-z0-9]")
