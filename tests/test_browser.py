@@ -9,6 +9,7 @@ skipped with one line saying how to get one.
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import http.server
 import shutil
@@ -88,7 +89,8 @@ def test_home_page_loads_without_console_errors(page, site_url: str) -> None:
 
 def test_a_wikilink_click_lands_on_the_right_page(page, site_url: str) -> None:
     page.goto(site_url)
-    page.locator("article a", has_text="Priya Raman").first.click()
+    # A link of the home note's own text (`article > p`), not of the dashboard above it.
+    page.locator("article > p a", has_text="Priya Raman").first.click()
     page.wait_for_url("**/contacts/Priya%20Raman/")
     assert page.locator("article h1").inner_text() == "Priya Raman"
 
@@ -419,3 +421,202 @@ def test_embedded_video_audio_and_pdf_load_from_the_site_under_its_policy(
     assert not [v for v in violations if "127.0.0.1" in v], violations
     # ...but the player pointed at another origin was refused.
     assert any(v.startswith("media-src") and "127.0.0.2" in v for v in violations), violations
+
+
+# --- the home page: what now? (its dates relative to the day the tests run) --------------------
+
+TODAY = dt.date.today()
+
+
+def _day(offset: int) -> str:
+    return (TODAY + dt.timedelta(days=offset)).isoformat()
+
+
+def _serve(site) -> Iterator[str]:
+    handler = functools.partial(_Quiet, directory=str(site))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/"
+    server.shutdown()
+    server.server_close()
+
+
+def _interview(day: str, who: str, status: str, extra: str = "", body: str = "",
+               title: str | None = None) -> str:
+    return (f"---\ntype: interview\ndate: {day}\nwith: \"[[{who}]]\"\nstatus: {status}\n"
+            f"thank_you: {day}\n{extra}---\n\n# {title or f'{day} {who}'}\n\n{body}")
+
+
+HOME_VAULT = {
+    "index.md": "---\ntitle: My vault\n---\n\n# My vault\n\nMy own words stay.\n",
+    "contacts/Jane Doe.md": "---\ntype: contact\ncompany: \"[[Acme]]\"\n---\n\n# Jane Doe\n\n"
+                            f"- [ ] Send the article 📅 {_day(-2)}\n"
+                            f"- [ ] Call back about the role 📅 {_day(2)}\n",
+    "contacts/Ola Public.md": "---\ntype: contact\n---\n\n# Ola Public\n",
+    "contacts/Zed Secret.md": "---\ntype: contact\nprivate: true\n---\n\n# Zed Secret\n",
+    "companies/Acme.md": "---\ntype: company\n---\n\n# Acme\n",
+    "careers/Data.md": "---\ntype: career\nstatus: exploring\n---\n\n# Data\n",
+    "careers/Law.md": "---\ntype: career\nstatus: ruled-out\n---\n\n# Law\n",
+    f"interviews/{_day(3)} Jane Doe.md": _interview(
+        _day(3), "Jane Doe", "planned", "company: \"[[Acme]]\"\ncareer: \"[[Data]]\"\n"),
+    f"interviews/{_day(0)} Jane Doe.md": _interview(
+        _day(0), "Jane Doe", "done", "career: \"[[Data]]\"\nreferrals: [\"[[Ola Public]]\"]\n",
+        "## Advice\n\n- Learn SQL well.\n"),
+    f"interviews/{_day(-40)} Ola Public.md": _interview(
+        _day(-40), "Ola Public", "done", "career: \"[[Law]]\"\n"),
+    f"interviews/{_day(0)} Hushhush.md": _interview(
+        _day(0), "Zed Secret", "done", "private: true\n", "## Advice\n\n- Hush.\n", "Hushhush"),
+}
+
+
+@pytest.fixture(scope="module")
+def home_site_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    root = tmp_path_factory.mktemp("home")
+    for rel, text in HOME_VAULT.items():
+        (root / "notes" / rel).parent.mkdir(parents=True, exist_ok=True)
+        (root / "notes" / rel).write_text(text, encoding="utf-8")
+    (root / "mkdocs.yml").write_text(
+        "site_name: Home\ndocs_dir: notes\ntheme:\n  name: material\n"
+        "plugins:\n  - search\n  - vault\n", encoding="utf-8")
+    yield from _serve(build_site(find_vault(root)))
+
+
+@pytest.fixture(scope="module")
+def starter_site_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A vault as `init` starts it: the starter's index.md, no people at all."""
+    root = tmp_path_factory.mktemp("starter")
+    (root / "notes").mkdir()
+    shutil.copy(REPO / "vault_tools" / "starter" / "index.md", root / "notes" / "index.md")
+    (root / "mkdocs.yml").write_text(
+        "site_name: Start\ndocs_dir: notes\ntheme:\n  name: material\n"
+        "plugins:\n  - search\n  - vault\n", encoding="utf-8")
+    yield from _serve(build_site(find_vault(root)))
+
+
+def _home_on(browser, url: str, day: str | None, javascript: bool = True,
+             width: int = 1280) -> dict[str, object]:
+    """The home page as a reader sees it on `day`: each board's visible groups (heading
+    without its count -> the visible items' text; "(all)" for the list without the script),
+    the counts' texts, the page's width and what went wrong."""
+    context = browser.new_context(viewport={"width": width, "height": 900},
+                                  java_script_enabled=javascript)
+    try:
+        page = context.new_page()
+        problems: list[str] = []
+        page.on("console", lambda m: m.type == "error" and problems.append(m.text))
+        page.on("pageerror", lambda error: problems.append(str(error)))
+        _watch_violations(page)
+        if day is not None:
+            page.clock.set_fixed_time(f"{day}T12:00:00")
+        page.goto(url)
+        page.wait_for_load_state("networkidle")
+        if javascript and day is not None:
+            page.locator(f".vault-home .vault-followups[data-today='{day}']").first.wait_for(
+                timeout=15000)
+        found = page.evaluate("""() => {
+            const shown = (el) => el.offsetParent !== null;
+            const out = {boards: [], counts: [], briefs: []};
+            for (const board of document.querySelectorAll('.vault-home .vault-followups')) {
+                const groups = {};
+                for (const section of board.querySelectorAll('[data-group]')) {
+                    if (!shown(section)) continue;
+                    const title = section.querySelector('h3').innerText.replace(/ \\(\\d+\\)$/, '');
+                    groups[title] = [...section.querySelectorAll('li[data-kind]')].filter(shown)
+                        .map(li => li.innerText);
+                }
+                const all = board.querySelector('.vault-followups__all');
+                if (shown(all)) {
+                    groups['(all)'] = [...all.querySelectorAll('li[data-kind]')].filter(shown)
+                        .map(li => li.innerText);
+                }
+                const none = board.querySelector('.vault-followups__none');
+                groups['(none)'] = shown(none);
+                out.boards.push(groups);
+            }
+            out.counts = [...document.querySelectorAll('.vault-home__counts li')]
+                .map(li => li.innerText.replace(/\\s+/g, ' '));
+            out.briefs = [...document.querySelectorAll('.vault-home__brief')].map(d => d.open);
+            out.width = document.documentElement.scrollWidth;
+            out.violations = window.violations;
+            return out;
+        }""")
+        found["problems"] = problems
+        return found
+    finally:
+        context.close()
+
+
+def test_the_home_page_lists_a_conversation_planned_for_this_week(browser,
+                                                                  home_site_url: str) -> None:
+    now = _home_on(browser, home_site_url, _day(0))
+    week = now["boards"][0]
+    assert list(week) == ["This week", "(none)"] and week["(none)"] is False
+    (item,) = week["This week"]
+    assert f"{_day(3)} Jane Doe" in item
+    assert "with Jane Doe at Acme" in item
+    assert now["briefs"] == [False]  # folded: the page stays short
+    # Ten days on, nothing is planned for that reader's week.
+    later = _home_on(browser, home_site_url, _day(10))
+    assert later["boards"][0] == {"(none)": True}
+    assert now["problems"] == [] and now["violations"] == []
+
+
+def test_a_conversations_prep_brief_opens_on_the_home_page(page, home_site_url: str) -> None:
+    page.clock.set_fixed_time(f"{_day(0)}T12:00:00")
+    page.goto(home_site_url)
+    brief = page.locator(".vault-home__brief")
+    assert not brief.locator("text=Learn SQL well.").is_visible()
+    brief.locator("summary").click()
+    assert brief.locator("text=Learn SQL well.").is_visible()
+    brief.locator("a", has_text=f"{_day(0)} Jane Doe").click()
+    page.wait_for_url(f"**/interviews/{_day(0)}%20Jane%20Doe/")
+    assert page.problems == []
+
+
+def test_the_home_page_groups_what_is_due_by_the_browsers_date(browser,
+                                                               home_site_url: str) -> None:
+    def due_on(day: int) -> dict[str, list[str]]:
+        board = _home_on(browser, home_site_url, _day(day))["boards"][1]
+        return {title: items for title, items in board.items() if title != "(none)"}
+
+    def where(board: dict[str, list[str]], text: str) -> list[str]:
+        return [title for title, items in board.items() if any(text in i for i in items)]
+
+    article, call = "Send the article", "Call back about the role"
+    today = due_on(0)
+    assert where(today, article) == ["Overdue"] and where(today, call) == []
+    assert where(due_on(2), call) == ["Today"]
+    assert where(due_on(4), call) == ["Overdue"] and where(due_on(4), article) == ["Overdue"]
+    assert set(today) <= {"Overdue", "Today"}  # never This week, Later or Undated here
+
+
+def test_the_home_page_counts_progress_by_the_browsers_month(browser, home_site_url: str) -> None:
+    # Done today with Jane (public) and with Zed (private: not counted); 40 days ago with Ola.
+    assert _home_on(browser, home_site_url, _day(0))["counts"] == [
+        "1 conversations this month", "2 people met", "2 careers explored",
+        "1 careers ruled out"]
+    assert _home_on(browser, home_site_url, _day(40))["counts"][0] == \
+        "0 conversations this month"
+
+
+def test_the_home_page_without_javascript_is_a_full_list_as_of_the_build(
+        browser, home_site_url: str) -> None:
+    found = _home_on(browser, home_site_url, None, javascript=False)
+    week, due = found["boards"]
+    assert list(week) == ["(all)", "(none)"] and f"{_day(3)} Jane Doe" in week["(all)"][0]
+    assert any("Send the article" in item for item in due["(all)"])
+    assert not any("Call back about the role" in item for item in due["(all)"])
+    assert found["counts"][0] == "1 conversations this month"
+
+
+@pytest.mark.parametrize("which", ["home", "starter"])
+def test_the_home_page_fits_a_phone_with_no_errors_under_its_policy(
+        browser, home_site_url: str, starter_site_url: str, which: str) -> None:
+    url = home_site_url if which == "home" else starter_site_url
+    found = _home_on(browser, url, _day(0), width=400)
+    assert found["width"] <= 400
+    assert found["problems"] == [] and found["violations"] == []
+    if which == "starter":  # no people at all: every section says what to do
+        assert found["counts"][0] == "0 conversations this month"
+        assert [board["(none)"] for board in found["boards"]] == [True, True]

@@ -365,7 +365,8 @@ def test_the_page_has_the_comparison_the_chart_its_table_and_the_ruled_out_reaso
              "interviews/b.md": talk("2026-02-05", path="UX", interest=2)}
     page = careers_page(careers_board(SiteView(index_of(files, criteria=CRITERIA))), _Linker())
     assert "| Career | Status | Score | Conversations |" in page
-    assert "| UX | pursuing | 4.2 (not scored: growth, lifestyle) | 1 · 1 person |" in page
+    assert ('| <span class="vault-row" data-status="pursuing" data-touch="2026-02-05"></span>'
+            "UX | pursuing | 4.2 (not scored: growth, lifestyle) | 1 · 1 person |") in page
     assert page.count('class="vault-chart__series"') == 2
     assert "| 2026-02-05 | UX | +2 | +2 |" in page  # the table alternative
     assert "- Data, ruled out on 2026-03-01: " in page

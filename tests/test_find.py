@@ -272,7 +272,7 @@ def test_json_shape(vault: Path) -> None:
     assert rows[1] == {
         "name": "Ana Lima", "type": "contact", "note": "contacts/Ana Lima.md",
         "private": False, "match": "field", "field": "company", "line": None,
-        "snippet": "[[Acme]]", "reasons": [],
+        "snippet": "[[Acme]]", "reasons": [], "problem": None,
     }
     assert found(vault, "nothing like this") == []
 

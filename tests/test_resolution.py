@@ -223,6 +223,16 @@ def test_a_link_typed_composed_reaches_a_file_name_stored_decomposed() -> None:
     assert index.diagnostics() == []  # the heading is found too
 
 
+def test_an_alias_reaches_links_to_any_canonically_equal_spelling_of_it() -> None:
+    # U+F900 (a CJK compatibility ideograph) is canonically U+8C48: one name to a reader, and
+    # to links either way round (the vCard round trip's filter relies on this).
+    index = index_of({
+        "contacts/Ann.md": "---\naliases: [\"\\uF900\"]\n---\n",
+        "a.md": "[[\u8c48]]", "b.md": "[[\uf900]]",
+    })
+    assert target_of(index, "a.md").path == target_of(index, "b.md").path == "contacts/Ann.md"
+
+
 def test_block_references_reach_the_paragraph_ending_in_its_id() -> None:
     index = index_of({
         "2023-01-01.md": "A quote worth keeping. ^quote-of-the-day\n\n- an item ^item1\n",

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 import vobject
 from click.testing import CliRunner
-from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import HealthCheck, assume, example, given, settings
 from hypothesis import strategies as st
 
 from vault_tools.capture.importers.common import (
@@ -27,6 +27,7 @@ from vault_tools.cli import main
 from vault_tools.export.contacts_vcard import contacts_vcard, escape_text, fold
 from vault_tools.frontmatter_yaml import load_front_matter
 from vault_tools.index import VaultIndex
+from vault_tools.index import fold as link_key
 from vault_tools.parse import parse_note
 
 VCARDS = Path(__file__).resolve().parent / "data" / "vcards"
@@ -443,19 +444,27 @@ def _distinct(values: list[str]) -> list[str]:
         .filter(lambda n: bool(n) and not n.endswith(")")),
         st.sampled_from(("", *RELATED_TYPES))), max_size=3),
 )
+# An alias equal to the company's name only up to NFC (U+F900 against its NFC form U+8C48,
+# which `safe_name` left the company): found by a random seed.
+@example(name="0", company="\u8c48", introducer="i", aliases=["\uf900"], tags=[],
+         department="0", role="0", location="0", linkedin="0", emails=["0"], phones=["0"],
+         birthday="--02-29", related=[])
 def test_any_field_value_round_trips_export_then_import(
         name, company, introducer, aliases, tags, department, role, location, linkedin,
         emails, phones, birthday, related) -> None:
     """Every field `export vcard` writes comes back unchanged from `import vcard`."""
     # A company or introducer with the contact's own name or alias would be a link to the
-    # contact's own note (exported as that note's name): a vault no one writes.
-    assume(len({name.casefold(), company.casefold(), introducer.casefold()}) == 3 or
-           company.casefold() == introducer.casefold() != name.casefold())
-    aliases = [a for a in aliases
-               if a.casefold() not in {name.casefold(), company.casefold(), introducer.casefold()}]
+    # contact's own note (exported as that note's name): a vault no one writes. Names are
+    # compared as links match them (`index.fold`: an alias U+F900 is the name U+8C48, its NFC
+    # form), not by `casefold`, which leaves canonically equal spellings apart.
+    assume(len({link_key(name), link_key(company), link_key(introducer)}) == 3 or
+           link_key(company) == link_key(introducer) != link_key(name))
+    # (An alias equal to the name is dropped by the import, which compares by `casefold`.)
+    aliases = [a for a in aliases if a.casefold() != name.casefold() and
+               link_key(a) not in {link_key(name), link_key(company), link_key(introducer)}]
     related_entries = _distinct([related_entry(n, k) for n, k in related
-                                 if n.casefold() not in {name.casefold(), introducer.casefold(),
-                                                         *map(str.casefold, aliases)}])
+                                 if link_key(n) not in {link_key(name), link_key(introducer),
+                                                        *map(link_key, aliases)}])
     fields = {
         "type": "contact", "aliases": aliases, "company": f"[[{company}]]",
         "department": department, "role": role, "email": emails[0], "emails": emails[1:],

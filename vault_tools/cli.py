@@ -222,8 +222,9 @@ def followups(vault: Vault, today: Any, as_json: bool, days: int) -> None:
 def digest(vault: Vault, days: int, channel: str, public_only: bool, today: Any,
            as_json: bool) -> None:
     """What is due: overdue, today and the next --days days, each with when you were last in
-    touch, what you promised and its page on the site. Prints and sends nothing, and exits 0,
-    when nothing is due (safe in cron). A message sent leaves this machine: see --public-only.
+    touch, what you promised and its page on the site. Prints (but for --json's empty digest)
+    and sends nothing, and exits 0, when nothing is due (safe in cron). A message sent leaves
+    this machine: see --public-only.
     """
     import datetime as dt
     import json
@@ -244,13 +245,13 @@ def digest(vault: Vault, days: int, channel: str, public_only: bool, today: Any,
     day = today.date() if today is not None else dt.date.today()
     found = compose(_load_index(vault, contexts=False), day, days, public_only=public_only,
                     url_of=vault_page_urls(vault))
+    if as_json:  # a script parses the output every day: an empty digest is still JSON
+        click.echo(json.dumps(digest_data(found), indent=2, ensure_ascii=False))
+        return
     if not found:
         return
     if channel == "stdout":
-        if as_json:
-            click.echo(json.dumps(digest_data(found), indent=2, ensure_ascii=False))
-        else:
-            click.echo(digest_text(found), nl=False)
+        click.echo(digest_text(found), nl=False)
         return
     base = vault.config_file.parent if vault.config_file is not None else None
     try:
@@ -441,7 +442,7 @@ def draft_command(vault: Vault, kind: str, note: str, as_mailto: bool, today: An
     """
     import datetime as dt
 
-    from .draft.message import mailto
+    from .draft.message import MAILTO_SAFE_LENGTH, mailto
     from .draft.run import DraftError, draft
 
     day = today.date() if today is not None else dt.date.today()
@@ -453,7 +454,12 @@ def draft_command(vault: Vault, kind: str, note: str, as_mailto: bool, today: An
         if as_mailto:
             click.echo(f"Note: {printable(said)}.", err=True)
     if as_mailto:
-        click.echo(mailto(made.message, made.to))
+        url = mailto(made.message, made.to)
+        if len(url) > MAILTO_SAFE_LENGTH:
+            click.echo(f"Note: the link is {len(url):,} characters long: many mail programs "
+                       f"cut a link longer than about {MAILTO_SAFE_LENGTH:,}; draft it "
+                       "without --mailto and paste the text instead.", err=True)
+        click.echo(url)
     else:
         for line in made.message.text().split("\n"):
             click.echo(printable(line))
@@ -834,6 +840,10 @@ def done_command(vault: Vault, followup_id: str, day: str | None, today: Any,
     _edited(edited, dry_run, "marked done in", "would mark done in")
     if edited.remark:
         click.echo(printable(f"Note: {edited.remark}."), err=True)
+    if edited.blocks_behind and not dry_run:
+        click.echo("Note: the generated blocks listing it (the Follow-ups note among them) are "
+                   "brought up to date by the next `vault-tools fill`, or at once while "
+                   "`vault-tools watch` runs.", err=True)
     if when is not None and when > real_today:
         click.echo(f"Note: {when.isoformat()} is after today.", err=True)
 

@@ -14,7 +14,7 @@ from typing import Any
 import click
 
 from .report import printable
-from .search import FIELD, NAME, NAME_PART, NAME_START, OTHER, TEXT, Hit
+from .search import FIELD, NAME, NAME_PART, NAME_START, OTHER, TEXT, Hit, unread
 
 Row = dict[str, Any]
 
@@ -26,7 +26,8 @@ def find_rows(hits: Sequence[Hit]) -> list[Row]:
     """One object per hit: `name`, `type` (null for a note of none), `note` (its path),
     `private`, `match` (name, name-start, name-part, field, text or listed), `field` (the
     alias or front-matter key matched), `line` (the body line), `snippet` and `reasons` (what
-    the filters saw)."""
+    the filters saw), `problem` (what of the note could not be read, so was not searched:
+    `search.unread`; null when nothing)."""
     return [{
         "name": hit.note.name,
         "type": hit.note.type,
@@ -37,6 +38,7 @@ def find_rows(hits: Sequence[Hit]) -> list[Row]:
         "line": hit.line,
         "snippet": hit.snippet,
         "reasons": list(hit.reasons),
+        "problem": unread(hit.note),
     } for hit in hits]
 
 
@@ -55,6 +57,8 @@ def format_find(rows: Sequence[Mapping[str, Any]], more: int = 0, colour: bool =
         text += "  " + style(f"({printable(row['note'])})", dim=True)
         if row["private"]:
             text += "  " + style(PRIVATE_MARK, fg="magenta")
+        if row.get("problem"):
+            text += "  " + style(f"! {printable(row['problem'])}", fg="yellow")
         lines.append(text)
     if more:
         lines.append(f"… and {more} more (--limit 0 lists them all).")

@@ -31,7 +31,7 @@ from .followups import (
 )
 from .index import VaultIndex
 from .notes import ContactFields, Note
-from .report import printable
+from .report import json_printable, printable
 from .settings import Settings
 
 Row = dict[str, Any]
@@ -46,7 +46,7 @@ NO_CONTACTS = "No contacts yet: `vault-tools new contact NAME` adds one."
 
 def as_json(data: Any) -> str:
     """The `--json` output of these commands."""
-    return json.dumps(data, indent=2, ensure_ascii=False)
+    return json_printable(json.dumps(data, indent=2, ensure_ascii=False))
 
 
 def _day(day: dt.date | None) -> str | None:

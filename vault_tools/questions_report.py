@@ -17,7 +17,7 @@ from typing import Any
 
 from . import questions
 from .index import VaultIndex
-from .report import printable
+from .report import json_printable, printable
 
 Row = dict[str, Any]
 PRIVATE_MARK = "(private)"
@@ -28,7 +28,7 @@ NO_BANK = ("No bank questions yet. Give each question in questions.md a block id
 
 def as_json(data: Any) -> str:
     """The `--json` output."""
-    return json.dumps(data, indent=2, ensure_ascii=False)
+    return json_printable(json.dumps(data, indent=2, ensure_ascii=False))
 
 
 def questions_data(index: VaultIndex, career: str | None = None,

@@ -63,6 +63,19 @@ def printable(text: str) -> str:
                    for ch in text)
 
 
+# What JSON leaves raw (it escapes only U+0000-U+001F) that a terminal would obey: DEL, the
+# 8-bit controls (U+009B is a CSI) and the direction overrides. Inside JSON text they can only
+# stand in strings, where `\uXXXX` means the same character: a program reads the same data.
+_JSON_RAW = str.maketrans({ch: f"\\u{ord(ch):04x}"
+                           for ch in (*map(chr, range(0x7F, 0xA0)), *_BIDI_CONTROLS)})
+
+
+def json_printable(text: str) -> str:
+    """JSON text (from `json.dumps`) with each control character and direction override
+    JSON leaves raw written as its `\\uXXXX` escape: the same data, nothing a terminal obeys."""
+    return text.translate(_JSON_RAW)
+
+
 def shell_word(text: str) -> str:
     """`text` as one word a POSIX shell passes on as it is: in double quotes when nothing in it
     is special there, else in single quotes, where nothing expands (`$(...)`, `!`)."""

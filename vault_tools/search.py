@@ -11,9 +11,11 @@ How a note ranks against TEXT, best first (`MATCHES`):
    contact's role, company, location..., then the others, tags among them);
 5. `text`: its body does (outside generated blocks, which quote other notes).
 
-Ties go by type (contacts, conversations, companies, careers, then the others), then by name.
+Ties go name before alias, then by type (contacts, conversations, companies, careers, then the
+others), then by name.
 Matching ignores case and accents (both sides NFKD-decomposed, case-folded, combining marks
-dropped: "jose" finds "José"); TEXT is text, never a pattern, and its blanks are collapsed.
+dropped: "jose" finds "José"; `fold`) and runs of blanks (`search_key`); TEXT is text, never a
+pattern.
 
 Filters narrow the notes and combine with AND (`Filters`). Without TEXT every note the
 filters keep is listed, by type and name. Each note is read once: linear in the vault.
@@ -41,13 +43,33 @@ OTHER = "other"  # what `--type` calls a note of no (or another) type
 SNIPPET = 90  # characters of a body line shown around the match
 
 
+# Letters no decomposition takes apart that users still call accented: "lodz" finds Łódź,
+# "soren" Søren, "kilic" Kılıç (applied after case folding: the lower-case letters suffice).
+_PLAIN_LETTERS = str.maketrans({"ı": "i", "ł": "l", "ø": "o", "đ": "d", "ħ": "h", "ŧ": "t",
+                                "ð": "d", "þ": "th", "æ": "ae", "œ": "oe"})
+
+
 def search_key(text: str) -> str:
-    """`text` as matching compares it: NFKD-decomposed, case-folded, without combining marks
-    ("Ő" and "o" are equal). ASCII text takes the fast path: only its case changes."""
+    """`text` as matching compares it: folded (`fold`), its blanks collapsed to one space
+    and stripped ("Ana  Lima" and "Ana Lima" are equal)."""
+    return " ".join(fold(text).split())
+
+
+def fold(text: str) -> str:
+    """`text` without case and accents: case-folded and compatibility-decomposed, combining
+    marks dropped ("Ő" and "o" are equal); when that leaves more than ASCII, once more (a
+    letter like "ℌ" or "𝐁" only decomposes to an upper-case one) with the letters of
+    _PLAIN_LETTERS made plain. ASCII text takes the fast path: only its case changes."""
     if text.isascii():
         return text.lower()
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    once = _unmarked(unicodedata.normalize("NFKD", text.casefold()))
+    if once.isascii():
+        return once.lower()
+    return _unmarked(unicodedata.normalize("NFKD", once.casefold().translate(_PLAIN_LETTERS)))
+
+
+def _unmarked(text: str) -> str:
+    return "".join(ch for ch in text if not unicodedata.combining(ch))
 
 
 @dataclass(frozen=True)
@@ -82,9 +104,12 @@ class Hit:
     snippet: str = ""
     reasons: tuple[str, ...] = ()
 
-    def sort_key(self) -> tuple[int, int, str, str]:
-        return (MATCHES.index(self.match), type_rank(self.note), self.note.name.casefold(),
-                self.note.path)
+    def sort_key(self) -> tuple[int, bool, int, str, str]:
+        # Among notes matched alike, a name goes before an alias: "Acme" finds the note
+        # [[Acme]] opens before a contact nicknamed Acme.
+        by_alias = self.match in (NAME, NAME_START, NAME_PART) and self.field == "alias"
+        return (MATCHES.index(self.match), by_alias, type_rank(self.note),
+                self.note.name.casefold(), self.note.path)
 
 
 def type_rank(note: Note) -> int:
@@ -96,7 +121,7 @@ def find(index: VaultIndex, texts: Mapping[str, str], text: str | None = None,
          filters: Filters = Filters()) -> list[Hit]:
     """The notes `text` and `filters` pick out, best first (see the module). `texts`: each
     note's text by path (a note without one is matched on its name and front matter only)."""
-    needle = search_key(" ".join((text or "").split()))
+    needle = search_key(text or "")
     kept = _Filter(index, filters)
     hits = []
     for note in index:
@@ -123,12 +148,15 @@ def _match(note: Note, needle: str, text: str | None) -> Hit | None:
             best = Hit(note, match, field, None, name if field else "")
     if best is not None:
         return best
+    # A needle without blanks lies within a run of other characters: the blanks around it
+    # need no collapsing (what a long note's text is spared).
+    key_of = search_key if " " in needle else fold
     for key, value in _fields(note):
-        if needle in search_key(value):
-            return Hit(note, FIELD, key, None, value)
+        if needle in key_of(value):
+            return Hit(note, FIELD, key, None, _snippet(value, needle))
     if text is not None:
         for number, line in _body_lines(note, text):
-            if needle in search_key(line):
+            if needle in key_of(line):
                 return Hit(note, TEXT, None, number, _snippet(line, needle))
     return None
 
@@ -158,17 +186,22 @@ def _values(value: object) -> Iterator[str]:
 
 def _body_lines(note: Note, text: str) -> Iterator[tuple[int, str]]:
     """The lines of the note's body, numbered from 1, without its front matter and its
-    generated blocks (their marker lines too): what the user wrote there."""
-    skipped = [(block.open_line, block.close_line) for block in note.blocks]
+    generated blocks (their marker lines too): what the user wrote there. Linear in the
+    lines and the blocks together (a crafted note may hold tens of thousands of blocks)."""
+    skipped = sorted((block.open_line, block.close_line) for block in note.blocks)
+    at = 0  # the first block, by first line, that does not end before this line
     for number, line in enumerate(text.split("\n"), start=1):
-        if number < note.body_line or any(first <= number <= last for first, last in skipped):
+        while at < len(skipped) and skipped[at][1] < number:
+            at += 1
+        if number < note.body_line or (at < len(skipped) and skipped[at][0] <= number):
             continue
         yield number, line.rstrip("\r").lstrip("\ufeff")
 
 
 def _snippet(line: str, needle: str) -> str:
-    """`line`, stripped, cut to about SNIPPET characters around the first match of
-    `needle` (an ellipsis where it is cut)."""
+    """`line` (a body line or a property's value, several lines perhaps), its blanks
+    collapsed, cut to about SNIPPET characters around the first match of `needle` (an
+    ellipsis where it is cut)."""
     text = " ".join(line.split())
     if len(text) <= SNIPPET:
         return text
@@ -184,13 +217,31 @@ def _locate(text: str, needle: str) -> tuple[int, int]:
     folded: list[str] = []
     origin: list[int] = []
     for at, ch in enumerate(text):
-        for piece in search_key(ch):
+        for piece in fold(ch):
+            if piece.isspace():
+                if not folded or folded[-1] == " ":
+                    continue  # blanks collapse, as in `search_key`
+                piece = " "
             folded.append(piece)
             origin.append(at)
     found = "".join(folded).find(needle)
     if found < 0 or not needle:
         return 0, 0
     return origin[found], origin[found + len(needle) - 1] + 1
+
+
+def unread(note: Note) -> str | None:
+    """What of `note` could not be searched, in a sentence naming `vault-tools check`: its
+    front matter when YAML refused it (its properties, type and aliases are unknown), its
+    text when the file could not be read (too large, not UTF-8); None when all of it was."""
+    for diagnostic in note.diagnostics:
+        if diagnostic.code == "yaml-error":
+            where = f" (line {diagnostic.line})" if diagnostic.line else ""
+            return (f"front matter unreadable{where}: its properties were not searched "
+                    "(vault-tools check says why)")
+        if diagnostic.code in ("not-utf8", "too-large"):
+            return "not read: only its name was searched (vault-tools check says why)"
+    return None
 
 
 # --- filters ---------------------------------------------------------------------------------

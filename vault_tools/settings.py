@@ -249,6 +249,14 @@ def _url(options: Mapping[str, Any], key: str, example: str) -> str | None:
             char.isspace() for char in value):
         raise SettingsError(f"{key}: {value!r} is not an http or https address; e.g. "
                             f"{key}: {example}")
+    if "@" in rest.split("/", 1)[0].split("?", 1)[0].split("#", 1)[0]:
+        # `https://me:secret@host/`: a password in mkdocs.yml, and a message quoting the
+        # value would print it; the address is not repeated.
+        token = f"{key.removesuffix('_url')}_token_env"
+        raise SettingsError(f"{key}: a user name or password written in the address is never "
+                            f"read from mkdocs.yml; remove the part before @ and name the "
+                            f"environment variable holding a token instead, e.g. "
+                            f"{token}: VAULT_SECRET")
     return value
 
 

@@ -18,8 +18,8 @@ from dataclasses import dataclass
 from typing import Any, Literal
 from urllib.parse import unquote
 
-from . import careers, questions, referrals, schema
-from .blocks import plain_quote
+from . import careers, learning, questions, referrals, schema
+from .blocks import plain_quote, render_prep
 from .followups import (
     FollowUp,
     Timed,
@@ -32,6 +32,7 @@ from .followups import (
 )
 from .index import VaultIndex
 from .network import pipeline, stale_after
+from .network import stage as contact_stage
 from .notes import CareerFields, CompanyFields, ContactFields, InterviewFields, Note
 from .privacy import PRIVATE_NOTE_TEXT, UNPUBLISHED_BY_DEFAULT, visibility_key
 
@@ -320,6 +321,11 @@ class PersonRow:
     next_followup: FollowUp | None
     introduced_by: Ref | None
     last_touch_from: Ref | str | None = None
+    # What the page's filters read (`render.row_data`): the published `location`, the note's
+    # tags with the tags they are nested in, and the pipeline stage (`network.stage`).
+    location: str | None = None
+    tags: tuple[str, ...] = ()
+    stage: str | None = None
 
 
 @dataclass(frozen=True)
@@ -332,6 +338,7 @@ class InterviewRow:
     format: str | None
     status: str
     interest: int | None
+    tags: tuple[str, ...] = ()  # the conversation's, with their parents (`row_tags`)
 
 
 @dataclass(frozen=True)
@@ -342,6 +349,7 @@ class CompanyRow:
     website: str | None
     people: tuple[Ref, ...]
     conversations: tuple[InterviewRow, ...]
+    tags: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -367,6 +375,7 @@ class CareerRow:
     ruled_out_on: dt.date | None = None
     reason: str | None = None
     series: tuple[tuple[dt.date, int], ...] = ()
+    tags: tuple[str, ...] = ()
 
     @property
     def ruled_out(self) -> bool:
@@ -410,6 +419,20 @@ def last_public_interaction(view: SiteView, contact: Note) -> dt.date | None:
     return latest.day if latest is not None else None
 
 
+def row_tags(note: Note) -> tuple[str, ...]:
+    """A public note's tags as its row's filters offer them: each tag and the tags it is nested
+    in (`#a/b` is under `#a` too, as on the tag pages), once whatever the case, by name."""
+    found: dict[str, str] = {}
+    for name in filter(None, map(tag_name, note.tags)):
+        for level in with_parents(name):
+            found.setdefault(tag_key(level), level)
+    return tuple(sorted(found.values(), key=tag_key))
+
+
+def _location(view: SiteView, fields: ContactFields | CompanyFields) -> str | None:
+    return fields.location if view.field_allowed("location") else None
+
+
 def people_rows(view: SiteView) -> list[PersonRow]:
     """One row per public contact, by name."""
     rows = []
@@ -427,6 +450,9 @@ def people_rows(view: SiteView) -> list[PersonRow]:
             next_followup=next(iter(view.followups_of.get(note.path, ())), None),
             introduced_by=_optional_ref(view, fields.introduced_by, note.path),
             last_touch_from=where,
+            location=_location(view, fields),
+            tags=row_tags(note),
+            stage=contact_stage(view.index, note, view.shows_note).name,
         ))
     return rows
 
@@ -450,6 +476,7 @@ class LeadRow:
     date: dt.date | None
     careers: tuple[Ref, ...]
     state: str
+    company: Ref | None = None  # the person's, when their note is public
 
     @property
     def open(self) -> bool:
@@ -477,6 +504,9 @@ def lead_rows(view: SiteView) -> list[LeadRow]:
         who = (view.note_ref(lead.who.path) if lead.who.path is not None
                else Ref("broken", lead.who.name))
         dates = [offer.date for offer in offers if offer.date is not None]
+        person = view.index.notes.get(lead.who.path) if lead.who.path is not None else None
+        fields = (person.fields if person is not None
+                  and isinstance(person.fields, ContactFields) else ContactFields())
         rows.append(LeadRow(
             who=who,
             offered_by=tuple(_person_ref(view, p) for p in _each_once(
@@ -486,6 +516,8 @@ def lead_rows(view: SiteView) -> list[LeadRow]:
             careers=tuple(_person_ref(view, p) for p in _each_once(
                 career for offer in offers for career in offer.careers)),
             state=referrals.offer_state(view.index, lead.who.path, view.shows_note),
+            company=(_optional_ref(view, fields.company, person.path)
+                     if person is not None else None),
         ))
     return sorted(rows, key=_lead_order)
 
@@ -524,16 +556,30 @@ class StageRow:
     since: dt.date | None
     last_touch: dt.date | None
     stale_after: int | None
+    # What the page's filters read, as on People.
+    company: Ref | None = None
+    introduced_by: Ref | None = None
+    location: str | None = None
+    tags: tuple[str, ...] = ()
 
 
 def pipeline_rows(view: SiteView) -> list[StageRow]:
     """Every public contact by stage, in the vocabulary's order, then by name: stages and dates
     read from public notes only (a private conversation never shows through)."""
     settings = view.index.settings
-    return [StageRow(view.note_ref(row.path), row.stage.name, row.stage.derived,
-                     row.stage.since, row.last_touch, stale_after(row.stage.name, settings))
-            for row in pipeline(view.index, view.shows_note)
-            if view.is_public(row.path)]
+    rows = []
+    for row in pipeline(view.index, view.shows_note):
+        if not view.is_public(row.path):
+            continue
+        note = view.index.notes[row.path]
+        fields = note.fields if isinstance(note.fields, ContactFields) else ContactFields()
+        rows.append(StageRow(
+            view.note_ref(row.path), row.stage.name, row.stage.derived, row.stage.since,
+            row.last_touch, stale_after(row.stage.name, settings),
+            company=_optional_ref(view, fields.company, note.path),
+            introduced_by=_optional_ref(view, fields.introduced_by, note.path),
+            location=_location(view, fields), tags=row_tags(note)))
+    return rows
 
 
 def interview_row(view: SiteView, note: Note) -> InterviewRow:
@@ -547,6 +593,7 @@ def interview_row(view: SiteView, note: Note) -> InterviewRow:
         format=fields.format,
         status=fields.status,
         interest=fields.interest,
+        tags=row_tags(note),
     )
 
 
@@ -603,9 +650,10 @@ def company_rows(view: SiteView) -> list[CompanyRow]:
         talks = _public_sources(view, note.path, "company", schema.INTERVIEW)
         rows.append(CompanyRow(
             company=view.note_ref(note.path), industry=fields.industry,
-            location=fields.location, website=fields.website,
+            location=_location(view, fields), website=fields.website,
             people=tuple(view.note_ref(p.path) for p in people),
             conversations=tuple(_newest_first(interview_row(view, t) for t in talks)),
+            tags=row_tags(note),
         ))
     for placeholder in placeholder_companies(view).values():
         rows.append(CompanyRow(
@@ -647,6 +695,7 @@ def career_rows(view: SiteView) -> list[CareerRow]:
                   if compared.next is not None else None),
             ruled_out_on=fields.ruled_out, reason=fields.reason,
             series=tuple(careers.interest_series(view.index, note.path, shown)),
+            tags=row_tags(note),
         ))
     return sorted(rows, key=lambda r: _CAREER_ORDER.get(r.status or "", 2))
 
@@ -684,6 +733,14 @@ def title_pieces(view: SiteView, followup: FollowUp) -> list[TitlePiece]:
     text = followup.text
     if text is None:
         return [followup.title]
+    # What is left between links is text: a link nested in brackets leaves none to decode.
+    return [shown_text(p) if isinstance(p, str) else p
+            for p in markdown_pieces(view, text, followup.note)]
+
+
+def markdown_pieces(view: SiteView, text: str, source: str) -> list[TitlePiece]:
+    """Markdown written in the note at `source`, split into its text (Markdown still) and a
+    Ref for each link (`SiteView.ref`: a private note's is "a private note")."""
     pieces: list[TitlePiece] = []
     at = 0
     for match in _TITLE_LINK.finditer(text):
@@ -694,23 +751,179 @@ def title_pieces(view: SiteView, followup: FollowUp) -> list[TitlePiece]:
             inner = match.group("wiki").replace("\\|", "|")
             target, _, heading = inner.partition("|")[0].partition("#")
             pieces.append(view.ref(target.strip(), heading.strip() or None, shown_link(inner),
-                                   followup.note))
+                                   source))
             continue
         label, url = match.group("label"), match.group("url").strip("<>")
         if "://" in url or not url.lower().partition("#")[0].endswith(".md"):
             pieces.append(label or url)
             continue
         path, _, heading = url.partition("#")
-        folder = followup.note.rpartition("/")[0]
+        folder = source.rpartition("/")[0]
         target = posixpath.normpath(posixpath.join(folder, unquote(path)))[:-3]
-        pieces.append(view.ref(target, unquote(heading) or None, label or None, followup.note))
+        pieces.append(view.ref(target, unquote(heading) or None, label or None, source))
     if at < len(text):
         pieces.append(text[at:])
-    # What is left between links is text: a link nested in brackets leaves none to decode.
-    return [shown_text(p) if isinstance(p, str) else p for p in pieces]
+    return pieces
 
 
 _TITLE_LINK = re.compile(f"!?(?:{TITLE_WIKILINK}|{TITLE_MDLINK})")
+
+
+# --- the home page: what now? -------------------------------------------------------------------
+
+HOME_LEADS = 5  # the leads waiting the home page lists (the Leads page has them all)
+HOME_INSIGHTS = 5  # the insights it quotes
+HOME_INSIGHTS_EACH = 2  # at most from one conversation: the list spans a few
+HOME_INSIGHT_CHARS = 200  # the longest quote of one
+HOME_BRIEF_DAYS = 21  # the planned conversations, from the build on, shown with their briefs
+
+
+@dataclass(frozen=True)
+class PlannedRow:
+    """A planned conversation on the home page, with its prep brief as the site shows it
+    (`blocks.render_prep` with private notes left out, split by `markdown_pieces`: Markdown
+    text and a Ref per link; empty when there is nothing to say)."""
+
+    row: InterviewRow
+    brief: tuple[TitlePiece, ...]
+
+
+@dataclass(frozen=True)
+class InsightRow:
+    """One thing a done conversation taught (`learning.insights_of`), as the home page quotes
+    it: the conversation, its date and people, the insight's section or tag, the text with its
+    links as the words they show (a private note's as "a private note")."""
+
+    interview: Ref
+    date: dt.date | None
+    people: tuple[Ref, ...]
+    group: str
+    text: str
+
+
+@dataclass(frozen=True)
+class Progress:
+    """The home page's counts. `done_dates`: the days of the done conversations since a day
+    (the page counts those in the reader's month, by the reader's date); the rest are totals."""
+
+    done_dates: tuple[dt.date, ...]
+    people_met: int
+    careers_explored: int
+    careers_ruled_out: int
+
+
+def planned_rows(view: SiteView, since: dt.date, briefs_until: dt.date | None = None
+                 ) -> list[PlannedRow]:
+    """Every public planned conversation dated `since` or later, soonest first (ties by
+    path), each with its public prep brief (up to `briefs_until`, when given: a later one has
+    none). A private person or company is in no row or brief: `interview_row` names them "a
+    private note", the brief leaves them out."""
+    found = []
+    for note in view.public_notes():
+        fields = note.fields
+        if (note.type != schema.INTERVIEW or not isinstance(fields, InterviewFields)
+                or fields.status != schema.PLANNED or fields.date is None
+                or fields.date < since):
+            continue
+        brief = (render_prep(view.index, note, public=True)
+                 if briefs_until is None or fields.date <= briefs_until else "")
+        found.append(PlannedRow(interview_row(view, note),
+                                tuple(markdown_pieces(view, brief, note.path)) if brief else ()))
+    return sorted(found, key=lambda r: (r.row.date, r.row.interview.path or ""))
+
+
+def waiting_leads(view: SiteView, leads: list[LeadRow] | None = None) -> list[LeadRow]:
+    """The leads waiting on you: offered and not asked yet (not added, or to ask), the
+    longest waiting first (`lead_rows`' order, or that of `leads`, the same rows)."""
+    return [row for row in (lead_rows(view) if leads is None else leads)
+            if row.state in (referrals.NOT_ADDED, referrals.TO_ASK)]
+
+
+def recent_insights(view: SiteView, limit: int = HOME_INSIGHTS) -> list[InsightRow]:
+    """The latest `limit` insights of public done conversations: newest conversation first,
+    each one's first `HOME_INSIGHTS_EACH` in note order. A conversation with a private person
+    teaches nothing here (as in the roll-ups); a link in an insight to a private note reads
+    "a private note"."""
+    talks = [(note.fields.date or dt.date.min, note.path, note)
+             for note in view.public_notes() if note.type == schema.INTERVIEW
+             and isinstance(note.fields, InterviewFields)
+             and note.fields.status == schema.DONE]
+    talks.sort(key=lambda t: t[:2], reverse=True)
+    rows: list[InsightRow] = []
+    for _, _, note in talks:
+        items = learning.insights_of(view.index, note.path)
+        if not items or any(person in view.hidden for person in items[0].people):
+            continue
+        for item in items[:HOME_INSIGHTS_EACH]:
+            text = plain_quote(view.index, item.insight.text, view.hidden, note.path)
+            if len(text) > HOME_INSIGHT_CHARS:
+                text = text[:HOME_INSIGHT_CHARS - 1].rstrip() + "…"
+            rows.append(InsightRow(view.note_ref(note.path), item.day,
+                                   tuple(view.note_ref(p) for p in item.people), item.group,
+                                   text))
+            if len(rows) >= limit:
+                return rows
+    return rows
+
+
+def progress(view: SiteView, since: dt.date) -> Progress:
+    """The counts: the days of public done conversations from `since` on; the public contacts
+    met in a public done conversation; the public careers with a public done conversation
+    (explored) and those ruled out."""
+    days: list[dt.date] = []
+    met: set[str] = set()
+    for note in view.public_notes():
+        fields = note.fields
+        if (note.type != schema.INTERVIEW or not isinstance(fields, InterviewFields)
+                or fields.status != schema.DONE):
+            continue
+        if fields.date is not None and fields.date >= since:
+            days.append(fields.date)
+        for target in fields.with_:
+            path = view.index.resolve(target, source=note.path).path
+            if path is not None and view.is_public(path) \
+                    and view.index.notes[path].type == schema.CONTACT:
+                met.add(path)
+    explored = ruled_out = 0
+    for note in view.public_notes():
+        if note.type != schema.CAREER:
+            continue
+        if isinstance(note.fields, CareerFields) and note.fields.status == schema.RULED_OUT:
+            ruled_out += 1
+        talks = _public_sources(view, note.path, "career", schema.INTERVIEW)
+        if any(isinstance(t.fields, InterviewFields) and t.fields.status == schema.DONE
+               for t in talks):
+            explored += 1
+    return Progress(tuple(sorted(days)), len(met), explored, ruled_out)
+
+
+@dataclass(frozen=True)
+class HomeRows:
+    """What the home page shows besides the follow-ups (`home_rows`)."""
+
+    planned: tuple[PlannedRow, ...]
+    leads: tuple[LeadRow, ...]  # the first HOME_LEADS waiting
+    leads_waiting: int  # how many wait in all
+    learned: tuple[InsightRow, ...]
+    progress: Progress
+
+
+def home_rows(view: SiteView, built: dt.date, leads: list[LeadRow] | None = None
+              ) -> HomeRows:
+    """The home page's rows for a site built on `built`: the planned conversations a reader
+    may see as this week's (from the day before `built`: a reader's date may be behind the
+    build's by a time zone), the leads waiting, the latest insights, and the counts (with the
+    done conversations' days from the first of the month of the day before `built`, all any
+    reader's month may count). `leads`: `lead_rows`, when the caller has them already.
+
+    Every planned conversation from then on is listed, a site read weeks after it was built
+    included; the briefs are those of the first `HOME_BRIEF_DAYS` days (each costs a read of
+    the notes around it): a later one's row links to its page."""
+    since = built - dt.timedelta(days=1)
+    waiting = waiting_leads(view, leads)
+    return HomeRows(tuple(planned_rows(view, since, built + dt.timedelta(days=HOME_BRIEF_DAYS))),
+                    tuple(waiting[:HOME_LEADS]), len(waiting), tuple(recent_insights(view)),
+                    progress(view, since.replace(day=1)))
 
 
 # --- the network graph --------------------------------------------------------------------------

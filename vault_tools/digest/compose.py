@@ -43,6 +43,9 @@ DEFAULT_DAYS = 1
 MAX_DAYS = 366
 # How much of a promise the context line quotes.
 PROMISE_LENGTH = 120
+# How much of a title an item's line shows: a task pasted whole from a document would make a
+# message of hundreds of kilobytes (ntfy turns one over 4 KB into an attachment).
+TITLE_LENGTH = 200
 
 
 @dataclass(frozen=True)
@@ -191,13 +194,15 @@ def context_line(item: DigestItem) -> str:
     elif item.person is not None:
         parts.append("not in touch yet")
     if item.promised is not None and item.promised != item.followup.title:
-        promise = item.promised
-        if len(promise) > PROMISE_LENGTH:
-            promise = promise[:PROMISE_LENGTH - 1].rstrip() + "…"
-        parts.append(f"promised: {promise}")
+        parts.append(f"promised: {_cut(item.promised, PROMISE_LENGTH)}")
     if item.url is not None:
         parts.append(item.url)
     return " · ".join(parts)
+
+
+def _cut(text: str, length: int) -> str:
+    """`text`, cut to at most `length` characters with an ellipsis when longer."""
+    return text if len(text) <= length else text[:length - 1].rstrip() + "…"
 
 
 def _note_name(path: str) -> str:
@@ -206,8 +211,9 @@ def _note_name(path: str) -> str:
 
 def digest_text(digest: Digest) -> str:
     """The digest as plain text (empty when nothing is due): the headline, then each group
-    with one line per item (due date, what to do, the person, its id) and its context line
-    under it. Control characters from notes are written as escapes, never sent raw."""
+    with one line per item (due date, what to do, cut to TITLE_LENGTH, the person, its id)
+    and its context line under it. Control characters from notes are written as escapes,
+    never sent raw."""
     if not digest:
         return ""
     lines = [f"{headline(digest)} (as of {digest.today.isoformat()})"]
@@ -218,7 +224,7 @@ def digest_text(digest: Digest) -> str:
         lines += ["", group_label(group, digest.days)]
         for item in items:
             due = item.followup.due.isoformat() if item.followup.due else ""
-            line = f"- {due}  {item.followup.title}"
+            line = f"- {due}  {_cut(item.followup.title, TITLE_LENGTH)}"
             if item.person and item.person not in item.followup.title:
                 line += f" · {item.person}"
             lines.append(printable(f"{line}  [{item.id}]"))

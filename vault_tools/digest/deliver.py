@@ -11,10 +11,12 @@ was not sent.
 
 from __future__ import annotations
 
+import ipaddress
 import json
 import smtplib
 import socket
 import ssl
+import threading
 import urllib.error
 import urllib.request
 from collections.abc import Mapping
@@ -25,7 +27,7 @@ from email.utils import formatdate, make_msgid, parseaddr
 from http.client import HTTPException
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit, urlunsplit
 
 from .. import __version__
 from ..settings import Delivery
@@ -34,6 +36,9 @@ from .compose import Digest, digest_data, digest_text, headline
 CHANNELS = ("stdout", "email", "webhook", "ntfy")
 # Seconds one network step (connecting, a command, a response) may take.
 TIMEOUT = 20.0
+# Seconds a whole delivery may take: a server sending a byte every few seconds satisfies
+# every step's TIMEOUT and would hold a cron job for ever.
+TOTAL_TIMEOUT = 120.0
 USER_AGENT = f"vault-tools/{__version__}"
 # Characters a one-line value (a subject, a header) never carries: line breaks of every kind
 # and the other control characters.
@@ -86,9 +91,30 @@ def ready(channel: str, delivery: Delivery, env: Mapping[str, str],
             raise DeliveryError(f"{config}: the vault plugin has no {channel}_url; --to "
                                 f"{channel} needs it (see docs/reminders.md)")
         name = delivery.webhook_token_env if channel == "webhook" else delivery.ntfy_token_env
+        if name is not None and not _encrypted_or_local(url):
+            # As smtp_security: none refuses a login: whoever is on the network would read
+            # the token on its way and could post as you (or read the ntfy topic).
+            raise DeliveryError(f"{config}: {channel}_url is http to another machine, where "
+                                f"the token of {channel}_token_env would travel unencrypted; "
+                                f"write an https address (nothing was sent)")
         token = None if name is None else _secret(env, name, f"{channel}_token_env", "", config)
         return Ready(channel, token)
     raise DeliveryError(f"{channel}: not a channel; use one of {', '.join(CHANNELS)}")
+
+
+def _encrypted_or_local(url: str) -> bool:
+    """Whether what is sent to `url` is encrypted (https) or stays on this machine (http to a
+    loopback address)."""
+    parts = urlsplit(url)
+    if parts.scheme.lower() == "https":
+        return True
+    host = (parts.hostname or "").lower()
+    if host == "localhost" or host.endswith(".localhost"):
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
 
 
 def _secret(env: Mapping[str, str], name: str | None, key: str, why: str, config: str) -> str:
@@ -99,12 +125,44 @@ def _secret(env: Mapping[str, str], name: str | None, key: str, why: str, config
     if not value:
         raise DeliveryError(f"the environment variable {name} ({key} in {config}) is not set "
                             f"or empty; set it where the digest runs")
+    # smtplib sends a login as ASCII and an HTTP header is one line of Latin-1: anything else
+    # would end in a traceback quoting the value (or a header of its own), so it is refused
+    # here, and the value never repeated.
+    if not all(" " <= char <= "~" for char in value) or value != value.strip():
+        raise DeliveryError(f"the environment variable {name} ({key} in {config}) holds a "
+                            f"line break, a tab, a space at either end or a character "
+                            f"outside ASCII, which cannot be sent as a password or token; "
+                            f"check how it is set")
     return value
 
 
 def send(digest: Digest, target: Ready, delivery: Delivery, base: Path | None = None) -> str:
     """Send a non-empty digest through `target` (from `ready`); return one line saying where it
-    went. `base`: the folder a relative `smtp_cafile` is read from (mkdocs.yml's)."""
+    went. `base`: the folder a relative `smtp_cafile` is read from (mkdocs.yml's). Gives up
+    after TOTAL_TIMEOUT seconds however the server dribbles its answers."""
+    outcome: list[str | BaseException] = []
+
+    def work() -> None:
+        try:
+            outcome.append(_send(digest, target, delivery, base))
+        except BaseException as exc:  # handed to the caller's thread as it is
+            outcome.append(exc)
+
+    # The sending runs in a daemon thread the caller stops waiting for: sockets offer no
+    # deadline over a whole exchange, only per step. Left behind, it ends with the process.
+    worker = threading.Thread(target=work, name="vault-tools-digest-send", daemon=True)
+    worker.start()
+    worker.join(TOTAL_TIMEOUT)
+    if not outcome:
+        raise DeliveryError(f"{target.channel}: the server did not finish within "
+                            f"{TOTAL_TIMEOUT:g} s; the digest may or may not have been "
+                            f"delivered")
+    if isinstance(outcome[0], BaseException):
+        raise outcome[0]
+    return outcome[0]
+
+
+def _send(digest: Digest, target: Ready, delivery: Delivery, base: Path | None) -> str:
     if target.channel == "email":
         return send_email(digest, delivery, target.secret, base)
     if target.channel == "webhook":
@@ -169,6 +227,10 @@ def send_email(digest: Digest, delivery: Delivery, password: str | None,
                             f"({_reply(exc.smtp_code, exc.smtp_error)}); check smtp_user and "
                             f"the password in ${delivery.smtp_password_env}") from None
     except smtplib.SMTPNotSupportedError as exc:
+        if "SMTPUTF8" in str(exc):
+            raise DeliveryError(f"email: {where} does not take addresses with non-ASCII "
+                                f"letters (it offers no SMTPUTF8); nothing was sent, write "
+                                f"email_from and email_to in ASCII") from None
         if "AUTH" in str(exc):
             raise DeliveryError(f"email: {where} offers no login (AUTH) on this connection; "
                                 f"nothing was sent") from None
@@ -188,6 +250,13 @@ def send_email(digest: Digest, delivery: Delivery, password: str | None,
     except (smtplib.SMTPException, OSError) as exc:
         raise DeliveryError(f"email: cannot send through {where}: {_reason(exc)}") from None
     sent = [to for to in delivery.email_to if parseaddr(to)[1] not in refused]
+    if refused:
+        # The others have it, so this is no retry, but a recipient who never gets the digest
+        # must show in cron's mail: a failure, saying who has it so nobody resends blindly.
+        code, text = next(iter(refused.values()))
+        raise DeliveryError(f"email: {where} refused {', '.join(refused)} "
+                            f"({_reply(code, text)}); the digest was sent to "
+                            f"{', '.join(sent)} only")
     return f"Sent {headline(digest)} by e-mail to {', '.join(sent)}."
 
 
@@ -246,10 +315,20 @@ def _where(url: str) -> str:
     return f"{parts.scheme}://{host}" + (f":{parts.port}" if parts.port else "")
 
 
+def _ascii_url(url: str) -> str:
+    """`url` with each non-ASCII character of its path and query percent-encoded as UTF-8
+    (an ntfy topic `café`): http.client sends the request line as ASCII and would fail on
+    them. The host is left to the IDNA encoding of the socket layer."""
+    parts = urlsplit(url)
+    path = quote(parts.path, safe="".join(chr(n) for n in range(33, 127)))
+    query = quote(parts.query, safe="".join(chr(n) for n in range(33, 127)))
+    return urlunsplit((parts.scheme, parts.netloc, path, query, parts.fragment))
+
+
 def post(url: str, body: bytes, headers: Mapping[str, str], token: str | None,
          channel: str) -> None:
     """POST `body` to `url`; DeliveryError unless the server answers 2xx within TIMEOUT."""
-    request = urllib.request.Request(url, data=body, method="POST",
+    request = urllib.request.Request(_ascii_url(url), data=body, method="POST",
                                      headers={"User-Agent": USER_AGENT, **headers})
     if token is not None:
         request.add_header("Authorization", f"Bearer {token}")

@@ -115,7 +115,7 @@ def gather(index: VaultIndex, person: Note, conversation: Note | None = None,
 
 def first_name(note: Note) -> str:
     """What a greeting calls the person of `note`: their `first_name` when the note gives
-    one, else the first word of their name."""
+    one, else the first word of their name (after its comma: "Lima, Ana" is Ana)."""
     given = note.meta.get("first_name")
     if isinstance(given, str) and given.strip():
         return " ".join(given.split())
@@ -123,7 +123,10 @@ def first_name(note: Note) -> str:
 
 
 def _first_word(name: str) -> str:
-    words = name.split()
+    """The first word of a name; of what follows the comma in one written last name first
+    ("Lima, Ana" is Ana, as address books export it)."""
+    last, comma, given = name.partition(",")
+    words = (given if comma and given.strip() and last.strip() else name).split()
     return words[0] if words else ""
 
 
@@ -160,16 +163,19 @@ def _advice(index: VaultIndex, conversations: list[Note]) -> str:
     return ""
 
 
-_LINK_RE = re.compile(f"{TITLE_WIKILINK}|{TITLE_MDLINK}")
+# A link, or an embed (`![[map.png]]`, `![sketch](s.png)`): the `!` says which.
+_LINK_RE = re.compile(f"(?P<embed>!?)(?:{TITLE_WIKILINK}|{TITLE_MDLINK})")
 # An inline tag (`#skill-gap`): a label for the vault, not words of the message.
 _TAG_RE = re.compile(r"(?<!\S)#[^\s#]*[^\W\d][^\s#]*")
 
 
 def plain_text(text: str) -> str:
     """Markdown text as a message says it: a link as its shown text (`[[Jane Doe|Jane]]` is
-    Jane, `[[2026-07-08 Jane Doe#Advice]]` the note's name), `**`/`__`/`==` marks and inline
-    inline tags dropped, blanks collapsed."""
+    Jane, `[[2026-07-08 Jane Doe#Advice]]` the note's name), embeds (`![[map.png]]`),
+    `**`/`__`/`==` marks and inline tags dropped, blanks collapsed."""
     def link(match: re.Match[str]) -> str:
+        if match.group("embed"):
+            return ""  # an image or an embedded note cannot travel in a plain-text message
         if match.group("wiki") is not None:
             target, _heading, label = split_wikilink(match.group("wiki"))
             return label or referrals.written_name(target)

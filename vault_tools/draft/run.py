@@ -16,7 +16,7 @@ from ..capture.templates import CaptureError
 from ..index import VaultIndex
 from ..lookup import ContactNameError
 from ..notes import Note
-from ..vault import Vault, VaultError, templates_folders
+from ..vault import Vault, VaultError, inside_notes, templates_folders
 from . import facts as facts_
 from .message import Message, address, compose
 
@@ -48,9 +48,14 @@ class Draft:
 
 def kinds(vault: Vault) -> list[str]:
     """The kinds a draft may be: the packaged ones, then each other `templates/messages/
-    KIND.md` of the vault, by name."""
-    own = {path.stem for folder in templates_folders(vault.notes_dir)
-           for path in _messages_folder(folder).glob("*.md") if _KIND_RE.fullmatch(path.stem)}
+    KIND.md` of the vault, by name (a file's name in any case: `Coffee.md` is `coffee`).
+    A messages folder whose link leaves the notes folder is
+    not listed (nothing outside is read, not even its file names)."""
+    inside = [folder for folder in templates_folders(vault.notes_dir)
+              if inside_notes(vault.notes_dir, folder)]
+    folders = [_messages_folder(folder) for folder in inside]
+    own = {path.stem.lower() for folder in folders if inside_notes(vault.notes_dir, folder)
+           for path in folder.glob("*.[mM][dD]") if _KIND_RE.fullmatch(path.stem.lower())}
     return [*KINDS, *sorted(own - set(KINDS))]
 
 
@@ -63,6 +68,19 @@ def _messages_folder(folder: Path) -> Path:
     return folder / MESSAGES
 
 
+def _own_template(folder: Path, kind: str) -> Path | None:
+    """The file of `kind` in a messages folder: `KIND.md`, else its name in another case
+    (`Coffee.md`); None when there is none."""
+    exact = folder / f"{kind}.md"
+    if exact.is_file():
+        return exact
+    with contextlib.suppress(OSError):
+        for child in sorted(folder.iterdir()):
+            if child.name.lower() == f"{kind}.md" and child.is_file():
+                return child
+    return None
+
+
 def template_path(vault: Vault, kind: str) -> Path:
     """The template of `kind`: the vault's own `templates/messages/KIND.md` (any case of the
     folders), else the packaged one. DraftError naming the kinds for an unknown one."""
@@ -71,8 +89,8 @@ def template_path(vault: Vault, kind: str) -> Path:
         raise DraftError(f"unknown kind of draft {kind!r}: choose one of {', '.join(known)} "
                          "(a templates/messages/KIND.md of the vault adds a kind)")
     for folder in templates_folders(vault.notes_dir):
-        own = _messages_folder(folder) / f"{kind}.md"
-        if own.is_file():
+        own = _own_template(_messages_folder(folder), kind)
+        if own is not None:
             return own
     try:
         return template_dir() / "templates" / MESSAGES / f"{kind}.md"
@@ -84,7 +102,8 @@ def draft(vault: Vault, index: VaultIndex, kind: str, name: str,
           today: dt.date | None = None) -> Draft:
     """The `kind` draft about the note `name` (a contact, or a conversation: see
     `facts.subject_note`). DraftError for an unknown kind, name or unreadable template; an
-    introducer update about someone nobody introduced is refused too."""
+    introducer update about someone nobody introduced is refused too, and so is a draft with
+    nothing left (no subject, no body)."""
     path = template_path(vault, kind)
     try:
         person, conversation = facts_.subject_note(index, name)
@@ -116,4 +135,8 @@ def draft(vault: Vault, index: VaultIndex, kind: str, name: str,
         elif to is None:
             notes.append(f"the email of {recipient.path} is not one plain address: left out "
                          "of the link")
-    return Draft(kind, compose(text, found.values), to_name, to, path, tuple(notes))
+    message = compose(text, found.values)
+    if message.subject is None and not message.body.strip():
+        raise DraftError(f"{path}: the draft is empty: the template holds no text, or each of "
+                         f"its lines names a fact the notes of {person.name} do not have")
+    return Draft(kind, message, to_name, to, path, tuple(notes))

@@ -10,10 +10,11 @@ on the home page, and carried over by the rebuilds of `serve` while its data sta
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
 import logging
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from mkdocs.config.defaults import MkDocsConfig
@@ -21,9 +22,11 @@ from mkdocs.structure.files import File, Files
 
 from ..blocks import link_to
 from ..export.ics import FeedEvent, FeedSettings, feed_events, render_feed, site_page_urls
-from ..followups import Timed
+from ..followups import OVERDUE, TODAY, Timed
 from ..tags import TAGS_PAGE
 from ..views import (
+    HomeRows,
+    LeadRow,
     question_rows,
     Ref,
     GraphEdge,
@@ -33,6 +36,7 @@ from ..views import (
     careers_board,
     company_rows,
     graph_json,
+    home_rows,
     lead_rows,
     network_graph,
     people_rows,
@@ -65,23 +69,32 @@ class FollowupsBoard:
     def __init__(self, view: SiteView, links: PageLinks, items: list[Timed],
                  built: dt.date) -> None:
         self.view, self.links, self.items, self.built = view, links, items, built
+        self._source: str | None = None
 
-    def html(self, linker: render.Linker) -> str:
-        """The dashboard, as HTML for the page `linker` writes links from."""
-        return render.followups_dashboard(self.items, self.built, linker, self.links.note_name,
-                                          lambda followup: title_pieces(self.view, followup))
+    def html(self, linker: render.Linker, groups: Sequence[str] | None = None) -> str:
+        """The dashboard, as HTML for the page `linker` writes links from; with `groups`, only
+        the items of those groups (`render.followups_dashboard`)."""
+        items = self.items if groups is None else [
+            timed for timed in self.items if timed.followup.due is not None]
+        return render.followups_dashboard(items, self.built, linker, self.links.note_name,
+                                          lambda followup: title_pieces(self.view, followup),
+                                          groups)
 
     def source(self) -> str:
         """What the dashboard is made from, as Markdown that is never shown: each item's dates,
         kind and text with its links, and a link to its note. Equal sources make equal
-        dashboards on a page (see `VaultPlugin.page_inputs`)."""
+        dashboards on a page (see `VaultPlugin.page_inputs`). Worked out once: the home page
+        compares it too."""
+        if self._source is not None:
+            return self._source
         lines = [self.built.isoformat()]
         for timed in self.items:
             item = timed.followup
             lines.append(f"- {item.due} {timed.shown_from} {timed.shown_until} {item.kind} "
                          f"{item.line} · {item.text or item.title} · "
                          f"{link_to(self.view.index, item.note)}")
-        return "\n".join(lines)
+        self._source = "\n".join(lines)
+        return self._source
 
 
 @dataclass
@@ -95,6 +108,61 @@ class Site:
     nodes: Sequence[GraphNode]
     edges: Sequence[GraphEdge]
     extra: Sequence[Dashboard] = ()  # the dashboards' subpages (`subpages`)
+
+    @functools.cached_property
+    def home(self) -> HomeData:
+        """What the home dashboard shows in this build (`home_data`), worked out once."""
+        return home_data(self)
+
+    @functools.cached_property
+    def leads(self) -> list[LeadRow]:
+        """Every lead (`views.lead_rows`), worked out once: the Leads page and the home's."""
+        return lead_rows(self.view)
+
+
+@dataclass(frozen=True)
+class HomeData:
+    """What the home dashboard shows (compared between builds: equal data, same dashboard):
+    the dashboards as the nav lists them, the build's day, the follow-ups (as the follow-ups
+    dashboard's `source`: its overdue and today groups are written from the `board` only when
+    the page is), and the rest of its rows (`views.home_rows`)."""
+
+    listed: tuple[tuple[str, str], ...]
+    built: dt.date
+    due: str
+    rows: HomeRows
+    board: FollowupsBoard = field(compare=False)
+
+    def html(self, linker: render.Linker) -> str:
+        due = self.board.html(linker, (OVERDUE, TODAY))
+        return render.home_dashboard(self.rows, self.built, due, dict(self.listed), linker)
+
+
+def home_data(site: Site) -> HomeData:
+    """The home dashboard of `site` (see `HomeData`)."""
+    board = site.board
+    return HomeData(site.listed, board.built, board.source(),
+                    home_rows(site.view, board.built, site.leads), board)
+
+
+class HomeNote:
+    """The vault's own home note (`index.md`, else `README.md`) showing the home dashboard:
+    its text first, the dashboard after its title (`NotePages`)."""
+
+    def __init__(self, src: str, site: Site) -> None:
+        self.src, self.site = src, site
+
+    def data(self) -> HomeData:
+        return self.site.home
+
+    def html(self, linker: render.Linker) -> str:
+        return self.site.home.html(linker)
+
+
+def home_note(files: Files) -> str | None:
+    """The note that is the site's home page, if the vault has one (published)."""
+    pages = {f.src_uri for f in files.documentation_pages()}
+    return next((src for src in (HOME_PAGE, "README.md") if src in pages), None)
 
 
 def site_of(view: SiteView, links: PageLinks, board: FollowupsBoard,
@@ -159,7 +227,7 @@ DASHBOARDS: tuple[Dashboard, ...] = (
               lambda html, _, raw: render.followups_page(html, raw)),
     Dashboard("People", "people/index.md", lambda site: people_rows(site.view),
               render.people_page),
-    Dashboard("Leads", "leads/index.md", lambda site: lead_rows(site.view), render.leads_page),
+    Dashboard("Leads", "leads/index.md", lambda site: site.leads, render.leads_page),
     Dashboard("Pipeline", "pipeline/index.md", lambda site: pipeline_rows(site.view),
               render.pipeline_page),
     Dashboard("Timeline", "timeline/index.md", lambda site: timeline_rows(site.view),
@@ -177,8 +245,9 @@ DASHBOARDS: tuple[Dashboard, ...] = (
         (row.name, row.page, len(row.notes)) for row in tag_rows(site.view)),
         render.tags_page, _tag_pages),
 )
-HOME = Dashboard("Home", HOME_PAGE, lambda site: site.listed,
-                 lambda data, linker, _: render.home_page(data, linker))
+HOME = Dashboard("Home", HOME_PAGE, lambda site: site.home,
+                 lambda data, linker, raw: render.home_page((data.listed, data.html(linker)),
+                                                            linker, raw))
 # The words the site writes itself (nav titles): never a secret of a note.
 OWN_WORDS = frozenset({d.title.lower() for d in (*DASHBOARDS, HOME)})
 

@@ -25,7 +25,7 @@ log = logging.getLogger("mkdocs.plugins.vault")
 
 ASSETS = Path(__file__).parent / "assets"
 ASSET_DIR = "assets/vault"
-STATIC_ASSETS = ("vault.css", "vault.js", "followups.js", "network.js",
+STATIC_ASSETS = ("vault.css", "vault.js", "followups.js", "filters.js", "network.js",
                  "vendor/cytoscape.min.js", "vendor/cytoscape.LICENSE")
 
 

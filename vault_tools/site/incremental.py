@@ -296,16 +296,15 @@ class LiveSite:
         set_exclusions(run.files, config)
         view = plugin.view
         if self._dirty is not None:
-            # Pages made from more than their neighbours: the follow-ups dashboard note, and
-            # notes whose related block the site computes from the index (it mentions a
-            # private note) instead of reading it from the file, since the last build or from
-            # now on. A note that stays computed changes with its neighbours, like any other:
+            # Pages made from more than their neighbours: the follow-ups dashboard note, the
+            # home note, and notes whose related block the site computes from the index (it
+            # mentions a private note) instead of reading it from the file, since the last
+            # build or from now on. A note that stays computed changes with its neighbours, like any other:
             # the change's reach (`refresh`) covers its block, and a change of privacy makes
             # every page dirty.
             self._dirty |= view.touched_by_private ^ self._touched
             self._dirty |= {n.path for n in view.index if n.block(FOLLOWUPS) is not None}
-            if plugin.dashboard_src is not None:
-                self._dirty.add(plugin.dashboard_src)
+            self._dirty |= plugin.dashboard_notes
         self._touched = view.touched_by_private
 
     def _choose_pages(self, run: _Run) -> None:

@@ -24,7 +24,7 @@ from ..views import PRIVATE_TEXT, Ref, SiteView, card_rows
 from ..wikilinks import CUT_WIKILINK_RE
 from . import embeds, render
 from .callouts import callouts_to_admonitions, has_callout
-from .dashboards import FollowupsBoard
+from .dashboards import FollowupsBoard, HomeNote
 from .fast_html import StandIns, block_html, shown_as_text
 from .links import PageLinks, _shown_target, block_anchor, heading_of
 from .markdown_guard import guard_markdown
@@ -57,8 +57,10 @@ class NotePages:
     def __init__(self, view: SiteView, texts: dict[str, str], links: PageLinks,
                  board: FollowupsBoard, board_page: str, stand_ins: StandIns,
                  parses: dict[tuple[str, str], Note], renderer: Renderer | None = None,
-                 reached: dict[str, dict[str, bool]] | None = None) -> None:
+                 reached: dict[str, dict[str, bool]] | None = None,
+                 home: HomeNote | None = None) -> None:
         self.view, self.texts, self.links, self.board = view, texts, links, board
+        self.home = home  # the vault's own home note, which shows the home dashboard
         self.board_page, self.stand_ins, self._parses = board_page, stand_ins, parses
         # Embedded notes are rendered with it; without one, an embed of a note is a link.
         self.renderer = renderer
@@ -81,6 +83,9 @@ class NotePages:
             # The follow-ups note is the dashboard even before `fill` gave it its block.
             markdown = markdown.rstrip("\n") + "\n\n" + self.stand_ins.in_output(
                 note.path, self.board.html(linker))
+        if self.home is not None and note.path == self.home.src:
+            markdown = _after_title(markdown, self.stand_ins.in_output(
+                note.path, self.home.html(linker)))
         return markdown
 
     def _body(self, note: Note, markdown: str, source: str | None, linker: render.Linker,
@@ -192,7 +197,7 @@ class NotePages:
         Two builds that give a note equal inputs render its page byte for byte the same (the
         incremental rebuild of `serve` relies on it: keep it in step with `markdown`)."""
         links = list(note.links)
-        blocks = []
+        blocks: list[tuple[str, Any]] = []
         for block in note.blocks:
             content, parsed = self._public_block(note, block)
             blocks.append((block.name, content))
@@ -202,6 +207,11 @@ class NotePages:
             content = self.board.source()
             blocks.append((FOLLOWUPS, content))
             links += self._parse_block(note.path, content).links
+        if self.home is not None and note.path == self.home.src:
+            home = self.home.data()
+            blocks.append(("home", home))
+            # Where the links of the follow-ups go (parsed once for the follow-ups note too).
+            links += self._parse_block(self.board_page, home.due).links
         return (
             self.texts.get(note.path),
             tuple(blocks),
@@ -338,6 +348,20 @@ class NotePages:
 
 def _no_block(block: Block) -> str:
     return ""
+
+
+_ATX_TITLE = re.compile(r"#[ \t]")
+
+
+def _after_title(markdown: str, block: str) -> str:
+    """`markdown` with `block` (a paragraph of its own) after its title, the `# heading` on
+    its first line with text (blank lines before it skipped), else at its top: the home
+    note's own words stay first, and its title stays the page's."""
+    lines = markdown.split("\n")
+    first = next((number for number, line in enumerate(lines) if line.strip()), None)
+    if first is None or not _ATX_TITLE.match(lines[first]):
+        return f"{block}\n\n{markdown}"
+    return "\n".join([*lines[:first + 1], "", block, "", *lines[first + 1:]])
 
 
 def _block_ids_html() -> Callable[[str], str]:

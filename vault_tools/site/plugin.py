@@ -33,7 +33,7 @@ from ..notes import Note
 from ..vault import Vault, load_index_and_texts, loop_message, scan_notes
 from ..settings import SettingsError, settings_from_options
 from ..views import SiteView, dashboard_items, looks_private_front_matter, secrets
-from . import csp, dashboards, markdown_guard
+from . import csp, dashboards, markdown_guard, render
 from .embeds import EmbedRenderer
 from .fast_html import StandIns, extension_name, plain_markdown
 from .files import ASSET_DIR, publish_files
@@ -154,9 +154,13 @@ class VaultPlugin(BasePlugin[VaultPluginConfig]):
         return self.build.view if self.build is not None else None
 
     @property
-    def dashboard_src(self) -> str | None:
-        """The page that shows the follow-ups dashboard in this build."""
-        return self.build.pages.board_page if self.build is not None else None
+    def dashboard_notes(self) -> set[str]:
+        """The pages of this build that show a dashboard made from the whole vault: the
+        follow-ups dashboard's page and the home note's (if the vault has one)."""
+        if self.build is None:
+            return set()
+        home = self.build.pages.home
+        return {self.build.pages.board_page, *([home.src] if home is not None else [])}
 
     # --- configuration and files ----------------------------------------------------------------
 
@@ -209,6 +213,7 @@ class VaultPlugin(BasePlugin[VaultPluginConfig]):
         """The build's state, once the generated pages are added to `files`. Every page's URL
         is known before any is written, so links are resolved as pages are rendered."""
         board_note = dashboards.followups_note(files, self.config.followups_note)
+        home_note = dashboards.home_note(files)  # (before the generated home joins them)
         extra = dashboards.subpages(view)
         listed, wanted = dashboards.plan(files, board_note, extra)
         taken = {f.src_uri for f in files}
@@ -225,7 +230,8 @@ class VaultPlugin(BasePlugin[VaultPluginConfig]):
         renderer = EmbedRenderer(config.markdown_extensions, config.mdx_configs, files)
         pages = NotePages(view, texts, links, board, board_note or dashboards.FOLLOWUPS_PAGE,
                           self.remembered.stand_ins, self.remembered.block_parses, renderer,
-                          self.remembered.embeds_reached)
+                          self.remembered.embeds_reached,
+                          dashboards.HomeNote(home_note, site) if home_note else None)
         return _Build(view, texts, pages, skip_scan)
 
     # --- pages ----------------------------------------------------------------------------------
@@ -237,7 +243,9 @@ class VaultPlugin(BasePlugin[VaultPluginConfig]):
         In its place MkDocs gets the few keys a page takes from it, vetted (`page_meta`)."""
         build = self.build
         text = build.texts.get(page.file.src_uri) if build is not None else None
-        if text is None or build is None:
+        if text is None or build is None or page.file.src_uri in build.view.hidden:
+            # (A private note's path may hold a generated page: the home of a vault whose
+            # index.md is private. The page is the generated one, never the note.)
             return None
         for_mkdocs, source = note_source(text, build.view.index.get(page.file.src_uri))
         build.sources[page.file.src_uri] = source
@@ -246,7 +254,7 @@ class VaultPlugin(BasePlugin[VaultPluginConfig]):
     def on_page_markdown(self, markdown: str, page: Page, config: MkDocsConfig,
                          files: Files) -> str:
         build = self.build
-        note = build.view.index.get(page.file.src_uri) if build is not None else None
+        note = _published_note(build, page)
         if note is None or build is None:
             return markdown
         source = build.sources.pop(note.path, None)
@@ -257,9 +265,9 @@ class VaultPlugin(BasePlugin[VaultPluginConfig]):
     def on_page_content(self, html: str, page: Page, config: MkDocsConfig, files: Files) -> str:
         html = self.remembered.stand_ins.fill_content(page.file.src_uri, markdown_media(html))
         build = self.build
-        note = build.view.index.get(page.file.src_uri) if build is not None else None
+        note = _published_note(build, page)
         if note is None or build is None:
-            return html
+            return render.card_tables(html)  # a dashboard: its tables are cards on a phone
         if "title" not in page.meta:
             page.meta["title"] = safe_title(page)
         card = build.pages.card(note, page.file.url)
@@ -319,6 +327,14 @@ class VaultPlugin(BasePlugin[VaultPluginConfig]):
         return self.remembered.generated.inputs(src, markdown)
 
 
+def _published_note(build: _Build | None, page: Page) -> Note | None:
+    """The published note whose page `page` is (None: a generated page, even at the path of
+    a private note)."""
+    if build is None or page.file.src_uri in build.view.hidden:
+        return None
+    return build.view.index.get(page.file.src_uri)
+
+
 # The Markdown extensions every vault's site gets (each unless its mkdocs.yml lists it already),
 # with their options: what Obsidian's own Markdown needs.
 OBSIDIAN_MARKDOWN: tuple[tuple[str, dict[str, Any]], ...] = (
@@ -357,3 +373,4 @@ def _adjust(config: MkDocsConfig) -> None:
     config.extra_css.append(f"{ASSET_DIR}/vault.css")
     config.extra_javascript.append(f"{ASSET_DIR}/vault.js")
     config.extra_javascript.append(f"{ASSET_DIR}/followups.js")
+    config.extra_javascript.append(f"{ASSET_DIR}/filters.js")

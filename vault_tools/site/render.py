@@ -15,7 +15,8 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from urllib.parse import quote
 
 from ..schema import CONTACT_STATUSES as STAGE_ORDER
-from ..followups import GROUPS, WEEK_DAYS, FollowUp, Timed
+from ..schema import DONE
+from ..followups import GROUPS, THIS_WEEK, TODAY, WEEK_DAYS, FollowUp, Timed, group_of
 from ..views import (
     AnswerRow,
     CareersBoard,
@@ -25,11 +26,15 @@ from ..views import (
     CompanyRow,
     GraphEdge,
     GraphNode,
+    HomeRows,
+    InsightRow,
     InterviewRow,
     LeadRow,
     PLACEHOLDER_NODE,
     PersonRow,
+    PlannedRow,
     PreparedRow,
+    Progress,
     QuestionRow,
     Ref,
     StageRow,
@@ -39,7 +44,7 @@ from ..views import (
 )
 from ..tags import TAGS_PAGE
 from .chart import interest_chart
-from .fast_html import html_list_item, html_table_cell
+from .fast_html import block_html, html_list_item, html_table_cell
 
 MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 EMPTY = "—"
@@ -148,11 +153,67 @@ def _cell(value: object, raw: bool = False) -> str:
 Cells = Callable[[bool], Iterable[Sequence[str]]]
 
 
+# --- filters (the site's `filters.js`) ---------------------------------------------------------
+
+# The filter reading a row's `data-touch` date ("no touch in more than N days"): a number the
+# reader types, not a choice among the rows' values.
+QUIET = "quiet"
+Filters = Sequence[tuple[str, str]]  # (key: the rows' data attribute and the URL's, label)
+
+
+def filter_bar(filters: Filters) -> str:
+    """The marker `filters.js` puts a page's filters at, naming them and their labels (the
+    site's own words): HTML on a line of its own, which Markdown passes through as it is.
+    Without the script it shows nothing, and every row stays."""
+    labels = "".join(f' data-label-{key}="{html.escape(label)}"' for key, label in filters)
+    keys = " ".join(key for key, _ in filters)
+    return f'<div class="vault-filters" data-filters="{keys}"{labels}></div>'
+
+
+def _data_text(value: str) -> str:
+    """A value as a row's data attribute holds it, read the same by Markdown (in a table cell)
+    and by HTML: blanks as one space, control characters dropped, and every other character
+    but a letter, a digit or a space written as a character reference, so that none ends the
+    attribute or the cell (`"`, `|`) or is read as Markdown (`*`, `_`, `` ` ``, `[`, `\\`);
+    the few marks no Markdown reads there (`_DATA_MARKS`) stay as they are."""
+    return "".join(c if c.isalnum() or c in _DATA_MARKS else f"&#{ord(c)};"
+                   for c in " ".join(value.split()) if c.isprintable())
+
+
+# What a data attribute's value keeps as written: dates, "Portland, OR", "Acme (UK)".
+_DATA_MARKS = frozenset(" -,.:/()+@")
+
+
+def ref_value(ref: Ref | None) -> tuple[str, ...]:
+    """What a filter reads of a reference: its name, unless it is a private note's (never
+    named) or there is none."""
+    return (ref.text,) if ref is not None and ref.status != "private" else ()
+
+
+def row_data(facts: Mapping[str, Iterable[str]]) -> str:
+    """An empty span opening a row's first cell with what the page's filters read of the row,
+    `data-KEY` each (several values one a line; `data-touch`, an ISO date, for `QUIET`).
+    Values come from public notes only (the rows' own); empty ones are left out."""
+    attributes = []
+    for key, values in facts.items():
+        texts = list(dict.fromkeys(t for t in map(_data_text, values) if t))
+        if texts:
+            attributes.append(f' data-{key}="{"&#10;".join(texts)}"')
+    return f'<span class="vault-row"{"".join(attributes)}></span>'
+
+
+def _touch(day: dt.date | None) -> tuple[str, ...]:
+    return (day.isoformat(),) if day is not None else ()
+
+
 def _table(header: Sequence[str], cells: Cells, sortable: bool = True,
-           raw_html: Callable[[str], str] | None = None) -> str:
+           raw_html: Callable[[str], str] | None = None, filters: Filters = ()) -> str:
     """A table in Markdown; with `raw_html`, written as the HTML Python-Markdown makes of it
-    (see `followups_page`) when every cell allows."""
+    (see `followups_page`) when every cell allows. With `filters`, the page's filter bar
+    (`filter_bar`) comes first: the rows' first cells carry their `row_data`."""
     lead = ['<div class="vault-sortable"></div>', ""] if sortable else []
+    if filters:
+        lead = [filter_bar(filters), "", *lead]
     if raw_html is not None:
         rows = [[cell.strip(" ") for cell in row] for row in cells(True)]
         if rows and all(html_table_cell(cell) for row in rows for cell in row):
@@ -170,6 +231,45 @@ def _table(header: Sequence[str], cells: Cells, sortable: bool = True,
     if count == 0:
         return "*Nothing here yet.*"
     return "\n".join(lines)
+
+
+# A table as Python-Markdown writes it (and `_table`'s fast path, the same), its header row and
+# its body; a table written otherwise (another extension's) is left as it is.
+_HTML_TABLE = re.compile(r"<table>\n<thead>\n<tr>\n(.*?)</tr>\n</thead>\n<tbody>\n(.*?)</tbody>"
+                         r"\n</table>", re.DOTALL)
+_HEADER_CELL = re.compile(r"<th(?: [^>]*)?>(.*?)</th>", re.DOTALL)
+_ROW_OR_CELL = re.compile("<tr>|<td>")
+_TAG = re.compile(r"<[^>]*>")
+
+
+def card_tables(page_html: str) -> str:
+    """A generated page's HTML with each table's cells labelled by their column's heading
+    (`data-label`), an empty cell (`—`) marked `data-empty`, and the table marked
+    `data-vault-cards`: on a narrow screen the stylesheet shows each row as a card, each value
+    under its column's name, rather than a table to scroll sideways. Works on the HTML either
+    path wrote (Markdown or `_table`'s own), so the two still agree before it; one pass."""
+    return _HTML_TABLE.sub(_card_table, page_html)
+
+
+def _card_table(match: re.Match[str]) -> str:
+    labels = [html.escape(html.unescape(_TAG.sub("", text)).strip())
+              for text in _HEADER_CELL.findall(match.group(1))]
+    column = -1
+
+    def cell(found: re.Match[str]) -> str:
+        nonlocal column
+        if found.group() == "<tr>":
+            column = -1
+            return "<tr>"
+        column += 1
+        label = labels[column] if column < len(labels) else ""
+        empty = " data-empty" if found.end() < len(body) and body.startswith(
+            EMPTY + "</td>", found.end()) else ""
+        return f'<td data-label="{label}"{empty}>'
+
+    body = match.group(2)
+    return (f"<table data-vault-cards>\n<thead>\n<tr>\n{match.group(1)}</tr>\n</thead>\n"
+            f"<tbody>\n{_ROW_OR_CELL.sub(cell, body)}</tbody>\n</table>")
 
 
 def _followup_text(followup: FollowUp | None, raw: bool = False) -> str:
@@ -196,15 +296,28 @@ def _last_touch(row: PersonRow, linker: Linker, raw: bool) -> str:
     return f"{_cell(row.last_interaction, raw)} · {shown}"
 
 
+PEOPLE_FILTERS = (("company", "Company"), ("stage", "Stage"), ("tag", "Tag"),
+                  ("location", "Location"), ("introducer", "Introduced by"),
+                  (QUIET, "No touch in more than"))
+
+
+def _person_data(row: PersonRow) -> str:
+    return row_data({"company": ref_value(row.company), "stage": (row.stage or "",),
+                     "tag": row.tags, "location": (row.location or "",),
+                     "introducer": ref_value(row.introduced_by),
+                     "touch": _touch(row.last_interaction)})
+
+
 def people_page(rows: Sequence[PersonRow], linker: Linker,
                 raw_html: Callable[[str], str] | None = None) -> str:
     table = _table(
         ("Name", "Company", "Role", "Last touch", "Next follow-up", "Introduced by"),
-        lambda raw: ((linker.link(r.contact, raw=raw), linker.link(r.company, raw=raw),
+        lambda raw: ((_person_data(r) + linker.link(r.contact, raw=raw),
+                      linker.link(r.company, raw=raw),
                       _cell(r.role, raw), _last_touch(r, linker, raw),
                       _followup_text(r.next_followup, raw),
                       linker.link(r.introduced_by, raw=raw)) for r in rows),
-        raw_html=raw_html,
+        raw_html=raw_html, filters=PEOPLE_FILTERS if rows else (),
     )
     return (f"{WIDE}# People\n\nEvery contact: {len(rows)} in all. Last touch is the latest "
             "of `last_contact`, the log, done conversations and daily notes. "
@@ -220,15 +333,27 @@ def _state(state: str) -> str:
     return f'<span class="vault-state vault-state--{_slug(state)}">{html_text(state)}</span>'
 
 
+LEAD_FILTERS = (("state", "State"), ("introducer", "Offered by"), ("career", "Career"),
+                ("company", "Company"))
+
+
+def _lead_data(row: LeadRow) -> str:
+    return row_data({"state": (row.state,),
+                     "introducer": [v for r in row.offered_by for v in ref_value(r)],
+                     "career": [v for r in row.careers for v in ref_value(r)],
+                     "company": ref_value(row.company)})
+
+
 def leads_page(rows: Sequence[LeadRow], linker: Linker,
                raw_html: Callable[[str], str] | None = None) -> str:
     """Every offered introduction, each person once (`views.lead_rows`)."""
     table = _table(
         ("Who", "Offered by", "When", "Career", "State"),
-        lambda raw: ((linker.link(r.who, raw=raw), linker.links(r.offered_by, raw),
+        lambda raw: ((_lead_data(r) + linker.link(r.who, raw=raw),
+                      linker.links(r.offered_by, raw),
                       _cell(r.date, raw), linker.links(r.careers, raw), _state(r.state))
                      for r in rows),
-        raw_html=raw_html,
+        raw_html=raw_html, filters=LEAD_FILTERS if rows else (),
     )
     still = sum(1 for r in rows if r.open)
     return (f"{WIDE}# Leads\n\nEvery introduction someone offered you (an interview's "
@@ -262,6 +387,18 @@ def _days_cell(row: StageRow) -> str:
     return f'<span class="vault-days"{data}>{EMPTY}</span>' if data else EMPTY
 
 
+PIPELINE_FILTERS = (("stage", "Stage"), ("company", "Company"), ("tag", "Tag"),
+                    ("location", "Location"), ("introducer", "Introduced by"),
+                    (QUIET, "No touch in more than"))
+
+
+def _stage_data(row: StageRow) -> str:
+    return row_data({"stage": (row.stage,), "company": ref_value(row.company), "tag": row.tags,
+                     "location": (row.location or "",),
+                     "introducer": ref_value(row.introduced_by),
+                     "touch": _touch(row.last_touch)})
+
+
 def pipeline_page(rows: Sequence[StageRow], linker: Linker,
                   raw_html: Callable[[str], str] | None = None) -> str:
     """Every contact by stage (`views.pipeline_rows`), a table per stage with its count."""
@@ -281,13 +418,15 @@ def pipeline_page(rows: Sequence[StageRow], linker: Linker,
                 + "." if limits else "") + "\n"]
     if not rows:
         parts.append("*Nothing here yet.*\n")
-    for stage, items in stages.items():
+    for number, (stage, items) in enumerate(stages.items()):
 
         def cells(raw: bool, items: Sequence[StageRow] = items) -> Iterable[list[str]]:
             for row in items:
-                yield [linker.link(row.contact, raw=raw), _stage_cell(row),
+                yield [_stage_data(row) + linker.link(row.contact, raw=raw), _stage_cell(row),
                        _cell(row.since, raw), _days_cell(row), _cell(row.last_touch, raw)]
 
+        if number == 0:  # one bar for the page, above its first table
+            parts.append(filter_bar(PIPELINE_FILTERS) + "\n")
         table = _table(("Name", "Stage", "Since", "Days", "Last touch"), cells,
                        raw_html=raw_html)
         parts.append(f"## {_stage_title(stage)} ({len(items)})\n\n{table}\n")
@@ -306,25 +445,56 @@ _INTERVIEW_HEADER = ("Date", "Conversation", "With", "Company", "Career", "Forma
                      "Interest")
 
 
+TIMELINE_FILTERS = (("company", "Company"), ("career", "Career"), ("status", "Status"),
+                    ("tag", "Tag"))
+
+
+def _interview_data(row: InterviewRow) -> str:
+    return row_data({"company": ref_value(row.company),
+                     "career": [v for r in row.careers for v in ref_value(r)],
+                     "status": (row.status,), "tag": row.tags})
+
+
 def timeline_page(rows: Sequence[InterviewRow], linker: Linker,
                   raw_html: Callable[[str], str] | None = None) -> str:
-    table = _table(_INTERVIEW_HEADER,
-                   lambda raw: (_interview_cells(r, linker, raw) for r in rows),
-                   raw_html=raw_html)
+    def cells(raw: bool) -> Iterable[list[str]]:
+        for row in rows:
+            first, *rest = _interview_cells(row, linker, raw)
+            yield [_interview_data(row) + first, *rest]
+
+    table = _table(_INTERVIEW_HEADER, cells, raw_html=raw_html,
+                   filters=TIMELINE_FILTERS if rows else ())
     return (f"{WIDE}# Timeline\n\nEvery conversation, newest first: {len(rows)} in all.\n\n"
             f"{table}\n")
+
+
+COMPANY_FILTERS = (("industry", "Industry"), ("location", "Location"), ("tag", "Tag"),
+                   (QUIET, "No conversation in more than"))
+
+
+def _last_done(conversations: Iterable[InterviewRow]) -> dt.date | None:
+    """The day of the latest done conversation, what "no conversation in N days" counts from
+    (a planned one is no touch yet)."""
+    return max((c.date for c in conversations if c.status == DONE and c.date is not None),
+               default=None)
+
+
+def _company_data(row: CompanyRow) -> str:
+    return row_data({"industry": (row.industry or "",), "location": (row.location or "",),
+                     "tag": row.tags, "touch": _touch(_last_done(row.conversations))})
 
 
 def companies_page(rows: Sequence[CompanyRow], linker: Linker,
                    raw_html: Callable[[str], str] | None = None) -> str:
     table = _table(
         ("Company", "Industry", "Location", "People", "Conversations", "Latest"),
-        lambda raw: ((linker.link(r.company, raw=raw), _cell(r.industry, raw),
+        lambda raw: ((_company_data(r) + linker.link(r.company, raw=raw),
+                      _cell(r.industry, raw),
                       _cell(r.location, raw), linker.links(r.people, raw),
                       str(len(r.conversations)),
                       linker.link(r.conversations[0].interview, raw=raw)
                       if r.conversations else EMPTY) for r in rows),
-        raw_html=raw_html,
+        raw_html=raw_html, filters=COMPANY_FILTERS if rows else (),
     )
     return (f"{WIDE}# Companies\n\nEvery organisation, who you know there and your conversations "
             f"with them: {len(rows)} in all.\n\n{table}\n")
@@ -377,6 +547,15 @@ def careers_page(board: CareersBoard, linker: Linker,
     return "\n".join(parts)
 
 
+CAREER_FILTERS = (("status", "Status"), ("tag", "Tag"),
+                  (QUIET, "No conversation in more than"))
+
+
+def _career_data(row: CareerRow) -> str:
+    return row_data({"status": (row.status or "",), "tag": row.tags,
+                     "touch": _touch(_last_done(row.conversations))})
+
+
 def _comparison(board: CareersBoard, linker: Linker,
                 raw_html: Callable[[str], str] | None) -> str:
     scored = bool(board.criteria)
@@ -388,7 +567,8 @@ def _comparison(board: CareersBoard, linker: Linker,
             score = [_score(row, raw)] if scored else []
             questions = (f"{row.questions_answered} of {row.questions_total}"
                          if row.questions_total else EMPTY)
-            yield [linker.link(row.career, raw=raw), _cell(row.status, raw), *score,
+            yield [_career_data(row) + linker.link(row.career, raw=raw),
+                   _cell(row.status, raw), *score,
                    _evidence(row), _interest(row),
                    questions, _talk(row.last, linker, raw), _talk(row.next, linker, raw)]
 
@@ -399,7 +579,8 @@ def _comparison(board: CareersBoard, linker: Linker,
             "companies. Interest: "
             "the sum of `interest` over done conversations (in brackets: over the last three "
             "that rated it). Next: the earliest planned conversation.")
-    return f"## Compare\n\n{note}\n\n{_table(header, cells, raw_html=raw_html)}\n"
+    table = _table(header, cells, raw_html=raw_html, filters=CAREER_FILTERS)
+    return f"## Compare\n\n{note}\n\n{table}\n"
 
 
 def _evidence(row: CareerRow) -> str:
@@ -478,7 +659,8 @@ def followups_page(dashboard: str, raw_html: Callable[[str], str] | None = None)
 
 def followups_dashboard(items: Sequence[Timed], built: dt.date, linker: Linker,
                         note_name: Callable[[str], str],
-                        pieces: Callable[[FollowUp], Sequence[TitlePiece]]) -> str:
+                        pieces: Callable[[FollowUp], Sequence[TitlePiece]],
+                        groups: Sequence[str] | None = None) -> str:
     """The follow-ups dashboard as HTML, for a page of the site: never stale.
 
     Every follow-up any day may show is in the page, with its due date and the days it shows on
@@ -486,8 +668,13 @@ def followups_dashboard(items: Sequence[Timed], built: dt.date, linker: Linker,
     reader's date under the headings of `followups.GROUPS`. Without the script, the page shows
     one list by due date, as of `built` (the day the site was built), and says so. No blank
     line inside: the HTML may stand in Markdown as one raw block.
+
+    `groups` (the home page's: overdue and today) lists only those groups: an item in
+    another is not shown, by the script or without it.
     """
+    keys = tuple(key for key, _ in GROUPS) if groups is None else tuple(groups)
     rows = []
+    shown = 0
     for timed in items:
         item = timed.followup
         due = item.due.isoformat() if item.due else ""
@@ -499,27 +686,43 @@ def followups_dashboard(items: Sequence[Timed], built: dt.date, linker: Linker,
             data += f' data-from="{timed.shown_from.isoformat()}"'
         if timed.shown_until:
             data += f' data-until="{timed.shown_until.isoformat()}"'
-        hidden = "" if timed.shown_on(built) else " hidden"
+        visible = timed.shown_on(built) and group_of(item.due, built) in keys
+        shown += visible
         line = f" (line {item.line})" if item.line else ""
-        rows.append(f'<li{data}{hidden}><span class="vault-followups__due">{due or "no date"}'
-                    f"</span> · {title} · in {where}{line}</li>")
-    shown = sum(1 for timed in items if timed.shown_on(built))
-    groups = "".join(
+        rows.append(f'<li{data}{"" if visible else " hidden"}><span class="vault-followups__due">'
+                    f"{due or 'no date'}</span> · {title} · in {where}{line}</li>")
+    when = f'<time datetime="{built.isoformat()}">{nice_date(built)}</time>'
+    if groups is None:
+        return _dated_board(rows, built, keys, f"{shown} open, by due date, as of {when}, "
+                            "when this site was built.", "Nothing to follow up.", shown)
+    return _dated_board(rows, built, keys, f"{shown} overdue or due today, as of {when}, when "
+                        "this site was built.", "Nothing overdue or due today.", shown,
+                        summary="{n} overdue or due today, as of today, {date}.", level=3)
+
+
+def _dated_board(rows: Sequence[str], built: dt.date, keys: Sequence[str], asof: str, none: str,
+                 shown: int, summary: str | None = None, level: int = 2) -> str:
+    """A list that `followups.js` groups by the reader's date (see `followups_dashboard`):
+    `rows` are its `<li data-due data-kind>` items, `keys` the groups it lists (headings of
+    `level`), `asof` what it says of itself without the script (the script writes `summary`
+    instead, `{n}` and `{date}` filled in), `none` what it says when no item shows."""
+    sections = "".join(
         f'<section class="vault-followups__group vault-followups__group--{key}" '
-        f'data-group="{key}" hidden><h2>{html_text(label)} '
-        '<span class="vault-followups__count"></span></h2><ul></ul></section>\n'
-        for key, label in GROUPS
+        f'data-group="{key}" hidden><h{level}>{html_text(label)} '
+        f'<span class="vault-followups__count"></span></h{level}><ul></ul></section>\n'
+        for key, label in GROUPS if key in keys
     )
+    template = f' data-summary="{html.escape(summary)}"' if summary is not None else ""
+    # A list that says what it is (`summary`) says nothing more when nothing shows: `none`
+    # says it.
+    quiet = " hidden" if summary is not None and shown == 0 else ""
     return (
         f'<div class="vault-followups" data-built="{built.isoformat()}" '
-        f'data-week-days="{WEEK_DAYS}">\n'
-        f'<p class="vault-followups__asof">{shown} open, by due date, as of '
-        f'<time datetime="{built.isoformat()}">{nice_date(built)}</time>, when this site was '
-        "built.</p>\n"
-        f"{groups}"
+        f'data-week-days="{WEEK_DAYS}"{template}>\n'
+        f'<p class="vault-followups__asof"{quiet}>{asof}</p>\n'
+        f"{sections}"
         '<ul class="vault-followups__all">\n' + "".join(r + "\n" for r in rows) + "</ul>\n"
-        f'<p class="vault-followups__none"{"" if shown == 0 else " hidden"}>'
-        "Nothing to follow up.</p>\n"
+        f'<p class="vault-followups__none"{"" if shown == 0 else " hidden"}>{none}</p>\n'
         "</div>"
     ).translate(_MARKDOWN_PROOF)
 
@@ -662,9 +865,155 @@ def _select(name: str, title: str, options: Sequence[tuple[str, str]], none: str
             f"{written}</select></label>")
 
 
-def home_page(dashboards: Sequence[tuple[str, str]], linker: Linker) -> str:
+# --- the home page: what now? --------------------------------------------------------------------
+
+WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+
+
+def home_page(data: tuple[Sequence[tuple[str, str]], str], linker: Linker,
+              raw_html: Callable[[str], str] | None = None) -> str:
+    """The generated home page (for a vault without an `index.md` of its own): a title, the
+    home dashboard (`home_dashboard`, HTML that needs no Markdown pass) and every dashboard."""
+    dashboards, dashboard = data
     items = "\n".join(f"- {linker.link(Ref('ok', title, src))}" for title, src in dashboards)
-    return f"# Your vault\n\n{items}\n"
+    shown = raw_html(dashboard) if raw_html is not None else dashboard
+    return f"# Your vault\n\n{shown}\n\n## Every dashboard\n\n{items}\n"
+
+
+def home_dashboard(rows: HomeRows, built: dt.date, due: str, pages: Mapping[str, str],
+                   linker: Linker) -> str:
+    """The home dashboard as HTML: what now? The counts; this week's planned conversations,
+    each with its prep brief folded; what is overdue or due today (`due`, the follow-ups
+    dashboard limited to those groups); the leads waiting; the latest insights. `pages`: the
+    page of each dashboard it links to, by title ("Follow-ups", "Leads").
+
+    Never stale, as the follow-ups dashboard: the conversations carry their dates and
+    `followups.js` shows those of the reader's week, and counts the done conversations of the
+    reader's month; without it, all is as of `built`. No blank line inside."""
+    sections = [
+        ("Conversations", _planned_board(rows.planned, built, linker)),
+        ("Due now", due),
+        ("Leads waiting", _waiting(rows, linker, pages)),
+        ("Recently learned", _learned(rows.learned, linker)),
+    ]
+    # Out of search, each part: the names it lists are found on their own pages. (The theme's
+    # search stops leaving out at a heading, and at the end of any div inside: one block a
+    # part.)
+    parts = ['<div class="vault-home">',
+             f"<div data-search-exclude>{_progress(rows.progress, built)}</div>"]
+    for title, content in sections:
+        parts.append(f'<h2 id="{_slug(title)}">{title}</h2>')
+        if content.strip():
+            parts.append(f"<div data-search-exclude>\n{content.strip()}\n</div>")
+        if title == "Due now":
+            parts.append("<div data-search-exclude>"
+                         f"{_see_all(linker, pages, 'Follow-ups', 'Every follow-up')}</div>")
+    parts.append("</div>")
+    return "\n".join(part for part in parts if part).translate(_MARKDOWN_PROOF)
+
+
+def _see_all(linker: Linker, pages: Mapping[str, str], title: str, text: str) -> str:
+    src = pages.get(title)
+    return (f'<p class="vault-home__more">{linker.link(Ref("ok", text, src), raw=True)}</p>'
+            if src else "")
+
+
+def _weekday_date(day: dt.date) -> str:
+    return f"{WEEKDAYS[day.weekday()]} {nice_date(day)}"
+
+
+def _planned_board(rows: Sequence[PlannedRow], built: dt.date, linker: Linker) -> str:
+    items = []
+    shown = 0
+    for planned in rows:
+        row = planned.row
+        day = row.date or built  # (planned rows are dated)
+        visible = group_of(day, built) in (TODAY, THIS_WEEK)
+        shown += visible
+        who = linker.links(row.people, raw=True)
+        at = f" at {linker.link(row.company, raw=True)}" if row.company is not None else ""
+        items.append(
+            f'<li data-due="{day.isoformat()}" data-kind="conversation"'
+            f'{"" if visible else " hidden"}><span class="vault-followups__due">'
+            f"{_weekday_date(day)}</span> · {linker.link(row.interview, raw=True)} · with "
+            f"{who}{at}{_brief(planned, linker)}</li>")
+    when = f'<time datetime="{built.isoformat()}">{nice_date(built)}</time>'
+    return _dated_board(
+        items, built, (TODAY, THIS_WEEK),
+        f"{shown} planned for the next seven days, as of {when}, when this site was built.",
+        "Nothing planned for the next seven days. Plan a conversation with "
+        '<code>vault-tools new interview "Jane Doe" --date YYYY-MM-DD --planned</code>.',
+        shown, summary="{n} planned for the next seven days, as of today, {date}.", level=3)
+
+
+def _brief(planned: PlannedRow, linker: Linker) -> str:
+    """The prep brief, folded: as the conversation's page shows it (`fast_html.block_html`),
+    or, when it is more than that fast path writes, a link to it there."""
+    if not planned.brief:
+        return ""
+    pieces: list[str] = []
+    markdown = []
+    for piece in planned.brief:
+        if isinstance(piece, Ref):
+            markdown.append(f"\x00{len(pieces)}\x00")
+            pieces.append(linker.link(piece, raw=True))
+        else:
+            markdown.append(piece.replace("\x00", ""))
+    body = block_html("".join(markdown), pieces)
+    if body is None:
+        href = linker.href(planned.row.interview)
+        if href is None:
+            return ""
+        body = f'<p><a href="{html.escape(href)}#prep-brief">Read it on its page</a></p>'
+    return (f'<details class="vault-home__brief"><summary>Prep brief</summary>\n{body}\n'
+            "</details>")
+
+
+def _progress(progress: Progress, built: dt.date) -> str:
+    month = built.isoformat()[:7]
+    this_month = sum(1 for day in progress.done_dates if day.isoformat()[:7] == month)
+    dates = " ".join(day.isoformat() for day in progress.done_dates)
+    counts = [(f'<strong class="vault-home__month" data-dates="{dates}">{this_month}</strong>',
+               "conversations this month"),
+              (f"<strong>{progress.people_met}</strong>", "people met"),
+              (f"<strong>{progress.careers_explored}</strong>", "careers explored"),
+              (f"<strong>{progress.careers_ruled_out}</strong>", "careers ruled out")]
+    return ('<ul class="vault-home__counts">'
+            + "".join(f"<li>{number} <span>{label}</span></li>" for number, label in counts)
+            + "</ul>")
+
+
+def _waiting(rows: HomeRows, linker: Linker, pages: Mapping[str, str]) -> str:
+    if not rows.leads:
+        return ('<p class="vault-home__none">No introduction waiting. When someone offers to '
+                "introduce you, list the name under <code>referrals</code> in the "
+                "conversation's note.</p>")
+    items = []
+    for row in rows.leads:
+        who = linker.links(row.offered_by, raw=True)
+        when = f" on {row.date.isoformat()}" if row.date else ""
+        items.append(f"<li>{linker.link(row.who, raw=True)} {_state(row.state)} · offered by "
+                     f"{who}{when}</li>")
+    more = rows.leads_waiting - len(rows.leads)
+    text = f"{more} more, and every lead" if more > 0 else "Every lead"
+    return ('<ul class="vault-home__leads">' + "".join(items) + "</ul>"
+            + _see_all(linker, pages, "Leads", text))
+
+
+def _learned(rows: Sequence[InsightRow], linker: Linker) -> str:
+    if not rows:
+        return ('<p class="vault-home__none">Nothing learned yet. Write what you hear under '
+                "<code>## What I learned</code>, <code>## Culture</code> or "
+                "<code>## Advice</code> in a done conversation's note.</p>")
+    items = []
+    for row in rows:
+        # The date, unless the conversation's name says it (`2026-11-19 Hana Kobayashi`).
+        when = row.date.isoformat() if row.date else "no date"
+        when = "" if when in row.interview.text else f" ({when})"
+        items.append(f"<li>{html_text(row.text)} <span class=\"vault-home__from\">· "
+                     f"{html_text(row.group)} · {linker.link(row.interview, raw=True)}"
+                     f"{when}</span></li>")
+    return '<ul class="vault-home__learned">' + "".join(items) + "</ul>"
 
 
 # --- the front-matter card (HTML: it is inserted into the rendered page) -------------------------

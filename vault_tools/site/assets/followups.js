@@ -6,6 +6,11 @@
  * This script sorts them into the groups the page lists (Overdue, Today, This week, Later,
  * Undated: the same names as `vault-tools followups`) as of today, so a site built on Monday is
  * right on Friday. Without it, the page shows one list as of the day it was built.
+ *
+ * A list may name fewer groups (the home page's: Overdue and Today; This week's conversations:
+ * Today and This week): an item of another group is not shown. Its data-summary, when it has
+ * one, is what it says of itself ({n} shown, as of {date}). The home page's count of this
+ * month's conversations (.vault-home__month, their days in data-dates) is counted here too.
  */
 (function () {
   "use strict";
@@ -54,9 +59,9 @@
     Array.prototype.forEach.call(items, function (item) {
       var from = item.getAttribute("data-from");
       var until = item.getAttribute("data-until");
-      var visible = (!from || from <= today) && (!until || today <= until);
       var key = groupOf(item.getAttribute("data-due"), today, weekEnd);
       var section = sections[key];
+      var visible = (!from || from <= today) && (!until || today <= until) && !!section;
       item.hidden = !visible;
       if (section) {
         section.querySelector("ul").appendChild(item); // the page's order is by due date
@@ -81,14 +86,29 @@
     }
     var asof = board.querySelector(".vault-followups__asof");
     if (asof) {
-      asof.textContent = shown + " open, grouped as of today, " + now.getDate() + " " +
-        MONTHS[now.getMonth()] + " " + now.getFullYear() + ".";
+      var date = now.getDate() + " " + MONTHS[now.getMonth()] + " " + now.getFullYear();
+      var summary = board.getAttribute("data-summary") || "{n} open, grouped as of today, {date}.";
+      asof.textContent = summary.replace("{n}", shown).replace("{date}", date);
+      if (board.hasAttribute("data-summary")) {
+        asof.hidden = shown === 0; // the list's own "nothing" line says it
+      }
     }
     board.setAttribute("data-today", today);
   }
 
+  // The days in data-dates that fall in the reader's month.
+  function countMonth(counter) {
+    var month = iso(new Date()).slice(0, 7);
+    var days = (counter.getAttribute("data-dates") || "").split(" ");
+    counter.textContent = days.filter(function (day) {
+      return day.slice(0, 7) === month;
+    }).length;
+    counter.setAttribute("data-month", month);
+  }
+
   function init() {
     Array.prototype.forEach.call(document.querySelectorAll(".vault-followups"), arrange);
+    Array.prototype.forEach.call(document.querySelectorAll(".vault-home__month"), countMonth);
   }
 
   if (window.document$ && typeof window.document$.subscribe === "function") {
