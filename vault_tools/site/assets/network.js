@@ -159,6 +159,10 @@
         var top = p.y + node.renderedHeight() / 2 + 3;
         var box = [p.x - w / 2, top, p.x + w / 2, top + font * 1.3];
         var clear = node.hasClass("vault-near");
+        if (!clear && (box[0] < 0 || box[2] > width || box[3] > height)) {
+          hide.push(node);  // a name cut by the frame reads as another name
+          return;
+        }
         var cells = cellsOf(box);
         if (!clear) {
           clear = cells.every(function (key) {
