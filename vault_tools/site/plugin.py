@@ -33,7 +33,7 @@ from ..notes import Note
 from ..vault import Vault, load_index_and_texts, loop_message, scan_notes
 from ..settings import SettingsError, settings_from_options
 from ..views import SiteView, dashboard_items, looks_private_front_matter, secrets
-from . import csp, dashboards, markdown_guard
+from . import csp, dashboards, markdown_guard, search_names
 from .embeds import EmbedRenderer
 from .fast_html import StandIns, extension_name, plain_markdown
 from .files import ASSET_DIR, publish_files
@@ -97,6 +97,7 @@ class _Build:
     texts: dict[str, str]
     pages: NotePages
     skip_scan: set[str]
+    urls: dict[str, str] = field(default_factory=dict)  # page URLs, by note
     sources: dict[str, str] = field(default_factory=dict)  # what MkDocs read, by note
 
 
@@ -226,7 +227,7 @@ class VaultPlugin(BasePlugin[VaultPluginConfig]):
         pages = NotePages(view, texts, links, board, board_note or dashboards.FOLLOWUPS_PAGE,
                           self.remembered.stand_ins, self.remembered.block_parses, renderer,
                           self.remembered.embeds_reached)
-        return _Build(view, texts, pages, skip_scan)
+        return _Build(view, texts, pages, skip_scan, urls)
 
     # --- pages ----------------------------------------------------------------------------------
 
@@ -285,9 +286,13 @@ class VaultPlugin(BasePlugin[VaultPluginConfig]):
     def on_post_build(self, config: MkDocsConfig) -> None:
         self.leak_error = ""
         build = self.build
-        if build is None or not self.config.leak_scan:
+        if build is None:
             return
         site_dir = Path(config.site_dir)
+        # Names first, so that the scan below reads the index as it is served.
+        search_names.add_names(site_dir, search_names.page_names(build.view, build.urls))
+        if not self.config.leak_scan:
+            return
         found = secrets(build.view, build.texts, shared_templates(self._vault(config).notes_dir))
         # The site's own words are no secret: the starter's Follow-ups note made private must
         # not fail every page for the nav entry the site writes itself.

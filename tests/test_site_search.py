@@ -1,0 +1,157 @@
+"""The site's search finds people (issue 21): a contact's, company's or career's own page is
+given its names and public facts in the search index (`site/search_names.py`), and nothing
+private reaches the index; the leak scan reads the index and fails a build that would."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from vault_tools.index import VaultIndex
+from vault_tools.parse import parse_note
+from vault_tools.site import search_names
+from vault_tools.site.build import SiteError, build_site
+from vault_tools.vault import find_vault
+from vault_tools.views import SiteView
+
+PRIYA = """---
+type: contact
+aliases: [Pri, "  Priya   R  "]
+company: "[[Lumen Health]]"
+role: Senior UX Researcher
+location: Seattle, WA
+email: zq.unique.mail@example.net
+phone: "555-0199"
+linkedin: https://www.linkedin.com/in/zq-unique-profile
+introduced_by: "[[Hidden Friend]]"
+tags: [ux-research]
+---
+
+# Priya Raman
+
+Works on the app. %%Zebrafinch Orchard Compact is a secret comment of mine.%%
+"""
+
+HIDDEN = """---
+type: contact
+private: true
+role: Keeper of the Quokka Ledger
+---
+
+# Hidden Friend
+
+A sentence nobody outside may ever read about the quokka ledger.
+"""
+
+LUMEN = "---\ntype: company\nlocation: Seattle, WA\nindustry: Digital health\n---\n# Lumen\n"
+TALK = ("---\ntype: interview\ndate: 2026-07-08\nwith: \"[[Priya Raman]]\"\n---\n"
+        "# Priya Raman: what UX research is like\n\nPriya Raman, Priya, Priya.\n")
+
+FILES = {
+    "contacts/Priya Raman.md": PRIYA,
+    "contacts/Hidden Friend.md": HIDDEN,
+    "companies/Lumen Health.md": LUMEN,
+    "interviews/2026-07-08 Priya Raman.md": TALK,
+}
+
+
+def view_of(files: dict[str, str], **options) -> SiteView:
+    return SiteView(VaultIndex(parse_note(path, text) for path, text in files.items()), **options)
+
+
+def urls_of(files: dict[str, str]) -> dict[str, str]:
+    return {path: path.removesuffix(".md").replace(" ", "%20") + "/" for path in files}
+
+
+def test_a_contact_company_and_career_get_their_names_an_interview_does_not() -> None:
+    words = search_names.page_names(view_of(FILES), urls_of(FILES))
+    assert words["contacts/Priya%20Raman/"].names == ("Priya Raman", "Pri", "Priya R")
+    assert words["companies/Lumen%20Health/"].names == ("Lumen Health", "Lumen")  # its H1
+    assert "interviews/2026-07-08%20Priya%20Raman/" not in words
+
+
+def test_a_private_note_gets_no_entry_and_no_private_value_is_a_fact() -> None:
+    words = search_names.page_names(view_of(FILES), urls_of(FILES))
+    assert "contacts/Hidden%20Friend/" not in words
+    facts = " ".join(words["contacts/Priya%20Raman/"].facts)
+    assert "Senior UX Researcher" in facts and "Seattle, WA" in facts
+    assert "Lumen Health" in facts and "ux-research" in facts
+    for private in ("zq.unique", "555-0199", "zq-unique-profile", "Hidden Friend", "Quokka",
+                    "Zebrafinch"):
+        assert private not in facts
+
+
+def test_published_fields_are_still_not_facts() -> None:
+    # Even when published, an address is no word a reader looks someone up by; and the field
+    # stays as the card shows it (publish_fields decides), never more.
+    words = search_names.page_names(view_of(FILES, publish_fields=["email"]), urls_of(FILES))
+    assert "zq.unique" not in " ".join(words["contacts/Priya%20Raman/"].facts)
+
+
+def test_with_names_gives_the_fields_to_the_page_entry_only() -> None:
+    index = {"config": {"fields": {"title": {"boost": 1e3}, "text": {"boost": 1}}},
+             "docs": [{"location": "contacts/A/", "title": "A", "text": "x"},
+                      {"location": "contacts/A/#notes", "title": "Notes", "text": "y"},
+                      {"location": "interviews/B/", "title": "A: talk", "text": "A"}]}
+    out = search_names.with_names(
+        index, {"contacts/A/": search_names.PageWords(("A", "Ay"), ("Oslo",))})
+    assert out["config"]["fields"]["names"]["boost"] > out["config"]["fields"]["title"]["boost"]
+    assert out["docs"][0]["names"] == "A Ay" and out["docs"][0]["facts"] == "Oslo"
+    assert "names" not in out["docs"][1] and "names" not in out["docs"][2]
+    assert "names" not in index["docs"][0]  # pure
+
+
+@pytest.mark.parametrize("index", [[], {"docs": "x"}, {"config": 1, "docs": []}])
+def test_an_index_of_another_shape_is_left_alone(index) -> None:
+    assert search_names.with_names(index, {}) == index  # type: ignore[arg-type]
+
+
+def test_the_home_page_is_named_as_material_writes_it() -> None:
+    home = {"index.md": "---\ntype: company\n---\n# Home\n"}
+    assert "" in search_names.page_names(view_of(home), {"index.md": "./"})
+
+
+CONFIG = ("site_name: Search\ndocs_dir: notes\ntheme:\n  name: material\n"
+          "plugins:\n  - search\n  - vault\n")
+
+
+def _vault(root: Path) -> Path:
+    for rel, text in FILES.items():
+        path = root / "notes" / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    (root / "mkdocs.yml").write_text(CONFIG, encoding="utf-8")
+    return root
+
+
+@pytest.mark.slow
+def test_the_built_index_names_pages_and_holds_no_private_value(tmp_path: Path) -> None:
+    site = build_site(find_vault(_vault(tmp_path)))
+    raw = (site / "search" / "search_index.json").read_text(encoding="utf-8")
+    index = json.loads(raw)
+    page = next(d for d in index["docs"] if d["location"] == "contacts/Priya%20Raman/")
+    assert page["names"] == "Priya Raman Pri Priya R"
+    assert "Seattle, WA" in page["facts"]
+    text = json.dumps(index, ensure_ascii=False)
+    for private in ("zq.unique.mail", "555-0199", "5550199", "zq-unique-profile",
+                    "Hidden Friend", "Quokka Ledger", "quokka ledger", "Zebrafinch"):
+        assert private not in text, private
+
+
+@pytest.mark.slow
+def test_the_leak_scan_fails_a_build_whose_index_would_hold_a_private_value(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    planted = search_names.with_names
+
+    def leaky(index, names):  # a bug that would put the hidden email into the index
+        out = planted(index, names)
+        out["docs"][0]["facts"] = "zq.unique.mail@example.net"
+        return out
+
+    monkeypatch.setattr(search_names, "with_names", leaky)
+    with pytest.raises(SiteError) as failed:
+        build_site(find_vault(_vault(tmp_path)))
+    assert "search/search_index.json" in str(failed.value)
+    assert "zq.unique.mail" in str(failed.value)
