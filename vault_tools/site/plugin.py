@@ -41,6 +41,7 @@ from .leaks import leak_report, scan_site, shared_templates, without_shown_comme
 from .links import PageLinks, log_link_problems, markdown_media
 from .note_page import NotePages
 from .page_source import note_source, safe_title
+from .task_signs import label_signs
 
 Preloaded = tuple[VaultIndex, dict[str, str], list[FollowUp] | None]
 
@@ -257,6 +258,7 @@ class VaultPlugin(BasePlugin[VaultPluginConfig]):
 
     def on_page_content(self, html: str, page: Page, config: MkDocsConfig, files: Files) -> str:
         html = self.remembered.stand_ins.fill_content(page.file.src_uri, markdown_media(html))
+        html = label_signs(html)  # before search reads the page: it indexes "due 2026-12-05"
         build = self.build
         note = build.view.index.get(page.file.src_uri) if build is not None else None
         if note is None or build is None:
