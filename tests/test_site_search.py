@@ -155,3 +155,90 @@ def test_the_leak_scan_fails_a_build_whose_index_would_hold_a_private_value(
         build_site(find_vault(_vault(tmp_path)))
     assert "search/search_index.json" in str(failed.value)
     assert "zq.unique.mail" in str(failed.value)
+
+
+# --- the Tasks plugin's signs as words; the card's hidden fields ----------------------------
+
+TASKS_EMOJI = "📅📆🗓⏳⌛🛫➕✅❌🔺⏫🔼🔽⏬🔁"
+
+
+def test_a_task_line_shows_its_dates_and_signs_as_words() -> None:
+    from vault_tools.site.task_signs import label_signs
+    html = ('<li class="task-list-item"><label></label> Call Jane 📅 2026-12-05 ⏳️ 2026-12-01 '
+            "🛫 2026-11-30 ➕ 2026-11-01 ✅ 2026-12-06 ❌ 2026-12-07 🔺 🔁 every week</li>")
+    out = label_signs(html)
+    for words in ("due 2026-12-05", "scheduled 2026-12-01", "starts 2026-11-30",
+                  "created 2026-11-01", "done 2026-12-06", "cancelled 2026-12-07",
+                  "priority highest", "repeats</span> every week"):
+        assert words in out
+    assert not any(sign in out for sign in TASKS_EMOJI)
+
+
+def test_signs_in_code_attributes_or_prose_without_a_date_stay_as_written() -> None:
+    from vault_tools.site.task_signs import label_signs
+    html = ('<p title="📅 2026-12-05">✅ booked, ⏫ fast</p><pre><code>- [ ] x 📅 2026-12-05'
+            "</code></pre><p>a 📅 2026-13-45x</p>")
+    assert label_signs(html) == html
+
+
+def test_a_huge_page_of_signs_is_labelled_in_linear_time() -> None:
+    import time
+
+    from vault_tools.site.task_signs import label_signs
+    small = '<li class="task-list-item">x 📅 2026-12-05 ⏫ <code>📅</code></li>' * 2_000
+    start = time.process_time()
+    label_signs(small)
+    one = time.process_time() - start
+    start = time.process_time()
+    label_signs(small * 10)
+    assert time.process_time() - start < max(one, 0.01) * 40
+
+
+def test_the_card_names_hidden_fields_never_their_values() -> None:
+    from vault_tools.site import render
+    from vault_tools.views import card_rows, hidden_fields
+    view = view_of(FILES)
+    priya = view.index.notes["contacts/Priya Raman.md"]
+    assert hidden_fields(view, priya) == ("email", "phone", "linkedin")
+    html = render.card_html(card_rows(view, priya), priya.type,
+                            render.Linker("contacts/Priya%20Raman/", {}, lambda p, h: None),
+                            hidden_fields(view, priya))
+    assert ("email, phone, linkedin hidden: add them to <code>publish_fields</code> in "
+            "mkdocs.yml to show them.") in html
+    assert "zq.unique" not in html and "555" not in html
+    published = view_of(FILES, publish_fields=["email", "phone"])
+    assert hidden_fields(published, published.index.notes["contacts/Priya Raman.md"]) == (
+        "linkedin",)
+    # A field written empty is not named: the card would promise what is not there.
+    empty = {"contacts/A.md": "---\ntype: contact\nemail: ''\nphone:\n---\n# A\n"}
+    assert hidden_fields(view_of(empty), view_of(empty).index.notes["contacts/A.md"]) == ()
+
+
+def test_one_hidden_field_reads_it_and_a_crafted_key_is_escaped() -> None:
+    from vault_tools.site.render import hidden_fields_note
+    assert "linkedin hidden: add it to" in hidden_fields_note(("linkedin",))
+    assert "<b>" not in hidden_fields_note(("<b>",))
+
+
+@pytest.mark.slow
+def test_the_built_pages_show_no_tasks_emoji_and_the_card_says_what_it_hides(
+        tmp_path: Path) -> None:
+    import shutil
+
+    from .conftest import DEMO_VAULT, REPO
+    shutil.copytree(DEMO_VAULT, tmp_path / "notes")
+    config = (REPO / "mkdocs.yml").read_text(encoding="utf-8")
+    (tmp_path / "mkdocs.yml").write_text(
+        config.replace("docs_dir: vault_template", "docs_dir: notes"), encoding="utf-8")
+    site = build_site(find_vault(tmp_path))
+    import re
+    for rel in ("Follow-ups/index.html", "contacts/Priya Raman/index.html",
+                "contacts/Hana Kobayashi/index.html", "interviews/2026-07-08 Priya Raman/index.html",
+                "people/index.html", "timeline/index.html"):
+        page = (site / rel).read_text(encoding="utf-8")
+        article = page[page.find("<article"):page.find("</article>")]
+        shown = re.sub(r"<code>.*?</code>|<[^>]*>", " ", article, flags=re.DOTALL)
+        assert not any(sign in shown for sign in TASKS_EMOJI), rel
+    priya = (site / "contacts/Priya Raman/index.html").read_text(encoding="utf-8")
+    assert "due 2026-12-05" in priya
+    assert "email, phone, linkedin hidden" in priya and "priya.raman@example.com" not in priya
