@@ -17,7 +17,6 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import material
-
 import pytest
 
 from vault_tools.site.build import build_site

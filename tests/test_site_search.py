@@ -90,22 +90,24 @@ def test_published_fields_are_still_not_facts() -> None:
     assert "zq.unique" not in " ".join(words["contacts/Priya%20Raman/"].facts)
 
 
-def test_with_names_gives_the_fields_to_the_page_entry_only() -> None:
-    index = {"config": {"fields": {"title": {"boost": 1e3}, "text": {"boost": 1}}},
-             "docs": [{"location": "contacts/A/", "title": "A", "text": "x"},
-                      {"location": "contacts/A/#notes", "title": "Notes", "text": "y"},
-                      {"location": "interviews/B/", "title": "A: talk", "text": "A"}]}
-    out = search_names.with_names(
-        index, {"contacts/A/": search_names.PageWords(("A", "Ay"), ("Oslo",))})
-    assert out["config"]["fields"]["names"]["boost"] > out["config"]["fields"]["title"]["boost"]
-    assert out["docs"][0]["names"] == "A Ay" and out["docs"][0]["facts"] == "Oslo"
-    assert "names" not in out["docs"][1] and "names" not in out["docs"][2]
-    assert "names" not in index["docs"][0]  # pure
+def test_name_page_gives_the_fields_to_the_page_entry_only() -> None:
+    fields = {"title": {"boost": 1e3}, "text": {"boost": 1}}
+    entries = [{"location": "interviews/B/", "title": "A: talk", "text": "A"},
+               {"location": "contacts/A/", "title": "A", "text": "x"},
+               {"location": "contacts/A/#notes", "title": "Notes", "text": "y"}]
+    search_names.name_page(entries, fields, "contacts/A/",
+                           search_names.PageWords(("A", "Ay"), ("Oslo",)))
+    assert fields["names"]["boost"] > fields["title"]["boost"] > fields["facts"]["boost"]
+    assert entries[1]["names"] == "A Ay" and entries[1]["facts"] == "Oslo"
+    assert "names" not in entries[0] and "names" not in entries[2]
 
 
-@pytest.mark.parametrize("index", [[], {"docs": "x"}, {"config": 1, "docs": []}])
-def test_an_index_of_another_shape_is_left_alone(index) -> None:
-    assert search_names.with_names(index, {}) == index  # type: ignore[arg-type]
+def test_a_page_without_words_or_entries_changes_nothing() -> None:
+    fields: dict = {}
+    entries = [{"location": "interviews/B/", "title": "B", "text": ""}]
+    search_names.name_page(entries, fields, "contacts/A/", None)
+    search_names.name_page(entries, fields, "contacts/A/", search_names.PageWords(("A",)))
+    assert entries == [{"location": "interviews/B/", "title": "B", "text": ""}]
 
 
 def test_the_home_page_is_named_as_material_writes_it() -> None:
@@ -143,14 +145,14 @@ def test_the_built_index_names_pages_and_holds_no_private_value(tmp_path: Path) 
 @pytest.mark.slow
 def test_the_leak_scan_fails_a_build_whose_index_would_hold_a_private_value(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    planted = search_names.with_names
+    planted = search_names.name_page
 
-    def leaky(index, names):  # a bug that would put the hidden email into the index
-        out = planted(index, names)
-        out["docs"][0]["facts"] = "zq.unique.mail@example.net"
-        return out
+    def leaky(entries, fields, url, words):  # a bug that would put the hidden email in
+        planted(entries, fields, url, words)
+        if words is not None:
+            entries[-1]["facts"] = "zq.unique.mail@example.net"
 
-    monkeypatch.setattr(search_names, "with_names", leaky)
+    monkeypatch.setattr(search_names, "name_page", leaky)
     with pytest.raises(SiteError) as failed:
         build_site(find_vault(_vault(tmp_path)))
     assert "search/search_index.json" in str(failed.value)
@@ -233,7 +235,8 @@ def test_the_built_pages_show_no_tasks_emoji_and_the_card_says_what_it_hides(
     site = build_site(find_vault(tmp_path))
     import re
     for rel in ("Follow-ups/index.html", "contacts/Priya Raman/index.html",
-                "contacts/Hana Kobayashi/index.html", "interviews/2026-07-08 Priya Raman/index.html",
+                "contacts/Hana Kobayashi/index.html",
+                "interviews/2026-07-08 Priya Raman/index.html",
                 "people/index.html", "timeline/index.html"):
         page = (site / rel).read_text(encoding="utf-8")
         article = page[page.find("<article"):page.find("</article>")]

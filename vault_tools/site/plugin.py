@@ -98,7 +98,8 @@ class _Build:
     texts: dict[str, str]
     pages: NotePages
     skip_scan: set[str]
-    urls: dict[str, str] = field(default_factory=dict)  # page URLs, by note
+    # What the search index gets of each contact's, company's and career's page, by URL.
+    words: dict[str, search_names.PageWords] = field(default_factory=dict)
     sources: dict[str, str] = field(default_factory=dict)  # what MkDocs read, by note
 
 
@@ -228,7 +229,7 @@ class VaultPlugin(BasePlugin[VaultPluginConfig]):
         pages = NotePages(view, texts, links, board, board_note or dashboards.FOLLOWUPS_PAGE,
                           self.remembered.stand_ins, self.remembered.block_parses, renderer,
                           self.remembered.embeds_reached)
-        return _Build(view, texts, pages, skip_scan, urls)
+        return _Build(view, texts, pages, skip_scan, search_names.page_names(view, urls))
 
     # --- pages ----------------------------------------------------------------------------------
 
@@ -274,6 +275,16 @@ class VaultPlugin(BasePlugin[VaultPluginConfig]):
         end += len("</h1>")
         return html[:end] + "\n" + card + html[end:]
 
+    @event_priority(-50)  # after the search plugin has indexed the page
+    def on_page_context(self, context: Any, page: Page, config: MkDocsConfig,
+                        nav: Any) -> Any:
+        index = search_names.search_index(config.plugins)
+        if index is not None and self.build is not None:
+            words = self.build.words.get(search_names.location(page.url))
+            search_names.name_page(index.entries, index.config.setdefault("fields", {}),
+                                   page.url, words)
+        return context
+
     def on_post_page(self, output: str, page: Page, config: MkDocsConfig) -> str:
         theme = csp.theme_html(output, page.content)  # before the blocks go in
         return csp.secure(self.remembered.stand_ins.fill_output(page.file.src_uri, output), theme)
@@ -288,13 +299,9 @@ class VaultPlugin(BasePlugin[VaultPluginConfig]):
     def on_post_build(self, config: MkDocsConfig) -> None:
         self.leak_error = ""
         build = self.build
-        if build is None:
+        if build is None or not self.config.leak_scan:
             return
         site_dir = Path(config.site_dir)
-        # Names first, so that the scan below reads the index as it is served.
-        search_names.add_names(site_dir, search_names.page_names(build.view, build.urls))
-        if not self.config.leak_scan:
-            return
         found = secrets(build.view, build.texts, shared_templates(self._vault(config).notes_dir))
         # The site's own words are no secret: the starter's Follow-ups note made private must
         # not fail every page for the nav entry the site writes itself.

@@ -12,21 +12,20 @@ A second field, `facts`, holds the same page's public role, company, location, i
 tags as its card shows them (so `publish_fields` and privacy decide them as they decide the
 card): searching "Seattle" lists the people and companies there before pages that mention it.
 
-Only public notes that have a page get names; a name or alias is on the page already (its
-title, and the card's Aliases row), so the index holds nothing the page does not, and the leak
-scan, which reads the index after this, covers it all the same.
+The fields are set on Material's entries as each page is indexed (`on_page_context`, after the
+search plugin's), so the index is written once, by Material, with them. Only public notes that
+have a page get names; a name or alias is on the page already (its title, and the card's
+Aliases row), so the index holds nothing the page does not, and the leak scan, which reads the
+written index, covers it all the same.
 """
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable, Mapping
-from pathlib import Path
 from typing import Any, NamedTuple
 
 from ..views import CardItem, Ref, SiteView, card_rows
 
-INDEX_FILE = "search/search_index.json"
 FIELD = "names"
 # Above `title` (1e3), so a name outranks a title that holds it, and below Material's `tags`
 # (1e6), which is a page's own choice. Lunr multiplies a field's score by its boost.
@@ -61,7 +60,7 @@ def page_names(view: SiteView, urls: Mapping[str, str]) -> dict[str, PageWords]:
         facts = _unique(_fact_text(item) for row in card_rows(view, note)
                         if row.key.lower() in FACT_KEYS for item in row.items)
         if names:
-            out[_location(url)] = PageWords(names, facts)
+            out[location(url)] = PageWords(names, facts)
     return out
 
 
@@ -83,44 +82,41 @@ def _unique(values: Iterable[str]) -> tuple[str, ...]:
     return tuple(out)
 
 
-def _location(url: str) -> str:
+def location(url: str) -> str:
+    """A page URL as the search index writes it."""
     # Material writes a page's location as MkDocs' URL, the home page as "" (not "./").
     return "" if url in ("./", ".") else url
 
 
-def with_names(index: Any, names: Mapping[str, PageWords]) -> Any:
-    """`index` (the parsed search index) with the `names` and `facts` fields configured and
-    given to the first entry of each page in `names` (the page's own entry, before its
-    sections). Pure: a new dictionary; an index of another shape is returned as it is."""
-    if not isinstance(index, dict):
-        return index
-    config, docs = index.get("config"), index.get("docs")
-    if not isinstance(config, dict) or not isinstance(docs, list):
-        return index
-    fields = dict(config.get("fields") or {})
-    fields[FIELD] = {"boost": BOOST}
-    fields[FACTS] = {"boost": FACTS_BOOST}
-    new_docs = []
-    seen: set[str] = set()
-    for doc in docs:
-        location = doc.get("location") if isinstance(doc, dict) else None
-        if isinstance(location, str) and "#" not in location and location in names \
-                and location not in seen:
-            seen.add(location)
-            words = names[location]
-            doc = {**doc, FIELD: " ".join(words.names), FACTS: " ".join(words.facts)}
-        new_docs.append(doc)
-    return {**index, "config": {**config, "fields": fields}, "docs": new_docs}
+def search_index(plugins: Mapping[str, Any]) -> Any:
+    """Material's search index of this build (its `entries` and `config`), or None without
+    Material's search plugin. Its entries are written to `search/search_index.json` in its
+    `on_post_build`: a page's fields given here are in the file without reading it again."""
+    for name in ("material/search", "search"):
+        plugin = plugins.get(name)
+        index = getattr(plugin, "search_index", None)
+        if isinstance(getattr(index, "entries", None), list) \
+                and isinstance(getattr(index, "config", None), dict):
+            return index
+    return None
 
 
-def add_names(site_dir: Path, names: Mapping[str, PageWords]) -> bool:
-    """Rewrite the site's search index with `with_names` (False when the site has none, e.g.
-    without the search plugin). Written compact, as Material writes it."""
-    path = site_dir / INDEX_FILE
-    try:
-        index = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return False
-    path.write_text(json.dumps(with_names(index, names), separators=(",", ":"), default=str),
-                    encoding="utf-8")
-    return True
+def name_page(entries: list[Any], fields: dict[str, Any], url: str,
+              words: PageWords | None) -> None:
+    """Give the page at `url` its `words`: the `names` and `facts` fields configured in
+    `fields` (the index's field boosts) and set on the page's own entry, which Material has
+    just appended with its sections to `entries` (its last entries: the page's only). Nothing
+    for a page without words, or one search left out (`search.exclude`)."""
+    if words is None:
+        return
+    own = location(url)
+    fields.setdefault(FIELD, {"boost": BOOST})
+    fields.setdefault(FACTS, {"boost": FACTS_BOOST})
+    for entry in reversed(entries):
+        found = entry.get("location") if isinstance(entry, dict) else None
+        if not isinstance(found, str) or found.split("#")[0] != own:
+            return  # past this page's entries
+        if found == own:
+            entry[FIELD] = " ".join(words.names)
+            entry[FACTS] = " ".join(words.facts)
+            return
