@@ -245,3 +245,23 @@ def test_the_built_pages_show_no_tasks_emoji_and_the_card_says_what_it_hides(
     priya = (site / "contacts/Priya Raman/index.html").read_text(encoding="utf-8")
     assert "due 2026-12-05" in priya
     assert "email, phone, linkedin hidden" in priya and "priya.raman@example.com" not in priya
+
+
+@pytest.mark.slow
+def test_serve_gives_an_alias_added_while_serving_to_the_index(tmp_path: Path) -> None:
+    import shutil
+
+    from .conftest import DEMO_VAULT
+    from .test_incremental import CONFIG as LIVE_CONFIG
+    from .test_incremental import Session
+    root = tmp_path / "vault"
+    shutil.copytree(DEMO_VAULT, root / "notes")
+    (root / "mkdocs.yml").write_text(LIVE_CONFIG, encoding="utf-8")
+    s = Session(root)  # each change is compared byte for byte with a full build
+    s.edit("contacts/Grace Liu.md", lambda t: t.replace("type: contact",
+                                                         "type: contact\naliases: [Gigi]", 1))
+    index = json.loads((s.site / "search" / "search_index.json").read_text(encoding="utf-8"))
+    grace = next(d for d in index["docs"] if d["location"] == "contacts/Grace%20Liu/")
+    assert grace["names"] == "Grace Liu Gigi"
+    kwame = next(d for d in index["docs"] if d["location"] == "contacts/Kwame%20Asante/")
+    assert kwame["names"] == "Kwame Asante"  # a page kept from the first build keeps its own
