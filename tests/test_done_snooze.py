@@ -6,6 +6,7 @@ import datetime as dt
 import difflib
 import json
 import os
+import re
 from pathlib import Path
 
 import pytest
@@ -15,7 +16,7 @@ from hypothesis import strategies as st
 
 from vault_tools.cli import main
 from vault_tools.edit import followup_edits
-from vault_tools.followups import open_followups, timed_followups
+from vault_tools.followups import FollowUp, followup_ids, open_followups, timed_followups
 from vault_tools.parse import parse_note, read_task_text, split_lines
 from vault_tools.vault import find_vault, load_index
 
@@ -514,7 +515,10 @@ def test_done_and_snooze_change_the_task_line_only(above, below, words, nl, end,
         changed = new_lines[line - 1]
         assert f"{sign} {day.isoformat()}" in changed
         assert changed.startswith("- [x] " if sign == "✅" else "- [ ] ")
-        assert changed.rstrip("\r\n").endswith(ident or f"{sign} {day.isoformat()}")
+        # A date goes before a block id: the one written, or words that end as one (`^a`).
+        block_id = re.search(r" \^[A-Za-z0-9-]+$", task_line)
+        assert changed.rstrip("\r\n").endswith(
+            block_id.group(0) if block_id else f"{sign} {day.isoformat()}")
 
 
 def test_the_rules_see_a_snooze_as_a_shown_from_day_and_blocks_as_before(vault: Path) -> None:
@@ -577,3 +581,133 @@ def test_the_feed_that_moves_overdue_items_puts_a_snoozed_one_on_its_day(vault: 
     # The clock-free feed keeps its due date.
     assert [e.day for e in feed_events(index) if "thank-you" in e.summary] == [
         dt.date(2026, 11, 11)]
+
+
+# --- found by attacking the landed work -------------------------------------------------------
+
+
+@pytest.mark.parametrize("command, saved_line", [
+    (["done", "{id}"], "thank_you: 2026-11-28  # sent from my phone"),
+    (["snooze", "{id}", "--until", "2026-12-24"], "snoozed_until: 2026-12-03"),
+])
+def test_a_value_the_user_wrote_after_the_read_is_not_overwritten(
+        vault: Path, monkeypatch, command: list[str], saved_line: str) -> None:
+    """The command replaces only the value it read: one the user saved since (the thank-you
+    recorded by hand meanwhile) is theirs, and the command refuses rather than overwrite it."""
+    ident = id_of(vault, "thank-you")
+    saved = CONVERSATION_TEXT.replace("---\n# A", f"{saved_line}\n---\n# A")
+    _user_saves(monkeypatch, vault, CONVERSATION, saved)
+    result = run(vault, *[a.format(id=ident) for a in command], "--today", TODAY)
+    assert result.exit_code == 1, result.output
+    key, value = saved_line.split()[0].rstrip(":"), saved_line.split()[1]
+    assert (f"{CONVERSATION}:8: {key} was changed since the command read the note "
+            f"(it is now '{value}', was absent)") in result.output
+    assert "nothing was written" in result.output
+    assert read(vault, CONVERSATION) == saved
+
+
+def test_done_replaces_the_done_date_an_unticked_task_still_carries(make_vault) -> None:
+    """A task unticked by hand keeps the Tasks plugin's old ✅ date; ticking it again records
+    the new day in its place, not a second ✅ that readers would skip (the first counts)."""
+    vault = make_vault({"todo.md": "# T\n\n- [ ] call Kim ✅ 2026-01-05 ^k\n"})
+    result = run(vault, "done", id_of(vault, "task"), "--today", TODAY)
+    assert result.exit_code == 0, result.output
+    assert read(vault, "todo.md") == "# T\n\n- [x] call Kim ✅ 2026-12-01 ^k\n"
+
+
+def test_the_dry_run_diff_of_a_note_without_a_final_newline_keeps_its_lines_apart(
+        make_vault) -> None:
+    vault = make_vault({"todo.md": "# T\n\n- [ ] call Kim"})
+    result = run(vault, "done", id_of(vault, "task"), "--dry-run", "--today", TODAY)
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert "-- [ ] call Kim" in lines
+    assert "+- [x] call Kim ✅ 2026-12-01" in lines
+    assert lines.count("\\ No newline at end of file") == 2
+
+
+def test_an_id_prefix_that_names_several_items_says_so(make_vault) -> None:
+    # Enough tasks that two ids share their first four characters (the ids are a hash of the
+    # text: the same every run).
+    tasks = [FollowUp("task", None, f"task {n}", "todo.md", n + 3) for n in range(3000)]
+    firsts: dict[str, int] = {}
+    for n, fid in enumerate(followup_ids(tasks)):
+        if fid[:4] in firsts:
+            break
+        firsts[fid[:4]] = n
+    count = n + 1
+    vault = make_vault({"todo.md": "# T\n\n" + "".join(f"- [ ] task {i}\n" for i in range(count))})
+    shared = followup_ids(tasks[:count])[n][:4]
+    before = snapshot(vault)
+    result = run(vault, "done", shared.upper(), "--today", TODAY)
+    assert result.exit_code == 1
+    assert f"The id {shared.upper()!r} is the start of 2 follow-ups' ids; give more of it" in (
+        result.output)
+    assert snapshot(vault) == before
+
+
+@pytest.mark.parametrize("kind, title, then, written", [
+    ("thank-you", "", ["done", "{id}"], "thank_you: 2026-12-01\n"),
+    ("thank-you", "", ["snooze", "{id}", "--until", "2026-12-03"], "snoozed_until: 2026-12-03\n"),
+    ("task", "article", ["done", "{id}"],
+     "- [x] Send Jane the article 📅 2026-11-20 ⏳ 2026-12-08 ✅ 2026-12-01 ^send\n"),
+    ("task", "article", ["snooze", "{id}", "--until", "2026-12-20"],
+     "- [ ] Send Jane the article 📅 2026-11-20 ⏳ 2026-12-20 ^send\n"),
+])
+def test_a_snoozed_item_keeps_its_id_for_done_and_for_another_snooze(
+        vault: Path, kind: str, title: str, then: list[str], written: str) -> None:
+    """Snoozed, then done the next day (the thank-you sent after all), or snoozed again: the id
+    `followups` showed still names it, though the list hides it until the day."""
+    ident = id_of(vault, kind, title=title)
+    assert run(vault, "snooze", ident, "--until", "2026-12-08", "--today", TODAY).exit_code == 0
+    assert ident not in [f["id"] for f in listed(vault)]
+    result = run(vault, *[a.format(id=ident) for a in then], "--today", TODAY)
+    assert result.exit_code == 0, result.output
+    assert written in read(vault, JANE if kind == "task" else CONVERSATION)
+
+
+def test_an_item_gone_for_good_has_no_id_though_it_once_showed(vault: Path) -> None:
+    # A planned conversation's `prepare` stops on its day: after it, its id names nothing.
+    ident = id_of(vault, "prepare", today="2026-12-19")
+    result = run(vault, "snooze", ident, "--until", "2026-12-30", "--today", "2026-12-22")
+    assert result.exit_code == 1
+    assert "No follow-up with id" in result.output
+
+
+@pytest.mark.parametrize("task, words, done", [
+    # a date sign inside a link's shown text or address, a code span or a comment is words,
+    # not a field: the field is added after them, or the task refused, never the words edited
+    ("- [ ] see [[Note|✅ 2020-01-01]] now", "[[Note|✅ 2020-01-01]]",
+     "- [x] see [[Note|✅ 2020-01-01]] now ✅ 2026-12-01"),
+    ("- [ ] code `✅ 2020-01-01` x %%✅ 2020-02-02%%", "`✅ 2020-01-01` x %%✅ 2020-02-02%%",
+     "- [x] code `✅ 2020-01-01` x %%✅ 2020-02-02%% ✅ 2026-12-01"),
+    ("- [ ] see [the ⏳ 2020-01-01 post](http://x.y/⏳ 2020-01-01) now",
+     "[the ⏳ 2020-01-01 post](http://x.y/⏳ 2020-01-01)", None),
+    ("- [ ] code `⏳ 2020-01-01` x", "`⏳ 2020-01-01`", None),
+])
+def test_a_date_sign_in_a_link_code_or_comment_of_a_task_is_never_rewritten(
+        make_vault, task: str, words: str, done: str | None) -> None:
+    for command in (["done", "{id}"], ["snooze", "{id}", "--until", "2026-12-05"]):
+        vault = make_vault({"t.md": f"# T\n\n{task}\n"})
+        ident = id_of(vault, "task")
+        result = run(vault, *[a.format(id=ident) for a in command], "--today", TODAY)
+        text = read(vault, "t.md")
+        assert words in text, (result.output, text)
+        if command[0] == "done" and done is not None:
+            assert result.exit_code == 0, result.output
+            assert text == f"# T\n\n{done}\n"
+
+
+def test_done_says_the_generated_blocks_catch_up_at_the_next_fill(vault: Path) -> None:
+    """The Follow-ups note and the blocks `fill` wrote keep listing a done item until the next
+    fill (or at once under `watch`): done says so, where there are blocks, rather than leave
+    the user wondering why the Follow-ups note still shows it."""
+    assert run(vault, "fill").exit_code == 0
+    result = run(vault, "done", id_of(vault, "thank-you"), "--today", TODAY)
+    assert result.exit_code == 0, result.output
+    assert ("Note: the generated blocks listing it (the Follow-ups note among them) are brought "
+            "up to date by the next `vault-tools fill`, or at once while `vault-tools watch` "
+            "runs.") in result.stderr
+    # A snooze changes no block: nothing to say.
+    result = run(vault, "snooze", id_of(vault, "nudge"), "--until", "2026-12-24", "--today", TODAY)
+    assert result.exit_code == 0 and not result.stderr

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 
 import pytest
 from hypothesis import given
@@ -203,3 +204,49 @@ def test_setting_a_key_changes_one_line_and_that_key_only(text, key, value) -> N
         at = next(i for i, line in enumerate(new_lines) if line.startswith(f"{key}: "))
         assert new_lines[:at] + new_lines[at + 1:] == old_lines
         assert new_lines[at].rstrip("\r\n") == f"{key}: {yaml_scalar(value)}"
+
+
+def test_a_key_yaml_reads_but_no_line_starts_is_refused_not_written_twice() -> None:
+    # `? key` / `: value`, YAML's explicit key: the key is there, on no `key:` line.
+    text = "---\ntype: interview\n? thank_you\n: 2020-01-01\n---\n"
+    with pytest.raises(FrontMatterEditError, match="thank_you"):
+        set_key(text, "thank_you", dt.date(2026, 12, 1), "n.md")
+
+
+def test_explicit_keys_elsewhere_are_refused_too() -> None:
+    # `? thank_you` with no value, and a `thank_you:` line: YAML reads the key twice.
+    text = "---\n? thank_you\nthank_you: 2020-01-01\n---\n"
+    with pytest.raises(FrontMatterEditError, match=r"n\.md:2: .*explicit `\? key`"):
+        set_key(text, "thank_you", dt.date(2026, 12, 1), "n.md")
+
+
+# Lines of front matter a line edit could trip on: the key in a block scalar, in a quoted
+# string running over lines, explicit keys, anchors, flow collections over lines, another
+# case, a fence-like line, tabs.
+HOSTILE = ["type: interview", "thank_you: 2020-01-01", "thank_you:", "thank_you: ~", "# c", "",
+           "notes: |", "  thank_you: x", "tags:", "- a", "  - b", "'thank_you': 1",
+           "thank_you: 'a # b' # c", "x: [1,", "  2]", 'thank_you: "a', '  b"', "? thank_you",
+           ": 3", "thank_you: &a 1", "y: *a", "Thank_You: 4", "thank_you : 5", "...", "z: >-",
+           "   folded", "thank_you: 2020-01-01\t# t", "\tthank_you: 6", "k: v # thank_you: 7",
+           "thank_you: [1]", "thank_you: !!str x", "thank_you: 'it''s'", "a: 'x", "thank_you: y'"]
+
+
+@given(st.lists(st.sampled_from(HOSTILE), max_size=8), st.sampled_from(["\n", "\r\n", "\r"]),
+       st.sampled_from(["---", "...", "--- "]))
+def test_any_front_matter_is_refused_or_changed_by_exactly_one_line(lines, nl, close) -> None:
+    text = "---" + nl + "".join(line + nl for line in lines) + close + nl + "body" + nl
+    try:
+        new = set_key(text, "thank_you", DAY, "n.md")
+    except FrontMatterEditError:
+        return
+    old_lines, new_lines = split_lines(text), split_lines(new)
+    changed = [op for op in difflib.SequenceMatcher(a=old_lines, b=new_lines,
+                                                    autojunk=False).get_opcodes()
+               if op[0] != "equal"]
+    assert len(changed) == 1
+    tag, i1, i2, j1, j2 = changed[0]
+    assert j2 - j1 == 1 and (tag, i2 - i1) in {("insert", 0), ("replace", 1)}
+    note = parse_note("interviews/n.md", new)
+    assert note.meta["thank_you"] == DAY.isoformat() or note.meta["thank_you"] == DAY
+    assert not [d for d in note.diagnostics if d.code == "duplicate-key"
+                and "thank_you" in d.message]

@@ -64,3 +64,17 @@ def test_incremental_updates_equal_a_full_rebuild(ops) -> None:
                 continue
             if before["backlinks"].get(other) != after["backlinks"].get(other):
                 assert other in affected
+
+
+@pytest.mark.parametrize("written", ["Ann.md", "contacts/Ann.md", "ANN.MD"])
+def test_a_front_matter_name_written_with_md_finds_a_note_that_arrives_later(written: str
+                                                                             ) -> None:
+    # A bare front-matter name keeps its `.md` as its target; the note's arrival re-resolved
+    # only links waiting for "ann", so `introduced_by: Ann.md` stayed broken (the watcher's
+    # index, and a rename to Ann, which refused as a result).
+    bob = parse_note("contacts/Bob.md", f"---\nintroduced_by: {written}\n---\n")
+    ann = parse_note("contacts/Ann.md", "# Ann\n")
+    index = VaultIndex([bob])
+    index.put(ann)
+    assert graph(index) == graph(VaultIndex([bob, ann]))
+    assert index.resolutions("contacts/Bob.md")[0].path == "contacts/Ann.md"

@@ -692,3 +692,214 @@ def test_a_moved_notes_relative_attachments_still_show(make_vault) -> None:
     check = run("check", "--vault", str(root))
     assert "missing-attachment" not in check.output and "broken" not in check.output, \
         check.output
+
+
+# --- found by attacking the rename ---------------------------------------------------------
+
+
+@pytest.mark.parametrize("value", [
+    "with: [Mary Jane Doe, Jane Doe]",
+    "referrals:\n  - Mary Jane Doe\n  - Jane Doe",
+    "with: ['Mary Jane Doe', \"Jane Doe\"]",
+])
+def test_a_bare_name_ending_another_name_in_the_same_list_is_not_taken_for_it(value: str
+                                                                              ) -> None:
+    # "Mary Jane Doe" ends with "Jane Doe": only the item that IS the name is rewritten (the
+    # rename used to rewrite Mary's and then refuse, leaving a legitimate rename undoable).
+    contact = f"---\ntype: contact\n{value}\n---\n"
+    files = {"contacts/Jane Doe.md": JANE, "contacts/Mary Jane Doe.md": "x\n",
+             "contacts/Bob.md": contact}
+    after = new_texts(files, "Jane Doe", "Jane Roe")
+    assert after["contacts/Bob.md"] == contact.replace(
+        "Mary Jane Doe", "@").replace("Jane Doe", "Jane Roe").replace("@", "Mary Jane Doe")
+
+
+@pytest.mark.parametrize("new", ["Jane (Acme)", "Jane (Acme", "Jane Acme)"])
+def test_a_new_name_with_parentheses_keeps_markdown_links_links_in_commonmark(new: str
+                                                                             ) -> None:
+    # Obsidian and the site read Markdown links as CommonMark does: a URL holds parentheses
+    # only balanced, so `[x](Jane%20(Acme%29.md)` was no link there (this parser took it).
+    bob = "[x](Jane%20Doe.md) [y](Jane%20Doe.md#Background) [z](Jane_Doe.md)\n"
+    files = {"contacts/Jane Doe.md": JANE, "contacts/Bob.md": bob,
+             "contacts/Jane_Doe.md": "x\n"}
+    after = new_texts(files, "Jane Doe", new)["contacts/Bob.md"]
+    urls = re.findall(r"\]\(([^ ]*?\.md(?:#\w+)?)\)", after)
+    assert len(urls) == 3, after
+    assert all("(" not in url and ")" not in url for url in urls), after
+    assert urls[0] == new.replace(" ", "%20").replace("(", "%28").replace(")", "%29") + ".md"
+
+
+def test_a_note_listing_the_name_thousands_of_times_in_front_matter_is_planned_in_linear_time(
+) -> None:
+    # Each front-matter line used to be matched against every front-matter link: 4,000 items
+    # took ~6 s of CPU, 8,000 four times that.
+    import time
+
+    def cost(count: int) -> float:
+        bob = "---\nwith:\n" + "  - '[[Jane Doe]]'\n" * count + "---\n"
+        files = {"contacts/Jane Doe.md": JANE, "contacts/Bob.md": bob}
+        started = time.process_time()
+        after = new_texts(files, "Jane Doe", "Jane Roe")
+        assert after["contacts/Bob.md"].count("[[Jane Roe]]") == count
+        return time.process_time() - started
+
+    assert cost(5000) < 4.0
+
+
+def test_dry_run_previews_a_symlinked_note_as_the_real_run_writes_it(make_vault) -> None:
+    # The dry run planned without folding a note's two names into one file: it showed two
+    # edits of one file, and promised a rename the real run then refused.
+    root = make_vault({"contacts/Jane Doe.md": JANE, "contacts/Bob.md": "[x](Jane%20Doe.md)\n"})
+    (notes(root) / "other").mkdir()
+    os.symlink("../contacts/Bob.md", notes(root) / "other/Bob2.md")
+    before = snapshot(root)
+    dry = run("rename", "Jane Doe", "people/Jane Roe", "--dry-run", "--vault", str(root))
+    real = run("rename", "Jane Doe", "people/Jane Roe", "--vault", str(root))
+    assert dry.exit_code == real.exit_code == 1
+    assert "one file (a symlink)" in dry.output and "nothing was changed" in dry.output
+    assert dry.output == real.output
+    assert snapshot(root) == before
+
+    (notes(root) / "contacts/Bob.md").write_text("[[Jane Doe]]\n", encoding="utf-8")
+    dry = run("rename", "Jane Doe", "Jane Roe", "--dry-run", "--vault", str(root))
+    assert dry.exit_code == 0, dry.output
+    assert dry.output.count("+[[Jane Roe]]") == 1  # one file, shown once
+    assert "1 link in 1 note would be rewritten" in dry.output
+
+
+@pytest.mark.parametrize("empty", ["~", "null", "Null", "NULL", "~  # none yet"])
+def test_keep_alias_on_an_aliases_key_written_null_makes_a_list_without_the_null(empty: str
+                                                                               ) -> None:
+    # `aliases: ~` is YAML's empty value: it became `[~, Jane Doe]`, a list holding a null.
+    before = f"---\naliases: {empty}\ntype: contact\n---\n"
+    texts = new_texts({"contacts/Jane Doe.md": before}, "Jane Doe", "Jane Roe",
+                      keep_alias=True)
+    after = texts["contacts/Jane Roe.md"]
+    assert after == before.replace(empty.split("#")[0].strip(), "[Jane Doe]", 1)
+    import yaml
+    assert yaml.safe_load(after.split("---")[1])["aliases"] == ["Jane Doe"]
+
+
+def test_a_bare_front_matter_name_written_with_md_keeps_it() -> None:
+    # Each link keeps its style, `.md` included: `introduced_by: Jane Doe.md` lost its `.md`.
+    contact = "---\ntype: contact\nintroduced_by: Jane Doe.md\nwith: [contacts/Jane Doe.md]\n---\n"
+    after = new_texts({"contacts/Jane Doe.md": JANE, "contacts/Bob.md": contact},
+                      "Jane Doe", "Jane Roe")
+    assert after["contacts/Bob.md"] == contact.replace("Jane Doe", "Jane Roe")
+
+
+def test_a_save_landing_after_its_note_was_replaced_survives_a_rollback(
+        make_vault, monkeypatch: pytest.MonkeyPatch) -> None:
+    # The user saves Bob (already rewritten) in the instant before a later step fails: the
+    # rollback put Bob's original bytes back over that save, which was then nowhere.
+    root = linked_vault(make_vault)
+    bob = notes(root) / "contacts/Bob.md"
+    original = bob.read_bytes()
+    saved = b"---\ntype: contact\n---\n[[Jane Roe]] and a line the user just typed\n"
+
+    def fault(step: str) -> None:
+        if step == "before-move":
+            bob.write_bytes(saved)
+            raise InjectedFault("late")
+
+    monkeypatch.setattr(writer, "_fault", fault)
+    result = run("rename", "Jane Doe", "Jane Roe", "--vault", str(root))
+    assert result.exit_code == 1
+    copies = [path for path in bob.parent.iterdir() if "sync-conflict" in path.name]
+    assert bob.read_bytes() == original  # all or nothing: the vault as it was
+    assert [copy.read_bytes() for copy in copies] == [saved]  # and the save kept beside it
+    assert copies[0].name in result.output
+    assert (notes(root) / "contacts/Jane Doe.md").exists()
+
+
+def test_a_save_to_the_new_name_before_a_failing_last_step_survives_the_rollback(
+        make_vault, monkeypatch: pytest.MonkeyPatch) -> None:
+    # The renamed note is already at its new name when its old name's removal fails; the user
+    # saved it there meanwhile: the rollback removed the new name, save and all.
+    root = linked_vault(make_vault)
+    new_name = notes(root) / "contacts/Jane Roe.md"
+    saved = b"# Jane Roe\n\nA line the user just typed.\n"
+
+    def fault(step: str) -> None:
+        if step == "before-remove":
+            new_name.write_bytes(saved)
+            raise InjectedFault("late")
+
+    monkeypatch.setattr(writer, "_fault", fault)
+    result = run("rename", "Jane Doe", "Jane Roe", "--vault", str(root))
+    assert result.exit_code == 1
+    assert not new_name.exists()
+    copies = [path for path in new_name.parent.iterdir() if "sync-conflict" in path.name]
+    assert [copy.read_bytes() for copy in copies] == [saved]
+    assert copies[0].name in result.output
+    assert read(root, "contacts/Jane Doe.md") == JANE
+
+
+@pytest.mark.parametrize(("new", "said"), [
+    ("CON", "a name Windows keeps for a device"),
+    ("people/com1", "a name Windows keeps for a device"),
+    ("aux.notes", "a name Windows keeps for a device"),
+    ("x" * 250, "too long for a file name"),
+])
+def test_a_new_name_no_system_could_hold_is_refused_before_anything_is_written(
+        make_vault, new: str, said: str) -> None:
+    # `new` never makes these names (safe_name); rename made `CON.md`, which a Windows or
+    # synced vault cannot hold, and a 250-character name failed only at the write.
+    root = linked_vault(make_vault)
+    before = snapshot(root)
+    result = run("rename", "Jane Doe", new, "--vault", str(root))
+    assert result.exit_code == 1
+    assert said in result.output and "nothing was changed" in result.output, result.output
+    assert snapshot(root) == before
+
+
+@pytest.mark.parametrize("new", ["cv.pdf", "people/photo.PNG", "Board.canvas"])
+def test_a_new_name_read_as_an_attachment_is_refused(make_vault, new: str) -> None:
+    # `[[cv.pdf]]` names the file cv.pdf: renaming a note to "cv.pdf" made the vault's
+    # `![[cv.pdf]]` embed the note instead of the PDF (and in Obsidian the rewritten links
+    # reached the PDF, not the note).
+    root = make_vault({"contacts/Jane Doe.md": JANE, "contacts/cv.pdf": "pdf",
+                       "contacts/Bob.md": "![[cv.pdf]] [[Jane Doe]]\n"})
+    before = snapshot(root)
+    result = run("rename", "Jane Doe", new, "--vault", str(root))
+    assert result.exit_code == 1
+    assert "attachment" in result.output and "nothing was changed" in result.output
+    assert snapshot(root) == before
+
+
+def test_the_plan_refuses_a_rewrite_that_would_turn_a_file_link_into_a_note_link() -> None:
+    # The last guard (_verify) knew a file link only by the file it finds, not by whether a
+    # note now takes the link over.
+    files = {"contacts/Jane Doe.md": JANE, "contacts/Bob.md": "![[cv.pdf]] [[Jane Doe]]\n"}
+    index = VaultIndex([parse_note(path, text) for path, text in files.items()],
+                       attachments=["contacts/cv.pdf"])
+    note = note_to_rename(index, "Jane Doe")
+    with pytest.raises(RenameError, match=r"cv\.pdf"):
+        plan_rename(index, files, note, "contacts/cv.pdf.md")
+
+
+@pytest.mark.parametrize(("before", "after"), [
+    ("---\r\naliases:\r\n  - Janey\r\n---\r\n",
+     "---\r\naliases:\r\n  - Janey\r\n  - Jane Doe\r\n---\r\n"),
+    ("---\r\naliases:\r\ntype: contact\r\n---\r\n",
+     "---\r\naliases: [Jane Doe]\r\ntype: contact\r\n---\r\n"),
+])
+def test_keep_alias_finds_an_aliases_key_ending_its_line_in_a_crlf_note(before: str, after: str
+                                                                       ) -> None:
+    # `aliases:` then CRLF was not seen as the key (its "\r"): a second `aliases` key was
+    # planned and the rename refused.
+    texts = new_texts({"contacts/Jane Doe.md": before}, "Jane Doe", "Jane Roe",
+                      keep_alias=True)
+    assert texts["contacts/Jane Roe.md"] == after
+
+
+def test_the_moved_notes_relative_front_matter_links_still_reach_their_notes() -> None:
+    # Only body links were rewritten from the new folder: a relative `company:` link made a
+    # move refuse ("would reach no note").
+    jane = ('---\ntype: contact\ncompany: "[[../companies/Acme]]"\n'
+            "with:\n  - '[[./Bob|B]]'\n---\nx\n")
+    files = {"contacts/Jane Doe.md": jane, "companies/Acme.md": "x\n", "contacts/Bob.md": "y\n"}
+    after = new_texts(files, "Jane Doe", "people/deep/Jane Roe")
+    assert after["people/deep/Jane Roe.md"] == jane.replace(
+        "../companies/Acme", "../../companies/Acme").replace("./Bob", "../../contacts/Bob")
+    assert plan(files, "Jane Doe", "people/deep/Jane Roe").links == 0  # none reach Jane

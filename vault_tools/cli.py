@@ -840,6 +840,10 @@ def done_command(vault: Vault, followup_id: str, day: str | None, today: Any,
     _edited(edited, dry_run, "marked done in", "would mark done in")
     if edited.remark:
         click.echo(printable(f"Note: {edited.remark}."), err=True)
+    if edited.blocks_behind and not dry_run:
+        click.echo("Note: the generated blocks listing it (the Follow-ups note among them) are "
+                   "brought up to date by the next `vault-tools fill`, or at once while "
+                   "`vault-tools watch` runs.", err=True)
     if when is not None and when > real_today:
         click.echo(f"Note: {when.isoformat()} is after today.", err=True)
 

@@ -24,6 +24,7 @@ from .blocks import (
 from .followups import followups_by_note
 from .index import VaultIndex
 from .notes import Diagnostic, Note
+from .parse import split_lines
 from .vault import Untagged, Vault, load_index, read_file
 from .writer import (
     HELD_WAIT,
@@ -80,10 +81,19 @@ class FillResult:
 
 
 def unified_diff(change: NoteChange) -> str:
-    return "".join(difflib.unified_diff(
-        change.old.splitlines(keepends=True), change.new.splitlines(keepends=True),
-        fromfile=f"a/{change.path}", tofile=f"b/{change.path}",
-    ))
+    return text_diff(change.old, change.new, f"a/{change.path}", f"b/{change.path}")
+
+
+def text_diff(old: str, new: str, fromfile: str, tofile: str) -> str:
+    """A unified diff of two texts of a note, every line of it ending in a newline: a last
+    line with none is followed by git's `\\ No newline at end of file`, rather than run into
+    the next line of the diff. Lines as the parser splits them (`parse.split_lines`)."""
+    out = []
+    for line in difflib.unified_diff(split_lines(old), split_lines(new), fromfile=fromfile,
+                                     tofile=tofile):
+        out.append(line if line.endswith(("\n", "\r")) else
+                   f"{line}\n\\ No newline at end of file\n")
+    return "".join(out)
 
 
 def dashboard_of(vault: Vault) -> str:

@@ -747,12 +747,18 @@ def find_followup(followups: Sequence[FollowUp], wanted: str) -> FollowUp | None
     """The follow-up `wanted` names: the start of exactly one item's whole id, four characters
     or more (any case, spaces around ignored), so an id shown by `followups` (ID_LENGTH
     characters, or longer) finds its item. None if no item, or several, match."""
+    found = followups_named(followups, wanted)
+    return found[0] if len(found) == 1 else None
+
+
+def followups_named(followups: Sequence[FollowUp], wanted: str) -> list[FollowUp]:
+    """Every follow-up whose whole id starts with `wanted` (four characters or more, any case,
+    spaces around ignored; none when shorter): what `find_followup` needs to be exactly one."""
     wanted = wanted.strip().lower()
     if len(wanted) < 4:
-        return None
+        return []
     full = _full_ids(followups)
-    found = [f for f, fid in zip(followups, full, strict=True) if fid.startswith(wanted)]
-    return found[0] if len(found) == 1 else None
+    return [f for f, fid in zip(followups, full, strict=True) if fid.startswith(wanted)]
 
 
 def followups_json(followups: Iterable[FollowUp]) -> str:

@@ -55,8 +55,10 @@ def _folder(path: str) -> str:
 
 def _lookup_keys(link: Link) -> tuple[str, ...]:
     """Names whose arrival or departure can change where this link resolves (a slash ending
-    the link is dropped, as resolution drops it: `[[work/Ann/]]` waits for `Ann`)."""
-    full = fold(link.target).rstrip("/")
+    the link is dropped, as resolution drops it: `[[work/Ann/]]` waits for `Ann`; so is a
+    `.md`, which a front-matter name keeps in its target: `introduced_by: Ann.md` waits for
+    `Ann` too)."""
+    full = fold(strip_md(link.target.rstrip("/"))).rstrip("/")
     base = full.rpartition("/")[2]
     return (base,) if base == full else (base, full)
 

@@ -210,21 +210,26 @@ def _network_reach(index: VaultIndex, touched: set[str]) -> set[str]:
     for path in touched:
         people |= index.targets(path)  # an interview names Y in `with` or `referrals`
     reach = set(people)
-    for path in people:
-        for backlink in index.backlinks(path):
-            if backlink.link.field == "referrals":
-                reach |= _linked_by(index, backlink.source, "with")
+    # Each linking note looked at once, however many times it links (a note listing a person
+    # thousands of times made this quadratic).
+    offering = {backlink.source for path in people for backlink in index.backlinks(path)
+                if backlink.link.field == "referrals"}
+    for source in offering:
+        reach |= _linked_by(index, source, "with")
     # Everyone below a touched note in some chain (each visited once: loops end).
     todo = sorted(people)
     seen = set(todo)
     while todo:
         path = todo.pop()
         below: set[str] = set()
+        met_in: set[str] = set()
         for backlink in index.backlinks(path):
             if backlink.link.field == "introduced_by":
                 below.add(backlink.source)
             elif backlink.link.field == "with":
-                below |= _linked_by(index, backlink.source, "referrals")
+                met_in.add(backlink.source)
+        for source in met_in:
+            below |= _linked_by(index, source, "referrals")
         for found in below - seen:
             seen.add(found)
             todo.append(found)

@@ -925,6 +925,7 @@ class _Slot:
     lease: str = NO_LEASE
     replaced: bool = False
     created: Path | None = None
+    saved_meanwhile: Path | None = None  # a save that reached it after its replace, kept
 
 
 def write_notes_together(
@@ -1146,9 +1147,27 @@ def _roll_back(slots: list[_Slot]) -> None:
     conflict copy beside it, never lost."""
     for slot in reversed(slots):
         if slot.created is not None and not _same_file(slot.created, slot.write.path):
+            current = None if slot.symlink else _read_quietly(str(slot.created))
+            if current is not None and current != slot.write.new:
+                try:  # saved under its new name meanwhile: kept before the name goes
+                    slot.saved_meanwhile = _rescue(slot.created, current)
+                except (OSError, WriteError):
+                    slot.created = None
+                    continue  # cannot keep it: the new name stays, save and all
             _remove_quietly(str(slot.created))
             slot.created = None
         if slot.replaced:
+            # A save that reached the note after its replace is the user's newest text:
+            # kept as a conflict copy before the original bytes go back under the name.
+            current = _read_quietly(slot.real)
+            if current is not None and current != slot.write.new:
+                try:
+                    slot.saved_meanwhile = _rescue(slot.write.path, current)
+                except (OSError, WriteError):
+                    # Cannot keep it: the save stays in place, the original in a copy.
+                    with contextlib.suppress(OSError, WriteError):
+                        _rescue(slot.write.path, slot.target.data)
+                    continue
             try:
                 fd, temp = _create_temp(os.path.dirname(slot.real),
                                         os.path.basename(slot.real))
@@ -1166,23 +1185,35 @@ def _roll_back(slots: list[_Slot]) -> None:
                 _rescue(slot.write.path, slot.target.data)
 
 
+def _read_quietly(path: str) -> bytes | None:
+    """The bytes at `path` now, or None when they cannot be read."""
+    try:
+        with open(path, "rb") as file:
+            return file.read()
+    except OSError:
+        return None
+
+
 def _undone(slots: list[_Slot], exc: BaseException) -> BaseException:
     """The error to raise once a failed commit was undone: its own kind, saying so."""
     if not isinstance(exc, Exception):
         return exc  # KeyboardInterrupt and the like: as they were
     left = [str(slot.write.path) for slot in slots if slot.replaced]
+    kept = [str(slot.saved_meanwhile) for slot in slots if slot.saved_meanwhile is not None]
     if isinstance(exc, OSError) and not isinstance(exc, WriteError):
         said = f"{exc.filename}: {exc.strerror or exc}" if exc.filename else str(exc)
     else:
         said = str(exc)
+    also = (f" (a save that reached a note while it was being written is kept beside it: "
+            f"{', '.join(kept)})" if kept else "")
     if left:
         return WriteError(f"{said}; these notes could not be put back and keep their original "
-                          f"text in a conflict copy beside them: {', '.join(left)}")
+                          f"text in a conflict copy beside them: {', '.join(left)}{also}")
     kind = type(exc) if isinstance(exc, WriteError) else WriteError
     message = said if "no note was changed" in said else f"{said}; no note was changed"
     if not isinstance(exc, WriteError):
         message = f"cannot write the notes: {message}"
-    return kind(message)
+    return kind(message + also)
 
 
 def _outcome(slot: _Slot) -> str:

@@ -40,7 +40,7 @@ NOTE_FOLDERS = TYPE_FOLDERS
 # break a [[wikilink]] to the note (`#` heading, `|` label, `^` block id, brackets).
 _UNSAFE_CHARS_RE = re.compile(r'[:*?"<>#^\[\]]')
 _SEPARATOR_CHARS_RE = re.compile(r"[/\\|]")
-_WINDOWS_RESERVED = frozenset(
+WINDOWS_RESERVED = frozenset(
     {"con", "prn", "aux", "nul"}
     | {f"com{i}" for i in range(10)}
     | {f"lpt{i}" for i in range(10)}
@@ -72,7 +72,7 @@ def safe_name(name: str) -> str:
         text = text[:-1].rstrip(". ")
     if not text:
         raise CaptureError(f"{name!r} leaves no usable file name once unsafe characters go")
-    if text.split(".", 1)[0].strip().lower() in _WINDOWS_RESERVED:
+    if text.split(".", 1)[0].strip().lower() in WINDOWS_RESERVED:
         text += "_"
     return text
 

@@ -1,8 +1,8 @@
 """`vault-tools done ID` and `vault-tools snooze ID --until D` (DESIGN §6, §10, §14).
 
 An id is what `vault-tools followups` shows beside each item (`followups.followup_ids`), and
-is looked up in the same list (`followups_for_today`): an item that list does not show today
-(a snoozed one, a task scheduled later) has no id to give.
+is looked up in the same list (`followups_for_today`), then among the items hidden today that
+a later day shows (a snoozed one, a task scheduled later), so that a snoozed item can be done.
 
 What each writes, and nothing else:
 
@@ -23,19 +23,22 @@ line ticked.
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, replace
+from typing import Any
 
 from .. import referrals, schema
 from ..capture.log import UNWRITABLE
+from ..fill import text_diff
 from ..followups import (
     FollowUp,
     find_followup,
     followups_for_today,
+    followups_named,
     followups_of,
     latest_interaction,
+    timed_followups,
 )
 from ..index import VaultIndex
 from ..notes import ContactFields, Note, Task
@@ -80,6 +83,14 @@ REFUSED: dict[str, str] = {
 _SCHEDULED_SIGN_RE = re.compile(r"([⏳⌛][\ufe0e\ufe0f]?[ \t]*)(\d{4}-\d{2}-\d{2})(?![\w-])")
 _SCHEDULED_FIELD_RE = re.compile(r"([\[(]scheduled::[ \t]*)(\d{4}-\d{2}-\d{2})(?=[ \t]*[\])])",
                                  re.IGNORECASE)
+# A Tasks plugin done date, and Dataview's field for it: what a task unticked by hand may
+# still carry, its date replaced when `done` ticks it again.
+_DONE_SIGN_RE = re.compile(r"(✅[\ufe0e\ufe0f]?[ \t]*)(\d{4}-\d{2}-\d{2})(?![\w-])")
+_DONE_FIELD_RE = re.compile(r"([\[(]completion::[ \t]*)(\d{4}-\d{2}-\d{2})(?=[ \t]*[\])])",
+                            re.IGNORECASE)
+# What a task's words may hold that is no field: a code span, a comment, a wikilink, a
+# Markdown link (its text and address). A date sign inside one is left as it is.
+_WORDS_RE = re.compile(r"(`+).*?\1|%%.*?%%|\[\[.*?\]\]|\[[^\]]*\]\([^)]*\)")
 _ISO_DAY_RE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
@@ -87,7 +98,8 @@ _ISO_DAY_RE = re.compile(r"\d{4}-\d{2}-\d{2}")
 class Edited:
     """What `done` or `snooze` did (or, dry, would do): the note, the line changed in its new
     text and that line, the diff, whether the note was written, the other follow-ups of the
-    note a snooze hides too, and a remark for the user (None, or what was left to them)."""
+    note a snooze hides too, a remark for the user (None, or what was left to them), and
+    whether the vault has generated blocks, which list a done item until the next `fill`."""
 
     followup: FollowUp
     path: str
@@ -97,6 +109,7 @@ class Edited:
     written: bool
     also: tuple[FollowUp, ...] = ()
     remark: str | None = None
+    blocks_behind: bool = False
 
 
 def parse_day(value: str, option: str) -> dt.date:
@@ -112,9 +125,23 @@ def parse_day(value: str, option: str) -> dt.date:
 
 
 def resolve(index: VaultIndex, today: dt.date, wanted: str) -> FollowUp:
-    """The follow-up `wanted` names among those `followups` shows as of `today`; EditError
-    when none (or several: a prefix too short) does."""
-    found = find_followup(followups_for_today(index, today), wanted)
+    """The follow-up `wanted` names among those `followups` shows as of `today`, else among
+    those it will show from a later day (snoozed, or a task scheduled later: the id the user
+    was shown before still names it); EditError when none (or several: a prefix too short)
+    does."""
+    timed = timed_followups(index)
+    shown = [t.followup for t in timed if t.shown_on(today)]
+    found = find_followup(shown, wanted)
+    if found is None and not followups_named(shown, wanted):
+        # Every item still to come; one whose days are over (a past conversation's
+        # `prepare`) is not. (An id does not depend on the list but for a task written twice,
+        # which is told apart by its order among those listed.)
+        found = find_followup([t.followup for t in timed
+                               if t.shown_until is None or t.shown_until >= today], wanted)
+    if found is None and len(named := followups_named(shown, wanted)) > 1:
+        raise EditError(f"The id {wanted.strip()!r} is the start of {len(named)} follow-ups' "
+                        "ids; give more of it, as `vault-tools followups` shows it; nothing "
+                        "was written")
     if found is None:
         raise EditError(f"No follow-up with id {wanted.strip()!r}; run `vault-tools followups` "
                         "to see the ids; nothing was written")
@@ -131,6 +158,14 @@ def done(vault: Vault, wanted: str, today: dt.date, day: dt.date | None = None, 
     day = day or today
     index = load_index(vault, contexts=False)
     followup = resolve(index, today, wanted)
+    edited = _done(vault, index, followup, wanted, day, dry_run)
+    # Generated blocks (the Follow-ups note's among them) list open follow-ups: this one goes
+    # from them at the next `fill`, or at once under `watch`. A snooze changes none.
+    return replace(edited, blocks_behind=any(note.blocks for note in index))
+
+
+def _done(vault: Vault, index: VaultIndex, followup: FollowUp, wanted: str, day: dt.date,
+          dry_run: bool) -> Edited:
     if followup.kind == schema.TASK:
         task = _task_of(index, followup)
         edited = _apply(vault, followup, lambda text: _tick(followup.note, text, task, day),
@@ -147,10 +182,13 @@ def done(vault: Vault, wanted: str, today: dt.date, day: dt.date | None = None, 
     key, value = ANSWERS[followup.kind]
     answer: str | dt.date = value if value is not None else day
     note = _writable(index, followup.note)
+    was = note.meta.get(key)
     _, text = read_note(vault, note.path)
     if text is not None:
-        _check_it_closes(index, note, followup, key, answer, _set(note.path, text, key, answer)[0])
-    return _apply(vault, followup, lambda text: _set(followup.note, text, key, answer), dry_run)
+        _check_it_closes(index, note, followup, key, answer,
+                         _set(note.path, text, key, answer, was)[0])
+    return _apply(vault, followup, lambda text: _set(followup.note, text, key, answer, was),
+                  dry_run)
 
 
 def snooze(vault: Vault, wanted: str, today: dt.date, until: dt.date, *,
@@ -166,11 +204,12 @@ def snooze(vault: Vault, wanted: str, today: dt.date, until: dt.date, *,
         task = _task_of(index, followup)
         return _apply(vault, followup,
                       lambda text: _schedule(followup.note, text, task, until), dry_run)
-    _writable(index, followup.note)
+    was = _writable(index, followup.note).meta.get(schema.SNOOZED_UNTIL)
     also = tuple(f for f in followups_for_today(index, today)
                  if f.note == followup.note and f.kind != schema.TASK and f != followup)
     edited = _apply(vault, followup,
-                    lambda text: _set(followup.note, text, schema.SNOOZED_UNTIL, until), dry_run)
+                    lambda text: _set(followup.note, text, schema.SNOOZED_UNTIL, until, was),
+                    dry_run)
     return replace(edited, also=also)
 
 
@@ -202,9 +241,7 @@ def _apply(vault: Vault, followup: FollowUp, edit: Callable[[str], tuple[str, in
             raise EditError(f"{exc}; nothing was written") from None
     old, new, line = seen[-1]
     changed = split_lines(new)[line - 1].rstrip("\r\n") if new else ""
-    diff = "".join(difflib.unified_diff(old.splitlines(keepends=True),
-                                        new.splitlines(keepends=True),
-                                        fromfile=f"a/{path}", tofile=f"b/{path}"))
+    diff = text_diff(old, new, f"a/{path}", f"b/{path}")
     return Edited(followup, path, line, changed, diff, written)
 
 
@@ -225,9 +262,18 @@ def _writable(index: VaultIndex, path: str) -> Note:
     return note
 
 
-def _set(path: str, text: str, key: str, value: str | dt.date) -> tuple[str, int]:
-    """`set_key` as an edit: the new text and the key's line in it."""
+def _set(path: str, text: str, key: str, value: str | dt.date, was: Any) -> tuple[str, int]:
+    """`set_key` as an edit: the new text and the key's line in it. `was` is the key's value
+    when the follow-up was resolved: a value the user saved since is theirs, never
+    overwritten (EditError)."""
     _refuse_unwritable_text(path, text)
+    now = parse_note(path, text, contexts=False).meta.get(key)
+    if now != was:
+        where = key_line(text, key)
+        raise EditError(f"{path}:{where or 1}: {key} was changed since the command read the note "
+                        f"(it is now {_shown(now)}, was {_shown(was)}); run `vault-tools "
+                        "followups` again if there is still something to do; nothing was "
+                        "written")
     try:
         new_text = set_key(text, key, value, path)
     except FrontMatterEditError as exc:
@@ -235,6 +281,10 @@ def _set(path: str, text: str, key: str, value: str | dt.date) -> tuple[str, int
     line = key_line(new_text, key)
     assert line is not None
     return new_text, line
+
+
+def _shown(value: Any) -> str:
+    return "absent" if value is None else repr(str(value))
 
 
 def _refuse_unwritable_text(path: str, text: str) -> None:
@@ -286,7 +336,7 @@ def _tick(path: str, text: str, task: Task, day: dt.date) -> tuple[str, int]:
     assert match is not None
     box = match.start(1)
     body = body[:box] + "x" + body[box + 1:]
-    lines[at] = _before_block_id(body, f"✅ {day.isoformat()}") + ending
+    lines[at] = _dated(body, (_DONE_SIGN_RE, _DONE_FIELD_RE), "✅", day) + ending
     new_text = "".join(lines)
     _check_task(path, new_text, at + 1, task, done=True)
     return new_text, at + 1
@@ -297,18 +347,23 @@ def _schedule(path: str, text: str, task: Task, until: dt.date) -> tuple[str, in
     else ` ⏳ D` added at the end of its line (before a block id)."""
     lines, at = _find_task(path, text, task)
     body, ending = _cut_ending(lines[at])
-    day = until.isoformat()
-    for pattern in (_SCHEDULED_SIGN_RE, _SCHEDULED_FIELD_RE):
-        match = pattern.search(body)
-        if match is not None:
-            body = body[:match.start(2)] + day + body[match.end(2):]
-            break
-    else:
-        body = _before_block_id(body, f"⏳ {day}")
-    lines[at] = body + ending
+    lines[at] = _dated(body, (_SCHEDULED_SIGN_RE, _SCHEDULED_FIELD_RE), "⏳", until) + ending
     new_text = "".join(lines)
     _check_task(path, new_text, at + 1, task, done=False, until=until)
     return new_text, at + 1
+
+
+def _dated(body: str, patterns: tuple[re.Pattern[str], ...], sign: str, day: dt.date) -> str:
+    """`body` (a task's line) with the date of the first of `patterns` it holds (outside a
+    link, code span or comment) replaced by `day`, else ` sign day` added (before a block
+    id)."""
+    # Searched with the words blanked out (same length, so the places are the line's).
+    fields = _WORDS_RE.sub(lambda m: " " * len(m.group(0)), body)
+    for pattern in patterns:
+        match = pattern.search(fields)
+        if match is not None:
+            return body[:match.start(2)] + day.isoformat() + body[match.end(2):]
+    return _before_block_id(body, f"{sign} {day.isoformat()}")
 
 
 def _cut_ending(line: str) -> tuple[str, str]:

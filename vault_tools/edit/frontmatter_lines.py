@@ -98,6 +98,14 @@ def set_key(text: str, key: str, value: str | dt.date, path: str = "the note") -
         raise FrontMatterEditError(f"{path}:{found[1] + 1}: {key} is written more than once "
                                    f"(lines {where}); keep one, then try again; nothing was "
                                    "written")
+    explicit = next((i for i in range(1, close) if lines[i][:1] == "?"), None)
+    if explicit is not None or (not found and key in before):
+        # YAML's explicit keys (`? key` then `: value`): the key may be there on no line
+        # of its own, and a line written now would be its second value.
+        raise FrontMatterEditError(f"{path}:{(explicit or 1) + 1}: the front matter writes "
+                                   "keys in YAML's explicit `? key` form; write "
+                                   f"`{key}: {yaml_scalar(value)}` there yourself, nothing "
+                                   "was written")
     offsets = [start]
     for line in lines:
         offsets.append(offsets[-1] + len(line))

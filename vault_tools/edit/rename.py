@@ -18,7 +18,6 @@ refilled in the same plan (`refresh.notes_to_refresh`), so `fill --check` stays 
 
 from __future__ import annotations
 
-import difflib
 import json
 import os
 import posixpath
@@ -31,14 +30,20 @@ from pathlib import Path
 from urllib.parse import quote, unquote
 
 from ..blocks import BlockError, is_dashboard, splice_blocks
-from ..fill import UNWRITABLE, dashboard_of, hide_private_of, plan_fill
+from ..capture.new import MAX_NAME_BYTES, WINDOWS_RESERVED
+from ..fill import UNWRITABLE, dashboard_of, hide_private_of, plan_fill, text_diff
 from ..index import Resolution, VaultIndex, fold, strip_md
 from ..link_diagnostics import closest_name
 from ..notes import Link, Note
 from ..parse import BOM, KEY_LINE_RE, MDLINK_RE, WIKILINK_RE, parse_note, split_lines
 from ..refresh import FollowUpCache, apply_updates, notes_to_refresh
 from ..vault import Vault, in_reserved_folder, is_skipped, load_index_and_texts
-from ..wikilinks import closes_front_matter, link_problem, opens_front_matter
+from ..wikilinks import (
+    closes_front_matter,
+    is_asset_target,
+    link_problem,
+    opens_front_matter,
+)
 from ..writer import ConcurrentEditError, NoteHeldOpenError, NoteWrite, write_notes_together
 
 
@@ -88,9 +93,7 @@ class RenamePlan:
         for edit in self.edits:
             if edit.path != edit.new_path:
                 parts.append(f"rename from {edit.path}\nrename to {edit.new_path}\n")
-            parts.append("".join(difflib.unified_diff(
-                edit.old.splitlines(keepends=True), edit.new.splitlines(keepends=True),
-                fromfile=f"a/{edit.path}", tofile=f"b/{edit.new_path}")))
+            parts.append(text_diff(edit.old, edit.new, f"a/{edit.path}", f"b/{edit.new_path}"))
         return "".join(parts)
 
 
@@ -145,10 +148,22 @@ def new_path_for(index: VaultIndex, note: Note, new: str) -> str:
         if _UNSAFE_FILE_CHARS.search(part) or part != part.strip() or part.endswith("."):
             raise RenameError(f"{new!r} is not a file name every system accepts (no : * ? \" "
                               "< > \\, no blank or dot at the end); nothing was changed")
+        if part.split(".", 1)[0].strip().lower() in WINDOWS_RESERVED:
+            raise RenameError(f"{new!r}: {part!r} is a name Windows keeps for a device (a vault "
+                              "synced to Windows could not hold it); nothing was changed")
+        if len(part.encode("utf-8")) > MAX_NAME_BYTES:
+            raise RenameError(f"{new!r}: {part[:20]!r}… is too long for a file name (at most "
+                              f"{MAX_NAME_BYTES} bytes, as `new` makes them); nothing was "
+                              "changed")
     problem = link_problem(stem)
     if problem is not None:
         raise RenameError(f"no link could reach a note named {stem!r}: {problem}; nothing was "
                           "changed")
+    if is_asset_target(stem):
+        # `[[cv.pdf]]` names the file: Obsidian takes such a link to an attachment of that
+        # name, and every file link of that name would change meaning with such a note.
+        raise RenameError(f"{stem!r} ends like an attachment's name (a link to it is read as "
+                          "a link to a file); nothing was changed")
     folder = "/".join(parts[:-1]) if len(parts) > 1 else note.folder
     new_path = f"{folder}/{stem}.md" if folder else f"{stem}.md"
     if in_reserved_folder(new_path) or is_skipped(new_path):
@@ -213,9 +228,11 @@ def _new_wiki_target(written: str, move: _Move, source_folder: str) -> str:
 
 def _url_path(path: str, encoded: bool) -> str:
     """A path as a Markdown link's URL writes it: percent-encoded when the link was (as
-    Obsidian writes them), else only what would end the URL early."""
+    Obsidian writes them), else only what would end the URL early. Parentheses are always
+    encoded: CommonMark (Obsidian, the site) takes a URL's parentheses only balanced, so a raw
+    one in a name (`Jane (Acme`) would end the link or keep it from being one."""
     if encoded:
-        return quote(path, safe="/!$&'(*+,;=:@~")
+        return quote(path, safe="/!$&'*+,;=:@~")
     return "".join(quote(char) if char.isspace() or char in "%()<>" else char for char in path)
 
 
@@ -300,11 +317,10 @@ def _markdown_url_span(line: str, col: int) -> tuple[int, int, bool] | None:
 
 
 # A bare name in front matter (`introduced_by: Jane Doe`, `- Jane Doe`, `[A, Jane Doe]`): where it
-# may begin and end.
-_BARE_BEFORE = re.compile(r"[\s\[,\"':-]")
-_BARE_AFTER = re.compile(r"\s*(?:$|[,\]\"']|\s#)")
+# may end (where it may begin: `_starts_scalar`).
+_BARE_AFTER = re.compile(r"\s*(?:$|[,\]}\"']|\s#)")
 # A scalar YAML reads as the same string when written plain.
-_PLAIN_SCALAR = re.compile(r"[^\W\d_][\w .'&()-]*[\w.)]|[^\W\d_]")
+_PLAIN_SCALAR = re.compile(r"[^\W\d_][\w .'&()/-]*[\w.)]|[^\W\d_]")
 _YAML_WORDS = frozenset({"true", "false", "yes", "no", "on", "off", "null", "y", "n"})
 
 
@@ -363,26 +379,51 @@ def _as_read(written: str, quote: str | None) -> str:
     return written
 
 
+def _starts_scalar(line: str, value_from: int, at: int) -> bool:
+    """Does a scalar of the front-matter value (from `value_from`) begin at `at`: the value's
+    start, or a list's `[`, `,`, `- ` or an opening quote before it, blanks between? (In
+    `[Mary Jane Doe, Jane Doe]` the first "Jane Doe" is the end of another name.)"""
+    before = line[value_from:at].rstrip(" \t")
+    if not before or before[-1] in "[{,:'\"":
+        return True
+    return before[-1] == "-" and not before[:-1].strip()
+
+
+def _relative_wiki_target(written: str, elsewhere: str, source_folder: str) -> str:
+    """A relative wikilink target (as written) to the note or file at `elsewhere`, written
+    again from `source_folder` (the moved note's new folder), `.md` kept."""
+    rel = _relative(elsewhere, source_folder)
+    suffix = written[-3:] if written[-3:].lower() == ".md" else ""
+    return (rel if rel.startswith("../") else "./" + rel) + suffix
+
+
 def _front_matter_edits(lines: list[str], starts: list[int], links: list[Link], move: _Move,
-                        source_folder: str, close: int, edits: _Edits) -> int:
-    """Rewrite the front-matter links in `links` (all resolving to the renamed note) where they
+                        source_folder: str, close: int, edits: _Edits,
+                        elsewhere: Mapping[str, str] | None = None) -> int:
+    """Rewrite the front-matter links in `links` (resolving to the renamed note, or, those
+    whose target is in `elsewhere`, the moved note's relative links to that path) where they
     stand, before any comment on the line, escaped for the quotes they stand in; return how
-    many were rewritten. `close` is the index of the line closing the front matter.
+    many of them reach the renamed note. `close` is the index of the line closing the front
+    matter.
 
     A link is looked for from the line the parser placed it on: the parser places a value
     written twice (`- Jane Doe` on two lines) on the first line holding it, so what a line
     does not hold is looked for on the lines after it. (One never found stays as written, and
     `_verify` refuses the plan.)"""
     done = 0
-    by_line = Counter(link.line - 1 for link in links if link.target)
+    # Targets by the line the parser placed them on: one look per line (a list of thousands
+    # of links is one pass, not thousands).
+    by_line: dict[int, list[str]] = {}
+    for link in links:
+        if link.target:
+            by_line.setdefault(link.line - 1, []).append(link.target)
     pending: Counter[str] = Counter()
     first = min(by_line, default=close)
+    last = max(by_line, default=close)
     for index in range(first, close):
-        for link in links:
-            if link.line - 1 == index and link.target:
-                pending[link.target] += 1
+        pending.update(by_line.get(index, ()))
         if not +pending:
-            if index > max(by_line):
+            if index > last:
                 break
             continue
         line = lines[index].rstrip("\r\n")
@@ -401,9 +442,12 @@ def _front_matter_edits(lines: list[str], starts: list[int], links: list[Link], 
             if pending[bare_written] <= 0:
                 continue
             pending[bare_written] -= 1
+            other = (elsewhere or {}).get(bare_written)
+            new = (_relative_wiki_target(written, other, source_folder) if other is not None
+                   else _new_wiki_target(written, move, source_folder))
             edits.add(starts[index] + span[0], starts[index] + span[1],
-                      _in_quotes(_new_wiki_target(written, move, source_folder), quote, False))
-            done += 1
+                      _in_quotes(new, quote, False))
+            done += other is None
         # What is left are bare names (`with: ['[[Jane Doe|J]]', Jane Doe]` holds one of each).
         for target in sorted((t for t, left in pending.items() if left > 0), key=len,
                              reverse=True):
@@ -411,15 +455,18 @@ def _front_matter_edits(lines: list[str], starts: list[int], links: list[Link], 
             while at >= 0 and pending[target] > 0:
                 end = at + len(target)
                 if not any(s <= at < e for s, e in taken) and \
-                        (at == 0 or _BARE_BEFORE.match(line, at - 1)) and \
+                        _starts_scalar(line, value_from, at) and \
                         _BARE_AFTER.match(line, end):
-                    new = move.new_stem if "/" not in target else _new_wiki_target(
-                        target, move, source_folder)
+                    # (as written: a name stays a name, a path a path, `.md` kept)
+                    other = (elsewhere or {}).get(target)
+                    new = (_relative_wiki_target(line[at:end], other, source_folder)
+                           if other is not None
+                           else _new_wiki_target(line[at:end], move, source_folder))
                     edits.add(starts[index] + at, starts[index] + end,
                               _in_quotes(new, quotes[at], True))
                     taken.append((at, end))
                     pending[target] -= 1
-                    done += 1
+                    done += other is None
                 at = line.find(target, end, comment)
     return done
 
@@ -444,7 +491,8 @@ def _alias_edit(text: str, note: Note, alias: str) -> str | None:
         raise RenameError(f"{note.path}: its front matter is never closed; fix it first")
     starts = _line_starts(lines)
     key_at = next((i for i in range(1, close)
-                   if (m := KEY_LINE_RE.match(lines[i])) and m.group(1).strip("'\" \t")
+                   if (m := KEY_LINE_RE.match(lines[i].rstrip("\r\n")))
+                   and m.group(1).strip("'\" \t")
                    == "aliases"), None)
     if key_at is None:
         return text[:starts[close]] + f"aliases: [{value}]{nl}" + text[starts[close]:]
@@ -459,6 +507,9 @@ def _alias_edit(text: str, note: Note, alias: str) -> str | None:
         assert at is not None
         closing = at + len(written) - 1
         return text[:closing] + (f", {value}" if inner else value) + text[closing:]
+    if written in ("~", "null", "Null", "NULL"):  # YAML's empty value: no alias to keep
+        assert at is not None
+        return text[:at] + f"[{value}]" + text[at + len(written):]
     if written and not written.startswith(("|", ">", "&", "*", "!")):
         assert at is not None
         return text[:at] + f"[{written}, {value}]" + text[at + len(written):]
@@ -514,13 +565,16 @@ def _rewrite_note(note: Note, text: str, index: VaultIndex, move: _Move,
     source_folder = posixpath.dirname(move.new_path if is_moved else note.path)
     edits = _Edits()
     front: list[Link] = []
+    # A front-matter target of the moved note reaching another note relatively: that note's
+    # path (the same target string always reaches the same note from one note).
+    front_elsewhere: dict[str, str] = {}
     count = 0
     renamed = index.notes[move.old_path]
     alias_keys = {fold(alias) for alias in renamed.aliases}
     for link, resolution in outgoing:
         to_renamed = resolution.status == "ok" and resolution.path == move.old_path
         elsewhere = None
-        if is_moved and not move.same_folder and not to_renamed and link.field is None:
+        if is_moved and not move.same_folder and not to_renamed:
             elsewhere = _relative_target(index, link, resolution)
         if not (to_renamed or elsewhere) or not link.target:
             continue
@@ -530,6 +584,8 @@ def _rewrite_note(note: Note, text: str, index: VaultIndex, move: _Move,
                 continue  # written with an alias: it still reaches the note
         if link.field is not None:
             front.append(link)
+            if elsewhere is not None:
+                front_elsewhere[link.target] = elsewhere
             continue
         index_ = link.line - 1
         line = lines[index_] if 0 <= index_ < len(lines) else ""
@@ -543,9 +599,7 @@ def _rewrite_note(note: Note, text: str, index: VaultIndex, move: _Move,
                 new = _new_wiki_target(written, move, source_folder)
             else:
                 assert elsewhere is not None
-                rel = _relative(elsewhere, source_folder)
-                suffix = written[-3:] if written[-3:].lower() == ".md" else ""
-                new = (rel if rel.startswith("../") else "./" + rel) + suffix
+                new = _relative_wiki_target(written, elsewhere, source_folder)
             edits.add(offset + span[0], offset + span[1], new)
         else:
             found = _markdown_url_span(line, link.col)
@@ -567,7 +621,7 @@ def _rewrite_note(note: Note, text: str, index: VaultIndex, move: _Move,
         count += 1 if to_renamed else 0
     if front:
         count += _front_matter_edits(lines, starts, front, move, source_folder,
-                                     max(note.body_line - 2, 0), edits)
+                                     max(note.body_line - 2, 0), edits, front_elsewhere)
     new_body = edits.apply(body)
     return (BOM + new_body if bom else new_body), count
 
@@ -697,7 +751,8 @@ def _verify(index: VaultIndex, before: Mapping[str, list[tuple[Link, Resolution]
         for (link, was), (link_now, res) in zip(links, now, strict=True):
             if was.status == "asset":
                 found = index.find_attachment(link.target)
-                if found is not None and index.find_attachment(link_now.target) != found:
+                if found is not None and (index.find_attachment(link_now.target) != found
+                                          or res.status != "asset"):
                     raise RenameError(f"{path}:{link.line}: the link to the file {found} would "
                                       "no longer find it; nothing was changed (rename by hand, "
                                       "or report this)")
@@ -756,9 +811,11 @@ def rename(vault: Vault, old: str, new: str, *, keep_alias: bool = False,
         _refuse_taken(vault, note.path, new_path)
         plan = plan_rename(index, texts, note, new_path, keep_alias=keep_alias,
                            dashboard=dashboard_of(vault), hide_private=hide_private_of(vault))
+        # A note reached under two names is one file: folded before the dry run returns, so
+        # its preview is what the real run writes (or refuses).
+        plan = _one_edit_per_file(vault, plan)
         if dry_run:
             return Renamed(plan, False)
-        plan = _one_edit_per_file(vault, plan)
         writes = [NoteWrite(vault.abs(edit.path), edit.old.encode("utf-8"),
                             edit.new.encode("utf-8"),
                             vault.abs(edit.new_path) if edit.new_path != edit.path else None)
@@ -790,7 +847,8 @@ def _one_edit_per_file(vault: Vault, plan: RenamePlan) -> RenamePlan:
         elif first.new != edit.new or edit.new_path != edit.path or \
                 first.new_path != first.path:
             raise RenameError(f"{first.path} and {edit.path} are one file (a symlink) whose "
-                              "links would need two different texts; rename by hand")
+                              "links would need two different texts (rename by hand); nothing "
+                              "was changed")
     return replace(plan, edits=tuple(kept))
 
 
