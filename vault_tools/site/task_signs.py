@@ -22,8 +22,8 @@ DATE_LABELS = {
     "due": "due", "scheduled": "scheduled", "start": "starts", "created": "created",
     "done": "done", "cancelled": "cancelled",
 }
-PRIORITY_LABELS = dict(zip(TASK_PRIORITY_SIGNS, ("highest", "high", "medium", "low", "lowest"),
-                           strict=True))
+PRIORITY_LABELS = {sign: word for sign, word in zip(
+    TASK_PRIORITY_SIGNS, ("highest", "high", "medium", "low", "lowest"), strict=True)}
 
 _EMOJI_DATE_SIGNS = "".join(sign for sign in TASK_DATE_SIGNS if len(sign) == 1)
 _DATE_RE = re.compile(rf"([{_EMOJI_DATE_SIGNS}])[\ufe0e\ufe0f]?[ \t]*"
