@@ -192,7 +192,8 @@ def followups(vault: Vault, today: Any, as_json: bool, days: int) -> None:
     """
     import datetime as dt
 
-    from .followups import followups_for_today, followups_json, format_followups, group_followups
+    from .followups import followups_for_today
+    from .followups_report import followups_json, format_followups, group_followups
 
     day = today.date() if today is not None else dt.date.today()
     items = followups_for_today(_load_index(vault), day)
