@@ -27,7 +27,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from ..blocks import BlockError, is_dashboard, splice_blocks
+from ..blocks import is_dashboard
 from ..capture.new import MAX_NAME_BYTES, WINDOWS_RESERVED
 from ..fill import UNWRITABLE, dashboard_of, hide_private_of, plan_fill, text_diff
 from ..index import Resolution, VaultIndex, fold, strip_md
@@ -35,6 +35,7 @@ from ..link_diagnostics import closest_name
 from ..notes import Link, Note
 from ..parse import BOM, parse_note
 from ..refresh import FollowUpCache, apply_updates, notes_to_refresh
+from ..splice import BlockError, splice_blocks
 from ..vault import Vault, in_reserved_folder, is_skipped, load_index_and_texts
 from ..wikilinks import (
     is_asset_target,
