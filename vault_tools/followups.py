@@ -9,6 +9,11 @@ shows on), which applies them to the reader's date.
 Titles are what a person reads: a link in a task's text is written as the name it shows
 (`shown_text`); the Markdown as written is kept in `FollowUp.text` for the site, which makes
 those names links again.
+
+Why one module of over 600 lines (#16): it is the rules of §10 and only them (the command's output
+is `followups_report.py`, the ids `followup_ids.py`). The rules read one another's facts (an
+interview's people, a contact's latest interaction, the outreach states) and the registry at the
+bottom lists them in order; one rule per section keeps "what makes a follow-up" in one reading.
 """
 
 from __future__ import annotations
