@@ -15,7 +15,9 @@ import http.server
 import shutil
 import threading
 from collections.abc import Iterator
+from pathlib import Path
 
+import material
 import pytest
 
 from vault_tools.site.build import build_site
@@ -111,6 +113,90 @@ def test_search_finds_a_contact(page, site_url: str) -> None:
     results = page.locator(".md-search-result__item")
     results.first.wait_for(timeout=15000)
     assert "Kwame Asante" in page.locator(".md-search-result").inner_text()
+
+
+def _search(page, site_url: str, query: str) -> list[str]:
+    """The result pages' addresses (without `?h=`), in the order Material lists them."""
+    page.goto(site_url)
+    toggle = page.locator('label.md-header__button[for="__search"]')
+    if toggle.is_visible():  # a narrow screen: the search field opens from an icon
+        toggle.click()
+    page.locator("input.md-search__input").click()
+    page.keyboard.type(query, delay=30)  # Material's search listens to key presses
+    page.locator(".md-search-result__item").first.wait_for(timeout=15000)
+    page.wait_for_timeout(500)  # the last key's results
+    hrefs = page.evaluate("[...document.querySelectorAll('.md-search-result__item > a')]"
+                          ".map(a => a.getAttribute('href'))")
+    return [href.split("?")[0].removeprefix(site_url) for href in hrefs]
+
+
+@pytest.mark.parametrize(("query", "first"), [
+    ("Priya", "contacts/Priya%20Raman/"),  # before the two conversations titled with her name
+    ("Priya Raman", "contacts/Priya%20Raman/"),
+    ("Mari", "contacts/Marisol%20Vega/"),  # an alias, before "Coffee with Mari at Quillfeather"
+    ("Seun", "contacts/Oluwaseun%20Adeyemi/"),  # an alias that is no prefix of the name
+    ("Lumen Health", "companies/Lumen%20Health/"),
+    ("Tidewater", "companies/Tidewater%20Logistics/"),
+])
+def test_searching_a_name_or_alias_lists_its_own_page_first(page, site_url: str, query: str,
+                                                            first: str) -> None:
+    assert _search(page, site_url, query)[0] == first
+    assert page.problems == []
+
+
+@pytest.mark.parametrize(("query", "found"), [
+    ("Senior UX Researcher", "contacts/Priya%20Raman/"),  # a role
+    ("Oakland", "contacts/Marisol%20Vega/"),  # a location
+])
+def test_a_public_role_or_location_finds_the_contact(page, site_url: str, query: str,
+                                                     found: str) -> None:
+    assert found in _search(page, site_url, query)[:4]
+
+
+_CONTRAST = r"""el => {
+  const rgb = c => c.match(/[\d.]+/g).slice(0, 3).map(Number);
+  const lum = c => { const [r, g, b] = rgb(c).map(v => { v /= 255;
+      return v <= 0.03928 ? v / 12.92 : Math.pow((v + 0.055) / 1.055, 2.4); });
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b; };
+  let back = el, bg = 'rgba(0, 0, 0, 0)';
+  while (back && /rgba\(0, 0, 0, 0\)|transparent/.test(bg)) {
+    bg = getComputedStyle(back).backgroundColor; back = back.parentElement; }
+  const [a, b] = [lum(getComputedStyle(el).color), lum(bg)].sort((x, y) => y - x);
+  return (a + 0.05) / (b + 0.05);
+}"""
+
+
+@pytest.mark.parametrize("scheme", ["default", "slate"])
+def test_a_placeholder_link_is_legible_in_both_palettes(page, site_url: str,
+                                                        scheme: str) -> None:
+    page.goto(site_url + "leads/")
+    # The demo configures no palette: load the theme's palette stylesheet (which a site with a
+    # light/dark toggle loads) and switch the page to it.
+    palette = next(Path(material.__file__).parent.glob(
+        "templates/assets/stylesheets/palette.*.min.css")).name
+    page.evaluate("name => { const link = document.createElement('link'); link.rel = "
+                  "'stylesheet'; link.href = new URL(name, "
+                  "document.querySelector('link[href*=main]').href).href; "
+                  "document.head.append(link); }", palette)
+    page.wait_for_load_state("networkidle")
+    page.evaluate(f"document.body.setAttribute('data-md-color-scheme', '{scheme}')")
+    placeholder = page.locator(".vault-link.vault-broken").first
+    placeholder.wait_for(timeout=15000)
+    assert placeholder.get_attribute("title").startswith("Not written yet")
+    assert placeholder.evaluate(_CONTRAST) >= 4.5
+
+
+def test_screenshots_of_a_contact_and_search_results(page, site_url: str) -> None:
+    shots = SCREENSHOTS / "search"
+    shots.mkdir(parents=True, exist_ok=True)
+    for width in (1280, 400):
+        page.set_viewport_size({"width": width, "height": 900})
+        page.goto(site_url + "contacts/Priya%20Raman/")
+        page.screenshot(path=str(shots / f"contact-{width}.png"), full_page=True)
+        _search(page, site_url, "Priya")
+        page.screenshot(path=str(shots / f"search-{width}.png"))
+        assert page.evaluate("document.documentElement.scrollWidth") <= width
+    assert page.problems == []
 
 
 def test_the_network_page_draws_its_nodes(page, site_url: str) -> None:

@@ -1547,6 +1547,11 @@ _DATE_SIGNS = {
 _ALWAYS_A_DATE = frozenset({"📅", "📆", "🗓", "due:"})
 _PRIORITY_SIGNS = "🔺⏫🔼🔽⏬"
 _ALL_SIGNS = "".join(sign for sign in _DATE_SIGNS if len(sign) == 1) + _PRIORITY_SIGNS + "🔁"
+# The signs as other modules read them (the site shows each as words: `site/task_signs.py`);
+# the priorities from the highest to the lowest.
+TASK_DATE_SIGNS: dict[str, str] = dict(_DATE_SIGNS)
+TASK_PRIORITY_SIGNS = _PRIORITY_SIGNS
+TASK_RECURRENCE_SIGN = "🔁"
 _TASK_SIGN_RE = re.compile(
     # A date sign and its date: an ISO date that ends where a word does, else the next word
     # (up to a blank or another sign), which is then reported as not a date.

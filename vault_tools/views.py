@@ -203,6 +203,21 @@ def card_rows(view: SiteView, note: Note) -> list[CardRow]:
     return rows
 
 
+def hidden_fields(view: SiteView, note: Note) -> tuple[str, ...]:
+    """The fields of `note` with a value that the card leaves out because `publish_fields`
+    does not list them (`email`, `phone`, `linkedin`...), lower case, in card order: what the
+    card says it hides, never the values. A field with no value is not named (the card would
+    promise something that is not there)."""
+    hidden: list[str] = []
+    for key, value in note.meta.items():
+        name = key.lower()
+        if (name in UNPUBLISHED_BY_DEFAULT and not view.field_allowed(name)
+                and name not in hidden and any(True for _ in _card_items(view, key, value,
+                                                                          note.path))):
+            hidden.append(name)
+    return tuple(sorted(hidden, key=UNPUBLISHED_BY_DEFAULT.index))
+
+
 def _card_items(view: SiteView, key: str, value: Any, source: str) -> Iterable[CardItem]:
     if value is None or value == "" or value == []:
         return

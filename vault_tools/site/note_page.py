@@ -20,7 +20,7 @@ from ..blocks import FOLLOWUPS, PREP, RELATED, render_prep, render_related
 from ..notes import Block, InlineTag, Link, Note
 from ..parse import parse_note
 from ..tags import tag_page
-from ..views import PRIVATE_TEXT, Ref, SiteView, card_rows
+from ..views import PRIVATE_TEXT, Ref, SiteView, card_rows, hidden_fields
 from ..wikilinks import CUT_WIKILINK_RE
 from . import embeds, render
 from .callouts import callouts_to_admonitions, has_callout
@@ -29,6 +29,7 @@ from .fast_html import StandIns, block_html, shown_as_text
 from .links import PageLinks, _shown_target, block_anchor, heading_of
 from .markdown_guard import guard_markdown
 from .rewrite import rewrite_markdown
+from .task_signs import label_signs
 
 log = logging.getLogger("mkdocs.plugins.vault")
 
@@ -177,8 +178,8 @@ class NotePages:
                           embedding, (*chain, key), inner, _no_block)
         content = self.renderer(guard_markdown(body).text, path, linker.page_url)
         # A ":" no heading's id holds (slugs drop punctuation): "## Embed 1 Jane" is the page's.
-        content = embeds.prefix_ids(self.stand_ins.fill_output(inner, content),
-                                    f"embed-{number}:")
+        content = label_signs(embeds.prefix_ids(self.stand_ins.fill_output(inner, content),
+                                                f"embed-{number}:"))
         shown = link.label or _shown_target(link)
         title = linker.link(Ref("ok", shown, path, heading), shown, raw=True)
         return self.stand_ins.in_output(slots, (
@@ -188,7 +189,7 @@ class NotePages:
     def card(self, note: Note, page_url: str) -> str:
         """The note's front-matter card, as HTML ("" when it has none)."""
         return render.card_html(card_rows(self.view, note), note.type,
-                                self.links.linker(page_url))
+                                self.links.linker(page_url), hidden_fields(self.view, note))
 
     def inputs(self, note: Note, files: Files) -> tuple[Any, ...]:
         """Everything the page of `note` is made from, besides the theme, the nav and the
@@ -217,6 +218,7 @@ class NotePages:
             tuple(blocks),
             tuple(self.links.link_input(link, files, note.path) for link in links),
             tuple(card_rows(self.view, note)),
+            hidden_fields(self.view, note),
             self._embedded_inputs(note, files),
         )
 
@@ -268,7 +270,7 @@ class NotePages:
         html = self._fast_block(note, parsed, content, linker, files)
         if html is None:  # not the usual shape: the full Markdown pass
             return heading + self._markdown_block(note, parsed, content, linker, files)
-        return f"{heading}{self.stand_ins.in_output(note.path, html)}\n"
+        return f"{heading}{self.stand_ins.in_output(note.path, label_signs(html))}\n"
 
     def _markdown_block(self, note: Note, parsed: Note, content: str, linker: render.Linker,
                         files: Files) -> str:

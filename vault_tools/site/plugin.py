@@ -33,7 +33,7 @@ from ..notes import Note
 from ..vault import Vault, load_index_and_texts, loop_message, scan_notes
 from ..settings import SettingsError, settings_from_options
 from ..views import SiteView, dashboard_items, looks_private_front_matter, secrets
-from . import csp, dashboards, markdown_guard, render
+from . import csp, dashboards, markdown_guard, render, search_names
 from .embeds import EmbedRenderer
 from .fast_html import StandIns, extension_name, plain_markdown
 from .files import ASSET_DIR, publish_files
@@ -41,6 +41,7 @@ from .leaks import leak_report, scan_site, shared_templates, without_shown_comme
 from .links import PageLinks, log_link_problems, markdown_media
 from .note_page import NotePages
 from .page_source import note_source, safe_title
+from .task_signs import label_signs
 
 Preloaded = tuple[VaultIndex, dict[str, str], list[FollowUp] | None]
 
@@ -97,6 +98,8 @@ class _Build:
     texts: dict[str, str]
     pages: NotePages
     skip_scan: set[str]
+    # What the search index gets of each contact's, company's and career's page, by URL.
+    words: dict[str, search_names.PageWords] = field(default_factory=dict)
     sources: dict[str, str] = field(default_factory=dict)  # what MkDocs read, by note
 
 
@@ -232,7 +235,7 @@ class VaultPlugin(BasePlugin[VaultPluginConfig]):
                           self.remembered.stand_ins, self.remembered.block_parses, renderer,
                           self.remembered.embeds_reached,
                           dashboards.HomeNote(home_note, site) if home_note else None)
-        return _Build(view, texts, pages, skip_scan)
+        return _Build(view, texts, pages, skip_scan, search_names.page_names(view, urls))
 
     # --- pages ----------------------------------------------------------------------------------
 
@@ -264,6 +267,7 @@ class VaultPlugin(BasePlugin[VaultPluginConfig]):
 
     def on_page_content(self, html: str, page: Page, config: MkDocsConfig, files: Files) -> str:
         html = self.remembered.stand_ins.fill_content(page.file.src_uri, markdown_media(html))
+        html = label_signs(html)  # before search reads the page: it indexes "due 2026-12-05"
         build = self.build
         note = _published_note(build, page)
         if note is None or build is None:
@@ -278,6 +282,16 @@ class VaultPlugin(BasePlugin[VaultPluginConfig]):
             return card + "\n" + html
         end += len("</h1>")
         return html[:end] + "\n" + card + html[end:]
+
+    @event_priority(-50)  # after the search plugin has indexed the page
+    def on_page_context(self, context: Any, page: Page, config: MkDocsConfig,
+                        nav: Any) -> Any:
+        index = search_names.search_index(config.plugins)
+        if index is not None and self.build is not None:
+            words = self.build.words.get(search_names.location(page.url))
+            search_names.name_page(index.entries, index.config.setdefault("fields", {}),
+                                   page.url, words)
+        return context
 
     def on_post_page(self, output: str, page: Page, config: MkDocsConfig) -> str:
         theme = csp.theme_html(output, page.content)  # before the blocks go in

@@ -50,7 +50,7 @@ WIDE = "---\nhide:\n  - toc\n---\n\n"
 _MD_SPECIAL = str.maketrans({c: "\\" + c for c in "\\`*_[]|#"})
 _REF_TITLES = {
     "private": "This note is private: it is not published.",
-    "broken": "No note has this name yet.",
+    "broken": "Not written yet: no note or file has this name.",
     "ambiguous": "Several notes have this name: write the folder too.",
 }
 
@@ -945,9 +945,12 @@ def _learned(rows: Sequence[InsightRow], linker: Linker) -> str:
 # --- the front-matter card (HTML: it is inserted into the rendered page) -------------------------
 
 
-def card_html(rows: Sequence[CardRow], note_type: str | None, linker: Linker) -> str:
-    """The card: a definition list of the note's front matter, as HTML."""
-    if not rows:
+def card_html(rows: Sequence[CardRow], note_type: str | None, linker: Linker,
+              hidden: Sequence[str] = ()) -> str:
+    """The card: a definition list of the note's front matter, as HTML, and a line naming the
+    fields `publish_fields` keeps off the site (`hidden`, `views.hidden_fields`: their names,
+    never their values) with how to show them."""
+    if not rows and not hidden:
         return ""
     kind = html.escape(note_type or "note")
     parts = [f'<div class="vault-card vault-card--{kind}">',
@@ -957,8 +960,20 @@ def card_html(rows: Sequence[CardRow], note_type: str | None, linker: Linker) ->
         # One line each, so search previews read "Company Acme", not "CompanyAcme".
         parts.append(f"<dt>{html.escape(row.label)}</dt>")
         parts.append(f'<dd data-key="{html.escape(row.key)}">{values}</dd>')
-    parts += ["</dl>", "</div>"]
+    parts.append("</dl>")
+    if hidden:
+        parts.append(hidden_fields_note(hidden))
+    parts.append("</div>")
     return "\n".join(parts)
+
+
+def hidden_fields_note(hidden: Sequence[str]) -> str:
+    """`email, phone hidden: add them to publish_fields in mkdocs.yml to show them.` (kept
+    out of the search index: it says nothing about the note a reader would look for)."""
+    names = ", ".join(html.escape(name) for name in hidden)
+    them = "them" if len(hidden) > 1 else "it"
+    return (f'<p class="vault-card__hidden" data-search-exclude="true">{names} hidden: add '
+            f"{them} to <code>publish_fields</code> in mkdocs.yml to show {them}.</p>")
 
 
 def _card_item(item: CardItem, linker: Linker) -> str:
