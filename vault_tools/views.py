@@ -954,6 +954,8 @@ class GraphNode:
     label: str
     kind: str  # "contact" or "company"
     degree: int
+    # A contact's career paths: the public careers of the public conversations with them.
+    careers: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -996,17 +998,45 @@ def network_graph(view: SiteView) -> tuple[list[GraphNode], list[GraphEdge]]:
     for edge in edges:
         degree[edge.source] += 1
         degree[edge.target] += 1
-    nodes = [GraphNode(p, names.get(p) or view.index.notes[p].name, kinds[p], degree[p])
+    careers_of = _contact_careers(view, kinds)
+    nodes = [GraphNode(p, names.get(p) or view.index.notes[p].name, kinds[p], degree[p],
+                       tuple(sorted(careers_of.get(p, ()))))
              for p in sorted(kinds)]
     return nodes, sorted(edges, key=lambda e: (e.kind, e.source, e.target))
 
 
+def _contact_careers(view: SiteView, kinds: Mapping[str, str]) -> dict[str, set[str]]:
+    """Each public contact's careers: those of the public conversations with them that are
+    public career notes (one pass over the conversations)."""
+    found: dict[str, set[str]] = {}
+    for note in view.public_notes():
+        fields = note.fields
+        if note.type != schema.INTERVIEW or not isinstance(fields, InterviewFields):
+            continue
+        paths = {career.path for career in
+                 (view.index.resolve_note(t, note.path) for t in fields.careers)
+                 if career is not None and career.type == schema.CAREER
+                 and view.is_public(career.path)}
+        if not paths:
+            continue
+        for target in fields.with_:
+            person = view.index.resolve_note(target, note.path)
+            if person is not None and kinds.get(person.path) == "contact":
+                found.setdefault(person.path, set()).update(paths)
+    return found
+
+
 def graph_json(nodes: Iterable[GraphNode], edges: Iterable[GraphEdge],
-               urls: Mapping[str, str]) -> dict[str, Any]:
-    """The graph as JSON-ready data for the page's script (`urls`: note path -> page URL)."""
+               urls: Mapping[str, str],
+               positions: Mapping[str, tuple[float, float]] | None = None) -> dict[str, Any]:
+    """The graph as JSON-ready data for the page's script (`urls`: note path -> page URL;
+    `positions`: node id -> (x, y), from `site.graph_layout`)."""
+    positions = positions or {}
     return {
         "nodes": [{"id": n.id, "label": n.label, "kind": n.kind, "degree": n.degree,
-                   "url": urls.get(n.id, "")} for n in nodes],
+                   "url": urls.get(n.id, ""), "careers": list(n.careers),
+                   "x": positions.get(n.id, (0.0, 0.0))[0],
+                   "y": positions.get(n.id, (0.0, 0.0))[1]} for n in nodes],
         "edges": [{"source": e.source, "target": e.target, "kind": e.kind} for e in edges],
     }
 

@@ -29,6 +29,8 @@ from ..views import (
     LeadRow,
     question_rows,
     Ref,
+    GraphEdge,
+    GraphNode,
     SiteView,
     TagRow,
     careers_board,
@@ -43,7 +45,7 @@ from ..views import (
     timeline_rows,
     title_pieces,
 )
-from . import render
+from . import graph_layout, render
 from .fast_html import StandIns
 from .files import ASSET_DIR
 from .links import PageLinks
@@ -103,8 +105,8 @@ class Site:
     links: PageLinks
     board: FollowupsBoard
     listed: tuple[tuple[str, str], ...]  # the dashboards' (title, page), as the nav lists them
-    nodes: Sequence[Any]
-    edges: Sequence[Any]
+    nodes: Sequence[GraphNode]
+    edges: Sequence[GraphEdge]
     extra: Sequence[Dashboard] = ()  # the dashboards' subpages (`subpages`)
 
     @functools.cached_property
@@ -183,10 +185,21 @@ class Dashboard:
     subpages: Callable[[SiteView], Sequence[Dashboard]] | None = None
 
 
-def _network_page(counts: tuple[int, int], linker: render.Linker, raw_html: RawHtml) -> str:
+NetworkData = tuple[tuple[GraphNode, ...], tuple[GraphEdge, ...], tuple[tuple[str, str], ...]]
+
+
+def _network_data(site: Site) -> NetworkData:
+    """The Network page's data: the graph and the careers its contacts have (path, name)."""
+    careers = {path for node in site.nodes for path in node.careers}
+    named = sorted(((path, site.view.index.notes[path].name) for path in careers),
+                   key=lambda c: (c[1].lower(), c[0]))
+    return tuple(site.nodes), tuple(site.edges), tuple(named)
+
+
+def _network_page(data: NetworkData, linker: render.Linker, raw_html: RawHtml) -> str:
     scripts = ("../" + ASSET_DIR + "/vendor/cytoscape.min.js", "data.js",
                "../" + ASSET_DIR + "/network.js")
-    return render.network_page(scripts, counts)
+    return render.network_page(scripts, *data, linker, raw_html)
 
 
 def _by_folder(view: SiteView) -> list[tuple[str, list[Ref]]]:
@@ -225,8 +238,7 @@ DASHBOARDS: tuple[Dashboard, ...] = (
               render.careers_page),
     Dashboard("Questions", "question-answers/index.md", lambda site: question_rows(site.view),
               render.questions_page),
-    Dashboard("Network", "network/index.md", lambda site: (len(site.nodes), len(site.edges)),
-              _network_page),
+    Dashboard("Network", "network/index.md", _network_data, _network_page),
     Dashboard("All notes", "all-notes/index.md", lambda site: _by_folder(site.view),
               render.all_notes_page),
     Dashboard("Tags", TAGS_PAGE, lambda site: tuple(
@@ -286,6 +298,10 @@ class GeneratedPages:
         # URLs it was linked with)
         self._pages: dict[str, tuple[Any, str, dict[str, str], bool, Any]] = {}
         self._feed: tuple[tuple[list[FeedEvent], Any] | None, bytes] = (None, b"")
+        # The network's data.js and what it was made from: its layout is the one part of a
+        # rebuild whose time grows with the graph (~0.1 s at 5,000 notes), so a save that does
+        # not change the graph reuses it.
+        self._network: tuple[Any, str] = (None, "")
 
     def add(self, files: Files, config: MkDocsConfig, site: Site,
             generated: dict[str, File], plain: bool, feed: FeedSettings = FeedSettings()) -> None:
@@ -330,15 +346,19 @@ class GeneratedPages:
         replaced with (see `VaultPlugin.page_inputs`)."""
         return ("generated", markdown, tuple(sorted(self.stand_ins.content_of(src).items())))
 
-    @staticmethod
-    def _add_network_data(files: Files, config: MkDocsConfig, site: Site) -> None:
+    def _add_network_data(self, files: Files, config: MkDocsConfig, site: Site) -> None:
         urls = site.links.urls
         network_url = urls.get("network/index.md", "network/")
         page_urls = {node.id: render.relative_url(urls[node.id], network_url)
                      for node in site.nodes if node.id in urls}
-        data = json.dumps(graph_json(site.nodes, site.edges, page_urls), ensure_ascii=False)
-        files.append(File.generated(config, NETWORK_DATA,
-                                    content=f"window.vaultNetwork = {_script_safe(data)};\n"))
+        made_from = (tuple(site.nodes), tuple(site.edges), page_urls)
+        if made_from != self._network[0]:
+            positions = graph_layout.layout([n.id for n in site.nodes],
+                                            [(e.source, e.target) for e in site.edges])
+            data = json.dumps(graph_json(site.nodes, site.edges, page_urls, positions),
+                              ensure_ascii=False)
+            self._network = (made_from, f"window.vaultNetwork = {_script_safe(data)};\n")
+        files.append(File.generated(config, NETWORK_DATA, content=self._network[1]))
 
 
 def _script_safe(data: str) -> str:
