@@ -162,3 +162,15 @@ def test_labels_never_overlap_and_the_page_fits(browser, site_url: str, width: i
         assert problems == []
     finally:
         context.close()
+
+
+def test_a_graph_reached_by_a_doubled_slash_keeps_its_filter_in_the_url(
+        page, site_url: str) -> None:  # noqa: F811
+    # "//network/" is a path on this host; written back as text, it would name a host, and
+    # the browser refuses to put the state there.
+    page.goto(site_url + "/network/")
+    page.locator("#vault-network[data-nodes]").wait_for(timeout=15000)
+    tidewater = node_id(page, "Tidewater Logistics")
+    page.locator("#vault-graph-company").select_option(tidewater)
+    assert page.url.startswith(site_url + "/network/?company=")
+    assert page.problems == []

@@ -3,7 +3,8 @@
 Each hook is short and delegates: which files are published to `files`, a note's page to
 `note_page` (links by `links`, blocks as HTML by `fast_html`), the generated pages to the
 registry in `dashboards`, what MkDocs reads of a note to `page_source`, each page's policy to
-`csp`, and the final check to `leaks`. The plugin keeps two kinds of state: what one build is
+`csp`, the final check to `leaks`; its options are declared in `plugin_config`, and what it
+changes in MkDocs' configuration is `mkdocs_setup`'s. The plugin keeps two kinds of state: what one build is
 made of (`_Build`, made anew by `on_files`) and what it remembers between the rebuilds of
 `serve` (`_Remembered`).
 """
@@ -16,10 +17,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import pathspec
-from markdown.extensions.toc import slugify as toc_slugify
-from mkdocs.config import config_options as c
-from mkdocs.config.base import Config
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority
@@ -33,61 +30,18 @@ from ..notes import Note
 from ..vault import Vault, load_index_and_texts, loop_message, scan_notes
 from ..settings import SettingsError, settings_from_options
 from ..views import SiteView, dashboard_items, looks_private_front_matter, secrets
-from . import csp, dashboards, markdown_guard, render, search_names
+from . import csp, dashboards, markdown_guard, mkdocs_setup, render, search_names
 from .embeds import EmbedRenderer
-from .fast_html import StandIns, extension_name, plain_markdown
-from .files import ASSET_DIR, publish_files
+from .fast_html import StandIns
+from .files import publish_files
 from .leaks import leak_report, scan_site, shared_templates, without_shown_comments
 from .links import PageLinks, log_link_problems, markdown_media
 from .note_page import NotePages
 from .page_source import note_source, safe_title
+from .plugin_config import VaultPluginConfig
 from .task_signs import label_signs
 
 Preloaded = tuple[VaultIndex, dict[str, str], list[FollowUp] | None]
-
-
-class VaultPluginConfig(Config):
-    publish_fields = c.ListOfItems(c.Type(str), default=[])
-    followups_note = c.Type(str, default="Follow-ups.md")
-    # §5: blocks `fill` writes into public notes list a private note as "a private note".
-    hide_private_in_files = c.Type(bool, default=False)
-    leak_scan = c.Type(bool, default=True)
-    # Host names `vault-tools serve` answers to besides its address and localhost (§7).
-    allowed_hosts = c.ListOfItems(c.Type(str), default=[])
-    # The follow-ups feed: the IANA time zone of times written in notes (default: the
-    # machine's), and an alarm before each event (`1d`, `2h`, `30m`; default: none).
-    timezone = c.Optional(c.Type(str))
-    feed_alarm = c.Optional(c.Type(str))
-    # `today`: overdue follow-ups on the build's day in the feed (default `due`: on their own).
-    feed_overdue = c.Optional(c.Type(str))
-    # Days after `asked` that the `nudge` follow-up is due (§12; default 7): `settings.py`.
-    nudge_days = c.Optional(c.Type(int))
-    # The career criteria and their weights (`{values: 3, growth: 2}`) and the days an
-    # exploring career may go without a conversation (§13; default 60): `settings.py`.
-    criteria = c.Optional(c.Type(dict))
-    explore_days = c.Optional(c.Type(int))
-    # The interview headings whose items are insights (§13): any value here, so that
-    # `settings.py` refuses a bad one with its own message.
-    insight_sections = c.Optional(c.Type(object))
-    # Where `vault-tools digest` sends (§14; the site reads none of them): any value here, so
-    # that `settings.py` refuses a bad one, and a password written here, with its own message.
-    smtp_host = c.Optional(c.Type(object))
-    smtp_port = c.Optional(c.Type(object))
-    smtp_security = c.Optional(c.Type(object))
-    smtp_user = c.Optional(c.Type(object))
-    smtp_password_env = c.Optional(c.Type(object))
-    smtp_cafile = c.Optional(c.Type(object))
-    email_from = c.Optional(c.Type(object))
-    email_to = c.Optional(c.Type(object))
-    webhook_url = c.Optional(c.Type(object))
-    webhook_token_env = c.Optional(c.Type(object))
-    ntfy_url = c.Optional(c.Type(object))
-    ntfy_token_env = c.Optional(c.Type(object))
-    smtp_password = c.Optional(c.Type(object))
-    password = c.Optional(c.Type(object))
-    email_password = c.Optional(c.Type(object))
-    webhook_token = c.Optional(c.Type(object))
-    ntfy_token = c.Optional(c.Type(object))
 
 
 @dataclass
@@ -116,16 +70,6 @@ class _Remembered:
         self.scanned_for: list[Any] | None = None
 
 
-@dataclass
-class _Markdown:
-    """How the configuration has MkDocs write Markdown (set by `on_config`)."""
-
-    slugify: Callable[[str, str], str] = toc_slugify
-    separator: str = "-"
-    set_nav: bool = False
-    plain: bool = False
-
-
 class VaultPlugin(BasePlugin[VaultPluginConfig]):
     """Publishes a vault: resolved wikilinks, front-matter cards, privacy-filtered blocks,
     dashboards, the network graph and the follow-ups feed, and never a private note."""
@@ -134,7 +78,7 @@ class VaultPlugin(BasePlugin[VaultPluginConfig]):
 
     def __init__(self) -> None:
         self.build: _Build | None = None
-        self.markdown = _Markdown()
+        self.markdown = mkdocs_setup.MarkdownSettings()
         self.feed = FeedSettings()
         self.remembered = _Remembered()
         self._preloaded: Preloaded | None = None
@@ -173,11 +117,7 @@ class VaultPlugin(BasePlugin[VaultPluginConfig]):
         loops = scan_notes(Path(config.docs_dir)).loops
         if loops:
             raise PluginError(loop_message(loops[0]))
-        toc = config.mdx_configs.get("toc", {})
-        self.markdown = _Markdown(toc.get("slugify") or toc_slugify, toc.get("separator", "-"),
-                                  config.nav is None)
-        _adjust(config)
-        self.markdown.plain = plain_markdown(config.markdown_extensions)
+        self.markdown = mkdocs_setup.adjust(config)
         try:
             self.feed = feed_settings(self.config)
             settings_from_options(self.config)  # refused here, before a note is read
@@ -347,44 +287,3 @@ def _published_note(build: _Build | None, page: Page) -> Note | None:
     if build is None or page.file.src_uri in build.view.hidden:
         return None
     return build.view.index.get(page.file.src_uri)
-
-
-# The Markdown extensions every vault's site gets (each unless its mkdocs.yml lists it already),
-# with their options: what Obsidian's own Markdown needs.
-OBSIDIAN_MARKDOWN: tuple[tuple[str, dict[str, Any]], ...] = (
-    ("pymdownx.tasklist", {"custom_checkbox": True}),
-    ("admonition", {}),
-    ("pymdownx.details", {}),
-    ("pymdownx.mark", {}),
-    ("footnotes", {}),
-    # Code blocks inside callouts and list items, as Obsidian shows them (`fenced_code` sees a
-    # fence only at the start of a line).
-    ("pymdownx.superfences", {}),
-)
-
-
-def _adjust(config: MkDocsConfig) -> None:
-    """What the vault needs of MkDocs' configuration: notes outside the nav, Obsidian's
-    Markdown (task lists, callouts, highlights, footnotes), no fonts from elsewhere, the
-    plugin's stylesheet and scripts."""
-    if config.not_in_nav is None:
-        # Notes are reached through dashboards and links, not the nav: say so, or MkDocs
-        # lists every note as "not included in the nav".
-        config.not_in_nav = pathspec.gitignore.GitIgnoreSpec.from_lines(["*"])
-    listed = {extension_name(e) for e in config.markdown_extensions}
-    # Obsidian's Markdown renders as Obsidian shows it (§7) in every vault, whatever its
-    # mkdocs.yml lists: tasks are follow-ups (§10), checkboxes rather than "[ ]" text; callouts
-    # are admonitions (`callouts`); `==highlight==` and footnotes[^1] as Obsidian draws them.
-    for name, options in OBSIDIAN_MARKDOWN:
-        if name not in listed:
-            config.markdown_extensions.append(name)
-            if options:
-                config.mdx_configs.setdefault(name, dict(options))
-    if config.theme.name == "material":
-        # Material fetches its fonts from Google by default: a private site makes no
-        # requests to anyone, and must work offline. System fonts it is.
-        config.theme["font"] = False
-    config.extra_css.append(f"{ASSET_DIR}/vault.css")
-    config.extra_javascript.append(f"{ASSET_DIR}/vault.js")
-    config.extra_javascript.append(f"{ASSET_DIR}/followups.js")
-    config.extra_javascript.append(f"{ASSET_DIR}/filters.js")

@@ -39,11 +39,12 @@
   }
 
   // The values of `key` the rows hold, each once whatever its case (the first spelling),
-  // with how many rows hold it, by name.
+  // with how many rows hold it, by name. Kept in objects with no prototype: a value is a
+  // note's word, and "constructor" or "__proto__" would otherwise read as already there.
   function choices(rows, key) {
-    var found = {};
+    var found = Object.create(null);
     rows.forEach(function (row) {
-      var seen = {};
+      var seen = Object.create(null);
       valuesOf(row.data, key).forEach(function (value) {
         var folded = fold(value);
         if (seen[folded]) {
@@ -238,9 +239,11 @@
           query.delete(key);
         }
       });
-      var text = query.toString();
-      var url = window.location.pathname + (text ? "?" + text : "") + window.location.hash;
-      window.history.replaceState(window.history.state, "", url);
+      // The page's own URL with the new query: a path put back as text would name a host
+      // when it starts with "//".
+      var url = new URL(window.location.href);
+      url.search = query.toString();
+      window.history.replaceState(window.history.state, "", url.href);
     }
 
     function apply(save) {

@@ -369,9 +369,11 @@
         var value = name === "focus" ? (focused ? focused.id() : "") : chosen(name);
         if (value) { query.set(name, value); } else { query.delete(name); }
       });
-      var text = query.toString();
-      window.history.replaceState(null, "", window.location.pathname +
-        (text ? "?" + text : "") + window.location.hash);
+      // The page's own URL with the new query: a path put back as text would name a host
+      // when it starts with "//".
+      var url = new URL(window.location.href);
+      url.search = query.toString();
+      window.history.replaceState(null, "", url.href);
     }
 
     if (form) {
