@@ -16,7 +16,8 @@ from hypothesis import strategies as st
 
 from vault_tools.cli import main
 from vault_tools.edit import followup_edits
-from vault_tools.followups import FollowUp, followup_ids, open_followups, timed_followups
+from vault_tools.followup_ids import followup_ids
+from vault_tools.followups import FollowUp, open_followups, timed_followups
 from vault_tools.parse import parse_note, read_task_text, split_lines
 from vault_tools.vault import find_vault, load_index
 

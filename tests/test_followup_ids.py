@@ -7,15 +7,9 @@ import datetime as dt
 from hypothesis import given
 from hypothesis import strategies as st
 
-from vault_tools.followups import (
-    ID_LENGTH,
-    FollowUp,
-    find_followup,
-    followup_ids,
-    followups_json,
-    format_followups,
-    group_followups,
-)
+from vault_tools.followup_ids import ID_LENGTH, find_followup, followup_ids
+from vault_tools.followups import FollowUp
+from vault_tools.followups_report import followups_json, format_followups, group_followups
 
 
 def _task(text: str, line: int, due: dt.date | None = None, note: str = "n.md") -> FollowUp:

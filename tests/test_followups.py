@@ -19,13 +19,12 @@ from vault_tools.followups import (
     TITLE_MDLINK,
     FollowUp,
     followups_for_today,
-    format_followups,
-    group_followups,
     last_interaction,
     next_followup,
     open_followups,
     shown_text,
 )
+from vault_tools.followups_report import followups_json, format_followups, group_followups
 from vault_tools.index import VaultIndex
 from vault_tools.parse import MDLINK_RE, WIKILINK_RE, parse_note
 from vault_tools.vault import find_vault, load_index
@@ -833,4 +832,4 @@ def test_a_kind_added_by_the_recipe_reaches_its_notes_blocks_the_dashboard_and_t
     assert title in render_related(index, index.get("companies/Acme.md"), found)
     assert title in render_related(index, index.get(JANE), found)  # its contact's block too
     assert title in render_followups(index, found)
-    assert json.loads(rules.followups_json(found))[0]["kind"] == referral
+    assert json.loads(followups_json(found))[0]["kind"] == referral

@@ -13,10 +13,11 @@ import pytest
 from click.testing import CliRunner
 
 from vault_tools import questions
-from vault_tools.blocks import PREP, desired_blocks, render_prep, splice_blocks
+from vault_tools.blocks import PREP, desired_blocks, render_prep
 from vault_tools.cli import main
 from vault_tools.index import VaultIndex
 from vault_tools.parse import parse_note
+from vault_tools.splice import splice_blocks
 
 FIXTURE = Path(__file__).parent / "data" / "prep"
 GOLDEN = Path(__file__).parent / "data" / "prep-golden"

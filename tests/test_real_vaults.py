@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from vault_tools.blocks import splice_blocks
 from vault_tools.parse import parse_note
+from vault_tools.splice import splice_blocks
 
 # --- raw HTML blocks: <pre>, <script>, <style>, <textarea> ---------------------------------------
 

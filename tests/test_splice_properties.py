@@ -7,8 +7,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from vault_tools.blocks import BlockError, splice_blocks
 from vault_tools.parse import parse_note
+from vault_tools.splice import BlockError, splice_blocks
 
 LINES = [
     "plain text", "", "---", "```", "~~~", "    indented", "- [ ] a task 📅 2026-11-20",

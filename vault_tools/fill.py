@@ -13,18 +13,12 @@ from dataclasses import dataclass, field, replace
 
 from . import followups as followup_rules
 from . import manifest
-from .blocks import (
-    BlockError,
-    FollowUpLike,
-    current_contents,
-    desired_blocks,
-    is_dashboard,
-    splice_blocks,
-)
+from .blocks import FollowUpLike, desired_blocks, is_dashboard
 from .followups import followups_by_note
 from .index import VaultIndex
 from .notes import Diagnostic, Note
 from .parse import split_lines
+from .splice import BlockError, current_contents, splice_blocks
 from .vault import Untagged, Vault, load_index, read_file
 from .writer import (
     HELD_WAIT,

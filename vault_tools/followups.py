@@ -9,27 +9,25 @@ shows on), which applies them to the reader's date.
 Titles are what a person reads: a link in a task's text is written as the name it shows
 (`shown_text`); the Markdown as written is kept in `FollowUp.text` for the site, which makes
 those names links again.
+
+Why one module of over 600 lines (#16): it is the rules of §10 and only them (the command's output
+is `followups_report.py`, the ids `followup_ids.py`). The rules read one another's facts (an
+interview's people, a contact's latest interaction, the outreach states) and the registry at the
+bottom lists them in order; one rule per section keeps "what makes a follow-up" in one reading.
 """
 
 from __future__ import annotations
 
-import base64
 import datetime as dt
-import hashlib
-import json
-import posixpath
 import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from typing import Any, NamedTuple, Protocol, TypeVar
 
-import click
-
 from . import careers, referrals, schema
 from .index import VaultIndex
 from .notes import CareerFields, ContactFields, InterviewFields, Note, Task
 from .parse import read_task_text
-from .report import printable
 from .schema import (
     ADD_REFERRAL,
     CANCELLED,
@@ -598,15 +596,6 @@ GROUPS = (
 WEEK_DAYS = 6
 
 
-@dataclass(frozen=True)
-class FollowUpGroup:
-    """One heading of the `followups` command: a label and its follow-ups, in sorted order."""
-
-    key: str
-    label: str
-    items: tuple[FollowUp, ...]
-
-
 def group_label(key: str, days: int = WEEK_DAYS) -> str:
     """A group's heading; with another horizon than a week, "This week" says how many days."""
     if key == THIS_WEEK and days != WEEK_DAYS:
@@ -623,151 +612,6 @@ def group_of(due: dt.date | None, today: dt.date, days: int = WEEK_DAYS) -> str:
     if due == today:
         return TODAY
     return THIS_WEEK if due <= today + dt.timedelta(days=days) else LATER
-
-
-def group_followups(
-    followups: Iterable[FollowUp], today: dt.date, days: int = WEEK_DAYS
-) -> list[FollowUpGroup]:
-    """Split follow-ups into Overdue (before today), Today, This week (today+1 … today+days),
-    Later and Undated. Every group is returned, in that order, possibly empty."""
-    buckets: dict[str, list[FollowUp]] = {key: [] for key, _ in GROUPS}
-    for followup in sorted(followups, key=FollowUp.sort_key):
-        buckets[group_of(followup.due, today, days)].append(followup)
-    return [FollowUpGroup(key, group_label(key, days), tuple(items))
-            for key, items in buckets.items()]
-
-
-_GROUP_COLOURS = {OVERDUE: "red", TODAY: "yellow", THIS_WEEK: "cyan", LATER: None,
-                  UNDATED: None}
-
-
-def person_name(followup: FollowUp) -> str | None:
-    """The name of the person a follow-up concerns (a note's name is its file stem)."""
-    if followup.contact is None:
-        return None
-    return posixpath.splitext(posixpath.basename(followup.contact))[0]
-
-
-def format_followups(groups: Sequence[FollowUpGroup], colour: bool = False) -> str:
-    """The `followups` command's text: each non-empty group under its heading, one line per
-    follow-up with its date, what to do, the person, the note to mark it done in and its id
-    (`followup_ids` of every item shown)."""
-
-    def style(text: str, **kwargs: Any) -> str:
-        return click.style(text, **kwargs) if colour else text
-
-    everything = [f for group in groups for f in group.items]
-    ids = dict(zip(map(id, everything), followup_ids(everything), strict=True))
-    lines: list[str] = []
-    for group in groups:
-        if not group.items:
-            continue
-        if lines:
-            lines.append("")
-        fg = _GROUP_COLOURS[group.key]
-        lines.append(style(f"{group.label} ({len(group.items)})", fg=fg, bold=True))
-        for followup in group.items:
-            due = followup.due.isoformat() if followup.due else "no date"
-            # A note's text goes to a terminal: an escape in it is shown, never obeyed.
-            where = printable(followup.note) + (f":{followup.line}" if followup.line else "")
-            person = person_name(followup)
-            person = printable(person) if person else None
-            title = printable(followup.title)
-            text = f"  {style(f'{due:<10}', fg=fg)}  {title}"
-            # The person is on the line already when the title names them.
-            if person and person not in title:
-                text += f" · {style(person, bold=True)}"
-            text += "  " + style(f"({where})", dim=True)
-            # The id last: what `done ID` and `snooze ID` are given.
-            text += "  " + style(f"[{ids[id(followup)]}]", dim=True)
-            lines.append(text)
-    if not lines:
-        return "Nothing to follow up."
-    return "\n".join(lines)
-
-
-# --- ids: what `done` and `snooze` are given ---------------------------------------------------
-
-# Characters of an id; more only where two items' ids would otherwise be the same.
-ID_LENGTH = 6
-# The kinds one note may give several of for the same person: their title tells them apart.
-_TITLED_KINDS = frozenset({TASK, ADD_REFERRAL})
-
-
-def _identity(followup: FollowUp) -> str:
-    """What makes a follow-up the same item from one run to the next: its kind, note and
-    person, and for a task (or an offered name) its text without its dates, so that moving a
-    due date, a line or another item keeps the id."""
-    parts = [followup.kind, followup.note, followup.contact or ""]
-    if followup.kind in _TITLED_KINDS:
-        parts.append(followup.text or followup.title)
-    return "\x00".join(parts)
-
-
-def _digest(identity: str, occurrence: int) -> str:
-    data = f"{identity}\x00{occurrence}".encode("utf-8", "surrogatepass")
-    raw = hashlib.blake2b(data, digest_size=20).digest()
-    return base64.b32encode(raw).decode("ascii").lower()
-
-
-def _full_ids(followups: Sequence[FollowUp]) -> list[str]:
-    """Each follow-up's whole id (32 characters), in the order given."""
-    digests = [""] * len(followups)
-    seen: dict[str, int] = {}
-    for i in sorted(range(len(followups)),
-                    key=lambda i: (followups[i].note, followups[i].line or 0)):
-        identity = _identity(followups[i])
-        occurrence = seen.get(identity, 0)
-        seen[identity] = occurrence + 1
-        digests[i] = _digest(identity, occurrence)
-    return digests
-
-
-def followup_ids(followups: Sequence[FollowUp]) -> list[str]:
-    """A short id for each follow-up, in the order given: the same item gets the same id on
-    every run while it exists (its kind, note, person and, for a task, its text decide it;
-    not its date or line). Two items alike in all of that (the same task twice in a note) are
-    told apart by their order in the note. Ids are ID_LENGTH lower-case letters and digits,
-    longer only where two would otherwise be equal; no two items of the list share one."""
-    digests = _full_ids(followups)
-    ids = [d[:ID_LENGTH] for d in digests]
-    clashes: dict[str, list[int]] = {}
-    for i, short in enumerate(ids):
-        clashes.setdefault(short, []).append(i)
-    for group in clashes.values():
-        length = ID_LENGTH
-        while len({digests[i][:length] for i in group}) < len(group) and length < 32:
-            length += 1
-        for i in group:
-            ids[i] = digests[i][:length]
-    return ids
-
-
-def find_followup(followups: Sequence[FollowUp], wanted: str) -> FollowUp | None:
-    """The follow-up `wanted` names: the start of exactly one item's whole id, four characters
-    or more (any case, spaces around ignored), so an id shown by `followups` (ID_LENGTH
-    characters, or longer) finds its item. None if no item, or several, match."""
-    found = followups_named(followups, wanted)
-    return found[0] if len(found) == 1 else None
-
-
-def followups_named(followups: Sequence[FollowUp], wanted: str) -> list[FollowUp]:
-    """Every follow-up whose whole id starts with `wanted` (four characters or more, any case,
-    spaces around ignored; none when shorter): what `find_followup` needs to be exactly one."""
-    wanted = wanted.strip().lower()
-    if len(wanted) < 4:
-        return []
-    full = _full_ids(followups)
-    return [f for f, fid in zip(followups, full, strict=True) if fid.startswith(wanted)]
-
-
-def followups_json(followups: Iterable[FollowUp]) -> str:
-    """The `--json` output: a list of §10 objects, in the order given, each with its `id`
-    (what `done` and `snooze` are given)."""
-    items = list(followups)
-    ids = followup_ids(items)
-    return json.dumps([{**f.to_dict(), "id": fid} for f, fid in zip(items, ids, strict=True)],
-                      indent=2, ensure_ascii=False)
 
 
 # --- outreach: referrals become conversations (§12) ---------------------------------------------

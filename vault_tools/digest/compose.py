@@ -3,7 +3,7 @@ context, as plain text and as JSON-ready data. Pure: the day, the window and the
 addresses are arguments; nothing here reads the clock, the environment or the network.
 
 Due means overdue, today, or within the `days` days after today; undated follow-ups are never
-due. Each item carries its id (`followups.followup_ids`, worked out over the same list the
+due. Each item carries its id (`followup_ids.followup_ids`, worked out over the same list the
 `followups` command shows, so `vault-tools done ID` finds it), the person it concerns, when you
 were last in touch with them (`followups.latest_interaction`), what you promised (an open task)
 and its note's page on the site.
@@ -16,6 +16,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from ..followup_ids import followup_ids
 from ..followups import (
     CONVERSATION,
     DAILY_NOTE,
@@ -24,12 +25,11 @@ from ..followups import (
     TODAY,
     FollowUp,
     Interaction,
-    followup_ids,
     followups_for_today,
     group_of,
     latest_interaction,
-    person_name,
 )
+from ..followups_report import person_name
 from ..index import VaultIndex
 from ..notes import Note
 from ..report import printable

@@ -1,6 +1,6 @@
 """`vault-tools done ID` and `vault-tools snooze ID --until D` (DESIGN §6, §10, §14).
 
-An id is what `vault-tools followups` shows beside each item (`followups.followup_ids`), and
+An id is what `vault-tools followups` shows beside each item (`followup_ids.followup_ids`), and
 is looked up in the same list (`followups_for_today`), then among the items hidden today that
 a later day shows (a snoozed one, a task scheduled later), so that a snoozed item can be done.
 
@@ -31,11 +31,10 @@ from typing import Any
 from .. import referrals, schema
 from ..capture.log import UNWRITABLE
 from ..fill import text_diff
+from ..followup_ids import find_followup, followups_named
 from ..followups import (
     FollowUp,
-    find_followup,
     followups_for_today,
-    followups_named,
     followups_of,
     latest_interaction,
     timed_followups,
