@@ -57,14 +57,21 @@ class Placement:
 # --- the item --------------------------------------------------------------------------------
 
 
-def parse_day(value: str) -> dt.date:
-    """The day of `--date`: an ISO date (YYYY-MM-DD) that is on the calendar, else LogError."""
+def iso_day(value: str) -> dt.date | None:
+    """`value` as a day written YYYY-MM-DD that is on the calendar (spaces around it
+    ignored), else None. Every command option taking a day reads it through this."""
     written = value.strip()
     try:
-        if ISO_DAY_RE.fullmatch(written):
-            return dt.date.fromisoformat(written)
+        return dt.date.fromisoformat(written) if ISO_DAY_RE.fullmatch(written) else None
     except ValueError:
-        pass
+        return None
+
+
+def parse_day(value: str) -> dt.date:
+    """The day of `--date`: an ISO date (YYYY-MM-DD) that is on the calendar, else LogError."""
+    day = iso_day(value)
+    if day is not None:
+        return day
     raise LogError(f"--date {value!r} is not a day: give it as YYYY-MM-DD (e.g. 2026-11-20); "
                    "nothing was written")
 

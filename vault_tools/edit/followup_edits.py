@@ -29,7 +29,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from .. import referrals, schema
-from ..capture.log import UNWRITABLE
+from ..capture.log import UNWRITABLE, iso_day
 from ..fill import text_diff
 from ..followup_ids import find_followup, followups_named
 from ..followups import (
@@ -90,7 +90,6 @@ _DONE_FIELD_RE = re.compile(r"([\[(]completion::[ \t]*)(\d{4}-\d{2}-\d{2})(?=[ \
 # What a task's words may hold that is no field: a code span, a comment, a wikilink, a
 # Markdown link (its text and address). A date sign inside one is left as it is.
 _WORDS_RE = re.compile(r"(`+).*?\1|%%.*?%%|\[\[.*?\]\]|\[[^\]]*\]\([^)]*\)")
-_ISO_DAY_RE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
 @dataclass(frozen=True)
@@ -113,12 +112,9 @@ class Edited:
 
 def parse_day(value: str, option: str) -> dt.date:
     """An ISO date given to `option` (YYYY-MM-DD, on the calendar), else EditError."""
-    written = value.strip()
-    try:
-        if _ISO_DAY_RE.fullmatch(written):
-            return dt.date.fromisoformat(written)
-    except ValueError:
-        pass
+    day = iso_day(value)
+    if day is not None:
+        return day
     raise EditError(f"{option} {value!r} is not a day: give it as YYYY-MM-DD (e.g. 2026-11-20); "
                     "nothing was written")
 
