@@ -54,18 +54,29 @@ def career_named(index: VaultIndex, name: str) -> Note:
     return note_named(index, name, CAREER)
 
 
+def find_named(index: VaultIndex, wanted: str) -> tuple[Note | None, list[str]]:
+    """The note a typed name stands for, as a link from no note resolves it (name, path or
+    alias, case ignored), with no list; or, when the name is shared by several notes and not
+    written as one's full path, no note and their paths. (None, []) when nothing has it."""
+    resolution = index.resolve(wanted)
+    same = index.named(wanted)[0]
+    exact_path = resolution.path is not None and fold(strip_md(resolution.path)) == fold(
+        strip_md(wanted))
+    if resolution.status == "ambiguous" or (len(same) > 1 and not exact_path):
+        return None, list(resolution.candidates) or list(same)
+    if resolution.status != "ok" or resolution.path is None:
+        return None, []
+    return index.notes.get(resolution.path), []
+
+
 def note_named(index: VaultIndex, name: str, note_type: str) -> Note:
     """The note of type `note_type` (`contact`, `company`, `career`) that `name` stands for,
     found and refused as `contact_named` says, the messages naming that type."""
     wanted = name.strip()
     if not wanted:
         raise ContactNameError(f"give the {note_type}'s name")
-    resolution = index.resolve(wanted)
-    same = index.named(wanted)[0]
-    exact_path = resolution.path is not None and fold(strip_md(resolution.path)) == fold(
-        strip_md(wanted))
-    if resolution.status == "ambiguous" or (len(same) > 1 and not exact_path):
-        found = list(resolution.candidates) or same
+    note, found = find_named(index, wanted)
+    if found:
         # The example is a path of the type wanted when there is one: the command takes only
         # that type, and would refuse the company or interview sharing a contact's name.
         example = next((path for path in found if (tied := index.notes.get(path)) is not None
@@ -73,8 +84,6 @@ def note_named(index: VaultIndex, name: str, note_type: str) -> Note:
         raise ContactNameError(
             f"{name!r} names several notes ({', '.join(found)}); name one by its path, e.g. "
             f"{strip_md(example)!r}")
-    note = index.notes.get(resolution.path) if resolution.status == "ok" and \
-        resolution.path is not None else None
     if note is None:
         raise _no_such_note(index, wanted, note_type)
     if note.type != note_type:

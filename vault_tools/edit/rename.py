@@ -32,6 +32,7 @@ from ..capture.new import MAX_NAME_BYTES, WINDOWS_RESERVED
 from ..fill import UNWRITABLE, dashboard_of, hide_private_of, plan_fill, text_diff
 from ..index import Resolution, VaultIndex, fold, strip_md
 from ..link_diagnostics import closest_name
+from ..lookup import find_named
 from ..notes import Link, Note
 from ..parse import BOM, parse_note
 from ..refresh import FollowUpCache, apply_updates, notes_to_refresh
@@ -101,16 +102,10 @@ def note_to_rename(index: VaultIndex, name: str) -> Note:
     wanted = name.strip()
     if not wanted:
         raise RenameError("give the name of the note to rename")
-    resolution = index.resolve(wanted)
-    same = index.named(wanted)[0]
-    exact = resolution.path is not None and fold(strip_md(resolution.path)) == fold(
-        strip_md(wanted))
-    if resolution.status == "ambiguous" or (len(same) > 1 and not exact):
-        found = list(resolution.candidates) or same
+    note, found = find_named(index, wanted)
+    if found:
         raise RenameError(f"{name!r} names several notes ({', '.join(found)}); name one by its "
                           f"path, e.g. {strip_md(found[0])!r}; nothing was changed")
-    note = index.notes.get(resolution.path) if resolution.status == "ok" and \
-        resolution.path is not None else None
     if note is None:
         close = closest_name(index.names(), wanted)
         hint = f" Did you mean {close!r}?" if close else ""
