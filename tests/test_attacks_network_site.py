@@ -14,7 +14,9 @@ import pytest
 from vault_tools.site import render
 from vault_tools.site.build import build_site
 from vault_tools.vault import find_vault
-from vault_tools.views import LeadRow, PersonRow, Ref
+from vault_tools.views.common import Ref
+from vault_tools.views.leads import LeadRow
+from vault_tools.views.people import PersonRow
 
 from .conftest import site_texts
 
@@ -296,7 +298,8 @@ def test_a_lead_offered_in_a_public_conversation_with_a_private_person_there_too
     """Priya (public) and Rex (private) together offered Olga and a new name in a public
     conversation: Priya's and Olga's blocks show the offer, so the Leads page lists both,
     offered by Priya; Rex is never named. An offer whose only offerer is private stays out."""
-    from vault_tools.views import SiteView, lead_rows
+    from vault_tools.views.common import SiteView
+    from vault_tools.views.leads import lead_rows
 
     index = index_of({
         "contacts/Priya.md": "---\ntype: contact\n---\n",

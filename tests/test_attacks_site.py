@@ -19,7 +19,7 @@ import markdown
 import pytest
 
 from vault_tools.site import render
-from vault_tools.views import people_rows
+from vault_tools.views.people import people_rows
 
 from .test_browser import _Quiet, browser, page  # noqa: F401
 from .test_fast_html import EXTENSIONS

@@ -108,7 +108,7 @@ def test_a_dashboard_list_written_as_html_is_what_markdown_makes_of_it(names) ->
     """All notes lists notes' own references: a link to the note's page or "a private
     note"."""
     from vault_tools.site import render
-    from vault_tools.views import PRIVATE_TEXT, Ref
+    from vault_tools.views.common import PRIVATE_TEXT, Ref
 
     refs = [Ref("ok", text, f"n{i}.md") if public else Ref("private", PRIVATE_TEXT)
             for i, (text, public) in enumerate(names)]
@@ -126,7 +126,8 @@ def test_a_dashboard_list_written_as_html_is_what_markdown_makes_of_it(names) ->
                 min_size=1, max_size=3))
 def test_a_dashboard_table_written_as_html_is_what_markdown_makes_of_it(rows) -> None:
     from vault_tools.site import render
-    from vault_tools.views import PersonRow, Ref
+    from vault_tools.views.common import Ref
+    from vault_tools.views.people import PersonRow
 
     people = [PersonRow(Ref("ok", name, f"n{i}.md"), Ref(status, company), role or None, None,
                         None, None)  # type: ignore[arg-type]

@@ -21,20 +21,12 @@ from vault_tools.privacy import Secret
 from vault_tools.site import render
 from vault_tools.site.fast_html import StandIns
 from vault_tools.site.leaks import scan_site
-from vault_tools.views import (
-    CompanyRow,
-    InterviewRow,
-    LeadRow,
-    PersonRow,
-    Ref,
-    SiteView,
-    StageRow,
-    company_rows,
-    lead_rows,
-    people_rows,
-    pipeline_rows,
-    timeline_rows,
-)
+from vault_tools.views.common import Ref, SiteView
+from vault_tools.views.companies import CompanyRow, company_rows
+from vault_tools.views.leads import LeadRow, lead_rows
+from vault_tools.views.people import PersonRow, people_rows
+from vault_tools.views.pipeline import StageRow, pipeline_rows
+from vault_tools.views.timeline import InterviewRow, timeline_rows
 
 from .test_fast_html import EXTENSIONS, MARKS, TEXT, WORDS
 

@@ -11,11 +11,10 @@ from pathlib import Path
 from vault_tools.index import VaultIndex
 from vault_tools.parse import parse_note
 from vault_tools.site import render
-from vault_tools.views import (
+from vault_tools.views.common import Ref, SiteView
+from vault_tools.views.home import (
     HOME_INSIGHTS,
     HOME_LEADS,
-    Ref,
-    SiteView,
     home_rows,
     planned_rows,
     progress,

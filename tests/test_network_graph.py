@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from vault_tools.site import render
-from vault_tools.views import GraphEdge, GraphNode, network_graph
+from vault_tools.views.network import GraphEdge, GraphNode, network_graph
 
 from .test_site_build import build, site_vault
 from .test_site_views import view_of

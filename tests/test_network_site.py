@@ -17,15 +17,10 @@ from vault_tools.parse import parse_note
 from vault_tools.site import render
 from vault_tools.site.build import build_site
 from vault_tools.vault import find_vault
-from vault_tools.views import (
-    LeadRow,
-    Ref,
-    SiteView,
-    StageRow,
-    lead_rows,
-    people_rows,
-    pipeline_rows,
-)
+from vault_tools.views.common import Ref, SiteView
+from vault_tools.views.leads import LeadRow, lead_rows
+from vault_tools.views.people import people_rows
+from vault_tools.views.pipeline import StageRow, pipeline_rows
 
 from .conftest import site_texts
 

@@ -19,7 +19,8 @@ from vault_tools.index import VaultIndex
 from vault_tools.parse import parse_note
 from vault_tools.site import render
 from vault_tools.vault import find_vault, load_index
-from vault_tools.views import SiteView, question_rows
+from vault_tools.views.common import SiteView
+from vault_tools.views.questions import question_rows
 
 FIXTURE = Path(__file__).parent / "data" / "questions"
 BANK = "questions.md"

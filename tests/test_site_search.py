@@ -14,7 +14,7 @@ from vault_tools.parse import parse_note
 from vault_tools.site import search_names
 from vault_tools.site.build import SiteError, build_site
 from vault_tools.vault import find_vault
-from vault_tools.views import SiteView
+from vault_tools.views.common import SiteView
 
 PRIYA = """---
 type: contact
@@ -198,7 +198,7 @@ def test_a_huge_page_of_signs_is_labelled_in_linear_time() -> None:
 
 def test_the_card_names_hidden_fields_never_their_values() -> None:
     from vault_tools.site import render
-    from vault_tools.views import card_rows, hidden_fields
+    from vault_tools.views.card import card_rows, hidden_fields
     view = view_of(FILES)
     priya = view.index.notes["contacts/Priya Raman.md"]
     assert hidden_fields(view, priya) == ("email", "phone", "linkedin")

@@ -7,18 +7,13 @@ from collections.abc import Callable
 
 from vault_tools.index import VaultIndex
 from vault_tools.parse import parse_note
-from vault_tools.views import (
-    Ref,
-    SiteView,
-    career_rows,
-    company_rows,
-    dashboard_items,
-    network_graph,
-    people_rows,
-    secrets,
-    text_fragments,
-    title_pieces,
-)
+from vault_tools.privacy import secrets, text_fragments
+from vault_tools.views.careers import career_rows
+from vault_tools.views.common import Ref, SiteView
+from vault_tools.views.companies import company_rows
+from vault_tools.views.followups import dashboard_items, title_pieces
+from vault_tools.views.network import network_graph
+from vault_tools.views.people import people_rows
 
 
 def view_of(files: dict[str, str], **options) -> SiteView:
@@ -195,7 +190,7 @@ def test_the_all_notes_list_written_as_html_is_what_markdown_makes_of_it() -> No
 def test_a_dashboard_table_written_as_html_is_what_markdown_makes_of_it() -> None:
     from vault_tools.followups import FollowUp
     from vault_tools.site import render
-    from vault_tools.views import PersonRow
+    from vault_tools.views.people import PersonRow
 
     def rows(odd: str) -> list[PersonRow]:
         return [

@@ -24,27 +24,18 @@ from ..blocks import link_to
 from ..export.ics import FeedEvent, FeedSettings, feed_events, render_feed, site_page_urls
 from ..followups import OVERDUE, TODAY, Timed
 from ..tags import TAGS_PAGE
-from ..views import (
-    HomeRows,
-    LeadRow,
-    question_rows,
-    Ref,
-    GraphEdge,
-    GraphNode,
-    SiteView,
-    TagRow,
-    careers_board,
-    company_rows,
-    graph_json,
-    home_rows,
-    lead_rows,
-    network_graph,
-    people_rows,
-    pipeline_rows,
-    tag_rows,
-    timeline_rows,
-    title_pieces,
-)
+from ..views.careers import careers_board
+from ..views.common import Ref, SiteView
+from ..views.companies import company_rows
+from ..views.followups import title_pieces
+from ..views.home import HomeRows, home_rows
+from ..views.leads import LeadRow, lead_rows
+from ..views.network import GraphEdge, GraphNode, graph_json, network_graph
+from ..views.people import people_rows
+from ..views.pipeline import pipeline_rows
+from ..views.questions import question_rows
+from ..views.tags import TagRow, tag_rows
+from ..views.timeline import timeline_rows
 from . import graph_layout, render
 from .fast_html import StandIns
 from .files import ASSET_DIR

@@ -18,7 +18,8 @@ from mkdocs.structure.files import File, Files
 
 from ..index import fold
 from ..vault import in_reserved_folder, inside_notes, is_note_path
-from ..views import Secret, SiteView
+from ..privacy import Secret
+from ..views.common import SiteView
 from .leaks import LeakScanner
 
 log = logging.getLogger("mkdocs.plugins.vault")

@@ -21,7 +21,7 @@ from mkdocs.structure.files import File, Files
 from ..index import fold
 from ..notes import Link, Note
 from ..report import Placeholders, company_placeholders
-from ..views import PRIVATE_TEXT, Ref, SiteView
+from ..views.common import PRIVATE_TEXT, Ref, SiteView
 from . import render
 
 log = logging.getLogger("mkdocs.plugins.vault")

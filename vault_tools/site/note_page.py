@@ -20,7 +20,8 @@ from ..blocks import FOLLOWUPS, PREP, RELATED, render_prep, render_related
 from ..notes import Block, InlineTag, Link, Note
 from ..parse import parse_note
 from ..tags import tag_page
-from ..views import PRIVATE_TEXT, Ref, SiteView, card_rows, hidden_fields
+from ..views.card import card_rows, hidden_fields
+from ..views.common import PRIVATE_TEXT, Ref, SiteView
 from ..wikilinks import CUT_WIKILINK_RE
 from . import embeds, render
 from .callouts import callouts_to_admonitions, has_callout

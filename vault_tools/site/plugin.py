@@ -29,7 +29,9 @@ from ..index import VaultIndex
 from ..notes import Note
 from ..vault import Vault, load_index_and_texts, loop_message, scan_notes
 from ..settings import SettingsError, settings_from_options
-from ..views import SiteView, dashboard_items, looks_private_front_matter, secrets
+from ..privacy import looks_private_front_matter, secrets
+from ..views.common import SiteView
+from ..views.followups import dashboard_items
 from . import csp, dashboards, markdown_guard, mkdocs_setup, render, search_names
 from .embeds import EmbedRenderer
 from .fast_html import StandIns

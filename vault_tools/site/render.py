@@ -17,31 +17,19 @@ from urllib.parse import quote
 from ..schema import CONTACT_STATUSES as STAGE_ORDER
 from ..schema import DONE
 from ..followups import GROUPS, THIS_WEEK, TODAY, WEEK_DAYS, FollowUp, Timed, group_of
-from ..views import (
-    AnswerRow,
-    CareersBoard,
-    CardItem,
-    CardRow,
-    CareerRow,
-    CompanyRow,
-    GraphEdge,
-    GraphNode,
-    HomeRows,
-    InsightRow,
-    InterviewRow,
-    LeadRow,
-    PLACEHOLDER_NODE,
-    PersonRow,
-    PlannedRow,
-    PreparedRow,
-    Progress,
-    QuestionRow,
-    Ref,
-    StageRow,
-    TagRow,
-    TitlePiece,
-    Url,
-)
+from ..views.card import CardRow
+from ..views.careers import CareersBoard, CareerRow
+from ..views.common import CardItem, Ref, Url
+from ..views.companies import CompanyRow
+from ..views.followups import TitlePiece
+from ..views.home import HomeRows, InsightRow, PlannedRow, Progress
+from ..views.leads import LeadRow
+from ..views.network import GraphEdge, GraphNode, PLACEHOLDER_NODE
+from ..views.people import PersonRow
+from ..views.pipeline import StageRow
+from ..views.questions import AnswerRow, PreparedRow, QuestionRow
+from ..views.tags import TagRow
+from ..views.timeline import InterviewRow
 from ..tags import TAGS_PAGE
 from .chart import interest_chart
 from .fast_html import block_html, html_list_item, html_table_cell
