@@ -17,8 +17,8 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.structure.files import File, Files
 
 from ..index import fold
-from ..vault import in_reserved_folder, inside_notes, is_note_path
 from ..privacy import Secret
+from ..vault import in_reserved_folder, inside_notes, is_note_path
 from ..views.common import SiteView
 from .leaks import LeakScanner
 

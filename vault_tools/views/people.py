@@ -29,7 +29,7 @@ class PersonRow:
     next_followup: FollowUp | None
     introduced_by: Ref | None
     last_touch_from: Ref | str | None = None
-    # What the page's filters read (`render.row_data`): the published `location`, the note's
+    # What the page's filters read (`render.common.row_data`): the published `location`, the note's
     # tags with the tags they are nested in, and the pipeline stage (`network.stage`).
     location: str | None = None
     tags: tuple[str, ...] = ()

@@ -1,0 +1,43 @@
+"""The Leads page (`leads_page`) from `views.leads`' rows, and an offer's state as a label
+(on the home page too)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+from ...views.leads import LeadRow
+from .common import WIDE, Linker, _cell, _slug, _table, html_text, ref_value, row_data
+
+
+def _state(state: str) -> str:
+    """An offer's state as a small label (the words are the vocabulary's, never a note's)."""
+    return f'<span class="vault-state vault-state--{_slug(state)}">{html_text(state)}</span>'
+
+
+LEAD_FILTERS = (("state", "State"), ("introducer", "Offered by"), ("career", "Career"),
+                ("company", "Company"))
+
+
+def _lead_data(row: LeadRow) -> str:
+    return row_data({"state": (row.state,),
+                     "introducer": [v for r in row.offered_by for v in ref_value(r)],
+                     "career": [v for r in row.careers for v in ref_value(r)],
+                     "company": ref_value(row.company)})
+
+
+def leads_page(rows: Sequence[LeadRow], linker: Linker,
+               raw_html: Callable[[str], str] | None = None) -> str:
+    """Every offered introduction, each person once (`views.leads.lead_rows`)."""
+    table = _table(
+        ("Who", "Offered by", "When", "Career", "State"),
+        lambda raw: ((_lead_data(r) + linker.link(r.who, raw=raw),
+                      linker.links(r.offered_by, raw),
+                      _cell(r.date, raw), linker.links(r.careers, raw), _state(r.state))
+                     for r in rows),
+        raw_html=raw_html, filters=LEAD_FILTERS if rows else (),
+    )
+    still = sum(1 for r in rows if r.open)
+    return (f"{WIDE}# Leads\n\nEvery introduction someone offered you (an interview's "
+            f"`referrals`), each person once: {len(rows)} in all, {still} still open. Open ones "
+            "come first, the longest waiting first; *When* is the first time they were "
+            f"offered.\n\n{table}\n")
