@@ -8,8 +8,8 @@ from dataclasses import dataclass
 
 from .. import careers, schema
 from ..notes import CareerFields
-from .common import Ref, SiteView, _by_name, _public_sources, row_tags
-from .timeline import InterviewRow, _newest_first, interview_row
+from .common import Ref, SiteView, by_name, public_sources, row_tags
+from .timeline import InterviewRow, interview_row, newest_first
 
 
 @dataclass(frozen=True)
@@ -58,16 +58,16 @@ def career_rows(view: SiteView) -> list[CareerRow]:
     first, ruled-out ones last, by name within."""
     rows = []
     shown = view.shows_note
-    for note in _by_name(n for n in view.public_notes() if n.type == schema.CAREER):
+    for note in by_name(n for n in view.public_notes() if n.type == schema.CAREER):
         fields = note.fields if isinstance(note.fields, CareerFields) else CareerFields()
         talks = [interview_row(view, t)
-                 for t in _public_sources(view, note.path, "career", schema.INTERVIEW)]
+                 for t in public_sources(view, note.path, "career", schema.INTERVIEW)]
         rated = [r.interest for r in talks if r.status == schema.DONE and r.interest is not None]
         compared = careers.comparison(view.index, note, shown)
         rows.append(CareerRow(
             career=view.note_ref(note.path), status=fields.status,
             net_interest=sum(i for i in rated if i is not None), rated=len(rated),
-            conversations=tuple(_newest_first(talks)),
+            conversations=tuple(newest_first(talks)),
             score=compared.score.value, unscored=compared.score.unscored, done=compared.done,
             people=tuple(_path_or_name_ref(view, p) for p in compared.people),
             companies=tuple(_path_or_name_ref(view, c) for c in compared.companies),

@@ -133,15 +133,15 @@ class SiteView:
         return key not in UNPUBLISHED_BY_DEFAULT or key in self.publish_fields
 
 
-def _by_name(notes: Iterable[Note]) -> list[Note]:
+def by_name(notes: Iterable[Note]) -> list[Note]:
     return sorted(notes, key=lambda n: (n.name.lower(), n.path))
 
 
-def _optional_ref(view: SiteView, target: str | None, source: str) -> Ref | None:
+def optional_ref(view: SiteView, target: str | None, source: str) -> Ref | None:
     return view.ref(target, source=source) if target else None
 
 
-def _public_sources(view: SiteView, path: str, field: str, note_type: str) -> list[Note]:
+def public_sources(view: SiteView, path: str, field: str, note_type: str) -> list[Note]:
     """Public notes of a type whose front-matter `field` links to `path`, in path order."""
     out: dict[str, Note] = {}
     for backlink in view.index.backlinks(path):
@@ -162,5 +162,5 @@ def row_tags(note: Note) -> tuple[str, ...]:
     return tuple(sorted(found.values(), key=tag_key))
 
 
-def _location(view: SiteView, fields: ContactFields | CompanyFields) -> str | None:
+def shown_location(view: SiteView, fields: ContactFields | CompanyFields) -> str | None:
     return fields.location if view.field_allowed("location") else None

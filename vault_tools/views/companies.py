@@ -7,8 +7,8 @@ from dataclasses import dataclass
 
 from .. import schema
 from ..notes import CompanyFields, Note
-from .common import Ref, SiteView, _by_name, _location, _public_sources, row_tags
-from .timeline import InterviewRow, _newest_first, interview_row
+from .common import Ref, SiteView, by_name, public_sources, row_tags, shown_location
+from .timeline import InterviewRow, interview_row, newest_first
 
 
 @dataclass(frozen=True)
@@ -55,23 +55,23 @@ def company_rows(view: SiteView) -> list[CompanyRow]:
     """Each public company with the public people who work there and its conversations, and
     each placeholder company (named in a `company` field, no note yet) with the same, by name."""
     rows = []
-    for note in _by_name(n for n in view.public_notes() if n.type == schema.COMPANY):
+    for note in by_name(n for n in view.public_notes() if n.type == schema.COMPANY):
         fields = note.fields if isinstance(note.fields, CompanyFields) else CompanyFields()
-        people = _by_name(_public_sources(view, note.path, "company", schema.CONTACT))
-        talks = _public_sources(view, note.path, "company", schema.INTERVIEW)
+        people = by_name(public_sources(view, note.path, "company", schema.CONTACT))
+        talks = public_sources(view, note.path, "company", schema.INTERVIEW)
         rows.append(CompanyRow(
             company=view.note_ref(note.path), industry=fields.industry,
-            location=_location(view, fields), website=fields.website,
+            location=shown_location(view, fields), website=fields.website,
             people=tuple(view.note_ref(p.path) for p in people),
-            conversations=tuple(_newest_first(interview_row(view, t) for t in talks)),
+            conversations=tuple(newest_first(interview_row(view, t) for t in talks)),
             tags=row_tags(note),
         ))
     for placeholder in placeholder_companies(view).values():
         rows.append(CompanyRow(
             company=Ref("broken", placeholder.name), industry=None, location=None,
             website=None,
-            people=tuple(view.note_ref(p.path) for p in _by_name(placeholder.contacts)),
-            conversations=tuple(_newest_first(interview_row(view, t)
+            people=tuple(view.note_ref(p.path) for p in by_name(placeholder.contacts)),
+            conversations=tuple(newest_first(interview_row(view, t)
                                               for t in placeholder.interviews)),
         ))
     return sorted(rows, key=lambda r: (r.company.text.lower(), r.company.path or ""))

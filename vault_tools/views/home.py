@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from .. import learning, referrals, schema
 from ..blocks import plain_quote, render_prep
 from ..notes import CareerFields, InterviewFields
-from .common import Ref, SiteView, _public_sources
+from .common import Ref, SiteView, public_sources
 from .followups import TitlePiece, markdown_pieces
 from .leads import LeadRow, lead_rows
 from .timeline import InterviewRow, interview_row
@@ -133,7 +133,7 @@ def progress(view: SiteView, since: dt.date) -> Progress:
             continue
         if isinstance(note.fields, CareerFields) and note.fields.status == schema.RULED_OUT:
             ruled_out += 1
-        talks = _public_sources(view, note.path, "career", schema.INTERVIEW)
+        talks = public_sources(view, note.path, "career", schema.INTERVIEW)
         if any(isinstance(t.fields, InterviewFields) and t.fields.status == schema.DONE
                for t in talks):
             explored += 1

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from .. import referrals
 from ..notes import ContactFields
-from .common import Ref, SiteView, _optional_ref
+from .common import Ref, SiteView, optional_ref
 
 # Offer states still moving (the rest are settled: met, or closed by a status), in the order
 # an introduction goes through them.
@@ -68,7 +68,7 @@ def lead_rows(view: SiteView) -> list[LeadRow]:
             careers=tuple(_person_ref(view, p) for p in _each_once(
                 career for offer in offers for career in offer.careers)),
             state=referrals.offer_state(view.index, lead.who.path, view.shows_note),
-            company=(_optional_ref(view, fields.company, person.path)
+            company=(optional_ref(view, fields.company, person.path)
                      if person is not None else None),
         ))
     return sorted(rows, key=_lead_order)

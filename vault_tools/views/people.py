@@ -13,7 +13,7 @@ from ..followups import (
 )
 from ..network import stage as contact_stage
 from ..notes import ContactFields, Note
-from .common import Ref, SiteView, _by_name, _location, _optional_ref, row_tags
+from .common import Ref, SiteView, by_name, optional_ref, row_tags, shown_location
 
 
 @dataclass(frozen=True)
@@ -48,7 +48,7 @@ def last_public_interaction(view: SiteView, contact: Note) -> dt.date | None:
 def people_rows(view: SiteView) -> list[PersonRow]:
     """One row per public contact, by name."""
     rows = []
-    for note in _by_name(n for n in view.public_notes() if n.type == schema.CONTACT):
+    for note in by_name(n for n in view.public_notes() if n.type == schema.CONTACT):
         fields = note.fields if isinstance(note.fields, ContactFields) else ContactFields()
         latest = latest_interaction(view.index, note.path, shown=view.shows_note)
         where: Ref | str | None = None
@@ -56,13 +56,13 @@ def people_rows(view: SiteView) -> list[PersonRow]:
             where = view.note_ref(latest.where.path) if latest.where is not None else latest.how
         rows.append(PersonRow(
             contact=view.note_ref(note.path),
-            company=_optional_ref(view, fields.company, note.path),
+            company=optional_ref(view, fields.company, note.path),
             role=fields.role,
             last_interaction=latest.day if latest is not None else None,
             next_followup=next(iter(view.followups_of.get(note.path, ())), None),
-            introduced_by=_optional_ref(view, fields.introduced_by, note.path),
+            introduced_by=optional_ref(view, fields.introduced_by, note.path),
             last_touch_from=where,
-            location=_location(view, fields),
+            location=shown_location(view, fields),
             tags=row_tags(note),
             stage=contact_stage(view.index, note, view.shows_note).name,
         ))

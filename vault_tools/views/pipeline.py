@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from ..network import pipeline, stale_after
 from ..notes import ContactFields
-from .common import Ref, SiteView, _location, _optional_ref, row_tags
+from .common import Ref, SiteView, optional_ref, row_tags, shown_location
 
 
 @dataclass(frozen=True)
@@ -44,7 +44,7 @@ def pipeline_rows(view: SiteView) -> list[StageRow]:
         rows.append(StageRow(
             view.note_ref(row.path), row.stage.name, row.stage.derived, row.stage.since,
             row.last_touch, stale_after(row.stage.name, settings),
-            company=_optional_ref(view, fields.company, note.path),
-            introduced_by=_optional_ref(view, fields.introduced_by, note.path),
-            location=_location(view, fields), tags=row_tags(note)))
+            company=optional_ref(view, fields.company, note.path),
+            introduced_by=optional_ref(view, fields.introduced_by, note.path),
+            location=shown_location(view, fields), tags=row_tags(note)))
     return rows

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from ..notes import Note
 from ..tags import tag_key, tag_name, tag_page, with_parents
-from .common import Ref, SiteView, _by_name
+from .common import Ref, SiteView, by_name
 
 TAGS_KEY = "tags"
 
@@ -47,7 +47,7 @@ def tag_rows(view: SiteView) -> list[TagRow]:
     names = {page: min(counts, key=lambda s: (-counts[s], s != s.lower(), s))
              for page, counts in spellings.items()}
     return [TagRow(names[page], page,
-                   tuple(view.note_ref(n.path) for n in _by_name(tagged[page])),
+                   tuple(view.note_ref(n.path) for n in by_name(tagged[page])),
                    tuple((names[child], child) for child in sorted(
                        children.get(page, ()), key=lambda child: tag_key(names[child]))))
             for page in sorted(names, key=lambda page: (tag_key(names[page]), page))]

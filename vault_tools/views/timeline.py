@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from .. import schema
 from ..notes import InterviewFields, Note
-from .common import Ref, SiteView, _optional_ref, row_tags
+from .common import Ref, SiteView, optional_ref, row_tags
 
 
 @dataclass(frozen=True)
@@ -31,7 +31,7 @@ def interview_row(view: SiteView, note: Note) -> InterviewRow:
         interview=view.note_ref(note.path),
         date=fields.date,
         people=tuple(view.ref(t, source=note.path) for t in fields.with_),
-        company=_optional_ref(view, fields.company, note.path),
+        company=optional_ref(view, fields.company, note.path),
         careers=tuple(view.ref(t, source=note.path) for t in fields.careers),
         format=fields.format,
         status=fields.status,
@@ -40,7 +40,7 @@ def interview_row(view: SiteView, note: Note) -> InterviewRow:
     )
 
 
-def _newest_first(rows: Iterable[InterviewRow]) -> list[InterviewRow]:
+def newest_first(rows: Iterable[InterviewRow]) -> list[InterviewRow]:
     """Newest first; undated ones last; ties by path so the order is stable."""
     dated = sorted((r for r in rows if r.date), key=lambda r: (r.date, r.interview.path or ""),
                    reverse=True)
@@ -50,5 +50,5 @@ def _newest_first(rows: Iterable[InterviewRow]) -> list[InterviewRow]:
 
 def timeline_rows(view: SiteView) -> list[InterviewRow]:
     """Every public interview, newest first."""
-    return _newest_first(interview_row(view, n) for n in view.public_notes()
+    return newest_first(interview_row(view, n) for n in view.public_notes()
                          if n.type == schema.INTERVIEW)

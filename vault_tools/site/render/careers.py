@@ -9,8 +9,18 @@ from collections.abc import Callable, Iterable, Sequence
 from ...views.careers import CareerRow, CareersBoard
 from ...views.timeline import InterviewRow
 from ..chart import interest_chart
-from .common import EMPTY, QUIET, WIDE, Linker, _cell, _table, _touch, md_text, row_data
-from .timeline import _interview_cells, _last_done
+from .common import (
+    EMPTY,
+    QUIET,
+    WIDE,
+    Linker,
+    cell_text,
+    markdown_table,
+    md_text,
+    row_data,
+    touch_date,
+)
+from .timeline import interview_cells, last_done
 
 
 def _badge(status: str | None) -> str:
@@ -51,10 +61,10 @@ def careers_page(board: CareersBoard, linker: Linker,
         def cells(raw: bool, conversations: Sequence[InterviewRow] = row.conversations
                   ) -> Iterable[list[str]]:
             for conversation in conversations:
-                c = _interview_cells(conversation, linker, raw)
+                c = interview_cells(conversation, linker, raw)
                 yield [c[0], c[1], c[2], c[7], c[6]]
 
-        table = _table(("Date", "Conversation", "With", "Interest", "Status"), cells,
+        table = markdown_table(("Date", "Conversation", "With", "Interest", "Status"), cells,
                        sortable=False, raw_html=raw_html)
         parts.append(f"{heading}\n\n{net}\n\n{table}\n")
     return "\n".join(parts)
@@ -66,7 +76,7 @@ CAREER_FILTERS = (("status", "Status"), ("tag", "Tag"),
 
 def _career_data(row: CareerRow) -> str:
     return row_data({"status": (row.status or "",), "tag": row.tags,
-                     "touch": _touch(_last_done(row.conversations))})
+                     "touch": touch_date(last_done(row.conversations))})
 
 
 def _comparison(board: CareersBoard, linker: Linker,
@@ -81,7 +91,7 @@ def _comparison(board: CareersBoard, linker: Linker,
             questions = (f"{row.questions_answered} of {row.questions_total}"
                          if row.questions_total else EMPTY)
             yield [_career_data(row) + linker.link(row.career, raw=raw),
-                   _cell(row.status, raw), *score,
+                   cell_text(row.status, raw), *score,
                    _evidence(row), _interest(row),
                    questions, _talk(row.last, linker, raw), _talk(row.next, linker, raw)]
 
@@ -92,7 +102,7 @@ def _comparison(board: CareersBoard, linker: Linker,
             "companies. Interest: "
             "the sum of `interest` over done conversations (in brackets: over the last three "
             "that rated it). Next: the earliest planned conversation.")
-    table = _table(header, cells, raw_html=raw_html, filters=CAREER_FILTERS)
+    table = markdown_table(header, cells, raw_html=raw_html, filters=CAREER_FILTERS)
     return f"## Compare\n\n{note}\n\n{table}\n"
 
 
@@ -118,7 +128,7 @@ def _score(row: CareerRow, raw: bool) -> str:
     text = f"{row.score:.1f}"
     if row.unscored:
         text += f" (not scored: {', '.join(row.unscored)})"
-    return _cell(text, raw)
+    return cell_text(text, raw)
 
 
 def _talk(row: InterviewRow | None, linker: Linker, raw: bool) -> str:
@@ -142,9 +152,9 @@ def _interest_over_time(rows: Sequence[CareerRow],
                              row.series, (0, *(t for _, t in row.series)))),
                         key=lambda p: (p[0], p[1].lower()))
         for day, name, total, change in points:
-            yield [_cell(day, raw), _cell(name, raw), f"{change:+d}", f"{total:+d}"]
+            yield [cell_text(day, raw), cell_text(name, raw), f"{change:+d}", f"{total:+d}"]
 
-    table = _table(("Date", "Career", "That day", "Total"), cells, raw_html=raw_html)
+    table = markdown_table(("Date", "Career", "That day", "Total"), cells, raw_html=raw_html)
     return ("## Interest over time\n\n"
             "Each line adds up a path's `interest` (−2 to +2) conversation by conversation. "
             "The table below the chart gives the same numbers.\n\n"

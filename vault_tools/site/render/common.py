@@ -1,5 +1,5 @@
 """What every page of the site writes the same way: a `Linker` turning a `Ref` into a link
-from one page, escaped text and cells, dates, the sortable `_table` (Markdown, or the HTML
+from one page, escaped text and cells, dates, the sortable `markdown_table` (Markdown, or the HTML
 Markdown would make of it), the filter bar and the data each row gives it, and the tables shown
 as cards on a phone (`card_tables`).
 
@@ -114,7 +114,7 @@ class Linker:
         return ", ".join(self.link(r, raw=raw) for r in refs) or EMPTY
 
 
-def _cell(value: object, raw: bool = False) -> str:
+def cell_text(value: object, raw: bool = False) -> str:
     if value is None or value == "":
         return EMPTY
     if isinstance(value, dt.date):
@@ -175,11 +175,11 @@ def row_data(facts: Mapping[str, Iterable[str]]) -> str:
     return f'<span class="vault-row"{"".join(attributes)}></span>'
 
 
-def _touch(day: dt.date | None) -> tuple[str, ...]:
+def touch_date(day: dt.date | None) -> tuple[str, ...]:
     return (day.isoformat(),) if day is not None else ()
 
 
-def _table(header: Sequence[str], cells: Cells, sortable: bool = True,
+def markdown_table(header: Sequence[str], cells: Cells, sortable: bool = True,
            raw_html: Callable[[str], str] | None = None, filters: Filters = ()) -> str:
     """A table in Markdown; with `raw_html`, written as the HTML Python-Markdown makes of it
     (see `followups_page`) when every cell allows. With `filters`, the page's filter bar
@@ -206,8 +206,8 @@ def _table(header: Sequence[str], cells: Cells, sortable: bool = True,
     return "\n".join(lines)
 
 
-# A table as Python-Markdown writes it (and `_table`'s fast path, the same), its header row and
-# its body; a table written otherwise (another extension's) is left as it is.
+# A table as Python-Markdown writes it (and `markdown_table`'s fast path, the same), its header
+# row and its body; a table written otherwise (another extension's) is left as it is.
 _HTML_TABLE = re.compile(r"<table>\n<thead>\n<tr>\n(.*?)</tr>\n</thead>\n<tbody>\n(.*?)</tbody>"
                          r"\n</table>", re.DOTALL)
 _HEADER_CELL = re.compile(r"<th(?: [^>]*)?>(.*?)</th>", re.DOTALL)
@@ -220,7 +220,7 @@ def card_tables(page_html: str) -> str:
     (`data-label`), an empty cell (`—`) marked `data-empty`, and the table marked
     `data-vault-cards`: on a narrow screen the stylesheet shows each row as a card, each value
     under its column's name, rather than a table to scroll sideways. Works on the HTML either
-    path wrote (Markdown or `_table`'s own), so the two still agree before it; one pass."""
+    path wrote (Markdown or `markdown_table`'s own), so the two still agree before it; one pass."""
     return _HTML_TABLE.sub(_card_table, page_html)
 
 
@@ -245,5 +245,5 @@ def _card_table(match: re.Match[str]) -> str:
             f"<tbody>\n{_ROW_OR_CELL.sub(cell, body)}</tbody>\n</table>")
 
 
-def _slug(word: str) -> str:
+def class_slug(word: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", word.lower()).strip("-")

@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 
 from ...views.companies import CompanyRow
-from .common import EMPTY, QUIET, WIDE, Linker, _cell, _table, _touch, row_data
-from .timeline import _last_done
+from .common import EMPTY, QUIET, WIDE, Linker, cell_text, markdown_table, row_data, touch_date
+from .timeline import last_done
 
 COMPANY_FILTERS = (("industry", "Industry"), ("location", "Location"), ("tag", "Tag"),
                    (QUIET, "No conversation in more than"))
@@ -14,16 +14,16 @@ COMPANY_FILTERS = (("industry", "Industry"), ("location", "Location"), ("tag", "
 
 def _company_data(row: CompanyRow) -> str:
     return row_data({"industry": (row.industry or "",), "location": (row.location or "",),
-                     "tag": row.tags, "touch": _touch(_last_done(row.conversations))})
+                     "tag": row.tags, "touch": touch_date(last_done(row.conversations))})
 
 
 def companies_page(rows: Sequence[CompanyRow], linker: Linker,
                    raw_html: Callable[[str], str] | None = None) -> str:
-    table = _table(
+    table = markdown_table(
         ("Company", "Industry", "Location", "People", "Conversations", "Latest"),
         lambda raw: ((_company_data(r) + linker.link(r.company, raw=raw),
-                      _cell(r.industry, raw),
-                      _cell(r.location, raw), linker.links(r.people, raw),
+                      cell_text(r.industry, raw),
+                      cell_text(r.location, raw), linker.links(r.people, raw),
                       str(len(r.conversations)),
                       linker.link(r.conversations[0].interview, raw=raw)
                       if r.conversations else EMPTY) for r in rows),

@@ -62,14 +62,14 @@ def followups_dashboard(items: Sequence[Timed], built: dt.date, linker: Linker,
                     f"{due or 'no date'}</span> · {title} · in {where}{line}</li>")
     when = f'<time datetime="{built.isoformat()}">{nice_date(built)}</time>'
     if groups is None:
-        return _dated_board(rows, built, keys, f"{shown} open, by due date, as of {when}, "
+        return dated_board(rows, built, keys, f"{shown} open, by due date, as of {when}, "
                             "when this site was built.", "Nothing to follow up.", shown)
-    return _dated_board(rows, built, keys, f"{shown} overdue or due today, as of {when}, when "
+    return dated_board(rows, built, keys, f"{shown} overdue or due today, as of {when}, when "
                         "this site was built.", "Nothing overdue or due today.", shown,
                         summary="{n} overdue or due today, as of today, {date}.", level=3)
 
 
-def _dated_board(rows: Sequence[str], built: dt.date, keys: Sequence[str], asof: str, none: str,
+def dated_board(rows: Sequence[str], built: dt.date, keys: Sequence[str], asof: str, none: str,
                  shown: int, summary: str | None = None, level: int = 2) -> str:
     """A list that `followups.js` groups by the reader's date (see `followups_dashboard`):
     `rows` are its `<li data-due data-kind>` items, `keys` the groups it lists (headings of
@@ -93,9 +93,9 @@ def _dated_board(rows: Sequence[str], built: dt.date, keys: Sequence[str], asof:
         '<ul class="vault-followups__all">\n' + "".join(r + "\n" for r in rows) + "</ul>\n"
         f'<p class="vault-followups__none"{"" if shown == 0 else " hidden"}>{none}</p>\n'
         "</div>"
-    ).translate(_MARKDOWN_PROOF)
+    ).translate(MARKDOWN_PROOF)
 
 
 # What Python-Markdown would change inside raw HTML (its whitespace normalisation and its own
 # placeholder marks): written as it would read, so the dashboard is the same either way.
-_MARKDOWN_PROOF = str.maketrans({"\t": " ", "\r": " ", "\x02": None, "\x03": None})
+MARKDOWN_PROOF = str.maketrans({"\t": " ", "\r": " ", "\x02": None, "\x03": None})

@@ -11,9 +11,9 @@ from ...followups import THIS_WEEK, TODAY, group_of
 from ...views.common import Ref
 from ...views.home import HomeRows, InsightRow, PlannedRow, Progress
 from ..fast_html import block_html
-from .common import Linker, _slug, html_text, nice_date
-from .followups import _MARKDOWN_PROOF, _dated_board
-from .leads import _state
+from .common import Linker, class_slug, html_text, nice_date
+from .followups import MARKDOWN_PROOF, dated_board
+from .leads import state_label
 
 WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 
@@ -50,14 +50,14 @@ def home_dashboard(rows: HomeRows, built: dt.date, due: str, pages: Mapping[str,
     parts = ['<div class="vault-home">',
              f"<div data-search-exclude>{_progress(rows.progress, built)}</div>"]
     for title, content in sections:
-        parts.append(f'<h2 id="{_slug(title)}">{title}</h2>')
+        parts.append(f'<h2 id="{class_slug(title)}">{title}</h2>')
         if content.strip():
             parts.append(f"<div data-search-exclude>\n{content.strip()}\n</div>")
         if title == "Due now":
             parts.append("<div data-search-exclude>"
                          f"{_see_all(linker, pages, 'Follow-ups', 'Every follow-up')}</div>")
     parts.append("</div>")
-    return "\n".join(part for part in parts if part).translate(_MARKDOWN_PROOF)
+    return "\n".join(part for part in parts if part).translate(MARKDOWN_PROOF)
 
 
 def _see_all(linker: Linker, pages: Mapping[str, str], title: str, text: str) -> str:
@@ -86,7 +86,7 @@ def _planned_board(rows: Sequence[PlannedRow], built: dt.date, linker: Linker) -
             f"{_weekday_date(day)}</span> · {linker.link(row.interview, raw=True)} · with "
             f"{who}{at}{_brief(planned, linker)}</li>")
     when = f'<time datetime="{built.isoformat()}">{nice_date(built)}</time>'
-    return _dated_board(
+    return dated_board(
         items, built, (TODAY, THIS_WEEK),
         f"{shown} planned for the next seven days, as of {when}, when this site was built.",
         "Nothing planned for the next seven days. Plan a conversation with "
@@ -140,7 +140,7 @@ def _waiting(rows: HomeRows, linker: Linker, pages: Mapping[str, str]) -> str:
     for row in rows.leads:
         who = linker.links(row.offered_by, raw=True)
         when = f" on {row.date.isoformat()}" if row.date else ""
-        items.append(f"<li>{linker.link(row.who, raw=True)} {_state(row.state)} · offered by "
+        items.append(f"<li>{linker.link(row.who, raw=True)} {state_label(row.state)} · offered by "
                      f"{who}{when}</li>")
     more = rows.leads_waiting - len(rows.leads)
     text = f"{more} more, and every lead" if more > 0 else "Every lead"

@@ -6,12 +6,21 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 
 from ...views.leads import LeadRow
-from .common import WIDE, Linker, _cell, _slug, _table, html_text, ref_value, row_data
+from .common import (
+    WIDE,
+    Linker,
+    cell_text,
+    class_slug,
+    html_text,
+    markdown_table,
+    ref_value,
+    row_data,
+)
 
 
-def _state(state: str) -> str:
+def state_label(state: str) -> str:
     """An offer's state as a small label (the words are the vocabulary's, never a note's)."""
-    return f'<span class="vault-state vault-state--{_slug(state)}">{html_text(state)}</span>'
+    return f'<span class="vault-state vault-state--{class_slug(state)}">{html_text(state)}</span>'
 
 
 LEAD_FILTERS = (("state", "State"), ("introducer", "Offered by"), ("career", "Career"),
@@ -28,11 +37,11 @@ def _lead_data(row: LeadRow) -> str:
 def leads_page(rows: Sequence[LeadRow], linker: Linker,
                raw_html: Callable[[str], str] | None = None) -> str:
     """Every offered introduction, each person once (`views.leads.lead_rows`)."""
-    table = _table(
+    table = markdown_table(
         ("Who", "Offered by", "When", "Career", "State"),
         lambda raw: ((_lead_data(r) + linker.link(r.who, raw=raw),
                       linker.links(r.offered_by, raw),
-                      _cell(r.date, raw), linker.links(r.careers, raw), _state(r.state))
+                      cell_text(r.date, raw), linker.links(r.careers, raw), state_label(r.state))
                      for r in rows),
         raw_html=raw_html, filters=LEAD_FILTERS if rows else (),
     )

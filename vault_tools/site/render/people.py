@@ -12,13 +12,13 @@ from .common import (
     QUIET,
     WIDE,
     Linker,
-    _cell,
-    _table,
-    _touch,
+    cell_text,
     html_text,
+    markdown_table,
     md_text,
     ref_value,
     row_data,
+    touch_date,
 )
 
 
@@ -40,10 +40,10 @@ def _last_touch(row: PersonRow, linker: Linker, raw: bool) -> str:
         return EMPTY
     where = row.last_touch_from
     if where is None:
-        return _cell(row.last_interaction, raw)
+        return cell_text(row.last_interaction, raw)
     shown = (linker.link(where, raw=raw) if isinstance(where, Ref)
-             else _cell(_TOUCH_WORDS.get(where, where), raw))
-    return f"{_cell(row.last_interaction, raw)} · {shown}"
+             else cell_text(_TOUCH_WORDS.get(where, where), raw))
+    return f"{cell_text(row.last_interaction, raw)} · {shown}"
 
 
 PEOPLE_FILTERS = (("company", "Company"), ("stage", "Stage"), ("tag", "Tag"),
@@ -55,16 +55,16 @@ def _person_data(row: PersonRow) -> str:
     return row_data({"company": ref_value(row.company), "stage": (row.stage or "",),
                      "tag": row.tags, "location": (row.location or "",),
                      "introducer": ref_value(row.introduced_by),
-                     "touch": _touch(row.last_interaction)})
+                     "touch": touch_date(row.last_interaction)})
 
 
 def people_page(rows: Sequence[PersonRow], linker: Linker,
                 raw_html: Callable[[str], str] | None = None) -> str:
-    table = _table(
+    table = markdown_table(
         ("Name", "Company", "Role", "Last touch", "Next follow-up", "Introduced by"),
         lambda raw: ((_person_data(r) + linker.link(r.contact, raw=raw),
                       linker.link(r.company, raw=raw),
-                      _cell(r.role, raw), _last_touch(r, linker, raw),
+                      cell_text(r.role, raw), _last_touch(r, linker, raw),
                       _followup_text(r.next_followup, raw),
                       linker.link(r.introduced_by, raw=raw)) for r in rows),
         raw_html=raw_html, filters=PEOPLE_FILTERS if rows else (),

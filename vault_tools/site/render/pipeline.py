@@ -11,13 +11,13 @@ from .common import (
     QUIET,
     WIDE,
     Linker,
-    _cell,
-    _table,
-    _touch,
+    cell_text,
     filter_bar,
     html_text,
+    markdown_table,
     ref_value,
     row_data,
+    touch_date,
 )
 
 
@@ -55,7 +55,7 @@ def _stage_data(row: StageRow) -> str:
     return row_data({"stage": (row.stage,), "company": ref_value(row.company), "tag": row.tags,
                      "location": (row.location or "",),
                      "introducer": ref_value(row.introduced_by),
-                     "touch": _touch(row.last_touch)})
+                     "touch": touch_date(row.last_touch)})
 
 
 def pipeline_page(rows: Sequence[StageRow], linker: Linker,
@@ -82,11 +82,11 @@ def pipeline_page(rows: Sequence[StageRow], linker: Linker,
         def cells(raw: bool, items: Sequence[StageRow] = items) -> Iterable[list[str]]:
             for row in items:
                 yield [_stage_data(row) + linker.link(row.contact, raw=raw), _stage_cell(row),
-                       _cell(row.since, raw), _days_cell(row), _cell(row.last_touch, raw)]
+                       cell_text(row.since, raw), _days_cell(row), cell_text(row.last_touch, raw)]
 
         if number == 0:  # one bar for the page, above its first table
             parts.append(filter_bar(PIPELINE_FILTERS) + "\n")
-        table = _table(("Name", "Stage", "Since", "Days", "Last touch"), cells,
+        table = markdown_table(("Name", "Stage", "Since", "Days", "Last touch"), cells,
                        raw_html=raw_html)
         parts.append(f"## {_stage_title(stage)} ({len(items)})\n\n{table}\n")
     return "\n".join(parts)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Sequence
 
 from ...views.questions import AnswerRow, PreparedRow, QuestionRow
-from .common import EMPTY, WIDE, Cells, Linker, _cell, _table, html_text, md_text
+from .common import EMPTY, WIDE, Cells, Linker, cell_text, html_text, markdown_table, md_text
 
 
 def _answer_cells(answers: Sequence[AnswerRow], linker: Linker) -> Cells:
@@ -14,7 +14,7 @@ def _answer_cells(answers: Sequence[AnswerRow], linker: Linker) -> Cells:
         for a in answers:
             who = linker.links(a.people, raw) if a.people else EMPTY
             when = a.date.isoformat() if a.date else "no date"
-            yield (linker.link(a.career, raw=raw), _cell(a.answer, raw), who,
+            yield (linker.link(a.career, raw=raw), cell_text(a.answer, raw), who,
                    linker.link(a.interview, when, raw))
     return cells
 
@@ -37,15 +37,15 @@ def questions_page(data: tuple[Sequence[QuestionRow], Sequence[PreparedRow]], li
             if row.times else "not asked yet"
         parts.append(f"## {md_text(row.text)}\n\n{linker.link(row.bank)} · {times}")
         if row.answers:
-            parts.append(_table(("Career", "Answer", "Who", "When"),
+            parts.append(markdown_table(("Career", "Answer", "Who", "When"),
                                 _answer_cells(row.answers, linker), sortable=False,
                                 raw_html=raw_html))
     parts.append("## Prepared, not asked yet")
     if prepared:
-        parts.append(_table(
+        parts.append(markdown_table(
             ("Conversation", "When", "Status", "With", "Questions"),
-            lambda raw: ((linker.link(p.interview, raw=raw), _cell(p.date, raw),
-                          _cell(p.status, raw), linker.links(p.people, raw),
+            lambda raw: ((linker.link(p.interview, raw=raw), cell_text(p.date, raw),
+                          cell_text(p.status, raw), linker.links(p.people, raw),
                           "<br>".join((html_text if raw else md_text)(q) for q in p.questions))
                          for p in prepared),
             raw_html=raw_html))

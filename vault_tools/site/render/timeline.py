@@ -8,14 +8,14 @@ from collections.abc import Callable, Iterable, Sequence
 
 from ...schema import DONE
 from ...views.timeline import InterviewRow
-from .common import EMPTY, WIDE, Linker, _cell, _table, ref_value, row_data
+from .common import EMPTY, WIDE, Linker, cell_text, markdown_table, ref_value, row_data
 
 
-def _interview_cells(row: InterviewRow, linker: Linker, raw: bool = False) -> list[str]:
+def interview_cells(row: InterviewRow, linker: Linker, raw: bool = False) -> list[str]:
     interest = f"{row.interest:+d}" if row.interest is not None else EMPTY
-    return [_cell(row.date, raw), linker.link(row.interview, raw=raw),
+    return [cell_text(row.date, raw), linker.link(row.interview, raw=raw),
             linker.links(row.people, raw), linker.link(row.company, raw=raw),
-            linker.links(row.careers, raw), _cell(row.format, raw), _cell(row.status, raw),
+            linker.links(row.careers, raw), cell_text(row.format, raw), cell_text(row.status, raw),
             interest]
 
 
@@ -37,16 +37,16 @@ def timeline_page(rows: Sequence[InterviewRow], linker: Linker,
                   raw_html: Callable[[str], str] | None = None) -> str:
     def cells(raw: bool) -> Iterable[list[str]]:
         for row in rows:
-            first, *rest = _interview_cells(row, linker, raw)
+            first, *rest = interview_cells(row, linker, raw)
             yield [_interview_data(row) + first, *rest]
 
-    table = _table(_INTERVIEW_HEADER, cells, raw_html=raw_html,
+    table = markdown_table(_INTERVIEW_HEADER, cells, raw_html=raw_html,
                    filters=TIMELINE_FILTERS if rows else ())
     return (f"{WIDE}# Timeline\n\nEvery conversation, newest first: {len(rows)} in all.\n\n"
             f"{table}\n")
 
 
-def _last_done(conversations: Iterable[InterviewRow]) -> dt.date | None:
+def last_done(conversations: Iterable[InterviewRow]) -> dt.date | None:
     """The day of the latest done conversation, what "no conversation in N days" counts from
     (a planned one is no touch yet)."""
     return max((c.date for c in conversations if c.status == DONE and c.date is not None),
