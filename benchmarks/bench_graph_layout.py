@@ -22,7 +22,8 @@ from bench_check import DEFAULT_CACHE, ensure_vault  # noqa: E402
 
 from vault_tools.site.graph_layout import layout  # noqa: E402
 from vault_tools.vault import find_vault, load_index  # noqa: E402
-from vault_tools.views import SiteView, network_graph  # noqa: E402
+from vault_tools.views.common import SiteView  # noqa: E402
+from vault_tools.views.network import network_graph  # noqa: E402
 
 
 def main() -> None:

@@ -100,7 +100,8 @@ def _collector_off() -> Iterator[None]:
 def _question_rows_cpu(questions: int, talks: int) -> float:
     import time
 
-    from vault_tools.views import SiteView, question_rows
+    from vault_tools.views.common import SiteView
+    from vault_tools.views.questions import question_rows
 
     view = SiteView(_question_vault(questions, talks))
     with _collector_off():

@@ -11,10 +11,14 @@ from pathlib import Path
 import markdown
 import pytest
 
-from vault_tools.site import render
 from vault_tools.site.build import build_site
+from vault_tools.site.render.common import Linker
+from vault_tools.site.render.leads import leads_page
+from vault_tools.site.render.people import people_page
 from vault_tools.vault import find_vault
-from vault_tools.views import LeadRow, PersonRow, Ref
+from vault_tools.views.common import Ref
+from vault_tools.views.leads import LeadRow
+from vault_tools.views.people import PersonRow
 
 from .conftest import site_texts
 
@@ -23,8 +27,8 @@ CONFIG = ("site_name: Test vault\ndocs_dir: notes\ntheme:\n  name: material\n"
           "plugins:\n  - search\n  - vault\n")
 
 
-def linker(page: str) -> render.Linker:
-    return render.Linker(page, {"contacts/Priya.md": "contacts/Priya/"}, lambda p, h: None)
+def linker(page: str) -> Linker:
+    return Linker(page, {"contacts/Priya.md": "contacts/Priya/"}, lambda p, h: None)
 
 
 def table_cells(page_markdown: str) -> list[list[str]]:
@@ -43,7 +47,7 @@ HOSTILE = "Ana | Bo `x` *y* _z_ [w]"
 def test_an_offered_name_with_a_pipe_or_markup_stays_one_cell_and_reads_as_written() -> None:
     rows = [LeadRow(Ref("broken", HOSTILE), (Ref("ok", "Priya", "contacts/Priya.md"),),
                     D(2026, 11, 5), (), "not added")]
-    [cells] = table_cells(render.leads_page(rows, linker("leads/")))
+    [cells] = table_cells(leads_page(rows, linker("leads/")))
     assert len(cells) == 5, cells
     assert re.sub(r"<[^>]+>", "", cells[0]) == HOSTILE
     assert "<code>" not in cells[0] and "<em>" not in cells[0]
@@ -52,7 +56,7 @@ def test_an_offered_name_with_a_pipe_or_markup_stays_one_cell_and_reads_as_writt
 def test_an_introducer_with_a_pipe_in_the_people_table_keeps_the_row_whole() -> None:
     rows = [PersonRow(Ref("ok", "Priya", "contacts/Priya.md"), None, None, None, None,
                       Ref("broken", HOSTILE))]
-    [cells] = table_cells(render.people_page(rows, linker("people/")))
+    [cells] = table_cells(people_page(rows, linker("people/")))
     assert len(cells) == 6, cells
     assert re.sub(r"<[^>]+>", "", cells[5]) == HOSTILE
 
@@ -296,7 +300,8 @@ def test_a_lead_offered_in_a_public_conversation_with_a_private_person_there_too
     """Priya (public) and Rex (private) together offered Olga and a new name in a public
     conversation: Priya's and Olga's blocks show the offer, so the Leads page lists both,
     offered by Priya; Rex is never named. An offer whose only offerer is private stays out."""
-    from vault_tools.views import SiteView, lead_rows
+    from vault_tools.views.common import SiteView
+    from vault_tools.views.leads import lead_rows
 
     index = index_of({
         "contacts/Priya.md": "---\ntype: contact\n---\n",

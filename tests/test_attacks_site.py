@@ -18,8 +18,9 @@ from pathlib import Path
 import markdown
 import pytest
 
-from vault_tools.site import render
-from vault_tools.views import people_rows
+from vault_tools.site.render.common import card_tables
+from vault_tools.site.render.people import people_page
+from vault_tools.views.people import people_rows
 
 from .test_browser import _Quiet, browser, page  # noqa: F401
 from .test_fast_html import EXTENSIONS
@@ -40,8 +41,8 @@ def _page(body: str) -> str:
 
 
 def _people(files: dict[str, str]) -> str:
-    text = render.people_page(people_rows(view_of(files)), linker())
-    return _page(render.card_tables(markdown.markdown(text, extensions=EXTENSIONS)))
+    text = people_page(people_rows(view_of(files)), linker())
+    return _page(card_tables(markdown.markdown(text, extensions=EXTENSIONS)))
 
 
 def contact(name: str, extra: str) -> tuple[str, str]:

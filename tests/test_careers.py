@@ -23,8 +23,9 @@ from vault_tools.parse import parse_note
 from vault_tools.schema import EXPLORE_OR_DROP
 from vault_tools.settings import Settings, SettingsError, settings_from_options
 from vault_tools.site.chart import interest_chart
-from vault_tools.site.render import careers_page
-from vault_tools.views import SiteView, careers_board
+from vault_tools.site.render.careers import careers_page
+from vault_tools.views.careers import careers_board
+from vault_tools.views.common import SiteView
 
 CRITERIA = (("values", 3), ("growth", 2), ("pay", 2), ("lifestyle", 1))
 

@@ -22,7 +22,8 @@ from vault_tools.site.fast_html import StandIns
 from vault_tools.site.links import PageLinks
 from vault_tools.site.note_page import NotePages
 from vault_tools.site.page_source import note_source
-from vault_tools.views import SiteView, dashboard_items
+from vault_tools.views.common import SiteView
+from vault_tools.views.followups import dashboard_items
 
 EXTENSIONS = ["toc", "tables", "fenced_code", "pymdownx.tasklist", "admonition",
               "pymdownx.details", "pymdownx.mark", "footnotes"]

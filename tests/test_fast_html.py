@@ -107,16 +107,17 @@ def dashboard_html(make_page, fast: bool) -> str:
 def test_a_dashboard_list_written_as_html_is_what_markdown_makes_of_it(names) -> None:
     """All notes lists notes' own references: a link to the note's page or "a private
     note"."""
-    from vault_tools.site import render
-    from vault_tools.views import PRIVATE_TEXT, Ref
+    from vault_tools.site.render.all_notes import all_notes_page
+    from vault_tools.site.render.common import Linker
+    from vault_tools.views.common import PRIVATE_TEXT, Ref
 
     refs = [Ref("ok", text, f"n{i}.md") if public else Ref("private", PRIVATE_TEXT)
             for i, (text, public) in enumerate(names)]
-    linker = render.Linker("all-notes/", {f"n{i}.md": f"n{i}/" for i in range(len(refs))},
-                           lambda path, heading: None)
+    linker = Linker("all-notes/", {f"n{i}.md": f"n{i}/" for i in range(len(refs))},
+                    lambda path, heading: None)
 
     def page(raw):
-        return render.all_notes_page([("folder", refs)], linker, raw)
+        return all_notes_page([("folder", refs)], linker, raw)
 
     assert dashboard_html(page, True) == dashboard_html(page, False)
 
@@ -125,17 +126,19 @@ def test_a_dashboard_list_written_as_html_is_what_markdown_makes_of_it(names) ->
 @given(st.lists(st.tuples(TEXT, TEXT, st.sampled_from(["ok", "broken", "ambiguous"])),
                 min_size=1, max_size=3))
 def test_a_dashboard_table_written_as_html_is_what_markdown_makes_of_it(rows) -> None:
-    from vault_tools.site import render
-    from vault_tools.views import PersonRow, Ref
+    from vault_tools.site.render.common import Linker
+    from vault_tools.site.render.people import people_page
+    from vault_tools.views.common import Ref
+    from vault_tools.views.people import PersonRow
 
     people = [PersonRow(Ref("ok", name, f"n{i}.md"), Ref(status, company), role or None, None,
                         None, None)  # type: ignore[arg-type]
               for i, (name, role, status) in enumerate(rows)
               for company in [name[::-1] or "x"]]
-    linker = render.Linker("people/", {"n0.md": "n0/", "n1.md": "n1/"},
-                           lambda path, heading: None)
+    linker = Linker("people/", {"n0.md": "n0/", "n1.md": "n1/"},
+                    lambda path, heading: None)
 
     def page(raw):
-        return render.people_page(people, linker, raw)
+        return people_page(people, linker, raw)
 
     assert dashboard_html(page, True) == dashboard_html(page, False)

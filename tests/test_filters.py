@@ -18,23 +18,20 @@ from hypothesis import strategies as st
 from vault_tools.index import VaultIndex
 from vault_tools.parse import parse_note
 from vault_tools.privacy import Secret
-from vault_tools.site import render
 from vault_tools.site.fast_html import StandIns
 from vault_tools.site.leaks import scan_site
-from vault_tools.views import (
-    CompanyRow,
-    InterviewRow,
-    LeadRow,
-    PersonRow,
-    Ref,
-    SiteView,
-    StageRow,
-    company_rows,
-    lead_rows,
-    people_rows,
-    pipeline_rows,
-    timeline_rows,
-)
+from vault_tools.site.render.common import Linker, card_tables
+from vault_tools.site.render.companies import companies_page
+from vault_tools.site.render.leads import leads_page
+from vault_tools.site.render.people import people_page
+from vault_tools.site.render.pipeline import pipeline_page
+from vault_tools.site.render.timeline import timeline_page
+from vault_tools.views.common import Ref, SiteView
+from vault_tools.views.companies import CompanyRow, company_rows
+from vault_tools.views.leads import LeadRow, lead_rows
+from vault_tools.views.people import PersonRow, people_rows
+from vault_tools.views.pipeline import StageRow, pipeline_rows
+from vault_tools.views.timeline import InterviewRow, timeline_rows
 
 from .test_fast_html import EXTENSIONS, MARKS, TEXT, WORDS
 
@@ -45,8 +42,8 @@ def view_of(files: dict[str, str]) -> SiteView:
     return SiteView(VaultIndex(parse_note(path, text) for path, text in files.items()))
 
 
-def linker() -> render.Linker:
-    return render.Linker("people/", {}, lambda path, heading: None)
+def linker() -> Linker:
+    return Linker("people/", {}, lambda path, heading: None)
 
 
 class _Rows(HTMLParser):
@@ -94,7 +91,7 @@ VAULT = {
 
 def test_a_person_row_carries_company_stage_tags_location_introducer_and_last_touch() -> None:
     view = view_of(VAULT)
-    parsed = rows_of(render.people_page(people_rows(view), linker()))
+    parsed = rows_of(people_page(people_rows(view), linker()))
     ana, bo, cy = parsed.rows
     assert ana == {"company": "Acme", "stage": "met", "tag": "data\ndata/eng\nRemote",
                    "location": "Oslo, NO", "introducer": "Bo", "touch": "2026-11-02"}
@@ -109,15 +106,15 @@ def test_a_person_row_carries_company_stage_tags_location_introducer_and_last_to
 
 def test_every_filtered_dashboard_names_its_filters_and_its_rows_carry_them() -> None:
     view = view_of(VAULT)
-    timeline = rows_of(render.timeline_page(timeline_rows(view), linker()))
+    timeline = rows_of(timeline_page(timeline_rows(view), linker()))
     assert timeline.rows == [{"company": "Acme", "career": "Data", "status": "done",
                               "tag": "onsite"}]
-    companies = rows_of(render.companies_page(company_rows(view), linker()))
+    companies = rows_of(companies_page(company_rows(view), linker()))
     assert companies.rows[0] == {"industry": "Logistics", "location": "Oslo", "tag": "client",
                                  "touch": "2026-10-01"}
-    leads = rows_of(render.leads_page(lead_rows(view), linker()))
+    leads = rows_of(leads_page(lead_rows(view), linker()))
     assert leads.rows == [{"state": "not added", "introducer": "Ana", "career": "Data"}]
-    pipeline = rows_of(render.pipeline_page(pipeline_rows(view), linker()))
+    pipeline = rows_of(pipeline_page(pipeline_rows(view), linker()))
     assert len(pipeline.markers) == 1  # one bar for every stage's table
     (met,) = [row for row in pipeline.rows if row["stage"] == "met"]
     assert met["introducer"] == "Bo" and met["touch"] == "2026-11-02"
@@ -128,11 +125,11 @@ def test_every_filtered_dashboard_names_its_filters_and_its_rows_carry_them() ->
 
 def test_no_private_value_reaches_any_data_attribute() -> None:
     view = view_of(VAULT)
-    pages = [render.people_page(people_rows(view), linker()),
-             render.pipeline_page(pipeline_rows(view), linker()),
-             render.leads_page(lead_rows(view), linker()),
-             render.companies_page(company_rows(view), linker()),
-             render.timeline_page(timeline_rows(view), linker())]
+    pages = [people_page(people_rows(view), linker()),
+             pipeline_page(pipeline_rows(view), linker()),
+             leads_page(lead_rows(view), linker()),
+             companies_page(company_rows(view), linker()),
+             timeline_page(timeline_rows(view), linker())]
     for page in pages:
         values = " ".join(v for row in rows_of(page).rows for v in row.values())
         for secret in ("Zorblaxcorp", "Quxxvillian", "qwerz", "Hidden Co", "Secret Person"):
@@ -140,8 +137,8 @@ def test_no_private_value_reaches_any_data_attribute() -> None:
 
 
 def test_an_empty_table_has_no_filters() -> None:
-    assert "vault-filters" not in render.people_page([], linker())
-    assert "vault-filters" not in render.leads_page([], linker())
+    assert "vault-filters" not in people_page([], linker())
+    assert "vault-filters" not in leads_page([], linker())
 
 
 HOSTILE = ['a "quoted" | piped *starred* _under_ `tick` [link](x) \\ back & amp',
@@ -155,7 +152,7 @@ def test_a_hostile_value_reads_back_as_itself_and_stays_in_its_attribute(value: 
     company = Ref("broken", value.replace("\n", " "))
     row = PersonRow(Ref("ok", "Ana", "a.md"), company, None, None, None, None,
                     location=value, tags=(value,))
-    page = render.people_page([row], linker())
+    page = people_page([row], linker())
     html_page = markdown.markdown(page, extensions=EXTENSIONS)
     assert "<script" not in html_page
     (data,) = rows_of(page).rows
@@ -180,7 +177,7 @@ def _both_paths(make_page) -> tuple[str, str]:
         stand_ins = StandIns()
         text = make_page(functools.partial(stand_ins.in_content, "p.md") if fast else None)
         rendered = markdown.markdown(text, extensions=EXTENSIONS)
-        out.append(render.card_tables(stand_ins.fill_content("p.md", rendered)))
+        out.append(card_tables(stand_ins.fill_content("p.md", rendered)))
     return out[0], out[1]
 
 
@@ -202,12 +199,12 @@ def test_every_filtered_table_written_as_html_is_what_markdown_makes_of_it(rows)
              for name, company, location, tag in rows]
     companies = [CompanyRow(Ref("broken", name or "x"), company, location, None, (), (),
                             (tag,)) for name, company, location, tag in rows]
-    link = render.Linker("p/", {"n0.md": "n0/"}, lambda path, heading: None)
-    for page in (lambda raw: render.people_page(people, link, raw),
-                 lambda raw: render.pipeline_page(stages, link, raw),
-                 lambda raw: render.leads_page(leads, link, raw),
-                 lambda raw: render.timeline_page(talks, link, raw),
-                 lambda raw: render.companies_page(companies, link, raw)):
+    link = Linker("p/", {"n0.md": "n0/"}, lambda path, heading: None)
+    for page in (lambda raw: people_page(people, link, raw),
+                 lambda raw: pipeline_page(stages, link, raw),
+                 lambda raw: leads_page(leads, link, raw),
+                 lambda raw: timeline_page(talks, link, raw),
+                 lambda raw: companies_page(companies, link, raw)):
         fast, slow = _both_paths(page)
         assert fast == slow
 
@@ -217,8 +214,8 @@ def test_the_usual_people_table_still_takes_the_fast_path() -> None:
                     D(2026, 1, 2), None, None, location="Oslo, NO", tags=("data", "data/eng"),
                     stage="met")
     taken: list[str] = []
-    render.people_page([row], render.Linker("p/", {"n0.md": "n0/"}, lambda p, h: None),
-                       lambda fragment: taken.append(fragment) or "STAND-IN")
+    people_page([row], Linker("p/", {"n0.md": "n0/"}, lambda p, h: None),
+                lambda fragment: taken.append(fragment) or "STAND-IN")
     assert len(taken) == 1 and 'data-location="Oslo, NO"' in taken[0]
 
 
@@ -228,7 +225,7 @@ def test_the_usual_people_table_still_takes_the_fast_path() -> None:
 def test_each_cell_is_labelled_with_its_column_and_an_empty_one_is_marked() -> None:
     page = markdown.markdown("| Name | A &amp; <b>B</b> |\n|---|---|\n| Ana | — |\n| Bo | x |\n\n"
                              "| One |\n|---|\n| 1 |\n", extensions=EXTENSIONS)
-    carded = render.card_tables(page)
+    carded = card_tables(page)
     assert carded.count("<table data-vault-cards>") == 2
     assert '<td data-label="Name">Ana</td>' in carded
     assert '<td data-label="A &amp; B" data-empty>—</td>' in carded
@@ -237,13 +234,13 @@ def test_each_cell_is_labelled_with_its_column_and_an_empty_one_is_marked() -> N
     # Nothing but the table's tags changed.
     assert html.unescape(carded.replace(" data-vault-cards", "").replace(" data-empty", "")
                          ).count("data-label") == 5
-    assert render.card_tables("<p>no table</p>") == "<p>no table</p>"
+    assert card_tables("<p>no table</p>") == "<p>no table</p>"
 
 
 def test_a_row_with_more_cells_than_headings_gets_an_empty_label() -> None:
     page = "<table>\n<thead>\n<tr>\n<th>A</th>\n</tr>\n</thead>\n<tbody>\n<tr>\n<td>1</td>\n" \
            "<td>2</td>\n</tr>\n</tbody>\n</table>"
-    assert '<td data-label="">2</td>' in render.card_tables(page)
+    assert '<td data-label="">2</td>' in card_tables(page)
 
 
 def test_labelling_a_long_table_is_linear() -> None:
@@ -253,7 +250,7 @@ def test_labelling_a_long_table_is_linear() -> None:
     def cost(rows: int) -> float:
         page = head + row * rows + "</tbody>\n</table>"
         start = time.process_time()
-        render.card_tables(page)
+        card_tables(page)
         return time.process_time() - start
 
     cost(1000)

@@ -1,4 +1,4 @@
-"""The home page (`views.home_rows`, `render.home_dashboard`): what now? This week's
+"""The home page (`views.home_rows`, `home_dashboard`): what now? This week's
 conversations with their briefs, the leads waiting, the latest insights and the counts; nothing
 private in any of them; an empty vault reads well."""
 
@@ -10,12 +10,12 @@ from pathlib import Path
 
 from vault_tools.index import VaultIndex
 from vault_tools.parse import parse_note
-from vault_tools.site import render
-from vault_tools.views import (
+from vault_tools.site.render.common import Linker
+from vault_tools.site.render.home import home_dashboard
+from vault_tools.views.common import Ref, SiteView
+from vault_tools.views.home import (
     HOME_INSIGHTS,
     HOME_LEADS,
-    Ref,
-    SiteView,
     home_rows,
     planned_rows,
     progress,
@@ -41,18 +41,18 @@ def talk(day: str, who: str, status: str = "done", extra: str = "", body: str = 
 
 
 class _Links:
-    """A linker whose every note has a page: `render.Linker` over the notes' paths."""
+    """A linker whose every note has a page: `Linker` over the notes' paths."""
 
     @staticmethod
-    def of(view: SiteView) -> render.Linker:
+    def of(view: SiteView) -> Linker:
         urls = {path: path[:-3] + "/" for path in view.index.notes}
         urls.update({"leads/index.md": "leads/", "Follow-ups.md": "Follow-ups/"})
-        return render.Linker("", urls, lambda path, heading: None)
+        return Linker("", urls, lambda path, heading: None)
 
 
 def dashboard(view: SiteView, built: dt.date = BUILT, due: str = "") -> str:
     pages = {"Leads": "leads/index.md", "Follow-ups": "Follow-ups.md"}
-    return render.home_dashboard(home_rows(view, built), built, due, pages, _Links.of(view))
+    return home_dashboard(home_rows(view, built), built, due, pages, _Links.of(view))
 
 
 # A vault with a secret in every place the home page reads from: a private contact met in

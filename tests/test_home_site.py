@@ -10,10 +10,11 @@ from pathlib import Path
 
 import pytest
 
-from vault_tools import views
 from vault_tools.site.build import SiteError, build_site, load_site_config
 from vault_tools.site.incremental import LiveSite
 from vault_tools.vault import find_vault
+from vault_tools.views import home as home_views
+from vault_tools.views.common import SiteView
 
 from .test_home import PRIVATE_VAULT, SECRETS, contact, talk
 
@@ -91,14 +92,14 @@ def test_the_built_home_page_holds_nothing_private(make_vault) -> None:
 
 def test_the_leak_scan_reads_the_home_page(make_vault, monkeypatch) -> None:
     """Were a section ever to show a private name, the build would fail."""
-    real = views.recent_insights
+    real = home_views.recent_insights
 
-    def leaky(view: views.SiteView, limit: int = views.HOME_INSIGHTS) -> list:
+    def leaky(view: SiteView, limit: int = home_views.HOME_INSIGHTS) -> list:
         rows = real(view, limit)
-        return [views.InsightRow(row.interview, row.date, row.people, row.group,
-                                 "Zed Secret told me") for row in rows]
+        return [home_views.InsightRow(row.interview, row.date, row.people, row.group,
+                                      "Zed Secret told me") for row in rows]
 
-    monkeypatch.setattr(views, "recent_insights", leaky)
+    monkeypatch.setattr(home_views, "recent_insights", leaky)
     with pytest.raises(SiteError, match=r"\n  index\.html: contains name .Zed Secret"):
         _site(make_vault, PRIVATE_VAULT)
 

@@ -19,10 +19,10 @@ import pytest
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
+from vault_tools.privacy import Secret
 from vault_tools.site.build import SiteError, build_site
 from vault_tools.site.leaks import LeakScanner, scan_site
 from vault_tools.vault import find_vault
-from vault_tools.views import Secret
 
 from .conftest import write_vault
 
@@ -201,8 +201,9 @@ def test_unpublished_fields_are_found_as_links_write_them(tmp_path: Path) -> Non
             "---\ntype: contact\nemail: priya.public@example.org\nphone: +1 555 0100 123\n"
             "linkedin: https://www.linkedin.com/in/priya-fictional\n---\n\n# Priya Raman\n"),
     })
+    from vault_tools.privacy import secrets
     from vault_tools.vault import load_index_and_texts
-    from vault_tools.views import SiteView, secrets
+    from vault_tools.views.common import SiteView
 
     index, texts = load_index_and_texts(find_vault(root))
     scanner = LeakScanner(secrets(SiteView(index), texts))
@@ -366,8 +367,9 @@ def test_an_attachment_named_after_a_private_person_is_not_published(tmp_path: P
 def test_a_private_notes_front_matter_values_are_secrets_but_shared_and_structural_ones_not(
     tmp_path: Path,
 ) -> None:
+    from vault_tools.privacy import secrets
     from vault_tools.vault import load_index_and_texts
-    from vault_tools.views import SiteView, secrets
+    from vault_tools.views.common import SiteView
 
     root = write_vault(tmp_path / "vault", {
         "contacts/Li Na.md": (

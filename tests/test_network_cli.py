@@ -23,7 +23,7 @@ from vault_tools.settings import (
     settings_from_options,
 )
 from vault_tools.vault import find_vault, load_index
-from vault_tools.views import SiteView
+from vault_tools.views.common import SiteView
 
 TODAY = "2026-11-25"
 

@@ -25,7 +25,8 @@ from vault_tools.network import Stage, days_in, pipeline, stage
 from vault_tools.notes import LogItem
 from vault_tools.parse import parse_note
 from vault_tools.refresh import FollowUpCache, apply_updates, notes_to_refresh, plan_refresh
-from vault_tools.views import SiteView, last_public_interaction
+from vault_tools.views.common import SiteView
+from vault_tools.views.people import last_public_interaction
 
 D = dt.date
 JANE = "contacts/Jane Doe.md"

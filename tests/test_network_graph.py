@@ -9,8 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from vault_tools.site import render
-from vault_tools.views import GraphEdge, GraphNode, network_graph
+from vault_tools.site.render import common
+from vault_tools.site.render.network import network_page
+from vault_tools.views.network import GraphEdge, GraphNode, network_graph
 
 from .test_site_build import build, site_vault
 from .test_site_views import view_of
@@ -51,7 +52,7 @@ def test_a_contacts_careers_come_from_public_conversations_and_public_careers_on
     ]
 
 
-class Linker(render.Linker):
+class Linker(common.Linker):
     def __init__(self) -> None:
         urls = {"contacts/Jane.md": "contacts/Jane/", "companies/Acme.md": "companies/Acme/",
                 "contacts/<b>Mal</b>.md": "contacts/%3Cb%3EMal%3C/b%3E/"}
@@ -73,8 +74,8 @@ def list_items(page: str) -> list[str]:
 
 
 def test_the_list_names_every_connection_of_the_graph_in_words() -> None:
-    page = render.network_page(("data.js",), NODES, EDGES, [("careers/Data.md", "Data")],
-                               Linker())
+    page = network_page(("data.js",), NODES, EDGES, [("careers/Data.md", "Data")],
+                        Linker())
     assert list_items(page) == ["Jane introduced &lt;b&gt;Mal&lt;/b&gt;",
                                 "&lt;b&gt;Mal&lt;/b&gt; works at Acme",
                                 "Jane works at Globex &amp; Co"]
@@ -88,8 +89,8 @@ def test_the_list_names_every_connection_of_the_graph_in_words() -> None:
 
 
 def test_the_legend_and_filters_are_html_beside_the_graph() -> None:
-    page = render.network_page(("data.js",), NODES, EDGES, [("careers/Data.md", "Data")],
-                               Linker())
+    page = network_page(("data.js",), NODES, EDGES, [("careers/Data.md", "Data")],
+                        Linker())
     legend = re.search(r'<ul class="vault-legend"[^>]*>(.*?)</ul>', page).group(1)
     assert [re.sub(r"<[^>]+>", "", x) for x in legend.split("</li>") if x] == [
         "person", "organisation", "organisation with no note yet",
@@ -107,7 +108,7 @@ def test_the_legend_and_filters_are_html_beside_the_graph() -> None:
 
 
 def test_an_empty_graph_says_so_in_the_list() -> None:
-    page = render.network_page(("data.js",), [], [], [], Linker())
+    page = network_page(("data.js",), [], [], [], Linker())
     assert "Introductions (0)" in page and "<p>None yet.</p>" in page
 
 

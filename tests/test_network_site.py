@@ -14,18 +14,15 @@ from vault_tools.blocks import desired_blocks, render_related
 from vault_tools.followups import open_followups
 from vault_tools.index import VaultIndex
 from vault_tools.parse import parse_note
-from vault_tools.site import render
 from vault_tools.site.build import build_site
+from vault_tools.site.render.common import Linker
+from vault_tools.site.render.leads import leads_page
+from vault_tools.site.render.pipeline import pipeline_page
 from vault_tools.vault import find_vault
-from vault_tools.views import (
-    LeadRow,
-    Ref,
-    SiteView,
-    StageRow,
-    lead_rows,
-    people_rows,
-    pipeline_rows,
-)
+from vault_tools.views.common import Ref, SiteView
+from vault_tools.views.leads import LeadRow, lead_rows
+from vault_tools.views.people import people_rows
+from vault_tools.views.pipeline import StageRow, pipeline_rows
 
 from .conftest import site_texts
 
@@ -276,15 +273,15 @@ def test_the_people_table_says_where_the_last_touch_is_recorded() -> None:
     assert "Zelda Quietwater" not in rows
 
 
-def linker() -> render.Linker:
-    return render.Linker("pipeline/", {PRIYA: "contacts/Priya%20Raman/"}, lambda p, h: None)
+def linker() -> Linker:
+    return Linker("pipeline/", {PRIYA: "contacts/Priya%20Raman/"}, lambda p, h: None)
 
 
 def test_the_pipeline_page_counts_each_stage_marks_derived_ones_and_bakes_in_no_date() -> None:
     rows = [StageRow(Ref("ok", "Priya <b>", PRIYA), "asked", True, D(2026, 11, 10), None, 7),
             StageRow(Ref("ok", "Bo", "b.md"), "asked", False, None, None, 7),
             StageRow(Ref("ok", "Cy", "c.md"), "met", False, D(2026, 1, 2), None, None)]
-    page = render.pipeline_page(rows, linker())
+    page = pipeline_page(rows, linker())
     assert "## Asked (2)" in page and "## Met (1)" in page and "Asked 2 · Met 1" in page
     assert '<em class="vault-derived"' in page and "Priya &lt;b&gt;" in page
     # Stale is counted from the later of the stage's start and the last touch (is_stale).
@@ -292,14 +289,14 @@ def test_the_pipeline_page_counts_each_stage_marks_derived_ones_and_bakes_in_no_
             in page)
     assert "asked 7 days" in page
     touched = StageRow(Ref("ok", "Bo", "b.md"), "met", False, D(2026, 1, 2), D(2026, 3, 4), 30)
-    assert 'data-quiet-since="2026-03-04"' in render.pipeline_page([touched], linker())
+    assert 'data-quiet-since="2026-03-04"' in pipeline_page([touched], linker())
     assert dt.date.today().isoformat() not in page  # no build date: the browser counts
-    assert render.pipeline_page([], linker()).count("Nothing here yet") == 1
+    assert pipeline_page([], linker()).count("Nothing here yet") == 1
 
 
 def test_the_leads_page_escapes_names_and_labels_each_state() -> None:
     rows = [LeadRow(Ref("broken", "<img src=x onerror=alert(1)>"), (), None, (), "not added")]
-    page = render.leads_page(rows, linker())
+    page = leads_page(rows, linker())
     assert "<img" not in page and "vault-state--not-added" in page and "1 still open" in page
 
 

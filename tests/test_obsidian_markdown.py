@@ -20,7 +20,8 @@ from vault_tools.site.build import SiteError, build_site
 from vault_tools.site.dashboards import DASHBOARDS
 from vault_tools.tags import with_parents
 from vault_tools.vault import find_vault, is_note_path, iter_note_paths
-from vault_tools.views import SiteView, tag_rows
+from vault_tools.views.common import SiteView
+from vault_tools.views.tags import tag_rows
 
 from .conftest import site_texts, write_vault
 from .test_incremental import CONFIG as INCREMENTAL_CONFIG

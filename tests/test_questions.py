@@ -17,9 +17,11 @@ from vault_tools.cli import main
 from vault_tools.fill import fill_vault
 from vault_tools.index import VaultIndex
 from vault_tools.parse import parse_note
-from vault_tools.site import render
+from vault_tools.site.render.common import Linker
+from vault_tools.site.render.questions import questions_page
 from vault_tools.vault import find_vault, load_index
-from vault_tools.views import SiteView, question_rows
+from vault_tools.views.common import SiteView
+from vault_tools.views.questions import question_rows
 
 FIXTURE = Path(__file__).parent / "data" / "questions"
 BANK = "questions.md"
@@ -223,8 +225,8 @@ def test_the_questions_page_groups_answers_by_career_and_escapes_them(vault: Pat
         ("UX Research", "and Fridays are for writing")]
     assert week.times == 2  # the private conversation is not counted on the site
     assert [p.interview.text for p in prepared] == ["2026-12-15 Dev Shah", "2026-09-10 Ana Lima"]
-    linker = render.Linker("question-answers/", {}, lambda path, heading: None)
-    page = render.questions_page((rows, prepared), linker)
+    linker = Linker("question-answers/", {}, lambda path, heading: None)
+    page = questions_page((rows, prepared), linker)
     assert "&lt;script&gt;" in page and "<script>" not in page
     assert not any(secret in page for secret in SECRETS)
 

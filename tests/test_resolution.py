@@ -360,7 +360,9 @@ def test_front_matter_links_go_where_the_notes_body_links_go() -> None:
     path, so the thank-you named one Alex and the backlink the other."""
     from vault_tools.export.interviews_csv import interview_rows
     from vault_tools.followups import open_followups
-    from vault_tools.views import SiteView, card_rows, interview_row
+    from vault_tools.views.card import card_rows
+    from vault_tools.views.common import SiteView
+    from vault_tools.views.timeline import interview_row
 
     index = index_of({
         "ab/Alex.md": "---\ntype: contact\ncompany: \"[[Acme]]\"\n---\n",

@@ -10,10 +10,10 @@ from pathlib import Path
 
 import pytest
 
+from vault_tools.privacy import Secret
 from vault_tools.site.build import SiteError, build_site
 from vault_tools.site.leaks import scan_site
 from vault_tools.vault import find_vault
-from vault_tools.views import Secret
 
 from .conftest import site_texts
 
@@ -303,8 +303,8 @@ def test_a_private_note_that_is_a_symlink_to_a_file_elsewhere_stays_off_the_site
 
 
 def test_the_leak_scan_finds_the_same_leaks_with_a_helper_process(tmp_path: Path) -> None:
+    from vault_tools.privacy import Secret
     from vault_tools.site.leaks import scan_site
-    from vault_tools.views import Secret
 
     site = tmp_path / "site"
     for i in range(40):
@@ -452,8 +452,8 @@ def test_a_helper_process_that_never_answers_neither_hangs_the_scan_nor_skips_it
     import signal
     import threading
 
+    from vault_tools.privacy import Secret
     from vault_tools.site import leaks
-    from vault_tools.views import Secret
 
     site = tmp_path / "site"
     for i in range(300):

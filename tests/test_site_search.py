@@ -14,7 +14,7 @@ from vault_tools.parse import parse_note
 from vault_tools.site import search_names
 from vault_tools.site.build import SiteError, build_site
 from vault_tools.vault import find_vault
-from vault_tools.views import SiteView
+from vault_tools.views.common import SiteView
 
 PRIYA = """---
 type: contact
@@ -197,14 +197,15 @@ def test_a_huge_page_of_signs_is_labelled_in_linear_time() -> None:
 
 
 def test_the_card_names_hidden_fields_never_their_values() -> None:
-    from vault_tools.site import render
-    from vault_tools.views import card_rows, hidden_fields
+    from vault_tools.site.render.card import card_html
+    from vault_tools.site.render.common import Linker
+    from vault_tools.views.card import card_rows, hidden_fields
     view = view_of(FILES)
     priya = view.index.notes["contacts/Priya Raman.md"]
     assert hidden_fields(view, priya) == ("email", "phone", "linkedin")
-    html = render.card_html(card_rows(view, priya), priya.type,
-                            render.Linker("contacts/Priya%20Raman/", {}, lambda p, h: None),
-                            hidden_fields(view, priya))
+    html = card_html(card_rows(view, priya), priya.type,
+                     Linker("contacts/Priya%20Raman/", {}, lambda p, h: None),
+                     hidden_fields(view, priya))
     assert ("email, phone, linkedin hidden: add them to <code>publish_fields</code> in "
             "mkdocs.yml to show them.") in html
     assert "zq.unique" not in html and "555" not in html
@@ -217,7 +218,7 @@ def test_the_card_names_hidden_fields_never_their_values() -> None:
 
 
 def test_one_hidden_field_reads_it_and_a_crafted_key_is_escaped() -> None:
-    from vault_tools.site.render import hidden_fields_note
+    from vault_tools.site.render.card import hidden_fields_note
     assert "linkedin hidden: add it to" in hidden_fields_note(("linkedin",))
     assert "<b>" not in hidden_fields_note(("<b>",))
 

@@ -7,18 +7,13 @@ from collections.abc import Callable
 
 from vault_tools.index import VaultIndex
 from vault_tools.parse import parse_note
-from vault_tools.views import (
-    Ref,
-    SiteView,
-    career_rows,
-    company_rows,
-    dashboard_items,
-    network_graph,
-    people_rows,
-    secrets,
-    text_fragments,
-    title_pieces,
-)
+from vault_tools.privacy import secrets, text_fragments
+from vault_tools.views.careers import career_rows
+from vault_tools.views.common import Ref, SiteView
+from vault_tools.views.companies import company_rows
+from vault_tools.views.followups import dashboard_items, title_pieces
+from vault_tools.views.network import network_graph
+from vault_tools.views.people import people_rows
 
 
 def view_of(files: dict[str, str], **options) -> SiteView:
@@ -157,7 +152,8 @@ def through_markdown(make_page: Callable[[Callable[[str], str] | None], str],
 
 def test_the_dashboard_written_as_html_is_what_markdown_makes_of_it() -> None:
     from vault_tools.followups import FollowUp, Timed
-    from vault_tools.site import render
+    from vault_tools.site.render.common import Linker
+    from vault_tools.site.render.followups import followups_dashboard, followups_page
 
     titles = ["Call *Ana* about_this_one", "Ask [[Bo]] & <i>Cy</i> re: `code` \\ done",
               "Mail [x](y.md) &#123; &amp; **bold** ~~no~~ | pipe # hash", "Plain", "a\tb"]
@@ -166,27 +162,28 @@ def test_the_dashboard_written_as_html_is_what_markdown_makes_of_it() -> None:
              for day, title in enumerate(titles, start=1)]
     urls = {t.followup.note: f"contacts/N{n}%20%26%20Co/" for n, t in enumerate(items, start=1)}
     del urls[items[1].followup.note]  # a note without a page: its name, unlinked
-    linker = render.Linker("followups/", urls, lambda path, heading: None)
-    board = render.followups_dashboard(
+    linker = Linker("followups/", urls, lambda path, heading: None)
+    board = followups_dashboard(
         items, dt.date(2026, 1, 3), linker, lambda path: path.rpartition("/")[2][:-3],
         lambda followup: [followup.title])
 
     def page(stand_ins: bool) -> str:
-        return through_markdown(lambda raw: render.followups_page(board, raw), stand_ins)[0]
+        return through_markdown(lambda raw: followups_page(board, raw), stand_ins)[0]
 
     assert "<a href=" in page(True) and "&lt;i&gt;Cy&lt;/i&gt;" in page(True)
     assert page(True) == page(False)
 
 
 def test_the_all_notes_list_written_as_html_is_what_markdown_makes_of_it() -> None:
-    from vault_tools.site import render
+    from vault_tools.site.render.all_notes import all_notes_page
+    from vault_tools.site.render.common import Linker
 
     refs = [Ref("ok", "A *star* & <b>_x_</b> [y] \\ `z`", "a.md"), Ref("ok", "Gone", "gone.md"),
             Ref("private", "a private note")]
-    linker = render.Linker("all-notes/", {"a.md": "a/"}, lambda path, heading: None)
+    linker = Linker("all-notes/", {"a.md": "a/"}, lambda path, heading: None)
 
     def page(html_list: bool) -> str:
-        return through_markdown(lambda raw: render.all_notes_page(
+        return through_markdown(lambda raw: all_notes_page(
             [("", refs), ("b", refs[:1])], linker, raw), html_list)[0]
 
     assert "stand-in" not in page(True) and page(True) == page(False)
@@ -194,8 +191,9 @@ def test_the_all_notes_list_written_as_html_is_what_markdown_makes_of_it() -> No
 
 def test_a_dashboard_table_written_as_html_is_what_markdown_makes_of_it() -> None:
     from vault_tools.followups import FollowUp
-    from vault_tools.site import render
-    from vault_tools.views import PersonRow
+    from vault_tools.site.render.common import Linker
+    from vault_tools.site.render.people import people_page
+    from vault_tools.views.people import PersonRow
 
     def rows(odd: str) -> list[PersonRow]:
         return [
@@ -206,10 +204,10 @@ def test_a_dashboard_table_written_as_html_is_what_markdown_makes_of_it() -> Non
                       Ref("private", "a private note")),
         ]
 
-    linker = render.Linker("people/", {"a.md": "a/"}, lambda path, heading: None)
+    linker = Linker("people/", {"a.md": "a/"}, lambda path, heading: None)
 
     def page(people: list[PersonRow], html_table: bool) -> tuple[str, int]:
-        return through_markdown(lambda raw: render.people_page(people, linker, raw), html_table)
+        return through_markdown(lambda raw: people_page(people, linker, raw), html_table)
 
     plain, markup = rows("Plain Name"), rows("Odd *name* | here")
     assert page(plain, True) == (page(plain, False)[0], 1)

@@ -17,7 +17,8 @@ from vault_tools.cli import main
 from vault_tools.followups import followups_for_today, open_followups, timed_followups
 from vault_tools.index import VaultIndex
 from vault_tools.parse import parse_note, read_task_text
-from vault_tools.views import SiteView, dashboard_items
+from vault_tools.views.common import SiteView
+from vault_tools.views.followups import dashboard_items
 
 D = dt.date
 

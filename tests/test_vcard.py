@@ -545,7 +545,8 @@ def test_an_imported_contacts_other_emails_and_phones_stay_off_the_site() -> Non
     which the site never saw): off the card unless `publish_fields` lists them, and looked
     for by the leak scan."""
     from vault_tools.privacy import secrets
-    from vault_tools.views import SiteView, card_rows
+    from vault_tools.views.card import card_rows
+    from vault_tools.views.common import SiteView
 
     person = read_vcard((VCARDS / "outlook-v21.vcf").read_bytes()).people[0]
     text = contact_note(person, "outlook-v21.vcf")

@@ -37,7 +37,7 @@ from .notes import Diagnostic, Note
 from .wikilinks import WIKILINK_RE, closes_front_matter, opens_front_matter
 
 if TYPE_CHECKING:  # the site's view of the vault, which itself asks this module what is private
-    from .views import SiteView
+    from .views.common import SiteView
 
 PRIVATE = "private"
 PUBLISH = "publish"

@@ -30,10 +30,11 @@ MDLINK_RE = re.compile(
     r"\[([^\]\n]*)\]\(\s*(<[^>\n]+>|[^)\s]+)(?:\s+\"[^\"\n]*\")?\s*\)"
 )
 
-# The links of a title as `followups.shown_text` and the site (`views.title_pieces`) read them:
-# WIKILINK_RE and MDLINK_RE, except that no part of a Markdown link holds a bracket. Every try
-# of a match then stops at the next bracket, so a pass is linear in the text's length however
-# many brackets it holds (with MDLINK_RE, a line of "[a](" took time quadratic in its length).
+# The links of a title as `followups.shown_text` and the site (`views.followups.title_pieces`)
+# read them: WIKILINK_RE and MDLINK_RE, except that no part of a Markdown link holds a bracket.
+# Every try of a match then stops at the next bracket, so a pass is linear in the text's length
+# however many brackets it holds (with MDLINK_RE, a line of "[a](" took time quadratic in its
+# length).
 TITLE_WIKILINK = r"\[\[(?P<wiki>[^\[\]\n]+)\]\]"
 TITLE_MDLINK = (r'\[(?P<label>[^\[\]\n]*)\]\(\s*(?P<url><[^<>\[\]\n]+>|[^)\s\[\]]+)'
                 r'(?:\s+"[^"\[\]\n]*")?\s*\)')

@@ -2,9 +2,11 @@
 follow-ups feed.
 
 A dashboard is one entry of `DASHBOARDS`: its nav title, its page, what it shows (plain data,
-from `vault_tools.views`) and how that becomes Markdown (a function of `render`). The entry is
-all a new dashboard needs: it is generated (unless a note has its page), listed in the nav and
-on the home page, and carried over by the rebuilds of `serve` while its data stays the same.
+from a module of `vault_tools.views`) and how that becomes Markdown (a function of the module of
+`site.render` with the same name: `views.people.people_rows`, `render.people.people_page`). The
+entry is all a new dashboard needs: it is generated (unless a note has its page), listed in the
+nav and on the home page, and carried over by the rebuilds of `serve` while its data stays the
+same.
 """
 
 from __future__ import annotations
@@ -24,31 +26,35 @@ from ..blocks import link_to
 from ..export.ics import FeedEvent, FeedSettings, feed_events, render_feed, site_page_urls
 from ..followups import OVERDUE, TODAY, Timed
 from ..tags import TAGS_PAGE
-from ..views import (
-    HomeRows,
-    LeadRow,
-    question_rows,
-    Ref,
-    GraphEdge,
-    GraphNode,
-    SiteView,
-    TagRow,
-    careers_board,
-    company_rows,
-    graph_json,
-    home_rows,
-    lead_rows,
-    network_graph,
-    people_rows,
-    pipeline_rows,
-    tag_rows,
-    timeline_rows,
-    title_pieces,
-)
-from . import graph_layout, render
+from ..views.careers import careers_board
+from ..views.common import Ref, SiteView
+from ..views.companies import company_rows
+from ..views.followups import title_pieces
+from ..views.home import HomeRows, home_rows
+from ..views.leads import LeadRow, lead_rows
+from ..views.network import GraphEdge, GraphNode, graph_json, network_graph
+from ..views.people import people_rows
+from ..views.pipeline import pipeline_rows
+from ..views.questions import question_rows
+from ..views.tags import TagRow, tag_rows
+from ..views.timeline import timeline_rows
+from . import graph_layout
 from .fast_html import StandIns
 from .files import ASSET_DIR
 from .links import PageLinks
+from .render.all_notes import all_notes_page
+from .render.careers import careers_page
+from .render.common import Linker, relative_url
+from .render.companies import companies_page
+from .render.followups import followups_dashboard, followups_page
+from .render.home import home_dashboard, home_page
+from .render.leads import leads_page
+from .render.network import network_page
+from .render.people import people_page
+from .render.pipeline import pipeline_page
+from .render.questions import questions_page
+from .render.tags import tag_page, tags_page
+from .render.timeline import timeline_page
 
 log = logging.getLogger("mkdocs.plugins.vault")
 
@@ -71,14 +77,14 @@ class FollowupsBoard:
         self.view, self.links, self.items, self.built = view, links, items, built
         self._source: str | None = None
 
-    def html(self, linker: render.Linker, groups: Sequence[str] | None = None) -> str:
+    def html(self, linker: Linker, groups: Sequence[str] | None = None) -> str:
         """The dashboard, as HTML for the page `linker` writes links from; with `groups`, only
-        the items of those groups (`render.followups_dashboard`)."""
+        the items of those groups (`render.followups.followups_dashboard`)."""
         items = self.items if groups is None else [
             timed for timed in self.items if timed.followup.due is not None]
-        return render.followups_dashboard(items, self.built, linker, self.links.note_name,
-                                          lambda followup: title_pieces(self.view, followup),
-                                          groups)
+        return followups_dashboard(items, self.built, linker, self.links.note_name,
+                                   lambda followup: title_pieces(self.view, followup),
+                                   groups)
 
     def source(self) -> str:
         """What the dashboard is made from, as Markdown that is never shown: each item's dates,
@@ -116,7 +122,7 @@ class Site:
 
     @functools.cached_property
     def leads(self) -> list[LeadRow]:
-        """Every lead (`views.lead_rows`), worked out once: the Leads page and the home's."""
+        """Every lead (`views.leads.lead_rows`), worked out once: the Leads page and the home's."""
         return lead_rows(self.view)
 
 
@@ -125,7 +131,7 @@ class HomeData:
     """What the home dashboard shows (compared between builds: equal data, same dashboard):
     the dashboards as the nav lists them, the build's day, the follow-ups (as the follow-ups
     dashboard's `source`: its overdue and today groups are written from the `board` only when
-    the page is), and the rest of its rows (`views.home_rows`)."""
+    the page is), and the rest of its rows (`views.home.home_rows`)."""
 
     listed: tuple[tuple[str, str], ...]
     built: dt.date
@@ -133,9 +139,9 @@ class HomeData:
     rows: HomeRows
     board: FollowupsBoard = field(compare=False)
 
-    def html(self, linker: render.Linker) -> str:
+    def html(self, linker: Linker) -> str:
         due = self.board.html(linker, (OVERDUE, TODAY))
-        return render.home_dashboard(self.rows, self.built, due, dict(self.listed), linker)
+        return home_dashboard(self.rows, self.built, due, dict(self.listed), linker)
 
 
 def home_data(site: Site) -> HomeData:
@@ -155,7 +161,7 @@ class HomeNote:
     def data(self) -> HomeData:
         return self.site.home
 
-    def html(self, linker: render.Linker) -> str:
+    def html(self, linker: Linker) -> str:
         return self.site.home.html(linker)
 
 
@@ -179,7 +185,7 @@ class Dashboard:
     title: str
     src: str
     data: Callable[[Site], Any]
-    markdown: Callable[[Any, render.Linker, RawHtml], str]
+    markdown: Callable[[Any, Linker, RawHtml], str]
     # The pages of its own the dashboard links to (one per tag), each a Dashboard too, from
     # the view: generated as the dashboard is, but never listed in the nav (§7: it stays small).
     subpages: Callable[[SiteView], Sequence[Dashboard]] | None = None
@@ -196,10 +202,10 @@ def _network_data(site: Site) -> NetworkData:
     return tuple(site.nodes), tuple(site.edges), tuple(named)
 
 
-def _network_page(data: NetworkData, linker: render.Linker, raw_html: RawHtml) -> str:
+def _network_page(data: NetworkData, linker: Linker, raw_html: RawHtml) -> str:
     scripts = ("../" + ASSET_DIR + "/vendor/cytoscape.min.js", "data.js",
                "../" + ASSET_DIR + "/network.js")
-    return render.network_page(scripts, *data, linker, raw_html)
+    return network_page(scripts, *data, linker, raw_html)
 
 
 def _by_folder(view: SiteView) -> list[tuple[str, list[Ref]]]:
@@ -214,7 +220,7 @@ def _tag_pages(view: SiteView) -> list[Dashboard]:
     def shows(row: TagRow) -> Callable[[Site], TagRow]:
         return lambda site: row
 
-    return [Dashboard(f"#{row.name}", row.page, shows(row), render.tag_page)
+    return [Dashboard(f"#{row.name}", row.page, shows(row), tag_page)
             for row in tag_rows(view)]
 
 
@@ -224,30 +230,30 @@ def _tag_pages(view: SiteView) -> list[Dashboard]:
 DASHBOARDS: tuple[Dashboard, ...] = (
     Dashboard("Follow-ups", FOLLOWUPS_PAGE,
               lambda site: site.board.html(site.links.linker(site.links.urls[FOLLOWUPS_PAGE])),
-              lambda html, _, raw: render.followups_page(html, raw)),
+              lambda html, _, raw: followups_page(html, raw)),
     Dashboard("People", "people/index.md", lambda site: people_rows(site.view),
-              render.people_page),
-    Dashboard("Leads", "leads/index.md", lambda site: site.leads, render.leads_page),
+              people_page),
+    Dashboard("Leads", "leads/index.md", lambda site: site.leads, leads_page),
     Dashboard("Pipeline", "pipeline/index.md", lambda site: pipeline_rows(site.view),
-              render.pipeline_page),
+              pipeline_page),
     Dashboard("Timeline", "timeline/index.md", lambda site: timeline_rows(site.view),
-              render.timeline_page),
+              timeline_page),
     Dashboard("Companies", "companies/index.md", lambda site: company_rows(site.view),
-              render.companies_page),
+              companies_page),
     Dashboard("Careers", "careers/index.md", lambda site: careers_board(site.view),
-              render.careers_page),
+              careers_page),
     Dashboard("Questions", "question-answers/index.md", lambda site: question_rows(site.view),
-              render.questions_page),
+              questions_page),
     Dashboard("Network", "network/index.md", _network_data, _network_page),
     Dashboard("All notes", "all-notes/index.md", lambda site: _by_folder(site.view),
-              render.all_notes_page),
+              all_notes_page),
     Dashboard("Tags", TAGS_PAGE, lambda site: tuple(
         (row.name, row.page, len(row.notes)) for row in tag_rows(site.view)),
-        render.tags_page, _tag_pages),
+        tags_page, _tag_pages),
 )
 HOME = Dashboard("Home", HOME_PAGE, lambda site: site.home,
-                 lambda data, linker, raw: render.home_page((data.listed, data.html(linker)),
-                                                            linker, raw))
+                 lambda data, linker, raw: home_page((data.listed, data.html(linker)),
+                                                     linker, raw))
 # The words the site writes itself (nav titles): never a secret of a note.
 OWN_WORDS = frozenset({d.title.lower() for d in (*DASHBOARDS, HOME)})
 
@@ -349,7 +355,7 @@ class GeneratedPages:
     def _add_network_data(self, files: Files, config: MkDocsConfig, site: Site) -> None:
         urls = site.links.urls
         network_url = urls.get("network/index.md", "network/")
-        page_urls = {node.id: render.relative_url(urls[node.id], network_url)
+        page_urls = {node.id: relative_url(urls[node.id], network_url)
                      for node in site.nodes if node.id in urls}
         made_from = (tuple(site.nodes), tuple(site.edges), page_urls)
         if made_from != self._network[0]:

@@ -30,7 +30,7 @@ from ..index import VaultIndex
 from ..notes import Heading, Note
 from .links import markdown_media
 from .page_source import note_source
-from .render import relative_url
+from .render.common import relative_url
 
 # Levels of embeds inside embeds a page shows: the page's own embeds are level 1.
 MAX_DEPTH = 4

@@ -189,7 +189,7 @@ def html_list_item(fragment: str) -> bool:
     return not any(c in fragment for c in "\t\r\x02\x03")
 
 
-# The text of an unlinked reference as `render.unlinked` writes it.
+# The text of an unlinked reference as `render.common.unlinked` writes it.
 _UNLINKED_TEXT = re.compile(r'<span class="vault-link vault-[a-z]+" title="[^"]*">([^<]*)</span>')
 
 

@@ -17,8 +17,9 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.structure.files import File, Files
 
 from ..index import fold
+from ..privacy import Secret
 from ..vault import in_reserved_folder, inside_notes, is_note_path
-from ..views import Secret, SiteView
+from ..views.common import SiteView
 from .leaks import LeakScanner
 
 log = logging.getLogger("mkdocs.plugins.vault")

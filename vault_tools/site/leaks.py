@@ -40,9 +40,9 @@ from pathlib import Path
 from urllib.parse import unquote
 
 from ..capture.init import template_dir
-from ..privacy import COMMENT_SECRET, strip_comments_from_text
+from ..privacy import COMMENT_SECRET, Secret, strip_comments_from_text
 from ..vault import inside_notes, templates_folders
-from ..views import Secret, SiteView
+from ..views.common import SiteView
 
 # Scripts written without spaces between words: there each character is a word of its own, so
 # a name written inside a sentence ("我和李明见面") is still found as whole words.

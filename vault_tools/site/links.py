@@ -21,8 +21,8 @@ from mkdocs.structure.files import File, Files
 from ..index import fold
 from ..notes import Link, Note
 from ..report import Placeholders, company_placeholders
-from ..views import PRIVATE_TEXT, Ref, SiteView
-from . import render
+from ..views.common import PRIVATE_TEXT, Ref, SiteView
+from .render.common import Linker, html_text, md_text, relative_md, relative_url, unlinked
 
 log = logging.getLogger("mkdocs.plugins.vault")
 
@@ -44,9 +44,9 @@ class PageLinks:
         # again and again (half the links of a page are repeats).
         self._memo: dict[tuple[Any, ...], str | None] = {}
 
-    def linker(self, page_url: str) -> render.Linker:
+    def linker(self, page_url: str) -> Linker:
         """A linker writing links from the page at `page_url`."""
-        return render.Linker(page_url, self.urls, self.anchor)
+        return Linker(page_url, self.urls, self.anchor)
 
     def start_page(self) -> None:
         """Forget the last page's links (the memory is for one page at a time)."""
@@ -71,7 +71,7 @@ class PageLinks:
         note = self.view.index.get(path)
         return note.name if note is not None else posixpath.basename(path)
 
-    def link_text(self, note: Note, link: Link, linker: render.Linker, files: Files,
+    def link_text(self, note: Note, link: Link, linker: Linker, files: Files,
                   raw: bool = False) -> str | None:
         """What a body link becomes on the page; None leaves it to MkDocs (Markdown links to
         public notes, which MkDocs resolves and checks itself). With `raw`, always HTML that
@@ -98,18 +98,18 @@ class PageLinks:
         return (link.target, link.kind, link.heading, resolution.status, path,
                 path in view.hidden, anchor, asset)
 
-    def _page_link(self, note: Note, link: Link, linker: render.Linker, files: Files,
+    def _page_link(self, note: Note, link: Link, linker: Linker, files: Files,
                    raw: bool) -> str | None:
         view = self.view
         resolution = view.index.resolve(link.target, link.kind, note.path)
         if resolution.path is not None and resolution.path in view.hidden:
-            return render.unlinked(Ref("private", PRIVATE_TEXT))
+            return unlinked(Ref("private", PRIVATE_TEXT))
         if self.private_files and fold(posixpath.basename(
                 unquote(link.target))) in self.private_files:
-            return render.unlinked(Ref("private", PRIVATE_TEXT))  # a private attachment
+            return unlinked(Ref("private", PRIVATE_TEXT))  # a private attachment
         if link.kind == "markdown" and resolution.status == "asset":
             if raw:
-                return render.html_text(link.label or posixpath.basename(link.target))
+                return html_text(link.label or posixpath.basename(link.target))
             file = asset_file(link.target, files)
             if file is not None and file.src_uri == link.target:
                 return None  # beside the note, where MkDocs finds it too
@@ -119,24 +119,24 @@ class PageLinks:
                 return None  # where MkDocs finds it too (relative to the page)
             if resolution.path is None:
                 if raw:
-                    return render.html_text(link.label or link.target)
+                    return html_text(link.label or link.target)
                 # No note there: shown as a wikilink to no note is, and warned about once,
                 # by the index (broken-link), not a second time by MkDocs.
                 shown = link.label or link.target.rpartition("/")[2]
-                return render.unlinked(Ref("broken", shown), shown)
+                return unlinked(Ref("broken", shown), shown)
             # From the notes folder or by name, as Obsidian finds it: written here.
             return linker.link(Ref("ok", link.label or "", resolution.path, heading_of(link)),
                                link.label or link.target.rpartition("/")[2], raw=raw)
         if resolution.status == "asset":
             if raw:
-                return render.html_text(link.label or posixpath.basename(link.target))
+                return html_text(link.label or posixpath.basename(link.target))
             if link.embed:
                 return attachment_embed(link, files, linker.page_url)
             return _asset_link(note, link, asset_file(link.target, files))
         shown = link.label or _shown_target(link)
         # A true tie ("ambiguous") links to the note the index picks; `check` warns about it.
         if resolution.status not in ("ok", "ambiguous") or resolution.path is None:
-            return render.unlinked(Ref(resolution.status, shown), shown)
+            return unlinked(Ref(resolution.status, shown), shown)
         # A heading that is not there is reported once, by the index (missing-heading).
         heading = heading_of(link)
         anchor = linker.link(Ref("ok", shown, resolution.path, heading), shown, raw=raw)
@@ -147,9 +147,9 @@ class PageLinks:
 
 def _asset_link(note: Note, link: Link, file: File | None) -> str:
     if file is None:  # reported once, by the index (missing-attachment)
-        return render.unlinked(Ref("broken", link.target), link.label or link.target)
-    href = render.relative_md(file.src_uri, note.path)
-    text = render.md_text(link.label or posixpath.basename(link.target.strip("/")))
+        return unlinked(Ref("broken", link.target), link.label or link.target)
+    href = relative_md(file.src_uri, note.path)
+    text = md_text(link.label or posixpath.basename(link.target.strip("/")))
     return f"![{text}]({href})" if link.embed else f"[{text}]({href})"
 
 
@@ -169,8 +169,8 @@ def attachment_embed(link: Link, files: Files, page_url: str) -> str:
     link to any other file; "(missing)" when there is no such file."""
     file = asset_file(link.target, files)
     if file is None:  # reported once, by the index (missing-attachment)
-        return render.unlinked(Ref("broken", link.target), link.label or link.target)
-    src = html.escape(render.relative_url(file.url, page_url))
+        return unlinked(Ref("broken", link.target), link.label or link.target)
+    src = html.escape(relative_url(file.url, page_url))
     name = posixpath.basename(link.target.strip("/"))
     label, size = link.label, ""
     if label:
@@ -191,7 +191,7 @@ def attachment_embed(link: Link, files: Files, page_url: str) -> str:
     if suffix == "pdf":
         page = f"#{link.heading}" if link.heading and _PDF_PAGE.fullmatch(link.heading) else ""
         return f'<iframe class="vault-pdf" src="{src}{page}" title="{shown}"{size}></iframe>'
-    return f'<a href="{src}">{render.md_text(label or name)}</a>'
+    return f'<a href="{src}">{md_text(label or name)}</a>'
 
 
 # `![Talk](files/talk.mp4)`, `![Jane|100](jane.png)`: Obsidian's embeds written as Markdown

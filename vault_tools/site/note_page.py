@@ -20,14 +20,17 @@ from ..blocks import FOLLOWUPS, PREP, RELATED, render_prep, render_related
 from ..notes import Block, InlineTag, Link, Note
 from ..parse import parse_note
 from ..tags import tag_page
-from ..views import PRIVATE_TEXT, Ref, SiteView, card_rows, hidden_fields
+from ..views.card import card_rows, hidden_fields
+from ..views.common import PRIVATE_TEXT, Ref, SiteView
 from ..wikilinks import CUT_WIKILINK_RE
-from . import embeds, render
+from . import embeds
 from .callouts import callouts_to_admonitions, has_callout
 from .dashboards import FollowupsBoard, HomeNote
 from .fast_html import StandIns, block_html, shown_as_text
 from .links import PageLinks, _shown_target, block_anchor, heading_of
 from .markdown_guard import guard_markdown
+from .render.card import card_html
+from .render.common import Linker
 from .rewrite import rewrite_markdown
 from .task_signs import label_signs
 
@@ -89,7 +92,7 @@ class NotePages:
                 note.path, self.home.html(linker)))
         return markdown
 
-    def _body(self, note: Note, markdown: str, source: str | None, linker: render.Linker,
+    def _body(self, note: Note, markdown: str, source: str | None, linker: Linker,
               files: Files, embedding: _Embedding, chain: tuple[tuple[str, int], ...],
               slots: str, block_text: Callable[[Block], str]) -> str:
         """`markdown` of `note` for the page of `linker`: links resolved, blocks by
@@ -125,7 +128,7 @@ class NotePages:
         return _PIECE.sub(lambda m: pieces[int(m.group(1))] if int(m.group(1)) < len(pieces)
                           else m.group(0), markdown) if pieces else markdown
 
-    def _embed(self, note: Note, link: Link, linker: render.Linker, files: Files,
+    def _embed(self, note: Note, link: Link, linker: Linker, files: Files,
                embedding: _Embedding, chain: tuple[tuple[str, int], ...],
                slots: str) -> str | None:
         """An embed of a public note (or of one of its sections or blocks) as a stand-in for
@@ -188,8 +191,8 @@ class NotePages:
 
     def card(self, note: Note, page_url: str) -> str:
         """The note's front-matter card, as HTML ("" when it has none)."""
-        return render.card_html(card_rows(self.view, note), note.type,
-                                self.links.linker(page_url), hidden_fields(self.view, note))
+        return card_html(card_rows(self.view, note), note.type,
+                         self.links.linker(page_url), hidden_fields(self.view, note))
 
     def inputs(self, note: Note, files: Files) -> tuple[Any, ...]:
         """Everything the page of `note` is made from, besides the theme, the nav and the
@@ -248,7 +251,7 @@ class NotePages:
                 found.append((path, path in self.texts, target.unreadable))
         return tuple(found)
 
-    def _block_text(self, note: Note, block: Block, linker: render.Linker, files: Files) -> str:
+    def _block_text(self, note: Note, block: Block, linker: Linker, files: Files) -> str:
         """A generated block, recomputed for the site with private notes left out (the bytes in
         the file were written for the owner, who may see everything). The `followups` block
         becomes the live dashboard, grouped in the reader's browser."""
@@ -272,7 +275,7 @@ class NotePages:
             return heading + self._markdown_block(note, parsed, content, linker, files)
         return f"{heading}{self.stand_ins.in_output(note.path, label_signs(html))}\n"
 
-    def _markdown_block(self, note: Note, parsed: Note, content: str, linker: render.Linker,
+    def _markdown_block(self, note: Note, parsed: Note, content: str, linker: Linker,
                         files: Files) -> str:
         """The block as Markdown for the page, its links resolved and the HTML in its text
         shown as text (`shown_as_text`), as the fast path shows it."""
@@ -288,7 +291,7 @@ class NotePages:
         marked = shown_as_text(rewrite_markdown(parsed, content, content, piece, _no_block))
         return _PIECE.sub(lambda m: pieces[int(m.group(1))], marked) if pieces else marked
 
-    def _fast_block(self, note: Note, parsed: Note, content: str, linker: render.Linker,
+    def _fast_block(self, note: Note, parsed: Note, content: str, linker: Linker,
                     files: Files) -> str | None:
         """The block as HTML straight away, its links written as HTML (None: not sure)."""
         pieces: list[str] = []

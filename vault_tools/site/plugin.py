@@ -29,8 +29,10 @@ from ..index import VaultIndex
 from ..notes import Note
 from ..vault import Vault, load_index_and_texts, loop_message, scan_notes
 from ..settings import SettingsError, settings_from_options
-from ..views import SiteView, dashboard_items, looks_private_front_matter, secrets
-from . import csp, dashboards, markdown_guard, mkdocs_setup, render, search_names
+from ..privacy import looks_private_front_matter, secrets
+from ..views.common import SiteView
+from ..views.followups import dashboard_items
+from . import csp, dashboards, markdown_guard, mkdocs_setup, search_names
 from .embeds import EmbedRenderer
 from .fast_html import StandIns
 from .files import publish_files
@@ -39,6 +41,7 @@ from .links import PageLinks, log_link_problems, markdown_media
 from .note_page import NotePages
 from .page_source import note_source, safe_title
 from .plugin_config import VaultPluginConfig
+from .render.common import card_tables
 from .task_signs import label_signs
 
 Preloaded = tuple[VaultIndex, dict[str, str], list[FollowUp] | None]
@@ -211,7 +214,7 @@ class VaultPlugin(BasePlugin[VaultPluginConfig]):
         build = self.build
         note = _published_note(build, page)
         if note is None or build is None:
-            return render.card_tables(html)  # a dashboard: its tables are cards on a phone
+            return card_tables(html)  # a dashboard: its tables are cards on a phone
         if "title" not in page.meta:
             page.meta["title"] = safe_title(page)
         card = build.pages.card(note, page.file.url)

@@ -24,7 +24,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any, NamedTuple
 
-from ..views import CardItem, Ref, SiteView, card_rows
+from ..views.card import card_rows
+from ..views.common import CardItem, Ref, SiteView
 
 FIELD = "names"
 # Above `title` (1e3), so a name outranks a title that holds it, and below Material's `tags`
