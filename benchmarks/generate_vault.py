@@ -705,9 +705,15 @@ theme:
 """
 
 
-def render_vault(notes: int, seed: int = 1) -> dict[str, str]:
+def render_vault(
+    notes: int, seed: int = 1, relocate: Callable[[str, str], str] | None = None
+) -> dict[str, str]:
     """Return the vault as ``{posix path relative to the vault root: file text}``, in a stable
-    order. Pure: the same ``(notes, seed)`` always gives the same mapping."""
+    order. Pure: the same ``(notes, seed)`` always gives the same mapping.
+
+    ``relocate(folder, stem)``, when given, names a new folder for every note but the two fixed
+    ones before any body is written, so links by path and relative links follow the notes
+    (``vault_shapes.py`` nests folders with it); it must be a pure function too."""
     counts = plan_counts(notes)
     rng = Random(seed)
     names = _Names()
@@ -730,6 +736,9 @@ def render_vault(notes: int, seed: int = 1) -> dict[str, str]:
             t.front.append("private: true")
 
     every = contacts + interviews + companies + careers + topics
+    if relocate is not None:
+        for note in every:
+            note.folder = relocate(note.folder, note.stem)
 
     def pick() -> Note:
         return every[rng.randrange(len(every))]
