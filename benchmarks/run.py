@@ -3,9 +3,14 @@
 
 Usage::
 
-    python benchmarks/run.py                 # the full run behind `make bench` (< 15 min, 2 cores)
-    python benchmarks/run.py --smoke         # 200 notes, one run, no peers: for the test suite
+    python benchmarks/run.py                 # the full run behind `make bench` (~15 min, 2 cores)
+    python benchmarks/run.py --large         # + every shape at 5,000 and the 20,000-note rows
+    python benchmarks/run.py --smoke         # 100/200 notes, one run, no peers: for the tests
+    python benchmarks/run.py --only build,cached --sizes 100,300 --no-peers   # a quick look
     python benchmarks/run.py --only fill,memory --runs 5 --json out.json
+
+Vaults come from ``generate_vault.py`` in four shapes (``vault_shapes.py``: the generator's own,
+long notes, attachments and embeds, deep folders); the cold-build rows run on every shape.
 
 Run it with the project's virtualenv (``.venv/bin/python``): ``vault-tools`` is taken from the
 same ``bin/`` folder. Peers run from their own virtualenv, ``benchmarks/.peers/venv``, created
@@ -241,7 +246,8 @@ class Plan:
 
     smoke: bool
     large: bool
-    runs: int  # fill rounds, first-fill rounds, cached-build rounds, ezlinks runs at 1,000
+    runs: int  # fill rounds, first-fill rounds, ezlinks runs at 1,000
+    cached_runs: int  # rounds of edits + builds in the cached-build rows
     check_runs: int
     build_runs: int  # cold builds below the main size (one at and above it)
     serve_runs: int
@@ -274,16 +280,17 @@ class Plan:
             small, n = sizes[:2] if sizes else (SMOKE_SMALL, SMOKE_NOTES)
             one = runs or 1
             cases = tuple(("generator", size) for size in (small, n) if "generator" in shapes)
-            return cls(True, large, one, one, one, one, one, small, n, n, (n,), (n,),
+            return cls(True, large, one, one, one, one, one, one, small, n, n, (n,), (n,),
                        cases + tuple((s, small) for s in others), (small, n), (small, n),
                        (n,), (), (small, n), {})
         small, main, top = sizes or (1000, 5000, 20000)
         # Measured here: obsidiantools takes ~16 s at 1,000 notes and ~3 min at 5,000;
         # roamlinks ~2 min for one 1,000-note build (it searches the docs folder for every
         # link); ezlinks ~12 s at 1,000 and ~1.5 min at 5,000.
-        plugin_runs = {"roamlinks": {small: 1}, "ezlinks": {small: runs or 2}}
+        plugin_runs = {"roamlinks": {}, "ezlinks": {small: runs or 2}}
         obsidian: tuple[int, ...] = (small,)
         if all_peers:
+            plugin_runs["roamlinks"][small] = 1
             plugin_runs["ezlinks"][main] = 1
             obsidian = (small, main)
         cases = [(s, small) for s in shapes]
@@ -295,8 +302,9 @@ class Plan:
             if "generator" in shapes:
                 cases.append(("generator", top))
         # serve: ours rebuilds in about a second, the peer (a full build) in most of a minute.
-        return cls(False, large, runs or 3, runs or 5, runs or 2, runs or 5, runs or 1,
-                   small, main, top, (small, main), (small, main), tuple(cases),
+        # cached: one round per edit count (each is a full plain build, ~30 s at 5,000 notes).
+        return cls(False, large, runs or 3, runs or 1, runs or 5, runs or 2, runs or 5,
+                   runs or 1, small, main, top, (small, main), (small, main), tuple(cases),
                    (small, main, *more), (main, *more), (small, main, 2 * main, *more),
                    obsidian, (main, top) if large else None, plugin_runs)
 
@@ -770,7 +778,8 @@ def measure_build_peers(b: Bench, ours_by_size: dict[int, list[float]]) -> list[
             can_peer, why = b.peer(plugin)
             runs = b.plan.plugin_runs.get(plugin, {}).get(n, 0)
             if can_peer and not runs:
-                can_peer, why = False, "too slow for the 15-minute run at this size"
+                can_peer, why = False, ("too slow for the 15-minute run at this size "
+                                        "(--all-peers)")
                 if plugin in first_build:
                     size, seconds = first_build[plugin]
                     why += f" (one build of {_n(size)} took {seconds:.0f} s)"
@@ -1017,14 +1026,14 @@ def measure_cached(b: Bench) -> list[Row]:
     run_once(plain_cmd, cwd=vault, env=PLAIN_ENV)
     edited = 0
     for k, row in rows.items():
-        for i in range(b.plan.runs):
+        for i in range(b.plan.cached_runs):
             _edit_notes(targets, k, edited, f"{k} notes, round {i + 1}")
             edited += k
             order = [("ours", ours_cmd, row.ours), ("plain", plain_cmd, row.peer_values)]
             # Both build the same edited notes; the second side sees no edit the first did
             # not, so the order only swaps which one finds the page cache warmer.
             for who, cmd, into in order if i % 2 == 0 else order[::-1]:
-                b.say(f"cached: {k} notes changed, round {i + 1}/{b.plan.runs}, {who}")
+                b.say(f"cached: {k} notes changed, round {i + 1}/{b.plan.cached_runs}, {who}")
                 sample = run_once(cmd, cwd=vault, env=PLAIN_ENV)
                 into.append(sample.wall)
                 if who == "ours":
@@ -1032,7 +1041,8 @@ def measure_cached(b: Bench) -> list[Row]:
         met = statistics.median(row.ours) <= CACHED_SECONDS and (row.ratio or 1.0) <= CACHED_RATIO
         row.verdict = "met" if met else "NOT met"
         row.notes.append(f"cached build, {k} notes: a copy of the build row's vault, built once "
-                         f"by each side, then {b.plan.runs} round(s) of {k} public notes edited "
+                         f"by each side, then {b.plan.cached_runs} round(s) of {k} public notes "
+                         "edited "
                          "(a line of prose appended) and both sides building again.")
     _edit_notes(targets, CACHED_EDITS[0], edited, "serve start")
     ours_serve = [*b.vt, "serve", "--vault", str(vault), "--port", str(_free_port())]
@@ -1234,7 +1244,8 @@ def header(b: Bench) -> str:
             f"peers: {versions or b.no_peer_reason}\n"
             f"vaults: generate_vault.py + vault_shapes.py, seed {b.seed}; cold builds: "
             + ", ".join(f"{shape} {n:,}" for shape, n in b.plan.build_cases) + "\n"
-            f"runs: fill {b.plan.runs}, first fill {b.plan.runs}, cached build {b.plan.runs}, "
+            f"runs: fill {b.plan.runs}, first fill {b.plan.runs}, "
+            f"cached build {b.plan.cached_runs}, "
             f"check {b.plan.check_runs}, build {b.plan.build_runs} (1 at {b.plan.main:,}+), "
             f"serve {b.plan.serve_runs} (peer {b.plan.peer_serve_runs})\n")
 
