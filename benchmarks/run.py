@@ -293,18 +293,18 @@ class Plan:
             plugin_runs["roamlinks"][small] = 1
             plugin_runs["ezlinks"][main] = 1
             obsidian = (small, main)
-        cases = [(s, small) for s in shapes]
+        builds: list[tuple[str, int]] = [(s, small) for s in shapes]
         if "generator" in shapes:
-            cases.append(("generator", main))
+            builds.append(("generator", main))
         more = (top,) if large else ()
         if large:
-            cases += [(s, main) for s in others]
+            builds += [(s, main) for s in others]
             if "generator" in shapes:
-                cases.append(("generator", top))
+                builds.append(("generator", top))
         # serve: ours rebuilds in about a second, the peer (a full build) in most of a minute.
         # cached: one round per edit count (each is a full plain build, ~30 s at 5,000 notes).
         return cls(False, large, runs or 3, runs or 1, runs or 5, runs or 2, runs or 5,
-                   runs or 1, small, main, top, (small, main), (small, main), tuple(cases),
+                   runs or 1, small, main, top, (small, main), (small, main), tuple(builds),
                    (small, main, *more), (main, *more), (small, main, 2 * main, *more),
                    obsidian, (main, top) if large else None, plugin_runs)
 
@@ -329,6 +329,7 @@ class Bench:
         # (what, notes) -> (median wall seconds, peak RSS MB or 0): the figures the scale rows
         # compare across sizes, left by the rows that measured them.
         self.figures: dict[tuple[str, int], tuple[float, float]] = {}
+        self.build_flags: list[str] | None = None  # see _cold_flags
 
     def say(self, message: str) -> None:
         """A progress line on stderr, stamped with the time since the run started."""
@@ -873,6 +874,18 @@ def _alternate(b: Bench, rounds: int, sides: list[tuple[str, Callable[[], Sample
     return got
 
 
+def _cold_flags(b: Bench) -> list[str]:
+    """``["--clean"]`` once `vault-tools build` has that option (issue #22: a build that
+    ignores any persistent cache), else nothing: without the option there is no such cache,
+    and every build is cold. Without it a warm-up would fill the cache and the "cold" runs
+    would measure cached builds."""
+    if b.build_flags is None:
+        proc = subprocess.run([*b.vt, "build", "--help"], capture_output=True, text=True,
+                              check=False)
+        b.build_flags = ["--clean"] if "--clean" in proc.stdout else []
+    return b.build_flags
+
+
 def measure_build(b: Bench) -> list[Row]:
     """Cold `vault-tools build` vs plain `mkdocs build` (Material, small nav) on the very same
     notes, on every vault shape: time and peak memory. Then the other peers on the notes of the
@@ -900,7 +913,7 @@ def _measure_build_case(b: Bench, shape: str, n: int,
         row.verdict = mem.verdict = "failed"
         row.notes.append(f"build, {label}: {exc}")
         return [row, mem]
-    ours_cmd = [*b.vt, "build", "--vault", str(root)]
+    ours_cmd = [*b.vt, "build", *_cold_flags(b), "--vault", str(root)]
     plain_cmd = [*_plain_mkdocs(), "build", "-q", "-f", "mkdocs-small-nav.yml"]
     sides = [("vault-tools build", lambda: run_once(ours_cmd, cwd=root, env=PLAIN_ENV)),
              ("plain mkdocs build", lambda: run_once(plain_cmd, cwd=root, env=PLAIN_ENV))]
@@ -933,8 +946,9 @@ def _measure_build_case(b: Bench, shape: str, n: int,
         ours_by_size[n] = row.ours
         b.figures[("build", n)] = (statistics.median(row.ours), max(mem.ours))
     row.notes.append(f"build, {label}: bench_build.py's vault (vault_shapes.py, shape "
-                     f"{shape}); `vault-tools build` includes a fill that finds nothing to "
-                     "change; both sides build the same filled notes"
+                     f"{shape}); `vault-tools build{' --clean' if _cold_flags(b) else ''}` "
+                     "includes a fill that finds nothing to change; both sides build the same "
+                     "filled notes"
                      + (", each after one untimed warm-up." if not b.plan.smoke else "."))
     mem.notes.append(f"build memory, {label}: peak resident set (`wait4`'s ru_maxrss) of each "
                      "build process, median of the runs; the plain build's CPU was "
@@ -1071,8 +1085,8 @@ def measure_first_fill(b: Bench) -> list[Row]:
         row = Row("first-fill", f"first fill, {_n(n)}, never filled",
                   f"≤ {FIRST_FILL_RATIO:g}× the floor", peer="floor: read + temp + fsync + rename")
         source = b.vault(n)
-        writes = []
-        rss = []
+        writes: list[int] = []
+        rss: list[float] = []
 
         def fresh(name: str, n: int = n, source: Path = source) -> Path:
             target = b.work / f"first-fill-{name}-{n}"
@@ -1121,7 +1135,7 @@ def measure_first_fill(b: Bench) -> list[Row]:
     return rows
 
 
-def _growth_row(b: Bench, what: str, base: int, top: int, base_s: list[float],
+def _growth_row(what: str, base: int, top: int, base_s: list[float],
                 top_s: list[float], top_rss: float | None, mem_limit: float | None,
                 note: str) -> Row:
     """A scale row: our figure at ``top`` against the same work at ``base`` (the "peer"
@@ -1164,26 +1178,30 @@ def measure_scale(b: Bench) -> list[Row]:
                 samples[n].append(run_once([*b.vt, argv[0], "--vault", str(vault), *argv[1:]],
                                            ok=ok))
         rss = max(s.rss_mb for s in samples[top])
-        rows.append(_growth_row(b, what, base, top, [s.wall for s in samples[base]],
+        rows.append(_growth_row(what, base, top, [s.wall for s in samples[base]],
                                 [s.wall for s in samples[top]], rss, MEMORY_MB,
                                 f"scale, {what}: {runs} run(s) at each size; peak "
                                 f"{rss:.0f} MB at {_n(top)}."))
     watch: dict[int, list[float]] = {}
-    for n in (base, top):
-        out = run_script(b, "bench_watch.py", ["--notes", str(n), "--saves", "3", "--seed",
-                                               str(b.seed), "--cache-dir", str(b.cache)],
-                         timeout=1800)
-        watch[n] = [float(t) for t in _WATCH_SAVE.findall(out)]
-        if not watch[n]:
-            raise MeasureError(f"no timed saves in bench_watch.py at {_n(n)}")
-    rows.append(_growth_row(b, "watch, one save → blocks on disk", base, top, watch[base],
-                            watch[top], None, None,
-                            "scale, watch: bench_watch.py, 3 saves at each size."))
+    what = "watch, one save → blocks on disk"
+    try:
+        for n in (base, top):
+            out = run_script(b, "bench_watch.py", ["--notes", str(n), "--saves", "3", "--seed",
+                                                   str(b.seed), "--cache-dir", str(b.cache)],
+                             timeout=1800)
+            watch[n] = [float(t) for t in _WATCH_SAVE.findall(out)]
+            if not watch[n]:
+                raise MeasureError(f"no timed saves in bench_watch.py at {_n(n)}")
+        rows.append(_growth_row(what, base, top, watch[base], watch[top], None, None,
+                                "scale, watch: bench_watch.py, 3 saves at each size."))
+    except MeasureError as exc:  # the other scale rows still stand
+        rows.append(Row("scale", f"{what}, {_n(top)}", "linear", verdict="failed",
+                        notes=[f"scale, watch: {exc}"]))
     for what, key, mem in (("build, cold", "build", BUILD_MEMORY_MB),
                            ("serve, rebuild after one save", "serve", None)):
         if (key, base) in b.figures and (key, top) in b.figures:
             (lo, _), (hi, rss) = b.figures[(key, base)], b.figures[(key, top)]
-            rows.append(_growth_row(b, what, base, top, [lo], [hi], rss if mem else None, mem,
+            rows.append(_growth_row(what, base, top, [lo], [hi], rss if mem else None, mem,
                                     f"scale, {what}: medians from the {key} rows."))
         else:
             rows.append(Row("scale", f"{what}, {_n(top)}", "linear", verdict="not measured",
