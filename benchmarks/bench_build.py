@@ -9,6 +9,7 @@ Usage::
     python benchmarks/bench_build.py                  # 1,000 notes, 3 runs of each
     python benchmarks/bench_build.py --notes 5000     # the 5,000-note figure
     python benchmarks/bench_build.py --smoke          # 200 notes, 1 run
+    python benchmarks/bench_build.py --shape deep     # another vault shape (vault_shapes.py)
 
 Run it with the virtualenv's Python (``.venv/bin/python``), so ``mkdocs`` and ``vault-tools``
 come from the same ``bin/`` folder.
@@ -39,7 +40,7 @@ import sys
 import time
 from pathlib import Path
 
-from generate_vault import generate_vault
+from vault_shapes import SHAPES, source_hash, write_shaped
 
 HERE = Path(__file__).resolve().parent
 CACHE = HERE / ".vaults"
@@ -141,18 +142,19 @@ def unique_private_bodies(root: Path) -> int:
     return count
 
 
-def prepare(notes: int, seed: int, cache: Path = CACHE) -> Path:
-    """A generated vault with the three configurations, filled once; cached by parameters."""
-    generator = (HERE / "generate_vault.py").read_bytes()
-    stamp = json.dumps({"notes": notes, "seed": seed,
-                        "generator": hashlib.sha256(generator).hexdigest()}, sort_keys=True)
-    root = cache / f"build-notes{notes}-seed{seed}-v2"
+def prepare(notes: int, seed: int, cache: Path = CACHE, shape: str = "generator") -> Path:
+    """A generated vault of ``shape`` (see vault_shapes.py) with the three configurations,
+    filled once; cached by parameters."""
+    stamp = json.dumps({"notes": notes, "seed": seed, "shape": shape,
+                        "generator": source_hash()}, sort_keys=True)
+    name = f"build-notes{notes}-seed{seed}-v2"
+    root = cache / (name if shape == "generator" else f"build-{shape}-{name[6:]}")
     if (root / STAMP).is_file() and (root / STAMP).read_text(encoding="utf-8") == stamp:
         return root
     if root.exists():
         shutil.rmtree(root)
     cache.mkdir(parents=True, exist_ok=True)
-    generate_vault(root, notes, seed)
+    write_shaped(root, notes, seed, shape)
     (root / "mkdocs.yml").write_text(VAULT, encoding="utf-8")
     (root / "mkdocs-small-nav.yml").write_text(SMALL_NAV, encoding="utf-8")
     (root / "mkdocs-default-nav.yml").write_text(DEFAULT_NAV, encoding="utf-8")
@@ -194,6 +196,8 @@ def main() -> int:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--no-default-nav", action="store_true",
                         help="Skip the stock default-nav build (slow: minutes at 5,000 notes).")
+    parser.add_argument("--shape", choices=SHAPES, default="generator",
+                        help="vault shape (vault_shapes.py; default: the generator's own)")
     parser.add_argument("--smoke", action="store_true", help="200 notes, 1 run.")
     parser.add_argument("--cache", type=Path, default=CACHE,
                         help="Where generated vaults are kept (default: benchmarks/.vaults).")
@@ -201,7 +205,7 @@ def main() -> int:
     if args.smoke:
         args.notes, args.runs = 200, 1
     try:
-        root = prepare(args.notes, args.seed, args.cache)
+        root = prepare(args.notes, args.seed, args.cache, args.shape)
         default_nav = not args.no_default_nav and args.notes <= 1000
         times = measure(root, args.runs, default_nav)
     except BenchError as exc:

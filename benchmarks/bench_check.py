@@ -25,13 +25,11 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import hashlib
 import json
 import os
 import platform
 import resource
 import shlex
-import shutil
 import statistics
 import subprocess
 import sys
@@ -39,7 +37,7 @@ import time
 from collections import Counter
 from pathlib import Path
 
-from generate_vault import generate_vault
+from vault_shapes import ensure_shaped_vault
 
 HERE = Path(__file__).resolve().parent
 DEFAULT_CACHE = HERE / ".vaults"
@@ -70,30 +68,10 @@ def vault_tools_command() -> list[str]:
 
 
 def ensure_vault(cache: Path, notes: int, seed: int) -> tuple[Path, bool]:
-    """Return ``(vault root, reused)`` for a generated vault of ``notes`` notes.
-
-    A cached vault is reused only if its stamp matches the parameters and the generator's
-    source hash; otherwise it is rebuilt in a temporary folder and moved into place, so an
-    interrupted run never leaves a half-written vault that looks complete.
-    """
-    generator = (HERE / "generate_vault.py").read_bytes()
-    stamp = json.dumps(
-        {"notes": notes, "seed": seed, "generator": hashlib.sha256(generator).hexdigest()},
-        sort_keys=True,
-    )
-    vault = cache / f"notes{notes}-seed{seed}"
-    stamp_file = vault / STAMP
-    if stamp_file.is_file() and stamp_file.read_text(encoding="utf-8") == stamp:
-        return vault, True
-    cache.mkdir(parents=True, exist_ok=True)
-    tmp = cache / f".tmp-{vault.name}-{os.getpid()}"
-    for stale in (tmp, vault):  # both live in our own cache folder
-        if stale.exists():
-            shutil.rmtree(stale)
-    generate_vault(tmp, notes, seed)
-    (tmp / STAMP).write_text(stamp, encoding="utf-8")
-    os.replace(tmp, vault)
-    return vault, False
+    """Return ``(vault root, reused)`` for a generated vault of ``notes`` notes: the generator's
+    own shape, cached by ``vault_shapes.ensure_shaped_vault`` (rebuilt in a temporary folder
+    and moved into place whenever the parameters or the generators' source change)."""
+    return ensure_shaped_vault(cache, notes, seed, "generator")
 
 
 def _run(cmd: list[str], ok: tuple[int, ...], capture: bool = False) -> tuple[float, str]:

@@ -3,7 +3,7 @@
 
 Usage::
 
-    python benchmarks/generate_vault.py OUT_DIR --notes N [--seed S]
+    python benchmarks/generate_vault.py OUT_DIR --notes N [--seed S] [--shape SHAPE]
 
 or, from Python, ``generate_vault(out_dir, notes, seed)``.
 
@@ -705,9 +705,15 @@ theme:
 """
 
 
-def render_vault(notes: int, seed: int = 1) -> dict[str, str]:
+def render_vault(
+    notes: int, seed: int = 1, relocate: Callable[[str, str], str] | None = None
+) -> dict[str, str]:
     """Return the vault as ``{posix path relative to the vault root: file text}``, in a stable
-    order. Pure: the same ``(notes, seed)`` always gives the same mapping."""
+    order. Pure: the same ``(notes, seed)`` always gives the same mapping.
+
+    ``relocate(folder, stem)``, when given, names a new folder for every note but the two fixed
+    ones before any body is written, so links by path and relative links follow the notes
+    (``vault_shapes.py`` nests folders with it); it must be a pure function too."""
     counts = plan_counts(notes)
     rng = Random(seed)
     names = _Names()
@@ -730,6 +736,9 @@ def render_vault(notes: int, seed: int = 1) -> dict[str, str]:
             t.front.append("private: true")
 
     every = contacts + interviews + companies + careers + topics
+    if relocate is not None:
+        for note in every:
+            note.folder = relocate(note.folder, note.stem)
 
     def pick() -> Note:
         return every[rng.randrange(len(every))]
@@ -778,16 +787,24 @@ def main(argv: list[str] | None = None) -> int:
         help=f"number of .md files, index and Follow-ups included (at least {MIN_NOTES})",
     )
     parser.add_argument("--seed", type=int, default=1, help="random seed (default 1)")
+    parser.add_argument("--shape", default="generator",
+                        help="generator (default), long, attachments or deep: see vault_shapes.py")
     args = parser.parse_args(argv)
     started = time.perf_counter()
     try:
-        generate_vault(args.out_dir, args.notes, args.seed)
+        if args.shape == "generator":
+            generate_vault(args.out_dir, args.notes, args.seed)
+        else:  # the variants live in their own module, which imports this one
+            from vault_shapes import write_shaped
+
+            write_shaped(args.out_dir, args.notes, args.seed, args.shape)
     except (ValueError, FileExistsError) as exc:
         parser.error(str(exc))
     counts = plan_counts(args.notes)
     shape = ", ".join(f"{k} {v}" for k, v in counts.items())
     elapsed = time.perf_counter() - started
-    print(f"wrote {args.notes} notes to {args.out_dir / 'notes'} ({shape}) in {elapsed:.2f} s")
+    print(f"wrote {args.notes} notes ({args.shape} shape) to {args.out_dir / 'notes'} "
+          f"({shape}) in {elapsed:.2f} s")
     return 0
 
 

@@ -3,9 +3,14 @@
 
 Usage::
 
-    python benchmarks/run.py                 # the full run behind `make bench` (< 15 min, 2 cores)
-    python benchmarks/run.py --smoke         # 200 notes, one run, no peers: for the test suite
+    python benchmarks/run.py                 # the full run behind `make bench` (~15 min, 2 cores)
+    python benchmarks/run.py --large         # + every shape at 5,000 and the 20,000-note rows
+    python benchmarks/run.py --smoke         # 100/200 notes, one run, no peers: for the tests
+    python benchmarks/run.py --only build,cached --sizes 100,300 --no-peers   # a quick look
     python benchmarks/run.py --only fill,memory --runs 5 --json out.json
+
+Vaults come from ``generate_vault.py`` in four shapes (``vault_shapes.py``: the generator's own,
+long notes, attachments and embeds, deep folders); the cold-build rows run on every shape.
 
 Run it with the project's virtualenv (``.venv/bin/python``): ``vault-tools`` is taken from the
 same ``bin/`` folder. Peers run from their own virtualenv, ``benchmarks/.peers/venv``, created
@@ -47,16 +52,29 @@ if str(HERE) not in sys.path:  # benchmarks/ is a folder of scripts, not a packa
     sys.path.insert(0, str(HERE))
 
 import peers as peerlib  # noqa: E402
-from bench_check import DEFAULT_CACHE, ensure_vault, vault_tools_command  # noqa: E402
+from bench_check import DEFAULT_CACHE, vault_tools_command  # noqa: E402
+from vault_shapes import SHAPES, ensure_shaped_vault  # noqa: E402
 
-BUDGETS = ("check", "fill", "watch", "build", "serve", "memory")
+BUDGETS = ("check", "fill", "first-fill", "watch", "build", "cached", "serve", "memory", "scale")
 SMOKE_NOTES = 200
+SMOKE_SMALL = 100  # the smoke run's "1,000" (other shapes, the base of the scale rows)
 CHECK_RATIO = 3.0
 FILL_SECONDS = 1.5
 WATCH_SECONDS = 1.0
 BUILD_RATIO = 1.15  # DESIGN §11
 SERVE_SECONDS = 1.0  # DESIGN §11: at 5,000 notes
-MEMORY_MB = 300.0
+SERVE_LARGE_SECONDS = 2.0  # issue #22: at 20,000 notes
+MEMORY_MB = 300.0  # check and fill, at the largest size run
+BUILD_MEMORY_RATIO = 1.5  # issue #22: peak RSS of build vs plain Material's
+BUILD_MEMORY_MB = 800.0  # issue #22: build at 20,000 notes
+CACHED_SECONDS = 3.0  # issue #22: build / serve start after <= 10 changed notes
+CACHED_RATIO = 0.1  # ... and at most this share of a plain `mkdocs build`
+CACHED_EDITS = (3, 10)
+FIRST_FILL_RATIO = 2.0  # issue #22: first fill vs the read + temp + fsync + rename floor
+# "Linear growth": N times the notes may take up to N x this much longer (a fixed start-up cost
+# makes honest linear work grow a little less than N; the slack absorbs noise between runs).
+LINEAR_SLACK = 1.25
+PLAIN_ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
 OURS_MKDOCS_YML = """\
 site_name: Synthetic vault
 docs_dir: notes
@@ -100,14 +118,18 @@ def _tail(data: bytes, lines: int = 6) -> str:
     return " / ".join(line.strip() for line in text[-lines:]) or "(no output)"
 
 
-def run_once(cmd: list[str], *, ok: tuple[int, ...] = (0,), cwd: Path | None = None) -> Sample:
+def run_once(cmd: list[str], *, ok: tuple[int, ...] = (0,), cwd: Path | None = None,
+             env: dict[str, str] | None = None) -> Sample:
     """Run ``cmd`` to completion as a fresh process and measure it. Raises ``MeasureError``
-    when its exit status is not in ``ok`` (with the end of what it printed)."""
+    when its exit status is not in ``ok`` (with the end of what it printed). The peak memory is
+    the kernel's ``ru_maxrss`` from ``wait4``: the largest resident set of the process and of
+    any process it started and waited for."""
     with tempfile.TemporaryFile() as err:
         started = time.perf_counter()
         try:
             proc = subprocess.Popen(
-                cmd, cwd=cwd, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=err
+                cmd, cwd=cwd, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=err,
+                env=env,
             )
         except OSError as exc:
             raise MeasureError(f"cannot run {cmd[0]}: {exc}") from None
@@ -219,42 +241,72 @@ def render_table(rows: list[Row]) -> str:
 
 @dataclass
 class Plan:
-    """Sizes and run counts: the full run, or the seconds-long smoke run."""
+    """Sizes and run counts: the full run (with ``--large``, everything the 15 minutes of the
+    default run leave out), or the seconds-long smoke run."""
 
     smoke: bool
-    runs: int  # fill rounds, and the ezlinks runs at 1,000
+    large: bool
+    runs: int  # fill rounds, first-fill rounds, ezlinks runs at 1,000
+    cached_runs: int  # rounds of edits + builds in the cached-build rows
     check_runs: int
-    build_runs: int  # bench_build.py at 1,000 notes (one at 5,000)
+    build_runs: int  # cold builds below the main size (one at and above it)
     serve_runs: int
     peer_serve_runs: int
-    main: int  # the 5,000-note size of most budgets
+    small: int  # 1,000: every shape's cold build
+    main: int  # 5,000: the size of most budgets
+    top: int  # 20,000: the scale rows (--large)
     fill_sizes: tuple[int, ...]
-    build_sizes: tuple[int, ...]
+    build_sizes: tuple[int, ...]  # the wikilink-plugin peers
+    build_cases: tuple[tuple[str, int], ...]  # (shape, notes) of every cold-build row
+    first_fill_sizes: tuple[int, ...]
+    serve_sizes: tuple[int, ...]
     memory_sizes: tuple[int, ...]
     obsidian_sizes: tuple[int, ...]
+    scale: tuple[int, int] | None  # (base, top) of the linear-growth rows, None: not run
     # Runs of each wikilink-plugin peer by size; a size left out is not run (it says why).
     plugin_runs: dict[str, dict[int, int]]
 
     @classmethod
-    def make(cls, smoke: bool, runs: int | None, all_peers: bool = False) -> Plan:
+    def make(cls, smoke: bool, runs: int | None, all_peers: bool = False, large: bool = False,
+             sizes: tuple[int, int, int] | None = None,
+             shapes: tuple[str, ...] = SHAPES) -> Plan:
         """The smoke plan, or the full one sized to finish `make bench` within 15 minutes on a
         2-core machine (``runs`` overrides every count; ``all_peers`` adds the slow peer runs:
-        obsidiantools and ezlinks at 5,000 notes, several minutes more)."""
+        obsidiantools and ezlinks at 5,000 notes, several minutes more; ``large`` adds every
+        shape at 5,000 notes and the 20,000-note rows; ``sizes`` replaces 1,000 / 5,000 /
+        20,000; ``shapes`` limits the cold-build rows to those shapes)."""
+        others = tuple(s for s in shapes if s != "generator")
         if smoke:
-            n = SMOKE_NOTES
+            small, n = sizes[:2] if sizes else (SMOKE_SMALL, SMOKE_NOTES)
             one = runs or 1
-            return cls(True, one, one, one, one, one, n, (n,), (n,), (n,), (), {})
+            cases = tuple(("generator", size) for size in (small, n) if "generator" in shapes)
+            return cls(True, large, one, one, one, one, one, one, small, n, n, (n,), (n,),
+                       cases + tuple((s, small) for s in others), (small, n), (small, n),
+                       (n,), (), (small, n), {})
+        small, main, top = sizes or (1000, 5000, 20000)
         # Measured here: obsidiantools takes ~16 s at 1,000 notes and ~3 min at 5,000;
         # roamlinks ~2 min for one 1,000-note build (it searches the docs folder for every
         # link); ezlinks ~12 s at 1,000 and ~1.5 min at 5,000.
-        plugin_runs = {"roamlinks": {1000: 1}, "ezlinks": {1000: runs or 2}}
-        obsidian: tuple[int, ...] = (1000,)
+        plugin_runs = {"roamlinks": {}, "ezlinks": {small: runs or 2}}
+        obsidian: tuple[int, ...] = (small,)
         if all_peers:
-            plugin_runs["ezlinks"][5000] = 1
-            obsidian = (1000, 5000)
+            plugin_runs["roamlinks"][small] = 1
+            plugin_runs["ezlinks"][main] = 1
+            obsidian = (small, main)
+        builds: list[tuple[str, int]] = [(s, small) for s in shapes]
+        if "generator" in shapes:
+            builds.append(("generator", main))
+        more = (top,) if large else ()
+        if large:
+            builds += [(s, main) for s in others]
+            if "generator" in shapes:
+                builds.append(("generator", top))
         # serve: ours rebuilds in about a second, the peer (a full build) in most of a minute.
-        return cls(False, runs or 3, runs or 5, runs or 2, runs or 5, runs or 1, 5000,
-                   (1000, 5000), (1000, 5000), (1000, 5000, 10000), obsidian, plugin_runs)
+        # cached: one round per edit count (each is a full plain build, ~30 s at 5,000 notes).
+        return cls(False, large, runs or 3, runs or 1, runs or 5, runs or 2, runs or 5,
+                   runs or 1, small, main, top, (small, main), (small, main), tuple(builds),
+                   (small, main, *more), (main, *more), (small, main, 2 * main, *more),
+                   obsidian, (main, top) if large else None, plugin_runs)
 
 
 class Bench:
@@ -274,6 +326,10 @@ class Bench:
         self.peer_index_wall: dict[int, float] = {}
         self.peer_cpu: dict[int, float] = {}
         self._filled: dict[int, Path] = {}
+        # (what, notes) -> (median wall seconds, peak RSS MB or 0, median CPU seconds): the
+        # figures the scale rows compare across sizes, left by the rows that measured them.
+        self.figures: dict[tuple[str, int], tuple[float, float, float]] = {}
+        self.build_flags: list[str] | None = None  # see _cold_flags
 
     def say(self, message: str) -> None:
         """A progress line on stderr, stamped with the time since the run started."""
@@ -289,12 +345,26 @@ class Bench:
             return False, self.peers.why_missing(name)
         return True, ""
 
-    def vault(self, notes: int) -> Path:
+    def vault(self, notes: int, shape: str = "generator") -> Path:
         """The cached generated vault of ``notes`` notes (read-only: copy it to change it)."""
-        path, reused = ensure_vault(self.cache, notes, self.seed)
+        path, reused = ensure_shaped_vault(self.cache, notes, self.seed, shape)
         if not reused:
             self.say(f"generated a {notes:,}-note vault in {path}")
         return path
+
+    def prepared(self, notes: int, shape: str = "generator") -> Path:
+        """bench_build.py's cached vault of ``shape``: interviews of private contacts made
+        private and private bodies made unique (so the leak scan passes), filled once, with
+        ``mkdocs.yml`` (ours), ``mkdocs-small-nav.yml`` and ``mkdocs-default-nav.yml``.
+        Read-only: copy it to change it. Raises ``MeasureError`` if it cannot be made."""
+        try:
+            import bench_build
+
+            with contextlib.redirect_stdout(sys.stderr):  # its report; stdout is the table's
+                return bench_build.prepare(notes, self.seed, self.cache, shape)
+        except Exception as exc:  # its failure must not stop the other rows
+            raise MeasureError(f"bench_build.prepare({notes}, shape={shape}) failed: "
+                               f"{type(exc).__name__}: {exc}") from None
 
     def filled(self, notes: int) -> Path:
         """A private copy of the ``notes``-note vault with every block filled once: the steady
@@ -331,14 +401,9 @@ class Bench:
         once), without a config: (vault root, "" or a caveat for the table)."""
         caveat = ""
         try:
-            import bench_build
-
-            # bench_build reports on stdout; keep ours for the table.
-            with contextlib.redirect_stdout(sys.stderr):
-                source = bench_build.prepare(notes, self.seed)
-        except Exception as exc:  # its failure must not stop the other budgets
-            caveat = (f"bench_build.prepare() failed ({type(exc).__name__}: {exc}); used the "
-                      "generated vault filled once, which the leak scan may refuse")
+            source = self.prepared(notes)
+        except MeasureError as exc:
+            caveat = f"{exc}; used the generated vault filled once, which the leak scan may refuse"
             source = self.filled(notes)
         target = self.work / name
         shutil.copytree(source / "notes", target / "notes", symlinks=True)
@@ -593,14 +658,28 @@ def _start_server(b: Bench, label: str, cmd: list[str], vault: Path) -> ServerPr
 
 
 def measure_serve(b: Bench) -> list[Row]:
-    """Save one note while `vault-tools serve` runs; time until the browsers are told to reload.
-    The peer is plain `mkdocs serve` with Material and the small nav on the same notes. Both
+    """Save one note while `vault-tools serve` runs; time until the browsers are told to reload,
+    at each serve size (5,000 notes; 20,000 with --large). A size that fails gets a failed row
+    and the next still runs."""
+    rows = []
+    for n in b.plan.serve_sizes:
+        try:
+            rows += _measure_serve_at(b, n)
+        except MeasureError as exc:
+            b.say(f"serve at {_n(n)}: FAILED: {exc}")
+            rows.append(Row("serve", f"serve, rebuild after one save, {_n(n)}", "—",
+                            verdict="failed", notes=[f"serve at {_n(n)}: {exc}"]))
+    return rows
+
+
+def _measure_serve_at(b: Bench, n: int) -> list[Row]:
+    """The peer is plain `mkdocs serve` with Material and the small nav on the same notes. Both
     servers stay up the whole time and the edits alternate between them."""
-    n = b.plan.main
-    row = Row("serve", f"serve, rebuild after one save, {_n(n)}", f"≤ {SERVE_SECONDS:g} s",
+    budget = SERVE_LARGE_SECONDS if n > b.plan.main else SERVE_SECONDS
+    row = Row("serve", f"serve, rebuild after one save, {_n(n)}", f"≤ {budget:g} s",
               peer="mkdocs serve, Material, small nav")
     # The notes bench_build.py builds (the build row shows the site accepts them).
-    ours_vault, caveat = b.site_notes(n, "serve-ours")
+    ours_vault, caveat = b.site_notes(n, f"serve-ours-{n}")
     (ours_vault / "mkdocs.yml").write_text(OURS_MKDOCS_YML, encoding="utf-8")
     ours_cmd = [*b.vt, "serve", "--vault", str(ours_vault), "--port", str(_free_port())]
     servers: list[tuple[Row, list[float], Path, ServerProcess]] = []
@@ -612,7 +691,7 @@ def measure_serve(b: Bench) -> list[Row]:
             if _LEAK_REFUSAL not in str(exc):
                 raise
             # Refused by the leak scan: time the rebuild on notes that are all public instead.
-            ours_vault, made_public = b.public_copy(n, "serve-ours-public")
+            ours_vault, made_public = b.public_copy(n, f"serve-ours-public-{n}")
             (ours_vault / "mkdocs.yml").write_text(OURS_MKDOCS_YML, encoding="utf-8")
             ours_cmd[ours_cmd.index("--vault") + 1] = str(ours_vault)
             ours = _start_server(b, "vault-tools serve", ours_cmd, ours_vault)
@@ -625,8 +704,8 @@ def measure_serve(b: Bench) -> list[Row]:
         servers.append((row, row.ours, ours_vault, ours))
         can_peer, why = b.peer("mkdocs")
         if can_peer:
-            peer_vault = (b.public_copy(n, "serve-peer")[0] if public
-                          else b.site_notes(n, "serve-peer")[0])
+            peer_vault = (b.public_copy(n, f"serve-peer-{n}")[0] if public
+                          else b.site_notes(n, f"serve-peer-{n}")[0])
             config = peer_vault / "mkdocs.yml"
             config.write_text(peerlib.mkdocs_yml(b.work / "unused-site", small_nav=True),
                               encoding="utf-8")
@@ -672,7 +751,9 @@ def measure_serve(b: Bench) -> list[Row]:
         if builds[id(server)] > wanted[id(server)]:
             row.notes.append(f"serve: {who} rebuilt {builds[id(server)]} times for "
                              f"{wanted[id(server)]} save(s).")
-    row.verdict = "met" if statistics.median(row.ours) <= SERVE_SECONDS else "NOT met"
+    row.verdict = "met" if statistics.median(row.ours) <= budget else "NOT met"
+    b.figures[("serve", n)] = (statistics.median(row.ours), 0.0,
+                               statistics.median(row.ours_cpu) if row.ours_cpu else 0.0)
     if row.verdict == "NOT met":
         row.notes.append("serve: the rebuild re-renders only the changed pages, but still "
                          "lists the notes folder, recomputes the dashboards' data and every "
@@ -699,7 +780,8 @@ def measure_build_peers(b: Bench, ours_by_size: dict[int, list[float]]) -> list[
             can_peer, why = b.peer(plugin)
             runs = b.plan.plugin_runs.get(plugin, {}).get(n, 0)
             if can_peer and not runs:
-                can_peer, why = False, "too slow for the 15-minute run at this size"
+                can_peer, why = False, ("too slow for the 15-minute run at this size "
+                                        "(--all-peers)")
                 if plugin in first_build:
                     size, seconds = first_build[plugin]
                     why += f" (one build of {_n(size)} took {seconds:.0f} s)"
@@ -772,54 +854,379 @@ def measure_watch(b: Bench) -> list[Row]:
     return [row]
 
 
-# bench_build.py prints "run 2/3: vault-tools build: 15.21 s" per timed run and, at 1,000
-# notes or fewer, "stock Material, default nav: 31.90 s".
-_BUILD_RUN = re.compile(r"^run \d+/\d+: (?P<name>.+?): (?P<t>[0-9.]+) s$", re.MULTILINE)
-_BUILD_DEFAULT_NAV = re.compile(r"^stock Material, default nav: ([0-9.]+) s$", re.MULTILINE)
+def _shape_label(shape: str) -> str:
+    return "" if shape == "generator" else f", {shape} shape"
+
+
+def _plain_mkdocs() -> list[str]:
+    """The project's own `mkdocs` (same MkDocs and Material as `vault-tools build`), beside
+    this interpreter: the plain build is the budget's peer even when no peer is installed."""
+    return [str(Path(sys.executable).parent / "mkdocs")]
+
+
+def _alternate(b: Bench, rounds: int, sides: list[tuple[str, Callable[[], Sample]]],
+               what: str) -> dict[str, list[Sample]]:
+    """Run each side ``rounds`` times, alternating, the first side swapping each round."""
+    got: dict[str, list[Sample]] = {name: [] for name, _ in sides}
+    for i in range(rounds):
+        for name, run in sides if i % 2 == 0 else sides[::-1]:
+            b.say(f"{what}: {name}, run {i + 1}/{rounds}")
+            got[name].append(run())
+    return got
+
+
+def _cold_flags(b: Bench) -> list[str]:
+    """``["--clean"]`` once `vault-tools build` has that option (issue #22: a build that
+    ignores any persistent cache), else nothing: without the option there is no such cache,
+    and every build is cold. Without it a warm-up would fill the cache and the "cold" runs
+    would measure cached builds."""
+    if b.build_flags is None:
+        proc = subprocess.run([*b.vt, "build", "--help"], capture_output=True, text=True,
+                              check=False)
+        b.build_flags = ["--clean"] if "--clean" in proc.stdout else []
+    return b.build_flags
 
 
 def measure_build(b: Bench) -> list[Row]:
-    """Our build vs plain Material with the small nav, from bench_build.py (its printed report:
-    it has no JSON mode), then the other peers on the very same notes."""
+    """Cold `vault-tools build` vs plain `mkdocs build` (Material, small nav) on the very same
+    notes, on every vault shape: time and peak memory. Then the other peers on the notes of the
+    generator's shape."""
     rows: list[Row] = []
     ours_by_size: dict[int, list[float]] = {}
-    for n in b.plan.build_sizes:
-        row = Row("build", f"build, {_n(n)}", f"≤ {BUILD_RATIO:g}× plain Material, small nav",
-                  peer="mkdocs build, Material, small nav")
-        rows.append(row)
-        # At 5,000 notes one run of each (after bench_build's own warm-up) keeps `make bench`
-        # under 15 minutes; the default nav is not run there (about 13 minutes by itself).
-        runs = 1 if n >= 5000 else b.plan.build_runs
-        args = ["--smoke"] if b.plan.smoke else ["--notes", str(n), "--runs", str(runs),
-                                                 "--seed", str(b.seed)]
-        try:
-            out = run_script(b, "bench_build.py", args, timeout=1500)
-        except MeasureError as exc:
-            row.verdict, row.notes = "failed", [f"build at {_n(n)}: {exc}"]
-            continue
-        for match in _BUILD_RUN.finditer(out):
-            side = row.ours if "vault-tools" in match["name"] else row.peer_values
-            side.append(float(match["t"]))
-        if not row.ours or not row.peer_values:
-            row.verdict = "failed"
-            row.notes.append(f"build at {_n(n)}: no timed runs in bench_build.py's report: "
-                             f"{_tail(out.encode())}")
-            continue
-        ours_by_size[n] = row.ours
-        row.verdict = "met" if (row.ratio or 0.0) <= BUILD_RATIO else "NOT met"
-        row.notes.append(f"build at {_n(n)}: bench_build.py; `vault-tools build` includes a "
-                         "fill that finds nothing to change, both sides build the same filled "
-                         "notes, each after one untimed warm-up.")
-        default_nav = _BUILD_DEFAULT_NAV.search(out)
-        if default_nav:
-            rows.append(Row("build", f"build, {_n(n)} (reference peer)", "—", ours=row.ours,
-                            peer="mkdocs build, Material, default nav",
-                            peer_values=[float(default_nav.group(1))], verdict="reference",
-                            notes=["build: stock Material's default nav lists every page in "
-                                   "every page, so its cost grows with the square of the "
-                                   "notes; it is run at 1,000 notes or fewer only (DESIGN §11 "
-                                   "reports ~13 min at 5,000)."]))
+    for shape, n in b.plan.build_cases:
+        rows += _measure_build_case(b, shape, n, ours_by_size)
     return rows + measure_build_peers(b, ours_by_size)
+
+
+def _measure_build_case(b: Bench, shape: str, n: int,
+                        ours_by_size: dict[int, list[float]]) -> list[Row]:
+    label = f"{_n(n)}{_shape_label(shape)}"
+    peer = "mkdocs build, Material, small nav"
+    row = Row("build", f"build, {label}, cold", f"≤ {BUILD_RATIO:g}× plain Material, small nav",
+              peer=peer)
+    mem_limit = f"≤ {BUILD_MEMORY_RATIO:g}× the peer's"
+    if n >= b.plan.top:
+        mem_limit += f", ≤ {BUILD_MEMORY_MB:g} MB"
+    mem = Row("build", f"build peak RSS, {label}", mem_limit, unit="MB", peer=peer)
+    try:
+        root = b.prepared(n, shape)
+    except MeasureError as exc:
+        row.verdict = mem.verdict = "failed"
+        row.notes.append(f"build, {label}: {exc}")
+        return [row, mem]
+    ours_cmd = [*b.vt, "build", *_cold_flags(b), "--vault", str(root)]
+    plain_cmd = [*_plain_mkdocs(), "build", "-q", "-f", "mkdocs-small-nav.yml"]
+    sides = [("vault-tools build", lambda: run_once(ours_cmd, cwd=root, env=PLAIN_ENV)),
+             ("plain mkdocs build", lambda: run_once(plain_cmd, cwd=root, env=PLAIN_ENV))]
+    try:
+        # Warm-up: bytecode, first disk reads. Not at 5,000 notes and up: prepare's fill has
+        # just read every note, the smaller builds compiled the bytecode, and a warm-up there
+        # costs more than a minute of the 15.
+        warm = not b.plan.smoke and n < b.plan.main
+        if warm:
+            for name, run in sides:
+                b.say(f"build, {label}: warm-up, {name}")
+                run()
+        runs = 1 if n >= b.plan.main and not b.plan.smoke else b.plan.build_runs
+        got = _alternate(b, runs, sides, f"build, {label}")
+        default_nav = None
+        if shape == "generator" and n == b.plan.small and not b.plan.smoke:
+            b.say(f"build, {label}: stock Material, default nav (one run)")
+            default_nav = run_once([*_plain_mkdocs(), "build", "-q", "-f",
+                                    "mkdocs-default-nav.yml"], cwd=root, env=PLAIN_ENV)
+    except MeasureError as exc:
+        row.verdict = mem.verdict = "failed"
+        row.notes.append(f"build, {label}: {exc}")
+        return [row, mem]
+    ours, plain = got["vault-tools build"], got["plain mkdocs build"]
+    row.ours, row.ours_cpu = [s.wall for s in ours], [s.cpu for s in ours]
+    row.peer_values = [s.wall for s in plain]
+    row.verdict = "met" if (row.ratio or 0.0) <= BUILD_RATIO else "NOT met"
+    mem.ours, mem.peer_values = [s.rss_mb for s in ours], [s.rss_mb for s in plain]
+    mem_ok = (mem.ratio or 0.0) <= BUILD_MEMORY_RATIO
+    if n >= b.plan.top:
+        mem_ok = mem_ok and max(mem.ours) <= BUILD_MEMORY_MB
+    mem.verdict = "met" if mem_ok else "NOT met"
+    if shape == "generator":
+        ours_by_size[n] = row.ours
+        b.figures[("build", n)] = (statistics.median(row.ours), max(mem.ours),
+                                   statistics.median(row.ours_cpu))
+    row.notes.append(f"build, {label}: bench_build.py's vault (vault_shapes.py, shape "
+                     f"{shape}); `vault-tools build{' --clean' if _cold_flags(b) else ''}` "
+                     "includes a fill that finds nothing to change; both sides build the same "
+                     "filled notes"
+                     + (", each after one untimed warm-up." if warm else "."))
+    mem.notes.append(f"build memory, {label}: peak resident set (`wait4`'s ru_maxrss) of each "
+                     "build process, median of the runs; the plain build's CPU was "
+                     f"{statistics.median(s.cpu for s in plain):.1f} s.")
+    rows = [row, mem]
+    if default_nav is not None:
+        rows.append(Row("build", f"build, {label} (reference peer)", "—", ours=row.ours,
+                        peer="mkdocs build, Material, default nav",
+                        peer_values=[default_nav.wall], verdict="reference",
+                        notes=["build: stock Material's default nav lists every page in "
+                               "every page, so its cost grows with the square of the "
+                               "notes; it is run at 1,000 notes or fewer only (DESIGN §11 "
+                               "reports ~13 min at 5,000)."]))
+    return rows
+
+
+# --- cached build, serve start, first fill, scale ------------------------------------------------
+
+
+def _public_notes(notes_dir: Path) -> list[Path]:
+    """The public notes outside interviews, in a stable order: what the cached-build rows edit
+    (an edit to them cannot make the leak scan refuse the site)."""
+    out = []
+    for path in sorted(notes_dir.rglob("*.md")):
+        rel = path.relative_to(notes_dir).parts
+        if rel[0] in ("interviews", "index.md", "Follow-ups.md") or rel[0].startswith("."):
+            continue
+        text = path.read_text(encoding="utf-8")
+        end = text.find("\n---", 3) if text.startswith("---\n") else -1
+        if end < 0 or "\nprivate: true" not in text[:end + 1]:
+            out.append(path)
+    return out
+
+
+def _edit_notes(targets: list[Path], count: int, start: int, tag: str) -> None:
+    """Append a line of prose (no link, no task) to ``count`` notes of ``targets`` from
+    ``start`` on, as a day's editing would."""
+    for path in (targets[(start + i) % len(targets)] for i in range(count)):
+        with path.open("a", encoding="utf-8") as handle:
+            handle.write(f"\nEdited for the benchmark ({tag}).\n")
+
+
+def _start_time(b: Bench, label: str, cmd: list[str], vault: Path) -> float:
+    """Seconds from starting a server to its `Serving on` line (its first build done); the
+    server is stopped again."""
+    started = time.monotonic()
+    server = _start_server(b, label, cmd, vault)
+    try:
+        return server.wait_for(SERVING, 0.0, 1) - started
+    finally:
+        server.stop()
+
+
+def measure_cached(b: Bench) -> list[Row]:
+    """`vault-tools build` after a first build and a few edited notes, vs plain `mkdocs build`
+    on the same notes after the same edits; then the start of `serve` after edits, vs
+    `mkdocs serve`. Whatever cache the product keeps between runs is what this measures."""
+    n = b.plan.main
+    limit = f"≤ {CACHED_SECONDS:g} s and ≤ {CACHED_RATIO:g}× plain mkdocs build"
+    peer = "mkdocs build, Material, small nav (same notes, same edits)"
+    rows = {k: Row("cached", f"build after {k} changed notes, {_n(n)}", limit, peer=peer)
+            for k in CACHED_EDITS}
+    start_row = Row("cached", f"serve start after {CACHED_EDITS[0]} changed notes, {_n(n)}",
+                    limit.replace("mkdocs build", "mkdocs serve start"),
+                    peer="mkdocs serve, Material, small nav")
+    new_day = Row("cached", "serve start on a new day", "only date-dependent pages redone",
+                  peer="—", peer_text="—", notes=[
+                      "serve on a new day: not measurable from outside: `vault-tools serve` "
+                      "and `build` read the date from the system clock (no `--today` option, "
+                      "no environment variable), and faking the clock (libfaketime) is not "
+                      "something the benchmark should depend on. A `--today` option on "
+                      "`serve`/`build` (or a documented environment variable) would let this "
+                      "row start `serve` with tomorrow's date after a first run."])
+    out = [*rows.values(), start_row, new_day]
+    try:
+        source = b.prepared(n)
+    except MeasureError as exc:
+        for row in out[:-1]:
+            row.verdict, row.notes = "failed", [f"cached: {exc}"]
+        return out
+    vault = b.work / f"cached-{n}"
+    shutil.copytree(source, vault, symlinks=True,
+                    ignore=shutil.ignore_patterns("site", "site-plain", "site-default"))
+    targets = _public_notes(vault / "notes")
+    ours_cmd = [*b.vt, "build", "--vault", str(vault)]
+    plain_cmd = [*_plain_mkdocs(), "build", "-q", "-f", "mkdocs-small-nav.yml"]
+    b.say(f"cached: first build of {_n(n)} by each side (not timed: it fills any cache)")
+    run_once(ours_cmd, cwd=vault, env=PLAIN_ENV)
+    run_once(plain_cmd, cwd=vault, env=PLAIN_ENV)
+    edited = 0
+    for k, row in rows.items():
+        for i in range(b.plan.cached_runs):
+            _edit_notes(targets, k, edited, f"{k} notes, round {i + 1}")
+            edited += k
+            order = [("ours", ours_cmd, row.ours), ("plain", plain_cmd, row.peer_values)]
+            # Both build the same edited notes; the second side sees no edit the first did
+            # not, so the order only swaps which one finds the page cache warmer.
+            for who, cmd, into in order if i % 2 == 0 else order[::-1]:
+                b.say(f"cached: {k} notes changed, round {i + 1}/{b.plan.cached_runs}, {who}")
+                sample = run_once(cmd, cwd=vault, env=PLAIN_ENV)
+                into.append(sample.wall)
+                if who == "ours":
+                    row.ours_cpu.append(sample.cpu)
+        met = statistics.median(row.ours) <= CACHED_SECONDS and (row.ratio or 1.0) <= CACHED_RATIO
+        row.verdict = "met" if met else "NOT met"
+        row.notes.append(f"cached build, {k} notes: a copy of the build row's vault, built once "
+                         f"by each side, then {b.plan.cached_runs} round(s) of {k} public notes "
+                         "edited "
+                         "(a line of prose appended) and both sides building again.")
+    _edit_notes(targets, CACHED_EDITS[0], edited, "serve start")
+    ours_serve = [*b.vt, "serve", "--vault", str(vault), "--port", str(_free_port())]
+    start_row.ours = [_start_time(b, "vault-tools serve", ours_serve, vault)]
+    # The project's own MkDocs, as for the builds: the peer runs even in --smoke.
+    peer_serve = [*_plain_mkdocs(), "serve", "-f", "mkdocs-small-nav.yml",
+                  "-a", f"127.0.0.1:{_free_port()}"]
+    start_row.peer_values = [_start_time(b, "mkdocs serve", peer_serve, vault)]
+    met = statistics.median(start_row.ours) <= CACHED_SECONDS and (
+        start_row.ratio is None or start_row.ratio <= CACHED_RATIO)
+    start_row.verdict = "met" if met else "NOT met"
+    start_row.notes.append("serve start: from launching the server to its `Serving on` line "
+                           "(its first build done), on the same vault after the cached-build "
+                           "rows and 3 more edited notes; one start of each.")
+    return out
+
+
+def measure_first_fill(b: Bench) -> list[Row]:
+    """`fill` of a vault never filled (every note with a block gets it) vs the floor script
+    (read each note, write it back through temp file, fsync, rename), each on a fresh copy;
+    and the growth from the smallest to the largest size."""
+    rows = []
+    medians: dict[int, float] = {}
+    floor = [sys.executable, str(HERE / "floor_fill.py")]
+    for n in b.plan.first_fill_sizes:
+        row = Row("first-fill", f"first fill, {_n(n)}, never filled",
+                  f"≤ {FIRST_FILL_RATIO:g}× the floor", peer="floor: read + temp + fsync + rename")
+        source = b.vault(n)
+        writes: list[int] = []
+        rss: list[float] = []
+
+        def fresh(name: str, n: int = n, source: Path = source) -> Path:
+            target = b.work / f"first-fill-{name}-{n}"
+            shutil.rmtree(target, ignore_errors=True)  # our own scratch copy
+            shutil.copytree(source, target, symlinks=True)
+            return target
+
+        def ours(writes: list[int] = writes, rss: list[float] = rss) -> Sample:
+            vault = fresh("ours")
+            before = file_states(vault / "notes")
+            sample = run_once([*b.vt, "fill", "--vault", str(vault)])
+            writes.append(count_writes(before, file_states(vault / "notes")))
+            rss.append(sample.rss_mb)
+            return sample
+
+        def peer() -> Sample:
+            return run_once([*floor, str(fresh("floor") / "notes")])
+
+        try:
+            got = _alternate(b, b.plan.runs, [("vault-tools fill", ours), ("floor", peer)],
+                             f"first fill, {_n(n)}")
+        except MeasureError as exc:
+            row.verdict, row.notes = "failed", [f"first fill at {_n(n)}: {exc}"]
+            rows.append(row)
+            continue
+        row.ours = [s.wall for s in got["vault-tools fill"]]
+        row.ours_cpu = [s.cpu for s in got["vault-tools fill"]]
+        row.peer_values = [s.wall for s in got["floor"]]
+        row.writes = max(writes)
+        row.verdict = "met" if (row.ratio or 0.0) <= FIRST_FILL_RATIO else "NOT met"
+        medians[n] = statistics.median(row.ours)
+        b.figures[("first-fill", n)] = (medians[n], max(rss), statistics.median(row.ours_cpu))
+        row.notes.append(f"first fill at {_n(n)}: each run on a fresh copy of the generated "
+                         f"vault; fill wrote {row.writes} notes (peak {max(rss):.0f} MB), the "
+                         f"floor rewrites all {n:,}; floor CPU "
+                         f"{statistics.median(s.cpu for s in got['floor']):.2f} s.")
+        rows.append(row)
+    if len(medians) >= 2:
+        lo, hi = min(medians), max(medians)
+        growth = medians[hi] / medians[lo]
+        limit = hi / lo * LINEAR_SLACK
+        rows.append(Row("first-fill", f"first fill growth, {_n(lo)} → {_n(hi)}",
+                        f"linear: ≤ {hi / lo:g}× (+{LINEAR_SLACK - 1:.0%})",
+                        ours_text=f"{growth:.2f}× ({medians[lo]:.2f} s → {medians[hi]:.2f} s)",
+                        verdict="met" if growth <= limit else "NOT met",
+                        notes=["first fill growth: medians of the rows above."
+                               + _cpu_growth(b.figures[("first-fill", lo)][2],
+                                             b.figures[("first-fill", hi)][2])]))
+    return rows
+
+
+def _cpu_growth(lo: float, hi: float) -> str:
+    """A note's words on the CPU-time growth, which moves much less with load than the wall."""
+    if lo <= 0 or hi <= 0:
+        return ""
+    return f" CPU time {lo:.2f} s → {hi:.2f} s: {hi / lo:.2f}×."
+
+
+def _growth_row(what: str, base: int, top: int, base_s: list[float],
+                top_s: list[float], top_rss: float | None, mem_limit: float | None,
+                note: str) -> Row:
+    """A scale row: our figure at ``top`` against the same work at ``base`` (the "peer"
+    column), judged on linear growth and, where given, a memory limit."""
+    factor = top / base
+    limit = f"≤ {factor:g}× its {_n(base)} figure (+{LINEAR_SLACK - 1:.0%})"
+    if mem_limit is not None:
+        limit += f", ≤ {mem_limit:g} MB"
+    row = Row("scale", f"{what}, {_n(top)}", limit, ours=top_s,
+              peer=f"the same at {_n(base)}", peer_values=base_s, notes=[note])
+    ok = (row.ratio or 0.0) <= factor * LINEAR_SLACK
+    if mem_limit is not None and top_rss is not None:
+        ok = ok and top_rss <= mem_limit
+        row.ours_text = f"{fmt_series(top_s, 's')}, {top_rss:.0f} MB"
+    row.verdict = "met" if ok else "NOT met"
+    return row
+
+
+def measure_scale(b: Bench) -> list[Row]:
+    """check, fill, watch, build and serve at the top size against linear growth from the
+    main size, and the peak memory of check/fill and build there (``--large``)."""
+    if b.plan.scale is None:
+        return [Row("scale", "check, fill, watch, build, serve at 20,000 notes", "linear",
+                    verdict="not measured",
+                    notes=["scale: the 20,000-note rows run with --large only (they do not fit "
+                           "the 15 minutes of the default run)."])]
+    base, top = b.plan.scale
+    rows = []
+    runs = max(1, min(b.plan.check_runs, 3))
+    for what, argv, ok in (("check, cold", ["check", "--json"], (0, 1)),
+                           ("fill, nothing changed, no fill cache", ["fill"], (0,))):
+        samples: dict[int, list[Sample]] = {}
+        for n in (base, top):
+            vault = b.vault(n) if what.startswith("check") else b.filled(n)
+            samples[n] = []
+            for i in range(runs):
+                b.say(f"scale: {what}, {_n(n)}, run {i + 1}/{runs}")
+                if not what.startswith("check"):
+                    shutil.rmtree(vault / FILL_CACHE, ignore_errors=True)  # our scratch copy
+                samples[n].append(run_once([*b.vt, argv[0], "--vault", str(vault), *argv[1:]],
+                                           ok=ok))
+        rss = max(s.rss_mb for s in samples[top])
+        cpu = _cpu_growth(statistics.median(s.cpu for s in samples[base]),
+                          statistics.median(s.cpu for s in samples[top]))
+        rows.append(_growth_row(what, base, top, [s.wall for s in samples[base]],
+                                [s.wall for s in samples[top]], rss, MEMORY_MB,
+                                f"scale, {what}: {runs} run(s) at each size; peak "
+                                f"{rss:.0f} MB at {_n(top)}.{cpu}"))
+    watch: dict[int, list[float]] = {}
+    what = "watch, one save → blocks on disk"
+    try:
+        for n in (base, top):
+            out = run_script(b, "bench_watch.py", ["--notes", str(n), "--saves", "3", "--seed",
+                                                   str(b.seed), "--cache-dir", str(b.cache)],
+                             timeout=1800)
+            watch[n] = [float(t) for t in _WATCH_SAVE.findall(out)]
+            if not watch[n]:
+                raise MeasureError(f"no timed saves in bench_watch.py at {_n(n)}")
+        rows.append(_growth_row(what, base, top, watch[base], watch[top], None, None,
+                                "scale, watch: bench_watch.py, 3 saves at each size."))
+    except MeasureError as exc:  # the other scale rows still stand
+        rows.append(Row("scale", f"{what}, {_n(top)}", "linear", verdict="failed",
+                        notes=[f"scale, watch: {exc}"]))
+    for what, key, mem in (("build, cold", "build", BUILD_MEMORY_MB),
+                           ("serve, rebuild after one save", "serve", None)):
+        if (key, base) in b.figures and (key, top) in b.figures:
+            (lo, _, lo_cpu), (hi, rss, hi_cpu) = b.figures[(key, base)], b.figures[(key, top)]
+            rows.append(_growth_row(what, base, top, [lo], [hi], rss if mem else None, mem,
+                                    f"scale, {what}: medians from the {key} rows."
+                                    + _cpu_growth(lo_cpu, hi_cpu)))
+        else:
+            rows.append(Row("scale", f"{what}, {_n(top)}", "linear", verdict="not measured",
+                            notes=[f"scale, {what}: needs the {key} rows at {_n(base)} and "
+                                   f"{_n(top)} in the same run (`--only` left them out)."]))
+    return rows
 
 
 # --- main ---------------------------------------------------------------------------------------
@@ -827,18 +1234,24 @@ def measure_build(b: Bench) -> list[Row]:
 MEASURES: dict[str, Callable[[Bench], list[Row]]] = {
     "check": measure_check,
     "fill": measure_fill,  # before memory: it leaves obsidiantools' figure at 5,000 to reuse
+    "first-fill": measure_first_fill,
     "memory": measure_memory,
     "watch": measure_watch,
     "build": measure_build,
+    "cached": measure_cached,
     "serve": measure_serve,
+    "scale": measure_scale,  # last: it reads the build and serve rows' figures
 }
 WORK_OF = {
     "check": "check, cold",
     "fill": "fill, nothing changed",
+    "first-fill": "first fill vs the write floor",
     "watch": "watch, one save → blocks rewritten",
     "build": "build vs plain Material, small nav",
+    "cached": "build / serve start after a few changed notes",
     "serve": "serve, rebuild after one save",
     "memory": "peak memory",
+    "scale": "growth to 20,000 notes",
 }
 
 
@@ -861,13 +1274,16 @@ def header(b: Bench) -> str:
     now = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
     versions = ", ".join(f"{k} {v}" for k, v in sorted((b.peers.versions if b.peers else {})
                                                         .items()))
-    mode = "smoke run" if b.plan.smoke else "full run"
+    mode = "smoke run" if b.plan.smoke else "full run, --large" if b.plan.large else "full run"
     return (f"vault-tools §11 benchmarks — {mode}, {now}\n"
             f"machine: {platform.machine()}, {os.cpu_count()} CPUs, "
             f"Python {platform.python_version()}, {platform.system()} {platform.release()}\n"
             f"peers: {versions or b.no_peer_reason}\n"
-            f"vaults: generate_vault.py, seed {b.seed}; runs: fill {b.plan.runs}, "
-            f"check {b.plan.check_runs}, build {b.plan.build_runs} (1 at 5,000), "
+            f"vaults: generate_vault.py + vault_shapes.py, seed {b.seed}; cold builds: "
+            + ", ".join(f"{shape} {n:,}" for shape, n in b.plan.build_cases) + "\n"
+            f"runs: fill {b.plan.runs}, first fill {b.plan.runs}, "
+            f"cached build {b.plan.cached_runs}, "
+            f"check {b.plan.check_runs}, build {b.plan.build_runs} (1 at {b.plan.main:,}+), "
             f"serve {b.plan.serve_runs} (peer {b.plan.peer_serve_runs})\n")
 
 
@@ -884,6 +1300,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--all-peers", action="store_true",
                         help="also the slow peer runs at 5,000 notes (obsidiantools, ezlinks): "
                              "several minutes more than the 15 of the default run")
+    parser.add_argument("--large", action="store_true",
+                        help="also every shape at 5,000 notes and the 20,000-note rows (serve, "
+                             "first fill, memory, scale): an hour or more on 2 cores")
+    parser.add_argument("--sizes", default=None, metavar="SMALL,MAIN[,TOP]",
+                        help="replace the sizes 1,000,5,000,20,000 (smoke: 100,200), e.g. "
+                             "--sizes 100,300 for a quick look at every row")
+    parser.add_argument("--shapes", default=",".join(SHAPES),
+                        help=f"vault shapes of the cold-build rows (default {','.join(SHAPES)})")
     parser.add_argument("--seed", type=int, default=1, help="generator seed (default 1)")
     parser.add_argument("--cache-dir", type=Path, default=DEFAULT_CACHE,
                         help="where generated vaults are kept (default benchmarks/.vaults)")
@@ -896,7 +1320,19 @@ def main(argv: list[str] | None = None) -> int:
         parser.error(f"unknown budget(s) {', '.join(unknown)}; choose from {', '.join(BUDGETS)}")
     if args.runs is not None and args.runs < 1:
         parser.error("--runs must be at least 1")
-    plan = Plan.make(args.smoke, args.runs, args.all_peers)
+    shapes = tuple(name.strip() for name in args.shapes.split(",") if name.strip())
+    if not shapes or set(shapes) - set(SHAPES):
+        parser.error(f"--shapes: choose from {', '.join(SHAPES)}")
+    sizes = None
+    if args.sizes:
+        try:
+            parts = [int(p) for p in args.sizes.split(",")]
+        except ValueError:
+            parts = []
+        if len(parts) not in (2, 3) or min(parts) < 10 or parts != sorted(parts):
+            parser.error("--sizes: two or three increasing numbers of notes, each at least 10")
+        sizes = (parts[0], parts[1], parts[2] if len(parts) == 3 else 4 * parts[1])
+    plan = Plan.make(args.smoke, args.runs, args.all_peers, args.large, sizes, shapes)
 
     work = Path(tempfile.mkdtemp(prefix="vault-tools-bench-"))
     try:

@@ -16,7 +16,8 @@ import pytest
 pytestmark = pytest.mark.slow  # runs the benchmark scripts
 
 BENCHMARKS = Path(__file__).resolve().parents[1] / "benchmarks"
-BUDGETS = ("check", "fill", "watch", "build", "serve", "memory")
+BUDGETS = ("check", "fill", "first-fill", "watch", "build", "cached", "serve", "memory", "scale")
+SHAPES = ("long", "attachments", "deep")
 VERDICTS = {"met", "NOT met", "reference", "failed", "not measured"}
 
 
@@ -76,3 +77,38 @@ def test_a_budget_that_cannot_be_measured_says_why(smoke) -> None:
     for row in rows:
         if row["verdict"] in ("failed", "not measured"):
             assert row["notes"], row
+
+
+def test_every_vault_shape_is_built_against_plain_material_with_its_memory(smoke) -> None:
+    # Issue #22: the cold-build budget holds on several vault shapes, time and peak memory,
+    # each against the plain build of the same notes in the same run.
+    _, rows = smoke
+    builds = [row for row in rows if row["budget"] == "build" and row["verdict"] != "reference"]
+
+    def shape_of(work: str) -> str:
+        return next((shape for shape in SHAPES if f"{shape} shape" in work), "generator")
+
+    for shape in ("generator", *SHAPES):
+        mine = [row for row in builds if shape_of(row["work"]) == shape]
+        assert {row["unit"] for row in mine} == {"s", "MB"}, (shape, builds)
+        for row in mine:
+            assert row["ours"] and row["peer_values"] and row["ratio"] > 0, row
+
+
+def test_cached_first_fill_and_scale_rows_have_figures_on_both_sides(smoke) -> None:
+    _, rows = smoke
+    cached = [row for row in rows if row["budget"] == "cached"]
+    measured = [row for row in cached if row["verdict"] != "not measured"]
+    assert len(measured) == 3, cached  # builds after 3 and 10 edits, serve start
+    for row in measured:
+        assert row["ours"] and row["peer_values"], row
+    first = [row for row in rows if row["budget"] == "first-fill" and row["peer_values"]]
+    assert len(first) == 2, rows
+    for row in first:
+        assert row["writes"] > 0, row  # a never-filled vault: fill does write
+    scale = [row for row in rows if row["budget"] == "scale"]
+    assert {row["work"].split(",")[0] for row in scale} == {"check", "fill", "watch", "build",
+                                                            "serve"}
+    for row in scale:
+        assert row["verdict"] in ("met", "NOT met"), row
+        assert row["ours"] and row["peer_values"], row
