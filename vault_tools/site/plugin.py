@@ -83,6 +83,7 @@ class VaultPlugin(BasePlugin[VaultPluginConfig]):
         self.remembered = _Remembered()
         self._preloaded: Preloaded | None = None
         self.leak_error = ""  # the last build's leak report, for callers of the build
+        self.today: Callable[[], dt.date] = dt.date.today  # the build's date (LiveSite's)
         # Set by an incremental rebuild: the only output files (relative to the site folder)
         # written this time, which are all the leak scan needs to read; and the notes whose
         # link problems are logged again (the others were logged when they last changed).
@@ -165,7 +166,7 @@ class VaultPlugin(BasePlugin[VaultPluginConfig]):
         urls.update({src: file.url for src, file in generated.items()})
         md = self.markdown
         links = PageLinks(view, urls, md.slugify, md.separator, private_files)
-        board = dashboards.FollowupsBoard(view, links, dashboard_items(view), dt.date.today())
+        board = dashboards.FollowupsBoard(view, links, dashboard_items(view), self.today())
         site = dashboards.site_of(view, links, board, listed, extra)
         self.remembered.generated.add(files, config, site, generated, md.plain, self.feed)
         if md.set_nav:
