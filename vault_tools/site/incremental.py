@@ -337,6 +337,9 @@ class LiveSite:
         self._digests = dict(snapshot.digests)
         self._copied = snapshot.copied
         self._nav_shape = snapshot.nav
+        # What the kept files were found clean of: if the secrets are the same now, the leak
+        # scan reads only the files written now (the kept ones hold the bytes it read then).
+        self.plugin.remembered.scanned_for = snapshot.scanned
 
     def _snapshot(self, run: _Run, key: str) -> Snapshot:
         """The record of this build for the next run: every kept page whose inputs have a
@@ -344,7 +347,8 @@ class LiveSite:
         site_dir = Path(run.config.site_dir)
         snapshot = Snapshot(key=key, vault=self._cache.vault if self._cache else "",
                             outputs=sorted(self._outputs), nav=self._nav_shape,
-                            digests=dict(self._digests))
+                            digests=dict(self._digests),
+                            scanned=_secrets_digest(self.plugin.remembered.scanned_for))
         for src, kept in run.keep.items():
             page, dest = kept.page, kept.file.dest_uri
             try:
@@ -599,6 +603,16 @@ def _give_recorded(file: Any, config: Any, kept: _Kept) -> None:
     page.links_to_anchors = {}
     page.update_date = get_build_date()
     kept.page = page
+
+
+def _secrets_digest(scanned_for: Any) -> str | None:
+    """The site cache's form of the secrets the site was found clean of (None: not scanned)."""
+    if scanned_for is None or isinstance(scanned_for, str):
+        return scanned_for
+    try:
+        return digest(scanned_for)
+    except Unencodable:
+        return None
 
 
 def _plain_json(value: Any) -> bool:

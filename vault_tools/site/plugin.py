@@ -39,6 +39,7 @@ from .links import PageLinks, log_link_problems, markdown_media
 from .note_page import NotePages
 from .page_source import note_source, safe_title
 from .plugin_config import VaultPluginConfig
+from .site_cache import same_secrets
 from .task_signs import label_signs
 
 Preloaded = tuple[VaultIndex, dict[str, str], list[FollowUp] | None]
@@ -258,7 +259,7 @@ class VaultPlugin(BasePlugin[VaultPluginConfig]):
                                           and s.value.lower() in dashboards.OWN_WORDS)]
         # Only the files just written need reading, unless what counts as private changed:
         # then a page kept from before may hold a value that has just become a secret.
-        only = self.scan_only if found == self.remembered.scanned_for else None
+        only = self.scan_only if same_secrets(self.remembered.scanned_for, found) else None
         self.remembered.scanned_for = None
         leaks = without_shown_comments(scan_site(site_dir, found, build.skip_scan, only),
                                        build.view, build.texts)

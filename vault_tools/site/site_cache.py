@@ -112,6 +112,17 @@ def _feed(h: Any, value: Any) -> None:
         raise Unencodable(type(value).__qualname__)
 
 
+def same_secrets(scanned_for: Any, found: list[Any]) -> bool:
+    """True when the secrets a site was last found clean of (`scanned_for`: the list, or its
+    `digest` as the site cache keeps it) are `found`."""
+    if isinstance(scanned_for, str):
+        try:
+            return digest(found) == scanned_for
+        except Unencodable:
+            return False
+    return scanned_for is not None and scanned_for == found
+
+
 def file_digest(path: Path) -> str | None:
     """A digest of the bytes of the file at `path` (None: it cannot be read)."""
     try:
@@ -265,6 +276,8 @@ class Snapshot:
     nav: str = ""
     digests: dict[str, str] = field(default_factory=dict)  # other outputs: digest
     copied: dict[str, list[int]] = field(default_factory=dict)  # copied files: stamp
+    # The digest of the secrets every file above was found clean of (None: not scanned).
+    scanned: str | None = None
 
 
 class SiteCache:
@@ -318,6 +331,7 @@ class SiteCache:
         raw = {"format": FORMAT, "vault": snapshot.vault, "key": snapshot.key,
                "nav": snapshot.nav, "outputs": sorted(snapshot.outputs),
                "digests": snapshot.digests, "copied": snapshot.copied,
+               "scanned": snapshot.scanned,
                "pages": {src: dataclasses.asdict(page) for src, page in snapshot.pages.items()}}
         temp = self.folder / f".{FILE_NAME}.{os.getpid()}.tmp"
         try:
@@ -391,8 +405,9 @@ def _snapshot(raw: dict[str, Any]) -> Snapshot:
     digests = mapping(raw["digests"])
     if not all(isinstance(v, str) for v in digests.values()):
         raise ValueError("an output digest of the wrong shape")
-    nav = raw["nav"]
-    if not isinstance(nav, str):
-        raise ValueError("the navigation's digest of the wrong shape")
+    nav, scanned = raw["nav"], raw["scanned"]
+    if not isinstance(nav, str) or not (scanned is None or isinstance(scanned, str)):
+        raise ValueError("a digest of the wrong shape")
     return Snapshot(key=raw["key"], vault=raw["vault"], pages=pages,
-                    outputs=strings(raw["outputs"]), nav=nav, digests=digests, copied=copied)
+                    outputs=strings(raw["outputs"]), nav=nav, digests=digests, copied=copied,
+                    scanned=scanned)
