@@ -13,13 +13,18 @@ import sys
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
 from mkdocs.commands.build import build
 
+from vault_tools.fill import fill_vault
+from vault_tools.manifest import cache_dir
 from vault_tools.site.build import load_site_config
+from vault_tools.site.incremental import LiveSite, Rebuilt
+from vault_tools.site.site_cache import SiteCache
 from vault_tools.vault import find_vault
 
 from .conftest import DEMO_VAULT
-from .test_incremental import CONFIG, assert_same_site
+from .test_incremental import CONFIG, NAMES, Session, apply_step, assert_same_site, steps
 
 pytestmark = pytest.mark.slow  # real builds, in subprocesses
 
@@ -218,7 +223,8 @@ def test_the_cache_holds_no_private_word_and_stays_out_of_notes_site_and_git(
         if path.is_file():
             data = path.read_bytes()
             assert PRIVATE_WORD.encode() not in data, path
-            assert b"Hidden Person" not in data, path
+    # Not even the private note's name (fill's own record, fill.json, lists the notes' paths).
+    assert b"Hidden Person" not in (cache / "site.json").read_bytes()
     for folder in (vault / "notes", vault / "site"):
         assert not [p for p in folder.rglob("*") if "site.json" in p.name or ".cache" in p.parts]
     status = subprocess.run(["git", "status", "--porcelain", "--untracked-files=all"],
@@ -229,11 +235,6 @@ def test_the_cache_holds_no_private_word_and_stays_out_of_notes_site_and_git(
 def test_a_build_on_a_new_day_renders_only_the_pages_that_show_the_date(vault: Path) -> None:
     """Two builds, each as a new process makes it (a fresh configuration and site), a day
     apart: the second renders the dated pages only, and equals a clean build of that day."""
-    from vault_tools.fill import fill_vault
-    from vault_tools.manifest import cache_dir
-    from vault_tools.site.incremental import LiveSite
-    from vault_tools.site.site_cache import SiteCache
-
     found = find_vault(vault)
     fill_vault(found)
     results = []
@@ -250,3 +251,49 @@ def test_a_build_on_a_new_day_renders_only_the_pages_that_show_the_date(vault: P
     config.plugins["vault"].today = lambda: dt.date(2026, 12, 1)
     build(config)
     assert_same_site(vault / "site", vault.parent / "clean-site")
+
+
+class CachedSession(Session):
+    """`test_incremental`'s session, each change followed by a build as a new `vault-tools
+    build` makes it: a fresh configuration, plugin and LiveSite, starting from the site cache."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.vault = find_vault(root)
+        self.notes = self.vault.notes_dir
+        self.site = root / "site"
+        self.full = root / "full-site"
+        self.rendered = []
+        fill_vault(self.vault)
+        assert self.build().full
+
+    def build(self) -> Rebuilt:
+        folder = cache_dir(self.vault)
+        assert folder is not None
+        live = LiveSite(self.vault, load_site_config(self.vault, site_dir=str(self.site)),
+                        cache=SiteCache(folder, self.vault.root))
+        return live.build()
+
+    def change(self, *paths: str) -> None:
+        fill_vault(self.vault)
+        result = self.build()
+        assert result.reason == "from the site cache", result
+        self.rendered.append(result.rendered)
+        shutil.rmtree(self.full, ignore_errors=True)
+        build(load_site_config(self.vault, site_dir=str(self.full)))
+        assert_same_site(self.site, self.full)
+
+
+@settings(max_examples=3, deadline=None, derandomize=True,
+          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@given(sequence=steps())
+def test_any_sequence_of_changes_between_builds_gives_a_clean_builds_site(
+        tmp_path_factory, sequence) -> None:
+    root = tmp_path_factory.mktemp("cached") / "vault"
+    (root / "notes" / "contacts").mkdir(parents=True)
+    (root / "notes" / "index.md").write_text(
+        "# Home\n\n" + "".join(f"- [[{n}]]\n" for n in NAMES), encoding="utf-8")
+    (root / "mkdocs.yml").write_text(CONFIG, encoding="utf-8")
+    s = CachedSession(root)
+    for step in sequence:
+        apply_step(s, step)

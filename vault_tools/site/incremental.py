@@ -124,6 +124,7 @@ class _Run:
     written: set[str] = field(default_factory=set)
     rendered: list[Any] = field(default_factory=list)
     restored: Snapshot | None = None  # the site cache's record this build started from
+    digests: dict[str, str] = field(default_factory=dict)  # page -> its inputs' digest
 
 
 class LiveSite:
@@ -352,7 +353,7 @@ class LiveSite:
         for src, kept in run.keep.items():
             page, dest = kept.page, kept.file.dest_uri
             try:
-                inputs = digest(kept.inputs)
+                inputs = run.digests.get(src) or digest(kept.inputs)
             except Unencodable:
                 continue
             # A page kept from the record holds the bytes checked when it was kept.
@@ -435,9 +436,10 @@ class LiveSite:
         if record is None or record.dest != file.dest_uri:
             return
         try:
-            if digest(inputs) != record.inputs:
-                return
+            run.digests[file.src_uri] = digest(inputs)
         except Unencodable:
+            return
+        if run.digests[file.src_uri] != record.inputs:
             return
         if file_digest(Path(run.config.site_dir) / file.dest_uri) != record.output:
             return

@@ -35,6 +35,7 @@ import importlib
 import json
 import logging
 import os
+import pickle
 import re
 import sys
 from collections.abc import Iterator
@@ -61,12 +62,21 @@ class Unencodable(Exception):
 
 
 def digest(value: Any) -> str:
-    """A digest of `value` that is the same in every process for equal values: sets and dicts
-    are encoded in a sorted order (their iteration order differs between processes), types are
-    named. Raises Unencodable for an object it does not know."""
-    h = hashlib.blake2b(digest_size=16)
-    _feed(h, value)
-    return h.hexdigest()
+    """A digest of `value`: equal digests mean equal values (so a page whose inputs' digest
+    is the one recorded has the inputs it was rendered from).
+
+    First as pickled (fast, in C): pickle's bytes stand for one value only, but equal values
+    may pickle differently (a set's order changes between processes, shared objects are
+    written once): at worst a page is rendered again. A value pickle refuses is encoded by
+    `_feed`, the same in every process (sets and dicts sorted, types named); it raises
+    Unencodable for an object it does not know."""
+    try:
+        data = pickle.dumps(value, protocol=5)
+    except (pickle.PicklingError, TypeError, AttributeError, RecursionError, ValueError):
+        h = hashlib.blake2b(b"feed:", digest_size=16)
+        _feed(h, value)
+        return h.hexdigest()
+    return hashlib.blake2b(b"pickle:" + data, digest_size=16).hexdigest()
 
 
 def _feed(h: Any, value: Any) -> None:
@@ -332,7 +342,10 @@ class SiteCache:
                "nav": snapshot.nav, "outputs": sorted(snapshot.outputs),
                "digests": snapshot.digests, "copied": snapshot.copied,
                "scanned": snapshot.scanned,
-               "pages": {src: dataclasses.asdict(page) for src, page in snapshot.pages.items()}}
+               "pages": {src: {"inputs": page.inputs, "dest": page.dest, "output": page.output,
+                               "title": page.title, "meta": page.meta, "anchors": page.anchors,
+                               "entries": page.entries}
+                         for src, page in snapshot.pages.items()}}
         temp = self.folder / f".{FILE_NAME}.{os.getpid()}.tmp"
         try:
             _make_folder(self.folder)
