@@ -3,6 +3,7 @@ byte for byte, the folder a full `mkdocs build` of the same notes makes."""
 
 from __future__ import annotations
 
+import datetime as dt
 import difflib
 import os
 import shutil
@@ -203,3 +204,31 @@ def test_any_sequence_of_changes_gives_the_full_builds_site(tmp_path_factory, se
     s = Session(root)
     for step in sequence:
         apply_step(s, step)
+
+
+def test_a_new_day_renders_only_the_pages_that_show_the_date(tmp_path: Path) -> None:
+    root = tmp_path / "vault"
+    shutil.copytree(DEMO_VAULT, root / "notes")
+    (root / "mkdocs.yml").write_text(CONFIG, encoding="utf-8")
+    vault = find_vault(root)
+    fill_vault(vault)
+    day = [dt.date(2026, 11, 30)]
+    live = LiveSite(vault, load_site_config(vault, site_dir=str(root / "live-site")),
+                    today=lambda: day[0])
+    first = live.build()
+    for moved, edit in ((dt.date(2026, 12, 1), False), (dt.date(2026, 12, 9), True)):
+        day[0] = moved
+        paths = []
+        if edit:
+            path = root / "notes/contacts/Kwame Asante.md"
+            path.write_text(path.read_text(encoding="utf-8") + "\nA new day's line.\n",
+                            encoding="utf-8")
+            paths = ["contacts/Kwame Asante.md", *fill_vault(vault).written]
+        result = live.update(paths)
+        assert not result.full, result.reason
+        assert 0 < result.rendered < first.rendered / 3, result
+        config = load_site_config(vault, site_dir=str(root / "full-site"))
+        config.plugins["vault"].today = lambda: day[0]
+        shutil.rmtree(root / "full-site", ignore_errors=True)
+        build(config)
+        assert_same_site(root / "live-site", root / "full-site")

@@ -1037,17 +1037,21 @@ def export_contacts_csv(vault: Vault, output: Path | None, include_private: bool
 @vault_option
 @click.option("--strict", is_flag=True,
               help="Fail on any warning (a broken or ambiguous link, a missing heading...).")
-def build_command(vault: Vault, strict: bool) -> None:
+@click.option("--clean", is_flag=True,
+              help="Ignore the site cache and render every page (the cache is rewritten).")
+def build_command(vault: Vault, strict: bool, clean: bool) -> None:
     """Fill the generated blocks, then build the private site into <vault>/site/.
 
     Private notes and unpublished fields never reach the site; the build fails if any
-    private value would appear in it.
+    private value would appear in it. Pages whose notes did not change since the last build
+    are kept from it (the site cache in .cache/vault-tools/); --clean renders them all.
     """
     from .site.build import SiteError, build_site, log_to_stderr
 
     log_to_stderr()
     try:
-        site_dir = build_site(vault, strict=strict, filling=gcpolicy.frozen_after_load)
+        site_dir = build_site(vault, strict=strict, filling=gcpolicy.frozen_after_load,
+                              clean=clean)
     except SiteError as exc:
         raise click.ClickException(str(exc)) from None
     click.echo(f"Site built in {site_dir}.")

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import base64
 import binascii
-import errno
 import contextlib
+import errno
 import hmac
 import ipaddress
 import logging
@@ -86,25 +86,6 @@ def load_site_config(vault: Vault, **overrides: Any) -> Any:
     return config
 
 
-def fill_blocks(vault: Vault, config: Any) -> list[str]:
-    """Fill the generated blocks (§5) before a build; returns the paths written. A vault whose
-    blocks cannot be filled is still built, from the notes as they are.
-
-    The index is handed to the plugin of `config`, so the build does not read every note a
-    second time.
-    """
-    from ..fill import fill_vault
-    from ..vault import load_index_and_texts
-
-    # `fill` knows when no note moved since it last ran (its manifest), and then reads
-    # nothing; the build reads the notes once, after it.
-    result = fill_vault(vault)
-    _report(result)
-    index, texts = load_index_and_texts(vault)
-    config.plugins["vault"].preload(index, texts)
-    return list(result.written)
-
-
 def _report(result: Any) -> None:
     for diag in [*result.skipped, *result.failed]:
         if diag.code == "outside-vault":
@@ -114,29 +95,56 @@ def _report(result: Any) -> None:
 
 
 def build_site(vault: Vault, *, strict: bool = False, fill: bool = True,
-               filling: Callable[[], AbstractContextManager[Any]] = contextlib.nullcontext
-               ) -> Path:
+               filling: Callable[[], AbstractContextManager[Any]] = contextlib.nullcontext,
+               clean: bool = False) -> Path:
     """Fill, then build the site into `<vault root>/site/`. Returns the site folder.
 
-    `filling` wraps the fill: the `build` command passes its garbage-collector policy
-    (`gcpolicy.frozen_after_load`: the index just loaded lives until the build ends)."""
-    from mkdocs.commands.build import build
-    from mkdocs.exceptions import MkDocsException
+    The build is `mkdocs build`'s, run by `LiveSite`: with the site cache of the vault
+    (`site_cache`, in `manifest.cache_dir`), only the pages whose inputs changed since the last
+    build are rendered, and the result is byte for byte a clean build's. `clean` ignores and
+    replaces the cache. `filling` wraps the fill and the load of the notes: the `build` command
+    passes its garbage-collector policy (`gcpolicy.frozen_after_load`: the index just loaded
+    lives until the build ends)."""
+    from mkdocs.exceptions import Abort, MkDocsException
+    from mkdocs.utils import CountHandler
+
+    from ..fill import fill_vault
+    from ..manifest import cache_dir
+    from ..vault import load_index_and_texts
+    from .incremental import LiveSite
+    from .site_cache import SiteCache
 
     site_dir = vault.root / "site"
     config = load_site_config(vault, site_dir=str(site_dir), strict=strict)
     loops = scan_notes(vault.notes_dir).loops
     if loops:  # the plugin refuses them too, but MkDocs would add a second, vaguer line
         raise SiteError(loop_message(loops[0]))
+    folder = cache_dir(vault)
+    cache = SiteCache(folder, vault.root) if folder is not None else None
+    # Warnings counted as `mkdocs build` counts them, for --strict.
+    counter = CountHandler(level=logging.WARNING)
+    logging.getLogger("mkdocs").addHandler(counter)
     try:
-        if fill:
+        with cache.lock() if cache is not None else contextlib.nullcontext():
             with filling():
-                fill_blocks(vault, config)
-        build(config)
+                if fill:
+                    # (a vault whose blocks cannot be filled is still built, as it is)
+                    _report(fill_vault(vault))
+                loaded = load_index_and_texts(vault)
+            live = LiveSite(vault, config, cache=cache)
+            log.info(live.build(clean=clean, loaded=loaded).describe())
+        counts = counter.get_counts()
+        if strict and counts:
+            said = ", ".join(f"{n} {level.lower()}s" for level, n in counts)
+            raise Abort(f"Aborted with {said} in strict mode!")
     except MkDocsException as exc:
+        with contextlib.suppress(Exception):
+            config.plugins.on_build_error(error=exc)
         raise SiteError(_build_failure(config, exc)) from None
     except OSError as exc:  # a full disk, a read-only or unwritable site folder...
         raise SiteError(_disk_failure(exc)) from None
+    finally:
+        logging.getLogger("mkdocs").removeHandler(counter)
     return site_dir
 
 

@@ -11,18 +11,25 @@ search entries in memory. What spans the vault is made again each time: the list
 navigation, the generated pages, the search index, the sitemap, the network data and the feed.
 
 The result of an update is the full build's output, byte for byte (`tests/test_incremental.py`
-checks it over edits, creations, renames, deletions, privacy changes and attachments). Where that
-cannot be vouched for, the update is a full build: the first one, after a failed one, on a new
-day (pages carry the build date), when the navigation changed (every page shows it), and when a
-plugin other than the vault's and the search is active (their state between builds is unknown).
+checks it over edits, creations, renames, deletions, privacy changes, attachments and a new day).
+Where that cannot be vouched for, the update is a full build: the first one, after a failed one,
+when the navigation changed (every page shows it), and when a plugin other than the vault's and
+the search is active (their state between builds is unknown). A new day is no reason: the pages
+that show the date (the follow-ups dashboard, the home note, the notes with a follow-ups block,
+the generated dashboards) have it among their inputs, so every page's inputs are compared again
+and those are rendered; the sitemap and the feed are written by every build anyway.
+
+With a site cache (`site_cache`), the first build of a process starts from the record the last
+one left: the pages whose inputs and output file are as recorded are kept, as in an update.
 """
 
 from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import hashlib
+import json
 import logging
+import os
 import time
 from collections.abc import Callable, Iterable
 from contextlib import AbstractContextManager
@@ -33,20 +40,32 @@ from typing import Any
 from mkdocs.structure.files import Files, InclusionLevel, get_files, set_exclusions
 from mkdocs.structure.nav import get_navigation
 from mkdocs.structure.pages import Page
-from mkdocs.utils import clean_directory
+from mkdocs.utils import clean_directory, get_build_date
 
 from ..blocks import FOLLOWUPS
 from ..index import VaultIndex
 from ..notes import Note
 from ..vault import Vault, is_note_path, is_skipped, load_index_and_texts, read_note
+from . import search_names
 from ._mkdocs_private import (
     PAGE_STATE,
     build_extra_template,
     build_page,
     build_theme_template,
     populate_page,
+    title_from_render,
 )
 from .embeds import embedders
+from .site_cache import (
+    PageRecord,
+    SiteCache,
+    Snapshot,
+    Unencodable,
+    cache_key,
+    digest,
+    file_digest,
+    stamp,
+)
 
 log = logging.getLogger("mkdocs.plugins.vault")
 
@@ -70,18 +89,24 @@ class Rebuilt:
         if self.full:
             why = f" ({self.reason})" if self.reason else ""
             return f"built the site{why}: {self.rendered} pages in {self.seconds:.2f} s"
+        if self.reason:  # a first build that kept pages (the site cache's)
+            return (f"built the site ({self.reason}): {self.rendered} pages rendered, "
+                    f"{self.kept} kept, in {self.seconds:.2f} s")
         return (f"rebuilt {self.rendered} page{'' if self.rendered == 1 else 's'} "
                 f"(kept {self.kept}) in {self.seconds:.2f} s")
 
 
 @dataclass
 class _Kept:
-    """A page carried over: its File (with its rendered Page), its inputs, its search entries."""
+    """A page carried over: its File (with its rendered Page), its inputs, its search entries;
+    and, for a page the site cache kept from an earlier run (`record`), no Page yet: the
+    record gives the one this build makes what the earlier run read."""
 
     file: Any
     page: Any
     inputs: tuple[Any, ...]
     entries: list[dict[str, Any]] = field(default_factory=list)
+    record: PageRecord | None = None
 
 
 @dataclass
@@ -98,6 +123,8 @@ class _Run:
     keep: dict[str, _Kept] = field(default_factory=dict)
     written: set[str] = field(default_factory=set)
     rendered: list[Any] = field(default_factory=list)
+    restored: Snapshot | None = None  # the site cache's record this build started from
+    digests: dict[str, str] = field(default_factory=dict)  # page -> its inputs' digest
 
 
 class LiveSite:
@@ -112,8 +139,12 @@ class LiveSite:
     def __init__(self, vault: Vault, config: Any, *, serve_url: str | None = None,
                  today: Callable[[], dt.date] = dt.date.today,
                  reloading: Callable[[], AbstractContextManager[Any]] = contextlib.nullcontext,
-                 built: Callable[[], None] = lambda: None) -> None:
+                 built: Callable[[], None] = lambda: None,
+                 cache: SiteCache | None = None) -> None:
         self.vault = vault
+        # The record of the last build in another process (`site_cache`): used by the first
+        # build, written after each full one.
+        self._cache = cache
         # The garbage-collector policy of the command serving this site (`gcpolicy`): what to
         # wrap a full load of the vault in, and what to do once a full build is done.
         self._reloading = reloading
@@ -127,7 +158,7 @@ class LiveSite:
         self._texts: dict[str, str] = {}
         self._kept: dict[str, _Kept] = {}
         self._outputs: set[str] = set()
-        self._nav_shape: Any = None
+        self._nav_shape = ""  # a digest of the navigation as the theme shows it
         self._day: dt.date | None = None
         self._stale: str | None = "first build"
         self._inputs: dict[str, tuple[Any, ...]] = {}  # each note's page inputs, last build
@@ -135,22 +166,30 @@ class LiveSite:
         self._touched: frozenset[str] = frozenset()
         self._followups: Any = None  # refresh.FollowUpCache over the index
         self._theme_files: list[Any] | None = None
-        self._digests: dict[str, bytes] = {}  # output file -> digest, for files not pages
+        self._digests: dict[str, str] = {}  # output file -> digest, for files not pages
+        self._restored: dict[str, PageRecord] = {}  # the site cache's pages, first build only
+        self._copied: dict[str, list[int]] = {}  # copied file -> stamp, from the site cache
 
     @property
     def plugin(self) -> Any:
         return self.config.plugins["vault"]
 
-    def build(self, reason: str = "") -> Rebuilt:
-        """Read every note and build the whole site."""
+    def build(self, reason: str = "", *, clean: bool = False,
+              loaded: tuple[VaultIndex, dict[str, str]] | None = None) -> Rebuilt:
+        """Read every note (or take them `loaded` just now) and build the whole site; with a
+        site cache (and not `clean`), the pages its record shows unchanged, on disk as they
+        were left, are kept."""
         from ..refresh import FollowUpCache
 
-        with self._reloading():  # serve: unfreezes the last full build's pages, pauses
-            self._index, self._texts = load_index_and_texts(self.vault)
+        if loaded is not None:
+            self._index, self._texts = loaded
+        else:
+            with self._reloading():  # serve: unfreezes the last full build's pages, pauses
+                self._index, self._texts = load_index_and_texts(self.vault)
         self._followups = FollowUpCache(self._index)
         self.plugin.report_only = None
         self._dirty = None
-        built = self._run(full=True, reason=reason or "full build")
+        built = self._run(full=True, reason=reason or "full build", clean=clean)
         # What a full build leaves is long-lived and large (every page, its search entries):
         # serve keeps the garbage collector from walking it again on every update.
         self._built()
@@ -161,9 +200,10 @@ class LiveSite:
         folder, relative to it)."""
         from ..refresh import apply_updates
 
-        stale = self._stale or (self._day != self._today() and "a new day") or self._unknown()
+        stale = self._stale or self._unknown()
         if stale:
             return self.build(stale)
+        new_day = self._day != self._today()
         paths = set(paths)
         changed = sorted(rel for rel in paths if is_note_path(rel) and not is_skipped(rel))
         # The notes whose page inputs may differ now, found from the links around each
@@ -182,7 +222,8 @@ class LiveSite:
             dirty |= change.affected
             for rel in changed:
                 dirty |= self._neighbours(rel)
-        self._dirty = dirty
+        # On a new day every page's inputs are worked out again: the date is one of them.
+        self._dirty = None if new_day else dirty
         self.plugin.report_only = set(changed)
         return self._run(full=False)
 
@@ -235,23 +276,31 @@ class LiveSite:
 
     def _same_as_before(self, site_dir: Path, rel: str) -> bool:
         """True when output file `rel` holds the bytes it held after the last build."""
-        try:
-            digest = hashlib.blake2b((site_dir / rel).read_bytes(), digest_size=16).digest()
-        except OSError:
+        found = file_digest(site_dir / rel)
+        if found is None:
             self._digests.pop(rel, None)
             return False
-        same = self._digests.get(rel) == digest
-        self._digests[rel] = digest
+        same = self._digests.get(rel) == found
+        self._digests[rel] = found
         return same
 
-    def _run(self, *, full: bool, reason: str = "") -> Rebuilt:
+    def _run(self, *, full: bool, reason: str = "", clean: bool = False) -> Rebuilt:
         """The phases of `mkdocs build`, in its order, keeping the pages whose inputs did not
         change: configuration, files, navigation, pages read, pages rendered, post-build."""
         start = time.monotonic()
         self._stale = "the last build failed"  # until this one succeeds
         inclusion = InclusionLevel.is_in_serve if self.serve_url else InclusionLevel.is_included
         run = _Run(self._configure(), full, inclusion)
-        if full:
+        key = self._cache_key(run.config) if full else None
+        if key is not None and self._cache is not None:
+            run.restored = None if clean else self._cache.load(key)
+            # Gone before the site folder changes: a build that stops half-way leaves no record.
+            self._cache.forget()
+        if run.restored is not None:
+            self._restore(run.restored)
+            run.full = False
+            reason = "from the site cache"
+        elif full:
             clean_directory(run.config.site_dir)
             self._kept = {}
         self._gather_files(run)
@@ -265,9 +314,64 @@ class LiveSite:
         self._dirty = None
         self._day = self._today()
         self._stale = None
-        return Rebuilt(full=full, reason=reason, rendered=len(run.rendered),
+        self._restored = {}
+        if key is not None and self._cache is not None:
+            self._cache.save(self._snapshot(run, key))
+        return Rebuilt(full=run.full, reason=reason, rendered=len(run.rendered),
                        kept=len(run.doc_files) - len(run.rendered),
                        seconds=time.monotonic() - start)
+
+    def _cache_key(self, config: Any) -> str | None:
+        """The site cache's key for this configuration (None: no cache, or plugins whose state
+        between runs is unknown)."""
+        if self._cache is None or self._unknown():
+            return None
+        return cache_key(config, self.vault.root, self.serve_url)
+
+    def _restore(self, snapshot: Snapshot) -> None:
+        """Start from the record of an earlier run: its pages may be kept (`_choose_pages`
+        checks each against its output file), its outputs are the ones to remove if no longer
+        made."""
+        self._kept = {}
+        self._restored = snapshot.pages
+        self._outputs = set(snapshot.outputs)
+        self._digests = dict(snapshot.digests)
+        self._copied = snapshot.copied
+        self._nav_shape = snapshot.nav
+        # What the kept files were found clean of: if the secrets are the same now, the leak
+        # scan reads only the files written now (the kept ones hold the bytes it read then).
+        self.plugin.remembered.scanned_for = snapshot.scanned
+
+    def _snapshot(self, run: _Run, key: str) -> Snapshot:
+        """The record of this build for the next run: every kept page whose inputs have a
+        stable digest and whose output could be read."""
+        site_dir = Path(run.config.site_dir)
+        snapshot = Snapshot(key=key, vault=self._cache.vault if self._cache else "",
+                            outputs=sorted(self._outputs), nav=self._nav_shape,
+                            digests=dict(self._digests),
+                            scanned=_secrets_digest(self.plugin.remembered.scanned_for))
+        for src, kept in run.keep.items():
+            page, dest = kept.page, kept.file.dest_uri
+            try:
+                inputs = run.digests.get(src) or digest(kept.inputs)
+            except Unencodable:
+                continue
+            # A page kept from the record holds the bytes checked when it was kept.
+            output = (kept.record.output if kept.record is not None
+                      else file_digest(site_dir / dest))
+            anchors = page.present_anchor_ids
+            if output is None or not _plain_json(page.meta):
+                continue
+            snapshot.pages[src] = PageRecord(
+                inputs=inputs, dest=dest, output=output, title=title_from_render(page),
+                meta=dict(page.meta), anchors=sorted(anchors) if anchors is not None else None,
+                entries=kept.entries)
+        for file in run.files:
+            if not file.is_documentation_page() and run.inclusion(file.inclusion):
+                found = stamp(site_dir / file.dest_uri)
+                if found is not None:
+                    snapshot.copied[file.dest_uri] = found
+        return snapshot
 
     def _configure(self) -> Any:
         """The configuration as the plugins left it (once: `serve` keeps one configuration)."""
@@ -282,6 +386,7 @@ class LiveSite:
         """The files, the plugin's view of the vault (handed the index this site keeps), and
         the notes whose page inputs are computed again."""
         config, plugin = run.config, self.plugin
+        plugin.today = self._today  # the dashboards' date is this site's
         plugin.preload(self._index, self._texts, self._followups.all())
         files = get_files(config)
         if self._theme_files is None:
@@ -299,9 +404,9 @@ class LiveSite:
             # Pages made from more than their neighbours: the follow-ups dashboard note, the
             # home note, and notes whose related block the site computes from the index (it
             # mentions a private note) instead of reading it from the file, since the last
-            # build or from now on. A note that stays computed changes with its neighbours, like any other:
-            # the change's reach (`refresh`) covers its block, and a change of privacy makes
-            # every page dirty.
+            # build or from now on. A note that stays computed changes with its neighbours,
+            # like any other: the change's reach (`refresh`) covers its block, and a change of
+            # privacy makes every page dirty.
             self._dirty |= view.touched_by_private ^ self._touched
             self._dirty |= {n.path for n in view.index if n.block(FOLLOWUPS) is not None}
             self._dirty |= plugin.dashboard_notes
@@ -319,8 +424,26 @@ class LiveSite:
                     if (kept is not None and kept.inputs == found
                             and kept.file.dest_uri == file.dest_uri):
                         file = kept.file
+                    elif self._restored:
+                        self._keep_recorded(run, file, found)
             chosen.append(file)
         run.files = Files(chosen)
+
+    def _keep_recorded(self, run: _Run, file: Any, inputs: tuple[Any, ...]) -> None:
+        """Keep the page of `file` as an earlier run left it, if the site cache's record of it
+        has these inputs and its output file still holds the bytes that run wrote."""
+        record = self._restored.get(file.src_uri)
+        if record is None or record.dest != file.dest_uri:
+            return
+        try:
+            run.digests[file.src_uri] = digest(inputs)
+        except Unencodable:
+            return
+        if run.digests[file.src_uri] != record.inputs:
+            return
+        if file_digest(Path(run.config.site_dir) / file.dest_uri) != record.output:
+            return
+        self._kept[file.src_uri] = _Kept(file, None, inputs, list(record.entries), record)
 
     def _navigation(self, run: _Run) -> None:
         config = run.config
@@ -334,23 +457,29 @@ class LiveSite:
         config, files = run.config, run.files
         for file in run.doc_files:
             kept = self._kept.get(file.src_uri)
-            if kept is not None and kept.file is file:
+            if kept is not None and kept.file is file and kept.page is None:
+                _give_recorded(file, config, kept)
+                run.keep[file.src_uri] = kept
+            elif kept is not None and kept.file is file:
                 if file.page is not kept.page:
                     # A page in the nav is made anew by every build: give it what the last
                     # build read and rendered, as populating it would.
                     for name in PAGE_STATE:
                         setattr(file.page, name, getattr(kept.page, name))
                     kept.page = file.page
+                # (the sitemap's date of a page: this build's, as a new Page has)
+                kept.page.update_date = get_build_date()
                 run.keep[file.src_uri] = kept
             else:
                 if file.page is None:
                     Page(None, file, config)
                 populate_page(file.page, config, files)
-        shape = _nav_shape(run.nav.items)
+        shape = digest(_nav_shape(run.nav.items))
         if run.keep and shape != self._nav_shape:
             for kept in run.keep.values():
                 populate_page(kept.page, config, files)
             run.keep = {}
+            self._kept = {}
         self._nav_shape = shape
 
     def _write(self, run: _Run) -> None:
@@ -365,7 +494,17 @@ class LiveSite:
         run.written = {f.dest_uri for f in files
                        if not f.is_documentation_page() and run.inclusion(f.inclusion)
                        and (full or f.is_modified())}
-        files.copy_static_files(dirty=not full, inclusion=run.inclusion)
+        if run.restored is not None:
+            # An earlier run copied these: a copy changed or gone since is copied again.
+            site_dir = Path(config.site_dir)
+            run.written |= {f.dest_uri for f in files
+                            if not f.is_documentation_page() and run.inclusion(f.inclusion)
+                            and self._copied.get(f.dest_uri) != stamp(site_dir / f.dest_uri)}
+            for f in files:
+                if f.dest_uri in run.written and not f.is_documentation_page():
+                    f.copy_file(dirty=False)
+        else:
+            files.copy_static_files(dirty=not full, inclusion=run.inclusion)
         for template in config.theme.static_templates:
             build_theme_template(template, env, files, config, nav)
             run.written |= {template, f"{template}.gz"}
@@ -378,10 +517,14 @@ class LiveSite:
         search = _search_index(config)
         if search is not None:
             search.entries = []
+        words = self.plugin.build.words if self.plugin.build is not None else {}
         for file in run.doc_files:
             if file.src_uri in run.keep:
                 if search is not None:
                     search.entries.extend(run.keep[file.src_uri].entries)
+                    # The index's fields, as rendering the page would have set them.
+                    search_names.name_page([], search.config.setdefault("fields", {}),
+                                           file.url, words.get(search_names.location(file.url)))
                 continue
             before = len(search.entries) if search is not None else 0
             build_page(file.page, config, run.doc_files, nav, env,
@@ -404,6 +547,11 @@ class LiveSite:
         outputs = {f.dest_uri for f in run.files if run.inclusion(f.inclusion)} | run.written
         if not run.full:
             _remove_outputs(site_dir, self._outputs - outputs - {SEARCH_INDEX})
+        if run.restored is not None:
+            # Whatever else is in the folder (put there since, or by another tool) a full
+            # build would have cleaned away.
+            _remove_outputs(site_dir, _files_in(site_dir) - outputs - {SEARCH_INDEX})
+            _remove_empty_folders(site_dir)
         self._outputs = outputs
         # The search index is not read again: its new entries are the text of the pages just
         # written (which are read), the others were read when their pages were written. Nor
@@ -441,6 +589,59 @@ def _nav_shape(items: Iterable[Any]) -> tuple[Any, ...]:
          _nav_shape(item.children or ()) if getattr(item, "children", None) else ())
         for item in items
     )
+
+
+def _give_recorded(file: Any, config: Any, kept: _Kept) -> None:
+    """Make the Page of a file kept by the site cache as reading it would have: what other
+    pages take from it (title, front-matter keys, anchors); it is not rendered again."""
+    record = kept.record
+    assert record is not None
+    page = file.page if file.page is not None else Page(None, file, config)
+    page.markdown = ""  # (read: `Page.title` is None before)
+    page.content = ""
+    page.meta = dict(record.meta)
+    page._title_from_render = record.title
+    page.present_anchor_ids = set(record.anchors) if record.anchors is not None else None
+    page.links_to_anchors = {}
+    page.update_date = get_build_date()
+    kept.page = page
+
+
+def _secrets_digest(scanned_for: Any) -> str | None:
+    """The site cache's form of the secrets the site was found clean of (None: not scanned)."""
+    if scanned_for is None or isinstance(scanned_for, str):
+        return scanned_for
+    try:
+        return digest(scanned_for)
+    except Unencodable:
+        return None
+
+
+def _plain_json(value: Any) -> bool:
+    try:
+        json.dumps(value)
+    except (TypeError, ValueError):
+        return False
+    return True
+
+
+def _files_in(site_dir: Path) -> set[str]:
+    """Every file under `site_dir`, relative to it."""
+    found = set()
+    for parent, _dirs, names in os.walk(site_dir):
+        rel = os.path.relpath(parent, site_dir)
+        for name in names:
+            found.add(name if rel == "." else f"{rel}/{name}".replace(os.sep, "/"))
+    return found
+
+
+def _remove_empty_folders(site_dir: Path) -> None:
+    """Delete the folders under `site_dir` that hold nothing (a clean build makes none)."""
+    for parent, dirs, names in os.walk(site_dir, topdown=False):
+        if Path(parent) != site_dir and not names and not any(
+                (Path(parent) / d).exists() for d in dirs):
+            with contextlib.suppress(OSError):
+                os.rmdir(parent)
 
 
 def _remove_outputs(site_dir: Path, gone: Iterable[str]) -> None:

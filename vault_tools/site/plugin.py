@@ -42,6 +42,7 @@ from .note_page import NotePages
 from .page_source import note_source, safe_title
 from .plugin_config import VaultPluginConfig
 from .render.common import card_tables
+from .site_cache import same_secrets
 from .task_signs import label_signs
 
 Preloaded = tuple[VaultIndex, dict[str, str], list[FollowUp] | None]
@@ -86,6 +87,7 @@ class VaultPlugin(BasePlugin[VaultPluginConfig]):
         self.remembered = _Remembered()
         self._preloaded: Preloaded | None = None
         self.leak_error = ""  # the last build's leak report, for callers of the build
+        self.today: Callable[[], dt.date] = dt.date.today  # the build's date (LiveSite's)
         # Set by an incremental rebuild: the only output files (relative to the site folder)
         # written this time, which are all the leak scan needs to read; and the notes whose
         # link problems are logged again (the others were logged when they last changed).
@@ -168,7 +170,7 @@ class VaultPlugin(BasePlugin[VaultPluginConfig]):
         urls.update({src: file.url for src, file in generated.items()})
         md = self.markdown
         links = PageLinks(view, urls, md.slugify, md.separator, private_files)
-        board = dashboards.FollowupsBoard(view, links, dashboard_items(view), dt.date.today())
+        board = dashboards.FollowupsBoard(view, links, dashboard_items(view), self.today())
         site = dashboards.site_of(view, links, board, listed, extra)
         self.remembered.generated.add(files, config, site, generated, md.plain, self.feed)
         if md.set_nav:
@@ -260,7 +262,7 @@ class VaultPlugin(BasePlugin[VaultPluginConfig]):
                                           and s.value.lower() in dashboards.OWN_WORDS)]
         # Only the files just written need reading, unless what counts as private changed:
         # then a page kept from before may hold a value that has just become a secret.
-        only = self.scan_only if found == self.remembered.scanned_for else None
+        only = self.scan_only if same_secrets(self.remembered.scanned_for, found) else None
         self.remembered.scanned_for = None
         leaks = without_shown_comments(scan_site(site_dir, found, build.skip_scan, only),
                                        build.view, build.texts)

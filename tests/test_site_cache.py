@@ -1,0 +1,299 @@
+"""The site cache (`site/site_cache.py`): `vault-tools build` run again, in a new process, after
+notes changed renders only what changed, and its site folder is byte for byte a clean build's;
+a cache that is corrupt, foreign or out of date is never trusted, and never holds a private word."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from mkdocs.commands.build import build
+
+from vault_tools.fill import fill_vault
+from vault_tools.manifest import cache_dir
+from vault_tools.site.build import load_site_config
+from vault_tools.site.incremental import LiveSite, Rebuilt
+from vault_tools.site.site_cache import SiteCache
+from vault_tools.vault import find_vault
+
+from .conftest import DEMO_VAULT
+from .test_incremental import CONFIG, NAMES, Session, apply_step, assert_same_site, steps
+
+pytestmark = pytest.mark.slow  # real builds, in subprocesses
+
+PRIVATE_WORD = "Quillfeather9"
+
+
+def run_build(root: Path, *args: str, code: str | None = None) -> str:
+    """`vault-tools build` of the vault at `root` in a new process; its stderr. `code`, when
+    given, runs first in that process (to stand for another installed package)."""
+    command = [sys.executable, "-m", "vault_tools", "build", "--vault", str(root), *args]
+    if code is not None:
+        command = [sys.executable, "-c",
+                   f"{code}\nimport sys\nfrom vault_tools.cli import main\n"
+                   f"sys.argv = ['vault-tools', 'build', '--vault', {str(root)!r}, *{args!r}]\n"
+                   "main()"]
+    done = subprocess.run(command, capture_output=True, text=True, timeout=600,
+                          env={**os.environ, "PYTHONHASHSEED": "random"})
+    assert done.returncode == 0, done.stderr[-3000:]
+    return done.stderr
+
+
+def built_line(stderr: str) -> str:
+    found = [line for line in stderr.splitlines() if "built the site" in line]
+    assert len(found) == 1, stderr[-2000:]
+    return found[0]
+
+
+def rendered(stderr: str) -> int:
+    """How many pages the build rendered (from its "built the site ...: N pages" line)."""
+    line = built_line(stderr)
+    return int(line.split(": ")[-1].split(" pages")[0])
+
+
+def cache_lines(stderr: str) -> list[str]:
+    return [line for line in stderr.splitlines() if "The site cache" in line]
+
+
+def assert_like_clean_build(root: Path) -> None:
+    """The vault's site folder equals, byte for byte, a clean `mkdocs build` of its notes now."""
+    full = root.parent / f"{root.name}-clean-site"
+    shutil.rmtree(full, ignore_errors=True)
+    build(load_site_config(find_vault(root), site_dir=str(full)))
+    assert_same_site(root / "site", full)
+
+
+@pytest.fixture
+def vault(tmp_path: Path) -> Path:
+    root = tmp_path / "vault"
+    shutil.copytree(DEMO_VAULT, root / "notes")
+    (root / "mkdocs.yml").write_text(CONFIG, encoding="utf-8")
+    return root
+
+
+def write(root: Path, rel: str, text: str) -> None:
+    path = root / "notes" / rel
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+
+
+def append(root: Path, rel: str, text: str) -> None:
+    path = root / "notes" / rel
+    path.write_text(path.read_text(encoding="utf-8") + text, encoding="utf-8")
+
+
+def test_builds_in_new_processes_after_changes_equal_a_clean_build(vault: Path) -> None:
+    first = run_build(vault)
+    assert "full build" in built_line(first)
+    total = rendered(first)
+    # One edit: a few pages, not the whole site; the same bytes as a clean build.
+    append(vault, "contacts/Priya Raman.md", "\nShe mentioned [[Kwame Asante]] again.\n")
+    again = run_build(vault)
+    assert "from the site cache" in built_line(again)
+    assert rendered(again) < total / 2, again[-500:]
+    assert_like_clean_build(vault)
+    # Creations, an attachment and a link to it, a heading removed under a link to it.
+    write(vault, "contacts/Zofia Duarte.md",
+          "---\ntype: contact\naliases: [Zofia]\n---\n\n# Zofia Duarte\n\n"
+          "Knows [[Kwame Asante#Advice]] and [[Priya Raman]].\n\n- [ ] send notes 📅 2026-12-01\n")
+    append(vault, "contacts/Kwame Asante.md", "\n## Advice\n\nTalk to people.\n")
+    write(vault, "files/card.txt", "a business card\n")
+    append(vault, "contacts/Priya Raman.md", "\nHer card: ![[card.txt]]\n")
+    run_build(vault)
+    assert_like_clean_build(vault)
+    # A rename, a deletion, a note turned private, an attachment gone.
+    (vault / "notes/contacts/people").mkdir()
+    (vault / "notes/contacts/Zofia Duarte.md").rename(vault / "notes/contacts/people/Zofia D.md")
+    kwame = vault / "notes/contacts/Kwame Asante.md"
+    kwame.write_text(kwame.read_text(encoding="utf-8").replace("## Advice", "## Guidance"),
+                     encoding="utf-8")
+    (vault / "notes/files/card.txt").unlink()
+    zofia = vault / "notes/contacts/people/Zofia D.md"
+    text = zofia.read_text(encoding="utf-8")
+    zofia.write_text(text.replace("type: contact", "private: true", 1), encoding="utf-8")
+    run_build(vault)
+    assert_like_clean_build(vault)
+    assert not (vault / "site/contacts/people/Zofia D").exists()
+    # Public again, and mkdocs.yml changed: the cache is out of date, the whole site is built.
+    zofia.write_text(text, encoding="utf-8")
+    (vault / "mkdocs.yml").write_text(CONFIG.replace("Live vault", "Lively vault"),
+                                      encoding="utf-8")
+    changed = run_build(vault)
+    assert "full build" in built_line(changed)
+    assert len(cache_lines(changed)) == 1 and "out of date" in cache_lines(changed)[0]
+    assert_like_clean_build(vault)
+    # Another package (its code's digest differs): out of date too.
+    other = run_build(vault, code="import vault_tools.manifest as m\n"
+                                  "m._installed_code = lambda: 'another package'")
+    assert "full build" in built_line(other) and "out of date" in "".join(cache_lines(other))
+    # And back to this one, with one more edit: kept pages again, still a clean build's bytes.
+    append(vault, "contacts/Kwame Asante.md", "\nOne more line.\n")
+    run_build(vault)
+    last = run_build(vault)
+    assert rendered(last) < total / 2
+    assert_like_clean_build(vault)
+
+
+@pytest.mark.parametrize("damage", ["truncated", "random bytes", "another format",
+                                    "another vault", "wrong shape"])
+def test_a_damaged_or_foreign_cache_is_discarded_in_one_line(vault: Path, damage: str) -> None:
+    run_build(vault)
+    record = vault / ".cache/vault-tools/site.json"
+    data = record.read_bytes()
+    raw = json.loads(data)
+    if damage == "truncated":
+        record.write_bytes(data[: len(data) // 2])
+    elif damage == "random bytes":
+        record.write_bytes(os.urandom(4096))
+    elif damage == "another format":
+        record.write_text(json.dumps({**raw, "format": 999}), encoding="utf-8")
+    elif damage == "wrong shape":
+        first = next(iter(raw["pages"]))
+        raw["pages"][first]["entries"] = "not a list"
+        record.write_text(json.dumps(raw), encoding="utf-8")
+    else:  # a copy of this vault, cache and all, somewhere else
+        copy = vault.parent / "copy"
+        shutil.copytree(vault, copy)
+        vault = copy
+    append(vault, "contacts/Priya Raman.md", "\nA line.\n")
+    shutil.rmtree(vault / "site/contacts")  # a kept page would be missing if it were trusted
+    stderr = run_build(vault)
+    lines = cache_lines(stderr)
+    assert len(lines) == 1, stderr[-2000:]
+    assert "discarded, building the whole site" in lines[0]
+    assert "full build" in built_line(stderr)
+    assert_like_clean_build(vault)
+    if damage != "truncated":
+        return
+    # And it is whole again for the next build.
+    again = run_build(vault)
+    assert "from the site cache" in built_line(again) and not cache_lines(again)
+
+
+def test_an_output_changed_deleted_or_added_in_the_site_folder_is_not_trusted(
+        vault: Path) -> None:
+    run_build(vault)
+    site = vault / "site"
+    edited = site / "contacts/Priya Raman/index.html"
+    edited.write_text("<p>edited by hand</p>", encoding="utf-8")
+    (site / "contacts/Kwame Asante/index.html").unlink()
+    (site / "stray.html").write_text("left here", encoding="utf-8")
+    (site / "assets/stray").mkdir()
+    css = next((site / "assets/stylesheets").glob("*.css"))
+    css.write_text("body{}", encoding="utf-8")
+    stderr = run_build(vault)
+    assert "from the site cache" in built_line(stderr)
+    assert rendered(stderr) >= 2
+    assert_like_clean_build(vault)
+
+
+def test_clean_ignores_the_cache_and_replaces_it(vault: Path) -> None:
+    total = rendered(run_build(vault))
+    record = vault / ".cache/vault-tools/site.json"
+    record.write_text(json.dumps({"format": 1, "vault": "elsewhere"}), encoding="utf-8")
+    stderr = run_build(vault, "--clean")
+    assert "full build" in built_line(stderr) and rendered(stderr) == total
+    assert not cache_lines(stderr)  # not read at all
+    assert json.loads(record.read_text(encoding="utf-8"))["vault"] == str(vault.resolve())
+    assert "from the site cache" in built_line(run_build(vault))
+    help_text = subprocess.run([sys.executable, "-m", "vault_tools", "build", "--help"],
+                               capture_output=True, text=True, check=True).stdout
+    assert "--clean" in help_text and "site cache" in help_text
+
+
+def test_the_cache_holds_no_private_word_and_stays_out_of_notes_site_and_git(
+        vault: Path) -> None:
+    subprocess.run(["git", "init", "-q", str(vault)], check=True)
+    write(vault, "contacts/Hidden Person.md",
+          f"---\nprivate: true\n---\n\n# Hidden Person\n\nThe word {PRIVATE_WORD} is hers.\n")
+    append(vault, "contacts/Priya Raman.md", "\nShe knows [[Hidden Person]].\n")
+    run_build(vault)
+    append(vault, "contacts/Priya Raman.md", "\nAgain.\n")
+    run_build(vault)
+    cache = vault / ".cache/vault-tools"
+    assert (cache / "site.json").is_file()
+    for path in cache.rglob("*"):
+        if path.is_file():
+            data = path.read_bytes()
+            assert PRIVATE_WORD.encode() not in data, path
+    # Not even the private note's name (fill's own record, fill.json, lists the notes' paths).
+    assert b"Hidden Person" not in (cache / "site.json").read_bytes()
+    for folder in (vault / "notes", vault / "site"):
+        assert not [p for p in folder.rglob("*") if "site.json" in p.name or ".cache" in p.parts]
+    status = subprocess.run(["git", "status", "--porcelain", "--untracked-files=all"],
+                            cwd=vault, capture_output=True, text=True, check=True).stdout
+    assert ".cache" not in status
+
+
+def test_a_build_on_a_new_day_renders_only_the_pages_that_show_the_date(vault: Path) -> None:
+    """Two builds, each as a new process makes it (a fresh configuration and site), a day
+    apart: the second renders the dated pages only, and equals a clean build of that day."""
+    found = find_vault(vault)
+    fill_vault(found)
+    results = []
+    for day in (dt.date(2026, 11, 30), dt.date(2026, 12, 1)):
+        folder = cache_dir(found)
+        assert folder is not None
+        live = LiveSite(found, load_site_config(found, site_dir=str(vault / "site")),
+                        today=lambda day=day: day, cache=SiteCache(folder, found.root))
+        results.append(live.build())
+    first, second = results
+    assert first.full and not second.full and second.reason == "from the site cache"
+    assert 0 < second.rendered < first.rendered / 3, second
+    config = load_site_config(found, site_dir=str(vault.parent / "clean-site"))
+    config.plugins["vault"].today = lambda: dt.date(2026, 12, 1)
+    build(config)
+    assert_same_site(vault / "site", vault.parent / "clean-site")
+
+
+class CachedSession(Session):
+    """`test_incremental`'s session, each change followed by a build as a new `vault-tools
+    build` makes it: a fresh configuration, plugin and LiveSite, starting from the site cache."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.vault = find_vault(root)
+        self.notes = self.vault.notes_dir
+        self.site = root / "site"
+        self.full = root / "full-site"
+        self.rendered = []
+        fill_vault(self.vault)
+        assert self.build().full
+
+    def build(self) -> Rebuilt:
+        folder = cache_dir(self.vault)
+        assert folder is not None
+        live = LiveSite(self.vault, load_site_config(self.vault, site_dir=str(self.site)),
+                        cache=SiteCache(folder, self.vault.root))
+        return live.build()
+
+    def change(self, *paths: str) -> None:
+        fill_vault(self.vault)
+        result = self.build()
+        assert result.reason == "from the site cache", result
+        self.rendered.append(result.rendered)
+        shutil.rmtree(self.full, ignore_errors=True)
+        build(load_site_config(self.vault, site_dir=str(self.full)))
+        assert_same_site(self.site, self.full)
+
+
+@settings(max_examples=3, deadline=None, derandomize=True,
+          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@given(sequence=steps())
+def test_any_sequence_of_changes_between_builds_gives_a_clean_builds_site(
+        tmp_path_factory, sequence) -> None:
+    root = tmp_path_factory.mktemp("cached") / "vault"
+    (root / "notes" / "contacts").mkdir(parents=True)
+    (root / "notes" / "index.md").write_text(
+        "# Home\n\n" + "".join(f"- [[{n}]]\n" for n in NAMES), encoding="utf-8")
+    (root / "mkdocs.yml").write_text(CONFIG, encoding="utf-8")
+    s = CachedSession(root)
+    for step in sequence:
+        apply_step(s, step)

@@ -1,0 +1,426 @@
+"""The site's memory between runs: what `LiveSite` keeps of each page, on disk.
+
+`serve` keeps every page whose inputs did not change in memory; this module keeps the same
+between processes, so `vault-tools build` after a few notes changed renders only the pages those
+changes reach. One JSON file in the vault's cache folder (`manifest.cache_dir`), holding per page
+only what a later build needs to leave the page as it is:
+
+- a digest of its inputs (`VaultPlugin.page_inputs`: never their text, which may come from a
+  private note), its output address and a digest of its output file (an output changed or deleted
+  in the site folder since is rendered again, never trusted);
+- what other pages and the search index take from it: its title and its few front-matter keys
+  (`page_source.page_meta`), its heading anchors and its search entries, all of which the site
+  itself publishes;
+
+and for the whole site: the output files (to delete those a build no longer makes), a digest of
+the navigation and of the other outputs, and the stamps of the copied files.
+
+A record is used only by the configuration it was made by (`cache_key`): any change to the
+package's code, Python, MkDocs, the theme, Python-Markdown and its extensions, the plugins or
+their versions, `mkdocs.yml` (its bytes, the files it inherits and what it loads to), the site
+folder or the vault folder makes another key, and the record is ignored. A record that cannot be
+read, or was made by another version of this format or for another vault, is discarded with
+one line (`load`). The file is replaced whole (temporary file and rename), by one build at a
+time (`lock`).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import datetime as dt
+import enum
+import hashlib
+import importlib
+import json
+import logging
+import os
+import pickle
+import re
+import sys
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+from .. import __version__
+from ..manifest import _installed_code
+
+log = logging.getLogger("mkdocs.plugins.vault")
+
+FORMAT = 1
+FILE_NAME = "site.json"
+LOCK_NAME = "site.lock"
+# The libraries a page's HTML depends on besides the plugins (whose own are added by module).
+LIBRARIES = ("mkdocs", "mkdocs-material", "markdown", "pymdown-extensions", "pygments", "jinja2",
+             "markupsafe", "pyyaml", "python-frontmatter", "babel")
+
+
+class Unencodable(Exception):
+    """A value `digest` has no stable encoding for (its page is then never kept across runs)."""
+
+
+def digest(value: Any) -> str:
+    """A digest of `value`: equal digests mean equal values (so a page whose inputs' digest
+    is the one recorded has the inputs it was rendered from).
+
+    First as pickled (fast, in C): pickle's bytes stand for one value only, but equal values
+    may pickle differently (a set's order changes between processes, shared objects are
+    written once): at worst a page is rendered again. A value pickle refuses is encoded by
+    `_feed`, the same in every process (sets and dicts sorted, types named); it raises
+    Unencodable for an object it does not know."""
+    try:
+        data = pickle.dumps(value, protocol=5)
+    except (pickle.PicklingError, TypeError, AttributeError, RecursionError, ValueError):
+        h = hashlib.blake2b(b"feed:", digest_size=16)
+        _feed(h, value)
+        return h.hexdigest()
+    return hashlib.blake2b(b"pickle:" + data, digest_size=16).hexdigest()
+
+
+def _feed(h: Any, value: Any) -> None:
+    if value is None or isinstance(value, bool):
+        h.update(f"{value!r};".encode())
+    elif isinstance(value, enum.Enum):
+        h.update(f"E{type(value).__qualname__}.{value.name};".encode())
+    elif isinstance(value, (int, float)):
+        h.update(f"{type(value).__name__}{value!r};".encode())
+    elif isinstance(value, str):
+        data = value.encode("utf-8", "surrogatepass")
+        h.update(f"s{len(data)}:".encode())
+        h.update(data)
+    elif isinstance(value, bytes):
+        h.update(f"b{len(value)}:".encode())
+        h.update(value)
+    elif isinstance(value, (dt.date, dt.datetime, dt.time)):
+        h.update(f"{type(value).__name__}{value.isoformat()};".encode())
+    elif isinstance(value, (tuple, list)):
+        h.update(f"{type(value).__name__}{len(value)}(".encode())
+        for item in value:
+            _feed(h, item)
+        h.update(b")")
+    elif isinstance(value, (set, frozenset)):
+        h.update(f"set{len(value)}(".encode())
+        for item in sorted(digest(item) for item in value):
+            h.update(item.encode())
+        h.update(b")")
+    elif isinstance(value, dict):
+        h.update(f"dict{len(value)}(".encode())
+        for key, item in sorted((digest(k), digest(v)) for k, v in value.items()):
+            h.update(f"{key}={item},".encode())
+        h.update(b")")
+    elif dataclasses.is_dataclass(value) and not isinstance(value, type):
+        h.update(f"D{type(value).__module__}.{type(value).__qualname__}(".encode())
+        for item in dataclasses.fields(value):
+            if not item.compare:  # (as equality does: what the value is not made of)
+                continue
+            h.update(f"{item.name}=".encode())
+            _feed(h, getattr(value, item.name))
+        h.update(b")")
+    else:
+        raise Unencodable(type(value).__qualname__)
+
+
+def same_secrets(scanned_for: Any, found: list[Any]) -> bool:
+    """True when the secrets a site was last found clean of (`scanned_for`: the list, or its
+    `digest` as the site cache keeps it) are `found`."""
+    if isinstance(scanned_for, str):
+        try:
+            return digest(found) == scanned_for
+        except Unencodable:
+            return False
+    return scanned_for is not None and scanned_for == found
+
+
+def file_digest(path: Path) -> str | None:
+    """A digest of the bytes of the file at `path` (None: it cannot be read)."""
+    try:
+        with open(path, "rb") as file:
+            return hashlib.blake2b(file.read(), digest_size=16).hexdigest()
+    except OSError:
+        return None
+
+
+def stamp(path: Path) -> list[int] | None:
+    """(size, mtime_ns) of the file at `path`: how a copied file is known to be untouched."""
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    return [st.st_size, st.st_mtime_ns]
+
+
+# --- what the record is valid for ----------------------------------------------------------------
+
+
+def cache_key(config: Any, vault_root: Path, serve_url: str | None) -> str:
+    """Everything a page's output depends on besides its own inputs and the navigation: the
+    code, the libraries and their versions, the configuration as written and as loaded, the
+    folders. Two runs with the same key and equal page inputs render equal pages."""
+    parts: list[Any] = [
+        FORMAT, __version__, _installed_code(), sys.version, sys.platform,
+        str(Path(vault_root).resolve()), str(Path(config.site_dir).resolve()),
+        str(Path(config.docs_dir).resolve()), serve_url,
+        [(name, _version(name)) for name in LIBRARIES],
+        _config_files(config.config_file_path),
+        _loaded_config(config),
+        _theme(config.theme),
+    ]
+    return digest(parts)
+
+
+def _version(distribution: str) -> str | None:
+    try:
+        return metadata.version(distribution)
+    except metadata.PackageNotFoundError:
+        return None
+
+
+def _config_files(path: str | None) -> list[Any]:
+    """The bytes of mkdocs.yml and of the files it inherits (`INHERIT:`), in order."""
+    found: list[Any] = []
+    while path and len(found) < 8:
+        try:
+            data = Path(path).read_bytes()
+        except OSError:
+            found.append((path, None))
+            break
+        found.append((path, data))
+        parent = re.search(rb"^INHERIT:\s*['\"]?([^'\"\r\n#]+?)['\"]?\s*(?:#.*)?$", data, re.M)
+        if parent is None:
+            break
+        path = os.path.join(os.path.dirname(path), os.fsdecode(parent.group(1)))
+    return found
+
+
+def _plain(value: Any, depth: int = 0) -> Any:
+    """A loaded configuration value as plain data (objects by type and their own settings)."""
+    if depth > 8:
+        return "..."
+    if value is None or isinstance(value, (bool, int, float, str, bytes)):
+        return value
+    if isinstance(value, dict) or hasattr(value, "items"):
+        try:
+            return {str(k): _plain(v, depth + 1) for k, v in value.items()}
+        except Exception:  # an object with an odd items(): named by type only
+            return type(value).__qualname__
+    if isinstance(value, (list, tuple, set, frozenset)):
+        items = [_plain(v, depth + 1) for v in value]
+        return sorted(items, key=repr) if isinstance(value, (set, frozenset)) else items
+    module = type(value).__module__
+    return f"{module}.{type(value).__qualname__}"
+
+
+def _loaded_config(config: Any) -> Any:
+    """The configuration after the plugins' `on_config` (what an `!ENV` tag read included), and
+    each plugin's class, distribution version and options."""
+    loaded = {key: _plain(value) for key, value in config.items()
+              if key not in ("plugins", "theme")}
+    plugins = []
+    for name, plugin in config.plugins.items():
+        module = type(plugin).__module__
+        plugins.append((name, f"{module}.{type(plugin).__qualname__}", _module_version(module),
+                        _plain(dict(plugin.config))))
+    extensions = [(ext, _module_version(ext)) for ext in config.markdown_extensions
+                  if isinstance(ext, str)]
+    return [loaded, plugins, extensions]
+
+
+def _module_version(module: str) -> Any:
+    """What identifies the installed code of `module`'s top-level package: its `__version__`
+    and the stamp of its file (a reinstall or an upgrade changes it). Not the distribution's
+    metadata: finding which distribution holds a module reads every installed one (seconds)."""
+    top = module.split(".")[0]
+    try:
+        found = importlib.import_module(top)
+    except Exception:  # not importable: its name is all there is
+        return None
+    where = getattr(found, "__file__", None)
+    return (str(getattr(found, "__version__", "")), where,
+            stamp(Path(where)) if where else None)
+
+
+def _theme(theme: Any) -> Any:
+    """The theme's options, and the bytes of its folders outside installed packages (a
+    `custom_dir` of overrides: every page is rendered with them)."""
+    dirs: list[Any] = []
+    for folder in getattr(theme, "dirs", []):
+        if "site-packages" in Path(folder).parts or "dist-packages" in Path(folder).parts:
+            dirs.append((folder, None))
+            continue
+        files = []
+        for parent, names, found in os.walk(folder):
+            names.sort()
+            for name in sorted(found):
+                path = os.path.join(parent, name)
+                files.append((os.path.relpath(path, folder), file_digest(Path(path))))
+        dirs.append((folder, files))
+    return [_plain(dict(theme.items()) if hasattr(theme, "items") else {}), dirs]
+
+
+# --- the record -----------------------------------------------------------------------------------
+
+
+@dataclass
+class PageRecord:
+    """One page as the last build left it."""
+
+    inputs: str
+    dest: str
+    output: str
+    title: str | None
+    meta: dict[str, Any]
+    anchors: list[str] | None
+    entries: list[dict[str, Any]]
+
+
+@dataclass
+class Snapshot:
+    """A whole site as the last build left it (see the module's docstring)."""
+
+    key: str
+    vault: str
+    pages: dict[str, PageRecord] = field(default_factory=dict)
+    outputs: list[str] = field(default_factory=list)
+    nav: str = ""
+    digests: dict[str, str] = field(default_factory=dict)  # other outputs: digest
+    copied: dict[str, list[int]] = field(default_factory=dict)  # copied files: stamp
+    # The digest of the secrets every file above was found clean of (None: not scanned).
+    scanned: str | None = None
+
+
+class SiteCache:
+    """The record of one vault's built site at `folder / FILE_NAME`."""
+
+    def __init__(self, folder: Path, vault_root: Path) -> None:
+        self.folder = folder
+        self.path = folder / FILE_NAME
+        self.vault = str(Path(vault_root).resolve())
+
+    def load(self, key: str) -> Snapshot | None:
+        """The record if it was made with `key` for this vault; None otherwise (no record, or
+        one that is corrupt, foreign or out of date: said in one line, and never trusted)."""
+        try:
+            data = self.path.read_bytes()
+        except FileNotFoundError:
+            return None
+        except OSError as exc:
+            return self._discard(f"cannot be read ({exc.strerror or exc})")
+        try:
+            raw = json.loads(data)
+            if not isinstance(raw, dict):
+                raise ValueError("not an object")
+            if raw.get("format") != FORMAT:
+                return self._discard(f"was written by another version (format "
+                                     f"{str(raw.get('format'))[:20]!r})")
+            if raw.get("vault") != self.vault:
+                return self._discard("belongs to another vault")
+            if raw.get("key") != key:
+                log.info("The site cache is out of date (the code, a library, mkdocs.yml or "
+                         "the plugins changed): building the whole site.")
+                return None
+            return _snapshot(raw)
+        except (ValueError, TypeError, KeyError, AttributeError, RecursionError) as exc:
+            return self._discard(f"is corrupt ({str(exc)[:80]})")
+
+    def _discard(self, why: str) -> Snapshot | None:
+        log.info(f"The site cache {self.path} {why}: discarded, building the whole site.")
+        self.forget()
+        return None
+
+    def forget(self) -> None:
+        """Remove the record (before the site folder changes: a build that stops half-way
+        leaves none, and the next build is a full one)."""
+        with contextlib.suppress(OSError):
+            self.path.unlink()
+
+    def save(self, snapshot: Snapshot) -> None:
+        """Replace the record with `snapshot`, whole (temporary file, then rename). Best effort:
+        a cache folder that cannot be written just means full builds."""
+        raw = {"format": FORMAT, "vault": snapshot.vault, "key": snapshot.key,
+               "nav": snapshot.nav, "outputs": sorted(snapshot.outputs),
+               "digests": snapshot.digests, "copied": snapshot.copied,
+               "scanned": snapshot.scanned,
+               "pages": {src: {"inputs": page.inputs, "dest": page.dest, "output": page.output,
+                               "title": page.title, "meta": page.meta, "anchors": page.anchors,
+                               "entries": page.entries}
+                         for src, page in snapshot.pages.items()}}
+        temp = self.folder / f".{FILE_NAME}.{os.getpid()}.tmp"
+        try:
+            _make_folder(self.folder)
+            with open(temp, "w", encoding="utf-8") as file:
+                json.dump(raw, file, ensure_ascii=False, separators=(",", ":"))
+            os.replace(temp, self.path)
+        except (OSError, TypeError, ValueError) as exc:
+            log.info(f"The site cache could not be written ({exc}): the next build is a full one.")
+            with contextlib.suppress(OSError):
+                temp.unlink()
+            self.forget()
+
+    @contextlib.contextmanager
+    def lock(self) -> Iterator[None]:
+        """Hold the vault's site lock: one build writes the site folder and the record at a
+        time (a second waits). Without a lock to take (no fcntl), builds are not serialised."""
+        try:
+            import fcntl
+        except ImportError:  # pragma: no cover - not on this platform
+            yield
+            return
+        try:
+            _make_folder(self.folder)
+            handle = open(self.folder / LOCK_NAME, "a+b")  # noqa: SIM115 - held to the end
+        except OSError:
+            yield
+            return
+        with handle:
+            fcntl.flock(handle.fileno(), fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
+
+
+def _make_folder(folder: Path) -> None:
+    folder.mkdir(parents=True, exist_ok=True)
+    ignore = folder / ".gitignore"
+    if not ignore.exists():
+        ignore.write_text("# vault-tools caches: derived, never committed\n*\n", encoding="utf-8")
+
+
+def _snapshot(raw: dict[str, Any]) -> Snapshot:
+    """A Snapshot from its JSON form, every field checked (ValueError for anything else)."""
+    def strings(value: Any) -> list[str]:
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            raise ValueError("a list of paths expected")
+        return value
+
+    def mapping(value: Any) -> dict[str, Any]:
+        if not isinstance(value, dict):
+            raise ValueError("an object expected")
+        return value
+
+    pages = {}
+    for src, page in mapping(raw["pages"]).items():
+        record = PageRecord(**mapping(page))
+        if not (isinstance(record.inputs, str) and isinstance(record.dest, str)
+                and isinstance(record.output, str) and isinstance(record.meta, dict)
+                and (record.title is None or isinstance(record.title, str))
+                and (record.anchors is None or isinstance(record.anchors, list))
+                and isinstance(record.entries, list)
+                and all(isinstance(e, dict) for e in record.entries)):
+            raise ValueError(f"a page record of the wrong shape ({src[:40]})")
+        pages[src] = record
+    copied = {k: v for k, v in mapping(raw["copied"]).items()}
+    if not all(isinstance(v, list) and len(v) == 2 and all(isinstance(n, int) for n in v)
+               for v in copied.values()):
+        raise ValueError("a copied file's stamp of the wrong shape")
+    digests = mapping(raw["digests"])
+    if not all(isinstance(v, str) for v in digests.values()):
+        raise ValueError("an output digest of the wrong shape")
+    nav, scanned = raw["nav"], raw["scanned"]
+    if not isinstance(nav, str) or not (scanned is None or isinstance(scanned, str)):
+        raise ValueError("a digest of the wrong shape")
+    return Snapshot(key=raw["key"], vault=raw["vault"], pages=pages,
+                    outputs=strings(raw["outputs"]), nav=nav, digests=digests, copied=copied,
+                    scanned=scanned)
