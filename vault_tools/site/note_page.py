@@ -267,7 +267,7 @@ class NotePages:
             if cut != content:
                 content, parsed = cut, None
         heading = {RELATED: "## Related\n\n", PREP: "## Prep brief\n\n"}.get(block.name, "")
-        parsed = parsed or parse_note(note.path, content)
+        parsed = parsed or parse_note(note.path, content, contexts=False)
         # Written as HTML whatever the Markdown extensions, as it always was: a block is the
         # fast path's plain shapes, and it stays out of search only as HTML put in after it.
         html = self._fast_block(note, parsed, content, linker, files)
@@ -347,7 +347,7 @@ class NotePages:
         key = (path, content)
         parsed = self._parses.get(key)
         if parsed is None:
-            parsed = self._parses[key] = parse_note(path, content)
+            parsed = self._parses[key] = parse_note(path, content, contexts=False)
         return parsed
 
 
