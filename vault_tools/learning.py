@@ -29,7 +29,7 @@ from .notes import Insight, InterviewFields, Note
 from .tags import tag_key, with_parents
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Learned:
     """One insight of one conversation. `group`: the insight section it stands in, as
     `insight_sections` spells it, or `#tag` (its first tag, lower-cased) for a tagged item
