@@ -534,7 +534,8 @@ class VaultIndex:
                 continue  # [[#Heading]]: within the note, no backlink
             if resolution.path is not None:
                 self._backlinks[resolution.path].setdefault(path, []).append(link)
-                self._sorted_backlinks.pop(resolution.path, None)
+                if self._sorted_backlinks:  # (empty while a vault loads: nothing to drop)
+                    self._sorted_backlinks.pop(resolution.path, None)
             elif resolution.status == "broken":
                 self._placeholders[fold(link.target)].add(path)
         self._resolved[path] = tuple(resolved)
