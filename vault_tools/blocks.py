@@ -74,10 +74,17 @@ def link_to(index: VaultIndex, path: str) -> str:
 
     A note no wikilink can reach (`C#.md`, a name ending in a blank; `check` reports it as
     `unlinkable-name`) is named in plain text instead: a broken link is never written."""
-    name = index.link_name(path)
-    if link_problem(name) is not None:
-        return _PLAIN_UNSAFE.sub(lambda m: "\\" + m.group(0), " ".join(name.split()))
-    return wikilink(name)
+    # Once per note while the index stands: a fill writes ~24 links to each note on average.
+    known: dict[str, str] = index.derived("blocks.link_to", dict)
+    link = known.get(path)
+    if link is None:
+        name = index.link_name(path)
+        if link_problem(name) is not None:
+            link = _PLAIN_UNSAFE.sub(lambda m: "\\" + m.group(0), " ".join(name.split()))
+        else:
+            link = wikilink(name)
+        known[path] = link
+    return link
 
 
 # Characters that would make a plain-text name read as Markdown (a link, a heading, emphasis).
@@ -178,6 +185,25 @@ def plain_quote(index: VaultIndex, text: str, hidden: Collection[str],
     show, a link to a note in `hidden` as "a private note" (the site's Questions page quotes
     answers so). Not escaped: the caller escapes for where it writes."""
     return " ".join(_plain_links(index, text, _Privacy(hidden, True), source).split())
+
+
+def _quotes(index: VaultIndex, privacy: _Privacy) -> dict[tuple[str, str], str] | None:
+    """The insights already quoted under `privacy` (see `_clean_insight`), shared by every
+    block rendered from `index` while it stands, or None when they cannot be shared.
+
+    An insight is quoted in its company's roll-up, its career's and the briefs of later
+    conversations: cleaned once, not each time. (The sentences around backlinks are not kept:
+    most are quoted once, and keeping them all cost more memory than it saved time.) A quote
+    depends on its text, the note it comes from, and, only where private names are hidden, on
+    where its links resolve and which notes are private: so it is shared across blocks that
+    show every name, or that hide exactly the index's private notes (a caller's own `hidden`
+    set is not).
+    """
+    if not privacy.hide_names:
+        return index.derived("blocks.insights", dict)
+    if privacy.quiet is index.private_paths():
+        return index.derived("blocks.insights.hiding_private", dict)
+    return None
 
 
 def _clean_context(context: str, index: VaultIndex | None = None,
@@ -472,6 +498,17 @@ def _clean_insight(index: VaultIndex, item: learning.Learned, privacy: _Privacy)
     adds no link the user did not write), each inline tag escaped (`\\#pay`: shown as written,
     and it tags nothing; a `#` in code is left alone), then cleaned as any quote
     (`_clean_context`)."""
+    known = _quotes(index, privacy)
+    if known is None:
+        return _cleaned_insight(index, item, privacy)
+    key = (item.insight.text, item.interview)
+    text = known.get(key)
+    if text is None:
+        text = known[key] = _cleaned_insight(index, item, privacy)
+    return text
+
+
+def _cleaned_insight(index: VaultIndex, item: learning.Learned, privacy: _Privacy) -> str:
     text = _plain_links(index, item.insight.text, privacy, item.interview)
     if "#" in text:
         pieces: list[str] = []

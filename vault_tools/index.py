@@ -33,7 +33,7 @@ class Resolution:
     candidates: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Backlink:
     source: str
     link: Link
@@ -122,6 +122,11 @@ class VaultIndex:
         self._by_alias: dict[str, set[str]] = defaultdict(set)
         self._resolved: dict[str, tuple[Resolution, ...]] = {}
         self._backlinks: dict[str, dict[str, list[Link]]] = defaultdict(dict)
+        # Each note's backlinks in order, as `backlinks` returns them: a fill asks for a note's
+        # several times (its block's sections, a roll-up, a brief), and each answer sorted anew
+        # cost ~0.1 s at 5,000 notes. An entry is dropped whenever a link into its note comes
+        # or goes (`_link`, `_unlink`).
+        self._sorted_backlinks: dict[str, tuple[Backlink, ...]] = {}
         self._placeholders: dict[str, set[str]] = defaultdict(set)
         # Which notes link by each name: needed only for incremental updates, so built on the
         # first put/remove rather than by every `check`.
@@ -307,12 +312,15 @@ class VaultIndex:
 
     def backlinks(self, path: str) -> list[Backlink]:
         """Links into this note from other notes, in (source path, line, column) order."""
-        by_source = self._backlinks.get(path, {})
-        return [
-            Backlink(source, link)
-            for source in sorted(by_source)
-            for link in sorted(by_source[source], key=lambda lk: (lk.line, lk.col))
-        ]
+        found = self._sorted_backlinks.get(path)
+        if found is None:
+            by_source = self._backlinks.get(path, {})
+            found = self._sorted_backlinks[path] = tuple(
+                Backlink(source, link)
+                for source in sorted(by_source)
+                for link in sorted(by_source[source], key=lambda lk: (lk.line, lk.col))
+            )
+        return list(found)
 
     def placeholders(self) -> dict[str, set[str]]:
         """Missing targets (lower-cased) and the notes that link to them."""
@@ -337,6 +345,7 @@ class VaultIndex:
             # `[[notes.txt]]` is an attachment or a missing note by whether the file exists.
             self._asks_files = False
             self._cache.clear()
+            self._derived.clear()  # answers read from links that may now go elsewhere
             for path, note in list(self.notes.items()):
                 if any(has_file_suffix(link.target) for link in note.links):
                     self._unlink(path)
@@ -525,6 +534,8 @@ class VaultIndex:
                 continue  # [[#Heading]]: within the note, no backlink
             if resolution.path is not None:
                 self._backlinks[resolution.path].setdefault(path, []).append(link)
+                if self._sorted_backlinks:  # (empty while a vault loads: nothing to drop)
+                    self._sorted_backlinks.pop(resolution.path, None)
             elif resolution.status == "broken":
                 self._placeholders[fold(link.target)].add(path)
         self._resolved[path] = tuple(resolved)
@@ -539,6 +550,7 @@ class VaultIndex:
                 continue
             if resolution.path is not None:
                 self._backlinks[resolution.path].pop(path, None)
+                self._sorted_backlinks.pop(resolution.path, None)
             elif resolution.status == "broken":
                 self._placeholders[fold(link.target)].discard(path)
 

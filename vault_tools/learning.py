@@ -29,7 +29,7 @@ from .notes import Insight, InterviewFields, Note
 from .tags import tag_key, with_parents
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Learned:
     """One insight of one conversation. `group`: the insight section it stands in, as
     `insight_sections` spells it, or `#tag` (its first tag, lower-cased) for a tagged item
@@ -63,12 +63,18 @@ class Group:
 def insights_of(index: VaultIndex, interview: str) -> list[Learned]:
     """The insights of the interview at `interview` (whatever its status), in note order; []
     for a note that is no interview."""
-    note = index.notes.get(interview)
-    if note is None or not isinstance(note.fields, InterviewFields) or not note.insights:
-        return []
-    names = {" ".join(name.split()).casefold(): name
-             for name in index.settings.insight_sections}
-    return _walk(index, note, names, tagged=True)
+    # Once per interview while the index stands: a fill reads each conversation's insights
+    # for its company's roll-up, its career's, and the briefs of later conversations.
+    known: dict[str, tuple[Learned, ...]] = index.derived("learning.insights_of", dict)
+    found = known.get(interview)
+    if found is None:
+        note = index.notes.get(interview)
+        if note is None or not isinstance(note.fields, InterviewFields) or not note.insights:
+            return []
+        names = {" ".join(name.split()).casefold(): name
+                 for name in index.settings.insight_sections}
+        found = known[interview] = tuple(_walk(index, note, names, tagged=True))
+    return list(found)
 
 
 def section_items(index: VaultIndex, interview: str, section: str) -> list[Learned]:
