@@ -5,9 +5,13 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 
+from hypothesis import given
+from hypothesis import strategies as st
+
 from vault_tools.index import VaultIndex
 from vault_tools.parse import parse_note
 from vault_tools.privacy import secrets, text_fragments
+from vault_tools.site.render.followups import MARKDOWN_PROOF, dated_board, markdown_proof
 from vault_tools.views.careers import career_rows
 from vault_tools.views.common import Ref, SiteView
 from vault_tools.views.companies import company_rows
@@ -231,3 +235,23 @@ def test_a_placeholder_company_named_only_in_private_notes_is_not_on_the_site() 
     nodes, edges = network_graph(view)
     assert sorted(n.label for n in nodes) == ["Acme", "Jane"]
     assert [(e.source, e.kind) for e in edges] == [("contacts/Jane.md", "works-at")]
+
+
+# --- the follow-ups board's Markdown-proofing (`render.followups.markdown_proof`) -------------
+
+_PROOF_TEXT = st.text(alphabet=st.sampled_from(
+    ["\t", "\r", "\n", "\x02", "\x03", " ", "·", "é", "a", "<", ">", "\"", "&", "|", "\U0001f600"]))
+
+
+@given(st.one_of(_PROOF_TEXT, st.text()))
+def test_markdown_proof_writes_what_the_translation_table_writes(text: str) -> None:
+    # The home page and the follow-ups page are proofed by replacements (fast on the long,
+    # non-ASCII board); what they write must be what the table says, character for character.
+    assert markdown_proof(text) == text.translate(MARKDOWN_PROOF)
+
+
+def test_a_board_with_tabs_and_markdown_marks_is_proofed() -> None:
+    board = dated_board(["<li data-due=\"2026-01-02\">a\tb\r\x02c\x03 · é</li>"],
+                        dt.date(2026, 1, 2), ("overdue", "today"), "as of", "none", 1)
+    assert "a b c · é" in board
+    assert not set(board) & {"\t", "\r", "\x02", "\x03"}

@@ -24,12 +24,12 @@ from mkdocs.structure.files import File, Files
 
 from ..blocks import link_to
 from ..export.ics import FeedEvent, FeedSettings, feed_events, render_feed, site_page_urls
-from ..followups import OVERDUE, TODAY, Timed
+from ..followups import OVERDUE, TODAY, FollowUp, Timed
 from ..tags import TAGS_PAGE
 from ..views.careers import careers_board
 from ..views.common import Ref, SiteView
 from ..views.companies import company_rows
-from ..views.followups import title_pieces
+from ..views.followups import TitlePiece, title_pieces
 from ..views.home import HomeRows, home_rows
 from ..views.leads import LeadRow, lead_rows
 from ..views.network import GraphEdge, GraphNode, graph_json, network_graph
@@ -76,6 +76,10 @@ class FollowupsBoard:
                  built: dt.date) -> None:
         self.view, self.links, self.items, self.built = view, links, items, built
         self._source: str | None = None
+        # Each item's title pieces, by the follow-up's identity (the items keep them alive):
+        # the follow-ups page and the home list the same items, so each title is resolved once
+        # per build, not once per page.
+        self._pieces: dict[int, list[TitlePiece]] = {}
 
     def html(self, linker: Linker, groups: Sequence[str] | None = None) -> str:
         """The dashboard, as HTML for the page `linker` writes links from; with `groups`, only
@@ -83,8 +87,13 @@ class FollowupsBoard:
         items = self.items if groups is None else [
             timed for timed in self.items if timed.followup.due is not None]
         return followups_dashboard(items, self.built, linker, self.links.note_name,
-                                   lambda followup: title_pieces(self.view, followup),
-                                   groups)
+                                   self._title_pieces, groups)
+
+    def _title_pieces(self, followup: FollowUp) -> list[TitlePiece]:
+        pieces = self._pieces.get(id(followup))
+        if pieces is None:
+            pieces = self._pieces[id(followup)] = title_pieces(self.view, followup)
+        return pieces
 
     def source(self) -> str:
         """What the dashboard is made from, as Markdown that is never shown: each item's dates,

@@ -85,7 +85,7 @@ def dated_board(rows: Sequence[str], built: dt.date, keys: Sequence[str], asof: 
     # A list that says what it is (`summary`) says nothing more when nothing shows: `none`
     # says it.
     quiet = " hidden" if summary is not None and shown == 0 else ""
-    return (
+    board = (
         f'<div class="vault-followups" data-built="{built.isoformat()}" '
         f'data-week-days="{WEEK_DAYS}"{template}>\n'
         f'<p class="vault-followups__asof"{quiet}>{asof}</p>\n'
@@ -93,9 +93,18 @@ def dated_board(rows: Sequence[str], built: dt.date, keys: Sequence[str], asof: 
         '<ul class="vault-followups__all">\n' + "".join(r + "\n" for r in rows) + "</ul>\n"
         f'<p class="vault-followups__none"{"" if shown == 0 else " hidden"}>{none}</p>\n'
         "</div>"
-    ).translate(MARKDOWN_PROOF)
+    )
+    return markdown_proof(board)
 
 
 # What Python-Markdown would change inside raw HTML (its whitespace normalisation and its own
 # placeholder marks): written as it would read, so the dashboard is the same either way.
 MARKDOWN_PROOF = str.maketrans({"\t": " ", "\r": " ", "\x02": None, "\x03": None})
+
+
+def markdown_proof(text: str) -> str:
+    """`text` as `text.translate(MARKDOWN_PROOF)` writes it. Four replacements rather than the
+    translation: `str.translate` looks each character up in the table once the text holds one
+    beyond ASCII (every dashboard's " · "), ~1 s at 5,000 notes for the home and the
+    follow-ups page; a replacement scans for its one character at memchr speed."""
+    return text.replace("\t", " ").replace("\r", " ").replace("\x02", "").replace("\x03", "")

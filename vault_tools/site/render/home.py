@@ -12,7 +12,7 @@ from ...views.common import Ref
 from ...views.home import HomeRows, InsightRow, PlannedRow, Progress
 from ..fast_html import block_html
 from .common import Linker, class_slug, html_text, nice_date
-from .followups import MARKDOWN_PROOF, dated_board
+from .followups import dated_board, markdown_proof
 from .leads import state_label
 
 WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
@@ -57,7 +57,7 @@ def home_dashboard(rows: HomeRows, built: dt.date, due: str, pages: Mapping[str,
             parts.append("<div data-search-exclude>"
                          f"{_see_all(linker, pages, 'Follow-ups', 'Every follow-up')}</div>")
     parts.append("</div>")
-    return "\n".join(part for part in parts if part).translate(MARKDOWN_PROOF)
+    return markdown_proof("\n".join(part for part in parts if part))
 
 
 def _see_all(linker: Linker, pages: Mapping[str, str], title: str, text: str) -> str:
