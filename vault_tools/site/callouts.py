@@ -1,7 +1,8 @@
 """Obsidian callouts as the theme's admonitions: `> [!tip] Title` becomes `!!! tip "Title"`,
 with the quote's lines as its indented body, for the `admonition` extension to render; a
 foldable one (`> [!faq]- Title`, `+` open) becomes `??? question "Title"` (`???+`) for
-`pymdownx.details`. Material styles both. The plugin turns the two extensions on (`mkdocs_setup.adjust`).
+`pymdownx.details`. Material styles both. The plugin turns the two extensions on
+(`mkdocs_setup.adjust`).
 
 Only the Markdown's shape changes: the type names a class (Obsidian's aliases mapped to the
 one Material knows, an unknown type to `note`), the title is the user's text, escaped, so no
@@ -150,5 +151,6 @@ def _quote(run: list[str], depth: int) -> list[str]:
     shown = html.escape(title.strip() or written.capitalize() or css.capitalize(), quote=True)
     marker = {"": "!!!", "-": "???", "+": "???+"}[fold]
     inside = _convert(body[1:], depth + 1)
-    return [f'{marker} {css} "{shown}"', *("    " + line if line.strip() else "" for line in inside)]
+    return [f'{marker} {css} "{shown}"',
+            *("    " + line if line.strip() else "" for line in inside)]
 

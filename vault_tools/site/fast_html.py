@@ -6,8 +6,9 @@ straight as HTML, as Python-Markdown with MkDocs' default extensions would make 
 (`block_html`, `html_list_item`), or not at all: the fast path declines (None, False) whatever it
 is not sure of, and the caller renders that text as Markdown. The dashboards take it only under
 those extensions (`plain_markdown`); generated blocks always do, as they always have: their
-shapes are plain, and only HTML put in after search keeps them out of it. `tests/test_fast_html.py` checks the promise
-against Python-Markdown itself (a Hypothesis property).
+shapes are plain, and only HTML put in after search keeps them out of it.
+`tests/test_fast_html.py` checks the promise against Python-Markdown itself (a Hypothesis
+property).
 
 The HTML goes into the page through one mechanism, `StandIns`: the Markdown gets a stand-in,
 unique to the build, and the HTML replaces it once MkDocs has rendered the page, either in its
@@ -111,9 +112,10 @@ _CODE = re.compile(r"(?<!`)`(?=[^\s`])([^`*\x00]+?)(?<=\S)`(?!`)")
 # `**strong**` and `*emphasis*` with no `*` inside, in one pass; a `*` left over declines.
 _EMPHASIS = re.compile(r"\*\*(?=\S)([^*]+?)(?<=\S)\*\*"
                        r"|(?<![\w*])\*(?=\S)([^*]+?)(?<=\S)\*(?![\w*])")
-# What the fast path does not write as Markdown would, so it declines: backslash escapes, entities (`&amp;` stays as written), emphasis with underscores (not
-# inside a word: `snake_case` is plain text), Markdown links, table rows (`|`), spaces ending a
-# line, and what Markdown changes or keeps for itself (tabs, carriage returns, its marks).
+# What the fast path does not write as Markdown would, so it declines: backslash escapes, entities
+# (`&amp;` stays as written), emphasis with underscores (not inside a word: `snake_case` is plain
+# text), Markdown links, table rows (`|`), spaces ending a line, and what Markdown changes or
+# keeps for itself (tabs, carriage returns, its marks).
 _DECLINE = re.compile(r"[|\\\t\r\x02\x03]| \n| $|&#?\w+;|(?<!\w)_|_(?!\w)|\]\(|==|\[\^")
 
 

@@ -17,6 +17,7 @@ people) is still drawn, across the rings.
 
 from __future__ import annotations
 
+import itertools
 import math
 from collections.abc import Iterable, Mapping, Sequence
 
@@ -108,7 +109,7 @@ def _ring_radii(order: Sequence[str], depth: Mapping[str, int], angle: Mapping[s
     radius = [0.0]
     for ring in rings[1:]:
         ring.sort()
-        gaps = [b - a for a, b in zip(ring, ring[1:])] + [ring[0] + 2 * math.pi - ring[-1]]
+        gaps = [b - a for a, b in itertools.pairwise(ring)] + [ring[0] + 2 * math.pi - ring[-1]]
         closest = min(min(gaps), math.pi)
         # Wedges are never empty, but a float sum of many tiny shares can round two angles
         # together: keep the ring finite and let the next one carry on.
@@ -129,7 +130,7 @@ def _pack(parts: Sequence[dict[str, Point]]) -> dict[str, Point]:
     row_width = max([math.sqrt(area * ASPECT)] + [x1 - x0 for x0, _, x1, _ in boxes])
     positions: dict[str, Point] = {}
     x = y = row_height = 0.0
-    for part, (x0, y0, x1, y1) in zip(parts, boxes):
+    for part, (x0, y0, x1, y1) in zip(parts, boxes, strict=True):
         if x > 0 and x + (x1 - x0) > row_width:
             x, y, row_height = 0.0, y + row_height, 0.0
         dx, dy = x - x0, y - y0

@@ -3,10 +3,10 @@
 Each hook is short and delegates: which files are published to `files`, a note's page to
 `note_page` (links by `links`, blocks as HTML by `fast_html`), the generated pages to the
 registry in `dashboards`, what MkDocs reads of a note to `page_source`, each page's policy to
-`csp`, the final check to `leaks`; its options are declared in `plugin_config`, and what it
-changes in MkDocs' configuration is `mkdocs_setup`'s. The plugin keeps two kinds of state: what one build is
-made of (`_Build`, made anew by `on_files`) and what it remembers between the rebuilds of
-`serve` (`_Remembered`).
+`csp`, the final check to `leaks`; its options are declared in `plugin_config`, and
+what it changes in MkDocs' configuration is `mkdocs_setup`'s. The plugin keeps two kinds of
+state: what one build is made of (`_Build`, made anew by `on_files`) and what it remembers
+between the rebuilds of `serve` (`_Remembered`).
 """
 
 from __future__ import annotations
@@ -27,9 +27,9 @@ from ..export.ics import FeedSettings, FeedSettingsError, feed_settings
 from ..followups import FollowUp
 from ..index import VaultIndex
 from ..notes import Note
-from ..vault import Vault, load_index_and_texts, loop_message, scan_notes
-from ..settings import SettingsError, settings_from_options
 from ..privacy import looks_private_front_matter, secrets
+from ..settings import SettingsError, settings_from_options
+from ..vault import Vault, load_index_and_texts, loop_message, scan_notes
 from ..views.common import SiteView
 from ..views.followups import dashboard_items
 from . import csp, dashboards, markdown_guard, mkdocs_setup, search_names

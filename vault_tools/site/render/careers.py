@@ -149,7 +149,7 @@ def _interest_over_time(rows: Sequence[CareerRow],
         points = sorted(((day, row.career.text, total, total - before)
                          for row in drawn
                          for (day, total), before in zip(
-                             row.series, (0, *(t for _, t in row.series)))),
+                             row.series, (0, *(t for _, t in row.series)), strict=False)),
                         key=lambda p: (p[0], p[1].lower()))
         for day, name, total, change in points:
             yield [cell_text(day, raw), cell_text(name, raw), f"{change:+d}", f"{total:+d}"]
