@@ -64,7 +64,8 @@ from .site_cache import (
     cache_key,
     digest,
     file_digest,
-    stamp,
+    is_site_path,
+    copy_stamp,
 )
 
 log = logging.getLogger("mkdocs.plugins.vault")
@@ -368,7 +369,7 @@ class LiveSite:
                 entries=kept.entries)
         for file in run.files:
             if not file.is_documentation_page() and run.inclusion(file.inclusion):
-                found = stamp(site_dir / file.dest_uri)
+                found = copy_stamp(site_dir / file.dest_uri, file.abs_src_path)
                 if found is not None:
                     snapshot.copied[file.dest_uri] = found
         return snapshot
@@ -499,7 +500,8 @@ class LiveSite:
             site_dir = Path(config.site_dir)
             run.written |= {f.dest_uri for f in files
                             if not f.is_documentation_page() and run.inclusion(f.inclusion)
-                            and self._copied.get(f.dest_uri) != stamp(site_dir / f.dest_uri)}
+                            and self._copied.get(f.dest_uri)
+                            != copy_stamp(site_dir / f.dest_uri, f.abs_src_path)}
             for f in files:
                 if f.dest_uri in run.written and not f.is_documentation_page():
                     f.copy_file(dirty=False)
@@ -645,9 +647,13 @@ def _remove_empty_folders(site_dir: Path) -> None:
 
 
 def _remove_outputs(site_dir: Path, gone: Iterable[str]) -> None:
-    """Delete output files no longer part of the site, and the folders that leaves empty."""
+    """Delete output files no longer part of the site, and the folders that leaves empty;
+    never a file outside `site_dir` (a crafted path, a folder linked to elsewhere)."""
+    inside = site_dir.resolve()
     for rel in sorted(gone):
         path = site_dir / rel
+        if not is_site_path(rel) or not path.parent.resolve().is_relative_to(inside):
+            continue
         path.unlink(missing_ok=True)
         folder = path.parent
         while folder != site_dir and folder.is_dir() and not any(folder.iterdir()):

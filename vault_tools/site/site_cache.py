@@ -151,6 +151,20 @@ def stamp(path: Path) -> list[int] | None:
     return [st.st_size, st.st_mtime_ns]
 
 
+def copy_stamp(dest: Path, source: str | None) -> list[int] | None:
+    """How a copied file is known to be the copy of its source as it is now: the copy's
+    `stamp`, and its source's size, mtime, ctime and inode (a file replaced with its old
+    size and mtime restored, as `cp -p` or a backup does, has another ctime)."""
+    found = stamp(dest)
+    if found is None or source is None:
+        return found
+    try:
+        st = os.stat(source)
+    except OSError:
+        return None
+    return [*found, st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino]
+
+
 # --- what the record is valid for ----------------------------------------------------------------
 
 
@@ -285,7 +299,7 @@ class Snapshot:
     outputs: list[str] = field(default_factory=list)
     nav: str = ""
     digests: dict[str, str] = field(default_factory=dict)  # other outputs: digest
-    copied: dict[str, list[int]] = field(default_factory=dict)  # copied files: stamp
+    copied: dict[str, list[int]] = field(default_factory=dict)  # copied files: copy_stamp
     # The digest of the secrets every file above was found clean of (None: not scanned).
     scanned: str | None = None
 
@@ -381,6 +395,15 @@ class SiteCache:
                 fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
 
 
+def is_site_path(rel: str) -> bool:
+    """True when `rel` names a file inside a site folder as MkDocs writes it: relative, with
+    forward slashes, never `..` (a crafted record must not name a file elsewhere, which a
+    build would delete as no longer made)."""
+    parts = rel.split("/")
+    return (bool(rel) and "\\" not in rel and "\0" not in rel and not os.path.isabs(rel)
+            and all(part not in ("", ".", "..") for part in parts))
+
+
 def _make_folder(folder: Path) -> None:
     folder.mkdir(parents=True, exist_ok=True)
     ignore = folder / ".gitignore"
@@ -393,6 +416,9 @@ def _snapshot(raw: dict[str, Any]) -> Snapshot:
     def strings(value: Any) -> list[str]:
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
             raise ValueError("a list of paths expected")
+        for path in value:
+            if not is_site_path(path):
+                raise ValueError(f"an output outside the site folder ({path[:40]!r})")
         return value
 
     def mapping(value: Any) -> dict[str, Any]:
@@ -412,7 +438,7 @@ def _snapshot(raw: dict[str, Any]) -> Snapshot:
             raise ValueError(f"a page record of the wrong shape ({src[:40]})")
         pages[src] = record
     copied = {k: v for k, v in mapping(raw["copied"]).items()}
-    if not all(isinstance(v, list) and len(v) == 2 and all(isinstance(n, int) for n in v)
+    if not all(isinstance(v, list) and all(isinstance(n, int) for n in v)
                for v in copied.values()):
         raise ValueError("a copied file's stamp of the wrong shape")
     digests = mapping(raw["digests"])
