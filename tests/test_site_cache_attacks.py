@@ -4,9 +4,13 @@ cache folder, and leaves the site byte for byte as a clean build would."""
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shutil
+import signal
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -71,5 +75,79 @@ def test_a_note_edited_with_its_old_mtime_is_rendered_again(vault: Path) -> None
     assert len(changed.encode()) == len(text.encode()) and changed != text
     source.write_text(changed, encoding="utf-8")
     os.utime(source, ns=(old.st_atime_ns, old.st_mtime_ns))
+    run_build(vault)
+    assert_like_clean_build(vault)
+
+
+def test_the_record_and_its_folder_as_links_are_replaced_never_written_through(
+        vault: Path) -> None:
+    run_build(vault)
+    outside = vault.parent / "outside"
+    outside.mkdir()
+    precious = outside / "precious.json"
+    precious.write_text("keep me\n", encoding="utf-8")
+    record = vault / ".cache/vault-tools/site.json"
+    record.unlink()
+    record.symlink_to(precious)
+    append(vault, "contacts/Priya Raman.md", "\nA line.\n")
+    run_build(vault)
+    assert precious.read_text(encoding="utf-8") == "keep me\n"
+    assert sorted(p.name for p in outside.iterdir()) == ["precious.json"]
+    assert_like_clean_build(vault)
+
+
+def test_a_folder_of_the_site_linked_to_elsewhere_is_not_written_through(vault: Path) -> None:
+    # (A link at the top of the site folder a clean build, MkDocs' own, writes through too.)
+    run_build(vault)
+    elsewhere = vault.parent / "elsewhere"
+    linked = vault / "site/contacts/Priya Raman"
+    shutil.copytree(linked, elsewhere)
+    before = {p: p.read_bytes() for p in elsewhere.rglob("*") if p.is_file()}
+    shutil.rmtree(linked)
+    linked.symlink_to(elsewhere, target_is_directory=True)
+    append(vault, "contacts/Priya Raman.md", "\nA line.\n")
+    run_build(vault)
+    assert {p: p.read_bytes() for p in elsewhere.rglob("*") if p.is_file()} == before
+    assert not linked.is_symlink()
+    assert_like_clean_build(vault)
+
+
+def test_an_edited_theme_override_renders_every_page_again(vault: Path) -> None:
+    overrides = vault / "overrides"
+    overrides.mkdir()
+    (overrides / "main.html").write_text(
+        '{% extends "base.html" %}\n{% block footer %}<p>first footer</p>{% endblock %}\n',
+        encoding="utf-8")
+    (vault / "mkdocs.yml").write_text(
+        (vault / "mkdocs.yml").read_text(encoding="utf-8").replace(
+            "  name: material\n", "  name: material\n  custom_dir: overrides\n"),
+        encoding="utf-8")
+    run_build(vault)
+    (overrides / "main.html").write_text(
+        '{% extends "base.html" %}\n{% block footer %}<p>other footer</p>{% endblock %}\n',
+        encoding="utf-8")
+    run_build(vault)
+    assert "other footer" in (vault / "site/contacts/Priya Raman/index.html").read_text(
+        encoding="utf-8")
+    assert_like_clean_build(vault)
+
+
+def test_two_builds_at_once_then_a_killed_one_leave_a_clean_builds_site(vault: Path) -> None:
+    run_build(vault)
+    append(vault, "contacts/Priya Raman.md", "\nA line.\n")
+    command = [sys.executable, "-m", "vault_tools", "build", "--vault", str(vault)]
+    both = [subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+            for _ in range(2)]
+    for process in both:
+        _out, err = process.communicate(timeout=600)
+        assert process.returncode == 0, err[-2000:]
+    assert_like_clean_build(vault)
+    # Killed wherever it is when the kill lands: the next build still makes a clean build's site.
+    append(vault, "contacts/Kwame Asante.md", "\nAnother line.\n")
+    killed = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    with contextlib.suppress(subprocess.TimeoutExpired):
+        killed.wait(timeout=1.5)
+    killed.send_signal(signal.SIGKILL)
+    killed.wait()
     run_build(vault)
     assert_like_clean_build(vault)

@@ -126,6 +126,7 @@ class _Run:
     rendered: list[Any] = field(default_factory=list)
     restored: Snapshot | None = None  # the site cache's record this build started from
     digests: dict[str, str] = field(default_factory=dict)  # page -> its inputs' digest
+    found: set[str] = field(default_factory=set)  # the site folder's files as the build began
 
 
 class LiveSite:
@@ -295,6 +296,11 @@ class LiveSite:
         key = self._cache_key(run.config) if full else None
         if key is not None and self._cache is not None:
             run.restored = None if clean else self._cache.load(key)
+            if run.restored is not None:
+                run.found, linked = _files_in(Path(run.config.site_dir))
+                if linked:  # written through, a kept page would land elsewhere
+                    log.info("The site folder holds a link: building the whole site.")
+                    run.restored = None
             # Gone before the site folder changes: a build that stops half-way leaves no record.
             self._cache.forget()
         if run.restored is not None:
@@ -552,7 +558,8 @@ class LiveSite:
         if run.restored is not None:
             # Whatever else is in the folder (put there since, or by another tool) a full
             # build would have cleaned away.
-            _remove_outputs(site_dir, _files_in(site_dir) - outputs - {SEARCH_INDEX})
+            # (the files the build made since are outputs)
+            _remove_outputs(site_dir, run.found - outputs - {SEARCH_INDEX})
             _remove_empty_folders(site_dir)
         self._outputs = outputs
         # The search index is not read again: its new entries are the text of the pages just
@@ -627,14 +634,25 @@ def _plain_json(value: Any) -> bool:
     return True
 
 
-def _files_in(site_dir: Path) -> set[str]:
-    """Every file under `site_dir`, relative to it."""
-    found = set()
-    for parent, _dirs, names in os.walk(site_dir):
-        rel = os.path.relpath(parent, site_dir)
-        for name in names:
-            found.add(name if rel == "." else f"{rel}/{name}".replace(os.sep, "/"))
-    return found
+def _files_in(site_dir: Path) -> tuple[set[str], bool]:
+    """Every file under `site_dir`, relative to it; and whether it holds a symbolic link."""
+    found: set[str] = set()
+    linked = False
+    folders = [("", str(site_dir))]
+    while folders:
+        rel, folder = folders.pop()
+        try:
+            entries = list(os.scandir(folder))
+        except OSError:
+            continue
+        for entry in entries:  # (the kind of each comes with the listing: no stat)
+            if entry.is_symlink():
+                linked = True
+            if entry.is_dir(follow_symlinks=False):
+                folders.append((f"{rel}{entry.name}/", entry.path))
+            else:
+                found.add(f"{rel}{entry.name}")
+    return found, linked
 
 
 def _remove_empty_folders(site_dir: Path) -> None:
