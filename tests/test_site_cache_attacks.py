@@ -151,3 +151,31 @@ def test_two_builds_at_once_then_a_killed_one_leave_a_clean_builds_site(vault: P
     killed.wait()
     run_build(vault)
     assert_like_clean_build(vault)
+
+
+def test_links_planted_in_the_cache_folder_are_never_written_through(vault: Path) -> None:
+    run_build(vault)
+    folder = vault / ".cache/vault-tools"
+    outside = vault.parent / "outside"
+    outside.mkdir()
+    for name in (".gitignore", "site.lock"):
+        (folder / name).unlink()
+        (folder / name).symlink_to(outside / name)  # dangling: nothing there yet
+    append(vault, "contacts/Priya Raman.md", "\nA line.\n")
+    run_build(vault)
+    assert list(outside.iterdir()) == []
+    assert_like_clean_build(vault)
+
+
+def test_a_note_turned_private_leaves_nothing_of_it_in_the_record(vault: Path) -> None:
+    write(vault, "contacts/Hidden Person.md",
+          "---\ntype: contact\n---\n\n# Hidden Person\n\nThe word Quillfeather9 is hers.\n")
+    append(vault, "contacts/Priya Raman.md", "\nShe knows [[Hidden Person]].\n")
+    run_build(vault)
+    path = vault / "notes/contacts/Hidden Person.md"
+    path.write_text(path.read_text(encoding="utf-8").replace("type: contact", "private: true"),
+                    encoding="utf-8")
+    run_build(vault)
+    data = (vault / ".cache/vault-tools/site.json").read_bytes()
+    assert b"Quillfeather9" not in data and b"Hidden Person" not in data
+    assert_like_clean_build(vault)

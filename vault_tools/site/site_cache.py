@@ -52,6 +52,7 @@ log = logging.getLogger("mkdocs.plugins.vault")
 FORMAT = 1
 FILE_NAME = "site.json"
 LOCK_NAME = "site.lock"
+_NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
 # The libraries a page's HTML depends on besides the plugins (whose own are added by module).
 LIBRARIES = ("mkdocs", "mkdocs-material", "markdown", "pymdown-extensions", "pygments", "jinja2",
              "markupsafe", "pyyaml", "python-frontmatter", "babel")
@@ -363,7 +364,9 @@ class SiteCache:
         temp = self.folder / f".{FILE_NAME}.{os.getpid()}.tmp"
         try:
             _make_folder(self.folder)
-            with open(temp, "w", encoding="utf-8") as file:
+            temp.unlink(missing_ok=True)
+            # "x": never through a link planted at that name (O_EXCL does not follow one)
+            with open(temp, "x", encoding="utf-8") as file:
                 json.dump(raw, file, ensure_ascii=False, separators=(",", ":"))
             os.replace(temp, self.path)
         except (OSError, TypeError, ValueError) as exc:
@@ -383,7 +386,10 @@ class SiteCache:
             return
         try:
             _make_folder(self.folder)
-            handle = open(self.folder / LOCK_NAME, "a+b")  # noqa: SIM115 - held to the end
+            path = self.folder / LOCK_NAME
+            if path.is_symlink():  # never created or opened through a link
+                path.unlink()
+            handle = os.fdopen(os.open(path, os.O_RDWR | os.O_CREAT | _NOFOLLOW, 0o644), "r+b")
         except OSError:
             yield
             return
@@ -407,7 +413,7 @@ def is_site_path(rel: str) -> bool:
 def _make_folder(folder: Path) -> None:
     folder.mkdir(parents=True, exist_ok=True)
     ignore = folder / ".gitignore"
-    if not ignore.exists():
+    if not os.path.lexists(ignore):  # (a link, even to nothing, is left alone: not followed)
         ignore.write_text("# vault-tools caches: derived, never committed\n*\n", encoding="utf-8")
 
 
