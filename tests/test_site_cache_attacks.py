@@ -64,6 +64,13 @@ def test_an_attachment_replaced_with_its_old_mtime_is_copied_again(vault: Path) 
     assert (vault / "site/files/card.txt").read_text(encoding="utf-8") == \
         "a business card, other\n"
     assert_like_clean_build(vault)
+    # And the copy edited in the site folder, its size and times restored: copied again.
+    copy = vault / "site/files/card.txt"
+    old = os.stat(copy)
+    copy.write_text("a business card, typo!\n", encoding="utf-8")
+    os.utime(copy, ns=(old.st_atime_ns, old.st_mtime_ns))
+    run_build(vault)
+    assert_like_clean_build(vault)
 
 
 def test_a_note_edited_with_its_old_mtime_is_rendered_again(vault: Path) -> None:

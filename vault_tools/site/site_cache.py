@@ -144,26 +144,23 @@ def file_digest(path: Path) -> str | None:
 
 
 def stamp(path: Path) -> list[int] | None:
-    """(size, mtime_ns) of the file at `path`: how a copied file is known to be untouched."""
+    """(size, mtime_ns, ctime_ns, inode) of the file at `path`: how a file is known to be
+    untouched (a write with the old size and mtime restored still changes the ctime)."""
     try:
         st = os.stat(path)
     except OSError:
         return None
-    return [st.st_size, st.st_mtime_ns]
+    return [st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino]
 
 
 def copy_stamp(dest: Path, source: str | None) -> list[int] | None:
     """How a copied file is known to be the copy of its source as it is now: the copy's
-    `stamp`, and its source's size, mtime, ctime and inode (a file replaced with its old
-    size and mtime restored, as `cp -p` or a backup does, has another ctime)."""
-    found = stamp(dest)
-    if found is None or source is None:
-        return found
-    try:
-        st = os.stat(source)
-    except OSError:
+    `stamp` and its source's (a file replaced with its old size and mtime restored, as
+    `cp -p` or a backup does, has another ctime)."""
+    found, origin = stamp(dest), stamp(Path(source)) if source is not None else []
+    if found is None or origin is None:
         return None
-    return [*found, st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino]
+    return found + origin
 
 
 # --- what the record is valid for ----------------------------------------------------------------
