@@ -186,3 +186,33 @@ def test_a_note_turned_private_leaves_nothing_of_it_in_the_record(vault: Path) -
     data = (vault / ".cache/vault-tools/site.json").read_bytes()
     assert b"Quillfeather9" not in data and b"Hidden Person" not in data
     assert_like_clean_build(vault)
+
+
+def test_a_title_shown_in_every_pages_navigation_changed_between_runs(vault: Path) -> None:
+    run_build(vault)
+    path = vault / "notes/contacts/Priya Raman.md"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("---\n", "---\ntitle: Dr Priya R.\n", 1), encoding="utf-8")
+    run_build(vault)
+    assert "Dr Priya R." in (vault / "site/contacts/Priya Raman/index.html").read_text(
+        encoding="utf-8")
+    assert_like_clean_build(vault)
+
+
+def test_hidden_files_at_the_top_of_the_site_folder_are_kept_as_a_clean_build_keeps_them(
+        vault: Path) -> None:
+    # A site folder deployed as a git repository: MkDocs' clean build never removes `.git`.
+    run_build(vault)
+    (vault / "site/.git").mkdir()
+    (vault / "site/.git/config").write_text("[core]\n", encoding="utf-8")
+    (vault / "site/.git/refs/tags").mkdir(parents=True)  # empty, and git needs it
+    (vault / "site/.nojekyll").write_text("", encoding="utf-8")
+    record = vault / ".cache/vault-tools/site.json"
+    raw = json.loads(record.read_text(encoding="utf-8"))
+    raw["outputs"].append(".git/config")  # as if a build had made it once
+    record.write_text(json.dumps(raw), encoding="utf-8")
+    append(vault, "contacts/Priya Raman.md", "\nA line.\n")
+    run_build(vault)
+    assert (vault / "site/.git/config").read_text(encoding="utf-8") == "[core]\n"
+    assert (vault / "site/.git/refs/tags").is_dir()
+    assert (vault / "site/.nojekyll").is_file()

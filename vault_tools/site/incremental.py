@@ -646,6 +646,8 @@ def _files_in(site_dir: Path) -> tuple[set[str], bool]:
         except OSError:
             continue
         for entry in entries:  # (the kind of each comes with the listing: no stat)
+            if not rel and entry.name.startswith("."):
+                continue  # never cleaned by MkDocs either (a `.git` of a deployed site)
             if entry.is_symlink():
                 linked = True
             if entry.is_dir(follow_symlinks=False):
@@ -656,12 +658,16 @@ def _files_in(site_dir: Path) -> tuple[set[str], bool]:
 
 
 def _remove_empty_folders(site_dir: Path) -> None:
-    """Delete the folders under `site_dir` that hold nothing (a clean build makes none)."""
-    for parent, dirs, names in os.walk(site_dir, topdown=False):
-        if Path(parent) != site_dir and not names and not any(
-                (Path(parent) / d).exists() for d in dirs):
-            with contextlib.suppress(OSError):
-                os.rmdir(parent)
+    """Delete the folders under `site_dir` that hold nothing (a clean build makes none), but
+    none in a hidden folder at its top (MkDocs never cleans those: a `.git`)."""
+    tops = [site_dir / name for name in os.listdir(site_dir) if not name.startswith(".")]
+    for top in tops:
+        if top.is_symlink() or not top.is_dir():
+            continue
+        for parent, dirs, names in os.walk(top, topdown=False):
+            if not names and not any((Path(parent) / d).exists() for d in dirs):
+                with contextlib.suppress(OSError):
+                    os.rmdir(parent)
 
 
 def _remove_outputs(site_dir: Path, gone: Iterable[str]) -> None:
@@ -670,7 +676,8 @@ def _remove_outputs(site_dir: Path, gone: Iterable[str]) -> None:
     inside = site_dir.resolve()
     for rel in sorted(gone):
         path = site_dir / rel
-        if not is_site_path(rel) or not path.parent.resolve().is_relative_to(inside):
+        if (not is_site_path(rel) or rel.startswith(".")  # (hidden: MkDocs never cleans it)
+                or not path.parent.resolve().is_relative_to(inside)):
             continue
         path.unlink(missing_ok=True)
         folder = path.parent
