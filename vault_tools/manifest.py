@@ -113,12 +113,13 @@ def record(vault: Vault, dashboard: str, stamps: Stamps) -> None:
     try:
         folder.mkdir(parents=True, exist_ok=True)
         ignore = folder / ".gitignore"
-        if not ignore.exists():
+        if not os.path.lexists(ignore):  # (a link, even to nothing, is not followed)
             ignore.write_text("# vault-tools caches: derived, never committed\n*\n",
                               encoding="utf-8")
         temp = folder / f".fill.json.{os.getpid()}.tmp"
-        temp.write_text(json.dumps({"fingerprint": fingerprint(dashboard), "notes": stamps}),
-                        encoding="utf-8")
+        temp.unlink(missing_ok=True)
+        with open(temp, "x", encoding="utf-8") as file:  # never through a planted link
+            file.write(json.dumps({"fingerprint": fingerprint(dashboard), "notes": stamps}))
         os.replace(temp, folder / "fill.json")
     except OSError:
         return

@@ -64,7 +64,8 @@ from .site_cache import (
     cache_key,
     digest,
     file_digest,
-    stamp,
+    is_site_path,
+    copy_stamp,
 )
 
 log = logging.getLogger("mkdocs.plugins.vault")
@@ -125,6 +126,7 @@ class _Run:
     rendered: list[Any] = field(default_factory=list)
     restored: Snapshot | None = None  # the site cache's record this build started from
     digests: dict[str, str] = field(default_factory=dict)  # page -> its inputs' digest
+    found: set[str] = field(default_factory=set)  # the site folder's files as the build began
 
 
 class LiveSite:
@@ -294,6 +296,11 @@ class LiveSite:
         key = self._cache_key(run.config) if full else None
         if key is not None and self._cache is not None:
             run.restored = None if clean else self._cache.load(key)
+            if run.restored is not None:
+                run.found, linked = _files_in(Path(run.config.site_dir))
+                if linked:  # written through, a kept page would land elsewhere
+                    log.info("The site folder holds a link: building the whole site.")
+                    run.restored = None
             # Gone before the site folder changes: a build that stops half-way leaves no record.
             self._cache.forget()
         if run.restored is not None:
@@ -368,7 +375,7 @@ class LiveSite:
                 entries=kept.entries)
         for file in run.files:
             if not file.is_documentation_page() and run.inclusion(file.inclusion):
-                found = stamp(site_dir / file.dest_uri)
+                found = copy_stamp(site_dir / file.dest_uri, file.abs_src_path)
                 if found is not None:
                     snapshot.copied[file.dest_uri] = found
         return snapshot
@@ -499,7 +506,8 @@ class LiveSite:
             site_dir = Path(config.site_dir)
             run.written |= {f.dest_uri for f in files
                             if not f.is_documentation_page() and run.inclusion(f.inclusion)
-                            and self._copied.get(f.dest_uri) != stamp(site_dir / f.dest_uri)}
+                            and self._copied.get(f.dest_uri)
+                            != copy_stamp(site_dir / f.dest_uri, f.abs_src_path)}
             for f in files:
                 if f.dest_uri in run.written and not f.is_documentation_page():
                     f.copy_file(dirty=False)
@@ -550,7 +558,8 @@ class LiveSite:
         if run.restored is not None:
             # Whatever else is in the folder (put there since, or by another tool) a full
             # build would have cleaned away.
-            _remove_outputs(site_dir, _files_in(site_dir) - outputs - {SEARCH_INDEX})
+            # (the files the build made since are outputs)
+            _remove_outputs(site_dir, run.found - outputs - {SEARCH_INDEX})
             _remove_empty_folders(site_dir)
         self._outputs = outputs
         # The search index is not read again: its new entries are the text of the pages just
@@ -625,29 +634,51 @@ def _plain_json(value: Any) -> bool:
     return True
 
 
-def _files_in(site_dir: Path) -> set[str]:
-    """Every file under `site_dir`, relative to it."""
-    found = set()
-    for parent, _dirs, names in os.walk(site_dir):
-        rel = os.path.relpath(parent, site_dir)
-        for name in names:
-            found.add(name if rel == "." else f"{rel}/{name}".replace(os.sep, "/"))
-    return found
+def _files_in(site_dir: Path) -> tuple[set[str], bool]:
+    """Every file under `site_dir`, relative to it; and whether it holds a symbolic link."""
+    found: set[str] = set()
+    linked = False
+    folders = [("", str(site_dir))]
+    while folders:
+        rel, folder = folders.pop()
+        try:
+            entries = list(os.scandir(folder))
+        except OSError:
+            continue
+        for entry in entries:  # (the kind of each comes with the listing: no stat)
+            if not rel and entry.name.startswith("."):
+                continue  # never cleaned by MkDocs either (a `.git` of a deployed site)
+            if entry.is_symlink():
+                linked = True
+            if entry.is_dir(follow_symlinks=False):
+                folders.append((f"{rel}{entry.name}/", entry.path))
+            else:
+                found.add(f"{rel}{entry.name}")
+    return found, linked
 
 
 def _remove_empty_folders(site_dir: Path) -> None:
-    """Delete the folders under `site_dir` that hold nothing (a clean build makes none)."""
-    for parent, dirs, names in os.walk(site_dir, topdown=False):
-        if Path(parent) != site_dir and not names and not any(
-                (Path(parent) / d).exists() for d in dirs):
-            with contextlib.suppress(OSError):
-                os.rmdir(parent)
+    """Delete the folders under `site_dir` that hold nothing (a clean build makes none), but
+    none in a hidden folder at its top (MkDocs never cleans those: a `.git`)."""
+    tops = [site_dir / name for name in os.listdir(site_dir) if not name.startswith(".")]
+    for top in tops:
+        if top.is_symlink() or not top.is_dir():
+            continue
+        for parent, dirs, names in os.walk(top, topdown=False):
+            if not names and not any((Path(parent) / d).exists() for d in dirs):
+                with contextlib.suppress(OSError):
+                    os.rmdir(parent)
 
 
 def _remove_outputs(site_dir: Path, gone: Iterable[str]) -> None:
-    """Delete output files no longer part of the site, and the folders that leaves empty."""
+    """Delete output files no longer part of the site, and the folders that leaves empty;
+    never a file outside `site_dir` (a crafted path, a folder linked to elsewhere)."""
+    inside = site_dir.resolve()
     for rel in sorted(gone):
         path = site_dir / rel
+        if (not is_site_path(rel) or rel.startswith(".")  # (hidden: MkDocs never cleans it)
+                or not path.parent.resolve().is_relative_to(inside)):
+            continue
         path.unlink(missing_ok=True)
         folder = path.parent
         while folder != site_dir and folder.is_dir() and not any(folder.iterdir()):

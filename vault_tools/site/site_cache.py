@@ -52,6 +52,7 @@ log = logging.getLogger("mkdocs.plugins.vault")
 FORMAT = 1
 FILE_NAME = "site.json"
 LOCK_NAME = "site.lock"
+_NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
 # The libraries a page's HTML depends on besides the plugins (whose own are added by module).
 LIBRARIES = ("mkdocs", "mkdocs-material", "markdown", "pymdown-extensions", "pygments", "jinja2",
              "markupsafe", "pyyaml", "python-frontmatter", "babel")
@@ -143,12 +144,23 @@ def file_digest(path: Path) -> str | None:
 
 
 def stamp(path: Path) -> list[int] | None:
-    """(size, mtime_ns) of the file at `path`: how a copied file is known to be untouched."""
+    """(size, mtime_ns, ctime_ns, inode) of the file at `path`: how a file is known to be
+    untouched (a write with the old size and mtime restored still changes the ctime)."""
     try:
         st = os.stat(path)
     except OSError:
         return None
-    return [st.st_size, st.st_mtime_ns]
+    return [st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino]
+
+
+def copy_stamp(dest: Path, source: str | None) -> list[int] | None:
+    """How a copied file is known to be the copy of its source as it is now: the copy's
+    `stamp` and its source's (a file replaced with its old size and mtime restored, as
+    `cp -p` or a backup does, has another ctime)."""
+    found, origin = stamp(dest), stamp(Path(source)) if source is not None else []
+    if found is None or origin is None:
+        return None
+    return found + origin
 
 
 # --- what the record is valid for ----------------------------------------------------------------
@@ -285,7 +297,7 @@ class Snapshot:
     outputs: list[str] = field(default_factory=list)
     nav: str = ""
     digests: dict[str, str] = field(default_factory=dict)  # other outputs: digest
-    copied: dict[str, list[int]] = field(default_factory=dict)  # copied files: stamp
+    copied: dict[str, list[int]] = field(default_factory=dict)  # copied files: copy_stamp
     # The digest of the secrets every file above was found clean of (None: not scanned).
     scanned: str | None = None
 
@@ -349,7 +361,9 @@ class SiteCache:
         temp = self.folder / f".{FILE_NAME}.{os.getpid()}.tmp"
         try:
             _make_folder(self.folder)
-            with open(temp, "w", encoding="utf-8") as file:
+            temp.unlink(missing_ok=True)
+            # "x": never through a link planted at that name (O_EXCL does not follow one)
+            with open(temp, "x", encoding="utf-8") as file:
                 json.dump(raw, file, ensure_ascii=False, separators=(",", ":"))
             os.replace(temp, self.path)
         except (OSError, TypeError, ValueError) as exc:
@@ -369,7 +383,10 @@ class SiteCache:
             return
         try:
             _make_folder(self.folder)
-            handle = open(self.folder / LOCK_NAME, "a+b")  # noqa: SIM115 - held to the end
+            path = self.folder / LOCK_NAME
+            if path.is_symlink():  # never created or opened through a link
+                path.unlink()
+            handle = os.fdopen(os.open(path, os.O_RDWR | os.O_CREAT | _NOFOLLOW, 0o644), "r+b")
         except OSError:
             yield
             return
@@ -381,10 +398,19 @@ class SiteCache:
                 fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
 
 
+def is_site_path(rel: str) -> bool:
+    """True when `rel` names a file inside a site folder as MkDocs writes it: relative, with
+    forward slashes, never `..` (a crafted record must not name a file elsewhere, which a
+    build would delete as no longer made)."""
+    parts = rel.split("/")
+    return (bool(rel) and "\\" not in rel and "\0" not in rel and not os.path.isabs(rel)
+            and all(part not in ("", ".", "..") for part in parts))
+
+
 def _make_folder(folder: Path) -> None:
     folder.mkdir(parents=True, exist_ok=True)
     ignore = folder / ".gitignore"
-    if not ignore.exists():
+    if not os.path.lexists(ignore):  # (a link, even to nothing, is left alone: not followed)
         ignore.write_text("# vault-tools caches: derived, never committed\n*\n", encoding="utf-8")
 
 
@@ -393,6 +419,9 @@ def _snapshot(raw: dict[str, Any]) -> Snapshot:
     def strings(value: Any) -> list[str]:
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
             raise ValueError("a list of paths expected")
+        for path in value:
+            if not is_site_path(path):
+                raise ValueError(f"an output outside the site folder ({path[:40]!r})")
         return value
 
     def mapping(value: Any) -> dict[str, Any]:
@@ -412,7 +441,7 @@ def _snapshot(raw: dict[str, Any]) -> Snapshot:
             raise ValueError(f"a page record of the wrong shape ({src[:40]})")
         pages[src] = record
     copied = {k: v for k, v in mapping(raw["copied"]).items()}
-    if not all(isinstance(v, list) and len(v) == 2 and all(isinstance(n, int) for n in v)
+    if not all(isinstance(v, list) and all(isinstance(n, int) for n in v)
                for v in copied.values()):
         raise ValueError("a copied file's stamp of the wrong shape")
     digests = mapping(raw["digests"])

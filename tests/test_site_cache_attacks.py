@@ -1,0 +1,218 @@
+"""Attacks on the site cache (`site/site_cache.py`): a record crafted or planted, files changed
+behind the cache's back. A cached build never touches a file outside the site folder and its own
+cache folder, and leaves the site byte for byte as a clean build would."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from .conftest import DEMO_VAULT
+from .test_incremental import CONFIG
+from .test_site_cache import append, assert_like_clean_build, built_line, run_build, write
+
+pytestmark = pytest.mark.slow  # real builds, in subprocesses
+
+
+@pytest.fixture
+def vault(tmp_path: Path) -> Path:
+    root = tmp_path / "vault"
+    shutil.copytree(DEMO_VAULT, root / "notes")
+    (root / "mkdocs.yml").write_text(CONFIG, encoding="utf-8")
+    return root
+
+
+@pytest.mark.parametrize("crafted", ["../../victim.txt", "{victim}",
+                                     "contacts/../../../victim.txt"])
+def test_a_crafted_output_list_never_deletes_outside_the_site_folder(
+        vault: Path, crafted: str) -> None:
+    run_build(vault)
+    victim = vault.parent / "victim.txt"
+    victim.write_text("years of notes\n", encoding="utf-8")
+    (vault.parent / "empty-folder").mkdir()
+    record = vault / ".cache/vault-tools/site.json"
+    raw = json.loads(record.read_text(encoding="utf-8"))
+    raw["outputs"].append(crafted.format(victim=victim))
+    raw["outputs"].append("../empty-folder/x.txt")
+    record.write_text(json.dumps(raw), encoding="utf-8")
+    append(vault, "contacts/Priya Raman.md", "\nA line.\n")
+    run_build(vault)
+    assert victim.read_text(encoding="utf-8") == "years of notes\n"
+    assert (vault.parent / "empty-folder").is_dir()
+    assert_like_clean_build(vault)
+
+
+def test_an_attachment_replaced_with_its_old_mtime_is_copied_again(vault: Path) -> None:
+    write(vault, "files/card.txt", "a business card, first\n")
+    append(vault, "contacts/Priya Raman.md", "\nHer card: ![[card.txt]]\n")
+    source = vault / "notes/files/card.txt"
+    old = os.stat(source)
+    run_build(vault)
+    # Restored from a backup (`cp -p`, rsync -t): new bytes, the same size and times.
+    source.write_text("a business card, other\n", encoding="utf-8")
+    os.utime(source, ns=(old.st_atime_ns, old.st_mtime_ns))
+    assert os.stat(source).st_size == old.st_size
+    assert "from the site cache" in built_line(run_build(vault))
+    assert (vault / "site/files/card.txt").read_text(encoding="utf-8") == \
+        "a business card, other\n"
+    assert_like_clean_build(vault)
+    # And the copy edited in the site folder, its size and times restored: copied again.
+    copy = vault / "site/files/card.txt"
+    old = os.stat(copy)
+    copy.write_text("a business card, typo!\n", encoding="utf-8")
+    os.utime(copy, ns=(old.st_atime_ns, old.st_mtime_ns))
+    run_build(vault)
+    assert_like_clean_build(vault)
+
+
+def test_a_note_edited_with_its_old_mtime_is_rendered_again(vault: Path) -> None:
+    run_build(vault)
+    source = vault / "notes/contacts/Priya Raman.md"
+    old = os.stat(source)
+    text = source.read_text(encoding="utf-8")
+    changed = text.replace("Priya", "Pryia", 1)
+    assert len(changed.encode()) == len(text.encode()) and changed != text
+    source.write_text(changed, encoding="utf-8")
+    os.utime(source, ns=(old.st_atime_ns, old.st_mtime_ns))
+    run_build(vault)
+    assert_like_clean_build(vault)
+
+
+def test_the_record_and_its_folder_as_links_are_replaced_never_written_through(
+        vault: Path) -> None:
+    run_build(vault)
+    outside = vault.parent / "outside"
+    outside.mkdir()
+    precious = outside / "precious.json"
+    precious.write_text("keep me\n", encoding="utf-8")
+    record = vault / ".cache/vault-tools/site.json"
+    record.unlink()
+    record.symlink_to(precious)
+    append(vault, "contacts/Priya Raman.md", "\nA line.\n")
+    run_build(vault)
+    assert precious.read_text(encoding="utf-8") == "keep me\n"
+    assert sorted(p.name for p in outside.iterdir()) == ["precious.json"]
+    assert_like_clean_build(vault)
+
+
+def test_a_folder_of_the_site_linked_to_elsewhere_is_not_written_through(vault: Path) -> None:
+    # (A link at the top of the site folder a clean build, MkDocs' own, writes through too.)
+    run_build(vault)
+    elsewhere = vault.parent / "elsewhere"
+    linked = vault / "site/contacts/Priya Raman"
+    shutil.copytree(linked, elsewhere)
+    before = {p: p.read_bytes() for p in elsewhere.rglob("*") if p.is_file()}
+    shutil.rmtree(linked)
+    linked.symlink_to(elsewhere, target_is_directory=True)
+    append(vault, "contacts/Priya Raman.md", "\nA line.\n")
+    run_build(vault)
+    assert {p: p.read_bytes() for p in elsewhere.rglob("*") if p.is_file()} == before
+    assert not linked.is_symlink()
+    assert_like_clean_build(vault)
+
+
+def test_an_edited_theme_override_renders_every_page_again(vault: Path) -> None:
+    overrides = vault / "overrides"
+    overrides.mkdir()
+    (overrides / "main.html").write_text(
+        '{% extends "base.html" %}\n{% block footer %}<p>first footer</p>{% endblock %}\n',
+        encoding="utf-8")
+    (vault / "mkdocs.yml").write_text(
+        (vault / "mkdocs.yml").read_text(encoding="utf-8").replace(
+            "  name: material\n", "  name: material\n  custom_dir: overrides\n"),
+        encoding="utf-8")
+    run_build(vault)
+    (overrides / "main.html").write_text(
+        '{% extends "base.html" %}\n{% block footer %}<p>other footer</p>{% endblock %}\n',
+        encoding="utf-8")
+    run_build(vault)
+    assert "other footer" in (vault / "site/contacts/Priya Raman/index.html").read_text(
+        encoding="utf-8")
+    assert_like_clean_build(vault)
+
+
+def test_two_builds_at_once_then_a_killed_one_leave_a_clean_builds_site(vault: Path) -> None:
+    run_build(vault)
+    append(vault, "contacts/Priya Raman.md", "\nA line.\n")
+    command = [sys.executable, "-m", "vault_tools", "build", "--vault", str(vault)]
+    both = [subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+            for _ in range(2)]
+    for process in both:
+        _out, err = process.communicate(timeout=600)
+        assert process.returncode == 0, err[-2000:]
+    assert_like_clean_build(vault)
+    # Killed wherever it is when the kill lands: the next build still makes a clean build's site.
+    append(vault, "contacts/Kwame Asante.md", "\nAnother line.\n")
+    killed = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    with contextlib.suppress(subprocess.TimeoutExpired):
+        killed.wait(timeout=1.5)
+    killed.send_signal(signal.SIGKILL)
+    killed.wait()
+    run_build(vault)
+    assert_like_clean_build(vault)
+
+
+def test_links_planted_in_the_cache_folder_are_never_written_through(vault: Path) -> None:
+    run_build(vault)
+    folder = vault / ".cache/vault-tools"
+    outside = vault.parent / "outside"
+    outside.mkdir()
+    for name in (".gitignore", "site.lock"):
+        (folder / name).unlink()
+        (folder / name).symlink_to(outside / name)  # dangling: nothing there yet
+    append(vault, "contacts/Priya Raman.md", "\nA line.\n")
+    run_build(vault)
+    assert list(outside.iterdir()) == []
+    assert_like_clean_build(vault)
+
+
+def test_a_note_turned_private_leaves_nothing_of_it_in_the_record(vault: Path) -> None:
+    write(vault, "contacts/Hidden Person.md",
+          "---\ntype: contact\n---\n\n# Hidden Person\n\nThe word Quillfeather9 is hers.\n")
+    append(vault, "contacts/Priya Raman.md", "\nShe knows [[Hidden Person]].\n")
+    run_build(vault)
+    path = vault / "notes/contacts/Hidden Person.md"
+    path.write_text(path.read_text(encoding="utf-8").replace("type: contact", "private: true"),
+                    encoding="utf-8")
+    run_build(vault)
+    data = (vault / ".cache/vault-tools/site.json").read_bytes()
+    assert b"Quillfeather9" not in data and b"Hidden Person" not in data
+    assert_like_clean_build(vault)
+
+
+def test_a_title_shown_in_every_pages_navigation_changed_between_runs(vault: Path) -> None:
+    run_build(vault)
+    path = vault / "notes/contacts/Priya Raman.md"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("---\n", "---\ntitle: Dr Priya R.\n", 1), encoding="utf-8")
+    run_build(vault)
+    assert "Dr Priya R." in (vault / "site/contacts/Priya Raman/index.html").read_text(
+        encoding="utf-8")
+    assert_like_clean_build(vault)
+
+
+def test_hidden_files_at_the_top_of_the_site_folder_are_kept_as_a_clean_build_keeps_them(
+        vault: Path) -> None:
+    # A site folder deployed as a git repository: MkDocs' clean build never removes `.git`.
+    run_build(vault)
+    (vault / "site/.git").mkdir()
+    (vault / "site/.git/config").write_text("[core]\n", encoding="utf-8")
+    (vault / "site/.git/refs/tags").mkdir(parents=True)  # empty, and git needs it
+    (vault / "site/.nojekyll").write_text("", encoding="utf-8")
+    record = vault / ".cache/vault-tools/site.json"
+    raw = json.loads(record.read_text(encoding="utf-8"))
+    raw["outputs"].append(".git/config")  # as if a build had made it once
+    record.write_text(json.dumps(raw), encoding="utf-8")
+    append(vault, "contacts/Priya Raman.md", "\nA line.\n")
+    run_build(vault)
+    assert (vault / "site/.git/config").read_text(encoding="utf-8") == "[core]\n"
+    assert (vault / "site/.git/refs/tags").is_dir()
+    assert (vault / "site/.nojekyll").is_file()
