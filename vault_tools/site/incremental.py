@@ -62,10 +62,10 @@ from .site_cache import (
     Snapshot,
     Unencodable,
     cache_key,
+    copy_stamp,
     digest,
     file_digest,
     is_site_path,
-    copy_stamp,
 )
 
 log = logging.getLogger("mkdocs.plugins.vault")
