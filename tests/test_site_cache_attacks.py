@@ -15,19 +15,14 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import DEMO_VAULT
-from .test_incremental import CONFIG
+from . import test_site_cache as site_cache_tests
 from .test_site_cache import append, assert_like_clean_build, built_line, run_build, write
 
 pytestmark = pytest.mark.slow  # real builds, in subprocesses
 
 
-@pytest.fixture
-def vault(tmp_path: Path) -> Path:
-    root = tmp_path / "vault"
-    shutil.copytree(DEMO_VAULT, root / "notes")
-    (root / "mkdocs.yml").write_text(CONFIG, encoding="utf-8")
-    return root
+# The demo vault with the site-cache tests' mkdocs.yml, the same fixture as theirs.
+vault = site_cache_tests.vault
 
 
 @pytest.mark.parametrize("crafted", ["../../victim.txt", "{victim}",
