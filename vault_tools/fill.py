@@ -38,7 +38,7 @@ UNWRITABLE = ("bad-block", "conflict-markers", "not-utf8", "yaml-error", "outsid
               "too-large")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class NoteChange:
     """One note whose blocks need new content.
 
@@ -266,7 +266,9 @@ def fill_vault(
                 apply_changes(vault, [planned], result)
                 if result.written and result.written[-1] == path:
                     written_bytes[path] = content_hash(planned.new.encode("utf-8"))
-            result.changed.append(replace(planned, old="", new=""))
+            # Only the path and the block names are kept: on a never-filled vault every note
+            # changes, and keeping each one's rendered blocks cost ~230 MB at 20,000 notes.
+            result.changed.append(replace(planned, contents={}, old="", new=""))
     del index, followups, concerning
     if not result.failed and (write or not result.changed):
         _record_if_undisturbed(vault, settings, before, written_bytes)
