@@ -73,10 +73,10 @@ def test_a_fill_with_nothing_changed_reads_no_note(make_vault, monkeypatch) -> N
     vault = find_vault(make_vault(BASE))
     fill_vault(vault)
 
-    def must_not_read(_vault):
+    def must_not_read(*_args, **_kwargs):
         raise AssertionError("the notes were read although none changed")
 
-    monkeypatch.setattr("vault_tools.fill.load_index", must_not_read)
+    monkeypatch.setattr("vault_tools.fill.load_index_seeing", must_not_read)
     result = fill_vault(vault)
     assert (result.notes, result.changed) == (2, [])
 
