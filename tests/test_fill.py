@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
@@ -72,10 +73,10 @@ def test_a_fill_with_nothing_changed_reads_no_note(make_vault, monkeypatch) -> N
     vault = find_vault(make_vault(BASE))
     fill_vault(vault)
 
-    def must_not_read(_vault):
+    def must_not_read(*_args, **_kwargs):
         raise AssertionError("the notes were read although none changed")
 
-    monkeypatch.setattr("vault_tools.fill.load_index", must_not_read)
+    monkeypatch.setattr("vault_tools.fill.load_index_seeing", must_not_read)
     result = fill_vault(vault)
     assert (result.notes, result.changed) == (2, [])
 
@@ -88,6 +89,26 @@ def test_a_changed_note_invalidates_the_manifest(make_vault) -> None:
     result = fill_vault(vault)
     assert [c.path for c in result.changed] == ["contacts/Jane Doe.md"]
     assert "[[Other]]" in (root / "notes/contacts/Jane Doe.md").read_text()
+
+
+def test_a_note_restored_with_its_old_mtime_is_not_trusted(make_vault) -> None:
+    # A restore that puts back a note's old mtime (`cp -p`, `rsync -t`, `touch -d`, a backup
+    # tool), rewriting it in place at the same size: size, mtime and inode all match the record,
+    # but the inode's change time cannot be set back, so the note is read again.
+    root = make_vault(BASE)
+    vault = find_vault(root)
+    fill_vault(vault)
+    meeting = root / "notes/notes/Meeting.md"
+    stat = meeting.stat()
+    time.sleep(0.01)  # a change time the clock can tell from the record's
+    with open(meeting, "r+b") as file:  # same inode, same size
+        file.write(meeting.read_bytes().replace(b"today", b"daily"))
+    os.utime(meeting, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+    assert (meeting.stat().st_size, meeting.stat().st_mtime_ns, meeting.stat().st_ino) == (
+        stat.st_size, stat.st_mtime_ns, stat.st_ino)
+    result = fill_vault(vault)
+    assert [c.path for c in result.changed] == ["contacts/Jane Doe.md"]
+    assert "- [[Meeting]]: Met Jane Doe daily." in (root / "notes/contacts/Jane Doe.md").read_text()
 
 
 def test_a_manifest_from_other_code_or_settings_is_not_trusted(make_vault) -> None:
@@ -146,12 +167,18 @@ def test_a_fill_after_a_code_change_does_not_trust_the_old_record(make_vault, tm
     jane = root / "notes/contacts/Jane Doe.md"
     assert fill_with_code(code, root).startswith("wrote contacts/Jane Doe.md")
     # A block as other code might have written it, and a record still vouching for it: the
-    # edit keeps the note's size, inode and mtime.
+    # edit keeps the note's size, inode and mtime, and the record is given its new change
+    # time (which no edit can keep).
     filled = jane.read_bytes()
     stat = jane.stat()
     with open(jane, "r+b") as file:
         file.write(filled.replace(b"today.", b"TODAY."))
     os.utime(jane, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+    record_file = root / ".cache/vault-tools/fill.json"
+    record = json.loads(record_file.read_text(encoding="utf-8"))
+    assert record["notes"]["contacts/Jane Doe.md"][3] != jane.stat().st_ctime_ns
+    record["notes"]["contacts/Jane Doe.md"][3] = jane.stat().st_ctime_ns
+    record_file.write_text(json.dumps(record), encoding="utf-8")
     assert fill_with_code(code, root) == "0 of 2 notes changed.\n"  # the same code trusts it
     # The YAML loader: a module the old hand-kept list of rendering modules missed.
     with open(code / "frontmatter_yaml.py", "a", encoding="utf-8") as module:

@@ -12,7 +12,7 @@ import pytest
 from click.testing import CliRunner
 
 import vault_tools
-from vault_tools import cli, gcpolicy
+from vault_tools import cli, fill, gcpolicy
 from vault_tools.vault import find_vault, load_index
 
 PACKAGE = Path(vault_tools.__file__).parent
@@ -52,15 +52,18 @@ def test_loading_a_vault_leaves_the_collector_as_it_found_it(make_vault, monkeyp
 def test_commands_load_the_vault_with_the_collector_paused(make_vault, monkeypatch,
                                                            args: list[str]) -> None:
     seen: list[bool] = []
-    real = cli.load_index
-    import vault_tools.fill as fill
+    real, real_seeing = cli.load_index, fill.load_index_seeing
 
     def spy(vault, **options):  # check passes contexts=False
         seen.append(gc.isenabled())
         return real(vault, **options)
 
+    def spy_seeing(vault, see, **options):  # fill's load
+        seen.append(gc.isenabled())
+        return real_seeing(vault, see, **options)
+
     monkeypatch.setattr(cli, "load_index", spy)
-    monkeypatch.setattr(fill, "load_index", spy)
+    monkeypatch.setattr(fill, "load_index_seeing", spy_seeing)
     vault = make_vault(NOTES)
     result = CliRunner().invoke(cli.main, [*args, "--vault", str(vault)])
     assert result.exit_code == 0, result.output

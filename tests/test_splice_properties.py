@@ -90,3 +90,12 @@ def test_forged_markers_in_content_are_refused() -> None:
         assert "marker" in str(exc)
     else:
         raise AssertionError("content with a marker line was spliced")
+
+
+@given(st.text(), st.sampled_from(["\n", "\r\n", "\r"]))
+def test_content_in_the_notes_newline_style_is_every_line_joined_by_it(content: str,
+                                                                       newline: str) -> None:
+    from vault_tools.splice import _with_newlines
+
+    assert _with_newlines(content, newline) == (
+        newline.join(content.split("\n")) + newline if content else "")

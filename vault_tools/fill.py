@@ -8,6 +8,7 @@ block already holds the right bytes is not written at all.
 from __future__ import annotations
 
 import difflib
+import hashlib
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
@@ -19,7 +20,7 @@ from .index import VaultIndex
 from .notes import Diagnostic, Note
 from .parse import split_lines
 from .splice import BlockError, current_contents, splice_blocks
-from .vault import Untagged, Vault, load_index, read_file
+from .vault import Untagged, Vault, load_index_seeing, read_file
 from .writer import (
     HELD_WAIT,
     ConcurrentEditError,
@@ -38,7 +39,7 @@ UNWRITABLE = ("bad-block", "conflict-markers", "not-utf8", "yaml-error", "outsid
               "too-large")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class NoteChange:
     """One note whose blocks need new content.
 
@@ -158,15 +159,25 @@ def plan_note(
 ) -> NoteChange | Diagnostic | None:
     """What one note's blocks need: a change, the diagnostic of a note left alone, or None
     when it is up to date (or unreadable: `text` None). Pure."""
-    blocking = [d for d in note.diagnostics if d.code in UNWRITABLE]
-    if blocking:
-        return blocking[0]
+    blocking = _blocking(note)
+    if blocking is not None:
+        return blocking
     if text is None:
         return None
     shown = followups if is_dashboard(note, dashboard) else concerning.get(note.path, [])
     wanted = desired_blocks(index, note, shown, dashboard, hide_private)
     if not wanted:
         return None
+    return _plan_text(note, text, wanted)
+
+
+def _blocking(note: Note) -> Diagnostic | None:
+    return next((d for d in note.diagnostics if d.code in UNWRITABLE), None)
+
+
+def _plan_text(note: Note, text: str, wanted: dict[str, str]) -> NoteChange | Diagnostic | None:
+    """`plan_note`'s last step: the change that brings `text` (what `note` was parsed from)
+    to the `wanted` blocks, if any."""
     current = current_contents(text, note)
     differing = {name: content for name, content in wanted.items()
                  if current.get(name) != content}
@@ -248,15 +259,23 @@ def fill_vault(
     # object the pause allocated that is still alive. (With a million objects alive its passes
     # found nothing to free: together ~0.2 s of a 1.8 s fill of 5,000 notes. Planning makes no
     # reference cycles to speak of.)
-    index = load_index(vault)
+    # What each note's blocks held when it was read, as a digest (`blocks_digest`): a note
+    # whose wanted blocks have that same digest is up to date without being read again.
+    held: dict[str, bytes] = {}
+
+    def digest_blocks(note: Note, text: str) -> None:
+        if note.blocks:
+            held[note.path] = blocks_digest(current_contents(text, note))
+
+    index = load_index_seeing(vault, digest_blocks)
     followups = followup_rules.open_followups(index)
     concerning = followups_by_note(followups)
     result.notes = len(index)
     # Notes and folders whose link leaves the vault: never read or written; say so.
     result.skipped += [d for d in index.vault_problems if d.code == "outside-vault"]
     for path in sorted(index.notes):
-        planned = plan_note(index, index.notes[path], _read_text(vault, path), followups,
-                            concerning, dashboard, hide_private)
+        planned = _plan_streamed(vault, index, index.notes[path], held.get(path), followups,
+                                 concerning, dashboard, hide_private)
         if isinstance(planned, Diagnostic):
             result.skipped.append(planned)
         elif planned is not None:
@@ -266,11 +285,45 @@ def fill_vault(
                 apply_changes(vault, [planned], result)
                 if result.written and result.written[-1] == path:
                     written_bytes[path] = content_hash(planned.new.encode("utf-8"))
-            result.changed.append(replace(planned, old="", new=""))
+            # Only the path and the block names are kept: on a never-filled vault every note
+            # changes, and keeping each one's rendered blocks cost ~230 MB at 20,000 notes.
+            result.changed.append(replace(planned, contents={}, old="", new=""))
     del index, followups, concerning
     if not result.failed and (write or not result.changed):
         _record_if_undisturbed(vault, settings, before, written_bytes)
     return result
+
+
+def blocks_digest(contents: Mapping[str, str]) -> bytes:
+    """A digest of a note's blocks, by name and content (as `current_contents` gives them):
+    equal for equal mappings, and, being a 128-bit BLAKE2 hash with each part's length
+    before it, different for any two that differ."""
+    digest = hashlib.blake2b(digest_size=16)
+    for name in sorted(contents):
+        content = contents[name]
+        digest.update(f"{len(name)}\0{name}\0{len(content)}\0".encode())
+        digest.update(content.encode("utf-8", "surrogatepass"))
+    return digest.digest()
+
+
+def _plan_streamed(
+    vault: Vault, index: VaultIndex, note: Note, held: bytes | None,
+    followups: Sequence[FollowUpLike], concerning: Mapping[str, Sequence[FollowUpLike]],
+    dashboard: str, hide_private: bool,
+) -> NoteChange | Diagnostic | None:
+    """`plan_note` for a fill streaming through the vault: the note's text is read again only
+    when its wanted blocks differ from what they held when it was indexed (`held`, their
+    `blocks_digest`; None for a note that had none). The same answer as `plan_note` given the
+    text the note was indexed from (tests/test_fill_streamed.py)."""
+    blocking = _blocking(note)
+    if blocking is not None:
+        return blocking
+    shown = followups if is_dashboard(note, dashboard) else concerning.get(note.path, [])
+    wanted = desired_blocks(index, note, shown, dashboard, hide_private)
+    if not wanted or (held is not None and blocks_digest(wanted) == held):
+        return None
+    text = _read_text(vault, note.path)
+    return None if text is None else _plan_text(note, text, wanted)
 
 
 def _clean_leftovers(vault: Vault, result: FillResult) -> None:

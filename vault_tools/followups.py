@@ -48,7 +48,7 @@ from .settings import DEFAULT_NUDGE_DAYS
 from .wikilinks import TITLE_MDLINK, TITLE_WIKILINK
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class FollowUp:
     """One thing to do. `note` is where it comes from (and where to mark it done); `contact` is
     the person it concerns; both are paths relative to the notes folder.

@@ -8,6 +8,7 @@ fail the whole document, and we want to report it as `bad-date` on its own line 
 
 from __future__ import annotations
 
+import sys
 from typing import Any
 
 import yaml
@@ -108,6 +109,9 @@ NoteLoader.yaml_implicit_resolvers = {
 }
 
 
+_INTERNED_LENGTH = 64
+
+
 def _plain_value(loader: Any, node: yaml.Node) -> Any:
     """What PyYAML's safe constructor builds from `node`, which no alias reaches; raises
     _NotPlain where the two could differ."""
@@ -115,7 +119,10 @@ def _plain_value(loader: Any, node: yaml.Node) -> Any:
     kind = type(node)
     if kind is yaml.ScalarNode:
         if tag == _STR:
-            return node.value
+            # Short values repeat across notes (a status, a company, a person's name): kept
+            # once each. Long ones are prose, rarely repeated: not worth the lookup.
+            value = node.value
+            return sys.intern(value) if len(value) <= _INTERNED_LENGTH else value
         if tag in _PLAIN_SCALARS:
             try:
                 return loader.yaml_constructors[tag](loader, node)
@@ -134,6 +141,9 @@ def _plain_value(loader: Any, node: yaml.Node) -> Any:
             ):
                 raise _NotPlain
             key = _plain_value(loader, key_node)
+            if type(key) is str:
+                # Every note repeats the same keys (`type`, `company`): one string each.
+                key = sys.intern(key)
             if key in mapping:
                 loader.duplicate_keys.append((str(key), key_node.start_mark.index))
             mapping[key] = _plain_value(loader, value_node)

@@ -1,9 +1,9 @@
 """The fill manifest: a record that lets a `fill` with nothing to do finish without reading notes.
 
 Blocks are a pure, clock-free function of the notes' bytes (§5). So when every note has the same
-size, mtime_ns and inode as right after the last complete fill, by the same code (every module of
-the package, byte for byte, and the same YAML library), that fill's result still stands and there
-is nothing to read, render or write. This is the trick `git status` plays with its index.
+size, mtime_ns, inode and ctime_ns as right after the last complete fill, by the same code (every
+module of the package, byte for byte, and the same YAML library), that fill's result still stands
+and there is nothing to read, render or write. This is the trick `git status` plays with its index.
 Anything unexpected (no manifest, other code, one note touched, a note added or removed) simply
 means a full fill.
 """
@@ -79,7 +79,12 @@ def _installed_code() -> str:
 
 
 def note_stamps(vault: Vault) -> Stamps:
-    """(size, mtime_ns, inode) of every note, by path."""
+    """(size, mtime_ns, inode, ctime_ns) of every note, by path.
+
+    The change time too: a restore or a sync that rewrites a note in place at its old size and
+    then sets its old mtime back (`cp -p`, `rsync -t`, `touch -d`) leaves the first three as
+    they were, but no program can set the inode's change time, which any write moves. (A
+    change time moved by a `chmod` or a new hard link alone just costs one full fill.)"""
     stamps: Stamps = {}
     notes_dir = str(vault.notes_dir)  # joined as strings: a Path per note costs more than its stat
     for rel in iter_note_paths(vault.notes_dir):
@@ -87,7 +92,7 @@ def note_stamps(vault: Vault) -> Stamps:
             st = os.stat(os.path.join(notes_dir, rel))
         except OSError:
             continue  # gone since the walk: it will not match the record either way
-        stamps[rel] = [st.st_size, st.st_mtime_ns, st.st_ino]
+        stamps[rel] = [st.st_size, st.st_mtime_ns, st.st_ino, st.st_ctime_ns]
     return stamps
 
 

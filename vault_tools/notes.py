@@ -150,7 +150,7 @@ class Insight(NamedTuple):
     item: bool = True
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Cadence:
     """How often to keep in touch: a count of days, weeks or months."""
 
@@ -176,7 +176,7 @@ class Cadence:
         return f"{self.count}{self.unit}"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ContactFields:
     company: str | None = None
     role: str | None = None
@@ -200,7 +200,7 @@ INTERVIEW_STATUSES = schema.INTERVIEW_STATUSES
 CAREER_STATUSES = schema.CAREER_STATUSES
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class InterviewFields:
     date: dt.date | None = None
     with_: tuple[str, ...] = ()
@@ -214,7 +214,7 @@ class InterviewFields:
     snoozed_until: dt.date | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class CompanyFields:
     industry: str | None = None
     website: str | None = None
@@ -234,7 +234,7 @@ class Score(NamedTuple):
 SCORE_MIN, SCORE_MAX = 1, 5
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class CareerFields:
     status: str | None = None
     ruled_out: dt.date | None = None

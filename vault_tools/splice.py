@@ -29,7 +29,10 @@ def splice_blocks(rel_path: str, text: str, contents: dict[str, str]) -> str:
     if bad:
         raise BlockError(f"{rel_path}:{bad[0].line}: {bad[0].message}")
     for name, content in contents.items():
-        if any(MARKER_RE.match(line) for line in content.split("\n")):
+        # (A marker line holds "vault-tools:": most contents are not split into lines at all;
+        # the dashboard's can be tens of thousands of them.)
+        if "vault-tools:" in content and any(MARKER_RE.match(line)
+                                             for line in content.split("\n")):
             raise BlockError(f"content for block '{name}' contains a block marker line")
     newline = note.newline
     edits = []
@@ -55,10 +58,14 @@ def splice_blocks(rel_path: str, text: str, contents: dict[str, str]) -> str:
     for name in appended:
         if text and not text.endswith(("\n", "\r")):
             text += newline
-        separator = newline if text.strip("\ufeff") else ""
-        text += (f"{separator}<!-- vault-tools:{name} -->{newline}"
-                 f"{_with_newlines(contents[name], newline)}"
-                 f"<!-- /vault-tools:{name} -->{newline}")
+        # (Text other than a BOM: seen at its first character without copying the text.)
+        separator = newline if text[:1] not in ("", "\ufeff") or text.strip("\ufeff") else ""
+        content = contents[name]
+        # One join: no copy of a long block (a dashboard's) made on the way.
+        text = "".join((text, separator, f"<!-- vault-tools:{name} -->{newline}",
+                        *((content, newline) if content and newline == "\n"
+                          else (_with_newlines(content, newline),)),
+                        f"<!-- /vault-tools:{name} -->{newline}"))
     if appended:
         # An appended block must be found again: a note ending inside an unclosed code fence
         # or comment would swallow it, and every fill would append another copy.
@@ -86,6 +93,8 @@ def _with_newlines(content: str, newline: str) -> str:
     """Content lines, each ending in the note's newline ('' stays '')."""
     if not content:
         return ""
+    if newline == "\n":  # the same, without a list of every line (a dashboard's: 63,000)
+        return content + "\n"
     return newline.join(content.split("\n")) + newline
 
 

@@ -10,7 +10,7 @@ import fnmatch
 import os
 import re
 import stat
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from itertools import islice
 from pathlib import Path
@@ -498,15 +498,29 @@ def load_index_and_texts(
     Loading a whole vault is where the garbage collector's passes cost most: commands call it
     inside `gcpolicy.paused()` (or one of its variants).
     """
-    notes, texts = [], {}
+    texts: dict[str, str] = {}
+
+    def keep(note: Note, text: str) -> None:
+        texts[note.path] = text
+
+    index = load_index_seeing(vault, keep if keep_texts else None, contexts=contexts)
+    return index, texts
+
+
+def load_index_seeing(
+    vault: Vault, see: Callable[[Note, str], None] | None, *, contexts: bool = True
+) -> VaultIndex:
+    """`load_index`, handing each readable note and its text to `see` as it is parsed, for a
+    caller that keeps something of the texts (less than all of them) without reading the
+    files twice."""
+    notes = []
     scan = scan_notes(vault.notes_dir)
     for note, text in read_notes(vault, scan.notes, walked=True, contexts=contexts):
         notes.append(note)
-        if keep_texts and text is not None:
-            texts[note.path] = text
+        if see is not None and text is not None:
+            see(note, text)
     # Listed only if a link names an attachment: most checks never walk the folder twice.
     # Given before the notes are linked: `[[notes.txt]]` is a file only when it exists.
-    index = VaultIndex(notes, scan.problems(vault.notes_dir),
-                       attachments=lambda: attachment_paths(vault.notes_dir),
-                       settings=vault.settings)
-    return index, texts
+    return VaultIndex(notes, scan.problems(vault.notes_dir),
+                      attachments=lambda: attachment_paths(vault.notes_dir),
+                      settings=vault.settings)

@@ -1,0 +1,98 @@
+"""A streamed `fill` reads a note again only when its blocks must change (`fill._plan_streamed`):
+it plans exactly what the plain path (`plan_fill` over every note's text) plans."""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from vault_tools.fill import blocks_digest, fill_vault, plan_fill, unified_diff
+from vault_tools.vault import find_vault, load_index_and_texts
+
+from .conftest import write_vault
+
+NAMES = ["Ann", "Bob", "Cy"]
+lines = st.sampled_from([
+    "text", "[[Ann]] said", "[[Bob]]", "- [ ] call [[Cy]] 📅 2026-12-01", "```", "---",
+    "<!-- vault-tools:related -->", "<!-- /vault-tools:related -->", "**Linked from**",
+    "- [[Ann]]: [[Ann]] said", "<!-- vault-tools:prep -->", "<!-- /vault-tools:prep -->", "",
+    "    [[Cy]]",
+])
+vaults = st.dictionaries(
+    st.sampled_from(NAMES),
+    st.tuples(st.lists(lines, max_size=8), st.sampled_from(["\n", "\r\n"]), st.booleans()),
+    min_size=1,
+)
+# After a first fill, each note is left alone or edited: a line added (in a block or outside),
+# or a block's last newline dropped.
+edits = st.fixed_dictionaries({name: st.sampled_from(
+    ["none", "none", "append", "prepend", "in-block", "strip-newline"]) for name in NAMES})
+
+
+def plain_plan(vault):
+    """What the plain path plans: every note's text kept and read by `plan_fill`."""
+    index, texts = load_index_and_texts(vault)
+    changes, skipped = plan_fill(index, texts)
+    return ([(c.path, c.blocks, unified_diff(c)) for c in changes],
+            [(d.path, d.code) for d in skipped])
+
+
+def edit(path: Path, how: str) -> None:
+    text = path.read_bytes().decode()
+    if how == "append":
+        text += "more [[Bob]]\n"
+    elif how == "prepend":
+        text = "[[Cy]] first\n" + text
+    elif how == "in-block":
+        text = text.replace("<!-- /vault-tools:related -->", "stale\n<!-- /vault-tools:related -->")
+    else:
+        text = text.replace("\n<!-- /vault-tools:", "<!-- /vault-tools:", 1)
+    path.write_bytes(text.encode())
+
+
+@settings(max_examples=80, deadline=None,
+          suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+@given(vaults, st.booleans(), edits)
+def test_a_streamed_fill_plans_what_the_plain_path_plans(spec, fill_first, changes) -> None:
+    files = {
+        f"{name}.md": (newline.join(body) + (newline if final else "")).encode()
+        for name, (body, newline, final) in spec.items()
+    }
+    with tempfile.TemporaryDirectory() as tmp:
+        root = write_vault(Path(tmp), files)
+        vault = find_vault(root)
+        if fill_first:
+            fill_vault(vault)
+            for name, how in changes.items():
+                if f"{name}.md" in files and how != "none":
+                    edit(root / "notes" / f"{name}.md", how)
+        streamed = fill_vault(vault, write=False, trust_manifest=False, diffs=True)
+        changed, skipped = plain_plan(vault)
+        assert [(c.path, c.blocks) for c in streamed.changed] == [c[:2] for c in changed]
+        assert streamed.diffs() == [c[2] for c in changed]
+        assert [(d.path, d.code) for d in streamed.skipped] == skipped
+
+
+def test_a_filled_note_is_not_read_again(make_vault, monkeypatch) -> None:
+    root = make_vault({"contacts/Jane Doe.md": "---\ntype: contact\n---\n# Jane\n",
+                       "notes/Meeting.md": "Met [[Jane Doe]] today.\n"})
+    vault = find_vault(root)
+    fill_vault(vault)
+    (root / "notes/notes/Other.md").write_text("Also [[Jane Doe]].\n", encoding="utf-8")
+    read: list[str] = []
+    import vault_tools.fill as fill
+
+    real = fill._read_text
+    monkeypatch.setattr(fill, "_read_text", lambda v, p: read.append(p) or real(v, p))
+    result = fill_vault(vault, trust_manifest=False)
+    assert [c.path for c in result.changed] == ["contacts/Jane Doe.md"]
+    assert read == ["contacts/Jane Doe.md"]  # the one whose block changes
+
+
+@given(st.dictionaries(st.text(max_size=4), st.text(max_size=6), max_size=3),
+       st.dictionaries(st.text(max_size=4), st.text(max_size=6), max_size=3))
+def test_blocks_digest_tells_block_contents_apart(one, other) -> None:
+    assert (blocks_digest(one) == blocks_digest(other)) == (one == other)
