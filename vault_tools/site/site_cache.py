@@ -37,7 +37,6 @@ import datetime as dt
 import enum
 import hashlib
 import importlib
-import io
 import json
 import logging
 import os
@@ -82,30 +81,24 @@ def digest(value: Any, volatile: str = "") -> str:
     written once): at worst a page is rendered again. A value pickle refuses is encoded by
     `_feed`, the same in every process (sets and dicts sorted, types named); it raises
     Unencodable for an object it does not know."""
-    buffer = io.BytesIO()
     try:
-        _Pickler(buffer, protocol=5).dump(value)
-        data = buffer.getvalue()
-    except Unencodable:
-        raise
+        data = pickle.dumps(value, protocol=5)
     except (pickle.PicklingError, TypeError, AttributeError, RecursionError, ValueError):
         h = hashlib.blake2b(b"feed:", digest_size=16)
         _feed(_Marked(h, volatile) if volatile else h, value)
         return h.hexdigest()
+    if _BARE_OBJECT in data:
+        # A bare `object()`: the mark of inputs "equal to nothing" (a page whose embeds were
+        # not rendered in this process, `NotePages._embedded_inputs`), which pickles to the
+        # same bytes every time. (Those bytes inside a text only cost a render.)
+        raise Unencodable("object")
     if volatile:
         data = data.replace(volatile.encode("utf-8"), VOLATILE_MARK)
     return hashlib.blake2b(b"pickle:" + data, digest_size=16).hexdigest()
 
 
-class _Pickler(pickle.Pickler):
-    """Pickle, refusing a bare `object()`: the mark of inputs "equal to nothing" (a page whose
-    embeds were never rendered in this process, `NotePages._embedded_inputs`), which pickles to
-    the same bytes every time and would make such inputs equal across processes."""
-
-    def reducer_override(self, obj: Any) -> Any:
-        if type(obj) is object:
-            raise Unencodable("object")
-        return NotImplemented
+# How pickle names the class `object` (the name, then STACK_GLOBAL) the first time it meets it.
+_BARE_OBJECT = b"\x8c\x06object\x94\x93"
 
 
 # What stands for the volatile string in a digest: never part of UTF-8 text.
