@@ -1039,8 +1039,7 @@ def export_contacts_csv(vault: Vault, output: Path | None, include_private: bool
               help="Fail on any warning (a broken or ambiguous link, a missing heading...).")
 @click.option("--clean", is_flag=True,
               help="Ignore the site cache and render every page (the cache is rewritten).")
-@click.option("--today", "today", type=click.DateTime(["%Y-%m-%d"]), default=None,
-              help="Build the site as of this date (YYYY-MM-DD), not today.")
+@click.option("--today", type=_DAY, default=None, help=_TODAY_HELP)
 def build_command(vault: Vault, strict: bool, clean: bool, today: Any) -> None:
     """Fill the generated blocks, then build the private site into <vault>/site/.
 
@@ -1075,8 +1074,7 @@ def build_command(vault: Vault, strict: bool, clean: bool, today: Any) -> None:
 @click.option("--allow-host", "allow_hosts", multiple=True, metavar="NAME[:PORT]",
               help="Also answer requests addressed to this host name (repeatable); by default "
                    "only the bound address and localhost are answered.")
-@click.option("--today", "today", type=click.DateTime(["%Y-%m-%d"]), default=None,
-              help="Serve the site as of this date (YYYY-MM-DD), not today.")
+@click.option("--today", type=_DAY, default=None, help=_TODAY_HELP)
 def serve_command(vault: Vault, port: int, host: str, password: str | None,
                   allow_hosts: tuple[str, ...], today: Any) -> None:
     """Fill the blocks and serve the private site with live reload, on 127.0.0.1.
