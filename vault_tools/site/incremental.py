@@ -416,10 +416,11 @@ class LiveSite:
 
     def _notes_record(self, run: _Run) -> NotesRecord:
         """The notes as this build found them (`NotesRecord`)."""
-        paths = sorted(self._index.notes)
+        paths = sorted(self._index.notes, key=_path_key)
         where = {path: number for number, path in enumerate(paths)}
         return NotesRecord(
-            paths=paths, texts=[_text_digest(self._texts.get(path)) for path in paths],
+            paths=[_path_key(path) for path in paths],
+            texts=[_text_digest(self._texts.get(path)) for path in paths],
             targets=[sorted(where[t] for t in self._index.targets(path) if t in where)
                      for path in paths],
             privacy=self._privacy_digest(), files=_files_digest(run.files),
@@ -442,18 +443,20 @@ class LiveSite:
                 or record.files != _files_digest(files)
                 or record.privacy != self._privacy_digest()):
             return None
+        path_of = {_path_key(path): path for path in self._index.notes}
+        if set(record.paths) != set(path_of):  # (the names' digest says so already)
+            return None
         before = dict(zip(record.paths, record.texts, strict=True))
-        now = {path: _text_digest(self._texts.get(path)) for path in self._index.notes}
         # (an unreadable note has no digest: always worked out again)
-        changed = {path for path in before.keys() | now.keys()
-                   if before.get(path) is None or before.get(path) != now.get(path)}
+        changed = {path for key, path in path_of.items()
+                   if before[key] is None or before[key] != _text_digest(self._texts.get(path))}
         dirty = set(changed)
-        numbers = {n for n, path in enumerate(record.paths) if path in changed}
+        numbers = {n for n, key in enumerate(record.paths) if path_of[key] in changed}
         for number, targets in enumerate(record.targets):
             if number in numbers:
-                dirty.update(record.paths[t] for t in targets)
+                dirty.update(path_of[record.paths[t]] for t in targets)
             elif numbers.intersection(targets):
-                dirty.add(record.paths[number])
+                dirty.add(path_of[record.paths[number]])
         for path in changed:
             if path in self._index.notes:
                 dirty |= self._neighbours(path)
@@ -712,6 +715,12 @@ def _recorded(inputs: tuple[Any, ...]) -> str | None:
     if len(inputs) == 2 and inputs[0] is _RECORDED:
         return str(inputs[1])
     return None
+
+
+def _path_key(path: str) -> str:
+    """How the site cache names a note: a digest of its path (a private note's name is no
+    word the cache may hold)."""
+    return hashlib.blake2b(path.encode("utf-8", "surrogatepass"), digest_size=12).hexdigest()
 
 
 def _text_digest(text: str | None) -> str | None:

@@ -16,9 +16,8 @@ only what a later build needs to leave the page as it is:
 
 and for the whole site: the output files (to delete those a build no longer makes), a digest of
 the navigation and of the other outputs, and the stamps of the copied files; and for the notes
-(`NotesRecord`): a digest of each note's text and where its links go (the paths of notes, as
-`manifest` keeps them too), so that the next run works out the inputs of only the pages a
-change may reach.
+(`NotesRecord`): a digest of each note's path and text and where its links go, so that the
+next run works out the inputs of only the pages a change may reach.
 
 A record is used only by the configuration it was made by (`cache_key`): any change to the
 package's code, Python, MkDocs, the theme, Python-Markdown and its extensions, the plugins or
@@ -345,10 +344,10 @@ class Snapshot:
 @dataclass
 class NotesRecord:
     """The notes as a build found them, for the next run to tell which pages' inputs may have
-    changed without working them all out (`incremental.LiveSite._dirty_since`): each note's
-    path, a digest of its text (None: unreadable), the notes its links go to (by position in
-    `paths`), and digests of what makes every page's inputs change (the notes' privacy, the
-    site's other files, the day)."""
+    changed without working them all out (`incremental.LiveSite._dirty_since`): each note by a
+    digest of its path (never a private note's name), a digest of its text (None: unreadable),
+    the notes its links go to (by position in `paths`), and digests of what makes every
+    page's inputs change (the notes' names and privacy, the site's other files, the day)."""
 
     paths: list[str]
     texts: list[str | None]
