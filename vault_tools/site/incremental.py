@@ -23,7 +23,7 @@ With a site cache (`site_cache`), the first build of a process starts from the r
 one left: the pages whose inputs and output file are as recorded are kept, as in an update, and
 say again what they said when rendered (`said`).
 
-Why one module of ~700 lines: `LiveSite` is MkDocs' build, phase by phase, with the state that
+Why one module of ~800 lines: `LiveSite` is MkDocs' build, phase by phase, with the state that
 lets one build keep another's pages (kept pages, their inputs, the record it started from).
 Each phase reads and writes that state; split by phase, every module would reach into the
 others' halves of one object. What stands apart is elsewhere: the record on disk
