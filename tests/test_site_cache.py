@@ -297,3 +297,137 @@ def test_any_sequence_of_changes_between_builds_gives_a_clean_builds_site(
     s = CachedSession(root)
     for step in sequence:
         apply_step(s, step)
+
+
+# --- what a kept page says, a day given, serve's own folder ---------------------------------------
+
+
+def warning_lines(stderr: str) -> list[str]:
+    return sorted(line for line in stderr.splitlines() if line.startswith("WARNING"))
+
+
+def test_a_second_build_with_nothing_changed_keeps_the_dashboards(vault: Path) -> None:
+    # Each process gives the dashboards' stand-ins another random part: the pages stay kept.
+    # (Rendered again: the pages the cache cannot vouch for across runs, the home note, a
+    # note embedding another.)
+    run_build(vault)
+    pages = [vault / "site" / name / "index.html" for name in ("people", "all-notes", "network")]
+    before = [page.stat().st_mtime_ns for page in pages]
+    assert rendered(run_build(vault)) <= 3
+    assert [page.stat().st_mtime_ns for page in pages] == before
+    assert_like_clean_build(vault)
+
+
+def test_kept_pages_say_their_warnings_again_and_strict_still_fails(vault: Path) -> None:
+    append(vault, "contacts/Kwame Asante.md", "\nSee [the plan](no-such-page.md).\n")
+    clean = run_build(vault, "--clean")
+    said = [line for line in warning_lines(clean) if "no-such-page.md" in line]
+    assert said, clean[-2000:]
+    append(vault, "contacts/Priya Raman.md", "\nA line of prose.\n")
+    cached = run_build(vault)
+    assert "from the site cache" in built_line(cached)
+    assert warning_lines(cached) == warning_lines(clean)
+
+    def strict() -> str:
+        done = subprocess.run([sys.executable, "-m", "vault_tools", "build", "--strict",
+                               "--vault", str(vault)], capture_output=True, text=True,
+                              timeout=600)
+        assert done.returncode != 0 and "strict mode" in done.stderr, done.stderr[-2000:]
+        return done.stderr
+
+    strict()  # (--strict is part of the configuration: a full build, recorded)
+    append(vault, "contacts/Priya Raman.md", "\nAnother line of prose.\n")
+    again = strict()
+    assert "from the site cache" in built_line(again)
+    assert warning_lines(again) == warning_lines(clean)
+
+
+def test_a_build_as_of_another_day_equals_a_clean_one_that_day(vault: Path,
+                                                               tmp_path: Path) -> None:
+    other = tmp_path / "other"
+    shutil.copytree(vault, other)
+    run_build(vault)
+    later = run_build(vault, "--today", "2031-02-03")
+    assert "from the site cache" in built_line(later)
+    run_build(other, "--clean", "--today", "2031-02-03")
+    assert_same_site(vault / "site", other / "site")
+
+
+def test_serve_builds_in_its_own_cache_folder_held_by_one_server(vault: Path) -> None:
+    from vault_tools.site.build import _serve_folder
+
+    found = find_vault(vault)
+    with _serve_folder(found) as (site, cache):
+        assert cache is not None
+        assert Path(site) == vault / ".cache/vault-tools/serve/site"
+        with _serve_folder(found) as (second, none):  # another server on the same vault
+            assert none is None and not Path(second).is_relative_to(vault)
+        assert not Path(second).exists()
+    elsewhere = vault.parent / "elsewhere"
+    elsewhere.mkdir()
+    (elsewhere / "keep.txt").write_text("not the site's\n", encoding="utf-8")
+    shutil.rmtree(vault / ".cache/vault-tools/serve/site")
+    (vault / ".cache/vault-tools/serve/site").symlink_to(elsewhere, target_is_directory=True)
+    with _serve_folder(found) as (site, cache):  # never built (nor cleaned) through a link
+        assert cache is None and not Path(site).is_relative_to(vault)
+    assert (elsewhere / "keep.txt").read_text(encoding="utf-8") == "not the site's\n"
+
+
+def test_serve_starts_from_the_record_its_last_run_left(vault: Path, tmp_path: Path) -> None:
+    serve_url = "http://127.0.0.1:8123/"
+    root = find_vault(vault)
+    folder = cache_dir(root)
+    assert folder is not None
+    site = folder / "serve" / "site"
+    site.mkdir(parents=True)
+
+    def live(site_dir: Path, cache: SiteCache | None) -> LiveSite:
+        config = load_site_config(root, site_dir=str(site_dir), dev_addr="127.0.0.1:8123")
+        config.site_url = serve_url
+        return LiveSite(root, config, serve_url=serve_url, cache=cache)
+
+    fill_vault(root)
+    first = live(site, SiteCache(folder / "serve", vault))
+    first.build()
+    append(vault, "contacts/Priya Raman.md", "\nShe called.\n")
+    first.update(["contacts/Priya Raman.md"])
+    first.save_cache()  # as the server stops
+    append(vault, "contacts/Kwame Asante.md", "\nA line of prose.\n")
+    fill_vault(root)
+    started = live(site, SiteCache(folder / "serve", vault)).build()
+    assert not started.full and started.kept > 0 and started.rendered < started.kept
+    fresh = tmp_path / "fresh"
+    live(fresh, None).build()
+    assert_same_site(site, fresh)
+
+
+def test_a_page_embedding_a_note_shows_its_change_after_a_cached_build(vault: Path) -> None:
+    write(vault, "topics/Embedded.md", "# Embedded\n\nThe first words.\n")
+    append(vault, "contacts/Priya Raman.md", "\n![[Embedded]]\n")
+    run_build(vault)
+    write(vault, "topics/Embedded.md", "# Embedded\n\nThe second words.\n")
+    run_build(vault)
+    assert "The second words." in (vault / "site/contacts/Priya Raman/index.html").read_text(
+        encoding="utf-8")
+    assert_like_clean_build(vault)
+
+
+def test_a_cached_build_follows_changes_to_the_notes_a_kept_page_links_to(vault: Path) -> None:
+    # Only the linked-to note changes: the page linking to its heading shows the link broken
+    # (its inputs are worked out again: it links to a changed note), the rest stays kept.
+    append(vault, "contacts/Priya Raman.md", "\nAsk about [[Kwame Asante#Advice]].\n")
+    append(vault, "contacts/Kwame Asante.md", "\n## Advice\n\nTalk to people.\n")
+    total = rendered(run_build(vault))
+    kwame = vault / "notes/contacts/Kwame Asante.md"
+    kwame.write_text(kwame.read_text(encoding="utf-8").replace("## Advice", "## Guidance"),
+                     encoding="utf-8")
+    again = run_build(vault)
+    assert "from the site cache" in built_line(again)
+    assert rendered(again) < total / 2
+    assert_like_clean_build(vault)
+    # And back, with a prose edit elsewhere, then a day later.
+    kwame.write_text(kwame.read_text(encoding="utf-8").replace("## Guidance", "## Advice"),
+                     encoding="utf-8")
+    append(vault, "contacts/Priya Raman.md", "\nA line of prose.\n")
+    run_build(vault)
+    assert_like_clean_build(vault)

@@ -1039,7 +1039,8 @@ def export_contacts_csv(vault: Vault, output: Path | None, include_private: bool
               help="Fail on any warning (a broken or ambiguous link, a missing heading...).")
 @click.option("--clean", is_flag=True,
               help="Ignore the site cache and render every page (the cache is rewritten).")
-def build_command(vault: Vault, strict: bool, clean: bool) -> None:
+@click.option("--today", type=_DAY, default=None, help=_TODAY_HELP)
+def build_command(vault: Vault, strict: bool, clean: bool, today: Any) -> None:
     """Fill the generated blocks, then build the private site into <vault>/site/.
 
     Private notes and unpublished fields never reach the site; the build fails if any
@@ -1051,7 +1052,7 @@ def build_command(vault: Vault, strict: bool, clean: bool) -> None:
     log_to_stderr()
     try:
         site_dir = build_site(vault, strict=strict, filling=gcpolicy.frozen_after_load,
-                              clean=clean)
+                              clean=clean, today=today.date() if today else None)
     except SiteError as exc:
         raise click.ClickException(str(exc)) from None
     click.echo(f"Site built in {site_dir}.")
@@ -1073,8 +1074,9 @@ def build_command(vault: Vault, strict: bool, clean: bool) -> None:
 @click.option("--allow-host", "allow_hosts", multiple=True, metavar="NAME[:PORT]",
               help="Also answer requests addressed to this host name (repeatable); by default "
                    "only the bound address and localhost are answered.")
+@click.option("--today", type=_DAY, default=None, help=_TODAY_HELP)
 def serve_command(vault: Vault, port: int, host: str, password: str | None,
-                  allow_hosts: tuple[str, ...]) -> None:
+                  allow_hosts: tuple[str, ...], today: Any) -> None:
     """Fill the blocks and serve the private site with live reload, on 127.0.0.1.
 
     Every save fills the blocks it affects and rebuilds the pages that change (a second or
@@ -1085,7 +1087,8 @@ def serve_command(vault: Vault, port: int, host: str, password: str | None,
     try:
         check_bind(host, password)
         log_to_stderr()
-        serve_site(vault, host=host, port=port, password=password, allow_hosts=allow_hosts)
+        serve_site(vault, host=host, port=port, password=password, allow_hosts=allow_hosts,
+                   today=today.date() if today else None)
     except SiteError as exc:
         raise click.ClickException(str(exc)) from None
 

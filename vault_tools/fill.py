@@ -233,7 +233,8 @@ def apply_changes(
 
 
 def fill_vault(
-    vault: Vault, *, write: bool = True, trust_manifest: bool = True, diffs: bool = False
+    vault: Vault, *, write: bool = True, trust_manifest: bool = True, diffs: bool = False,
+    loaded: list[tuple[VaultIndex, dict[str, str]]] | None = None,
 ) -> FillResult:
     """Index the vault and bring every generated block up to date.
 
@@ -241,7 +242,10 @@ def fill_vault(
     --dry-run; diffs=True keeps a unified diff of each change). When no note moved since the
     last complete fill (see `manifest`), nothing is read at all; trust_manifest=False always
     does the full work. Notes are planned and written one at a time, so the texts of a large
-    vault are never all held at once.
+    vault are never all held at once, unless `loaded` is given: then the index and every
+    readable note's text, as read before any was written, are appended to it for a caller that
+    needs them next (`build`: one load of the vault, not two); nothing is appended when nothing
+    was read.
     """
     dashboard = dashboard_of(vault)
     hide_private = hide_private_of(vault)
@@ -262,12 +266,18 @@ def fill_vault(
     # What each note's blocks held when it was read, as a digest (`blocks_digest`): a note
     # whose wanted blocks have that same digest is up to date without being read again.
     held: dict[str, bytes] = {}
+    # Every text, only for a caller that asked for them (`loaded`).
+    texts: dict[str, str] | None = None if loaded is None else {}
 
-    def digest_blocks(note: Note, text: str) -> None:
+    def see(note: Note, text: str) -> None:
         if note.blocks:
             held[note.path] = blocks_digest(current_contents(text, note))
+        if texts is not None:
+            texts[note.path] = text
 
-    index = load_index_seeing(vault, digest_blocks)
+    index = load_index_seeing(vault, see)
+    if loaded is not None and texts is not None:
+        loaded.append((index, texts))
     followups = followup_rules.open_followups(index)
     concerning = followups_by_note(followups)
     result.notes = len(index)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import base64
 import binascii
 import contextlib
+import datetime as dt
 import errno
 import hmac
 import ipaddress
@@ -21,7 +22,7 @@ import shutil
 import sys
 import tempfile
 import threading
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import Any
@@ -96,7 +97,7 @@ def _report(result: Any) -> None:
 
 def build_site(vault: Vault, *, strict: bool = False, fill: bool = True,
                filling: Callable[[], AbstractContextManager[Any]] = contextlib.nullcontext,
-               clean: bool = False) -> Path:
+               clean: bool = False, today: dt.date | None = None) -> Path:
     """Fill, then build the site into `<vault root>/site/`. Returns the site folder.
 
     The build is `mkdocs build`'s, run by `LiveSite`: with the site cache of the vault
@@ -104,13 +105,12 @@ def build_site(vault: Vault, *, strict: bool = False, fill: bool = True,
     build are rendered, and the result is byte for byte a clean build's. `clean` ignores and
     replaces the cache. `filling` wraps the fill and the load of the notes: the `build` command
     passes its garbage-collector policy (`gcpolicy.frozen_after_load`: the index just loaded
-    lives until the build ends)."""
+    lives until the build ends). `today`: the date the site is built as of (the dashboards'),
+    today's by default."""
     from mkdocs.exceptions import Abort, MkDocsException
     from mkdocs.utils import CountHandler
 
-    from ..fill import fill_vault
     from ..manifest import cache_dir
-    from ..vault import load_index_and_texts
     from .incremental import LiveSite
     from .site_cache import SiteCache
 
@@ -127,11 +127,8 @@ def build_site(vault: Vault, *, strict: bool = False, fill: bool = True,
     try:
         with cache.lock() if cache is not None else contextlib.nullcontext():
             with filling():
-                if fill:
-                    # (a vault whose blocks cannot be filled is still built, as it is)
-                    _report(fill_vault(vault))
-                loaded = load_index_and_texts(vault)
-            live = LiveSite(vault, config, cache=cache)
+                loaded = _fill_and_load(vault, fill)
+            live = LiveSite(vault, config, cache=cache, today=_day(today))
             log.info(live.build(clean=clean, loaded=loaded).describe())
         counts = counter.get_counts()
         if strict and counts:
@@ -146,6 +143,35 @@ def build_site(vault: Vault, *, strict: bool = False, fill: bool = True,
     finally:
         logging.getLogger("mkdocs").removeHandler(counter)
     return site_dir
+
+
+def _fill_and_load(vault: Vault, fill: bool) -> tuple[Any, dict[str, str]]:
+    """Fill (unless not `fill`), then the index and texts of the notes as they are now: the
+    ones the fill read when it wrote none of them (one load of the vault, not two), else a
+    load of its own."""
+    from ..fill import fill_vault
+    from ..vault import load_index_and_texts, read_note
+
+    if fill:
+        read: list[tuple[Any, dict[str, str]]] = []
+        # (a vault whose blocks cannot be filled is still built, as it is)
+        result = fill_vault(vault, loaded=read)
+        _report(result)
+        if read:
+            index, texts = read[0]
+            # The notes the fill wrote, read again (as `LiveSite.update` puts a saved note).
+            for rel in sorted(set(result.written)):
+                note, text = read_note(vault, rel)
+                if text is None:  # gone or unreadable since: the plain way
+                    return load_index_and_texts(vault)
+                index.put(note)
+                texts[rel] = text
+            return index, texts
+    return load_index_and_texts(vault)
+
+
+def _day(today: dt.date | None) -> Callable[[], dt.date]:
+    return dt.date.today if today is None else (lambda: today)
 
 
 def _disk_failure(exc: OSError) -> str:
@@ -282,9 +308,14 @@ def host_guard(app: WsgiApp, host: str, port: int | Callable[[], int],
 
 
 def serve_site(vault: Vault, *, host: str = "127.0.0.1", port: int = 8000,
-               password: str | None = None, allow_hosts: Iterable[str] = ()) -> None:
-    """Fill and build the site into a temporary folder and serve it with live reload until
-    interrupted.
+               password: str | None = None, allow_hosts: Iterable[str] = (),
+               today: dt.date | None = None) -> None:
+    """Fill and build the site and serve it with live reload until interrupted.
+
+    The site is built in the vault's cache folder (`_serve_folder`), from the record the last
+    server left there (`site_cache`): a start after a few notes changed renders only the pages
+    they reach. A second server on the same vault, or a vault without a cache folder, builds
+    into a temporary folder instead, from nothing.
 
     The notes are followed by the `watch` machinery (`Watcher`): each save fills the blocks it
     affects, then the site rebuilds only the pages that change (`LiveSite`), and the open
@@ -294,24 +325,64 @@ def serve_site(vault: Vault, *, host: str = "127.0.0.1", port: int = 8000,
     Only requests addressed to this server are answered (`host_guard`): the bound address,
     localhost, and the names in `allow_hosts` and the plugin's `allowed_hosts` option.
     """
+    check_bind(host, password)
+    with _serve_folder(vault) as (site_dir, cache):
+        _serve(vault, site_dir, cache, host=host, port=port, password=password,
+               allow_hosts=allow_hosts, today=_day(today))
+
+
+@contextlib.contextmanager
+def _serve_folder(vault: Vault) -> Iterator[tuple[str, Any]]:
+    """Where `serve` builds: `<cache folder>/serve/site`, with the site cache of that folder,
+    held (`SiteCache.try_lock`) while serving; a temporary folder, removed after, and no cache
+    when another server holds it, when the vault has no cache folder, or when a link stands
+    anywhere on the way (a build cleans its site folder: never through a link)."""
+    from ..manifest import cache_dir
+    from .site_cache import SiteCache
+
+    folder = cache_dir(vault)
+    if folder is not None:
+        cache = SiteCache(folder / "serve", vault.root)
+        with cache.try_lock() as held:
+            site = folder / "serve" / "site"
+            if held and not _linked_on_the_way(vault.root, site):
+                with contextlib.suppress(FileExistsError):
+                    site.mkdir()
+                if site.is_dir() and not site.is_symlink():
+                    yield str(site), cache
+                    return
+    temp = tempfile.mkdtemp(prefix="vault-tools-site-")
+    try:
+        yield temp, None
+    finally:
+        shutil.rmtree(temp, ignore_errors=True)
+
+
+def _linked_on_the_way(root: Path, path: Path) -> bool:
+    """True when `path`, or a folder between `root` and it, is a symbolic link."""
+    here = root
+    for part in path.relative_to(root).parts:
+        here = here / part
+        if here.is_symlink():
+            return True
+    return False
+
+
+def _serve(vault: Vault, site_dir: str, cache: Any, *, host: str, port: int,
+           password: str | None, allow_hosts: Iterable[str],
+           today: Callable[[], dt.date]) -> None:
+    """`serve_site` in `site_dir`, with the site cache `cache` (None: none)."""
     from ..watch import Watcher
     from ._mkdocs_private import live_reload_script, live_reload_server
     from ._mkdocs_private import serve_url as mkdocs_serve_url
     from .incremental import LiveSite
-
-    check_bind(host, password)
-    site_dir = tempfile.mkdtemp(prefix="vault-tools-site-")
 
     def get_config() -> Any:
         config = load_site_config(vault, site_dir=site_dir, dev_addr=f"{host}:{port}")
         config.site_url = serve_url
         return config
 
-    try:
-        first = load_site_config(vault, site_dir=site_dir, dev_addr=f"{host}:{port}")
-    except SiteError:
-        shutil.rmtree(site_dir, ignore_errors=True)
-        raise
+    first = load_site_config(vault, site_dir=site_dir, dev_addr=f"{host}:{port}")
     mount_path = urlsplit(first.site_url or "/").path
     serve_url = mkdocs_serve_url(host, port, mount_path)
     first.site_url = serve_url
@@ -320,7 +391,7 @@ def serve_site(vault: Vault, *, host: str = "127.0.0.1", port: int = 8000,
     # (docs/performance.md); the watcher's first fill is not frozen here, the first build
     # would unfreeze it at once.
     live = LiveSite(vault, first, serve_url=serve_url, reloading=gcpolicy.reloading,
-                    built=gcpolicy.freeze_loaded)
+                    built=gcpolicy.freeze_loaded, cache=cache, today=today)
 
     def builder() -> None:
         from mkdocs.exceptions import MkDocsException
@@ -330,7 +401,8 @@ def serve_site(vault: Vault, *, host: str = "127.0.0.1", port: int = 8000,
         try:
             if reconfigure:
                 live = LiveSite(vault, get_config(), serve_url=serve_url,
-                                reloading=gcpolicy.reloading, built=gcpolicy.freeze_loaded)
+                                reloading=gcpolicy.reloading, built=gcpolicy.freeze_loaded,
+                                cache=cache, today=today)
                 log.info("Building the site...")
                 log.info(live.build("mkdocs.yml changed").describe())
             elif paths:
@@ -410,7 +482,6 @@ def serve_site(vault: Vault, *, host: str = "127.0.0.1", port: int = 8000,
         server = VaultServer(builder=builder, host=host, port=port, root=site_dir,
                              mount_path=mount_path)
     except OSError as exc:
-        shutil.rmtree(site_dir, ignore_errors=True)
         raise SiteError(f"cannot serve on {host}:{port}: {exc.strerror or exc}") from None
     app: WsgiApp = server.serve_request
     if password:
@@ -455,7 +526,8 @@ def serve_site(vault: Vault, *, host: str = "127.0.0.1", port: int = 8000,
             server.shutdown()
     finally:
         watcher.stop()
-        shutil.rmtree(site_dir, ignore_errors=True)
+        # (the builder thread is stopped with the server: the last build is done)
+        live.save_cache()
 
 
 class _Changes:

@@ -20,16 +20,24 @@ the generated dashboards) have it among their inputs, so every page's inputs are
 and those are rendered; the sitemap and the feed are written by every build anyway.
 
 With a site cache (`site_cache`), the first build of a process starts from the record the last
-one left: the pages whose inputs and output file are as recorded are kept, as in an update.
+one left: the pages whose inputs and output file are as recorded are kept, as in an update, and
+say again what they said when rendered (`said`).
+
+Why one module of ~800 lines: `LiveSite` is MkDocs' build, phase by phase, with the state that
+lets one build keep another's pages (kept pages, their inputs, the record it started from).
+Each phase reads and writes that state; split by phase, every module would reach into the
+others' halves of one object. What stands apart is elsewhere: the record on disk
+(`site_cache`), the warnings (`said`), the site folder's housekeeping (`site_folder`), MkDocs'
+private helpers (`_mkdocs_private`).
 """
 
 from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import hashlib
 import json
 import logging
-import os
 import time
 from collections.abc import Callable, Iterable
 from contextlib import AbstractContextManager
@@ -42,11 +50,11 @@ from mkdocs.structure.nav import get_navigation
 from mkdocs.structure.pages import Page
 from mkdocs.utils import clean_directory, get_build_date
 
-from ..blocks import FOLLOWUPS
+from ..blocks import FOLLOWUPS, PREP
 from ..index import VaultIndex
 from ..notes import Note
 from ..vault import Vault, is_note_path, is_skipped, load_index_and_texts, read_note
-from . import search_names
+from . import said, search_names
 from ._mkdocs_private import (
     PAGE_STATE,
     build_extra_template,
@@ -56,7 +64,9 @@ from ._mkdocs_private import (
     title_from_render,
 )
 from .embeds import embedders
+from .said import ANCHORS, READ, WRITE
 from .site_cache import (
+    NotesRecord,
     PageRecord,
     SiteCache,
     Snapshot,
@@ -65,8 +75,8 @@ from .site_cache import (
     copy_stamp,
     digest,
     file_digest,
-    is_site_path,
 )
+from .site_folder import files_in, remove_empty_folders, remove_outputs
 
 log = logging.getLogger("mkdocs.plugins.vault")
 
@@ -108,6 +118,8 @@ class _Kept:
     inputs: tuple[Any, ...]
     entries: list[dict[str, Any]] = field(default_factory=list)
     record: PageRecord | None = None
+    # What MkDocs and the plugins said while reading and rendering the page (`Said`)
+    warnings: dict[str, list[list[Any]]] = field(default_factory=dict)
 
 
 @dataclass
@@ -127,6 +139,7 @@ class _Run:
     restored: Snapshot | None = None  # the site cache's record this build started from
     digests: dict[str, str] = field(default_factory=dict)  # page -> its inputs' digest
     found: set[str] = field(default_factory=set)  # the site folder's files as the build began
+    said: dict[str, dict[str, list[list[Any]]]] = field(default_factory=dict)  # page -> Said
 
 
 class LiveSite:
@@ -170,7 +183,9 @@ class LiveSite:
         self._theme_files: list[Any] | None = None
         self._digests: dict[str, str] = {}  # output file -> digest, for files not pages
         self._restored: dict[str, PageRecord] = {}  # the site cache's pages, first build only
+        self._recorded_notes: NotesRecord | None = None  # and its notes
         self._copied: dict[str, list[int]] = {}  # copied file -> stamp, from the site cache
+        self._last: tuple[_Run, str] | None = None  # the last build and its cache key
 
     @property
     def plugin(self) -> Any:
@@ -272,8 +287,12 @@ class LiveSite:
         if note is None:
             return None
         known = self._inputs.get(note.path)
-        if known is not None and self._dirty is not None and note.path not in self._dirty:
-            return known
+        if self._dirty is not None and note.path not in self._dirty:
+            if known is not None:
+                return known
+            record = self._restored.get(file.src_uri)
+            if record is not None:
+                return (_RECORDED, record.inputs)
         return self.plugin.page_inputs(note, files)
 
     def _same_as_before(self, site_dir: Path, rel: str) -> bool:
@@ -297,7 +316,7 @@ class LiveSite:
         if key is not None and self._cache is not None:
             run.restored = None if clean else self._cache.load(key)
             if run.restored is not None:
-                run.found, linked = _files_in(Path(run.config.site_dir))
+                run.found, linked = files_in(Path(run.config.site_dir))
                 if linked:  # written through, a kept page would land elsewhere
                     log.info("The site folder holds a link: building the whole site.")
                     run.restored = None
@@ -322,11 +341,23 @@ class LiveSite:
         self._day = self._today()
         self._stale = None
         self._restored = {}
+        self._recorded_notes = None
         if key is not None and self._cache is not None:
             self._cache.save(self._snapshot(run, key))
+        key = key or (self._last[1] if self._last is not None else None)
+        self._last = (run, key) if key is not None else None
         return Rebuilt(full=run.full, reason=reason, rendered=len(run.rendered),
                        kept=len(run.doc_files) - len(run.rendered),
                        seconds=time.monotonic() - start)
+
+    def save_cache(self) -> None:
+        """Record the site as the last successful build left it (`serve`, as it stops: the
+        next start keeps what the saves since its first build rendered). A record that is out
+        of date is safe, only slower: each kept page's output is checked against it."""
+        if self._cache is None or self._last is None or self._stale is not None:
+            return
+        run, key = self._last
+        self._cache.save(self._snapshot(run, key))
 
     def _cache_key(self, config: Any) -> str | None:
         """The site cache's key for this configuration (None: no cache, or plugins whose state
@@ -341,6 +372,7 @@ class LiveSite:
         made."""
         self._kept = {}
         self._restored = snapshot.pages
+        self._recorded_notes = snapshot.notes
         self._outputs = set(snapshot.outputs)
         self._digests = dict(snapshot.digests)
         self._copied = snapshot.copied
@@ -360,7 +392,8 @@ class LiveSite:
         for src, kept in run.keep.items():
             page, dest = kept.page, kept.file.dest_uri
             try:
-                inputs = run.digests.get(src) or digest(kept.inputs)
+                inputs = (run.digests.get(src) or _recorded(kept.inputs)
+                          or digest(kept.inputs, self._volatile()))
             except Unencodable:
                 continue
             # A page kept from the record holds the bytes checked when it was kept.
@@ -372,13 +405,62 @@ class LiveSite:
             snapshot.pages[src] = PageRecord(
                 inputs=inputs, dest=dest, output=output, title=title_from_render(page),
                 meta=dict(page.meta), anchors=sorted(anchors) if anchors is not None else None,
-                entries=kept.entries)
+                entries=kept.entries, warnings=kept.warnings)
+        snapshot.notes = self._notes_record(run)
         for file in run.files:
             if not file.is_documentation_page() and run.inclusion(file.inclusion):
                 found = copy_stamp(site_dir / file.dest_uri, file.abs_src_path)
                 if found is not None:
                     snapshot.copied[file.dest_uri] = found
         return snapshot
+
+    def _notes_record(self, run: _Run) -> NotesRecord:
+        """The notes as this build found them (`NotesRecord`)."""
+        paths = sorted(self._index.notes, key=_path_key)
+        where = {path: number for number, path in enumerate(paths)}
+        return NotesRecord(
+            paths=[_path_key(path) for path in paths],
+            texts=[_text_digest(self._texts.get(path)) for path in paths],
+            targets=[sorted(where[t] for t in self._index.targets(path) if t in where)
+                     for path in paths],
+            privacy=self._privacy_digest(), files=_files_digest(run.files),
+            day=self._today().isoformat())
+
+    def _privacy_digest(self) -> str:
+        """Which notes there are, by what names links reach them, and which are published:
+        when any of it changed, every page's inputs are worked out again (a name gained or lost
+        turns links elsewhere to another note, or to none)."""
+        return digest(sorted((path, _privacy(note), note.name, tuple(note.aliases))
+                             for path, note in self._index.notes.items()))
+
+    def _dirty_since(self, record: NotesRecord | None, files: Any) -> set[str] | None:
+        """The notes whose page inputs may differ from the ones `record`'s build worked out
+        (None: every note's): the notes changed since (text, creation, deletion) and the
+        notes they link to or that link to them, then and now, as `update` finds them after
+        a save. Every note's on another day, when a note's privacy changed, the site's other
+        files (attachments) did, or a note came, went or changed its names."""
+        if (record is None or record.day != self._today().isoformat()
+                or record.files != _files_digest(files)
+                or record.privacy != self._privacy_digest()):
+            return None
+        path_of = {_path_key(path): path for path in self._index.notes}
+        if set(record.paths) != set(path_of):  # (the names' digest says so already)
+            return None
+        before = dict(zip(record.paths, record.texts, strict=True))
+        # (an unreadable note has no digest: always worked out again)
+        changed = {path for key, path in path_of.items()
+                   if before[key] is None or before[key] != _text_digest(self._texts.get(path))}
+        dirty = set(changed)
+        numbers = {n for n, key in enumerate(record.paths) if path_of[key] in changed}
+        for number, targets in enumerate(record.targets):
+            if number in numbers:
+                dirty.update(path_of[record.paths[t]] for t in targets)
+            elif numbers.intersection(targets):
+                dirty.add(path_of[record.paths[number]])
+        for path in changed:
+            if path in self._index.notes:
+                dirty |= self._neighbours(path)
+        return dirty
 
     def _configure(self) -> Any:
         """The configuration as the plugins left it (once: `serve` keeps one configuration)."""
@@ -407,6 +489,17 @@ class LiveSite:
         run.files = config.plugins.on_files(files, config=config)
         set_exclusions(run.files, config)
         view = plugin.view
+        if run.restored is not None:
+            self._dirty = self._dirty_since(self._recorded_notes, run.files)
+            if self._dirty is not None:
+                # Pages made from more than their neighbours, whatever the last build was:
+                # notes that embed (their inputs are never kept across runs anyway), notes
+                # with a prep brief (computed from many notes), notes whose related block the
+                # site computes (`touched_by_private`).
+                self._dirty |= {n.path for n in view.index
+                                if any(link.embed for link in n.links)
+                                or n.block(PREP) is not None}
+                self._dirty |= view.touched_by_private
         if self._dirty is not None:
             # Pages made from more than their neighbours: the follow-ups dashboard note, the
             # home note, and notes whose related block the site computes from the index (it
@@ -428,13 +521,35 @@ class LiveSite:
                 if found is not None:
                     run.inputs[file.src_uri] = found
                     kept = self._kept.get(file.src_uri)
-                    if (kept is not None and kept.inputs == found
+                    if (kept is not None and self._same_inputs(kept, found)
                             and kept.file.dest_uri == file.dest_uri):
                         file = kept.file
                     elif self._restored:
                         self._keep_recorded(run, file, found)
             chosen.append(file)
         run.files = Files(chosen)
+
+    def _same_inputs(self, kept: _Kept, found: tuple[Any, ...]) -> bool:
+        """True when `found` are the inputs `kept` was rendered from; inputs taken from the
+        site cache's record are compared by digest (then kept with the ones just found)."""
+        if kept.inputs == found:
+            return True
+        recorded = _recorded(kept.inputs)
+        if recorded is None or _recorded(found) is not None:
+            return False
+        try:
+            same = digest(found, self._volatile()) == recorded
+        except Unencodable:
+            return False
+        if same:
+            kept.inputs = found
+        return same
+
+    def _volatile(self) -> str:
+        """The part of page inputs that is this process's own: the random part of the plugin's
+        stand-ins (a dashboard's Markdown holds them), gone from every output it writes."""
+        stand_ins = getattr(self.plugin.remembered, "stand_ins", None)
+        return str(getattr(stand_ins, "_nonce", ""))
 
     def _keep_recorded(self, run: _Run, file: Any, inputs: tuple[Any, ...]) -> None:
         """Keep the page of `file` as an earlier run left it, if the site cache's record of it
@@ -443,14 +558,15 @@ class LiveSite:
         if record is None or record.dest != file.dest_uri:
             return
         try:
-            run.digests[file.src_uri] = digest(inputs)
+            run.digests[file.src_uri] = _recorded(inputs) or digest(inputs, self._volatile())
         except Unencodable:
             return
         if run.digests[file.src_uri] != record.inputs:
             return
         if file_digest(Path(run.config.site_dir) / file.dest_uri) != record.output:
             return
-        self._kept[file.src_uri] = _Kept(file, None, inputs, list(record.entries), record)
+        self._kept[file.src_uri] = _Kept(file, None, inputs, list(record.entries), record,
+                                         record.warnings)
 
     def _navigation(self, run: _Run) -> None:
         config = run.config
@@ -467,6 +583,8 @@ class LiveSite:
             if kept is not None and kept.file is file and kept.page is None:
                 _give_recorded(file, config, kept)
                 run.keep[file.src_uri] = kept
+                # Said again: a clean build says it here, and --strict counts it.
+                said.repeat(kept.warnings, READ)
             elif kept is not None and kept.file is file:
                 if file.page is not kept.page:
                     # A page in the nav is made anew by every build: give it what the last
@@ -480,11 +598,13 @@ class LiveSite:
             else:
                 if file.page is None:
                     Page(None, file, config)
-                populate_page(file.page, config, files)
+                with said.hearing(run, file.src_uri, READ):
+                    populate_page(file.page, config, files)
         shape = digest(_nav_shape(run.nav.items))
         if run.keep and shape != self._nav_shape:
-            for kept in run.keep.values():
-                populate_page(kept.page, config, files)
+            for src, kept in run.keep.items():
+                with said.hearing(run, src, READ):
+                    populate_page(kept.page, config, files)
             run.keep = {}
             self._kept = {}
         self._nav_shape = shape
@@ -528,6 +648,8 @@ class LiveSite:
         words = self.plugin.build.words if self.plugin.build is not None else {}
         for file in run.doc_files:
             if file.src_uri in run.keep:
+                if run.keep[file.src_uri].record is not None:
+                    said.repeat(run.keep[file.src_uri].warnings, WRITE)
                 if search is not None:
                     search.entries.extend(run.keep[file.src_uri].entries)
                     # The index's fields, as rendering the page would have set them.
@@ -535,16 +657,26 @@ class LiveSite:
                                            file.url, words.get(search_names.location(file.url)))
                 continue
             before = len(search.entries) if search is not None else 0
-            build_page(file.page, config, run.doc_files, nav, env,
-                       excluded=file.inclusion.is_excluded())
+            with said.hearing(run, file.src_uri, WRITE):
+                build_page(file.page, config, run.doc_files, nav, env,
+                           excluded=file.inclusion.is_excluded())
             run.rendered.append(file)
             run.written.add(file.dest_uri)
             if file.src_uri in run.inputs:
                 entries = search.entries[before:] if search is not None else []
                 run.keep[file.src_uri] = _Kept(file, file.page, run.inputs[file.src_uri], entries)
-        for file in run.rendered:
-            file.page.validate_anchor_links(files=files,
-                                            log_level=config.validation.links.anchors)
+        rendered = {file.src_uri for file in run.rendered}
+        for file in run.doc_files:  # (in a clean build's order: every page, after all rendered)
+            kept = run.keep.get(file.src_uri)
+            if file.src_uri in rendered:
+                with said.hearing(run, file.src_uri, ANCHORS):
+                    file.page.validate_anchor_links(files=files,
+                                                    log_level=config.validation.links.anchors)
+            elif kept is not None and kept.record is not None:
+                said.repeat(kept.warnings, ANCHORS)
+        for src, kept in run.keep.items():
+            if src in rendered:
+                kept.warnings = run.said.get(src, {})
 
     def _post_build(self, run: _Run) -> None:
         """Away with the files a full build would not make any more (a page of a note that
@@ -554,13 +686,13 @@ class LiveSite:
         site_dir = Path(config.site_dir)
         outputs = {f.dest_uri for f in run.files if run.inclusion(f.inclusion)} | run.written
         if not run.full:
-            _remove_outputs(site_dir, self._outputs - outputs - {SEARCH_INDEX})
+            remove_outputs(site_dir, self._outputs - outputs - {SEARCH_INDEX})
         if run.restored is not None:
             # Whatever else is in the folder (put there since, or by another tool) a full
             # build would have cleaned away.
             # (the files the build made since are outputs)
-            _remove_outputs(site_dir, run.found - outputs - {SEARCH_INDEX})
-            _remove_empty_folders(site_dir)
+            remove_outputs(site_dir, run.found - outputs - {SEARCH_INDEX})
+            remove_empty_folders(site_dir)
         self._outputs = outputs
         # The search index is not read again: its new entries are the text of the pages just
         # written (which are read), the others were read when their pages were written. Nor
@@ -572,6 +704,34 @@ class LiveSite:
             config.plugins.on_post_build(config=config)
         finally:
             plugin.scan_only = plugin.report_only = None
+
+
+# Page inputs not worked out again: those its record holds (by digest).
+_RECORDED = "the inputs the site cache recorded, by digest"
+
+
+def _recorded(inputs: tuple[Any, ...]) -> str | None:
+    """The digest of inputs `_page_inputs` took from the site cache's record (None: others)."""
+    if len(inputs) == 2 and inputs[0] is _RECORDED:
+        return str(inputs[1])
+    return None
+
+
+def _path_key(path: str) -> str:
+    """How the site cache names a note: a digest of its path (a private note's name is no
+    word the cache may hold)."""
+    return hashlib.blake2b(path.encode("utf-8", "surrogatepass"), digest_size=12).hexdigest()
+
+
+def _text_digest(text: str | None) -> str | None:
+    if text is None:
+        return None
+    return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
+
+
+def _files_digest(files: Any) -> str:
+    """What the site's files other than pages are (attachments, the theme's, generated)."""
+    return digest(sorted(f.src_uri for f in files if not f.is_documentation_page()))
 
 
 def _privacy(note: Note | None) -> tuple[bool, bool]:
@@ -632,56 +792,3 @@ def _plain_json(value: Any) -> bool:
     except (TypeError, ValueError):
         return False
     return True
-
-
-def _files_in(site_dir: Path) -> tuple[set[str], bool]:
-    """Every file under `site_dir`, relative to it; and whether it holds a symbolic link."""
-    found: set[str] = set()
-    linked = False
-    folders = [("", str(site_dir))]
-    while folders:
-        rel, folder = folders.pop()
-        try:
-            entries = list(os.scandir(folder))
-        except OSError:
-            continue
-        for entry in entries:  # (the kind of each comes with the listing: no stat)
-            if not rel and entry.name.startswith("."):
-                continue  # never cleaned by MkDocs either (a `.git` of a deployed site)
-            if entry.is_symlink():
-                linked = True
-            if entry.is_dir(follow_symlinks=False):
-                folders.append((f"{rel}{entry.name}/", entry.path))
-            else:
-                found.add(f"{rel}{entry.name}")
-    return found, linked
-
-
-def _remove_empty_folders(site_dir: Path) -> None:
-    """Delete the folders under `site_dir` that hold nothing (a clean build makes none), but
-    none in a hidden folder at its top (MkDocs never cleans those: a `.git`)."""
-    tops = [site_dir / name for name in os.listdir(site_dir) if not name.startswith(".")]
-    for top in tops:
-        if top.is_symlink() or not top.is_dir():
-            continue
-        for parent, dirs, names in os.walk(top, topdown=False):
-            if not names and not any((Path(parent) / d).exists() for d in dirs):
-                with contextlib.suppress(OSError):
-                    os.rmdir(parent)
-
-
-def _remove_outputs(site_dir: Path, gone: Iterable[str]) -> None:
-    """Delete output files no longer part of the site, and the folders that leaves empty;
-    never a file outside `site_dir` (a crafted path, a folder linked to elsewhere)."""
-    inside = site_dir.resolve()
-    for rel in sorted(gone):
-        path = site_dir / rel
-        if (not is_site_path(rel) or rel.startswith(".")  # (hidden: MkDocs never cleans it)
-                or not path.parent.resolve().is_relative_to(inside)):
-            continue
-        path.unlink(missing_ok=True)
-        folder = path.parent
-        while folder != site_dir and folder.is_dir() and not any(folder.iterdir()):
-            folder.rmdir()
-            folder = folder.parent
-

@@ -11,9 +11,13 @@ only what a later build needs to leave the page as it is:
 - what other pages and the search index take from it: its title and its few front-matter keys
   (`page_source.page_meta`), its heading anchors and its search entries, all of which the site
   itself publishes;
+- what MkDocs and the plugins logged while reading, rendering and checking it (`said`), said
+  again by a build that keeps it;
 
 and for the whole site: the output files (to delete those a build no longer makes), a digest of
-the navigation and of the other outputs, and the stamps of the copied files.
+the navigation and of the other outputs, and the stamps of the copied files; and for the notes
+(`NotesRecord`): a digest of each note's path and text and where its links go, so that the
+next run works out the inputs of only the pages a change may reach.
 
 A record is used only by the configuration it was made by (`cache_key`): any change to the
 package's code, Python, MkDocs, the theme, Python-Markdown and its extensions, the plugins or
@@ -46,10 +50,11 @@ from typing import Any
 
 from .. import __version__
 from ..manifest import _installed_code
+from . import said
 
 log = logging.getLogger("mkdocs.plugins.vault")
 
-FORMAT = 1
+FORMAT = 2
 FILE_NAME = "site.json"
 LOCK_NAME = "site.lock"
 _NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
@@ -62,9 +67,13 @@ class Unencodable(Exception):
     """A value `digest` has no stable encoding for (its page is then never kept across runs)."""
 
 
-def digest(value: Any) -> str:
+def digest(value: Any, volatile: str = "") -> str:
     """A digest of `value`: equal digests mean equal values (so a page whose inputs' digest
-    is the one recorded has the inputs it was rendered from).
+    is the one recorded has the inputs it was rendered from), `volatile` aside: a string
+    one process puts in the values it makes and another process replaces with its own (the
+    stand-ins' random part, `fast_html.StandIns`), which every run removes from the output it
+    writes. Each occurrence counts as one mark no text can hold (bytes UTF-8 never has), so
+    values that differ only by it have one digest in every process.
 
     First as pickled (fast, in C): pickle's bytes stand for one value only, but equal values
     may pickle differently (a set's order changes between processes, shared objects are
@@ -75,9 +84,35 @@ def digest(value: Any) -> str:
         data = pickle.dumps(value, protocol=5)
     except (pickle.PicklingError, TypeError, AttributeError, RecursionError, ValueError):
         h = hashlib.blake2b(b"feed:", digest_size=16)
-        _feed(h, value)
+        _feed(_Marked(h, volatile) if volatile else h, value)
         return h.hexdigest()
+    if _BARE_OBJECT in data:
+        # A bare `object()`: the mark of inputs "equal to nothing" (a page whose embeds were
+        # not rendered in this process, `NotePages._embedded_inputs`), which pickles to the
+        # same bytes every time. (Those bytes inside a text only cost a render.)
+        raise Unencodable("object")
+    if volatile:
+        data = data.replace(volatile.encode("utf-8"), VOLATILE_MARK)
     return hashlib.blake2b(b"pickle:" + data, digest_size=16).hexdigest()
+
+
+# How pickle names the class `object` (the name, then STACK_GLOBAL) the first time it meets it.
+_BARE_OBJECT = b"\x8c\x06object\x94\x93"
+
+
+# What stands for the volatile string in a digest: never part of UTF-8 text.
+VOLATILE_MARK = b"\xff\xfevolatile\xff"
+
+
+class _Marked:
+    """A hash that is fed each piece with the volatile string replaced by VOLATILE_MARK (a
+    string is fed whole, in one piece)."""
+
+    def __init__(self, h: Any, volatile: str) -> None:
+        self._h, self._volatile = h, volatile.encode("utf-8")
+
+    def update(self, data: bytes) -> None:
+        self._h.update(data.replace(self._volatile, VOLATILE_MARK))
 
 
 def _feed(h: Any, value: Any) -> None:
@@ -285,6 +320,8 @@ class PageRecord:
     meta: dict[str, Any]
     anchors: list[str] | None
     entries: list[dict[str, Any]]
+    # What reading, rendering and checking it said (`said`): said again when it is kept.
+    warnings: dict[str, list[list[Any]]] = field(default_factory=dict)
 
 
 @dataclass
@@ -300,6 +337,37 @@ class Snapshot:
     copied: dict[str, list[int]] = field(default_factory=dict)  # copied files: copy_stamp
     # The digest of the secrets every file above was found clean of (None: not scanned).
     scanned: str | None = None
+    # The notes the pages were made from (`NotesRecord`; None: not recorded).
+    notes: NotesRecord | None = None
+
+
+@dataclass
+class NotesRecord:
+    """The notes as a build found them, for the next run to tell which pages' inputs may have
+    changed without working them all out (`incremental.LiveSite._dirty_since`): each note by a
+    digest of its path (never a private note's name), a digest of its text (None: unreadable),
+    the notes its links go to (by position in `paths`), and digests of what makes every
+    page's inputs change (the notes' names and privacy, the site's other files, the day)."""
+
+    paths: list[str]
+    texts: list[str | None]
+    targets: list[list[int]]
+    privacy: str
+    files: str
+    day: str
+
+    def check(self) -> NotesRecord:
+        """Itself, if of the right shape (ValueError otherwise)."""
+        count = len(self.paths)
+        if not (isinstance(self.paths, list) and all(isinstance(p, str) for p in self.paths)
+                and isinstance(self.texts, list) and len(self.texts) == count
+                and all(t is None or isinstance(t, str) for t in self.texts)
+                and isinstance(self.targets, list) and len(self.targets) == count
+                and all(isinstance(t, list) and all(type(i) is int and 0 <= i < count
+                                                    for i in t) for t in self.targets)
+                and all(isinstance(v, str) for v in (self.privacy, self.files, self.day))):
+            raise ValueError("a record of the notes of the wrong shape")
+        return self
 
 
 class SiteCache:
@@ -354,9 +422,10 @@ class SiteCache:
                "nav": snapshot.nav, "outputs": sorted(snapshot.outputs),
                "digests": snapshot.digests, "copied": snapshot.copied,
                "scanned": snapshot.scanned,
+               "notes": dataclasses.asdict(snapshot.notes) if snapshot.notes else None,
                "pages": {src: {"inputs": page.inputs, "dest": page.dest, "output": page.output,
                                "title": page.title, "meta": page.meta, "anchors": page.anchors,
-                               "entries": page.entries}
+                               "entries": page.entries, "warnings": page.warnings}
                          for src, page in snapshot.pages.items()}}
         temp = self.folder / f".{FILE_NAME}.{os.getpid()}.tmp"
         try:
@@ -376,10 +445,23 @@ class SiteCache:
     def lock(self) -> Iterator[None]:
         """Hold the vault's site lock: one build writes the site folder and the record at a
         time (a second waits). Without a lock to take (no fcntl), builds are not serialised."""
+        with self._locked(wait=True):
+            yield
+
+    @contextlib.contextmanager
+    def try_lock(self) -> Iterator[bool]:
+        """Hold the lock if no other process holds it (True), else go on without it (False):
+        `serve` holds its own for as long as it serves, and a second server on the vault then
+        builds elsewhere. Without a lock to take (no fcntl, an unwritable folder): False."""
+        with self._locked(wait=False) as held:
+            yield held
+
+    @contextlib.contextmanager
+    def _locked(self, *, wait: bool) -> Iterator[bool]:
         try:
             import fcntl
         except ImportError:  # pragma: no cover - not on this platform
-            yield
+            yield False
             return
         try:
             _make_folder(self.folder)
@@ -388,12 +470,16 @@ class SiteCache:
                 path.unlink()
             handle = os.fdopen(os.open(path, os.O_RDWR | os.O_CREAT | _NOFOLLOW, 0o644), "r+b")
         except OSError:
-            yield
+            yield False
             return
         with handle:
-            fcntl.flock(handle.fileno(), fcntl.LOCK_EX)
             try:
-                yield
+                fcntl.flock(handle.fileno(), fcntl.LOCK_EX | (0 if wait else fcntl.LOCK_NB))
+            except BlockingIOError:
+                yield False
+                return
+            try:
+                yield True
             finally:
                 fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
 
@@ -437,7 +523,8 @@ def _snapshot(raw: dict[str, Any]) -> Snapshot:
                 and (record.title is None or isinstance(record.title, str))
                 and (record.anchors is None or isinstance(record.anchors, list))
                 and isinstance(record.entries, list)
-                and all(isinstance(e, dict) for e in record.entries)):
+                and all(isinstance(e, dict) for e in record.entries)
+                and said.valid(record.warnings)):
             raise ValueError(f"a page record of the wrong shape ({src[:40]})")
         pages[src] = record
     copied = {k: v for k, v in mapping(raw["copied"]).items()}
@@ -450,6 +537,8 @@ def _snapshot(raw: dict[str, Any]) -> Snapshot:
     nav, scanned = raw["nav"], raw["scanned"]
     if not isinstance(nav, str) or not (scanned is None or isinstance(scanned, str)):
         raise ValueError("a digest of the wrong shape")
+    notes = raw.get("notes")
     return Snapshot(key=raw["key"], vault=raw["vault"], pages=pages,
                     outputs=strings(raw["outputs"]), nav=nav, digests=digests, copied=copied,
-                    scanned=scanned)
+                    scanned=scanned,
+                    notes=NotesRecord(**mapping(notes)).check() if notes is not None else None)
