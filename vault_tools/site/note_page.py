@@ -72,6 +72,10 @@ class NotePages:
         # builds, like `parses`): what `inputs` compares of embedded notes.
         self._reached = reached if reached is not None else {}
         self._embeddable: dict[str, list[str]] = {}  # by note: `embeds.embeddable_lines`
+        # What the site shows of each generated block (`_public_block`), made once per build:
+        # `inputs` and `markdown` both ask for it, and computing a block again costs more
+        # than the rest of the page.
+        self._public: dict[tuple[str, str, int], tuple[str, Note | None]] = {}
 
     def markdown(self, note: Note, markdown: str, source: str | None, page_url: str,
                  files: Files) -> str:
@@ -267,7 +271,7 @@ class NotePages:
             if cut != content:
                 content, parsed = cut, None
         heading = {RELATED: "## Related\n\n", PREP: "## Prep brief\n\n"}.get(block.name, "")
-        parsed = parsed or parse_note(note.path, content, contexts=False)
+        parsed = parsed or self._parse_block(note.path, content)
         # Written as HTML whatever the Markdown extensions, as it always was: a block is the
         # fast path's plain shapes, and it stays out of search only as HTML put in after it.
         html = self._fast_block(note, parsed, content, linker, files)
@@ -306,7 +310,14 @@ class NotePages:
         """What the site shows of a generated block, as Markdown, with its parse when that is
         already at hand: the block as written when it holds nothing private, else computed again
         without the private notes; empty for a block this version does not know (its content
-        cannot be vetted)."""
+        cannot be vetted). Made once per build (the view and the texts do not change in one)."""
+        key = (note.path, block.name, block.start)
+        found = self._public.get(key)
+        if found is None:
+            found = self._public[key] = self._make_public_block(note, block)
+        return found
+
+    def _make_public_block(self, note: Note, block: Block) -> tuple[str, Note | None]:
         parsed = self._written_block(note, block) if block.name == RELATED else None
         if parsed is not None:
             return self._block_content(note, block), parsed
