@@ -76,6 +76,7 @@ class NotePages:
         # `inputs` and `markdown` both ask for it, and computing a block again costs more
         # than the rest of the page.
         self._public: dict[tuple[str, str, int], tuple[str, Note | None]] = {}
+        self._cards: dict[str, tuple[Any, ...]] = {}  # by note: `card_rows`, made once
 
     def markdown(self, note: Note, markdown: str, source: str | None, page_url: str,
                  files: Files) -> str:
@@ -195,8 +196,15 @@ class NotePages:
 
     def card(self, note: Note, page_url: str) -> str:
         """The note's front-matter card, as HTML ("" when it has none)."""
-        return card_html(card_rows(self.view, note), note.type,
+        return card_html(list(self._card_rows(note)), note.type,
                          self.links.linker(page_url), hidden_fields(self.view, note))
+
+    def _card_rows(self, note: Note) -> tuple[Any, ...]:
+        """`card_rows` of the note, made once per build (`inputs` and `card` both ask)."""
+        rows = self._cards.get(note.path)
+        if rows is None:
+            rows = self._cards[note.path] = tuple(card_rows(self.view, note))
+        return rows
 
     def inputs(self, note: Note, files: Files) -> tuple[Any, ...]:
         """Everything the page of `note` is made from, besides the theme, the nav and the
@@ -224,7 +232,7 @@ class NotePages:
             self.texts.get(note.path),
             tuple(blocks),
             tuple(self.links.link_input(link, files, note.path) for link in links),
-            tuple(card_rows(self.view, note)),
+            self._card_rows(note),
             hidden_fields(self.view, note),
             self._embedded_inputs(note, files),
         )
