@@ -21,7 +21,7 @@ from hypothesis import strategies as st
 
 from vault_tools.privacy import Secret
 from vault_tools.site.build import SiteError, build_site
-from vault_tools.site.leaks import LeakScanner, scan_site
+from vault_tools.site.leaks import LeakScanner, PageScan, page_bytes, scan_site
 from vault_tools.vault import find_vault
 
 from .conftest import write_vault
@@ -152,6 +152,51 @@ def test_the_scan_finds_a_private_name_however_a_page_writes_it(
         _write(site, rel, write(unicodedata.normalize("NFC", name)))
         _write(site, "index.html", "<p>Nothing private here.</p>")
         assert [leak.file for leak in scan_site(site, [secret])] == [rel]
+
+
+@settings(max_examples=150, suppress_health_check=[HealthCheck.too_slow])
+@given(name=NAMES, nfd=st.booleans(), surrogate=st.booleans(),
+       # (what MkDocs writes of a page is its text: never gzip)
+       encoding=st.sampled_from(sorted(e for e in ENCODINGS if e != "gzip")))
+def test_a_page_scanned_as_it_is_made_gives_the_leaks_the_scan_of_its_file_gives(
+    name: str, encoding: str, nfd: bool, surrogate: bool,
+) -> None:
+    """`PageScan` (the pages, scanned before MkDocs writes them) is the scan of the files."""
+    rel, write = ENCODINGS[encoding]
+    rel = f"people/{name}/{rel}" if nfd else rel  # the page's path is scanned too
+    secret = Secret(unicodedata.normalize("NFD" if nfd else "NFC", name), "name",
+                    "contacts/x.md", whole_word=True)
+    # (a lone surrogate is written as a character reference, as MkDocs writes it)
+    output = write(name) + ("\ud800" if surrogate else "")
+    with tempfile.TemporaryDirectory() as tmp:
+        site = Path(tmp) / "site"
+        (site / rel).parent.mkdir(parents=True)
+        (site / rel).write_bytes(page_bytes(output))
+        _write(site, "index.html", "<p>Nothing private here.</p>")
+        pages = PageScan([secret])
+        pages.page(rel, output)
+        known = pages.unchanged(site)
+        assert list(known) == [rel]
+        assert scan_site(site, [secret], known=known) == scan_site(site, [secret])
+        assert [leak.file for leak in scan_site(site, [secret], known=known)] == [rel]
+
+
+def test_a_page_changed_after_it_was_scanned_is_read_again(tmp_path: Path) -> None:
+    """What is on disk is what counts: a page rewritten after the scan of its HTML (another
+    plugin, another writer) is scanned again from its file, a page gone is not reported."""
+    secret = Secret("Quokka Lantern", "name", "contacts/x.md", whole_word=True)
+    site = tmp_path / "site"
+    site.mkdir()
+    (site / "a.html").write_bytes(page_bytes("<p>Clean.</p>"))
+    (site / "b.html").write_bytes(page_bytes("<p>Quokka Lantern</p>"))
+    pages = PageScan([secret])
+    pages.page("a.html", "<p>Clean.</p>")
+    pages.page("b.html", "<p>Quokka Lantern</p>")
+    pages.page("c.html", "<p>Quokka Lantern</p>")  # (never written)
+    (site / "a.html").write_text("<p>Clean. <b>Quokka</b>\nlantern</p>", encoding="utf-8")
+    known = pages.unchanged(site)
+    assert list(known) == ["b.html"]
+    assert [leak.file for leak in scan_site(site, [secret], known=known)] == ["a.html", "b.html"]
 
 
 @settings(max_examples=40, suppress_health_check=[HealthCheck.too_slow])

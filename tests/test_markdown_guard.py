@@ -12,7 +12,7 @@ from pathlib import Path
 
 import markdown
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from vault_tools.site.markdown_guard import guard_markdown
@@ -236,3 +236,40 @@ def test_hostile_notes_build_in_linear_time_with_a_warning_naming_file_and_line(
     assert run.stderr.count("Tags.md") == 1  # one warning for the note's thousands of paragraphs
     page = (large / "site" / "contacts" / "Brackets" / "index.html").read_text(encoding="utf-8")
     assert "[" * (4 * n) in page
+
+
+def _every_check(lines: list[str]) -> str:
+    """`_inline_reason` with every measure taken for every unit (no shortcut)."""
+    from vault_tools.site import markdown_guard as guard
+
+    for line in lines:
+        prefix = guard._NESTING.match(line)
+        if prefix is not None and len(prefix.group().expandtabs(4)) > guard.MAX_NESTING_COLUMNS:
+            return "nested too deeply"
+    for unit in guard._units(lines):
+        brackets, backticks = guard._scan_steps(unit)
+        allowed = guard.STEPS_PER_CHAR * len(unit) + guard.STEPS_FREE
+        if brackets > allowed:
+            return "too many unmatched brackets"
+        if backticks > allowed:
+            return "too many unmatched backticks"
+        if sum(unit.count(ch) for ch in guard._MARKUP) * len(unit) > guard.MARKUP_BUDGET:
+            return "a paragraph this long with this much markup; add blank lines to split it"
+    return ""
+
+
+@settings(max_examples=300, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.text(alphabet="ab []()`\\*_-|:>1.\t", max_size=120), min_size=1, max_size=6),
+       st.integers(min_value=1, max_value=400))
+@example(["]("], 200)  # link destinations opened without a bracket
+@example(["`a"], 300)
+@example(["*" * 7100], 1)
+def test_the_guards_shortcuts_give_the_reasons_every_measure_gives(
+    lines: list[str], repeat: int,
+) -> None:
+    """A unit without brackets or backticks, or too short to hold the markup budget, is not
+    measured: the reasons stay those of measuring everything."""
+    from vault_tools.site.markdown_guard import _inline_reason
+
+    lines = [line * repeat for line in lines]
+    assert _inline_reason(lines) == _every_check(lines)

@@ -488,3 +488,37 @@ def test_a_helper_process_that_never_answers_neither_hangs_the_scan_nor_skips_it
     assert frozen, "the helper process was never seen"
     assert [leak.file for leak in helped] == [leak.file for leak in alone]
     assert len(alone) == len(range(0, 300, 7))
+
+
+LATE_HOOKS = """from pathlib import Path
+
+from mkdocs.plugins import event_priority
+
+
+@event_priority(-200)  # after the vault plugin has scanned the page
+def on_post_page(output, page, config):
+    if page.file.src_uri == "companies/Acme.md":
+        return output.replace("</article>", "<p>Renata Silva</p></article>")
+    return output
+
+
+def on_post_build(config):  # before the vault plugin's post-build: a page on disk rewritten
+    page = Path(config.site_dir) / "contacts" / "Priya Raman" / "index.html"
+    page.write_text(page.read_text("utf-8") + "<!-- ren the quiet -->", "utf-8")
+"""
+
+
+def test_a_page_changed_after_the_plugin_scanned_its_html_still_fails_the_build(
+    make_vault,
+) -> None:
+    """The pages are scanned as they are made (`leaks.PageScan`); what counts is the file:
+    another plugin changing a page after that scan, or the written file itself, is caught."""
+    root = make_site_vault(make_vault, vault_files())
+    (root / "hooks.py").write_text(LATE_HOOKS, encoding="utf-8")
+    (root / "mkdocs.yml").write_text(CONFIG + "hooks:\n  - hooks.py\n", encoding="utf-8")
+    with pytest.raises(SiteError) as failure:
+        build_site(find_vault(root))
+    message = str(failure.value)
+    assert "companies/Acme/index.html: contains name 'Renata Silva'" in message
+    assert "contacts/Priya Raman/index.html: contains name 'Ren the Quiet'" in message
+    assert not (root / "site" / "companies" / "Acme" / "index.html").exists()

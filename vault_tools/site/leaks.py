@@ -20,16 +20,21 @@ for (see `LeakScanner`).
 Speed: each file is read into words once; each secret has one "anchor", its longest uncommon
 word, and is compared only with files holding that word and all its other words. An attribute
 value or comment found clean once (the theme's icons, classes, nav links) is not read again.
+The pages are scanned as the build makes them (`PageScan`, from the plugin's last post-page
+hook), so the scan of the site afterwards reads only the other files, and any page whose file
+no longer holds the bytes scanned.
 """
 
 from __future__ import annotations
 
 import gzip
+import hashlib
 import html
 import json
 import multiprocessing
 import os
 import pickle
+import posixpath
 import re
 import time
 import unicodedata
@@ -230,7 +235,11 @@ class LeakScanner:
 
 def file_texts(path: Path, rel: str) -> Iterator[str]:
     """The text(s) of one output file as a reader would see them. Binary files yield nothing."""
-    data = path.read_bytes()
+    return data_texts(path.read_bytes(), rel)
+
+
+def data_texts(data: bytes, rel: str) -> Iterator[str]:
+    """The text(s) of the output file `rel` holding `data`, as a reader would see them."""
     name = rel.lower()
     if name.endswith(".gz"):
         try:
@@ -294,19 +303,32 @@ HELPER_PATIENCE = 30.0
 
 
 def scan_site(site_dir: Path, secrets: Iterable[Secret], skip: Iterable[str] = (),
-              only: Iterable[str] | None = None, *,
+              only: Iterable[str] | None = None, *, known: Mapping[str, list[Leak]] | None = None,
               parallel_from: int = PARALLEL_FROM) -> list[Leak]:
     """Every (file, secret) pair where a secret occurs in a file of `site_dir`, in file order.
 
     `skip` lists files (relative, '/'-separated) that cannot hold vault data: the theme's own
     static files, copied unchanged. `only`, when given, limits the scan to those files (the
     ones an incremental rebuild wrote; the others were scanned when they were written).
+    `known` gives the leaks of files already scanned with these secrets, as they are on disk
+    (`PageScan.unchanged`): those files are not read again.
     """
     secrets = list(secrets)
     if not LeakScanner(secrets):
         return []
     skipped = set(skip)
-    files = [rel for _, rel in _site_files(site_dir, only) if rel not in skipped]
+    listed = [rel for _, rel in _site_files(site_dir, only) if rel not in skipped]
+    known = known or {}
+    files = [rel for rel in listed if rel not in known]
+    order = {rel: i for i, rel in enumerate(listed)}
+    found = [leak for rel in listed if rel in known for leak in known[rel]]
+    leaks = found + _scan_all(site_dir, secrets, files, parallel_from)
+    return sorted(leaks, key=lambda leak: order[leak.file])
+
+
+def _scan_all(site_dir: Path, secrets: list[Secret], files: list[str],
+              parallel_from: int) -> list[Leak]:
+    """The leaks in `files`, with a helper process for many."""
     if len(files) < parallel_from or (os.cpu_count() or 1) < 2:
         return _scan_files(site_dir, secrets, files)
     # Every other file to the helper process: big and small pages spread evenly.
@@ -328,8 +350,7 @@ def scan_site(site_dir: Path, secrets: Iterable[Secret], skip: Iterable[str] = (
         # No second process here (a sandbox, no semaphores): every file in this one. A
         # failure inside the helper's scan itself is re-raised by get(), never swallowed.
         return _scan_files(site_dir, secrets, files)
-    order = {rel: i for i, rel in enumerate(files)}
-    return sorted(leaks, key=lambda leak: order[leak.file])
+    return leaks
 
 
 def _scan_files(site_dir: Path, secrets: list[Secret], files: list[str]) -> list[Leak]:
@@ -337,16 +358,67 @@ def _scan_files(site_dir: Path, secrets: list[Secret], files: list[str]) -> list
     scanner = LeakScanner(secrets)
     leaks: list[Leak] = []
     for rel in files:
-        path = site_dir / rel
-        # Search indexes hold HTML too (`Leila</p><p>`): their tags are no words either.
-        markup = path.name.lower().endswith(MARKUP_FILES)
-        found: dict[tuple[str, str], Secret] = {}
-        # The file's own name and path are published too (its URL).
-        for text in (rel, *file_texts(path, rel)):
-            for secret in scanner.find(text, markup):
-                found[(secret.kind, secret.value)] = secret
-        leaks.extend(Leak(rel, s) for s in found.values())
+        leaks += _file_leaks(scanner, rel, file_texts(site_dir / rel, rel))
     return leaks
+
+
+def _file_leaks(scanner: LeakScanner, rel: str, texts: Iterable[str]) -> list[Leak]:
+    """The leaks of the output file `rel` whose texts (as `file_texts` gives them) are `texts`."""
+    # Search indexes hold HTML too (`Leila</p><p>`): their tags are no words either.
+    markup = posixpath.basename(rel).lower().endswith(MARKUP_FILES)
+    found: dict[tuple[str, str], Secret] = {}
+    # The file's own name and path are published too (its URL).
+    for text in (rel, *texts):
+        for secret in scanner.find(text, markup):
+            found[(secret.kind, secret.value)] = secret
+    return [Leak(rel, s) for s in found.values()]
+
+
+class PageScan:
+    """The leak scan of the pages, done as each page is made rather than by reading the
+    written files again afterwards: the same matching, on the same text, without a second
+    read of every byte (nor a helper process to share that read).
+
+    `page` scans the HTML a page is about to be written with and keeps a digest of the bytes
+    MkDocs writes for it (`page_bytes`). `unchanged` then tells, from the file itself, which
+    pages hold exactly those bytes: only those are left out of the scan of the site's files;
+    a page another plugin changed after it was scanned, or rewrote since, is read again."""
+
+    def __init__(self, secrets: Iterable[Secret]) -> None:
+        self.secrets = list(secrets)
+        self._scanner = LeakScanner(self.secrets)
+        self._leaks: dict[str, list[Leak]] = {}
+        self._digests: dict[str, bytes] = {}
+
+    def page(self, rel: str, output: str) -> None:
+        """Scan the page written at `rel` (relative to the site folder) with `output`."""
+        data = page_bytes(output)
+        self._digests[rel] = _digest(data)
+        if self._scanner:
+            # The bytes as the file will hold them, read as the scan of files reads them.
+            self._leaks[rel] = _file_leaks(self._scanner, rel, data_texts(data, rel))
+
+    def unchanged(self, site_dir: Path) -> dict[str, list[Leak]]:
+        """The leaks of each page scanned here whose file in `site_dir` holds the very bytes
+        scanned (a page not there, or changed since, is not in it)."""
+        same = {}
+        for rel, digest in self._digests.items():
+            try:
+                data = (site_dir / rel).read_bytes()
+            except OSError:
+                continue  # gone, or a folder: nothing of it to scan as scanned
+            if _digest(data) == digest:
+                same[rel] = self._leaks.get(rel, [])
+        return same
+
+
+def page_bytes(output: str) -> bytes:
+    """The bytes MkDocs writes for a page whose HTML is `output` (`mkdocs.commands.build`)."""
+    return output.encode("utf-8", errors="xmlcharrefreplace")
+
+
+def _digest(data: bytes) -> bytes:
+    return hashlib.blake2b(data, digest_size=20).digest()
 
 
 def _site_files(site_dir: Path, only: Iterable[str] | None) -> Iterator[tuple[Path, str]]:

@@ -208,12 +208,17 @@ def _inline_reason(lines: list[str]) -> str:
             return "nested too deeply"
     for unit in _units(lines):
         size = len(unit)
-        brackets, backticks = _scan_steps(unit)
-        allowed = STEPS_PER_CHAR * size + STEPS_FREE
-        if brackets > allowed:
-            return "too many unmatched brackets"
-        if backticks > allowed:
-            return "too many unmatched backticks"
+        # (Without a bracket or a backtick, no link or code-span pattern reads anything.)
+        if "[" in unit or "]" in unit or "`" in unit:
+            brackets, backticks = _scan_steps(unit)
+            allowed = STEPS_PER_CHAR * size + STEPS_FREE
+            if brackets > allowed:
+                return "too many unmatched brackets"
+            if backticks > allowed:
+                return "too many unmatched backticks"
+        # (A unit holds no more markup than characters: a short one cannot go over.)
+        if size * size <= MARKUP_BUDGET:
+            continue
         markup = sum(unit.count(ch) for ch in _MARKUP)
         if markup * size > MARKUP_BUDGET:
             return "a paragraph this long with this much markup; add blank lines to split it"

@@ -72,6 +72,11 @@ class NotePages:
         # builds, like `parses`): what `inputs` compares of embedded notes.
         self._reached = reached if reached is not None else {}
         self._embeddable: dict[str, list[str]] = {}  # by note: `embeds.embeddable_lines`
+        # What the site shows of each generated block (`_public_block`), made once per build:
+        # `inputs` and `markdown` both ask for it, and computing a block again costs more
+        # than the rest of the page.
+        self._public: dict[tuple[str, str, int], tuple[str, Note | None]] = {}
+        self._cards: dict[str, tuple[Any, ...]] = {}  # by note: `card_rows`, made once
 
     def markdown(self, note: Note, markdown: str, source: str | None, page_url: str,
                  files: Files) -> str:
@@ -191,8 +196,15 @@ class NotePages:
 
     def card(self, note: Note, page_url: str) -> str:
         """The note's front-matter card, as HTML ("" when it has none)."""
-        return card_html(card_rows(self.view, note), note.type,
+        return card_html(list(self._card_rows(note)), note.type,
                          self.links.linker(page_url), hidden_fields(self.view, note))
+
+    def _card_rows(self, note: Note) -> tuple[Any, ...]:
+        """`card_rows` of the note, made once per build (`inputs` and `card` both ask)."""
+        rows = self._cards.get(note.path)
+        if rows is None:
+            rows = self._cards[note.path] = tuple(card_rows(self.view, note))
+        return rows
 
     def inputs(self, note: Note, files: Files) -> tuple[Any, ...]:
         """Everything the page of `note` is made from, besides the theme, the nav and the
@@ -220,7 +232,7 @@ class NotePages:
             self.texts.get(note.path),
             tuple(blocks),
             tuple(self.links.link_input(link, files, note.path) for link in links),
-            tuple(card_rows(self.view, note)),
+            self._card_rows(note),
             hidden_fields(self.view, note),
             self._embedded_inputs(note, files),
         )
@@ -267,7 +279,7 @@ class NotePages:
             if cut != content:
                 content, parsed = cut, None
         heading = {RELATED: "## Related\n\n", PREP: "## Prep brief\n\n"}.get(block.name, "")
-        parsed = parsed or parse_note(note.path, content, contexts=False)
+        parsed = parsed or self._parse_block(note.path, content)
         # Written as HTML whatever the Markdown extensions, as it always was: a block is the
         # fast path's plain shapes, and it stays out of search only as HTML put in after it.
         html = self._fast_block(note, parsed, content, linker, files)
@@ -306,7 +318,14 @@ class NotePages:
         """What the site shows of a generated block, as Markdown, with its parse when that is
         already at hand: the block as written when it holds nothing private, else computed again
         without the private notes; empty for a block this version does not know (its content
-        cannot be vetted)."""
+        cannot be vetted). Made once per build (the view and the texts do not change in one)."""
+        key = (note.path, block.name, block.start)
+        found = self._public.get(key)
+        if found is None:
+            found = self._public[key] = self._make_public_block(note, block)
+        return found
+
+    def _make_public_block(self, note: Note, block: Block) -> tuple[str, Note | None]:
         parsed = self._written_block(note, block) if block.name == RELATED else None
         if parsed is not None:
             return self._block_content(note, block), parsed

@@ -19,7 +19,7 @@ from typing import Any
 
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
-from mkdocs.plugins import BasePlugin, event_priority
+from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
@@ -27,7 +27,7 @@ from ..export.ics import FeedSettings, FeedSettingsError, feed_settings
 from ..followups import FollowUp
 from ..index import VaultIndex
 from ..notes import Note
-from ..privacy import looks_private_front_matter, secrets
+from ..privacy import Secret, looks_private_front_matter, secrets
 from ..settings import SettingsError, settings_from_options
 from ..vault import Vault, load_index_and_texts, loop_message, scan_notes
 from ..views.common import SiteView
@@ -36,7 +36,13 @@ from . import csp, dashboards, markdown_guard, mkdocs_setup, search_names
 from .embeds import EmbedRenderer
 from .fast_html import StandIns
 from .files import publish_files
-from .leaks import leak_report, scan_site, shared_templates, without_shown_comments
+from .leaks import (
+    PageScan,
+    leak_report,
+    scan_site,
+    shared_templates,
+    without_shown_comments,
+)
 from .links import PageLinks, log_link_problems, markdown_media
 from .note_page import NotePages
 from .page_source import note_source, safe_title
@@ -59,6 +65,7 @@ class _Build:
     # What the search index gets of each contact's, company's and career's page, by URL.
     words: dict[str, search_names.PageWords] = field(default_factory=dict)
     sources: dict[str, str] = field(default_factory=dict)  # what MkDocs read, by note
+    scan: PageScan | None = None  # the leak scan of the pages written (made by the first)
 
 
 class _Remembered:
@@ -238,9 +245,22 @@ class VaultPlugin(BasePlugin[VaultPluginConfig]):
                                    page.url, words)
         return context
 
-    def on_post_page(self, output: str, page: Page, config: MkDocsConfig) -> str:
+    def _finish_page(self, output: str, page: Page, config: MkDocsConfig) -> str:
         theme = csp.theme_html(output, page.content)  # before the blocks go in
         return csp.secure(self.remembered.stand_ins.fill_output(page.file.src_uri, output), theme)
+
+    @event_priority(-100)  # after every plugin's changes: what MkDocs writes
+    def _scan_page(self, output: str, page: Page, config: MkDocsConfig) -> str:
+        """Scan the page for leaks now, while its HTML is at hand: the scan of the site after
+        the build reads again only what was not scanned here (`leaks.PageScan`)."""
+        build = self.build
+        if build is not None and self.config.leak_scan:
+            if build.scan is None:
+                build.scan = PageScan(self._secrets(build, config))
+            build.scan.page(page.file.dest_uri, output)
+        return output
+
+    on_post_page = CombinedEvent(_finish_page, _scan_page)
 
     def on_post_template(self, output_content: str, template_name: str,
                          config: MkDocsConfig) -> str:
@@ -255,22 +275,28 @@ class VaultPlugin(BasePlugin[VaultPluginConfig]):
         if build is None or not self.config.leak_scan:
             return
         site_dir = Path(config.site_dir)
-        found = secrets(build.view, build.texts, shared_templates(self._vault(config).notes_dir))
-        # The site's own words are no secret: the starter's Follow-ups note made private must
-        # not fail every page for the nav entry the site writes itself.
-        found = [s for s in found if not (s.kind in ("name", "field title")
-                                          and s.value.lower() in dashboards.OWN_WORDS)]
+        found = build.scan.secrets if build.scan is not None else self._secrets(build, config)
         # Only the files just written need reading, unless what counts as private changed:
         # then a page kept from before may hold a value that has just become a secret.
         only = self.scan_only if same_secrets(self.remembered.scanned_for, found) else None
         self.remembered.scanned_for = None
-        leaks = without_shown_comments(scan_site(site_dir, found, build.skip_scan, only),
-                                       build.view, build.texts)
+        known = build.scan.unchanged(site_dir) if build.scan is not None else None
+        leaks = without_shown_comments(
+            scan_site(site_dir, found, build.skip_scan, only, known=known),
+            build.view, build.texts)
         if not leaks:
             self.remembered.scanned_for = found
             return
         self.leak_error = leak_report(site_dir, leaks)
         raise PluginError(self.leak_error)
+
+    def _secrets(self, build: _Build, config: MkDocsConfig) -> list[Secret]:
+        """What the leak scan looks for in this build's site."""
+        found = secrets(build.view, build.texts, shared_templates(self._vault(config).notes_dir))
+        # The site's own words are no secret: the starter's Follow-ups note made private must
+        # not fail every page for the nav entry the site writes itself.
+        return [s for s in found if not (s.kind in ("name", "field title")
+                                         and s.value.lower() in dashboards.OWN_WORDS)]
 
     # --- what a page depends on (for the rebuilds of `serve`) -------------------------------------
 
