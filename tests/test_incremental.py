@@ -232,3 +232,48 @@ def test_a_new_day_renders_only_the_pages_that_show_the_date(tmp_path: Path) -> 
         shutil.rmtree(root / "full-site", ignore_errors=True)
         build(config)
         assert_same_site(root / "live-site", root / "full-site")
+
+
+
+def test_a_save_the_dashboards_cannot_see_reuses_them_and_any_other_works_them_out(
+        session) -> None:
+    """A line of prose added to a note changes no note as the index keeps it: the dashboards
+    of the last build are reused. A changed field or a new attachment is seen (and each build
+    still equals the full build, which `change` checks)."""
+    s = session
+    plugin = s.live.plugin
+    memo = plugin.view.memo
+    s.edit("contacts/Kwame Asante.md", lambda t: t + "\nA line no dashboard shows.\n")
+    assert plugin.view.memo is memo, "the dashboards were worked out again"
+    s.edit("contacts/Kwame Asante.md",
+           lambda t: t.replace("role: Data Engineer", "role: Chief tinkerer", 1))
+    assert plugin.view.memo is not memo, "a changed role kept the old dashboards"
+    assert "Chief tinkerer" in (s.site / "people" / "index.html").read_text(encoding="utf-8")
+    memo = plugin.view.memo
+    s.edit("contacts/Kwame Asante.md", lambda t: t + "\nAnother quiet line.\n")
+    assert plugin.view.memo is memo
+    (s.notes / "files").mkdir()
+    (s.notes / "files" / "plan.txt").write_text("a plan\n", encoding="utf-8")
+    s.change("files/plan.txt")
+    assert plugin.view.memo is not memo, "a new file kept the dashboards of the old files"
+
+
+def test_a_new_day_works_the_dashboards_out_again(tmp_path: Path) -> None:
+    root = tmp_path / "vault"
+    shutil.copytree(DEMO_VAULT, root / "notes")
+    (root / "mkdocs.yml").write_text(CONFIG, encoding="utf-8")
+    vault = find_vault(root)
+    fill_vault(vault)
+    day = [dt.date(2026, 11, 30)]
+    live = LiveSite(vault, load_site_config(vault, site_dir=str(root / "live-site")),
+                    today=lambda: day[0])
+    live.build()
+    path = root / "notes/contacts/Kwame Asante.md"
+    path.write_text(path.read_text(encoding="utf-8") + "\nA quiet line.\n", encoding="utf-8")
+    live.update(["contacts/Kwame Asante.md"])
+    memo = live.plugin.view.memo
+    day[0] = dt.date(2026, 12, 1)
+    path.write_text(path.read_text(encoding="utf-8") + "\nAnother one.\n", encoding="utf-8")
+    live.update(["contacts/Kwame Asante.md"])
+    assert live.plugin.view.memo is not memo
+    assert "2026-12-01" in (root / "live-site" / "index.html").read_text(encoding="utf-8")

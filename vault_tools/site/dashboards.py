@@ -12,11 +12,11 @@ same.
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import json
 import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any
 
 from mkdocs.config.defaults import MkDocsConfig
@@ -114,25 +114,39 @@ class FollowupsBoard:
 
 @dataclass
 class Site:
-    """What the generated pages of one build are made from."""
+    """What the generated pages of one build are made from. What is worked out from it (the
+    home's data, the leads, the network, each dashboard's data) is kept in the view's memo
+    (`SiteView.worked_out`), which `GeneratedPages` hands on to the next build while none of
+    what it reads changes."""
 
     view: SiteView
     links: PageLinks
     board: FollowupsBoard
     listed: tuple[tuple[str, str], ...]  # the dashboards' (title, page), as the nav lists them
-    nodes: Sequence[GraphNode]
-    edges: Sequence[GraphEdge]
     extra: Sequence[Dashboard] = ()  # the dashboards' subpages (`subpages`)
 
-    @functools.cached_property
+    @property
     def home(self) -> HomeData:
         """What the home dashboard shows in this build (`home_data`), worked out once."""
-        return home_data(self)
+        return self.view.worked_out("home", lambda: home_data(self))
 
-    @functools.cached_property
+    @property
     def leads(self) -> list[LeadRow]:
         """Every lead (`views.leads.lead_rows`), worked out once: the Leads page and the home's."""
-        return lead_rows(self.view)
+        return self.view.worked_out("leads", lambda: lead_rows(self.view))
+
+    @property
+    def nodes(self) -> Sequence[GraphNode]:
+        return self._network[0]
+
+    @property
+    def edges(self) -> Sequence[GraphEdge]:
+        return self._network[1]
+
+    @property
+    def _network(self) -> tuple[list[GraphNode], list[GraphEdge]]:
+        """The network's graph (`views.network.network_graph`), worked out once."""
+        return self.view.worked_out("network", lambda: network_graph(self.view))
 
 
 @dataclass(frozen=True)
@@ -182,8 +196,7 @@ def home_note(files: Files) -> str | None:
 
 def site_of(view: SiteView, links: PageLinks, board: FollowupsBoard,
             listed: tuple[tuple[str, str], ...], extra: Sequence[Dashboard] = ()) -> Site:
-    nodes, edges = network_graph(view)
-    return Site(view, links, board, listed, nodes, edges, extra)
+    return Site(view, links, board, listed, extra)
 
 
 @dataclass(frozen=True)
@@ -317,6 +330,10 @@ class GeneratedPages:
         # rebuild whose time grows with the graph (~0.1 s at 5,000 notes), so a save that does
         # not change the graph reuses it.
         self._network: tuple[Any, str] = (None, "")
+        # What the last build's view worked out (`SiteView.memo`) and everything it was worked
+        # out from (`_made_from`).
+        self._made_from: tuple[Any, ...] | None = None
+        self._memo: dict[Any, Any] = {}
 
     def add(self, files: Files, config: MkDocsConfig, site: Site,
             generated: dict[str, File], plain: bool, feed: FeedSettings = FeedSettings()) -> None:
@@ -325,6 +342,7 @@ class GeneratedPages:
         `site_url`) to `files`. With `plain` Markdown, long lists and tables are written as
         HTML (`fast_html`)."""
         by_src = {d.src: d for d in (*DASHBOARDS, HOME, *site.extra)}
+        self._share_memo(site, files)
         for gone in set(self._pages) - set(generated):
             del self._pages[gone]  # a tag no note has any more
         self.stand_ins.forget_content()  # a build that failed half-way may have left some
@@ -332,7 +350,7 @@ class GeneratedPages:
         # to publish, cut down, has the same data and a page now.
         urls = dict(site.links.urls)
         for src, file in generated.items():
-            data = by_src[src].data(site)
+            data = site.view.worked_out(("dashboard", src), partial(by_src[src].data, site))
             known = self._pages.get(src)
             if known is None or known[0] != data or known[3] != plain or known[4] != urls:
                 raw_html = ((lambda html, src=src: self.stand_ins.in_content(src, html))
@@ -350,11 +368,31 @@ class GeneratedPages:
         # `feed_overdue: today` moves overdue items to the build's day: the served feed is as
         # of its build (`serve` builds anew on a new day's first change), as the dashboard's
         # own date is.
-        events = feed_events(site.view.index, followups=site.view.all_followups,
-                             settings=feed, url_of=url_of, today=site.board.built)
+        events = site.view.worked_out(("feed", config.site_url, feed), lambda: feed_events(
+            site.view.index, followups=site.view.all_followups, settings=feed, url_of=url_of,
+            today=site.board.built))
         if (events, feed.alarm) != self._feed[0]:
             self._feed = ((events, feed.alarm), render_feed(events, feed.alarm))
         files.append(File.generated(config, FEED, content=self._feed[1]))
+
+    def _share_memo(self, site: Site, files: Files) -> None:
+        """Hand the view of this build what the last build's worked out, if everything that
+        may be read to work it out is the same: every note as parsed (in the index's order),
+        which are private, the fields published, the follow-ups, the settings, the files (the
+        attachments a link may go to), the build's day, the pages' URLs, the nav's dashboards
+        and the private attachments. A save that changes none of that (words added to a
+        note's text outside what the index keeps of it) works out no dashboard again."""
+        view = site.view
+        made_from = (tuple(view.index.notes.items()), view.hidden, view.publish_fields,
+                     tuple(view.all_followups), view.index.settings,
+                     frozenset(f.src_uri for f in files), site.board.built,
+                     dict(site.links.urls), site.listed, frozenset(site.links.private_files),
+                     site.links.separator, tuple(d.src for d in site.extra))
+        if made_from == self._made_from:
+            self._memo.update(view.memo)
+            view.memo = self._memo
+        else:
+            self._made_from, self._memo = made_from, view.memo
 
     def inputs(self, src: str, markdown: str) -> tuple[Any, ...]:
         """What a generated page is made from: its Markdown and the HTML its stand-ins are

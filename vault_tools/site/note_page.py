@@ -219,23 +219,34 @@ class NotePages:
             blocks.append((block.name, content))
             if content:
                 links += (parsed or self._parse_block(note.path, content)).links
+        shown: tuple[Any, ...] = ()  # where the links of the dashboards it shows go
         if note.path == self.board_page and note.block(FOLLOWUPS) is None:
             content = self.board.source()
             blocks.append((FOLLOWUPS, content))
-            links += self._parse_block(note.path, content).links
+            shown += self._dashboard_links(note.path, note.path, content, files)
         if self.home is not None and note.path == self.home.src:
             home = self.home.data()
             blocks.append(("home", home))
             # Where the links of the follow-ups go (parsed once for the follow-ups note too).
-            links += self._parse_block(self.board_page, home.due).links
+            shown += self._dashboard_links(note.path, self.board_page, home.due, files)
         return (
             self.texts.get(note.path),
             tuple(blocks),
-            tuple(self.links.link_input(link, files, note.path) for link in links),
+            tuple(self.links.link_input(link, files, note.path) for link in links) + shown,
             self._card_rows(note),
             hidden_fields(self.view, note),
             self._embedded_inputs(note, files),
         )
+
+    def _dashboard_links(self, path: str, written_in: str, source: str,
+                         files: Files) -> tuple[Any, ...]:
+        """Where the links of a dashboard's `source` (parsed as written in the note at
+        `written_in`) go from the page of `path`: thousands of links on a large vault, worked
+        out once for the view (and the later views `SiteView.memo` is handed to)."""
+        return self.view.worked_out(
+            ("dashboard links", path, written_in, source),
+            lambda: tuple(self.links.link_input(link, files, path)
+                          for link in self._parse_block(written_in, source).links))
 
     def _embedded_inputs(self, note: Note, files: Files) -> tuple[Any, ...]:
         """What the notes the page showed through embeds when it was last rendered are made of

@@ -51,7 +51,11 @@ def page_names(view: SiteView, urls: Mapping[str, str]) -> dict[str, PageWords]:
     """The names (name, title when it differs, aliases) and facts (the card's role, company,
     location, industry and tags) of each public contact, company and career that has a page,
     by that page's URL as the search index writes it (`urls`: note path -> page URL relative
-    to the site root)."""
+    to the site root). Worked out once for a view and the `urls` given with it (the view's
+    memo: a save that changes no note's card keeps them)."""
+    known = view.memo.get(FIELD)
+    if known is not None and known[0] == urls:
+        return dict(known[1])
     out: dict[str, PageWords] = {}
     for note in view.public_notes():
         url = urls.get(note.path)
@@ -62,7 +66,8 @@ def page_names(view: SiteView, urls: Mapping[str, str]) -> dict[str, PageWords]:
                         if row.key.lower() in FACT_KEYS for item in row.items)
         if names:
             out[location(url)] = PageWords(names, facts)
-    return out
+    view.memo[FIELD] = (dict(urls), out)
+    return dict(out)
 
 
 def _fact_text(item: CardItem) -> str:

@@ -6,9 +6,9 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Callable, Hashable, Iterable
 from dataclasses import dataclass
-from typing import Literal
+from typing import Any, Literal, TypeVar
 
 from ..followups import (
     FollowUp,
@@ -23,6 +23,7 @@ from ..tags import tag_key, tag_name, with_parents
 PRIVATE_TEXT = PRIVATE_NOTE_TEXT
 
 RefStatus = Literal["ok", "private", "broken", "ambiguous"]
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -52,6 +53,11 @@ class SiteView:
     (a note whose front matter failed to parse but mentions `private:`): they are marked private
     in a copy of the index, so every library function (follow-ups, blocks, the calendar feed)
     leaves them out too.
+
+    `memo` holds what was worked out from the view (`worked_out`): a dashboard's rows, the
+    network. The site hands a later build's view the same memo when nothing any of it reads
+    has changed (`site.dashboards.GeneratedPages`), so a save that changes no dashboard works
+    none of them out again.
     """
 
     def __init__(
@@ -89,6 +95,15 @@ class SiteView:
                 if backlink.source not in self.hidden:
                     touched |= index.targets(backlink.source)
         self.touched_by_private = frozenset(touched)
+        self.memo: dict[Hashable, Any] = {}
+
+    def worked_out(self, key: Hashable, compute: Callable[[], T]) -> T:
+        """`compute()`, once for this view and the views its `memo` is handed to: `key` names
+        the question, one key, one kind of answer."""
+        if key not in self.memo:
+            self.memo[key] = compute()
+        found: T = self.memo[key]
+        return found
 
     def shows(self, followup: FollowUp) -> bool:
         """True for a follow-up the site may show: it names no private note."""

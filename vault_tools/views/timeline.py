@@ -26,6 +26,21 @@ class InterviewRow:
 
 
 def interview_row(view: SiteView, note: Note) -> InterviewRow:
+    """The row of the conversation `note`, worked out once per view: Timeline, Companies,
+    Careers and the home list the same conversations (~7,000 rows for 750 at 5,000 notes)."""
+    known = view.memo.get((_ROW, note.path))
+    if known is not None and known[0] is note:
+        found: InterviewRow = known[1]
+        return found
+    row = _interview_row(view, note)
+    view.memo[(_ROW, note.path)] = (note, row)
+    return row
+
+
+_ROW = "interview row"
+
+
+def _interview_row(view: SiteView, note: Note) -> InterviewRow:
     fields = note.fields if isinstance(note.fields, InterviewFields) else InterviewFields()
     return InterviewRow(
         interview=view.note_ref(note.path),
