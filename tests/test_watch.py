@@ -546,6 +546,26 @@ def test_the_periodic_rescan_finds_a_change_whose_events_were_lost(running) -> N
     assert "[[Meeting]]" not in run.text(JANE)
 
 
+def test_the_rescan_finds_an_edit_that_kept_size_mtime_and_inode(running) -> None:
+    # A sync tool or `touch -r` can put the old mtime back on an edited file of the same
+    # size; the inode's change time still moves, and the rescan compares it too.
+    run = running(BASE, Timing(quiet=0.1, empty_quiet=0.25, rescan_interval=1.0,
+                               health_interval=100.0))
+    assert wait_for(lambda: "[[Meeting]]: Met Jane Doe today." in run.block(JANE))
+    run.watcher._stop_observer()  # from here on, no file event reaches the watcher
+    path = run.notes / MEETING
+    before = path.stat()
+    edited = "Met [[Sam Lee]] today..\n"
+    assert len(edited) == before.st_size
+    with open(path, "r+", encoding="utf-8") as file:  # in place: the same inode
+        file.write(edited)
+    os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))
+    after = path.stat()
+    assert (after.st_size, after.st_mtime_ns, after.st_ino) == \
+        (before.st_size, before.st_mtime_ns, before.st_ino)
+    assert wait_for(lambda: "[[Meeting]]: Met Sam Lee today.." in run.block(SAM))
+
+
 def test_notes_in_a_new_folder_and_a_renamed_folder_are_followed(running) -> None:
     run = running(BASE)
     folder = run.notes / "projects/2026"

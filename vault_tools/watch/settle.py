@@ -42,11 +42,14 @@ HELD_RETRY_MAX = 10.0
 
 @dataclass(frozen=True)
 class Probe:
-    """What `stat` says about a path: `size` None when it is missing."""
+    """What `stat` says about a path: `size` None when it is missing. The change time is
+    part of it: an edit that keeps the size and puts the old mtime back (a sync tool,
+    `touch -r`) still moves it."""
 
     size: int | None = None
     mtime_ns: int = 0
     ino: int = 0
+    ctime_ns: int = 0
 
     @property
     def missing(self) -> bool:
@@ -79,10 +82,10 @@ def settle(
     """Look at a path again: returns (new state, None) once it has settled, else (new state,
     the time to look again).
 
-    Settled means: no event for `timing.quiet`, and the file's size, mtime and inode unchanged
-    for `quiet` (for `empty_quiet` when it is empty or missing, which an editor's save passes
-    through). A path still changing after `max_wait` counts as settled, so one busy file cannot
-    hold the others back for ever.
+    Settled means: no event for `timing.quiet`, and the file's size, mtime, inode and change
+    time unchanged for `quiet` (for `empty_quiet` when it is empty or missing, which an
+    editor's save passes through). A path still changing after `max_wait` counts as settled,
+    so one busy file cannot hold the others back for ever.
     """
     if probe != state.probe:
         state = replace(state, probe=probe, probe_since=now)
@@ -98,4 +101,4 @@ def probe_path(path: Path) -> Probe:
         st = os.stat(path)
     except OSError:
         return MISSING
-    return Probe(st.st_size, st.st_mtime_ns, st.st_ino)
+    return Probe(st.st_size, st.st_mtime_ns, st.st_ino, st.st_ctime_ns)

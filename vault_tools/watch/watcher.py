@@ -339,9 +339,10 @@ class Watcher:
             self._report(message, error=True)
 
     def _queue_rescan(self, reason: str, now: float, tell_if_none: bool = True) -> None:
-        """Compare every note's size, mtime and inode with what was indexed; the ones that moved
-        go through the usual settling, as if an event had come for each. A non-empty `reason`
-        is printed with the count (unless it is zero and `tell_if_none` is False)."""
+        """Compare every note's size, mtime, inode and change time with what was indexed; the
+        ones that moved go through the usual settling, as if an event had come for each. A
+        non-empty `reason` is printed with the count (unless it is zero and `tell_if_none` is
+        False)."""
         moved = []
         seen = set()
         for rel in iter_note_paths(self.vault.notes_dir):
