@@ -7,6 +7,7 @@ The real figures come from `make bench`; here a couple of hundred notes, one run
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -99,9 +100,15 @@ def test_cached_first_fill_and_scale_rows_have_figures_on_both_sides(smoke) -> N
     _, rows = smoke
     cached = [row for row in rows if row["budget"] == "cached"]
     measured = [row for row in cached if row["verdict"] != "not measured"]
-    assert len(measured) == 3, cached  # builds after 3 and 10 edits, serve start
-    for row in measured:
+    assert len(measured) == 4, cached  # builds after 3 and 10 edits, serve start, a new day
+    *peered, new_day = measured
+    for row in peered:
         assert row["ours"] and row["peer_values"], row
+    # A new day with no note changed redoes the dashboards' pages only, not the notes'.
+    assert new_day["work"].startswith("build on a new day"), new_day
+    assert new_day["ours"] and new_day["verdict"] == "met", new_day
+    assert re.search(r": [0-9]+ pages rendered again, [1-9][0-9]* kept", new_day["notes"][0]), \
+        new_day
     first = [row for row in rows if row["budget"] == "first-fill" and row["peer_values"]]
     assert len(first) == 2, rows
     for row in first:
