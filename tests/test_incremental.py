@@ -277,3 +277,32 @@ def test_a_new_day_works_the_dashboards_out_again(tmp_path: Path) -> None:
     live.update(["contacts/Kwame Asante.md"])
     assert live.plugin.view.memo is not memo
     assert "2026-12-01" in (root / "live-site" / "index.html").read_text(encoding="utf-8")
+
+
+def test_what_quiet_saves_carry_is_worked_out_again_when_a_save_changes_it(session) -> None:
+    """Prose saves carry the follow-ups dashboard's items and the leak scan's secrets from the
+    build before; a follow-up added, a note made private, a comment, and a private sentence
+    copied into a public note are each seen (every build equal to the full one)."""
+    from mkdocs.exceptions import PluginError
+
+    s = session
+    secrets = s.live.plugin.remembered.secrets
+    s.edit("contacts/Kwame Asante.md", lambda t: t + "\nA quiet line.\n")
+    found = secrets._found
+    s.edit("contacts/Kwame Asante.md", lambda t: t + "\nAnother quiet line.\n")
+    assert secrets._found is found, "a line of prose worked the secrets out again"
+    s.edit("contacts/Kwame Asante.md",
+           lambda t: t + "\n- [ ] send Kwame the harbour report 📅 2026-12-04\n")
+    board = (s.site / "Follow-ups" / "index.html").read_text(encoding="utf-8")
+    assert "send Kwame the harbour report" in board
+    s.write("contacts/Quiet Person.md", "---\ntype: contact\nprivate: true\n---\n\n"
+            "# Quiet Person\n\nQuiet Person is leaving the harbour office in the spring.\n")
+    assert secrets._found is not found
+    s.edit("contacts/Kwame Asante.md",
+           lambda t: t + "\n%% Kwame keeps the harbour plans to himself for now %%\n")
+    path = s.notes / "contacts/Priya Raman.md"
+    path.write_text(path.read_text(encoding="utf-8")
+                    + "\nQuiet Person is leaving the harbour office in the spring.\n",
+                    encoding="utf-8")
+    with pytest.raises(PluginError, match="Quiet Person"):
+        s.live.update(["contacts/Priya Raman.md"])
