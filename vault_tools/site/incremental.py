@@ -23,7 +23,7 @@ With a site cache (`site_cache`), the first build of a process starts from the r
 one left: the pages whose inputs and output file are as recorded are kept, as in an update, and
 say again what they said when rendered (`said`).
 
-Why one module of ~800 lines: `LiveSite` is MkDocs' build, phase by phase, with the state that
+Why one module of ~830 lines: `LiveSite` is MkDocs' build, phase by phase, with the state that
 lets one build keep another's pages (kept pages, their inputs, the record it started from).
 Each phase reads and writes that state; split by phase, every module would reach into the
 others' halves of one object. What stands apart is elsewhere: the record on disk
@@ -34,6 +34,7 @@ private helpers (`_mkdocs_private`).
 from __future__ import annotations
 
 import contextlib
+import copy
 import datetime as dt
 import hashlib
 import json
@@ -65,6 +66,7 @@ from ._mkdocs_private import (
 )
 from .embeds import embedders
 from .said import ANCHORS, READ, WRITE
+from .search_json import SearchJson
 from .site_cache import (
     NotesRecord,
     PageRecord,
@@ -181,6 +183,10 @@ class LiveSite:
         self._touched: frozenset[str] = frozenset()
         self._followups: Any = None  # refresh.FollowUpCache over the index
         self._theme_files: list[Any] | None = None
+        # The notes folder as MkDocs last listed it (`get_files`), untouched by any build:
+        # listed again only when a file came or went (`_listing_holds`).
+        self._listing: list[Any] | None = None
+        self._search_json = SearchJson()
         self._digests: dict[str, str] = {}  # output file -> digest, for files not pages
         self._restored: dict[str, PageRecord] = {}  # the site cache's pages, first build only
         self._recorded_notes: NotesRecord | None = None  # and its notes
@@ -198,6 +204,7 @@ class LiveSite:
         were left, are kept."""
         from ..refresh import FollowUpCache
 
+        self._listing = None
         if loaded is not None:
             self._index, self._texts = loaded
         else:
@@ -222,6 +229,8 @@ class LiveSite:
             return self.build(stale)
         new_day = self._day != self._today()
         paths = set(paths)
+        if not self._listing_holds(paths):
+            self._listing = None
         changed = sorted(rel for rel in paths if is_note_path(rel) and not is_skipped(rel))
         # The notes whose page inputs may differ now, found from the links around each
         # change; every note when what is private changed, or an attachment (links to it).
@@ -243,6 +252,28 @@ class LiveSite:
         self._dirty = None if new_day else dirty
         self.plugin.report_only = set(changed)
         return self._run(full=False)
+
+    def _listing_holds(self, paths: set[str]) -> bool:
+        """True when the notes folder's last listing is still what `get_files` finds after
+        `paths` changed: each was listed and is a file now (changed in place; a path created,
+        deleted, renamed, or a folder, makes the folder be listed again)."""
+        if self._listing is None:
+            return False
+        listed = {file.src_uri for file in self._listing}
+        return all(rel in listed and self.vault.abs(rel).is_file() for rel in paths)
+
+    def _list_files(self, config: Any) -> Files:
+        """`get_files(config)`: copies of the last listing's files while it holds (MkDocs'
+        listing costs ~0.15 s at 5,000 notes, each File working out its address again)."""
+        if self._listing is None:
+            files = get_files(config)
+            self._listing = [copy.copy(file) for file in files]
+            for file in self._listing:
+                # Worked out once for all later copies (each depends on the configuration
+                # only, which a LiveSite keeps).
+                _ = file.url, file.abs_src_path, file.abs_dest_path
+            return files
+        return Files([copy.copy(file) for file in self._listing])
 
     def _read(self, rel: str) -> Note | None:
         """`rel` as it is on disk now (None: gone), its text remembered for the plugin."""
@@ -477,7 +508,7 @@ class LiveSite:
         config, plugin = run.config, self.plugin
         plugin.today = self._today  # the dashboards' date is this site's
         plugin.preload(self._index, self._texts, self._followups.all())
-        files = get_files(config)
+        files = self._list_files(config)
         if self._theme_files is None:
             # The theme's files do not change while serving: listed once (~0.15 s a time).
             theme = Files([])
@@ -645,6 +676,7 @@ class LiveSite:
         search = _search_index(config)
         if search is not None:
             search.entries = []
+            self._search_json.install(search)  # (its JSON: each kept page's entries once)
         words = self.plugin.build.words if self.plugin.build is not None else {}
         for file in run.doc_files:
             if file.src_uri in run.keep:
