@@ -306,3 +306,21 @@ def test_what_quiet_saves_carry_is_worked_out_again_when_a_save_changes_it(sessi
                     encoding="utf-8")
     with pytest.raises(PluginError, match="Quiet Person"):
         s.live.update(["contacts/Priya Raman.md"])
+
+
+def test_the_notes_folder_is_listed_again_only_when_a_file_came_or_went(session) -> None:
+    s = session
+    s.edit("contacts/Kwame Asante.md", lambda t: t + "\nA quiet line.\n")
+    listing = s.live._listing
+    s.edit("contacts/Kwame Asante.md", lambda t: t + "\nAnother quiet line.\n")
+    assert s.live._listing is listing, "a save in place listed the folder again"
+    (s.notes / "files").mkdir()
+    (s.notes / "files" / "plan.txt").write_text("a plan\n", encoding="utf-8")
+    s.change("files/plan.txt")  # (published, as the full build does: `change` compares)
+    assert s.live._listing is not listing
+    listing = s.live._listing
+    s.write("contacts/Nia Obi.md", "---\ntype: contact\n---\n\n# Nia Obi\n\nMet at a fair.\n")
+    assert s.live._listing is not listing
+    listing = s.live._listing
+    s.delete("contacts/Nia Obi.md")
+    assert s.live._listing is not listing
