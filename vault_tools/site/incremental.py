@@ -39,6 +39,7 @@ import datetime as dt
 import hashlib
 import json
 import logging
+import os
 import time
 from collections.abc import Callable, Iterable
 from contextlib import AbstractContextManager
@@ -183,9 +184,9 @@ class LiveSite:
         self._touched: frozenset[str] = frozenset()
         self._followups: Any = None  # refresh.FollowUpCache over the index
         self._theme_files: list[Any] | None = None
-        # The notes folder as MkDocs last listed it (`get_files`), untouched by any build:
-        # listed again only when a file came or went (`_listing_holds`).
-        self._listing: list[Any] | None = None
+        # The names in the notes folder and the files MkDocs listed of them (`get_files`),
+        # untouched by any build: listed again when a file came or went (`_list_files`).
+        self._listing: tuple[Any, list[Any]] | None = None
         self._search_json = SearchJson()
         self._digests: dict[str, str] = {}  # output file -> digest, for files not pages
         self._restored: dict[str, PageRecord] = {}  # the site cache's pages, first build only
@@ -229,8 +230,6 @@ class LiveSite:
             return self.build(stale)
         new_day = self._day != self._today()
         paths = set(paths)
-        if not self._listing_holds(paths):
-            self._listing = None
         changed = sorted(rel for rel in paths if is_note_path(rel) and not is_skipped(rel))
         # The notes whose page inputs may differ now, found from the links around each
         # change; every note when what is private changed, or an attachment (links to it).
@@ -253,27 +252,21 @@ class LiveSite:
         self.plugin.report_only = set(changed)
         return self._run(full=False)
 
-    def _listing_holds(self, paths: set[str]) -> bool:
-        """True when the notes folder's last listing is still what `get_files` finds after
-        `paths` changed: each was listed and is a file now (changed in place; a path created,
-        deleted, renamed, or a folder, makes the folder be listed again)."""
-        if self._listing is None:
-            return False
-        listed = {file.src_uri for file in self._listing}
-        return all(rel in listed and self.vault.abs(rel).is_file() for rel in paths)
-
     def _list_files(self, config: Any) -> Files:
-        """`get_files(config)`: copies of the last listing's files while it holds (MkDocs'
-        listing costs ~0.15 s at 5,000 notes, each File working out its address again)."""
-        if self._listing is None:
+        """`get_files(config)`: while the notes folder holds the very files (by name) it held
+        when last listed, copies of that listing's files (MkDocs' listing costs ~0.15 s at
+        5,000 notes, each File working out its address again; a walk of the names, ~0.02 s).
+        What `get_files` makes of a folder depends on its files' names and the configuration
+        only, which a LiveSite keeps."""
+        walked = _names(config.docs_dir)
+        if self._listing is None or walked != self._listing[0]:
             files = get_files(config)
-            self._listing = [copy.copy(file) for file in files]
-            for file in self._listing:
-                # Worked out once for all later copies (each depends on the configuration
-                # only, which a LiveSite keeps).
-                _ = file.url, file.abs_src_path, file.abs_dest_path
+            listing = [copy.copy(file) for file in files]
+            for file in listing:
+                _ = file.url, file.abs_src_path, file.abs_dest_path  # (once for every copy)
+            self._listing = (walked, listing)
             return files
-        return Files([copy.copy(file) for file in self._listing])
+        return Files([copy.copy(file) for file in self._listing[1]])
 
     def _read(self, rel: str) -> Note | None:
         """`rel` as it is on disk now (None: gone), its text remembered for the plugin."""
@@ -747,6 +740,13 @@ def _recorded(inputs: tuple[Any, ...]) -> str | None:
     if len(inputs) == 2 and inputs[0] is _RECORDED:
         return str(inputs[1])
     return None
+
+
+def _names(folder: str) -> list[tuple[str, list[str]]]:
+    """The files in `folder` and its subfolders, by name, as `get_files` walks them (through
+    symbolic links to folders too)."""
+    return sorted((parent, sorted(names))
+                  for parent, _dirs, names in os.walk(folder, followlinks=True))
 
 
 def _path_key(path: str) -> str:
