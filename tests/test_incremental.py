@@ -324,3 +324,12 @@ def test_the_notes_folder_is_listed_again_only_when_a_file_came_or_went(session)
     listing = s.live._listing
     s.delete("contacts/Nia Obi.md")
     assert s.live._listing is not listing
+    # The same names, one of them now a link out of the vault: still never published.
+    outside = s.root.parent / "outside.txt"
+    outside.write_text("Kwame's salary is 250k, the harbour offer.\n", encoding="utf-8")
+    (s.notes / "files" / "plan.txt").unlink()
+    (s.notes / "files" / "plan.txt").symlink_to(outside)
+    listing = s.live._listing
+    s.change("files/plan.txt")
+    assert s.live._listing is listing
+    assert not (s.site / "files" / "plan.txt").exists()
