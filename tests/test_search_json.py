@@ -43,6 +43,8 @@ def test_an_installed_index_writes_materials_bytes_and_checks_them_once() -> Non
     written = SearchJson()
     written.install(index)
     written.install(index)  # (once is enough: a second install changes nothing)
+    assert index.generate_search_index(None) == material([])
+    assert written.agrees is None, "an index of no entries vouches for no entry's JSON"
     index.entries = [{"location": "a/", "title": "A", "text": "alpha"}]
     assert index.generate_search_index(None) == material(index.entries)
     assert written.agrees is True

@@ -48,6 +48,8 @@ class SearchJson:
                 return str(original(*args))
             if self.agrees is None:
                 plain = str(original(*args))
+                if not index.entries:
+                    return plain  # (nothing to compare an entry's JSON with yet)
                 try:
                     self.agrees = self.json(index.config, index.entries) == plain
                 except (AttributeError, KeyError, TypeError, ValueError):
