@@ -602,6 +602,7 @@ class LiveSite:
         """Read (populate) the pages that are not kept; give a kept page's new Page what the
         last build read. None is kept when the navigation changed: every page shows it."""
         config, files = run.config, run.files
+        built = get_build_date()  # (once: it reads the environment and the clock each time)
         for file in run.doc_files:
             kept = self._kept.get(file.src_uri)
             if kept is not None and kept.file is file and kept.page is None:
@@ -617,7 +618,7 @@ class LiveSite:
                         setattr(file.page, name, getattr(kept.page, name))
                     kept.page = file.page
                 # (the sitemap's date of a page: this build's, as a new Page has)
-                kept.page.update_date = get_build_date()
+                kept.page.update_date = built
                 run.keep[file.src_uri] = kept
             else:
                 if file.page is None:
