@@ -551,7 +551,7 @@ class LiveSite:
                     elif self._restored:
                         self._keep_recorded(run, file, found)
             chosen.append(file)
-        run.files = Files(chosen)
+        run.files = _ChosenFiles(chosen)
 
     def _same_inputs(self, kept: _Kept, found: tuple[Any, ...]) -> bool:
         """True when `found` are the inputs `kept` was rendered from; inputs taken from the
@@ -730,6 +730,33 @@ class LiveSite:
             config.plugins.on_post_build(config=config)
         finally:
             plugin.scan_only = plugin.report_only = None
+
+
+class _ChosenFiles(Files):
+    """The build's files once chosen: MkDocs' `Files`, its documentation pages found once per
+    inclusion until a file is added or removed (the navigation, the templates and the sitemap
+    ask for them five times a build: ~0.01 s each at 5,000 notes). Made after the last change
+    of a file's inclusion (`set_exclusions`)."""
+
+    def __init__(self, files: list[Any]) -> None:
+        super().__init__(files)
+        self._pages: dict[Any, list[Any]] = {}
+
+    def documentation_pages(self, *, inclusion: Callable[[Any], bool]
+                            = InclusionLevel.is_included) -> list[Any]:
+        found = self._pages.get(inclusion)
+        if found is None:
+            found = self._pages[inclusion] = list(super().documentation_pages(
+                inclusion=inclusion))
+        return list(found)
+
+    def append(self, file: Any) -> None:
+        self._pages.clear()
+        super().append(file)
+
+    def remove(self, file: Any) -> None:
+        self._pages.clear()
+        super().remove(file)
 
 
 # Page inputs not worked out again: those its record holds (by digest).
