@@ -759,10 +759,12 @@ def _measure_serve_at(b: Bench, n: int) -> list[Row]:
     b.figures[("serve", n)] = (statistics.median(row.ours), 0.0,
                                statistics.median(row.ours_cpu) if row.ours_cpu else 0.0)
     if row.verdict == "NOT met":
-        row.notes.append("serve: the rebuild re-renders only the changed pages, but still "
-                         "lists the notes folder, recomputes the dashboards' data and every "
-                         "page's inputs near the change (vault_tools/site/incremental.py); on "
-                         "a busy machine that alone can exceed the budget.")
+        row.notes.append("serve: the rebuild re-renders only the changed pages and keeps "
+                         "what a save cannot change (listing, dashboards' data, secrets, "
+                         "search entries' JSON), but still publishes the files, makes the "
+                         "view, filters MkDocs' file lists and writes the search index and "
+                         "sitemap (vault_tools/site/incremental.py); the watcher's fill "
+                         "comes first; on a busy machine that can exceed the budget.")
     return [row]
 
 

@@ -277,3 +277,59 @@ def test_a_new_day_works_the_dashboards_out_again(tmp_path: Path) -> None:
     live.update(["contacts/Kwame Asante.md"])
     assert live.plugin.view.memo is not memo
     assert "2026-12-01" in (root / "live-site" / "index.html").read_text(encoding="utf-8")
+
+
+def test_what_quiet_saves_carry_is_worked_out_again_when_a_save_changes_it(session) -> None:
+    """Prose saves carry the follow-ups dashboard's items and the leak scan's secrets from the
+    build before; a follow-up added, a note made private, a comment, and a private sentence
+    copied into a public note are each seen (every build equal to the full one)."""
+    from mkdocs.exceptions import PluginError
+
+    s = session
+    secrets = s.live.plugin.remembered.secrets
+    s.edit("contacts/Kwame Asante.md", lambda t: t + "\nA quiet line.\n")
+    found = secrets._found
+    s.edit("contacts/Kwame Asante.md", lambda t: t + "\nAnother quiet line.\n")
+    assert secrets._found is found, "a line of prose worked the secrets out again"
+    s.edit("contacts/Kwame Asante.md",
+           lambda t: t + "\n- [ ] send Kwame the harbour report 📅 2026-12-04\n")
+    board = (s.site / "Follow-ups" / "index.html").read_text(encoding="utf-8")
+    assert "send Kwame the harbour report" in board
+    s.write("contacts/Quiet Person.md", "---\ntype: contact\nprivate: true\n---\n\n"
+            "# Quiet Person\n\nQuiet Person is leaving the harbour office in the spring.\n")
+    assert secrets._found is not found
+    s.edit("contacts/Kwame Asante.md",
+           lambda t: t + "\n%% Kwame keeps the harbour plans to himself for now %%\n")
+    path = s.notes / "contacts/Priya Raman.md"
+    path.write_text(path.read_text(encoding="utf-8")
+                    + "\nQuiet Person is leaving the harbour office in the spring.\n",
+                    encoding="utf-8")
+    with pytest.raises(PluginError, match="Quiet Person"):
+        s.live.update(["contacts/Priya Raman.md"])
+
+
+def test_the_notes_folder_is_listed_again_only_when_a_file_came_or_went(session) -> None:
+    s = session
+    s.edit("contacts/Kwame Asante.md", lambda t: t + "\nA quiet line.\n")
+    listing = s.live._listing
+    s.edit("contacts/Kwame Asante.md", lambda t: t + "\nAnother quiet line.\n")
+    assert s.live._listing is listing, "a save in place listed the folder again"
+    (s.notes / "files").mkdir()
+    (s.notes / "files" / "plan.txt").write_text("a plan\n", encoding="utf-8")
+    s.change("files/plan.txt")  # (published, as the full build does: `change` compares)
+    assert s.live._listing is not listing
+    listing = s.live._listing
+    s.write("contacts/Nia Obi.md", "---\ntype: contact\n---\n\n# Nia Obi\n\nMet at a fair.\n")
+    assert s.live._listing is not listing
+    listing = s.live._listing
+    s.delete("contacts/Nia Obi.md")
+    assert s.live._listing is not listing
+    # The same names, one of them now a link out of the vault: still never published.
+    outside = s.root.parent / "outside.txt"
+    outside.write_text("Kwame's salary is 250k, the harbour offer.\n", encoding="utf-8")
+    (s.notes / "files" / "plan.txt").unlink()
+    (s.notes / "files" / "plan.txt").symlink_to(outside)
+    listing = s.live._listing
+    s.change("files/plan.txt")
+    assert s.live._listing is listing
+    assert not (s.site / "files" / "plan.txt").exists()

@@ -516,6 +516,17 @@ def _public_values(view: SiteView) -> set[str]:
     return values
 
 
+def secret_inputs(note: Note, text: str | None) -> tuple[Any, ...]:
+    """What `secrets` reads of a note that is public (and stays public): its names, its front
+    matter (values and unpublished fields), the words of its comments. Two states of a vault
+    whose private notes, shared templates and published fields are the same, and whose public
+    notes give equal `secret_inputs`, have the same secrets (`site.known_secrets` relies on
+    it: keep it in step with `secrets`)."""
+    comments = (tuple(comment_texts(_body_of(text, note)))
+                if text is not None and COMMENT_MARK in text else None)
+    return (note.path, note.name, note.title, tuple(note.aliases), dict(note.meta), comments)
+
+
 def secrets(view: SiteView, texts: Mapping[str, str], shared: Iterable[str] = ()) -> list[Secret]:
     """Every value that must not reach the output (§7): private notes' names, titles, aliases,
     sentences and front-matter values (of two words or more, and not a public note's too), the

@@ -118,7 +118,13 @@ def _questions_of(note: Note) -> list[Question]:
 
 
 def bank(index: VaultIndex) -> list[Question]:
-    """Every bank question, by bank note path and line."""
+    """Every bank question, by bank note path and line. Worked out once per state of the
+    index (`derived`): a build asks for it from the questions page, the usage of each question
+    and the briefs. (A copy each time: the caller may change its list.)"""
+    return list(index.derived("questions.bank", lambda: _bank(index)))
+
+
+def _bank(index: VaultIndex) -> list[Question]:
     banks = {note.path for note in index if is_named_bank(note)}
     for note in index.by_type(schema.INTERVIEW):
         for link, resolution in index.outgoing(note.path):

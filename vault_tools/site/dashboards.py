@@ -29,7 +29,7 @@ from ..tags import TAGS_PAGE
 from ..views.careers import careers_board
 from ..views.common import Ref, SiteView
 from ..views.companies import company_rows
-from ..views.followups import TitlePiece, title_pieces
+from ..views.followups import TitlePiece, dashboard_items, title_pieces
 from ..views.home import HomeRows, home_rows
 from ..views.leads import LeadRow, lead_rows
 from ..views.network import GraphEdge, GraphNode, graph_json, network_graph
@@ -70,12 +70,15 @@ RawHtml = Callable[[str], str] | None
 
 
 class FollowupsBoard:
-    """The follow-ups dashboard of one build: its items and the day it was built."""
+    """The follow-ups dashboard of one build: its items (`dashboard_items` of the view unless
+    given) and the day it was built. The items and the `source` are worked out once for the
+    view and the later views its memo is handed to (`SiteView.worked_out`): every follow-up of
+    the vault, sorted, which a save that changes none of them need not sort again."""
 
-    def __init__(self, view: SiteView, links: PageLinks, items: list[Timed],
+    def __init__(self, view: SiteView, links: PageLinks, items: list[Timed] | None,
                  built: dt.date) -> None:
-        self.view, self.links, self.items, self.built = view, links, items, built
-        self._source: str | None = None
+        self.view, self.links, self.built = view, links, built
+        self._items = items
         # Each item's title pieces, by the follow-up's identity (the items keep them alive):
         # the follow-ups page and the home list the same items, so each title is resolved once
         # per build, not once per page.
@@ -89,6 +92,12 @@ class FollowupsBoard:
         return followups_dashboard(items, self.built, linker, self.links.note_name,
                                    self._title_pieces, groups)
 
+    @property
+    def items(self) -> list[Timed]:
+        if self._items is not None:
+            return self._items
+        return self.view.worked_out("followups board items", lambda: dashboard_items(self.view))
+
     def _title_pieces(self, followup: FollowUp) -> list[TitlePiece]:
         pieces = self._pieces.get(id(followup))
         if pieces is None:
@@ -100,16 +109,18 @@ class FollowupsBoard:
         kind and text with its links, and a link to its note. Equal sources make equal
         dashboards on a page (see `VaultPlugin.page_inputs`). Worked out once: the home page
         compares it too."""
-        if self._source is not None:
-            return self._source
+        if self._items is not None:
+            return self._make_source()
+        return self.view.worked_out(("followups board source", self.built), self._make_source)
+
+    def _make_source(self) -> str:
         lines = [self.built.isoformat()]
         for timed in self.items:
             item = timed.followup
             lines.append(f"- {item.due} {timed.shown_from} {timed.shown_until} {item.kind} "
                          f"{item.line} · {item.text or item.title} · "
                          f"{link_to(self.view.index, item.note)}")
-        self._source = "\n".join(lines)
-        return self._source
+        return "\n".join(lines)
 
 
 @dataclass

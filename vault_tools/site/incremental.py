@@ -23,7 +23,7 @@ With a site cache (`site_cache`), the first build of a process starts from the r
 one left: the pages whose inputs and output file are as recorded are kept, as in an update, and
 say again what they said when rendered (`said`).
 
-Why one module of ~800 lines: `LiveSite` is MkDocs' build, phase by phase, with the state that
+Why one module of ~830 lines: `LiveSite` is MkDocs' build, phase by phase, with the state that
 lets one build keep another's pages (kept pages, their inputs, the record it started from).
 Each phase reads and writes that state; split by phase, every module would reach into the
 others' halves of one object. What stands apart is elsewhere: the record on disk
@@ -34,10 +34,12 @@ private helpers (`_mkdocs_private`).
 from __future__ import annotations
 
 import contextlib
+import copy
 import datetime as dt
 import hashlib
 import json
 import logging
+import os
 import time
 from collections.abc import Callable, Iterable
 from contextlib import AbstractContextManager
@@ -65,6 +67,7 @@ from ._mkdocs_private import (
 )
 from .embeds import embedders
 from .said import ANCHORS, READ, WRITE
+from .search_json import SearchJson
 from .site_cache import (
     NotesRecord,
     PageRecord,
@@ -181,6 +184,10 @@ class LiveSite:
         self._touched: frozenset[str] = frozenset()
         self._followups: Any = None  # refresh.FollowUpCache over the index
         self._theme_files: list[Any] | None = None
+        # The names in the notes folder and the files MkDocs listed of them (`get_files`),
+        # untouched by any build: listed again when a file came or went (`_list_files`).
+        self._listing: tuple[Any, list[Any]] | None = None
+        self._search_json = SearchJson()
         self._digests: dict[str, str] = {}  # output file -> digest, for files not pages
         self._restored: dict[str, PageRecord] = {}  # the site cache's pages, first build only
         self._recorded_notes: NotesRecord | None = None  # and its notes
@@ -198,6 +205,7 @@ class LiveSite:
         were left, are kept."""
         from ..refresh import FollowUpCache
 
+        self._listing = None
         if loaded is not None:
             self._index, self._texts = loaded
         else:
@@ -243,6 +251,22 @@ class LiveSite:
         self._dirty = None if new_day else dirty
         self.plugin.report_only = set(changed)
         return self._run(full=False)
+
+    def _list_files(self, config: Any) -> Files:
+        """`get_files(config)`: while the notes folder holds the very files (by name) it held
+        when last listed, copies of that listing's files (MkDocs' listing costs ~0.15 s at
+        5,000 notes, each File working out its address again; a walk of the names, ~0.02 s).
+        What `get_files` makes of a folder depends on its files' names and the configuration
+        only, which a LiveSite keeps."""
+        walked = _names(config.docs_dir)
+        if self._listing is None or walked != self._listing[0]:
+            files = get_files(config)
+            listing = [copy.copy(file) for file in files]
+            for file in listing:
+                _ = file.url, file.abs_src_path, file.abs_dest_path  # (once for every copy)
+            self._listing = (walked, listing)
+            return files
+        return Files([copy.copy(file) for file in self._listing[1]])
 
     def _read(self, rel: str) -> Note | None:
         """`rel` as it is on disk now (None: gone), its text remembered for the plugin."""
@@ -477,7 +501,7 @@ class LiveSite:
         config, plugin = run.config, self.plugin
         plugin.today = self._today  # the dashboards' date is this site's
         plugin.preload(self._index, self._texts, self._followups.all())
-        files = get_files(config)
+        files = self._list_files(config)
         if self._theme_files is None:
             # The theme's files do not change while serving: listed once (~0.15 s a time).
             theme = Files([])
@@ -527,7 +551,7 @@ class LiveSite:
                     elif self._restored:
                         self._keep_recorded(run, file, found)
             chosen.append(file)
-        run.files = Files(chosen)
+        run.files = _ChosenFiles(chosen)
 
     def _same_inputs(self, kept: _Kept, found: tuple[Any, ...]) -> bool:
         """True when `found` are the inputs `kept` was rendered from; inputs taken from the
@@ -578,6 +602,7 @@ class LiveSite:
         """Read (populate) the pages that are not kept; give a kept page's new Page what the
         last build read. None is kept when the navigation changed: every page shows it."""
         config, files = run.config, run.files
+        built = get_build_date()  # (once: it reads the environment and the clock each time)
         for file in run.doc_files:
             kept = self._kept.get(file.src_uri)
             if kept is not None and kept.file is file and kept.page is None:
@@ -593,7 +618,7 @@ class LiveSite:
                         setattr(file.page, name, getattr(kept.page, name))
                     kept.page = file.page
                 # (the sitemap's date of a page: this build's, as a new Page has)
-                kept.page.update_date = get_build_date()
+                kept.page.update_date = built
                 run.keep[file.src_uri] = kept
             else:
                 if file.page is None:
@@ -645,6 +670,7 @@ class LiveSite:
         search = _search_index(config)
         if search is not None:
             search.entries = []
+            self._search_json.install(search)  # (its JSON: each kept page's entries once)
         words = self.plugin.build.words if self.plugin.build is not None else {}
         for file in run.doc_files:
             if file.src_uri in run.keep:
@@ -706,6 +732,33 @@ class LiveSite:
             plugin.scan_only = plugin.report_only = None
 
 
+class _ChosenFiles(Files):
+    """The build's files once chosen: MkDocs' `Files`, its documentation pages found once per
+    inclusion until a file is added or removed (the navigation, the templates and the sitemap
+    ask for them five times a build: ~0.01 s each at 5,000 notes). Made after the last change
+    of a file's inclusion (`set_exclusions`)."""
+
+    def __init__(self, files: list[Any]) -> None:
+        super().__init__(files)
+        self._pages: dict[Any, list[Any]] = {}
+
+    def documentation_pages(self, *, inclusion: Callable[[Any], bool]
+                            = InclusionLevel.is_included) -> list[Any]:
+        found = self._pages.get(inclusion)
+        if found is None:
+            found = self._pages[inclusion] = list(super().documentation_pages(
+                inclusion=inclusion))
+        return list(found)
+
+    def append(self, file: Any) -> None:
+        self._pages.clear()
+        super().append(file)
+
+    def remove(self, file: Any) -> None:
+        self._pages.clear()
+        super().remove(file)
+
+
 # Page inputs not worked out again: those its record holds (by digest).
 _RECORDED = "the inputs the site cache recorded, by digest"
 
@@ -715,6 +768,13 @@ def _recorded(inputs: tuple[Any, ...]) -> str | None:
     if len(inputs) == 2 and inputs[0] is _RECORDED:
         return str(inputs[1])
     return None
+
+
+def _names(folder: str) -> list[tuple[str, list[str]]]:
+    """The files in `folder` and its subfolders, by name, as `get_files` walks them (through
+    symbolic links to folders too)."""
+    return sorted((parent, sorted(names))
+                  for parent, _dirs, names in os.walk(folder, followlinks=True))
 
 
 def _path_key(path: str) -> str:

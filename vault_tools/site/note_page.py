@@ -212,14 +212,13 @@ class NotePages:
         the body, the front matter and the blocks) goes and with what anchor, and its card.
         Two builds that give a note equal inputs render its page byte for byte the same (the
         incremental rebuild of `serve` relies on it: keep it in step with `markdown`)."""
-        links = list(note.links)
         blocks: list[tuple[str, Any]] = []
+        shown: tuple[Any, ...] = ()  # where the links of its blocks and dashboards go
         for block in note.blocks:
             content, parsed = self._public_block(note, block)
             blocks.append((block.name, content))
             if content:
-                links += (parsed or self._parse_block(note.path, content)).links
-        shown: tuple[Any, ...] = ()  # where the links of the dashboards it shows go
+                shown += self._block_links(note.path, content, parsed, files)
         if note.path == self.board_page and note.block(FOLLOWUPS) is None:
             content = self.board.source()
             blocks.append((FOLLOWUPS, content))
@@ -232,11 +231,21 @@ class NotePages:
         return (
             self.texts.get(note.path),
             tuple(blocks),
-            tuple(self.links.link_input(link, files, note.path) for link in links) + shown,
+            tuple(self.links.link_input(link, files, note.path) for link in note.links) + shown,
             self._card_rows(note),
             hidden_fields(self.view, note),
             self._embedded_inputs(note, files),
         )
+
+    def _block_links(self, path: str, content: str, parsed: Note | None,
+                     files: Files) -> tuple[Any, ...]:
+        """Where the links of a block's public `content` go from the page of `path`: worked out
+        once for the view, as `_dashboard_links` (the follow-ups note's block holds every
+        follow-up of the vault, tens of thousands of links)."""
+        return self.view.worked_out(
+            ("block links", path, content),
+            lambda: tuple(self.links.link_input(link, files, path)
+                          for link in (parsed or self._parse_block(path, content)).links))
 
     def _dashboard_links(self, path: str, written_in: str, source: str,
                          files: Files) -> tuple[Any, ...]:

@@ -31,11 +31,11 @@ from ..privacy import Secret, looks_private_front_matter, secrets
 from ..settings import SettingsError, settings_from_options
 from ..vault import Vault, load_index_and_texts, loop_message, scan_notes
 from ..views.common import SiteView
-from ..views.followups import dashboard_items
 from . import csp, dashboards, markdown_guard, mkdocs_setup, search_names
 from .embeds import EmbedRenderer
 from .fast_html import StandIns
 from .files import publish_files
+from .known_secrets import KnownSecrets
 from .leaks import (
     PageScan,
     leak_report,
@@ -70,8 +70,8 @@ class _Build:
 
 class _Remembered:
     """What the plugin keeps from one build to the next (the rebuilds of `serve`): the
-    stand-ins (unique to the plugin), the generated pages, the parses of blocks, and the
-    secrets the whole site was last found clean of."""
+    stand-ins (unique to the plugin), the generated pages, the parses of blocks, the last
+    build's secrets, and the secrets the whole site was last found clean of."""
 
     def __init__(self) -> None:
         self.stand_ins = StandIns()
@@ -79,6 +79,7 @@ class _Remembered:
         self.block_parses: dict[tuple[str, str], Note] = {}
         self.embeds_reached: dict[str, dict[str, bool]] = {}
         self.scanned_for: list[Any] | None = None
+        self.secrets = KnownSecrets()
 
 
 class VaultPlugin(BasePlugin[VaultPluginConfig]):
@@ -177,7 +178,7 @@ class VaultPlugin(BasePlugin[VaultPluginConfig]):
         urls.update({src: file.url for src, file in generated.items()})
         md = self.markdown
         links = PageLinks(view, urls, md.slugify, md.separator, private_files)
-        board = dashboards.FollowupsBoard(view, links, dashboard_items(view), self.today())
+        board = dashboards.FollowupsBoard(view, links, None, self.today())
         site = dashboards.site_of(view, links, board, listed, extra)
         self.remembered.generated.add(files, config, site, generated, md.plain, self.feed)
         if md.set_nav:
@@ -256,7 +257,8 @@ class VaultPlugin(BasePlugin[VaultPluginConfig]):
         build = self.build
         if build is not None and self.config.leak_scan:
             if build.scan is None:
-                build.scan = PageScan(self._secrets(build, config))
+                found = self._secrets(build, config)
+                build.scan = PageScan(found, self.remembered.secrets.scanner(found))
             build.scan.page(page.file.dest_uri, output)
         return output
 
@@ -281,8 +283,10 @@ class VaultPlugin(BasePlugin[VaultPluginConfig]):
         only = self.scan_only if same_secrets(self.remembered.scanned_for, found) else None
         self.remembered.scanned_for = None
         known = build.scan.unchanged(site_dir) if build.scan is not None else None
+        scanner = (build.scan.scanner if build.scan is not None
+                   else self.remembered.secrets.scanner(found))
         leaks = without_shown_comments(
-            scan_site(site_dir, found, build.skip_scan, only, known=known),
+            scan_site(site_dir, found, build.skip_scan, only, known=known, scanner=scanner),
             build.view, build.texts)
         if not leaks:
             self.remembered.scanned_for = found
@@ -292,11 +296,17 @@ class VaultPlugin(BasePlugin[VaultPluginConfig]):
 
     def _secrets(self, build: _Build, config: MkDocsConfig) -> list[Secret]:
         """What the leak scan looks for in this build's site."""
-        found = secrets(build.view, build.texts, shared_templates(self._vault(config).notes_dir))
-        # The site's own words are no secret: the starter's Follow-ups note made private must
-        # not fail every page for the nav entry the site writes itself.
-        return [s for s in found if not (s.kind in ("name", "field title")
-                                         and s.value.lower() in dashboards.OWN_WORDS)]
+        shared = shared_templates(self._vault(config).notes_dir)
+
+        def compute() -> list[Secret]:
+            found = secrets(build.view, build.texts, shared)
+            # The site's own words are no secret: the starter's Follow-ups note made private
+            # must not fail every page for the nav entry the site writes itself.
+            return [s for s in found if not (s.kind in ("name", "field title")
+                                             and s.value.lower() in dashboards.OWN_WORDS)]
+
+        # (the last build's, when nothing they are made from changed: `known_secrets`)
+        return self.remembered.secrets.secrets(build.view, build.texts, shared, compute)
 
     # --- what a page depends on (for the rebuilds of `serve`) -------------------------------------
 
