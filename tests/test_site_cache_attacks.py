@@ -16,7 +16,14 @@ from pathlib import Path
 import pytest
 
 from . import test_site_cache as site_cache_tests
-from .test_site_cache import append, assert_like_clean_build, built_line, run_build, write
+from .test_site_cache import (
+    append,
+    assert_like_clean_build,
+    built_line,
+    cache_lines,
+    run_build,
+    write,
+)
 
 pytestmark = pytest.mark.slow  # real builds, in subprocesses
 
@@ -211,3 +218,47 @@ def test_hidden_files_at_the_top_of_the_site_folder_are_kept_as_a_clean_build_ke
     assert (vault / "site/.git/config").read_text(encoding="utf-8") == "[core]\n"
     assert (vault / "site/.git/refs/tags").is_dir()
     assert (vault / "site/.nojekyll").is_file()
+
+
+def build_within(root: Path, seconds: float = 240) -> str:
+    """`vault-tools build` of `root` in a new process that must end within `seconds` (a build
+    waiting forever on its cache fails the test instead of hanging it); its stderr."""
+    command = [sys.executable, "-m", "vault_tools", "build", "--vault", str(root)]
+    try:
+        done = subprocess.run(command, capture_output=True, text=True, timeout=seconds)
+    except subprocess.TimeoutExpired:
+        pytest.fail(f"the build did not end within {seconds} s")
+    assert done.returncode == 0, done.stderr[-3000:]
+    return done.stderr
+
+
+@pytest.mark.parametrize("planted", ["a named pipe", "a link to a named pipe", "a folder"])
+def test_a_record_that_is_no_file_is_discarded_never_waited_on(vault: Path,
+                                                                planted: str) -> None:
+    # A named pipe at the record's name: reading it waits for a writer that never comes (and
+    # a link to /dev/zero would read forever). Neither is a record: discarded, in one line.
+    run_build(vault)
+    record = vault / ".cache/vault-tools/site.json"
+    record.unlink()
+    if planted == "a folder":
+        record.mkdir()
+        (record / "kept.txt").write_text("not the cache's\n", encoding="utf-8")
+    elif planted == "a named pipe":
+        os.mkfifo(record)
+    else:
+        os.mkfifo(vault.parent / "pipe")
+        record.symlink_to(vault.parent / "pipe")
+    append(vault, "contacts/Priya Raman.md", "\nA line.\n")
+    shutil.rmtree(vault / "site/contacts")  # a kept page would be missing if it were trusted
+    stderr = build_within(vault)
+    lines = cache_lines(stderr)
+    assert lines and "discarded, building the whole site" in lines[0], stderr[-2000:]
+    assert "full build" in built_line(stderr)
+    assert_like_clean_build(vault)
+    assert (vault.parent / "pipe").exists() if planted == "a link to a named pipe" else True
+    if planted == "a folder":  # (not the cache's to delete: left, and said each time)
+        assert (record / "kept.txt").read_text(encoding="utf-8") == "not the cache's\n"
+        return
+    assert len(lines) == 1, stderr[-2000:]
+    again = build_within(vault)  # and a record again for the next build
+    assert "from the site cache" in built_line(again) and not cache_lines(again)
