@@ -262,3 +262,25 @@ def test_a_record_that_is_no_file_is_discarded_never_waited_on(vault: Path,
     assert len(lines) == 1, stderr[-2000:]
     again = build_within(vault)  # and a record again for the next build
     assert "from the site cache" in built_line(again) and not cache_lines(again)
+
+
+def test_a_link_to_an_attachment_named_like_a_newly_private_one_is_hidden_as_a_clean_build_does(
+        vault: Path) -> None:
+    # Two attachments called photo.png; one sits in a folder named like a note that then
+    # becomes private: the site hides every link to a photo.png (`PageLinks._page_link`),
+    # and so must a cached build, whose page linking to the other one was otherwise kept.
+    for folder in ("a", "b/Zorblat"):
+        path = vault / "notes/files" / folder / "photo.png"
+        path.parent.mkdir(parents=True)
+        path.write_bytes(b"\x89PNG\r\n\x1a\n" + folder.encode())
+    append(vault, "contacts/Priya Raman.md", "\nHer photo: [[a/photo.png]]\n")
+    run_build(vault)
+    write(vault, "contacts/Zorblat.md", "---\nprivate: true\n---\n\n# Zorblat\n\nA secret.\n")
+    assert "from the site cache" in built_line(run_build(vault))
+    assert "a private note" in (vault / "site/contacts/Priya Raman/index.html").read_text(
+        encoding="utf-8").split("Her photo:")[1][:300]
+    assert_like_clean_build(vault)
+    # And back: the link shows again.
+    (vault / "notes/contacts/Zorblat.md").unlink()
+    run_build(vault)
+    assert_like_clean_build(vault)
