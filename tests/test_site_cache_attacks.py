@@ -284,3 +284,19 @@ def test_a_link_to_an_attachment_named_like_a_newly_private_one_is_hidden_as_a_c
     (vault / "notes/contacts/Zorblat.md").unlink()
     run_build(vault)
     assert_like_clean_build(vault)
+
+
+def test_a_snapshot_of_the_site_made_with_hard_links_is_never_written_through(
+        vault: Path) -> None:
+    # `cp -al site site.bak` (or rsync --link-dest): the snapshot's files are the site's own
+    # files under other names. A clean build unlinks each before writing; writing a page in
+    # place would change the snapshot too.
+    run_build(vault)
+    snapshot = vault.parent / "site-snapshot"
+    shutil.copytree(vault / "site", snapshot, copy_function=os.link)
+    before = {p: p.read_bytes() for p in snapshot.rglob("*") if p.is_file()}
+    append(vault, "contacts/Priya Raman.md", "\nA line written after the snapshot.\n")
+    write(vault, "files/card.txt", "a business card\n")
+    run_build(vault)
+    assert {p: p.read_bytes() for p in snapshot.rglob("*") if p.is_file()} == before
+    assert_like_clean_build(vault)
