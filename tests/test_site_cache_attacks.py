@@ -300,3 +300,21 @@ def test_a_snapshot_of_the_site_made_with_hard_links_is_never_written_through(
     run_build(vault)
     assert {p: p.read_bytes() for p in snapshot.rglob("*") if p.is_file()} == before
     assert_like_clean_build(vault)
+
+
+def test_links_to_a_note_that_turns_unreadable_and_back_follow_its_page(vault: Path) -> None:
+    # A note that stops being UTF-8 has no page (a link to it is text only), and a page again
+    # once it is fixed: where a link to it goes is what the linking page is made from.
+    zorblat = vault / "notes/contacts/Odd Zorblat.md"
+    readable = "---\ntype: contact\n---\n\n# Odd Zorblat\n\nHello.\n"
+    write(vault, "contacts/Odd Zorblat.md", readable)
+    append(vault, "contacts/Priya Raman.md", "\nShe knows [[Odd Zorblat]].\n")
+    run_build(vault)
+    zorblat.write_bytes(b"---\ntype: contact\n---\n\n# Odd \xff\xfe Zorblat\n")
+    assert "from the site cache" in built_line(run_build(vault))
+    assert_like_clean_build(vault)
+    zorblat.write_text(readable, encoding="utf-8")
+    assert "from the site cache" in built_line(run_build(vault))
+    assert 'href="../Odd%20Zorblat/"' in (vault / "site/contacts/Priya Raman/index.html"
+                                          ).read_text(encoding="utf-8")
+    assert_like_clean_build(vault)

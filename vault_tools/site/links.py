@@ -99,8 +99,10 @@ class PageLinks:
         # it resolves to (`_page_link`): which names are private changes with other notes.
         named_private = bool(self.private_files) and fold(posixpath.basename(
             unquote(link.target))) in self.private_files
+        # And whether the note has a page: an unreadable one has none, and a link to it is text.
+        url = self.urls.get(path) if path is not None else None
         return (link.target, link.kind, link.heading, resolution.status, path,
-                path in view.hidden, anchor, asset, named_private)
+                path in view.hidden, anchor, asset, named_private, url)
 
     def _page_link(self, note: Note, link: Link, linker: Linker, files: Files,
                    raw: bool) -> str | None:
