@@ -318,3 +318,27 @@ def test_links_to_a_note_that_turns_unreadable_and_back_follow_its_page(vault: P
     assert 'href="../Odd%20Zorblat/"' in (vault / "site/contacts/Priya Raman/index.html"
                                           ).read_text(encoding="utf-8")
     assert_like_clean_build(vault)
+
+
+@pytest.mark.parametrize("field,crafted", [
+    ("anchors", [["not", "an", "id"]]),
+    ("meta", {"title": ["not", "a", "title"]}),
+    ("meta", {"template": "main.html"}),
+    ("entries", [{"location": 5, "title": None, "text": {"a": 1}}]),
+])
+def test_a_page_record_of_the_wrong_shape_inside_is_discarded_in_one_line(
+        vault: Path, field: str, crafted: object) -> None:
+    # Each page's record is checked down to its values: a record that parses but holds what
+    # no build writes there (an anchor that is a list, a title that is no text, a front-matter
+    # key MkDocs is never given, a search entry of numbers) is never used.
+    run_build(vault)
+    record = vault / ".cache/vault-tools/site.json"
+    raw = json.loads(record.read_text(encoding="utf-8"))
+    raw["pages"]["contacts/Kwame Asante.md"][field] = crafted
+    record.write_text(json.dumps(raw), encoding="utf-8")
+    append(vault, "contacts/Priya Raman.md", "\nA line.\n")
+    stderr = run_build(vault)
+    lines = cache_lines(stderr)
+    assert len(lines) == 1 and "discarded, building the whole site" in lines[0], stderr[-2000:]
+    assert "full build" in built_line(stderr)
+    assert_like_clean_build(vault)
