@@ -342,3 +342,135 @@ def test_a_page_record_of_the_wrong_shape_inside_is_discarded_in_one_line(
     assert len(lines) == 1 and "discarded, building the whole site" in lines[0], stderr[-2000:]
     assert "full build" in built_line(stderr)
     assert_like_clean_build(vault)
+
+
+# --- attacks that held: kept as the proof they do -----------------------------------------------
+
+WORD = "Zephyrquill7"  # in no note of the demo vault
+
+
+def site_files_with(root: Path, word: str) -> list[str]:
+    return sorted(p.relative_to(root / "site").as_posix() for p in (root / "site").rglob("*")
+                  if p.is_file() and word.encode() in p.read_bytes())
+
+
+def test_an_interview_made_private_then_public_again_between_runs(vault: Path) -> None:
+    # Its insights are quoted on other pages, the dashboards, the search index and the graph:
+    # private, none of its words is anywhere in the site or the record; public again, back.
+    rel = "interviews/2026-11-30 Kwame Asante.md"
+    text = ("---\ntype: interview\ndate: 2026-11-30\nwith:\n  - \"[[Kwame Asante]]\"\n"
+            "company: \"[[Lumen Health]]\"\nstatus: done\ninterest: 1\n---\n\n"
+            "# Kwame Asante: a walk\n\n## What I learned\n\n"
+            f"- Pipelines rot when nobody owns the {WORD} schema.\n\n## Advice\n\n"
+            f"- Keep a {WORD} diary of decisions.\n")
+    write(vault, rel, text)
+    run_build(vault)
+    assert site_files_with(vault, WORD)
+    path = vault / "notes" / rel
+    path.write_text(text.replace("type: interview", "type: interview\nprivate: true", 1),
+                    encoding="utf-8")
+    assert "from the site cache" in built_line(run_build(vault))
+    assert site_files_with(vault, WORD) == []
+    assert WORD.encode() not in (vault / ".cache/vault-tools/site.json").read_bytes()
+    assert_like_clean_build(vault)
+    path.write_text(text, encoding="utf-8")
+    assert "from the site cache" in built_line(run_build(vault))
+    assert site_files_with(vault, WORD)
+    assert_like_clean_build(vault)
+
+
+def test_an_embedded_and_linked_note_moved_then_made_private(vault: Path) -> None:
+    write(vault, "topics/Quorvex Plan.md",
+          f"# Quorvex Plan\n\nThe plan is {WORD}.\n\n## Step\n\nOne.\n")
+    append(vault, "contacts/Priya Raman.md", "\n![[Quorvex Plan]]\n\n![[Quorvex Plan#Step]]\n")
+    append(vault, "contacts/Kwame Asante.md", "\nSee [[Quorvex Plan#Step]].\n")
+    run_build(vault)
+    (vault / "notes/archive").mkdir()
+    (vault / "notes/topics/Quorvex Plan.md").rename(vault / "notes/archive/Quorvex Plan.md")
+    run_build(vault)
+    assert_like_clean_build(vault)
+    moved = vault / "notes/archive/Quorvex Plan.md"
+    moved.write_text("---\nprivate: true\n---\n" + moved.read_text(encoding="utf-8"),
+                     encoding="utf-8")
+    run_build(vault)
+    assert site_files_with(vault, WORD) == []
+    assert_like_clean_build(vault)
+
+
+def test_markup_in_a_title_a_field_and_a_heading_is_escaped_on_kept_pages_as_on_fresh_ones(
+        vault: Path) -> None:
+    write(vault, "contacts/Eve Script.md",
+          "---\ntype: contact\ntitle: \"<script>alert('t')</script> Eve & <b>co</b>\"\n"
+          "role: \"<img src=x onerror=alert(1)>\"\nstatus: \"<i>met</i>\"\n---\n\n"
+          "# <script>alert('h')</script> Eve\n\nKnows [[Priya Raman]].\n\n"
+          "## <b>Bold</b> & \"quoted\"\n\nText.\n")
+    append(vault, "contacts/Priya Raman.md", "\nSee [[Eve Script#<b>Bold</b> & \"quoted\"]].\n")
+    run_build(vault)
+    append(vault, "contacts/Kwame Asante.md", "\nA line.\n")
+    assert "from the site cache" in built_line(run_build(vault))
+    assert_like_clean_build(vault)
+
+
+def test_markdown_links_to_targets_that_come_and_go_and_their_warnings(vault: Path) -> None:
+    append(vault, "contacts/Priya Raman.md",
+           "\nSee [the plan](../topics/Later.md), [the pdf](../files/plan.pdf), "
+           "[advice](Kwame%20Asante.md#advice) and ![pic](../files/pic.png).\n")
+    append(vault, "contacts/Kwame Asante.md", "\n## Advice\n\nTalk to people.\n")
+    run_build(vault)
+    write(vault, "topics/Later.md", "# Later\n\nNow here.\n")
+    write(vault, "files/plan.pdf", "pdf\n")
+    write(vault, "files/pic.png", "png\n")
+    assert "from the site cache" in built_line(run_build(vault))
+    assert_like_clean_build(vault)
+    kwame = vault / "notes/contacts/Kwame Asante.md"
+    kwame.write_text(kwame.read_text(encoding="utf-8").replace("## Advice", "## Guidance"),
+                     encoding="utf-8")
+
+    def said(stderr: str) -> list[str]:
+        return sorted(line for line in stderr.splitlines()
+                      if line.startswith(("WARNING", "INFO")) and "Priya" in line)
+
+    cached = run_build(vault)
+    assert "from the site cache" in built_line(cached)
+    assert_like_clean_build(vault)
+    assert said(cached) == said(run_build(vault, "--clean"))
+
+
+def test_a_kept_page_says_again_what_reading_it_said(vault: Path) -> None:
+    # The markdown guard speaks while a page is read (not rendered): said again when kept.
+    append(vault, "contacts/Kwame Asante.md", "\nOdd paragraph " + "[x " * 400 + "\n")
+    clean = run_build(vault, "--clean")
+
+    def warnings(stderr: str) -> list[str]:
+        return sorted(line for line in stderr.splitlines() if line.startswith("WARNING"))
+
+    assert any("plain text" in line for line in warnings(clean)), clean[-1500:]
+    append(vault, "contacts/Priya Raman.md", "\nA line of prose.\n")
+    cached = run_build(vault)
+    assert "from the site cache" in built_line(cached)
+    assert warnings(cached) == warnings(clean)
+
+
+def test_a_changed_environment_variable_or_inherited_file_of_mkdocs_yml_rebuilds(
+        vault: Path) -> None:
+    from .test_incremental import CONFIG
+
+    def build_with(name: str) -> str:
+        done = subprocess.run([sys.executable, "-m", "vault_tools", "build", "--vault",
+                               str(vault)], capture_output=True, text=True, timeout=600,
+                              env={**os.environ, "VT_SITE_NAME": name})
+        assert done.returncode == 0, done.stderr[-3000:]
+        return done.stderr
+
+    (vault / "base.yml").write_text("extra:\n  generator: true\n", encoding="utf-8")
+    (vault / "mkdocs.yml").write_text("INHERIT: base.yml\n" + CONFIG.replace(
+        "site_name: Live vault", "site_name: !ENV [VT_SITE_NAME, 'Default name']"),
+        encoding="utf-8")
+    build_with("Alpha site")
+    build_with("Beta site")
+    page = vault / "site/contacts/Priya Raman/index.html"
+    assert "Beta site" in page.read_text(encoding="utf-8")
+    assert "Made with" in page.read_text(encoding="utf-8")
+    (vault / "base.yml").write_text("extra:\n  generator: false\n", encoding="utf-8")
+    build_with("Beta site")
+    assert "Made with" not in page.read_text(encoding="utf-8")
