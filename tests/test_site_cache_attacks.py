@@ -474,3 +474,15 @@ def test_a_changed_environment_variable_or_inherited_file_of_mkdocs_yml_rebuilds
     (vault / "base.yml").write_text("extra:\n  generator: false\n", encoding="utf-8")
     build_with("Beta site")
     assert "Made with" not in page.read_text(encoding="utf-8")
+
+
+def test_a_named_pipe_planted_as_the_fill_record_never_stops_a_build(vault: Path) -> None:
+    # `build` fills first, reading fill's own record in the same folder: never waited on.
+    run_build(vault)
+    record = vault / ".cache/vault-tools/fill.json"
+    record.unlink()
+    os.mkfifo(record)
+    append(vault, "contacts/Priya Raman.md", "\nA line.\n")
+    build_within(vault)
+    assert_like_clean_build(vault)
+

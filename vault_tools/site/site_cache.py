@@ -34,7 +34,6 @@ import contextlib
 import dataclasses
 import datetime as dt
 import enum
-import errno
 import hashlib
 import importlib
 import json
@@ -42,7 +41,6 @@ import logging
 import os
 import pickle
 import re
-import stat
 import sys
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -51,7 +49,7 @@ from pathlib import Path
 from typing import Any
 
 from .. import __version__
-from ..manifest import _installed_code
+from ..manifest import _installed_code, read_plain_file
 from . import said
 
 log = logging.getLogger("mkdocs.plugins.vault")
@@ -384,7 +382,7 @@ class SiteCache:
         """The record if it was made with `key` for this vault; None otherwise (no record, or
         one that is corrupt, foreign or out of date: said in one line, and never trusted)."""
         try:
-            data = _read_record(self.path)
+            data = read_plain_file(self.path)
         except FileNotFoundError:
             return None
         except OSError as exc:
@@ -484,22 +482,6 @@ class SiteCache:
                 yield True
             finally:
                 fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
-
-
-def _read_record(path: Path) -> bytes:
-    """The bytes of the regular file at `path`; OSError for anything else planted at that name:
-    a link (never read through: one to /dev/zero reads forever), a named pipe (reading waits
-    for a writer that never comes: opened without waiting, then refused), a folder, a device."""
-    try:
-        fd = os.open(path, os.O_RDONLY | _NOFOLLOW | getattr(os, "O_NONBLOCK", 0))
-    except OSError as exc:
-        if exc.errno == errno.ELOOP:
-            raise OSError(exc.errno, "a link, not a file") from None
-        raise
-    with open(fd, "rb") as file:
-        if not stat.S_ISREG(os.fstat(fd).st_mode):
-            raise OSError(errno.EINVAL, "not a file")
-        return file.read()
 
 
 def is_site_path(rel: str) -> bool:
