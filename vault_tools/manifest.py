@@ -10,10 +10,12 @@ means a full fill.
 
 from __future__ import annotations
 
+import errno
 import functools
 import hashlib
 import json
 import os
+import stat
 import sys
 from pathlib import Path
 
@@ -102,11 +104,29 @@ def is_current(vault: Vault, dashboard: str, stamps: Stamps) -> bool:
     if folder is None:
         return False
     try:
-        record = json.loads((folder / "fill.json").read_text(encoding="utf-8"))
+        record = json.loads(read_plain_file(folder / "fill.json").decode("utf-8"))
     except (OSError, ValueError):
         return False
     return (isinstance(record, dict) and record.get("fingerprint") == fingerprint(dashboard)
             and record.get("notes") == stamps)
+
+
+def read_plain_file(path: Path) -> bytes:
+    """The bytes of the regular file at `path`, a cache's record; OSError for anything else
+    planted at that name: a link (never read through: one to /dev/zero reads forever), a named
+    pipe (reading waits for a writer that never comes: opened without waiting, then refused),
+    a folder, a device."""
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0)
+                     | getattr(os, "O_NONBLOCK", 0))
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            raise OSError(exc.errno, "a link, not a file") from None
+        raise
+    with open(fd, "rb") as file:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise OSError(errno.EINVAL, "not a file")
+        return file.read()
 
 
 def record(vault: Vault, dashboard: str, stamps: Stamps) -> None:

@@ -95,8 +95,14 @@ class PageLinks:
         if resolution.status == "asset":
             found = asset_file(link.target, files)
             asset = found.src_uri if found is not None else None
+        # A link whose file name is a private attachment's shows as "a private note", whatever
+        # it resolves to (`_page_link`): which names are private changes with other notes.
+        named_private = bool(self.private_files) and fold(posixpath.basename(
+            unquote(link.target))) in self.private_files
+        # And whether the note has a page: an unreadable one has none, and a link to it is text.
+        url = self.urls.get(path) if path is not None else None
         return (link.target, link.kind, link.heading, resolution.status, path,
-                path in view.hidden, anchor, asset)
+                path in view.hidden, anchor, asset, named_private, url)
 
     def _page_link(self, note: Note, link: Link, linker: Linker, files: Files,
                    raw: bool) -> str | None:

@@ -49,7 +49,7 @@ from pathlib import Path
 from typing import Any
 
 from .. import __version__
-from ..manifest import _installed_code
+from ..manifest import _installed_code, read_plain_file
 from . import said
 
 log = logging.getLogger("mkdocs.plugins.vault")
@@ -382,7 +382,7 @@ class SiteCache:
         """The record if it was made with `key` for this vault; None otherwise (no record, or
         one that is corrupt, foreign or out of date: said in one line, and never trusted)."""
         try:
-            data = self.path.read_bytes()
+            data = read_plain_file(self.path)
         except FileNotFoundError:
             return None
         except OSError as exc:
@@ -500,6 +500,19 @@ def _make_folder(folder: Path) -> None:
         ignore.write_text("# vault-tools caches: derived, never committed\n*\n", encoding="utf-8")
 
 
+def _texts(value: Any) -> bool:
+    return isinstance(value, list) and all(isinstance(v, str) for v in value)
+
+
+def _page_meta(meta: Any) -> bool:
+    """True for front-matter keys as `page_source.page_meta` gives MkDocs: a title and a
+    description as text, `hide` as a list of names, nothing else (a `template` key would
+    choose how every later page of it is rendered)."""
+    return (isinstance(meta, dict) and set(meta) <= {"title", "description", "hide"}
+            and all(isinstance(meta.get(k, ""), str) for k in ("title", "description"))
+            and _texts(meta.get("hide", [])))
+
+
 def _snapshot(raw: dict[str, Any]) -> Snapshot:
     """A Snapshot from its JSON form, every field checked (ValueError for anything else)."""
     def strings(value: Any) -> list[str]:
@@ -519,11 +532,13 @@ def _snapshot(raw: dict[str, Any]) -> Snapshot:
     for src, page in mapping(raw["pages"]).items():
         record = PageRecord(**mapping(page))
         if not (isinstance(record.inputs, str) and isinstance(record.dest, str)
-                and isinstance(record.output, str) and isinstance(record.meta, dict)
+                and isinstance(record.output, str) and _page_meta(record.meta)
                 and (record.title is None or isinstance(record.title, str))
-                and (record.anchors is None or isinstance(record.anchors, list))
+                and (record.anchors is None or _texts(record.anchors))
                 and isinstance(record.entries, list)
-                and all(isinstance(e, dict) for e in record.entries)
+                and all(isinstance(e, dict) and all(
+                    isinstance(k, str) and (isinstance(v, str) or _texts(v))
+                    for k, v in e.items()) for e in record.entries)
                 and said.valid(record.warnings)):
             raise ValueError(f"a page record of the wrong shape ({src[:40]})")
         pages[src] = record

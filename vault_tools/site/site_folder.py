@@ -14,7 +14,9 @@ from .site_cache import is_site_path
 
 
 def files_in(site_dir: Path) -> tuple[set[str], bool]:
-    """Every file under `site_dir`, relative to it; and whether it holds a symbolic link."""
+    """Every file under `site_dir`, relative to it; and whether it holds a link: a symbolic
+    link, or a file with another name too (a snapshot made with hard links, `cp -al`), which
+    writing a page in place would change as well (a clean build unlinks each file first)."""
     found: set[str] = set()
     linked = False
     folders = [("", str(site_dir))]
@@ -24,7 +26,7 @@ def files_in(site_dir: Path) -> tuple[set[str], bool]:
             entries = list(os.scandir(folder))
         except OSError:
             continue
-        for entry in entries:  # (the kind of each comes with the listing: no stat)
+        for entry in entries:  # (the kind of each comes with the listing; its links need a stat)
             if not rel and entry.name.startswith("."):
                 continue  # never cleaned by MkDocs either (a `.git` of a deployed site)
             if entry.is_symlink():
@@ -33,6 +35,9 @@ def files_in(site_dir: Path) -> tuple[set[str], bool]:
                 folders.append((f"{rel}{entry.name}/", entry.path))
             else:
                 found.add(f"{rel}{entry.name}")
+                if not linked:
+                    with contextlib.suppress(OSError):
+                        linked = entry.stat(follow_symlinks=False).st_nlink > 1
     return found, linked
 
 
