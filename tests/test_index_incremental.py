@@ -36,6 +36,11 @@ def graph(index: VaultIndex) -> dict:
         "resolved": {n.path: index.resolutions(n.path) for n in index},
         "backlinks": {n.path: [(b.source, b.link) for b in index.backlinks(n.path)]
                       for n in index},
+        # The same links by source, as callers reading many notes' backlinks get them
+        # (each note's put in order in place when first asked, then kept in order).
+        "by_source": {n.path: [(source, list(links))
+                               for source, links in index.backlinks_by_source(n.path)]
+                      for n in index},
         "placeholders": index.placeholders(),
         "diagnostics": index.diagnostics(),
     }
@@ -78,3 +83,15 @@ def test_a_front_matter_name_written_with_md_finds_a_note_that_arrives_later(wri
     index.put(ann)
     assert graph(index) == graph(VaultIndex([bob, ann]))
     assert index.resolutions("contacts/Bob.md")[0].path == "contacts/Ann.md"
+
+
+def test_backlinks_stay_in_order_when_a_link_arrives_after_they_were_asked() -> None:
+    index = VaultIndex([parse_note("b.md", "[[Ann]]\n"), parse_note("Ann.md", "x\n"),
+                        parse_note("c.md", "[[Ann]] and [[Ann]]\n")])
+    assert [b.source for b in index.backlinks("Ann.md")] == ["b.md", "c.md", "c.md"]
+    index.put(parse_note("a.md", "one\n[[Ann]]\n[[Ann]] [[Ann]]\n"))
+    assert [(b.source, b.link.line, b.link.col) for b in index.backlinks("Ann.md")] == [
+        ("a.md", 2, 1), ("a.md", 3, 1), ("a.md", 3, 9), ("b.md", 1, 1), ("c.md", 1, 1),
+        ("c.md", 1, 13)]
+    assert [(s, [lk.line for lk in links]) for s, links in index.backlinks_by_source("Ann.md")
+            ] == [("a.md", [2, 3, 3]), ("b.md", [1]), ("c.md", [1, 1])]

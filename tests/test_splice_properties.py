@@ -99,3 +99,92 @@ def test_content_in_the_notes_newline_style_is_every_line_joined_by_it(content: 
 
     assert _with_newlines(content, newline) == (
         newline.join(content.split("\n")) + newline if content else "")
+
+
+# --- an appended block is found again, or the note refused (checked without every line) -------
+
+FM_OR_NOT = ["---", "title: x", "...", "plain text", "```", "%%", "<!-- open", "-->", "<pre>",
+             "", "<!-- vault-tools:related -->", "<!-- /vault-tools:related -->"]
+CONTENT_LINES = ["a line with [[Jane Doe]]", "", "---", "...", "```", "~~~", "%%", "<!--",
+                 "-->", "x vault-tools: %%", "vault-tools: y", "<pre>", "</pre>", "    code",
+                 "- [ ] task", "%% vault-tools: z", "# heading"]
+hostile_texts = st.builds(
+    lambda lines, newline, final: newline.join(lines) + (newline if final and lines else ""),
+    st.lists(st.sampled_from(FM_OR_NOT), max_size=8), st.sampled_from(["\n", "\r\n"]),
+    st.booleans())
+hostile_content = st.lists(st.sampled_from(CONTENT_LINES), max_size=6).map("\n".join)
+
+
+@settings(max_examples=1500, deadline=None)
+@given(hostile_texts, st.dictionaries(st.sampled_from(["related", "followups"]),
+                                      hostile_content, max_size=2))
+def test_an_appended_block_is_found_again_or_the_note_refused(
+        text: str, wanted: dict[str, str]) -> None:
+    """The splice checks its appended blocks on the note cut down to what the parser reads
+    inside a block (`read_in_block`): the same verdict as parsing the whole new note."""
+    from vault_tools.splice import _assemble
+
+    note = parse_note("a.md", text)
+    try:
+        new = splice_blocks("a.md", text, wanted)
+    except BlockError as exc:
+        if "cannot add" not in str(exc):
+            return  # bad markers or forged ones: refused before anything is appended
+        # Refused: the whole note, as it would have been written, loses a block it was given.
+        appended = [name for name in wanted if note.block(name) is None]
+        kept = {name: c for name, c in wanted.items() if name not in appended}
+        edited = splice_blocks("a.md", text, kept) if kept else text
+        whole = _assemble(edited, [], appended, wanted, parse_note("a.md", edited).newline)
+        assert any(parse_note("a.md", whole).block(name) is None for name in appended)
+        return
+    found = parse_note("a.md", new)
+    for name in wanted:
+        assert found.block(name) is not None
+
+
+def huge(lines: int = 63_000) -> str:
+    return "\n".join(f"- 2026-01-{i % 28 + 1:02d} · Call [[Person {i}]] about the offer #{i}"
+                     for i in range(lines))
+
+
+def test_a_huge_block_is_appended_and_found_again() -> None:
+    content = huge()
+    text = "# Follow-ups\n\n<!-- vault-tools:followups -->\n<!-- /vault-tools:followups -->\n"
+    new = splice_blocks("Follow-ups.md", text, {"followups": content, "related": "- [[A]]"})
+    note = parse_note("Follow-ups.md", new)
+    followups, related = note.block("followups"), note.block("related")
+    assert followups is not None and related is not None
+    assert new[followups.start:followups.end] == content + "\n"
+    assert new[related.start:related.end] == "- [[A]]\n"
+
+
+@pytest.mark.parametrize("text, extra", [
+    ("# Notes\n\n```python\nprint(1)\n", ""),           # ends inside a code fence
+    ("# Notes\n\n%% a comment never closed\n", ""),     # inside a %% comment
+    ("# Notes\n\n<!-- a comment never closed\n", ""),   # inside an HTML comment
+    ("---\ntitle: x\n", "\n---"),                        # a front matter the block would close
+    ("# Notes\n", "\nsay vault-tools: %%"),              # content opening a %% comment
+])
+def test_a_huge_block_that_would_be_swallowed_is_refused(text: str, extra: str) -> None:
+    with pytest.raises(BlockError, match="cannot add"):
+        splice_blocks("a.md", text, {"related": huge(5_000) + extra})
+
+
+def test_splicing_a_huge_block_holds_about_one_copy_of_the_note() -> None:
+    """The new note is one join of its parts, and the check parses the note without the
+    block's lines: a dashboard's 11 MB block cost ~45 MB more for a moment before (a copy for
+    the block, one for the note, one in the parse, a list of every line)."""
+    import sys
+    import tracemalloc
+
+    content = huge()
+    text = "# Follow-ups\n\n<!-- vault-tools:followups -->\n<!-- /vault-tools:followups -->\n"
+    tracemalloc.start()
+    try:
+        new = splice_blocks("Follow-ups.md", text, {"followups": content, "related": "- [[A]]"})
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    size = sys.getsizeof(new)
+    assert len(new) > len(content) > 3_000_000
+    assert peak < 1.5 * size, f"{peak / size:.1f} copies of the note held at once"

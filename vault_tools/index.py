@@ -11,7 +11,7 @@ import posixpath
 import re
 import unicodedata
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Literal, TypeVar
 
@@ -122,11 +122,13 @@ class VaultIndex:
         self._by_alias: dict[str, set[str]] = defaultdict(set)
         self._resolved: dict[str, tuple[Resolution, ...]] = {}
         self._backlinks: dict[str, dict[str, list[Link]]] = defaultdict(dict)
-        # Each note's backlinks in order, as `backlinks` returns them: a fill asks for a note's
+        # The notes whose entry in `_backlinks` is in order (sources by path, each one's links
+        # by line and column), put so when first asked: a fill asks for a note's backlinks
         # several times (its block's sections, a roll-up, a brief), and each answer sorted anew
-        # cost ~0.1 s at 5,000 notes. An entry is dropped whenever a link into its note comes
-        # or goes (`_link`, `_unlink`).
-        self._sorted_backlinks: dict[str, tuple[Backlink, ...]] = {}
+        # cost ~0.1 s at 5,000 notes. Sorted in place, not kept aside as answers (those were
+        # 14 MB at 20,000 notes). A link into a note that comes or goes takes it out (`_link`,
+        # `_unlink`).
+        self._in_order: set[str] = set()
         self._placeholders: dict[str, set[str]] = defaultdict(set)
         # Which notes link by each name: needed only for incremental updates, so built on the
         # first put/remove rather than by every `check`.
@@ -312,15 +314,25 @@ class VaultIndex:
 
     def backlinks(self, path: str) -> list[Backlink]:
         """Links into this note from other notes, in (source path, line, column) order."""
-        found = self._sorted_backlinks.get(path)
-        if found is None:
-            by_source = self._backlinks.get(path, {})
-            found = self._sorted_backlinks[path] = tuple(
-                Backlink(source, link)
-                for source in sorted(by_source)
-                for link in sorted(by_source[source], key=lambda lk: (lk.line, lk.col))
-            )
-        return list(found)
+        return [Backlink(source, link)
+                for source, links in self._ordered_backlinks(path).items() for link in links]
+
+    def backlinks_by_source(self, path: str) -> Iterable[tuple[str, Sequence[Link]]]:
+        """`backlinks` by source: (source path, its links into this note in (line, column)
+        order), in source path order. For a caller that reads many notes' backlinks, without
+        a `Backlink` made for each link. Not to be kept while the index changes."""
+        return self._ordered_backlinks(path).items()
+
+    def _ordered_backlinks(self, path: str) -> dict[str, list[Link]]:
+        by_source = self._backlinks.get(path)
+        if by_source is None:
+            return {}
+        if path not in self._in_order:
+            by_source = self._backlinks[path] = {
+                source: sorted(by_source[source], key=lambda lk: (lk.line, lk.col))
+                for source in sorted(by_source)}
+            self._in_order.add(path)
+        return by_source
 
     def placeholders(self) -> dict[str, set[str]]:
         """Missing targets (lower-cased) and the notes that link to them."""
@@ -534,8 +546,8 @@ class VaultIndex:
                 continue  # [[#Heading]]: within the note, no backlink
             if resolution.path is not None:
                 self._backlinks[resolution.path].setdefault(path, []).append(link)
-                if self._sorted_backlinks:  # (empty while a vault loads: nothing to drop)
-                    self._sorted_backlinks.pop(resolution.path, None)
+                if self._in_order:  # (empty while a vault loads: nothing to drop)
+                    self._in_order.discard(resolution.path)
             elif resolution.status == "broken":
                 self._placeholders[fold(link.target)].add(path)
         self._resolved[path] = tuple(resolved)
@@ -550,7 +562,7 @@ class VaultIndex:
                 continue
             if resolution.path is not None:
                 self._backlinks[resolution.path].pop(path, None)
-                self._sorted_backlinks.pop(resolution.path, None)
+                self._in_order.discard(resolution.path)
             elif resolution.status == "broken":
                 self._placeholders[fold(link.target)].discard(path)
 

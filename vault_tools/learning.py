@@ -69,7 +69,8 @@ def insights_of(index: VaultIndex, interview: str) -> list[Learned]:
     found = known.get(interview)
     if found is None:
         note = index.notes.get(interview)
-        if note is None or not isinstance(note.fields, InterviewFields) or not note.insights:
+        if note is None or not isinstance(note.fields, InterviewFields) \
+                or not note.insight_lines:
             return []
         names = {" ".join(name.split()).casefold(): name
                  for name in index.settings.insight_sections}
@@ -83,10 +84,19 @@ def section_items(index: VaultIndex, interview: str, section: str) -> list[Learn
     in note order, each with `section` as its group: what a prep brief reads of an earlier
     conversation's "Next steps". No task (a task is a follow-up), nothing in code, a comment
     or a generated block, as for insights. [] for a note that is no interview."""
-    note = index.notes.get(interview)
-    if note is None or not isinstance(note.fields, InterviewFields) or not note.insights:
-        return []
-    return _walk(index, note, {" ".join(section.split()).casefold(): section}, tagged=False)
+    # Once per interview and section while the index stands (`Note.insights` is worked out
+    # anew on each use): later conversations' briefs read the same earlier ones.
+    known: dict[tuple[str, str], tuple[Learned, ...]] = index.derived(
+        "learning.section_items", dict)
+    found = known.get((interview, section))
+    if found is None:
+        note = index.notes.get(interview)
+        if note is None or not isinstance(note.fields, InterviewFields) \
+                or not note.insight_lines:
+            return []
+        found = known[interview, section] = tuple(
+            _walk(index, note, {" ".join(section.split()).casefold(): section}, tagged=False))
+    return list(found)
 
 
 def _walk(index: VaultIndex, note: Note, names: dict[str, str], tagged: bool) -> list[Learned]:
@@ -142,8 +152,9 @@ def _done(index: VaultIndex, path: str) -> bool:
 
 
 def _sources(index: VaultIndex, path: str, field: str, note_type: str) -> set[str]:
-    return {b.source for b in index.backlinks(path)
-            if b.link.field == field and index.notes[b.source].type == note_type}
+    return {source for source, links in index.backlinks_by_source(path)
+            if index.notes[source].type == note_type and any(link.field == field
+                                                             for link in links)}
 
 
 def _names_no_company(index: VaultIndex, path: str) -> bool:

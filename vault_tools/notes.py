@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
-import functools
 from dataclasses import dataclass, field
 from typing import Any, Literal, NamedTuple
 
@@ -297,11 +296,13 @@ class Note:
         """The note's folder relative to the notes folder ('' at the top)."""
         return self.path.rpartition("/")[0]
 
-    @functools.cached_property
+    @property
     def insights(self) -> tuple[Insight, ...]:
         """The interview's list items and paragraphs, each with its heading: the candidate
-        insights (§13, `Insight`). Worked out on first use, not while parsing: `check` reads
-        thousands of interviews and never asks (a quarter of the parse time if it did)."""
+        insights (§13, `Insight`). Worked out when asked, not while parsing: `check` reads
+        thousands of interviews and never asks (a quarter of the parse time if it did). Nor
+        kept: about half are no insight, and every interview's were 23 MB at 20,000 notes;
+        `learning` keeps what it picks from them while the index stands."""
         if not self.insight_lines:
             return ()
         from .parse import insights_from_lines  # parse builds Notes: imported when first used

@@ -65,6 +65,9 @@ FOLDER_TYPES = schema.FOLDER_TYPES
 LINK_KEYS = schema.LINK_KEYS
 
 MARKER_RE = re.compile(r"^[ \t]*<!--[ \t]*(/?)vault-tools:([A-Za-z0-9_-]+)[ \t]*-->[ \t]*$")
+# What a line inside a generated block must hold for the body pass to read it at all (every
+# marker holds it): any other line there is skipped unread (`_scan_body`, `read_in_block`).
+IN_BLOCK_READ = "vault-tools:"
 FENCE_RE = re.compile(r"^ {0,3}(`{3,}|~{3,})(.*)$")
 # CommonMark's raw HTML block (type 1): from a line opening <pre>, <script>, <style> or
 # <textarea> to the line holding any of their end tags, nothing is Markdown: no fence, no link.
@@ -138,6 +141,21 @@ def _bare_lines(text: str) -> list[str]:
     """The lines of split_lines without their last character ("\n" or a lone "\r"; the "\r"
     of a "\r\n" stays): what the parser reads, without building each line a second time."""
     return privacy.split_bare_lines(text)
+
+
+def read_in_block(content: str) -> str:
+    """What the parser reads of `content` (lines split at "\\n") standing inside a block: its
+    lines that hold `IN_BLOCK_READ`, in order, joined by "\\n"; "" for most contents.
+
+    The body pass skips every other line inside an open block without a change to its state
+    (not even a blank line's), so a note whose block content is cut down to this has the same
+    blocks, found alike, as the note itself (their positions aside), provided the block's
+    opening marker is read as one and the note's front matter is closed before it (a front
+    matter left open is closed by the first `---` line, wherever it stands).
+    `tests/test_splice_properties.py` holds the two equal."""
+    if IN_BLOCK_READ not in content:
+        return ""
+    return "\n".join(line for line in content.split("\n") if IN_BLOCK_READ in line)
 
 
 def decode_note(rel_path: str, data: bytes) -> tuple[str | None, Diagnostic | None]:
@@ -223,7 +241,9 @@ def parse_note(rel_path: str, text: str, *, contexts: bool = True) -> Note:
     newline = _newline(body_text)
     lines = _bare_lines(body_text)
 
-    if not body_text.strip():
+    # (`isspace`, not `strip`: the same test without a copy of the text, which for a note
+    # just given a long block, a dashboard's, is 11 MB.)
+    if not body_text or body_text.isspace():
         diags.append(Diagnostic(rel_path, None, "warning", "empty-note", "the note is empty"))
     problem = link_problem(name)
     if problem is not None:
@@ -731,8 +751,10 @@ def _scan_body(
             elif open_block is None:
                 prev_blank = True
             continue
-        if open_block is not None and "vault-tools:" not in raw:
-            continue  # inside a generated block only a marker line matters
+        if open_block is not None and IN_BLOCK_READ not in raw:
+            # Inside a generated block only a marker line matters. (`read_in_block` relies on
+            # this line: keep them together.)
+            continue
         stripped = raw.strip()
         if fence is not None:
             char, length, _ = fence

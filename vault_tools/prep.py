@@ -185,8 +185,9 @@ def _linked(index: VaultIndex, path: str, field: str) -> tuple[str, ...]:
 
 
 def _sources(index: VaultIndex, path: str, field: str, note_type: str) -> set[str]:
-    return {b.source for b in index.backlinks(path)
-            if b.link.field == field and index.notes[b.source].type == note_type}
+    return {source for source, links in index.backlinks_by_source(path)
+            if index.notes[source].type == note_type and any(link.field == field
+                                                             for link in links)}
 
 
 def footprint(index: VaultIndex, path: str) -> set[str]:

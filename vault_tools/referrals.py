@@ -315,13 +315,14 @@ def linked_from(index: VaultIndex, path: str,
     """For each front-matter key of `fields`, the notes whose key links to the note at `path`,
     each once, in path order: one pass over its backlinks."""
     out: dict[str, list[Note]] = {field: [] for field in fields}
-    for backlink in index.backlinks(path):
-        found = out.get(backlink.link.field or "")
-        if found is None or (found and found[-1].path == backlink.source):
-            continue
-        source = index.get(backlink.source)
-        if source is not None:
-            found.append(source)
+    for source, links in index.backlinks_by_source(path):
+        for link in links:
+            found = out.get(link.field or "")
+            if found is None or (found and found[-1].path == source):
+                continue
+            note = index.get(source)
+            if note is not None:
+                found.append(note)
     return out
 
 

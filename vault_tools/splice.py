@@ -6,9 +6,11 @@ byte-identical. Pure. What each block says is `blocks.py`'s.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
+
 from .blocks import PREP, RELATED
 from .notes import Block, Note
-from .parse import MARKER_RE, parse_note
+from .parse import MARKER_RE, parse_note, read_in_block
 
 
 class BlockError(ValueError):
@@ -35,47 +37,101 @@ def splice_blocks(rel_path: str, text: str, contents: dict[str, str]) -> str:
                                              for line in content.split("\n")):
             raise BlockError(f"content for block '{name}' contains a block marker line")
     newline = note.newline
-    edits = []
+    # Where new content goes: (start, end, the block opened there or None, its content).
+    edits: list[tuple[int, int, str | None, str]] = []
     appended = []
     for name, content in contents.items():
-        body = _with_newlines(content, newline)
         block = note.block(name)
         if block is None:
             appended.append(name)
-        elif text[block.start:block.end] != body:
-            edits.append((block.start, block.end, body))
+        elif not _holds(text, block, content, newline):
+            edits.append((block.start, block.end, None, content))
     related = note.block(RELATED)
     if PREP in appended and related is not None:
         # A brief comes above the related block (read first), wherever that block stands:
         # inserted as whole lines just before its opening marker, nothing else moved.
         appended.remove(PREP)
         at = _marker_line_start(text, related)
-        edits.append((at, at, f"<!-- vault-tools:{PREP} -->{newline}"
-                              f"{_with_newlines(contents[PREP], newline)}"
-                              f"<!-- /vault-tools:{PREP} -->{newline}"))
-    for start, end, body in sorted(edits, reverse=True):
-        text = text[:start] + body + text[end:]
-    for name in appended:
-        if text and not text.endswith(("\n", "\r")):
-            text += newline
-        # (Text other than a BOM: seen at its first character without copying the text.)
-        separator = newline if text[:1] not in ("", "\ufeff") or text.strip("\ufeff") else ""
-        content = contents[name]
-        # One join: no copy of a long block (a dashboard's) made on the way.
-        text = "".join((text, separator, f"<!-- vault-tools:{name} -->{newline}",
-                        *((content, newline) if content and newline == "\n"
-                          else (_with_newlines(content, newline),)),
-                        f"<!-- /vault-tools:{name} -->{newline}"))
+        edits.append((at, at, PREP, contents[PREP]))
+    if not edits and not appended:
+        return text
+    edits.sort(key=lambda edit: edit[:2])
+    new = _assemble(text, edits, appended, contents, newline)
     if appended:
         # An appended block must be found again: a note ending inside an unclosed code fence
-        # or comment would swallow it, and every fill would append another copy.
-        check = parse_note(rel_path, text, contexts=False)
+        # or comment would swallow it, and every fill would append another copy. What is
+        # parsed is the new note as the parser reads it: each block given content holding only
+        # the lines read inside a block (`read_in_block`), not a list of every line of a long
+        # one (a dashboard's 63,000: ~15 MB). Unless a front matter may still be open: then
+        # any line of a block may close it, and the new note is parsed whole.
+        probe = new
+        if note.body_line > 1 or not text.startswith("---", 1 if note.bom else 0):
+            probe = _assemble(text, edits, appended, contents, newline, read_in_block)
+        check = parse_note(rel_path, probe, contexts=False)
         if any(check.block(name) is None for name in appended):
             raise BlockError(
                 f"{rel_path}: cannot add the '{appended[0]}' block: the note ends inside an "
                 "unclosed code fence, HTML comment or %% comment; close it and run fill again"
             )
-    return text
+    return new
+
+
+def _holds(text: str, block: Block, content: str, newline: str) -> bool:
+    """Whether `block` of `text` holds `content` in the `newline` style already: compared in
+    place, without a copy of a long block."""
+    if newline != "\n":
+        return text[block.start:block.end] == _with_newlines(content, newline)
+    if not content:
+        return block.start == block.end
+    return (block.end - block.start == len(content) + 1 and text[block.end - 1] == "\n"
+            and text.startswith(content, block.start))
+
+
+def _assemble(
+    text: str, edits: list[tuple[int, int, str | None, str]], appended: list[str],
+    contents: Mapping[str, str], newline: str, shown: Callable[[str], str] | None = None,
+) -> str:
+    """`text` with each edit made (in order, none overlapping: its span replaced by its
+    content, between marker lines when it opens a block) and a block of each of `appended`
+    added at the end: a line end after the text if it has none, then a blank line before each
+    block (none at the top of a note that is empty or a BOM alone). Each content is written
+    as `shown` gives it (as it is by default). One join: no copy of a long block is made on
+    the way."""
+    parts: list[str] = []
+    at = 0
+    for start, end, opened, content in edits:
+        parts.append(text[at:start])
+        if opened is not None:
+            parts.append(f"<!-- vault-tools:{opened} -->{newline}")
+        parts += _content_parts(content if shown is None else shown(content), newline)
+        if opened is not None:
+            parts.append(f"<!-- /vault-tools:{opened} -->{newline}")
+        at = end
+    parts.append(text[at:] if at else text)
+    if appended:
+        # (Edits end before the last line: the text ends as before them.)
+        ended = not text or text.endswith(("\n", "\r"))
+        if not ended:
+            parts.append(newline)
+        # (Text other than a BOM: seen at its first character, or counted, never copied.)
+        if not ended or text[:1] not in ("", "\ufeff") or text.count("\ufeff") < len(text):
+            parts.append(newline)
+    for i, name in enumerate(appended):
+        content = contents[name]
+        if i:
+            parts.append(newline)
+        parts.append(f"<!-- vault-tools:{name} -->{newline}")
+        parts += _content_parts(content if shown is None else shown(content), newline)
+        parts.append(f"<!-- /vault-tools:{name} -->{newline}")
+    return "".join(parts)
+
+
+def _content_parts(content: str, newline: str) -> tuple[str, ...]:
+    """A block's content as written, each line ending in the note's newline ('' stays ''),
+    as parts of a join: never a copy of the content itself when the note's lines end in \\n."""
+    if content and newline == "\n":
+        return (content, newline)
+    return (_with_newlines(content, newline),)
 
 
 def _marker_line_start(text: str, block: Block) -> int:
