@@ -54,7 +54,7 @@ from . import said
 
 log = logging.getLogger("mkdocs.plugins.vault")
 
-FORMAT = 2
+FORMAT = 3
 FILE_NAME = "site.json"
 LOCK_NAME = "site.lock"
 _NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
@@ -346,12 +346,14 @@ class NotesRecord:
     """The notes as a build found them, for the next run to tell which pages' inputs may have
     changed without working them all out (`incremental.LiveSite._dirty_since`): each note by a
     digest of its path (never a private note's name), a digest of its text (None: unreadable),
-    the notes its links go to (by position in `paths`), and digests of what makes every
+    the notes its links go to (by position in `paths`), the notes whose related block the
+    site computed (`SiteView.touched_by_private`, by position), and digests of what makes every
     page's inputs change (the notes' names and privacy, the site's other files, the day)."""
 
     paths: list[str]
     texts: list[str | None]
     targets: list[list[int]]
+    computed: list[int]
     privacy: str
     files: str
     day: str
@@ -365,6 +367,8 @@ class NotesRecord:
                 and isinstance(self.targets, list) and len(self.targets) == count
                 and all(isinstance(t, list) and all(type(i) is int and 0 <= i < count
                                                     for i in t) for t in self.targets)
+                and isinstance(self.computed, list)
+                and all(type(i) is int and 0 <= i < count for i in self.computed)
                 and all(isinstance(v, str) for v in (self.privacy, self.files, self.day))):
             raise ValueError("a record of the notes of the wrong shape")
         return self
