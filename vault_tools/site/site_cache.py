@@ -437,7 +437,9 @@ class SiteCache:
             temp.unlink(missing_ok=True)
             # "x": never through a link planted at that name (O_EXCL does not follow one)
             with open(temp, "x", encoding="utf-8") as file:
-                json.dump(raw, file, ensure_ascii=False, separators=(",", ":"))
+                # One string, not `json.dump`: streaming to a file takes the encoder written
+                # in Python (~1.5 s for 5,000 pages' records), the whole string the C one.
+                file.write(json.dumps(raw, ensure_ascii=False, separators=(",", ":")))
             os.replace(temp, self.path)
         except (OSError, TypeError, ValueError) as exc:
             log.info(f"The site cache could not be written ({exc}): the next build is a full one.")
