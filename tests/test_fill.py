@@ -421,3 +421,111 @@ def test_fill_writes_a_hard_linked_note_in_place_so_its_other_name_shows_the_blo
     assert other.read_bytes() == jane.read_bytes()
     assert jane.stat().st_ino == other.stat().st_ino
     assert list((root / "notes" / "contacts").glob(".*")) == []  # no .orig or .tmp left
+
+
+# --- a later fill plans only what the edits since reach -------------------------------------------
+
+# Edits of the demo vault between two fills: prose, a new link, a task, an insight, a status.
+_EDITS = {
+    "contacts/Grace Liu.md": lambda t: t + "\nMet her again at a meetup.\n",
+    "interviews/2026-10-06 Priya Raman.md": lambda t: t.replace(
+        "\n## ", "\n- [ ] send [[Jonah Feldman]] the deck 📅 2026-12-20\n\n## ", 1),
+    "interviews/2026-08-03 Kwame Asante.md": lambda t: t + "\n## What I learned\n\n"
+                                                          "- on-call is shared #culture\n",
+    "interviews/2026-10-21 Jonah Feldman.md": lambda t: t.replace("status: cancelled",
+                                                                  "status: done", 1),
+}
+
+
+def _demo_copy(root: Path) -> Path:
+    """The demo vault (filled) in `root/notes`, with an mkdocs.yml: a vault of its own."""
+    shutil.copytree(DEMO_VAULT, root / "notes")
+    (root / "mkdocs.yml").write_text("site_name: demo\ndocs_dir: notes\n", encoding="utf-8")
+    return root
+
+
+def _edit(root: Path, edits=_EDITS) -> None:
+    for rel, change in edits.items():
+        path = root / "notes" / rel
+        text = path.read_text(encoding="utf-8")
+        assert change(text) != text, rel
+        path.write_text(change(text), encoding="utf-8")
+
+
+def _notes(root: Path) -> dict[str, bytes]:
+    return {p.relative_to(root).as_posix(): p.read_bytes()
+            for p in sorted((root / "notes").rglob("*.md"))}
+
+
+def _planned(monkeypatch) -> list[str]:
+    """The paths `fill` plans from now on, in order (a spy on the planning of one note)."""
+    from vault_tools import fill as fill_module
+
+    seen: list[str] = []
+    plan = fill_module._plan_streamed
+
+    def spy(vault, index, note, *args, **kwargs):
+        seen.append(note.path)
+        return plan(vault, index, note, *args, **kwargs)
+
+    monkeypatch.setattr(fill_module, "_plan_streamed", spy)
+    return seen
+
+
+def test_a_fill_after_edits_plans_their_reach_and_writes_what_a_full_fill_writes(
+    tmp_path, monkeypatch,
+) -> None:
+    ours, full = _demo_copy(tmp_path / "ours"), _demo_copy(tmp_path / "full")
+    for root in (ours, full):
+        assert fill_vault(find_vault(root)).written == []  # committed filled: recorded
+        _edit(root)
+    planned = _planned(monkeypatch)
+    result = fill_vault(find_vault(ours))
+    reached = list(planned)
+    planned.clear()
+    fill_vault(find_vault(full), trust_manifest=False)
+    assert _notes(ours) == _notes(full)
+    assert result.written  # the edits reached other notes' blocks (they were written)
+    assert set(_EDITS) <= set(reached) < set(planned)
+    assert len(reached) < len(planned)
+
+
+def test_a_fill_after_a_note_turned_private_plans_every_note(tmp_path, monkeypatch) -> None:
+    ours, full = _demo_copy(tmp_path / "ours"), _demo_copy(tmp_path / "full")
+    private = {"contacts/Grace Liu.md": lambda t: t.replace("---\n", "---\nprivate: true\n", 1)}
+    for root in (ours, full):
+        fill_vault(find_vault(root))
+        _edit(root, private)
+    planned = _planned(monkeypatch)
+    result = fill_vault(find_vault(ours))
+    assert len(planned) == result.notes
+    fill_vault(find_vault(full), trust_manifest=False)
+    assert _notes(ours) == _notes(full)
+
+
+@pytest.mark.parametrize("tamper", [
+    lambda g: g.update(targets=[[10 ** 6]] * len(g["targets"])),  # a number of no note
+    lambda g: g.update(targets=g["targets"][:-1]),  # a note short
+    lambda g: g.update(targets=[["x"]] * len(g["targets"])),  # not a number
+    lambda g: g.update(names=7),
+    lambda g: g.update(replan="Follow-ups.md"),
+])
+def test_a_record_of_links_not_as_fill_writes_it_is_never_trusted(
+    tmp_path, monkeypatch, tamper,
+) -> None:
+    """A corrupt or foreign record of what the notes linked to: every note is planned."""
+    from vault_tools import manifest
+
+    root = _demo_copy(tmp_path / "v")
+    vault = find_vault(root)
+    fill_vault(vault)
+    path = manifest.cache_dir(vault) / "fill.json"
+    record = json.loads(path.read_text())
+    assert manifest.earlier(vault, "Follow-ups.md") is not None
+    tamper(record["graph"])
+    path.write_text(json.dumps(record))
+    assert manifest.earlier(vault, "Follow-ups.md") is None
+    _edit(root)
+    planned = _planned(monkeypatch)
+    result = fill_vault(vault)
+    assert len(planned) == result.notes

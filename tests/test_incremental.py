@@ -206,7 +206,9 @@ def test_any_sequence_of_changes_gives_the_full_builds_site(tmp_path_factory, se
         apply_step(s, step)
 
 
-def test_a_new_day_renders_only_the_pages_that_show_the_date(tmp_path: Path) -> None:
+def dated_site(tmp_path: Path) -> tuple[Path, Vault, LiveSite, list[dt.date]]:
+    """The demo vault, filled, at `tmp_path/vault`, and a LiveSite building it into its
+    `live-site` as of the day in the list returned (2026-11-30 until changed)."""
     root = tmp_path / "vault"
     shutil.copytree(DEMO_VAULT, root / "notes")
     (root / "mkdocs.yml").write_text(CONFIG, encoding="utf-8")
@@ -215,6 +217,11 @@ def test_a_new_day_renders_only_the_pages_that_show_the_date(tmp_path: Path) -> 
     day = [dt.date(2026, 11, 30)]
     live = LiveSite(vault, load_site_config(vault, site_dir=str(root / "live-site")),
                     today=lambda: day[0])
+    return root, vault, live, day
+
+
+def test_a_new_day_renders_only_the_pages_that_show_the_date(tmp_path: Path) -> None:
+    root, vault, live, day = dated_site(tmp_path)
     first = live.build()
     for moved, edit in ((dt.date(2026, 12, 1), False), (dt.date(2026, 12, 9), True)):
         day[0] = moved
@@ -232,7 +239,6 @@ def test_a_new_day_renders_only_the_pages_that_show_the_date(tmp_path: Path) -> 
         shutil.rmtree(root / "full-site", ignore_errors=True)
         build(config)
         assert_same_site(root / "live-site", root / "full-site")
-
 
 
 def test_a_save_the_dashboards_cannot_see_reuses_them_and_any_other_works_them_out(
@@ -259,14 +265,7 @@ def test_a_save_the_dashboards_cannot_see_reuses_them_and_any_other_works_them_o
 
 
 def test_a_new_day_works_the_dashboards_out_again(tmp_path: Path) -> None:
-    root = tmp_path / "vault"
-    shutil.copytree(DEMO_VAULT, root / "notes")
-    (root / "mkdocs.yml").write_text(CONFIG, encoding="utf-8")
-    vault = find_vault(root)
-    fill_vault(vault)
-    day = [dt.date(2026, 11, 30)]
-    live = LiveSite(vault, load_site_config(vault, site_dir=str(root / "live-site")),
-                    today=lambda: day[0])
+    root, _vault, live, day = dated_site(tmp_path)
     live.build()
     path = root / "notes/contacts/Kwame Asante.md"
     path.write_text(path.read_text(encoding="utf-8") + "\nA quiet line.\n", encoding="utf-8")

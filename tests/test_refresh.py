@@ -6,14 +6,20 @@ test_watch.py with the code.)"""
 from __future__ import annotations
 
 import pytest
-from hypothesis import HealthCheck, example, given, settings
+from hypothesis import HealthCheck, assume, example, given, settings
 from hypothesis import strategies as st
 
 from vault_tools.fill import plan_fill
 from vault_tools.followups import open_followups
 from vault_tools.index import VaultIndex
 from vault_tools.parse import parse_note
-from vault_tools.refresh import FollowUpCache, apply_updates, notes_to_refresh, plan_refresh
+from vault_tools.reach import reach_of_edits
+from vault_tools.refresh import (
+    FollowUpCache,
+    apply_updates,
+    notes_to_refresh,
+    plan_refresh,
+)
 
 pytestmark = pytest.mark.slow  # a 200-example Hypothesis run, as in test_watch.py
 
@@ -248,6 +254,90 @@ def test_refreshing_only_the_notes_it_names_leaves_what_a_full_fill_would_write(
             index.put(parse_note(planned.path, planned.new))  # as the watcher indexes its writes
         assert full_fill_changes(texts) == [], (op, path, other)
         assert followups.all() == open_followups(index), (op, path, other)
+
+
+def _identity(index: VaultIndex) -> list[tuple[object, ...]]:
+    """What `reach_of_edits` asks to be unchanged: the notes, their names, aliases, privacy."""
+    return sorted((path, note.name, note.aliases, note.private)
+                  for path, note in index.notes.items())
+
+
+@st.composite
+def later_edits(draw: st.DrawFn) -> tuple[dict[str, str], dict[str, str]]:
+    """A vault, and new texts for some of its notes (a later run finds them edited)."""
+    start = {path: draw(note_texts(path)) for path in draw(
+        st.lists(st.sampled_from(PATHS), min_size=3, max_size=len(PATHS), unique=True))}
+    edits = {}
+    for path in draw(st.lists(st.sampled_from(sorted(start)), min_size=1, max_size=3)):
+        edits[path] = draw(note_texts(path))
+    return start, edits
+
+
+# A done interview with C: "tell X how it went" on X, who introduced C (through follow-ups).
+_INTRODUCER_THANKED = (
+    {"contacts/X.md": "---\ntype: contact\n---\n",
+     "contacts/C.md": '---\ntype: contact\nintroduced_by: "[[X]]"\n---\n',
+     "interviews/I1.md": ('---\ntype: interview\ndate: 2026-01-05\nwith: "[[C]]"\n'
+                          "status: planned\n---\n"),
+     DASH: "# Follow-ups\n"},
+    {"interviews/I1.md": ('---\ntype: interview\ndate: 2026-01-05\nwith: "[[C]]"\n'
+                          "status: done\nthank_you: 2026-01-06\n---\n")},
+)
+# An insight told by Jane reaches her company's roll-up; the interview names no company.
+_INSIGHT_AT_HER_COMPANY = (
+    {"contacts/Ann.md": '---\ntype: contact\ncompany: "[[Acme]]"\n---\n',
+     "companies/Acme.md": "---\ntype: company\n---\n",
+     "interviews/I1.md": ('---\ntype: interview\ndate: 2026-01-05\nwith: "[[Ann]]"\n'
+                          "status: done\n---\n")},
+    {"interviews/I1.md": ('---\ntype: interview\ndate: 2026-01-05\nwith: "[[Ann]]"\n'
+                          "status: done\n---\n\n## What I learned\n\n- remote-first\n")},
+)
+# An introduction chain read upward from Ann (Bob introduced her, Cy Bob, I1's Ann Cy):
+# when Cy names an introducer, Ann's block, three links below, shows one more.
+_CHAIN = (
+    {"contacts/Ann.md": '---\ntype: contact\nintroduced_by: "[[Bob]]"\n---\n',
+     "contacts/Bob.md": '---\ntype: contact\nintroduced_by: "[[Cy]]"\n---\n',
+     "contacts/Cy.md": "---\ntype: contact\n---\n",
+     "other/Ann.md": "---\ntype: contact\n---\n",
+     "interviews/I1.md": ('---\ntype: interview\ndate: 2026-01-05\nwith: "[[Ann]]"\n'
+                          "status: done\n---\n")},
+    {"contacts/Cy.md": '---\ntype: contact\nintroduced_by: "[[other/Ann]]"\n---\n'},
+)
+
+
+@settings(max_examples=300, deadline=None,
+          suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
+@given(later_edits())
+@example(_INTRODUCER_THANKED)
+@example(_INSIGHT_AT_HER_COMPANY)
+@example(_CHAIN)
+def test_a_later_run_refreshing_only_the_reach_of_edits_leaves_what_a_full_fill_writes(
+    case,
+) -> None:
+    """`fill` or `build` after notes were edited since the last complete fill: filling only
+    the notes `reach_of_edits` names (from the edited notes and what they linked to then)
+    leaves every block as a full fill writes it."""
+    start, edits = case
+    texts = dict(start)
+    index = VaultIndex(parse_note(path, text) for path, text in texts.items())
+    changes, _ = plan_fill(index, texts, dashboard=DASH)
+    for change in changes:
+        texts[change.path] = change.new
+    index = VaultIndex(parse_note(path, text) for path, text in texts.items())
+    assert full_fill_changes(texts) == []
+    then = {path: index.targets(path) for path in texts}
+    identity = _identity(index)
+    for path, body in edits.items():
+        texts[path] = keep_blocks(texts[path], body)
+    index = VaultIndex(parse_note(path, text) for path, text in texts.items())
+    assume(_identity(index) == identity)
+    edited = {path: then[path] for path in edits}
+    refresh = reach_of_edits(index, edited, DASH)
+    subset = {path: texts[path] for path in refresh}
+    changes, _ = plan_refresh(index, subset, open_followups(index), DASH)
+    for planned in changes:
+        texts[planned.path] = planned.new
+    assert full_fill_changes(texts) == [], sorted(edits)
 
 
 def test_a_done_interview_reaches_the_introducers_block_through_the_follow_ups() -> None:

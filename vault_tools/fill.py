@@ -19,6 +19,7 @@ from .followups import followups_by_note
 from .index import VaultIndex
 from .notes import Diagnostic, Note
 from .parse import split_lines
+from .reach import note_names, reach_of_edits
 from .splice import BlockError, current_contents, splice_blocks
 from .vault import Untagged, Vault, load_index_seeing, read_file
 from .writer import (
@@ -283,7 +284,11 @@ def fill_vault(
     result.notes = len(index)
     # Notes and folders whose link leaves the vault: never read or written; say so.
     result.skipped += [d for d in index.vault_problems if d.code == "outside-vault"]
+    earlier = manifest.earlier(vault, settings) if trust_manifest else None
+    reach = _reach_since(index, earlier, before, dashboard)
     for path in sorted(index.notes):
+        if reach is not None and path not in reach:
+            continue
         planned = _plan_streamed(vault, index, index.notes[path], held.get(path), followups,
                                  concerning, dashboard, hide_private)
         if isinstance(planned, Diagnostic):
@@ -298,10 +303,28 @@ def fill_vault(
             # Only the path and the block names are kept: on a never-filled vault every note
             # changes, and keeping each one's rendered blocks cost ~230 MB at 20,000 notes.
             result.changed.append(replace(planned, contents={}, old="", new=""))
+    graph = (note_names(index), {path: index.targets(path) for path in index.notes},
+             sorted({d.path for d in result.skipped}))
     del index, followups, concerning
     if not result.failed and (write or not result.changed):
-        _record_if_undisturbed(vault, settings, before, written_bytes)
+        _record_if_undisturbed(vault, settings, before, written_bytes, graph)
     return result
+
+
+def _reach_since(
+    index: VaultIndex, earlier: manifest.Earlier | None, stamps: manifest.Stamps, dashboard: str,
+) -> set[str] | None:
+    """The notes whose blocks may differ from what the last complete fill wrote (None: any
+    note's): when the notes are the ones it filled, under the same names and privacy, only
+    the reach of the ones edited since (`refresh.reach_of_edits`), and the notes it could not
+    fill (their problem is said again)."""
+    if earlier is None or earlier.stamps.keys() != stamps.keys():
+        return None
+    if earlier.names != note_names(index):
+        return None
+    edited = {path: earlier.targets.get(path, []) for path, stamp in stamps.items()
+              if earlier.stamps[path] != stamp}
+    return reach_of_edits(index, edited, dashboard) | set(earlier.replan)
 
 
 def blocks_digest(contents: Mapping[str, str]) -> bytes:
@@ -358,7 +381,8 @@ def _read_text(vault: Vault, path: str) -> str | None:
 
 
 def _record_if_undisturbed(
-    vault: Vault, dashboard: str, before: manifest.Stamps, written: dict[str, str]
+    vault: Vault, dashboard: str, before: manifest.Stamps, written: dict[str, str],
+    graph: tuple[str, Mapping[str, set[str]], list[str]] | None = None,
 ) -> None:
     """Record the manifest only when the vault on disk is exactly what this fill computed:
     every note we did not write is as it was when we read it, and every note we wrote holds
@@ -374,5 +398,5 @@ def _record_if_undisturbed(
                 return manifest.forget(vault)
         except OSError:
             return manifest.forget(vault)
-    manifest.record(vault, dashboard, after)
+    manifest.record(vault, dashboard, after, graph)
     return None

@@ -4,8 +4,10 @@ Blocks are a pure, clock-free function of the notes' bytes (§5). So when every 
 size, mtime_ns, inode and ctime_ns as right after the last complete fill, by the same code (every
 module of the package, byte for byte, and the same YAML library), that fill's result still stands
 and there is nothing to read, render or write. This is the trick `git status` plays with its index.
-Anything unexpected (no manifest, other code, one note touched, a note added or removed) simply
-means a full fill.
+Anything unexpected (no manifest, other code, a note added or removed) simply means a full fill.
+When only some notes were edited since, the record also says what each note linked to then and
+which notes there were under what names (`Earlier`): `fill` then plans only the notes those edits
+can reach (`refresh.reach_of_edits`).
 """
 
 from __future__ import annotations
@@ -17,6 +19,8 @@ import json
 import os
 import stat
 import sys
+from collections.abc import Mapping
+from dataclasses import dataclass
 from pathlib import Path
 
 import yaml
@@ -129,9 +133,57 @@ def read_plain_file(path: Path) -> bytes:
         return file.read()
 
 
-def record(vault: Vault, dashboard: str, stamps: Stamps) -> None:
-    """Remember that the notes with these stamps are completely filled. Best effort: a vault
-    where the cache cannot be written just gets full fills."""
+@dataclass(frozen=True)
+class Earlier:
+    """The last complete fill, as its record says: every note's stamps then, a digest of which
+    notes there were under what names (`refresh.note_names`), the notes each linked to, and
+    the notes it could not fill (planned again every time, so their problem is said again)."""
+
+    stamps: Stamps
+    names: str
+    targets: dict[str, list[str]]
+    replan: list[str]
+
+
+def earlier(vault: Vault, dashboard: str) -> Earlier | None:
+    """The record of the last complete fill by this code with these settings, checked down to
+    its values (None: no record, another code's, or anything in it not as `record` writes it:
+    a foreign or corrupt record is never trusted)."""
+    folder = cache_dir(vault)
+    if folder is None:
+        return None
+    try:
+        raw = json.loads(read_plain_file(folder / "fill.json").decode("utf-8"))
+    except (OSError, ValueError):
+        return None
+    if not isinstance(raw, dict) or raw.get("fingerprint") != fingerprint(dashboard):
+        return None
+    stamps, graph = raw.get("notes"), raw.get("graph")
+    if not (isinstance(stamps, dict) and isinstance(graph, dict)
+            and all(isinstance(v, list) and len(v) == 4 and all(type(n) is int for n in v)
+                    for v in stamps.values())):
+        return None
+    paths = sorted(stamps)
+    names, targets, replan = graph.get("names"), graph.get("targets"), graph.get("replan")
+    if not (isinstance(names, str) and isinstance(targets, list) and len(targets) == len(paths)
+            and isinstance(replan, list)):
+        return None
+    linked: dict[str, list[str]] = {}
+    for path, numbers in zip(paths, targets, strict=True):
+        if not (isinstance(numbers, list)
+                and all(type(n) is int and 0 <= n < len(paths) for n in numbers)):
+            return None
+        linked[path] = [paths[n] for n in numbers]
+    if not all(isinstance(path, str) for path in replan):
+        return None
+    return Earlier(stamps, names, linked, replan)
+
+
+def record(vault: Vault, dashboard: str, stamps: Stamps,
+           graph: tuple[str, Mapping[str, set[str]], list[str]] | None = None) -> None:
+    """Remember that the notes with these stamps are completely filled, and with `graph` (see
+    `Earlier`: the names' digest, each note's targets, the notes to plan again) what they link
+    to. Best effort: a vault where the cache cannot be written just gets full fills."""
     folder = cache_dir(vault)
     if folder is None:
         return
@@ -144,10 +196,27 @@ def record(vault: Vault, dashboard: str, stamps: Stamps) -> None:
         temp = folder / f".fill.json.{os.getpid()}.tmp"
         temp.unlink(missing_ok=True)
         with open(temp, "x", encoding="utf-8") as file:  # never through a planted link
-            file.write(json.dumps({"fingerprint": fingerprint(dashboard), "notes": stamps}))
+            file.write(json.dumps({"fingerprint": fingerprint(dashboard), "notes": stamps,
+                                   "graph": _graph(stamps, graph)}))
         os.replace(temp, folder / "fill.json")
     except OSError:
         return
+
+
+def _graph(stamps: Stamps, graph: tuple[str, Mapping[str, set[str]], list[str]] | None,
+           ) -> dict[str, object] | None:
+    """`graph` as the record holds it: each note's targets by their number among the stamps'
+    sorted paths (a path the stamps lack, or a note without stamps: no graph at all)."""
+    if graph is None:
+        return None
+    names, targets, replan = graph
+    paths = sorted(stamps)
+    number = {path: n for n, path in enumerate(paths)}
+    try:
+        linked = [sorted(number[t] for t in targets.get(path, ())) for path in paths]
+    except KeyError:
+        return None
+    return {"names": names, "targets": linked, "replan": sorted(replan)}
 
 
 def forget(vault: Vault) -> None:

@@ -193,7 +193,7 @@ def _sources(index: VaultIndex, path: str, field: str, note_type: str) -> set[st
 def footprint(index: VaultIndex, path: str) -> set[str]:
     """The notes a planned conversation's brief reads its facts through (for `refresh`): the
     conversation, its people, their introducers, its companies and careers. A change that
-    reaches none of them (see `refresh._prep_reach`) leaves the brief as it was."""
+    reaches none of them (see `reach.prep_reach`) leaves the brief as it was."""
     people = _linked(index, path, "with")
     found = {path, *people, *_companies(index, path, people), *_linked(index, path, "career")}
     for person in people:

@@ -14,13 +14,12 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from . import prep
 from .blocks import DASHBOARD_NOTE
 from .fill import NoteChange, plan_fill
 from .followups import FollowUp, followups_by_note, open_followups
 from .index import VaultIndex
 from .notes import Diagnostic, Note
-from .schema import CONTACT, INTERVIEW, NOTE_TYPES
+from .reach import dashboard_path, learning_reach, network_reach, prep_reach
 
 
 class _Scoped:
@@ -146,13 +145,6 @@ def _followups_by_note(followups: Iterable[FollowUp]) -> dict[str, list[tuple[An
             for path, listed in followups_by_note(followups).items()}
 
 
-def dashboard_path(index: VaultIndex, dashboard: str = DASHBOARD_NOTE) -> str | None:
-    wanted = dashboard.lower()
-    if dashboard in index.notes:
-        return dashboard
-    return next((path for path in index.notes if path.lower() == wanted), None)
-
-
 def notes_to_refresh(
     index: VaultIndex, change: IndexChange, dashboard: str = DASHBOARD_NOTE
 ) -> set[str]:
@@ -188,104 +180,13 @@ def notes_to_refresh(
                 refresh.add(backlink.source)
                 refresh |= index.targets(backlink.source)  # e.g. "offered ... by [[Name]]"
     touched = set(change.paths) | set(change.affected) | {note.path for note in shifted}
-    refresh |= _network_reach(index, touched)
-    refresh |= _learning_reach(index, touched)
-    refresh |= _prep_reach(index, touched | set(change.paths))
+    refresh |= network_reach(index, touched)
+    refresh |= learning_reach(index, touched)
+    refresh |= prep_reach(index, touched | set(change.paths))
     found = dashboard_path(index, dashboard)
     if dashboard in refresh and found is not None:
         refresh.add(found)
     return {path for path in refresh if path in index.notes}
-
-
-def _network_reach(index: VaultIndex, touched: set[str]) -> set[str]:
-    """The notes whose network sections (§12, `blocks`) may show one of `touched`.
-
-    "Offered to introduce you to" on X shows the state of each person Y that X offered, which
-    reads Y's note and every conversation with Y: so a touched note reached by a `referrals`
-    link (Y itself, or Y reached from a conversation that names Y) reaches the people of the
-    conversations that offered Y. The introduction chain of Z reads each introducer upward, so
-    a touched note reaches everyone below it: the contacts whose `introduced_by` names it and
-    the people offered in conversations it took part in, and theirs in turn."""
-    people = set(touched)
-    for path in touched:
-        people |= index.targets(path)  # an interview names Y in `with` or `referrals`
-    reach = set(people)
-    # Each linking note looked at once, however many times it links (a note listing a person
-    # thousands of times made this quadratic).
-    offering = {backlink.source for path in people for backlink in index.backlinks(path)
-                if backlink.link.field == "referrals"}
-    for source in offering:
-        reach |= _linked_by(index, source, "with")
-    # Everyone below a touched note in some chain (each visited once: loops end).
-    todo = sorted(people)
-    seen = set(todo)
-    while todo:
-        path = todo.pop()
-        below: set[str] = set()
-        met_in: set[str] = set()
-        for backlink in index.backlinks(path):
-            if backlink.link.field == "introduced_by":
-                below.add(backlink.source)
-            elif backlink.link.field == "with":
-                met_in.add(backlink.source)
-        for source in met_in:
-            below |= _linked_by(index, source, "referrals")
-        for found in below - seen:
-            seen.add(found)
-            todo.append(found)
-            reach.add(found)
-    return reach
-
-
-def _learning_reach(index: VaultIndex, touched: set[str]) -> set[str]:
-    """The companies whose roll-up (§13, "What people told me") may show one of `touched`.
-
-    A company's roll-up reads the conversations naming it and those with the people who work
-    there, so a conversation reaches its people's companies, not only the notes it links to.
-    An edited conversation's people are among `touched` (`put` reports the targets it had and
-    has), as is a person whose company moved (the old company too): so each touched contact
-    reaches its company. A career's roll-up reads only the conversations linking to it, which
-    `put` reports already."""
-    reach: set[str] = set()
-    for path in touched:
-        note = index.notes.get(path)
-        if note is not None and note.type == CONTACT:
-            reach |= _linked_by(index, path, "company")
-    return reach
-
-
-def _prep_reach(index: VaultIndex, touched: set[str]) -> set[str]:
-    """The planned conversations whose brief (§13, the `prep` block) may show one of `touched`.
-
-    A brief reads its people, their introducers, its companies and careers (`prep.footprint`)
-    and, through them, many notes: earlier conversations with the people, the companies'
-    contacts and their conversations, the careers' open questions (which link conversations),
-    the bank. So a touched note reaches a planned conversation when its own footprint meets
-    that one's: a note, the notes it links to and the notes linking to it, and the companies
-    of the contacts among them. A touched note of no schema type (maybe a bank, or one no
-    longer), or one removed, reaches every planned conversation: there are few."""
-    planned = [note.path for note in index.by_type(INTERVIEW) if prep.is_planned(note)]
-    if not planned:
-        return set()
-    near: set[str] = set()
-    for path in touched:
-        note = index.notes.get(path)
-        if note is None or note.type not in NOTE_TYPES:
-            return set(planned)
-        around = {path, *index.targets(path)}
-        around.update(backlink.source for backlink in index.backlinks(path))
-        for other in list(around):
-            found = index.notes.get(other)
-            if found is not None and found.type == CONTACT:
-                around |= _linked_by(index, other, "company")
-        near |= around
-    return {path for path in planned if prep.footprint(index, path) & near}
-
-
-def _linked_by(index: VaultIndex, path: str, field: str) -> set[str]:
-    """The notes the front-matter `field` of the note at `path` links to."""
-    return {resolution.path for link, resolution in index.outgoing(path)
-            if link.field == field and resolution.path is not None}
 
 
 def plan_refresh(

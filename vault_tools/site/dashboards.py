@@ -177,6 +177,11 @@ class HomeData:
         due = self.board.html(linker, (OVERDUE, TODAY))
         return home_dashboard(self.rows, self.built, due, dict(self.listed), linker)
 
+    def compared(self) -> tuple[Any, ...]:
+        """What two equal `HomeData` share, as plain values: the board aside, which holds
+        the whole vault (its digest, `site_cache.digest`, pickled 25 MB at 5,000 notes)."""
+        return (self.listed, self.built, self.due, self.rows)
+
 
 def home_data(site: Site) -> HomeData:
     """The home dashboard of `site` (see `HomeData`)."""

@@ -55,6 +55,7 @@ from mkdocs.utils import clean_directory, get_build_date
 from ..blocks import FOLLOWUPS, PREP
 from ..index import VaultIndex
 from ..notes import Note
+from ..reach import reach_of_edits
 from ..vault import Vault, is_note_path, is_skipped, load_index_and_texts, read_note
 from . import said, search_names
 from ._mkdocs_private import (
@@ -182,6 +183,8 @@ class LiveSite:
         self._inputs: dict[str, tuple[Any, ...]] = {}  # each note's page inputs, last build
         self._dirty: set[str] | None = None  # notes whose inputs to compute again (None: all)
         self._touched: frozenset[str] = frozenset()
+        # What the edits since the site cache's record reach (`reach.reach_of_edits`).
+        self._reach: set[str] = set()
         self._followups: Any = None  # refresh.FollowUpCache over the index
         self._theme_files: list[Any] | None = None
         # The names in the notes folder and the files MkDocs listed of them (`get_files`),
@@ -447,6 +450,7 @@ class LiveSite:
             texts=[_text_digest(self._texts.get(path)) for path in paths],
             targets=[sorted(where[t] for t in self._index.targets(path) if t in where)
                      for path in paths],
+            computed=sorted(where[path] for path in self._touched if path in where),
             privacy=self._privacy_digest(), files=_files_digest(run.files),
             day=self._today().isoformat())
 
@@ -484,6 +488,13 @@ class LiveSite:
         for path in changed:
             if path in self._index.notes:
                 dirty |= self._neighbours(path)
+        # What the edits reach through the notes' blocks, as `fill` finds it (the notes it
+        # wrote again are among `changed`): the reach of a related block the site computes.
+        self._reach = reach_of_edits(self._index, {
+            path: {path_of[record.paths[t]] for t in record.targets[number]}
+            for number, path in ((n, path_of[key]) for n, key in enumerate(record.paths))
+            if path in changed})
+        self._touched = frozenset(path_of[record.paths[n]] for n in record.computed)
         return dirty
 
     def _configure(self) -> Any:
@@ -518,12 +529,12 @@ class LiveSite:
             if self._dirty is not None:
                 # Pages made from more than their neighbours, whatever the last build was:
                 # notes that embed (their inputs are never kept across runs anyway), notes
-                # with a prep brief (computed from many notes), notes whose related block the
-                # site computes (`touched_by_private`).
+                # with a prep brief (computed from many notes), and notes whose related block
+                # the site computes (`touched_by_private`) that the edits since reach.
                 self._dirty |= {n.path for n in view.index
                                 if any(link.embed for link in n.links)
                                 or n.block(PREP) is not None}
-                self._dirty |= view.touched_by_private
+                self._dirty |= view.touched_by_private & self._reach
         if self._dirty is not None:
             # Pages made from more than their neighbours: the follow-ups dashboard note, the
             # home note, and notes whose related block the site computes from the index (it

@@ -225,7 +225,7 @@ class NotePages:
             shown += self._dashboard_links(note.path, note.path, content, files)
         if self.home is not None and note.path == self.home.src:
             home = self.home.data()
-            blocks.append(("home", home))
+            blocks.append(("home", home.compared()))
             # Where the links of the follow-ups go (parsed once for the follow-ups note too).
             shown += self._dashboard_links(note.path, self.board_page, home.due, files)
         return (
