@@ -126,3 +126,18 @@ def test_a_note_saved_after_it_was_indexed_is_spliced_from_its_new_text(make_vau
     assert text.startswith(saved.split("<!-- vault-tools:related -->")[0])
     assert text.endswith("<!-- /vault-tools:related -->\n\nAfter.\n")
     assert "Meeting" in text and "\nold\n" not in text
+
+
+@given(st.lists(st.tuples(st.text(max_size=6), st.binary(min_size=16, max_size=16)),
+                unique_by=lambda pair: pair[0]),
+       st.lists(st.text(max_size=6)))
+def test_digests_answer_as_a_dict_would(pairs, asked) -> None:
+    from vault_tools.fill import Digests
+
+    kept = Digests()
+    for path, digest in pairs:
+        kept.add(path, digest)
+    kept.seal()
+    plain = dict(pairs)
+    for path in [path for path, _ in pairs] + asked:
+        assert kept.get(path) == plain.get(path)

@@ -7,6 +7,7 @@ block already holds the right bytes is not written at all.
 
 from __future__ import annotations
 
+import bisect
 import difflib
 import hashlib
 from collections.abc import Iterable, Mapping, Sequence
@@ -270,18 +271,19 @@ def fill_vault(
     held: dict[str, bytes] = {}
     # A digest of the text each note was parsed from (`text_digest`): a note read again
     # with the same text is spliced from its indexed parse, not parsed a second time.
-    sources: dict[str, bytes] = {}
+    sources = Digests()
     # Every text, only for a caller that asked for them (`loaded`).
     texts: dict[str, str] | None = None if loaded is None else {}
 
     def see(note: Note, text: str) -> None:
         if note.blocks:
             held[note.path] = blocks_digest(current_contents(text, note))
-        sources[note.path] = text_digest(text)
+        sources.add(note.path, text_digest(text))
         if texts is not None:
             texts[note.path] = text
 
     index = load_index_seeing(vault, see)
+    sources.seal()
     if loaded is not None and texts is not None:
         loaded.append((index, texts))
     followups = followup_rules.open_followups(index)
@@ -321,6 +323,38 @@ def blocks_digest(contents: Mapping[str, str]) -> bytes:
         digest.update(f"{len(name)}\0{name}\0{len(content)}\0".encode())
         digest.update(content.encode("utf-8", "surrogatepass"))
     return digest.digest()
+
+
+class Digests:
+    """A 16-byte digest for each of many paths, held in two arrays rather than a dict of
+    bytes objects: ~25 bytes a note rather than ~90 (at 20,000 notes, 1.3 MB less at the
+    peak of a first fill, whose memory budget is that close). `add` each path once, then
+    `seal`; `get` answers what a dict would (tests/test_fill_streamed.py)."""
+
+    SIZE = 16
+
+    def __init__(self) -> None:
+        self._paths: list[str] = []
+        self._digests = bytearray()
+
+    def add(self, path: str, digest: bytes) -> None:
+        assert len(digest) == self.SIZE
+        self._paths.append(path)
+        self._digests += digest
+
+    def seal(self) -> None:
+        """Sort by path, for `get`: after the last `add`."""
+        order = sorted(range(len(self._paths)), key=self._paths.__getitem__)
+        size = self.SIZE
+        self._paths = [self._paths[i] for i in order]
+        self._digests = bytearray(b"".join(self._digests[i * size:(i + 1) * size]
+                                           for i in order))
+
+    def get(self, path: str) -> bytes | None:
+        at = bisect.bisect_left(self._paths, path)
+        if at == len(self._paths) or self._paths[at] != path:
+            return None
+        return bytes(self._digests[at * self.SIZE:(at + 1) * self.SIZE])
 
 
 def text_digest(text: str) -> bytes:
