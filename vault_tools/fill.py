@@ -343,12 +343,18 @@ class Digests:
         self._digests += digest
 
     def seal(self) -> None:
-        """Sort by path, for `get`: after the last `add`."""
-        order = sorted(range(len(self._paths)), key=self._paths.__getitem__)
+        """Sort by path, for `get`: after the last `add`. (A vault's notes come in the walk's
+        order, nearly always sorted already: then nothing is built, not even for a moment.)"""
+        paths = self._paths
+        if all(paths[i] < paths[i + 1] for i in range(len(paths) - 1)):
+            return
+        order = sorted(range(len(paths)), key=paths.__getitem__)
         size = self.SIZE
-        self._paths = [self._paths[i] for i in order]
-        self._digests = bytearray(b"".join(self._digests[i * size:(i + 1) * size]
-                                           for i in order))
+        digests = bytearray()
+        for i in order:
+            digests += self._digests[i * size:(i + 1) * size]
+        self._paths = [paths[i] for i in order]
+        self._digests = digests
 
     def get(self, path: str) -> bytes | None:
         at = bisect.bisect_left(self._paths, path)
