@@ -138,6 +138,33 @@ def test_the_writer_refuses_a_real_path_outside_the_notes_folder(tmp_path: Path,
     assert write_note(notes / "x.md", lambda text: text, notes_dir=None) is False  # no vault
 
 
+def test_fill_refuses_a_link_turned_outside_after_the_vault_was_read(
+        make_vault, outside: Path, monkeypatch) -> None:
+    """The writer checks where a note's link leads when it writes, not only when the vault
+    was read: a link turned to a file outside the vault between the two is refused."""
+    rc = outside / ".bashrc"
+    rc.write_text(RC_FILE, encoding="utf-8")
+    root = make_vault({"people/Jane Doe.md": "# Jane\n", "Meeting.md": "Met [[Jane]].\n"})
+    notes = root / "notes"
+    (notes / "Jane.md").symlink_to(Path("people") / "Jane Doe.md")
+    import vault_tools.fill as fill
+
+    real_write = fill.write_note
+
+    def turned_then_written(path, transform, **kwargs):
+        if Path(path).name == "Jane.md":
+            (notes / "Jane.md").unlink()
+            (notes / "Jane.md").symlink_to(rc)
+        return real_write(path, transform, **kwargs)
+
+    monkeypatch.setattr(fill, "write_note", turned_then_written)
+    result = fill_vault(find_vault(root))
+
+    assert [(d.path, d.code) for d in result.failed] == [("Jane.md", "outside-vault")]
+    assert rc.read_text(encoding="utf-8") == RC_FILE
+    assert sorted(p.name for p in outside.iterdir()) == [".bashrc"]
+
+
 def test_the_reader_never_opens_a_file_outside_the_vault(make_vault, outside: Path) -> None:
     # A FIFO would block whoever opens it for reading: proof the reader never opens the target.
     fifo = outside / "pipe"

@@ -96,3 +96,48 @@ def test_a_filled_note_is_not_read_again(make_vault, monkeypatch) -> None:
        st.dictionaries(st.text(max_size=4), st.text(max_size=6), max_size=3))
 def test_blocks_digest_tells_block_contents_apart(one, other) -> None:
     assert (blocks_digest(one) == blocks_digest(other)) == (one == other)
+
+
+def test_a_note_saved_after_it_was_indexed_is_spliced_from_its_new_text(make_vault,
+                                                                        monkeypatch) -> None:
+    """The splice reuses the parse the index made only for the very text it was made from: a
+    note saved between the load and its planning (here given a block and a line above it) is
+    spliced by its new text's markers, never by the offsets of the text indexed."""
+    root = make_vault({"contacts/Jane Doe.md": "---\ntype: contact\n---\n# Jane\n",
+                       "notes/Meeting.md": "Met [[Jane Doe]] today.\n"})
+    vault = find_vault(root)
+    jane = root / "notes/contacts/Jane Doe.md"
+    saved = ("---\ntype: contact\n---\n# Jane\nA line saved meanwhile.\n\n"
+             "<!-- vault-tools:related -->\nold\n<!-- /vault-tools:related -->\n\nAfter.\n")
+    import vault_tools.fill as fill
+
+    real = fill._read_text
+
+    def save_then_read(v, path):
+        if path == "contacts/Jane Doe.md":
+            jane.write_text(saved, encoding="utf-8")
+        return real(v, path)
+
+    monkeypatch.setattr(fill, "_read_text", save_then_read)
+    result = fill_vault(vault, trust_manifest=False)
+    assert "contacts/Jane Doe.md" in result.written
+    text = jane.read_text(encoding="utf-8")
+    assert text.count("<!-- vault-tools:related -->") == 1
+    assert text.startswith(saved.split("<!-- vault-tools:related -->")[0])
+    assert text.endswith("<!-- /vault-tools:related -->\n\nAfter.\n")
+    assert "Meeting" in text and "\nold\n" not in text
+
+
+@given(st.lists(st.tuples(st.text(max_size=6), st.binary(min_size=16, max_size=16)),
+                unique_by=lambda pair: pair[0]),
+       st.lists(st.text(max_size=6)))
+def test_digests_answer_as_a_dict_would(pairs, asked) -> None:
+    from vault_tools.fill import Digests
+
+    kept = Digests()
+    for path, digest in pairs:
+        kept.add(path, digest)
+    kept.seal()
+    plain = dict(pairs)
+    for path in [path for path, _ in pairs] + asked:
+        assert kept.get(path) == plain.get(path)

@@ -188,3 +188,89 @@ def test_splicing_a_huge_block_holds_about_one_copy_of_the_note() -> None:
     size = sys.getsizeof(new)
     assert len(new) > len(content) > 3_000_000
     assert peak < 1.5 * size, f"{peak / size:.1f} copies of the note held at once"
+
+
+# --- the appended blocks known to be found without parsing the new note (`_found_unparsed`) ----
+
+# Every construct that runs on to a later line, its openers and closers, in every newline style
+# (a line's ending chosen on its own, so CRLF, lone CR and LF mix), with or without a BOM.
+RUN_ON_LINES = [
+    "", " ", "plain text", "---", "--- ", "...", "title: x", "```", "```py", "````", "~~~",
+    "  ```", "``` a ` b", "%%", "a %% b", "%% x %%", "%%%", "<!-- open", "-->", "<!-- x -->",
+    "a <!-- b", "<pre>", "</pre>", "<script>", "<PRE x>", "<textarea>", "    indented", "\t",
+    "- item", "# Heading", "<!-- vault-tools:related -->", "<!-- /vault-tools:related -->",
+    "<!-- vault-tools:followups -->", "<!-- /vault-tools:followups -->", "x vault-tools: %%",
+    "<<<<<<< HEAD", "=======", ">>>>>>> b", "[[Jane Doe]]", "\ufeff", "\x0c", "\u2028",
+]
+any_line = st.one_of(st.sampled_from(RUN_ON_LINES),
+                     st.text(alphabet="`~%<!->/ -#\tx\u2028\x85", max_size=8))
+run_on_texts = st.builds(
+    lambda bom, lines, ends, final: ("\ufeff" if bom else "") + "".join(
+        line + ends[i % len(ends)] for i, line in enumerate(lines))[
+            :None if final or not lines else -len(ends[(len(lines) - 1) % len(ends)])],
+    st.booleans(), st.lists(any_line, max_size=10),
+    st.lists(st.sampled_from(["\n", "\r\n", "\r"]), min_size=1, max_size=3), st.booleans())
+run_on_contents = st.dictionaries(
+    st.sampled_from(["prep", "related", "followups"]),
+    st.one_of(hostile_content, st.text(alphabet="`~%<!->/ -#\nx", max_size=20)), max_size=3)
+
+
+@settings(max_examples=3000, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(run_on_texts, run_on_contents)
+def test_blocks_known_found_unparsed_are_found_by_the_parser(
+        text: str, wanted: dict[str, str]) -> None:
+    """Whenever the splice skips parsing the new note (`_found_unparsed`), parsing the whole
+    new note finds every appended block: the fast answer is the parser's."""
+    from vault_tools.splice import _assemble, _found_unparsed
+
+    note = parse_note("a.md", text)
+    if any(d.code in ("bad-block", "conflict-markers") for d in note.diagnostics):
+        return  # refused before anything is appended
+    appended = [name for name in wanted if note.block(name) is None]
+    if not appended or not _found_unparsed(note, [], appended, wanted):
+        return
+    new = _assemble(text, [], appended, wanted, note.newline)
+    found = parse_note("a.md", new)
+    assert all(found.block(name) is not None for name in appended)
+
+
+@settings(max_examples=2000, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(run_on_texts, run_on_contents)
+def test_splicing_from_a_given_parse_equals_the_full_check(
+        text: str, wanted: dict[str, str]) -> None:
+    """The splice given the note's parse, with the check skipped where it may be, writes the
+    same bytes and refuses the same notes as the splice parsing everything itself."""
+    from unittest import mock
+
+    def outcome(note=None) -> str:
+        try:
+            return splice_blocks("a.md", text, wanted, note)
+        except BlockError as exc:
+            return f"refused: {exc}"
+
+    with mock.patch("vault_tools.splice._found_unparsed", return_value=False):
+        plain = outcome()
+    assert outcome() == plain
+    assert outcome(parse_note("a.md", text)) == plain
+    assert outcome(parse_note("a.md", text, contexts=False)) == plain
+
+
+@pytest.mark.parametrize("text", [
+    "# Notes\n\n```python\nprint(1)\n",            # a code fence
+    "# Notes\n\n%% a comment never closed\n",      # a %% comment
+    "# Notes\n\n<!-- a comment never closed\n",    # an HTML comment
+    "# Notes\n\n<pre>\ncode\n",                     # a raw HTML block
+    "---\ntitle: x\n",                              # a front matter never closed
+    "\ufeff---\r\ntitle: x\r\n",                    # the same after a BOM, in CRLF
+    "# Notes\n\n```\ncode\r",                       # a fence, the last line ending in a CR
+])
+def test_a_note_ending_inside_something_open_is_not_ended_plain(text: str) -> None:
+    assert not parse_note("a.md", text).ends_plain
+
+
+@pytest.mark.parametrize("text", [
+    "", "\ufeff", "# Notes\n", "---\ntitle: x\n---", "a\r\nb", "```\ncode\n```\n",
+    "%% closed %%\n", "<!-- closed -->", "<pre>\n</pre>\n",
+])
+def test_a_note_ending_with_nothing_open_is_ended_plain(text: str) -> None:
+    assert parse_note("a.md", text).ends_plain

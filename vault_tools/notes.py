@@ -290,6 +290,11 @@ class Note:
     newline: str = "\n"
     bom: bool = False
     unreadable: bool = field(default=False)
+    # True only when the parser saw the note end outside everything that runs on to a later
+    # line (a code fence, an HTML or %% comment, a raw HTML block, a generated block, a front
+    # matter never closed): a block appended after such a note is found again
+    # (`splice.splice_blocks` then skips parsing the new note). False when unsure.
+    ends_plain: bool = False
 
     @property
     def folder(self) -> str:

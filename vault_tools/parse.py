@@ -312,6 +312,10 @@ def parse_note(rel_path: str, text: str, *, contexts: bool = True) -> Note:
         body_line=body_line,
         newline=newline,
         bom=bom,
+        # (A front matter opened on line 1 and never closed is closed by the first `---`
+        # line anywhere, an appended block's included.)
+        ends_plain=scan.ends_plain and (fm_end > 0 or not lines
+                                        or not opens_front_matter(lines[0])),
     )
 
 
@@ -706,6 +710,8 @@ class _BodyScan:
         self.units: list[tuple[int, str, bool, bool]] = []
         self.items: list[ItemLine] = []
         self.open_questions: list[ListItem] = []
+        # Whether the last line left nothing open that would read the lines after it.
+        self.ends_plain = False
 
 
 _SPECIAL_LEADS = frozenset("<>`~-*+0123456789#")
@@ -942,6 +948,10 @@ def _scan_body(
             "(no links, tasks or tags, never published) and fill cannot add a block after it; "
             "close it with %%",
         ))
+    # (`in_raw_html` too, though a marker line ends such a block: only the plain case is
+    # claimed; everything else is checked the long way.)
+    scan.ends_plain = (fence is None and not in_raw_html and not in_comment
+                       and not in_obsidian_comment and open_block is None)
     if open_block is not None:
         diags.append(Diagnostic(rel_path, open_block[1], "error", "bad-block",
                                 f"block '{open_block[0]}' is opened here but never closed "

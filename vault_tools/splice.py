@@ -10,23 +10,30 @@ from collections.abc import Callable, Mapping
 
 from .blocks import PREP, RELATED
 from .notes import Block, Note
-from .parse import MARKER_RE, parse_note, read_in_block
+from .parse import IN_BLOCK_READ, MARKER_RE, parse_note, read_in_block
 
 
 class BlockError(ValueError):
     """The note's markers are unbalanced or duplicated: it must not be written."""
 
 
-def splice_blocks(rel_path: str, text: str, contents: dict[str, str]) -> str:
+def splice_blocks(rel_path: str, text: str, contents: dict[str, str],
+                  note: Note | None = None) -> str:
     """Return `text` with each named block's content replaced (blocks missing are appended).
 
     Only bytes between a block's marker lines change, plus the appended blocks at the very end.
     Content is written in the note's own newline style. Raises BlockError for bad markers or
     merge-conflict markers, so such notes are left byte-identical.
+
+    `note`, when given, must be `parse_note(rel_path, text)` (with or without contexts) of
+    this very `text`: a caller holding it saves parsing the note again. Given a note parsed
+    from any other text, the splice would put content at that text's offsets: a caller that
+    is not sure passes None.
     """
-    # Only the blocks, the newline style and the marker problems are read: no link's sentence
-    # (`contexts`), which cost ~40% of this parse and was never used.
-    note = parse_note(rel_path, text, contexts=False)
+    if note is None:
+        # Only the blocks, the newline style and the marker problems are read: no link's
+        # sentence (`contexts`), which cost ~40% of this parse and was never used.
+        note = parse_note(rel_path, text, contexts=False)
     bad = [d for d in note.diagnostics if d.code in ("bad-block", "conflict-markers")]
     if bad:
         raise BlockError(f"{rel_path}:{bad[0].line}: {bad[0].message}")
@@ -57,7 +64,7 @@ def splice_blocks(rel_path: str, text: str, contents: dict[str, str]) -> str:
         return text
     edits.sort(key=lambda edit: edit[:2])
     new = _assemble(text, edits, appended, contents, newline)
-    if appended:
+    if appended and not _found_unparsed(note, edits, appended, contents):
         # An appended block must be found again: a note ending inside an unclosed code fence
         # or comment would swallow it, and every fill would append another copy. What is
         # parsed is the new note as the parser reads it: each block given content holding only
@@ -74,6 +81,18 @@ def splice_blocks(rel_path: str, text: str, contents: dict[str, str]) -> str:
                 "unclosed code fence, HTML comment or %% comment; close it and run fill again"
             )
     return new
+
+
+def _found_unparsed(note: Note, edits: list[tuple[int, int, str | None, str]],
+                    appended: list[str], contents: Mapping[str, str]) -> bool:
+    """Whether the blocks appended to `note`'s text are certainly found again, known without
+    parsing the new note: True when nothing else changes, the text ends with nothing left
+    open (`Note.ends_plain`) and no appended content holds a line the parser reads inside a
+    block (`read_in_block`). Then the parser reads each marker as one and skips each content
+    whole. False: not known, parse. tests/test_splice_properties.py holds a True here to the
+    parse's answer."""
+    return (not edits and note.ends_plain
+            and not any(IN_BLOCK_READ in contents[name] for name in appended))
 
 
 def _holds(text: str, block: Block, content: str, newline: str) -> bool:

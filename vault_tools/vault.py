@@ -186,14 +186,17 @@ def _within(real_root: str, real_path: str) -> bool:
     return real_path == real_root or real_path.startswith(os.path.join(real_root, ""))
 
 
-def inside_notes(notes_dir: str | os.PathLike[str], path: str | os.PathLike[str]) -> bool:
+def inside_notes(notes_dir: str | os.PathLike[str], path: str | os.PathLike[str], *,
+                 resolved: bool = False) -> bool:
     """True when `path`, every symlink resolved, is the notes folder or lies inside it.
 
     The one rule of confinement (DESIGN §6, §7): the reader, the writer and the site all ask
     it, so a symlink that leads out of the vault (`x.md -> ~/.bashrc`) is never read, written
-    or published, while symlinks inside the vault keep working.
+    or published, while symlinks inside the vault keep working. `resolved`: `path` is what
+    `os.path.realpath` just gave (the writer's, which it opens next), not resolved again.
     """
-    return _within(os.path.realpath(notes_dir), os.path.realpath(path))
+    real = os.fspath(path) if resolved else os.path.realpath(path)
+    return _within(os.path.realpath(notes_dir), real)
 
 
 def outside_message(notes_dir: str | os.PathLike[str], rel_path: str) -> str:

@@ -82,12 +82,18 @@ class OutsideVaultWriteError(WriteError):
     """The note's real path (symlinks resolved) leaves the notes folder: never written."""
 
 
-def refuse_outside(path: Path, notes_dir: Path | None) -> None:
+def refuse_outside(path: Path, notes_dir: Path | None, real: str | None = None) -> None:
     """Raise `OutsideVaultWriteError` unless `path`, symlinks resolved, is inside `notes_dir`
-    (None: no vault to confine to). Defence in depth: the reader never offers such a note."""
-    if notes_dir is not None and not inside_notes(notes_dir, path):
+    (None: no vault to confine to). Defence in depth: the reader never offers such a note.
+    `real`: `os.path.realpath(path)` as the caller just worked it out, for the file it opens
+    next (resolved here otherwise)."""
+    if notes_dir is None:
+        return
+    if real is None:
+        real = os.path.realpath(path)
+    if not inside_notes(notes_dir, real, resolved=True):
         raise OutsideVaultWriteError(
-            f"{path}: the link leaves the vault (to {os.path.realpath(path)}): never written")
+            f"{path}: the link leaves the vault (to {real}): never written")
 
 
 class ConcurrentEditError(WriteError):
@@ -129,9 +135,11 @@ class _RecentWrites:
         self._hashes: OrderedDict[str, str] = OrderedDict()
         self._lock = threading.Lock()
 
-    def remember(self, path: str | os.PathLike[str], data_hash: str) -> None:
+    def remember(self, path: str | os.PathLike[str], data_hash: str,
+                 real: str | None = None) -> None:
+        """`real`: the path's `os.path.realpath`, when the caller has just worked it out."""
         with self._lock:
-            for key in _path_keys(path):
+            for key in _path_keys(path, real):
                 self._hashes[key] = data_hash
                 self._hashes.move_to_end(key)
             while len(self._hashes) > self._limit:
@@ -146,10 +154,10 @@ class _RecentWrites:
             self._hashes.clear()
 
 
-def _path_keys(path: str | os.PathLike[str]) -> set[str]:
+def _path_keys(path: str | os.PathLike[str], real: str | None = None) -> set[str]:
     # A note may be reached through a symlink: remember it under both names, so the watcher
     # recognises the event whichever name it reports.
-    return {os.path.abspath(path), os.path.realpath(path)}
+    return {os.path.abspath(path), os.path.realpath(path) if real is None else real}
 
 
 recent_writes = _RecentWrites()
@@ -434,12 +442,15 @@ def write_note(
     errors), each naming the file.
     """
     path = Path(path)
-    refuse_outside(path, notes_dir)
+    # The real path is worked out once for the first try, checked, then opened (each later
+    # try works it out and checks it again).
+    real = os.path.realpath(path)
+    refuse_outside(path, notes_dir, real)
     if is_skipped(path.name):
         raise SkippedFileError(f"{path}: a backup, swap or sync-conflict file; never written")
     writing = _Writing(path, transform, notes_dir)
     try:
-        return writing.run(retries, held_wait)
+        return writing.run(retries, held_wait, real)
     except BaseException as exc:
         writing.keep_stranded()
         if isinstance(exc, OSError) and not isinstance(exc, WriteError):
@@ -476,16 +487,19 @@ class _Writing:
         self.expected = b""  # while stranded: the bytes the note's path held when we last looked
         self.kept: list[Path] = []  # conflict copies we had to make
 
-    def run(self, retries: int, held_wait: float) -> bool:
+    def run(self, retries: int, held_wait: float, checked: str | None = None) -> bool:
+        """The §6 loop. `checked`: the note's real path, just worked out and found inside
+        the notes folder, for the first try."""
         wrote = False
         moves = recoveries = holds = 0
         held_since: float | None = None
         while True:
-            real = os.path.realpath(self.path)
-            if self.notes_dir is not None and not inside_notes(self.notes_dir, real):
-                # Checked again at each try: the link may have been turned outside since.
-                raise OutsideVaultWriteError(
-                    f"{self.path}: the link leaves the vault (to {real}): never written")
+            if checked is not None:
+                real, checked = checked, None
+            else:
+                # Checked again at each later try: the link may have been turned outside since.
+                real = os.path.realpath(self.path)
+                refuse_outside(self.path, self.notes_dir, real)
             if self.target is None and not self._open(real):
                 moves += 1  # it changed while we read it
             else:
@@ -699,7 +713,7 @@ def _replace(path: Path, real: str, target: _Target, new_data: bytes) -> str:
         finally:
             os.close(fd)
         # Remembered before the replace: a watcher may see the change event before we return.
-        recent_writes.remember(path, content_hash(new_data))
+        recent_writes.remember(path, content_hash(new_data), real)
         _fault("before-replace")
         # A read lease: refused while another program has the note open for writing, and broken
         # (its open waits for us) if one opens it for writing while we hold it.
@@ -764,7 +778,7 @@ def _write_in_place(path: Path, real: str, target: _Target, new_data: bytes) -> 
             return MOVED
         if lease == TAKEN and _lease_broken(target.fd, _F_WRLCK):
             return HELD
-        recent_writes.remember(path, content_hash(new_data))
+        recent_writes.remember(path, content_hash(new_data), real)
         _fault("before-replace")
         try:
             _pwrite_all(target.fd, new_data)
