@@ -312,10 +312,11 @@ def fill_vault(
             # Only the path and the block names are kept: on a never-filled vault every note
             # changes, and keeping each one's rendered blocks cost ~230 MB at 20,000 notes.
             result.changed.append(replace(planned, contents={}, old="", new=""))
+    recording = not result.failed and (write or not result.changed)
     graph = manifest.graph_of(note_names(index), before, index.targets,
-                              {d.path for d in result.skipped})
+                              {d.path for d in result.skipped}) if recording else None
     del index, followups, concerning
-    if not result.failed and (write or not result.changed):
+    if recording:
         _record_if_undisturbed(vault, settings, before, written_bytes, graph)
     return result
 
