@@ -313,9 +313,10 @@ def fill_vault(
             # changes, and keeping each one's rendered blocks cost ~230 MB at 20,000 notes.
             result.changed.append(replace(planned, contents={}, old="", new=""))
     recording = not result.failed and (write or not result.changed)
+    del followups, concerning, reach  # (before the record of links is made)
     graph = manifest.graph_of(note_names(index), before, index.targets,
                               {d.path for d in result.skipped}) if recording else None
-    del index, followups, concerning
+    del index
     if recording:
         _record_if_undisturbed(vault, settings, before, written_bytes, graph)
     return result
