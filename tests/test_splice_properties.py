@@ -4,7 +4,7 @@ splicing twice equals splicing once."""
 from __future__ import annotations
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from vault_tools.parse import parse_note
@@ -118,10 +118,15 @@ hostile_content = st.lists(st.sampled_from(CONTENT_LINES), max_size=6).map("\n".
 @settings(max_examples=1500, deadline=None)
 @given(hostile_texts, st.dictionaries(st.sampled_from(["related", "followups"]),
                                       hostile_content, max_size=2))
-def test_an_appended_block_is_found_again_or_the_note_refused(
+# A block's new content holding "vault-tools:" and a `%%`: read inside the block, the `%%`
+# opened a comment that hid the block's end marker (found by this test's random search).
+@example("<!-- vault-tools:related -->\n<!-- /vault-tools:related -->",
+         {"related": "x vault-tools: %%"})
+def test_every_block_is_found_again_or_the_note_refused(
         text: str, wanted: dict[str, str]) -> None:
     """The splice checks its appended blocks on the note cut down to what the parser reads
-    inside a block (`read_in_block`): the same verdict as parsing the whole new note."""
+    inside a block (`read_in_block`): the same verdict as parsing the whole new note. And a
+    note it writes has every block it was given, as the parser finds them."""
     from vault_tools.splice import _assemble
 
     note = parse_note("a.md", text)

@@ -312,10 +312,12 @@ def fill_vault(
             # Only the path and the block names are kept: on a never-filled vault every note
             # changes, and keeping each one's rendered blocks cost ~230 MB at 20,000 notes.
             result.changed.append(replace(planned, contents={}, old="", new=""))
-    graph = (note_names(index), {path: index.targets(path) for path in index.notes},
-             sorted({d.path for d in result.skipped}))
-    del index, followups, concerning
-    if not result.failed and (write or not result.changed):
+    recording = not result.failed and (write or not result.changed)
+    del followups, concerning, reach  # (before the record of links is made)
+    graph = manifest.graph_of(note_names(index), before, index.targets,
+                              {d.path for d in result.skipped}) if recording else None
+    del index
+    if recording:
         _record_if_undisturbed(vault, settings, before, written_bytes, graph)
     return result
 
@@ -440,7 +442,7 @@ def _read_text(vault: Vault, path: str) -> str | None:
 
 def _record_if_undisturbed(
     vault: Vault, dashboard: str, before: manifest.Stamps, written: dict[str, str],
-    graph: tuple[str, Mapping[str, set[str]], list[str]] | None = None,
+    graph: manifest.Graph | None = None,
 ) -> None:
     """Record the manifest only when the vault on disk is exactly what this fill computed:
     every note we did not write is as it was when we read it, and every note we wrote holds

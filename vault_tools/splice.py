@@ -64,7 +64,10 @@ def splice_blocks(rel_path: str, text: str, contents: dict[str, str],
         return text
     edits.sort(key=lambda edit: edit[:2])
     new = _assemble(text, edits, appended, contents, newline)
-    if appended and not _found_unparsed(note, edits, appended, contents):
+    # A block given content with a line the parser reads inside a block (one holding
+    # "vault-tools:" and a `%%`, say) could hide its own end marker, or a later block's.
+    reread = any(IN_BLOCK_READ in edit[3] for edit in edits)
+    if reread or (appended and not _found_unparsed(note, edits, appended, contents)):
         # An appended block must be found again: a note ending inside an unclosed code fence
         # or comment would swallow it, and every fill would append another copy. What is
         # parsed is the new note as the parser reads it: each block given content holding only
@@ -80,6 +83,10 @@ def splice_blocks(rel_path: str, text: str, contents: dict[str, str],
                 f"{rel_path}: cannot add the '{appended[0]}' block: the note ends inside an "
                 "unclosed code fence, HTML comment or %% comment; close it and run fill again"
             )
+        lost = [block.name for block in note.blocks if check.block(block.name) is None]
+        if lost:
+            raise BlockError(f"{rel_path}: cannot write the '{lost[0]}' block: its new content "
+                             "would hide the end of a block; the note is left as it was")
     return new
 
 
