@@ -157,6 +157,149 @@ def test_front_matter_deep_nesting_falls_back() -> None:
     assert _outcome(text, frontmatter_yaml.NoteLoader) == _outcome(text, _GeneralLoader)
 
 
+# --- front matter: the simple shape read without the YAML parser --------------------------------
+
+def _general(text: str) -> object:
+    """The general loader's outcome, types shown (`1`, `True`, `'1'` and `1.0` differ)."""
+    try:
+        return repr(yaml.load(text, Loader=frontmatter_yaml.NoteLoader))
+    except yaml.YAMLError:
+        return "error"
+
+
+def _simple_agrees(text: str) -> bool:
+    """The simple reading declines `text` or gives what the general loader gives; and
+    load_front_matter gives that too."""
+    lines = text.split("\n")[:-1] if text.endswith("\n") else text.split("\n")
+    simple = frontmatter_yaml.simple_front_matter(lines)
+    if "\r" not in text:
+        # As the parser hands it over from a CRLF note: each line with its "\r".
+        assert simple == frontmatter_yaml.simple_front_matter([line + "\r" for line in lines])
+    if simple is None:
+        return True
+    general = _general(text)
+    assert repr(simple[0]) == general, text
+    assert repr(frontmatter_yaml.load_front_matter(text)) == general
+    if "\r" not in text:
+        assert repr(frontmatter_yaml.load_front_matter(text.replace("\n", "\r\n"))) == general
+    # Each key's line, as the parser finds them in the general case.
+    key_lines: dict[str, int] = {}
+    for index, line in enumerate(lines):
+        match = parse.KEY_LINE_RE.match(line)
+        if match:
+            key_lines.setdefault(match.group(1).rstrip(" \t").strip("'\""), index + 2)
+    assert {key: index + 2 for key, index in simple[1].items()} == key_lines
+    return False
+
+
+SIMPLE_DOCUMENTS = [
+    "type: contact\ncompany: \"[[Acme]]\"\ncadence: 30d\nlast_contact: 2026-01-02\n",
+    "with:\n  - \"[[Jane Doe]]\"\n  - Bob\ninterest: -2\nprivate: yes\nscore: 1.5\nnone: ~\n",
+    "tags: [remote, networking]\naliases: [\"Jane D.\", 'J. Doe']\nempty: []\n",
+    "a: 0x1F\nb: 0o17\nc: 1_000\nd: .inf\ne: -0.5\nf: 1e3\ng: 190:20:30\nh: +12\ni: 012\n",
+    "a: Yes\nb: off\nc: NULL\nd: Null\ne: y\nf: n\ng: ON\nh: tRUE\n",
+    "key:\nnext: 1\nlast:\n",
+    "url: https://example.com/a:b\ntime: 2026-12-09T14:30\nemail: a@b.c\n",
+    "quote: \"it's\"\nsingle: 'say \"hi\"'\nplain: O'Brien 6'2\"\n",
+    "spaces:   wide   \nafter: \"q\"   \n",
+    "unicode: Müller – Zoë\nname: 東京\n",
+    "-1: minus key\n",
+    "on: bool key\n",
+    "true: bool key\nnull: null key\n",
+    "tags: [a, b,]\n",
+    "tags: [a,, b]\n",
+    "tags: [\"a, b\"]\n",
+    "tags: [a: b]\n",
+    "tags: [[a]]\n",
+    "tags: [ ]\n",
+    "list:\n  - a\n  -\n  - b\n",
+    "list:\n  - a\n    continued\n",
+    "list:\n- a\n- b\n",
+    "key: value\n  - not an item\n",
+    "key: value\n  continued\n",
+    "key: a: b\n",
+    "key: a:\n",
+    "key: a #comment\n",
+    "key: \"a\" # comment\n",
+    "key: \"a\\\\nb\"\n",
+    "key: 'it''s'\n",
+    "key: \"open\n",
+    "key: |\n  block\n",
+    "key: >\n  folded\n",
+    "key: &a v\nother: *a\n",
+    "key: !!str 1\n",
+    "key: - a\n",
+    "key: -\n",
+    "key: ? a\n",
+    "key:\tv\n",
+    "key: v\t\n",
+    "key: a\u2028b\n",
+    "key: a\xa0b\n",
+    "key: v\r\n",
+    "key: =\n",
+    "<<: {a: 1}\n",
+    "key : v\n",
+    "dup: 1\ndup: 2\n",
+    "# comment\nkey: v\n",
+    "key: v\n\nother: w\n",
+    "key: v",
+    "",
+    "\n",
+    "---\nkey: v\n",
+]
+
+
+@pytest.mark.parametrize("text", SIMPLE_DOCUMENTS)
+def test_the_simple_front_matter_reading_is_the_loaders(text: str) -> None:
+    _simple_agrees(text)
+
+
+def test_the_simple_front_matter_reading_takes_the_common_shapes() -> None:
+    # Not vacuous: the shapes of generated and hand-written notes go the simple way.
+    for text in SIMPLE_DOCUMENTS[:10]:
+        assert not _simple_agrees(text), text
+
+
+_YAML_WORD_KEY = st.from_regex(r"[A-Za-z_][A-Za-z0-9_-]{0,6}", fullmatch=True)
+_YAML_ODD_KEY = st.sampled_from(["on", "yes", "No", "null", "true", "y", "Null", "<<", "=", "1",
+                                 "a b", "~"])
+# Every character that matters to YAML, in short values (most are declined)...
+_HOSTILE_VALUE = st.text(alphabet="0123456789+-._eExXoObByYnNtTfFlLsuU~<=:!&*#'\" []{},|>%@`"
+                                  "\\\tä\xa0\u2028", max_size=6)
+# ... and values the simple reading takes, each resolved as YAML resolves it.
+_YAML_VALUE = st.one_of(
+    st.text(alphabet="ab01-. :_xoeE+/", max_size=8),
+    st.sampled_from(["yes", "No", "on", "OFF", "true", "null", "~", "Null", "0x1F", "0o17",
+                     "1_000", ".inf", "-.inf", ".NaN", "1e3", "1.5e-3", "190:20:30", "-1",
+                     "+2", "012", "0b101", "2026-01-02", "2026-12-09T14:30", "Jane Doe",
+                     "[[Jane Doe]]", "a'b", 'a"b', "x,y", "https://x.org/a:b"]),
+)
+
+
+@st.composite
+def _simple_looking_documents(draw) -> str:
+    lines = []
+    values = _HOSTILE_VALUE if draw(st.integers(0, 3)) == 0 else _YAML_VALUE
+    # Keys mostly distinct (a repeated key is declined).
+    keys = draw(st.lists(_YAML_WORD_KEY if draw(st.integers(0, 3)) else _YAML_ODD_KEY,
+                         min_size=5, max_size=5, unique=draw(st.integers(0, 4)) > 0))
+    for key in keys[:draw(st.integers(0, 5))]:
+        # The shapes the simple reading takes, often; those it declines, now and then.
+        shape = draw(st.sampled_from(
+            ["{k}: {v}", "{k}:", "{k}: \"{v}\"", "{k}: '{v}'", "{k}: [{v}, {v}]", "  - {v}",
+             "  - \"{v}\"", "{k}: {v} ", "{k}:  {v}", "{k}: []", "{k}: ['{v}', \"{v}\"]"]
+            if draw(st.integers(0, 7)) else
+            ["- {v}", "    {v}", "", "# {v}", "   - {v}", "{k}: {{{v}}}", "{k}: [{v}]"]))
+        lines.append(shape.format(k=key, v=draw(values)))
+    return "".join(line + "\n" for line in lines)
+
+
+@settings(max_examples=2000, deadline=None)
+@given(_simple_looking_documents())
+def test_any_front_matter_reads_as_by_the_loader(text: str) -> None:
+    _simple_agrees(text)
+
+
 @pytest.mark.parametrize("name", [
     "a.md", "a.md~", "~a.md", ".a.md.swp", ".a.swp", "a.swp", ".a.swo", ".a.swx", "..swp",
     "#a#", "#a.md", "a#", "#", "x.sync-conflict-1.md", "x.sync-conflict.md", ".#a.md", ".#",

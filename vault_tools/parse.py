@@ -20,7 +20,7 @@ from typing import Any, NamedTuple
 from urllib.parse import unquote
 
 from . import privacy, schema
-from .frontmatter_yaml import FrontMatterError, load_front_matter
+from .frontmatter_yaml import FrontMatterError, load_front_matter, simple_front_matter
 from .notes import (
     CAREER_STATUSES,
     INTERVIEW_STATUSES,
@@ -357,14 +357,24 @@ def _front_matter(
     """
     if not lines or not opens_front_matter(lines[0]):
         return {}, 0, {}
-    close = next((i for i in range(1, len(lines)) if closes_front_matter(lines[i])), None)
+    close = None
+    for i in range(1, len(lines)):
+        # A closing line starts with its fence: only those few are asked.
+        if lines[i][:3] in _FENCE_STARTS and closes_front_matter(lines[i]):
+            close = i
+            break
     if close is None:
         diags.append(Diagnostic(
             rel_path, 1, "error", "yaml-error",
             "front matter opened with '---' on line 1 is never closed by a '---' line",
         ))
         return {}, 0, {}
-    fm_text = "".join([line + "\n" for line in lines[1:close]])
+    simple = simple_front_matter(lines[1:close])
+    if simple is not None:
+        # The common shape, read without the YAML parser: each key's line known as it is read.
+        # (Its values hold no list in a list: no unquoted link to read as one.)
+        return simple[0], close + 1, {key: index + 2 for key, index in simple[1].items()}
+    fm_text = "\n".join(lines[1:close]) + "\n" if close > 1 else ""
     try:
         data = load_front_matter(fm_text, first_line=2, duplicates=duplicates)
     except FrontMatterError as exc:
@@ -399,6 +409,9 @@ def _front_matter(
                 "(read as a link anyway)",
             ))
     return meta, close + 1, key_lines
+
+
+_FENCE_STARTS = ("---", "...")
 
 
 def _unquoted_links(value: Any) -> Any:
@@ -492,6 +505,9 @@ def one_line(text: str) -> str:
     one space, blanks at either end go. A quoted YAML value may hold line breaks; shown in a
     generated block, one could end the block's line, or make a line of its own that reads as
     a block marker (and `fill` then refuses to write the block)."""
+    if text.isprintable():
+        # Every line break is unprintable, so a printable text (nearly every value) holds none.
+        return text.strip()
     return _LINE_BREAK_RUN_RE.sub(" ", text).strip()
 
 
@@ -1397,6 +1413,13 @@ def _add_block_id(line: str, lineno: int, scan: _BodyScan) -> None:
         scan.block_ids.append((ident, lineno))
 
 
+# `name[-3:].lower() == ".md"`, without the two copies (no other character lower-cases to
+# ".", "m" or "d").
+_MD_SUFFIXES = (".md", ".mD", ".Md", ".MD")
+# A Link built from a tuple of its nine fields, in order, without the Python-level call of the
+# named tuple's __new__ (a third of the cost of making the ~45,000 body links of 5,000 notes).
+_new_link = tuple.__new__
+
 # The names a vault repeats are kept once (`sys.intern`: equal strings, one object): the same
 # few thousand link targets, labels and headings, and the same headings (`## Advice`) stand in
 # every note. At 20,000 notes, 232,257 link targets were 15.8 MB of strings, 2.0 MB of them
@@ -1407,19 +1430,19 @@ _intern = sys.intern
 def _wikilinks(text: str, line: int, context: str) -> list[Link]:
     """Every `[[...]]` link of one body line, in column order.
 
-    The hot path of the body scan (one call per link-bearing line, ~40,000 at 5,000 notes):
-    Links are built with positional arguments, which a named tuple takes faster than keywords.
+    The hot path of the body scan (one call per link-bearing line, ~40,000 at 5,000 notes).
     """
     links = []
     for match in WIKILINK_RE.finditer(text):
         inner = match.group(1)
         if "#" not in inner and "|" not in inner and "\\" not in inner:
             # The common plain [[Name]]: what _link_parts gives, without the call.
-            target, heading, label = inner.strip(), None, None
-            if target[-3:].lower() == ".md":
+            target = inner.strip()
+            if target.endswith(_MD_SUFFIXES):
                 target = target[:-3]
             if not target:
                 continue  # [[ ]] and [[.md]]: no link
+            heading = label = None
         else:
             parts = _link_parts(inner)
             if parts is None:
@@ -1430,11 +1453,15 @@ def _wikilinks(text: str, line: int, context: str) -> list[Link]:
                 target = ""
             else:
                 target, heading, label = parts
+            heading = heading and _intern(heading)
+            label = label and _intern(label)
         start = match.start()
-        embed = start > 0 and text[start - 1] == "!"
-        col = start if embed else start + 1  # 1-based, at the "!" of an embed
-        links.append(Link(_intern(target), line, col, heading and _intern(heading),
-                          label and _intern(label), embed, None, "wiki", context))
+        if start and text[start - 1] == "!":  # an embed: its column is the "!"'s (1-based)
+            embed, col = True, start
+        else:
+            embed, col = False, start + 1
+        links.append(_new_link(Link, (_intern(target), line, col, heading, label, embed, None,
+                                      "wiki", context)))
     return links
 
 
