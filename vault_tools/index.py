@@ -197,9 +197,9 @@ class VaultIndex:
         """
         if not target:
             return Resolution("ok", source) if source is not None else Resolution("broken")
-        folder = None if source is None else _folder(source)
-        if kind == "markdown" or _relative(target):
+        if kind == "markdown" or (target[0] == "." and _relative(target)):
             # Depends on the linking note's folder as a whole: cached per folder.
+            folder = None if source is None else _folder(source)
             key: tuple[str, ...] = (target, kind, folder or "")
             cached = self._cache.get(key)
             if cached is None:
@@ -209,7 +209,9 @@ class VaultIndex:
         found = self._cache.get(key)
         if found is None:
             found = self._cache[key] = self._resolve_name(target, aliases=True)
-        return found.pick(folder) if isinstance(found, _Tie) else found
+        if isinstance(found, _Tie):  # only then does the linking note's folder count
+            return found.pick(None if source is None else _folder(source))
+        return found
 
     def _resolve_from(self, target: str, kind: str, folder: str) -> Resolution | _Tie:
         """A Markdown link (already joined to `folder`) or a `./`, `../` wikilink."""

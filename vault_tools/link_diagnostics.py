@@ -86,9 +86,12 @@ def vault_diagnostics(index: VaultIndex, paths: Iterable[str] | None = None
             else:
                 if resolution.status == "ambiguous":
                     out.append(_ambiguous_link(note, link, resolution))
-                problem = link_target_problem(index, note, link, resolution)
-                if problem is not None:
-                    out.append(problem)
+                # Only a link to a heading or to a file can miss its target: most links are
+                # neither, and are not asked.
+                if link.heading or resolution.status == "asset":
+                    problem = link_target_problem(index, note, link, resolution)
+                    if problem is not None:
+                        out.append(problem)
     for same in index.same_names():
         for path in same:
             if wanted is not None and path not in wanted:
