@@ -18,7 +18,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from vault_tools import blocks, frontmatter_yaml, parse, vault
-from vault_tools.notes import Link
+from vault_tools.notes import Heading, Link, Task
 from vault_tools.parse import parse_note
 
 
@@ -52,6 +52,21 @@ def _general_wikilinks(line: str) -> list[Link]:
 ])
 def test_wikilinks_match_the_general_split(line: str) -> None:
     assert parse._wikilinks(line, 7, "ctx") == _general_wikilinks(line)
+
+
+def test_the_named_tuples_built_from_tuples_are_whole_named_tuples() -> None:
+    # Links, headings, tasks and task texts are built by tuple.__new__ (no Python-level
+    # __new__): each must be its named tuple, every field set, as built by keywords.
+    note = parse_note("n.md", "# Head\n\n- [ ] Call [[Jane]] 📅 2026-01-02\n")
+    assert [type(x) for x in (*note.headings, *note.links, *note.tasks)] == [Heading, Link, Task]
+    assert note.headings == (Heading(level=1, text="Head", line=1),)
+    assert note.links == (Link(target="Jane", line=3, col=12,
+                               context="- [ ] Call [[Jane]] 📅 2026-01-02"),)
+    assert note.tasks == (Task(text="Call [[Jane]] 📅 2026-01-02", line=3, done=False,
+                               due=dt.date(2026, 1, 2)),)
+    read = parse.read_task_text("Call  Jane 📅 2026-01-02")
+    assert type(read) is parse.TaskText
+    assert read == parse.TaskText(title="Call Jane", due=dt.date(2026, 1, 2))
 
 
 def test_task_due_dates_with_and_without_the_literals() -> None:

@@ -16,6 +16,7 @@ import posixpath
 import re
 import sys
 from collections.abc import Iterable, Iterator, Sequence
+from itertools import islice
 from typing import Any, NamedTuple
 from urllib.parse import unquote
 
@@ -113,6 +114,11 @@ LOG_KIND_RE = re.compile(r"([^\W\d_][\w-]*):(?:[ \t]+|$)")
 # A daily note's name (§12): its day, in any folder.
 DAILY_NAME_RE = re.compile(r"\d{4}-\d{2}-\d{2}")
 JOURNAL = "journal"
+
+# A named tuple built from a tuple of all its fields, in order, without the Python-level call
+# of the named tuple's __new__ (a third of the cost of making the ~45,000 body links of 5,000
+# notes). For the types made on every line that holds one (links, headings, tasks).
+_new_tuple = tuple.__new__
 
 
 def split_lines(text: str) -> list[str]:
@@ -808,7 +814,7 @@ def _scan_body(
         if lead == "<" and not in_comment:
             marker = MARKER_RE.match(raw.rstrip("\r\n"))
             if marker:
-                offset += sum(map(len, lines[offset_line:index])) + index - offset_line
+                offset += sum(map(len, islice(lines, offset_line, index))) + index - offset_line
                 offset_line = index  # (the "\n"s count too)
                 line_start = offset
                 open_block = _marker(rel_path, marker, index + 1, line_start + len(raw) + 1,
@@ -928,8 +934,10 @@ def _scan_body(
                                            commented or alone, in_obsidian_comment or in_comment
                                            or alone, memo)
             scan.links += found
-            if list_item and (not scan.items or scan.items[-1].line != lineno) and any(
-                    link.heading and link.heading.startswith("^") for link in found):
+            # (A heading "^id" is written with its "^", or as "%5E" in a Markdown link.)
+            if list_item and ("^" in visible or "%" in visible) \
+                    and (not scan.items or scan.items[-1].line != lineno) and any(
+                        link.heading and link.heading.startswith("^") for link in found):
                 scan.items.append(ItemLine(lineno, shown))  # maybe a question asked (§13)
             if list_item:
                 task = TASK_RE.match(line)
@@ -1249,7 +1257,7 @@ def _heading(line: str, lineno: int) -> Heading | None:
     unclosed = text.rstrip("#")
     if len(unclosed) < len(text) and unclosed[-1:] in (" ", "\t"):
         text = unclosed.rstrip(" \t")
-    return Heading(len(opening.group(1)), _intern(text.strip()), lineno)
+    return _new_tuple(Heading, (len(opening.group(1)), _intern(text.strip()), lineno))
 
 
 def _shown(text: str) -> str:
@@ -1416,9 +1424,6 @@ def _add_block_id(line: str, lineno: int, scan: _BodyScan) -> None:
 # `name[-3:].lower() == ".md"`, without the two copies (no other character lower-cases to
 # ".", "m" or "d").
 _MD_SUFFIXES = (".md", ".mD", ".Md", ".MD")
-# A Link built from a tuple of its nine fields, in order, without the Python-level call of the
-# named tuple's __new__ (a third of the cost of making the ~45,000 body links of 5,000 notes).
-_new_link = tuple.__new__
 
 # The names a vault repeats are kept once (`sys.intern`: equal strings, one object): the same
 # few thousand link targets, labels and headings, and the same headings (`## Advice`) stand in
@@ -1460,7 +1465,7 @@ def _wikilinks(text: str, line: int, context: str) -> list[Link]:
             embed, col = True, start
         else:
             embed, col = False, start + 1
-        links.append(_new_link(Link, (_intern(target), line, col, heading, label, embed, None,
+        links.append(_new_tuple(Link, (_intern(target), line, col, heading, label, embed, None,
                                       "wiki", context)))
     return links
 
@@ -1584,8 +1589,7 @@ def _task(rel_path: str, match: re.Match[str], line: int, diags: list[Diagnostic
     read = read_task_text(text)
     for problem in read.problems:
         diags.append(Diagnostic(rel_path, line, "error", "bad-date", problem))
-    # positional: cheaper than keywords
-    return Task(text, line, status in "xX-", read.due, read.shown_from)
+    return _new_tuple(Task, (text, line, status in "xX-", read.due, read.shown_from))
 
 
 # --- a task's text, as the Tasks plugin and Dataview write it (§10) ----------------------------
@@ -1690,7 +1694,11 @@ def _due_at_end(text: str) -> TaskText | None:
         due = dt.date.fromisoformat(day)
     except ValueError:
         return None  # the general reading reports it
-    return TaskText(_BLANK_RUN_RE.sub(" ", prefix + " ").strip(), due)
+    if "  " in prefix or not prefix.isprintable():
+        title = _BLANK_RUN_RE.sub(" ", prefix + " ").strip()
+    else:  # its only blank is " ", never two in a row: nothing to make single
+        title = prefix.strip()
+    return _new_tuple(TaskText, (title, due, None, ()))
 
 
 def _read_signs(text: str) -> TaskText:
