@@ -17,7 +17,7 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from vault_tools import blocks, frontmatter_yaml, parse, vault
+from vault_tools import blocks, frontmatter_yaml, index, parse, vault
 from vault_tools.notes import Heading, Link, Task
 from vault_tools.parse import parse_note
 
@@ -199,11 +199,11 @@ def _simple_agrees(text: str) -> bool:
         assert repr(frontmatter_yaml.load_front_matter(text.replace("\n", "\r\n"))) == general
     # Each key's line, as the parser finds them in the general case.
     key_lines: dict[str, int] = {}
-    for index, line in enumerate(lines):
+    for at, line in enumerate(lines):
         match = parse.KEY_LINE_RE.match(line)
         if match:
-            key_lines.setdefault(match.group(1).rstrip(" \t").strip("'\""), index + 2)
-    assert {key: index + 2 for key, index in simple[1].items()} == key_lines
+            key_lines.setdefault(match.group(1).rstrip(" \t").strip("'\""), at + 2)
+    assert {key: at + 2 for key, at in simple[1].items()} == key_lines
     return False
 
 
@@ -537,3 +537,12 @@ def test_a_heading_line_has_the_tags_a_full_tag_scan_finds(opening: str, rest: s
     note = parse_note("n.md", "Intro.\n\n" + line + "\n")
     expected = parse._inline_tags(parse._blank_code_spans(line.rstrip()), 3)
     assert list(note.inline_tags) == expected
+
+
+@settings(max_examples=1000, deadline=None)
+@given(st.text(max_size=30))
+def test_a_loose_heading_keeps_the_alphanumeric_runs(text: str) -> None:
+    # index._loose_heading reads runs with a pattern; the character-by-character reading:
+    shown = index.heading_shown(text)
+    by_char = " ".join("".join(c if c.isalnum() else " " for c in shown).split())
+    assert index._loose_heading(text) == by_char

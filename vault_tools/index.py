@@ -147,7 +147,8 @@ class VaultIndex:
         # list of attachments may change where it goes.
         self._asks_files = False
         # Per note, its headings by the keys find_heading matches (made when first asked).
-        self._heading_tables: dict[str, tuple[dict[str, Heading], dict[str, Heading]]] = {}
+        # The loose table is made only when a heading is not found as written or shown.
+        self._heading_tables: dict[str, list[dict[str, Heading] | None]] = {}
         # Per note, its block ids (lower-cased) as written, with their lines.
         self._block_tables: dict[str, dict[str, tuple[str, int]]] = {}
         # Notes by the last folder and name of their path (`acme/readme`), for links written
@@ -394,20 +395,25 @@ class VaultIndex:
                 return None
             # Looked up, not searched: a note of many headings linked many times stays linear.
             exact: dict[str, Heading] = {}
-            loose: dict[str, Heading] = {}
             for candidate in note.headings:  # the first heading of a key wins, as on the page
-                written = fold(candidate.text.strip())
-                exact.setdefault(written, candidate)
+                exact.setdefault(fold(candidate.text.strip()), candidate)
                 exact.setdefault(fold(heading_shown(candidate.text).strip()), candidate)
-                key = _loose_heading(written)
-                if key:
-                    loose.setdefault(key, candidate)
-            table = self._heading_tables[path] = (exact, loose)
+            table = self._heading_tables[path] = [exact, None]
         wanted = fold(heading.rpartition("#")[2].strip())
-        found = table[0].get(wanted)
+        found = table[0].get(wanted)  # type: ignore[union-attr]
         if found is None:
             key = _loose_heading(wanted)
-            found = table[1].get(key) if key else None
+            if not key:
+                return None
+            loose = table[1]
+            if loose is None:  # first asked: most links name a heading as it is written
+                note = self.notes[path]
+                loose = table[1] = {}
+                for candidate in note.headings:
+                    candidate_key = _loose_heading(fold(candidate.text.strip()))
+                    if candidate_key:
+                        loose.setdefault(candidate_key, candidate)
+            found = loose.get(key)
         return found
 
     def find_block(self, path: str, ref: str) -> int | None:
@@ -625,4 +631,8 @@ def heading_shown(text: str) -> str:
 def _loose_heading(text: str) -> str:
     """A heading with punctuation dropped and blanks collapsed (Obsidian drops `:`, `#`, `|`,
     `^` and brackets from the heading links it writes)."""
-    return " ".join("".join(c if c.isalnum() else " " for c in heading_shown(text)).split())
+    return " ".join(_ALNUM_RUN_RE.findall(heading_shown(text)))
+
+
+# A run of the characters `str.isalnum` is true for (\w is those and "_").
+_ALNUM_RUN_RE = re.compile(r"[^\W_]+")
