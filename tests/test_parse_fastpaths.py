@@ -546,3 +546,12 @@ def test_a_loose_heading_keeps_the_alphanumeric_runs(text: str) -> None:
     shown = index.heading_shown(text)
     by_char = " ".join("".join(c if c.isalnum() else " " for c in shown).split())
     assert index._loose_heading(text) == by_char
+
+
+def test_front_matter_lines_read_again_give_equal_values_and_no_shared_list() -> None:
+    # The simple reading keeps what it read of a line for the next note; never a list, which
+    # a note's reader could change under another note's feet.
+    text = "status: done\ntags: [x, y]\nwith:\n  - a\nscore: 1.5\n"
+    first, again = (frontmatter_yaml.load_front_matter(text) for _ in range(2))
+    assert first == again == {"status": "done", "tags": ["x", "y"], "with": ["a"], "score": 1.5}
+    assert first["tags"] is not again["tags"] and first["with"] is not again["with"]

@@ -204,37 +204,56 @@ def simple_front_matter(lines: list[str]) -> tuple[dict[str, Any], dict[str, int
                 return None
             items.append(value)
             continue
-        match = _SIMPLE_KEY_RE.fullmatch(line)
-        if match is None:
-            return None
-        key = _WORD_KEYS.get(match.group(1))
-        if key is None:
-            key = match.group(1)
-            if _resolved(key) != _STR:
-                return None  # `yes:`, `null:`: a key of another type
-            key = sys.intern(key)
-            if len(_WORD_KEYS) < _WORD_KEYS_KEPT:
-                _WORD_KEYS[key] = key
+        read = _KEY_LINES.get(line)
+        if read is None:
+            read = _key_line(line)
+            if read is None:
+                return None
+            if len(_KEY_LINES) < _KEY_LINES_KEPT and not isinstance(read[1], list):
+                _KEY_LINES[line] = read  # (a list is not shared between notes)
+        key, value = read
         if key in mapping:
             return None
         key_index[key] = index
         items = None
-        rest = match.group(2)
-        if rest and (rest := rest.strip(" ")):
-            value = _simple_scalar(rest)
-            if value is _NOT_SIMPLE:
-                return None
-            mapping[key] = value
-            pending = None
-        else:
+        if value is _NO_VALUE:
             mapping[key] = None
             pending = key
+        else:
+            mapping[key] = value
+            pending = None
     if not mapping:
         return None
     return mapping, key_index
 
 
 _NOT_SIMPLE = object()
+_NO_VALUE = object()  # `key:` alone: null, or the key of the list that follows
+# What `_key_line` read of each line already read, but a list: the same lines (`type: contact`,
+# `status: done`) stand in most notes. Bounded like _WORD_KEYS.
+_KEY_LINES: dict[str, tuple[str, Any]] = {}
+_KEY_LINES_KEPT = 4096
+
+
+def _key_line(line: str) -> tuple[str, Any] | None:
+    """(key, value) of a top-level line `key: value` of `simple_front_matter`'s shape, the
+    value _NO_VALUE for `key:` alone; None for any other line."""
+    match = _SIMPLE_KEY_RE.fullmatch(line)
+    if match is None:
+        return None
+    key = _WORD_KEYS.get(match.group(1))
+    if key is None:
+        key = match.group(1)
+        if _resolved(key) != _STR:
+            return None  # `yes:`, `null:`: a key of another type
+        key = sys.intern(key)
+        if len(_WORD_KEYS) < _WORD_KEYS_KEPT:
+            _WORD_KEYS[key] = key
+    rest = match.group(2)
+    if rest and (rest := rest.strip(" ")):
+        value = _simple_scalar(rest)
+        return None if value is _NOT_SIMPLE else (key, value)
+    return key, _NO_VALUE
 # The keys seen that are text, each once (interned): every note repeats the same few, so each
 # is resolved once. Bounded: a vault of made-up keys stops adding to it.
 _WORD_KEYS: dict[str, str] = {}

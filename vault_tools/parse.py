@@ -442,6 +442,8 @@ def _front_matter_links(
     for key, value in meta.items():
         # Only text holds links: a string, or the strings inside a list or a mapping.
         if isinstance(value, str):
+            if "[[" not in value and key not in LINK_KEYS:
+                continue  # (one_line keeps a "[[" and makes none)
             items: Iterable[str] = (value,)
         elif isinstance(value, (list, dict)):
             items = _strings_in(value)
@@ -1660,9 +1662,14 @@ def read_task_text(text: str) -> TaskText:
     Where a date is written twice, the first counts. A block id ending the task (` ^id`, what
     a `[[Note#^id]]` reaches) is no part of its title either: Obsidian does not show it.
     Pure; linear in the length of `text`."""
+    # The common dated task first: a text it reads holds a sign, so the glance below would
+    # have sent it there too.
+    dated = _due_at_end(text)
+    if dated is not None:
+        return dated
     if not _may_hold_sign(text):
         return TaskText(text)  # no sign, field or block id: most tasks, read at a glance
-    return _due_at_end(text) or _read_signs(text)
+    return _read_signs(text)
 
 
 def _may_hold_sign(text: str) -> bool:
