@@ -555,3 +555,14 @@ def test_front_matter_lines_read_again_give_equal_values_and_no_shared_list() ->
     first, again = (frontmatter_yaml.load_front_matter(text) for _ in range(2))
     assert first == again == {"status": "done", "tags": ["x", "y"], "with": ["a"], "score": 1.5}
     assert first["tags"] is not again["tags"] and first["with"] is not again["with"]
+
+
+@settings(max_examples=1000, deadline=None)
+@given(st.text(alphabet="ab #|\\\t[]\n", max_size=16))
+def test_a_link_field_names_the_target_the_general_split_names(value: str) -> None:
+    # _FieldContext.links reads a plain [[Name]] without _split_wikilink: the same target.
+    item = parse.one_line(value)
+    match = parse.WIKILINK_RE.search(item)
+    target = parse._split_wikilink(match.group(1))[0] if match else item
+    expected = (target,) if value.strip() and target else ()
+    assert parse._FieldContext("n.md", {"company": value}, {}, []).links("company") == expected

@@ -484,7 +484,8 @@ def _place(
         if value in lines[i]:
             line = i + 1
             break
-    return Link(target, line, 0, heading, label, False, key, "wiki", f"{key}: {item.strip()}")
+    return _new_tuple(Link, (target, line, 0, heading, label, False, key, "wiki",
+                             f"{key}: {item.strip()}"))
 
 
 _PLACE_WINDOW = 64
@@ -551,7 +552,13 @@ class _FieldContext:
             if isinstance(item, str) and item.strip():
                 item = one_line(item)
                 match = WIKILINK_RE.search(item)
-                target = _split_wikilink(match.group(1))[0] if match else item
+                if match is None:
+                    target = item
+                else:
+                    inner = match.group(1)
+                    # A plain [[Name]]: what _split_wikilink gives as its target, without it.
+                    target = inner.strip() if "#" not in inner and "|" not in inner \
+                        and "\\" not in inner else _split_wikilink(inner)[0]
                 if target:
                     out.append(target)
         return tuple(out)
