@@ -18,7 +18,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from vault_tools import blocks, frontmatter_yaml, index, parse, vault
-from vault_tools.notes import Heading, Link, Task
+from vault_tools.notes import Heading, Link, Note, Task
 from vault_tools.parse import parse_note
 
 
@@ -566,3 +566,17 @@ def test_a_link_field_names_the_target_the_general_split_names(value: str) -> No
     target = parse._split_wikilink(match.group(1))[0] if match else item
     expected = (target,) if value.strip() and target else ()
     assert parse._FieldContext("n.md", {"company": value}, {}, []).links("company") == expected
+
+
+def test_a_note_built_without_its_init_is_the_note_its_init_builds() -> None:
+    # parse_note builds its Note through parse._new_note: every field set, in order, as
+    # Note(...) sets them, and nothing Note's __init__ would do besides.
+    note = parse_note("contacts/Ann.md", "---\ntype: contact\ncompany: \"[[Acme]]\"\n---\n"
+                                         "# Ann\n\n- [ ] Call [[Bob]] 📅 2026-01-02 #todo\n")
+    fields = [field.name for field in dataclasses.fields(Note)]
+    assert list(vars(note)) == fields
+    rebuilt = Note(**{name: getattr(note, name) for name in fields})
+    assert note == rebuilt and repr(note) == repr(rebuilt)
+    assert not hasattr(Note, "__post_init__")
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        note.title = "changed"  # type: ignore[misc]
