@@ -16,7 +16,6 @@ import posixpath
 import re
 import sys
 from collections.abc import Iterable, Iterator, Sequence
-from itertools import islice
 from typing import Any, NamedTuple
 from urllib.parse import unquote
 
@@ -273,7 +272,7 @@ def parse_note(rel_path: str, text: str, *, contexts: bool = True) -> Note:
     visibility = privacy.note_visibility(meta, rel_path, key_lines, duplicates)
     diags += visibility.diagnostics
     private = visibility.private
-    if not private and any(d.code == "yaml-error" for d in diags):
+    if diags and not private and any(d.code == "yaml-error" for d in diags):
         # YAML refused the front matter: its raw lines decide, so that a broken note that says
         # it is private is never quoted in another note's block nor published.
         private = privacy.looks_private_front_matter(body_text)
@@ -301,7 +300,8 @@ def parse_note(rel_path: str, text: str, *, contexts: bool = True) -> Note:
         meta=meta,
         fields=fields,
         aliases=aliases,
-        tags=with_inline_tags(tags, (tag.name for tag in scan.tags)),
+        tags=with_inline_tags(tags, (tag.name for tag in scan.tags))
+        if tags or scan.tags else (),
         private=private,
         links=tuple(fm_links + scan.links),
         tasks=tuple(scan.tasks),
@@ -833,7 +833,7 @@ def _scan_body(
         if lead == "<" and not in_comment:
             marker = MARKER_RE.match(raw.rstrip("\r\n"))
             if marker:
-                offset += sum(map(len, islice(lines, offset_line, index))) + index - offset_line
+                offset += sum(map(len, lines[offset_line:index])) + index - offset_line
                 offset_line = index  # (the "\n"s count too)
                 line_start = offset
                 open_block = _marker(rel_path, marker, index + 1, line_start + len(raw) + 1,
