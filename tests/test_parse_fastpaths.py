@@ -580,3 +580,14 @@ def test_a_note_built_without_its_init_is_the_note_its_init_builds() -> None:
     assert not hasattr(Note, "__post_init__")
     with pytest.raises(dataclasses.FrozenInstanceError):
         note.title = "changed"  # type: ignore[misc]
+
+
+def test_front_matter_memos_keep_no_long_line_or_key() -> None:
+    # A vault of long made-up lines and keys must not fill the memos with them (each could
+    # be a front matter's 256 Ki characters, times thousands of entries).
+    for n in range(50):
+        text = f"k{n}: " + "x" * 10_000 + "\n" + "k" * 10_000 + f"{n}: v\n"
+        assert frontmatter_yaml.load_front_matter(text)[f"k{n}"] == "x" * 10_000
+    assert all(len(line) <= frontmatter_yaml._KEPT_LENGTH for line in frontmatter_yaml._KEY_LINES)
+    assert all(len(key) <= frontmatter_yaml._KEPT_LENGTH for key in frontmatter_yaml._WORD_KEYS)
+    assert len(frontmatter_yaml._KEY_LINES) <= frontmatter_yaml._KEY_LINES_KEPT

@@ -209,7 +209,8 @@ def simple_front_matter(lines: list[str]) -> tuple[dict[str, Any], dict[str, int
             read = _key_line(line)
             if read is None:
                 return None
-            if len(_KEY_LINES) < _KEY_LINES_KEPT and not isinstance(read[1], list):
+            if len(_KEY_LINES) < _KEY_LINES_KEPT and len(line) <= _KEPT_LENGTH \
+                    and not isinstance(read[1], list):
                 _KEY_LINES[line] = read  # (a list is not shared between notes)
         key, value = read
         if key in mapping:
@@ -233,6 +234,9 @@ _NO_VALUE = object()  # `key:` alone: null, or the key of the list that follows
 # `status: done`) stand in most notes. Bounded like _WORD_KEYS.
 _KEY_LINES: dict[str, tuple[str, Any]] = {}
 _KEY_LINES_KEPT = 4096
+# Only short lines and keys are kept: a vault of long made-up ones would otherwise keep up to
+# a front matter's 256 Ki characters in each entry.
+_KEPT_LENGTH = 160
 
 
 def _key_line(line: str) -> tuple[str, Any] | None:
@@ -247,7 +251,7 @@ def _key_line(line: str) -> tuple[str, Any] | None:
         if _resolved(key) != _STR:
             return None  # `yes:`, `null:`: a key of another type
         key = sys.intern(key)
-        if len(_WORD_KEYS) < _WORD_KEYS_KEPT:
+        if len(_WORD_KEYS) < _WORD_KEYS_KEPT and len(key) <= _KEPT_LENGTH:
             _WORD_KEYS[key] = key
     rest = match.group(2)
     if rest and (rest := rest.strip(" ")):
