@@ -71,7 +71,8 @@ def vault_diagnostics(index: VaultIndex, paths: Iterable[str] | None = None
         out.extend(note.diagnostics)
         if note.type == schema.CAREER:
             out.extend(score_diagnostics(index, note))
-        for link, resolution in index.outgoing(note.path):
+        # (Each link beside its resolution, without a list of pairs made per note.)
+        for link, resolution in zip(note.links, index.resolutions(note.path), strict=True):
             if resolution.status == "broken":
                 if _a_day(link.target):
                     continue  # a daily note not written yet (Obsidian makes it on a click)
