@@ -591,3 +591,21 @@ def test_front_matter_memos_keep_no_long_line_or_key() -> None:
     assert all(len(line) <= frontmatter_yaml._KEPT_LENGTH for line in frontmatter_yaml._KEY_LINES)
     assert all(len(key) <= frontmatter_yaml._KEPT_LENGTH for key in frontmatter_yaml._WORD_KEYS)
     assert len(frontmatter_yaml._KEY_LINES) <= frontmatter_yaml._KEY_LINES_KEPT
+
+
+@pytest.mark.parametrize("size", [0, 1, 4096, vault.MAX_NOTE_BYTES, vault.MAX_NOTE_BYTES + 1])
+def test_a_note_read_by_its_descriptor_is_its_bytes_or_too_large(tmp_path, size: int) -> None:
+    # read_file reads with os.read, not a file object: every byte, or too-large with the
+    # note's head, as read_bounded (a file object's read) gives them.
+    (tmp_path / "notes").mkdir()
+    (tmp_path / "mkdocs.yml").write_text("docs_dir: notes\nplugins:\n  - vault\n")
+    data = bytes(range(256)) * (size // 256) + b"x" * (size % 256)
+    (tmp_path / "notes" / "n.md").write_bytes(data)
+    found = vault.find_vault(tmp_path)
+    for walked in (True, False):
+        read = vault.read_file(found, "n.md", walked=walked)
+        if size <= vault.MAX_NOTE_BYTES:
+            assert read == data == vault.read_bounded(tmp_path / "notes" / "n.md")
+        else:
+            assert isinstance(read, vault.NoteTooLargeError)
+            assert read.size == size and read.head == data[:vault._HEAD_BYTES]
