@@ -11,6 +11,7 @@ import datetime as dt
 import fnmatch
 import itertools
 import re
+import sys
 
 import pytest
 import yaml
@@ -577,6 +578,8 @@ def test_a_note_built_without_its_init_is_the_note_its_init_builds() -> None:
     assert list(vars(note)) == fields
     rebuilt = Note(**{name: getattr(note, name) for name in fields})
     assert note == rebuilt and repr(note) == repr(rebuilt)
+    # No larger: its dict shares its keys with every Note's, as the __init__'s does.
+    assert sys.getsizeof(vars(note)) <= sys.getsizeof(vars(rebuilt))
     assert not hasattr(Note, "__post_init__")
     with pytest.raises(dataclasses.FrozenInstanceError):
         note.title = "changed"  # type: ignore[misc]
