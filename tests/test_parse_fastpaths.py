@@ -11,14 +11,15 @@ import datetime as dt
 import fnmatch
 import itertools
 import re
+import sys
 
 import pytest
 import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from vault_tools import blocks, frontmatter_yaml, parse, vault
-from vault_tools.notes import Link
+from vault_tools import blocks, frontmatter_yaml, index, parse, vault
+from vault_tools.notes import Heading, Link, Note, Task
 from vault_tools.parse import parse_note
 
 
@@ -52,6 +53,21 @@ def _general_wikilinks(line: str) -> list[Link]:
 ])
 def test_wikilinks_match_the_general_split(line: str) -> None:
     assert parse._wikilinks(line, 7, "ctx") == _general_wikilinks(line)
+
+
+def test_the_named_tuples_built_from_tuples_are_whole_named_tuples() -> None:
+    # Links, headings, tasks and task texts are built by tuple.__new__ (no Python-level
+    # __new__): each must be its named tuple, every field set, as built by keywords.
+    note = parse_note("n.md", "# Head\n\n- [ ] Call [[Jane]] 📅 2026-01-02\n")
+    assert [type(x) for x in (*note.headings, *note.links, *note.tasks)] == [Heading, Link, Task]
+    assert note.headings == (Heading(level=1, text="Head", line=1),)
+    assert note.links == (Link(target="Jane", line=3, col=12,
+                               context="- [ ] Call [[Jane]] 📅 2026-01-02"),)
+    assert note.tasks == (Task(text="Call [[Jane]] 📅 2026-01-02", line=3, done=False,
+                               due=dt.date(2026, 1, 2)),)
+    read = parse.read_task_text("Call  Jane 📅 2026-01-02")
+    assert type(read) is parse.TaskText
+    assert read == parse.TaskText(title="Call Jane", due=dt.date(2026, 1, 2))
 
 
 def test_task_due_dates_with_and_without_the_literals() -> None:
@@ -155,6 +171,149 @@ def test_front_matter_loader_has_only_what_the_lean_resolver_reads() -> None:
 def test_front_matter_deep_nesting_falls_back() -> None:
     text = "deep: " + "[" * 3000 + "]" * 3000 + "\n"
     assert _outcome(text, frontmatter_yaml.NoteLoader) == _outcome(text, _GeneralLoader)
+
+
+# --- front matter: the simple shape read without the YAML parser --------------------------------
+
+def _general(text: str) -> object:
+    """The general loader's outcome, types shown (`1`, `True`, `'1'` and `1.0` differ)."""
+    try:
+        return repr(yaml.load(text, Loader=frontmatter_yaml.NoteLoader))
+    except yaml.YAMLError:
+        return "error"
+
+
+def _simple_agrees(text: str) -> bool:
+    """The simple reading declines `text` or gives what the general loader gives; and
+    load_front_matter gives that too."""
+    lines = text.split("\n")[:-1] if text.endswith("\n") else text.split("\n")
+    simple = frontmatter_yaml.simple_front_matter(lines)
+    if "\r" not in text:
+        # As the parser hands it over from a CRLF note: each line with its "\r".
+        assert simple == frontmatter_yaml.simple_front_matter([line + "\r" for line in lines])
+    if simple is None:
+        return True
+    general = _general(text)
+    assert repr(simple[0]) == general, text
+    assert repr(frontmatter_yaml.load_front_matter(text)) == general
+    if "\r" not in text:
+        assert repr(frontmatter_yaml.load_front_matter(text.replace("\n", "\r\n"))) == general
+    # Each key's line, as the parser finds them in the general case.
+    key_lines: dict[str, int] = {}
+    for at, line in enumerate(lines):
+        match = parse.KEY_LINE_RE.match(line)
+        if match:
+            key_lines.setdefault(match.group(1).rstrip(" \t").strip("'\""), at + 2)
+    assert {key: at + 2 for key, at in simple[1].items()} == key_lines
+    return False
+
+
+SIMPLE_DOCUMENTS = [
+    "type: contact\ncompany: \"[[Acme]]\"\ncadence: 30d\nlast_contact: 2026-01-02\n",
+    "with:\n  - \"[[Jane Doe]]\"\n  - Bob\ninterest: -2\nprivate: yes\nscore: 1.5\nnone: ~\n",
+    "tags: [remote, networking]\naliases: [\"Jane D.\", 'J. Doe']\nempty: []\n",
+    "a: 0x1F\nb: 0o17\nc: 1_000\nd: .inf\ne: -0.5\nf: 1e3\ng: 190:20:30\nh: +12\ni: 012\n",
+    "a: Yes\nb: off\nc: NULL\nd: Null\ne: y\nf: n\ng: ON\nh: tRUE\n",
+    "key:\nnext: 1\nlast:\n",
+    "url: https://example.com/a:b\ntime: 2026-12-09T14:30\nemail: a@b.c\n",
+    "quote: \"it's\"\nsingle: 'say \"hi\"'\nplain: O'Brien 6'2\"\n",
+    "spaces:   wide   \nafter: \"q\"   \n",
+    "unicode: Müller – Zoë\nname: 東京\n",
+    "-1: minus key\n",
+    "on: bool key\n",
+    "true: bool key\nnull: null key\n",
+    "tags: [a, b,]\n",
+    "tags: [a,, b]\n",
+    "tags: [\"a, b\"]\n",
+    "tags: [a: b]\n",
+    "tags: [[a]]\n",
+    "tags: [ ]\n",
+    "list:\n  - a\n  -\n  - b\n",
+    "list:\n  - a\n    continued\n",
+    "list:\n- a\n- b\n",
+    "key: value\n  - not an item\n",
+    "key: value\n  continued\n",
+    "key: a: b\n",
+    "key: a:\n",
+    "key: a #comment\n",
+    "key: \"a\" # comment\n",
+    "key: \"a\\\\nb\"\n",
+    "key: 'it''s'\n",
+    "key: \"open\n",
+    "key: |\n  block\n",
+    "key: >\n  folded\n",
+    "key: &a v\nother: *a\n",
+    "key: !!str 1\n",
+    "key: - a\n",
+    "key: -\n",
+    "key: ? a\n",
+    "key:\tv\n",
+    "key: v\t\n",
+    "key: a\u2028b\n",
+    "key: a\xa0b\n",
+    "key: v\r\n",
+    "key: =\n",
+    "<<: {a: 1}\n",
+    "key : v\n",
+    "dup: 1\ndup: 2\n",
+    "# comment\nkey: v\n",
+    "key: v\n\nother: w\n",
+    "key: v",
+    "",
+    "\n",
+    "---\nkey: v\n",
+]
+
+
+@pytest.mark.parametrize("text", SIMPLE_DOCUMENTS)
+def test_the_simple_front_matter_reading_is_the_loaders(text: str) -> None:
+    _simple_agrees(text)
+
+
+def test_the_simple_front_matter_reading_takes_the_common_shapes() -> None:
+    # Not vacuous: the shapes of generated and hand-written notes go the simple way.
+    for text in SIMPLE_DOCUMENTS[:10]:
+        assert not _simple_agrees(text), text
+
+
+_YAML_WORD_KEY = st.from_regex(r"[A-Za-z_][A-Za-z0-9_-]{0,6}", fullmatch=True)
+_YAML_ODD_KEY = st.sampled_from(["on", "yes", "No", "null", "true", "y", "Null", "<<", "=", "1",
+                                 "a b", "~"])
+# Every character that matters to YAML, in short values (most are declined)...
+_HOSTILE_VALUE = st.text(alphabet="0123456789+-._eExXoObByYnNtTfFlLsuU~<=:!&*#'\" []{},|>%@`"
+                                  "\\\tä\xa0\u2028", max_size=6)
+# ... and values the simple reading takes, each resolved as YAML resolves it.
+_YAML_VALUE = st.one_of(
+    st.text(alphabet="ab01-. :_xoeE+/", max_size=8),
+    st.sampled_from(["yes", "No", "on", "OFF", "true", "null", "~", "Null", "0x1F", "0o17",
+                     "1_000", ".inf", "-.inf", ".NaN", "1e3", "1.5e-3", "190:20:30", "-1",
+                     "+2", "012", "0b101", "2026-01-02", "2026-12-09T14:30", "Jane Doe",
+                     "[[Jane Doe]]", "a'b", 'a"b', "x,y", "https://x.org/a:b"]),
+)
+
+
+@st.composite
+def _simple_looking_documents(draw) -> str:
+    lines = []
+    values = _HOSTILE_VALUE if draw(st.integers(0, 3)) == 0 else _YAML_VALUE
+    # Keys mostly distinct (a repeated key is declined).
+    keys = draw(st.lists(_YAML_WORD_KEY if draw(st.integers(0, 3)) else _YAML_ODD_KEY,
+                         min_size=5, max_size=5, unique=draw(st.integers(0, 4)) > 0))
+    for key in keys[:draw(st.integers(0, 5))]:
+        # The shapes the simple reading takes, often; those it declines, now and then.
+        shape = draw(st.sampled_from(
+            ["{k}: {v}", "{k}:", "{k}: \"{v}\"", "{k}: '{v}'", "{k}: [{v}, {v}]", "  - {v}",
+             "  - \"{v}\"", "{k}: {v} ", "{k}:  {v}", "{k}: []", "{k}: ['{v}', \"{v}\"]"]
+            if draw(st.integers(0, 7)) else
+            ["- {v}", "    {v}", "", "# {v}", "   - {v}", "{k}: {{{v}}}", "{k}: [{v}]"]))
+        lines.append(shape.format(k=key, v=draw(values)))
+    return "".join(line + "\n" for line in lines)
+
+
+@settings(max_examples=2000, deadline=None)
+@given(_simple_looking_documents())
+def test_any_front_matter_reads_as_by_the_loader(text: str) -> None:
+    _simple_agrees(text)
 
 
 @pytest.mark.parametrize("name", [
@@ -379,3 +538,77 @@ def test_a_heading_line_has_the_tags_a_full_tag_scan_finds(opening: str, rest: s
     note = parse_note("n.md", "Intro.\n\n" + line + "\n")
     expected = parse._inline_tags(parse._blank_code_spans(line.rstrip()), 3)
     assert list(note.inline_tags) == expected
+
+
+@settings(max_examples=1000, deadline=None)
+@given(st.text(max_size=30))
+def test_a_loose_heading_keeps_the_alphanumeric_runs(text: str) -> None:
+    # index._loose_heading reads runs with a pattern; the character-by-character reading:
+    shown = index.heading_shown(text)
+    by_char = " ".join("".join(c if c.isalnum() else " " for c in shown).split())
+    assert index._loose_heading(text) == by_char
+
+
+def test_front_matter_lines_read_again_give_equal_values_and_no_shared_list() -> None:
+    # The simple reading keeps what it read of a line for the next note; never a list, which
+    # a note's reader could change under another note's feet.
+    text = "status: done\ntags: [x, y]\nwith:\n  - a\nscore: 1.5\n"
+    first, again = (frontmatter_yaml.load_front_matter(text) for _ in range(2))
+    assert first == again == {"status": "done", "tags": ["x", "y"], "with": ["a"], "score": 1.5}
+    assert first["tags"] is not again["tags"] and first["with"] is not again["with"]
+
+
+@settings(max_examples=1000, deadline=None)
+@given(st.text(alphabet="ab #|\\\t[]\n", max_size=16))
+def test_a_link_field_names_the_target_the_general_split_names(value: str) -> None:
+    # _FieldContext.links reads a plain [[Name]] without _split_wikilink: the same target.
+    item = parse.one_line(value)
+    match = parse.WIKILINK_RE.search(item)
+    target = parse._split_wikilink(match.group(1))[0] if match else item
+    expected = (target,) if value.strip() and target else ()
+    assert parse._FieldContext("n.md", {"company": value}, {}, []).links("company") == expected
+
+
+def test_a_note_built_without_its_init_is_the_note_its_init_builds() -> None:
+    # parse_note builds its Note through parse._new_note: every field set, in order, as
+    # Note(...) sets them, and nothing Note's __init__ would do besides.
+    note = parse_note("contacts/Ann.md", "---\ntype: contact\ncompany: \"[[Acme]]\"\n---\n"
+                                         "# Ann\n\n- [ ] Call [[Bob]] 📅 2026-01-02 #todo\n")
+    fields = [field.name for field in dataclasses.fields(Note)]
+    assert list(vars(note)) == fields
+    rebuilt = Note(**{name: getattr(note, name) for name in fields})
+    assert note == rebuilt and repr(note) == repr(rebuilt)
+    # No larger: its dict shares its keys with every Note's, as the __init__'s does.
+    assert sys.getsizeof(vars(note)) <= sys.getsizeof(vars(rebuilt))
+    assert not hasattr(Note, "__post_init__")
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        note.title = "changed"  # type: ignore[misc]
+
+
+def test_front_matter_memos_keep_no_long_line_or_key() -> None:
+    # A vault of long made-up lines and keys must not fill the memos with them (each could
+    # be a front matter's 256 Ki characters, times thousands of entries).
+    for n in range(50):
+        text = f"k{n}: " + "x" * 10_000 + "\n" + "k" * 10_000 + f"{n}: v\n"
+        assert frontmatter_yaml.load_front_matter(text)[f"k{n}"] == "x" * 10_000
+    assert all(len(line) <= frontmatter_yaml._KEPT_LENGTH for line in frontmatter_yaml._KEY_LINES)
+    assert all(len(key) <= frontmatter_yaml._KEPT_LENGTH for key in frontmatter_yaml._WORD_KEYS)
+    assert len(frontmatter_yaml._KEY_LINES) <= frontmatter_yaml._KEY_LINES_KEPT
+
+
+@pytest.mark.parametrize("size", [0, 1, 4096, vault.MAX_NOTE_BYTES, vault.MAX_NOTE_BYTES + 1])
+def test_a_note_read_by_its_descriptor_is_its_bytes_or_too_large(tmp_path, size: int) -> None:
+    # read_file reads with os.read, not a file object: every byte, or too-large with the
+    # note's head, as read_bounded (a file object's read) gives them.
+    (tmp_path / "notes").mkdir()
+    (tmp_path / "mkdocs.yml").write_text("docs_dir: notes\nplugins:\n  - vault\n")
+    data = bytes(range(256)) * (size // 256) + b"x" * (size % 256)
+    (tmp_path / "notes" / "n.md").write_bytes(data)
+    found = vault.find_vault(tmp_path)
+    for walked in (True, False):
+        read = vault.read_file(found, "n.md", walked=walked)
+        if size <= vault.MAX_NOTE_BYTES:
+            assert read == data == vault.read_bounded(tmp_path / "notes" / "n.md")
+        else:
+            assert isinstance(read, vault.NoteTooLargeError)
+            assert read.size == size and read.head == data[:vault._HEAD_BYTES]

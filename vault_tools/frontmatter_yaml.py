@@ -8,6 +8,7 @@ fail the whole document, and we want to report it as `bad-date` on its own line 
 
 from __future__ import annotations
 
+import re
 import sys
 from typing import Any
 
@@ -151,6 +152,175 @@ def _plain_value(loader: Any, node: yaml.Node) -> Any:
     raise _NotPlain
 
 
+# --- the shape nearly every front matter has, read without the YAML parser ----------------------
+
+# `key: value` at the top level, the key a plain word; group 2 is what follows the ": ".
+_SIMPLE_KEY_RE = re.compile(r"([A-Za-z_][A-Za-z0-9_-]*):(?: (.*))?")
+_LIST_ITEM = "  - "
+# No plain scalar of this reading starts with one of these (YAML's indicators, a blank).
+_NOT_PLAIN_START = frozenset("-?:,[]{}#&*!|>'\"%@` ")
+# A constructor for the standard scalars (null, bool, int, float); it reads only the node.
+_SCALARS = yaml.constructor.SafeConstructor()
+
+
+def simple_front_matter(lines: list[str]) -> tuple[dict[str, Any], dict[str, int]] | None:
+    """What `load_front_matter` gives for the front matter made of `lines` (each without its
+    "\\n"; a "\\r" ending one is its CRLF's), with the index in `lines` of each key, when
+    the front matter has the one shape read here; None for any other, which the YAML parser
+    then reads.
+
+    The shape: only top-level lines `key: value`, the key a plain word, and lines `  - item`
+    after a key with no value (a list); each value or item on its own line, a plain scalar
+    without `#`, brackets, braces, a `:` before a blank or at its end, a flow list `[a, b]` of
+    such scalars without a `:`, or a quoted scalar without an escape or its own quote; every
+    character printable (no tab, no line break of any kind), no blank line, no comment, no
+    key twice. The values are resolved and built by the loader's own rules
+    (`NoteLoader.resolve`, PyYAML's constructors); `tests/test_parse_fastpaths.py` holds the
+    two readings equal.
+
+    Why: the YAML parser builds a node, with two marks, for every key and value, and calls
+    back into Python for each; for this shape, nearly every note's, that was most of the time
+    a front matter took.
+    """
+    if sum(map(len, lines)) + len(lines) > MAX_FRONT_MATTER_CHARS:
+        return None  # refused, by load_front_matter
+    mapping: dict[str, Any] = {}
+    key_index: dict[str, int] = {}
+    pending: str | None = None  # a key read with no value: a list may follow
+    items: list[Any] | None = None  # the list being read, under the last key
+    for index, line in enumerate(lines):
+        if line[-1:] == "\r":
+            line = line[:-1]
+        if not line.isprintable():
+            return None
+        if line.startswith(_LIST_ITEM):
+            if items is None:
+                if pending is None:
+                    return None  # after a key with a value: a continuation of that value
+                items = mapping[pending] = []
+                pending = None
+            value = _simple_scalar(line[4:].rstrip(" "))
+            if value is _NOT_SIMPLE:
+                return None
+            items.append(value)
+            continue
+        read = _KEY_LINES.get(line)
+        if read is None:
+            read = _key_line(line)
+            if read is None:
+                return None
+            if len(_KEY_LINES) < _KEY_LINES_KEPT and len(line) <= _KEPT_LENGTH \
+                    and not isinstance(read[1], list):
+                _KEY_LINES[line] = read  # (a list is not shared between notes)
+        key, value = read
+        if key in mapping:
+            return None
+        key_index[key] = index
+        items = None
+        if value is _NO_VALUE:
+            mapping[key] = None
+            pending = key
+        else:
+            mapping[key] = value
+            pending = None
+    if not mapping:
+        return None
+    return mapping, key_index
+
+
+_NOT_SIMPLE = object()
+_NO_VALUE = object()  # `key:` alone: null, or the key of the list that follows
+# What `_key_line` read of each line already read, but a list: the same lines (`type: contact`,
+# `status: done`) stand in most notes. Bounded like _WORD_KEYS.
+_KEY_LINES: dict[str, tuple[str, Any]] = {}
+_KEY_LINES_KEPT = 4096
+# Only short lines and keys are kept: a vault of long made-up ones would otherwise keep up to
+# a front matter's 256 Ki characters in each entry.
+_KEPT_LENGTH = 160
+
+
+def _key_line(line: str) -> tuple[str, Any] | None:
+    """(key, value) of a top-level line `key: value` of `simple_front_matter`'s shape, the
+    value _NO_VALUE for `key:` alone; None for any other line."""
+    match = _SIMPLE_KEY_RE.fullmatch(line)
+    if match is None:
+        return None
+    key = _WORD_KEYS.get(match.group(1))
+    if key is None:
+        key = match.group(1)
+        if _resolved(key) != _STR:
+            return None  # `yes:`, `null:`: a key of another type
+        key = sys.intern(key)
+        if len(_WORD_KEYS) < _WORD_KEYS_KEPT and len(key) <= _KEPT_LENGTH:
+            _WORD_KEYS[key] = key
+    rest = match.group(2)
+    if rest and (rest := rest.strip(" ")):
+        value = _simple_scalar(rest)
+        return None if value is _NOT_SIMPLE else (key, value)
+    return key, _NO_VALUE
+# The keys seen that are text, each once (interned): every note repeats the same few, so each
+# is resolved once. Bounded: a vault of made-up keys stops adding to it.
+_WORD_KEYS: dict[str, str] = {}
+_WORD_KEYS_KEPT = 1024
+
+
+def _simple_scalar(text: str) -> Any:
+    """The value of one scalar of `simple_front_matter`'s shape (`text` has no blank at either
+    end), or _NOT_SIMPLE."""
+    if not text:
+        return _NOT_SIMPLE
+    first = text[0]
+    if first == '"' or first == "'":
+        inner = text[1:-1]
+        if len(text) < 2 or text[-1] != first or first in inner or "\\" in inner:
+            return _NOT_SIMPLE
+        return sys.intern(inner) if len(inner) <= _INTERNED_LENGTH else inner
+    if first == "[" and text[-1] == "]":
+        return _simple_flow_list(text[1:-1])
+    if (first in _NOT_PLAIN_START and not (first == "-" and text[1:2].isdigit())) \
+            or text[-1] == ":" or ": " in text or "#" in text \
+            or "[" in text or "]" in text or "{" in text or "}" in text:
+        return _NOT_SIMPLE
+    tag = _resolved(text)
+    if tag == _STR:
+        return sys.intern(text) if len(text) <= _INTERNED_LENGTH else text
+    if tag not in _PLAIN_SCALARS:
+        return _NOT_SIMPLE
+    try:
+        return _SCALARS.yaml_constructors[tag](_SCALARS, yaml.ScalarNode(tag, text))
+    except _CONSTRUCTOR_ERRORS:
+        return _NOT_SIMPLE
+
+
+def _simple_flow_list(inner: str) -> Any:
+    """The value of `[a, b, "c"]` (`inner` is what the brackets hold): items none empty, none
+    holding a `:` or a bracket, a quote only around a whole item; else _NOT_SIMPLE."""
+    if ":" in inner or "[" in inner or "{" in inner or "]" in inner or "}" in inner:
+        return _NOT_SIMPLE
+    if not inner.strip(" "):
+        return []
+    items = []
+    for item in inner.split(","):
+        item = item.strip(" ")
+        if ('"' in item or "'" in item) and not (
+                len(item) >= 2 and item[0] in "'\"" and item[-1] == item[0]
+                and '"' not in item[1:-1] and "'" not in item[1:-1]):
+            return _NOT_SIMPLE  # a quote inside: perhaps around a comma the split cut at
+        value = _simple_scalar(item)
+        if value is _NOT_SIMPLE:
+            return _NOT_SIMPLE
+        items.append(value)
+    return items
+
+
+def _resolved(plain: str) -> str:
+    """The tag NoteLoader.resolve gives a plain scalar."""
+    for tag, regexp in NoteLoader.yaml_implicit_resolvers.get(plain[:1], ()):
+        if regexp.match(plain):
+            return tag
+    return _STR
+
+
 def _bad_tagged_value(node: yaml.Node) -> yaml.constructor.ConstructorError:
     """The error for a scalar its tag's constructor refused, marked at the scalar."""
     tag = node.tag.replace("tag:yaml.org,2002:", "!!")
@@ -208,6 +378,11 @@ def load_front_matter(
             f"front matter is {len(text):,} characters; more than {MAX_FRONT_MATTER_CHARS:,} "
             "is refused"
         )
+    simple = simple_front_matter(text.split("\n")[:-1] if text.endswith("\n")
+                                 else text.split("\n"))
+    if simple is not None:
+        # (No anchor, alias, deep nesting or repeated key in that shape: nothing to check.)
+        return simple[0]
     try:
         loader = NoteLoader(text)
         try:

@@ -147,7 +147,8 @@ class VaultIndex:
         # list of attachments may change where it goes.
         self._asks_files = False
         # Per note, its headings by the keys find_heading matches (made when first asked).
-        self._heading_tables: dict[str, tuple[dict[str, Heading], dict[str, Heading]]] = {}
+        # The loose table is made only when a heading is not found as written or shown.
+        self._heading_tables: dict[str, list[dict[str, Heading] | None]] = {}
         # Per note, its block ids (lower-cased) as written, with their lines.
         self._block_tables: dict[str, dict[str, tuple[str, int]]] = {}
         # Notes by the last folder and name of their path (`acme/readme`), for links written
@@ -197,9 +198,9 @@ class VaultIndex:
         """
         if not target:
             return Resolution("ok", source) if source is not None else Resolution("broken")
-        folder = None if source is None else _folder(source)
-        if kind == "markdown" or _relative(target):
+        if kind == "markdown" or (target[0] == "." and _relative(target)):
             # Depends on the linking note's folder as a whole: cached per folder.
+            folder = None if source is None else _folder(source)
             key: tuple[str, ...] = (target, kind, folder or "")
             cached = self._cache.get(key)
             if cached is None:
@@ -209,7 +210,9 @@ class VaultIndex:
         found = self._cache.get(key)
         if found is None:
             found = self._cache[key] = self._resolve_name(target, aliases=True)
-        return found.pick(folder) if isinstance(found, _Tie) else found
+        if isinstance(found, _Tie):  # only then does the linking note's folder count
+            return found.pick(None if source is None else _folder(source))
+        return found
 
     def _resolve_from(self, target: str, kind: str, folder: str) -> Resolution | _Tie:
         """A Markdown link (already joined to `folder`) or a `./`, `../` wikilink."""
@@ -392,20 +395,25 @@ class VaultIndex:
                 return None
             # Looked up, not searched: a note of many headings linked many times stays linear.
             exact: dict[str, Heading] = {}
-            loose: dict[str, Heading] = {}
             for candidate in note.headings:  # the first heading of a key wins, as on the page
-                written = fold(candidate.text.strip())
-                exact.setdefault(written, candidate)
+                exact.setdefault(fold(candidate.text.strip()), candidate)
                 exact.setdefault(fold(heading_shown(candidate.text).strip()), candidate)
-                key = _loose_heading(written)
-                if key:
-                    loose.setdefault(key, candidate)
-            table = self._heading_tables[path] = (exact, loose)
+            table = self._heading_tables[path] = [exact, None]
         wanted = fold(heading.rpartition("#")[2].strip())
-        found = table[0].get(wanted)
+        found = table[0].get(wanted)  # type: ignore[union-attr]
         if found is None:
             key = _loose_heading(wanted)
-            found = table[1].get(key) if key else None
+            if not key:
+                return None
+            loose = table[1]
+            if loose is None:  # first asked: most links name a heading as it is written
+                note = self.notes[path]
+                loose = table[1] = {}
+                for candidate in note.headings:
+                    candidate_key = _loose_heading(fold(candidate.text.strip()))
+                    if candidate_key:
+                        loose.setdefault(candidate_key, candidate)
+            found = loose.get(key)
         return found
 
     def find_block(self, path: str, ref: str) -> int | None:
@@ -536,20 +544,25 @@ class VaultIndex:
     def _link(self, path: str) -> None:
         note = self.notes[path]
         resolved = []
+        # (Once per note, not per link: a vault's load links some 50,000 links here.)
+        resolve, dependents, backlinks = self.resolve, self._dependents, self._backlinks
+        in_order = self._in_order
         for link in note.links:
-            resolution = self.resolve(link.target, link.kind, path)
+            target = link.target
+            resolution = resolve(target, link.kind, path)
             resolved.append(resolution)
-            if self._dependents is not None:
+            if dependents is not None:
                 for key in _lookup_keys(link):
-                    self._dependents[key].add(path)
-            if not link.target:
+                    dependents[key].add(path)
+            if not target:
                 continue  # [[#Heading]]: within the note, no backlink
-            if resolution.path is not None:
-                self._backlinks[resolution.path].setdefault(path, []).append(link)
-                if self._in_order:  # (empty while a vault loads: nothing to drop)
-                    self._in_order.discard(resolution.path)
+            found = resolution.path
+            if found is not None:
+                backlinks[found].setdefault(path, []).append(link)
+                if in_order:  # (empty while a vault loads: nothing to drop)
+                    in_order.discard(found)
             elif resolution.status == "broken":
-                self._placeholders[fold(link.target)].add(path)
+                self._placeholders[fold(target)].add(path)
         self._resolved[path] = tuple(resolved)
 
     def _unlink(self, path: str) -> None:
@@ -623,4 +636,8 @@ def heading_shown(text: str) -> str:
 def _loose_heading(text: str) -> str:
     """A heading with punctuation dropped and blanks collapsed (Obsidian drops `:`, `#`, `|`,
     `^` and brackets from the heading links it writes)."""
-    return " ".join("".join(c if c.isalnum() else " " for c in heading_shown(text)).split())
+    return " ".join(_ALNUM_RUN_RE.findall(heading_shown(text)))
+
+
+# A run of the characters `str.isalnum` is true for (\w is those and "_").
+_ALNUM_RUN_RE = re.compile(r"[^\W_]+")

@@ -71,7 +71,8 @@ def vault_diagnostics(index: VaultIndex, paths: Iterable[str] | None = None
         out.extend(note.diagnostics)
         if note.type == schema.CAREER:
             out.extend(score_diagnostics(index, note))
-        for link, resolution in index.outgoing(note.path):
+        # (Each link beside its resolution, without a list of pairs made per note.)
+        for link, resolution in zip(note.links, index.resolutions(note.path), strict=True):
             if resolution.status == "broken":
                 if _a_day(link.target):
                     continue  # a daily note not written yet (Obsidian makes it on a click)
@@ -86,9 +87,12 @@ def vault_diagnostics(index: VaultIndex, paths: Iterable[str] | None = None
             else:
                 if resolution.status == "ambiguous":
                     out.append(_ambiguous_link(note, link, resolution))
-                problem = link_target_problem(index, note, link, resolution)
-                if problem is not None:
-                    out.append(problem)
+                # Only a link to a heading or to a file can miss its target: most links are
+                # neither, and are not asked.
+                if link.heading or resolution.status == "asset":
+                    problem = link_target_problem(index, note, link, resolution)
+                    if problem is not None:
+                        out.append(problem)
     for same in index.same_names():
         for path in same:
             if wanted is not None and path not in wanted:

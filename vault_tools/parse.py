@@ -20,7 +20,7 @@ from typing import Any, NamedTuple
 from urllib.parse import unquote
 
 from . import privacy, schema
-from .frontmatter_yaml import FrontMatterError, load_front_matter
+from .frontmatter_yaml import FrontMatterError, load_front_matter, simple_front_matter
 from .notes import (
     CAREER_STATUSES,
     INTERVIEW_STATUSES,
@@ -113,6 +113,11 @@ LOG_KIND_RE = re.compile(r"([^\W\d_][\w-]*):(?:[ \t]+|$)")
 # A daily note's name (§12): its day, in any folder.
 DAILY_NAME_RE = re.compile(r"\d{4}-\d{2}-\d{2}")
 JOURNAL = "journal"
+
+# A named tuple built from a tuple of all its fields, in order, without the Python-level call
+# of the named tuple's __new__ (a third of the cost of making the ~45,000 body links of 5,000
+# notes). For the types made on every line that holds one (links, headings, tasks).
+_new_tuple = tuple.__new__
 
 
 def split_lines(text: str) -> list[str]:
@@ -267,7 +272,7 @@ def parse_note(rel_path: str, text: str, *, contexts: bool = True) -> Note:
     visibility = privacy.note_visibility(meta, rel_path, key_lines, duplicates)
     diags += visibility.diagnostics
     private = visibility.private
-    if not private and any(d.code == "yaml-error" for d in diags):
+    if diags and not private and any(d.code == "yaml-error" for d in diags):
         # YAML refused the front matter: its raw lines decide, so that a broken note that says
         # it is private is never quoted in another note's block nor published.
         private = privacy.looks_private_front_matter(body_text)
@@ -287,7 +292,7 @@ def parse_note(rel_path: str, text: str, *, contexts: bool = True) -> Note:
     if not title:
         title = next((_shown(h.text) for h in scan.headings if h.level == 1), name)
 
-    return Note(
+    return _new_note(
         path=rel_path,
         name=name,
         title=title,
@@ -295,14 +300,15 @@ def parse_note(rel_path: str, text: str, *, contexts: bool = True) -> Note:
         meta=meta,
         fields=fields,
         aliases=aliases,
-        tags=with_inline_tags(tags, (tag.name for tag in scan.tags)),
-        inline_tags=tuple(scan.tags),
+        tags=with_inline_tags(tags, (tag.name for tag in scan.tags))
+        if tags or scan.tags else (),
         private=private,
         links=tuple(fm_links + scan.links),
         tasks=tuple(scan.tasks),
         blocks=tuple(scan.blocks),
         headings=tuple(scan.headings),
         block_ids=tuple(scan.block_ids),
+        inline_tags=tuple(scan.tags),
         log=tuple(scan.log),
         insight_lines=tuple(scan.units),
         items=tuple(scan.items),
@@ -312,11 +318,26 @@ def parse_note(rel_path: str, text: str, *, contexts: bool = True) -> Note:
         body_line=body_line,
         newline=newline,
         bom=bom,
+        unreadable=False,
         # (A front matter opened on line 1 and never closed is closed by the first `---`
         # line anywhere, an appended block's included.)
         ends_plain=scan.ends_plain and (fm_end > 0 or not lines
                                         or not opens_front_matter(lines[0])),
     )
+
+
+def _new_note(**fields: Any) -> Note:
+    """`Note(**fields)`, every field given (in their order), without the frozen dataclass's
+    __init__, which sets each of its 26 fields through object.__setattr__ (6 us a note, 0.03 s
+    of a 5,000-note load; this takes 2 us). Note has no __post_init__; a test holds the two
+    equal. Set one by one, in the fields' order, the instance's dict keeps sharing its keys
+    with every other Note's (280 bytes); `dict.update` would give each note a dict of its own
+    (830 bytes, 11 MB at 20,000 notes)."""
+    note = object.__new__(Note)
+    values = note.__dict__
+    for name, value in fields.items():
+        values[name] = value
+    return note
 
 
 def _daily_day(name: str, note_type: str | None, ctx: _FieldContext) -> dt.date | None:
@@ -361,14 +382,24 @@ def _front_matter(
     """
     if not lines or not opens_front_matter(lines[0]):
         return {}, 0, {}
-    close = next((i for i in range(1, len(lines)) if closes_front_matter(lines[i])), None)
+    close = None
+    for i in range(1, len(lines)):
+        # A closing line starts with its fence: only those few are asked.
+        if lines[i][:3] in _FENCE_STARTS and closes_front_matter(lines[i]):
+            close = i
+            break
     if close is None:
         diags.append(Diagnostic(
             rel_path, 1, "error", "yaml-error",
             "front matter opened with '---' on line 1 is never closed by a '---' line",
         ))
         return {}, 0, {}
-    fm_text = "".join([line + "\n" for line in lines[1:close]])
+    simple = simple_front_matter(lines[1:close])
+    if simple is not None:
+        # The common shape, read without the YAML parser: each key's line known as it is read.
+        # (Its values hold no list in a list: no unquoted link to read as one.)
+        return simple[0], close + 1, {key: index + 2 for key, index in simple[1].items()}
+    fm_text = "\n".join(lines[1:close]) + "\n" if close > 1 else ""
     try:
         data = load_front_matter(fm_text, first_line=2, duplicates=duplicates)
     except FrontMatterError as exc:
@@ -405,6 +436,9 @@ def _front_matter(
     return meta, close + 1, key_lines
 
 
+_FENCE_STARTS = ("---", "...")
+
+
 def _unquoted_links(value: Any) -> Any:
     """`with: [[Jane Doe]]` without quotes is YAML for a list in a list: read it as the link the
     user meant. Returns the value itself when there is nothing to fix."""
@@ -427,6 +461,8 @@ def _front_matter_links(
     for key, value in meta.items():
         # Only text holds links: a string, or the strings inside a list or a mapping.
         if isinstance(value, str):
+            if "[[" not in value and key not in LINK_KEYS:
+                continue  # (one_line keeps a "[[" and makes none)
             items: Iterable[str] = (value,)
         elif isinstance(value, (list, dict)):
             items = _strings_in(value)
@@ -467,7 +503,8 @@ def _place(
         if value in lines[i]:
             line = i + 1
             break
-    return Link(target, line, 0, heading, label, False, key, "wiki", f"{key}: {item.strip()}")
+    return _new_tuple(Link, (target, line, 0, heading, label, False, key, "wiki",
+                             f"{key}: {item.strip()}"))
 
 
 _PLACE_WINDOW = 64
@@ -496,6 +533,9 @@ def one_line(text: str) -> str:
     one space, blanks at either end go. A quoted YAML value may hold line breaks; shown in a
     generated block, one could end the block's line, or make a line of its own that reads as
     a block marker (and `fill` then refuses to write the block)."""
+    if text.isprintable():
+        # Every line break is unprintable, so a printable text (nearly every value) holds none.
+        return text.strip()
     return _LINE_BREAK_RUN_RE.sub(" ", text).strip()
 
 
@@ -531,7 +571,13 @@ class _FieldContext:
             if isinstance(item, str) and item.strip():
                 item = one_line(item)
                 match = WIKILINK_RE.search(item)
-                target = _split_wikilink(match.group(1))[0] if match else item
+                if match is None:
+                    target = item
+                else:
+                    inner = match.group(1)
+                    # A plain [[Name]]: what _split_wikilink gives as its target, without it.
+                    target = inner.strip() if "#" not in inner and "|" not in inner \
+                        and "\\" not in inner else _split_wikilink(inner)[0]
                 if target:
                     out.append(target)
         return tuple(out)
@@ -918,8 +964,10 @@ def _scan_body(
                                            commented or alone, in_obsidian_comment or in_comment
                                            or alone, memo)
             scan.links += found
-            if list_item and (not scan.items or scan.items[-1].line != lineno) and any(
-                    link.heading and link.heading.startswith("^") for link in found):
+            # (A heading "^id" is written with its "^", or as "%5E" in a Markdown link.)
+            if list_item and ("^" in visible or "%" in visible) \
+                    and (not scan.items or scan.items[-1].line != lineno) and any(
+                        link.heading and link.heading.startswith("^") for link in found):
                 scan.items.append(ItemLine(lineno, shown))  # maybe a question asked (§13)
             if list_item:
                 task = TASK_RE.match(line)
@@ -1243,7 +1291,7 @@ def _heading(line: str, lineno: int) -> Heading | None:
     unclosed = text.rstrip("#")
     if len(unclosed) < len(text) and unclosed[-1:] in (" ", "\t"):
         text = unclosed.rstrip(" \t")
-    return Heading(len(opening.group(1)), _intern(text.strip()), lineno)
+    return _new_tuple(Heading, (len(opening.group(1)), _intern(text.strip()), lineno))
 
 
 def _shown(text: str) -> str:
@@ -1407,6 +1455,10 @@ def _add_block_id(line: str, lineno: int, scan: _BodyScan) -> None:
         scan.block_ids.append((ident, lineno))
 
 
+# `name[-3:].lower() == ".md"`, without the two copies (no other character lower-cases to
+# ".", "m" or "d").
+_MD_SUFFIXES = (".md", ".mD", ".Md", ".MD")
+
 # The names a vault repeats are kept once (`sys.intern`: equal strings, one object): the same
 # few thousand link targets, labels and headings, and the same headings (`## Advice`) stand in
 # every note. At 20,000 notes, 232,257 link targets were 15.8 MB of strings, 2.0 MB of them
@@ -1417,19 +1469,19 @@ _intern = sys.intern
 def _wikilinks(text: str, line: int, context: str) -> list[Link]:
     """Every `[[...]]` link of one body line, in column order.
 
-    The hot path of the body scan (one call per link-bearing line, ~40,000 at 5,000 notes):
-    Links are built with positional arguments, which a named tuple takes faster than keywords.
+    The hot path of the body scan (one call per link-bearing line, ~40,000 at 5,000 notes).
     """
     links = []
     for match in WIKILINK_RE.finditer(text):
         inner = match.group(1)
         if "#" not in inner and "|" not in inner and "\\" not in inner:
             # The common plain [[Name]]: what _link_parts gives, without the call.
-            target, heading, label = inner.strip(), None, None
-            if target[-3:].lower() == ".md":
+            target = inner.strip()
+            if target.endswith(_MD_SUFFIXES):
                 target = target[:-3]
             if not target:
                 continue  # [[ ]] and [[.md]]: no link
+            heading = label = None
         else:
             parts = _link_parts(inner)
             if parts is None:
@@ -1440,11 +1492,15 @@ def _wikilinks(text: str, line: int, context: str) -> list[Link]:
                 target = ""
             else:
                 target, heading, label = parts
+            heading = heading and _intern(heading)
+            label = label and _intern(label)
         start = match.start()
-        embed = start > 0 and text[start - 1] == "!"
-        col = start if embed else start + 1  # 1-based, at the "!" of an embed
-        links.append(Link(_intern(target), line, col, heading and _intern(heading),
-                          label and _intern(label), embed, None, "wiki", context))
+        if start and text[start - 1] == "!":  # an embed: its column is the "!"'s (1-based)
+            embed, col = True, start
+        else:
+            embed, col = False, start + 1
+        links.append(_new_tuple(Link, (_intern(target), line, col, heading, label, embed, None,
+                                      "wiki", context)))
     return links
 
 
@@ -1567,8 +1623,7 @@ def _task(rel_path: str, match: re.Match[str], line: int, diags: list[Diagnostic
     read = read_task_text(text)
     for problem in read.problems:
         diags.append(Diagnostic(rel_path, line, "error", "bad-date", problem))
-    # positional: cheaper than keywords
-    return Task(text, line, status in "xX-", read.due, read.shown_from)
+    return _new_tuple(Task, (text, line, status in "xX-", read.due, read.shown_from))
 
 
 # --- a task's text, as the Tasks plugin and Dataview write it (§10) ----------------------------
@@ -1639,9 +1694,14 @@ def read_task_text(text: str) -> TaskText:
     Where a date is written twice, the first counts. A block id ending the task (` ^id`, what
     a `[[Note#^id]]` reaches) is no part of its title either: Obsidian does not show it.
     Pure; linear in the length of `text`."""
+    # The common dated task first: a text it reads holds a sign, so the glance below would
+    # have sent it there too.
+    dated = _due_at_end(text)
+    if dated is not None:
+        return dated
     if not _may_hold_sign(text):
         return TaskText(text)  # no sign, field or block id: most tasks, read at a glance
-    return _due_at_end(text) or _read_signs(text)
+    return _read_signs(text)
 
 
 def _may_hold_sign(text: str) -> bool:
@@ -1673,7 +1733,11 @@ def _due_at_end(text: str) -> TaskText | None:
         due = dt.date.fromisoformat(day)
     except ValueError:
         return None  # the general reading reports it
-    return TaskText(_BLANK_RUN_RE.sub(" ", prefix + " ").strip(), due)
+    if "  " in prefix or not prefix.isprintable():
+        title = _BLANK_RUN_RE.sub(" ", prefix + " ").strip()
+    else:  # its only blank is " ", never two in a row: nothing to make single
+        title = prefix.strip()
+    return _new_tuple(TaskText, (title, due, None, ()))
 
 
 def _read_signs(text: str) -> TaskText:

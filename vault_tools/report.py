@@ -96,7 +96,8 @@ def company_placeholders(index: VaultIndex, diagnostics: Iterable[Diagnostic],
     for note in index:
         if note.path in skip:
             continue
-        for link, resolution in index.outgoing(note.path):
+        # (Each note's links beside their resolutions, without a list of pairs made per note.)
+        for link, resolution in zip(note.links, index.resolutions(note.path), strict=True):
             if (link.field == "company" and resolution.status == "broken"
                     and (note.path, link.line) not in typos):
                 name = link.target.rpartition("/")[2].strip()

@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from itertools import islice
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import Any
 
 import yaml
 
@@ -353,7 +353,7 @@ def read_bounded(path: str | os.PathLike[str]) -> bytes:
     when it is too large (the size is checked before reading, and again by the read itself,
     for a file that grows in between)."""
     with open(path, "rb") as file:
-        return _read_bounded(file)
+        return _read_bounded(file.fileno(), os.fstat(file.fileno()).st_size)
 
 
 # What is read of a note too large to read whole: room for any front matter YAML accepts
@@ -362,17 +362,32 @@ def read_bounded(path: str | os.PathLike[str]) -> bytes:
 _HEAD_BYTES = 512 * 1024
 
 
-def _read_bounded(file: BinaryIO) -> bytes:
-    size = os.fstat(file.fileno()).st_size
+def _read_bounded(fd: int, size: int) -> bytes:
+    """The bytes of the open file `fd`, whose size was found to be `size`; NoteTooLargeError
+    as `read_bounded` says. Read with os.read: a file object (its buffer and raw layer) cost
+    more than the reads of a note."""
     if size > MAX_NOTE_BYTES:
-        raise NoteTooLargeError(size, file.read(_HEAD_BYTES))
+        raise NoteTooLargeError(size, _read_up_to(fd, _HEAD_BYTES))
     # Asking for the size found (plus one, to see growth) keeps the buffer small.
-    data = file.read(size + 1)
+    data = _read_up_to(fd, size + 1)
     if len(data) > size:  # grown since the stat: read on, still bounded
-        data += file.read(MAX_NOTE_BYTES + 1 - len(data))
+        data += _read_up_to(fd, MAX_NOTE_BYTES + 1 - len(data))
     if len(data) > MAX_NOTE_BYTES:
         raise NoteTooLargeError(len(data), data[:_HEAD_BYTES])
     return data
+
+
+def _read_up_to(fd: int, count: int) -> bytes:
+    """Up to `count` bytes from `fd`, fewer only at the end of the file (as a file object's
+    read(count) gives them: a read may return less than asked before the end)."""
+    chunks = []
+    while count > 0:
+        chunk = os.read(fd, count)
+        if not chunk:
+            break
+        chunks.append(chunk)
+        count -= len(chunk)
+    return b"".join(chunks)
 
 
 def too_large_diagnostic(rel_path: str, error: NoteTooLargeError) -> Diagnostic:
@@ -446,10 +461,13 @@ def read_file(vault: Vault, rel_path: str, *, walked: bool = False) -> bytes | O
                 return OutsideVaultError(errno.EXDEV, outside_message(vault.notes_dir, rel_path),
                                          path)
             fd = _open_to_read(path, _READ)
-        with open(fd, "rb") as file:
-            if not stat.S_ISREG(os.fstat(fd).st_mode):
+        try:
+            found = os.fstat(fd)
+            if not stat.S_ISREG(found.st_mode):
                 return OSError(errno.EINVAL, "not a regular file (a pipe or a device)", path)
-            return _read_bounded(file)
+            return _read_bounded(fd, found.st_size)
+        finally:
+            os.close(fd)
     except OSError as exc:
         return exc
 
