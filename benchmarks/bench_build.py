@@ -145,32 +145,50 @@ def unique_private_bodies(root: Path) -> int:
     return count
 
 
-_LINK_OR_BLOCK = re.compile(
-    r"\[\[[^\]\n]*\]\]|<!-- vault-tools:(\w+) -->.*?<!-- /vault-tools:\1 -->", re.S)
+_BLOCK = re.compile(r"<!-- vault-tools:(\w+) -->.*?<!-- /vault-tools:\1 -->", re.S)
+_LINK = re.compile(r"\[\[([^\]|\n#]*)(?:#[^\]|\n]*)?(?:\|([^\]\n]*))?\]\]")
+_NUMBERED = re.compile(r"(.+) \d+")
 
 
 def publish_private_named_in_public(root: Path) -> int:
-    """Make public each private note whose name or alias a public note's text holds as words.
-    The generator's sentences name other notes in plain text ("See 2025-10-13 Career fair for
-    more context"); with a note of that name private, the leak scan rightly refuses the build
-    (at 20,000 notes every build did). A real vault's owner would make that note public or
-    reword the sentence; here the note is made public. Returns how many were."""
+    """Make public each private note whose name or alias the site would show in words on a
+    public page. The generator names notes in plain sentences ("See 2025-10-13 Career fair for
+    more context"), gives people aliases such as "José A." (a public "maybe through [[José
+    Becker|José]]. [[a private note]]" reads "José. a private note"), and numbers the second
+    note of a name ("Nadia Smith 2", which a dashboard's "Nadia Smith" and a count spell):
+    with such a note private, the leak scan rightly refuses the build (at 20,000 notes every
+    build was). A real vault's owner would make the note public or reword the sentence; here
+    the note is made public. Returns how many were."""
     from vault_tools.privacy import Secret
     from vault_tools.site.leaks import LeakScanner
     from vault_tools.vault import find_vault, load_index_and_texts
 
     vault = find_vault(root)
     index, texts = load_index_and_texts(vault)
+    private = {note.path for note in index if note.private}
+    shown_names = {note.name for note in index if not note.private}
     names = [Secret(value, "name", note.path, whole_word=True)
              for note in index if note.private for value in (note.name, *note.aliases)]
     scanner = LeakScanner(names)
+
+    def shown(match: re.Match[str]) -> str:
+        # A link as the page shows it: its label, or its target's name; one to a private
+        # note as "a private note".
+        target = index.resolve(match.group(1).strip()).path
+        if target in private:
+            return "a private note"
+        return match.group(2) or match.group(1).rsplit("/", 1)[-1]
+
     named: set[str] = set()
     for note in index:
         if not note.private and note.path in texts:
-            # Links and generated blocks aside: the site shows a link to a private note as
-            # "a private note", and works its blocks out again without private notes.
-            text = _LINK_OR_BLOCK.sub(" ", texts[note.path])
+            # Generated blocks aside: the site works them out again without private notes.
+            text = _LINK.sub(shown, _BLOCK.sub(" ", texts[note.path]))
             named.update(secret.source for secret in scanner.find(text))
+    for note in index:
+        numbered = _NUMBERED.fullmatch(note.name)
+        if note.private and numbered and numbered.group(1) in shown_names:
+            named.add(note.path)
     for path in sorted(named):
         file = vault.abs(path)
         text = file.read_text(encoding="utf-8")
@@ -198,7 +216,12 @@ def prepare(notes: int, seed: int, cache: Path = CACHE, shape: str = "generator"
     print(f"marked {marked} interviews with private contacts private", flush=True)
     rewritten = unique_private_bodies(root)
     print(f"gave {rewritten} private notes bodies of their own", flush=True)
-    published = publish_private_named_in_public(root)
+    published = 0
+    for _ in range(5):  # (a note made public shows its links' names: it may name another)
+        found = publish_private_named_in_public(root)
+        published += found
+        if not found:
+            break
     print(f"made {published} private notes named in public ones public", flush=True)
     run([*tool("vault-tools"), "fill", "--vault", str(root)], root)
     (root / STAMP).write_text(stamp, encoding="utf-8")
