@@ -122,6 +122,8 @@ hostile_content = st.lists(st.sampled_from(CONTENT_LINES), max_size=6).map("\n".
 # opened a comment that hid the block's end marker (found by this test's random search).
 @example("<!-- vault-tools:related -->\n<!-- /vault-tools:related -->",
          {"related": "x vault-tools: %%"})
+@example("<!-- vault-tools:related -->\n<!-- /vault-tools:related -->",
+         {"related": "%% vault-tools: z", "followups": ""})
 def test_every_block_is_found_again_or_the_note_refused(
         text: str, wanted: dict[str, str]) -> None:
     """The splice checks its appended blocks on the note cut down to what the parser reads

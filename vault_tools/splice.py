@@ -78,15 +78,16 @@ def splice_blocks(rel_path: str, text: str, contents: dict[str, str],
         if note.body_line > 1 or not text.startswith("---", 1 if note.bom else 0):
             probe = _assemble(text, edits, appended, contents, newline, read_in_block)
         check = parse_note(rel_path, probe, contexts=False)
+        # (A block the note had, lost: its new content is the cause, whatever else is lost.)
+        lost = [block.name for block in note.blocks if check.block(block.name) is None]
+        if lost:
+            raise BlockError(f"{rel_path}: cannot write the '{lost[0]}' block: its new content "
+                             "would hide the end of a block; the note is left as it was")
         if any(check.block(name) is None for name in appended):
             raise BlockError(
                 f"{rel_path}: cannot add the '{appended[0]}' block: the note ends inside an "
                 "unclosed code fence, HTML comment or %% comment; close it and run fill again"
             )
-        lost = [block.name for block in note.blocks if check.block(block.name) is None]
-        if lost:
-            raise BlockError(f"{rel_path}: cannot write the '{lost[0]}' block: its new content "
-                             "would hide the end of a block; the note is left as it was")
     return new
 
 
