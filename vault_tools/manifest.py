@@ -22,6 +22,7 @@ import sys
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import yaml
 
@@ -104,15 +105,23 @@ def note_stamps(vault: Vault) -> Stamps:
 
 def is_current(vault: Vault, dashboard: str, stamps: Stamps) -> bool:
     """True when the record of the last complete fill matches these stamps exactly."""
+    record = _own_record(vault, dashboard)
+    return record is not None and record.get("notes") == stamps
+
+
+def _own_record(vault: Vault, dashboard: str) -> dict[str, Any] | None:
+    """`fill.json` as read, if it is a record by this code with these settings (None: no
+    record, or one that cannot be read or is another's)."""
     folder = cache_dir(vault)
     if folder is None:
-        return False
+        return None
     try:
         record = json.loads(read_plain_file(folder / "fill.json").decode("utf-8"))
     except (OSError, ValueError):
-        return False
-    return (isinstance(record, dict) and record.get("fingerprint") == fingerprint(dashboard)
-            and record.get("notes") == stamps)
+        return None
+    if not isinstance(record, dict) or record.get("fingerprint") != fingerprint(dashboard):
+        return None
+    return record
 
 
 def read_plain_file(path: Path) -> bytes:
@@ -136,7 +145,7 @@ def read_plain_file(path: Path) -> bytes:
 @dataclass(frozen=True)
 class Earlier:
     """The last complete fill, as its record says: every note's stamps then, a digest of which
-    notes there were under what names (`refresh.note_names`), the notes each linked to, and
+    notes there were under what names (`reach.note_names`), the notes each linked to, and
     the notes it could not fill (planned again every time, so their problem is said again)."""
 
     stamps: Stamps
@@ -149,14 +158,8 @@ def earlier(vault: Vault, dashboard: str) -> Earlier | None:
     """The record of the last complete fill by this code with these settings, checked down to
     its values (None: no record, another code's, or anything in it not as `record` writes it:
     a foreign or corrupt record is never trusted)."""
-    folder = cache_dir(vault)
-    if folder is None:
-        return None
-    try:
-        raw = json.loads(read_plain_file(folder / "fill.json").decode("utf-8"))
-    except (OSError, ValueError):
-        return None
-    if not isinstance(raw, dict) or raw.get("fingerprint") != fingerprint(dashboard):
+    raw = _own_record(vault, dashboard)
+    if raw is None:
         return None
     stamps, graph = raw.get("notes"), raw.get("graph")
     if not (isinstance(stamps, dict) and isinstance(graph, dict)
