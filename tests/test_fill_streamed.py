@@ -141,3 +141,5 @@ def test_digests_answer_as_a_dict_would(pairs, asked) -> None:
     plain = dict(pairs)
     for path in [path for path, _ in pairs] + asked:
         assert kept.get(path) == plain.get(path)
+        assert (path in kept) == (path in plain)  # as the record of written notes is asked
+    assert list(kept.items()) == sorted(plain.items())

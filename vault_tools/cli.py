@@ -116,8 +116,9 @@ def fill(vault: Vault, check_only: bool, dry_run: bool) -> None:
             click.echo(f"would change {change.path} ({', '.join(change.blocks)})")
         click.echo(f"{len(result.changed)} of {result.notes} notes would change.")
         sys.exit(1 if check_only and result.changed else 0)
+    written = set(result.written)  # (a list's `in` for each of 20,000 changes: ~2 s)
     for change in result.changed:
-        if change.path in result.written:
+        if change.path in written:
             click.echo(f"wrote {change.path} ({', '.join(change.blocks)})")
     click.echo(f"{len(result.written)} of {result.notes} notes changed.")
     sys.exit(1 if result.failed else 0)

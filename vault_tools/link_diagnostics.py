@@ -183,11 +183,13 @@ class _Suggester:
     def __init__(self, names: Iterable[str]) -> None:
         self.written = {name.lower(): name for name in names}
         self.by_key: dict[str, set[str]] = defaultdict(set)
+        by_key = self.by_key
         for lowered in self.written:
+            marked = "^" + lowered  # its starts are marked[:length + 1], "^" included
             for length in self.STARTS:
-                self.by_key["^" + lowered[:length]].add(lowered)
+                by_key[marked[:length + 1]].add(lowered)
             for word in lowered.split():
-                self.by_key[word].add(lowered)
+                by_key[word].add(lowered)
 
     def suggest(self, target: str) -> str | None:
         wanted = target.rpartition("/")[2].lower()

@@ -177,6 +177,8 @@ class Cadence:
 
 @dataclass(frozen=True, slots=True)
 class ContactFields:
+    """What a contact note's front matter says, each value read and checked (§3)."""
+
     company: str | None = None
     role: str | None = None
     email: str | None = None
@@ -201,6 +203,8 @@ CAREER_STATUSES = schema.CAREER_STATUSES
 
 @dataclass(frozen=True, slots=True)
 class InterviewFields:
+    """What a conversation note's front matter says, each value read and checked (§3)."""
+
     date: dt.date | None = None
     with_: tuple[str, ...] = ()
     company: str | None = None
@@ -215,6 +219,8 @@ class InterviewFields:
 
 @dataclass(frozen=True, slots=True)
 class CompanyFields:
+    """What a company note's front matter says (§3)."""
+
     industry: str | None = None
     website: str | None = None
     location: str | None = None
@@ -235,6 +241,8 @@ SCORE_MIN, SCORE_MAX = 1, 5
 
 @dataclass(frozen=True, slots=True)
 class CareerFields:
+    """What a career path note's front matter says: its status and scores (§13)."""
+
     status: str | None = None
     ruled_out: dt.date | None = None
     reason: str | None = None

@@ -915,7 +915,7 @@ def _scan_body(
                 name = heading.text.lower()
                 if name == "log":
                     log_level = heading.level
-                elif " ".join(name.split()) == "open questions":
+                elif "questions" in name and " ".join(name.split()) == "open questions":
                     questions_level = heading.level
         elif log_level is not None and list_item:
             _add_log_item(rel_path, visible, index + 1, scan, diags)
@@ -1284,14 +1284,26 @@ def _heading(line: str, lineno: int) -> Heading | None:
     then #s) and trailing blanks: so, after the trailing blanks are cut, the final run of #s
     goes too when blanks stand before it, together with those blanks.
     """
-    opening = HEADING_OPEN_RE.match(line)
-    if opening is None:
-        return None
-    text = line[opening.end():].rstrip(" \t")
-    unclosed = text.rstrip("#")
-    if len(unclosed) < len(text) and unclosed[-1:] in (" ", "\t"):
-        text = unclosed.rstrip(" \t")
-    return _new_tuple(Heading, (len(opening.group(1)), _intern(text.strip()), lineno))
+    read = _HEADINGS.get(line)
+    if read is None:
+        opening = HEADING_OPEN_RE.match(line)
+        if opening is None:
+            return None
+        text = line[opening.end():].rstrip(" \t")
+        unclosed = text.rstrip("#")
+        if len(unclosed) < len(text) and unclosed[-1:] in (" ", "\t"):
+            text = unclosed.rstrip(" \t")
+        read = (len(opening.group(1)), _intern(text.strip()))
+        if len(_HEADINGS) < _HEADINGS_KEPT and len(line) <= _HEADING_KEPT_LENGTH:
+            _HEADINGS[line] = read
+    return _new_tuple(Heading, (*read, lineno))
+
+
+# The level and text of each heading line already read: most notes repeat the same few
+# (`## Notes`, `## Log`), so each is read once. Bounded, and only short lines are kept.
+_HEADINGS: dict[str, tuple[int, str]] = {}
+_HEADINGS_KEPT = 4096
+_HEADING_KEPT_LENGTH = 160
 
 
 def _shown(text: str) -> str:

@@ -17,7 +17,7 @@ class BlockError(ValueError):
     """The note's markers are unbalanced or duplicated: it must not be written."""
 
 
-def splice_blocks(rel_path: str, text: str, contents: dict[str, str],
+def splice_blocks(rel_path: str, text: str, contents: Mapping[str, str],
                   note: Note | None = None) -> str:
     """Return `text` with each named block's content replaced (blocks missing are appended).
 
