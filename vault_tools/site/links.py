@@ -307,11 +307,17 @@ def log_link_problems(view: SiteView, report_only: set[str] | None = None) -> No
     # Companies named in `company` fields with no note (an import makes hundreds): said
     # once, with how to create them, not once per contact.
     diagnostics = view.index.diagnostics(report_only)
-    placeholders = company_placeholders(view.index, diagnostics, view.hidden)
-    if report_only is not None:
-        placeholders = Placeholders(
-            placeholders.names, frozenset(where for where in placeholders.links
-                                          if where[0] in report_only))
+    if report_only is None:
+        placeholders = company_placeholders(view.index, diagnostics, view.hidden)
+    else:
+        # The links of these notes first; the names (of the whole vault) only when one is
+        # said: a save that names no missing company does not go through every note.
+        others = view.hidden | frozenset(view.index.notes).difference(report_only)
+        placeholders = company_placeholders(view.index, diagnostics, others)
+        if placeholders.links:
+            placeholders = Placeholders(
+                company_placeholders(view.index, diagnostics, view.hidden).names,
+                placeholders.links)
     if placeholders.links:
         log.warning(f"vault: {placeholders.summary()}")
     for diag in diagnostics:

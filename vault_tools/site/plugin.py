@@ -147,7 +147,8 @@ class VaultPlugin(BasePlugin[VaultPluginConfig]):
             if any(d.code == "yaml-error" for d in note.diagnostics)
             and looks_private_front_matter(texts.get(path, ""))
         ]
-        view = SiteView(index, self.config.publish_fields, suspicious, followups)
+        view = SiteView(index, self.config.publish_fields, suspicious, followups,
+                        previous=self.build.view if self.build is not None else None)
         # The attachments MkDocs found, before private ones are taken out below: a link to an
         # attachment that exists is not "missing", whether or not it is published.
         index.set_attachments([file.src_uri for file in files
