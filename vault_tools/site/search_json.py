@@ -80,7 +80,7 @@ class SearchJson:
         pages, self._expected = self._expected, None
         if pages is not None and _same_objects(list(chain.from_iterable(pages)), entries):
             self._written = {}
-            return head[:-2] + ",".join(piece for piece in self._by_page(pages) if piece) + "]}"
+            return _index(head, [piece for piece in self._by_page(pages) if piece])
         self._pages = {}
         written: dict[int, tuple[dict[str, Any], dict[str, Any], str]] = {}
         pieces = []
@@ -91,8 +91,7 @@ class SearchJson:
             written[id(entry)] = known
             pieces.append(known[2])
         self._written = written
-        # `{"config":{...},"docs":[]}`: the entries go between the brackets.
-        return head[:-2] + ",".join(pieces) + "]}"
+        return _index(head, pieces)
 
     def _by_page(self, pages: list[list[dict[str, Any]]]) -> list[str]:
         """Each page's entries' JSON, one after the other ("" for a page of none)."""
@@ -108,6 +107,18 @@ class SearchJson:
             pieces.append(known[3])
         self._pages = kept
         return pieces
+
+
+def _index(head: str, pieces: list[str]) -> str:
+    """`head` (`{"config":{...},"docs":[]}`) with `pieces` between the brackets, made in one
+    join: the index is tens of megabytes, and each further concatenation copies it again."""
+    if not pieces:
+        return head
+    parts = [head[:-2]]
+    for piece in pieces:
+        parts += (piece, ",")
+    parts[-1] = "]}"
+    return "".join(parts)
 
 
 def _same_objects(found: list[Any], known: list[Any]) -> bool:
