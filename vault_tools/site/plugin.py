@@ -171,7 +171,7 @@ class VaultPlugin(BasePlugin[VaultPluginConfig]):
         is known before any is written, so links are resolved as pages are rendered."""
         board_note = dashboards.followups_note(files, self.config.followups_note)
         home_note = dashboards.home_note(files)  # (before the generated home joins them)
-        extra = dashboards.subpages(view)
+        extra = self.remembered.generated.subpages(view)
         listed, wanted = dashboards.plan(files, board_note, extra)
         taken = {f.src_uri for f in files}
         generated = {src: File.generated(config, src, content="") for src in wanted}
