@@ -151,9 +151,10 @@ class VaultPlugin(BasePlugin[VaultPluginConfig]):
                         previous=self.build.view if self.build is not None else None)
         # The attachments MkDocs found, before private ones are taken out below: a link to an
         # attachment that exists is not "missing", whether or not it is published.
-        index.set_attachments([file.src_uri for file in files
-                               if not file.is_documentation_page()])
-        log_link_problems(view, self.report_only)
+        attachments = frozenset(file.src_uri for file in files
+                                if not file.is_documentation_page())
+        index.set_attachments(attachments)
+        log_link_problems(view, self.report_only, attachments)
         private_files, skip_scan = publish_files(files, config, view, texts)
         self.build = self._add_pages(files, config, view, texts, private_files, skip_scan)
         return files
