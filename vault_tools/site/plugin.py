@@ -80,6 +80,7 @@ class _Remembered:
         self.embeds_reached: dict[str, dict[str, bool]] = {}
         self.scanned_for: list[Any] | None = None
         self.secrets = KnownSecrets()
+        self.file_kinds: dict[tuple[Any, ...], Any] = {}  # (`files.publish_files`)
 
 
 class VaultPlugin(BasePlugin[VaultPluginConfig]):
@@ -155,7 +156,8 @@ class VaultPlugin(BasePlugin[VaultPluginConfig]):
                                 if not file.is_documentation_page())
         index.set_attachments(attachments)
         log_link_problems(view, self.report_only, attachments)
-        private_files, skip_scan = publish_files(files, config, view, texts)
+        private_files, skip_scan = publish_files(files, config, view, texts,
+                                                 self.remembered.file_kinds)
         self.build = self._add_pages(files, config, view, texts, private_files, skip_scan)
         return files
 
