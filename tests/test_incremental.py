@@ -354,12 +354,11 @@ def test_a_save_of_prose_reuses_what_spans_the_vault_and_a_save_that_changes_it_
     assert s.live._index.notes[kwame] is note, "an equal note was put in the index again"
     assert generated._subpages is tags
     assert plugin.view.followups_of is followups_of
-    s.edit(kwame, lambda t: t.replace("type: contact", "type: contact\ntags: [harbour]", 1))
+    s.edit(kwame, lambda t: t.replace("tags: [data]", "tags: [data, harbour]", 1))
     assert generated._subpages is not tags
     assert (s.site / "tags" / "harbour" / "index.html").is_file()
     s.write("contacts/Nia Obi.md", "---\ntype: contact\n---\n\n# Nia Obi\n\nMet at a fair.\n")
-    assert "Nia%20Obi" in sitemap.read_text(encoding="utf-8") or \
-        "Nia Obi" in sitemap.read_text(encoding="utf-8")
+    assert sitemap.stat().st_mtime_ns != written[0], "a new page left the sitemap as it was"
     s.rename("contacts/Nia Obi.md", "contacts/Nia Obi-Okafor.md")
     s.edit("contacts/Nia Obi-Okafor.md", lambda t: t.replace("type: contact", "private: true"))
     s.edit("contacts/Nia Obi-Okafor.md", lambda t: t.replace("private: true", "type: contact"))
