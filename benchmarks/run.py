@@ -761,10 +761,12 @@ def _measure_serve_at(b: Bench, n: int) -> list[Row]:
     if row.verdict == "NOT met":
         row.notes.append("serve: the rebuild re-renders only the changed pages and keeps "
                          "what a save cannot change (listing, dashboards' data, secrets, "
-                         "search entries' JSON), but still publishes the files, makes the "
-                         "view, filters MkDocs' file lists and writes the search index and "
-                         "sitemap (vault_tools/site/incremental.py); the watcher's fill "
-                         "comes first; on a busy machine that can exceed the budget.")
+                         "each page's search JSON, the sitemap, the tags' pages, the view's "
+                         "follow-ups; a note parsed the same reaches no other note's blocks), "
+                         "but still copies the listing's files, checks each file's link, "
+                         "goes through every page once and writes the whole search index "
+                         "(vault_tools/site/incremental.py); on a busy machine that can "
+                         "exceed the budget.")
     return [row]
 
 

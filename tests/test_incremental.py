@@ -332,3 +332,35 @@ def test_the_notes_folder_is_listed_again_only_when_a_file_came_or_went(session)
     s.change("files/plan.txt")
     assert s.live._listing is listing
     assert not (s.site / "files" / "plan.txt").exists()
+
+
+def test_a_save_of_prose_reuses_what_spans_the_vault_and_a_save_that_changes_it_does_not(
+        session) -> None:
+    """A line of prose leaves the note as the index keeps it: the sitemap and 404.html are not
+    written again, the tags' pages, the view's follow-ups and the saved note's problems are
+    reused. A new tag, a new note, a renamed note, a note made private and a changed title
+    are each seen (every build equal to the full one, which `change` checks)."""
+    s = session
+    kwame = "contacts/Kwame Asante.md"
+    plugin = s.live.plugin
+    generated = plugin.remembered.generated
+    s.edit(kwame, lambda t: t + "\nA quiet line.\n")
+    sitemap = s.site / "sitemap.xml"
+    written = sitemap.stat().st_mtime_ns, (s.site / "404.html").stat().st_mtime_ns
+    note, tags, followups_of = s.live._index.notes[kwame], generated._subpages, \
+        plugin.view.followups_of
+    s.edit(kwame, lambda t: t + "\nAnother quiet line.\n")
+    assert (sitemap.stat().st_mtime_ns, (s.site / "404.html").stat().st_mtime_ns) == written
+    assert s.live._index.notes[kwame] is note, "an equal note was put in the index again"
+    assert generated._subpages is tags
+    assert plugin.view.followups_of is followups_of
+    s.edit(kwame, lambda t: t.replace("tags: [data]", "tags: [data, harbour]", 1))
+    assert generated._subpages is not tags
+    assert (s.site / "tags" / "harbour" / "index.html").is_file()
+    s.write("contacts/Nia Obi.md", "---\ntype: contact\n---\n\n# Nia Obi\n\nMet at a fair.\n")
+    assert sitemap.stat().st_mtime_ns != written[0], "a new page left the sitemap as it was"
+    s.rename("contacts/Nia Obi.md", "contacts/Nia Obi-Okafor.md")
+    s.edit("contacts/Nia Obi-Okafor.md", lambda t: t.replace("type: contact", "private: true"))
+    s.edit("contacts/Nia Obi-Okafor.md", lambda t: t.replace("private: true", "type: contact"))
+    s.edit(kwame, lambda t: t.replace("# Kwame Asante", "# Kwame A. Asante", 1))
+    s.edit(kwame, lambda t: t + "\nA last quiet line, with [[Priya Raman]] in it.\n")

@@ -64,3 +64,28 @@ def test_an_index_of_another_format_writes_its_own() -> None:
     assert index.generate_search_index(None) == '{"docs":[]}'
     assert written.agrees is False
     assert index.generate_search_index(None) == '{"docs":[]}'
+
+
+@given(first=st.lists(st.lists(entry, max_size=3), max_size=5),
+       later=st.lists(st.lists(entry, max_size=3), max_size=3),
+       changed=st.lists(st.tuples(st.integers(0, 7), text), max_size=3),
+       wrong=st.booleans())
+def test_an_index_written_page_by_page_is_materials(first, later, changed, wrong) -> None:
+    """Told the entries page by page (as `LiveSite` tells it), the index is Material's: kept
+    pages (the same lists), new pages, kept pages whose entries changed in place, and a
+    telling that does not match the entries (then ignored)."""
+    written = SearchJson()
+    written.expect(first)
+    flat = [e for page in first for e in page]
+    assert written.json(CONFIG, flat) == material(flat)
+    pages = first[::2] + later
+    entries = [e for page in pages for e in page]
+    for at, value in changed:
+        if at < len(entries):
+            entries[at]["title"] = value
+    if wrong and entries:
+        entries = entries[1:]
+    written.expect(pages)
+    assert written.json(CONFIG, entries) == material(entries)
+    written.expect(pages)  # (the same again: every page from its piece)
+    assert written.json(CONFIG, entries) == material(entries)

@@ -659,3 +659,19 @@ def test_a_note_made_private_is_no_longer_quoted_in_public_notes(running) -> Non
     save(run.notes / MEETING, "---\nPrivate: true\n---\nMet [[Sam Lee]] about the quiet move.\n")
     assert wait_for(lambda: "quiet move" not in run.block(SAM), timeout=10.0)
     assert "- [[Meeting]]" in run.block(SAM)  # listed by its link only (§5)
+
+
+def test_a_save_of_prose_alone_changes_no_other_note_and_a_later_save_still_reaches_them(
+        running) -> None:
+    """A note parsed the same as before plans only its own blocks (nothing the index keeps
+    changed); the next save that does change it reaches the other notes as always."""
+    run = running(BASE)
+    before = run.text(JANE)
+    batches = len(run.batches)
+    save(run.notes / MEETING, "Met [[Jane Doe]] today.\n\nA paragraph of prose, no link.\n")
+    assert wait_for(lambda: len(run.batches) > batches)
+    assert run.text(JANE) == before
+    assert full_fill_is_clean(run.root)
+    save(run.notes / MEETING, "Met [[Jane Doe]] again today.\n\nA paragraph of prose.\n")
+    assert wait_for(lambda: "[[Meeting]]: Met Jane Doe again today." in run.block(JANE))
+    assert wait_for(lambda: full_fill_is_clean(run.root))

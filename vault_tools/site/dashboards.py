@@ -350,6 +350,17 @@ class GeneratedPages:
         # out from (`_made_from`).
         self._made_from: tuple[Any, ...] | None = None
         self._memo: dict[Any, Any] = {}
+        # The dashboards' own pages (`subpages`) and the notes and privacy they were made of.
+        self._subpages: tuple[Any, list[Dashboard]] | None = None
+
+    def subpages(self, view: SiteView) -> list[Dashboard]:
+        """`subpages(view)`, as the last build had them when its notes (as parsed) and the
+        private ones are the same: the tags' pages come from the notes' tags and names alone
+        (~0.2 s at 20,000 notes)."""
+        made_from = (tuple(view.index.notes.items()), view.hidden)
+        if self._subpages is None or self._subpages[0] != made_from:
+            self._subpages = (made_from, subpages(view))
+        return self._subpages[1]
 
     def add(self, files: Files, config: MkDocsConfig, site: Site,
             generated: dict[str, File], plain: bool, feed: FeedSettings = FeedSettings()) -> None:

@@ -12,6 +12,7 @@ import os
 import posixpath
 import re
 from pathlib import Path
+from typing import Any
 
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.structure.files import File, Files
@@ -30,39 +31,53 @@ STATIC_ASSETS = ("vault.css", "vault.js", "followups.js", "filters.js", "network
                  "vendor/cytoscape.min.js", "vendor/cytoscape.LICENSE")
 
 
+# What a file's paths say of it (`_kind`): from the notes folder, in a reserved folder, a
+# documentation page, a path the index may hold.
+_Kind = tuple[bool, bool, bool, bool]
+
+
 def publish_files(files: Files, config: MkDocsConfig, view: SiteView,
-                  texts: dict[str, str]) -> tuple[set[str], set[str]]:
+                  texts: dict[str, str], kinds: dict[tuple[Any, ...], _Kind] | None = None
+                  ) -> tuple[set[str], set[str]]:
     """Take out of `files` what is never published and add the plugin's assets. Returns (the
     private attachments' file names, as `index.fold` writes them; the output files the leak
-    scan skips: the theme's and the plugin's own static files)."""
+    scan skips: the theme's and the plugin's own static files). `kinds`: what the paths of
+    files seen before said (kept by the caller between builds; a file's paths never change
+    what they say, its symbolic link is asked each time)."""
     # By the path MkDocs found the file at: a file in the notes folder is the vault's, but
     # one whose real path leads out of it (through a symlink) is never published.
-    docs = os.path.join(os.path.normpath(config.docs_dir), "")
+    docs_dir = config.docs_dir
+    docs = os.path.join(os.path.normpath(docs_dir), "")
+    if kinds is None or len(kinds) > 2 * len(files) + 100:  # (not all the files ever seen)
+        kinds = {} if kinds is None else kinds
+        kinds.clear()
 
-    def in_docs(file: File) -> bool:
-        return bool(file.abs_src_path and os.path.normpath(
-            file.abs_src_path).startswith(docs))
+    def kind(file: File) -> _Kind:
+        key = (file.src_uri, file.abs_src_path, docs)
+        found = kinds.get(key)
+        if found is None:
+            found = kinds[key] = _kind(file, docs)
+        return found
 
     private_files = private_attachments(
-        [f.src_uri for f in files if not f.is_documentation_page() and in_docs(f)],
-        view, texts)
+        [f.src_uri for f in files if kind(f)[0] and not kind(f)[2]], view, texts)
     skip_scan: set[str] = set()
     folders_inside: dict[str, bool] = {}
+    index, hidden = view.index, view.hidden
     for file in list(files):
-        from_docs = in_docs(file)
-        if from_docs and _leaves_vault(str(file.abs_src_path), config.docs_dir,
-                                       folders_inside):
+        from_docs, reserved, page, note_path = kind(file)
+        if from_docs and _leaves_vault(str(file.abs_src_path), docs_dir, folders_inside):
             files.remove(file)  # never published: reported once, with the link problems
-        elif from_docs and in_reserved_folder(file.src_uri):
+        elif from_docs and reserved:
             # The templates, in whatever case (MkDocs leaves out only `templates/`): their
             # notes and their images are no pages of the vault.
             files.remove(file)
-        elif file.is_documentation_page() and from_docs:
+        elif page and from_docs:
             # Private notes, and files the index skips (sync-conflict copies, unreadable
             # notes), which may hold private text the index cannot vouch for.
-            note = view.index.get(file.src_uri)
-            if (not is_note_path(file.src_uri) or note is None or note.unreadable
-                    or file.src_uri in view.hidden):
+            note = index.get(file.src_uri)
+            if (not note_path or note is None or note.unreadable
+                    or file.src_uri in hidden):
                 files.remove(file)
         elif from_docs and file.src_uri in private_files:
             files.remove(file)
@@ -77,6 +92,14 @@ def publish_files(files: Files, config: MkDocsConfig, view: SiteView,
         files.append(asset)
         skip_scan.add(asset.dest_uri)
     return {fold(posixpath.basename(uri)) for uri in private_files}, skip_scan
+
+
+def _kind(file: File, docs: str) -> _Kind:
+    """What the paths of `file` say (`_Kind`); `docs` is the notes folder, normalised, with
+    a trailing separator."""
+    from_docs = bool(file.abs_src_path and os.path.normpath(file.abs_src_path).startswith(docs))
+    return (from_docs, in_reserved_folder(file.src_uri), file.is_documentation_page(),
+            is_note_path(file.src_uri))
 
 
 def _leaves_vault(path: str, docs_dir: str, folders_inside: dict[str, bool]) -> bool:

@@ -80,6 +80,7 @@ class _Remembered:
         self.embeds_reached: dict[str, dict[str, bool]] = {}
         self.scanned_for: list[Any] | None = None
         self.secrets = KnownSecrets()
+        self.file_kinds: dict[tuple[Any, ...], Any] = {}  # (`files.publish_files`)
 
 
 class VaultPlugin(BasePlugin[VaultPluginConfig]):
@@ -147,13 +148,16 @@ class VaultPlugin(BasePlugin[VaultPluginConfig]):
             if any(d.code == "yaml-error" for d in note.diagnostics)
             and looks_private_front_matter(texts.get(path, ""))
         ]
-        view = SiteView(index, self.config.publish_fields, suspicious, followups)
+        view = SiteView(index, self.config.publish_fields, suspicious, followups,
+                        previous=self.build.view if self.build is not None else None)
         # The attachments MkDocs found, before private ones are taken out below: a link to an
         # attachment that exists is not "missing", whether or not it is published.
-        index.set_attachments([file.src_uri for file in files
-                               if not file.is_documentation_page()])
-        log_link_problems(view, self.report_only)
-        private_files, skip_scan = publish_files(files, config, view, texts)
+        attachments = frozenset(file.src_uri for file in files
+                                if not file.is_documentation_page())
+        index.set_attachments(attachments)
+        log_link_problems(view, self.report_only, attachments)
+        private_files, skip_scan = publish_files(files, config, view, texts,
+                                                 self.remembered.file_kinds)
         self.build = self._add_pages(files, config, view, texts, private_files, skip_scan)
         return files
 
@@ -170,7 +174,7 @@ class VaultPlugin(BasePlugin[VaultPluginConfig]):
         is known before any is written, so links are resolved as pages are rendered."""
         board_note = dashboards.followups_note(files, self.config.followups_note)
         home_note = dashboards.home_note(files)  # (before the generated home joins them)
-        extra = dashboards.subpages(view)
+        extra = self.remembered.generated.subpages(view)
         listed, wanted = dashboards.plan(files, board_note, extra)
         taken = {f.src_uri for f in files}
         generated = {src: File.generated(config, src, content="") for src in wanted}

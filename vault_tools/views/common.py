@@ -58,6 +58,10 @@ class SiteView:
     network. The site hands a later build's view the same memo when nothing any of it reads
     has changed (`site.dashboards.GeneratedPages`), so a save that changes no dashboard works
     none of them out again.
+
+    `previous`, a view of an earlier build whose `all_followups` are the very list given as
+    `followups`: what this view makes of them alone (the ones it shows, by note) is taken from
+    it when the same notes are private (a save that changes no follow-up, while serving).
     """
 
     def __init__(
@@ -66,6 +70,7 @@ class SiteView:
         publish_fields: Iterable[str] = (),
         extra_private: Iterable[str] = (),
         followups: list[FollowUp] | None = None,
+        previous: SiteView | None = None,
     ) -> None:
         extra = [p for p in extra_private if p in index.notes and not index.notes[p].private]
         if extra:
@@ -82,12 +87,24 @@ class SiteView:
         every = open_followups(index) if followups is None else followups
         # Private ones included: the calendar feed filters its own.
         self.all_followups: list[FollowUp] = every
-        self.followups: list[FollowUp] = [f for f in every if self.shows(f)]
-        # Each note's follow-ups (from it or about it), in the sorted order.
-        self.followups_of: dict[str, list[FollowUp]] = followups_by_note(self.followups)
-        # Notes that a hidden follow-up is from or about: their blocks say something private.
-        shown = set(self.followups)
-        touched = {path for f in every if f not in shown for path in (f.note, f.contact) if path}
+        self.followups: list[FollowUp]
+        self.followups_of: dict[str, list[FollowUp]]
+        self._hidden_followups_touch: frozenset[str]
+        if (previous is not None and followups is not None and not extra
+                and previous.all_followups is followups and previous.hidden == self.hidden):
+            self.followups = previous.followups
+            self.followups_of = previous.followups_of
+            self._hidden_followups_touch = previous._hidden_followups_touch
+        else:
+            self.followups = [f for f in every if self.shows(f)]
+            # Each note's follow-ups (from it or about it), in the sorted order.
+            self.followups_of = followups_by_note(self.followups)
+            # Notes that a hidden follow-up is from or about: their blocks say something
+            # private.
+            shown = set(self.followups)
+            self._hidden_followups_touch = frozenset(
+                path for f in every if f not in shown for path in (f.note, f.contact) if path)
+        touched = set(self._hidden_followups_touch)
         # Notes a public note links to in the same breath as a private one: their "Linked from"
         # entries may quote a sentence that names it (as plain text).
         for path in self.hidden:
