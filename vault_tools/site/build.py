@@ -128,7 +128,7 @@ def build_site(vault: Vault, *, strict: bool = False, fill: bool = True,
         with cache.lock() if cache is not None else contextlib.nullcontext():
             with filling():
                 loaded = _fill_and_load(vault, fill)
-            live = LiveSite(vault, config, cache=cache, today=_day(today))
+            live = LiveSite(vault, config, cache=cache, today=_day(today), once=True)
             log.info(live.build(clean=clean, loaded=loaded).describe())
         counts = counter.get_counts()
         if strict and counts:

@@ -10,6 +10,11 @@ where its links go, its card) from one build to the next: its output stays on di
 search entries in memory. What spans the vault is made again each time: the list of files, the
 navigation, the generated pages, the search index, the sitemap, the network data and the feed.
 
+What a build holds of a page is what a later build compares or other pages read: its inputs by
+their digest (`site_cache.digest`, as the site cache records them), its title, front matter,
+table of contents and anchors; not its Markdown once read nor its HTML once written (`_read`;
+`mkdocs build` holds both until it ends, and the inputs are as large as the page).
+
 The result of an update is the full build's output, byte for byte (`tests/test_incremental.py`
 checks it over edits, creations, renames, deletions, privacy changes, attachments and a new day).
 Where that cannot be vouched for, the update is a full build: the first one, after a failed one,
@@ -79,6 +84,7 @@ from .site_cache import (
     copy_stamp,
     digest,
     file_digest,
+    text_digest,
 )
 from .site_folder import files_in, remove_empty_folders, remove_outputs
 
@@ -141,7 +147,6 @@ class _Run:
     written: set[str] = field(default_factory=set)
     rendered: list[Any] = field(default_factory=list)
     restored: Snapshot | None = None  # the site cache's record this build started from
-    digests: dict[str, str] = field(default_factory=dict)  # page -> its inputs' digest
     found: set[str] = field(default_factory=set)  # the site folder's files as the build began
     said: dict[str, dict[str, list[list[Any]]]] = field(default_factory=dict)  # page -> Said
     reused: set[str] = field(default_factory=set)  # the theme's templates left as they were
@@ -154,15 +159,19 @@ class LiveSite:
 
     `build()` builds everything; `update(paths)` reads the given notes or files again (paths
     relative to the notes folder; a missing file is a deletion) and rebuilds what they change.
-    Both raise what MkDocs raises; after a failure the next update is a full build.
+    Both raise what MkDocs raises; after a failure the next update is a full build. A site
+    built `once` (the `build` command) keeps nothing only a next build in this process would
+    use: the search index's JSON by entry (`SearchJson`; Material writes its own, the same
+    bytes).
     """
 
     def __init__(self, vault: Vault, config: Any, *, serve_url: str | None = None,
                  today: Callable[[], dt.date] = dt.date.today,
                  reloading: Callable[[], AbstractContextManager[Any]] = contextlib.nullcontext,
                  built: Callable[[], None] = lambda: None,
-                 cache: SiteCache | None = None) -> None:
+                 cache: SiteCache | None = None, once: bool = False) -> None:
         self.vault = vault
+        self._once = once
         # The record of the last build in another process (`site_cache`): used by the first
         # build, written after each full one.
         self._cache = cache
@@ -182,7 +191,8 @@ class LiveSite:
         self._nav_shape = ""  # a digest of the navigation as the theme shows it
         self._day: dt.date | None = None
         self._stale: str | None = "first build"
-        self._inputs: dict[str, tuple[Any, ...]] = {}  # each note's page inputs, last build
+        # Each note's page inputs in the last build, by digest (`_by_digest`).
+        self._inputs: dict[str, tuple[Any, ...]] = {}
         self._dirty: set[str] | None = None  # notes whose inputs to compute again (None: all)
         self._touched: frozenset[str] = frozenset()
         # What the edits since the site cache's record reach (`reach.reach_of_edits`).
@@ -315,13 +325,14 @@ class LiveSite:
     # --- the build -------------------------------------------------------------------------------
 
     def _page_inputs(self, file: Any, files: Any, plugin: Any) -> tuple[Any, ...] | None:
-        """What the page of `file` is made from (None: unknown, so it is always rendered);
-        `plugin` is the vault's."""
+        """What the page of `file` is made from, by digest (`_by_digest`; None: unknown, so it
+        is always rendered); `plugin` is the vault's."""
         if file.generated_by is not None:
             # The vault's generated pages are Markdown made from the whole vault.
             if file.generated_by != "vault":
                 return None
-            return plugin.generated_page_inputs(file.src_uri, file.content_string)
+            return self._by_digest(
+                plugin.generated_page_inputs(file.src_uri, file.content_string))
         note = plugin.view.index.get(file.src_uri)
         if note is None:
             return None
@@ -331,8 +342,20 @@ class LiveSite:
                 return known
             record = self._restored.get(file.src_uri)
             if record is not None:
-                return (_RECORDED, record.inputs)
-        return plugin.page_inputs(note, files)
+                return (_BY_DIGEST, record.inputs)
+        return self._by_digest(plugin.page_inputs(note, files))
+
+    def _by_digest(self, inputs: tuple[Any, ...]) -> tuple[Any, ...]:
+        """`inputs` as a build keeps them: by their digest (`site_cache.digest`), which stands
+        for them in every comparison, here and in the site cache. A page's inputs are as large
+        as its page (its text, its blocks, where each of its links goes): kept whole, every
+        page's would be held from the start of the build to its end (and for as long as
+        `serve` runs). Inputs with no digest (`Unencodable`) are kept as they are: equal to
+        themselves only, and never recorded."""
+        try:
+            return (_BY_DIGEST, digest(inputs, self._volatile()))
+        except Unencodable:
+            return inputs
 
     def _same_as_before(self, site_dir: Path, rel: str) -> bool:
         """True when output file `rel` holds the bytes it held after the last build."""
@@ -431,10 +454,8 @@ class LiveSite:
                             scanned=_secrets_digest(self.plugin.remembered.scanned_for))
         for src, kept in run.keep.items():
             page, dest = kept.page, kept.file.dest_uri
-            try:
-                inputs = (run.digests.get(src) or _recorded(kept.inputs)
-                          or digest(kept.inputs, self._volatile()))
-            except Unencodable:
+            inputs = _recorded(kept.inputs)
+            if inputs is None:  # (no digest: never kept across runs)
                 continue
             # A page kept from the record holds the bytes checked when it was kept.
             output = (kept.record.output if kept.record is not None
@@ -460,7 +481,7 @@ class LiveSite:
         where = {path: number for number, path in enumerate(paths)}
         return NotesRecord(
             paths=[_path_key(path) for path in paths],
-            texts=[_text_digest(self._texts.get(path)) for path in paths],
+            texts=[text_digest(self._texts.get(path)) for path in paths],
             targets=[sorted(where[t] for t in self._index.targets(path) if t in where)
                      for path in paths],
             computed=sorted(where[path] for path in self._touched if path in where),
@@ -490,7 +511,7 @@ class LiveSite:
         before = dict(zip(record.paths, record.texts, strict=True))
         # (an unreadable note has no digest: always worked out again)
         changed = {path for key, path in path_of.items()
-                   if before[key] is None or before[key] != _text_digest(self._texts.get(path))}
+                   if before[key] is None or before[key] != text_digest(self._texts.get(path))}
         dirty = set(changed)
         numbers = {n for n, key in enumerate(record.paths) if path_of[key] in changed}
         for number, targets in enumerate(record.targets):
@@ -573,7 +594,7 @@ class LiveSite:
                 src = file.src_uri
                 kept = kept_pages.get(src)
                 # The page of a note no change reaches, kept with the very inputs it had (what
-                # `_page_inputs` and `_same_inputs` find for it, without asking: ~20,000 a save).
+                # `_page_inputs` finds for it, without asking: ~20,000 a save).
                 if (kept is not None and dirty is not None and src not in dirty
                         and file.generated_by is None and src in notes):
                     found = known.get(src)
@@ -586,29 +607,13 @@ class LiveSite:
                 if found is not None:
                     run.inputs[file.src_uri] = found
                     kept = self._kept.get(file.src_uri)
-                    if (kept is not None and self._same_inputs(kept, found)
+                    if (kept is not None and kept.inputs == found
                             and kept.file.dest_uri == file.dest_uri):
                         file = kept.file
                     elif self._restored:
                         self._keep_recorded(run, file, found)
             chosen.append(file)
         run.files = _ChosenFiles(chosen)
-
-    def _same_inputs(self, kept: _Kept, found: tuple[Any, ...]) -> bool:
-        """True when `found` are the inputs `kept` was rendered from; inputs taken from the
-        site cache's record are compared by digest (then kept with the ones just found)."""
-        if kept.inputs == found:
-            return True
-        recorded = _recorded(kept.inputs)
-        if recorded is None or _recorded(found) is not None:
-            return False
-        try:
-            same = digest(found, self._volatile()) == recorded
-        except Unencodable:
-            return False
-        if same:
-            kept.inputs = found
-        return same
 
     def _volatile(self) -> str:
         """The part of page inputs that is this process's own: the random part of the plugin's
@@ -620,13 +625,7 @@ class LiveSite:
         """Keep the page of `file` as an earlier run left it, if the site cache's record of it
         has these inputs and its output file still holds the bytes that run wrote."""
         record = self._restored.get(file.src_uri)
-        if record is None or record.dest != file.dest_uri:
-            return
-        try:
-            run.digests[file.src_uri] = _recorded(inputs) or digest(inputs, self._volatile())
-        except Unencodable:
-            return
-        if run.digests[file.src_uri] != record.inputs:
+        if record is None or record.dest != file.dest_uri or _recorded(inputs) != record.inputs:
             return
         if file_digest(Path(run.config.site_dir) / file.dest_uri) != record.output:
             return
@@ -666,11 +665,13 @@ class LiveSite:
                     Page(None, file, config)
                 with said.hearing(run, file.src_uri, READ):
                     populate_page(file.page, config, files)
+                _read(file.page)
         shape = digest(_nav_shape(run.nav.items))
         if run.keep and shape != self._nav_shape:
             for src, kept in run.keep.items():
                 with said.hearing(run, src, READ):
                     populate_page(kept.page, config, files)
+                _read(kept.page)
             run.keep = {}
             self._kept = {}
         self._nav_shape = shape
@@ -731,7 +732,8 @@ class LiveSite:
         search = _search_index(config)
         if search is not None:
             search.entries = []
-            self._search_json.install(search)  # (its JSON: each kept page's entries once)
+            if not self._once:
+                self._search_json.install(search)  # (its JSON: each kept page's entries once)
         words = self.plugin.build.words if self.plugin.build is not None else {}
         fields = search.config.setdefault("fields", {}) if search is not None else {}
         named = False  # (once a page with words gave the index its fields, all have)
@@ -753,13 +755,15 @@ class LiveSite:
             with said.hearing(run, file.src_uri, WRITE):
                 build_page(file.page, config, run.doc_files, nav, env,
                            excluded=file.inclusion.is_excluded())
+            file.page.content = ""  # (written: see `_read`)
             run.rendered.append(file)
             run.written.add(file.dest_uri)
             entries = search.entries[before:] if search is not None else []
             pages.append(entries)
             if file.src_uri in run.inputs:
                 run.keep[file.src_uri] = _Kept(file, file.page, run.inputs[file.src_uri], entries)
-        self._search_json.expect(pages)
+        if not self._once:
+            self._search_json.expect(pages)
         rendered = {file.src_uri for file in run.rendered}
         for file in run.doc_files:  # (in a clean build's order: every page, after all rendered)
             kept = run.keep.get(file.src_uri)
@@ -833,13 +837,13 @@ class _ChosenFiles(Files):
         super().remove(file)
 
 
-# Page inputs not worked out again: those its record holds (by digest).
-_RECORDED = "the inputs the site cache recorded, by digest"
+# Page inputs as a build keeps them (`LiveSite._by_digest`), and as the site cache records them.
+_BY_DIGEST = "page inputs, by digest"
 
 
 def _recorded(inputs: tuple[Any, ...]) -> str | None:
-    """The digest of inputs `_page_inputs` took from the site cache's record (None: others)."""
-    if len(inputs) == 2 and inputs[0] is _RECORDED:
+    """The digest of inputs held by digest (None: inputs with no digest)."""
+    if len(inputs) == 2 and inputs[0] is _BY_DIGEST:
         return str(inputs[1])
     return None
 
@@ -865,12 +869,6 @@ def _path_key(path: str) -> str:
     """How the site cache names a note: a digest of its path (a private note's name is no
     word the cache may hold)."""
     return hashlib.blake2b(path.encode("utf-8", "surrogatepass"), digest_size=12).hexdigest()
-
-
-def _text_digest(text: str | None) -> str | None:
-    if text is None:
-        return None
-    return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
 
 
 def _files_digest(files: Any) -> str:
@@ -902,6 +900,14 @@ def _nav_shape(items: Iterable[Any]) -> tuple[Any, ...]:
          _nav_shape(item.children or ()) if getattr(item, "children", None) else ())
         for item in items
     )
+
+
+def _read(page: Page) -> None:
+    """Let go of the Markdown of a page just read: once rendered, a page is written from its
+    HTML (`content`, let go of once written), and other pages read only its title, front
+    matter, table of contents and anchors, as they do of a page kept from the site cache
+    (`_give_recorded`). `mkdocs build` holds both for every page until the build ends."""
+    page.markdown = ""
 
 
 def _give_recorded(file: Any, config: Any, kept: _Kept) -> None:

@@ -7,6 +7,7 @@ plugin, since `serve` asks about the same blocks again and again.
 
 from __future__ import annotations
 
+import hashlib
 import html
 import logging
 import re
@@ -32,6 +33,7 @@ from .markdown_guard import guard_markdown
 from .render.card import card_html
 from .render.common import Linker
 from .rewrite import rewrite_markdown
+from .site_cache import text_digest
 from .task_signs import label_signs
 
 log = logging.getLogger("mkdocs.plugins.vault")
@@ -60,7 +62,7 @@ class NotePages:
 
     def __init__(self, view: SiteView, texts: dict[str, str], links: PageLinks,
                  board: FollowupsBoard, board_page: str, stand_ins: StandIns,
-                 parses: dict[tuple[str, str], Note], renderer: Renderer | None = None,
+                 parses: dict[tuple[str, bytes], Note], renderer: Renderer | None = None,
                  reached: dict[str, dict[str, bool]] | None = None,
                  home: HomeNote | None = None) -> None:
         self.view, self.texts, self.links, self.board = view, texts, links, board
@@ -88,6 +90,8 @@ class NotePages:
             note, markdown, source, linker, files, embedding, ((note.path, 0),),
             note.path, lambda block: self._block_text(note, block, linker, files))
         self._reached[note.path] = embedding.reached
+        for block in note.blocks:  # (asked for by `inputs` and here only: done with)
+            self._public.pop((note.path, block.name, block.start), None)
         if note.path == self.board_page and note.block(FOLLOWUPS) is None:
             # The follow-ups note is the dashboard even before `fill` gave it its block.
             markdown = markdown.rstrip("\n") + "\n\n" + self.stand_ins.in_output(
@@ -229,7 +233,7 @@ class NotePages:
             # Where the links of the follow-ups go (parsed once for the follow-ups note too).
             shown += self._dashboard_links(note.path, self.board_page, home.due, files)
         return (
-            self.texts.get(note.path),
+            text_digest(self.texts.get(note.path)),
             tuple(blocks),
             tuple(self.links.link_input(link, files, note.path) for link in note.links) + shown,
             self._card_rows(note),
@@ -243,7 +247,7 @@ class NotePages:
         once for the view, as `_dashboard_links` (the follow-ups note's block holds every
         follow-up of the vault, tens of thousands of links)."""
         return self.view.worked_out(
-            ("block links", path, content),
+            ("block links", path, _content_key(content)),
             lambda: tuple(self.links.link_input(link, files, path)
                           for link in (parsed or self._parse_block(path, content)).links))
 
@@ -277,7 +281,7 @@ class NotePages:
             if target is None:
                 found.append((path, None))
             elif shown:
-                found.append((path, self.texts.get(path), target.unreadable, tuple(
+                found.append((path, text_digest(self.texts.get(path)), target.unreadable, tuple(
                     self.links.link_input(each, files, path) for each in target.links)))
             else:
                 found.append((path, path in self.texts, target.unreadable))
@@ -346,9 +350,9 @@ class NotePages:
         return found
 
     def _make_public_block(self, note: Note, block: Block) -> tuple[str, Note | None]:
-        parsed = self._written_block(note, block) if block.name == RELATED else None
-        if parsed is not None:
-            return self._block_content(note, block), parsed
+        written = self._written_block(note, block) if block.name == RELATED else None
+        if written is not None:
+            return written
         if block.name == RELATED:
             mine = self.view.followups_of.get(note.path, [])
             return render_related(self.view.index, note, mine, public=True), None
@@ -364,10 +368,10 @@ class NotePages:
         text = self.texts.get(note.path, "")
         return text[block.start:block.end].replace("\r\n", "\n").rstrip("\n")
 
-    def _written_block(self, note: Note, block: Block) -> Note | None:
-        """The block as `fill` wrote it, parsed, when it says nothing about a private note (no
-        link to one, no follow-up about one): then it is what the site would compute, and
-        computing it again for every note would cost more than the rest of the page."""
+    def _written_block(self, note: Note, block: Block) -> tuple[str, Note] | None:
+        """The block as `fill` wrote it, with its parse, when it says nothing about a private
+        note (no link to one, no follow-up about one): then it is what the site would compute,
+        and computing it again for every note would cost more than the rest of the page."""
         view = self.view
         if note.path in view.touched_by_private or note.path not in self.texts:
             return None
@@ -378,16 +382,22 @@ class NotePages:
         for link in parsed.links:
             if view.index.resolve(link.target, link.kind, note.path).path in view.hidden:
                 return None
-        return parsed
+        return content, parsed
 
     def _parse_block(self, path: str, content: str) -> Note:
         """A block's content parsed, remembered: the same blocks are asked about again and
         again by `inputs` while serving."""
-        key = (path, content)
+        key = (path, _content_key(content))
         parsed = self._parses.get(key)
         if parsed is None:
             parsed = self._parses[key] = parse_note(path, content, contexts=False)
         return parsed
+
+
+def _content_key(content: str) -> bytes:
+    """What stands for a block's content in the keys of what is remembered of it: a digest,
+    not the content (a copy of the block's text, which would live as long as the memory)."""
+    return hashlib.blake2b(content.encode("utf-8", "surrogatepass"), digest_size=16).digest()
 
 
 def _no_block(block: Block) -> str:

@@ -36,6 +36,7 @@ import datetime as dt
 import enum
 import hashlib
 import importlib
+import io
 import json
 import logging
 import os
@@ -54,7 +55,8 @@ from . import said
 
 log = logging.getLogger("mkdocs.plugins.vault")
 
-FORMAT = 3
+# 4: page inputs digested without pickle's memo, a note's text by its own digest
+FORMAT = 4
 FILE_NAME = "site.json"
 LOCK_NAME = "site.lock"
 _NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
@@ -75,13 +77,14 @@ def digest(value: Any, volatile: str = "") -> str:
     writes. Each occurrence counts as one mark no text can hold (bytes UTF-8 never has), so
     values that differ only by it have one digest in every process.
 
-    First as pickled (fast, in C): pickle's bytes stand for one value only, but equal values
-    may pickle differently (a set's order changes between processes, shared objects are
-    written once): at worst a page is rendered again. A value pickle refuses is encoded by
+    First as pickled (fast, in C), without pickle's memo, so that an object met twice is
+    written twice, as an equal copy would be: pickle's bytes stand for one value only, and
+    equal values pickle alike but for the order of a set (which may change between
+    processes): at worst a page is rendered again. A value pickle refuses is encoded by
     `_feed`, the same in every process (sets and dicts sorted, types named); it raises
     Unencodable for an object it does not know."""
     try:
-        data = pickle.dumps(value, protocol=5)
+        data = _pickled(value)
     except (pickle.PicklingError, TypeError, AttributeError, RecursionError, ValueError):
         h = hashlib.blake2b(b"feed:", digest_size=16)
         _feed(_Marked(h, volatile) if volatile else h, value)
@@ -96,8 +99,19 @@ def digest(value: Any, volatile: str = "") -> str:
     return hashlib.blake2b(b"pickle:" + data, digest_size=16).hexdigest()
 
 
-# How pickle names the class `object` (the name, then STACK_GLOBAL) the first time it meets it.
-_BARE_OBJECT = b"\x8c\x06object\x94\x93"
+def _pickled(value: Any) -> bytes:
+    """`value` pickled without the memo (`Pickler.fast`): the bytes of a value do not depend
+    on which of its parts are one object (a page's inputs made anew share less than the ones
+    they are compared with)."""
+    buffer = io.BytesIO()
+    pickler = pickle.Pickler(buffer, protocol=5)
+    pickler.fast = True
+    pickler.dump(value)
+    return buffer.getvalue()
+
+
+# How pickle without a memo names the class `object` (module, name, then STACK_GLOBAL).
+_BARE_OBJECT = b"\x8c\x08builtins\x8c\x06object\x93"
 
 
 # What stands for the volatile string in a digest: never part of UTF-8 text.
@@ -167,6 +181,15 @@ def same_secrets(scanned_for: Any, found: list[Any]) -> bool:
         except Unencodable:
             return False
     return scanned_for is not None and scanned_for == found
+
+
+def text_digest(text: str | None) -> str | None:
+    """A digest of a note's text (None: no text), standing for the text in a page's inputs and
+    the record of the notes. (Not the text itself inside `digest`: pickle keeps a copy of a
+    text's UTF-8 bytes with the text, for as long as the build holds the text.)"""
+    if text is None:
+        return None
+    return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
 
 
 def file_digest(path: Path) -> str | None:
@@ -422,24 +445,29 @@ class SiteCache:
     def save(self, snapshot: Snapshot) -> None:
         """Replace the record with `snapshot`, whole (temporary file, then rename). Best effort:
         a cache folder that cannot be written just means full builds."""
-        raw = {"format": FORMAT, "vault": snapshot.vault, "key": snapshot.key,
-               "nav": snapshot.nav, "outputs": sorted(snapshot.outputs),
-               "digests": snapshot.digests, "copied": snapshot.copied,
-               "scanned": snapshot.scanned,
-               "notes": dataclasses.asdict(snapshot.notes) if snapshot.notes else None,
-               "pages": {src: {"inputs": page.inputs, "dest": page.dest, "output": page.output,
-                               "title": page.title, "meta": page.meta, "anchors": page.anchors,
-                               "entries": page.entries, "warnings": page.warnings}
-                         for src, page in snapshot.pages.items()}}
+        head = {"format": FORMAT, "vault": snapshot.vault, "key": snapshot.key,
+                "nav": snapshot.nav, "outputs": sorted(snapshot.outputs),
+                "digests": snapshot.digests, "copied": snapshot.copied,
+                "scanned": snapshot.scanned,
+                "notes": dataclasses.asdict(snapshot.notes) if snapshot.notes else None,
+                "pages": {}}
         temp = self.folder / f".{FILE_NAME}.{os.getpid()}.tmp"
         try:
             _make_folder(self.folder)
             temp.unlink(missing_ok=True)
             # "x": never through a link planted at that name (O_EXCL does not follow one)
             with open(temp, "x", encoding="utf-8") as file:
-                # One string, not `json.dump`: streaming to a file takes the encoder written
-                # in Python (~1.5 s for 5,000 pages' records), the whole string the C one.
-                file.write(json.dumps(raw, ensure_ascii=False, separators=(",", ":")))
+                # Page by page, each one string: `json.dump` streams through the encoder
+                # written in Python (~1.5 s for 5,000 pages' records), and the record as one
+                # string holds every page's search entries once more (~80 MB at 5,000).
+                opening = _dumps(head)
+                file.write(opening[:-2])  # (`"pages":{}}`: the pages go between the braces)
+                for number, (src, page) in enumerate(snapshot.pages.items()):
+                    file.write(("," if number else "") + _dumps(src) + ":" + _dumps({
+                        "inputs": page.inputs, "dest": page.dest, "output": page.output,
+                        "title": page.title, "meta": page.meta, "anchors": page.anchors,
+                        "entries": page.entries, "warnings": page.warnings}))
+                file.write("}}")
             os.replace(temp, self.path)
         except (OSError, TypeError, ValueError) as exc:
             log.info(f"The site cache could not be written ({exc}): the next build is a full one.")
@@ -488,6 +516,10 @@ class SiteCache:
                 yield True
             finally:
                 fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
+
+
+def _dumps(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 
 
 def is_site_path(rel: str) -> bool:
