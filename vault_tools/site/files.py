@@ -48,8 +48,9 @@ def publish_files(files: Files, config: MkDocsConfig, view: SiteView,
     # one whose real path leads out of it (through a symlink) is never published.
     docs_dir = config.docs_dir
     docs = os.path.join(os.path.normpath(docs_dir), "")
-    if kinds is None or len(kinds) > 2 * len(files) + 100:  # (not all the files ever seen)
-        kinds = {} if kinds is None else kinds
+    if kinds is None:
+        kinds = {}
+    elif len(kinds) > 2 * len(files) + 100:  # (not all the files ever seen)
         kinds.clear()
 
     def kind(file: File) -> _Kind:

@@ -587,8 +587,8 @@ class LiveSite:
         """Each page's inputs; a page whose inputs equal the last build's keeps its File."""
         chosen = []
         plugin = self.plugin
-        notes, dirty, known, kept_pages = plugin.view.index.notes, self._dirty, self._inputs, \
-            self._kept
+        notes, dirty, known, kept_pages = (plugin.view.index.notes, self._dirty, self._inputs,
+                                           self._kept)
         for file in run.files:
             if file.is_documentation_page() and run.inclusion(file.inclusion):
                 src = file.src_uri
@@ -605,8 +605,7 @@ class LiveSite:
                         continue
                 found = self._page_inputs(file, run.files, plugin)
                 if found is not None:
-                    run.inputs[file.src_uri] = found
-                    kept = self._kept.get(file.src_uri)
+                    run.inputs[src] = found
                     if (kept is not None and kept.inputs == found
                             and kept.file.dest_uri == file.dest_uri):
                         file = kept.file

@@ -7,7 +7,6 @@ plugin, since `serve` asks about the same blocks again and again.
 
 from __future__ import annotations
 
-import hashlib
 import html
 import logging
 import re
@@ -62,7 +61,7 @@ class NotePages:
 
     def __init__(self, view: SiteView, texts: dict[str, str], links: PageLinks,
                  board: FollowupsBoard, board_page: str, stand_ins: StandIns,
-                 parses: dict[tuple[str, bytes], Note], renderer: Renderer | None = None,
+                 parses: dict[tuple[str, str | None], Note], renderer: Renderer | None = None,
                  reached: dict[str, dict[str, bool]] | None = None,
                  home: HomeNote | None = None) -> None:
         self.view, self.texts, self.links, self.board = view, texts, links, board
@@ -247,7 +246,7 @@ class NotePages:
         once for the view, as `_dashboard_links` (the follow-ups note's block holds every
         follow-up of the vault, tens of thousands of links)."""
         return self.view.worked_out(
-            ("block links", path, _content_key(content)),
+            ("block links", path, text_digest(content)),
             lambda: tuple(self.links.link_input(link, files, path)
                           for link in (parsed or self._parse_block(path, content)).links))
 
@@ -387,17 +386,13 @@ class NotePages:
     def _parse_block(self, path: str, content: str) -> Note:
         """A block's content parsed, remembered: the same blocks are asked about again and
         again by `inputs` while serving."""
-        key = (path, _content_key(content))
+        # (By digest: the content itself would be a copy of the block's text, kept as long as
+        # the memory.)
+        key = (path, text_digest(content))
         parsed = self._parses.get(key)
         if parsed is None:
             parsed = self._parses[key] = parse_note(path, content, contexts=False)
         return parsed
-
-
-def _content_key(content: str) -> bytes:
-    """What stands for a block's content in the keys of what is remembered of it: a digest,
-    not the content (a copy of the block's text, which would live as long as the memory)."""
-    return hashlib.blake2b(content.encode("utf-8", "surrogatepass"), digest_size=16).digest()
 
 
 def _no_block(block: Block) -> str:

@@ -76,7 +76,7 @@ class _Remembered:
     def __init__(self) -> None:
         self.stand_ins = StandIns()
         self.generated = dashboards.GeneratedPages(self.stand_ins)
-        self.block_parses: dict[tuple[str, bytes], Note] = {}
+        self.block_parses: dict[tuple[str, str | None], Note] = {}
         self.embeds_reached: dict[str, dict[str, bool]] = {}
         self.scanned_for: list[Any] | None = None
         self.secrets = KnownSecrets()
