@@ -46,8 +46,9 @@ def reach_of_edits(
     aliases or its privacy since (any of those: every note's blocks). The follow-ups of then
     are not known, so every note a follow-up of then or now may show on counts: the notes whose
     follow-ups `FollowUpCache` would work out again (the edited ones, the notes they link or
-    linked to, the notes linking to them) and their people, a note each links to, or the
-    introducer such a note links to in turn (a thank-you for an introduction)."""
+    linked to, the notes linking to them), every note one of those links to (its people), and
+    the note each such person's `introduced_by` field names (a thank-you for an introduction
+    lists the introducer)."""
     paths = {path for path in edited if path in index.notes}
     then = {path: set(edited[path]) for path in paths}
 
