@@ -147,36 +147,63 @@ def _plain_links(index: VaultIndex, text: str, privacy: _Privacy,
     """Every link of a quote written as the text it shows, so an entry adds exactly one link
     (its own) and no edge for tools that read the files; a private target as "a private note"
     where names are hidden."""
+    if "[" not in text:
+        return text
+    if not privacy.hide_names:
+        # What a link shows is then its text's alone: worked out once per distinct link while
+        # the index stands (a fill quotes ~70,000 links of 5,000 notes, most of them written
+        # the same way many times), up to a bound that keeps a huge vault's memory in check.
+        known: dict[str, str] = index.derived("blocks.shown_links", dict)
+
+        def as_written(match: re.Match[str]) -> str:
+            whole = match.group(0)
+            name = known.get(whole)
+            if name is None:
+                name = _link_shown(match, "")[1]
+                if len(known) < _SHOWN_LINKS_KEPT:
+                    known[whole] = name
+            return name
+
+        return _ANY_LINK_RE.sub(as_written, text)
     folder = (source or "").rpartition("/")[0]
 
     def shown(match: re.Match[str]) -> str:
-        inner, label, url = match.group(1), match.group(2), match.group(3)
-        if inner is not None:
-            parts = _link_parts(inner)
-            if parts is None:  # [[#Heading]] or [[|label]]
-                target, heading, name = "", inner.lstrip("#").partition("|")[0], None
-            else:
-                target, heading, name = parts
-            if not name:
-                # As Obsidian shows a link without a label: the name, then any heading.
-                name = target.rpartition("/")[2] if target else heading
-                if target and heading:
-                    name += f" > {heading}"
-            kind = "wiki"
-        else:
-            target, name, kind = unquote(url.strip("<>").partition("#")[0]), label, "markdown"
-            if target.lower().endswith(".md"):
-                target = target[:-3]
-            # As the parser stores a Markdown link: decoded, and joined to its note's folder
-            # (`[Zelda](Zelda%20Quietwater.md)` reached no note, and showed her name).
-            target = posixpath.normpath(posixpath.join(folder, target)) if target else ""
-        if privacy.hide_names and target:
+        target, name, kind = _link_shown(match, folder)
+        if target:
             resolved = index.resolve(target, kind, source).path
             if resolved is not None and resolved in privacy.quiet:
                 return PRIVATE_NOTE_TEXT
-        return name or ""
+        return name
 
-    return _ANY_LINK_RE.sub(shown, text) if "[" in text else text
+    return _ANY_LINK_RE.sub(shown, text)
+
+
+_SHOWN_LINKS_KEPT = 1 << 16
+
+
+def _link_shown(match: re.Match[str], folder: str) -> tuple[str, str, str]:
+    """A link matched by `_ANY_LINK_RE` in a quote from a note in `folder`: its target (as
+    the parser stores it), the text it shows, and its kind."""
+    inner, label, url = match.group(1), match.group(2), match.group(3)
+    if inner is not None:
+        parts = _link_parts(inner)
+        if parts is None:  # [[#Heading]] or [[|label]]
+            target, heading, name = "", inner.lstrip("#").partition("|")[0], None
+        else:
+            target, heading, name = parts
+        if not name:
+            # As Obsidian shows a link without a label: the name, then any heading.
+            name = target.rpartition("/")[2] if target else heading
+            if target and heading:
+                name += f" > {heading}"
+        return target, name or "", "wiki"
+    target, name = unquote(url.strip("<>").partition("#")[0]), label
+    if target.lower().endswith(".md"):
+        target = target[:-3]
+    # As the parser stores a Markdown link: decoded, and joined to its note's folder
+    # (`[Zelda](Zelda%20Quietwater.md)` reached no note, and showed her name).
+    target = posixpath.normpath(posixpath.join(folder, target)) if target else ""
+    return target, name or "", "markdown"
 
 
 def plain_quote(index: VaultIndex, text: str, hidden: Collection[str],
@@ -213,7 +240,7 @@ def _clean_context(context: str, index: VaultIndex | None = None,
     markup, no link (see _plain_links; when `index` is given), no comment, at most `limit`
     characters."""
     text = " ".join(context.split())
-    ident = block_id(text)
+    ident = block_id(text) if "^" in text else None
     if ident is not None:  # the quoted paragraph's own block marker: no words of it
         text = text[:text.rfind("^" + ident)].rstrip()
     if text[:1] in _MARKUP_LEADS:
@@ -304,6 +331,8 @@ def _defines_no_block(line: str) -> str:
     as Obsidian shows it; a task's own marker): then with the marker as code, shown alike by
     Obsidian and the site. Otherwise the generated line would give its note a block the user
     never wrote, and a link to that block would land on it."""
+    if "^" not in line:  # (most lines: no marker, and `block_id` would copy the line to say so)
+        return line
     ident = block_id(line)
     if ident is None:
         return line
@@ -584,18 +613,21 @@ def _linked_from(
     # The links of one line share its context: cleaned once, so a line holding thousands of
     # links costs its length once, not once per link.
     cleaned: dict[tuple[str, str], str] = {}
+    quiet = privacy.quiet
+    links: dict[str, str] = index.derived("blocks.link_to", dict)  # (`link_to`'s, read here)
     for backlink in backlinks:
-        if backlink.link.field is not None and backlink.source in shown:
+        source, link = backlink.source, backlink.link
+        if link.field is not None and source in shown:
             continue
-        if backlink.source in privacy.quiet:
-            lines.append(f"- {privacy.ref(index, backlink.source)}")
+        if source in quiet:
+            lines.append(f"- {privacy.ref(index, source)}")
             continue
-        key = (backlink.source, backlink.link.context)
+        key = (source, link.context)
         context = cleaned.get(key)
         if context is None:
-            context = cleaned[key] = _clean_context(
-                backlink.link.context, index, privacy, backlink.source)
-        lines.append(f"- {link_to(index, backlink.source)}" + (f": {context}" if context else ""))
+            context = cleaned[key] = _clean_context(link.context, index, privacy, source)
+        name = links.get(source) or link_to(index, source)
+        lines.append(f"- {name}: {context}" if context else f"- {name}")
     # A source that links twice from the same line appears once.
     return list(dict.fromkeys(lines))
 

@@ -747,12 +747,13 @@ def _explore_or_drop_rule(index: VaultIndex, note: Note) -> list[FollowUp]:
     fields = note.fields
     if not isinstance(fields, CareerFields) or fields.status != schema.EXPLORING:
         return []
-    latest = careers.latest_conversation(careers.conversations_of(index, note.path))
+    latest = careers.latest_conversation_of(index, note.path)
     title = f"Talk to someone in {note.name}, or rule it out"
-    if latest is None or latest.date is None:
+    if latest is None:
         return [FollowUp(EXPLORE_OR_DROP, None, title, note.path, None, None, note.private)]
-    private = note.private or _is_private(index, latest.path)
-    return [FollowUp(EXPLORE_OR_DROP, days_after(latest.date, index.settings.explore_days),
+    day, latest_path = latest
+    private = note.private or _is_private(index, latest_path)
+    return [FollowUp(EXPLORE_OR_DROP, days_after(day, index.settings.explore_days),
                      title, note.path, None, None, private)]
 
 
