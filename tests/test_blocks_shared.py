@@ -89,26 +89,3 @@ def test_blocks_from_a_shared_index_equal_a_fresh_one(
         assert (_blocks(shared, path, hide_private, followups)
                 == _blocks(fresh, path, hide_private, followups)), path
 
-
-_LINK_PIECES = st.sampled_from([
-    "[[Ann]]", "[[people/Ann Lee|Ann]]", "[[Ann#Notes]]", "[[#Top]]", "[[|x]]", "![[pic.png]]",
-    "[[Ann\\|A]]", "[Ann](people/Ann%20Lee.md)", "[x](<a b.md#h>)", "[[", "]]", "[", "]",
-    " ", "text", "é", "%%", "[[Bo]]", "[label](http://x.org/y)", "[[a [[b]]", "[[Ann|]]"])
-
-
-@settings(max_examples=200, deadline=None)
-@given(texts=st.lists(st.lists(_LINK_PIECES, max_size=8).map("".join), min_size=1, max_size=6))
-def test_a_quote_whose_links_are_remembered_equals_one_worked_out_afresh(
-    texts: list[str],
-) -> None:
-    # Where no name is hidden, what each link of a quote shows is remembered per index
-    # (`blocks._plain_links`); the plain way works it out for each link, and gives the same
-    # words when nothing is private to hide.
-    from vault_tools.blocks import _plain_links, _Privacy
-
-    notes = [parse_note("people/Ann Lee.md", "# Ann\n"), parse_note("Bo.md", "x\n")]
-    shared = VaultIndex(notes)
-    for text in texts:  # one index remembering every text's links, in turn
-        remembered = _plain_links(shared, text, _Privacy(frozenset(), False), "Bo.md")
-        plain = _plain_links(VaultIndex(notes), text, _Privacy(frozenset(), True), "Bo.md")
-        assert remembered == plain

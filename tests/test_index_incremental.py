@@ -136,3 +136,13 @@ def test_a_backlink_made_without_its_init_equals_one_made_with_it() -> None:
     index = VaultIndex([parse_note("a.md", "[[b]] and [[b]]\n"), parse_note("b.md", "x\n")])
     assert index.backlinks("b.md") == [Backlink("a.md", link) for link in
                                        index.notes["a.md"].links]
+
+
+def test_backlinks_from_one_source_come_in_line_then_column_order() -> None:
+    text = ('---\nwith: "[[b]]"\nalso: ["[[b]]", "[[b|B]]"]\n---\n[[b#x]] then [[b]] [[b|y]]\n'
+            "- [[b]]\n")
+    index = VaultIndex([parse_note("a.md", text), parse_note("b.md", "x\n"),
+                        parse_note("c.md", "[[b]]\n")])
+    found = [(b.source, b.link.line, b.link.col) for b in index.backlinks("b.md")]
+    assert found == [("a.md", 2, 0), ("a.md", 3, 0), ("a.md", 3, 0), ("a.md", 5, 1),
+                     ("a.md", 5, 14), ("a.md", 5, 20), ("a.md", 6, 3), ("c.md", 1, 1)]

@@ -147,63 +147,36 @@ def _plain_links(index: VaultIndex, text: str, privacy: _Privacy,
     """Every link of a quote written as the text it shows, so an entry adds exactly one link
     (its own) and no edge for tools that read the files; a private target as "a private note"
     where names are hidden."""
-    if "[" not in text:
-        return text
-    if not privacy.hide_names:
-        # What a link shows is then its text's alone: worked out once per distinct link while
-        # the index stands (a fill quotes ~70,000 links of 5,000 notes, most of them written
-        # the same way many times), up to a bound that keeps a huge vault's memory in check.
-        known: dict[str, str] = index.derived("blocks.shown_links", dict)
-
-        def as_written(match: re.Match[str]) -> str:
-            whole = match.group(0)
-            name = known.get(whole)
-            if name is None:
-                name = _link_shown(match, "")[1]
-                if len(known) < _SHOWN_LINKS_KEPT:
-                    known[whole] = name
-            return name
-
-        return _ANY_LINK_RE.sub(as_written, text)
     folder = (source or "").rpartition("/")[0]
 
     def shown(match: re.Match[str]) -> str:
-        target, name, kind = _link_shown(match, folder)
-        if target:
+        inner, label, url = match.group(1), match.group(2), match.group(3)
+        if inner is not None:
+            parts = _link_parts(inner)
+            if parts is None:  # [[#Heading]] or [[|label]]
+                target, heading, name = "", inner.lstrip("#").partition("|")[0], None
+            else:
+                target, heading, name = parts
+            if not name:
+                # As Obsidian shows a link without a label: the name, then any heading.
+                name = target.rpartition("/")[2] if target else heading
+                if target and heading:
+                    name += f" > {heading}"
+            kind = "wiki"
+        else:
+            target, name, kind = unquote(url.strip("<>").partition("#")[0]), label, "markdown"
+            if target.lower().endswith(".md"):
+                target = target[:-3]
+            # As the parser stores a Markdown link: decoded, and joined to its note's folder
+            # (`[Zelda](Zelda%20Quietwater.md)` reached no note, and showed her name).
+            target = posixpath.normpath(posixpath.join(folder, target)) if target else ""
+        if privacy.hide_names and target:
             resolved = index.resolve(target, kind, source).path
             if resolved is not None and resolved in privacy.quiet:
                 return PRIVATE_NOTE_TEXT
-        return name
+        return name or ""
 
-    return _ANY_LINK_RE.sub(shown, text)
-
-
-_SHOWN_LINKS_KEPT = 1 << 16
-
-
-def _link_shown(match: re.Match[str], folder: str) -> tuple[str, str, str]:
-    """A link matched by `_ANY_LINK_RE` in a quote from a note in `folder`: its target (as
-    the parser stores it), the text it shows, and its kind."""
-    inner, label, url = match.group(1), match.group(2), match.group(3)
-    if inner is not None:
-        parts = _link_parts(inner)
-        if parts is None:  # [[#Heading]] or [[|label]]
-            target, heading, name = "", inner.lstrip("#").partition("|")[0], None
-        else:
-            target, heading, name = parts
-        if not name:
-            # As Obsidian shows a link without a label: the name, then any heading.
-            name = target.rpartition("/")[2] if target else heading
-            if target and heading:
-                name += f" > {heading}"
-        return target, name or "", "wiki"
-    target, name = unquote(url.strip("<>").partition("#")[0]), label
-    if target.lower().endswith(".md"):
-        target = target[:-3]
-    # As the parser stores a Markdown link: decoded, and joined to its note's folder
-    # (`[Zelda](Zelda%20Quietwater.md)` reached no note, and showed her name).
-    target = posixpath.normpath(posixpath.join(folder, target)) if target else ""
-    return target, name or "", "markdown"
+    return _ANY_LINK_RE.sub(shown, text) if "[" in text else text
 
 
 def plain_quote(index: VaultIndex, text: str, hidden: Collection[str],

@@ -13,6 +13,7 @@ import unicodedata
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from operator import itemgetter
 from typing import Literal, TypeVar
 
 from .notes import Diagnostic, Heading, Link, Note
@@ -41,6 +42,8 @@ class Backlink:
     link: Link
 
 
+# (line, col) of a Link (a named tuple: its fields by position, read in C, not by a lambda).
+_LINE_AND_COLUMN = itemgetter(1, 2)
 _new_object = object.__new__
 # The slots' own setters (a frozen dataclass refuses only `setattr`, not its slots' setters).
 _set_source = vars(Backlink)["source"].__set__
@@ -374,7 +377,8 @@ class VaultIndex:
             return {}
         if path not in self._in_order:
             by_source = table[path] = {
-                source: sorted(by_source[source], key=lambda lk: (lk.line, lk.col))
+                source: links if len(links := by_source[source]) == 1
+                else sorted(links, key=_LINE_AND_COLUMN)
                 for source in sorted(by_source)}
             self._in_order.add(path)
         return by_source
