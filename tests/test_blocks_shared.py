@@ -88,3 +88,4 @@ def test_blocks_from_a_shared_index_equal_a_fresh_one(
         fresh = VaultIndex(notes.values())
         assert (_blocks(shared, path, hide_private, followups)
                 == _blocks(fresh, path, hide_private, followups)), path
+

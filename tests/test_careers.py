@@ -443,3 +443,31 @@ def test_a_bad_criteria_option_stops_the_command_naming_mkdocs_yml(make_vault) -
     result = CliRunner().invoke(main, ["careers", "--vault", str(root)])
     assert result.exit_code == 1
     assert f"{root / 'mkdocs.yml'}: the vault plugin's criteria: 'Pay'" in result.output
+
+
+_TALK_LINES = st.sampled_from([
+    'career: "[[Data]]"', 'career: "[[Data]]"\nwith: "[[Data]]"', "body: [[Data]]",
+    'career: "[[Other]]"', 'career: ["[[Data]]", "[[Other]]"]'])
+
+
+@given(st.lists(st.tuples(
+    st.sampled_from(["2026-01-01", "2026-01-01", "2026-03-01", "2027-02-02", "", "not a date"]),
+    st.sampled_from(["done", "planned", "cancelled", "dnoe", ""]), _TALK_LINES,
+    st.sampled_from(["interview", "contact", "journal"])), max_size=8))
+def test_the_latest_conversation_worked_out_alone_equals_the_one_of_all_conversations(
+    talks: list[tuple[str, str, str, str]],
+) -> None:
+    # `explore-or-drop` asks `latest_conversation_of`; the plain way makes every Conversation.
+    files = {"careers/Data.md": career(), "careers/Other.md": career()}
+    for number, (day, status, link, kind) in enumerate(talks):
+        front = [f"type: {kind}", f"date: {day}" if day else "", f"status: {status}"]
+        if not link.startswith("body"):
+            front.append(link)
+        body = "See [[Data]] too." if link.startswith("body") else ""
+        files[f"interviews/{number} talk.md"] = "\n".join(
+            ["---", *[line for line in front if line], "---", "", body])
+    index = index_of(files)
+    for path in ("careers/Data.md", "careers/Other.md"):
+        plain = careers.latest_conversation(careers.conversations_of(index, path))
+        assert careers.latest_conversation_of(index, path) == (
+            None if plain is None else (plain.date, plain.path))

@@ -117,3 +117,32 @@ def test_backlinks_stay_in_order_when_a_link_arrives_after_they_were_asked() -> 
         ("c.md", 1, 13)]
     assert [(s, [lk.line for lk in links]) for s, links in index.backlinks_by_source("Ann.md")
             ] == [("a.md", [2, 3, 3]), ("b.md", [1]), ("c.md", [1, 1])]
+
+
+def test_a_backlink_made_without_its_init_equals_one_made_with_it() -> None:
+    # `VaultIndex.backlinks` builds each Backlink through `index._backlink` (a fill makes
+    # ~75,000): equal, hashed, shown and frozen alike.
+    import dataclasses
+
+    from vault_tools.index import Backlink, _backlink
+    from vault_tools.notes import Link
+
+    link = Link("Ann", 3, 5, heading="Notes", context="met [[Ann#Notes]]")
+    fast, plain = _backlink("a.md", link), Backlink("a.md", link)
+    assert fast == plain and hash(fast) == hash(plain) and repr(fast) == repr(plain)
+    assert dataclasses.astuple(fast) == dataclasses.astuple(plain)
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        fast.source = "b.md"  # type: ignore[misc]
+    index = VaultIndex([parse_note("a.md", "[[b]] and [[b]]\n"), parse_note("b.md", "x\n")])
+    assert index.backlinks("b.md") == [Backlink("a.md", link) for link in
+                                       index.notes["a.md"].links]
+
+
+def test_backlinks_from_one_source_come_in_line_then_column_order() -> None:
+    text = ('---\nwith: "[[b]]"\nalso: ["[[b]]", "[[b|B]]"]\n---\n[[b#x]] then [[b]] [[b|y]]\n'
+            "- [[b]]\n")
+    index = VaultIndex([parse_note("a.md", text), parse_note("b.md", "x\n"),
+                        parse_note("c.md", "[[b]]\n")])
+    found = [(b.source, b.link.line, b.link.col) for b in index.backlinks("b.md")]
+    assert found == [("a.md", 2, 0), ("a.md", 3, 0), ("a.md", 3, 0), ("a.md", 5, 1),
+                     ("a.md", 5, 14), ("a.md", 5, 20), ("a.md", 6, 3), ("c.md", 1, 1)]

@@ -213,7 +213,7 @@ def _clean_context(context: str, index: VaultIndex | None = None,
     markup, no link (see _plain_links; when `index` is given), no comment, at most `limit`
     characters."""
     text = " ".join(context.split())
-    ident = block_id(text)
+    ident = block_id(text) if "^" in text else None
     if ident is not None:  # the quoted paragraph's own block marker: no words of it
         text = text[:text.rfind("^" + ident)].rstrip()
     if text[:1] in _MARKUP_LEADS:
@@ -304,6 +304,8 @@ def _defines_no_block(line: str) -> str:
     as Obsidian shows it; a task's own marker): then with the marker as code, shown alike by
     Obsidian and the site. Otherwise the generated line would give its note a block the user
     never wrote, and a link to that block would land on it."""
+    if "^" not in line:  # (most lines: no marker, and `block_id` would copy the line to say so)
+        return line
     ident = block_id(line)
     if ident is None:
         return line
@@ -584,18 +586,21 @@ def _linked_from(
     # The links of one line share its context: cleaned once, so a line holding thousands of
     # links costs its length once, not once per link.
     cleaned: dict[tuple[str, str], str] = {}
+    quiet = privacy.quiet
+    links: dict[str, str] = index.derived("blocks.link_to", dict)  # (`link_to`'s, read here)
     for backlink in backlinks:
-        if backlink.link.field is not None and backlink.source in shown:
+        source, link = backlink.source, backlink.link
+        if link.field is not None and source in shown:
             continue
-        if backlink.source in privacy.quiet:
-            lines.append(f"- {privacy.ref(index, backlink.source)}")
+        if source in quiet:
+            lines.append(f"- {privacy.ref(index, source)}")
             continue
-        key = (backlink.source, backlink.link.context)
+        key = (source, link.context)
         context = cleaned.get(key)
         if context is None:
-            context = cleaned[key] = _clean_context(
-                backlink.link.context, index, privacy, backlink.source)
-        lines.append(f"- {link_to(index, backlink.source)}" + (f": {context}" if context else ""))
+            context = cleaned[key] = _clean_context(link.context, index, privacy, source)
+        name = links.get(source) or link_to(index, source)
+        lines.append(f"- {name}: {context}" if context else f"- {name}")
     # A source that links twice from the same line appears once.
     return list(dict.fromkeys(lines))
 

@@ -209,6 +209,24 @@ def latest_conversation(talks: Sequence[Conversation]) -> Conversation | None:
     return max(dated, key=lambda t: (t.date, t.path)) if dated else None
 
 
+def latest_conversation_of(index: VaultIndex, career_path: str) -> tuple[dt.date, str] | None:
+    """The date and path of `latest_conversation(conversations_of(index, career_path))`,
+    without a `Conversation` made of each (their people and company resolved, then dropped):
+    what `explore-or-drop` asks of every exploring career. tests/test_careers.py holds the
+    two equal."""
+    latest: tuple[dt.date, str] | None = None
+    for source, links in index.backlinks_by_source(career_path):
+        if not any(link.field == "career" for link in links):
+            continue
+        note = index.notes.get(source)
+        fields = note.fields if note is not None else None
+        if (isinstance(fields, InterviewFields) and fields.date is not None
+                and fields.status in (schema.DONE, schema.PLANNED)
+                and (latest is None or (fields.date, source) > latest)):
+            latest = (fields.date, source)
+    return latest
+
+
 def comparison(index: VaultIndex, career: Note,
                shown: Shown = _everything) -> CareerComparison:
     """The career's row of the decision table, from the `shown` conversations only."""

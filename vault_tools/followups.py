@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass, replace
 from typing import Any, NamedTuple, Protocol, TypeVar
 
@@ -282,7 +282,7 @@ def _task_followups(index: VaultIndex, note: Note) -> list[FollowUp]:
         return []
     if isinstance(note.fields, InterviewFields) and note.fields.status == CANCELLED:
         return []  # the conversation is off: what was to be done for it is too
-    on_line = _notes_by_line(index, note)
+    on_line = _notes_by_line(index, note, {task.line for task in open_tasks})
     # Who a task concerns: the contact whose note it is in, the first person of the interview
     # it is in, or else the first contact linked on the task's own line.
     fixed: str | None = None
@@ -360,12 +360,14 @@ _SHOWN_WIKILINK = re.compile("!?" + TITLE_WIKILINK)
 _SHOWN_MDLINK = re.compile("!?" + TITLE_MDLINK)
 
 
-def _notes_by_line(index: VaultIndex, note: Note) -> dict[int, list[Note]]:
-    """Notes linked from each body line of a note, in the order written."""
+def _notes_by_line(index: VaultIndex, note: Note, lines: Collection[int]) -> dict[int, list[Note]]:
+    """Notes linked from each of these body `lines` of a note, in the order written (the
+    lines of its open tasks: most of a note's links stand elsewhere)."""
     out: dict[int, list[Note]] = {}
+    notes = index.notes
     for link, resolution in index.outgoing(note.path):
-        if link.field is None and resolution.path is not None:
-            target = index.get(resolution.path)
+        if link.line in lines and link.field is None and resolution.path is not None:
+            target = notes.get(resolution.path)
             if target is not None:
                 out.setdefault(link.line, []).append(target)
     return out
@@ -747,12 +749,13 @@ def _explore_or_drop_rule(index: VaultIndex, note: Note) -> list[FollowUp]:
     fields = note.fields
     if not isinstance(fields, CareerFields) or fields.status != schema.EXPLORING:
         return []
-    latest = careers.latest_conversation(careers.conversations_of(index, note.path))
+    latest = careers.latest_conversation_of(index, note.path)
     title = f"Talk to someone in {note.name}, or rule it out"
-    if latest is None or latest.date is None:
+    if latest is None:
         return [FollowUp(EXPLORE_OR_DROP, None, title, note.path, None, None, note.private)]
-    private = note.private or _is_private(index, latest.path)
-    return [FollowUp(EXPLORE_OR_DROP, days_after(latest.date, index.settings.explore_days),
+    day, latest_path = latest
+    private = note.private or _is_private(index, latest_path)
+    return [FollowUp(EXPLORE_OR_DROP, days_after(day, index.settings.explore_days),
                      title, note.path, None, None, private)]
 
 

@@ -188,7 +188,27 @@ def rollup(index: VaultIndex, path: str, hidden: Collection[str] = frozenset()) 
     `conversations_of`), grouped (`group_insights`). `hidden`: notes not to read (a public
     note's block: the private ones): their conversations, and conversations with them, add
     nothing."""
-    return group_insights(index, _readable(index, conversations_of(index, path), hidden))
+    known = _rollups(index, hidden)
+    if known is None:
+        return group_insights(index, _readable(index, conversations_of(index, path), hidden))
+    found = known.get(path)
+    if found is None:
+        found = known[path] = tuple(
+            group_insights(index, _readable(index, conversations_of(index, path), hidden)))
+    return list(found)
+
+
+def _rollups(index: VaultIndex, hidden: Collection[str]) -> dict[str, tuple[Group, ...]] | None:
+    """The roll-ups already made while `index` stands, for a `hidden` they can be shared
+    under (None: not shared). A company's roll-up is read by its own block and by the brief
+    of every conversation planned there (a third of the roll-ups a fill made were made
+    again). It depends on the index and `hidden` alone: shared when nothing is hidden, or
+    exactly the index's private notes (a public note's block, the site)."""
+    if not hidden:
+        return index.derived("learning.rollup", dict)
+    if hidden is index.private_paths():
+        return index.derived("learning.rollup.hiding_private", dict)
+    return None
 
 
 def tagged(index: VaultIndex, tag: str, hidden: Collection[str] = frozenset()) -> list[Group]:
