@@ -117,3 +117,22 @@ def test_backlinks_stay_in_order_when_a_link_arrives_after_they_were_asked() -> 
         ("c.md", 1, 13)]
     assert [(s, [lk.line for lk in links]) for s, links in index.backlinks_by_source("Ann.md")
             ] == [("a.md", [2, 3, 3]), ("b.md", [1]), ("c.md", [1, 1])]
+
+
+@given(st.dictionaries(st.sampled_from(["a.md", "b.md", "c/d.md", "C.md"]),
+                       st.lists(st.tuples(st.integers(1, 3), st.integers(0, 3)), min_size=1,
+                                max_size=3),
+                       max_size=4))
+def test_backlinks_in_order_are_told_apart_from_backlinks_out_of_order(spec) -> None:
+    """A note's backlinks are copied in order unless they are in order already
+    (`index._in_order`): it says so exactly when the copy would be the same."""
+    from vault_tools.index import _in_order
+    from vault_tools.notes import Link
+
+    by_source = {source: [Link("x", line, col, label=str(n))
+                          for n, (line, col) in enumerate(places)]
+                 for source, places in spec.items()}
+    ordered = {source: sorted(by_source[source], key=lambda lk: (lk.line, lk.col))
+               for source in sorted(by_source)}
+    same = list(ordered.items()) == list(by_source.items())
+    assert _in_order(by_source) == same

@@ -13,6 +13,7 @@ import unicodedata
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from itertools import pairwise
 from typing import Literal, TypeVar
 
 from .notes import Diagnostic, Heading, Link, Note
@@ -356,9 +357,10 @@ class VaultIndex:
         if by_source is None:
             return {}
         if path not in self._in_order:
-            by_source = table[path] = {
-                source: sorted(by_source[source], key=lambda lk: (lk.line, lk.col))
-                for source in sorted(by_source)}
+            if not _in_order(by_source):
+                by_source = table[path] = {
+                    source: sorted(by_source[source], key=lambda lk: (lk.line, lk.col))
+                    for source in sorted(by_source)}
             self._in_order.add(path)
         return by_source
 
@@ -663,3 +665,14 @@ def _loose_heading(text: str) -> str:
 
 # A run of the characters `str.isalnum` is true for (\w is those and "_").
 _ALNUM_RUN_RE = re.compile(r"[^\W_]+")
+
+
+def _in_order(by_source: dict[str, list[Link]]) -> bool:
+    """Whether a note's backlinks are in order already: sources by path, each one's links by
+    line and column. A table made from notes loaded in path order nearly always is; then it
+    is not copied in order (at 20,000 notes the copies were ~4 MB, made and dropped during a
+    fill)."""
+    sources = list(by_source)
+    return (all(a < b for a, b in pairwise(sources))
+            and all((a.line, a.col) <= (b.line, b.col)
+                    for links in by_source.values() for a, b in pairwise(links)))
