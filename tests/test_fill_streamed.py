@@ -143,3 +143,107 @@ def test_digests_answer_as_a_dict_would(pairs, asked) -> None:
         assert kept.get(path) == plain.get(path)
         assert (path in kept) == (path in plain)  # as the record of written notes is asked
     assert list(kept.items()) == sorted(plain.items())
+
+
+# A save made while `fill` writes: before the writer reads the note, or after it read it and
+# before its replace (the writer then starts again from the saved text). The streamed fill
+# keeps a planned note's new text, not its blocks' contents: in both cases the blocks planned
+# must be spliced into the saved text, as the plain path (which keeps the contents) does.
+saves = st.fixed_dictionaries({name: st.sampled_from(
+    ["none", "before-read", "before-replace"]) for name in NAMES})
+save_edits = st.fixed_dictionaries({name: st.sampled_from(
+    ["append", "prepend", "in-block", "strip-newline"]) for name in NAMES})
+
+
+def saving_while_written(monkeypatch, root: Path, when: dict[str, str],
+                         how: dict[str, str]) -> dict[str, str]:
+    """Make `fill`'s writes race a save of each note named in `when` (edited as `how` says);
+    returns each saved note's text as saved, by path."""
+    import vault_tools.fill as fill
+
+    real = fill.write_note
+    saved: dict[str, str] = {}
+
+    def save(path: Path) -> None:
+        rel = path.relative_to(root / "notes").as_posix()
+        if rel not in saved:
+            edit(path, how[rel.removesuffix(".md")])
+            saved[rel] = path.read_bytes().decode()
+
+    def write_note(path, transform, **kwargs):
+        moment = when.get(Path(path).stem, "none")
+        if moment == "before-read":
+            save(Path(path))
+            return real(path, transform, **kwargs)
+        if moment == "before-replace":
+            def racing(current: str):
+                new = transform(current)
+                save(Path(path))  # after the writer read the note, before it replaces it
+                return new
+            return real(path, racing, **kwargs)
+        return real(path, transform, **kwargs)
+
+    monkeypatch.setattr(fill, "write_note", write_note)
+    return saved
+
+
+@settings(max_examples=60, deadline=None,
+          suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+@given(vaults, saves, save_edits)
+def test_a_save_racing_the_write_gets_the_blocks_planned_and_keeps_its_bytes(
+        monkeypatch, spec, when, how) -> None:
+    from vault_tools.splice import BlockError, splice_blocks
+
+    files = {
+        f"{name}.md": (newline.join(body) + (newline if final else "")).encode()
+        for name, (body, newline, final) in spec.items()
+    }
+    with tempfile.TemporaryDirectory() as tmp, monkeypatch.context() as patch:
+        root = write_vault(Path(tmp), files)
+        vault = find_vault(root)
+        index, texts = load_index_and_texts(vault)
+        planned = {c.path: c for c in plan_fill(index, texts)[0]}
+        saved = saving_while_written(patch, root, when, how)
+        fill_vault(vault, trust_manifest=False)
+        for path, change in planned.items():
+            on_disk = (root / "notes" / path).read_bytes().decode()
+            if path not in saved:
+                assert on_disk == change.new
+                continue
+            try:
+                expected = splice_blocks(path, saved[path], change.contents)
+            except BlockError:
+                expected = saved[path]  # left as the user saved it
+            assert on_disk == expected
+
+
+def test_a_note_saved_before_its_write_gets_the_dashboards_blocks(make_vault,
+                                                                  monkeypatch) -> None:
+    """The dashboard's block (every follow-up) is not kept between its planning and its write:
+    a save in between gets it all the same, above the user's new line kept as saved."""
+    root = make_vault({
+        "Follow-ups.md": "# Follow-ups\n",
+        "contacts/Jane Doe.md": "---\ntype: contact\n---\n# Jane\n- [ ] call [[Jane Doe]]\n",
+    })
+    vault = find_vault(root)
+    saved = saving_while_written(monkeypatch, root, {"Follow-ups": "before-replace"},
+                                 {"Follow-ups": "prepend"})
+    fill_vault(vault, trust_manifest=False)
+    text = (root / "notes/Follow-ups.md").read_text(encoding="utf-8")
+    assert saved["Follow-ups.md"].startswith("[[Cy]] first\n# Follow-ups\n")
+    assert text.startswith(saved["Follow-ups.md"])
+    assert "<!-- vault-tools:followups -->" in text and "call Jane Doe" in text
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.binary(max_size=64), st.integers(min_value=0, max_value=3))
+def test_a_file_read_in_pieces_digests_as_its_bytes_do(head, megabytes) -> None:
+    """The record's check of the notes written reads each a megabyte at a time: the digest is
+    the one of the bytes whole, across the pieces' seams too."""
+    from vault_tools.fill import _file_digest, bytes_digest
+
+    data = head + bytes(range(256)) * (megabytes * 4096 + 3)
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "note.md"
+        path.write_bytes(data)
+        assert _file_digest(path) == bytes_digest(data)

@@ -146,3 +146,22 @@ def test_backlinks_from_one_source_come_in_line_then_column_order() -> None:
     found = [(b.source, b.link.line, b.link.col) for b in index.backlinks("b.md")]
     assert found == [("a.md", 2, 0), ("a.md", 3, 0), ("a.md", 3, 0), ("a.md", 5, 1),
                      ("a.md", 5, 14), ("a.md", 5, 20), ("a.md", 6, 3), ("c.md", 1, 1)]
+
+
+@given(st.dictionaries(st.sampled_from(["a.md", "b.md", "c/d.md", "C.md"]),
+                       st.lists(st.tuples(st.integers(1, 3), st.integers(0, 3)), min_size=1,
+                                max_size=3),
+                       max_size=4))
+def test_backlinks_in_order_are_told_apart_from_backlinks_out_of_order(spec) -> None:
+    """A note's backlinks are copied in order unless they are in order already
+    (`index._in_order`): it says so exactly when the copy would be the same."""
+    from vault_tools.index import _in_order
+    from vault_tools.notes import Link
+
+    by_source = {source: [Link("x", line, col, label=str(n))
+                          for n, (line, col) in enumerate(places)]
+                 for source, places in spec.items()}
+    ordered = {source: sorted(by_source[source], key=lambda lk: (lk.line, lk.col))
+               for source in sorted(by_source)}
+    same = list(ordered.items()) == list(by_source.items())
+    assert _in_order(by_source) == same

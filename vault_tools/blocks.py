@@ -744,7 +744,7 @@ def _followup_line(
 
 
 def render_followups(
-    index: VaultIndex, followups: Iterable[FollowUpLike], public: bool = False,
+    index: VaultIndex, followups: Sequence[FollowUpLike], public: bool = False,
     hide_private: bool = False, dashboard: Note | None = None,
 ) -> str:
     """The dashboard's `followups` block: every open follow-up by due date, undated last.
@@ -758,6 +758,12 @@ def render_followups(
     if not public and not (dashboard is not None and dashboard.private):
         quiet = index.private_paths()
         privacy = _Privacy(quiet, hide_private) if quiet else _QUOTE_ALL
+    # Each note's link first, once for the vault (`link_to` keeps it for the blocks to come),
+    # then the lines, dropped once joined. Made among the lines, the links kept would pin the
+    # lines' memory after the join: at 20,000 notes 8.5 MB more at the first fill's peak.
+    for followup in followups:
+        if followup.note in index.notes:
+            link_to(index, followup.note)
     groups: dict[str, list[str]] = {}
     for followup in followups:
         if public and followup.private:

@@ -13,6 +13,7 @@ import unicodedata
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from itertools import pairwise
 from operator import itemgetter
 from typing import Literal, TypeVar
 
@@ -376,10 +377,11 @@ class VaultIndex:
         if by_source is None:
             return {}
         if path not in self._in_order:
-            by_source = table[path] = {
-                source: links if len(links := by_source[source]) == 1
-                else sorted(links, key=_LINE_AND_COLUMN)
-                for source in sorted(by_source)}
+            if not _in_order(by_source):
+                by_source = table[path] = {
+                    source: links if len(links := by_source[source]) == 1
+                    else sorted(links, key=_LINE_AND_COLUMN)
+                    for source in sorted(by_source)}
             self._in_order.add(path)
         return by_source
 
@@ -684,3 +686,14 @@ def _loose_heading(text: str) -> str:
 
 # A run of the characters `str.isalnum` is true for (\w is those and "_").
 _ALNUM_RUN_RE = re.compile(r"[^\W_]+")
+
+
+def _in_order(by_source: dict[str, list[Link]]) -> bool:
+    """Whether a note's backlinks are in order already: sources by path, each one's links by
+    line and column. A table made from notes loaded in path order nearly always is; then it
+    is not copied in order (at 20,000 notes the copies were ~4 MB, made and dropped during a
+    fill)."""
+    sources = list(by_source)
+    return (all(a < b for a, b in pairwise(sources))
+            and all((a.line, a.col) <= (b.line, b.col)
+                    for links in by_source.values() for a, b in pairwise(links)))
