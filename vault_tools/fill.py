@@ -71,6 +71,9 @@ class FillResult:
     diff_text: list[str] = field(default_factory=list)
     held: list[str] = field(default_factory=list)
     cleaned: list[str] = field(default_factory=list)
+    # The open follow-ups of the index handed over in `loaded` (`fill_vault`), as read
+    # before any note was written; None when nothing was handed over.
+    followups: list[followup_rules.FollowUp] | None = None
 
     def diffs(self) -> list[str]:
         """Unified diffs of the planned changes, in path order (kept when asked for)."""
@@ -248,8 +251,8 @@ def fill_vault(
     does the full work. Notes are planned and written one at a time, so the texts of a large
     vault are never all held at once, unless `loaded` is given: then the index and every
     readable note's text, as read before any was written, are appended to it for a caller that
-    needs them next (`build`: one load of the vault, not two); nothing is appended when nothing
-    was read.
+    needs them next (`build`: one load of the vault, not two), and the result's `followups`
+    are those of that index; nothing is appended when nothing was read.
     """
     dashboard = dashboard_of(vault)
     hide_private = hide_private_of(vault)
@@ -290,6 +293,8 @@ def fill_vault(
     if loaded is not None and texts is not None:
         loaded.append((index, texts))
     followups = followup_rules.open_followups(index)
+    if loaded is not None:
+        result.followups = followups
     concerning = followups_by_note(followups)
     result.notes = len(index)
     # Notes and folders whose link leaves the vault: never read or written; say so.

@@ -220,10 +220,11 @@ class LiveSite:
         return self.config.plugins["vault"]
 
     def build(self, reason: str = "", *, clean: bool = False,
-              loaded: tuple[VaultIndex, dict[str, str]] | None = None) -> Rebuilt:
-        """Read every note (or take them `loaded` just now) and build the whole site; with a
-        site cache (and not `clean`), the pages its record shows unchanged, on disk as they
-        were left, are kept."""
+              loaded: tuple[VaultIndex, dict[str, str]] | None = None,
+              followups: Any = None) -> Rebuilt:
+        """Read every note (or take them `loaded` just now, with their open `followups` if
+        known) and build the whole site; with a site cache (and not `clean`), the pages its
+        record shows unchanged, on disk as they were left, are kept."""
         from ..refresh import FollowUpCache
 
         self._listing = None
@@ -232,7 +233,7 @@ class LiveSite:
         else:
             with self._reloading():  # serve: unfreezes the last full build's pages, pauses
                 self._index, self._texts = load_index_and_texts(self.vault)
-        self._followups = FollowUpCache(self._index)
+        self._followups = FollowUpCache(self._index, followups if loaded is not None else None)
         self.plugin.report_only = None
         self._dirty = None
         built = self._run(full=True, reason=reason or "full build", clean=clean)
