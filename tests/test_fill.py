@@ -509,6 +509,9 @@ def test_a_fill_after_a_note_turned_private_plans_every_note(tmp_path, monkeypat
     lambda g: g.update(targets=[["x"]] * len(g["targets"])),  # not a number
     lambda g: g.update(names=7),
     lambda g: g.update(replan="Follow-ups.md"),
+    lambda g: g.update(parses=g["parses"][:-1]),  # a note short
+    lambda g: g.update(parses=["not a digest"] * len(g["parses"])),
+    lambda g: g.pop("parses"),
 ])
 def test_a_record_of_links_not_as_fill_writes_it_is_never_trusted(
     tmp_path, monkeypatch, tamper,
@@ -529,3 +532,84 @@ def test_a_record_of_links_not_as_fill_writes_it_is_never_trusted(
     planned = _planned(monkeypatch)
     result = fill_vault(vault)
     assert len(planned) == result.notes
+
+
+# --- an edit that leaves a note's parse as it was reaches only that note --------------------------
+
+# Edits that change a note's bytes and nothing the index holds of it.
+_SAME_PARSE = {
+    "contacts/Grace Liu.md": lambda t: t + "\nMet her again at a meetup.\n",
+    "careers/UX Research.md": lambda t: t + "\nStill thinking about it.\n",
+}
+
+
+def test_an_edit_that_parses_the_same_plans_only_that_note(tmp_path, monkeypatch) -> None:
+    from vault_tools.reach import parse_digest
+    from vault_tools.vault import read_note
+
+    ours, full = _demo_copy(tmp_path / "ours"), _demo_copy(tmp_path / "full")
+    for root in (ours, full):
+        fill_vault(find_vault(root), loaded=[])  # as `build` runs it: every parse recorded
+    before = {rel: parse_digest(read_note(find_vault(ours), rel)[0]) for rel in _SAME_PARSE}
+    for root in (ours, full):
+        _edit(root, _SAME_PARSE)
+    assert before == {rel: parse_digest(read_note(find_vault(ours), rel)[0])
+                      for rel in _SAME_PARSE}
+    planned = _planned(monkeypatch)
+    fill_vault(find_vault(ours))
+    assert sorted(planned) == sorted(_SAME_PARSE)
+    fill_vault(find_vault(full), trust_manifest=False)
+    assert _notes(ours) == _notes(full)
+    # A later edit of the same notes that does change their parse: their whole reach again.
+    planned.clear()
+    for root in (ours, full):
+        _edit(root, {"contacts/Grace Liu.md": lambda t: t + "\nShe knows [[Priya Raman]].\n"})
+    fill_vault(find_vault(ours))
+    assert len(planned) > 1
+    fill_vault(find_vault(full), trust_manifest=False)
+    assert _notes(ours) == _notes(full)
+
+
+# Edits between fills: some leave the parse as it was (prose outside links, a byte-identical
+# rewrite, a generated block's content changed by hand), some do not (a link, a task, a status,
+# a heading, privacy).
+_KINDS = {
+    "prose": lambda t, n: t + f"\nA word about {n}.\n",
+    "touch": lambda t, n: t,
+    "link": lambda t, n: t + f"\nTalked with [[{n}]].\n",
+    "task": lambda t, n: t + f"\n- [ ] write to [[{n}]] 📅 2026-12-0{len(t) % 9 + 1}\n",
+    "heading": lambda t, n: t + "\n## Advice\n\nKeep going.\n",
+    "block": lambda t, n: t.replace("<!-- vault-tools:related -->\n",
+                                    "<!-- vault-tools:related -->\nhand-made\n", 1),
+    "private": lambda t, n: (t.replace("---\n", "---\nprivate: true\n", 1)
+                             if "private: true" not in t else t.replace("private: true\n", "")),
+}
+_TARGETS = ["contacts/Grace Liu.md", "contacts/Priya Raman.md", "careers/UX Research.md",
+            "companies/Lumen Health.md", "interviews/2026-08-03 Kwame Asante.md"]
+
+
+@settings(max_examples=12, deadline=None, derandomize=True,
+          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@given(rounds=st.lists(st.lists(st.tuples(st.sampled_from(sorted(_KINDS)),
+                                          st.sampled_from(_TARGETS),
+                                          st.sampled_from(["Priya Raman", "Grace Liu",
+                                                           "Lumen Health"])),
+                                min_size=1, max_size=3), min_size=1, max_size=3))
+def test_fills_across_runs_with_edits_between_write_what_a_full_fill_writes(
+    tmp_path_factory, rounds,
+) -> None:
+    """Each fill, in a new run, after edits of any kind since the last one, leaves the notes
+    as a fill that trusts no record leaves the same notes edited the same way."""
+    base = tmp_path_factory.mktemp("fills")
+    ours, full = _demo_copy(base / "ours"), _demo_copy(base / "full")
+    for root in (ours, full):
+        fill_vault(find_vault(root), loaded=[])
+    for edits in rounds:
+        for kind, rel, name in edits:
+            for root in (ours, full):
+                path = root / "notes" / rel
+                path.write_text(_KINDS[kind](path.read_text(encoding="utf-8"), name),
+                                encoding="utf-8")
+        fill_vault(find_vault(ours))
+        fill_vault(find_vault(full), trust_manifest=False)
+        assert _notes(ours) == _notes(full), edits

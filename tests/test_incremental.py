@@ -159,7 +159,8 @@ FOLDERS = ["contacts", "people"]
 
 @st.composite
 def steps(draw: st.DrawFn) -> list[tuple[str, ...]]:
-    kinds = st.sampled_from(["create", "edit", "link", "rename", "delete", "private", "heading"])
+    kinds = st.sampled_from(["create", "edit", "link", "rename", "delete", "private", "heading",
+                             "prose"])
     return [(draw(kinds), draw(st.sampled_from(NAMES)), draw(st.sampled_from(NAMES)),
              draw(st.sampled_from(FOLDERS))) for _ in range(draw(st.integers(3, 6)))]
 
@@ -179,6 +180,8 @@ def apply_step(s: Session, step: tuple[str, ...]) -> None:
     elif kind == "link":
         s.edit(rel, lambda t: t + f"\n- [ ] {name} writes to [[{other}#Notes]] "
                               f"due:2026-12-0{len(t) % 9 + 1}\n")
+    elif kind == "prose":  # new words, nothing the index holds: the note parses the same
+        s.edit(rel, lambda t: t + f"\n{name} said it again.\n")
     elif kind == "heading":
         s.edit(rel, lambda t: t + f"\n## Notes\n\nNotes of {name}.\n")
     elif kind == "private":

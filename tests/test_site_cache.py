@@ -431,3 +431,35 @@ def test_a_cached_build_follows_changes_to_the_notes_a_kept_page_links_to(vault:
     append(vault, "contacts/Priya Raman.md", "\nA line of prose.\n")
     run_build(vault)
     assert_like_clean_build(vault)
+
+
+def _cached_build(root: Path) -> LiveSite:
+    """A build as a new `vault-tools build` makes it (fill, then the site from its cache), in
+    this process: the LiveSite, to look at what it worked out."""
+    found = find_vault(root)
+    fill_vault(found)
+    folder = cache_dir(found)
+    assert folder is not None
+    live = LiveSite(found, load_site_config(found, site_dir=str(root / "site")),
+                    cache=SiteCache(folder, found.root))
+    assert live.build().reason == "from the site cache"
+    return live
+
+
+def test_an_edit_that_parses_the_same_reaches_no_related_block(vault: Path) -> None:
+    """A line of prose added to a note (its parse unchanged) is not followed through the
+    related blocks the site computes; a link added is. Both sites are a clean build's."""
+    run_build(vault)
+    append(vault, "contacts/Priya Raman.md", "\nPriya Raman said it again.\n")
+    live = _cached_build(vault)
+    assert "contacts/Priya Raman.md" not in live._reach
+    assert_like_clean_build(vault)
+    append(vault, "contacts/Priya Raman.md", "\nPriya Raman knows [[Kwame Asante]].\n")
+    live = _cached_build(vault)
+    assert "contacts/Priya Raman.md" in live._reach
+    assert_like_clean_build(vault)
+    # The record's parse digests stand for the notes as they are now: prose again, kept.
+    append(vault, "contacts/Kwame Asante.md", "\nKwame Asante said it again.\n")
+    live = _cached_build(vault)
+    assert not {"contacts/Priya Raman.md", "contacts/Kwame Asante.md"} & live._reach
+    assert_like_clean_build(vault)

@@ -22,7 +22,7 @@ from .followups import followups_by_note
 from .index import VaultIndex
 from .notes import Diagnostic, Note
 from .parse import split_lines
-from .reach import note_names, reach_of_edits
+from .reach import note_names, parse_digest, reach_of_edits
 from .splice import BlockError, current_contents, splice_blocks
 from .vault import Untagged, Vault, load_index_seeing, read_file
 from .writer import (
@@ -72,6 +72,9 @@ class FillResult:
     diff_text: list[str] = field(default_factory=list)
     held: list[str] = field(default_factory=list)
     cleaned: list[str] = field(default_factory=list)
+    # The open follow-ups of the index handed over in `loaded` (`fill_vault`), as read
+    # before any note was written; None when nothing was handed over.
+    followups: list[followup_rules.FollowUp] | None = None
 
     def diffs(self) -> list[str]:
         """Unified diffs of the planned changes, in path order (kept when asked for)."""
@@ -249,8 +252,8 @@ def fill_vault(
     does the full work. Notes are planned and written one at a time, so the texts of a large
     vault are never all held at once, unless `loaded` is given: then the index and every
     readable note's text, as read before any was written, are appended to it for a caller that
-    needs them next (`build`: one load of the vault, not two); nothing is appended when nothing
-    was read.
+    needs them next (`build`: one load of the vault, not two), and the result's `followups`
+    are those of that index; nothing is appended when nothing was read.
     """
     dashboard = dashboard_of(vault)
     hide_private = hide_private_of(vault)
@@ -291,12 +294,15 @@ def fill_vault(
     if loaded is not None and texts is not None:
         loaded.append((index, texts))
     followups = followup_rules.open_followups(index)
+    if loaded is not None:
+        result.followups = followups
     concerning = followups_by_note(followups)
     result.notes = len(index)
     # Notes and folders whose link leaves the vault: never read or written; say so.
     result.skipped += [d for d in index.vault_problems if d.code == "outside-vault"]
     earlier = manifest.earlier(vault, settings) if trust_manifest else None
-    reach = _reach_since(index, earlier, before, dashboard)
+    parses: dict[str, str | None] = {}  # the parse digests worked out by this fill
+    reach = _reach_since(index, earlier, before, dashboard, parses)
     # Only the dashboard shows every follow-up, any other note only its own: each note's are
     # let go of once it is planned, and the whole list once the dashboard is (at 20,000 notes
     # 63,000 follow-ups, ~14 MB, given back to the blocks of the notes after them).
@@ -332,8 +338,10 @@ def fill_vault(
     # (Before the record of links is made; the last change planned can render its blocks
     # again, so it holds the index.)
     del followups, concerning, reach, planned
-    graph = manifest.graph_of(note_names(index), before, index.targets,
-                              {d.path for d in result.skipped}) if recording else None
+    graph = manifest.graph_of(
+        note_names(index), before, index.targets, {d.path for d in result.skipped},
+        _parses_to_record(index, earlier, before, parses, set(result.written),
+                          every=loaded is not None)) if recording else None
     del index
     if recording:
         written_bytes.seal()
@@ -348,18 +356,53 @@ _NO_CONTENTS: Mapping[str, str] = MappingProxyType({})
 
 def _reach_since(
     index: VaultIndex, earlier: manifest.Earlier | None, stamps: manifest.Stamps, dashboard: str,
+    parses: dict[str, str | None],
 ) -> set[str] | None:
     """The notes whose blocks may differ from what the last complete fill wrote (None: any
     note's): when the notes are the ones it filled, under the same names and privacy, only
     the reach of the ones edited since (`refresh.reach_of_edits`), and the notes it could not
-    fill (their problem is said again)."""
+    fill (their problem is said again). An edited note that parses as it did then
+    (`reach.parse_digest`, the digest put in `parses`) reaches only itself: every block is
+    made from the index, which holds the same values for it."""
     if earlier is None or earlier.stamps.keys() != stamps.keys():
         return None
     if earlier.names != note_names(index):
         return None
     edited = {path: earlier.targets.get(path, []) for path, stamp in stamps.items()
               if earlier.stamps[path] != stamp}
-    return reach_of_edits(index, edited, dashboard) | set(earlier.replan)
+    same = set()
+    for path in edited:
+        note = index.notes.get(path)
+        now = parses[path] = parse_digest(note) if note is not None else None
+        if now is not None and now == earlier.parses.get(path):
+            same.add(path)
+    reshaped = {path: targets for path, targets in edited.items() if path not in same}
+    reach = reach_of_edits(index, reshaped, dashboard) if reshaped else set()
+    return reach | same | set(earlier.replan)
+
+
+def _parses_to_record(
+    index: VaultIndex, earlier: manifest.Earlier | None, stamps: manifest.Stamps,
+    parses: Mapping[str, str | None], written: set[str], *, every: bool,
+) -> Callable[[str], str | None]:
+    """Each note's parse digest for the record (see `_reach_since`): the one worked out now,
+    or the last record's for a note not edited since; none for a note this fill wrote (its
+    parse was of the text before). The others are worked out only when `every` (~0.1 ms a
+    note: a `build`, next to which that is nothing; a bare `fill` records them as unknown)."""
+
+    def parse_of(path: str) -> str | None:
+        if path in written:
+            return None
+        if path in parses:
+            return parses[path]
+        if earlier is not None and earlier.stamps.get(path) == stamps.get(path):
+            known = earlier.parses.get(path)
+            if known is not None:
+                return known
+        note = index.notes.get(path) if every else None
+        return parse_digest(note) if note is not None else None
+
+    return parse_of
 
 
 def blocks_digest(contents: Mapping[str, str]) -> bytes:

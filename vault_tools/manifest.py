@@ -145,13 +145,15 @@ def read_plain_file(path: Path) -> bytes:
 @dataclass(frozen=True)
 class Earlier:
     """The last complete fill, as its record says: every note's stamps then, a digest of which
-    notes there were under what names (`reach.note_names`), the notes each linked to, and
-    the notes it could not fill (planned again every time, so their problem is said again)."""
+    notes there were under what names (`reach.note_names`), the notes each linked to, the
+    notes it could not fill (planned again every time, so their problem is said again), and
+    the digest of each note's parse then (`reach.parse_digest`; None: not known)."""
 
     stamps: Stamps
     names: str
     targets: dict[str, list[str]]
     replan: list[str]
+    parses: dict[str, str | None]
 
 
 def earlier(vault: Vault, dashboard: str) -> Earlier | None:
@@ -168,8 +170,11 @@ def earlier(vault: Vault, dashboard: str) -> Earlier | None:
         return None
     paths = sorted(stamps)
     names, targets, replan = graph.get("names"), graph.get("targets"), graph.get("replan")
+    parses = graph.get("parses")
     if not (isinstance(names, str) and isinstance(targets, list) and len(targets) == len(paths)
-            and isinstance(replan, list)):
+            and isinstance(replan, list) and isinstance(parses, list)
+            and len(parses) == len(paths)
+            and all(p is None or _is_digest(p) for p in parses)):
         return None
     linked: dict[str, list[str]] = {}
     for path, numbers in zip(paths, targets, strict=True):
@@ -179,25 +184,35 @@ def earlier(vault: Vault, dashboard: str) -> Earlier | None:
         linked[path] = [paths[n] for n in numbers]
     if not all(isinstance(path, str) for path in replan):
         return None
-    return Earlier(stamps, names, linked, replan)
+    return Earlier(stamps, names, linked, replan, dict(zip(paths, parses, strict=True)))
+
+
+def _is_digest(value: object) -> bool:
+    """True for a digest as `reach.parse_digest` writes it: 32 lower-case hex digits."""
+    return (isinstance(value, str) and len(value) == 32
+            and all(c in "0123456789abcdef" for c in value))
 
 
 @dataclass(frozen=True)
 class Graph:
     """What the notes linked to as a fill read them, as the record keeps it (see `Earlier`):
     the names' digest, each of `paths` (sorted) with the numbers of its targets among them,
-    the notes to plan again. Numbers, not sets of paths: ~1 MB at 20,000 notes, not ~15."""
+    the notes to plan again, and each note's parse digest (None: not known). Numbers, not
+    sets of paths: ~1 MB at 20,000 notes, not ~15."""
 
     names: str
     paths: list[str]
     targets: list[list[int]]
     replan: list[str]
+    parses: list[str | None]
 
 
 def graph_of(names: str, stamps: Stamps, targets_of: Callable[[str], Iterable[str]],
-             replan: Iterable[str]) -> Graph | None:
-    """The `Graph` of the notes with these `stamps`, `targets_of` each (None: a note links to
-    one the stamps lack, as when a note came since: then no graph is kept)."""
+             replan: Iterable[str],
+             parses: Callable[[str], str | None] = lambda path: None) -> Graph | None:
+    """The `Graph` of the notes with these `stamps`, `targets_of` each, `parses` giving each
+    one's parse digest (None: a note links to one the stamps lack, as when a note came since:
+    then no graph is kept)."""
     paths = sorted(stamps)
     number = {path: n for n, path in enumerate(paths)}
     targets: list[list[int]] = []
@@ -206,7 +221,7 @@ def graph_of(names: str, stamps: Stamps, targets_of: Callable[[str], Iterable[st
         if None in found:
             return None
         targets.append(sorted(found))  # type: ignore[arg-type]
-    return Graph(names, paths, targets, sorted(replan))
+    return Graph(names, paths, targets, sorted(replan), [parses(path) for path in paths])
 
 
 def record(vault: Vault, dashboard: str, stamps: Stamps, graph: Graph | None = None) -> None:
@@ -236,7 +251,8 @@ def _graph(stamps: Stamps, graph: Graph | None) -> dict[str, object] | None:
     """`graph` as the record holds it, if it counts the notes of `stamps` (None otherwise)."""
     if graph is None or graph.paths != sorted(stamps):
         return None
-    return {"names": graph.names, "targets": graph.targets, "replan": graph.replan}
+    return {"names": graph.names, "targets": graph.targets, "replan": graph.replan,
+            "parses": graph.parses}
 
 
 def forget(vault: Vault) -> None:

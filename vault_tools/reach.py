@@ -8,12 +8,15 @@ since a record of the last complete fill and what they linked to then.
 from __future__ import annotations
 
 import hashlib
+import io
 import json
+import pickle
 from collections.abc import Collection, Mapping
 
 from . import prep
 from .blocks import DASHBOARD_NOTE
 from .index import VaultIndex
+from .notes import Note
 from .schema import CONTACT, INTERVIEW, NOTE_TYPES
 
 
@@ -32,6 +35,29 @@ def note_names(index: VaultIndex) -> str:
         note = index.notes[path]
         digest.update(json.dumps([path, note.name, list(note.aliases), note.private]).encode())
     return digest.hexdigest()
+
+
+def parse_digest(note: Note) -> str | None:
+    """A digest of everything the index holds of `note` (its parse), or None when it cannot be
+    made. Every block and every page's inputs are made from the index; so a note edited since
+    a run that recorded this digest, and parsing to the same digest now (prose added outside
+    its links, fields, tasks, headings, blocks and insights), reaches no note but itself: the
+    later run (`fill`, the site) works out the edit's reach only for the notes whose digest
+    moved, as `watch` does for a save that parses the same (`Watcher._batch`).
+
+    The bytes of the note pickled without pickle's memo, so the digest is of the values only
+    (which of their parts are one object does not count): equal digests mean notes built of
+    the very same values, from which every pure function gives the same answer. Two equal
+    notes may digest apart (a mapping's keys in another order): then the edit is only worked
+    out in full. A 128-bit BLAKE2 hash: nothing of the note can be read back from it."""
+    buffer = io.BytesIO()
+    pickler = pickle.Pickler(buffer, protocol=5)
+    pickler.fast = True  # (no memo: see above)
+    try:
+        pickler.dump(note)
+    except (pickle.PicklingError, TypeError, AttributeError, RecursionError, ValueError):
+        return None
+    return hashlib.blake2b(buffer.getvalue(), digest_size=16).hexdigest()
 
 
 def reach_of_edits(

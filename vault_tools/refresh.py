@@ -46,9 +46,11 @@ class FollowUpCache:
     5,000 notes, too much to repeat on every save).
     """
 
-    def __init__(self, index: VaultIndex) -> None:
+    def __init__(self, index: VaultIndex, found: Iterable[FollowUp] | None = None) -> None:
+        """`found`: `open_followups(index)` of this very index, if the caller has it already
+        (`build`: its fill worked them out; ~0.3 s at 5,000 notes)."""
         self._by_note: dict[str, list[FollowUp]] = {}
-        for followup in open_followups(index):
+        for followup in open_followups(index) if found is None else found:
             self._by_note.setdefault(followup.note, []).append(followup)
         self._all: list[FollowUp] | None = None
 

@@ -129,7 +129,8 @@ def build_site(vault: Vault, *, strict: bool = False, fill: bool = True,
             with filling():
                 loaded = _fill_and_load(vault, fill)
             live = LiveSite(vault, config, cache=cache, today=_day(today), once=True)
-            log.info(live.build(clean=clean, loaded=loaded).describe())
+            log.info(live.build(clean=clean, loaded=loaded[:2],
+                                followups=loaded[2]).describe())
         counts = counter.get_counts()
         if strict and counts:
             said = ", ".join(f"{n} {level.lower()}s" for level, n in counts)
@@ -145,10 +146,11 @@ def build_site(vault: Vault, *, strict: bool = False, fill: bool = True,
     return site_dir
 
 
-def _fill_and_load(vault: Vault, fill: bool) -> tuple[Any, dict[str, str]]:
+def _fill_and_load(vault: Vault, fill: bool) -> tuple[Any, dict[str, str], Any]:
     """Fill (unless not `fill`), then the index and texts of the notes as they are now: the
     ones the fill read when it wrote none of them (one load of the vault, not two), else a
-    load of its own."""
+    load of its own; and the index's open follow-ups when the fill worked them out from that
+    very index (None: not known)."""
     from ..fill import fill_vault
     from ..vault import load_index_and_texts, read_note
 
@@ -159,15 +161,17 @@ def _fill_and_load(vault: Vault, fill: bool) -> tuple[Any, dict[str, str]]:
         _report(result)
         if read:
             index, texts = read[0]
+            written = sorted(set(result.written))
             # The notes the fill wrote, read again (as `LiveSite.update` puts a saved note).
-            for rel in sorted(set(result.written)):
+            for rel in written:
                 note, text = read_note(vault, rel)
                 if text is None:  # gone or unreadable since: the plain way
-                    return load_index_and_texts(vault)
+                    return (*load_index_and_texts(vault), None)
                 index.put(note)
                 texts[rel] = text
-            return index, texts
-    return load_index_and_texts(vault)
+            # (a note put again may change follow-ups: then the site works them out)
+            return index, texts, None if written else result.followups
+    return (*load_index_and_texts(vault), None)
 
 
 def _day(today: dt.date | None) -> Callable[[], dt.date]:

@@ -56,7 +56,8 @@ from . import said
 log = logging.getLogger("mkdocs.plugins.vault")
 
 # 4: page inputs digested without pickle's memo, a note's text by its own digest
-FORMAT = 4
+# 5: each note's parse digest (`reach.parse_digest`) in the record of the notes
+FORMAT = 5
 FILE_NAME = "site.json"
 LOCK_NAME = "site.lock"
 _NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
@@ -371,7 +372,9 @@ class NotesRecord:
     digest of its path (never a private note's name), a digest of its text (None: unreadable),
     the notes its links go to (by position in `paths`), the notes whose related block the
     site computed (`SiteView.touched_by_private`, by position), and digests of what makes every
-    page's inputs change (the notes' names and privacy, the site's other files, the day)."""
+    page's inputs change (the notes' names and privacy, the site's other files, the day); and
+    a digest of each note's parse (`reach.parse_digest`; None: not known): an edited note that
+    parses the same reaches no note through its blocks."""
 
     paths: list[str]
     texts: list[str | None]
@@ -380,6 +383,7 @@ class NotesRecord:
     privacy: str
     files: str
     day: str
+    parses: list[str | None]
 
     def check(self) -> NotesRecord:
         """Itself, if of the right shape (ValueError otherwise)."""
@@ -387,6 +391,8 @@ class NotesRecord:
         if not (isinstance(self.paths, list) and all(isinstance(p, str) for p in self.paths)
                 and isinstance(self.texts, list) and len(self.texts) == count
                 and all(t is None or isinstance(t, str) for t in self.texts)
+                and isinstance(self.parses, list) and len(self.parses) == count
+                and all(p is None or isinstance(p, str) for p in self.parses)
                 and isinstance(self.targets, list) and len(self.targets) == count
                 and all(isinstance(t, list) and all(type(i) is int and 0 <= i < count
                                                     for i in t) for t in self.targets)
