@@ -367,3 +367,27 @@ def test_a_save_of_prose_reuses_what_spans_the_vault_and_a_save_that_changes_it_
     s.edit("contacts/Nia Obi-Okafor.md", lambda t: t.replace("private: true", "type: contact"))
     s.edit(kwame, lambda t: t.replace("# Kwame Asante", "# Kwame A. Asante", 1))
     s.edit(kwame, lambda t: t + "\nA last quiet line, with [[Priya Raman]] in it.\n")
+
+
+def test_a_quiet_save_writes_no_generated_file_again_nor_digests_the_dashboards(
+        session) -> None:
+    """A line of prose changes neither the feed nor the network's data: they are not written
+    again, and the dashboards' inputs are not digested again. A feed changed on disk since is
+    written again; a new follow-up changes the feed, which is written again (every build equal
+    to the full one, which `change` checks)."""
+    s = session
+    kwame = "contacts/Kwame Asante.md"
+    s.edit(kwame, lambda t: t + "\nA quiet line.\n")
+    feed, network = s.site / "followups.ics", s.site / "network" / "data.js"
+    written = feed.stat().st_mtime_ns, network.stat().st_mtime_ns
+    digested = dict(s.live._digested._last)
+    assert "index.md" in digested and len(digested) > 2, sorted(digested)
+    s.edit(kwame, lambda t: t + "\nAnother quiet line.\n")
+    assert (feed.stat().st_mtime_ns, network.stat().st_mtime_ns) == written
+    for page, (_volatile, inputs, _found) in digested.items():
+        if page != kwame:
+            assert s.live._digested._last[page][1] is inputs, f"{page} digested again"
+    feed.write_text("tampered\n", encoding="utf-8")
+    s.edit(kwame, lambda t: t + "\nA third quiet line.\n")  # (the feed as the full build's)
+    s.edit(kwame, lambda t: t + "\n- [ ] call back 📅 2026-12-01\n")
+    assert feed.stat().st_mtime_ns != written[0]

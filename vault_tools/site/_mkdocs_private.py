@@ -133,3 +133,10 @@ def live_reload_script(epoch: int, request_id: int) -> bytes:
     from mkdocs import livereload
 
     return livereload._SCRIPT_TEMPLATE.substitute(epoch=epoch, request_id=request_id).encode()
+
+
+def generated_content(file: Any) -> str | bytes | None:
+    """The content a generated file is written from (`File.generated`; None: a copy of a file
+    on disk), as it was given, without `content_bytes`' encoding of a text."""
+    content = getattr(file, "_content", None)
+    return content if isinstance(content, (str, bytes)) else None

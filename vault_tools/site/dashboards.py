@@ -20,7 +20,7 @@ from functools import partial
 from typing import Any
 
 from mkdocs.config.defaults import MkDocsConfig
-from mkdocs.structure.files import File, Files
+from mkdocs.structure.files import File, Files, InclusionLevel
 
 from ..blocks import link_to
 from ..export.ics import FeedEvent, FeedSettings, feed_events, render_feed, site_page_urls
@@ -299,7 +299,9 @@ OWN_WORDS = frozenset({d.title.lower() for d in (*DASHBOARDS, HOME)})
 def followups_note(files: Files, wanted: str) -> str | None:
     """The note that is the follow-ups dashboard (the `followups_note` option), if there is one."""
     wanted = wanted.strip("/").lower()
-    return next((f.src_uri for f in files.documentation_pages() if f.src_uri.lower() == wanted),
+    # (the name first: asking every file whether it is a page costs ~0.05 s at 20,000 notes)
+    return next((f.src_uri for f in files if f.src_uri.lower() == wanted
+                 and f.is_documentation_page() and InclusionLevel.is_included(f.inclusion)),
                 None)
 
 
