@@ -16,8 +16,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from mkdocs.commands.build import build
 
+from vault_tools.blocks import render_prep
 from vault_tools.fill import fill_vault
 from vault_tools.manifest import cache_dir
+from vault_tools.site import note_page
 from vault_tools.site.build import load_site_config
 from vault_tools.site.incremental import LiveSite, Rebuilt
 from vault_tools.site.site_cache import SiteCache
@@ -462,4 +464,46 @@ def test_an_edit_that_parses_the_same_reaches_no_related_block(vault: Path) -> N
     append(vault, "contacts/Kwame Asante.md", "\nKwame Asante said it again.\n")
     live = _cached_build(vault)
     assert not {"contacts/Priya Raman.md", "contacts/Kwame Asante.md"} & live._reach
+    assert_like_clean_build(vault)
+
+
+def test_a_prep_brief_follows_the_notes_it_reads_and_nothing_else(
+        vault: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A planned conversation's prep brief reads notes it neither links to nor is linked from
+    (an earlier conversation with the same person, its advice): an edit there shows on its
+    page after a cached build (`fill` writes the brief in its file again, and the site follows
+    the edit's reach besides); a prose edit elsewhere leaves its brief not worked out again
+    and its page kept. Both sites are a clean build's."""
+    planned = "interviews/2027-02-01 Tess Ward.md"
+    page = vault / "site/interviews/2027-02-01 Tess Ward/index.html"
+    write(vault, "contacts/Tess Ward.md", "---\ntype: contact\n---\n\n# Tess Ward\n")
+    write(vault, "interviews/2026-11-02 Tess Ward.md",
+          "---\ntype: interview\ndate: 2026-11-02\nwith:\n  - \"[[Tess Ward]]\"\n"
+          "status: done\n---\n\n# Tess Ward\n\n## Advice\n\n- Read the annual reports.\n")
+    write(vault, planned,
+          "---\ntype: interview\ndate: 2027-02-01\nwith:\n  - \"[[Tess Ward]]\"\n"
+          "status: planned\n---\n\n# Tess Ward again\n")
+    briefed: list[str] = []
+
+    def counted(index, note, *args, **kwargs):  # (the site's own call, watched)
+        briefed.append(note.path)
+        return render_prep(index, note, *args, **kwargs)
+
+    monkeypatch.setattr(note_page, "render_prep", counted)
+    run_build(vault)
+    assert "Read the annual reports." in page.read_text(encoding="utf-8")
+    earlier = vault / "notes/interviews/2026-11-02 Tess Ward.md"
+    earlier.write_text(earlier.read_text(encoding="utf-8").replace(
+        "Read the annual reports.", "Ask for the roadmap."), encoding="utf-8")
+    _cached_build(vault)
+    assert planned in briefed
+    assert "Ask for the roadmap." in page.read_text(encoding="utf-8")
+    assert_like_clean_build(vault)
+    # Prose in a note the brief does not read: the planned page is kept as it was.
+    briefed.clear()
+    before = page.stat().st_mtime_ns
+    append(vault, "contacts/Priya Raman.md", "\nA line of prose.\n")
+    _cached_build(vault)
+    assert planned not in briefed
+    assert page.stat().st_mtime_ns == before
     assert_like_clean_build(vault)

@@ -613,12 +613,17 @@ class LiveSite:
             self._dirty = self._dirty_since(self._recorded_notes, run.files)
             if self._dirty is not None:
                 # Pages made from more than their neighbours, whatever the last build was:
-                # notes that embed (their inputs are never kept across runs anyway), notes
-                # with a prep brief (computed from many notes), and notes whose related block
-                # the site computes (`touched_by_private`) that the edits since reach.
+                # notes that embed (their inputs are never kept across runs anyway); and the
+                # ones whose blocks the site computes from many notes, when the edits since
+                # reach them as they reach a block `fill` writes (`reach_of_edits`): a prep
+                # brief (the company's people, the careers, the bank) and a related block
+                # with something private in it (`touched_by_private`). (A prep brief is
+                # not dated: a new day makes every page dirty anyway.)
                 self._dirty |= {n.path for n in view.index
-                                if any(link.embed for link in n.links)
-                                or n.block(PREP) is not None}
+                                if any(link.embed for link in n.links)}
+                self._dirty |= {path for path in self._reach
+                                if (note := view.index.notes.get(path)) is not None
+                                and note.block(PREP) is not None}
                 self._dirty |= view.touched_by_private & self._reach
         # Pages made from the whole vault, worked out again on every save: the follow-ups
         # dashboard note, the home note and the generated pages.
