@@ -19,7 +19,7 @@ from mkdocs.commands.build import build
 from vault_tools.blocks import render_prep
 from vault_tools.fill import fill_vault
 from vault_tools.manifest import cache_dir
-from vault_tools.site import note_page
+from vault_tools.site import incremental, note_page
 from vault_tools.site.build import load_site_config
 from vault_tools.site.incremental import LiveSite, Rebuilt
 from vault_tools.site.site_cache import SiteCache
@@ -193,6 +193,52 @@ def test_an_output_changed_deleted_or_added_in_the_site_folder_is_not_trusted(
     stderr = run_build(vault)
     assert "from the site cache" in built_line(stderr)
     assert rendered(stderr) >= 2
+    assert_like_clean_build(vault)
+
+
+def test_an_output_rewritten_with_its_size_and_time_kept_is_not_trusted(vault: Path) -> None:
+    """The record's stamp of an output (size, times, inode) stands for its bytes: a file
+    written again with the same size and its modification time put back (as a backup tool
+    does) has another change time, and is read and rendered again."""
+    run_build(vault)
+    page = vault / "site/contacts/Priya Raman/index.html"
+    before = page.stat()
+    data = page.read_bytes()
+    page.write_bytes(data.replace(b"Priya", b"Prxya", 1))
+    os.utime(page, ns=(before.st_atime_ns, before.st_mtime_ns))
+    assert page.stat().st_size == before.st_size
+    assert page.stat().st_mtime_ns == before.st_mtime_ns
+    run_build(vault)
+    assert page.read_bytes() == data
+    assert_like_clean_build(vault)
+
+
+def test_a_cached_build_reads_only_the_outputs_whose_stamp_moved(
+        vault: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Kept pages are known unchanged by their stamp, not by reading every output again; a
+    page whose stamp moved (touched, same bytes) is read, kept, and stamped anew."""
+    run_build(vault)
+    _cached_build(vault)  # (the record of a cached build: every stamp known)
+    read: list[str] = []
+    digest_of = incremental.file_digest
+
+    def counted(path: Path) -> str | None:  # (the site's own call, watched)
+        read.append(path.as_posix())
+        return digest_of(path)
+
+    monkeypatch.setattr(incremental, "file_digest", counted)
+    touched = vault / "site/contacts/Kwame Asante/index.html"
+    os.utime(touched)
+    _cached_build(vault)
+    # (Besides it: the pages rendered again, the home note and the one embedding another, and
+    # 404.html, the outputs that are no page; of ~50 pages.)
+    total = len(list((vault / "site").rglob("*.html")))
+    pages = [p for p in read if p.endswith(".html")]
+    assert touched.as_posix() in pages and len(pages) <= 5 < total / 10, (pages, total)
+    read.clear()
+    _cached_build(vault)
+    pages = [p for p in read if p.endswith(".html")]
+    assert touched.as_posix() not in pages and len(pages) <= 5, pages
     assert_like_clean_build(vault)
 
 

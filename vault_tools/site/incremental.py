@@ -475,16 +475,21 @@ class LiveSite:
             inputs = _recorded(kept.inputs)
             if inputs is None:  # (no digest: never kept across runs)
                 continue
-            # A page kept from the record holds the bytes checked when it was kept.
-            output = (kept.record.output if kept.record is not None
-                      else file_digest(site_dir / dest))
+            # A page kept from the record holds the bytes checked when it was kept (with the
+            # stamp they had then); any other is stamped, then read.
+            output: str | None
+            if kept.record is not None:
+                found, output = kept.record.stamp, kept.record.output
+            else:
+                found = stamp(site_dir / dest)
+                output = file_digest(site_dir / dest)
             anchors = page.present_anchor_ids
             if output is None or not _plain_json(page.meta):
                 continue
             snapshot.pages[src] = PageRecord(
                 inputs=inputs, dest=dest, output=output, title=title_from_render(page),
                 meta=dict(page.meta), anchors=sorted(anchors) if anchors is not None else None,
-                entries=kept.entries, warnings=kept.warnings)
+                entries=kept.entries, warnings=kept.warnings, stamp=found)
         snapshot.notes = self._notes_record(run)
         for file in run.files:
             if not file.is_documentation_page() and run.inclusion(file.inclusion):
@@ -684,8 +689,15 @@ class LiveSite:
         record = self._restored.get(file.src_uri)
         if record is None or record.dest != file.dest_uri or _recorded(inputs) != record.inputs:
             return
-        if file_digest(Path(run.config.site_dir) / file.dest_uri) != record.output:
+        output = Path(run.config.site_dir) / file.dest_uri
+        # Stamped first: a file written after its stamp was taken has another one next time.
+        found = stamp(output)
+        if found is None:
             return
+        if found != record.stamp:
+            if file_digest(output) != record.output:
+                return
+            record.stamp = found
         self._kept[file.src_uri] = _Kept(file, None, inputs, list(record.entries), record,
                                          record.warnings)
 

@@ -6,8 +6,9 @@ changes reach. One JSON file in the vault's cache folder (`manifest.cache_dir`),
 only what a later build needs to leave the page as it is:
 
 - a digest of its inputs (`VaultPlugin.page_inputs`: never their text, which may come from a
-  private note), its output address and a digest of its output file (an output changed or deleted
-  in the site folder since is rendered again, never trusted);
+  private note), its output address and a digest and a stamp of its output file (an output
+  changed or deleted in the site folder since is rendered again, never trusted: a file whose
+  stamp is the one recorded was not written since; any other is read and digested);
 - what other pages and the search index take from it: its title and its few front-matter keys
   (`page_source.page_meta`), its heading anchors and its search entries, all of which the site
   itself publishes;
@@ -57,7 +58,8 @@ log = logging.getLogger("mkdocs.plugins.vault")
 
 # 4: page inputs digested without pickle's memo, a note's text by its own digest
 # 5: each note's parse digest (`reach.parse_digest`) in the record of the notes
-FORMAT = 5
+# 6: each page's output file's stamp beside its digest
+FORMAT = 6
 FILE_NAME = "site.json"
 LOCK_NAME = "site.lock"
 _NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
@@ -346,6 +348,9 @@ class PageRecord:
     entries: list[dict[str, Any]]
     # What reading, rendering and checking it said (`said`): said again when it is kept.
     warnings: dict[str, list[list[Any]]] = field(default_factory=dict)
+    # The output file's `stamp`, taken before its digest was (None: not known): the same
+    # stamp later means the same bytes, without reading them (~0.4 s a build at 5,000 pages).
+    stamp: list[int] | None = None
 
 
 @dataclass
@@ -472,7 +477,8 @@ class SiteCache:
                     file.write(("," if number else "") + _dumps(src) + ":" + _dumps({
                         "inputs": page.inputs, "dest": page.dest, "output": page.output,
                         "title": page.title, "meta": page.meta, "anchors": page.anchors,
-                        "entries": page.entries, "warnings": page.warnings}))
+                        "entries": page.entries, "warnings": page.warnings,
+                        "stamp": page.stamp}))
                 file.write("}}")
             os.replace(temp, self.path)
         except (OSError, TypeError, ValueError) as exc:
@@ -583,7 +589,9 @@ def _snapshot(raw: dict[str, Any]) -> Snapshot:
                 and all(isinstance(e, dict) and all(
                     isinstance(k, str) and (isinstance(v, str) or _texts(v))
                     for k, v in e.items()) for e in record.entries)
-                and said.valid(record.warnings)):
+                and said.valid(record.warnings)
+                and (record.stamp is None or (isinstance(record.stamp, list) and all(
+                    type(n) is int for n in record.stamp)))):
             raise ValueError(f"a page record of the wrong shape ({src[:40]})")
         pages[src] = record
     copied = {k: v for k, v in mapping(raw["copied"]).items()}
