@@ -142,3 +142,24 @@ def test_a_dashboard_table_written_as_html_is_what_markdown_makes_of_it(rows) ->
         return people_page(people, linker, raw)
 
     assert dashboard_html(page, True) == dashboard_html(page, False)
+
+
+def test_stand_ins_carried_over_from_another_process_fill_the_page_as_there() -> None:
+    """A page's Markdown made by another plugin (another random part) is given this one's
+    stand-ins, and its HTML fills the content as it did there; Markdown whose stand-ins do
+    not match what waits for it is refused."""
+    there, here = StandIns(), StandIns()
+    source = "# People\n\n" + "\n\n".join(
+        there.in_content("people/index.md", f"<ul><li>{n}</li></ul>") for n in range(12))
+    waiting = there.content_of("people/index.md")
+    content = source.replace("\n\n", "</p>\n<p>").replace("# People</p>", "<h1>People</h1>")
+    expected = there.fill_content("people/index.md", content + "</p>")
+    carried = here.carry_over("people/index.md", source, waiting, there.nonce)
+    assert carried is not None and there.nonce not in carried and here.nonce in carried
+    rendered = carried.replace("\n\n", "</p>\n<p>").replace("# People</p>", "<h1>People</h1>")
+    assert here.fill_content("people/index.md", rendered + "</p>") == expected
+    # One stand-in too many, or the wrong random part: nothing carried, nothing waits.
+    assert here.carry_over("people/index.md", source + "\n\n" + source.split("\n\n")[1],
+                           waiting, there.nonce) is None
+    assert here.carry_over("people/index.md", source, waiting, "0" * 12) is None
+    assert here.content_of("people/index.md") == {}

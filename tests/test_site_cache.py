@@ -19,7 +19,7 @@ from mkdocs.commands.build import build
 from vault_tools.blocks import render_prep
 from vault_tools.fill import fill_vault
 from vault_tools.manifest import cache_dir
-from vault_tools.site import incremental, note_page
+from vault_tools.site import dashboards, incremental, note_page
 from vault_tools.site.build import load_site_config
 from vault_tools.site.incremental import LiveSite, Rebuilt
 from vault_tools.site.site_cache import SiteCache
@@ -552,4 +552,54 @@ def test_a_prep_brief_follows_the_notes_it_reads_and_nothing_else(
     _cached_build(vault)
     assert planned not in briefed
     assert page.stat().st_mtime_ns == before
+    assert_like_clean_build(vault)
+
+
+def test_a_run_whose_notes_parse_as_they_did_takes_the_dashboards_from_the_cache(
+        vault: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The dashboards are made from the notes as parsed: after prose added to a note, a cached
+    build takes their Markdown from the site cache instead of working their data out again;
+    a link added, a dashboard's output touched by hand, or its recorded Markdown changed make
+    it anew. Every site is a clean build's; Markdown written into the record never reaches
+    the site."""
+    asked: list[str] = []
+    people_rows = dashboards.people_rows
+
+    def counted(view):  # (the site's own call, watched)
+        asked.append("people")
+        return people_rows(view)
+
+    monkeypatch.setattr(dashboards, "people_rows", counted)
+    run_build(vault)
+    append(vault, "contacts/Priya Raman.md", "\nA line of prose.\n")
+    _cached_build(vault)  # (the first record with the dashboards' Markdown)
+    asked.clear()
+    append(vault, "contacts/Kwame Asante.md", "\nAnother line of prose.\n")
+    _cached_build(vault)
+    assert asked == []
+    assert_like_clean_build(vault)
+    # A link: the notes as parsed changed, the dashboards are worked out again.
+    append(vault, "contacts/Kwame Asante.md", "\nKwame knows [[Priya Raman]].\n")
+    _cached_build(vault)
+    assert "people" in asked
+    assert_like_clean_build(vault)
+    # The People page's output edited by hand: made anew (its data worked out), not taken.
+    asked.clear()
+    page = vault / "site/people/index.html"
+    page.write_text(page.read_text(encoding="utf-8") + "<!-- by hand -->", encoding="utf-8")
+    append(vault, "contacts/Priya Raman.md", "\nMore prose.\n")
+    _cached_build(vault)
+    assert "people" in asked
+    assert_like_clean_build(vault)
+    # Markdown written into the record (as by a hand or a crafted file): never rendered.
+    record = next(cache_dir(find_vault(vault)).rglob("site.json"))
+    data = json.loads(record.read_text(encoding="utf-8"))
+    markdown = data["generated"]["pages"]["people/index.md"][0]
+    data["generated"]["pages"]["people/index.md"][0] = markdown + "\n<script>alert(1)</script>\n"
+    record.write_text(json.dumps(data), encoding="utf-8")
+    asked.clear()
+    append(vault, "contacts/Priya Raman.md", "\nAnd more prose.\n")
+    _cached_build(vault)
+    assert "people" in asked
+    assert "alert(1)" not in page.read_text(encoding="utf-8")
     assert_like_clean_build(vault)

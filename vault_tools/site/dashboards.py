@@ -55,6 +55,7 @@ from .render.pipeline import pipeline_page
 from .render.questions import questions_page
 from .render.tags import tag_page, tags_page
 from .render.timeline import timeline_page
+from .site_cache import GeneratedRecord, digest
 
 log = logging.getLogger("mkdocs.plugins.vault")
 
@@ -354,6 +355,11 @@ class GeneratedPages:
         self._memo: dict[Any, Any] = {}
         # The dashboards' own pages (`subpages`) and the notes and privacy they were made of.
         self._subpages: tuple[Any, list[Dashboard]] | None = None
+        # What the pages of the last `add` were made from besides the notes (`basis`); the
+        # record of an earlier run's pages handed to the next `add` (`carry_over`), the
+        # digest of the notes now, and whether the page of a File is one that build keeps.
+        self.basis: str | None = None
+        self._carried: tuple[GeneratedRecord, str, Callable[[File], bool]] | None = None
 
     def subpages(self, view: SiteView) -> list[Dashboard]:
         """`subpages(view)`, as the last build had them when its notes (as parsed) and the
@@ -378,7 +384,16 @@ class GeneratedPages:
         # Which notes have a page decides whether a row links to one: a note that was too large
         # to publish, cut down, has the same data and a page now.
         urls = dict(site.links.urls)
+        self.basis = _basis(site, files, plain)
+        carried, self._carried = self._carried, None
+        if carried is not None and (carried[0].notes != carried[1]
+                                    or carried[0].basis != self.basis):
+            carried = None
         for src, file in generated.items():
+            if carried is not None and src not in self._pages and self._carry(
+                    src, file, carried, plain, urls):
+                files.append(file)
+                continue
             data = site.view.worked_out(("dashboard", src), partial(by_src[src].data, site))
             known = self._pages.get(src)
             if known is None or known[0] != data or known[3] != plain or known[4] != urls:
@@ -403,6 +418,47 @@ class GeneratedPages:
         if (events, feed.alarm) != self._feed[0]:
             self._feed = ((events, feed.alarm), render_feed(events, feed.alarm))
         files.append(File.generated(config, FEED, content=self._feed[1]))
+
+    def carry_over(self, record: GeneratedRecord, notes: str,
+                   keeps: Callable[[File], bool]) -> None:
+        """Hand the next `add` (the first of a run) the pages an earlier run made (`record`)
+        and the digest of the notes now as parsed (`notes`, as `record.notes` was made). If
+        those and everything else the pages are made from (`basis`) are as they were, it
+        takes each page's Markdown from the record instead of working out its data again
+        (~1 s at 5,000 notes): but only a page that `keeps` says this build keeps as the
+        earlier run left it (the record's Markdown, as the site cache vouches for it, is the
+        one its output was rendered from); any other page is made anew, so Markdown read
+        from the record is never rendered."""
+        self._carried = (record, notes, keeps)
+
+    def record(self, notes: str | None) -> GeneratedRecord | None:
+        """The pages of the last `add` for the site cache, with `notes`, the digest of the
+        notes they were made from (None: none, not known)."""
+        if notes is None or self.basis is None:
+            return None
+        return GeneratedRecord(notes=notes, basis=self.basis, nonce=self.stand_ins.nonce,
+                               pages={src: [known[1], known[2]]
+                                      for src, known in self._pages.items()})
+
+    def _carry(self, src: str, file: File,
+               carried: tuple[GeneratedRecord, str, Callable[[File], bool]], plain: bool,
+               urls: dict[str, str]) -> bool:
+        """Give `file` its Markdown from the carried record, if it has the page and the
+        build keeps it so (`carry_over`)."""
+        record, _, keeps = carried
+        found = record.pages.get(src)
+        if found is None:
+            return False
+        markdown = self.stand_ins.carry_over(src, found[0], found[1], record.nonce)
+        if markdown is None:
+            return False
+        file.content_string = markdown
+        if not keeps(file):
+            self.stand_ins.forget_content(src)
+            return False
+        # (Its data is not known: the next build of this run works it out.)
+        self._pages[src] = (_NOT_KNOWN, markdown, self.stand_ins.content_of(src), plain, urls)
+        return True
 
     def _share_memo(self, site: Site, files: Files) -> None:
         """Hand the view of this build what the last build's worked out, if everything that
@@ -441,6 +497,25 @@ class GeneratedPages:
                               ensure_ascii=False)
             self._network = (made_from, f"window.vaultNetwork = {_script_safe(data)};\n")
         files.append(File.generated(config, NETWORK_DATA, content=self._network[1]))
+
+
+# The data of a page whose Markdown a run took from the site cache: equal to no data.
+_NOT_KNOWN = object()
+
+
+def _basis(site: Site, files: Files, plain: bool) -> str:
+    """A digest of what the generated pages are made from besides the notes as parsed (and
+    the site cache's key: the code, the configuration): which notes are private, the fields
+    published, the files (the attachments a link may go to), the build's day, the pages'
+    URLs, the nav's dashboards, the private attachments, the dashboards' own pages and whether
+    long lists are written as HTML. (The follow-ups are worked out from the notes, the day
+    and the settings.)"""
+    view = site.view
+    return digest((sorted(view.hidden), sorted(view.publish_fields), view.index.settings,
+                   sorted(f.src_uri for f in files), site.board.built.isoformat(),
+                   sorted(site.links.urls.items()), site.listed,
+                   sorted(site.links.private_files), site.links.separator,
+                   [d.src for d in site.extra], plain))
 
 
 def _script_safe(data: str) -> str:

@@ -82,9 +82,32 @@ class StandIns:
         if waiting:
             self._content[page] = dict(waiting)
 
-    def forget_content(self) -> None:
-        """Drop what a build that failed half-way may have left waiting for the content."""
-        self._content.clear()
+    @property
+    def nonce(self) -> str:
+        """The random part of this plugin's stand-ins (recorded with a page's Markdown)."""
+        return self._nonce
+
+    def carry_over(self, page: str, markdown: str, waiting: dict[str, str],
+                   nonce: str) -> str | None:
+        """A page's Markdown made by another process, whose stand-ins had the random part
+        `nonce`, with this plugin's own in their place; its HTML (`waiting`, as `content_of`
+        gave it there) waits for its content again. None (nothing waits) unless each stand-in
+        of `waiting` is in the Markdown once and the Markdown holds no other."""
+        old, new = f"vault-list-{nonce}-", f"vault-list-{self._nonce}-"
+        if not nonce or markdown.count(old) != len(waiting) or any(
+                stand_in != f"<p>{old}{number}</p>" for number, stand_in in enumerate(waiting)):
+            return None
+        self.restore(page, {stand_in.replace(old, new, 1): html
+                            for stand_in, html in waiting.items()})
+        return markdown.replace(old, new) if waiting else markdown
+
+    def forget_content(self, page: str | None = None) -> None:
+        """Drop what a build that failed half-way may have left waiting for the content (or
+        what waits for `page`'s only)."""
+        if page is None:
+            self._content.clear()
+        else:
+            self._content.pop(page, None)
 
     def fill_content(self, page: str, content: str) -> str:
         for stand_in, fragment in self._content.pop(page, {}).items():

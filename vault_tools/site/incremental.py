@@ -78,6 +78,7 @@ from .said import ANCHORS, READ, WRITE
 from .same_inputs import Digested
 from .search_json import SearchJson
 from .site_cache import (
+    GeneratedRecord,
     NotesRecord,
     PageRecord,
     SiteCache,
@@ -216,6 +217,7 @@ class LiveSite:
         self._digests: dict[str, str] = {}  # output file -> digest, for files not pages
         self._restored: dict[str, PageRecord] = {}  # the site cache's pages, first build only
         self._recorded_notes: NotesRecord | None = None  # and its notes
+        self._carried: GeneratedRecord | None = None  # and its generated pages
         self._copied: dict[str, list[int]] = {}  # copied file -> stamp, from the site cache
         # Generated files (the feed, the network's data) as last written: output -> (the
         # content, the file's stamp once written).
@@ -454,6 +456,7 @@ class LiveSite:
         self._kept = {}
         self._restored = snapshot.pages
         self._recorded_notes = snapshot.notes
+        self._carried = snapshot.generated
         self._outputs = set(snapshot.outputs)
         self._digests = dict(snapshot.digests)
         self._copied = snapshot.copied
@@ -491,6 +494,9 @@ class LiveSite:
                 meta=dict(page.meta), anchors=sorted(anchors) if anchors is not None else None,
                 entries=kept.entries, warnings=kept.warnings, stamp=found)
         snapshot.notes = self._notes_record(run)
+        parses = [(path, self._parses[path][1]) for path in self._index.notes]
+        snapshot.generated = self.plugin.remembered.generated.record(
+            None if any(parse is None for _, parse in parses) else digest(parses))
         for file in run.files:
             if not file.is_documentation_page() and run.inclusion(file.inclusion):
                 found = copy_stamp(site_dir / file.dest_uri, file.abs_src_path)
@@ -525,6 +531,38 @@ class LiveSite:
         note = self._index.notes.get(path)
         return text, (parse_digest(note) if note is not None and text is not None else None)
 
+    def _recorded_parses(self, record: NotesRecord | None) -> None:
+        """Start from the parse digests of `record` (a note whose text is the one recorded
+        parses the same, this code being the record's: `cache_key`)."""
+        if record is not None:
+            path_of = {_path_key(path): path for path in self._index.notes}
+            self._parses = {path_of[key]: (text, parse) for key, text, parse
+                            in zip(record.paths, record.texts, record.parses, strict=True)
+                            if key in path_of}
+
+    def _notes_digest(self) -> str | None:
+        """A digest of every note as parsed now (`reach.parse_digest`, in the index's order;
+        None when a note has none): the recorded parse digests (`_recorded_parses`) for the
+        notes whose text is the one recorded, worked out for the others."""
+        found = []
+        for path in self._index.notes:
+            parsed = self._parses[path] = self._parse_of(path, text_digest(
+                self._texts.get(path)))
+            found.append((path, parsed[1]))
+        return None if any(parse is None for _, parse in found) else digest(found)
+
+    def _keeps_carried(self, run: _Run, file: Any) -> bool:
+        """Whether this build keeps the page of generated `file` (its Markdown taken from the
+        site cache's record) as the record's run left it: the page record's inputs are its
+        inputs now, and its output file holds the bytes that run wrote (`_choose_pages` finds
+        the same, and keeps it)."""
+        record = self._restored.get(file.src_uri)
+        if record is None or record.dest != file.dest_uri:
+            return False
+        inputs = self._page_inputs(file, run.files, self.plugin)
+        return (inputs is not None and _recorded(inputs) == record.inputs
+                and _output_unchanged(Path(run.config.site_dir) / file.dest_uri, record))
+
     def _privacy_digest(self) -> str:
         """Which notes there are, by what names links reach them, and which are published:
         when any of it changed, every page's inputs are worked out again (a name gained or lost
@@ -539,12 +577,6 @@ class LiveSite:
         a save. Every note's on another day, when a note's privacy changed, the site's other
         files (attachments) did, or a note came, went or changed its names."""
         path_of = {_path_key(path): path for path in self._index.notes}
-        if record is not None:
-            # The parses recorded, for the next record (a note whose text is the one recorded
-            # parses the same, this code being the record's: `cache_key`).
-            self._parses = {path_of[key]: (text, parse) for key, text, parse
-                            in zip(record.paths, record.texts, record.parses, strict=True)
-                            if key in path_of}
         if (record is None or record.day != self._today().isoformat()
                 or record.files != _files_digest(files)
                 or record.privacy != self._privacy_digest()):
@@ -599,6 +631,13 @@ class LiveSite:
         the notes whose page inputs are computed again."""
         config, plugin = run.config, self.plugin
         plugin.today = self._today  # the dashboards' date is this site's
+        carried, self._carried = self._carried, None
+        if run.restored is not None:
+            self._recorded_parses(self._recorded_notes)
+            notes = self._notes_digest() if carried and self._recorded_notes else None
+            if carried is not None and notes is not None:
+                plugin.remembered.generated.carry_over(
+                    carried, notes, lambda file: self._keeps_carried(run, file))
         plugin.preload(self._index, self._texts, self._followups.all())
         files = self._list_files(config)
         if self._theme_files is None:
@@ -689,15 +728,8 @@ class LiveSite:
         record = self._restored.get(file.src_uri)
         if record is None or record.dest != file.dest_uri or _recorded(inputs) != record.inputs:
             return
-        output = Path(run.config.site_dir) / file.dest_uri
-        # Stamped first: a file written after its stamp was taken has another one next time.
-        found = stamp(output)
-        if found is None:
+        if not _output_unchanged(Path(run.config.site_dir) / file.dest_uri, record):
             return
-        if found != record.stamp:
-            if file_digest(output) != record.output:
-                return
-            record.stamp = found
         self._kept[file.src_uri] = _Kept(file, None, inputs, list(record.entries), record,
                                          record.warnings)
 
@@ -945,6 +977,20 @@ class _ChosenFiles(Files):
 
 # Page inputs as a build keeps them (`LiveSite._by_digest`), and as the site cache records them.
 _BY_DIGEST = "page inputs, by digest"
+
+
+def _output_unchanged(output: Path, record: PageRecord) -> bool:
+    """True when the file at `output` holds the bytes the page record says it was left
+    with: the same stamp, else the same digest (and the stamp is noted for the next run)."""
+    # Stamped first: a file written after its stamp was taken has another one next time.
+    found = stamp(output)
+    if found is None:
+        return False
+    if found != record.stamp:
+        if file_digest(output) != record.output:
+            return False
+        record.stamp = found
+    return True
 
 
 def _recorded(inputs: tuple[Any, ...]) -> str | None:

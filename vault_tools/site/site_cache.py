@@ -16,9 +16,12 @@ only what a later build needs to leave the page as it is:
   again by a build that keeps it;
 
 and for the whole site: the output files (to delete those a build no longer makes), a digest of
-the navigation and of the other outputs, and the stamps of the copied files; and for the notes
+the navigation and of the other outputs, and the stamps of the copied files; for the notes
 (`NotesRecord`): a digest of each note's path and text and where its links go, so that the
-next run works out the inputs of only the pages a change may reach.
+next run works out the inputs of only the pages a change may reach; and the Markdown of the
+generated pages (`GeneratedRecord`: the dashboards, which the site publishes whole), with
+digests of everything they were made from, so that a run whose notes parse as they did
+does not work them out again.
 
 A record is used only by the configuration it was made by (`cache_key`): any change to the
 package's code, Python, MkDocs, the theme, Python-Markdown and its extensions, the plugins or
@@ -58,7 +61,7 @@ log = logging.getLogger("mkdocs.plugins.vault")
 
 # 4: page inputs digested without pickle's memo, a note's text by its own digest
 # 5: each note's parse digest (`reach.parse_digest`) in the record of the notes
-# 6: each page's output file's stamp beside its digest
+# 6: each page's output file's stamp beside its digest; the generated pages' Markdown
 FORMAT = 6
 FILE_NAME = "site.json"
 LOCK_NAME = "site.lock"
@@ -354,6 +357,31 @@ class PageRecord:
 
 
 @dataclass
+class GeneratedRecord:
+    """The generated pages as the last build made them (`dashboards.GeneratedPages`): a
+    digest of the notes as parsed (`reach.parse_digest` of each, in the index's order), one of
+    the rest they were made from (`GeneratedPages.basis`), the random part of that run's
+    stand-ins, and each page's Markdown with the HTML its stand-ins stand for."""
+
+    notes: str
+    basis: str
+    nonce: str
+    pages: dict[str, list[Any]] = field(default_factory=dict)  # src: [markdown, {stand-in: html}]
+
+    def check(self) -> GeneratedRecord:
+        """This record, if every field has its shape (ValueError if not)."""
+        if not (isinstance(self.notes, str) and isinstance(self.basis, str)
+                and isinstance(self.nonce, str) and isinstance(self.pages, dict)
+                and all(isinstance(src, str) and isinstance(page, list) and len(page) == 2
+                        and isinstance(page[0], str) and isinstance(page[1], dict)
+                        and all(isinstance(k, str) and isinstance(v, str)
+                                for k, v in page[1].items())
+                        for src, page in self.pages.items())):
+            raise ValueError("a generated page's record of the wrong shape")
+        return self
+
+
+@dataclass
 class Snapshot:
     """A whole site as the last build left it (see the module's docstring)."""
 
@@ -368,6 +396,8 @@ class Snapshot:
     scanned: str | None = None
     # The notes the pages were made from (`NotesRecord`; None: not recorded).
     notes: NotesRecord | None = None
+    # The generated pages' Markdown (`GeneratedRecord`; None: not recorded).
+    generated: GeneratedRecord | None = None
 
 
 @dataclass
@@ -461,6 +491,8 @@ class SiteCache:
                 "digests": snapshot.digests, "copied": snapshot.copied,
                 "scanned": snapshot.scanned,
                 "notes": dataclasses.asdict(snapshot.notes) if snapshot.notes else None,
+                "generated": (dataclasses.asdict(snapshot.generated) if snapshot.generated
+                              else None),
                 "pages": {}}
         temp = self.folder / f".{FILE_NAME}.{os.getpid()}.tmp"
         try:
@@ -604,8 +636,10 @@ def _snapshot(raw: dict[str, Any]) -> Snapshot:
     nav, scanned = raw["nav"], raw["scanned"]
     if not isinstance(nav, str) or not (scanned is None or isinstance(scanned, str)):
         raise ValueError("a digest of the wrong shape")
-    notes = raw.get("notes")
+    notes, generated = raw.get("notes"), raw.get("generated")
     return Snapshot(key=raw["key"], vault=raw["vault"], pages=pages,
                     outputs=strings(raw["outputs"]), nav=nav, digests=digests, copied=copied,
                     scanned=scanned,
-                    notes=NotesRecord(**mapping(notes)).check() if notes is not None else None)
+                    notes=NotesRecord(**mapping(notes)).check() if notes is not None else None,
+                    generated=(GeneratedRecord(**mapping(generated)).check()
+                               if generated is not None else None))
