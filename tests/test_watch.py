@@ -675,3 +675,40 @@ def test_a_save_of_prose_alone_changes_no_other_note_and_a_later_save_still_reac
     save(run.notes / MEETING, "Met [[Jane Doe]] again today.\n\nA paragraph of prose.\n")
     assert wait_for(lambda: "[[Meeting]]: Met Jane Doe again today." in run.block(JANE))
     assert wait_for(lambda: full_fill_is_clean(run.root))
+
+
+def test_the_first_fill_after_a_complete_fill_plans_only_what_the_edits_since_reach(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`watch` started on a vault `fill` filled completely works out only the notes the edits
+    made since reach (as `fill` does), and leaves every note as a full fill would: a link
+    added shows in its target's block, a block typed in is written again."""
+    from vault_tools.watch import watcher as watcher_module
+
+    files = dict(BASE)
+    for i in range(20):
+        files[f"contacts/P{i}.md"] = f"---\ntype: contact\n---\n# P{i}\n"
+        files[f"notes/N{i}.md"] = f"Met [[P{i}]].\n"
+    root = write_vault(tmp_path / "vault", files)
+    total = fill_vault(find_vault(root)).notes
+    notes = root / "notes"
+    save(notes / "notes/N3.md", "Met [[P3]], who knows [[P4]] well.\n")
+    p7 = notes / "contacts/P7.md"
+    text = p7.read_text(encoding="utf-8")
+    start = text.index("<!-- vault-tools:related -->") + len("<!-- vault-tools:related -->")
+    save(p7, text[:start] + "\ntyped into the block\n" + text[start:])
+    planned: list[int] = []
+    plan = watcher_module.plan_refresh
+
+    def counted(index, texts, *args, **kwargs):  # (the watcher's own call, watched)
+        planned.append(len(texts))
+        return plan(index, texts, *args, **kwargs)
+
+    monkeypatch.setattr(watcher_module, "plan_refresh", counted)
+    run = Running(root)
+    try:
+        assert len(planned) == 1 and planned[0] <= total / 4, (planned, total)
+        assert "typed into the block" not in run.text("contacts/P7.md")
+        assert "[[N3]]: Met P3, who knows P4 well." in run.text("contacts/P4.md")
+        assert fill_vault(find_vault(root), write=False, trust_manifest=False).changed == []
+    finally:
+        run.watcher.stop()

@@ -354,6 +354,16 @@ def fill_vault(
 _NO_CONTENTS: Mapping[str, str] = MappingProxyType({})
 
 
+def reach_since_last_fill(vault: Vault, index: VaultIndex,
+                          stamps: manifest.Stamps) -> set[str] | None:
+    """The notes whose blocks may differ from what the last complete fill of `vault` wrote
+    (None: any note's), for a caller that loaded `index` itself after taking the notes'
+    `stamps` (`manifest.note_stamps`): `watch`'s first fill plans only those, as `fill`
+    does."""
+    earlier = manifest.earlier(vault, manifest_key(vault))
+    return _reach_since(index, earlier, stamps, dashboard_of(vault), {})
+
+
 def _reach_since(
     index: VaultIndex, earlier: manifest.Earlier | None, stamps: manifest.Stamps, dashboard: str,
     parses: dict[str, str | None],

@@ -33,8 +33,10 @@ from ..fill import (
     apply_changes,
     dashboard_of,
     hide_private_of,
+    reach_since_last_fill,
 )
 from ..index import VaultIndex
+from ..manifest import note_stamps
 from ..notes import Diagnostic, Note
 from ..parse import unreadable_note
 from ..refresh import FollowUpCache, apply_updates, dashboard_path, notes_to_refresh, plan_refresh
@@ -239,6 +241,8 @@ class Watcher:
             time.sleep(self.timing.git_poll)
         self._paused = None
         self._clean_leftovers()
+        # (Before any note is read: a note saved while the vault loads has moved since.)
+        stamps = note_stamps(self.vault)
         notes, texts = [], {}
         for rel in iter_note_paths(self.vault.notes_dir):
             loaded = self._load(rel)
@@ -252,8 +256,13 @@ class Watcher:
         self._index = VaultIndex(notes, settings=self.vault.settings)
         self._followups = FollowUpCache(self._index)
         self.summary.notes = len(self._index)
-        changes, skipped = plan_refresh(self._index, texts, self._followups.all(),
-                                        self._dashboard, self._hide_private)
+        # Only the notes the edits since the last complete fill reach, as `fill` plans them
+        # (every note when there is no such fill, or the notes came, went or were renamed).
+        reach = reach_since_last_fill(self.vault, self._index, stamps)
+        changes, skipped = plan_refresh(
+            self._index, texts if reach is None else {
+                rel: text for rel, text in texts.items() if rel in reach},
+            self._followups.all(), self._dashboard, self._hide_private)
         self._write(changes, skipped, {}, "first fill")
         if self._first_filled is not None:
             self._first_filled()
