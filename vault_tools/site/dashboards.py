@@ -360,6 +360,10 @@ class GeneratedPages:
         # digest of the notes now, and whether the page of a File is one that build keeps.
         self.basis: str | None = None
         self._carried: tuple[GeneratedRecord, str, Callable[[File], bool]] | None = None
+        # The pages of the last `add` whose Markdown came from the record, and how to make
+        # one of them anew (`made_anew`).
+        self.carried: set[str] = set()
+        self._making: Callable[[str], str] | None = None
 
     def subpages(self, view: SiteView) -> list[Dashboard]:
         """`subpages(view)`, as the last build had them when its notes (as parsed) and the
@@ -389,23 +393,15 @@ class GeneratedPages:
         if carried is not None and (carried[0].notes != carried[1]
                                     or carried[0].basis != self.basis):
             carried = None
+        self.carried = set()
+        # (What `made_anew` needs; this build's, dropped by the next.)
+        self._making = partial(self._make, site=site, by_src=by_src, plain=plain, urls=urls)
         for src, file in generated.items():
             if carried is not None and src not in self._pages and self._carry(
                     src, file, carried, plain, urls):
-                files.append(file)
-                continue
-            data = site.view.worked_out(("dashboard", src), partial(by_src[src].data, site))
-            known = self._pages.get(src)
-            if known is None or known[0] != data or known[3] != plain or known[4] != urls:
-                raw_html = ((lambda html, src=src: self.stand_ins.in_content(src, html))
-                            if plain else None)
-                text = by_src[src].markdown(data, site.links.linker(site.links.urls[src]),
-                                            raw_html)
-                known = (data, text, self.stand_ins.content_of(src), plain, urls)
-                self._pages[src] = known
+                self.carried.add(src)
             else:
-                self.stand_ins.restore(src, known[2])
-            file.content_string = known[1]
+                file.content_string = self._make(src, site, by_src, plain, urls)
             files.append(file)
         self._add_network_data(files, config, site)
         url_of = site_page_urls(config.site_url, site.links.urls.get)
@@ -418,6 +414,33 @@ class GeneratedPages:
         if (events, feed.alarm) != self._feed[0]:
             self._feed = ((events, feed.alarm), render_feed(events, feed.alarm))
         files.append(File.generated(config, FEED, content=self._feed[1]))
+
+    def _make(self, src: str, site: Site, by_src: dict[str, Dashboard], plain: bool,
+              urls: dict[str, str]) -> str:
+        """The Markdown of generated page `src`: the last build's when its data is the same
+        (its stand-ins waiting again), else written from its data now."""
+        data = site.view.worked_out(("dashboard", src), partial(by_src[src].data, site))
+        known = self._pages.get(src)
+        if known is None or known[0] != data or known[3] != plain or known[4] != urls:
+            raw_html = ((lambda html, src=src: self.stand_ins.in_content(src, html))
+                        if plain else None)
+            text = by_src[src].markdown(data, site.links.linker(site.links.urls[src]),
+                                        raw_html)
+            known = (data, text, self.stand_ins.content_of(src), plain, urls)
+            self._pages[src] = known
+        else:
+            self.stand_ins.restore(src, known[2])
+        return str(known[1])
+
+    def made_anew(self, src: str) -> str:
+        """The Markdown of page `src` of the last `add` worked out from its data, for a page
+        whose Markdown was taken from the record (`carried`) and is to be rendered after all
+        (every page is, when the navigation is not the record's): never the record's."""
+        assert self._making is not None
+        self.stand_ins.forget_content(src)
+        self._pages.pop(src, None)
+        self.carried.discard(src)
+        return self._making(src)
 
     def carry_over(self, record: GeneratedRecord, notes: str,
                    keeps: Callable[[File], bool]) -> None:

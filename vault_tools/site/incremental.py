@@ -762,6 +762,7 @@ class LiveSite:
                 kept.page.update_date = built
                 run.keep[file.src_uri] = kept
             else:
+                self._not_carried(run, file)
                 if file.page is None:
                     Page(None, file, config)
                 with said.hearing(run, file.src_uri, READ):
@@ -770,12 +771,24 @@ class LiveSite:
         shape = digest(_nav_shape(run.nav.items))
         if run.keep and shape != self._nav_shape:
             for src, kept in run.keep.items():
+                self._not_carried(run, kept.file)
                 with said.hearing(run, src, READ):
                     populate_page(kept.page, config, files)
                 _read(kept.page)
             run.keep = {}
             self._kept = {}
         self._nav_shape = shape
+
+    def _not_carried(self, run: _Run, file: Any) -> None:
+        """Before `file`'s page is rendered: if its Markdown was taken from the site cache's
+        record (`GeneratedPages.carried`, only for a page to be kept), it is made anew from
+        its data, with its inputs: a page is never rendered from the record's Markdown."""
+        generated = self.plugin.remembered.generated
+        if file.src_uri in generated.carried:
+            file.content_string = generated.made_anew(file.src_uri)
+            inputs = self._page_inputs(file, run.files, self.plugin)
+            if inputs is not None:
+                run.inputs[file.src_uri] = inputs
 
     def _write(self, run: _Run) -> None:
         """Write the static files, the theme's templates and the pages not kept (kept ones are
