@@ -563,20 +563,25 @@ def test_a_run_whose_notes_parse_as_they_did_takes_the_dashboards_from_the_cache
     it anew. Every site is a clean build's; Markdown written into the record never reaches
     the site."""
     asked: list[str] = []
-    people_rows = dashboards.people_rows
+    people_rows, home_data = dashboards.people_rows, dashboards.home_data
 
-    def counted(view):  # (the site's own call, watched)
+    def counted(view):  # (the site's own calls, watched)
         asked.append("people")
         return people_rows(view)
 
+    def counted_home(site):  # (the home note's dashboards)
+        asked.append("home")
+        return home_data(site)
+
     monkeypatch.setattr(dashboards, "people_rows", counted)
+    monkeypatch.setattr(dashboards, "home_data", counted_home)
     run_build(vault)
     append(vault, "contacts/Priya Raman.md", "\nA line of prose.\n")
     _cached_build(vault)  # (the first record with the dashboards' Markdown)
     asked.clear()
-    append(vault, "contacts/Kwame Asante.md", "\nAnother line of prose.\n")
+    append(vault, "contacts/Hana Kobayashi.md", "\nAnother line of prose.\n")
     _cached_build(vault)
-    assert asked == []
+    assert asked == []  # (nor the home note's inputs: it shows what it showed)
     assert_like_clean_build(vault)
     # A link: the notes as parsed changed, the dashboards are worked out again.
     append(vault, "contacts/Kwame Asante.md", "\nKwame knows [[Priya Raman]].\n")

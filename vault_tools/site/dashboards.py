@@ -364,6 +364,9 @@ class GeneratedPages:
         # one of them anew (`made_anew`).
         self.carried: set[str] = set()
         self._making: Callable[[str], str] | None = None
+        # Whether the last `add` found the notes as parsed and everything else the pages are
+        # made from as the record's run had them (`carry_over`): so are the dashboards then.
+        self.as_recorded = False
 
     def subpages(self, view: SiteView) -> list[Dashboard]:
         """`subpages(view)`, as the last build had them when its notes (as parsed) and the
@@ -393,6 +396,7 @@ class GeneratedPages:
         if carried is not None and (carried[0].notes != carried[1]
                                     or carried[0].basis != self.basis):
             carried = None
+        self.as_recorded = carried is not None
         self.carried = set()
         # (What `made_anew` needs; this build's, dropped by the next.)
         self._making = partial(self._make, site=site, by_src=by_src, plain=plain, urls=urls)

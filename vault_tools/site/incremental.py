@@ -682,7 +682,11 @@ class LiveSite:
             # like any other: the change's reach (`refresh`) covers its block, and a change of
             # privacy makes every page dirty.
             self._dirty |= view.touched_by_private ^ self._touched
-            self._dirty |= boards
+            # (A run starting from a record made of the very notes as parsed, on the same
+            # day, with the same files and URLs: the dashboards show what they showed then,
+            # and a board note's inputs are the recorded ones unless a change reaches it.)
+            if run.restored is None or not plugin.remembered.generated.as_recorded:
+                self._dirty |= boards
         self._touched = view.touched_by_private
 
     def _choose_pages(self, run: _Run) -> None:
