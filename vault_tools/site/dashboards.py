@@ -358,7 +358,8 @@ class GeneratedPages:
         # What the pages of the last `add` were made from besides the notes (`basis`); the
         # record of an earlier run's pages handed to the next `add` (`carry_over`), the
         # digest of the notes now, and whether the page of a File is one that build keeps.
-        self.basis: str | None = None
+        self._basis: str | None = None
+        self._basis_of: tuple[Site, list[str], bool] | None = None
         self._carried: tuple[GeneratedRecord, str, Callable[[File], bool]] | None = None
         # The pages of the last `add` whose Markdown came from the record, and how to make
         # one of them anew (`made_anew`).
@@ -391,7 +392,9 @@ class GeneratedPages:
         # Which notes have a page decides whether a row links to one: a note that was too large
         # to publish, cut down, has the same data and a page now.
         urls = dict(site.links.urls)
-        self.basis = _basis(site, files, plain)
+        # (Its digest is worked out only when asked: ~20 ms at 20,000 notes, on every save
+        # of `serve`, which asks once, as it stops.)
+        self._basis, self._basis_of = None, (site, [f.src_uri for f in files], plain)
         carried, self._carried = self._carried, None
         if carried is not None and (carried[0].notes != carried[1]
                                     or carried[0].basis != self.basis):
@@ -445,6 +448,14 @@ class GeneratedPages:
         self._pages.pop(src, None)
         self.carried.discard(src)
         return self._making(src)
+
+    @property
+    def basis(self) -> str | None:
+        """A digest of what the pages of the last `add` were made from besides the notes
+        (`_basis`; None before any)."""
+        if self._basis is None and self._basis_of is not None:
+            self._basis = _basis(*self._basis_of)
+        return self._basis
 
     def carry_over(self, record: GeneratedRecord, notes: str,
                    keeps: Callable[[File], bool]) -> None:
@@ -530,7 +541,7 @@ class GeneratedPages:
 _NOT_KNOWN = object()
 
 
-def _basis(site: Site, files: Files, plain: bool) -> str:
+def _basis(site: Site, files: list[str], plain: bool) -> str:
     """A digest of what the generated pages are made from besides the notes as parsed (and
     the site cache's key: the code, the configuration): which notes are private, the fields
     published, the files (the attachments a link may go to), the build's day, the pages'
@@ -539,7 +550,7 @@ def _basis(site: Site, files: Files, plain: bool) -> str:
     and the settings.)"""
     view = site.view
     return digest((sorted(view.hidden), sorted(view.publish_fields), view.index.settings,
-                   sorted(f.src_uri for f in files), site.board.built.isoformat(),
+                   sorted(files), site.board.built.isoformat(),
                    sorted(site.links.urls.items()), site.listed,
                    sorted(site.links.private_files), site.links.separator,
                    [d.src for d in site.extra], plain))
