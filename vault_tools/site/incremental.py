@@ -494,9 +494,7 @@ class LiveSite:
                 meta=dict(page.meta), anchors=sorted(anchors) if anchors is not None else None,
                 entries=kept.entries, warnings=kept.warnings, stamp=found)
         snapshot.notes = self._notes_record(run)
-        parses = [(path, self._parses[path][1]) for path in self._index.notes]
-        snapshot.generated = self.plugin.remembered.generated.record(
-            None if any(parse is None for _, parse in parses) else digest(parses))
+        snapshot.generated = self.plugin.remembered.generated.record(self._parses_digest())
         for file in run.files:
             if not file.is_documentation_page() and run.inclusion(file.inclusion):
                 found = copy_stamp(site_dir / file.dest_uri, file.abs_src_path)
@@ -544,11 +542,14 @@ class LiveSite:
         """A digest of every note as parsed now (`reach.parse_digest`, in the index's order;
         None when a note has none): the recorded parse digests (`_recorded_parses`) for the
         notes whose text is the one recorded, worked out for the others."""
-        found = []
         for path in self._index.notes:
-            parsed = self._parses[path] = self._parse_of(path, text_digest(
-                self._texts.get(path)))
-            found.append((path, parsed[1]))
+            self._parses[path] = self._parse_of(path, text_digest(self._texts.get(path)))
+        return self._parses_digest()
+
+    def _parses_digest(self) -> str | None:
+        """The digest of the parse digests known for every note (`_parses`), in the index's
+        order (None when a note has none)."""
+        found = [(path, self._parses[path][1]) for path in self._index.notes]
         return None if any(parse is None for _, parse in found) else digest(found)
 
     def _keeps_carried(self, run: _Run, file: Any) -> bool:
@@ -634,7 +635,8 @@ class LiveSite:
         carried, self._carried = self._carried, None
         if run.restored is not None:
             self._recorded_parses(self._recorded_notes)
-            notes = self._notes_digest() if carried and self._recorded_notes else None
+            notes = (self._notes_digest() if carried is not None
+                     and self._recorded_notes is not None else None)
             if carried is not None and notes is not None:
                 plugin.remembered.generated.carry_over(
                     carried, notes, lambda file: self._keeps_carried(run, file))
