@@ -608,3 +608,84 @@ def test_a_run_whose_notes_parse_as_they_did_takes_the_dashboards_from_the_cache
     assert "people" in asked
     assert "alert(1)" not in page.read_text(encoding="utf-8")
     assert_like_clean_build(vault)
+
+
+def test_the_feed_and_the_networks_data_are_kept_while_the_notes_parse_as_they_did(
+        vault: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The feed and the network's data are made from the notes as parsed, as the dashboards
+    are: after prose added to a note, a cached build leaves them as the last run wrote them,
+    without working out the events or laying out the graph. A task with a date made since,
+    or a file changed by hand in the site folder, makes them anew. Every site is a clean
+    build's."""
+    made: list[str] = []
+    render_feed, layout = dashboards.render_feed, dashboards.graph_layout.layout
+
+    def counted_feed(*args, **kwargs):
+        made.append("feed")
+        return render_feed(*args, **kwargs)
+
+    def counted_layout(*args, **kwargs):
+        made.append("network")
+        return layout(*args, **kwargs)
+
+    monkeypatch.setattr(dashboards, "render_feed", counted_feed)
+    monkeypatch.setattr(dashboards.graph_layout, "layout", counted_layout)
+    run_build(vault)
+    append(vault, "contacts/Priya Raman.md", "\nA line of prose.\n")
+    _cached_build(vault)  # (the first record with the dashboards' Markdown)
+    made.clear()
+    append(vault, "contacts/Hana Kobayashi.md", "\nAnother line of prose.\n")
+    _cached_build(vault)
+    assert made == []
+    assert_like_clean_build(vault)
+    feed = vault / "site/followups.ics"
+    before = feed.read_bytes()
+    append(vault, "contacts/Hana Kobayashi.md", "\n- [ ] Send Hana the article 📅 2031-01-15\n")
+    made.clear()  # (the clean build's)
+    _cached_build(vault)
+    assert made == ["network", "feed"]
+    assert b"Send Hana the article" in feed.read_bytes() != before
+    assert_like_clean_build(vault)
+    # Each file changed by hand (as by another tool): not taken, made again.
+    for rel, kind in (("followups.ics", "feed"), ("network/data.js", "network")):
+        out = vault / "site" / rel
+        out.write_bytes(out.read_bytes().replace(b"Hana", b"<script>alert(1)</script>"))
+        made.clear()
+        append(vault, "contacts/Priya Raman.md", "\nMore prose.\n")
+        _cached_build(vault)
+        assert made == [kind]
+        assert b"alert(1)" not in out.read_bytes()
+        assert_like_clean_build(vault)
+
+
+def test_the_sitemap_and_404_are_kept_while_they_would_show_the_same(
+        vault: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The theme's templates show the navigation and every page's address and date: after
+    prose added to a note, a cached build leaves them as the last run wrote them; a new
+    note (a page more), or a template's output changed by hand, renders them again. Every
+    site is a clean build's."""
+    made: list[str] = []
+    render = incremental.build_theme_template
+
+    def counted(template, *args, **kwargs):
+        made.append(template)
+        return render(template, *args, **kwargs)
+
+    monkeypatch.setattr(incremental, "build_theme_template", counted)
+    run_build(vault)
+    append(vault, "contacts/Priya Raman.md", "\nA line of prose.\n")
+    _cached_build(vault)
+    assert made == []
+    assert_like_clean_build(vault)
+    write(vault, "contacts/Ada Quist.md", "---\ntype: contact\n---\n# Ada Quist\n")
+    _cached_build(vault)
+    assert sorted(made) == ["404.html", "sitemap.xml"]
+    assert_like_clean_build(vault)
+    for rel in ("404.html", "sitemap.xml", "sitemap.xml.gz"):
+        out = vault / "site" / rel
+        out.write_bytes(out.read_bytes() + b"<!-- by hand -->")
+        made.clear()
+        append(vault, "contacts/Priya Raman.md", "\nMore prose.\n")
+        _cached_build(vault)
+        assert made == [rel.removesuffix(".gz")]
+        assert_like_clean_build(vault)

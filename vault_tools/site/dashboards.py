@@ -11,6 +11,7 @@ same.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
 import logging
@@ -360,7 +361,8 @@ class GeneratedPages:
         # digest of the notes now, and whether the page of a File is one that build keeps.
         self._basis: str | None = None
         self._basis_of: tuple[Site, list[str], bool] | None = None
-        self._carried: tuple[GeneratedRecord, str, Callable[[File], bool]] | None = None
+        self._carried: tuple[GeneratedRecord, str, Callable[[File], bool],
+                             Callable[[str], bytes | None]] | None = None
         # The pages of the last `add` whose Markdown came from the record, and how to make
         # one of them anew (`made_anew`).
         self.carried: set[str] = set()
@@ -400,6 +402,9 @@ class GeneratedPages:
                                     or carried[0].basis != self.basis):
             carried = None
         self.as_recorded = carried is not None
+        # (The bytes the record's run left in an output file: for the feed and the network's
+        # data, made from the notes as parsed and the basis alone, as the pages are.)
+        recorded = carried[3] if carried is not None else None
         self.carried = set()
         # (What `made_anew` needs; this build's, dropped by the next.)
         self._making = partial(self._make, site=site, by_src=by_src, plain=plain, urls=urls)
@@ -410,16 +415,20 @@ class GeneratedPages:
             else:
                 file.content_string = self._make(src, site, by_src, plain, urls)
             files.append(file)
-        self._add_network_data(files, config, site)
-        url_of = site_page_urls(config.site_url, site.links.urls.get)
-        # `feed_overdue: today` moves overdue items to the build's day: the served feed is as
-        # of its build (`serve` builds anew on a new day's first change), as the dashboard's
-        # own date is.
-        events = site.view.worked_out(("feed", config.site_url, feed), lambda: feed_events(
-            site.view.index, followups=site.view.all_followups, settings=feed, url_of=url_of,
-            today=site.board.built))
-        if (events, feed.alarm) != self._feed[0]:
-            self._feed = ((events, feed.alarm), render_feed(events, feed.alarm))
+        self._add_network_data(files, config, site, recorded)
+        known = recorded(FEED) if recorded is not None else None
+        if known is not None:
+            self._feed = (None, known)  # (its events not known: the next build works them out)
+        else:
+            url_of = site_page_urls(config.site_url, site.links.urls.get)
+            # `feed_overdue: today` moves overdue items to the build's day: the served feed is
+            # as of its build (`serve` builds anew on a new day's first change), as the
+            # dashboard's own date is.
+            events = site.view.worked_out(("feed", config.site_url, feed), lambda: feed_events(
+                site.view.index, followups=site.view.all_followups, settings=feed,
+                url_of=url_of, today=site.board.built))
+            if (events, feed.alarm) != self._feed[0]:
+                self._feed = ((events, feed.alarm), render_feed(events, feed.alarm))
         files.append(File.generated(config, FEED, content=self._feed[1]))
 
     def _make(self, src: str, site: Site, by_src: dict[str, Dashboard], plain: bool,
@@ -457,8 +466,8 @@ class GeneratedPages:
             self._basis = _basis(*self._basis_of)
         return self._basis
 
-    def carry_over(self, record: GeneratedRecord, notes: str,
-                   keeps: Callable[[File], bool]) -> None:
+    def carry_over(self, record: GeneratedRecord, notes: str, keeps: Callable[[File], bool],
+                   recorded: Callable[[str], bytes | None]) -> None:
         """Hand the next `add` (the first of a run) the pages an earlier run made (`record`)
         and the digest of the notes now as parsed (`notes`, as `record.notes` was made). If
         those and everything else the pages are made from (`basis`) are as they were, it
@@ -466,8 +475,10 @@ class GeneratedPages:
         (~1 s at 5,000 notes): but only a page that `keeps` says this build keeps as the
         earlier run left it (the record's Markdown, as the site cache vouches for it, is the
         one its output was rendered from); any other page is made anew, so Markdown read
-        from the record is never rendered."""
-        self._carried = (record, notes, keeps)
+        from the record is never rendered. The feed and the network's data are then taken
+        from the site folder, as `recorded` finds them: the bytes the record's run wrote
+        there, if they are still there (never from the record itself)."""
+        self._carried = (record, notes, keeps, recorded)
 
     def record(self, notes: str | None) -> GeneratedRecord | None:
         """The pages of the last `add` for the site cache, with `notes`, the digest of the
@@ -479,11 +490,12 @@ class GeneratedPages:
                                       for src, known in self._pages.items()})
 
     def _carry(self, src: str, file: File,
-               carried: tuple[GeneratedRecord, str, Callable[[File], bool]], plain: bool,
+               carried: tuple[GeneratedRecord, str, Callable[[File], bool],
+                              Callable[[str], bytes | None]], plain: bool,
                urls: dict[str, str]) -> bool:
         """Give `file` its Markdown from the carried record, if it has the page and the
         build keeps it so (`carry_over`)."""
-        record, _, keeps = carried
+        record, _, keeps, _ = carried
         found = record.pages.get(src)
         if found is None:
             return False
@@ -522,7 +534,15 @@ class GeneratedPages:
         replaced with (see `VaultPlugin.page_inputs`)."""
         return ("generated", markdown, tuple(sorted(self.stand_ins.content_of(src).items())))
 
-    def _add_network_data(self, files: Files, config: MkDocsConfig, site: Site) -> None:
+    def _add_network_data(self, files: Files, config: MkDocsConfig, site: Site,
+                          recorded: Callable[[str], bytes | None] | None) -> None:
+        known = recorded(NETWORK_DATA) if recorded is not None else None
+        if known is not None:
+            with contextlib.suppress(UnicodeDecodeError):
+                # (What it was made from not known: the next build lays the graph out again.)
+                self._network = (None, known.decode("utf-8"))
+                files.append(File.generated(config, NETWORK_DATA, content=self._network[1]))
+                return
         urls = site.links.urls
         network_url = urls.get("network/index.md", "network/")
         page_urls = {node.id: relative_url(urls[node.id], network_url)

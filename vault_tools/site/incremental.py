@@ -84,6 +84,7 @@ from .site_cache import (
     SiteCache,
     Snapshot,
     Unencodable,
+    bytes_if_digest,
     cache_key,
     copy_stamp,
     digest,
@@ -226,6 +227,7 @@ class LiveSite:
         # What the theme's templates (the sitemap, 404.html) were last made from
         # (`_templates_shown`), by template.
         self._templates: dict[str, Any] = {}
+        self._recorded_templates: dict[str, str] = {}  # the site cache's, first build only
 
     @property
     def plugin(self) -> Any:
@@ -423,7 +425,7 @@ class LiveSite:
         self._dirty = None
         self._day = self._today()
         self._stale = None
-        self._restored = {}
+        self._restored, self._recorded_templates = {}, {}
         self._recorded_notes = None
         if key is not None and self._cache is not None:
             self._cache.save(self._snapshot(run, key))
@@ -459,6 +461,7 @@ class LiveSite:
         self._carried = snapshot.generated
         self._outputs = set(snapshot.outputs)
         self._digests = dict(snapshot.digests)
+        self._recorded_templates = snapshot.templates
         self._copied = snapshot.copied
         self._nav_shape = snapshot.nav
         # What the kept files were found clean of: if the secrets are the same now, the leak
@@ -472,6 +475,8 @@ class LiveSite:
         snapshot = Snapshot(key=key, vault=self._cache.vault if self._cache else "",
                             outputs=sorted(self._outputs), nav=self._nav_shape,
                             digests=dict(self._digests),
+                            templates={template: digest(shown)
+                                       for template, shown in self._templates.items()},
                             scanned=_secrets_digest(self.plugin.remembered.scanned_for))
         for src, kept in run.keep.items():
             page, dest = kept.page, kept.file.dest_uri
@@ -638,8 +643,10 @@ class LiveSite:
             notes = (self._notes_digest() if carried is not None
                      and self._recorded_notes is not None else None)
             if carried is not None and notes is not None:
+                site_dir = Path(config.site_dir)
                 plugin.remembered.generated.carry_over(
-                    carried, notes, lambda file: self._keeps_carried(run, file))
+                    carried, notes, lambda file: self._keeps_carried(run, file),
+                    lambda dest: bytes_if_digest(site_dir / dest, self._digests.get(dest)))
         plugin.preload(self._index, self._texts, self._followups.all())
         files = self._list_files(config)
         if self._theme_files is None:
@@ -837,9 +844,12 @@ class LiveSite:
         shown = self._templates_shown(run)
         for template in config.theme.static_templates:
             made = {template, f"{template}.gz"}
-            if (not full and self._templates.get(template) == shown
-                    and os.path.isfile(os.path.join(config.site_dir, template))):
+            if not full and (
+                    (self._templates.get(template) == shown
+                     and os.path.isfile(os.path.join(config.site_dir, template)))
+                    or (run.restored is not None and self._as_recorded(run, template, shown))):
                 run.reused |= made  # (the bytes the last build wrote and the leak scan read)
+                run.shown[template] = shown
                 continue
             self._templates.pop(template, None)  # (until this build succeeds)
             build_theme_template(template, env, files, config, nav)
@@ -848,6 +858,16 @@ class LiveSite:
         for template in config.extra_templates:
             build_extra_template(template, files, config, nav)
             run.written.add(template)
+
+    def _as_recorded(self, run: _Run, template: str, shown: Any) -> bool:
+        """True when the site cache's record says its run rendered `template` showing what
+        it shows now (`_templates_shown`) and its outputs (its gzip copy's too) hold the
+        bytes that run left there."""
+        if self._recorded_templates.get(template) != digest(shown):
+            return False
+        site_dir = Path(run.config.site_dir)
+        return all(file_digest(site_dir / made) == self._digests.get(made)
+                   for made in (template, f"{template}.gz"))
 
     def _unchanged_output(self, site_dir: Path, file: Any) -> bool:
         """True when `file` is generated with the very content this LiveSite last wrote it

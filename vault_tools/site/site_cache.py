@@ -16,7 +16,8 @@ only what a later build needs to leave the page as it is:
   again by a build that keeps it;
 
 and for the whole site: the output files (to delete those a build no longer makes), a digest of
-the navigation and of the other outputs, and the stamps of the copied files; for the notes
+the navigation, of the other outputs and of what the theme's templates showed (the sitemap,
+404.html), and the stamps of the copied files; for the notes
 (`NotesRecord`): a digest of each note's path and text and where its links go, so that the
 next run works out the inputs of only the pages a change may reach; and the Markdown of the
 generated pages (`GeneratedRecord`: the dashboards, which the site publishes whole), with
@@ -62,7 +63,8 @@ log = logging.getLogger("mkdocs.plugins.vault")
 # 4: page inputs digested without pickle's memo, a note's text by its own digest
 # 5: each note's parse digest (`reach.parse_digest`) in the record of the notes
 # 6: each page's output file's stamp beside its digest; the generated pages' Markdown
-FORMAT = 6
+# 7: a digest of what each of the theme's templates showed (the sitemap, 404.html)
+FORMAT = 7
 FILE_NAME = "site.json"
 LOCK_NAME = "site.lock"
 _NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
@@ -200,11 +202,27 @@ def text_digest(text: str | None) -> str | None:
 
 def file_digest(path: Path) -> str | None:
     """A digest of the bytes of the file at `path` (None: it cannot be read)."""
+    found = _read(path)
+    return None if found is None else _bytes_digest(found)
+
+
+def bytes_if_digest(path: Path, expected: str | None) -> bytes | None:
+    """The bytes of the file at `path` if their `file_digest` is `expected` (None: they are
+    not, or it cannot be read)."""
+    found = _read(path) if expected is not None else None
+    return found if found is not None and _bytes_digest(found) == expected else None
+
+
+def _read(path: Path) -> bytes | None:
     try:
         with open(path, "rb") as file:
-            return hashlib.blake2b(file.read(), digest_size=16).hexdigest()
+            return file.read()
     except OSError:
         return None
+
+
+def _bytes_digest(data: bytes) -> str:
+    return hashlib.blake2b(data, digest_size=16).hexdigest()
 
 
 def stamp(path: Path) -> list[int] | None:
@@ -391,6 +409,8 @@ class Snapshot:
     outputs: list[str] = field(default_factory=list)
     nav: str = ""
     digests: dict[str, str] = field(default_factory=dict)  # other outputs: digest
+    # The theme's templates (the sitemap, 404.html): a digest of what each showed.
+    templates: dict[str, str] = field(default_factory=dict)
     copied: dict[str, list[int]] = field(default_factory=dict)  # copied files: copy_stamp
     # The digest of the secrets every file above was found clean of (None: not scanned).
     scanned: str | None = None
@@ -488,7 +508,8 @@ class SiteCache:
         a cache folder that cannot be written just means full builds."""
         head = {"format": FORMAT, "vault": snapshot.vault, "key": snapshot.key,
                 "nav": snapshot.nav, "outputs": sorted(snapshot.outputs),
-                "digests": snapshot.digests, "copied": snapshot.copied,
+                "digests": snapshot.digests, "templates": snapshot.templates,
+                "copied": snapshot.copied,
                 "scanned": snapshot.scanned,
                 "notes": dataclasses.asdict(snapshot.notes) if snapshot.notes else None,
                 "generated": (dataclasses.asdict(snapshot.generated) if snapshot.generated
@@ -630,15 +651,16 @@ def _snapshot(raw: dict[str, Any]) -> Snapshot:
     if not all(isinstance(v, list) and all(isinstance(n, int) for n in v)
                for v in copied.values()):
         raise ValueError("a copied file's stamp of the wrong shape")
-    digests = mapping(raw["digests"])
-    if not all(isinstance(v, str) for v in digests.values()):
+    digests, templates = mapping(raw["digests"]), mapping(raw["templates"])
+    if not all(isinstance(v, str) for v in (*digests.values(), *templates.values())):
         raise ValueError("an output digest of the wrong shape")
     nav, scanned = raw["nav"], raw["scanned"]
     if not isinstance(nav, str) or not (scanned is None or isinstance(scanned, str)):
         raise ValueError("a digest of the wrong shape")
     notes, generated = raw.get("notes"), raw.get("generated")
     return Snapshot(key=raw["key"], vault=raw["vault"], pages=pages,
-                    outputs=strings(raw["outputs"]), nav=nav, digests=digests, copied=copied,
+                    outputs=strings(raw["outputs"]), nav=nav, digests=digests,
+                    templates=templates, copied=copied,
                     scanned=scanned,
                     notes=NotesRecord(**mapping(notes)).check() if notes is not None else None,
                     generated=(GeneratedRecord(**mapping(generated)).check()
