@@ -93,3 +93,28 @@ def test_frozen_after_load_freezes_what_the_body_loaded() -> None:
         assert gc.isenabled()
     finally:
         gc.unfreeze()
+
+
+def test_filling_and_loading_a_vault_leaves_no_garbage_in_cycles(make_vault) -> None:
+    """What `frozen_after_load` relies on to freeze without collecting first: a fill and a
+    load leave nothing only the collector could free, odd notes included (broken front
+    matter, bad dates, a note that is not UTF-8, an empty one, a link loop of embeds)."""
+    from vault_tools.site.build import _fill_and_load
+
+    root = make_vault({
+        **NOTES,
+        "contacts/Broken.md": "---\ntype: contact\nlast_contact: 2026-02-30\ntags: [a\n---\n",
+        "contacts/Empty.md": "",
+        "contacts/Loop.md": "![[Loop]] ![[Jane Doe#Nowhere]]\n- [ ] task 📅 2026-13-01\n",
+        "conversations/2026-01-05 Jane.md": "---\ntype: interview\nwith: [[Jane Doe]]\n"
+                                            "date: 2026-01-05\n---\n## Notes\n- a #tag\n",
+        "daily/2026-01-06.md": "- [[Jane Doe]] said hi\n",
+    })
+    (root / "notes" / "contacts" / "Latin1.md").write_bytes(b"caf\xe9\n")
+    vault = find_vault(root)
+    gc.collect()
+    with gcpolicy.paused():
+        loaded = _fill_and_load(vault, True)
+        assert len(loaded[0]) >= 8
+        found = gc.collect()
+    assert found == 0

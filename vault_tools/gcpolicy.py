@@ -46,12 +46,16 @@ def freeze_loaded() -> None:
 
 @contextlib.contextmanager
 def frozen_after_load() -> Iterator[None]:
-    """Paused while the body loads; what it loaded is then frozen (`freeze_loaded`), as for
-    `build`: the index lives until the pages are rendered. Nothing is frozen if the body
-    raises."""
+    """Paused while the body loads; what it loaded is then frozen, as for `build`: the index
+    lives until the pages are rendered. Nothing is frozen if the body raises.
+
+    Frozen without a collection first (unlike `freeze_loaded`): loading and filling a vault
+    leaves no garbage in cycles (none at 5,000 notes; a test holds a vault of odd notes to
+    it), so that pass would walk every object loaded to find nothing, ~0.25 s of a cached
+    build at 5,000 notes. Whatever cycle a load did leave is kept until the command ends."""
     with paused():
         yield
-    freeze_loaded()
+    gc.freeze()
 
 
 @contextlib.contextmanager
