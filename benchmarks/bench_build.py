@@ -33,7 +33,6 @@ from __future__ import annotations
 import argparse
 import hashlib
 import json
-import os
 import re
 import shlex
 import shutil
@@ -43,6 +42,7 @@ import sys
 import time
 from pathlib import Path
 
+from bench_check import CHILD_ENV
 from vault_shapes import SHAPES, source_hash, write_shaped
 
 HERE = Path(__file__).resolve().parent
@@ -94,7 +94,7 @@ def tool(name: str) -> list[str]:
 def run(cmd: list[str], cwd: Path) -> float:
     started = time.perf_counter()
     proc = subprocess.run(cmd, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-                          check=False, env={**os.environ, "NO_MKDOCS_2_WARNING": "1"})
+                          check=False, env={**CHILD_ENV, "NO_MKDOCS_2_WARNING": "1"})
     elapsed = time.perf_counter() - started
     if proc.returncode != 0:
         tail = proc.stderr.decode("utf-8", "replace").strip().splitlines()[-20:]
