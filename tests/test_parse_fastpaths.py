@@ -570,7 +570,7 @@ def test_a_link_field_names_the_target_the_general_split_names(value: str) -> No
 
 
 def test_a_note_built_without_its_init_is_the_note_its_init_builds() -> None:
-    # parse_note builds its Note through parse._new_note: every field set, in order, as
+    # parse_note builds its Note through notes.new_note: every field set, in order, as
     # Note(...) sets them, and nothing Note's __init__ would do besides.
     note = parse_note("contacts/Ann.md", "---\ntype: contact\ncompany: \"[[Acme]]\"\n---\n"
                                          "# Ann\n\n- [ ] Call [[Bob]] 📅 2026-01-02 #todo\n")

@@ -24,7 +24,7 @@ from .notes import Diagnostic, Note
 from .parse import split_lines
 from .reach import note_names, parse_digest, reach_of_edits
 from .splice import BlockError, current_contents, splice_blocks
-from .vault import Untagged, Vault, load_index_seeing, read_file
+from .vault import NoteReader, Untagged, Vault, load_index_seeing, read_file
 from .writer import (
     HELD_WAIT,
     ConcurrentEditError,
@@ -243,6 +243,7 @@ def apply_changes(
 def fill_vault(
     vault: Vault, *, write: bool = True, trust_manifest: bool = True, diffs: bool = False,
     loaded: list[tuple[VaultIndex, dict[str, str]]] | None = None,
+    parse: NoteReader | None = None,
 ) -> FillResult:
     """Index the vault and bring every generated block up to date.
 
@@ -253,7 +254,8 @@ def fill_vault(
     vault are never all held at once, unless `loaded` is given: then the index and every
     readable note's text, as read before any was written, are appended to it for a caller that
     needs them next (`build`: one load of the vault, not two), and the result's `followups`
-    are those of that index; nothing is appended when nothing was read.
+    are those of that index; nothing is appended when nothing was read. `parse`: what makes
+    a Note of a note's bytes (`vault.read_notes`).
     """
     dashboard = dashboard_of(vault)
     hide_private = hide_private_of(vault)
@@ -289,7 +291,7 @@ def fill_vault(
         if texts is not None:
             texts[note.path] = text
 
-    index = load_index_seeing(vault, see)
+    index = load_index_seeing(vault, see, parse=parse)
     sources.seal()
     if loaded is not None and texts is not None:
         loaded.append((index, texts))

@@ -327,3 +327,17 @@ class Note:
             if block.name == name:
                 return block
         return None
+
+
+def new_note(**fields: Any) -> Note:
+    """`Note(**fields)`, every field given (in their order), without the frozen dataclass's
+    __init__, which sets each of its 26 fields through object.__setattr__ (6 us a note, 0.03 s
+    of a 5,000-note load; this takes 2 us). Note has no __post_init__; a test holds the two
+    equal. Set one by one, in the fields' order, the instance's dict keeps sharing its keys
+    with every other Note's (280 bytes); `dict.update` would give each note a dict of its own
+    (830 bytes, 11 MB at 20,000 notes)."""
+    note = object.__new__(Note)
+    values = note.__dict__
+    for name, value in fields.items():
+        values[name] = value
+    return note

@@ -44,6 +44,7 @@ from .notes import (
     Note,
     Score,
     Task,
+    new_note,
 )
 from .tags import inline_tags, with_inline_tags
 from .wikilinks import (
@@ -292,7 +293,7 @@ def parse_note(rel_path: str, text: str, *, contexts: bool = True) -> Note:
     if not title:
         title = next((_shown(h.text) for h in scan.headings if h.level == 1), name)
 
-    return _new_note(
+    return new_note(
         path=rel_path,
         name=name,
         title=title,
@@ -324,20 +325,6 @@ def parse_note(rel_path: str, text: str, *, contexts: bool = True) -> Note:
         ends_plain=scan.ends_plain and (fm_end > 0 or not lines
                                         or not opens_front_matter(lines[0])),
     )
-
-
-def _new_note(**fields: Any) -> Note:
-    """`Note(**fields)`, every field given (in their order), without the frozen dataclass's
-    __init__, which sets each of its 26 fields through object.__setattr__ (6 us a note, 0.03 s
-    of a 5,000-note load; this takes 2 us). Note has no __post_init__; a test holds the two
-    equal. Set one by one, in the fields' order, the instance's dict keeps sharing its keys
-    with every other Note's (280 bytes); `dict.update` would give each note a dict of its own
-    (830 bytes, 11 MB at 20,000 notes)."""
-    note = object.__new__(Note)
-    values = note.__dict__
-    for name, value in fields.items():
-        values[name] = value
-    return note
 
 
 def _daily_day(name: str, note_type: str | None, ctx: _FieldContext) -> dt.date | None:

@@ -205,6 +205,38 @@ def looks_private_front_matter(text: str) -> bool:
     return False
 
 
+def may_name_visibility(text: str) -> bool:
+    """True when the raw front matter of note `text` (its lines as the parser finds them, from
+    the first to the one that closes it, or to the end when none does) could say anything about
+    publishing the note, whatever YAML makes of it: a visibility key's word (`private`,
+    `publish`, `draft`) in any case or Unicode form anywhere in it (`visibility_key`'s
+    reading), or a backslash (a key spelled with escapes). False for a note without a front
+    matter: nothing else makes a note private. A superset of the notes `parse_note` finds
+    private, for what must never take a note's privacy on trust (`site.parsed_notes`)."""
+    text = text.removeprefix("\ufeff")
+    first = _LINE_END.search(text)
+    start = first.end() if first else len(text)
+    if not opens_front_matter(text[:first.start() if first else len(text)]):
+        return False
+    end = len(text)
+    for found in _LINE_END.finditer(text, start):
+        if closes_front_matter(text[start:found.start()]):
+            end = start
+            break
+        start = found.end()
+    else:
+        if closes_front_matter(text[start:]):
+            end = start
+    head = text[:end]
+    if not head.isascii():
+        head = _INVISIBLE.sub("", unicodedata.normalize("NFKC", head))
+    head = head.casefold()
+    return "\\" in head or any(word in head for word in VISIBILITY_KEYS)
+
+
+_LINE_END = re.compile(r"\r\n|\r|\n")
+
+
 def raw_aliases(text: str) -> tuple[str, ...]:
     """For a private note whose front matter YAML refused: the names its `aliases` line (a
     flow list or one name) or the `- name` lines under it give, each read as YAML on its own

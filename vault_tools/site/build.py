@@ -30,6 +30,7 @@ from urllib.parse import parse_qs, urlsplit
 
 from .. import gcpolicy
 from ..vault import (
+    NoteReader,
     Vault,
     in_reserved_folder,
     is_note_path,
@@ -112,6 +113,7 @@ def build_site(vault: Vault, *, strict: bool = False, fill: bool = True,
 
     from ..manifest import cache_dir
     from .incremental import LiveSite
+    from .parsed_notes import ParsedNotes
     from .site_cache import SiteCache
 
     site_dir = vault.root / "site"
@@ -126,8 +128,13 @@ def build_site(vault: Vault, *, strict: bool = False, fill: bool = True,
     logging.getLogger("mkdocs").addHandler(counter)
     try:
         with cache.lock() if cache is not None else contextlib.nullcontext():
+            # The notes as parsed by earlier runs (`parsed_notes`): recorded again for the
+            # next run, then let go of before the pages are rendered.
+            parsed = ParsedNotes.load(folder, trust=not clean)
             with filling():
-                loaded = _fill_and_load(vault, fill)
+                loaded = _fill_and_load(vault, fill, parsed.note_from_data)
+            parsed.save()
+            del parsed
             live = LiveSite(vault, config, cache=cache, today=_day(today), once=True)
             log.info(live.build(clean=clean, loaded=loaded[:2],
                                 followups=loaded[2]).describe())
@@ -146,18 +153,20 @@ def build_site(vault: Vault, *, strict: bool = False, fill: bool = True,
     return site_dir
 
 
-def _fill_and_load(vault: Vault, fill: bool) -> tuple[Any, dict[str, str], Any]:
+def _fill_and_load(vault: Vault, fill: bool,
+                   parse: NoteReader | None = None) -> tuple[Any, dict[str, str], Any]:
     """Fill (unless not `fill`), then the index and texts of the notes as they are now: the
     ones the fill read when it wrote none of them (one load of the vault, not two), else a
     load of its own; and the index's open follow-ups when the fill worked them out from that
-    very index (None: not known)."""
+    very index (None: not known). `parse`: what makes a Note of a note's bytes, for each
+    note of a whole load (`vault.read_notes`)."""
     from ..fill import fill_vault
     from ..vault import load_index_and_texts, read_note
 
     if fill:
         read: list[tuple[Any, dict[str, str]]] = []
         # (a vault whose blocks cannot be filled is still built, as it is)
-        result = fill_vault(vault, loaded=read)
+        result = fill_vault(vault, loaded=read, parse=parse)
         _report(result)
         if read:
             index, texts = read[0]
@@ -166,12 +175,12 @@ def _fill_and_load(vault: Vault, fill: bool) -> tuple[Any, dict[str, str], Any]:
             for rel in written:
                 note, text = read_note(vault, rel)
                 if text is None:  # gone or unreadable since: the plain way
-                    return (*load_index_and_texts(vault), None)
+                    return (*load_index_and_texts(vault, parse=parse), None)
                 index.put(note)
                 texts[rel] = text
             # (a note put again may change follow-ups: then the site works them out)
             return index, texts, None if written else result.followups
-    return (*load_index_and_texts(vault), None)
+    return (*load_index_and_texts(vault, parse=parse), None)
 
 
 def _day(today: dt.date | None) -> Callable[[], dt.date]:

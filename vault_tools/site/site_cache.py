@@ -517,7 +517,7 @@ class SiteCache:
                 "pages": {}}
         temp = self.folder / f".{FILE_NAME}.{os.getpid()}.tmp"
         try:
-            _make_folder(self.folder)
+            make_folder(self.folder)
             temp.unlink(missing_ok=True)
             # "x": never through a link planted at that name (O_EXCL does not follow one)
             with open(temp, "x", encoding="utf-8") as file:
@@ -563,7 +563,7 @@ class SiteCache:
             yield False
             return
         try:
-            _make_folder(self.folder)
+            make_folder(self.folder)
             path = self.folder / LOCK_NAME
             if path.is_symlink():  # never created or opened through a link
                 path.unlink()
@@ -596,7 +596,7 @@ def is_site_path(rel: str) -> bool:
             and all(part not in ("", ".", "..") for part in parts))
 
 
-def _make_folder(folder: Path) -> None:
+def make_folder(folder: Path) -> None:
     folder.mkdir(parents=True, exist_ok=True)
     ignore = folder / ".gitignore"
     if not os.path.lexists(ignore):  # (a link, even to nothing, is left alone: not followed)
