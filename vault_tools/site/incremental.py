@@ -74,6 +74,7 @@ from ._mkdocs_private import (
     title_from_render,
 )
 from .embeds import embedders
+from .parsed_notes import ParsedNotes
 from .said import ANCHORS, READ, WRITE
 from .same_inputs import Digested
 from .search_json import SearchJson
@@ -245,8 +246,14 @@ class LiveSite:
         if loaded is not None:
             self._index, self._texts = loaded
         else:
+            # The notes as parsed by this site's earlier runs, beside its cache's record
+            # (`parsed_notes`): `serve`'s start, and a start again after mkdocs.yml changed.
+            parsed = ParsedNotes.load(self._cache.folder if self._cache is not None else None,
+                                      trust=not clean)
             with self._reloading():  # serve: unfreezes the last full build's pages, pauses
-                self._index, self._texts = load_index_and_texts(self.vault)
+                self._index, self._texts = load_index_and_texts(
+                    self.vault, parse=parsed.note_from_data)
+            parsed.save()
         self._followups = FollowUpCache(self._index, followups if loaded is not None else None)
         self.plugin.report_only = None
         self._dirty = None
