@@ -229,6 +229,7 @@ class LiveSite:
         # (`_templates_shown`), by template.
         self._templates: dict[str, Any] = {}
         self._recorded_templates: dict[str, str] = {}  # the site cache's, first build only
+        self._text_digests: dict[str, tuple[str | None, str | None]] = {}  # `_text_digest`
 
     @property
     def plugin(self) -> Any:
@@ -436,6 +437,7 @@ class LiveSite:
         self._recorded_notes = None
         if key is not None and self._cache is not None:
             self._cache.save(self._snapshot(run, key))
+        self._text_digests = {}  # (holding texts: one run's)
         key = key or (self._last[1] if self._last is not None else None)
         self._last = (run, key) if key is not None else None
         return Rebuilt(full=run.full, reason=reason, rendered=len(run.rendered),
@@ -518,7 +520,7 @@ class LiveSite:
         """The notes as this build found them (`NotesRecord`)."""
         paths = sorted(self._index.notes, key=_path_key)
         where = {path: number for number, path in enumerate(paths)}
-        texts = [text_digest(self._texts.get(path)) for path in paths]
+        texts = [self._text_digest(path) for path in paths]
         self._parses = {path: self._parse_of(path, text)
                         for path, text in zip(paths, texts, strict=True)}
         return NotesRecord(
@@ -530,6 +532,18 @@ class LiveSite:
             privacy=self._privacy_digest(), files=_files_digest(run.files),
             day=self._today().isoformat(),
             parses=[self._parses[path][1] for path in paths])
+
+    def _text_digest(self, path: str) -> str | None:
+        """`text_digest` of note `path`'s text, worked out once per text in a run (the first
+        run of a process asks for each note's up to three times: the dashboards' check, the
+        notes changed since the record, the record)."""
+        text = self._texts.get(path)
+        known = self._text_digests.get(path)
+        if known is not None and known[0] is text:
+            return known[1]
+        found = text_digest(text)
+        self._text_digests[path] = (text, found)
+        return found
 
     def _parse_of(self, path: str, text: str | None) -> tuple[str | None, str | None]:
         """(text digest, parse digest) of note `path` whose text has digest `text`: the one
@@ -555,7 +569,7 @@ class LiveSite:
         None when a note has none): the recorded parse digests (`_recorded_parses`) for the
         notes whose text is the one recorded, worked out for the others."""
         for path in self._index.notes:
-            self._parses[path] = self._parse_of(path, text_digest(self._texts.get(path)))
+            self._parses[path] = self._parse_of(path, self._text_digest(path))
         return self._parses_digest()
 
     def _parses_digest(self) -> str | None:
@@ -599,7 +613,7 @@ class LiveSite:
         before = dict(zip(record.paths, record.texts, strict=True))
         # (an unreadable note has no digest: always worked out again)
         changed = {path for key, path in path_of.items()
-                   if before[key] is None or before[key] != text_digest(self._texts.get(path))}
+                   if before[key] is None or before[key] != self._text_digest(path)}
         # An edited note that parses as it did (prose added outside what the index keeps)
         # reaches no other note's blocks: the index holds the same values for it. (Its
         # neighbours are worked out again below all the same, as `update` does after a save.)
@@ -607,8 +621,7 @@ class LiveSite:
         same = set()
         for key, path in path_of.items():
             if path in changed:
-                now = self._parses[path] = self._parse_of(path, text_digest(
-                    self._texts.get(path)))
+                now = self._parses[path] = self._parse_of(path, self._text_digest(path))
                 if now[1] is not None and now[1] == parsed[key]:
                     same.add(path)
         dirty = set(changed)
