@@ -488,18 +488,17 @@ class LiveSite:
                                        for template, shown in self._templates.items()},
                             scanned=_secrets_digest(self.plugin.remembered.scanned_for))
         for src, kept in run.keep.items():
+            if kept.record is not None:
+                # Kept from the record, not rendered since: its record stands (the page was
+                # given the record's title, keys and anchors, `_give_recorded`, and its
+                # output holds the bytes checked when it was kept, with the stamp they had).
+                snapshot.pages[src] = kept.record
+                continue
             page, dest = kept.page, kept.file.dest_uri
             inputs = _recorded(kept.inputs)
             if inputs is None:  # (no digest: never kept across runs)
                 continue
-            # A page kept from the record holds the bytes checked when it was kept (with the
-            # stamp they had then); any other is stamped, then read.
-            output: str | None
-            if kept.record is not None:
-                found, output = kept.record.stamp, kept.record.output
-            else:
-                found = stamp(site_dir / dest)
-                output = file_digest(site_dir / dest)
+            found, output = stamp(site_dir / dest), file_digest(site_dir / dest)
             anchors = page.present_anchor_ids
             if output is None or not _plain_json(page.meta):
                 continue

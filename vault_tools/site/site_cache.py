@@ -511,9 +511,10 @@ class SiteCache:
                 "digests": snapshot.digests, "templates": snapshot.templates,
                 "copied": snapshot.copied,
                 "scanned": snapshot.scanned,
-                "notes": dataclasses.asdict(snapshot.notes) if snapshot.notes else None,
-                "generated": (dataclasses.asdict(snapshot.generated) if snapshot.generated
-                              else None),
+                # (`vars`, not `asdict`: a record's fields are plain JSON already, and asdict
+                # copies every list of the notes' record, ~0.1 s at 5,000 notes)
+                "notes": vars(snapshot.notes) if snapshot.notes else None,
+                "generated": vars(snapshot.generated) if snapshot.generated else None,
                 "pages": {}}
         temp = self.folder / f".{FILE_NAME}.{os.getpid()}.tmp"
         try:
