@@ -24,6 +24,7 @@ from vault_tools.parse import decode_note, parse_note
 from vault_tools.privacy import may_name_visibility
 from vault_tools.site import parsed_notes
 from vault_tools.site.build import build_site
+from vault_tools.site.site_cache import SiteCache
 from vault_tools.vault import find_vault
 
 from .conftest import DEMO_VAULT, OBSIDIAN_HELP
@@ -352,3 +353,53 @@ def test_build_clean_reads_no_record_and_writes_a_new_one(vault: Path, monkeypat
     assert len(build_counting(vault, monkeypatch, clean=True)) > 30
     assert about_record(said) == []
     assert record_of(vault).read_bytes().startswith(b'{"format": 1')
+
+
+def test_serve_starts_from_the_notes_as_parsed_by_its_last_start(
+        vault: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """`serve`'s start reads the notes twice, the watcher's first fill and the site's first
+    build: each time, only the notes whose bytes the record does not hold are parsed, and
+    the index is the one parsing every note gives."""
+    from vault_tools.site.build import load_site_config
+    from vault_tools.site.incremental import LiveSite
+    from vault_tools.vault import load_index
+    from vault_tools.watch.watcher import Watcher
+
+    root = find_vault(vault)
+    folder = tmp_path / "serve-cache"
+    parsed: list[str] = []
+
+    def counted(rel: str, text: str, *, contexts: bool = True):
+        parsed.append(rel)
+        return parse_note(rel, text, contexts=contexts)
+
+    monkeypatch.setattr(parsed_notes, "parse_note", counted)
+
+    def start() -> tuple[list[str], list[str], Watcher]:
+        record = parsed_notes.ParsedNotes.load(folder)
+        watcher = Watcher(root, parse=record.note_from_data, first_filled=record.save)
+        watcher.start()
+        try:
+            assert watcher.wait_ready(60), "the first fill did not finish"
+        finally:
+            watcher.stop()
+        assert watcher.error is None
+        by_watcher = list(parsed)
+        parsed.clear()
+        config = load_site_config(root, site_dir=str(tmp_path / "site"))
+        LiveSite(root, config, cache=SiteCache(folder, root.root)).build()
+        by_site = list(parsed)
+        parsed.clear()
+        return by_watcher, by_site, watcher
+
+    first_watcher, first_site, _ = start()
+    assert len(first_watcher) > 30
+    private = set(first_site)  # (the record made by the watcher's fill: all but these read)
+    assert private and len(private) < 10
+    note = vault / "notes/contacts/Priya Raman.md"
+    note.write_text(note.read_text(encoding="utf-8") + "\nA line.\n", encoding="utf-8")
+    by_watcher, by_site, watcher = start()
+    assert set(by_watcher) == private | {"contacts/Priya Raman.md"}
+    assert set(by_site) == private
+    assert exactly(dict(sorted(watcher._index.notes.items()))) == exactly(
+        dict(sorted(load_index(root).notes.items())))

@@ -389,6 +389,7 @@ def _serve(vault: Vault, site_dir: str, cache: Any, *, host: str, port: int,
     from ._mkdocs_private import live_reload_script, live_reload_server
     from ._mkdocs_private import serve_url as mkdocs_serve_url
     from .incremental import LiveSite
+    from .parsed_notes import ParsedNotes
 
     def get_config() -> Any:
         config = load_site_config(vault, site_dir=site_dir, dev_addr=f"{host}:{port}")
@@ -511,7 +512,11 @@ def _serve(vault: Vault, site_dir: str, cache: Any, *, host: str, port: int,
         server.rebuild()
 
     server.error_handler = error_page
-    watcher = Watcher(vault, echo=_log_line, on_batch=on_batch)
+    # The watcher's first fill reads the notes as parsed by earlier starts (`parsed_notes`,
+    # beside this server's site cache), and records them for the site's first build, next.
+    parsed = ParsedNotes.load(cache.folder if cache is not None else None)
+    watcher = Watcher(vault, echo=_log_line, on_batch=on_batch, parse=parsed.note_from_data,
+                      first_filled=parsed.save)
     try:
         watcher.start()
         watcher.wait_ready()

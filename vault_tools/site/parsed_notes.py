@@ -55,6 +55,7 @@ class ParsedNotes:
         self._known = lines or {}  # the record's lines not asked for yet, by digest
         self._kept: dict[str, str] = {}  # the lines of the notes read now
         self._changed = False
+        self._saved = False
 
     @classmethod
     def load(cls, folder: Path | None, *, trust: bool = True) -> ParsedNotes:
@@ -96,7 +97,7 @@ class ParsedNotes:
                        contexts: bool = True) -> tuple[Note, str | None]:
         """`vault.note_from_data`, the Note taken from the record when it holds these bytes
         at this path, and recorded when it did not (unless private)."""
-        if not isinstance(data, bytes):
+        if self._saved or not isinstance(data, bytes):
             return note_from_data(rel_path, data, contexts)
         text, _ = decode_note(rel_path, data)
         if text is None:
@@ -124,13 +125,16 @@ class ParsedNotes:
 
     def save(self) -> None:
         """Replace the record with the lines of the notes read since `load` (when they are
-        not the record's already). Best effort: a folder that cannot be written just means
-        every note is parsed next time."""
-        if self.folder is None or not (self._changed or self._known):
+        not the record's already), then let go of them all: a note read after is parsed.
+        Best effort: a folder that cannot be written just means every note is parsed next
+        time."""
+        kept, self._kept, known, self._known = self._kept, {}, self._known, {}  # (let go of)
+        self._saved = True
+        if self.folder is None or not (self._changed or known):
             return
-        body = "\n".join(f"{key}\t{line}" for key, line in self._kept.items()).encode("ascii")
+        body = "\n".join(f"{key}\t{line}" for key, line in kept.items()).encode("ascii")
+        del kept
         head = json.dumps({"format": FORMAT, "key": _key(), "lines": _digest(body)})
-        self._known = {}
         temp = self.folder / f".{FILE_NAME}.{os.getpid()}.tmp"
         try:
             make_folder(self.folder)

@@ -42,6 +42,7 @@ from ..parse import unreadable_note
 from ..refresh import FollowUpCache, apply_updates, dashboard_path, notes_to_refresh, plan_refresh
 from ..report import printable
 from ..vault import (
+    NoteReader,
     NoteTooLargeError,
     OutsideVaultError,
     Vault,
@@ -107,12 +108,16 @@ class Watcher:
         on_batch: Callable[[Batch], None] | None = None,
         timing: Timing = Timing(),
         first_filled: Callable[[], None] | None = None,
+        parse: NoteReader | None = None,
     ) -> None:
         self.vault = vault
         self.timing = timing
         # Called (on the worker thread) once the first fill is written: `watch` freezes the
         # index for the garbage collector there (`gcpolicy.freeze_loaded`).
         self._first_filled = first_filled
+        # What makes a Note of each note's bytes at the first fill (`serve`: the notes as
+        # parsed by its earlier runs, `site.parsed_notes`); every later read parses.
+        self._first_parse = parse or note_from_data
         self.summary = WatchSummary()
         self._echo = echo
         self._on_batch = on_batch
@@ -245,7 +250,7 @@ class Watcher:
         stamps = note_stamps(self.vault)
         notes, texts = [], {}
         for rel in iter_note_paths(self.vault.notes_dir):
-            loaded = self._load(rel)
+            loaded = self._load(rel, parse=self._first_parse)
             if loaded is None:
                 continue
             note, text, indexed = loaded
@@ -435,20 +440,22 @@ class Watcher:
         return data, _Indexed(probe, content_hash(data))
 
     @staticmethod
-    def _parse(rel: str, data: bytes | NoteTooLargeError | None) -> tuple[Note, str | None]:
+    def _parse(rel: str, data: bytes | NoteTooLargeError | None,
+               parse: NoteReader = note_from_data) -> tuple[Note, str | None]:
         if data is None:
             return unreadable_note(rel, Diagnostic(
                 rel, None, "error", "not-utf8", "cannot read the file")), None
-        return note_from_data(rel, data)
+        return parse(rel, data, True)
 
-    def _load(self, rel: str, tell: bool = True) -> tuple[Note, str | None, _Indexed] | None:
-        """Read and parse one note (telling its problems unless `tell` is False); None when it
-        is missing."""
+    def _load(self, rel: str, tell: bool = True, parse: NoteReader = note_from_data
+              ) -> tuple[Note, str | None, _Indexed] | None:
+        """Read and parse one note (telling its problems unless `tell` is False; `parse`:
+        what makes its Note); None when it is missing."""
         read = self._read(rel)
         if read is None:
             return None
         data, indexed = read
-        note, text = self._parse(rel, data)
+        note, text = self._parse(rel, data, parse)
         if tell and data is not None:  # an unreadable note was told about by _read
             self._tell_problems(note)
         return note, text, indexed
