@@ -689,3 +689,32 @@ def test_the_sitemap_and_404_are_kept_while_they_would_show_the_same(
         _cached_build(vault)
         assert made == [rel.removesuffix(".gz")]
         assert_like_clean_build(vault)
+
+
+def test_a_new_process_renders_the_theme_without_compiling_its_templates_again(
+        vault: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The theme's templates, compiled once, are kept in Jinja's folder for this user alone
+    (never in the vault: a compiled template is code): a later build, with a configuration
+    and Jinja environment of its own as a new process has, compiles none of them."""
+    import stat
+
+    import jinja2
+
+    run_build(vault)
+    compiled: list[tuple[object, str | None]] = []
+    compile_ = jinja2.Environment.compile
+
+    def counted(self, source, name=None, filename=None, raw=False, defer_init=False):
+        compiled.append((self, name))
+        return compile_(self, source, name, filename, raw, defer_init)
+
+    monkeypatch.setattr(jinja2.Environment, "compile", counted)
+    append(vault, "contacts/Priya Raman.md", "\nA line of prose.\n")
+    live = _cached_build(vault)
+    # (Material's search plugin makes environments of its own for its translations)
+    assert [name for env, name in compiled if env is live._env] == []
+    assert len(live._env.cache) >= 3  # (main.html, base.html, partials: all loaded)
+    folder = Path(live._env.bytecode_cache.directory)
+    assert stat.S_IMODE(folder.stat().st_mode) == 0o700 and folder.stat().st_uid == os.getuid()
+    assert not folder.is_relative_to(vault)
+    assert_like_clean_build(vault)

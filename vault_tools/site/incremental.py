@@ -648,6 +648,7 @@ class LiveSite:
             config = self.config = self.config.plugins.on_config(self.config)
             config.plugins.on_pre_build(config=config)
             self._env = config.theme.get_env()
+            self._env.bytecode_cache = _compiled_templates()
             self._configured = True
         return self.config
 
@@ -1134,6 +1135,21 @@ def _give_recorded(file: Any, config: Any, kept: _Kept) -> None:
     page.links_to_anchors = {}
     page.update_date = get_build_date()
     kept.page = page
+
+
+def _compiled_templates() -> Any:
+    """Jinja's own cache of compiled templates, in its folder for this user alone (made with
+    mode 0700, refused when another user owns it or it is a link): a process renders the
+    theme's templates without compiling them first (~0.5 s of a build after a few edits at
+    5,000 notes; the same bytes, compiled from the same source, which Jinja checks). Never in
+    the vault: a compiled template is code, and a vault may be synced with other people.
+    None when Jinja finds no such folder."""
+    from jinja2 import FileSystemBytecodeCache
+
+    try:
+        return FileSystemBytecodeCache()
+    except (RuntimeError, OSError):  # (RuntimeError: Jinja's "unsafe" folder)
+        return None
 
 
 def _secrets_digest(scanned_for: Any) -> str | None:
