@@ -11,6 +11,7 @@ import shutil
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -78,6 +79,23 @@ def vault(tmp_path: Path) -> Path:
     shutil.copytree(DEMO_VAULT, root / "notes")
     (root / "mkdocs.yml").write_text(CONFIG, encoding="utf-8")
     return root
+
+
+def read_record(path: Path) -> dict[str, Any]:
+    """The site cache's record as one object: its first line's, with its pages' lines as
+    "pages" (by source)."""
+    head, *lines = path.read_text(encoding="utf-8").split("\n")
+    raw = json.loads(head)
+    raw["pages"] = dict(json.loads(line) for line in lines)
+    return raw
+
+
+def write_record(path: Path, raw: dict[str, Any]) -> None:
+    """`raw` (as `read_record` gives it) written as the site cache writes its record."""
+    head = {key: value for key, value in raw.items() if key != "pages"}
+    path.write_text("\n".join([json.dumps(head), *(json.dumps([src, page]) for src, page
+                                                    in raw.get("pages", {}).items())]),
+                    encoding="utf-8")
 
 
 def write(root: Path, rel: str, text: str) -> None:
@@ -149,17 +167,17 @@ def test_a_damaged_or_foreign_cache_is_discarded_in_one_line(vault: Path, damage
     run_build(vault)
     record = vault / ".cache/vault-tools/site.json"
     data = record.read_bytes()
-    raw = json.loads(data)
+    raw = read_record(record)
     if damage == "truncated":
         record.write_bytes(data[: len(data) // 2])
     elif damage == "random bytes":
         record.write_bytes(os.urandom(4096))
     elif damage == "another format":
-        record.write_text(json.dumps({**raw, "format": 999}), encoding="utf-8")
+        write_record(record, {**raw, "format": 999})
     elif damage == "wrong shape":
         first = next(iter(raw["pages"]))
         raw["pages"][first]["entries"] = "not a list"
-        record.write_text(json.dumps(raw), encoding="utf-8")
+        write_record(record, raw)
     else:  # a copy of this vault, cache and all, somewhere else
         copy = vault.parent / "copy"
         shutil.copytree(vault, copy)
@@ -249,7 +267,7 @@ def test_clean_ignores_the_cache_and_replaces_it(vault: Path) -> None:
     stderr = run_build(vault, "--clean")
     assert "full build" in built_line(stderr) and rendered(stderr) == total
     assert not cache_lines(stderr)  # not read at all
-    assert json.loads(record.read_text(encoding="utf-8"))["vault"] == str(vault.resolve())
+    assert read_record(record)["vault"] == str(vault.resolve())
     assert "from the site cache" in built_line(run_build(vault))
     help_text = subprocess.run([sys.executable, "-m", "vault_tools", "build", "--help"],
                                capture_output=True, text=True, check=True).stdout
@@ -598,10 +616,10 @@ def test_a_run_whose_notes_parse_as_they_did_takes_the_dashboards_from_the_cache
     assert_like_clean_build(vault)
     # Markdown written into the record (as by a hand or a crafted file): never rendered.
     record = next(cache_dir(find_vault(vault)).rglob("site.json"))
-    data = json.loads(record.read_text(encoding="utf-8"))
+    data = read_record(record)
     markdown = data["generated"]["pages"]["people/index.md"][0]
     data["generated"]["pages"]["people/index.md"][0] = markdown + "\n<script>alert(1)</script>\n"
-    record.write_text(json.dumps(data), encoding="utf-8")
+    write_record(record, data)
     asked.clear()
     append(vault, "contacts/Priya Raman.md", "\nAnd more prose.\n")
     _cached_build(vault)
@@ -717,4 +735,29 @@ def test_a_new_process_renders_the_theme_without_compiling_its_templates_again(
     folder = Path(live._env.bytecode_cache.directory)
     assert stat.S_IMODE(folder.stat().st_mode) == 0o700 and folder.stat().st_uid == os.getuid()
     assert not folder.is_relative_to(vault)
+    assert_like_clean_build(vault)
+
+
+def test_a_kept_pages_line_is_written_back_as_it_was_read(vault: Path) -> None:
+    """A build after a few edits writes each page it kept from the record back as the very
+    line it read (its search entries are most of the record); a page whose output was found
+    the same with another stamp (touched, not changed) gets its new stamp written."""
+    def lines(root: Path) -> dict[str, str]:
+        found = (root / ".cache/vault-tools/site.json").read_text(encoding="utf-8")
+        return {json.loads(line)[0]: line for line in found.split("\n")[1:]}
+
+    run_build(vault)
+    append(vault, "contacts/Priya Raman.md", "\nA line of prose.\n")
+    run_build(vault)
+    before = lines(vault)
+    touched = vault / "site/contacts/Kwame Asante/index.html"
+    os.utime(touched, (1_000_000, 1_000_000))  # (the same bytes, another stamp)
+    append(vault, "contacts/Priya Raman.md", "\nMore prose.\n")
+    run_build(vault)
+    after = lines(vault)
+    assert after.keys() == before.keys()
+    changed = {src for src in before if after[src] != before[src]}
+    assert "contacts/Kwame Asante.md" in changed and len(changed) < len(before) / 4, changed
+    was, now = (json.loads(found["contacts/Kwame Asante.md"])[1] for found in (before, after))
+    assert now["stamp"] != was["stamp"] and {**now, "stamp": None} == {**was, "stamp": None}
     assert_like_clean_build(vault)

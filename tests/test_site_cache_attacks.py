@@ -5,7 +5,6 @@ cache folder, and leaves the site byte for byte as a clean build would."""
 from __future__ import annotations
 
 import contextlib
-import json
 import os
 import shutil
 import signal
@@ -21,8 +20,10 @@ from .test_site_cache import (
     assert_like_clean_build,
     built_line,
     cache_lines,
+    read_record,
     run_build,
     write,
+    write_record,
 )
 
 pytestmark = pytest.mark.slow  # real builds, in subprocesses
@@ -41,10 +42,10 @@ def test_a_crafted_output_list_never_deletes_outside_the_site_folder(
     victim.write_text("years of notes\n", encoding="utf-8")
     (vault.parent / "empty-folder").mkdir()
     record = vault / ".cache/vault-tools/site.json"
-    raw = json.loads(record.read_text(encoding="utf-8"))
+    raw = read_record(record)
     raw["outputs"].append(crafted.format(victim=victim))
     raw["outputs"].append("../empty-folder/x.txt")
-    record.write_text(json.dumps(raw), encoding="utf-8")
+    write_record(record, raw)
     append(vault, "contacts/Priya Raman.md", "\nA line.\n")
     run_build(vault)
     assert victim.read_text(encoding="utf-8") == "years of notes\n"
@@ -210,9 +211,9 @@ def test_hidden_files_at_the_top_of_the_site_folder_are_kept_as_a_clean_build_ke
     (vault / "site/.git/refs/tags").mkdir(parents=True)  # empty, and git needs it
     (vault / "site/.nojekyll").write_text("", encoding="utf-8")
     record = vault / ".cache/vault-tools/site.json"
-    raw = json.loads(record.read_text(encoding="utf-8"))
+    raw = read_record(record)
     raw["outputs"].append(".git/config")  # as if a build had made it once
-    record.write_text(json.dumps(raw), encoding="utf-8")
+    write_record(record, raw)
     append(vault, "contacts/Priya Raman.md", "\nA line.\n")
     run_build(vault)
     assert (vault / "site/.git/config").read_text(encoding="utf-8") == "[core]\n"
@@ -333,9 +334,9 @@ def test_a_page_record_of_the_wrong_shape_inside_is_discarded_in_one_line(
     # key MkDocs is never given, a search entry of numbers) is never used.
     run_build(vault)
     record = vault / ".cache/vault-tools/site.json"
-    raw = json.loads(record.read_text(encoding="utf-8"))
+    raw = read_record(record)
     raw["pages"]["contacts/Kwame Asante.md"][field] = crafted
-    record.write_text(json.dumps(raw), encoding="utf-8")
+    write_record(record, raw)
     append(vault, "contacts/Priya Raman.md", "\nA line.\n")
     stderr = run_build(vault)
     lines = cache_lines(stderr)

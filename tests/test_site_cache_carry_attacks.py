@@ -4,7 +4,6 @@ Each site is compared with a clean build of the same notes."""
 
 from __future__ import annotations
 
-import json
 import shutil
 from pathlib import Path
 
@@ -16,7 +15,14 @@ from vault_tools.vault import find_vault
 
 from .conftest import DEMO_VAULT
 from .test_incremental import CONFIG
-from .test_site_cache import _cached_build, append, assert_like_clean_build, run_build
+from .test_site_cache import (
+    _cached_build,
+    append,
+    assert_like_clean_build,
+    read_record,
+    run_build,
+    write_record,
+)
 
 pytestmark = pytest.mark.slow
 
@@ -42,12 +48,12 @@ def test_crafted_markdown_is_rendered_when_the_recorded_nav_differs(vault: Path)
     append(vault, "contacts/Priya Raman.md", "\nA line of prose.\n")
     _cached_build(vault)
     record = _record(vault)
-    data = json.loads(record.read_text(encoding="utf-8"))
+    data = read_record(record)
     evil = "# People\n\n<script>alert('crafted')</script>\n"
     data["generated"]["pages"]["people/index.md"] = [evil, {}]
     data["pages"]["people/index.md"]["inputs"] = digest(("generated", evil, ()))
     data["nav"] = "not the site's navigation"
-    record.write_text(json.dumps(data), encoding="utf-8")
+    write_record(record, data)
     append(vault, "contacts/Priya Raman.md", "\nMore prose.\n")
     _cached_build(vault)
     page = vault / "site/people/index.html"
@@ -72,7 +78,7 @@ def test_a_crafted_generated_record_never_reaches_the_site(vault: Path) -> None:
     _cached_build(vault)
     for tamper in ("nonce", "waiting", "extra"):
         record = _record(vault)
-        data = json.loads(record.read_text(encoding="utf-8"))
+        data = read_record(record)
         pages = data["generated"]["pages"]
         if tamper == "nonce":
             data["generated"]["nonce"] = ".*(+[?"
@@ -84,7 +90,7 @@ def test_a_crafted_generated_record_never_reaches_the_site(vault: Path) -> None:
                                          for k in waiting}]
         else:
             pages["no/such/page.md"] = ["<script>alert('extra')</script>" * 10_000, {}]
-        record.write_text(json.dumps(data), encoding="utf-8")
+        write_record(record, data)
         append(vault, "contacts/Kwame Asante.md", f"\nProse for {tamper}.\n")
         _cached_build(vault)
         found = [p for p in (vault / "site").rglob("*.html")

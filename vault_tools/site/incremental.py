@@ -1048,7 +1048,7 @@ def _output_unchanged(output: Path, record: PageRecord) -> bool:
     if found != record.stamp:
         if file_digest(output) != record.output:
             return False
-        record.stamp = found
+        record.restamp(found)
     return True
 
 

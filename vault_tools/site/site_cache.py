@@ -2,8 +2,9 @@
 
 `serve` keeps every page whose inputs did not change in memory; this module keeps the same
 between processes, so `vault-tools build` after a few notes changed renders only the pages those
-changes reach. One JSON file in the vault's cache folder (`manifest.cache_dir`), holding per page
-only what a later build needs to leave the page as it is:
+changes reach. One file in the vault's cache folder (`manifest.cache_dir`): a JSON object on
+its first line, then a line of JSON per page, holding only what a later build needs to leave
+the page as it is:
 
 - a digest of its inputs (`VaultPlugin.page_inputs`: never their text, which may come from a
   private note), its output address and a digest and a stamp of its output file (an output
@@ -64,7 +65,8 @@ log = logging.getLogger("mkdocs.plugins.vault")
 # 5: each note's parse digest (`reach.parse_digest`) in the record of the notes
 # 6: each page's output file's stamp beside its digest; the generated pages' Markdown
 # 7: a digest of what each of the theme's templates showed (the sitemap, 404.html)
-FORMAT = 7
+# 8: a line per page (`[src, record]`) after a first line holding the rest
+FORMAT = 8
 FILE_NAME = "site.json"
 LOCK_NAME = "site.lock"
 _NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
@@ -372,6 +374,14 @@ class PageRecord:
     # The output file's `stamp`, taken before its digest was (None: not known): the same
     # stamp later means the same bytes, without reading them (~0.4 s a build at 5,000 pages).
     stamp: list[int] | None = None
+    # Its line as read from the record (never written by hand: not a field of the file),
+    # written back as it was while nothing above changed (`restamp`): a build after a few
+    # edits writes ~5,000 such lines, the search entries most of their 23 MB.
+    line: str | None = field(default=None, compare=False, repr=False)
+
+    def restamp(self, found: list[int]) -> None:
+        """Its output file has this stamp now (the same bytes, found by their digest)."""
+        self.stamp, self.line = found, None
 
 
 @dataclass
@@ -476,7 +486,8 @@ class SiteCache:
         except OSError as exc:
             return self._discard(f"cannot be read ({exc.strerror or exc})")
         try:
-            raw = json.loads(data)
+            head, *lines = data.decode("utf-8").split("\n")
+            raw = json.loads(head)
             if not isinstance(raw, dict):
                 raise ValueError("not an object")
             if raw.get("format") != FORMAT:
@@ -488,7 +499,7 @@ class SiteCache:
                 log.info("The site cache is out of date (the code, a library, mkdocs.yml or "
                          "the plugins changed): building the whole site.")
                 return None
-            return _snapshot(raw)
+            return _snapshot(raw, lines)
         except (ValueError, TypeError, KeyError, AttributeError, RecursionError) as exc:
             return self._discard(f"is corrupt ({str(exc)[:80]})")
 
@@ -514,26 +525,25 @@ class SiteCache:
                 # (`vars`, not `asdict`: a record's fields are plain JSON already, and asdict
                 # copies every list of the notes' record, ~0.1 s at 5,000 notes)
                 "notes": vars(snapshot.notes) if snapshot.notes else None,
-                "generated": vars(snapshot.generated) if snapshot.generated else None,
-                "pages": {}}
+                "generated": vars(snapshot.generated) if snapshot.generated else None}
         temp = self.folder / f".{FILE_NAME}.{os.getpid()}.tmp"
         try:
             make_folder(self.folder)
             temp.unlink(missing_ok=True)
             # "x": never through a link planted at that name (O_EXCL does not follow one)
             with open(temp, "x", encoding="utf-8") as file:
-                # Page by page, each one string: `json.dump` streams through the encoder
-                # written in Python (~1.5 s for 5,000 pages' records), and the record as one
-                # string holds every page's search entries once more (~80 MB at 5,000).
-                opening = _dumps(head)
-                file.write(opening[:-2])  # (`"pages":{}}`: the pages go between the braces)
-                for number, (src, page) in enumerate(snapshot.pages.items()):
-                    file.write(("," if number else "") + _dumps(src) + ":" + _dumps({
+                # Page by page, each one line (JSON writes no line break inside a value): a
+                # page kept from the record as it was is its line as read; `json.dump` of the
+                # whole streams through the encoder written in Python (~1.5 s for 5,000
+                # pages' records), and the record as one string holds every page's search
+                # entries once more (~80 MB at 5,000).
+                file.write(_dumps(head))
+                for src, page in snapshot.pages.items():
+                    file.write("\n" + (page.line if page.line is not None else _dumps([src, {
                         "inputs": page.inputs, "dest": page.dest, "output": page.output,
                         "title": page.title, "meta": page.meta, "anchors": page.anchors,
                         "entries": page.entries, "warnings": page.warnings,
-                        "stamp": page.stamp}))
-                file.write("}}")
+                        "stamp": page.stamp}])))
             os.replace(temp, self.path)
         except (OSError, TypeError, ValueError) as exc:
             log.info(f"The site cache could not be written ({exc}): the next build is a full one.")
@@ -617,8 +627,9 @@ def _page_meta(meta: Any) -> bool:
             and _texts(meta.get("hide", [])))
 
 
-def _snapshot(raw: dict[str, Any]) -> Snapshot:
-    """A Snapshot from its JSON form, every field checked (ValueError for anything else)."""
+def _snapshot(raw: dict[str, Any], lines: list[str]) -> Snapshot:
+    """A Snapshot from its JSON form (the first line's object, and a line per page), every
+    field checked (ValueError for anything else)."""
     def strings(value: Any) -> list[str]:
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
             raise ValueError("a list of paths expected")
@@ -633,8 +644,11 @@ def _snapshot(raw: dict[str, Any]) -> Snapshot:
         return value
 
     pages = {}
-    for src, page in mapping(raw["pages"]).items():
-        record = PageRecord(**mapping(page))
+    for line in lines:
+        src, page = json.loads(line)
+        if not isinstance(src, str) or "line" in mapping(page) or src in pages:
+            raise ValueError("a page's line of the wrong shape")
+        record = PageRecord(**page, line=line)
         if not (isinstance(record.inputs, str) and isinstance(record.dest, str)
                 and isinstance(record.output, str) and _page_meta(record.meta)
                 and (record.title is None or isinstance(record.title, str))
