@@ -761,3 +761,21 @@ def test_a_kept_pages_line_is_written_back_as_it_was_read(vault: Path) -> None:
     was, now = (json.loads(found["contacts/Kwame Asante.md"])[1] for found in (before, after))
     assert now["stamp"] != was["stamp"] and {**now, "stamp": None} == {**was, "stamp": None}
     assert_like_clean_build(vault)
+
+
+def test_a_template_cache_that_cannot_be_written_or_read_only_costs_compiling(
+        vault: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Jinja's folder full, or gone from under it: the build compiles as it would without
+    it, and its site is a clean build's."""
+    import jinja2.bccache
+
+    def full(*args, **kwargs):
+        raise OSError(28, "No space left on device")
+
+    run_build(vault)
+    monkeypatch.setattr(jinja2.bccache.tempfile, "NamedTemporaryFile", full)
+    monkeypatch.setattr(jinja2.bccache, "open", full, raising=False)
+    append(vault, "contacts/Priya Raman.md", "\nA line of prose.\n")
+    live = _cached_build(vault)
+    assert live._env.bytecode_cache is not None
+    assert_like_clean_build(vault)

@@ -335,6 +335,12 @@ def nav(listed: Sequence[tuple[str, str]], present: set[str]) -> list[Any]:
     return items + [{title: src} for title, src in listed if src in present]
 
 
+# An earlier run's record of the generated pages as `carry_over` hands it to the next `add`:
+# the record, the digest of the notes now, whether a build keeps a File's page, and the bytes
+# the record's run left in an output file (None: not those any more).
+_Carried = tuple[GeneratedRecord, str, Callable[[File], bool], Callable[[str], bytes | None]]
+
+
 class GeneratedPages:
     """The generated pages and files, remembered from one build to the next (while serving):
     a page whose data equals the last build's is not rendered again (most saves) and gets the
@@ -361,8 +367,7 @@ class GeneratedPages:
         # digest of the notes now, and whether the page of a File is one that build keeps.
         self._basis: str | None = None
         self._basis_of: tuple[Site, list[str], bool] | None = None
-        self._carried: tuple[GeneratedRecord, str, Callable[[File], bool],
-                             Callable[[str], bytes | None]] | None = None
+        self._carried: _Carried | None = None
         # The pages of the last `add` whose Markdown came from the record, and how to make
         # one of them anew (`made_anew`).
         self.carried: set[str] = set()
@@ -490,9 +495,7 @@ class GeneratedPages:
                                       for src, known in self._pages.items()})
 
     def _carry(self, src: str, file: File,
-               carried: tuple[GeneratedRecord, str, Callable[[File], bool],
-                              Callable[[str], bytes | None]], plain: bool,
-               urls: dict[str, str]) -> bool:
+               carried: _Carried, plain: bool, urls: dict[str, str]) -> bool:
         """Give `file` its Markdown from the carried record, if it has the page and the
         build keeps it so (`carry_over`)."""
         record, _, keeps, _ = carried
