@@ -709,35 +709,6 @@ def test_the_sitemap_and_404_are_kept_while_they_would_show_the_same(
         assert_like_clean_build(vault)
 
 
-def test_a_new_process_renders_the_theme_without_compiling_its_templates_again(
-        vault: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """The theme's templates, compiled once, are kept in Jinja's folder for this user alone
-    (never in the vault: a compiled template is code): a later build, with a configuration
-    and Jinja environment of its own as a new process has, compiles none of them."""
-    import stat
-
-    import jinja2
-
-    run_build(vault)
-    compiled: list[tuple[object, str | None]] = []
-    compile_ = jinja2.Environment.compile
-
-    def counted(self, source, name=None, filename=None, raw=False, defer_init=False):
-        compiled.append((self, name))
-        return compile_(self, source, name, filename, raw, defer_init)
-
-    monkeypatch.setattr(jinja2.Environment, "compile", counted)
-    append(vault, "contacts/Priya Raman.md", "\nA line of prose.\n")
-    live = _cached_build(vault)
-    # (Material's search plugin makes environments of its own for its translations)
-    assert [name for env, name in compiled if env is live._env] == []
-    assert len(live._env.cache) >= 3  # (main.html, base.html, partials: all loaded)
-    folder = Path(live._env.bytecode_cache.directory)
-    assert stat.S_IMODE(folder.stat().st_mode) == 0o700 and folder.stat().st_uid == os.getuid()
-    assert not folder.is_relative_to(vault)
-    assert_like_clean_build(vault)
-
-
 def test_a_kept_pages_line_is_written_back_as_it_was_read(vault: Path) -> None:
     """A build after a few edits writes each page it kept from the record back as the very
     line it read (its search entries are most of the record); a page whose output was found
@@ -760,22 +731,4 @@ def test_a_kept_pages_line_is_written_back_as_it_was_read(vault: Path) -> None:
     assert "contacts/Kwame Asante.md" in changed and len(changed) < len(before) / 4, changed
     was, now = (json.loads(found["contacts/Kwame Asante.md"])[1] for found in (before, after))
     assert now["stamp"] != was["stamp"] and {**now, "stamp": None} == {**was, "stamp": None}
-    assert_like_clean_build(vault)
-
-
-def test_a_template_cache_that_cannot_be_written_or_read_only_costs_compiling(
-        vault: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Jinja's folder full, or gone from under it: the build compiles as it would without
-    it, and its site is a clean build's."""
-    import jinja2.bccache
-
-    def full(*args, **kwargs):
-        raise OSError(28, "No space left on device")
-
-    run_build(vault)
-    monkeypatch.setattr(jinja2.bccache.tempfile, "NamedTemporaryFile", full)
-    monkeypatch.setattr(jinja2.bccache, "open", full, raising=False)
-    append(vault, "contacts/Priya Raman.md", "\nA line of prose.\n")
-    live = _cached_build(vault)
-    assert live._env.bytecode_cache is not None
     assert_like_clean_build(vault)

@@ -53,7 +53,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from jinja2 import FileSystemBytecodeCache
 from mkdocs.structure.files import File, Files, InclusionLevel, get_files, set_exclusions
 from mkdocs.structure.nav import get_navigation
 from mkdocs.structure.pages import Page
@@ -649,7 +648,6 @@ class LiveSite:
             config = self.config = self.config.plugins.on_config(self.config)
             config.plugins.on_pre_build(config=config)
             self._env = config.theme.get_env()
-            self._env.bytecode_cache = _compiled_templates()
             self._configured = True
         return self.config
 
@@ -1136,31 +1134,6 @@ def _give_recorded(file: Any, config: Any, kept: _Kept) -> None:
     page.links_to_anchors = {}
     page.update_date = get_build_date()
     kept.page = page
-
-
-class _CompiledTemplates(FileSystemBytecodeCache):
-    """Jinja's own cache of compiled templates, in its folder for this user alone (made with
-    mode 0700, refused when another user owns it or it is a link): a process renders the
-    theme's templates without compiling them first (~0.5 s of a build after a few edits at
-    5,000 notes; the same bytes, compiled from the same source, which Jinja checks). Never in
-    the vault: a compiled template is code, and a vault may be synced with other people. A
-    file that cannot be read or written there only means compiling, never a failed build."""
-
-    def load_bytecode(self, bucket: Any) -> None:
-        with contextlib.suppress(OSError):
-            super().load_bytecode(bucket)
-
-    def dump_bytecode(self, bucket: Any) -> None:
-        with contextlib.suppress(OSError):
-            super().dump_bytecode(bucket)
-
-
-def _compiled_templates() -> _CompiledTemplates | None:
-    """The cache of compiled templates (None when Jinja finds no folder of this user's)."""
-    try:
-        return _CompiledTemplates()
-    except (RuntimeError, OSError):  # (RuntimeError: Jinja's "unsafe" folder)
-        return None
 
 
 def _secrets_digest(scanned_for: Any) -> str | None:
