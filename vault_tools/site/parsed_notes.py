@@ -97,7 +97,8 @@ class ParsedNotes:
                        contexts: bool = True) -> tuple[Note, str | None]:
         """`vault.note_from_data`, the Note taken from the record when it holds these bytes
         at this path, and recorded when it did not (unless private)."""
-        if self._saved or not isinstance(data, bytes):
+        if self.folder is None or self._saved or not isinstance(data, bytes):
+            # (no folder to keep them in: nothing to look up, nothing worth encoding)
             return note_from_data(rel_path, data, contexts)
         text, _ = decode_note(rel_path, data)
         if text is None:
