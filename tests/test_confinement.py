@@ -327,6 +327,35 @@ def test_watch_leaves_broken_front_matter_and_links_leaving_the_vault_alone(
     assert rc.read_text(encoding="utf-8") == RC_FILE
 
 
+def test_watch_first_fill_reads_no_note_whose_link_leaves_the_vault(
+    tmp_path: Path, outside: Path,
+) -> None:
+    """The first fill reads the walked notes as `fill` does: a note that is a link leaving the
+    vault, there before the watch starts, is left out (never read, never written); one
+    linking to a note inside is read as that note."""
+    rc = outside / ".profile"
+    rc.write_text(RC_FILE, encoding="utf-8")
+    root = write_vault(tmp_path / "vault", {
+        "Meeting.md": "Talked with [[profile]] and [[Alias]].\n",
+        "contacts/Ada.md": "---\ntype: contact\n---\n# Ada\n\n- [ ] Call [[Meeting]]\n",
+    })
+    notes = root / "notes"
+    (notes / "profile.md").symlink_to(rc)
+    (notes / "Alias.md").symlink_to(notes / "contacts" / "Ada.md")
+    lines: list[str] = []
+    watcher = Watcher(find_vault(root), echo=lambda line, error: lines.append(line))
+    watcher.start()
+    try:
+        assert watcher.wait_ready(60)
+        assert "profile.md" not in watcher.index.notes
+        assert watcher.index.notes["Alias.md"].title == "Ada"
+    finally:
+        watcher.stop()
+    assert watcher.error is None
+    assert not any("export" in line for line in lines)  # (nothing of the file said)
+    assert rc.read_text(encoding="utf-8") == RC_FILE
+
+
 # --- the site: nothing outside the vault is published --------------------------------------------
 
 SSH_KEY = "-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAAAnotreally\n"

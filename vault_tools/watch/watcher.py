@@ -250,7 +250,8 @@ class Watcher:
         stamps = note_stamps(self.vault)
         notes, texts = [], {}
         for rel in iter_note_paths(self.vault.notes_dir):
-            loaded = self._load(rel, parse=self._first_parse)
+            # (walked: the paths come from `scan_notes`, only a note that is a link is resolved)
+            loaded = self._load(rel, parse=self._first_parse, walked=True)
             if loaded is None:
                 continue
             note, text, indexed = loaded
@@ -413,16 +414,19 @@ class Watcher:
                 self._indexed.pop(rel, None)
         return None
 
-    def _read(self, rel: str) -> tuple[bytes | NoteTooLargeError | None, _Indexed] | None:
+    def _read(self, rel: str, walked: bool = False
+              ) -> tuple[bytes | NoteTooLargeError | None, _Indexed] | None:
         """A note's bytes (None: unreadable; NoteTooLargeError: too large, not read) and what to
         remember of them; None when missing, or when its link leaves the vault (never read: as
-        a full fill, it is left out)."""
+        a full fill, it is left out). `walked`: `rel` was just found by `scan_notes` (see
+        `vault.read_file`)."""
         path = self.vault.abs(rel)
         probe = probe_path(path)  # before reading: a save after it makes the next probe differ
         if probe.missing:
             return None
         try:
-            data = read_file(self.vault, rel)  # the vault's one reader, confined to the vault
+            # the vault's one reader, confined to the vault
+            data = read_file(self.vault, rel, walked=walked)
             if isinstance(data, OutsideVaultError):
                 self._report(f"{rel}: left alone: {data.strerror}", error=True)
                 return None
@@ -447,11 +451,11 @@ class Watcher:
                 rel, None, "error", "not-utf8", "cannot read the file")), None
         return parse(rel, data, True)
 
-    def _load(self, rel: str, tell: bool = True, parse: NoteReader = note_from_data
-              ) -> tuple[Note, str | None, _Indexed] | None:
+    def _load(self, rel: str, tell: bool = True, parse: NoteReader = note_from_data,
+              walked: bool = False) -> tuple[Note, str | None, _Indexed] | None:
         """Read and parse one note (telling its problems unless `tell` is False; `parse`:
-        what makes its Note); None when it is missing."""
-        read = self._read(rel)
+        what makes its Note; `walked`: see `_read`); None when it is missing."""
+        read = self._read(rel, walked)
         if read is None:
             return None
         data, indexed = read
