@@ -25,7 +25,7 @@ from vault_tools.privacy import may_name_visibility
 from vault_tools.site import parsed_notes
 from vault_tools.site.build import build_site
 from vault_tools.site.site_cache import SiteCache
-from vault_tools.vault import find_vault
+from vault_tools.vault import find_vault, note_from_data
 
 from .conftest import DEMO_VAULT, OBSIDIAN_HELP
 from .test_parse_hostile import FRAGMENTS
@@ -358,8 +358,9 @@ def test_build_clean_reads_no_record_and_writes_a_new_one(vault: Path, monkeypat
 def test_serve_starts_from_the_notes_as_parsed_by_its_last_start(
         vault: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     """`serve`'s start reads the notes twice, the watcher's first fill and the site's first
-    build: each time, only the notes whose bytes the record does not hold are parsed, and
-    the index is the one parsing every note gives."""
+    build: the fill parses only the notes whose bytes the record does not hold, the build
+    none (it takes the fill's Notes, private ones too), and each index is the one parsing
+    every note gives."""
     from vault_tools.site.build import load_site_config
     from vault_tools.site.incremental import LiveSite
     from vault_tools.vault import load_index
@@ -375,7 +376,7 @@ def test_serve_starts_from_the_notes_as_parsed_by_its_last_start(
 
     monkeypatch.setattr(parsed_notes, "parse_note", counted)
 
-    def start() -> tuple[list[str], list[str], Watcher]:
+    def start() -> tuple[list[str], list[str]]:
         record = parsed_notes.ParsedNotes.load(folder)
         watcher = Watcher(root, parse=record.note_from_data, first_filled=record.save)
         watcher.start()
@@ -387,19 +388,67 @@ def test_serve_starts_from_the_notes_as_parsed_by_its_last_start(
         by_watcher = list(parsed)
         parsed.clear()
         config = load_site_config(root, site_dir=str(tmp_path / "site"))
-        LiveSite(root, config, cache=SiteCache(folder, root.root)).build()
+        live = LiveSite(root, config, cache=SiteCache(folder, root.root))
+        live.build(parsed=record)
         by_site = list(parsed)
         parsed.clear()
-        return by_watcher, by_site, watcher
+        assert record._made is None  # (let go of once the build has its index)
+        everything = dict(sorted(load_index(root).notes.items()))
+        for index in (watcher._index, live._index):
+            assert exactly(dict(sorted(index.notes.items()))) == exactly(everything)
+        return by_watcher, by_site
 
-    first_watcher, first_site, _ = start()
-    assert len(first_watcher) > 30
-    private = set(first_site)  # (the record made by the watcher's fill: all but these read)
-    assert private and len(private) < 10
+    first_watcher, first_site = start()
+    assert len(first_watcher) > 30 and first_site == []
+    private = {rel for rel, note in load_index(root).notes.items() if note.private}
+    assert private
     note = vault / "notes/contacts/Priya Raman.md"
     note.write_text(note.read_text(encoding="utf-8") + "\nA line.\n", encoding="utf-8")
-    by_watcher, by_site, watcher = start()
+    by_watcher, by_site = start()
     assert set(by_watcher) == private | {"contacts/Priya Raman.md"}
-    assert set(by_site) == private
-    assert exactly(dict(sorted(watcher._index.notes.items()))) == exactly(
-        dict(sorted(load_index(root).notes.items())))
+    assert by_site == []
+    # The record holds no private note (`test_the_record_holds_no_private_word...`).
+    lines = (folder / parsed_notes.FILE_NAME).read_text(encoding="ascii").splitlines()[1:]
+    assert not {json.loads(line.split("\t", 1)[1])[0] for line in lines} & private
+
+
+def test_a_second_load_takes_the_notes_made_by_the_first_for_the_same_bytes_only(
+        vault: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """After `save`, a note read again with the bytes it had is the very Note made then; one
+    whose bytes changed since is parsed (and not recorded); after a second save, every note
+    is parsed."""
+    from vault_tools.vault import load_index_and_texts
+
+    root = find_vault(vault)
+    record = parsed_notes.ParsedNotes.load(tmp_path / "cache")
+    first, _ = load_index_and_texts(root, parse=record.note_from_data)
+    record.save()
+    saved = (tmp_path / "cache" / parsed_notes.FILE_NAME).read_bytes()
+    note = vault / "notes/contacts/Priya Raman.md"
+    note.write_text(note.read_text(encoding="utf-8") + "\nA line.\n", encoding="utf-8")
+    parsed: list[str] = []
+
+    def counted(rel: str, text: str, *, contexts: bool = True):
+        parsed.append(rel)
+        return parse_note(rel, text, contexts=contexts)
+
+    monkeypatch.setattr(parsed_notes, "parse_note", counted)
+    second, texts = load_index_and_texts(root, parse=record.note_from_data)
+    assert parsed == ["contacts/Priya Raman.md"]
+    assert all(second.notes[rel] is first.notes[rel] for rel in first.notes if rel not in parsed)
+    assert "A line." in texts["contacts/Priya Raman.md"]
+    assert exactly(second.notes["contacts/Priya Raman.md"]) == exactly(parse_note(
+        "contacts/Priya Raman.md", texts["contacts/Priya Raman.md"]))
+    record.save()  # (the second: nothing written, the Notes let go of)
+    assert (tmp_path / "cache" / parsed_notes.FILE_NAME).read_bytes() == saved
+    assert record._made is None
+    plain: list[str] = []
+
+    def counted_plain(rel: str, data: bytes, contexts: bool = True):
+        plain.append(rel)
+        return note_from_data(rel, data, contexts)
+
+    monkeypatch.setattr(parsed_notes, "note_from_data", counted_plain)
+    third, _ = load_index_and_texts(root, parse=record.note_from_data)
+    assert sorted(plain) == sorted(third.notes)  # (each parsed the plain way)
+    assert not any(third.notes[rel] is first.notes[rel] for rel in first.notes)

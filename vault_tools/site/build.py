@@ -513,7 +513,8 @@ def _serve(vault: Vault, site_dir: str, cache: Any, *, host: str, port: int,
 
     server.error_handler = error_page
     # The watcher's first fill reads the notes as parsed by earlier starts (`parsed_notes`,
-    # beside this server's site cache), and records them for the site's first build, next.
+    # beside this server's site cache) and records them; the site's first build, next, takes
+    # the Notes that fill made for the notes it reads with the same bytes.
     parsed = ParsedNotes.load(cache.folder if cache is not None else None)
     watcher = Watcher(vault, echo=_log_line, on_batch=on_batch, parse=parsed.note_from_data,
                       first_filled=parsed.save)
@@ -524,7 +525,7 @@ def _serve(vault: Vault, site_dir: str, cache: Any, *, host: str, port: int,
             raise SiteError(f"cannot follow the notes: {watcher.error}")
         log.info("Building the site...")
         try:
-            log.info(live.build().describe())
+            log.info(live.build(parsed=parsed).describe())
         except Exception as exc:
             from mkdocs.exceptions import MkDocsException
 

@@ -155,6 +155,7 @@ class _Run:
     rendered: list[Any] = field(default_factory=list)
     restored: Snapshot | None = None  # the site cache's record this build started from
     found: set[str] = field(default_factory=set)  # the site folder's files as the build began
+    empty_folders: list[str] = field(default_factory=list)  # ... and its folders holding none
     said: dict[str, dict[str, list[list[Any]]]] = field(default_factory=dict)  # page -> Said
     reused: set[str] = field(default_factory=set)  # the theme's templates left as they were
     shown: dict[str, Any] = field(default_factory=dict)  # template -> what it was made from
@@ -237,10 +238,12 @@ class LiveSite:
 
     def build(self, reason: str = "", *, clean: bool = False,
               loaded: tuple[VaultIndex, dict[str, str]] | None = None,
-              followups: Any = None) -> Rebuilt:
+              followups: Any = None, parsed: ParsedNotes | None = None) -> Rebuilt:
         """Read every note (or take them `loaded` just now, with their open `followups` if
         known) and build the whole site; with a site cache (and not `clean`), the pages its
-        record shows unchanged, on disk as they were left, are kept."""
+        record shows unchanged, on disk as they were left, are kept. `parsed`: the notes as
+        parsed, for the load (`serve`'s first build: its watcher's, just saved); by default
+        the record beside the site cache."""
         from ..refresh import FollowUpCache
 
         self._listing = None
@@ -249,8 +252,9 @@ class LiveSite:
         else:
             # The notes as parsed by this site's earlier runs, beside its cache's record
             # (`parsed_notes`): `serve`'s start, and a start again after mkdocs.yml changed.
-            parsed = ParsedNotes.load(self._cache.folder if self._cache is not None else None,
-                                      trust=not clean)
+            if parsed is None:
+                parsed = ParsedNotes.load(
+                    self._cache.folder if self._cache is not None else None, trust=not clean)
             with self._reloading():  # serve: unfreezes the last full build's pages, pauses
                 self._index, self._texts = load_index_and_texts(
                     self.vault, parse=parsed.note_from_data)
@@ -408,7 +412,7 @@ class LiveSite:
         if key is not None and self._cache is not None:
             run.restored = None if clean else self._cache.load(key)
             if run.restored is not None:
-                run.found, linked = files_in(Path(run.config.site_dir))
+                run.found, linked, run.empty_folders = files_in(Path(run.config.site_dir))
                 if linked:  # written through, a kept page would land elsewhere
                     log.info("The site folder holds a link: building the whole site.")
                     run.restored = None
@@ -978,7 +982,7 @@ class LiveSite:
             # build would have cleaned away.
             # (the files the build made since are outputs)
             remove_outputs(site_dir, run.found - outputs - {SEARCH_INDEX})
-            remove_empty_folders(site_dir)
+            remove_empty_folders(site_dir, run.empty_folders)
         self._outputs = outputs
         # The search index is not read again: its new entries are the text of the pages just
         # written (which are read), the others were read when their pages were written. Nor

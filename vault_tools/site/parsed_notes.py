@@ -54,6 +54,12 @@ class ParsedNotes:
         self.folder = folder
         self._known = lines or {}  # the record's lines not asked for yet, by digest
         self._kept: dict[str, str] = {}  # the lines of the notes read now
+        # The Notes made for the notes read since `load`, by the same digest, private ones too
+        # (never written anywhere): the next whole load in this process takes them as they are
+        # (`serve`'s first build reads the very notes its watcher's first fill just read, ~0.4 s
+        # of a start at 5,000 notes). Let go of by the `save` after that load (None: then
+        # every note is parsed).
+        self._made: dict[str, Note] | None = {}
         self._changed = False
         self._saved = False
 
@@ -95,17 +101,28 @@ class ParsedNotes:
 
     def note_from_data(self, rel_path: str, data: bytes | OSError,
                        contexts: bool = True) -> tuple[Note, str | None]:
-        """`vault.note_from_data`, the Note taken from the record when it holds these bytes
-        at this path, and recorded when it did not (unless private)."""
-        if self.folder is None or self._saved or not isinstance(data, bytes):
+        """`vault.note_from_data`: the Note made from these bytes at this path earlier in this
+        process (until a second `save`); else (before `save`) the one the record holds for
+        them, or a parse, recorded (unless private); else a parse."""
+        if self.folder is None or self._made is None or not isinstance(data, bytes):
             # (no folder to keep them in: nothing to look up, nothing worth encoding)
             return note_from_data(rel_path, data, contexts)
         text, _ = decode_note(rel_path, data)
         if text is None:
             return note_from_data(rel_path, data, contexts)
-        if may_name_visibility(text):  # (its privacy is never taken from the record)
-            return parse_note(rel_path, text, contexts=contexts), text
         key = _entry(rel_path, data, contexts)
+        made = self._made.get(key)
+        if made is None:
+            made = self._made[key] = self._note(key, rel_path, text, contexts)
+        return made, text
+
+    def _note(self, key: str, rel_path: str, text: str, contexts: bool) -> Note:
+        """The Note of `text`, the note `rel_path` whose digest is `key`: from the record if it
+        holds it (before `save`), else parsed (and recorded, before `save`)."""
+        if self._saved or may_name_visibility(text):
+            # (after `save`: nothing more is recorded; naming its privacy: that is never taken
+            # from the record)
+            return parse_note(rel_path, text, contexts=contexts)
         line = self._known.pop(key, None)
         if line is not None:
             try:
@@ -114,7 +131,7 @@ class ParsedNotes:
                 note = None
             if note is not None and note.path == rel_path:
                 self._kept[key] = line
-                return note, text
+                return note
             self._changed = True
         note = parse_note(rel_path, text, contexts=contexts)
         if not note.private:  # (always so here: kept as the rule this record lives by)
@@ -122,13 +139,17 @@ class ParsedNotes:
             if made is not None:
                 self._kept[key] = made
                 self._changed = True
-        return note, text
+        return note
 
     def save(self) -> None:
         """Replace the record with the lines of the notes read since `load` (when they are
-        not the record's already), then let go of them all: a note read after is parsed.
-        Best effort: a folder that cannot be written just means every note is parsed next
-        time."""
+        not the record's already), then let go of them all: a note read after is parsed,
+        unless read since `load` with the same bytes (its Note is the one made then). A second
+        save lets go of those Notes too. Best effort: a folder that cannot be written just
+        means every note is parsed next time."""
+        if self._saved:
+            self._made = None
+            return
         kept, self._kept, known, self._known = self._kept, {}, self._known, {}  # (let go of)
         self._saved = True
         if self.folder is None or not (self._changed or known):
