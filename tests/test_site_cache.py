@@ -206,6 +206,9 @@ def test_an_output_changed_deleted_or_added_in_the_site_folder_is_not_trusted(
     (site / "contacts/Kwame Asante/index.html").unlink()
     (site / "stray.html").write_text("left here", encoding="utf-8")
     (site / "assets/stray").mkdir()
+    # Empty folders, nested, hidden below the top, and one a page of this build is written into.
+    (site / "stray/deeper/still").mkdir(parents=True)
+    (site / "contacts/.hidden").mkdir()
     css = next((site / "assets/stylesheets").glob("*.css"))
     css.write_text("body{}", encoding="utf-8")
     stderr = run_build(vault)

@@ -9,16 +9,28 @@ import contextlib
 import os
 from collections.abc import Iterable
 from pathlib import Path
+from typing import NamedTuple
 
 from .site_cache import is_site_path
 
 
-def files_in(site_dir: Path) -> tuple[set[str], bool]:
-    """Every file under `site_dir`, relative to it; and whether it holds a link: a symbolic
-    link, or a file with another name too (a snapshot made with hard links, `cp -al`), which
-    writing a page in place would change as well (a clean build unlinks each file first)."""
+class SiteFiles(NamedTuple):
+    """What a site folder holds (`files_in`)."""
+
+    files: set[str]  # every file, relative to the folder
+    # Whether it holds a link: a symbolic link, or a file with another name too (a snapshot
+    # made with hard links, `cp -al`), which writing a page in place would change as well (a
+    # clean build unlinks each file first).
+    linked: bool
+    empty: list[str]  # the folders with no file anywhere under them, relative to it
+
+
+def files_in(site_dir: Path) -> SiteFiles:
+    """Every file and empty folder under `site_dir` (none hidden at its top: MkDocs never
+    cleans those), in one walk; and whether any is a link."""
     found: set[str] = set()
     linked = False
+    walked: list[str] = []
     folders = [("", str(site_dir))]
     while folders:
         rel, folder = folders.pop()
@@ -32,26 +44,33 @@ def files_in(site_dir: Path) -> tuple[set[str], bool]:
             if entry.is_symlink():
                 linked = True
             if entry.is_dir(follow_symlinks=False):
+                walked.append(f"{rel}{entry.name}")
                 folders.append((f"{rel}{entry.name}/", entry.path))
             else:
                 found.add(f"{rel}{entry.name}")
                 if not linked:
                     with contextlib.suppress(OSError):
                         linked = entry.stat(follow_symlinks=False).st_nlink > 1
-    return found, linked
+    holding: set[str] = set()  # the folders with a file under them
+    for rel in found:
+        folder = rel.rpartition("/")[0]
+        while folder and folder not in holding:
+            holding.add(folder)
+            folder = folder.rpartition("/")[0]
+    return SiteFiles(found, linked, [rel for rel in walked if rel not in holding])
 
 
-def remove_empty_folders(site_dir: Path) -> None:
-    """Delete the folders under `site_dir` that hold nothing (a clean build makes none), but
-    none in a hidden folder at its top (MkDocs never cleans those: a `.git`)."""
-    tops = [site_dir / name for name in os.listdir(site_dir) if not name.startswith(".")]
-    for top in tops:
-        if top.is_symlink() or not top.is_dir():
+def remove_empty_folders(site_dir: Path, empty: Iterable[str]) -> None:
+    """Delete the folders `empty` (relative to `site_dir`: `files_in` found no file under them)
+    that still hold nothing, deepest first, as a clean build makes none; never one reached
+    through a link."""
+    inside = site_dir.resolve()
+    for rel in sorted(empty, key=lambda rel: rel.count("/"), reverse=True):
+        folder = site_dir / rel
+        if not folder.parent.resolve().is_relative_to(inside):
             continue
-        for parent, dirs, names in os.walk(top, topdown=False):
-            if not names and not any((Path(parent) / d).exists() for d in dirs):
-                with contextlib.suppress(OSError):
-                    os.rmdir(parent)
+        with contextlib.suppress(OSError):  # (not empty: this build wrote into it)
+            os.rmdir(folder)
 
 
 def remove_outputs(site_dir: Path, gone: Iterable[str]) -> None:
