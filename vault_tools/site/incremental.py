@@ -311,7 +311,10 @@ class LiveSite:
         when last listed, copies of that listing's files (MkDocs' listing costs ~0.15 s at
         5,000 notes, each File working out its address again; a walk of the names, ~0.02 s).
         What `get_files` makes of a folder depends on its files' names and the configuration
-        only, which a LiveSite keeps."""
+        only, which a LiveSite keeps. Built `once`: MkDocs' listing as it is (no later build
+        to keep it for)."""
+        if self._once:
+            return _ChosenFiles(list(get_files(config)))
         walked = _names(config.docs_dir)
         if self._listing is None or walked != self._listing[0]:
             files = get_files(config)
@@ -783,7 +786,7 @@ class LiveSite:
         for file in run.doc_files:
             kept = self._kept.get(file.src_uri)
             if kept is not None and kept.file is file and kept.page is None:
-                _give_recorded(file, config, kept)
+                _give_recorded(file, config, kept, built)
                 run.keep[file.src_uri] = kept
                 # Said again: a clean build says it here, and --strict counts it.
                 said.repeat(kept.warnings, READ)
@@ -1124,9 +1127,10 @@ def _read(page: Page) -> None:
     page.markdown = ""
 
 
-def _give_recorded(file: Any, config: Any, kept: _Kept) -> None:
+def _give_recorded(file: Any, config: Any, kept: _Kept, built: str) -> None:
     """Make the Page of a file kept by the site cache as reading it would have: what other
-    pages take from it (title, front-matter keys, anchors); it is not rendered again."""
+    pages take from it (title, front-matter keys, anchors; the build's date, `built`); it is
+    not rendered again."""
     record = kept.record
     assert record is not None
     page = file.page if file.page is not None else Page(None, file, config)
@@ -1136,7 +1140,7 @@ def _give_recorded(file: Any, config: Any, kept: _Kept) -> None:
     page._title_from_render = record.title
     page.present_anchor_ids = set(record.anchors) if record.anchors is not None else None
     page.links_to_anchors = {}
-    page.update_date = get_build_date()
+    page.update_date = built
     kept.page = page
 
 
