@@ -20,7 +20,8 @@ from pathlib import Path
 
 import pytest
 
-from vault_tools.fill import fill_vault
+from vault_tools import manifest
+from vault_tools.fill import fill_vault, manifest_key
 from vault_tools.parse import parse_note
 from vault_tools.vault import find_vault
 from vault_tools.watch import (
@@ -712,3 +713,71 @@ def test_the_first_fill_after_a_complete_fill_plans_only_what_the_edits_since_re
         assert fill_vault(find_vault(root), write=False, trust_manifest=False).changed == []
     finally:
         run.watcher.stop()
+
+
+def test_a_complete_first_fill_is_recorded_so_the_next_start_and_fill_read_nothing(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A first fill that writes every change it planned is a complete fill, recorded as `fill`
+    records one: `fill` then reads no note, and the next start plans only what the edits made
+    since reach (nothing when there are none), leaving every note as a full fill would."""
+    from vault_tools.watch import watcher as watcher_module
+
+    files = dict(BASE)
+    for i in range(20):
+        files[f"contacts/P{i}.md"] = f"---\ntype: contact\n---\n# P{i}\n"
+        files[f"notes/N{i}.md"] = f"Met [[P{i}]].\n- [ ] Call [[P{i}]] 📅 2026-01-0{1 + i % 9}\n"
+    root = write_vault(tmp_path / "vault", files)
+    planned: list[int] = []
+    plan = watcher_module.plan_refresh
+
+    def counted(index, texts, *args, **kwargs):  # (the watcher's own call, watched)
+        planned.append(len(texts))
+        return plan(index, texts, *args, **kwargs)
+
+    monkeypatch.setattr(watcher_module, "plan_refresh", counted)
+    for _ in range(2):
+        run = Running(root)
+        run.watcher.stop()
+        assert run.watcher.error is None
+    # Never filled: the first start plans every note; the second, after it, none.
+    assert planned == [len(files), 0]
+    vault = find_vault(root)
+    assert manifest.is_current(vault, manifest_key(vault), manifest.note_stamps(vault))
+    assert fill_vault(vault).written == []
+    assert fill_vault(vault, write=False, trust_manifest=False).changed == []
+    # An edit between starts: only what it reaches is planned, and the vault is as filled.
+    save(root / "notes/notes/N3.md", "Met [[P3]], who knows [[P4]] well.\n")
+    planned.clear()
+    run = Running(root)
+    run.watcher.stop()
+    assert planned and planned[0] <= len(files) / 4, planned
+    assert "[[N3]]: Met P3, who knows P4 well." in run.text("contacts/P4.md")
+    assert fill_vault(vault, write=False, trust_manifest=False).changed == []
+
+
+def test_a_save_during_the_first_fill_means_no_record(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A note saved while the first fill plans (after the notes were read) is not what was
+    filled: nothing is recorded, and the next start works out every note again."""
+    from vault_tools.watch import watcher as watcher_module
+
+    root = write_vault(tmp_path / "vault", dict(BASE))
+    planned: list[int] = []
+    plan = watcher_module.plan_refresh
+
+    def saving(index, texts, *args, **kwargs):
+        planned.append(len(texts))
+        if len(planned) == 1:
+            save(root / "notes" / MEETING, "Met [[Jane Doe]] today, and [[Sam Lee]].\n")
+        return plan(index, texts, *args, **kwargs)
+
+    monkeypatch.setattr(watcher_module, "plan_refresh", saving)
+    run = Running(root)
+    run.watcher.stop()
+    vault = find_vault(root)
+    assert not manifest.is_current(vault, manifest_key(vault), manifest.note_stamps(vault))
+    planned.clear()
+    run = Running(root)
+    run.watcher.stop()
+    assert planned == [len(BASE)]
+    assert "[[Meeting]]" in run.text(SAM) or "Meeting" in run.block(SAM)

@@ -366,6 +366,26 @@ def reach_since_last_fill(vault: Vault, index: VaultIndex,
     return _reach_since(index, earlier, stamps, dashboard_of(vault), {})
 
 
+def record_complete_fill(vault: Vault, index: VaultIndex, stamps: manifest.Stamps,
+                         written: Mapping[str, str], replan: Iterable[str]) -> None:
+    """Record a complete fill made by a caller other than `fill_vault` (`watch`'s first fill):
+    it loaded `index` after taking the notes' `stamps`, planned every note
+    `reach_since_last_fill` named, and wrote every change (`written`: path -> the text
+    written); `replan`: the notes it left alone. Recorded only when the vault on disk is
+    exactly that (`_record_if_undisturbed`), so the next `fill` or first fill reads nothing,
+    or only what the edits since reach."""
+    settings = manifest_key(vault)
+    digests = Digests()
+    for path in sorted(written):
+        digests.add(path, bytes_digest(written[path].encode("utf-8")))
+    digests.seal()
+    earlier = manifest.earlier(vault, settings)
+    graph = manifest.graph_of(note_names(index), stamps, index.targets, replan,
+                              _parses_to_record(index, earlier, stamps, {}, set(written),
+                                                every=False))
+    _record_if_undisturbed(vault, settings, stamps, digests, graph)
+
+
 def _reach_since(
     index: VaultIndex, earlier: manifest.Earlier | None, stamps: manifest.Stamps, dashboard: str,
     parses: dict[str, str | None],

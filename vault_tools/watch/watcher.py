@@ -34,6 +34,7 @@ from ..fill import (
     dashboard_of,
     hide_private_of,
     reach_since_last_fill,
+    record_complete_fill,
 )
 from ..index import VaultIndex
 from ..manifest import note_stamps
@@ -269,7 +270,13 @@ class Watcher:
             self._index, texts if reach is None else {
                 rel: text for rel, text in texts.items() if rel in reach},
             self._followups.all(), self._dashboard, self._hide_private)
-        self._write(changes, skipped, {}, "first fill")
+        written = self._write(changes, skipped, {}, "first fill")
+        if written.keys() == {change.path for change in changes} and not self._should_stop():
+            # Every change written: a complete fill, recorded as `fill` records one, so that the
+            # next start (or `fill`) works out only what the edits made after it reach.
+            record_complete_fill(self.vault, self._index, stamps,
+                                 {change.path: change.new for change in changes},
+                                 [diag.path for diag in skipped])
         if self._first_filled is not None:
             self._first_filled()
         self._report(f"watching {self.vault.notes_dir} ({len(self._index)} notes); "
