@@ -185,6 +185,24 @@ def full_fill_is_clean(root: Path) -> bool:
     return fill_vault(find_vault(root), write=False).changed == []
 
 
+def counting_plans(monkeypatch: pytest.MonkeyPatch,
+                   then: Callable[[int], None] = lambda count: None) -> list[int]:
+    """How many notes each of the watcher's own `plan_refresh` calls is given, from now on
+    (`then`: called with the number of calls so far, before each plans)."""
+    from vault_tools.watch import watcher as watcher_module
+
+    planned: list[int] = []
+    plan = watcher_module.plan_refresh
+
+    def counted(index, texts, *args, **kwargs):
+        planned.append(len(texts))
+        then(len(planned))
+        return plan(index, texts, *args, **kwargs)
+
+    monkeypatch.setattr(watcher_module, "plan_refresh", counted)
+    return planned
+
+
 def test_the_first_fill_writes_the_backlinks_and_says_why(running) -> None:
     run = running(BASE)
     assert "[[Meeting]]: Met Jane Doe today." in run.block(JANE)
@@ -683,8 +701,6 @@ def test_the_first_fill_after_a_complete_fill_plans_only_what_the_edits_since_re
     """`watch` started on a vault `fill` filled completely works out only the notes the edits
     made since reach (as `fill` does), and leaves every note as a full fill would: a link
     added shows in its target's block, a block typed in is written again."""
-    from vault_tools.watch import watcher as watcher_module
-
     files = dict(BASE)
     for i in range(20):
         files[f"contacts/P{i}.md"] = f"---\ntype: contact\n---\n# P{i}\n"
@@ -697,14 +713,7 @@ def test_the_first_fill_after_a_complete_fill_plans_only_what_the_edits_since_re
     text = p7.read_text(encoding="utf-8")
     start = text.index("<!-- vault-tools:related -->") + len("<!-- vault-tools:related -->")
     save(p7, text[:start] + "\ntyped into the block\n" + text[start:])
-    planned: list[int] = []
-    plan = watcher_module.plan_refresh
-
-    def counted(index, texts, *args, **kwargs):  # (the watcher's own call, watched)
-        planned.append(len(texts))
-        return plan(index, texts, *args, **kwargs)
-
-    monkeypatch.setattr(watcher_module, "plan_refresh", counted)
+    planned = counting_plans(monkeypatch)
     run = Running(root)
     try:
         assert len(planned) == 1 and planned[0] <= total / 4, (planned, total)
@@ -720,21 +729,12 @@ def test_a_complete_first_fill_is_recorded_so_the_next_start_and_fill_read_nothi
     """A first fill that writes every change it planned is a complete fill, recorded as `fill`
     records one: `fill` then reads no note, and the next start plans only what the edits made
     since reach (nothing when there are none), leaving every note as a full fill would."""
-    from vault_tools.watch import watcher as watcher_module
-
     files = dict(BASE)
     for i in range(20):
         files[f"contacts/P{i}.md"] = f"---\ntype: contact\n---\n# P{i}\n"
         files[f"notes/N{i}.md"] = f"Met [[P{i}]].\n- [ ] Call [[P{i}]] 📅 2026-01-0{1 + i % 9}\n"
     root = write_vault(tmp_path / "vault", files)
-    planned: list[int] = []
-    plan = watcher_module.plan_refresh
-
-    def counted(index, texts, *args, **kwargs):  # (the watcher's own call, watched)
-        planned.append(len(texts))
-        return plan(index, texts, *args, **kwargs)
-
-    monkeypatch.setattr(watcher_module, "plan_refresh", counted)
+    planned = counting_plans(monkeypatch)
     for _ in range(2):
         run = Running(root)
         run.watcher.stop()
@@ -759,19 +759,13 @@ def test_a_save_during_the_first_fill_means_no_record(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """A note saved while the first fill plans (after the notes were read) is not what was
     filled: nothing is recorded, and the next start works out every note again."""
-    from vault_tools.watch import watcher as watcher_module
-
     root = write_vault(tmp_path / "vault", dict(BASE))
-    planned: list[int] = []
-    plan = watcher_module.plan_refresh
 
-    def saving(index, texts, *args, **kwargs):
-        planned.append(len(texts))
-        if len(planned) == 1:
+    def saving(calls: int) -> None:
+        if calls == 1:
             save(root / "notes" / MEETING, "Met [[Jane Doe]] today, and [[Sam Lee]].\n")
-        return plan(index, texts, *args, **kwargs)
 
-    monkeypatch.setattr(watcher_module, "plan_refresh", saving)
+    planned = counting_plans(monkeypatch, saving)
     run = Running(root)
     run.watcher.stop()
     vault = find_vault(root)
