@@ -340,10 +340,9 @@ def fill_vault(
     # (Before the record of links is made; the last change planned can render its blocks
     # again, so it holds the index.)
     del followups, concerning, reach, planned
-    graph = manifest.graph_of(
-        note_names(index), before, index.targets, {d.path for d in result.skipped},
-        _parses_to_record(index, earlier, before, parses, set(result.written),
-                          every=loaded is not None)) if recording else None
+    graph = _graph_to_record(
+        index, before, {d.path for d in result.skipped}, earlier, parses, set(result.written),
+        every=loaded is not None) if recording else None
     del index
     if recording:
         written_bytes.seal()
@@ -356,34 +355,32 @@ def fill_vault(
 _NO_CONTENTS: Mapping[str, str] = MappingProxyType({})
 
 
-def reach_since_last_fill(vault: Vault, index: VaultIndex,
-                          stamps: manifest.Stamps) -> set[str] | None:
-    """The notes whose blocks may differ from what the last complete fill of `vault` wrote
-    (None: any note's), for a caller that loaded `index` itself after taking the notes'
-    `stamps` (`manifest.note_stamps`): `watch`'s first fill plans only those, as `fill`
-    does."""
-    earlier = manifest.earlier(vault, manifest_key(vault))
-    return _reach_since(index, earlier, stamps, dashboard_of(vault), {})
+class SinceLastFill:
+    """The last complete fill of `vault`, for a caller that fills with an index it loaded
+    itself after taking the notes' `stamps` (`manifest.note_stamps`): `watch`'s first fill
+    plans only `reach` (the notes whose blocks may differ from what that fill wrote; None: any
+    note's), as `fill` does, and, once it wrote every change, records itself (`record`)."""
 
+    def __init__(self, vault: Vault, index: VaultIndex, stamps: manifest.Stamps) -> None:
+        self._vault, self._index, self._stamps = vault, index, stamps
+        self._settings = manifest_key(vault)
+        self._earlier = manifest.earlier(vault, self._settings)
+        self._parses: dict[str, str | None] = {}  # those worked out for `reach`
+        self.reach = _reach_since(index, self._earlier, stamps, dashboard_of(vault),
+                                  self._parses)
 
-def record_complete_fill(vault: Vault, index: VaultIndex, stamps: manifest.Stamps,
-                         written: Mapping[str, str], replan: Iterable[str]) -> None:
-    """Record a complete fill made by a caller other than `fill_vault` (`watch`'s first fill):
-    it loaded `index` after taking the notes' `stamps`, planned every note
-    `reach_since_last_fill` named, and wrote every change (`written`: path -> the text
-    written); `replan`: the notes it left alone. Recorded only when the vault on disk is
-    exactly that (`_record_if_undisturbed`), so the next `fill` or first fill reads nothing,
-    or only what the edits since reach."""
-    settings = manifest_key(vault)
-    digests = Digests()
-    for path in sorted(written):
-        digests.add(path, bytes_digest(written[path].encode("utf-8")))
-    digests.seal()
-    earlier = manifest.earlier(vault, settings)
-    graph = manifest.graph_of(note_names(index), stamps, index.targets, replan,
-                              _parses_to_record(index, earlier, stamps, {}, set(written),
-                                                every=False))
-    _record_if_undisturbed(vault, settings, stamps, digests, graph)
+    def record(self, written: Mapping[str, str], replan: Iterable[str]) -> None:
+        """Record a complete fill: every note of `reach` planned and every change written
+        (`written`: path -> the text written); `replan`: the notes left alone. Recorded only
+        when the vault on disk is exactly that (`_record_if_undisturbed`), so the next `fill`
+        or first fill reads nothing, or only what the edits since reach."""
+        digests = Digests()
+        for path in sorted(written):
+            digests.add(path, bytes_digest(written[path].encode("utf-8")))
+        digests.seal()
+        graph = _graph_to_record(self._index, self._stamps, replan, self._earlier,
+                                 self._parses, set(written), every=False)
+        _record_if_undisturbed(self._vault, self._settings, self._stamps, digests, graph)
 
 
 def _reach_since(
@@ -411,6 +408,18 @@ def _reach_since(
     reshaped = {path: targets for path, targets in edited.items() if path not in same}
     reach = reach_of_edits(index, reshaped, dashboard) if reshaped else set()
     return reach | same | set(earlier.replan)
+
+
+def _graph_to_record(
+    index: VaultIndex, stamps: manifest.Stamps, replan: Iterable[str],
+    earlier: manifest.Earlier | None, parses: Mapping[str, str | None], written: set[str], *,
+    every: bool,
+) -> manifest.Graph | None:
+    """What the record of a complete fill keeps of its notes' links and parses
+    (`manifest.graph_of`; `_parses_to_record` for `earlier`, `parses`, `written`, `every`)."""
+    return manifest.graph_of(note_names(index), stamps, index.targets, replan,
+                             _parses_to_record(index, earlier, stamps, parses, written,
+                                               every=every))
 
 
 def _parses_to_record(

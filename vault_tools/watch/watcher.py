@@ -30,11 +30,10 @@ from .. import gcpolicy
 from ..fill import (
     FillResult,
     NoteChange,
+    SinceLastFill,
     apply_changes,
     dashboard_of,
     hide_private_of,
-    reach_since_last_fill,
-    record_complete_fill,
 )
 from ..index import VaultIndex
 from ..manifest import note_stamps
@@ -265,7 +264,8 @@ class Watcher:
         self.summary.notes = len(self._index)
         # Only the notes the edits since the last complete fill reach, as `fill` plans them
         # (every note when there is no such fill, or the notes came, went or were renamed).
-        reach = reach_since_last_fill(self.vault, self._index, stamps)
+        since = SinceLastFill(self.vault, self._index, stamps)
+        reach = since.reach
         changes, skipped = plan_refresh(
             self._index, texts if reach is None else {
                 rel: text for rel, text in texts.items() if rel in reach},
@@ -274,9 +274,8 @@ class Watcher:
         if written.keys() == {change.path for change in changes} and not self._should_stop():
             # Every change written: a complete fill, recorded as `fill` records one, so that the
             # next start (or `fill`) works out only what the edits made after it reach.
-            record_complete_fill(self.vault, self._index, stamps,
-                                 {change.path: change.new for change in changes},
-                                 [diag.path for diag in skipped])
+            since.record({change.path: change.new for change in changes},
+                         [diag.path for diag in skipped])
         if self._first_filled is not None:
             self._first_filled()
         self._report(f"watching {self.vault.notes_dir} ({len(self._index)} notes); "
