@@ -3,6 +3,7 @@ that exist, and the quick start is exactly the two commands that work on a fresh
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import shlex
@@ -195,7 +196,9 @@ def _answers(url: str) -> bool:
 def _until_ready_then_stop(argv: list[str], cwd: Path, env: dict[str, str], ready,
                            log: Path) -> tuple[int, str]:
     """Start a long-running command, wait (generously) until `ready(output)` holds, then stop
-    it as a user does with Ctrl-C; return its exit code and output."""
+    it as a user does with Ctrl-C; return its exit code and output. A command still running
+    long after Ctrl-C fails the test with every thread's stack (`faulthandler`, on SIGABRT)."""
+    env = {**env, "PYTHONFAULTHANDLER": "1"}
     with log.open("w+", encoding="utf-8") as out:
         proc = subprocess.Popen(argv, cwd=cwd, env=env, stdout=out, stderr=subprocess.STDOUT,
                                 text=True)
@@ -204,7 +207,14 @@ def _until_ready_then_stop(argv: list[str], cwd: Path, env: dict[str, str], read
                              proc.poll() is not None, timeout=180)
             assert came and proc.poll() is None, log.read_text(encoding="utf-8")
             proc.send_signal(signal.SIGINT)
-            code = proc.wait(60)
+            try:
+                code = proc.wait(120)  # (a loaded machine: seconds; a hang: never)
+            except subprocess.TimeoutExpired:
+                proc.send_signal(signal.SIGABRT)  # (its threads' stacks, into the log)
+                with contextlib.suppress(subprocess.TimeoutExpired):
+                    proc.wait(10)
+                raise AssertionError(f"`{shlex.join(argv)}` did not stop on Ctrl-C:\n"
+                                     + log.read_text(encoding="utf-8")) from None
         finally:
             if proc.poll() is None:
                 proc.kill()
