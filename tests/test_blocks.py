@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from vault_tools import blocks
 from vault_tools.blocks import desired_blocks, link_to, render_followups, render_related
 from vault_tools.followups import open_followups
 from vault_tools.index import VaultIndex
@@ -102,6 +106,55 @@ def test_dashboard_groups_by_month_with_undated_last_and_no_relative_words() -> 
         "- 2027-01-01 · Talk to someone in UX Research, or rule it out · [[UX Research]]"
     )
     assert "overdue" not in text.lower()
+
+
+def _tasks_vault(titles: list[str], days: list[int | None]) -> VaultIndex:
+    lines = [f"- [ ] {title}" + (f" 📅 {dt.date(2026, 1, 1) + dt.timedelta(days=day)}"
+                                 if day is not None else "")
+             for title, day in zip(titles, days, strict=True)]
+    return build({"notes/Tasks.md": "Tasks.\n" + "\n".join(lines) + "\n",
+                  "Follow-ups.md": "# Follow-ups\n"})
+
+
+@settings(max_examples=60, deadline=None)
+@given(data=st.data(), budget=st.integers(min_value=150, max_value=3000))
+def test_the_dashboard_keeps_the_soonest_follow_ups_within_its_size_and_counts_the_rest(
+    data: st.DataObject, budget: int,
+) -> None:
+    """A dashboard note past the size a note may have would be refused by every command and
+    never filled again: its block holds the follow-ups due first, as the whole list orders
+    them, within `FOLLOWUPS_BYTES` of UTF-8, then says how many more there are."""
+    count = data.draw(st.integers(min_value=1, max_value=60))
+    titles = data.draw(st.lists(st.text(st.characters(codec="utf-8", categories=["L", "N"]),
+                                        min_size=1, max_size=30),
+                                min_size=count, max_size=count))
+    days = data.draw(st.lists(st.one_of(st.none(), st.integers(0, 800)),
+                              min_size=count, max_size=count))
+    index = _tasks_vault([f"Do {t}" for t in titles], days)
+    followups = open_followups(index)
+    whole = render_followups(index, followups)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(blocks, "FOLLOWUPS_BYTES", budget)
+        capped = render_followups(index, followups)
+    assert len(capped.encode()) <= budget
+    if capped == whole:
+        return
+    kept, _, more = capped.rpartition("\n\n")
+    assert more.startswith("…and ") and "`vault-tools followups` lists them all" in more
+    left = int(more.split()[1].replace(",", ""))
+    kept_items = [line for line in kept.split("\n") if line.startswith("- ")]
+    all_items = [line for line in whole.split("\n") if line.startswith("- ")]
+    assert kept_items == all_items[:len(kept_items)]  # the soonest, in the list's order
+    assert len(kept_items) + left == len(all_items)
+
+
+def test_the_dashboard_of_a_vault_of_many_follow_ups_stays_a_note_every_command_reads() -> None:
+    index = _tasks_vault([f"Write to contact number {i} about the spring cohort"
+                          for i in range(40_000)], [i % 700 for i in range(40_000)])
+    block = render_followups(index, open_followups(index))
+    assert len(block.encode()) <= blocks.FOLLOWUPS_BYTES < blocks.MAX_NOTE_BYTES
+    assert block.endswith("more follow-ups, later or undated: `vault-tools followups` lists "
+                          "them all.")
 
 
 def test_public_blocks_leave_no_trace_of_private_notes() -> None:

@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 
 from vault_tools.cli import main
 from vault_tools.fill import fill_vault
-from vault_tools.vault import find_vault
+from vault_tools.vault import MAX_NOTE_BYTES, find_vault
 
 from .conftest import DEMO_VAULT, write_vault
 from .test_splice_properties import outside_blocks
@@ -50,6 +50,28 @@ def test_fill_writes_the_backlink_into_the_target(make_vault) -> None:
         "---\ntype: contact\n---\n# Jane\n\n<!-- vault-tools:related -->\n**Linked from**\n\n"
         "- [[Meeting]]: Met Jane Doe today.\n<!-- /vault-tools:related -->\n"
     )
+
+
+def test_a_vault_of_many_follow_ups_gets_a_dashboard_every_command_still_reads(
+    make_vault,
+) -> None:
+    """Every open follow-up listed would make the dashboard note larger than a note may be:
+    every command would then refuse it as too large, and it would never be filled again (a
+    generated 20,000-note vault did so). Its block holds the soonest, and says the rest."""
+    files: dict[str, str | bytes] = {"Follow-ups.md": "# Follow-ups\n"}
+    for n in range(260):
+        files[f"projects/Project {n}.md"] = "Tasks.\n" + "".join(
+            f"- [ ] Write to the person at desk {n}-{i} about the spring cohort and its "
+            f"mentors 📅 2026-{1 + i % 12:02d}-{1 + n % 28:02d}\n" for i in range(100))
+    vault = make_vault(files)
+    fill = run("fill", "--vault", str(vault))
+    assert fill.exit_code == 0, fill.output
+    board = vault / "notes" / "Follow-ups.md"
+    assert 1_000_000 < board.stat().st_size <= MAX_NOTE_BYTES
+    assert "more follow-ups, later or undated" in board.read_text(encoding="utf-8")
+    check = run("check", "--vault", str(vault))
+    assert "too-large" not in check.output
+    assert run("fill", "--vault", str(vault)).output.endswith("0 of 261 notes changed.\n")
 
 
 def test_second_fill_writes_nothing_and_touches_no_mtime(make_vault) -> None:

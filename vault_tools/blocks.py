@@ -28,6 +28,7 @@ from .notes import InterviewFields, Note
 from .parse import blank_code_spans, block_id, link_problem
 from .privacy import PRIVATE_NOTE_TEXT
 from .tags import inline_tags
+from .vault import MAX_NOTE_BYTES
 from .wikilinks import TITLE_MDLINK, TITLE_WIKILINK, wikilink
 from .wikilinks import link_parts as _link_parts
 
@@ -747,7 +748,8 @@ def render_followups(
     index: VaultIndex, followups: Sequence[FollowUpLike], public: bool = False,
     hide_private: bool = False, dashboard: Note | None = None,
 ) -> str:
-    """The dashboard's `followups` block: every open follow-up by due date, undated last.
+    """The dashboard's `followups` block: every open follow-up by due date, undated last, as
+    far as `FOLLOWUPS_BYTES` of UTF-8 hold them; then one line says how many more there are.
 
     Grouped by month (a calendar fact, not a relative one), so the bytes never depend on today.
     With public=True, follow-ups touching private notes are left out. Otherwise, unless the
@@ -758,21 +760,52 @@ def render_followups(
     if not public and not (dashboard is not None and dashboard.private):
         quiet = index.private_paths()
         privacy = _Privacy(quiet, hide_private) if quiet else _QUOTE_ALL
+    months: dict[str, list[FollowUpLike]] = {}
+    for followup in followups:
+        if public and followup.private:
+            continue
+        month = followup.due.isoformat()[:7] if followup.due else "No date"
+        months.setdefault(month, []).append(followup)
+    if not months:
+        return "Nothing to follow up. 🎉"
     # Each note's link first, once for the vault (`link_to` keeps it for the blocks to come),
     # then the lines, dropped once joined. Made among the lines, the links kept would pin the
     # lines' memory after the join: at 20,000 notes 8.5 MB more at the first fill's peak.
     for followup in followups:
         if followup.note in index.notes:
             link_to(index, followup.note)
-    groups: dict[str, list[str]] = {}
-    for followup in followups:
-        if public and followup.private:
+    # The block stays well inside the size a note may have (`vault.MAX_NOTE_BYTES`): past it,
+    # every command would refuse the dashboard note as too large to read, and it would never
+    # be filled again (63,240 follow-ups at 20,000 notes made it 5.7 MB).
+    room = FOLLOWUPS_BYTES - len(_MORE.format(count="9" * 15, s="s").encode()) - 2
+    sections: list[tuple[str, list[str]]] = []
+    left = 0
+    for month, found in months.items():
+        if left:
+            left += len(found)
             continue
-        month = followup.due.isoformat()[:7] if followup.due else "No date"
-        groups.setdefault(month, []).append(_followup_line(index, followup, None, privacy))
-    if not groups:
-        return "Nothing to follow up. 🎉"
-    return _join_sections(list(groups.items()))
+        room -= len(month) + 6  # (its title: `**month**`, and the blank lines around it)
+        lines: list[str] = []
+        for at, followup in enumerate(found):
+            line = _followup_line(index, followup, None, privacy)
+            room -= len(line.encode()) + 1 + _MARKER_ROOM
+            if room < 0:
+                left = len(found) - at
+                break
+            lines.append(line)
+        sections.append((month, lines))
+    block = _join_sections(sections)
+    if left:
+        block += "\n\n" + _MORE.format(count=f"{left:,}", s="s" if left != 1 else "")
+    return block
+
+
+# The most bytes of the dashboard's `followups` block: three quarters of what a note may hold
+# (`vault.MAX_NOTE_BYTES`), the rest the note's own text. (1.36 MB at 5,000 notes of the
+# benchmarks' vault: within it.)
+FOLLOWUPS_BYTES = MAX_NOTE_BYTES * 3 // 4
+_MORE = "…and {count} more follow-up{s}, later or undated: `vault-tools followups` lists them all."
+_MARKER_ROOM = 2  # (what `_defines_no_block` may add to a line: its marker as code)
 
 
 def is_dashboard(note: Note, dashboard: str = DASHBOARD_NOTE) -> bool:
