@@ -74,6 +74,21 @@ def test_a_vault_of_many_follow_ups_gets_a_dashboard_every_command_still_reads(
     assert run("fill", "--vault", str(vault)).output.endswith("0 of 261 notes changed.\n")
 
 
+def test_a_note_its_blocks_would_take_past_the_size_limit_is_left_as_it_is(make_vault) -> None:
+    """fill never writes a note that every command would then refuse as too large: a note
+    just under the limit, whose new backlink would take it over, keeps its bytes."""
+    line = "A long line of pasted notes, kept as they came.\n"
+    big = "# Big\n\n" + line * ((MAX_NOTE_BYTES - 60) // len(line))  # (room: < 110 bytes)
+    vault = make_vault({"notes/Big.md": big, "notes/Small.md": "See [[Big]] for the details.\n"})
+    before = (vault / "notes" / "notes" / "Big.md").read_bytes()
+    assert len(before) <= MAX_NOTE_BYTES
+    fill = run("fill", "--vault", str(vault))
+    assert (vault / "notes" / "notes" / "Big.md").read_bytes() == before
+    assert "notes/Big.md: left alone: its blocks would make the note " in fill.output
+    assert "more than the 2,097,152 (2 MiB) a note may hold" in fill.output
+    assert "too-large" not in run("check", "--vault", str(vault)).output
+
+
 def test_second_fill_writes_nothing_and_touches_no_mtime(make_vault) -> None:
     vault = make_vault(BASE)
     run("fill", "--vault", str(vault))

@@ -24,7 +24,14 @@ from .notes import Diagnostic, Note
 from .parse import split_lines
 from .reach import note_names, parse_digest, reach_of_edits
 from .splice import BlockError, current_contents, splice_blocks
-from .vault import NoteReader, Untagged, Vault, load_index_seeing, read_file
+from .vault import (
+    MAX_NOTE_BYTES,
+    NoteReader,
+    Untagged,
+    Vault,
+    load_index_seeing,
+    read_file,
+)
 from .writer import (
     HELD_WAIT,
     ConcurrentEditError,
@@ -199,6 +206,16 @@ def _plan_text(note: Note, text: str, wanted: dict[str, str], *,
                           str(exc).removeprefix(f"{note.path}: "))
     if new == text:
         return None
+    # Never write a note that every command would then refuse as too large to read (and so
+    # never fill again): its blocks stay as they are, and it says why. (A character is at
+    # most four bytes: most notes need no encoding to tell.)
+    if len(new) > MAX_NOTE_BYTES // 4 and (size := len(new.encode("utf-8", "surrogatepass"))
+                                           ) > MAX_NOTE_BYTES:
+        return Diagnostic(note.path, None, "error", "too-large",
+                          f"its blocks would make the note {size:,} bytes, more than the "
+                          f"{MAX_NOTE_BYTES:,} (2 MiB) a note may hold; its blocks are left as "
+                          "they are until it is made smaller (split it, or move the bulk to an "
+                          "attachment)")
     return NoteChange(note.path, tuple(sorted(differing)), wanted, text, new)
 
 
