@@ -96,7 +96,10 @@ def wait_until_contains(paths: list[Path], token: str, timeout: float) -> float:
 def pick_pairs(notes_dir: Path, count: int, seed: int) -> list[tuple[Path, Path]]:
     """(note to save, contact to link) pairs: interviews and topic notes, random contacts."""
     rng = random.Random(seed)
-    sources = sorted((notes_dir / "interviews").glob("*.md"))
+    # (not a cancelled conversation: its tasks are no follow-ups, so a task saved there would
+    # never reach the dashboard)
+    sources = sorted(p for p in (notes_dir / "interviews").glob("*.md")
+                     if "\nstatus: cancelled\n" not in p.read_text(encoding="utf-8"))
     sources += sorted(p for p in notes_dir.rglob("*.md") if p.parent.name in ("topics",
                                                                               "journal"))
     contacts = sorted((notes_dir / "contacts").glob("*.md"))
@@ -137,7 +140,9 @@ def _measure(vault: Path, notes: int, saves: int, seed: int, reused: bool) -> bo
             token = f"benchsave{i}x{os.getpid()}"
             task = i % 2 == 1
             name = target.stem
-            line = (f"- [ ] {token}: write to [[{name}]]" if task
+            # (due before any of the vault's: the dashboard lists the soonest follow-ups as
+            # far as its size allows, which at 20,000 notes leaves the undated ones out)
+            line = (f"- [ ] {token}: write to [[{name}]] 📅 2024-12-31" if task
                     else f"{token}: talked about [[{name}]] again.")
             wanted = [target, notes_dir / "Follow-ups.md"] if task else [target]
             before = len(out.lines)
