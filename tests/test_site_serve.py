@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -34,7 +35,7 @@ def free_port() -> int:
 class Server:
     """A `vault-tools serve` process whose log lines are collected as they come."""
 
-    def __init__(self, root: Path, *args: str) -> None:
+    def __init__(self, root: Path, *args: str, ctrl_c_ignored: bool = False) -> None:
         self.port = free_port()
         self.lines: list[str] = []
         self.process = subprocess.Popen(
@@ -42,8 +43,12 @@ class Server:
              "--port", str(self.port), *args],
             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
             env={**os.environ, "PYTHONUNBUFFERED": "1"},
+            # (as a shell starts a script's background job: SIGINT ignored, inherited by exec)
+            preexec_fn=(lambda: signal.signal(signal.SIGINT, signal.SIG_IGN)) if ctrl_c_ignored
+            else None,
         )
-        threading.Thread(target=self._read, daemon=True).start()
+        self._reader = threading.Thread(target=self._read, daemon=True)
+        self._reader.start()
 
     def _read(self) -> None:
         assert self.process.stdout is not None
@@ -114,6 +119,24 @@ def test_serve_command_refuses_another_address_without_a_password(make_vault) ->
     )
     assert run.returncode == 1
     assert "Error: refusing to serve on 0.0.0.0 without --password" in run.stderr
+
+
+@pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM], ids=["SIGINT", "SIGTERM"])
+def test_serve_stops_cleanly_on_ctrl_c_or_sigterm_even_if_started_with_ctrl_c_ignored(
+    served, sig: signal.Signals,
+) -> None:
+    """A shell starts a script's background job with SIGINT ignored, and Python then leaves
+    it so: the server never stopped on Ctrl-C (the README's walkthrough test hung on it in a
+    CI started that way), and SIGTERM killed it without its clean stop."""
+    root, servers = served
+    server = Server(root, ctrl_c_ignored=True)
+    servers.append(server)
+    server.wait_for("Serving on")
+    assert server.get("/")[0] == 200
+    server.process.send_signal(sig)
+    assert server.process.wait(60) == 0
+    server._reader.join(10)
+    assert any("Shutting down" in line for line in server.lines), server.lines
 
 
 def test_password_protects_every_request(served) -> None:

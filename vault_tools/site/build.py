@@ -19,6 +19,7 @@ import logging
 import os
 import re
 import shutil
+import signal
 import sys
 import tempfile
 import threading
@@ -518,35 +519,58 @@ def _serve(vault: Vault, site_dir: str, cache: Any, *, host: str, port: int,
     parsed = ParsedNotes.load(cache.folder if cache is not None else None)
     watcher = Watcher(vault, echo=_log_line, on_batch=on_batch, parse=parsed.note_from_data,
                       first_filled=parsed.save)
-    try:
-        watcher.start()
-        watcher.wait_ready()
-        if watcher.error is not None:
-            raise SiteError(f"cannot follow the notes: {watcher.error}")
-        log.info("Building the site...")
+    # (Ctrl-C and SIGTERM: `_stopped_by_signals`)
+    with _stopped_by_signals():
         try:
-            log.info(live.build(parsed=parsed).describe())
-        except Exception as exc:
-            from mkdocs.exceptions import MkDocsException
+            watcher.start()
+            watcher.wait_ready()
+            if watcher.error is not None:
+                raise SiteError(f"cannot follow the notes: {watcher.error}")
+            log.info("Building the site...")
+            try:
+                log.info(live.build(parsed=parsed).describe())
+            except Exception as exc:
+                from mkdocs.exceptions import MkDocsException
 
-            if isinstance(exc, MkDocsException):
-                raise SiteError(_build_failure(live.config, exc)) from None
-            raise
-        server.watch(first.docs_dir)
-        if first.config_file_path:
-            server.watch(first.config_file_path)
-        try:
-            server.serve()
-        except KeyboardInterrupt:
-            log.info("Shutting down...")
-        except OSError as exc:
-            raise SiteError(f"cannot serve on {host}:{port}: {exc.strerror or exc}") from None
+                if isinstance(exc, MkDocsException):
+                    raise SiteError(_build_failure(live.config, exc)) from None
+                raise
+            server.watch(first.docs_dir)
+            if first.config_file_path:
+                server.watch(first.config_file_path)
+            try:
+                server.serve()
+            except KeyboardInterrupt:
+                log.info("Shutting down...")
+            except OSError as exc:
+                raise SiteError(f"cannot serve on {host}:{port}: {exc.strerror or exc}") from None
+            finally:
+                server.shutdown()
         finally:
-            server.shutdown()
+            watcher.stop()
+            # (the builder thread is stopped with the server: the last build is done)
+            live.save_cache()
+
+
+@contextlib.contextmanager
+def _stopped_by_signals() -> Iterator[None]:
+    """SIGINT and SIGTERM stop the server as Ctrl-C in its terminal does (a KeyboardInterrupt,
+    then a clean stop), also when it was started with SIGINT ignored: a shell ignores it for
+    the background jobs of a script, and Python then leaves Ctrl-C ignored, so the server
+    never stopped. Handlers belong to the main thread: called from another, nothing changes."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def interrupt(signum: int, frame: Any) -> None:
+        raise KeyboardInterrupt
+
+    previous = {sig: signal.signal(sig, interrupt) for sig in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        yield
     finally:
-        watcher.stop()
-        # (the builder thread is stopped with the server: the last build is done)
-        live.save_cache()
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
 
 
 class _Changes:
