@@ -31,6 +31,7 @@ from .vault import (
     Vault,
     load_index_seeing,
     read_file,
+    too_large,
 )
 from .writer import (
     HELD_WAIT,
@@ -209,8 +210,8 @@ def _plan_text(note: Note, text: str, wanted: dict[str, str], *,
     # Never write a note that every command would then refuse as too large to read (and so
     # never fill again): its blocks stay as they are, and it says why. (A character is at
     # most four bytes: most notes need no encoding to tell.)
-    if len(new) > MAX_NOTE_BYTES // 4 and (size := len(new.encode("utf-8", "surrogatepass"))
-                                           ) > MAX_NOTE_BYTES:
+    if len(new) > MAX_NOTE_BYTES // 4 and too_large(size := len(new.encode("utf-8",
+                                                                          "surrogatepass"))):
         return Diagnostic(note.path, None, "error", "too-large",
                           f"its blocks would make the note {size:,} bytes, more than the "
                           f"{MAX_NOTE_BYTES:,} (2 MiB) a note may hold; its blocks are left as "

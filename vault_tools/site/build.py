@@ -340,7 +340,8 @@ def serve_site(vault: Vault, *, host: str = "127.0.0.1", port: int = 8000,
     localhost, and the names in `allow_hosts` and the plugin's `allowed_hosts` option.
     """
     check_bind(host, password)
-    with _serve_folder(vault) as (site_dir, cache):
+    # (Ctrl-C and SIGTERM, however it was started: `_stopped_by_signals`)
+    with _stopped_by_signals(), _serve_folder(vault) as (site_dir, cache):
         _serve(vault, site_dir, cache, host=host, port=port, password=password,
                allow_hosts=allow_hosts, today=_day(today))
 
@@ -519,37 +520,35 @@ def _serve(vault: Vault, site_dir: str, cache: Any, *, host: str, port: int,
     parsed = ParsedNotes.load(cache.folder if cache is not None else None)
     watcher = Watcher(vault, echo=_log_line, on_batch=on_batch, parse=parsed.note_from_data,
                       first_filled=parsed.save)
-    # (Ctrl-C and SIGTERM: `_stopped_by_signals`)
-    with _stopped_by_signals():
+    try:
+        watcher.start()
+        watcher.wait_ready()
+        if watcher.error is not None:
+            raise SiteError(f"cannot follow the notes: {watcher.error}")
+        log.info("Building the site...")
         try:
-            watcher.start()
-            watcher.wait_ready()
-            if watcher.error is not None:
-                raise SiteError(f"cannot follow the notes: {watcher.error}")
-            log.info("Building the site...")
-            try:
-                log.info(live.build(parsed=parsed).describe())
-            except Exception as exc:
-                from mkdocs.exceptions import MkDocsException
+            log.info(live.build(parsed=parsed).describe())
+        except Exception as exc:
+            from mkdocs.exceptions import MkDocsException
 
-                if isinstance(exc, MkDocsException):
-                    raise SiteError(_build_failure(live.config, exc)) from None
-                raise
-            server.watch(first.docs_dir)
-            if first.config_file_path:
-                server.watch(first.config_file_path)
-            try:
-                server.serve()
-            except KeyboardInterrupt:
-                log.info("Shutting down...")
-            except OSError as exc:
-                raise SiteError(f"cannot serve on {host}:{port}: {exc.strerror or exc}") from None
-            finally:
-                server.shutdown()
+            if isinstance(exc, MkDocsException):
+                raise SiteError(_build_failure(live.config, exc)) from None
+            raise
+        server.watch(first.docs_dir)
+        if first.config_file_path:
+            server.watch(first.config_file_path)
+        try:
+            server.serve()
+        except KeyboardInterrupt:
+            log.info("Shutting down...")
+        except OSError as exc:
+            raise SiteError(f"cannot serve on {host}:{port}: {exc.strerror or exc}") from None
         finally:
-            watcher.stop()
-            # (the builder thread is stopped with the server: the last build is done)
-            live.save_cache()
+            server.shutdown()
+    finally:
+        watcher.stop()
+        # (the builder thread is stopped with the server: the last build is done)
+        live.save_cache()
 
 
 @contextlib.contextmanager
