@@ -20,6 +20,7 @@ from . import manifest
 from .blocks import FollowUpLike, desired_blocks, is_dashboard
 from .followups import followups_by_note
 from .index import VaultIndex
+from .note_texts import NoteTexts
 from .notes import Diagnostic, Note
 from .parse import split_lines
 from .reach import note_names, parse_digest, reach_of_edits
@@ -260,7 +261,7 @@ def apply_changes(
 
 def fill_vault(
     vault: Vault, *, write: bool = True, trust_manifest: bool = True, diffs: bool = False,
-    loaded: list[tuple[VaultIndex, dict[str, str]]] | None = None,
+    loaded: list[tuple[VaultIndex, NoteTexts]] | None = None,
     parse: NoteReader | None = None,
 ) -> FillResult:
     """Index the vault and bring every generated block up to date.
@@ -300,7 +301,7 @@ def fill_vault(
     # with the same text is spliced from its indexed parse, not parsed a second time.
     sources = Digests()
     # Every text, only for a caller that asked for them (`loaded`).
-    texts: dict[str, str] | None = None if loaded is None else {}
+    texts: NoteTexts | None = None if loaded is None else NoteTexts()
 
     def see(note: Note, text: str) -> None:
         if note.blocks:

@@ -19,6 +19,7 @@ from typing import Any
 import yaml
 
 from .index import VaultIndex
+from .note_texts import NoteTexts
 from .notes import Diagnostic, Note
 from .parse import decode_note, parse_note, unreadable_note
 from .settings import Settings, SettingsError, settings_from_options
@@ -515,9 +516,9 @@ def load_index(vault: Vault, *, contexts: bool = True) -> VaultIndex:
 def load_index_and_texts(
     vault: Vault, keep_texts: bool = True, contexts: bool = True,
     parse: NoteReader | None = None,
-) -> tuple[VaultIndex, dict[str, str]]:
+) -> tuple[VaultIndex, NoteTexts]:
     """The index plus each readable note's text, read once (fill compares blocks without
-    reading the files a second time).
+    reading the files a second time), held as UTF-8 (`NoteTexts`).
 
     What the walk left out, files and folders whose link leaves the vault and symlink loops,
     are the index's `vault_problems`: nothing of them is read, so nothing of them (not even
@@ -526,7 +527,7 @@ def load_index_and_texts(
     Loading a whole vault is where the garbage collector's passes cost most: commands call it
     inside `gcpolicy.paused()` (or one of its variants).
     """
-    texts: dict[str, str] = {}
+    texts = NoteTexts()
 
     def keep(note: Note, text: str) -> None:
         texts[note.path] = text

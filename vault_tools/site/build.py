@@ -23,7 +23,7 @@ import signal
 import sys
 import tempfile
 import threading
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, MutableMapping
 from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import Any
@@ -155,17 +155,18 @@ def build_site(vault: Vault, *, strict: bool = False, fill: bool = True,
 
 
 def _fill_and_load(vault: Vault, fill: bool,
-                   parse: NoteReader | None = None) -> tuple[Any, dict[str, str], Any]:
+                   parse: NoteReader | None = None) -> tuple[Any, MutableMapping[str, str], Any]:
     """Fill (unless not `fill`), then the index and texts of the notes as they are now: the
     ones the fill read when it wrote none of them (one load of the vault, not two), else a
     load of its own; and the index's open follow-ups when the fill worked them out from that
     very index (None: not known). `parse`: what makes a Note of a note's bytes, for each
     note of a whole load (`vault.read_notes`)."""
     from ..fill import fill_vault
+    from ..note_texts import NoteTexts
     from ..vault import load_index_and_texts, read_note
 
     if fill:
-        read: list[tuple[Any, dict[str, str]]] = []
+        read: list[tuple[Any, NoteTexts]] = []
         # (a vault whose blocks cannot be filled is still built, as it is)
         result = fill_vault(vault, loaded=read, parse=parse)
         _report(result)

@@ -11,6 +11,7 @@ import logging
 import os
 import posixpath
 import re
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -37,7 +38,7 @@ _Kind = tuple[bool, bool, bool, bool]
 
 
 def publish_files(files: Files, config: MkDocsConfig, view: SiteView,
-                  texts: dict[str, str], kinds: dict[tuple[Any, ...], _Kind] | None = None
+                  texts: Mapping[str, str], kinds: dict[tuple[Any, ...], _Kind] | None = None
                   ) -> tuple[set[str], set[str]]:
     """Take out of `files` what is never published and add the plugin's assets. Returns (the
     private attachments' file names, as `index.fold` writes them; the output files the leak
@@ -114,7 +115,7 @@ def _leaves_vault(path: str, docs_dir: str, folders_inside: dict[str, bool]) -> 
     return not inside or (os.path.islink(path) and not inside_notes(docs_dir, path))
 
 
-def private_attachments(uris: list[str], view: SiteView, texts: dict[str, str]) -> set[str]:
+def private_attachments(uris: list[str], view: SiteView, texts: Mapping[str, str]) -> set[str]:
     """The attachments (images, PDFs…) among `uris` that stay off the site: each whose path
     holds a private note's name, title or alias (`attachments/Li Na CV.pdf`), and each that a
     private note mentions and no public note does (it belongs to the private note). Names and

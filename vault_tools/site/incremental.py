@@ -47,7 +47,7 @@ import json
 import logging
 import os
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, MutableMapping
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -60,6 +60,7 @@ from mkdocs.utils import clean_directory, get_build_date
 
 from ..blocks import FOLLOWUPS, PREP
 from ..index import VaultIndex
+from ..note_texts import NoteTexts
 from ..notes import Note
 from ..reach import parse_digest, reach_of_edits
 from ..vault import Vault, is_note_path, is_skipped, load_index_and_texts, read_note
@@ -193,7 +194,7 @@ class LiveSite:
         self._configured = False
         self._env: Any = None
         self._index = VaultIndex()
-        self._texts: dict[str, str] = {}
+        self._texts: MutableMapping[str, str] = NoteTexts()
         self._kept: dict[str, _Kept] = {}
         self._outputs: set[str] = set()
         self._nav_shape = ""  # a digest of the navigation as the theme shows it
@@ -237,7 +238,7 @@ class LiveSite:
         return self.config.plugins["vault"]
 
     def build(self, reason: str = "", *, clean: bool = False,
-              loaded: tuple[VaultIndex, dict[str, str]] | None = None,
+              loaded: tuple[VaultIndex, MutableMapping[str, str]] | None = None,
               followups: Any = None, parsed: ParsedNotes | None = None) -> Rebuilt:
         """Read every note (or take them `loaded` just now, with their open `followups` if
         known) and build the whole site; with a site cache (and not `clean`), the pages its

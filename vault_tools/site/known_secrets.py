@@ -21,6 +21,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any
 
+from ..note_texts import NoteTexts, decoded
 from ..notes import Note
 from ..privacy import Secret, secret_inputs
 from ..views.common import SiteView
@@ -32,7 +33,8 @@ class KnownSecrets:
 
     def __init__(self) -> None:
         self._made_from: tuple[Any, ...] | None = None
-        self._notes: dict[str, tuple[Note, str | None]] = {}
+        # Each note and its text as `_held` gives it: bytes kept by a `NoteTexts`, not a copy.
+        self._notes: dict[str, tuple[Note, str | bytes | None]] = {}
         self._found: list[Secret] = []
         self._scanner: LeakScanner | None = None
 
@@ -46,7 +48,7 @@ class KnownSecrets:
         self._made_from = None  # (until `compute` returns)
         self._found = compute()
         self._scanner = None
-        self._notes = {path: (note, texts.get(path)) for path, note in view.index.notes.items()}
+        self._notes = {path: (note, _held(texts, path)) for path, note in view.index.notes.items()}
         self._made_from = made_from
         return self._found
 
@@ -70,13 +72,23 @@ class KnownSecrets:
             known = self._notes.get(path)
             if known is None:
                 return False
-            text = texts.get(path)
-            if known[0] is note and known[1] is text:
+            held = _held(texts, path)
+            if known[0] is note and known[1] is held:
                 continue
             if path in view.hidden or known[0].path in view.hidden:
                 return False
-            if secret_inputs(known[0], known[1]) != secret_inputs(note, text):
+            if secret_inputs(known[0], _text(known[1])) != secret_inputs(note, texts.get(path)):
                 return False
-            changed[path] = (note, text)
+            changed[path] = (note, held)
         self._notes.update(changed)
         return True
+
+
+def _held(texts: Mapping[str, str], path: str) -> str | bytes | None:
+    """`path`'s text as `texts` holds it: the same object while the text is not put again (a
+    `NoteTexts` decodes a new string at each read, so it is asked for the bytes it holds)."""
+    return texts.held(path) if isinstance(texts, NoteTexts) else texts.get(path)
+
+
+def _text(held: str | bytes | None) -> str | None:
+    return decoded(held) if isinstance(held, bytes) else held

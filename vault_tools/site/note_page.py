@@ -10,7 +10,7 @@ from __future__ import annotations
 import html
 import logging
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -59,7 +59,7 @@ class NotePages:
     """The pages of the notes in one build. `board_page` is the page that shows the follow-ups
     dashboard (the follow-ups note's, or the generated one)."""
 
-    def __init__(self, view: SiteView, texts: dict[str, str], links: PageLinks,
+    def __init__(self, view: SiteView, texts: Mapping[str, str], links: PageLinks,
                  board: FollowupsBoard, board_page: str, stand_ins: StandIns,
                  parses: dict[tuple[str, str | None], Note], renderer: Renderer | None = None,
                  reached: dict[str, dict[str, bool]] | None = None,

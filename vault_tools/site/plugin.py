@@ -12,7 +12,7 @@ between the rebuilds of `serve` (`_Remembered`).
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, MutableMapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -51,7 +51,7 @@ from .render.common import card_tables
 from .site_cache import same_secrets
 from .task_signs import label_signs
 
-Preloaded = tuple[VaultIndex, dict[str, str], list[FollowUp] | None]
+Preloaded = tuple[VaultIndex, MutableMapping[str, str], list[FollowUp] | None]
 
 
 @dataclass
@@ -59,7 +59,7 @@ class _Build:
     """What one build is made of, from `on_files` to `on_post_build`."""
 
     view: SiteView
-    texts: dict[str, str]
+    texts: Mapping[str, str]
     pages: NotePages
     skip_scan: set[str]
     # What the search index gets of each contact's, company's and career's page, by URL.
@@ -103,7 +103,7 @@ class VaultPlugin(BasePlugin[VaultPluginConfig]):
         self.scan_only: set[str] | None = None
         self.report_only: set[str] | None = None
 
-    def preload(self, index: VaultIndex, texts: dict[str, str],
+    def preload(self, index: VaultIndex, texts: MutableMapping[str, str],
                 followups: list[FollowUp] | None = None) -> None:
         """Hand the next build an index and texts that are up to date (the caller has just
         loaded them), and the index's open follow-ups when they are at hand: it uses them
@@ -168,7 +168,7 @@ class VaultPlugin(BasePlugin[VaultPluginConfig]):
                      options=dict(self.config))
 
     def _add_pages(self, files: Files, config: MkDocsConfig, view: SiteView,
-                   texts: dict[str, str], private_files: set[str],
+                   texts: Mapping[str, str], private_files: set[str],
                    skip_scan: set[str]) -> _Build:
         """The build's state, once the generated pages are added to `files`. Every page's URL
         is known before any is written, so links are resolved as pages are rendered."""
