@@ -446,3 +446,50 @@ def test_the_scan_reads_adversarial_pages_in_linear_time() -> None:
         start = time.monotonic()
         assert scanner.find(text, markup=True), pattern
         assert time.monotonic() - start < 30, pattern
+
+
+# --- a long text read in parts ------------------------------------------------------------------
+
+# Pieces a page is made of, the awkward ones for parts: entities, percent-escapes, accents and
+# combining marks, a no-break space, characters that decompose to a space, zero-width ones,
+# Chinese, line breaks, tags, and the words the secrets below are made of.
+_PIECES = ["Li", "Na", "Ana", "Lima", "José", "Jose\u0301", "li-na", "%20", "%4C", "&amp;",
+           "&#76;", "&nbsp;", "\u00a0", "\u00a8", "\u0301", "\u200b", "\u00ad", "李", "明",
+           "\\u004c", " ", "  ", "\n", "\t", "<b>", "</b>", '<a href="Li Na">', "x", "-", "é"]
+_SECRETS = ["Li Na", "Ana Lima Jose", "José", "李明", "Lima", "Na Li Na Li"]
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.sampled_from(_PIECES), max_size=60), st.integers(1, 12),
+       st.booleans())
+def test_a_text_read_in_parts_gives_the_secrets_read_whole_gives(pieces, part, markup) -> None:
+    """However small the parts, a text cut at its spaces and line breaks gives the very
+    secrets (in the same order) that reading it whole gives."""
+    from vault_tools.site import leaks
+
+    text = "".join(pieces)
+    secrets = [Secret(value, "secret", "notes/x.md") for value in _SECRETS]
+    whole = LeakScanner(secrets).find(text, markup)
+    saved = leaks.SCAN_PART
+    leaks.SCAN_PART = part
+    try:
+        in_parts = LeakScanner(secrets).find(text, markup)
+    finally:
+        leaks.SCAN_PART = saved
+    assert in_parts == whole
+
+
+@given(st.text(st.sampled_from(list(" \t\n\u00a0\u2003\u3000\x1cab<>=\"")), max_size=80),
+       st.integers(1, 9))
+def test_a_page_spaced_in_parts_is_spaced_as_a_whole(text, part) -> None:
+    from vault_tools.site import leaks
+
+    whole = leaks.markup_places(text)
+    saved = leaks.SCAN_PART
+    leaks.SCAN_PART = part
+    try:
+        places = leaks.markup_places(text)
+    finally:
+        leaks.SCAN_PART = saved
+    assert places == whole
+    assert places[-1] == leaks._TAG_RE.sub(" ", " " + " ".join(text.split()) + " ")

@@ -68,6 +68,7 @@ WORD_RE = re.compile(f"{_BOUNDARY}|[{_UNSPACED}]|[^\\W_{_UNSPACED}]+")
 _ACCENTS = re.compile("[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f"
                       "\u00ad\u180e\u200b-\u200f\u2060-\u2064\ufe00-\ufe0f\ufeff]")
 JSON_CHUNK = 32_000  # characters of JSON strings compared at a time (no string is split)
+SCAN_PART = 1 << 20  # characters of a longer text folded and cut into words at a time
 _UNICODE_ESCAPE = re.compile(r"\\u([0-9a-fA-F]{4})")
 # A tag (or comment, or doctype) starts with a letter, `/`, `!` or `?`: `a < b > c` in a script
 # or a text is no tag, and its words stay.
@@ -137,7 +138,9 @@ def markup_places(text: str) -> list[str]:
     # Whitespace only separates words, so each run of it can be one space: the regular
     # expressions below then skip a page's indentation in one step. The spaces at the ends
     # keep a match at the very start or end.
-    text = " " + " ".join(text.split()) + " "
+    # (A part at a time: split whole, a page of megabytes had every word a string of its own.)
+    spaced = (" ".join(part.split()) for part in _parts(text, SCAN_PART))
+    text = " " + " ".join(part for part in spaced if part) + " "
     # Each distinct value once: a page repeats its nav's links and classes many times. (Each
     # match gives its three groups, two of them empty: all go in, once.)
     places = list(dict.fromkeys(chain.from_iterable(_ATTRIBUTE_RE.findall(text))))
@@ -198,6 +201,10 @@ class LeakScanner:
                 self._by_anchor.setdefault(needle.anchor, []).append(needle)
         self._anchors = frozenset(self._by_anchor)
         self._clean: set[str] = set()  # attribute values and comments found to hold no secret
+        # The most words a secret looked for has: a text read in parts carries this many
+        # words less one from each part into the next (`_found_in_parts`).
+        self._longest = max((len(n.words.split()) for needles in self._by_anchor.values()
+                             for n in needles), default=1)
 
     def __bool__(self) -> bool:
         return bool(self._by_anchor)
@@ -213,24 +220,67 @@ class LeakScanner:
             # the theme's icons, classes and nav links are read once per scan, not per page.
             places = [p for p in markup_places(text) if p not in self._clean]
             text = _join(places)
-        text = fold(decode_entities(text))
-        found = []
-        # An anchor not in the text as a string is not in it as a word: with a few anchors,
-        # looking costs less than cutting the text into words.
-        if len(self._anchors) > FEW_ANCHORS or any(a in text for a in self._anchors):
-            words = WORD_RE.findall(text)
-            present = set(words)
-            hits = self._anchors.intersection(present)
-            if hits:
-                # A secret is compared with the text only when all its words are in it: a
-                # page naming Jana Silva holds the anchor of her e-mail address, rarely
-                # `example`.
-                sequence = " " + " ".join(words) + " "
-                found = [n.secret for anchor in sorted(hits) for n in self._by_anchor[anchor]
-                         if n.rest <= present and n.words in sequence]
+        found = (self._found_in(text) if len(text) <= SCAN_PART
+                 else self._found_in_parts(text))
         if not found and len(self._clean) < CLEAN_MEMORY:
             self._clean.update(places[:-1])  # not the page's own text: it is seen once
         return found
+
+    def _found_in(self, text: str) -> list[Secret]:
+        """The secrets in `text` (its escapes not yet undone), by the module's matching rule."""
+        text = fold(decode_entities(text))
+        # An anchor not in the text as a string is not in it as a word: with a few anchors,
+        # looking costs less than cutting the text into words.
+        if len(self._anchors) <= FEW_ANCHORS and not any(a in text for a in self._anchors):
+            return []
+        words = WORD_RE.findall(text)
+        found = self._needles_in(words)
+        return [n.secret for anchor in sorted({n.anchor for n in found if n.anchor})
+                for n in self._by_anchor[anchor] if n in found]
+
+    def _found_in_parts(self, text: str) -> list[Secret]:
+        """`_found_in`, reading `text` a part at a time: a page of many megabytes (the
+        follow-ups of 20,000 notes) is never held folded and cut into words whole, which took
+        ~12 times the page. Each part after the first is read with the last words of the one
+        before it, as many as the longest secret has words less one, so a secret that spans two
+        parts is found in the second (tests/test_leak_scan.py holds the two equal)."""
+        carry: list[str] = []
+        found: set[_Needle] = set()
+        for part in _parts(text, SCAN_PART):
+            words = carry + WORD_RE.findall(fold(decode_entities(part)))
+            found |= self._needles_in(words)
+            carry = words[len(words) - (self._longest - 1):] if self._longest > 1 else []
+        return [n.secret for anchor in sorted({n.anchor for n in found if n.anchor})
+                for n in self._by_anchor[anchor] if n in found]
+
+    def _needles_in(self, words: list[str]) -> set[_Needle]:
+        """The secrets whose words occur one after the other in `words`."""
+        present = set(words)
+        hits = self._anchors.intersection(present)
+        if not hits:
+            return set()
+        # A secret is compared with the text only when all its words are in it: a page naming
+        # Jana Silva holds the anchor of her e-mail address, rarely `example`.
+        sequence = " " + " ".join(words) + " "
+        return {n for anchor in hits for n in self._by_anchor[anchor]
+                if n.rest <= present and n.words in sequence}
+
+
+def _parts(text: str, size: int) -> Iterator[str]:
+    """`text` in parts of about `size` characters, each cut at a space or a line break (which
+    the scan's unescaping and folding never join to what is around them), the break dropped."""
+    start, end = 0, len(text)
+    while end - start > size:
+        cut = max(text.rfind(" ", start, start + size), text.rfind("\n", start, start + size))
+        if cut <= start:  # no break in the part: up to the next one
+            found = [i for i in (text.find(" ", start + size), text.find("\n", start + size))
+                     if i >= 0]
+            if not found:
+                break
+            cut = min(found)
+        yield text[start:cut]
+        start = cut + 1
+    yield text[start:]
 
 
 def file_texts(path: Path, rel: str) -> Iterator[str]:
