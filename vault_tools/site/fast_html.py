@@ -53,7 +53,9 @@ class StandIns:
     def __init__(self) -> None:
         self._nonce = token_hex(6)
         self._content: dict[str, dict[str, str]] = {}  # {page: {stand-in paragraph: html}}
-        self._output: dict[str, dict[str, str]] = {}  # {page: {stand-in div: html}}
+        # {page: {stand-in div: html as UTF-8}}: every page is read before any is written, so
+        # the blocks of all wait at once (as strings, 4 bytes a character with one emoji).
+        self._output: dict[str, dict[str, bytes]] = {}
 
     def in_content(self, page: str, fragment: str) -> str:
         """A stand-in for `fragment`, a paragraph of its own in the page's Markdown; the HTML
@@ -70,7 +72,8 @@ class StandIns:
         waiting = self._output.setdefault(page, {})
         slot = (f'<div class="vault-block" data-vault-slot="{self._nonce}-{len(waiting)}">'
                 "</div>")
-        waiting[slot] = f'<div class="vault-block">\n{fragment}\n</div>'
+        waiting[slot] = f'<div class="vault-block">\n{fragment}\n</div>'.encode(
+            "utf-8", "surrogatepass")
         return slot
 
     def content_of(self, page: str) -> dict[str, str]:
@@ -115,7 +118,8 @@ class StandIns:
         return content
 
     def fill_output(self, page: str, output: str) -> str:
-        for stand_in, fragment in self._output.pop(page, {}).items():
+        for stand_in, held in self._output.pop(page, {}).items():
+            fragment = held.decode("utf-8", "surrogatepass")
             # A stand-in Markdown made a paragraph of (in a list item, a callout, a line of
             # its own in an embedded note) gives its block the paragraph's place.
             wrapped = f"<p>{stand_in}</p>"

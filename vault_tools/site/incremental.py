@@ -160,6 +160,8 @@ class _Run:
     said: dict[str, dict[str, list[list[Any]]]] = field(default_factory=dict)  # page -> Said
     reused: set[str] = field(default_factory=set)  # the theme's templates left as they were
     shown: dict[str, Any] = field(default_factory=dict)  # template -> what it was made from
+    # The HTML of each page read, as UTF-8, until it is written (`_read`, `_write_pages`).
+    content: dict[str, bytes] = field(default_factory=dict)
 
 
 class LiveSite:
@@ -807,14 +809,14 @@ class LiveSite:
                     Page(None, file, config)
                 with said.hearing(run, file.src_uri, READ):
                     populate_page(file.page, config, files)
-                _read(file.page)
+                _read(run, file.page)
         shape = digest(_nav_shape(run.nav.items))
         if run.keep and shape != self._nav_shape:
             for src, kept in run.keep.items():
                 self._not_carried(run, kept.file)
                 with said.hearing(run, src, READ):
                     populate_page(kept.page, config, files)
-                _read(kept.page)
+                _read(run, kept.page)
             run.keep = {}
             self._kept = {}
         self._nav_shape = shape
@@ -946,6 +948,9 @@ class LiveSite:
                         named = True
                 continue
             before = len(search.entries) if search is not None else 0
+            held = run.content.pop(file.src_uri, None)
+            if held is not None:
+                file.page.content = held.decode("utf-8", "surrogatepass")
             with said.hearing(run, file.src_uri, WRITE):
                 build_page(file.page, config, run.doc_files, nav, env,
                            excluded=file.inclusion.is_excluded())
@@ -1120,12 +1125,19 @@ def _nav_shape(items: Iterable[Any]) -> tuple[Any, ...]:
     )
 
 
-def _read(page: Page) -> None:
+def _read(run: _Run, page: Page) -> None:
     """Let go of the Markdown of a page just read: once rendered, a page is written from its
     HTML (`content`, let go of once written), and other pages read only its title, front
     matter, table of contents and anchors, as they do of a page kept from the site cache
-    (`_give_recorded`). `mkdocs build` holds both for every page until the build ends."""
+    (`_give_recorded`). `mkdocs build` holds both for every page until the build ends.
+
+    Every page is read before any is written, so the HTML of all waits at once: it waits as
+    UTF-8 in `run.content` (a string is 4 bytes a character with one emoji in it, as a Tasks
+    date is), and is the page's `content` again just before the page is written."""
     page.markdown = ""
+    if page.content is not None:
+        run.content[page.file.src_uri] = page.content.encode("utf-8", "surrogatepass")
+        page.content = None
 
 
 def _give_recorded(file: Any, config: Any, kept: _Kept, built: str) -> None:
