@@ -57,3 +57,15 @@ class NoteTexts(MutableMapping[str, str]):
 def decoded(held: bytes) -> str:
     """The text of bytes `NoteTexts.held` gave."""
     return held.decode("utf-8", _ERRORS)
+
+
+def held_text(texts: Mapping[str, str], path: str) -> str | bytes | None:
+    """`path`'s text as `texts` holds it (None: none): a `NoteTexts`' bytes, the same object
+    for as long as the text is not put again, or another mapping's string. A cache keyed by
+    it keeps no decoded copy of every text alive (350 MB at 20,000 notes)."""
+    return texts.held(path) if isinstance(texts, NoteTexts) else texts.get(path)
+
+
+def as_text(held: str | bytes | None) -> str | None:
+    """The text `held_text` gave, decoded if it is bytes."""
+    return decoded(held) if isinstance(held, bytes) else held

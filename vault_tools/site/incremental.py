@@ -60,7 +60,7 @@ from mkdocs.utils import clean_directory, get_build_date
 
 from ..blocks import FOLLOWUPS, PREP
 from ..index import VaultIndex
-from ..note_texts import NoteTexts
+from ..note_texts import NoteTexts, held_text
 from ..notes import Note
 from ..reach import parse_digest, reach_of_edits
 from ..vault import Vault, is_note_path, is_skipped, load_index_and_texts, read_note
@@ -233,7 +233,8 @@ class LiveSite:
         # (`_templates_shown`), by template.
         self._templates: dict[str, Any] = {}
         self._recorded_templates: dict[str, str] = {}  # the site cache's, first build only
-        self._text_digests: dict[str, tuple[str | None, str | None]] = {}  # `_text_digest`
+        # `_text_digest`: each note's text as held, and its digest
+        self._text_digests: dict[str, tuple[str | bytes | None, str | None]] = {}
 
     @property
     def plugin(self) -> Any:
@@ -546,7 +547,7 @@ class LiveSite:
         """`text_digest` of note `path`'s text, worked out once per text in a run (the first
         run of a process asks for each note's up to three times: the dashboards' check, the
         notes changed since the record, the record)."""
-        text = self._texts.get(path)
+        text = held_text(self._texts, path)  # (keyed by it: no decoded text is kept)
         known = self._text_digests.get(path)
         if known is not None and known[0] is text:
             return known[1]

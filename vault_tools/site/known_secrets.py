@@ -21,7 +21,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from ..note_texts import NoteTexts, decoded
+from ..note_texts import as_text, held_text
 from ..notes import Note
 from ..privacy import Secret, secret_inputs
 from ..views.common import SiteView
@@ -48,7 +48,8 @@ class KnownSecrets:
         self._made_from = None  # (until `compute` returns)
         self._found = compute()
         self._scanner = None
-        self._notes = {path: (note, _held(texts, path)) for path, note in view.index.notes.items()}
+        self._notes = {path: (note, held_text(texts, path))
+                       for path, note in view.index.notes.items()}
         self._made_from = made_from
         return self._found
 
@@ -72,23 +73,14 @@ class KnownSecrets:
             known = self._notes.get(path)
             if known is None:
                 return False
-            held = _held(texts, path)
+            held = held_text(texts, path)
             if known[0] is note and known[1] is held:
                 continue
             if path in view.hidden or known[0].path in view.hidden:
                 return False
-            if secret_inputs(known[0], _text(known[1])) != secret_inputs(note, texts.get(path)):
+            if secret_inputs(known[0], as_text(known[1])) != secret_inputs(note, texts.get(path)):
                 return False
             changed[path] = (note, held)
         self._notes.update(changed)
         return True
 
-
-def _held(texts: Mapping[str, str], path: str) -> str | bytes | None:
-    """`path`'s text as `texts` holds it: the same object while the text is not put again (a
-    `NoteTexts` decodes a new string at each read, so it is asked for the bytes it holds)."""
-    return texts.held(path) if isinstance(texts, NoteTexts) else texts.get(path)
-
-
-def _text(held: str | bytes | None) -> str | None:
-    return decoded(held) if isinstance(held, bytes) else held

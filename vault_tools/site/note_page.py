@@ -17,6 +17,7 @@ from typing import Any
 from mkdocs.structure.files import Files
 
 from ..blocks import FOLLOWUPS, PREP, RELATED, render_prep, render_related
+from ..note_texts import held_text
 from ..notes import Block, InlineTag, Link, Note
 from ..parse import parse_note
 from ..tags import tag_page
@@ -232,7 +233,7 @@ class NotePages:
             # Where the links of the follow-ups go (parsed once for the follow-ups note too).
             shown += self._dashboard_links(note.path, self.board_page, home.due, files)
         return (
-            text_digest(self.texts.get(note.path)),
+            text_digest(held_text(self.texts, note.path)),
             tuple(blocks),
             tuple(self.links.link_input(link, files, note.path) for link in note.links) + shown,
             self._card_rows(note),
@@ -280,8 +281,9 @@ class NotePages:
             if target is None:
                 found.append((path, None))
             elif shown:
-                found.append((path, text_digest(self.texts.get(path)), target.unreadable, tuple(
-                    self.links.link_input(each, files, path) for each in target.links)))
+                found.append((path, text_digest(held_text(self.texts, path)), target.unreadable,
+                              tuple(self.links.link_input(each, files, path)
+                                    for each in target.links)))
             else:
                 found.append((path, path in self.texts, target.unreadable))
         return tuple(found)

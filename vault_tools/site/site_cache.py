@@ -193,13 +193,15 @@ def same_secrets(scanned_for: Any, found: list[Any]) -> bool:
     return scanned_for is not None and scanned_for == found
 
 
-def text_digest(text: str | None) -> str | None:
+def text_digest(text: str | bytes | None) -> str | None:
     """A digest of a note's text (None: no text), standing for the text in a page's inputs and
-    the record of the notes. (Not the text itself inside `digest`: pickle keeps a copy of a
-    text's UTF-8 bytes with the text, for as long as the build holds the text.)"""
+    the record of the notes; the same for the text and its UTF-8 bytes (as `NoteTexts` holds
+    it). (Not the text itself inside `digest`: pickle keeps a copy of a text's UTF-8 bytes
+    with the text, for as long as the build holds the text.)"""
     if text is None:
         return None
-    return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
+    data = text if isinstance(text, bytes) else text.encode("utf-8", "surrogatepass")
+    return hashlib.blake2b(data, digest_size=16).hexdigest()
 
 
 def file_digest(path: Path) -> str | None:
