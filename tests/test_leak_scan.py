@@ -493,3 +493,37 @@ def test_a_page_spaced_in_parts_is_spaced_as_a_whole(text, part) -> None:
         leaks.SCAN_PART = saved
     assert places == whole
     assert places[-1] == leaks._TAG_RE.sub(" ", " " + " ".join(text.split()) + " ")
+
+
+def _strings_recursively(value: object) -> list[str]:
+    """The JSON walk as written plainly: the reference for the stack-based one."""
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, dict):
+        return [s for key, item in value.items() for s in [str(key), *_strings_recursively(item)]]
+    if isinstance(value, list):
+        return [s for item in value for s in _strings_recursively(item)]
+    return []
+
+
+_json_values = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.text(max_size=5),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=4), inner,
+                                                                 max_size=4),
+    max_leaves=30)
+
+
+@given(_json_values)
+def test_every_string_of_a_json_file_is_read_in_document_order(value) -> None:
+    from vault_tools.site.leaks import _json_strings
+
+    assert list(_json_strings(value)) == _strings_recursively(value)
+
+
+def test_a_secret_deep_in_a_json_file_is_found(tmp_path: Path) -> None:
+    """Nested as deep as the parser reads: the walk of its strings has no depth limit."""
+    secret = Secret("Renata Silva", "name", "notes/contacts/Renata Silva.md")
+    (tmp_path / "deep.json").write_text("[" * 900 + '"met R\\u0065nata Silva"' + "]" * 900,
+                                        encoding="utf-8")
+    found = [leak.secret for leak in scan_site(tmp_path, [secret])]
+    assert found == [secret]
