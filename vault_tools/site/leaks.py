@@ -249,7 +249,8 @@ class LeakScanner:
         for part in _parts(text, SCAN_PART):
             words = carry + WORD_RE.findall(fold(decode_entities(part)))
             found |= self._needles_in(words)
-            carry = words[len(words) - (self._longest - 1):] if self._longest > 1 else []
+            # (all of them while a part has fewer: the first may hold one word of the secret)
+            carry = words[-(self._longest - 1):] if self._longest > 1 else []
         return [n.secret for anchor in sorted({n.anchor for n in found if n.anchor})
                 for n in self._by_anchor[anchor] if n in found]
 
