@@ -1,4 +1,5 @@
-"""`NoteTexts`: every note's text, held as UTF-8 while a site is built from it.
+"""`NoteTexts`: every note's text, held as UTF-8 while a site is built from it (`encoded`,
+`decoded`: the same for other text a build holds a while, the pages' HTML).
 
 A site's build keeps the text of every note it read (MkDocs is served the text the index was
 made from, never a later save). As Python strings those texts take 1, 2 or 4 bytes a character
@@ -31,7 +32,7 @@ class NoteTexts(MutableMapping[str, str]):
         return decoded(self._data[path])
 
     def __setitem__(self, path: str, text: str) -> None:
-        self._data[path] = text.encode("utf-8", _ERRORS)
+        self._data[path] = encoded(text)
 
     def __delitem__(self, path: str) -> None:
         del self._data[path]
@@ -54,8 +55,13 @@ class NoteTexts(MutableMapping[str, str]):
         return f"NoteTexts({len(self._data)} notes)"
 
 
+def encoded(text: str) -> bytes:
+    """`text` as held: its UTF-8 bytes (a lone surrogate kept, see `_ERRORS`)."""
+    return text.encode("utf-8", _ERRORS)
+
+
 def decoded(held: bytes) -> str:
-    """The text of bytes `NoteTexts.held` gave."""
+    """The text of bytes `encoded` (or `NoteTexts.held`) gave."""
     return held.decode("utf-8", _ERRORS)
 
 

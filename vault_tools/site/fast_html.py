@@ -24,6 +24,8 @@ import re
 from collections.abc import Iterable, Sequence
 from secrets import token_hex
 
+from ..note_texts import decoded, encoded
+
 # The Markdown extensions under which the fast path writes what Python-Markdown would: MkDocs'
 # defaults and the ones the plugin adds for Obsidian's Markdown (whose marks, `==`, `[^`,
 # `!!!` and `???`, the fast path declines). Anything else might render the same text
@@ -72,8 +74,7 @@ class StandIns:
         waiting = self._output.setdefault(page, {})
         slot = (f'<div class="vault-block" data-vault-slot="{self._nonce}-{len(waiting)}">'
                 "</div>")
-        waiting[slot] = f'<div class="vault-block">\n{fragment}\n</div>'.encode(
-            "utf-8", "surrogatepass")
+        waiting[slot] = encoded(f'<div class="vault-block">\n{fragment}\n</div>')
         return slot
 
     def content_of(self, page: str) -> dict[str, str]:
@@ -119,7 +120,7 @@ class StandIns:
 
     def fill_output(self, page: str, output: str) -> str:
         for stand_in, held in self._output.pop(page, {}).items():
-            fragment = held.decode("utf-8", "surrogatepass")
+            fragment = decoded(held)
             # A stand-in Markdown made a paragraph of (in a list item, a callout, a line of
             # its own in an embedded note) gives its block the paragraph's place.
             wrapped = f"<p>{stand_in}</p>"

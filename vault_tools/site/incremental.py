@@ -60,7 +60,7 @@ from mkdocs.utils import clean_directory, get_build_date
 
 from ..blocks import FOLLOWUPS, PREP
 from ..index import VaultIndex
-from ..note_texts import NoteTexts, held_text
+from ..note_texts import NoteTexts, decoded, encoded, held_text
 from ..notes import Note
 from ..reach import parse_digest, reach_of_edits
 from ..vault import Vault, is_note_path, is_skipped, load_index_and_texts, read_note
@@ -951,7 +951,7 @@ class LiveSite:
             before = len(search.entries) if search is not None else 0
             held = run.content.pop(file.src_uri, None)
             if held is not None:
-                file.page.content = held.decode("utf-8", "surrogatepass")
+                file.page.content = decoded(held)
             with said.hearing(run, file.src_uri, WRITE):
                 build_page(file.page, config, run.doc_files, nav, env,
                            excluded=file.inclusion.is_excluded())
@@ -1137,7 +1137,7 @@ def _read(run: _Run, page: Page) -> None:
     date is), and is the page's `content` again just before the page is written."""
     page.markdown = ""
     if page.content is not None:
-        run.content[page.file.src_uri] = page.content.encode("utf-8", "surrogatepass")
+        run.content[page.file.src_uri] = encoded(page.content)
         page.content = None
 
 

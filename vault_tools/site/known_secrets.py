@@ -33,7 +33,7 @@ class KnownSecrets:
 
     def __init__(self) -> None:
         self._made_from: tuple[Any, ...] | None = None
-        # Each note and its text as `_held` gives it: bytes kept by a `NoteTexts`, not a copy.
+        # Each note and its text as `held_text` gives it: a `NoteTexts`' bytes, not a copy.
         self._notes: dict[str, tuple[Note, str | bytes | None]] = {}
         self._found: list[Secret] = []
         self._scanner: LeakScanner | None = None
@@ -83,4 +83,3 @@ class KnownSecrets:
             changed[path] = (note, held)
         self._notes.update(changed)
         return True
-

@@ -233,10 +233,7 @@ class LeakScanner:
         # looking costs less than cutting the text into words.
         if len(self._anchors) <= FEW_ANCHORS and not any(a in text for a in self._anchors):
             return []
-        words = WORD_RE.findall(text)
-        found = self._needles_in(words)
-        return [n.secret for anchor in sorted({n.anchor for n in found if n.anchor})
-                for n in self._by_anchor[anchor] if n in found]
+        return self._in_order(self._needles_in(WORD_RE.findall(text)))
 
     def _found_in_parts(self, text: str) -> list[Secret]:
         """`_found_in`, reading `text` a part at a time: a page of many megabytes (the
@@ -251,6 +248,10 @@ class LeakScanner:
             found |= self._needles_in(words)
             # (all of them while a part has fewer: the first may hold one word of the secret)
             carry = words[-(self._longest - 1):] if self._longest > 1 else []
+        return self._in_order(found)
+
+    def _in_order(self, found: set[_Needle]) -> list[Secret]:
+        """The secrets of `found`, by anchor, then as the scanner was given them."""
         return [n.secret for anchor in sorted({n.anchor for n in found if n.anchor})
                 for n in self._by_anchor[anchor] if n in found]
 

@@ -57,6 +57,7 @@ from typing import Any
 
 from .. import __version__
 from ..manifest import _installed_code, read_plain_file
+from ..note_texts import encoded
 from . import said
 
 log = logging.getLogger("mkdocs.plugins.vault")
@@ -200,7 +201,7 @@ def text_digest(text: str | bytes | None) -> str | None:
     with the text, for as long as the build holds the text.)"""
     if text is None:
         return None
-    data = text if isinstance(text, bytes) else text.encode("utf-8", "surrogatepass")
+    data = text if isinstance(text, bytes) else encoded(text)
     return hashlib.blake2b(data, digest_size=16).hexdigest()
 
 
