@@ -303,6 +303,43 @@ def test_a_task_reaches_the_follow_ups_dashboard(running) -> None:
     assert wait_for(lambda: "send Jane Doe the paper" in run.text(JANE))
 
 
+def test_reading_the_notes_wakes_no_watcher_thread_and_every_change_still_arrives(
+        running, monkeypatch) -> None:
+    """A read is no change: the first fill, a build and every editor read all the notes, and
+    each read told as an open and a close kept the observer's threads decoding events in
+    Python while the reader waited for the GIL (`change_events`). A write, a rename, a touch,
+    a removal and a new folder are still told, in order, after the reads."""
+    from vault_tools.watch import watcher as watcher_module
+
+    told: list[tuple[str, str]] = []
+    dispatch = watcher_module._Handler.dispatch
+
+    def counted(self, event) -> None:
+        told.append((event.event_type, os.path.basename(os.fsdecode(event.src_path))))
+        dispatch(self, event)
+
+    monkeypatch.setattr(watcher_module._Handler, "dispatch", counted)
+    run = running(BASE)
+    told.clear()
+    for _ in range(50):
+        for rel in BASE:
+            (run.notes / rel).read_bytes()
+    # inotify keeps its events in order: once the marker's write is told, any read's is too.
+    marker = run.notes / "marker.md"
+    marker.write_text("x\n", encoding="utf-8")
+    assert wait_for(lambda: ("closed", "marker.md") in told, timeout=30), told
+    assert not [kind for kind, _ in told if kind in ("opened", "closed_no_write")], told
+    os.utime(run.notes / SAM)
+    (run.notes / "new").mkdir()
+    os.rename(marker, run.notes / "moved.md")
+    (run.notes / "moved.md").unlink()
+    assert wait_for(lambda: ("deleted", "moved.md") in told, timeout=30), told
+    kinds = {(kind, name) for kind, name in told}
+    assert {("created", "new"), ("moved", "marker.md"), ("deleted", "moved.md")} <= kinds, told
+    # (watchdog 7 tells a touch as `attrib`, older ones as `modified`)
+    assert kinds & {("attrib", "Sam Lee.md"), ("modified", "Sam Lee.md")}, told
+
+
 def test_files_it_must_skip_cause_nothing(running) -> None:
     run = running(BASE)
     first = list(run.lines)

@@ -388,7 +388,7 @@ def _serve(vault: Vault, site_dir: str, cache: Any, *, host: str, port: int,
            password: str | None, allow_hosts: Iterable[str],
            today: Callable[[], dt.date]) -> None:
     """`serve_site` in `site_dir`, with the site cache `cache` (None: none)."""
-    from ..watch import Watcher
+    from ..watch import Watcher, change_events
     from ._mkdocs_private import live_reload_script, live_reload_server
     from ._mkdocs_private import serve_url as mkdocs_serve_url
     from .incremental import LiveSite
@@ -493,7 +493,8 @@ def _serve(vault: Vault, site_dir: str, cache: Any, *, host: str, port: int,
             handler = watchdog.events.FileSystemEventHandler()
             handler.on_any_event = callback  # type: ignore[method-assign]
             folder = os.path.dirname(path) if is_config else path
-            self.watched(path, self.observer.schedule(handler, folder, recursive=not is_config))
+            self.watched(path, self.observer.schedule(handler, folder, recursive=not is_config,
+                                                      event_filter=change_events()))
 
     try:
         server = VaultServer(builder=builder, host=host, port=port, root=site_dir,

@@ -13,10 +13,10 @@ with the site's `serve`.
 from .gitstate import find_git_dir, git_busy
 from .report import Batch, Echo, WatchSummary
 from .settle import MISSING, Probe, Settling, Timing, note_event, probe_path, settle
-from .watcher import Watcher, WatchError, watch_until_stopped
+from .watcher import Watcher, WatchError, change_events, watch_until_stopped
 
 __all__ = [
     "MISSING", "Batch", "Echo", "Probe", "Settling", "Timing", "WatchError", "WatchSummary",
-    "Watcher", "find_git_dir", "git_busy", "note_event", "probe_path", "settle",
+    "Watcher", "change_events", "find_git_dir", "git_busy", "note_event", "probe_path", "settle",
     "watch_until_stopped",
 ]
