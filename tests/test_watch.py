@@ -340,6 +340,51 @@ def test_reading_the_notes_wakes_no_watcher_thread_and_every_change_still_arrive
     assert kinds & {("attrib", "Sam Lee.md"), ("modified", "Sam Lee.md")}, told
 
 
+@pytest.mark.parametrize(("filled", "edited", "file_link"), [
+    (True, False, False), (False, False, False), (True, True, False), (True, False, True)])
+def test_the_first_fills_follow_ups_are_handed_on_only_for_the_very_notes_it_indexed(
+        tmp_path, filled, edited, file_link) -> None:
+    """`serve`'s first build takes the follow-ups its watcher's first fill worked out, when it
+    loads the very Notes that fill indexed (through the same `ParsedNotes`): the same list
+    `open_followups` makes of the build's index, also when that fill wrote blocks (it makes
+    the Notes of its own writes as it made those it read). A note saved in between (here, a
+    new task) means no hand-on; so does a link that could name a file (the watcher's index
+    is not told the files: `[[plan.txt]]` is a missing note there, the file in the site's);
+    and it is handed on once."""
+    from vault_tools.followups import open_followups
+    from vault_tools.site.parsed_notes import ParsedNotes
+    from vault_tools.vault import load_index_and_texts
+
+    files = {**BASE, MEETING: "Met [[Jane Doe]] today.\n- [ ] send Jane the deck 📅 2026-01-05\n"}
+    if file_link:
+        files[SAM] += "Sent him [[plan.txt]].\n- [ ] ask [[plan.txt]] for a date\n"
+    root = write_vault(tmp_path / "vault", files)
+    (root / "notes" / "plan.txt").write_text("the plan\n", encoding="utf-8")
+    if filled:  # (else the first fill writes the blocks: the Notes it indexes are of its writes)
+        fill_vault(find_vault(root))
+    cache = tmp_path / "cache"
+    cache.mkdir()
+    parsed = ParsedNotes.load(cache)
+    watcher = Watcher(find_vault(root), parse=parsed.note_from_data, first_filled=parsed.save,
+                      timing=FAST)
+    watcher.start()
+    try:
+        assert watcher.wait_ready(30)
+        if edited:
+            save(root / "notes" / MEETING, files[MEETING] + "- [ ] call Sam 📅 2026-01-06\n")
+        index, _ = load_index_and_texts(find_vault(root), parse=parsed.note_from_data)
+        handed = watcher.first_followups(index)
+        if edited or file_link:
+            assert handed is None
+        else:
+            assert handed is not None and handed == open_followups(index)
+            assert any("send Jane the deck" in f.title for f in handed), handed
+        assert watcher.first_followups(index) is None
+    finally:
+        watcher.stop()
+    assert watcher.error is None
+
+
 def test_files_it_must_skip_cause_nothing(running) -> None:
     run = running(BASE)
     first = list(run.lines)

@@ -414,6 +414,13 @@ class VaultIndex:
                     self._unlink(path)
                     self._link(path)
 
+    @property
+    def asks_files(self) -> bool:
+        """Whether some link could name a file (`[[notes.txt]]`, `[[Booking.com]]`), so that
+        where it goes depends on the files beside the notes. When not, two indexes of the same
+        notes and settings resolve every link alike, whether or not they were told the files."""
+        return self._asks_files
+
     def find_attachment(self, target: str) -> str | None:
         """The attachment a link names: by its path in the notes folder, else by file name
         (case ignored) anywhere in it, as Obsidian finds it. None when there is none, or when

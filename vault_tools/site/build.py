@@ -529,7 +529,8 @@ def _serve(vault: Vault, site_dir: str, cache: Any, *, host: str, port: int,
             raise SiteError(f"cannot follow the notes: {watcher.error}")
         log.info("Building the site...")
         try:
-            log.info(live.build(parsed=parsed).describe())
+            log.info(live.build(parsed=parsed,
+                                known_followups=watcher.first_followups).describe())
         except Exception as exc:
             from mkdocs.exceptions import MkDocsException
 

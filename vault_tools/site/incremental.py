@@ -242,12 +242,14 @@ class LiveSite:
 
     def build(self, reason: str = "", *, clean: bool = False,
               loaded: tuple[VaultIndex, MutableMapping[str, str]] | None = None,
-              followups: Any = None, parsed: ParsedNotes | None = None) -> Rebuilt:
+              followups: Any = None, parsed: ParsedNotes | None = None,
+              known_followups: Callable[[VaultIndex], Any] | None = None) -> Rebuilt:
         """Read every note (or take them `loaded` just now, with their open `followups` if
         known) and build the whole site; with a site cache (and not `clean`), the pages its
         record shows unchanged, on disk as they were left, are kept. `parsed`: the notes as
         parsed, for the load (`serve`'s first build: its watcher's, just saved); by default
-        the record beside the site cache."""
+        the record beside the site cache. `known_followups`: the open follow-ups of the index
+        just read, or None when not known (`serve`'s first build: `Watcher.first_followups`)."""
         from ..refresh import FollowUpCache
 
         self._listing = None
@@ -263,7 +265,8 @@ class LiveSite:
                 self._index, self._texts = load_index_and_texts(
                     self.vault, parse=parsed.note_from_data)
             parsed.save()
-        self._followups = FollowUpCache(self._index, followups if loaded is not None else None)
+            followups = known_followups(self._index) if known_followups is not None else None
+        self._followups = FollowUpCache(self._index, followups)
         self.plugin.report_only = None
         self._dirty = None
         built = self._run(full=True, reason=reason or "full build", clean=clean)
