@@ -196,8 +196,8 @@ class Watcher:
         index is not told the files beside the notes, so `[[notes.txt]]` goes to a missing
         note here and may go to the file in `index`. `serve`'s first build loads the notes
         again through the same `ParsedNotes`, which gives a note read with the same bytes the
-        same Note. None otherwise, and after the first call (it is let go of). Call after
-        `wait_ready`."""
+        same Note. None otherwise, after the first call, and once the watcher has handled a
+        change (all are let go of then). Call after `wait_ready`."""
         first, self._first = self._first, None
         if first is None or index.asks_files:
             return None
@@ -532,6 +532,9 @@ class Watcher:
             self._report(f"{note.path}: no problems now")
 
     def _batch(self, paths: list[str], causes: dict[str, str]) -> None:
+        # The first fill's state is no longer the index's (`first_followups`); let go of it,
+        # and of the Notes it would keep alive through a long `watch`.
+        self._first = None
         updates: dict[str, Note | None] = {}
         changed: dict[str, str] = {}
         for rel in paths:
