@@ -473,8 +473,9 @@ def _serve(vault: Vault, site_dir: str, cache: Any, *, host: str, port: int,
             is_config = os.path.isfile(path)
 
             def callback(event: Any) -> None:
-                # Reads are no changes (and the builds read these files: a loop otherwise).
-                if event.is_directory or event.event_type in ("opened", "closed_no_write"):
+                # (No read reaches here, `change_events`: the builds read these files, and a
+                # read taken for a change would rebuild for ever.)
+                if event.is_directory:
                     return
                 for raw in (event.src_path, getattr(event, "dest_path", "")):
                     if not raw:

@@ -85,7 +85,6 @@ def change_events() -> list[type[FileSystemEvent]]:
     return [getattr(watchdog.events, name) for name in names if hasattr(watchdog.events, name)]
 
 
-
 @dataclass(frozen=True)
 class _Indexed:
     """What the index holds for a path: the file's probe and content hash when it was read."""
@@ -693,9 +692,7 @@ class _Handler(FileSystemEventHandler):
         return rel.replace(os.sep, "/")
 
     def dispatch(self, event: FileSystemEvent) -> None:
-        kind = event.event_type
-        if kind in ("opened", "closed_no_write"):
-            return
+        kind = event.event_type  # (never a read: `change_events`)
         src = self._rel(event.src_path)
         dest = self._rel(event.dest_path) if getattr(event, "dest_path", "") else None
         if event.is_directory:
