@@ -391,3 +391,17 @@ def test_a_quiet_save_writes_no_generated_file_again_nor_digests_the_dashboards(
     s.edit(kwame, lambda t: t + "\nA third quiet line.\n")  # (the feed as the full build's)
     s.edit(kwame, lambda t: t + "\n- [ ] call back 📅 2026-12-01\n")
     assert feed.stat().st_mtime_ns != written[0]
+
+
+def test_a_prose_edit_renders_its_page_and_the_pages_that_embed_it_only(session) -> None:
+    """A line of prose (the note parses as it did) shows on the note's own page and on the
+    pages that embed it, through an embed of an embed too; no page that only links to it is
+    rendered again. Every site is the full build's (`Session.change`)."""
+    s = session
+    s.write("topics/Shows Priya.md", "# Shows Priya\n\n![[Priya Raman]]\n")
+    s.write("topics/Shows it.md", "# Shows it\n\n![[Shows Priya]]\n")
+    s.edit("contacts/Priya Raman.md", lambda t: t + "\nA line of prose, said once.\n")
+    assert s.rendered[-1] == 3
+    for page in ("topics/Shows Priya", "topics/Shows it"):
+        html = (s.site / page / "index.html").read_text(encoding="utf-8")
+        assert "A line of prose, said once." in html

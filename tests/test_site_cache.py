@@ -735,3 +735,33 @@ def test_a_kept_pages_line_is_written_back_as_it_was_read(vault: Path) -> None:
     was, now = (json.loads(found["contacts/Kwame Asante.md"])[1] for found in (before, after))
     assert now["stamp"] != was["stamp"] and {**now, "stamp": None} == {**was, "stamp": None}
     assert_like_clean_build(vault)
+
+
+def test_a_prose_edit_works_out_no_other_page_but_one_a_link_edit_does(
+        vault: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A line of prose added to a note linked from many others (its parse unchanged) makes
+    the next run work out its own page's inputs and no neighbour's; a link added works out
+    the neighbours, old and new. Both sites are a clean build's."""
+    dirty: list[set[str] | None] = []
+    since = LiveSite._dirty_since
+
+    def seen(self: LiveSite, *args: Any) -> set[str] | None:
+        found = since(self, *args)
+        dirty.append(None if found is None else set(found))
+        return found
+
+    monkeypatch.setattr(LiveSite, "_dirty_since", seen)
+    run_build(vault)
+    priya = "contacts/Priya Raman.md"
+    index = _cached_build(vault)._index
+    neighbours = index.targets(priya) | {b.source for b in index.backlinks(priya)}
+    assert len(neighbours) >= 3
+    append(vault, priya, "\nPriya Raman said it again.\n")
+    _cached_build(vault)
+    assert dirty[-1] == {priya}
+    assert_like_clean_build(vault)
+    append(vault, priya, "\nPriya Raman knows [[Kwame Asante]].\n")
+    _cached_build(vault)
+    assert dirty[-1] is not None
+    assert neighbours | {priya, "contacts/Kwame Asante.md"} <= dirty[-1]
+    assert_like_clean_build(vault)

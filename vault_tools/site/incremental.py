@@ -290,23 +290,27 @@ class LiveSite:
         # change; every note when what is private changed, or an attachment (links to it).
         dirty: set[str] | None = set(changed) if len(changed) == len(paths) else None
         updates = {}
+        moved = []
         for rel in changed:
             before = self._index.get(rel)
             updates[rel] = self._read(rel)
             if _privacy(before) != _privacy(updates[rel]):
                 dirty = None
-            if dirty is not None:
-                dirty |= self._neighbours(rel)
+            if updates[rel] is None or before != updates[rel]:
+                moved.append(rel)
+                if dirty is not None:
+                    dirty |= self._neighbours(rel)
+            elif dirty is not None:
+                dirty |= embedders(self._index, rel)  # (they show its words)
         # A note parsed the same as before (words added outside what the index keeps) stays
         # as it is in the index: nothing worked out from the index is forgotten (the question
-        # bank of a prep brief, ~0.3 s at 20,000 notes). Its page and its neighbours' are
-        # worked out again as for any save (its text is among its page's inputs).
-        change = apply_updates(self._index, {
-            rel: note for rel, note in updates.items()
-            if note is None or self._index.notes.get(rel) != note}, self._followups)
+        # bank of a prep brief, ~0.3 s at 20,000 notes). Only its own page is worked out again
+        # (its text is among its page's inputs); no other page (`_neighbours`).
+        change = apply_updates(self._index, {rel: updates[rel] for rel in moved},
+                               self._followups)
         if dirty is not None:
             dirty |= change.affected
-            for rel in changed:
+            for rel in moved:
                 dirty |= self._neighbours(rel)
         # On a new day every page's inputs are worked out again: the date is one of them.
         self._dirty = None if new_day else dirty
@@ -347,7 +351,12 @@ class LiveSite:
     def _neighbours(self, rel: str) -> set[str]:
         """The notes `rel` links to and the notes linking to it: the ones whose page can show
         its name, its headings, its privacy or its words (in their related blocks), and the
-        notes that show it, or a note linking to it, through embeds of embeds."""
+        notes that show it, or a note linking to it, through embeds of embeds.
+
+        Asked only for a note whose parse moved. All of that but the
+        embeds is read from the index, not from the note's text: a note edited so that it
+        parses as it did (`reach.parse_digest`, a line of prose) shows the same on every
+        other page, except in the pages that embed it (`embedders`), which show its words."""
         linking = {b.source for b in self._index.backlinks(rel)}
         # A page embedding C shows C's link to `rel` as the full build resolves it now (to a
         # heading `rel` may have lost, to a note just created or deleted).
@@ -628,8 +637,8 @@ class LiveSite:
         changed = {path for key, path in path_of.items()
                    if before[key] is None or before[key] != self._text_digest(path)}
         # An edited note that parses as it did (prose added outside what the index keeps)
-        # reaches no other note's blocks: the index holds the same values for it. (Its
-        # neighbours are worked out again below all the same, as `update` does after a save.)
+        # reaches no other page and no other note's blocks: the index holds the same values
+        # for it (`_neighbours`).
         parsed = dict(zip(record.paths, record.parses, strict=True))
         same = set()
         for key, path in path_of.items():
@@ -638,13 +647,14 @@ class LiveSite:
                 if now[1] is not None and now[1] == parsed[key]:
                     same.add(path)
         dirty = set(changed)
-        numbers = {n for n, key in enumerate(record.paths) if path_of[key] in changed}
+        moved = changed - same
+        numbers = {n for n, key in enumerate(record.paths) if path_of[key] in moved}
         for number, targets in enumerate(record.targets):
             if number in numbers:
                 dirty.update(path_of[record.paths[t]] for t in targets)
             elif numbers.intersection(targets):
                 dirty.add(path_of[record.paths[number]])
-        for path in changed:
+        for path in moved:
             if path in self._index.notes:
                 dirty |= self._neighbours(path)
         # What the edits reach through the notes' blocks, as `fill` finds it (the notes it
