@@ -95,6 +95,7 @@ from .site_cache import (
     text_digest,
 )
 from .site_folder import files_in, remove_empty_folders, remove_outputs
+from .theme_files import theme_files
 
 log = logging.getLogger("mkdocs.plugins.vault")
 
@@ -693,10 +694,8 @@ class LiveSite:
         plugin.preload(self._index, self._texts, self._followups.all())
         files = self._list_files(config)
         if self._theme_files is None:
-            # The theme's files do not change while serving: listed once (~0.15 s a time).
-            theme = Files([])
-            theme.add_files_from_theme(self._env, config)
-            self._theme_files = list(theme)
+            # The theme's files do not change while serving: listed once.
+            self._theme_files = theme_files(self._env, config)
         for file in self._theme_files:
             if file.src_uri not in files.src_uris:  # a note's folder may override one
                 files.append(file)
