@@ -433,8 +433,7 @@ def _fill_contacts(rng: Random, contacts: list[Note], companies: list[Note]) -> 
         if rng.random() < 0.35:
             fm.append(f"last_contact: {_date(rng).isoformat()}")
         if rng.random() < 0.4:
-            # (stages the schema knows: an unknown one is a warning on every run of every command)
-            fm.append(f"status: {rng.choice(('to-contact', 'met', 'met', 'asked'))}")
+            fm.append(f"status: {rng.choice(('to-contact', 'met', 'met', 'reached-out'))}")
         if c.alias:
             if rng.random() < 0.5:
                 fm.append(f"aliases: [{json.dumps(c.alias, ensure_ascii=False)}]")
