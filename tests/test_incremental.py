@@ -11,7 +11,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from mkdocs.commands.build import build
 
@@ -160,7 +160,7 @@ FOLDERS = ["contacts", "people"]
 @st.composite
 def steps(draw: st.DrawFn) -> list[tuple[str, ...]]:
     kinds = st.sampled_from(["create", "edit", "link", "rename", "delete", "private", "heading",
-                             "prose"])
+                             "prose", "embed"])
     return [(draw(kinds), draw(st.sampled_from(NAMES)), draw(st.sampled_from(NAMES)),
              draw(st.sampled_from(FOLDERS))) for _ in range(draw(st.integers(3, 6)))]
 
@@ -182,6 +182,8 @@ def apply_step(s: Session, step: tuple[str, ...]) -> None:
                               f"due:2026-12-0{len(t) % 9 + 1}\n")
     elif kind == "prose":  # new words, nothing the index holds: the note parses the same
         s.edit(rel, lambda t: t + f"\n{name} said it again.\n")
+    elif kind == "embed":  # its page shows the other's words: their prose edits reach it
+        s.edit(rel, lambda t: t + f"\n![[{other}]]\n")
     elif kind == "heading":
         s.edit(rel, lambda t: t + f"\n## Notes\n\nNotes of {name}.\n")
     elif kind == "private":
@@ -198,6 +200,17 @@ def apply_step(s: Session, step: tuple[str, ...]) -> None:
           suppress_health_check=[HealthCheck.function_scoped_fixture,
                                  HealthCheck.too_slow])
 @given(sequence=steps())
+# Every contact made private in turn: the index's `names` and `facts` boosts, left behind by the
+# builds before (a serve's search configuration outlives a build), were still written.
+@example(sequence=[("rename", "Dee Roy", "Dee Roy", "people"),
+                   ("private", "Dee Roy", "Dee Roy", "people"),
+                   ("private", "Ada Moss", "Bo Lind", "contacts"),
+                   ("private", "Bo Lind", "Cy Park", "people")])
+# A prose edit of a note another one embeds: the embedding page shows the new words.
+@example(sequence=[("create", "Ada Moss", "Ada Moss", "contacts"),
+                   ("embed", "Bo Lind", "Ada Moss", "contacts"),
+                   ("embed", "Bo Lind", "Ada Moss", "contacts"),
+                   ("prose", "Ada Moss", "Ada Moss", "contacts")])
 def test_any_sequence_of_changes_gives_the_full_builds_site(tmp_path_factory, sequence) -> None:
     root = tmp_path_factory.mktemp("live") / "vault"
     (root / "notes" / "contacts").mkdir(parents=True)

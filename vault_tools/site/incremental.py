@@ -221,6 +221,8 @@ class LiveSite:
         # untouched by any build: listed again when a file came or went (`_list_files`).
         self._listing: tuple[Any, list[Any]] | None = None
         self._search_json = SearchJson()
+        # The search index's own boosts before any build added to them (`_write_pages`).
+        self._search_fields: dict[str, Any] | None = None
         self._digests: dict[str, str] = {}  # output file -> digest, for files not pages
         self._restored: dict[str, PageRecord] = {}  # the site cache's pages, first build only
         self._recorded_notes: NotesRecord | None = None  # and its notes
@@ -945,6 +947,19 @@ class LiveSite:
                 self._search_json.install(search)  # (its JSON: each kept page's entries once)
         words = self.plugin.build.words if self.plugin.build is not None else {}
         fields = search.config.setdefault("fields", {}) if search is not None else {}
+        # The index's `names` and `facts` boosts as the configuration gives them (as a rule,
+        # not at all): a build adds them when a page has words (`search_names`), and while
+        # serving the index's configuration is carried from build to build. Without this, the
+        # boosts stayed after the last contact with words was made private, which a clean
+        # build does not write.
+        ours = (search_names.FIELD, search_names.FACTS)
+        if self._search_fields is None:
+            self._search_fields = {name: fields[name] for name in ours if name in fields}
+        for name in ours:
+            if name in self._search_fields:
+                fields[name] = self._search_fields[name]
+            else:
+                fields.pop(name, None)
         named = False  # (once a page with words gave the index its fields, all have)
         pages: list[list[dict[str, Any]]] = []  # each page's search entries
         for file in run.doc_files:
