@@ -339,15 +339,14 @@ def fill_vault(
         if reach is None or path in reach:
             note = index.notes[path]
             kept = texts.held(path) if texts is not None else None
-            if kept is not None:
-                text = decoded(kept)
-                if note.blocks:
-                    held[path] = blocks_digest(current_contents(text, note))
+            if kept is not None:  # (digested now, not as read: see `see`)
+                blocks = (blocks_digest(current_contents(decoded(kept), note))
+                          if note.blocks else None)
                 source: bytes | None = bytes_digest(kept)  # (`text_digest` of the text)
             else:
-                source = sources.get(path)
-            planned = _plan_streamed(vault, index, note, held.pop(path, None), source,
-                                     followups, concerning, dashboard, hide_private)
+                blocks, source = held.pop(path, None), sources.get(path)
+            planned = _plan_streamed(vault, index, note, blocks, source, followups,
+                                     concerning, dashboard, hide_private)
         concerning.pop(path, None)
         dashboards.discard(path)
         if not dashboards:
