@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import contextlib
 import gc
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 
 @contextlib.contextmanager
@@ -42,6 +42,28 @@ def freeze_loaded() -> None:
     ~0.15 s, a save's budget in `watch`)."""
     gc.collect()
     gc.freeze()
+
+
+def first_frozen_as_loaded() -> Callable[[], None]:
+    """`serve`'s policy once each full build of its site is done (`LiveSite(built=...)`).
+
+    The first, made with the collector paused since the server started (`paused` around the
+    watcher's first fill and that build), is frozen without a collection first, as
+    `frozen_after_load` freezes: it leaves little in cycles (~1,700 objects at 5,000 notes,
+    kept until the next full build unfreezes them) and a pass to find them walks every object
+    loaded and built (~480,000, 0.22 s of a start). Every later one is `freeze_loaded`: the
+    build it replaces, MkDocs' pages and nav pointing at each other, is garbage now."""
+    first = True
+
+    def built() -> None:
+        nonlocal first
+        if first:
+            first = False
+            gc.freeze()
+        else:
+            freeze_loaded()
+
+    return built
 
 
 @contextlib.contextmanager
