@@ -837,6 +837,37 @@ def test_a_complete_first_fill_is_recorded_so_the_next_start_and_fill_read_nothi
     assert fill_vault(vault, write=False, trust_manifest=False).changed == []
 
 
+def test_a_start_after_prose_edits_plans_only_the_edited_notes(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A first fill records every note's parse (as `build` does), so that a note edited with
+    prose alone before the next start, parsing as it did, is the only note that start plans:
+    `serve` restarted every morning after a day of notes works out no one else's blocks."""
+    files = dict(BASE)
+    for i in range(20):
+        files[f"contacts/P{i}.md"] = f"---\ntype: contact\n---\n# P{i}\n\nKnows [[P{i + 1}]].\n"
+        files[f"notes/N{i}.md"] = f"Met [[P{i}]] and [[P{(i + 1) % 20}]].\n"
+    root = write_vault(tmp_path / "vault", files)
+    for _ in range(2):  # never filled, then filled by the first start
+        run = Running(root)
+        run.watcher.stop()
+        assert run.watcher.error is None
+    p3 = root / "notes/contacts/P3.md"
+    save(p3, p3.read_text(encoding="utf-8") + "\nA quiet word about the weather.\n")
+    planned = counting_plans(monkeypatch)
+    run = Running(root)
+    run.watcher.stop()
+    assert planned == [1]
+    assert fill_vault(find_vault(root), write=False, trust_manifest=False).changed == []
+    # A later edit that changes what the index holds reaches its neighbours again.
+    save(p3, p3.read_text(encoding="utf-8") + "\nAlso knows [[P9]].\n")
+    planned.clear()
+    run = Running(root)
+    run.watcher.stop()
+    assert planned and planned[0] > 1
+    assert "[[P3]]" in run.block("contacts/P9.md")
+    assert fill_vault(find_vault(root), write=False, trust_manifest=False).changed == []
+
+
 def test_a_save_during_the_first_fill_means_no_record(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """A note saved while the first fill plans (after the notes were read) is not what was

@@ -402,13 +402,19 @@ class SinceLastFill:
         """Record a complete fill: every note of `reach` planned and every change written
         (`written`: path -> the text written); `replan`: the notes left alone. Recorded only
         when the vault on disk is exactly that (`_record_if_undisturbed`), so the next `fill`
-        or first fill reads nothing, or only what the edits since reach."""
+        or first fill reads nothing, or only what the edits since reach.
+
+        Every note's parse digest is recorded, as a `build` records them: a note edited
+        before the next start, with prose only, then reaches only itself. Unknown, the edit
+        reached every note its links reached then (~1,000 notes planned at 5,000 for three
+        careers, 0.4 s of a `serve` start). Worked out once (~0.5 s at 5,000 notes), then
+        carried from record to record; only the notes written since are worked out again."""
         digests = Digests()
         for path in sorted(written):
             digests.add(path, bytes_digest(written[path].encode("utf-8")))
         digests.seal()
         graph = _graph_to_record(self._index, self._stamps, replan, self._earlier,
-                                 self._parses, set(written), every=False)
+                                 self._parses, set(written), every=True)
         _record_if_undisturbed(self._vault, self._settings, self._stamps, digests, graph)
 
 
