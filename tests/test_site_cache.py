@@ -162,7 +162,7 @@ def test_builds_in_new_processes_after_changes_equal_a_clean_build(vault: Path) 
 
 
 @pytest.mark.parametrize("damage", ["truncated", "random bytes", "another format",
-                                    "another vault", "wrong shape"])
+                                    "another vault", "wrong shape", "a check not said"])
 def test_a_damaged_or_foreign_cache_is_discarded_in_one_line(vault: Path, damage: str) -> None:
     run_build(vault)
     record = vault / ".cache/vault-tools/site.json"
@@ -178,6 +178,8 @@ def test_a_damaged_or_foreign_cache_is_discarded_in_one_line(vault: Path, damage
         first = next(iter(raw["pages"]))
         raw["pages"][first]["entries"] = "not a list"
         write_record(record, raw)
+    elif damage == "a check not said":  # (neither true nor false: not to be read as either)
+        write_record(record, {**raw, "search_json": "yes"})
     else:  # a copy of this vault, cache and all, somewhere else
         copy = vault.parent / "copy"
         shutil.copytree(vault, copy)
@@ -765,3 +767,35 @@ def test_a_prose_edit_works_out_no_other_page_but_one_a_link_edit_does(
     assert dirty[-1] is not None
     assert neighbours | {priya, "contacts/Kwame Asante.md"} <= dirty[-1]
     assert_like_clean_build(vault)
+
+
+def test_the_search_index_is_compared_with_materials_once_per_cache_key(
+        vault: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A site that keeps its search index's pieces from build to build (`serve`) writes
+    Material's own JSON of it (one dump of every entry) to check the pieces against only
+    when its record does not say that check was made under the same key: a start from such
+    a record writes the index from its pieces alone, and the site is a clean build's."""
+    from material.plugins.search.plugin import SearchIndex
+
+    own: list[int] = []
+    real = SearchIndex.generate_search_index
+
+    def counted(self: Any, *args: Any) -> Any:
+        own.append(len(self.entries))
+        return real(self, *args)
+
+    monkeypatch.setattr(SearchIndex, "generate_search_index", counted)
+    record = vault / ".cache/vault-tools/site.json"
+    run_build(vault)  # (`build`: Material writes its index its own way, and checks nothing)
+    assert read_record(record)["search_json"] is False
+    for edit in ("A line of prose.", "More prose."):
+        own.clear()
+        append(vault, "contacts/Priya Raman.md", f"\n{edit}\n")
+        live = _cached_build(vault)
+        assert live._search_json.agrees is True
+        assert read_record(record)["search_json"] is True
+        if edit == "A line of prose.":
+            assert len(own) == 1 and own[0] > 0  # compared: no record of it
+        else:
+            assert own == []  # the record's check stands
+        assert_like_clean_build(vault)

@@ -502,6 +502,8 @@ class LiveSite:
         # What the kept files were found clean of: if the secrets are the same now, the leak
         # scan reads only the files written now (the kept ones hold the bytes it read then).
         self.plugin.remembered.scanned_for = snapshot.scanned
+        if snapshot.search_json:
+            self._search_json.agreed_before()
 
     def _snapshot(self, run: _Run, key: str) -> Snapshot:
         """The record of this build for the next run: every kept page whose inputs have a
@@ -512,7 +514,8 @@ class LiveSite:
                             digests=dict(self._digests),
                             templates={template: digest(shown)
                                        for template, shown in self._templates.items()},
-                            scanned=_secrets_digest(self.plugin.remembered.scanned_for))
+                            scanned=_secrets_digest(self.plugin.remembered.scanned_for),
+                            search_json=self._search_json.agrees is True)
         for src, kept in run.keep.items():
             if kept.record is not None:
                 # Kept from the record, not rendered since: its record stands (the page was

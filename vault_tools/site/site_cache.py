@@ -67,7 +67,8 @@ log = logging.getLogger("mkdocs.plugins.vault")
 # 6: each page's output file's stamp beside its digest; the generated pages' Markdown
 # 7: a digest of what each of the theme's templates showed (the sitemap, 404.html)
 # 8: a line per page (`[src, record]`) after a first line holding the rest
-FORMAT = 8
+# 9: whether Material's search index was found written the same from its pieces
+FORMAT = 9
 FILE_NAME = "site.json"
 LOCK_NAME = "site.lock"
 _NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
@@ -431,6 +432,10 @@ class Snapshot:
     notes: NotesRecord | None = None
     # The generated pages' Markdown (`GeneratedRecord`; None: not recorded).
     generated: GeneratedRecord | None = None
+    # Whether the search index's JSON written from each page's pieces was found to be the
+    # bytes Material writes (`search_json.SearchJson.agrees`): under the same key (the same
+    # code, libraries and configuration) it is so again, and is not compared anew.
+    search_json: bool = False
 
 
 @dataclass
@@ -524,7 +529,7 @@ class SiteCache:
                 "nav": snapshot.nav, "outputs": sorted(snapshot.outputs),
                 "digests": snapshot.digests, "templates": snapshot.templates,
                 "copied": snapshot.copied,
-                "scanned": snapshot.scanned,
+                "scanned": snapshot.scanned, "search_json": snapshot.search_json,
                 # (`vars`, not `asdict`: a record's fields are plain JSON already, and asdict
                 # copies every list of the notes' record, ~0.1 s at 5,000 notes)
                 "notes": vars(snapshot.notes) if snapshot.notes else None,
@@ -672,14 +677,16 @@ def _snapshot(raw: dict[str, Any], lines: list[str]) -> Snapshot:
     digests, templates = mapping(raw["digests"]), mapping(raw["templates"])
     if not all(isinstance(v, str) for v in (*digests.values(), *templates.values())):
         raise ValueError("an output digest of the wrong shape")
-    nav, scanned = raw["nav"], raw["scanned"]
+    nav, scanned, search_json = raw["nav"], raw["scanned"], raw["search_json"]
     if not isinstance(nav, str) or not (scanned is None or isinstance(scanned, str)):
         raise ValueError("a digest of the wrong shape")
+    if type(search_json) is not bool:
+        raise ValueError("the search index's check of the wrong shape")
     notes, generated = raw.get("notes"), raw.get("generated")
     return Snapshot(key=raw["key"], vault=raw["vault"], pages=pages,
                     outputs=strings(raw["outputs"]), nav=nav, digests=digests,
                     templates=templates, copied=copied,
-                    scanned=scanned,
+                    scanned=scanned, search_json=search_json,
                     notes=NotesRecord(**mapping(notes)).check() if notes is not None else None,
                     generated=(GeneratedRecord(**mapping(generated)).check()
                                if generated is not None else None))
