@@ -7,6 +7,7 @@ from __future__ import annotations
 import ast
 import contextlib
 import gc
+import signal
 import weakref
 from collections.abc import Iterator
 from pathlib import Path
@@ -181,3 +182,29 @@ def test_filling_and_loading_a_vault_leaves_no_garbage_in_cycles(make_vault) -> 
         assert len(loaded[0]) >= 8
         found = gc.collect()
     assert found == 0
+
+
+def test_watch_fills_first_with_the_collector_paused_and_freezes_what_it_loaded(
+        make_vault, monkeypatch) -> None:
+    """`watch`'s first fill loads the whole vault as the other commands do, with the collector
+    paused (its passes walked the growing heap), and freezes it once done; then the collector
+    is on again for the saves."""
+    from vault_tools.watch import watcher as watcher_module
+    from vault_tools.watch.report import silent
+
+    seen: list[bool] = []
+    real = watcher_module.Watcher._first_fill
+
+    def spy(self: watcher_module.Watcher) -> None:
+        seen.append(gc.isenabled())
+        real(self)
+        seen.append(gc.get_freeze_count() > 0)
+        signal.raise_signal(signal.SIGINT)  # (as Ctrl-C: the loop stops)
+
+    monkeypatch.setattr(watcher_module.Watcher, "_first_fill", spy)
+    try:
+        watcher_module.watch_until_stopped(find_vault(make_vault(NOTES)), echo=silent)
+        assert seen == [False, True]
+        assert gc.isenabled()
+    finally:
+        gc.unfreeze()

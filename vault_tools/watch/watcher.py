@@ -732,7 +732,12 @@ def watch_until_stopped(vault: Vault, echo: Echo, timing: Timing = Timing()) -> 
     # again and again (a full pass over 5,000 notes costs ~0.15 s, a save's budget).
     watcher = Watcher(vault, echo=echo, timing=timing, first_filled=gcpolicy.freeze_loaded)
     try:
-        watcher.start()
+        # The first fill loads the whole vault: with the collector paused, as `serve`'s start
+        # (its passes walked the growing heap), until it is frozen (`first_filled`).
+        with gcpolicy.paused():
+            watcher.start()
+            while not watcher.wait_ready(1.0) and not stop.is_set():
+                pass
         while not stop.wait(1.0):
             if not watcher.is_alive():
                 break
