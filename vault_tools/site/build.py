@@ -405,10 +405,13 @@ def _serve(vault: Vault, site_dir: str, cache: Any, *, host: str, port: int,
     first.site_url = serve_url
     changes = _Changes()
     # Each full build loads the vault with the collector paused and freezes what it built
-    # (docs/performance.md); the start, the watcher's first fill and the first build, runs
-    # paused as a whole, and is frozen once.
-    live = LiveSite(vault, first, serve_url=serve_url, reloading=gcpolicy.reloading,
-                    built=gcpolicy.first_frozen_as_loaded(), cache=cache, today=today)
+    # (docs/performance.md); at the start, what the watcher's first fill and the first build
+    # loaded, and the site cache's record, are frozen as loaded (`first_frozen_then_reloading`):
+    # the pages are rendered with the collector on, and its pass after walks only them.
+    live = LiveSite(vault, first, serve_url=serve_url,
+                    reloading=gcpolicy.first_frozen_then_reloading(),
+                    built=gcpolicy.freeze_loaded, recording=gcpolicy.frozen_after_load,
+                    cache=cache, today=today)
 
     def builder() -> None:
         from mkdocs.exceptions import MkDocsException
@@ -524,24 +527,23 @@ def _serve(vault: Vault, site_dir: str, cache: Any, *, host: str, port: int,
     watcher = Watcher(vault, echo=_log_line, on_batch=on_batch, parse=parsed.note_from_data,
                       first_filled=parsed.save)
     try:
-        # The start loads the vault twice, the watcher's first fill and then the first build,
-        # with the collector paused: its passes over the growing heap were ~0.7 s of a start
-        # at 5,000 notes. What the start made is frozen by the first build (`LiveSite`).
-        with gcpolicy.paused():
+        # The watcher's first fill loads the whole vault: with the collector paused (its
+        # passes over the growing heap were ~0.5 s of a start at 5,000 notes), then frozen.
+        with gcpolicy.frozen_after_load():
             watcher.start()
             watcher.wait_ready()
-            if watcher.error is not None:
-                raise SiteError(f"cannot follow the notes: {watcher.error}")
-            log.info("Building the site...")
-            try:
-                log.info(live.build(parsed=parsed,
-                                    known_followups=watcher.first_followups).describe())
-            except Exception as exc:
-                from mkdocs.exceptions import MkDocsException
+        if watcher.error is not None:
+            raise SiteError(f"cannot follow the notes: {watcher.error}")
+        log.info("Building the site...")
+        try:
+            log.info(live.build(parsed=parsed,
+                                known_followups=watcher.first_followups).describe())
+        except Exception as exc:
+            from mkdocs.exceptions import MkDocsException
 
-                if isinstance(exc, MkDocsException):
-                    raise SiteError(_build_failure(live.config, exc)) from None
-                raise
+            if isinstance(exc, MkDocsException):
+                raise SiteError(_build_failure(live.config, exc)) from None
+            raise
         server.watch(first.docs_dir)
         if first.config_file_path:
             server.watch(first.config_file_path)

@@ -181,6 +181,7 @@ class LiveSite:
                  today: Callable[[], dt.date] = dt.date.today,
                  reloading: Callable[[], AbstractContextManager[Any]] = contextlib.nullcontext,
                  built: Callable[[], None] = lambda: None,
+                 recording: Callable[[], AbstractContextManager[Any]] = contextlib.nullcontext,
                  cache: SiteCache | None = None, once: bool = False) -> None:
         self.vault = vault
         self._once = once
@@ -188,9 +189,11 @@ class LiveSite:
         # build, written after each full one.
         self._cache = cache
         # The garbage-collector policy of the command serving this site (`gcpolicy`): what to
-        # wrap a full load of the vault in, and what to do once a full build is done.
+        # wrap a full load of the vault in, what to do once a full build is done, and what to
+        # wrap the load of the site cache's record in (every kept page's record: long-lived).
         self._reloading = reloading
         self._built = built
+        self._recording = recording
         self.config = config
         self.serve_url = serve_url
         self._today = today
@@ -432,7 +435,11 @@ class LiveSite:
         run = _Run(self._configure(), full, inclusion)
         key = self._cache_key(run.config) if full else None
         if key is not None and self._cache is not None:
-            run.restored = None if clean else self._cache.load(key)
+            if clean:
+                run.restored = None
+            else:
+                with self._recording():
+                    run.restored = self._cache.load(key)
             if run.restored is not None:
                 run.found, linked, run.empty_folders = files_in(Path(run.config.site_dir))
                 if linked:  # written through, a kept page would land elsewhere
