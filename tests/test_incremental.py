@@ -67,16 +67,19 @@ def assert_same_site(live: Path, full: Path) -> None:
 
 
 class Session:
-    """A vault, its live site, and a full build to compare with after each change."""
+    """A vault, its live site, and a full build to compare with after each change, both as of
+    the session's `day` (which a step may move on)."""
 
     def __init__(self, root: Path) -> None:
         self.root = root
         self.vault: Vault = find_vault(root)
         self.notes = self.vault.notes_dir
+        self.day = dt.date(2026, 11, 30)
         fill_vault(self.vault)
         self.site = root / "live-site"
         self.full = root / "full-site"
-        self.live = LiveSite(self.vault, load_site_config(self.vault, site_dir=str(self.site)))
+        self.live = LiveSite(self.vault, load_site_config(self.vault, site_dir=str(self.site)),
+                             today=lambda: self.day)
         self.live.build()
         self.rendered: list[int] = []
 
@@ -86,8 +89,14 @@ class Session:
         result = self.live.update([*paths, *written])
         assert not result.full, result.reason
         self.rendered.append(result.rendered)
+        self.full_build()
+
+    def full_build(self) -> None:
+        """A full build of the vault as of the session's day, compared with the site."""
         shutil.rmtree(self.full, ignore_errors=True)
-        build(load_site_config(self.vault, site_dir=str(self.full)))
+        config = load_site_config(self.vault, site_dir=str(self.full))
+        config.plugins["vault"].today = lambda: self.day
+        build(config)
         assert_same_site(self.site, self.full)
 
     def write(self, rel: str, text: str) -> None:
@@ -160,13 +169,16 @@ FOLDERS = ["contacts", "people"]
 @st.composite
 def steps(draw: st.DrawFn) -> list[tuple[str, ...]]:
     kinds = st.sampled_from(["create", "edit", "link", "rename", "delete", "private", "heading",
-                             "prose", "embed"])
+                             "prose", "embed", "day"])
     return [(draw(kinds), draw(st.sampled_from(NAMES)), draw(st.sampled_from(NAMES)),
              draw(st.sampled_from(FOLDERS))) for _ in range(draw(st.integers(3, 6)))]
 
 
 def apply_step(s: Session, step: tuple[str, ...]) -> None:
     kind, name, other, folder = step
+    if kind == "day":  # days later (past some follow-ups' due dates), the day's first save
+        s.day += dt.timedelta(days=1 + 3 * NAMES.index(other))
+        kind = "prose"
     found = [p.relative_to(s.notes).as_posix() for p in s.notes.rglob(f"{name}.md")]
     rel = found[0] if found else None
     if kind == "create" or rel is None:
@@ -182,6 +194,7 @@ def apply_step(s: Session, step: tuple[str, ...]) -> None:
                               f"due:2026-12-0{len(t) % 9 + 1}\n")
     elif kind == "prose":  # new words, nothing the index holds: the note parses the same
         s.edit(rel, lambda t: t + f"\n{name} said it again.\n")
+
     elif kind == "embed":  # its page shows the other's words: their prose edits reach it
         s.edit(rel, lambda t: t + f"\n![[{other}]]\n")
     elif kind == "heading":
@@ -206,6 +219,12 @@ def apply_step(s: Session, step: tuple[str, ...]) -> None:
                    ("private", "Dee Roy", "Dee Roy", "people"),
                    ("private", "Ada Moss", "Bo Lind", "contacts"),
                    ("private", "Bo Lind", "Cy Park", "people")])
+# Days pass between saves, past the due dates of the follow-ups made before: only the pages
+# showing the day change with it.
+@example(sequence=[("create", "Ada Moss", "Ada Moss", "contacts"),
+                   ("link", "Ada Moss", "Bo Lind", "contacts"),
+                   ("day", "Ada Moss", "Cy Park", "contacts"),
+                   ("day", "Ada Moss", "Dee Roy", "contacts")])
 # A prose edit of a note another one embeds: the embedding page shows the new words.
 @example(sequence=[("create", "Ada Moss", "Ada Moss", "contacts"),
                    ("embed", "Bo Lind", "Ada Moss", "contacts"),

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from mkdocs.commands.build import build
 
 from vault_tools.blocks import render_prep
@@ -303,25 +303,106 @@ def test_the_cache_holds_no_private_word_and_stays_out_of_notes_site_and_git(
     assert ".cache" not in status
 
 
-def test_a_build_on_a_new_day_renders_only_the_pages_that_show_the_date(vault: Path) -> None:
-    """Two builds, each as a new process makes it (a fresh configuration and site), a day
-    apart: the second renders the dated pages only, and equals a clean build of that day."""
-    found = find_vault(vault)
-    fill_vault(found)
-    results = []
-    for day in (dt.date(2026, 11, 30), dt.date(2026, 12, 1)):
-        folder = cache_dir(found)
-        assert folder is not None
-        live = LiveSite(found, load_site_config(found, site_dir=str(vault / "site")),
-                        today=lambda day=day: day, cache=SiteCache(folder, found.root))
-        results.append(live.build())
-    first, second = results
-    assert first.full and not second.full and second.reason == "from the site cache"
-    assert 0 < second.rendered < first.rendered / 3, second
-    config = load_site_config(found, site_dir=str(vault.parent / "clean-site"))
-    config.plugins["vault"].today = lambda: dt.date(2026, 12, 1)
+def build_on(root: Path, day: dt.date, *counters: list[str]) -> Rebuilt:
+    """A build of the vault at `root` as of `day`, as a new process makes it (a fresh
+    configuration and site, from the site cache), compared with a clean build of that day;
+    `counters` hold only what the first build appended to them."""
+    for counter in counters:
+        counter.clear()
+    found = find_vault(root)
+    folder = cache_dir(found)
+    assert folder is not None
+    live = LiveSite(found, load_site_config(found, site_dir=str(root / "site")),
+                    today=lambda: day, cache=SiteCache(folder, found.root))
+    result = live.build()
+    counted = [list(counter) for counter in counters]
+    config = load_site_config(found, site_dir=str(root.parent / "clean-site"))
+    config.plugins["vault"].today = lambda: day
+    shutil.rmtree(root.parent / "clean-site", ignore_errors=True)
     build(config)
-    assert_same_site(vault / "site", vault.parent / "clean-site")
+    assert_same_site(root / "site", root.parent / "clean-site")
+    for counter, found_first in zip(counters, counted, strict=True):
+        counter[:] = found_first
+    return result
+
+
+@pytest.mark.parametrize("boards", ["notes", "generated"])
+def test_a_build_on_a_new_day_works_out_only_what_shows_the_date(
+        vault: Path, monkeypatch: pytest.MonkeyPatch, boards: str) -> None:
+    """Builds a day apart, each as a new process makes it (a fresh configuration and site):
+    the next day's works out no note's page inputs but the home note's and the follow-ups
+    note's (they show the follow-ups as of the day) and those of a note embedding another (as
+    any cached build does), takes the undated dashboards from the site cache and makes the
+    dated ones (the follow-ups, the home: generated pages when the vault has no such notes)
+    anew; it renders those pages only, and equals a clean build of that day. A link added on
+    a later day still reaches the pages around it."""
+    shown = ["Follow-ups.md", "index.md"]
+    if boards == "generated":
+        for rel in shown:
+            (vault / "notes" / rel).unlink()
+        shown = []
+    fill_vault(find_vault(vault))
+    worked_out: list[str] = []
+    made: list[str] = []
+    inputs, people_rows = note_page.NotePages.inputs, dashboards.people_rows
+
+    def counted_inputs(pages, note, files):
+        worked_out.append(note.path)
+        return inputs(pages, note, files)
+
+    def counted_people(view):
+        made.append("people")
+        return people_rows(view)
+
+    monkeypatch.setattr(note_page.NotePages, "inputs", counted_inputs)
+    monkeypatch.setattr(dashboards, "people_rows", counted_people)
+    assert build_on(vault, dt.date(2026, 11, 30)).full
+    append(vault, "contacts/Priya Raman.md", "\nA line of prose.\n")
+    fill_vault(find_vault(vault))
+    build_on(vault, dt.date(2026, 11, 30))  # (a record with the dashboards' Markdown)
+    second = build_on(vault, dt.date(2026, 12, 1), worked_out, made)
+    assert second.reason == "from the site cache" and not second.full
+    # (and a note embedding another, whose inputs no cached run takes from the record)
+    assert sorted(worked_out) == sorted([*shown, "careers/UX Research.md"]), worked_out
+    assert made == [], "an undated dashboard was worked out again on a new day"
+    assert 0 < second.rendered <= 3, second
+    assert "2026-12-01" in (vault / "site/index.html").read_text(encoding="utf-8")
+    append(vault, "contacts/Kwame Asante.md", "\nKwame knows [[Marisol Vega]] now.\n")
+    fill_vault(find_vault(vault))
+    third = build_on(vault, dt.date(2026, 12, 9), worked_out, made)
+    assert "contacts/Kwame Asante.md" in worked_out and made == ["people"]
+    assert third.rendered > second.rendered
+
+
+@pytest.mark.parametrize("overdue", ["due", "today"])
+def test_the_feed_is_kept_on_a_new_day_unless_it_moves_overdue_items_to_the_day(
+        vault: Path, monkeypatch: pytest.MonkeyPatch, overdue: str) -> None:
+    """The feed is clock-free (`feed_overdue: due`, the default): a build on a new day leaves
+    it as the last run wrote it. With `feed_overdue: today` an overdue follow-up is on the
+    build's day: the new day's build makes the feed anew, and it is a clean build's."""
+    (vault / "mkdocs.yml").write_text(
+        CONFIG.replace("  - vault\n", f"  - vault:\n      feed_overdue: {overdue}\n"),
+        encoding="utf-8")
+    fill_vault(find_vault(vault))
+    made: list[str] = []
+    render_feed = dashboards.render_feed
+
+    def counted_feed(*args, **kwargs):
+        made.append("feed")
+        return render_feed(*args, **kwargs)
+
+    monkeypatch.setattr(dashboards, "render_feed", counted_feed)
+    build_on(vault, dt.date(2026, 11, 30))
+    append(vault, "contacts/Priya Raman.md", "\nA line of prose.\n")
+    fill_vault(find_vault(vault))
+    build_on(vault, dt.date(2026, 11, 30))
+    feed = (vault / "site/followups.ics").read_bytes()
+    build_on(vault, dt.date(2026, 12, 20), made)
+    assert made == ([] if overdue == "due" else ["feed"])
+    moved = (vault / "site/followups.ics").read_bytes() != feed
+    assert moved == (overdue == "today")
+    if moved:
+        assert b"DTSTART;VALUE=DATE:20261220" in (vault / "site/followups.ics").read_bytes()
 
 
 class CachedSession(Session):
@@ -334,6 +415,7 @@ class CachedSession(Session):
         self.notes = self.vault.notes_dir
         self.site = root / "site"
         self.full = root / "full-site"
+        self.day = dt.date(2026, 11, 30)
         self.rendered = []
         fill_vault(self.vault)
         assert self.build().full
@@ -342,7 +424,7 @@ class CachedSession(Session):
         folder = cache_dir(self.vault)
         assert folder is not None
         live = LiveSite(self.vault, load_site_config(self.vault, site_dir=str(self.site)),
-                        cache=SiteCache(folder, self.vault.root))
+                        cache=SiteCache(folder, self.vault.root), today=lambda: self.day)
         return live.build()
 
     def change(self, *paths: str) -> None:
@@ -350,14 +432,15 @@ class CachedSession(Session):
         result = self.build()
         assert result.reason == "from the site cache", result
         self.rendered.append(result.rendered)
-        shutil.rmtree(self.full, ignore_errors=True)
-        build(load_site_config(self.vault, site_dir=str(self.full)))
-        assert_same_site(self.site, self.full)
+        self.full_build()
 
 
 @settings(max_examples=3, deadline=None, derandomize=True,
           suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 @given(sequence=steps())
+@example(sequence=[("create", "Ada Moss", "Ada Moss", "contacts"),
+                   ("link", "Ada Moss", "Bo Lind", "contacts"),
+                   ("day", "Ada Moss", "Dee Roy", "contacts")])
 def test_any_sequence_of_changes_between_builds_gives_a_clean_builds_site(
         tmp_path_factory, sequence) -> None:
     root = tmp_path_factory.mktemp("cached") / "vault"

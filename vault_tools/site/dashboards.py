@@ -229,6 +229,10 @@ class Dashboard:
     # The pages of its own the dashboard links to (one per tag), each a Dashboard too, from
     # the view: generated as the dashboard is, but never listed in the nav (§7: it stays small).
     subpages: Callable[[SiteView], Sequence[Dashboard]] | None = None
+    # Whether it shows the build's day (`Site.board.built`: the follow-ups as of that day,
+    # for a reader without the site's script). An undated one is the same page on any day,
+    # so a new day takes it from the site cache (`GeneratedPages.carry_over`).
+    dated: bool = False
 
 
 NetworkData = tuple[tuple[GraphNode, ...], tuple[GraphEdge, ...], tuple[tuple[str, str], ...]]
@@ -270,7 +274,7 @@ def _tag_pages(view: SiteView) -> list[Dashboard]:
 DASHBOARDS: tuple[Dashboard, ...] = (
     Dashboard("Follow-ups", FOLLOWUPS_PAGE,
               lambda site: site.board.html(site.links.linker(site.links.urls[FOLLOWUPS_PAGE])),
-              lambda html, _, raw: followups_page(html, raw)),
+              lambda html, _, raw: followups_page(html, raw), dated=True),
     Dashboard("People", "people/index.md", lambda site: people_rows(site.view),
               people_page),
     Dashboard("Leads", "leads/index.md", lambda site: site.leads, leads_page),
@@ -293,7 +297,7 @@ DASHBOARDS: tuple[Dashboard, ...] = (
 )
 HOME = Dashboard("Home", HOME_PAGE, lambda site: site.home,
                  lambda data, linker, raw: home_page((data.listed, data.html(linker)),
-                                                     linker, raw))
+                                                     linker, raw), dated=True)
 # The words the site writes itself (nav titles): never a secret of a note.
 OWN_WORDS = frozenset({d.title.lower() for d in (*DASHBOARDS, HOME)})
 
@@ -367,13 +371,15 @@ class GeneratedPages:
         # digest of the notes now, and whether the page of a File is one that build keeps.
         self._basis: str | None = None
         self._basis_of: tuple[Site, list[str], bool] | None = None
+        self._day = ""  # the day of the last `add` (ISO)
         self._carried: _Carried | None = None
         # The pages of the last `add` whose Markdown came from the record, and how to make
         # one of them anew (`made_anew`).
         self.carried: set[str] = set()
         self._making: Callable[[str], str] | None = None
         # Whether the last `add` found the notes as parsed and everything else the pages are
-        # made from as the record's run had them (`carry_over`): so are the dashboards then.
+        # made from, the day too, as the record's run had them (`carry_over`): so are the
+        # dashboards then, the dated ones and the notes showing them (the home note) too.
         self.as_recorded = False
 
     def subpages(self, view: SiteView) -> list[Dashboard]:
@@ -402,11 +408,14 @@ class GeneratedPages:
         # (Its digest is worked out only when asked: ~20 ms at 20,000 notes, on every save
         # of `serve`, which asks once, as it stops.)
         self._basis, self._basis_of = None, (site, [f.src_uri for f in files], plain)
+        self._day = site.board.built.isoformat()
         carried, self._carried = self._carried, None
         if carried is not None and (carried[0].notes != carried[1]
                                     or carried[0].basis != self.basis):
             carried = None
-        self.as_recorded = carried is not None
+        # On another day than the record's, only the undated pages are as it has them.
+        same_day = carried is not None and carried[0].day == self._day
+        self.as_recorded = same_day
         # (The bytes the record's run left in an output file: for the feed and the network's
         # data, made from the notes as parsed and the basis alone, as the pages are.)
         recorded = carried[3] if carried is not None else None
@@ -414,14 +423,17 @@ class GeneratedPages:
         # (What `made_anew` needs; this build's, dropped by the next.)
         self._making = partial(self._make, site=site, by_src=by_src, plain=plain, urls=urls)
         for src, file in generated.items():
-            if carried is not None and src not in self._pages and self._carry(
-                    src, file, carried, plain, urls):
+            if (carried is not None and src not in self._pages
+                    and (same_day or not by_src[src].dated)
+                    and self._carry(src, file, carried, plain, urls)):
                 self.carried.add(src)
             else:
                 file.content_string = self._make(src, site, by_src, plain, urls)
             files.append(file)
         self._add_network_data(files, config, site, recorded)
-        known = recorded(FEED) if recorded is not None else None
+        # (The feed moves overdue items to the build's day only when told to.)
+        known = (recorded(FEED) if recorded is not None
+                 and (same_day or not feed.overdue_today) else None)
         if known is not None:
             self._feed = (None, known)  # (its events not known: the next build works them out)
         else:
@@ -477,7 +489,8 @@ class GeneratedPages:
         and the digest of the notes now as parsed (`notes`, as `record.notes` was made). If
         those and everything else the pages are made from (`basis`) are as they were, it
         takes each page's Markdown from the record instead of working out its data again
-        (~1 s at 5,000 notes): but only a page that `keeps` says this build keeps as the
+        (~1 s at 5,000 notes), a `dated` page's only on the record's day: but only a page
+        that `keeps` says this build keeps as the
         earlier run left it (the record's Markdown, as the site cache vouches for it, is the
         one its output was rendered from); any other page is made anew, so Markdown read
         from the record is never rendered. The feed and the network's data are then taken
@@ -490,7 +503,8 @@ class GeneratedPages:
         notes they were made from (None: none, not known)."""
         if notes is None or self.basis is None:
             return None
-        return GeneratedRecord(notes=notes, basis=self.basis, nonce=self.stand_ins.nonce,
+        return GeneratedRecord(notes=notes, basis=self.basis, day=self._day,
+                               nonce=self.stand_ins.nonce,
                                pages={src: [known[1], known[2]]
                                       for src, known in self._pages.items()})
 
@@ -567,14 +581,14 @@ _NOT_KNOWN = object()
 def _basis(site: Site, files: list[str], plain: bool) -> str:
     """A digest of what the generated pages are made from besides the notes as parsed (and
     the site cache's key: the code, the configuration): which notes are private, the fields
-    published, the files (the attachments a link may go to), the build's day, the pages'
-    URLs, the nav's dashboards, the private attachments, the dashboards' own pages and whether
-    long lists are written as HTML. (The follow-ups are worked out from the notes, the day
-    and the settings.)"""
+    published, the files (the attachments a link may go to), the pages' URLs, the nav's
+    dashboards, the private attachments, the dashboards' own pages and whether long lists are
+    written as HTML. Not the build's day: only the `dated` pages show it, and the record
+    says it beside (`GeneratedRecord.day`). (The follow-ups are worked out from the notes and
+    the settings: clock-free.)"""
     view = site.view
     return digest((sorted(view.hidden), sorted(view.publish_fields), view.index.settings,
-                   sorted(files), site.board.built.isoformat(),
-                   sorted(site.links.urls.items()), site.listed,
+                   sorted(files), sorted(site.links.urls.items()), site.listed,
                    sorted(site.links.private_files), site.links.separator,
                    [d.src for d in site.extra], plain))
 

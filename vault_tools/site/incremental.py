@@ -204,7 +204,6 @@ class LiveSite:
         self._kept: dict[str, _Kept] = {}
         self._outputs: set[str] = set()
         self._nav_shape = ""  # a digest of the navigation as the theme shows it
-        self._day: dt.date | None = None
         self._stale: str | None = "first build"
         # Each note's page inputs in the last build, by digest (`_by_digest`).
         self._inputs: dict[str, tuple[Any, ...]] = {}
@@ -289,7 +288,6 @@ class LiveSite:
         stale = self._stale or self._unknown()
         if stale:
             return self.build(stale)
-        new_day = self._day != self._today()
         paths = set(paths)
         changed = sorted(rel for rel in paths if is_note_path(rel) and not is_skipped(rel))
         # The notes whose page inputs may differ now, found from the links around each
@@ -318,8 +316,7 @@ class LiveSite:
             dirty |= change.affected
             for rel in moved:
                 dirty |= self._neighbours(rel)
-        # On a new day every page's inputs are worked out again: the date is one of them.
-        self._dirty = None if new_day else dirty
+        self._dirty = dirty
         self.plugin.report_only = set(changed)
         return self._run(full=False)
 
@@ -464,7 +461,6 @@ class LiveSite:
         self._inputs = run.inputs
         self._templates.update(run.shown)
         self._dirty = None
-        self._day = self._today()
         self._stale = None
         self._restored, self._recorded_templates = {}, {}
         self._recorded_notes = None
@@ -565,7 +561,6 @@ class LiveSite:
                      for path in paths],
             computed=sorted(where[path] for path in self._touched if path in where),
             privacy=self._privacy_digest(), files=_files_digest(run.files),
-            day=self._today().isoformat(),
             parses=[self._parses[path][1] for path in paths])
 
     def _text_digest(self, path: str) -> str | None:
@@ -636,11 +631,12 @@ class LiveSite:
         """The notes whose page inputs may differ from the ones `record`'s build worked out
         (None: every note's): the notes changed since (text, creation, deletion) and the
         notes they link to or that link to them, then and now, as `update` finds them after
-        a save. Every note's on another day, when a note's privacy changed, the site's other
-        files (attachments) did, or a note came, went or changed its names."""
+        a save. Every note's when a note's privacy changed, the site's other files
+        (attachments) did, or a note came, went or changed its names. Not on another day: no
+        note's page shows the date (only the dashboards do, and the notes showing one, which
+        are worked out again then: `GeneratedPages.as_recorded`)."""
         path_of = {_path_key(path): path for path in self._index.notes}
-        if (record is None or record.day != self._today().isoformat()
-                or record.files != _files_digest(files)
+        if (record is None or record.files != _files_digest(files)
                 or record.privacy != self._privacy_digest()):
             return None
         if set(record.paths) != set(path_of):  # (the names' digest says so already)
@@ -725,7 +721,7 @@ class LiveSite:
                 # reach them as they reach a block `fill` writes (`reach_of_edits`): a prep
                 # brief (the company's people, the careers, the bank) and a related block
                 # with something private in it (`touched_by_private`). (A prep brief is
-                # not dated: a new day makes every page dirty anyway.)
+                # not dated, nor is a related block.)
                 self._dirty |= {n.path for n in view.index
                                 if any(link.embed for link in n.links)}
                 self._dirty |= {path for path in self._reach

@@ -68,7 +68,9 @@ log = logging.getLogger("mkdocs.plugins.vault")
 # 7: a digest of what each of the theme's templates showed (the sitemap, 404.html)
 # 8: a line per page (`[src, record]`) after a first line holding the rest
 # 9: whether Material's search index was found written the same from its pieces
-FORMAT = 9
+# 10: the day beside the generated pages, not in the notes' record: a new day keeps every
+#     page but the dated ones
+FORMAT = 10
 FILE_NAME = "site.json"
 LOCK_NAME = "site.lock"
 _NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
@@ -392,18 +394,21 @@ class PageRecord:
 class GeneratedRecord:
     """The generated pages as the last build made them (`dashboards.GeneratedPages`): a
     digest of the notes as parsed (`reach.parse_digest` of each, in the index's order), one of
-    the rest they were made from (`GeneratedPages.basis`), the random part of that run's
-    stand-ins, and each page's Markdown with the HTML its stand-ins stand for."""
+    the rest they were made from but the day (`GeneratedPages.basis`), the day they were
+    made as of (ISO), the random part of that run's stand-ins, and each page's Markdown with
+    the HTML its stand-ins stand for."""
 
     notes: str
     basis: str
+    day: str
     nonce: str
     pages: dict[str, list[Any]] = field(default_factory=dict)  # src: [markdown, {stand-in: html}]
 
     def check(self) -> GeneratedRecord:
         """This record, if every field has its shape (ValueError if not)."""
         if not (isinstance(self.notes, str) and isinstance(self.basis, str)
-                and isinstance(self.nonce, str) and isinstance(self.pages, dict)
+                and isinstance(self.day, str) and isinstance(self.nonce, str)
+                and isinstance(self.pages, dict)
                 and all(isinstance(src, str) and isinstance(page, list) and len(page) == 2
                         and isinstance(page[0], str) and isinstance(page[1], dict)
                         and all(isinstance(k, str) and isinstance(v, str)
@@ -445,7 +450,7 @@ class NotesRecord:
     digest of its path (never a private note's name), a digest of its text (None: unreadable),
     the notes its links go to (by position in `paths`), the notes whose related block the
     site computed (`SiteView.touched_by_private`, by position), and digests of what makes every
-    page's inputs change (the notes' names and privacy, the site's other files, the day); and
+    page's inputs change (the notes' names and privacy, the site's other files); and
     a digest of each note's parse (`reach.parse_digest`; None: not known): an edited note that
     parses the same reaches no note through its blocks."""
 
@@ -455,7 +460,6 @@ class NotesRecord:
     computed: list[int]
     privacy: str
     files: str
-    day: str
     parses: list[str | None]
 
     def check(self) -> NotesRecord:
@@ -471,7 +475,7 @@ class NotesRecord:
                                                     for i in t) for t in self.targets)
                 and isinstance(self.computed, list)
                 and all(type(i) is int and 0 <= i < count for i in self.computed)
-                and all(isinstance(v, str) for v in (self.privacy, self.files, self.day))):
+                and all(isinstance(v, str) for v in (self.privacy, self.files))):
             raise ValueError("a record of the notes of the wrong shape")
         return self
 
