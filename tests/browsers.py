@@ -12,12 +12,36 @@ import os
 import shutil
 import subprocess
 import sys
+import time
 
 NAMES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable", "chrome")
 SKIP_REASON = (
     "no Chromium or Chrome on PATH (looked for " + ", ".join(NAMES) + "): install one "
     "(e.g. `sudo apt-get install chromium`) and run `make test` again to run the browser tests"
 )
+
+
+def wait_until(page: object, expression: str, timeout: float = 30.0) -> None:
+    """Wait until the JavaScript `expression` is true in `page` (AssertionError after `timeout`
+    seconds). Polled from here, one evaluation at a time: Playwright's `wait_for_function`
+    compiles its predicate with `eval` in the page whenever it polls again, which the site's
+    policy (no 'unsafe-eval') refuses, so it fails whenever the condition is not true at once
+    (microsoft/playwright#7395): on a loaded machine, now and then."""
+    deadline = time.monotonic() + timeout
+    while not _evaluated(page, expression):
+        if time.monotonic() > deadline:
+            raise AssertionError(f"still false after {timeout:g} s: {expression}")
+        time.sleep(0.05)
+
+
+def _evaluated(page: object, expression: str) -> object:
+    """`expression` in `page`; false while the page is being replaced (a reload)."""
+    try:
+        return page.evaluate(expression)  # type: ignore[attr-defined]
+    except Exception as exc:  # (Playwright's Error: no import of it without a browser)
+        if "context was destroyed" in str(exc):
+            return False
+        raise
 
 
 def find_browser(path: str | None = None) -> str | None:

@@ -23,7 +23,7 @@ import pytest
 from vault_tools.site.build import build_site
 from vault_tools.vault import find_vault
 
-from .browsers import SKIP_REASON, find_browser
+from .browsers import SKIP_REASON, find_browser, wait_until
 from .conftest import DEMO_VAULT, REPO
 
 pytestmark = pytest.mark.slow  # a real browser over a built site
@@ -352,8 +352,8 @@ def test_live_reload_works_under_the_policy(page, make_vault) -> None:
         messages: list[str] = []
         page.on("console", lambda m: messages.append(m.text))
         page.goto(f"http://127.0.0.1:{server.port}/contacts/Jane%20Doe/")
-        page.wait_for_function("document.readyState === 'complete'")
-        page.wait_for_function("window.violations !== undefined")
+        wait_until(page, "document.readyState === 'complete'")
+        wait_until(page, "window.violations !== undefined")
         assert page.evaluate("window.violations") == []
         note = root / "notes" / "contacts" / "Jane Doe.md"
         note.write_text(note.read_text(encoding="utf-8").replace("Hello.", "Hello again."),
@@ -506,7 +506,7 @@ def test_embedded_video_audio_and_pdf_load_from_the_site_under_its_policy(
     assert page.locator("article video[controls]").count() == 1
     assert page.locator("article audio[controls]").count() == 1
     assert page.locator("article iframe.vault-pdf").count() == 1
-    page.wait_for_function("document.querySelector('iframe.vault-pdf').contentWindow !== null")
+    wait_until(page, "document.querySelector('iframe.vault-pdf').contentWindow !== null")
     # Each was asked of the site (and served), and the policy refused none of them...
     for name in ("talk.mp4", "cv.pdf"):
         assert fetched.get(name) in (200, 206), (name, fetched)

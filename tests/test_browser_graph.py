@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import pytest
 
+from .browsers import wait_until
 from .test_browser import SCREENSHOTS, _watch_violations, browser, page, site_url  # noqa: F401 (fixtures)
 
 pytestmark = pytest.mark.slow  # a real browser over a built site
@@ -69,7 +70,7 @@ def test_clicking_a_person_highlights_exactly_their_neighbours(page, site_url: s
     spot = page.evaluate(f"window.vaultCy.getElementById({kwame!r}).renderedPosition()")
     box = page.locator("#vault-network").bounding_box()
     page.mouse.click(box["x"] + spot["x"], box["y"] + spot["y"])
-    page.wait_for_function("document.getElementById('vault-network').dataset.focus !== ''")
+    wait_until(page, "document.getElementById('vault-network').dataset.focus !== ''")
     expected = neighbours(page, kwame)
     assert len(expected) >= 4  # his introducer, the two he introduced, his company
     assert page.evaluate(NEAR) == expected
@@ -105,7 +106,7 @@ def test_a_filter_narrows_the_graph_and_its_list(page, site_url: str) -> None:  
     page.locator("#vault-network[data-nodes]").wait_for(timeout=15000)
     assert page.evaluate(VISIBLE) == narrowed
     page.locator("#vault-graph-filters button[type=reset]").click()
-    page.wait_for_function(f"window.vaultCy.nodes(':visible').length === {len(everyone)}")
+    wait_until(page, f"window.vaultCy.nodes(':visible').length === {len(everyone)}")
     assert "company=" not in page.url
     assert page.problems == []
 
