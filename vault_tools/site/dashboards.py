@@ -490,12 +490,12 @@ class GeneratedPages:
         those and everything else the pages are made from (`basis`) are as they were, it
         takes each page's Markdown from the record instead of working out its data again
         (~1 s at 5,000 notes), a `dated` page's only on the record's day: but only a page
-        that `keeps` says this build keeps as the
-        earlier run left it (the record's Markdown, as the site cache vouches for it, is the
-        one its output was rendered from); any other page is made anew, so Markdown read
-        from the record is never rendered. The feed and the network's data are then taken
-        from the site folder, as `recorded` finds them: the bytes the record's run wrote
-        there, if they are still there (never from the record itself)."""
+        that `keeps` says this build keeps as the earlier run left it (the record's Markdown,
+        as the site cache vouches for it, is the one its output was rendered from); any other
+        page is made anew, so Markdown read from the record is never rendered. The feed and
+        the network's data are then taken from the site folder, as `recorded` finds them: the
+        bytes the record's run wrote there, if they are still there (never from the record
+        itself)."""
         self._carried = (record, notes, keeps, recorded)
 
     def record(self, notes: str | None) -> GeneratedRecord | None:
