@@ -23,6 +23,7 @@ from vault_tools.manifest import cache_dir
 from vault_tools.site import dashboards, incremental, note_page
 from vault_tools.site.build import load_site_config
 from vault_tools.site.incremental import LiveSite, Rebuilt
+from vault_tools.site.search_json import entries_json
 from vault_tools.site.site_cache import SiteCache
 from vault_tools.vault import find_vault
 
@@ -88,16 +89,21 @@ def read_record(path: Path) -> dict[str, Any]:
     "pages" (by source)."""
     head, *lines = path.read_text(encoding="utf-8").split("\n")
     raw = json.loads(head)
-    raw["pages"] = dict(json.loads(line) for line in lines)
+    raw["pages"] = {}
+    for line in lines:
+        fields, entries = line.split("\t")
+        src, page = json.loads(fields)
+        raw["pages"][src] = {**page, "entries": json.loads(entries)}
     return raw
 
 
 def write_record(path: Path, raw: dict[str, Any]) -> None:
     """`raw` (as `read_record` gives it) written as the site cache writes its record."""
     head = {key: value for key, value in raw.items() if key != "pages"}
-    path.write_text("\n".join([json.dumps(head), *(json.dumps([src, page]) for src, page
-                                                    in raw.get("pages", {}).items())]),
-                    encoding="utf-8")
+    path.write_text("\n".join([json.dumps(head), *(
+        json.dumps([src, {k: v for k, v in page.items() if k != "entries"}]) + "\t"
+        + entries_json(page["entries"]) for src, page in raw.get("pages", {}).items())]),
+        encoding="utf-8")
 
 
 def write(root: Path, rel: str, text: str) -> None:
@@ -805,7 +811,7 @@ def test_a_kept_pages_line_is_written_back_as_it_was_read(vault: Path) -> None:
     the same with another stamp (touched, not changed) gets its new stamp written."""
     def lines(root: Path) -> dict[str, str]:
         found = (root / ".cache/vault-tools/site.json").read_text(encoding="utf-8")
-        return {json.loads(line)[0]: line for line in found.split("\n")[1:]}
+        return {json.loads(line.split("\t")[0])[0]: line for line in found.split("\n")[1:]}
 
     run_build(vault)
     append(vault, "contacts/Priya Raman.md", "\nA line of prose.\n")
@@ -819,7 +825,8 @@ def test_a_kept_pages_line_is_written_back_as_it_was_read(vault: Path) -> None:
     assert after.keys() == before.keys()
     changed = {src for src in before if after[src] != before[src]}
     assert "contacts/Kwame Asante.md" in changed and len(changed) < len(before) / 4, changed
-    was, now = (json.loads(found["contacts/Kwame Asante.md"])[1] for found in (before, after))
+    was, now = (json.loads(found["contacts/Kwame Asante.md"].split("\t")[0])[1]
+                for found in (before, after))
     assert now["stamp"] != was["stamp"] and {**now, "stamp": None} == {**was, "stamp": None}
     assert_like_clean_build(vault)
 

@@ -487,3 +487,29 @@ def test_a_named_pipe_planted_as_the_fill_record_never_stops_a_build(vault: Path
     build_within(vault)
     assert_like_clean_build(vault)
 
+
+
+@pytest.mark.parametrize("damage", ["no tab", "not a list", "more after the list",
+                                   "space around it"])
+def test_a_page_line_whose_search_entries_are_not_one_list_is_discarded(
+        vault: Path, damage: str) -> None:
+    # A page's search entries end its line, after a tab, as Material's index holds them; a
+    # kept page's part of the index is taken from there, so anything but one JSON list of
+    # entries (which could carry more than the page's entries into the index) is never used.
+    run_build(vault)
+    record = vault / ".cache/vault-tools/site.json"
+    head, *lines = record.read_text(encoding="utf-8").split("\n")
+    fields, entries = lines[0].split("\t")
+    lines[0] = {
+        "no tab": fields,
+        "not a list": fields + "\t" + entries[1:-1],
+        "more after the list": fields + "\t" + entries + ",[]",
+        "space around it": fields + "\t " + entries + " ",
+    }[damage]
+    record.write_text("\n".join([head, *lines]), encoding="utf-8")
+    append(vault, "contacts/Priya Raman.md", "\nA line.\n")
+    stderr = run_build(vault)
+    lines = cache_lines(stderr)
+    assert len(lines) == 1 and "discarded, building the whole site" in lines[0], stderr[-2000:]
+    assert "full build" in built_line(stderr)
+    assert_like_clean_build(vault)

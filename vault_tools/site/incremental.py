@@ -538,7 +538,8 @@ class LiveSite:
             snapshot.pages[src] = PageRecord(
                 inputs=inputs, dest=dest, output=output, title=title_from_render(page),
                 meta=dict(page.meta), anchors=sorted(anchors) if anchors is not None else None,
-                entries=kept.entries, warnings=kept.warnings, stamp=found)
+                entries=kept.entries, entries_json=self._search_json.written(kept.entries),
+                warnings=kept.warnings, stamp=found)
         snapshot.notes = self._notes_record(run)
         snapshot.generated = self.plugin.remembered.generated.record(self._parses_digest())
         for file in run.files:
@@ -795,8 +796,10 @@ class LiveSite:
             return
         if not _output_unchanged(Path(run.config.site_dir) / file.dest_uri, record):
             return
-        self._kept[file.src_uri] = _Kept(file, None, inputs, list(record.entries), record,
-                                         record.warnings)
+        kept = self._kept[file.src_uri] = _Kept(file, None, inputs, list(record.entries), record,
+                                                record.warnings)
+        if record.entries_json is not None:
+            self._search_json.recorded(kept.entries, record.entries_json)
 
     def _navigation(self, run: _Run) -> None:
         config = run.config
