@@ -154,3 +154,24 @@ def test_any_sequence_of_saves_gives_the_secrets_of_the_plain_path(tmp_path_fact
             continue
         notes.save(rel, text)
         notes.secrets()
+
+
+@settings(max_examples=60, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(comments=st.lists(st.text(st.characters(blacklist_categories=("Cs",)), max_size=30),
+                         min_size=3, max_size=3),
+       split=st.booleans())
+def test_the_secrets_of_texts_held_as_utf8_are_the_secrets_of_the_texts(
+        tmp_path_factory: pytest.TempPathFactory, comments: list[str], split: bool) -> None:
+    # A build holds the notes' texts as UTF-8 (`NoteTexts`) and looks for comments in those
+    # bytes: the same comments, in any script, as in the texts decoded.
+    root = tmp_path_factory.mktemp("vault")
+    write_vault(root, {
+        f"contacts/{name}.md": note(name, private=(name == "Cy Park"), comment=comment)
+        + ("50%%off, and a %" if split else "")
+        for name, comment in zip(NAMES, comments, strict=True)})
+    vault = find_vault(root)
+    index, held = load_index_and_texts(vault)
+    view = SiteView(index)
+    shared = shared_templates(vault.notes_dir)
+    assert secrets(view, held, shared) == secrets(view, dict(held), shared)
