@@ -321,6 +321,17 @@ def test_links_to_a_note_that_turns_unreadable_and_back_follow_its_page(vault: P
     assert_like_clean_build(vault)
 
 
+def assert_discarded_after_an_edit(vault: Path) -> None:
+    """The next build after an edit says in one line that the record is discarded, builds the
+    whole site, and leaves a clean build's."""
+    append(vault, "contacts/Priya Raman.md", "\nA line.\n")
+    stderr = run_build(vault)
+    lines = cache_lines(stderr)
+    assert len(lines) == 1 and "discarded, building the whole site" in lines[0], stderr[-2000:]
+    assert "full build" in built_line(stderr)
+    assert_like_clean_build(vault)
+
+
 @pytest.mark.parametrize("field,crafted", [
     ("anchors", [["not", "an", "id"]]),
     ("meta", {"title": ["not", "a", "title"]}),
@@ -337,12 +348,7 @@ def test_a_page_record_of_the_wrong_shape_inside_is_discarded_in_one_line(
     raw = read_record(record)
     raw["pages"]["contacts/Kwame Asante.md"][field] = crafted
     write_record(record, raw)
-    append(vault, "contacts/Priya Raman.md", "\nA line.\n")
-    stderr = run_build(vault)
-    lines = cache_lines(stderr)
-    assert len(lines) == 1 and "discarded, building the whole site" in lines[0], stderr[-2000:]
-    assert "full build" in built_line(stderr)
-    assert_like_clean_build(vault)
+    assert_discarded_after_an_edit(vault)
 
 
 # --- attacks that held: kept as the proof they do -----------------------------------------------
@@ -507,9 +513,4 @@ def test_a_page_line_whose_search_entries_are_not_one_list_is_discarded(
         "space around it": fields + "\t " + entries + " ",
     }[damage]
     record.write_text("\n".join([head, *lines]), encoding="utf-8")
-    append(vault, "contacts/Priya Raman.md", "\nA line.\n")
-    stderr = run_build(vault)
-    lines = cache_lines(stderr)
-    assert len(lines) == 1 and "discarded, building the whole site" in lines[0], stderr[-2000:]
-    assert "full build" in built_line(stderr)
-    assert_like_clean_build(vault)
+    assert_discarded_after_an_edit(vault)

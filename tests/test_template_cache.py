@@ -21,12 +21,18 @@ def compiled(folder: Path) -> dict[str, tuple[int, int]]:
     return {p.name: (p.stat().st_ino, p.stat().st_mtime_ns) for p in folder.iterdir()}
 
 
-def test_the_templates_one_build_compiled_serve_the_next(vault: Path, tmp_path: Path) -> None:
+def built_once(vault: Path, tmp_path: Path) -> tuple[dict[str, str], Path]:
+    """A first build with its own temporary folder: the environment that gives it, and the
+    folder of compiled templates in it."""
     temp = tmp_path / "temp"
     temp.mkdir()
     env = {"TMPDIR": str(temp)}
     run_build(vault, env=env)
-    folder = temp / f"_jinja2-cache-{os.getuid()}"
+    return env, temp / f"_jinja2-cache-{os.getuid()}"
+
+
+def test_the_templates_one_build_compiled_serve_the_next(vault: Path, tmp_path: Path) -> None:
+    env, folder = built_once(vault, tmp_path)
     # Readable and writable by its owner only: what is read back from it is run as code.
     assert folder.is_dir() and (folder.stat().st_mode & 0o777) == 0o700
     first = compiled(folder)
@@ -61,11 +67,7 @@ def test_a_template_folder_that_is_not_the_users_own_is_never_used(
 
 
 def test_a_compiled_template_cut_short_is_compiled_again(vault: Path, tmp_path: Path) -> None:
-    temp = tmp_path / "temp"
-    temp.mkdir()
-    env = {"TMPDIR": str(temp)}
-    run_build(vault, env=env)
-    folder = temp / f"_jinja2-cache-{os.getuid()}"
+    env, folder = built_once(vault, tmp_path)
     for path in folder.iterdir():  # (a machine that stopped mid-write, a damaged disk)
         data = path.read_bytes()
         path.write_bytes(data[: len(data) // 2])
