@@ -891,3 +891,30 @@ def test_the_search_index_is_compared_with_materials_once_per_cache_key(
         else:
             assert own == []  # the record's check stands
         assert_like_clean_build(vault)
+
+
+_COUNT_MATERIALS_INDEX = """
+import sys
+from material.plugins.search.plugin import SearchIndex
+_real = SearchIndex.generate_search_index
+def _counted(self, *args):
+    print("MATERIAL'S OWN INDEX", file=sys.stderr)
+    return _real(self, *args)
+SearchIndex.generate_search_index = _counted
+"""
+
+
+def test_a_build_that_keeps_pages_writes_the_index_from_the_records_pieces(
+        vault: Path) -> None:
+    """`build` after a few edits writes the search index from the pieces of the pages it
+    keeps, as the record holds them, and those of the pages it renders: Material's own JSON
+    of every entry is written the first time, to check them against, then no more."""
+    record = vault / ".cache/vault-tools/site.json"
+    said = [run_build(vault, code=_COUNT_MATERIALS_INDEX)]  # (every page: Material's way)
+    for edit in ("A line of prose.", "More prose."):
+        append(vault, "contacts/Priya Raman.md", f"\n{edit}\n")
+        said.append(run_build(vault, code=_COUNT_MATERIALS_INDEX))
+        assert "from the site cache" in built_line(said[-1])
+        assert read_record(record)["search_json"] is True
+        assert_like_clean_build(vault)
+    assert [stderr.count("MATERIAL'S OWN INDEX") for stderr in said] == [1, 1, 0]

@@ -952,9 +952,13 @@ class LiveSite:
     def _write_pages(self, run: _Run, env: Any) -> None:
         config, files, nav = run.config, run.files, run.nav
         search = _search_index(config)
+        # The index written from its pages' pieces (`search_json`): while serving, and by a
+        # build that keeps pages from the site cache's record, which holds their pieces (a
+        # build of every page writes it as Material does, one `json.dumps`).
+        pieces = not self._once or run.restored is not None
         if search is not None:
             search.entries = []
-            if not self._once:
+            if pieces:
                 self._search_json.install(search)  # (its JSON: each kept page's entries once)
         words = self.plugin.build.words if self.plugin.build is not None else {}
         fields = search.config.setdefault("fields", {}) if search is not None else {}
@@ -1000,7 +1004,7 @@ class LiveSite:
             pages.append(entries)
             if file.src_uri in run.inputs:
                 run.keep[file.src_uri] = _Kept(file, file.page, run.inputs[file.src_uri], entries)
-        if not self._once:
+        if pieces:
             self._search_json.expect(pages)
         rendered = {file.src_uri for file in run.rendered}
         for file in run.doc_files:  # (in a clean build's order: every page, after all rendered)
