@@ -385,6 +385,49 @@ def test_the_first_fills_follow_ups_are_handed_on_only_for_the_very_notes_it_ind
     assert watcher.error is None
 
 
+@pytest.mark.parametrize("odd", [None, "filled", "too large", "leaves the vault", "not asked"])
+def test_the_first_fills_reading_is_handed_on_only_when_it_read_every_note_whole(
+        tmp_path, odd) -> None:
+    """`serve`'s first build indexes the notes as its watcher's first fill read them and the
+    blocks it wrote (`first_read`), instead of reading every note again: the index and texts
+    a load right after that fill gives, what the walk left out (a link leaving the vault, a
+    loop) and a note that is not UTF-8 included. Not when that fill could not read a note
+    whole (one too large: the site's own load says more of it than the watcher keeps), nor
+    from a watcher not made to hand it on (`watch`: every note's text would stay in memory
+    for as long as it runs); and once."""
+    from vault_tools.vault import MAX_NOTE_BYTES, load_index_and_texts
+
+    root = write_vault(tmp_path / "vault", {
+        **BASE, MEETING: "Met [[Jane Doe]] today.\n- [ ] send Jane the deck 📅 2026-01-05\n"})
+    (root / "notes" / "loop").symlink_to(root / "notes")  # (a problem of the walk, told)
+    (root / "notes" / "contacts" / "Latin1.md").write_bytes(b"caf\xe9\n")
+    if odd == "filled":  # (else the first fill writes blocks: the texts are of its writes)
+        fill_vault(find_vault(root))
+    elif odd == "too large":
+        (root / "notes" / "contacts" / "Big.md").write_bytes(b"x" * (MAX_NOTE_BYTES + 1))
+    elif odd == "leaves the vault":
+        (tmp_path / "elsewhere.md").write_text("# Elsewhere\n", encoding="utf-8")
+        (root / "notes" / "contacts" / "Elsewhere.md").symlink_to(tmp_path / "elsewhere.md")
+    watcher = Watcher(find_vault(root), timing=FAST, hand_on_first_read=odd != "not asked")
+    watcher.start()
+    try:
+        assert watcher.wait_ready(30)
+        read = watcher.first_read()
+        index, texts = load_index_and_texts(find_vault(root))
+    finally:
+        watcher.stop()
+    assert watcher.error is None
+    if odd in ("too large", "not asked"):
+        assert read is None
+        return
+    assert read is not None and watcher.first_read() is None
+    handed, handed_texts = read.index_and_texts(find_vault(root))
+    assert list(handed.notes.items()) == list(index.notes.items())
+    assert dict(handed_texts) == dict(texts)
+    assert handed.diagnostics() == index.diagnostics() and index.diagnostics()
+    assert "vault-tools:" in handed_texts[MEETING]  # (the fill's writes, as written)
+
+
 def test_files_it_must_skip_cause_nothing(running) -> None:
     run = running(BASE)
     first = list(run.lines)

@@ -551,8 +551,25 @@ def load_index_seeing(
         notes.append(note)
         if see is not None and text is not None:
             see(note, text)
+    return _index_of(vault, notes, scan.problems(vault.notes_dir))
+
+
+@dataclass(frozen=True)
+class NotesRead:
+    """Every note of a vault as one walk read them (`scan_notes`, then each note whole): the
+    Notes in the walk's order, the text of each readable one, and what the walk left out."""
+
+    notes: list[Note]
+    texts: dict[str, str]
+    problems: list[Diagnostic]
+
+    def index_and_texts(self, vault: Vault) -> tuple[VaultIndex, NoteTexts]:
+        """What `load_index_and_texts` gives for the vault as it was read."""
+        return _index_of(vault, self.notes, self.problems), NoteTexts(self.texts)
+
+
+def _index_of(vault: Vault, notes: list[Note], problems: list[Diagnostic]) -> VaultIndex:
     # Listed only if a link names an attachment: most checks never walk the folder twice.
     # Given before the notes are linked: `[[notes.txt]]` is a file only when it exists.
-    return VaultIndex(notes, scan.problems(vault.notes_dir),
-                      attachments=lambda: attachment_paths(vault.notes_dir),
+    return VaultIndex(notes, problems, attachments=lambda: attachment_paths(vault.notes_dir),
                       settings=vault.settings)

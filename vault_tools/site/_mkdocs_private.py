@@ -12,8 +12,9 @@ Why each is needed:
   page hands them to the new Page of its file;
 - the live-reload server's script (`_SCRIPT_TEMPLATE`, `_timestamp`, `_serve_url`) and its
   hooks (`_inject_js_into_html`, `_serve_request`, the rebuild condition, the watch
-  bookkeeping): `serve` loads the script as a file, which the pages' Content-Security-Policy
-  allows, and rebuilds when the vault's watcher says so.
+  bookkeeping, `_build_loop`, which the server enters once it answers): `serve` loads the
+  script as a file, which the pages' Content-Security-Policy allows, rebuilds when the vault's
+  watcher says so, and records its first build once it answers.
 
 The live-reload module is imported only by `serve` (`live_reload_server()`): it costs a build
 tens of milliseconds of imports it does not need.
@@ -50,6 +51,7 @@ PRIVATE_NAMES = (
     ("mkdocs.livereload", "_timestamp"),
     ("mkdocs.livereload", "LiveReloadServer._inject_js_into_html"),
     ("mkdocs.livereload", "LiveReloadServer._serve_request"),
+    ("mkdocs.livereload", "LiveReloadServer._build_loop"),
 )
 # Set by constructors, so only a Page or a server made for the purpose has them.
 PRIVATE_INSTANCE_ATTRIBUTES = (
@@ -88,10 +90,11 @@ def serve_url(host: str, port: int, path: str) -> str:
 
 @functools.cache
 def live_reload_server() -> type:
-    """MkDocs' live-reload server, with its private hooks turned into three plain methods for a
+    """MkDocs' live-reload server, with its private hooks turned into plain methods for a
     subclass: `script_tag(epoch)` (what goes before `</body>` of a served page), `serve_extra`
-    (a request it answers itself, or None), and `request_rebuild()`; `watched(path, ref)` records
-    a watch scheduled by the subclass, as `watch()` would."""
+    (a request it answers itself, or None), `serving()` (once it answers, before it rebuilds)
+    and `request_rebuild()`; `watched(path, ref)` records a watch scheduled by the subclass, as
+    `watch()` would."""
     from mkdocs import livereload
 
     class Server(livereload.LiveReloadServer):
@@ -115,6 +118,14 @@ def live_reload_server() -> type:
             answer = self.serve_extra(environ, start_response)
             return answer if answer is not None else super()._serve_request(environ,
                                                                             start_response)
+
+        def serving(self) -> None:
+            """Called once as the server begins to answer (its "Serving on" line said), on the
+            thread that rebuilds, before its first rebuild."""
+
+        def _build_loop(self) -> None:
+            self.serving()
+            super()._build_loop()
 
         def request_rebuild(self) -> None:
             with self._rebuild_cond:

@@ -466,6 +466,11 @@ def _serve(vault: Vault, site_dir: str, cache: Any, *, host: str, port: int,
                                       ("Cache-Control", "no-store")])
             return [script]
 
+        def serving(self) -> None:
+            # The site cache's record of the first build, saved once the site answers: the
+            # next start needs it, this one does not wait for it.
+            live.save_cache()
+
         def rebuild(self) -> None:
             self.request_rebuild()
 
@@ -522,10 +527,11 @@ def _serve(vault: Vault, site_dir: str, cache: Any, *, host: str, port: int,
     server.error_handler = error_page
     # The watcher's first fill reads the notes as parsed by earlier starts (`parsed_notes`,
     # beside this server's site cache) and records them; the site's first build, next, takes
-    # the Notes that fill made for the notes it reads with the same bytes.
+    # the notes as that fill read and wrote them (`Watcher.first_read`), or else the Notes that
+    # fill made for the notes it reads with the same bytes.
     parsed = ParsedNotes.load(cache.folder if cache is not None else None)
     watcher = Watcher(vault, echo=_log_line, on_batch=on_batch, parse=parsed.note_from_data,
-                      first_filled=parsed.save)
+                      first_filled=parsed.save, hand_on_first_read=True)
     try:
         # The watcher's first fill loads the whole vault: with the collector paused (its
         # passes over the growing heap were ~0.5 s of a start at 5,000 notes), then frozen.
@@ -536,8 +542,10 @@ def _serve(vault: Vault, site_dir: str, cache: Any, *, host: str, port: int,
             raise SiteError(f"cannot follow the notes: {watcher.error}")
         log.info("Building the site...")
         try:
-            log.info(live.build(parsed=parsed,
-                                known_followups=watcher.first_followups).describe())
+            # The notes as that fill left them, not read again (unless it could not read one).
+            log.info(live.build(parsed=parsed, read=watcher.first_read(),
+                                known_followups=watcher.first_followups,
+                                record=False).describe())
         except Exception as exc:
             from mkdocs.exceptions import MkDocsException
 

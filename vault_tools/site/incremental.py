@@ -63,7 +63,14 @@ from ..index import VaultIndex
 from ..note_texts import NoteTexts, decoded, encoded, held_text
 from ..notes import Note
 from ..reach import parse_digest, reach_of_edits
-from ..vault import Vault, is_note_path, is_skipped, load_index_and_texts, read_note
+from ..vault import (
+    NotesRead,
+    Vault,
+    is_note_path,
+    is_skipped,
+    load_index_and_texts,
+    read_note,
+)
 from . import said, search_names
 from ._mkdocs_private import (
     PAGE_STATE,
@@ -249,13 +256,18 @@ class LiveSite:
     def build(self, reason: str = "", *, clean: bool = False,
               loaded: tuple[VaultIndex, MutableMapping[str, str]] | None = None,
               followups: Any = None, parsed: ParsedNotes | None = None,
-              known_followups: Callable[[VaultIndex], Any] | None = None) -> Rebuilt:
+              known_followups: Callable[[VaultIndex], Any] | None = None,
+              record: bool = True, read: NotesRead | None = None) -> Rebuilt:
         """Read every note (or take them `loaded` just now, with their open `followups` if
         known) and build the whole site; with a site cache (and not `clean`), the pages its
         record shows unchanged, on disk as they were left, are kept. `parsed`: the notes as
         parsed, for the load (`serve`'s first build: its watcher's, just saved); by default
         the record beside the site cache. `known_followups`: the open follow-ups of the index
-        just read, or None when not known (`serve`'s first build: `Watcher.first_followups`)."""
+        just read, or None when not known (`serve`'s first build: `Watcher.first_followups`).
+        `record`: save the site cache's record of it now; when False, `save_cache` does
+        (`serve`, once it answers: the start is not kept waiting for it, ~0.1 s at 5,000).
+        `read`: every note as read just now elsewhere, indexed instead of read again (`serve`'s
+        first build: its watcher's first fill, `Watcher.first_read`; ~0.15 s at 5,000)."""
         from ..refresh import FollowUpCache
 
         self._listing = None
@@ -264,18 +276,23 @@ class LiveSite:
         else:
             # The notes as parsed by this site's earlier runs, beside its cache's record
             # (`parsed_notes`): `serve`'s start, and a start again after mkdocs.yml changed.
-            if parsed is None:
-                parsed = ParsedNotes.load(
-                    self._cache.folder if self._cache is not None else None, trust=not clean)
             with self._reloading():  # serve: unfreezes the last full build's pages, pauses
-                self._index, self._texts = load_index_and_texts(
-                    self.vault, parse=parsed.note_from_data)
-            parsed.save()
+                if read is not None:
+                    self._index, self._texts = read.index_and_texts(self.vault)
+                else:
+                    if parsed is None:
+                        parsed = ParsedNotes.load(
+                            self._cache.folder if self._cache is not None else None,
+                            trust=not clean)
+                    self._index, self._texts = load_index_and_texts(
+                        self.vault, parse=parsed.note_from_data)
+            if parsed is not None:
+                parsed.save()  # (its second save lets go of the Notes it made)
             followups = known_followups(self._index) if known_followups is not None else None
         self._followups = FollowUpCache(self._index, followups)
         self.plugin.report_only = None
         self._dirty = None
-        built = self._run(full=True, reason=reason or "full build", clean=clean)
+        built = self._run(full=True, reason=reason or "full build", clean=clean, record=record)
         # What a full build leaves is long-lived and large (every page, its search entries):
         # serve keeps the garbage collector from walking it again on every update.
         self._built()
@@ -424,7 +441,8 @@ class LiveSite:
         self._digests[rel] = found
         return same
 
-    def _run(self, *, full: bool, reason: str = "", clean: bool = False) -> Rebuilt:
+    def _run(self, *, full: bool, reason: str = "", clean: bool = False,
+             record: bool = True) -> Rebuilt:
         """The phases of `mkdocs build`, in its order, keeping the pages whose inputs did not
         change: configuration, files, navigation, pages read, pages rendered, post-build."""
         start = time.monotonic()
@@ -465,9 +483,10 @@ class LiveSite:
         self._stale = None
         self._restored, self._recorded_templates = {}, {}
         self._recorded_notes = None
-        if key is not None and self._cache is not None:
+        if key is not None and self._cache is not None and record:
             self._cache.save(self._snapshot(run, key))
-        self._text_digests = {}  # (holding texts: one run's)
+        if record:  # (else kept for `save_cache`, next)
+            self._text_digests = {}  # (holding texts: one run's)
         key = key or (self._last[1] if self._last is not None else None)
         self._last = (run, key) if key is not None else None
         return Rebuilt(full=run.full, reason=reason, rendered=len(run.rendered),
@@ -475,13 +494,15 @@ class LiveSite:
                        seconds=time.monotonic() - start)
 
     def save_cache(self) -> None:
-        """Record the site as the last successful build left it (`serve`, as it stops: the
-        next start keeps what the saves since its first build rendered). A record that is out
-        of date is safe, only slower: each kept page's output is checked against it."""
+        """Record the site as the last successful build left it (`serve`, once it answers,
+        for its first build, and as it stops: the next start keeps what the saves since its
+        first build rendered). A record that is out of date is safe, only slower: each kept
+        page's output is checked against it."""
         if self._cache is None or self._last is None or self._stale is not None:
             return
         run, key = self._last
         self._cache.save(self._snapshot(run, key))
+        self._text_digests = {}
 
     def _cache_key(self, config: Any) -> str | None:
         """The site cache's key for this configuration (None: no cache, or plugins whose state

@@ -45,6 +45,7 @@ from ..refresh import FollowUpCache, apply_updates, dashboard_path, notes_to_ref
 from ..report import printable
 from ..vault import (
     NoteReader,
+    NotesRead,
     NoteTooLargeError,
     OutsideVaultError,
     Vault,
@@ -53,6 +54,7 @@ from ..vault import (
     iter_note_paths,
     note_from_data,
     read_file,
+    scan_notes,
 )
 from ..writer import content_hash, remove_stale_temps
 from .gitstate import find_git_dir, git_busy
@@ -83,6 +85,10 @@ def change_events() -> list[type[FileSystemEvent]]:
              "FileClosedEvent", "FileAttribEvent",  # (watchdog 7: a touch, a chmod)
              "DirCreatedEvent", "DirDeletedEvent", "DirMovedEvent")
     return [getattr(watchdog.events, name) for name in names if hasattr(watchdog.events, name)]
+
+
+# What `_Indexed.hash` holds for a note whose bytes were not read (`_read`).
+_NOT_READ = frozenset({"too-large", "unreadable"})
 
 
 @dataclass(frozen=True)
@@ -123,6 +129,7 @@ class Watcher:
         timing: Timing = Timing(),
         first_filled: Callable[[], None] | None = None,
         parse: NoteReader | None = None,
+        hand_on_first_read: bool = False,
     ) -> None:
         self.vault = vault
         self.timing = timing
@@ -141,6 +148,12 @@ class Watcher:
         self._followups = FollowUpCache(self._index)
         # The first fill's Notes by path, settings and open follow-ups (`first_followups`).
         self._first: tuple[dict[str, Note], Any, list[FollowUp]] | None = None
+        # The vault as the first fill read and wrote it (`first_read`: kept only when it is to
+        # be handed on, it holds every note's text), and while that fill writes, the texts of
+        # its writes as read back (None: not taken there).
+        self._hand_on_first_read = hand_on_first_read
+        self._first_read: NotesRead | None = None
+        self._written_texts: dict[str, str | None] | None = None
         self._indexed: dict[str, _Indexed] = {}
         self._left_alone: dict[str, str] = {}  # path -> the last "left alone" message shown
         self._held: dict[str, float] = {}  # notes held open by another program -> when to retry
@@ -205,6 +218,19 @@ class Watcher:
                 index.notes.get(path) is not note for path, note in notes.items()):
             return None
         return found
+
+    def first_read(self) -> NotesRead | None:
+        """Every note as the first fill left the vault (the Notes it indexed, in the walk's
+        order, the texts it read and wrote, what the walk left out): what loading the vault
+        just after that fill gives, so that `serve`'s first build indexes these instead of
+        reading every note again (~0.15 s at 5,000 notes). None when that fill did not read
+        every note whole as bytes (one unreadable, too large, leaving the vault, gone since
+        the walk) or a write of its own was not read back as written: the build reads the
+        vault then; and None unless this watcher was made to `hand_on_first_read`. Once;
+        call after `wait_ready`. A note saved since is handled as any save is: a batch,
+        then a rebuild."""
+        read, self._first_read = self._first_read, None
+        return read
 
     def is_alive(self) -> bool:
         return self._worker is not None and self._worker.is_alive()
@@ -285,15 +311,19 @@ class Watcher:
         # (Before any note is read: a note saved while the vault loads has moved since.)
         stamps = note_stamps(self.vault)
         notes, texts = [], {}
-        for rel in iter_note_paths(self.vault.notes_dir):
+        scan = scan_notes(self.vault.notes_dir)
+        whole = True  # every note read as bytes: the site's own load would read the same
+        for rel in scan.notes:
             # (walked: the paths come from `scan_notes`, only a note that is a link is resolved)
             loaded = self._load(rel, parse=self._first_parse, walked=True)
             if loaded is None:
+                whole = False
                 continue
             note, text, indexed = loaded
             notes.append(note)
             if text is not None:
                 texts[rel] = text
+            whole = whole and indexed.hash not in _NOT_READ
             self._indexed[rel] = indexed
         self._index = VaultIndex(notes, settings=self.vault.settings)
         self._followups = FollowUpCache(self._index)
@@ -306,7 +336,14 @@ class Watcher:
             self._index, texts if reach is None else {
                 rel: text for rel, text in texts.items() if rel in reach},
             self._followups.all(), self._dashboard, self._hide_private)
+        self._written_texts = {}
         written = self._write(changes, skipped, {}, "first fill")
+        own, self._written_texts = self._written_texts, None
+        if self._hand_on_first_read and whole and all(t is not None for t in own.values()):
+            texts.update({path: text for path, text in own.items() if text is not None})
+            self._first_read = NotesRead(
+                [self._index.notes[note.path] for note in notes], texts,
+                scan.problems(self.vault.notes_dir))
         if written.keys() == {change.path for change in changes} and not self._should_stop():
             # Every change written: a complete fill, recorded as `fill` records one, so that the
             # next start (or `fill`) works out only what the edits made after it reach.
@@ -655,19 +692,29 @@ class Watcher:
         known = self._indexed.get(change.path)
         if known is None or known.hash != content_hash(change.old.encode("utf-8")):
             self._post([(change.path, None)])
+            self._wrote_during_first_fill(change.path, None)
             return
         # (our own write: told when first read; in the first fill, made as the notes read
         # then are, so that `serve`'s first build finds this very Note: `first_followups`)
         loaded = self._load(change.path, tell=False,
                             parse=note_from_data if self._ready.is_set() else self._first_parse)
         if loaded is None:
+            self._wrote_during_first_fill(change.path, None)
             return
-        note, _, indexed = loaded
+        note, text, indexed = loaded
         if indexed.hash != content_hash(change.new.encode("utf-8")):
             self._post([(change.path, None)])
+            self._wrote_during_first_fill(change.path, None)
             return
         self._indexed[change.path] = indexed
         self._index.put(note)
+        self._wrote_during_first_fill(change.path, text)
+
+    def _wrote_during_first_fill(self, path: str, text: str | None) -> None:
+        """Note the text of a write of the first fill as read back (None: not read back as
+        written, or not read at all), for `first_read`."""
+        if self._written_texts is not None:
+            self._written_texts[path] = text
 
     def _report(self, line: str, error: bool = False) -> None:
         # Output trouble (a closed pipe) must not stop the watch. Note names and problems come
