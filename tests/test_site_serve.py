@@ -35,8 +35,9 @@ def free_port() -> int:
 class Server:
     """A `vault-tools serve` process whose log lines are collected as they come."""
 
-    def __init__(self, root: Path, *args: str, ctrl_c_ignored: bool = False) -> None:
-        self.port = free_port()
+    def __init__(self, root: Path, *args: str, ctrl_c_ignored: bool = False,
+                 port: int | None = None) -> None:
+        self.port = port or free_port()
         self.lines: list[str] = []
         self.process = subprocess.Popen(
             [sys.executable, "-m", "vault_tools", "serve", "--vault", str(root),
@@ -171,6 +172,33 @@ def test_one_save_rebuilds_once_and_fills_without_looping(served) -> None:
     assert "- [[index]]: See Jane Doe on Tuesday." in jane.read_text(encoding="utf-8")
     time.sleep(3)
     assert (server.builds(), server.rebuilds()) == (1, 1), "\n".join(server.lines)
+
+
+def test_a_server_killed_after_it_answered_leaves_its_record_for_the_next_start(
+        served) -> None:
+    """The record of a start's build is saved once the server answers, not only when it
+    stops: a server killed without its clean stop (a crash, a machine put to sleep and
+    never woken) leaves it, and the next start keeps the pages it rendered; that next start
+    is the site a clean build makes of the notes saved meanwhile."""
+    root, servers = served
+    record = root / ".cache" / "vault-tools" / "serve" / "site.json"
+    server = Server(root)
+    servers.append(server)
+    server.wait_for("Serving on")
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and not record.is_file():
+        time.sleep(0.1)
+    assert record.is_file(), "\n".join(server.lines)
+    server.process.kill()
+    server.process.wait()
+    jane = root / "notes" / "contacts" / "Jane Doe.md"
+    jane.write_text(jane.read_text(encoding="utf-8") + "\nMet again.\n", encoding="utf-8")
+    again = Server(root, port=server.port)  # (the same address: pages name it)
+    servers.append(again)
+    again.wait_for("Serving on")
+    assert any("from the site cache" in line for line in again.lines), "\n".join(again.lines)
+    status, body = again.get("/contacts/Jane%20Doe/")
+    assert status == 200 and b"Met again." in body
 
 
 def test_a_save_that_would_leak_is_refused_and_the_server_goes_on(served) -> None:
