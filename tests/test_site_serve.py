@@ -176,19 +176,22 @@ def test_one_save_rebuilds_once_and_fills_without_looping(served) -> None:
 
 def test_a_server_killed_after_it_answered_leaves_its_record_for_the_next_start(
         served) -> None:
-    """The record of a start's build is saved once the server answers, not only when it
-    stops: a server killed without its clean stop (a crash, a machine put to sleep and
-    never woken) leaves it, and the next start keeps the pages it rendered; that next start
-    is the site a clean build makes of the notes saved meanwhile."""
+    """What the next start works from is saved once the server answers, not only when it
+    stops (the site cache's record, the notes as parsed, the record of the first fill): a
+    server killed without its clean stop (a crash, a machine put to sleep and never woken)
+    leaves them, and the next start keeps the pages it rendered; that next start is the site
+    a clean build makes of the notes saved meanwhile."""
     root, servers = served
-    record = root / ".cache" / "vault-tools" / "serve" / "site.json"
+    folder = root / ".cache" / "vault-tools"
+    records = [folder / "serve" / "site.json", folder / "serve" / "parsed.jsonl",
+               folder / "fill.json"]
     server = Server(root)
     servers.append(server)
     server.wait_for("Serving on")
     deadline = time.monotonic() + 60
-    while time.monotonic() < deadline and not record.is_file():
+    while time.monotonic() < deadline and not all(path.is_file() for path in records):
         time.sleep(0.1)
-    assert record.is_file(), "\n".join(server.lines)
+    assert all(path.is_file() for path in records), "\n".join(server.lines)
     server.process.kill()
     server.process.wait()
     jane = root / "notes" / "contacts" / "Jane Doe.md"

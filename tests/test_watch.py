@@ -408,7 +408,7 @@ def test_the_first_fills_reading_is_handed_on_only_when_it_read_every_note_whole
     elif odd == "leaves the vault":
         (tmp_path / "elsewhere.md").write_text("# Elsewhere\n", encoding="utf-8")
         (root / "notes" / "contacts" / "Elsewhere.md").symlink_to(tmp_path / "elsewhere.md")
-    watcher = Watcher(find_vault(root), timing=FAST, hand_on_first_read=odd != "not asked")
+    watcher = Watcher(find_vault(root), timing=FAST, site_next=odd != "not asked")
     watcher.start()
     try:
         assert watcher.wait_ready(30)

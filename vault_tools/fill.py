@@ -388,7 +388,7 @@ class SinceLastFill:
     """The last complete fill of `vault`, for a caller that fills with an index it loaded
     itself after taking the notes' `stamps` (`manifest.note_stamps`): `watch`'s first fill
     plans only `reach` (the notes whose blocks may differ from what that fill wrote; None: any
-    note's), as `fill` does, and, once it wrote every change, records itself (`record`)."""
+    note's), as `fill` does, and, once it wrote every change, records itself (`recorder`)."""
 
     def __init__(self, vault: Vault, index: VaultIndex, stamps: manifest.Stamps) -> None:
         self._vault, self._index, self._stamps = vault, index, stamps
@@ -398,9 +398,11 @@ class SinceLastFill:
         self.reach = _reach_since(index, self._earlier, stamps, dashboard_of(vault),
                                   self._parses)
 
-    def record(self, written: Mapping[str, str], replan: Iterable[str]) -> None:
-        """Record a complete fill: every note of `reach` planned and every change written
-        (`written`: path -> the text written); `replan`: the notes left alone. Recorded only
+    def recorder(self, written: Mapping[str, str],
+                 replan: Iterable[str]) -> Callable[[], None]:
+        """What records a complete fill, when called: every note of `reach` planned and every
+        change written (`written`: path -> the text written); `replan`: the notes left alone.
+        Recorded only
         when the vault on disk is exactly that (`_record_if_undisturbed`), so the next `fill`
         or first fill reads nothing, or only what the edits since reach.
 
@@ -408,14 +410,20 @@ class SinceLastFill:
         before the next start, with prose only, then reaches only itself. Unknown, the edit
         reached every note its links reached then (~1,000 notes planned at 5,000 for three
         careers, 0.4 s of a `serve` start). Worked out once (~0.5 s at 5,000 notes), then
-        carried from record to record; only the notes written since are worked out again."""
+        carried from record to record; only the notes written since are worked out again.
+
+        Worked out now, from this index; saved by the function returned, from what it was
+        given only (so any thread may call it, later: `serve` saves it once its site answers).
+        The vault on disk is checked then, as always: a note saved in between means no
+        record, and the next start plans what the edits reach."""
         digests = Digests()
         for path in sorted(written):
             digests.add(path, bytes_digest(written[path].encode("utf-8")))
         digests.seal()
         graph = _graph_to_record(self._index, self._stamps, replan, self._earlier,
                                  self._parses, set(written), every=True)
-        _record_if_undisturbed(self._vault, self._settings, self._stamps, digests, graph)
+        vault, settings, stamps = self._vault, self._settings, self._stamps
+        return lambda: _record_if_undisturbed(vault, settings, stamps, digests, graph)
 
 
 def _reach_since(

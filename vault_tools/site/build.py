@@ -467,9 +467,10 @@ def _serve(vault: Vault, site_dir: str, cache: Any, *, host: str, port: int,
             return [script]
 
         def serving(self) -> None:
-            # The site cache's record of the first build, saved once the site answers: the
-            # next start needs it, this one does not wait for it.
-            live.save_cache()
+            # What the next start works from, saved once the site answers: this one does not
+            # wait for it. The site cache's record of the first build, the notes as parsed,
+            # the record of the watcher's first fill.
+            save_for_next_start()
 
         def rebuild(self) -> None:
             self.request_rebuild()
@@ -526,12 +527,19 @@ def _serve(vault: Vault, site_dir: str, cache: Any, *, host: str, port: int,
 
     server.error_handler = error_page
     # The watcher's first fill reads the notes as parsed by earlier starts (`parsed_notes`,
-    # beside this server's site cache) and records them; the site's first build, next, takes
-    # the notes as that fill read and wrote them (`Watcher.first_read`), or else the Notes that
-    # fill made for the notes it reads with the same bytes.
+    # beside this server's site cache); the site's first build, next, takes the notes as that
+    # fill read and wrote them (`Watcher.first_read`), or else loads them through the same
+    # record, which gives the fill's Notes for the notes read with the same bytes. What the
+    # next start works from is saved once the site answers (`serving`), and as it stops.
     parsed = ParsedNotes.load(cache.folder if cache is not None else None)
     watcher = Watcher(vault, echo=_log_line, on_batch=on_batch, parse=parsed.note_from_data,
-                      first_filled=parsed.save, hand_on_first_read=True)
+                      site_next=True)
+
+    def save_for_next_start() -> None:
+        live.save_cache()
+        parsed.finish()
+        watcher.save_first_records()
+
     try:
         # The watcher's first fill loads the whole vault: with the collector paused (its
         # passes over the growing heap were ~0.5 s of a start at 5,000 notes), then frozen.
@@ -542,8 +550,10 @@ def _serve(vault: Vault, site_dir: str, cache: Any, *, host: str, port: int,
             raise SiteError(f"cannot follow the notes: {watcher.error}")
         log.info("Building the site...")
         try:
-            # The notes as that fill left them, not read again (unless it could not read one).
-            log.info(live.build(parsed=parsed, read=watcher.first_read(),
+            # The notes as that fill left them, not read again (unless it could not read one:
+            # then through the record of parsed notes, which takes the fill's Notes).
+            read = watcher.first_read()
+            log.info(live.build(parsed=parsed if read is None else None, read=read,
                                 known_followups=watcher.first_followups,
                                 record=False).describe())
         except Exception as exc:
@@ -566,7 +576,7 @@ def _serve(vault: Vault, site_dir: str, cache: Any, *, host: str, port: int,
     finally:
         watcher.stop()
         # (the builder thread is stopped with the server: the last build is done)
-        live.save_cache()
+        save_for_next_start()
 
 
 @contextlib.contextmanager

@@ -172,6 +172,14 @@ class ParsedNotes:
                 temp.unlink()
 
 
+    def finish(self) -> None:
+        """`save` (unless saved), then let go of every Note made: no later load takes them.
+        (`serve`, once its site answers: its first build took the notes as its watcher's
+        first fill read them, or loaded them through this record and saved it.)"""
+        self.save()
+        self._made = None
+
+
 def _key() -> str:
     # The code that parses (parsing reads no setting: no dashboard name is given).
     return fingerprint("")
