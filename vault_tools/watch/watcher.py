@@ -154,7 +154,7 @@ class Watcher:
         # that fill writes, the texts of its writes as read back (None: not taken there).
         self._site_next = site_next
         self._first_read: NotesRead | None = None
-        self._first_records: list[Callable[[], None]] = []
+        self._first_record: Callable[[], None] | None = None
         self._written_texts: dict[str, str | None] | None = None
         self._indexed: dict[str, _Indexed] = {}
         self._left_alone: dict[str, str] = {}  # path -> the last "left alone" message shown
@@ -239,8 +239,8 @@ class Watcher:
         from, when a site's first build came next (`site_next`: `serve` calls this once its
         site answers; ~0.04 s at 5,000 notes). From any thread: it writes only what that fill
         worked out, after checking the vault on disk is still what it wrote. Once."""
-        records, self._first_records = self._first_records, []
-        for record in records:
+        record, self._first_record = self._first_record, None
+        if record is not None:
             record()
 
     def is_alive(self) -> bool:
@@ -361,7 +361,7 @@ class Watcher:
             record = since.recorder({change.path: change.new for change in changes},
                                     [diag.path for diag in skipped])
             if self._site_next:
-                self._first_records.append(record)  # (the site's build first)
+                self._first_record = record  # (the site's build first)
             else:
                 record()
         self._first = (dict(self._index.notes), self._index.settings, self._followups.all())
