@@ -35,11 +35,9 @@ pytestmark = pytest.mark.slow  # real builds, in subprocesses
 PRIVATE_WORD = "Quillfeather9"
 
 
-def run_build(root: Path, *args: str, code: str | None = None,
-              env: dict[str, str] | None = None) -> str:
+def run_build(root: Path, *args: str, code: str | None = None) -> str:
     """`vault-tools build` of the vault at `root` in a new process; its stderr. `code`, when
-    given, runs first in that process (to stand for another installed package); `env`: more
-    environment variables for it."""
+    given, runs first in that process (to stand for another installed package)."""
     command = [sys.executable, "-m", "vault_tools", "build", "--vault", str(root), *args]
     if code is not None:
         command = [sys.executable, "-c",
@@ -47,7 +45,7 @@ def run_build(root: Path, *args: str, code: str | None = None,
                    f"sys.argv = ['vault-tools', 'build', '--vault', {str(root)!r}, *{args!r}]\n"
                    "main()"]
     done = subprocess.run(command, capture_output=True, text=True, timeout=600,
-                          env={**os.environ, "PYTHONHASHSEED": "random", **(env or {})})
+                          env={**os.environ, "PYTHONHASHSEED": "random"})
     assert done.returncode == 0, done.stderr[-3000:]
     return done.stderr
 

@@ -102,7 +102,6 @@ from .site_cache import (
     text_digest,
 )
 from .site_folder import files_in, remove_empty_folders, remove_outputs
-from .template_cache import compiled_templates
 from .theme_files import theme_files
 
 log = logging.getLogger("mkdocs.plugins.vault")
@@ -704,7 +703,6 @@ class LiveSite:
             config = self.config = self.config.plugins.on_config(self.config)
             config.plugins.on_pre_build(config=config)
             self._env = config.theme.get_env()
-            self._env.bytecode_cache = compiled_templates()
             self._configured = True
         return self.config
 
