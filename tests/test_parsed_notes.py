@@ -26,6 +26,7 @@ from vault_tools.site import parsed_notes
 from vault_tools.site.build import build_site
 from vault_tools.site.site_cache import SiteCache
 from vault_tools.vault import find_vault, note_from_data
+from vault_tools.writer import content_hash
 
 from .conftest import DEMO_VAULT, OBSIDIAN_HELP
 from .test_parse_hostile import FRAGMENTS
@@ -322,7 +323,7 @@ def test_a_damaged_record_is_discarded_in_one_line_and_the_site_is_a_clean_build
         assert line is not None
         line = line.replace(',true,[', ',false,[', 1)  # (its `private` field)
         assert json.loads(line)[8] is False
-        key = parsed_notes._entry("contacts/Hidden Person.md", text.encode(), True)
+        key = parsed_notes._entry("contacts/Hidden Person.md", content_hash(text.encode()), True)
         body = body + f"\n{key}\t{line}".encode("ascii")
         found = json.loads(head)
         found["lines"] = parsed_notes._digest(body)
@@ -352,7 +353,7 @@ def test_build_clean_reads_no_record_and_writes_a_new_one(vault: Path, monkeypat
     said.clear()
     assert len(build_counting(vault, monkeypatch, clean=True)) > 30
     assert about_record(said) == []
-    assert record_of(vault).read_bytes().startswith(b'{"format": 1')
+    assert record_of(vault).read_bytes().startswith(b'{"format": %d' % parsed_notes.FORMAT)
 
 
 def test_serve_starts_from_the_notes_as_parsed_by_its_last_start(

@@ -23,6 +23,7 @@ import pytest
 from vault_tools import manifest
 from vault_tools.fill import fill_vault, manifest_key
 from vault_tools.parse import parse_note
+from vault_tools.site.site_cache import text_digest
 from vault_tools.vault import find_vault
 from vault_tools.watch import (
     MISSING,
@@ -424,6 +425,8 @@ def test_the_first_fills_reading_is_handed_on_only_when_it_read_every_note_whole
     handed, handed_texts = read.index_and_texts(find_vault(root))
     assert list(handed.notes.items()) == list(index.notes.items())
     assert dict(handed_texts) == dict(texts)
+    # Each text's digest as the site works it out, handed on rather than worked out again.
+    assert read.digests == {path: text_digest(text) for path, text in texts.items()}
     assert handed.diagnostics() == index.diagnostics() and index.diagnostics()
     assert "vault-tools:" in handed_texts[MEETING]  # (the fill's writes, as written)
 

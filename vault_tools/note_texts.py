@@ -46,6 +46,11 @@ class NoteTexts(MutableMapping[str, str]):
     def __contains__(self, path: object) -> bool:
         return path in self._data
 
+    def hold(self, path: str, data: bytes) -> None:
+        """Put, as `path`'s text, the text whose UTF-8 bytes `data` are (a note's bytes as read,
+        which decoded as UTF-8): held as they are, not decoded and encoded again."""
+        self._data[path] = data
+
     def held(self, path: str) -> bytes | None:
         """The bytes held for `path` (None: no text): the same object for as long as its text
         is not put again, so a caller can tell an unchanged text by identity, undecoded."""

@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from itertools import islice
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import yaml
 
@@ -313,9 +313,16 @@ def attachment_paths(notes_dir: Path) -> list[str]:
 
 
 READ_BATCH = 64  # files read before they are parsed (see read_notes)
-# What makes a Note (and its text, None if unreadable) of a note's path and what `read_file`
-# gave for it, with or without the links' sentences (`note_from_data`).
-NoteReader = Callable[[str, "bytes | OSError", bool], "tuple[Note, str | None]"]
+
+
+class NoteReader(Protocol):
+    """What makes a Note (and its text, None if unreadable) of a note's path and what
+    `read_file` gave for it, with or without the links' sentences (`note_from_data`).
+    `digest`: the bytes' `writer.content_hash` when the caller has it already, else None."""
+
+    def __call__(self, rel_path: str, data: bytes | OSError, contexts: bool = True, *,
+                 digest: str | None = None) -> tuple[Note, str | None]: ...
+
 
 # The largest note read (bytes, 2 MiB). A note is one person, company or conversation: the
 # largest real ones are tens of kilobytes. Above this a note is reported `too-large` and
@@ -480,10 +487,11 @@ def read_file(vault: Vault, rel_path: str, *, walked: bool = False) -> bytes | O
 
 
 def note_from_data(
-    rel_path: str, data: bytes | OSError, contexts: bool = True
+    rel_path: str, data: bytes | OSError, contexts: bool = True, *, digest: str | None = None
 ) -> tuple[Note, str | None]:
     """Decode and parse what `read_file` returned; the text is None when the note is not
-    readable text (the Note then carries the diagnostic). `contexts`: see `parse_note`."""
+    readable text (the Note then carries the diagnostic). `contexts`: see `parse_note`.
+    (`digest`: a `NoteReader`'s, of no use here.)"""
     if isinstance(data, NoteTooLargeError):
         return unreadable_note(rel_path, too_large_diagnostic(rel_path, data), data.head), None
     if isinstance(data, OutsideVaultError):
@@ -557,15 +565,19 @@ def load_index_seeing(
 @dataclass(frozen=True)
 class NotesRead:
     """Every note of a vault as one walk read them (`scan_notes`, then each note whole): the
-    Notes in the walk's order, the text of each readable one, and what the walk left out."""
+    Notes in the walk's order, the text of each readable one, what the walk left out, and the
+    `writer.content_hash` of texts' UTF-8 bytes, by path, where known (for a caller that
+    digests them: the same hash, not worked out again)."""
 
     notes: list[Note]
-    texts: dict[str, str]
+    texts: NoteTexts
     problems: list[Diagnostic]
+    digests: dict[str, str] = field(default_factory=dict)
 
     def index_and_texts(self, vault: Vault) -> tuple[VaultIndex, NoteTexts]:
-        """What `load_index_and_texts` gives for the vault as it was read."""
-        return _index_of(vault, self.notes, self.problems), NoteTexts(self.texts)
+        """What `load_index_and_texts` gives for the vault as it was read (its texts, the very
+        `texts`: handed on once)."""
+        return _index_of(vault, self.notes, self.problems), self.texts
 
 
 def _index_of(vault: Vault, notes: list[Note], problems: list[Diagnostic]) -> VaultIndex:

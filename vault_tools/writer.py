@@ -122,8 +122,10 @@ def _fault(step: str) -> None:
 
 
 def content_hash(data: bytes) -> str:
-    """A hash of a file's bytes, as used to recognise content (not for security)."""
-    return hashlib.blake2b(data, digest_size=20).hexdigest()
+    """A hash of a file's bytes, as used to recognise content (not for security): a 128-bit
+    BLAKE2 hash, in hex. The site's digest of a note's text is this hash of its UTF-8 bytes
+    (`site_cache.text_digest`), so a note's bytes are hashed once where both are wanted."""
+    return hashlib.blake2b(data, digest_size=16).hexdigest()
 
 
 class _RecentWrites:

@@ -38,12 +38,13 @@ from ..notes import Note
 from ..parse import decode_note, parse_note
 from ..privacy import may_name_visibility
 from ..vault import note_from_data
+from ..writer import content_hash
 from .site_cache import make_folder
 
 log = logging.getLogger("mkdocs.plugins.vault")
 
 FILE_NAME = "parsed.jsonl"
-FORMAT = 1
+FORMAT = 2
 _NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
 
 
@@ -99,18 +100,19 @@ class ParsedNotes:
             (folder / FILE_NAME).unlink()
         return cls(folder)
 
-    def note_from_data(self, rel_path: str, data: bytes | OSError,
-                       contexts: bool = True) -> tuple[Note, str | None]:
+    def note_from_data(self, rel_path: str, data: bytes | OSError, contexts: bool = True, *,
+                       digest: str | None = None) -> tuple[Note, str | None]:
         """`vault.note_from_data`: the Note made from these bytes at this path earlier in this
         process (until a second `save`); else (before `save`) the one the record holds for
-        them, or a parse, recorded (unless private); else a parse."""
+        them, or a parse, recorded (unless private); else a parse. `digest`: the bytes'
+        `content_hash`, when the caller has it (else it is worked out here)."""
         if self.folder is None or self._made is None or not isinstance(data, bytes):
             # (no folder to keep them in: nothing to look up, nothing worth encoding)
             return note_from_data(rel_path, data, contexts)
         text, _ = decode_note(rel_path, data)
         if text is None:
             return note_from_data(rel_path, data, contexts)
-        key = _entry(rel_path, data, contexts)
+        key = _entry(rel_path, digest or content_hash(data), contexts)
         made = self._made.get(key)
         if made is None:
             made = self._made[key] = self._note(key, rel_path, text, contexts)
@@ -185,10 +187,12 @@ def _key() -> str:
     return fingerprint("")
 
 
-def _entry(rel_path: str, data: bytes, contexts: bool) -> str:
+def _entry(rel_path: str, digest: str, contexts: bool) -> str:
+    """A note's key in the record: its path, whether its links' sentences were kept, and its
+    bytes' `content_hash` (worked out once a read: the watcher and the site want it too)."""
     h = hashlib.blake2b(rel_path.encode("utf-8", "surrogatepass"), digest_size=16)
     h.update(b"\0+\0" if contexts else b"\0-\0")
-    h.update(data)
+    h.update(digest.encode("ascii"))
     return h.hexdigest()
 
 

@@ -60,6 +60,7 @@ from typing import Any
 from .. import __version__
 from ..manifest import _installed_code, read_plain_file
 from ..note_texts import encoded
+from ..writer import content_hash
 from . import said
 from .search_json import entries_json
 
@@ -204,12 +205,12 @@ def same_secrets(scanned_for: Any, found: list[Any]) -> bool:
 def text_digest(text: str | bytes | None) -> str | None:
     """A digest of a note's text (None: no text), standing for the text in a page's inputs and
     the record of the notes; the same for the text and its UTF-8 bytes (as `NoteTexts` holds
-    it). (Not the text itself inside `digest`: pickle keeps a copy of a text's UTF-8 bytes
-    with the text, for as long as the build holds the text.)"""
+    it): `writer.content_hash` of those bytes. (Not the text itself inside `digest`: pickle
+    keeps a copy of a text's UTF-8 bytes with the text, for as long as the build holds the
+    text.)"""
     if text is None:
         return None
-    data = text if isinstance(text, bytes) else encoded(text)
-    return hashlib.blake2b(data, digest_size=16).hexdigest()
+    return content_hash(text if isinstance(text, bytes) else encoded(text))
 
 
 def file_digest(path: Path) -> str | None:

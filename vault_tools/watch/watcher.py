@@ -39,6 +39,7 @@ from ..fill import (
 from ..followups import FollowUp
 from ..index import VaultIndex
 from ..manifest import note_stamps
+from ..note_texts import NoteTexts
 from ..notes import Diagnostic, Note
 from ..parse import unreadable_note
 from ..refresh import FollowUpCache, apply_updates, dashboard_path, notes_to_refresh, plan_refresh
@@ -155,7 +156,7 @@ class Watcher:
         self._site_next = site_next
         self._first_read: NotesRead | None = None
         self._first_record: Callable[[], None] | None = None
-        self._written_texts: dict[str, str | None] | None = None
+        self._written_texts: dict[str, tuple[str, str] | None] | None = None
         self._indexed: dict[str, _Indexed] = {}
         self._left_alone: dict[str, str] = {}  # path -> the last "left alone" message shown
         self._held: dict[str, float] = {}  # notes held open by another program -> when to retry
@@ -321,19 +322,27 @@ class Watcher:
         self._clean_leftovers()
         # (Before any note is read: a note saved while the vault loads has moved since.)
         stamps = note_stamps(self.vault)
-        notes, texts = [], {}
+        notes = []
+        # Each readable note's bytes as read, which are the UTF-8 of its text (held as a
+        # `NoteTexts` holds it, not encoded again), and their `content_hash` (the site's digest
+        # of the text: not worked out again).
+        texts, digests = NoteTexts(), {}
         scan = scan_notes(self.vault.notes_dir)
         whole = True  # every note read as bytes: the site's own load would read the same
         for rel in scan.notes:
             # (walked: the paths come from `scan_notes`, only a note that is a link is resolved)
-            loaded = self._load(rel, parse=self._first_parse, walked=True)
-            if loaded is None:
+            read = self._read(rel, walked=True)
+            if read is None:
                 whole = False
                 continue
-            note, text, indexed = loaded
+            data, indexed = read
+            note, text = self._parse(rel, data, self._first_parse, indexed)
+            if data is not None:  # (an unreadable note was told about by _read)
+                self._tell_problems(note)
             notes.append(note)
-            if text is not None:
-                texts[rel] = text
+            if text is not None and isinstance(data, bytes):
+                texts.hold(rel, data)
+                digests[rel] = indexed.hash
             whole = whole and indexed.hash not in _NOT_READ
             self._indexed[rel] = indexed
         self._index = VaultIndex(notes, settings=self.vault.settings)
@@ -345,16 +354,18 @@ class Watcher:
         reach = since.reach
         changes, skipped = plan_refresh(
             self._index, texts if reach is None else {
-                rel: text for rel, text in texts.items() if rel in reach},
+                rel: texts[rel] for rel in reach if rel in texts},
             self._followups.all(), self._dashboard, self._hide_private)
         self._written_texts = {}
         written = self._write(changes, skipped, {}, "first fill")
         own, self._written_texts = self._written_texts, None
         if self._site_next and whole and all(t is not None for t in own.values()):
-            texts.update({path: text for path, text in own.items() if text is not None})
+            for path, read_back in own.items():
+                if read_back is not None:
+                    texts[path], digests[path] = read_back
             self._first_read = NotesRead(
                 [self._index.notes[note.path] for note in notes], texts,
-                scan.problems(self.vault.notes_dir))
+                scan.problems(self.vault.notes_dir), digests)
         if written.keys() == {change.path for change in changes} and not self._should_stop():
             # Every change written: a complete fill, recorded as `fill` records one, so that the
             # next start (or `fill`) works out only what the edits made after it reach.
@@ -540,11 +551,15 @@ class Watcher:
 
     @staticmethod
     def _parse(rel: str, data: bytes | NoteTooLargeError | None,
-               parse: NoteReader = note_from_data) -> tuple[Note, str | None]:
+               parse: NoteReader = note_from_data,
+               indexed: _Indexed | None = None) -> tuple[Note, str | None]:
+        """The Note of what `_read` gave (`indexed`: what it gave with it, whose hash spares
+        `parse` hashing the bytes again)."""
         if data is None:
             return unreadable_note(rel, Diagnostic(
                 rel, None, "error", "not-utf8", "cannot read the file")), None
-        return parse(rel, data, True)
+        digest = indexed.hash if indexed is not None and indexed.hash not in _NOT_READ else None
+        return parse(rel, data, True, digest=digest)
 
     def _load(self, rel: str, tell: bool = True, parse: NoteReader = note_from_data,
               walked: bool = False) -> tuple[Note, str | None, _Indexed] | None:
@@ -554,7 +569,7 @@ class Watcher:
         if read is None:
             return None
         data, indexed = read
-        note, text = self._parse(rel, data, parse)
+        note, text = self._parse(rel, data, parse, indexed)
         if tell and data is not None:  # an unreadable note was told about by _read
             self._tell_problems(note)
         return note, text, indexed
@@ -723,13 +738,15 @@ class Watcher:
             return
         self._indexed[change.path] = indexed
         self._index.put(note)
-        self._wrote_during_first_fill(change.path, text)
+        self._wrote_during_first_fill(
+            change.path, None if text is None else (text, indexed.hash))
 
-    def _wrote_during_first_fill(self, path: str, text: str | None) -> None:
-        """Note the text of a write of the first fill as read back (None: not read back as
-        written, or not read at all), for `first_read`."""
+    def _wrote_during_first_fill(self, path: str, written: tuple[str, str] | None) -> None:
+        """Note the text of a write of the first fill as read back, and its bytes'
+        `content_hash` (None: not read back as written, or not read at all), for
+        `first_read`."""
         if self._written_texts is not None:
-            self._written_texts[path] = text
+            self._written_texts[path] = written
 
     def _report(self, line: str, error: bool = False) -> None:
         # Output trouble (a closed pipe) must not stop the watch. Note names and problems come
