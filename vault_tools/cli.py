@@ -104,7 +104,8 @@ def fill(vault: Vault, check_only: bool, dry_run: bool) -> None:
     from .fill import fill_vault  # here, not at the top: `check` need not import the renderer
 
     with gcpolicy.paused():  # for the whole fill: see `fill_vault`
-        result = fill_vault(vault, write=not (check_only or dry_run), diffs=dry_run)
+        result = fill_vault(vault, write=not (check_only or dry_run), diffs=dry_run,
+                            write_aside=True)
     for diag in result.skipped + result.failed:
         where = f"{diag.path}:{diag.line}" if diag.line else diag.path
         click.echo(f"{where}: left alone: {diag.message}", err=True)

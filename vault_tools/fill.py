@@ -12,11 +12,13 @@ import difflib
 import hashlib
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
+from functools import partial
 from pathlib import Path
 from types import MappingProxyType
 
+from . import aside, manifest
 from . import followups as followup_rules
-from . import manifest
+from .aside import Aside
 from .blocks import FollowUpLike, desired_blocks, is_dashboard
 from .followups import followups_by_note
 from .index import VaultIndex
@@ -262,7 +264,7 @@ def apply_changes(
 def fill_vault(
     vault: Vault, *, write: bool = True, trust_manifest: bool = True, diffs: bool = False,
     loaded: list[tuple[VaultIndex, NoteTexts]] | None = None,
-    parse: NoteReader | None = None,
+    parse: NoteReader | None = None, write_aside: bool = False,
 ) -> FillResult:
     """Index the vault and bring every generated block up to date.
 
@@ -274,7 +276,10 @@ def fill_vault(
     readable note's text, as read before any was written, are appended to it for a caller that
     needs them next (`build`: one load of the vault, not two), and the result's `followups`
     are those of that index; nothing is appended when nothing was read. `parse`: what makes
-    a Note of a note's bytes (`vault.read_notes`).
+    a Note of a note's bytes (`vault.read_notes`). `write_aside`: where this process may fork
+    (`aside.available`; the `fill` command), the notes after the first `ASIDE_AFTER` changed
+    are written by a second process, one at a time and in order, while this one plans the
+    next (the same writes, the same result).
     """
     dashboard = dashboard_of(vault)
     hide_private = hide_private_of(vault)
@@ -334,37 +339,57 @@ def fill_vault(
     # The block names of the notes changed, one tuple for each set of names.
     block_names: dict[tuple[str, ...], tuple[str, ...]] = {}
     planned: NoteChange | Diagnostic | None = None
-    for path in sorted(index.notes):
-        planned = None
-        if reach is None or path in reach:
-            note = index.notes[path]
-            kept = texts.held(path) if texts is not None else None
-            if kept is not None:  # (digested now, not as read: see `see`)
-                blocks = (blocks_digest(current_contents(decoded(kept), note))
-                          if note.blocks else None)
-                source: bytes | None = bytes_digest(kept)  # (`text_digest` of the text)
-            else:
-                blocks, source = held.pop(path, None), sources.get(path)
-            planned = _plan_streamed(vault, index, note, blocks, source, followups,
-                                     concerning, dashboard, hide_private)
-        concerning.pop(path, None)
-        dashboards.discard(path)
-        if not dashboards:
-            followups = []
-        if isinstance(planned, Diagnostic):
-            result.skipped.append(planned)
-        elif planned is not None:
-            if diffs:
-                result.diff_text.append(unified_diff(planned))
-            if write:
-                apply_changes(vault, [planned], result)
-                if result.written and result.written[-1] == path:
-                    written_bytes.add(path, bytes_digest(planned.new.encode("utf-8")))
-            # Only the path and the block names are kept: on a never-filled vault every note
-            # changes, and keeping each one's rendered blocks cost ~230 MB at 20,000 notes.
-            result.changed.append(replace(
-                planned, blocks=block_names.setdefault(planned.blocks, planned.blocks),
-                contents=_NO_CONTENTS, old="", new=""))
+    writer = (Aside(partial(_write_aside, vault))
+              if write and write_aside and aside.available() else None)
+    aside_bytes: dict[str, bytes] = {}  # what each change handed aside writes, digested
+    try:
+        for path in sorted(index.notes):
+            planned = None
+            if reach is None or path in reach:
+                note = index.notes[path]
+                kept = texts.held(path) if texts is not None else None
+                if kept is not None:  # (digested now, not as read: see `see`)
+                    blocks = (blocks_digest(current_contents(decoded(kept), note))
+                              if note.blocks else None)
+                    source: bytes | None = bytes_digest(kept)  # (`text_digest` of the text)
+                else:
+                    blocks, source = held.pop(path, None), sources.get(path)
+                planned = _plan_streamed(vault, index, note, blocks, source, followups,
+                                         concerning, dashboard, hide_private,
+                                         lazy=writer is None)
+            concerning.pop(path, None)
+            dashboards.discard(path)
+            if not dashboards:
+                followups = []
+            if isinstance(planned, Diagnostic):
+                result.skipped.append(planned)
+            elif planned is not None:
+                if diffs:
+                    result.diff_text.append(unified_diff(planned))
+                if writer is not None and len(result.changed) >= ASIDE_AFTER:
+                    writer.put(planned)  # (its rendered blocks sent, not kept here)
+                    aside_bytes[path] = bytes_digest(planned.new.encode("utf-8"))
+                elif write:
+                    apply_changes(vault, [planned], result)
+                    if result.written and result.written[-1] == path:
+                        written_bytes.add(path, bytes_digest(planned.new.encode("utf-8")))
+                # Only the path and the block names are kept: on a never-filled vault every
+                # note changes, and keeping each one's rendered blocks cost ~230 MB at 20,000
+                # notes.
+                result.changed.append(replace(
+                    planned, blocks=block_names.setdefault(planned.blocks, planned.blocks),
+                    contents=_NO_CONTENTS, old="", new=""))
+    except BaseException:
+        if writer is not None:
+            writer.abandon()
+        raise
+    if writer is not None:
+        for written, failed, held_open in writer.close():
+            result.written += written
+            result.failed += failed
+            result.held += held_open
+            for path in written:
+                written_bytes.add(path, aside_bytes[path])
     recording = not result.failed and (write or not result.changed)
     # (Before the record of links is made; the last change planned can render its blocks
     # again, so it holds the index.)
@@ -377,6 +402,20 @@ def fill_vault(
         written_bytes.seal()
         _record_if_undisturbed(vault, settings, before, written_bytes, graph)
     return result
+
+
+# How many changes a fill writes itself before it hands the others to a second process
+# (`write_aside`): a fill of a few notes never starts one.
+ASIDE_AFTER = 16
+
+
+def _write_aside(vault: Vault, change: NoteChange) -> tuple[list[str], list[Diagnostic],
+                                                             list[str]]:
+    """`apply_changes` of one change, in the second process: what it wrote, what failed and
+    what another program held open (`FillResult.written`, `failed`, `held`)."""
+    result = FillResult()
+    apply_changes(vault, [change], result)
+    return result.written, result.failed, result.held
 
 
 # What a streamed fill's `result.changed` entries keep of the contents: nothing. One mapping
@@ -573,14 +612,16 @@ def text_digest(text: str) -> bytes:
 def _plan_streamed(
     vault: Vault, index: VaultIndex, note: Note, held: bytes | None, source: bytes | None,
     followups: Sequence[FollowUpLike], concerning: Mapping[str, Sequence[FollowUpLike]],
-    dashboard: str, hide_private: bool,
+    dashboard: str, hide_private: bool, *, lazy: bool = True,
 ) -> NoteChange | Diagnostic | None:
     """`plan_note` for a fill streaming through the vault: the note's text is read again only
     when its wanted blocks differ from what they held when it was indexed (`held`, their
     `blocks_digest`; None for a note that had none). The same answer as `plan_note` given the
     text the note was indexed from (tests/test_fill_streamed.py). Read again with the text
     it was indexed from (`source`, its `text_digest`), the note is spliced from its indexed
-    parse; saved since, the new text is parsed for the splice."""
+    parse; saved since, the new text is parsed for the splice. Not `lazy`: the change keeps
+    its rendered blocks (for a caller that hands it on at once), else it renders them again
+    only if asked for them (`RenderedAgain`)."""
     blocking = _blocking(note)
     if blocking is not None:
         return blocking
@@ -593,7 +634,7 @@ def _plan_streamed(
         return None
     planned = _plan_text(note, text, wanted,
                          parsed=source is not None and text_digest(text) == source)
-    if not isinstance(planned, NoteChange):
+    if not isinstance(planned, NoteChange) or not lazy:
         return planned
     # The new text is kept, the blocks' contents rendered again only if the note is saved
     # before it is written (`apply_changes` then splices them into the saved text): the

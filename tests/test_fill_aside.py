@@ -1,0 +1,245 @@
+"""A fill that hands its writes to a second process (`fill_vault(write_aside=True)`, the `fill`
+command; `vault_tools.aside`) writes what a fill writing them itself writes, keeps a save that
+races a write, and leaves every note whole when it is stopped or the second process fails."""
+
+from __future__ import annotations
+
+import os
+import signal
+import tempfile
+import threading
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import vault_tools.fill as fill
+from vault_tools import aside
+from vault_tools.aside import Aside, AsideError
+from vault_tools.fill import fill_vault
+from vault_tools.splice import BlockError, splice_blocks
+from vault_tools.vault import find_vault, load_index_and_texts
+
+from .conftest import write_vault
+from .test_fill_streamed import edit, edits, save_edits, saves, vaults
+
+
+def files_of(spec) -> dict[str, bytes]:
+    return {f"{name}.md": (newline.join(body) + (newline if final else "")).encode()
+            for name, (body, newline, final) in spec.items()}
+
+
+def tree(root: Path) -> dict[str, bytes]:
+    """Every file under the notes folder, by path: a temp file left behind shows here."""
+    notes = root / "notes"
+    return {p.relative_to(notes).as_posix(): p.read_bytes()
+            for p in sorted(notes.rglob("*")) if p.is_file()}
+
+
+def outcome(result) -> tuple:
+    return (result.notes, result.written, [(c.path, c.blocks) for c in result.changed],
+            [(d.path, d.code, d.message) for d in result.skipped],
+            [(d.path, d.code) for d in result.failed], result.held)
+
+
+@pytest.fixture
+def every_write_aside(monkeypatch):
+    """Every change goes to the second process (not only those after the first 16), and the
+    test fails if none could be forked (another test left a thread running)."""
+    monkeypatch.setattr(fill, "ASIDE_AFTER", 0)
+    assert aside.available(), [t.name for t in threading.enumerate()]
+
+
+def writes_recorded(monkeypatch, log: Path) -> None:
+    """Record the process that makes each write, in `log` (one line each)."""
+    real = fill.write_note
+
+    def write_note(path, transform, **kwargs):
+        with open(log, "a", encoding="utf-8") as out:
+            out.write(f"{os.getpid()} {Path(path).name}\n")
+        return real(path, transform, **kwargs)
+
+    monkeypatch.setattr(fill, "write_note", write_note)
+
+
+@settings(max_examples=40, deadline=None,
+          suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+@given(vaults, st.booleans(), edits)
+def test_a_fill_writing_aside_writes_what_a_fill_writing_itself_writes(
+        every_write_aside, monkeypatch, spec, fill_first, changes) -> None:
+    files = files_of(spec)
+    with tempfile.TemporaryDirectory() as tmp, monkeypatch.context() as patch:
+        one, two = (write_vault(Path(tmp) / side, files) for side in ("one", "two"))
+        for root in (one, two):
+            if fill_first:
+                fill_vault(find_vault(root))
+                for name, how in changes.items():
+                    if f"{name}.md" in files and how != "none":
+                        edit(root / "notes" / f"{name}.md", how)
+        itself = fill_vault(find_vault(one), trust_manifest=False)
+        writes_recorded(patch, Path(tmp) / "writes.log")
+        aside_ = fill_vault(find_vault(two), trust_manifest=False, write_aside=True)
+        assert outcome(aside_) == outcome(itself)
+        assert tree(two) == tree(one)
+        if itself.written:  # (written by another process than this one)
+            writers = {line.split()[0] for line in
+                       (Path(tmp) / "writes.log").read_text(encoding="utf-8").splitlines()}
+            assert writers and str(os.getpid()) not in writers
+        # Recorded as a complete fill, as the plain fill is: the next reads no note.
+        assert fill_vault(find_vault(two)).changed == []
+
+
+def saved_in(folder: Path, root: Path, when: dict[str, str], how: dict[str, str], patch):
+    """Make each write race a save of its note, as `test_fill_streamed.saving_while_written`
+    does, in whichever process writes; each note's text as saved lands in `folder`."""
+    real = fill.write_note
+
+    def save(path: Path) -> None:
+        mark = folder / path.name
+        if not mark.exists():
+            edit(path, how[path.stem])
+            mark.write_bytes(path.read_bytes())
+
+    def write_note(path, transform, **kwargs):
+        moment = when.get(Path(path).stem, "none")
+        if moment == "before-read":
+            save(Path(path))
+        elif moment == "before-replace":
+            def racing(current: str):
+                new = transform(current)
+                save(Path(path))  # after the writer read the note, before it replaces it
+                return new
+            return real(path, racing, **kwargs)
+        return real(path, transform, **kwargs)
+
+    patch.setattr(fill, "write_note", write_note)
+
+
+@settings(max_examples=40, deadline=None,
+          suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+@given(vaults, saves, save_edits)
+def test_a_save_racing_a_write_made_aside_gets_the_blocks_planned_and_keeps_its_bytes(
+        every_write_aside, monkeypatch, spec, when, how) -> None:
+    with tempfile.TemporaryDirectory() as tmp, monkeypatch.context() as patch:
+        root = write_vault(Path(tmp) / "vault", files_of(spec))
+        vault = find_vault(root)
+        index, texts = load_index_and_texts(vault)
+        planned = {c.path: c for c in fill.plan_fill(index, texts)[0]}
+        marks = Path(tmp) / "saved"
+        marks.mkdir()
+        saved_in(marks, root, when, how, patch)
+        fill_vault(vault, trust_manifest=False, write_aside=True)
+        for path, change in planned.items():
+            on_disk = (root / "notes" / path).read_bytes().decode()
+            mark = marks / Path(path).name
+            if not mark.exists():
+                assert on_disk == change.new
+                continue
+            try:
+                expected = splice_blocks(path, mark.read_bytes().decode(), change.contents)
+            except BlockError:
+                expected = mark.read_bytes().decode()  # left as the user saved it
+            assert on_disk == expected
+
+
+def contacts(count: int) -> dict[str, str]:
+    """`count` contacts, each linked from a meeting note: every one gains a block."""
+    files = {f"contacts/P{n:03}.md": f"---\ntype: contact\n---\n# P{n:03}\n"
+             for n in range(count)}
+    files["Meeting.md"] = "".join(f"Met [[P{n:03}]].\n" for n in range(count))
+    return files
+
+
+def test_a_write_that_fails_aside_stops_the_fill_and_leaves_every_note_whole(
+        every_write_aside, make_vault, monkeypatch) -> None:
+    root = make_vault(contacts(30))
+    before = tree(root)
+    real = fill.write_note
+
+    def write_note(path, transform, **kwargs):
+        if Path(path).name == "P010.md":
+            raise RuntimeError("the disk said no")
+        return real(path, transform, **kwargs)
+
+    monkeypatch.setattr(fill, "write_note", write_note)
+    with pytest.raises(AsideError, match="RuntimeError: the disk said no"):
+        fill_vault(find_vault(root), write_aside=True)
+    after = tree(root)
+    assert after.keys() == before.keys()  # no temp file left
+    written = sorted(p for p in after if after[p] != before[p])
+    # The writes before it were made, in order; none after it.
+    assert written == [f"contacts/P{n:03}.md" for n in range(10)]
+    monkeypatch.setattr(fill, "write_note", real)
+    # Not recorded as a complete fill: the next one finds and writes the rest.
+    result = fill_vault(find_vault(root))
+    assert sorted(result.written) == [f"contacts/P{n:03}.md" for n in range(10, 30)]
+
+
+def test_a_fill_stopped_while_planning_stops_its_writes_and_leaves_no_process(
+        every_write_aside, make_vault, monkeypatch) -> None:
+    root = make_vault(contacts(30))
+    before = tree(root)
+    real = fill._plan_streamed
+    planned = []
+
+    def plan(vault, index, note, *args, **kwargs):
+        planned.append(note.path)
+        if len(planned) == 20:
+            raise KeyboardInterrupt  # Ctrl-C, in the middle of the fill
+        return real(vault, index, note, *args, **kwargs)
+
+    monkeypatch.setattr(fill, "_plan_streamed", plan)
+    with pytest.raises(KeyboardInterrupt):
+        fill_vault(find_vault(root), write_aside=True)
+    with pytest.raises(ChildProcessError):
+        os.waitpid(-1, os.WNOHANG)  # the second process is gone, and waited for
+    after = tree(root)
+    assert after.keys() == before.keys()
+    # Each note as it was or as the fill wrote it, never anything between.
+    monkeypatch.setattr(fill, "_plan_streamed", real)
+    fill_vault(find_vault(root))
+    filled = tree(root)
+    assert all(after[p] in (before[p], filled[p]) for p in after)
+
+
+def test_jobs_aside_run_in_order_in_one_other_process() -> None:
+    assert aside.available()
+    jobs: Aside[int, tuple[int, int]] = Aside(lambda n: (os.getpid(), n * n))
+    for n in range(200):
+        jobs.put(n)
+    returned = jobs.close()
+    assert [square for _, square in returned] == [n * n for n in range(200)]
+    assert len({pid for pid, _ in returned}) == 1 and returned[0][0] != os.getpid()
+    assert Aside(lambda n: n).close() == []  # nothing put: no process started
+
+
+def test_items_larger_than_a_pipe_go_through_whole() -> None:
+    jobs: Aside[bytes, int] = Aside(len)
+    sizes = [0, 1, 65_535, 65_536, 3_000_001]
+    for size in sizes:
+        jobs.put(b"x" * size)
+    assert jobs.close() == sizes
+
+
+def test_a_second_process_killed_is_said_not_waited_for() -> None:
+    jobs: Aside[int, int] = Aside(lambda n: n)
+    jobs.put(1)
+    assert jobs._pid is not None
+    os.kill(jobs._pid, signal.SIGKILL)
+    with pytest.raises(AsideError):
+        for n in range(10_000):  # (the pipe fills, or breaks)
+            jobs.put(n)
+        jobs.close()
+
+
+def test_no_second_process_while_another_thread_runs() -> None:
+    stop = threading.Event()
+    thread = threading.Thread(target=stop.wait)
+    thread.start()
+    try:
+        assert not aside.available()
+    finally:
+        stop.set()
+        thread.join()
+    assert aside.available()

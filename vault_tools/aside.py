@@ -1,0 +1,192 @@
+"""Work handed to a second process while this one goes on: `fill` plans the next notes while a
+process forked from it writes the ones planned (a first fill of 5,000 notes is as much writing,
+mostly waiting for `fsync`, as planning; one process does them one after the other).
+
+`Aside(job)` forks once `put` is first called: the child has everything the parent had then
+(`job` and what it reaches are never sent, only the items). Each item put is pickled down a
+pipe; the child runs `job` on the items one at a time, in the order put, and sends back the
+list of what each call returned when the parent `close`s. So the jobs run as a loop in the
+parent would run them, in one process, one after the other: only their timing changes.
+
+For a process with no other thread only (`available`): a thread holding a lock at the fork
+would leave the child's copy of that lock held forever.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import pickle
+import struct
+import threading
+from collections.abc import Callable
+from typing import Generic, TypeVar
+
+T = TypeVar("T")
+R = TypeVar("R")
+
+_SIZE = struct.Struct("<Q")  # each message: its length, then its pickle
+
+
+class AsideError(Exception):
+    """The second process stopped before it ran every job (a job raised, or it was killed):
+    the message says what it said, if anything. The jobs before that one ran."""
+
+
+def available() -> bool:
+    """Whether this process may fork an `Aside`: the platform forks, and no other thread runs
+    (whatever lock it held at the fork would stay held in the child)."""
+    return hasattr(os, "fork") and threading.active_count() == 1
+
+
+class Aside(Generic[T, R]):
+    """`job(item)` for each item `put`, in order, in a process forked at the first `put`;
+    `close` waits for them all and gives what each returned. Use only where `available`."""
+
+    def __init__(self, job: Callable[[T], R]) -> None:
+        self._job = job
+        self._pid: int | None = None
+        self._to_child = -1
+        self._from_child = -1
+
+    @property
+    def started(self) -> bool:
+        return self._pid is not None
+
+    def put(self, item: T) -> None:
+        """Hand `item` to the second process (forked now if not yet), waiting while the pipe is
+        full. Raises `AsideError` if that process has stopped."""
+        if self._pid is None:
+            self._fork()
+        data = pickle.dumps(item, protocol=pickle.HIGHEST_PROTOCOL)
+        try:
+            _write_all(self._to_child, _SIZE.pack(len(data)) + data)
+        except BrokenPipeError:
+            raise AsideError(self._ended()) from None
+
+    def close(self) -> list[R]:
+        """What each job returned, in the order put, once every job has run (nothing if none
+        was put). Raises `AsideError` if the second process stopped short."""
+        if self._pid is None:
+            return []
+        os.close(self._to_child)
+        self._to_child = -1
+        message = _read_message(self._from_child)
+        self._wait()
+        if message is None:
+            raise AsideError("the process writing the notes stopped without a word")
+        kind, value = pickle.loads(message)
+        if kind != "done":
+            raise AsideError(value)
+        return list(value)
+
+    def abandon(self) -> None:
+        """Stop: the job running finishes (a write is never cut short), no other starts."""
+        if self._pid is None:
+            return
+        # (told to stop, it finishes the job it is running and reads no more: see `_child`)
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(self._pid, _STOP_SIGNAL)
+        self._wait()
+
+    def _fork(self) -> None:
+        down_read, down_write = os.pipe()
+        up_read, up_write = os.pipe()
+        pid = os.fork()
+        if pid == 0:  # the child: never returns
+            os.close(down_write)
+            os.close(up_read)
+            _child(self._job, down_read, up_write)
+        os.close(down_read)
+        os.close(up_write)
+        self._pid, self._to_child, self._from_child = pid, down_write, up_read
+
+    def _ended(self) -> str:
+        """Why the child stopped, as it said (it says so before exiting)."""
+        message = _read_message(self._from_child)
+        self._wait()
+        if message is not None:
+            kind, value = pickle.loads(message)
+            if kind != "done":
+                return str(value)
+        return "the process writing the notes stopped"
+
+    def _wait(self) -> None:
+        """Close both pipes, then wait for the child to exit."""
+        for fd in (self._to_child, self._from_child):
+            if fd >= 0:
+                os.close(fd)
+        self._to_child = self._from_child = -1
+        if self._pid is not None:
+            with contextlib.suppress(ChildProcessError):
+                os.waitpid(self._pid, 0)
+            self._pid = None
+
+
+# The child finishes the job it is running, then stops: SIGTERM raises `_Stop` there.
+_STOP_SIGNAL = 15
+
+
+class _Stop(BaseException):
+    pass
+
+
+def _child(job: Callable[[T], R], source: int, reply: int) -> None:
+    """The second process: run `job` on each item read from `source` until it is closed, send
+    what they returned on `reply`, and exit; never returns, never runs the parent's exit
+    handlers or flushes its buffers (`os._exit`)."""
+    import signal
+
+    status = 0
+    returned: list[R] = []
+    try:
+        stopping = False
+
+        def stop(_signum: int, _frame: object) -> None:
+            nonlocal stopping
+            stopping = True
+
+        signal.signal(signal.SIGTERM, stop)
+        # Ctrl-C reaches both processes; the parent stops the child (`abandon`), which then
+        # finishes its write: it does not stop in the middle of one itself.
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        while not stopping:
+            message = _read_message(source)
+            if message is None:
+                break
+            returned.append(job(pickle.loads(message)))
+        outcome: tuple[str, object] = ("done", returned)
+    except BaseException as exc:  # (said to the parent, which raises it there)
+        status = 1
+        outcome = ("failed", f"{type(exc).__name__}: {exc}")
+    try:
+        data = pickle.dumps(outcome, protocol=pickle.HIGHEST_PROTOCOL)
+        _write_all(reply, _SIZE.pack(len(data)) + data)
+    except BaseException:
+        status = 1
+    os._exit(status)
+
+
+def _read_message(fd: int) -> bytes | None:
+    """One message from `fd`; None at its end (or a message cut short)."""
+    head = _read_exactly(fd, _SIZE.size)
+    if head is None:
+        return None
+    return _read_exactly(fd, _SIZE.unpack(head)[0])
+
+
+def _read_exactly(fd: int, count: int) -> bytes | None:
+    parts, left = [], count
+    while left:
+        chunk = os.read(fd, min(left, 1 << 20))
+        if not chunk:
+            return None
+        parts.append(chunk)
+        left -= len(chunk)
+    return b"".join(parts)
+
+
+def _write_all(fd: int, data: bytes) -> None:
+    view = memoryview(data)
+    while view:
+        view = view[os.write(fd, view):]
