@@ -243,3 +243,32 @@ def test_no_second_process_while_another_thread_runs() -> None:
         stop.set()
         thread.join()
     assert aside.available()
+
+
+def test_notes_left_alone_aside_are_said_as_a_fill_writing_itself_says_them(
+        every_write_aside, tmp_path, monkeypatch) -> None:
+    """A note another program holds open, one saved non-stop, one that leaves the vault: the
+    same result (written, failed, held) whichever process writes."""
+    from vault_tools.writer import ConcurrentEditError, NoteHeldOpenError, OutsideVaultWriteError
+
+    real = fill.write_note
+    trouble = {"P003.md": NoteHeldOpenError("P003.md: open in another program"),
+               "P007.md": ConcurrentEditError("P007.md: saved while written"),
+               "P011.md": OutsideVaultWriteError("P011.md: leaves the vault")}
+
+    def write_note(path, transform, **kwargs):
+        if Path(path).name in trouble:
+            raise trouble[Path(path).name]
+        return real(path, transform, **kwargs)
+
+    monkeypatch.setattr(fill, "write_note", write_note)
+    results, trees = [], []
+    for side, write_aside in (("itself", False), ("aside", True)):
+        root = write_vault(tmp_path / side, contacts(20))
+        results.append(outcome(fill_vault(find_vault(root), write_aside=write_aside)))
+        trees.append(tree(root))
+    assert results[0] == results[1]
+    assert trees[0] == trees[1]
+    assert results[1][5] == ["contacts/P003.md"]  # held
+    assert [path for path, _ in results[1][4]] == [
+        "contacts/P003.md", "contacts/P007.md", "contacts/P011.md"]
