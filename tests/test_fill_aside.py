@@ -272,3 +272,26 @@ def test_notes_left_alone_aside_are_said_as_a_fill_writing_itself_says_them(
     assert results[1][5] == ["contacts/P003.md"]  # held
     assert [path for path, _ in results[1][4]] == [
         "contacts/P003.md", "contacts/P007.md", "contacts/P011.md"]
+
+
+def test_the_fill_command_says_the_writing_process_stopped_in_one_line(
+        every_write_aside, make_vault, monkeypatch) -> None:
+    from click.testing import CliRunner
+
+    from vault_tools.cli import main
+
+    root = make_vault(contacts(30))
+    real = fill.write_note
+
+    def write_note(path, transform, **kwargs):
+        if Path(path).name == "P010.md":
+            raise RuntimeError("the disk said no")
+        return real(path, transform, **kwargs)
+
+    monkeypatch.setattr(fill, "write_note", write_note)
+    result = CliRunner().invoke(main, ["fill", "--vault", str(root)])
+    assert result.exit_code == 1
+    assert "Traceback" not in result.output
+    assert "the process writing the notes stopped (RuntimeError: the disk said no)" in (
+        result.output)
+    assert "run `vault-tools fill` again" in result.output

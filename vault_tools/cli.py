@@ -101,11 +101,17 @@ def fill(vault: Vault, check_only: bool, dry_run: bool) -> None:
     Only text between <!-- vault-tools:NAME --> markers is ever changed; a note whose blocks
     are already up to date is not written at all.
     """
+    from .aside import AsideError
     from .fill import fill_vault  # here, not at the top: `check` need not import the renderer
 
-    with gcpolicy.paused():  # for the whole fill: see `fill_vault`
-        result = fill_vault(vault, write=not (check_only or dry_run), diffs=dry_run,
-                            write_aside=True)
+    try:
+        with gcpolicy.paused():  # for the whole fill: see `fill_vault`
+            result = fill_vault(vault, write=not (check_only or dry_run), diffs=dry_run,
+                                write_aside=True)
+    except AsideError as exc:
+        raise click.ClickException(
+            f"the process writing the notes stopped ({exc}); every note is whole, as it was "
+            "or filled: run `vault-tools fill` again") from exc
     for diag in result.skipped + result.failed:
         where = f"{diag.path}:{diag.line}" if diag.line else diag.path
         click.echo(f"{where}: left alone: {diag.message}", err=True)
