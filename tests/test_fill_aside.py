@@ -22,7 +22,7 @@ from vault_tools.splice import BlockError, splice_blocks
 from vault_tools.vault import find_vault, load_index_and_texts
 
 from .conftest import write_vault
-from .test_fill_streamed import edit, edits, save_edits, saves, vaults
+from .test_fill_streamed import edit, edits, save_edits, saves, saving_while_written, vaults
 
 
 def files_of(spec) -> dict[str, bytes]:
@@ -90,32 +90,6 @@ def test_a_fill_writing_aside_writes_what_a_fill_writing_itself_writes(
         assert fill_vault(find_vault(two)).changed == []
 
 
-def saved_in(folder: Path, root: Path, when: dict[str, str], how: dict[str, str], patch):
-    """Make each write race a save of its note, as `test_fill_streamed.saving_while_written`
-    does, in whichever process writes; each note's text as saved lands in `folder`."""
-    real = fill.write_note
-
-    def save(path: Path) -> None:
-        mark = folder / path.name
-        if not mark.exists():
-            edit(path, how[path.stem])
-            mark.write_bytes(path.read_bytes())
-
-    def write_note(path, transform, **kwargs):
-        moment = when.get(Path(path).stem, "none")
-        if moment == "before-read":
-            save(Path(path))
-        elif moment == "before-replace":
-            def racing(current: str):
-                new = transform(current)
-                save(Path(path))  # after the writer read the note, before it replaces it
-                return new
-            return real(path, racing, **kwargs)
-        return real(path, transform, **kwargs)
-
-    patch.setattr(fill, "write_note", write_note)
-
-
 @settings(max_examples=40, deadline=None,
           suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
 @given(vaults, saves, save_edits)
@@ -128,7 +102,7 @@ def test_a_save_racing_a_write_made_aside_gets_the_blocks_planned_and_keeps_its_
         planned = {c.path: c for c in fill.plan_fill(index, texts)[0]}
         marks = Path(tmp) / "saved"
         marks.mkdir()
-        saved_in(marks, root, when, how, patch)
+        saving_while_written(patch, root, when, how, marks)
         fill_vault(vault, trust_manifest=False, write_aside=True)
         for path, change in planned.items():
             on_disk = (root / "notes" / path).read_bytes().decode()
@@ -151,18 +125,25 @@ def contacts(count: int) -> dict[str, str]:
     return files
 
 
-def test_a_write_that_fails_aside_stops_the_fill_and_leaves_every_note_whole(
-        every_write_aside, make_vault, monkeypatch) -> None:
-    root = make_vault(contacts(30))
-    before = tree(root)
+def failing_at(monkeypatch, name: str):
+    """Make the write of the note named `name` raise, in whichever process writes it; returns
+    the real `write_note`."""
     real = fill.write_note
 
     def write_note(path, transform, **kwargs):
-        if Path(path).name == "P010.md":
+        if Path(path).name == name:
             raise RuntimeError("the disk said no")
         return real(path, transform, **kwargs)
 
     monkeypatch.setattr(fill, "write_note", write_note)
+    return real
+
+
+def test_a_write_that_fails_aside_stops_the_fill_and_leaves_every_note_whole(
+        every_write_aside, make_vault, monkeypatch) -> None:
+    root = make_vault(contacts(30))
+    before = tree(root)
+    real = failing_at(monkeypatch, "P010.md")
     with pytest.raises(AsideError, match="RuntimeError: the disk said no"):
         fill_vault(find_vault(root), write_aside=True)
     after = tree(root)
@@ -281,14 +262,7 @@ def test_the_fill_command_says_the_writing_process_stopped_in_one_line(
     from vault_tools.cli import main
 
     root = make_vault(contacts(30))
-    real = fill.write_note
-
-    def write_note(path, transform, **kwargs):
-        if Path(path).name == "P010.md":
-            raise RuntimeError("the disk said no")
-        return real(path, transform, **kwargs)
-
-    monkeypatch.setattr(fill, "write_note", write_note)
+    failing_at(monkeypatch, "P010.md")
     result = CliRunner().invoke(main, ["fill", "--vault", str(root)])
     assert result.exit_code == 1
     assert "Traceback" not in result.output

@@ -156,9 +156,11 @@ save_edits = st.fixed_dictionaries({name: st.sampled_from(
 
 
 def saving_while_written(monkeypatch, root: Path, when: dict[str, str],
-                         how: dict[str, str]) -> dict[str, str]:
+                         how: dict[str, str], marks: Path | None = None) -> dict[str, str]:
     """Make `fill`'s writes race a save of each note named in `when` (edited as `how` says);
-    returns each saved note's text as saved, by path."""
+    returns each saved note's text as saved, by path, as this process saw it saved. `marks`:
+    a folder that gets a copy of each note as saved, under its file name, whichever process
+    saved it (a fill writing in a second process: `fill_vault(write_aside=True)`)."""
     import vault_tools.fill as fill
 
     real = fill.write_note
@@ -169,6 +171,8 @@ def saving_while_written(monkeypatch, root: Path, when: dict[str, str],
         if rel not in saved:
             edit(path, how[rel.removesuffix(".md")])
             saved[rel] = path.read_bytes().decode()
+            if marks is not None:
+                (marks / path.name).write_bytes(path.read_bytes())
 
     def write_note(path, transform, **kwargs):
         moment = when.get(Path(path).stem, "none")
