@@ -49,10 +49,6 @@ class Aside(Generic[T, R]):
         self._to_child = -1
         self._from_child = -1
 
-    @property
-    def started(self) -> bool:
-        return self._pid is not None
-
     def put(self, item: T) -> None:
         """Hand `item` to the second process (forked now if not yet), waiting while the pipe is
         full. Raises `AsideError` if that process has stopped."""
@@ -71,8 +67,10 @@ class Aside(Generic[T, R]):
             return []
         os.close(self._to_child)
         self._to_child = -1
-        message = _read_message(self._from_child)
-        self._wait()
+        try:
+            message = _read_message(self._from_child)
+        finally:
+            self._wait()
         if message is None:
             raise AsideError("the process writing the notes stopped without a word")
         kind, value = pickle.loads(message)
@@ -103,8 +101,10 @@ class Aside(Generic[T, R]):
 
     def _ended(self) -> str:
         """Why the child stopped, as it said (it says so before exiting)."""
-        message = _read_message(self._from_child)
-        self._wait()
+        try:
+            message = _read_message(self._from_child)
+        finally:
+            self._wait()
         if message is not None:
             kind, value = pickle.loads(message)
             if kind != "done":
