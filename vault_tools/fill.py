@@ -18,7 +18,6 @@ from types import MappingProxyType
 
 from . import aside, manifest
 from . import followups as followup_rules
-from .aside import Aside
 from .blocks import FollowUpLike, desired_blocks, is_dashboard
 from .followups import followups_by_note
 from .index import VaultIndex
@@ -339,9 +338,8 @@ def fill_vault(
     # The block names of the notes changed, one tuple for each set of names.
     block_names: dict[tuple[str, ...], tuple[str, ...]] = {}
     planned: NoteChange | Diagnostic | None = None
-    writer = (Aside(partial(_write_aside, vault))
+    writer = (aside.Aside(partial(_write_aside, vault))
               if write and write_aside and aside.available() else None)
-    aside_bytes: dict[str, bytes] = {}  # what each change handed aside writes, digested
     try:
         for path in sorted(index.notes):
             planned = None
@@ -368,7 +366,6 @@ def fill_vault(
                     result.diff_text.append(unified_diff(planned))
                 if writer is not None and len(result.changed) >= ASIDE_AFTER:
                     writer.put(planned)  # (its rendered blocks sent, not kept here)
-                    aside_bytes[path] = bytes_digest(planned.new.encode("utf-8"))
                 elif write:
                     apply_changes(vault, [planned], result)
                     if result.written and result.written[-1] == path:
@@ -384,12 +381,12 @@ def fill_vault(
             writer.abandon()
         raise
     if writer is not None:
-        for written, failed, held_open in writer.close():
+        for written, failed, held_open, digest in writer.close():
             result.written += written
             result.failed += failed
             result.held += held_open
             for path in written:
-                written_bytes.add(path, aside_bytes[path])
+                written_bytes.add(path, digest)
     recording = not result.failed and (write or not result.changed)
     # (Before the record of links is made; the last change planned can render its blocks
     # again, so it holds the index.)
@@ -409,13 +406,15 @@ def fill_vault(
 ASIDE_AFTER = 16
 
 
-def _write_aside(vault: Vault, change: NoteChange) -> tuple[list[str], list[Diagnostic],
-                                                             list[str]]:
+def _write_aside(vault: Vault, change: NoteChange
+                 ) -> tuple[list[str], list[Diagnostic], list[str], bytes]:
     """`apply_changes` of one change, in the second process: what it wrote, what failed and
-    what another program held open (`FillResult.written`, `failed`, `held`)."""
+    what another program held open (`FillResult.written`, `failed`, `held`), and the
+    `bytes_digest` of the text it writes (worked out here, not in the planning process)."""
     result = FillResult()
     apply_changes(vault, [change], result)
-    return result.written, result.failed, result.held
+    return (result.written, result.failed, result.held,
+            bytes_digest(change.new.encode("utf-8")))
 
 
 # What a streamed fill's `result.changed` entries keep of the contents: nothing. One mapping
@@ -441,9 +440,8 @@ class SinceLastFill:
                  replan: Iterable[str]) -> Callable[[], None]:
         """What records a complete fill, when called: every note of `reach` planned and every
         change written (`written`: path -> the text written); `replan`: the notes left alone.
-        Recorded only
-        when the vault on disk is exactly that (`_record_if_undisturbed`), so the next `fill`
-        or first fill reads nothing, or only what the edits since reach.
+        Recorded only when the vault on disk is exactly that (`_record_if_undisturbed`), so
+        the next `fill` or first fill reads nothing, or only what the edits since reach.
 
         Every note's parse digest is recorded, as a `build` records them: a note edited
         before the next start, with prose only, then reaches only itself. Unknown, the edit

@@ -156,7 +156,7 @@ class Watcher:
         self._site_next = site_next
         self._first_read: NotesRead | None = None
         self._first_record: Callable[[], None] | None = None
-        self._written_texts: dict[str, tuple[str, str] | None] | None = None
+        self._written_texts: dict[str, bytes | None] | None = None
         self._indexed: dict[str, _Indexed] = {}
         self._left_alone: dict[str, str] = {}  # path -> the last "left alone" message shown
         self._held: dict[str, float] = {}  # notes held open by another program -> when to retry
@@ -323,26 +323,21 @@ class Watcher:
         # (Before any note is read: a note saved while the vault loads has moved since.)
         stamps = note_stamps(self.vault)
         notes = []
-        # Each readable note's bytes as read, which are the UTF-8 of its text (held as a
-        # `NoteTexts` holds it, not encoded again), and their `content_hash` (the site's digest
-        # of the text: not worked out again).
-        texts, digests = NoteTexts(), {}
+        # Each readable note's bytes as read, which are the UTF-8 of its text: held as a
+        # `NoteTexts` holds a text, not decoded and encoded again.
+        texts = NoteTexts()
         scan = scan_notes(self.vault.notes_dir)
         whole = True  # every note read as bytes: the site's own load would read the same
         for rel in scan.notes:
             # (walked: the paths come from `scan_notes`, only a note that is a link is resolved)
-            read = self._read(rel, walked=True)
-            if read is None:
+            loaded = self._load(rel, parse=self._first_parse, walked=True)
+            if loaded is None:
                 whole = False
                 continue
-            data, indexed = read
-            note, text = self._parse(rel, data, self._first_parse, indexed)
-            if data is not None:  # (an unreadable note was told about by _read)
-                self._tell_problems(note)
+            note, utf8, indexed = loaded
             notes.append(note)
-            if text is not None and isinstance(data, bytes):
-                texts.hold(rel, data)
-                digests[rel] = indexed.hash
+            if utf8 is not None:
+                texts.hold(rel, utf8)
             whole = whole and indexed.hash not in _NOT_READ
             self._indexed[rel] = indexed
         self._index = VaultIndex(notes, settings=self.vault.settings)
@@ -362,10 +357,12 @@ class Watcher:
         if self._site_next and whole and all(t is not None for t in own.values()):
             for path, read_back in own.items():
                 if read_back is not None:
-                    texts[path], digests[path] = read_back
+                    texts.hold(path, read_back)
+            # (each text's `content_hash`, as indexed: the site's digest of it)
             self._first_read = NotesRead(
                 [self._index.notes[note.path] for note in notes], texts,
-                scan.problems(self.vault.notes_dir), digests)
+                scan.problems(self.vault.notes_dir),
+                {path: self._indexed[path].hash for path in texts})
         if written.keys() == {change.path for change in changes} and not self._should_stop():
             # Every change written: a complete fill, recorded as `fill` records one, so that the
             # next start (or `fill`) works out only what the edits made after it reach.
@@ -562,9 +559,11 @@ class Watcher:
         return parse(rel, data, True, digest=digest)
 
     def _load(self, rel: str, tell: bool = True, parse: NoteReader = note_from_data,
-              walked: bool = False) -> tuple[Note, str | None, _Indexed] | None:
+              walked: bool = False) -> tuple[Note, bytes | None, _Indexed] | None:
         """Read and parse one note (telling its problems unless `tell` is False; `parse`:
-        what makes its Note; `walked`: see `_read`); None when it is missing."""
+        what makes its Note; `walked`: see `_read`): the Note, the bytes read when they are
+        its text's UTF-8 (None: not readable text), and what to remember of them; None when
+        it is missing."""
         read = self._read(rel, walked)
         if read is None:
             return None
@@ -572,7 +571,7 @@ class Watcher:
         note, text = self._parse(rel, data, parse, indexed)
         if tell and data is not None:  # an unreadable note was told about by _read
             self._tell_problems(note)
-        return note, text, indexed
+        return note, data if text is not None and isinstance(data, bytes) else None, indexed
 
     def _tell_problems(self, note: Note) -> None:
         """Print the diagnostics of a note just read (bad YAML, a bad date...), so a mistake
@@ -731,22 +730,20 @@ class Watcher:
         if loaded is None:
             self._wrote_during_first_fill(change.path, None)
             return
-        note, text, indexed = loaded
+        note, utf8, indexed = loaded
         if indexed.hash != content_hash(change.new.encode("utf-8")):
             self._post([(change.path, None)])
             self._wrote_during_first_fill(change.path, None)
             return
         self._indexed[change.path] = indexed
         self._index.put(note)
-        self._wrote_during_first_fill(
-            change.path, None if text is None else (text, indexed.hash))
+        self._wrote_during_first_fill(change.path, utf8)
 
-    def _wrote_during_first_fill(self, path: str, written: tuple[str, str] | None) -> None:
-        """Note the text of a write of the first fill as read back, and its bytes'
-        `content_hash` (None: not read back as written, or not read at all), for
-        `first_read`."""
+    def _wrote_during_first_fill(self, path: str, utf8: bytes | None) -> None:
+        """Note the text of a write of the first fill as read back, as its UTF-8 bytes (None:
+        not read back as written, or not read at all), for `first_read`."""
         if self._written_texts is not None:
-            self._written_texts[path] = written
+            self._written_texts[path] = utf8
 
     def _report(self, line: str, error: bool = False) -> None:
         # Output trouble (a closed pipe) must not stop the watch. Note names and problems come
