@@ -14,8 +14,11 @@ both are cut into words: runs of letters and digits; in scripts written without 
 one after the other, with nothing but spaces, punctuation or markup between them (`Li Na`,
 `li-na`, `Li%20Na`, `Li <b>Na</b>`), and only as whole words: `Li Na` is not in `Linalool` nor
 in `Lina`. Words from different places (two attribute values, an attribute and the text) are
-never joined. A value of one word shorter than three characters is too common a word to look
-for (see `LeakScanner`).
+never joined, nor the text of two table rows or two list items: a page lists its records a row
+or an item each, often sorted by date, so the last words of one (`… 2026-01-14`) and the first
+of the next (`Chloe Rossi …`) would otherwise read as a private note's title that neither
+holds. Within a row (its cells) or an item, words are joined as anywhere else. A value of one
+word shorter than three characters is too common a word to look for (see `LeakScanner`).
 
 Speed: each file is read into words once; each secret has one "anchor", its longest uncommon
 word, and is compared only with files holding that word and all its other words. An attribute
@@ -73,6 +76,8 @@ _UNICODE_ESCAPE = re.compile(r"\\u([0-9a-fA-F]{4})")
 # A tag (or comment, or doctype) starts with a letter, `/`, `!` or `?`: `a < b > c` in a script
 # or a text is no tag, and its words stay.
 _TAG_RE = re.compile(r"<[A-Za-z/!?][^<>]*>")
+# The end of a table row or a list item: a boundary in the page's text (see the matching rule).
+_RECORD_END_RE = re.compile(r"</(?:tr|li)\s*>", re.IGNORECASE)
 # Attribute values, anywhere: a `=` followed by a quoted or bare value. Each quoted value ends
 # at the next quote of its kind, so the scan stays linear whatever the file holds.
 _ATTRIBUTE_RE = re.compile(r"""=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'<>=`]+))""")
@@ -134,7 +139,7 @@ def words_of(text: str, markup: bool = False) -> list[str]:
 def markup_places(text: str) -> list[str]:
     """The places of an HTML or XML text that hold words: each distinct attribute value, each
     comment, and last the text with its tags dropped (which joins a name split by markup,
-    `Li <em>Na</em>`)."""
+    `Li <em>Na</em>`, but not the text of two table rows or list items)."""
     # Whitespace only separates words, so each run of it can be one space: the regular
     # expressions below then skip a page's indentation in one step. The spaces at the ends
     # keep a match at the very start or end.
@@ -145,7 +150,7 @@ def markup_places(text: str) -> list[str]:
     # match gives its three groups, two of them empty: all go in, once.)
     places = list(dict.fromkeys(chain.from_iterable(_ATTRIBUTE_RE.findall(text))))
     places += _comments(text)
-    places.append(_TAG_RE.sub(" ", text))
+    places.append(_TAG_RE.sub(" ", _RECORD_END_RE.sub(f" {_BOUNDARY} ", text)))
     return places
 
 
