@@ -16,12 +16,16 @@ from vault_tools.views.common import Ref, SiteView
 from vault_tools.views.home import (
     HOME_INSIGHTS,
     HOME_LEADS,
+    HOME_PERIOD_DAYS,
     home_rows,
+    period_start,
     planned_rows,
     progress,
     recent_insights,
     waiting_leads,
 )
+
+from .without_script import month_count, shown_rows
 
 BUILT = dt.date(2026, 12, 2)
 STARTER = Path(__file__).resolve().parent.parent / "vault_tools" / "starter"
@@ -52,7 +56,7 @@ class _Links:
 
 def dashboard(view: SiteView, built: dt.date = BUILT, due: str = "") -> str:
     pages = {"Leads": "leads/index.md", "Follow-ups": "Follow-ups.md"}
-    return home_dashboard(home_rows(view, built), built, due, pages, _Links.of(view))
+    return home_dashboard(home_rows(view, built), due, pages, _Links.of(view))
 
 
 # A vault with a secret in every place the home page reads from: a private contact met in
@@ -104,8 +108,9 @@ def test_nothing_private_reaches_any_section_of_the_home_page() -> None:
     # career explored, the ruled-out one is private.
     assert (rows.progress.people_met, rows.progress.careers_explored,
             rows.progress.careers_ruled_out) == (1, 1, 0)
-    # Built on 2 Dec: the days from 1 Dec on are all a reader's month may count.
-    assert rows.progress.done_dates == ()
+    # Built on 2 Dec, in the period from Mon 30 Nov: the days from 1 Nov on are all a
+    # reader's month may count on any day of it (the private conversation's is not one).
+    assert rows.progress.done_dates == (dt.date(2026, 11, 20), dt.date(2026, 11, 25))
     # A public conversation with a private person counts (its date is on the Timeline);
     # the private conversation does not.
     assert progress(view, dt.date(2026, 11, 1)).done_dates == (dt.date(2026, 11, 20),
@@ -152,12 +157,35 @@ def test_without_the_script_the_page_shows_this_weeks_conversations_as_of_the_bu
              "interviews/soon.md": talk("2026-12-05", "Jane Doe", "planned"),
              "interviews/later.md": talk("2026-12-20", "Jane Doe", "planned")}
     html = dashboard(view_of(files))
-    soon = re.search(r'<li data-due="2026-12-05"[^>]*>', html)
-    later = re.search(r'<li data-due="2026-12-20"[^>]*>', html)
-    assert soon is not None and "hidden" not in soon.group(0)
-    assert later is not None and "hidden" in later.group(0)  # the script may show it later
-    assert "1 planned for the next seven days, as of" in html
-    assert "Sat 5 Dec 2026" in html
+    # Both are in the page (the script may show the later one later), the week's shown.
+    (planned,) = shown_rows(html, BUILT)
+    assert [row.split(" · ")[0] for row in planned] == ["Sat 5 Dec 2026"]
+    assert [row.split(" · ")[0] for row in shown_rows(html, dt.date(2026, 12, 15))[0]] == [
+        "Sun 20 Dec 2026"]
+    assert "Planned for the next seven days, as of" in html
+
+
+def test_the_home_page_is_the_same_on_every_day_of_its_period() -> None:
+    # A new day makes the page again only when a new period begins: its rows are worked out
+    # for the period's first day, and the day itself is the stylesheet's (`today_css`).
+    files = {"contacts/Jane Doe.md": contact("Jane Doe"),
+             "interviews/soon.md": talk("2026-12-05", "Jane Doe", "planned"),
+             "interviews/past.md": talk("2026-11-20", "Jane Doe", "planned"),
+             "interviews/done.md": talk("2026-12-01", "Jane Doe")}
+    view = view_of(files)
+    start = period_start(BUILT)
+    days = [start + dt.timedelta(days=n) for n in range(HOME_PERIOD_DAYS)]
+    assert {period_start(day) for day in days} == {start} and start.weekday() == 0
+    assert len({dashboard(view, day) for day in days}) == 1
+    assert dashboard(view, start + dt.timedelta(days=HOME_PERIOD_DAYS)) != dashboard(view)
+    # What each day of it shows without the script is that day's: this week's conversation
+    # until its day, and the month's count by the day's month.
+    html = dashboard(view)
+    for day in days:
+        expected = ["Sat 5 Dec 2026"] if day <= dt.date(2026, 12, 5) <= day + dt.timedelta(
+            days=6) else []
+        assert [row.split(" · ")[0] for row in shown_rows(html, day)[0]] == expected
+        assert month_count(html, day) == (1 if day.month == 12 else 0)
 
 
 def test_leads_waiting_are_the_offered_not_asked_longest_waiting_first_top_n() -> None:
@@ -218,12 +246,13 @@ def test_the_counts_are_the_public_done_conversations_people_and_careers() -> No
                                  dt.date(2026, 12, 2))
     assert (counts.people_met, counts.careers_explored, counts.careers_ruled_out) == (2, 2, 1)
     html = dashboard(view_of(files))  # built on 2 Dec: two this month, without the script
-    assert re.search(r'data-dates="2026-12-01 2026-12-02">2</strong>', html)
-    # Built on the 1st, a reader may still be on the last day of the month before.
+    assert month_count(html, BUILT) == 2
+    # Built on the 1st, a reader may still be on the last day of the month before: the
+    # script counts it for them; without it, the count is the build's month's.
     html = dashboard(view_of(files), dt.date(2026, 12, 1))
-    assert re.search(r'data-dates="2026-11-30 2026-12-01 2026-12-02">3</strong>', html) \
-        is None
-    assert re.search(r'data-dates="2026-11-30 2026-12-01 2026-12-02">2</strong>', html)
+    assert 'data-dates="2026-11-30 2026-12-01 2026-12-02"' in html
+    assert month_count(html, dt.date(2026, 12, 1)) == 2
+    assert month_count(html, dt.date(2026, 11, 30)) == 1
 
 
 def test_an_empty_vault_reads_well() -> None:

@@ -333,15 +333,16 @@ def build_on(root: Path, day: dt.date, *counters: list[str]) -> Rebuilt:
 
 
 @pytest.mark.parametrize("boards", ["notes", "generated"])
-def test_a_build_on_a_new_day_works_out_only_what_shows_the_date(
+def test_a_build_on_a_new_day_renders_no_page_and_a_new_fortnight_only_the_home(
         vault: Path, monkeypatch: pytest.MonkeyPatch, boards: str) -> None:
-    """Builds a day apart, each as a new process makes it (a fresh configuration and site):
-    the next day's works out no note's page inputs but the home note's and the follow-ups
-    note's (they show the follow-ups as of the day) and those of a note embedding another (as
-    any cached build does), takes the undated dashboards from the site cache and makes the
-    dated ones (the follow-ups, the home: generated pages when the vault has no such notes)
-    anew; it renders those pages only, and equals a clean build of that day. A link added on
-    a later day still reaches the pages around it."""
+    """Builds days apart, each as a new process makes it (a fresh configuration and site):
+    the next day's works out no note's page inputs but those of a note embedding another (as
+    any cached build does), takes every dashboard from the site cache and renders no page but
+    that note: the day is the stylesheet's (`today_css`), written anew. The first day of the
+    home page's next fortnight works out the home note's and the follow-ups note's inputs
+    too, and renders the home page too (a generated one when the vault has no such notes).
+    Each equals a clean
+    build of that day. A link added on a later day still reaches the pages around it."""
     shown = ["Follow-ups.md", "index.md"]
     if boards == "generated":
         for rel in shown:
@@ -368,16 +369,20 @@ def test_a_build_on_a_new_day_works_out_only_what_shows_the_date(
     build_on(vault, dt.date(2026, 11, 30))  # (a record with the dashboards' Markdown)
     second = build_on(vault, dt.date(2026, 12, 1), worked_out, made)
     assert second.reason == "from the site cache" and not second.full
-    # (and a note embedding another, whose inputs no cached run takes from the record)
-    assert sorted(worked_out) == sorted([*shown, "careers/UX Research.md"]), worked_out
+    # (a note embedding another: its inputs no cached run takes from the record)
+    assert worked_out == ["careers/UX Research.md"], worked_out
     assert made == [], "an undated dashboard was worked out again on a new day"
-    assert 0 < second.rendered <= 3, second
-    assert "2026-12-01" in (vault / "site/index.html").read_text(encoding="utf-8")
+    assert second.rendered == 1, second  # (that note: rendered by any cached run)
+    assert '"1 Dec 2026"' in (vault / "site/assets/vault/today.css").read_text(encoding="utf-8")
     append(vault, "contacts/Kwame Asante.md", "\nKwame knows [[Marisol Vega]] now.\n")
     fill_vault(find_vault(vault))
     third = build_on(vault, dt.date(2026, 12, 9), worked_out, made)
     assert "contacts/Kwame Asante.md" in worked_out and made == ["people"]
-    assert third.rendered > second.rendered
+    assert third.rendered > 0
+    # Monday 14 December: the home page's next fortnight.
+    fourth = build_on(vault, dt.date(2026, 12, 14), worked_out, made)
+    assert sorted(worked_out) == sorted([*shown, "careers/UX Research.md"]), worked_out
+    assert made == [] and fourth.rendered == 2, fourth  # (the home and that note)
 
 
 @pytest.mark.parametrize("overdue", ["due", "today"])

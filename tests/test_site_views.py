@@ -168,7 +168,7 @@ def test_the_dashboard_written_as_html_is_what_markdown_makes_of_it() -> None:
     del urls[items[1].followup.note]  # a note without a page: its name, unlinked
     linker = Linker("followups/", urls, lambda path, heading: None)
     board = followups_dashboard(
-        items, dt.date(2026, 1, 3), linker, lambda path: path.rpartition("/")[2][:-3],
+        items, linker, lambda path: path.rpartition("/")[2][:-3],
         lambda followup: [followup.title])
 
     def page(stand_ins: bool) -> str:
@@ -252,6 +252,6 @@ def test_markdown_proof_writes_what_the_translation_table_writes(text: str) -> N
 
 def test_a_board_with_tabs_and_markdown_marks_is_proofed() -> None:
     board = dated_board(["<li data-due=\"2026-01-02\">a\tb\r\x02c\x03 · é</li>"],
-                        dt.date(2026, 1, 2), ("overdue", "today"), "as of", "none", 1)
+                        ("overdue", "today"), "as of", "none")
     assert "a b c · é" in board
     assert not set(board) & {"\t", "\r", "\x02", "\x03"}

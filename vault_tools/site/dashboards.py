@@ -31,7 +31,7 @@ from ..views.careers import careers_board
 from ..views.common import Ref, SiteView
 from ..views.companies import company_rows
 from ..views.followups import TitlePiece, dashboard_items, title_pieces
-from ..views.home import HomeRows, home_rows
+from ..views.home import HomeRows, home_rows, period_start
 from ..views.leads import LeadRow, lead_rows
 from ..views.network import GraphEdge, GraphNode, graph_json, network_graph
 from ..views.people import people_rows
@@ -56,6 +56,7 @@ from .render.pipeline import pipeline_page
 from .render.questions import questions_page
 from .render.tags import tag_page, tags_page
 from .render.timeline import timeline_page
+from .render.today_css import today_css
 from .site_cache import GeneratedRecord, digest
 
 log = logging.getLogger("mkdocs.plugins.vault")
@@ -64,6 +65,7 @@ FOLLOWUPS_PAGE = "followups/index.md"
 HOME_PAGE = "index.md"
 NETWORK_DATA = "network/data.js"
 FEED = "followups.ics"
+TODAY_CSS = f"{ASSET_DIR}/today.css"
 
 # Where a dashboard's long lists and tables may skip the Markdown pass: the renderer writes
 # them as the very HTML Markdown would make of them and puts in a stand-in (None: no such
@@ -91,8 +93,8 @@ class FollowupsBoard:
         the items of those groups (`render.followups.followups_dashboard`)."""
         items = self.items if groups is None else [
             timed for timed in self.items if timed.followup.due is not None]
-        return followups_dashboard(items, self.built, linker, self.links.note_name,
-                                   self._title_pieces, groups)
+        return followups_dashboard(items, linker, self.links.note_name, self._title_pieces,
+                                   groups)
 
     @property
     def items(self) -> list[Timed]:
@@ -109,14 +111,15 @@ class FollowupsBoard:
     def source(self) -> str:
         """What the dashboard is made from, as Markdown that is never shown: each item's dates,
         kind and text with its links, and a link to its note. Equal sources make equal
-        dashboards on a page (see `VaultPlugin.page_inputs`). Worked out once: the home page
-        compares it too."""
+        dashboards on a page (see `VaultPlugin.page_inputs`), on any day: the day shows only
+        in the stylesheet of the day (`today_css`). Worked out once: the home page compares it
+        too."""
         if self._items is not None:
             return self._make_source()
-        return self.view.worked_out(("followups board source", self.built), self._make_source)
+        return self.view.worked_out("followups board source", self._make_source)
 
     def _make_source(self) -> str:
-        lines = [self.built.isoformat()]
+        lines = []
         for timed in self.items:
             item = timed.followup
             lines.append(f"- {item.due} {timed.shown_from} {timed.shown_until} {item.kind} "
@@ -165,30 +168,31 @@ class Site:
 @dataclass(frozen=True)
 class HomeData:
     """What the home dashboard shows (compared between builds: equal data, same dashboard):
-    the dashboards as the nav lists them, the build's day, the follow-ups (as the follow-ups
+    the dashboards as the nav lists them, the first day of the period its rows are worked out
+    for (`views.home.period_start` of the build's day), the follow-ups (as the follow-ups
     dashboard's `source`: its overdue and today groups are written from the `board` only when
     the page is), and the rest of its rows (`views.home.home_rows`)."""
 
     listed: tuple[tuple[str, str], ...]
-    built: dt.date
+    period: dt.date
     due: str
     rows: HomeRows
     board: FollowupsBoard = field(compare=False)
 
     def html(self, linker: Linker) -> str:
         due = self.board.html(linker, (OVERDUE, TODAY))
-        return home_dashboard(self.rows, self.built, due, dict(self.listed), linker)
+        return home_dashboard(self.rows, due, dict(self.listed), linker)
 
     def compared(self) -> tuple[Any, ...]:
         """What two equal `HomeData` share, as plain values: the board aside, which holds
         the whole vault (its digest, `site_cache.digest`, pickled 25 MB at 5,000 notes)."""
-        return (self.listed, self.built, self.due, self.rows)
+        return (self.listed, self.period, self.due, self.rows)
 
 
 def home_data(site: Site) -> HomeData:
     """The home dashboard of `site` (see `HomeData`)."""
     board = site.board
-    return HomeData(site.listed, board.built, board.source(),
+    return HomeData(site.listed, period_start(board.built), board.source(),
                     home_rows(site.view, board.built, site.leads), board)
 
 
@@ -229,9 +233,10 @@ class Dashboard:
     # The pages of its own the dashboard links to (one per tag), each a Dashboard too, from
     # the view: generated as the dashboard is, but never listed in the nav (§7: it stays small).
     subpages: Callable[[SiteView], Sequence[Dashboard]] | None = None
-    # Whether it shows the build's day (`Site.board.built`: the follow-ups as of that day,
-    # for a reader without the site's script). An undated one is the same page on any day,
-    # so a new day takes it from the site cache (`GeneratedPages.carry_over`).
+    # Whether it changes with the build's day: the home's rows are worked out for the period
+    # of days it is in (`views.home.period_start`). An undated one is the same page on any
+    # day (the follow-ups page too: the day shows only in `today_css`), so a new day takes it
+    # from the site cache (`GeneratedPages.carry_over`); a dated one, within its period.
     dated: bool = False
 
 
@@ -274,7 +279,7 @@ def _tag_pages(view: SiteView) -> list[Dashboard]:
 DASHBOARDS: tuple[Dashboard, ...] = (
     Dashboard("Follow-ups", FOLLOWUPS_PAGE,
               lambda site: site.board.html(site.links.linker(site.links.urls[FOLLOWUPS_PAGE])),
-              lambda html, _, raw: followups_page(html, raw), dated=True),
+              lambda html, _, raw: followups_page(html, raw)),
     Dashboard("People", "people/index.md", lambda site: people_rows(site.view),
               people_page),
     Dashboard("Leads", "leads/index.md", lambda site: site.leads, leads_page),
@@ -378,8 +383,9 @@ class GeneratedPages:
         self.carried: set[str] = set()
         self._making: Callable[[str], str] | None = None
         # Whether the last `add` found the notes as parsed and everything else the pages are
-        # made from, the day too, as the record's run had them (`carry_over`): so are the
-        # dashboards then, the dated ones and the notes showing them (the home note) too.
+        # made from, the day's period too, as the record's run had them (`carry_over`): so
+        # are the dashboards then, the dated ones and the notes showing them (the home note)
+        # too.
         self.as_recorded = False
 
     def subpages(self, view: SiteView) -> list[Dashboard]:
@@ -413,9 +419,11 @@ class GeneratedPages:
         if carried is not None and (carried[0].notes != carried[1]
                                     or carried[0].basis != self.basis):
             carried = None
-        # On another day than the record's, only the undated pages are as it has them.
+        # On another day than the record's, only the undated pages are as it has them, and
+        # the dated ones within the same period.
         same_day = carried is not None and carried[0].day == self._day
-        self.as_recorded = same_day
+        same_period = carried is not None and _same_period(carried[0].day, site.board.built)
+        self.as_recorded = same_period
         # (The bytes the record's run left in an output file: for the feed and the network's
         # data, made from the notes as parsed and the basis alone, as the pages are.)
         recorded = carried[3] if carried is not None else None
@@ -424,7 +432,7 @@ class GeneratedPages:
         self._making = partial(self._make, site=site, by_src=by_src, plain=plain, urls=urls)
         for src, file in generated.items():
             if (carried is not None and src not in self._pages
-                    and (same_day or not by_src[src].dated)
+                    and (same_period or not by_src[src].dated)
                     and self._carry(src, file, carried, plain, urls)):
                 self.carried.add(src)
             else:
@@ -447,6 +455,9 @@ class GeneratedPages:
             if (events, feed.alarm) != self._feed[0]:
                 self._feed = ((events, feed.alarm), render_feed(events, feed.alarm))
         files.append(File.generated(config, FEED, content=self._feed[1]))
+        # What the lists show without the script, as of the build's day (`today_css`): a new
+        # day changes this file, not the pages.
+        files.append(File.generated(config, TODAY_CSS, content=today_css(site.board.built)))
 
     def _make(self, src: str, site: Site, by_src: dict[str, Dashboard], plain: bool,
               urls: dict[str, str]) -> str:
@@ -489,7 +500,7 @@ class GeneratedPages:
         and the digest of the notes now as parsed (`notes`, as `record.notes` was made). If
         those and everything else the pages are made from (`basis`) are as they were, it
         takes each page's Markdown from the record instead of working out its data again
-        (~1 s at 5,000 notes), a `dated` page's only on the record's day: but only a page
+        (~1 s at 5,000 notes), a `dated` page's only in the record's day's period: but only a page
         that `keeps` says this build keeps as the earlier run left it (the record's Markdown,
         as the site cache vouches for it, is the one its output was rendered from); any other
         page is made anew, so Markdown read from the record is never rendered. The feed and
@@ -578,14 +589,22 @@ class GeneratedPages:
 _NOT_KNOWN = object()
 
 
+def _same_period(recorded_day: str, day: dt.date) -> bool:
+    """Whether the record's day (ISO) is in the period of `day` (`views.home.period_start`)."""
+    try:
+        return period_start(dt.date.fromisoformat(recorded_day)) == period_start(day)
+    except ValueError:
+        return False
+
+
 def _basis(site: Site, files: list[str], plain: bool) -> str:
     """A digest of what the generated pages are made from besides the notes as parsed (and
     the site cache's key: the code, the configuration): which notes are private, the fields
     published, the files (the attachments a link may go to), the pages' URLs, the nav's
     dashboards, the private attachments, the dashboards' own pages and whether long lists are
-    written as HTML. Not the build's day: only the `dated` pages show it, and the record
-    says it beside (`GeneratedRecord.day`). (The follow-ups are worked out from the notes and
-    the settings: clock-free.)"""
+    written as HTML. Not the build's day: only the `dated` pages change with it (by its
+    period), and the record says it beside (`GeneratedRecord.day`). (The follow-ups are worked
+    out from the notes and the settings: clock-free.)"""
     view = site.view
     return digest((sorted(view.hidden), sorted(view.publish_fields), view.index.settings,
                    sorted(files), sorted(site.links.urls.items()), site.listed,

@@ -67,6 +67,9 @@ def adjust(config: MkDocsConfig) -> MarkdownSettings:
         # requests to anyone, and must work offline. System fonts it is.
         config.theme["font"] = False
     config.extra_css.append(f"{ASSET_DIR}/vault.css")
+    # The day's own rules (`render.today_css`, written by each build): the pages themselves
+    # are the same on any day.
+    config.extra_css.append(f"{ASSET_DIR}/today.css")
     config.extra_javascript.append(f"{ASSET_DIR}/vault.js")
     config.extra_javascript.append(f"{ASSET_DIR}/followups.js")
     config.extra_javascript.append(f"{ASSET_DIR}/filters.js")

@@ -19,6 +19,10 @@ HOME_INSIGHTS = 5  # the insights it quotes
 HOME_INSIGHTS_EACH = 2  # at most from one conversation: the list spans a few
 HOME_INSIGHT_CHARS = 200  # the longest quote of one
 HOME_BRIEF_DAYS = 21  # the planned conversations, from the build on, shown with their briefs
+# The home page's rows are worked out as of the first day of a period of this many days, the
+# same for each day of it (`period_start`): the page is the same all through the period.
+HOME_PERIOD_DAYS = 14
+_FIRST_PERIOD = dt.date(2001, 1, 1)  # a Monday: every period starts on a Monday
 
 
 @dataclass(frozen=True)
@@ -149,21 +153,35 @@ class HomeRows:
     leads_waiting: int  # how many wait in all
     learned: tuple[InsightRow, ...]
     progress: Progress
+    # The months (`YYYY-MM`) the period's days are in: a reader without the site's script
+    # sees the count of the build's day's month among them.
+    months: tuple[str, ...] = ()
+
+
+def period_start(day: dt.date) -> dt.date:
+    """The first day of the period of `HOME_PERIOD_DAYS` days that `day` is in."""
+    return day - dt.timedelta(days=(day - _FIRST_PERIOD).days % HOME_PERIOD_DAYS)
 
 
 def home_rows(view: SiteView, built: dt.date, leads: list[LeadRow] | None = None
               ) -> HomeRows:
-    """The home page's rows for a site built on `built`: the planned conversations a reader
-    may see as this week's (from the day before `built`: a reader's date may be behind the
-    build's by a time zone), the leads waiting, the latest insights, and the counts (with the
-    done conversations' days from the first of the month of the day before `built`, all any
-    reader's month may count). `leads`: `lead_rows`, when the caller has them already.
+    """The home page's rows for a site built on `built`, the same for every day of its period
+    (`period_start`), so that a new day does not make the page again: the planned
+    conversations a reader may see as this week's (from the day before the period's first: a
+    reader's date may be behind the build's by a time zone), the leads waiting, the latest
+    insights, and the counts (with the done conversations' days from the first of the month of
+    that day, all any reader's month may count). `leads`: `lead_rows`, when the caller has
+    them already.
 
     Every planned conversation from then on is listed, a site read weeks after it was built
-    included; the briefs are those of the first `HOME_BRIEF_DAYS` days (each costs a read of
-    the notes around it): a later one's row links to its page."""
-    since = built - dt.timedelta(days=1)
+    included; the briefs are those up to `HOME_BRIEF_DAYS` days after the period's last day
+    (each costs a read of the notes around it): a later one's row links to its page."""
+    start = period_start(built)
+    since = start - dt.timedelta(days=1)
+    briefs_until = start + dt.timedelta(days=HOME_PERIOD_DAYS - 1 + HOME_BRIEF_DAYS)
     waiting = waiting_leads(view, leads)
-    return HomeRows(tuple(planned_rows(view, since, built + dt.timedelta(days=HOME_BRIEF_DAYS))),
+    months = tuple(sorted({(start + dt.timedelta(days=n)).isoformat()[:7]
+                           for n in range(HOME_PERIOD_DAYS)}))
+    return HomeRows(tuple(planned_rows(view, since, briefs_until)),
                     tuple(waiting[:HOME_LEADS]), len(waiting), tuple(recent_insights(view)),
-                    progress(view, since.replace(day=1)))
+                    progress(view, since.replace(day=1)), months)

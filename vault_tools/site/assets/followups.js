@@ -5,7 +5,9 @@
  * on, when limited: "prepare" until the conversation, "mark as done or cancelled" after it).
  * This script sorts them into the groups the page lists (Overdue, Today, This week, Later,
  * Undated: the same names as `vault-tools followups`) as of today, so a site built on Monday is
- * right on Friday. Without it, the page shows one list as of the day it was built.
+ * right on Friday. Without it, the page shows one list as of the day it was built: the
+ * stylesheet of that day (today.css) hides the rows not shown then. Each list this script
+ * arranges is marked (data-today; the month's count, data-month), and those rules leave it be.
  *
  * A list may name fewer groups (the home page's: Overdue and Today; This week's conversations:
  * Today and This week): an item of another group is not shown. Its data-summary, when it has

@@ -4,14 +4,14 @@ page's lists too)."""
 
 from __future__ import annotations
 
-import datetime as dt
 import html
 from collections.abc import Callable, Sequence
 
-from ...followups import GROUPS, WEEK_DAYS, FollowUp, Timed, group_of
+from ...followups import GROUPS, WEEK_DAYS, FollowUp, Timed
 from ...views.common import Ref
 from ...views.followups import TitlePiece
-from .common import Linker, html_text, nice_date
+from .common import Linker, html_text
+from .today_css import DAY_CLASS
 
 
 def followups_page(dashboard: str, raw_html: Callable[[str], str] | None = None) -> str:
@@ -26,24 +26,25 @@ def followups_page(dashboard: str, raw_html: Callable[[str], str] | None = None)
     )
 
 
-def followups_dashboard(items: Sequence[Timed], built: dt.date, linker: Linker,
+def followups_dashboard(items: Sequence[Timed], linker: Linker,
                         note_name: Callable[[str], str],
                         pieces: Callable[[FollowUp], Sequence[TitlePiece]],
                         groups: Sequence[str] | None = None) -> str:
-    """The follow-ups dashboard as HTML, for a page of the site: never stale.
+    """The follow-ups dashboard as HTML, for a page of the site: never stale, and the same on
+    any day.
 
     Every follow-up any day may show is in the page, with its due date and the days it shows on
     as ISO dates in data attributes; the site's script (`followups.js`) groups them by the
     reader's date under the headings of `followups.GROUPS`. Without the script, the page shows
-    one list by due date, as of `built` (the day the site was built), and says so. No blank
-    line inside: the HTML may stand in Markdown as one raw block.
+    one list by due date, as of the day the site was built, and says so: the stylesheet of that
+    day (`today_css`) hides the rows not shown then and names the day. No blank line inside:
+    the HTML may stand in Markdown as one raw block.
 
     `groups` (the home page's: overdue and today) lists only those groups: an item in
     another is not shown, by the script or without it.
     """
     keys = tuple(key for key, _ in GROUPS) if groups is None else tuple(groups)
     rows = []
-    shown = 0
     for timed in items:
         item = timed.followup
         due = item.due.isoformat() if item.due else ""
@@ -55,26 +56,30 @@ def followups_dashboard(items: Sequence[Timed], built: dt.date, linker: Linker,
             data += f' data-from="{timed.shown_from.isoformat()}"'
         if timed.shown_until:
             data += f' data-until="{timed.shown_until.isoformat()}"'
-        visible = timed.shown_on(built) and group_of(item.due, built) in keys
-        shown += visible
         line = f" (line {item.line})" if item.line else ""
-        rows.append(f'<li{data}{"" if visible else " hidden"}><span class="vault-followups__due">'
+        rows.append(f'<li{data}><span class="vault-followups__due">'
                     f"{due or 'no date'}</span> · {title} · in {where}{line}</li>")
-    when = f'<time datetime="{built.isoformat()}">{nice_date(built)}</time>'
     if groups is None:
-        return dated_board(rows, built, keys, f"{shown} open, by due date, as of {when}, "
-                            "when this site was built.", "Nothing to follow up.", shown)
-    return dated_board(rows, built, keys, f"{shown} overdue or due today, as of {when}, when "
-                        "this site was built.", "Nothing overdue or due today.", shown,
-                        summary="{n} overdue or due today, as of today, {date}.", level=3)
+        return dated_board(rows, keys, f"Open, by due date, as of {BUILT_DAY}, when this "
+                           "site was built.", "Nothing to follow up.")
+    return dated_board(rows, keys, f"Overdue or due today, as of {BUILT_DAY}, when this site "
+                       "was built.", "Nothing overdue or due today.",
+                       summary="{n} overdue or due today, as of today, {date}.", level=3)
 
 
-def dated_board(rows: Sequence[str], built: dt.date, keys: Sequence[str], asof: str, none: str,
-                 shown: int, summary: str | None = None, level: int = 2) -> str:
+# Where a list names the day the site was built, without the script: the stylesheet of that
+# day writes it (`today_css`), so the page is the same on any day.
+BUILT_DAY = f'<span class="{DAY_CLASS}"></span>'
+
+
+def dated_board(rows: Sequence[str], keys: Sequence[str], asof: str, none: str,
+                summary: str | None = None, level: int = 2) -> str:
     """A list that `followups.js` groups by the reader's date (see `followups_dashboard`):
     `rows` are its `<li data-due data-kind>` items, `keys` the groups it lists (headings of
     `level`), `asof` what it says of itself without the script (the script writes `summary`
-    instead, `{n}` and `{date}` filled in), `none` what it says when no item shows."""
+    instead, `{n}` and `{date}` filled in), `none` what it says when no item shows. Which rows
+    show without the script, and whether `none` does, is the stylesheet of the day's to say
+    (`today_css`): the list itself is the same on any day."""
     sections = "".join(
         f'<section class="vault-followups__group vault-followups__group--{key}" '
         f'data-group="{key}" hidden><h{level}>{html_text(label)} '
@@ -82,16 +87,13 @@ def dated_board(rows: Sequence[str], built: dt.date, keys: Sequence[str], asof: 
         for key, label in GROUPS if key in keys
     )
     template = f' data-summary="{html.escape(summary)}"' if summary is not None else ""
-    # A list that says what it is (`summary`) says nothing more when nothing shows: `none`
-    # says it.
-    quiet = " hidden" if summary is not None and shown == 0 else ""
     board = (
-        f'<div class="vault-followups" data-built="{built.isoformat()}" '
+        f'<div class="vault-followups" data-groups="{" ".join(keys)}" '
         f'data-week-days="{WEEK_DAYS}"{template}>\n'
-        f'<p class="vault-followups__asof"{quiet}>{asof}</p>\n'
+        f'<p class="vault-followups__asof">{asof}</p>\n'
         f"{sections}"
         '<ul class="vault-followups__all">\n' + "".join(r + "\n" for r in rows) + "</ul>\n"
-        f'<p class="vault-followups__none"{"" if shown == 0 else " hidden"}>{none}</p>\n'
+        f'<p class="vault-followups__none">{none}</p>\n'
         "</div>"
     )
     return markdown_proof(board)

@@ -7,13 +7,14 @@ import datetime as dt
 import html
 from collections.abc import Callable, Mapping, Sequence
 
-from ...followups import THIS_WEEK, TODAY, group_of
+from ...followups import THIS_WEEK, TODAY
 from ...views.common import Ref
 from ...views.home import HomeRows, InsightRow, PlannedRow, Progress
 from ..fast_html import block_html
 from .common import Linker, class_slug, html_text, nice_date
-from .followups import dated_board, markdown_proof
+from .followups import BUILT_DAY, dated_board, markdown_proof
 from .leads import state_label
+from .today_css import MONTH_CLASS
 
 WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 
@@ -28,8 +29,7 @@ def home_page(data: tuple[Sequence[tuple[str, str]], str], linker: Linker,
     return f"# Your vault\n\n{shown}\n\n## Every dashboard\n\n{items}\n"
 
 
-def home_dashboard(rows: HomeRows, built: dt.date, due: str, pages: Mapping[str, str],
-                   linker: Linker) -> str:
+def home_dashboard(rows: HomeRows, due: str, pages: Mapping[str, str], linker: Linker) -> str:
     """The home dashboard as HTML: what now? The counts; this week's planned conversations,
     each with its prep brief folded; what is overdue or due today (`due`, the follow-ups
     dashboard limited to those groups); the leads waiting; the latest insights. `pages`: the
@@ -37,9 +37,10 @@ def home_dashboard(rows: HomeRows, built: dt.date, due: str, pages: Mapping[str,
 
     Never stale, as the follow-ups dashboard: the conversations carry their dates and
     `followups.js` shows those of the reader's week, and counts the done conversations of the
-    reader's month; without it, all is as of `built`. No blank line inside."""
+    reader's month; without it, all is as of the day the site was built (`today_css`). The
+    same HTML on any day of the rows' period (`views.home.home_rows`). No blank line inside."""
     sections = [
-        ("Conversations", _planned_board(rows.planned, built, linker)),
+        ("Conversations", _planned_board(rows.planned, linker)),
         ("Due now", due),
         ("Leads waiting", _waiting(rows, linker, pages)),
         ("Recently learned", _learned(rows.learned, linker)),
@@ -48,7 +49,7 @@ def home_dashboard(rows: HomeRows, built: dt.date, due: str, pages: Mapping[str,
     # search stops leaving out at a heading, and at the end of any div inside: one block a
     # part.)
     parts = ['<div class="vault-home">',
-             f"<div data-search-exclude>{_progress(rows.progress, built)}</div>"]
+             f"<div data-search-exclude>{_progress(rows.progress, rows.months)}</div>"]
     for title, content in sections:
         parts.append(f'<h2 id="{class_slug(title)}">{title}</h2>')
         if content.strip():
@@ -70,28 +71,25 @@ def _weekday_date(day: dt.date) -> str:
     return f"{WEEKDAYS[day.weekday()]} {nice_date(day)}"
 
 
-def _planned_board(rows: Sequence[PlannedRow], built: dt.date, linker: Linker) -> str:
+def _planned_board(rows: Sequence[PlannedRow], linker: Linker) -> str:
     items = []
-    shown = 0
     for planned in rows:
         row = planned.row
-        day = row.date or built  # (planned rows are dated)
-        visible = group_of(day, built) in (TODAY, THIS_WEEK)
-        shown += visible
+        day = row.date  # (planned rows are dated)
+        due = day.isoformat() if day else ""
         who = linker.links(row.people, raw=True)
         at = f" at {linker.link(row.company, raw=True)}" if row.company is not None else ""
         items.append(
-            f'<li data-due="{day.isoformat()}" data-kind="conversation"'
-            f'{"" if visible else " hidden"}><span class="vault-followups__due">'
-            f"{_weekday_date(day)}</span> · {linker.link(row.interview, raw=True)} · with "
-            f"{who}{at}{_brief(planned, linker)}</li>")
-    when = f'<time datetime="{built.isoformat()}">{nice_date(built)}</time>'
+            f'<li data-due="{due}" data-kind="conversation"><span class="vault-followups__due">'
+            f"{_weekday_date(day) if day else 'no date'}</span> · "
+            f"{linker.link(row.interview, raw=True)} · with {who}{at}{_brief(planned, linker)}"
+            "</li>")
     return dated_board(
-        items, built, (TODAY, THIS_WEEK),
-        f"{shown} planned for the next seven days, as of {when}, when this site was built.",
+        items, (TODAY, THIS_WEEK),
+        f"Planned for the next seven days, as of {BUILT_DAY}, when this site was built.",
         "Nothing planned for the next seven days. Plan a conversation with "
         '<code>vault-tools new interview "Jane Doe" --date YYYY-MM-DD --planned</code>.',
-        shown, summary="{n} planned for the next seven days, as of today, {date}.", level=3)
+        summary="{n} planned for the next seven days, as of today, {date}.", level=3)
 
 
 def _brief(planned: PlannedRow, linker: Linker) -> str:
@@ -117,11 +115,16 @@ def _brief(planned: PlannedRow, linker: Linker) -> str:
             "</details>")
 
 
-def _progress(progress: Progress, built: dt.date) -> str:
-    month = built.isoformat()[:7]
-    this_month = sum(1 for day in progress.done_dates if day.isoformat()[:7] == month)
+def _progress(progress: Progress, months: Sequence[str]) -> str:
+    # This month's conversations are counted by `followups.js` in the reader's month; without
+    # it, the count of each month of the rows' period is written, and the stylesheet of the
+    # build's day (`today_css`) shows that day's month's.
     dates = " ".join(day.isoformat() for day in progress.done_dates)
-    counts = [(f'<strong class="vault-home__month" data-dates="{dates}">{this_month}</strong>',
+    by_month = "".join(
+        f'<span data-in="{month}">'
+        f"{sum(1 for day in progress.done_dates if day.isoformat()[:7] == month)}</span>"
+        for month in months)
+    counts = [(f'<strong class="{MONTH_CLASS}" data-dates="{dates}">{by_month}</strong>',
                "conversations this month"),
               (f"<strong>{progress.people_met}</strong>", "people met"),
               (f"<strong>{progress.careers_explored}</strong>", "careers explored"),
