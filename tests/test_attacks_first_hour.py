@@ -41,6 +41,24 @@ def test_a_fresh_starter_vault_has_nothing_left_to_fill(tmp_path: Path) -> None:
         assert run("check", "--vault", str(target)).exit_code == 0
 
 
+@pytest.mark.parametrize("day", ["0001-01-01", "0999-12-31", "9001-01-01", "9999-12-31"])
+@pytest.mark.parametrize("command", [["build"], ["followups"], ["digest", "--to", "stdout"],
+                                     ["export", "ics"]])
+def test_a_today_at_the_ends_of_the_calendar_is_refused_in_one_line(
+        tmp_path: Path, command: list[str], day: str) -> None:
+    # The weeks and months counted around `--today` left the calendar (year 1 has no day
+    # before it): a traceback, and the site half-built. Now a usage error naming the value.
+    target = tmp_path / "vault"
+    assert run("init", "--demo", str(target)).exit_code == 0
+    before = sorted(str(p) for p in target.rglob("*"))
+    result = run(*command, "--vault", str(target), "--today", day)
+    assert result.exit_code == 2, result.output
+    assert f"{day} is not a date to pretend is today" in result.output
+    assert "Traceback" not in result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+    assert sorted(str(p) for p in target.rglob("*")) == before
+
+
 def test_a_site_name_with_a_control_character_still_makes_a_vault_that_loads(
         tmp_path: Path) -> None:
     # A bell, a newline, quotes and a backslash: the mkdocs.yml init wrote was refused by

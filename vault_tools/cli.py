@@ -183,7 +183,20 @@ def _colour() -> bool:
     return sys.stdout.isatty()
 
 
-_DAY = click.DateTime(formats=["%Y-%m-%d"])
+class _Day(click.DateTime):
+    """A `--today`: a YYYY-MM-DD date within years 1000-9000, so that the weeks and months
+    every command counts around it are dates too (year 1 has no day before it)."""
+
+    def convert(self, value: Any, param: click.Parameter | None,
+                ctx: click.Context | None) -> Any:
+        day = super().convert(value, param, ctx)
+        if not 1000 <= day.year <= 9000:
+            self.fail(f"{day.date().isoformat()} is not a date to pretend is today: use one "
+                      "between 1000-01-01 and 9000-12-31", param, ctx)
+        return day
+
+
+_DAY = _Day(formats=["%Y-%m-%d"])
 _TODAY_HELP = "Pretend today is this date (YYYY-MM-DD). Default: the real date."
 
 
@@ -192,7 +205,7 @@ _TODAY_HELP = "Pretend today is this date (YYYY-MM-DD). Default: the real date."
 
 @main.command()
 @vault_option
-@click.option("--today", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
+@click.option("--today", type=_DAY, default=None,
               help="Pretend today is this date (YYYY-MM-DD). Default: the real date.")
 @click.option("--json", "as_json", is_flag=True,
               help="Print a JSON list of {kind, due, title, note, line, contact} objects.")
