@@ -1095,30 +1095,31 @@ def measure_cached(b: Bench) -> list[Row]:
     # The morning's start: yesterday's server stopped, a few notes edited since, and the
     # date moved on (`--today` tomorrow); the peer keeps nothing, so its start is the same.
     _edit_notes(targets, CACHED_EDITS[0], edited + CACHED_EDITS[0], "the next morning")
-    tomorrow = (date.today() + timedelta(days=1)).isoformat()
-    morning.ours = [_start_time(b, "vault-tools serve", [*ours_serve, "--today", tomorrow],
-                                vault)]
-    morning.peer_values = list(start_row.peer_values)
-    morning.verdict = _start_verdict(morning)
-    morning.notes.append("serve start on a new day: as the row before, after 3 more edited "
-                         "notes, with `--today` the day after: the start every morning; the "
-                         "peer's figure is the row before's (`mkdocs serve` keeps nothing "
-                         "between starts).")
+    _start_on(b, morning, ours_serve, vault, date.today() + timedelta(days=1), start_row,
+              "serve start on a new day: as the row before, after 3 more edited notes, with "
+              "`--today` the day after: the start every morning; the peer's figure is the row "
+              "before's (`mkdocs serve` keeps nothing between starts).")
     # The morning a new period of the home page's rows begins (once a fortnight: the home
     # page is made again then, every other page kept): two weeks after the morning's day is
     # always in the next period.
     _edit_notes(targets, CACHED_EDITS[0], edited + 2 * CACHED_EDITS[0], "two weeks on")
-    later = (date.today() + timedelta(days=15)).isoformat()
-    fortnight.ours = [_start_time(b, "vault-tools serve", [*ours_serve, "--today", later],
-                                  vault)]
-    fortnight.peer_values = list(start_row.peer_values)
-    fortnight.verdict = _start_verdict(fortnight)
-    fortnight.notes.append("serve start two weeks on: as the row before, after 3 more edited "
-                           "notes, with `--today` 14 days after its day: the first morning of "
-                           "the home page's next fortnight (`views.home.period_start`), one "
-                           "morning in 14; the peer's figure is the serve start row's.")
+    _start_on(b, fortnight, ours_serve, vault, date.today() + timedelta(days=15), start_row,
+              "serve start two weeks on: as the row before, after 3 more edited notes, with "
+              "`--today` 14 days after its day: the first morning of the home page's next "
+              "fortnight (`views.home.period_start`), one morning in 14; the peer's figure is "
+              "the serve start row's.")
     _measure_new_day(b, new_day, ours_cmd, vault)
     return out
+
+
+def _start_on(b: Bench, row: Row, serve: list[str], vault: Path, day: date, peer: Row,
+              note: str) -> None:
+    """One timed start of `serve` with `--today day` into `row`, against `peer`'s start of
+    `mkdocs serve` (which keeps nothing between starts, so its start is the same any day)."""
+    row.ours = [_start_time(b, "vault-tools serve", [*serve, "--today", day.isoformat()], vault)]
+    row.peer_values = list(peer.peer_values)
+    row.verdict = _start_verdict(row)
+    row.notes.append(note)
 
 
 def _start_verdict(row: Row) -> str:
