@@ -279,7 +279,7 @@ def test_a_new_day_renders_no_page_and_a_new_fortnight_only_the_home_page(
             assert 0 < result.rendered < first.rendered / 3, result
         else:
             assert result.rendered == rendered, result
-        assert f'content: "{moved.day} Dec 2026"' in today_css.read_text(encoding="utf-8")
+        assert f'content: " ({moved.day} Dec 2026)"' in today_css.read_text(encoding="utf-8")
         config = load_site_config(vault, site_dir=str(root / "full-site"))
         config.plugins["vault"].today = lambda: day[0]
         shutil.rmtree(root / "full-site", ignore_errors=True)

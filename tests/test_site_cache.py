@@ -373,7 +373,7 @@ def test_a_build_on_a_new_day_renders_no_page_and_a_new_fortnight_only_the_home(
     assert worked_out == ["careers/UX Research.md"], worked_out
     assert made == [], "an undated dashboard was worked out again on a new day"
     assert second.rendered == 1, second  # (that note: rendered by any cached run)
-    assert '"1 Dec 2026"' in (vault / "site/assets/vault/today.css").read_text(encoding="utf-8")
+    assert '" (1 Dec 2026)"' in (vault / "site/assets/vault/today.css").read_text(encoding="utf-8")
     append(vault, "contacts/Kwame Asante.md", "\nKwame knows [[Marisol Vega]] now.\n")
     fill_vault(find_vault(vault))
     third = build_on(vault, dt.date(2026, 12, 9), worked_out, made)

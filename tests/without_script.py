@@ -53,5 +53,5 @@ def month_count(html: str, day: dt.date) -> int:
     one count of the page's months the stylesheet leaves shown."""
     found = re.search(rf'<strong class="{MONTH_CLASS}"[^>]*>(.*?)</strong>', html, re.S)
     assert found is not None, "no count of the month's conversations"
-    counts = dict(re.findall(r'<span data-in="([^"]*)">(\d+)</span>', found.group(1)))
+    counts = dict(re.findall(r'<span data-in="([^"]*)">(\d+)', found.group(1)))
     return int(counts[day.isoformat()[:7]])

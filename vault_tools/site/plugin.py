@@ -185,6 +185,9 @@ class VaultPlugin(BasePlugin[VaultPluginConfig]):
         board = dashboards.FollowupsBoard(view, links, None, self.today())
         site = dashboards.site_of(view, links, board, listed, extra)
         self.remembered.generated.add(files, config, site, generated, md.plain, self.feed)
+        # The day's stylesheet is made from the day alone (`today_css`): no note's word is in
+        # it, and its dates would read as the names of private daily notes.
+        skip_scan.add(dashboards.TODAY_CSS)
         if md.set_nav:
             config.nav = dashboards.nav(listed, taken | set(generated))
         renderer = EmbedRenderer(config.markdown_extensions, config.mdx_configs, files)

@@ -60,16 +60,16 @@ def followups_dashboard(items: Sequence[Timed], linker: Linker,
         rows.append(f'<li{data}><span class="vault-followups__due">'
                     f"{due or 'no date'}</span> · {title} · in {where}{line}</li>")
     if groups is None:
-        return dated_board(rows, keys, f"Open, by due date, as of {BUILT_DAY}, when this "
-                           "site was built.", "Nothing to follow up.")
-    return dated_board(rows, keys, f"Overdue or due today, as of {BUILT_DAY}, when this site "
-                       "was built.", "Nothing overdue or due today.",
+        return dated_board(rows, keys, f"Open, by due date, as of {BUILT_DAY}.",
+                           "Nothing to follow up.")
+    return dated_board(rows, keys, f"Overdue or due today, as of {BUILT_DAY}.",
+                       "Nothing overdue or due today.",
                        summary="{n} overdue or due today, as of today, {date}.", level=3)
 
 
 # Where a list names the day the site was built, without the script: the stylesheet of that
-# day writes it (`today_css`), so the page is the same on any day.
-BUILT_DAY = f'<span class="{DAY_CLASS}"></span>'
+# day writes the date after it (`today_css`), so the page is the same on any day.
+BUILT_DAY = f'the day this site was built<span class="{DAY_CLASS}"></span>'
 
 
 def dated_board(rows: Sequence[str], keys: Sequence[str], asof: str, none: str,
@@ -79,7 +79,8 @@ def dated_board(rows: Sequence[str], keys: Sequence[str], asof: str, none: str,
     `level`), `asof` what it says of itself without the script (the script writes `summary`
     instead, `{n}` and `{date}` filled in), `none` what it says when no item shows. Which rows
     show without the script, and whether `none` does, is the stylesheet of the day's to say
-    (`today_css`): the list itself is the same on any day."""
+    (`today_css`): the list itself is the same on any day. Without that stylesheet (a text
+    browser), every row shows and `none` only under a list without any."""
     sections = "".join(
         f'<section class="vault-followups__group vault-followups__group--{key}" '
         f'data-group="{key}" hidden><h{level}>{html_text(label)} '
@@ -93,7 +94,7 @@ def dated_board(rows: Sequence[str], keys: Sequence[str], asof: str, none: str,
         f'<p class="vault-followups__asof">{asof}</p>\n'
         f"{sections}"
         '<ul class="vault-followups__all">\n' + "".join(r + "\n" for r in rows) + "</ul>\n"
-        f'<p class="vault-followups__none">{none}</p>\n'
+        f'<p class="vault-followups__none"{" hidden" if rows else ""}>{none}</p>\n'
         "</div>"
     )
     return markdown_proof(board)

@@ -120,10 +120,14 @@ def _progress(progress: Progress, months: Sequence[str]) -> str:
     # it, the count of each month of the rows' period is written, and the stylesheet of the
     # build's day (`today_css`) shows that day's month's.
     dates = " ".join(day.isoformat() for day in progress.done_dates)
-    by_month = "".join(
-        f'<span data-in="{month}">'
-        f"{sum(1 for day in progress.done_dates if day.isoformat()[:7] == month)}</span>"
-        for month in months)
+    by_month = ""
+    for month in months:
+        count = sum(1 for day in progress.done_dates if day.isoformat()[:7] == month)
+        # (With its month, which only a reader without CSS sees: two counts do not run
+        # together then.)
+        named = f'<span class="vault-home__in"> ({month})</span> ' if len(months) > 1 else ""
+        by_month += f'<span data-in="{month}">{count}{named}</span>'
+
     counts = [(f'<strong class="{MONTH_CLASS}" data-dates="{dates}">{by_month}</strong>',
                "conversations this month"),
               (f"<strong>{progress.people_met}</strong>", "people met"),

@@ -80,21 +80,25 @@ def today_css(day: dt.date, week_days: int = WEEK_DAYS) -> str:
     """The stylesheet of `day` (see the module)."""
     unarranged = f"{BOARD}:not([data-today])"
     hidden = not_shown_selector(day)
+    groups = group_selectors(day, week_days)
+    # A list none of whose rows shows that day: for each group, the list does not have it or
+    # has no row of it shown. (A browser without `:has()` drops the rules using this: the
+    # list's "nothing" line then stays as the page has it, hidden when it has rows.)
+    nothing = unarranged + "".join(
+        f':is(:not([data-groups~="{key}"]), :not(:has(> {ROWS}:is({selector})'
+        f":not(:is({hidden})))))" for key, selector in groups.items())
     rules = [f"/* vault-tools: the follow-ups as of {day.isoformat()}, the day this site was "
              "built, for a reader without its script. */",
-             f'.{DAY_CLASS}::before {{ content: "{nice_date(day)}"; }}',
+             f'.{DAY_CLASS}::before {{ content: " ({nice_date(day)})"; }}',
              f"{unarranged} > {ROWS}:is({hidden}) {{ display: none; }}",
-             # A list that says what it is says nothing more when nothing shows (its `none`
-             # line does), unless a row of one of its groups shows.
-             f"{unarranged}[data-summary] > .vault-followups__asof {{ display: none; }}"]
-    for key, selector in group_selectors(day, week_days).items():
+             f"{nothing} > .vault-followups__none {{ display: block; }}",
+             # A list that says what it is says nothing more when nothing shows: its "nothing"
+             # line does.
+             f"{nothing}[data-summary] > .vault-followups__asof {{ display: none; }}"]
+    for key, selector in groups.items():
         # A row of a group the list does not have is never shown in it.
         rules.append(f'{unarranged}:not([data-groups~="{key}"]) > {ROWS}:is({selector}) '
                      "{ display: none; }")
-        shows = (f'{unarranged}[data-groups~="{key}"]'
-                 f":has(> {ROWS}:is({selector}):not(:is({hidden})))")
-        rules.append(f"{shows} > .vault-followups__none {{ display: none; }}")
-        rules.append(f"{shows}[data-summary] > .vault-followups__asof {{ display: block; }}")
     # The home's count of the conversations of each month of its period: the day's shows.
     rules.append(f'.{MONTH_CLASS}:not([data-month]) > [data-in]:not([data-in="'
                  f'{day.isoformat()[:7]}"]) {{ display: none; }}')
