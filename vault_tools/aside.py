@@ -17,6 +17,7 @@ from __future__ import annotations
 import contextlib
 import os
 import pickle
+import signal
 import struct
 import threading
 from collections.abc import Callable
@@ -84,7 +85,7 @@ class Aside(Generic[T, R]):
             return
         # (told to stop, it finishes the job it is running and reads no more: see `_child`)
         with contextlib.suppress(ProcessLookupError):
-            os.kill(self._pid, _STOP_SIGNAL)
+            os.kill(self._pid, signal.SIGTERM)
         self._wait()
 
     def _fork(self) -> None:
@@ -123,20 +124,11 @@ class Aside(Generic[T, R]):
             self._pid = None
 
 
-# The child finishes the job it is running, then stops: SIGTERM raises `_Stop` there.
-_STOP_SIGNAL = 15
-
-
-class _Stop(BaseException):
-    pass
-
-
 def _child(job: Callable[[T], R], source: int, reply: int) -> None:
     """The second process: run `job` on each item read from `source` until it is closed, send
     what they returned on `reply`, and exit; never returns, never runs the parent's exit
-    handlers or flushes its buffers (`os._exit`)."""
-    import signal
-
+    handlers or flushes its buffers (`os._exit`). Sent SIGTERM (`abandon`), it finishes the
+    job it is running and reads no more."""
     status = 0
     returned: list[R] = []
     try:

@@ -113,15 +113,12 @@ def apply_updates(
             continue
         if old is None:  # a path's name never changes: only arrivals bring names
             names.add(note.name.lower())
-        else:
-            # An alias that came or went shares a name with the notes of that name, and a
-            # note made private or public changes how every note of its names is shown
-            # ("a private note" where it was linked): theirs may flip too.
+        else:  # an alias that came or went shares a name with the notes of that name
             names.update(alias.lower() for alias in set(old.aliases) ^ set(note.aliases))
-            if old.private != note.private:
-                names.update(name.lower() for name in (note.name, *note.aliases))
         affected |= index.put(note)
         if old is not None and old.private != note.private:
+            # How every note of its names is linked and shown ("a private note") may flip.
+            names.update(name.lower() for name in (note.name, *note.aliases))
             # Quotes in other notes' blocks that name it change with it (§5: "a private note"
             # under `hide_private_in_files`): the notes linked from where it is linked.
             for backlink in index.backlinks(path):
