@@ -1073,6 +1073,7 @@ def build_command(vault: Vault, strict: bool, clean: bool, today: Any) -> None:
     log_to_stderr()
     try:
         site_dir = build_site(vault, strict=strict, filling=gcpolicy.frozen_after_load,
+                              rendering=gcpolicy.rendering,
                               clean=clean, today=today.date() if today else None)
     except SiteError as exc:
         raise click.ClickException(str(exc)) from None

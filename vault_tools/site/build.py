@@ -99,6 +99,8 @@ def _report(result: Any) -> None:
 
 def build_site(vault: Vault, *, strict: bool = False, fill: bool = True,
                filling: Callable[[], AbstractContextManager[Any]] = contextlib.nullcontext,
+               rendering: Callable[[int], AbstractContextManager[Any]] = (
+                   lambda pages: contextlib.nullcontext()),
                clean: bool = False, today: dt.date | None = None) -> Path:
     """Fill, then build the site into `<vault root>/site/`. Returns the site folder.
 
@@ -107,8 +109,8 @@ def build_site(vault: Vault, *, strict: bool = False, fill: bool = True,
     build are rendered, and the result is byte for byte a clean build's. `clean` ignores and
     replaces the cache. `filling` wraps the fill and the load of the notes: the `build` command
     passes its garbage-collector policy (`gcpolicy.frozen_after_load`: the index just loaded
-    lives until the build ends). `today`: the date the site is built as of (the dashboards'),
-    today's by default."""
+    lives until the build ends), and `rendering` the rest of the build (`LiveSite`). `today`:
+    the date the site is built as of (the dashboards'), today's by default."""
     from mkdocs.exceptions import Abort, MkDocsException
     from mkdocs.utils import CountHandler
 
@@ -136,7 +138,8 @@ def build_site(vault: Vault, *, strict: bool = False, fill: bool = True,
                 loaded = _fill_and_load(vault, fill, parsed.note_from_data)
             parsed.save()
             del parsed
-            live = LiveSite(vault, config, cache=cache, today=_day(today), once=True)
+            live = LiveSite(vault, config, cache=cache, today=_day(today), once=True,
+                            rendering=rendering)
             log.info(live.build(clean=clean, loaded=loaded[:2],
                                 followups=loaded[2]).describe())
         counts = counter.get_counts()
@@ -410,7 +413,8 @@ def _serve(vault: Vault, site_dir: str, cache: Any, *, host: str, port: int,
     # the pages are rendered with the collector on, and its pass after walks only them.
     live = LiveSite(vault, first, serve_url=serve_url,
                     reloading=gcpolicy.first_frozen_then_reloading(),
-                    built=gcpolicy.freeze_loaded, recording=gcpolicy.frozen_after_load,
+                    built=gcpolicy.skip_first(gcpolicy.freeze_loaded),
+                    recording=gcpolicy.frozen_after_load, rendering=gcpolicy.rendering,
                     cache=cache, today=today)
 
     def builder() -> None:
@@ -422,7 +426,7 @@ def _serve(vault: Vault, site_dir: str, cache: Any, *, host: str, port: int,
             if reconfigure:
                 live = LiveSite(vault, get_config(), serve_url=serve_url,
                                 reloading=gcpolicy.reloading, built=gcpolicy.freeze_loaded,
-                                cache=cache, today=today)
+                                rendering=gcpolicy.rendering, cache=cache, today=today)
                 log.info("Building the site...")
                 log.info(live.build("mkdocs.yml changed").describe())
             elif paths:
@@ -467,9 +471,11 @@ def _serve(vault: Vault, site_dir: str, cache: Any, *, host: str, port: int,
             return [script]
 
         def serving(self) -> None:
-            # What the next start works from, saved once the site answers: this one does not
-            # wait for it. The site cache's record of the first build, the notes as parsed,
-            # the record of the watcher's first fill.
+            # What the first build left, collected and frozen once the site answers (not
+            # before: `gcpolicy.skip_first`). What the next start works from, saved then too:
+            # this one does not wait for it. The site cache's record of the first build, the
+            # notes as parsed, the record of the watcher's first fill.
+            gcpolicy.freeze_loaded()
             save_for_next_start()
 
         def rebuild(self) -> None:

@@ -168,6 +168,7 @@ class _Run:
     said: dict[str, dict[str, list[list[Any]]]] = field(default_factory=dict)  # page -> Said
     reused: set[str] = field(default_factory=set)  # the theme's templates left as they were
     shown: dict[str, Any] = field(default_factory=dict)  # template -> what it was made from
+    nav_shape: str = ""  # a digest of the navigation as the theme shows it (`_nav_shape`)
     # The HTML of each page read, as UTF-8, until it is written (`_read`, `_write_pages`).
     content: dict[str, bytes] = field(default_factory=dict)
 
@@ -189,6 +190,8 @@ class LiveSite:
                  reloading: Callable[[], AbstractContextManager[Any]] = contextlib.nullcontext,
                  built: Callable[[], None] = lambda: None,
                  recording: Callable[[], AbstractContextManager[Any]] = contextlib.nullcontext,
+                 rendering: Callable[[int], AbstractContextManager[Any]] = (
+                     lambda pages: contextlib.nullcontext()),
                  cache: SiteCache | None = None, once: bool = False) -> None:
         self.vault = vault
         self._once = once
@@ -196,11 +199,13 @@ class LiveSite:
         # build, written after each full one.
         self._cache = cache
         # The garbage-collector policy of the command serving this site (`gcpolicy`): what to
-        # wrap a full load of the vault in, what to do once a full build is done, and what to
-        # wrap the load of the site cache's record in (every kept page's record: long-lived).
+        # wrap a full load of the vault in, what to do once a full build is done, what to
+        # wrap the load of the site cache's record in (every kept page's record: long-lived),
+        # and what to wrap a build's work after its load in, given how many pages it renders.
         self._reloading = reloading
         self._built = built
         self._recording = recording
+        self._rendering = rendering
         self.config = config
         self.serve_url = serve_url
         self._today = today
@@ -470,12 +475,14 @@ class LiveSite:
         elif full:
             clean_directory(run.config.site_dir)
             self._kept = {}
-        self._gather_files(run)
-        self._choose_pages(run)
-        self._navigation(run)
-        self._read_pages(run)
-        self._write(run)
-        self._post_build(run)
+        with self._rendering(0):  # (no page rendered yet)
+            self._gather_files(run)
+            self._choose_pages(run)
+            self._navigation(run)
+        with self._rendering(self._to_render(run)):
+            self._read_pages(run)
+            self._write(run)
+            self._post_build(run)
         self._kept = run.keep
         self._inputs = run.inputs
         self._templates.update(run.shown)
@@ -837,6 +844,17 @@ class LiveSite:
         nav = get_navigation(run.files, config)
         run.nav = config.plugins.on_nav(nav, config=config, files=run.files)
         run.doc_files = run.files.documentation_pages(inclusion=run.inclusion)
+        run.nav_shape = digest(_nav_shape(run.nav.items))
+
+    def _to_render(self, run: _Run) -> int:
+        """How many pages `_read_pages` will read and render: every one when the navigation
+        changed and a page was to be kept, else those not kept."""
+        kept = self._kept
+        fresh = sum(1 for file in run.doc_files
+                    if (found := kept.get(file.src_uri)) is None or found.file is not file)
+        if fresh < len(run.doc_files) and run.nav_shape != self._nav_shape:
+            return len(run.doc_files)
+        return fresh
 
     def _read_pages(self, run: _Run) -> None:
         """Read (populate) the pages that are not kept; give a kept page's new Page what the
@@ -867,7 +885,7 @@ class LiveSite:
                 with said.hearing(run, file.src_uri, READ):
                     populate_page(file.page, config, files)
                 _read(run, file.page)
-        shape = digest(_nav_shape(run.nav.items))
+        shape = run.nav_shape
         if run.keep and shape != self._nav_shape:
             for src, kept in run.keep.items():
                 self._not_carried(run, kept.file)
