@@ -115,11 +115,13 @@ def build_site(vault: Vault, *, strict: bool = False, fill: bool = True,
     from mkdocs.utils import CountHandler
 
     from ..manifest import cache_dir
+    from .compiled_templates import Compiling
     from .incremental import LiveSite
     from .parsed_notes import ParsedNotes
     from .site_cache import SiteCache
 
     site_dir = vault.root / "site"
+    compiled: Compiling | None = None
     config = load_site_config(vault, site_dir=str(site_dir), strict=strict)
     loops = scan_notes(vault.notes_dir).loops
     if loops:  # the plugin refuses them too, but MkDocs would add a second, vaguer line
@@ -131,6 +133,8 @@ def build_site(vault: Vault, *, strict: bool = False, fill: bool = True,
     logging.getLogger("mkdocs").addHandler(counter)
     try:
         with cache.lock() if cache is not None else contextlib.nullcontext():
+            # The theme's templates compiled by a second process meanwhile.
+            compiled = Compiling.start(config.theme)
             # The notes as parsed by earlier runs (`parsed_notes`): recorded again for the
             # next run, then let go of before the pages are rendered.
             parsed = ParsedNotes.load(folder, trust=not clean)
@@ -139,7 +143,7 @@ def build_site(vault: Vault, *, strict: bool = False, fill: bool = True,
             parsed.save()
             del parsed
             live = LiveSite(vault, config, cache=cache, today=_day(today), once=True,
-                            rendering=rendering)
+                            rendering=rendering, compiled=compiled)
             log.info(live.build(clean=clean, loaded=loaded[:2],
                                 followups=loaded[2]).describe())
         counts = counter.get_counts()
@@ -154,6 +158,8 @@ def build_site(vault: Vault, *, strict: bool = False, fill: bool = True,
         raise SiteError(_disk_failure(exc)) from None
     finally:
         logging.getLogger("mkdocs").removeHandler(counter)
+        if compiled is not None:
+            compiled.discard()  # (its code not taken: the build stopped before)
     return site_dir
 
 
@@ -394,6 +400,7 @@ def _serve(vault: Vault, site_dir: str, cache: Any, *, host: str, port: int,
     from ..watch import Watcher, change_events
     from ._mkdocs_private import live_reload_script, live_reload_server
     from ._mkdocs_private import serve_url as mkdocs_serve_url
+    from .compiled_templates import Compiling
     from .incremental import LiveSite
     from .parsed_notes import ParsedNotes
 
@@ -407,15 +414,7 @@ def _serve(vault: Vault, site_dir: str, cache: Any, *, host: str, port: int,
     serve_url = mkdocs_serve_url(host, port, mount_path)
     first.site_url = serve_url
     changes = _Changes()
-    # Each full build loads the vault with the collector paused and freezes what it built
-    # (docs/performance.md); at the start, what the watcher's first fill and the first build
-    # loaded, and the site cache's record, are frozen as loaded (`first_frozen_then_reloading`):
-    # the pages are rendered with the collector on, and its pass after walks only them.
-    live = LiveSite(vault, first, serve_url=serve_url,
-                    reloading=gcpolicy.first_frozen_then_reloading(),
-                    built=gcpolicy.skip_first(gcpolicy.freeze_loaded),
-                    recording=gcpolicy.frozen_after_load, rendering=gcpolicy.rendering,
-                    cache=cache, today=today)
+    live: LiveSite  # (made below, once the server is)
 
     def builder() -> None:
         from mkdocs.exceptions import MkDocsException
@@ -538,6 +537,18 @@ def _serve(vault: Vault, site_dir: str, cache: Any, *, host: str, port: int,
     # record, which gives the fill's Notes for the notes read with the same bytes. What the
     # next start works from is saved once the site answers (`serving`), and as it stops.
     parsed = ParsedNotes.load(cache.folder if cache is not None else None)
+    # Each full build loads the vault with the collector paused and freezes what it built
+    # (docs/performance.md); at the start, what the watcher's first fill and the first build
+    # loaded, and the site cache's record, are frozen as loaded (`first_frozen_then_reloading`),
+    # and a few pages are rendered with the collector paused (`rendering`); the collection
+    # after that build waits until the server answers (`serving`). The theme's templates are
+    # compiled by a second process while the vault loads (forked now: before the watcher's
+    # threads start), and given to the first build (`compiled_templates`).
+    live = LiveSite(vault, first, serve_url=serve_url,
+                    reloading=gcpolicy.first_frozen_then_reloading(),
+                    built=gcpolicy.skip_first(gcpolicy.freeze_loaded),
+                    recording=gcpolicy.frozen_after_load, rendering=gcpolicy.rendering,
+                    cache=cache, today=today, compiled=Compiling.start(first.theme))
     watcher = Watcher(vault, echo=_log_line, on_batch=on_batch, parse=parsed.note_from_data,
                       site_next=True)
 

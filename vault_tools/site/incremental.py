@@ -81,6 +81,7 @@ from ._mkdocs_private import (
     populate_page,
     title_from_render,
 )
+from .compiled_templates import Compiling
 from .embeds import embedders
 from .parsed_notes import ParsedNotes
 from .said import ANCHORS, READ, WRITE
@@ -192,7 +193,8 @@ class LiveSite:
                  recording: Callable[[], AbstractContextManager[Any]] = contextlib.nullcontext,
                  rendering: Callable[[int], AbstractContextManager[Any]] = (
                      lambda pages: contextlib.nullcontext()),
-                 cache: SiteCache | None = None, once: bool = False) -> None:
+                 cache: SiteCache | None = None, once: bool = False,
+                 compiled: Compiling | None = None) -> None:
         self.vault = vault
         self._once = once
         # The record of the last build in another process (`site_cache`): used by the first
@@ -211,6 +213,9 @@ class LiveSite:
         self._today = today
         self._configured = False
         self._env: Any = None
+        # The theme's templates, compiled by a second process since before the vault was
+        # loaded (`compiled_templates`): given to the theme's environment once it is made.
+        self._compiled = compiled
         self._index = VaultIndex()
         self._texts: MutableMapping[str, str] = NoteTexts()
         self._kept: dict[str, _Kept] = {}
@@ -721,6 +726,9 @@ class LiveSite:
             config = self.config = self.config.plugins.on_config(self.config)
             config.plugins.on_pre_build(config=config)
             self._env = config.theme.get_env()
+            if self._compiled is not None:
+                self._compiled.install(self._env)
+                self._compiled = None
             self._configured = True
         return self.config
 
