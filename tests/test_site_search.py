@@ -65,17 +65,23 @@ def urls_of(files: dict[str, str]) -> dict[str, str]:
     return {path: path.removesuffix(".md").replace(" ", "%20") + "/" for path in files}
 
 
+def _words(names: search_names.PageNames, where: str) -> search_names.PageWords:
+    found = names.get(where)
+    assert found is not None, where
+    return found
+
+
 def test_a_contact_company_and_career_get_their_names_an_interview_does_not() -> None:
-    words = search_names.page_names(view_of(FILES), urls_of(FILES))
-    assert words["contacts/Priya%20Raman/"].names == ("Priya Raman", "Pri", "Priya R")
-    assert words["companies/Lumen%20Health/"].names == ("Lumen Health", "Lumen")  # its H1
-    assert "interviews/2026-07-08%20Priya%20Raman/" not in words
+    words = search_names.PageNames(view_of(FILES), urls_of(FILES))
+    assert _words(words, "contacts/Priya%20Raman/").names == ("Priya Raman", "Pri", "Priya R")
+    assert _words(words, "companies/Lumen%20Health/").names == ("Lumen Health", "Lumen")
+    assert words.get("interviews/2026-07-08%20Priya%20Raman/") is None
 
 
 def test_a_private_note_gets_no_entry_and_no_private_value_is_a_fact() -> None:
-    words = search_names.page_names(view_of(FILES), urls_of(FILES))
-    assert "contacts/Hidden%20Friend/" not in words
-    facts = " ".join(words["contacts/Priya%20Raman/"].facts)
+    words = search_names.PageNames(view_of(FILES), urls_of(FILES))
+    assert words.get("contacts/Hidden%20Friend/") is None
+    facts = " ".join(_words(words, "contacts/Priya%20Raman/").facts)
     assert "Senior UX Researcher" in facts and "Seattle, WA" in facts
     assert "Lumen Health" in facts and "ux-research" in facts
     for private in ("zq.unique", "555-0199", "zq-unique-profile", "Hidden Friend", "Quokka",
@@ -86,8 +92,8 @@ def test_a_private_note_gets_no_entry_and_no_private_value_is_a_fact() -> None:
 def test_published_fields_are_still_not_facts() -> None:
     # Even when published, an address is no word a reader looks someone up by; and the field
     # stays as the card shows it (publish_fields decides), never more.
-    words = search_names.page_names(view_of(FILES, publish_fields=["email"]), urls_of(FILES))
-    assert "zq.unique" not in " ".join(words["contacts/Priya%20Raman/"].facts)
+    words = search_names.PageNames(view_of(FILES, publish_fields=["email"]), urls_of(FILES))
+    assert "zq.unique" not in " ".join(_words(words, "contacts/Priya%20Raman/").facts)
 
 
 def test_name_page_gives_the_fields_to_the_page_entry_only() -> None:
@@ -112,7 +118,7 @@ def test_a_page_without_words_or_entries_changes_nothing() -> None:
 
 def test_the_home_page_is_named_as_material_writes_it() -> None:
     home = {"index.md": "---\ntype: company\n---\n# Home\n"}
-    assert "" in search_names.page_names(view_of(home), {"index.md": "./"})
+    assert search_names.PageNames(view_of(home), {"index.md": "./"}).get("") is not None
 
 
 CONFIG = ("site_name: Search\ndocs_dir: notes\ntheme:\n  name: material\n"

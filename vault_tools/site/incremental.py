@@ -1017,7 +1017,7 @@ class LiveSite:
             search.entries = []
             if pieces:
                 self._search_json.install(search)  # (its JSON: each kept page's entries once)
-        words = self.plugin.build.words if self.plugin.build is not None else {}
+        words = self.plugin.build.words if self.plugin.build is not None else None
         fields = search.config.setdefault("fields", {}) if search is not None else {}
         # The index's `names` and `facts` boosts as the configuration gives them (as a rule,
         # not at all): a build adds them when a page has words (`search_names`), and while
@@ -1042,7 +1042,8 @@ class LiveSite:
                     search.entries.extend(run.keep[file.src_uri].entries)
                     pages.append(run.keep[file.src_uri].entries)
                     # The index's fields, as rendering the page would have set them.
-                    found = None if named else words.get(search_names.location(file.url))
+                    found = (None if named or words is None
+                             else words.get(search_names.location(file.url)))
                     if found is not None:
                         search_names.name_page([], fields, file.url, found)
                         named = True

@@ -63,7 +63,7 @@ class _Build:
     pages: NotePages
     skip_scan: set[str]
     # What the search index gets of each contact's, company's and career's page, by URL.
-    words: dict[str, search_names.PageWords] = field(default_factory=dict)
+    words: search_names.PageNames | None = None
     sources: dict[str, str] = field(default_factory=dict)  # what MkDocs read, by note
     scan: PageScan | None = None  # the leak scan of the pages written (made by the first)
 
@@ -195,7 +195,7 @@ class VaultPlugin(BasePlugin[VaultPluginConfig]):
                           self.remembered.stand_ins, self.remembered.block_parses, renderer,
                           self.remembered.embeds_reached,
                           dashboards.HomeNote(home_note, site) if home_note else None)
-        return _Build(view, texts, pages, skip_scan, search_names.page_names(view, urls))
+        return _Build(view, texts, pages, skip_scan, search_names.PageNames(view, urls))
 
     # --- pages ----------------------------------------------------------------------------------
 
@@ -248,7 +248,8 @@ class VaultPlugin(BasePlugin[VaultPluginConfig]):
                         nav: Any) -> Any:
         index = search_names.search_index(config.plugins)
         if index is not None and self.build is not None:
-            words = self.build.words.get(search_names.location(page.url))
+            words = (self.build.words.get(search_names.location(page.url))
+                     if self.build.words is not None else None)
             search_names.name_page(index.entries, index.config.setdefault("fields", {}),
                                    page.url, words)
         return context

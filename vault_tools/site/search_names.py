@@ -47,27 +47,37 @@ class PageWords(NamedTuple):
     facts: tuple[str, ...] = ()
 
 
-def page_names(view: SiteView, urls: Mapping[str, str]) -> dict[str, PageWords]:
+class PageNames:
     """The names (name, title when it differs, aliases) and facts (the card's role, company,
     location, industry and tags) of each public contact, company and career that has a page,
     by that page's URL as the search index writes it (`urls`: note path -> page URL relative
-    to the site root). Worked out once for a view and the `urls` given with it (the view's
-    memo: a save that changes no note's card keeps them)."""
-    known = view.memo.get(FIELD)
-    if known is not None and known[0] == urls:
-        return dict(known[1])
-    out: dict[str, PageWords] = {}
-    for note in view.public_notes():
-        url = urls.get(note.path)
-        if url is None or note.type not in NAMED_TYPES:
-            continue
-        names = _unique(str(name) for name in (note.name, note.title, *note.aliases))
-        facts = _unique(_fact_text(item) for row in card_rows(view, note)
-                        if row.key.lower() in FACT_KEYS for item in row.items)
-        if names:
-            out[location(url)] = PageWords(names, facts)
-    view.memo[FIELD] = (dict(urls), out)
-    return dict(out)
+    to the site root): `get(location)`. Each page's are worked out when first asked (a build
+    that keeps most pages from the site cache asks for a few of 5,000), once for a view and
+    the `urls` given with it (the view's memo: a save that changes no note's card keeps
+    them)."""
+
+    def __init__(self, view: SiteView, urls: Mapping[str, str]) -> None:
+        self._view = view
+        known = view.memo.get(FIELD)
+        if known is None or known[0] != urls:
+            known = view.memo[FIELD] = (dict(urls), {})
+        self._found: dict[str, PageWords | None] = known[1]
+        self._paths = {location(url): path for path, url in urls.items()}
+
+    def get(self, where: str) -> PageWords | None:
+        """What the page at `where` (`location`) gets; None for a page that gets nothing."""
+        if where in self._found:
+            return self._found[where]
+        path = self._paths.get(where)
+        note = self._view.index.get(path) if path is not None else None
+        words = None
+        if note is not None and note.type in NAMED_TYPES and self._view.is_public(path):
+            names = _unique(str(name) for name in (note.name, note.title, *note.aliases))
+            facts = _unique(_fact_text(item) for row in card_rows(self._view, note)
+                            if row.key.lower() in FACT_KEYS for item in row.items)
+            words = PageWords(names, facts) if names else None
+        self._found[where] = words
+        return words
 
 
 def _fact_text(item: CardItem) -> str:
