@@ -170,6 +170,12 @@ class _Run:
     reused: set[str] = field(default_factory=set)  # the theme's templates left as they were
     shown: dict[str, Any] = field(default_factory=dict)  # template -> what it was made from
     nav_shape: str = ""  # a digest of the navigation as the theme shows it (`_nav_shape`)
+    # The site folder (`config.site_dir`, read once: a configuration's option is looked up
+    # through MkDocs' descriptors each time, ~5 µs, asked for each of thousands of pages).
+    site_dir: Path = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.site_dir = Path(self.config.site_dir)
     # The HTML of each page read, as UTF-8, until it is written (`_read`, `_write_pages`).
     content: dict[str, bytes] = field(default_factory=dict)
 
@@ -662,7 +668,7 @@ class LiveSite:
             return False
         inputs = self._page_inputs(file, run.files, self.plugin)
         return (inputs is not None and _recorded(inputs) == record.inputs
-                and _output_unchanged(Path(run.config.site_dir) / file.dest_uri, record))
+                and _output_unchanged(run.site_dir / file.dest_uri, record))
 
     def _privacy_digest(self) -> str:
         """Which notes there are, by what names links reach them, and which are published:
@@ -840,7 +846,7 @@ class LiveSite:
         record = self._restored.get(file.src_uri)
         if record is None or record.dest != file.dest_uri or _recorded(inputs) != record.inputs:
             return
-        if not _output_unchanged(Path(run.config.site_dir) / file.dest_uri, record):
+        if not _output_unchanged(run.site_dir / file.dest_uri, record):
             return
         kept = self._kept[file.src_uri] = _Kept(file, None, inputs, list(record.entries), record,
                                                 record.warnings)
