@@ -230,6 +230,31 @@ def test_a_build_renders_a_few_pages_with_the_collector_paused_and_many_with_it_
     assert gc.isenabled()
 
 
+def test_a_hold_keeps_the_collector_off_but_for_many_pages_then_collects_and_freezes() -> None:
+    """`hold` (serve, from its first fill until its server answers): the collector stays off
+    through the loads and a few pages rendered, is on while many pages are rendered, and once
+    released, what is left is collected (a page in a cycle freed) and the rest frozen."""
+    try:
+        release = gcpolicy.hold()
+        with gcpolicy.frozen_after_load():
+            pass
+        assert not gc.isenabled()
+        with gcpolicy.rendering(1):
+            assert not gc.isenabled()
+        with gcpolicy.rendering(gcpolicy.FEW_PAGES + 1):
+            assert gc.isenabled()
+        assert not gc.isenabled()
+        page = weakref.ref(_Page())
+        assert page() is not None  # (in a cycle: only a pass frees it)
+        release()
+        assert gc.isenabled() and page() is None and gc.get_freeze_count() > 0
+        release()  # (once only)
+        assert gc.isenabled()
+    finally:
+        gc.enable()
+        gc.unfreeze()
+
+
 def test_serve_collects_after_its_first_build_only_once_it_answers() -> None:
     """`skip_first`: the collection and freeze after a full build wait, for `serve`'s first
     build, until its server answers (`serving` does it then); every later full build does it

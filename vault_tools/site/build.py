@@ -471,10 +471,10 @@ def _serve(vault: Vault, site_dir: str, cache: Any, *, host: str, port: int,
 
         def serving(self) -> None:
             # What the first build left, collected and frozen once the site answers (not
-            # before: `gcpolicy.skip_first`). What the next start works from, saved then too:
-            # this one does not wait for it. The site cache's record of the first build, the
+            # before: `gcpolicy.hold`). What the next start works from, saved then too: this
+            # one does not wait for it. The site cache's record of the first build, the
             # notes as parsed, the record of the watcher's first fill.
-            gcpolicy.freeze_loaded()
+            release_collector()
             save_for_next_start()
 
         def rebuild(self) -> None:
@@ -557,6 +557,9 @@ def _serve(vault: Vault, site_dir: str, cache: Any, *, host: str, port: int,
         parsed.finish()
         watcher.save_first_records()
 
+    # The collector waits from here until the server answers (`serving`), but while a first
+    # build renders many pages (`gcpolicy.hold`, `gcpolicy.rendering`).
+    release_collector = gcpolicy.hold()
     try:
         # The watcher's first fill loads the whole vault: with the collector paused (its
         # passes over the growing heap were ~0.5 s of a start at 5,000 notes), then frozen.
@@ -574,6 +577,7 @@ def _serve(vault: Vault, site_dir: str, cache: Any, *, host: str, port: int,
                                 known_followups=watcher.first_followups,
                                 record=False).describe())
         except Exception as exc:
+            release_collector()
             from mkdocs.exceptions import MkDocsException
 
             if isinstance(exc, MkDocsException):
@@ -591,6 +595,7 @@ def _serve(vault: Vault, site_dir: str, cache: Any, *, host: str, port: int,
         finally:
             server.shutdown()
     finally:
+        release_collector()  # (if the server never answered)
         watcher.stop()
         # (the builder thread is stopped with the server: the last build is done)
         save_for_next_start()
