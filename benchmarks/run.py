@@ -55,6 +55,10 @@ import peers as peerlib  # noqa: E402
 from bench_check import CHILD_ENV, DEFAULT_CACHE, vault_tools_command  # noqa: E402
 from vault_shapes import SHAPES, ensure_shaped_vault  # noqa: E402
 
+# The periods of the home page's rows, as the product works them out: the serve-start rows
+# pick their `--today` days by them.
+from vault_tools.views.home import HOME_PERIOD_DAYS, period_start  # noqa: E402
+
 BUDGETS = ("check", "fill", "first-fill", "watch", "build", "cached", "serve", "memory", "scale")
 SMOKE_NOTES = 200
 SMOKE_SMALL = 100  # the smoke run's "1,000" (other shapes, the base of the scale rows)
@@ -273,6 +277,7 @@ class Plan:
     scale: tuple[int, int] | None  # (base, top) of the linear-growth rows, None: not run
     # Runs of each wikilink-plugin peer by size; a size left out is not run (it says why).
     plugin_runs: dict[str, dict[int, int]]
+    start_runs: int = 1  # timed starts of ours in each serve-start row (each after 3 edits)
 
     @classmethod
     def make(cls, smoke: bool, runs: int | None, all_peers: bool = False, large: bool = False,
@@ -290,7 +295,7 @@ class Plan:
             cases = tuple(("generator", size) for size in (small, n) if "generator" in shapes)
             return cls(True, large, one, one, one, one, one, one, small, n, n, (n,), (n,),
                        cases + tuple((s, small) for s in others), (small, n), (small, n),
-                       (n,), (), (small, n), {})
+                       (n,), (), (small, n), {}, one)
         small, main, top = sizes or (1000, 5000, 20000)
         # Measured here: obsidiantools takes ~16 s at 1,000 notes and ~3 min at 5,000;
         # roamlinks ~2 min for one 1,000-note build (it searches the docs folder for every
@@ -314,7 +319,7 @@ class Plan:
         return cls(False, large, runs or 3, runs or 1, runs or 5, runs or 2, runs or 5,
                    runs or 1, small, main, top, (small, main), (small, main), tuple(builds),
                    (small, main, *more), (main, *more), (small, main, 2 * main, *more),
-                   obsidian, (main, top) if large else None, plugin_runs)
+                   obsidian, (main, top) if large else None, plugin_runs, runs or 3)
 
 
 class Bench:
@@ -1080,8 +1085,9 @@ def measure_cached(b: Bench) -> list[Row]:
     # start, not timed, makes it, as the morning's start finds yesterday's.
     b.say("cached: a first serve start (not timed: it fills serve's cache)")
     _start_time(b, "vault-tools serve", ours_serve, vault)
-    _edit_notes(targets, CACHED_EDITS[0], edited, "serve start")
-    start_row.ours = [_start_time(b, "vault-tools serve", ours_serve, vault)]
+    runs = b.plan.start_runs
+    start_row.ours = _starts(b, ours_serve, vault, [None] * runs, targets, edited, "serve start")
+    edited += runs * CACHED_EDITS[0]
     # The project's own MkDocs, as for the builds: the peer runs even in --smoke.
     peer_serve = [*_plain_mkdocs(), "serve", "-f", "mkdocs-small-nav.yml",
                   "-a", f"127.0.0.1:{_free_port()}"]
@@ -1089,34 +1095,58 @@ def measure_cached(b: Bench) -> list[Row]:
     start_row.verdict = _start_verdict(start_row)
     start_row.notes.append("serve start: from launching the server to its `Serving on` line "
                            "(its first build done), on the same vault after the cached-build "
-                           "rows, a first start of ours (not timed; plain `mkdocs serve` keeps "
-                           "nothing between starts) and 3 more edited notes; one timed start "
-                           "of each.")
+                           "rows and a first start of ours (not timed; plain `mkdocs serve` "
+                           f"keeps nothing between starts): {runs} timed start(s) of ours, each "
+                           "after 3 more edited notes, and one of the peer's.")
     # The morning's start: yesterday's server stopped, a few notes edited since, and the
-    # date moved on (`--today` tomorrow); the peer keeps nothing, so its start is the same.
-    _edit_notes(targets, CACHED_EDITS[0], edited + CACHED_EDITS[0], "the next morning")
-    _start_on(b, morning, ours_serve, vault, date.today() + timedelta(days=1), start_row,
-              "serve start on a new day: as the row before, after 3 more edited notes, with "
-              "`--today` the day after: the start every morning; the peer's figure is the row "
-              "before's (`mkdocs serve` keeps nothing between starts).")
+    # date moved on; the peer keeps nothing, so its start is the same. The days are those
+    # after the first of a period of the home page's rows (`views.home.period_start`), so
+    # that each is a new day of the period the start before it was in: a first start on the
+    # period's first day (not timed), then one on each day after it.
+    first = period_start(date.today()) + timedelta(days=HOME_PERIOD_DAYS)
+    _starts(b, ours_serve, vault, [first], targets, edited, "the period's first day")
+    edited += CACHED_EDITS[0]
+    mornings = [first + timedelta(days=i + 1) for i in range(min(runs, HOME_PERIOD_DAYS - 1))]
+    morning.ours = _starts(b, ours_serve, vault, mornings, targets, edited, "the next morning")
+    edited += len(mornings) * CACHED_EDITS[0]
+    _against_start(morning, start_row,
+                   f"serve start on a new day: as the row before, {len(mornings)} start(s), "
+                   "each after 3 more edited notes, with `--today` the day after the start "
+                   "before it (days within one period of the home page's rows): the start "
+                   "every morning; the peer's figure is the serve start row's (`mkdocs serve` "
+                   "keeps nothing between starts).")
     # The morning a new period of the home page's rows begins (once a fortnight: the home
-    # page is made again then, every other page kept): two weeks after the morning's day is
-    # always in the next period.
-    _edit_notes(targets, CACHED_EDITS[0], edited + 2 * CACHED_EDITS[0], "two weeks on")
-    _start_on(b, fortnight, ours_serve, vault, date.today() + timedelta(days=15), start_row,
-              "serve start two weeks on: as the row before, after 3 more edited notes, with "
-              "`--today` 14 days after its day: the first morning of the home page's next "
-              "fortnight (`views.home.period_start`), one morning in 14; the peer's figure is "
-              "the serve start row's.")
+    # page is made again then, every other page kept): each start in the period after the
+    # last one's.
+    periods = [first + timedelta(days=HOME_PERIOD_DAYS * (i + 1)) for i in range(runs)]
+    fortnight.ours = _starts(b, ours_serve, vault, periods, targets, edited, "two weeks on")
+    edited += runs * CACHED_EDITS[0]
+    _against_start(fortnight, start_row,
+                   f"serve start two weeks on: as the row before, {runs} start(s), each after "
+                   "3 more edited notes, with `--today` the first day of the period of the home "
+                   "page's rows after the last start's (`views.home.period_start`): the first "
+                   "morning of a fortnight, one morning in 14; the peer's figure is the serve "
+                   "start row's.")
     _measure_new_day(b, new_day, ours_cmd, vault)
     return out
 
 
-def _start_on(b: Bench, row: Row, serve: list[str], vault: Path, day: date, peer: Row,
-              note: str) -> None:
-    """One timed start of `serve` with `--today day` into `row`, against `peer`'s start of
-    `mkdocs serve` (which keeps nothing between starts, so its start is the same any day)."""
-    row.ours = [_start_time(b, "vault-tools serve", [*serve, "--today", day.isoformat()], vault)]
+def _starts(b: Bench, serve: list[str], vault: Path, days: list[date | None],
+            targets: list[Path], edited: int, tag: str) -> list[float]:
+    """One timed start of `serve` with `--today` each day of `days` (None: no `--today`), each
+    after `CACHED_EDITS[0]` more notes edited (`edited` so far)."""
+    out = []
+    for i, day in enumerate(days):
+        _edit_notes(targets, CACHED_EDITS[0], edited + i * CACHED_EDITS[0], f"{tag} {i + 1}")
+        when = [] if day is None else ["--today", day.isoformat()]
+        b.say(f"cached: {tag}, start {i + 1}/{len(days)}")
+        out.append(_start_time(b, "vault-tools serve", [*serve, *when], vault))
+    return out
+
+
+def _against_start(row: Row, peer: Row, note: str) -> None:
+    """`row`'s verdict against `peer`'s start of `mkdocs serve` (which keeps nothing between
+    starts, so its start is the same any day)."""
     row.peer_values = list(peer.peer_values)
     row.verdict = _start_verdict(row)
     row.notes.append(note)
