@@ -464,6 +464,28 @@ def test_any_sequence_of_changes_between_builds_gives_a_clean_builds_site(
         apply_step(s, step)
 
 
+def test_a_title_changed_in_a_navigation_the_vault_lists_is_shown_on_every_page(
+        tmp_path: Path) -> None:
+    """A `nav:` in mkdocs.yml that lists notes without titles shows each one's title as read
+    from the note (its title or H1): a note's new title changes every page's navigation, so
+    a cached build renders every page again, as a clean build would make them."""
+    root = tmp_path / "vault"
+    write(root, "index.md", "# Home\n\nSee [[Jane Doe]].\n")
+    write(root, "contacts/Jane Doe.md", "---\ntype: contact\n---\n# Jane Doe\n\nHello.\n")
+    write(root, "companies/Acme.md", "---\ntype: company\n---\n# Acme\n")
+    (root / "mkdocs.yml").write_text(
+        "site_name: Nav\ndocs_dir: notes\ntheme:\n  name: material\nnav:\n  - index.md\n"
+        "  - contacts/Jane Doe.md\n  - companies/Acme.md\nplugins:\n  - search\n  - vault\n",
+        encoding="utf-8")
+    run_build(root)
+    write(root, "companies/Acme.md",
+          "---\ntype: company\ntitle: Acme Renamed Corp\n---\n# Acme Renamed Corp\n")
+    assert "from the site cache" in built_line(run_build(root))
+    assert "Acme Renamed Corp" in (root / "site" / "contacts" / "Jane Doe" / "index.html"
+                                   ).read_text(encoding="utf-8")
+    assert_like_clean_build(root)
+
+
 # --- what a kept page says, a day given, serve's own folder ---------------------------------------
 
 

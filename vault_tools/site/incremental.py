@@ -490,8 +490,13 @@ class LiveSite:
             self._gather_files(run)
             self._choose_pages(run)
             self._navigation(run)
-        with self._rendering(self._to_render(run)):
+        with self._rendering(self._to_read(run)):
             self._read_pages(run)
+        if run.keep and run.nav_shape != self._nav_shape:
+            with self._rendering(len(run.keep)):
+                self._read_kept_again(run)
+        self._nav_shape = run.nav_shape
+        with self._rendering(len(run.doc_files) - len(run.keep)):
             self._write(run)
             self._post_build(run)
         self._kept = run.keep
@@ -858,21 +863,18 @@ class LiveSite:
         nav = get_navigation(run.files, config)
         run.nav = config.plugins.on_nav(nav, config=config, files=run.files)
         run.doc_files = run.files.documentation_pages(inclusion=run.inclusion)
-        run.nav_shape = digest(_nav_shape(run.nav.items))
 
-    def _to_render(self, run: _Run) -> int:
-        """How many pages `_read_pages` will read and render: every one when the navigation
-        changed and a page was to be kept, else those not kept."""
+    def _to_read(self, run: _Run) -> int:
+        """How many pages `_read_pages` reads (the others are kept, until the navigation as
+        shown turns out to have changed: `_read_kept_again`)."""
         kept = self._kept
-        fresh = sum(1 for file in run.doc_files
-                    if (found := kept.get(file.src_uri)) is None or found.file is not file)
-        if fresh < len(run.doc_files) and run.nav_shape != self._nav_shape:
-            return len(run.doc_files)
-        return fresh
+        return sum(1 for file in run.doc_files
+                   if (found := kept.get(file.src_uri)) is None or found.file is not file)
 
     def _read_pages(self, run: _Run) -> None:
         """Read (populate) the pages that are not kept; give a kept page's new Page what the
-        last build read. None is kept when the navigation changed: every page shows it."""
+        last build read. Then the navigation as the theme shows it (`run.nav_shape`): its
+        titles are the pages' as read (an H1 or a title changed in a note moves it)."""
         config, files = run.config, run.files
         built = get_build_date()  # (once: it reads the environment and the clock each time)
         for file in run.doc_files:
@@ -899,16 +901,19 @@ class LiveSite:
                 with said.hearing(run, file.src_uri, READ):
                     populate_page(file.page, config, files)
                 _read(run, file.page)
-        shape = run.nav_shape
-        if run.keep and shape != self._nav_shape:
-            for src, kept in run.keep.items():
-                self._not_carried(run, kept.file)
-                with said.hearing(run, src, READ):
-                    populate_page(kept.page, config, files)
-                _read(run, kept.page)
-            run.keep = {}
-            self._kept = {}
-        self._nav_shape = shape
+        run.nav_shape = digest(_nav_shape(run.nav.items))
+
+    def _read_kept_again(self, run: _Run) -> None:
+        """None is kept when the navigation as shown changed: every page shows it. Read the
+        pages that were to be kept, as the others were."""
+        config, files = run.config, run.files
+        for src, kept in run.keep.items():
+            self._not_carried(run, kept.file)
+            with said.hearing(run, src, READ):
+                populate_page(kept.page, config, files)
+            _read(run, kept.page)
+        run.keep = {}
+        self._kept = {}
 
     def _not_carried(self, run: _Run, file: Any) -> None:
         """Before `file`'s page is rendered: if its Markdown was taken from the site cache's
