@@ -88,10 +88,30 @@ class Aside(Generic[T, R]):
             os.kill(self._pid, signal.SIGTERM)
         self._wait()
 
+    def kill(self) -> None:
+        """Stop now, the running job cut short: only for jobs that change nothing."""
+        if self._pid is None:
+            return
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(self._pid, signal.SIGKILL)
+        self._wait()
+
     def _fork(self) -> None:
+        """Fork the second process; an `OSError` (no process or pipe to be had) leaves none
+        and no pipe open."""
         down_read, down_write = os.pipe()
-        up_read, up_write = os.pipe()
-        pid = os.fork()
+        try:
+            up_read, up_write = os.pipe()
+        except OSError:
+            os.close(down_read)
+            os.close(down_write)
+            raise
+        try:
+            pid = os.fork()
+        except OSError:
+            for fd in (down_read, down_write, up_read, up_write):
+                os.close(fd)
+            raise
         if pid == 0:  # the child: never returns
             os.close(down_write)
             os.close(up_read)

@@ -159,7 +159,7 @@ def build_site(vault: Vault, *, strict: bool = False, fill: bool = True,
     finally:
         logging.getLogger("mkdocs").removeHandler(counter)
         if compiled is not None:
-            compiled.discard()  # (its code not taken: the build stopped before)
+            compiled.discard()  # (if the build stopped before it began)
     return site_dir
 
 
@@ -596,6 +596,7 @@ def _serve(vault: Vault, site_dir: str, cache: Any, *, host: str, port: int,
             server.shutdown()
     finally:
         release_collector()  # (if the server never answered)
+        live.stop_compiling()  # (if the first build never began)
         watcher.stop()
         # (the builder thread is stopped with the server: the last build is done)
         save_for_next_start()

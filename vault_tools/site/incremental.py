@@ -308,11 +308,22 @@ class LiveSite:
         self._followups = FollowUpCache(self._index, followups)
         self.plugin.report_only = None
         self._dirty = None
-        built = self._run(full=True, reason=reason or "full build", clean=clean, record=record)
+        try:
+            built = self._run(full=True, reason=reason or "full build", clean=clean,
+                              record=record)
+        finally:
+            self.stop_compiling()
         # What a full build leaves is long-lived and large (every page, its search entries):
         # serve keeps the garbage collector from walking it again on every update.
         self._built()
         return built
+
+    def stop_compiling(self) -> None:
+        """Let go of the templates compiled aside (`compiled_templates`): once the first build
+        is done, or never made, the second process is stopped if nothing was taken from it."""
+        compiled, self._compiled = self._compiled, None
+        if compiled is not None:
+            compiled.discard()
 
     def update(self, paths: Iterable[str]) -> Rebuilt:
         """Bring the site up to date after `paths` changed (notes or any file in the notes
@@ -739,7 +750,6 @@ class LiveSite:
             self._env = config.theme.get_env()
             if self._compiled is not None:
                 self._compiled.install(self._env)
-                self._compiled = None
             self._configured = True
         return self.config
 
