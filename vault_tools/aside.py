@@ -81,19 +81,18 @@ class Aside(Generic[T, R]):
 
     def abandon(self) -> None:
         """Stop: the job running finishes (a write is never cut short), no other starts."""
-        if self._pid is None:
-            return
         # (told to stop, it finishes the job it is running and reads no more: see `_child`)
-        with contextlib.suppress(ProcessLookupError):
-            os.kill(self._pid, signal.SIGTERM)
-        self._wait()
+        self._stop(signal.SIGTERM)
 
     def kill(self) -> None:
         """Stop now, the running job cut short: only for jobs that change nothing."""
+        self._stop(signal.SIGKILL)
+
+    def _stop(self, how: signal.Signals) -> None:
         if self._pid is None:
             return
         with contextlib.suppress(ProcessLookupError):
-            os.kill(self._pid, signal.SIGKILL)
+            os.kill(self._pid, how)
         self._wait()
 
     def _fork(self) -> None:
