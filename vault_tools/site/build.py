@@ -577,7 +577,6 @@ def _serve(vault: Vault, site_dir: str, cache: Any, *, host: str, port: int,
                                 known_followups=watcher.first_followups,
                                 record=False).describe())
         except Exception as exc:
-            release_collector()
             from mkdocs.exceptions import MkDocsException
 
             if isinstance(exc, MkDocsException):

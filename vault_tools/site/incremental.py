@@ -170,14 +170,14 @@ class _Run:
     reused: set[str] = field(default_factory=set)  # the theme's templates left as they were
     shown: dict[str, Any] = field(default_factory=dict)  # template -> what it was made from
     nav_shape: str = ""  # a digest of the navigation as the theme shows it (`_nav_shape`)
+    # The HTML of each page read, as UTF-8, until it is written (`_read`, `_write_pages`).
+    content: dict[str, bytes] = field(default_factory=dict)
     # The site folder (`config.site_dir`, read once: a configuration's option is looked up
     # through MkDocs' descriptors each time, ~5 µs, asked for each of thousands of pages).
     site_dir: Path = field(init=False)
 
     def __post_init__(self) -> None:
         self.site_dir = Path(self.config.site_dir)
-    # The HTML of each page read, as UTF-8, until it is written (`_read`, `_write_pages`).
-    content: dict[str, bytes] = field(default_factory=dict)
 
 
 class LiveSite:
@@ -484,7 +484,7 @@ class LiveSite:
                 with self._recording():
                     run.restored = self._cache.load(key)
             if run.restored is not None:
-                run.found, linked, run.empty_folders = files_in(Path(run.config.site_dir))
+                run.found, linked, run.empty_folders = files_in(run.site_dir)
                 if linked:  # written through, a kept page would land elsewhere
                     log.info("The site folder holds a link: building the whole site.")
                     run.restored = None
@@ -567,7 +567,7 @@ class LiveSite:
     def _snapshot(self, run: _Run, key: str) -> Snapshot:
         """The record of this build for the next run: every kept page whose inputs have a
         stable digest and whose output could be read."""
-        site_dir = Path(run.config.site_dir)
+        site_dir = run.site_dir
         snapshot = Snapshot(key=key, vault=self._cache.vault if self._cache else "",
                             outputs=sorted(self._outputs), nav=self._nav_shape,
                             digests=dict(self._digests),
@@ -764,7 +764,7 @@ class LiveSite:
             notes = (self._notes_digest() if carried is not None
                      and self._recorded_notes is not None else None)
             if carried is not None and notes is not None:
-                site_dir = Path(config.site_dir)
+                site_dir = run.site_dir
                 plugin.remembered.generated.carry_over(
                     carried, notes, lambda file: self._keeps_carried(run, file),
                     lambda dest: bytes_if_digest(site_dir / dest, self._digests.get(dest)))
@@ -950,7 +950,7 @@ class LiveSite:
                        and (full or f.is_modified())}
         if run.restored is not None:
             # An earlier run copied these: a copy changed or gone since is copied again.
-            site_dir = Path(config.site_dir)
+            site_dir = run.site_dir
             run.written |= {f.dest_uri for f in files
                             if not f.is_documentation_page() and run.inclusion(f.inclusion)
                             and self._copied.get(f.dest_uri)
@@ -962,7 +962,7 @@ class LiveSite:
             # `files.copy_static_files(dirty=not full, inclusion=run.inclusion)`, but for a
             # generated file with the content it was last written with, on disk as it was left
             # then: not written again, nor read back (the feed is ~17 MB at 20,000 notes).
-            site_dir = Path(config.site_dir)
+            site_dir = run.site_dir
             for f in files:
                 if f.is_documentation_page() or not run.inclusion(f.inclusion):
                     continue
@@ -998,7 +998,7 @@ class LiveSite:
         bytes that run left there."""
         if self._recorded_templates.get(template) != digest(shown):
             return False
-        site_dir = Path(run.config.site_dir)
+        site_dir = run.site_dir
         return all(file_digest(site_dir / made) == self._digests.get(made)
                    for made in (template, f"{template}.gz"))
 
@@ -1103,7 +1103,7 @@ class LiveSite:
         just became private must be gone before the leak scan), then the plugins' post-build:
         the search index and the leak scan (of the files written now)."""
         config, plugin = run.config, self.plugin
-        site_dir = Path(config.site_dir)
+        site_dir = run.site_dir
         outputs = ({f.dest_uri for f in run.files if run.inclusion(f.inclusion)}
                    | run.written | run.reused)
         if not run.full:

@@ -63,7 +63,7 @@ class _Build:
     pages: NotePages
     skip_scan: set[str]
     # What the search index gets of each contact's, company's and career's page, by URL.
-    words: search_names.PageNames | None = None
+    words: search_names.PageNames
     sources: dict[str, str] = field(default_factory=dict)  # what MkDocs read, by note
     scan: PageScan | None = None  # the leak scan of the pages written (made by the first)
 
@@ -248,8 +248,7 @@ class VaultPlugin(BasePlugin[VaultPluginConfig]):
                         nav: Any) -> Any:
         index = search_names.search_index(config.plugins)
         if index is not None and self.build is not None:
-            words = (self.build.words.get(search_names.location(page.url))
-                     if self.build.words is not None else None)
+            words = self.build.words.get(search_names.location(page.url))
             search_names.name_page(index.entries, index.config.setdefault("fields", {}),
                                    page.url, words)
         return context
