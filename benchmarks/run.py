@@ -55,10 +55,6 @@ import peers as peerlib  # noqa: E402
 from bench_check import CHILD_ENV, DEFAULT_CACHE, vault_tools_command  # noqa: E402
 from vault_shapes import SHAPES, ensure_shaped_vault  # noqa: E402
 
-# The periods of the home page's rows, as the product works them out: the serve-start rows
-# pick their `--today` days by them.
-from vault_tools.views.home import HOME_PERIOD_DAYS, period_start  # noqa: E402
-
 BUDGETS = ("check", "fill", "first-fill", "watch", "build", "cached", "serve", "memory", "scale")
 SMOKE_NOTES = 200
 SMOKE_SMALL = 100  # the smoke run's "1,000" (other shapes, the base of the scale rows)
@@ -1039,12 +1035,12 @@ def measure_cached(b: Bench) -> list[Row]:
                     peer="mkdocs serve, Material, small nav")
     morning = Row("cached", f"serve start on a new day after {CACHED_EDITS[0]} changed notes, "
                   f"{_n(n)}", start_row.limit, peer=start_row.peer)
-    fortnight = Row("cached", f"serve start two weeks on (the home page's next period) after "
-                    f"{CACHED_EDITS[0]} changed notes, {_n(n)}", start_row.limit,
-                    peer=start_row.peer)
+    month_on = Row("cached", f"serve start on a new month's first day after "
+                   f"{CACHED_EDITS[0]} changed notes, {_n(n)}", start_row.limit,
+                   peer=start_row.peer)
     new_day = Row("cached", f"build on a new day, no note changed, {_n(n)}",
                   "only date-dependent pages redone", peer="—", peer_text="—")
-    out = [*rows.values(), start_row, morning, fortnight, new_day]
+    out = [*rows.values(), start_row, morning, month_on, new_day]
     try:
         source = b.prepared(n)
     except MeasureError as exc:
@@ -1099,34 +1095,34 @@ def measure_cached(b: Bench) -> list[Row]:
                            f"keeps nothing between starts): {runs} timed start(s) of ours, each "
                            "after 3 more edited notes, and one of the peer's.")
     # The morning's start: yesterday's server stopped, a few notes edited since, and the
-    # date moved on; the peer keeps nothing, so its start is the same. The days are those
-    # after the first of a period of the home page's rows (`views.home.period_start`), so
-    # that each is a new day of the period the start before it was in: a first start on the
-    # period's first day (not timed), then one on each day after it.
-    first = period_start(date.today()) + timedelta(days=HOME_PERIOD_DAYS)
-    _starts(b, ours_serve, vault, [first], targets, edited, "the period's first day")
+    # date moved on; the peer keeps nothing, so its start is the same. A first start on a
+    # day (not timed), then one on each day after it.
+    first = date.today() + timedelta(days=1)
+    _starts(b, ours_serve, vault, [first], targets, edited, "a first day")
     edited += CACHED_EDITS[0]
-    mornings = [first + timedelta(days=i + 1) for i in range(min(runs, HOME_PERIOD_DAYS - 1))]
+    mornings = [first + timedelta(days=i + 1) for i in range(runs)]
     morning.ours = _starts(b, ours_serve, vault, mornings, targets, edited, "the next morning")
     edited += len(mornings) * CACHED_EDITS[0]
     _against_start(morning, start_row,
                    f"serve start on a new day: as the row before, {len(mornings)} start(s), "
                    "each after 3 more edited notes, with `--today` the day after the start "
-                   "before it (days within one period of the home page's rows): the start "
-                   "every morning; the peer's figure is the serve start row's (`mkdocs serve` "
-                   "keeps nothing between starts).")
-    # The morning a new period of the home page's rows begins (once a fortnight: the home
-    # page is made again then, every other page kept): each start in the period after the
-    # last one's.
-    periods = [first + timedelta(days=HOME_PERIOD_DAYS * (i + 1)) for i in range(runs)]
-    fortnight.ours = _starts(b, ours_serve, vault, periods, targets, edited, "two weeks on")
+                   "before it: the start every morning; the peer's figure is the serve start "
+                   "row's (`mkdocs serve` keeps nothing between starts).")
+    # A start weeks after the last, on a new month's first day: the week's conversations,
+    # the month's count and every follow-up's group change for the reader, and still no
+    # page shows the day (only `today.css` does).
+    months_on = []
+    day = mornings[-1]
+    for _ in range(runs):
+        day = (day.replace(day=1) + timedelta(days=32)).replace(day=1)
+        months_on.append(day)
+    month_on.ours = _starts(b, ours_serve, vault, months_on, targets, edited, "a month on")
     edited += runs * CACHED_EDITS[0]
-    _against_start(fortnight, start_row,
-                   f"serve start two weeks on: as the row before, {runs} start(s), each after "
-                   "3 more edited notes, with `--today` the first day of the period of the home "
-                   "page's rows after the last start's (`views.home.period_start`): the first "
-                   "morning of a fortnight, one morning in 14; the peer's figure is the serve "
-                   "start row's.")
+    _against_start(month_on, start_row,
+                   f"serve start on a new month's first day: as the row before, {runs} "
+                   "start(s), each after 3 more edited notes, with `--today` the first day of "
+                   "the month after the last start's: a start after weeks away; the peer's "
+                   "figure is the serve start row's.")
     _measure_new_day(b, new_day, ours_cmd, vault)
     return out
 

@@ -14,6 +14,7 @@ import functools
 import http.server
 import shutil
 import threading
+import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -565,6 +566,16 @@ HOME_VAULT = {
 
 @pytest.fixture(scope="module")
 def home_site_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    yield from _serve(_home_site(tmp_path_factory, None))
+
+
+@pytest.fixture(scope="module")
+def home_site_later_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The home vault's site built 70 days on: a month with no conversation in it."""
+    yield from _serve(_home_site(tmp_path_factory, TODAY + dt.timedelta(days=70)))
+
+
+def _home_site(tmp_path_factory: pytest.TempPathFactory, today: dt.date | None) -> Path:
     root = tmp_path_factory.mktemp("home")
     for rel, text in HOME_VAULT.items():
         (root / "notes" / rel).parent.mkdir(parents=True, exist_ok=True)
@@ -572,7 +583,7 @@ def home_site_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     (root / "mkdocs.yml").write_text(
         "site_name: Home\ndocs_dir: notes\ntheme:\n  name: material\n"
         "plugins:\n  - search\n  - vault\n", encoding="utf-8")
-    yield from _serve(build_site(find_vault(root)))
+    return build_site(find_vault(root), today=today)
 
 
 @pytest.fixture(scope="module")
@@ -701,6 +712,26 @@ def test_the_home_page_without_javascript_is_a_full_list_as_of_the_build(
     assert any("Send the article" in item for item in due["(all)"])
     assert not any("Call back about the role" in item for item in due["(all)"])
     assert found["counts"][0] == "1 conversations this month"
+
+
+def test_the_home_page_built_in_a_month_without_conversations_counts_0_without_javascript(
+        browser, home_site_url: str, home_site_later_url: str) -> None:
+    # The page is the same whenever it is built (the build's day is the stylesheet's): the
+    # month's count of 0 is shown by the stylesheet, not written for the day.
+    found = _home_on(browser, home_site_later_url, None, javascript=False)
+    week, due = found["boards"]
+    assert week.get("(all)", []) == [] and week["(none)"] is True  # the planned one is past
+    assert any("Call back about the role" in item for item in due["(all)"])  # overdue by then
+    assert found["counts"][0] == "0 conversations this month"
+    assert found["counts"][1:] == ["2 people met", "2 careers explored", "1 careers ruled out"]
+    later = _home_on(browser, home_site_later_url, _day(70))
+    assert later["counts"][0] == "0 conversations this month" and later["problems"] == []
+    # And the page itself is the one built today.
+    def page(url: str) -> bytes:
+        with urllib.request.urlopen(url) as response:
+            return response.read()
+
+    assert page(home_site_later_url) == page(home_site_url)
 
 
 @pytest.mark.parametrize("which", ["home", "starter"])

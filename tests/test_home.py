@@ -8,17 +8,16 @@ import datetime as dt
 import re
 from pathlib import Path
 
+from vault_tools.followups import WEEK_DAYS
 from vault_tools.index import VaultIndex
 from vault_tools.parse import parse_note
 from vault_tools.site.render.common import Linker
-from vault_tools.site.render.home import home_dashboard
+from vault_tools.site.render.home import WEEKDAYS, home_dashboard
 from vault_tools.views.common import Ref, SiteView
 from vault_tools.views.home import (
     HOME_INSIGHTS,
     HOME_LEADS,
-    HOME_PERIOD_DAYS,
     home_rows,
-    period_start,
     planned_rows,
     progress,
     recent_insights,
@@ -54,9 +53,10 @@ class _Links:
         return Linker("", urls, lambda path, heading: None)
 
 
-def dashboard(view: SiteView, built: dt.date = BUILT, due: str = "") -> str:
+def dashboard(view: SiteView, due: str = "") -> str:
+    """The home dashboard, the same whatever the day the site is built."""
     pages = {"Leads": "leads/index.md", "Follow-ups": "Follow-ups.md"}
-    return home_dashboard(home_rows(view, built), due, pages, _Links.of(view))
+    return home_dashboard(home_rows(view), due, pages, _Links.of(view))
 
 
 # A vault with a secret in every place the home page reads from: a private contact met in
@@ -93,7 +93,7 @@ SECRETS = ("Zed Secret", "Hidden Role Words", "Shadow Corp", "Covert Path", "Mol
 
 def test_nothing_private_reaches_any_section_of_the_home_page() -> None:
     view = view_of(PRIVATE_VAULT)
-    rows = home_rows(view, BUILT)
+    rows = home_rows(view)
     html = dashboard(view)
     for secret in SECRETS:
         assert secret not in html, secret
@@ -108,13 +108,11 @@ def test_nothing_private_reaches_any_section_of_the_home_page() -> None:
     # career explored, the ruled-out one is private.
     assert (rows.progress.people_met, rows.progress.careers_explored,
             rows.progress.careers_ruled_out) == (1, 1, 0)
-    # Built on 2 Dec, in the period from Mon 30 Nov: the days from 1 Nov on are all a
-    # reader's month may count on any day of it (the private conversation's is not one).
+    # Every public done conversation's day: a reader's month counts those in it. A public
+    # conversation with a private person counts (its date is on the Timeline); the private
+    # conversation does not.
     assert rows.progress.done_dates == (dt.date(2026, 11, 20), dt.date(2026, 11, 25))
-    # A public conversation with a private person counts (its date is on the Timeline);
-    # the private conversation does not.
-    assert progress(view, dt.date(2026, 11, 1)).done_dates == (dt.date(2026, 11, 20),
-                                                               dt.date(2026, 11, 25))
+    assert progress(view) == rows.progress
 
 
 def test_an_insight_linking_a_private_note_names_it_a_private_note() -> None:
@@ -126,24 +124,28 @@ def test_an_insight_linking_a_private_note_names_it_a_private_note() -> None:
     assert all(row.interview.text == "2026-11-20 Jane Doe" for row in learned)
 
 
-def test_this_weeks_conversations_come_soonest_first_from_the_day_before_the_build() -> None:
+def test_every_dated_planned_conversation_is_listed_soonest_first_whatever_the_day() -> None:
     files = {"contacts/Jane Doe.md": contact("Jane Doe")}
-    for day in ("2026-12-09", "2026-11-30", "2026-12-01", "2026-12-03", "2026-12-03"):
+    for day in ("2026-12-09", "2026-11-30", "2026-12-01", "2026-12-03", "2026-12-03",
+                "2025-01-15"):
         name = f"interviews/{day} Jane Doe{len(files)}.md"
         files[name] = talk(day, "Jane Doe", "planned")
     files["interviews/2026-12-05 done.md"] = talk("2026-12-05", "Jane Doe")
     files["interviews/2026-12-06 cancelled.md"] = talk("2026-12-06", "Jane Doe", "cancelled")
     files["interviews/undated.md"] = ("---\ntype: interview\nwith: \"[[Jane Doe]]\"\n"
                                       "status: planned\n---\n")
-    rows = planned_rows(view_of(files), BUILT - dt.timedelta(days=1))
+    rows = planned_rows(view_of(files))
+    # Past ones too (a reader's week shows none of them, whatever its day): which of them
+    # shows is the reader's date's to say, so the page is the same on any day.
     assert [(str(r.row.date), r.row.interview.text) for r in rows] == [
+        ("2025-01-15", "2025-01-15 Jane Doe6"), ("2026-11-30", "2026-11-30 Jane Doe2"),
         ("2026-12-01", "2026-12-01 Jane Doe3"), ("2026-12-03", "2026-12-03 Jane Doe4"),
         ("2026-12-03", "2026-12-03 Jane Doe5"), ("2026-12-09", "2026-12-09 Jane Doe1")]
 
 
 def test_a_planned_conversation_carries_its_public_brief_and_the_page_folds_it() -> None:
     view = view_of(PRIVATE_VAULT)
-    (row,) = planned_rows(view, BUILT)
+    (row,) = planned_rows(view)
     text = "".join(p if isinstance(p, str) else f"<{p.text}>" for p in row.brief)
     assert "Last time" in text and "<2026-11-20 Jane Doe>" in text and "Learn SQL well." in text
     html = dashboard(view)
@@ -165,27 +167,26 @@ def test_without_the_script_the_page_shows_this_weeks_conversations_as_of_the_bu
     assert "Planned for the next seven days, as of" in html
 
 
-def test_the_home_page_is_the_same_on_every_day_of_its_period() -> None:
-    # A new day makes the page again only when a new period begins: its rows are worked out
-    # for the period's first day, and the day itself is the stylesheet's (`today_css`).
+def test_one_home_page_shows_each_day_its_week_and_month_without_the_script() -> None:
+    # No row depends on the day the site is built (`home_rows` takes none): a new day never
+    # makes the page again. What each day shows without the script is that day's stylesheet's
+    # (`today_css`): this week's conversations, and the month's count, 0 in a month without
+    # any.
     files = {"contacts/Jane Doe.md": contact("Jane Doe"),
              "interviews/soon.md": talk("2026-12-05", "Jane Doe", "planned"),
              "interviews/past.md": talk("2026-11-20", "Jane Doe", "planned"),
-             "interviews/done.md": talk("2026-12-01", "Jane Doe")}
-    view = view_of(files)
-    start = period_start(BUILT)
-    days = [start + dt.timedelta(days=n) for n in range(HOME_PERIOD_DAYS)]
-    assert {period_start(day) for day in days} == {start} and start.weekday() == 0
-    assert len({dashboard(view, day) for day in days}) == 1
-    assert dashboard(view, start + dt.timedelta(days=HOME_PERIOD_DAYS)) != dashboard(view)
-    # What each day of it shows without the script is that day's: this week's conversation
-    # until its day, and the month's count by the day's month.
-    html = dashboard(view)
-    for day in days:
-        expected = ["Sat 5 Dec 2026"] if day <= dt.date(2026, 12, 5) <= day + dt.timedelta(
-            days=6) else []
-        assert [row.split(" · ")[0] for row in shown_rows(html, day)[0]] == expected
-        assert month_count(html, day) == (1 if day.month == 12 else 0)
+             "interviews/done.md": talk("2026-12-01", "Jane Doe"),
+             "interviews/older.md": talk("2026-10-07", "Jane Doe"),
+             "interviews/oldest.md": talk("2026-10-09", "Jane Doe")}
+    html = dashboard(view_of(files))
+    for offset in range(-90, 120):
+        day = BUILT + dt.timedelta(days=offset)
+        week = {day + dt.timedelta(days=n) for n in range(WEEK_DAYS + 1)}  # today on
+        expected = [f"{WEEKDAYS[d.weekday()]} {d.day} {d:%b %Y}"
+                    for d in sorted(week & {dt.date(2026, 11, 20), dt.date(2026, 12, 5)})]
+        assert [row.split(" · ")[0] for row in shown_rows(html, day)[0]] == expected, day
+        assert month_count(html, day) == {(2026, 12): 1, (2026, 10): 2}.get(
+            (day.year, day.month), 0), day
 
 
 def test_leads_waiting_are_the_offered_not_asked_longest_waiting_first_top_n() -> None:
@@ -198,7 +199,7 @@ def test_leads_waiting_are_the_offered_not_asked_longest_waiting_first_top_n() -
             day, "Jane Doe", extra=f"referrals: [\"[[{name}]]\", \"[[Asked One]]\"]\n")
     view = view_of(files)
     assert [row.who.text for row in waiting_leads(view)] == names
-    rows = home_rows(view, BUILT)
+    rows = home_rows(view)
     assert [row.who.text for row in rows.leads] == names[:HOME_LEADS]
     assert rows.leads_waiting == len(names)
     assert "2 more, and every lead" in dashboard(view)
@@ -241,24 +242,25 @@ def test_the_counts_are_the_public_done_conversations_people_and_careers() -> No
         "interviews/d.md": talk("2026-12-02", "Li Na", "planned", "career: \"[[Art]]\"\n"),
         "interviews/e.md": talk("2026-12-02", "Nobody Yet"),  # no note: nobody met
     }
-    counts = progress(view_of(files), dt.date(2026, 11, 1))
-    assert counts.done_dates == (dt.date(2026, 11, 30), dt.date(2026, 12, 1),
-                                 dt.date(2026, 12, 2))
+    counts = progress(view_of(files))
+    assert counts.done_dates == (dt.date(2026, 10, 1), dt.date(2026, 11, 30),
+                                 dt.date(2026, 12, 1), dt.date(2026, 12, 2))
     assert (counts.people_met, counts.careers_explored, counts.careers_ruled_out) == (2, 2, 1)
-    html = dashboard(view_of(files))  # built on 2 Dec: two this month, without the script
+    html = dashboard(view_of(files))
+    assert 'data-dates="2026-10-01 2026-11-30 2026-12-01 2026-12-02"' in html
+    # Without the script, the count is the build's month's (a reader on the 1st may still
+    # be on the last day of the month before: the script counts it for them).
     assert month_count(html, BUILT) == 2
-    # Built on the 1st, a reader may still be on the last day of the month before: the
-    # script counts it for them; without it, the count is the build's month's.
-    html = dashboard(view_of(files), dt.date(2026, 12, 1))
-    assert 'data-dates="2026-11-30 2026-12-01 2026-12-02"' in html
     assert month_count(html, dt.date(2026, 12, 1)) == 2
     assert month_count(html, dt.date(2026, 11, 30)) == 1
+    assert month_count(html, dt.date(2026, 9, 30)) == 0
+    assert month_count(html, dt.date(2027, 1, 1)) == 0
 
 
 def test_an_empty_vault_reads_well() -> None:
     text = (STARTER / "index.md").read_text(encoding="utf-8")
     view = view_of({"index.md": text})
-    rows = home_rows(view, BUILT)
+    rows = home_rows(view)
     assert (rows.planned, rows.leads, rows.learned) == ((), (), ())
     html = dashboard(view)
     assert "Nothing planned for the next seven days" in html
@@ -276,9 +278,12 @@ def test_the_dashboard_goes_after_the_home_notes_title() -> None:
     assert _after_title("", "BLOCK") == "BLOCK\n\n"
 
 
-def test_only_the_next_weeks_briefs_are_worked_out_every_conversation_is_listed() -> None:
+def test_every_planned_conversation_carries_its_brief_whatever_its_date() -> None:
+    # A site read weeks after it was built shows that week's conversations with their briefs.
     files = dict(PRIVATE_VAULT)
     files["interviews/2027-03-01 Jane Doe.md"] = talk("2027-03-01", "Jane Doe", "planned")
-    rows = home_rows(view_of(files), BUILT).planned
+    rows = home_rows(view_of(files)).planned
     assert [(str(r.row.date), bool(r.brief)) for r in rows] == [
-        ("2026-12-04", True), ("2027-03-01", False)]
+        ("2026-12-04", True), ("2027-03-01", True)]
+    html = dashboard(view_of(files))
+    assert html.count('<details class="vault-home__brief">') == 2

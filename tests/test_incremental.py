@@ -255,17 +255,17 @@ def dated_site(tmp_path: Path) -> tuple[Path, Vault, LiveSite, list[dt.date]]:
     return root, vault, live, day
 
 
-def test_a_new_day_renders_no_page_and_a_new_fortnight_only_the_home_page(
-        tmp_path: Path) -> None:
-    # The pages are the same on any day (the day is the stylesheet's, `today_css`); the home
-    # page's planned conversations are worked out once a period of two weeks (from Monday 30
-    # November here). Every build equals a full build of that day.
+def test_a_new_day_a_new_fortnight_or_a_new_month_renders_no_page(tmp_path: Path) -> None:
+    # The pages are the same on any day (the day is the stylesheet's, `today_css`): the home
+    # page's planned conversations, briefs and counts included. Every build equals a full
+    # build of that day.
     root, vault, live, day = dated_site(tmp_path)
     first = live.build()
     today_css = root / "live-site" / "assets" / "vault" / "today.css"
     for moved, edit, rendered in ((dt.date(2026, 12, 1), False, 0),
                                   (dt.date(2026, 12, 9), True, None),
-                                  (dt.date(2026, 12, 14), False, 1)):
+                                  (dt.date(2026, 12, 14), False, 0),
+                                  (dt.date(2026, 12, 31), False, 0)):
         day[0] = moved
         paths = []
         if edit:

@@ -333,21 +333,18 @@ def build_on(root: Path, day: dt.date, *counters: list[str]) -> Rebuilt:
 
 
 @pytest.mark.parametrize("boards", ["notes", "generated"])
-def test_a_build_on_a_new_day_renders_no_page_and_a_new_fortnight_only_the_home(
+def test_a_build_on_any_new_day_renders_no_page_and_works_out_no_dashboard(
         vault: Path, monkeypatch: pytest.MonkeyPatch, boards: str) -> None:
     """Builds days apart, each as a new process makes it (a fresh configuration and site):
     the next day's works out no note's page inputs but those of a note embedding another (as
     any cached build does), takes every dashboard from the site cache and renders no page but
-    that note: the day is the stylesheet's (`today_css`), written anew. The first day of the
-    home page's next fortnight works out the home note's and the follow-ups note's inputs
-    too, and renders the home page too (a generated one when the vault has no such notes).
-    Each equals a clean
-    build of that day. A link added on a later day still reaches the pages around it."""
-    shown = ["Follow-ups.md", "index.md"]
+    that note: the day is the stylesheet's (`today_css`), written anew. So do the first day
+    of a fortnight and of a month, with the home page (the vault's own home note, or a
+    generated one when the vault has no such notes). Each equals a clean build of that day.
+    A link added on a later day still reaches the pages around it."""
     if boards == "generated":
-        for rel in shown:
+        for rel in ("Follow-ups.md", "index.md"):
             (vault / "notes" / rel).unlink()
-        shown = []
     fill_vault(find_vault(vault))
     worked_out: list[str] = []
     made: list[str] = []
@@ -379,10 +376,11 @@ def test_a_build_on_a_new_day_renders_no_page_and_a_new_fortnight_only_the_home(
     third = build_on(vault, dt.date(2026, 12, 9), worked_out, made)
     assert "contacts/Kwame Asante.md" in worked_out and made == ["people"]
     assert third.rendered > 0
-    # Monday 14 December: the home page's next fortnight.
-    fourth = build_on(vault, dt.date(2026, 12, 14), worked_out, made)
-    assert sorted(worked_out) == sorted([*shown, "careers/UX Research.md"]), worked_out
-    assert made == [] and fourth.rendered == 2, fourth  # (the home and that note)
+    # Monday 14 December (a new fortnight), then a new month and a new year.
+    for later in (dt.date(2026, 12, 14), dt.date(2027, 1, 1)):
+        again = build_on(vault, later, worked_out, made)
+        assert worked_out == ["careers/UX Research.md"], (later, worked_out)
+        assert made == [] and again.rendered == 1, (later, again)  # (that note)
 
 
 @pytest.mark.parametrize("overdue", ["due", "today"])

@@ -50,8 +50,8 @@ def shown_rows(html: str, day: dt.date) -> list[list[str]]:
 
 def month_count(html: str, day: dt.date) -> int:
     """The home's count of this month's conversations without the script, as of `day`: the
-    one count of the page's months the stylesheet leaves shown."""
+    one count the stylesheet leaves shown, the day's month's, else the 0 for any other."""
     found = re.search(rf'<strong class="{MONTH_CLASS}"[^>]*>(.*?)</strong>', html, re.S)
     assert found is not None, "no count of the month's conversations"
     counts = dict(re.findall(r'<span data-in="([^"]*)">(\d+)', found.group(1)))
-    return int(counts[day.isoformat()[:7]])
+    return int(counts.get(day.isoformat()[:7], counts[""]))

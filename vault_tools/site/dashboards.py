@@ -31,7 +31,7 @@ from ..views.careers import careers_board
 from ..views.common import Ref, SiteView
 from ..views.companies import company_rows
 from ..views.followups import TitlePiece, dashboard_items, title_pieces
-from ..views.home import HomeRows, home_rows, period_start
+from ..views.home import HomeRows, home_rows
 from ..views.leads import LeadRow, lead_rows
 from ..views.network import GraphEdge, GraphNode, graph_json, network_graph
 from ..views.people import people_rows
@@ -168,13 +168,11 @@ class Site:
 @dataclass(frozen=True)
 class HomeData:
     """What the home dashboard shows (compared between builds: equal data, same dashboard):
-    the dashboards as the nav lists them, the first day of the period its rows are worked out
-    for (`views.home.period_start` of the build's day), the follow-ups (as the follow-ups
+    the dashboards as the nav lists them, the follow-ups (as the follow-ups
     dashboard's `source`: its overdue and today groups are written from the `board` only when
     the page is), and the rest of its rows (`views.home.home_rows`)."""
 
     listed: tuple[tuple[str, str], ...]
-    period: dt.date
     due: str
     rows: HomeRows
     board: FollowupsBoard = field(compare=False)
@@ -186,14 +184,13 @@ class HomeData:
     def compared(self) -> tuple[Any, ...]:
         """What two equal `HomeData` share, as plain values: the board aside, which holds
         the whole vault (its digest, `site_cache.digest`, pickled 25 MB at 5,000 notes)."""
-        return (self.listed, self.period, self.due, self.rows)
+        return (self.listed, self.due, self.rows)
 
 
 def home_data(site: Site) -> HomeData:
     """The home dashboard of `site` (see `HomeData`)."""
     board = site.board
-    return HomeData(site.listed, period_start(board.built), board.source(),
-                    home_rows(site.view, board.built, site.leads), board)
+    return HomeData(site.listed, board.source(), home_rows(site.view, site.leads), board)
 
 
 class HomeNote:
@@ -233,11 +230,8 @@ class Dashboard:
     # The pages of its own the dashboard links to (one per tag), each a Dashboard too, from
     # the view: generated as the dashboard is, but never listed in the nav (§7: it stays small).
     subpages: Callable[[SiteView], Sequence[Dashboard]] | None = None
-    # Whether it changes with the build's day: the home's rows are worked out for the period
-    # of days it is in (`views.home.period_start`). An undated one is the same page on any
-    # day (the follow-ups page too: the day shows only in `today_css`), so a new day takes it
-    # from the site cache (`GeneratedPages.carry_over`); a dated one, within its period.
-    dated: bool = False
+    # (No dashboard changes with the build's day: the day shows only in `today_css`, so a new
+    # day takes every one from the site cache, `GeneratedPages.carry_over`.)
 
 
 NetworkData = tuple[tuple[GraphNode, ...], tuple[GraphEdge, ...], tuple[tuple[str, str], ...]]
@@ -302,7 +296,7 @@ DASHBOARDS: tuple[Dashboard, ...] = (
 )
 HOME = Dashboard("Home", HOME_PAGE, lambda site: site.home,
                  lambda data, linker, raw: home_page((data.listed, data.html(linker)),
-                                                     linker, raw), dated=True)
+                                                     linker, raw))
 # The words the site writes itself (nav titles): never a secret of a note.
 OWN_WORDS = frozenset({d.title.lower() for d in (*DASHBOARDS, HOME)})
 
@@ -383,9 +377,8 @@ class GeneratedPages:
         self.carried: set[str] = set()
         self._making: Callable[[str], str] | None = None
         # Whether the last `add` found the notes as parsed and everything else the pages are
-        # made from, the day's period too, as the record's run had them (`carry_over`): so
-        # are the dashboards then, the dated ones and the notes showing them (the home note)
-        # too.
+        # made from as the record's run had them (`carry_over`): so are the dashboards then,
+        # and the notes showing one (the home note) too.
         self.as_recorded = False
 
     def subpages(self, view: SiteView) -> list[Dashboard]:
@@ -419,11 +412,9 @@ class GeneratedPages:
         if carried is not None and (carried[0].notes != carried[1]
                                     or carried[0].basis != self.basis):
             carried = None
-        # On another day than the record's, only the undated pages are as it has them, and
-        # the dated ones within the same period.
+        # (Any day: no page shows it. The feed may: see below.)
         same_day = carried is not None and carried[0].day == self._day
-        same_period = carried is not None and _same_period(carried[0].day, site.board.built)
-        self.as_recorded = same_period
+        self.as_recorded = carried is not None
         # (The bytes the record's run left in an output file: for the feed and the network's
         # data, made from the notes as parsed and the basis alone, as the pages are.)
         recorded = carried[3] if carried is not None else None
@@ -432,7 +423,6 @@ class GeneratedPages:
         self._making = partial(self._make, site=site, by_src=by_src, plain=plain, urls=urls)
         for src, file in generated.items():
             if (carried is not None and src not in self._pages
-                    and (same_period or not by_src[src].dated)
                     and self._carry(src, file, carried, plain, urls)):
                 self.carried.add(src)
             else:
@@ -500,7 +490,7 @@ class GeneratedPages:
         and the digest of the notes now as parsed (`notes`, as `record.notes` was made). If
         those and everything else the pages are made from (`basis`) are as they were, it
         takes each page's Markdown from the record instead of working out its data again
-        (~1 s at 5,000 notes), a `dated` page's only in the record's day's period: but only a page
+        (~1 s at 5,000 notes), on any day: but only a page
         that `keeps` says this build keeps as the earlier run left it (the record's Markdown,
         as the site cache vouches for it, is the one its output was rendered from); any other
         page is made anew, so Markdown read from the record is never rendered. The feed and
@@ -589,22 +579,14 @@ class GeneratedPages:
 _NOT_KNOWN = object()
 
 
-def _same_period(recorded_day: str, day: dt.date) -> bool:
-    """Whether the record's day (ISO) is in the period of `day` (`views.home.period_start`)."""
-    try:
-        return period_start(dt.date.fromisoformat(recorded_day)) == period_start(day)
-    except ValueError:
-        return False
-
-
 def _basis(site: Site, files: list[str], plain: bool) -> str:
     """A digest of what the generated pages are made from besides the notes as parsed (and
     the site cache's key: the code, the configuration): which notes are private, the fields
     published, the files (the attachments a link may go to), the pages' URLs, the nav's
     dashboards, the private attachments, the dashboards' own pages and whether long lists are
-    written as HTML. Not the build's day: only the `dated` pages change with it (by its
-    period), and the record says it beside (`GeneratedRecord.day`). (The follow-ups are worked
-    out from the notes and the settings: clock-free.)"""
+    written as HTML. Not the build's day: no page changes with it (the feed may, and the
+    record says the day beside, `GeneratedRecord.day`). (The follow-ups are worked out from
+    the notes and the settings: clock-free.)"""
     view = site.view
     return digest((sorted(view.hidden), sorted(view.publish_fields), view.index.settings,
                    sorted(files), sorted(site.links.urls.items()), site.listed,

@@ -699,9 +699,9 @@ class LiveSite:
         notes they link to or that link to them, then and now, as `update` finds them after
         a save. Every note's when a note's privacy changed, the site's other files
         (attachments) did, or a note came, went or changed its names. Not on another day: no
-        page shows the date (`today_css` does); the home's rows change with the day's period,
-        and the dashboards and the notes showing one are worked out again in a new period
-        (`GeneratedPages.as_recorded`)."""
+        page shows the date (`today_css` does). (The dashboards and the notes showing one are
+        worked out again unless the notes as parsed are the record's,
+        `GeneratedPages.as_recorded`.)"""
         path_of = {_path_key(path): path for path in self._index.notes}
         if (record is None or record.files != _files_digest(files)
                 or record.privacy != self._privacy_digest()):
@@ -810,10 +810,9 @@ class LiveSite:
             # like any other: the change's reach (`refresh`) covers its block, and a change of
             # privacy makes every page dirty.
             self._dirty |= view.touched_by_private ^ self._touched
-            # (A run starting from a record made of the very notes as parsed, in the same
-            # period of days, with the same files and URLs: the dashboards show what they
-            # showed then, and a board note's inputs are the recorded ones unless a change
-            # reaches it.)
+            # (A run starting from a record made of the very notes as parsed, with the same
+            # files and URLs, on any day: the dashboards show what they showed then, and a
+            # board note's inputs are the recorded ones unless a change reaches it.)
             if run.restored is None or not plugin.remembered.generated.as_recorded:
                 self._dirty |= boards
         self._touched = view.touched_by_private

@@ -18,11 +18,6 @@ HOME_LEADS = 5  # the leads waiting the home page lists (the Leads page has them
 HOME_INSIGHTS = 5  # the insights it quotes
 HOME_INSIGHTS_EACH = 2  # at most from one conversation: the list spans a few
 HOME_INSIGHT_CHARS = 200  # the longest quote of one
-HOME_BRIEF_DAYS = 21  # the planned conversations, from the build on, shown with their briefs
-# The home page's rows are worked out as of the first day of a period of this many days, the
-# same for each day of it (`period_start`): the page is the same all through the period.
-HOME_PERIOD_DAYS = 14
-_FIRST_PERIOD = dt.date(2001, 1, 1)  # a Monday: every period starts on a Monday
 
 
 @dataclass(frozen=True)
@@ -50,8 +45,8 @@ class InsightRow:
 
 @dataclass(frozen=True)
 class Progress:
-    """The home page's counts. `done_dates`: the days of the done conversations since a day
-    (the page counts those in the reader's month, by the reader's date); the rest are totals."""
+    """The home page's counts. `done_dates`: the days of the done conversations (the page
+    counts those in the reader's month, by the reader's date); the rest are totals."""
 
     done_dates: tuple[dt.date, ...]
     people_met: int
@@ -59,21 +54,19 @@ class Progress:
     careers_ruled_out: int
 
 
-def planned_rows(view: SiteView, since: dt.date, briefs_until: dt.date | None = None
-                 ) -> list[PlannedRow]:
-    """Every public planned conversation dated `since` or later, soonest first (ties by
-    path), each with its public prep brief (up to `briefs_until`, when given: a later one has
-    none). A private person or company is in no row or brief: `interview_row` names them "a
-    private note", the brief leaves them out."""
+def planned_rows(view: SiteView) -> list[PlannedRow]:
+    """Every public planned conversation with a date, soonest first (ties by path), each with
+    its public prep brief. Every one, whatever the day: which of them a reader sees as this
+    week's is their browser's to say (by its own date) or the day's stylesheet's, so the list
+    is the same on any day. A private person or company is in no row or brief:
+    `interview_row` names them "a private note", the brief leaves them out."""
     found = []
     for note in view.public_notes():
         fields = note.fields
         if (note.type != schema.INTERVIEW or not isinstance(fields, InterviewFields)
-                or fields.status != schema.PLANNED or fields.date is None
-                or fields.date < since):
+                or fields.status != schema.PLANNED or fields.date is None):
             continue
-        brief = (render_prep(view.index, note, public=True)
-                 if briefs_until is None or fields.date <= briefs_until else "")
+        brief = render_prep(view.index, note, public=True)
         found.append(PlannedRow(interview_row(view, note),
                                 tuple(markdown_pieces(view, brief, note.path)) if brief else ()))
     return sorted(found, key=lambda r: (r.row.date, r.row.interview.path or ""))
@@ -113,8 +106,9 @@ def recent_insights(view: SiteView, limit: int = HOME_INSIGHTS) -> list[InsightR
     return rows
 
 
-def progress(view: SiteView, since: dt.date) -> Progress:
-    """The counts: the days of public done conversations from `since` on; the public contacts
+def progress(view: SiteView) -> Progress:
+    """The counts: the days of every public done conversation (a reader's month is counted
+    from them); the public contacts
     met in a public done conversation; the public careers with a public done conversation
     (explored) and those ruled out."""
     days: list[dt.date] = []
@@ -124,7 +118,7 @@ def progress(view: SiteView, since: dt.date) -> Progress:
         if (note.type != schema.INTERVIEW or not isinstance(fields, InterviewFields)
                 or fields.status != schema.DONE):
             continue
-        if fields.date is not None and fields.date >= since:
+        if fields.date is not None:
             days.append(fields.date)
         for target in fields.with_:
             path = view.index.resolve(target, source=note.path).path
@@ -153,35 +147,15 @@ class HomeRows:
     leads_waiting: int  # how many wait in all
     learned: tuple[InsightRow, ...]
     progress: Progress
-    # The months (`YYYY-MM`) the period's days are in: a reader without the site's script
-    # sees the count of the build's day's month among them.
-    months: tuple[str, ...] = ()
 
 
-def period_start(day: dt.date) -> dt.date:
-    """The first day of the period of `HOME_PERIOD_DAYS` days that `day` is in."""
-    return day - dt.timedelta(days=(day - _FIRST_PERIOD).days % HOME_PERIOD_DAYS)
-
-
-def home_rows(view: SiteView, built: dt.date, leads: list[LeadRow] | None = None
-              ) -> HomeRows:
-    """The home page's rows for a site built on `built`, the same for every day of its period
-    (`period_start`), so that a new day does not make the page again: the planned
-    conversations a reader may see as this week's (from the day before the period's first: a
-    reader's date may be behind the build's by a time zone), the leads waiting, the latest
-    insights, and the counts (with the done conversations' days from the first of the month of
-    that day, all any reader's month may count). `leads`: `lead_rows`, when the caller has
-    them already.
-
-    Every planned conversation from then on is listed, a site read weeks after it was built
-    included; the briefs are those up to `HOME_BRIEF_DAYS` days after the period's last day
-    (each costs a read of the notes around it): a later one's row links to its page."""
-    start = period_start(built)
-    since = start - dt.timedelta(days=1)
-    briefs_until = start + dt.timedelta(days=HOME_PERIOD_DAYS - 1 + HOME_BRIEF_DAYS)
+def home_rows(view: SiteView, leads: list[LeadRow] | None = None) -> HomeRows:
+    """The home page's rows: every planned conversation with its brief, the leads waiting,
+    the latest insights, and the counts (with the days of every done conversation). None of
+    them depends on the day the site is built, so a new day never makes the page again: what
+    a reader sees as this week's conversations and this month's count is worked out from
+    their dates by the reader's browser, or by the day's stylesheet (`render.today_css`).
+    `leads`: `lead_rows`, when the caller has them already."""
     waiting = waiting_leads(view, leads)
-    months = tuple(sorted({(start + dt.timedelta(days=n)).isoformat()[:7]
-                           for n in range(HOME_PERIOD_DAYS)}))
-    return HomeRows(tuple(planned_rows(view, since, briefs_until)),
-                    tuple(waiting[:HOME_LEADS]), len(waiting), tuple(recent_insights(view)),
-                    progress(view, since.replace(day=1)), months)
+    return HomeRows(tuple(planned_rows(view)), tuple(waiting[:HOME_LEADS]), len(waiting),
+                    tuple(recent_insights(view)), progress(view))

@@ -38,7 +38,7 @@ def home_dashboard(rows: HomeRows, due: str, pages: Mapping[str, str], linker: L
     Never stale, as the follow-ups dashboard: the conversations carry their dates and
     `followups.js` shows those of the reader's week, and counts the done conversations of the
     reader's month; without it, all is as of the day the site was built (`today_css`). The
-    same HTML on any day of the rows' period (`views.home.home_rows`). No blank line inside."""
+    same HTML on any day (`views.home.home_rows`). No blank line inside."""
     sections = [
         ("Conversations", _planned_board(rows.planned, linker)),
         ("Due now", due),
@@ -49,7 +49,7 @@ def home_dashboard(rows: HomeRows, due: str, pages: Mapping[str, str], linker: L
     # search stops leaving out at a heading, and at the end of any div inside: one block a
     # part.)
     parts = ['<div class="vault-home">',
-             f"<div data-search-exclude>{_progress(rows.progress, rows.months)}</div>"]
+             f"<div data-search-exclude>{_progress(rows.progress)}</div>"]
     for title, content in sections:
         parts.append(f'<h2 id="{class_slug(title)}">{title}</h2>')
         if content.strip():
@@ -115,18 +115,23 @@ def _brief(planned: PlannedRow, linker: Linker) -> str:
             "</details>")
 
 
-def _progress(progress: Progress, months: Sequence[str]) -> str:
+def _progress(progress: Progress) -> str:
     # This month's conversations are counted by `followups.js` in the reader's month; without
-    # it, the count of each month of the rows' period is written, and the stylesheet of the
-    # build's day (`today_css`) shows that day's month's.
+    # it, the count of each month that has any is written, and a 0 last, and the stylesheet
+    # of the build's day (`today_css`) shows that day's month's, or the 0 when it has none.
     dates = " ".join(day.isoformat() for day in progress.done_dates)
+    counts_by_month: dict[str, int] = {}
+    for day in progress.done_dates:
+        month = day.isoformat()[:7]
+        counts_by_month[month] = counts_by_month.get(month, 0) + 1
     by_month = ""
-    for month in months:
-        count = sum(1 for day in progress.done_dates if day.isoformat()[:7] == month)
+    for month, count in sorted(counts_by_month.items()):
         # (With its month, which only a reader without CSS sees: two counts do not run
         # together then.)
-        named = f'<span class="vault-home__in"> ({month})</span> ' if len(months) > 1 else ""
-        by_month += f'<span data-in="{month}">{count}{named}</span>'
+        by_month += (f'<span data-in="{month}">{count}'
+                     f'<span class="vault-home__in"> ({month})</span> </span>')
+    by_month += ('<span data-in="">0<span class="vault-home__in"> (any other month)</span>'
+                 "</span>" if counts_by_month else '<span data-in="">0</span>')
 
     counts = [(f'<strong class="{MONTH_CLASS}" data-dates="{dates}">{by_month}</strong>',
                "conversations this month"),

@@ -99,7 +99,10 @@ def today_css(day: dt.date, week_days: int = WEEK_DAYS) -> str:
         # A row of a group the list does not have is never shown in it.
         rules.append(f'{unarranged}:not([data-groups~="{key}"]) > {ROWS}:is({selector}) '
                      "{ display: none; }")
-    # The home's count of the conversations of each month of its period: the day's shows.
-    rules.append(f'.{MONTH_CLASS}:not([data-month]) > [data-in]:not([data-in="'
-                 f'{day.isoformat()[:7]}"]) {{ display: none; }}')
+    # The home's count of the conversations of each month that has any, and a 0 last: the
+    # day's month's shows, else the 0 (a later sibling of none of them).
+    month = f'.{MONTH_CLASS}:not([data-month]) > '
+    rules.append(f'{month}[data-in]:not([data-in=""], [data-in="{day.isoformat()[:7]}"]) '
+                 '{ display: none; }')
+    rules.append(f'{month}[data-in="{day.isoformat()[:7]}"] ~ [data-in=""] {{ display: none; }}')
     return "\n".join(rules) + "\n"
