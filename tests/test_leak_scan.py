@@ -565,3 +565,95 @@ def test_a_secret_deep_in_a_json_file_is_found(tmp_path: Path) -> None:
                                         encoding="utf-8")
     found = [leak.secret for leak in scan_site(tmp_path, [secret])]
     assert found == [secret]
+
+
+def _many_pages(count: int, leaking: set[int]) -> list[tuple[str, str]]:
+    """`count` pages of a site (a few large), the ones numbered in `leaking` naming the secret
+    in a way the scan must undo (an entity, markup inside the name)."""
+    pages = []
+    for number in range(count):
+        body = "".join(f"<li><a href='../p{n}/'>Page {n} qxv</a></li>"
+                       for n in range(number % 7 * 400))
+        if number in leaking:
+            body += "<p>Met Quokka&#32;<em>Lantern</em> today.</p>"
+        pages.append((f"p{number}/index.html",
+                      f"<html><body><h1>Page {number}</h1><ul>{body}</ul></body></html>"))
+    return pages
+
+
+@pytest.mark.parametrize("leaking", [set(), {3}, {60, 61, 119}, {2, 75}])
+def test_pages_scanned_by_a_second_process_give_what_the_build_would_find_itself(
+        tmp_path: Path, leaking: set[int]) -> None:
+    """`PageScan(aside=True)`: after the first `ASIDE_FROM` pages a forked process scans the
+    rest while the build goes on; what it finds is what scanning each page here finds."""
+    from vault_tools.site import leaks
+
+    secret = Secret("Quokka Lantern", "name", "contacts/x.md", whole_word=True)
+    site = tmp_path / "site"
+    pages = _many_pages(leaks.ASIDE_FROM + 70, leaking)
+    for rel, output in pages:
+        (site / rel).parent.mkdir(parents=True, exist_ok=True)
+        (site / rel).write_bytes(page_bytes(output))
+    found = {}
+    for aside in (False, True):
+        scan = PageScan([secret], aside=aside)
+        for rel, output in pages:
+            scan.page(rel, output)
+        assert (scan._aside is not None) == aside  # (a second process, for the later pages)
+        known = scan.unchanged(site)
+        assert scan._aside is None and len(known) == len(pages)
+        found[aside] = scan_site(site, [secret], known=known)
+    assert found[True] == found[False] == scan_site(site, [secret])
+    assert sorted(leak.file for leak in found[True]) == sorted(
+        f"p{n}/index.html" for n in leaking)
+
+
+def test_pages_a_lost_second_process_did_not_scan_are_read_again_from_their_files(
+        tmp_path: Path) -> None:
+    """A second process killed half-way (out of memory, a signal) finds nothing for the pages
+    it had: they are not known as scanned, so the scan of the site's files reads them."""
+    import os
+    import signal
+
+    from vault_tools.site import leaks
+
+    secret = Secret("Quokka Lantern", "name", "contacts/x.md", whole_word=True)
+    site = tmp_path / "site"
+    leaking = leaks.ASIDE_FROM + 5
+    pages = _many_pages(leaks.ASIDE_FROM + 20, {leaking})
+    for rel, output in pages:
+        (site / rel).parent.mkdir(parents=True, exist_ok=True)
+        (site / rel).write_bytes(page_bytes(output))
+    scan = PageScan([secret], aside=True)
+    for rel, output in pages[:leaking + 1]:
+        scan.page(rel, output)
+    assert scan._aside is not None and scan._aside._pid is not None
+    os.kill(scan._aside._pid, signal.SIGKILL)
+    for rel, output in pages[leaking + 1:]:
+        scan.page(rel, output)  # (those the lost process can no longer take: scanned here)
+    known = scan.unchanged(site)
+    # Those scanned here are known (the first ones; the later ones that found the process
+    # gone); none that it had, nor any handed to it as it died.
+    assert {rel for rel, _ in pages[:leaks.ASIDE_FROM]} <= set(known)
+    assert not {rel for rel, _ in pages[leaks.ASIDE_FROM:leaking + 1]} & set(known)
+    assert pages[-1][0] in known
+    assert [leak.file for leak in scan_site(site, [secret], known=known)] == [
+        f"p{leaking}/index.html"]
+
+
+def test_a_build_that_stops_stops_the_second_process_at_once(tmp_path: Path) -> None:
+    import os
+
+    from vault_tools.site import leaks
+
+    scan = PageScan([Secret("Quokka Lantern", "name", "contacts/x.md", whole_word=True)],
+                    aside=True)
+    for rel, output in _many_pages(leaks.ASIDE_FROM + 3, set()):
+        scan.page(rel, output)
+    assert scan._aside is not None
+    pid = scan._aside._pid
+    assert pid is not None
+    scan.discard()
+    with pytest.raises(ChildProcessError):  # reaped already: no process left behind
+        os.waitpid(pid, os.WNOHANG)
+    assert scan._aside is None and scan.unchanged(tmp_path) == {}

@@ -522,3 +522,46 @@ def test_a_page_changed_after_the_plugin_scanned_its_html_still_fails_the_build(
     assert "companies/Acme/index.html: contains name 'Renata Silva'" in message
     assert "contacts/Priya Raman/index.html: contains name 'Ren the Quiet'" in message
     assert not (root / "site" / "companies" / "Acme" / "index.html").exists()
+
+
+COUNTING_HOOKS = """import json
+from pathlib import Path
+
+made = []
+
+
+def on_post_page(output, page, config):  # before the vault plugin scans it
+    made.append(page.file.dest_uri)
+    Path(config.config_file_path).with_name("made.json").write_text(json.dumps(made))
+    if len(made) in (3, 70):  # one the build scans itself, one its second process scans
+        return output.replace("</article>", "<p>Renata Silva</p></article>")
+    return output
+"""
+
+
+def test_a_large_build_whose_later_pages_leak_fails_as_a_small_one_does(make_vault) -> None:
+    """From the page `leaks.ASIDE_FROM` on, a build scans its pages in a second process: a
+    leak in one of those fails the build as one in the first pages does, with the same
+    report, and its file is deleted."""
+    import json
+
+    from vault_tools.site import leaks
+
+    files = vault_files()
+    for number in range(leaks.ASIDE_FROM + 40):
+        files[f"contacts/Person {number:03d}.md"] = (
+            f"---\ntype: contact\ncompany: \"[[Acme]]\"\n---\n\n# Person {number:03d}\n\n"
+            "Met at a meetup.\n")
+    root = make_site_vault(make_vault, files)
+    (root / "hooks.py").write_text(COUNTING_HOOKS, encoding="utf-8")
+    (root / "mkdocs.yml").write_text(CONFIG + "hooks:\n  - hooks.py\n", encoding="utf-8")
+    with pytest.raises(SiteError) as failure:
+        build_site(find_vault(root))
+    made = json.loads((root / "made.json").read_text(encoding="utf-8"))
+    assert len(made) > leaks.ASIDE_FROM + 40
+    message = str(failure.value)
+    for leaked in (made[2], made[69]):
+        assert f"{leaked}: contains name 'Renata Silva'" in message
+        assert not (root / "site" / leaked).exists()
+    assert message.count("contains name 'Renata Silva'") == 2
+    assert (root / "site" / made[68]).exists()

@@ -508,8 +508,11 @@ class LiveSite:
                 self._read_kept_again(run)
         self._nav_shape = run.nav_shape
         with self._rendering(len(run.doc_files) - len(run.keep)):
-            self._write(run)
-            self._post_build(run)
+            try:
+                self._write(run)
+                self._post_build(run)
+            finally:
+                self.plugin.stop_page_scan()  # (a build stopped half-way: its second process)
         self._kept = run.keep
         self._inputs = run.inputs
         self._templates.update(run.shown)

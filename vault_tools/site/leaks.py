@@ -30,6 +30,7 @@ no longer holds the bytes scanned.
 
 from __future__ import annotations
 
+import gc
 import gzip
 import hashlib
 import html
@@ -47,6 +48,7 @@ from itertools import chain
 from pathlib import Path
 from urllib.parse import unquote
 
+from ..aside import Aside, AsideError, available
 from ..capture.init import template_dir
 from ..privacy import COMMENT_SECRET, Secret, strip_comments_from_text
 from ..vault import inside_notes, templates_folders
@@ -449,31 +451,85 @@ def _file_leaks(scanner: LeakScanner, rel: str, texts: Iterable[str]) -> list[Le
 class PageScan:
     """The leak scan of the pages, done as each page is made rather than by reading the
     written files again afterwards: the same matching, on the same text, without a second
-    read of every byte (nor a helper process to share that read).
+    read of every byte.
 
     `page` scans the HTML a page is about to be written with and keeps a digest of the bytes
     MkDocs writes for it (`page_bytes`). `unchanged` then tells, from the file itself, which
     pages hold exactly those bytes: only those are left out of the scan of the site's files;
-    a page another plugin changed after it was scanned, or rewrote since, is read again."""
+    a page another plugin changed after it was scanned, or rewrote since, is read again.
 
-    def __init__(self, secrets: Iterable[Secret], scanner: LeakScanner | None = None) -> None:
+    With `aside` (a build in a process with no other thread, `aside.available`), the pages
+    after the first `ASIDE_FROM` are scanned by a second process while this one goes on
+    building (the scan is ~a tenth of a cold build, which uses one core): the same scan of
+    the same bytes, the same scanner forked. A page whose scan that process could not finish
+    is read again by the scan of the site's files: never left unscanned. `discard` stops it
+    when the build does not get as far as `unchanged`."""
+
+    def __init__(self, secrets: Iterable[Secret], scanner: LeakScanner | None = None, *,
+                 aside: bool = False) -> None:
         self.secrets = list(secrets)
         # (a scanner given is one of these secrets)
         self.scanner = LeakScanner(self.secrets) if scanner is None else scanner
         self._leaks: dict[str, list[Leak]] = {}
         self._digests: dict[str, bytes] = {}
+        self._may_aside = aside
+        self._aside: Aside[tuple[str, bytes], list[Leak]] | None = None
+        self._sent: list[str] = []  # the pages handed to it, in order
 
     def page(self, rel: str, output: str) -> None:
         """Scan the page written at `rel` (relative to the site folder) with `output`."""
         data = page_bytes(output)
         self._digests[rel] = _digest(data)
-        if self.scanner:
-            # The bytes as the file will hold them, read as the scan of files reads them.
-            self._leaks[rel] = _file_leaks(self.scanner, rel, data_texts(data, rel))
+        if not self.scanner:
+            return
+        if self._may_aside and self._aside is None and len(self._digests) > ASIDE_FROM:
+            # (asked again now: a thread started since would make the fork unsafe)
+            self._may_aside = available()
+            self._aside = Aside(_ScanAside(self.scanner)) if self._may_aside else None
+        if self._aside is not None:
+            try:
+                self._aside.put((rel, data))
+                self._sent.append(rel)
+                return
+            except (AsideError, OSError):
+                self._end_aside()  # (those sent are read again afterwards) and on here
+                self._may_aside = False
+        # The bytes as the file will hold them, read as the scan of files reads them.
+        self._leaks[rel] = _file_leaks(self.scanner, rel, data_texts(data, rel))
+
+    def discard(self) -> None:
+        """Stop the second process, if any, without waiting for its scans."""
+        aside, self._aside = self._aside, None
+        if aside is not None:
+            aside.kill()  # (its scans change nothing)
+        self._forget_sent()
+
+    def _end_aside(self) -> None:
+        """Take the second process's findings once it has scanned every page sent. If it
+        stopped short, none of them: those pages are not known as scanned (`unchanged`)."""
+        aside, self._aside = self._aside, None
+        if aside is None:
+            return
+        try:
+            found = aside.close()
+        except AsideError:
+            found = []
+        if len(found) != len(self._sent):
+            aside.kill()
+            self._forget_sent()
+            return
+        self._leaks.update(zip(self._sent, found, strict=True))
+        self._sent = []
+
+    def _forget_sent(self) -> None:
+        for rel in self._sent:
+            self._digests.pop(rel, None)
+        self._sent = []
 
     def unchanged(self, site_dir: Path) -> dict[str, list[Leak]]:
         """The leaks of each page scanned here whose file in `site_dir` holds the very bytes
         scanned (a page not there, or changed since, is not in it)."""
+        self._end_aside()
         same = {}
         for rel, digest in self._digests.items():
             try:
@@ -483,6 +539,29 @@ class PageScan:
             if _digest(data) == digest:
                 same[rel] = self._leaks.get(rel, [])
         return same
+
+
+# The pages a build scans itself before it hands the others to a second process (`PageScan`):
+# a build that renders a few pages (most of `serve`'s and cached ones) forks none.
+ASIDE_FROM = 50
+
+
+class _ScanAside:
+    """The second process's job (`PageScan`): the leaks of one page, by a scanner it has as
+    the build had it when it forked."""
+
+    def __init__(self, scanner: LeakScanner) -> None:
+        self.scanner = scanner
+        self.started = False
+
+    def __call__(self, item: tuple[str, bytes]) -> list[Leak]:
+        if not self.started:
+            self.started = True
+            # What the build held when it forked is never garbage here: left out of every
+            # collection, its memory is never touched, so never copied.
+            gc.freeze()
+        rel, data = item
+        return _file_leaks(self.scanner, rel, data_texts(data, rel))
 
 
 def page_bytes(output: str) -> bytes:

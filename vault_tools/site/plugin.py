@@ -265,11 +265,18 @@ class VaultPlugin(BasePlugin[VaultPluginConfig]):
         if build is not None and self.config.leak_scan:
             if build.scan is None:
                 found = self._secrets(build, config)
-                build.scan = PageScan(found, self.remembered.secrets.scanner(found))
+                build.scan = PageScan(found, self.remembered.secrets.scanner(found),
+                                      aside=True)
             build.scan.page(page.file.dest_uri, output)
         return output
 
     on_post_page = CombinedEvent(_finish_page, _scan_page)
+
+    def stop_page_scan(self) -> None:
+        """Stop the scan's second process (`PageScan.discard`) of a build that ended before
+        its post-build scan took what it found: a build that failed."""
+        if self.build is not None and self.build.scan is not None:
+            self.build.scan.discard()
 
     def on_post_template(self, output_content: str, template_name: str,
                          config: MkDocsConfig) -> str:
