@@ -269,3 +269,31 @@ def test_the_fill_command_says_the_writing_process_stopped_in_one_line(
     assert "the process writing the notes stopped (RuntimeError: the disk said no)" in (
         result.output)
     assert "run `vault-tools fill` again" in result.output
+
+
+def test_a_process_forked_after_another_never_keeps_the_first_one_waiting() -> None:
+    # `build` forks one process to compile the theme's templates and then one to leak-scan
+    # the pages: the second must not hold the first one's pipe, or the first never reads the
+    # end of its work and the build waits for it forever.
+    import signal
+
+    first: Aside[int, int] = Aside(lambda n: n + 1)
+    first.start()
+    second: Aside[int, int] = Aside(lambda n: n)
+    second.start()
+
+    def hung(_signum: int, _frame: object) -> None:
+        raise TimeoutError("the first process never ended")
+
+    previous = signal.signal(signal.SIGALRM, hung)
+    signal.alarm(30)
+    try:
+        first.put(1)
+        assert first.close() == [2]
+        second.put(5)
+        assert second.close() == [5]
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)
+        first.kill()
+        second.kill()

@@ -584,8 +584,9 @@ def _many_pages(count: int, leaking: set[int]) -> list[tuple[str, str]]:
 @pytest.mark.parametrize("leaking", [set(), {3}, {60, 61, 119}, {2, 75}])
 def test_pages_scanned_by_a_second_process_give_what_the_build_would_find_itself(
         tmp_path: Path, leaking: set[int]) -> None:
-    """`PageScan(aside=True)`: after the first `ASIDE_FROM` pages a forked process scans the
-    rest while the build goes on; what it finds is what scanning each page here finds."""
+    """`PageScan(aside=start_scan_process())`: after the first `ASIDE_FROM` pages a process
+    forked before scans the rest while the build goes on; what it finds is what scanning each
+    page here finds."""
     from vault_tools.site import leaks
 
     secret = Secret("Quokka Lantern", "name", "contacts/x.md", whole_word=True)
@@ -596,10 +597,10 @@ def test_pages_scanned_by_a_second_process_give_what_the_build_would_find_itself
         (site / rel).write_bytes(page_bytes(output))
     found = {}
     for aside in (False, True):
-        scan = PageScan([secret], aside=aside)
+        scan = PageScan([secret], aside=leaks.start_scan_process() if aside else None)
         for rel, output in pages:
             scan.page(rel, output)
-        assert (scan._aside is not None) == aside  # (a second process, for the later pages)
+        assert scan._told == aside and len(scan._sent) == (70 if aside else 0)
         known = scan.unchanged(site)
         assert scan._aside is None and len(known) == len(pages)
         found[aside] = scan_site(site, [secret], known=known)
@@ -624,7 +625,7 @@ def test_pages_a_lost_second_process_did_not_scan_are_read_again_from_their_file
     for rel, output in pages:
         (site / rel).parent.mkdir(parents=True, exist_ok=True)
         (site / rel).write_bytes(page_bytes(output))
-    scan = PageScan([secret], aside=True)
+    scan = PageScan([secret], aside=leaks.start_scan_process())
     for rel, output in pages[:leaking + 1]:
         scan.page(rel, output)
     assert scan._aside is not None and scan._aside._pid is not None
@@ -641,19 +642,25 @@ def test_pages_a_lost_second_process_did_not_scan_are_read_again_from_their_file
         f"p{leaking}/index.html"]
 
 
-def test_a_build_that_stops_stops_the_second_process_at_once(tmp_path: Path) -> None:
+@pytest.mark.parametrize("pages", [3, 60])
+def test_the_second_process_is_stopped_at_once_when_unused_or_the_build_stops(
+        tmp_path: Path, pages: int) -> None:
     import os
 
     from vault_tools.site import leaks
 
+    process = leaks.start_scan_process()
+    assert process is not None and process._pid is not None
+    pid = process._pid
     scan = PageScan([Secret("Quokka Lantern", "name", "contacts/x.md", whole_word=True)],
-                    aside=True)
-    for rel, output in _many_pages(leaks.ASIDE_FROM + 3, set()):
+                    aside=process)
+    for rel, output in _many_pages(pages, set()):
         scan.page(rel, output)
-    assert scan._aside is not None
-    pid = scan._aside._pid
-    assert pid is not None
-    scan.discard()
+    if pages < leaks.ASIDE_FROM:
+        assert not scan._told
+        scan.unchanged(tmp_path)  # (a build of a few pages: it is never used)
+    else:
+        scan.discard()  # (a build that stopped half-way)
     with pytest.raises(ChildProcessError):  # reaped already: no process left behind
         os.waitpid(pid, os.WNOHANG)
     assert scan._aside is None and scan.unchanged(tmp_path) == {}

@@ -20,13 +20,18 @@ import pickle
 import signal
 import struct
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Generic, TypeVar
 
 T = TypeVar("T")
 R = TypeVar("R")
 
 _SIZE = struct.Struct("<Q")  # each message: its length, then its pickle
+# The pipe ends this process holds to the second processes it forked and has not waited for.
+# A process forked later closes them at once: holding a copy of another's pipe to its child,
+# it would keep that child from ever reading the end of its work, and its parent waiting.
+_HELD: set[int] = set()
+_STOPPING = {signal.SIGINT, signal.SIGTERM}
 
 
 class AsideError(Exception):
@@ -50,6 +55,12 @@ class Aside(Generic[T, R]):
         self._to_child = -1
         self._from_child = -1
 
+    def start(self) -> None:
+        """Fork the second process now rather than at the first `put` (while this process is
+        small, say). Raises `OSError` if there is no process or pipe to be had."""
+        if self._pid is None:
+            self._fork()
+
     def put(self, item: T) -> None:
         """Hand `item` to the second process (forked now if not yet), waiting while the pipe is
         full. Raises `AsideError` if that process has stopped."""
@@ -66,6 +77,7 @@ class Aside(Generic[T, R]):
         was put). Raises `AsideError` if the second process stopped short."""
         if self._pid is None:
             return []
+        _HELD.discard(self._to_child)
         os.close(self._to_child)
         self._to_child = -1
         try:
@@ -105,19 +117,30 @@ class Aside(Generic[T, R]):
             os.close(down_read)
             os.close(down_write)
             raise
+        # Ctrl-C and SIGTERM wait until the child has its own handlers: one landing in
+        # between would unwind the child through the parent's code (its `finally` blocks,
+        # its locks).
+        mask = signal.pthread_sigmask(signal.SIG_BLOCK, _STOPPING)
         try:
             pid = os.fork()
         except OSError:
+            signal.pthread_sigmask(signal.SIG_SETMASK, mask)
             for fd in (down_read, down_write, up_read, up_write):
                 os.close(fd)
             raise
         if pid == 0:  # the child: never returns
-            os.close(down_write)
-            os.close(up_read)
-            _child(self._job, down_read, up_write)
+            try:
+                for fd in (down_write, up_read, *_HELD):
+                    os.close(fd)
+                _HELD.clear()
+                _child(self._job, down_read, up_write, mask)
+            finally:
+                os._exit(1)  # (never back into the parent's code)
+        signal.pthread_sigmask(signal.SIG_SETMASK, mask)
         os.close(down_read)
         os.close(up_write)
         self._pid, self._to_child, self._from_child = pid, down_write, up_read
+        _HELD.update((down_write, up_read))
 
     def _ended(self) -> str:
         """Why the child stopped, as it said (it says so before exiting)."""
@@ -135,6 +158,7 @@ class Aside(Generic[T, R]):
         """Close both pipes, then wait for the child to exit."""
         for fd in (self._to_child, self._from_child):
             if fd >= 0:
+                _HELD.discard(fd)
                 os.close(fd)
         self._to_child = self._from_child = -1
         if self._pid is not None:
@@ -143,7 +167,8 @@ class Aside(Generic[T, R]):
             self._pid = None
 
 
-def _child(job: Callable[[T], R], source: int, reply: int) -> None:
+def _child(job: Callable[[T], R], source: int, reply: int,
+           mask: Iterable[int] = ()) -> None:
     """The second process: run `job` on each item read from `source` until it is closed, send
     what they returned on `reply`, and exit; never returns, never runs the parent's exit
     handlers or flushes its buffers (`os._exit`). Sent SIGTERM (`abandon`), it finishes the
@@ -161,6 +186,7 @@ def _child(job: Callable[[T], R], source: int, reply: int) -> None:
         # Ctrl-C reaches both processes; the parent stops the child (`abandon`), which then
         # finishes its write: it does not stop in the middle of one itself.
         signal.signal(signal.SIGINT, signal.SIG_IGN)
+        signal.pthread_sigmask(signal.SIG_SETMASK, mask)  # (the parent's, before the fork)
         while not stopping:
             message = _read_message(source)
             if message is None:

@@ -117,11 +117,13 @@ def build_site(vault: Vault, *, strict: bool = False, fill: bool = True,
     from ..manifest import cache_dir
     from .compiled_templates import Compiling
     from .incremental import LiveSite
+    from .leaks import ScanProcess, start_scan_process
     from .parsed_notes import ParsedNotes
     from .site_cache import SiteCache
 
     site_dir = vault.root / "site"
     compiled: Compiling | None = None
+    scanning: ScanProcess | None = None
     config = load_site_config(vault, site_dir=str(site_dir), strict=strict)
     loops = scan_notes(vault.notes_dir).loops
     if loops:  # the plugin refuses them too, but MkDocs would add a second, vaguer line
@@ -133,8 +135,10 @@ def build_site(vault: Vault, *, strict: bool = False, fill: bool = True,
     logging.getLogger("mkdocs").addHandler(counter)
     try:
         with cache.lock() if cache is not None else contextlib.nullcontext():
-            # The theme's templates compiled by a second process meanwhile.
+            # The theme's templates compiled by a second process meanwhile, and one forked
+            # now (while this one is small) to leak-scan the pages.
             compiled = Compiling.start(config.theme)
+            scanning = start_scan_process()
             # The notes as parsed by earlier runs (`parsed_notes`): recorded again for the
             # next run, then let go of before the pages are rendered.
             parsed = ParsedNotes.load(folder, trust=not clean)
@@ -143,7 +147,7 @@ def build_site(vault: Vault, *, strict: bool = False, fill: bool = True,
             parsed.save()
             del parsed
             live = LiveSite(vault, config, cache=cache, today=_day(today), once=True,
-                            rendering=rendering, compiled=compiled)
+                            rendering=rendering, compiled=compiled, scanning=scanning)
             log.info(live.build(clean=clean, loaded=loaded[:2],
                                 followups=loaded[2]).describe())
         counts = counter.get_counts()
@@ -160,6 +164,8 @@ def build_site(vault: Vault, *, strict: bool = False, fill: bool = True,
         logging.getLogger("mkdocs").removeHandler(counter)
         if compiled is not None:
             compiled.discard()  # (if the build stopped before it began)
+        if scanning is not None:
+            scanning.kill()  # (if it never got as far as its pages: else a no-op)
     return site_dir
 
 
@@ -402,6 +408,7 @@ def _serve(vault: Vault, site_dir: str, cache: Any, *, host: str, port: int,
     from ._mkdocs_private import serve_url as mkdocs_serve_url
     from .compiled_templates import Compiling
     from .incremental import LiveSite
+    from .leaks import start_scan_process
     from .parsed_notes import ParsedNotes
 
     def get_config() -> Any:
@@ -543,12 +550,14 @@ def _serve(vault: Vault, site_dir: str, cache: Any, *, host: str, port: int,
     # and a few pages are rendered with the collector paused (`rendering`); the collection
     # after that build waits until the server answers (`serving`). The theme's templates are
     # compiled by a second process while the vault loads (forked now: before the watcher's
-    # threads start), and given to the first build (`compiled_templates`).
+    # threads start), and given to the first build (`compiled_templates`); another, forked
+    # now too, leak-scans that build's pages when it renders many (`leaks.PageScan`).
     live = LiveSite(vault, first, serve_url=serve_url,
                     reloading=gcpolicy.first_frozen_then_reloading(),
                     built=gcpolicy.skip_first(gcpolicy.freeze_loaded),
                     recording=gcpolicy.frozen_after_load, rendering=gcpolicy.rendering,
-                    cache=cache, today=today, compiled=Compiling.start(first.theme))
+                    cache=cache, today=today, compiled=Compiling.start(first.theme),
+                    scanning=start_scan_process())
     watcher = Watcher(vault, echo=_log_line, on_batch=on_batch, parse=parsed.note_from_data,
                       site_next=True)
 

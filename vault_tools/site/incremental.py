@@ -83,6 +83,7 @@ from ._mkdocs_private import (
 )
 from .compiled_templates import Compiling
 from .embeds import embedders
+from .leaks import ScanProcess
 from .parsed_notes import ParsedNotes
 from .said import ANCHORS, READ, WRITE
 from .same_inputs import Digested
@@ -200,7 +201,8 @@ class LiveSite:
                  rendering: Callable[[int], AbstractContextManager[Any]] = (
                      lambda pages: contextlib.nullcontext()),
                  cache: SiteCache | None = None, once: bool = False,
-                 compiled: Compiling | None = None) -> None:
+                 compiled: Compiling | None = None,
+                 scanning: ScanProcess | None = None) -> None:
         self.vault = vault
         self._once = once
         # The record of the last build in another process (`site_cache`): used by the first
@@ -222,6 +224,9 @@ class LiveSite:
         # The theme's templates, compiled by a second process since before the vault was
         # loaded (`compiled_templates`): given to the theme's environment once it is made.
         self._compiled = compiled
+        # A process forked before the vault was loaded to leak-scan the first build's pages
+        # (`leaks.start_scan_process`): handed to that build's page scan.
+        self._scanning = scanning
         self._index = VaultIndex()
         self._texts: MutableMapping[str, str] = NoteTexts()
         self._kept: dict[str, _Kept] = {}
@@ -320,10 +325,14 @@ class LiveSite:
 
     def stop_compiling(self) -> None:
         """Let go of the templates compiled aside (`compiled_templates`): once the first build
-        is done, or never made, the second process is stopped if nothing was taken from it."""
+        is done, or never made, the second process is stopped if nothing was taken from it;
+        and of the process to scan its pages, if that build never got to them."""
         compiled, self._compiled = self._compiled, None
         if compiled is not None:
             compiled.discard()
+        scanning, self._scanning = self._scanning, None
+        if scanning is not None:
+            scanning.kill()
 
     def update(self, paths: Iterable[str]) -> Rebuilt:
         """Bring the site up to date after `paths` changed (notes or any file in the notes
@@ -508,11 +517,12 @@ class LiveSite:
                 self._read_kept_again(run)
         self._nav_shape = run.nav_shape
         with self._rendering(len(run.doc_files) - len(run.keep)):
+            self.plugin.scan_process, self._scanning = self._scanning, None
             try:
                 self._write(run)
                 self._post_build(run)
             finally:
-                self.plugin.stop_page_scan()  # (a build stopped half-way: its second process)
+                self.plugin.stop_page_scan()  # (unused, or a build stopped half-way)
         self._kept = run.keep
         self._inputs = run.inputs
         self._templates.update(run.shown)

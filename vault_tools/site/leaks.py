@@ -46,6 +46,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from itertools import chain
 from pathlib import Path
+from typing import Any
 from urllib.parse import unquote
 
 from ..aside import Aside, AsideError, available
@@ -458,23 +459,23 @@ class PageScan:
     pages hold exactly those bytes: only those are left out of the scan of the site's files;
     a page another plugin changed after it was scanned, or rewrote since, is read again.
 
-    With `aside` (a build in a process with no other thread, `aside.available`), the pages
-    after the first `ASIDE_FROM` are scanned by a second process while this one goes on
-    building (the scan is ~a tenth of a cold build, which uses one core): the same scan of
-    the same bytes, the same scanner forked. A page whose scan that process could not finish
-    is read again by the scan of the site's files: never left unscanned. `discard` stops it
-    when the build does not get as far as `unchanged`."""
+    With `aside` (`start_scan_process`: forked before the vault was loaded), the pages after
+    the first `ASIDE_FROM` are scanned by that process while this one goes on building (the
+    scan is ~a tenth of a cold build, which uses one core): told these secrets, it scans the
+    same bytes the same way. A page whose scan it could not finish is read again by the scan
+    of the site's files: never left unscanned. A build of fewer pages never uses it. Either
+    way `unchanged` or `discard` ends it."""
 
     def __init__(self, secrets: Iterable[Secret], scanner: LeakScanner | None = None, *,
-                 aside: bool = False) -> None:
+                 aside: ScanProcess | None = None) -> None:
         self.secrets = list(secrets)
         # (a scanner given is one of these secrets)
         self.scanner = LeakScanner(self.secrets) if scanner is None else scanner
         self._leaks: dict[str, list[Leak]] = {}
         self._digests: dict[str, bytes] = {}
-        self._may_aside = aside
-        self._aside: Aside[tuple[str, bytes], list[Leak]] | None = None
-        self._sent: list[str] = []  # the pages handed to it, in order
+        self._aside = aside
+        self._told = False  # whether it was told the secrets (its first item)
+        self._sent: list[str] = []  # the pages handed to it since, in order
 
     def page(self, rel: str, output: str) -> None:
         """Scan the page written at `rel` (relative to the site folder) with `output`."""
@@ -482,18 +483,16 @@ class PageScan:
         self._digests[rel] = _digest(data)
         if not self.scanner:
             return
-        if self._may_aside and self._aside is None and len(self._digests) > ASIDE_FROM:
-            # (asked again now: a thread started since would make the fork unsafe)
-            self._may_aside = available()
-            self._aside = Aside(_ScanAside(self.scanner)) if self._may_aside else None
-        if self._aside is not None:
+        if self._aside is not None and len(self._digests) > ASIDE_FROM:
             try:
-                self._aside.put((rel, data))
+                if not self._told:
+                    self._aside.put(("secrets", self.secrets))
+                    self._told = True
+                self._aside.put(("page", rel, data))
                 self._sent.append(rel)
                 return
             except (AsideError, OSError):
                 self._end_aside()  # (those sent are read again afterwards) and on here
-                self._may_aside = False
         # The bytes as the file will hold them, read as the scan of files reads them.
         self._leaks[rel] = _file_leaks(self.scanner, rel, data_texts(data, rel))
 
@@ -510,15 +509,18 @@ class PageScan:
         aside, self._aside = self._aside, None
         if aside is None:
             return
+        if not self._told:
+            aside.kill()  # (never needed)
+            return
         try:
             found = aside.close()
         except AsideError:
             found = []
-        if len(found) != len(self._sent):
+        if len(found) != len(self._sent) + 1:  # (the first: the secrets told)
             aside.kill()
             self._forget_sent()
             return
-        self._leaks.update(zip(self._sent, found, strict=True))
+        self._leaks.update(zip(self._sent, found[1:], strict=True))
         self._sent = []
 
     def _forget_sent(self) -> None:
@@ -542,26 +544,44 @@ class PageScan:
 
 
 # The pages a build scans itself before it hands the others to a second process (`PageScan`):
-# a build that renders a few pages (most of `serve`'s and cached ones) forks none.
+# a build that renders a few pages (most of `serve`'s and cached ones) hands it none.
 ASIDE_FROM = 50
 
 
-class _ScanAside:
-    """The second process's job (`PageScan`): the leaks of one page, by a scanner it has as
-    the build had it when it forked."""
+class _ScanJob:
+    """The second process's job (`PageScan`): told the secrets (`("secrets", list)`, first),
+    then the leaks of each page (`("page", rel, bytes)`)."""
 
-    def __init__(self, scanner: LeakScanner) -> None:
-        self.scanner = scanner
-        self.started = False
+    def __init__(self) -> None:
+        self.scanner: LeakScanner | None = None
 
-    def __call__(self, item: tuple[str, bytes]) -> list[Leak]:
-        if not self.started:
-            self.started = True
-            # What the build held when it forked is never garbage here: left out of every
+    def __call__(self, item: tuple[Any, ...]) -> list[Leak]:
+        if item[0] == "secrets":
+            # What this process was forked with is never garbage here: left out of every
             # collection, its memory is never touched, so never copied.
             gc.freeze()
-        rel, data = item
+            self.scanner = LeakScanner(item[1])
+            return []
+        _, rel, data = item
+        assert self.scanner is not None, "a page before the secrets"
         return _file_leaks(self.scanner, rel, data_texts(data, rel))
+
+
+ScanProcess = Aside[tuple[Any, ...], list[Leak]]
+
+
+def start_scan_process() -> ScanProcess | None:
+    """A process to scan a build's pages (`PageScan`), forked now: before the vault is loaded,
+    while this process is small (whatever the two share, the build's writes after the fork
+    copy) and has no other thread. None where it may not fork (`aside.available`)."""
+    if not available():
+        return None
+    process: ScanProcess = Aside(_ScanJob())
+    try:
+        process.start()
+    except OSError:
+        return None
+    return process
 
 
 def page_bytes(output: str) -> bytes:

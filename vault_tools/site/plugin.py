@@ -38,6 +38,7 @@ from .files import publish_files
 from .known_secrets import KnownSecrets
 from .leaks import (
     PageScan,
+    ScanProcess,
     leak_report,
     scan_site,
     shared_templates,
@@ -102,6 +103,9 @@ class VaultPlugin(BasePlugin[VaultPluginConfig]):
         # link problems are logged again (the others were logged when they last changed).
         self.scan_only: set[str] | None = None
         self.report_only: set[str] | None = None
+        # The process the next build's page scan hands pages to (`leaks.PageScan`), if its
+        # runner started one (`LiveSite`: `build`, and `serve`'s first build).
+        self.scan_process: ScanProcess | None = None
 
     def preload(self, index: VaultIndex, texts: MutableMapping[str, str],
                 followups: list[FollowUp] | None = None) -> None:
@@ -266,15 +270,20 @@ class VaultPlugin(BasePlugin[VaultPluginConfig]):
             if build.scan is None:
                 found = self._secrets(build, config)
                 build.scan = PageScan(found, self.remembered.secrets.scanner(found),
-                                      aside=True)
+                                      aside=self.scan_process)
+                self.scan_process = None
             build.scan.page(page.file.dest_uri, output)
         return output
 
     on_post_page = CombinedEvent(_finish_page, _scan_page)
 
     def stop_page_scan(self) -> None:
-        """Stop the scan's second process (`PageScan.discard`) of a build that ended before
-        its post-build scan took what it found: a build that failed."""
+        """Stop the page scan's second process (`PageScan.discard`) of a build that ended
+        before its post-build scan took what it found (a build that failed), or that no
+        page scan took."""
+        process, self.scan_process = self.scan_process, None
+        if process is not None:
+            process.kill()
         if self.build is not None and self.build.scan is not None:
             self.build.scan.discard()
 
