@@ -77,9 +77,9 @@ class Aside(Generic[T, R]):
         was put). Raises `AsideError` if the second process stopped short."""
         if self._pid is None:
             return []
-        _HELD.discard(self._to_child)
-        os.close(self._to_child)
-        self._to_child = -1
+        fd, self._to_child = self._to_child, -1  # (forgotten first: never closed twice)
+        _HELD.discard(fd)
+        os.close(fd)
         try:
             message = _read_message(self._from_child)
         finally:
@@ -136,11 +136,15 @@ class Aside(Generic[T, R]):
                 _child(self._job, down_read, up_write, mask)
             finally:
                 os._exit(1)  # (never back into the parent's code)
-        signal.pthread_sigmask(signal.SIG_SETMASK, mask)
-        os.close(down_read)
-        os.close(up_write)
         self._pid, self._to_child, self._from_child = pid, down_write, up_read
         _HELD.update((down_write, up_read))
+        os.close(down_read)
+        os.close(up_write)
+        try:
+            signal.pthread_sigmask(signal.SIG_SETMASK, mask)
+        except BaseException:  # (a Ctrl-C that landed during the fork: no child left behind)
+            self.kill()
+            raise
 
     def _ended(self) -> str:
         """Why the child stopped, as it said (it says so before exiting)."""
@@ -156,11 +160,12 @@ class Aside(Generic[T, R]):
 
     def _wait(self) -> None:
         """Close both pipes, then wait for the child to exit."""
-        for fd in (self._to_child, self._from_child):
+        fds = (self._to_child, self._from_child)
+        self._to_child = self._from_child = -1  # (forgotten first: never closed twice)
+        for fd in fds:
             if fd >= 0:
                 _HELD.discard(fd)
                 os.close(fd)
-        self._to_child = self._from_child = -1
         if self._pid is not None:
             with contextlib.suppress(ChildProcessError):
                 os.waitpid(self._pid, 0)
