@@ -45,6 +45,13 @@ def freeze_loaded() -> None:
     gc.freeze()
 
 
+def forked_child() -> None:
+    """In a process just forked to do one job (`aside`): what it was forked with is never
+    garbage there. Left out of every collection, that memory is never written, so the pages
+    it shares with the parent are never copied."""
+    gc.freeze()
+
+
 @contextlib.contextmanager
 def frozen_after_load() -> Iterator[None]:
     """Paused while the body loads; what it loaded is then frozen, as for `build`: the index

@@ -30,7 +30,6 @@ no longer holds the bytes scanned.
 
 from __future__ import annotations
 
-import gc
 import gzip
 import hashlib
 import html
@@ -51,6 +50,7 @@ from urllib.parse import unquote
 
 from ..aside import Aside, AsideError, available
 from ..capture.init import template_dir
+from ..gcpolicy import forked_child
 from ..privacy import COMMENT_SECRET, Secret, strip_comments_from_text
 from ..vault import inside_notes, templates_folders
 from ..views.common import SiteView
@@ -557,9 +557,7 @@ class _ScanJob:
 
     def __call__(self, item: tuple[Any, ...]) -> list[Leak]:
         if item[0] == "secrets":
-            # What this process was forked with is never garbage here: left out of every
-            # collection, its memory is never touched, so never copied.
-            gc.freeze()
+            forked_child()
             self.scanner = LeakScanner(item[1])
             return []
         _, rel, data = item
