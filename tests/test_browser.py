@@ -724,6 +724,21 @@ def test_the_home_page_built_in_a_month_without_conversations_counts_0_without_j
     assert any("Call back about the role" in item for item in due["(all)"])  # overdue by then
     assert found["counts"][0] == "0 conversations this month"
     assert found["counts"][1:] == ["2 people met", "2 careers explored", "1 careers ruled out"]
+    # Drawn as the other counts are: a number, not a label.
+    context = browser.new_context(java_script_enabled=False)
+    try:
+        page = context.new_page()
+        page.goto(home_site_later_url)
+        styles = page.evaluate("""() => [...document.querySelectorAll(
+                '.vault-home__counts strong')].map(strong => {
+            const shown = [...strong.querySelectorAll('[data-in]')]
+                .filter(span => span.offsetParent !== null);
+            const style = getComputedStyle(shown.length ? shown[0] : strong);
+            return [style.color, style.fontSize];
+        })""")
+    finally:
+        context.close()
+    assert len(styles) == 4 and len(set(map(tuple, styles))) == 1, styles
     later = _home_on(browser, home_site_later_url, _day(70))
     assert later["counts"][0] == "0 conversations this month" and later["problems"] == []
     # And the page itself is the one built today.
