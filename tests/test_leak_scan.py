@@ -609,6 +609,32 @@ def test_pages_scanned_by_a_second_process_give_what_the_build_would_find_itself
         f"p{n}/index.html" for n in leaking)
 
 
+def test_from_a_large_page_on_every_page_is_scanned_by_the_second_process(
+        tmp_path: Path) -> None:
+    """A cold build makes the home page and the follow-ups page first (megabytes on a large
+    vault): from the first page of `ASIDE_BYTES` on, the pages go to the second process, and
+    what it finds is what scanning them here finds."""
+    from vault_tools.site import leaks
+
+    secret = Secret("Quokka Lantern", "name", "contacts/x.md", whole_word=True)
+    rows = "".join(f"<li>Row {n} qxv</li>" for n in range(leaks.ASIDE_BYTES // 15))
+    pages = [("small/index.html", "<p>Hello.</p>"),
+             ("index.html", f"<ul>{rows}</ul><p>Quokka <b>Lantern</b></p>"),
+             ("after/index.html", "<p>quokka-lantern</p>"), ("last/index.html", "<p>Fine.</p>")]
+    site = tmp_path / "site"
+    for rel, output in pages:
+        (site / rel).parent.mkdir(parents=True, exist_ok=True)
+        (site / rel).write_bytes(page_bytes(output))
+    scan = PageScan([secret], aside=leaks.start_scan_process())
+    for rel, output in pages:
+        scan.page(rel, output)
+    assert scan._told and scan._sent == [rel for rel, _ in pages[1:]]
+    known = scan.unchanged(site)
+    assert len(known) == len(pages)
+    assert sorted(leak.file for leak in scan_site(site, [secret], known=known)) == [
+        "after/index.html", "index.html"]
+
+
 def test_pages_a_lost_second_process_did_not_scan_are_read_again_from_their_files(
         tmp_path: Path) -> None:
     """A second process killed half-way (out of memory, a signal) finds nothing for the pages

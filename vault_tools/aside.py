@@ -26,7 +26,15 @@ from typing import Generic, TypeVar
 T = TypeVar("T")
 R = TypeVar("R")
 
+try:
+    import fcntl
+except ImportError:  # (Windows: no fork either, so no Aside)
+    fcntl = None  # type: ignore[assignment]
+
 _SIZE = struct.Struct("<Q")  # each message: its length, then its pickle
+# The room asked for in the pipe to the child (Linux; 64 KB by default, a page of the site
+# or two): `put` returns at once while the child is busy with an item before, up to this.
+PIPE_BYTES = 1 << 20
 # The pipe ends this process holds to the second processes it forked and has not waited for.
 # A process forked later closes them at once: holding a copy of another's pipe to its child,
 # it would keep that child from ever reading the end of its work, and its parent waiting.
@@ -117,6 +125,9 @@ class Aside(Generic[T, R]):
             os.close(down_read)
             os.close(down_write)
             raise
+        if fcntl is not None and hasattr(fcntl, "F_SETPIPE_SZ"):
+            with contextlib.suppress(OSError):  # (more than the system allows: as it is)
+                fcntl.fcntl(down_write, fcntl.F_SETPIPE_SZ, PIPE_BYTES)
         # Ctrl-C and SIGTERM wait until the child has its own handlers: one landing in
         # between would unwind the child through the parent's code (its `finally` blocks,
         # its locks).

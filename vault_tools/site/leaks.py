@@ -460,11 +460,11 @@ class PageScan:
     a page another plugin changed after it was scanned, or rewrote since, is read again.
 
     With `aside` (`start_scan_process`: forked before the vault was loaded), the pages after
-    the first `ASIDE_FROM` are scanned by that process while this one goes on building (the
-    scan is ~a tenth of a cold build, which uses one core): told these secrets, it scans the
-    same bytes the same way. A page whose scan it could not finish is read again by the scan
-    of the site's files: never left unscanned. A build of fewer pages never uses it. Either
-    way `unchanged` or `discard` ends it."""
+    the first `ASIDE_FROM`, or from the first of `ASIDE_BYTES` or more, are scanned by that
+    process while this one goes on building (the scan is ~a tenth of a cold build, which uses
+    one core): told these secrets, it scans the same bytes the same way. A page whose scan it
+    could not finish is read again by the scan of the site's files: never left unscanned. A
+    build of a few small pages never uses it. Either way `unchanged` or `discard` ends it."""
 
     def __init__(self, secrets: Iterable[Secret], scanner: LeakScanner | None = None, *,
                  aside: ScanProcess | None = None) -> None:
@@ -483,7 +483,8 @@ class PageScan:
         self._digests[rel] = _digest(data)
         if not self.scanner:
             return
-        if self._aside is not None and len(self._digests) > ASIDE_FROM:
+        if self._aside is not None and (self._told or len(self._digests) > ASIDE_FROM
+                                        or len(data) >= ASIDE_BYTES):
             try:
                 if not self._told:
                     self._aside.put(("secrets", self.secrets))
@@ -544,8 +545,11 @@ class PageScan:
 
 
 # The pages a build scans itself before it hands the others to a second process (`PageScan`):
-# a build that renders a few pages (most of `serve`'s and cached ones) hands it none.
+# a build that renders a few pages (most of `serve`'s and cached ones) hands it none, unless
+# one is as large as the home page or a dashboard of a large vault (a cold build makes those
+# first): from such a page on, it hands it every page.
 ASIDE_FROM = 50
+ASIDE_BYTES = 256 * 1024
 
 
 class _ScanJob:
