@@ -604,7 +604,7 @@ def _serve(vault: Vault, site_dir: str, cache: Any, *, host: str, port: int,
             server.shutdown()
     finally:
         release_collector()  # (if the server never answered)
-        live.stop_compiling()  # (if the first build never began)
+        live.stop_helpers()  # (if the first build never began)
         watcher.stop()
         # (the builder thread is stopped with the server: the last build is done)
         save_for_next_start()

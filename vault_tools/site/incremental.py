@@ -317,16 +317,16 @@ class LiveSite:
             built = self._run(full=True, reason=reason or "full build", clean=clean,
                               record=record)
         finally:
-            self.stop_compiling()
+            self.stop_helpers()
         # What a full build leaves is long-lived and large (every page, its search entries):
         # serve keeps the garbage collector from walking it again on every update.
         self._built()
         return built
 
-    def stop_compiling(self) -> None:
-        """Let go of the templates compiled aside (`compiled_templates`): once the first build
-        is done, or never made, the second process is stopped if nothing was taken from it;
-        and of the process to scan its pages, if that build never got to them."""
+    def stop_helpers(self) -> None:
+        """Let go of the processes forked for the first build, once it is done or was never
+        made: the templates compiled aside (`compiled_templates`), stopped if nothing was taken
+        from it, and the process to scan its pages, if that build never handed it over."""
         compiled, self._compiled = self._compiled, None
         if compiled is not None:
             compiled.discard()

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import html
+from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 
 from ...followups import THIS_WEEK, TODAY
@@ -120,10 +121,7 @@ def _progress(progress: Progress) -> str:
     # it, the count of each month that has any is written, and a 0 last, and the stylesheet
     # of the build's day (`today_css`) shows that day's month's, or the 0 when it has none.
     dates = " ".join(day.isoformat() for day in progress.done_dates)
-    counts_by_month: dict[str, int] = {}
-    for day in progress.done_dates:
-        month = day.isoformat()[:7]
-        counts_by_month[month] = counts_by_month.get(month, 0) + 1
+    counts_by_month = Counter(day.isoformat()[:7] for day in progress.done_dates)
     by_month = ""
     for month, count in sorted(counts_by_month.items()):
         # (With its month, which only a reader without CSS sees: two counts do not run
