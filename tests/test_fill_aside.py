@@ -8,6 +8,7 @@ import os
 import signal
 import tempfile
 import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -297,3 +298,98 @@ def test_a_process_forked_after_another_never_keeps_the_first_one_waiting() -> N
         signal.signal(signal.SIGALRM, previous)
         first.kill()
         second.kill()
+
+
+def _log(log: Path, line: str) -> None:
+    fd = os.open(log, os.O_WRONLY | os.O_APPEND | os.O_CREAT)
+    try:
+        os.write(fd, f"{line}\n".encode())
+    finally:
+        os.close(fd)
+
+
+def _lines(log: Path) -> list[str]:
+    return log.read_text().splitlines() if log.exists() else []
+
+
+def test_ctrl_c_while_the_fill_waits_for_its_last_writes_starts_no_other(
+        every_write_aside, tmp_path, monkeypatch) -> None:
+    """Ctrl-C while `fill` waits for the second process to finish (in `close`, after the last
+    change was put): the write under way finishes and no other starts, as Ctrl-C while
+    planning does; every note is as it was or as it was filled."""
+    root = write_vault(tmp_path / "vault", contacts(40))
+    log = tmp_path / "log"
+    real_write, real_close = fill.write_note, Aside.close
+    pressed: list[float] = []
+
+    def write_note(path, transform, **kwargs):
+        _log(log, f"{time.monotonic()} {Path(path).name}")
+        time.sleep(0.2)  # a slow disk
+        return real_write(path, transform, **kwargs)
+
+    def ctrl_c(_signum, _frame):
+        pressed.append(time.monotonic())
+        raise KeyboardInterrupt
+
+    def close(self):
+        signal.setitimer(signal.ITIMER_REAL, 0.5)  # the user presses Ctrl-C meanwhile
+        return real_close(self)
+
+    monkeypatch.setattr(fill, "write_note", write_note)
+    monkeypatch.setattr(Aside, "close", close)
+    original = tree(root)
+    previous = signal.signal(signal.SIGALRM, ctrl_c)
+    try:
+        with pytest.raises(KeyboardInterrupt):
+            fill_vault(find_vault(root), write_aside=True)
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+    with pytest.raises(ChildProcessError):
+        os.waitpid(-1, os.WNOHANG)  # the second process is gone, and waited for
+    started = [float(line.split()[0]) for line in _lines(log)]
+    # (one may have started in the instant before the word reached the process)
+    assert len([t for t in started if t > pressed[0]]) <= 1
+    assert len(started) < 40
+    monkeypatch.undo()
+    after = tree(root)
+    assert after.keys() == original.keys()  # no temp file left
+    fill_vault(find_vault(root))
+    filled = tree(root)
+    assert all(after[p] in (original[p], filled[p]) for p in after)
+
+
+def test_a_writing_process_stopped_by_another_program_is_no_complete_fill(
+        every_write_aside, tmp_path, monkeypatch) -> None:
+    """SIGTERM to the second process alone (`kill` of its pid): it finishes the write under
+    way and stops. The fill says so and records nothing as done: the next one writes the
+    rest. (It used to take what that process had written for the whole, so the next fill
+    found nothing to do while most notes lacked their blocks.)"""
+    root = write_vault(tmp_path / "vault", contacts(40))
+    real_write, real_close = fill.write_note, Aside.close
+    closing = tmp_path / "closing"
+    sent = [False]
+
+    def write_note(path, transform, **kwargs):
+        deadline = time.monotonic() + 30
+        while not closing.exists() and time.monotonic() < deadline:
+            time.sleep(0.01)  # (every write after the fill's last `put`)
+        if not sent[0]:
+            sent[0] = True
+            os.kill(os.getpid(), signal.SIGTERM)  # another program stops the writer
+        time.sleep(0.1)
+        return real_write(path, transform, **kwargs)
+
+    def close(self):
+        closing.touch()  # every change put: the fill waits for the writes
+        return real_close(self)
+
+    monkeypatch.setattr(fill, "write_note", write_note)
+    monkeypatch.setattr(Aside, "close", close)
+    with pytest.raises(AsideError, match="stopped before the end"):
+        fill_vault(find_vault(root), write_aside=True)
+    monkeypatch.undo()
+    assert fill_vault(find_vault(root)).written  # the rest
+    whole = write_vault(tmp_path / "whole", contacts(40))
+    fill_vault(find_vault(whole))
+    assert tree(root) == tree(whole)

@@ -59,6 +59,7 @@ class Aside(Generic[T, R]):
 
     def __init__(self, job: Callable[[T], R]) -> None:
         self._job = job
+        self._put = 0  # items put
         self._pid: int | None = None
         self._to_child = -1
         self._from_child = -1
@@ -79,10 +80,12 @@ class Aside(Generic[T, R]):
             _write_all(self._to_child, _SIZE.pack(len(data)) + data)
         except BrokenPipeError:
             raise AsideError(self._ended()) from None
+        self._put += 1
 
     def close(self) -> list[R]:
         """What each job returned, in the order put, once every job has run (nothing if none
-        was put). Raises `AsideError` if the second process stopped short."""
+        was put). Raises `AsideError` if the second process stopped short. Interrupted while
+        waiting (Ctrl-C), it stops the second process as `abandon` does."""
         if self._pid is None:
             return []
         fd, self._to_child = self._to_child, -1  # (forgotten first: never closed twice)
@@ -90,6 +93,12 @@ class Aside(Generic[T, R]):
         os.close(fd)
         try:
             message = _read_message(self._from_child)
+        except BaseException:
+            # Ctrl-C while waiting: the job under way finishes, no other starts (`_child`).
+            # Only closing the pipes would let it run every job still in the pipe.
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(self._pid, signal.SIGTERM)
+            raise
         finally:
             self._wait()
         if message is None:
@@ -97,6 +106,9 @@ class Aside(Generic[T, R]):
         kind, value = pickle.loads(message)
         if kind != "done":
             raise AsideError(value)
+        if len(value) != self._put:
+            # Stopped by another program (SIGTERM): it says what it did, which is not all.
+            raise AsideError("the process writing the notes was stopped before the end")
         return list(value)
 
     def abandon(self) -> None:
