@@ -393,3 +393,41 @@ def test_a_writing_process_stopped_by_another_program_is_no_complete_fill(
     whole = write_vault(tmp_path / "whole", contacts(40))
     fill_vault(find_vault(whole))
     assert tree(root) == tree(whole)
+
+
+def test_a_second_process_stopped_while_items_are_still_put_is_said_not_waited_for(
+        tmp_path) -> None:
+    """Another program stops the second process (SIGTERM) while this one still puts items
+    (a fill still planning): the next `put` says so. (Both used to wait for ever: the stopped
+    process on a full reply pipe, which this one reads only at `close`, and this one on the
+    pipe to it, which nobody read any more.)"""
+    log = tmp_path / "log"
+
+    def job(n: int) -> str:
+        _log(log, "x")
+        return f"{n}" + "r" * 300  # (distinct: 300 KB of replies in all, more than a pipe)
+
+    def hung(_signum: int, _frame: object) -> None:
+        raise TimeoutError("still waiting after a minute")
+
+    jobs: Aside[tuple[int, bytes] | int, str] = Aside(
+        lambda item: job(item if isinstance(item, int) else item[0]))
+    for n in range(1000):
+        jobs.put(n)
+    deadline = time.monotonic() + 60
+    while len(_lines(log)) < 1000 and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert jobs._pid is not None
+    os.kill(jobs._pid, signal.SIGTERM)
+    previous = signal.signal(signal.SIGALRM, hung)
+    signal.alarm(60)
+    try:
+        with pytest.raises(AsideError):
+            for n in range(1000, 5000):
+                jobs.put((n, b"p" * 10_000))  # 40 MB: far more than the pipe holds
+        with pytest.raises(AsideError):
+            jobs.close()  # (and not nothing, as if no item had been put)
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)
+        jobs.kill()

@@ -60,6 +60,7 @@ class Aside(Generic[T, R]):
     def __init__(self, job: Callable[[T], R]) -> None:
         self._job = job
         self._put = 0  # items put
+        self._lost = False  # a `put` found the second process stopped
         self._pid: int | None = None
         self._to_child = -1
         self._from_child = -1
@@ -79,6 +80,7 @@ class Aside(Generic[T, R]):
         try:
             _write_all(self._to_child, _SIZE.pack(len(data)) + data)
         except BrokenPipeError:
+            self._lost = True
             raise AsideError(self._ended()) from None
         self._put += 1
 
@@ -87,11 +89,13 @@ class Aside(Generic[T, R]):
         was put). Raises `AsideError` if the second process stopped short. Interrupted while
         waiting (Ctrl-C), it stops the second process as `abandon` does."""
         if self._pid is None:
+            if self._lost:
+                raise AsideError("the process writing the notes stopped")
             return []
         fd, self._to_child = self._to_child, -1  # (forgotten first: never closed twice)
         _HELD.discard(fd)
-        os.close(fd)
         try:
+            os.close(fd)
             message = _read_message(self._from_child)
         except BaseException:
             # Ctrl-C while waiting: the job under way finishes, no other starts (`_child`).
@@ -199,8 +203,9 @@ def _child(job: Callable[[T], R], source: int, reply: int,
            mask: Iterable[int] = ()) -> None:
     """The second process: run `job` on each item read from `source` until it is closed, send
     what they returned on `reply`, and exit; never returns, never runs the parent's exit
-    handlers or flushes its buffers (`os._exit`). Sent SIGTERM (`abandon`), it finishes the
-    job it is running and reads no more."""
+    handlers or flushes its buffers (`os._exit`). Sent SIGTERM (`abandon`, `close`
+    interrupted, or another program), it finishes the job it is running, runs no other, and
+    closes `source` before it replies (the parent's next `put` fails, and reads the reply)."""
     status = 0
     returned: list[R] = []
     try:
@@ -217,13 +222,18 @@ def _child(job: Callable[[T], R], source: int, reply: int,
         signal.pthread_sigmask(signal.SIG_SETMASK, mask)  # (the parent's, before the fork)
         while not stopping:
             message = _read_message(source)
-            if message is None:
+            if message is None or stopping:  # (told to stop while waiting for the item)
                 break
             returned.append(job(pickle.loads(message)))
         outcome: tuple[str, object] = ("done", returned)
     except BaseException as exc:  # (said to the parent, which raises it there)
         status = 1
         outcome = ("failed", f"{type(exc).__name__}: {exc}")
+    # Read no more: a parent still putting (this process was stopped by another program) is
+    # told so at its next `put`, and reads this reply then, rather than waiting for room in
+    # a full pipe while this process waits for room in the reply's.
+    with contextlib.suppress(OSError):
+        os.close(source)
     try:
         data = pickle.dumps(outcome, protocol=pickle.HIGHEST_PROTOCOL)
         _write_all(reply, _SIZE.pack(len(data)) + data)
