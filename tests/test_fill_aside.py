@@ -431,3 +431,29 @@ def test_a_second_process_stopped_while_items_are_still_put_is_said_not_waited_f
         signal.alarm(0)
         signal.signal(signal.SIGALRM, previous)
         jobs.kill()
+
+
+def test_ctrl_c_just_before_the_fill_waits_for_its_writes_stops_them_too(
+        every_write_aside, tmp_path, monkeypatch) -> None:
+    """A Ctrl-C in the instant after the last change was put, before `fill` waits for the
+    writes: the second process is stopped (the write under way finishes, no other starts)
+    and waited for, as from anywhere else in the fill."""
+    root = write_vault(tmp_path / "vault", contacts(40))
+    log = tmp_path / "log"
+    real_write = fill.write_note
+
+    def write_note(path, transform, **kwargs):
+        _log(log, Path(path).name)
+        time.sleep(0.1)  # a slow disk: most changes are still in the pipe
+        return real_write(path, transform, **kwargs)
+
+    def close(self):
+        raise KeyboardInterrupt  # (as it lands before the wait begins)
+
+    monkeypatch.setattr(fill, "write_note", write_note)
+    monkeypatch.setattr(Aside, "close", close)
+    with pytest.raises(KeyboardInterrupt):
+        fill_vault(find_vault(root), write_aside=True)
+    with pytest.raises(ChildProcessError):
+        os.waitpid(-1, os.WNOHANG)  # the second process is gone, and waited for
+    assert len(_lines(log)) < 40

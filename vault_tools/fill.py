@@ -376,12 +376,15 @@ def fill_vault(
                 result.changed.append(replace(
                     planned, blocks=block_names.setdefault(planned.blocks, planned.blocks),
                     contents=_NO_CONTENTS, old="", new=""))
+        # (In the `try`: a Ctrl-C between the last change put and the wait stops the writes
+        # too; one while waiting, `close` itself stops them.)
+        done_aside = writer.close() if writer is not None else []
     except BaseException:
         if writer is not None:
             writer.abandon()
         raise
     if writer is not None:
-        for written, failed, held_open, digest in writer.close():
+        for written, failed, held_open, digest in done_aside:
             result.written += written
             result.failed += failed
             result.held += held_open
