@@ -383,13 +383,12 @@ def fill_vault(
         if writer is not None:
             writer.abandon()
         raise
-    if writer is not None:
-        for written, failed, held_open, digest in done_aside:
-            result.written += written
-            result.failed += failed
-            result.held += held_open
-            for path in written:
-                written_bytes.add(path, digest)
+    for written, failed, held_open, digest in done_aside:
+        result.written += written
+        result.failed += failed
+        result.held += held_open
+        for path in written:
+            written_bytes.add(path, digest)
     recording = not result.failed and (write or not result.changed)
     # (Before the record of links is made; the last change planned can render its blocks
     # again, so it holds the index.)

@@ -78,9 +78,7 @@ class Compiling:
             self._found = {}
             if compiling is not None:
                 with contextlib.suppress(aside.AsideError):
-                    found = compiling.close()
-                    if len(found) == 1:
-                        self._found = found[0]
+                    self._found = compiling.close()[0]  # (its one job's, or it raises)
         return self._found
 
     def discard(self) -> None:

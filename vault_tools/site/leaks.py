@@ -514,13 +514,11 @@ class PageScan:
             aside.kill()  # (never needed)
             return
         try:
-            found = aside.close()
+            found = aside.close()  # (one finding for each item put, or it raises)
         except AsideError:
-            found = []
-        if len(found) != len(self._sent) + 1:  # (the first: the secrets told)
             self._forget_sent()
             return
-        self._leaks.update(zip(self._sent, found[1:], strict=True))
+        self._leaks.update(zip(self._sent, found[1:], strict=True))  # (first: the secrets)
         self._sent = []
 
     def _forget_sent(self) -> None:
