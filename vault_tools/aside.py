@@ -1,12 +1,18 @@
 """Work handed to a second process while this one goes on: `fill` plans the next notes while a
 process forked from it writes the ones planned (a first fill of 5,000 notes is as much writing,
-mostly waiting for `fsync`, as planning; one process does them one after the other).
+mostly waiting for `fsync`, as planning; one process does them one after the other), and
+`check` and `fill` read the last part of a large vault in a second process while they read
+the first (`Ahead`).
 
 `Aside(job)` forks once `put` is first called: the child has everything the parent had then
 (`job` and what it reaches are never sent, only the items). Each item put is pickled down a
 pipe; the child runs `job` on the items one at a time, in the order put, and sends back the
 list of what each call returned when the parent `close`s. So the jobs run as a loop in the
 parent would run them, in one process, one after the other: only their timing changes.
+
+`Ahead(produce)` forks at once and sends up each value `produce()` yields as it is made; the
+parent takes them when it likes. For work that changes nothing, so that the parent may kill it
+at any moment and do what it did not send itself.
 
 For a process with no other thread only (`available`): a thread holding a lock at the fork
 would leave the child's copy of that lock held forever.
@@ -15,12 +21,15 @@ would leave the child's copy of that lock held forever.
 from __future__ import annotations
 
 import contextlib
+import io
 import os
 import pickle
+import select
 import signal
 import struct
 import threading
 from collections.abc import Callable, Iterable
+from functools import partial
 from typing import Generic, TypeVar
 
 T = TypeVar("T")
@@ -144,25 +153,13 @@ class Aside(Generic[T, R]):
         if fcntl is not None and hasattr(fcntl, "F_SETPIPE_SZ"):
             with contextlib.suppress(OSError):  # (more than the system allows: as it is)
                 fcntl.fcntl(down_write, fcntl.F_SETPIPE_SZ, PIPE_BYTES)
-        # Ctrl-C and SIGTERM wait until the child has its own handlers: one landing in
-        # between would unwind the child through the parent's code (its `finally` blocks,
-        # its locks).
-        mask = signal.pthread_sigmask(signal.SIG_BLOCK, _STOPPING)
         try:
-            pid = os.fork()
+            pid, mask = _fork(partial(_child, self._job, down_read, up_write),
+                              (down_write, up_read))
         except OSError:
-            signal.pthread_sigmask(signal.SIG_SETMASK, mask)
             for fd in (down_read, down_write, up_read, up_write):
                 os.close(fd)
             raise
-        if pid == 0:  # the child: never returns
-            try:
-                for fd in (down_write, up_read, *_HELD):
-                    os.close(fd)
-                _HELD.clear()
-                _child(self._job, down_read, up_write, mask)
-            finally:
-                os._exit(1)  # (never back into the parent's code)
         self._pid, self._to_child, self._from_child = pid, down_write, up_read
         _HELD.update((down_write, up_read))
         os.close(down_read)
@@ -197,6 +194,146 @@ class Aside(Generic[T, R]):
             with contextlib.suppress(ChildProcessError):
                 os.waitpid(self._pid, 0)
             self._pid = None
+
+
+class Ahead(Generic[R]):
+    """The values `produce()` yields, worked out by a process forked at once while this one
+    goes on: each value is pickled up a pipe as it is yielded, `arrived` takes those sent so
+    far without waiting, `rest` waits for the others. Only for work that changes nothing (the
+    second process may be killed at any moment: `kill`). Use only where `available`."""
+
+    def __init__(self, produce: Callable[[], Iterable[R]],
+                 pickler: type[pickle.Pickler] = pickle.Pickler) -> None:
+        """Fork the second process, which pickles each value with a `pickler` (a subclass
+        that reduces some objects its own way, say); raises `OSError` if there is no process
+        or pipe to be had (none is left then)."""
+        self._buffer = bytearray()
+        self._sent = 0  # values taken from the pipe
+        self._said: tuple[str, object] | None = None  # its last message: done, or failed
+        self._ended = False  # the pipe's end was read
+        up_read, up_write = os.pipe()
+        if fcntl is not None and hasattr(fcntl, "F_SETPIPE_SZ"):
+            with contextlib.suppress(OSError):  # (more than the system allows: as it is)
+                fcntl.fcntl(up_write, fcntl.F_SETPIPE_SZ, PIPE_BYTES)
+        try:
+            pid, mask = _fork(partial(_producer, produce, pickler, up_write), (up_read,))
+        except OSError:
+            os.close(up_read)
+            os.close(up_write)
+            raise
+        self._pid: int | None = pid
+        self._from_child = up_read
+        _HELD.add(up_read)
+        os.close(up_write)
+        try:
+            signal.pthread_sigmask(signal.SIG_SETMASK, mask)
+        except BaseException:  # (a Ctrl-C that landed during the fork: no child left behind)
+            self.kill()
+            raise
+
+    @property
+    def complete(self) -> bool:
+        """Whether every value `produce` yielded was taken (`arrived`, `rest`): False while it
+        runs, and for good when it raised or was stopped (`kill`, or another program)."""
+        return self._said == ("done", self._sent)
+
+    @property
+    def failure(self) -> str | None:
+        """What `produce` raised, as the second process said it; None if it raised nothing."""
+        if self._said is not None and self._said[0] == "failed":
+            return str(self._said[1])
+        return None
+
+    def arrived(self) -> list[R]:
+        """The values sent and not yet taken, in the order yielded, without waiting for any
+        other (a read of what the pipe holds, a few megabytes at most)."""
+        for _ in range(8):
+            if self._from_child < 0 or not select.select([self._from_child], [], [], 0)[0]:
+                break
+            self._read()
+        return self._take()
+
+    def rest(self) -> list[R]:
+        """Every value not yet taken, once the second process has ended (whether it ended
+        `complete` or not: the values before a failure are given all the same)."""
+        while self._from_child >= 0:
+            self._read()
+        values = self._take()
+        self._wait()
+        return values
+
+    def kill(self) -> None:
+        """Stop the second process now, whatever it was doing (it changes nothing), and let
+        go of its pipe: no value is taken after."""
+        if self._pid is not None:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(self._pid, signal.SIGKILL)
+        self._wait()
+
+    def _read(self) -> None:
+        chunk = os.read(self._from_child, PIPE_BYTES)
+        if chunk:
+            self._buffer += chunk
+        else:
+            self._close()
+
+    def _take(self) -> list[R]:
+        """The values of the whole messages in the buffer; its last message noted."""
+        values: list[R] = []
+        buffer, at = self._buffer, 0
+        while len(buffer) - at >= _SIZE.size:
+            size = _SIZE.unpack_from(buffer, at)[0]
+            end = at + _SIZE.size + size
+            if len(buffer) < end:
+                break
+            kind, value = pickle.loads(memoryview(buffer)[at + _SIZE.size:end])
+            at = end
+            if kind == "value" and self._said is None:
+                values.append(value)
+            elif self._said is None:
+                self._said = (kind, value)
+        del buffer[:at]
+        self._sent += len(values)
+        return values
+
+    def _close(self) -> None:
+        fd, self._from_child = self._from_child, -1  # (forgotten first: never closed twice)
+        if fd >= 0:
+            _HELD.discard(fd)
+            os.close(fd)
+
+    def _wait(self) -> None:
+        self._close()
+        if self._pid is not None:
+            with contextlib.suppress(ChildProcessError):
+                os.waitpid(self._pid, 0)
+            self._pid = None
+
+
+def _fork(child: Callable[[Iterable[int]], None], theirs: Iterable[int]
+          ) -> tuple[int, Iterable[int]]:
+    """Fork a process that closes `theirs` (this process's ends of its pipes) and every pipe
+    end `_HELD`, then runs `child(mask)` and exits, never returning into this process's
+    code. Returns its pid and the signal mask to restore once the caller has noted the child:
+    Ctrl-C and SIGTERM are held until then. Raises `OSError` (mask restored) if no process
+    could be had."""
+    # Held until the child has its own handlers: one landing in between would unwind the
+    # child through the parent's code (its `finally` blocks, its locks).
+    mask = signal.pthread_sigmask(signal.SIG_BLOCK, _STOPPING)
+    try:
+        pid = os.fork()
+    except OSError:
+        signal.pthread_sigmask(signal.SIG_SETMASK, mask)
+        raise
+    if pid == 0:  # the child: never returns
+        try:
+            for fd in (*theirs, *_HELD):
+                os.close(fd)
+            _HELD.clear()
+            child(mask)
+        finally:
+            os._exit(1)  # (never back into the parent's code)
+    return pid, mask
 
 
 def _child(job: Callable[[T], R], source: int, reply: int,
@@ -242,6 +379,39 @@ def _child(job: Callable[[T], R], source: int, reply: int,
     os._exit(status)
 
 
+def _producer(produce: Callable[[], Iterable[R]], pickler: type[pickle.Pickler], reply: int,
+              mask: Iterable[int]) -> None:
+    """An `Ahead`'s second process: send each value `produce()` yields on `reply`, then
+    ("done", how many) or ("failed", what it raised), and exit; never returns. Killed (by
+    `Ahead.kill` or another program), it says nothing more: the parent sees the pipe end
+    without its last word."""
+    status = 0
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # (the parent stops it: `Ahead.kill`)
+    signal.pthread_sigmask(signal.SIG_SETMASK, mask)
+    try:
+        count = 0
+        for value in produce():
+            out = io.BytesIO()
+            out.write(_SIZE.pack(0))
+            pickler(out, protocol=pickle.HIGHEST_PROTOCOL).dump(("value", value))
+            message = out.getbuffer()
+            _SIZE.pack_into(message, 0, len(message) - _SIZE.size)
+            _write_all(reply, message)
+            del message
+            count += 1
+        outcome: tuple[str, object] = ("done", count)
+    except BaseException as exc:
+        status = 1
+        outcome = ("failed", f"{type(exc).__name__}: {exc}")
+    try:
+        data = pickle.dumps(outcome, protocol=pickle.HIGHEST_PROTOCOL)
+        _write_all(reply, _SIZE.pack(len(data)) + data)
+    except BaseException:
+        status = 1
+    os._exit(status)
+
+
 def _read_message(fd: int) -> bytes | None:
     """One message from `fd`; None at its end (or a message cut short)."""
     head = _read_exactly(fd, _SIZE.size)
@@ -261,7 +431,7 @@ def _read_exactly(fd: int, count: int) -> bytes | None:
     return b"".join(parts)
 
 
-def _write_all(fd: int, data: bytes) -> None:
+def _write_all(fd: int, data: bytes | memoryview) -> None:
     view = memoryview(data)
     while view:
         view = view[os.write(fd, view):]

@@ -263,7 +263,7 @@ def apply_changes(
 def fill_vault(
     vault: Vault, *, write: bool = True, trust_manifest: bool = True, diffs: bool = False,
     loaded: list[tuple[VaultIndex, NoteTexts]] | None = None,
-    parse: NoteReader | None = None, write_aside: bool = False,
+    parse: NoteReader | None = None, write_aside: bool = False, read_aside: bool = False,
 ) -> FillResult:
     """Index the vault and bring every generated block up to date.
 
@@ -278,7 +278,9 @@ def fill_vault(
     a Note of a note's bytes (`vault.read_notes`). `write_aside`: where this process may fork
     (`aside.available`; the `fill` command), the notes after the first `ASIDE_AFTER` changed
     are written by a second process, one at a time and in order, while this one plans the
-    next (the same writes, the same result).
+    next (the same writes, the same result). `read_aside`: where this process may fork, the
+    last part of a large vault is read and parsed by a second process meanwhile
+    (`vault.read_notes`).
     """
     dashboard = dashboard_of(vault)
     hide_private = hide_private_of(vault)
@@ -317,7 +319,7 @@ def fill_vault(
             held[note.path] = blocks_digest(current_contents(text, note))
         sources.add(note.path, text_digest(text))
 
-    index = load_index_seeing(vault, see, parse=parse)
+    index = load_index_seeing(vault, see, parse=parse, aside_ok=read_aside)
     sources.seal()
     if loaded is not None and texts is not None:
         loaded.append((index, texts))
