@@ -230,3 +230,52 @@ def test_a_second_process_is_killed_at_once_when_told() -> None:
     ahead.kill()
     assert not ahead.complete
     assert no_children_left()
+
+
+def test_what_a_fill_keeps_of_each_text_is_worked_out_where_the_note_was_read(
+        vault: Path, split_always: None) -> None:
+    """`keep` (a fill's digests of each note's blocks and text) runs in the process that
+    parsed the note: the second process sends the digests, not the text, and they are the
+    digests of the text as read."""
+    from vault_tools.fill import _digests_of
+
+    def digests(aside_ok: bool) -> dict[str, tuple]:
+        seen: dict[str, tuple] = {}
+        load_index_seeing(find_vault(vault), lambda note, kept: seen.setdefault(note.path, kept),
+                          aside_ok=aside_ok, keep=_digests_of)
+        return seen
+
+    texts = loaded(vault, aside_ok=False)[1]
+    two = digests(True)
+    assert two == digests(False)
+    assert two == {path: _digests_of(note, texts[path])
+                   for note in loaded(vault, aside_ok=False)[0] if (path := note.path) in texts}
+
+
+def test_the_writing_process_is_forked_before_the_vault_is_read(
+        tmp_path: Path, vault: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Forked once the index was made, the writing process shared all of it, and planning
+    copied it page by page (the two processes' memory at 20,000 notes: 503 MB, against 305 MB
+    forked first): the first fill forks it before it reads a note."""
+    import vault_tools.fill as fill
+
+    events: list[str] = []
+    real_start, real_load = aside.Aside.start, fill.load_index_seeing
+
+    def start(self):
+        events.append("writer forked")
+        return real_start(self)
+
+    def load(*args, **kwargs):
+        events.append("vault read")
+        return real_load(*args, **kwargs)
+
+    monkeypatch.setattr(aside.Aside, "start", start)
+    monkeypatch.setattr(fill, "load_index_seeing", load)
+    copy = tmp_path / "copy"
+    shutil.copytree(vault, copy, symlinks=True, ignore=lambda d, names: [
+        n for n in names if n == "pipe.md"])
+    result = fill.fill_vault(find_vault(copy), write_aside=True, read_aside=True)
+    assert len(result.written) > fill.ASIDE_AFTER
+    assert events == ["writer forked", "vault read"]
+    assert no_children_left()
