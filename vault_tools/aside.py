@@ -30,7 +30,7 @@ import struct
 import threading
 from collections.abc import Callable, Iterable
 from functools import partial
-from typing import Generic, TypeVar
+from typing import Generic, NoReturn, TypeVar
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -153,22 +153,9 @@ class Aside(Generic[T, R]):
         if fcntl is not None and hasattr(fcntl, "F_SETPIPE_SZ"):
             with contextlib.suppress(OSError):  # (more than the system allows: as it is)
                 fcntl.fcntl(down_write, fcntl.F_SETPIPE_SZ, PIPE_BYTES)
-        try:
-            pid, mask = _fork(partial(_child, self._job, down_read, up_write),
-                              (down_write, up_read))
-        except OSError:
-            for fd in (down_read, down_write, up_read, up_write):
-                os.close(fd)
-            raise
+        pid = _fork(partial(_child, self._job, down_read, up_write), mine=(down_write, up_read),
+                    theirs=(down_read, up_write))
         self._pid, self._to_child, self._from_child = pid, down_write, up_read
-        _HELD.update((down_write, up_read))
-        os.close(down_read)
-        os.close(up_write)
-        try:
-            signal.pthread_sigmask(signal.SIG_SETMASK, mask)
-        except BaseException:  # (a Ctrl-C that landed during the fork: no child left behind)
-            self.kill()
-            raise
 
     def _ended(self) -> str:
         """Why the child stopped, as it said (it says so before exiting)."""
@@ -215,21 +202,9 @@ class Ahead(Generic[R]):
         if fcntl is not None and hasattr(fcntl, "F_SETPIPE_SZ"):
             with contextlib.suppress(OSError):  # (more than the system allows: as it is)
                 fcntl.fcntl(up_write, fcntl.F_SETPIPE_SZ, PIPE_BYTES)
-        try:
-            pid, mask = _fork(partial(_producer, produce, pickler, up_write), (up_read,))
-        except OSError:
-            os.close(up_read)
-            os.close(up_write)
-            raise
-        self._pid: int | None = pid
+        self._pid: int | None = _fork(partial(_producer, produce, pickler, up_write),
+                                      mine=(up_read,), theirs=(up_write,))
         self._from_child = up_read
-        _HELD.add(up_read)
-        os.close(up_write)
-        try:
-            signal.pthread_sigmask(signal.SIG_SETMASK, mask)
-        except BaseException:  # (a Ctrl-C that landed during the fork: no child left behind)
-            self.kill()
-            raise
 
     @property
     def complete(self) -> bool:
@@ -310,13 +285,13 @@ class Ahead(Generic[R]):
             self._pid = None
 
 
-def _fork(child: Callable[[Iterable[int]], None], theirs: Iterable[int]
-          ) -> tuple[int, Iterable[int]]:
-    """Fork a process that closes `theirs` (this process's ends of its pipes) and every pipe
-    end `_HELD`, then runs `child(mask)` and exits, never returning into this process's
-    code. Returns its pid and the signal mask to restore once the caller has noted the child:
-    Ctrl-C and SIGTERM are held until then. Raises `OSError` (mask restored) if no process
-    could be had."""
+def _fork(child: Callable[[Iterable[int]], None], *, mine: tuple[int, ...],
+          theirs: tuple[int, ...]) -> int:
+    """Fork a process that closes `mine` (this process's ends of the pipes to it) and every
+    pipe end `_HELD`, then runs `child(mask)` and exits, never returning into this process's
+    code; here, `theirs` (its ends) are closed and `mine` held. Returns its pid. Raises
+    `OSError` (every end closed) if no process could be had; a Ctrl-C that lands during the
+    fork kills the child and closes `mine` before it is raised: no child is left behind."""
     # Held until the child has its own handlers: one landing in between would unwind the
     # child through the parent's code (its `finally` blocks, its locks).
     mask = signal.pthread_sigmask(signal.SIG_BLOCK, _STOPPING)
@@ -324,16 +299,31 @@ def _fork(child: Callable[[Iterable[int]], None], theirs: Iterable[int]
         pid = os.fork()
     except OSError:
         signal.pthread_sigmask(signal.SIG_SETMASK, mask)
+        for fd in (*mine, *theirs):
+            os.close(fd)
         raise
     if pid == 0:  # the child: never returns
         try:
-            for fd in (*theirs, *_HELD):
+            for fd in (*mine, *_HELD):
                 os.close(fd)
             _HELD.clear()
             child(mask)
         finally:
             os._exit(1)  # (never back into the parent's code)
-    return pid, mask
+    for fd in theirs:
+        os.close(fd)
+    try:
+        signal.pthread_sigmask(signal.SIG_SETMASK, mask)
+    except BaseException:
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(pid, signal.SIGKILL)
+        with contextlib.suppress(ChildProcessError):
+            os.waitpid(pid, 0)
+        for fd in mine:
+            os.close(fd)
+        raise
+    _HELD.update(mine)
+    return pid
 
 
 def _child(job: Callable[[T], R], source: int, reply: int,
@@ -371,12 +361,7 @@ def _child(job: Callable[[T], R], source: int, reply: int,
     # a full pipe while this process waits for room in the reply's.
     with contextlib.suppress(OSError):
         os.close(source)
-    try:
-        data = pickle.dumps(outcome, protocol=pickle.HIGHEST_PROTOCOL)
-        _write_all(reply, _SIZE.pack(len(data)) + data)
-    except BaseException:
-        status = 1
-    os._exit(status)
+    _last_word(reply, outcome, status)
 
 
 def _producer(produce: Callable[[], Iterable[R]], pickler: type[pickle.Pickler], reply: int,
@@ -404,6 +389,12 @@ def _producer(produce: Callable[[], Iterable[R]], pickler: type[pickle.Pickler],
     except BaseException as exc:
         status = 1
         outcome = ("failed", f"{type(exc).__name__}: {exc}")
+    _last_word(reply, outcome, status)
+
+
+def _last_word(reply: int, outcome: tuple[str, object], status: int) -> NoReturn:
+    """A second process's end: send `outcome` on `reply`, and exit with `status` (1 if it
+    could not be sent)."""
     try:
         data = pickle.dumps(outcome, protocol=pickle.HIGHEST_PROTOCOL)
         _write_all(reply, _SIZE.pack(len(data)) + data)
