@@ -480,8 +480,31 @@ def _read_batches(vault: Vault, rel_paths: Iterable[str], walked: bool, contexts
     paths = iter(rel_paths)
     while batch := [(rel, read_file(vault, rel, walked=walked))
                     for rel in islice(paths, READ_BATCH)]:
-        yield list(_kept((note_from_data(rel, data, contexts) for rel, data in batch),
-                         keep, texts))
+        notes = list(_kept((note_from_data(rel, data, contexts) for rel, data in batch),
+                           keep, texts))
+        for note, _ in notes:
+            if note.meta and _holds_set(note.meta):
+                # Unpickled, a set is built again in another order than the parser's: the
+                # note would pickle to other bytes there (`reach.parse_digest`, what a fill
+                # records of it). This process stops; the first reads this batch on.
+                raise ValueError(f"{note.path}: a set in the front matter")
+        yield notes
+
+
+def _holds_set(value: object) -> bool:
+    """Whether a front matter's value holds a set (`!!set`), at any depth (walked without
+    recursion: front matter nests at most `frontmatter_yaml.MAX_DEPTH` deep)."""
+    stack: list[Any] = [value]
+    while stack:
+        item = stack.pop()
+        kind = type(item)
+        if kind is dict:
+            stack.extend(item.values())
+        elif kind is list or kind is tuple:
+            stack.extend(item)
+        elif kind is set or kind is frozenset:
+            return True
+    return False
 
 
 # A second process reads notes only for this many or more: below, its fork and the notes sent
