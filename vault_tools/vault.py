@@ -5,6 +5,7 @@ This is the only place that reads notes from disk; everything after it works on 
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import fnmatch
 import os
@@ -526,13 +527,12 @@ def _read_split(vault: Vault, paths: list[str], walked: bool, contexts: bool,
     what it did not send is read here."""
     cut = len(paths) - int(len(paths) * SPLIT_SHARE)
     mine, theirs = paths[:cut], paths[cut:]
-    try:
-        ahead: aside.Ahead[list[tuple[Note, Any]]] | None = aside.Ahead(partial(
-            _read_batches, vault, theirs, walked, contexts, keep, texts), pickler=_NotesPickler)
-    except OSError:
-        ahead = None
+    ahead: aside.Ahead[list[tuple[Note, Any]]] | None = None
     taken = 0
     try:
+        with contextlib.suppress(OSError):  # (no process to be had: all read here)
+            ahead = aside.Ahead(partial(_read_batches, vault, theirs, walked, contexts, keep,
+                                        texts), pickler=_NotesPickler)
         for done, read in enumerate(_kept(_read_each(vault, mine, walked, contexts,
                                                      note_from_data), keep, texts)):
             yield read
