@@ -119,11 +119,13 @@ def build_site(vault: Vault, *, strict: bool = False, fill: bool = True,
     from .incremental import LiveSite
     from .leaks import ScanProcess, start_scan_process
     from .parsed_notes import ParsedNotes
+    from .search_parse import SearchParses
     from .site_cache import SiteCache
 
     site_dir = vault.root / "site"
     compiled: Compiling | None = None
     scanning: ScanProcess | None = None
+    parses: SearchParses | None = None
     config = load_site_config(vault, site_dir=str(site_dir), strict=strict)
     loops = scan_notes(vault.notes_dir).loops
     if loops:  # the plugin refuses them too, but MkDocs would add a second, vaguer line
@@ -139,6 +141,7 @@ def build_site(vault: Vault, *, strict: bool = False, fill: bool = True,
             # now (while this one is small) to leak-scan the pages.
             compiled = Compiling.start(config.theme)
             scanning = start_scan_process()
+            parses = SearchParses.start()  # (Material's search parse of the pages read)
             # The notes as parsed by earlier runs (`parsed_notes`): recorded again for the
             # next run, then let go of before the pages are rendered.
             parsed = ParsedNotes.load(folder, trust=not clean)
@@ -147,7 +150,8 @@ def build_site(vault: Vault, *, strict: bool = False, fill: bool = True,
             parsed.save()
             del parsed
             live = LiveSite(vault, config, cache=cache, today=_day(today), once=True,
-                            rendering=rendering, compiled=compiled, scanning=scanning)
+                            rendering=rendering, compiled=compiled, scanning=scanning,
+                            parses=parses)
             log.info(live.build(clean=clean, loaded=loaded[:2],
                                 followups=loaded[2]).describe())
         counts = counter.get_counts()
@@ -166,6 +170,8 @@ def build_site(vault: Vault, *, strict: bool = False, fill: bool = True,
             compiled.discard()  # (if the build stopped before it began)
         if scanning is not None:
             scanning.kill()  # (if it never got as far as its pages: else a no-op)
+        if parses is not None:
+            parses.discard()  # (likewise)
     return site_dir
 
 

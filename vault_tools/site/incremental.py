@@ -88,6 +88,7 @@ from .parsed_notes import ParsedNotes
 from .said import ANCHORS, READ, WRITE
 from .same_inputs import Digested
 from .search_json import SearchJson
+from .search_parse import SearchParses
 from .site_cache import (
     GeneratedRecord,
     NotesRecord,
@@ -202,7 +203,8 @@ class LiveSite:
                      lambda pages: contextlib.nullcontext()),
                  cache: SiteCache | None = None, once: bool = False,
                  compiled: Compiling | None = None,
-                 scanning: ScanProcess | None = None) -> None:
+                 scanning: ScanProcess | None = None,
+                 parses: SearchParses | None = None) -> None:
         self.vault = vault
         self._once = once
         # The record of the last build in another process (`site_cache`): used by the first
@@ -227,6 +229,9 @@ class LiveSite:
         # A process forked before the vault was loaded to leak-scan the first build's pages
         # (`leaks.start_scan_process`): handed to that build's page scan.
         self._scanning = scanning
+        # A process forked before the vault was loaded to make Material's search parse of
+        # the first build's pages as they are read (`search_parse`).
+        self._search_parses = parses
         self._index = VaultIndex()
         self._texts: MutableMapping[str, str] = NoteTexts()
         self._kept: dict[str, _Kept] = {}
@@ -333,6 +338,9 @@ class LiveSite:
         scanning, self._scanning = self._scanning, None
         if scanning is not None:
             scanning.kill()
+        parses, self._search_parses = self._search_parses, None
+        if parses is not None:
+            parses.discard()
 
     def update(self, paths: Iterable[str]) -> Rebuilt:
         """Bring the site up to date after `paths` changed (notes or any file in the notes
@@ -922,7 +930,7 @@ class LiveSite:
                     Page(None, file, config)
                 with said.hearing(run, file.src_uri, READ):
                     populate_page(file.page, config, files)
-                _read(run, file.page)
+                self._read_page(run, file.page)
         run.nav_shape = digest(_nav_shape(run.nav.items))
 
     def _read_kept_again(self, run: _Run) -> None:
@@ -933,9 +941,16 @@ class LiveSite:
             self._not_carried(run, kept.file)
             with said.hearing(run, src, READ):
                 populate_page(kept.page, config, files)
-            _read(run, kept.page)
+            self._read_page(run, kept.page)
         run.keep = {}
         self._kept = {}
+
+    def _read_page(self, run: _Run, page: Page) -> None:
+        """`_read`, the page's content handed first to the process making the search parses
+        (if any: `search_parse`)."""
+        if self._search_parses is not None:
+            self._search_parses.page(page.file.src_uri, page.content)
+        _read(run, page)
 
     def _not_carried(self, run: _Run, file: Any) -> None:
         """Before `file`'s page is rendered: if its Markdown was taken from the site cache's
@@ -1042,6 +1057,11 @@ class LiveSite:
     def _write_pages(self, run: _Run, env: Any) -> None:
         config, files, nav = run.config, run.files, run.nav
         search = _search_index(config)
+        parses, self._search_parses = self._search_parses, None
+        if parses is not None:
+            parses.taken()  # (every page read: the parses made meanwhile)
+            if search is not None:
+                parses.install(search)
         # The index written from its pages' pieces (`search_json`): while serving, and by a
         # build that keeps pages from the site cache's record, which holds their pieces (a
         # build of every page writes it as Material does, one `json.dumps`).
@@ -1085,6 +1105,8 @@ class LiveSite:
             held = run.content.pop(file.src_uri, None)
             if held is not None:
                 file.page.content = decoded(held)
+                if parses is not None:
+                    parses.expect(file.page, file.page.content)
             with said.hearing(run, file.src_uri, WRITE):
                 build_page(file.page, config, run.doc_files, nav, env,
                            excluded=file.inclusion.is_excluded())
