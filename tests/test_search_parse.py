@@ -120,9 +120,8 @@ def built(vault: Path, where: Path) -> dict[str, bytes]:
 
 
 
-@pytest.mark.slow
-def test_a_build_with_the_parses_made_aside_is_byte_for_byte_a_build_without(
-        vault: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def sections_taken(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """How many pages' sections each build took from the second process, as it takes them."""
     used: list[int] = []
     taken = SearchParses.taken
 
@@ -131,6 +130,13 @@ def test_a_build_with_the_parses_made_aside_is_byte_for_byte_a_build_without(
         used.append(len(self._sections))
 
     monkeypatch.setattr(SearchParses, "taken", counted)
+    return used
+
+
+@pytest.mark.slow
+def test_a_build_with_the_parses_made_aside_is_byte_for_byte_a_build_without(
+        vault: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    used = sections_taken(monkeypatch)
     aside = built(vault, tmp_path / "aside")
     assert used and used[0] > 100  # (the pages' sections did come from the second process)
     monkeypatch.setattr(SearchParses, "start", classmethod(lambda cls: None))
@@ -156,14 +162,7 @@ def test_a_second_process_that_dies_leaves_every_page_to_materials_parse(
         return plain_parse(content)
 
     monkeypatch.setattr(search_parse, "sections_of", dies)
-    used: list[int] = []
-    taken = SearchParses.taken
-
-    def counted(self):
-        taken(self)
-        used.append(len(self._sections))
-
-    monkeypatch.setattr(SearchParses, "taken", counted)
+    used = sections_taken(monkeypatch)
     dead = built(vault, tmp_path / "dead")
     assert used == [0]
     monkeypatch.setattr(SearchParses, "start", classmethod(lambda cls: None))

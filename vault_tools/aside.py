@@ -197,7 +197,6 @@ class Ahead(Generic[R]):
         self._buffer = bytearray()
         self._sent = 0  # values taken from the pipe
         self._said: tuple[str, object] | None = None  # its last message: done, or failed
-        self._ended = False  # the pipe's end was read
         up_read, up_write = os.pipe()
         if fcntl is not None and hasattr(fcntl, "F_SETPIPE_SZ"):
             with contextlib.suppress(OSError):  # (more than the system allows: as it is)

@@ -438,8 +438,7 @@ def _writer(vault: Vault) -> aside.Aside[NoteChange, _Written] | None:
 _Written = tuple[list[str], list[Diagnostic], list[str], bytes]
 
 
-def _write_aside(vault: Vault, change: NoteChange
-                 ) -> tuple[list[str], list[Diagnostic], list[str], bytes]:
+def _write_aside(vault: Vault, change: NoteChange) -> _Written:
     """`apply_changes` of one change, in the second process: what it wrote, what failed and
     what another program held open (`FillResult.written`, `failed`, `held`), and the
     `bytes_digest` of the text it writes (worked out here, not in the planning process)."""
