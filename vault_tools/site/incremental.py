@@ -84,6 +84,7 @@ from ._mkdocs_private import (
 from .compiled_templates import Compiling
 from .embeds import embedders
 from .leaks import ScanProcess
+from .nav_once import NAV_ONCE
 from .parsed_notes import ParsedNotes
 from .said import ANCHORS, READ, WRITE
 from .same_inputs import Digested
@@ -968,7 +969,8 @@ class LiveSite:
         on disk already, and give back their search entries)."""
         env = run.config.plugins.on_env(self._env, config=run.config, files=run.files)
         self._write_static(run, env)
-        self._write_pages(run, env)
+        with NAV_ONCE.rendering(env, run.nav):  # (the navigation made once per look of it)
+            self._write_pages(run, env)
 
     def _write_static(self, run: _Run, env: Any) -> None:
         config, files, nav, full = run.config, run.files, run.nav, run.full
