@@ -8,6 +8,9 @@ Why each is needed:
 - the steps of `mkdocs.commands.build.build` (`_populate_page`, `_build_page`,
   `_build_theme_template`, `_build_extra_template`): `LiveSite` runs the same build, phase by
   phase, keeping the pages whose inputs did not change;
+- the four processors `Page.render` registers for each page (`_RawHTMLPreprocessor`,
+  `_ExtractAnchorsTreeprocessor`, `_RelativePathTreeprocessor`, `_ExtractTitleTreeprocessor`):
+  `page_render` renders the pages of a build as it does, with one converter;
 - the attributes `_populate_page` gives a Page (`PAGE_STATE`, with `_title_from_render`): a kept
   page hands them to the new Page of its file;
 - the live-reload server's script (`_SCRIPT_TEMPLATE`, `_timestamp`, `_serve_url`) and its
@@ -28,6 +31,7 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from mkdocs.commands import build as _build
+from mkdocs.structure import pages as _pages
 
 MKDOCS_CHECKED = "1.6.1"
 
@@ -35,6 +39,10 @@ populate_page = _build._populate_page
 build_page = _build._build_page
 build_theme_template = _build._build_theme_template
 build_extra_template = _build._build_extra_template
+RawHTMLAnchors = _pages._RawHTMLPreprocessor
+ExtractAnchors = _pages._ExtractAnchorsTreeprocessor
+RelativeLinks = _pages._RelativePathTreeprocessor
+ExtractTitle = _pages._ExtractTitleTreeprocessor
 
 # What `_populate_page` gives a Page: carried over to the new Page of a kept file.
 PAGE_STATE = ("markdown", "meta", "content", "toc", "_title_from_render", "present_anchor_ids",
@@ -46,6 +54,10 @@ PRIVATE_NAMES = (
     ("mkdocs.commands.build", "_build_page"),
     ("mkdocs.commands.build", "_build_theme_template"),
     ("mkdocs.commands.build", "_build_extra_template"),
+    ("mkdocs.structure.pages", "_RawHTMLPreprocessor"),
+    ("mkdocs.structure.pages", "_ExtractAnchorsTreeprocessor"),
+    ("mkdocs.structure.pages", "_RelativePathTreeprocessor"),
+    ("mkdocs.structure.pages", "_ExtractTitleTreeprocessor"),
     ("mkdocs.livereload", "_SCRIPT_TEMPLATE"),
     ("mkdocs.livereload", "_serve_url"),
     ("mkdocs.livereload", "_timestamp"),

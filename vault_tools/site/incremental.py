@@ -85,6 +85,7 @@ from .compiled_templates import Compiling
 from .embeds import embedders
 from .leaks import ScanProcess
 from .nav_once import NAV_ONCE
+from .page_render import PageRenderer
 from .parsed_notes import ParsedNotes
 from .said import ANCHORS, READ, WRITE
 from .same_inputs import Digested
@@ -908,6 +909,7 @@ class LiveSite:
         titles are the pages' as read (an H1 or a title changed in a note moves it)."""
         config, files = run.config, run.files
         built = get_build_date()  # (once: it reads the environment and the clock each time)
+        renderer = PageRenderer(config)  # (one Markdown converter for every page)
         for file in run.doc_files:
             kept = self._kept.get(file.src_uri)
             if kept is not None and kept.file is file and kept.page is None:
@@ -929,7 +931,7 @@ class LiveSite:
                 self._not_carried(run, file)
                 if file.page is None:
                     Page(None, file, config)
-                with said.hearing(run, file.src_uri, READ):
+                with said.hearing(run, file.src_uri, READ), renderer.rendering(file.page):
                     populate_page(file.page, config, files)
                 self._read_page(run, file.page)
         run.nav_shape = digest(_nav_shape(run.nav.items))
@@ -938,9 +940,10 @@ class LiveSite:
         """None is kept when the navigation as shown changed: every page shows it. Read the
         pages that were to be kept, as the others were."""
         config, files = run.config, run.files
+        renderer = PageRenderer(config)
         for src, kept in run.keep.items():
             self._not_carried(run, kept.file)
-            with said.hearing(run, src, READ):
+            with said.hearing(run, src, READ), renderer.rendering(kept.page):
                 populate_page(kept.page, config, files)
             self._read_page(run, kept.page)
         run.keep = {}
