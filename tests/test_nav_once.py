@@ -8,6 +8,7 @@ from __future__ import annotations
 import filecmp
 import shutil
 from pathlib import Path
+from typing import Any
 
 import yaml
 from hypothesis import HealthCheck, given, settings
@@ -34,7 +35,8 @@ def _same_sites(one: Path, other: Path) -> None:
     assert different == [] and errors == []
 
 
-def _render_site(root: Path, config_text: str, site: str, *, once: bool) -> int:
+def _render_site(root: Path, config_text: str, site: str, *, once: bool,
+                 adjust: Any = None) -> int:
     """Every page of the MkDocs project at `root` rendered into `root/site` with Material's
     own templates, as MkDocs's build renders them; the navigation's renders made."""
     (root / "mkdocs.yml").write_text(config_text + f"site_dir: {site}\n", encoding="utf-8")
@@ -44,6 +46,8 @@ def _render_site(root: Path, config_text: str, site: str, *, once: bool) -> int:
     files = get_files(config)
     nav = get_navigation(files, config)
     env = config.theme.get_env()
+    if adjust is not None:
+        adjust(nav, files)
     for file in files.documentation_pages():
         if file.page is None:  # (not listed by the navigation)
             Page(None, file, config)
@@ -160,6 +164,33 @@ def test_a_navigation_asking_other_urls_for_another_page_is_not_kept(
                       ("sub/Four", "../Four.md")):
         shown = (tmp_path / "kept" / rel / "index.html").read_text(encoding="utf-8")
         assert f'<nav class="mine"><a href="{link}">me</a></nav>' in shown
+
+
+def test_an_entry_holding_pages_of_its_own_shows_each_as_the_page(tmp_path: Path) -> None:
+    """A navigation entry with pages of its own (as a blog plugin's index holds its posts,
+    which Material's template shows as the current page): every page is rendered for itself,
+    and each post the entry holds shows as the current page in it."""
+    for rel in ("index.md", "blog.md", "posts/One.md", "posts/Two.md", "Other.md"):
+        (tmp_path / "docs" / rel).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / "docs" / rel).write_text(f"# {rel}\n", encoding="utf-8")
+    text = yaml.safe_dump({"site_name": "Nav once", "theme": {"name": "material"},
+                           "nav": [{"Home": "index.md"}, {"Blog": "blog.md"}]})
+
+    def adjust(nav: Any, files: Any) -> None:
+        from mkdocs.structure.pages import Page as MkPage
+        posts = []
+        for rel in ("posts/One.md", "posts/Two.md"):
+            file = files.get_file_from_path(rel)
+            posts.append(file.page or MkPage(None, file, load_config_of(file)))
+        nav.items[1].pages = posts
+
+    def load_config_of(file: Any) -> Any:
+        return load_config(str(tmp_path / "mkdocs.yml"))
+
+    _render_site(tmp_path, text, "plain", once=False, adjust=adjust)
+    renders = _render_site(tmp_path, text, "kept", once=True, adjust=adjust)
+    assert renders == 0
+    _same_sites(tmp_path / "plain", tmp_path / "kept")
 
 
 def test_a_vault_site_is_built_the_same_with_the_navigation_kept(

@@ -60,7 +60,10 @@ class NavOnce:
         """While the pages showing `nav` are rendered with `env`: the navigation is rendered
         once for the pages that show it alike (when the theme's navigation templates are
         Material's own). Nothing is kept afterwards."""
-        self._env = env if _wrapped(env) and nav is not None else None
+        # (An entry that holds pages of its own, as a blog's index does, shows a page it
+        # holds as the page: not through its URLs only.)
+        self._env = (env if nav is not None and not _holds_pages(getattr(nav, "items", ()))
+                     and _wrapped(env) else None)
         self._listed = {id(page) for page in getattr(nav, "pages", ())}
         self._asked, self._kept, self.renders = None, {}, 0
         try:
@@ -166,6 +169,17 @@ def _materials_own(env: Environment) -> bool:
         if filename is None or Path(filename).resolve() != own / name:
             return False
     return True
+
+
+def _holds_pages(items: Any) -> bool:
+    """Whether an entry of the navigation, at any depth, has pages of its own (`pages`, which
+    Material's template looks the page up in)."""
+    for item in items:
+        if getattr(item, "pages", None) is not None:
+            return True
+        if _holds_pages(getattr(item, "children", None) or ()):
+            return True
+    return False
 
 
 def _any_active(items: Any) -> bool:
