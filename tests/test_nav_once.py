@@ -10,6 +10,7 @@ import shutil
 from pathlib import Path
 from typing import Any
 
+import pytest
 import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -72,6 +73,7 @@ FEATURES = st.lists(st.sampled_from(["navigation.indexes", "navigation.sections"
                                      "navigation.expand"]), unique=True, max_size=4)
 
 
+@pytest.mark.slow
 @settings(max_examples=12, deadline=None,
           suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(paths=st.lists(st.tuples(FOLDER, NAME), min_size=2, max_size=9, unique=True),
@@ -193,6 +195,7 @@ def test_an_entry_holding_pages_of_its_own_shows_each_as_the_page(tmp_path: Path
     _same_sites(tmp_path / "plain", tmp_path / "kept")
 
 
+@pytest.mark.slow
 def test_a_vault_site_is_built_the_same_with_the_navigation_kept(
         make_vault, monkeypatch) -> None:
     """A whole `build` of a vault with notes five folders down and a navigation of sections:

@@ -130,6 +130,7 @@ def test_full_names_and_objects() -> None:
     assert not reusable(["toc", object()])
 
 
+@pytest.mark.slow
 def test_a_vault_site_is_built_the_same_with_one_converter(make_vault, monkeypatch) -> None:
     """A whole `build` of a vault using every extension the site adds: every file the same as
     the build whose pages MkDocs renders one converter each, and the converter made once."""
