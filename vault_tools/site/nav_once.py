@@ -34,7 +34,10 @@ from jinja2.runtime import Context
 
 NAV = "partials/nav.html"
 # The templates the navigation renders: one a theme overrides may show anything of the page.
-_TEMPLATES = (NAV, "partials/nav-item.html", "partials/logo.html", "partials/source.html")
+# (`partials/language.html` too: base.html imports it with the page's context, and the
+# navigation shows its `t("nav")`.)
+_TEMPLATES = (NAV, "partials/nav-item.html", "partials/logo.html", "partials/source.html",
+              "partials/language.html")
 # Renders kept for one build at most (one per folder depth, as a rule: a few).
 _KEPT_AT_MOST = 64
 

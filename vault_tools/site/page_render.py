@@ -12,8 +12,11 @@ their names, replacing the last page's.
 
 Only extensions known to reset all they keep between documents are trusted so
 (`RESETTABLE`): Python-Markdown's and pymdown-extensions' that vaults use. A site with any
-other extension, or one given as an object, is rendered page by page by MkDocs, as is a page a
-plugin replaced in `on_pre_page`. `tests/test_page_render.py` holds every page rendered with
+other extension, or one given as an object, or footnotes numbered per document
+(`UNIQUE_IDS`: each reset counts one more document), is rendered page by page by MkDocs, as
+is a page a plugin replaced in `on_pre_page` and a page of a class with its own `render`. A
+conversion that raises leaves the converter half way (its block parser's state): the next
+page gets a new one. `tests/test_page_render.py` holds every page rendered with
 one converter equal, in its HTML, table of contents, title and anchors, to the page rendered
 by MkDocs, whatever came before it.
 """
@@ -26,6 +29,8 @@ from collections.abc import Iterator
 from typing import Any
 
 import markdown
+from markdown.util import parseBoolValue
+from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import get_toc
 
 from ._mkdocs_private import (
@@ -44,6 +49,9 @@ RESETTABLE = frozenset({
 })
 _PREFIX = "markdown.extensions."
 
+# MkDocs's own `Page.render`: a page whose class has another is rendered by it.
+_MKDOCS_RENDER = Page.render
+
 # MkDocs keeps the links to anchors only when its pages' log says more than debug.
 _PAGES_LOG = logging.getLogger("mkdocs.structure.pages")
 
@@ -54,19 +62,28 @@ def reusable(extensions: list[Any]) -> bool:
     return all(isinstance(e, str) and e.removeprefix(_PREFIX) in RESETTABLE for e in extensions)
 
 
+def _numbered_per_document(configs: Any) -> bool:
+    """Whether `footnotes` is configured with `UNIQUE_IDS`: its ids then hold a count of the
+    documents its converter reset for, which a converter per page keeps at its first."""
+    return any(str(name).removeprefix(_PREFIX) == "footnotes" and isinstance(options, dict)
+               and parseBoolValue(options.get("UNIQUE_IDS", False), fail_on_errors=False)
+               for name, options in (configs or {}).items())
+
+
 class PageRenderer:
     """One converter for the pages of one build (`rendering`), made at its first page."""
 
     def __init__(self, config: Any) -> None:
         self._config = config
         self._md: markdown.Markdown | None = None
-        self.reusing = reusable(list(config["markdown_extensions"]))
+        self.reusing = (reusable(list(config["markdown_extensions"]))
+                        and not _numbered_per_document(config["mdx_configs"]))
 
     @contextlib.contextmanager
     def rendering(self, page: Any) -> Iterator[None]:
         """While `page` is populated (`populate_page`): it is rendered with this build's one
         converter, when its extensions allow (`reusable`); by MkDocs otherwise."""
-        if not self.reusing:
+        if not self.reusing or type(page).render is not _MKDOCS_RENDER:
             yield
             return
         page.render = lambda config, files: self.render(page, config, files)
@@ -91,7 +108,11 @@ class PageRenderer:
         relative._register(md)
         title = ExtractTitle()
         title._register(md)
-        page.content = md.convert(page.markdown)
+        try:
+            page.content = md.convert(page.markdown)
+        except BaseException:
+            self._md = None  # (left half way: the next page gets a new converter)
+            raise
         page.toc = get_toc(getattr(md, "toc_tokens", []))
         page._title_from_render = title.title
         page.present_anchor_ids = anchors.present_anchor_ids | raw_html.present_anchor_ids
