@@ -35,6 +35,8 @@ from vault_tools.vault import find_vault
 
 from .test_nav_once import _all_files, _render_site, _same_sites
 
+pytestmark = pytest.mark.slow  # (whole sites built, most of them twice)
+
 # --- helpers -------------------------------------------------------------------------------
 
 
