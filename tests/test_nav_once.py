@@ -38,8 +38,9 @@ def _same_sites(one: Path, other: Path) -> None:
 
 def _render_site(root: Path, config_text: str, site: str, *, once: bool,
                  adjust: Any = None) -> int:
-    """Every page of the MkDocs project at `root` rendered into `root/site` with Material's
-    own templates, as MkDocs's build renders them; the navigation's renders made."""
+    """Every page of the MkDocs project at `root` rendered into `root/<site>` with Material's
+    own templates, as MkDocs's build renders them (`adjust(nav, files, config)` first, when
+    given); the navigation's renders made."""
     (root / "mkdocs.yml").write_text(config_text + f"site_dir: {site}\n", encoding="utf-8")
     config = load_config(str(root / "mkdocs.yml"))
     config.plugins.on_startup(command="build", dirty=False)
@@ -48,7 +49,7 @@ def _render_site(root: Path, config_text: str, site: str, *, once: bool,
     nav = get_navigation(files, config)
     env = config.theme.get_env()
     if adjust is not None:
-        adjust(nav, files)
+        adjust(nav, files, config)
     for file in files.documentation_pages():
         if file.page is None:  # (not listed by the navigation)
             Page(None, file, config)
@@ -178,16 +179,12 @@ def test_an_entry_holding_pages_of_its_own_shows_each_as_the_page(tmp_path: Path
     text = yaml.safe_dump({"site_name": "Nav once", "theme": {"name": "material"},
                            "nav": [{"Home": "index.md"}, {"Blog": "blog.md"}]})
 
-    def adjust(nav: Any, files: Any) -> None:
-        from mkdocs.structure.pages import Page as MkPage
+    def adjust(nav: Any, files: Any, config: Any) -> None:
         posts = []
         for rel in ("posts/One.md", "posts/Two.md"):
             file = files.get_file_from_path(rel)
-            posts.append(file.page or MkPage(None, file, load_config_of(file)))
+            posts.append(file.page or Page(None, file, config))
         nav.items[1].pages = posts
-
-    def load_config_of(file: Any) -> Any:
-        return load_config(str(tmp_path / "mkdocs.yml"))
 
     _render_site(tmp_path, text, "plain", once=False, adjust=adjust)
     renders = _render_site(tmp_path, text, "kept", once=True, adjust=adjust)

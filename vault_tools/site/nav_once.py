@@ -174,23 +174,22 @@ def _materials_own(env: Environment) -> bool:
     return True
 
 
-def _holds_pages(items: Any) -> bool:
-    """Whether an entry of the navigation, at any depth, has pages of its own (`pages`, which
-    Material's template looks the page up in)."""
+def _entries(items: Any) -> Iterator[Any]:
+    """Every entry of the navigation, at any depth."""
     for item in items:
-        if getattr(item, "pages", None) is not None:
-            return True
-        if _holds_pages(getattr(item, "children", None) or ()):
-            return True
-    return False
+        yield item
+        yield from _entries(getattr(item, "children", None) or ())
+
+
+def _holds_pages(items: Any) -> bool:
+    """Whether an entry of the navigation has pages of its own (`pages`, which Material's
+    template looks the page up in)."""
+    return any(getattr(entry, "pages", None) is not None for entry in _entries(items))
 
 
 def _any_active(items: Any) -> bool:
-    """Whether an entry of the navigation, at any depth, is active."""
-    for item in items:
-        if getattr(item, "active", False) or _any_active(getattr(item, "children", None) or ()):
-            return True
-    return False
+    """Whether an entry of the navigation is active."""
+    return any(getattr(entry, "active", False) for entry in _entries(items))
 
 
 # The one keeper: the template's wrapper finds it here (a build renders one site at a time).
