@@ -147,13 +147,14 @@ class VaultIndex:
         # Made from `_resolved` when first asked (`_backlink_table`), then kept up to date by
         # `_link` and `_unlink`: `check` never asks, and making it cost ~0.03 s at 5,000 notes.
         self._backlinks: defaultdict[str, dict[str, list[Link]]] | None = None
-        # The notes whose entry in `_backlinks` is in order (sources by path, each one's links
-        # by line and column), put so when first asked: a fill asks for a note's backlinks
-        # several times (its block's sections, a roll-up, a brief), and each answer sorted anew
-        # cost ~0.1 s at 5,000 notes. Sorted in place, not kept aside as answers (those were
-        # 14 MB at 20,000 notes). A link into a note that comes or goes takes it out (`_link`,
-        # `_unlink`).
-        self._in_order: set[str] = set()
+        # Each entry of `_backlinks` is kept in order (sources by path, each one's links by line
+        # and column): a fill asks for a note's backlinks several times (its block's sections,
+        # a roll-up, a brief), and each answer sorted anew cost ~0.1 s at 5,000 notes. Sorted
+        # in place, not kept aside as answers (those were 14 MB at 20,000 notes). The table is
+        # put in order when made; a note that then gains a link (`_link`) is noted here and put
+        # in order when next asked. (Losing one leaves the rest in order.) Noting the notes in
+        # order instead cost 2 MB at 20,000 notes, at the peak of a fill.
+        self._unsorted: set[str] = set()
         self._placeholders: dict[str, set[str]] = defaultdict(set)
         # Which notes link by each name: needed only for incremental updates, so built on the
         # first put/remove rather than by every `check`.
@@ -355,12 +356,15 @@ class VaultIndex:
 
     def _backlink_table(self) -> defaultdict[str, dict[str, list[Link]]]:
         """Each note's backlinks by source (`_backlinks`), made on first use from what the
-        notes' links resolved to."""
+        notes' links resolved to, in order."""
         table = self._backlinks
         if table is None:
             table = self._backlinks = defaultdict(dict)
             for path, resolved in self._resolved.items():
                 self._add_backlinks(table, path, self.notes[path].links, resolved)
+            for path, by_source in table.items():
+                if not _in_order(by_source):
+                    table[path] = _ordered(by_source)
         return table
 
     @staticmethod
@@ -376,13 +380,10 @@ class VaultIndex:
         by_source = table.get(path)
         if by_source is None:
             return {}
-        if path not in self._in_order:
+        if path in self._unsorted:
             if not _in_order(by_source):
-                by_source = table[path] = {
-                    source: links if len(links := by_source[source]) == 1
-                    else sorted(links, key=_LINE_AND_COLUMN)
-                    for source in sorted(by_source)}
-            self._in_order.add(path)
+                by_source = table[path] = _ordered(by_source)
+            self._unsorted.discard(path)
         return by_source
 
     def placeholders(self) -> dict[str, set[str]]:
@@ -611,10 +612,9 @@ class VaultIndex:
                     dependents[key].add(path)
         if self._backlinks is not None:
             self._add_backlinks(self._backlinks, path, note.links, resolved)
-            if self._in_order:  # (each target's list gained a link: sorted again when asked)
-                self._in_order.difference_update(
-                    r.path for link, r in zip(note.links, resolved, strict=True)
-                    if r.path is not None and link.target)
+            # (Each target's entry gained a link: put in order again when asked.)
+            self._unsorted.update(r.path for link, r in zip(note.links, resolved, strict=True)
+                                  if r.path is not None and link.target)
 
     def _unlink(self, path: str) -> None:
         note = self.notes[path]
@@ -627,7 +627,6 @@ class VaultIndex:
             if resolution.path is not None:
                 if self._backlinks is not None:
                     self._backlinks[resolution.path].pop(path, None)
-                self._in_order.discard(resolution.path)
             elif resolution.status == "broken":
                 self._placeholders[fold(link.target)].discard(path)
 
@@ -693,6 +692,14 @@ def _loose_heading(text: str) -> str:
 
 # A run of the characters `str.isalnum` is true for (\w is those and "_").
 _ALNUM_RUN_RE = re.compile(r"[^\W_]+")
+
+
+def _ordered(by_source: dict[str, list[Link]]) -> dict[str, list[Link]]:
+    """A note's backlinks by source, put in order: sources by path, each one's links by line
+    and column."""
+    return {source: links if len(links := by_source[source]) == 1
+            else sorted(links, key=_LINE_AND_COLUMN)
+            for source in sorted(by_source)}
 
 
 def _in_order(by_source: dict[str, list[Link]]) -> bool:
