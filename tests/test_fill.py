@@ -213,8 +213,9 @@ def test_a_fill_after_a_code_change_does_not_trust_the_old_record(make_vault, tm
     os.utime(jane, ns=(stat.st_atime_ns, stat.st_mtime_ns))
     record_file = root / ".cache/vault-tools/fill.json"
     record = json.loads(record_file.read_text(encoding="utf-8"))
-    assert record["notes"]["contacts/Jane Doe.md"][3] != jane.stat().st_ctime_ns
-    record["notes"]["contacts/Jane Doe.md"][3] = jane.stat().st_ctime_ns
+    size, mtime, inode, ctime = record["notes"]["contacts/Jane Doe.md"].split()
+    assert int(ctime) != jane.stat().st_ctime_ns
+    record["notes"]["contacts/Jane Doe.md"] = f"{size} {mtime} {inode} {jane.stat().st_ctime_ns}"
     record_file.write_text(json.dumps(record), encoding="utf-8")
     assert fill_with_code(code, root) == "0 of 2 notes changed.\n"  # the same code trusts it
     # The YAML loader: a module the old hand-kept list of rendering modules missed.
