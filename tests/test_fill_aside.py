@@ -83,10 +83,12 @@ def test_a_fill_writing_aside_writes_what_a_fill_writing_itself_writes(
         aside_ = fill_vault(find_vault(two), trust_manifest=False, write_aside=True)
         assert outcome(aside_) == outcome(itself)
         assert tree(two) == tree(one)
-        if itself.written:  # (written by another process than this one)
-            writers = {line.split()[0] for line in
-                       (Path(tmp) / "writes.log").read_text(encoding="utf-8").splitlines()}
-            assert writers and str(os.getpid()) not in writers
+        if itself.written:  # (written by other processes than this one, the changes dealt
+            # to them in turn)
+            calls = (Path(tmp) / "writes.log").read_text(encoding="utf-8").splitlines()
+            writers = {line.split()[0] for line in calls}
+            assert len(writers) == min(len(calls), fill.WRITERS)
+            assert str(os.getpid()) not in writers
         # Recorded as a complete fill, as the plain fill is: the next reads no note.
         assert fill_vault(find_vault(two)).changed == []
 
@@ -149,13 +151,18 @@ def test_a_write_that_fails_aside_stops_the_fill_and_leaves_every_note_whole(
         fill_vault(find_vault(root), write_aside=True)
     after = tree(root)
     assert after.keys() == before.keys()  # no temp file left
-    written = sorted(p for p in after if after[p] != before[p])
-    # The writes before it were made, in order; none after it.
-    assert written == [f"contacts/P{n:03}.md" for n in range(10)]
+    written = {p for p in after if after[p] != before[p]}
+    # The failed note is as it was. Each writing process stops at a failure, its own or the
+    # other's: the other may have written a few notes planned after it, never all of them.
+    every = {f"contacts/P{n:03}.md" for n in range(30)}
+    assert "contacts/P010.md" not in written and written < every
     monkeypatch.setattr(fill, "write_note", real)
-    # Not recorded as a complete fill: the next one finds and writes the rest.
+    # Not recorded as a complete fill: the next one finds and writes the rest, and each note
+    # written before is as that fill would write it.
     result = fill_vault(find_vault(root))
-    assert sorted(result.written) == [f"contacts/P{n:03}.md" for n in range(10, 30)]
+    assert set(result.written) == every - written
+    filled = tree(root)
+    assert all(after[p] == filled[p] for p in written)
 
 
 def test_a_fill_stopped_while_planning_stops_its_writes_and_leaves_no_process(
@@ -194,6 +201,47 @@ def test_jobs_aside_run_in_order_in_one_other_process() -> None:
     assert [square for _, square in returned] == [n * n for n in range(200)]
     assert len({pid for pid, _ in returned}) == 1 and returned[0][0] != os.getpid()
     assert Aside(lambda n: n).close() == []  # nothing put: no process started
+
+
+def test_jobs_dealt_to_two_processes_return_in_the_order_put() -> None:
+    assert aside.available()
+    jobs: aside.Asides[int, tuple[int, int]] = aside.Asides(lambda n: (os.getpid(), n * n), 2)
+    for n in range(200):
+        jobs.put(n)
+    returned = jobs.close()
+    assert [square for _, square in returned] == [n * n for n in range(200)]
+    pids = [pid for pid, _ in returned]
+    assert len(set(pids)) == 2 and os.getpid() not in pids
+    assert pids[0::2] == [pids[0]] * 100 and pids[1::2] == [pids[1]] * 100  # dealt in turn
+    with pytest.raises(ChildProcessError):
+        os.waitpid(-1, os.WNOHANG)  # both waited for
+
+
+def test_a_job_failing_in_one_process_stops_the_other_and_leaves_none(tmp_path) -> None:
+    log = tmp_path / "ran"
+
+    def job(n: int) -> int:
+        if n == 41:
+            raise RuntimeError("no room")
+        time.sleep(0.002)
+        with open(log, "a", encoding="utf-8") as out:
+            out.write(f"{n}\n")
+        return n
+
+    jobs: aside.Asides[int, int] = aside.Asides(job, 2)
+    with pytest.raises(AsideError, match="RuntimeError: no room"):
+        try:
+            for n in range(2_000):
+                jobs.put(n)
+            jobs.close()
+        except BaseException:
+            jobs.abandon()
+            raise
+    with pytest.raises(ChildProcessError):
+        os.waitpid(-1, os.WNOHANG)  # both stopped and waited for
+    ran = {int(n) for n in log.read_text(encoding="utf-8").split()}
+    # The failing one ran nothing after it; the other stopped well before the end.
+    assert 41 not in ran and not any(n > 41 and n % 2 for n in ran) and len(ran) < 1_000
 
 
 def test_items_larger_than_a_pipe_go_through_whole() -> None:
@@ -319,7 +367,7 @@ def test_ctrl_c_while_the_fill_waits_for_its_last_writes_starts_no_other(
     planning does; every note is as it was or as it was filled."""
     root = write_vault(tmp_path / "vault", contacts(40))
     log = tmp_path / "log"
-    real_write, real_close = fill.write_note, Aside.close
+    real_write, real_close = fill.write_note, aside.Asides.close
     pressed: list[float] = []
 
     def write_note(path, transform, **kwargs):
@@ -336,7 +384,7 @@ def test_ctrl_c_while_the_fill_waits_for_its_last_writes_starts_no_other(
         return real_close(self)
 
     monkeypatch.setattr(fill, "write_note", write_note)
-    monkeypatch.setattr(Aside, "close", close)
+    monkeypatch.setattr(aside.Asides, "close", close)
     original = tree(root)
     previous = signal.signal(signal.SIGALRM, ctrl_c)
     try:
@@ -366,7 +414,7 @@ def test_a_writing_process_stopped_by_another_program_is_no_complete_fill(
     rest. (It used to take what that process had written for the whole, so the next fill
     found nothing to do while most notes lacked their blocks.)"""
     root = write_vault(tmp_path / "vault", contacts(40))
-    real_write, real_close = fill.write_note, Aside.close
+    real_write, real_close = fill.write_note, aside.Asides.close
     closing = tmp_path / "closing"
     sent = [False]
 
@@ -385,7 +433,7 @@ def test_a_writing_process_stopped_by_another_program_is_no_complete_fill(
         return real_close(self)
 
     monkeypatch.setattr(fill, "write_note", write_note)
-    monkeypatch.setattr(Aside, "close", close)
+    monkeypatch.setattr(aside.Asides, "close", close)
     with pytest.raises(AsideError, match="stopped before the end"):
         fill_vault(find_vault(root), write_aside=True)
     monkeypatch.undo()
@@ -451,7 +499,7 @@ def test_ctrl_c_just_before_the_fill_waits_for_its_writes_stops_them_too(
         raise KeyboardInterrupt  # (as it lands before the wait begins)
 
     monkeypatch.setattr(fill, "write_note", write_note)
-    monkeypatch.setattr(Aside, "close", close)
+    monkeypatch.setattr(aside.Asides, "close", close)
     with pytest.raises(KeyboardInterrupt):
         fill_vault(find_vault(root), write_aside=True)
     with pytest.raises(ChildProcessError):
