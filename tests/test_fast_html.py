@@ -3,12 +3,20 @@ text, or it declines: `site/fast_html.py` against Markdown itself."""
 
 from __future__ import annotations
 
+import re
+
 import markdown
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from vault_tools.site.fast_html import StandIns, block_html, plain_markdown, shown_as_text
+from vault_tools.site.fast_html import (
+    _STRUCTURE_LINE,
+    StandIns,
+    block_html,
+    plain_markdown,
+    shown_as_text,
+)
 
 # The site's Markdown as the plugin configures it by default (MkDocs' defaults, task lists,
 # and Obsidian's callouts, highlights, footnotes and code blocks inside callouts and lists).
@@ -51,6 +59,30 @@ def test_the_fast_html_of_a_block_is_what_markdown_makes_of_it_or_none(text: str
     fast, slow = fast_or_markdown(text)
     if fast is not None:
         assert fast == slow, text
+
+
+# The check as it was made a line at a time, with each line's ending blanks cut: the one search
+# of a paragraph (`_STRUCTURE_LINE`) must decline wherever this does.
+STRUCTURE_BY_LINE = re.compile(
+    r"^(?:#|\||>|```|~~~| |\t|\d+[.)]\s|[*+] |[-=]+$|(?:[-*_] *){3,}$|!!!|\?\?\?)")
+BLANKS = st.sampled_from([" ", "\t", "\xa0", "\u2003", "\x0b", "\x1f", "\x85", "\u3000"])
+
+
+STARTS = st.sampled_from(["-", "=", "*", "_", "#", "1.", "1)", "+", ">", "|", "!!!", "???"])
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.lists(st.one_of(STARTS, WORDS, MARKS, BLANKS), max_size=6).map("".join),
+                min_size=1, max_size=4).map("\n".join))
+@example("x\n---\xa0")
+@example("==\u3000\ny")
+@example("- - -\x85")
+def test_one_search_of_a_paragraph_declines_wherever_a_search_of_each_line_did(
+        paragraph: str) -> None:
+    by_line = any(STRUCTURE_BY_LINE.match(line.rstrip())
+                  for line in paragraph.split("\n") if line.strip())
+    if by_line:
+        assert _STRUCTURE_LINE.search(paragraph), paragraph
 
 
 @pytest.mark.parametrize("text", ["- Jane met _x_ at Acme", "**Linked from** __x__",
