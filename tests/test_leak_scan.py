@@ -628,7 +628,7 @@ def test_from_a_large_page_on_every_page_is_scanned_by_the_second_process(
     scan = PageScan([secret], aside=leaks.start_scan_process())
     for rel, output in pages:
         scan.page(rel, output)
-    assert scan._told and scan._sent == [rel for rel, _ in pages[1:]]
+    assert scan._told and scan._sent == [("page", rel) for rel, _ in pages[1:]]
     known = scan.unchanged(site)
     assert len(known) == len(pages)
     assert sorted(leak.file for leak in scan_site(site, [secret], known=known)) == [
@@ -690,3 +690,105 @@ def test_the_second_process_is_stopped_at_once_when_unused_or_the_build_stops(
     with pytest.raises(ChildProcessError):  # reaped already: no process left behind
         os.waitpid(pid, os.WNOHANG)
     assert scan._aside is None and scan.unchanged(tmp_path) == {}
+
+
+def _other_files(site: Path, leaking: frozenset[int], feed_leaks: bool) -> None:
+    """Files of a site that are not pages: a search index of many chunks (its documents
+    numbered in `leaking` name the secret, an entity or markup inside the name), a calendar
+    feed, a gzipped copy of the index."""
+    docs = []
+    for number in range(120):
+        text = " ".join(f"Row {n} qxv of {number}" for n in range(60))
+        if number in leaking:
+            text += " Met <em>Quokka</em>&#32;Lantern today."
+        docs.append({"location": f"p{number}/", "title": f"Page {number}", "text": text})
+    index = json.dumps({"config": {"lang": ["en"]}, "docs": docs})
+    (site / "search").mkdir(parents=True, exist_ok=True)
+    (site / "search/search_index.json").write_text(index, encoding="utf-8")
+    (site / "search/copy.json.gz").write_bytes(gzip.compress(index.encode()))
+    summary = "Call Quokka\r\n  Lantern" if feed_leaks else "Call the bank"
+    (site / "followups.ics").write_text(
+        f"BEGIN:VCALENDAR\r\nBEGIN:VEVENT\r\nSUMMARY:{summary}\r\nEND:VEVENT\r\n"
+        "END:VCALENDAR\r\n", encoding="utf-8")
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.frozensets(st.integers(0, 119), max_size=4), st.booleans())
+def test_the_other_files_scanned_with_the_second_process_give_what_the_scan_of_files_finds(
+        leaking: frozenset[int], feed_leaks: bool) -> None:
+    """`PageScan.unchanged(site, others)`: once the pages are made, the site's other files
+    (the search index above all) are scanned here and by the page scan's second process,
+    every other text each; what they find together is what one scan of the files finds, in
+    the same order."""
+    from vault_tools.site import leaks
+
+    secret = Secret("Quokka Lantern", "name", "contacts/x.md", whole_word=True)
+    with tempfile.TemporaryDirectory() as tmp:
+        site = Path(tmp) / "site"
+        pages = _many_pages(leaks.ASIDE_FROM + 5, set())
+        for rel, output in pages:
+            (site / rel).parent.mkdir(parents=True, exist_ok=True)
+            (site / rel).write_bytes(page_bytes(output))
+        _other_files(site, leaking, feed_leaks)
+        scan = PageScan([secret], aside=leaks.start_scan_process())
+        for rel, output in pages:
+            scan.page(rel, output)
+        files = leaks.site_files(site)
+        scan._scan_others(site, [rel for rel in files if rel not in scan._digests])
+        # (The index's odd texts went to the second process.)
+        lent = {sent[1] for sent in scan._sent if sent[0] == "texts"}
+        assert lent == {"search/search_index.json", "search/copy.json.gz"}
+        known = scan.unchanged(site)
+        assert set(known) == set(files)  # every file known: none is read again
+        found = scan_site(site, [secret], known=known)
+        assert found == scan_site(site, [secret])
+        expected = {"search/search_index.json", "search/copy.json.gz"} if leaking else set()
+        assert {leak.file for leak in found} == expected | (
+            {"followups.ics"} if feed_leaks else set())
+
+
+@pytest.mark.parametrize("when", ["before", "while"])
+def test_other_files_a_lost_second_process_had_texts_of_are_read_again(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, when: str) -> None:
+    """The second process killed before it is handed the other files' texts, or while it
+    has some: a file some of whose texts it had is not known as scanned, so the scan of the
+    site's files reads it whole. Nothing is left unscanned, nothing found twice."""
+    import os
+    import signal
+
+    from vault_tools.site import leaks
+
+    secret = Secret("Quokka Lantern", "name", "contacts/x.md", whole_word=True)
+    site = tmp_path / "site"
+    pages = _many_pages(leaks.ASIDE_FROM + 5, set())
+    for rel, output in pages:
+        (site / rel).parent.mkdir(parents=True, exist_ok=True)
+        (site / rel).write_bytes(page_bytes(output))
+    _other_files(site, frozenset({1, 7, 118}), True)
+    scan = PageScan([secret], aside=leaks.start_scan_process())
+    for rel, output in pages:
+        scan.page(rel, output)
+    assert scan._aside is not None and scan._aside._pid is not None
+    pid = scan._aside._pid
+    if when == "before":
+        os.kill(pid, signal.SIGKILL)
+    else:
+        real_put = scan._aside.put
+        texts = []
+
+        def put(item):
+            if item[0] == "texts":
+                texts.append(item)
+                if len(texts) == 3:
+                    os.kill(pid, signal.SIGKILL)
+            return real_put(item)
+
+        monkeypatch.setattr(scan._aside, "put", put)
+    known = scan.unchanged(site, leaks.site_files(site))
+    # Found gone at the first text handed, the file is scanned whole here; gone with texts
+    # of it, it is left to the scan of the files.
+    assert ("search/search_index.json" in known) == (when == "before")
+    found = scan_site(site, [secret], known=known)
+    assert found == scan_site(site, [secret])
+    assert {leak.file for leak in found} == {
+        "search/search_index.json", "search/copy.json.gz", "followups.ics"}

@@ -362,8 +362,16 @@ def _json_strings(value: object) -> Iterator[str]:
             stack.pop()
 
 
-# Files read as markup: their tags are dropped, their attribute values and comments read.
-MARKUP_FILES = (".html", ".htm", ".xhtml", ".xml", ".xml.gz", ".svg", ".json")
+# Files read as markup: their tags are dropped, their attribute values and comments read. A
+# gzipped one too (`data_texts` reads it decompressed): `sitemap.xml.gz`, and any other a
+# plugin writes (a `.json.gz` index quoting `Quokka</em>&#32;Lantern` was read as plain text).
+MARKUP_FILES = (".html", ".htm", ".xhtml", ".xml", ".svg", ".json")
+
+
+def is_markup(rel: str) -> bool:
+    """Whether the output file `rel` is read as markup (`MARKUP_FILES`, gzipped or not)."""
+    name = posixpath.basename(rel).lower()
+    return name.removesuffix(".gz").endswith(MARKUP_FILES)
 
 # From this many files on, a second process scans half of them (the build itself is done by
 # then, so the second core is idle): about half the scan's time on a large site. Below it, a
@@ -390,14 +398,21 @@ def scan_site(site_dir: Path, secrets: Iterable[Secret], skip: Iterable[str] = (
     scanner = LeakScanner(secrets) if scanner is None else scanner
     if not scanner:
         return []
-    skipped = set(skip)
-    listed = [rel for _, rel in _site_files(site_dir, only) if rel not in skipped]
+    listed = site_files(site_dir, skip, only)
     known = known or {}
     files = [rel for rel in listed if rel not in known]
     order = {rel: i for i, rel in enumerate(listed)}
     found = [leak for rel in listed if rel in known for leak in known[rel]]
     leaks = found + _scan_all(site_dir, secrets, files, parallel_from, scanner)
     return sorted(leaks, key=lambda leak: order[leak.file])
+
+
+def site_files(site_dir: Path, skip: Iterable[str] = (), only: Iterable[str] | None = None
+               ) -> list[str]:
+    """The files `scan_site` scans (for the same arguments), relative and '/'-separated, in
+    its order."""
+    skipped = set(skip)
+    return [rel for _, rel in _site_files(site_dir, only) if rel not in skipped]
 
 
 def _scan_all(site_dir: Path, secrets: list[Secret], files: list[str],
@@ -440,7 +455,7 @@ def _scan_files(site_dir: Path, secrets: list[Secret], files: list[str],
 def _file_leaks(scanner: LeakScanner, rel: str, texts: Iterable[str]) -> list[Leak]:
     """The leaks of the output file `rel` whose texts (as `file_texts` gives them) are `texts`."""
     # Search indexes hold HTML too (`Leila</p><p>`): their tags are no words either.
-    markup = posixpath.basename(rel).lower().endswith(MARKUP_FILES)
+    markup = is_markup(rel)
     found: dict[tuple[str, str], Secret] = {}
     # The file's own name and path are published too (its URL).
     for text in (rel, *texts):
@@ -475,7 +490,12 @@ class PageScan:
         self._digests: dict[str, bytes] = {}
         self._aside = aside
         self._told = False  # whether it was told the secrets (its first item)
-        self._sent: list[str] = []  # the pages handed to it since, in order
+        # What was handed to it since, in order: ("page", rel) for a page, ("texts", rel, n)
+        # for the `n`th text of another file of the site (`unchanged`'s `others`).
+        self._sent: list[tuple[Any, ...]] = []
+        # The leaks of each text of each other file, by text number, as they are found here
+        # and there; a file whose texts that process did not finish is not among them.
+        self._others: dict[str, dict[int, list[Secret]]] = {}
 
     def page(self, rel: str, output: str) -> None:
         """Scan the page written at `rel` (relative to the site folder) with `output`."""
@@ -490,7 +510,7 @@ class PageScan:
                     self._aside.put(("secrets", self.secrets))
                     self._told = True
                 self._aside.put(("page", rel, data))
-                self._sent.append(rel)
+                self._sent.append(("page", rel))
                 return
             except (AsideError, OSError):
                 self._end_aside()  # (those sent are read again afterwards) and on here
@@ -518,17 +538,32 @@ class PageScan:
         except AsideError:
             self._forget_sent()
             return
-        self._leaks.update(zip(self._sent, found[1:], strict=True))  # (first: the secrets)
+        for sent, leaks in zip(self._sent, found[1:], strict=True):  # (first: the secrets)
+            if sent[0] == "page":
+                self._leaks[sent[1]] = leaks
+            elif sent[1] in self._others:
+                self._others[sent[1]][sent[2]] = [leak.secret for leak in leaks]
         self._sent = []
 
     def _forget_sent(self) -> None:
-        for rel in self._sent:
-            self._digests.pop(rel, None)
+        """What was handed to the second process is not known as scanned: those pages, and
+        the other files some of whose texts were handed to it."""
+        for sent in self._sent:
+            if sent[0] == "page":
+                self._digests.pop(sent[1], None)
+            else:
+                self._others.pop(sent[1], None)
         self._sent = []
 
-    def unchanged(self, site_dir: Path) -> dict[str, list[Leak]]:
+    def unchanged(self, site_dir: Path, others: Iterable[str] = ()) -> dict[str, list[Leak]]:
         """The leaks of each page scanned here whose file in `site_dir` holds the very bytes
-        scanned (a page not there, or changed since, is not in it)."""
+        scanned (a page not there, or changed since, is not in it), and of each of `others`
+        that is not such a page: files of the site the caller would scan next (its search
+        index, feeds, data), read and scanned now. With the second process, every other text
+        of theirs is scanned there meanwhile: a large site's search index is most of what is
+        left to scan once the pages are made, and that process is idle by then. A file whose
+        texts it did not finish is not in the answer: the caller's scan reads it again."""
+        self._scan_others(site_dir, [rel for rel in others if rel not in self._digests])
         self._end_aside()
         same = {}
         for rel, digest in self._digests.items():
@@ -538,7 +573,39 @@ class PageScan:
                 continue  # gone, or a folder: nothing of it to scan as scanned
             if _digest(data) == digest:
                 same[rel] = self._leaks.get(rel, [])
+        for rel, by_text in self._others.items():
+            # In the order one pass over the file finds them (`_file_leaks`): its name, then
+            # each text in turn.
+            found: dict[tuple[str, str], Secret] = {}
+            for number in sorted(by_text):
+                for secret in by_text[number]:
+                    found[(secret.kind, secret.value)] = secret
+            same[rel] = [Leak(rel, secret) for secret in found.values()]
+        self._others = {}
         return same
+
+    def _scan_others(self, site_dir: Path, others: list[str]) -> None:
+        """Scan `others` (see `unchanged`): their odd texts handed to the second process if
+        it is scanning this build's pages, the rest here meanwhile."""
+        for rel in others:
+            markup = is_markup(rel)
+            # (Its name too, as `_file_leaks` reads it: it is the file's URL.)
+            by_text = self._others[rel] = {-1: self.scanner.find(rel, markup)}
+            try:
+                texts = file_texts(site_dir / rel, rel)
+                for number, text in enumerate(texts):
+                    if number % 2 and self._told and self._aside is not None:
+                        try:
+                            self._aside.put(("texts", rel, text))
+                            self._sent.append(("texts", rel, number))
+                            continue
+                        except (AsideError, OSError):
+                            self._end_aside()  # (a file it had texts of is read again)
+                            if rel not in self._others:
+                                break
+                    by_text[number] = self.scanner.find(text, markup)
+            except OSError:
+                self._others.pop(rel, None)  # (gone, or a folder: the caller's scan says so)
 
 
 # The pages a build scans itself before it hands the others to a second process (`PageScan`):
@@ -551,7 +618,8 @@ ASIDE_BYTES = 256 * 1024
 
 class _ScanJob:
     """The second process's job (`PageScan`): told the secrets (`("secrets", list)`, first),
-    then the leaks of each page (`("page", rel, bytes)`)."""
+    then the leaks of each page (`("page", rel, bytes)`) and of texts of the site's other
+    files (`("texts", rel, text)`)."""
 
     def __init__(self) -> None:
         self.scanner: LeakScanner | None = None
@@ -561,8 +629,12 @@ class _ScanJob:
             forked_child()
             self.scanner = LeakScanner(item[1])
             return []
-        _, rel, data = item
         assert self.scanner is not None, "a page before the secrets"
+        if item[0] == "texts":  # one text of another file of the site (`unchanged`)
+            _, rel, text = item
+            markup = is_markup(rel)
+            return [Leak(rel, secret) for secret in self.scanner.find(text, markup)]
+        _, rel, data = item
         return _file_leaks(self.scanner, rel, data_texts(data, rel))
 
 

@@ -42,6 +42,7 @@ from .leaks import (
     leak_report,
     scan_site,
     shared_templates,
+    site_files,
     without_shown_comments,
 )
 from .links import PageLinks, log_link_problems, markdown_media
@@ -305,7 +306,10 @@ class VaultPlugin(BasePlugin[VaultPluginConfig]):
         # then a page kept from before may hold a value that has just become a secret.
         only = self.scan_only if same_secrets(self.remembered.scanned_for, found) else None
         self.remembered.scanned_for = None
-        known = build.scan.unchanged(site_dir) if build.scan is not None else None
+        files = site_files(site_dir, build.skip_scan, only)
+        # (The files that are not pages scanned as made are scanned there too, sharing them
+        # with the page scan's second process.)
+        known = build.scan.unchanged(site_dir, files) if build.scan is not None else None
         scanner = (build.scan.scanner if build.scan is not None
                    else self.remembered.secrets.scanner(found))
         leaks = without_shown_comments(
