@@ -217,14 +217,21 @@ class Asides(Generic[T, R]):
         """Fork every process now (see `Aside.start`). Raises `OSError` if not even one could
         be had; fewer processes then share the items if only some could."""
         started: list[Aside[T, R]] = []
-        for process in self._asides:
-            try:
-                process.start()
-            except OSError:
-                if not started:
-                    raise
-                break
-            started.append(process)
+        try:
+            for process in self._asides:
+                try:
+                    process.start()
+                except OSError:
+                    if not started:
+                        raise
+                    break
+                started.append(process)
+        except BaseException:
+            # (Ctrl-C during a later fork: the ones forked already are stopped and waited for,
+            # not left reading a pipe this process no longer knows it holds)
+            for process in started:
+                process.abandon()
+            raise
         self._asides = started
 
     def put(self, item: T) -> None:
