@@ -250,11 +250,17 @@ class Asides(Generic[T, R]):
                 process.finish()
             # Each reply read as it comes: one process failing stops the others at once,
             # rather than after they ran everything they were given.
+            # (`poll`, not `select`: a pipe numbered past FD_SETSIZE, 1024, in a program with
+            # many files open, is no `ValueError`)
             waiting = dict(enumerate(self._asides))
+            replies = select.poll()
+            for process in waiting.values():
+                replies.register(process.reply, select.POLLIN)
             while waiting:
-                replied = set(select.select([p.reply for p in waiting.values()], [], [])[0])
+                replied = {fd for fd, _ in replies.poll()}
                 for turn, process in list(waiting.items()):
                     if process.reply in replied:
+                        replies.unregister(process.reply)
                         returned[turn] = process.close()
                         del waiting[turn]
         except BaseException:
