@@ -28,7 +28,7 @@ import select
 import signal
 import struct
 import threading
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Hashable, Iterable
 from functools import partial
 from typing import Generic, NoReturn, TypeVar
 
@@ -212,6 +212,9 @@ class Asides(Generic[T, R]):
         # Which process each item went to, in the order put: a byte each (20,000 writes,
         # 20 KB), so that `close` gives the returns in that order.
         self._turns = bytearray()
+        self._dealt = 0  # items dealt in turn (not sent `together` with one before)
+        # The process that was given each `together` key: its other items go to it too.
+        self._together: dict[Hashable, int] = {}
 
     def start(self) -> None:
         """Fork every process now (see `Aside.start`). Raises `OSError` if not even one could
@@ -234,9 +237,16 @@ class Asides(Generic[T, R]):
             raise
         self._asides = started
 
-    def put(self, item: T) -> None:
-        """Hand `item` to the next process in turn (see `Aside.put`)."""
-        turn = len(self._turns) % len(self._asides)
+    def put(self, item: T, together: Hashable | None = None) -> None:
+        """Hand `item` to the next process in turn (see `Aside.put`). `together`: items put
+        with the same key go to the same process, so they run in the order put, one after
+        the other (the writes of two names of one file: the later one's text is the file's)."""
+        turn = self._together.get(together, -1) if together is not None else -1
+        if turn < 0:
+            turn = self._dealt % len(self._asides)
+            self._dealt += 1
+            if together is not None:
+                self._together[together] = turn
         self._asides[turn].put(item)
         self._turns.append(turn)
 

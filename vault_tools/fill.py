@@ -10,6 +10,7 @@ from __future__ import annotations
 import bisect
 import difflib
 import hashlib
+import os
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from functools import partial
@@ -375,7 +376,9 @@ def fill_vault(
                 if diffs:
                     result.diff_text.append(unified_diff(planned))
                 if writer is not None and len(result.changed) >= ASIDE_AFTER:
-                    writer.put(planned)  # (its rendered blocks sent, not kept here)
+                    # (its rendered blocks sent, not kept here; two names of one file to
+                    # one writer, which writes them in the order planned)
+                    writer.put(planned, together=_file_of(vault, path))
                 elif write:
                     apply_changes(vault, [planned], result)
                     if result.written and result.written[-1] == path:
@@ -435,6 +438,19 @@ def _writer(vault: Vault) -> aside.Asides[NoteChange, _Written] | None:
     except OSError:
         return None
     return writer
+
+
+def _file_of(vault: Vault, path: str) -> int | None:
+    """Which file the note at `path` is, for `Asides.put`'s `together` (a hash of its device
+    and inode; None if it cannot be told): another name of the same file (a hard link, a
+    symlink inside the vault) is written by the same process, after it, as a fill writing
+    its notes itself writes them. Were they written by two, the file would end with
+    whichever wrote last. (Two files whose hashes meet only share a writer.)"""
+    try:
+        found = os.stat(vault.abs(path))
+    except (OSError, ValueError):
+        return None
+    return hash((found.st_dev, found.st_ino))
 
 
 # How many processes write a fill's changes (`write_aside`): much of a write is waiting for its
