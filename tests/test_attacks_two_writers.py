@@ -199,11 +199,17 @@ def _running(pid: int) -> bool:
 
 
 MOMENTS = {
-    # (when to press Ctrl-C, which notes are slow to write, pause per note planned)
-    "while planning": (lambda lines: sum(w[0] == "plan" for w in lines) >= 40, "all", 0.01),
-    "right after the last put": (lambda lines: any(w[0] == "closing" for w in lines), "all", 0),
+    # (when to press Ctrl-C, which notes are slow to write, pause per note planned, bytes of
+    # prose in each contact)
+    "while planning": (lambda lines: sum(w[0] == "plan" for w in lines) >= 40, "all", 0.01, 0),
+    "right after the last put": (
+        lambda lines: any(w[0] == "closing" for w in lines), "all", 0, 0),
     "one writer replied, the other writing": (
-        lambda lines: any(w[0] == "replied" for w in lines), "odd", 0),
+        lambda lines: any(w[0] == "replied" for w in lines), "odd", 0, 0),
+    # (70 notes of 100 KB dealt to two writers, each pipe 1 MB: the planning process waits in
+    # `put` for room by the 30th or so)
+    "while put waits for room in a full pipe": (
+        lambda lines: sum(w[0] == "plan" for w in lines) >= 50, "all", 0, 100_000),
 }
 
 
@@ -212,8 +218,10 @@ MOMENTS = {
 @pytest.mark.parametrize("moment", list(MOMENTS))
 def test_ctrl_c_to_the_process_group_leaves_every_note_whole_and_no_process(
         tmp_path, moment) -> None:
-    pressed_when, slow, plan_wait = MOMENTS[moment]
-    root = write_vault(tmp_path / "vault", contacts(70))
+    pressed_when, slow, plan_wait, prose = MOMENTS[moment]
+    root = write_vault(tmp_path / "vault", {
+        path: text + "z" * prose if path.startswith("contacts/") else text
+        for path, text in contacts(70).items()})
     before = tree(root)
     filled = filled_copy(root, tmp_path)
     (tmp_path / "driver.py").write_text(DRIVER, encoding="utf-8")
