@@ -225,18 +225,23 @@ def test_ctrl_c_to_the_process_group_leaves_every_note_whole_and_no_process(
     before = tree(root)
     filled = filled_copy(root, tmp_path)
     (tmp_path / "driver.py").write_text(DRIVER, encoding="utf-8")
-    log = tmp_path / "log"
+    log, said = tmp_path / "log", tmp_path / "output"
     env = {**os.environ, "PYTHONPATH": str(REPO)}
-    fill_ = subprocess.Popen(
-        [sys.executable, str(tmp_path / "driver.py"), str(log), str(root), slow, str(plan_wait)],
-        start_new_session=True, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    with open(said, "wb") as out:
+        fill_ = subprocess.Popen(
+            [sys.executable, str(tmp_path / "driver.py"), str(log), str(root), slow,
+             str(plan_wait)],
+            start_new_session=True, env=env, stdout=out, stderr=subprocess.STDOUT)
     try:
         deadline = time.monotonic() + 90
         while not pressed_when(_lines(log)) and fill_.poll() is None:
             assert time.monotonic() < deadline, "the moment never came"
             time.sleep(0.005)
         os.killpg(fill_.pid, signal.SIGINT)  # every process of the group, as a terminal does
-        output, _ = fill_.communicate(timeout=90)
+        # (its output in a file, not a pipe: waiting for a pipe's end would wait for any
+        # writer left running too, which holds it)
+        fill_.wait(timeout=90)
+        output = said.read_text(encoding="utf-8", errors="replace")
     finally:
         if fill_.poll() is None:
             os.killpg(fill_.pid, signal.SIGKILL)
@@ -250,6 +255,45 @@ def test_ctrl_c_to_the_process_group_leaves_every_note_whole_and_no_process(
     started = [w[2] for w in lines if w[0] == "start"]
     ended = [w[2] for w in lines if w[0] == "end"]
     assert sorted(started) == sorted(ended)  # each write started was finished
+    whole(root, before, filled)
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
+def test_the_fill_process_killed_leaves_no_writer_writing_on(tmp_path) -> None:
+    """`kill PID` (or `timeout`, or kill -9) of the fill command while its writers have
+    notes queued: they finish the write each has under way and start no other, rather than
+    writing the rest of their queue (a megabyte of pipe each) after the command is gone."""
+    root = write_vault(tmp_path / "vault", contacts(70))
+    before = tree(root)
+    filled = filled_copy(root, tmp_path)
+    (tmp_path / "driver.py").write_text(DRIVER, encoding="utf-8")
+    log = tmp_path / "log"
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    fill_ = subprocess.Popen(
+        [sys.executable, str(tmp_path / "driver.py"), str(log), str(root), "all", "0"],
+        start_new_session=True, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + 90
+        while not any(w[0] == "closing" for w in _lines(log)) and fill_.poll() is None:
+            assert time.monotonic() < deadline, "the fill never put its last change"
+            time.sleep(0.005)
+        os.kill(fill_.pid, signal.SIGTERM)  # the fill process only, not its group
+        fill_.wait(timeout=90)  # (not for its output: the writers hold that pipe too)
+    finally:
+        if fill_.poll() is None:
+            os.killpg(fill_.pid, signal.SIGKILL)
+            fill_.wait()
+    at_death = [w for w in _lines(log) if w[0] == "start"]
+    lines = _lines(log)
+    writers = {int(w[1]) for w in lines if w[0] in ("start", "end")} - {int(lines[0][1])}
+    deadline = time.monotonic() + 60
+    while [pid for pid in writers if _running(pid)]:
+        assert time.monotonic() < deadline, "the writers never ended"
+        time.sleep(0.01)
+    after = [w for w in _lines(log) if w[0] == "start"]
+    # (one each may have been between two writes when it went)
+    assert len(after) - len(at_death) <= len(writers), (len(at_death), len(after))
     whole(root, before, filled)
 
 
