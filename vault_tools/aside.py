@@ -169,7 +169,8 @@ class Aside(Generic[T, R]):
         if fcntl is not None and hasattr(fcntl, "F_SETPIPE_SZ"):
             with contextlib.suppress(OSError):  # (more than the system allows: as it is)
                 fcntl.fcntl(down_write, fcntl.F_SETPIPE_SZ, PIPE_BYTES)
-        pid = _fork(partial(_child, self._job, down_read, up_write), mine=(down_write, up_read),
+        pid = _fork(partial(_child, self._job, down_read, up_write, parent=os.getpid()),
+                    mine=(down_write, up_read),
                     theirs=(down_read, up_write))
         self._pid, self._to_child, self._from_child = pid, down_write, up_read
 
@@ -430,12 +431,14 @@ def _fork(child: Callable[[Iterable[int]], None], *, mine: tuple[int, ...],
 
 
 def _child(job: Callable[[T], R], source: int, reply: int,
-           mask: Iterable[int] = ()) -> None:
+           mask: Iterable[int] = (), *, parent: int = 0) -> None:
     """The second process: run `job` on each item read from `source` until it is closed, send
     what they returned on `reply`, and exit; never returns, never runs the parent's exit
     handlers or flushes its buffers (`os._exit`). Sent SIGTERM (`abandon`, `close`
     interrupted, or another program), it finishes the job it is running, runs no other, and
-    closes `source` before it replies (the parent's next `put` fails, and reads the reply)."""
+    closes `source` before it replies (the parent's next `put` fails, and reads the reply).
+    Once its `parent` is gone (killed: `kill`, `timeout`, kill -9), it runs no other job
+    either: the items still in the pipe were for a command that no longer runs."""
     status = 0
     returned: list[R] = []
     try:
@@ -453,6 +456,8 @@ def _child(job: Callable[[T], R], source: int, reply: int,
         while not stopping:
             message = _read_message(source)
             if message is None or stopping:  # (told to stop while waiting for the item)
+                break
+            if parent and os.getppid() != parent:  # (adopted by another: its parent died)
                 break
             returned.append(job(pickle.loads(message)))
         outcome: tuple[str, object] = ("done", returned)
