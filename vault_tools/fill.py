@@ -10,7 +10,6 @@ from __future__ import annotations
 import bisect
 import difflib
 import hashlib
-import os
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from functools import partial
@@ -328,6 +327,7 @@ def fill_vault(
     # object's count of references) copied it page by page: at 20,000 notes never filled the
     # two processes' summed Pss peaked at 503 MB, against 289 MB for a fill writing nothing.
     writer = _writer(vault) if write and write_aside and aside.available() else None
+    path_names = _names_of_one_file(before) if writer is not None else {}
     try:
         index = (load_index_seeing(vault, see, parse=parse, aside_ok=read_aside,
                                    keep=_digests_of) if texts is None else
@@ -378,7 +378,7 @@ def fill_vault(
                 if writer is not None and len(result.changed) >= ASIDE_AFTER:
                     # (its rendered blocks sent, not kept here; two names of one file to
                     # one writer, which writes them in the order planned)
-                    writer.put(planned, together=_file_of(vault, path))
+                    writer.put(planned, together=path_names.get(before.get(path)))
                 elif write:
                     apply_changes(vault, [planned], result)
                     if result.written and result.written[-1] == path:
@@ -440,17 +440,20 @@ def _writer(vault: Vault) -> aside.Asides[NoteChange, _Written] | None:
     return writer
 
 
-def _file_of(vault: Vault, path: str) -> int | None:
-    """Which file the note at `path` is, for `Asides.put`'s `together` (a hash of its device
-    and inode; None if it cannot be told): another name of the same file (a hard link, a
-    symlink inside the vault) is written by the same process, after it, as a fill writing
-    its notes itself writes them. Were they written by two, the file would end with
-    whichever wrote last. (Two files whose hashes meet only share a writer.)"""
-    try:
-        found = os.stat(vault.abs(path))
-    except (OSError, ValueError):
-        return None
-    return hash((found.st_dev, found.st_ino))
+def _names_of_one_file(stamps: manifest.Stamps) -> dict[str | None, str]:
+    """The stamp of each file that more than one note path names (a hard link, a symlink
+    inside the vault), for `Asides.put`'s `together`: those names are written by the same
+    process, in the order planned, as a fill writing its notes itself writes them; were they
+    written by two, the file would end with whichever wrote last. Two names of one file have
+    the same stamp (size, mtime, inode, change time); two files with the same stamp, if any,
+    only share a writer. Only such stamps are kept (most vaults: none)."""
+    seen: set[str] = set()
+    shared: dict[str | None, str] = {}
+    for stamp in stamps.values():
+        if stamp in seen:
+            shared[stamp] = stamp
+        seen.add(stamp)
+    return shared
 
 
 # How many processes write a fill's changes (`write_aside`): much of a write is waiting for its
