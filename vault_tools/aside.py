@@ -327,7 +327,7 @@ class Ahead(Generic[R]):
         """The values sent and not yet taken, in the order yielded, without waiting for any
         other (a read of what the pipe holds, a few megabytes at most)."""
         for _ in range(8):
-            if self._from_child < 0 or not select.select([self._from_child], [], [], 0)[0]:
+            if self._from_child < 0 or not _ready(self._from_child):
                 break
             self._read()
         return self._take()
@@ -509,6 +509,15 @@ def _last_word(reply: int, outcome: tuple[str, object], status: int) -> NoReturn
     except BaseException:
         status = 1
     os._exit(status)
+
+
+def _ready(fd: int) -> bool:
+    """Whether a read of `fd` would not wait (data, its end, or an error to say). With `poll`,
+    not `select`: a descriptor numbered past FD_SETSIZE (1024), in a program with many files
+    open, is no `ValueError`."""
+    watch = select.poll()
+    watch.register(fd, select.POLLIN)
+    return bool(watch.poll(0))
 
 
 def _read_message(fd: int) -> bytes | None:
