@@ -563,7 +563,8 @@ class PageScan:
         of theirs is scanned there meanwhile: a large site's search index is most of what is
         left to scan once the pages are made, and that process is idle by then. A file whose
         texts it did not finish is not in the answer: the caller's scan reads it again."""
-        self._scan_others(site_dir, [rel for rel in others if rel not in self._digests])
+        if self.scanner:  # (no secret: nothing to read them for, as `scan_site` reads none)
+            self._scan_others(site_dir, [rel for rel in others if rel not in self._digests])
         self._end_aside()
         same = {}
         for rel, digest in self._digests.items():
