@@ -294,7 +294,10 @@ class VaultPlugin(BasePlugin[VaultPluginConfig]):
             return output_content
         return csp.secure(output_content, output_content)
 
-    @event_priority(-100)  # after every other plugin has written its files (search index...)
+    # After every other plugin has written its files (the search index, Material's offline
+    # search_index.js, a hook's): -100 ran before a plugin or hook of -100 listed after this
+    # one, or of less, and what they wrote was published unscanned.
+    @event_priority(float("-inf"))
     def on_post_build(self, config: MkDocsConfig) -> None:
         self.leak_error = ""
         build = self.build
