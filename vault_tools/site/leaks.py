@@ -41,6 +41,7 @@ import posixpath
 import re
 import time
 import unicodedata
+import zlib
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from itertools import chain
@@ -302,11 +303,9 @@ def data_texts(data: bytes, rel: str) -> Iterator[str]:
     """The text(s) of the output file `rel` holding `data`, as a reader would see them."""
     name = rel.lower()
     if name.endswith(".gz"):
-        try:
-            data = gzip.decompress(data)
-        except (OSError, EOFError):
-            return
-        name = name[:-3]
+        unpacked = _gunzip(data)
+        if unpacked is not None:  # (else no gzip at all: served, and read, as it is)
+            data, name = unpacked, name[:-3]
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError:
@@ -339,6 +338,39 @@ def data_texts(data: bytes, rel: str) -> Iterator[str]:
         text = re.sub(r"\r?\n[ \t]", "", text)
         text = re.sub(r"\\([,;\\])", r"\1", text).replace("\\n", "\n").replace("\\N", "\n")
     yield text
+
+
+_GZIP_MAGIC = b"\x1f\x8b"
+_GUNZIP_PIECE = 4096  # bytes of a damaged gzip file fed to zlib at a time
+
+
+def _gunzip(data: bytes) -> bytes | None:
+    """What the gzip file `data` holds, as far as it can be read: a file cut short or damaged
+    part-way gives what comes before (what a browser or `zcat` shows of it, which zlib's
+    error or gzip's EOFError threw away, and the file went unscanned); None if `data` is no
+    gzip at all."""
+    if not data.startswith(_GZIP_MAGIC):
+        return None
+    try:
+        return gzip.decompress(data)
+    except (OSError, EOFError, zlib.error):
+        pass
+    out: list[bytes] = []
+    rest = data
+    while rest.startswith(_GZIP_MAGIC):  # (each member of the file in turn)
+        member = zlib.decompressobj(wbits=31)
+        at = 0
+        try:
+            while at < len(rest) and not member.eof:
+                out.append(member.decompress(rest[at:at + _GUNZIP_PIECE]))
+                at += _GUNZIP_PIECE
+        except zlib.error:
+            break
+        if not member.eof:
+            out.append(member.flush())
+            break
+        rest = member.unused_data + rest[at:]
+    return b"".join(out)
 
 
 _JOIN = f" {_BOUNDARY} "  # two JSON strings are two places: no value is found across them
