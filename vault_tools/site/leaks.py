@@ -312,7 +312,9 @@ def data_texts(data: bytes, rel: str) -> Iterator[str]:
         return
     if name.endswith(".json"):
         try:
-            strings = _json_strings(json.loads(text))
+            # (Every key and value of an object, a key given twice too: a parser keeps the
+            # last value, the file, fetched as it is, holds both.)
+            strings = _json_strings(json.loads(text, object_pairs_hook=_flat_pairs))
         except (ValueError, RecursionError):
             strings = iter(())
         first = next(strings, None)
@@ -374,6 +376,11 @@ def _gunzip(data: bytes) -> bytes | None:
 
 
 _JOIN = f" {_BOUNDARY} "  # two JSON strings are two places: no value is found across them
+
+
+def _flat_pairs(pairs: list[tuple[str, Any]]) -> list[Any]:
+    """A JSON object as its keys and values, in document order (`data_texts`)."""
+    return [item for pair in pairs for item in pair]
 
 
 def _json_strings(value: object) -> Iterator[str]:
