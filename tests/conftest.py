@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import gzip
+import os
+import resource
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -72,3 +76,24 @@ def site_texts(site: Path) -> dict[str, str]:
                 data = gzip.decompress(data)
             texts[path.relative_to(site).as_posix()] = data.decode("utf-8", errors="replace")
     return texts
+
+
+@contextlib.contextmanager
+def many_files_open(count: int = 1100) -> Iterator[None]:
+    """This process with over a thousand files open, as a program with sockets and watches
+    has: the next descriptors it opens (a pipe to a second process) are numbered past what
+    `select` takes (FD_SETSIZE, 1024). Skips the test where so many are not allowed."""
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    wanted = count + 100
+    if soft < wanted:
+        if hard != resource.RLIM_INFINITY and hard < wanted:
+            pytest.skip("too few files allowed")
+        resource.setrlimit(resource.RLIMIT_NOFILE, (wanted, hard))
+    opened = [os.open(os.devnull, os.O_RDONLY) for _ in range(count)]
+    try:
+        assert max(opened) >= 1024
+        yield
+    finally:
+        for fd in opened:
+            os.close(fd)
+        resource.setrlimit(resource.RLIMIT_NOFILE, (soft, hard))

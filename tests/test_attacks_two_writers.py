@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import errno
 import os
-import resource
 import shutil
 import signal
 import subprocess
@@ -34,7 +33,7 @@ from vault_tools.aside import AsideError
 from vault_tools.fill import fill_vault
 from vault_tools.vault import find_vault
 
-from .conftest import write_vault
+from .conftest import many_files_open, write_vault
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -441,20 +440,9 @@ def test_a_fork_that_fails_leaves_fewer_writers_and_the_same_fill(
 def test_two_writers_in_a_process_with_many_files_open(reaped, tmp_path) -> None:
     """A program using `fill_vault` with over a thousand files open (sockets, watches): the
     writers' pipes then have numbers `select` cannot take."""
-    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
-    if soft < 1200:
-        if hard != resource.RLIM_INFINITY and hard < 1200:
-            pytest.skip("too few files allowed")
-        resource.setrlimit(resource.RLIMIT_NOFILE, (1200, hard))
-    opened = [os.open(os.devnull, os.O_RDONLY) for _ in range(1100)]
-    try:
-        assert max(opened) >= 1024
+    with many_files_open():
         root = write_vault(tmp_path / "aside", contacts(40))
         result = fill_vault(find_vault(root), write_aside=True)
-    finally:
-        for fd in opened:
-            os.close(fd)
-        resource.setrlimit(resource.RLIMIT_NOFILE, (soft, hard))
     no_child_left()
     itself = fill_vault(find_vault(write_vault(tmp_path / "itself", contacts(40))))
     assert outcome(result) == outcome(itself)

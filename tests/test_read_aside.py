@@ -285,20 +285,9 @@ def test_a_vault_read_aside_in_a_process_with_many_files_open(
         split_always: None, vault: Path) -> None:
     """A program using the library with over a thousand files open (sockets, watches): the
     second process's pipe then has a number `select` cannot take; it is read all the same."""
-    import resource
+    from .conftest import many_files_open
 
-    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
-    if soft < 1200:
-        if hard != resource.RLIM_INFINITY and hard < 1200:
-            pytest.skip("too few files allowed")
-        resource.setrlimit(resource.RLIMIT_NOFILE, (1200, hard))
-    opened = [os.open(os.devnull, os.O_RDONLY) for _ in range(1100)]
-    try:
-        assert max(opened) >= 1024
+    with many_files_open():
         split = loaded(vault, aside_ok=True)
-    finally:
-        for fd in opened:
-            os.close(fd)
-        resource.setrlimit(resource.RLIMIT_NOFILE, (soft, hard))
     assert no_children_left()
     assert split == loaded(vault, aside_ok=False)
