@@ -327,7 +327,7 @@ def fill_vault(
     # object's count of references) copied it page by page: at 20,000 notes never filled the
     # two processes' summed Pss peaked at 503 MB, against 289 MB for a fill writing nothing.
     writer = _writer(vault) if write and write_aside and aside.available() else None
-    path_names = _names_of_one_file(before) if writer is not None else {}
+    shared = _stamps_of_shared_files(before) if writer is not None else set()
     try:
         index = (load_index_seeing(vault, see, parse=parse, aside_ok=read_aside,
                                    keep=_digests_of) if texts is None else
@@ -378,7 +378,8 @@ def fill_vault(
                 if writer is not None and len(result.changed) >= ASIDE_AFTER:
                     # (its rendered blocks sent, not kept here; two names of one file to
                     # one writer, which writes them in the order planned)
-                    writer.put(planned, together=path_names.get(before.get(path)))
+                    stamp = before.get(path)
+                    writer.put(planned, together=stamp if stamp in shared else None)
                 elif write:
                     apply_changes(vault, [planned], result)
                     if result.written and result.written[-1] == path:
@@ -440,7 +441,7 @@ def _writer(vault: Vault) -> aside.Asides[NoteChange, _Written] | None:
     return writer
 
 
-def _names_of_one_file(stamps: manifest.Stamps) -> dict[str | None, str]:
+def _stamps_of_shared_files(stamps: manifest.Stamps) -> set[str]:
     """The stamp of each file that more than one note path names (a hard link, a symlink
     inside the vault), for `Asides.put`'s `together`: those names are written by the same
     process, in the order planned, as a fill writing its notes itself writes them; were they
@@ -448,10 +449,10 @@ def _names_of_one_file(stamps: manifest.Stamps) -> dict[str | None, str]:
     the same stamp (size, mtime, inode, change time); two files with the same stamp, if any,
     only share a writer. Only such stamps are kept (most vaults: none)."""
     seen: set[str] = set()
-    shared: dict[str | None, str] = {}
+    shared: set[str] = set()
     for stamp in stamps.values():
         if stamp in seen:
-            shared[stamp] = stamp
+            shared.add(stamp)
         seen.add(stamp)
     return shared
 

@@ -316,7 +316,7 @@ class VaultPlugin(BasePlugin[VaultPluginConfig]):
         scanner = (build.scan.scanner if build.scan is not None
                    else self.remembered.secrets.scanner(found))
         leaks = without_shown_comments(
-            scan_site(site_dir, found, build.skip_scan, only, known=known, scanner=scanner),
+            scan_site(site_dir, found, known=known, scanner=scanner, listed=files),
             build.view, build.texts)
         if not leaks:
             self.remembered.scanned_for = found
