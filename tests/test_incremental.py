@@ -117,6 +117,16 @@ class Session:
         (self.notes / rel).unlink()
         self.change(rel)
 
+    def attach(self, rel: str, attachment: str) -> None:
+        """Note `rel` shows the attachment at `attachment` (made if missing)."""
+        path = self.notes / attachment
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if not path.exists():
+            path.write_bytes(b"\x89PNG " + attachment.encode())
+        text = (self.notes / rel).read_text(encoding="utf-8")
+        (self.notes / rel).write_text(text + f"\n![[{path.name}]]\n", encoding="utf-8")
+        self.change(rel, attachment)
+
 
 @pytest.fixture
 def session(tmp_path: Path) -> Session:
@@ -169,7 +179,7 @@ FOLDERS = ["contacts", "people"]
 @st.composite
 def steps(draw: st.DrawFn) -> list[tuple[str, ...]]:
     kinds = st.sampled_from(["create", "edit", "link", "rename", "delete", "private", "heading",
-                             "prose", "embed", "day"])
+                             "prose", "embed", "day", "attach"])
     return [(draw(kinds), draw(st.sampled_from(NAMES)), draw(st.sampled_from(NAMES)),
              draw(st.sampled_from(FOLDERS))) for _ in range(draw(st.integers(3, 6)))]
 
@@ -197,6 +207,8 @@ def apply_step(s: Session, step: tuple[str, ...]) -> None:
 
     elif kind == "embed":  # its page shows the other's words: their prose edits reach it
         s.edit(rel, lambda t: t + f"\n![[{other}]]\n")
+    elif kind == "attach":  # a card only private notes show stays off the site
+        s.attach(rel, f"files/card {NAMES.index(other)}.png")
     elif kind == "heading":
         s.edit(rel, lambda t: t + f"\n## Notes\n\nNotes of {name}.\n")
     elif kind == "private":
@@ -225,6 +237,13 @@ def apply_step(s: Session, step: tuple[str, ...]) -> None:
                    ("link", "Ada Moss", "Bo Lind", "contacts"),
                    ("day", "Ada Moss", "Cy Park", "contacts"),
                    ("day", "Ada Moss", "Dee Roy", "contacts")])
+# An attachment shown by a note made private, then by a public one: off the site, then on.
+@example(sequence=[("create", "Ada Moss", "Ada Moss", "contacts"),
+                   ("attach", "Ada Moss", "Bo Lind", "contacts"),
+                   ("private", "Ada Moss", "Ada Moss", "contacts"),
+                   ("create", "Cy Park", "Cy Park", "people"),
+                   ("attach", "Cy Park", "Bo Lind", "people"),
+                   ("private", "Ada Moss", "Ada Moss", "contacts")])
 # A prose edit of a note another one embeds: the embedding page shows the new words.
 @example(sequence=[("create", "Ada Moss", "Ada Moss", "contacts"),
                    ("embed", "Bo Lind", "Ada Moss", "contacts"),

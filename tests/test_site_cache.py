@@ -450,6 +450,14 @@ class CachedSession(Session):
 @example(sequence=[("create", "Ada Moss", "Ada Moss", "contacts"),
                    ("link", "Ada Moss", "Bo Lind", "contacts"),
                    ("day", "Ada Moss", "Dee Roy", "contacts")])
+# A card only a private note shows, then a public one too, then the private one no longer.
+@example(sequence=[("create", "Ada Moss", "Ada Moss", "contacts"),
+                   ("private", "Ada Moss", "Ada Moss", "contacts"),
+                   ("attach", "Ada Moss", "Bo Lind", "contacts"),
+                   ("create", "Cy Park", "Cy Park", "contacts"),
+                   ("attach", "Cy Park", "Bo Lind", "contacts"),
+                   ("delete", "Cy Park", "Cy Park", "contacts"),
+                   ("private", "Ada Moss", "Ada Moss", "contacts")])
 def test_any_sequence_of_changes_between_builds_gives_a_clean_builds_site(
         tmp_path_factory, sequence) -> None:
     root = tmp_path_factory.mktemp("cached") / "vault"

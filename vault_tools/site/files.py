@@ -22,6 +22,7 @@ from ..index import fold
 from ..privacy import Secret
 from ..vault import in_reserved_folder, inside_notes, is_note_path
 from ..views.common import SiteView
+from .attachment_mentions import AttachmentMentions
 from .leaks import LeakScanner
 
 log = logging.getLogger("mkdocs.plugins.vault")
@@ -38,13 +39,14 @@ _Kind = tuple[bool, bool, bool, bool]
 
 
 def publish_files(files: Files, config: MkDocsConfig, view: SiteView,
-                  texts: Mapping[str, str], kinds: dict[tuple[Any, ...], _Kind] | None = None
-                  ) -> tuple[set[str], set[str]]:
+                  texts: Mapping[str, str], kinds: dict[tuple[Any, ...], _Kind] | None = None,
+                  mentions: AttachmentMentions | None = None) -> tuple[set[str], set[str]]:
     """Take out of `files` what is never published and add the plugin's assets. Returns (the
     private attachments' file names, as `index.fold` writes them; the output files the leak
     scan skips: the theme's and the plugin's own static files). `kinds`: what the paths of
     files seen before said (kept by the caller between builds; a file's paths never change
-    what they say, its symbolic link is asked each time)."""
+    what they say, its symbolic link is asked each time); `mentions`: what the notes were
+    found to mention of the attachments before (`private_attachments`)."""
     # By the path MkDocs found the file at: a file in the notes folder is the vault's, but
     # one whose real path leads out of it (through a symlink) is never published.
     docs_dir = config.docs_dir
@@ -62,7 +64,7 @@ def publish_files(files: Files, config: MkDocsConfig, view: SiteView,
         return found
 
     private_files = private_attachments(
-        [f.src_uri for f in files if kind(f)[0] and not kind(f)[2]], view, texts)
+        [f.src_uri for f in files if kind(f)[0] and not kind(f)[2]], view, texts, mentions)
     skip_scan: set[str] = set()
     folders_inside: dict[str, bool] = {}
     index, hidden = view.index, view.hidden
@@ -115,27 +117,27 @@ def _leaves_vault(path: str, docs_dir: str, folders_inside: dict[str, bool]) -> 
     return not inside or (os.path.islink(path) and not inside_notes(docs_dir, path))
 
 
-def private_attachments(uris: list[str], view: SiteView, texts: Mapping[str, str]) -> set[str]:
+def private_attachments(uris: list[str], view: SiteView, texts: Mapping[str, str],
+                        mentions: AttachmentMentions | None = None) -> set[str]:
     """The attachments (images, PDFs…) among `uris` that stay off the site: each whose path
     holds a private note's name, title or alias (`attachments/Li Na CV.pdf`), and each that a
     private note mentions and no public note does (it belongs to the private note). Names and
     mentions are compared as the leak scan compares them (whole words, decoded: an embed, a
     `%20` link and an HTML `src` all mention a file). Each note is read once, and the public
-    ones only when a private note mentions an attachment."""
+    ones only when a private note mentions an attachment; `mentions`, what earlier builds
+    found (kept by the caller), spares the notes they read and that did not change since."""
     if not uris or not view.hidden:
         return set()
     hidden = [view.index.notes[path] for path in sorted(view.hidden)]
     names = LeakScanner(Secret(name, "name", note.path)
                         for note in hidden for name in (note.name, note.title, *note.aliases))
     private = {uri for uri in uris if names.find(uri)}
-    files = LeakScanner(Secret(posixpath.basename(uri), "attachment", uri)
-                        for uri in uris if uri not in private)
-    mentioned = {s.source for note in hidden for s in files.find(texts.get(note.path, ""))}
+    if mentions is None:
+        mentions = AttachmentMentions()
+    mentions.look_for(uri for uri in uris if uri not in private)
+    mentioned = mentions.mentioned((note.path for note in hidden), texts)
     if mentioned:
-        files = LeakScanner(Secret(posixpath.basename(uri), "attachment", uri)
-                            for uri in sorted(mentioned))
-        public = {s.source for path, text in texts.items() if path not in view.hidden
-                  for s in files.find(text)}
+        public = mentions.mentioned((path for path in texts if path not in view.hidden), texts)
         private |= mentioned - public
     return private
 

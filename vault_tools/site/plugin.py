@@ -32,6 +32,7 @@ from ..settings import SettingsError, settings_from_options
 from ..vault import Vault, load_index_and_texts, loop_message, scan_notes
 from ..views.common import SiteView
 from . import csp, dashboards, markdown_guard, mkdocs_setup, search_names
+from .attachment_mentions import AttachmentMentions
 from .embeds import EmbedRenderer
 from .fast_html import StandIns
 from .files import publish_files
@@ -73,7 +74,8 @@ class _Build:
 class _Remembered:
     """What the plugin keeps from one build to the next (the rebuilds of `serve`): the
     stand-ins (unique to the plugin), the generated pages, the parses of blocks, the last
-    build's secrets, and the secrets the whole site was last found clean of."""
+    build's secrets, the secrets the whole site was last found clean of, and the attachments
+    each note's text was found to mention."""
 
     def __init__(self) -> None:
         self.stand_ins = StandIns()
@@ -83,6 +85,7 @@ class _Remembered:
         self.scanned_for: list[Any] | None = None
         self.secrets = KnownSecrets()
         self.file_kinds: dict[tuple[Any, ...], Any] = {}  # (`files.publish_files`)
+        self.mentions = AttachmentMentions()  # (`files.private_attachments`)
 
 
 class VaultPlugin(BasePlugin[VaultPluginConfig]):
@@ -162,7 +165,8 @@ class VaultPlugin(BasePlugin[VaultPluginConfig]):
         index.set_attachments(attachments)
         log_link_problems(view, self.report_only, attachments)
         private_files, skip_scan = publish_files(files, config, view, texts,
-                                                 self.remembered.file_kinds)
+                                                 self.remembered.file_kinds,
+                                                 self.remembered.mentions)
         self.build = self._add_pages(files, config, view, texts, private_files, skip_scan)
         return files
 

@@ -75,7 +75,8 @@ log = logging.getLogger("mkdocs.plugins.vault")
 # 10: the day beside the generated pages, not in the notes' record: a new day keeps every
 #     page but the dated ones
 # 11: a page's search entries after a tab, as Material's search index writes them
-FORMAT = 11
+# 12: the attachments each note's text mentions (`attachment_mentions.MentionsRecord`)
+FORMAT = 12
 FILE_NAME = "site.json"
 LOCK_NAME = "site.lock"
 _NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
@@ -450,6 +451,9 @@ class Snapshot:
     # bytes Material writes (`search_json.SearchJson.agrees`): under the same key (the same
     # code, libraries and configuration) it is so again, and is not compared anew.
     search_json: bool = False
+    # What each note's text was found to mention of the attachments (`MentionsRecord`; None:
+    # not recorded).
+    mentions: MentionsRecord | None = None
 
 
 @dataclass
@@ -486,6 +490,26 @@ class NotesRecord:
                 and all(type(i) is int and 0 <= i < count for i in self.computed)
                 and all(isinstance(v, str) for v in (self.privacy, self.files))):
             raise ValueError("a record of the notes of the wrong shape")
+        return self
+
+
+@dataclass
+class MentionsRecord:
+    """What a build found the notes to mention of the attachments
+    (`attachment_mentions.AttachmentMentions`): `names`, a digest of the attachments looked
+    for (their paths, sorted); `found`, for each text read, by its digest, the positions in
+    that list of those it mentions. Never a path or a word."""
+
+    names: str
+    found: dict[str, list[int]] = field(default_factory=dict)
+
+    def check(self) -> MentionsRecord:
+        """Itself, if of the right shape (ValueError otherwise)."""
+        if not (isinstance(self.names, str) and isinstance(self.found, dict)
+                and all(isinstance(k, str) and isinstance(v, list)
+                        and all(type(i) is int and i >= 0 for i in v)
+                        for k, v in self.found.items())):
+            raise ValueError("a record of attachment mentions of the wrong shape")
         return self
 
 
@@ -546,7 +570,8 @@ class SiteCache:
                 # (`vars`, not `asdict`: a record's fields are plain JSON already, and asdict
                 # copies every list of the notes' record, ~0.1 s at 5,000 notes)
                 "notes": vars(snapshot.notes) if snapshot.notes else None,
-                "generated": vars(snapshot.generated) if snapshot.generated else None}
+                "generated": vars(snapshot.generated) if snapshot.generated else None,
+                "mentions": vars(snapshot.mentions) if snapshot.mentions else None}
         temp = self.folder / f".{FILE_NAME}.{os.getpid()}.tmp"
         try:
             make_folder(self.folder)
@@ -701,11 +726,13 @@ def _snapshot(raw: dict[str, Any], lines: list[str]) -> Snapshot:
         raise ValueError("a digest of the wrong shape")
     if type(search_json) is not bool:
         raise ValueError("the search index's check of the wrong shape")
-    notes, generated = raw.get("notes"), raw.get("generated")
+    notes, generated, mentions = raw.get("notes"), raw.get("generated"), raw.get("mentions")
     return Snapshot(key=raw["key"], vault=raw["vault"], pages=pages,
                     outputs=strings(raw["outputs"]), nav=nav, digests=digests,
                     templates=templates, copied=copied,
                     scanned=scanned, search_json=search_json,
                     notes=NotesRecord(**mapping(notes)).check() if notes is not None else None,
                     generated=(GeneratedRecord(**mapping(generated)).check()
-                               if generated is not None else None))
+                               if generated is not None else None),
+                    mentions=(MentionsRecord(**mapping(mentions)).check()
+                              if mentions is not None else None))
