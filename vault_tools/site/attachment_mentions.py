@@ -47,6 +47,11 @@ class AttachmentMentions:
         self._uris: list[str] = []
         self._scanner = LeakScanner(())
         self.digest_of: TextDigest = _digest_held
+        # The digest of each note's text when last looked at, and the digests its note held
+        # before and holds no more: forgotten at the next build, so that a long `serve` does
+        # not keep (nor record) a text for every save.
+        self._looked_at: dict[str, str] = {}
+        self._replaced: set[str] = set()
 
     def look_for(self, uris: Iterable[str]) -> None:
         """Start a build that looks for these attachments (their paths in the notes folder).
@@ -56,7 +61,11 @@ class AttachmentMentions:
         if names != self._names:
             self._names, self._before, self._now = names, {}, {}
         else:
-            self._before, self._now = {**self._before, **self._now}, {}
+            kept = {**self._before, **self._now}
+            for key in self._replaced - self._now.keys():  # (unless another note holds it)
+                kept.pop(key, None)
+            self._before, self._now = kept, {}
+        self._replaced = set()
         # Each attachment by its file name, as a page would name it (`Li Na CV.pdf`).
         self._scanner = LeakScanner(Secret(posixpath.basename(uri), "attachment", uri)
                                     for uri in self._uris)
@@ -71,6 +80,10 @@ class AttachmentMentions:
             key = self.digest_of(texts, path)
             if key is None:
                 continue
+            was = self._looked_at.get(path, key)
+            if was != key:
+                self._replaced.add(was)
+            self._looked_at[path] = key
             known = self._now.get(key)
             if known is None:
                 known = self._before.get(key)
