@@ -6,20 +6,29 @@ neither grows with every save nor holds a path or a word."""
 from __future__ import annotations
 
 import shutil
+import unicodedata
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from vault_tools.fill import fill_vault
 from vault_tools.manifest import cache_dir
-from vault_tools.site.attachment_mentions import AttachmentMentions
+from vault_tools.site.attachment_mentions import AttachmentMentions, names_digest
 from vault_tools.site.build import load_site_config
 from vault_tools.site.incremental import LiveSite
 from vault_tools.site.site_cache import SiteCache
 from vault_tools.vault import find_vault
 
 from .test_incremental import CONFIG
-from .test_site_cache import read_record
+from .test_site_cache import (
+    assert_like_clean_build,
+    built_line,
+    cache_lines,
+    read_record,
+    run_build,
+    write_record,
+)
 
 pytestmark = pytest.mark.slow  # real builds
 
@@ -80,3 +89,133 @@ def test_a_long_serve_session_records_no_more_texts_than_the_vault_holds(
     found = read_record(folder / "site.json")["mentions"]["found"]
     assert len(found) <= 4, len(found)
     shutil.rmtree(tmp_path / "site")
+
+
+NFC = "Renée CV.pdf"
+NFD = unicodedata.normalize("NFD", NFC)
+BO = "contacts/Bo Lind.md"
+ADA = "contacts/Ada Moss.md"
+# A private note showing files three ways: an HTML image, a percent-encoded link to an
+# accented name (two files hold it: NFC in one folder, NFD in another), an embed by name (two
+# folders hold one too).
+ADA_TEXT = ("Her team: <img src=\"../../files/team%20photo.jpg\">\n\n"
+            "Her [CV](../../files/Ren%C3%A9e%20CV.pdf), her card ![[card.png]].\n")
+
+
+def published(root: Path) -> set[str]:
+    """The attachments in the vault's site folder."""
+    return {p.relative_to(root / "site").as_posix()
+            for p in (root / "site").rglob("*") if p.is_file()
+            and p.parts[len((root / "site").parts)] in ("files", "other", "media")}
+
+
+def record_of(root: Path) -> dict[str, Any]:
+    return read_record(root / ".cache/vault-tools/site.json")
+
+
+def test_builds_in_new_processes_keep_off_what_a_clean_build_keeps_off(tmp_path: Path) -> None:
+    """Covers (passing) what the memo's unit tests do not: real `vault-tools build` runs, in new
+    processes, through a note made private and public, attachments added, removed and renamed,
+    twins by name and by accents, and a public note whose text equals a private one's body."""
+    root = make_vault(tmp_path / "vault", {
+        ADA: PRIVATE + ADA_TEXT, BO: "Hello.\n",
+        f"files/{NFC}": b"%PDF nfc", f"other/{NFD}": b"%PDF nfd",
+        "files/team photo.jpg": b"\xff\xd8 jpg", "files/card.png": b"\x89PNG files",
+        "media/card.png": b"\x89PNG media", "files/open.png": b"\x89PNG open"})
+
+    def build_and_compare() -> set[str]:
+        run_build(root)
+        assert_like_clean_build(root)
+        found = record_of(root)["mentions"]["found"]
+        assert len(found) <= len(list((root / "notes").rglob("*.md"))), found
+        return published(root)
+
+    kept_off = {f"files/{NFC}", f"other/{NFD}", "files/team photo.jpg", "files/card.png",
+                "media/card.png"}
+    assert build_and_compare() == {"files/open.png"}
+    run_build(root)  # (nothing changed: every mention from the record)
+    assert_like_clean_build(root)
+    put(root, BO, f"She sent {NFD}.\n")  # a public note names both CVs (decomposed)
+    assert build_and_compare() == {"files/open.png", f"files/{NFC}", f"other/{NFD}"}
+    put(root, BO, ADA_TEXT)  # the private note's very body, in a public note
+    assert build_and_compare() == {"files/open.png"} | kept_off
+    put(root, BO, "Hello again.\n")
+    (root / "notes/files/new scan.png").write_bytes(b"\x89PNG new")  # another list looked for
+    put(root, ADA, PRIVATE + ADA_TEXT + "And ![[new scan.png]].\n")
+    assert build_and_compare() == {"files/open.png"}
+    put(root, ADA, "# Ada Moss\n\n" + ADA_TEXT)  # made public
+    assert build_and_compare() == {"files/open.png", "files/new scan.png"} | kept_off
+    put(root, ADA, PRIVATE + ADA_TEXT)  # private again; a file renamed, one removed
+    (root / "notes/files/team photo.jpg").rename(root / "notes/files/team photo 2.jpg")
+    (root / "notes/media/card.png").unlink()
+    assert build_and_compare() == {"files/open.png", "files/new scan.png",
+                                   "files/team photo 2.jpg"}
+
+
+# Hand-edits of the record of mentions: those of the right shape are used as far as they
+# can be trusted (positions past the list are read again, another list's record is not
+# believed); any other shape discards the whole cache, said in one line.
+USED = {
+    "positions past the list": lambda m: {**m, "found": {k: [10**6] for k in m["found"]}},
+    "another list's record, saying no note mentions any": lambda m: {
+        "names": names_digest(["files/card.png"]),
+        "found": {k: [] for k in m["found"]}},
+    "none": lambda m: None,
+}
+DISCARDED = {
+    "a list": lambda m: list(m["found"]),
+    "found as a list": lambda m: {**m, "found": list(m["found"])},
+    "names as a number": lambda m: {**m, "names": 12},
+    "a position as a string": lambda m: {**m, "found": {k: ["0"] for k in m["found"]}},
+    "a position below zero": lambda m: {**m, "found": {k: [-1] for k in m["found"]}},
+    "a position true": lambda m: {**m, "found": {k: [True] for k in m["found"]}},
+    "a key more": lambda m: {**m, "paths": []},
+    "no names": lambda m: {"found": m["found"]},
+}
+
+
+def test_a_hand_edited_record_of_mentions_never_publishes_a_private_notes_file(
+        tmp_path: Path) -> None:
+    """Covers (passing) the record of mentions as a user's editor or a truncated copy can
+    leave it, in real builds: the card only the private note shows stays off the site."""
+    root = make_vault(tmp_path / "vault", {
+        ADA: PRIVATE + "Her card: ![[card.png]]\n", BO: "Hello.\n",
+        "files/card.png": b"\x89PNG card", "files/other.png": b"\x89PNG other"})
+    run_build(root)
+    path = root / ".cache/vault-tools/site.json"
+    for number, (damage, edit) in enumerate([*USED.items(), *DISCARDED.items()]):
+        raw = read_record(path)
+        assert raw["mentions"] is not None and raw["mentions"]["found"], damage
+        write_record(path, {**raw, "mentions": edit(raw["mentions"])})
+        put(root, BO, f"Hello {number}.\n")
+        stderr = run_build(root)
+        said = cache_lines(stderr)
+        if damage in DISCARDED:
+            assert len(said) == 1 and "discarded" in said[0], (damage, stderr[-2000:])
+        else:
+            assert not said and "from the site cache" in built_line(stderr), damage
+        assert published(root) == {"files/other.png"}, damage
+        assert_like_clean_build(root)
+
+
+def test_the_cache_holds_no_private_name_nor_a_private_files_path(tmp_path: Path) -> None:
+    """Covers (passing) the record of mentions with attachments in it, the public notes read
+    for it too: no private note's name and no path of a file kept off the site, in any file of
+    the cache but fill's own record (which lists every note's path, private ones too)."""
+    root = make_vault(tmp_path / "vault", {
+        "contacts/Zorvath Quell.md": PRIVATE + "# Zorvath Quell\n\n![[Quillplan 7.pdf]] and "
+                                     "![[shared scan.png]]\n",
+        BO: "The scan: ![[shared scan.png]]\n",
+        "files/Quillplan 7.pdf": b"%PDF plan", "files/Zorvath Quell card.png": b"\x89PNG",
+        "files/shared scan.png": b"\x89PNG scan"})
+    run_build(root)
+    put(root, BO, "The scan again: ![[shared scan.png]]\n")
+    run_build(root)
+    assert published(root) == {"files/shared scan.png"}
+    assert len(record_of(root)["mentions"]["found"]) == 3  # (the public notes were read too)
+    cache = root / ".cache/vault-tools"
+    for path in cache.rglob("*"):
+        if path.is_file() and path.name != "fill.json":
+            data = path.read_bytes().lower()
+            for word in (b"zorvath", b"quell", b"quillplan"):
+                assert word not in data, (path, word)
