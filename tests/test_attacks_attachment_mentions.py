@@ -177,7 +177,8 @@ DISCARDED = {
 def test_a_hand_edited_record_of_mentions_never_publishes_a_private_notes_file(
         tmp_path: Path) -> None:
     """Covers (passing) the record of mentions as a user's editor or a truncated copy can
-    leave it, in real builds: the card only the private note shows stays off the site."""
+    leave it, and as the version before wrote it, in real builds: the card only the private
+    note shows stays off the site."""
     root = make_vault(tmp_path / "vault", {
         ADA: PRIVATE + "Her card: ![[card.png]]\n", BO: "Hello.\n",
         "files/card.png": b"\x89PNG card", "files/other.png": b"\x89PNG other"})
@@ -196,6 +197,12 @@ def test_a_hand_edited_record_of_mentions_never_publishes_a_private_notes_file(
             assert not said and "from the site cache" in built_line(stderr), damage
         assert published(root) == {"files/other.png"}, damage
         assert_like_clean_build(root)
+    # A record as the version before the memo wrote it (format 11, no mentions): not read.
+    write_record(path, {key: value for key, value in {**read_record(path), "format": 11}.items()
+                        if key != "mentions"})
+    said = cache_lines(run_build(root))
+    assert len(said) == 1 and "another version (format '11')" in said[0], said
+    assert published(root) == {"files/other.png"}
 
 
 def test_the_cache_holds_no_private_name_nor_a_private_files_path(tmp_path: Path) -> None:
