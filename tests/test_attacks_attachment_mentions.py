@@ -20,7 +20,7 @@ from vault_tools.site.incremental import LiveSite
 from vault_tools.site.site_cache import SiteCache
 from vault_tools.vault import find_vault
 
-from .test_incremental import CONFIG
+from .test_incremental import CONFIG, Session
 from .test_site_cache import (
     assert_like_clean_build,
     built_line,
@@ -102,11 +102,11 @@ ADA_TEXT = ("Her team: <img src=\"../../files/team%20photo.jpg\">\n\n"
             "Her [CV](../../files/Ren%C3%A9e%20CV.pdf), her card ![[card.png]].\n")
 
 
-def published(root: Path) -> set[str]:
-    """The attachments in the vault's site folder."""
-    return {p.relative_to(root / "site").as_posix()
-            for p in (root / "site").rglob("*") if p.is_file()
-            and p.parts[len((root / "site").parts)] in ("files", "other", "media")}
+def published(root: Path, site: str = "site") -> set[str]:
+    """The attachments in the vault's site folder (`root / site`)."""
+    folder = root / site
+    return {p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file()
+            and p.parts[len(folder.parts)] in ("files", "other", "media")}
 
 
 def record_of(root: Path) -> dict[str, Any]:
@@ -226,3 +226,31 @@ def test_the_cache_holds_no_private_name_nor_a_private_files_path(tmp_path: Path
             data = path.read_bytes().lower()
             for word in (b"zorvath", b"quell", b"quillplan"):
                 assert word not in data, (path, word)
+
+
+def test_serve_keeps_off_what_a_full_build_keeps_off_through_the_same_edits(
+        tmp_path: Path) -> None:
+    """Covers (passing) the memo kept in memory between `serve`'s rebuilds, each compared
+    with a full build: twins by accents and by folder, a note made public and private again,
+    attachments added, renamed and removed (another list looked for each time)."""
+    root = make_vault(tmp_path / "vault", {
+        ADA: PRIVATE + ADA_TEXT, BO: "Hello.\n",
+        f"files/{NFC}": b"%PDF nfc", f"other/{NFD}": b"%PDF nfd",
+        "files/team photo.jpg": b"\xff\xd8 jpg", "files/card.png": b"\x89PNG files",
+        "media/card.png": b"\x89PNG media"})
+    s = Session(root)  # (each change: the live site updated, then compared)
+    notes = s.notes
+    s.write(BO, f"She sent {NFD}.\n")
+    s.write(BO, ADA_TEXT)
+    s.write("contacts/Cy Park.md", PRIVATE + "Also ![[card.png]] and ![[new scan.png]].\n")
+    (notes / "files/new scan.png").write_bytes(b"\x89PNG new")
+    s.change("files/new scan.png")
+    s.write(BO, "Hello again.\n")
+    s.write(ADA, "# Ada Moss\n\n" + ADA_TEXT)
+    s.write(ADA, PRIVATE + ADA_TEXT)
+    (notes / "files/team photo.jpg").rename(notes / "files/team photo 2.jpg")
+    s.change("files/team photo.jpg", "files/team photo 2.jpg")
+    (notes / "media/card.png").unlink()
+    s.change("media/card.png")
+    s.delete("contacts/Cy Park.md")
+    assert published(root, "live-site") == {"files/new scan.png", "files/team photo 2.jpg"}
