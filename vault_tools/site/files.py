@@ -22,7 +22,7 @@ from ..index import fold
 from ..privacy import Secret
 from ..vault import in_reserved_folder, inside_notes, is_note_path
 from ..views.common import SiteView
-from .attachment_mentions import AttachmentMentions
+from .attachment_mentions import PrivateAttachmentMemos
 from .leaks import LeakScanner
 
 log = logging.getLogger("mkdocs.plugins.vault")
@@ -40,7 +40,7 @@ _Kind = tuple[bool, bool, bool, bool]
 
 def publish_files(files: Files, config: MkDocsConfig, view: SiteView,
                   texts: Mapping[str, str], kinds: dict[tuple[Any, ...], _Kind] | None = None,
-                  mentions: AttachmentMentions | None = None) -> tuple[set[str], set[str]]:
+                  mentions: PrivateAttachmentMemos | None = None) -> tuple[set[str], set[str]]:
     """Take out of `files` what is never published and add the plugin's assets. Returns (the
     private attachments' file names, as `index.fold` writes them; the output files the leak
     scan skips: the theme's and the plugin's own static files). `kinds`: what the paths of
@@ -118,7 +118,7 @@ def _leaves_vault(path: str, docs_dir: str, folders_inside: dict[str, bool]) -> 
 
 
 def private_attachments(uris: list[str], view: SiteView, texts: Mapping[str, str],
-                        mentions: AttachmentMentions | None = None) -> set[str]:
+                        mentions: PrivateAttachmentMemos | None = None) -> set[str]:
     """The attachments (images, PDFs…) among `uris` that stay off the site: each whose path
     holds a private note's name, title or alias (`attachments/Li Na CV.pdf`), and each that a
     private note mentions and no public note does (it belongs to the private note). Names and
@@ -133,11 +133,13 @@ def private_attachments(uris: list[str], view: SiteView, texts: Mapping[str, str
                         for note in hidden for name in (note.name, note.title, *note.aliases))
     private = {uri for uri in uris if names.find(uri)}
     if mentions is None:
-        mentions = AttachmentMentions()
-    mentions.look_for(uri for uri in uris if uri not in private)
-    mentioned = mentions.mentioned((note.path for note in hidden), texts)
+        mentions = PrivateAttachmentMemos()
+    mentions.of_private.look_for(uri for uri in uris if uri not in private)
+    mentioned = mentions.of_private.mentioned((note.path for note in hidden), texts)
     if mentioned:
-        public = mentions.mentioned((path for path in texts if path not in view.hidden), texts)
+        mentions.of_public.look_for(mentioned)
+        public = mentions.of_public.mentioned(
+            (path for path in texts if path not in view.hidden), texts)
         private |= mentioned - public
     return private
 

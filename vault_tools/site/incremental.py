@@ -584,7 +584,7 @@ class LiveSite:
         # What the kept files were found clean of: if the secrets are the same now, the leak
         # scan reads only the files written now (the kept ones hold the bytes it read then).
         self.plugin.remembered.scanned_for = snapshot.scanned
-        self.plugin.remembered.mentions.restore(snapshot.mentions)
+        self.plugin.remembered.mentions.restore(snapshot.mentions, snapshot.public_mentions)
         if snapshot.search_json:
             self._search_json.agreed_before()
 
@@ -621,7 +621,7 @@ class LiveSite:
                 warnings=kept.warnings, stamp=found)
         snapshot.notes = self._notes_record(run)
         snapshot.generated = self.plugin.remembered.generated.record(self._parses_digest())
-        snapshot.mentions = self.plugin.remembered.mentions.record()
+        snapshot.mentions, snapshot.public_mentions = self.plugin.remembered.mentions.records()
         for file in run.files:
             if not file.is_documentation_page() and run.inclusion(file.inclusion):
                 found = copy_stamp(site_dir / file.dest_uri, file.abs_src_path)
@@ -801,7 +801,7 @@ class LiveSite:
                     carried, notes, lambda file: self._keeps_carried(run, file),
                     lambda dest: bytes_if_digest(site_dir / dest, self._digests.get(dest)))
         plugin.preload(self._index, self._texts, self._followups.all())
-        plugin.remembered.mentions.digest_of = self._digest_in
+        plugin.remembered.mentions.digest_with(self._digest_in)
         files = self._list_files(config)
         if self._theme_files is None:
             # The theme's files do not change while serving: listed once.

@@ -32,7 +32,7 @@ from ..settings import SettingsError, settings_from_options
 from ..vault import Vault, load_index_and_texts, loop_message, scan_notes
 from ..views.common import SiteView
 from . import csp, dashboards, markdown_guard, mkdocs_setup, search_names
-from .attachment_mentions import AttachmentMentions
+from .attachment_mentions import PrivateAttachmentMemos
 from .embeds import EmbedRenderer
 from .fast_html import StandIns
 from .files import publish_files
@@ -85,7 +85,7 @@ class _Remembered:
         self.scanned_for: list[Any] | None = None
         self.secrets = KnownSecrets()
         self.file_kinds: dict[tuple[Any, ...], Any] = {}  # (`files.publish_files`)
-        self.mentions = AttachmentMentions()  # (`files.private_attachments`)
+        self.mentions = PrivateAttachmentMemos()  # (`files.private_attachments`)
 
 
 class VaultPlugin(BasePlugin[VaultPluginConfig]):

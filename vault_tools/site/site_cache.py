@@ -75,7 +75,8 @@ log = logging.getLogger("mkdocs.plugins.vault")
 # 10: the day beside the generated pages, not in the notes' record: a new day keeps every
 #     page but the dated ones
 # 11: a page's search entries after a tab, as Material's search index writes them
-# 12: the attachments each note's text mentions (`attachment_mentions.MentionsRecord`)
+# 12: the attachments each note's text mentions (`attachment_mentions.MentionsRecord`), for
+#     the private notes and for the public ones
 FORMAT = 12
 FILE_NAME = "site.json"
 LOCK_NAME = "site.lock"
@@ -451,9 +452,10 @@ class Snapshot:
     # bytes Material writes (`search_json.SearchJson.agrees`): under the same key (the same
     # code, libraries and configuration) it is so again, and is not compared anew.
     search_json: bool = False
-    # What each note's text was found to mention of the attachments (`MentionsRecord`; None:
-    # not recorded).
+    # What the private notes' texts, and the public notes' texts, were found to mention of
+    # the attachments (`attachment_mentions.PrivateAttachmentMemos`; None: not recorded).
     mentions: MentionsRecord | None = None
+    public_mentions: MentionsRecord | None = None
 
 
 @dataclass
@@ -571,7 +573,9 @@ class SiteCache:
                 # copies every list of the notes' record, ~0.1 s at 5,000 notes)
                 "notes": vars(snapshot.notes) if snapshot.notes else None,
                 "generated": vars(snapshot.generated) if snapshot.generated else None,
-                "mentions": vars(snapshot.mentions) if snapshot.mentions else None}
+                "mentions": vars(snapshot.mentions) if snapshot.mentions else None,
+                "public_mentions": (vars(snapshot.public_mentions)
+                                    if snapshot.public_mentions else None)}
         temp = self.folder / f".{FILE_NAME}.{os.getpid()}.tmp"
         try:
             make_folder(self.folder)
@@ -726,7 +730,8 @@ def _snapshot(raw: dict[str, Any], lines: list[str]) -> Snapshot:
         raise ValueError("a digest of the wrong shape")
     if type(search_json) is not bool:
         raise ValueError("the search index's check of the wrong shape")
-    notes, generated, mentions = raw.get("notes"), raw.get("generated"), raw.get("mentions")
+    notes, generated = raw.get("notes"), raw.get("generated")
+    mentions, public_mentions = raw.get("mentions"), raw.get("public_mentions")
     return Snapshot(key=raw["key"], vault=raw["vault"], pages=pages,
                     outputs=strings(raw["outputs"]), nav=nav, digests=digests,
                     templates=templates, copied=copied,
@@ -735,4 +740,6 @@ def _snapshot(raw: dict[str, Any], lines: list[str]) -> Snapshot:
                     generated=(GeneratedRecord(**mapping(generated)).check()
                                if generated is not None else None),
                     mentions=(MentionsRecord(**mapping(mentions)).check()
-                              if mentions is not None else None))
+                              if mentions is not None else None),
+                    public_mentions=(MentionsRecord(**mapping(public_mentions)).check()
+                                     if public_mentions is not None else None))
