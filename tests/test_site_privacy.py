@@ -286,6 +286,29 @@ def test_an_attachment_only_a_private_note_shows_is_not_published(make_vault) ->
     assert "media/unreferenced.pdf" in published
 
 
+@pytest.mark.parametrize("encoding", ["latin-1", "utf-16", "too large"])
+def test_an_attachment_only_a_private_note_shows_stays_off_whatever_the_notes_encoding(
+    make_vault, encoding: str,
+) -> None:
+    # Saved by another editor as Latin-1 or UTF-16 (or grown past what a note may hold), the
+    # note is no UTF-8 text: still private (read leniently), and so is what it shows.
+    files = vault_files()
+    root = make_site_vault(make_vault, files)
+    text = ("---\ntype: contact\nprivate: true\n---\n\n# Renata Silva\n\n"
+            "Sa carte : ![[renata-badge.png]] (café)\n")
+    if encoding == "too large":
+        data = (text + "\n" + "filler words here\n" * 150_000).encode("utf-8")
+    else:
+        data = text.encode(encoding)
+    (root / "notes/contacts/Renata Silva.md").write_bytes(data)
+    (root / "notes/contacts/renata-badge.png").write_bytes(b"\x89PNG private")
+    (root / "notes/contacts/loose.png").write_bytes(b"\x89PNG loose")
+    site = build_site(find_vault(root))
+    published = {p.relative_to(site).as_posix() for p in site.rglob("*") if p.is_file()}
+    assert "contacts/renata-badge.png" not in published
+    assert "contacts/loose.png" in published
+
+
 def test_a_private_note_that_is_a_symlink_to_a_file_elsewhere_stays_off_the_site(
     make_vault, tmp_path: Path,
 ) -> None:

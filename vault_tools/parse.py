@@ -211,6 +211,16 @@ def _is_utf16(data: bytes) -> bool:
     return False
 
 
+def lenient_text(data: bytes) -> str:
+    """The text of a note file that is not UTF-8, as far as it can be read: UTF-16 by its
+    BOM, else UTF-8 without NULs, each bad byte replaced. For what such a note says of
+    itself and shows (whether it is private, the attachments it shows), never to be
+    written back."""
+    if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        return data.decode("utf-16", "replace")
+    return data.replace(b"\x00", b"").decode("utf-8", "replace")
+
+
 def unreadable_note(rel_path: str, diagnostic: Diagnostic, data: bytes = b"") -> Note:
     """A placeholder Note for a file that could not be decoded: indexed by name, never written.
 
@@ -218,13 +228,7 @@ def unreadable_note(rel_path: str, diagnostic: Diagnostic, data: bytes = b"") ->
     bad bytes replaced), say so: a private note saved as UTF-16 or Latin-1 must not have its
     name listed or linked on the site."""
     name = posixpath.splitext(posixpath.basename(rel_path))[0]
-    private = False
-    if data:
-        if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
-            text = data.decode("utf-16", "replace")
-        else:
-            text = data.replace(b"\x00", b"").decode("utf-8", "replace")
-        private = parse_note(rel_path, text).private
+    private = parse_note(rel_path, lenient_text(data)).private if data else False
     return Note(
         path=rel_path, name=name, title=name, type=None, meta={}, fields=None,
         diagnostics=(diagnostic,), unreadable=True, private=private,

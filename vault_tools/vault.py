@@ -27,7 +27,7 @@ from . import aside
 from .index import VaultIndex
 from .note_texts import NoteTexts
 from .notes import Diagnostic, Link, Note
-from .parse import decode_note, parse_note, unreadable_note
+from .parse import decode_note, lenient_text, parse_note, unreadable_note
 from .settings import Settings, SettingsError, settings_from_options
 
 CONFIG_NAME = "mkdocs.yml"
@@ -624,6 +624,18 @@ def read_file(vault: Vault, rel_path: str, *, walked: bool = False) -> bytes | O
             os.close(fd)
     except OSError as exc:
         return exc
+
+
+def lenient_note_text(vault: Vault, rel_path: str) -> str | None:
+    """The text of a note that is no UTF-8 text (Latin-1, UTF-16, or too large: its first
+    512 KB), read as `parse.unreadable_note` reads it to tell whether it is private; None if
+    the file cannot be read, or leads out of the notes folder (never opened then)."""
+    data = read_file(vault, rel_path)
+    if isinstance(data, NoteTooLargeError):
+        data = data.head
+    elif isinstance(data, OSError):
+        return None
+    return lenient_text(data)
 
 
 def note_from_data(

@@ -86,6 +86,11 @@ class AttachmentMentions:
             found.update(self._uris[i] for i in known)
         return found
 
+    def mentioned_in(self, text: str) -> set[str]:
+        """The attachments looked for that `text` mentions, read now and not remembered (the
+        text of a note that is no UTF-8 text, read leniently: it has no digest here)."""
+        return {s.source for s in self._scanner.find(text)}
+
     def record(self) -> MentionsRecord | None:
         """What the last build that looked for attachments found, for each text it looked at
         (None: none did)."""

@@ -11,7 +11,7 @@ import logging
 import os
 import posixpath
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +19,7 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.structure.files import File, Files
 
 from ..index import fold
+from ..note_texts import held_text
 from ..privacy import Secret
 from ..vault import in_reserved_folder, inside_notes, is_note_path
 from ..views.common import SiteView
@@ -40,13 +41,16 @@ _Kind = tuple[bool, bool, bool, bool]
 
 def publish_files(files: Files, config: MkDocsConfig, view: SiteView,
                   texts: Mapping[str, str], kinds: dict[tuple[Any, ...], _Kind] | None = None,
-                  mentions: PrivateAttachmentMemos | None = None) -> tuple[set[str], set[str]]:
+                  mentions: PrivateAttachmentMemos | None = None,
+                  lenient: Callable[[str], str | None] | None = None
+                  ) -> tuple[set[str], set[str]]:
     """Take out of `files` what is never published and add the plugin's assets. Returns (the
     private attachments' file names, as `index.fold` writes them; the output files the leak
     scan skips: the theme's and the plugin's own static files). `kinds`: what the paths of
     files seen before said (kept by the caller between builds; a file's paths never change
     what they say, its symbolic link is asked each time); `mentions`: what the notes were
-    found to mention of the attachments before (`private_attachments`)."""
+    found to mention of the attachments before, and `lenient`, the reader of a note that is
+    no UTF-8 text (`private_attachments`)."""
     # By the path MkDocs found the file at: a file in the notes folder is the vault's, but
     # one whose real path leads out of it (through a symlink) is never published.
     docs_dir = config.docs_dir
@@ -64,7 +68,8 @@ def publish_files(files: Files, config: MkDocsConfig, view: SiteView,
         return found
 
     private_files = private_attachments(
-        [f.src_uri for f in files if kind(f)[0] and not kind(f)[2]], view, texts, mentions)
+        [f.src_uri for f in files if kind(f)[0] and not kind(f)[2]], view, texts, mentions,
+        lenient)
     skip_scan: set[str] = set()
     folders_inside: dict[str, bool] = {}
     index, hidden = view.index, view.hidden
@@ -118,14 +123,17 @@ def _leaves_vault(path: str, docs_dir: str, folders_inside: dict[str, bool]) -> 
 
 
 def private_attachments(uris: list[str], view: SiteView, texts: Mapping[str, str],
-                        mentions: PrivateAttachmentMemos | None = None) -> set[str]:
+                        mentions: PrivateAttachmentMemos | None = None,
+                        lenient: Callable[[str], str | None] | None = None) -> set[str]:
     """The attachments (images, PDFs…) among `uris` that stay off the site: each whose path
     holds a private note's name, title or alias (`attachments/Li Na CV.pdf`), and each that a
     private note mentions and no public note does (it belongs to the private note). Names and
     mentions are compared as the leak scan compares them (whole words, decoded: an embed, a
     `%20` link and an HTML `src` all mention a file). Each note is read once, and the public
     ones only when a private note mentions an attachment; `mentions`, what earlier builds
-    found (kept by the caller), spares the notes they read and that did not change since."""
+    found (kept by the caller), spares the notes they read and that did not change since.
+    A private note with no text here (not UTF-8, too large) is read by `lenient`
+    (`vault.lenient_note_text`): what it shows is private too, whatever its encoding."""
     if not uris or not view.hidden:
         return set()
     hidden = [view.index.notes[path] for path in sorted(view.hidden)]
@@ -136,6 +144,11 @@ def private_attachments(uris: list[str], view: SiteView, texts: Mapping[str, str
         mentions = PrivateAttachmentMemos()
     mentions.of_private.look_for(uri for uri in uris if uri not in private)
     mentioned = mentions.of_private.mentioned((note.path for note in hidden), texts)
+    for note in hidden:
+        if lenient is not None and note.unreadable and held_text(texts, note.path) is None:
+            text = lenient(note.path)
+            if text:
+                mentioned |= mentions.of_private.mentioned_in(text)
     if mentioned:
         mentions.of_public.look_for(mentioned)
         public = mentions.of_public.mentioned(

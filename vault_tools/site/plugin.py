@@ -29,7 +29,7 @@ from ..index import VaultIndex
 from ..notes import Note
 from ..privacy import Secret, looks_private_front_matter, secrets
 from ..settings import SettingsError, settings_from_options
-from ..vault import Vault, load_index_and_texts, loop_message, scan_notes
+from ..vault import Vault, lenient_note_text, load_index_and_texts, loop_message, scan_notes
 from ..views.common import SiteView
 from . import csp, dashboards, markdown_guard, mkdocs_setup, search_names
 from .attachment_mentions import PrivateAttachmentMemos
@@ -164,9 +164,9 @@ class VaultPlugin(BasePlugin[VaultPluginConfig]):
                                 if not file.is_documentation_page())
         index.set_attachments(attachments)
         log_link_problems(view, self.report_only, attachments)
-        private_files, skip_scan = publish_files(files, config, view, texts,
-                                                 self.remembered.file_kinds,
-                                                 self.remembered.mentions)
+        private_files, skip_scan = publish_files(
+            files, config, view, texts, self.remembered.file_kinds, self.remembered.mentions,
+            lambda path: lenient_note_text(vault, path))
         self.build = self._add_pages(files, config, view, texts, private_files, skip_scan)
         return files
 
