@@ -949,3 +949,19 @@ def test_a_build_that_keeps_pages_writes_the_index_from_the_records_pieces(
         assert read_record(record)["search_json"] is True
         assert_like_clean_build(vault)
     assert [stderr.count("MATERIAL'S OWN INDEX") for stderr in said] == [1, 1, 0]
+
+
+def test_a_file_whose_name_is_not_utf8_leaves_the_cache_usable(vault: Path) -> None:
+    # A file unpacked from an old archive: its name's bytes are Latin-1. Python holds such a
+    # name with lone surrogates, which UTF-8 cannot write: the record was never saved, and
+    # every build was a full one.
+    (vault / "notes" / "files").mkdir()
+    (vault / "notes" / "files" / os.fsdecode(b"r\xe9sum\xe9.pdf")).write_bytes(b"%PDF old")
+    first = run_build(vault)
+    assert "full build" in built_line(first)
+    assert not [line for line in first.splitlines() if "could not be written" in line]
+    append(vault, "contacts/Priya Raman.md", "\nA line.\n")
+    again = run_build(vault)
+    assert "from the site cache" in built_line(again), again[-2000:]
+    assert (vault / "site" / "files" / os.fsdecode(b"r\xe9sum\xe9.pdf")).read_bytes() == b"%PDF old"
+    assert_like_clean_build(vault)

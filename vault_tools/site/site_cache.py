@@ -533,7 +533,7 @@ class SiteCache:
         except OSError as exc:
             return self._discard(f"cannot be read ({exc.strerror or exc})")
         try:
-            head, *lines = data.decode("utf-8").split("\n")
+            head, *lines = data.decode("utf-8", "surrogateescape").split("\n")
             raw = json.loads(head)
             if not isinstance(raw, dict):
                 raise ValueError("not an object")
@@ -581,7 +581,9 @@ class SiteCache:
             make_folder(self.folder)
             temp.unlink(missing_ok=True)
             # "x": never through a link planted at that name (O_EXCL does not follow one)
-            with open(temp, "x", encoding="utf-8") as file:
+            # (`surrogateescape`: a file name that is not UTF-8 is held with lone surrogates,
+            # written back as the bytes it was made of, and read again so by `load`)
+            with open(temp, "x", encoding="utf-8", errors="surrogateescape") as file:
                 # Page by page, each one line (JSON writes no line break inside a value): a
                 # page kept from the record as it was is its line as read; `json.dump` of the
                 # whole streams through the encoder written in Python (~1.5 s for 5,000
