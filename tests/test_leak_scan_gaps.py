@@ -14,7 +14,7 @@ import pytest
 
 from vault_tools.privacy import Secret
 from vault_tools.site.build import SiteError, build_site
-from vault_tools.site.leaks import data_texts, scan_site
+from vault_tools.site.leaks import data_texts, scan_site, words_of
 from vault_tools.vault import find_vault
 
 from .conftest import write_vault
@@ -93,3 +93,39 @@ def test_a_non_utf8_attachment_with_a_private_name_fails_a_real_build(tmp_path: 
         build_site(find_vault(root))
     assert "media/list.csv: contains name 'Renata Silva'" in str(failure.value)
     assert not (root / "site" / "media" / "list.csv").exists()
+
+
+# --- 2. a NUL between two words -----------------------------------------------------------------
+
+
+def test_a_nul_between_the_words_of_a_name_separates_them_as_a_space_does(
+        tmp_path: Path) -> None:
+    """The scan marks the boundary between two places of a file (two attribute values) with
+    a NUL: a NUL of the file itself, or one its escapes stand for, is no such boundary, and
+    the name around it is found, in text, in an attribute, in JSON, in a URL."""
+    site = _site(tmp_path, {
+        "a/index.html": b"<p>Renata\x00Silva</p>",
+        "b.txt": b"Renata\x00Silva",
+        "c.html": b"<a title=Renata\x00Silva>x</a>",
+        "d.html": b'<a href="/people/?q=Renata%00Silva">x</a>',
+        "e.html": b'<a href="/people/?q=Renata%2500Silva">x</a>',
+        "f.json": b'{"text": "Renata\\u0000Silva"}',
+        "g.js": b'var who = "Renata\\u0000Silva";',
+        "h.txt": "Renée\x00Silva".encode("latin-1"),
+        "i.txt": b"Renata \x00 Silva",
+        # Other control characters separate words already.
+        "j.txt": "Renata\x01Silva, Renata\x7fSilva and Renata\x85Silva".encode(),
+    })
+    assert sorted(leak.file for leak in scan_site(site, [RENATA, RENEE])) == [
+        "a/index.html", "b.txt", "c.html", "d.html", "e.html", "f.json", "g.js", "h.txt",
+        "i.txt", "j.txt"]
+    assert words_of("Renata\x00Silva") == ["renata", "silva"]
+
+
+def test_two_places_of_a_page_are_still_never_joined(tmp_path: Path) -> None:
+    """(The boundary itself still works: two attribute values, two JSON strings.)"""
+    site = _site(tmp_path, {
+        "a.html": b'<img alt="Renata" title="Silva">',
+        "b.json": b'["Renata", "Silva"]',
+    })
+    assert scan_site(site, [RENATA]) == []

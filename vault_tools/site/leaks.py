@@ -69,6 +69,10 @@ _UNSPACED = ("\u0e00-\u0eff"  # Thai, Lao
 # A boundary between two places of a file (two attribute values, a comment and the text): a word
 # of its own that no secret holds, so that no value is ever found across two places.
 _BOUNDARY = "\x00"
+# A NUL of the file itself, or one its escapes stand for, is read as this instead: a separator
+# between words as a space is (an editor shows one, a browser a blank or this sign), and never
+# a boundary, which would hide `Renata\0Silva`, whole words on either side of it.
+_NOT_BOUNDARY = "\ufffd"
 WORD_RE = re.compile(f"{_BOUNDARY}|[{_UNSPACED}]|[^\\W_{_UNSPACED}]+")
 # The combining accents that compatibility decomposition splits off Latin, Greek and Cyrillic
 # letters (a macOS file name is NFD): dropped, so `José` in either form is `jose`. So are the
@@ -121,22 +125,34 @@ class Leak:
 
 def decode_entities(text: str) -> str:
     """HTML entities, `\\uXXXX` escapes and URL percent-encoding (twice over, as a URL quoted
-    inside a URL is) turned back into the characters they stand for."""
+    inside a URL is) turned back into the characters they stand for; never into a NUL (see
+    `_NOT_BOUNDARY`), so the boundaries in `text` are the only NULs of what it gives."""
     if "&" in text:
-        text = html.unescape(text)
+        text = html.unescape(text)  # (`&#0;` is U+FFFD already)
     if "\\u" in text:
-        text = _UNICODE_ESCAPE.sub(lambda m: chr(int(m.group(1), 16)), text)
+        text = _UNICODE_ESCAPE.sub(_escaped_char, text)
     for _ in range(2):
         if "%" not in text:
             break
-        text = unquote(text, errors="replace")
+        text = unquote(text.replace("%00", _NOT_BOUNDARY), errors="replace")
     return text
+
+
+def _escaped_char(match: re.Match[str]) -> str:
+    code = int(match.group(1), 16)
+    return chr(code) if code else _NOT_BOUNDARY
+
+
+def _without_boundaries(text: str) -> str:
+    """`text`, a file's own, with each NUL read as `_NOT_BOUNDARY`."""
+    return text.replace(_BOUNDARY, _NOT_BOUNDARY)  # (the same string when it has none)
 
 
 def words_of(text: str, markup: bool = False) -> list[str]:
     """The words of `text` as the scan compares them (see the module's matching rule), with
     its escapes undone. With `markup` (HTML, XML), the text between tags, every attribute
     value and every comment are read, each as a place of its own."""
+    text = _without_boundaries(text)
     if markup:
         text = _join(markup_places(text))
     return WORD_RE.findall(fold(decode_entities(text)))
@@ -318,7 +334,10 @@ def data_texts(data: bytes, rel: str) -> Iterator[str]:
 def _format_texts(text: str, name: str) -> Iterator[str]:
     """The text(s) of the file `name` (lower case, gzip opened) whose text is `text`, with
     what its format escapes (JSON, iCalendar) undone."""
+    text = _without_boundaries(text)
     if name.endswith(".json"):
+        # (an escaped NUL too: the strings are joined with boundaries below)
+        text = text.replace("\\u0000", "\\ufffd")
         try:
             # (Every key and value of an object, a key given twice too: a parser keeps the
             # last value, the file, fetched as it is, holds both.)
