@@ -8,6 +8,10 @@ from __future__ import annotations
 
 import codecs
 import gzip
+import logging
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -17,11 +21,14 @@ from vault_tools.site.build import SiteError, build_site
 from vault_tools.site.leaks import data_texts, scan_site, words_of
 from vault_tools.vault import find_vault
 
-from .conftest import write_vault
+from .conftest import REPO, write_vault
 
 RENATA = Secret("Renata Silva", "name", "contacts/Renata Silva.md", whole_word=True)
 RENEE = Secret("Renée Silva", "name", "contacts/Renée Silva.md", whole_word=True)
 ZANETA = Secret("Žaneta Nováková", "name", "contacts/Žaneta Nováková.md", whole_word=True)
+
+# A build or a scan that could wait for ever runs in a process of its own, failed after this.
+TIMEOUT = 120
 
 PRIVATE = "---\ntype: contact\nprivate: true\n---\n\n# Renata Silva\n\nPrivate.\n"
 CONFIG = ("site_name: Private vault\ndocs_dir: notes\ntheme:\n  name: material\n"
@@ -38,6 +45,30 @@ def _site(tmp_path: Path, files: dict[str, bytes]) -> Path:
         (site / rel).parent.mkdir(parents=True, exist_ok=True)
         (site / rel).write_bytes(data)
     return site
+
+
+def _run(script: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    """`script` run by Python in a process of its own, which fails the test if it has not
+    ended after `TIMEOUT` seconds (it would otherwise hang the test run)."""
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    try:
+        return subprocess.run([sys.executable, "-c", script], cwd=cwd, env=env, text=True,
+                              capture_output=True, timeout=TIMEOUT, check=False)
+    except subprocess.TimeoutExpired:
+        pytest.fail(f"still running after {TIMEOUT} s: the scan waits for ever")
+
+
+def _vault(tmp_path: Path, hook: str) -> Path:
+    """A vault with a private note and a public one, whose mkdocs.yml lists `hook` (after the
+    plugins, as MkDocs runs hooks)."""
+    root = write_vault(tmp_path / "vault", {
+        "index.md": "# Home\n\nHello.\n",
+        "contacts/Renata Silva.md": PRIVATE,
+        "contacts/Priya Raman.md": "---\ntype: contact\n---\n\n# Priya Raman\n",
+    })
+    (root / "hook.py").write_text(hook, encoding="utf-8")
+    (root / "mkdocs.yml").write_text(CONFIG + "hooks:\n  - hook.py\n", encoding="utf-8")
+    return root
 
 
 # --- 1. files that are not UTF-8 --------------------------------------------------------------
@@ -129,3 +160,109 @@ def test_two_places_of_a_page_are_still_never_joined(tmp_path: Path) -> None:
         "b.json": b'["Renata", "Silva"]',
     })
     assert scan_site(site, [RENATA]) == []
+
+
+# --- 3. named pipes, sockets, devices and links in the site folder ----------------------------
+
+_SCAN_WITH_A_PIPE = """
+import logging, os, socket, sys
+from pathlib import Path
+from vault_tools.privacy import Secret
+from vault_tools.site.leaks import PageScan, page_bytes, scan_site, site_files
+
+logging.basicConfig(level=logging.WARNING, stream=sys.stdout, format="%(message)s")
+site = Path("site")
+(site / "a").mkdir(parents=True)
+(site / "a/index.html").write_text("<p>Renata Silva</p>", encoding="utf-8")
+(site / "b").mkdir()
+(site / "b/index.html").write_text("<p>Priya</p>", encoding="utf-8")
+os.mkfifo(site / "pipe")
+os.mkfifo(site / "a" / "Renata Silva.fifo")
+listener = socket.socket(socket.AF_UNIX)
+listener.bind("site/sock")
+secret = Secret("Renata Silva", "name", "contacts/Renata Silva.md", True)
+print("all", [leak.file for leak in scan_site(site, [secret])])
+print("only", [leak.file for leak in scan_site(site, [secret], only=["pipe", "a/index.html"])])
+# A page the build scanned, then replaced by a named pipe (another plugin's doing).
+scan = PageScan([secret])
+scan.page("b/index.html", "<p>Priya</p>")
+os.unlink(site / "b/index.html")
+os.mkfifo(site / "b/index.html")
+files = site_files(site)
+known = scan.unchanged(site, files)
+print("unchanged", "b/index.html" in known, files)
+print("done")
+"""
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="named pipes")
+def test_a_named_pipe_or_socket_in_the_site_folder_is_skipped_with_a_warning(
+        tmp_path: Path) -> None:
+    """Opening a named pipe to read it waits for a writer for ever: the scan skips it (no
+    page is one), says so naming it, and scans the rest."""
+    result = _run(_SCAN_WITH_A_PIPE, tmp_path)
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert "all ['a/index.html']" in lines
+    assert "only ['a/index.html']" in lines
+    assert "unchanged False ['a/index.html']" in lines, lines
+    assert lines[-1] == "done"
+    said = result.stdout
+    assert "pipe: a named pipe" in said and "a/Renata Silva.fifo: a named pipe" in said
+    assert "sock: a socket" in said
+    assert "b/index.html: a named pipe" in said
+
+
+_PIPE_HOOK = """import os
+from pathlib import Path
+
+
+def on_post_build(config):  # before the vault plugin's scan
+    os.mkfifo(Path(config.site_dir) / "pipe")
+"""
+
+_BUILD = """
+import sys
+from vault_tools.site.build import SiteError, build_site, log_to_stderr
+from vault_tools.vault import find_vault
+log_to_stderr()
+try:
+    build_site(find_vault(sys.argv[1] if len(sys.argv) > 1 else "vault"))
+except SiteError as exc:
+    print("failed:", exc)
+else:
+    print("built")
+"""
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="named pipes")
+def test_a_build_whose_site_holds_a_named_pipe_ends(tmp_path: Path) -> None:
+    root = _vault(tmp_path, _PIPE_HOOK)
+    result = _run(_BUILD, root.parent)
+    assert result.stdout.strip() == "built", (result.stdout, result.stderr)
+    assert "pipe: a named pipe in the site folder" in result.stderr
+
+
+def test_a_link_in_the_site_folder_is_read_only_inside_it(
+        tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    """A link to a file or folder of the site is read (its name too: it is a URL); one to
+    anything outside the site folder is not followed (its name is read), and said."""
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "private.txt").write_text("Renée Silva", encoding="utf-8")
+    site = _site(tmp_path, {"contacts/x.txt": b"Renata Silva", "clean.txt": b"nothing"})
+    (site / "alias.txt").symlink_to("contacts/x.txt")  # a link to a file inside
+    (site / "Renata Silva").symlink_to("contacts")  # to a folder inside: its name is a URL
+    (site / "people").symlink_to(site / "contacts")
+    (site / "leaked.txt").symlink_to(outside / "private.txt")  # outside: not read
+    (site / "elsewhere").symlink_to(outside)
+    (site / "Renée Silva.txt").symlink_to(outside / "private.txt")  # (its name is read)
+    (site / "dangling.txt").symlink_to(tmp_path / "nothing here")
+    with caplog.at_level(logging.WARNING, logger="mkdocs.plugins.vault"):
+        found = sorted(_leaks(site, [RENATA, RENEE]))
+    assert found == [("Renata Silva", "Renata Silva"), ("Renée Silva.txt", "Renée Silva"),
+                     ("alias.txt", "Renata Silva"), ("contacts/x.txt", "Renata Silva")]
+    said = caplog.text
+    for rel in ("leaked.txt", "elsewhere", "Renée Silva.txt"):
+        assert f"{rel}: a link to outside the site folder" in said, said
+    assert "people" not in said and "alias.txt" not in said

@@ -4,7 +4,8 @@ The site is private by construction; this is the second lock. It reads every byt
 could show or fetch: page text, every attribute value (links, image sources, titles, alt
 texts), HTML comments, inline scripts, JSON (the search index), feeds, XML and gzip files, and
 the file names and paths of the site itself. A file not in UTF-8 is read in each encoding a
-reader may read it in (`decoded_texts`).
+reader may read it in (`decoded_texts`). Nothing outside the site folder is read through a
+link, nor a named pipe, socket or device in it (`site_bytes`, `_site_files`).
 
 The matching rule. Before comparing, a file's own escaping is undone (HTML entities, URL
 percent-encoding, JSON and JavaScript `\\uXXXX`, iCalendar line folding, gzip) and both the file
@@ -36,11 +37,13 @@ import gzip
 import hashlib
 import html
 import json
+import logging
 import multiprocessing
 import os
 import pickle
 import posixpath
 import re
+import stat
 import time
 import unicodedata
 import zlib
@@ -57,6 +60,8 @@ from ..gcpolicy import forked_child
 from ..privacy import COMMENT_SECRET, Secret, strip_comments_from_text
 from ..vault import inside_notes, templates_folders
 from ..views.common import SiteView
+
+log = logging.getLogger("mkdocs.plugins.vault")
 
 # Scripts written without spaces between words: there each character is a word of its own, so
 # a name written inside a sentence ("我和李明见面") is still found as whole words.
@@ -312,9 +317,50 @@ def _parts(text: str, size: int) -> Iterator[str]:
     yield text[start:]
 
 
-def file_texts(path: Path, rel: str) -> Iterator[str]:
-    """The text(s) of one output file as a reader would see them. Binary files yield nothing."""
-    return data_texts(path.read_bytes(), rel)
+def file_texts(site_dir: Path, rel: str) -> Iterator[str]:
+    """The text(s) of the output file `rel` of `site_dir` as a reader would see them. Binary
+    files yield nothing, nor what `site_bytes` reads none of."""
+    data = site_bytes(site_dir, rel)
+    return data_texts(data, rel) if data is not None else iter(())
+
+
+# A named pipe is opened without waiting for a writer: `site_bytes` then finds it is no file.
+_READ_FLAGS = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0)
+_NO_FOLLOW = getattr(os, "O_NOFOLLOW", 0)
+
+
+def site_bytes(site_dir: Path, rel: str) -> bytes | None:
+    """The bytes of the file `rel` of the site folder `site_dir`, or None if it is no file to
+    read: a folder, a named pipe, a socket or a device (read in a way that never waits, never
+    ends, or does something), or a link to outside the site folder or to nothing (a link is
+    followed only to a file of the site: nothing outside it is ever read)."""
+    path = os.path.join(site_dir, rel)
+    try:
+        fd = os.open(path, _READ_FLAGS | _NO_FOLLOW)
+    except OSError:
+        mode = os.lstat(path).st_mode
+        if stat.S_ISSOCK(mode):
+            return None  # (which no one opens)
+        if not stat.S_ISLNK(mode):
+            raise
+        target = _target_inside(site_dir, path)
+        if target is None or not os.path.exists(target):
+            return None
+        fd = os.open(target, _READ_FLAGS)
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            return None
+        with open(fd, "rb", buffering=0, closefd=False) as file:
+            return file.read()
+    finally:
+        os.close(fd)
+
+
+def _target_inside(site_dir: Path, link: str) -> str | None:
+    """Where the link `link` leads (all links followed), if that is inside `site_dir`."""
+    root = os.path.realpath(site_dir)
+    target = os.path.realpath(link)
+    return target if target == root or target.startswith(root + os.sep) else None
 
 
 def data_texts(data: bytes, rel: str) -> Iterator[str]:
@@ -513,7 +559,7 @@ def site_files(site_dir: Path, skip: Iterable[str] = (), only: Iterable[str] | N
     """The files `scan_site` scans (for the same arguments), relative and '/'-separated, in
     its order."""
     skipped = set(skip)
-    return [rel for _, rel in _site_files(site_dir, only) if rel not in skipped]
+    return [rel for rel in _site_files(site_dir, only) if rel not in skipped]
 
 
 def _scan_all(site_dir: Path, secrets: list[Secret], files: list[str],
@@ -549,7 +595,7 @@ def _scan_files(site_dir: Path, secrets: list[Secret], files: list[str],
     scanner = LeakScanner(secrets) if scanner is None else scanner
     leaks: list[Leak] = []
     for rel in files:
-        leaks += _file_leaks(scanner, rel, file_texts(site_dir / rel, rel))
+        leaks += _file_leaks(scanner, rel, file_texts(site_dir, rel))
     return leaks
 
 
@@ -674,10 +720,10 @@ class PageScan:
         same = {}
         for rel, digest in self._digests.items():
             try:
-                data = (site_dir / rel).read_bytes()
+                data = site_bytes(site_dir, rel)
             except OSError:
-                continue  # gone, or a folder: nothing of it to scan as scanned
-            if _digest(data) == digest:
+                continue  # gone: nothing of it to scan as scanned
+            if data is not None and _digest(data) == digest:  # (None: a folder, a pipe...)
                 same[rel] = self._leaks.get(rel, [])
         for rel, by_text in self._others.items():
             # In the order one pass over the file finds them (`_file_leaks`): its name, then
@@ -695,7 +741,7 @@ class PageScan:
             # (Its name too, as `_file_leaks` reads it: it is the file's URL.)
             by_text = self._others[rel] = {-1: self.scanner.find(rel, markup)}
             try:
-                texts = file_texts(site_dir / rel, rel)
+                texts = file_texts(site_dir, rel)
                 for number, text in enumerate(texts):
                     if number % 2 and self._told and self._aside is not None:
                         try:
@@ -767,19 +813,57 @@ def _digest(data: bytes) -> bytes:
     return hashlib.blake2b(data, digest_size=20).digest()
 
 
-def _site_files(site_dir: Path, only: Iterable[str] | None) -> Iterator[tuple[Path, str]]:
-    """(path, relative path) of the site's files, or of `only` those that exist, sorted."""
+def _site_files(site_dir: Path, only: Iterable[str] | None) -> Iterator[str]:
+    """The relative paths of the site's files, or of `only` those that exist, sorted, each
+    folder's files before its sub-folders'. Links are listed, to files or folders (their
+    names are URLs), but never walked into: the files of the site they lead to are listed
+    where they are. A named pipe, socket or device is not listed (`_is_listed`)."""
     if only is not None:
         for rel in sorted(set(only)):
-            path = site_dir / rel
-            if path.is_file():
-                yield path, rel
+            try:
+                mode = os.lstat(site_dir / rel).st_mode
+            except OSError:
+                continue  # (gone)
+            if not stat.S_ISDIR(mode) and _is_listed(site_dir, rel, mode):
+                yield rel
         return
-    for folder, dirs, names in os.walk(site_dir):
-        dirs.sort()
-        for name in sorted(names):
-            path = Path(folder) / name
-            yield path, path.relative_to(site_dir).as_posix()
+    folders = [(str(site_dir), "")]
+    while folders:
+        folder, prefix = folders.pop()
+        try:
+            with os.scandir(folder) as found:
+                entries = sorted(found, key=lambda entry: entry.name)
+        except FileNotFoundError:
+            continue  # (gone, or no site at all; a folder it may not read fails the scan)
+        inner = []
+        for entry in entries:
+            rel = prefix + entry.name
+            # (What a folder lists says which of these each entry is: no call for a file.)
+            if entry.is_file(follow_symlinks=False):
+                yield rel
+            elif entry.is_dir(follow_symlinks=False):
+                inner.append((entry.path, rel + "/"))
+            elif _is_listed(site_dir, rel, entry.stat(follow_symlinks=False).st_mode):
+                yield rel
+        folders += reversed(inner)
+
+
+def _is_listed(site_dir: Path, rel: str, mode: int) -> bool:
+    """Whether the entry `rel` of the site, not a folder, of `mode` (its own, not that of
+    what a link leads to) is scanned; if it is not, or only in part, a warning says so."""
+    if stat.S_ISREG(mode):
+        return True
+    if stat.S_ISLNK(mode):
+        if _target_inside(site_dir, os.path.join(site_dir, rel)) is None:
+            log.warning(f"vault: {rel}: a link to outside the site folder; the leak scan "
+                        "reads its name but never what it leads to (`site_bytes`)")
+        return True
+    kind = ("a named pipe" if stat.S_ISFIFO(mode) else "a socket" if stat.S_ISSOCK(mode)
+            else "a device" if stat.S_ISCHR(mode) or stat.S_ISBLK(mode)
+            else "no regular file")
+    # No page is one; and a named pipe, opened to be read, would wait for a writer for ever.
+    log.warning(f"vault: {rel}: {kind} in the site folder; the leak scan skips it")
+    return False
 
 
 def shared_templates(notes_dir: Path) -> list[str]:
