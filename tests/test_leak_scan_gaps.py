@@ -266,3 +266,53 @@ def test_a_link_in_the_site_folder_is_read_only_inside_it(
     for rel in ("leaked.txt", "elsewhere", "Renée Silva.txt"):
         assert f"{rel}: a link to outside the site folder" in said, said
     assert "people" not in said and "alias.txt" not in said
+
+
+# --- 4. a post-build hook after the scan ----------------------------------------------------
+
+_LAST_HOOK = """from pathlib import Path
+
+from mkdocs.plugins import event_priority
+
+
+@event_priority(float("-inf"))  # as late as the vault plugin's scan, and listed after it
+def on_post_build(config):
+    (Path(config.site_dir) / "late.txt").write_text("Notes on Renata Silva", "utf-8")
+"""
+
+
+def test_a_post_build_hook_as_late_as_the_scan_is_scanned_too(tmp_path: Path) -> None:
+    """MkDocs runs handlers of one priority in the order they were registered, the hooks
+    after every plugin: a hook at the scan's own priority wrote after the scan, unread."""
+    root = _vault(tmp_path, _LAST_HOOK)
+    with pytest.raises(SiteError) as failure:
+        build_site(find_vault(root))
+    assert "late.txt: contains name 'Renata Silva'" in str(failure.value)
+    assert not (root / "site" / "late.txt").exists()
+
+
+_LATER_HOOK = """from pathlib import Path
+
+from mkdocs.plugins import event_priority
+
+
+@event_priority(float("-inf"))
+def write_late(config):
+    (Path(config.site_dir) / "later.txt").write_text("Notes on Renata Silva", "utf-8")
+
+
+@event_priority(-100)  # after the vault plugin's: as a plugin adding handlers of its own would
+def on_config(config):
+    config.plugins.events["post_build"].append(write_late)
+"""
+
+
+def test_a_post_build_handler_added_after_the_configuration_stops_the_build(
+        tmp_path: Path) -> None:
+    """One added to the event later still, which would run after the scan whatever it
+    does: the build stops rather than publish what it writes unread."""
+    root = _vault(tmp_path, _LATER_HOOK)
+    with pytest.raises(SiteError) as failure:
+        build_site(find_vault(root))
+    assert "write_late (hook.py) would run after the leak scan" in str(failure.value)
+    assert not (root / "site" / "later.txt").exists()

@@ -145,6 +145,15 @@ class VaultPlugin(BasePlugin[VaultPluginConfig]):
             settings_from_options(self.config)  # refused here, before a note is read
         except (FeedSettingsError, SettingsError) as exc:
             raise PluginError(f"{config.config_file_path}: the vault plugin's {exc}") from None
+        # The leak scan must be the last post-build handler of all: MkDocs runs those of one
+        # priority in the order they were registered (the plugins as listed, then the hooks),
+        # so one at -inf listed after `vault` ran after the scan, and what it wrote was
+        # published unread. Every plugin and hook is registered as the configuration is
+        # loaded, before this event: moved to the end now, the scan runs after them all, and
+        # `on_post_build` fails a build whose handlers changed since. (Rather than scanning
+        # again at shutdown, which only `mkdocs build` runs and which can no longer fail the
+        # build; or listing the whole site again afterwards to find what changed.)
+        _run_last(config.plugins.events["post_build"], self.on_post_build)
         return config
 
     def on_files(self, files: Files, config: MkDocsConfig) -> Files:
@@ -300,7 +309,8 @@ class VaultPlugin(BasePlugin[VaultPluginConfig]):
 
     # After every other plugin has written its files (the search index, Material's offline
     # search_index.js, a hook's): -100 ran before a plugin or hook of -100 listed after this
-    # one, or of less, and what they wrote was published unscanned.
+    # one, or of less, and what they wrote was published unscanned. (After those of -inf
+    # too: `on_config` moves it last.)
     @event_priority(float("-inf"))
     def on_post_build(self, config: MkDocsConfig) -> None:
         self.leak_error = ""
@@ -322,11 +332,16 @@ class VaultPlugin(BasePlugin[VaultPluginConfig]):
         leaks = without_shown_comments(
             scan_site(site_dir, found, known=known, scanner=scanner, listed=files),
             build.view, build.texts)
-        if not leaks:
-            self.remembered.scanned_for = found
-            return
-        self.leak_error = leak_report(site_dir, leaks)
-        raise PluginError(self.leak_error)
+        if leaks:
+            self.leak_error = leak_report(site_dir, leaks)
+            raise PluginError(self.leak_error)
+        later = _after(config.plugins.events["post_build"], self.on_post_build)
+        if later:  # (see on_config)
+            raise PluginError(
+                f"vault: {', '.join(later)} would run after the leak scan (it was added to "
+                "MkDocs' post-build event after the configuration was loaded), and what it "
+                "writes would be published unread; the build stops here")
+        self.remembered.scanned_for = found
 
     def _secrets(self, build: _Build, config: MkDocsConfig) -> list[Secret]:
         """What the leak scan looks for in this build's site."""
@@ -354,6 +369,20 @@ class VaultPlugin(BasePlugin[VaultPluginConfig]):
         """What a generated page (a dashboard) is made from: its Markdown and the HTML its
         stand-ins are replaced with."""
         return self.remembered.generated.inputs(src, markdown)
+
+
+def _run_last(handlers: list[Callable[..., Any]], handler: Callable[..., Any]) -> None:
+    """Move `handler` to the end of `handlers` (one event's, which MkDocs runs in order)."""
+    if handler in handlers:  # (a bound method: equal to the one registered)
+        handlers.remove(handler)
+    handlers.append(handler)
+
+
+def _after(handlers: list[Callable[..., Any]], handler: Callable[..., Any]) -> list[str]:
+    """The names of the handlers after `handler` in `handlers` (none if it is not there)."""
+    later = handlers[handlers.index(handler) + 1:] if handler in handlers else []
+    return [f"{getattr(h, '__qualname__', repr(h))} ({getattr(h, '__module__', '?')})"
+            for h in later]
 
 
 def _published_note(build: _Build | None, page: Page) -> Note | None:
