@@ -270,6 +270,12 @@ def test_leak_scan_finds_a_secret_across_indentation_and_in_an_opening_attribute
     assert sorted(leak.file for leak in scan_site(site, [secret])) == ["a.html", "b.html"]
 
 
+def published_files(root: Path) -> set[str]:
+    """Every file of a build of the vault at `root`, relative to its site folder."""
+    site = build_site(find_vault(root))
+    return {p.relative_to(site).as_posix() for p in site.rglob("*") if p.is_file()}
+
+
 def test_an_attachment_only_a_private_note_shows_is_not_published(make_vault) -> None:
     files = vault_files()
     files["contacts/Renata Silva.md"] = PRIVATE + "\n![[renata-badge.png]]\n"
@@ -279,8 +285,7 @@ def test_an_attachment_only_a_private_note_shows_is_not_published(make_vault) ->
     (root / "notes/media").mkdir()
     (root / "notes/media/team photo.png").write_bytes(b"\x89PNG public")
     (root / "notes/media/unreferenced.pdf").write_bytes(b"%PDF loose file")
-    site = build_site(find_vault(root))
-    published = {p.relative_to(site).as_posix() for p in site.rglob("*") if p.is_file()}
+    published = published_files(root)
     assert "contacts/renata-badge.png" not in published
     assert "media/team photo.png" in published
     assert "media/unreferenced.pdf" in published
@@ -303,8 +308,7 @@ def test_an_attachment_only_a_private_note_shows_stays_off_whatever_the_notes_en
     (root / "notes/contacts/Renata Silva.md").write_bytes(data)
     (root / "notes/contacts/renata-badge.png").write_bytes(b"\x89PNG private")
     (root / "notes/contacts/loose.png").write_bytes(b"\x89PNG loose")
-    site = build_site(find_vault(root))
-    published = {p.relative_to(site).as_posix() for p in site.rglob("*") if p.is_file()}
+    published = published_files(root)
     assert "contacts/renata-badge.png" not in published
     assert "contacts/loose.png" in published
 
