@@ -144,11 +144,10 @@ def private_attachments(uris: list[str], view: SiteView, texts: Mapping[str, str
         mentions = PrivateAttachmentMemos()
     mentions.of_private.look_for(uri for uri in uris if uri not in private)
     mentioned = mentions.of_private.mentioned((note.path for note in hidden), texts)
-    for note in hidden:
-        if lenient is not None and note.unreadable and held_text(texts, note.path) is None:
-            text = lenient(note.path)
-            if text:
-                mentioned |= mentions.of_private.mentioned_in(text)
+    if lenient is not None:
+        for note in hidden:
+            if note.unreadable and held_text(texts, note.path) is None:
+                mentioned |= mentions.of_private.mentioned_in(lenient(note.path) or "")
     if mentioned:
         mentions.of_public.look_for(mentioned)
         public = mentions.of_public.mentioned(
