@@ -149,9 +149,10 @@ def build_site(vault: Vault, *, strict: bool = False, fill: bool = True,
                 loaded = _fill_and_load(vault, fill, parsed.note_from_data)
             parsed.save()
             del parsed
+            # (the site cache's record, loaded, lives as long as the notes: as they are)
             live = LiveSite(vault, config, cache=cache, today=_day(today), once=True,
-                            rendering=rendering, compiled=compiled, scanning=scanning,
-                            parses=parses)
+                            recording=filling, rendering=rendering, compiled=compiled,
+                            scanning=scanning, parses=parses)
             log.info(live.build(clean=clean, loaded=loaded[:2],
                                 followups=loaded[2]).describe())
         counts = counter.get_counts()

@@ -541,7 +541,9 @@ class LiveSite:
         self._restored, self._recorded_templates = {}, {}
         self._recorded_notes = None
         if key is not None and self._cache is not None and record:
-            self._cache.save(self._snapshot(run, key))
+            # (as the work before it: what it allocates is the record, and no cycles)
+            with self._rendering(len(run.rendered)):
+                self._cache.save(self._snapshot(run, key))
         if record:  # (else kept for `save_cache`, next)
             self._text_digests = {}  # (holding texts: one run's)
         key = key or (self._last[1] if self._last is not None else None)
