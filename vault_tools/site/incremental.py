@@ -170,6 +170,7 @@ class _Run:
     restored: Snapshot | None = None  # the site cache's record this build started from
     found: set[str] = field(default_factory=set)  # the site folder's files as the build began
     empty_folders: list[str] = field(default_factory=list)  # ... and its folders holding none
+    stamps: dict[str, list[int]] = field(default_factory=dict)  # ... and their stamps (some)
     said: dict[str, dict[str, list[list[Any]]]] = field(default_factory=dict)  # page -> Said
     reused: set[str] = field(default_factory=set)  # the theme's templates left as they were
     shown: dict[str, Any] = field(default_factory=dict)  # template -> what it was made from
@@ -503,7 +504,7 @@ class LiveSite:
                 with self._recording():
                     run.restored = self._cache.load(key)
             if run.restored is not None:
-                run.found, linked, run.empty_folders = files_in(run.site_dir)
+                run.found, linked, run.empty_folders, run.stamps = files_in(run.site_dir)
                 if linked:  # written through, a kept page would land elsewhere
                     log.info("The site folder holds a link: building the whole site.")
                     run.restored = None
@@ -718,7 +719,7 @@ class LiveSite:
             return False
         inputs = self._page_inputs(file, run.files, self.plugin)
         return (inputs is not None and _recorded(inputs) == record.inputs
-                and _output_unchanged(run.site_dir / file.dest_uri, record))
+                and _output_unchanged(run, file.dest_uri, record))
 
     def _privacy_digest(self) -> str:
         """Which notes there are, by what names links reach them, and which are published:
@@ -895,7 +896,7 @@ class LiveSite:
         record = self._restored.get(file.src_uri)
         if record is None or record.dest != file.dest_uri or _recorded(inputs) != record.inputs:
             return
-        if not _output_unchanged(run.site_dir / file.dest_uri, record):
+        if not _output_unchanged(run, file.dest_uri, record):
             return
         kept = self._kept[file.src_uri] = _Kept(file, None, inputs, list(record.entries), record,
                                                 record.warnings)
@@ -1223,15 +1224,16 @@ class _ChosenFiles(Files):
 _BY_DIGEST = "page inputs, by digest"
 
 
-def _output_unchanged(output: Path, record: PageRecord) -> bool:
-    """True when the file at `output` holds the bytes the page record says it was left
-    with: the same stamp, else the same digest (and the stamp is noted for the next run)."""
+def _output_unchanged(run: _Run, dest: str, record: PageRecord) -> bool:
+    """True when the output file `dest` holds the bytes the page record says it was left
+    with: the same stamp, else the same digest (and the stamp is noted for the next run). The
+    stamp is the one the build found as it began (`files_in`), where it found one."""
     # Stamped first: a file written after its stamp was taken has another one next time.
-    found = stamp(output)
+    found = run.stamps.get(dest) or stamp(run.site_dir / dest)
     if found is None:
         return False
     if found != record.stamp:
-        if file_digest(output) != record.output:
+        if file_digest(run.site_dir / dest) != record.output:
             return False
         record.restamp(found)
     return True

@@ -23,6 +23,9 @@ class SiteFiles(NamedTuple):
     # clean build unlinks each file first).
     linked: bool
     empty: list[str]  # the folders with no file anywhere under them, relative to it
+    # Each file's `site_cache.stamp` as the walk found it (only while it found no link: a
+    # build then keeps nothing), for a kept page's output: not asked for a second time.
+    stamps: dict[str, list[int]]
 
 
 def files_in(site_dir: Path) -> SiteFiles:
@@ -31,6 +34,7 @@ def files_in(site_dir: Path) -> SiteFiles:
     found: set[str] = set()
     linked = False
     walked: list[str] = []
+    stamps: dict[str, list[int]] = {}
     folders = [("", str(site_dir))]
     while folders:
         rel, folder = folders.pop()
@@ -47,17 +51,20 @@ def files_in(site_dir: Path) -> SiteFiles:
                 walked.append(f"{rel}{entry.name}")
                 folders.append((f"{rel}{entry.name}/", entry.path))
             else:
-                found.add(f"{rel}{entry.name}")
+                name = f"{rel}{entry.name}"
+                found.add(name)
                 if not linked:
                     with contextlib.suppress(OSError):
-                        linked = entry.stat(follow_symlinks=False).st_nlink > 1
+                        st = entry.stat(follow_symlinks=False)
+                        linked = st.st_nlink > 1
+                        stamps[name] = [st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino]
     holding: set[str] = set()  # the folders with a file under them
     for rel in found:
         folder = rel.rpartition("/")[0]
         while folder and folder not in holding:
             holding.add(folder)
             folder = folder.rpartition("/")[0]
-    return SiteFiles(found, linked, [rel for rel in walked if rel not in holding])
+    return SiteFiles(found, linked, [rel for rel in walked if rel not in holding], stamps)
 
 
 def remove_empty_folders(site_dir: Path, empty: Iterable[str]) -> None:
