@@ -313,6 +313,40 @@ def test_an_attachment_only_a_private_note_shows_stays_off_whatever_the_notes_en
     assert "contacts/loose.png" in published
 
 
+@pytest.mark.parametrize("how", ["symlink", "hard link", "symlinked to it"])
+def test_another_name_of_an_attachment_kept_off_is_kept_off_too(make_vault, how: str) -> None:
+    """An attachment kept off (by a private note's name in its path, or as only a private
+    note shows it) has the same bytes under every name: a symbolic link to it, a hard link,
+    or the file a private name links to. None of its names is published, whatever they say;
+    the other attachments are."""
+    files = vault_files()
+    files["contacts/Renata Silva.md"] = PRIVATE + "\n![[scan-2026.png]]\n"
+    root = make_site_vault(make_vault, files)
+    media = root / "notes" / "media"
+    media.mkdir()
+    by_name, by_mention = media / "Renata Silva CV.pdf", root / "notes/contacts/scan-2026.png"
+    copies = {by_name: media / "resume.pdf", by_mention: media / "holiday.png"}
+    for private, other in copies.items():
+        # (no name in the bytes: the leak scan, which reads none in a binary file, is not
+        # what keeps it off)
+        data = b"%PDF-1.7 \x00\x01 private bytes " + str(len(private.name)).encode()
+        if how == "symlink":
+            private.write_bytes(data)
+            other.symlink_to(private)
+        elif how == "hard link":
+            private.write_bytes(data)
+            os.link(private, other)
+        else:  # the private name is the link; the file it names has a name of its own
+            other.write_bytes(data)
+            private.symlink_to(other)
+    (media / "loose.pdf").write_bytes(b"%PDF loose")
+    published = published_files(root)
+    assert "media/loose.pdf" in published
+    for private, other in copies.items():
+        for path in (private, other):
+            assert path.relative_to(root / "notes").as_posix() not in published, how
+
+
 def test_a_private_note_that_is_a_symlink_to_a_file_elsewhere_stays_off_the_site(
     make_vault, tmp_path: Path,
 ) -> None:

@@ -67,9 +67,13 @@ def publish_files(files: Files, config: MkDocsConfig, view: SiteView,
             found = kinds[key] = _kind(file, docs)
         return found
 
-    private_files = private_attachments(
-        [f.src_uri for f in files if kind(f)[0] and not kind(f)[2]], view, texts, mentions,
-        lenient)
+    attachments = [f for f in files if kind(f)[0] and not kind(f)[2]]
+    private_files = private_attachments([f.src_uri for f in attachments], view, texts,
+                                        mentions, lenient)
+    linked = other_names(private_files, {f.src_uri: str(f.abs_src_path) for f in attachments})
+    for uri in sorted(linked):  # (its other name is private: not said)
+        log.info(f"vault: {uri}: another name of a file kept off the site; not published")
+    private_files |= linked
     skip_scan: set[str] = set()
     folders_inside: dict[str, bool] = {}
     index, hidden = view.index, view.hidden
@@ -154,6 +158,29 @@ def private_attachments(uris: list[str], view: SiteView, texts: Mapping[str, str
             (path for path in texts if path not in view.hidden), texts)
         private |= mentioned - public
     return private
+
+
+def other_names(private: set[str], paths: Mapping[str, str]) -> set[str]:
+    """The attachments among `paths` (each file's path on disk, by its name in the notes
+    folder) that are a file of `private` under another name: a symbolic link to it, a hard
+    link, or the file a private name links to (the same device and inode, links followed).
+    They hold its bytes, whatever their names say: kept off with it. (Asked only when some
+    attachment is private: a stat of each attachment.)"""
+    if not private:
+        return set()
+    files = {uri: _identity(path) for uri, path in paths.items()}
+    kept_off = {files[uri] for uri in private if files.get(uri) is not None}
+    return {uri for uri, found in files.items()
+            if found is not None and found in kept_off and uri not in private}
+
+
+def _identity(path: str) -> tuple[int, int] | None:
+    """(device, inode) of the file at `path`, links followed (None: it cannot be read)."""
+    try:
+        found = os.stat(path)
+    except (OSError, ValueError):
+        return None
+    return found.st_dev, found.st_ino
 
 
 # Attachments a browser opens as a document on the site's own origin, with no policy of
