@@ -347,6 +347,26 @@ def test_another_name_of_an_attachment_kept_off_is_kept_off_too(make_vault, how:
             assert path.relative_to(root / "notes").as_posix() not in published, how
 
 
+def test_a_link_made_to_a_private_attachment_after_a_build_is_taken_off_by_the_next(
+    make_vault,
+) -> None:
+    """The next build (from the site cache's record) takes off a name that became another
+    name of a file kept off, and publishes it again once that file is no longer kept off."""
+    root = make_site_vault(make_vault, vault_files())
+    media = root / "notes" / "media"
+    media.mkdir()
+    (media / "Renata Silva CV.pdf").write_bytes(b"%PDF-1.7 private bytes")
+    (media / "resume.pdf").write_bytes(b"%PDF-1.7 its own bytes")
+    assert "media/resume.pdf" in published_files(root)
+    (media / "resume.pdf").unlink()
+    os.link(media / "Renata Silva CV.pdf", media / "resume.pdf")
+    assert "media/resume.pdf" not in published_files(root)
+    (root / "notes/contacts/Renata Silva.md").write_text(
+        PRIVATE.replace("private: true\n", ""), encoding="utf-8")
+    (root / "notes/interviews/2026-11-02 Renata Silva.md").unlink()
+    assert {"media/resume.pdf", "media/Renata Silva CV.pdf"} <= published_files(root)
+
+
 def test_a_private_note_that_is_a_symlink_to_a_file_elsewhere_stays_off_the_site(
     make_vault, tmp_path: Path,
 ) -> None:
