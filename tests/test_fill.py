@@ -199,6 +199,8 @@ def fill_with_code(code: Path, root: Path) -> str:
 
 
 def test_a_fill_after_a_code_change_does_not_trust_the_old_record(make_vault, tmp_path) -> None:
+    from vault_tools import manifest
+
     code = copy_of_the_package(tmp_path / "code")
     root = make_vault(BASE)
     jane = root / "notes/contacts/Jane Doe.md"
@@ -213,9 +215,11 @@ def test_a_fill_after_a_code_change_does_not_trust_the_old_record(make_vault, tm
     os.utime(jane, ns=(stat.st_atime_ns, stat.st_mtime_ns))
     record_file = root / ".cache/vault-tools/fill.json"
     record = json.loads(record_file.read_text(encoding="utf-8"))
-    size, mtime, inode, ctime = record["notes"]["contacts/Jane Doe.md"].split()
+    (pair,) = [pair for pair in record["notes"]
+               if pair[0] == manifest.path_key("contacts/Jane Doe.md")]
+    size, mtime, inode, ctime = pair[1].split()
     assert int(ctime) != jane.stat().st_ctime_ns
-    record["notes"]["contacts/Jane Doe.md"] = f"{size} {mtime} {inode} {jane.stat().st_ctime_ns}"
+    pair[1] = f"{size} {mtime} {inode} {jane.stat().st_ctime_ns}"
     record_file.write_text(json.dumps(record), encoding="utf-8")
     assert fill_with_code(code, root) == "0 of 2 notes changed.\n"  # the same code trusts it
     # The YAML loader: a module the old hand-kept list of rendering modules missed.
@@ -541,6 +545,47 @@ def test_a_fill_after_a_note_turned_private_plans_every_note(tmp_path, monkeypat
     assert _notes(ours) == _notes(full)
 
 
+def test_the_record_of_a_fill_names_no_note_by_its_path(tmp_path) -> None:
+    """fill.json names each note by a digest of its path: no note's path or name, a private
+    one's included, is in the cache folder."""
+    from vault_tools import manifest
+
+    root = _demo_copy(tmp_path / "v")
+    hidden = root / "notes/contacts/Quillon Varga.md"
+    hidden.write_text("---\ntype: contact\nprivate: true\n---\n\n# Quillon Varga\n",
+                      encoding="utf-8")
+    vault = find_vault(root)
+    fill_vault(vault)
+    stamps = manifest.note_stamps(vault)
+    assert manifest.is_current(vault, "Follow-ups.md", stamps)
+    data = (manifest.cache_dir(vault) / "fill.json").read_bytes()
+    for rel in stamps:
+        assert rel.encode() not in data and Path(rel).stem.encode() not in data, rel
+
+
+@pytest.mark.parametrize("change", ["deleted", "renamed", "added"])
+def test_a_fill_after_a_note_came_or_went_plans_every_note(tmp_path, monkeypatch,
+                                                           change: str) -> None:
+    """The record knows its notes only by digests of their paths: a note gone, renamed or new
+    since is still a different set of notes, and every note is planned (as without it)."""
+    ours, full = _demo_copy(tmp_path / "ours"), _demo_copy(tmp_path / "full")
+    for root in (ours, full):
+        fill_vault(find_vault(root))
+        grace = root / "notes/contacts/Grace Liu.md"
+        if change == "deleted":
+            grace.unlink()
+        elif change == "renamed":
+            grace.rename(grace.with_name("Grace Liu-Chen.md"))
+        else:
+            (root / "notes/contacts/Nadia Brook.md").write_text("# Nadia Brook\n",
+                                                                  encoding="utf-8")
+    planned = _planned(monkeypatch)
+    result = fill_vault(find_vault(ours))
+    assert len(planned) == result.notes
+    fill_vault(find_vault(full), trust_manifest=False)
+    assert _notes(ours) == _notes(full)
+
+
 @pytest.mark.parametrize("tamper", [
     lambda g: g.update(targets=[[10 ** 6]] * len(g["targets"])),  # a number of no note
     lambda g: g.update(targets=g["targets"][:-1]),  # a note short
@@ -562,10 +607,10 @@ def test_a_record_of_links_not_as_fill_writes_it_is_never_trusted(
     fill_vault(vault)
     path = manifest.cache_dir(vault) / "fill.json"
     record = json.loads(path.read_text())
-    assert manifest.earlier(vault, "Follow-ups.md") is not None
+    assert manifest.earlier(vault, "Follow-ups.md", manifest.note_stamps(vault)) is not None
     tamper(record["graph"])
     path.write_text(json.dumps(record))
-    assert manifest.earlier(vault, "Follow-ups.md") is None
+    assert manifest.earlier(vault, "Follow-ups.md", manifest.note_stamps(vault)) is None
     _edit(root)
     planned = _planned(monkeypatch)
     result = fill_vault(vault)

@@ -343,7 +343,7 @@ def fill_vault(
         result.notes = len(index)
         # Notes and folders whose link leaves the vault: never read or written; say so.
         result.skipped += [d for d in index.vault_problems if d.code == "outside-vault"]
-        earlier = manifest.earlier(vault, settings) if trust_manifest else None
+        earlier = manifest.earlier(vault, settings, before) if trust_manifest else None
         parses: dict[str, str | None] = {}  # the parse digests worked out by this fill
         reach = _reach_since(index, earlier, before, dashboard, parses)
         # Only the dashboard shows every follow-up, any other note only its own: each note's are
@@ -497,7 +497,7 @@ class SinceLastFill:
     def __init__(self, vault: Vault, index: VaultIndex, stamps: manifest.Stamps) -> None:
         self._vault, self._index, self._stamps = vault, index, stamps
         self._settings = manifest_key(vault)
-        self._earlier = manifest.earlier(vault, self._settings)
+        self._earlier = manifest.earlier(vault, self._settings, stamps)
         self._parses: dict[str, str | None] = {}  # those worked out for `reach`
         self.reach = _reach_since(index, self._earlier, stamps, dashboard_of(vault),
                                   self._parses)

@@ -110,7 +110,21 @@ def note_stamps(vault: Vault) -> Stamps:
 def is_current(vault: Vault, dashboard: str, stamps: Stamps) -> bool:
     """True when the record of the last complete fill matches these stamps exactly."""
     record = _own_record(vault, dashboard)
-    return record is not None and record.get("notes") == stamps
+    return record is not None and record.get("notes") == _keyed(stamps)
+
+
+def path_key(path: str) -> str:
+    """How the record names the note at `path`: a digest of the path, never the path (a
+    private note's path holds its name, and the cache folder holds no private word). The
+    same for the same path in every run, so the notes of a record are found by their paths
+    now; a path no note has now is no note of the vault now."""
+    return hashlib.blake2b(path.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
+
+
+def _keyed(stamps: Stamps) -> list[list[str]]:
+    """`stamps` as the record holds them: [key, stamp] for each note, in the order of the
+    paths (the order the record's numbers count in)."""
+    return [[path_key(path), stamps[path]] for path in sorted(stamps)]
 
 
 def _own_record(vault: Vault, dashboard: str) -> dict[str, Any] | None:
@@ -160,18 +174,26 @@ class Earlier:
     parses: dict[str, str | None]
 
 
-def earlier(vault: Vault, dashboard: str) -> Earlier | None:
+def earlier(vault: Vault, dashboard: str, now: Iterable[str]) -> Earlier | None:
     """The record of the last complete fill by this code with these settings, checked down to
     its values (None: no record, another code's, or anything in it not as `record` writes it:
-    a foreign or corrupt record is never trusted)."""
+    a foreign or corrupt record is never trusted). `now`: the notes' paths now, by which the
+    record's notes are named again (`path_key`); a note of the record that is none of them
+    keeps a name no path has (`_GONE` and its key), so the notes differ."""
     raw = _own_record(vault, dashboard)
     if raw is None:
         return None
-    stamps, graph = raw.get("notes"), raw.get("graph")
-    if not (isinstance(stamps, dict) and isinstance(graph, dict)
-            and all(type(v) is str and _STAMP_RE.fullmatch(v) for v in stamps.values())):
+    keyed, graph = raw.get("notes"), raw.get("graph")
+    if not (isinstance(keyed, list) and isinstance(graph, dict)
+            and all(isinstance(pair, list) and len(pair) == 2 and _is_digest(pair[0])
+                    and type(pair[1]) is str and _STAMP_RE.fullmatch(pair[1])
+                    for pair in keyed)):
         return None
-    paths = sorted(stamps)
+    by_key = {path_key(path): path for path in now}
+    paths = [by_key.get(key, _GONE + key) for key, _ in keyed]
+    stamps = {path: stamp for path, (_, stamp) in zip(paths, keyed, strict=True)}
+    if len(stamps) != len(paths):  # (a key twice: not a record `record` writes)
+        return None
     names, targets, replan = graph.get("names"), graph.get("targets"), graph.get("replan")
     parses = graph.get("parses")
     if not (isinstance(names, str) and isinstance(targets, list) and len(targets) == len(paths)
@@ -185,9 +207,14 @@ def earlier(vault: Vault, dashboard: str) -> Earlier | None:
                 and all(type(n) is int and 0 <= n < len(paths) for n in numbers)):
             return None
         linked[path] = [paths[n] for n in numbers]
-    if not all(isinstance(path, str) for path in replan):
+    if not all(type(n) is int and 0 <= n < len(paths) for n in replan):
         return None
-    return Earlier(stamps, names, linked, replan, dict(zip(paths, parses, strict=True)))
+    return Earlier(stamps, names, linked, [paths[n] for n in replan],
+                   dict(zip(paths, parses, strict=True)))
+
+
+# What a note of the record that is no note now is named by (then its key): no path starts so.
+_GONE = "\0gone:"
 
 
 def _is_digest(value: object) -> bool:
@@ -200,8 +227,8 @@ def _is_digest(value: object) -> bool:
 class Graph:
     """What the notes linked to as a fill read them, as the record keeps it (see `Earlier`):
     the names' digest, each of `paths` (sorted) with the numbers of its targets among them,
-    the notes to plan again, and each note's parse digest (None: not known). Numbers, not
-    sets of paths: ~1 MB at 20,000 notes, not ~15."""
+    the notes to plan again (paths here, numbers in the record), and each note's parse digest
+    (None: not known). Numbers, not sets of paths: ~1 MB at 20,000 notes, not ~15."""
 
     names: str
     paths: list[str]
@@ -243,8 +270,9 @@ def record(vault: Vault, dashboard: str, stamps: Stamps, graph: Graph | None = N
         temp = folder / f".fill.json.{os.getpid()}.tmp"
         temp.unlink(missing_ok=True)
         with open(temp, "x", encoding="utf-8") as file:  # never through a planted link
-            file.write(json.dumps({"fingerprint": fingerprint(dashboard), "notes": stamps,
-                                   "graph": _graph(stamps, graph)}))
+            # (each note by `path_key`, never its path: see there)
+            file.write(json.dumps({"fingerprint": fingerprint(dashboard),
+                                   "notes": _keyed(stamps), "graph": _graph(stamps, graph)}))
         os.replace(temp, folder / "fill.json")
     except OSError:
         return
@@ -254,8 +282,11 @@ def _graph(stamps: Stamps, graph: Graph | None) -> dict[str, object] | None:
     """`graph` as the record holds it, if it counts the notes of `stamps` (None otherwise)."""
     if graph is None or graph.paths != sorted(stamps):
         return None
-    return {"names": graph.names, "targets": graph.targets, "replan": graph.replan,
-            "parses": graph.parses}
+    number = {path: n for n, path in enumerate(graph.paths)}
+    if not all(path in number for path in graph.replan):
+        return None
+    return {"names": graph.names, "targets": graph.targets,
+            "replan": [number[path] for path in graph.replan], "parses": graph.parses}
 
 
 def forget(vault: Vault) -> None:
