@@ -70,7 +70,10 @@ def publish_files(files: Files, config: MkDocsConfig, view: SiteView,
     attachments = [f for f in files if kind(f)[0] and not kind(f)[2]]
     private_files = private_attachments([f.src_uri for f in attachments], view, texts,
                                         mentions, lenient)
-    linked = other_names(private_files, {f.src_uri: str(f.abs_src_path) for f in attachments})
+    paths = {f.src_uri: str(f.abs_src_path) for f in attachments}
+    linked = other_names([paths[uri] for uri in private_files]
+                         + [os.path.join(docs_dir, path) for path in view.hidden],
+                         {uri: path for uri, path in paths.items() if uri not in private_files})
     for uri in sorted(linked):  # (its other name is private: not said)
         log.info(f"vault: {uri}: another name of a file kept off the site; not published")
     private_files |= linked
@@ -160,18 +163,16 @@ def private_attachments(uris: list[str], view: SiteView, texts: Mapping[str, str
     return private
 
 
-def other_names(private: set[str], paths: Mapping[str, str]) -> set[str]:
+def other_names(kept_off: list[str], paths: Mapping[str, str]) -> set[str]:
     """The attachments among `paths` (each file's path on disk, by its name in the notes
-    folder) that are a file of `private` under another name: a symbolic link to it, a hard
-    link, or the file a private name links to (the same device and inode, links followed).
-    They hold its bytes, whatever their names say: kept off with it. (Asked only when some
-    attachment is private: a stat of each attachment.)"""
-    if not private:
+    folder) that are a file of `kept_off` (private attachments and private notes, by path on
+    disk) under another name: a symbolic link to it, a hard link, or the file a private name
+    links to (the same device and inode, links followed). They hold its bytes, whatever
+    their names say: kept off with it. (A stat of each, when anything is kept off.)"""
+    if not kept_off:
         return set()
-    files = {uri: _identity(path) for uri, path in paths.items()}
-    kept_off = {files[uri] for uri in private if files.get(uri) is not None}
-    return {uri for uri, found in files.items()
-            if found is not None and found in kept_off and uri not in private}
+    private = {found for found in map(_identity, kept_off) if found is not None}
+    return {uri for uri, path in paths.items() if _identity(path) in private}
 
 
 def _identity(path: str) -> tuple[int, int] | None:
