@@ -247,6 +247,11 @@ def stamp(path: Path) -> list[int] | None:
         st = os.stat(path)
     except OSError:
         return None
+    return stamp_of(st)
+
+
+def stamp_of(st: os.stat_result) -> list[int]:
+    """`stamp` of a file whose stat is `st` (taken by a walk that had it at hand)."""
     return [st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino]
 
 

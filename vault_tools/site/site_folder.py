@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import NamedTuple
 
-from .site_cache import is_site_path
+from .site_cache import is_site_path, stamp_of
 
 
 class SiteFiles(NamedTuple):
@@ -57,7 +57,7 @@ def files_in(site_dir: Path) -> SiteFiles:
                     with contextlib.suppress(OSError):
                         st = entry.stat(follow_symlinks=False)
                         linked = st.st_nlink > 1
-                        stamps[name] = [st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino]
+                        stamps[name] = stamp_of(st)
     holding: set[str] = set()  # the folders with a file under them
     for rel in found:
         folder = rel.rpartition("/")[0]
