@@ -3,7 +3,7 @@
 
 Usage::
 
-    python benchmarks/run.py                 # the full run behind `make bench` (~15 min, 2 cores)
+    python benchmarks/run.py                 # the full run behind `make bench` (~20 min, 2 cores)
     python benchmarks/run.py --large         # + every shape at 5,000 and the 20,000-note rows
     python benchmarks/run.py --smoke         # 100/200 notes, one run, no peers: for the tests
     python benchmarks/run.py --only build,cached --sizes 100,300 --no-peers   # a quick look
@@ -124,34 +124,66 @@ def _tail(data: bytes, lines: int = 6) -> str:
     return " / ".join(line.strip() for line in text[-lines:]) or "(no output)"
 
 
+# Each measured command is started by this small process, not by the runner itself. The kernel
+# counts into a new process's peak resident set the peak of the process it was forked from (its
+# memory before `exec`), so a command started by a runner that had once held a generated vault
+# (~400 MB at 20,000 notes) reported at least that much, whatever it used itself: the scale
+# rows of 2026-12-06 read 393 MB for a `check` that peaks at 206 MB.
+_LAUNCHER = """\
+import os, sys, time
+report, cmd = int(sys.argv[1]), sys.argv[2:]
+started = time.perf_counter()
+pid = os.fork()
+if pid == 0:
+    try:
+        os.execvp(cmd[0], cmd)
+    finally:
+        os._exit(127)
+_, status, usage = os.wait4(pid, 0)
+wall = time.perf_counter() - started
+os.write(report, (f"{wall!r} {usage.ru_utime + usage.ru_stime!r} {usage.ru_maxrss} "
+                  f"{os.waitstatus_to_exitcode(status)}").encode())
+"""
+
+
 def run_once(cmd: list[str], *, ok: tuple[int, ...] = (0,), cwd: Path | None = None,
              env: dict[str, str] | None = None) -> Sample:
     """Run ``cmd`` to completion as a fresh process and measure it. Raises ``MeasureError``
     when its exit status is not in ``ok`` (with the end of what it printed). The peak memory is
     the kernel's ``ru_maxrss`` from ``wait4``: the largest resident set of the process and of
-    any process it started and waited for."""
+    any process it started and waited for (never the runner's: see ``_LAUNCHER``)."""
+    if shutil.which(cmd[0]) is None:
+        raise MeasureError(f"cannot run {cmd[0]}: not found, or not executable")
     with tempfile.TemporaryFile() as err:
-        started = time.perf_counter()
+        read_end, write_end = os.pipe()
         try:
-            proc = subprocess.Popen(
-                cmd, cwd=cwd, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=err,
-                env=env,
+            launcher = subprocess.Popen(
+                [sys.executable, "-I", "-S", "-c", _LAUNCHER, str(write_end), *cmd],
+                cwd=cwd, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=err,
+                env=env, pass_fds=(write_end,),
             )
         except OSError as exc:
+            os.close(read_end)
             raise MeasureError(f"cannot run {cmd[0]}: {exc}") from None
-        # wait4, not wait: the kernel's accounting of this one child (CPU time, peak memory).
-        _, status, usage = os.wait4(proc.pid, 0)
-        wall = time.perf_counter() - started
-        proc.returncode = os.waitstatus_to_exitcode(status)
-        if proc.returncode not in ok:
+        finally:
+            os.close(write_end)
+        with os.fdopen(read_end, "rb") as report:
+            found = report.read().decode("ascii", "replace").split()
+        launcher.wait()
+        if len(found) != 4:
+            err.seek(0)
+            raise MeasureError(f"`{Path(cmd[0]).name}` could not be measured: "
+                               f"{_tail(err.read())}")
+        wall, cpu, maxrss, code = float(found[0]), float(found[1]), int(found[2]), int(found[3])
+        if code not in ok:
             err.seek(0)
             raise MeasureError(
                 f"`{Path(cmd[0]).name} {' '.join(cmd[1:3])}…` exited with status "
-                f"{proc.returncode}: {_tail(err.read())}"
+                f"{code}: {_tail(err.read())}"
             )
         err.seek(max(0, err.seek(0, os.SEEK_END) - 8192))
         said = err.read().decode("utf-8", "replace")
-    return Sample(wall, usage.ru_utime + usage.ru_stime, _rss_mb(usage.ru_maxrss), said)
+    return Sample(wall, cpu, _rss_mb(maxrss), said)
 
 
 FileState = dict[str, tuple[int, int, int]]
@@ -249,8 +281,8 @@ def render_table(rows: list[Row]) -> str:
 
 @dataclass
 class Plan:
-    """Sizes and run counts: the full run (with ``--large``, everything the 15 minutes of the
-    default run leave out), or the seconds-long smoke run."""
+    """Sizes and run counts: the full run (with ``--large``, everything the default run leaves
+    out: it takes ~20 minutes on a 2-core machine without it), or the seconds-long smoke run."""
 
     smoke: bool
     large: bool
@@ -279,7 +311,7 @@ class Plan:
     def make(cls, smoke: bool, runs: int | None, all_peers: bool = False, large: bool = False,
              sizes: tuple[int, int, int] | None = None,
              shapes: tuple[str, ...] = SHAPES) -> Plan:
-        """The smoke plan, or the full one sized to finish `make bench` within 15 minutes on a
+        """The smoke plan, or the full one sized to finish `make bench` in about 20 minutes on a
         2-core machine (``runs`` overrides every count; ``all_peers`` adds the slow peer runs:
         obsidiantools and ezlinks at 5,000 notes, several minutes more; ``large`` adds every
         shape at 5,000 notes and the 20,000-note rows; ``sizes`` replaces 1,000 / 5,000 /
@@ -793,7 +825,7 @@ def measure_build_peers(b: Bench, ours_by_size: dict[int, list[float]]) -> list[
             can_peer, why = b.peer(plugin)
             runs = b.plan.plugin_runs.get(plugin, {}).get(n, 0)
             if can_peer and not runs:
-                can_peer, why = False, ("too slow for the 15-minute run at this size "
+                can_peer, why = False, ("too slow for the default run at this size "
                                         "(--all-peers)")
                 if plugin in first_build:
                     size, seconds = first_build[plugin]
@@ -1277,7 +1309,7 @@ def measure_scale(b: Bench) -> list[Row]:
         return [Row("scale", "check, fill, watch, build, serve at 20,000 notes", "linear",
                     verdict="not measured",
                     notes=["scale: the 20,000-note rows run with --large only (they do not fit "
-                           "the 15 minutes of the default run)."])]
+                           "the ~20 minutes of the default run)."])]
     base, top = b.plan.scale
     rows = []
     runs = max(1, min(b.plan.check_runs, 3))
