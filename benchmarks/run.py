@@ -132,6 +132,7 @@ def _tail(data: bytes, lines: int = 6) -> str:
 _LAUNCHER = """\
 import os, sys, time
 report, cmd = int(sys.argv[1]), sys.argv[2:]
+os.set_inheritable(report, False)  # (the command, and what it leaves running, never hold it)
 started = time.perf_counter()
 pid = os.fork()
 if pid == 0:

@@ -5,10 +5,14 @@ own peak on to every command it started after, so the scale rows reported 393 MB
 
 from __future__ import annotations
 
+import contextlib
 import json
+import os
+import signal
 import subprocess
 import sys
 import textwrap
+import time
 from pathlib import Path
 
 BENCHMARKS = Path(__file__).resolve().parents[1] / "benchmarks"
@@ -45,3 +49,24 @@ def test_a_commands_peak_memory_is_its_own_not_the_runners() -> None:
     assert found["wall"] > 0 and found["cpu"] > 0
     # A command that fails says how, with the end of what it wrote.
     assert "exited with status 3" in found["failed"] and "no luck" in found["failed"]
+
+
+def test_a_command_that_leaves_a_process_running_is_measured_when_it_ends(
+        tmp_path: Path) -> None:
+    """The launcher's report pipe is its own: a process the command leaves behind (a shell's
+    background job) does not hold it open, so the measure ends with the command."""
+    pid_file = tmp_path / "left.pid"
+    sys.path.insert(0, str(BENCHMARKS))
+    try:
+        import run
+    finally:
+        sys.path.remove(str(BENCHMARKS))
+    started = time.monotonic()
+    try:
+        sample = run.run_once(["/bin/sh", "-c", f"sleep 120 & echo $! > '{pid_file}'"])
+        took = time.monotonic() - started
+    finally:
+        with contextlib.suppress(OSError, ValueError):
+            os.kill(int(pid_file.read_text()), signal.SIGKILL)
+    assert took < 60, took  # (not the 120 s of the process left running)
+    assert sample.wall < 60
