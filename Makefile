@@ -30,7 +30,7 @@ test-fast: $(STAMP)
 	$(BIN)/mypy vault_tools
 	$(BIN)/pytest -q -m "not slow"
 
-# Every DESIGN §11 budget against the peers, one run (~20 min on 2 cores); see docs/performance.md.
+# Every DESIGN §11 budget against the peers, one run (12-16 min on 2 cores); see docs/performance.md.
 bench: $(STAMP)
 	$(BIN)/python benchmarks/run.py
 

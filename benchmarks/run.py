@@ -3,7 +3,7 @@
 
 Usage::
 
-    python benchmarks/run.py                 # the full run behind `make bench` (~20 min, 2 cores)
+    python benchmarks/run.py                 # the full run behind `make bench` (12-16 min, 2 cores)
     python benchmarks/run.py --large         # + every shape at 5,000 and the 20,000-note rows
     python benchmarks/run.py --smoke         # 100/200 notes, one run, no peers: for the tests
     python benchmarks/run.py --only build,cached --sizes 100,300 --no-peers   # a quick look
@@ -283,7 +283,7 @@ def render_table(rows: list[Row]) -> str:
 @dataclass
 class Plan:
     """Sizes and run counts: the full run (with ``--large``, everything the default run leaves
-    out: it takes ~20 minutes on a 2-core machine without it), or the seconds-long smoke run."""
+    out: it takes 12-16 minutes on a 2-core machine without it), or the seconds-long smoke run."""
 
     smoke: bool
     large: bool
@@ -315,7 +315,7 @@ class Plan:
     def make(cls, smoke: bool, runs: int | None, all_peers: bool = False, large: bool = False,
              sizes: tuple[int, int, int] | None = None,
              shapes: tuple[str, ...] = SHAPES) -> Plan:
-        """The smoke plan, or the full one sized to finish `make bench` in about 20 minutes on a
+        """The smoke plan, or the full one sized to finish `make bench` in under 15 minutes on a
         2-core machine (``runs`` overrides every count; ``all_peers`` adds the reference peers,
         which no budget is measured against: obsidiantools, ezlinks, roamlinks and stock
         Material's default nav, several minutes more; ``large`` adds every
@@ -1321,7 +1321,7 @@ def measure_scale(b: Bench) -> list[Row]:
         return [Row("scale", "check, fill, watch, build, serve at 20,000 notes", "linear",
                     verdict="not measured",
                     notes=["scale: the 20,000-note rows run with --large only (they do not fit "
-                           "the ~20 minutes of the default run)."])]
+                           "the 15 minutes of the default run)."])]
     base, top = b.plan.scale
     rows = []
     runs = max(1, min(b.plan.check_runs, 3))
