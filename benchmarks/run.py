@@ -978,8 +978,9 @@ def _measure_build_case(b: Bench, shape: str, n: int,
         # Plain MkDocs keeps nothing between builds and its bytecode was written by pip: once
         # the first case warmed it up, ours' warm-up reads the shape's notes for both sides.
         warm = not b.plan.smoke and n < b.plan.main
+        both_warmed = not b.warmed
         if warm:
-            for name, run in sides if not b.warmed else sides[:1]:
+            for name, run in sides if both_warmed else sides[:1]:
                 b.say(f"build, {label}: warm-up, {name}")
                 run()
             b.warmed = True
@@ -1012,7 +1013,10 @@ def _measure_build_case(b: Bench, shape: str, n: int,
                      f"{shape}); `vault-tools build{' --clean' if _cold_flags(b) else ''}` "
                      "includes a fill that finds nothing to change; both sides build the same "
                      "filled notes"
-                     + (", each after one untimed warm-up." if warm else "."))
+                     + ("" if not warm else ", each after one untimed warm-up."
+                        if both_warmed else ", after one untimed warm-up of ours (plain "
+                        "MkDocs had its own on the first shape: it keeps nothing between "
+                        "builds)."))
     mem.notes.append(f"build memory, {label}: peak resident set (`wait4`'s ru_maxrss) of each "
                      "build process, median of the runs; the plain build's CPU was "
                      f"{statistics.median(s.cpu for s in plain):.1f} s.")
@@ -1117,7 +1121,7 @@ def measure_cached(b: Bench) -> list[Row]:
         met = statistics.median(row.ours) <= CACHED_SECONDS and (row.ratio or 1.0) <= CACHED_RATIO
         row.verdict = "met" if met else "NOT met"
         row.notes.append(f"cached build, {k} notes: a copy of the build row's vault, built once "
-                         f"by each side, then {b.plan.cached_runs} round(s) of {k} public notes "
+                         f"by ours, then {b.plan.cached_runs} round(s) of {k} public notes "
                          "edited "
                          "(a line of prose appended) and both sides building again.")
     ours_serve = [*b.vt, "serve", "--vault", str(vault), "--port", str(_free_port())]
