@@ -834,7 +834,9 @@ def measure_build_peers(b: Bench, ours_by_size: dict[int, list[float]]) -> list[
             can_peer, why = b.peer(plugin)
             runs = b.plan.plugin_runs.get(plugin, {}).get(n, 0)
             if can_peer and not runs:
-                can_peer, why = False, "a reference peer (--all-peers)"
+                can_peer, why = False, ("too slow at this size, even with --all-peers"
+                                        if b.plan.reference_peers
+                                        else "a reference peer (--all-peers)")
                 if plugin in first_build:
                     size, seconds = first_build[plugin]
                     why += f" (one build of {_n(size)} took {seconds:.0f} s)"
