@@ -976,13 +976,13 @@ def _measure_build_case(b: Bench, shape: str, n: int,
     try:
         # Warm-up: bytecode, first disk reads. Not at 5,000 notes and up: prepare's fill has
         # just read every note, the smaller builds compiled the bytecode, and a warm-up there
-        # costs more than a minute of the 15.
-        # Plain MkDocs keeps nothing between builds and its bytecode was written by pip: once
-        # the first case warmed it up, ours' warm-up reads the shape's notes for both sides.
+        # costs more than a minute of the 15. Plain MkDocs keeps nothing between builds and
+        # pip wrote its bytecode: after the first case, ours' warm-up reads the shape's notes
+        # for both sides.
         warm = not b.plan.smoke and n < b.plan.main
-        both_warmed = not b.warmed
+        warmed = sides if not b.warmed else sides[:1]
         if warm:
-            for name, run in sides if both_warmed else sides[:1]:
+            for name, run in warmed:
                 b.say(f"build, {label}: warm-up, {name}")
                 run()
             b.warmed = True
@@ -1015,10 +1015,7 @@ def _measure_build_case(b: Bench, shape: str, n: int,
                      f"{shape}); `vault-tools build{' --clean' if _cold_flags(b) else ''}` "
                      "includes a fill that finds nothing to change; both sides build the same "
                      "filled notes"
-                     + ("" if not warm else ", each after one untimed warm-up."
-                        if both_warmed else ", after one untimed warm-up of ours (plain "
-                        "MkDocs had its own on the first shape: it keeps nothing between "
-                        "builds)."))
+                     + _warm_up_note(warm, len(warmed) == len(sides)))
     mem.notes.append(f"build memory, {label}: peak resident set (`wait4`'s ru_maxrss) of each "
                      "build process, median of the runs; the plain build's CPU was "
                      f"{statistics.median(s.cpu for s in plain):.1f} s.")
@@ -1032,6 +1029,16 @@ def _measure_build_case(b: Bench, shape: str, n: int,
                                "notes; it is run at 1,000 notes or fewer only (DESIGN §11 "
                                "reports ~13 min at 5,000)."]))
     return rows
+
+
+def _warm_up_note(warm: bool, both: bool) -> str:
+    """How a cold-build row's sides were warmed up, to end its note."""
+    if not warm:
+        return "."
+    if both:
+        return ", each after one untimed warm-up."
+    return (", after one untimed warm-up of ours (plain MkDocs had its own on the first "
+            "shape: it keeps nothing between builds).")
 
 
 # --- cached build, serve start, first fill, scale ------------------------------------------------
