@@ -913,6 +913,39 @@ def _shape_label(shape: str) -> str:
     return "" if shape == "generator" else f", {shape} shape"
 
 
+# The Markdown every vault's site is rendered with: MkDocs' defaults and the extensions
+# `vault-tools build` adds for Obsidian's tasks, callouts, highlights and footnotes
+# (vault_tools/site/mkdocs_setup.py, OBSIDIAN_MARKDOWN; tests/test_bench_plan.py keeps the two
+# equal). Plain Material with them is a reference beside the budget's peer, which renders
+# MkDocs' defaults only: what part of the cold build's ratio is the Markdown itself.
+SITE_MARKDOWN = """markdown_extensions:
+  - toc
+  - tables
+  - fenced_code
+  - pymdownx.tasklist:
+      custom_checkbox: true
+  - admonition
+  - pymdownx.details
+  - pymdownx.mark
+  - footnotes
+  - pymdownx.superfences
+"""
+
+
+def site_markdown_config(root: Path, work: Path) -> Path:
+    """A configuration in ``work`` building ``root``'s notes as its ``mkdocs-small-nav.yml``
+    does (into a folder of ``work``), with the site's Markdown (`SITE_MARKDOWN`): the prepared
+    vault itself is left as it is."""
+    small = (root / "mkdocs-small-nav.yml").read_text(encoding="utf-8")
+    body = "".join(line + "\n" for line in small.splitlines()
+                   if not line.startswith(("docs_dir:", "site_dir:")))
+    config = work / f"{root.name}-site-markdown.yml"
+    config.write_text(f"docs_dir: {json.dumps(str(root / 'notes'))}\n"
+                      f"site_dir: {json.dumps(str(work / (root.name + '-site-markdown')))}\n"
+                      f"{body}{SITE_MARKDOWN}", encoding="utf-8")
+    return config
+
+
 def _plain_mkdocs() -> list[str]:
     """The project's own `mkdocs` (same MkDocs and Material as `vault-tools build`), beside
     this interpreter: the plain build is the budget's peer even when no peer is installed."""
@@ -920,11 +953,13 @@ def _plain_mkdocs() -> list[str]:
 
 
 def _alternate(b: Bench, rounds: int, sides: list[tuple[str, Callable[[], Sample]]],
-               what: str) -> dict[str, list[Sample]]:
-    """Run each side ``rounds`` times, alternating, the first side swapping each round."""
-    got: dict[str, list[Sample]] = {name: [] for name, _ in sides}
+               what: str, also: Sequence[tuple[str, Callable[[], Sample]]] = ()
+               ) -> dict[str, list[Sample]]:
+    """Run each side ``rounds`` times, alternating, the first side swapping each round; the
+    sides of ``also`` (references) after them in each round, in order."""
+    got: dict[str, list[Sample]] = {name: [] for name, _ in (*sides, *also)}
     for i in range(rounds):
-        for name, run in sides if i % 2 == 0 else sides[::-1]:
+        for name, run in [*(sides if i % 2 == 0 else sides[::-1]), *also]:
             b.say(f"{what}: {name}, run {i + 1}/{rounds}")
             got[name].append(run())
     return got
@@ -973,6 +1008,12 @@ def _measure_build_case(b: Bench, shape: str, n: int,
     plain_cmd = [*_plain_mkdocs(), "build", "-q", "-f", "mkdocs-small-nav.yml"]
     sides = [("vault-tools build", lambda: run_once(ours_cmd, cwd=root, env=PLAIN_ENV)),
              ("plain mkdocs build", lambda: run_once(plain_cmd, cwd=root, env=PLAIN_ENV))]
+    markdown_side = shape == "generator" and n == b.plan.small and not b.plan.smoke
+    if markdown_side:  # (in the same rounds, after the two the budget compares)
+        markdown_cmd = [*_plain_mkdocs(), "build", "-q", "-f",
+                        str(site_markdown_config(root, b.work))]
+        sides.append((SITE_MARKDOWN_SIDE,
+                      lambda: run_once(markdown_cmd, cwd=root, env=PLAIN_ENV)))
     try:
         # Warm-up: bytecode, first disk reads. Not at 5,000 notes and up: prepare's fill has
         # just read every note, the smaller builds compiled the bytecode, and a warm-up there
@@ -980,14 +1021,14 @@ def _measure_build_case(b: Bench, shape: str, n: int,
         # pip wrote its bytecode: after the first case, ours' warm-up reads the shape's notes
         # for both sides.
         warm = not b.plan.smoke and n < b.plan.main
-        warmed = sides if not b.warmed else sides[:1]
+        warmed = sides[:2] if not b.warmed else sides[:1]
         if warm:
             for name, run in warmed:
                 b.say(f"build, {label}: warm-up, {name}")
                 run()
             b.warmed = True
         runs = 1 if n >= b.plan.main and not b.plan.smoke else b.plan.build_runs
-        got = _alternate(b, runs, sides, f"build, {label}")
+        got = _alternate(b, runs, sides[:2], f"build, {label}", also=sides[2:])
         default_nav = None
         if (shape == "generator" and n == b.plan.small and not b.plan.smoke
                 and b.plan.reference_peers):
@@ -1028,7 +1069,33 @@ def _measure_build_case(b: Bench, shape: str, n: int,
                                "every page, so its cost grows with the square of the "
                                "notes; it is run at 1,000 notes or fewer only (DESIGN §11 "
                                "reports ~13 min at 5,000)."]))
+    if SITE_MARKDOWN_SIDE in got:
+        rows.append(_site_markdown_row(label, row, plain, got[SITE_MARKDOWN_SIDE]))
     return rows
+
+
+SITE_MARKDOWN_SIDE = "plain mkdocs build, the site's Markdown"
+
+
+def _site_markdown_row(label: str, row: Row, plain: list[Sample],
+                       markdown: list[Sample]) -> Row:
+    """The reference row of plain Material rendering the site's Markdown (`SITE_MARKDOWN`),
+    in the same rounds as the budget's two sides."""
+    wall = statistics.median(s.wall for s in markdown) / statistics.median(s.wall for s in plain)
+    cpu = statistics.median(s.cpu for s in markdown) / statistics.median(s.cpu for s in plain)
+    return Row("build", f"build, {label} (reference peer)", "—", ours=row.ours,
+               ours_cpu=row.ours_cpu,
+               peer="mkdocs build, Material, small nav, the site's Markdown extensions",
+               peer_values=[s.wall for s in markdown], verdict="reference",
+               notes=[f"build, {label}: plain Material with the Markdown extensions every "
+                      "vault's site is rendered with (Obsidian's tasks, callouts, highlights "
+                      "and footnotes: `pymdownx.tasklist`, `admonition`, `pymdownx.details`, "
+                      "`pymdownx.mark`, `footnotes`, `pymdownx.superfences`), run after the two "
+                      "sides of the budget's row in each of its rounds: "
+                      f"{wall:.2f}× the wall and {cpu:.2f}× the CPU of plain Material with "
+                      "MkDocs' default Markdown, the budget's peer: the part of the cold "
+                      "build's ratio that is rendering the notes' Markdown as Obsidian shows "
+                      "it, which that peer does not do."])
 
 
 def _warm_up_note(warm: bool, both: bool) -> str:
