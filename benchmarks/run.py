@@ -1008,12 +1008,12 @@ def _measure_build_case(b: Bench, shape: str, n: int,
     plain_cmd = [*_plain_mkdocs(), "build", "-q", "-f", "mkdocs-small-nav.yml"]
     sides = [("vault-tools build", lambda: run_once(ours_cmd, cwd=root, env=PLAIN_ENV)),
              ("plain mkdocs build", lambda: run_once(plain_cmd, cwd=root, env=PLAIN_ENV))]
-    markdown_side = shape == "generator" and n == b.plan.small and not b.plan.smoke
-    if markdown_side:  # (in the same rounds, after the two the budget compares)
+    references: list[tuple[str, Callable[[], Sample]]] = []  # in the same rounds, after those
+    if shape == "generator" and n == b.plan.small and not b.plan.smoke:
         markdown_cmd = [*_plain_mkdocs(), "build", "-q", "-f",
                         str(site_markdown_config(root, b.work))]
-        sides.append((SITE_MARKDOWN_SIDE,
-                      lambda: run_once(markdown_cmd, cwd=root, env=PLAIN_ENV)))
+        references.append((SITE_MARKDOWN_SIDE,
+                           lambda: run_once(markdown_cmd, cwd=root, env=PLAIN_ENV)))
     try:
         # Warm-up: bytecode, first disk reads. Not at 5,000 notes and up: prepare's fill has
         # just read every note, the smaller builds compiled the bytecode, and a warm-up there
@@ -1021,14 +1021,14 @@ def _measure_build_case(b: Bench, shape: str, n: int,
         # pip wrote its bytecode: after the first case, ours' warm-up reads the shape's notes
         # for both sides.
         warm = not b.plan.smoke and n < b.plan.main
-        warmed = sides[:2] if not b.warmed else sides[:1]
+        warmed = sides if not b.warmed else sides[:1]
         if warm:
             for name, run in warmed:
                 b.say(f"build, {label}: warm-up, {name}")
                 run()
             b.warmed = True
         runs = 1 if n >= b.plan.main and not b.plan.smoke else b.plan.build_runs
-        got = _alternate(b, runs, sides[:2], f"build, {label}", also=sides[2:])
+        got = _alternate(b, runs, sides, f"build, {label}", also=references)
         default_nav = None
         if (shape == "generator" and n == b.plan.small and not b.plan.smoke
                 and b.plan.reference_peers):
