@@ -567,6 +567,17 @@ def test_a_secret_deep_in_a_json_file_is_found(tmp_path: Path) -> None:
     assert found == [secret]
 
 
+def _killed(pid: int) -> None:
+    """SIGKILL `pid`, a process this one forked, and return once it has exited, its pipes
+    closed: a signal takes effect when the process next runs, which on a loaded machine may be
+    after this one's next write to it. Left unreaped (`WNOWAIT`), for its owner to reap."""
+    import os
+    import signal
+
+    os.kill(pid, signal.SIGKILL)
+    os.waitid(os.P_PID, pid, os.WEXITED | os.WNOWAIT)
+
+
 def _many_pages(count: int, leaking: set[int]) -> list[tuple[str, str]]:
     """`count` pages of a site (a few large), the ones numbered in `leaking` naming the secret
     in a way the scan must undo (an entity, markup inside the name)."""
@@ -639,8 +650,6 @@ def test_pages_a_lost_second_process_did_not_scan_are_read_again_from_their_file
         tmp_path: Path) -> None:
     """A second process killed half-way (out of memory, a signal) finds nothing for the pages
     it had: they are not known as scanned, so the scan of the site's files reads them."""
-    import os
-    import signal
 
     from vault_tools.site import leaks
 
@@ -655,7 +664,7 @@ def test_pages_a_lost_second_process_did_not_scan_are_read_again_from_their_file
     for rel, output in pages[:leaking + 1]:
         scan.page(rel, output)
     assert scan._aside is not None and scan._aside._pid is not None
-    os.kill(scan._aside._pid, signal.SIGKILL)
+    _killed(scan._aside._pid)
     for rel, output in pages[leaking + 1:]:
         scan.page(rel, output)  # (those the lost process can no longer take: scanned here)
     known = scan.unchanged(site)
@@ -771,7 +780,7 @@ def test_other_files_a_lost_second_process_had_texts_of_are_read_again(
     assert scan._aside is not None and scan._aside._pid is not None
     pid = scan._aside._pid
     if when == "before":
-        os.kill(pid, signal.SIGKILL)
+        _killed(pid)  # (gone before the first text is handed: that put finds it so)
     else:
         real_put = scan._aside.put
         texts = []
