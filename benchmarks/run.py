@@ -46,6 +46,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
+from typing import Any
 
 HERE = Path(__file__).resolve().parent
 if str(HERE) not in sys.path:  # benchmarks/ is a folder of scripts, not a package
@@ -913,37 +914,34 @@ def _shape_label(shape: str) -> str:
     return "" if shape == "generator" else f", {shape} shape"
 
 
-# The Markdown every vault's site is rendered with: MkDocs' defaults and the extensions
-# `vault-tools build` adds for Obsidian's tasks, callouts, highlights and footnotes
-# (vault_tools/site/mkdocs_setup.py, OBSIDIAN_MARKDOWN; tests/test_bench_plan.py keeps the two
-# equal). Plain Material with them is a reference beside the budget's peer, which renders
-# MkDocs' defaults only: what part of the cold build's ratio is the Markdown itself.
-SITE_MARKDOWN = """markdown_extensions:
-  - toc
-  - tables
-  - fenced_code
-  - pymdownx.tasklist:
-      custom_checkbox: true
-  - admonition
-  - pymdownx.details
-  - pymdownx.mark
-  - footnotes
-  - pymdownx.superfences
-"""
+def site_markdown() -> list[Any]:
+    """The Markdown every vault's site is rendered with, as ``markdown_extensions`` lists it:
+    MkDocs' built-in extensions, then the ones `vault-tools build` adds for Obsidian's tasks,
+    callouts, highlights and footnotes (`mkdocs_setup.OBSIDIAN_MARKDOWN`). Plain Material with
+    them is a reference beside the budget's peer, which renders MkDocs' built-ins only: what
+    part of the cold build's ratio is the Markdown itself."""
+    from mkdocs.config.defaults import MkDocsConfig
+
+    from vault_tools.site.mkdocs_setup import OBSIDIAN_MARKDOWN
+
+    option: Any = MkDocsConfig.markdown_extensions  # (its `builtins`: toc, tables, fenced_code)
+    return [*option.builtins,
+            *({name: dict(options)} if options else name for name, options in OBSIDIAN_MARKDOWN)]
 
 
 def site_markdown_config(root: Path, work: Path) -> Path:
     """A configuration in ``work`` building ``root``'s notes as its ``mkdocs-small-nav.yml``
-    does (into a folder of ``work``), with the site's Markdown (`SITE_MARKDOWN`): the prepared
+    does (into a folder of ``work``), with the site's Markdown (`site_markdown`): the prepared
     vault itself is left as it is."""
-    small = (root / "mkdocs-small-nav.yml").read_text(encoding="utf-8")
-    body = "".join(line + "\n" for line in small.splitlines()
-                   if not line.startswith(("docs_dir:", "site_dir:")))
-    config = work / f"{root.name}-site-markdown.yml"
-    config.write_text(f"docs_dir: {json.dumps(str(root / 'notes'))}\n"
-                      f"site_dir: {json.dumps(str(work / (root.name + '-site-markdown')))}\n"
-                      f"{body}{SITE_MARKDOWN}", encoding="utf-8")
-    return config
+    import yaml
+
+    config = yaml.safe_load((root / "mkdocs-small-nav.yml").read_text(encoding="utf-8"))
+    config.update(docs_dir=str(root / "notes"), site_dir=str(work / f"{root.name}-site-markdown"),
+                  markdown_extensions=site_markdown())
+    path = work / f"{root.name}-site-markdown.yml"
+    path.write_text(yaml.safe_dump(config, sort_keys=False, allow_unicode=True),
+                    encoding="utf-8")
+    return path
 
 
 def _plain_mkdocs() -> list[str]:
@@ -1079,8 +1077,11 @@ SITE_MARKDOWN_SIDE = "plain mkdocs build, the site's Markdown"
 
 def _site_markdown_row(label: str, row: Row, plain: list[Sample],
                        markdown: list[Sample]) -> Row:
-    """The reference row of plain Material rendering the site's Markdown (`SITE_MARKDOWN`),
+    """The reference row of plain Material rendering the site's Markdown (`site_markdown`),
     in the same rounds as the budget's two sides."""
+    from vault_tools.site.mkdocs_setup import OBSIDIAN_MARKDOWN
+
+    added = [name for name, _ in OBSIDIAN_MARKDOWN]
     wall = statistics.median(s.wall for s in markdown) / statistics.median(s.wall for s in plain)
     cpu = statistics.median(s.cpu for s in markdown) / statistics.median(s.cpu for s in plain)
     return Row("build", f"build, {label} (reference peer)", "—", ours=row.ours,
@@ -1089,9 +1090,8 @@ def _site_markdown_row(label: str, row: Row, plain: list[Sample],
                peer_values=[s.wall for s in markdown], verdict="reference",
                notes=[f"build, {label}: plain Material with the Markdown extensions every "
                       "vault's site is rendered with (Obsidian's tasks, callouts, highlights "
-                      "and footnotes: `pymdownx.tasklist`, `admonition`, `pymdownx.details`, "
-                      "`pymdownx.mark`, `footnotes`, `pymdownx.superfences`), run after the two "
-                      "sides of the budget's row in each of its rounds: "
+                      f"and footnotes: {', '.join(f'`{name}`' for name in added)}), run after "
+                      "the two sides of the budget's row in each of its rounds: "
                       f"{wall:.2f}× the wall and {cpu:.2f}× the CPU of plain Material with "
                       "MkDocs' default Markdown, the budget's peer: the part of the cold "
                       "build's ratio that is rendering the notes' Markdown as Obsidian shows "
